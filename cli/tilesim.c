@@ -1,14 +1,89 @@
-/* tilesim command-line entry point (placeholder until subcommands land). */
-#include <glib.h>
+/* tilesim entry point: dispatches `tilesim COMMAND ...` to the registered subcommands and
+ * prints the version and the command list. Only this file calls exit codes into the shell. */
+#include "ts-cli.h"
+
 #include <stdio.h>
 #include <string.h>
 
+#include "ts-config.h"
+
+#define TS_CLI_MAX_COMMANDS 32
+
+static const TsCliCommand *commands[TS_CLI_MAX_COMMANDS];
+static guint n_commands;
+
+void ts_cli_register(const TsCliCommand *command)
+{
+    g_assert(n_commands < TS_CLI_MAX_COMMANDS);
+    commands[n_commands++] = command;
+}
+
+static int compare_commands(const void *a, const void *b)
+{
+    const TsCliCommand *const *x = a, *const *y = b;
+    return strcmp((*x)->name, (*y)->name);
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: tilesim COMMAND [OPTIONS]\n\ncommands:\n");
+    for (guint i = 0; i < n_commands; i++)
+        fprintf(out, "  %-12s %s\n", commands[i]->name, commands[i]->summary);
+    fprintf(out, "\n`tilesim COMMAND --help` shows a command's options; `tilesim --version` the "
+                 "version.\n");
+}
+
+gboolean ts_cli_parse(const char *name, const char *parameter_string, const char *summary,
+                      GOptionEntry *entries, int *argc, char ***argv)
+{
+    g_autoptr(GOptionContext) ctx = g_option_context_new(parameter_string);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *prgname = g_strdup_printf("tilesim %s", name);
+    g_set_prgname(prgname);
+    g_option_context_set_summary(ctx, summary);
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    if (!g_option_context_parse(ctx, argc, argv, &error)) {
+        fprintf(stderr, "tilesim %s: %s\n", name, error->message);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+int ts_cli_fail(const GError *error)
+{
+    fprintf(stderr, "tilesim: %s\n", error->message);
+    if (error->domain == TS_CONFIG_ERROR || error->domain == G_OPTION_ERROR ||
+        error->domain == G_FILE_ERROR)
+        return TS_EXIT_BAD_INPUT;
+    return TS_EXIT_INTERNAL;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc > 1 && strcmp(argv[1], "--version") == 0) {
-        printf("tilesim %s\n", TILESIM_VERSION);
-        return 0;
+    qsort(commands, n_commands, sizeof commands[0], compare_commands);
+    if (argc < 2) {
+        usage(stderr);
+        return TS_EXIT_BAD_INPUT;
     }
-    fprintf(stderr, "usage: tilesim --version\n");
-    return 1;
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+        printf("tilesim %s\n", TILESIM_VERSION);
+        return TS_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return TS_EXIT_OK;
+    }
+    for (guint i = 0; i < n_commands; i++) {
+        if (strcmp(argv[1], commands[i]->name) == 0)
+            return commands[i]->run(argc - 1, argv + 1);
+    }
+    const char *names[TS_CLI_MAX_COMMANDS + 1];
+    for (guint i = 0; i < n_commands; i++)
+        names[i] = commands[i]->name;
+    names[n_commands] = NULL;
+    g_autofree char *hint = ts_config_suggest(argv[1], names);
+    fprintf(stderr, "tilesim: unknown command '%s'%s\n", argv[1], hint);
+    usage(stderr);
+    return TS_EXIT_BAD_INPUT;
 }

@@ -1,0 +1,40 @@
+/* Subcommand registry of the tilesim executable. Each cmd-*.c file registers its command
+ * with TS_CLI_COMMAND; main() dispatches on argv[1] and lists commands sorted by name.
+ * Exit codes (contract): 0 ok, 1 bad input (message on stderr), 2 internal error. */
+#ifndef TS_CLI_H
+#define TS_CLI_H
+
+#include <glib.h>
+
+#define TS_EXIT_OK 0
+#define TS_EXIT_BAD_INPUT 1
+#define TS_EXIT_INTERNAL 2
+
+/* A subcommand: argv[0] is "tilesim NAME"; returns an exit code. */
+typedef int (*TsCliFunc)(int argc, char **argv);
+
+typedef struct {
+    const char *name;
+    const char *summary; /* one line for `tilesim --help` */
+    TsCliFunc run;
+} TsCliCommand;
+
+void ts_cli_register(const TsCliCommand *command);
+
+#define TS_CLI_COMMAND(ident, name_, summary_, func_)                                              \
+    static const TsCliCommand ts_cli_cmd_##ident = {name_, summary_, func_};                      \
+    __attribute__((constructor)) static void ts_cli_register_##ident(void)                         \
+    {                                                                                              \
+        ts_cli_register(&ts_cli_cmd_##ident);                                                      \
+    }
+
+/* Parses options with a GOptionContext; on a bad option prints "tilesim NAME: message" and
+ * returns FALSE (caller exits 1). summary is the one-line description shown by --help. */
+gboolean ts_cli_parse(const char *name, const char *parameter_string, const char *summary,
+                      GOptionEntry *entries, int *argc, char ***argv);
+
+/* Prints "tilesim: MESSAGE" on stderr for a GError and returns the exit code for its domain
+ * (TS_EXIT_BAD_INPUT for input errors, TS_EXIT_INTERNAL otherwise). */
+int ts_cli_fail(const GError *error);
+
+#endif /* TS_CLI_H */

@@ -1,0 +1,167 @@
+/* Configuration input shared by every loader: a YAML document parsed into an immutable tree
+ * whose nodes carry file:line:col, bounded against alias bombs, deep nesting, huge files and
+ * non-UTF-8 text; the TS_CONFIG_ERROR domain; and schema tables that validate a mapping node
+ * (unknown keys with did-you-mean, types, units, ranges, required keys) into a C struct.
+ * Only ts-config.c includes <yaml.h>. */
+#ifndef TS_COMMON_CONFIG_H
+#define TS_COMMON_CONFIG_H
+
+#include <glib.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ts-units.h"
+
+G_BEGIN_DECLS
+
+#define TS_CONFIG_ERROR (ts_config_error_quark())
+GQuark ts_config_error_quark(void);
+
+typedef enum {
+    TS_CONFIG_ERROR_IO,          /* file missing, unreadable */
+    TS_CONFIG_ERROR_LIMIT,       /* file too large, nesting too deep, alias expansion too big */
+    TS_CONFIG_ERROR_ENCODING,    /* not UTF-8 */
+    TS_CONFIG_ERROR_SYNTAX,      /* YAML syntax error */
+    TS_CONFIG_ERROR_UNKNOWN_KEY, /* key not in the schema */
+    TS_CONFIG_ERROR_MISSING,     /* required key absent */
+    TS_CONFIG_ERROR_TYPE,        /* wrong node kind or unparsable scalar */
+    TS_CONFIG_ERROR_UNIT,        /* bad or incompatible unit */
+    TS_CONFIG_ERROR_RANGE,       /* value outside [min, max], zero/negative size, overflow */
+    TS_CONFIG_ERROR_DUPLICATE,   /* duplicate key or name */
+    TS_CONFIG_ERROR_REFERENCE,   /* unknown name: preset, class, level, dimension, tensor ... */
+    TS_CONFIG_ERROR_INVALID,     /* semantically inconsistent (fan-out does not divide, ...) */
+} TsConfigError;
+
+/* ---- Document tree ---------------------------------------------------------------------- */
+
+typedef enum { TS_NODE_SCALAR, TS_NODE_MAPPING, TS_NODE_SEQUENCE } TsNodeKind;
+
+typedef struct TsDoc TsDoc;
+typedef struct TsNode TsNode;
+
+struct TsNode {
+    TsNodeKind kind;
+    const char *tag;      /* explicit tag such as "!Component", or NULL */
+    const char *value;    /* scalar text (NUL-terminated); NULL for collections */
+    gboolean plain;       /* scalar was unquoted (so "null", "~", "" mean null) */
+    guint line, col;      /* 1-based position of the node in its file */
+    guint n;              /* sequence items or mapping pairs */
+    const TsNode **items; /* sequence: n items; mapping: keys at [2i], values at [2i+1] */
+    const TsDoc *doc;     /* owning document (file name for messages) */
+};
+
+/* Bounds applied while parsing; zero fields take the defaults below. */
+typedef struct {
+    gsize max_file_bytes; /* default 16 MiB */
+    guint max_depth;      /* default 64 nested collections */
+    guint max_nodes;      /* default 4,000,000 nodes after alias expansion */
+} TsDocLimits;
+
+struct TsDoc {
+    char *filename;     /* as given, used in messages */
+    const TsNode *root; /* NULL for an empty document */
+};
+
+/* Parses a YAML file (first document only). Returns an owned TsDoc or NULL with
+ * TS_CONFIG_ERROR set (IO, LIMIT, ENCODING, SYNTAX, DUPLICATE for repeated mapping keys).
+ * limits may be NULL. Aliases are expanded (shared, not copied) and counted against
+ * max_nodes; merge keys ("<<") are honoured. */
+TsDoc *ts_doc_load_file(const char *path, const TsDocLimits *limits, GError **error);
+
+/* As ts_doc_load_file on an in-memory buffer; name is used in messages. */
+TsDoc *ts_doc_load_string(const char *name, const char *text, gssize len,
+                          const TsDocLimits *limits, GError **error);
+
+void ts_doc_free(TsDoc *doc);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(TsDoc, ts_doc_free)
+
+/* Mapping lookup: the value node for key, or NULL. Linear in the mapping size. */
+const TsNode *ts_node_get(const TsNode *map, const char *key);
+/* Key (string) and value of pair i of a mapping. */
+const char *ts_node_key(const TsNode *map, guint i);
+const TsNode *ts_node_key_node(const TsNode *map, guint i);
+const TsNode *ts_node_value(const TsNode *map, guint i);
+/* TRUE for a plain null scalar ("", "~", "null", "Null", "NULL"). */
+gboolean ts_node_is_null(const TsNode *node);
+
+/* ---- Errors ----------------------------------------------------------------------------- */
+
+/* Sets error as "FILE:LINE:COL: PATH: MESSAGE". node may be NULL (no position), path may be
+ * NULL or "" (omitted). */
+void ts_config_error(GError **error, const TsNode *node, TsConfigError code, const char *path,
+                     const char *fmt, ...) G_GNUC_PRINTF(5, 6);
+
+/* "did you mean 'x'?" suffix (newly allocated, "" when nothing is close) for name among the
+ * NULL-terminated candidates, by edit distance. */
+char *ts_config_suggest(const char *name, const char *const *candidates);
+
+/* Key path helpers: "levels[3]" and "levels[3].attributes" (newly allocated). */
+char *ts_path_index(const char *path, guint index);
+char *ts_path_key(const char *path, const char *key);
+
+/* ---- Scalars ---------------------------------------------------------------------------- */
+
+/* Scalar readers: node must be a scalar of the right form, else TS_CONFIG_ERROR_TYPE naming
+ * path and the offending text. Integers accept arithmetic expressions (see ts_expr_eval). */
+gboolean ts_node_string(const TsNode *node, const char *path, const char **out, GError **error);
+gboolean ts_node_bool(const TsNode *node, const char *path, gboolean *out, GError **error);
+gboolean ts_node_int(const TsNode *node, const char *path, gint64 *out, GError **error);
+gboolean ts_node_uint(const TsNode *node, const char *path, guint64 *out, GError **error);
+gboolean ts_node_double(const TsNode *node, const char *path, double *out, GError **error);
+/* A number with an optional unit of the given kind ("200MHz", "10 ns", "25.6GB/s"), returned
+ * in the kind's base unit (see ts-units.h). A bare number takes the kind's default unit. */
+gboolean ts_node_quantity(const TsNode *node, const char *path, TsUnitKind kind, double *out,
+                          GError **error);
+
+/* Arithmetic on scalars as found in Timeloop inputs ("262144*2", "16384 * 4", "(a+1)/2"):
+ * + - * / % and parentheses over integers and decimals, with names resolved by lookup
+ * (may be NULL). Returns FALSE with a message in error (no position: callers wrap it). */
+typedef gboolean (*TsExprLookup)(const char *name, double *value, gpointer user_data);
+gboolean ts_expr_eval(const char *text, TsExprLookup lookup, gpointer user_data, double *out,
+                      GError **error);
+
+/* ---- Schema tables ---------------------------------------------------------------------- */
+
+typedef enum {
+    TS_FIELD_INT,      /* gint64 at offset */
+    TS_FIELD_UINT,     /* guint64 at offset */
+    TS_FIELD_DOUBLE,   /* double at offset */
+    TS_FIELD_QUANTITY, /* double at offset, in the base unit of .unit */
+    TS_FIELD_BOOL,     /* gboolean at offset */
+    TS_FIELD_STRING,   /* const char * at offset, borrowed from the document */
+    TS_FIELD_ENUM,     /* int at offset: index into .choices */
+    TS_FIELD_NODE,     /* const TsNode * at offset: validated by the caller */
+} TsFieldType;
+
+/* One key of a YAML mapping. Ranges are inclusive and in the base unit; min_exclusive makes
+ * the lower bound strict (sizes must be > 0). Tables end with a {NULL} entry. */
+typedef struct {
+    const char *key;
+    TsFieldType type;
+    TsUnitKind unit;
+    gboolean required;
+    const char *default_text; /* parsed like YAML input when the key is absent; NULL = none */
+    double min, max;          /* ignored when min == max == 0 */
+    gboolean min_exclusive;
+    const char *const *choices; /* TS_FIELD_ENUM: NULL-terminated names */
+    size_t offset;              /* offsetof(struct, member) */
+    const char *doc;            /* one line for docs and `tilesim list components` */
+} TsField;
+
+/* Validates map (a mapping node, or NULL meaning empty) against fields and stores each value
+ * at out + offset; set_mask (may be NULL) gets bit i for field i present in the input (up to
+ * 64 fields). Unknown keys are errors with a did-you-mean unless allow_unknown. Errors name
+ * file:line:col and path.key. */
+gboolean ts_schema_apply(const TsField *fields, const TsNode *map, const char *path, void *out,
+                         guint64 *set_mask, gboolean allow_unknown, GError **error);
+
+/* Checks that every key of map is one of the NULL-terminated keys (did-you-mean otherwise). */
+gboolean ts_schema_check_keys(const TsNode *map, const char *path, const char *const *keys,
+                              GError **error);
+
+/* Human text of a field's type and unit, e.g. "quantity (Hz)", for docs and listings. */
+const char *ts_field_type_name(const TsField *field);
+
+G_END_DECLS
+
+#endif /* TS_COMMON_CONFIG_H */
