@@ -1,0 +1,1046 @@
+/* YAML documents as immutable node trees with 1-based positions, parsed from libyaml events
+ * under explicit bounds (file size, nesting depth, nodes after alias expansion), plus the
+ * shared machinery every loader uses: positioned errors, did-you-mean, scalar readers and
+ * schema tables. The only file in tilesim that includes <yaml.h>. */
+#include "ts-config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <stdarg.h>
+#include <string.h>
+#include <yaml.h>
+
+G_DEFINE_QUARK(ts-config-error-quark, ts_config_error)
+
+#define TS_DEFAULT_MAX_FILE_BYTES (16u * 1024u * 1024u)
+#define TS_DEFAULT_MAX_DEPTH 64u
+#define TS_DEFAULT_MAX_NODES 4000000u
+
+/* The document owns every node and string through two arenas. */
+typedef struct {
+    TsDoc pub;
+    GStringChunk *strings;
+    GPtrArray *blocks; /* node and pointer-array allocations, freed with the document */
+} TsDocImpl;
+
+/* ---- Errors and paths ------------------------------------------------------------------- */
+
+void ts_config_error(GError **error, const TsNode *node, TsConfigError code, const char *path,
+                     const char *fmt, ...)
+{
+    if (error == NULL)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    GString *s = g_string_new(NULL);
+    if (node != NULL && node->doc != NULL)
+        g_string_append_printf(s, "%s:%u:%u: ", node->doc->filename, node->line, node->col);
+    if (path != NULL && path[0] != '\0')
+        g_string_append_printf(s, "%s: ", path);
+    g_string_append(s, msg);
+    g_set_error_literal(error, TS_CONFIG_ERROR, code, s->str);
+    g_string_free(s, TRUE);
+}
+
+static guint edit_distance(const char *a, const char *b)
+{
+    gsize la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64)
+        return G_MAXUINT;
+    guint row[65];
+    for (gsize j = 0; j <= lb; j++)
+        row[j] = (guint)j;
+    for (gsize i = 1; i <= la; i++) {
+        guint prev = row[0];
+        row[0] = (guint)i;
+        for (gsize j = 1; j <= lb; j++) {
+            guint cur = row[j];
+            guint cost = g_ascii_tolower(a[i - 1]) == g_ascii_tolower(b[j - 1]) ? 0 : 1;
+            guint best = MIN(row[j] + 1, row[j - 1] + 1);
+            row[j] = MIN(best, prev + cost);
+            prev = cur;
+        }
+    }
+    return row[lb];
+}
+
+char *ts_config_suggest(const char *name, const char *const *candidates)
+{
+    if (name == NULL || candidates == NULL)
+        return g_strdup("");
+    const char *best = NULL;
+    guint best_d = G_MAXUINT;
+    for (guint i = 0; candidates[i]; i++) {
+        guint d = edit_distance(name, candidates[i]);
+        if (d < best_d) {
+            best_d = d;
+            best = candidates[i];
+        }
+    }
+    guint limit = MAX(2u, (guint)strlen(name) / 3u);
+    if (best == NULL || best_d > limit)
+        return g_strdup("");
+    return g_strdup_printf(" (did you mean '%s'?)", best);
+}
+
+char *ts_path_index(const char *path, guint index)
+{
+    return g_strdup_printf("%s[%u]", path ? path : "", index);
+}
+
+char *ts_path_key(const char *path, const char *key)
+{
+    if (path == NULL || path[0] == '\0')
+        return g_strdup(key);
+    return g_strdup_printf("%s.%s", path, key);
+}
+
+/* ---- Parsing ---------------------------------------------------------------------------- */
+
+typedef struct {
+    TsNode *node;
+    GPtrArray *children; /* sequence items, or key, value, key, value ... */
+    guint64 weight;      /* nodes in the expanded subtree so far */
+    char *anchor;        /* anchor of this collection, or NULL */
+} TsFrame;
+
+typedef struct {
+    TsDocImpl *doc;
+    TsDocLimits limits;
+    GHashTable *anchors; /* anchor name -> TsNode*, weights in anchor_weight */
+    GHashTable *anchor_weight;
+    GArray *stack; /* TsFrame */
+    guint64 total_nodes;
+    GError **error;
+} TsParser;
+
+static void *doc_alloc(TsDocImpl *doc, gsize size)
+{
+    void *p = g_malloc0(size);
+    g_ptr_array_add(doc->blocks, p);
+    return p;
+}
+
+static TsNode *new_node(TsParser *ps, TsNodeKind kind, const yaml_mark_t *mark,
+                        const yaml_char_t *tag)
+{
+    TsNode *n = doc_alloc(ps->doc, sizeof *n);
+    n->kind = kind;
+    n->line = (guint)mark->line + 1; /* libyaml marks are 0-based */
+    n->col = (guint)mark->column + 1;
+    n->doc = &ps->doc->pub;
+    if (tag != NULL)
+        n->tag = g_string_chunk_insert(ps->doc->strings, (const char *)tag);
+    return n;
+}
+
+static gboolean count_nodes(TsParser *ps, guint64 weight, const yaml_mark_t *mark)
+{
+    ps->total_nodes += weight;
+    if (ps->total_nodes > ps->limits.max_nodes) {
+        TsNode where = {.line = (guint)mark->line + 1, .col = (guint)mark->column + 1,
+                        .doc = &ps->doc->pub};
+        ts_config_error(ps->error, &where, TS_CONFIG_ERROR_LIMIT, NULL,
+                        "document expands to more than %u nodes (alias bomb or runaway file)",
+                        ps->limits.max_nodes);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* Attaches a finished node (with its expanded weight) to the enclosing collection. */
+static gboolean attach(TsParser *ps, const TsNode *node, guint64 weight)
+{
+    if (ps->stack->len == 0) {
+        ps->doc->pub.root = node;
+        return TRUE;
+    }
+    TsFrame *top = &g_array_index(ps->stack, TsFrame, ps->stack->len - 1);
+    if (top->node->kind == TS_NODE_MAPPING && (top->children->len % 2) == 0) {
+        if (node->kind != TS_NODE_SCALAR) {
+            ts_config_error(ps->error, node, TS_CONFIG_ERROR_TYPE, NULL,
+                            "mapping keys must be plain scalars");
+            return FALSE;
+        }
+    }
+    g_ptr_array_add(top->children, (gpointer)node);
+    top->weight += weight;
+    return TRUE;
+}
+
+static const TsNode *pair_key(GPtrArray *children, guint i)
+{
+    return children->pdata[2 * i];
+}
+
+/* Finishes a mapping: checks duplicate keys and applies merge keys ("<<"). */
+static gboolean finish_mapping(TsParser *ps, TsFrame *frame)
+{
+    GPtrArray *in = frame->children;
+    guint pairs = in->len / 2;
+    GPtrArray *out = g_ptr_array_sized_new(in->len);
+    GPtrArray *merged = g_ptr_array_new();
+    gboolean ok = TRUE;
+    for (guint i = 0; i < pairs && ok; i++) {
+        const TsNode *k = pair_key(in, i);
+        const TsNode *v = in->pdata[2 * i + 1];
+        if (k->plain && strcmp(k->value, "<<") == 0) {
+            if (v->kind == TS_NODE_MAPPING) {
+                g_ptr_array_add(merged, (gpointer)v);
+            } else if (v->kind == TS_NODE_SEQUENCE) {
+                for (guint j = 0; j < v->n; j++) {
+                    if (v->items[j]->kind != TS_NODE_MAPPING) {
+                        ts_config_error(ps->error, v->items[j], TS_CONFIG_ERROR_TYPE, NULL,
+                                        "merge key '<<' needs mappings");
+                        ok = FALSE;
+                        break;
+                    }
+                    g_ptr_array_add(merged, (gpointer)v->items[j]);
+                }
+            } else {
+                ts_config_error(ps->error, v, TS_CONFIG_ERROR_TYPE, NULL,
+                                "merge key '<<' needs a mapping or a list of mappings");
+                ok = FALSE;
+            }
+            continue;
+        }
+        for (guint j = 0; j < out->len; j += 2) {
+            const TsNode *prev = out->pdata[j];
+            if (strcmp(prev->value, k->value) == 0) {
+                ts_config_error(ps->error, k, TS_CONFIG_ERROR_DUPLICATE, NULL,
+                                "duplicate key '%s' (first at line %u)", k->value, prev->line);
+                ok = FALSE;
+                break;
+            }
+        }
+        g_ptr_array_add(out, (gpointer)k);
+        g_ptr_array_add(out, (gpointer)v);
+    }
+    /* Merged pairs come after explicit ones and never override them. */
+    for (guint m = 0; m < merged->len && ok; m++) {
+        const TsNode *src = merged->pdata[m];
+        for (guint i = 0; i < src->n; i++) {
+            const TsNode *k = src->items[2 * i];
+            gboolean present = FALSE;
+            for (guint j = 0; j < out->len; j += 2) {
+                if (strcmp(((const TsNode *)out->pdata[j])->value, k->value) == 0) {
+                    present = TRUE;
+                    break;
+                }
+            }
+            if (!present) {
+                g_ptr_array_add(out, (gpointer)k);
+                g_ptr_array_add(out, (gpointer)src->items[2 * i + 1]);
+            }
+        }
+    }
+    if (ok) {
+        frame->node->n = out->len / 2;
+        const TsNode **items = doc_alloc(ps->doc, sizeof(TsNode *) * MAX(out->len, 1u));
+        memcpy(items, out->pdata, sizeof(TsNode *) * out->len);
+        frame->node->items = items;
+    }
+    g_ptr_array_free(out, TRUE);
+    g_ptr_array_free(merged, TRUE);
+    return ok;
+}
+
+static gboolean handle_event(TsParser *ps, yaml_event_t *ev, gboolean *done)
+{
+    switch (ev->type) {
+    case YAML_STREAM_START_EVENT:
+    case YAML_DOCUMENT_START_EVENT:
+        return TRUE;
+    case YAML_DOCUMENT_END_EVENT:
+    case YAML_STREAM_END_EVENT:
+        *done = TRUE; /* the first document only */
+        return TRUE;
+    case YAML_SCALAR_EVENT: {
+        if (!count_nodes(ps, 1, &ev->start_mark))
+            return FALSE;
+        TsNode *n = new_node(ps, TS_NODE_SCALAR, &ev->start_mark, ev->data.scalar.tag);
+        n->value = g_string_chunk_insert_len(ps->doc->strings, (const char *)ev->data.scalar.value,
+                                             (gssize)ev->data.scalar.length);
+        if (memchr(ev->data.scalar.value, '\0', ev->data.scalar.length) != NULL) {
+            ts_config_error(ps->error, n, TS_CONFIG_ERROR_ENCODING, NULL,
+                            "scalar contains a NUL character");
+            return FALSE;
+        }
+        n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+        if (ev->data.scalar.anchor != NULL) {
+            g_hash_table_replace(ps->anchors, g_strdup((const char *)ev->data.scalar.anchor), n);
+            g_hash_table_replace(ps->anchor_weight,
+                                 g_strdup((const char *)ev->data.scalar.anchor),
+                                 GSIZE_TO_POINTER(1));
+        }
+        return attach(ps, n, 1);
+    }
+    case YAML_ALIAS_EVENT: {
+        const char *name = (const char *)ev->data.alias.anchor;
+        const TsNode *target = g_hash_table_lookup(ps->anchors, name);
+        if (target == NULL) {
+            TsNode where = {.line = (guint)ev->start_mark.line + 1,
+                            .col = (guint)ev->start_mark.column + 1, .doc = &ps->doc->pub};
+            ts_config_error(ps->error, &where, TS_CONFIG_ERROR_SYNTAX, NULL,
+                            "unknown alias '*%s'", name);
+            return FALSE;
+        }
+        guint64 w = GPOINTER_TO_SIZE(g_hash_table_lookup(ps->anchor_weight, name));
+        if (!count_nodes(ps, w, &ev->start_mark))
+            return FALSE;
+        return attach(ps, target, w);
+    }
+    case YAML_SEQUENCE_START_EVENT:
+    case YAML_MAPPING_START_EVENT: {
+        if (ps->stack->len >= ps->limits.max_depth) {
+            TsNode where = {.line = (guint)ev->start_mark.line + 1,
+                            .col = (guint)ev->start_mark.column + 1, .doc = &ps->doc->pub};
+            ts_config_error(ps->error, &where, TS_CONFIG_ERROR_LIMIT, NULL,
+                            "nesting deeper than %u levels", ps->limits.max_depth);
+            return FALSE;
+        }
+        if (!count_nodes(ps, 1, &ev->start_mark))
+            return FALSE;
+        gboolean seq = ev->type == YAML_SEQUENCE_START_EVENT;
+        const yaml_char_t *tag = seq ? ev->data.sequence_start.tag : ev->data.mapping_start.tag;
+        TsNode *n = new_node(ps, seq ? TS_NODE_SEQUENCE : TS_NODE_MAPPING, &ev->start_mark, tag);
+        const yaml_char_t *anchor =
+            seq ? ev->data.sequence_start.anchor : ev->data.mapping_start.anchor;
+        TsFrame frame = {.node = n, .children = g_ptr_array_new(), .weight = 1,
+                         .anchor = g_strdup((const char *)anchor)};
+        g_array_append_val(ps->stack, frame);
+        return TRUE;
+    }
+    case YAML_SEQUENCE_END_EVENT:
+    case YAML_MAPPING_END_EVENT: {
+        TsFrame frame = g_array_index(ps->stack, TsFrame, ps->stack->len - 1);
+        g_array_set_size(ps->stack, ps->stack->len - 1);
+        gboolean ok = TRUE;
+        if (frame.node->kind == TS_NODE_MAPPING) {
+            ok = finish_mapping(ps, &frame);
+        } else {
+            frame.node->n = frame.children->len;
+            const TsNode **items =
+                doc_alloc(ps->doc, sizeof(TsNode *) * MAX(frame.children->len, 1u));
+            memcpy(items, frame.children->pdata, sizeof(TsNode *) * frame.children->len);
+            frame.node->items = items;
+        }
+        g_ptr_array_free(frame.children, TRUE);
+        if (!ok) {
+            g_free(frame.anchor);
+            return FALSE;
+        }
+        /* An anchor becomes usable when its collection ends (YAML forbids recursive aliases);
+         * its expanded weight makes every alias to it count in full. */
+        if (frame.anchor != NULL) {
+            g_hash_table_replace(ps->anchor_weight, g_strdup(frame.anchor),
+                                 GSIZE_TO_POINTER((gsize)MIN(frame.weight, G_MAXSIZE)));
+            g_hash_table_replace(ps->anchors, frame.anchor, frame.node);
+        }
+        return attach(ps, frame.node, frame.weight);
+    }
+    default:
+        return TRUE;
+    }
+}
+
+/* Position (1-based line, column in characters) of byte offset in text. */
+static void offset_position(const char *text, gsize offset, guint *line, guint *col)
+{
+    *line = 1;
+    *col = 1;
+    for (gsize i = 0; i < offset; i++) {
+        if (text[i] == '\n') {
+            (*line)++;
+            *col = 1;
+        } else if (((guchar)text[i] & 0xC0) != 0x80) {
+            (*col)++;
+        }
+    }
+}
+
+TsDoc *ts_doc_load_string(const char *name, const char *text, gssize len,
+                          const TsDocLimits *limits, GError **error)
+{
+    g_return_val_if_fail(name != NULL && text != NULL, NULL);
+    gsize size = len < 0 ? strlen(text) : (gsize)len;
+    TsDocLimits lim = {TS_DEFAULT_MAX_FILE_BYTES, TS_DEFAULT_MAX_DEPTH, TS_DEFAULT_MAX_NODES};
+    if (limits != NULL) {
+        if (limits->max_file_bytes)
+            lim.max_file_bytes = limits->max_file_bytes;
+        if (limits->max_depth)
+            lim.max_depth = limits->max_depth;
+        if (limits->max_nodes)
+            lim.max_nodes = limits->max_nodes;
+    }
+
+    TsDocImpl *doc = g_new0(TsDocImpl, 1);
+    doc->pub.filename = g_strdup(name);
+    doc->strings = g_string_chunk_new(4096);
+    doc->blocks = g_ptr_array_new_with_free_func(g_free);
+    TsNode file_pos = {.line = 1, .col = 1, .doc = &doc->pub};
+
+    if (size > lim.max_file_bytes) {
+        ts_config_error(error, &file_pos, TS_CONFIG_ERROR_LIMIT, NULL,
+                        "file is %" G_GSIZE_FORMAT " bytes, over the %" G_GSIZE_FORMAT
+                        "-byte limit",
+                        size, lim.max_file_bytes);
+        ts_doc_free(&doc->pub);
+        return NULL;
+    }
+    const char *bad = NULL;
+    if (!g_utf8_validate(text, (gssize)size, &bad)) {
+        TsNode where = {.doc = &doc->pub};
+        offset_position(text, (gsize)(bad - text), &where.line, &where.col);
+        ts_config_error(error, &where, TS_CONFIG_ERROR_ENCODING, NULL,
+                        "file is not valid UTF-8 (byte 0x%02x at offset %" G_GSIZE_FORMAT ")",
+                        (guchar)*bad, (gsize)(bad - text));
+        ts_doc_free(&doc->pub);
+        return NULL;
+    }
+
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser)) {
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_IO, "%s: cannot initialise YAML parser",
+                    name);
+        ts_doc_free(&doc->pub);
+        return NULL;
+    }
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, size);
+
+    TsParser ps = {
+        .doc = doc,
+        .limits = lim,
+        .anchors = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
+        .anchor_weight = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
+        .stack = g_array_new(FALSE, FALSE, sizeof(TsFrame)),
+        .error = error,
+    };
+    gboolean ok = TRUE, done = FALSE;
+    while (ok && !done) {
+        yaml_event_t ev;
+        if (!yaml_parser_parse(&parser, &ev)) {
+            TsNode where = {.line = (guint)parser.problem_mark.line + 1,
+                            .col = (guint)parser.problem_mark.column + 1, .doc = &doc->pub};
+            if (parser.context != NULL)
+                ts_config_error(error, &where, TS_CONFIG_ERROR_SYNTAX, NULL,
+                                "YAML syntax error: %s %s (line %u)", parser.problem,
+                                parser.context, (guint)parser.context_mark.line + 1);
+            else
+                ts_config_error(error, &where, TS_CONFIG_ERROR_SYNTAX, NULL,
+                                "YAML syntax error: %s",
+                                parser.problem ? parser.problem : "malformed input");
+            ok = FALSE;
+            break;
+        }
+        ok = handle_event(&ps, &ev, &done);
+        yaml_event_delete(&ev);
+    }
+    yaml_parser_delete(&parser);
+    for (guint i = 0; i < ps.stack->len; i++) {
+        g_ptr_array_free(g_array_index(ps.stack, TsFrame, i).children, TRUE);
+        g_free(g_array_index(ps.stack, TsFrame, i).anchor);
+    }
+    g_array_free(ps.stack, TRUE);
+    g_hash_table_destroy(ps.anchors);
+    g_hash_table_destroy(ps.anchor_weight);
+    if (!ok) {
+        ts_doc_free(&doc->pub);
+        return NULL;
+    }
+    return &doc->pub;
+}
+
+TsDoc *ts_doc_load_file(const char *path, const TsDocLimits *limits, GError **error)
+{
+    g_return_val_if_fail(path != NULL, NULL);
+    gsize max = limits && limits->max_file_bytes ? limits->max_file_bytes
+                                                  : TS_DEFAULT_MAX_FILE_BYTES;
+    GStatBuf st;
+    if (g_stat(path, &st) != 0) {
+        int e = errno;
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_IO, "%s: cannot open: %s", path,
+                    g_strerror(e));
+        return NULL;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_IO, "%s: is a directory", path);
+        return NULL;
+    }
+    if ((guint64)st.st_size > max) {
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_LIMIT,
+                    "%s:1:1: file is %" G_GUINT64_FORMAT " bytes, over the %" G_GSIZE_FORMAT
+                    "-byte limit",
+                    path, (guint64)st.st_size, max);
+        return NULL;
+    }
+    g_autofree char *text = NULL;
+    gsize len = 0;
+    g_autoptr(GError) local = NULL;
+    if (!g_file_get_contents(path, &text, &len, &local)) {
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_IO, "%s: cannot read: %s", path,
+                    local->message);
+        return NULL;
+    }
+    return ts_doc_load_string(path, text, (gssize)len, limits, error);
+}
+
+void ts_doc_free(TsDoc *doc)
+{
+    if (doc == NULL)
+        return;
+    TsDocImpl *impl = (TsDocImpl *)doc;
+    g_free(impl->pub.filename);
+    g_string_chunk_free(impl->strings);
+    g_ptr_array_free(impl->blocks, TRUE);
+    g_free(impl);
+}
+
+/* ---- Node access ------------------------------------------------------------------------ */
+
+const TsNode *ts_node_get(const TsNode *map, const char *key)
+{
+    if (map == NULL || map->kind != TS_NODE_MAPPING || key == NULL)
+        return NULL;
+    for (guint i = 0; i < map->n; i++) {
+        if (strcmp(map->items[2 * i]->value, key) == 0)
+            return map->items[2 * i + 1];
+    }
+    return NULL;
+}
+
+const char *ts_node_key(const TsNode *map, guint i)
+{
+    g_return_val_if_fail(map != NULL && map->kind == TS_NODE_MAPPING && i < map->n, NULL);
+    return map->items[2 * i]->value;
+}
+
+const TsNode *ts_node_key_node(const TsNode *map, guint i)
+{
+    g_return_val_if_fail(map != NULL && map->kind == TS_NODE_MAPPING && i < map->n, NULL);
+    return map->items[2 * i];
+}
+
+const TsNode *ts_node_value(const TsNode *map, guint i)
+{
+    g_return_val_if_fail(map != NULL && map->kind == TS_NODE_MAPPING && i < map->n, NULL);
+    return map->items[2 * i + 1];
+}
+
+gboolean ts_node_is_null(const TsNode *node)
+{
+    if (node == NULL)
+        return TRUE;
+    if (node->kind != TS_NODE_SCALAR || !node->plain)
+        return FALSE;
+    const char *v = node->value;
+    return v[0] == '\0' || strcmp(v, "~") == 0 || strcmp(v, "null") == 0 ||
+           strcmp(v, "Null") == 0 || strcmp(v, "NULL") == 0;
+}
+
+static const char *kind_name(TsNodeKind kind)
+{
+    switch (kind) {
+    case TS_NODE_SCALAR:
+        return "a scalar";
+    case TS_NODE_MAPPING:
+        return "a mapping";
+    case TS_NODE_SEQUENCE:
+        return "a list";
+    }
+    return "?";
+}
+
+static gboolean need_scalar(const TsNode *node, const char *path, const char *what, GError **error)
+{
+    if (node == NULL) {
+        ts_config_error(error, NULL, TS_CONFIG_ERROR_MISSING, path, "missing %s", what);
+        return FALSE;
+    }
+    if (node->kind != TS_NODE_SCALAR) {
+        ts_config_error(error, node, TS_CONFIG_ERROR_TYPE, path, "expected %s, got %s", what,
+                        kind_name(node->kind));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean ts_node_string(const TsNode *node, const char *path, const char **out, GError **error)
+{
+    if (!need_scalar(node, path, "a string", error))
+        return FALSE;
+    *out = node->value;
+    return TRUE;
+}
+
+gboolean ts_node_bool(const TsNode *node, const char *path, gboolean *out, GError **error)
+{
+    if (!need_scalar(node, path, "true or false", error))
+        return FALSE;
+    static const char *const yes[] = {"true", "yes", "on", "y", NULL};
+    static const char *const no[] = {"false", "no", "off", "n", NULL};
+    for (guint i = 0; yes[i]; i++) {
+        if (g_ascii_strcasecmp(node->value, yes[i]) == 0) {
+            *out = TRUE;
+            return TRUE;
+        }
+    }
+    for (guint i = 0; no[i]; i++) {
+        if (g_ascii_strcasecmp(node->value, no[i]) == 0) {
+            *out = FALSE;
+            return TRUE;
+        }
+    }
+    ts_config_error(error, node, TS_CONFIG_ERROR_TYPE, path, "expected true or false (got '%s')",
+                    node->value);
+    return FALSE;
+}
+
+/* Parses a number, or failing that an arithmetic expression without names. */
+static gboolean scalar_number(const TsNode *node, const char *path, double *out, GError **error)
+{
+    if (!need_scalar(node, path, "a number", error))
+        return FALSE;
+    const char *v = node->value;
+    char *end = NULL;
+    errno = 0;
+    double d = g_ascii_strtod(v, &end);
+    if (end != v && *end == '\0' && isfinite(d) && !(v[0] == '0' && (v[1] == 'x' || v[1] == 'X'))) {
+        *out = d;
+        return TRUE;
+    }
+    g_autoptr(GError) local = NULL;
+    if (ts_expr_eval(v, NULL, NULL, out, &local))
+        return TRUE;
+    ts_config_error(error, node, TS_CONFIG_ERROR_TYPE, path, "expected a number (got '%s')", v);
+    return FALSE;
+}
+
+gboolean ts_node_double(const TsNode *node, const char *path, double *out, GError **error)
+{
+    return scalar_number(node, path, out, error);
+}
+
+gboolean ts_node_int(const TsNode *node, const char *path, gint64 *out, GError **error)
+{
+    double d;
+    if (!need_scalar(node, path, "an integer", error))
+        return FALSE;
+    /* Exact integers first: doubles lose precision above 2^53. */
+    char *end = NULL;
+    errno = 0;
+    gint64 v = g_ascii_strtoll(node->value, &end, 10);
+    if (end != node->value && *end == '\0') {
+        if (errno == ERANGE) {
+            ts_config_error(error, node, TS_CONFIG_ERROR_RANGE, path,
+                            "integer out of 64-bit range (got %s)", node->value);
+            return FALSE;
+        }
+        *out = v;
+        return TRUE;
+    }
+    if (!scalar_number(node, path, &d, error))
+        return FALSE;
+    if (d != floor(d)) {
+        ts_config_error(error, node, TS_CONFIG_ERROR_TYPE, path,
+                        "expected an integer (got %s)", node->value);
+        return FALSE;
+    }
+    if (d >= 9.2e18 || d <= -9.2e18) {
+        ts_config_error(error, node, TS_CONFIG_ERROR_RANGE, path,
+                        "integer out of 64-bit range (got %s)", node->value);
+        return FALSE;
+    }
+    *out = (gint64)d;
+    return TRUE;
+}
+
+gboolean ts_node_uint(const TsNode *node, const char *path, guint64 *out, GError **error)
+{
+    gint64 v;
+    if (!need_scalar(node, path, "a non-negative integer", error))
+        return FALSE;
+    if (node->value[0] != '-') {
+        char *end = NULL;
+        errno = 0;
+        guint64 u = g_ascii_strtoull(node->value, &end, 10);
+        if (end != node->value && *end == '\0' && g_ascii_isdigit(node->value[0])) {
+            if (errno == ERANGE) {
+                ts_config_error(error, node, TS_CONFIG_ERROR_RANGE, path,
+                                "integer out of 64-bit range (got %s)", node->value);
+                return FALSE;
+            }
+            *out = u;
+            return TRUE;
+        }
+    }
+    if (!ts_node_int(node, path, &v, error))
+        return FALSE;
+    if (v < 0) {
+        ts_config_error(error, node, TS_CONFIG_ERROR_RANGE, path, "must be >= 0 (got %s)",
+                        node->value);
+        return FALSE;
+    }
+    *out = (guint64)v;
+    return TRUE;
+}
+
+gboolean ts_node_quantity(const TsNode *node, const char *path, TsUnitKind kind, double *out,
+                          GError **error)
+{
+    if (!need_scalar(node, path, "a quantity", error))
+        return FALSE;
+    const char *why = NULL;
+    if (ts_unit_parse(node->value, kind, out, &why))
+        return TRUE;
+    /* A bare arithmetic expression is a number in the base unit. */
+    g_autoptr(GError) local = NULL;
+    if (strcmp(why, "not a number") == 0 && ts_expr_eval(node->value, NULL, NULL, out, &local))
+        return TRUE;
+    if (kind == TS_UNIT_NONE)
+        ts_config_error(error, node, TS_CONFIG_ERROR_TYPE, path, "expected a number (got '%s')",
+                        node->value);
+    else
+        ts_config_error(error, node, TS_CONFIG_ERROR_UNIT, path,
+                        "%s: expected a %s in %s (got '%s')", why, ts_unit_kind_name(kind),
+                        ts_unit_accepted(kind), node->value);
+    return FALSE;
+}
+
+/* ---- Expressions ------------------------------------------------------------------------ */
+
+typedef struct {
+    const char *p;
+    const char *text;
+    TsExprLookup lookup;
+    gpointer user_data;
+    GError **error;
+    guint depth;
+} TsExpr;
+
+static gboolean expr_sum(TsExpr *e, double *out);
+
+static void expr_skip(TsExpr *e)
+{
+    while (*e->p == ' ' || *e->p == '\t')
+        e->p++;
+}
+
+static gboolean expr_fail(TsExpr *e, const char *what)
+{
+    g_set_error(e->error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_TYPE,
+                "%s at offset %d of expression '%s'", what, (int)(e->p - e->text), e->text);
+    return FALSE;
+}
+
+static gboolean expr_atom(TsExpr *e, double *out)
+{
+    expr_skip(e);
+    if (++e->depth > 64)
+        return expr_fail(e, "expression nested too deeply");
+    gboolean ok;
+    if (*e->p == '(') {
+        e->p++;
+        ok = expr_sum(e, out);
+        expr_skip(e);
+        if (ok && *e->p != ')')
+            ok = expr_fail(e, "missing ')'");
+        else if (ok)
+            e->p++;
+    } else if (*e->p == '-' || *e->p == '+') {
+        gboolean neg = *e->p == '-';
+        e->p++;
+        ok = expr_atom(e, out);
+        if (ok && neg)
+            *out = -*out;
+    } else if (g_ascii_isdigit(*e->p) || *e->p == '.') {
+        char *end = NULL;
+        *out = g_ascii_strtod(e->p, &end);
+        if (end == e->p || (e->p[0] == '0' && (e->p[1] == 'x' || e->p[1] == 'X')))
+            ok = expr_fail(e, "malformed number");
+        else {
+            e->p = end;
+            ok = TRUE;
+        }
+    } else if (g_ascii_isalpha(*e->p) || *e->p == '_') {
+        const char *start = e->p;
+        while (g_ascii_isalnum(*e->p) || *e->p == '_')
+            e->p++;
+        g_autofree char *name = g_strndup(start, (gsize)(e->p - start));
+        if (e->lookup == NULL || !e->lookup(name, out, e->user_data)) {
+            e->p = start;
+            g_set_error(e->error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_REFERENCE,
+                        "unknown name '%s' in expression '%s'", name, e->text);
+            ok = FALSE;
+        } else {
+            ok = TRUE;
+        }
+    } else {
+        ok = expr_fail(e, *e->p ? "unexpected character" : "unexpected end");
+    }
+    e->depth--;
+    return ok;
+}
+
+static gboolean expr_product(TsExpr *e, double *out)
+{
+    if (!expr_atom(e, out))
+        return FALSE;
+    for (;;) {
+        expr_skip(e);
+        char op = *e->p;
+        if (op != '*' && op != '/' && op != '%')
+            return TRUE;
+        e->p++;
+        double rhs;
+        if (!expr_atom(e, &rhs))
+            return FALSE;
+        if ((op == '/' || op == '%') && rhs == 0.0)
+            return expr_fail(e, "division by zero");
+        if (op == '*')
+            *out *= rhs;
+        else if (op == '/')
+            *out /= rhs;
+        else
+            *out = fmod(*out, rhs);
+    }
+}
+
+static gboolean expr_sum(TsExpr *e, double *out)
+{
+    if (!expr_product(e, out))
+        return FALSE;
+    for (;;) {
+        expr_skip(e);
+        char op = *e->p;
+        if (op != '+' && op != '-')
+            return TRUE;
+        e->p++;
+        double rhs;
+        if (!expr_product(e, &rhs))
+            return FALSE;
+        *out = op == '+' ? *out + rhs : *out - rhs;
+    }
+}
+
+gboolean ts_expr_eval(const char *text, TsExprLookup lookup, gpointer user_data, double *out,
+                      GError **error)
+{
+    g_return_val_if_fail(text != NULL && out != NULL, FALSE);
+    TsExpr e = {.p = text, .text = text, .lookup = lookup, .user_data = user_data,
+                .error = error};
+    if (!expr_sum(&e, out))
+        return FALSE;
+    expr_skip(&e);
+    if (*e.p != '\0')
+        return expr_fail(&e, "unexpected text");
+    if (!isfinite(*out))
+        return expr_fail(&e, "result is not finite");
+    return TRUE;
+}
+
+/* ---- Schema tables ---------------------------------------------------------------------- */
+
+const char *ts_field_type_name(const TsField *field)
+{
+    static const char *const quantity_names[TS_UNIT_COUNT_] = {
+        [TS_UNIT_NONE] = "number",
+        [TS_UNIT_FREQUENCY] = "frequency (Hz)",
+        [TS_UNIT_TIME] = "time (ps)",
+        [TS_UNIT_BANDWIDTH] = "bandwidth (B/s)",
+        [TS_UNIT_ENERGY] = "energy (pJ)",
+        [TS_UNIT_ENERGY_PER_BIT] = "energy per bit (pJ/bit)",
+        [TS_UNIT_SIZE] = "size (B)",
+        [TS_UNIT_POWER] = "power (W)",
+        [TS_UNIT_AREA] = "area (um^2)",
+        [TS_UNIT_LENGTH_NM] = "length (nm)",
+    };
+    switch (field->type) {
+    case TS_FIELD_INT:
+        return "integer";
+    case TS_FIELD_UINT:
+        return "non-negative integer";
+    case TS_FIELD_DOUBLE:
+        return "number";
+    case TS_FIELD_QUANTITY:
+        return field->unit < TS_UNIT_COUNT_ ? quantity_names[field->unit] : "quantity";
+    case TS_FIELD_BOOL:
+        return "boolean";
+    case TS_FIELD_STRING:
+        return "string";
+    case TS_FIELD_ENUM:
+        return "one of";
+    case TS_FIELD_NODE:
+        return "mapping or list";
+    }
+    return "?";
+}
+
+gboolean ts_schema_check_keys(const TsNode *map, const char *path, const char *const *keys,
+                              GError **error)
+{
+    if (map == NULL || ts_node_is_null(map))
+        return TRUE;
+    if (map->kind != TS_NODE_MAPPING) {
+        ts_config_error(error, map, TS_CONFIG_ERROR_TYPE, path, "expected a mapping, got %s",
+                        kind_name(map->kind));
+        return FALSE;
+    }
+    for (guint i = 0; i < map->n; i++) {
+        const char *k = ts_node_key(map, i);
+        gboolean known = FALSE;
+        for (guint j = 0; keys[j] && !known; j++)
+            known = strcmp(k, keys[j]) == 0;
+        if (!known) {
+            g_autofree char *hint = ts_config_suggest(k, keys);
+            g_autofree char *kp = ts_path_key(path, k);
+            ts_config_error(error, ts_node_key_node(map, i), TS_CONFIG_ERROR_UNKNOWN_KEY, kp,
+                            "unknown key '%s'%s", k, hint);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+static gboolean check_range(const TsField *f, const TsNode *node, const char *path, double v,
+                            GError **error)
+{
+    if (f->min == 0.0 && f->max == 0.0 && !f->min_exclusive)
+        return TRUE;
+    const char *unit = f->type == TS_FIELD_QUANTITY ? ts_unit_base_name(f->unit) : "";
+    const char *sep = unit[0] ? " " : "";
+    const char *got = node ? node->value : f->default_text;
+    if (f->min_exclusive ? !(v > f->min) : !(v >= f->min)) {
+        ts_config_error(error, node, TS_CONFIG_ERROR_RANGE, path, "must be %s %g%s%s (got %s)",
+                        f->min_exclusive ? ">" : ">=", f->min, sep, unit, got);
+        return FALSE;
+    }
+    if (f->max > f->min && v > f->max) {
+        ts_config_error(error, node, TS_CONFIG_ERROR_RANGE, path, "must be <= %g%s%s (got %s)",
+                        f->max, sep, unit, got);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* Parses one field's node (or its default, when node is a synthetic scalar) into out. */
+static gboolean apply_field(const TsField *f, const TsNode *node, const char *path, void *out,
+                            GError **error)
+{
+    char *dst = (char *)out + f->offset;
+    switch (f->type) {
+    case TS_FIELD_INT: {
+        gint64 v;
+        if (!ts_node_int(node, path, &v, error) || !check_range(f, node, path, (double)v, error))
+            return FALSE;
+        memcpy(dst, &v, sizeof v);
+        return TRUE;
+    }
+    case TS_FIELD_UINT: {
+        guint64 v;
+        if (!ts_node_uint(node, path, &v, error) || !check_range(f, node, path, (double)v, error))
+            return FALSE;
+        memcpy(dst, &v, sizeof v);
+        return TRUE;
+    }
+    case TS_FIELD_DOUBLE: {
+        double v;
+        if (!ts_node_double(node, path, &v, error) || !check_range(f, node, path, v, error))
+            return FALSE;
+        memcpy(dst, &v, sizeof v);
+        return TRUE;
+    }
+    case TS_FIELD_QUANTITY: {
+        double v;
+        if (!ts_node_quantity(node, path, f->unit, &v, error) ||
+            !check_range(f, node, path, v, error))
+            return FALSE;
+        memcpy(dst, &v, sizeof v);
+        return TRUE;
+    }
+    case TS_FIELD_BOOL: {
+        gboolean v;
+        if (!ts_node_bool(node, path, &v, error))
+            return FALSE;
+        memcpy(dst, &v, sizeof v);
+        return TRUE;
+    }
+    case TS_FIELD_STRING: {
+        const char *v;
+        if (!ts_node_string(node, path, &v, error))
+            return FALSE;
+        memcpy(dst, &v, sizeof v);
+        return TRUE;
+    }
+    case TS_FIELD_ENUM: {
+        const char *v;
+        if (!ts_node_string(node, path, &v, error))
+            return FALSE;
+        for (int i = 0; f->choices[i]; i++) {
+            if (g_ascii_strcasecmp(v, f->choices[i]) == 0) {
+                memcpy(dst, &i, sizeof i);
+                return TRUE;
+            }
+        }
+        g_autofree char *hint = ts_config_suggest(v, f->choices);
+        g_autofree char *list = g_strjoinv(", ", (char **)f->choices);
+        ts_config_error(error, node, TS_CONFIG_ERROR_REFERENCE, path,
+                        "unknown value '%s'%s; expected one of %s", v, hint, list);
+        return FALSE;
+    }
+    case TS_FIELD_NODE:
+        memcpy(dst, &node, sizeof node);
+        return TRUE;
+    }
+    return FALSE;
+}
+
+gboolean ts_schema_apply(const TsField *fields, const TsNode *map, const char *path, void *out,
+                         guint64 *set_mask, gboolean allow_unknown, GError **error)
+{
+    g_return_val_if_fail(fields != NULL && out != NULL, FALSE);
+    if (map != NULL && ts_node_is_null(map))
+        map = NULL;
+    if (map != NULL && map->kind != TS_NODE_MAPPING) {
+        ts_config_error(error, map, TS_CONFIG_ERROR_TYPE, path, "expected a mapping, got %s",
+                        kind_name(map->kind));
+        return FALSE;
+    }
+    guint n_fields = 0;
+    while (fields[n_fields].key != NULL)
+        n_fields++;
+    if (map != NULL && !allow_unknown) {
+        const char **keys = g_newa(const char *, n_fields + 1);
+        for (guint i = 0; i < n_fields; i++)
+            keys[i] = fields[i].key;
+        keys[n_fields] = NULL;
+        if (!ts_schema_check_keys(map, path, keys, error))
+            return FALSE;
+    }
+    guint64 mask = 0;
+    for (guint i = 0; i < n_fields; i++) {
+        const TsField *f = &fields[i];
+        const TsNode *node = map ? ts_node_get(map, f->key) : NULL;
+        g_autofree char *kp = ts_path_key(path, f->key);
+        if (node != NULL) {
+            if (i < 64)
+                mask |= G_GUINT64_CONSTANT(1) << i;
+            if (!apply_field(f, node, kp, out, error))
+                return FALSE;
+        } else if (f->required) {
+            ts_config_error(error, map, TS_CONFIG_ERROR_MISSING, path, "missing required key '%s'",
+                            f->key);
+            return FALSE;
+        } else if (f->default_text != NULL && f->type != TS_FIELD_NODE) {
+            TsNode def = {.kind = TS_NODE_SCALAR, .value = f->default_text, .plain = TRUE};
+            if (!apply_field(f, &def, kp, out, error))
+                return FALSE;
+        }
+    }
+    if (set_mask != NULL)
+        *set_mask = mask;
+    return TRUE;
+}
