@@ -1,0 +1,319 @@
+/* The DES kernel's public API (include this one header): a simulation (TsSim) of components
+ * (instances of const vtable kinds with spec tables for params, ports and statistics), links
+ * with latency and exact-rational bandwidth between named ports, pooled events ordered by
+ * (tick, priority, insertion sequence), run control with a watchdog, per-event tracing behind
+ * a mask, and a JSON statistics dump. Time is integer picoseconds (ts-time.h). */
+#ifndef TS_SIM_H
+#define TS_SIM_H
+
+#include <stddef.h>
+
+#include "ts-event.h"
+#include "ts-evq.h"
+#include "ts-params.h"
+#include "ts-rng.h"
+#include "ts-stats.h"
+#include "ts-time.h"
+
+G_BEGIN_DECLS
+
+typedef struct TsSim TsSim;
+typedef struct TsComponent TsComponent;
+typedef struct TsPort TsPort;
+
+/* One entry of a kind's port table (static const data). */
+typedef struct TsPortSpec {
+    const char *name;   /* e.g. "mem_req" */
+    gboolean required;  /* build fails while a required port is unconnected */
+    const char *description;
+} TsPortSpec;
+
+/* A component kind: a const vtable plus spec tables, normally a static const object.
+ * Instances are allocated by the kernel (instance_size bytes, zeroed) and embed
+ * `TsComponent base` as their first member. All callbacks take the base pointer; convert
+ * with TS_COMPONENT_DOWNCAST (never cast the function pointers). */
+typedef struct TsComponentKind {
+    const char *name;        /* e.g. "dram" */
+    const char *description;
+    gsize instance_size;     /* sizeof the instance struct, >= sizeof(TsComponent) */
+    const TsParamSpec *params;
+    guint n_params;
+    const TsPortSpec *ports; /* port i is ts_component_port(c, i) */
+    guint n_ports;
+    const TsStatSpec *stats;
+    guint n_stats;
+    /* Reads the resolved params (every spec key present, typed per spec; borrowed for the
+     * call), sets the clock and registers statistics. May schedule events to itself. Returns
+     * FALSE with a GError on bad configuration. Required. */
+    gboolean (*init)(TsComponent *self, const TsParams *params, GError **error);
+    /* Called once by ts_sim_build after the graph is checked: ports may be used. Optional. */
+    void (*setup)(TsComponent *self);
+    /* Handles one event, borrowed: the handler may schedule or send it again (ownership goes
+     * back to the queue) or discard it; otherwise the kernel recycles it on return. Required. */
+    void (*handle)(TsComponent *self, TsEvent *event);
+    /* Called once by ts_sim_finish: final statistics. Optional. */
+    void (*finish)(TsComponent *self);
+    /* Releases what init allocated; the kernel frees the instance itself. Optional. */
+    void (*destroy)(TsComponent *self);
+} TsComponentKind;
+
+/* Base of every component instance. All fields are kernel-owned; models read them. */
+struct TsComponent {
+    void (*handle)(TsComponent *self, TsEvent *event); /* copy of kind->handle */
+    TsSim *sim;
+    const TsComponentKind *kind;
+    const char *path;    /* hierarchical name, e.g. "chip.pe[3][7].rf"; owned by the sim */
+    guint32 id;          /* creation order, 0-based */
+    guint32 trace_mask;  /* TS_TRACE_* categories traced for this component */
+    TsClock clock;       /* freq_hz == 0 until ts_component_set_clock */
+    TsPort *ports;       /* kind->n_ports ports (opaque; see ts_component_port) */
+    TsStatSet *stats;    /* enabled statistics, registration order */
+};
+
+#define ts_container_of(ptr, Type, member)                                                     \
+    ((Type *)(void *)((char *)(ptr) - offsetof(Type, member)))
+/* The instance of type Type whose `base` member is `base_ptr`. */
+#define TS_COMPONENT_DOWNCAST(Type, base_ptr) ts_container_of(base_ptr, Type, base)
+
+/* A link's timing: each direction serialises transfers at bw_bytes_per_s (0 = unlimited)
+ * and then adds latency_ps. Directions are independent (full duplex). */
+typedef struct TsLinkSpec {
+    TsTick latency_ps;
+    guint64 bw_bytes_per_s; /* 0 = no serialisation; at most 2^50 (about 1 PB/s) */
+} TsLinkSpec;
+
+/* Outcome of a run. */
+typedef enum {
+    TS_RUN_EMPTY,            /* the queue drained */
+    TS_RUN_UNTIL,            /* the next event lies at or after the requested end tick */
+    TS_RUN_STOPPED,          /* a component called ts_sim_request_stop */
+    TS_RUN_WATCHDOG_EVENTS,  /* the watchdog's event limit was reached */
+    TS_RUN_WATCHDOG_TIME,    /* the next event lies beyond the watchdog's time limit */
+} TsRunStatus;
+
+/* Trace categories (bit mask). */
+enum {
+    TS_TRACE_DISPATCH = 1u << 0, /* each event handed to a handler (by target) */
+    TS_TRACE_SCHEDULE = 1u << 1, /* each event queued (by target) */
+    TS_TRACE_SEND = 1u << 2,     /* each transfer on a link (by sender) */
+    TS_TRACE_MODEL = 1u << 3,    /* TS_TRACE() points in models (by component) */
+    TS_TRACE_ALL = 0xfu,
+};
+
+/* What a trace sink receives; pointers are borrowed for the call. */
+typedef struct TsTraceRecord {
+    guint32 category;          /* one TS_TRACE_* bit */
+    TsTick now;                /* simulated time of the record */
+    TsTick event_tick;         /* delivery tick of the event concerned */
+    const TsComponent *source; /* component running when the record was made, or NULL */
+    const TsComponent *target; /* event target, or NULL */
+    guint32 event_type;
+    guint32 size_bytes;
+    guint16 port;              /* receiving port index or TS_PORT_NONE */
+    const char *message;       /* TS_TRACE_MODEL text, else NULL */
+} TsTraceRecord;
+
+typedef void (*TsTraceFunc)(const TsTraceRecord *record, gpointer user_data);
+
+/* Kernel counters for reports and allocation checks. */
+typedef struct TsSimKernelStats {
+    guint64 events;    /* handler executions */
+    TsEventPoolStats pool;
+    TsEvqStats queue;
+} TsSimKernelStats;
+
+/* ---- lifecycle ---- */
+
+/* New empty simulation (queue TS_EVQ_DEFAULT, seed 0). Free with ts_sim_free (accepts
+ * NULL), which calls every component's destroy in creation order. */
+TsSim *ts_sim_new(void);
+void ts_sim_free(TsSim *sim);
+
+/* Chooses the queue structure; only before the first event is scheduled (else FALSE with
+ * TS_CORE_ERROR_STATE). */
+gboolean ts_sim_set_queue(TsSim *sim, TsEvqKind kind, GError **error);
+TsEvqKind ts_sim_queue(const TsSim *sim);
+
+/* Master seed recorded for the run; components derive their generators from it with
+ * ts_rng_new(ts_sim_seed(sim), component path). */
+void ts_sim_set_seed(TsSim *sim, guint64 seed);
+guint64 ts_sim_seed(const TsSim *sim);
+
+/* Pre-sizes the pool and queue for n pending events (no allocation until exceeded). */
+void ts_sim_reserve_events(TsSim *sim, gsize n);
+
+/* Adds a statistics rule: statistics whose "component-path.stat-name" matches the glob
+ * (GPatternSpec: * and ?) are enabled (or disabled). Rules apply in order, the last match
+ * wins, at registration time; with no match a statistic is enabled. */
+void ts_sim_enable_stats(TsSim *sim, const char *glob, gboolean enable);
+
+/* ---- graph ---- */
+
+/* Creates a component of `kind` named `path` (segments `name` or `name[i][j]...` joined by
+ * '.'), resolves `params` (may be NULL) against kind->params and calls kind->init. Returns
+ * the instance (owned by the sim) or NULL with TS_CORE_ERROR_{BAD_NAME, DUPLICATE_NAME,
+ * STATE, UNKNOWN_PARAM, PARAM_*}, or init's own error prefixed with the path. */
+TsComponent *ts_sim_add_component(TsSim *sim, const TsComponentKind *kind, const char *path,
+                                  const TsParams *params, GError **error);
+
+/* Component by path, or NULL (borrowed). */
+TsComponent *ts_sim_find_component(TsSim *sim, const char *path);
+guint ts_sim_n_components(const TsSim *sim);
+TsComponent *ts_sim_component(TsSim *sim, guint index); /* creation order */
+
+/* Joins port `port_a` of `a` and `port_b` of `b` with a link. FALSE with
+ * TS_CORE_ERROR_UNKNOWN_PORT (naming path and port, listing the kind's ports),
+ * TS_CORE_ERROR_PORT_CONNECTED (a port already linked: names both existing ends),
+ * TS_CORE_ERROR_INVALID (a port to itself, bandwidth too large) or TS_CORE_ERROR_STATE
+ * (after build). */
+gboolean ts_sim_connect(TsSim *sim, TsComponent *a, const char *port_a, TsComponent *b,
+                        const char *port_b, const TsLinkSpec *link, GError **error);
+
+/* As ts_sim_connect with components given by path (TS_CORE_ERROR_UNKNOWN_COMPONENT). */
+gboolean ts_sim_connect_paths(TsSim *sim, const char *path_a, const char *port_a,
+                              const char *path_b, const char *port_b, const TsLinkSpec *link,
+                              GError **error);
+
+/* Checks the graph (every required port connected: else TS_CORE_ERROR_PORT_UNCONNECTED
+ * listing each "path:port") and calls each kind's setup in creation order. Once only. */
+gboolean ts_sim_build(TsSim *sim, GError **error);
+
+/* ---- events ---- */
+
+/* A fresh event for `target` (header initialised: priority 0, port TS_PORT_NONE, size 0,
+ * payload zeroed). Borrowed until scheduled, sent or discarded. Never fails (the pool grows). */
+TsEvent *ts_sim_event_new(TsSim *sim, TsComponent *target, guint32 type);
+
+/* Queues `event` for delivery to event->target at absolute `tick` (>= now; an earlier tick is
+ * a broken invariant: abort naming tick, component and the caller's source location).
+ * Ownership passes to the queue. */
+#define ts_sim_schedule(sim, event, tick) ts_sim_schedule_at_((sim), (event), (tick), G_STRLOC)
+/* Same, `delay_ps` after now. */
+#define ts_sim_schedule_in(sim, event, delay_ps)                                               \
+    ts_sim_schedule_in_at_((sim), (event), (delay_ps), G_STRLOC)
+
+/* Returns an unscheduled event (or the one being handled) to the pool. */
+void ts_sim_event_discard(TsSim *sim, TsEvent *event);
+
+void ts_sim_schedule_at_(TsSim *sim, TsEvent *event, TsTick tick, const char *location);
+void ts_sim_schedule_in_at_(TsSim *sim, TsEvent *event, TsTick delay_ps, const char *location);
+
+/* ---- ports ---- */
+
+/* Port `index` of kind->ports (API misuse beyond n_ports). Borrowed. */
+TsPort *ts_component_port(TsComponent *component, guint index);
+/* Port by name, or NULL. */
+TsPort *ts_component_port_by_name(TsComponent *component, const char *name);
+const char *ts_port_name(const TsPort *port);
+TsComponent *ts_port_component(const TsPort *port);
+gboolean ts_port_is_connected(const TsPort *port);
+/* Component on the other end, or NULL. */
+TsComponent *ts_port_peer_component(const TsPort *port);
+
+/* Sends `event` over the port's link: it arrives at the peer (event->target and ->port are
+ * set to the receiving component and port index, ->size_bytes to size_bytes) at
+ *   ceil(max(now, free) + size_bytes / bw) + latency_ps
+ * where `free` is the exact (rational) time the sending direction finishes its earlier
+ * transfers; `free` advances to the end of this transfer. Returns the arrival tick. Sending
+ * on an unconnected port is a broken invariant (abort). */
+#define ts_port_send(port, event, size_bytes)                                                  \
+    ts_port_send_at_((port), (event), (size_bytes), G_STRLOC)
+TsTick ts_port_send_at_(TsPort *port, TsEvent *event, guint32 size_bytes, const char *location);
+
+/* First tick at which the sending direction of `port` is idle (now if idle already). */
+TsTick ts_port_free_tick(const TsPort *port);
+
+/* ---- components ---- */
+
+/* Sets the component's clock (TS_CORE_ERROR_INVALID for 0 Hz or above 1 THz). */
+gboolean ts_component_set_clock(TsComponent *component, guint64 freq_hz, GError **error);
+
+/* Tick of the edge `cycles` cycles after the first edge at or after now, on the component's
+ * clock (which must be set). For "act N cycles from now" without drift. */
+TsTick ts_component_cycles_from_now(const TsComponent *component, guint64 cycles);
+
+/* Registers a statistic named in kind->stats (an unknown name or a kind mismatch is API
+ * misuse). Returns NULL when the statistic is disabled by the sim's rules: the inline
+ * updates accept NULL, so disabled statistics cost one pointer test. */
+TsCounter *ts_component_counter(TsComponent *component, const char *name);
+TsAccumulator *ts_component_accumulator(TsComponent *component, const char *name);
+TsHistogram *ts_component_histogram(TsComponent *component, const char *name, double lo,
+                                    double bin_width, guint32 n_bins);
+
+/* Broken invariant in a model: prints "tilesim: broken invariant at tick T ps in PATH: MSG
+ * (file:line)" on stderr and aborts. Only for bugs, never for bad input. */
+#define TS_ABORT(component, ...) ts_component_abort_((component), G_STRLOC, __VA_ARGS__)
+G_GNUC_NORETURN void ts_component_abort_(const TsComponent *component, const char *location,
+                                         const char *format, ...) G_GNUC_PRINTF(3, 4);
+
+/* Model trace point: formats only when TS_TRACE_MODEL is enabled for the component. */
+#define TS_TRACE(component, ...)                                                               \
+    do {                                                                                       \
+        if (G_UNLIKELY((component)->trace_mask & TS_TRACE_MODEL))                              \
+            ts_component_trace_((component), __VA_ARGS__);                                     \
+    } while (0)
+void ts_component_trace_(const TsComponent *component, const char *format, ...)
+    G_GNUC_PRINTF(2, 3);
+
+/* ---- run control ---- */
+
+/* Processes events in (tick, priority, sequence) order until the queue empties, a component
+ * requests a stop, or the watchdog trips. Requires a built sim. Resumable: call again to go
+ * on. */
+TsRunStatus ts_sim_run(TsSim *sim);
+
+/* As ts_sim_run, processing only events with tick < end_tick; when it stops for that reason
+ * (TS_RUN_UNTIL) simulated time advances to end_tick. */
+TsRunStatus ts_sim_run_until(TsSim *sim, TsTick end_tick);
+
+/* Asks the running loop to return TS_RUN_STOPPED once the current handler returns. `who` (may
+ * be NULL) and `reason` (copied) appear in ts_sim_stop_message. */
+void ts_sim_request_stop(TsSim *sim, const TsComponent *who, const char *reason);
+
+/* Watchdog: stop before the event that would exceed `max_events` handler executions in the
+ * sim's lifetime (0 = no limit), or before the first event with tick > max_tick
+ * (TS_TICK_NEVER = no limit). */
+void ts_sim_set_watchdog(TsSim *sim, guint64 max_events, TsTick max_tick);
+
+/* Human-readable reason of the last run's end (borrowed, valid until the next run). */
+const char *ts_sim_stop_message(const TsSim *sim);
+TsRunStatus ts_sim_last_status(const TsSim *sim);
+const char *ts_run_status_name(TsRunStatus status);
+
+/* Calls each component's finish once, in creation order (later calls do nothing). */
+void ts_sim_finish(TsSim *sim);
+
+TsTick ts_sim_now(const TsSim *sim);
+guint64 ts_sim_events_processed(const TsSim *sim);
+gsize ts_sim_pending(const TsSim *sim);
+/* Component whose handler is running (NULL outside handlers). */
+TsComponent *ts_sim_current(const TsSim *sim);
+void ts_sim_get_kernel_stats(const TsSim *sim, TsSimKernelStats *stats);
+
+/* ---- tracing ---- */
+
+/* Enables trace categories `mask` for components whose path matches `path_glob` (NULL = all)
+ * and sends records to `func` (NULL with mask 0 turns tracing off). With mask 0 the event
+ * loop runs a variant with no trace checks at all. */
+void ts_sim_set_trace(TsSim *sim, guint32 mask, const char *path_glob, TsTraceFunc func,
+                      gpointer user_data);
+
+/* Stock sink: one text line per record on the FILE* given as user_data. */
+void ts_trace_print(const TsTraceRecord *record, gpointer user_data);
+
+/* ---- statistics output ---- */
+
+/* The whole run as JSON (see docs/des.md): {"tick_ps", "events", "status", "queue", "seed",
+ * "kernel": {...}, "components": [{"path", "kind", "freq_hz", "stats": {...}}...],
+ * "links": [...]}, components and statistics in creation/registration order. New node. */
+JsonNode *ts_sim_stats_to_json_node(TsSim *sim);
+/* Same, serialised (newly allocated string). */
+char *ts_sim_stats_to_json(TsSim *sim, gboolean pretty);
+/* Same, written to `filename` (FALSE with a GFileError on failure). */
+gboolean ts_sim_stats_write_json(TsSim *sim, const char *filename, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(TsSim, ts_sim_free)
+
+G_END_DECLS
+
+#endif /* TS_SIM_H */
