@@ -88,6 +88,25 @@ typedef struct {
     uint32_t lut_vec_len;
     uint32_t lut_centroids;
     TsPrecision lut_index, lut_table, lut_acc; /* uint16, int8, int32 as PIM-DL */
+
+    /* ---- Added by the workloads module (all plain data, filled for every op) ---- */
+
+    /* Learned parameters read by one instance (projection weights, layernorm gamma + beta);
+     * 0 for attention products (their "Weights" data space is an activation) and for
+     * Timeloop problems, which do not say which tensor holds parameters. */
+    uint64_t param_elements;
+    TsPrecision param_precision;
+
+    /* TRUE when the input gave no precision (Timeloop problems): tensors carry 16-bit
+     * placeholders and the model should take word bits from the architecture. */
+    gboolean precision_is_default;
+
+    /* TS_OP_LUT derived counts, per instance. Dims are D (outputs N), CB (codebooks K/V),
+     * V (vec_len), C (centroids), L (tokens M). */
+    uint64_t lut_codebooks;     /* K / vec_len */
+    uint64_t lut_table_entries; /* codebooks * centroids * N */
+    uint64_t lut_search_macs;   /* closest-centroid search: M * codebooks * centroids * V */
+    uint64_t lut_lookups;       /* lookup-accumulates: M * N * codebooks */
 } TsOp;
 
 typedef struct TsWorkload TsWorkload;
@@ -100,6 +119,14 @@ typedef struct {
     uint64_t kv_len;
     const char *phase;     /* "prefill" | "decode" */
     const char *precision; /* preset name: "fp16", "int8", "w4a16", ... */
+
+    /* Timeloop problems and explicit-op files: variables for instance values written as
+     * names (EMBEDDING, SEQ_LENGTH, ...). vars is a NULL-terminated list of "NAME=VALUE"
+     * (VALUE an expression over other variables), highest priority; variables_file a
+     * timeloopfe variables YAML (`variables: {NAME: value}`). seq / batch set SEQ_LENGTH /
+     * BATCH and are errors when the problem does not use them. */
+    const char *const *vars;
+    const char *variables_file;
 } TsWorkloadOverrides;
 
 /* Loads a workload from a path or library name ("bert-base"): a tilesim workload YAML (model
@@ -121,6 +148,127 @@ int ts_op_find_dim(const TsOp *op, const char *name);
 int ts_op_find_tensor(const TsOp *op, const char *name);
 /* Words of a tensor for the full problem (product of rank extents). */
 uint64_t ts_op_tensor_elements(const TsOp *op, guint tensor);
+
+/* ==== Additions (workloads module) ======================================================= */
+
+/* ---- Precisions ---- */
+
+/* Weights / activations / outputs precisions of a preset ("fp16", "int8", "w4a16", ...).
+ * outputs is what output tensors (partial sums included) are stored at. */
+typedef struct {
+    TsPrecision weights, activations, outputs;
+} TsPrecisionSet;
+
+/* Parses a number format name: int1 int2 int4 int8 int16 int32, uint1 .. uint32, fp16 fp32,
+ * bf16, fp8_e4m3 (e4m3), fp8_e5m2 (e5m2), nf4 (case-insensitive). Unknown names set
+ * TS_CONFIG_ERROR_REFERENCE with a did-you-mean (no file position: loaders add it). */
+gboolean ts_precision_parse(const char *text, TsPrecision *out, GError **error);
+/* Canonical name ("int8", "bf16", "fp8_e4m3"), static; "invalid" for a combination that
+ * ts_precision_parse would not produce. */
+const char *ts_precision_name(TsPrecision precision);
+/* TRUE for a combination ts_precision_parse can produce. */
+gboolean ts_precision_valid(TsPrecision precision);
+/* Preset by name (see docs/workloads.md), or TS_CONFIG_ERROR_REFERENCE with a did-you-mean. */
+gboolean ts_precision_preset(const char *name, TsPrecisionSet *out, GError **error);
+/* NULL-terminated static list of preset names, in documentation order. */
+const char *const *ts_precision_preset_names(void);
+
+/* ---- Ops ---- */
+
+const char *ts_op_kind_name(TsOpKind kind);                 /* "einsum", "elementwise", "lut" */
+const char *ts_elementwise_kind_name(TsElementwiseKind kind); /* "softmax", "gelu", ... */
+/* Extent of one rank: sum over terms of coef * (dim - 1), plus 1 (Timeloop's dense extent). */
+uint64_t ts_op_rank_extent(const TsOp *op, guint tensor, guint rank);
+/* Bytes of a tensor at its precision: ceil(elements * bits / 8). */
+uint64_t ts_op_tensor_bytes(const TsOp *op, guint tensor);
+/* Bytes of the op's parameters at param_precision: ceil(param_elements * bits / 8). */
+uint64_t ts_op_param_bytes(const TsOp *op);
+/* Compulsory traffic of one instance: every tensor read or written once (sum of
+ * ts_op_tensor_bytes). Parameters of elementwise ops (layernorm gamma, beta), which are not a
+ * tensor of the op, are added. */
+uint64_t ts_op_bytes(const TsOp *op);
+/* Work of one instance: macs (einsum), elements * passes (elementwise),
+ * lut_search_macs + lut_lookups (LUT). */
+uint64_t ts_op_work(const TsOp *op);
+/* Arithmetic intensity: ts_op_work / ts_op_bytes (MACs per byte for einsums); 0 when no
+ * bytes. */
+double ts_op_intensity(const TsOp *op);
+
+/* Checks a hand-built op and fills its derived fields (macs, output, LUT counts): dims > 0,
+ * projections naming existing dims, one read-write tensor, valid precisions, and 64-bit
+ * counts (macs x count, tensor bytes) that do not overflow. For ops built in code (tests,
+ * other modules); loaders apply the same checks with file positions. */
+gboolean ts_op_finalize(TsOp *op, GError **error);
+
+/* ---- Transformer builders ---- */
+
+typedef enum { TS_PHASE_PREFILL, TS_PHASE_DECODE } TsPhase;
+
+/* How softmax and layernorm are represented: tilesim elementwise ops (default, 0 MACs) or
+ * the Timeloop experiments' einsum form (dims L, E, D with D = sweeps). */
+typedef enum { TS_NONLINEAR_ELEMENTWISE, TS_NONLINEAR_EINSUM } TsNonlinearForm;
+
+/* One encoder/decoder layer. Dimension convention (Timeloop experiments): D = output
+ * features, E = reduction, L = tokens. */
+typedef struct {
+    const char *model;          /* preset it started from ("bert-base"), static or NULL */
+    uint64_t hidden, heads, ffn;
+    uint64_t layers;            /* layers in the model (reported; ops are one layer) */
+    uint64_t seq, batch;
+    TsPhase phase;
+    uint64_t kv_len;            /* decode: keys attended (KV cache incl. the new token) */
+    TsPrecisionSet precision;
+    const char *precision_name; /* preset name, or "custom" */
+    uint32_t softmax_passes;    /* 2 (Timeloop D=2) or 3 (max subtraction) */
+    TsNonlinearForm nonlinear;
+    gboolean activation_op;     /* insert the FF activation (gelu/silu) after FF1 */
+    TsElementwiseKind activation;
+    gboolean causal;            /* informational: decoder-style mask (GPT-2) */
+    uint32_t lut_vec_len;       /* LUT-NN (PIM-DL): 0 = off; else GEMMs become LUT ops */
+    uint32_t lut_centroids;
+    TsPrecision lut_index, lut_table, lut_acc;
+} TsTransformerConfig;
+
+/* Fills cfg with a model preset ("bert-base", "bert-large", "gpt2-small", "gpt2-medium",
+ * "vit-base", "vit-huge"; "gpt2" = "gpt2-small") and the defaults (seq 128 or the model's
+ * patch count, batch 1, prefill, fp16, softmax 2 passes). Unknown names set
+ * TS_CONFIG_ERROR_REFERENCE with a did-you-mean. model may be NULL: defaults only, hidden /
+ * heads / ffn left 0 for the caller to set. */
+gboolean ts_transformer_config_init(TsTransformerConfig *cfg, const char *model,
+                                    GError **error);
+/* NULL-terminated static list of model preset names. */
+const char *const *ts_transformer_model_names(void);
+/* Builds one layer: KQV, KTQ, softmax, VScores, Out, layernorm, FF1, [gelu,] FF2, layernorm.
+ * Checks the config (heads divide hidden, sizes > 0, LUT vec_len divides the reduction,
+ * counts fit 64 bits). Returns an owned workload named name. */
+TsWorkload *ts_transformer_build(const char *name, const TsTransformerConfig *cfg,
+                                 GError **error);
+
+/* ---- Workloads ---- */
+
+typedef enum {
+    TS_WORKLOAD_SOURCE_MODEL,    /* transformer builder (library file or built in) */
+    TS_WORKLOAD_SOURCE_OPS,      /* tilesim YAML listing explicit ops */
+    TS_WORKLOAD_SOURCE_TIMELOOP, /* a Timeloop problem YAML (one op) */
+} TsWorkloadSource;
+
+TsWorkloadSource ts_workload_source(const TsWorkload *workload);
+/* File the workload came from, or NULL when built in code. */
+const char *ts_workload_path(const TsWorkload *workload);
+/* The builder config of a model workload, NULL otherwise. */
+const TsTransformerConfig *ts_workload_transformer_config(const TsWorkload *workload);
+/* Whole-layer totals: sum over ops of count x per-instance figure (checked at build time). */
+uint64_t ts_workload_total_macs(const TsWorkload *workload);
+uint64_t ts_workload_total_bytes(const TsWorkload *workload);
+uint64_t ts_workload_total_work(const TsWorkload *workload);
+uint64_t ts_workload_total_params(const TsWorkload *workload);
+/* Notes on the input worth printing (ignored Timeloop instance keys, defaults taken). */
+guint ts_workload_n_notes(const TsWorkload *workload);
+const char *ts_workload_note(const TsWorkload *workload, guint index);
+
+/* Names in the workload library search path plus the built-in model presets: sorted,
+ * de-duplicated, NULL-terminated, owned (g_strfreev). */
+char **ts_workload_library_names(void);
 
 G_END_DECLS
 
