@@ -2,7 +2,10 @@
  * outermost first, temporal factors per dimension with a loop order, spatial factors over X
  * and Y for the fan-out below the level, and which tensors the level keeps. Fixed-size plain
  * data so that search threads copy and mutate mappings without allocating. YAML I/O uses
- * Timeloop's mapping format; the text view mirrors Timeloop's map.txt loop nest. */
+ * Timeloop's mapping format; the text view mirrors Timeloop's map.txt loop nest.
+ *
+ * Changes since the lead's contract (additive): init / equal / diff helpers, Timeloop-format
+ * reader (file, string, node) and writer, the loop-nest text view. */
 #ifndef TS_MAPPING_H
 #define TS_MAPPING_H
 
@@ -10,6 +13,7 @@
 #include <stdint.h>
 
 #include "ts-arch.h"
+#include "ts-config.h"
 #include "ts-op.h"
 
 G_BEGIN_DECLS
@@ -28,6 +32,55 @@ typedef struct {
     uint8_t n_dims;   /* = op->n_dims */
     TsMappingLevel level[TS_ARCH_MAX_LEVELS];
 } TsMapping;
+
+/* Sets mapping to the trivial mapping of op on n_levels storage levels: every loop of the op
+ * at the outermost level (temporal factor = dimension size), all other factors 1, identity
+ * permutations (dimension 0 innermost), every level keeps every tensor. n_levels must be in
+ * [1, TS_ARCH_MAX_LEVELS]. */
+void ts_mapping_init(TsMapping *mapping, guint n_levels, const TsOp *op);
+
+/* TRUE when a and b describe the same loop nest: same shape, factors and keep masks, and the
+ * same order of the non-trivial loops (loops of factor 1 may sit anywhere). */
+gboolean ts_mapping_equal(const TsMapping *a, const TsMapping *b);
+
+/* Reads a mapping in Timeloop's format (a `mapping:` list of directives with `target`,
+ * `type: temporal|spatial|datatype|bypass`, `factors` as "M1 N48 K4", "M=1 N=48" or a list of
+ * such tokens, `permutation` innermost first as "KMN" or a list of names, `split`, `keep`,
+ * `bypass`) for op on arch. Unspecified factors are 1, unlisted dimensions go outermost in
+ * dimension order, a level without a datatype directive keeps every tensor, a spatial
+ * directive without `split` puts every dimension on X. Unknown targets, types, dimensions or
+ * tensors, malformed factors, repeated directives and a tensor both kept and bypassed are
+ * TS_CONFIG_ERROR with "FILE:LINE:COL: mapping[i].key: message (got VALUE)". Whether the
+ * factors multiply to the dimension sizes, fit the fan-outs and the capacities is the model's
+ * business (ts_model_evaluate), not the reader's. */
+gboolean ts_mapping_load(const char *path, const TsArch *arch, const TsOp *op, TsMapping *out,
+                         GError **error);
+/* As ts_mapping_load on text in memory; name is used in messages. */
+gboolean ts_mapping_load_string(const char *name, const char *text, const TsArch *arch,
+                                const TsOp *op, TsMapping *out, GError **error);
+/* As ts_mapping_load on a parsed node: the document root (a mapping with a `mapping` key) or
+ * the directive list itself. */
+gboolean ts_mapping_from_node(const TsNode *node, const TsArch *arch, const TsOp *op,
+                              TsMapping *out, GError **error);
+
+/* Writes mapping in Timeloop's format (datatype, spatial and temporal directives per level,
+ * innermost level first, as timeloop-mapper writes map.yaml), readable by ts_mapping_load and
+ * by Timeloop. Returns a newly allocated string, or NULL with TS_CONFIG_ERROR_INVALID when the
+ * mapping cannot be written in that format (a dimension split over both X and Y at one
+ * level, or a shape that does not match arch/op). */
+char *ts_mapping_to_yaml(const TsMapping *mapping, const TsArch *arch, const TsOp *op,
+                         GError **error);
+
+/* The loop nest as Timeloop's map.txt prints it: per storage level, outermost first, a header
+ * "NAME [ Tensor:elements (words) ... ]" with the tile of each kept tensor, then the level's
+ * non-trivial loops "for K in [0:8)", spatial ones marked "(Spatial-X)" / "(Spatial-Y)".
+ * Newly allocated. The shape of mapping must match arch/op (else a one-line notice). */
+char *ts_mapping_format_nest(const TsMapping *mapping, const TsArch *arch, const TsOp *op);
+
+/* One line per directive that differs between a and b ("GlobalBuffer temporal: M8 K12 perm
+ * KMN | M4 N16 perm NMK"), in level order; newly allocated, "" when they are equal. */
+char *ts_mapping_diff(const TsMapping *a, const TsMapping *b, const TsArch *arch,
+                      const TsOp *op);
 
 G_END_DECLS
 

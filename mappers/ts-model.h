@@ -3,7 +3,14 @@
  * read-modify-write rule), energy as action counts times energy per action, cycles as the
  * max of compute and bandwidth-implied cycles. A TsModel is prepared once per (arch, op) and
  * is then read-only; ts_model_evaluate allocates nothing and is safe to call from many threads
- * at once. */
+ * at once.
+ *
+ * Changes since the lead's contract (all additive, signatures unchanged): TsModelOptions and
+ * ts_model_new_full(); ts_model_new_from_levels() for hand-built hierarchies; fields
+ * partition_words / multicast (TsTensorCost), keep / throttling / capacity_words
+ * (TsLevelCost), bad_dim / total_ops / compute_utilization (TsCost); ts_model_explain() for
+ * the human reason of an invalid mapping; accessors for the prepared levels; mapping views
+ * (YAML, loop nest) against a model. */
 #ifndef TS_MODEL_H
 #define TS_MODEL_H
 
@@ -36,6 +43,11 @@ typedef struct {
     uint64_t updates;     /* per utilized instance */
     uint64_t instances;   /* utilized instances holding this tensor */
     double energy_pj;     /* all instances */
+    /* Added: Timeloop's "Partition size" (words one instance is responsible for over the
+     * run) and the multicast factor of the fan-out below this level (children receiving
+     * each word read here; for the read-write tensor, children reduced into one update). */
+    uint64_t partition_words;
+    uint32_t multicast;
 } TsTensorCost;
 
 typedef struct {
@@ -44,6 +56,10 @@ typedef struct {
     double energy_pj;
     double cycles; /* cycles implied by this level's bandwidth */
     double utilization; /* utilized capacity / capacity */
+    /* Added. */
+    uint8_t keep;            /* bit t: the level holds tensor t (copied from the mapping) */
+    double throttling;       /* Timeloop's "Bandwidth throttling": 1.0 = not bandwidth bound */
+    uint64_t capacity_words; /* effective capacity of one instance (0 = unbounded) */
 } TsLevelCost;
 
 typedef struct {
@@ -62,7 +78,24 @@ typedef struct {
     double utilization; /* macs / (cycles * compute instances) */
     double edp_j_cycles;
     double pj_per_mac;
+    /* Added. */
+    int8_t bad_dim;       /* dimension of a TS_EVAL_FACTORS / FANOUT / PERMUTATION reason, or -1 */
+    uint64_t total_ops;   /* Timeloop's "Total ops": MACs + reduction adds (MACs - outputs) */
 } TsCost;
+
+/* Behaviour switches. The zero value (or NULL) is Timeloop 3.0.3 parity. */
+typedef struct {
+    /* Timeloop extrapolates uniform temporal loops from their first two iterations, so when an
+     * outer loop advances it compares the new tile of a sliding window (CNN Inputs) with the
+     * tile of the inner loops' *second* iteration rather than their last one. TRUE compares
+     * with the true previous tile (exact halo reuse). No effect on GEMM-like ops, whose
+     * consecutive tiles never overlap. See docs/model.md. */
+    gboolean exact_sliding_window_deltas;
+    /* Timeloop elides the first read of each output element (the buffer starts at zero):
+     * reads = accesses - partition size. TRUE disables the elision, as Timeloop does with
+     * TIMELOOP_ENABLE_FIRST_READ_ELISION=0. */
+    gboolean no_first_read_elision;
+} TsModelOptions;
 
 typedef struct TsModel TsModel;
 
@@ -70,6 +103,21 @@ typedef struct TsModel TsModel;
  * Fails with TS_CONFIG_ERROR when the pair cannot be modelled (too many levels or dims, an op
  * kind the analytical model does not cost). */
 TsModel *ts_model_new(const TsArch *arch, const TsOp *op, GError **error);
+
+/* As ts_model_new with options (NULL = Timeloop parity; copied). */
+TsModel *ts_model_new_full(const TsArch *arch, const TsOp *op, const TsModelOptions *options,
+                           GError **error);
+
+/* Builds a model from level records instead of a loaded arch: storage holds n_storage storage
+ * levels outermost first (name, instances, fanout_x/y, size_words, multiple_buffering,
+ * word_bits, block_size, cluster_size, bandwidths, energy.read/write/update_pj are read),
+ * compute the arithmetic level (instances, energy.mac_pj). clock_hz > 0. Records are copied
+ * (names borrowed: they must outlive the model). For tests and for callers that derive a
+ * hierarchy in code. Errors as ts_model_new. */
+TsModel *ts_model_new_from_levels(const TsLevel *storage, guint n_storage,
+                                  const TsLevel *compute, double clock_hz, const TsOp *op,
+                                  const TsModelOptions *options, GError **error);
+
 void ts_model_free(TsModel *model);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(TsModel, ts_model_free)
 
@@ -77,6 +125,26 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(TsModel, ts_model_free)
 TsEvalStatus ts_model_evaluate(const TsModel *model, const TsMapping *mapping, TsCost *cost);
 
 const char *ts_eval_status_name(TsEvalStatus status); /* "capacity", "fanout", ... */
+
+/* Human reason for an invalid cost as returned by ts_model_evaluate for mapping, naming the
+ * level, tensor, dimension and numbers ("GlobalBuffer: tiles need 70000 words, capacity
+ * 65536"). Newly allocated; "ok" for a valid cost. */
+char *ts_model_explain(const TsModel *model, const TsMapping *mapping, const TsCost *cost);
+
+/* Read-only views of what the model was prepared with. */
+const TsOp *ts_model_op(const TsModel *model);
+guint ts_model_n_levels(const TsModel *model);            /* storage levels */
+const TsLevel *ts_model_level(const TsModel *model, guint storage_index); /* outermost first */
+const TsLevel *ts_model_compute(const TsModel *model);
+double ts_model_clock_hz(const TsModel *model);
+/* Words one element of tensor t takes at storage level l (word_bits / precision packing). */
+double ts_model_words_per_element(const TsModel *model, guint level, guint tensor);
+
+/* Mapping views against the model's levels (for callers that hold a model, not an arch):
+ * ts_mapping_to_yaml and ts_mapping_format_nest (tiles with words per level). Newly
+ * allocated; the YAML writer may fail as ts_mapping_to_yaml does. */
+char *ts_model_mapping_yaml(const TsModel *model, const TsMapping *mapping, GError **error);
+char *ts_model_format_nest(const TsModel *model, const TsMapping *mapping);
 
 G_END_DECLS
 

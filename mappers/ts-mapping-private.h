@@ -1,0 +1,35 @@
+/* Internals of the mapping files: the level names a mapping is read against, so that the
+ * reader, writer and text view work from a loaded arch or from a prepared model alike. Not
+ * installed. */
+#ifndef TS_MAPPING_PRIVATE_H
+#define TS_MAPPING_PRIVATE_H
+
+#include "ts-mapping.h"
+#include "ts-model.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+    guint n_levels;
+    const char *names[TS_ARCH_MAX_LEVELS + 1]; /* storage levels, outermost first; NULL-ended */
+    uint32_t fanout_x[TS_ARCH_MAX_LEVELS];
+    uint32_t fanout_y[TS_ARCH_MAX_LEVELS];
+    const char *compute_name; /* the arithmetic level, or NULL */
+} TsMappingLevels;
+
+void ts_mapping_levels_from_arch(TsMappingLevels *out, const TsArch *arch);
+void ts_mapping_levels_from_model(TsMappingLevels *out, const TsModel *model);
+
+gboolean ts_mapping_parse(const TsNode *node, const TsMappingLevels *levels, const TsOp *op,
+                          TsMapping *out, GError **error);
+char *ts_mapping_write(const TsMapping *mapping, const TsMappingLevels *levels, const TsOp *op,
+                       GError **error);
+/* model may be NULL (tiles in elements only, no words). */
+char *ts_mapping_nest_text(const TsMapping *mapping, const TsMappingLevels *levels,
+                           const TsOp *op, const TsModel *model);
+char *ts_mapping_diff_text(const TsMapping *a, const TsMapping *b, const TsMappingLevels *levels,
+                           const TsOp *op);
+
+G_END_DECLS
+
+#endif /* TS_MAPPING_PRIVATE_H */

@@ -1,0 +1,696 @@
+/* Timeloop's mapping format, read and written: a list of directives, each naming a storage
+ * level (`target`) and a `type` (temporal, spatial, datatype, or the older bypass), with
+ * factors, a permutation listed innermost first, a spatial split (the first `split` dims of
+ * the permutation go to X, the rest to Y) and keep/bypass lists. Reading walks the common
+ * TsNode tree; every error names file:line:col and the key path. */
+#include "ts-mapping.h"
+
+#include <string.h>
+
+#include "ts-mapping-private.h"
+
+typedef enum { DIR_TEMPORAL, DIR_SPATIAL, DIR_DATATYPE, DIR_COUNT_ } DirKind;
+
+static const char *const dir_type_names[] = {"temporal", "spatial", "datatype", "bypass", NULL};
+
+/* Top-level keys of Timeloop input files that may share a document with the mapping. */
+static const char *const timeloop_top_keys[] = {
+    "mapping", "architecture", "arch", "problem", "mapper", "mapspace", "mapspace_constraints",
+    "constraints", "ERT", "ART", "variables", "globals", "compound_components", "components",
+    "model", NULL};
+
+static gboolean find_dim(const TsOp *op, const char *name, gsize len, guint *out)
+{
+    for (guint d = 0; d < op->n_dims; d++) {
+        const char *n = op->dim_names[d];
+        if (n != NULL && strlen(n) == len && strncmp(n, name, len) == 0) {
+            *out = d;
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+static char *dim_suggestion(const TsOp *op, const char *name)
+{
+    const char *cands[TS_MAX_DIMS + 1];
+    guint n = 0;
+    for (guint d = 0; d < op->n_dims; d++)
+        if (op->dim_names[d])
+            cands[n++] = op->dim_names[d];
+    cands[n] = NULL;
+    return ts_config_suggest(name, cands);
+}
+
+static char *dim_list(const TsOp *op)
+{
+    GString *s = g_string_new(NULL);
+    for (guint d = 0; d < op->n_dims; d++)
+        g_string_append_printf(s, "%s%s", d ? ", " : "", op->dim_names[d] ? op->dim_names[d] : "?");
+    return g_string_free(s, FALSE);
+}
+
+static gboolean unknown_dim(const TsNode *node, const char *path, const TsOp *op,
+                            const char *name, GError **error)
+{
+    g_autofree char *hint = dim_suggestion(op, name);
+    g_autofree char *dims = dim_list(op);
+    ts_config_error(error, node, TS_CONFIG_ERROR_REFERENCE, path,
+                    "unknown dimension '%s'%s; op %s has %s", name, hint,
+                    op->name ? op->name : "?", dims);
+    return FALSE;
+}
+
+/* One factor token: "K4", "K=4", "K:4". */
+static gboolean parse_factor_token(const TsNode *node, const char *path, const TsOp *op,
+                                   const char *tok, uint32_t *factors, uint32_t *seen,
+                                   GError **error)
+{
+    gsize len = strlen(tok);
+    const char *sep = strpbrk(tok, "=:");
+    gsize name_len;
+    const char *num;
+    if (sep != NULL) {
+        name_len = (gsize)(sep - tok);
+        num = sep + 1;
+    } else {
+        gsize i = len;
+        while (i > 0 && g_ascii_isdigit(tok[i - 1]))
+            i--;
+        name_len = i;
+        num = tok + i;
+    }
+    g_autofree char *name = g_strndup(tok, name_len);
+    if (name_len == 0 || *num == '\0') {
+        ts_config_error(error, node, TS_CONFIG_ERROR_TYPE, path,
+                        "expected factors as NAME<number> or NAME=<number> (got '%s')", tok);
+        return FALSE;
+    }
+    guint d;
+    if (!find_dim(op, name, name_len, &d))
+        return unknown_dim(node, path, op, name, error);
+    char *end = NULL;
+    guint64 v = g_ascii_strtoull(num, &end, 10);
+    if (end == num || *end != '\0' || !g_ascii_isdigit(num[0])) {
+        ts_config_error(error, node, TS_CONFIG_ERROR_TYPE, path,
+                        "factor of %s must be a positive integer (got '%s')", name, num);
+        return FALSE;
+    }
+    if (v == 0 || v > UINT32_MAX) {
+        ts_config_error(error, node, TS_CONFIG_ERROR_RANGE, path,
+                        "factor of %s must be in [1, %u] (got %s)", name, UINT32_MAX, num);
+        return FALSE;
+    }
+    if (*seen >> d & 1u) {
+        ts_config_error(error, node, TS_CONFIG_ERROR_DUPLICATE, path,
+                        "dimension %s is given twice (got '%s')", name, tok);
+        return FALSE;
+    }
+    *seen |= 1u << d;
+    factors[d] = (uint32_t)v;
+    return TRUE;
+}
+
+static gboolean parse_factor_text(const TsNode *node, const char *path, const TsOp *op,
+                                  const char *text, uint32_t *factors, uint32_t *seen,
+                                  GError **error)
+{
+    g_auto(GStrv) toks = g_strsplit_set(text, " \t,", -1);
+    for (guint i = 0; toks[i]; i++) {
+        if (toks[i][0] == '\0')
+            continue;
+        if (!parse_factor_token(node, path, op, toks[i], factors, seen, error))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean parse_factors(const TsNode *node, const char *path, const TsOp *op,
+                              uint32_t *factors, GError **error)
+{
+    uint32_t seen = 0;
+    for (guint d = 0; d < TS_MAX_DIMS; d++)
+        factors[d] = 1;
+    if (ts_node_is_null(node))
+        return TRUE;
+    if (node->kind == TS_NODE_SCALAR)
+        return parse_factor_text(node, path, op, node->value, factors, &seen, error);
+    if (node->kind == TS_NODE_SEQUENCE) {
+        for (guint i = 0; i < node->n; i++) {
+            const TsNode *item = node->items[i];
+            g_autofree char *ip = ts_path_index(path, i);
+            if (item->kind != TS_NODE_SCALAR) {
+                ts_config_error(error, item, TS_CONFIG_ERROR_TYPE, ip,
+                                "expected a factor such as K=4");
+                return FALSE;
+            }
+            if (!parse_factor_text(item, ip, op, item->value, factors, &seen, error))
+                return FALSE;
+        }
+        return TRUE;
+    }
+    if (node->kind == TS_NODE_MAPPING) { /* {K: 4, M: 2} */
+        for (guint i = 0; i < node->n; i++) {
+            const char *k = ts_node_key(node, i);
+            const TsNode *v = ts_node_value(node, i);
+            g_autofree char *kp = ts_path_key(path, k);
+            guint d;
+            if (!find_dim(op, k, strlen(k), &d))
+                return unknown_dim(ts_node_key_node(node, i), kp, op, k, error);
+            guint64 x;
+            if (!ts_node_uint(v, kp, &x, error))
+                return FALSE;
+            if (x == 0 || x > UINT32_MAX) {
+                ts_config_error(error, v, TS_CONFIG_ERROR_RANGE, kp,
+                                "factor must be in [1, %u] (got %s)", UINT32_MAX, v->value);
+                return FALSE;
+            }
+            factors[d] = (uint32_t)x;
+        }
+        return TRUE;
+    }
+    ts_config_error(error, node, TS_CONFIG_ERROR_TYPE, path,
+                    "expected factors such as \"M1 N48 K4\"");
+    return FALSE;
+}
+
+static gboolean add_perm_dim(const TsNode *node, const char *path, const TsOp *op,
+                             const char *name, gsize len, uint8_t *perm, guint *n,
+                             uint32_t *seen, GError **error)
+{
+    guint d;
+    if (!find_dim(op, name, len, &d)) {
+        g_autofree char *nm = g_strndup(name, len);
+        return unknown_dim(node, path, op, nm, error);
+    }
+    if (*seen >> d & 1u) {
+        ts_config_error(error, node, TS_CONFIG_ERROR_DUPLICATE, path,
+                        "dimension %s appears twice in the permutation", op->dim_names[d]);
+        return FALSE;
+    }
+    *seen |= 1u << d;
+    perm[(*n)++] = (uint8_t)d;
+    return TRUE;
+}
+
+/* "KMN" (one-letter dims), "K M N", "K,M,N" or a list; innermost first. Unlisted dims are
+ * appended outermost in dimension order. */
+static gboolean parse_permutation(const TsNode *node, const char *path, const TsOp *op,
+                                  uint8_t *perm, GError **error)
+{
+    guint n = 0;
+    uint32_t seen = 0;
+    if (ts_node_is_null(node)) {
+        /* fall through to the fill below */
+    } else if (node->kind == TS_NODE_SCALAR) {
+        const char *text = node->value;
+        if (strpbrk(text, " \t,") != NULL) {
+            g_auto(GStrv) toks = g_strsplit_set(text, " \t,", -1);
+            for (guint i = 0; toks[i]; i++) {
+                if (toks[i][0] == '\0')
+                    continue;
+                if (!add_perm_dim(node, path, op, toks[i], strlen(toks[i]), perm, &n, &seen,
+                                  error))
+                    return FALSE;
+            }
+        } else {
+            guint d;
+            if (find_dim(op, text, strlen(text), &d)) {
+                if (!add_perm_dim(node, path, op, text, strlen(text), perm, &n, &seen, error))
+                    return FALSE;
+            } else {
+                /* Concatenated names: longest match first at each position. */
+                gsize pos = 0, len = strlen(text);
+                while (pos < len) {
+                    gsize best = 0;
+                    for (guint k = 0; k < op->n_dims; k++) {
+                        const char *nm = op->dim_names[k];
+                        gsize l = nm ? strlen(nm) : 0;
+                        if (l > best && l <= len - pos && strncmp(text + pos, nm, l) == 0)
+                            best = l;
+                    }
+                    if (best == 0) {
+                        g_autofree char *rest = g_strdup(text + pos);
+                        return unknown_dim(node, path, op, rest, error);
+                    }
+                    if (!add_perm_dim(node, path, op, text + pos, best, perm, &n, &seen, error))
+                        return FALSE;
+                    pos += best;
+                }
+            }
+        }
+    } else if (node->kind == TS_NODE_SEQUENCE) {
+        for (guint i = 0; i < node->n; i++) {
+            const TsNode *item = node->items[i];
+            g_autofree char *ip = ts_path_index(path, i);
+            const char *name;
+            if (!ts_node_string(item, ip, &name, error))
+                return FALSE;
+            if (!add_perm_dim(item, ip, op, name, strlen(name), perm, &n, &seen, error))
+                return FALSE;
+        }
+    } else {
+        ts_config_error(error, node, TS_CONFIG_ERROR_TYPE, path,
+                        "expected a permutation such as \"KMN\" or a list of dimension names");
+        return FALSE;
+    }
+    for (guint d = 0; d < op->n_dims; d++)
+        if (!(seen >> d & 1u))
+            perm[n++] = (uint8_t)d;
+    return TRUE;
+}
+
+static gboolean parse_tensor_list(const TsNode *node, const char *path, const TsOp *op,
+                                  uint8_t *mask, GError **error)
+{
+    *mask = 0;
+    if (node == NULL || ts_node_is_null(node))
+        return TRUE;
+    const TsNode *const *items = &node;
+    guint n = 1;
+    if (node->kind == TS_NODE_SEQUENCE) {
+        items = node->items;
+        n = node->n;
+    } else if (node->kind != TS_NODE_SCALAR) {
+        ts_config_error(error, node, TS_CONFIG_ERROR_TYPE, path,
+                        "expected a list of tensor names");
+        return FALSE;
+    }
+    for (guint i = 0; i < n; i++) {
+        g_autofree char *ip = node->kind == TS_NODE_SEQUENCE ? ts_path_index(path, i)
+                                                             : g_strdup(path);
+        const char *name;
+        if (!ts_node_string(items[i], ip, &name, error))
+            return FALSE;
+        int t = -1;
+        for (guint k = 0; k < op->n_tensors; k++)
+            if (op->tensors[k].name && strcmp(op->tensors[k].name, name) == 0)
+                t = (int)k;
+        if (t < 0) {
+            const char *cands[TS_MAX_TENSORS + 1];
+            GString *all = g_string_new(NULL);
+            for (guint k = 0; k < op->n_tensors; k++) {
+                cands[k] = op->tensors[k].name ? op->tensors[k].name : "?";
+                g_string_append_printf(all, "%s%s", k ? ", " : "", cands[k]);
+            }
+            cands[op->n_tensors] = NULL;
+            g_autofree char *hint = ts_config_suggest(name, cands);
+            ts_config_error(error, items[i], TS_CONFIG_ERROR_REFERENCE, ip,
+                            "unknown tensor '%s'%s; op %s has %s", name, hint,
+                            op->name ? op->name : "?", all->str);
+            g_string_free(all, TRUE);
+            return FALSE;
+        }
+        *mask |= (uint8_t)(1u << t);
+    }
+    return TRUE;
+}
+
+static gboolean find_target(const TsNode *node, const char *path, const TsMappingLevels *levels,
+                            guint *out, GError **error)
+{
+    const char *name;
+    if (!ts_node_string(node, path, &name, error))
+        return FALSE;
+    for (guint l = 0; l < levels->n_levels; l++) {
+        if (levels->names[l] && strcmp(levels->names[l], name) == 0) {
+            *out = l;
+            return TRUE;
+        }
+    }
+    g_autofree char *all = g_strjoinv(", ", (char **)levels->names);
+    if (levels->compute_name && strcmp(levels->compute_name, name) == 0) {
+        ts_config_error(error, node, TS_CONFIG_ERROR_REFERENCE, path,
+                        "'%s' is the compute level, not a storage level; targets are %s", name,
+                        all);
+        return FALSE;
+    }
+    g_autofree char *hint = ts_config_suggest(name, levels->names);
+    ts_config_error(error, node, TS_CONFIG_ERROR_REFERENCE, path,
+                    "unknown storage level '%s'%s; targets are %s", name, hint, all);
+    return FALSE;
+}
+
+gboolean ts_mapping_parse(const TsNode *node, const TsMappingLevels *levels, const TsOp *op,
+                          TsMapping *out, GError **error)
+{
+    g_return_val_if_fail(levels != NULL && op != NULL && out != NULL, FALSE);
+    if (node == NULL) {
+        ts_config_error(error, NULL, TS_CONFIG_ERROR_MISSING, NULL, "no mapping given");
+        return FALSE;
+    }
+    if (levels->n_levels == 0 || levels->n_levels > TS_ARCH_MAX_LEVELS) {
+        ts_config_error(error, node, TS_CONFIG_ERROR_RANGE, NULL,
+                        "the architecture has %u storage levels (1 to %d can be mapped)",
+                        levels->n_levels, TS_ARCH_MAX_LEVELS);
+        return FALSE;
+    }
+    if (op->n_dims == 0 || op->n_dims > TS_MAX_DIMS || op->n_tensors == 0 ||
+        op->n_tensors > TS_MAX_TENSORS) {
+        ts_config_error(error, node, TS_CONFIG_ERROR_RANGE, NULL,
+                        "op %s cannot be mapped (%u dims, %u tensors)",
+                        op->name ? op->name : "?", op->n_dims, op->n_tensors);
+        return FALSE;
+    }
+    const TsNode *list = node;
+    const char *path = "mapping";
+    if (node->kind == TS_NODE_MAPPING) {
+        if (!ts_schema_check_keys(node, NULL, timeloop_top_keys, error))
+            return FALSE;
+        list = ts_node_get(node, "mapping");
+        if (list == NULL) {
+            ts_config_error(error, node, TS_CONFIG_ERROR_MISSING, NULL,
+                            "missing key 'mapping' (a list of Timeloop mapping directives)");
+            return FALSE;
+        }
+    }
+    if (list->kind != TS_NODE_SEQUENCE) {
+        ts_config_error(error, list, TS_CONFIG_ERROR_TYPE, path,
+                        "expected a list of directives (target, type, factors, ...)");
+        return FALSE;
+    }
+
+    TsMapping m;
+    ts_mapping_init(&m, levels->n_levels, op);
+    for (guint d = 0; d < op->n_dims; d++)
+        m.level[0].temporal[d] = 1; /* unspecified factors are 1 everywhere */
+    const TsNode *seen[TS_ARCH_MAX_LEVELS][DIR_COUNT_];
+    memset(seen, 0, sizeof seen);
+
+    for (guint i = 0; i < list->n; i++) {
+        const TsNode *dir = list->items[i];
+        g_autofree char *dp = ts_path_index(path, i);
+        if (dir->kind != TS_NODE_MAPPING) {
+            ts_config_error(error, dir, TS_CONFIG_ERROR_TYPE, dp,
+                            "expected a directive (a mapping with target and type)");
+            return FALSE;
+        }
+        static const char *const keys[] = {"target", "type", "factors", "permutation", "split",
+                                           "keep", "bypass", NULL};
+        if (!ts_schema_check_keys(dir, dp, keys, error))
+            return FALSE;
+        g_autofree char *tp = ts_path_key(dp, "target");
+        g_autofree char *yp = ts_path_key(dp, "type");
+        const TsNode *tnode = ts_node_get(dir, "target");
+        const TsNode *ynode = ts_node_get(dir, "type");
+        if (tnode == NULL) {
+            ts_config_error(error, dir, TS_CONFIG_ERROR_MISSING, dp, "missing key 'target'");
+            return FALSE;
+        }
+        if (ynode == NULL) {
+            ts_config_error(error, dir, TS_CONFIG_ERROR_MISSING, dp, "missing key 'type'");
+            return FALSE;
+        }
+        guint l;
+        if (!find_target(tnode, tp, levels, &l, error))
+            return FALSE;
+        const char *type;
+        if (!ts_node_string(ynode, yp, &type, error))
+            return FALSE;
+        DirKind kind;
+        if (strcmp(type, "temporal") == 0) {
+            kind = DIR_TEMPORAL;
+        } else if (strcmp(type, "spatial") == 0) {
+            kind = DIR_SPATIAL;
+        } else if (strcmp(type, "datatype") == 0 || strcmp(type, "bypass") == 0) {
+            kind = DIR_DATATYPE;
+        } else {
+            g_autofree char *hint = ts_config_suggest(type, dir_type_names);
+            ts_config_error(error, ynode, TS_CONFIG_ERROR_REFERENCE, yp,
+                            "unknown directive type '%s'%s; expected temporal, spatial, "
+                            "datatype or bypass",
+                            type, hint);
+            return FALSE;
+        }
+        if (seen[l][kind] != NULL) {
+            ts_config_error(error, tnode, TS_CONFIG_ERROR_DUPLICATE, tp,
+                            "a second %s directive for %s (the first is at line %u)",
+                            kind == DIR_DATATYPE ? "datatype/bypass" : type, levels->names[l],
+                            seen[l][kind]->line);
+            return FALSE;
+        }
+        seen[l][kind] = dir;
+
+        /* Keys that do not apply to this type are errors, not silently ignored. */
+        static const char *const per_kind[DIR_COUNT_][4] = {
+            [DIR_TEMPORAL] = {"factors", "permutation", NULL},
+            [DIR_SPATIAL] = {"factors", "permutation", "split", NULL},
+            [DIR_DATATYPE] = {"keep", "bypass", NULL},
+        };
+        for (guint k = 0; k < dir->n; k++) {
+            const char *key = ts_node_key(dir, k);
+            if (strcmp(key, "target") == 0 || strcmp(key, "type") == 0)
+                continue;
+            gboolean ok = FALSE;
+            for (guint j = 0; per_kind[kind][j] && !ok; j++)
+                ok = strcmp(per_kind[kind][j], key) == 0;
+            if (!ok) {
+                g_autofree char *kp = ts_path_key(dp, key);
+                ts_config_error(error, ts_node_key_node(dir, k), TS_CONFIG_ERROR_UNKNOWN_KEY, kp,
+                                "'%s' does not apply to a %s directive", key, type);
+                return FALSE;
+            }
+        }
+
+        TsMappingLevel *ml = &m.level[l];
+        if (kind == DIR_DATATYPE) {
+            g_autofree char *kp = ts_path_key(dp, "keep");
+            g_autofree char *bp = ts_path_key(dp, "bypass");
+            uint8_t keep = 0, bypass = 0;
+            const TsNode *kn = ts_node_get(dir, "keep");
+            const TsNode *bn = ts_node_get(dir, "bypass");
+            if (!parse_tensor_list(kn, kp, op, &keep, error) ||
+                !parse_tensor_list(bn, bp, op, &bypass, error))
+                return FALSE;
+            if (keep & bypass) {
+                guint t = (guint)__builtin_ctz(keep & bypass);
+                ts_config_error(error, bn, TS_CONFIG_ERROR_INVALID, bp,
+                                "tensor %s is both kept and bypassed at %s",
+                                op->tensors[t].name, levels->names[l]);
+                return FALSE;
+            }
+            /* Tensors named in neither list stay kept (Timeloop's default for a mapping). */
+            ml->keep = (uint8_t)((ml->keep | keep) & ~bypass);
+            continue;
+        }
+
+        g_autofree char *fp = ts_path_key(dp, "factors");
+        g_autofree char *pp = ts_path_key(dp, "permutation");
+        uint32_t factors[TS_MAX_DIMS];
+        uint8_t perm[TS_MAX_DIMS];
+        if (!parse_factors(ts_node_get(dir, "factors"), fp, op, factors, error) ||
+            !parse_permutation(ts_node_get(dir, "permutation"), pp, op, perm, error))
+            return FALSE;
+        if (kind == DIR_TEMPORAL) {
+            memcpy(ml->temporal, factors, sizeof ml->temporal);
+            memcpy(ml->permutation, perm, op->n_dims);
+        } else {
+            guint64 split = op->n_dims;
+            const TsNode *sn = ts_node_get(dir, "split");
+            if (sn != NULL) {
+                g_autofree char *sp = ts_path_key(dp, "split");
+                if (!ts_node_uint(sn, sp, &split, error))
+                    return FALSE;
+                if (split > op->n_dims) {
+                    ts_config_error(error, sn, TS_CONFIG_ERROR_RANGE, sp,
+                                    "split must be in [0, %u], the number of dimensions (got "
+                                    "%s)",
+                                    op->n_dims, sn->value);
+                    return FALSE;
+                }
+            }
+            memcpy(ml->spatial_permutation, perm, op->n_dims);
+            for (guint k = 0; k < op->n_dims; k++) {
+                guint d = perm[k];
+                ml->spatial_x[d] = k < split ? factors[d] : 1;
+                ml->spatial_y[d] = k < split ? 1 : factors[d];
+            }
+        }
+    }
+    *out = m;
+    return TRUE;
+}
+
+/* ---- Writer ----------------------------------------------------------------------------- */
+
+static gboolean plain_name(const char *s)
+{
+    if (s == NULL || *s == '\0')
+        return FALSE;
+    for (const char *p = s; *p; p++)
+        if (!g_ascii_isalnum(*p) && *p != '_' && *p != '-' && *p != '.' && *p != '[' &&
+            *p != ']')
+            return FALSE;
+    return !g_ascii_isdigit(s[0]) && s[0] != '-' && strcmp(s, "null") != 0 &&
+           strcmp(s, "true") != 0 && strcmp(s, "false") != 0;
+}
+
+static void append_name(GString *s, const char *name)
+{
+    if (plain_name(name)) {
+        g_string_append(s, name);
+        return;
+    }
+    g_string_append_c(s, '"');
+    for (const char *p = name ? name : ""; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            g_string_append_c(s, '\\');
+        g_string_append_c(s, *p);
+    }
+    g_string_append_c(s, '"');
+}
+
+/* Timeloop's compact forms need one-letter dims ("KMN") and names without trailing digits
+ * ("K4"); otherwise write "K=4" and space-separated permutations. */
+static gboolean compact_dims(const TsOp *op, gboolean *letters)
+{
+    gboolean compact = TRUE;
+    *letters = TRUE;
+    for (guint d = 0; d < op->n_dims; d++) {
+        const char *n = op->dim_names[d];
+        gsize len = n ? strlen(n) : 0;
+        if (len == 0 || !plain_name(n) || g_ascii_isdigit(n[len - 1]) || strchr(n, '=') ||
+            strchr(n, ':'))
+            compact = FALSE;
+        if (len != 1 || !g_ascii_isalpha(n[0]))
+            *letters = FALSE;
+    }
+    return compact;
+}
+
+static void append_factors(GString *s, const TsOp *op, const uint32_t *f, gboolean compact)
+{
+    g_string_append(s, "    factors: ");
+    gboolean quoted = !compact;
+    if (quoted)
+        g_string_append_c(s, '"');
+    for (guint d = 0; d < op->n_dims; d++)
+        g_string_append_printf(s, "%s%s%s%u", d ? " " : "", op->dim_names[d], compact ? "" : "=",
+                               f[d]);
+    if (quoted)
+        g_string_append_c(s, '"');
+    g_string_append_c(s, '\n');
+}
+
+static void append_permutation(GString *s, const TsOp *op, const uint8_t *perm, gboolean letters)
+{
+    g_string_append(s, "    permutation: ");
+    if (letters) {
+        for (guint i = 0; i < op->n_dims; i++)
+            g_string_append(s, op->dim_names[perm[i]]);
+    } else {
+        g_string_append_c(s, '[');
+        for (guint i = 0; i < op->n_dims; i++) {
+            g_string_append(s, i ? ", " : "");
+            append_name(s, op->dim_names[perm[i]]);
+        }
+        g_string_append_c(s, ']');
+    }
+    g_string_append_c(s, '\n');
+}
+
+static void append_tensor_list(GString *s, const char *key, const TsOp *op, uint8_t mask)
+{
+    g_string_append_printf(s, "    %s: [", key);
+    gboolean first = TRUE;
+    for (guint t = 0; t < op->n_tensors; t++) {
+        if (!(mask >> t & 1u))
+            continue;
+        g_string_append(s, first ? "" : ", ");
+        append_name(s, op->tensors[t].name);
+        first = FALSE;
+    }
+    g_string_append(s, "]\n");
+}
+
+char *ts_mapping_write(const TsMapping *mapping, const TsMappingLevels *levels, const TsOp *op,
+                       GError **error)
+{
+    const guint nl = levels->n_levels, nd = op->n_dims;
+    if (mapping->n_levels != nl || mapping->n_dims != nd || nd == 0 || nd > TS_MAX_DIMS ||
+        op->n_tensors > TS_MAX_TENSORS) {
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
+                    "mapping has %u levels and %u dimensions; the architecture has %u storage "
+                    "levels and op %s has %u dimensions",
+                    mapping->n_levels, mapping->n_dims, nl, op->name ? op->name : "?", nd);
+        return NULL;
+    }
+    for (guint l = 0; l < nl; l++) {
+        const TsMappingLevel *ml = &mapping->level[l];
+        uint32_t seen = 0, seen_sp = 0;
+        for (guint i = 0; i < nd; i++) {
+            if (ml->permutation[i] >= nd || ml->spatial_permutation[i] >= nd ||
+                (seen >> ml->permutation[i] & 1u) || (seen_sp >> ml->spatial_permutation[i] & 1u)) {
+                g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
+                            "%s: a permutation does not list each dimension once",
+                            levels->names[l]);
+                return NULL;
+            }
+            seen |= 1u << ml->permutation[i];
+            seen_sp |= 1u << ml->spatial_permutation[i];
+        }
+        for (guint d = 0; d < nd; d++) {
+            if (ml->spatial_x[d] > 1 && ml->spatial_y[d] > 1) {
+                g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
+                            "%s: dimension %s is split over both X (%u) and Y (%u), which "
+                            "Timeloop's mapping format cannot express",
+                            levels->names[l], op->dim_names[d], ml->spatial_x[d],
+                            ml->spatial_y[d]);
+                return NULL;
+            }
+            if (ml->temporal[d] == 0 || ml->spatial_x[d] == 0 || ml->spatial_y[d] == 0) {
+                g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
+                            "%s: dimension %s has a factor of 0", levels->names[l],
+                            op->dim_names[d]);
+                return NULL;
+            }
+        }
+    }
+    gboolean letters;
+    const gboolean compact = compact_dims(op, &letters);
+    const uint8_t all = (uint8_t)((1u << op->n_tensors) - 1u);
+
+    GString *s = g_string_new("mapping:\n");
+    for (guint k = nl; k-- > 0;) {
+        g_string_append(s, "  - target: ");
+        append_name(s, levels->names[k]);
+        g_string_append(s, "\n    type: datatype\n");
+        append_tensor_list(s, "keep", op, mapping->level[k].keep & all);
+        append_tensor_list(s, "bypass", op, (uint8_t)(~mapping->level[k].keep & all));
+    }
+    for (guint k = nl; k-- > 0;) {
+        const TsMappingLevel *ml = &mapping->level[k];
+        gboolean any_spatial = levels->fanout_x[k] * (uint64_t)levels->fanout_y[k] > 1;
+        for (guint d = 0; d < nd; d++)
+            any_spatial |= ml->spatial_x[d] > 1 || ml->spatial_y[d] > 1;
+        if (any_spatial) {
+            uint32_t f[TS_MAX_DIMS];
+            uint8_t perm[TS_MAX_DIMS];
+            guint n = 0;
+            for (guint i = 0; i < nd; i++) {
+                guint d = ml->spatial_permutation[i];
+                f[d] = ml->spatial_x[d] * ml->spatial_y[d];
+                if (ml->spatial_x[d] > 1)
+                    perm[n++] = (uint8_t)d;
+            }
+            const guint split = n;
+            for (guint i = 0; i < nd; i++) {
+                guint d = ml->spatial_permutation[i];
+                if (ml->spatial_x[d] <= 1)
+                    perm[n++] = (uint8_t)d;
+            }
+            g_string_append(s, "  - target: ");
+            append_name(s, levels->names[k]);
+            g_string_append(s, "\n    type: spatial\n");
+            append_factors(s, op, f, compact);
+            append_permutation(s, op, perm, letters && compact);
+            g_string_append_printf(s, "    split: %u\n", split);
+        }
+        g_string_append(s, "  - target: ");
+        append_name(s, levels->names[k]);
+        g_string_append(s, "\n    type: temporal\n");
+        append_factors(s, op, ml->temporal, compact);
+        append_permutation(s, op, ml->permutation, letters && compact);
+    }
+    return g_string_free(s, FALSE);
+}

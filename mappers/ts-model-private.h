@@ -1,0 +1,103 @@
+/* Internals shared by the analytical model's files: the prepared (arch, op) record that
+ * ts_model_new builds once, and the nest analysis result that ts_nest_analyze fills per
+ * mapping on the caller's stack (ts-nest.c) and ts-model.c turns into costs. Not installed. */
+#ifndef TS_MODEL_PRIVATE_H
+#define TS_MODEL_PRIVATE_H
+
+#include "ts-model.h"
+
+G_BEGIN_DECLS
+
+/* Loops of a flattened nest: each level has up to n_dims temporal and 2 x n_dims spatial. */
+#define TS_NEST_MAX_LOOPS (TS_ARCH_MAX_LEVELS * TS_MAX_DIMS * 3)
+
+typedef enum { TS_LOOP_TEMPORAL, TS_LOOP_SPATIAL_X, TS_LOOP_SPATIAL_Y } TsLoopKind;
+
+/* One non-trivial loop of the flattened nest (innermost first). level is the storage level
+ * in *inner* order (0 = innermost storage level). */
+typedef struct {
+    uint8_t level;
+    uint8_t dim;
+    uint8_t kind;
+    uint32_t ext;
+    uint64_t stride; /* operation-space stride: product of inner loop extents of dim */
+} TsNestLoop;
+
+/* A storage level as the model uses it, per instance. */
+typedef struct {
+    TsLevel spec;              /* copy of the arch record (names borrowed) */
+    uint64_t capacity_words;   /* floor(size / multiple_buffering); 0 = unbounded */
+    gboolean zero_capacity;    /* holds nothing: every tensor must bypass it */
+    double read_pj, write_pj, update_pj; /* per vector access */
+    uint32_t block_size;
+    uint32_t clusters;         /* instances / cluster_size */
+    /* words = ceil(elements * pack_num / pack_den); identity when pack_num == pack_den */
+    uint32_t pack_num[TS_MAX_TENSORS];
+    uint32_t pack_den[TS_MAX_TENSORS];
+} TsModelLevel;
+
+struct TsModel {
+    TsModelOptions options;
+    const TsOp *op;
+    guint n_levels; /* storage levels */
+    guint n_dims;
+    guint n_tensors;
+    guint output;
+    uint64_t dims[TS_MAX_DIMS];
+    uint64_t macs;
+    uint64_t output_elements;
+    TsModelLevel level[TS_ARCH_MAX_LEVELS]; /* outermost first, as mappings address them */
+    TsLevel compute;
+    double clock_hz;
+    double mac_pj;
+    /* Per tensor: dims it depends on (bit d), whether a rank sums several dims (sliding
+     * windows), and the read-modify-write flag. */
+    uint32_t dim_mask[TS_MAX_TENSORS];
+    gboolean multi_term[TS_MAX_TENSORS];
+    gboolean read_write[TS_MAX_TENSORS];
+};
+
+/* What the nest analysis returns, in *inner* level order (index 0 = innermost storage level)
+ * and in elements (not yet words). Counts are per instance of the level. */
+typedef struct {
+    guint n_loops;
+    TsNestLoop loop[TS_NEST_MAX_LOOPS];
+    guint level_lo[TS_ARCH_MAX_LEVELS]; /* loops of level c are [level_lo[c], level_lo[c+1]) */
+    uint64_t tile[TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];      /* footprint of one instance */
+    uint64_t delivered[TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS]; /* words received over the run */
+    uint64_t accesses[TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];  /* content accesses, after bypass */
+    uint64_t partition[TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
+    uint32_t distinct[TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS]; /* distinct child tiles below */
+    uint32_t fanout[TS_ARCH_MAX_LEVELS];                    /* spatial product below level */
+    uint64_t instances[TS_ARCH_MAX_LEVELS];                 /* utilized instances */
+    uint64_t compute_iterations; /* temporal iterations = MACs per compute instance */
+    uint64_t compute_instances;
+} TsNest;
+
+/* Builds the flattened loop list of mapping (already validated for shape, permutations and
+ * factors). */
+void ts_nest_build_loops(const TsModel *model, const TsMapping *mapping, TsNest *nest);
+
+/* Tile footprint (elements) of every level and tensor, into nest->tile; needs the loops. */
+void ts_nest_tiles(const TsModel *model, TsNest *nest);
+
+/* The rest of the nest analysis (delivered, accesses with bypass, partitions, instances);
+ * keep[c] is the keep mask of inner level c. Needs ts_nest_tiles. */
+void ts_nest_analyze(const TsModel *model, const uint8_t keep[TS_ARCH_MAX_LEVELS], TsNest *nest);
+
+/* Footprint (elements) of tensor t for per-dimension extents ext. */
+uint64_t ts_nest_footprint(const TsModel *model, guint t, const uint64_t ext[TS_MAX_DIMS]);
+
+/* Words of n elements of tensor t at storage level l (outer order). */
+static inline uint64_t ts_model_words(const TsModel *model, guint l, guint t, uint64_t n)
+{
+    const TsModelLevel *lv = &model->level[l];
+    if (lv->pack_num[t] == lv->pack_den[t])
+        return n;
+    unsigned __int128 x = (unsigned __int128)n * lv->pack_num[t];
+    return (uint64_t)((x + lv->pack_den[t] - 1) / lv->pack_den[t]);
+}
+
+G_END_DECLS
+
+#endif /* TS_MODEL_PRIVATE_H */

@@ -1,0 +1,671 @@
+/* The analytical model proper: prepares an (arch, op) pair once, then per mapping validates
+ * it (shape, permutations, factors, fan-outs, keep masks, capacities), runs the nest analysis
+ * (ts-nest.c) and turns its counts into Timeloop's per-level reads, fills and updates, words,
+ * energy (vector accesses x energy per access) and cycles (bandwidth throttling). No
+ * allocation on the evaluation path; the prepared model is read-only. */
+#include "ts-model.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "ts-model-private.h"
+
+static const char *const status_names[TS_EVAL_COUNT_] = {
+    [TS_EVAL_OK] = "ok",
+    [TS_EVAL_FACTORS] = "factors",
+    [TS_EVAL_FANOUT] = "fanout",
+    [TS_EVAL_CAPACITY] = "capacity",
+    [TS_EVAL_KEEP] = "keep",
+    [TS_EVAL_UTILIZATION] = "utilization",
+    [TS_EVAL_PERMUTATION] = "permutation",
+    [TS_EVAL_SHAPE] = "shape",
+};
+
+const char *ts_eval_status_name(TsEvalStatus status)
+{
+    if ((guint)status >= TS_EVAL_COUNT_)
+        return "unknown";
+    return status_names[status];
+}
+
+/* ---- Preparation ------------------------------------------------------------------------ */
+
+static gboolean check_op(const TsOp *op, GError **error)
+{
+    if (op->kind != TS_OP_EINSUM) {
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
+                    "op %s: the analytical model costs einsum ops only (got %s)",
+                    op->name ? op->name : "?",
+                    op->kind == TS_OP_ELEMENTWISE ? "an elementwise op" : "a LUT op");
+        return FALSE;
+    }
+    if (op->n_dims == 0 || op->n_dims > TS_MAX_DIMS || op->n_tensors == 0 ||
+        op->n_tensors > TS_MAX_TENSORS || op->output >= op->n_tensors) {
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_RANGE,
+                    "op %s: %u dims and %u tensors are outside the model's limits (1..%d, "
+                    "1..%d) or the output index is invalid",
+                    op->name ? op->name : "?", op->n_dims, op->n_tensors, TS_MAX_DIMS,
+                    TS_MAX_TENSORS);
+        return FALSE;
+    }
+    for (guint d = 0; d < op->n_dims; d++) {
+        if (op->dims[d] == 0 || op->dims[d] > UINT32_MAX) {
+            g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_RANGE,
+                        "op %s: dimension %s must be in [1, %u] (got %" G_GUINT64_FORMAT ")",
+                        op->name ? op->name : "?", op->dim_names[d] ? op->dim_names[d] : "?",
+                        UINT32_MAX, op->dims[d]);
+            return FALSE;
+        }
+    }
+    for (guint t = 0; t < op->n_tensors; t++) {
+        const TsTensor *tensor = &op->tensors[t];
+        if (tensor->n_ranks > TS_MAX_RANKS) {
+            g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_RANGE,
+                        "op %s: tensor %s has %u ranks (at most %d)", op->name ? op->name : "?",
+                        tensor->name ? tensor->name : "?", tensor->n_ranks, TS_MAX_RANKS);
+            return FALSE;
+        }
+        for (guint r = 0; r < tensor->n_ranks; r++) {
+            const TsProjection *p = &tensor->ranks[r];
+            if (p->n_terms > TS_MAX_TERMS) {
+                g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_RANGE,
+                            "op %s: tensor %s rank %u has %u terms (at most %d)",
+                            op->name ? op->name : "?", tensor->name ? tensor->name : "?", r,
+                            p->n_terms, TS_MAX_TERMS);
+                return FALSE;
+            }
+            for (guint k = 0; k < p->n_terms; k++) {
+                if (p->dim[k] >= op->n_dims || p->coef[k] > (1 << 20) ||
+                    p->coef[k] < -(1 << 20)) {
+                    g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_RANGE,
+                                "op %s: tensor %s rank %u names dimension %u with coefficient "
+                                "%" G_GINT64_FORMAT " (out of range)",
+                                op->name ? op->name : "?", tensor->name ? tensor->name : "?", r,
+                                p->dim[k], p->coef[k]);
+                    return FALSE;
+                }
+            }
+        }
+    }
+    return TRUE;
+}
+
+TsModel *ts_model_new_from_levels(const TsLevel *storage, guint n_storage,
+                                  const TsLevel *compute, double clock_hz, const TsOp *op,
+                                  const TsModelOptions *options, GError **error)
+{
+    g_return_val_if_fail(storage != NULL && compute != NULL && op != NULL, NULL);
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    if (n_storage == 0 || n_storage > TS_ARCH_MAX_LEVELS) {
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_RANGE,
+                    "the analytical model needs 1 to %d storage levels (got %u)",
+                    TS_ARCH_MAX_LEVELS, n_storage);
+        return NULL;
+    }
+    if (!(clock_hz > 0.0) || !isfinite(clock_hz)) {
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_RANGE,
+                    "the architecture clock must be > 0 Hz (got %g)", clock_hz);
+        return NULL;
+    }
+    if (!check_op(op, error))
+        return NULL;
+
+    /* Bound every count the nest analysis forms: MACs times the largest tensor must fit in 62
+     * bits, so that deliveries, accesses and their word conversions cannot overflow. */
+    double macs_d = 1.0;
+    uint64_t macs = 1;
+    for (guint d = 0; d < op->n_dims; d++) {
+        macs_d *= (double)op->dims[d];
+        macs *= op->dims[d];
+    }
+    double biggest = 1.0;
+    for (guint t = 0; t < op->n_tensors; t++) {
+        double e = 1.0;
+        for (guint r = 0; r < op->tensors[t].n_ranks; r++) {
+            const TsProjection *p = &op->tensors[t].ranks[r];
+            double x = 1.0;
+            for (guint k = 0; k < p->n_terms; k++)
+                x += fabs((double)p->coef[k]) * (double)(op->dims[p->dim[k]] - 1);
+            e *= x;
+        }
+        biggest = MAX(biggest, e);
+    }
+    if (macs_d * biggest * 64.0 > 4.6e18) {
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_RANGE,
+                    "op %s is too large for 64-bit access counts (%.3g MACs, largest tensor "
+                    "%.3g elements)",
+                    op->name ? op->name : "?", macs_d, biggest);
+        return NULL;
+    }
+
+    TsModel *m = g_new0(TsModel, 1);
+    if (options)
+        m->options = *options;
+    m->op = op;
+    m->n_levels = n_storage;
+    m->n_dims = op->n_dims;
+    m->n_tensors = op->n_tensors;
+    m->output = op->output;
+    for (guint d = 0; d < op->n_dims; d++)
+        m->dims[d] = op->dims[d];
+    m->macs = macs;
+    m->clock_hz = clock_hz;
+    m->compute = *compute;
+    if (m->compute.instances == 0)
+        m->compute.instances = 1;
+    m->mac_pj = compute->energy.mac_pj;
+
+    for (guint t = 0; t < op->n_tensors; t++) {
+        const TsTensor *tensor = &op->tensors[t];
+        uint32_t mask = 0;
+        for (guint r = 0; r < tensor->n_ranks; r++) {
+            const TsProjection *p = &tensor->ranks[r];
+            guint nonzero = 0;
+            for (guint k = 0; k < p->n_terms; k++) {
+                if (p->coef[k] != 0) {
+                    mask |= 1u << p->dim[k];
+                    nonzero++;
+                }
+            }
+            if (nonzero > 1)
+                m->multi_term[t] = TRUE;
+        }
+        m->dim_mask[t] = mask;
+        m->read_write[t] = t == op->output || tensor->read_write;
+    }
+    uint64_t ones[TS_MAX_DIMS];
+    for (guint d = 0; d < TS_MAX_DIMS; d++)
+        ones[d] = d < op->n_dims ? op->dims[d] : 1;
+    m->output_elements = ts_nest_footprint(m, op->output, ones);
+
+    for (guint l = 0; l < n_storage; l++) {
+        TsModelLevel *lv = &m->level[l];
+        const TsLevel *s = &storage[l];
+        lv->spec = *s;
+        if (lv->spec.instances == 0)
+            lv->spec.instances = 1;
+        if (lv->spec.fanout_x == 0)
+            lv->spec.fanout_x = 1;
+        if (lv->spec.fanout_y == 0)
+            lv->spec.fanout_y = 1;
+        lv->block_size = s->block_size ? s->block_size : 1;
+        lv->zero_capacity = s->zero_capacity;
+        double mb = s->multiple_buffering > 0.0 ? s->multiple_buffering : 1.0;
+        lv->capacity_words = s->size_words ? (uint64_t)floor((double)s->size_words / mb) : 0;
+        lv->read_pj = s->energy.read_pj;
+        lv->write_pj = s->energy.write_pj;
+        lv->update_pj = s->energy.update_pj;
+        uint32_t cluster = s->cluster_size ? s->cluster_size : 1;
+        lv->clusters = MAX(1u, lv->spec.instances / cluster);
+        for (guint t = 0; t < op->n_tensors; t++) {
+            uint32_t bits = op->tensors[t].precision.bits;
+            uint32_t word = s->word_bits;
+            if (op->precision_is_default || bits == 0 || word == 0 || bits == word) {
+                lv->pack_num[t] = lv->pack_den[t] = 1;
+            } else {
+                lv->pack_num[t] = bits;
+                lv->pack_den[t] = word;
+            }
+        }
+    }
+    return m;
+}
+
+TsModel *ts_model_new_full(const TsArch *arch, const TsOp *op, const TsModelOptions *options,
+                           GError **error)
+{
+    g_return_val_if_fail(arch != NULL && op != NULL, NULL);
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+    guint n = ts_arch_n_storage(arch);
+    const TsLevel *compute = ts_arch_compute(arch);
+    if (n == 0 || compute == NULL) {
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
+                    "architecture %s has no storage level or no compute level: the analytical "
+                    "model cannot map onto it",
+                    ts_arch_name(arch));
+        return NULL;
+    }
+    if (n > TS_ARCH_MAX_LEVELS) {
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_RANGE,
+                    "architecture %s has %u storage levels (the model handles at most %d)",
+                    ts_arch_name(arch), n, TS_ARCH_MAX_LEVELS);
+        return NULL;
+    }
+    TsLevel levels[TS_ARCH_MAX_LEVELS];
+    for (guint l = 0; l < n; l++)
+        levels[l] = *ts_arch_storage(arch, l);
+    return ts_model_new_from_levels(levels, n, compute, ts_arch_clock_hz(arch), op, options,
+                                    error);
+}
+
+TsModel *ts_model_new(const TsArch *arch, const TsOp *op, GError **error)
+{
+    return ts_model_new_full(arch, op, NULL, error);
+}
+
+void ts_model_free(TsModel *model)
+{
+    g_free(model);
+}
+
+const TsOp *ts_model_op(const TsModel *model)
+{
+    g_return_val_if_fail(model != NULL, NULL);
+    return model->op;
+}
+
+guint ts_model_n_levels(const TsModel *model)
+{
+    g_return_val_if_fail(model != NULL, 0);
+    return model->n_levels;
+}
+
+const TsLevel *ts_model_level(const TsModel *model, guint storage_index)
+{
+    g_return_val_if_fail(model != NULL && storage_index < model->n_levels, NULL);
+    return &model->level[storage_index].spec;
+}
+
+const TsLevel *ts_model_compute(const TsModel *model)
+{
+    g_return_val_if_fail(model != NULL, NULL);
+    return &model->compute;
+}
+
+double ts_model_clock_hz(const TsModel *model)
+{
+    g_return_val_if_fail(model != NULL, 0.0);
+    return model->clock_hz;
+}
+
+double ts_model_words_per_element(const TsModel *model, guint level, guint tensor)
+{
+    g_return_val_if_fail(model != NULL && level < model->n_levels && tensor < model->n_tensors,
+                         0.0);
+    return (double)model->level[level].pack_num[tensor] / model->level[level].pack_den[tensor];
+}
+
+/* ---- Validation ------------------------------------------------------------------------- */
+
+static TsEvalStatus fail(TsCost *cost, TsEvalStatus status, int level, int tensor, int dim)
+{
+    cost->status = status;
+    cost->bad_level = (int8_t)level;
+    cost->bad_tensor = (int8_t)tensor;
+    cost->bad_dim = (int8_t)dim;
+    return status;
+}
+
+static gboolean is_permutation(const uint8_t *perm, guint n, int *bad)
+{
+    uint32_t seen = 0;
+    for (guint i = 0; i < n; i++) {
+        if (perm[i] >= n || (seen >> perm[i] & 1u)) {
+            *bad = perm[i] < n ? perm[i] : -1;
+            return FALSE;
+        }
+        seen |= 1u << perm[i];
+    }
+    return TRUE;
+}
+
+/* Structural checks shared by evaluate and explain. Returns TS_EVAL_OK or the first reason. */
+static TsEvalStatus check_structure(const TsModel *m, const TsMapping *map, TsCost *cost)
+{
+    const guint nl = m->n_levels, nd = m->n_dims, nt = m->n_tensors;
+    if (map->n_levels != nl || map->n_dims != nd)
+        return fail(cost, TS_EVAL_SHAPE, -1, -1, -1);
+    for (guint l = 0; l < nl; l++) {
+        int bad = -1;
+        if (!is_permutation(map->level[l].permutation, nd, &bad) ||
+            !is_permutation(map->level[l].spatial_permutation, nd, &bad))
+            return fail(cost, TS_EVAL_PERMUTATION, (int)l, -1, bad);
+    }
+    for (guint d = 0; d < nd; d++) {
+        uint64_t prod = 1;
+        for (guint l = 0; l < nl; l++) {
+            const TsMappingLevel *ml = &map->level[l];
+            uint64_t f[3] = {ml->temporal[d], ml->spatial_x[d], ml->spatial_y[d]};
+            for (guint i = 0; i < 3; i++) {
+                if (f[i] == 0 || __builtin_mul_overflow(prod, f[i], &prod) ||
+                    prod > m->dims[d])
+                    return fail(cost, TS_EVAL_FACTORS, (int)l, -1, (int)d);
+            }
+        }
+        if (prod != m->dims[d])
+            return fail(cost, TS_EVAL_FACTORS, -1, -1, (int)d);
+    }
+    for (guint l = 0; l < nl; l++) {
+        const TsMappingLevel *ml = &map->level[l];
+        uint64_t x = 1, y = 1;
+        for (guint d = 0; d < nd; d++) {
+            x *= ml->spatial_x[d];
+            y *= ml->spatial_y[d];
+        }
+        if (x > m->level[l].spec.fanout_x || y > m->level[l].spec.fanout_y)
+            return fail(cost, TS_EVAL_FANOUT, (int)l, -1, -1);
+    }
+    const uint8_t all = (uint8_t)((1u << nt) - 1u);
+    if ((map->level[0].keep & all) != all) {
+        for (guint t = 0; t < nt; t++)
+            if (!(map->level[0].keep >> t & 1u))
+                return fail(cost, TS_EVAL_KEEP, 0, (int)t, -1);
+    }
+    for (guint l = 0; l < nl; l++) {
+        if (m->level[l].zero_capacity && (map->level[l].keep & all)) {
+            for (guint t = 0; t < nt; t++)
+                if (map->level[l].keep >> t & 1u)
+                    return fail(cost, TS_EVAL_CAPACITY, (int)l, (int)t, -1);
+        }
+    }
+    return TS_EVAL_OK;
+}
+
+/* Capacity and minimum utilization of every level, from the tiles. */
+static TsEvalStatus check_capacity(const TsModel *m, const TsMapping *map, const TsNest *nest,
+                                   TsCost *cost)
+{
+    const guint nl = m->n_levels, nt = m->n_tensors;
+    for (guint l = 0; l < nl; l++) {
+        const TsModelLevel *lv = &m->level[l];
+        if (lv->capacity_words == 0)
+            continue;
+        const guint c = nl - 1 - l;
+        uint64_t total = 0, biggest = 0;
+        int big_t = -1;
+        for (guint t = 0; t < nt; t++) {
+            if (!(map->level[l].keep >> t & 1u))
+                continue;
+            uint64_t w = ts_model_words(m, l, t, nest->tile[c][t]);
+            total += w;
+            if (w > biggest) {
+                biggest = w;
+                big_t = (int)t;
+            }
+        }
+        if (total > lv->capacity_words)
+            return fail(cost, TS_EVAL_CAPACITY, (int)l, big_t, -1);
+        if (lv->spec.min_utilization > 0.0 &&
+            (double)total < (double)lv->capacity_words * lv->spec.min_utilization)
+            return fail(cost, TS_EVAL_UTILIZATION, (int)l, -1, -1);
+    }
+    return TS_EVAL_OK;
+}
+
+static inline uint64_t ceil_div(uint64_t a, uint64_t b)
+{
+    return a / b + (a % b != 0);
+}
+
+/* ---- Evaluation ------------------------------------------------------------------------- */
+
+TsEvalStatus ts_model_evaluate(const TsModel *m, const TsMapping *map, TsCost *cost)
+{
+    g_return_val_if_fail(m != NULL && map != NULL && cost != NULL, TS_EVAL_SHAPE);
+    const guint nl = m->n_levels, nt = m->n_tensors;
+
+    cost->status = TS_EVAL_OK;
+    cost->bad_level = cost->bad_tensor = cost->bad_dim = -1;
+    cost->n_levels = (uint8_t)nl;
+    cost->macs = m->macs;
+    cost->total_ops = 2 * m->macs - m->output_elements;
+    cost->compute_instances = 0;
+    cost->compute_cycles = cost->compute_energy_pj = cost->energy_pj = cost->cycles = 0.0;
+    cost->latency_s = cost->utilization = cost->edp_j_cycles = cost->pj_per_mac = 0.0;
+    memset(cost->level, 0, nl * sizeof cost->level[0]);
+
+    TsEvalStatus st = check_structure(m, map, cost);
+    if (st != TS_EVAL_OK)
+        return st;
+
+    TsNest nest;
+    ts_nest_build_loops(m, map, &nest);
+    ts_nest_tiles(m, &nest);
+    st = check_capacity(m, map, &nest, cost);
+    if (st != TS_EVAL_OK)
+        return st;
+
+    uint8_t keep[TS_ARCH_MAX_LEVELS];
+    for (guint c = 0; c < nl; c++)
+        keep[c] = map->level[nl - 1 - c].keep;
+    ts_nest_analyze(m, keep, &nest);
+
+    /* Outermost keeping level of each tensor: the backing store, which is never filled. */
+    guint outermost[TS_MAX_TENSORS];
+    for (guint t = 0; t < nt; t++) {
+        outermost[t] = 0;
+        for (guint l = 0; l < nl; l++) {
+            if (map->level[l].keep >> t & 1u) {
+                outermost[t] = l;
+                break;
+            }
+        }
+    }
+
+    const uint64_t cc = nest.compute_iterations;
+    const double ccd = (double)cc;
+    double total_energy = 0.0, max_cycles = ccd;
+    for (guint l = 0; l < nl; l++) {
+        const guint c = nl - 1 - l;
+        const TsModelLevel *lv = &m->level[l];
+        TsLevelCost *lc = &cost->level[l];
+        const uint64_t used = nest.instances[c];
+        const uint64_t clusters = MIN(used, (uint64_t)lv->clusters);
+        lc->instances_used = used;
+        lc->keep = map->level[l].keep;
+        lc->capacity_words = lv->capacity_words;
+        double read_bw = 0.0, write_bw = 0.0, energy = 0.0;
+        uint64_t held = 0;
+        for (guint t = 0; t < nt; t++) {
+            TsTensorCost *tc = &lc->tensor[t];
+            if (!(map->level[l].keep >> t & 1u))
+                continue;
+            const uint64_t acc = nest.accesses[c][t], part = nest.partition[c][t];
+            uint64_t reads, fills, updates;
+            if (m->read_write[t]) {
+                const gboolean elide = !m->options.no_first_read_elision;
+                updates = acc;
+                reads = elide ? (acc > part ? acc - part : 0) : acc;
+                if (l == outermost[t])
+                    fills = 0;
+                else if (elide)
+                    fills = nest.delivered[c][t] > part ? nest.delivered[c][t] - part : 0;
+                else
+                    fills = nest.delivered[c][t];
+            } else {
+                reads = acc;
+                updates = 0;
+                fills = l == outermost[t] ? 0 : nest.delivered[c][t];
+            }
+            tc->tile_words = ts_model_words(m, l, t, nest.tile[c][t]);
+            tc->reads = ts_model_words(m, l, t, reads);
+            tc->fills = ts_model_words(m, l, t, fills);
+            tc->updates = ts_model_words(m, l, t, updates);
+            tc->partition_words = ts_model_words(m, l, t, part);
+            tc->instances = used;
+            tc->multicast = nest.fanout[c] / MAX(1u, nest.distinct[c][t]);
+            held += tc->tile_words;
+            /* Energy per instance: vector accesses of each action type (rounded up to whole
+             * blocks) times its energy; spread over the utilized clusters. */
+            const uint64_t b = lv->block_size;
+            double e = (double)ceil_div(tc->reads, b) * lv->read_pj +
+                       (double)ceil_div(tc->fills, b) * lv->write_pj +
+                       (double)ceil_div(tc->updates, b) * lv->update_pj;
+            tc->energy_pj = e * (double)clusters;
+            energy += tc->energy_pj;
+            /* Bandwidth demand per instance, summed per tensor as Timeloop does. */
+            read_bw += (double)tc->reads / ccd;
+            write_bw += (double)(tc->fills + tc->updates) / ccd;
+        }
+        double slowdown = 1.0;
+        const TsLevel *s = &lv->spec;
+        if (s->read_bw_words_per_cycle > 0.0 && s->read_bw_words_per_cycle < read_bw)
+            slowdown = MIN(slowdown, s->read_bw_words_per_cycle / read_bw);
+        if (s->write_bw_words_per_cycle > 0.0 && s->write_bw_words_per_cycle < write_bw)
+            slowdown = MIN(slowdown, s->write_bw_words_per_cycle / write_bw);
+        if (s->shared_bw_words_per_cycle > 0.0 &&
+            s->shared_bw_words_per_cycle < read_bw + write_bw)
+            slowdown = MIN(slowdown, s->shared_bw_words_per_cycle / (read_bw + write_bw));
+        lc->throttling = slowdown;
+        lc->cycles = ceil(ccd / slowdown);
+        lc->energy_pj = energy;
+        lc->utilization = s->size_words ? (double)held / (double)s->size_words : 0.0;
+        total_energy += energy;
+        if (lc->cycles > max_cycles)
+            max_cycles = lc->cycles;
+    }
+
+    cost->compute_instances = nest.compute_instances;
+    cost->compute_cycles = ccd;
+    cost->compute_energy_pj = (double)m->macs * m->mac_pj;
+    total_energy += cost->compute_energy_pj;
+    cost->energy_pj = total_energy;
+    cost->cycles = max_cycles;
+    cost->latency_s = max_cycles / m->clock_hz;
+    cost->utilization = (double)m->macs / (max_cycles * (double)m->compute.instances);
+    cost->edp_j_cycles = total_energy * 1e-12 * max_cycles;
+    cost->pj_per_mac = total_energy / (double)m->macs;
+    return TS_EVAL_OK;
+}
+
+/* ---- Explanations (slow path) ----------------------------------------------------------- */
+
+static const char *dim_name(const TsModel *m, int d)
+{
+    if (d < 0 || (guint)d >= m->n_dims || m->op->dim_names[d] == NULL)
+        return "?";
+    return m->op->dim_names[d];
+}
+
+static const char *tensor_name(const TsModel *m, int t)
+{
+    if (t < 0 || (guint)t >= m->n_tensors || m->op->tensors[t].name == NULL)
+        return "?";
+    return m->op->tensors[t].name;
+}
+
+static const char *level_name(const TsModel *m, int l)
+{
+    if (l < 0 || (guint)l >= m->n_levels || m->level[l].spec.name == NULL)
+        return "?";
+    return m->level[l].spec.name;
+}
+
+char *ts_model_explain(const TsModel *m, const TsMapping *map, const TsCost *cost)
+{
+    g_return_val_if_fail(m != NULL && map != NULL && cost != NULL, NULL);
+    const guint nl = m->n_levels, nd = m->n_dims, nt = m->n_tensors;
+    const int l = cost->bad_level;
+    switch (cost->status) {
+    case TS_EVAL_OK:
+        return g_strdup("ok");
+    case TS_EVAL_SHAPE:
+        return g_strdup_printf("mapping has %u levels and %u dimensions; the architecture has %u "
+                               "storage levels and op %s has %u dimensions",
+                               map->n_levels, map->n_dims, nl,
+                               m->op->name ? m->op->name : "?", nd);
+    case TS_EVAL_PERMUTATION:
+        return g_strdup_printf("%s: a permutation does not list each of the op's %u dimensions "
+                               "exactly once (repeated or out of range: %s)",
+                               level_name(m, l), nd, dim_name(m, cost->bad_dim));
+    case TS_EVAL_FACTORS: {
+        const int d = cost->bad_dim;
+        if (d < 0 || (guint)d >= nd)
+            return g_strdup("factors do not multiply to the dimension sizes");
+        GString *s = g_string_new(NULL);
+        double prod = 1.0;
+        gboolean zero = FALSE;
+        for (guint k = 0; k < nl; k++) {
+            const TsMappingLevel *ml = &map->level[k];
+            prod *= (double)ml->temporal[d] * ml->spatial_x[d] * ml->spatial_y[d];
+            zero |= ml->temporal[d] == 0 || ml->spatial_x[d] == 0 || ml->spatial_y[d] == 0;
+            g_string_append_printf(s, "%s%s %u", k ? ", " : "", level_name(m, (int)k),
+                                   ml->temporal[d]);
+            if (ml->spatial_x[d] > 1)
+                g_string_append_printf(s, " x X%u", ml->spatial_x[d]);
+            if (ml->spatial_y[d] > 1)
+                g_string_append_printf(s, " x Y%u", ml->spatial_y[d]);
+        }
+        char *r = g_strdup_printf("dimension %s: factors multiply to %s%.0f, the dimension size "
+                                  "is %" G_GUINT64_FORMAT " (%s)",
+                                  dim_name(m, d), zero ? "0 (a factor is 0) instead of " : "",
+                                  zero ? 0.0 : prod, m->dims[d], s->str);
+        g_string_free(s, TRUE);
+        return r;
+    }
+    case TS_EVAL_FANOUT: {
+        if (l < 0 || (guint)l >= nl)
+            return g_strdup("spatial factors exceed a fan-out");
+        const TsMappingLevel *ml = &map->level[l];
+        uint64_t x = 1, y = 1;
+        for (guint d = 0; d < nd; d++) {
+            x *= ml->spatial_x[d];
+            y *= ml->spatial_y[d];
+        }
+        const TsLevel *s = &m->level[l].spec;
+        if (x > s->fanout_x)
+            return g_strdup_printf("%s: spatial X factors multiply to %" G_GUINT64_FORMAT
+                                   ", the fan-out along X is %u",
+                                   level_name(m, l), x, s->fanout_x);
+        return g_strdup_printf("%s: spatial Y factors multiply to %" G_GUINT64_FORMAT
+                               ", the fan-out along Y is %u",
+                               level_name(m, l), y, s->fanout_y);
+    }
+    case TS_EVAL_KEEP:
+        if (l == 0)
+            return g_strdup_printf("%s: the outermost level must keep every tensor, but it "
+                                   "bypasses %s",
+                                   level_name(m, 0), tensor_name(m, cost->bad_tensor));
+        return g_strdup_printf("%s is kept by no level", tensor_name(m, cost->bad_tensor));
+    case TS_EVAL_CAPACITY:
+    case TS_EVAL_UTILIZATION: {
+        if (l < 0 || (guint)l >= nl)
+            return g_strdup("tiles exceed a capacity");
+        const TsModelLevel *lv = &m->level[l];
+        if (lv->zero_capacity)
+            return g_strdup_printf("%s: the level has no capacity (size 0) but keeps %s; every "
+                                   "tensor must bypass it",
+                                   level_name(m, l), tensor_name(m, cost->bad_tensor));
+        TsNest nest;
+        TsCost scratch;
+        if (check_structure(m, map, &scratch) != TS_EVAL_OK)
+            return g_strdup("the mapping is malformed");
+        ts_nest_build_loops(m, map, &nest);
+        ts_nest_tiles(m, &nest);
+        const guint c = nl - 1 - (guint)l;
+        GString *s = g_string_new(NULL);
+        uint64_t total = 0;
+        for (guint t = 0; t < nt; t++) {
+            if (!(map->level[l].keep >> t & 1u))
+                continue;
+            uint64_t w = ts_model_words(m, (guint)l, t, nest.tile[c][t]);
+            total += w;
+            g_string_append_printf(s, "%s%s %" G_GUINT64_FORMAT, s->len ? ", " : "",
+                                   tensor_name(m, (int)t), w);
+        }
+        const TsLevel *spec = &lv->spec;
+        char *buf = spec->multiple_buffering > 1.0
+                        ? g_strdup_printf(" (size %" G_GUINT64_FORMAT " / multiple buffering "
+                                          "%g)",
+                                          spec->size_words, spec->multiple_buffering)
+                        : g_strdup("");
+        char *r;
+        if (cost->status == TS_EVAL_CAPACITY)
+            r = g_strdup_printf("%s: tiles need %" G_GUINT64_FORMAT " words, capacity "
+                                "%" G_GUINT64_FORMAT "%s (%s)",
+                                level_name(m, l), total, lv->capacity_words, buf, s->str);
+        else
+            r = g_strdup_printf("%s: tiles use %" G_GUINT64_FORMAT " words, below the minimum "
+                                "utilization %g of capacity %" G_GUINT64_FORMAT "%s (%s)",
+                                level_name(m, l), total, spec->min_utilization,
+                                lv->capacity_words, buf, s->str);
+        g_free(buf);
+        g_string_free(s, TRUE);
+        return r;
+    }
+    case TS_EVAL_COUNT_:
+        break;
+    }
+    return g_strdup("unknown reason");
+}

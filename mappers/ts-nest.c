@@ -1,0 +1,290 @@
+/* Nest analysis: Timeloop's per-level, per-tensor tile sizes and data movement for a
+ * uniform-shape einsum, in closed form. Timeloop walks the loop nest and sums the deltas
+ * between consecutive tiles; for axis-aligned boxes with perfect factorization those sums
+ * have the closed forms used here (derivation in docs/model.md). Counts are in elements and
+ * per instance; ts-model.c turns them into reads/fills/updates, words, energy and cycles. */
+#include "ts-model-private.h"
+
+#include <string.h>
+
+void ts_nest_build_loops(const TsModel *model, const TsMapping *mapping, TsNest *nest)
+{
+    const guint nl = model->n_levels, nd = model->n_dims;
+    uint64_t scale[TS_MAX_DIMS];
+    for (guint d = 0; d < nd; d++)
+        scale[d] = 1;
+    guint n = 0;
+    /* Inner level c is mapping level nl-1-c. Within a level, spatial loops are innermost (X
+     * inside Y, each in spatial_permutation order), temporal loops outside them in the
+     * permutation order: the order Timeloop builds the nest in. */
+    for (guint c = 0; c < nl; c++) {
+        const TsMappingLevel *ml = &mapping->level[nl - 1 - c];
+        nest->level_lo[c] = n;
+        for (guint kind = TS_LOOP_SPATIAL_X; kind <= TS_LOOP_SPATIAL_Y; kind++) {
+            const uint32_t *f = kind == TS_LOOP_SPATIAL_X ? ml->spatial_x : ml->spatial_y;
+            for (guint i = 0; i < nd; i++) {
+                guint d = ml->spatial_permutation[i];
+                if (f[d] > 1) {
+                    nest->loop[n] = (TsNestLoop){(uint8_t)c, (uint8_t)d, (uint8_t)kind, f[d],
+                                                 scale[d]};
+                    scale[d] *= f[d];
+                    n++;
+                }
+            }
+        }
+        for (guint i = 0; i < nd; i++) {
+            guint d = ml->permutation[i];
+            if (ml->temporal[d] > 1) {
+                nest->loop[n] = (TsNestLoop){(uint8_t)c, (uint8_t)d, TS_LOOP_TEMPORAL,
+                                             ml->temporal[d], scale[d]};
+                scale[d] *= ml->temporal[d];
+                n++;
+            }
+        }
+    }
+    nest->level_lo[nl] = n;
+    nest->n_loops = n;
+}
+
+uint64_t ts_nest_footprint(const TsModel *model, guint t, const uint64_t ext[TS_MAX_DIMS])
+{
+    const TsTensor *tensor = &model->op->tensors[t];
+    uint64_t size = 1;
+    for (guint r = 0; r < tensor->n_ranks; r++) {
+        const TsProjection *p = &tensor->ranks[r];
+        uint64_t e = 1;
+        for (guint k = 0; k < p->n_terms; k++) {
+            int64_t coef = p->coef[k];
+            uint64_t c = (uint64_t)(coef < 0 ? -coef : coef);
+            e += c * (ext[p->dim[k]] - 1);
+        }
+        size *= e;
+    }
+    return size;
+}
+
+/* Per-dimension extents of everything at or below inner level c, optionally plus the spatial
+ * loops of level c+1 (the union of c's siblings, Timeloop's master-spatial tile). */
+static void extents_upto(const TsModel *model, const TsNest *nest, guint c,
+                         gboolean with_parent_spatial, uint64_t ext[TS_MAX_DIMS])
+{
+    for (guint d = 0; d < model->n_dims; d++)
+        ext[d] = 1;
+    for (guint k = 0; k < nest->level_lo[c + 1]; k++)
+        ext[nest->loop[k].dim] *= nest->loop[k].ext;
+    if (with_parent_spatial && c + 1 < model->n_levels) {
+        for (guint k = nest->level_lo[c + 1]; k < nest->level_lo[c + 2]; k++)
+            if (nest->loop[k].kind != TS_LOOP_TEMPORAL)
+                ext[nest->loop[k].dim] *= nest->loop[k].ext;
+    }
+}
+
+void ts_nest_tiles(const TsModel *model, TsNest *nest)
+{
+    const guint nl = model->n_levels, nt = model->n_tensors;
+    uint64_t ext[TS_MAX_DIMS];
+    for (guint d = 0; d < model->n_dims; d++)
+        ext[d] = 1;
+    for (guint c = 0; c < nl; c++) {
+        for (guint k = nest->level_lo[c]; k < nest->level_lo[c + 1]; k++)
+            ext[nest->loop[k].dim] *= nest->loop[k].ext;
+        for (guint t = 0; t < nt; t++)
+            nest->tile[c][t] = ts_nest_footprint(model, t, ext);
+    }
+}
+
+/* Data delivered into one instance of inner level c over the run, for a tensor with a
+ * multi-dimension rank (sliding window): the first tile, plus for every step of a temporal
+ * loop j above c the part of the new tile the previous one did not hold. A step of loop j
+ * happens (ext_j - 1) * (product of the loops outside j) times; it resets the loops inside j,
+ * whose previous index Timeloop takes as 1 (its two-iteration extrapolation) or, with
+ * exact_sliding_window_deltas, as their last index. */
+static uint64_t delivered_general(const TsModel *model, const TsNest *nest, guint c, guint t,
+                                  const uint64_t *suffix)
+{
+    const TsTensor *tensor = &model->op->tensors[t];
+    const uint64_t tile = nest->tile[c][t];
+    uint64_t ext[TS_MAX_DIMS];
+    extents_upto(model, nest, c, FALSE, ext);
+    int64_t rank_ext[TS_MAX_RANKS];
+    for (guint r = 0; r < tensor->n_ranks; r++) {
+        const TsProjection *p = &tensor->ranks[r];
+        int64_t e = 1;
+        for (guint k = 0; k < p->n_terms; k++) {
+            int64_t coef = p->coef[k] < 0 ? -p->coef[k] : p->coef[k];
+            e += coef * (int64_t)(ext[p->dim[k]] - 1);
+        }
+        rank_ext[r] = e;
+    }
+    uint64_t total = tile;
+    const guint first = nest->level_lo[c + 1];
+    for (guint j = first; j < nest->n_loops; j++) {
+        const TsNestLoop *lj = &nest->loop[j];
+        if (lj->kind != TS_LOOP_TEMPORAL)
+            continue;
+        int64_t delta[TS_MAX_DIMS] = {0};
+        delta[lj->dim] += (int64_t)lj->stride;
+        for (guint i = first; i < j; i++) {
+            const TsNestLoop *li = &nest->loop[i];
+            if (li->kind != TS_LOOP_TEMPORAL)
+                continue;
+            int64_t prev = model->options.exact_sliding_window_deltas ? (int64_t)li->ext - 1 : 1;
+            delta[li->dim] -= (int64_t)li->stride * prev;
+        }
+        uint64_t inter = 1;
+        for (guint r = 0; r < tensor->n_ranks && inter > 0; r++) {
+            const TsProjection *p = &tensor->ranks[r];
+            int64_t shift = 0;
+            for (guint k = 0; k < p->n_terms; k++) {
+                int64_t coef = p->coef[k] < 0 ? -p->coef[k] : p->coef[k];
+                shift += coef * delta[p->dim[k]];
+            }
+            if (shift < 0)
+                shift = -shift;
+            inter *= shift >= rank_ext[r] ? 0 : (uint64_t)(rank_ext[r] - shift);
+        }
+        total += (uint64_t)(lj->ext - 1) * suffix[j + 1] * (tile - inter);
+    }
+    return total;
+}
+
+/* Number of distinct tiles of tensor t among the children of inner level c's fan-out: children
+ * whose tiles are equal receive one multicast (or, for the output, are reduced into one
+ * update). Single-dimension ranks: the product of the relevant spatial extents. A rank summing
+ * several spatially mapped dims counts its distinct offsets. */
+static uint32_t distinct_children(const TsModel *model, const TsNest *nest, guint c, guint t)
+{
+    uint64_t n = 1;
+    const uint32_t mask = model->dim_mask[t];
+    const guint lo = nest->level_lo[c], hi = nest->level_lo[c + 1];
+    if (!model->multi_term[t]) {
+        for (guint k = lo; k < hi; k++)
+            if (nest->loop[k].kind != TS_LOOP_TEMPORAL && (mask >> nest->loop[k].dim & 1u))
+                n *= nest->loop[k].ext;
+        return (uint32_t)n;
+    }
+    const TsTensor *tensor = &model->op->tensors[t];
+    for (guint r = 0; r < tensor->n_ranks; r++) {
+        const TsProjection *p = &tensor->ranks[r];
+        guint idx[TS_NEST_MAX_LOOPS];
+        int64_t step[TS_NEST_MAX_LOOPS];
+        guint m = 0;
+        uint64_t span = 0, prod = 1;
+        for (guint k = lo; k < hi; k++) {
+            const TsNestLoop *l = &nest->loop[k];
+            if (l->kind == TS_LOOP_TEMPORAL)
+                continue;
+            for (guint q = 0; q < p->n_terms; q++) {
+                if (p->dim[q] == l->dim) {
+                    int64_t coef = p->coef[q] < 0 ? -p->coef[q] : p->coef[q];
+                    idx[m] = k - lo;
+                    step[m] = coef * (int64_t)l->stride;
+                    span += (uint64_t)step[m] * (l->ext - 1);
+                    prod *= l->ext;
+                    m++;
+                    break;
+                }
+            }
+        }
+        if (m <= 1 || span >= 65536) {
+            n *= prod;
+        } else {
+            /* Count distinct sums of step[i] * index_i with a bitmap (at most 64 Kibit). */
+            uint64_t bits[1024];
+            memset(bits, 0, ((span >> 6) + 1) * sizeof bits[0]);
+            guint cur[TS_NEST_MAX_LOOPS] = {0};
+            uint64_t count = 0;
+            for (;;) {
+                uint64_t v = 0;
+                for (guint i = 0; i < m; i++)
+                    v += (uint64_t)step[i] * cur[i];
+                if (!(bits[v >> 6] >> (v & 63) & 1u)) {
+                    bits[v >> 6] |= 1ull << (v & 63);
+                    count++;
+                }
+                guint i = 0;
+                while (i < m && ++cur[i] == nest->loop[lo + idx[i]].ext)
+                    cur[i++] = 0;
+                if (i == m)
+                    break;
+            }
+            n *= count;
+        }
+    }
+    return (uint32_t)n;
+}
+
+void ts_nest_analyze(const TsModel *model, const uint8_t keep[TS_ARCH_MAX_LEVELS], TsNest *nest)
+{
+    const guint nl = model->n_levels, nt = model->n_tensors;
+    const guint nloops = nest->n_loops;
+
+    /* suffix[k]: product of the temporal extents of loops k and outward. */
+    uint64_t suffix[TS_NEST_MAX_LOOPS + 1];
+    suffix[nloops] = 1;
+    for (guint k = nloops; k-- > 0;)
+        suffix[k] = suffix[k + 1] *
+                    (nest->loop[k].kind == TS_LOOP_TEMPORAL ? nest->loop[k].ext : 1u);
+    nest->compute_iterations = suffix[0];
+
+    uint64_t above = 1;
+    for (guint c = nl; c-- > 0;) {
+        uint64_t f = 1;
+        for (guint k = nest->level_lo[c]; k < nest->level_lo[c + 1]; k++)
+            if (nest->loop[k].kind != TS_LOOP_TEMPORAL)
+                f *= nest->loop[k].ext;
+        nest->fanout[c] = (uint32_t)f;
+        nest->instances[c] = above;
+        above *= f;
+    }
+    nest->compute_instances = above;
+
+    for (guint t = 0; t < nt; t++) {
+        const uint32_t mask = model->dim_mask[t];
+        for (guint c = 0; c < nl; c++) {
+            /* Words delivered into one instance of c. Stationarity: loops above c that are
+             * inside the innermost relevant temporal loop do not refetch. */
+            if (model->multi_term[t]) {
+                nest->delivered[c][t] = delivered_general(model, nest, c, t, suffix);
+            } else {
+                uint64_t d = nest->tile[c][t];
+                for (guint k = nest->level_lo[c + 1]; k < nloops; k++) {
+                    const TsNestLoop *l = &nest->loop[k];
+                    if (l->kind == TS_LOOP_TEMPORAL && (mask >> l->dim & 1u)) {
+                        d *= suffix[k];
+                        break;
+                    }
+                }
+                nest->delivered[c][t] = d;
+            }
+            nest->distinct[c][t] = distinct_children(model, nest, c, t);
+        }
+        /* Content accesses: what a level reads out for its children, a multicast word once. The
+         * innermost level feeds the arithmetic every iteration (no reuse at the datapath). */
+        for (guint c = 0; c < nl; c++) {
+            uint64_t child = c == 0 ? nest->compute_iterations : nest->delivered[c - 1][t];
+            nest->accesses[c][t] = child * nest->distinct[c][t];
+        }
+        /* Partition sizes, outermost first: a fan-out splits the parent's partition in the
+         * ratio of a child tile to the union of the children's tiles. */
+        nest->partition[nl - 1][t] = nest->tile[nl - 1][t];
+        for (guint c = nl - 1; c-- > 0;) {
+            if (nest->fanout[c + 1] > 1) {
+                uint64_t ext[TS_MAX_DIMS];
+                extents_upto(model, nest, c, TRUE, ext);
+                uint64_t uni = ts_nest_footprint(model, t, ext);
+                unsigned __int128 x = (unsigned __int128)nest->partition[c + 1][t] *
+                                      nest->tile[c][t];
+                nest->partition[c][t] = (uint64_t)(x / uni);
+            } else {
+                nest->partition[c][t] = nest->partition[c + 1][t];
+            }
+        }
+        /* Bypass: the children of a level that does not keep t are served by the next level
+         * up, whose reads grow by its own distinct-child factor. */
+        for (guint c = 0; c + 1 < nl; c++) {
+            if (!(keep[c] >> t & 1u))
+                nest->accesses[c + 1][t] = nest->accesses[c][t] * nest->distinct[c + 1][t];
+        }
+    }
+}
