@@ -58,6 +58,8 @@ typedef struct {
     /* Storage: capacity in words of word_bits (0 = unbounded, e.g. DRAM), block_size words per
      * vector access, bandwidths in words per cycle of the arch clock (0 = unlimited). */
     uint64_t size_words;
+    gboolean zero_capacity; /* size given as 0 (Timeloop "dummy" buffers): holds nothing,
+                               every tensor must bypass it; size_words is 0 too */
     uint32_t word_bits;
     uint32_t block_size;
     uint32_t cluster_size;
@@ -78,6 +80,10 @@ typedef struct {
     /* Where the level was declared, for messages: file name, 1-based line and column. */
     const char *file;
     guint line, col;
+
+    /* Added by the arch layer (see docs/arch-reference.md). */
+    const char *class_text; /* class as written ("smartbuffer_SRAM", "sram") */
+    uint32_t compute_word_bits_b; /* compute: second operand width (word_bits = first) */
 } TsLevel;
 
 typedef struct TsArch TsArch;
@@ -110,6 +116,106 @@ const TsLevel *ts_arch_compute(const TsArch *arch);
 /* Name of a class ("sram") and its lookup; -1 when unknown. */
 const char *ts_class_name(TsClass klass);
 int ts_class_from_name(const char *name);
+
+/* ---- Added by the arch layer -------------------------------------------------------------- */
+
+/* Input format an arch was loaded from. */
+typedef enum {
+    TS_ARCH_FORMAT_TILESIM,      /* native tilesim YAML (DESIGN.md section 3) */
+    TS_ARCH_FORMAT_TIMELOOP_V03, /* Timeloop tree: architecture.subtree / local */
+    TS_ARCH_FORMAT_TIMELOOP_V04, /* Timeloop v0.4: architecture.nodes with !Container/!Component */
+    TS_ARCH_FORMAT_UPMEM_PROFILE, /* one profile of the UPMEM LLM profiler's device file */
+} TsArchFormat;
+
+/* Loads one device profile of a UPMEM-profiler architectures file (sim_architectures.yaml)
+ * as an arch with a single device_profile level. device is the profile name as in the file or
+ * with the profiler's underscore->hyphen rule applied ("PIM-AI-4dimm" selects PIM_AI_4dimm).
+ * Unknown device: TS_CONFIG_ERROR_REFERENCE listing the profiles with a did-you-mean. */
+TsArch *ts_arch_load_device(const char *path, const char *device, GError **error);
+
+/* Profile names of a UPMEM-profiler architectures file, in file order (owned, g_strfreev). */
+char **ts_arch_device_names(const char *path, GError **error);
+
+/* Sorted, de-duplicated library architecture names (owned, g_strfreev). */
+char **ts_arch_library_names(void);
+
+/* The file an arch came from (resolved path), its format and a name for it. Borrowed. */
+const char *ts_arch_file(const TsArch *arch);
+TsArchFormat ts_arch_format(const TsArch *arch);
+const char *ts_arch_format_name(TsArchFormat format);
+
+/* Where the clock came from: "yaml", or a note such as "not given: 1 GHz assumed" (Timeloop
+ * files carry no clock). Borrowed. */
+const char *ts_arch_clock_source(const TsArch *arch);
+
+/* TRUE when the arch has at least one storage level and a compute level (the analytical
+ * model can map onto it); device profiles are not mappable. */
+gboolean ts_arch_is_mappable(const TsArch *arch);
+
+/* The device profile of a TS_ARCH_FORMAT_UPMEM_PROFILE arch (or of a native arch with a
+ * device_profile level), else NULL. Borrowed; the struct is in ts-arch-classes.h. */
+typedef struct TsDeviceProfile TsDeviceProfile;
+const TsDeviceProfile *ts_arch_device_profile(const TsArch *arch);
+
+/* Attributes a level kept without interpreting them (Timeloop/Accelergy keys such as n_banks,
+ * network_fill_latency), in input order: count and key/value of entry i. Borrowed. */
+guint ts_arch_level_n_attributes(const TsArch *arch, guint level);
+const char *ts_arch_level_attribute_key(const TsArch *arch, guint level, guint i);
+const char *ts_arch_level_attribute_value(const TsArch *arch, guint level, guint i);
+/* Value of a kept attribute by key, or NULL. */
+const char *ts_arch_level_attribute(const TsArch *arch, guint level, const char *key);
+
+/* Notes the loader recorded (components Timeloop ignores, assumed values), NULL-terminated,
+ * borrowed. */
+const char *const *ts_arch_notes(const TsArch *arch);
+
+/* Capacity of one instance of a storage level in bytes (size_words x word_bits / 8); 0 for
+ * unbounded or non-storage levels. */
+double ts_level_capacity_bytes(const TsLevel *level);
+/* Peak bandwidth of one instance, bytes/s at clock_hz: read (or shared when only that is
+ * given); 0 = unlimited. */
+double ts_level_read_bw_bytes_per_s(const TsLevel *level);
+double ts_level_write_bw_bytes_per_s(const TsLevel *level);
+/* Peak MACs per second of the compute level (instances x MACs/cycle x clock), 0 if none. */
+double ts_arch_peak_macs_per_s(const TsArch *arch);
+
+/* Multi-line human summary for `tilesim check`: format, clock, technology, then one line per
+ * level (instances, mesh, capacity with units, bandwidth in B/s, energies) and peak MAC/s.
+ * Newly allocated. */
+char *ts_arch_describe(const TsArch *arch);
+
+/* Compares the analytical view of two archs (levels, classes, instances, meshes, fan-outs,
+ * sizes, word bits, block sizes, bandwidths, buffering, energies within 1e-9 relative).
+ * Returns NULL when equal, else a newly allocated description of the first difference. */
+char *ts_arch_diff(const TsArch *a, const TsArch *b);
+
+/* ---- File kinds and checking (used by `tilesim check`) ---------------------------------- */
+
+typedef enum {
+    TS_ARCH_FILE_UNKNOWN,
+    TS_ARCH_FILE_TILESIM_ARCH,
+    TS_ARCH_FILE_TIMELOOP_ARCH,
+    TS_ARCH_FILE_UPMEM_PROFILES,
+    TS_ARCH_FILE_ACCELERGY_ERT,
+    TS_ARCH_FILE_ACCELERGY_COMPONENTS, /* compound_components: class definitions */
+    TS_ARCH_FILE_TIMELOOP_PROBLEM,
+    TS_ARCH_FILE_TIMELOOP_MAPPING,
+    TS_ARCH_FILE_TIMELOOP_CONSTRAINTS,
+    TS_ARCH_FILE_TIMELOOP_MAPPER,
+    TS_ARCH_FILE_TIMELOOP_VARIABLES,
+    TS_ARCH_FILE_TILESIM_WORKLOAD,
+    TS_ARCH_FILE_JSON_SCHEMA,
+} TsArchFileKind;
+
+/* Recognises a YAML/JSON document by its top-level keys. doc may have a NULL root. */
+TsArchFileKind ts_arch_file_kind_of(const TsDoc *doc);
+const char *ts_arch_file_kind_name(TsArchFileKind kind);
+
+/* Validates one file for `tilesim check`: architectures (all formats), ERTs, Accelergy
+ * component libraries and UPMEM device files (every profile) are loaded and summarised into
+ * out; other recognised kinds (problems, mappings, ...) are reported as not architectures with
+ * *checked = FALSE. Returns FALSE with error on the first error in the file. */
+gboolean ts_arch_check_file(const char *path, GString *out, gboolean *checked, GError **error);
 
 G_END_DECLS
 

@@ -1,0 +1,234 @@
+/* Class-specific parameters of architecture levels (TsLevel.spec): DRAM organisation and JEDEC
+ * timing, SRAM/regfile geometry, host link, systolic array, PIM core, MAC, vector unit and the
+ * UPMEM-profiler device profile. The loaders fill them from YAML (one schema table per class,
+ * listed by ts_arch_class_fields()); ts-arch-derive.c computes the derived members (marked
+ * "derived") in one place after parsing. All structs are owned by the TsArch. */
+#ifndef TS_ARCH_CLASSES_H
+#define TS_ARCH_CLASSES_H
+
+#include <glib.h>
+#include <stdint.h>
+
+#include "ts-arch.h"
+#include "ts-config.h"
+
+G_BEGIN_DECLS
+
+/* ---- DRAM ------------------------------------------------------------------------------- */
+
+/* JEDEC timing parameters, in command-clock cycles (tCK) as DRAMsim3 configs and datasheets
+ * give them. X(name, description). tBURST is the data-bus occupancy of one burst (BL/2 for
+ * DDR). */
+#define TS_DRAM_TIMING_LIST(X)                                                                     \
+    X(tRCD, "ACT to READ/WRITE")                                                                   \
+    X(tRP, "PRE to ACT")                                                                           \
+    X(tCL, "READ to first data (CAS latency)")                                                     \
+    X(tCWL, "WRITE to first data")                                                                 \
+    X(tRAS, "ACT to PRE")                                                                          \
+    X(tRC, "ACT to ACT, same bank")                                                                \
+    X(tCCD_S, "column to column, different bank group")                                            \
+    X(tCCD_L, "column to column, same bank group")                                                 \
+    X(tRRD_S, "ACT to ACT, different bank group")                                                  \
+    X(tRRD_L, "ACT to ACT, same bank group")                                                       \
+    X(tFAW, "four-activate window")                                                                \
+    X(tWR, "write recovery")                                                                       \
+    X(tWTR_S, "write to read, different bank group")                                               \
+    X(tWTR_L, "write to read, same bank group")                                                    \
+    X(tRTP, "READ to PRE")                                                                         \
+    X(tBURST, "data-bus cycles of one burst")                                                      \
+    X(tRFC, "refresh cycle time")                                                                  \
+    X(tREFI, "refresh interval")
+
+typedef struct {
+#define TS_DRAM_X_FIELD(name, doc) guint64 name;
+    TS_DRAM_TIMING_LIST(TS_DRAM_X_FIELD)
+#undef TS_DRAM_X_FIELD
+} TsDramTimings;
+
+typedef enum {
+#define TS_DRAM_X_ENUM(name, doc) TS_DRAM_T_##name,
+    TS_DRAM_TIMING_LIST(TS_DRAM_X_ENUM)
+#undef TS_DRAM_X_ENUM
+    TS_DRAM_T_COUNT_
+} TsDramTimingId;
+
+typedef struct {
+    const char *preset;   /* preset applied ("DDR4-2400"), or NULL */
+    const char *protocol; /* "DDR4", "LPDDR4", "HBM2", "GDDR6", or NULL when not given */
+    gboolean has_timing;  /* FALSE for DRAM levels imported from Timeloop (no timing there) */
+
+    /* Organisation. banks is per bank group (DRAMsim3's banks_per_group). */
+    guint64 channels, ranks, bankgroups, banks, rows, columns;
+    guint64 device_width_bits; /* DQ width of one device (x8 -> 8) */
+    guint64 bus_width_bits;    /* data bus of one channel */
+    guint64 burst_length;      /* BL: transfers per burst */
+    double data_rate_mtps;     /* transfers per second per pin, MT/s */
+    double tck_ps;             /* command clock period, ps */
+    TsDramTimings cycles;      /* timing in tCK cycles */
+
+    /* IDD currents (mA) and VDD (V) as DRAMsim3 configs give them; 0 = not given. */
+    double vdd_v, idd0_ma, idd2n_ma, idd3n_ma, idd4r_ma, idd4w_ma, idd5ab_ma;
+
+    /* Derived (ts-arch-derive.c). */
+    TsDramTimings ps;           /* cycles * tck_ps rounded up to whole ps */
+    guint64 total_banks;        /* bankgroups * banks per rank */
+    guint64 devices_per_rank;   /* bus_width_bits / device_width_bits */
+    guint64 capacity_bytes;     /* channels * ranks * total_banks * rows * columns * bus/8 */
+    guint64 burst_bytes;        /* bus_width_bits / 8 * burst_length */
+    double peak_bw_bytes_per_s; /* channels * bus_width_bits / 8 * data_rate */
+    /* Per-command energies from IDD currents (Micron TN-40-07 method as DRAMsim3 applies it),
+     * per rank, pJ; 0 when the currents are not given. */
+    double activate_pj, read_burst_pj, write_burst_pj, refresh_pj;
+} TsDramSpec;
+
+/* Name of timing parameter id ("tRCD") and its one-line description. */
+const char *ts_dram_timing_name(TsDramTimingId id);
+const char *ts_dram_timing_doc(TsDramTimingId id);
+/* Value of timing id in a TsDramTimings (cycles or ps). */
+guint64 ts_dram_timing_get(const TsDramTimings *t, TsDramTimingId id);
+
+/* DRAM presets (DDR4-2400, DDR4-3200, LPDDR4-3200, HBM2, GDDR6): NULL-terminated names, and a
+ * lookup returning a borrowed spec with org and timing filled (derived members not), or NULL.
+ * Sources are given per preset in docs/arch-reference.md. */
+const char *const *ts_dram_preset_names(void);
+const TsDramSpec *ts_dram_preset(const char *name);
+
+/* ---- SRAM and register files ------------------------------------------------------------ */
+
+typedef struct {
+    guint64 depth;        /* rows; 0 when the size was given otherwise */
+    guint64 width_bits;   /* bits per row */
+    guint64 entries;      /* words held (size_words of the level) */
+    guint64 banks, ports;
+    guint64 read_latency_cycles;
+    gboolean is_regfile;
+} TsSramSpec;
+
+/* ---- MAC -------------------------------------------------------------------------------- */
+
+typedef struct {
+    guint64 word_bits;       /* operand width used for energy ((a/16)(b/16) pJ by PAT) */
+    guint64 operand_a_bits;  /* multiplier inputs, default word_bits */
+    guint64 operand_b_bits;
+    guint64 accumulator_bits;
+    double macs_per_cycle; /* per instance */
+} TsMacSpec;
+
+/* ---- Host link -------------------------------------------------------------------------- */
+
+typedef struct {
+    double h2d_bw_bytes_per_s;   /* host -> device */
+    double d2h_bw_bytes_per_s;   /* device -> host */
+    double broadcast_bw_bytes_per_s; /* host -> all devices, same data (0 = not given) */
+    double latency_ps;           /* per transfer */
+    double dma_setup_ps;         /* per DMA descriptor */
+    double h2d_pj_per_bit;
+    double d2h_pj_per_bit;
+} TsHostLinkSpec;
+
+/* ---- Systolic array --------------------------------------------------------------------- */
+
+typedef enum { TS_DATAFLOW_WS, TS_DATAFLOW_OS, TS_DATAFLOW_IS } TsDataflow;
+
+typedef struct {
+    guint64 rows, cols;
+    TsDataflow dataflow;
+    guint64 word_bits;        /* operand width */
+    guint64 accumulator_bits; /* partial-sum width */
+    guint64 pe_reg_words;     /* words of local storage per PE (0 = none) */
+    /* Indices into the arch's level list of the expansion (see docs/arch-reference.md):
+     * <name>.regs (storage, absent when pe_reg_words == 0) and <name>.mac (compute). */
+    int regs_level, mac_level;
+} TsSystolicSpec;
+
+/* ---- PIM core --------------------------------------------------------------------------- */
+
+typedef enum { TS_PIM_DPU, TS_PIM_BANK_UNIT } TsPimKind;
+
+typedef struct {
+    TsPimKind kind;
+    double frequency_hz;
+    /* UPMEM-like DPU */
+    guint64 tasklets;          /* hardware threads used */
+    guint64 max_tasklets;      /* hardware threads available */
+    guint64 pipeline_stages;   /* 14 on UPMEM */
+    guint64 revolver_cycles;   /* a tasklet issues at most once every N cycles (11): >= N
+                                  tasklets fill the pipeline */
+    guint64 wram_bytes, mram_bytes, iram_bytes;
+    double dma_alpha_read_cycles;  /* MRAM -> WRAM: alpha + beta * bytes */
+    double dma_alpha_write_cycles; /* WRAM -> MRAM */
+    double dma_beta_cycles_per_byte;
+    guint64 max_dma_bytes;
+    double wram_bytes_per_cycle;   /* load/store width */
+    double cycles_per_mac;         /* instructions (cycles at full pipeline) per MAC */
+    /* Bank-level PIM unit (HBM-PIM / AiM) */
+    guint64 simd_lanes;            /* MACs per cycle per unit */
+    guint64 banks_per_unit;
+    guint64 bank_bytes;            /* capacity of the banks one unit reads */
+    double bank_bw_bytes_per_cycle; /* internal bank read bandwidth per unit */
+    guint64 reg_words;             /* register-file words per unit */
+    guint64 word_bits;
+    /* Derived: effective issue rate = min(tasklets, revolver_cycles) / revolver_cycles. */
+    double issue_fraction;
+    /* Indices into the arch's level list of the expansion. */
+    int mram_level, wram_level, bank_level, regs_level, alu_level;
+} TsPimCoreSpec;
+
+/* ---- Vector unit ------------------------------------------------------------------------ */
+
+/* Per-element cost of one operation kind on a vector unit. */
+typedef struct {
+    const char *op; /* "exp", "add", "mul", "div", "rsqrt", "max", ... */
+    double cycles_per_element; /* per lane */
+    double energy_pj_per_element;
+} TsVectorOp;
+
+typedef struct {
+    guint64 lanes;
+    guint64 word_bits;
+    guint n_ops;
+    TsVectorOp *ops; /* sorted by op name */
+} TsVectorUnitSpec;
+
+/* Cost of op on a vector unit, or NULL when the unit does not list it. */
+const TsVectorOp *ts_vector_unit_op(const TsVectorUnitSpec *spec, const char *op);
+
+/* ---- Device profile (UPMEM LLM profiler) ------------------------------------------------ */
+
+struct TsDeviceProfile {
+    const char *name;             /* profile name as in the file ("PIM_AI_4dimm") */
+    double h2d_bw_bytes_per_s;    /* host_to_device_bw_GBs x 1e9 */
+    double h2d_pj_per_bit;
+    double d2h_bw_bytes_per_s;
+    double d2h_pj_per_bit;
+    double mem_bw_bytes_per_s;    /* mem_bw_GBs x 1e9 */
+    double mem_pj_per_bit;
+    double flops_per_s;           /* tflops x 1e12 */
+    double pj_per_tflop;          /* energy per 1e12 FLOPs, pJ */
+    double flops_int4_per_s;      /* 0 = not given */
+    double softmax_ns_per_element; /* 0 = not given */
+    double silu_ns_per_element;
+    double rmsnorm_ns_per_element;
+};
+
+/* ---- Schema tables ---------------------------------------------------------------------- */
+
+/* The native-format schema of class klass's `attributes:` mapping ({NULL}-terminated; the
+ * offsets are private). Used for docs and `tilesim list components`. */
+const TsField *ts_arch_class_fields(TsClass klass);
+/* One-line description of a class, and how it appears to the analytical model. */
+const char *ts_arch_class_doc(TsClass klass);
+/* Keys of a level entry (name, class, preset, attributes, spatial, levels) and of the top
+ * `architecture:` mapping, as schema tables for docs. */
+const TsField *ts_arch_level_fields(void);
+const TsField *ts_arch_top_fields(void);
+/* The UPMEM-profiler keys of a device profile (as in architectures_schema.json). */
+const TsField *ts_arch_upmem_profile_fields(void);
+
+/* Human listing of every class and key (markdown when markdown is TRUE; the text of
+ * docs/arch-reference.md's generated part), newly allocated. */
+char *ts_arch_components_text(gboolean markdown);
+
+G_END_DECLS
+
+#endif /* TS_ARCH_CLASSES_H */

@@ -1,0 +1,286 @@
+/* The one place where derived architecture values are computed, after a loader has filled the
+ * levels from its input (documented in docs/arch-reference.md, "Derived values"):
+ *   1. level clocks default to the arch clock;
+ *   2. the mapping chain (storage levels outermost first, then the one compute level) and the
+ *      fan-out between consecutive chain levels, inner.instances / outer.instances split as
+ *      (inner.meshX / outer.meshX) x (inner.meshY / outer.meshY), each of which must divide;
+ *   3. DRAM values: timing in ps, banks, capacity, peak bandwidth, IDD-based command energies,
+ *      and the default bandwidth of a native DRAM level;
+ *   4. bandwidth limits imposed by a host_link on the storage level below it;
+ *   5. default energies per action (Timeloop PAT fits, technology-scaled for native input)
+ *      for every action the input did not give. */
+#include "ts-arch-private.h"
+
+#include <math.h>
+#include <string.h>
+
+static gboolean level_error(GError **error, const TsLevel *l, TsConfigError code,
+                            const char *fmt, ...) G_GNUC_PRINTF(4, 5);
+
+static gboolean level_error(GError **error, const TsLevel *l, TsConfigError code,
+                            const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    if (l->line > 0)
+        g_set_error(error, TS_CONFIG_ERROR, code, "%s:%u:%u: %s: %s", l->file, l->line, l->col,
+                    l->name, msg);
+    else
+        g_set_error(error, TS_CONFIG_ERROR, code, "%s: %s: %s", l->file, l->name, msg);
+    return FALSE;
+}
+
+/* ---- Fan-outs ----------------------------------------------------------------------------- */
+
+static gboolean derive_chain(TsArch *arch, GError **error)
+{
+    guint chain[TS_ARCH_MAX_ALL_LEVELS];
+    guint n = 0;
+    arch->n_storage = 0;
+    arch->compute = -1;
+    for (guint i = 0; i < arch->levels->len; i++) {
+        TsLevel *l = ts_arch_level_mut(arch, i);
+        l->fanout_x = l->fanout_y = 1;
+        if (!l->is_storage && !l->is_compute)
+            continue;
+        if (arch->compute >= 0) {
+            const TsLevel *c = ts_arch_level(arch, (guint)arch->compute);
+            return level_error(error, l, TS_CONFIG_ERROR_INVALID,
+                               "%s level after the compute level '%s': the compute level must "
+                               "be the innermost",
+                               l->is_compute ? "a second compute" : "a storage", c->name);
+        }
+        if (l->is_compute) {
+            arch->compute = (int)i;
+        } else {
+            if (arch->n_storage >= TS_ARCH_MAX_LEVELS - 1)
+                return level_error(error, l, TS_CONFIG_ERROR_LIMIT,
+                                   "more than %d storage levels (a mapping addresses at most %d "
+                                   "levels including compute)",
+                                   TS_ARCH_MAX_LEVELS - 1, TS_ARCH_MAX_LEVELS);
+            arch->storage[arch->n_storage++] = i;
+        }
+        chain[n++] = i;
+    }
+    for (guint k = 0; k + 1 < n; k++) {
+        TsLevel *o = ts_arch_level_mut(arch, chain[k]);
+        const TsLevel *in = ts_arch_level(arch, chain[k + 1]);
+        if (in->instances % o->instances != 0)
+            return level_error(error, in, TS_CONFIG_ERROR_INVALID,
+                               "fan-out does not divide: %u instances below %u instances of '%s' "
+                               "(got %u/%u)",
+                               in->instances, o->instances, o->name, in->instances, o->instances);
+        if (in->mesh_x % o->mesh_x != 0 || in->mesh_y % o->mesh_y != 0)
+            return level_error(error, in, TS_CONFIG_ERROR_INVALID,
+                               "fan-out does not divide: mesh %ux%u below mesh %ux%u of '%s' "
+                               "(got %u/%u x %u/%u)",
+                               in->mesh_x, in->mesh_y, o->mesh_x, o->mesh_y, o->name, in->mesh_x,
+                               o->mesh_x, in->mesh_y, o->mesh_y);
+        o->fanout_x = in->mesh_x / o->mesh_x;
+        o->fanout_y = in->mesh_y / o->mesh_y;
+        if ((guint64)o->fanout_x * o->fanout_y != in->instances / o->instances)
+            return level_error(error, in, TS_CONFIG_ERROR_INVALID,
+                               "fan-out %ux%u from '%s' does not match %u/%u instances",
+                               o->fanout_x, o->fanout_y, o->name, in->instances, o->instances);
+    }
+    return TRUE;
+}
+
+/* ---- DRAM --------------------------------------------------------------------------------- */
+
+static guint64 cycles_to_ps(guint64 cycles, double tck_ps)
+{
+    return (guint64)ceil((double)cycles * tck_ps - 1e-6);
+}
+
+static gboolean derive_dram(TsArch *arch, guint index, GError **error)
+{
+    TsLevel *l = ts_arch_level_mut(arch, index);
+    TsDramSpec *d = (TsDramSpec *)l->spec;
+    if (d == NULL || !d->has_timing)
+        return TRUE;
+    if (d->tck_ps <= 0 || d->data_rate_mtps <= 0 || d->bus_width_bits == 0 ||
+        d->device_width_bits == 0)
+        return level_error(error, l, TS_CONFIG_ERROR_INVALID,
+                           "DRAM needs tCK, data rate, bus width and device width > 0");
+    if (d->bus_width_bits % d->device_width_bits != 0)
+        return level_error(error, l, TS_CONFIG_ERROR_INVALID,
+                           "bus width must be a multiple of the device width (got %" G_GUINT64_FORMAT
+                           " / %" G_GUINT64_FORMAT ")",
+                           d->bus_width_bits, d->device_width_bits);
+    for (int t = 0; t < TS_DRAM_T_COUNT_; t++) {
+        guint64 v = ts_dram_timing_get(&d->cycles, (TsDramTimingId)t);
+        guint64 *dst = (guint64 *)((char *)&d->ps + (gsize)t * sizeof(guint64));
+        *dst = cycles_to_ps(v, d->tck_ps);
+    }
+    if (d->cycles.tRC < d->cycles.tRAS)
+        return level_error(error, l, TS_CONFIG_ERROR_INVALID,
+                           "tRC must be >= tRAS (got %" G_GUINT64_FORMAT " < %" G_GUINT64_FORMAT ")",
+                           d->cycles.tRC, d->cycles.tRAS);
+    d->total_banks = d->bankgroups * d->banks;
+    d->devices_per_rank = d->bus_width_bits / d->device_width_bits;
+    double cap = (double)d->channels * (double)d->ranks * (double)d->total_banks *
+                 (double)d->rows * (double)d->columns * (double)d->bus_width_bits / 8.0;
+    if (cap > 1.8e19)
+        return level_error(error, l, TS_CONFIG_ERROR_RANGE, "capacity overflows 64 bits");
+    d->capacity_bytes = (guint64)cap;
+    d->burst_bytes = d->bus_width_bits / 8 * d->burst_length;
+    d->peak_bw_bytes_per_s = (double)d->channels * (double)d->bus_width_bits / 8.0 *
+                             d->data_rate_mtps * 1e6;
+    /* Command energies from IDD currents, per rank, as DRAMsim3 applies Micron's method:
+     * mA x V x ns = pJ. */
+    if (d->vdd_v > 0 && d->idd0_ma > 0) {
+        double tck_ns = d->tck_ps / 1000.0, dev = (double)d->devices_per_rank;
+        double trc = (double)d->cycles.tRC, tras = (double)d->cycles.tRAS;
+        d->activate_pj = d->vdd_v * (d->idd0_ma * trc - (d->idd3n_ma * tras +
+                                                        d->idd2n_ma * (trc - tras))) *
+                         tck_ns * dev;
+        double burst_cycles = (double)d->cycles.tBURST;
+        d->read_burst_pj = d->vdd_v * (d->idd4r_ma - d->idd3n_ma) * burst_cycles * tck_ns * dev;
+        d->write_burst_pj = d->vdd_v * (d->idd4w_ma - d->idd3n_ma) * burst_cycles * tck_ns * dev;
+        d->refresh_pj = d->vdd_v * (d->idd5ab_ma - d->idd3n_ma) * (double)d->cycles.tRFC *
+                        tck_ns * dev;
+        l->energy.activate_pj = d->activate_pj;
+        l->energy.refresh_pj = d->refresh_pj;
+    }
+    /* Native DRAM without a bandwidth: reads and writes share the peak bus bandwidth. */
+    if (arch->format == TS_ARCH_FORMAT_TILESIM && l->read_bw_words_per_cycle == 0 &&
+        l->write_bw_words_per_cycle == 0 && l->shared_bw_words_per_cycle == 0)
+        l->shared_bw_words_per_cycle =
+            d->peak_bw_bytes_per_s / (l->clock_hz * (double)l->word_bits / 8.0);
+    if (l->size_words == 0 && arch->format == TS_ARCH_FORMAT_TILESIM)
+        l->size_words = 0; /* DRAM stays unbounded for the mapper; capacity is in the spec */
+    return TRUE;
+}
+
+/* ---- Host links --------------------------------------------------------------------------- */
+
+static void derive_links(TsArch *arch)
+{
+    for (guint h = 0; h < arch->levels->len; h++) {
+        const TsLevel *link = ts_arch_level(arch, h);
+        if (link->klass != TS_CLASS_HOST_LINK || link->spec == NULL)
+            continue;
+        const TsHostLinkSpec *s = link->spec;
+        for (guint t = h + 1; t < arch->levels->len; t++) {
+            TsLevel *l = ts_arch_level_mut(arch, t);
+            if (!l->is_storage)
+                continue;
+            double word_bytes = (double)l->word_bits / 8.0;
+            double per = (double)l->instances * arch->clock_hz * word_bytes;
+            double fill = s->h2d_bw_bytes_per_s / per, drain = s->d2h_bw_bytes_per_s / per;
+            if (l->write_bw_words_per_cycle == 0 || l->write_bw_words_per_cycle > fill)
+                l->write_bw_words_per_cycle = fill;
+            if (l->read_bw_words_per_cycle == 0 || l->read_bw_words_per_cycle > drain)
+                l->read_bw_words_per_cycle = drain;
+            TsLevelPriv *p = ts_arch_level_priv(arch, t);
+            double fill_pj = s->h2d_pj_per_bit * l->word_bits * l->block_size;
+            double drain_pj = s->d2h_pj_per_bit * l->word_bits * l->block_size;
+            /* Link energy is added in derive_energy, after the level's own. */
+            p->link_fill_pj = fill_pj;
+            p->link_drain_pj = drain_pj;
+            ts_arch_add_note(arch,
+                             "%s: fills limited by host link '%s' to %.4g words/cycle per "
+                             "instance, reads (drains) to %.4g; link energy %.3g pJ per filled "
+                             "and %.3g pJ per drained vector access added",
+                             l->name, link->name, l->write_bw_words_per_cycle,
+                             l->read_bw_words_per_cycle, fill_pj, drain_pj);
+            break;
+        }
+    }
+}
+
+/* ---- Energies ----------------------------------------------------------------------------- */
+
+static void derive_energy(TsArch *arch, guint i)
+{
+    TsLevel *l = ts_arch_level_mut(arch, i);
+    TsLevelPriv *p = ts_arch_level_priv(arch, i);
+    double scale = p->energy_model == TS_ENERGY_MODEL_TABLE
+                       ? ts_energy_tech_scale(arch->technology_nm)
+                       : 1.0;
+    const char *model = NULL;
+    if (l->is_storage) {
+        double e;
+        gboolean dram = p->is_dram_tech || l->klass == TS_CLASS_DRAM;
+        guint64 width = (guint64)l->word_bits * l->block_size;
+        if (dram && (p->energy_set & TS_E_PER_BIT)) {
+            e = l->energy.per_bit_pj * (double)width;
+            model = "yaml:pJ/bit";
+        } else if (dram) {
+            e = ts_pat_dram_energy_pj(width); /* DRAM is not a logic process: not scaled */
+            model = p->energy_model == TS_ENERGY_MODEL_PAT ? "pat" : "table:dram-200pJ/16b";
+        } else if (l->size_words == 0) {
+            e = 0.0; /* zero or unbounded capacity: Timeloop gives 0 */
+            model = p->energy_model == TS_ENERGY_MODEL_PAT ? "pat" : "table:none";
+        } else {
+            guint64 height = (l->size_words + l->block_size - 1) / l->block_size;
+            guint64 w = width * l->cluster_size;
+            e = ts_pat_sram_energy_pj(height, w) / (double)l->cluster_size * scale;
+            model = p->energy_model == TS_ENERGY_MODEL_PAT ? "pat" : "table:sram-fit";
+        }
+        if (!(p->energy_set & TS_E_READ))
+            l->energy.read_pj = e;
+        if (!(p->energy_set & TS_E_WRITE))
+            l->energy.write_pj = e;
+        if (!(p->energy_set & TS_E_UPDATE))
+            l->energy.update_pj = e;
+        if ((p->energy_set & (TS_E_READ | TS_E_WRITE | TS_E_UPDATE)) ==
+            (TS_E_READ | TS_E_WRITE | TS_E_UPDATE))
+            model = NULL;
+        /* A host link above adds its per-bit energy to fills and drains. */
+        l->energy.write_pj += p->link_fill_pj;
+        l->energy.read_pj += p->link_drain_pj;
+    } else if (l->is_compute) {
+        if (!(p->energy_set & TS_E_MAC)) {
+            guint a = p->mac_bits_a ? p->mac_bits_a : l->word_bits;
+            guint b = p->mac_bits_b ? p->mac_bits_b : a;
+            l->energy.mac_pj = ts_pat_mac_energy_pj(a, b) * scale;
+            model = p->energy_model == TS_ENERGY_MODEL_PAT ? "pat" : "table:mac-fit";
+        }
+    }
+    if (model != NULL) {
+        const char *given = l->energy.source;
+        g_autofree char *src = NULL;
+        if (p->energy_model == TS_ENERGY_MODEL_TABLE && g_str_has_prefix(model, "table:") &&
+            strcmp(model, "table:dram-200pJ/16b") != 0)
+            src = g_strdup_printf("%s@%unm", model, arch->technology_nm);
+        else
+            src = g_strdup(model);
+        if (given != NULL && strcmp(given, src) != 0) {
+            g_autofree char *both = g_strdup_printf("%s+%s", given, src);
+            l->energy.source = ts_arch_intern(arch, both);
+        } else
+            l->energy.source = ts_arch_intern(arch, src);
+    }
+}
+
+gboolean ts_arch_finalize(TsArch *arch, GError **error)
+{
+    g_return_val_if_fail(arch != NULL, FALSE);
+    for (guint i = 0; i < arch->levels->len; i++) {
+        TsLevel *l = ts_arch_level_mut(arch, i);
+        if (l->clock_hz == 0)
+            l->clock_hz = arch->clock_hz;
+        for (guint j = 0; j < i; j++) {
+            const TsLevel *o = ts_arch_level(arch, j);
+            if (strcmp(o->name, l->name) == 0)
+                return level_error(error, l, TS_CONFIG_ERROR_DUPLICATE,
+                                   "duplicate level name (first at %s:%u:%u)", o->file, o->line,
+                                   o->col);
+        }
+    }
+    if (!derive_chain(arch, error))
+        return FALSE;
+    for (guint i = 0; i < arch->levels->len; i++) {
+        if (ts_arch_level(arch, i)->klass == TS_CLASS_DRAM && !derive_dram(arch, i, error))
+            return FALSE;
+    }
+    derive_links(arch);
+    for (guint i = 0; i < arch->levels->len; i++)
+        derive_energy(arch, i);
+    g_ptr_array_add(arch->notes, NULL);
+    return TRUE;
+}

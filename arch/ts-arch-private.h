@@ -1,0 +1,181 @@
+/* Private to the arch module: the TsArch struct, the builder the loaders share (levels,
+ * interned strings, owned spec blocks, kept attributes, notes), the derivation pass, the
+ * energy models, and the Python-like expression evaluator used for Timeloop values. */
+#ifndef TS_ARCH_PRIVATE_H
+#define TS_ARCH_PRIVATE_H
+
+#include <glib.h>
+
+#include "ts-arch-classes.h"
+#include "ts-arch.h"
+#include "ts-config.h"
+
+G_BEGIN_DECLS
+
+#define TS_ARCH_MAX_ALL_LEVELS 64 /* every level, mapping or not */
+
+/* Which energies a loader set explicitly (YAML, ERT); the rest come from the defaults. */
+enum {
+    TS_E_READ = 1u << 0,
+    TS_E_WRITE = 1u << 1,
+    TS_E_UPDATE = 1u << 2,
+    TS_E_MAC = 1u << 3,
+    TS_E_LEAK = 1u << 4,
+    TS_E_PER_BIT = 1u << 5,
+};
+
+/* How default energies are computed (docs/energy.md). */
+typedef enum {
+    TS_ENERGY_MODEL_PAT,   /* Timeloop's built-in PAT fits, technology-independent (Timeloop input) */
+    TS_ENERGY_MODEL_TABLE, /* same fits at 45 nm, scaled by technology node (native input) */
+} TsEnergyModel;
+
+typedef struct {
+    char *key;
+    char *value;
+} TsArchAttr;
+
+typedef struct {
+    GArray *attrs;        /* TsArchAttr kept without interpretation */
+    guint energy_set;     /* TS_E_* given explicitly */
+    TsEnergyModel energy_model;
+    double macs_per_cycle; /* compute levels: MACs per cycle per instance (default 1) */
+    gboolean is_dram_tech; /* storage whose default energy is DRAM's (Timeloop technology DRAM) */
+    uint32_t mac_bits_a, mac_bits_b; /* compute: operand widths for the default energy */
+    double link_fill_pj, link_drain_pj; /* host-link energy per filled / drained access */
+} TsLevelPriv;
+
+struct TsArch {
+    char *name;
+    char *file;
+    TsArchFormat format;
+    double clock_hz;
+    char *clock_source;
+    uint32_t technology_nm;
+
+    GArray *levels; /* TsLevel */
+    GArray *priv;   /* TsLevelPriv, parallel to levels */
+    guint n_storage;
+    guint storage[TS_ARCH_MAX_LEVELS];
+    int compute;
+
+    GStringChunk *strings;
+    GPtrArray *blocks; /* owned spec allocations (g_free) */
+    GPtrArray *notes;  /* char *, NULL-terminated after finalize */
+    TsDeviceProfile *profile;
+};
+
+/* ---- Builder (ts-arch.c) ---------------------------------------------------------------- */
+
+TsArch *ts_arch_new_empty(const char *file, TsArchFormat format);
+const char *ts_arch_intern(TsArch *arch, const char *text);
+/* Zeroed block of size bytes owned by the arch. */
+gpointer ts_arch_alloc(TsArch *arch, gsize size);
+/* Appends a level named name (interned) of class klass declared at node (may be NULL);
+ * instances/mesh 1, word_bits 16, block_size 1, cluster_size 1, multiple_buffering 1. Returns
+ * its index, or -1 with error when the arch already has TS_ARCH_MAX_ALL_LEVELS levels. */
+int ts_arch_add_level(TsArch *arch, const char *name, TsClass klass, const TsNode *node,
+                      GError **error);
+TsLevel *ts_arch_level_mut(TsArch *arch, guint index);
+TsLevelPriv *ts_arch_level_priv(TsArch *arch, guint index);
+void ts_arch_keep_attr(TsArch *arch, guint level, const char *key, const char *value);
+void ts_arch_add_note(TsArch *arch, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+/* Derivation pass (ts-arch-derive.c): fan-outs and their checks, storage/compute indices,
+ * default energies, DRAM derived values, link-limited bandwidths, level clocks. Must run once
+ * after loading; errors name the offending level's file:line:col. */
+gboolean ts_arch_finalize(TsArch *arch, GError **error);
+
+/* ---- Loaders ---------------------------------------------------------------------------- */
+
+TsArch *ts_arch_load_native(const TsDoc *doc, const char *file, GError **error);
+TsArch *ts_arch_load_timeloop(const TsDoc *doc, const char *file, GError **error);
+TsArch *ts_arch_load_upmem(const TsDoc *doc, const char *file, const char *device,
+                           GError **error);
+/* Profile names of a parsed UPMEM file (owned strv). */
+char **ts_arch_upmem_names(const TsDoc *doc, GError **error);
+/* TRUE when doc looks like a UPMEM-profiler architectures file. */
+gboolean ts_arch_is_upmem_doc(const TsDoc *doc);
+
+/* Applies an Accelergy ERT (v0.2 or v0.3) to matching levels (by last dotted name component,
+ * [..] ranges stripped), as Timeloop 3 does: read <- random_read|read, fill <- random_fill|
+ * random_write|fill|write, update <- random_update|random_write|update|write, compute <-
+ * mac_random|mult_random|mac|mult|compute; an action missing falls back to the most expensive
+ * action of the component / cluster size. */
+gboolean ts_arch_apply_ert(TsArch *arch, const TsDoc *ert, GError **error);
+/* Summary of an ERT file for `tilesim check` (tables, actions). */
+gboolean ts_arch_ert_summary(const TsDoc *ert, GString *out, GError **error);
+
+/* ---- Energy models (ts-arch-energy.c) ---------------------------------------------------- */
+
+/* Timeloop PAT: SRAM/regfile vector access of width_bits over height rows (pJ); DRAM access
+ * of width_bits (pJ); multiplier of a x b bits (pJ). */
+double ts_pat_sram_energy_pj(guint64 height, guint64 width_bits);
+double ts_pat_dram_energy_pj(guint64 width_bits);
+double ts_pat_mac_energy_pj(guint64 bits_a, guint64 bits_b);
+/* Technology scale factor applied to the 45 nm fits by the TABLE model (1.0 at 45 nm). */
+double ts_energy_tech_scale(uint32_t technology_nm);
+
+/* ---- Expressions (ts-arch-expr.c) -------------------------------------------------------- */
+
+/* Python-like arithmetic as found in Timeloop v0.4 inputs: numbers, names (lookup), + - * /
+ * // % **, unary +/-, parentheses, and the functions min, max, ceil, floor, log2, round, int,
+ * abs. Returns FALSE with *why (may be NULL) set to a newly allocated message. */
+typedef gboolean (*TsArchLookup)(const char *name, double *value, gpointer user_data);
+gboolean ts_arch_expr_eval(const char *text, TsArchLookup lookup, gpointer user_data,
+                           double *out, char **why);
+
+/* ---- Schema internals (ts-arch-schema.c) ------------------------------------------------- */
+
+/* Raw attribute values of the native format; the per-class tables point into this struct. */
+typedef struct {
+    /* storage geometry */
+    guint64 depth, width_bits, word_bits, block_size, cluster_size, entries;
+    double size_bytes;
+    const TsNode *read_bandwidth, *write_bandwidth, *shared_bandwidth;
+    double multiple_buffering, min_utilization;
+    guint64 banks, ports, read_latency;
+    /* energy and area */
+    double read_energy, write_energy, update_energy, mac_energy, energy_per_bit, leak_power;
+    double area;
+    /* mac */
+    guint64 operand_a_bits, operand_b_bits, accumulator_bits;
+    double macs_per_cycle;
+    /* dram: org, timing, currents (struct copied from a preset first) */
+    TsDramSpec dram;
+    /* host link */
+    double h2d_bw, d2h_bw, broadcast_bw, latency, dma_setup, h2d_epb, d2h_epb;
+    /* systolic array */
+    guint64 rows, cols, pe_reg_words;
+    int dataflow;
+    /* pim core */
+    int pim_kind;
+    double frequency;
+    guint64 tasklets, max_tasklets, pipeline_stages, revolver_cycles;
+    double wram_size, mram_size, iram_size;
+    double dma_alpha_read, dma_alpha_write, dma_beta;
+    guint64 max_dma_bytes;
+    double wram_bytes_per_cycle, cycles_per_mac;
+    guint64 simd_lanes, banks_per_unit, reg_words;
+    double bank_size, bank_bandwidth;
+    /* vector unit */
+    guint64 lanes;
+    const TsNode *ops;
+    /* device profile (native keys with units) */
+    double dp_h2d_bw, dp_h2d_epb, dp_d2h_bw, dp_d2h_epb, dp_mem_bw, dp_mem_epb, dp_flops,
+        dp_pj_per_tflop, dp_flops_int4, dp_softmax_ns, dp_silu_ns, dp_rmsnorm_ns;
+} TsNativeAttrs;
+
+/* Schema of the per-op entries of a vector unit's `ops:` mapping. */
+typedef struct {
+    double cycles;
+    double energy;
+} TsVectorOpAttrs;
+const TsField *ts_arch_vector_op_fields(void);
+
+/* Index of key in fields, or -1. */
+int ts_arch_field_index(const TsField *fields, const char *key);
+
+G_END_DECLS
+
+#endif /* TS_ARCH_PRIVATE_H */

@@ -1,0 +1,719 @@
+/* TsArch: construction shared by the loaders, read-only accessors, and ts_arch_load(), which
+ * resolves a library name, recognises the input format by content (tilesim, Timeloop v0.3 /
+ * v0.4, UPMEM-profiler device file) and applies an optional Accelergy ERT before the single
+ * derivation pass (ts-arch-derive.c). */
+#include "ts-arch.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "ts-arch-private.h"
+#include "ts-library.h"
+
+static const char *const class_names[TS_CLASS_COUNT_] = {
+    [TS_CLASS_DRAM] = "dram",
+    [TS_CLASS_SRAM] = "sram",
+    [TS_CLASS_REGFILE] = "regfile",
+    [TS_CLASS_HOST_LINK] = "host_link",
+    [TS_CLASS_SYSTOLIC_ARRAY] = "systolic_array",
+    [TS_CLASS_PIM_CORE] = "pim_core",
+    [TS_CLASS_MAC] = "mac",
+    [TS_CLASS_VECTOR_UNIT] = "vector_unit",
+    [TS_CLASS_DEVICE_PROFILE] = "device_profile",
+};
+
+const char *ts_class_name(TsClass klass)
+{
+    g_return_val_if_fail(klass < TS_CLASS_COUNT_, "?");
+    return class_names[klass];
+}
+
+int ts_class_from_name(const char *name)
+{
+    g_return_val_if_fail(name != NULL, -1);
+    for (int i = 0; i < TS_CLASS_COUNT_; i++) {
+        if (strcmp(name, class_names[i]) == 0)
+            return i;
+    }
+    return -1;
+}
+
+/* ---- Builder ------------------------------------------------------------------------------ */
+
+TsArch *ts_arch_new_empty(const char *file, TsArchFormat format)
+{
+    TsArch *arch = g_new0(TsArch, 1);
+    arch->file = g_strdup(file ? file : "");
+    arch->format = format;
+    arch->levels = g_array_new(FALSE, TRUE, sizeof(TsLevel));
+    arch->priv = g_array_new(FALSE, TRUE, sizeof(TsLevelPriv));
+    arch->strings = g_string_chunk_new(1024);
+    arch->blocks = g_ptr_array_new_with_free_func(g_free);
+    arch->notes = g_ptr_array_new_with_free_func(g_free);
+    arch->compute = -1;
+    arch->clock_source = g_strdup("yaml");
+    return arch;
+}
+
+const char *ts_arch_intern(TsArch *arch, const char *text)
+{
+    if (text == NULL)
+        return NULL;
+    return g_string_chunk_insert_const(arch->strings, text);
+}
+
+gpointer ts_arch_alloc(TsArch *arch, gsize size)
+{
+    gpointer p = g_malloc0(size);
+    g_ptr_array_add(arch->blocks, p);
+    return p;
+}
+
+int ts_arch_add_level(TsArch *arch, const char *name, TsClass klass, const TsNode *node,
+                      GError **error)
+{
+    if (arch->levels->len >= TS_ARCH_MAX_ALL_LEVELS) {
+        ts_config_error(error, node, TS_CONFIG_ERROR_LIMIT, NULL,
+                        "too many levels (more than %d)", TS_ARCH_MAX_ALL_LEVELS);
+        return -1;
+    }
+    TsLevel level = {0};
+    level.name = ts_arch_intern(arch, name);
+    level.klass = klass;
+    level.class_text = ts_arch_intern(arch, ts_class_name(klass));
+    level.instances = 1;
+    level.mesh_x = level.mesh_y = 1;
+    level.fanout_x = level.fanout_y = 1;
+    level.word_bits = 16;
+    level.block_size = 1;
+    level.cluster_size = 1;
+    level.multiple_buffering = 1.0;
+    if (node != NULL && node->doc != NULL) {
+        level.file = ts_arch_intern(arch, node->doc->filename);
+        level.line = node->line;
+        level.col = node->col;
+    } else {
+        level.file = ts_arch_intern(arch, arch->file);
+    }
+    g_array_append_val(arch->levels, level);
+    TsLevelPriv priv = {0};
+    priv.macs_per_cycle = 1.0;
+    g_array_append_val(arch->priv, priv);
+    return (int)arch->levels->len - 1;
+}
+
+TsLevel *ts_arch_level_mut(TsArch *arch, guint index)
+{
+    g_return_val_if_fail(index < arch->levels->len, NULL);
+    return &g_array_index(arch->levels, TsLevel, index);
+}
+
+TsLevelPriv *ts_arch_level_priv(TsArch *arch, guint index)
+{
+    g_return_val_if_fail(index < arch->priv->len, NULL);
+    return &g_array_index(arch->priv, TsLevelPriv, index);
+}
+
+static void attr_clear(gpointer p)
+{
+    TsArchAttr *a = p;
+    g_free(a->key);
+    g_free(a->value);
+}
+
+void ts_arch_keep_attr(TsArch *arch, guint level, const char *key, const char *value)
+{
+    TsLevelPriv *priv = ts_arch_level_priv(arch, level);
+    if (priv->attrs == NULL) {
+        priv->attrs = g_array_new(FALSE, TRUE, sizeof(TsArchAttr));
+        g_array_set_clear_func(priv->attrs, attr_clear);
+    }
+    TsArchAttr a = {g_strdup(key), g_strdup(value ? value : "")};
+    g_array_append_val(priv->attrs, a);
+}
+
+void ts_arch_add_note(TsArch *arch, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    g_ptr_array_add(arch->notes, g_strdup_vprintf(fmt, ap));
+    va_end(ap);
+}
+
+void ts_arch_free(TsArch *arch)
+{
+    if (arch == NULL)
+        return;
+    for (guint i = 0; i < arch->priv->len; i++) {
+        TsLevelPriv *p = &g_array_index(arch->priv, TsLevelPriv, i);
+        if (p->attrs)
+            g_array_unref(p->attrs);
+    }
+    g_array_unref(arch->levels);
+    g_array_unref(arch->priv);
+    g_string_chunk_free(arch->strings);
+    g_ptr_array_unref(arch->blocks);
+    g_ptr_array_unref(arch->notes);
+    g_free(arch->name);
+    g_free(arch->file);
+    g_free(arch->clock_source);
+    g_free(arch);
+}
+
+/* ---- Loading ------------------------------------------------------------------------------ */
+
+static TsArch *load_doc(const TsDoc *doc, const char *file, const char *ert_path, GError **error)
+{
+    TsArchFileKind kind = ts_arch_file_kind_of(doc);
+    g_autoptr(TsArch) arch = NULL;
+    switch (kind) {
+    case TS_ARCH_FILE_TILESIM_ARCH:
+        arch = ts_arch_load_native(doc, file, error);
+        break;
+    case TS_ARCH_FILE_TIMELOOP_ARCH:
+        arch = ts_arch_load_timeloop(doc, file, error);
+        break;
+    case TS_ARCH_FILE_UPMEM_PROFILES: {
+        g_auto(GStrv) names = ts_arch_upmem_names(doc, error);
+        if (names == NULL)
+            return NULL;
+        if (g_strv_length(names) != 1) {
+            g_autofree char *list = g_strjoinv(", ", names);
+            ts_config_error(error, doc->root, TS_CONFIG_ERROR_INVALID, NULL,
+                            "a UPMEM-profiler device file with %u profiles: select one with "
+                            "--device NAME (one of %s)",
+                            g_strv_length(names), list);
+            return NULL;
+        }
+        arch = ts_arch_load_upmem(doc, file, names[0], error);
+        break;
+    }
+    default:
+        ts_config_error(error, doc->root, TS_CONFIG_ERROR_INVALID, NULL,
+                        "not an architecture: this is %s", ts_arch_file_kind_name(kind));
+        return NULL;
+    }
+    if (arch == NULL)
+        return NULL;
+    if (ert_path != NULL) {
+        g_autoptr(TsDoc) ert = ts_doc_load_file(ert_path, NULL, error);
+        if (ert == NULL)
+            return NULL;
+        if (ts_arch_file_kind_of(ert) != TS_ARCH_FILE_ACCELERGY_ERT) {
+            ts_config_error(error, ert->root, TS_CONFIG_ERROR_INVALID, NULL,
+                            "not an Accelergy ERT (no top-level 'ERT' key): this is %s",
+                            ts_arch_file_kind_name(ts_arch_file_kind_of(ert)));
+            return NULL;
+        }
+        if (!ts_arch_apply_ert(arch, ert, error))
+            return NULL;
+    }
+    if (!ts_arch_finalize(arch, error))
+        return NULL;
+    return g_steal_pointer(&arch);
+}
+
+TsArch *ts_arch_load(const char *path_or_name, const char *ert_path, GError **error)
+{
+    g_return_val_if_fail(path_or_name != NULL, NULL);
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+    g_autofree char *path = ts_library_resolve(TS_LIBRARY_ARCH, path_or_name, error);
+    if (path == NULL)
+        return NULL;
+    g_autoptr(TsDoc) doc = ts_doc_load_file(path, NULL, error);
+    if (doc == NULL)
+        return NULL;
+    return load_doc(doc, path, ert_path, error);
+}
+
+TsArch *ts_arch_load_device(const char *path, const char *device, GError **error)
+{
+    g_return_val_if_fail(path != NULL && device != NULL, NULL);
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+    g_autoptr(TsDoc) doc = ts_doc_load_file(path, NULL, error);
+    if (doc == NULL)
+        return NULL;
+    if (!ts_arch_is_upmem_doc(doc)) {
+        ts_config_error(error, doc->root, TS_CONFIG_ERROR_INVALID, NULL,
+                        "--device needs a UPMEM-profiler device file (profile name -> "
+                        "host_to_device_bw_GBs, ...): this is %s",
+                        ts_arch_file_kind_name(ts_arch_file_kind_of(doc)));
+        return NULL;
+    }
+    g_autoptr(TsArch) arch = ts_arch_load_upmem(doc, path, device, error);
+    if (arch == NULL || !ts_arch_finalize(arch, error))
+        return NULL;
+    return g_steal_pointer(&arch);
+}
+
+char **ts_arch_device_names(const char *path, GError **error)
+{
+    g_return_val_if_fail(path != NULL, NULL);
+    g_autoptr(TsDoc) doc = ts_doc_load_file(path, NULL, error);
+    if (doc == NULL)
+        return NULL;
+    if (!ts_arch_is_upmem_doc(doc)) {
+        ts_config_error(error, doc->root, TS_CONFIG_ERROR_INVALID, NULL,
+                        "not a UPMEM-profiler device file: this is %s",
+                        ts_arch_file_kind_name(ts_arch_file_kind_of(doc)));
+        return NULL;
+    }
+    return ts_arch_upmem_names(doc, error);
+}
+
+char **ts_arch_library_names(void)
+{
+    return ts_library_names(TS_LIBRARY_ARCH);
+}
+
+/* ---- Accessors ---------------------------------------------------------------------------- */
+
+const char *ts_arch_name(const TsArch *arch)
+{
+    g_return_val_if_fail(arch != NULL, NULL);
+    return arch->name;
+}
+
+double ts_arch_clock_hz(const TsArch *arch)
+{
+    g_return_val_if_fail(arch != NULL, 0.0);
+    return arch->clock_hz;
+}
+
+uint32_t ts_arch_technology_nm(const TsArch *arch)
+{
+    g_return_val_if_fail(arch != NULL, 0);
+    return arch->technology_nm;
+}
+
+guint ts_arch_n_levels(const TsArch *arch)
+{
+    g_return_val_if_fail(arch != NULL, 0);
+    return arch->levels->len;
+}
+
+const TsLevel *ts_arch_level(const TsArch *arch, guint index)
+{
+    g_return_val_if_fail(arch != NULL && index < arch->levels->len, NULL);
+    return &g_array_index(arch->levels, TsLevel, index);
+}
+
+int ts_arch_find_level(const TsArch *arch, const char *name)
+{
+    g_return_val_if_fail(arch != NULL && name != NULL, -1);
+    for (guint i = 0; i < arch->levels->len; i++) {
+        if (strcmp(g_array_index(arch->levels, TsLevel, i).name, name) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+guint ts_arch_n_storage(const TsArch *arch)
+{
+    g_return_val_if_fail(arch != NULL, 0);
+    return arch->n_storage;
+}
+
+const TsLevel *ts_arch_storage(const TsArch *arch, guint storage_index)
+{
+    g_return_val_if_fail(arch != NULL && storage_index < arch->n_storage, NULL);
+    return ts_arch_level(arch, arch->storage[storage_index]);
+}
+
+const TsLevel *ts_arch_compute(const TsArch *arch)
+{
+    g_return_val_if_fail(arch != NULL, NULL);
+    return arch->compute >= 0 ? ts_arch_level(arch, (guint)arch->compute) : NULL;
+}
+
+const char *ts_arch_file(const TsArch *arch)
+{
+    g_return_val_if_fail(arch != NULL, NULL);
+    return arch->file;
+}
+
+TsArchFormat ts_arch_format(const TsArch *arch)
+{
+    g_return_val_if_fail(arch != NULL, TS_ARCH_FORMAT_TILESIM);
+    return arch->format;
+}
+
+const char *ts_arch_format_name(TsArchFormat format)
+{
+    switch (format) {
+    case TS_ARCH_FORMAT_TILESIM:
+        return "tilesim";
+    case TS_ARCH_FORMAT_TIMELOOP_V03:
+        return "Timeloop v0.3 (subtree/local)";
+    case TS_ARCH_FORMAT_TIMELOOP_V04:
+        return "Timeloop v0.4 (nodes)";
+    case TS_ARCH_FORMAT_UPMEM_PROFILE:
+        return "UPMEM LLM profiler device profile";
+    }
+    return "?";
+}
+
+const char *ts_arch_clock_source(const TsArch *arch)
+{
+    g_return_val_if_fail(arch != NULL, NULL);
+    return arch->clock_source;
+}
+
+gboolean ts_arch_is_mappable(const TsArch *arch)
+{
+    g_return_val_if_fail(arch != NULL, FALSE);
+    return arch->n_storage > 0 && arch->compute >= 0;
+}
+
+const TsDeviceProfile *ts_arch_device_profile(const TsArch *arch)
+{
+    g_return_val_if_fail(arch != NULL, NULL);
+    return arch->profile;
+}
+
+static const TsArchAttr *level_attr(const TsArch *arch, guint level, guint i)
+{
+    g_return_val_if_fail(arch != NULL && level < arch->priv->len, NULL);
+    const TsLevelPriv *p = &g_array_index(arch->priv, TsLevelPriv, level);
+    g_return_val_if_fail(p->attrs != NULL && i < p->attrs->len, NULL);
+    return &g_array_index(p->attrs, TsArchAttr, i);
+}
+
+guint ts_arch_level_n_attributes(const TsArch *arch, guint level)
+{
+    g_return_val_if_fail(arch != NULL && level < arch->priv->len, 0);
+    const TsLevelPriv *p = &g_array_index(arch->priv, TsLevelPriv, level);
+    return p->attrs ? p->attrs->len : 0;
+}
+
+const char *ts_arch_level_attribute_key(const TsArch *arch, guint level, guint i)
+{
+    const TsArchAttr *a = level_attr(arch, level, i);
+    return a ? a->key : NULL;
+}
+
+const char *ts_arch_level_attribute_value(const TsArch *arch, guint level, guint i)
+{
+    const TsArchAttr *a = level_attr(arch, level, i);
+    return a ? a->value : NULL;
+}
+
+const char *ts_arch_level_attribute(const TsArch *arch, guint level, const char *key)
+{
+    g_return_val_if_fail(key != NULL, NULL);
+    guint n = ts_arch_level_n_attributes(arch, level);
+    for (guint i = 0; i < n; i++) {
+        const TsArchAttr *a = level_attr(arch, level, i);
+        if (strcmp(a->key, key) == 0)
+            return a->value;
+    }
+    return NULL;
+}
+
+const char *const *ts_arch_notes(const TsArch *arch)
+{
+    g_return_val_if_fail(arch != NULL, NULL);
+    return (const char *const *)arch->notes->pdata;
+}
+
+double ts_level_capacity_bytes(const TsLevel *level)
+{
+    g_return_val_if_fail(level != NULL, 0.0);
+    if (!level->is_storage)
+        return 0.0;
+    return (double)level->size_words * level->word_bits / 8.0;
+}
+
+static double bw_bytes(const TsLevel *level, double words_per_cycle)
+{
+    return words_per_cycle * level->word_bits / 8.0 * level->clock_hz;
+}
+
+double ts_level_read_bw_bytes_per_s(const TsLevel *level)
+{
+    g_return_val_if_fail(level != NULL, 0.0);
+    double w = level->read_bw_words_per_cycle;
+    if (w == 0.0)
+        w = level->shared_bw_words_per_cycle;
+    return bw_bytes(level, w);
+}
+
+double ts_level_write_bw_bytes_per_s(const TsLevel *level)
+{
+    g_return_val_if_fail(level != NULL, 0.0);
+    double w = level->write_bw_words_per_cycle;
+    if (w == 0.0)
+        w = level->shared_bw_words_per_cycle;
+    return bw_bytes(level, w);
+}
+
+double ts_arch_peak_macs_per_s(const TsArch *arch)
+{
+    g_return_val_if_fail(arch != NULL, 0.0);
+    if (arch->compute < 0)
+        return 0.0;
+    const TsLevel *c = ts_arch_level(arch, (guint)arch->compute);
+    const TsLevelPriv *p = &g_array_index(arch->priv, TsLevelPriv, arch->compute);
+    return (double)c->instances * p->macs_per_cycle * c->clock_hz;
+}
+
+/* ---- Describe and diff ------------------------------------------------------------------- */
+
+static char *fmt_unit(double v, TsUnitKind kind)
+{
+    return ts_unit_format(v, kind);
+}
+
+char *ts_arch_describe(const TsArch *arch)
+{
+    g_return_val_if_fail(arch != NULL, NULL);
+    GString *s = g_string_new(NULL);
+    g_autofree char *clk = fmt_unit(arch->clock_hz, TS_UNIT_FREQUENCY);
+    g_string_append_printf(s, "architecture %s (%s)\n", arch->name,
+                           ts_arch_format_name(arch->format));
+    g_string_append_printf(s, "  clock %s (%s), technology ", clk, arch->clock_source);
+    if (arch->technology_nm)
+        g_string_append_printf(s, "%u nm\n", arch->technology_nm);
+    else
+        g_string_append(s, "not given\n");
+    g_string_append_printf(s, "  %-22s %-15s %9s %9s %7s %13s %5s %5s %13s %13s %11s %s\n",
+                           "level", "class", "instances", "mesh", "fanout", "capacity/inst",
+                           "word", "block", "read BW/inst", "write BW/inst", "read E", "");
+    for (guint i = 0; i < arch->levels->len; i++) {
+        const TsLevel *l = ts_arch_level(arch, i);
+        g_autofree char *mesh = g_strdup_printf("%ux%u", l->mesh_x, l->mesh_y);
+        g_autofree char *fan = g_strdup_printf("%ux%u", l->fanout_x, l->fanout_y);
+        g_autofree char *cap = NULL;
+        g_autofree char *rbw = NULL;
+        g_autofree char *wbw = NULL;
+        g_autofree char *energy = NULL;
+        const char *role = l->is_storage ? "storage" : l->is_compute ? "compute" : "";
+        if (l->is_storage) {
+            if (l->zero_capacity)
+                cap = g_strdup("0 B (bypass)");
+            else if (l->size_words == 0)
+                cap = g_strdup("unbounded");
+            else
+                cap = fmt_unit(ts_level_capacity_bytes(l), TS_UNIT_SIZE);
+            double r = ts_level_read_bw_bytes_per_s(l), w = ts_level_write_bw_bytes_per_s(l);
+            rbw = r > 0 ? fmt_unit(r, TS_UNIT_BANDWIDTH) : g_strdup("unlimited");
+            wbw = w > 0 ? fmt_unit(w, TS_UNIT_BANDWIDTH) : g_strdup("unlimited");
+            energy = g_strdup_printf("%.2f pJ", l->energy.read_pj);
+        } else if (l->is_compute) {
+            cap = g_strdup("-");
+            rbw = g_strdup("-");
+            wbw = g_strdup("-");
+            energy = g_strdup_printf("%.3f pJ/MAC", l->energy.mac_pj);
+        } else {
+            cap = g_strdup("-");
+            rbw = g_strdup("-");
+            wbw = g_strdup("-");
+            energy = g_strdup("-");
+        }
+        g_string_append_printf(s, "  %-22s %-15s %9u %9s %7s %13s %4ub %5u %13s %13s %11s %s%s%s\n",
+                               l->name, l->class_text, l->instances, mesh, fan, cap,
+                               l->word_bits, l->block_size, rbw, wbw, energy, role,
+                               l->energy.source ? " energy:" : "",
+                               l->energy.source ? l->energy.source : "");
+        if (l->klass == TS_CLASS_DRAM && l->spec != NULL) {
+            const TsDramSpec *d = l->spec;
+            if (d->has_timing) {
+                g_autofree char *pk = fmt_unit(d->peak_bw_bytes_per_s, TS_UNIT_BANDWIDTH);
+                g_autofree char *capd = fmt_unit((double)d->capacity_bytes, TS_UNIT_SIZE);
+                g_string_append_printf(
+                    s,
+                    "      %s%s%s: %" G_GUINT64_FORMAT " ch x %" G_GUINT64_FORMAT
+                    " rank x %" G_GUINT64_FORMAT " banks, %" G_GUINT64_FORMAT
+                    "-bit bus, %.0f MT/s, tCK %.0f ps, peak %s, %s; tRCD-tCL-tRP %" G_GUINT64_FORMAT
+                    "-%" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT "\n",
+                    d->protocol ? d->protocol : "DRAM", d->preset ? " preset " : "",
+                    d->preset ? d->preset : "", d->channels, d->ranks, d->total_banks,
+                    d->bus_width_bits, d->data_rate_mtps, d->tck_ps, pk, capd, d->cycles.tRCD,
+                    d->cycles.tCL, d->cycles.tRP);
+            }
+        }
+        if (l->klass == TS_CLASS_HOST_LINK && l->spec != NULL) {
+            const TsHostLinkSpec *h = l->spec;
+            g_autofree char *a = fmt_unit(h->h2d_bw_bytes_per_s, TS_UNIT_BANDWIDTH);
+            g_autofree char *b = fmt_unit(h->d2h_bw_bytes_per_s, TS_UNIT_BANDWIDTH);
+            g_string_append_printf(s, "      host->device %s (%.2f pJ/bit), device->host %s "
+                                      "(%.2f pJ/bit)\n",
+                                   a, h->h2d_pj_per_bit, b, h->d2h_pj_per_bit);
+        }
+        if (l->klass == TS_CLASS_VECTOR_UNIT && l->spec != NULL) {
+            const TsVectorUnitSpec *v = l->spec;
+            g_string_append_printf(s, "      %" G_GUINT64_FORMAT " lanes, ops:", v->lanes);
+            for (guint k = 0; k < v->n_ops; k++)
+                g_string_append_printf(s, " %s (%.3g cycles, %.3g pJ)", v->ops[k].op,
+                                       v->ops[k].cycles_per_element,
+                                       v->ops[k].energy_pj_per_element);
+            g_string_append_c(s, '\n');
+        }
+    }
+    if (arch->profile != NULL) {
+        const TsDeviceProfile *p = arch->profile;
+        g_autofree char *h2d = fmt_unit(p->h2d_bw_bytes_per_s, TS_UNIT_BANDWIDTH);
+        g_autofree char *d2h = fmt_unit(p->d2h_bw_bytes_per_s, TS_UNIT_BANDWIDTH);
+        g_autofree char *mem = fmt_unit(p->mem_bw_bytes_per_s, TS_UNIT_BANDWIDTH);
+        g_string_append_printf(s,
+                               "  device profile %s: %.4g TFLOP/s (%.3g pJ/FLOP), memory %s "
+                               "(%.3g pJ/bit), host->device %s (%.3g pJ/bit), device->host %s "
+                               "(%.3g pJ/bit)",
+                               p->name, p->flops_per_s / 1e12, p->pj_per_tflop / 1e12, mem,
+                               p->mem_pj_per_bit, h2d, p->h2d_pj_per_bit, d2h, p->d2h_pj_per_bit);
+        if (p->flops_int4_per_s > 0)
+            g_string_append_printf(s, ", int4 %.4g TOP/s", p->flops_int4_per_s / 1e12);
+        if (p->softmax_ns_per_element > 0)
+            g_string_append_printf(s, ", softmax %.4g ns/elem", p->softmax_ns_per_element);
+        if (p->silu_ns_per_element > 0)
+            g_string_append_printf(s, ", SiLU %.4g ns/elem", p->silu_ns_per_element);
+        if (p->rmsnorm_ns_per_element > 0)
+            g_string_append_printf(s, ", RMSNorm %.4g ns/elem", p->rmsnorm_ns_per_element);
+        g_string_append_c(s, '\n');
+    }
+    if (arch->compute >= 0) {
+        double peak = ts_arch_peak_macs_per_s(arch);
+        const TsLevel *c = ts_arch_level(arch, (guint)arch->compute);
+        g_string_append_printf(s, "  peak %.4g GMAC/s (%u %s instances at %s)\n", peak / 1e9,
+                               c->instances, c->name, clk);
+    }
+    g_string_append_printf(s, "  mappable by the analytical model: %s",
+                           ts_arch_is_mappable(arch) ? "yes" : "no");
+    if (ts_arch_is_mappable(arch))
+        g_string_append_printf(s, " (%u storage levels + compute)\n", arch->n_storage);
+    else
+        g_string_append(s, " (needs storage levels and one compute level)\n");
+    for (guint i = 0; i < arch->notes->len && arch->notes->pdata[i]; i++)
+        g_string_append_printf(s, "  note: %s\n", (const char *)arch->notes->pdata[i]);
+    return g_string_free(s, FALSE);
+}
+
+static gboolean close_enough(double a, double b)
+{
+    if (a == b)
+        return TRUE;
+    return fabs(a - b) <= 1e-9 * MAX(fabs(a), fabs(b));
+}
+
+char *ts_arch_diff(const TsArch *a, const TsArch *b)
+{
+    g_return_val_if_fail(a != NULL && b != NULL, NULL);
+    if (a->levels->len != b->levels->len)
+        return g_strdup_printf("level count %u != %u", a->levels->len, b->levels->len);
+    if (a->n_storage != b->n_storage || a->compute != b->compute)
+        return g_strdup_printf("storage/compute split differs (%u/%d vs %u/%d)", a->n_storage,
+                               a->compute, b->n_storage, b->compute);
+    for (guint i = 0; i < a->levels->len; i++) {
+        const TsLevel *x = ts_arch_level(a, i), *y = ts_arch_level(b, i);
+#define TS_DIFF_INT(f)                                                                             \
+    if ((guint64)x->f != (guint64)y->f)                                                            \
+        return g_strdup_printf("level %u (%s): " #f " %" G_GUINT64_FORMAT " != %" G_GUINT64_FORMAT, \
+                               i, x->name, (guint64)x->f, (guint64)y->f);
+#define TS_DIFF_DBL(f)                                                                             \
+    if (!close_enough(x->f, y->f))                                                                 \
+        return g_strdup_printf("level %u (%s): " #f " %.9g != %.9g", i, x->name, x->f, y->f);
+        if (strcmp(x->name, y->name) != 0)
+            return g_strdup_printf("level %u: name '%s' != '%s'", i, x->name, y->name);
+        TS_DIFF_INT(klass)
+        TS_DIFF_INT(is_storage)
+        TS_DIFF_INT(is_compute)
+        TS_DIFF_INT(instances)
+        TS_DIFF_INT(mesh_x)
+        TS_DIFF_INT(mesh_y)
+        TS_DIFF_INT(fanout_x)
+        TS_DIFF_INT(fanout_y)
+        TS_DIFF_INT(size_words)
+        TS_DIFF_INT(zero_capacity)
+        TS_DIFF_INT(word_bits)
+        TS_DIFF_INT(block_size)
+        TS_DIFF_INT(cluster_size)
+        TS_DIFF_DBL(read_bw_words_per_cycle)
+        TS_DIFF_DBL(write_bw_words_per_cycle)
+        TS_DIFF_DBL(shared_bw_words_per_cycle)
+        TS_DIFF_DBL(multiple_buffering)
+        TS_DIFF_DBL(min_utilization)
+        TS_DIFF_DBL(energy.read_pj)
+        TS_DIFF_DBL(energy.write_pj)
+        TS_DIFF_DBL(energy.update_pj)
+        TS_DIFF_DBL(energy.mac_pj)
+#undef TS_DIFF_INT
+#undef TS_DIFF_DBL
+    }
+    return NULL;
+}
+
+/* ---- File kinds --------------------------------------------------------------------------- */
+
+const char *ts_arch_file_kind_name(TsArchFileKind kind)
+{
+    switch (kind) {
+    case TS_ARCH_FILE_UNKNOWN:
+        return "an unrecognised document";
+    case TS_ARCH_FILE_TILESIM_ARCH:
+        return "a tilesim architecture";
+    case TS_ARCH_FILE_TIMELOOP_ARCH:
+        return "a Timeloop architecture";
+    case TS_ARCH_FILE_UPMEM_PROFILES:
+        return "a UPMEM-profiler device-profile file";
+    case TS_ARCH_FILE_ACCELERGY_ERT:
+        return "an Accelergy energy reference table (ERT)";
+    case TS_ARCH_FILE_ACCELERGY_COMPONENTS:
+        return "an Accelergy compound-component library";
+    case TS_ARCH_FILE_TIMELOOP_PROBLEM:
+        return "a Timeloop problem (workload)";
+    case TS_ARCH_FILE_TIMELOOP_MAPPING:
+        return "a Timeloop mapping";
+    case TS_ARCH_FILE_TIMELOOP_CONSTRAINTS:
+        return "Timeloop mapspace constraints";
+    case TS_ARCH_FILE_TIMELOOP_MAPPER:
+        return "a Timeloop mapper configuration";
+    case TS_ARCH_FILE_TIMELOOP_VARIABLES:
+        return "a Timeloop variables file";
+    case TS_ARCH_FILE_TILESIM_WORKLOAD:
+        return "a tilesim workload";
+    case TS_ARCH_FILE_JSON_SCHEMA:
+        return "a JSON schema";
+    }
+    return "?";
+}
+
+TsArchFileKind ts_arch_file_kind_of(const TsDoc *doc)
+{
+    g_return_val_if_fail(doc != NULL, TS_ARCH_FILE_UNKNOWN);
+    const TsNode *root = doc->root;
+    if (root == NULL || root->kind != TS_NODE_MAPPING)
+        return TS_ARCH_FILE_UNKNOWN;
+    const TsNode *a = ts_node_get(root, "architecture");
+    if (a != NULL) {
+        if (a->kind == TS_NODE_MAPPING &&
+            (ts_node_get(a, "subtree") != NULL || ts_node_get(a, "nodes") != NULL))
+            return TS_ARCH_FILE_TIMELOOP_ARCH;
+        return TS_ARCH_FILE_TILESIM_ARCH;
+    }
+    if (ts_node_get(root, "ERT") != NULL)
+        return TS_ARCH_FILE_ACCELERGY_ERT;
+    if (ts_node_get(root, "compound_components") != NULL)
+        return TS_ARCH_FILE_ACCELERGY_COMPONENTS;
+    if (ts_node_get(root, "problem") != NULL)
+        return TS_ARCH_FILE_TIMELOOP_PROBLEM;
+    if (ts_node_get(root, "mapping") != NULL)
+        return TS_ARCH_FILE_TIMELOOP_MAPPING;
+    if (ts_node_get(root, "constraints") != NULL || ts_node_get(root, "mapspace") != NULL ||
+        ts_node_get(root, "mapspace_constraints") != NULL)
+        return TS_ARCH_FILE_TIMELOOP_CONSTRAINTS;
+    if (ts_node_get(root, "mapper") != NULL)
+        return TS_ARCH_FILE_TIMELOOP_MAPPER;
+    if (ts_node_get(root, "variables") != NULL)
+        return TS_ARCH_FILE_TIMELOOP_VARIABLES;
+    if (ts_node_get(root, "workload") != NULL)
+        return TS_ARCH_FILE_TILESIM_WORKLOAD;
+    if (ts_node_get(root, "$schema") != NULL ||
+        (ts_node_get(root, "type") != NULL &&
+         (ts_node_get(root, "properties") != NULL ||
+          ts_node_get(root, "additionalProperties") != NULL)))
+        return TS_ARCH_FILE_JSON_SCHEMA;
+    if (ts_arch_is_upmem_doc(doc))
+        return TS_ARCH_FILE_UPMEM_PROFILES;
+    return TS_ARCH_FILE_UNKNOWN;
+}
