@@ -189,3 +189,11 @@ char *ts_model_format_nest(const TsModel *model, const TsMapping *mapping)
     ts_mapping_levels_from_model(&levels, model);
     return ts_mapping_nest_text(mapping, &levels, model->op, model);
 }
+
+char *ts_model_mapping_diff(const TsModel *model, const TsMapping *a, const TsMapping *b)
+{
+    g_return_val_if_fail(model != NULL && a != NULL && b != NULL, NULL);
+    TsMappingLevels levels;
+    ts_mapping_levels_from_model(&levels, model);
+    return ts_mapping_diff_text(a, b, &levels, model->op);
+}

@@ -145,6 +145,8 @@ double ts_model_words_per_element(const TsModel *model, guint level, guint tenso
  * allocated; the YAML writer may fail as ts_mapping_to_yaml does. */
 char *ts_model_mapping_yaml(const TsModel *model, const TsMapping *mapping, GError **error);
 char *ts_model_format_nest(const TsModel *model, const TsMapping *mapping);
+/* ts_mapping_diff against the model's levels. */
+char *ts_model_mapping_diff(const TsModel *model, const TsMapping *a, const TsMapping *b);
 
 G_END_DECLS
 

@@ -1,0 +1,94 @@
+/* `tilesim model`: evaluates one mapping of one op with the analytical model and prints
+ * Timeloop-style stats (and the JSON of DESIGN.md section 9 with --json). Takes Timeloop inputs
+ * as they are (arch, problem, map.yaml, ERT) or a tilesim workload and op name. An invalid
+ * mapping is bad input: exit 1 with the reason. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd-model-inputs.h"
+#include "ts-cli.h"
+#include "ts-model.h"
+#include "ts-report-cost.h"
+
+static int run(int argc, char **argv)
+{
+    g_autofree char *arch = NULL, *ert = NULL, *workload = NULL, *problem = NULL;
+    g_autofree char *op_name = NULL, *mapping_path = NULL, *json = NULL;
+    gboolean exact_windows = FALSE, no_elision = FALSE, quiet = FALSE;
+    GOptionEntry entries[] = {
+        {"arch", 'a', 0, G_OPTION_ARG_FILENAME, &arch,
+         "architecture: a path (tilesim or Timeloop YAML) or a library name", "A"},
+        {"ert", 0, 0, G_OPTION_ARG_FILENAME, &ert,
+         "Accelergy energy reference table overriding the arch's energies", "E"},
+        {"workload", 'w', 0, G_OPTION_ARG_FILENAME, &workload,
+         "workload: a path or a library name (with --op)", "W"},
+        {"op", 0, 0, G_OPTION_ARG_STRING, &op_name, "op of the workload (KQV, FF1, ...)", "NAME"},
+        {"problem", 'p', 0, G_OPTION_ARG_FILENAME, &problem, "a Timeloop problem YAML", "P"},
+        {"mapping", 'm', 0, G_OPTION_ARG_FILENAME, &mapping_path,
+         "the mapping, in Timeloop's mapping format (map.yaml)", "M"},
+        {"json", 'j', 0, G_OPTION_ARG_FILENAME, &json, "write the JSON result to F (- = stdout)",
+         "F"},
+        {"exact-sliding-windows", 0, 0, G_OPTION_ARG_NONE, &exact_windows,
+         "count sliding-window halo reuse exactly (Timeloop approximates; docs/model.md)", NULL},
+        {"no-first-read-elision", 0, 0, G_OPTION_ARG_NONE, &no_elision,
+         "count the first read of each output element (Timeloop elides it)", NULL},
+        {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "no text stats on stdout", NULL},
+        {NULL}};
+    if (!ts_cli_parse("model", "",
+                      "Evaluate one mapping of one op with the analytical model (Timeloop "
+                      "semantics).\n\n  tilesim model --arch A --problem P --mapping M [--ert E] "
+                      "[--json F]\n  tilesim model --arch A --workload W --op NAME --mapping M "
+                      "[--json F]",
+                      entries, &argc, &argv))
+        return TS_EXIT_BAD_INPUT;
+    if (argc > 1) {
+        fprintf(stderr, "tilesim model: unexpected argument '%s'\n", argv[1]);
+        return TS_EXIT_BAD_INPUT;
+    }
+    g_autoptr(GError) error = NULL;
+    if (mapping_path == NULL) {
+        fprintf(stderr, "tilesim model: --mapping is required (a Timeloop map.yaml)\n");
+        return TS_EXIT_BAD_INPUT;
+    }
+    TsModelOptions options = {.exact_sliding_window_deltas = exact_windows,
+                              .no_first_read_elision = no_elision};
+    TsModelInputs in;
+    if (!ts_model_inputs_load(&in, arch, ert, workload, problem, op_name, &options, &error)) {
+        ts_model_inputs_clear(&in);
+        return ts_cli_fail(error);
+    }
+    TsMapping mapping;
+    if (!ts_mapping_load(mapping_path, in.arch, in.op, &mapping, &error)) {
+        ts_model_inputs_clear(&in);
+        return ts_cli_fail(error);
+    }
+    TsCost cost;
+    if (ts_model_evaluate(in.model, &mapping, &cost) != TS_EVAL_OK) {
+        g_autofree char *why = ts_model_explain(in.model, &mapping, &cost);
+        fprintf(stderr, "tilesim model: %s: invalid mapping (%s): %s\n", mapping_path,
+                ts_eval_status_name(cost.status), why);
+        ts_model_inputs_clear(&in);
+        return TS_EXIT_BAD_INPUT;
+    }
+    TsReportInfo info = {.arch = ts_arch_name(in.arch),
+                         .workload = ts_workload_name(in.workload),
+                         .engine = "analytical"};
+    int rc = TS_EXIT_OK;
+    if (!quiet) {
+        g_autoptr(GString) text = g_string_new(NULL);
+        ts_report_cost_text(text, in.model, &mapping, &cost, &info);
+        fputs(text->str, stdout);
+    }
+    if (json != NULL) {
+        g_autofree char *doc = ts_report_cost_json_string(in.model, &mapping, &cost, &info);
+        if (!ts_model_write_output(json, doc, &error)) {
+            fprintf(stderr, "tilesim model: cannot write %s: %s\n", json, error->message);
+            rc = TS_EXIT_BAD_INPUT;
+        }
+    }
+    ts_model_inputs_clear(&in);
+    return rc;
+}
+
+TS_CLI_COMMAND(model, "model", "evaluate one mapping with the analytical model (Timeloop stats)",
+               run)

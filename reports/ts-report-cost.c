@@ -1,0 +1,399 @@
+/* Text and JSON reports of analytical-model costs. The text follows the layout of Timeloop's
+ * stats.txt (levels innermost first with SPECS and STATS blocks, then Summary Stats) so the two
+ * can be diffed by eye; the JSON follows DESIGN.md section 9 key for key. Numbers come from the
+ * TsCost and the model's level records only. */
+#include "ts-report-cost.h"
+
+#include <math.h>
+#include <string.h>
+
+static const char *or_dash(const char *s)
+{
+    return s && *s ? s : "-";
+}
+
+static void append_bw(GString *out, const char *label, double bw)
+{
+    if (bw > 0.0)
+        g_string_append_printf(out, "        %-27s : %.2f\n", label, bw);
+    else
+        g_string_append_printf(out, "        %-27s : -\n", label);
+}
+
+static void op_signature(GString *out, const TsOp *op)
+{
+    g_string_append_printf(out, "%s (", or_dash(op->name));
+    for (guint d = 0; d < op->n_dims; d++)
+        g_string_append_printf(out, "%s%s=%" G_GUINT64_FORMAT, d ? " " : "",
+                               or_dash(op->dim_names[d]), op->dims[d]);
+    g_string_append(out, ")");
+}
+
+void ts_report_cost_text(GString *out, const TsModel *model, const TsMapping *mapping,
+                         const TsCost *cost, const TsReportInfo *info)
+{
+    g_return_if_fail(out != NULL && model != NULL && mapping != NULL && cost != NULL);
+    const TsOp *op = ts_model_op(model);
+    const guint nl = ts_model_n_levels(model);
+    const TsLevel *mac = ts_model_compute(model);
+
+    g_string_append(out, "tilesim analytical model (Timeloop 3.0.3 semantics)\n");
+    g_string_append(out, "op ");
+    op_signature(out, op);
+    g_string_append_printf(out, " of %s on %s\n", info ? or_dash(info->workload) : "-",
+                           info ? or_dash(info->arch) : "-");
+    if (cost->status != TS_EVAL_OK) {
+        g_autofree char *why = ts_model_explain(model, mapping, cost);
+        g_string_append_printf(out, "invalid mapping (%s): %s\n",
+                               ts_eval_status_name(cost->status), why);
+        return;
+    }
+
+    g_autofree char *nest = ts_model_format_nest(model, mapping);
+    g_string_append_printf(out, "\nMapping (loop nest, as Timeloop's map.txt)\n"
+                                "------------------------------------------%s\n",
+                           nest);
+
+    g_string_append(out, "Buffer and Arithmetic Levels\n----------------------------\n");
+    g_string_append(out, "Level 0\n-------\n");
+    g_string_append_printf(out, "=== %s ===\n\n", or_dash(mac->name));
+    g_string_append(out, "    SPECS\n    -----\n");
+    g_string_append_printf(out, "    Word bits             : %u\n", mac->word_bits);
+    g_string_append_printf(out, "    Instances             : %u (%u*%u)\n", mac->instances,
+                           mac->mesh_x, mac->mesh_y);
+    g_string_append_printf(out, "    Compute energy        : %.2f pJ\n\n", mac->energy.mac_pj);
+    g_string_append(out, "    STATS\n    -----\n");
+    g_string_append_printf(out, "    Utilized instances      : %" G_GUINT64_FORMAT "\n",
+                           cost->compute_instances);
+    g_string_append_printf(out, "    Computes (total)        : %" G_GUINT64_FORMAT "\n",
+                           cost->macs);
+    g_string_append_printf(out, "    Cycles                  : %.0f\n", cost->compute_cycles);
+    g_string_append_printf(out, "    Energy (total)          : %.2f pJ\n\n",
+                           cost->compute_energy_pj);
+
+    for (guint k = 0; k < nl; k++) {
+        const guint l = nl - 1 - k; /* innermost first, as Timeloop lists levels */
+        const TsLevel *lv = ts_model_level(model, l);
+        const TsLevelCost *lc = &cost->level[l];
+        g_string_append_printf(out, "Level %u\n-------\n=== %s ===\n\n", k + 1, or_dash(lv->name));
+        g_string_append(out, "    SPECS\n    -----\n");
+        g_string_append_printf(out, "        %-27s : %s\n", "Technology", ts_class_name(lv->klass));
+        if (lv->size_words)
+            g_string_append_printf(out, "        %-27s : %" G_GUINT64_FORMAT "\n", "Size",
+                                   lv->size_words);
+        else
+            g_string_append_printf(out, "        %-27s : -\n", "Size");
+        g_string_append_printf(out, "        %-27s : %u\n", "Word bits", lv->word_bits);
+        g_string_append_printf(out, "        %-27s : %u\n", "Block size", lv->block_size);
+        g_string_append_printf(out, "        %-27s : %u\n", "Cluster size", lv->cluster_size);
+        g_string_append_printf(out, "        %-27s : %u (%u*%u)\n", "Instances", lv->instances,
+                               lv->mesh_x, lv->mesh_y);
+        g_string_append_printf(out, "        %-27s : %u (X %u, Y %u)\n", "Fan-out below",
+                               lv->fanout_x * lv->fanout_y, lv->fanout_x, lv->fanout_y);
+        append_bw(out, "Shared bandwidth", lv->shared_bw_words_per_cycle);
+        append_bw(out, "Read bandwidth", lv->read_bw_words_per_cycle);
+        append_bw(out, "Write bandwidth", lv->write_bw_words_per_cycle);
+        g_string_append_printf(out, "        %-27s : %.2f\n", "Multiple buffering",
+                               lv->multiple_buffering > 0 ? lv->multiple_buffering : 1.0);
+        if (lc->capacity_words)
+            g_string_append_printf(out, "        %-27s : %" G_GUINT64_FORMAT "\n",
+                                   "Effective size", lc->capacity_words);
+        else
+            g_string_append_printf(out, "        %-27s : -\n", "Effective size");
+        g_string_append_printf(out, "        %-27s : %.2f\n", "Min utilization",
+                               lv->min_utilization);
+        g_string_append_printf(out, "        %-27s : %.2f pJ", "Vector access energy",
+                               lv->energy.read_pj);
+        if (lv->energy.write_pj != lv->energy.read_pj || lv->energy.update_pj != lv->energy.read_pj)
+            g_string_append_printf(out, " (read; write %.2f, update %.2f)", lv->energy.write_pj,
+                                   lv->energy.update_pj);
+        g_string_append_printf(out, "\n        %-27s : %s\n\n", "Vector access energy source",
+                               or_dash(lv->energy.source));
+        g_string_append(out, "    STATS\n    -----\n");
+        g_string_append_printf(out, "    Cycles               : %.0f\n", lc->cycles);
+        g_string_append_printf(out, "    Bandwidth throttling : %.2f\n", lc->throttling);
+        g_string_append_printf(out, "    Capacity utilization : %.2f\n", lc->utilization);
+        for (guint t = 0; t < op->n_tensors; t++) {
+            if (!(lc->keep >> t & 1u))
+                continue;
+            const TsTensorCost *tc = &lc->tensor[t];
+            const uint64_t acc = tc->reads + tc->fills + tc->updates;
+            const double per_inst = tc->instances ? tc->energy_pj / (double)tc->instances : 0.0;
+            g_string_append_printf(out, "    %s:\n", or_dash(op->tensors[t].name));
+#define ROW_U(label, v) g_string_append_printf(out, "        %-40s : %" G_GUINT64_FORMAT "\n", label, (uint64_t)(v))
+#define ROW_E(label, v) g_string_append_printf(out, "        %-40s : %.2f pJ\n", label, (double)(v))
+            ROW_U("Partition size", tc->partition_words);
+            ROW_U("Utilized capacity", tc->tile_words);
+            ROW_U("Utilized instances (max)", tc->instances);
+            ROW_U("Scalar reads (per-instance)", tc->reads);
+            ROW_U("Scalar updates (per-instance)", tc->updates);
+            ROW_U("Scalar fills (per-instance)", tc->fills);
+            ROW_U("Multicast factor (fan-out below)", tc->multicast);
+            ROW_E("Energy (per-scalar-access)", acc ? per_inst / (double)acc : 0.0);
+            ROW_E("Energy (per-instance)", per_inst);
+            ROW_E("Energy (total)", tc->energy_pj);
+#undef ROW_U
+#undef ROW_E
+        }
+        g_string_append_c(out, '\n');
+    }
+
+    g_string_append(out, "Summary Stats\n-------------\n");
+    g_string_append_printf(out, "GFLOPs (@1GHz): %.2f\n", (double)cost->total_ops / cost->cycles);
+    g_string_append_printf(out, "Utilization: %.2f\n", cost->utilization);
+    g_string_append_printf(out, "Cycles: %.0f\n", cost->cycles);
+    g_string_append_printf(out, "Latency: %.6g s (clock %.6g Hz)\n", cost->latency_s,
+                           ts_model_clock_hz(model));
+    g_string_append_printf(out, "Energy: %.2f uJ\n", cost->energy_pj / 1e6);
+    g_string_append_printf(out, "EDP(J*cycle): %.2e\n\n", cost->edp_j_cycles);
+    g_string_append_printf(out, "Computes = %" G_GUINT64_FORMAT "\npJ/Compute\n", cost->macs);
+    gsize w = strlen("Total");
+    w = MAX(w, strlen(or_dash(mac->name)));
+    for (guint l = 0; l < nl; l++)
+        w = MAX(w, strlen(or_dash(ts_model_level(model, l)->name)));
+    const double macs = (double)cost->macs;
+    g_string_append_printf(out, "    %-*s = %.3f\n", (int)w, or_dash(mac->name),
+                           cost->compute_energy_pj / macs);
+    for (guint k = 0; k < nl; k++) {
+        const guint l = nl - 1 - k;
+        g_string_append_printf(out, "    %-*s = %.3f\n", (int)w,
+                               or_dash(ts_model_level(model, l)->name),
+                               cost->level[l].energy_pj / macs);
+    }
+    g_string_append_printf(out, "    %-*s = %.3f\n", (int)w, "Total", cost->pj_per_mac);
+}
+
+void ts_report_cost_json_totals(JsonBuilder *b, const TsCost *cost)
+{
+    json_builder_set_member_name(b, "totals");
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "energy_pj");
+    json_builder_add_double_value(b, cost->energy_pj);
+    json_builder_set_member_name(b, "cycles");
+    json_builder_add_int_value(b, (gint64)cost->cycles);
+    json_builder_set_member_name(b, "latency_s");
+    json_builder_add_double_value(b, cost->latency_s);
+    json_builder_set_member_name(b, "macs");
+    json_builder_add_int_value(b, (gint64)cost->macs);
+    json_builder_set_member_name(b, "utilization");
+    json_builder_add_double_value(b, cost->utilization);
+    json_builder_set_member_name(b, "edp_j_cycles");
+    json_builder_add_double_value(b, cost->edp_j_cycles);
+    json_builder_set_member_name(b, "pj_per_mac");
+    json_builder_add_double_value(b, cost->pj_per_mac);
+    json_builder_end_object(b);
+}
+
+static void add_string_or_null(JsonBuilder *b, const char *name, const char *value)
+{
+    json_builder_set_member_name(b, name);
+    if (value)
+        json_builder_add_string_value(b, value);
+    else
+        json_builder_add_null_value(b);
+}
+
+void ts_report_cost_json_members(JsonBuilder *b, const TsModel *model, const TsMapping *mapping,
+                                 const TsCost *cost, const TsReportInfo *info)
+{
+    g_return_if_fail(b != NULL && model != NULL && mapping != NULL && cost != NULL);
+    const TsOp *op = ts_model_op(model);
+    const guint nl = ts_model_n_levels(model);
+    add_string_or_null(b, "tool", "tilesim");
+    add_string_or_null(b, "version", TILESIM_VERSION);
+    add_string_or_null(b, "engine", info && info->engine ? info->engine : "analytical");
+    add_string_or_null(b, "arch", info ? info->arch : NULL);
+    add_string_or_null(b, "workload", info ? info->workload : NULL);
+    add_string_or_null(b, "op", op->name);
+    ts_report_cost_json_totals(b, cost);
+
+    json_builder_set_member_name(b, "levels");
+    json_builder_begin_array(b);
+    for (guint l = 0; l < nl; l++) {
+        const TsLevelCost *lc = &cost->level[l];
+        json_builder_begin_object(b);
+        add_string_or_null(b, "name", ts_model_level(model, l)->name);
+        json_builder_set_member_name(b, "energy_pj");
+        json_builder_add_double_value(b, lc->energy_pj);
+        json_builder_set_member_name(b, "instances_used");
+        json_builder_add_int_value(b, (gint64)lc->instances_used);
+        json_builder_set_member_name(b, "tensors");
+        json_builder_begin_object(b);
+        for (guint t = 0; t < op->n_tensors; t++) {
+            if (!(lc->keep >> t & 1u))
+                continue;
+            const TsTensorCost *tc = &lc->tensor[t];
+            json_builder_set_member_name(b, op->tensors[t].name ? op->tensors[t].name : "?");
+            json_builder_begin_object(b);
+            json_builder_set_member_name(b, "tile_words");
+            json_builder_add_int_value(b, (gint64)tc->tile_words);
+            json_builder_set_member_name(b, "reads");
+            json_builder_add_int_value(b, (gint64)tc->reads);
+            json_builder_set_member_name(b, "fills");
+            json_builder_add_int_value(b, (gint64)tc->fills);
+            json_builder_set_member_name(b, "updates");
+            json_builder_add_int_value(b, (gint64)tc->updates);
+            json_builder_set_member_name(b, "energy_pj");
+            json_builder_add_double_value(b, tc->energy_pj);
+            json_builder_end_object(b);
+        }
+        json_builder_end_object(b);
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+
+    json_builder_set_member_name(b, "compute");
+    json_builder_begin_object(b);
+    add_string_or_null(b, "name", ts_model_compute(model)->name);
+    json_builder_set_member_name(b, "instances_used");
+    json_builder_add_int_value(b, (gint64)cost->compute_instances);
+    json_builder_set_member_name(b, "energy_pj");
+    json_builder_add_double_value(b, cost->compute_energy_pj);
+    json_builder_end_object(b);
+
+    g_autofree char *yaml = ts_model_mapping_yaml(model, mapping, NULL);
+    add_string_or_null(b, "mapping", yaml);
+}
+
+void ts_report_cost_json(JsonBuilder *b, const TsModel *model, const TsMapping *mapping,
+                         const TsCost *cost, const TsReportInfo *info)
+{
+    json_builder_begin_object(b);
+    ts_report_cost_json_members(b, model, mapping, cost, info);
+    json_builder_end_object(b);
+}
+
+char *ts_report_cost_json_string(const TsModel *model, const TsMapping *mapping,
+                                 const TsCost *cost, const TsReportInfo *info)
+{
+    g_return_val_if_fail(model != NULL && mapping != NULL && cost != NULL, NULL);
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    ts_report_cost_json(b, model, mapping, cost, info);
+    g_autoptr(JsonNode) root = json_builder_get_root(b);
+    g_autoptr(JsonGenerator) gen = json_generator_new();
+    json_generator_set_pretty(gen, TRUE);
+    json_generator_set_indent(gen, 2);
+    json_generator_set_root(gen, root);
+    char *text = json_generator_to_data(gen, NULL);
+    char *with_nl = g_strconcat(text, "\n", NULL);
+    g_free(text);
+    return with_nl;
+}
+
+/* ---- Comparison ------------------------------------------------------------------------- */
+
+/* Reads + fills + updates of a level over all its utilized instances. */
+static uint64_t level_accesses(const TsLevelCost *lc, guint n_tensors)
+{
+    uint64_t s = 0;
+    for (guint t = 0; t < n_tensors; t++) {
+        const TsTensorCost *tc = &lc->tensor[t];
+        s += (tc->reads + tc->fills + tc->updates) * tc->instances;
+    }
+    return s;
+}
+
+typedef struct {
+    char *label;
+    char **cells; /* n cells */
+} Row;
+
+static void add_row(GPtrArray *rows, guint n, const char *label, char **cells)
+{
+    Row *r = g_new0(Row, 1);
+    r->label = g_strdup(label);
+    r->cells = g_new0(char *, n);
+    for (guint i = 0; i < n; i++)
+        r->cells[i] = cells[i];
+    g_ptr_array_add(rows, r);
+}
+
+void ts_report_cost_compare(GString *out, const TsModel *model, const TsMapping *mappings,
+                            const TsCost *costs, const char *const *labels, guint n)
+{
+    g_return_if_fail(out != NULL && model != NULL && mappings != NULL && costs != NULL && n > 0);
+    const guint nl = ts_model_n_levels(model);
+    const TsOp *op = ts_model_op(model);
+    GPtrArray *rows = g_ptr_array_new();
+    char **cells = g_new0(char *, n);
+
+#define ROW(label, ...)                                                                            \
+    do {                                                                                           \
+        for (guint i = 0; i < n; i++) {                                                            \
+            const TsCost *c = &costs[i];                                                           \
+            (void)c;                                                                               \
+            cells[i] = c->status == TS_EVAL_OK ? g_strdup_printf(__VA_ARGS__) : g_strdup("-");   \
+        }                                                                                          \
+        add_row(rows, n, label, cells);                                                            \
+    } while (0)
+
+    for (guint i = 0; i < n; i++)
+        cells[i] = g_strdup(ts_eval_status_name(costs[i].status));
+    add_row(rows, n, "status", cells);
+    ROW("energy (uJ)", "%.3f", c->energy_pj / 1e6);
+    ROW("cycles", "%.0f", c->cycles);
+    ROW("latency (s)", "%.6g", c->latency_s);
+    ROW("utilization", "%.4f", c->utilization);
+    ROW("EDP (J*cycle)", "%.4g", c->edp_j_cycles);
+    ROW("pJ/MAC", "%.3f", c->pj_per_mac);
+    ROW("MACs", "%" G_GUINT64_FORMAT, c->macs);
+    ROW("compute instances used", "%" G_GUINT64_FORMAT, c->compute_instances);
+    for (guint l = 0; l < nl; l++) {
+        const char *name = ts_model_level(model, l)->name;
+        g_autofree char *e = g_strdup_printf("%s energy (uJ)", name);
+        ROW(e, "%.3f", c->level[l].energy_pj / 1e6);
+        g_autofree char *a = g_strdup_printf("%s accesses (all instances)", name);
+        ROW(a, "%" G_GUINT64_FORMAT, level_accesses(&c->level[l], op->n_tensors));
+        g_autofree char *cy = g_strdup_printf("%s cycles (bandwidth)", name);
+        ROW(cy, "%.0f", c->level[l].cycles);
+    }
+#undef ROW
+
+    gsize lw = 0;
+    gsize *cw = g_new0(gsize, n);
+    for (guint i = 0; i < n; i++)
+        cw[i] = strlen(labels && labels[i] ? labels[i] : "mapping");
+    for (guint r = 0; r < rows->len; r++) {
+        Row *row = rows->pdata[r];
+        lw = MAX(lw, strlen(row->label));
+        for (guint i = 0; i < n; i++)
+            cw[i] = MAX(cw[i], strlen(row->cells[i]));
+    }
+    g_string_append_printf(out, "%-*s", (int)lw, "");
+    for (guint i = 0; i < n; i++)
+        g_string_append_printf(out, "  %*s", (int)cw[i], labels && labels[i] ? labels[i] : "mapping");
+    g_string_append_c(out, '\n');
+    for (guint r = 0; r < rows->len; r++) {
+        Row *row = rows->pdata[r];
+        g_string_append_printf(out, "%-*s", (int)lw, row->label);
+        for (guint i = 0; i < n; i++)
+            g_string_append_printf(out, "  %*s", (int)cw[i], row->cells[i]);
+        g_string_append_c(out, '\n');
+        g_free(row->label);
+        for (guint i = 0; i < n; i++)
+            g_free(row->cells[i]);
+        g_free(row->cells);
+        g_free(row);
+    }
+    g_ptr_array_free(rows, TRUE);
+    g_free(cells);
+    g_free(cw);
+
+    for (guint i = 0; i < n; i++) {
+        if (costs[i].status != TS_EVAL_OK) {
+            g_autofree char *why = ts_model_explain(model, &mappings[i], &costs[i]);
+            g_string_append_printf(out, "\n%s is invalid: %s\n",
+                                   labels && labels[i] ? labels[i] : "mapping", why);
+        }
+    }
+    for (guint i = 1; i < n; i++) {
+        g_autofree char *diff = ts_model_mapping_diff(model, &mappings[0], &mappings[i]);
+        const char *a = labels && labels[0] ? labels[0] : "first";
+        const char *b = labels && labels[i] ? labels[i] : "mapping";
+        if (diff == NULL || *diff == '\0')
+            g_string_append_printf(out, "\n%s and %s have the same loop nest and keep masks\n", a,
+                                   b);
+        else
+            g_string_append_printf(out, "\nDirectives that differ (%s | %s):\n%s", a, b, diff);
+    }
+}

@@ -1,0 +1,59 @@
+/* Reports of one op evaluated by the analytical model: Timeloop-style text stats (per level
+ * specs, per tensor utilized capacity / reads / fills / updates / energy, the loop nest as
+ * map.txt, Summary Stats with pJ/compute per level), the JSON object of DESIGN.md section 9
+ * (reusable by `tilesim map` and the workload wrapper), and a side-by-side comparison of
+ * several mappings of one op. Every number printed comes from the TsCost given. */
+#ifndef TS_REPORT_COST_H
+#define TS_REPORT_COST_H
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "ts-model.h"
+
+G_BEGIN_DECLS
+
+/* Names the report prints for the inputs (any may be NULL: "-" is printed / the JSON key is
+ * written as null). */
+typedef struct {
+    const char *arch;     /* architecture name ("eyeriss-like") */
+    const char *workload; /* workload name ("bert-base", or the problem file's name) */
+    const char *engine;   /* "analytical" when NULL */
+} TsReportInfo;
+
+/* Appends the Timeloop-style stats of a valid cost (status TS_EVAL_OK) of mapping on model to
+ * out. For an invalid cost, appends one line with the reason. */
+void ts_report_cost_text(GString *out, const TsModel *model, const TsMapping *mapping,
+                         const TsCost *cost, const TsReportInfo *info);
+
+/* Adds the members of one evaluated op to the JSON object b is building (the caller has
+ * called json_builder_begin_object and may add more members, e.g. "name" and "count" in a
+ * workload run): "tool", "version", "engine", "arch", "workload", "op", "totals", "levels"
+ * (outermost first, tensors the level keeps, counts per utilized instance), "compute",
+ * "mapping" (the mapping in Timeloop's YAML format, or null when that format cannot express
+ * it). cost must be valid. */
+void ts_report_cost_json_members(JsonBuilder *b, const TsModel *model, const TsMapping *mapping,
+                                 const TsCost *cost, const TsReportInfo *info);
+
+/* As ts_report_cost_json_members, wrapped in its own object. */
+void ts_report_cost_json(JsonBuilder *b, const TsModel *model, const TsMapping *mapping,
+                         const TsCost *cost, const TsReportInfo *info);
+
+/* Adds a "totals" member (energy_pj, cycles, latency_s, macs, utilization, edp_j_cycles,
+ * pj_per_mac) of cost to the object b is building. */
+void ts_report_cost_json_totals(JsonBuilder *b, const TsCost *cost);
+
+/* The complete JSON document of one op, pretty-printed, newly allocated. */
+char *ts_report_cost_json_string(const TsModel *model, const TsMapping *mapping,
+                                 const TsCost *cost, const TsReportInfo *info);
+
+/* Appends a side-by-side table of n mappings of one op (labels name the columns): status,
+ * totals, per-level energy and accesses (reads + fills + updates over all instances), then the
+ * directives where each mapping differs from the first. costs[i] may be invalid (its column
+ * shows the reason). */
+void ts_report_cost_compare(GString *out, const TsModel *model, const TsMapping *mappings,
+                            const TsCost *costs, const char *const *labels, guint n);
+
+G_END_DECLS
+
+#endif /* TS_REPORT_COST_H */
