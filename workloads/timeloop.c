@@ -50,10 +50,11 @@ char *ts_timeloop_op_name(const char *filename)
     return g_steal_pointer(&base);
 }
 
+/* Workload name of a problem file: the basename without .yaml/.yml and .prob. */
 static char *file_stem(const char *filename)
 {
     g_autofree char *base = g_path_get_basename(filename);
-    static const char *const suffixes[] = {".yaml", ".yml", NULL};
+    static const char *const suffixes[] = {".yaml", ".yml", ".prob", NULL};
     for (guint i = 0; suffixes[i]; i++) {
         if (g_str_has_suffix(base, suffixes[i]) && strlen(base) > strlen(suffixes[i]))
             base[strlen(base) - strlen(suffixes[i])] = '\0';

@@ -323,8 +323,10 @@ char *ts_vars_describe_used(TsVars *vars)
         TsVar *v = g_ptr_array_index(vars->all, i);
         if (!v->used || v->state != 2 || g_hash_table_lookup(vars->current, v->name) != v)
             continue;
-        g_string_append_printf(s, "%s%s=%.17g (%s)", s->len ? ", " : "", v->name, v->value,
-                               v->origin);
+        gboolean literal = g_ascii_isdigit(v->text[0]) && strspn(v->text, "0123456789.") ==
+                                                            strlen(v->text);
+        g_string_append_printf(s, "%s%s=%.17g (%s%s%s)", s->len ? ", " : "", v->name, v->value,
+                               v->origin, literal ? "" : ": ", literal ? "" : v->text);
     }
     return g_string_free(s, FALSE);
 }

@@ -1,0 +1,489 @@
+/* Text and JSON reports of a workload: one row per op (dims, MACs, bytes moved, work per byte),
+ * one row per tensor (ranks, precision, elements, bytes), LUT-NN figures, whole-layer totals
+ * (each op counted `count` times) and the loader's notes. Formatting only: every number is
+ * read from ts-op.h accessors. */
+#include "ts-report-workload.h"
+
+#include <string.h>
+
+/* ---- Formatting ---- */
+
+/* 1234567 -> "1,234,567" (newly allocated). */
+static char *fmt_u64(uint64_t v)
+{
+    char digits[32];
+    g_snprintf(digits, sizeof digits, "%" G_GUINT64_FORMAT, v);
+    GString *s = g_string_new(NULL);
+    gsize n = strlen(digits);
+    for (gsize i = 0; i < n; i++) {
+        if (i > 0 && (n - i) % 3 == 0)
+            g_string_append_c(s, ',');
+        g_string_append_c(s, digits[i]);
+    }
+    return g_string_free(s, FALSE);
+}
+
+/* Bytes with a binary prefix: "3.38 MiB" (newly allocated). */
+static char *fmt_bytes(uint64_t v)
+{
+    static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    double x = (double)v;
+    guint u = 0;
+    while (x >= 1024.0 && u + 1 < G_N_ELEMENTS(units)) {
+        x /= 1024.0;
+        u++;
+    }
+    return u == 0 ? g_strdup_printf("%" G_GUINT64_FORMAT " B", v)
+                  : g_strdup_printf("%.3g %s", x, units[u]);
+}
+
+/* Decimal prefix for counts: "931 M", "1.86 G" (newly allocated). */
+static char *fmt_si(uint64_t v)
+{
+    static const char *const units[] = {"", "k", "M", "G", "T", "P", "E"};
+    double x = (double)v;
+    guint u = 0;
+    while (x >= 1000.0 && u + 1 < G_N_ELEMENTS(units)) {
+        x /= 1000.0;
+        u++;
+    }
+    return u == 0 ? g_strdup_printf("%" G_GUINT64_FORMAT, v) : g_strdup_printf("%.4g %s", x, units[u]);
+}
+
+static char *ranks_text(const TsOp *op, guint t)
+{
+    const TsTensor *ts = &op->tensors[t];
+    GString *s = g_string_new(NULL);
+    for (guint r = 0; r < ts->n_ranks; r++) {
+        g_string_append_c(s, '[');
+        for (guint k = 0; k < ts->ranks[r].n_terms; k++) {
+            if (k)
+                g_string_append_c(s, '+');
+            if (ts->ranks[r].coef[k] != 1)
+                g_string_append_printf(s, "%" G_GINT64_FORMAT "*", ts->ranks[r].coef[k]);
+            g_string_append(s, op->dim_names[ts->ranks[r].dim[k]]);
+        }
+        g_string_append_c(s, ']');
+    }
+    if (ts->n_ranks == 0)
+        g_string_append(s, "(scalar)");
+    return g_string_free(s, FALSE);
+}
+
+static char *dims_text(const TsOp *op)
+{
+    GString *s = g_string_new(NULL);
+    for (guint i = 0; i < op->n_dims; i++)
+        g_string_append_printf(s, "%s%s=%" G_GUINT64_FORMAT, i ? " " : "", op->dim_names[i],
+                               op->dims[i]);
+    return g_string_free(s, FALSE);
+}
+
+static const char *kind_text(const TsOp *op)
+{
+    return op->kind == TS_OP_ELEMENTWISE ? ts_elementwise_kind_name(op->ew_kind)
+                                         : ts_op_kind_name(op->kind);
+}
+
+/* ---- Aligned tables ---- */
+
+typedef struct {
+    guint n_cols;
+    const char *const *headers;
+    const gboolean *right;
+    GPtrArray *rows; /* char ** of n_cols owned strings */
+} TsTable;
+
+static void table_add(TsTable *t, char **cells)
+{
+    g_ptr_array_add(t->rows, cells);
+}
+
+static void table_print(TsTable *t, FILE *out)
+{
+    gsize *w = g_new0(gsize, t->n_cols);
+    for (guint c = 0; c < t->n_cols; c++)
+        w[c] = g_utf8_strlen(t->headers[c], -1);
+    for (guint r = 0; r < t->rows->len; r++) {
+        char **cells = g_ptr_array_index(t->rows, r);
+        for (guint c = 0; c < t->n_cols; c++)
+            w[c] = MAX(w[c], (gsize)g_utf8_strlen(cells[c], -1));
+    }
+    for (guint r = 0; r <= t->rows->len; r++) {
+        const char *const *cells =
+            r == 0 ? t->headers : (const char *const *)g_ptr_array_index(t->rows, r - 1);
+        GString *line = g_string_new("  ");
+        for (guint c = 0; c < t->n_cols; c++) {
+            gsize len = (gsize)g_utf8_strlen(cells[c], -1);
+            gsize pad = w[c] - len;
+            if (c)
+                g_string_append(line, "  ");
+            if (t->right[c])
+                g_string_append_printf(line, "%*s%s", (int)pad, "", cells[c]);
+            else if (c + 1 < t->n_cols)
+                g_string_append_printf(line, "%s%*s", cells[c], (int)pad, "");
+            else
+                g_string_append(line, cells[c]);
+        }
+        fprintf(out, "%s\n", line->str);
+        g_string_free(line, TRUE);
+    }
+    g_free(w);
+    for (guint r = 0; r < t->rows->len; r++)
+        g_strfreev(g_ptr_array_index(t->rows, r));
+    g_ptr_array_free(t->rows, TRUE);
+}
+
+/* ---- Text ---- */
+
+static const char *source_name(TsWorkloadSource s)
+{
+    switch (s) {
+    case TS_WORKLOAD_SOURCE_MODEL:
+        return "model";
+    case TS_WORKLOAD_SOURCE_OPS:
+        return "ops";
+    case TS_WORKLOAD_SOURCE_TIMELOOP:
+        return "timeloop";
+    }
+    return "?";
+}
+
+static void text_header(const TsWorkload *w, FILE *out)
+{
+    const char *path = ts_workload_path(w);
+    fprintf(out, "workload %s (%s%s%s)\n", ts_workload_name(w), source_name(ts_workload_source(w)),
+            path ? ": " : ", built in", path ? path : "");
+    const TsTransformerConfig *c = ts_workload_transformer_config(w);
+    if (c == NULL)
+        return;
+    fprintf(out,
+            "  model %s: hidden %" G_GUINT64_FORMAT ", heads %" G_GUINT64_FORMAT
+            " (head dim %" G_GUINT64_FORMAT "), ffn %" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT
+            " layers%s\n",
+            c->model ? c->model : "custom", c->hidden, c->heads, c->hidden / c->heads, c->ffn,
+            c->layers, c->causal ? ", causal" : "");
+    if (c->phase == TS_PHASE_DECODE)
+        fprintf(out,
+                "  decode: 1 new token x batch %" G_GUINT64_FORMAT " against kv_len %" G_GUINT64_FORMAT
+                " keys\n",
+                c->batch, c->kv_len);
+    else
+        fprintf(out, "  prefill: seq %" G_GUINT64_FORMAT " x batch %" G_GUINT64_FORMAT
+                     " tokens\n",
+                c->seq, c->batch);
+    fprintf(out, "  precision %s: weights %s, activations %s, outputs %s\n", c->precision_name,
+            ts_precision_name(c->precision.weights), ts_precision_name(c->precision.activations),
+            ts_precision_name(c->precision.outputs));
+    fprintf(out, "  softmax %u passes, nonlinear ops as %s\n", c->softmax_passes,
+            c->nonlinear == TS_NONLINEAR_EINSUM ? "Timeloop einsums" : "elementwise ops");
+    if (c->lut_vec_len)
+        fprintf(out,
+                "  LUT-NN (PIM-DL): vec_len %u, %u centroids; index %s, table %s, accumulator "
+                "%s\n",
+                c->lut_vec_len, c->lut_centroids, ts_precision_name(c->lut_index),
+                ts_precision_name(c->lut_table), ts_precision_name(c->lut_acc));
+}
+
+void ts_report_workload_text(const TsWorkload *w, FILE *out)
+{
+    g_return_if_fail(w != NULL && out != NULL);
+    text_header(w, out);
+
+    fprintf(out, "\nops (per instance unless marked x count; work = MACs, element-passes or "
+                 "LUT search MACs + lookups):\n");
+    static const char *const oh[] = {"#",      "op",          "kind",          "count",
+                                     "dims",   "MACs",        "MACs x count",  "bytes",
+                                     "bytes x count", "work/B"};
+    static const gboolean oright[] = {TRUE, FALSE, FALSE, TRUE, FALSE,
+                                      TRUE, TRUE,  TRUE,  TRUE, TRUE};
+    TsTable ops = {G_N_ELEMENTS(oh), oh, oright, g_ptr_array_new()};
+    gboolean any_lut = FALSE;
+    for (guint i = 0; i < ts_workload_n_ops(w); i++) {
+        const TsOp *op = ts_workload_op(w, i);
+        any_lut |= op->kind == TS_OP_LUT;
+        char **cells = g_new0(char *, G_N_ELEMENTS(oh) + 1);
+        cells[0] = g_strdup_printf("%u", i + 1);
+        cells[1] = g_strdup(op->name);
+        cells[2] = g_strdup(kind_text(op));
+        cells[3] = fmt_u64(op->count);
+        cells[4] = dims_text(op);
+        cells[5] = fmt_u64(op->macs);
+        cells[6] = fmt_u64(op->macs * op->count);
+        cells[7] = fmt_bytes(ts_op_bytes(op));
+        cells[8] = fmt_bytes(ts_op_bytes(op) * op->count);
+        cells[9] = g_strdup_printf("%.3g", ts_op_intensity(op));
+        table_add(&ops, cells);
+    }
+    table_print(&ops, out);
+
+    fprintf(out, "\ntensors (one instance of each op):\n");
+    static const char *const th[] = {"op",       "tensor",    "ranks", "precision",
+                                     "elements", "bytes (B)", "note"};
+    static const gboolean tright[] = {FALSE, FALSE, FALSE, FALSE, TRUE, TRUE, FALSE};
+    TsTable tensors = {G_N_ELEMENTS(th), th, tright, g_ptr_array_new()};
+    for (guint i = 0; i < ts_workload_n_ops(w); i++) {
+        const TsOp *op = ts_workload_op(w, i);
+        for (guint t = 0; t < op->n_tensors; t++) {
+            char **cells = g_new0(char *, G_N_ELEMENTS(th) + 1);
+            cells[0] = g_strdup(t == 0 ? op->name : "");
+            cells[1] = g_strdup(op->tensors[t].name);
+            cells[2] = ranks_text(op, t);
+            cells[3] = g_strdup(ts_precision_name(op->tensors[t].precision));
+            cells[4] = fmt_u64(ts_op_tensor_elements(op, t));
+            cells[5] = fmt_u64(ts_op_tensor_bytes(op, t));
+            cells[6] = g_strdup_printf("%s%s%s", t == op->output ? "output (read-write)" : "",
+                                       t == op->output && op->precision_is_default ? "; " : "",
+                                       op->precision_is_default ? "precision not given" : "");
+            table_add(&tensors, cells);
+        }
+        if (op->kind == TS_OP_ELEMENTWISE && op->param_elements > 0) {
+            char **cells = g_new0(char *, G_N_ELEMENTS(th) + 1);
+            cells[0] = g_strdup("");
+            cells[1] = g_strdup("(params)");
+            cells[2] = g_strdup(op->ew_kind == TS_EW_LAYERNORM ? "gamma, beta" : "");
+            cells[3] = g_strdup(ts_precision_name(op->param_precision));
+            cells[4] = fmt_u64(op->param_elements);
+            cells[5] = fmt_u64(ts_op_param_bytes(op));
+            cells[6] = g_strdup("not a tensor of the op; counted in bytes");
+            table_add(&tensors, cells);
+        }
+    }
+    table_print(&tensors, out);
+
+    if (any_lut) {
+        fprintf(out, "\nLUT-NN ops (per instance):\n");
+        static const char *const lh[] = {"op",      "vec_len",      "centroids",
+                                         "codebooks", "table entries", "table bytes",
+                                         "search MACs", "lookups"};
+        static const gboolean lright[] = {FALSE, TRUE, TRUE, TRUE, TRUE, TRUE, TRUE, TRUE};
+        TsTable lut = {G_N_ELEMENTS(lh), lh, lright, g_ptr_array_new()};
+        for (guint i = 0; i < ts_workload_n_ops(w); i++) {
+            const TsOp *op = ts_workload_op(w, i);
+            if (op->kind != TS_OP_LUT)
+                continue;
+            char **cells = g_new0(char *, G_N_ELEMENTS(lh) + 1);
+            cells[0] = g_strdup(op->name);
+            cells[1] = g_strdup_printf("%u", op->lut_vec_len);
+            cells[2] = g_strdup_printf("%u", op->lut_centroids);
+            cells[3] = fmt_u64(op->lut_codebooks);
+            cells[4] = fmt_u64(op->lut_table_entries);
+            cells[5] = fmt_bytes(ts_op_param_bytes(op));
+            cells[6] = fmt_u64(op->lut_search_macs);
+            cells[7] = fmt_u64(op->lut_lookups);
+            table_add(&lut, cells);
+        }
+        table_print(&lut, out);
+    }
+
+    g_autofree char *macs = fmt_u64(ts_workload_total_macs(w));
+    g_autofree char *macs_si = fmt_si(ts_workload_total_macs(w));
+    g_autofree char *bytes = fmt_bytes(ts_workload_total_bytes(w));
+    g_autofree char *work = fmt_u64(ts_workload_total_work(w));
+    g_autofree char *params = fmt_u64(ts_workload_total_params(w));
+    fprintf(out, "\ntotals (each op x count):\n");
+    fprintf(out, "  MACs        %s (%sMAC)\n", macs, macs_si);
+    fprintf(out, "  work        %s ops\n", work);
+    fprintf(out, "  bytes       %s (compulsory: each tensor once)\n", bytes);
+    fprintf(out, "  parameters  %s elements\n", params);
+    const TsTransformerConfig *c = ts_workload_transformer_config(w);
+    if (c != NULL && c->layers > 1) {
+        uint64_t model_macs;
+        if (g_uint64_checked_mul(&model_macs, ts_workload_total_macs(w), c->layers)) {
+            g_autofree char *mm = fmt_si(model_macs);
+            fprintf(out, "  model       %sMAC over %" G_GUINT64_FORMAT " layers\n", mm,
+                    c->layers);
+        }
+    }
+    if (ts_workload_n_notes(w) > 0) {
+        fprintf(out, "\nnotes:\n");
+        for (guint i = 0; i < ts_workload_n_notes(w); i++)
+            fprintf(out, "  - %s\n", ts_workload_note(w, i));
+    }
+}
+
+/* ---- JSON ---- */
+
+static void add_int(JsonBuilder *b, const char *key, uint64_t v)
+{
+    json_builder_set_member_name(b, key);
+    json_builder_add_int_value(b, (gint64)v); /* loaders keep every figure below 2^63 */
+}
+
+static void add_str(JsonBuilder *b, const char *key, const char *v)
+{
+    json_builder_set_member_name(b, key);
+    if (v)
+        json_builder_add_string_value(b, v);
+    else
+        json_builder_add_null_value(b);
+}
+
+static void json_model(JsonBuilder *b, const TsTransformerConfig *c)
+{
+    json_builder_set_member_name(b, "model");
+    json_builder_begin_object(b);
+    add_str(b, "model", c->model);
+    add_int(b, "hidden", c->hidden);
+    add_int(b, "heads", c->heads);
+    add_int(b, "ffn", c->ffn);
+    add_int(b, "layers", c->layers);
+    add_int(b, "seq", c->seq);
+    add_int(b, "batch", c->batch);
+    add_str(b, "phase", c->phase == TS_PHASE_DECODE ? "decode" : "prefill");
+    add_int(b, "kv_len", c->kv_len);
+    json_builder_set_member_name(b, "precision");
+    json_builder_begin_object(b);
+    add_str(b, "preset", c->precision_name);
+    add_str(b, "weights", ts_precision_name(c->precision.weights));
+    add_str(b, "activations", ts_precision_name(c->precision.activations));
+    add_str(b, "outputs", ts_precision_name(c->precision.outputs));
+    json_builder_end_object(b);
+    add_int(b, "softmax_passes", c->softmax_passes);
+    add_str(b, "nonlinear", c->nonlinear == TS_NONLINEAR_EINSUM ? "einsum" : "elementwise");
+    json_builder_set_member_name(b, "causal");
+    json_builder_add_boolean_value(b, c->causal);
+    json_builder_set_member_name(b, "lut");
+    if (c->lut_vec_len) {
+        json_builder_begin_object(b);
+        add_int(b, "vec_len", c->lut_vec_len);
+        add_int(b, "centroids", c->lut_centroids);
+        add_str(b, "index", ts_precision_name(c->lut_index));
+        add_str(b, "table", ts_precision_name(c->lut_table));
+        add_str(b, "acc", ts_precision_name(c->lut_acc));
+        json_builder_end_object(b);
+    } else {
+        json_builder_add_null_value(b);
+    }
+    json_builder_end_object(b);
+}
+
+static void json_op(JsonBuilder *b, const TsOp *op)
+{
+    json_builder_begin_object(b);
+    add_str(b, "name", op->name);
+    add_str(b, "kind", ts_op_kind_name(op->kind));
+    add_int(b, "count", op->count);
+    json_builder_set_member_name(b, "dims");
+    json_builder_begin_object(b);
+    for (guint i = 0; i < op->n_dims; i++)
+        add_int(b, op->dim_names[i], op->dims[i]);
+    json_builder_end_object(b);
+    add_int(b, "macs", op->macs);
+    json_builder_set_member_name(b, "bytes");
+    json_builder_begin_object(b);
+    for (guint t = 0; t < op->n_tensors; t++)
+        add_int(b, op->tensors[t].name, ts_op_tensor_bytes(op, t));
+    json_builder_end_object(b);
+    json_builder_set_member_name(b, "elements");
+    json_builder_begin_object(b);
+    for (guint t = 0; t < op->n_tensors; t++)
+        add_int(b, op->tensors[t].name, ts_op_tensor_elements(op, t));
+    json_builder_end_object(b);
+    json_builder_set_member_name(b, "precision");
+    json_builder_begin_object(b);
+    for (guint t = 0; t < op->n_tensors; t++)
+        add_str(b, op->tensors[t].name, ts_precision_name(op->tensors[t].precision));
+    json_builder_end_object(b);
+    json_builder_set_member_name(b, "ranks");
+    json_builder_begin_object(b);
+    for (guint t = 0; t < op->n_tensors; t++) {
+        g_autofree char *r = ranks_text(op, t);
+        add_str(b, op->tensors[t].name, r);
+    }
+    json_builder_end_object(b);
+    add_str(b, "output", op->tensors[op->output].name);
+    json_builder_set_member_name(b, "precision_is_default");
+    json_builder_add_boolean_value(b, op->precision_is_default);
+    add_int(b, "bytes_total", ts_op_bytes(op));
+    add_int(b, "work", ts_op_work(op));
+    json_builder_set_member_name(b, "intensity_work_per_byte");
+    json_builder_add_double_value(b, ts_op_intensity(op));
+    add_int(b, "params", op->param_elements);
+    add_int(b, "param_bytes", ts_op_param_bytes(op));
+    if (op->kind == TS_OP_ELEMENTWISE) {
+        json_builder_set_member_name(b, "elementwise");
+        json_builder_begin_object(b);
+        add_str(b, "op", ts_elementwise_kind_name(op->ew_kind));
+        add_int(b, "elements", op->elements);
+        add_int(b, "passes", op->passes);
+        json_builder_end_object(b);
+    }
+    if (op->kind == TS_OP_LUT) {
+        json_builder_set_member_name(b, "lut");
+        json_builder_begin_object(b);
+        add_int(b, "vec_len", op->lut_vec_len);
+        add_int(b, "centroids", op->lut_centroids);
+        add_int(b, "codebooks", op->lut_codebooks);
+        add_int(b, "table_entries", op->lut_table_entries);
+        add_int(b, "search_macs", op->lut_search_macs);
+        add_int(b, "lookups", op->lut_lookups);
+        add_str(b, "index", ts_precision_name(op->lut_index));
+        add_str(b, "table", ts_precision_name(op->lut_table));
+        add_str(b, "acc", ts_precision_name(op->lut_acc));
+        json_builder_end_object(b);
+    }
+    json_builder_end_object(b);
+}
+
+JsonNode *ts_report_workload_json(const TsWorkload *w)
+{
+    g_return_val_if_fail(w != NULL, NULL);
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    json_builder_begin_object(b);
+    add_str(b, "tool", "tilesim");
+    add_str(b, "version", TILESIM_VERSION);
+    add_str(b, "workload", ts_workload_name(w));
+    add_str(b, "source", source_name(ts_workload_source(w)));
+    add_str(b, "path", ts_workload_path(w));
+    const TsTransformerConfig *c = ts_workload_transformer_config(w);
+    if (c != NULL)
+        json_model(b, c);
+    json_builder_set_member_name(b, "ops");
+    json_builder_begin_array(b);
+    for (guint i = 0; i < ts_workload_n_ops(w); i++)
+        json_op(b, ts_workload_op(w, i));
+    json_builder_end_array(b);
+    json_builder_set_member_name(b, "totals");
+    json_builder_begin_object(b);
+    add_int(b, "macs", ts_workload_total_macs(w));
+    add_int(b, "bytes", ts_workload_total_bytes(w));
+    add_int(b, "work", ts_workload_total_work(w));
+    add_int(b, "params", ts_workload_total_params(w));
+    add_int(b, "ops", ts_workload_n_ops(w));
+    uint64_t model_macs;
+    if (c != NULL && g_uint64_checked_mul(&model_macs, ts_workload_total_macs(w), c->layers) &&
+        model_macs <= (uint64_t)G_MAXINT64)
+        add_int(b, "model_macs", model_macs);
+    json_builder_end_object(b);
+    json_builder_set_member_name(b, "notes");
+    json_builder_begin_array(b);
+    for (guint i = 0; i < ts_workload_n_notes(w); i++)
+        json_builder_add_string_value(b, ts_workload_note(w, i));
+    json_builder_end_array(b);
+    json_builder_end_object(b);
+    return json_builder_get_root(b);
+}
+
+gboolean ts_report_workload_write_json(const TsWorkload *w, const char *path, GError **error)
+{
+    g_return_val_if_fail(w != NULL && path != NULL, FALSE);
+    JsonNode *root = ts_report_workload_json(w);
+    g_autoptr(JsonGenerator) gen = json_generator_new();
+    json_generator_set_pretty(gen, TRUE);
+    json_generator_set_root(gen, root);
+    gsize len = 0;
+    g_autofree char *text = json_generator_to_data(gen, &len);
+    json_node_unref(root);
+    if (strcmp(path, "-") == 0) {
+        fwrite(text, 1, len, stdout);
+        fputc('\n', stdout);
+        return TRUE;
+    }
+    g_autofree char *with_nl = g_strconcat(text, "\n", NULL);
+    if (!g_file_set_contents(path, with_nl, -1, error)) {
+        g_prefix_error(error, "--json %s: ", path);
+        return FALSE;
+    }
+    return TRUE;
+}
