@@ -372,6 +372,47 @@ static void test_timeloop_forms(void)
     CU_ASSERT_EQUAL(ts_workload_op(c, 0)->macs, 64u * 512u * 1536u);
 }
 
+static void test_include_problem(void)
+{
+    g_autofree char *sub = g_build_filename(tmp_dir, "layers", NULL);
+    g_mkdir_with_parents(sub, 0700);
+    g_autofree char *prob = g_build_filename(sub, "FF1_layer.yaml", NULL);
+    g_assert(g_file_set_contents(prob,
+                                 "problem:\n  version: 0.4\n  shape:\n    name: FF1\n"
+                                 "    dimensions: [L, E, D]\n    data_spaces:\n"
+                                 "    - {name: Weights, projection: [[[D]], [[E]]]}\n"
+                                 "    - {name: Inputs, projection: [[[E]], [[L]]]}\n"
+                                 "    - {name: Outputs, projection: [[[D]], [[L]]], "
+                                 "read_write: true}\n"
+                                 "  instance: {L: SEQ_LENGTH, E: EMBEDDING, D: FF_DIM}\n",
+                                 -1, NULL));
+    const char *text = "workload:\n  variables: {SEQ_LENGTH: 64}\n  ops:\n"
+                       "  - {problem: layers/FF1_layer.yaml, count: 2}\n"
+                       "  - {problem: layers/FF1_layer.yaml, name: ff1q, precision: int8}\n"
+                       "  - {name: ln, kind: layernorm, rows: SEQ_LENGTH, cols: 768}\n";
+    char *msg = NULL;
+    g_autoptr(TsWorkload) w = load_text("inc.yaml", text, NULL, &msg);
+    if (w == NULL)
+        fprintf(stderr, "\n  %s\n", msg);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+    const TsOp *a = ts_workload_op(w, 0), *b = ts_workload_op(w, 1), *ln = ts_workload_op(w, 2);
+    CU_ASSERT_STRING_EQUAL(a->name, "FF1");
+    CU_ASSERT_EQUAL(a->count, 2);
+    CU_ASSERT_EQUAL(a->macs, 64u * 768u * 3072u);
+    CU_ASSERT_TRUE(a->precision_is_default);
+    CU_ASSERT_STRING_EQUAL(b->name, "ff1q");
+    CU_ASSERT_STRING_EQUAL(ts_precision_name(b->tensors[0].precision), "int8");
+    CU_ASSERT_STRING_EQUAL(ts_precision_name(b->tensors[2].precision), "int32");
+    CU_ASSERT_EQUAL(ln->passes, 3);
+    CU_ASSERT_EQUAL(ln->param_elements, 1536);
+    CU_ASSERT_EQUAL(ts_workload_total_macs(w), 3u * 64u * 768u * 3072u);
+    g_autofree char *bad = subst(text, "layers/FF1_layer.yaml, count", "layers/FF9.yaml, count");
+    expect_error("inc-bad.yaml", bad, NULL, "inc-bad.yaml:4:15: workload.ops[0].problem: cannot "
+                 "read Timeloop problem", NULL);
+    g_remove(prob);
+    g_rmdir(sub);
+}
+
 /* ---- Bad input: one test per case ---- */
 
 static void test_err_heads_not_dividing(void)
@@ -485,7 +526,7 @@ static void test_err_unknown_key(void)
                  NULL);
     g_autofree char *text = g_strconcat(gemm_problem, "  shapes: 1\n", NULL);
     expect_error("key2.yaml", text, NULL, "unknown key 'shapes'", NULL);
-    expect_error("key3.yaml", "architecture: {}\n", NULL,
+    expect_error("key3.yaml", "architecture: {name: x}\n", NULL,
                  "expected a top-level 'workload' (tilesim) or 'problem' (Timeloop) key", NULL);
 }
 
@@ -621,6 +662,7 @@ int main(int argc, char **argv)
     CU_add_test(s, "explicit_ops", test_explicit_ops);
     CU_add_test(s, "timeloop_forms", test_timeloop_forms);
     CU_add_test(s, "finalize_in_code", test_finalize_in_code);
+    CU_add_test(s, "include_problem", test_include_problem);
     CU_pSuite e = CU_add_suite("bad_input", NULL, NULL);
     CU_add_test(e, "heads_not_dividing", test_err_heads_not_dividing);
     CU_add_test(e, "zero_dim", test_err_zero_dim);
