@@ -240,7 +240,8 @@ static gboolean finish_mapping(TsParser *ps, TsFrame *frame)
     if (ok) {
         frame->node->n = out->len / 2;
         const TsNode **items = doc_alloc(ps->doc, sizeof(TsNode *) * MAX(out->len, 1u));
-        memcpy(items, out->pdata, sizeof(TsNode *) * out->len);
+        if (out->len > 0) /* pdata is NULL for an empty array */
+            memcpy(items, out->pdata, sizeof(TsNode *) * out->len);
         frame->node->items = items;
     }
     g_ptr_array_free(out, TRUE);
@@ -325,7 +326,8 @@ static gboolean handle_event(TsParser *ps, yaml_event_t *ev, gboolean *done)
             frame.node->n = frame.children->len;
             const TsNode **items =
                 doc_alloc(ps->doc, sizeof(TsNode *) * MAX(frame.children->len, 1u));
-            memcpy(items, frame.children->pdata, sizeof(TsNode *) * frame.children->len);
+            if (frame.children->len > 0)
+                memcpy(items, frame.children->pdata, sizeof(TsNode *) * frame.children->len);
             frame.node->items = items;
         }
         g_ptr_array_free(frame.children, TRUE);

@@ -81,6 +81,11 @@ static void test_doc_positions(void)
     CU_ASSERT_EQUAL(c->line, 4);
     CU_ASSERT_EQUAL(c->col, 9);
     CU_ASSERT_PTR_NULL(ts_node_get(doc->root, "missing"));
+
+    g_autoptr(TsDoc) empty = ts_doc_load_string("e.yaml", "a: {}\nb: []\n", -1, NULL, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(empty);
+    CU_ASSERT_EQUAL(ts_node_get(empty->root, "a")->n, 0);
+    CU_ASSERT_EQUAL(ts_node_get(empty->root, "b")->n, 0);
 }
 
 static void test_doc_tags_and_merge(void)
