@@ -22,6 +22,7 @@ int main(int argc, char **argv)
     gint64 seed = (gint64)cfg.seed, unit = (gint64)cfg.time_unit_ps;
     gboolean json = FALSE;
     g_autofree char *queue = NULL;
+    g_autofree char *rng = NULL;
     GOptionEntry entries[] = {
         {"nlp", 0, 0, G_OPTION_ARG_INT, &nlp, "Number of LPs (default 1024)", "N"},
         {"start-events", 0, 0, G_OPTION_ARG_INT, &start, "Events per LP at start (default 1)",
@@ -37,6 +38,7 @@ int main(int argc, char **argv)
          "Picoseconds per ROSS time unit (default 1000000)", "PS"},
         {"queue", 0, 0, G_OPTION_ARG_STRING, &queue, "Event queue: heap4 (default), heap2, pairing",
          "Q"},
+        {"rng", 0, 0, G_OPTION_ARG_STRING, &rng, "GSL generator: taus2 (default), mt19937", "R"},
         {"json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object", NULL},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
@@ -58,6 +60,17 @@ int main(int argc, char **argv)
     if (queue != NULL && !ts_evq_kind_from_name(queue, &cfg.queue, &error)) {
         fprintf(stderr, "phold: %s\n", error->message);
         return 1;
+    }
+
+    if (rng != NULL) {
+        if (g_strcmp0(rng, "taus2") == 0)
+            cfg.rng = gsl_rng_taus2;
+        else if (g_strcmp0(rng, "mt19937") == 0)
+            cfg.rng = gsl_rng_mt19937;
+        else {
+            fprintf(stderr, "phold: unknown --rng '%s' (known: taus2, mt19937)\n", rng);
+            return 1;
+        }
     }
 
     g_autoptr(TsPhold) ph = ts_phold_new(&cfg, &error);
@@ -94,7 +107,7 @@ int main(int argc, char **argv)
         MEMBER(int, "seed", (gint64)cfg.seed);
         MEMBER(int, "time_unit_ps", (gint64)cfg.time_unit_ps);
         MEMBER(string, "queue", ts_evq_kind_name(cfg.queue));
-        MEMBER(string, "rng", "mt19937");
+        MEMBER(string, "rng", gsl_rng_name(ts_phold_rng(ph)));
         MEMBER(int, "committed_events", (gint64)committed);
         if (expected)
             MEMBER(int, "expected_committed_events", (gint64)expected);
@@ -118,9 +131,9 @@ int main(int argc, char **argv)
         printf("%s\n", text);
     } else {
         printf("phold nlp=%u start=%u end=%g remote=%g mean=%g lookahead=%g seed=%" G_GUINT64_FORMAT
-               " queue=%s\n",
+               " queue=%s rng=%s\n",
                cfg.n_lp, cfg.start_events, cfg.end, cfg.remote, cfg.mean, cfg.lookahead, cfg.seed,
-               ts_evq_kind_name(cfg.queue));
+               ts_evq_kind_name(cfg.queue), gsl_rng_name(ts_phold_rng(ph)));
         printf("committed %" G_GUINT64_FORMAT " events in %.3f s = %.3f M events/s; hash 0x%016"
                G_GINT64_MODIFIER "x; chunk allocs in loop %" G_GUINT64_FORMAT "\n",
                committed, secs, rate / 1e6, hash,

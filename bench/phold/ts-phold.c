@@ -1,10 +1,9 @@
 /* PHOLD on the DES kernel. Each processed event draws U1 (and a destination when
  * U1 <= remote) and, when mean > lookahead, an exponential; it then schedules exactly one new
- * event at now + delay unless that lands at or after `end`. One MT19937 stream serves the
- * whole model: the kernel's deterministic (tick, priority, FIFO) order fixes the draw order. */
+ * event at now + delay unless that lands at or after `end`. One GSL stream serves the whole
+ * model: the kernel's deterministic (tick, priority, FIFO) order fixes the draw order. */
 #include "ts-phold.h"
 
-#include <gsl/gsl_randist.h>
 #include <math.h>
 
 typedef struct {
@@ -34,8 +33,10 @@ static gboolean lp_init(TsComponent *self, const TsParams *params, GError **erro
 static inline TsTick draw_delay(TsPhold *m)
 {
     TsTick d = m->lookahead_ps;
+    /* Exp(mu) as ROSS's tw_rand_exponential draws it: -mu * ln(U), U in (0, 1); rounded to
+     * the nearest picosecond. */
     if (m->exp_mean > 0)
-        d += (TsTick)(gsl_ran_exponential(m->rng, m->exp_mean) * m->unit_ps + 0.5);
+        d += (TsTick)(-m->exp_mean * log(gsl_rng_uniform_pos(m->rng)) * m->unit_ps + 0.5);
     return d;
 }
 
@@ -79,6 +80,7 @@ void ts_phold_config_init(TsPholdConfig *c)
         .seed = 1,
         .time_unit_ps = TS_PS_PER_US,
         .queue = TS_EVQ_DEFAULT,
+        .rng = gsl_rng_taus2,
     };
 }
 
@@ -122,7 +124,7 @@ TsPhold *ts_phold_new(const TsPholdConfig *cfg, GError **error)
     m->end_ps = (TsTick)llround(cfg->end * m->unit_ps);
     m->exp_mean = cfg->mean - cfg->lookahead;
     m->sim = ts_sim_new();
-    m->rng = ts_rng_new(cfg->seed, "phold");
+    m->rng = ts_rng_new_type(cfg->rng ? cfg->rng : gsl_rng_taus2, cfg->seed, "phold");
     ts_sim_set_seed(m->sim, cfg->seed);
     if (!ts_sim_set_queue(m->sim, cfg->queue, error))
         return NULL;
@@ -192,4 +194,10 @@ TsSim *ts_phold_sim(TsPhold *m)
 {
     g_return_val_if_fail(m != NULL, NULL);
     return m->sim;
+}
+
+const gsl_rng *ts_phold_rng(const TsPhold *m)
+{
+    g_return_val_if_fail(m != NULL, NULL);
+    return m->rng;
 }

@@ -16,13 +16,14 @@ typedef struct TsPholdConfig {
     double remote;        /* probability bound: U1 <= remote sends to a uniform LP */
     double mean;          /* mean delay; delay = lookahead + Exp(mean - lookahead) */
     double lookahead;     /* minimum delay (> 0) */
-    guint64 seed;         /* master seed; the stream is ts_rng_new(seed, "phold") */
+    guint64 seed;         /* master seed; stream ts_rng_new_type(rng, seed, "phold") */
+    const gsl_rng_type *rng; /* GSL generator: gsl_rng_taus2 (default) or gsl_rng_mt19937 */
     TsTick time_unit_ps;  /* ps per ROSS time unit (default 1,000,000) */
     TsEvqKind queue;
 } TsPholdConfig;
 
 /* ROSS's defaults: N=1024, S=1, end 50000, remote 0.25, mean 1.0, lookahead 1.0, seed 1,
- * 1e6 ps per unit, heap4. */
+ * 1e6 ps per unit, heap4, taus2. */
 void ts_phold_config_init(TsPholdConfig *config);
 
 typedef struct TsPhold TsPhold;
@@ -39,6 +40,9 @@ guint64 ts_phold_run(TsPhold *phold);
 /* Hash of the final state: every LP's processed count and the running hash of the
  * (tick, sender) of each event it received, combined in LP order. */
 guint64 ts_phold_state_hash(const TsPhold *phold);
+
+/* The model's generator (borrowed). */
+const gsl_rng *ts_phold_rng(const TsPhold *phold);
 
 /* The kernel simulation (borrowed). */
 TsSim *ts_phold_sim(TsPhold *phold);

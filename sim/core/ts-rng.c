@@ -21,10 +21,15 @@ guint64 ts_seed_derive(guint64 master_seed, const char *stream)
     return ts_mix64(master_seed ^ ts_mix64(h));
 }
 
-gsl_rng *ts_rng_new(guint64 master_seed, const char *stream)
+gsl_rng *ts_rng_new_type(const gsl_rng_type *type, guint64 master_seed, const char *stream)
 {
-    g_return_val_if_fail(stream != NULL, NULL);
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    g_return_val_if_fail(type != NULL && stream != NULL, NULL);
+    gsl_rng *r = gsl_rng_alloc(type);
     gsl_rng_set(r, (unsigned long)(ts_seed_derive(master_seed, stream) & 0xffffffffu));
     return r;
+}
+
+gsl_rng *ts_rng_new(guint64 master_seed, const char *stream)
+{
+    return ts_rng_new_type(gsl_rng_mt19937, master_seed, stream);
 }

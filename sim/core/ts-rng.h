@@ -23,6 +23,10 @@ guint64 ts_seed_derive(guint64 master_seed, const char *stream);
  * gsl_rng_free (g_autoptr(gsl_rng) works). */
 gsl_rng *ts_rng_new(guint64 master_seed, const char *stream);
 
+/* Same with another GSL generator type (e.g. gsl_rng_taus2), seeded with the same low 32
+ * bits of ts_seed_derive (GSL's taus2 maps a 0 seed to 1). */
+gsl_rng *ts_rng_new_type(const gsl_rng_type *type, guint64 master_seed, const char *stream);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(gsl_rng, gsl_rng_free)
 
 G_END_DECLS

@@ -350,14 +350,18 @@ static inline __attribute__((always_inline)) LoopEnd loop(TsSim *sim, TsTick lim
         TsTick tick = ts_evq_key_tick_(top);
         if (G_UNLIKELY(tick >= limit))
             return LOOP_TICK;
-        ts_evq_pop_k_(q, kind);
+        /* Memory-level parallelism for large models: this record was prefetched during the
+         * previous handler, so its target is at hand; fetch the target's first two lines
+         * while the queue pops, and the next record while this handler runs. */
         TsEvent *ev = ts_event_pool_at_(pool, ts_evq_key_slot_(top));
-        /* The next event's record is a likely cache miss in large models: start it now. */
+        TsComponent *c = ev->target;
+        __builtin_prefetch(c);
+        __builtin_prefetch((const char *)c + 64);
+        ts_evq_pop_k_(q, kind);
         if (G_LIKELY(q->size != 0))
             __builtin_prefetch(ts_event_pool_at_(pool, ts_evq_key_slot_(ts_evq_top_k_(q, kind))));
         sim->now = tick;
         ev->flags = 0;
-        TsComponent *c = ev->target;
         sim->current = c;
         if (traced && (c->trace_mask & TS_TRACE_DISPATCH))
             ts_sim_trace_emit_(sim, TS_TRACE_DISPATCH, ev, NULL);
