@@ -88,6 +88,10 @@ gboolean ts_arch_finalize(TsArch *arch, GError **error);
 
 /* ---- Loaders ---------------------------------------------------------------------------- */
 
+/* ts_arch_load() on an already parsed document (format by content, ERT, finalize). */
+TsArch *ts_arch_load_from_doc(const TsDoc *doc, const char *file, const char *ert_path,
+                              GError **error);
+
 TsArch *ts_arch_load_native(const TsDoc *doc, const char *file, GError **error);
 TsArch *ts_arch_load_timeloop(const TsDoc *doc, const char *file, GError **error);
 TsArch *ts_arch_load_upmem(const TsDoc *doc, const char *file, const char *device,
@@ -165,6 +169,29 @@ typedef struct {
     double dp_h2d_bw, dp_h2d_epb, dp_d2h_bw, dp_d2h_epb, dp_mem_bw, dp_mem_epb, dp_flops,
         dp_pj_per_tflop, dp_flops_int4, dp_softmax_ns, dp_silu_ns, dp_rmsnorm_ns;
 } TsNativeAttrs;
+
+/* Keys of one entry of `levels:` and of the `architecture:` mapping. */
+typedef struct {
+    const char *name, *klass, *preset, *description;
+    const TsNode *attributes, *spatial, *levels;
+} TsNativeLevel;
+
+typedef struct {
+    const char *name, *description, *version;
+    double clock_hz, technology_nm;
+    const TsNode *levels;
+} TsNativeTop;
+
+typedef struct {
+    guint64 mesh_x, mesh_y;
+} TsNativeSpatial;
+const TsField *ts_arch_spatial_fields(void);
+
+/* A UPMEM-profiler profile as written (GB/s, pJ/bit, TFLOPS, pJ per TFLOP, ns/element). */
+typedef struct {
+    double h2d_gbs, h2d_pj_per_bit, d2h_gbs, d2h_pj_per_bit, mem_gbs, mem_pj_per_bit, tflops,
+        pj_per_tflop, tflops_int4, softmax_ns, silu_ns, rmsnorm_ns;
+} TsUpmemRaw;
 
 /* Schema of the per-op entries of a vector unit's `ops:` mapping. */
 typedef struct {

@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ts-arch-private.h"
@@ -163,7 +164,8 @@ void ts_arch_free(TsArch *arch)
 
 /* ---- Loading ------------------------------------------------------------------------------ */
 
-static TsArch *load_doc(const TsDoc *doc, const char *file, const char *ert_path, GError **error)
+TsArch *ts_arch_load_from_doc(const TsDoc *doc, const char *file, const char *ert_path,
+                              GError **error)
 {
     TsArchFileKind kind = ts_arch_file_kind_of(doc);
     g_autoptr(TsArch) arch = NULL;
@@ -224,7 +226,7 @@ TsArch *ts_arch_load(const char *path_or_name, const char *ert_path, GError **er
     g_autoptr(TsDoc) doc = ts_doc_load_file(path, NULL, error);
     if (doc == NULL)
         return NULL;
-    return load_doc(doc, path, ert_path, error);
+    return ts_arch_load_from_doc(doc, path, ert_path, error);
 }
 
 TsArch *ts_arch_load_device(const char *path, const char *device, GError **error)
@@ -425,27 +427,35 @@ double ts_level_capacity_bytes(const TsLevel *level)
     return (double)level->size_words * level->word_bits / 8.0;
 }
 
-static double bw_bytes(const TsLevel *level, double words_per_cycle)
+static double bw_bytes(const TsArch *arch, const TsLevel *level, double words_per_cycle)
 {
-    return words_per_cycle * level->word_bits / 8.0 * level->clock_hz;
+    return words_per_cycle * level->word_bits / 8.0 * arch->clock_hz;
 }
 
-double ts_level_read_bw_bytes_per_s(const TsLevel *level)
+double ts_arch_level_read_bw_bytes_per_s(const TsArch *arch, const TsLevel *level)
 {
-    g_return_val_if_fail(level != NULL, 0.0);
+    g_return_val_if_fail(arch != NULL && level != NULL, 0.0);
     double w = level->read_bw_words_per_cycle;
     if (w == 0.0)
         w = level->shared_bw_words_per_cycle;
-    return bw_bytes(level, w);
+    return bw_bytes(arch, level, w);
 }
 
-double ts_level_write_bw_bytes_per_s(const TsLevel *level)
+double ts_arch_level_write_bw_bytes_per_s(const TsArch *arch, const TsLevel *level)
 {
-    g_return_val_if_fail(level != NULL, 0.0);
+    g_return_val_if_fail(arch != NULL && level != NULL, 0.0);
     double w = level->write_bw_words_per_cycle;
     if (w == 0.0)
         w = level->shared_bw_words_per_cycle;
-    return bw_bytes(level, w);
+    return bw_bytes(arch, level, w);
+}
+
+double ts_arch_compute_macs_per_cycle(const TsArch *arch)
+{
+    g_return_val_if_fail(arch != NULL, 0.0);
+    if (arch->compute < 0)
+        return 0.0;
+    return g_array_index(arch->priv, TsLevelPriv, arch->compute).macs_per_cycle;
 }
 
 double ts_arch_peak_macs_per_s(const TsArch *arch)
@@ -455,7 +465,7 @@ double ts_arch_peak_macs_per_s(const TsArch *arch)
         return 0.0;
     const TsLevel *c = ts_arch_level(arch, (guint)arch->compute);
     const TsLevelPriv *p = &g_array_index(arch->priv, TsLevelPriv, arch->compute);
-    return (double)c->instances * p->macs_per_cycle * c->clock_hz;
+    return (double)c->instances * p->macs_per_cycle * arch->clock_hz;
 }
 
 /* ---- Describe and diff ------------------------------------------------------------------- */
@@ -496,7 +506,8 @@ char *ts_arch_describe(const TsArch *arch)
                 cap = g_strdup("unbounded");
             else
                 cap = fmt_unit(ts_level_capacity_bytes(l), TS_UNIT_SIZE);
-            double r = ts_level_read_bw_bytes_per_s(l), w = ts_level_write_bw_bytes_per_s(l);
+            double r = ts_arch_level_read_bw_bytes_per_s(arch, l);
+            double w = ts_arch_level_write_bw_bytes_per_s(arch, l);
             rbw = r > 0 ? fmt_unit(r, TS_UNIT_BANDWIDTH) : g_strdup("unlimited");
             wbw = w > 0 ? fmt_unit(w, TS_UNIT_BANDWIDTH) : g_strdup("unlimited");
             energy = g_strdup_printf("%.2f pJ", l->energy.read_pj);
@@ -716,4 +727,15 @@ TsArchFileKind ts_arch_file_kind_of(const TsDoc *doc)
     if (ts_arch_is_upmem_doc(doc))
         return TS_ARCH_FILE_UPMEM_PROFILES;
     return TS_ARCH_FILE_UNKNOWN;
+}
+
+static int compare_op_name(const void *key, const void *elem)
+{
+    return strcmp(key, ((const TsVectorOp *)elem)->op);
+}
+
+const TsVectorOp *ts_vector_unit_op(const TsVectorUnitSpec *spec, const char *op)
+{
+    g_return_val_if_fail(spec != NULL && op != NULL, NULL);
+    return bsearch(op, spec->ops, spec->n_ops, sizeof(TsVectorOp), compare_op_name);
 }

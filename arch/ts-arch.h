@@ -172,10 +172,15 @@ const char *const *ts_arch_notes(const TsArch *arch);
 /* Capacity of one instance of a storage level in bytes (size_words x word_bits / 8); 0 for
  * unbounded or non-storage levels. */
 double ts_level_capacity_bytes(const TsLevel *level);
-/* Peak bandwidth of one instance, bytes/s at clock_hz: read (or shared when only that is
- * given); 0 = unlimited. */
-double ts_level_read_bw_bytes_per_s(const TsLevel *level);
-double ts_level_write_bw_bytes_per_s(const TsLevel *level);
+/* Peak bandwidth of one instance of a level of arch, bytes/s (words per arch cycle x word
+ * bytes x arch clock): read (or shared when only that is given); 0 = unlimited. */
+double ts_arch_level_read_bw_bytes_per_s(const TsArch *arch, const TsLevel *level);
+double ts_arch_level_write_bw_bytes_per_s(const TsArch *arch, const TsLevel *level);
+/* MACs per arch-clock cycle of one compute instance: 1 for Timeloop input and plain MACs;
+ * macs_per_cycle of a mac level; a PIM core's issue rate / cycles_per_mac or SIMD lanes.
+ * Compute cycles = MACs / (utilized instances x this). 0 when there is no compute level. */
+double ts_arch_compute_macs_per_cycle(const TsArch *arch);
+
 /* Peak MACs per second of the compute level (instances x MACs/cycle x clock), 0 if none. */
 double ts_arch_peak_macs_per_s(const TsArch *arch);
 

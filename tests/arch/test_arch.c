@@ -1,14 +1,18 @@
 /* Architecture layer test binary: registers the suites of each test file (Timeloop import and
- * its golden energies, native format, errors, library, check) and runs them. */
+ * its golden energies, native format and library, errors, check) and runs them. */
 #include <stdio.h>
 
 #include "ts-test.h"
 
 void ts_test_register_timeloop(void);
+void ts_test_register_timeloop_experiments(void);
+void ts_test_register_native(void);
 
 int main(int argc, char **argv)
 {
     CU_initialize_registry();
     ts_test_register_timeloop();
+    ts_test_register_timeloop_experiments();
+    ts_test_register_native();
     return ts_test_run(argc, argv);
 }

@@ -273,3 +273,49 @@ void ts_test_register_timeloop(void)
     CU_add_test(s, "PAT energies vs every stats.txt", test_pat_energies_all_cases);
     CU_add_test(s, "ERT energies vs model_qkv_eyeriss_fixed_ERT", test_ert_energies);
 }
+
+/* Every architecture of the published Timeloop transformer experiments (v0.3 tree and v0.4
+ * nodes) loads; their compound-component libraries are not architectures. */
+static void test_experiment_archs(void)
+{
+    g_autofree char *root = ts_test_reference_path("timeloop-experiments");
+    if (root == NULL) {
+        fprintf(stderr, "SKIP %s: ../shared/reference not found\n", __func__);
+        return;
+    }
+    static const char *const dirs[] = {"transformer_gemmini/arch", "transformer_pim/arch",
+                                       "transformer_pim/arch_v0.4", NULL};
+    int n = 0;
+    for (guint d = 0; dirs[d]; d++) {
+        g_autofree char *dir_path = g_build_filename(root, dirs[d], NULL);
+        g_autoptr(GDir) dir = g_dir_open(dir_path, 0, NULL);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+        const char *name;
+        while ((name = g_dir_read_name(dir)) != NULL) {
+            if (!g_str_has_suffix(name, ".yaml"))
+                continue;
+            g_autofree char *p = g_build_filename(dir_path, name, NULL);
+            g_autoptr(GError) error = NULL;
+            g_autoptr(TsArch) arch = ts_arch_load(p, NULL, &error);
+            if (error)
+                fprintf(stderr, "%s\n", error->message);
+            CU_ASSERT_PTR_NOT_NULL(arch);
+            if (arch) {
+                CU_ASSERT_TRUE(ts_arch_is_mappable(arch));
+                if (g_getenv("TS_TEST_VERBOSE")) {
+                    g_autofree char *desc = ts_arch_describe(arch);
+                    printf("\n%s", desc);
+                }
+            }
+            n++;
+        }
+    }
+    CU_ASSERT_EQUAL(n, 11);
+}
+
+void ts_test_register_timeloop_experiments(void);
+void ts_test_register_timeloop_experiments(void)
+{
+    CU_pSuite s = CU_add_suite("timeloop-experiments", NULL, NULL);
+    CU_add_test(s, "all experiment archs load", test_experiment_archs);
+}

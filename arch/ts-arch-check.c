@@ -1,0 +1,142 @@
+/* `tilesim check` for architecture inputs: recognises a file by content and validates what
+ * the arch layer owns (tilesim and Timeloop architectures, every profile of a UPMEM-profiler
+ * device file, Accelergy ERTs and compound-component libraries), appending a summary; other
+ * recognised inputs (problems, mappings, constraints, ...) are reported as not architectures. */
+#include "ts-arch.h"
+
+#include <string.h>
+
+#include "ts-arch-private.h"
+
+static gboolean check_components(const TsDoc *doc, GString *out, GError **error)
+{
+    const TsNode *cc = ts_node_get(doc->root, "compound_components");
+    if (cc == NULL || cc->kind != TS_NODE_MAPPING) {
+        ts_config_error(error, cc ? cc : doc->root, TS_CONFIG_ERROR_TYPE, "compound_components",
+                        "expected a mapping with version and classes");
+        return FALSE;
+    }
+    static const char *const keys[] = {"version", "classes", NULL};
+    if (!ts_schema_check_keys(cc, "compound_components", keys, error))
+        return FALSE;
+    const TsNode *classes = ts_node_get(cc, "classes");
+    if (classes == NULL || classes->kind != TS_NODE_SEQUENCE) {
+        ts_config_error(error, classes ? classes : cc,
+                        classes ? TS_CONFIG_ERROR_TYPE : TS_CONFIG_ERROR_MISSING,
+                        "compound_components.classes", "expected a list of classes");
+        return FALSE;
+    }
+    g_string_append(out, "  Accelergy compound-component classes (used by Accelergy to build an "
+                         "ERT; tilesim takes energies from an ERT or its built-in tables):\n");
+    for (guint i = 0; i < classes->n; i++) {
+        const TsNode *c = classes->items[i];
+        g_autofree char *cp = ts_path_index("compound_components.classes", i);
+        const TsNode *nm = c->kind == TS_NODE_MAPPING ? ts_node_get(c, "name") : NULL;
+        const char *name;
+        g_autofree char *np = ts_path_key(cp, "name");
+        if (nm == NULL) {
+            ts_config_error(error, c, TS_CONFIG_ERROR_MISSING, cp, "missing required key 'name'");
+            return FALSE;
+        }
+        if (!ts_node_string(nm, np, &name, error))
+            return FALSE;
+        g_string_append_printf(out, "    %s", name);
+        const TsNode *acts = ts_node_get(c, "actions");
+        if (acts != NULL && acts->kind == TS_NODE_SEQUENCE) {
+            g_string_append(out, " (actions:");
+            for (guint k = 0; k < acts->n; k++) {
+                const TsNode *an = acts->items[k]->kind == TS_NODE_MAPPING
+                                       ? ts_node_get(acts->items[k], "name")
+                                       : NULL;
+                g_string_append_printf(out, " %s",
+                                       an && an->kind == TS_NODE_SCALAR ? an->value : "?");
+            }
+            g_string_append_c(out, ')');
+        }
+        g_string_append_c(out, '\n');
+    }
+    return TRUE;
+}
+
+static gboolean check_upmem(const TsDoc *doc, const char *path, GString *out, GError **error)
+{
+    g_auto(GStrv) names = ts_arch_upmem_names(doc, error);
+    if (names == NULL)
+        return FALSE;
+    g_string_append_printf(out, "  %u device profiles (select one with --device NAME):\n",
+                           g_strv_length(names));
+    g_string_append_printf(out, "    %-18s %12s %12s %12s %10s %9s %9s %9s\n", "profile", "TFLOP/s",
+                           "memory", "host->dev", "dev->host", "pJ/FLOP", "mem pJ/b",
+                           "h2d pJ/b");
+    for (guint i = 0; names[i]; i++) {
+        g_autoptr(TsArch) arch = ts_arch_load_upmem(doc, path, names[i], error);
+        if (arch == NULL || !ts_arch_finalize(arch, error))
+            return FALSE;
+        const TsDeviceProfile *p = ts_arch_device_profile(arch);
+        g_autofree char *mem = ts_unit_format(p->mem_bw_bytes_per_s, TS_UNIT_BANDWIDTH);
+        g_autofree char *h2d = ts_unit_format(p->h2d_bw_bytes_per_s, TS_UNIT_BANDWIDTH);
+        g_autofree char *d2h = ts_unit_format(p->d2h_bw_bytes_per_s, TS_UNIT_BANDWIDTH);
+        g_string_append_printf(out, "    %-18s %12.4g %12s %12s %10s %9.3g %9.3g %9.3g\n",
+                               names[i], p->flops_per_s / 1e12, mem, h2d, d2h,
+                               p->pj_per_tflop / 1e12, p->mem_pj_per_bit, p->h2d_pj_per_bit);
+    }
+    return TRUE;
+}
+
+gboolean ts_arch_check_file(const char *path, GString *out, gboolean *checked, GError **error)
+{
+    g_return_val_if_fail(path != NULL && out != NULL, FALSE);
+    gboolean dummy;
+    if (checked == NULL)
+        checked = &dummy;
+    *checked = FALSE;
+    g_autoptr(TsDoc) doc = ts_doc_load_file(path, NULL, error);
+    if (doc == NULL)
+        return FALSE;
+    TsArchFileKind kind = ts_arch_file_kind_of(doc);
+    switch (kind) {
+    case TS_ARCH_FILE_TILESIM_ARCH:
+    case TS_ARCH_FILE_TIMELOOP_ARCH: {
+        g_autoptr(TsArch) arch = ts_arch_load_from_doc(doc, path, NULL, error);
+        if (arch == NULL)
+            return FALSE;
+        g_autofree char *d = ts_arch_describe(arch);
+        g_string_append_printf(out, "%s: OK, %s\n%s", path, ts_arch_file_kind_name(kind), d);
+        *checked = TRUE;
+        return TRUE;
+    }
+    case TS_ARCH_FILE_UPMEM_PROFILES:
+        g_string_append_printf(out, "%s: OK, %s\n", path, ts_arch_file_kind_name(kind));
+        *checked = check_upmem(doc, path, out, error);
+        return *checked;
+    case TS_ARCH_FILE_ACCELERGY_ERT:
+        g_string_append_printf(out, "%s: OK, %s (energies per action, pJ):\n", path,
+                               ts_arch_file_kind_name(kind));
+        *checked = ts_arch_ert_summary(doc, out, error);
+        return *checked;
+    case TS_ARCH_FILE_ACCELERGY_COMPONENTS:
+        g_string_append_printf(out, "%s: OK, %s\n", path, ts_arch_file_kind_name(kind));
+        *checked = check_components(doc, out, error);
+        return *checked;
+    case TS_ARCH_FILE_UNKNOWN: {
+        GString *keys = g_string_new(NULL);
+        const TsNode *r = doc->root;
+        for (guint i = 0; r && r->kind == TS_NODE_MAPPING && i < r->n && i < 8; i++)
+            g_string_append_printf(keys, "%s%s", i ? ", " : "", ts_node_key(r, i));
+        ts_config_error(error, r, TS_CONFIG_ERROR_INVALID, NULL,
+                        "not a recognised input (top-level %s%s%s); an architecture starts with "
+                        "'architecture:', an ERT with 'ERT:', a UPMEM device file maps profile "
+                        "names to host_to_device_bw_GBs, ...",
+                        r == NULL ? "empty document" : r->kind == TS_NODE_MAPPING ? "keys: " : "is not a mapping",
+                        keys->str, "");
+        g_string_free(keys, TRUE);
+        return FALSE;
+    }
+    default:
+        g_string_append_printf(out, "%s: %s, not an architecture: not checked (tilesim check "
+                                    "validates architectures, ERTs, component libraries and "
+                                    "device profiles)\n",
+                               path, ts_arch_file_kind_name(kind));
+        return TRUE;
+    }
+}
