@@ -86,13 +86,22 @@ char *ts_mapping_nest_text(const TsMapping *mapping, const TsMappingLevels *leve
         g_string_append_c(s, '\n');
         g_string_free(head, TRUE);
 
+        guint n_temporal = 0;
         for (guint i = nd; i-- > 0;) {
             guint d = ml->permutation[i];
             if (ml->temporal[d] > 1) {
                 g_string_append_printf(s, "|%*s for %s in [0:%u)\n", (int)(2 * depth), "",
                                        dname(op, d), ml->temporal[d]);
                 depth++;
+                n_temporal++;
             }
+        }
+        if (n_temporal == 0) {
+            /* Timeloop gives every level at least one temporal loop: a trivial one over the
+             * op's last dimension. */
+            g_string_append_printf(s, "|%*s for %s in [0:1)\n", (int)(2 * depth), "",
+                                   dname(op, nd - 1));
+            depth++;
         }
         for (guint axis = 0; axis < 2; axis++) {
             const uint32_t *f = axis == 0 ? ml->spatial_y : ml->spatial_x;
@@ -107,6 +116,7 @@ char *ts_mapping_nest_text(const TsMapping *mapping, const TsMappingLevels *leve
             }
         }
     }
+    g_string_append_c(s, '\n'); /* Timeloop's map.txt ends with an empty line */
     return g_string_free(s, FALSE);
 }
 

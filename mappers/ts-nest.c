@@ -93,20 +93,93 @@ void ts_nest_tiles(const TsModel *model, TsNest *nest)
     }
 }
 
-/* Data delivered into one instance of inner level c over the run, for a tensor with a
- * multi-dimension rank (sliding window): the first tile, plus for every step of a temporal
- * loop j above c the part of the new tile the previous one did not hold. A step of loop j
- * happens (ext_j - 1) * (product of the loops outside j) times; it resets the loops inside j,
- * whose previous index Timeloop takes as 1 (its two-iteration extrapolation) or, with
- * exact_sliding_window_deltas, as their last index. */
+/* Sliding windows (a rank summing several dims, CNN Inputs) need the exact deltas between
+ * consecutive tiles. A "step of type j" is an advance of the j-th temporal loop above c (inner
+ * first) that resets the loops inside it; its tile moves by a fixed shift per rank.
+ *
+ * Timeloop parity: Timeloop simulates only iterations 0 and 1 of each loop and scales the
+ * second by (ext - 1), so the tile before a type-j step is the one at index 1 of the inner
+ * loops, and the leaves (child tiles) it visits are the binary odometer over those indices.
+ * Its box difference (AAHR) keeps partial reuse only when exactly one rank moves and in the
+ * same direction as the previous move ("reset on stride change"); otherwise the whole tile is
+ * refetched. R(k, g) below is that simulation in closed form: the weighted deltas of the leaves
+ * of loops 1..k after the first one, given gradient g after the first, memoised on (k, g).
+ *
+ * exact_sliding_window_deltas: every step moves from the true previous tile (inner loops at
+ * their last index) and delivers exactly the new part, |new \ old|. */
+
+typedef struct {
+    guint n;                        /* temporal loops above c */
+    uint64_t tile;
+    guint n_ranks;
+    int64_t rank_ext[TS_MAX_RANKS];
+    uint32_t ext[TS_NEST_MAX_LOOPS + 1]; /* 1-based */
+    uint64_t delta[TS_NEST_MAX_LOOPS + 1];  /* delta size of a type-j step (partial if kind 2) */
+    uint8_t kind[TS_NEST_MAX_LOOPS + 1];    /* 0 empty, 1 full, 2 partial (one rank moves) */
+    uint8_t grad[TS_NEST_MAX_LOOPS + 1];    /* partial: 1 + 2 * rank + (shift > 0) */
+} SlideCtx;
+
+#define SLIDE_GRADS (1 + 2 * TS_MAX_RANKS)
+
+typedef struct {
+    uint64_t sum;
+    uint8_t g_out;
+    uint8_t valid;
+} SlideMemo;
+
+/* One leaf of type j after gradient g: its delta, and the gradient left behind. */
+static uint64_t slide_step(const SlideCtx *x, guint j, guint g, guint *g_out)
+{
+    switch (x->kind[j]) {
+    case 0:
+        *g_out = 0;
+        return 0;
+    case 1:
+        *g_out = 0;
+        return x->tile;
+    default:
+        if (g == 0 || g == x->grad[j]) {
+            *g_out = x->grad[j];
+            return x->delta[j];
+        }
+        *g_out = 0;
+        return x->tile;
+    }
+}
+
+static uint64_t slide_rest(const SlideCtx *x, SlideMemo (*memo)[SLIDE_GRADS], guint k, guint g,
+                           guint *g_out)
+{
+    if (k == 0) {
+        *g_out = g;
+        return 0;
+    }
+    SlideMemo *m = &memo[k][g];
+    if (m->valid) {
+        *g_out = m->g_out;
+        return m->sum;
+    }
+    guint g2, g3, g4;
+    uint64_t a = slide_rest(x, memo, k - 1, g, &g2);
+    uint64_t d = slide_step(x, k, g2, &g3);
+    uint64_t b = slide_rest(x, memo, k - 1, g3, &g4);
+    m->sum = a + (uint64_t)(x->ext[k] - 1) * (d + b);
+    m->g_out = (uint8_t)g4;
+    m->valid = 1;
+    *g_out = g4;
+    return m->sum;
+}
+
 static uint64_t delivered_general(const TsModel *model, const TsNest *nest, guint c, guint t,
                                   const uint64_t *suffix)
 {
     const TsTensor *tensor = &model->op->tensors[t];
-    const uint64_t tile = nest->tile[c][t];
+    const gboolean exact = model->options.exact_sliding_window_deltas;
+    SlideCtx x;
+    x.tile = nest->tile[c][t];
+    x.n_ranks = tensor->n_ranks;
     uint64_t ext[TS_MAX_DIMS];
     extents_upto(model, nest, c, FALSE, ext);
-    int64_t rank_ext[TS_MAX_RANKS];
     for (guint r = 0; r < tensor->n_ranks; r++) {
         const TsProjection *p = &tensor->ranks[r];
         int64_t e = 1;
@@ -114,38 +187,65 @@ static uint64_t delivered_general(const TsModel *model, const TsNest *nest, guin
             int64_t coef = p->coef[k] < 0 ? -p->coef[k] : p->coef[k];
             e += coef * (int64_t)(ext[p->dim[k]] - 1);
         }
-        rank_ext[r] = e;
+        x.rank_ext[r] = e;
     }
-    uint64_t total = tile;
-    const guint first = nest->level_lo[c + 1];
-    for (guint j = first; j < nest->n_loops; j++) {
-        const TsNestLoop *lj = &nest->loop[j];
-        if (lj->kind != TS_LOOP_TEMPORAL)
-            continue;
+    /* Temporal loops above c, 1-based, inner first. */
+    guint idx[TS_NEST_MAX_LOOPS + 1];
+    x.n = 0;
+    for (guint k = nest->level_lo[c + 1]; k < nest->n_loops; k++)
+        if (nest->loop[k].kind == TS_LOOP_TEMPORAL)
+            idx[++x.n] = k;
+    uint64_t exact_total = x.tile;
+    for (guint j = 1; j <= x.n; j++) {
+        const TsNestLoop *lj = &nest->loop[idx[j]];
+        x.ext[j] = lj->ext;
         int64_t delta[TS_MAX_DIMS] = {0};
         delta[lj->dim] += (int64_t)lj->stride;
-        for (guint i = first; i < j; i++) {
-            const TsNestLoop *li = &nest->loop[i];
-            if (li->kind != TS_LOOP_TEMPORAL)
-                continue;
-            int64_t prev = model->options.exact_sliding_window_deltas ? (int64_t)li->ext - 1 : 1;
-            delta[li->dim] -= (int64_t)li->stride * prev;
+        for (guint i = 1; i < j; i++) {
+            const TsNestLoop *li = &nest->loop[idx[i]];
+            delta[li->dim] -= (int64_t)li->stride * (exact ? (int64_t)li->ext - 1 : 1);
         }
+        guint moving = 0, mrank = 0;
+        gboolean disjoint = FALSE;
+        int64_t mshift = 0;
         uint64_t inter = 1;
-        for (guint r = 0; r < tensor->n_ranks && inter > 0; r++) {
+        for (guint r = 0; r < tensor->n_ranks; r++) {
             const TsProjection *p = &tensor->ranks[r];
             int64_t shift = 0;
             for (guint k = 0; k < p->n_terms; k++) {
                 int64_t coef = p->coef[k] < 0 ? -p->coef[k] : p->coef[k];
                 shift += coef * delta[p->dim[k]];
             }
-            if (shift < 0)
-                shift = -shift;
-            inter *= shift >= rank_ext[r] ? 0 : (uint64_t)(rank_ext[r] - shift);
+            int64_t mag = shift < 0 ? -shift : shift;
+            if (shift != 0) {
+                moving++;
+                mrank = r;
+                mshift = shift;
+            }
+            if (mag >= x.rank_ext[r])
+                disjoint = TRUE;
+            inter *= mag >= x.rank_ext[r] ? 0 : (uint64_t)(x.rank_ext[r] - mag);
         }
-        total += (uint64_t)(lj->ext - 1) * suffix[j + 1] * (tile - inter);
+        if (exact) {
+            exact_total += (uint64_t)(lj->ext - 1) * suffix[idx[j] + 1] * (x.tile - inter);
+            continue;
+        }
+        if (moving == 0) {
+            x.kind[j] = 0;
+        } else if (disjoint || moving > 1) {
+            x.kind[j] = 1;
+        } else {
+            x.kind[j] = 2;
+            x.delta[j] = x.tile - inter;
+            x.grad[j] = (uint8_t)(1 + 2 * mrank + (mshift > 0));
+        }
     }
-    return total;
+    if (exact)
+        return exact_total;
+    SlideMemo memo[TS_NEST_MAX_LOOPS + 1][SLIDE_GRADS];
+    memset(memo, 0, (x.n + 1) * sizeof memo[0]);
+    guint g_end;
+    return x.tile + slide_rest(&x, memo, x.n, 0, &g_end);
 }
 
 /* Number of distinct tiles of tensor t among the children of inner level c's fan-out: children

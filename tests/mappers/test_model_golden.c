@@ -127,6 +127,14 @@ static guint check_case(const char *case_name)
         MISMATCH("mapping: %s", error->message);
         return bad;
     }
+    /* The loop nest view reproduces Timeloop's map.txt byte for byte. */
+    g_autofree char *maptxt_path = g_build_filename(dir, "map.txt", NULL);
+    g_autofree char *maptxt = NULL;
+    if (g_file_get_contents(maptxt_path, &maptxt, NULL, NULL)) {
+        g_autofree char *nest = ts_mapping_format_nest(&mapping, arch, op);
+        if (strcmp(nest, maptxt) != 0)
+            MISMATCH("loop nest differs from map.txt:\n%s---\n%s", nest, maptxt);
+    }
     TsCost cost;
     if (ts_model_evaluate(model, &mapping, &cost) != TS_EVAL_OK) {
         g_autofree char *why = ts_model_explain(model, &mapping, &cost);

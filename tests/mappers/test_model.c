@@ -1,0 +1,570 @@
+/* Unit tests of the analytical model on hierarchies and ops built in code: the counts of the
+ * worked example (docs/model.md), bypass, spatial reduction, precision packing, sliding
+ * windows (Timeloop's approximation and the exact option), the first-read-elision option, each
+ * invalid-mapping reason with its message, thread safety and a randomised robustness check. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ts-model-fixture.h"
+#include "ts-model.h"
+#include "ts-test.h"
+
+static TsModel *fx_model(const FxArch *a, const TsOp *op, const TsModelOptions *o)
+{
+    g_autoptr(GError) error = NULL;
+    TsModel *m = ts_model_new_from_levels(a->storage, FX_NLEVELS, &a->mac, 1e9, op, o, &error);
+    if (m == NULL)
+        fprintf(stderr, "model: %s\n", error->message);
+    return m;
+}
+
+static void expect_counts(const TsTensorCost *tc, uint64_t tile, uint64_t reads, uint64_t fills,
+                          uint64_t updates)
+{
+    CU_ASSERT_EQUAL(tc->tile_words, tile);
+    CU_ASSERT_EQUAL(tc->reads, reads);
+    CU_ASSERT_EQUAL(tc->fills, fills);
+    CU_ASSERT_EQUAL(tc->updates, updates);
+}
+
+/* The worked example of docs/model.md (model_qkv_eyeriss_fixed, Timeloop's stats.txt). */
+static void test_fixed_mapping_counts(void)
+{
+    FxArch a;
+    fx_arch(&a);
+    TsOp op;
+    fx_gemm(&op, 128, 768, 768);
+    g_autoptr(TsModel) m = fx_model(&a, &op, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    TsMapping map;
+    fx_fixed_mapping(&map, &op);
+    TsCost c;
+    CU_ASSERT_EQUAL_FATAL(ts_model_evaluate(m, &map, &c), TS_EVAL_OK);
+
+    const TsLevelCost *rf = &c.level[FX_RF], *glb = &c.level[FX_GLB], *dram = &c.level[FX_DRAM];
+    expect_counts(&rf->tensor[FX_W], 16, 294912, 294912, 0);
+    expect_counts(&rf->tensor[FX_I], 16, 294912, 294912, 0);
+    expect_counts(&rf->tensor[FX_O], 1, 294528, 1152, 294912);
+    expect_counts(&glb->tensor[FX_W], 3072, 4718592, 589824, 0);
+    expect_counts(&glb->tensor[FX_I], 24576, 4718592, 98304, 0);
+    expect_counts(&glb->tensor[FX_O], 2048, 294912, 294912, 393216);
+    expect_counts(&dram->tensor[FX_W], 589824, 589824, 0, 0);
+    expect_counts(&dram->tensor[FX_I], 98304, 98304, 0, 0);
+    expect_counts(&dram->tensor[FX_O], 98304, 294912, 0, 393216);
+    CU_ASSERT_EQUAL(rf->tensor[FX_W].partition_words, 36864);
+    CU_ASSERT_EQUAL(rf->tensor[FX_O].partition_words, 384);
+    CU_ASSERT_EQUAL(glb->tensor[FX_W].multicast, 16); /* N across X: 16 rows share a weight */
+    CU_ASSERT_EQUAL(glb->tensor[FX_I].multicast, 16);
+    CU_ASSERT_EQUAL(glb->tensor[FX_O].multicast, 1);
+    CU_ASSERT_EQUAL(rf->instances_used, 256);
+    CU_ASSERT_EQUAL(glb->instances_used, 1);
+    CU_ASSERT_EQUAL(c.compute_instances, 256);
+    CU_ASSERT_EQUAL(c.macs, 75497472);
+    CU_ASSERT_DOUBLE_EQUAL(c.compute_cycles, 294912, 0);
+    /* GlobalBuffer reads 33 words per compute cycle against 16: throttled to 608256 cycles. */
+    CU_ASSERT_DOUBLE_EQUAL(glb->cycles, 608256, 0);
+    CU_ASSERT_DOUBLE_EQUAL(glb->throttling, 16.0 / 33.0, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(c.cycles, 608256, 0);
+    CU_ASSERT_DOUBLE_EQUAL(c.energy_pj / 1e6, 886.21, 0.005);
+    CU_ASSERT_DOUBLE_EQUAL(glb->tensor[FX_W].energy_pj, 1327104 * 29.62816, 1e-3);
+    CU_ASSERT_DOUBLE_EQUAL(c.utilization, 294912.0 / 608256.0, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(c.edp_j_cycles, c.energy_pj * 1e-12 * 608256, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(c.latency_s, 608256e-9, 1e-15);
+    CU_ASSERT_EQUAL(c.total_ops, 2 * 75497472ull - 98304);
+}
+
+/* ey_bert_qkv_null_rp_fb10k_t1: the GlobalBuffer bypasses Weights, so the RegisterFiles are
+ * filled straight from DRAM (counts from Timeloop's stats.txt). */
+static void test_bypass(void)
+{
+    FxArch a;
+    fx_arch(&a);
+    TsOp op;
+    fx_gemm(&op, 128, 768, 768);
+    g_autoptr(TsModel) m = fx_model(&a, &op, NULL);
+    TsMapping map;
+    ts_mapping_init(&map, FX_NLEVELS, &op);
+    fx_temporal(&map, &op, FX_RF, (const uint32_t[]){1, 3, 2}, "NKM");
+    fx_temporal(&map, &op, FX_GLB, (const uint32_t[]){128, 4, 6}, "MKN");
+    fx_temporal(&map, &op, FX_DRAM, (const uint32_t[]){1, 4, 4}, "KNM");
+    map.level[FX_GLB].spatial_x[FX_K] = 16;
+    map.level[FX_GLB].spatial_y[FX_N] = 16;
+    map.level[FX_GLB].spatial_permutation[0] = FX_K;
+    map.level[FX_GLB].spatial_permutation[1] = FX_N;
+    map.level[FX_GLB].spatial_permutation[2] = FX_M;
+    map.level[FX_GLB].keep = (1u << FX_I) | (1u << FX_O);
+    TsCost c;
+    CU_ASSERT_EQUAL_FATAL(ts_model_evaluate(m, &map, &c), TS_EVAL_OK);
+    expect_counts(&c.level[FX_RF].tensor[FX_W], 6, 294912, 2304, 0);
+    expect_counts(&c.level[FX_RF].tensor[FX_I], 2, 294912, 98304, 0);
+    expect_counts(&c.level[FX_RF].tensor[FX_O], 3, 288768, 141312, 294912);
+    expect_counts(&c.level[FX_GLB].tensor[FX_I], 24576, 1572864, 393216, 0);
+    expect_counts(&c.level[FX_GLB].tensor[FX_O], 24576, 2260992, 0, 2359296);
+    expect_counts(&c.level[FX_DRAM].tensor[FX_W], 589824, 589824, 0, 0);
+    expect_counts(&c.level[FX_DRAM].tensor[FX_I], 98304, 393216, 0, 0);
+    expect_counts(&c.level[FX_DRAM].tensor[FX_O], 98304, 0, 0, 98304);
+    CU_ASSERT_EQUAL(c.level[FX_GLB].tensor[FX_W].tile_words, 0); /* bypassed: nothing held */
+    CU_ASSERT_EQUAL(c.level[FX_GLB].keep, (1u << FX_I) | (1u << FX_O));
+    CU_ASSERT_DOUBLE_EQUAL(c.energy_pj / 1e6, 702.90, 0.005);
+    CU_ASSERT_DOUBLE_EQUAL(c.cycles, 294912, 0);
+}
+
+static TsEvalStatus eval_status(const TsModel *m, const TsMapping *map, TsCost *c, char **why)
+{
+    TsEvalStatus st = ts_model_evaluate(m, map, c);
+    *why = ts_model_explain(m, map, c);
+    fprintf(stderr, "    [%s] %s\n", ts_eval_status_name(st), *why);
+    return st;
+}
+
+static void test_invalid_reasons(void)
+{
+    FxArch a;
+    fx_arch(&a);
+    TsOp op;
+    fx_gemm(&op, 128, 768, 768);
+    g_autoptr(TsModel) m = fx_model(&a, &op, NULL);
+    TsMapping base, map;
+    fx_fixed_mapping(&base, &op);
+    TsCost c;
+    char *why = NULL;
+
+    /* shape */
+    map = base;
+    map.n_levels = 2;
+    CU_ASSERT_EQUAL(eval_status(m, &map, &c, &why), TS_EVAL_SHAPE);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "2 levels"));
+    g_free(why);
+
+    /* permutation with a repeated dimension */
+    map = base;
+    map.level[FX_GLB].permutation[1] = map.level[FX_GLB].permutation[0];
+    CU_ASSERT_EQUAL(eval_status(m, &map, &c, &why), TS_EVAL_PERMUTATION);
+    CU_ASSERT_EQUAL(c.bad_level, FX_GLB);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "GlobalBuffer"));
+    g_free(why);
+
+    /* factors that do not multiply to the dimension */
+    map = base;
+    map.level[FX_DRAM].temporal[FX_K] = 2;
+    CU_ASSERT_EQUAL(eval_status(m, &map, &c, &why), TS_EVAL_FACTORS);
+    CU_ASSERT_EQUAL(c.bad_dim, FX_K);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "dimension K: factors multiply to 384"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "768"));
+    g_free(why);
+
+    /* a zero factor */
+    map = base;
+    map.level[FX_RF].temporal[FX_M] = 0;
+    CU_ASSERT_EQUAL(eval_status(m, &map, &c, &why), TS_EVAL_FACTORS);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "a factor is 0"));
+    g_free(why);
+
+    /* fan-out along X: 32 columns of a 16-wide array */
+    map = base;
+    map.level[FX_GLB].spatial_x[FX_N] = 32;
+    map.level[FX_DRAM].temporal[FX_N] = 24;
+    CU_ASSERT_EQUAL(eval_status(m, &map, &c, &why), TS_EVAL_FANOUT);
+    CU_ASSERT_EQUAL(c.bad_level, FX_GLB);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "GlobalBuffer: spatial X factors multiply to 32, the "
+                                       "fan-out along X is 16"));
+    g_free(why);
+
+    /* fan-out along Y */
+    map = base;
+    map.level[FX_GLB].spatial_y[FX_M] = 32;
+    map.level[FX_GLB].temporal[FX_M] = 4;
+    CU_ASSERT_EQUAL(eval_status(m, &map, &c, &why), TS_EVAL_FANOUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "along Y is 16"));
+    g_free(why);
+
+    /* fan-out below the register file (to the MACs) is 1 */
+    map = base;
+    map.level[FX_RF].spatial_x[FX_K] = 2;
+    map.level[FX_RF].temporal[FX_K] = 8;
+    CU_ASSERT_EQUAL(eval_status(m, &map, &c, &why), TS_EVAL_FANOUT);
+    CU_ASSERT_EQUAL(c.bad_level, FX_RF);
+    g_free(why);
+
+    /* the outermost level bypasses a tensor: kept nowhere above the datapath */
+    map = base;
+    map.level[FX_DRAM].keep &= (uint8_t)~(1u << FX_I);
+    CU_ASSERT_EQUAL(eval_status(m, &map, &c, &why), TS_EVAL_KEEP);
+    CU_ASSERT_EQUAL(c.bad_tensor, FX_I);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "DRAM: the outermost level must keep every tensor, but it "
+                                       "bypasses Inputs"));
+    g_free(why);
+
+    /* capacity: the GlobalBuffer tile of Inputs grows to 128 x 768 */
+    map = base;
+    map.level[FX_GLB].temporal[FX_K] = 48;
+    map.level[FX_DRAM].temporal[FX_K] = 1;
+    CU_ASSERT_EQUAL(eval_status(m, &map, &c, &why), TS_EVAL_CAPACITY);
+    CU_ASSERT_EQUAL(c.bad_level, FX_GLB);
+    CU_ASSERT_EQUAL(c.bad_tensor, FX_I);
+    CU_ASSERT_STRING_EQUAL(why, "GlobalBuffer: tiles need 112640 words, capacity 65536 (Weights "
+                                "12288, Inputs 98304, Outputs 2048)");
+    g_free(why);
+
+    /* capacity in the register file */
+    map = base;
+    map.level[FX_RF].temporal[FX_K] = 256;
+    map.level[FX_GLB].temporal[FX_K] = 1;
+    map.level[FX_DRAM].temporal[FX_K] = 3;
+    CU_ASSERT_EQUAL(eval_status(m, &map, &c, &why), TS_EVAL_CAPACITY);
+    CU_ASSERT_EQUAL(c.bad_level, FX_RF);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "RegisterFile: tiles need 513 words, capacity 256"));
+    g_free(why);
+}
+
+static void test_multiple_buffering_and_min_utilization(void)
+{
+    FxArch a;
+    fx_arch(&a);
+    TsOp op;
+    fx_gemm(&op, 128, 768, 768);
+    TsMapping map;
+    fx_fixed_mapping(&map, &op);
+    TsCost c;
+    char *why = NULL;
+
+    /* The fixed mapping holds 29696 words in the GlobalBuffer: fits double buffering (32768),
+     * not quadruple buffering (16384). */
+    a.storage[FX_GLB].multiple_buffering = 2.0;
+    g_autoptr(TsModel) m2 = fx_model(&a, &op, NULL);
+    CU_ASSERT_EQUAL(ts_model_evaluate(m2, &map, &c), TS_EVAL_OK);
+    CU_ASSERT_EQUAL(c.level[FX_GLB].capacity_words, 32768);
+    a.storage[FX_GLB].multiple_buffering = 4.0;
+    g_autoptr(TsModel) m4 = fx_model(&a, &op, NULL);
+    CU_ASSERT_EQUAL(eval_status(m4, &map, &c, &why), TS_EVAL_CAPACITY);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "tiles need 29696 words, capacity 16384 (size 65536 / "
+                                       "multiple buffering 4)"));
+    g_free(why);
+
+    a.storage[FX_GLB].multiple_buffering = 1.0;
+    a.storage[FX_GLB].min_utilization = 0.5;
+    g_autoptr(TsModel) mu = fx_model(&a, &op, NULL);
+    CU_ASSERT_EQUAL(eval_status(mu, &map, &c, &why), TS_EVAL_UTILIZATION);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "below the minimum utilization 0.5"));
+    g_free(why);
+}
+
+static void test_zero_capacity_level(void)
+{
+    FxArch a;
+    fx_arch(&a);
+    a.storage[FX_RF].zero_capacity = TRUE;
+    a.storage[FX_RF].size_words = 0;
+    TsOp op;
+    fx_gemm(&op, 128, 768, 768);
+    g_autoptr(TsModel) m = fx_model(&a, &op, NULL);
+    TsMapping map;
+    fx_fixed_mapping(&map, &op);
+    TsCost c;
+    char *why = NULL;
+    CU_ASSERT_EQUAL(eval_status(m, &map, &c, &why), TS_EVAL_CAPACITY);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "must bypass it"));
+    g_free(why);
+    /* Bypassing everything there: operands stream from the GlobalBuffer into the MACs. */
+    map.level[FX_RF].keep = 0;
+    CU_ASSERT_EQUAL_FATAL(ts_model_evaluate(m, &map, &c), TS_EVAL_OK);
+    /* Each MAC's operands are read every cycle, Weights shared by the 16 PEs of a column. */
+    CU_ASSERT_EQUAL(c.level[FX_GLB].tensor[FX_W].reads, 294912ull * 16);
+    CU_ASSERT_EQUAL(c.level[FX_GLB].tensor[FX_O].updates, 294912ull * 256);
+}
+
+/* Spatial reduction: K across the array makes 16 PEs update one output; the parent sees one
+ * update per output element and step. */
+static void test_spatial_reduction(void)
+{
+    FxArch a;
+    fx_arch(&a);
+    TsOp op;
+    fx_gemm(&op, 64, 64, 64);
+    g_autoptr(TsModel) m = fx_model(&a, &op, NULL);
+    TsMapping map;
+    ts_mapping_init(&map, FX_NLEVELS, &op);
+    fx_temporal(&map, &op, FX_RF, (const uint32_t[]){1, 1, 4}, "KMN");
+    fx_temporal(&map, &op, FX_GLB, (const uint32_t[]){64, 4, 1}, "MNK");
+    fx_temporal(&map, &op, FX_DRAM, (const uint32_t[]){1, 1, 1}, "MNK");
+    map.level[FX_GLB].spatial_x[FX_N] = 16;
+    map.level[FX_GLB].spatial_y[FX_K] = 16;
+    map.level[FX_GLB].spatial_permutation[0] = FX_N;
+    map.level[FX_GLB].spatial_permutation[1] = FX_K;
+    map.level[FX_GLB].spatial_permutation[2] = FX_M;
+    TsCost c;
+    CU_ASSERT_EQUAL_FATAL(ts_model_evaluate(m, &map, &c), TS_EVAL_OK);
+    const TsTensorCost *o = &c.level[FX_GLB].tensor[FX_O];
+    CU_ASSERT_EQUAL(o->multicast, 16);
+    /* each RF drains its output 64*4 times; 16 columns of distinct outputs */
+    CU_ASSERT_EQUAL(o->updates, 256ull * 16);
+    CU_ASSERT_EQUAL(o->reads, 256ull * 16 - 4096);
+    CU_ASSERT_EQUAL(c.level[FX_RF].tensor[FX_O].partition_words, 4096 / 16);
+}
+
+/* int4 weights in 16-bit words: four per word, so a quarter of the words and bandwidth. */
+static void test_precision_packing(void)
+{
+    FxArch a;
+    fx_arch(&a);
+    TsOp op;
+    fx_gemm(&op, 128, 768, 768);
+    TsMapping map;
+    fx_fixed_mapping(&map, &op);
+    TsCost c16, c4;
+    g_autoptr(TsModel) m16 = fx_model(&a, &op, NULL);
+    CU_ASSERT_EQUAL_FATAL(ts_model_evaluate(m16, &map, &c16), TS_EVAL_OK);
+    op.tensors[FX_W].precision = (TsPrecision){4, TS_NUM_INT};
+    g_autoptr(TsModel) m4 = fx_model(&a, &op, NULL);
+    CU_ASSERT_DOUBLE_EQUAL(ts_model_words_per_element(m4, FX_GLB, FX_W), 0.25, 0);
+    CU_ASSERT_EQUAL_FATAL(ts_model_evaluate(m4, &map, &c4), TS_EVAL_OK);
+    CU_ASSERT_EQUAL(c4.level[FX_GLB].tensor[FX_W].tile_words, 3072 / 4);
+    CU_ASSERT_EQUAL(c4.level[FX_GLB].tensor[FX_W].reads, 4718592 / 4);
+    CU_ASSERT_EQUAL(c4.level[FX_RF].tensor[FX_W].tile_words, 4);
+    CU_ASSERT_EQUAL(c4.level[FX_DRAM].tensor[FX_W].reads, 589824 / 4);
+    CU_ASSERT(c4.energy_pj < c16.energy_pj);
+    CU_ASSERT_EQUAL(c4.level[FX_GLB].tensor[FX_I].reads, c16.level[FX_GLB].tensor[FX_I].reads);
+    /* Timeloop problems carry placeholder precisions: words come from the arch. */
+    op.precision_is_default = TRUE;
+    g_autoptr(TsModel) md = fx_model(&a, &op, NULL);
+    CU_ASSERT_DOUBLE_EQUAL(ts_model_words_per_element(md, FX_GLB, FX_W), 1.0, 0);
+    /* 32-bit outputs take two 16-bit words. */
+    op.precision_is_default = FALSE;
+    op.tensors[FX_W].precision = (TsPrecision){16, TS_NUM_FP};
+    op.tensors[FX_O].precision = (TsPrecision){32, TS_NUM_FP};
+    g_autoptr(TsModel) m32 = fx_model(&a, &op, NULL);
+    CU_ASSERT_EQUAL_FATAL(ts_model_evaluate(m32, &map, &c4), TS_EVAL_OK);
+    CU_ASSERT_EQUAL(c4.level[FX_GLB].tensor[FX_O].tile_words, 4096);
+    CU_ASSERT_EQUAL(c4.level[FX_DRAM].tensor[FX_O].updates, 2 * 393216);
+}
+
+static void test_first_read_elision_option(void)
+{
+    FxArch a;
+    fx_arch(&a);
+    TsOp op;
+    fx_gemm(&op, 128, 768, 768);
+    TsMapping map;
+    fx_fixed_mapping(&map, &op);
+    TsModelOptions o = {.no_first_read_elision = TRUE};
+    g_autoptr(TsModel) m = fx_model(&a, &op, &o);
+    TsCost c;
+    CU_ASSERT_EQUAL_FATAL(ts_model_evaluate(m, &map, &c), TS_EVAL_OK);
+    expect_counts(&c.level[FX_RF].tensor[FX_O], 1, 294912, 1536, 294912);
+    expect_counts(&c.level[FX_DRAM].tensor[FX_O], 98304, 393216, 0, 393216);
+}
+
+/* A 1-D convolution: Inputs W = P + R. */
+static void fx_conv1d(TsOp *op, uint64_t p, uint64_t r)
+{
+    memset(op, 0, sizeof *op);
+    op->name = "conv1d";
+    op->kind = TS_OP_EINSUM;
+    op->n_dims = 2;
+    op->dim_names[0] = "P";
+    op->dim_names[1] = "R";
+    op->dims[0] = p;
+    op->dims[1] = r;
+    op->n_tensors = 3;
+    op->tensors[0] = (TsTensor){.name = "Weights", .n_ranks = 1};
+    op->tensors[0].ranks[0] = (TsProjection){1, {1}, {1}};
+    op->tensors[1] = (TsTensor){.name = "Inputs", .n_ranks = 1};
+    op->tensors[1].ranks[0] = (TsProjection){2, {0, 1}, {1, 1}};
+    op->tensors[2] = (TsTensor){.name = "Outputs", .n_ranks = 1, .read_write = TRUE};
+    op->tensors[2].ranks[0] = (TsProjection){1, {0}, {1}};
+    op->output = 2;
+    op->precision_is_default = TRUE;
+    op->macs = p * r;
+}
+
+static void test_sliding_window(void)
+{
+    FxArch a;
+    fx_arch(&a);
+    TsOp op;
+    fx_conv1d(&op, 8, 3);
+    TsMapping map;
+    ts_mapping_init(&map, FX_NLEVELS, &op);
+    /* RF holds R3 (tile W = 3); GLB P4 (stride 1); DRAM P2 (stride 4). */
+    map.level[FX_RF].temporal[0] = 1;
+    map.level[FX_RF].temporal[1] = 3;
+    map.level[FX_GLB].temporal[0] = 4;
+    map.level[FX_GLB].temporal[1] = 1;
+    map.level[FX_DRAM].temporal[0] = 2;
+    map.level[FX_DRAM].temporal[1] = 1;
+    TsCost c;
+    g_autoptr(TsModel) tl = fx_model(&a, &op, NULL);
+    CU_ASSERT_EQUAL_FATAL(ts_model_evaluate(tl, &map, &c), TS_EVAL_OK);
+    CU_ASSERT_EQUAL(c.level[FX_RF].tensor[1].tile_words, 3);
+    CU_ASSERT_EQUAL(c.level[FX_GLB].tensor[1].tile_words, 6);
+    /* Timeloop: first tile 3, six one-word slides, and after the outer step its two-iteration
+     * extrapolation compares P=4..6 with P=1..3 and refetches all 3 words: 3+6+3 = 12. */
+    CU_ASSERT_EQUAL(c.level[FX_RF].tensor[1].fills, 12);
+    TsModelOptions o = {.exact_sliding_window_deltas = TRUE};
+    g_autoptr(TsModel) ex = fx_model(&a, &op, &o);
+    CU_ASSERT_EQUAL_FATAL(ts_model_evaluate(ex, &map, &c), TS_EVAL_OK);
+    /* Exact halo reuse: every input word once, 10 = 8 + 3 - 1. */
+    CU_ASSERT_EQUAL(c.level[FX_RF].tensor[1].fills, 10);
+    CU_ASSERT_EQUAL(c.level[FX_DRAM].tensor[1].tile_words, 10);
+}
+
+typedef struct {
+    const TsModel *model;
+    const TsMapping *map;
+    TsCost cost;
+} ThreadJob;
+
+static gpointer thread_eval(gpointer data)
+{
+    ThreadJob *job = data;
+    for (guint i = 0; i < 2000; i++)
+        ts_model_evaluate(job->model, job->map, &job->cost);
+    return NULL;
+}
+
+static void test_threads_share_model(void)
+{
+    FxArch a;
+    fx_arch(&a);
+    TsOp op;
+    fx_gemm(&op, 128, 768, 768);
+    g_autoptr(TsModel) m = fx_model(&a, &op, NULL);
+    TsMapping map;
+    fx_fixed_mapping(&map, &op);
+    TsCost ref;
+    memset(&ref, 0, sizeof ref); /* padding too, for memcmp */
+    ts_model_evaluate(m, &map, &ref);
+    ThreadJob jobs[4];
+    GThread *th[4];
+    for (guint i = 0; i < 4; i++) {
+        memset(&jobs[i], 0, sizeof jobs[i]);
+        jobs[i].model = m;
+        jobs[i].map = &map;
+        th[i] = g_thread_new("eval", thread_eval, &jobs[i]);
+    }
+    for (guint i = 0; i < 4; i++) {
+        g_thread_join(th[i]);
+        CU_ASSERT_EQUAL(memcmp(&jobs[i].cost, &ref, sizeof ref), 0);
+    }
+}
+
+/* Random factorizations, orders, splits and keep masks: evaluation never crashes, invalid
+ * mappings always carry a reason, and valid ones satisfy conservation laws. */
+static void test_random_mappings(void)
+{
+    FxArch a;
+    fx_arch(&a);
+    TsOp op;
+    fx_gemm(&op, 128, 768, 768);
+    g_autoptr(TsModel) m = fx_model(&a, &op, NULL);
+    GRand *rng = g_rand_new_with_seed((guint32)ts_test_seed(12345));
+    const uint32_t primes[3][12] = {{2, 2, 2, 2, 2, 2, 2}, {2, 2, 2, 2, 2, 2, 2, 2, 3},
+                                    {2, 2, 2, 2, 2, 2, 2, 2, 3}};
+    const guint nprimes[3] = {7, 9, 9};
+    guint valid = 0, by_reason[TS_EVAL_COUNT_] = {0};
+    for (guint iter = 0; iter < 20000; iter++) {
+        TsMapping map;
+        ts_mapping_init(&map, FX_NLEVELS, &op);
+        for (guint d = 0; d < 3; d++) {
+            map.level[0].temporal[d] = 1;
+            for (guint k = 0; k < nprimes[d]; k++) {
+                guint slot = (guint)g_rand_int_range(rng, 0, 5);
+                uint32_t *f = slot < 3    ? &map.level[slot].temporal[d]
+                              : slot == 3 ? &map.level[FX_GLB].spatial_x[d]
+                                          : &map.level[FX_GLB].spatial_y[d];
+                *f *= primes[d][k];
+            }
+            if (g_rand_int_range(rng, 0, 50) == 0)
+                map.level[FX_RF].temporal[d] *= 2; /* sometimes a wrong product */
+        }
+        for (guint l = 0; l < FX_NLEVELS; l++) {
+            for (guint i = 2; i > 0; i--) {
+                guint j = (guint)g_rand_int_range(rng, 0, (gint32)i + 1);
+                uint8_t t = map.level[l].permutation[i];
+                map.level[l].permutation[i] = map.level[l].permutation[j];
+                map.level[l].permutation[j] = t;
+            }
+            if (l > 0)
+                map.level[l].keep = (uint8_t)g_rand_int_range(rng, 0, 8);
+        }
+        TsCost c;
+        TsEvalStatus st = ts_model_evaluate(m, &map, &c);
+        CU_ASSERT(st < TS_EVAL_COUNT_);
+        by_reason[st]++;
+        if (st != TS_EVAL_OK) {
+            g_autofree char *why = ts_model_explain(m, &map, &c);
+            CU_ASSERT(why != NULL && strlen(why) > 5);
+            continue;
+        }
+        valid++;
+        CU_ASSERT(c.cycles >= c.compute_cycles);
+        CU_ASSERT(c.energy_pj > 0 && isfinite(c.energy_pj));
+        CU_ASSERT_EQUAL(c.compute_cycles * (double)c.compute_instances, (double)c.macs);
+        /* The backing store reads each read-only tensor at least once in full. */
+        CU_ASSERT(c.level[FX_DRAM].tensor[FX_W].reads >= 589824);
+        CU_ASSERT(c.level[FX_DRAM].tensor[FX_I].reads >= 98304);
+        CU_ASSERT(c.level[FX_DRAM].tensor[FX_O].updates >= 98304);
+        /* Fills of a level equal what its parent delivered per child (no multicast below). */
+        for (guint l = 0; l < FX_NLEVELS; l++)
+            for (guint t = 0; t < 3; t++)
+                if (!(c.level[l].keep >> t & 1u))
+                    CU_ASSERT_EQUAL(c.level[l].tensor[t].reads + c.level[l].tensor[t].fills, 0);
+    }
+    fprintf(stderr, "    %u valid of 20000 (factors %u, fanout %u, capacity %u)\n", valid,
+            by_reason[TS_EVAL_FACTORS], by_reason[TS_EVAL_FANOUT], by_reason[TS_EVAL_CAPACITY]);
+    CU_ASSERT(valid > 100);
+    g_rand_free(rng);
+}
+
+static void test_bad_model_inputs(void)
+{
+    FxArch a;
+    fx_arch(&a);
+    TsOp op;
+    fx_gemm(&op, 128, 768, 768);
+    g_autoptr(GError) error = NULL;
+    op.kind = TS_OP_ELEMENTWISE;
+    TsModel *m = ts_model_new_from_levels(a.storage, FX_NLEVELS, &a.mac, 1e9, &op, NULL, &error);
+    CU_ASSERT_PTR_NULL(m);
+    CU_ASSERT(g_error_matches(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID));
+    g_clear_error(&error);
+    op.kind = TS_OP_EINSUM;
+    op.dims[FX_M] = 0;
+    m = ts_model_new_from_levels(a.storage, FX_NLEVELS, &a.mac, 1e9, &op, NULL, &error);
+    CU_ASSERT_PTR_NULL(m);
+    CU_ASSERT(g_error_matches(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_RANGE));
+    g_clear_error(&error);
+    op.dims[FX_M] = 128;
+    m = ts_model_new_from_levels(a.storage, FX_NLEVELS, &a.mac, 0.0, &op, NULL, &error);
+    CU_ASSERT_PTR_NULL(m);
+    g_clear_error(&error);
+    m = ts_model_new_from_levels(a.storage, 0, &a.mac, 1e9, &op, NULL, &error);
+    CU_ASSERT_PTR_NULL(m);
+    g_clear_error(&error);
+    op.dims[FX_M] = op.dims[FX_N] = op.dims[FX_K] = 4000000000ull;
+    m = ts_model_new_from_levels(a.storage, FX_NLEVELS, &a.mac, 1e9, &op, NULL, &error);
+    CU_ASSERT_PTR_NULL(m);
+    CU_ASSERT_PTR_NOT_NULL(error && strstr(error->message, "too large"));
+}
+
+int main(int argc, char **argv)
+{
+    if (CU_initialize_registry() != CUE_SUCCESS)
+        return 2;
+    CU_pSuite s = CU_add_suite("model", NULL, NULL);
+    CU_add_test(s, "fixed_mapping_counts", test_fixed_mapping_counts);
+    CU_add_test(s, "bypass", test_bypass);
+    CU_add_test(s, "invalid_reasons", test_invalid_reasons);
+    CU_add_test(s, "multiple_buffering_and_min_utilization",
+                test_multiple_buffering_and_min_utilization);
+    CU_add_test(s, "zero_capacity_level", test_zero_capacity_level);
+    CU_add_test(s, "spatial_reduction", test_spatial_reduction);
+    CU_add_test(s, "precision_packing", test_precision_packing);
+    CU_add_test(s, "first_read_elision_option", test_first_read_elision_option);
+    CU_add_test(s, "sliding_window", test_sliding_window);
+    CU_add_test(s, "threads_share_model", test_threads_share_model);
+    CU_add_test(s, "random_mappings", test_random_mappings);
+    CU_add_test(s, "bad_model_inputs", test_bad_model_inputs);
+    return ts_test_run(argc, argv);
+}
