@@ -322,18 +322,24 @@ static TsEvalStatus check_structure(const TsModel *m, const TsMapping *map, TsCo
             !is_permutation(map->level[l].spatial_permutation, nd, &bad))
             return fail(cost, TS_EVAL_PERMUTATION, (int)l, -1, bad);
     }
+    /* Dimension sizes are < 2^32 and so are factors: a running product kept <= the size never
+     * overflows 64 bits. */
     for (guint d = 0; d < nd; d++) {
         uint64_t prod = 1;
+        const uint64_t size = m->dims[d];
         for (guint l = 0; l < nl; l++) {
             const TsMappingLevel *ml = &map->level[l];
-            uint64_t f[3] = {ml->temporal[d], ml->spatial_x[d], ml->spatial_y[d]};
-            for (guint i = 0; i < 3; i++) {
-                if (f[i] == 0 || __builtin_mul_overflow(prod, f[i], &prod) ||
-                    prod > m->dims[d])
-                    return fail(cost, TS_EVAL_FACTORS, (int)l, -1, (int)d);
-            }
+            prod *= ml->temporal[d];
+            if (prod == 0 || prod > size)
+                return fail(cost, TS_EVAL_FACTORS, (int)l, -1, (int)d);
+            prod *= ml->spatial_x[d];
+            if (prod == 0 || prod > size)
+                return fail(cost, TS_EVAL_FACTORS, (int)l, -1, (int)d);
+            prod *= ml->spatial_y[d];
+            if (prod == 0 || prod > size)
+                return fail(cost, TS_EVAL_FACTORS, (int)l, -1, (int)d);
         }
-        if (prod != m->dims[d])
+        if (prod != size)
             return fail(cost, TS_EVAL_FACTORS, -1, -1, (int)d);
     }
     for (guint l = 0; l < nl; l++) {

@@ -372,10 +372,13 @@ void ts_nest_analyze(const TsModel *model, const uint8_t keep[TS_ARCH_MAX_LEVELS
             if (nest->fanout[c + 1] > 1) {
                 uint64_t ext[TS_MAX_DIMS];
                 extents_upto(model, nest, c, TRUE, ext);
-                uint64_t uni = ts_nest_footprint(model, t, ext);
-                unsigned __int128 x = (unsigned __int128)nest->partition[c + 1][t] *
-                                      nest->tile[c][t];
-                nest->partition[c][t] = (uint64_t)(x / uni);
+                const uint64_t uni = ts_nest_footprint(model, t, ext);
+                const uint64_t p = nest->partition[c + 1][t], tl = nest->tile[c][t];
+                if (p <= UINT32_MAX && tl <= UINT32_MAX)
+                    nest->partition[c][t] = p * tl / uni;
+                else
+                    nest->partition[c][t] =
+                        (uint64_t)((unsigned __int128)p * tl / uni);
             } else {
                 nest->partition[c][t] = nest->partition[c + 1][t];
             }
