@@ -6,7 +6,8 @@
  *      (inner.meshX / outer.meshX) x (inner.meshY / outer.meshY), each of which must divide;
  *   3. DRAM values: timing in ps, banks, capacity, peak bandwidth, IDD-based command energies,
  *      and the default bandwidth of a native DRAM level;
- *   4. bandwidth limits imposed by a host_link on the storage level below it;
+ *   4. bandwidth limits and energy a host_link adds: fills of the storage level below it,
+ *      updates of the storage level above it;
  *   5. default energies per action (Timeloop PAT fits, technology-scaled for native input)
  *      for every action the input did not give. */
 #include "ts-arch-private.h"
@@ -164,30 +165,44 @@ static void derive_links(TsArch *arch)
         if (link->klass != TS_CLASS_HOST_LINK || link->spec == NULL)
             continue;
         const TsHostLinkSpec *s = link->spec;
-        for (guint t = h + 1; t < arch->levels->len; t++) {
-            TsLevel *l = ts_arch_level_mut(arch, t);
-            if (!l->is_storage)
-                continue;
-            double word_bytes = (double)l->word_bits / 8.0;
-            double per = (double)l->instances * arch->clock_hz * word_bytes;
-            double fill = s->h2d_bw_bytes_per_s / per, drain = s->d2h_bw_bytes_per_s / per;
+        int above = -1, below = -1;
+        for (guint t = 0; t < h; t++)
+            if (ts_arch_level(arch, t)->is_storage)
+                above = (int)t;
+        for (guint t = h + 1; t < arch->levels->len && below < 0; t++)
+            if (ts_arch_level(arch, t)->is_storage)
+                below = (int)t;
+        /* Host -> device: the fills of the first storage level below the link. */
+        if (below >= 0) {
+            TsLevel *l = ts_arch_level_mut(arch, (guint)below);
+            double per = (double)l->instances * arch->clock_hz * l->word_bits / 8.0;
+            double fill = s->h2d_bw_bytes_per_s / per;
             if (l->write_bw_words_per_cycle == 0 || l->write_bw_words_per_cycle > fill)
                 l->write_bw_words_per_cycle = fill;
-            if (l->read_bw_words_per_cycle == 0 || l->read_bw_words_per_cycle > drain)
-                l->read_bw_words_per_cycle = drain;
-            TsLevelPriv *p = ts_arch_level_priv(arch, t);
-            double fill_pj = s->h2d_pj_per_bit * l->word_bits * l->block_size;
-            double drain_pj = s->d2h_pj_per_bit * l->word_bits * l->block_size;
-            /* Link energy is added in derive_energy, after the level's own. */
-            p->link_fill_pj = fill_pj;
-            p->link_drain_pj = drain_pj;
+            TsLevelPriv *p = ts_arch_level_priv(arch, (guint)below);
+            p->link_fill_pj = s->h2d_pj_per_bit * l->word_bits * l->block_size;
             ts_arch_add_note(arch,
                              "%s: fills limited by host link '%s' to %.4g words/cycle per "
-                             "instance, reads (drains) to %.4g; link energy %.3g pJ per filled "
-                             "and %.3g pJ per drained vector access added",
+                             "instance (%.4g GB/s shared by %u instances); %.4g pJ link energy "
+                             "added per filled vector access",
                              l->name, link->name, l->write_bw_words_per_cycle,
-                             l->read_bw_words_per_cycle, fill_pj, drain_pj);
-            break;
+                             s->h2d_bw_bytes_per_s / 1e9, l->instances, p->link_fill_pj);
+        }
+        /* Device -> host: the updates (write-backs) of the storage level above the link. */
+        if (above >= 0) {
+            TsLevel *l = ts_arch_level_mut(arch, (guint)above);
+            double per = (double)l->instances * arch->clock_hz * l->word_bits / 8.0;
+            double drain = s->d2h_bw_bytes_per_s / per;
+            if (l->write_bw_words_per_cycle == 0 || l->write_bw_words_per_cycle > drain)
+                l->write_bw_words_per_cycle = drain;
+            TsLevelPriv *p = ts_arch_level_priv(arch, (guint)above);
+            p->link_drain_pj = s->d2h_pj_per_bit * l->word_bits * l->block_size;
+            ts_arch_add_note(arch,
+                             "%s: writes (updates from below) limited by host link '%s' to %.4g "
+                             "words/cycle (%.4g GB/s); %.4g pJ link energy added per updated "
+                             "vector access",
+                             l->name, link->name, l->write_bw_words_per_cycle,
+                             s->d2h_bw_bytes_per_s / 1e9, p->link_drain_pj);
         }
     }
 }
@@ -218,6 +233,11 @@ static void derive_energy(TsArch *arch, guint i)
         } else {
             guint64 height = (l->size_words + l->block_size - 1) / l->block_size;
             guint64 w = width * l->cluster_size;
+            /* The TABLE model applies the fit to one bank (PAT ignores banks). */
+            const TsSramSpec *sp = l->spec;
+            if (p->energy_model == TS_ENERGY_MODEL_TABLE && sp != NULL &&
+                (l->klass == TS_CLASS_SRAM || l->klass == TS_CLASS_REGFILE) && sp->banks > 1)
+                height = (height + sp->banks - 1) / sp->banks;
             e = ts_pat_sram_energy_pj(height, w) / (double)l->cluster_size * scale;
             model = p->energy_model == TS_ENERGY_MODEL_PAT ? "pat" : "table:sram-fit";
         }
@@ -232,7 +252,7 @@ static void derive_energy(TsArch *arch, guint i)
             model = NULL;
         /* A host link above adds its per-bit energy to fills and drains. */
         l->energy.write_pj += p->link_fill_pj;
-        l->energy.read_pj += p->link_drain_pj;
+        l->energy.update_pj += p->link_drain_pj;
     } else if (l->is_compute) {
         if (!(p->energy_set & TS_E_MAC)) {
             guint a = p->mac_bits_a ? p->mac_bits_a : l->word_bits;

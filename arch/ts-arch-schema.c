@@ -52,7 +52,7 @@
             "mappings must use at least this fraction of the capacity")
 
 static const TsField sram_fields[] = {
-    UINT_NN("depth", A(depth), NULL, "rows; capacity = depth x block_size words"),
+    UINT_POS("depth", A(depth), NULL, "rows; capacity = depth x block_size words"),
     UINT_POS("width_bits", A(width_bits), NULL,
              "bits per row, read in one vector access; sets block_size = width_bits / word_bits "
              "unless block_size is given"),
@@ -62,8 +62,8 @@ static const TsField sram_fields[] = {
     UINT_POS("cluster_size", A(cluster_size), "1",
              "vector accesses per row (Timeloop's cluster size): width_bits = word_bits x "
              "block_size x cluster_size"),
-    UINT_NN("entries", A(entries), NULL, "capacity in words (instead of depth or size)"),
-    QTY("size", TS_UNIT_SIZE, A(size_bytes), NULL, FALSE,
+    UINT_POS("entries", A(entries), NULL, "capacity in words (instead of depth or size)"),
+    QTY("size", TS_UNIT_SIZE, A(size_bytes), NULL, TRUE,
         "capacity in bytes, e.g. 108KB (instead of depth or entries)"),
     STORAGE_MAPPING,
     UINT_POS("banks", A(banks), "1", "banks (DES contention; not used by the analytical model)"),

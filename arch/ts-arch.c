@@ -607,7 +607,7 @@ static gboolean close_enough(double a, double b)
     return fabs(a - b) <= 1e-9 * MAX(fabs(a), fabs(b));
 }
 
-char *ts_arch_diff(const TsArch *a, const TsArch *b)
+char *ts_arch_diff(const TsArch *a, const TsArch *b, gboolean energies)
 {
     g_return_val_if_fail(a != NULL && b != NULL, NULL);
     if (a->levels->len != b->levels->len)
@@ -644,6 +644,8 @@ char *ts_arch_diff(const TsArch *a, const TsArch *b)
         TS_DIFF_DBL(shared_bw_words_per_cycle)
         TS_DIFF_DBL(multiple_buffering)
         TS_DIFF_DBL(min_utilization)
+        if (!energies)
+            continue;
         TS_DIFF_DBL(energy.read_pj)
         TS_DIFF_DBL(energy.write_pj)
         TS_DIFF_DBL(energy.update_pj)

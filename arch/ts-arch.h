@@ -190,9 +190,10 @@ double ts_arch_peak_macs_per_s(const TsArch *arch);
 char *ts_arch_describe(const TsArch *arch);
 
 /* Compares the analytical view of two archs (levels, classes, instances, meshes, fan-outs,
- * sizes, word bits, block sizes, bandwidths, buffering, energies within 1e-9 relative).
- * Returns NULL when equal, else a newly allocated description of the first difference. */
-char *ts_arch_diff(const TsArch *a, const TsArch *b);
+ * sizes, word bits, block sizes, bandwidths, buffering, and with energies TRUE the energies
+ * per action within 1e-9 relative). Returns NULL when equal, else a newly allocated
+ * description of the first difference. */
+char *ts_arch_diff(const TsArch *a, const TsArch *b, gboolean energies);
 
 /* ---- File kinds and checking (used by `tilesim check`) ---------------------------------- */
 

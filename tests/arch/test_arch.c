@@ -7,6 +7,7 @@
 void ts_test_register_timeloop(void);
 void ts_test_register_timeloop_experiments(void);
 void ts_test_register_native(void);
+void ts_test_register_errors(void);
 
 int main(int argc, char **argv)
 {
@@ -14,5 +15,6 @@ int main(int argc, char **argv)
     ts_test_register_timeloop();
     ts_test_register_timeloop_experiments();
     ts_test_register_native();
+    ts_test_register_errors();
     return ts_test_run(argc, argv);
 }

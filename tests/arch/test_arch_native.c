@@ -45,12 +45,64 @@ static void test_eyeriss_native_equals_timeloop(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(a);
     g_autoptr(TsArch) b = ts_arch_load(tl, NULL, &error);
     CU_ASSERT_PTR_NOT_NULL_FATAL(b);
-    g_autofree char *diff = ts_arch_diff(a, b);
+    g_autofree char *diff = ts_arch_diff(a, b, TRUE);
     if (diff)
         fprintf(stderr, "diff: %s\n", diff);
     CU_ASSERT_PTR_NULL(diff);
     CU_ASSERT_EQUAL(ts_arch_format(a), TS_ARCH_FORMAT_TILESIM);
     CU_ASSERT_EQUAL(ts_arch_clock_hz(a), 200e6);
+}
+
+/* transformer-gemmini is system_gemmini.yaml of the Timeloop experiments, natively; energies
+ * differ (built-in tables at 32 nm vs Timeloop's technology-independent PAT). */
+static void test_transformer_gemmini_native_equals_timeloop(void)
+{
+    g_autofree char *tl = ts_test_reference_path(
+        "timeloop-experiments/transformer_gemmini/arch/system_gemmini.yaml");
+    if (tl == NULL) {
+        fprintf(stderr, "SKIP %s: ../shared/reference not found\n", __func__);
+        return;
+    }
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TsArch) a = ts_arch_load("transformer-gemmini", NULL, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    g_autoptr(TsArch) b = ts_arch_load(tl, NULL, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    g_autofree char *diff = ts_arch_diff(a, b, FALSE);
+    if (diff)
+        fprintf(stderr, "diff: %s\n", diff);
+    CU_ASSERT_PTR_NULL(diff);
+}
+
+/* transformer-pim is system_PIM.yaml (v0.4) without the zero-capacity dummy buffer. */
+static void test_transformer_pim_native_matches_timeloop(void)
+{
+    g_autofree char *tl = ts_test_reference_path(
+        "timeloop-experiments/transformer_pim/arch_v0.4/system_PIM.yaml");
+    if (tl == NULL) {
+        fprintf(stderr, "SKIP %s: ../shared/reference not found\n", __func__);
+        return;
+    }
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TsArch) a = ts_arch_load("transformer-pim", NULL, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    g_autoptr(TsArch) b = ts_arch_load(tl, NULL, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    CU_ASSERT_EQUAL(ts_arch_n_levels(a) + 1, ts_arch_n_levels(b));
+    for (guint i = 0; i < ts_arch_n_levels(a); i++) {
+        const TsLevel *x = ts_arch_level(a, i);
+        int j = ts_arch_find_level(b, x->name);
+        CU_ASSERT_TRUE_FATAL(j >= 0);
+        const TsLevel *y = ts_arch_level(b, (guint)j);
+        CU_ASSERT_EQUAL(x->instances, y->instances);
+        CU_ASSERT_EQUAL(x->mesh_x, y->mesh_x);
+        CU_ASSERT_EQUAL(x->mesh_y, y->mesh_y);
+        CU_ASSERT_EQUAL(x->size_words, y->size_words);
+        CU_ASSERT_EQUAL(x->word_bits, y->word_bits);
+        CU_ASSERT_EQUAL(x->block_size, y->block_size);
+        CU_ASSERT_DOUBLE_EQUAL(x->read_bw_words_per_cycle, y->read_bw_words_per_cycle, 1e-12);
+    }
+    CU_ASSERT_TRUE(ts_arch_level(b, 2)->zero_capacity);
 }
 
 /* DDR4-2400 must match DRAMsim3's DDR4_8Gb_x8_2400 config (shared/reference/dram). */
@@ -215,7 +267,13 @@ static void test_pim_and_link(void)
     CU_ASSERT_EQUAL(m->size_words, G_GUINT64_CONSTANT(64) * 1024 * 1024);
     /* 28.672 GB/s shared by 1024 DPUs at 350 MHz = 0.08 B/cycle = 0.08 words/cycle. */
     CU_ASSERT_DOUBLE_EQUAL(m->write_bw_words_per_cycle, 28.672e9 / 1024 / 350e6, 1e-12);
-    CU_ASSERT_DOUBLE_EQUAL(m->read_bw_words_per_cycle, 14.336e9 / 1024 / 350e6, 1e-12);
+    /* MRAM -> WRAM reads at the DMA rate, 1 / 0.5 cycles per byte = 2 words per cycle. */
+    CU_ASSERT_DOUBLE_EQUAL(m->read_bw_words_per_cycle, 2.0, 1e-12);
+    /* Device -> host write-backs: the host DRAM's updates, 14.336 GB/s at 350 MHz. */
+    const TsLevel *host = ts_arch_level(a, 0);
+    CU_ASSERT_DOUBLE_EQUAL(host->write_bw_words_per_cycle, 14.336e9 / 350e6 / 2, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(host->energy.update_pj, 200.0 * 64 / 16 + 20.0 * 64, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(host->energy.read_pj, 200.0 * 64 / 16, 1e-9);
     /* Link energy added to fills: 20 pJ/bit x 8 bits x 8 words per vector access. */
     CU_ASSERT_DOUBLE_EQUAL(m->energy.write_pj, 200.0 * 64 / 16 + 20.0 * 64, 1e-9);
     const TsLevel *w = ts_arch_level(a, (guint)wram);
@@ -369,6 +427,10 @@ void ts_test_register_native(void)
 {
     CU_pSuite s = CU_add_suite("native", NULL, NULL);
     CU_add_test(s, "eyeriss-like-3level native == Timeloop", test_eyeriss_native_equals_timeloop);
+    CU_add_test(s, "transformer-gemmini native == Timeloop (structure)",
+                test_transformer_gemmini_native_equals_timeloop);
+    CU_add_test(s, "transformer-pim native vs Timeloop v0.4",
+                test_transformer_pim_native_matches_timeloop);
     CU_add_test(s, "DDR4-2400 preset vs DRAMsim3 ini", test_ddr4_2400_vs_dramsim3);
     CU_add_test(s, "preset + overrides", test_preset_override);
     CU_add_test(s, "technology scaling", test_technology_scaling);
