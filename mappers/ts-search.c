@@ -1,0 +1,1001 @@
+/* Search drivers over a TsMapSpace. Work is cut into a fixed number of chunks (contiguous
+ * factorization ranges for the ordered walks, independent random streams for the others);
+ * worker threads take chunks in any order but each chunk's result depends only on its index,
+ * and results merge in chunk order, so nothing but the time limit depends on scheduling.
+ * Per-thread scratch (mapping, cost) is reused for every candidate: no allocation per
+ * evaluation; a chunk's top-K array is allocated once. */
+#include "ts-search.h"
+
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <string.h>
+#include <time.h>
+
+#include "ts-mapspace-private.h"
+
+typedef unsigned __int128 u128;
+
+#define DEFAULT_RANDOM_CHUNKS 16
+#define DEFAULT_LINEAR_CHUNKS 64
+#define CHECK_EVERY 256 /* candidates between clock checks and progress flushes */
+
+/* ---- Names and options ------------------------------------------------------------------ */
+
+static const char *const kAlgorithmNames[TS_SEARCH_COUNT_] = {
+    "exhaustive", "linear-pruned", "random", "random-pruned", "hybrid", "anneal"};
+static const char *const kMetricNames[TS_METRIC_COUNT_] = {"edp", "energy", "delay"};
+
+const char *ts_search_algorithm_name(TsSearchAlgorithm algorithm)
+{
+    g_return_val_if_fail((guint)algorithm < TS_SEARCH_COUNT_, "?");
+    return kAlgorithmNames[algorithm];
+}
+
+gboolean ts_search_algorithm_from_name(const char *name, TsSearchAlgorithm *algorithm,
+                                       GError **error)
+{
+    g_return_val_if_fail(name != NULL && algorithm != NULL, FALSE);
+    for (guint i = 0; i < TS_SEARCH_COUNT_; i++) {
+        if (strcmp(name, kAlgorithmNames[i]) == 0) {
+            *algorithm = (TsSearchAlgorithm)i;
+            return TRUE;
+        }
+    }
+    /* Timeloop spells them with underscores in v0.4 files. */
+    g_autofree char *dashed = g_strdup(name);
+    g_strdelimit(dashed, "_", '-');
+    for (guint i = 0; i < TS_SEARCH_COUNT_; i++) {
+        if (strcmp(dashed, kAlgorithmNames[i]) == 0) {
+            *algorithm = (TsSearchAlgorithm)i;
+            return TRUE;
+        }
+    }
+    const char *names[TS_SEARCH_COUNT_ + 1];
+    for (guint i = 0; i < TS_SEARCH_COUNT_; i++)
+        names[i] = kAlgorithmNames[i];
+    names[TS_SEARCH_COUNT_] = NULL;
+    g_autofree char *hint = ts_config_suggest(name, names);
+    ts_config_error(error, NULL, TS_CONFIG_ERROR_REFERENCE, "--search",
+                    "unknown search algorithm '%s'%s (exhaustive, linear-pruned, random, "
+                    "random-pruned, hybrid, anneal)",
+                    name, hint);
+    return FALSE;
+}
+
+const char *ts_metric_name(TsMetric metric)
+{
+    g_return_val_if_fail((guint)metric < TS_METRIC_COUNT_, "?");
+    return kMetricNames[metric];
+}
+
+gboolean ts_search_parse_metrics(const char *text, TsSearchOptions *options, GError **error)
+{
+    g_return_val_if_fail(text != NULL && options != NULL, FALSE);
+    g_auto(GStrv) parts = g_strsplit(text, ",", -1);
+    guint n = 0;
+    TsMetric m[TS_SEARCH_MAX_METRICS];
+    for (guint i = 0; parts[i]; i++) {
+        char *p = g_strstrip(parts[i]);
+        int found = -1;
+        for (guint k = 0; k < TS_METRIC_COUNT_; k++)
+            if (strcmp(p, kMetricNames[k]) == 0)
+                found = (int)k;
+        if (found < 0) {
+            const char *names[] = {"edp", "energy", "delay", NULL};
+            g_autofree char *hint = ts_config_suggest(p, names);
+            ts_config_error(error, NULL, TS_CONFIG_ERROR_REFERENCE, "--metric",
+                            "unknown metric '%s'%s (edp, energy, delay, or a comma list)", p,
+                            hint);
+            return FALSE;
+        }
+        for (guint k = 0; k < n; k++) {
+            if (m[k] == (TsMetric)found) {
+                ts_config_error(error, NULL, TS_CONFIG_ERROR_DUPLICATE, "--metric",
+                                "metric '%s' listed twice (got '%s')", p, text);
+                return FALSE;
+            }
+        }
+        if (n == TS_SEARCH_MAX_METRICS) {
+            ts_config_error(error, NULL, TS_CONFIG_ERROR_RANGE, "--metric",
+                            "at most %d metrics (got '%s')", TS_SEARCH_MAX_METRICS, text);
+            return FALSE;
+        }
+        m[n++] = (TsMetric)found;
+    }
+    if (n == 0) {
+        ts_config_error(error, NULL, TS_CONFIG_ERROR_MISSING, "--metric",
+                        "no metric given (edp, energy, delay)");
+        return FALSE;
+    }
+    memcpy(options->metrics, m, sizeof m[0] * n);
+    options->n_metrics = n;
+    return TRUE;
+}
+
+void ts_search_options_init(TsSearchOptions *o)
+{
+    g_return_if_fail(o != NULL);
+    memset(o, 0, sizeof *o);
+    o->algorithm = TS_SEARCH_HYBRID;
+    o->metrics[0] = TS_METRIC_EDP;
+    o->n_metrics = 1;
+    o->max_invalid = 100000;
+    o->threads = 1;
+    o->seed = 1;
+    o->top_k = 1;
+    o->orders_per_factorization = 16;
+    o->progress_interval_s = 0.5;
+}
+
+double ts_metric_value(const TsCost *cost, TsMetric metric)
+{
+    switch (metric) {
+    case TS_METRIC_EDP:
+        return cost->edp_j_cycles;
+    case TS_METRIC_ENERGY:
+        return cost->energy_pj;
+    case TS_METRIC_DELAY:
+        return cost->cycles;
+    case TS_METRIC_COUNT_:
+        break;
+    }
+    return INFINITY;
+}
+
+TsEvalStatus ts_search_model_eval(const TsMapping *mapping, TsCost *cost, gpointer model)
+{
+    return ts_model_evaluate(model, mapping, cost);
+}
+
+void ts_search_model_bound(const TsMapSpace *space, const TsMapId *id,
+                           double lower[TS_METRIC_COUNT_], gpointer model_ptr)
+{
+    const TsModel *model = model_ptr;
+    const TsMapSpace *sp = space;
+    const TsOp *op = ts_model_op(model);
+    double spatial = 1.0;
+    for (guint l = 0; l < sp->n_levels; l++) {
+        for (guint d = 0; d < sp->n_dims; d++) {
+            spatial *= ts_space_factor(sp, d, id->fact[d], sp->slot_x[l]);
+            spatial *= ts_space_factor(sp, d, id->fact[d], sp->slot_y[l]);
+        }
+    }
+    double macs = (double)op->macs;
+    double cycles = ceil(macs / spatial - 1e-9);
+    const TsLevel *outer = ts_model_level(model, 0);
+    const TsLevel *compute = ts_model_compute(model);
+    double energy = compute ? macs * compute->energy.mac_pj : 0.0;
+    double per = (double)MAX(outer->block_size, 1u) * (double)MAX(outer->instances, 1u);
+    for (guint t = 0; t < op->n_tensors; t++) {
+        double words = (double)ts_op_tensor_elements(op, t) * ts_model_words_per_element(model, 0, t);
+        double pj = op->tensors[t].read_write ? outer->energy.update_pj : outer->energy.read_pj;
+        if (pj > 0)
+            energy += words / per * pj;
+    }
+    lower[TS_METRIC_ENERGY] = energy;
+    lower[TS_METRIC_DELAY] = cycles;
+    lower[TS_METRIC_EDP] = energy * 1e-12 * cycles;
+}
+
+static guint64 splitmix64(guint64 x)
+{
+    x += 0x9E3779B97F4A7C15ull;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+    return x ^ (x >> 31);
+}
+
+guint32 ts_search_stream_seed(guint64 seed, guint index)
+{
+    guint64 z = splitmix64(seed + (guint64)(index + 1) * 0x9E3779B97F4A7C15ull);
+    guint32 s = (guint32)(z & 0xffffffffu);
+    return s ? s : 4357u;
+}
+
+/* ---- Run state -------------------------------------------------------------------------- */
+
+typedef struct {
+    guint index;
+    guint64 budget; /* valid evaluations for this chunk; 0 = unlimited */
+    u128 lo, hi;    /* ordered walks: factorization range */
+    gboolean started, done;
+
+    guint64 evaluated, valid, model_calls, skipped;
+    double skipped_facts, bounded_facts;
+    double threshold; /* bound pruning: first-metric value to beat (incumbent), or +inf */
+    guint64 rejected[TS_EVAL_COUNT_];
+    gboolean timed_out;
+    guint n_best;
+    TsSearchEntry *best; /* top_k entries */
+} Chunk;
+
+typedef struct {
+    const TsMapSpace *sp;
+    TsSearchEvalFn fn;
+    gpointer ud;
+    const TsSearchOptions *opt;
+    Chunk *chunks;
+    guint n_chunks;
+    gint next;
+    gint64 start_us, deadline_us; /* deadline 0 = none */
+    gint stop;                    /* set once the deadline passed */
+
+    GMutex lock;
+    GCond cond;
+    guint running;
+    guint64 evaluated, valid; /* progress, flushed every CHECK_EVERY */
+    gboolean have_best;
+    double best_key[TS_SEARCH_MAX_METRICS];
+    double cpu_s;
+} Run;
+
+/* Per worker thread, reused for every candidate. */
+typedef struct {
+    Run *run;
+    Chunk *c;
+    TsMapping m;
+    TsCost cost;
+    guint since_check;
+    guint64 flushed_eval, flushed_valid;
+    guint64 invalid_streak, stale_streak;
+    gboolean stop;
+} Ctx;
+
+static int key_compare(const double *a, const double *b, guint n)
+{
+    for (guint i = 0; i < n; i++) {
+        if (a[i] < b[i])
+            return -1;
+        if (a[i] > b[i])
+            return 1;
+    }
+    return 0;
+}
+
+static int entry_compare(const TsMapSpace *sp, guint n_metrics, const TsSearchEntry *a,
+                         const TsSearchEntry *b)
+{
+    int c = key_compare(a->key, b->key, n_metrics);
+    return c ? c : ts_mapid_compare(sp, &a->id, &b->id);
+}
+
+static void flush_progress(Ctx *x)
+{
+    Run *r = x->run;
+    guint64 de = x->c->evaluated - x->flushed_eval, dv = x->c->valid - x->flushed_valid;
+    if (de == 0 && dv == 0)
+        return;
+    g_mutex_lock(&r->lock);
+    r->evaluated += de;
+    r->valid += dv;
+    g_mutex_unlock(&r->lock);
+    x->flushed_eval = x->c->evaluated;
+    x->flushed_valid = x->c->valid;
+}
+
+/* Clock check every CHECK_EVERY candidates; sets x->stop at the deadline. */
+static inline void tick(Ctx *x)
+{
+    if (++x->since_check < CHECK_EVERY)
+        return;
+    x->since_check = 0;
+    flush_progress(x);
+    Run *r = x->run;
+    if (g_atomic_int_get(&r->stop)) {
+        x->stop = TRUE;
+        x->c->timed_out = TRUE;
+        return;
+    }
+    if (r->deadline_us && g_get_monotonic_time() >= r->deadline_us) {
+        g_atomic_int_set(&r->stop, 1);
+        x->stop = TRUE;
+        x->c->timed_out = TRUE;
+    }
+}
+
+/* Offers the evaluated candidate (x->m, x->cost) with id to the chunk's top-K. Returns TRUE
+ * when it improves on the chunk's best (strictly, by metric values). */
+static gboolean offer(Ctx *x, const TsMapId *id)
+{
+    const TsSearchOptions *o = x->run->opt;
+    const TsMapSpace *sp = x->run->sp;
+    Chunk *c = x->c;
+    double key[TS_SEARCH_MAX_METRICS];
+    for (guint i = 0; i < o->n_metrics; i++) {
+        key[i] = ts_metric_value(&x->cost, o->metrics[i]);
+        if (isnan(key[i]))
+            key[i] = INFINITY;
+    }
+    gboolean improves = c->n_best == 0 || key_compare(key, c->best[0].key, o->n_metrics) < 0;
+    /* Position among (key, id). */
+    TsSearchEntry probe;
+    memcpy(probe.key, key, sizeof key);
+    probe.id = *id;
+    if (c->n_best == o->top_k &&
+        entry_compare(sp, o->n_metrics, &probe, &c->best[c->n_best - 1]) >= 0)
+        return improves;
+    guint pos = c->n_best;
+    while (pos > 0) {
+        int cmp = entry_compare(sp, o->n_metrics, &probe, &c->best[pos - 1]);
+        if (cmp == 0)
+            return improves; /* same id already ranked (random revisits) */
+        if (cmp > 0)
+            break;
+        pos--;
+    }
+    guint last = c->n_best < o->top_k ? c->n_best : o->top_k - 1;
+    if (last > pos)
+        memmove(&c->best[pos + 1], &c->best[pos], (last - pos) * sizeof(TsSearchEntry));
+    TsSearchEntry *e = &c->best[pos];
+    e->id = *id;
+    e->mapping = x->m;
+    e->cost = x->cost;
+    memcpy(e->key, key, sizeof key);
+    if (c->n_best < o->top_k)
+        c->n_best++;
+    if (pos == 0) {
+        Run *r = x->run;
+        g_mutex_lock(&r->lock);
+        if (!r->have_best || key_compare(key, r->best_key, o->n_metrics) < 0) {
+            memcpy(r->best_key, key, sizeof key);
+            r->have_best = TRUE;
+        }
+        g_mutex_unlock(&r->lock);
+    }
+    return improves;
+}
+
+/* Evaluates id (already known to be within the orders' ranges). */
+static TsEvalStatus eval_id(Ctx *x, const TsMapId *id)
+{
+    Run *r = x->run;
+    Chunk *c = x->c;
+    ts_mapspace_build(r->sp, id, &x->m);
+    TsEvalStatus st = r->fn(&x->m, &x->cost, r->ud);
+    c->model_calls++;
+    c->evaluated++;
+    if (st == TS_EVAL_OK) {
+        c->valid++;
+        x->invalid_streak = 0;
+        if (offer(x, id))
+            x->stale_streak = 0;
+        else
+            x->stale_streak++;
+    } else {
+        if ((guint)st >= TS_EVAL_COUNT_)
+            st = TS_EVAL_SHAPE;
+        c->rejected[st]++;
+        x->invalid_streak++;
+    }
+    tick(x);
+    return st;
+}
+
+/* A candidate rejected by the fan-out pre-check (no model call). */
+static void reject_fanout(Ctx *x)
+{
+    x->c->evaluated++;
+    x->c->rejected[TS_EVAL_FANOUT]++;
+    x->invalid_streak++;
+    tick(x);
+}
+
+/* Stop conditions common to the sampling algorithms. */
+static gboolean should_stop(Ctx *x)
+{
+    const TsSearchOptions *o = x->run->opt;
+    Chunk *c = x->c;
+    if (x->stop)
+        return TRUE;
+    if (c->budget && c->valid >= c->budget)
+        return TRUE;
+    if (o->victory && x->stale_streak >= o->victory)
+        return TRUE;
+    if (o->max_invalid && x->invalid_streak >= o->max_invalid)
+        return TRUE;
+    return FALSE;
+}
+
+/* Statuses that no loop order can change (checked on the first order of a candidate). */
+static gboolean order_independent(TsEvalStatus st)
+{
+    return st == TS_EVAL_CAPACITY || st == TS_EVAL_KEEP || st == TS_EVAL_UTILIZATION ||
+           st == TS_EVAL_FANOUT || st == TS_EVAL_FACTORS || st == TS_EVAL_SHAPE;
+}
+
+/* ---- Ordered walks: exhaustive and linear-pruned ---------------------------------------- */
+
+/* Number of order combinations for the factorizations in id; fills counts[l]. */
+static double order_combos(const TsMapSpace *sp, const TsMapId *id, guint *counts)
+{
+    double n = 1;
+    for (guint l = 0; l < sp->n_levels; l++) {
+        counts[l] = sp->table[l]->count[ts_mapspace_nonunit_mask(sp, id, l)];
+        n *= counts[l];
+    }
+    return n;
+}
+
+/* Evaluates every keep choice and loop order of the factorization in id (fact[] set).
+ * Returns FALSE when the chunk must stop. */
+static gboolean walk_factorization(Ctx *x, TsMapId *id, gboolean all_orders, guint n_draws,
+                                   gsl_rng *rng)
+{
+    const TsMapSpace *sp = x->run->sp;
+    guint counts[TS_ARCH_MAX_LEVELS];
+    double combos = order_combos(sp, id, counts);
+    for (uint32_t k = 0; k < sp->n_keep; k++) {
+        id->keep = k;
+        gboolean first = TRUE;
+        if (all_orders) {
+            memset(id->perm, 0, sizeof id->perm);
+            for (;;) {
+                TsEvalStatus st = eval_id(x, id);
+                if (should_stop(x))
+                    return FALSE;
+                if (first && order_independent(st)) {
+                    x->c->skipped += (guint64)(combos - 1);
+                    if (st == TS_EVAL_FANOUT) {
+                        x->c->skipped += (guint64)((sp->n_keep - k - 1) * combos);
+                        return TRUE;
+                    }
+                    break;
+                }
+                first = FALSE;
+                /* next order combination: last level fastest */
+                guint l = sp->n_levels;
+                gboolean more = FALSE;
+                while (l > 0) {
+                    l--;
+                    if (++id->perm[l] < counts[l]) {
+                        more = TRUE;
+                        break;
+                    }
+                    id->perm[l] = 0;
+                }
+                if (!more)
+                    break;
+            }
+        } else {
+            for (guint draw = 0; draw < n_draws; draw++) {
+                for (guint l = 0; l < sp->n_levels; l++)
+                    id->perm[l] = (uint16_t)(counts[l] > 1 ? gsl_rng_uniform_int(rng, counts[l])
+                                                           : 0);
+                TsEvalStatus st = eval_id(x, id);
+                if (should_stop(x))
+                    return FALSE;
+                if (draw == 0 && order_independent(st)) {
+                    x->c->skipped += n_draws - 1;
+                    if (st == TS_EVAL_FANOUT)
+                        return TRUE;
+                    break;
+                }
+            }
+        }
+    }
+    return TRUE;
+}
+
+static void decode_linear(const TsMapSpace *sp, u128 v, uint32_t *idx)
+{
+    for (guint d = sp->n_dims; d > 0; d--) {
+        idx[d - 1] = (uint32_t)(v % sp->n_facts[d - 1]);
+        v /= sp->n_facts[d - 1];
+    }
+}
+
+/* First dimension k whose prefix (dims 0..k) already overflows a fan-out, or -1. */
+static int infeasible_prefix(const TsMapSpace *sp, const uint32_t *idx)
+{
+    uint64_t px[TS_ARCH_MAX_LEVELS], py[TS_ARCH_MAX_LEVELS];
+    for (guint l = 0; l < sp->n_levels; l++)
+        px[l] = py[l] = 1;
+    for (guint d = 0; d < sp->n_dims; d++) {
+        const uint32_t *row = sp->facts[d] + (size_t)idx[d] * sp->n_slots;
+        for (guint l = 0; l < sp->n_levels; l++) {
+            if (sp->slot_x[l] >= 0) {
+                px[l] *= row[sp->slot_x[l]];
+                if (px[l] > sp->arch.level[l].fanout_x)
+                    return (int)d;
+            }
+            if (sp->slot_y[l] >= 0) {
+                py[l] *= row[sp->slot_y[l]];
+                if (py[l] > sp->arch.level[l].fanout_y)
+                    return (int)d;
+            }
+        }
+    }
+    return -1;
+}
+
+static void run_ordered(Ctx *x)
+{
+    const TsMapSpace *sp = x->run->sp;
+    const TsSearchOptions *o = x->run->opt;
+    Chunk *c = x->c;
+    uint32_t idx[TS_MAX_DIMS];
+    u128 v = c->lo;
+    while (v < c->hi && !x->stop) {
+        decode_linear(sp, v, idx);
+        int k = infeasible_prefix(sp, idx);
+        if (k >= 0) {
+            /* Skip to the next value of dims 0..k: the rest of this subtree. */
+            u128 sub = 1;
+            for (guint d = (guint)k + 1; d < sp->n_dims; d++)
+                sub *= sp->n_facts[d];
+            u128 next = (v / sub + 1) * sub;
+            if (next > c->hi)
+                next = c->hi;
+            c->skipped_facts += (double)(next - v);
+            v = next;
+            continue;
+        }
+        TsMapId id = {0};
+        memcpy(id.fact, idx, sizeof(uint32_t) * sp->n_dims);
+        if (!ts_mapspace_fanout_ok(sp, &id)) {
+            c->skipped_facts += 1;
+            v++;
+            continue;
+        }
+        if (o->bound) {
+            double thr = c->threshold;
+            if (c->n_best == o->top_k)
+                thr = MIN(thr, c->best[c->n_best - 1].key[0]);
+            if (isfinite(thr)) {
+                double lower[TS_METRIC_COUNT_];
+                o->bound(sp, &id, lower, o->bound_data);
+                if (lower[o->metrics[0]] > thr * (1.0 + 1e-9)) {
+                    c->skipped_facts += 1;
+                    c->bounded_facts += 1;
+                    v++;
+                    continue;
+                }
+            }
+        }
+        if (!walk_factorization(x, &id, TRUE, 0, NULL))
+            break;
+        v++;
+    }
+}
+
+/* ---- Random sampling -------------------------------------------------------------------- */
+
+static void random_factorization(const TsMapSpace *sp, gsl_rng *rng, TsMapId *id)
+{
+    for (guint d = 0; d < sp->n_dims; d++)
+        id->fact[d] = sp->n_facts[d] > 1 ? (uint32_t)gsl_rng_uniform_int(rng, sp->n_facts[d])
+                                         : 0;
+}
+
+static void random_orders(const TsMapSpace *sp, gsl_rng *rng, TsMapId *id)
+{
+    for (guint l = 0; l < sp->n_levels; l++) {
+        guint n = sp->table[l]->count[ts_mapspace_nonunit_mask(sp, id, l)];
+        id->perm[l] = (uint16_t)(n > 1 ? gsl_rng_uniform_int(rng, n) : 0);
+    }
+}
+
+static void run_random(Ctx *x, gsl_rng *rng)
+{
+    const TsMapSpace *sp = x->run->sp;
+    while (!should_stop(x)) {
+        TsMapId id = {0};
+        random_factorization(sp, rng, &id);
+        id.keep = sp->n_keep > 1 ? (uint32_t)gsl_rng_uniform_int(rng, sp->n_keep) : 0;
+        random_orders(sp, rng, &id);
+        if (!ts_mapspace_fanout_ok(sp, &id)) {
+            reject_fanout(x);
+            continue;
+        }
+        eval_id(x, &id);
+    }
+}
+
+static void run_random_factorizations(Ctx *x, gsl_rng *rng, gboolean all_orders)
+{
+    const TsMapSpace *sp = x->run->sp;
+    guint draws = MAX(x->run->opt->orders_per_factorization, 1u);
+    while (!should_stop(x)) {
+        TsMapId id = {0};
+        random_factorization(sp, rng, &id);
+        if (!ts_mapspace_fanout_ok(sp, &id)) {
+            reject_fanout(x);
+            continue;
+        }
+        if (!walk_factorization(x, &id, all_orders, draws, rng))
+            break;
+    }
+}
+
+/* ---- Simulated annealing ---------------------------------------------------------------- */
+
+/* Moves one prime factor of a random dimension between two slots. Returns FALSE when no
+ * such move stays inside the space after a few tries. */
+static gboolean move_factor(const TsMapSpace *sp, gsl_rng *rng, TsMapId *id)
+{
+    guint movable[TS_MAX_DIMS], n_mov = 0;
+    for (guint d = 0; d < sp->n_dims; d++)
+        if (sp->n_facts[d] > 1)
+            movable[n_mov++] = d;
+    if (n_mov == 0)
+        return FALSE;
+    for (guint attempt = 0; attempt < 8; attempt++) {
+        guint d = movable[gsl_rng_uniform_int(rng, n_mov)];
+        uint32_t row[TS_SPACE_MAX_SLOTS];
+        memcpy(row, sp->facts[d] + (size_t)id->fact[d] * sp->n_slots,
+               sizeof(uint32_t) * sp->n_slots);
+        uint32_t p = sp->primes[d][gsl_rng_uniform_int(rng, sp->n_primes[d])];
+        guint from[TS_SPACE_MAX_SLOTS], n_from = 0;
+        for (guint s = 0; s < sp->n_slots; s++)
+            if (row[s] % p == 0)
+                from[n_from++] = s;
+        if (n_from == 0)
+            continue;
+        guint s = from[gsl_rng_uniform_int(rng, n_from)];
+        guint t = (guint)gsl_rng_uniform_int(rng, sp->n_slots - 1);
+        if (t >= s)
+            t++;
+        row[s] /= p;
+        row[t] *= p;
+        int64_t f = ts_mapspace_find_factorization(sp, d, row);
+        if (f >= 0) {
+            id->fact[d] = (uint32_t)f;
+            return TRUE;
+        }
+    }
+    /* Fall back to a fresh factorization of one dimension. */
+    guint d = movable[gsl_rng_uniform_int(rng, n_mov)];
+    id->fact[d] = (uint32_t)gsl_rng_uniform_int(rng, sp->n_facts[d]);
+    return TRUE;
+}
+
+static void fix_orders(const TsMapSpace *sp, gsl_rng *rng, TsMapId *id)
+{
+    for (guint l = 0; l < sp->n_levels; l++) {
+        guint n = sp->table[l]->count[ts_mapspace_nonunit_mask(sp, id, l)];
+        if (id->perm[l] >= n)
+            id->perm[l] = (uint16_t)(n > 1 ? gsl_rng_uniform_int(rng, n) : 0);
+    }
+}
+
+static void propose(const TsMapSpace *sp, gsl_rng *rng, TsMapId *id)
+{
+    double u = gsl_rng_uniform(rng);
+    if (u < 0.15 && sp->n_keep > 1) {
+        guint bits = (guint)__builtin_ctz(sp->n_keep); /* n_keep = 2^bits */
+        id->keep ^= 1u << gsl_rng_uniform_int(rng, bits);
+        return;
+    }
+    if (u < 0.40) {
+        guint l = (guint)gsl_rng_uniform_int(rng, sp->n_levels);
+        guint n = sp->table[l]->count[ts_mapspace_nonunit_mask(sp, id, l)];
+        if (n > 1) {
+            guint c = (guint)gsl_rng_uniform_int(rng, n - 1);
+            id->perm[l] = (uint16_t)(c >= id->perm[l] ? c + 1 : c);
+            return;
+        }
+    }
+    move_factor(sp, rng, id);
+    if (gsl_rng_uniform(rng) < 0.3)
+        move_factor(sp, rng, id);
+    fix_orders(sp, rng, id);
+}
+
+static void run_anneal(Ctx *x, gsl_rng *rng)
+{
+    const TsMapSpace *sp = x->run->sp;
+    const TsSearchOptions *o = x->run->opt;
+    Chunk *c = x->c;
+    const double t_start = 0.08, t_end = 0.002;
+    const guint64 period = c->budget ? c->budget : 20000; /* cooling length (valid evals) */
+    TsMapId cur = {0};
+    double cur_e = INFINITY;
+    gboolean have_cur = FALSE;
+    TsMapId best_id = {0};
+    double best_e = INFINITY;
+    guint64 since_best = 0, step_valid = 0;
+
+    while (!should_stop(x)) {
+        TsMapId cand;
+        if (!have_cur) {
+            cand = (TsMapId){0};
+            random_factorization(sp, rng, &cand);
+            cand.keep = sp->n_keep > 1 ? (uint32_t)gsl_rng_uniform_int(rng, sp->n_keep) : 0;
+            random_orders(sp, rng, &cand);
+        } else {
+            cand = cur;
+            propose(sp, rng, &cand);
+        }
+        if (!ts_mapspace_fanout_ok(sp, &cand)) {
+            reject_fanout(x);
+            continue;
+        }
+        if (eval_id(x, &cand) != TS_EVAL_OK)
+            continue;
+        double e = ts_metric_value(&x->cost, o->metrics[0]);
+        e = e > 0 && isfinite(e) ? log(e) : (isfinite(e) ? -745.0 : INFINITY);
+        step_valid++;
+        if (!have_cur) {
+            cur = cand;
+            cur_e = e;
+            have_cur = TRUE;
+        } else {
+            double frac = (double)(step_valid % period) / (double)period;
+            double temp = t_start * pow(t_end / t_start, frac);
+            double delta = e - cur_e;
+            if (delta <= 0 || gsl_rng_uniform(rng) < exp(-delta / temp)) {
+                cur = cand;
+                cur_e = e;
+            }
+        }
+        if (e < best_e) {
+            best_e = e;
+            best_id = cand;
+            since_best = 0;
+        } else if (++since_best >= MAX(period / 8, 200u)) {
+            /* Reheat from the best point found by this stream. */
+            cur = best_id;
+            cur_e = best_e;
+            since_best = 0;
+        }
+    }
+}
+
+/* ---- Workers ---------------------------------------------------------------------------- */
+
+static double thread_cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void run_chunk(Run *r, Ctx *x, Chunk *c)
+{
+    x->c = c;
+    x->since_check = 0;
+    x->flushed_eval = x->flushed_valid = 0;
+    x->invalid_streak = x->stale_streak = 0;
+    x->stop = g_atomic_int_get(&r->stop) != 0;
+    c->started = TRUE;
+    if (x->stop) {
+        c->timed_out = TRUE;
+        return;
+    }
+    if (r->opt->budget && c->budget == 0)
+        goto done; /* budget smaller than the number of chunks */
+    gsl_rng *rng = NULL;
+    TsSearchAlgorithm alg = r->opt->algorithm;
+    if (alg != TS_SEARCH_EXHAUSTIVE && alg != TS_SEARCH_LINEAR_PRUNED) {
+        rng = gsl_rng_alloc(gsl_rng_mt19937);
+        gsl_rng_set(rng, ts_search_stream_seed(r->opt->seed, c->index));
+    }
+    switch (alg) {
+    case TS_SEARCH_EXHAUSTIVE:
+    case TS_SEARCH_LINEAR_PRUNED:
+        run_ordered(x);
+        break;
+    case TS_SEARCH_RANDOM:
+        run_random(x, rng);
+        break;
+    case TS_SEARCH_RANDOM_PRUNED:
+        run_random_factorizations(x, rng, FALSE);
+        break;
+    case TS_SEARCH_HYBRID:
+        run_random_factorizations(x, rng, TRUE);
+        break;
+    case TS_SEARCH_ANNEAL:
+        run_anneal(x, rng);
+        break;
+    case TS_SEARCH_COUNT_:
+        break;
+    }
+    if (rng)
+        gsl_rng_free(rng);
+done:
+    flush_progress(x);
+    c->done = !c->timed_out;
+}
+
+static gpointer worker(gpointer data)
+{
+    Run *r = data;
+    Ctx *x = g_new0(Ctx, 1); /* per-thread scratch: mapping and cost buffers */
+    x->run = r;
+    double cpu0 = thread_cpu_s();
+    for (;;) {
+        gint i = g_atomic_int_add(&r->next, 1);
+        if (i >= (gint)r->n_chunks)
+            break;
+        run_chunk(r, x, &r->chunks[i]);
+    }
+    double cpu = thread_cpu_s() - cpu0;
+    g_free(x);
+    g_mutex_lock(&r->lock);
+    r->cpu_s += cpu;
+    r->running--;
+    g_cond_signal(&r->cond);
+    g_mutex_unlock(&r->lock);
+    return NULL;
+}
+
+/* ---- Driver ----------------------------------------------------------------------------- */
+
+static int compare_entries_qsort(const void *a, const void *b, void *data)
+{
+    const Run *r = data;
+    return entry_compare(r->sp, r->opt->n_metrics, a, b);
+}
+
+gboolean ts_search_run(const TsMapSpace *space, TsSearchEvalFn eval_fn, gpointer user_data,
+                       const TsSearchOptions *options, TsSearchResult *result)
+{
+    g_return_val_if_fail(space != NULL && eval_fn != NULL && options != NULL && result != NULL,
+                         FALSE);
+    g_return_val_if_fail(options->n_metrics >= 1 && options->n_metrics <= TS_SEARCH_MAX_METRICS,
+                         FALSE);
+    g_return_val_if_fail(options->top_k >= 1 && options->threads >= 1, FALSE);
+    g_return_val_if_fail((guint)options->algorithm < TS_SEARCH_COUNT_, FALSE);
+    gboolean ordered = options->algorithm == TS_SEARCH_EXHAUSTIVE ||
+                       options->algorithm == TS_SEARCH_LINEAR_PRUNED;
+    g_return_val_if_fail(ordered || options->budget || options->victory ||
+                             options->time_limit_s > 0,
+                         FALSE);
+    const TsMapSpace *sp = space;
+    memset(result, 0, sizeof *result);
+    result->algorithm = options->algorithm;
+
+    TsSearchOptions opt = *options;
+    if (opt.algorithm == TS_SEARCH_EXHAUSTIVE) {
+        opt.victory = 0;
+        opt.max_invalid = 0;
+    }
+    if (opt.algorithm == TS_SEARCH_LINEAR_PRUNED)
+        opt.max_invalid = 0; /* a linear walk crosses long invalid stretches */
+
+    /* Incumbent for branch and bound (exhaustive, top 1): a short anneal. */
+    gint64 t0 = g_get_monotonic_time();
+    TsSearchResult inc = {0};
+    double threshold = INFINITY;
+    if (opt.algorithm == TS_SEARCH_EXHAUSTIVE && opt.bound && opt.top_k == 1 &&
+        opt.incumbent_budget) {
+        TsSearchOptions io = opt;
+        io.algorithm = TS_SEARCH_ANNEAL;
+        io.budget = opt.incumbent_budget;
+        io.victory = 0;
+        io.max_invalid = options->max_invalid ? options->max_invalid : 100000;
+        io.chunks = 0;
+        io.bound = NULL;
+        io.incumbent_budget = 0;
+        io.progress = NULL;
+        if (ts_search_run(space, eval_fn, user_data, &io, &inc))
+            threshold = inc.best[0].key[0];
+    }
+
+    Run r = {0};
+    r.sp = sp;
+    r.fn = eval_fn;
+    r.ud = user_data;
+    r.opt = &opt;
+    g_mutex_init(&r.lock);
+    g_cond_init(&r.cond);
+
+    /* Chunks. */
+    u128 total = 1;
+    for (guint d = 0; d < sp->n_dims; d++)
+        total *= sp->n_facts[d];
+    guint n_chunks = opt.chunks ? opt.chunks
+                                : (ordered ? DEFAULT_LINEAR_CHUNKS : DEFAULT_RANDOM_CHUNKS);
+    if (ordered && (u128)n_chunks > total)
+        n_chunks = (guint)total;
+    r.n_chunks = n_chunks;
+    r.chunks = g_new0(Chunk, n_chunks);
+    for (guint i = 0; i < n_chunks; i++) {
+        Chunk *c = &r.chunks[i];
+        c->index = i;
+        c->budget = opt.budget ? opt.budget / n_chunks + (i < opt.budget % n_chunks ? 1 : 0) : 0;
+        c->lo = total * i / n_chunks;
+        c->hi = total * (i + 1) / n_chunks;
+        c->best = g_new0(TsSearchEntry, opt.top_k);
+        c->threshold = threshold;
+    }
+
+    r.start_us = t0;
+    r.deadline_us = opt.time_limit_s > 0 ? t0 + (gint64)(opt.time_limit_s * 1e6) : 0;
+    guint n_threads = MIN(opt.threads, n_chunks);
+    r.running = n_threads;
+    GThread **threads = g_new0(GThread *, n_threads);
+    for (guint t = 0; t < n_threads; t++)
+        threads[t] = g_thread_new("tilesim-search", worker, &r);
+
+    g_mutex_lock(&r.lock);
+    while (r.running > 0) {
+        if (opt.progress) {
+            gint64 until = g_get_monotonic_time() +
+                           (gint64)(MAX(opt.progress_interval_s, 0.05) * 1e6);
+            g_cond_wait_until(&r.cond, &r.lock, until);
+            TsSearchProgress p = {0};
+            p.elapsed_s = (double)(g_get_monotonic_time() - r.start_us) * 1e-6;
+            p.evaluated = r.evaluated;
+            p.valid = r.valid;
+            p.have_best = r.have_best;
+            memcpy(p.best, r.best_key, sizeof p.best);
+            g_mutex_unlock(&r.lock);
+            opt.progress(&p, opt.progress_data);
+            g_mutex_lock(&r.lock);
+        } else {
+            g_cond_wait(&r.cond, &r.lock);
+        }
+    }
+    g_mutex_unlock(&r.lock);
+    for (guint t = 0; t < n_threads; t++)
+        g_thread_join(threads[t]);
+    g_free(threads);
+
+    /* Merge in chunk order. */
+    result->seconds = (double)(g_get_monotonic_time() - r.start_us) * 1e-6;
+    result->cpu_seconds = r.cpu_s;
+    result->chunks = n_chunks;
+    guint n_all = inc.n_best;
+    for (guint i = 0; i < n_chunks; i++)
+        n_all += r.chunks[i].n_best;
+    TsSearchEntry *all = g_new0(TsSearchEntry, MAX(n_all, 1u));
+    n_all = 0;
+    /* The incumbent pass counts as part of the run. */
+    result->evaluated = inc.evaluated;
+    result->valid = inc.valid;
+    result->model_calls = inc.model_calls;
+    result->skipped_candidates = inc.skipped_candidates;
+    for (guint k = 0; k < TS_EVAL_COUNT_; k++)
+        result->rejected[k] = inc.rejected[k];
+    result->cpu_seconds += inc.cpu_seconds;
+    result->timed_out = inc.timed_out;
+    if (inc.n_best) {
+        memcpy(all, inc.best, inc.n_best * sizeof(TsSearchEntry));
+        n_all = inc.n_best;
+    }
+    ts_search_result_clear(&inc);
+    for (guint i = 0; i < n_chunks; i++) {
+        Chunk *c = &r.chunks[i];
+        result->evaluated += c->evaluated;
+        result->valid += c->valid;
+        result->model_calls += c->model_calls;
+        result->skipped_candidates += c->skipped;
+        result->skipped_factorizations += c->skipped_facts;
+        result->bounded_factorizations += c->bounded_facts;
+        for (guint k = 0; k < TS_EVAL_COUNT_; k++)
+            result->rejected[k] += c->rejected[k];
+        result->timed_out |= c->timed_out;
+        if (c->done)
+            result->chunks_done++;
+        memcpy(&all[n_all], c->best, c->n_best * sizeof(TsSearchEntry));
+        n_all += c->n_best;
+        g_free(c->best);
+    }
+    g_free(r.chunks);
+    g_qsort_with_data(all, (gint)n_all, sizeof(TsSearchEntry), compare_entries_qsort, &r);
+    /* De-duplicate ids (random streams may meet) and keep the top K. */
+    guint n_best = 0;
+    for (guint i = 0; i < n_all && n_best < opt.top_k; i++) {
+        if (n_best && ts_mapid_compare(sp, &all[i].id, &all[n_best - 1].id) == 0)
+            continue;
+        if (n_best != i)
+            all[n_best] = all[i];
+        n_best++;
+    }
+    result->n_best = n_best;
+    result->best = all;
+    result->evaluations_per_s = result->seconds > 0 ? result->evaluated / result->seconds : 0;
+    result->valid_per_cpu_s = result->cpu_seconds > 0 ? result->valid / result->cpu_seconds : 0;
+    g_mutex_clear(&r.lock);
+    g_cond_clear(&r.cond);
+    return result->valid > 0;
+}
+
+void ts_search_result_clear(TsSearchResult *result)
+{
+    if (result == NULL)
+        return;
+    g_free(result->best);
+    memset(result, 0, sizeof *result);
+}
