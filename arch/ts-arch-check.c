@@ -119,17 +119,26 @@ gboolean ts_arch_check_file(const char *path, GString *out, gboolean *checked, G
         *checked = check_components(doc, out, error);
         return *checked;
     case TS_ARCH_FILE_UNKNOWN: {
-        GString *keys = g_string_new(NULL);
         const TsNode *r = doc->root;
-        for (guint i = 0; r && r->kind == TS_NODE_MAPPING && i < r->n && i < 8; i++)
-            g_string_append_printf(keys, "%s%s", i ? ", " : "", ts_node_key(r, i));
+        GString *what = g_string_new(NULL);
+        if (r == NULL)
+            g_string_append(what, "an empty document");
+        else if (r->kind != TS_NODE_MAPPING)
+            g_string_append(what, "a document that is not a mapping");
+        else {
+            g_string_append(what, "top-level keys ");
+            for (guint i = 0; i < r->n && i < 8; i++)
+                g_string_append_printf(what, "%s'%s'", i ? ", " : "", ts_node_key(r, i));
+            if (r->n > 8)
+                g_string_append(what, ", ...");
+        }
         ts_config_error(error, r, TS_CONFIG_ERROR_INVALID, NULL,
-                        "not a recognised input (top-level %s%s%s); an architecture starts with "
-                        "'architecture:', an ERT with 'ERT:', a UPMEM device file maps profile "
-                        "names to host_to_device_bw_GBs, ...",
-                        r == NULL ? "empty document" : r->kind == TS_NODE_MAPPING ? "keys: " : "is not a mapping",
-                        keys->str, "");
-        g_string_free(keys, TRUE);
+                        "not a recognised input (%s): an architecture starts with "
+                        "'architecture:', an ERT with 'ERT:', a component library with "
+                        "'compound_components:', a UPMEM device file maps profile names to "
+                        "host_to_device_bw_GBs ...",
+                        what->str);
+        g_string_free(what, TRUE);
         return FALSE;
     }
     default:

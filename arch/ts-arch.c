@@ -687,6 +687,9 @@ const char *ts_arch_file_kind_name(TsArchFileKind kind)
         return "a tilesim workload";
     case TS_ARCH_FILE_JSON_SCHEMA:
         return "a JSON schema";
+    case TS_ARCH_FILE_PIM_DL_CONFIG:
+        return "a PIM-DL tuner/engine configuration (its system_params correspond to the "
+               "library arch upmem-pim)";
     }
     return "?";
 }
@@ -704,23 +707,28 @@ TsArchFileKind ts_arch_file_kind_of(const TsDoc *doc)
             return TS_ARCH_FILE_TIMELOOP_ARCH;
         return TS_ARCH_FILE_TILESIM_ARCH;
     }
-    if (ts_node_get(root, "ERT") != NULL)
-        return TS_ARCH_FILE_ACCELERGY_ERT;
-    if (ts_node_get(root, "compound_components") != NULL)
-        return TS_ARCH_FILE_ACCELERGY_COMPONENTS;
-    if (ts_node_get(root, "problem") != NULL)
-        return TS_ARCH_FILE_TIMELOOP_PROBLEM;
-    if (ts_node_get(root, "mapping") != NULL)
-        return TS_ARCH_FILE_TIMELOOP_MAPPING;
-    if (ts_node_get(root, "constraints") != NULL || ts_node_get(root, "mapspace") != NULL ||
-        ts_node_get(root, "mapspace_constraints") != NULL)
-        return TS_ARCH_FILE_TIMELOOP_CONSTRAINTS;
-    if (ts_node_get(root, "mapper") != NULL)
-        return TS_ARCH_FILE_TIMELOOP_MAPPER;
-    if (ts_node_get(root, "variables") != NULL)
-        return TS_ARCH_FILE_TIMELOOP_VARIABLES;
-    if (ts_node_get(root, "workload") != NULL)
-        return TS_ARCH_FILE_TILESIM_WORKLOAD;
+    /* Each kind is recognised by a top-level key whose value is a collection. */
+    static const struct {
+        const char *key;
+        TsArchFileKind kind;
+    } keys[] = {
+        {"ERT", TS_ARCH_FILE_ACCELERGY_ERT},
+        {"compound_components", TS_ARCH_FILE_ACCELERGY_COMPONENTS},
+        {"problem", TS_ARCH_FILE_TIMELOOP_PROBLEM},
+        {"mapping", TS_ARCH_FILE_TIMELOOP_MAPPING},
+        {"constraints", TS_ARCH_FILE_TIMELOOP_CONSTRAINTS},
+        {"mapspace", TS_ARCH_FILE_TIMELOOP_CONSTRAINTS},
+        {"mapspace_constraints", TS_ARCH_FILE_TIMELOOP_CONSTRAINTS},
+        {"mapper", TS_ARCH_FILE_TIMELOOP_MAPPER},
+        {"variables", TS_ARCH_FILE_TIMELOOP_VARIABLES},
+        {"workload", TS_ARCH_FILE_TILESIM_WORKLOAD},
+        {"system_params", TS_ARCH_FILE_PIM_DL_CONFIG},
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(keys); i++) {
+        const TsNode *v = ts_node_get(root, keys[i].key);
+        if (v != NULL && v->kind != TS_NODE_SCALAR)
+            return keys[i].kind;
+    }
     if (ts_node_get(root, "$schema") != NULL ||
         (ts_node_get(root, "type") != NULL &&
          (ts_node_get(root, "properties") != NULL ||

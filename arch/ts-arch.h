@@ -211,6 +211,7 @@ typedef enum {
     TS_ARCH_FILE_TIMELOOP_VARIABLES,
     TS_ARCH_FILE_TILESIM_WORKLOAD,
     TS_ARCH_FILE_JSON_SCHEMA,
+    TS_ARCH_FILE_PIM_DL_CONFIG, /* PIM-DL tuner / engine configuration (system_params: ...) */
 } TsArchFileKind;
 
 /* Recognises a YAML/JSON document by its top-level keys. doc may have a NULL root. */

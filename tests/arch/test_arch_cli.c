@@ -1,0 +1,175 @@
+/* `tilesim check` through the executable ($TILESIM_BIN): every library architecture and every
+ * architecture-related reference file (Timeloop arch, ERT, constraints/problems/mappings that
+ * must be reported as not architectures, the experiments' v0.3/v0.4 archs and their Accelergy
+ * component libraries, the UPMEM profiler's 29 profiles and its schema, PIM-DL configs) is
+ * checked with exit 0; a bad file among good ones gives exit 1, its error on stderr, and the
+ * other files are still summarised. */
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "ts-test.h"
+
+static gboolean run_check(GPtrArray *files, char **out, char **err, int *status)
+{
+    const char *bin = g_getenv("TILESIM_BIN");
+    if (bin == NULL)
+        return FALSE;
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    g_ptr_array_add(argv, (gpointer)bin);
+    g_ptr_array_add(argv, "check");
+    for (guint i = 0; i < files->len; i++)
+        g_ptr_array_add(argv, files->pdata[i]);
+    g_ptr_array_add(argv, NULL);
+    g_autoptr(GError) error = NULL;
+    int wait = 0;
+    gboolean ok = g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out,
+                               err, &wait, &error);
+    CU_ASSERT_TRUE_FATAL(ok);
+    *status = WIFEXITED(wait) ? WEXITSTATUS(wait) : -1;
+    return TRUE;
+}
+
+static void add_dir(GPtrArray *files, const char *dir, gboolean recurse, const char *suffix)
+{
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    if (d == NULL)
+        return;
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    const char *name;
+    while ((name = g_dir_read_name(d)) != NULL)
+        g_ptr_array_add(names, g_strdup(name));
+    g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);
+    for (guint i = 0; i < names->len; i++) {
+        char *p = g_build_filename(dir, names->pdata[i], NULL);
+        if (g_file_test(p, G_FILE_TEST_IS_DIR)) {
+            if (recurse)
+                add_dir(files, p, TRUE, suffix);
+            g_free(p);
+        } else if (suffix == NULL || g_str_has_suffix(p, suffix)) {
+            g_ptr_array_add(files, p);
+        } else {
+            g_free(p);
+        }
+    }
+}
+
+static void test_check_library(void)
+{
+    g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
+    g_autofree char *lib = ts_test_source_path("arch/library");
+    add_dir(files, lib, FALSE, ".yaml");
+    CU_ASSERT(files->len >= 10);
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    int status;
+    if (!run_check(files, &out, &err, &status)) {
+        fprintf(stderr, "SKIP %s: TILESIM_BIN not set\n", __func__);
+        return;
+    }
+    if (status != 0)
+        fprintf(stderr, "%s", err);
+    CU_ASSERT_EQUAL(status, 0);
+    g_autofree char *summary =
+        g_strdup_printf("checked %u file(s): %u ok, 0 not architectures, 0 with errors",
+                        files->len, files->len);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, summary));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "peak "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "mappable by the analytical model: yes"));
+    CU_ASSERT_PTR_NULL(strstr(out, "mappable by the analytical model: no"));
+}
+
+static void test_check_reference(void)
+{
+    const char *shared = ts_test_shared_dir();
+    if (shared == NULL) {
+        fprintf(stderr, "SKIP %s: ../shared/reference not found\n", __func__);
+        return;
+    }
+    g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
+    g_autofree char *tl = ts_test_reference_path("timeloop");
+    add_dir(files, tl, TRUE, ".yaml");
+    static const char *const exp_dirs[] = {"transformer_gemmini/arch", "transformer_pim/arch",
+                                           "transformer_pim/arch_v0.4", NULL};
+    for (guint i = 0; exp_dirs[i]; i++) {
+        g_autofree char *rel = g_build_filename("timeloop-experiments", exp_dirs[i], NULL);
+        g_autofree char *d = ts_test_reference_path(rel);
+        add_dir(files, d, TRUE, NULL);
+    }
+    g_ptr_array_add(files, ts_test_reference_path("upmem/sim_architectures.yaml"));
+    g_ptr_array_add(files, ts_test_reference_path("upmem/architectures_schema.json"));
+    g_autofree char *pimdl = ts_test_reference_path("upmem/pim_dl");
+    add_dir(files, pimdl, TRUE, ".yaml");
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    int status;
+    if (!run_check(files, &out, &err, &status)) {
+        fprintf(stderr, "SKIP %s: TILESIM_BIN not set\n", __func__);
+        return;
+    }
+    if (status != 0)
+        fprintf(stderr, "%s", err);
+    CU_ASSERT_EQUAL(status, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, ", 0 with errors"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "29 device profiles"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "a Timeloop problem (workload), not an architecture"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "an Accelergy compound-component library"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "an Accelergy energy reference table"));
+    /* 1 Timeloop arch + 11 experiment archs are architectures. */
+    guint n_arch = 0;
+    for (const char *p = out; (p = strstr(p, ": OK, a Timeloop architecture")) != NULL; p++)
+        n_arch++;
+    CU_ASSERT_EQUAL(n_arch, 12);
+    printf("\n  tilesim check over %u reference files: exit %d\n", files->len, status);
+}
+
+static void test_check_errors(void)
+{
+    g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
+    g_autofree char *dir = g_dir_make_tmp("tilesim-check-XXXXXX", NULL);
+    char *bad = g_build_filename(dir, "bad.yaml", NULL);
+    g_file_set_contents(bad,
+                        "architecture:\n  name: x\n  clock: 1GHz\n  levels:\n"
+                        "    - {name: DRAM, class: dram, preset: DDR4-2400, attributes: "
+                        "{tRCD: -3}}\n",
+                        -1, NULL);
+    char *notyaml = g_build_filename(dir, "stats.txt", NULL);
+    g_file_set_contents(notyaml, "Buffer and Arithmetic Levels\n------\n", -1, NULL);
+    g_ptr_array_add(files, bad);
+    g_ptr_array_add(files, ts_test_source_path("arch/library/gemmini-like.yaml"));
+    g_ptr_array_add(files, notyaml);
+    g_ptr_array_add(files, g_build_filename(dir, "missing.yaml", NULL));
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    int status;
+    if (!run_check(files, &out, &err, &status)) {
+        fprintf(stderr, "SKIP %s: TILESIM_BIN not set\n", __func__);
+        return;
+    }
+    CU_ASSERT_EQUAL(status, 1);
+    g_autofree char *msg = g_strdup_printf("%s:5:71: levels[0].attributes.tRCD: must be >= 0 "
+                                           "(got -3)",
+                                           bad);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, msg));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "not a recognised input"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "missing.yaml"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "gemmini-like.yaml: OK"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "checked 4 file(s): 1 ok, 0 not architectures, 3 with "
+                                       "errors"));
+    /* No file at all. */
+    g_autoptr(GPtrArray) none = g_ptr_array_new();
+    g_autofree char *out2 = NULL;
+    g_autofree char *err2 = NULL;
+    run_check(none, &out2, &err2, &status);
+    CU_ASSERT_EQUAL(status, 1);
+}
+
+int main(int argc, char **argv)
+{
+    CU_initialize_registry();
+    CU_pSuite s = CU_add_suite("check", NULL, NULL);
+    CU_add_test(s, "check the library", test_check_library);
+    CU_add_test(s, "check the reference files", test_check_reference);
+    CU_add_test(s, "check reports every error, exit 1", test_check_errors);
+    return ts_test_run(argc, argv);
+}
