@@ -15,21 +15,25 @@
 #include <math.h>
 #include <string.h>
 
-static gboolean level_error(GError **error, const TsLevel *l, TsConfigError code,
-                            const char *fmt, ...) G_GNUC_PRINTF(4, 5);
+static gboolean level_error(GError **error, const TsArch *arch, const TsLevel *l,
+                            TsConfigError code, const char *fmt, ...) G_GNUC_PRINTF(5, 6);
 
-static gboolean level_error(GError **error, const TsLevel *l, TsConfigError code,
-                            const char *fmt, ...)
+/* "FILE:LINE:COL: PATH (NAME): message" for a level found wrong after parsing. */
+static gboolean level_error(GError **error, const TsArch *arch, const TsLevel *l,
+                            TsConfigError code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     g_autofree char *msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
+    const TsLevelPriv *p = &g_array_index(arch->priv, TsLevelPriv, l - (const TsLevel *)arch->levels->data);
+    g_autofree char *where = p->path ? g_strdup_printf("%s (%s)", p->path, l->name)
+                                     : g_strdup(l->name);
     if (l->line > 0)
         g_set_error(error, TS_CONFIG_ERROR, code, "%s:%u:%u: %s: %s", l->file, l->line, l->col,
-                    l->name, msg);
+                    where, msg);
     else
-        g_set_error(error, TS_CONFIG_ERROR, code, "%s: %s: %s", l->file, l->name, msg);
+        g_set_error(error, TS_CONFIG_ERROR, code, "%s: %s: %s", l->file, where, msg);
     return FALSE;
 }
 
@@ -48,7 +52,7 @@ static gboolean derive_chain(TsArch *arch, GError **error)
             continue;
         if (arch->compute >= 0) {
             const TsLevel *c = ts_arch_level(arch, (guint)arch->compute);
-            return level_error(error, l, TS_CONFIG_ERROR_INVALID,
+            return level_error(error, arch, l, TS_CONFIG_ERROR_INVALID,
                                "%s level after the compute level '%s': the compute level must "
                                "be the innermost",
                                l->is_compute ? "a second compute" : "a storage", c->name);
@@ -57,7 +61,7 @@ static gboolean derive_chain(TsArch *arch, GError **error)
             arch->compute = (int)i;
         } else {
             if (arch->n_storage >= TS_ARCH_MAX_LEVELS - 1)
-                return level_error(error, l, TS_CONFIG_ERROR_LIMIT,
+                return level_error(error, arch, l, TS_CONFIG_ERROR_LIMIT,
                                    "more than %d storage levels (a mapping addresses at most %d "
                                    "levels including compute)",
                                    TS_ARCH_MAX_LEVELS - 1, TS_ARCH_MAX_LEVELS);
@@ -69,12 +73,12 @@ static gboolean derive_chain(TsArch *arch, GError **error)
         TsLevel *o = ts_arch_level_mut(arch, chain[k]);
         const TsLevel *in = ts_arch_level(arch, chain[k + 1]);
         if (in->instances % o->instances != 0)
-            return level_error(error, in, TS_CONFIG_ERROR_INVALID,
+            return level_error(error, arch, in, TS_CONFIG_ERROR_INVALID,
                                "fan-out does not divide: %u instances below %u instances of '%s' "
                                "(got %u/%u)",
                                in->instances, o->instances, o->name, in->instances, o->instances);
         if (in->mesh_x % o->mesh_x != 0 || in->mesh_y % o->mesh_y != 0)
-            return level_error(error, in, TS_CONFIG_ERROR_INVALID,
+            return level_error(error, arch, in, TS_CONFIG_ERROR_INVALID,
                                "fan-out does not divide: mesh %ux%u below mesh %ux%u of '%s' "
                                "(got %u/%u x %u/%u)",
                                in->mesh_x, in->mesh_y, o->mesh_x, o->mesh_y, o->name, in->mesh_x,
@@ -82,7 +86,7 @@ static gboolean derive_chain(TsArch *arch, GError **error)
         o->fanout_x = in->mesh_x / o->mesh_x;
         o->fanout_y = in->mesh_y / o->mesh_y;
         if ((guint64)o->fanout_x * o->fanout_y != in->instances / o->instances)
-            return level_error(error, in, TS_CONFIG_ERROR_INVALID,
+            return level_error(error, arch, in, TS_CONFIG_ERROR_INVALID,
                                "fan-out %ux%u from '%s' does not match %u/%u instances",
                                o->fanout_x, o->fanout_y, o->name, in->instances, o->instances);
     }
@@ -104,10 +108,10 @@ static gboolean derive_dram(TsArch *arch, guint index, GError **error)
         return TRUE;
     if (d->tck_ps <= 0 || d->data_rate_mtps <= 0 || d->bus_width_bits == 0 ||
         d->device_width_bits == 0)
-        return level_error(error, l, TS_CONFIG_ERROR_INVALID,
+        return level_error(error, arch, l, TS_CONFIG_ERROR_INVALID,
                            "DRAM needs tCK, data rate, bus width and device width > 0");
     if (d->bus_width_bits % d->device_width_bits != 0)
-        return level_error(error, l, TS_CONFIG_ERROR_INVALID,
+        return level_error(error, arch, l, TS_CONFIG_ERROR_INVALID,
                            "bus width must be a multiple of the device width (got %" G_GUINT64_FORMAT
                            " / %" G_GUINT64_FORMAT ")",
                            d->bus_width_bits, d->device_width_bits);
@@ -117,7 +121,7 @@ static gboolean derive_dram(TsArch *arch, guint index, GError **error)
         *dst = cycles_to_ps(v, d->tck_ps);
     }
     if (d->cycles.tRC < d->cycles.tRAS)
-        return level_error(error, l, TS_CONFIG_ERROR_INVALID,
+        return level_error(error, arch, l, TS_CONFIG_ERROR_INVALID,
                            "tRC must be >= tRAS (got %" G_GUINT64_FORMAT " < %" G_GUINT64_FORMAT ")",
                            d->cycles.tRC, d->cycles.tRAS);
     d->total_banks = d->bankgroups * d->banks;
@@ -125,7 +129,7 @@ static gboolean derive_dram(TsArch *arch, guint index, GError **error)
     double cap = (double)d->channels * (double)d->ranks * (double)d->total_banks *
                  (double)d->rows * (double)d->columns * (double)d->bus_width_bits / 8.0;
     if (cap > 1.8e19)
-        return level_error(error, l, TS_CONFIG_ERROR_RANGE, "capacity overflows 64 bits");
+        return level_error(error, arch, l, TS_CONFIG_ERROR_RANGE, "capacity overflows 64 bits");
     d->capacity_bytes = (guint64)cap;
     d->burst_bytes = d->bus_width_bits / 8 * d->burst_length;
     d->peak_bw_bytes_per_s = (double)d->channels * (double)d->bus_width_bits / 8.0 *
@@ -287,7 +291,7 @@ gboolean ts_arch_finalize(TsArch *arch, GError **error)
         for (guint j = 0; j < i; j++) {
             const TsLevel *o = ts_arch_level(arch, j);
             if (strcmp(o->name, l->name) == 0)
-                return level_error(error, l, TS_CONFIG_ERROR_DUPLICATE,
+                return level_error(error, arch, l, TS_CONFIG_ERROR_DUPLICATE,
                                    "duplicate level name (first at %s:%u:%u)", o->file, o->line,
                                    o->col);
         }

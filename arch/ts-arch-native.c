@@ -12,6 +12,7 @@
 typedef struct {
     TsArch *arch;
     GError **error;
+    const char *path; /* key path of the entry being built */
 } NvCtx;
 
 typedef struct {
@@ -84,6 +85,8 @@ static int new_level(NvCtx *c, const char *name, TsClass klass, const TsNode *wh
     l->mesh_x = (uint32_t)(s->mx * extra_x);
     l->mesh_y = (uint32_t)(s->my * extra_y);
     ts_arch_level_priv(c->arch, (guint)idx)->energy_model = TS_ENERGY_MODEL_TABLE;
+    if (c->path != NULL)
+        ts_arch_set_level_path(c->arch, (guint)idx, c->path);
     return idx;
 }
 
@@ -696,6 +699,7 @@ static gboolean nv_entry(NvCtx *c, const TsNode *entry, const char *path, const 
     TsNativeLevel lv = {0};
     if (!ts_schema_apply(ts_arch_level_fields(), entry, path, &lv, NULL, FALSE, c->error))
         return FALSE;
+    c->path = path;
     if (lv.klass != NULL && lv.levels != NULL) {
         g_autofree char *lp = ts_path_key(path, "levels");
         ts_config_error(c->error, lv.levels, TS_CONFIG_ERROR_INVALID, lp,

@@ -43,6 +43,7 @@ typedef struct {
     gboolean is_dram_tech; /* storage whose default energy is DRAM's (Timeloop technology DRAM) */
     uint32_t mac_bits_a, mac_bits_b; /* compute: operand widths for the default energy */
     double link_fill_pj, link_drain_pj; /* host-link energy per filled / drained access */
+    const char *path;     /* key path of the declaration ("levels[2].levels[0]"), interned */
 } TsLevelPriv;
 
 struct TsArch {
@@ -77,6 +78,8 @@ gpointer ts_arch_alloc(TsArch *arch, gsize size);
 int ts_arch_add_level(TsArch *arch, const char *name, TsClass klass, const TsNode *node,
                       GError **error);
 TsLevel *ts_arch_level_mut(TsArch *arch, guint index);
+/* Records the key path a level was declared at, for messages of the derivation pass. */
+void ts_arch_set_level_path(TsArch *arch, guint index, const char *path);
 TsLevelPriv *ts_arch_level_priv(TsArch *arch, guint index);
 void ts_arch_keep_attr(TsArch *arch, guint level, const char *key, const char *value);
 void ts_arch_add_note(TsArch *arch, const char *fmt, ...) G_GNUC_PRINTF(2, 3);

@@ -456,6 +456,7 @@ static gboolean tl_storage(TlCtx *c, const TsNode *comp, const char *path, const
     int idx = ts_arch_add_level(c->arch, name, cls, comp, c->error);
     if (idx < 0)
         return FALSE;
+    ts_arch_set_level_path(c->arch, (guint)idx, path);
     TsLevel *l = ts_arch_level_mut(c->arch, (guint)idx);
     TsLevelPriv *p = ts_arch_level_priv(c->arch, (guint)idx);
     l->class_text = ts_arch_intern(c->arch, klass);
@@ -574,6 +575,7 @@ static gboolean tl_compute(TlCtx *c, const TsNode *comp, const char *path, const
     int idx = ts_arch_add_level(c->arch, name, TS_CLASS_MAC, comp, c->error);
     if (idx < 0)
         return FALSE;
+    ts_arch_set_level_path(c->arch, (guint)idx, path);
     TsLevel *l = ts_arch_level_mut(c->arch, (guint)idx);
     TsLevelPriv *p = ts_arch_level_priv(c->arch, (guint)idx);
     l->class_text = ts_arch_intern(c->arch, klass);

@@ -110,6 +110,11 @@ TsLevel *ts_arch_level_mut(TsArch *arch, guint index)
     return &g_array_index(arch->levels, TsLevel, index);
 }
 
+void ts_arch_set_level_path(TsArch *arch, guint index, const char *path)
+{
+    ts_arch_level_priv(arch, index)->path = ts_arch_intern(arch, path);
+}
+
 TsLevelPriv *ts_arch_level_priv(TsArch *arch, guint index)
 {
     g_return_val_if_fail(index < arch->priv->len, NULL);

@@ -2,6 +2,7 @@
  * the expected TS_CONFIG_ERROR code and a message naming FILE:LINE:COL and the key path (and
  * the offending value where there is one). Never a crash, a hang or a silent default. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -75,7 +76,7 @@ static const BadCase cases[] = {
      HEAD DRAM "    - {name: GLB, class: sram, attributes: {depth: 4, size: 1KB}}\n" MAC,
      TS_CONFIG_ERROR_INVALID, "6:61: levels[1].attributes.size", "but depth gives 4"},
     {"duplicate_name", HEAD DRAM "    - {name: DRAM, class: sram, attributes: {depth: 4}}\n" MAC,
-     TS_CONFIG_ERROR_DUPLICATE, "6:7: DRAM", "duplicate level name (first at"},
+     TS_CONFIG_ERROR_DUPLICATE, "6:7: levels[1] (DRAM)", "duplicate level name (first at"},
     {"unknown_preset", HEAD "    - {name: DRAM, class: dram, preset: DDR4-2440}\n" MAC,
      TS_CONFIG_ERROR_REFERENCE, "5:41: levels[0].preset",
      "unknown preset 'DDR4-2440' (did you mean 'DDR4-2400'?)"},
@@ -93,7 +94,7 @@ static const BadCase cases[] = {
     {"class_and_levels", HEAD DRAM "    - {name: PE, class: mac, levels: []}\n",
      TS_CONFIG_ERROR_INVALID, "6:38: levels[1].levels", "not both"},
     {"compute_not_innermost", HEAD DRAM MAC "    - {name: B, class: sram, attributes: {depth: 4}}\n",
-     TS_CONFIG_ERROR_INVALID, "7:7: B", "the compute level must be the innermost"},
+     TS_CONFIG_ERROR_INVALID, "7:7: levels[2] (B)", "the compute level must be the innermost"},
     {"dpu_missing_key", HEAD DRAM
      "    - {name: D, class: pim_core, attributes: {kind: dpu, wram_size: 64KB, mram_size: 64MB, "
      "dma_alpha_read: 1, dma_alpha_write: 1, dma_beta: 0.5}}\n",
@@ -120,7 +121,8 @@ static const BadCase cases[] = {
      "    subtree:\n    - name: PE[0..9]\n      local:\n"
      "      - {name: RF, class: regfile, attributes: {depth: 4, word-bits: 16}}\n"
      "      - {name: M, class: intmac, attributes: {datawidth: 16}}\n",
-     TS_CONFIG_ERROR_INVALID, "11:9: RF", "fan-out does not divide: 10 instances below 3"},
+     TS_CONFIG_ERROR_INVALID, "11:9: architecture.subtree[0].subtree[0].local[0] (RF)",
+     "fan-out does not divide: 10 instances below 3"},
     {"tl_mesh",
      "architecture:\n  version: 0.3\n  subtree:\n  - name: S\n    local:\n"
      "    - {name: DRAM, class: DRAM, attributes: {word-bits: 16}}\n"
@@ -270,6 +272,7 @@ static void test_bad_ert(void)
     CU_ASSERT_TRUE(g_error_matches(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID));
 }
 
+static void test_fuzz(void);
 void ts_test_register_errors(void);
 void ts_test_register_errors(void)
 {
@@ -277,4 +280,92 @@ void ts_test_register_errors(void)
     CU_add_test(s, "bad inputs: code, position, path, message", test_bad_cases);
     CU_add_test(s, "limits: depth, size, unknown name", test_limits);
     CU_add_test(s, "bad ERT", test_bad_ert);
+    CU_add_test(s, "mutation fuzzing never crashes", test_fuzz);
+}
+
+/* Mutation fuzzing: every library file and the Timeloop/UPMEM reference inputs, with random
+ * byte flips, deletions, duplications and insertions of YAML punctuation; loading must return
+ * an arch or a TS_CONFIG_ERROR, never crash (run under ASan/UBSan in CI). Seeded: see
+ * ts_test_seed. */
+static void fuzz_file(const char *path, GRand *rng, guint rounds, guint *n_ok, guint *n_err)
+{
+    g_autofree char *text = NULL;
+    gsize len = 0;
+    if (!g_file_get_contents(path, &text, &len, NULL) || len == 0)
+        return;
+    static const char punct[] = ":-[]{},#&*!|>'\"\n 0123456789.e";
+    g_autofree char *base = g_path_get_basename(path);
+    for (guint r = 0; r < rounds; r++) {
+        GString *m = g_string_new_len(text, (gssize)len);
+        guint edits = 1 + g_rand_int_range(rng, 0, 4);
+        for (guint e = 0; e < edits && m->len > 0; e++) {
+            gsize at = (gsize)g_rand_int_range(rng, 0, (gint32)m->len);
+            switch (g_rand_int_range(rng, 0, 5)) {
+            case 0:
+                m->str[at] = punct[g_rand_int_range(rng, 0, sizeof punct - 1)];
+                break;
+            case 1:
+                g_string_erase(m, (gssize)at, MIN((gsize)g_rand_int_range(rng, 1, 16), m->len - at));
+                break;
+            case 2: {
+                gsize n = MIN((gsize)g_rand_int_range(rng, 1, 40), m->len - at);
+                g_autofree char *dup = g_strndup(m->str + at, n);
+                g_string_insert(m, (gssize)at, dup);
+                break;
+            }
+            case 3:
+                g_string_insert_c(m, (gssize)at, punct[g_rand_int_range(rng, 0, sizeof punct - 1)]);
+                break;
+            default:
+                m->str[at] = (char)g_rand_int_range(rng, 1, 256);
+                break;
+            }
+        }
+        g_autofree char *name = g_strdup_printf("fuzz-%s", base);
+        g_autofree char *p = ts_arch_test_write(name, m->str);
+        g_string_free(m, TRUE);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(TsArch) arch = ts_arch_load(p, NULL, &error);
+        if (arch != NULL) {
+            (*n_ok)++;
+            g_autofree char *d = ts_arch_describe(arch);
+            CU_ASSERT_PTR_NOT_NULL(d);
+        } else {
+            (*n_err)++;
+            CU_ASSERT_TRUE(error != NULL && error->domain == TS_CONFIG_ERROR);
+            if (error == NULL || error->domain != TS_CONFIG_ERROR)
+                fprintf(stderr, "fuzz %s round %u: not a config error\n", base, r);
+        }
+    }
+}
+
+static void test_fuzz(void)
+{
+    guint64 seed = ts_test_seed(20261121);
+    g_autoptr(GRand) rng = g_rand_new_with_seed((guint32)seed);
+    g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
+    g_autofree char *lib = ts_test_source_path("arch/library");
+    g_autoptr(GDir) d = g_dir_open(lib, 0, NULL);
+    const char *name;
+    while (d && (name = g_dir_read_name(d)) != NULL)
+        if (g_str_has_suffix(name, ".yaml"))
+            g_ptr_array_add(files, g_build_filename(lib, name, NULL));
+    g_ptr_array_sort(files, (GCompareFunc)g_strcmp0);
+    static const char *const refs[] = {
+        "timeloop/arch/eyeriss_like_3level.arch.yaml",
+        "timeloop-experiments/transformer_gemmini/arch/system_gemmini_realistic.yaml",
+        "timeloop-experiments/transformer_gemmini/arch/system_simba.yaml",
+        "timeloop-experiments/transformer_pim/arch/system_PIM.yaml", NULL};
+    for (guint i = 0; refs[i]; i++) {
+        char *p = ts_test_reference_path(refs[i]);
+        if (p)
+            g_ptr_array_add(files, p);
+    }
+    guint rounds = g_getenv("TILESIM_FUZZ_ROUNDS") ? (guint)atoi(g_getenv("TILESIM_FUZZ_ROUNDS"))
+                                                   : 150;
+    guint ok = 0, err = 0;
+    for (guint i = 0; i < files->len; i++)
+        fuzz_file(files->pdata[i], rng, rounds, &ok, &err);
+    printf("\n  fuzz: %u mutated files, %u loaded, %u rejected with a config error\n", ok + err,
+           ok, err);
 }
