@@ -111,31 +111,32 @@ TsModel *ts_model_new_from_levels(const TsLevel *storage, guint n_storage,
     if (!check_op(op, error))
         return NULL;
 
-    /* Bound every count the nest analysis forms: MACs times the largest tensor must fit in 62
-     * bits, so that deliveries, accesses and their word conversions cannot overflow. */
+    /* Bound every count the nest analysis forms. For single-dimension ranks every delivery or
+     * access count is at most the MAC count (a tile times the loops that refetch it never
+     * exceeds the iteration space); a sliding-window rank can exceed it by its coefficient sum.
+     * Keep MACs x that factor x 64 (word packing) below 2^63. */
     double macs_d = 1.0;
     uint64_t macs = 1;
     for (guint d = 0; d < op->n_dims; d++) {
         macs_d *= (double)op->dims[d];
         macs *= op->dims[d];
     }
-    double biggest = 1.0;
+    double halo = 1.0;
     for (guint t = 0; t < op->n_tensors; t++) {
-        double e = 1.0;
+        double h = 1.0;
         for (guint r = 0; r < op->tensors[t].n_ranks; r++) {
             const TsProjection *p = &op->tensors[t].ranks[r];
-            double x = 1.0;
+            double x = 0.0;
             for (guint k = 0; k < p->n_terms; k++)
-                x += fabs((double)p->coef[k]) * (double)(op->dims[p->dim[k]] - 1);
-            e *= x;
+                x += fabs((double)p->coef[k]);
+            h *= MAX(1.0, x);
         }
-        biggest = MAX(biggest, e);
+        halo = MAX(halo, h);
     }
-    if (macs_d * biggest * 64.0 > 4.6e18) {
+    if (macs_d * halo * 64.0 > 9.2e18) {
         g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_RANGE,
-                    "op %s is too large for 64-bit access counts (%.3g MACs, largest tensor "
-                    "%.3g elements)",
-                    op->name ? op->name : "?", macs_d, biggest);
+                    "op %s is too large for 64-bit access counts (%.3g MACs)",
+                    op->name ? op->name : "?", macs_d);
         return NULL;
     }
 
@@ -352,11 +353,16 @@ static TsEvalStatus check_structure(const TsModel *m, const TsMapping *map, TsCo
         if (x > m->level[l].spec.fanout_x || y > m->level[l].spec.fanout_y)
             return fail(cost, TS_EVAL_FANOUT, (int)l, -1, -1);
     }
+    /* Every tensor needs a backing store: its outermost keeping level. Levels above it may
+     * bypass it (Timeloop allows this, e.g. a TPU's separate weight DRAM). */
     const uint8_t all = (uint8_t)((1u << nt) - 1u);
-    if ((map->level[0].keep & all) != all) {
+    uint8_t kept = 0;
+    for (guint l = 0; l < nl; l++)
+        kept |= map->level[l].keep;
+    if ((kept & all) != all) {
         for (guint t = 0; t < nt; t++)
-            if (!(map->level[0].keep >> t & 1u))
-                return fail(cost, TS_EVAL_KEEP, 0, (int)t, -1);
+            if (!(kept >> t & 1u))
+                return fail(cost, TS_EVAL_KEEP, -1, (int)t, -1);
     }
     for (guint l = 0; l < nl; l++) {
         if (m->level[l].zero_capacity && (map->level[l].keep & all)) {
@@ -619,11 +625,8 @@ char *ts_model_explain(const TsModel *m, const TsMapping *map, const TsCost *cos
                                level_name(m, l), y, s->fanout_y);
     }
     case TS_EVAL_KEEP:
-        if (l == 0)
-            return g_strdup_printf("%s: the outermost level must keep every tensor, but it "
-                                   "bypasses %s",
-                                   level_name(m, 0), tensor_name(m, cost->bad_tensor));
-        return g_strdup_printf("%s is kept by no level", tensor_name(m, cost->bad_tensor));
+        return g_strdup_printf("%s is kept by no level (every level bypasses it)",
+                               tensor_name(m, cost->bad_tensor));
     case TS_EVAL_CAPACITY:
     case TS_EVAL_UTILIZATION: {
         if (l < 0 || (guint)l >= nl)

@@ -9,7 +9,8 @@
  * ts_model_new_full(); ts_model_new_from_levels() for hand-built hierarchies; fields
  * partition_words / multicast (TsTensorCost), keep / throttling / capacity_words
  * (TsLevelCost), bad_dim / total_ops / compute_utilization (TsCost); ts_model_explain() for
- * the human reason of an invalid mapping; accessors for the prepared levels; mapping views
+ * the human reason of an invalid mapping; TS_EVAL_KEEP only when a tensor is kept nowhere (the
+ * outermost level may bypass a tensor, as in Timeloop); accessors for the prepared levels; mapping views
  * (YAML, loop nest) against a model. */
 #ifndef TS_MODEL_H
 #define TS_MODEL_H
@@ -29,7 +30,9 @@ typedef enum {
     TS_EVAL_FACTORS,     /* product of a dimension's factors != its size */
     TS_EVAL_FANOUT,      /* spatial factors exceed a level's fan-out (X or Y) */
     TS_EVAL_CAPACITY,    /* tiles exceed a level's capacity (with multiple buffering) */
-    TS_EVAL_KEEP,        /* a tensor is kept by no level, or the outermost level bypasses it */
+    TS_EVAL_KEEP,        /* a tensor is kept by no level (levels above its outermost keeping
+                            level may bypass it: that level is its backing store, as in
+                            Timeloop) */
     TS_EVAL_UTILIZATION, /* below a level's min_utilization */
     TS_EVAL_PERMUTATION, /* permutation is not a permutation of the op's dimensions */
     TS_EVAL_SHAPE,       /* mapping level/dimension count does not match (arch, op) */

@@ -3,6 +3,7 @@
  * Summary Stats block). Networks are skipped. */
 #include "ts-stats-parse.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,8 @@ void ts_stats_clear(TsStats *s)
     g_free(s->mac_name);
     for (guint l = 0; l < s->n_levels; l++) {
         g_free(s->level[l].name);
+        for (guint i = 0; i < s->level[l].n_loops; i++)
+            g_free(s->level[l].loop[i].dim);
         for (guint i = 0; i < s->level[l].n_spaces; i++)
             g_free(s->level[l].space[i].name);
     }
@@ -52,11 +55,12 @@ gboolean ts_stats_parse(const char *path, TsStats *out, GError **error)
         return FALSE;
     g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
     enum { NONE, MAC, STORAGE, NETWORK, SUMMARY, FJ } where = NONE;
+    gboolean in_levels = TRUE, in_nest = FALSE;
     TsStatsLevel *lv = NULL;
     TsStatsSpace *sp = NULL;
     for (guint i = 0; lines[i]; i++) {
         const char *line = lines[i];
-        if (g_str_has_prefix(line, "=== ") && g_str_has_suffix(line, " ===")) {
+        if (in_levels && g_str_has_prefix(line, "=== ") && g_str_has_suffix(line, " ===")) {
             g_autofree char *name = g_strndup(line + 4, strlen(line) - 8);
             /* The first level listed is the arithmetic one (Level 0). */
             if (out->mac_name == NULL && out->n_levels == 0) {
@@ -74,8 +78,10 @@ gboolean ts_stats_parse(const char *path, TsStats *out, GError **error)
             }
             continue;
         }
-        if (g_str_has_prefix(line, "Networks")) {
+        if (g_str_has_prefix(line, "Networks") ||
+            g_str_has_prefix(line, "Operational Intensity Stats")) {
             where = NETWORK;
+            in_levels = FALSE;
             continue;
         }
         if (g_str_has_prefix(line, "Summary Stats")) {
@@ -91,7 +97,30 @@ gboolean ts_stats_parse(const char *path, TsStats *out, GError **error)
                 out->mac_cycles = g_ascii_strtoull(value_of(line), NULL, 10);
             else if (label_is(line, "Energy (total)"))
                 out->mac_energy_pj = g_ascii_strtod(value_of(line), NULL);
+            else if (label_is(line, "Instances"))
+                sscanf(value_of(line), "%u (%u*%u)", &out->mac_instances, &out->mac_mesh_x,
+                       &out->mac_mesh_y);
         } else if (where == STORAGE) {
+            if (strstr(line, "Loop nest:")) {
+                in_nest = TRUE;
+                continue;
+            }
+            if (in_nest) {
+                const char *f = strstr(line, "for ");
+                if (f == NULL) {
+                    in_nest = FALSE;
+                } else if (lv->n_loops < TS_STATS_MAX_LOOPS) {
+                    char dim[64];
+                    unsigned long long end = 0;
+                    if (sscanf(f, "for %63s in [0:%llu)", dim, &end) == 2) {
+                        TsStatsLoop *lp = &lv->loop[lv->n_loops++];
+                        lp->dim = g_strdup(dim);
+                        lp->end = end;
+                        lp->spatial = strstr(f, "Spatial-X") ? 'X' : strstr(f, "Spatial-Y") ? 'Y' : 0;
+                    }
+                }
+                continue;
+            }
             /* "    Weights:" opens a data-space block (4 spaces, a name, a colon). */
             if (g_str_has_prefix(line, "    ") && line[4] != ' ' && g_str_has_suffix(line, ":") &&
                 strchr(line + 4, ' ') == NULL) {
@@ -111,6 +140,19 @@ gboolean ts_stats_parse(const char *path, TsStats *out, GError **error)
                     lv->throttling = g_ascii_strtod(value_of(line), NULL);
                 else if (label_is(line, "Vector access energy"))
                     lv->vector_access_energy_pj = g_ascii_strtod(value_of(line), NULL);
+                else if (label_is(line, "Size"))
+                    lv->size = g_ascii_strtoull(value_of(line), NULL, 10);
+                else if (label_is(line, "Word bits"))
+                    lv->word_bits = (uint32_t)g_ascii_strtoull(value_of(line), NULL, 10);
+                else if (label_is(line, "Block size"))
+                    lv->block_size = (uint32_t)g_ascii_strtoull(value_of(line), NULL, 10);
+                else if (label_is(line, "Instances"))
+                    sscanf(value_of(line), "%u (%u*%u)", &lv->instances, &lv->mesh_x,
+                           &lv->mesh_y);
+                else if (label_is(line, "Read bandwidth"))
+                    lv->read_bw = g_ascii_strtod(value_of(line), NULL);
+                else if (label_is(line, "Write bandwidth"))
+                    lv->write_bw = g_ascii_strtod(value_of(line), NULL);
                 continue;
             }
             const char *v = value_of(line);

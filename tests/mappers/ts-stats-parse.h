@@ -18,11 +18,26 @@ typedef struct {
     double energy_total_pj;
 } TsStatsSpace;
 
+#define TS_STATS_MAX_LOOPS 16
+
+typedef struct {
+    char *dim;
+    uint64_t end;
+    char spatial; /* 0, 'X' or 'Y' */
+} TsStatsLoop;
+
 typedef struct {
     char *name;
     uint64_t cycles;
     double throttling;
     double vector_access_energy_pj;
+    /* SPECS */
+    uint64_t size; /* 0 = "-" */
+    uint32_t word_bits, block_size, instances, mesh_x, mesh_y;
+    double read_bw, write_bw; /* 0 = "-" */
+    /* MAPPING: the level's loop nest, outermost first */
+    guint n_loops;
+    TsStatsLoop loop[TS_STATS_MAX_LOOPS];
     guint n_spaces;
     TsStatsSpace space[TS_STATS_MAX_SPACES];
 } TsStatsLevel;
@@ -30,6 +45,7 @@ typedef struct {
 typedef struct {
     /* arithmetic */
     char *mac_name;
+    uint32_t mac_instances, mac_mesh_x, mac_mesh_y;
     uint64_t mac_utilized_instances, computes, mac_cycles;
     double mac_energy_pj;
     /* storage, in file order (innermost first) */
