@@ -14,6 +14,10 @@
 
 #define REL_TOL 0.01
 
+/* Largest relative energy difference seen (total energy), for the summary line. */
+static double worst_energy_rel = 0.0;
+static const char *worst_energy_case = "";
+
 static gboolean close_rel(double a, double b, double tol)
 {
     if (a == b)
@@ -210,6 +214,14 @@ static guint check_case(const char *case_name)
     /* Summary Stats. */
     if (!close_rel(cost.cycles, (double)st.cycles, REL_TOL))
         MISMATCH("cycles %.0f vs %" G_GUINT64_FORMAT, cost.cycles, st.cycles);
+    {
+        double rel = fabs(cost.pj_per_mac * 1000.0 - ts_stats_fj(&st, "Total")) /
+                     ts_stats_fj(&st, "Total");
+        if (rel > worst_energy_rel) {
+            worst_energy_rel = rel;
+            worst_energy_case = case_name;
+        }
+    }
     if (!close_rel(cost.energy_pj / 1e6, st.energy_uj, REL_TOL))
         MISMATCH("energy %.4f vs %.2f uJ", cost.energy_pj / 1e6, st.energy_uj);
     if (!close_rel(cost.edp_j_cycles, st.edp, REL_TOL))
@@ -322,7 +334,9 @@ static void test_every_case_directory(void)
     guint failed = 0;
     for (guint i = 0; i < names->len; i++)
         failed += check_case(names->pdata[i]) ? 1 : 0;
-    fprintf(stderr, "  %u case directories, %u with mismatches\n", names->len, failed);
+    fprintf(stderr, "  %u case directories, %u with mismatches; largest total-energy difference "
+                    "%.4f %% (%s, against the fJ/compute Total Timeloop prints)\n",
+            names->len, failed, 100.0 * worst_energy_rel, worst_energy_case);
     CU_ASSERT(names->len >= 1);
     CU_ASSERT_EQUAL(failed, 0);
     g_ptr_array_free(names, TRUE);
