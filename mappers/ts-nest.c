@@ -108,15 +108,18 @@ void ts_nest_tiles(const TsModel *model, TsNest *nest)
  * exact_sliding_window_deltas: every step moves from the true previous tile (inner loops at
  * their last index) and delivers exactly the new part, |new \ old|. */
 
+/* Temporal loops above a level: at most one per dimension and level. */
+#define SLIDE_MAX (TS_ARCH_MAX_LEVELS * TS_MAX_DIMS)
+
 typedef struct {
     guint n;                        /* temporal loops above c */
     uint64_t tile;
     guint n_ranks;
     int64_t rank_ext[TS_MAX_RANKS];
-    uint32_t ext[TS_NEST_MAX_LOOPS + 1]; /* 1-based */
-    uint64_t delta[TS_NEST_MAX_LOOPS + 1];  /* delta size of a type-j step (partial if kind 2) */
-    uint8_t kind[TS_NEST_MAX_LOOPS + 1];    /* 0 empty, 1 full, 2 partial (one rank moves) */
-    uint8_t grad[TS_NEST_MAX_LOOPS + 1];    /* partial: 1 + 2 * rank + (shift > 0) */
+    uint32_t ext[SLIDE_MAX + 1];   /* 1-based */
+    uint64_t delta[SLIDE_MAX + 1]; /* delta size of a type-j step (partial if kind 2) */
+    uint8_t kind[SLIDE_MAX + 1];   /* 0 empty, 1 full, 2 partial (one rank moves) */
+    uint8_t grad[SLIDE_MAX + 1];   /* partial: 1 + 2 * rank + (shift > 0) */
 } SlideCtx;
 
 #define SLIDE_GRADS (1 + 2 * TS_MAX_RANKS)
@@ -190,7 +193,7 @@ static uint64_t delivered_general(const TsModel *model, const TsNest *nest, guin
         x.rank_ext[r] = e;
     }
     /* Temporal loops above c, 1-based, inner first. */
-    guint idx[TS_NEST_MAX_LOOPS + 1];
+    guint idx[SLIDE_MAX + 1];
     x.n = 0;
     for (guint k = nest->level_lo[c + 1]; k < nest->n_loops; k++)
         if (nest->loop[k].kind == TS_LOOP_TEMPORAL)
@@ -242,7 +245,7 @@ static uint64_t delivered_general(const TsModel *model, const TsNest *nest, guin
     }
     if (exact)
         return exact_total;
-    SlideMemo memo[TS_NEST_MAX_LOOPS + 1][SLIDE_GRADS];
+    SlideMemo memo[SLIDE_MAX + 1][SLIDE_GRADS]; /* 13 KiB of stack, sliding windows only */
     memset(memo, 0, (x.n + 1) * sizeof memo[0]);
     guint g_end;
     return x.tile + slide_rest(&x, memo, x.n, 0, &g_end);
