@@ -304,11 +304,14 @@ static void fuzz_file(const char *path, GRand *rng, guint rounds, guint *n_ok, g
             case 0:
                 m->str[at] = punct[g_rand_int_range(rng, 0, sizeof punct - 1)];
                 break;
-            case 1:
-                g_string_erase(m, (gssize)at, MIN((gsize)g_rand_int_range(rng, 1, 16), m->len - at));
+            case 1: {
+                gsize n = (gsize)g_rand_int_range(rng, 1, 16); /* not inside MIN(): once */
+                g_string_erase(m, (gssize)at, (gssize)MIN(n, m->len - at));
                 break;
+            }
             case 2: {
-                gsize n = MIN((gsize)g_rand_int_range(rng, 1, 40), m->len - at);
+                gsize n = (gsize)g_rand_int_range(rng, 1, 40);
+                n = MIN(n, m->len - at);
                 g_autofree char *dup = g_strndup(m->str + at, n);
                 g_string_insert(m, (gssize)at, dup);
                 break;
