@@ -444,6 +444,240 @@ static void test_sliding_window(void)
     CU_ASSERT_EQUAL(c.level[FX_DRAM].tensor[1].tile_words, 10);
 }
 
+
+/* ---- Sliding windows against a literal simulation ----------------------------------------
+ * A 2-D convolution (Inputs W = P + R, H = Q + S) under random temporal mappings: the fills of
+ * Inputs at the GlobalBuffer and the RegisterFile must equal (a) a literal re-implementation of
+ * Timeloop's delta walk (iterations 0 and 1 of each loop, the second scaled; box difference
+ * with reset on stride change) and (b) with the exact option, the true |new \ old| summed over
+ * every step of the full loop nest. */
+
+typedef struct {
+    uint8_t dim;
+    uint32_t ext;
+    uint64_t stride;
+} LitLoop;
+
+typedef struct {
+    int64_t lo[2], hi[2];
+} LitBox;
+
+typedef struct {
+    LitBox last;
+    gboolean have;
+    int grad_rank, grad_sign; /* grad_sign 0: no gradient */
+    uint64_t total;
+    uint64_t ext[4];
+} LitState;
+
+static int64_t lit_size(const LitBox *b)
+{
+    return MAX(0, b->hi[0] - b->lo[0]) * MAX(0, b->hi[1] - b->lo[1]);
+}
+
+static LitBox lit_box(const uint64_t *origin, const uint64_t *ext)
+{
+    LitBox b;
+    b.lo[0] = (int64_t)(origin[0] + origin[1]);
+    b.hi[0] = b.lo[0] + (int64_t)(ext[0] + ext[1] - 1);
+    b.lo[1] = (int64_t)(origin[2] + origin[3]);
+    b.hi[1] = b.lo[1] + (int64_t)(ext[2] + ext[3] - 1);
+    return b;
+}
+
+/* Timeloop's AAHR difference new - old with the gradient rule; returns the delta size. */
+static int64_t lit_minus(LitState *st, const LitBox *nb)
+{
+    int64_t d;
+    int g_rank = 0, g_sign = 0;
+    const LitBox *ob = &st->last;
+    if (!st->have || lit_size(ob) == 0) {
+        d = lit_size(nb);
+    } else if (memcmp(nb, ob, sizeof *nb) == 0) {
+        st->grad_sign = 0;
+        return 0;
+    } else {
+        gboolean disjoint = FALSE;
+        int moving = 0, r_mv = 0;
+        for (int r = 0; r < 2; r++) {
+            if (ob->hi[r] <= nb->lo[r] || ob->lo[r] >= nb->hi[r])
+                disjoint = TRUE;
+            if (nb->lo[r] != ob->lo[r] || nb->hi[r] != ob->hi[r]) {
+                moving++;
+                r_mv = r;
+            }
+        }
+        if (disjoint || moving > 1) {
+            d = lit_size(nb);
+        } else {
+            LitBox part = *nb;
+            if (ob->lo[r_mv] <= nb->lo[r_mv]) {
+                g_sign = 1;
+                part.lo[r_mv] = ob->hi[r_mv];
+            } else {
+                g_sign = -1;
+                part.hi[r_mv] = ob->lo[r_mv];
+            }
+            g_rank = r_mv;
+            d = lit_size(&part);
+        }
+    }
+    if (st->grad_sign == 0 || (g_sign != 0 && g_rank == st->grad_rank && g_sign == st->grad_sign)) {
+        st->grad_rank = g_rank;
+        st->grad_sign = g_sign;
+        return d;
+    }
+    st->grad_sign = 0;
+    return lit_size(nb);
+}
+
+static void lit_walk(LitState *st, const LitLoop *above, int k, uint64_t *origin, uint64_t ep)
+{
+    if (k < 0) {
+        LitBox b = lit_box(origin, st->ext);
+        st->total += (uint64_t)lit_minus(st, &b) * ep;
+        st->last = b;
+        st->have = TRUE;
+        return;
+    }
+    lit_walk(st, above, k - 1, origin, ep);
+    origin[above[k].dim] += above[k].stride;
+    lit_walk(st, above, k - 1, origin, ep * (above[k].ext - 1));
+    origin[above[k].dim] -= above[k].stride;
+}
+
+/* True new data over the full nest (grid of at most 64 x 64 input points). */
+static uint64_t lit_exact(const LitLoop *above, guint n, const uint64_t *ext)
+{
+    static gboolean held[64][64];
+    memset(held, 0, sizeof held);
+    uint32_t idx[16] = {0};
+    uint64_t total = 0;
+    for (;;) {
+        uint64_t origin[4] = {0};
+        for (guint i = 0; i < n; i++)
+            origin[above[i].dim] += above[i].stride * idx[i];
+        LitBox b = lit_box(origin, ext);
+        static gboolean now[64][64];
+        memset(now, 0, sizeof now);
+        for (int64_t w = b.lo[0]; w < b.hi[0]; w++)
+            for (int64_t h = b.lo[1]; h < b.hi[1]; h++) {
+                now[w][h] = TRUE;
+                total += !held[w][h];
+            }
+        memcpy(held, now, sizeof held);
+        guint i = 0;
+        while (i < n && ++idx[i] == above[i].ext)
+            idx[i++] = 0;
+        if (i == n)
+            break;
+    }
+    return total;
+}
+
+static void test_sliding_window_literal(void)
+{
+    TsOp op;
+    memset(&op, 0, sizeof op);
+    op.name = "conv2d";
+    op.kind = TS_OP_EINSUM;
+    op.n_dims = 4;
+    static const char *const names[4] = {"P", "R", "Q", "S"};
+    for (guint d = 0; d < 4; d++)
+        op.dim_names[d] = names[d];
+    op.n_tensors = 3;
+    op.tensors[0] = (TsTensor){.name = "Weights", .n_ranks = 2};
+    op.tensors[0].ranks[0] = (TsProjection){1, {1}, {1}};
+    op.tensors[0].ranks[1] = (TsProjection){1, {3}, {1}};
+    op.tensors[1] = (TsTensor){.name = "Inputs", .n_ranks = 2};
+    op.tensors[1].ranks[0] = (TsProjection){2, {0, 1}, {1, 1}};
+    op.tensors[1].ranks[1] = (TsProjection){2, {2, 3}, {1, 1}};
+    op.tensors[2] = (TsTensor){.name = "Outputs", .n_ranks = 2, .read_write = TRUE};
+    op.tensors[2].ranks[0] = (TsProjection){1, {0}, {1}};
+    op.tensors[2].ranks[1] = (TsProjection){1, {2}, {1}};
+    op.output = 2;
+    op.precision_is_default = TRUE;
+    FxArch a;
+    fx_arch(&a);
+    for (guint l = 0; l < FX_NLEVELS; l++) {
+        a.storage[l].size_words = 0; /* capacity is not the point here */
+        a.storage[l].fanout_x = a.storage[l].fanout_y = 1;
+    }
+    a.mac.instances = 1;
+    GRand *rng = g_rand_new_with_seed((guint32)ts_test_seed(99));
+    static const uint64_t sizes[4][5] = {
+        {4, 6, 8, 12, 16}, {1, 2, 3, 5, 3}, {1, 2, 4, 6, 4}, {1, 3, 1, 3, 1}};
+    guint checked = 0;
+    for (guint iter = 0; iter < 200; iter++) {
+        for (guint d = 0; d < 4; d++)
+            op.dims[d] = sizes[d][g_rand_int_range(rng, 0, 5)];
+        TsMapping map;
+        ts_mapping_init(&map, FX_NLEVELS, &op);
+        for (guint d = 0; d < 4; d++) {
+            uint64_t n = op.dims[d];
+            map.level[0].temporal[d] = 1;
+            for (guint l = 2; l > 0; l--) {
+                uint64_t f;
+                do
+                    f = (uint64_t)g_rand_int_range(rng, 1, (gint32)n + 1);
+                while (n % f);
+                map.level[l].temporal[d] = (uint32_t)f;
+                n /= f;
+            }
+            map.level[0].temporal[d] = (uint32_t)n;
+        }
+        for (guint l = 0; l < FX_NLEVELS; l++)
+            for (guint i = 3; i > 0; i--) {
+                guint j = (guint)g_rand_int_range(rng, 0, (gint32)i + 1);
+                uint8_t t = map.level[l].permutation[i];
+                map.level[l].permutation[i] = map.level[l].permutation[j];
+                map.level[l].permutation[j] = t;
+            }
+        for (guint exact = 0; exact < 2; exact++) {
+            TsModelOptions o = {.exact_sliding_window_deltas = exact};
+            TsModel *m = ts_model_new_from_levels(a.storage, FX_NLEVELS, &a.mac, 1e9, &op, &o,
+                                                  NULL);
+            TsCost c;
+            CU_ASSERT_EQUAL_FATAL(ts_model_evaluate(m, &map, &c), TS_EVAL_OK);
+            /* child levels: GlobalBuffer (inner 1) and RegisterFile (inner 0) */
+            for (guint child = FX_GLB; child <= FX_RF; child++) {
+                LitLoop above[16];
+                guint n = 0;
+                uint64_t scale[4] = {1, 1, 1, 1}, ext[4] = {1, 1, 1, 1};
+                for (guint l = FX_NLEVELS; l-- > 0;) { /* innermost level first */
+                    for (guint i = 0; i < 4; i++) {
+                        guint d = map.level[l].permutation[i];
+                        uint32_t e = map.level[l].temporal[d];
+                        if (e <= 1)
+                            continue;
+                        if (l >= child)
+                            ext[d] *= e;
+                        else
+                            above[n++] = (LitLoop){(uint8_t)d, e, scale[d]};
+                        scale[d] *= e;
+                    }
+                }
+                uint64_t want;
+                if (exact) {
+                    want = lit_exact(above, n, ext);
+                } else {
+                    LitState st;
+                    memset(&st, 0, sizeof st);
+                    memcpy(st.ext, ext, sizeof ext);
+                    uint64_t origin[4] = {0};
+                    lit_walk(&st, above, (int)n - 1, origin, 1);
+                    want = st.total;
+                }
+                CU_ASSERT_EQUAL(c.level[child].tensor[1].fills, want);
+                checked++;
+            }
+            ts_model_free(m);
+        }
+    }
+    g_rand_free(rng);
+    CU_ASSERT_EQUAL(checked, 800);
+}
+
 typedef struct {
     const TsModel *model;
     const TsMapping *map;
@@ -599,6 +833,7 @@ int main(int argc, char **argv)
     CU_add_test(s, "precision_packing", test_precision_packing);
     CU_add_test(s, "first_read_elision_option", test_first_read_elision_option);
     CU_add_test(s, "sliding_window", test_sliding_window);
+    CU_add_test(s, "sliding_window_literal", test_sliding_window_literal);
     CU_add_test(s, "threads_share_model", test_threads_share_model);
     CU_add_test(s, "random_mappings", test_random_mappings);
     CU_add_test(s, "bad_model_inputs", test_bad_model_inputs);
