@@ -569,8 +569,11 @@ static gboolean tl_compute(TlCtx *c, const TsNode *comp, const char *path, const
                         name, klass);
         return FALSE;
     }
-    guint64 bits = 16;
-    if (!get_uint(&a, KEYS("word-bits", "datawidth", "multiplier_width"), &bits, NULL, TRUE))
+    /* Timeloop's arithmetic level reads word-bits / datawidth only (default 16), not
+     * multiplier_width: the published experiments' stats print 16 for their 8-bit MACs. */
+    guint64 bits = 16, mult_bits = 0;
+    if (!get_uint(&a, KEYS("word-bits", "datawidth"), &bits, NULL, TRUE) ||
+        !get_uint(&a, KEYS("multiplier_width"), &mult_bits, NULL, TRUE))
         return FALSE;
     int idx = ts_arch_add_level(c->arch, name, TS_CLASS_MAC, comp, c->error);
     if (idx < 0)
@@ -601,7 +604,8 @@ static gboolean tl_compute(TlCtx *c, const TsNode *comp, const char *path, const
         return FALSE;
     note_technology(c, get_string(&a, KEYS("technology")));
     TsMacSpec *m = ts_arch_alloc(c->arch, sizeof *m);
-    m->word_bits = m->operand_a_bits = m->operand_b_bits = bits;
+    m->word_bits = bits;
+    m->operand_a_bits = m->operand_b_bits = mult_bits ? mult_bits : bits;
     guint64 adder = 0;
     if (!get_uint(&a, KEYS("adder_width"), &adder, NULL, FALSE))
         return FALSE;
