@@ -82,6 +82,12 @@ static void add_note(TsConstraints *c, const TsNode *node, const char *path, con
     if (path && *path)
         g_string_append_printf(s, "%s: ", path);
     g_string_append(s, msg);
+    for (guint i = 0; i < c->notes->len; i++) {
+        if (strcmp(g_ptr_array_index(c->notes, i), s->str) == 0) {
+            g_string_free(s, TRUE); /* the same note from resolving another op */
+            return;
+        }
+    }
     g_ptr_array_add(c->notes, g_string_free(s, FALSE));
 }
 
@@ -867,6 +873,16 @@ void ts_rules_init(TsRules *rules, const TsSpaceArch *arch, const TsOp *op)
             lr->axis[d] = TS_AXIS_ANY;
         }
     }
+    for (guint l = 0; l < arch->n_levels; l++) {
+        gboolean x = FALSE, y = FALSE;
+        for (guint a = 0; a < arch->n_aliases; a++) {
+            if (arch->alias_level[a] != l)
+                continue;
+            x |= arch->alias_axis[a] == TS_AXIS_X;
+            y |= arch->alias_axis[a] == TS_AXIS_Y;
+        }
+        rules->level[l].both_axes = x && y;
+    }
 }
 
 static const char *where_text(const TsNode *n, char *buf, gsize len)
@@ -967,11 +983,14 @@ static gboolean set_factor(TsFactorRule *r, const FactorTerm *t, uint64_t dim_si
     if (t->op == '=') {
         uint64_t v = t->value == 0 ? dim_size : t->value; /* Timeloop: 0 = whole dimension */
         if (v > dim_size) {
-            ts_config_error(error, node, TS_CONFIG_ERROR_RANGE, path,
-                            "%s factor %s=%" G_GUINT64_FORMAT
-                            " exceeds the dimension (size %" G_GUINT64_FORMAT ")",
-                            what, t->name, v, dim_size);
-            return FALSE;
+            /* Timeloop clamps a factor beyond the dimension to the dimension (with a warning);
+             * so does tilesim, with a note. */
+            add_note(notes, node, path,
+                     "%s factor %s=%" G_GUINT64_FORMAT
+                     " exceeds the dimension (size %" G_GUINT64_FORMAT
+                     "); taken as %s=%" G_GUINT64_FORMAT " as Timeloop does",
+                     what, t->name, v, dim_size, t->name, dim_size);
+            v = dim_size;
         }
         if (r->exact != 0 && r->exact != v) {
             ts_config_error(error, node, TS_CONFIG_ERROR_DUPLICATE, path,
@@ -992,7 +1011,6 @@ static gboolean set_factor(TsFactorRule *r, const FactorTerm *t, uint64_t dim_si
         if (r->where == NULL)
             r->where = node;
     }
-    (void)notes;
     return TRUE;
 }
 
@@ -1081,8 +1099,18 @@ static gboolean tensor_mask(const TsNode *node, const char *path, const TsOp *op
     return TRUE;
 }
 
+typedef struct {
+    guint n;
+    struct {
+        uint8_t perm[TS_MAX_DIMS];
+        uint8_t n;
+        const TsNode *where;
+        const char *path;
+    } item[16];
+} PermList;
+
 static gboolean resolve_one(const TsConstraints *c, const Directive *d, const TsSpaceArch *arch,
-                            const TsOp *op, TsRules *rules, GError **error)
+                            const TsOp *op, TsRules *rules, PermList *perms, GError **error)
 {
     guint l;
     int axis;
@@ -1213,16 +1241,15 @@ static gboolean resolve_one(const TsConstraints *c, const Directive *d, const Ts
     if (!resolve_permutation(d->permutation, pp, op, perm, &n_perm, error))
         return FALSE;
     if (!spatial && n_perm > 0) {
-        if (lr->n_perm > 0 &&
-                   (lr->n_perm != n_perm || memcmp(lr->perm, perm, n_perm) != 0)) {
-            ts_config_error(error, d->permutation, TS_CONFIG_ERROR_DUPLICATE, pp,
-                            "permutation of %s conflicts with the one at %s",
-                            arch->level[l].name, where_text(lr->perm_where, where, sizeof where));
-            return FALSE;
-        } else {
-            memcpy(lr->perm, perm, n_perm);
-            lr->n_perm = n_perm;
-            lr->perm_where = d->permutation;
+        /* Merged after every directive is read (ts_constraints_resolve): orders that differ
+         * only in loops whose factor is 1 agree. */
+        PermList *pl = &perms[l];
+        if (pl->n < G_N_ELEMENTS(pl->item)) {
+            memcpy(pl->item[pl->n].perm, perm, n_perm);
+            pl->item[pl->n].n = n_perm;
+            pl->item[pl->n].where = d->permutation;
+            pl->item[pl->n].path = d->path;
+            pl->n++;
         }
     }
     if (spatial && d->split && axis == TS_AXIS_ANY) {
@@ -1290,10 +1317,44 @@ gboolean ts_constraints_resolve(const TsConstraints *c, const TsSpaceArch *arch,
 {
     g_return_val_if_fail(c != NULL && arch != NULL && op != NULL && rules != NULL, FALSE);
     ts_rules_init(rules, arch, op);
+    PermList perms[TS_ARCH_MAX_LEVELS];
+    memset(perms, 0, sizeof perms);
     for (guint i = 0; i < c->dirs->len; i++) {
         const Directive *d = &g_array_index(c->dirs, Directive, i);
-        if (!resolve_one(c, d, arch, op, rules, error))
+        if (!resolve_one(c, d, arch, op, rules, perms, error))
             return FALSE;
+    }
+    /* Required loop orders: drop loops that are always 1 (size-1 dimensions, factor fixed to
+     * 1 at the level), then one order must extend the other. */
+    for (guint l = 0; l < arch->n_levels; l++) {
+        TsLevelRules *lr = &rules->level[l];
+        for (guint i = 0; i < perms[l].n; i++) {
+            uint8_t q[TS_MAX_DIMS];
+            uint8_t n = 0;
+            for (guint k = 0; k < perms[l].item[i].n; k++) {
+                guint dd = perms[l].item[i].perm[k];
+                if (op->dims[dd] == 1 || lr->temporal[dd].exact == 1)
+                    continue;
+                q[n++] = (uint8_t)dd;
+            }
+            guint common = MIN(n, lr->n_perm);
+            if (memcmp(q, lr->perm, common) != 0) {
+                char where[256];
+                g_autofree char *pp = ts_path_key(perms[l].item[i].path, "permutation");
+                ts_config_error(error, perms[l].item[i].where, TS_CONFIG_ERROR_DUPLICATE, pp,
+                                "permutation of %s conflicts with the one at %s",
+                                arch->level[l].name,
+                                where_text(lr->perm_where, where, sizeof where));
+                return FALSE;
+            }
+            if (n > lr->n_perm) {
+                memcpy(lr->perm, q, n);
+                lr->n_perm = n;
+                lr->perm_where = perms[l].item[i].where;
+            } else if (lr->perm_where == NULL) {
+                lr->perm_where = perms[l].item[i].where;
+            }
+        }
     }
     return TRUE;
 }

@@ -66,6 +66,9 @@ typedef struct {
     /* Rules on the X or Y factor alone (constraints on a container that spans one axis). */
     TsFactorRule spatial_x[TS_MAX_DIMS];
     TsFactorRule spatial_y[TS_MAX_DIMS];
+    /* A dimension may use X and Y at once: the fan-out comes from two Timeloop v0.4
+     * containers (one per axis), each with its own spatial loops. */
+    gboolean both_axes;
     /* Required innermost temporal loops, innermost first (Timeloop's partial permutation: the
      * listed dimensions with a factor > 1 come first in this order, the rest above them). */
     uint8_t perm[TS_MAX_DIMS];

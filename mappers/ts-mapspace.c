@@ -92,7 +92,7 @@ static gboolean slot_ok(FactGen *g, guint s)
         if (v > 1 && lr->axis[d] == TS_AXIS_X)
             return FALSE;
         uint32_t x = sp->slot_x[l] >= 0 ? g->cur[sp->slot_x[l]] : 1;
-        if (x > 1 && v > 1) /* one axis per dimension, as Timeloop */
+        if (x > 1 && v > 1 && !lr->both_axes) /* one axis per dimension, as Timeloop */
             return FALSE;
         return rule_ok(&lr->spatial[d], x * v);
     }
@@ -422,21 +422,15 @@ TsMapSpace *ts_mapspace_new(const TsSpaceArch *arch, const TsOp *op, const TsRul
         sp->any_windowed |= sp->windowed[t];
     }
 
-    /* Keep choices. The outermost level keeps every tensor. */
+    /* Keep choices. The outermost level keeps every tensor not bypassed by a rule. */
     uint8_t all = (uint8_t)((1u << sp->n_tensors) - 1u);
     guint shift = 0;
     for (guint l = 0; l < sp->n_levels; l++) {
         const TsLevelRules *lr = &sp->rules.level[l];
         if (l == 0) {
-            if (lr->bypass & all) {
-                guint t = (guint)__builtin_ctz(lr->bypass & all);
-                ts_config_error(error, lr->keep_where, TS_CONFIG_ERROR_INVALID, NULL,
-                                "constraints bypass %s at the outermost level %s; tilesim "
-                                "requires the outermost level to keep every tensor",
-                                op->tensors[t].name, arch->level[0].name);
-                return NULL;
-            }
-            sp->keep_forced[0] = all;
+            /* The outermost level is the backing store: it keeps every tensor unless a
+             * constraint bypasses it there (Timeloop's default). */
+            sp->keep_forced[0] = (uint8_t)(all & ~lr->bypass);
             sp->keep_free[0] = 0;
         } else {
             sp->keep_forced[l] = lr->keep & all;

@@ -398,12 +398,13 @@ static void test_errors(void)
                                   "constraints: DRAM temporal M=5"));
     g_clear_error(&error);
 
+    /* A constraint may bypass a tensor at the outermost level (Timeloop's backing store). */
     ts_rules_init(&rules, &a.space, &op);
     rules.level[0].bypass = 1u << SX_I;
     sp = ts_mapspace_new(&a.space, &op, &rules, &error);
-    CU_ASSERT_PTR_NULL(sp);
-    CU_ASSERT_PTR_NOT_NULL(strstr(error->message, "bypass Inputs at the outermost level DRAM"));
-    g_clear_error(&error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sp);
+    CU_ASSERT_EQUAL(ts_mapspace_keep_mask(sp, 0, 0), (1u << SX_W) | (1u << SX_O));
+    ts_mapspace_free(sp);
 
     TsOp ew = op;
     ew.kind = TS_OP_ELEMENTWISE;

@@ -1,0 +1,359 @@
+/* Whole-workload mapping: per einsum shape a model, a map space under the resolved constraints
+ * and a search; per elementwise op the vector-unit cost; totals with each op counted `count`
+ * times, run one after another. The default elementwise cost (no vector unit in the arch)
+ * is documented in docs/mapper.md, "Non-GEMM ops". */
+#include "ts-layer.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "ts-arch-classes.h"
+
+/* ---- Elementwise ops -------------------------------------------------------------------- */
+
+/* Horowitz, "Computing's energy problem", ISSCC 2014, 45 nm: add + multiply per element-pass
+ * (FP16 0.4 + 1.1 pJ, FP32 0.9 + 3.7 pJ, INT8 0.03 + 0.2 pJ, INT32 0.1 + 3.1 pJ). */
+static double default_pj_per_element_45nm(TsPrecision p)
+{
+    gboolean fp = p.format == TS_NUM_FP || p.format == TS_NUM_BF16 ||
+                  p.format == TS_NUM_FP8_E4M3 || p.format == TS_NUM_FP8_E5M2;
+    if (fp)
+        return p.bits > 16 ? 0.9 + 3.7 : 0.4 + 1.1;
+    return p.bits > 8 ? 0.1 + 3.1 : 0.03 + 0.2;
+}
+
+static const char *main_operation(TsElementwiseKind kind)
+{
+    switch (kind) {
+    case TS_EW_SOFTMAX:
+        return "exp";
+    case TS_EW_LAYERNORM:
+        return "mul";
+    case TS_EW_GELU:
+    case TS_EW_SILU:
+        return "exp";
+    case TS_EW_ADD:
+    case TS_EW_COUNT_:
+        break;
+    }
+    return "add";
+}
+
+gboolean ts_layer_vector_cost(const TsArch *arch, const TsOp *op, TsVectorCost *out,
+                              GError **error)
+{
+    g_return_val_if_fail(arch != NULL && op != NULL && out != NULL, FALSE);
+    memset(out, 0, sizeof *out);
+    if (op->kind != TS_OP_ELEMENTWISE) {
+        ts_config_error(error, NULL, TS_CONFIG_ERROR_INVALID, NULL,
+                        "op %s is not an elementwise op", op->name ? op->name : "?");
+        return FALSE;
+    }
+    const TsLevel *compute = ts_arch_compute(arch);
+    if (compute == NULL || ts_arch_n_storage(arch) == 0) {
+        ts_config_error(error, NULL, TS_CONFIG_ERROR_INVALID, NULL,
+                        "architecture %s has no compute or storage level to run %s on",
+                        ts_arch_name(arch), op->name ? op->name : "?");
+        return FALSE;
+    }
+    double clock = ts_arch_clock_hz(arch);
+    out->element_passes = (double)op->elements * (double)MAX(op->passes, 1u);
+    const TsLevel *vu = NULL;
+    for (guint i = 0; i < ts_arch_n_levels(arch); i++) {
+        const TsLevel *l = ts_arch_level(arch, i);
+        if (l->klass == TS_CLASS_VECTOR_UNIT && l->spec != NULL) {
+            vu = l;
+            break;
+        }
+    }
+    TsPrecision prec = op->tensors[op->output].precision;
+    const TsVectorOp *vop = NULL;
+    if (vu) {
+        const TsVectorUnitSpec *spec = vu->spec;
+        const char *kind = ts_elementwise_kind_name(op->ew_kind);
+        vop = ts_vector_unit_op(spec, kind);
+        if (vop == NULL)
+            vop = ts_vector_unit_op(spec, main_operation(op->ew_kind));
+        if (vop == NULL)
+            vop = ts_vector_unit_op(spec, "add");
+        if (vop == NULL) {
+            ts_config_error(error, NULL, TS_CONFIG_ERROR_REFERENCE, NULL,
+                            "vector unit %s lists neither '%s', '%s' nor 'add': cannot cost %s",
+                            vu->name, kind, main_operation(op->ew_kind),
+                            op->name ? op->name : "?");
+            return FALSE;
+        }
+        out->lanes = (double)MAX(spec->lanes, (guint64)1);
+        out->cycles_per_element = vop->cycles_per_element;
+        out->pj_per_element = vop->energy_pj_per_element;
+        /* cycles of the unit's clock, expressed in arch cycles */
+        double scale = vu->clock_hz > 0 && clock > 0 ? clock / vu->clock_hz : 1.0;
+        out->cycles_per_element *= scale;
+        g_snprintf(out->source, sizeof out->source,
+                   "vector unit %s: %g lanes, '%s' %g cycles and %g pJ per element", vu->name,
+                   out->lanes, vop->op, vop->cycles_per_element, vop->energy_pj_per_element);
+    } else {
+        uint32_t nm = ts_arch_technology_nm(arch);
+        double node = nm ? (double)nm : 45.0;
+        out->lanes = (double)MAX(compute->instances, 1u);
+        out->cycles_per_element = 1.0;
+        out->pj_per_element = default_pj_per_element_45nm(prec) * node / 45.0;
+        g_snprintf(out->source, sizeof out->source,
+                   "default: %g lanes (the %s instances), 1 cycle and %.3g pJ per element-pass "
+                   "(%s add + multiply, Horowitz 45 nm x %g/45 nm)",
+                   out->lanes, compute->name, out->pj_per_element, ts_precision_name(prec), node);
+    }
+    out->compute_cycles = ceil(out->element_passes * out->cycles_per_element / out->lanes);
+    out->compute_energy_pj = out->element_passes * out->pj_per_element;
+
+    /* Backing store traffic: inputs (and parameters) read once, the output written once. */
+    const TsLevel *outer = ts_arch_storage(arch, 0);
+    double word_bits = outer->word_bits ? (double)outer->word_bits : 16.0;
+    double block = (double)MAX(outer->block_size, 1u);
+    double rd_bits = 0, wr_bits = 0;
+    for (guint t = 0; t < op->n_tensors; t++) {
+        double bits = (double)ts_op_tensor_elements(op, t) * op->tensors[t].precision.bits;
+        if (op->tensors[t].read_write)
+            wr_bits += bits;
+        else
+            rd_bits += bits;
+    }
+    rd_bits += (double)op->param_elements * op->param_precision.bits;
+    out->read_words = ceil(rd_bits / word_bits);
+    out->write_words = ceil(wr_bits / word_bits);
+    out->memory_energy_pj = out->read_words / block * outer->energy.read_pj +
+                            out->write_words / block * outer->energy.update_pj;
+    double rc = 0, wc = 0;
+    if (outer->shared_bw_words_per_cycle > 0) {
+        rc = (out->read_words + out->write_words) / outer->shared_bw_words_per_cycle;
+    } else {
+        if (outer->read_bw_words_per_cycle > 0)
+            rc = out->read_words / outer->read_bw_words_per_cycle;
+        if (outer->write_bw_words_per_cycle > 0)
+            wc = out->write_words / outer->write_bw_words_per_cycle;
+    }
+    out->memory_cycles = ceil(MAX(rc, wc));
+    out->cycles = MAX(out->compute_cycles, out->memory_cycles);
+    out->energy_pj = out->compute_energy_pj + out->memory_energy_pj;
+    out->latency_s = clock > 0 ? out->cycles / clock : 0.0;
+    out->utilization = out->cycles > 0 ? out->compute_cycles / out->cycles : 0.0;
+    out->bound = out->memory_cycles > out->compute_cycles ? outer->name : "vector";
+    return TRUE;
+}
+
+/* ---- Einsum ops ------------------------------------------------------------------------- */
+
+const char *ts_layer_bound_name(const TsModel *model, const TsCost *cost)
+{
+    if (cost->compute_cycles >= cost->cycles)
+        return "compute";
+    int best = -1;
+    double most = cost->compute_cycles;
+    for (guint l = 0; l < cost->n_levels; l++) {
+        if (cost->level[l].cycles > most) {
+            most = cost->level[l].cycles;
+            best = (int)l;
+        }
+    }
+    return best < 0 ? "compute" : ts_model_level(model, (guint)best)->name;
+}
+
+/* Shape identity: ops that differ only by name and count are mapped once. */
+static gboolean same_shape(const TsOp *a, const TsOp *b)
+{
+    if (a->kind != b->kind || a->n_dims != b->n_dims || a->n_tensors != b->n_tensors ||
+        a->output != b->output || a->elements != b->elements || a->passes != b->passes ||
+        a->ew_kind != b->ew_kind || a->param_elements != b->param_elements)
+        return FALSE;
+    for (guint d = 0; d < a->n_dims; d++)
+        if (a->dims[d] != b->dims[d] || g_strcmp0(a->dim_names[d], b->dim_names[d]) != 0)
+            return FALSE;
+    for (guint t = 0; t < a->n_tensors; t++) {
+        const TsTensor *x = &a->tensors[t], *y = &b->tensors[t];
+        if (g_strcmp0(x->name, y->name) != 0 || x->n_ranks != y->n_ranks ||
+            x->read_write != y->read_write || x->precision.bits != y->precision.bits ||
+            x->precision.format != y->precision.format)
+            return FALSE;
+        for (guint r = 0; r < x->n_ranks; r++) {
+            if (x->ranks[r].n_terms != y->ranks[r].n_terms)
+                return FALSE;
+            for (guint k = 0; k < x->ranks[r].n_terms; k++)
+                if (x->ranks[r].dim[k] != y->ranks[r].dim[k] ||
+                    x->ranks[r].coef[k] != y->ranks[r].coef[k])
+                    return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+static char *rejections_text(const TsSearchResult *r)
+{
+    GString *s = g_string_new(NULL);
+    for (guint k = 1; k < TS_EVAL_COUNT_; k++)
+        if (r->rejected[k])
+            g_string_append_printf(s, "%s%s %" G_GUINT64_FORMAT, s->len ? ", " : "",
+                                   ts_eval_status_name((TsEvalStatus)k), r->rejected[k]);
+    if (s->len == 0)
+        g_string_append(s, "none");
+    return g_string_free(s, FALSE);
+}
+
+static gboolean map_einsum(const TsArch *arch, const TsLayerOptions *opt, TsLayerOp *lo,
+                           GError **error)
+{
+    const TsOp *op = lo->op;
+    lo->model = ts_model_new(arch, op, error);
+    if (lo->model == NULL)
+        return FALSE;
+    if (!ts_space_arch_from_arch(arch, &lo->space_arch, error))
+        return FALSE;
+    if (opt->constraints) {
+        ts_constraints_add_aliases(opt->constraints, &lo->space_arch);
+        if (!ts_constraints_resolve(opt->constraints, &lo->space_arch, op, &lo->rules, error))
+            return FALSE;
+    } else {
+        ts_rules_init(&lo->rules, &lo->space_arch, op);
+    }
+    lo->space = ts_mapspace_new(&lo->space_arch, op, &lo->rules, error);
+    if (lo->space == NULL)
+        return FALSE;
+    ts_mapspace_size(lo->space, &lo->size);
+    TsSearchOptions so = opt->search;
+    if (so.algorithm == TS_SEARCH_EXHAUSTIVE || so.algorithm == TS_SEARCH_LINEAR_PRUNED) {
+        so.bound = ts_search_model_bound;
+        so.bound_data = lo->model;
+        if (so.algorithm == TS_SEARCH_EXHAUSTIVE && so.incumbent_budget == 0)
+            so.incumbent_budget = 50000;
+    }
+    if (!ts_search_run(lo->space, ts_search_model_eval, lo->model, &so, &lo->search)) {
+        g_autofree char *why = rejections_text(&lo->search);
+        ts_config_error(error, NULL, TS_CONFIG_ERROR_INVALID, NULL,
+                        "op %s: no valid mapping found (%s search, %" G_GUINT64_FORMAT
+                        " candidates rejected: %s%s)",
+                        op->name ? op->name : "?", ts_search_algorithm_name(so.algorithm),
+                        lo->search.evaluated, why,
+                        lo->search.timed_out ? "; the time limit stopped the search" : "");
+        return FALSE;
+    }
+    const TsCost *c = &lo->search.best[0].cost;
+    lo->energy_pj = c->energy_pj;
+    lo->cycles = c->cycles;
+    lo->latency_s = c->latency_s;
+    lo->utilization = c->utilization;
+    lo->macs = c->macs;
+    lo->bound = ts_layer_bound_name(lo->model, c);
+    return TRUE;
+}
+
+gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload,
+                      const TsLayerOptions *options, TsLayerResult *result, GError **error)
+{
+    g_return_val_if_fail(arch != NULL && workload != NULL && options != NULL && result != NULL,
+                         FALSE);
+    memset(result, 0, sizeof *result);
+    gint64 t0 = g_get_monotonic_time();
+    guint n = ts_workload_n_ops(workload);
+    GArray *ops = g_array_new(FALSE, TRUE, sizeof(TsLayerOp));
+    for (guint i = 0; i < n; i++) {
+        const TsOp *op = ts_workload_op(workload, i);
+        if (options->only_op && g_strcmp0(op->name, options->only_op) != 0)
+            continue;
+        TsLayerOp lo = {0};
+        lo.op = op;
+        lo.index = i;
+        lo.same_as = ops->len;
+        g_array_append_val(ops, lo);
+    }
+    result->n_ops = ops->len;
+    result->ops = (TsLayerOp *)(void *)g_array_free(ops, FALSE);
+    if (result->n_ops == 0) {
+        const char **names = g_new0(const char *, n + 1);
+        GString *all = g_string_new(NULL);
+        for (guint i = 0; i < n; i++) {
+            names[i] = ts_workload_op(workload, i)->name;
+            g_string_append_printf(all, "%s%s", i ? ", " : "", names[i]);
+        }
+        g_autofree char *hint = ts_config_suggest(options->only_op, names);
+        ts_config_error(error, NULL, TS_CONFIG_ERROR_REFERENCE, "--op",
+                        "workload %s has no op '%s'%s; its ops are %s",
+                        ts_workload_name(workload), options->only_op ? options->only_op : "",
+                        hint, all->str);
+        g_string_free(all, TRUE);
+        g_free(names);
+        return FALSE;
+    }
+    const TsLevel *compute = ts_arch_compute(arch);
+    for (guint i = 0; i < result->n_ops; i++) {
+        TsLayerOp *lo = &result->ops[i];
+        const TsOp *op = lo->op;
+        for (guint j = 0; j < i; j++) {
+            if (result->ops[j].same_as == j && same_shape(result->ops[j].op, op)) {
+                lo->same_as = j;
+                break;
+            }
+        }
+        if (op->kind == TS_OP_LUT) {
+            ts_config_error(error, NULL, TS_CONFIG_ERROR_INVALID, NULL,
+                            "op %s is a LUT-NN op: the analytical engine does not cost LUT ops "
+                            "yet",
+                            op->name ? op->name : "?");
+            return FALSE;
+        }
+        lo->einsum = op->kind == TS_OP_EINSUM;
+        if (options->begin)
+            options->begin(lo, i, result->n_ops, options->done_data);
+        if (lo->same_as != i) {
+            const TsLayerOp *src = &result->ops[lo->same_as];
+            lo->vector = src->vector;
+            lo->energy_pj = src->energy_pj;
+            lo->cycles = src->cycles;
+            lo->latency_s = src->latency_s;
+            lo->utilization = src->utilization;
+            lo->macs = src->macs;
+            lo->bound = src->bound;
+        } else if (lo->einsum) {
+            if (!map_einsum(arch, options, lo, error))
+                return FALSE;
+            result->unique_einsums++;
+        } else {
+            if (!ts_layer_vector_cost(arch, op, &lo->vector, error))
+                return FALSE;
+            lo->energy_pj = lo->vector.energy_pj;
+            lo->cycles = lo->vector.cycles;
+            lo->latency_s = lo->vector.latency_s;
+            lo->utilization = lo->vector.utilization;
+            lo->macs = 0;
+            lo->bound = lo->vector.bound;
+        }
+        double count = (double)MAX(op->count, (uint64_t)1);
+        result->energy_pj += count * lo->energy_pj;
+        result->cycles += count * lo->cycles;
+        result->macs += count * (double)lo->macs;
+        if (options->done)
+            options->done(lo, i, result->n_ops, options->done_data);
+    }
+    double clock = ts_arch_clock_hz(arch);
+    result->latency_s = clock > 0 ? result->cycles / clock : 0.0;
+    double pes = compute ? (double)MAX(compute->instances, 1u) : 1.0;
+    result->utilization = result->cycles > 0 ? result->macs / (result->cycles * pes) : 0.0;
+    result->edp_j_cycles = result->energy_pj * 1e-12 * result->cycles;
+    result->pj_per_mac = result->macs > 0 ? result->energy_pj / result->macs : 0.0;
+    result->seconds = (double)(g_get_monotonic_time() - t0) * 1e-6;
+    return TRUE;
+}
+
+void ts_layer_result_clear(TsLayerResult *result)
+{
+    if (result == NULL)
+        return;
+    for (guint i = 0; i < result->n_ops; i++) {
+        TsLayerOp *lo = &result->ops[i];
+        if (lo->same_as != i)
+            continue;
+        ts_search_result_clear(&lo->search);
+        ts_mapspace_free(lo->space);
+        ts_model_free(lo->model);
+    }
+    g_free(result->ops);
+    memset(result, 0, sizeof *result);
+}

@@ -1,0 +1,108 @@
+/* Mapping a whole workload (one transformer layer, or any op list): every einsum op gets a map
+ * space under the constraints and a search with the analytical model (ops of identical shape
+ * are searched once and share the result); elementwise ops (softmax, layernorm, GELU, ...)
+ * get the vector-unit cost of docs/mapper.md; whole-layer totals count each op `count` times
+ * and assume ops run one after another. */
+#ifndef TS_LAYER_H
+#define TS_LAYER_H
+
+#include <glib.h>
+
+#include "ts-arch.h"
+#include "ts-constraints.h"
+#include "ts-model.h"
+#include "ts-op.h"
+#include "ts-search.h"
+
+G_BEGIN_DECLS
+
+/* Cost of an elementwise op on the vector unit (or the documented default), per instance. */
+typedef struct {
+    double element_passes;     /* elements x passes */
+    double lanes;              /* elements processed per cycle and pass */
+    double cycles_per_element; /* per lane and pass */
+    double pj_per_element;     /* arithmetic energy per element and pass */
+    double compute_cycles;
+    double compute_energy_pj;
+    double read_words, write_words; /* at the outermost level (backing store) */
+    double memory_cycles;
+    double memory_energy_pj;
+    double cycles;    /* max(compute, memory), arch clock */
+    double energy_pj; /* compute + memory */
+    double latency_s;
+    double utilization; /* compute_cycles / cycles */
+    const char *bound;  /* "vector" or the outermost level's name */
+    char source[160];   /* where the per-element figures come from */
+} TsVectorCost;
+
+/* Costs elementwise op on arch: the first level of class vector_unit (lanes, and the op's
+ * per-element figures by name: the op kind, then its main operation), else the default of
+ * docs/mapper.md (one element per compute instance and cycle; Horowitz's 45 nm add + multiply
+ * energy at the op's precision, scaled linearly with the technology node). Memory: every
+ * element of the inputs (and parameters) read once and of the output written once at the
+ * outermost level. Errors: TS_CONFIG_ERROR when op is not elementwise or arch has no compute
+ * level. */
+gboolean ts_layer_vector_cost(const TsArch *arch, const TsOp *op, TsVectorCost *out,
+                              GError **error);
+
+/* Per-op progress report (called after each op is done, from the calling thread). */
+typedef struct TsLayerOp TsLayerOp;
+typedef void (*TsLayerOpDoneFn)(const TsLayerOp *op, guint index, guint n_ops, gpointer data);
+
+typedef struct {
+    TsSearchOptions search;          /* per einsum op */
+    const TsConstraints *constraints; /* may be NULL; resolved per op */
+    const char *only_op;             /* map only ops of this name (NULL = all) */
+    TsLayerOpDoneFn begin; /* before each op is mapped (may be NULL) */
+    TsLayerOpDoneFn done;  /* after each op (may be NULL) */
+    gpointer done_data;    /* for both */
+} TsLayerOptions;
+
+struct TsLayerOp {
+    const TsOp *op;  /* borrowed from the workload */
+    guint index;     /* position in the workload */
+    guint same_as;   /* index (in the result) of the op whose result it shares, or own */
+    gboolean einsum;
+    /* einsum ops (owned by the first op of each shape; shared ones point to it) */
+    TsModel *model;
+    TsMapSpace *space;
+    TsRules rules;
+    TsSpaceArch space_arch;
+    TsSpaceSize size;
+    TsSearchResult search;
+    /* the cost used in the tables: einsum best mapping or vector cost */
+    TsVectorCost vector;
+    double energy_pj, cycles, latency_s, utilization;
+    uint64_t macs;
+    const char *bound; /* level that sets the cycles ("compute" when the arithmetic does) */
+};
+
+typedef struct {
+    guint n_ops;
+    TsLayerOp *ops; /* workload order (only_op filters) */
+    double energy_pj; /* sum over ops of count x energy */
+    double cycles;    /* sum over ops of count x cycles (ops run one after another) */
+    double latency_s;
+    double macs;
+    double utilization; /* macs / (cycles x compute instances) */
+    double edp_j_cycles;
+    double pj_per_mac;
+    double seconds; /* wall time of the whole mapping */
+    guint unique_einsums;
+} TsLayerResult;
+
+/* Maps the ops of workload on arch. result must be cleared with ts_layer_result_clear whether
+ * or not the call succeeds. Errors (TS_CONFIG_ERROR): no op named only_op, an op
+ * whose constraints do not resolve or whose space is empty, an op with no valid mapping
+ * (message lists the rejection counts), a LUT op (not costed by the analytical engine). */
+gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload,
+                      const TsLayerOptions *options, TsLayerResult *result, GError **error);
+void ts_layer_result_clear(TsLayerResult *result);
+
+/* Name of the level that bounds a cost's cycles: "compute" when the compute cycles equal
+ * the total, else the storage level with the most cycles (static or the model's name). */
+const char *ts_layer_bound_name(const TsModel *model, const TsCost *cost);
+
+G_END_DECLS
+
+#endif /* TS_LAYER_H */

@@ -1,0 +1,423 @@
+/* Text and JSON reports of a mapped workload. The per-op table lists every op of the run in
+ * workload order (ops of identical shape show the shared result, marked "= #N"); totals count
+ * each op `count` times, ops one after another. The JSON extends the per-op object of
+ * DESIGN.md section 9 (ts_report_cost_json_members) with "name", "count", "space", "search"
+ * and "best". */
+#include "ts-report-layer.h"
+
+#include <math.h>
+#include <string.h>
+
+/* ---- Formatting ------------------------------------------------------------------------- */
+
+/* 1234567 -> "1,234,567" (into buf). */
+static const char *grouped(double v, char *buf, gsize len)
+{
+    char raw[64];
+    if (!isfinite(v)) {
+        g_snprintf(buf, len, "-");
+        return buf;
+    }
+    g_snprintf(raw, sizeof raw, "%.0f", v);
+    const char *p = raw;
+    gboolean neg = *p == '-';
+    if (neg)
+        p++;
+    gsize n = strlen(p), o = 0;
+    if (neg && o + 1 < len)
+        buf[o++] = '-';
+    for (gsize i = 0; i < n && o + 1 < len; i++) {
+        buf[o++] = p[i];
+        gsize left = n - 1 - i;
+        if (left > 0 && left % 3 == 0 && o + 1 < len)
+            buf[o++] = ',';
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+static const char *metric_unit(TsMetric m)
+{
+    switch (m) {
+    case TS_METRIC_EDP:
+        return "EDP (J x cycles)";
+    case TS_METRIC_ENERGY:
+        return "energy (pJ)";
+    case TS_METRIC_DELAY:
+        return "delay (cycles)";
+    case TS_METRIC_COUNT_:
+        break;
+    }
+    return "?";
+}
+
+static const TsLayerOp *owner(const TsLayerResult *r, const TsLayerOp *lo)
+{
+    return &r->ops[lo->same_as];
+}
+
+static void metrics_text(GString *s, const TsSearchOptions *o)
+{
+    for (guint i = 0; i < o->n_metrics; i++)
+        g_string_append_printf(s, "%s%s", i ? "," : "", ts_metric_name(o->metrics[i]));
+}
+
+static void search_line(GString *out, const TsLayerOp *lo)
+{
+    const TsSearchResult *s = &lo->search;
+    char a[32], b[32], c[32], d[32];
+    g_string_append_printf(out, "  %-10s space %s%s mappings (10^%.2f), evaluated %s, valid %s",
+                           lo->op->name ? lo->op->name : "?", lo->size.text,
+                           lo->size.exact ? "" : " (lower bound)", lo->size.log10,
+                           grouped((double)s->evaluated, a, sizeof a),
+                           grouped((double)s->valid, b, sizeof b));
+    GString *rej = g_string_new(NULL);
+    for (guint k = 1; k < TS_EVAL_COUNT_; k++)
+        if (s->rejected[k])
+            g_string_append_printf(rej, "%s%s %s", rej->len ? ", " : "",
+                                   ts_eval_status_name((TsEvalStatus)k),
+                                   grouped((double)s->rejected[k], c, sizeof c));
+    g_string_append_printf(out, ", rejected: %s", rej->len ? rej->str : "none");
+    g_string_free(rej, TRUE);
+    g_string_append_printf(out, "; %.2f s, %s evaluations/s, %s valid/CPU-s%s%s\n", s->seconds,
+                           grouped(s->evaluations_per_s, c, sizeof c),
+                           grouped(s->valid_per_cpu_s, d, sizeof d),
+                           s->timed_out ? " (time limit reached)" : "",
+                           s->algorithm == TS_SEARCH_EXHAUSTIVE && !s->timed_out &&
+                                   s->chunks_done == s->chunks
+                               ? " (exhaustive: optimum of the space)"
+                               : "");
+}
+
+static void best_table(GString *out, const TsLayerReport *rep, const TsLayerOp *lo)
+{
+    const TsSearchOptions *o = &rep->options->search;
+    const TsSearchResult *s = &lo->search;
+    g_string_append_printf(out, "\n  best %u of %s (%s):\n", s->n_best, lo->op->name,
+                           metric_unit(o->metrics[0]));
+    g_string_append_printf(out, "    %-4s %-16s %14s %14s %12s %8s  %s\n", "rank", "EDP (J*cycles)",
+                           "energy (uJ)", "cycles", "utilization", "pJ/MAC", "id");
+    for (guint i = 0; i < s->n_best; i++) {
+        const TsCost *c = &s->best[i].cost;
+        char cy[32];
+        g_autofree char *id = ts_mapid_to_string(lo->space, &s->best[i].id);
+        g_string_append_printf(out, "    %-4u %-16.6g %14.3f %14s %12.3f %8.3f  %s\n", i + 1,
+                               c->edp_j_cycles, c->energy_pj * 1e-6,
+                               grouped(c->cycles, cy, sizeof cy), c->utilization,
+                               c->pj_per_mac, id);
+    }
+}
+
+void ts_report_layer_text(GString *out, const TsLayerReport *rep)
+{
+    g_return_if_fail(out != NULL && rep != NULL && rep->result != NULL);
+    const TsLayerResult *r = rep->result;
+    const TsSearchOptions *o = rep->options ? &rep->options->search : NULL;
+    g_string_append_printf(out, "tilesim %s: %s on %s (%s engine), %u op%s\n",
+                           rep->with_search ? "map" : "simulate",
+                           rep->info.workload ? rep->info.workload : "-",
+                           rep->info.arch ? rep->info.arch : "-",
+                           rep->info.engine ? rep->info.engine : "analytical", r->n_ops,
+                           r->n_ops == 1 ? "" : "s");
+    if (o) {
+        GString *m = g_string_new(NULL);
+        metrics_text(m, o);
+        char bud[32];
+        g_string_append_printf(out,
+                               "search: %s, metric %s, budget %s valid per op, victory %" G_GUINT64_FORMAT
+                               ", seed %" G_GUINT64_FORMAT ", %u thread%s%s\n",
+                               ts_search_algorithm_name(o->algorithm), m->str,
+                               o->budget ? grouped((double)o->budget, bud, sizeof bud)
+                                         : "unlimited",
+                               o->victory, o->seed, o->threads, o->threads == 1 ? "" : "s",
+                               o->time_limit_s > 0 ? ", time limit per op" : "");
+        g_string_free(m, TRUE);
+    }
+    if (rep->with_search) {
+        g_string_append(out, "\nsearch per op shape (identical shapes are searched once):\n");
+        for (guint i = 0; i < r->n_ops; i++) {
+            const TsLayerOp *lo = &r->ops[i];
+            if (lo->same_as == i && lo->einsum)
+                search_line(out, lo);
+        }
+        for (guint i = 0; i < r->n_ops; i++) {
+            const TsLayerOp *lo = &r->ops[i];
+            if (lo->same_as == i && lo->einsum && (lo->search.n_best > 1 || r->n_ops == 1))
+                best_table(out, rep, lo);
+        }
+    }
+    if (rep->show_nest) {
+        for (guint i = 0; i < r->n_ops; i++) {
+            const TsLayerOp *lo = &r->ops[i];
+            if (lo->same_as != i || !lo->einsum)
+                continue;
+            g_autofree char *nest = ts_model_format_nest(lo->model, &lo->search.best[0].mapping);
+            g_string_append_printf(out, "\n  best mapping of %s (loop nest, as Timeloop's "
+                                        "map.txt):%s\n",
+                                   lo->op->name, nest);
+        }
+    }
+
+    g_string_append_printf(out, "\n  %-3s %-10s %6s %15s %14s %14s %9s %11s  %s\n", "#", "op",
+                           "count", "MACs", "cycles", "energy (uJ)", "pJ/MAC", "utilization",
+                           "bound");
+    for (guint i = 0; i < r->n_ops; i++) {
+        const TsLayerOp *lo = &r->ops[i];
+        const TsLayerOp *src = owner(r, lo);
+        char macs[32], cyc[32], same[16] = "";
+        if (lo->same_as != i)
+            g_snprintf(same, sizeof same, " (= #%u)", lo->same_as + 1);
+        double pj_mac = lo->macs ? lo->energy_pj / (double)lo->macs : NAN;
+        char pjm[32];
+        if (isnan(pj_mac))
+            g_snprintf(pjm, sizeof pjm, "-");
+        else
+            g_snprintf(pjm, sizeof pjm, "%.3f", pj_mac);
+        g_string_append_printf(out, "  %-3u %-10s %6" G_GUINT64_FORMAT " %15s %14s %14.3f %9s %11.3f  %s%s%s\n",
+                               i + 1, lo->op->name ? lo->op->name : "?", lo->op->count,
+                               grouped((double)lo->macs, macs, sizeof macs),
+                               grouped(lo->cycles, cyc, sizeof cyc), lo->energy_pj * 1e-6, pjm,
+                               lo->utilization, lo->bound ? lo->bound : "-",
+                               lo->einsum ? "" : " (vector)", same);
+        (void)src;
+    }
+    char macs[32], cyc[32];
+    g_string_append_printf(out,
+                           "  %-3s %-10s %6s %15s %14s %14.3f %9.3f %11.3f\n", "", "total", "",
+                           grouped(r->macs, macs, sizeof macs), grouped(r->cycles, cyc, sizeof cyc),
+                           r->energy_pj * 1e-6, r->pj_per_mac, r->utilization);
+    g_string_append_printf(out,
+                           "\n  totals (each op x count, one after another): energy %.3f uJ, "
+                           "%s cycles, latency %.6g s, EDP %.6g J x cycles, %.3f pJ/MAC, "
+                           "utilization %.3f; mapped in %.2f s\n",
+                           r->energy_pj * 1e-6, grouped(r->cycles, cyc, sizeof cyc), r->latency_s,
+                           r->edp_j_cycles, r->pj_per_mac, r->utilization, r->seconds);
+    for (guint i = 0; i < r->n_ops; i++) {
+        const TsLayerOp *lo = &r->ops[i];
+        if (lo->same_as == i && !lo->einsum)
+            g_string_append_printf(out, "  %s: %s\n", lo->op->name, lo->vector.source);
+    }
+}
+
+/* ---- JSON ------------------------------------------------------------------------------- */
+
+static void member_string(JsonBuilder *b, const char *name, const char *value)
+{
+    json_builder_set_member_name(b, name);
+    if (value)
+        json_builder_add_string_value(b, value);
+    else
+        json_builder_add_null_value(b);
+}
+
+static void member_double(JsonBuilder *b, const char *name, double v)
+{
+    json_builder_set_member_name(b, name);
+    if (isfinite(v))
+        json_builder_add_double_value(b, v);
+    else
+        json_builder_add_null_value(b);
+}
+
+static void member_int(JsonBuilder *b, const char *name, gint64 v)
+{
+    json_builder_set_member_name(b, name);
+    json_builder_add_int_value(b, v);
+}
+
+void ts_report_search_json(JsonBuilder *b, const TsSearchResult *s, const TsSearchOptions *o)
+{
+    json_builder_set_member_name(b, "search");
+    json_builder_begin_object(b);
+    member_string(b, "algorithm", ts_search_algorithm_name(s->algorithm));
+    member_int(b, "evaluated", (gint64)s->evaluated);
+    member_int(b, "valid", (gint64)s->valid);
+    json_builder_set_member_name(b, "rejected");
+    json_builder_begin_object(b);
+    for (guint k = 1; k < TS_EVAL_COUNT_; k++)
+        member_int(b, ts_eval_status_name((TsEvalStatus)k), (gint64)s->rejected[k]);
+    json_builder_end_object(b);
+    member_double(b, "seconds", s->seconds);
+    member_double(b, "evaluations_per_s", s->evaluations_per_s);
+    /* extras (docs/mapper.md) */
+    member_double(b, "cpu_seconds", s->cpu_seconds);
+    member_double(b, "valid_per_cpu_s", s->valid_per_cpu_s);
+    member_int(b, "model_calls", (gint64)s->model_calls);
+    member_int(b, "skipped_candidates", (gint64)s->skipped_candidates);
+    member_double(b, "skipped_factorizations", s->skipped_factorizations);
+    member_double(b, "bounded_factorizations", s->bounded_factorizations);
+    if (o) {
+        json_builder_set_member_name(b, "metrics");
+        json_builder_begin_array(b);
+        for (guint i = 0; i < o->n_metrics; i++)
+            json_builder_add_string_value(b, ts_metric_name(o->metrics[i]));
+        json_builder_end_array(b);
+        member_int(b, "budget", (gint64)o->budget);
+        member_int(b, "victory", (gint64)o->victory);
+        member_double(b, "time_limit_s", o->time_limit_s);
+        member_int(b, "seed", (gint64)o->seed);
+        member_int(b, "threads", (gint64)o->threads);
+    }
+    member_int(b, "chunks", (gint64)s->chunks);
+    member_int(b, "chunks_done", (gint64)s->chunks_done);
+    json_builder_set_member_name(b, "timed_out");
+    json_builder_add_boolean_value(b, s->timed_out);
+    json_builder_set_member_name(b, "complete");
+    json_builder_add_boolean_value(b, s->algorithm == TS_SEARCH_EXHAUSTIVE && !s->timed_out &&
+                                          s->chunks_done == s->chunks);
+    json_builder_end_object(b);
+}
+
+static void best_json(JsonBuilder *b, const TsLayerOp *lo)
+{
+    json_builder_set_member_name(b, "best");
+    json_builder_begin_array(b);
+    for (guint i = 0; i < lo->search.n_best; i++) {
+        const TsSearchEntry *e = &lo->search.best[i];
+        json_builder_begin_object(b);
+        member_int(b, "rank", (gint64)i + 1);
+        g_autofree char *id = ts_mapid_to_string(lo->space, &e->id);
+        member_string(b, "id", id);
+        ts_report_cost_json_totals(b, &e->cost);
+        g_autofree char *yaml = ts_model_mapping_yaml(lo->model, &e->mapping, NULL);
+        member_string(b, "mapping", yaml);
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+}
+
+static void space_json(JsonBuilder *b, const TsLayerOp *lo)
+{
+    json_builder_set_member_name(b, "space");
+    json_builder_begin_object(b);
+    member_string(b, "size", lo->size.text);
+    member_double(b, "log10", lo->size.log10);
+    json_builder_set_member_name(b, "exact");
+    json_builder_add_boolean_value(b, lo->size.exact);
+    member_double(b, "factorizations", lo->size.factorizations);
+    member_int(b, "keep_choices", lo->size.keep_choices);
+    json_builder_end_object(b);
+}
+
+static void vector_op_json(JsonBuilder *b, const TsLayerReport *rep, const TsLayerOp *lo)
+{
+    const TsVectorCost *v = &lo->vector;
+    member_string(b, "tool", "tilesim");
+    member_string(b, "version", TILESIM_VERSION);
+    member_string(b, "engine", rep->info.engine ? rep->info.engine : "analytical");
+    member_string(b, "arch", rep->info.arch);
+    member_string(b, "workload", rep->info.workload);
+    member_string(b, "op", lo->op->name);
+    json_builder_set_member_name(b, "totals");
+    json_builder_begin_object(b);
+    member_double(b, "energy_pj", v->energy_pj);
+    member_int(b, "cycles", (gint64)v->cycles);
+    member_double(b, "latency_s", v->latency_s);
+    member_int(b, "macs", 0);
+    member_double(b, "utilization", v->utilization);
+    member_double(b, "edp_j_cycles", v->energy_pj * 1e-12 * v->cycles);
+    member_double(b, "pj_per_mac", NAN);
+    json_builder_end_object(b);
+    const TsLevel *outer = ts_arch_storage(rep->arch, 0);
+    json_builder_set_member_name(b, "levels");
+    json_builder_begin_array(b);
+    json_builder_begin_object(b);
+    member_string(b, "name", outer->name);
+    member_double(b, "energy_pj", v->memory_energy_pj);
+    member_int(b, "instances_used", 1);
+    member_double(b, "read_words", v->read_words);
+    member_double(b, "write_words", v->write_words);
+    json_builder_end_object(b);
+    json_builder_end_array(b);
+    json_builder_set_member_name(b, "compute");
+    json_builder_begin_object(b);
+    member_string(b, "name", "vector");
+    member_int(b, "instances_used", (gint64)v->lanes);
+    member_double(b, "energy_pj", v->compute_energy_pj);
+    json_builder_end_object(b);
+    member_string(b, "mapping", NULL);
+    json_builder_set_member_name(b, "vector");
+    json_builder_begin_object(b);
+    member_string(b, "kind", ts_elementwise_kind_name(lo->op->ew_kind));
+    member_double(b, "element_passes", v->element_passes);
+    member_double(b, "lanes", v->lanes);
+    member_double(b, "cycles_per_element", v->cycles_per_element);
+    member_double(b, "pj_per_element", v->pj_per_element);
+    member_double(b, "compute_cycles", v->compute_cycles);
+    member_double(b, "memory_cycles", v->memory_cycles);
+    member_string(b, "bound", v->bound);
+    member_string(b, "source", v->source);
+    json_builder_end_object(b);
+}
+
+static void op_members(JsonBuilder *b, const TsLayerReport *rep, guint i)
+{
+    const TsLayerResult *r = rep->result;
+    const TsLayerOp *lo = &r->ops[i];
+    const TsLayerOp *src = owner(r, lo);
+    if (src->einsum) {
+        const TsSearchEntry *best = &src->search.best[0];
+        ts_report_cost_json_members(b, src->model, &best->mapping, &best->cost, &rep->info);
+        /* the op's own name, not the shape owner's */
+        member_string(b, "name", lo->op->name);
+    } else {
+        vector_op_json(b, rep, src);
+        member_string(b, "name", lo->op->name);
+    }
+    member_int(b, "count", (gint64)lo->op->count);
+    member_string(b, "bound", lo->bound);
+    if (lo->same_as != i)
+        member_int(b, "same_shape_as", (gint64)lo->same_as);
+    if (rep->with_search && src->einsum) {
+        space_json(b, src);
+        ts_report_search_json(b, &src->search, rep->options ? &rep->options->search : NULL);
+        best_json(b, src);
+    }
+}
+
+char *ts_report_layer_json_string(const TsLayerReport *rep)
+{
+    g_return_val_if_fail(rep != NULL && rep->result != NULL, NULL);
+    const TsLayerResult *r = rep->result;
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    json_builder_begin_object(b);
+    if (r->n_ops == 1) {
+        op_members(b, rep, 0);
+    } else {
+        member_string(b, "tool", "tilesim");
+        member_string(b, "version", TILESIM_VERSION);
+        member_string(b, "engine", rep->info.engine ? rep->info.engine : "analytical");
+        member_string(b, "arch", rep->info.arch);
+        member_string(b, "workload", rep->info.workload);
+        json_builder_set_member_name(b, "ops");
+        json_builder_begin_array(b);
+        for (guint i = 0; i < r->n_ops; i++) {
+            json_builder_begin_object(b);
+            op_members(b, rep, i);
+            json_builder_end_object(b);
+        }
+        json_builder_end_array(b);
+        json_builder_set_member_name(b, "totals");
+        json_builder_begin_object(b);
+        member_double(b, "energy_pj", r->energy_pj);
+        member_int(b, "cycles", (gint64)r->cycles);
+        member_double(b, "latency_s", r->latency_s);
+        member_int(b, "macs", (gint64)r->macs);
+        member_double(b, "utilization", r->utilization);
+        member_double(b, "edp_j_cycles", r->edp_j_cycles);
+        member_double(b, "pj_per_mac", r->macs > 0 ? r->pj_per_mac : NAN);
+        json_builder_end_object(b);
+        member_double(b, "seconds", r->seconds);
+    }
+    json_builder_end_object(b);
+    g_autoptr(JsonNode) root = json_builder_get_root(b);
+    g_autoptr(JsonGenerator) gen = json_generator_new();
+    json_generator_set_pretty(gen, TRUE);
+    json_generator_set_indent(gen, 2);
+    json_generator_set_root(gen, root);
+    char *text = json_generator_to_data(gen, NULL);
+    GString *s = g_string_new(text);
+    g_free(text);
+    g_string_append_c(s, '\n');
+    return g_string_free(s, FALSE);
+}

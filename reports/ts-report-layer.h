@@ -1,0 +1,44 @@
+/* Reports of a mapped workload (`tilesim map`, `tilesim simulate --engine analytical`): the
+ * search summary of each op, the best K mappings, the per-op table (op, count, MACs, cycles,
+ * energy, pJ/MAC, utilization, bounding level) with whole-layer totals, and the JSON of
+ * DESIGN.md section 9 with the "search" and "best" members. Numbers come from the results. */
+#ifndef TS_REPORT_LAYER_H
+#define TS_REPORT_LAYER_H
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "ts-layer.h"
+#include "ts-report-cost.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+    const TsArch *arch;
+    const TsWorkload *workload;
+    const TsLayerResult *result;
+    const TsLayerOptions *options; /* search settings, printed in the header */
+    TsReportInfo info;             /* names; engine "analytical" when NULL */
+    gboolean with_search;          /* search lines, top K and JSON "search"/"best" (map) */
+    gboolean show_nest;            /* the best mapping's loop nest (single op) */
+} TsLayerReport;
+
+/* Appends the text report: header, one search line per mapped op (with_search), the best K
+ * of each op when K > 1 or a single op, the loop nest of a single op's best mapping
+ * (show_nest), the per-op table and the totals. */
+void ts_report_layer_text(GString *out, const TsLayerReport *report);
+
+/* The JSON document (pretty-printed, newly allocated). A run of one op (one entry in the
+ * result) gives that op's object (DESIGN.md section 9) with "name", "count", "space",
+ * "search" and "best" added; a run of several gives {"tool", "version", "engine", "arch",
+ * "workload", "ops": [...], "totals": {...}}. */
+char *ts_report_layer_json_string(const TsLayerReport *report);
+
+/* Adds the "search" member of one op's search (algorithm, evaluated, valid, rejected by
+ * reason, seconds, evaluations_per_s, and the extras documented in docs/mapper.md). */
+void ts_report_search_json(JsonBuilder *b, const TsSearchResult *search,
+                           const TsSearchOptions *options);
+
+G_END_DECLS
+
+#endif /* TS_REPORT_LAYER_H */
