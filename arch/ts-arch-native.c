@@ -612,6 +612,68 @@ static gboolean nv_device(NvCtx *c, guint idx, const char *name, TsNativeAttrs *
     return TRUE;
 }
 
+/* DRAM timing given as a time ("13.75ns") instead of tCK cycles: returns a copy of the
+ * attributes mapping (owned by the arch) whose such values are replaced by whole cycles,
+ * ceil(t / tCK - 0.01), keeping their positions; attrs itself when nothing needs converting. */
+static const TsNode *dram_times_to_cycles(NvCtx *c, const TsNode *attrs, const char *apath,
+                                          double preset_tck_ps)
+{
+    if (attrs == NULL || attrs->kind != TS_NODE_MAPPING)
+        return attrs;
+    gboolean any = FALSE;
+    for (guint i = 0; i < attrs->n && !any; i++) {
+        const TsNode *v = ts_node_value(attrs, i);
+        const char *k = ts_node_key(attrs, i);
+        if (v->kind != TS_NODE_SCALAR || strcmp(k, "tCK") == 0)
+            continue;
+        for (int t = 0; t < TS_DRAM_T_COUNT_; t++) {
+            double ps;
+            const char *why;
+            if (strcmp(k, ts_dram_timing_name((TsDramTimingId)t)) == 0 &&
+                g_ascii_isdigit(v->value[0]) && ts_unit_parse(v->value, TS_UNIT_TIME, &ps, &why) &&
+                strpbrk(v->value, "pnums") != NULL)
+                any = TRUE;
+        }
+    }
+    if (!any)
+        return attrs;
+    double tck = preset_tck_ps;
+    const TsNode *tn = ts_node_get(attrs, "tCK");
+    if (tn != NULL) {
+        g_autofree char *tp = ts_path_key(apath, "tCK");
+        g_autoptr(GError) local = NULL;
+        if (!ts_node_quantity(tn, tp, TS_UNIT_TIME, &tck, &local))
+            return attrs; /* the schema reports tCK's own error */
+    }
+    if (!(tck > 0))
+        return attrs;
+    TsNode *copy = ts_arch_alloc(c->arch, sizeof *copy);
+    *copy = *attrs;
+    const TsNode **items = ts_arch_alloc(c->arch, sizeof(TsNode *) * 2 * attrs->n);
+    for (guint i = 0; i < 2 * attrs->n; i++)
+        items[i] = attrs->items[i];
+    for (guint i = 0; i < attrs->n; i++) {
+        const TsNode *v = ts_node_value(attrs, i);
+        const char *k = ts_node_key(attrs, i);
+        double ps;
+        const char *why;
+        gboolean timing = FALSE;
+        for (int t = 0; t < TS_DRAM_T_COUNT_; t++)
+            timing |= strcmp(k, ts_dram_timing_name((TsDramTimingId)t)) == 0;
+        if (!timing || v->kind != TS_NODE_SCALAR || !g_ascii_isdigit(v->value[0]) ||
+            strpbrk(v->value, "pnums") == NULL || !ts_unit_parse(v->value, TS_UNIT_TIME, &ps, &why))
+            continue;
+        TsNode *n = ts_arch_alloc(c->arch, sizeof *n);
+        *n = *v;
+        double cycles = ceil(ps / tck - 0.01);
+        g_autofree char *text = g_strdup_printf("%.0f", MAX(cycles, 0.0));
+        n->value = ts_arch_intern(c->arch, text);
+        items[2 * i + 1] = n;
+    }
+    copy->items = items;
+    return copy;
+}
+
 /* ---- Levels ------------------------------------------------------------------------------- */
 
 static gboolean nv_levels(NvCtx *c, const TsNode *levels, const char *path, const NvScope *scope,
@@ -663,9 +725,11 @@ static gboolean nv_component(NvCtx *c, const TsNode *entry, const char *path,
     g_autofree char *apath = ts_path_key(path, "attributes");
     const TsField *fields = ts_arch_class_fields(klass);
     guint64 mask = 0;
-    if (!ts_schema_apply(fields, lv->attributes, apath, &a, &mask, FALSE, c->error))
-        return FALSE;
     const TsNode *attrs = lv->attributes;
+    if (klass == TS_CLASS_DRAM)
+        attrs = dram_times_to_cycles(c, attrs, apath, a.dram.tck_ps);
+    if (!ts_schema_apply(fields, attrs, apath, &a, &mask, FALSE, c->error))
+        return FALSE;
     if (klass == TS_CLASS_SYSTOLIC_ARRAY)
         return nv_systolic(c, lv->name, entry, scope, mask, &a, apath);
     if (klass == TS_CLASS_PIM_CORE)

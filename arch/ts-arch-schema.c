@@ -88,7 +88,8 @@ static const TsField dram_fields[] = {
         "transfers per second per pin, in MT/s (DDR4-2400: 2400)"),
     QTY("tCK", TS_UNIT_TIME, D(tck_ps), NULL, TRUE, "command clock period (0.83ns)"),
 #define TS_DRAM_X_FIELD(name, doc)                                                                 \
-    {#name, TS_FIELD_UINT, TS_UNIT_NONE, FALSE, NULL, 0, 0, TRUE, NULL, T(name), doc " (tCK cycles)"},
+    {#name, TS_FIELD_UINT, TS_UNIT_NONE, FALSE, NULL, 0, 0, TRUE, NULL, T(name),                  \
+     doc ": tCK cycles, or a time (13.75ns) rounded up to whole cycles"},
     TS_DRAM_TIMING_LIST(TS_DRAM_X_FIELD)
 #undef TS_DRAM_X_FIELD
     DBL("VDD", D(vdd_v), NULL, 0, 1e30, FALSE, "supply voltage, V (for IDD-based command energies)"),

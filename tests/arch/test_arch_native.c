@@ -187,6 +187,22 @@ static void test_preset_override(void)
     CU_ASSERT_EQUAL(d->cycles.tRP, 14); /* from the preset */
     CU_ASSERT_EQUAL(l->word_bits, 8);
     CU_ASSERT_EQUAL(l->block_size, 16); /* 128-bit bus / 8-bit words */
+    /* Timing given as a time: whole tCK cycles, rounded up. */
+    g_autoptr(TsArch) b = load_text("ns.yaml",
+                                    "architecture:\n"
+                                    "  name: o\n  clock: 1GHz\n"
+                                    "  levels:\n"
+                                    "    - name: DRAM\n      class: dram\n"
+                                    "      preset: DDR4-2400\n"
+                                    "      attributes: {tRCD: 13.75ns, tRP: 14ns, tCK: 0.75ns, "
+                                    "tRAS: 32}\n"
+                                    "    - {name: MAC, class: mac}\n");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    const TsDramSpec *e = ts_arch_level(b, 0)->spec;
+    CU_ASSERT_EQUAL(e->cycles.tRCD, 19); /* 13.75 / 0.75 = 18.33 */
+    CU_ASSERT_EQUAL(e->cycles.tRP, 19);
+    CU_ASSERT_EQUAL(e->cycles.tRAS, 32);
+    CU_ASSERT_EQUAL(e->ps.tRCD, 19 * 750);
     CU_ASSERT_DOUBLE_EQUAL(l->energy.read_pj, 200.0 * 128 / 16, 1e-9);
     CU_ASSERT_DOUBLE_EQUAL(ts_arch_compute(a)->energy.mac_pj, 0.25, 1e-12);
 }
