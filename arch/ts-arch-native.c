@@ -523,10 +523,13 @@ static gboolean nv_pim(NvCtx *c, const char *name, const TsNode *where, const Nv
             l->spec = sp;
             sp->regs_level = r;
         }
-        macs_per_cycle = (double)sp->simd_lanes * freq / c->arch->clock_hz;
+        /* SIMD lanes are a spatial fan-out of MAC instances (as Timeloop models SIMD), one
+         * MAC per lane per core cycle. */
+        macs_per_cycle = freq / c->arch->clock_hz;
     }
     g_autofree char *an = g_strdup_printf("%s.alu", name);
-    int alu = new_level(c, an, TS_CLASS_PIM_CORE, where, s, 1, 1);
+    guint64 lanes = sp->kind == TS_PIM_BANK_UNIT ? sp->simd_lanes : 1;
+    int alu = new_level(c, an, TS_CLASS_PIM_CORE, where, s, lanes, 1);
     if (alu < 0)
         return FALSE;
     TsLevel *l = ts_arch_level_mut(c->arch, (guint)alu);

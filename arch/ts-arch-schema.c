@@ -190,7 +190,7 @@ static const TsField pim_fields[] = {
         "dpu: WRAM load/store bytes per cycle"),
     DBL("cycles_per_mac", A(cycles_per_mac), NULL, 0, 0, TRUE,
         "dpu: pipeline cycles (instructions at full issue) per MAC at word_bits"),
-    UINT_POS("simd_lanes", A(simd_lanes), NULL, "bank_unit: MACs per cycle"),
+    UINT_POS("simd_lanes", A(simd_lanes), NULL, "bank_unit: MAC lanes (instances of <name>.alu per unit)"),
     UINT_POS("banks_per_unit", A(banks_per_unit), NULL, "bank_unit: banks one unit reads"),
     QTY("bank_size", TS_UNIT_SIZE, A(bank_size), NULL, TRUE, "bank_unit: capacity of one bank"),
     DBL("bank_bandwidth", A(bank_bandwidth), NULL, 0, 0, TRUE,
@@ -283,8 +283,8 @@ const char *ts_arch_class_doc(TsClass klass)
                "(storage, DMA bandwidth 1/dma_beta bytes/cycle), <name>.wram (storage) and "
                "<name>.alu (compute, 1/cycles_per_mac MACs per cycle at full issue); kind "
                "bank_unit (HBM-PIM, AiM) into <name>.bank (the banks it reads), optional "
-               "<name>.regs and <name>.alu (simd_lanes MACs per cycle). Replicate with a "
-               "container's spatial.";
+               "<name>.regs and <name>.alu (simd_lanes MAC instances per unit, a spatial "
+               "fan-out along X). Replicate with a container's spatial.";
     case TS_CLASS_MAC:
         return "Multiply-accumulate units: the compute level.";
     case TS_CLASS_VECTOR_UNIT:
