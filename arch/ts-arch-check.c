@@ -66,8 +66,7 @@ static gboolean check_upmem(const TsDoc *doc, const char *path, GString *out, GE
     g_string_append_printf(out, "  %u device profiles (select one with --device NAME):\n",
                            g_strv_length(names));
     g_string_append_printf(out, "    %-18s %12s %12s %12s %10s %9s %9s %9s\n", "profile", "TFLOP/s",
-                           "memory", "host->dev", "dev->host", "pJ/FLOP", "mem pJ/b",
-                           "h2d pJ/b");
+                           "memory", "host->dev", "dev->host", "pJ/FLOP", "mem pJ/b", "h2d pJ/b");
     for (guint i = 0; names[i]; i++) {
         g_autoptr(TsArch) arch = ts_arch_load_upmem(doc, path, names[i], error);
         if (arch == NULL || !ts_arch_finalize(arch, error))
@@ -76,9 +75,9 @@ static gboolean check_upmem(const TsDoc *doc, const char *path, GString *out, GE
         g_autofree char *mem = ts_unit_format(p->mem_bw_bytes_per_s, TS_UNIT_BANDWIDTH);
         g_autofree char *h2d = ts_unit_format(p->h2d_bw_bytes_per_s, TS_UNIT_BANDWIDTH);
         g_autofree char *d2h = ts_unit_format(p->d2h_bw_bytes_per_s, TS_UNIT_BANDWIDTH);
-        g_string_append_printf(out, "    %-18s %12.4g %12s %12s %10s %9.3g %9.3g %9.3g\n",
-                               names[i], p->flops_per_s / 1e12, mem, h2d, d2h,
-                               p->pj_per_tflop / 1e12, p->mem_pj_per_bit, p->h2d_pj_per_bit);
+        g_string_append_printf(out, "    %-18s %12.4g %12s %12s %10s %9.3g %9.3g %9.3g\n", names[i],
+                               p->flops_per_s / 1e12, mem, h2d, d2h, p->pj_per_tflop / 1e12,
+                               p->mem_pj_per_bit, p->h2d_pj_per_bit);
     }
     return TRUE;
 }
@@ -142,9 +141,10 @@ gboolean ts_arch_check_file(const char *path, GString *out, gboolean *checked, G
         return FALSE;
     }
     default:
-        g_string_append_printf(out, "%s: %s, not an architecture: not checked (tilesim check "
-                                    "validates architectures, ERTs, component libraries and "
-                                    "device profiles)\n",
+        g_string_append_printf(out,
+                               "%s: %s, not an architecture: not checked (tilesim check "
+                               "validates architectures, ERTs, component libraries and "
+                               "device profiles)\n",
                                path, ts_arch_file_kind_name(kind));
         return TRUE;
     }

@@ -49,7 +49,7 @@ typedef enum {
 #define TS_DRAM_X_ENUM(name, doc) TS_DRAM_T_##name,
     TS_DRAM_TIMING_LIST(TS_DRAM_X_ENUM)
 #undef TS_DRAM_X_ENUM
-    TS_DRAM_T_COUNT_
+        TS_DRAM_T_COUNT_
 } TsDramTimingId;
 
 typedef struct {
@@ -96,9 +96,9 @@ const TsDramSpec *ts_dram_preset(const char *name);
 /* ---- SRAM and register files ------------------------------------------------------------ */
 
 typedef struct {
-    guint64 depth;        /* rows; 0 when the size was given otherwise */
-    guint64 width_bits;   /* bits per row */
-    guint64 entries;      /* words held (size_words of the level) */
+    guint64 depth;      /* rows; 0 when the size was given otherwise */
+    guint64 width_bits; /* bits per row */
+    guint64 entries;    /* words held (size_words of the level) */
     guint64 banks, ports;
     guint64 read_latency_cycles;
     gboolean is_regfile;
@@ -107,8 +107,8 @@ typedef struct {
 /* ---- MAC -------------------------------------------------------------------------------- */
 
 typedef struct {
-    guint64 word_bits;       /* operand width used for energy ((a/16)(b/16) pJ by PAT) */
-    guint64 operand_a_bits;  /* multiplier inputs, default word_bits */
+    guint64 word_bits;      /* operand width used for energy ((a/16)(b/16) pJ by PAT) */
+    guint64 operand_a_bits; /* multiplier inputs, default word_bits */
     guint64 operand_b_bits;
     guint64 accumulator_bits;
     double macs_per_cycle; /* per instance */
@@ -117,11 +117,11 @@ typedef struct {
 /* ---- Host link -------------------------------------------------------------------------- */
 
 typedef struct {
-    double h2d_bw_bytes_per_s;   /* host -> device */
-    double d2h_bw_bytes_per_s;   /* device -> host */
+    double h2d_bw_bytes_per_s;       /* host -> device */
+    double d2h_bw_bytes_per_s;       /* device -> host */
     double broadcast_bw_bytes_per_s; /* host -> all devices, same data (0 = not given) */
-    double latency_ps;           /* per transfer */
-    double dma_setup_ps;         /* per DMA descriptor */
+    double latency_ps;               /* per transfer */
+    double dma_setup_ps;             /* per DMA descriptor */
     double h2d_pj_per_bit;
     double d2h_pj_per_bit;
 } TsHostLinkSpec;
@@ -149,24 +149,24 @@ typedef struct {
     TsPimKind kind;
     double frequency_hz;
     /* UPMEM-like DPU */
-    guint64 tasklets;          /* hardware threads used */
-    guint64 max_tasklets;      /* hardware threads available */
-    guint64 pipeline_stages;   /* 14 on UPMEM */
-    guint64 revolver_cycles;   /* a tasklet issues at most once every N cycles (11): >= N
-                                  tasklets fill the pipeline */
+    guint64 tasklets;        /* hardware threads used */
+    guint64 max_tasklets;    /* hardware threads available */
+    guint64 pipeline_stages; /* 14 on UPMEM */
+    guint64 revolver_cycles; /* a tasklet issues at most once every N cycles (11): >= N
+                                tasklets fill the pipeline */
     guint64 wram_bytes, mram_bytes, iram_bytes;
     double dma_alpha_read_cycles;  /* MRAM -> WRAM: alpha + beta * bytes */
     double dma_alpha_write_cycles; /* WRAM -> MRAM */
     double dma_beta_cycles_per_byte;
     guint64 max_dma_bytes;
-    double wram_bytes_per_cycle;   /* load/store width */
-    double cycles_per_mac;         /* instructions (cycles at full pipeline) per MAC */
+    double wram_bytes_per_cycle; /* load/store width */
+    double cycles_per_mac;       /* instructions (cycles at full pipeline) per MAC */
     /* Bank-level PIM unit (HBM-PIM / AiM) */
-    guint64 simd_lanes;            /* MACs per cycle per unit */
+    guint64 simd_lanes; /* MACs per cycle per unit */
     guint64 banks_per_unit;
-    guint64 bank_bytes;            /* capacity of the banks one unit reads */
+    guint64 bank_bytes;             /* capacity of the banks one unit reads */
     double bank_bw_bytes_per_cycle; /* internal bank read bandwidth per unit */
-    guint64 reg_words;             /* register-file words per unit */
+    guint64 reg_words;              /* register-file words per unit */
     guint64 word_bits;
     /* Derived: effective issue rate = min(tasklets, revolver_cycles) / revolver_cycles. */
     double issue_fraction;
@@ -178,7 +178,7 @@ typedef struct {
 
 /* Per-element cost of one operation kind on a vector unit. */
 typedef struct {
-    const char *op; /* "exp", "add", "mul", "div", "rsqrt", "max", ... */
+    const char *op;            /* "exp", "add", "mul", "div", "rsqrt", "max", ... */
     double cycles_per_element; /* per lane */
     double energy_pj_per_element;
 } TsVectorOp;
@@ -196,16 +196,16 @@ const TsVectorOp *ts_vector_unit_op(const TsVectorUnitSpec *spec, const char *op
 /* ---- Device profile (UPMEM LLM profiler) ------------------------------------------------ */
 
 struct TsDeviceProfile {
-    const char *name;             /* profile name as in the file ("PIM_AI_4dimm") */
-    double h2d_bw_bytes_per_s;    /* host_to_device_bw_GBs x 1e9 */
+    const char *name;          /* profile name as in the file ("PIM_AI_4dimm") */
+    double h2d_bw_bytes_per_s; /* host_to_device_bw_GBs x 1e9 */
     double h2d_pj_per_bit;
     double d2h_bw_bytes_per_s;
     double d2h_pj_per_bit;
-    double mem_bw_bytes_per_s;    /* mem_bw_GBs x 1e9 */
+    double mem_bw_bytes_per_s; /* mem_bw_GBs x 1e9 */
     double mem_pj_per_bit;
-    double flops_per_s;           /* tflops x 1e12 */
-    double pj_per_tflop;          /* energy per 1e12 FLOPs, pJ */
-    double flops_int4_per_s;      /* 0 = not given */
+    double flops_per_s;            /* tflops x 1e12 */
+    double pj_per_tflop;           /* energy per 1e12 FLOPs, pJ */
+    double flops_int4_per_s;       /* 0 = not given */
     double softmax_ns_per_element; /* 0 = not given */
     double silu_ns_per_element;
     double rmsnorm_ns_per_element;

@@ -26,9 +26,10 @@ static gboolean level_error(GError **error, const TsArch *arch, const TsLevel *l
     va_start(ap, fmt);
     g_autofree char *msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    const TsLevelPriv *p = &g_array_index(arch->priv, TsLevelPriv, l - (const TsLevel *)arch->levels->data);
-    g_autofree char *where = p->path ? g_strdup_printf("%s (%s)", p->path, l->name)
-                                     : g_strdup(l->name);
+    const TsLevelPriv *p =
+        &g_array_index(arch->priv, TsLevelPriv, l - (const TsLevel *)arch->levels->data);
+    g_autofree char *where =
+        p->path ? g_strdup_printf("%s (%s)", p->path, l->name) : g_strdup(l->name);
     if (l->line > 0)
         g_set_error(error, TS_CONFIG_ERROR, code, "%s:%u:%u: %s: %s", l->file, l->line, l->col,
                     where, msg);
@@ -111,10 +112,11 @@ static gboolean derive_dram(TsArch *arch, guint index, GError **error)
         return level_error(error, arch, l, TS_CONFIG_ERROR_INVALID,
                            "DRAM needs tCK, data rate, bus width and device width > 0");
     if (d->bus_width_bits % d->device_width_bits != 0)
-        return level_error(error, arch, l, TS_CONFIG_ERROR_INVALID,
-                           "bus width must be a multiple of the device width (got %" G_GUINT64_FORMAT
-                           " / %" G_GUINT64_FORMAT ")",
-                           d->bus_width_bits, d->device_width_bits);
+        return level_error(
+            error, arch, l, TS_CONFIG_ERROR_INVALID,
+            "bus width must be a multiple of the device width (got %" G_GUINT64_FORMAT
+            " / %" G_GUINT64_FORMAT ")",
+            d->bus_width_bits, d->device_width_bits);
     for (int t = 0; t < TS_DRAM_T_COUNT_; t++) {
         guint64 v = ts_dram_timing_get(&d->cycles, (TsDramTimingId)t);
         guint64 *dst = (guint64 *)((char *)&d->ps + (gsize)t * sizeof(guint64));
@@ -122,31 +124,32 @@ static gboolean derive_dram(TsArch *arch, guint index, GError **error)
     }
     if (d->cycles.tRC < d->cycles.tRAS)
         return level_error(error, arch, l, TS_CONFIG_ERROR_INVALID,
-                           "tRC must be >= tRAS (got %" G_GUINT64_FORMAT " < %" G_GUINT64_FORMAT ")",
+                           "tRC must be >= tRAS (got %" G_GUINT64_FORMAT " < %" G_GUINT64_FORMAT
+                           ")",
                            d->cycles.tRC, d->cycles.tRAS);
     d->total_banks = d->bankgroups * d->banks;
     d->devices_per_rank = d->bus_width_bits / d->device_width_bits;
-    double cap = (double)d->channels * (double)d->ranks * (double)d->total_banks *
-                 (double)d->rows * (double)d->columns * (double)d->bus_width_bits / 8.0;
+    double cap = (double)d->channels * (double)d->ranks * (double)d->total_banks * (double)d->rows *
+                 (double)d->columns * (double)d->bus_width_bits / 8.0;
     if (cap > 1.8e19)
         return level_error(error, arch, l, TS_CONFIG_ERROR_RANGE, "capacity overflows 64 bits");
     d->capacity_bytes = (guint64)cap;
     d->burst_bytes = d->bus_width_bits / 8 * d->burst_length;
-    d->peak_bw_bytes_per_s = (double)d->channels * (double)d->bus_width_bits / 8.0 *
-                             d->data_rate_mtps * 1e6;
+    d->peak_bw_bytes_per_s =
+        (double)d->channels * (double)d->bus_width_bits / 8.0 * d->data_rate_mtps * 1e6;
     /* Command energies from IDD currents, per rank, as DRAMsim3 applies Micron's method:
      * mA x V x ns = pJ. */
     if (d->vdd_v > 0 && d->idd0_ma > 0) {
         double tck_ns = d->tck_ps / 1000.0, dev = (double)d->devices_per_rank;
         double trc = (double)d->cycles.tRC, tras = (double)d->cycles.tRAS;
-        d->activate_pj = d->vdd_v * (d->idd0_ma * trc - (d->idd3n_ma * tras +
-                                                        d->idd2n_ma * (trc - tras))) *
+        d->activate_pj = d->vdd_v *
+                         (d->idd0_ma * trc - (d->idd3n_ma * tras + d->idd2n_ma * (trc - tras))) *
                          tck_ns * dev;
         double burst_cycles = (double)d->cycles.tBURST;
         d->read_burst_pj = d->vdd_v * (d->idd4r_ma - d->idd3n_ma) * burst_cycles * tck_ns * dev;
         d->write_burst_pj = d->vdd_v * (d->idd4w_ma - d->idd3n_ma) * burst_cycles * tck_ns * dev;
-        d->refresh_pj = d->vdd_v * (d->idd5ab_ma - d->idd3n_ma) * (double)d->cycles.tRFC *
-                        tck_ns * dev;
+        d->refresh_pj =
+            d->vdd_v * (d->idd5ab_ma - d->idd3n_ma) * (double)d->cycles.tRFC * tck_ns * dev;
         l->energy.activate_pj = d->activate_pj;
         l->energy.refresh_pj = d->refresh_pj;
     }
@@ -217,9 +220,8 @@ static void derive_energy(TsArch *arch, guint i)
 {
     TsLevel *l = ts_arch_level_mut(arch, i);
     TsLevelPriv *p = ts_arch_level_priv(arch, i);
-    double scale = p->energy_model == TS_ENERGY_MODEL_TABLE
-                       ? ts_energy_tech_scale(arch->technology_nm)
-                       : 1.0;
+    double scale =
+        p->energy_model == TS_ENERGY_MODEL_TABLE ? ts_energy_tech_scale(arch->technology_nm) : 1.0;
     const char *model = NULL;
     if (l->is_storage) {
         double e;

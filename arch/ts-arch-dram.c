@@ -43,6 +43,7 @@ guint64 ts_dram_timing_get(const TsDramTimings *t, TsDramTimingId id)
     return v[id];
 }
 
+/* clang-format off */
 /* Timing initialiser in list order: tRCD tRP tCL tCWL tRAS tRC tCCD_S tCCD_L tRRD_S tRRD_L tFAW
  * tWR tWTR_S tWTR_L tRTP tBURST tRFC tREFI. */
 #define TIMING(rcd, rp, cl, cwl, ras, rc, ccds, ccdl, rrds, rrdl, faw, wr, wtrs, wtrl, rtp, bst,  \
@@ -108,8 +109,10 @@ static const TsDramSpec presets[] = {
     },
 };
 
-static const char *const preset_names[] = {"DDR4-2400", "DDR4-3200", "LPDDR4-3200", "HBM2",
-                                           "GDDR6", NULL};
+/* clang-format on */
+
+static const char *const preset_names[] = {"DDR4-2400", "DDR4-3200", "LPDDR4-3200",
+                                           "HBM2",      "GDDR6",     NULL};
 
 const char *const *ts_dram_preset_names(void)
 {

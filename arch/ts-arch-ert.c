@@ -31,7 +31,8 @@ static gboolean action_energy(const TsNode *entry, const char *path, double *out
     const TsNode *e = ts_node_get(entry, "energy");
     g_autofree char *ep = ts_path_key(path, "energy");
     if (e == NULL) {
-        ts_config_error(error, entry, TS_CONFIG_ERROR_MISSING, path, "missing required key 'energy'");
+        ts_config_error(error, entry, TS_CONFIG_ERROR_MISSING, path,
+                        "missing required key 'energy'");
         return FALSE;
     }
     if (!ts_node_double(e, ep, out, error))
@@ -56,7 +57,8 @@ static gboolean collect_actions(const TsNode *actions, const char *path, GArray 
             const char *name;
             g_autofree char *np = ts_path_key(ap, "name");
             if (nm == NULL) {
-                ts_config_error(error, a, TS_CONFIG_ERROR_MISSING, ap, "missing required key 'name'");
+                ts_config_error(error, a, TS_CONFIG_ERROR_MISSING, ap,
+                                "missing required key 'name'");
                 return FALSE;
             }
             if (!ts_node_string(nm, np, &name, error))
@@ -139,8 +141,7 @@ static gboolean apply_entry(TsArch *arch, const char *component, GArray *acts)
     if (l->is_storage) {
         static const char *const rd[] = {"random_read", "read", NULL};
         static const char *const fill[] = {"random_fill", "random_write", "fill", "write", NULL};
-        static const char *const upd[] = {"random_update", "random_write", "update", "write",
-                                          NULL};
+        static const char *const upd[] = {"random_update", "random_write", "update", "write", NULL};
         double cl = (double)l->cluster_size;
         const ErtAction *a;
         l->energy.read_pj = ((a = find_action(acts, rd)) ? a->energy : max) / cl;
@@ -149,15 +150,16 @@ static gboolean apply_entry(TsArch *arch, const char *component, GArray *acts)
         p->energy_set |= TS_E_READ | TS_E_WRITE | TS_E_UPDATE;
         l->energy.source = "ert";
     } else if (l->is_compute) {
-        static const char *const mac[] = {"mac_random", "mult_random", "mac", "mult", "compute",
-                                          NULL};
+        static const char *const mac[] = {"mac_random", "mult_random", "mac",
+                                          "mult",       "compute",     NULL};
         const ErtAction *a = find_action(acts, mac);
         l->energy.mac_pj = a ? a->energy : max;
         p->energy_set |= TS_E_MAC;
         l->energy.source = "ert";
     } else {
-        ts_arch_add_note(arch, "ERT entry '%s' matches level '%s', which has no storage or MAC "
-                               "actions: unused",
+        ts_arch_add_note(arch,
+                         "ERT entry '%s' matches level '%s', which has no storage or MAC "
+                         "actions: unused",
                          component, l->name);
     }
     return TRUE;
@@ -178,7 +180,8 @@ static gboolean walk_ert(const TsDoc *ert, ErtVisit visit, gpointer data, GError
         return FALSE;
     const TsNode *tables = ts_node_get(root, "tables");
     if (tables == NULL) {
-        ts_config_error(error, root, TS_CONFIG_ERROR_MISSING, "ERT", "missing required key 'tables'");
+        ts_config_error(error, root, TS_CONFIG_ERROR_MISSING, "ERT",
+                        "missing required key 'tables'");
         return FALSE;
     }
     if (tables->kind == TS_NODE_SEQUENCE) {
@@ -197,8 +200,8 @@ static gboolean walk_ert(const TsDoc *ert, ErtVisit visit, gpointer data, GError
             g_autofree char *ap = ts_path_key(tp, "actions");
             const char *name;
             if (nm == NULL || acts == NULL) {
-                ts_config_error(error, t, TS_CONFIG_ERROR_MISSING, tp,
-                                "missing required key '%s'", nm ? "actions" : "name");
+                ts_config_error(error, t, TS_CONFIG_ERROR_MISSING, tp, "missing required key '%s'",
+                                nm ? "actions" : "name");
                 return FALSE;
             }
             if (!ts_node_string(nm, np, &name, error))
@@ -220,7 +223,8 @@ static gboolean walk_ert(const TsDoc *ert, ErtVisit visit, gpointer data, GError
         }
         return TRUE;
     }
-    ts_config_error(error, tables, TS_CONFIG_ERROR_TYPE, "ERT.tables", "expected a list or mapping");
+    ts_config_error(error, tables, TS_CONFIG_ERROR_TYPE, "ERT.tables",
+                    "expected a list or mapping");
     return FALSE;
 }
 

@@ -208,8 +208,8 @@ static gboolean py_sum(TsPyExpr *e, double *out)
     }
 }
 
-gboolean ts_arch_expr_eval(const char *text, TsArchLookup lookup, gpointer user_data,
-                           double *out, char **why)
+gboolean ts_arch_expr_eval(const char *text, TsArchLookup lookup, gpointer user_data, double *out,
+                           char **why)
 {
     g_return_val_if_fail(text != NULL && out != NULL, FALSE);
     TsPyExpr e = {.p = text, .text = text, .lookup = lookup, .user_data = user_data};

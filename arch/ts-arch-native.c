@@ -60,11 +60,10 @@ static gboolean nv_bandwidth(NvCtx *c, const TsNode *node, const char *path, gui
         *out = v / (c->arch->clock_hz * word_bits / 8.0);
         return TRUE;
     }
-    ts_config_error(c->error, node, node->kind == TS_NODE_SCALAR ? TS_CONFIG_ERROR_UNIT
-                                                                 : TS_CONFIG_ERROR_TYPE,
-                    path,
-                    "expected words per cycle (16) or a bandwidth such as 25.6GB/s (got '%s')",
-                    node->kind == TS_NODE_SCALAR ? node->value : "a collection");
+    ts_config_error(
+        c->error, node, node->kind == TS_NODE_SCALAR ? TS_CONFIG_ERROR_UNIT : TS_CONFIG_ERROR_TYPE,
+        path, "expected words per cycle (16) or a bandwidth such as 25.6GB/s (got '%s')",
+        node->kind == TS_NODE_SCALAR ? node->value : "a collection");
     return FALSE;
 }
 
@@ -91,8 +90,7 @@ static int new_level(NvCtx *c, const char *name, TsClass klass, const TsNode *wh
 }
 
 /* Explicit per-action energies and static power / area common to many classes. */
-static void nv_energies(NvCtx *c, guint idx, const TsField *f, guint64 mask,
-                        const TsNativeAttrs *a)
+static void nv_energies(NvCtx *c, guint idx, const TsField *f, guint64 mask, const TsNativeAttrs *a)
 {
     TsLevel *l = ts_arch_level_mut(c->arch, idx);
     TsLevelPriv *p = ts_arch_level_priv(c->arch, idx);
@@ -253,9 +251,18 @@ static gboolean nv_dram(NvCtx *c, guint idx, const char *preset, guint64 mask, T
     const TsField *f = ts_arch_class_fields(TS_CLASS_DRAM);
     if (preset == NULL) {
         /* Without a preset every organisation and timing key is required. */
-        static const char *const need[] = {"channels", "ranks", "bankgroups", "banks", "rows",
-                                           "columns", "device_width_bits", "bus_width_bits",
-                                           "burst_length", "data_rate_mtps", "tCK", NULL};
+        static const char *const need[] = {"channels",
+                                           "ranks",
+                                           "bankgroups",
+                                           "banks",
+                                           "rows",
+                                           "columns",
+                                           "device_width_bits",
+                                           "bus_width_bits",
+                                           "burst_length",
+                                           "data_rate_mtps",
+                                           "tCK",
+                                           NULL};
         for (guint i = 0; need[i]; i++) {
             if (!given(f, mask, need[i])) {
                 g_autofree char *list = g_strjoinv(", ", (char **)ts_dram_preset_names());
@@ -307,8 +314,8 @@ static gboolean nv_mac(NvCtx *c, guint idx, guint64 mask, TsNativeAttrs *a)
     m->word_bits = a->word_bits;
     m->operand_a_bits = given(f, mask, "operand_a_bits") ? a->operand_a_bits : a->word_bits;
     m->operand_b_bits = given(f, mask, "operand_b_bits") ? a->operand_b_bits : a->word_bits;
-    m->accumulator_bits = given(f, mask, "accumulator_bits") ? a->accumulator_bits
-                                                             : 2 * a->word_bits;
+    m->accumulator_bits =
+        given(f, mask, "accumulator_bits") ? a->accumulator_bits : 2 * a->word_bits;
     m->macs_per_cycle = a->macs_per_cycle;
     p->mac_bits_a = (uint32_t)MIN(m->operand_a_bits, 4096);
     p->mac_bits_b = (uint32_t)MIN(m->operand_b_bits, 4096);
@@ -347,8 +354,8 @@ static gboolean nv_systolic(NvCtx *c, const char *name, const TsNode *where, con
     sp->cols = a->cols;
     sp->dataflow = (TsDataflow)a->dataflow;
     sp->word_bits = a->word_bits;
-    sp->accumulator_bits = given(f, mask, "accumulator_bits") ? a->accumulator_bits
-                                                              : 2 * a->word_bits;
+    sp->accumulator_bits =
+        given(f, mask, "accumulator_bits") ? a->accumulator_bits : 2 * a->word_bits;
     sp->pe_reg_words = a->pe_reg_words;
     sp->regs_level = -1;
     if (a->word_bits > 4096) {
@@ -459,8 +466,9 @@ static gboolean nv_pim(NvCtx *c, const char *name, const TsNode *where, const Nv
     }
     double macs_per_cycle;
     if (sp->kind == TS_PIM_DPU) {
-        static const char *const need[] = {"wram_size", "mram_size", "dma_alpha_read",
-                                           "dma_alpha_write", "dma_beta", "cycles_per_mac", NULL};
+        static const char *const need[] = {
+            "wram_size",      "mram_size", "dma_alpha_read", "dma_alpha_write", "dma_beta",
+            "cycles_per_mac", NULL};
         if (!need_keys(c, f, mask, need, "kind: dpu", where, apath))
             return FALSE;
         sp->tasklets = a->tasklets;
@@ -479,12 +487,13 @@ static gboolean nv_pim(NvCtx *c, const char *name, const TsNode *where, const Nv
         if (sp->tasklets > sp->max_tasklets) {
             g_autofree char *tp = ts_path_key(apath, "tasklets");
             ts_config_error(c->error, where, TS_CONFIG_ERROR_RANGE, tp,
-                            "must be <= max_tasklets %" G_GUINT64_FORMAT " (got %" G_GUINT64_FORMAT ")",
+                            "must be <= max_tasklets %" G_GUINT64_FORMAT " (got %" G_GUINT64_FORMAT
+                            ")",
                             sp->max_tasklets, sp->tasklets);
             return FALSE;
         }
-        sp->issue_fraction = (double)MIN(sp->tasklets, sp->revolver_cycles) /
-                             (double)sp->revolver_cycles;
+        sp->issue_fraction =
+            (double)MIN(sp->tasklets, sp->revolver_cycles) / (double)sp->revolver_cycles;
         sp->mram_level = pim_storage(c, name, "mram", where, s, word, sp->mram_bytes,
                                      1.0 / sp->dma_beta_cycles_per_byte, freq, TRUE, sp);
         if (sp->mram_level < 0)
@@ -505,9 +514,9 @@ static gboolean nv_pim(NvCtx *c, const char *name, const TsNode *where, const Nv
         sp->bank_bw_bytes_per_cycle = a->bank_bandwidth;
         sp->reg_words = a->reg_words;
         sp->issue_fraction = 1.0;
-        sp->bank_level = pim_storage(c, name, "bank", where, s, word,
-                                     sp->bank_bytes * sp->banks_per_unit,
-                                     sp->bank_bw_bytes_per_cycle, freq, TRUE, sp);
+        sp->bank_level =
+            pim_storage(c, name, "bank", where, s, word, sp->bank_bytes * sp->banks_per_unit,
+                        sp->bank_bw_bytes_per_cycle, freq, TRUE, sp);
         if (sp->bank_level < 0)
             return FALSE;
         if (sp->reg_words > 0) {
@@ -786,7 +795,8 @@ static gboolean nv_entry(NvCtx *c, const TsNode *entry, const char *path, const 
         if (n != NULL) {
             g_autofree char *kp = ts_path_key(path, comp_only[i]);
             ts_config_error(c->error, n, TS_CONFIG_ERROR_INVALID, kp,
-                            "a container (levels:) has no %s; give it to a component", comp_only[i]);
+                            "a container (levels:) has no %s; give it to a component",
+                            comp_only[i]);
             return FALSE;
         }
     }

@@ -26,7 +26,7 @@ enum {
 
 /* How default energies are computed (docs/energy.md). */
 typedef enum {
-    TS_ENERGY_MODEL_PAT,   /* Timeloop's built-in PAT fits, technology-independent (Timeloop input) */
+    TS_ENERGY_MODEL_PAT, /* Timeloop's built-in PAT fits, technology-independent (Timeloop input) */
     TS_ENERGY_MODEL_TABLE, /* same fits at 45 nm, scaled by technology node (native input) */
 } TsEnergyModel;
 
@@ -36,14 +36,14 @@ typedef struct {
 } TsArchAttr;
 
 typedef struct {
-    GArray *attrs;        /* TsArchAttr kept without interpretation */
-    guint energy_set;     /* TS_E_* given explicitly */
+    GArray *attrs;    /* TsArchAttr kept without interpretation */
+    guint energy_set; /* TS_E_* given explicitly */
     TsEnergyModel energy_model;
     double macs_per_cycle; /* compute levels: MACs per cycle per instance (default 1) */
     gboolean is_dram_tech; /* storage whose default energy is DRAM's (Timeloop technology DRAM) */
-    uint32_t mac_bits_a, mac_bits_b; /* compute: operand widths for the default energy */
+    uint32_t mac_bits_a, mac_bits_b;    /* compute: operand widths for the default energy */
     double link_fill_pj, link_drain_pj; /* host-link energy per filled / drained access */
-    const char *path;     /* key path of the declaration ("levels[2].levels[0]"), interned */
+    const char *path; /* key path of the declaration ("levels[2].levels[0]"), interned */
 } TsLevelPriv;
 
 struct TsArch {
@@ -97,8 +97,7 @@ TsArch *ts_arch_load_from_doc(const TsDoc *doc, const char *file, const char *er
 
 TsArch *ts_arch_load_native(const TsDoc *doc, const char *file, GError **error);
 TsArch *ts_arch_load_timeloop(const TsDoc *doc, const char *file, GError **error);
-TsArch *ts_arch_load_upmem(const TsDoc *doc, const char *file, const char *device,
-                           GError **error);
+TsArch *ts_arch_load_upmem(const TsDoc *doc, const char *file, const char *device, GError **error);
 /* Profile names of a parsed UPMEM file (owned strv). */
 char **ts_arch_upmem_names(const TsDoc *doc, GError **error);
 /* TRUE when doc looks like a UPMEM-profiler architectures file. */
@@ -129,8 +128,8 @@ double ts_energy_tech_scale(uint32_t technology_nm);
  * // % **, unary +/-, parentheses, and the functions min, max, ceil, floor, log2, round, int,
  * abs. Returns FALSE with *why (may be NULL) set to a newly allocated message. */
 typedef gboolean (*TsArchLookup)(const char *name, double *value, gpointer user_data);
-gboolean ts_arch_expr_eval(const char *text, TsArchLookup lookup, gpointer user_data,
-                           double *out, char **why);
+gboolean ts_arch_expr_eval(const char *text, TsArchLookup lookup, gpointer user_data, double *out,
+                           char **why);
 
 /* ---- Schema internals (ts-arch-schema.c) ------------------------------------------------- */
 

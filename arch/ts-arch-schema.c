@@ -10,6 +10,7 @@
 
 #include "ts-arch-private.h"
 
+/* clang-format off */
 #define A(m) offsetof(TsNativeAttrs, m)
 #define D(m) offsetof(TsNativeAttrs, dram.m)
 #define T(m) offsetof(TsNativeAttrs, dram.cycles.m)
@@ -233,6 +234,8 @@ static const TsField device_fields[] = {
     END,
 };
 
+/* clang-format on */
+
 const TsField *ts_arch_class_fields(TsClass klass)
 {
     switch (klass) {
@@ -299,6 +302,7 @@ const char *ts_arch_class_doc(TsClass klass)
     return "?";
 }
 
+/* clang-format off */
 #define L(m) offsetof(TsNativeLevel, m)
 static const TsField level_fields[] = {
     {"name", TS_FIELD_STRING, TS_UNIT_NONE, TRUE, NULL, 0, 0, FALSE, NULL, L(name),
@@ -362,6 +366,8 @@ static const TsField upmem_fields[] = {
     UP_OPT("RMSNorm_ns_per_element", rmsnorm_ns, "RMSNorm latency per element in ns (optional)"),
     END,
 };
+
+/* clang-format on */
 
 const TsField *ts_arch_level_fields(void)
 {
@@ -451,12 +457,13 @@ static void presets_text(GString *s, gboolean md)
     }
     for (guint i = 0; names[i]; i++) {
         const TsDramSpec *d = ts_dram_preset(names[i]);
-        g_autofree char *org = g_strdup_printf(
-            "%" G_GUINT64_FORMAT "ch x %" G_GUINT64_FORMAT "rk x %" G_GUINT64_FORMAT
-            "bg x %" G_GUINT64_FORMAT "ba, %" G_GUINT64_FORMAT " rows x %" G_GUINT64_FORMAT
-            " cols, x%" G_GUINT64_FORMAT " devices, %" G_GUINT64_FORMAT "-bit bus, BL%" G_GUINT64_FORMAT,
-            d->channels, d->ranks, d->bankgroups, d->banks, d->rows, d->columns,
-            d->device_width_bits, d->bus_width_bits, d->burst_length);
+        g_autofree char *org =
+            g_strdup_printf("%" G_GUINT64_FORMAT "ch x %" G_GUINT64_FORMAT "rk x %" G_GUINT64_FORMAT
+                            "bg x %" G_GUINT64_FORMAT "ba, %" G_GUINT64_FORMAT
+                            " rows x %" G_GUINT64_FORMAT " cols, x%" G_GUINT64_FORMAT
+                            " devices, %" G_GUINT64_FORMAT "-bit bus, BL%" G_GUINT64_FORMAT,
+                            d->channels, d->ranks, d->bankgroups, d->banks, d->rows, d->columns,
+                            d->device_width_bits, d->bus_width_bits, d->burst_length);
         if (md)
             g_string_append_printf(s, "| %s | %s | %.0f | %.0f |", d->preset, org,
                                    d->data_rate_mtps, d->tck_ps);
@@ -523,7 +530,7 @@ char *ts_arch_components_text(gboolean md)
         }
     }
     g_string_append(s, md ? "### UPMEM LLM profiler device profiles (`--device NAME`)\n\n"
-                           : "UPMEM profiler device profile keys (--device NAME):\n");
+                          : "UPMEM profiler device profile keys (--device NAME):\n");
     fields_text(s, upmem_fields, md);
     return g_string_free(s, FALSE);
 }

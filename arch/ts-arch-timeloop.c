@@ -25,8 +25,8 @@ typedef struct {
 
 /* Timeloop's class tests (model/topology: isBufferClass, isComputeClass, isNetworkClass):
  * a class is a buffer if its name contains any of these, checked in this order. */
-static const char *const tl_buffer_classes[] = {"DRAM", "SRAM", "regfile", "smartbuffer",
-                                                "storage", NULL};
+static const char *const tl_buffer_classes[] = {"DRAM",        "SRAM",    "regfile",
+                                                "smartbuffer", "storage", NULL};
 static const char *const tl_compute_classes[] = {"mac", "intmac", "fpmac", "compute", NULL};
 static const char *const tl_network_classes[] = {"XY_NoC", "Legacy", "ReductionTree",
                                                  "SimpleMulticast", NULL};
@@ -103,8 +103,8 @@ static gboolean tl_number(TlCtx *c, const TsNode *node, const char *path, double
     g_autofree char *why = NULL;
     if (!tl_eval_text(c, node->value, out, &why)) {
         ts_config_error(c->error, node, TS_CONFIG_ERROR_TYPE, path,
-                        "expected a number or an arithmetic expression (got '%s'): %s",
-                        node->value, why);
+                        "expected a number or an arithmetic expression (got '%s'): %s", node->value,
+                        why);
         return FALSE;
     }
     return TRUE;
@@ -181,10 +181,10 @@ static gboolean element_size(TlCtx *c, const TsNode *name_node, const char *path
 /* ---- Attribute access --------------------------------------------------------------------- */
 
 typedef struct {
-    const TsNode *own;   /* the component's attributes mapping (or the component itself) */
-    const char *path;    /* path of own */
+    const TsNode *own; /* the component's attributes mapping (or the component itself) */
+    const char *path;  /* path of own */
     TlCtx *c;
-    guint64 used;        /* bit i: pair i of own interpreted */
+    guint64 used; /* bit i: pair i of own interpreted */
 } TlAttrs;
 
 /* Value of the first of keys (NULL-terminated), in the component's own attributes, then (v0.4)
@@ -370,7 +370,8 @@ static gboolean tl_storage(TlCtx *c, const TsNode *comp, const char *path, const
 
     guint64 word_bits = 16, block = 1, cluster = 1, width = 0;
     gboolean word_given, block_given, cluster_given, width_given;
-    if (!get_uint(&a, KEYS("word-bits", "word_width", "datawidth"), &word_bits, &word_given, TRUE) ||
+    if (!get_uint(&a, KEYS("word-bits", "word_width", "datawidth"), &word_bits, &word_given,
+                  TRUE) ||
         !get_uint(&a, KEYS("block-size", "n_words"), &block, &block_given, TRUE) ||
         !get_uint(&a, KEYS("cluster-size"), &cluster, &cluster_given, TRUE) ||
         !get_uint(&a, KEYS("width", "memory_width", "data_storage_width"), &width, &width_given,
@@ -381,10 +382,11 @@ static gboolean tl_storage(TlCtx *c, const TsNode *comp, const char *path, const
     /* Width fixes block or cluster size (Timeloop 3's rules). */
     if (width_given && width > 0) {
         if (width % (word_bits * (block_given ? block : 1)) != 0) {
-            ts_config_error(c->error, wnode, TS_CONFIG_ERROR_INVALID, wkp,
-                            "width must be a multiple of word bits x block size (got %" G_GUINT64_FORMAT
-                            " for %" G_GUINT64_FORMAT " x %" G_GUINT64_FORMAT ")",
-                            width, word_bits, block_given ? block : 1);
+            ts_config_error(
+                c->error, wnode, TS_CONFIG_ERROR_INVALID, wkp,
+                "width must be a multiple of word bits x block size (got %" G_GUINT64_FORMAT
+                " for %" G_GUINT64_FORMAT " x %" G_GUINT64_FORMAT ")",
+                width, word_bits, block_given ? block : 1);
             return FALSE;
         }
         if (block_given && cluster_given) {
@@ -398,9 +400,11 @@ static gboolean tl_storage(TlCtx *c, const TsNode *comp, const char *path, const
             }
         } else if (cluster_given) {
             if (width % (cluster * word_bits) != 0) {
-                ts_config_error(c->error, wnode, TS_CONFIG_ERROR_INVALID, wkp,
-                                "width must be a multiple of cluster size x word bits (got %"
-                                G_GUINT64_FORMAT ")", width);
+                ts_config_error(
+                    c->error, wnode, TS_CONFIG_ERROR_INVALID, wkp,
+                    "width must be a multiple of cluster size x word bits (got %" G_GUINT64_FORMAT
+                    ")",
+                    width);
                 return FALSE;
             }
             block = width / cluster / word_bits;
@@ -431,8 +435,9 @@ static gboolean tl_storage(TlCtx *c, const TsNode *comp, const char *path, const
         size = entries;
         if (depth_given && depth * block != entries)
             ts_arch_add_note(c->arch,
-                             "%s: entries %" G_GUINT64_FORMAT " and depth x block size %"
-                             G_GUINT64_FORMAT " differ; entries wins (as in Timeloop)",
+                             "%s: entries %" G_GUINT64_FORMAT
+                             " and depth x block size %" G_GUINT64_FORMAT
+                             " differ; entries wins (as in Timeloop)",
                              name, entries, depth * block);
     } else if (depth_given) {
         size = depth * block;
@@ -450,9 +455,9 @@ static gboolean tl_storage(TlCtx *c, const TsNode *comp, const char *path, const
                         cluster);
         return FALSE;
     }
-    TsClass cls = is_dram ? TS_CLASS_DRAM
-                          : (strstr(klass, "regfile") || strstr(klass, "RF")) ? TS_CLASS_REGFILE
-                                                                               : TS_CLASS_SRAM;
+    TsClass cls = is_dram                                             ? TS_CLASS_DRAM
+                  : (strstr(klass, "regfile") || strstr(klass, "RF")) ? TS_CLASS_REGFILE
+                                                                      : TS_CLASS_SRAM;
     int idx = ts_arch_add_level(c->arch, name, cls, comp, c->error);
     if (idx < 0)
         return FALSE;
@@ -467,8 +472,10 @@ static gboolean tl_storage(TlCtx *c, const TsNode *comp, const char *path, const
     l->size_words = size;
     l->zero_capacity = size_given && size == 0;
     if (!size_given && !is_dram)
-        ts_arch_add_note(c->arch, "%s: no entries/depth/sizeKB given: capacity unbounded "
-                                  "(as in Timeloop)", name);
+        ts_arch_add_note(c->arch,
+                         "%s: no entries/depth/sizeKB given: capacity unbounded "
+                         "(as in Timeloop)",
+                         name);
     p->energy_model = TS_ENERGY_MODEL_PAT;
     p->is_dram_tech = is_dram;
 
@@ -501,8 +508,8 @@ static gboolean tl_storage(TlCtx *c, const TsNode *comp, const char *path, const
         return FALSE;
     if (mb < 1.0 || mu > 1.0) {
         ts_config_error(c->error, comp, TS_CONFIG_ERROR_RANGE, path,
-                        "multiple-buffering must be >= 1 and min-utilization <= 1 (got %g, %g)",
-                        mb, mu);
+                        "multiple-buffering must be >= 1 and min-utilization <= 1 (got %g, %g)", mb,
+                        mu);
         return FALSE;
     }
     l->multiple_buffering = mb;
@@ -554,7 +561,8 @@ static gboolean tl_compute(TlCtx *c, const TsNode *comp, const char *path, const
     const TsNode *attrs_node = ts_node_get(comp, "attributes");
     g_autofree char *apath = ts_path_key(path, "attributes");
     TlAttrs a = {.own = attrs_node && !ts_node_is_null(attrs_node) ? attrs_node : NULL,
-                 .path = apath, .c = c};
+                 .path = apath,
+                 .c = c};
     if (a.own != NULL && a.own->kind != TS_NODE_MAPPING) {
         ts_config_error(c->error, attrs_node, TS_CONFIG_ERROR_TYPE, apath, "expected a mapping");
         return FALSE;
@@ -625,9 +633,9 @@ static gboolean tl_component(TlCtx *c, const TsNode *comp, const char *path, gui
                         "expected a component mapping (name, class, attributes)");
         return FALSE;
     }
-    static const char *const keys[] = {"name", "class", "subclass", "attributes", "spatial",
-                                       "constraints", "required_actions", "description",
-                                       "enabled", "area_share", "energy_scale", NULL};
+    static const char *const keys[] = {"name",    "class",       "subclass",         "attributes",
+                                       "spatial", "constraints", "required_actions", "description",
+                                       "enabled", "area_share",  "energy_scale",     NULL};
     if (!ts_schema_check_keys(comp, path, keys, c->error))
         return FALSE;
     const TsNode *name_node = ts_node_get(comp, "name");
@@ -701,8 +709,8 @@ static gboolean tl_tree(TlCtx *c)
             ts_config_error(c->error, node, TS_CONFIG_ERROR_TYPE, path, "expected a mapping");
             return FALSE;
         }
-        static const char *const keys[] = {"name", "attributes", "local", "subtree",
-                                           "description", NULL};
+        static const char *const keys[] = {"name",    "attributes",  "local",
+                                           "subtree", "description", NULL};
         if (!ts_schema_check_keys(node, path, keys, c->error))
             return FALSE;
         const TsNode *name_node = ts_node_get(node, "name");
@@ -718,7 +726,8 @@ static gboolean tl_tree(TlCtx *c)
             return FALSE;
         if (mult > G_MAXUINT32 / size) {
             ts_config_error(c->error, name_node, TS_CONFIG_ERROR_RANGE, np,
-                            "too many instances (got %" G_GUINT64_FORMAT " x %" G_GUINT64_FORMAT ")",
+                            "too many instances (got %" G_GUINT64_FORMAT " x %" G_GUINT64_FORMAT
+                            ")",
                             mult, size);
             return FALSE;
         }
@@ -798,7 +807,7 @@ static gboolean tl_node(TlCtx *c, const TsNode *n, const char *path, TlScope *sc
         return FALSE;
     }
     if (tag == NULL)
-        tag = ts_node_get(n, "nodes") ? "!Hierarchical"
+        tag = ts_node_get(n, "nodes")   ? "!Hierarchical"
               : ts_node_get(n, "class") ? "!Component"
                                         : "!Container";
     if (strcmp(tag, "!Component") == 0)
@@ -806,8 +815,8 @@ static gboolean tl_node(TlCtx *c, const TsNode *n, const char *path, TlScope *sc
     if (strcmp(tag, "!Nothing") == 0)
         return TRUE;
     if (strcmp(tag, "!Container") == 0) {
-        static const char *const keys[] = {"name", "attributes", "spatial", "constraints",
-                                           "description", "max_utilization", NULL};
+        static const char *const keys[] = {
+            "name", "attributes", "spatial", "constraints", "description", "max_utilization", NULL};
         if (!ts_schema_check_keys(n, path, keys, c->error))
             return FALSE;
         const TsNode *attrs = ts_node_get(n, "attributes");
@@ -847,8 +856,8 @@ static gboolean tl_node(TlCtx *c, const TsNode *n, const char *path, TlScope *sc
         }
         return TRUE;
     }
-    static const char *const tags[] = {"!Container", "!Component", "!Parallel", "!Hierarchical",
-                                       "!Nothing", NULL};
+    static const char *const tags[] = {"!Container",    "!Component", "!Parallel",
+                                       "!Hierarchical", "!Nothing",   NULL};
     g_autofree char *hint = ts_config_suggest(tag, tags);
     ts_config_error(c->error, n, TS_CONFIG_ERROR_REFERENCE, path,
                     "unknown node tag '%s'%s; expected !Container, !Component, !Parallel, "
@@ -896,16 +905,20 @@ TsArch *ts_arch_load_timeloop(const TsDoc *doc, const char *file, GError **error
         return NULL;
     }
     gboolean is_nodes = ts_node_get(an, "nodes") != NULL;
-    g_autoptr(TsArch) arch = ts_arch_new_empty(
-        file, is_nodes ? TS_ARCH_FORMAT_TIMELOOP_V04 : TS_ARCH_FORMAT_TIMELOOP_V03);
+    g_autoptr(TsArch) arch = ts_arch_new_empty(file, is_nodes ? TS_ARCH_FORMAT_TIMELOOP_V04
+                                                              : TS_ARCH_FORMAT_TIMELOOP_V03);
     arch->name = stem_of(file);
     arch->clock_hz = 1e9;
     g_free(arch->clock_source);
     arch->clock_source = g_strdup("not given in Timeloop input: 1 GHz assumed for seconds");
     g_autoptr(GPtrArray) inherited = g_ptr_array_new();
-    TlCtx c = {.arch = arch, .doc = doc, .arch_node = an,
-               .variables = ts_node_get(doc->root, "variables"), .v04 = is_nodes,
-               .inherited = inherited, .error = error};
+    TlCtx c = {.arch = arch,
+               .doc = doc,
+               .arch_node = an,
+               .variables = ts_node_get(doc->root, "variables"),
+               .v04 = is_nodes,
+               .inherited = inherited,
+               .error = error};
     const TsNode *version = ts_node_get(an, "version");
     if (version != NULL && version->kind == TS_NODE_SCALAR) {
         gboolean says04 = g_str_has_prefix(version->value, "0.4");

@@ -51,8 +51,7 @@ static gboolean device_matches(const char *key, const char *device)
     return strcmp(hy, device) == 0;
 }
 
-TsArch *ts_arch_load_upmem(const TsDoc *doc, const char *file, const char *device,
-                           GError **error)
+TsArch *ts_arch_load_upmem(const TsDoc *doc, const char *file, const char *device, GError **error)
 {
     const TsNode *root = doc->root;
     const TsNode *profile = NULL, *key_node = NULL;

@@ -75,8 +75,8 @@ int ts_arch_add_level(TsArch *arch, const char *name, TsClass klass, const TsNod
                       GError **error)
 {
     if (arch->levels->len >= TS_ARCH_MAX_ALL_LEVELS) {
-        ts_config_error(error, node, TS_CONFIG_ERROR_LIMIT, NULL,
-                        "too many levels (more than %d)", TS_ARCH_MAX_ALL_LEVELS);
+        ts_config_error(error, node, TS_CONFIG_ERROR_LIMIT, NULL, "too many levels (more than %d)",
+                        TS_ARCH_MAX_ALL_LEVELS);
         return -1;
     }
     TsLevel level = {0};
@@ -492,9 +492,9 @@ char *ts_arch_describe(const TsArch *arch)
         g_string_append_printf(s, "%u nm\n", arch->technology_nm);
     else
         g_string_append(s, "not given\n");
-    g_string_append_printf(s, "  %-22s %-15s %9s %9s %7s %13s %5s %5s %13s %13s %11s %s\n",
-                           "level", "class", "instances", "mesh", "fanout", "capacity/inst",
-                           "word", "block", "read BW/inst", "write BW/inst", "read E", "");
+    g_string_append_printf(s, "  %-22s %-15s %9s %9s %7s %13s %5s %5s %13s %13s %11s %s\n", "level",
+                           "class", "instances", "mesh", "fanout", "capacity/inst", "word", "block",
+                           "read BW/inst", "write BW/inst", "read E", "");
     for (guint i = 0; i < arch->levels->len; i++) {
         const TsLevel *l = ts_arch_level(arch, i);
         g_autofree char *mesh = g_strdup_printf("%ux%u", l->mesh_x, l->mesh_y);
@@ -528,8 +528,8 @@ char *ts_arch_describe(const TsArch *arch)
             energy = g_strdup("-");
         }
         g_string_append_printf(s, "  %-22s %-15s %9u %9s %7s %13s %4ub %5u %13s %13s %11s %s%s%s\n",
-                               l->name, l->class_text, l->instances, mesh, fan, cap,
-                               l->word_bits, l->block_size, rbw, wbw, energy, role,
+                               l->name, l->class_text, l->instances, mesh, fan, cap, l->word_bits,
+                               l->block_size, rbw, wbw, energy, role,
                                l->energy.source ? " energy:" : "",
                                l->energy.source ? l->energy.source : "");
         if (l->klass == TS_CLASS_DRAM && l->spec != NULL) {
@@ -553,8 +553,9 @@ char *ts_arch_describe(const TsArch *arch)
             const TsHostLinkSpec *h = l->spec;
             g_autofree char *a = fmt_unit(h->h2d_bw_bytes_per_s, TS_UNIT_BANDWIDTH);
             g_autofree char *b = fmt_unit(h->d2h_bw_bytes_per_s, TS_UNIT_BANDWIDTH);
-            g_string_append_printf(s, "      host->device %s (%.2f pJ/bit), device->host %s "
-                                      "(%.2f pJ/bit)\n",
+            g_string_append_printf(s,
+                                   "      host->device %s (%.2f pJ/bit), device->host %s "
+                                   "(%.2f pJ/bit)\n",
                                    a, h->h2d_pj_per_bit, b, h->d2h_pj_per_bit);
         }
         if (l->klass == TS_CLASS_VECTOR_UNIT && l->spec != NULL) {
@@ -624,7 +625,8 @@ char *ts_arch_diff(const TsArch *a, const TsArch *b, gboolean energies)
         const TsLevel *x = ts_arch_level(a, i), *y = ts_arch_level(b, i);
 #define TS_DIFF_INT(f)                                                                             \
     if ((guint64)x->f != (guint64)y->f)                                                            \
-        return g_strdup_printf("level %u (%s): " #f " %" G_GUINT64_FORMAT " != %" G_GUINT64_FORMAT, \
+        return g_strdup_printf("level %u (%s): " #f " %" G_GUINT64_FORMAT                          \
+                               " != %" G_GUINT64_FORMAT,                                           \
                                i, x->name, (guint64)x->f, (guint64)y->f);
 #define TS_DIFF_DBL(f)                                                                             \
     if (!close_enough(x->f, y->f))                                                                 \
@@ -735,9 +737,8 @@ TsArchFileKind ts_arch_file_kind_of(const TsDoc *doc)
             return keys[i].kind;
     }
     if (ts_node_get(root, "$schema") != NULL ||
-        (ts_node_get(root, "type") != NULL &&
-         (ts_node_get(root, "properties") != NULL ||
-          ts_node_get(root, "additionalProperties") != NULL)))
+        (ts_node_get(root, "type") != NULL && (ts_node_get(root, "properties") != NULL ||
+                                               ts_node_get(root, "additionalProperties") != NULL)))
         return TS_ARCH_FILE_JSON_SCHEMA;
     if (ts_arch_is_upmem_doc(doc))
         return TS_ARCH_FILE_UPMEM_PROFILES;

@@ -35,11 +35,11 @@ typedef struct {
     double write_pj;  /* fills from the parent */
     double update_pj; /* read-modify-write of partial sums from children */
     double leak_pj_per_cycle;
-    double mac_pj;       /* compute levels: per MAC at the level's word width */
-    double per_bit_pj;   /* links, DRAM I/O */
-    double activate_pj;  /* DRAM ACT+PRE pair */
-    double refresh_pj;   /* DRAM REF per rank */
-    const char *source;  /* "yaml", "ert", "pat" (Timeloop built-in), "table:<row>" */
+    double mac_pj;      /* compute levels: per MAC at the level's word width */
+    double per_bit_pj;  /* links, DRAM I/O */
+    double activate_pj; /* DRAM ACT+PRE pair */
+    double refresh_pj;  /* DRAM REF per rank */
+    const char *source; /* "yaml", "ert", "pat" (Timeloop built-in), "table:<row>" */
 } TsEnergy;
 
 /* One level of the hierarchy. Counts are totals over the whole chip unless noted. */
@@ -82,7 +82,7 @@ typedef struct {
     guint line, col;
 
     /* Added by the arch layer (see docs/arch-reference.md). */
-    const char *class_text; /* class as written ("smartbuffer_SRAM", "sram") */
+    const char *class_text;       /* class as written ("smartbuffer_SRAM", "sram") */
     uint32_t compute_word_bits_b; /* compute: second operand width (word_bits = first) */
 } TsLevel;
 
@@ -121,9 +121,9 @@ int ts_class_from_name(const char *name);
 
 /* Input format an arch was loaded from. */
 typedef enum {
-    TS_ARCH_FORMAT_TILESIM,      /* native tilesim YAML (DESIGN.md section 3) */
-    TS_ARCH_FORMAT_TIMELOOP_V03, /* Timeloop tree: architecture.subtree / local */
-    TS_ARCH_FORMAT_TIMELOOP_V04, /* Timeloop v0.4: architecture.nodes with !Container/!Component */
+    TS_ARCH_FORMAT_TILESIM,       /* native tilesim YAML (DESIGN.md section 3) */
+    TS_ARCH_FORMAT_TIMELOOP_V03,  /* Timeloop tree: architecture.subtree / local */
+    TS_ARCH_FORMAT_TIMELOOP_V04,  /* Timeloop v0.4: architecture.nodes with !Container/!Component */
     TS_ARCH_FORMAT_UPMEM_PROFILE, /* one profile of the UPMEM LLM profiler's device file */
 } TsArchFormat;
 

@@ -40,8 +40,8 @@ static int run(int argc, char **argv)
         fflush(stdout);
     }
     if (argc > 2)
-        printf("checked %d file(s): %d ok, %d not architectures, %d with errors\n", argc - 1,
-               n_ok, n_skipped, n_bad);
+        printf("checked %d file(s): %d ok, %d not architectures, %d with errors\n", argc - 1, n_ok,
+               n_skipped, n_bad);
     return status;
 }
 

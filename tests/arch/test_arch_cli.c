@@ -70,9 +70,8 @@ static void test_check_library(void)
     if (status != 0)
         fprintf(stderr, "%s", err);
     CU_ASSERT_EQUAL(status, 0);
-    g_autofree char *summary =
-        g_strdup_printf("checked %u file(s): %u ok, 0 not architectures, 0 with errors",
-                        files->len, files->len);
+    g_autofree char *summary = g_strdup_printf(
+        "checked %u file(s): %u ok, 0 not architectures, 0 with errors", files->len, files->len);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, summary));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "peak "));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "mappable by the analytical model: yes"));

@@ -30,10 +30,12 @@ static const BadCase cases[] = {
      TS_CONFIG_ERROR_UNKNOWN_KEY, "3:3: architecture.clok",
      "unknown key 'clok' (did you mean 'clock'?)"},
     {"unknown_key_attr",
-     HEAD DRAM "    - name: GLB\n      class: sram\n      attributes: {dpeth: 16, word_bits: 16}\n" MAC,
+     HEAD DRAM
+     "    - name: GLB\n      class: sram\n      attributes: {dpeth: 16, word_bits: 16}\n" MAC,
      TS_CONFIG_ERROR_UNKNOWN_KEY, "8:20: levels[1].attributes.dpeth",
      "unknown key 'dpeth' (did you mean 'depth'?)"},
-    {"unknown_key_level", HEAD "    - {name: DRAM, class: dram, preset: DDR4-2400, atributes: {}}\n" MAC,
+    {"unknown_key_level",
+     HEAD "    - {name: DRAM, class: dram, preset: DDR4-2400, atributes: {}}\n" MAC,
      TS_CONFIG_ERROR_UNKNOWN_KEY, "5:52: levels[0].atributes", "did you mean 'attributes'?"},
     {"wrong_type", HEAD DRAM "    - {name: GLB, class: sram, attributes: {depth: lots}}\n" MAC,
      TS_CONFIG_ERROR_TYPE, "6:52: levels[1].attributes.depth", "(got 'lots')"},
@@ -45,8 +47,7 @@ static const BadCase cases[] = {
      TS_CONFIG_ERROR_MISSING, "6:7: levels[1]", "missing required key 'class'"},
     {"missing_size", HEAD DRAM "    - {name: GLB, class: sram, attributes: {word_bits: 16}}\n" MAC,
      TS_CONFIG_ERROR_MISSING, "6:44: levels[1].attributes", "missing required key 'depth'"},
-    {"missing_dram_timing",
-     HEAD "    - {name: DRAM, class: dram, attributes: {channels: 1}}\n" MAC,
+    {"missing_dram_timing", HEAD "    - {name: DRAM, class: dram, attributes: {channels: 1}}\n" MAC,
      TS_CONFIG_ERROR_MISSING, "5:45: levels[0].attributes",
      "missing required key 'ranks' (or give preset:"},
     {"bad_unit_clock", "architecture:\n  name: x\n  clock: 200MB\n  levels: []\n",
@@ -63,14 +64,15 @@ static const BadCase cases[] = {
     {"zero_timing",
      HEAD "    - {name: DRAM, class: dram, preset: DDR4-2400, attributes: {tRP: 0}}\n" MAC,
      TS_CONFIG_ERROR_RANGE, "5:70: levels[0].attributes.tRP", "must be > 0 (got 0)"},
-    {"out_of_range", HEAD DRAM
-     "    - {name: GLB, class: sram, attributes: {depth: 4, min_utilization: 1.5}}\n" MAC,
+    {"out_of_range",
+     HEAD DRAM "    - {name: GLB, class: sram, attributes: {depth: 4, min_utilization: 1.5}}\n" MAC,
      TS_CONFIG_ERROR_RANGE, "6:72: levels[1].attributes.min_utilization", "must be <= 1 (got 1.5)"},
     {"zero_size", HEAD DRAM "    - {name: GLB, class: sram, attributes: {depth: 0}}\n" MAC,
      TS_CONFIG_ERROR_RANGE, "6:52: levels[1].attributes.depth", "must be > 0 (got 0)"},
     {"negative_size", HEAD DRAM "    - {name: GLB, class: sram, attributes: {size: -4KB}}\n" MAC,
      TS_CONFIG_ERROR_RANGE, "6:51: levels[1].attributes.size", "(got -4KB)"},
-    {"zero_mesh", HEAD DRAM "    - {name: PE, spatial: {meshX: 0}, levels: [{name: MAC, class: mac}]}\n",
+    {"zero_mesh",
+     HEAD DRAM "    - {name: PE, spatial: {meshX: 0}, levels: [{name: MAC, class: mac}]}\n",
      TS_CONFIG_ERROR_RANGE, "6:35: levels[1].spatial.meshX", "must be > 0 (got 0)"},
     {"width_not_multiple",
      HEAD DRAM "    - {name: GLB, class: sram, attributes: {depth: 4, width_bits: 24}}\n" MAC,
@@ -83,12 +85,14 @@ static const BadCase cases[] = {
     {"unknown_preset", HEAD "    - {name: DRAM, class: dram, preset: DDR4-2440}\n" MAC,
      TS_CONFIG_ERROR_REFERENCE, "5:41: levels[0].preset",
      "unknown preset 'DDR4-2440' (did you mean 'DDR4-2400'?)"},
-    {"preset_on_sram", HEAD DRAM "    - {name: G, class: sram, preset: DDR4-2400, attributes: {depth: 4}}\n" MAC,
+    {"preset_on_sram",
+     HEAD DRAM "    - {name: G, class: sram, preset: DDR4-2400, attributes: {depth: 4}}\n" MAC,
      TS_CONFIG_ERROR_INVALID, "6:38: levels[1].preset", "only class dram has presets"},
     {"unknown_class", HEAD DRAM "    - {name: GLB, class: srma, attributes: {depth: 4}}\n" MAC,
      TS_CONFIG_ERROR_REFERENCE, "6:26: levels[1].class",
      "unknown class 'srma' (did you mean 'sram'?)"},
-    {"unknown_enum", HEAD DRAM
+    {"unknown_enum",
+     HEAD DRAM
      "    - {name: A, class: systolic_array, attributes: {rows: 2, cols: 2, dataflow: rs}}\n",
      TS_CONFIG_ERROR_REFERENCE, "6:81: levels[1].attributes.dataflow",
      "unknown value 'rs' (did you mean 'ws'?); expected one of ws, os, is"},
@@ -96,22 +100,28 @@ static const BadCase cases[] = {
      TS_CONFIG_ERROR_INVALID, "6:40: levels[1].spatial", "only containers"},
     {"class_and_levels", HEAD DRAM "    - {name: PE, class: mac, levels: []}\n",
      TS_CONFIG_ERROR_INVALID, "6:38: levels[1].levels", "not both"},
-    {"compute_not_innermost", HEAD DRAM MAC "    - {name: B, class: sram, attributes: {depth: 4}}\n",
+    {"compute_not_innermost",
+     HEAD DRAM MAC "    - {name: B, class: sram, attributes: {depth: 4}}\n",
      TS_CONFIG_ERROR_INVALID, "7:7: levels[2] (B)", "the compute level must be the innermost"},
-    {"dpu_missing_key", HEAD DRAM
+    {"dpu_missing_key",
+     HEAD DRAM
      "    - {name: D, class: pim_core, attributes: {kind: dpu, wram_size: 64KB, mram_size: 64MB, "
      "dma_alpha_read: 1, dma_alpha_write: 1, dma_beta: 0.5}}\n",
      TS_CONFIG_ERROR_MISSING, "6:7: levels[1].attributes",
      "missing required key 'cycles_per_mac' (kind: dpu)"},
-    {"vector_op_missing", HEAD DRAM MAC
+    {"vector_op_missing",
+     HEAD DRAM MAC
      "    - {name: V, class: vector_unit, attributes: {lanes: 4, ops: {exp: {cycles: 2}}}}\n",
      TS_CONFIG_ERROR_MISSING, "7:71: levels[2].attributes.ops.exp",
      "missing required key 'energy'"},
     {"alias_bomb",
      "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
-     "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
-     "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
-     "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\nh: [*g, *g, *g, *g, *g, *g, *g, *g, *g, *g]\n",
+     "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, "
+     "*c]\n"
+     "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, "
+     "*e]\n"
+     "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\nh: [*g, *g, *g, *g, *g, *g, *g, *g, *g, "
+     "*g]\n",
      TS_CONFIG_ERROR_LIMIT, NULL, ""},
     {"non_utf8", "architecture:\n  name: \xff\xfe\n", TS_CONFIG_ERROR_ENCODING, NULL, ""},
     {"not_an_arch", "problem:\n  shape: {name: x}\n", TS_CONFIG_ERROR_INVALID, "1:1",
@@ -134,12 +144,10 @@ static const BadCase cases[] = {
      "      - {name: M, class: intmac}\n",
      TS_CONFIG_ERROR_INVALID, "10:9: architecture.subtree[0].subtree[0].local[0]",
      "meshX does not divide the instances (got 3 for 16 instances)"},
-    {"tl_two_subtrees",
-     "architecture:\n  subtree:\n  - {name: A}\n  - {name: B}\n", TS_CONFIG_ERROR_INVALID,
-     "3:3: architecture.subtree", "exactly one subtree per level (got 2)"},
-    {"tl_unknown_tag",
-     "architecture:\n  version: 0.4\n  nodes:\n  - !Containr {name: S}\n", TS_CONFIG_ERROR_REFERENCE,
-     "4:5: architecture.nodes[0]", "did you mean '!Container'?"},
+    {"tl_two_subtrees", "architecture:\n  subtree:\n  - {name: A}\n  - {name: B}\n",
+     TS_CONFIG_ERROR_INVALID, "3:3: architecture.subtree", "exactly one subtree per level (got 2)"},
+    {"tl_unknown_tag", "architecture:\n  version: 0.4\n  nodes:\n  - !Containr {name: S}\n",
+     TS_CONFIG_ERROR_REFERENCE, "4:5: architecture.nodes[0]", "did you mean '!Container'?"},
     {"tl_bad_expression",
      "architecture:\n  version: 0.4\n  nodes:\n  - !Component {name: B, class: SRAM, attributes: "
      "{depth: 16384*x, datawidth: 8}}\n  - !Component {name: M, class: intmac}\n",
@@ -155,7 +163,8 @@ static const BadCase cases[] = {
     {"tl_unknown_component_key",
      "architecture:\n  version: 0.4\n  nodes:\n  - !Component {name: A, clas: intmac}\n",
      TS_CONFIG_ERROR_UNKNOWN_KEY, "4:26: architecture.nodes[0].clas", "did you mean 'class'?"},
-    {"tl_width", "architecture:\n  subtree:\n  - name: S\n    local:\n"
+    {"tl_width",
+     "architecture:\n  subtree:\n  - name: S\n    local:\n"
      "    - {name: B, class: SRAM, attributes: {depth: 8, width: 20, word-bits: 16}}\n"
      "    - {name: M, class: intmac}\n",
      TS_CONFIG_ERROR_INVALID, "5:60: architecture.subtree[0].local[0].attributes.width",
@@ -165,8 +174,7 @@ static const BadCase cases[] = {
      "    device_to_host_bw_GBs: 1\n    device_to_host_pj_per_bit: 1\n    mem_bw_GBs: 1\n"
      "    mem_pj_per_bit: 1\n    tflops: 1\n    pj_per_tflop: 1\n    tflop: 2\n",
      TS_CONFIG_ERROR_UNKNOWN_KEY, "10:5: Dev.tflop", "did you mean 'tflops'?"},
-    {"upmem_missing_key",
-     "Dev:\n    host_to_device_bw_GBs: 1\n    host_to_device_pj_per_bit: 1\n",
+    {"upmem_missing_key", "Dev:\n    host_to_device_bw_GBs: 1\n    host_to_device_pj_per_bit: 1\n",
      TS_CONFIG_ERROR_MISSING, "2:5: Dev", "missing required key 'device_to_host_bw_GBs'"},
     {"upmem_zero_bandwidth",
      "Dev:\n    host_to_device_bw_GBs: 0\n    host_to_device_pj_per_bit: 1\n"
@@ -207,8 +215,8 @@ static void test_limits(void)
     /* Containers nested deeper than the native format's bound (16). */
     GString *nest = g_string_new(HEAD);
     for (int i = 0; i < 18; i++)
-        g_string_append_printf(nest, "%*s- name: c%d\n%*s  levels:\n", 4 + 4 * i, "", i,
-                               4 + 4 * i, "");
+        g_string_append_printf(nest, "%*s- name: c%d\n%*s  levels:\n", 4 + 4 * i, "", i, 4 + 4 * i,
+                               "");
     g_string_append_printf(nest, "%*s- {name: MAC, class: mac}\n", 4 + 4 * 18, "");
     g_autofree char *p0 = ts_arch_test_write("nest.yaml", nest->str);
     g_string_free(nest, TRUE);
@@ -367,11 +375,11 @@ static void test_fuzz(void)
         if (p)
             g_ptr_array_add(files, p);
     }
-    guint rounds = g_getenv("TILESIM_FUZZ_ROUNDS") ? (guint)atoi(g_getenv("TILESIM_FUZZ_ROUNDS"))
-                                                   : 150;
+    guint rounds =
+        g_getenv("TILESIM_FUZZ_ROUNDS") ? (guint)atoi(g_getenv("TILESIM_FUZZ_ROUNDS")) : 150;
     guint ok = 0, err = 0;
     for (guint i = 0; i < files->len; i++)
         fuzz_file(files->pdata[i], rng, rounds, &ok, &err);
-    printf("\n  fuzz: %u mutated files, %u loaded, %u rejected with a config error\n", ok + err,
-           ok, err);
+    printf("\n  fuzz: %u mutated files, %u loaded, %u rejected with a config error\n", ok + err, ok,
+           err);
 }

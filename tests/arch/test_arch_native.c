@@ -57,8 +57,8 @@ static void test_eyeriss_native_equals_timeloop(void)
  * differ (built-in tables at 32 nm vs Timeloop's technology-independent PAT). */
 static void test_transformer_gemmini_native_equals_timeloop(void)
 {
-    g_autofree char *tl = ts_test_reference_path(
-        "timeloop-experiments/transformer_gemmini/arch/system_gemmini.yaml");
+    g_autofree char *tl =
+        ts_test_reference_path("timeloop-experiments/transformer_gemmini/arch/system_gemmini.yaml");
     if (tl == NULL) {
         fprintf(stderr, "SKIP %s: ../shared/reference not found\n", __func__);
         return;
@@ -77,8 +77,8 @@ static void test_transformer_gemmini_native_equals_timeloop(void)
 /* transformer-pim is system_PIM.yaml (v0.4) without the zero-capacity dummy buffer. */
 static void test_transformer_pim_native_matches_timeloop(void)
 {
-    g_autofree char *tl = ts_test_reference_path(
-        "timeloop-experiments/transformer_pim/arch_v0.4/system_PIM.yaml");
+    g_autofree char *tl =
+        ts_test_reference_path("timeloop-experiments/transformer_pim/arch_v0.4/system_PIM.yaml");
     if (tl == NULL) {
         fprintf(stderr, "SKIP %s: ../shared/reference not found\n", __func__);
         return;
@@ -149,12 +149,12 @@ static void test_ddr4_2400_vs_dramsim3(void)
     CU_ASSERT_DOUBLE_EQUAL(d->idd4r_ma, INI("power", "IDD4R"), 1e-12);
 #undef INI
     /* Derived values: 8 GiB in one rank (channel_size 8192 MB), 19.2 GB/s peak. */
-    g_autoptr(TsArch) a = load_text("ddr4.yaml",
-                                    "architecture:\n"
-                                    "  name: d\n  clock: 1GHz\n"
-                                    "  levels:\n"
-                                    "    - {name: DRAM, class: dram, preset: DDR4-2400}\n"
-                                    "    - {name: MAC, class: mac}\n");
+    g_autoptr(TsArch) a =
+        load_text("ddr4.yaml", "architecture:\n"
+                               "  name: d\n  clock: 1GHz\n"
+                               "  levels:\n"
+                               "    - {name: DRAM, class: dram, preset: DDR4-2400}\n"
+                               "    - {name: MAC, class: mac}\n");
     CU_ASSERT_PTR_NOT_NULL_FATAL(a);
     const TsDramSpec *s = ts_arch_level(a, 0)->spec;
     CU_ASSERT_EQUAL(s->capacity_bytes, G_GUINT64_CONSTANT(8192) * 1024 * 1024);
@@ -164,20 +164,19 @@ static void test_ddr4_2400_vs_dramsim3(void)
     CU_ASSERT_EQUAL(s->devices_per_rank, 8);
     CU_ASSERT(s->activate_pj > 0 && s->refresh_pj > s->activate_pj);
     /* Native DRAM without bandwidth: the peak bus bandwidth shared by reads and writes. */
-    CU_ASSERT_DOUBLE_EQUAL(ts_arch_level(a, 0)->shared_bw_words_per_cycle, 19.2e9 / 1e9 / 2,
-                           1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(ts_arch_level(a, 0)->shared_bw_words_per_cycle, 19.2e9 / 1e9 / 2, 1e-9);
 }
 
 static void test_preset_override(void)
 {
-    g_autoptr(TsArch) a = load_text("ovr.yaml",
-                                    "architecture:\n"
-                                    "  name: o\n  clock: 1GHz\n"
-                                    "  levels:\n"
-                                    "    - name: DRAM\n      class: dram\n"
-                                    "      preset: hbm2\n"
-                                    "      attributes: {channels: 16, tRCD: 20, word_bits: 8}\n"
-                                    "    - {name: MAC, class: mac, attributes: {word_bits: 8}}\n");
+    g_autoptr(TsArch) a =
+        load_text("ovr.yaml", "architecture:\n"
+                              "  name: o\n  clock: 1GHz\n"
+                              "  levels:\n"
+                              "    - name: DRAM\n      class: dram\n"
+                              "      preset: hbm2\n"
+                              "      attributes: {channels: 16, tRCD: 20, word_bits: 8}\n"
+                              "    - {name: MAC, class: mac, attributes: {word_bits: 8}}\n");
     CU_ASSERT_PTR_NOT_NULL_FATAL(a);
     const TsLevel *l = ts_arch_level(a, 0);
     const TsDramSpec *d = l->spec;
@@ -188,15 +187,15 @@ static void test_preset_override(void)
     CU_ASSERT_EQUAL(l->word_bits, 8);
     CU_ASSERT_EQUAL(l->block_size, 16); /* 128-bit bus / 8-bit words */
     /* Timing given as a time: whole tCK cycles, rounded up. */
-    g_autoptr(TsArch) b = load_text("ns.yaml",
-                                    "architecture:\n"
-                                    "  name: o\n  clock: 1GHz\n"
-                                    "  levels:\n"
-                                    "    - name: DRAM\n      class: dram\n"
-                                    "      preset: DDR4-2400\n"
-                                    "      attributes: {tRCD: 13.75ns, tRP: 14ns, tCK: 0.75ns, "
-                                    "tRAS: 32}\n"
-                                    "    - {name: MAC, class: mac}\n");
+    g_autoptr(TsArch) b =
+        load_text("ns.yaml", "architecture:\n"
+                             "  name: o\n  clock: 1GHz\n"
+                             "  levels:\n"
+                             "    - name: DRAM\n      class: dram\n"
+                             "      preset: DDR4-2400\n"
+                             "      attributes: {tRCD: 13.75ns, tRP: 14ns, tCK: 0.75ns, "
+                             "tRAS: 32}\n"
+                             "    - {name: MAC, class: mac}\n");
     CU_ASSERT_PTR_NOT_NULL_FATAL(b);
     const TsDramSpec *e = ts_arch_level(b, 0)->spec;
     CU_ASSERT_EQUAL(e->cycles.tRCD, 19); /* 13.75 / 0.75 = 18.33 */
@@ -209,13 +208,13 @@ static void test_preset_override(void)
 
 static void test_technology_scaling(void)
 {
-    g_autoptr(TsArch) a = load_text("tech.yaml",
-                                    "architecture:\n"
-                                    "  name: t\n  clock: 1GHz\n  technology: 22.5nm\n"
-                                    "  levels:\n"
-                                    "    - {name: B, class: sram, attributes: {size: 512B, "
-                                    "word_bits: 16}}\n"
-                                    "    - {name: MAC, class: mac}\n");
+    g_autoptr(TsArch) a =
+        load_text("tech.yaml", "architecture:\n"
+                               "  name: t\n  clock: 1GHz\n  technology: 22.5nm\n"
+                               "  levels:\n"
+                               "    - {name: B, class: sram, attributes: {size: 512B, "
+                               "word_bits: 16}}\n"
+                               "    - {name: MAC, class: mac}\n");
     CU_ASSERT_PTR_NOT_NULL_FATAL(a);
     CU_ASSERT_EQUAL(ts_arch_technology_nm(a), 22);
     CU_ASSERT_EQUAL(ts_arch_level(a, 0)->size_words, 256);
@@ -225,16 +224,16 @@ static void test_technology_scaling(void)
 
 static void test_systolic_expansion(void)
 {
-    g_autoptr(TsArch) a = load_text("sa.yaml",
-                                    "architecture:\n"
-                                    "  name: sa\n  clock: 1GHz\n"
-                                    "  levels:\n"
-                                    "    - {name: DRAM, class: dram, preset: DDR4-3200}\n"
-                                    "    - {name: SP, class: sram, attributes: {size: 256KB, "
-                                    "width_bits: 128, word_bits: 8}}\n"
-                                    "    - name: Array\n      class: systolic_array\n"
-                                    "      attributes: {rows: 16, cols: 8, dataflow: WS, "
-                                    "word_bits: 8}\n");
+    g_autoptr(TsArch) a =
+        load_text("sa.yaml", "architecture:\n"
+                             "  name: sa\n  clock: 1GHz\n"
+                             "  levels:\n"
+                             "    - {name: DRAM, class: dram, preset: DDR4-3200}\n"
+                             "    - {name: SP, class: sram, attributes: {size: 256KB, "
+                             "width_bits: 128, word_bits: 8}}\n"
+                             "    - name: Array\n      class: systolic_array\n"
+                             "      attributes: {rows: 16, cols: 8, dataflow: WS, "
+                             "word_bits: 8}\n");
     CU_ASSERT_PTR_NOT_NULL_FATAL(a);
     CU_ASSERT_EQUAL(ts_arch_n_levels(a), 4);
     const TsLevel *regs = ts_arch_level(a, 2), *mac = ts_arch_level(a, 3);
@@ -312,14 +311,14 @@ static void test_pim_and_link(void)
 
 static void test_few_tasklets(void)
 {
-    g_autoptr(TsArch) a = load_text(
-        "pim4.yaml",
-        "architecture:\n  name: p\n  clock: 350MHz\n  levels:\n"
-        "    - {name: Host, class: dram, preset: DDR4-2400}\n"
-        "    - name: DPU\n      class: pim_core\n"
-        "      attributes: {kind: dpu, tasklets: 4, wram_size: 64KB, mram_size: 64MB,\n"
-        "                   dma_alpha_read: 61, dma_alpha_write: 77, dma_beta: 0.5,\n"
-        "                   cycles_per_mac: 1}\n");
+    g_autoptr(TsArch) a =
+        load_text("pim4.yaml",
+                  "architecture:\n  name: p\n  clock: 350MHz\n  levels:\n"
+                  "    - {name: Host, class: dram, preset: DDR4-2400}\n"
+                  "    - name: DPU\n      class: pim_core\n"
+                  "      attributes: {kind: dpu, tasklets: 4, wram_size: 64KB, mram_size: 64MB,\n"
+                  "                   dma_alpha_read: 61, dma_alpha_write: 77, dma_beta: 0.5,\n"
+                  "                   cycles_per_mac: 1}\n");
     CU_ASSERT_PTR_NOT_NULL_FATAL(a);
     /* 4 tasklets issue 4 of every 11 cycles. */
     CU_ASSERT_DOUBLE_EQUAL(ts_arch_compute_macs_per_cycle(a), 4.0 / 11, 1e-12);

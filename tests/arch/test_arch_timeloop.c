@@ -133,7 +133,7 @@ static int check_stats(const char *stats, const TsArch *arch, gboolean ert, gboo
 #define EXPECT(cond)                                                                               \
     do {                                                                                           \
         if (!(cond)) {                                                                             \
-            fprintf(stderr, "%s: %s: %s\n", case_dir, s->name, #cond);                            \
+            fprintf(stderr, "%s: %s: %s\n", case_dir, s->name, #cond);                             \
             failures++;                                                                            \
         }                                                                                          \
         CU_ASSERT(cond);                                                                           \
@@ -360,8 +360,8 @@ static void test_experiment_stats_specs(void)
             g_autofree char *key = g_strdup_printf("_%s_", map[i].key);
             if (strstr(name, key) == NULL)
                 continue;
-            g_autofree char *rel = g_build_filename(
-                "timeloop-experiments/transformer_gemmini/arch", map[i].arch, NULL);
+            g_autofree char *rel = g_build_filename("timeloop-experiments/transformer_gemmini/arch",
+                                                    map[i].arch, NULL);
             g_autofree char *ap = ts_test_reference_path(rel);
             g_autoptr(GError) error = NULL;
             g_autoptr(TsArch) arch = ts_arch_load(ap, NULL, &error);
