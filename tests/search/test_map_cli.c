@@ -1,0 +1,271 @@
+/* `tilesim map` and `tilesim simulate` through the built executable ($TILESIM_BIN): the JSON
+ * contract (DESIGN.md section 9 with "search" and "best"), the best mapping written with
+ * --mapping-out accepted by `tilesim model` with the same cost, a whole workload with totals
+ * equal to the sum of count x per-op figures, simulate giving the same per-op results as map,
+ * thread-count independence, and bad input giving exit 1 with a file:line message. */
+#include <json-glib/json-glib.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ts-test.h"
+
+static char *tmpdir;
+
+typedef struct {
+    int status;
+    char *out, *err;
+} Run;
+
+static void run_clear(Run *r)
+{
+    g_free(r->out);
+    g_free(r->err);
+}
+
+static int tilesim(Run *r, const char *const *args)
+{
+    const char *bin = g_getenv("TILESIM_BIN");
+    GPtrArray *argv = g_ptr_array_new();
+    g_ptr_array_add(argv, (gpointer)(bin ? bin : "tilesim"));
+    for (guint i = 0; args[i]; i++)
+        g_ptr_array_add(argv, (gpointer)args[i]);
+    g_ptr_array_add(argv, NULL);
+    int wait = 0;
+    g_autoptr(GError) error = NULL;
+    memset(r, 0, sizeof *r);
+    gboolean ok = g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &r->out, &r->err, &wait, &error);
+    g_ptr_array_free(argv, TRUE);
+    if (!ok) {
+        fprintf(stderr, "spawn: %s\n", error->message);
+        r->status = -1;
+        return -1;
+    }
+    r->status = WIFEXITED(wait) ? WEXITSTATUS(wait) : -1;
+    if (r->status != 0 && r->status != 1)
+        fprintf(stderr, "exit %d\nstdout: %s\nstderr: %s\n", r->status, r->out, r->err);
+    return r->status;
+}
+
+static char *tmp(const char *name)
+{
+    return g_build_filename(tmpdir, name, NULL);
+}
+
+static JsonObject *load_json(JsonParser *p, const char *path)
+{
+    g_autoptr(GError) error = NULL;
+    if (!json_parser_load_from_file(p, path, &error)) {
+        fprintf(stderr, "%s: %s\n", path, error->message);
+        return NULL;
+    }
+    return json_node_get_object(json_parser_get_root(p));
+}
+
+static void expect_members(JsonObject *o, const char *const *keys)
+{
+    for (guint i = 0; keys[i]; i++) {
+        if (!json_object_has_member(o, keys[i]))
+            fprintf(stderr, "missing key '%s'\n", keys[i]);
+        CU_ASSERT_TRUE(json_object_has_member(o, keys[i]));
+    }
+}
+
+static const char *const kTotals[] = {"energy_pj", "cycles", "latency_s", "macs", "utilization",
+                                      "edp_j_cycles", "pj_per_mac", NULL};
+
+static void test_map_problem_json_and_mapping_out(void)
+{
+    TS_TEST_REQUIRE_SHARED();
+    g_autofree char *arch = ts_test_reference_path("timeloop/arch/eyeriss_like_3level.arch.yaml");
+    g_autofree char *prob = ts_test_reference_path("timeloop/prob/bert_attn_qk.prob.yaml");
+    g_autofree char *cons =
+        ts_test_reference_path("timeloop/constraints/eyeriss_like_keepall.constraints.yaml");
+    g_autofree char *json = tmp("map.json"), *best = tmp("best.yaml"), *mjson = tmp("model.json");
+    Run r;
+    const char *args[] = {"map", "--arch", arch, "--problem", prob, "--constraints", cons,
+                          "--budget", "20000", "--threads", "2", "--top", "3", "--json", json,
+                          "--mapping-out", best, NULL};
+    CU_ASSERT_EQUAL(tilesim(&r, args), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "best 3 of"));
+    run_clear(&r);
+    g_autoptr(JsonParser) p = json_parser_new();
+    JsonObject *o = load_json(p, json);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+    const char *top[] = {"tool", "version", "engine", "arch", "workload", "op", "totals",
+                         "levels", "compute", "mapping", "name", "count", "search", "best",
+                         NULL};
+    expect_members(o, top);
+    CU_ASSERT_STRING_EQUAL(json_object_get_string_member(o, "tool"), "tilesim");
+    CU_ASSERT_STRING_EQUAL(json_object_get_string_member(o, "engine"), "analytical");
+    expect_members(json_object_get_object_member(o, "totals"), kTotals);
+    JsonObject *s = json_object_get_object_member(o, "search");
+    const char *search_keys[] = {"algorithm", "evaluated", "valid", "rejected", "seconds",
+                                 "evaluations_per_s", NULL};
+    expect_members(s, search_keys);
+    CU_ASSERT_EQUAL(json_object_get_int_member(s, "valid"), 20000);
+    CU_ASSERT_STRING_EQUAL(json_object_get_string_member(s, "algorithm"), "anneal");
+    JsonArray *b = json_object_get_array_member(o, "best");
+    CU_ASSERT_EQUAL_FATAL(json_array_get_length(b), 3);
+    JsonObject *b0 = json_array_get_object_element(b, 0);
+    const char *best_keys[] = {"totals", "mapping", NULL};
+    expect_members(b0, best_keys);
+    double edp0 = json_object_get_double_member(json_object_get_object_member(b0, "totals"),
+                                                "edp_j_cycles");
+    double edp1 = json_object_get_double_member(
+        json_object_get_object_member(json_array_get_object_element(b, 1), "totals"),
+        "edp_j_cycles");
+    CU_ASSERT(edp0 <= edp1);
+    double energy = json_object_get_double_member(json_object_get_object_member(o, "totals"),
+                                                  "energy_pj");
+    /* tilesim model accepts the written mapping and gives the same cost */
+    const char *margs[] = {"model", "--arch", arch, "--problem", prob, "--mapping", best,
+                           "--json", mjson, "--quiet", NULL};
+    CU_ASSERT_EQUAL(tilesim(&r, margs), 0);
+    run_clear(&r);
+    g_autoptr(JsonParser) p2 = json_parser_new();
+    JsonObject *m = load_json(p2, mjson);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    CU_ASSERT_DOUBLE_EQUAL(
+        json_object_get_double_member(json_object_get_object_member(m, "totals"), "energy_pj"),
+        energy, energy * 1e-12);
+}
+
+static JsonObject *map_workload(JsonParser *p, const char *cmd, const char *threads,
+                                const char *json)
+{
+    Run r;
+    const char *args[] = {cmd, "--arch", "eyeriss-like-3level", "--workload", "bert-base",
+                          "--budget", "4000", "--threads", threads, "--json", json, NULL};
+    int status = tilesim(&r, args);
+    CU_ASSERT_EQUAL(status, 0);
+    if (status != 0)
+        fprintf(stderr, "%s\n", r.err);
+    run_clear(&r);
+    return status == 0 ? load_json(p, json) : NULL;
+}
+
+static void test_workload_totals_and_simulate(void)
+{
+    g_autofree char *j1 = tmp("w1.json"), *j3 = tmp("w3.json"), *js = tmp("sim.json");
+    g_autoptr(JsonParser) p1 = json_parser_new(), p3 = json_parser_new(), ps = json_parser_new();
+    JsonObject *a = map_workload(p1, "map", "1", j1);
+    JsonObject *c = map_workload(p3, "map", "3", j3);
+    JsonObject *s = map_workload(ps, "simulate", "2", js);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    const char *keys[] = {"tool", "version", "engine", "arch", "workload", "ops", "totals", NULL};
+    expect_members(a, keys);
+    JsonArray *ops = json_object_get_array_member(a, "ops");
+    JsonArray *ops3 = json_object_get_array_member(c, "ops");
+    JsonArray *opss = json_object_get_array_member(s, "ops");
+    guint n = json_array_get_length(ops);
+    CU_ASSERT_EQUAL(n, 9);
+    CU_ASSERT_EQUAL(json_array_get_length(ops3), n);
+    CU_ASSERT_EQUAL(json_array_get_length(opss), n);
+    double energy = 0, cycles = 0;
+    for (guint i = 0; i < n; i++) {
+        JsonObject *o = json_array_get_object_element(ops, i);
+        JsonObject *o3 = json_array_get_object_element(ops3, i);
+        JsonObject *os = json_array_get_object_element(opss, i);
+        const char *op_keys[] = {"name", "count", "totals", "levels", "compute", "mapping", NULL};
+        expect_members(o, op_keys);
+        JsonObject *t = json_object_get_object_member(o, "totals");
+        double count = (double)json_object_get_int_member(o, "count");
+        energy += count * json_object_get_double_member(t, "energy_pj");
+        cycles += count * (double)json_object_get_int_member(t, "cycles");
+        /* same per-op results for 1 and 3 threads, and from simulate */
+        JsonObject *t3 = json_object_get_object_member(o3, "totals");
+        JsonObject *ts = json_object_get_object_member(os, "totals");
+        CU_ASSERT_EQUAL(json_object_get_double_member(t3, "energy_pj"),
+                        json_object_get_double_member(t, "energy_pj"));
+        CU_ASSERT_EQUAL(json_object_get_double_member(ts, "energy_pj"),
+                        json_object_get_double_member(t, "energy_pj"));
+        CU_ASSERT_EQUAL(json_object_get_int_member(ts, "cycles"),
+                        json_object_get_int_member(t, "cycles"));
+        if (json_object_has_member(o, "search")) {
+            JsonObject *sa = json_object_get_object_member(o, "search");
+            JsonObject *s3 = json_object_get_object_member(o3, "search");
+            CU_ASSERT_EQUAL(json_object_get_int_member(sa, "evaluated"),
+                            json_object_get_int_member(s3, "evaluated"));
+            CU_ASSERT_EQUAL(json_object_get_int_member(sa, "valid"),
+                            json_object_get_int_member(s3, "valid"));
+        }
+    }
+    JsonObject *tot = json_object_get_object_member(a, "totals");
+    expect_members(tot, kTotals);
+    CU_ASSERT_DOUBLE_EQUAL(json_object_get_double_member(tot, "energy_pj"), energy, energy * 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL((double)json_object_get_int_member(tot, "cycles"), cycles, 0.5);
+}
+
+static void expect_bad(const char *const *args, const char *needle)
+{
+    Run r;
+    CU_ASSERT_EQUAL(tilesim(&r, args), 1);
+    if (strstr(r.err, needle) == NULL)
+        fprintf(stderr, "stderr: %s\nwant: %s\n", r.err, needle);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, needle));
+    run_clear(&r);
+}
+
+static void test_bad_input(void)
+{
+    g_autofree char *bad = tmp("bad.constraints.yaml");
+    CU_ASSERT_TRUE_FATAL(g_file_set_contents(
+        bad, "constraints:\n  targets:\n  - {target: GlobalBufer, type: temporal, factors: [E=2]}\n",
+        -1, NULL));
+    const char *a1[] = {"map", "--arch", "eyeriss-like-3level", "--workload", "bert-base",
+                        "--op", "KTQ", "--constraints", bad, NULL};
+    expect_bad(a1, "bad.constraints.yaml:3:14: constraints.targets[0].target: unknown level "
+                   "'GlobalBufer' (did you mean 'GlobalBuffer'?)");
+    const char *a2[] = {"map", "--arch", "eyeriss-like-3level", "--workload", "bert-base",
+                        "--search", "anneel", NULL};
+    expect_bad(a2, "did you mean 'anneal'");
+    const char *a3[] = {"map", "--arch", "eyeriss-like-3level", "--workload", "bert-base",
+                        "--metric", "power", NULL};
+    expect_bad(a3, "unknown metric 'power'");
+    const char *a4[] = {"map", "--workload", "bert-base", NULL};
+    expect_bad(a4, "--arch is required");
+    const char *a5[] = {"map", "--arch", "eyeriss-like-3level", "--workload", "bert-base",
+                        "--op", "FF3", NULL};
+    expect_bad(a5, "no op 'FF3' (did you mean 'FF1'?)");
+    const char *a6[] = {"map", "--arch", "eyeriss-like-3level", "--workload", "bert-base",
+                        "--top", "0", NULL};
+    expect_bad(a6, "--top must be within");
+    const char *a7[] = {"map", "--arch", "eyeriss-like-3level", "--workload", "bert-base",
+                        "--search", "random", "--budget", "0", NULL};
+    expect_bad(a7, "would never stop");
+    const char *a8[] = {"map", "--arch", "eyeriss-like-3level", "--workload", "bert-base",
+                        "--budget", "many", NULL};
+    expect_bad(a8, "budget");
+    const char *s1[] = {"simulate", "--arch", "eyeriss-like-3level", "--workload", "bert-base",
+                        "--engine", "des", NULL};
+    expect_bad(s1, "--engine des is not available yet");
+    const char *s2[] = {"simulate", "--arch", "eyeriss-like-3level", "--workload", "bert-base",
+                        "--engine", "dse", NULL};
+    expect_bad(s2, "unknown engine 'dse' (did you mean 'des'?)");
+    g_unlink(bad);
+}
+
+int main(int argc, char **argv)
+{
+    tmpdir = g_dir_make_tmp("tilesim-map-XXXXXX", NULL);
+    CU_initialize_registry();
+    CU_pSuite s = CU_add_suite("map cli", NULL, NULL);
+    CU_add_test(s, "map --problem: JSON and --mapping-out", test_map_problem_json_and_mapping_out);
+    CU_add_test(s, "workload totals, threads, simulate", test_workload_totals_and_simulate);
+    CU_add_test(s, "bad input exits 1", test_bad_input);
+    int rc = ts_test_run(argc, argv);
+    const char *names[] = {"map.json", "best.yaml", "model.json", "w1.json", "w3.json",
+                           "sim.json", NULL};
+    for (guint i = 0; names[i]; i++) {
+        g_autofree char *p = g_build_filename(tmpdir, names[i], NULL);
+        g_unlink(p);
+    }
+    g_rmdir(tmpdir);
+    g_free(tmpdir);
+    return rc;
+}
