@@ -83,7 +83,7 @@ typedef struct {
 
     /* Added by the arch layer (see docs/arch-reference.md). */
     const char *class_text;       /* class as written ("smartbuffer_SRAM", "sram") */
-    uint32_t compute_word_bits_b; /* compute: second operand width (word_bits = first) */
+    uint32_t compute_word_bits_b; /* compute: second multiplier operand width (see TsMacSpec) */
 } TsLevel;
 
 typedef struct TsArch TsArch;
