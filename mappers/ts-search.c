@@ -167,6 +167,8 @@ void ts_search_model_bound(const TsMapSpace *space, const TsMapId *id,
     double energy = compute ? macs * compute->energy.mac_pj : 0.0;
     double per = (double)MAX(outer->block_size, 1u) * (double)MAX(outer->instances, 1u);
     for (guint t = 0; t < op->n_tensors; t++) {
+        if (!(sp->keep_forced[0] >> t & 1u))
+            continue; /* bypassed at the outermost level: no compulsory traffic there */
         double words = (double)ts_op_tensor_elements(op, t) * ts_model_words_per_element(model, 0, t);
         double pj = op->tensors[t].read_write ? outer->energy.update_pj : outer->energy.read_pj;
         if (pj > 0)
@@ -199,6 +201,7 @@ typedef struct {
     guint64 budget; /* valid evaluations for this chunk; 0 = unlimited */
     u128 lo, hi;    /* ordered walks: factorization range */
     gboolean started, done;
+    gboolean walked; /* ordered walk reached the end of its range */
 
     guint64 evaluated, valid, model_calls, skipped;
     double skipped_facts, bounded_facts;
@@ -556,6 +559,7 @@ static void run_ordered(Ctx *x)
             break;
         v++;
     }
+    c->walked = v >= c->hi && !x->stop;
 }
 
 /* ---- Random sampling -------------------------------------------------------------------- */
@@ -940,6 +944,7 @@ gboolean ts_search_run(const TsMapSpace *space, TsSearchEvalFn eval_fn, gpointer
     for (guint i = 0; i < n_chunks; i++)
         n_all += r.chunks[i].n_best;
     TsSearchEntry *all = g_new0(TsSearchEntry, MAX(n_all, 1u));
+    gboolean walked_all = TRUE;
     n_all = 0;
     /* The incumbent pass counts as part of the run. */
     result->evaluated = inc.evaluated;
@@ -968,6 +973,7 @@ gboolean ts_search_run(const TsMapSpace *space, TsSearchEvalFn eval_fn, gpointer
         result->timed_out |= c->timed_out;
         if (c->done)
             result->chunks_done++;
+        walked_all &= c->walked;
         memcpy(&all[n_all], c->best, c->n_best * sizeof(TsSearchEntry));
         n_all += c->n_best;
         g_free(c->best);
@@ -985,6 +991,7 @@ gboolean ts_search_run(const TsMapSpace *space, TsSearchEvalFn eval_fn, gpointer
     }
     result->n_best = n_best;
     result->best = all;
+    result->complete = ordered && walked_all && !result->timed_out;
     result->evaluations_per_s = result->seconds > 0 ? result->evaluated / result->seconds : 0;
     result->valid_per_cpu_s = result->cpu_seconds > 0 ? result->valid / result->cpu_seconds : 0;
     g_mutex_clear(&r.lock);

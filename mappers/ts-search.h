@@ -124,6 +124,9 @@ typedef struct {
     double evaluations_per_s; /* evaluated / seconds */
     double valid_per_cpu_s;   /* valid / cpu_seconds */
     gboolean timed_out;
+    /* Exhaustive / linear-pruned: every chunk walked its whole range (no budget, time limit
+     * or other stop): for exhaustive, best[0] is the optimum of the space. */
+    gboolean complete;
     guint n_best;
     TsSearchEntry *best; /* n_best entries, best first (owned) */
 } TsSearchResult;

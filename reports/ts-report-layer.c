@@ -83,8 +83,7 @@ static void search_line(GString *out, const TsLayerOp *lo)
                            grouped(s->evaluations_per_s, c, sizeof c),
                            grouped(s->valid_per_cpu_s, d, sizeof d),
                            s->timed_out ? " (time limit reached)" : "",
-                           s->algorithm == TS_SEARCH_EXHAUSTIVE && !s->timed_out &&
-                                   s->chunks_done == s->chunks
+                           s->algorithm == TS_SEARCH_EXHAUSTIVE && s->complete
                                ? " (exhaustive: optimum of the space)"
                                : "");
 }
@@ -263,8 +262,7 @@ void ts_report_search_json(JsonBuilder *b, const TsSearchResult *s, const TsSear
     json_builder_set_member_name(b, "timed_out");
     json_builder_add_boolean_value(b, s->timed_out);
     json_builder_set_member_name(b, "complete");
-    json_builder_add_boolean_value(b, s->algorithm == TS_SEARCH_EXHAUSTIVE && !s->timed_out &&
-                                          s->chunks_done == s->chunks);
+    json_builder_add_boolean_value(b, s->complete);
     json_builder_end_object(b);
 }
 

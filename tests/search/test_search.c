@@ -210,6 +210,7 @@ static void check_exhaustive(const SxArch *a, const TsOp *op, gboolean keep_all)
                         ts_metric_name((TsMetric)mt), with_bound, got, bf.best[mt]);
             CU_ASSERT_FALSE(r.timed_out);
             CU_ASSERT_EQUAL(r.chunks_done, r.chunks);
+            CU_ASSERT_TRUE(r.complete);
             ts_search_result_clear(&r);
         }
     }
