@@ -50,6 +50,7 @@ struct TsModel {
     TsLevel compute;
     double clock_hz;
     double mac_pj;
+    double macs_per_cycle; /* per compute instance per arch cycle (1 for Timeloop input) */
     /* Per tensor: dims it depends on (bit d), whether a rank sums several dims (sliding
      * windows), and the read-modify-write flag. */
     uint32_t dim_mask[TS_MAX_TENSORS];

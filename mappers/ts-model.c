@@ -156,6 +156,7 @@ TsModel *ts_model_new_from_levels(const TsLevel *storage, guint n_storage,
     if (m->compute.instances == 0)
         m->compute.instances = 1;
     m->mac_pj = compute->energy.mac_pj;
+    m->macs_per_cycle = 1.0;
 
     for (guint t = 0; t < op->n_tensors; t++) {
         const TsTensor *tensor = &op->tensors[t];
@@ -236,8 +237,14 @@ TsModel *ts_model_new_full(const TsArch *arch, const TsOp *op, const TsModelOpti
     TsLevel levels[TS_ARCH_MAX_LEVELS];
     for (guint l = 0; l < n; l++)
         levels[l] = *ts_arch_storage(arch, l);
-    return ts_model_new_from_levels(levels, n, compute, ts_arch_clock_hz(arch), op, options,
-                                    error);
+    TsModel *m = ts_model_new_from_levels(levels, n, compute, ts_arch_clock_hz(arch), op,
+                                          options, error);
+    /* A compute instance slower than one MAC per cycle (a DPU issuing a multiply as a
+     * software routine) or faster (SIMD lanes) scales compute cycles, not MAC counts. */
+    double mpc = ts_arch_compute_macs_per_cycle(arch);
+    if (m != NULL && mpc > 0.0 && isfinite(mpc))
+        m->macs_per_cycle = mpc;
+    return m;
 }
 
 TsModel *ts_model_new(const TsArch *arch, const TsOp *op, GError **error)
@@ -456,7 +463,7 @@ TsEvalStatus ts_model_evaluate(const TsModel *m, const TsMapping *map, TsCost *c
     }
 
     const uint64_t cc = nest.compute_iterations;
-    const double ccd = (double)cc;
+    const double ccd = m->macs_per_cycle == 1.0 ? (double)cc : ceil((double)cc / m->macs_per_cycle);
     double total_energy = 0.0, max_cycles = ccd;
     for (guint l = 0; l < nl; l++) {
         const guint c = nl - 1 - l;
@@ -535,7 +542,8 @@ TsEvalStatus ts_model_evaluate(const TsModel *m, const TsMapping *map, TsCost *c
     cost->energy_pj = total_energy;
     cost->cycles = max_cycles;
     cost->latency_s = max_cycles / m->clock_hz;
-    cost->utilization = (double)m->macs / (max_cycles * (double)m->compute.instances);
+    cost->utilization =
+        (double)m->macs / (max_cycles * (double)m->compute.instances * m->macs_per_cycle);
     cost->edp_j_cycles = total_energy * 1e-12 * max_cycles;
     cost->pj_per_mac = total_energy / (double)m->macs;
     return TS_EVAL_OK;
