@@ -254,6 +254,11 @@ static void ts_map_begin(const TsLayerOp *op, guint index, guint n, gpointer dat
     (void)n;
     TsMapProgress *mp = data;
     mp->op = op->op->name;
+    if (mp->on && op->einsum && op->space) {
+        fprintf(stderr, "\r\033[K  %s: map space %s%s mappings (10^%.2f), searching...\n",
+                mp->op, op->size.text, op->size.exact ? "" : " (lower bound)", op->size.log10);
+        fflush(stderr);
+    }
 }
 
 static void ts_map_done(const TsLayerOp *op, guint index, guint n, gpointer data)

@@ -199,7 +199,7 @@ static char *rejections_text(const TsSearchResult *r)
 }
 
 static gboolean map_einsum(const TsArch *arch, const TsLayerOptions *opt, TsLayerOp *lo,
-                           GError **error)
+                           guint index, guint n_ops, GError **error)
 {
     const TsOp *op = lo->op;
     lo->model = ts_model_new(arch, op, error);
@@ -218,6 +218,8 @@ static gboolean map_einsum(const TsArch *arch, const TsLayerOptions *opt, TsLaye
     if (lo->space == NULL)
         return FALSE;
     ts_mapspace_size(lo->space, &lo->size);
+    if (opt->begin)
+        opt->begin(lo, index, n_ops, opt->done_data); /* the size is known before the search */
     TsSearchOptions so = opt->search;
     if (so.algorithm == TS_SEARCH_EXHAUSTIVE || so.algorithm == TS_SEARCH_LINEAR_PRUNED) {
         so.bound = ts_search_model_bound;
@@ -300,7 +302,7 @@ gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload,
             return FALSE;
         }
         lo->einsum = op->kind == TS_OP_EINSUM;
-        if (options->begin)
+        if (options->begin && !(lo->einsum && lo->same_as == i))
             options->begin(lo, i, result->n_ops, options->done_data);
         if (lo->same_as != i) {
             const TsLayerOp *src = &result->ops[lo->same_as];
@@ -312,7 +314,7 @@ gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload,
             lo->macs = src->macs;
             lo->bound = src->bound;
         } else if (lo->einsum) {
-            if (!map_einsum(arch, options, lo, error))
+            if (!map_einsum(arch, options, lo, i, result->n_ops, error))
                 return FALSE;
             result->unique_einsums++;
         } else {

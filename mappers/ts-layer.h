@@ -53,7 +53,8 @@ typedef struct {
     TsSearchOptions search;          /* per einsum op */
     const TsConstraints *constraints; /* may be NULL; resolved per op */
     const char *only_op;             /* map only ops of this name (NULL = all) */
-    TsLayerOpDoneFn begin; /* before each op is mapped (may be NULL) */
+    TsLayerOpDoneFn begin; /* before each op's search or cost (an einsum's space and size are
+                              set by then); may be NULL */
     TsLayerOpDoneFn done;  /* after each op (may be NULL) */
     gpointer done_data;    /* for both */
 } TsLayerOptions;
