@@ -3,20 +3,26 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ts-arch-classes.h"
+#include "ts-arch.h"
 #include "ts-cli.h"
-#include "ts-library.h"
+#include "ts-op.h"
 
-static int list_library(TsLibraryKind kind)
+static int print_names(char **names)
 {
-    g_auto(GStrv) names = ts_library_names(kind);
     for (guint i = 0; names[i]; i++)
         printf("%s\n", names[i]);
+    g_strfreev(names);
     return TS_EXIT_OK;
 }
 
 static int run(int argc, char **argv)
 {
-    GOptionEntry entries[] = {{NULL}};
+    gboolean markdown = FALSE;
+    GOptionEntry entries[] = {
+        {"markdown", 0, 0, G_OPTION_ARG_NONE, &markdown,
+         "components: print the class reference as Markdown (docs/arch-reference.md)", NULL},
+        {NULL}};
     if (!ts_cli_parse("list", "archs|workloads|components",
                       "List the architecture library, the workload library or the component "
                       "classes.",
@@ -27,9 +33,14 @@ static int run(int argc, char **argv)
         return TS_EXIT_BAD_INPUT;
     }
     if (strcmp(argv[1], "archs") == 0)
-        return list_library(TS_LIBRARY_ARCH);
+        return print_names(ts_arch_library_names());
     if (strcmp(argv[1], "workloads") == 0)
-        return list_library(TS_LIBRARY_WORKLOAD);
+        return print_names(ts_workload_library_names());
+    if (strcmp(argv[1], "components") == 0) {
+        g_autofree char *text = ts_arch_components_text(markdown);
+        fputs(text, stdout);
+        return TS_EXIT_OK;
+    }
     fprintf(stderr, "tilesim list: unknown list '%s'; expected archs, workloads or components\n",
             argv[1]);
     return TS_EXIT_BAD_INPUT;
