@@ -25,12 +25,10 @@ int main(int argc, char **argv)
     g_autofree char *rng = NULL;
     GOptionEntry entries[] = {
         {"nlp", 0, 0, G_OPTION_ARG_INT, &nlp, "Number of LPs (default 1024)", "N"},
-        {"start-events", 0, 0, G_OPTION_ARG_INT, &start, "Events per LP at start (default 1)",
-         "S"},
-        {"end", 0, 0, G_OPTION_ARG_DOUBLE, &cfg.end, "End time in ROSS units (default 50000)",
-         "T"},
-        {"remote", 0, 0, G_OPTION_ARG_DOUBLE, &cfg.remote,
-         "Remote probability (default 0.25)", "P"},
+        {"start-events", 0, 0, G_OPTION_ARG_INT, &start, "Events per LP at start (default 1)", "S"},
+        {"end", 0, 0, G_OPTION_ARG_DOUBLE, &cfg.end, "End time in ROSS units (default 50000)", "T"},
+        {"remote", 0, 0, G_OPTION_ARG_DOUBLE, &cfg.remote, "Remote probability (default 0.25)",
+         "P"},
         {"mean", 0, 0, G_OPTION_ARG_DOUBLE, &cfg.mean, "Mean delay (default 1.0)", "M"},
         {"lookahead", 0, 0, G_OPTION_ARG_DOUBLE, &cfg.lookahead, "Lookahead (default 1.0)", "L"},
         {"seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Master seed (default 1)", "SEED"},
@@ -92,10 +90,10 @@ int main(int argc, char **argv)
     if (json) {
         g_autoptr(JsonBuilder) b = json_builder_new();
         json_builder_begin_object(b);
-#define MEMBER(kind, name, value)                                                              \
-    do {                                                                                       \
-        json_builder_set_member_name(b, name);                                                 \
-        json_builder_add_##kind##_value(b, value);                                             \
+#define MEMBER(kind, name, value)                                                                  \
+    do {                                                                                           \
+        json_builder_set_member_name(b, name);                                                     \
+        json_builder_add_##kind##_value(b, value);                                                 \
     } while (0)
         MEMBER(string, "model", "phold");
         MEMBER(int, "nlp", cfg.n_lp);
@@ -134,14 +132,16 @@ int main(int argc, char **argv)
                " queue=%s rng=%s\n",
                cfg.n_lp, cfg.start_events, cfg.end, cfg.remote, cfg.mean, cfg.lookahead, cfg.seed,
                ts_evq_kind_name(cfg.queue), gsl_rng_name(ts_phold_rng(ph)));
-        printf("committed %" G_GUINT64_FORMAT " events in %.3f s = %.3f M events/s; hash 0x%016"
-               G_GINT64_MODIFIER "x; chunk allocs in loop %" G_GUINT64_FORMAT "\n",
+        printf("committed %" G_GUINT64_FORMAT
+               " events in %.3f s = %.3f M events/s; hash 0x%016" G_GINT64_MODIFIER
+               "x; chunk allocs in loop %" G_GUINT64_FORMAT "\n",
                committed, secs, rate / 1e6, hash,
                after.pool.chunk_allocs - before.pool.chunk_allocs);
     }
     if (expected && committed != expected) {
-        fprintf(stderr, "phold: committed %" G_GUINT64_FORMAT " != expected %" G_GUINT64_FORMAT
-                "\n", committed, expected);
+        fprintf(stderr,
+                "phold: committed %" G_GUINT64_FORMAT " != expected %" G_GUINT64_FORMAT "\n",
+                committed, expected);
         return 2;
     }
     return 0;

@@ -21,7 +21,7 @@ struct TsPhold {
     TsComponent **lps;
     TsTick lookahead_ps;
     TsTick end_ps;
-    double exp_mean;   /* mean of the exponential part, in ROSS units (0 = fixed delay) */
+    double exp_mean; /* mean of the exponential part, in ROSS units (0 = fixed delay) */
     double unit_ps;
 };
 

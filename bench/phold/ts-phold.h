@@ -10,15 +10,15 @@ G_BEGIN_DECLS
 
 /* Configuration in ROSS units (one ROSS time unit = time_unit_ps picoseconds). */
 typedef struct TsPholdConfig {
-    guint32 n_lp;         /* N logical processes (>= 1) */
-    guint32 start_events; /* S events per LP at start (>= 1) */
-    double end;           /* end time: events with receive time >= end are never scheduled */
-    double remote;        /* probability bound: U1 <= remote sends to a uniform LP */
-    double mean;          /* mean delay; delay = lookahead + Exp(mean - lookahead) */
-    double lookahead;     /* minimum delay (> 0) */
-    guint64 seed;         /* master seed; stream ts_rng_new_type(rng, seed, "phold") */
+    guint32 n_lp;            /* N logical processes (>= 1) */
+    guint32 start_events;    /* S events per LP at start (>= 1) */
+    double end;              /* end time: events with receive time >= end are never scheduled */
+    double remote;           /* probability bound: U1 <= remote sends to a uniform LP */
+    double mean;             /* mean delay; delay = lookahead + Exp(mean - lookahead) */
+    double lookahead;        /* minimum delay (> 0) */
+    guint64 seed;            /* master seed; stream ts_rng_new_type(rng, seed, "phold") */
     const gsl_rng_type *rng; /* GSL generator: gsl_rng_taus2 (default) or gsl_rng_mt19937 */
-    TsTick time_unit_ps;  /* ps per ROSS time unit (default 1,000,000) */
+    TsTick time_unit_ps;     /* ps per ROSS time unit (default 1,000,000) */
     TsEvqKind queue;
 } TsPholdConfig;
 

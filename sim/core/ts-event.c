@@ -40,8 +40,8 @@ void ts_event_pool_grow_(TsEventPool *pool)
 {
     guint64 capacity = (guint64)pool->n_chunks * TS_EVENT_POOL_CHUNK;
     if (capacity + TS_EVENT_POOL_CHUNK > TS_EVENT_POOL_MAX_SLOTS)
-        g_error("event pool exhausted: %" G_GUINT64_FORMAT " events live (limit %u)",
-                pool->live, TS_EVENT_POOL_MAX_SLOTS);
+        g_error("event pool exhausted: %" G_GUINT64_FORMAT " events live (limit %u)", pool->live,
+                TS_EVENT_POOL_MAX_SLOTS);
     if (pool->n_chunks == pool->chunks_cap) {
         pool->chunks_cap = pool->chunks_cap ? 2 * pool->chunks_cap : 16;
         pool->chunks = g_renew(TsEvent *, pool->chunks, pool->chunks_cap);

@@ -25,12 +25,12 @@ typedef struct TsEvqNode {
 
 struct TsEvq {
     TsEvqKind kind;
-    guint32 root;      /* pairing: root slot or TS_EVQ_NIL */
+    guint32 root; /* pairing: root slot or TS_EVQ_NIL */
     gsize size;
-    TsEvqKey *heap;    /* heaps: aligned storage; logical entry p lives at heap[p + D - 1] */
-    gsize cap;         /* heaps: logical capacity */
-    guint64 next_seq;  /* next insertion sequence (< TS_EVQ_SEQ_LIMIT) */
-    TsEvqNode *nodes;  /* pairing: one node per slot */
+    TsEvqKey *heap;   /* heaps: aligned storage; logical entry p lives at heap[p + D - 1] */
+    gsize cap;        /* heaps: logical capacity */
+    guint64 next_seq; /* next insertion sequence (< TS_EVQ_SEQ_LIMIT) */
+    TsEvqNode *nodes; /* pairing: one node per slot */
     gsize n_nodes;
     gsize peak;
     guint64 pushes;
@@ -78,8 +78,8 @@ static inline guint64 ts_evq_take_seq_(TsEvq *q)
 
 /* ---- d-ary implicit heap (D = 2 or 4) ---- */
 
-static inline __attribute__((always_inline)) void
-ts_evq_heap_push_(TsEvq *q, TsEvqKey key, const unsigned D)
+static inline __attribute__((always_inline)) void ts_evq_heap_push_(TsEvq *q, TsEvqKey key,
+                                                                    const unsigned D)
 {
     if (G_UNLIKELY(q->size == q->cap))
         ts_evq_grow_(q, q->size + 1);
@@ -99,8 +99,7 @@ ts_evq_heap_push_(TsEvq *q, TsEvqKey key, const unsigned D)
 /* Bottom-up deletion: the hole walks to a leaf along minimum children (D-1 comparisons per
  * level, none against the displaced last entry), then the last entry sifts up from there. The
  * last entry is usually a late event, so it rarely climbs. */
-static inline __attribute__((always_inline)) TsEvqKey ts_evq_heap_pop_(TsEvq *q,
-                                                                       const unsigned D)
+static inline __attribute__((always_inline)) TsEvqKey ts_evq_heap_pop_(TsEvq *q, const unsigned D)
 {
     TsEvqKey *a = q->heap + (D - 1);
     TsEvqKey top = a[0];
@@ -224,9 +223,8 @@ static inline TsEvqKey ts_evq_pair_pop_(TsEvq *q)
 
 /* ---- dispatch (kind is a constant wherever the event loop is specialised) ---- */
 
-static inline __attribute__((always_inline)) void ts_evq_push_k_(TsEvq *q, TsTick tick,
-                                                                 guint8 prio, guint32 slot,
-                                                                 const TsEvqKind kind)
+static inline __attribute__((always_inline)) void ts_evq_push_k_(TsEvq *q, TsTick tick, guint8 prio,
+                                                                 guint32 slot, const TsEvqKind kind)
 {
     TsEvqKey key = ts_evq_key_(tick, prio, ts_evq_take_seq_(q), slot);
     switch (kind) {
@@ -277,8 +275,7 @@ static inline __attribute__((always_inline)) TsEvqKey ts_evq_top_k_(const TsEvq 
 }
 
 /* Removes and returns the first key; the queue must not be empty. */
-static inline __attribute__((always_inline)) TsEvqKey ts_evq_pop_k_(TsEvq *q,
-                                                                    const TsEvqKind kind)
+static inline __attribute__((always_inline)) TsEvqKey ts_evq_pop_k_(TsEvq *q, const TsEvqKind kind)
 {
     switch (kind) {
     case TS_EVQ_HEAP2:

@@ -19,7 +19,7 @@ typedef enum {
 
 /* One entry of a kind's parameter table (static const data). */
 typedef struct TsParamSpec {
-    const char *name;          /* key, e.g. "latency_ps" */
+    const char *name; /* key, e.g. "latency_ps" */
     TsParamType type;
     const char *unit;          /* "ps", "Hz", "bytes", "" when dimensionless */
     const char *default_value; /* textual default parsed per type; NULL = required */

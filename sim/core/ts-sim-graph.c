@@ -190,8 +190,7 @@ static TsPort *resolve_port(TsComponent *c, const char *name, GError **error)
     return NULL;
 }
 
-static gboolean check_free(TsPort *p, TsComponent *other_c, const char *other_port,
-                           GError **error)
+static gboolean check_free(TsPort *p, TsComponent *other_c, const char *other_port, GError **error)
 {
     if (p->link == NULL)
         return TRUE;
@@ -295,8 +294,7 @@ gboolean ts_sim_build(TsSim *sim, GError **error)
     }
     if (n_dangling) {
         g_set_error(error, TS_CORE_ERROR, TS_CORE_ERROR_PORT_UNCONNECTED,
-                    "required port%s not connected: %s", n_dangling > 1 ? "s" : "",
-                    dangling->str);
+                    "required port%s not connected: %s", n_dangling > 1 ? "s" : "", dangling->str);
         g_string_free(dangling, TRUE);
         return FALSE;
     }

@@ -22,7 +22,7 @@ typedef struct TsLinkDir {
 } TsLinkDir;
 
 typedef struct TsLink {
-    TsPort *end[2];     /* dir[i] carries end[i] -> end[1-i] */
+    TsPort *end[2]; /* dir[i] carries end[i] -> end[1-i] */
     TsLinkSpec spec;
     TsLinkDir dir[2];
 } TsLink;
@@ -31,8 +31,8 @@ struct TsPort {
     TsComponent *owner;
     const TsPortSpec *spec;
     guint16 index;
-    guint8 dir;       /* direction of `link` used by sends from this port */
-    TsLink *link;     /* NULL while unconnected */
+    guint8 dir;   /* direction of `link` used by sends from this port */
+    TsLink *link; /* NULL while unconnected */
     TsPort *peer;
 };
 
@@ -46,10 +46,10 @@ typedef struct {
 struct TsSim {
     /* hot */
     TsTick now;
-    guint64 events;        /* handler executions so far */
-    guint64 event_limit;   /* the loop stops when events >= event_limit (watchdog or stop) */
-    guint32 trace_mask;    /* union of the components' masks; 0 = no tracing anywhere */
-    TsComponent *current;  /* component whose handler runs */
+    guint64 events;       /* handler executions so far */
+    guint64 event_limit;  /* the loop stops when events >= event_limit (watchdog or stop) */
+    guint32 trace_mask;   /* union of the components' masks; 0 = no tracing anywhere */
+    TsComponent *current; /* component whose handler runs */
     TsEvq evq;
     TsEventPool pool;
 
@@ -58,21 +58,21 @@ struct TsSim {
     gboolean finished;
     gboolean stop_requested;
     guint64 seed;
-    GPtrArray *components;   /* TsComponent*, creation order */
-    GPtrArray *graveyard;    /* components whose init failed after scheduling events */
+    GPtrArray *components; /* TsComponent*, creation order */
+    GPtrArray *graveyard;  /* components whose init failed after scheduling events */
     gboolean init_failed_with_events;
-    GHashTable *by_path;     /* path -> TsComponent* (lookup only, never iterated) */
-    GPtrArray *links;        /* TsLink*, creation order */
-    GArray *stat_rules;      /* TsStatRule */
-    guint64 wd_max_events;   /* 0 = none */
-    TsTick wd_max_tick;      /* TS_TICK_NEVER = none */
+    GHashTable *by_path;   /* path -> TsComponent* (lookup only, never iterated) */
+    GPtrArray *links;      /* TsLink*, creation order */
+    GArray *stat_rules;    /* TsStatRule */
+    guint64 wd_max_events; /* 0 = none */
+    TsTick wd_max_tick;    /* TS_TICK_NEVER = none */
     TsRunStatus last_status;
     char *stop_message;
-    char *stop_reason;       /* from ts_sim_request_stop */
+    char *stop_reason; /* from ts_sim_request_stop */
     char *stop_who;
     TsTraceFunc trace_func;
     gpointer trace_data;
-    guint32 trace_request;   /* mask asked for by ts_sim_set_trace */
+    guint32 trace_request;    /* mask asked for by ts_sim_set_trace */
     GPatternSpec *trace_glob; /* NULL = every component */
 };
 
@@ -82,8 +82,7 @@ G_GNUC_NORETURN void ts_sim_abort_(const TsSim *sim, const TsComponent *componen
     G_GNUC_PRINTF(4, 5);
 
 /* Emits a trace record to the sink (ts-sim.c). */
-void ts_sim_trace_emit_(TsSim *sim, guint32 category, const TsEvent *event,
-                        const char *message);
+void ts_sim_trace_emit_(TsSim *sim, guint32 category, const TsEvent *event, const char *message);
 
 /* Recomputes sim->trace_mask and per-component masks (ts-sim.c). */
 void ts_sim_trace_apply_(TsSim *sim, TsComponent *component);

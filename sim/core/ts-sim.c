@@ -149,7 +149,8 @@ void ts_sim_trace_emit_(TsSim *sim, guint32 category, const TsEvent *event, cons
 
 void ts_sim_trace_apply_(TsSim *sim, TsComponent *c)
 {
-    gboolean match = sim->trace_glob == NULL || g_pattern_spec_match_string(sim->trace_glob, c->path);
+    gboolean match =
+        sim->trace_glob == NULL || g_pattern_spec_match_string(sim->trace_glob, c->path);
     c->trace_mask = match ? sim->trace_request : 0;
     sim->trace_mask |= c->trace_mask;
 }
@@ -237,7 +238,7 @@ void ts_sim_event_discard(TsSim *sim, TsEvent *event)
 }
 
 static G_GNUC_NORETURN G_GNUC_NO_INLINE void abort_past(TsSim *sim, const TsEvent *ev, TsTick tick,
-                                                       const char *location)
+                                                        const char *location)
 {
     ts_sim_abort_(sim, sim->current ? sim->current : ev->target, location,
                   "event of type %u for %s scheduled in the past (tick %" G_GUINT64_FORMAT
@@ -250,8 +251,10 @@ static inline void schedule(TsSim *sim, TsEvent *ev, TsTick tick, const char *lo
     if (G_UNLIKELY(tick < sim->now))
         abort_past(sim, ev, tick, location);
     if (G_UNLIKELY(ev->flags & (TS_EVENT_FLAG_QUEUED | TS_EVENT_FLAG_FREE)))
-        ts_sim_abort_(sim, sim->current, location, "event of type %u scheduled twice or after "
-                      "being freed", ev->type);
+        ts_sim_abort_(sim, sim->current, location,
+                      "event of type %u scheduled twice or after "
+                      "being freed",
+                      ev->type);
     ev->tick = tick;
     ev->flags |= TS_EVENT_FLAG_QUEUED;
     ts_evq_push_(&sim->evq, tick, ev->priority, ev->slot);
@@ -271,8 +274,8 @@ void ts_sim_schedule_in_at_(TsSim *sim, TsEvent *event, TsTick delay_ps, const c
     g_return_if_fail(sim != NULL && event != NULL && event->target != NULL);
     TsTick tick;
     if (__builtin_add_overflow(sim->now, delay_ps, &tick))
-        ts_sim_abort_(sim, sim->current, location, "delay of %" G_GUINT64_FORMAT
-                      " ps overflows simulated time", delay_ps);
+        ts_sim_abort_(sim, sim->current, location,
+                      "delay of %" G_GUINT64_FORMAT " ps overflows simulated time", delay_ps);
     schedule(sim, event, tick, location);
 }
 
@@ -335,9 +338,8 @@ TsTick ts_port_free_tick(const TsPort *port)
 typedef enum { LOOP_EMPTY, LOOP_TICK, LOOP_EVENTS } LoopEnd;
 
 /* The event loop, specialised at compile time on the queue structure and on tracing. */
-static inline __attribute__((always_inline)) LoopEnd loop(TsSim *sim, TsTick limit,
-                                                          const TsEvqKind kind,
-                                                          const gboolean traced)
+static inline __attribute__((always_inline)) LoopEnd
+loop(TsSim *sim, TsTick limit, const TsEvqKind kind, const gboolean traced)
 {
     TsEvq *q = &sim->evq;
     TsEventPool *pool = &sim->pool;
@@ -460,17 +462,17 @@ static TsRunStatus run(TsSim *sim, TsTick until)
         if (time_watchdog) {
             st = TS_RUN_WATCHDOG_TIME;
             TsTick next = ts_evq_key_tick_(ts_evq_top_(&sim->evq));
-            set_message(sim, g_strdup_printf(
-                                 "watchdog: simulated-time limit of %" G_GUINT64_FORMAT
-                                 " ps reached: next event at tick %" G_GUINT64_FORMAT
-                                 " ps for %s (%" G_GUINT64_FORMAT " events processed, %zu pending)",
-                                 sim->wd_max_tick, next, next_target_path(sim), sim->events,
-                                 (size_t)sim->evq.size));
+            set_message(sim, g_strdup_printf("watchdog: simulated-time limit of %" G_GUINT64_FORMAT
+                                             " ps reached: next event at tick %" G_GUINT64_FORMAT
+                                             " ps for %s (%" G_GUINT64_FORMAT
+                                             " events processed, %zu pending)",
+                                             sim->wd_max_tick, next, next_target_path(sim),
+                                             sim->events, (size_t)sim->evq.size));
         } else {
             st = TS_RUN_UNTIL;
             sim->now = MAX(sim->now, until);
-            set_message(sim, g_strdup_printf("reached end tick %" G_GUINT64_FORMAT " ps after %"
-                                             G_GUINT64_FORMAT " events (%zu pending)",
+            set_message(sim, g_strdup_printf("reached end tick %" G_GUINT64_FORMAT
+                                             " ps after %" G_GUINT64_FORMAT " events (%zu pending)",
                                              until, sim->events, (size_t)sim->evq.size));
         }
         break;
@@ -478,19 +480,17 @@ static TsRunStatus run(TsSim *sim, TsTick until)
     default:
         if (sim->stop_requested) {
             st = TS_RUN_STOPPED;
-            set_message(sim, g_strdup_printf("stop requested by %s at tick %" G_GUINT64_FORMAT
-                                             " ps: %s",
-                                             sim->stop_who ? sim->stop_who : "(driver)",
-                                             sim->now,
-                                             sim->stop_reason ? sim->stop_reason : "no reason"));
+            set_message(sim,
+                        g_strdup_printf("stop requested by %s at tick %" G_GUINT64_FORMAT " ps: %s",
+                                        sim->stop_who ? sim->stop_who : "(driver)", sim->now,
+                                        sim->stop_reason ? sim->stop_reason : "no reason"));
         } else {
             st = TS_RUN_WATCHDOG_EVENTS;
-            set_message(sim, g_strdup_printf(
-                                 "watchdog: event limit of %" G_GUINT64_FORMAT
-                                 " events reached at tick %" G_GUINT64_FORMAT
-                                 " ps (%zu pending, next for %s)",
-                                 sim->wd_max_events, sim->now, (size_t)sim->evq.size,
-                                 next_target_path(sim)));
+            set_message(sim, g_strdup_printf("watchdog: event limit of %" G_GUINT64_FORMAT
+                                             " events reached at tick %" G_GUINT64_FORMAT
+                                             " ps (%zu pending, next for %s)",
+                                             sim->wd_max_events, sim->now, (size_t)sim->evq.size,
+                                             next_target_path(sim)));
         }
         break;
     }

@@ -23,8 +23,8 @@ typedef struct TsPort TsPort;
 
 /* One entry of a kind's port table (static const data). */
 typedef struct TsPortSpec {
-    const char *name;   /* e.g. "mem_req" */
-    gboolean required;  /* build fails while a required port is unconnected */
+    const char *name;  /* e.g. "mem_req" */
+    gboolean required; /* build fails while a required port is unconnected */
     const char *description;
 } TsPortSpec;
 
@@ -33,9 +33,9 @@ typedef struct TsPortSpec {
  * `TsComponent base` as their first member. All callbacks take the base pointer; convert
  * with TS_COMPONENT_DOWNCAST (never cast the function pointers). */
 typedef struct TsComponentKind {
-    const char *name;        /* e.g. "dram" */
+    const char *name; /* e.g. "dram" */
     const char *description;
-    gsize instance_size;     /* sizeof the instance struct, >= sizeof(TsComponent) */
+    gsize instance_size; /* sizeof the instance struct, >= sizeof(TsComponent) */
     const TsParamSpec *params;
     guint n_params;
     const TsPortSpec *ports; /* port i is ts_component_port(c, i) */
@@ -62,16 +62,15 @@ struct TsComponent {
     void (*handle)(TsComponent *self, TsEvent *event); /* copy of kind->handle */
     TsSim *sim;
     const TsComponentKind *kind;
-    const char *path;    /* hierarchical name, e.g. "chip.pe[3][7].rf"; owned by the sim */
-    guint32 id;          /* creation order, 0-based */
-    guint32 trace_mask;  /* TS_TRACE_* categories traced for this component */
-    TsClock clock;       /* freq_hz == 0 until ts_component_set_clock */
-    TsPort *ports;       /* kind->n_ports ports (opaque; see ts_component_port) */
-    TsStatSet *stats;    /* enabled statistics, registration order */
+    const char *path;   /* hierarchical name, e.g. "chip.pe[3][7].rf"; owned by the sim */
+    guint32 id;         /* creation order, 0-based */
+    guint32 trace_mask; /* TS_TRACE_* categories traced for this component */
+    TsClock clock;      /* freq_hz == 0 until ts_component_set_clock */
+    TsPort *ports;      /* kind->n_ports ports (opaque; see ts_component_port) */
+    TsStatSet *stats;   /* enabled statistics, registration order */
 };
 
-#define ts_container_of(ptr, Type, member)                                                     \
-    ((Type *)(void *)((char *)(ptr) - offsetof(Type, member)))
+#define ts_container_of(ptr, Type, member) ((Type *)(void *)((char *)(ptr)-offsetof(Type, member)))
 /* The instance of type Type whose `base` member is `base_ptr`. */
 #define TS_COMPONENT_DOWNCAST(Type, base_ptr) ts_container_of(base_ptr, Type, base)
 
@@ -84,11 +83,11 @@ typedef struct TsLinkSpec {
 
 /* Outcome of a run. */
 typedef enum {
-    TS_RUN_EMPTY,            /* the queue drained */
-    TS_RUN_UNTIL,            /* the next event lies at or after the requested end tick */
-    TS_RUN_STOPPED,          /* a component called ts_sim_request_stop */
-    TS_RUN_WATCHDOG_EVENTS,  /* the watchdog's event limit was reached */
-    TS_RUN_WATCHDOG_TIME,    /* the next event lies beyond the watchdog's time limit */
+    TS_RUN_EMPTY,           /* the queue drained */
+    TS_RUN_UNTIL,           /* the next event lies at or after the requested end tick */
+    TS_RUN_STOPPED,         /* a component called ts_sim_request_stop */
+    TS_RUN_WATCHDOG_EVENTS, /* the watchdog's event limit was reached */
+    TS_RUN_WATCHDOG_TIME,   /* the next event lies beyond the watchdog's time limit */
 } TsRunStatus;
 
 /* Trace categories (bit mask). */
@@ -109,15 +108,15 @@ typedef struct TsTraceRecord {
     const TsComponent *target; /* event target, or NULL */
     guint32 event_type;
     guint32 size_bytes;
-    guint16 port;              /* receiving port index or TS_PORT_NONE */
-    const char *message;       /* TS_TRACE_MODEL text, else NULL */
+    guint16 port;        /* receiving port index or TS_PORT_NONE */
+    const char *message; /* TS_TRACE_MODEL text, else NULL */
 } TsTraceRecord;
 
 typedef void (*TsTraceFunc)(const TsTraceRecord *record, gpointer user_data);
 
 /* Kernel counters for reports and allocation checks. */
 typedef struct TsSimKernelStats {
-    guint64 events;    /* handler executions */
+    guint64 events; /* handler executions */
     TsEventPoolStats pool;
     TsEvqStats queue;
 } TsSimKernelStats;
@@ -189,7 +188,7 @@ TsEvent *ts_sim_event_new(TsSim *sim, TsComponent *target, guint32 type);
  * Ownership passes to the queue. */
 #define ts_sim_schedule(sim, event, tick) ts_sim_schedule_at_((sim), (event), (tick), G_STRLOC)
 /* Same, `delay_ps` after now. */
-#define ts_sim_schedule_in(sim, event, delay_ps)                                               \
+#define ts_sim_schedule_in(sim, event, delay_ps)                                                   \
     ts_sim_schedule_in_at_((sim), (event), (delay_ps), G_STRLOC)
 
 /* Returns an unscheduled event (or the one being handled) to the pool. */
@@ -216,7 +215,7 @@ TsComponent *ts_port_peer_component(const TsPort *port);
  * where `free` is the exact (rational) time the sending direction finishes its earlier
  * transfers; `free` advances to the end of this transfer. Returns the arrival tick. Sending
  * on an unconnected port is a broken invariant (abort). */
-#define ts_port_send(port, event, size_bytes)                                                  \
+#define ts_port_send(port, event, size_bytes)                                                      \
     ts_port_send_at_((port), (event), (size_bytes), G_STRLOC)
 TsTick ts_port_send_at_(TsPort *port, TsEvent *event, guint32 size_bytes, const char *location);
 
@@ -247,13 +246,12 @@ G_GNUC_NORETURN void ts_component_abort_(const TsComponent *component, const cha
                                          const char *format, ...) G_GNUC_PRINTF(3, 4);
 
 /* Model trace point: formats only when TS_TRACE_MODEL is enabled for the component. */
-#define TS_TRACE(component, ...)                                                               \
-    do {                                                                                       \
-        if (G_UNLIKELY((component)->trace_mask & TS_TRACE_MODEL))                              \
-            ts_component_trace_((component), __VA_ARGS__);                                     \
+#define TS_TRACE(component, ...)                                                                   \
+    do {                                                                                           \
+        if (G_UNLIKELY((component)->trace_mask & TS_TRACE_MODEL))                                  \
+            ts_component_trace_((component), __VA_ARGS__);                                         \
     } while (0)
-void ts_component_trace_(const TsComponent *component, const char *format, ...)
-    G_GNUC_PRINTF(2, 3);
+void ts_component_trace_(const TsComponent *component, const char *format, ...) G_GNUC_PRINTF(2, 3);
 
 /* ---- run control ---- */
 

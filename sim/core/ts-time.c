@@ -5,7 +5,7 @@
 
 typedef unsigned __int128 TsU128;
 
-G_DEFINE_QUARK(tilesim-core-error-quark, ts_core_error)
+G_DEFINE_QUARK(tilesim - core - error - quark, ts_core_error)
 
 gboolean ts_clock_init(TsClock *clock, guint64 freq_hz, GError **error)
 {

@@ -24,19 +24,19 @@ typedef guint64 TsTick;
 GQuark ts_core_error_quark(void);
 
 typedef enum {
-    TS_CORE_ERROR_INVALID,          /* a value out of range (clock 0 Hz, bandwidth too large) */
-    TS_CORE_ERROR_BAD_NAME,         /* malformed hierarchical component path */
-    TS_CORE_ERROR_DUPLICATE_NAME,   /* two components with one path */
+    TS_CORE_ERROR_INVALID,        /* a value out of range (clock 0 Hz, bandwidth too large) */
+    TS_CORE_ERROR_BAD_NAME,       /* malformed hierarchical component path */
+    TS_CORE_ERROR_DUPLICATE_NAME, /* two components with one path */
     TS_CORE_ERROR_UNKNOWN_COMPONENT,
     TS_CORE_ERROR_UNKNOWN_PORT,
     TS_CORE_ERROR_PORT_CONNECTED,   /* a port joined to a second link */
     TS_CORE_ERROR_PORT_UNCONNECTED, /* a required port left dangling at build time */
     TS_CORE_ERROR_UNKNOWN_PARAM,
-    TS_CORE_ERROR_PARAM_TYPE,       /* value of the wrong type for the spec */
-    TS_CORE_ERROR_PARAM_MISSING,    /* required parameter (no default) not given */
-    TS_CORE_ERROR_PARAM_RANGE,      /* value outside the spec's [min, max] */
-    TS_CORE_ERROR_OVERFLOW,         /* a time computation does not fit 64 bits */
-    TS_CORE_ERROR_STATE,            /* call in the wrong phase (connect after build, ...) */
+    TS_CORE_ERROR_PARAM_TYPE,    /* value of the wrong type for the spec */
+    TS_CORE_ERROR_PARAM_MISSING, /* required parameter (no default) not given */
+    TS_CORE_ERROR_PARAM_RANGE,   /* value outside the spec's [min, max] */
+    TS_CORE_ERROR_OVERFLOW,      /* a time computation does not fit 64 bits */
+    TS_CORE_ERROR_STATE,         /* call in the wrong phase (connect after build, ...) */
 } TsCoreError;
 
 /* A clock domain of integer frequency. Edge k (k >= 0) of the clock lies at the exact instant

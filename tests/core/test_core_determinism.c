@@ -43,7 +43,7 @@ static void test_phold_fixed(void)
     CU_ASSERT_EQUAL(h2, h[0]);
     cfg.seed += 1;
     run(&cfg, &c2, &h2);
-    CU_ASSERT_EQUAL(c2, c[0]);  /* fixed delay: the count does not depend on the seed */
+    CU_ASSERT_EQUAL(c2, c[0]); /* fixed delay: the count does not depend on the seed */
     CU_ASSERT_NOT_EQUAL(h2, h[0]);
     /* ROSS's n1024 s1 shape, shortened: 1024 * 1 * 99 */
     ts_phold_config_init(&cfg);

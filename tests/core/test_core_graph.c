@@ -6,13 +6,13 @@
 
 #include <string.h>
 
-#define ASSERT_ERROR(err, code, text)                                                          \
-    do {                                                                                       \
-        CU_ASSERT_PTR_NOT_NULL_FATAL(err);                                                     \
-        CU_ASSERT_TRUE(g_error_matches((err), TS_CORE_ERROR, (code)));                         \
-        CU_ASSERT_STRING_EQUAL((err)->message, (text));                                        \
-        if (strcmp((err)->message, (text)) != 0)                                               \
-            fprintf(stderr, "\n  got:  %s\n  want: %s\n", (err)->message, (text));             \
+#define ASSERT_ERROR(err, code, text)                                                              \
+    do {                                                                                           \
+        CU_ASSERT_PTR_NOT_NULL_FATAL(err);                                                         \
+        CU_ASSERT_TRUE(g_error_matches((err), TS_CORE_ERROR, (code)));                             \
+        CU_ASSERT_STRING_EQUAL((err)->message, (text));                                            \
+        if (strcmp((err)->message, (text)) != 0)                                                   \
+            fprintf(stderr, "\n  got:  %s\n  want: %s\n", (err)->message, (text));                 \
     } while (0)
 
 static const TsLinkSpec link_1ns = {.latency_ps = 1000, .bw_bytes_per_s = 0};
@@ -200,7 +200,8 @@ static void test_names(void)
         CU_ASSERT_TRUE(g_error_matches(error, TS_CORE_ERROR, TS_CORE_ERROR_BAD_NAME));
         g_clear_error(&error);
     }
-    CU_ASSERT_PTR_NULL(ts_sim_add_component(sim, &test_driver_kind, "chip.pe[3][7].rf", NULL, &error));
+    CU_ASSERT_PTR_NULL(
+        ts_sim_add_component(sim, &test_driver_kind, "chip.pe[3][7].rf", NULL, &error));
     ASSERT_ERROR(error, TS_CORE_ERROR_DUPLICATE_NAME,
                  "chip.pe[3][7].rf: a component of kind 'recorder' already has this path");
     TsComponent *c = ts_sim_find_component(sim, "chip.pe[3][7].rf");

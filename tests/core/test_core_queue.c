@@ -20,8 +20,9 @@ static gboolean ref_pop(GArray *ref, RefEntry *out)
     guint best = 0;
     for (guint i = 1; i < ref->len; i++) {
         RefEntry *a = &g_array_index(ref, RefEntry, i), *b = &g_array_index(ref, RefEntry, best);
-        if (a->tick < b->tick || (a->tick == b->tick && (a->prio < b->prio ||
-                                                         (a->prio == b->prio && a->order < b->order))))
+        if (a->tick < b->tick ||
+            (a->tick == b->tick &&
+             (a->prio < b->prio || (a->prio == b->prio && a->order < b->order))))
             best = i;
     }
     *out = g_array_index(ref, RefEntry, best);
@@ -42,8 +43,8 @@ static void run_against_reference(TsEvqKind kind, guint64 seed, gboolean seq_nea
     if (seq_near_limit) {
         /* some entries before the wrap, then many after */
         for (int i = 0; i < 200; i++) {
-            RefEntry e = {(TsTick)g_rand_int_range(rand, 0, 20), (guint8)g_rand_int_range(rand, 0, 3),
-                          order++, next_slot++};
+            RefEntry e = {(TsTick)g_rand_int_range(rand, 0, 20),
+                          (guint8)g_rand_int_range(rand, 0, 3), order++, next_slot++};
             ts_evq_push(q, e.tick, e.prio, e.slot);
             g_array_append_val(ref, e);
         }

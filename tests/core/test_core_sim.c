@@ -31,7 +31,10 @@ static void test_order_ties(void)
         TestRecorder *r;
         g_autoptr(TsSim) sim = recorder_sim((TsEvqKind)k, &r);
         /* (tick, priority, type) in insertion order */
-        const struct { TsTick t; guint8 p; } in[] = {
+        const struct {
+            TsTick t;
+            guint8 p;
+        } in[] = {
             {100, 0}, {50, 1}, {100, 0}, {50, 0}, {100, 255}, {0, 5}, {100, 0}, {50, 1}, {100, 1},
         };
         for (guint i = 0; i < G_N_ELEMENTS(in); i++)
@@ -161,17 +164,17 @@ static void test_link_arithmetic(void)
     CU_ASSERT_TRUE_FATAL(ts_sim_connect(sim, c, "link", d, "link", &cd, NULL));
     CU_ASSERT_TRUE_FATAL(ts_sim_build(sim, NULL));
 
-    test_driver_send_at(a, 0, 3);   /* 0 + 1000 ser -> 1000 + 1000 lat = 2000 */
-    test_driver_send_at(a, 0, 1);   /* queued: ends 1333.3 -> 1334 + 1000 = 2334 */
-    test_driver_send_at(a, 0, 1);   /* ends 1666.7 -> 1667 + 1000 = 2667 */
-    test_driver_send_at(a, 0, 1);   /* ends 2000 exactly (no drift) -> 3000 */
-    test_driver_send_at(a, 10000, 6);    /* idle gap: 10000 + 2000 = 12000 -> 13000 */
-    test_driver_send_at(a, 11000, 300);  /* waits for 12000; +100000 -> 112000 -> 113000 */
-    test_driver_send_at(a, 50000, 1);    /* waits for 112000; ends 112333.3 -> 113334 */
-    test_driver_send_at(a, 200000, 0);   /* empty transfer: 200000 + 1000 */
-    test_driver_send_at(b, 0, 1);        /* other direction is independent: 334 + 1000 */
-    test_driver_send_at(c, 5, 1000000);  /* unlimited bandwidth: 5 + 250 */
-    test_driver_send_at(c, 5, 7);        /* ... and no queuing either */
+    test_driver_send_at(a, 0, 3);       /* 0 + 1000 ser -> 1000 + 1000 lat = 2000 */
+    test_driver_send_at(a, 0, 1);       /* queued: ends 1333.3 -> 1334 + 1000 = 2334 */
+    test_driver_send_at(a, 0, 1);       /* ends 1666.7 -> 1667 + 1000 = 2667 */
+    test_driver_send_at(a, 0, 1);       /* ends 2000 exactly (no drift) -> 3000 */
+    test_driver_send_at(a, 10000, 6);   /* idle gap: 10000 + 2000 = 12000 -> 13000 */
+    test_driver_send_at(a, 11000, 300); /* waits for 12000; +100000 -> 112000 -> 113000 */
+    test_driver_send_at(a, 50000, 1);   /* waits for 112000; ends 112333.3 -> 113334 */
+    test_driver_send_at(a, 200000, 0);  /* empty transfer: 200000 + 1000 */
+    test_driver_send_at(b, 0, 1);       /* other direction is independent: 334 + 1000 */
+    test_driver_send_at(c, 5, 1000000); /* unlimited bandwidth: 5 + 250 */
+    test_driver_send_at(c, 5, 7);       /* ... and no queuing either */
     CU_ASSERT_EQUAL(ts_sim_run(sim), TS_RUN_EMPTY);
 
     TestDriver *rb = TS_COMPONENT_DOWNCAST(TestDriver, b);
@@ -439,7 +442,7 @@ static void test_abort_past(void)
     CU_ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
     CU_ASSERT_PTR_NOT_NULL(strstr(buf, "tilesim: broken invariant at tick 100 ps in chip.bad[2]: "
                                        "event of type 9 for chip.bad[2] scheduled in the past "
-                                       "(tick 50 ps < now 100 ps) (")); 
+                                       "(tick 50 ps < now 100 ps) ("));
     CU_ASSERT_PTR_NOT_NULL(strstr(buf, "test_core_sim.c:"));
 }
 

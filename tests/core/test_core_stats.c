@@ -70,8 +70,8 @@ static void test_stats_json(void)
     /* the pong side registered only its counters */
     JsonObject *s1 = stats_of(comps, 1);
     CU_ASSERT_EQUAL(json_object_get_size(s1), 2);
-    CU_ASSERT_EQUAL(json_object_get_int_member(json_object_get_object_member(s1, "received"),
-                                               "value"), 3);
+    CU_ASSERT_EQUAL(
+        json_object_get_int_member(json_object_get_object_member(s1, "received"), "value"), 3);
 
     /* links: one entry per direction */
     JsonArray *links = json_object_get_array_member(root, "links");
