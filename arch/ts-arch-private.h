@@ -122,15 +122,6 @@ double ts_pat_mac_energy_pj(guint64 bits_a, guint64 bits_b);
 /* Technology scale factor applied to the 45 nm fits by the TABLE model (1.0 at 45 nm). */
 double ts_energy_tech_scale(uint32_t technology_nm);
 
-/* ---- Expressions (ts-arch-expr.c) -------------------------------------------------------- */
-
-/* Python-like arithmetic as found in Timeloop v0.4 inputs: numbers, names (lookup), + - * /
- * // % **, unary +/-, parentheses, and the functions min, max, ceil, floor, log2, round, int,
- * abs. Returns FALSE with *why (may be NULL) set to a newly allocated message. */
-typedef gboolean (*TsArchLookup)(const char *name, double *value, gpointer user_data);
-gboolean ts_arch_expr_eval(const char *text, TsArchLookup lookup, gpointer user_data, double *out,
-                           char **why);
-
 /* ---- Schema internals (ts-arch-schema.c) ------------------------------------------------- */
 
 /* Raw attribute values of the native format; the per-class tables point into this struct. */

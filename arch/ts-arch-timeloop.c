@@ -91,7 +91,12 @@ static gboolean tl_eval_text(TlCtx *c, const char *text, double *out, char **why
         *out = d;
         return TRUE;
     }
-    return ts_arch_expr_eval(text, var_lookup, c, out, why);
+    g_autoptr(GError) local = NULL;
+    if (ts_expr_eval(text, var_lookup, c, out, &local))
+        return TRUE;
+    if (why != NULL)
+        *why = g_strdup(local->message);
+    return FALSE;
 }
 
 static gboolean tl_number(TlCtx *c, const TsNode *node, const char *path, double *out)

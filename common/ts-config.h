@@ -113,9 +113,11 @@ gboolean ts_node_double(const TsNode *node, const char *path, double *out, GErro
 gboolean ts_node_quantity(const TsNode *node, const char *path, TsUnitKind kind, double *out,
                           GError **error);
 
-/* Arithmetic on scalars as found in Timeloop inputs ("262144*2", "16384 * 4", "(a+1)/2"):
- * + - * / % and parentheses over integers and decimals, with names resolved by lookup
- * (may be NULL). Returns FALSE with a message in error (no position: callers wrap it). */
+/* Arithmetic on scalars as found in Timeloop inputs ("262144*2", "24*2**20",
+ * "(SP_SIZE*8)//(IN_BITWIDTH*DIM)", "max(32, width)"): Python syntax and precedence over
+ * decimals, + - * / // % **, parentheses, min max ceil floor log2 round int abs, with names
+ * resolved by lookup (may be NULL). Returns FALSE with error set (code REFERENCE for an
+ * unknown name, TYPE otherwise; no position: callers wrap it). ts-expr.c. */
 typedef gboolean (*TsExprLookup)(const char *name, double *value, gpointer user_data);
 gboolean ts_expr_eval(const char *text, TsExprLookup lookup, gpointer user_data, double *out,
                       GError **error);

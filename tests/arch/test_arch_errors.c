@@ -152,7 +152,7 @@ static const BadCase cases[] = {
      "architecture:\n  version: 0.4\n  nodes:\n  - !Component {name: B, class: SRAM, attributes: "
      "{depth: 16384*x, datawidth: 8}}\n  - !Component {name: M, class: intmac}\n",
      TS_CONFIG_ERROR_TYPE, "4:59: architecture.nodes[0].attributes.depth",
-     "unknown name 'x' in '16384*x'"},
+     "unknown name 'x' in expression '16384*x'"},
     {"tl_no_compute",
      "architecture:\n  version: 0.4\n  nodes:\n  - !Component {name: B, class: DRAM}\n",
      TS_CONFIG_ERROR_MISSING, "2:3: architecture", "no arithmetic level"},

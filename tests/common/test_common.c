@@ -178,6 +178,21 @@ static void test_expr(void)
     CU_ASSERT_DOUBLE_EQUAL(v, 14, 0);
     CU_ASSERT_TRUE(ts_expr_eval("-2 * -3 % 4", NULL, NULL, &v, &err));
     CU_ASSERT_DOUBLE_EQUAL(v, 2, 0);
+    CU_ASSERT_TRUE(ts_expr_eval("-7 % 4", NULL, NULL, &v, &err)); /* Python's sign */
+    CU_ASSERT_DOUBLE_EQUAL(v, 1, 0);
+    CU_ASSERT_TRUE(ts_expr_eval("24*2**20", NULL, NULL, &v, &err));
+    CU_ASSERT_DOUBLE_EQUAL(v, 25165824, 0);
+    CU_ASSERT_TRUE(ts_expr_eval("-2**2", NULL, NULL, &v, &err)); /* -(2**2) */
+    CU_ASSERT_DOUBLE_EQUAL(v, -4, 0);
+    CU_ASSERT_TRUE(ts_expr_eval("2**3**2", NULL, NULL, &v, &err)); /* right-associative */
+    CU_ASSERT_DOUBLE_EQUAL(v, 512, 0);
+    CU_ASSERT_TRUE(ts_expr_eval("(512*8)//(8*3)", NULL, NULL, &v, &err));
+    CU_ASSERT_DOUBLE_EQUAL(v, 170, 0);
+    CU_ASSERT_TRUE(ts_expr_eval("max(32, 7, 40) + ceil(2.1) + log2(1024)", NULL, NULL, &v, &err));
+    CU_ASSERT_DOUBLE_EQUAL(v, 53, 0);
+    CU_ASSERT_FALSE(ts_expr_eval("sqrt(4)", NULL, NULL, &v, &err));
+    ASSERT_ERR(err, TS_CONFIG_ERROR_TYPE, "unknown function");
+    g_clear_error(&err);
     CU_ASSERT_FALSE(ts_expr_eval("1/0", NULL, NULL, &v, &err));
     CU_ASSERT_PTR_NOT_NULL(strstr(err->message, "division by zero"));
     g_clear_error(&err);

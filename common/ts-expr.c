@@ -1,8 +1,9 @@
-/* Python-like arithmetic for Timeloop v0.4 attribute values ("24*2**20",
- * "(SP_SIZE*8)//(IN_BITWIDTH*DIM)", "max(32, width)"): a small recursive-descent evaluator
- * over doubles with Python's precedence (** binds tighter than unary minus on its left, and is
- * right-associative). common's ts_expr_eval covers + - * / % only. */
-#include "ts-arch-private.h"
+/* Arithmetic in configuration scalars, with Python's syntax and precedence as Timeloop v0.4
+ * inputs use it ("24*2**20", "(SP_SIZE*8)//(IN_BITWIDTH*DIM)", "max(32, width)"): numbers,
+ * names resolved by a lookup, + - * / // % **, unary +/-, parentheses and the functions min,
+ * max, ceil, floor, log2, round, int, abs. A recursive-descent evaluator over doubles; ** is
+ * right-associative and binds tighter than a unary minus on its left; % follows Python's sign. */
+#include "ts-config.h"
 
 #include <math.h>
 #include <string.h>
@@ -10,9 +11,10 @@
 typedef struct {
     const char *p;
     const char *text;
-    TsArchLookup lookup;
+    TsExprLookup lookup;
     gpointer user_data;
     char *why;
+    gboolean unknown_name; /* the failure was an unresolved name */
     guint depth;
 } TsPyExpr;
 
@@ -27,7 +29,8 @@ static void py_skip(TsPyExpr *e)
 static gboolean py_fail(TsPyExpr *e, const char *what)
 {
     if (e->why == NULL)
-        e->why = g_strdup_printf("%s at offset %d of '%s'", what, (int)(e->p - e->text), e->text);
+        e->why = g_strdup_printf("%s at offset %d of expression '%s'", what,
+                                 (int)(e->p - e->text), e->text);
     return FALSE;
 }
 
@@ -114,8 +117,10 @@ static gboolean py_atom(TsPyExpr *e, double *out)
         if (e->lookup != NULL && e->lookup(name, out, e->user_data))
             return TRUE;
         e->p = start;
-        if (e->why == NULL)
-            e->why = g_strdup_printf("unknown name '%s' in '%s'", name, e->text);
+        if (e->why == NULL) {
+            e->why = g_strdup_printf("unknown name '%s' in expression '%s'", name, e->text);
+            e->unknown_name = TRUE;
+        }
         return FALSE;
     }
     return py_fail(e, *e->p ? "unexpected character" : "unexpected end");
@@ -208,8 +213,8 @@ static gboolean py_sum(TsPyExpr *e, double *out)
     }
 }
 
-gboolean ts_arch_expr_eval(const char *text, TsArchLookup lookup, gpointer user_data, double *out,
-                           char **why)
+gboolean ts_expr_eval(const char *text, TsExprLookup lookup, gpointer user_data, double *out,
+                      GError **error)
 {
     g_return_val_if_fail(text != NULL && out != NULL, FALSE);
     TsPyExpr e = {.p = text, .text = text, .lookup = lookup, .user_data = user_data};
@@ -221,13 +226,10 @@ gboolean ts_arch_expr_eval(const char *text, TsArchLookup lookup, gpointer user_
         else if (!isfinite(*out))
             ok = py_fail(&e, "result is not finite");
     }
-    if (!ok) {
-        if (why)
-            *why = e.why ? e.why : g_strdup("invalid expression");
-        else
-            g_free(e.why);
-        return FALSE;
-    }
+    if (!ok)
+        g_set_error_literal(error, TS_CONFIG_ERROR,
+                            e.unknown_name ? TS_CONFIG_ERROR_REFERENCE : TS_CONFIG_ERROR_TYPE,
+                            e.why ? e.why : "invalid expression");
     g_free(e.why);
-    return TRUE;
+    return ok;
 }
