@@ -811,6 +811,12 @@ static gboolean apply_field(const TsField *f, const TsNode *node, const char *pa
     }
     case TS_FIELD_UINT: {
         guint64 v;
+        gint64 signed_v;
+        /* A negative value gets the field's own bound in the message ("must be > 0"). */
+        if (node->kind == TS_NODE_SCALAR && node->value[0] == '-' &&
+            ts_node_int(node, path, &signed_v, NULL) && signed_v < 0 &&
+            !check_range(f, node, path, (double)signed_v, error))
+            return FALSE;
         if (!ts_node_uint(node, path, &v, error) || !check_range(f, node, path, (double)v, error))
             return FALSE;
         memcpy(dst, &v, sizeof v);

@@ -146,7 +146,7 @@ static void test_check_errors(void)
         return;
     }
     CU_ASSERT_EQUAL(status, 1);
-    g_autofree char *msg = g_strdup_printf("%s:5:71: levels[0].attributes.tRCD: must be >= 0 "
+    g_autofree char *msg = g_strdup_printf("%s:5:71: levels[0].attributes.tRCD: must be > 0 "
                                            "(got -3)",
                                            bad);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, msg));

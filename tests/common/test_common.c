@@ -289,7 +289,7 @@ static void test_schema_errors(void)
          "levels[0].attributes: missing required key 'depth'"},
         {"depth: 0\n", TS_CONFIG_ERROR_RANGE,
          "s.yaml:1:8: levels[0].attributes.depth: must be >= 1 (got 0)"},
-        {"depth: -4\n", TS_CONFIG_ERROR_RANGE, "levels[0].attributes.depth: must be >= 0 (got -4)"},
+        {"depth: -4\n", TS_CONFIG_ERROR_RANGE, "levels[0].attributes.depth: must be >= 1 (got -4)"},
         {"depth: 4\ntRCD: -3\n", TS_CONFIG_ERROR_RANGE,
          "s.yaml:2:7: levels[0].attributes.tRCD: must be > 0 ps (got -3)"},
         {"depth: 4\nclock: 10ns\n", TS_CONFIG_ERROR_UNIT,
