@@ -46,10 +46,10 @@ static void ts_map_args_init(TsMapArgs *a)
 
 static void ts_map_args_clear(TsMapArgs *a)
 {
-    char **strs[] = {&a->arch,   &a->ert,       &a->workload, &a->problem,  &a->op,
-                     &a->search, &a->metric,    &a->json,     &a->csv,      &a->mapping_out,
-                     &a->precision, &a->phase,  &a->variables, &a->engine, &a->mapping,
-                     &a->device, &a->trace,     &a->plot};
+    char **strs[] = {&a->arch,      &a->ert,    &a->workload,  &a->problem, &a->op,
+                     &a->search,    &a->metric, &a->json,      &a->csv,     &a->mapping_out,
+                     &a->precision, &a->phase,  &a->variables, &a->engine,  &a->mapping,
+                     &a->device,    &a->trace,  &a->plot};
     for (guint i = 0; i < G_N_ELEMENTS(strs); i++)
         g_clear_pointer(strs[i], g_free);
     g_clear_pointer(&a->constraints, g_strfreev);
@@ -69,10 +69,8 @@ static GOptionEntry *ts_map_entries(TsMapArgs *a, const GOptionEntry *extra, gui
         {"op", 0, 0, G_OPTION_ARG_STRING, &a->op, "only the ops of this name (KQV, FF1, ...)",
          "NAME"},
         {"problem", 'p', 0, G_OPTION_ARG_FILENAME, &a->problem, "a Timeloop problem YAML", "P"},
-        {"seq", 0, 0, G_OPTION_ARG_INT64, &a->seq, "sequence length (transformer workloads)",
-         "N"},
-        {"batch", 0, 0, G_OPTION_ARG_INT64, &a->batch, "batch size (transformer workloads)",
-         "N"},
+        {"seq", 0, 0, G_OPTION_ARG_INT64, &a->seq, "sequence length (transformer workloads)", "N"},
+        {"batch", 0, 0, G_OPTION_ARG_INT64, &a->batch, "batch size (transformer workloads)", "N"},
         {"precision", 0, 0, G_OPTION_ARG_STRING, &a->precision,
          "precision preset (fp16, int8, w4a16, ...)", "P"},
         {"phase", 0, 0, G_OPTION_ARG_STRING, &a->phase, "prefill or decode", "PHASE"},
@@ -163,8 +161,8 @@ static gboolean ts_map_options(const TsMapArgs *a, TsLayerOptions *lo, GError **
     o->threads = a->threads > 0 ? (guint)a->threads : MAX(g_get_num_processors(), 1u);
     o->seed = (guint64)a->seed;
     o->top_k = (guint)a->top;
-    if (!ordered && o->algorithm != TS_SEARCH_LINEAR_PRUNED && o->budget == 0 &&
-        o->victory == 0 && o->time_limit_s <= 0)
+    if (!ordered && o->algorithm != TS_SEARCH_LINEAR_PRUNED && o->budget == 0 && o->victory == 0 &&
+        o->time_limit_s <= 0)
         return ts_map_fail_arg(error,
                                "--search %s with --budget 0 needs --victory or --time-limit "
                                "(it would never stop)",
@@ -192,9 +190,8 @@ static gboolean ts_map_inputs_load(TsMapInputs *in, const TsMapArgs *a, GError *
 {
     memset(in, 0, sizeof *in);
     if (a->arch == NULL)
-        return ts_map_fail_arg(error,
-                               "--arch is required (a path or a library name such as "
-                               "eyeriss-like)");
+        return ts_map_fail_arg(error, "--arch is required (a path or a library name such as "
+                                      "eyeriss-like)");
     if ((a->workload == NULL) == (a->problem == NULL))
         return ts_map_fail_arg(error, "give exactly one of --workload W or --problem P");
     if (a->problem && a->op)
@@ -240,8 +237,9 @@ static void ts_map_progress(const TsSearchProgress *p, gpointer data)
     char best[64] = "-";
     if (p->have_best)
         g_snprintf(best, sizeof best, "%.4g", p->best[0]);
-    fprintf(stderr, "\r\033[K  %s: %.1f s, %" G_GUINT64_FORMAT " evaluated (%.0f/s), %"
-                    G_GUINT64_FORMAT " valid, best %s %s",
+    fprintf(stderr,
+            "\r\033[K  %s: %.1f s, %" G_GUINT64_FORMAT " evaluated (%.0f/s), %" G_GUINT64_FORMAT
+            " valid, best %s %s",
             mp->op ? mp->op : "?", p->elapsed_s, p->evaluated,
             p->elapsed_s > 0 ? (double)p->evaluated / p->elapsed_s : 0.0, p->valid,
             ts_metric_name(mp->search->metrics[0]), best);
@@ -255,8 +253,8 @@ static void ts_map_begin(const TsLayerOp *op, guint index, guint n, gpointer dat
     TsMapProgress *mp = data;
     mp->op = op->op->name;
     if (mp->on && op->einsum && op->space) {
-        fprintf(stderr, "\r\033[K  %s: map space %s%s mappings (10^%.2f), searching...\n",
-                mp->op, op->size.text, op->size.exact ? "" : " (lower bound)", op->size.log10);
+        fprintf(stderr, "\r\033[K  %s: map space %s%s mappings (10^%.2f), searching...\n", mp->op,
+                op->size.text, op->size.exact ? "" : " (lower bound)", op->size.log10);
         fflush(stderr);
     }
 }
@@ -306,10 +304,10 @@ static char *ts_map_csv(const TsLayerResult *r)
                               "utilization,bound\n");
     for (guint i = 0; i < r->n_ops; i++) {
         const TsLayerOp *lo = &r->ops[i];
-        g_string_append_printf(s, "%s,%" G_GUINT64_FORMAT ",%s,%" G_GUINT64_FORMAT ",%.0f,%.6g,%.6g,",
-                               lo->op->name, lo->op->count,
-                               lo->einsum ? "einsum" : ts_elementwise_kind_name(lo->op->ew_kind),
-                               lo->macs, lo->cycles, lo->energy_pj, lo->latency_s);
+        g_string_append_printf(
+            s, "%s,%" G_GUINT64_FORMAT ",%s,%" G_GUINT64_FORMAT ",%.0f,%.6g,%.6g,", lo->op->name,
+            lo->op->count, lo->einsum ? "einsum" : ts_elementwise_kind_name(lo->op->ew_kind),
+            lo->macs, lo->cycles, lo->energy_pj, lo->latency_s);
         if (lo->macs)
             g_string_append_printf(s, "%.6g", lo->energy_pj / (double)lo->macs);
         g_string_append_printf(s, ",%.6g,%s\n", lo->utilization, lo->bound ? lo->bound : "");

@@ -31,8 +31,8 @@ static gboolean write_mappings(const TsLayerResult *r, const char *path, GError 
         const TsLayerOp *lo = &r->ops[i];
         if (lo->same_as != i || !lo->einsum)
             continue;
-        g_autofree char *yaml = ts_model_mapping_yaml(lo->model, &lo->search.best[0].mapping,
-                                                      error);
+        g_autofree char *yaml =
+            ts_model_mapping_yaml(lo->model, &lo->search.best[0].mapping, error);
         if (yaml == NULL) {
             g_prefix_error(error, "--mapping-out: op %s: ", lo->op->name);
             return FALSE;

@@ -55,9 +55,8 @@ static gboolean run_given_mapping(const TsMapInputs *in, const TsMapArgs *a, TsL
     TsCost cost;
     if (ts_model_evaluate(l->model, &m, &cost) != TS_EVAL_OK) {
         g_autofree char *why = ts_model_explain(l->model, &m, &cost);
-        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
-                    "%s: invalid mapping (%s): %s", a->mapping, ts_eval_status_name(cost.status),
-                    why);
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID, "%s: invalid mapping (%s): %s",
+                    a->mapping, ts_eval_status_name(cost.status), why);
         return FALSE;
     }
     l->search.best = g_new0(TsSearchEntry, 1);
@@ -92,8 +91,7 @@ static int run(int argc, char **argv)
         {"engine", 'e', 0, G_OPTION_ARG_STRING, &a.engine,
          "analytical (default); des, both and profile are not available yet", "E"},
         {"mapping", 'm', 0, G_OPTION_ARG_FILENAME, &a.mapping,
-         "use this mapping (Timeloop format) for the op chosen with --op instead of a search",
-         "M"},
+         "use this mapping (Timeloop format) for the op chosen with --op instead of a search", "M"},
         {"device", 0, 0, G_OPTION_ARG_STRING, &a.device,
          "device profile (profile engine; not available yet)", "NAME"},
         {"trace", 0, 0, G_OPTION_ARG_FILENAME, &a.trace, "event trace (DES; not available yet)",
@@ -140,7 +138,10 @@ static int run(int argc, char **argv)
         rc = TS_EXIT_BAD_INPUT;
         goto out;
     }
-    const char *unavailable = a.device ? "--device" : a.trace ? "--trace" : a.plot ? "--plot" : NULL;
+    const char *unavailable = a.device  ? "--device"
+                              : a.trace ? "--trace"
+                              : a.plot  ? "--plot"
+                                        : NULL;
     if (unavailable) {
         fprintf(stderr,
                 "tilesim simulate: %s is not available yet (it belongs to the DES and profile "

@@ -36,8 +36,9 @@ struct TsConstraints {
     GPtrArray *cont_before; /* GPtrArray of char * (component names outermost first) */
 };
 
-static const char *const kTypes[] = {"temporal", "spatial", "datatype", "dataspace", "bypass",
-                                     "bypassing", "utilization", "parallelism", NULL};
+static const char *const kTypes[] = {"temporal",    "spatial",     "datatype",
+                                     "dataspace",   "bypass",      "bypassing",
+                                     "utilization", "parallelism", NULL};
 static const char *const kIgnoredTypes[] = {"max_overbooked_proportion",
                                             "skew",
                                             "no_multicast",
@@ -46,11 +47,17 @@ static const char *const kIgnoredTypes[] = {"max_overbooked_proportion",
                                             "no_link_transfer",
                                             "no_link_transfer_no_multicast",
                                             NULL};
-static const char *const kDirectiveKeys[] = {
-    "target", "name", "type", "factors", "permutation", "split", "keep", "bypass", "min",
-    "min_utilization", "maximize_dims", "maximize_dims_capacity", "no_coalesce", "no_multicast",
-    "no_reduction", "no_link_transfer", "modulo", "terms", "proportion", "attributes",
-    "constraints", NULL};
+static const char *const kDirectiveKeys[] = {"target",        "name",
+                                             "type",          "factors",
+                                             "permutation",   "split",
+                                             "keep",          "bypass",
+                                             "min",           "min_utilization",
+                                             "maximize_dims", "maximize_dims_capacity",
+                                             "no_coalesce",   "no_multicast",
+                                             "no_reduction",  "no_link_transfer",
+                                             "modulo",        "terms",
+                                             "proportion",    "attributes",
+                                             "constraints",   NULL};
 /* Keys accepted (Timeloop forks' search hints and model options) but not applied. */
 static const char *const kNotAppliedKeys[] = {"maximize_dims", "maximize_dims_capacity",
                                               "no_coalesce",   "no_multicast",
@@ -66,11 +73,10 @@ static gboolean in_list(const char *s, const char *const *list)
     return FALSE;
 }
 
-static void add_note(TsConstraints *c, const TsNode *node, const char *path, const char *fmt,
-                     ...) G_GNUC_PRINTF(4, 5);
+static void add_note(TsConstraints *c, const TsNode *node, const char *path, const char *fmt, ...)
+    G_GNUC_PRINTF(4, 5);
 
-static void add_note(TsConstraints *c, const TsNode *node, const char *path, const char *fmt,
-                     ...)
+static void add_note(TsConstraints *c, const TsNode *node, const char *path, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -506,8 +512,7 @@ static gboolean read_list_item(TsConstraints *c, const TsNode *item, const char 
     return TRUE;
 }
 
-static gboolean read_list(TsConstraints *c, const TsNode *list, const char *path,
-                          GError **error)
+static gboolean read_list(TsConstraints *c, const TsNode *list, const char *path, GError **error)
 {
     if (ts_node_is_null(list))
         return TRUE;
@@ -528,12 +533,22 @@ static gboolean read_list(TsConstraints *c, const TsNode *list, const char *path
 static gboolean read_level_block(TsConstraints *c, const TsNode *block, const TsNode *name_node,
                                  const char *target, const char *path, GError **error)
 {
-    static const char *const keys[] = {"temporal", "spatial", "dataspace", "datatype",
+    static const char *const keys[] = {"temporal", "spatial",   "dataspace",   "datatype",
                                        "bypass",   "bypassing", "utilization", NULL};
-    static const char *const sub_keys[] = {
-        "factors", "permutation", "split", "keep", "bypass", "min", "min_utilization",
-        "maximize_dims", "maximize_dims_capacity", "no_coalesce", "no_multicast",
-        "no_reduction", "no_link_transfer", NULL};
+    static const char *const sub_keys[] = {"factors",
+                                           "permutation",
+                                           "split",
+                                           "keep",
+                                           "bypass",
+                                           "min",
+                                           "min_utilization",
+                                           "maximize_dims",
+                                           "maximize_dims_capacity",
+                                           "no_coalesce",
+                                           "no_multicast",
+                                           "no_reduction",
+                                           "no_link_transfer",
+                                           NULL};
     if (block->kind != TS_NODE_MAPPING) {
         ts_config_error(error, block, TS_CONFIG_ERROR_TYPE, path,
                         "expected a mapping {temporal, spatial, dataspace}");
@@ -554,10 +569,10 @@ static gboolean read_level_block(TsConstraints *c, const TsNode *block, const Ts
         if (!ts_schema_check_keys(v, pk, sub_keys, error))
             return FALSE;
         Directive d = {0};
-        d.kind = strcmp(k, "temporal") == 0   ? DIR_TEMPORAL
-                 : strcmp(k, "spatial") == 0  ? DIR_SPATIAL
+        d.kind = strcmp(k, "temporal") == 0      ? DIR_TEMPORAL
+                 : strcmp(k, "spatial") == 0     ? DIR_SPATIAL
                  : strcmp(k, "utilization") == 0 ? DIR_UTILIZATION
-                                               : DIR_DATASPACE;
+                                                 : DIR_DATASPACE;
         d.target = target;
         d.target_id = -1;
         d.target_node = name_node;
@@ -576,8 +591,7 @@ static gboolean read_level_block(TsConstraints *c, const TsNode *block, const Ts
 
 /* tilesim's form: constraints: {levels: {NAME: {temporal, spatial, dataspace}},
  * min_compute_utilization: X}. */
-static gboolean read_tilesim(TsConstraints *c, const TsNode *root, const char *path,
-                             GError **error)
+static gboolean read_tilesim(TsConstraints *c, const TsNode *root, const char *path, GError **error)
 {
     static const char *const keys[] = {"format", "version", "levels", "min_compute_utilization",
                                        NULL};
@@ -627,8 +641,9 @@ static gboolean read_root(TsConstraints *c, const TsNode *root, GError **error)
                         "'mapspace_constraints' or 'mapspace', or a list)");
         return FALSE;
     }
-    static const char *const roots[] = {"constraints", "mapspace_constraints", "mapspace",
-                                        "architecture_constraints", "targets", NULL};
+    static const char *const roots[] = {"constraints", "mapspace_constraints",
+                                        "mapspace",    "architecture_constraints",
+                                        "targets",     NULL};
     gboolean found = FALSE;
     for (guint r = 0; roots[r]; r++) {
         const TsNode *v = ts_node_get(root, roots[r]);
@@ -760,8 +775,7 @@ static gboolean walk_nodes(ArchWalk *w, const TsNode *nodes, const char *path, G
             g_autofree char *pc = ts_path_key(ip, "constraints");
             if (nm == NULL) {
                 /* A !Nothing placeholder inside !Parallel: its constraints have no target. */
-                add_note(w->c, cons, pc,
-                         "constraints on an unnamed node accepted but not applied");
+                add_note(w->c, cons, pc, "constraints on an unnamed node accepted but not applied");
                 continue;
             }
             if (!read_level_block(w->c, cons, name, nm, pc, error))
@@ -895,8 +909,8 @@ static const char *where_text(const TsNode *n, char *buf, gsize len)
 }
 
 /* Finds the storage level (and axis for a one-axis container) of a directive's target. */
-static gboolean resolve_target(const Directive *d, const TsSpaceArch *arch, guint *level,
-                               int *axis, gboolean *is_alias, GError **error)
+static gboolean resolve_target(const Directive *d, const TsSpaceArch *arch, guint *level, int *axis,
+                               gboolean *is_alias, GError **error)
 {
     *axis = TS_AXIS_ANY;
     *is_alias = FALSE;
@@ -908,8 +922,8 @@ static gboolean resolve_target(const Directive *d, const TsSpaceArch *arch, guin
     if (d->target == NULL) {
         if (d->target_id >= (int)arch->n_levels) {
             ts_config_error(error, d->target_node, TS_CONFIG_ERROR_RANGE, pt,
-                            "storage level id %d out of range 0..%u (0 = innermost)",
-                            d->target_id, arch->n_levels - 1);
+                            "storage level id %d out of range 0..%u (0 = innermost)", d->target_id,
+                            arch->n_levels - 1);
             return FALSE;
         }
         *level = arch->n_levels - 1 - (guint)d->target_id;
@@ -962,8 +976,8 @@ static void dim_names(const TsOp *op, const char **names)
     names[i] = NULL;
 }
 
-static gboolean unknown_dim(const TsOp *op, const TsNode *node, const char *path,
-                            const char *name, GError **error)
+static gboolean unknown_dim(const TsOp *op, const TsNode *node, const char *path, const char *name,
+                            GError **error)
 {
     const char *names[TS_MAX_DIMS + 1];
     dim_names(op, names);
@@ -994,8 +1008,7 @@ static gboolean set_factor(TsFactorRule *r, const FactorTerm *t, uint64_t dim_si
         }
         if (r->exact != 0 && r->exact != v) {
             ts_config_error(error, node, TS_CONFIG_ERROR_DUPLICATE, path,
-                            "%s factor %s=%" G_GUINT64_FORMAT
-                            " conflicts with %s=%u set at %s",
+                            "%s factor %s=%" G_GUINT64_FORMAT " conflicts with %s=%u set at %s",
                             what, t->name, v, t->name, r->exact,
                             where_text(r->where, where, sizeof where));
             return FALSE;
@@ -1066,8 +1079,8 @@ static gboolean resolve_permutation(const TsNode *node, const char *path, const 
     return TRUE;
 }
 
-static gboolean tensor_mask(const TsNode *node, const char *path, const TsOp *op,
-                            uint8_t *mask, GError **error)
+static gboolean tensor_mask(const TsNode *node, const char *path, const TsOp *op, uint8_t *mask,
+                            GError **error)
 {
     *mask = 0;
     if (node == NULL || ts_node_is_null(node))
@@ -1087,8 +1100,8 @@ static gboolean tensor_mask(const TsNode *node, const char *path, const TsOp *op
             names[k] = NULL;
             g_autofree char *hint = ts_config_suggest(it->value, names);
             g_autofree char *all = g_strjoinv(", ", (char **)names);
-            g_autofree char *ip = node->kind == TS_NODE_SEQUENCE ? ts_path_index(path, i)
-                                                                : g_strdup(path);
+            g_autofree char *ip =
+                node->kind == TS_NODE_SEQUENCE ? ts_path_index(path, i) : g_strdup(path);
             ts_config_error(error, it, TS_CONFIG_ERROR_REFERENCE, ip,
                             "unknown tensor '%s'%s (op %s has %s)", it->value, hint,
                             op->name ? op->name : "?", all);
@@ -1186,10 +1199,11 @@ static gboolean resolve_one(const TsConstraints *c, const Directive *d, const Ts
             int dd = find_dim(op, t->name);
             uint64_t v = t->op == '=' && t->value == 0 && dd >= 0 ? op->dims[dd] : t->value;
             if ((t->op == '=' && v > 1) || (t->op == '>' && v > 1)) {
-                ts_config_error(error, d->factors, TS_CONFIG_ERROR_INVALID, pf,
-                                "level %s has no spatial fan-out below it, so spatial %s=%" G_GUINT64_FORMAT
-                                " cannot hold",
-                                arch->level[l].name, t->name, v);
+                ts_config_error(
+                    error, d->factors, TS_CONFIG_ERROR_INVALID, pf,
+                    "level %s has no spatial fan-out below it, so spatial %s=%" G_GUINT64_FORMAT
+                    " cannot hold",
+                    arch->level[l].name, t->name, v);
                 return FALSE;
             }
         }
@@ -1199,14 +1213,16 @@ static gboolean resolve_one(const TsConstraints *c, const Directive *d, const Ts
          * storage level above): unit factors hold trivially, others cannot. */
         for (guint i = 0; i < terms->len; i++) {
             FactorTerm *t = &g_array_index(terms, FactorTerm, i);
-            if ((t->op == '=' && t->value == 1) || t->op == '<' ||
-                (t->op == '>' && t->value <= 1))
+            if ((t->op == '=' && t->value == 1) || t->op == '<' || (t->op == '>' && t->value <= 1))
                 continue;
             ts_config_error(error, d->factors, TS_CONFIG_ERROR_INVALID, pf,
                             "'%s' is a container without temporal loops in tilesim: only "
                             "factors of 1 can be required there (got %s%s%" G_GUINT64_FORMAT ")",
                             d->target, t->name,
-                            t->op == '=' ? "=" : t->op == '>' ? ">=" : "<=", t->value);
+                            t->op == '='   ? "="
+                            : t->op == '>' ? ">="
+                                           : "<=",
+                            t->value);
             return FALSE;
         }
         return TRUE;
@@ -1217,8 +1233,7 @@ static gboolean resolve_one(const TsConstraints *c, const Directive *d, const Ts
         if (dd < 0) {
             /* A dimension the op does not have: a factor of 1 (or 0, "all of it") constrains
              * nothing; anything else is an error. */
-            if ((t->op == '=' && t->value <= 1) || t->op == '<' ||
-                (t->op == '>' && t->value <= 1))
+            if ((t->op == '=' && t->value <= 1) || t->op == '<' || (t->op == '>' && t->value <= 1))
                 continue;
             return unknown_dim(op, d->factors, pf, t->name, error);
         }
@@ -1474,8 +1489,8 @@ gboolean ts_rules_check(const TsRules *rules, const TsSpaceArch *arch, const TsO
     if (rules->min_compute_utilization > 0 &&
         used_all < rules->min_compute_utilization * fan_all - 1e-9) {
         if (why)
-            g_string_append_printf(why, "compute utilization %.3f below %.3f\n",
-                                   used_all / fan_all, rules->min_compute_utilization);
+            g_string_append_printf(why, "compute utilization %.3f below %.3f\n", used_all / fan_all,
+                                   rules->min_compute_utilization);
         ok = FALSE;
     }
     return ok;

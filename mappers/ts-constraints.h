@@ -115,8 +115,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(TsConstraints, ts_constraints_free)
  * levels, dimensions and tensors are checked by ts_constraints_resolve. Errors:
  * TS_CONFIG_ERROR naming file:line:col and the key path. */
 gboolean ts_constraints_load_file(TsConstraints *constraints, const char *path, GError **error);
-gboolean ts_constraints_load_string(TsConstraints *constraints, const char *name,
-                                    const char *text, GError **error);
+gboolean ts_constraints_load_string(TsConstraints *constraints, const char *name, const char *text,
+                                    GError **error);
 
 /* Adds the constraints embedded in a Timeloop v0.4 architecture (`constraints:` blocks on
  * `nodes`) and records the names of containers with a spatial fan-out so that targets naming

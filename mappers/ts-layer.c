@@ -15,8 +15,8 @@
  * (FP16 0.4 + 1.1 pJ, FP32 0.9 + 3.7 pJ, INT8 0.03 + 0.2 pJ, INT32 0.1 + 3.1 pJ). */
 static double default_pj_per_element_45nm(TsPrecision p)
 {
-    gboolean fp = p.format == TS_NUM_FP || p.format == TS_NUM_BF16 ||
-                  p.format == TS_NUM_FP8_E4M3 || p.format == TS_NUM_FP8_E5M2;
+    gboolean fp = p.format == TS_NUM_FP || p.format == TS_NUM_BF16 || p.format == TS_NUM_FP8_E4M3 ||
+                  p.format == TS_NUM_FP8_E5M2;
     if (fp)
         return p.bits > 16 ? 0.9 + 3.7 : 0.4 + 1.1;
     return p.bits > 8 ? 0.1 + 3.1 : 0.03 + 0.2;
@@ -39,8 +39,7 @@ static const char *main_operation(TsElementwiseKind kind)
     return "add";
 }
 
-gboolean ts_layer_vector_cost(const TsArch *arch, const TsOp *op, TsVectorCost *out,
-                              GError **error)
+gboolean ts_layer_vector_cost(const TsArch *arch, const TsOp *op, TsVectorCost *out, GError **error)
 {
     g_return_val_if_fail(arch != NULL && op != NULL && out != NULL, FALSE);
     memset(out, 0, sizeof *out);
@@ -79,8 +78,7 @@ gboolean ts_layer_vector_cost(const TsArch *arch, const TsOp *op, TsVectorCost *
         if (vop == NULL) {
             ts_config_error(error, NULL, TS_CONFIG_ERROR_REFERENCE, NULL,
                             "vector unit %s lists neither '%s', '%s' nor 'add': cannot cost %s",
-                            vu->name, kind, main_operation(op->ew_kind),
-                            op->name ? op->name : "?");
+                            vu->name, kind, main_operation(op->ew_kind), op->name ? op->name : "?");
             return FALSE;
         }
         out->lanes = (double)MAX(spec->lanes, (guint64)1);
@@ -247,8 +245,8 @@ static gboolean map_einsum(const TsArch *arch, const TsLayerOptions *opt, TsLaye
     return TRUE;
 }
 
-gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload,
-                      const TsLayerOptions *options, TsLayerResult *result, GError **error)
+gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload, const TsLayerOptions *options,
+                      TsLayerResult *result, GError **error)
 {
     g_return_val_if_fail(arch != NULL && workload != NULL && options != NULL && result != NULL,
                          FALSE);
@@ -277,9 +275,8 @@ gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload,
         }
         g_autofree char *hint = ts_config_suggest(options->only_op, names);
         ts_config_error(error, NULL, TS_CONFIG_ERROR_REFERENCE, "--op",
-                        "workload %s has no op '%s'%s; its ops are %s",
-                        ts_workload_name(workload), options->only_op ? options->only_op : "",
-                        hint, all->str);
+                        "workload %s has no op '%s'%s; its ops are %s", ts_workload_name(workload),
+                        options->only_op ? options->only_op : "", hint, all->str);
         g_string_free(all, TRUE);
         g_free(names);
         return FALSE;

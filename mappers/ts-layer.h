@@ -50,9 +50,9 @@ typedef struct TsLayerOp TsLayerOp;
 typedef void (*TsLayerOpDoneFn)(const TsLayerOp *op, guint index, guint n_ops, gpointer data);
 
 typedef struct {
-    TsSearchOptions search;          /* per einsum op */
+    TsSearchOptions search;           /* per einsum op */
     const TsConstraints *constraints; /* may be NULL; resolved per op */
-    const char *only_op;             /* map only ops of this name (NULL = all) */
+    const char *only_op;              /* map only ops of this name (NULL = all) */
     TsLayerOpDoneFn begin; /* before each op's search or cost (an einsum's space and size are
                               set by then); may be NULL */
     TsLayerOpDoneFn done;  /* after each op (may be NULL) */
@@ -60,9 +60,9 @@ typedef struct {
 } TsLayerOptions;
 
 struct TsLayerOp {
-    const TsOp *op;  /* borrowed from the workload */
-    guint index;     /* position in the workload */
-    guint same_as;   /* index (in the result) of the op whose result it shares, or own */
+    const TsOp *op; /* borrowed from the workload */
+    guint index;    /* position in the workload */
+    guint same_as;  /* index (in the result) of the op whose result it shares, or own */
     gboolean einsum;
     /* einsum ops (owned by the first op of each shape; shared ones point to it) */
     TsModel *model;
@@ -80,7 +80,7 @@ struct TsLayerOp {
 
 typedef struct {
     guint n_ops;
-    TsLayerOp *ops; /* workload order (only_op filters) */
+    TsLayerOp *ops;   /* workload order (only_op filters) */
     double energy_pj; /* sum over ops of count x energy */
     double cycles;    /* sum over ops of count x cycles (ops run one after another) */
     double latency_s;
@@ -96,8 +96,8 @@ typedef struct {
  * or not the call succeeds. Errors (TS_CONFIG_ERROR): no op named only_op, an op
  * whose constraints do not resolve or whose space is empty, an op with no valid mapping
  * (message lists the rejection counts), a LUT op (not costed by the analytical engine). */
-gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload,
-                      const TsLayerOptions *options, TsLayerResult *result, GError **error);
+gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload, const TsLayerOptions *options,
+                      TsLayerResult *result, GError **error);
 void ts_layer_result_clear(TsLayerResult *result);
 
 /* Name of the level that bounds a cost's cycles: "compute" when the compute cycles equal

@@ -15,7 +15,7 @@ typedef struct {
     uint16_t *count;  /* 1 << n_dims entries */
     uint8_t *reps;    /* total reps x n_dims */
     guint total;
-    gboolean single;  /* every order is one class (the innermost storage level) */
+    gboolean single; /* every order is one class (the innermost storage level) */
 } TsOrderTable;
 
 struct TsMapSpace {

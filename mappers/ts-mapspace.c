@@ -202,13 +202,12 @@ static gboolean build_factorizations(TsMapSpace *sp, GError **error)
         g_array_free(divs, TRUE);
         if (g.over) {
             g_array_free(g.out, TRUE);
-            ts_config_error(error, NULL, TS_CONFIG_ERROR_LIMIT, NULL,
-                            "op %s: dimension %s (size %" G_GUINT64_FORMAT
-                            ") has more than %" G_GUINT64_FORMAT
-                            " factorizations over %u slots; too large to index: add factor "
-                            "constraints",
-                            sp->op.name ? sp->op.name : "?", sp->op.dim_names[d], n, g.limit,
-                            sp->n_slots);
+            ts_config_error(
+                error, NULL, TS_CONFIG_ERROR_LIMIT, NULL,
+                "op %s: dimension %s (size %" G_GUINT64_FORMAT ") has more than %" G_GUINT64_FORMAT
+                " factorizations over %u slots; too large to index: add factor "
+                "constraints",
+                sp->op.name ? sp->op.name : "?", sp->op.dim_names[d], n, g.limit, sp->n_slots);
             return FALSE;
         }
         if (g.count == 0) {
@@ -286,8 +285,8 @@ static gboolean next_permutation(uint8_t *a, guint n)
     return TRUE;
 }
 
-static TsOrderTable *build_order_table(const TsMapSpace *sp, const uint8_t *prefix,
-                                       guint n_prefix, gboolean single)
+static TsOrderTable *build_order_table(const TsMapSpace *sp, const uint8_t *prefix, guint n_prefix,
+                                       gboolean single)
 {
     guint D = sp->n_dims;
     guint n_masks = 1u << D;
@@ -350,8 +349,7 @@ TsMapSpace *ts_mapspace_new(const TsSpaceArch *arch, const TsOp *op, const TsRul
     g_return_val_if_fail(arch != NULL && op != NULL, NULL);
     if (op->kind != TS_OP_EINSUM) {
         ts_config_error(error, NULL, TS_CONFIG_ERROR_INVALID, NULL,
-                        "op %s is not an einsum: it has no map space",
-                        op->name ? op->name : "?");
+                        "op %s is not an einsum: it has no map space", op->name ? op->name : "?");
         return NULL;
     }
     if (arch->n_levels == 0 || arch->n_levels > TS_ARCH_MAX_LEVELS || op->n_dims == 0 ||
@@ -359,8 +357,8 @@ TsMapSpace *ts_mapspace_new(const TsSpaceArch *arch, const TsOp *op, const TsRul
         ts_config_error(error, NULL, TS_CONFIG_ERROR_LIMIT, NULL,
                         "op %s on %u storage levels: need 1..%d levels, 1..%d dimensions and "
                         "1..%d tensors (got %u dimensions, %u tensors)",
-                        op->name ? op->name : "?", arch->n_levels, TS_ARCH_MAX_LEVELS,
-                        TS_MAX_DIMS, TS_MAX_TENSORS, op->n_dims, op->n_tensors);
+                        op->name ? op->name : "?", arch->n_levels, TS_ARCH_MAX_LEVELS, TS_MAX_DIMS,
+                        TS_MAX_TENSORS, op->n_dims, op->n_tensors);
         return NULL;
     }
     g_autoptr(TsMapSpace) sp = g_new0(TsMapSpace, 1);
@@ -540,8 +538,7 @@ const uint32_t *ts_mapspace_factorization(const TsMapSpace *space, guint dim, ui
     return space->facts[dim] + (size_t)index * space->n_slots;
 }
 
-int64_t ts_mapspace_find_factorization(const TsMapSpace *space, guint dim,
-                                       const uint32_t *factors)
+int64_t ts_mapspace_find_factorization(const TsMapSpace *space, guint dim, const uint32_t *factors)
 {
     g_return_val_if_fail(space != NULL && dim < space->n_dims && factors != NULL, -1);
     guint S = space->n_slots;

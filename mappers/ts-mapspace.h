@@ -73,8 +73,7 @@ void ts_mapspace_slot(const TsMapSpace *space, guint s, guint *level, TsSlotKind
 uint32_t ts_mapspace_n_factorizations(const TsMapSpace *space, guint dim);
 const uint32_t *ts_mapspace_factorization(const TsMapSpace *space, guint dim, uint32_t index);
 /* Index of a factorization given as n_slots factors, or -1 when it is not in the space. */
-int64_t ts_mapspace_find_factorization(const TsMapSpace *space, guint dim,
-                                       const uint32_t *factors);
+int64_t ts_mapspace_find_factorization(const TsMapSpace *space, guint dim, const uint32_t *factors);
 
 /* Keep/bypass choices (2 ^ free keep bits). */
 uint32_t ts_mapspace_n_keep(const TsMapSpace *space);

@@ -84,8 +84,7 @@ gboolean ts_search_parse_metrics(const char *text, TsSearchOptions *options, GEr
             const char *names[] = {"edp", "energy", "delay", NULL};
             g_autofree char *hint = ts_config_suggest(p, names);
             ts_config_error(error, NULL, TS_CONFIG_ERROR_REFERENCE, "--metric",
-                            "unknown metric '%s'%s (edp, energy, delay, or a comma list)", p,
-                            hint);
+                            "unknown metric '%s'%s (edp, energy, delay, or a comma list)", p, hint);
             return FALSE;
         }
         for (guint k = 0; k < n; k++) {
@@ -169,7 +168,8 @@ void ts_search_model_bound(const TsMapSpace *space, const TsMapId *id,
     for (guint t = 0; t < op->n_tensors; t++) {
         if (!(sp->keep_forced[0] >> t & 1u))
             continue; /* bypassed at the outermost level: no compulsory traffic there */
-        double words = (double)ts_op_tensor_elements(op, t) * ts_model_words_per_element(model, 0, t);
+        double words =
+            (double)ts_op_tensor_elements(op, t) * ts_model_words_per_element(model, 0, t);
         double pj = op->tensors[t].read_write ? outer->energy.update_pj : outer->energy.read_pj;
         if (pj > 0)
             energy += words / per * pj;
@@ -462,8 +462,8 @@ static gboolean walk_factorization(Ctx *x, TsMapId *id, gboolean all_orders, gui
         } else {
             for (guint draw = 0; draw < n_draws; draw++) {
                 for (guint l = 0; l < sp->n_levels; l++)
-                    id->perm[l] = (uint16_t)(counts[l] > 1 ? gsl_rng_uniform_int(rng, counts[l])
-                                                           : 0);
+                    id->perm[l] =
+                        (uint16_t)(counts[l] > 1 ? gsl_rng_uniform_int(rng, counts[l]) : 0);
                 TsEvalStatus st = eval_id(x, id);
                 if (should_stop(x))
                     return FALSE;
@@ -567,8 +567,7 @@ static void run_ordered(Ctx *x)
 static void random_factorization(const TsMapSpace *sp, gsl_rng *rng, TsMapId *id)
 {
     for (guint d = 0; d < sp->n_dims; d++)
-        id->fact[d] = sp->n_facts[d] > 1 ? (uint32_t)gsl_rng_uniform_int(rng, sp->n_facts[d])
-                                         : 0;
+        id->fact[d] = sp->n_facts[d] > 1 ? (uint32_t)gsl_rng_uniform_int(rng, sp->n_facts[d]) : 0;
 }
 
 static void random_orders(const TsMapSpace *sp, gsl_rng *rng, TsMapId *id)
@@ -840,11 +839,10 @@ gboolean ts_search_run(const TsMapSpace *space, TsSearchEvalFn eval_fn, gpointer
                          FALSE);
     g_return_val_if_fail(options->top_k >= 1 && options->threads >= 1, FALSE);
     g_return_val_if_fail((guint)options->algorithm < TS_SEARCH_COUNT_, FALSE);
-    gboolean ordered = options->algorithm == TS_SEARCH_EXHAUSTIVE ||
-                       options->algorithm == TS_SEARCH_LINEAR_PRUNED;
-    g_return_val_if_fail(ordered || options->budget || options->victory ||
-                             options->time_limit_s > 0,
-                         FALSE);
+    gboolean ordered =
+        options->algorithm == TS_SEARCH_EXHAUSTIVE || options->algorithm == TS_SEARCH_LINEAR_PRUNED;
+    g_return_val_if_fail(
+        ordered || options->budget || options->victory || options->time_limit_s > 0, FALSE);
     const TsMapSpace *sp = space;
     memset(result, 0, sizeof *result);
     result->algorithm = options->algorithm;
@@ -888,8 +886,8 @@ gboolean ts_search_run(const TsMapSpace *space, TsSearchEvalFn eval_fn, gpointer
     u128 total = 1;
     for (guint d = 0; d < sp->n_dims; d++)
         total *= sp->n_facts[d];
-    guint n_chunks = opt.chunks ? opt.chunks
-                                : (ordered ? DEFAULT_LINEAR_CHUNKS : DEFAULT_RANDOM_CHUNKS);
+    guint n_chunks =
+        opt.chunks ? opt.chunks : (ordered ? DEFAULT_LINEAR_CHUNKS : DEFAULT_RANDOM_CHUNKS);
     if (ordered && (u128)n_chunks > total)
         n_chunks = (guint)total;
     r.n_chunks = n_chunks;
@@ -915,8 +913,8 @@ gboolean ts_search_run(const TsMapSpace *space, TsSearchEvalFn eval_fn, gpointer
     g_mutex_lock(&r.lock);
     while (r.running > 0) {
         if (opt.progress) {
-            gint64 until = g_get_monotonic_time() +
-                           (gint64)(MAX(opt.progress_interval_s, 0.05) * 1e6);
+            gint64 until =
+                g_get_monotonic_time() + (gint64)(MAX(opt.progress_interval_s, 0.05) * 1e6);
             g_cond_wait_until(&r.cond, &r.lock, until);
             TsSearchProgress p = {0};
             p.elapsed_s = (double)(g_get_monotonic_time() - r.start_us) * 1e-6;

@@ -70,16 +70,16 @@ typedef struct {
     TsSearchAlgorithm algorithm;
     TsMetric metrics[TS_SEARCH_MAX_METRICS]; /* lexicographic, most significant first */
     guint n_metrics;
-    guint64 budget;        /* valid evaluations over the whole run; 0 = unlimited */
-    double time_limit_s;   /* wall seconds; 0 = none (the only source of nondeterminism) */
-    guint64 victory;       /* stop a chunk after this many non-improving valid evaluations in a
-                              row; 0 = off (ignored by exhaustive) */
-    guint64 max_invalid;   /* stop a chunk after this many invalid candidates in a row (as
-                              Timeloop's timeout); 0 = never (exhaustive ignores it) */
-    guint threads;         /* worker threads, >= 1 */
-    guint64 seed;          /* master seed of the per-chunk random streams */
-    guint top_k;           /* best mappings kept, >= 1 */
-    guint chunks;          /* 0 = the algorithm's default (16 random streams, 64 ranges) */
+    guint64 budget;      /* valid evaluations over the whole run; 0 = unlimited */
+    double time_limit_s; /* wall seconds; 0 = none (the only source of nondeterminism) */
+    guint64 victory;     /* stop a chunk after this many non-improving valid evaluations in a
+                            row; 0 = off (ignored by exhaustive) */
+    guint64 max_invalid; /* stop a chunk after this many invalid candidates in a row (as
+                            Timeloop's timeout); 0 = never (exhaustive ignores it) */
+    guint threads;       /* worker threads, >= 1 */
+    guint64 seed;        /* master seed of the per-chunk random streams */
+    guint top_k;         /* best mappings kept, >= 1 */
+    guint chunks;        /* 0 = the algorithm's default (16 random streams, 64 ranges) */
     guint orders_per_factorization; /* random-pruned: loop-order draws per factorization (16) */
     /* Exhaustive and linear-pruned: skip factorizations whose bound on the first metric
      * exceeds the chunk's K-th best (exact: never skips a mapping that could rank). With
@@ -87,7 +87,7 @@ typedef struct {
      * same seed and chunks rule) whose best value starts every chunk's threshold. */
     TsSearchBoundFn bound;
     gpointer bound_data;
-    guint64 incumbent_budget; /* 0 = no incumbent pass */
+    guint64 incumbent_budget;    /* 0 = no incumbent pass */
     TsSearchProgressFn progress; /* called from the calling thread, or NULL */
     gpointer progress_data;
     double progress_interval_s;
@@ -119,8 +119,8 @@ typedef struct {
     double skipped_factorizations;
     double bounded_factorizations; /* of which cut by the bound */
     guint chunks, chunks_done;
-    double seconds;      /* wall */
-    double cpu_seconds;  /* summed over worker threads */
+    double seconds;           /* wall */
+    double cpu_seconds;       /* summed over worker threads */
     double evaluations_per_s; /* evaluated / seconds */
     double valid_per_cpu_s;   /* valid / cpu_seconds */
     gboolean timed_out;

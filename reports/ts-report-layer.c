@@ -79,13 +79,12 @@ static void search_line(GString *out, const TsLayerOp *lo)
                                    grouped((double)s->rejected[k], c, sizeof c));
     g_string_append_printf(out, ", rejected: %s", rej->len ? rej->str : "none");
     g_string_free(rej, TRUE);
-    g_string_append_printf(out, "; %.2f s, %s evaluations/s, %s valid/CPU-s%s%s\n", s->seconds,
-                           grouped(s->evaluations_per_s, c, sizeof c),
-                           grouped(s->valid_per_cpu_s, d, sizeof d),
-                           s->timed_out ? " (time limit reached)" : "",
-                           s->algorithm == TS_SEARCH_EXHAUSTIVE && s->complete
-                               ? " (exhaustive: optimum of the space)"
-                               : "");
+    g_string_append_printf(
+        out, "; %.2f s, %s evaluations/s, %s valid/CPU-s%s%s\n", s->seconds,
+        grouped(s->evaluations_per_s, c, sizeof c), grouped(s->valid_per_cpu_s, d, sizeof d),
+        s->timed_out ? " (time limit reached)" : "",
+        s->algorithm == TS_SEARCH_EXHAUSTIVE && s->complete ? " (exhaustive: optimum of the space)"
+                                                            : "");
 }
 
 static void best_table(GString *out, const TsLayerReport *rep, const TsLayerOp *lo)
@@ -102,8 +101,8 @@ static void best_table(GString *out, const TsLayerReport *rep, const TsLayerOp *
         g_autofree char *id = ts_mapid_to_string(lo->space, &s->best[i].id);
         g_string_append_printf(out, "    %-4u %-16.6g %14.3f %14s %12.3f %8.3f  %s\n", i + 1,
                                c->edp_j_cycles, c->energy_pj * 1e-6,
-                               grouped(c->cycles, cy, sizeof cy), c->utilization,
-                               c->pj_per_mac, id);
+                               grouped(c->cycles, cy, sizeof cy), c->utilization, c->pj_per_mac,
+                               id);
     }
 }
 
@@ -112,24 +111,22 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
     g_return_if_fail(out != NULL && rep != NULL && rep->result != NULL);
     const TsLayerResult *r = rep->result;
     const TsSearchOptions *o = rep->options ? &rep->options->search : NULL;
-    g_string_append_printf(out, "tilesim %s: %s on %s (%s engine), %u op%s\n",
-                           rep->with_search ? "map" : "simulate",
-                           rep->info.workload ? rep->info.workload : "-",
-                           rep->info.arch ? rep->info.arch : "-",
-                           rep->info.engine ? rep->info.engine : "analytical", r->n_ops,
-                           r->n_ops == 1 ? "" : "s");
+    g_string_append_printf(
+        out, "tilesim %s: %s on %s (%s engine), %u op%s\n", rep->with_search ? "map" : "simulate",
+        rep->info.workload ? rep->info.workload : "-", rep->info.arch ? rep->info.arch : "-",
+        rep->info.engine ? rep->info.engine : "analytical", r->n_ops, r->n_ops == 1 ? "" : "s");
     if (o) {
         GString *m = g_string_new(NULL);
         metrics_text(m, o);
         char bud[32];
-        g_string_append_printf(out,
-                               "search: %s, metric %s, budget %s valid per op, victory %" G_GUINT64_FORMAT
-                               ", seed %" G_GUINT64_FORMAT ", %u thread%s%s\n",
-                               ts_search_algorithm_name(o->algorithm), m->str,
-                               o->budget ? grouped((double)o->budget, bud, sizeof bud)
-                                         : "unlimited",
-                               o->victory, o->seed, o->threads, o->threads == 1 ? "" : "s",
-                               o->time_limit_s > 0 ? ", time limit per op" : "");
+        g_string_append_printf(
+            out,
+            "search: %s, metric %s, budget %s valid per op, victory %" G_GUINT64_FORMAT
+            ", seed %" G_GUINT64_FORMAT ", %u thread%s%s\n",
+            ts_search_algorithm_name(o->algorithm), m->str,
+            o->budget ? grouped((double)o->budget, bud, sizeof bud) : "unlimited", o->victory,
+            o->seed, o->threads, o->threads == 1 ? "" : "s",
+            o->time_limit_s > 0 ? ", time limit per op" : "");
         g_string_free(m, TRUE);
     }
     if (rep->with_search) {
@@ -151,8 +148,9 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
             if (lo->same_as != i || !lo->einsum)
                 continue;
             g_autofree char *nest = ts_model_format_nest(lo->model, &lo->search.best[0].mapping);
-            g_string_append_printf(out, "\n  best mapping of %s (loop nest, as Timeloop's "
-                                        "map.txt):%s\n",
+            g_string_append_printf(out,
+                                   "\n  best mapping of %s (loop nest, as Timeloop's "
+                                   "map.txt):%s\n",
                                    lo->op->name, nest);
         }
     }
@@ -172,17 +170,16 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
             g_snprintf(pjm, sizeof pjm, "-");
         else
             g_snprintf(pjm, sizeof pjm, "%.3f", pj_mac);
-        g_string_append_printf(out, "  %-3u %-10s %6" G_GUINT64_FORMAT " %15s %14s %14.3f %9s %11.3f  %s%s%s\n",
-                               i + 1, lo->op->name ? lo->op->name : "?", lo->op->count,
-                               grouped((double)lo->macs, macs, sizeof macs),
-                               grouped(lo->cycles, cyc, sizeof cyc), lo->energy_pj * 1e-6, pjm,
-                               lo->utilization, lo->bound ? lo->bound : "-",
-                               lo->einsum ? "" : " (vector)", same);
+        g_string_append_printf(
+            out, "  %-3u %-10s %6" G_GUINT64_FORMAT " %15s %14s %14.3f %9s %11.3f  %s%s%s\n", i + 1,
+            lo->op->name ? lo->op->name : "?", lo->op->count,
+            grouped((double)lo->macs, macs, sizeof macs), grouped(lo->cycles, cyc, sizeof cyc),
+            lo->energy_pj * 1e-6, pjm, lo->utilization, lo->bound ? lo->bound : "-",
+            lo->einsum ? "" : " (vector)", same);
         (void)src;
     }
     char macs[32], cyc[32];
-    g_string_append_printf(out,
-                           "  %-3s %-10s %6s %15s %14s %14.3f %9.3f %11.3f\n", "", "total", "",
+    g_string_append_printf(out, "  %-3s %-10s %6s %15s %14s %14.3f %9.3f %11.3f\n", "", "total", "",
                            grouped(r->macs, macs, sizeof macs), grouped(r->cycles, cyc, sizeof cyc),
                            r->energy_pj * 1e-6, r->pj_per_mac, r->utilization);
     g_string_append_printf(out,

@@ -136,7 +136,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "mapper_bench: %s\n", error->message);
         return 1;
     }
-    shared_dir = shared ? g_strdup(shared) : g_build_filename(TILESIM_SOURCE_DIR, "..", "shared", NULL);
+    shared_dir =
+        shared ? g_strdup(shared) : g_build_filename(TILESIM_SOURCE_DIR, "..", "shared", NULL);
     g_auto(GStrv) names = g_strsplit(problems ? problems
                                               : "bert_qkv,bert_kqv_fused,bert_attn_qk,bert_attn_av,"
                                                 "bert_ff1,bert_ff2,bert_qkv_as_conv",
@@ -146,9 +147,8 @@ int main(int argc, char **argv)
     printf("tilesim mapper benchmark: Eyeriss-like 3-level arch, keep-all constraints, EDP\n");
     printf("Timeloop 3.0.3's random-pruned mapper: 95-280 valid mappings per CPU-second per "
            "thread (shared/reference/timeloop/README.md)\n\n");
-    printf("%-17s %12s %14s %14s %12s %12s %10s %12s %9s\n", "problem", "space",
-           "rp valid/CPU-s", "an valid/CPU-s", "x Timeloop", "to beat TL", "best EDP",
-           "TL best EDP", "ratio");
+    printf("%-17s %12s %14s %14s %12s %12s %10s %12s %9s\n", "problem", "space", "rp valid/CPU-s",
+           "an valid/CPU-s", "x Timeloop", "to beat TL", "best EDP", "TL best EDP", "ratio");
     for (guint i = 0; names[i]; i++) {
         Problem p;
         if (!problem_load(&p, names[i], &error)) {
@@ -167,8 +167,8 @@ int main(int argc, char **argv)
         double per_thread_rp = rp.valid_per_cpu_s;
         double per_thread_an = an.valid_per_cpu_s;
         /* Time to beat: the smallest anneal budget (1 thread) whose best <= Timeloop's best. */
-        static const guint64 steps[] = {1000,   2000,   5000,    10000,  20000, 50000,
-                                        100000, 200000, 500000, 1000000};
+        static const guint64 steps[] = {1000,  2000,   5000,   10000,  20000,
+                                        50000, 100000, 200000, 500000, 1000000};
         double t_beat = -1;
         for (guint k = 0; k < G_N_ELEMENTS(steps); k++) {
             TsSearchResult r;
@@ -189,8 +189,7 @@ int main(int argc, char **argv)
             g_snprintf(beat_text, sizeof beat_text, "not in 1M");
         printf("%-17s %12.3g %14.0f %14.0f %12.0f %12s %10.4g %12.4g %8.1f%%\n", names[i],
                pow(10, size.log10), per_thread_rp, per_thread_an,
-               MIN(per_thread_rp, per_thread_an) / 280.0, beat_text, best, tl,
-               100.0 * best / tl);
+               MIN(per_thread_rp, per_thread_an) / 280.0, beat_text, best, tl, 100.0 * best / tl);
         fflush(stdout);
         if (exhaustive) {
             TsSearchResult ex;

@@ -50,23 +50,32 @@ static inline void sx_gemm(TsOp *op, uint64_t m, uint64_t n, uint64_t k)
     op->tensors[SX_I] = (TsTensor){.name = "Inputs", .n_ranks = 2, .precision = {16, TS_NUM_FP}};
     sx_rank(&op->tensors[SX_I], 0, SX_M);
     sx_rank(&op->tensors[SX_I], 1, SX_K);
-    op->tensors[SX_O] = (TsTensor){.name = "Outputs", .n_ranks = 2, .read_write = TRUE,
-                                   .precision = {16, TS_NUM_FP}};
+    op->tensors[SX_O] = (TsTensor){
+        .name = "Outputs", .n_ranks = 2, .read_write = TRUE, .precision = {16, TS_NUM_FP}};
     sx_rank(&op->tensors[SX_O], 0, SX_M);
     sx_rank(&op->tensors[SX_O], 1, SX_N);
     op->output = SX_O;
     op->macs = m * n * k;
 }
 
-static inline TsLevel sx_level(const char *name, TsClass klass, uint32_t instances,
-                               uint32_t fx, uint32_t fy, uint64_t size, uint32_t block,
-                               double pj, double bw)
+static inline TsLevel sx_level(const char *name, TsClass klass, uint32_t instances, uint32_t fx,
+                               uint32_t fy, uint64_t size, uint32_t block, double pj, double bw)
 {
-    return (TsLevel){.name = name, .klass = klass, .is_storage = TRUE, .instances = instances,
-                     .mesh_x = 1, .mesh_y = 1, .fanout_x = fx, .fanout_y = fy,
-                     .size_words = size, .word_bits = 16, .block_size = block,
-                     .cluster_size = 1, .read_bw_words_per_cycle = bw,
-                     .write_bw_words_per_cycle = bw, .multiple_buffering = 1.0,
+    return (TsLevel){.name = name,
+                     .klass = klass,
+                     .is_storage = TRUE,
+                     .instances = instances,
+                     .mesh_x = 1,
+                     .mesh_y = 1,
+                     .fanout_x = fx,
+                     .fanout_y = fy,
+                     .size_words = size,
+                     .word_bits = 16,
+                     .block_size = block,
+                     .cluster_size = 1,
+                     .read_bw_words_per_cycle = bw,
+                     .write_bw_words_per_cycle = bw,
+                     .multiple_buffering = 1.0,
                      .energy = {.read_pj = pj, .write_pj = pj, .update_pj = pj, .source = "test"}};
 }
 
@@ -89,8 +98,13 @@ static inline void sx_arch3(SxArch *a)
     a->storage[0] = sx_level("DRAM", TS_CLASS_DRAM, 1, 1, 1, 0, 1, 100.0, 2);
     a->storage[1] = sx_level("Buffer", TS_CLASS_SRAM, 1, 2, 2, 64, 1, 6.0, 4);
     a->storage[2] = sx_level("RF", TS_CLASS_REGFILE, 4, 1, 1, 8, 1, 1.0, 0);
-    a->mac = (TsLevel){.name = "MAC", .klass = TS_CLASS_MAC, .is_compute = TRUE, .instances = 4,
-                       .mesh_x = 2, .mesh_y = 2, .word_bits = 16,
+    a->mac = (TsLevel){.name = "MAC",
+                       .klass = TS_CLASS_MAC,
+                       .is_compute = TRUE,
+                       .instances = 4,
+                       .mesh_x = 2,
+                       .mesh_y = 2,
+                       .word_bits = 16,
                        .energy = {.mac_pj = 0.5, .source = "test"}};
     sx_finish(a);
 }
@@ -102,8 +116,13 @@ static inline void sx_arch2(SxArch *a)
     a->n = 2;
     a->storage[0] = sx_level("DRAM", TS_CLASS_DRAM, 1, 4, 1, 0, 1, 100.0, 4);
     a->storage[1] = sx_level("RF", TS_CLASS_REGFILE, 4, 1, 1, 6, 1, 1.0, 0);
-    a->mac = (TsLevel){.name = "MAC", .klass = TS_CLASS_MAC, .is_compute = TRUE, .instances = 4,
-                       .mesh_x = 4, .mesh_y = 1, .word_bits = 16,
+    a->mac = (TsLevel){.name = "MAC",
+                       .klass = TS_CLASS_MAC,
+                       .is_compute = TRUE,
+                       .instances = 4,
+                       .mesh_x = 4,
+                       .mesh_y = 1,
+                       .word_bits = 16,
                        .energy = {.mac_pj = 0.5, .source = "test"}};
     sx_finish(a);
 }

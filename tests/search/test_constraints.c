@@ -111,8 +111,7 @@ static void test_older_forms(void)
                            "keep: [], bypass: [Inputs, Outputs]}\n",
                            &r, &error, NULL));
     CU_ASSERT_EQUAL(r.level[1].bypass, (1u << SX_I) | (1u << SX_O));
-    CU_ASSERT_TRUE(resolve(&f, "- {target: RF, type: temporal, factors: K=6}\n", &r, &error,
-                           NULL));
+    CU_ASSERT_TRUE(resolve(&f, "- {target: RF, type: temporal, factors: K=6}\n", &r, &error, NULL));
     CU_ASSERT_EQUAL(r.level[2].temporal[SX_K].exact, 6);
     /* empty file, empty list */
     CU_ASSERT_TRUE(resolve(&f, "", &r, &error, NULL));
@@ -178,7 +177,8 @@ static void test_respecification(void)
     expect_error(&f,
                  "- {target: DRAM, type: temporal, permutation: [K, N]}\n"
                  "- {target: DRAM, type: temporal, permutation: [N, K]}\n",
-                 TS_CONFIG_ERROR_DUPLICATE, "permutation of DRAM conflicts with the one at c.yaml:1");
+                 TS_CONFIG_ERROR_DUPLICATE,
+                 "permutation of DRAM conflicts with the one at c.yaml:1");
     expect_error(&f,
                  "- {target: RF, type: dataspace, keep: [Inputs]}\n"
                  "- {target: RF, type: dataspace, bypass: [Inputs]}\n",
@@ -192,23 +192,25 @@ static void test_bad_inputs(void)
     expect_error(&f, "- {target: GlobalBufer, type: temporal, factors: [K=2]}\n",
                  TS_CONFIG_ERROR_REFERENCE, "c.yaml:1:12: [0].target: unknown level 'GlobalBufer'");
     expect_error(&f, "- {target: Bufer, type: temporal, factors: [K=2]}\n",
-                 TS_CONFIG_ERROR_REFERENCE, "(did you mean 'Buffer'?) (storage levels: DRAM, Buffer, RF)");
-    expect_error(&f, "- {target: RF, type: temporal, factors: [Q=2]}\n",
-                 TS_CONFIG_ERROR_REFERENCE, "unknown dimension 'Q'");
-    expect_error(&f, "- {target: RF, type: temporal, factors: [K=]}\n", TS_CONFIG_ERROR_TYPE,
-                 "c.yaml:1:42: [0].factors[0]: factor of K needs a non-negative integer (got 'K=')");
+                 TS_CONFIG_ERROR_REFERENCE,
+                 "(did you mean 'Buffer'?) (storage levels: DRAM, Buffer, RF)");
+    expect_error(&f, "- {target: RF, type: temporal, factors: [Q=2]}\n", TS_CONFIG_ERROR_REFERENCE,
+                 "unknown dimension 'Q'");
+    expect_error(
+        &f, "- {target: RF, type: temporal, factors: [K=]}\n", TS_CONFIG_ERROR_TYPE,
+        "c.yaml:1:42: [0].factors[0]: factor of K needs a non-negative integer (got 'K=')");
     expect_error(&f, "- {target: RF, type: temporal, factors: \"K=2 ?\"}\n", TS_CONFIG_ERROR_TYPE,
                  "expected DIM=N, DIM>=N or DIM<=N (got 'K=2 ?')");
     expect_error(&f, "- {target: RF, type: temporal, factors: [K>=0]}\n", TS_CONFIG_ERROR_RANGE,
                  "bound on K must be >= 1");
-    expect_error(&f, "- {target: RF, type: dataspace, keep: [Weight]}\n",
-                 TS_CONFIG_ERROR_REFERENCE, "unknown tensor 'Weight' (did you mean 'Weights'?)");
+    expect_error(&f, "- {target: RF, type: dataspace, keep: [Weight]}\n", TS_CONFIG_ERROR_REFERENCE,
+                 "unknown tensor 'Weight' (did you mean 'Weights'?)");
     expect_error(&f, "- {target: RF, type: dataspace, keep: [Inputs], bypass: [Inputs]}\n",
                  TS_CONFIG_ERROR_INVALID, "tensor Inputs is both kept and bypassed");
-    expect_error(&f, "- {target: RF, type: temporl, factors: [K=2]}\n",
-                 TS_CONFIG_ERROR_REFERENCE, "unknown constraint type 'temporl' (did you mean 'temporal'?)");
-    expect_error(&f, "- {target: RF, type: temporal, factor: [K=2]}\n",
-                 TS_CONFIG_ERROR_UNKNOWN_KEY, "factor");
+    expect_error(&f, "- {target: RF, type: temporl, factors: [K=2]}\n", TS_CONFIG_ERROR_REFERENCE,
+                 "unknown constraint type 'temporl' (did you mean 'temporal'?)");
+    expect_error(&f, "- {target: RF, type: temporal, factor: [K=2]}\n", TS_CONFIG_ERROR_UNKNOWN_KEY,
+                 "factor");
     expect_error(&f, "- {type: temporal, factors: [K=2]}\n", TS_CONFIG_ERROR_MISSING,
                  "missing 'target'");
     expect_error(&f, "- {target: RF, type: temporal, keep: [Inputs]}\n", TS_CONFIG_ERROR_INVALID,

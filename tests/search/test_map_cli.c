@@ -73,8 +73,8 @@ static void expect_members(JsonObject *o, const char *const *keys)
     }
 }
 
-static const char *const kTotals[] = {"energy_pj", "cycles", "latency_s", "macs", "utilization",
-                                      "edp_j_cycles", "pj_per_mac", NULL};
+static const char *const kTotals[] = {"energy_pj",   "cycles",       "latency_s",  "macs",
+                                      "utilization", "edp_j_cycles", "pj_per_mac", NULL};
 
 static void test_map_problem_json_and_mapping_out(void)
 {
@@ -85,25 +85,25 @@ static void test_map_problem_json_and_mapping_out(void)
         ts_test_reference_path("timeloop/constraints/eyeriss_like_keepall.constraints.yaml");
     g_autofree char *json = tmp("map.json"), *best = tmp("best.yaml"), *mjson = tmp("model.json");
     Run r;
-    const char *args[] = {"map", "--arch", arch, "--problem", prob, "--constraints", cons,
-                          "--budget", "20000", "--threads", "2", "--top", "3", "--json", json,
-                          "--mapping-out", best, NULL};
+    const char *args[] = {"map", "--arch",   arch,    "--problem",     prob, "--constraints",
+                          cons,  "--budget", "20000", "--threads",     "2",  "--top",
+                          "3",   "--json",   json,    "--mapping-out", best, NULL};
     CU_ASSERT_EQUAL(tilesim(&r, args), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "best 3 of"));
     run_clear(&r);
     g_autoptr(JsonParser) p = json_parser_new();
     JsonObject *o = load_json(p, json);
     CU_ASSERT_PTR_NOT_NULL_FATAL(o);
-    const char *top[] = {"tool", "version", "engine", "arch", "workload", "op", "totals",
-                         "levels", "compute", "mapping", "name", "count", "search", "best",
-                         NULL};
+    const char *top[] = {"tool", "version", "engine", "arch",    "workload",
+                         "op",   "totals",  "levels", "compute", "mapping",
+                         "name", "count",   "search", "best",    NULL};
     expect_members(o, top);
     CU_ASSERT_STRING_EQUAL(json_object_get_string_member(o, "tool"), "tilesim");
     CU_ASSERT_STRING_EQUAL(json_object_get_string_member(o, "engine"), "analytical");
     expect_members(json_object_get_object_member(o, "totals"), kTotals);
     JsonObject *s = json_object_get_object_member(o, "search");
-    const char *search_keys[] = {"algorithm", "evaluated", "valid", "rejected", "seconds",
-                                 "evaluations_per_s", NULL};
+    const char *search_keys[] = {"algorithm", "evaluated",         "valid", "rejected",
+                                 "seconds",   "evaluations_per_s", NULL};
     expect_members(s, search_keys);
     CU_ASSERT_EQUAL(json_object_get_int_member(s, "valid"), 20000);
     CU_ASSERT_STRING_EQUAL(json_object_get_string_member(s, "algorithm"), "anneal");
@@ -112,17 +112,17 @@ static void test_map_problem_json_and_mapping_out(void)
     JsonObject *b0 = json_array_get_object_element(b, 0);
     const char *best_keys[] = {"totals", "mapping", NULL};
     expect_members(b0, best_keys);
-    double edp0 = json_object_get_double_member(json_object_get_object_member(b0, "totals"),
-                                                "edp_j_cycles");
+    double edp0 =
+        json_object_get_double_member(json_object_get_object_member(b0, "totals"), "edp_j_cycles");
     double edp1 = json_object_get_double_member(
         json_object_get_object_member(json_array_get_object_element(b, 1), "totals"),
         "edp_j_cycles");
     CU_ASSERT(edp0 <= edp1);
-    double energy = json_object_get_double_member(json_object_get_object_member(o, "totals"),
-                                                  "energy_pj");
+    double energy =
+        json_object_get_double_member(json_object_get_object_member(o, "totals"), "energy_pj");
     /* tilesim model accepts the written mapping and gives the same cost */
-    const char *margs[] = {"model", "--arch", arch, "--problem", prob, "--mapping", best,
-                           "--json", mjson, "--quiet", NULL};
+    const char *margs[] = {"model", "--arch", arch,  "--problem", prob, "--mapping",
+                           best,    "--json", mjson, "--quiet",   NULL};
     CU_ASSERT_EQUAL(tilesim(&r, margs), 0);
     run_clear(&r);
     g_autoptr(JsonParser) p2 = json_parser_new();
@@ -137,8 +137,9 @@ static JsonObject *map_workload(JsonParser *p, const char *cmd, const char *thre
                                 const char *json)
 {
     Run r;
-    const char *args[] = {cmd, "--arch", "eyeriss-like-3level", "--workload", "bert-base",
-                          "--budget", "4000", "--threads", threads, "--json", json, NULL};
+    const char *args[] = {cmd,        "--arch", "eyeriss-like-3level", "--workload", "bert-base",
+                          "--budget", "4000",   "--threads",           threads,      "--json",
+                          json,       NULL};
     int status = tilesim(&r, args);
     CU_ASSERT_EQUAL(status, 0);
     if (status != 0)
@@ -215,37 +216,45 @@ static void test_bad_input(void)
 {
     g_autofree char *bad = tmp("bad.constraints.yaml");
     CU_ASSERT_TRUE_FATAL(g_file_set_contents(
-        bad, "constraints:\n  targets:\n  - {target: GlobalBufer, type: temporal, factors: [E=2]}\n",
-        -1, NULL));
-    const char *a1[] = {"map", "--arch", "eyeriss-like-3level", "--workload", "bert-base",
-                        "--op", "KTQ", "--constraints", bad, NULL};
+        bad,
+        "constraints:\n  targets:\n  - {target: GlobalBufer, type: temporal, factors: [E=2]}\n", -1,
+        NULL));
+    const char *a1[] = {"map",  "--arch", "eyeriss-like-3level", "--workload", "bert-base",
+                        "--op", "KTQ",    "--constraints",       bad,          NULL};
     expect_bad(a1, "bad.constraints.yaml:3:14: constraints.targets[0].target: unknown level "
                    "'GlobalBufer' (did you mean 'GlobalBuffer'?)");
-    const char *a2[] = {"map", "--arch", "eyeriss-like-3level", "--workload", "bert-base",
-                        "--search", "anneel", NULL};
+    const char *a2[] = {"map",        "--arch",    "eyeriss-like-3level",
+                        "--workload", "bert-base", "--search",
+                        "anneel",     NULL};
     expect_bad(a2, "did you mean 'anneal'");
-    const char *a3[] = {"map", "--arch", "eyeriss-like-3level", "--workload", "bert-base",
-                        "--metric", "power", NULL};
+    const char *a3[] = {"map",        "--arch",    "eyeriss-like-3level",
+                        "--workload", "bert-base", "--metric",
+                        "power",      NULL};
     expect_bad(a3, "unknown metric 'power'");
     const char *a4[] = {"map", "--workload", "bert-base", NULL};
     expect_bad(a4, "--arch is required");
-    const char *a5[] = {"map", "--arch", "eyeriss-like-3level", "--workload", "bert-base",
-                        "--op", "FF3", NULL};
+    const char *a5[] = {"map", "--arch", "eyeriss-like-3level", "--workload", "bert-base", "--op",
+                        "FF3", NULL};
     expect_bad(a5, "no op 'FF3' (did you mean 'FF1'?)");
-    const char *a6[] = {"map", "--arch", "eyeriss-like-3level", "--workload", "bert-base",
-                        "--top", "0", NULL};
+    const char *a6[] = {"map", "--arch", "eyeriss-like-3level", "--workload", "bert-base", "--top",
+                        "0",   NULL};
     expect_bad(a6, "--top must be within");
-    const char *a7[] = {"map", "--arch", "eyeriss-like-3level", "--workload", "bert-base",
-                        "--search", "random", "--budget", "0", NULL};
+    const char *a7[] = {"map",        "--arch",    "eyeriss-like-3level",
+                        "--workload", "bert-base", "--search",
+                        "random",     "--budget",  "0",
+                        NULL};
     expect_bad(a7, "would never stop");
-    const char *a8[] = {"map", "--arch", "eyeriss-like-3level", "--workload", "bert-base",
-                        "--budget", "many", NULL};
+    const char *a8[] = {"map",        "--arch",    "eyeriss-like-3level",
+                        "--workload", "bert-base", "--budget",
+                        "many",       NULL};
     expect_bad(a8, "budget");
-    const char *s1[] = {"simulate", "--arch", "eyeriss-like-3level", "--workload", "bert-base",
-                        "--engine", "des", NULL};
+    const char *s1[] = {"simulate",   "--arch",    "eyeriss-like-3level",
+                        "--workload", "bert-base", "--engine",
+                        "des",        NULL};
     expect_bad(s1, "--engine des is not available yet");
-    const char *s2[] = {"simulate", "--arch", "eyeriss-like-3level", "--workload", "bert-base",
-                        "--engine", "dse", NULL};
+    const char *s2[] = {"simulate",   "--arch",    "eyeriss-like-3level",
+                        "--workload", "bert-base", "--engine",
+                        "dse",        NULL};
     expect_bad(s2, "unknown engine 'dse' (did you mean 'des'?)");
     g_unlink(bad);
 }
@@ -259,8 +268,8 @@ int main(int argc, char **argv)
     CU_add_test(s, "workload totals, threads, simulate", test_workload_totals_and_simulate);
     CU_add_test(s, "bad input exits 1", test_bad_input);
     int rc = ts_test_run(argc, argv);
-    const char *names[] = {"map.json", "best.yaml", "model.json", "w1.json", "w3.json",
-                           "sim.json", NULL};
+    const char *names[] = {"map.json", "best.yaml", "model.json", "w1.json",
+                           "w3.json",  "sim.json",  NULL};
     for (guint i = 0; names[i]; i++) {
         g_autofree char *p = g_build_filename(tmpdir, names[i], NULL);
         g_unlink(p);

@@ -154,8 +154,8 @@ static void conv1d(TsOp *op, uint64_t k, uint64_t p, uint64_t r)
     sx_rank(&op->tensors[0], 1, 2);
     op->tensors[1] = (TsTensor){.name = "Inputs", .n_ranks = 1, .precision = {16, TS_NUM_FP}};
     op->tensors[1].ranks[0] = (TsProjection){.n_terms = 2, .dim = {1, 2}, .coef = {1, 1}};
-    op->tensors[2] = (TsTensor){.name = "Outputs", .n_ranks = 2, .read_write = TRUE,
-                                .precision = {16, TS_NUM_FP}};
+    op->tensors[2] = (TsTensor){
+        .name = "Outputs", .n_ranks = 2, .read_write = TRUE, .precision = {16, TS_NUM_FP}};
     sx_rank(&op->tensors[2], 0, 0);
     sx_rank(&op->tensors[2], 1, 1);
     op->output = 2;
@@ -178,8 +178,7 @@ static void test_order_classes_window(void)
 
 /* Every permutation of every level, evaluated by the analytical model: permutations that the
  * space puts in one class (same located id) give bit-identical energy and cycles. */
-static void check_classes_equal_cost(const SxArch *a, const TsOp *op, guint samples,
-                                     guint64 seed)
+static void check_classes_equal_cost(const SxArch *a, const TsOp *op, guint samples, guint64 seed)
 {
     g_autoptr(TsMapSpace) sp = ts_mapspace_new(&a->space, op, NULL, NULL);
     g_autoptr(TsModel) model = sx_model(a, op);
@@ -190,7 +189,8 @@ static void check_classes_equal_cost(const SxArch *a, const TsOp *op, guint samp
     for (guint s = 0; s < samples * 50 && checked < samples; s++) {
         TsMapId id = {0};
         for (guint d = 0; d < op->n_dims; d++)
-            id.fact[d] = (uint32_t)g_rand_int_range(rng, 0, (gint32)ts_mapspace_n_factorizations(sp, d));
+            id.fact[d] =
+                (uint32_t)g_rand_int_range(rng, 0, (gint32)ts_mapspace_n_factorizations(sp, d));
         id.keep = (uint32_t)g_rand_int_range(rng, 0, (gint32)ts_mapspace_n_keep(sp));
         if (!ts_mapspace_fanout_ok(sp, &id))
             continue;
@@ -282,7 +282,8 @@ static void test_build_locate_roundtrip(void)
     for (guint s = 0; s < 2000; s++) {
         TsMapId id = {0};
         for (guint d = 0; d < 3; d++)
-            id.fact[d] = (uint32_t)g_rand_int_range(rng, 0, (gint32)ts_mapspace_n_factorizations(sp, d));
+            id.fact[d] =
+                (uint32_t)g_rand_int_range(rng, 0, (gint32)ts_mapspace_n_factorizations(sp, d));
         id.keep = (uint32_t)g_rand_int_range(rng, 0, (gint32)ts_mapspace_n_keep(sp));
         for (guint l = 0; l < 3; l++) {
             guint n = ts_mapspace_n_orders(sp, l, ts_mapspace_nonunit_mask(sp, &id, l));

@@ -139,8 +139,8 @@ static void brute_force(const SxArch *a, const TsOp *op, TsModel *model, gboolea
                 gboolean both = FALSE;
                 for (guint l = 0; l < L; l++) {
                     for (guint d = 0; d < TS_MAX_DIMS; d++)
-                        m.level[l].temporal[d] = m.level[l].spatial_x[d] =
-                            m.level[l].spatial_y[d] = 1;
+                        m.level[l].temporal[d] = m.level[l].spatial_x[d] = m.level[l].spatial_y[d] =
+                            1;
                     for (guint d = 0; d < 3; d++) {
                         m.level[l].temporal[d] = row[d][slot_t[l]];
                         if (slot_x[l] >= 0)
@@ -155,7 +155,8 @@ static void brute_force(const SxArch *a, const TsOp *op, TsModel *model, gboolea
                     continue;
                 for (guint k = 0; k < n_keep; k++) {
                     for (guint l = 0; l < L; l++)
-                        m.level[l].keep = l == 0 || keep_all ? 7 : (uint8_t)((k >> (3 * (l - 1))) & 7u);
+                        m.level[l].keep =
+                            l == 0 || keep_all ? 7 : (uint8_t)((k >> (3 * (l - 1))) & 7u);
                     for (guint p = 0; p < n_perm; p++) {
                         guint q = p;
                         for (guint l = 0; l < L; l++) {
@@ -397,8 +398,7 @@ int main(int argc, char **argv)
     CU_add_test(s, "1/2/8 threads identical (fake cost)", test_threads_fake);
     CU_add_test(s, "1/2/8 threads identical (model)", test_threads_model);
     CU_add_test(s, "exhaustive = brute force (keep free)", test_exhaustive_brute_force_keep_free);
-    CU_add_test(s, "exhaustive = brute force (3 levels)",
-                test_exhaustive_brute_force_three_levels);
+    CU_add_test(s, "exhaustive = brute force (3 levels)", test_exhaustive_brute_force_three_levels);
     CU_add_test(s, "constrained search never violates", test_constrained_never_violates);
     CU_add_test(s, "stop conditions", test_stop_conditions);
     CU_add_test(s, "top K ranking", test_top_k);

@@ -116,8 +116,8 @@ static void search(Setup *s, TsMetric metric, guint threads, TsSearchResult *r)
     ts_search_run(s->space, ts_search_model_eval, s->model, &o, r);
 }
 
-static const char *const kProblems[] = {"bert_qkv",     "bert_kqv_fused", "bert_attn_qk",
-                                        "bert_attn_av", "bert_ff1",       "bert_ff2",
+static const char *const kProblems[] = {"bert_qkv",        "bert_kqv_fused", "bert_attn_qk",
+                                        "bert_attn_av",    "bert_ff1",       "bert_ff2",
                                         "bert_qkv_as_conv"};
 
 static void test_beats_timeloop(void)
@@ -142,8 +142,9 @@ static void test_beats_timeloop(void)
         search(&s, TS_METRIC_EDP, 2, &r);
         CU_ASSERT_FATAL(r.n_best > 0);
         double edp = r.best[0].cost.edp_j_cycles;
-        fprintf(stderr, "  %-18s tilesim EDP %10.4f  Timeloop best %10.4f  (%.1f%%), %" G_GUINT64_FORMAT
-                        " valid in %.2f s\n",
+        fprintf(stderr,
+                "  %-18s tilesim EDP %10.4f  Timeloop best %10.4f  (%.1f%%), %" G_GUINT64_FORMAT
+                " valid in %.2f s\n",
                 kProblems[i], edp, tl.edp, 100.0 * edp / tl.edp, r.valid, r.seconds);
         CU_ASSERT(edp <= tl.edp);
         /* The winner satisfies the constraints (keep everything everywhere). */
@@ -238,7 +239,8 @@ static void test_mapping_yaml_roundtrip(void)
         g_autofree char *yaml = ts_model_mapping_yaml(s.model, &r.best[k].mapping, &error);
         CU_ASSERT_PTR_NOT_NULL_FATAL(yaml);
         TsMapping back;
-        CU_ASSERT_TRUE_FATAL(ts_mapping_load_string("best.yaml", yaml, s.arch, s.op, &back, &error));
+        CU_ASSERT_TRUE_FATAL(
+            ts_mapping_load_string("best.yaml", yaml, s.arch, s.op, &back, &error));
         TsCost c;
         CU_ASSERT_EQUAL_FATAL(ts_model_evaluate(s.model, &back, &c), TS_EVAL_OK);
         CU_ASSERT_EQUAL(c.energy_pj, r.best[k].cost.energy_pj);
@@ -365,7 +367,8 @@ static void check_constrained_case(const ConsCase *cc, const char *vars)
     for (guint k = 0; k < 300; k++) {
         TsMapId id = {0};
         for (guint d = 0; d < s.op->n_dims; d++)
-            id.fact[d] = (uint32_t)g_rand_int_range(rng, 0, (gint32)ts_mapspace_n_factorizations(s.space, d));
+            id.fact[d] = (uint32_t)g_rand_int_range(
+                rng, 0, (gint32)ts_mapspace_n_factorizations(s.space, d));
         id.keep = (uint32_t)g_rand_int_range(rng, 0, (gint32)ts_mapspace_n_keep(s.space));
         for (guint l = 0; l < s.sa.n_levels; l++) {
             guint n = ts_mapspace_n_orders(s.space, l, ts_mapspace_nonunit_mask(s.space, &id, l));
@@ -415,14 +418,21 @@ static void test_experiment_constraints_honoured(void)
         gboolean evaluate;
     } cases[] = {
         /* per-dataflow constraints of the results_against_ff runs (BERT-large, seq 4096) */
-        {G, "arch/system_gemmini.yaml", "layers/KQV_layer.yaml", "constraints/constraints_gemmini.yaml", TRUE},
-        {G, "arch/system_eyeriss.yaml", "layers/KQV_layer.yaml", "constraints/constraints_eyeriss.yaml", TRUE},
-        {G, "arch/system_simba.yaml", "layers/KQV_layer.yaml", "constraints/constraints_simba.yaml", TRUE},
-        {G, "arch/system_gemmini.yaml", "layers/KQV_layer.yaml", "constraints/constraints.yaml", TRUE},
-        {G, "arch/system_gemmini.yaml", "layers/softmax_layer.yaml", "constraints/constraints.yaml", TRUE},
+        {G, "arch/system_gemmini.yaml", "layers/KQV_layer.yaml",
+         "constraints/constraints_gemmini.yaml", TRUE},
+        {G, "arch/system_eyeriss.yaml", "layers/KQV_layer.yaml",
+         "constraints/constraints_eyeriss.yaml", TRUE},
+        {G, "arch/system_simba.yaml", "layers/KQV_layer.yaml", "constraints/constraints_simba.yaml",
+         TRUE},
+        {G, "arch/system_gemmini.yaml", "layers/KQV_layer.yaml", "constraints/constraints.yaml",
+         TRUE},
+        {G, "arch/system_gemmini.yaml", "layers/softmax_layer.yaml", "constraints/constraints.yaml",
+         TRUE},
         {P, "arch/system_PIM.yaml", "layers/KTQ_layer.yaml", "constraints/constraints.yaml", TRUE},
-        {P, "arch_v0.4/system_PIM.yaml", "layers/KQV_layer.yaml", "constraints_v0.4/constraints.yaml", TRUE},
-        {P, "arch_v0.4/system_PIM.yaml", "layers/KTQ_layer.yaml", "constraints_v0.4/constraints.yaml", TRUE},
+        {P, "arch_v0.4/system_PIM.yaml", "layers/KQV_layer.yaml",
+         "constraints_v0.4/constraints.yaml", TRUE},
+        {P, "arch_v0.4/system_PIM.yaml", "layers/KTQ_layer.yaml",
+         "constraints_v0.4/constraints.yaml", TRUE},
     };
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
         g_autofree char *a = g_strconcat(cases[i].dir, cases[i].arch, NULL);
