@@ -644,7 +644,7 @@ void ts_mapspace_size(const TsMapSpace *space, TsSpaceSize *size)
     }
     size->factorizations = fact_product;
     size->keep_choices = sp->n_keep;
-    if (combos <= 4e6) {
+    if (combos <= 1e6) {
         /* Exact: sum over pattern combinations of (product of counts) x (orders per level). */
         guint idx[TS_MAX_DIMS] = {0};
         u128 total = 0;

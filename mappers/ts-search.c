@@ -883,9 +883,19 @@ gboolean ts_search_run(const TsMapSpace *space, TsSearchEvalFn eval_fn, gpointer
     g_cond_init(&r.cond);
 
     /* Chunks. */
+    /* Factorization index range; beyond 2^120 (only absurd spaces) an ordered walk covers the
+     * first 2^120 and never reports itself complete. */
+    const u128 cap = (u128)1 << 120;
     u128 total = 1;
-    for (guint d = 0; d < sp->n_dims; d++)
+    gboolean huge = FALSE;
+    for (guint d = 0; d < sp->n_dims; d++) {
+        if (total > cap / sp->n_facts[d]) {
+            total = cap;
+            huge = TRUE;
+            break;
+        }
         total *= sp->n_facts[d];
+    }
     guint n_chunks =
         opt.chunks ? opt.chunks : (ordered ? DEFAULT_LINEAR_CHUNKS : DEFAULT_RANDOM_CHUNKS);
     if (ordered && (u128)n_chunks > total)
@@ -989,7 +999,7 @@ gboolean ts_search_run(const TsMapSpace *space, TsSearchEvalFn eval_fn, gpointer
     }
     result->n_best = n_best;
     result->best = all;
-    result->complete = ordered && walked_all && !result->timed_out;
+    result->complete = ordered && walked_all && !result->timed_out && !huge;
     result->evaluations_per_s = result->seconds > 0 ? result->evaluated / result->seconds : 0;
     result->valid_per_cpu_s = result->cpu_seconds > 0 ? result->valid / result->cpu_seconds : 0;
     g_mutex_clear(&r.lock);

@@ -131,6 +131,19 @@ static void test_map_problem_json_and_mapping_out(void)
     CU_ASSERT_DOUBLE_EQUAL(
         json_object_get_double_member(json_object_get_object_member(m, "totals"), "energy_pj"),
         energy, energy * 1e-12);
+    /* and so does simulate with the given mapping */
+    g_autofree char *sjson = tmp("given.json");
+    const char *sargs[] = {"simulate", "--arch", arch, "--problem", prob, "--mapping", best,
+                           "--json", sjson, "--quiet", NULL};
+    CU_ASSERT_EQUAL(tilesim(&r, sargs), 0);
+    run_clear(&r);
+    g_autoptr(JsonParser) p3 = json_parser_new();
+    JsonObject *g = load_json(p3, sjson);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(g);
+    CU_ASSERT_DOUBLE_EQUAL(
+        json_object_get_double_member(json_object_get_object_member(g, "totals"), "energy_pj"),
+        energy, energy * 1e-12);
+    CU_ASSERT_FALSE(json_object_has_member(g, "search"));
 }
 
 static JsonObject *map_workload(JsonParser *p, const char *cmd, const char *threads,
