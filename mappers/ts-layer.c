@@ -43,11 +43,13 @@ gboolean ts_layer_vector_cost(const TsArch *arch, const TsOp *op, TsVectorCost *
 {
     g_return_val_if_fail(arch != NULL && op != NULL && out != NULL, FALSE);
     memset(out, 0, sizeof *out);
-    if (op->kind != TS_OP_ELEMENTWISE) {
+    if (op->kind != TS_OP_ELEMENTWISE && op->kind != TS_OP_LUT) {
         ts_config_error(error, NULL, TS_CONFIG_ERROR_INVALID, NULL,
-                        "op %s is not an elementwise op", op->name ? op->name : "?");
+                        "op %s is neither an elementwise nor a LUT-NN op",
+                        op->name ? op->name : "?");
         return FALSE;
     }
+    gboolean lut = op->kind == TS_OP_LUT;
     const TsLevel *compute = ts_arch_compute(arch);
     if (compute == NULL || ts_arch_n_storage(arch) == 0) {
         ts_config_error(error, NULL, TS_CONFIG_ERROR_INVALID, NULL,
@@ -56,7 +58,10 @@ gboolean ts_layer_vector_cost(const TsArch *arch, const TsOp *op, TsVectorCost *
         return FALSE;
     }
     double clock = ts_arch_clock_hz(arch);
-    out->element_passes = (double)op->elements * (double)MAX(op->passes, 1u);
+    /* A LUT-NN op (PIM-DL) is vector work: each closest-centroid distance term and each
+     * table lookup-accumulate is one element-pass of an add/multiply. */
+    out->element_passes = lut ? (double)op->lut_search_macs + (double)op->lut_lookups
+                              : (double)op->elements * (double)MAX(op->passes, 1u);
     const TsLevel *vu = NULL;
     for (guint i = 0; i < ts_arch_n_levels(arch); i++) {
         const TsLevel *l = ts_arch_level(arch, i);
@@ -69,16 +74,17 @@ gboolean ts_layer_vector_cost(const TsArch *arch, const TsOp *op, TsVectorCost *
     const TsVectorOp *vop = NULL;
     if (vu) {
         const TsVectorUnitSpec *spec = vu->spec;
-        const char *kind = ts_elementwise_kind_name(op->ew_kind);
+        const char *kind = lut ? "lut" : ts_elementwise_kind_name(op->ew_kind);
+        const char *main_op = lut ? "add" : main_operation(op->ew_kind);
         vop = ts_vector_unit_op(spec, kind);
         if (vop == NULL)
-            vop = ts_vector_unit_op(spec, main_operation(op->ew_kind));
+            vop = ts_vector_unit_op(spec, main_op);
         if (vop == NULL)
             vop = ts_vector_unit_op(spec, "add");
         if (vop == NULL) {
             ts_config_error(error, NULL, TS_CONFIG_ERROR_REFERENCE, NULL,
                             "vector unit %s lists neither '%s', '%s' nor 'add': cannot cost %s",
-                            vu->name, kind, main_operation(op->ew_kind), op->name ? op->name : "?");
+                            vu->name, kind, main_op, op->name ? op->name : "?");
             return FALSE;
         }
         out->lanes = (double)MAX(spec->lanes, (guint64)1);
@@ -93,13 +99,17 @@ gboolean ts_layer_vector_cost(const TsArch *arch, const TsOp *op, TsVectorCost *
     } else {
         uint32_t nm = ts_arch_technology_nm(arch);
         double node = nm ? (double)nm : 45.0;
+        /* One element-pass per MAC slot: a compute instance slower than a MAC per cycle
+         * (a DPU) is as slow on elementwise work. */
+        double rate = ts_arch_compute_macs_per_cycle(arch);
         out->lanes = (double)MAX(compute->instances, 1u);
-        out->cycles_per_element = 1.0;
+        out->cycles_per_element = rate > 0.0 ? 1.0 / rate : 1.0;
         out->pj_per_element = default_pj_per_element_45nm(prec) * node / 45.0;
         g_snprintf(out->source, sizeof out->source,
-                   "default: %g lanes (the %s instances), 1 cycle and %.3g pJ per element-pass "
-                   "(%s add + multiply, Horowitz 45 nm x %g/45 nm)",
-                   out->lanes, compute->name, out->pj_per_element, ts_precision_name(prec), node);
+                   "default: %g lanes (the %s instances), %g cycles and %.3g pJ per "
+                   "element-pass (%s add + multiply, Horowitz 45 nm x %g/45 nm)",
+                   out->lanes, compute->name, out->cycles_per_element, out->pj_per_element,
+                   ts_precision_name(prec), node);
     }
     out->compute_cycles = ceil(out->element_passes * out->cycles_per_element / out->lanes);
     out->compute_energy_pj = out->element_passes * out->pj_per_element;
@@ -291,13 +301,6 @@ gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload, const TsLa
                 break;
             }
         }
-        if (op->kind == TS_OP_LUT) {
-            ts_config_error(error, NULL, TS_CONFIG_ERROR_INVALID, NULL,
-                            "op %s is a LUT-NN op: the analytical engine does not cost LUT ops "
-                            "yet",
-                            op->name ? op->name : "?");
-            return FALSE;
-        }
         lo->einsum = op->kind == TS_OP_EINSUM;
         if (options->begin && !(lo->einsum && lo->same_as == i))
             options->begin(lo, i, result->n_ops, options->done_data);
@@ -334,6 +337,9 @@ gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload, const TsLa
     double clock = ts_arch_clock_hz(arch);
     result->latency_s = clock > 0 ? result->cycles / clock : 0.0;
     double pes = compute ? (double)MAX(compute->instances, 1u) : 1.0;
+    double rate = ts_arch_compute_macs_per_cycle(arch);
+    if (rate > 0.0)
+        pes *= rate; /* peak MACs per cycle of the whole compute level */
     result->utilization = result->cycles > 0 ? result->macs / (result->cycles * pes) : 0.0;
     result->edp_j_cycles = result->energy_pj * 1e-12 * result->cycles;
     result->pj_per_mac = result->macs > 0 ? result->energy_pj / result->macs : 0.0;

@@ -35,13 +35,14 @@ typedef struct {
     char source[160];   /* where the per-element figures come from */
 } TsVectorCost;
 
-/* Costs elementwise op on arch: the first level of class vector_unit (lanes, and the op's
+/* Costs an elementwise or LUT-NN op on arch (a LUT op's element-passes are its
+ * closest-centroid search MACs plus its table lookup-accumulates): the first level of class vector_unit (lanes, and the op's
  * per-element figures by name: the op kind, then its main operation), else the default of
  * docs/mapper.md (one element per compute instance and cycle; Horowitz's 45 nm add + multiply
  * energy at the op's precision, scaled linearly with the technology node). Memory: every
  * element of the inputs (and parameters) read once and of the output written once at the
- * outermost level. Errors: TS_CONFIG_ERROR when op is not elementwise or arch has no compute
- * level. */
+ * outermost level. Errors: TS_CONFIG_ERROR when op is neither elementwise nor LUT, or arch has
+ * no compute level. */
 gboolean ts_layer_vector_cost(const TsArch *arch, const TsOp *op, TsVectorCost *out,
                               GError **error);
 

@@ -160,7 +160,6 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
                            "bound");
     for (guint i = 0; i < r->n_ops; i++) {
         const TsLayerOp *lo = &r->ops[i];
-        const TsLayerOp *src = owner(r, lo);
         char macs[32], cyc[32], same[16] = "";
         if (lo->same_as != i)
             g_snprintf(same, sizeof same, " (= #%u)", lo->same_as + 1);
@@ -170,13 +169,20 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
             g_snprintf(pjm, sizeof pjm, "-");
         else
             g_snprintf(pjm, sizeof pjm, "%.3f", pj_mac);
+        /* Vector ops are bound by the vector unit or by the backing store's bandwidth. */
+        const char *bound = lo->bound ? lo->bound : "-";
+        const char *suffix = "";
+        if (!lo->einsum) {
+            if (strcmp(bound, "vector") == 0)
+                bound = "vector unit";
+            else
+                suffix = " (vector op)";
+        }
         g_string_append_printf(
             out, "  %-3u %-10s %6" G_GUINT64_FORMAT " %15s %14s %14.3f %9s %11.3f  %s%s%s\n", i + 1,
             lo->op->name ? lo->op->name : "?", lo->op->count,
             grouped((double)lo->macs, macs, sizeof macs), grouped(lo->cycles, cyc, sizeof cyc),
-            lo->energy_pj * 1e-6, pjm, lo->utilization, lo->bound ? lo->bound : "-",
-            lo->einsum ? "" : " (vector)", same);
-        (void)src;
+            lo->energy_pj * 1e-6, pjm, lo->utilization, bound, suffix, same);
     }
     char macs[32], cyc[32];
     g_string_append_printf(out, "  %-3s %-10s %6s %15s %14s %14.3f %9.3f %11.3f\n", "", "total", "",

@@ -215,6 +215,34 @@ static void test_workload_totals_and_simulate(void)
     CU_ASSERT_DOUBLE_EQUAL((double)json_object_get_int_member(tot, "cycles"), cycles, 0.5);
 }
 
+/* LUT-NN ops (PIM-DL) get the vector cost: search MACs + lookups as element-passes at the
+ * DPUs' rate, so a LUT op costs time and energy and has no MACs of its own. */
+static void test_lut_workload(void)
+{
+    g_autofree char *json = tmp("lut.json");
+    Run r;
+    const char *args[] = {"map",      "--arch", "upmem-pim", "--workload", "bert-base-lut",
+                          "--budget", "2000",   "--json",    json,         NULL};
+    CU_ASSERT_EQUAL_FATAL(tilesim(&r, args), 0);
+    run_clear(&r);
+    g_autoptr(JsonParser) p = json_parser_new();
+    JsonObject *root = load_json(p, json);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+    JsonArray *ops = json_object_get_array_member(root, "ops");
+    gboolean saw_lut = FALSE;
+    for (guint i = 0; i < json_array_get_length(ops); i++) {
+        JsonObject *op = json_array_get_object_element(ops, i);
+        if (strcmp(json_object_get_string_member(op, "op"), "FF1") != 0)
+            continue;
+        JsonObject *tot = json_object_get_object_member(op, "totals");
+        CU_ASSERT(json_object_get_double_member(tot, "energy_pj") > 0);
+        CU_ASSERT(json_object_get_int_member(tot, "cycles") > 0);
+        CU_ASSERT_EQUAL(json_object_get_int_member(tot, "macs"), 0);
+        saw_lut = TRUE;
+    }
+    CU_ASSERT_TRUE(saw_lut);
+}
+
 static void expect_bad(const char *const *args, const char *needle)
 {
     Run r;
@@ -280,6 +308,7 @@ int main(int argc, char **argv)
     CU_add_test(s, "map --problem: JSON and --mapping-out", test_map_problem_json_and_mapping_out);
     CU_add_test(s, "workload totals, threads, simulate", test_workload_totals_and_simulate);
     CU_add_test(s, "bad input exits 1", test_bad_input);
+    CU_add_test(s, "LUT-NN workload", test_lut_workload);
     int rc = ts_test_run(argc, argv);
     const char *names[] = {"map.json", "best.yaml", "model.json", "w1.json",
                            "w3.json",  "sim.json",  NULL};
