@@ -2,16 +2,16 @@
 # Runs PHOLD's four ROSS configurations (fixed delay) and the exp variant (mean 2, end
 # doubled) on the tilesim DES kernel and prints committed events, the median rate over
 # REPEAT runs and the ratio to ROSS's sequential median (shared/reference/des/README.md).
-# Usage: bench/phold/run.sh [BUILD_DIR] (default build-core-rel; a Release build).
-#   REPEAT=5 QUEUE=heap4 RNG=taus2 bench/phold/run.sh build-rel
+# Usage: bench/phold/run.sh [BUILD_DIR] (default build-bench, a Release build: bench/run.sh makes it).
+#   REPEAT=5 QUEUE=heap4 RNG=taus2 bench/phold/run.sh build-bench
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-build=${1:-$here/../../build-core-rel}
+build=${1:-$here/../../build-bench}
 bin=$build/bench/phold/phold
 repeat=${REPEAT:-3}
 queue=${QUEUE:-heap4}
 rng=${RNG:-taus2}
-[[ -x $bin ]] || { echo "no $bin: cmake -B build-core-rel -DCMAKE_BUILD_TYPE=Release && cmake --build build-core-rel --target phold" >&2; exit 1; }
+[[ -x $bin ]] || { echo "no $bin: run bench/run.sh, or cmake -B build-bench -DCMAKE_BUILD_TYPE=Release && cmake --build build-bench --target phold" >&2; exit 1; }
 
 field() { sed -n "s/.*\"$1\":\"\{0,1\}\([^,\"}]*\).*/\1/p"; }
 

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# All benchmarks in one command: installs missing packages, builds a Release tree in
+# ./build-bench and runs, in order, PHOLD against ROSS's rates (bench/phold/run.sh), the
+# analytical model's evaluation rate (model_eval) and the mapper's speed and quality against
+# Timeloop's mapper runs (mapper_bench). Needs ../shared/reference for the Timeloop inputs.
+# Usage: bench/run.sh [phold|model|mapper ...]   (default: all three)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DTILESIM_BUILD_TESTS=OFF >/dev/null
+cmake --build build-bench --target phold evq_hold model_eval mapper_bench tilesim -j"$(nproc)" \
+    >/dev/null
+which=("$@")
+[ ${#which[@]} -gt 0 ] || which=(phold model mapper)
+for w in "${which[@]}"; do
+    case $w in
+    phold)
+        echo "== PHOLD (DES kernel) vs ROSS sequential =="
+        bench/phold/run.sh build-bench ;;
+    model)
+        echo "== Analytical model: evaluations per CPU-second (BERT-base FF1, Eyeriss-like) =="
+        build-bench/bench/model_eval/model_eval ;;
+    mapper)
+        echo "== Mapper vs Timeloop's mapper (BERT-base problems, Eyeriss-like 3-level) =="
+        build-bench/bench/mapper/mapper_bench ;;
+    *)
+        echo "bench/run.sh: unknown benchmark '$w' (phold, model, mapper)" >&2
+        exit 1 ;;
+    esac
+done
