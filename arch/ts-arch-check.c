@@ -131,7 +131,8 @@ gboolean ts_arch_check_file(const char *path, GString *out, gboolean *checked, G
             if (r->n > 8)
                 g_string_append(what, ", ...");
         }
-        ts_config_error(error, r, TS_CONFIG_ERROR_INVALID, NULL,
+        /* An empty document has no node to carry the file name: name it in the path. */
+        ts_config_error(error, r, TS_CONFIG_ERROR_INVALID, r == NULL ? path : NULL,
                         "not a recognised input (%s): an architecture starts with "
                         "'architecture:', an ERT with 'ERT:', a component library with "
                         "'compound_components:', a UPMEM device file maps profile names to "

@@ -37,6 +37,7 @@ static void ts_map_args_init(TsMapArgs *a)
 {
     memset(a, 0, sizeof *a);
     a->budget = -1;
+    a->seq = a->batch = G_MININT64; /* not given: the workload's own value */
     a->victory = -1;
     a->seed = 1;
     a->threads = 0;
@@ -203,10 +204,12 @@ static gboolean ts_map_inputs_load(TsMapInputs *in, const TsMapArgs *a, GError *
     if (in->arch_path == NULL)
         return FALSE;
     TsWorkloadOverrides ov = {0};
-    if (a->seq < 0 || a->batch < 0)
-        return ts_map_fail_arg(error, "--seq and --batch must be > 0");
-    ov.seq = (uint64_t)a->seq;
-    ov.batch = (uint64_t)a->batch;
+    if (a->seq != G_MININT64 && a->seq <= 0)
+        return ts_map_fail_arg(error, "--seq must be > 0 (got %" G_GINT64_FORMAT ")", a->seq);
+    if (a->batch != G_MININT64 && a->batch <= 0)
+        return ts_map_fail_arg(error, "--batch must be > 0 (got %" G_GINT64_FORMAT ")", a->batch);
+    ov.seq = a->seq > 0 ? (uint64_t)a->seq : 0;
+    ov.batch = a->batch > 0 ? (uint64_t)a->batch : 0;
     ov.precision = a->precision;
     ov.phase = a->phase;
     ov.vars = (const char *const *)a->vars;
