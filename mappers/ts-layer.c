@@ -106,9 +106,10 @@ gboolean ts_layer_vector_cost(const TsArch *arch, const TsOp *op, TsVectorCost *
         out->cycles_per_element = rate > 0.0 ? 1.0 / rate : 1.0;
         out->pj_per_element = default_pj_per_element_45nm(prec) * node / 45.0;
         g_snprintf(out->source, sizeof out->source,
-                   "default: %g lanes (the %s instances), %g cycles and %.3g pJ per "
+                   "default: %g lanes (the %s instances), %g cycle%s and %.3g pJ per "
                    "element-pass (%s add + multiply, Horowitz 45 nm x %g/45 nm)",
-                   out->lanes, compute->name, out->cycles_per_element, out->pj_per_element,
+                   out->lanes, compute->name, out->cycles_per_element,
+                   out->cycles_per_element == 1.0 ? "" : "s", out->pj_per_element,
                    ts_precision_name(prec), node);
     }
     out->compute_cycles = ceil(out->element_passes * out->cycles_per_element / out->lanes);
