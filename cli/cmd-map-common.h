@@ -28,7 +28,7 @@ typedef struct {
     gint64 budget, victory, seed, seq, batch, max_invalid;
     double time_limit;
     gint threads, top;
-    gboolean quiet, no_progress;
+    gboolean quiet, no_progress, reproducible;
     /* simulate */
     char *engine, *mapping, *device, *trace, *plot;
 } TsMapArgs;
@@ -102,6 +102,10 @@ static GOptionEntry *ts_map_entries(TsMapArgs *a, const GOptionEntry *extra, gui
          "F"},
         {"csv", 0, 0, G_OPTION_ARG_FILENAME, &a->csv, "write one CSV row per op to F", "F"},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &a->quiet, "no report on stdout", NULL},
+        {"reproducible", 0, 0, G_OPTION_ARG_NONE, &a->reproducible,
+         "leave measured times and the thread count out of the reports (JSON: null), so the "
+         "same inputs and seed give byte-identical output",
+         NULL},
         {"no-progress", 0, 0, G_OPTION_ARG_NONE, &a->no_progress,
          "no progress line on stderr (it only appears on a terminal)", NULL},
     };

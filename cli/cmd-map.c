@@ -103,7 +103,8 @@ static int run(int argc, char **argv)
                                   .workload = ts_workload_name(in.workload),
                                   .engine = "analytical"},
                          .with_search = TRUE,
-                         .show_nest = r.n_ops == 1 && r.ops[0].einsum};
+                         .show_nest = r.n_ops == 1 && r.ops[0].einsum,
+                         .reproducible = a.reproducible};
     if (!a.quiet) {
         g_autoptr(GString) text = g_string_new(NULL);
         ts_report_layer_text(text, &rep);

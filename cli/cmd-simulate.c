@@ -173,7 +173,8 @@ static int run(int argc, char **argv)
                                   .workload = ts_workload_name(in.workload),
                                   .engine = "analytical"},
                          .with_search = FALSE,
-                         .show_nest = FALSE};
+                         .show_nest = FALSE,
+                         .reproducible = a.reproducible};
     if (!a.quiet) {
         g_autoptr(GString) text = g_string_new(NULL);
         ts_report_layer_text(text, &rep);

@@ -62,7 +62,7 @@ static void metrics_text(GString *s, const TsSearchOptions *o)
         g_string_append_printf(s, "%s%s", i ? "," : "", ts_metric_name(o->metrics[i]));
 }
 
-static void search_line(GString *out, const TsLayerOp *lo)
+static void search_line(GString *out, const TsLayerOp *lo, gboolean reproducible)
 {
     const TsSearchResult *s = &lo->search;
     char a[32], b[32], c[32], d[32];
@@ -79,10 +79,12 @@ static void search_line(GString *out, const TsLayerOp *lo)
                                    grouped((double)s->rejected[k], c, sizeof c));
     g_string_append_printf(out, ", rejected: %s", rej->len ? rej->str : "none");
     g_string_free(rej, TRUE);
+    if (!reproducible)
+        g_string_append_printf(out, "; %.2f s, %s evaluations/s, %s valid/CPU-s", s->seconds,
+                               grouped(s->evaluations_per_s, c, sizeof c),
+                               grouped(s->valid_per_cpu_s, d, sizeof d));
     g_string_append_printf(
-        out, "; %.2f s, %s evaluations/s, %s valid/CPU-s%s%s\n", s->seconds,
-        grouped(s->evaluations_per_s, c, sizeof c), grouped(s->valid_per_cpu_s, d, sizeof d),
-        s->timed_out ? " (time limit reached)" : "",
+        out, "%s%s\n", s->timed_out ? " (time limit reached)" : "",
         s->algorithm == TS_SEARCH_EXHAUSTIVE && s->complete ? " (exhaustive: optimum of the space)"
                                                             : "");
 }
@@ -118,15 +120,16 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
     if (o) {
         GString *m = g_string_new(NULL);
         metrics_text(m, o);
-        char bud[32];
+        char bud[32], thr[32] = "";
+        if (!rep->reproducible)
+            g_snprintf(thr, sizeof thr, ", %u thread%s", o->threads, o->threads == 1 ? "" : "s");
         g_string_append_printf(
             out,
             "search: %s, metric %s, budget %s valid per op, victory %" G_GUINT64_FORMAT
-            ", seed %" G_GUINT64_FORMAT ", %u thread%s%s\n",
+            ", seed %" G_GUINT64_FORMAT "%s%s\n",
             ts_search_algorithm_name(o->algorithm), m->str,
             o->budget ? grouped((double)o->budget, bud, sizeof bud) : "unlimited", o->victory,
-            o->seed, o->threads, o->threads == 1 ? "" : "s",
-            o->time_limit_s > 0 ? ", time limit per op" : "");
+            o->seed, thr, o->time_limit_s > 0 ? ", time limit per op" : "");
         g_string_free(m, TRUE);
     }
     if (rep->with_search) {
@@ -134,7 +137,7 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
         for (guint i = 0; i < r->n_ops; i++) {
             const TsLayerOp *lo = &r->ops[i];
             if (lo->same_as == i && lo->einsum)
-                search_line(out, lo);
+                search_line(out, lo, rep->reproducible);
         }
         for (guint i = 0; i < r->n_ops; i++) {
             const TsLayerOp *lo = &r->ops[i];
@@ -191,9 +194,12 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
     g_string_append_printf(out,
                            "\n  totals (each op x count, one after another): energy %.3f uJ, "
                            "%s cycles, latency %.6g s, EDP %.6g J x cycles, %.3f pJ/MAC, "
-                           "utilization %.3f; mapped in %.2f s\n",
+                           "utilization %.3f",
                            r->energy_pj * 1e-6, grouped(r->cycles, cyc, sizeof cyc), r->latency_s,
-                           r->edp_j_cycles, r->pj_per_mac, r->utilization, r->seconds);
+                           r->edp_j_cycles, r->pj_per_mac, r->utilization);
+    if (!rep->reproducible)
+        g_string_append_printf(out, "; mapped in %.2f s", r->seconds);
+    g_string_append_c(out, '\n');
     for (guint i = 0; i < r->n_ops; i++) {
         const TsLayerOp *lo = &r->ops[i];
         if (lo->same_as == i && !lo->einsum)
@@ -227,8 +233,11 @@ static void member_int(JsonBuilder *b, const char *name, gint64 v)
     json_builder_add_int_value(b, v);
 }
 
-void ts_report_search_json(JsonBuilder *b, const TsSearchResult *s, const TsSearchOptions *o)
+void ts_report_search_json(JsonBuilder *b, const TsSearchResult *s, const TsSearchOptions *o,
+                           gboolean reproducible)
 {
+    /* Measured times are not results: null in reproducible reports. */
+    const double no = NAN;
     json_builder_set_member_name(b, "search");
     json_builder_begin_object(b);
     member_string(b, "algorithm", ts_search_algorithm_name(s->algorithm));
@@ -239,11 +248,11 @@ void ts_report_search_json(JsonBuilder *b, const TsSearchResult *s, const TsSear
     for (guint k = 1; k < TS_EVAL_COUNT_; k++)
         member_int(b, ts_eval_status_name((TsEvalStatus)k), (gint64)s->rejected[k]);
     json_builder_end_object(b);
-    member_double(b, "seconds", s->seconds);
-    member_double(b, "evaluations_per_s", s->evaluations_per_s);
+    member_double(b, "seconds", reproducible ? no : s->seconds);
+    member_double(b, "evaluations_per_s", reproducible ? no : s->evaluations_per_s);
     /* extras (docs/mapper.md) */
-    member_double(b, "cpu_seconds", s->cpu_seconds);
-    member_double(b, "valid_per_cpu_s", s->valid_per_cpu_s);
+    member_double(b, "cpu_seconds", reproducible ? no : s->cpu_seconds);
+    member_double(b, "valid_per_cpu_s", reproducible ? no : s->valid_per_cpu_s);
     member_int(b, "model_calls", (gint64)s->model_calls);
     member_int(b, "skipped_candidates", (gint64)s->skipped_candidates);
     member_double(b, "skipped_factorizations", s->skipped_factorizations);
@@ -258,7 +267,12 @@ void ts_report_search_json(JsonBuilder *b, const TsSearchResult *s, const TsSear
         member_int(b, "victory", (gint64)o->victory);
         member_double(b, "time_limit_s", o->time_limit_s);
         member_int(b, "seed", (gint64)o->seed);
-        member_int(b, "threads", (gint64)o->threads);
+        if (reproducible) {
+            json_builder_set_member_name(b, "threads");
+            json_builder_add_null_value(b);
+        } else {
+            member_int(b, "threads", (gint64)o->threads);
+        }
     }
     member_int(b, "chunks", (gint64)s->chunks);
     member_int(b, "chunks_done", (gint64)s->chunks_done);
@@ -371,7 +385,8 @@ static void op_members(JsonBuilder *b, const TsLayerReport *rep, guint i)
         member_int(b, "same_shape_as", (gint64)lo->same_as);
     if (rep->with_search && src->einsum) {
         space_json(b, src);
-        ts_report_search_json(b, &src->search, rep->options ? &rep->options->search : NULL);
+        ts_report_search_json(b, &src->search, rep->options ? &rep->options->search : NULL,
+                              rep->reproducible);
         best_json(b, src);
     }
 }
@@ -408,7 +423,7 @@ char *ts_report_layer_json_string(const TsLayerReport *rep)
         member_double(b, "edp_j_cycles", r->edp_j_cycles);
         member_double(b, "pj_per_mac", r->macs > 0 ? r->pj_per_mac : NAN);
         json_builder_end_object(b);
-        member_double(b, "seconds", r->seconds);
+        member_double(b, "seconds", rep->reproducible ? NAN : r->seconds);
     }
     json_builder_end_object(b);
     g_autoptr(JsonNode) root = json_builder_get_root(b);

@@ -21,6 +21,9 @@ typedef struct {
     TsReportInfo info;             /* names; engine "analytical" when NULL */
     gboolean with_search;          /* search lines, top K and JSON "search"/"best" (map) */
     gboolean show_nest;            /* the best mapping's loop nest (single op) */
+    gboolean reproducible;         /* no wall/CPU times or thread count: the same inputs and
+                                    * seed give byte-identical reports on any machine and for
+                                    * any thread count (timing keys are null in JSON) */
 } TsLayerReport;
 
 /* Appends the text report: header, one search line per mapped op (with_search), the best K
@@ -35,9 +38,10 @@ void ts_report_layer_text(GString *out, const TsLayerReport *report);
 char *ts_report_layer_json_string(const TsLayerReport *report);
 
 /* Adds the "search" member of one op's search (algorithm, evaluated, valid, rejected by
- * reason, seconds, evaluations_per_s, and the extras documented in docs/mapper.md). */
+ * reason, seconds, evaluations_per_s, and the extras documented in docs/mapper.md); with
+ * reproducible, the timing members and the thread count are null. */
 void ts_report_search_json(JsonBuilder *b, const TsSearchResult *search,
-                           const TsSearchOptions *options);
+                           const TsSearchOptions *options, gboolean reproducible);
 
 G_END_DECLS
 

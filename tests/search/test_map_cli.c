@@ -215,6 +215,35 @@ static void test_workload_totals_and_simulate(void)
     CU_ASSERT_DOUBLE_EQUAL((double)json_object_get_int_member(tot, "cycles"), cycles, 0.5);
 }
 
+/* With --reproducible the whole report, text and JSON, is byte-identical for 1, 2 and 5
+ * threads: measured times and the thread count are left out, everything else is a result. */
+static void test_reproducible_bytes(void)
+{
+    g_autofree char *first_json = NULL, *first_text = NULL;
+    static const char *const threads[] = {"1", "2", "5"};
+    for (guint i = 0; i < G_N_ELEMENTS(threads); i++) {
+        g_autofree char *name = g_strdup_printf("repro-%s.json", threads[i]);
+        g_autofree char *json = tmp(name);
+        Run r;
+        const char *args[] = {"map",       "--arch",         "eyeriss-like", "--workload",
+                              "bert-base", "--budget",       "3000",         "--threads",
+                              threads[i],  "--reproducible", "--json",       json,
+                              NULL};
+        CU_ASSERT_EQUAL_FATAL(tilesim(&r, args), 0);
+        g_autofree char *bytes = NULL;
+        CU_ASSERT_TRUE_FATAL(g_file_get_contents(json, &bytes, NULL, NULL));
+        CU_ASSERT_PTR_NOT_NULL(strstr(bytes, "\"seconds\" : null"));
+        if (i == 0) {
+            first_json = g_steal_pointer(&bytes);
+            first_text = g_strdup(r.out);
+        } else {
+            CU_ASSERT_STRING_EQUAL(bytes, first_json);
+            CU_ASSERT_STRING_EQUAL(r.out, first_text);
+        }
+        run_clear(&r);
+    }
+}
+
 /* LUT-NN ops (PIM-DL) get the vector cost: search MACs + lookups as element-passes at the
  * DPUs' rate, so a LUT op costs time and energy and has no MACs of its own. */
 static void test_lut_workload(void)
@@ -315,6 +344,7 @@ int main(int argc, char **argv)
     CU_add_test(s, "workload totals, threads, simulate", test_workload_totals_and_simulate);
     CU_add_test(s, "bad input exits 1", test_bad_input);
     CU_add_test(s, "LUT-NN workload", test_lut_workload);
+    CU_add_test(s, "--reproducible: byte-identical across thread counts", test_reproducible_bytes);
     int rc = ts_test_run(argc, argv);
     const char *names[] = {"map.json", "best.yaml", "model.json", "w1.json",
                            "w3.json",  "sim.json",  NULL};
