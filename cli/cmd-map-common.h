@@ -333,4 +333,27 @@ static void ts_map_print_notes(const TsMapInputs *in, const char *cmd)
         fprintf(stderr, "tilesim %s: note: %s\n", cmd, ts_constraints_note(in->constraints, i));
 }
 
+/* Prints the text report (unless --quiet) and writes --json and --csv: the outputs `map` and
+ * `simulate` share. */
+static gboolean ts_map_emit(const TsMapArgs *a, const TsLayerReport *rep, GError **error)
+{
+    if (!a->quiet) {
+        g_autoptr(GString) text = g_string_new(NULL);
+        ts_report_layer_text(text, rep);
+        fputs(text->str, stdout);
+        fflush(stdout);
+    }
+    if (a->json) {
+        g_autofree char *doc = ts_report_layer_json_string(rep);
+        if (!ts_map_write(a->json, doc, error))
+            return FALSE;
+    }
+    if (a->csv) {
+        g_autofree char *doc = ts_map_csv(rep->result);
+        if (!ts_map_write(a->csv, doc, error))
+            return FALSE;
+    }
+    return TRUE;
+}
+
 #endif /* TS_CMD_MAP_COMMON_H */

@@ -105,25 +105,9 @@ static int run(int argc, char **argv)
                          .with_search = TRUE,
                          .show_nest = r.n_ops == 1 && r.ops[0].einsum,
                          .reproducible = a.reproducible};
-    if (!a.quiet) {
-        g_autoptr(GString) text = g_string_new(NULL);
-        ts_report_layer_text(text, &rep);
-        fputs(text->str, stdout);
-        fflush(stdout);
-    }
-    if (a.json) {
-        g_autofree char *doc = ts_report_layer_json_string(&rep);
-        if (!ts_map_write(a.json, doc, &error)) {
-            rc = ts_cli_fail(error);
-            goto out;
-        }
-    }
-    if (a.csv) {
-        g_autofree char *doc = ts_map_csv(&r);
-        if (!ts_map_write(a.csv, doc, &error)) {
-            rc = ts_cli_fail(error);
-            goto out;
-        }
+    if (!ts_map_emit(&a, &rep, &error)) {
+        rc = ts_cli_fail(error);
+        goto out;
     }
     if (a.mapping_out && !write_mappings(&r, a.mapping_out, &error)) {
         rc = ts_cli_fail(error);

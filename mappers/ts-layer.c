@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ts-arch-classes.h"
+#include "ts-mapping.h"
 
 /* ---- Elementwise ops -------------------------------------------------------------------- */
 
@@ -207,6 +208,42 @@ static char *rejections_text(const TsSearchResult *r)
     return g_string_free(s, FALSE);
 }
 
+/* The op's table figures from its best mapping. */
+static gboolean set_op_cost(TsLayerOp *lo)
+{
+    const TsCost *c = &lo->search.best[0].cost;
+    lo->energy_pj = c->energy_pj;
+    lo->cycles = c->cycles;
+    lo->latency_s = c->latency_s;
+    lo->utilization = c->utilization;
+    lo->macs = c->macs;
+    lo->bound = ts_layer_bound_name(lo->model, c);
+    return TRUE;
+}
+
+/* A given mapping instead of a search: loaded for this op, evaluated, and kept as the one
+ * "best" entry so that reports treat it as a search result of one mapping. */
+static gboolean evaluate_given(const TsArch *arch, const char *path, TsLayerOp *lo,
+                               GError **error)
+{
+    TsMapping m;
+    if (!ts_mapping_load(path, arch, lo->op, &m, error))
+        return FALSE;
+    TsCost cost;
+    if (ts_model_evaluate(lo->model, &m, &cost) != TS_EVAL_OK) {
+        g_autofree char *why = ts_model_explain(lo->model, &m, &cost);
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
+                    "%s: invalid mapping (%s): %s", path, ts_eval_status_name(cost.status), why);
+        return FALSE;
+    }
+    lo->search.best = g_new0(TsSearchEntry, 1);
+    lo->search.n_best = 1;
+    lo->search.best[0].mapping = m;
+    lo->search.best[0].cost = cost;
+    lo->search.evaluated = lo->search.valid = 1;
+    return TRUE;
+}
+
 static gboolean map_einsum(const TsArch *arch, const TsLayerOptions *opt, TsLayerOp *lo,
                            guint index, guint n_ops, GError **error)
 {
@@ -229,6 +266,11 @@ static gboolean map_einsum(const TsArch *arch, const TsLayerOptions *opt, TsLaye
     ts_mapspace_size(lo->space, &lo->size);
     if (opt->begin)
         opt->begin(lo, index, n_ops, opt->done_data); /* the size is known before the search */
+    if (opt->mapping_path != NULL) {
+        if (!evaluate_given(arch, opt->mapping_path, lo, error))
+            return FALSE;
+        return set_op_cost(lo);
+    }
     TsSearchOptions so = opt->search;
     if (so.algorithm == TS_SEARCH_EXHAUSTIVE || so.algorithm == TS_SEARCH_LINEAR_PRUNED) {
         so.bound = ts_search_model_bound;
@@ -246,14 +288,7 @@ static gboolean map_einsum(const TsArch *arch, const TsLayerOptions *opt, TsLaye
                         lo->search.timed_out ? "; the time limit stopped the search" : "");
         return FALSE;
     }
-    const TsCost *c = &lo->search.best[0].cost;
-    lo->energy_pj = c->energy_pj;
-    lo->cycles = c->cycles;
-    lo->latency_s = c->latency_s;
-    lo->utilization = c->utilization;
-    lo->macs = c->macs;
-    lo->bound = ts_layer_bound_name(lo->model, c);
-    return TRUE;
+    return set_op_cost(lo);
 }
 
 gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload, const TsLayerOptions *options,
@@ -290,6 +325,21 @@ gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload, const TsLa
                         options->only_op ? options->only_op : "", hint, all->str);
         g_string_free(all, TRUE);
         g_free(names);
+        return FALSE;
+    }
+    if (options->mapping_path != NULL &&
+        (result->n_ops != 1 || result->ops[0].op->kind != TS_OP_EINSUM)) {
+        if (result->n_ops != 1)
+            ts_config_error(error, NULL, TS_CONFIG_ERROR_MISSING, "--mapping",
+                            "a mapping belongs to one op: give --op NAME (workload %s has %u "
+                            "op%s%s)",
+                            ts_workload_name(workload), result->n_ops,
+                            result->n_ops == 1 ? "" : "s",
+                            options->only_op ? " of that name" : "");
+        else
+            ts_config_error(error, NULL, TS_CONFIG_ERROR_INVALID, "--mapping",
+                            "op %s is not an einsum (elementwise and LUT ops have no mapping)",
+                            result->ops[0].op->name);
         return FALSE;
     }
     const TsLevel *compute = ts_arch_compute(arch);

@@ -54,6 +54,8 @@ typedef struct {
     TsSearchOptions search;           /* per einsum op */
     const TsConstraints *constraints; /* may be NULL; resolved per op */
     const char *only_op;              /* map only ops of this name (NULL = all) */
+    const char *mapping_path; /* evaluate this mapping (Timeloop format) instead of searching;
+                                 only_op must then select one einsum op (NULL = search) */
     TsLayerOpDoneFn begin; /* before each op's search or cost (an einsum's space and size are
                               set by then); may be NULL */
     TsLayerOpDoneFn done;  /* after each op (may be NULL) */
@@ -96,7 +98,8 @@ typedef struct {
 /* Maps the ops of workload on arch. result must be cleared with ts_layer_result_clear whether
  * or not the call succeeds. Errors (TS_CONFIG_ERROR): no op named only_op, an op
  * whose constraints do not resolve or whose space is empty, an op with no valid mapping
- * (message lists the rejection counts), a LUT op (not costed by the analytical engine). */
+ * (message lists the rejection counts); with mapping_path, a selection that is not one
+ * einsum op, or a mapping that does not load or is invalid (with the model's reason). */
 gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload, const TsLayerOptions *options,
                       TsLayerResult *result, GError **error);
 void ts_layer_result_clear(TsLayerResult *result);
