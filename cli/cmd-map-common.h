@@ -313,15 +313,20 @@ static char *ts_map_csv(const TsLayerResult *r)
         const TsLayerOp *lo = &r->ops[i];
         g_string_append_printf(
             s, "%s,%" G_GUINT64_FORMAT ",%s,%" G_GUINT64_FORMAT ",%.0f,%.6g,%.6g,", lo->op->name,
-            lo->op->count, lo->einsum ? "einsum" : ts_elementwise_kind_name(lo->op->ew_kind),
+            lo->op->count,
+            lo->op->kind == TS_OP_ELEMENTWISE ? ts_elementwise_kind_name(lo->op->ew_kind)
+                                              : ts_op_kind_name(lo->op->kind),
             lo->macs, lo->cycles, lo->energy_pj, lo->latency_s);
         if (lo->macs)
             g_string_append_printf(s, "%.6g", lo->energy_pj / (double)lo->macs);
         g_string_append_printf(s, ",%.6g,%s\n", lo->utilization, lo->bound ? lo->bound : "");
     }
-    g_string_append_printf(s, "total,,,%.0f,%.0f,%.6g,%.6g,%.6g,%.6g,\n", r->macs, r->cycles,
-                           r->energy_pj, r->latency_s, r->macs > 0 ? r->pj_per_mac : 0.0,
-                           r->utilization);
+    /* pJ/MAC is left empty, not 0, where there are no MACs. */
+    g_string_append_printf(s, "total,,,%.0f,%.0f,%.6g,%.6g,", r->macs, r->cycles, r->energy_pj,
+                           r->latency_s);
+    if (r->macs > 0)
+        g_string_append_printf(s, "%.6g", r->pj_per_mac);
+    g_string_append_printf(s, ",%.6g,\n", r->utilization);
     return g_string_free(s, FALSE);
 }
 

@@ -40,6 +40,24 @@ static const char *main_operation(TsElementwiseKind kind)
     return "add";
 }
 
+/* Arch cycles per lookup-accumulate of a LUT-NN op on one compute instance: a DPU issues the
+ * WRAM load and the add as two instructions, at its tasklets' share of the revolver pipeline
+ * and its own clock; other compute levels do one per cycle. */
+static double lut_lookup_cycles(const TsArch *arch)
+{
+    const double clock = ts_arch_clock_hz(arch);
+    for (guint i = 0; i < ts_arch_n_levels(arch); i++) {
+        const TsLevel *l = ts_arch_level(arch, i);
+        if (l->klass != TS_CLASS_PIM_CORE || l->spec == NULL)
+            continue;
+        const TsPimCoreSpec *sp = l->spec;
+        if (sp->kind != TS_PIM_DPU || !(sp->issue_fraction > 0.0) || !(sp->frequency_hz > 0.0))
+            continue;
+        return 2.0 / sp->issue_fraction * (clock > 0.0 ? clock / sp->frequency_hz : 1.0);
+    }
+    return 1.0;
+}
+
 gboolean ts_layer_vector_cost(const TsArch *arch, const TsOp *op, TsVectorCost *out, GError **error)
 {
     g_return_val_if_fail(arch != NULL && op != NULL && out != NULL, FALSE);
@@ -106,12 +124,26 @@ gboolean ts_layer_vector_cost(const TsArch *arch, const TsOp *op, TsVectorCost *
         out->lanes = (double)MAX(compute->instances, 1u);
         out->cycles_per_element = rate > 0.0 ? 1.0 / rate : 1.0;
         out->pj_per_element = default_pj_per_element_45nm(prec) * node / 45.0;
-        g_snprintf(out->source, sizeof out->source,
-                   "default: %g lanes (the %s instances), %g cycle%s and %.3g pJ per "
-                   "element-pass (%s add + multiply, Horowitz 45 nm x %g/45 nm)",
-                   out->lanes, compute->name, out->cycles_per_element,
-                   out->cycles_per_element == 1.0 ? "" : "s", out->pj_per_element,
-                   ts_precision_name(prec), node);
+        if (lut && out->element_passes > 0) {
+            /* Lookup-accumulates are a load and an add, not a multiply: on a DPU two issue
+             * slots, elsewhere one cycle. Distance terms of the search stay MACs. */
+            double lookup = lut_lookup_cycles(arch);
+            out->cycles_per_element = ((double)op->lut_search_macs * out->cycles_per_element +
+                                       (double)op->lut_lookups * lookup) /
+                                      out->element_passes;
+            g_snprintf(out->source, sizeof out->source,
+                       "default: %g lanes (the %s instances); search MACs at %g cycles, "
+                       "lookups at %g; %.3g pJ per element-pass (%s, Horowitz 45 nm x %g/45 nm)",
+                       out->lanes, compute->name, rate > 0.0 ? 1.0 / rate : 1.0, lookup,
+                       out->pj_per_element, ts_precision_name(prec), node);
+        } else {
+            g_snprintf(out->source, sizeof out->source,
+                       "default: %g lanes (the %s instances), %g cycle%s and %.3g pJ per "
+                       "element-pass (%s add + multiply, Horowitz 45 nm x %g/45 nm)",
+                       out->lanes, compute->name, out->cycles_per_element,
+                       out->cycles_per_element == 1.0 ? "" : "s", out->pj_per_element,
+                       ts_precision_name(prec), node);
+        }
     }
     out->compute_cycles = ceil(out->element_passes * out->cycles_per_element / out->lanes);
     out->compute_energy_pj = out->element_passes * out->pj_per_element;

@@ -32,7 +32,7 @@ typedef struct {
     double latency_s;
     double utilization; /* compute_cycles / cycles */
     const char *bound;  /* "vector" or the outermost level's name */
-    char source[160];   /* where the per-element figures come from */
+    char source[224];   /* where the per-element figures come from */
 } TsVectorCost;
 
 /* Costs an elementwise or LUT-NN op on arch (a LUT op's element-passes are its
