@@ -1,4 +1,4 @@
-/* The native tilesim architecture format (DESIGN.md section 3): `architecture:` with name,
+/* The native tilesim architecture format (docs/arch-reference.md): `architecture:` with name,
  * clock, technology and `levels:` outermost first; an entry is a component (`class:` +
  * `attributes:`, validated by the class's schema table in ts-arch-schema.c, with `preset:` +
  * overrides for DRAM) or a container (`spatial: {meshX, meshY}` + nested `levels:`) that

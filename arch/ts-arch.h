@@ -121,7 +121,7 @@ int ts_class_from_name(const char *name);
 
 /* Input format an arch was loaded from. */
 typedef enum {
-    TS_ARCH_FORMAT_TILESIM,       /* native tilesim YAML (DESIGN.md section 3) */
+    TS_ARCH_FORMAT_TILESIM,       /* native tilesim YAML (docs/arch-reference.md) */
     TS_ARCH_FORMAT_TIMELOOP_V03,  /* Timeloop tree: architecture.subtree / local */
     TS_ARCH_FORMAT_TIMELOOP_V04,  /* Timeloop v0.4: architecture.nodes with !Container/!Component */
     TS_ARCH_FORMAT_UPMEM_PROFILE, /* one profile of the UPMEM LLM profiler's device file */

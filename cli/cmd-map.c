@@ -1,7 +1,7 @@
 /* `tilesim map`: searches the map space of every einsum op of a workload (or of one Timeloop
  * problem) with the analytical model, costs elementwise ops on the vector unit, and prints the
  * search summary, the best K mappings and the per-op table with whole-layer totals (JSON of
- * DESIGN.md section 9 with "search" and "best" with --json; the best mapping in Timeloop's
+ * docs/cli.md with "search" and "best" with --json; the best mapping in Timeloop's
  * format with --mapping-out). Options and defaults: docs/mapper.md. */
 #include "cmd-map-common.h"
 

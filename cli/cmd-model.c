@@ -1,5 +1,5 @@
 /* `tilesim model`: evaluates one mapping of one op with the analytical model and prints
- * Timeloop-style stats (and the JSON of DESIGN.md section 9 with --json). Takes Timeloop inputs
+ * Timeloop-style stats (and the JSON of docs/cli.md with --json). Takes Timeloop inputs
  * as they are (arch, problem, map.yaml, ERT) or a tilesim workload and op name. An invalid
  * mapping is bad input: exit 1 with the reason. */
 #include <stdio.h>

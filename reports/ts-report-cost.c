@@ -1,6 +1,6 @@
 /* Text and JSON reports of analytical-model costs. The text follows the layout of Timeloop's
  * stats.txt (levels innermost first with SPECS and STATS blocks, then Summary Stats) so the two
- * can be diffed by eye; the JSON follows DESIGN.md section 9 key for key. Numbers come from the
+ * can be diffed by eye; the JSON follows docs/cli.md key for key. Numbers come from the
  * TsCost and the model's level records only. */
 #include "ts-report-cost.h"
 

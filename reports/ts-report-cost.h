@@ -1,6 +1,6 @@
 /* Reports of one op evaluated by the analytical model: Timeloop-style text stats (per level
  * specs, per tensor utilized capacity / reads / fills / updates / energy, the loop nest as
- * map.txt, Summary Stats with pJ/compute per level), the JSON object of DESIGN.md section 9
+ * map.txt, Summary Stats with pJ/compute per level), the JSON object of docs/cli.md
  * (reusable by `tilesim map` and the workload wrapper), and a side-by-side comparison of
  * several mappings of one op. Every number printed comes from the TsCost given. */
 #ifndef TS_REPORT_COST_H

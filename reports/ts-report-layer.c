@@ -1,7 +1,7 @@
 /* Text and JSON reports of a mapped workload. The per-op table lists every op of the run in
  * workload order (ops of identical shape show the shared result, marked "= #N"); totals count
  * each op `count` times, ops one after another. The JSON extends the per-op object of
- * DESIGN.md section 9 (ts_report_cost_json_members) with "name", "count", "space", "search"
+ * docs/cli.md (ts_report_cost_json_members) with "name", "count", "space", "search"
  * and "best". */
 #include "ts-report-layer.h"
 

@@ -1,7 +1,7 @@
 /* Reports of a mapped workload (`tilesim map`, `tilesim simulate --engine analytical`): the
  * search summary of each op, the best K mappings, the per-op table (op, count, MACs, cycles,
  * energy, pJ/MAC, utilization, bounding level) with whole-layer totals, and the JSON of
- * DESIGN.md section 9 with the "search" and "best" members. Numbers come from the results. */
+ * docs/cli.md with the "search" and "best" members. Numbers come from the results. */
 #ifndef TS_REPORT_LAYER_H
 #define TS_REPORT_LAYER_H
 
@@ -32,7 +32,7 @@ typedef struct {
 void ts_report_layer_text(GString *out, const TsLayerReport *report);
 
 /* The JSON document (pretty-printed, newly allocated). A run of one op (one entry in the
- * result) gives that op's object (DESIGN.md section 9) with "name", "count", "space",
+ * result) gives that op's object (docs/cli.md) with "name", "count", "space",
  * "search" and "best" added; a run of several gives {"tool", "version", "engine", "arch",
  * "workload", "ops": [...], "totals": {...}}. */
 char *ts_report_layer_json_string(const TsLayerReport *report);

@@ -18,7 +18,7 @@ typedef struct {
 } TsModelPreset;
 
 /* hidden, heads, ffn, layers from the published configs; seq: 128 for language models (the
- * DESIGN default), the patch count + class token at 224x224 for ViT (196+1, 256+1). */
+ * the default of docs/cli.md), the patch count + class token at 224x224 for ViT (196+1, 256+1). */
 static const TsModelPreset models[] = {
     {"bert-base", 768, 12, 3072, 12, 128, FALSE, "BERT-base (Devlin et al. 2019)"},
     {"bert-large", 1024, 16, 4096, 24, 128, FALSE, "BERT-large (Devlin et al. 2019)"},

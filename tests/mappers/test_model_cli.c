@@ -1,5 +1,5 @@
 /* CLI tests of `tilesim model` and `tilesim compare` (the binary named by $TILESIM_BIN): stats
- * on Timeloop inputs as they are, the JSON contract of DESIGN.md section 9 key by key, a
+ * on Timeloop inputs as they are, the JSON contract of docs/cli.md key by key, a
  * library workload op giving the same figures as its Timeloop problem, and exit code 1 with the
  * reason for invalid mappings, malformed mapping files and missing options. */
 #include <glib/gstdio.h>

@@ -1,5 +1,5 @@
 /* `tilesim map` and `tilesim simulate` through the built executable ($TILESIM_BIN): the JSON
- * contract (DESIGN.md section 9 with "search" and "best"), the best mapping written with
+ * contract (docs/cli.md with "search" and "best"), the best mapping written with
  * --mapping-out accepted by `tilesim model` with the same cost, a whole workload with totals
  * equal to the sum of count x per-op figures, simulate giving the same per-op results as map,
  * thread-count independence, and bad input giving exit 1 with a file:line message. */
