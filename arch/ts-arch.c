@@ -197,9 +197,8 @@ TsArch *ts_arch_load_from_doc(const TsDoc *doc, const char *file, const char *er
         break;
     }
     default:
-        ts_config_error(error, doc->root, TS_CONFIG_ERROR_INVALID,
-                        doc->root == NULL ? file : NULL, "not an architecture: this is %s",
-                        ts_arch_file_kind_name(kind));
+        ts_config_error(error, doc->root, TS_CONFIG_ERROR_INVALID, doc->root == NULL ? file : NULL,
+                        "not an architecture: this is %s", ts_arch_file_kind_name(kind));
         return NULL;
     }
     if (arch == NULL)

@@ -22,9 +22,9 @@ static gboolean check_workload(const char *path, GString *out, GError **error)
                            ts_workload_n_ops(wl));
     for (guint i = 0; i < ts_workload_n_ops(wl); i++) {
         const TsOp *op = ts_workload_op(wl, i);
-        g_string_append_printf(out, "  %-12s %-11s count %-5" G_GUINT64_FORMAT
-                                    " %" G_GUINT64_FORMAT " MACs\n",
-                               op->name, ts_op_kind_name(op->kind), op->count, op->macs);
+        g_string_append_printf(
+            out, "  %-12s %-11s count %-5" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " MACs\n",
+            op->name, ts_op_kind_name(op->kind), op->count, op->macs);
         total += op->macs * op->count;
     }
     g_string_append_printf(out, "  total %" G_GUINT64_FORMAT " MACs (each op x count)\n", total);
@@ -103,5 +103,4 @@ static int run(int argc, char **argv)
     return status;
 }
 
-TS_CLI_COMMAND(check, "check", "validate input files (architectures, workloads, constraints)",
-               run)
+TS_CLI_COMMAND(check, "check", "validate input files (architectures, workloads, constraints)", run)

@@ -26,8 +26,7 @@ static int run(int argc, char **argv)
         {"mapping", 'm', 0, G_OPTION_ARG_FILENAME_ARRAY, &mappings,
          "a mapping in Timeloop's format; give two or more", "M"},
         {"json", 'j', 0, G_OPTION_ARG_FILENAME, &json,
-         "write {\"mappings\":[...]} with one op object (docs/cli.md) per valid mapping to F",
-         "F"},
+         "write {\"mappings\":[...]} with one op object (docs/cli.md) per valid mapping to F", "F"},
         {NULL}};
     if (!ts_cli_parse("compare", "",
                       "Compare mappings of one op side by side with the analytical model.\n\n"

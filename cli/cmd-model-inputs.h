@@ -27,9 +27,8 @@ static void ts_model_inputs_clear(TsModelInputs *in)
 
 /* Loads everything; on failure sets error (TS_CONFIG_ERROR for bad input). */
 static gboolean ts_model_inputs_load(TsModelInputs *in, const char *arch, const char *ert,
-                                     const char *workload, const char *problem,
-                                     const char *op_name, const TsModelOptions *options,
-                                     GError **error)
+                                     const char *workload, const char *problem, const char *op_name,
+                                     const TsModelOptions *options, GError **error)
 {
     memset(in, 0, sizeof *in);
     if (arch == NULL) {
@@ -76,7 +75,8 @@ static gboolean ts_model_inputs_load(TsModelInputs *in, const char *arch, const 
     } else {
         GString *all = g_string_new(NULL);
         for (guint i = 0; i < n; i++)
-            g_string_append_printf(all, "%s%s", i ? ", " : "", ts_workload_op(in->workload, i)->name);
+            g_string_append_printf(all, "%s%s", i ? ", " : "",
+                                   ts_workload_op(in->workload, i)->name);
         g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_MISSING,
                     "workload %s has %u ops: choose one with --op (%s)",
                     ts_workload_name(in->workload), n, all->str);

@@ -65,8 +65,10 @@ static int run(int argc, char **argv)
                         "[--json F]\n       tilesim workload list\n");
         return TS_EXIT_BAD_INPUT;
     }
-    TsWorkloadOverrides ov = {.phase = phase, .precision = precision,
-                              .vars = (const char *const *)vars, .variables_file = variables};
+    TsWorkloadOverrides ov = {.phase = phase,
+                              .precision = precision,
+                              .vars = (const char *const *)vars,
+                              .variables_file = variables};
     if (!parse_count("--seq", seq, &ov.seq) || !parse_count("--batch", batch, &ov.batch) ||
         !parse_count("--kv-len", kv_len, &ov.kv_len))
         return TS_EXIT_BAD_INPUT;

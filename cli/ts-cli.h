@@ -22,7 +22,7 @@ typedef struct {
 void ts_cli_register(const TsCliCommand *command);
 
 #define TS_CLI_COMMAND(ident, name_, summary_, func_)                                              \
-    static const TsCliCommand ts_cli_cmd_##ident = {name_, summary_, func_};                      \
+    static const TsCliCommand ts_cli_cmd_##ident = {name_, summary_, func_};                       \
     __attribute__((constructor)) static void ts_cli_register_##ident(void)                         \
     {                                                                                              \
         ts_cli_register(&ts_cli_cmd_##ident);                                                      \

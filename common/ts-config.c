@@ -11,7 +11,7 @@
 #include <string.h>
 #include <yaml.h>
 
-G_DEFINE_QUARK(ts-config-error-quark, ts_config_error)
+G_DEFINE_QUARK(ts - config - error - quark, ts_config_error)
 
 #define TS_DEFAULT_MAX_FILE_BYTES (16u * 1024u * 1024u)
 #define TS_DEFAULT_MAX_DEPTH 64u
@@ -141,8 +141,8 @@ static gboolean count_nodes(TsParser *ps, guint64 weight, const yaml_mark_t *mar
 {
     ps->total_nodes += weight;
     if (ps->total_nodes > ps->limits.max_nodes) {
-        TsNode where = {.line = (guint)mark->line + 1, .col = (guint)mark->column + 1,
-                        .doc = &ps->doc->pub};
+        TsNode where = {
+            .line = (guint)mark->line + 1, .col = (guint)mark->column + 1, .doc = &ps->doc->pub};
         ts_config_error(ps->error, &where, TS_CONFIG_ERROR_LIMIT, NULL,
                         "document expands to more than %u nodes (alias bomb or runaway file)",
                         ps->limits.max_nodes);
@@ -273,8 +273,7 @@ static gboolean handle_event(TsParser *ps, yaml_event_t *ev, gboolean *done)
         n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
         if (ev->data.scalar.anchor != NULL) {
             g_hash_table_replace(ps->anchors, g_strdup((const char *)ev->data.scalar.anchor), n);
-            g_hash_table_replace(ps->anchor_weight,
-                                 g_strdup((const char *)ev->data.scalar.anchor),
+            g_hash_table_replace(ps->anchor_weight, g_strdup((const char *)ev->data.scalar.anchor),
                                  GSIZE_TO_POINTER(1));
         }
         return attach(ps, n, 1);
@@ -284,9 +283,10 @@ static gboolean handle_event(TsParser *ps, yaml_event_t *ev, gboolean *done)
         const TsNode *target = g_hash_table_lookup(ps->anchors, name);
         if (target == NULL) {
             TsNode where = {.line = (guint)ev->start_mark.line + 1,
-                            .col = (guint)ev->start_mark.column + 1, .doc = &ps->doc->pub};
-            ts_config_error(ps->error, &where, TS_CONFIG_ERROR_SYNTAX, NULL,
-                            "unknown alias '*%s'", name);
+                            .col = (guint)ev->start_mark.column + 1,
+                            .doc = &ps->doc->pub};
+            ts_config_error(ps->error, &where, TS_CONFIG_ERROR_SYNTAX, NULL, "unknown alias '*%s'",
+                            name);
             return FALSE;
         }
         guint64 w = GPOINTER_TO_SIZE(g_hash_table_lookup(ps->anchor_weight, name));
@@ -298,7 +298,8 @@ static gboolean handle_event(TsParser *ps, yaml_event_t *ev, gboolean *done)
     case YAML_MAPPING_START_EVENT: {
         if (ps->stack->len >= ps->limits.max_depth) {
             TsNode where = {.line = (guint)ev->start_mark.line + 1,
-                            .col = (guint)ev->start_mark.column + 1, .doc = &ps->doc->pub};
+                            .col = (guint)ev->start_mark.column + 1,
+                            .doc = &ps->doc->pub};
             ts_config_error(ps->error, &where, TS_CONFIG_ERROR_LIMIT, NULL,
                             "nesting deeper than %u levels", ps->limits.max_depth);
             return FALSE;
@@ -310,7 +311,9 @@ static gboolean handle_event(TsParser *ps, yaml_event_t *ev, gboolean *done)
         TsNode *n = new_node(ps, seq ? TS_NODE_SEQUENCE : TS_NODE_MAPPING, &ev->start_mark, tag);
         const yaml_char_t *anchor =
             seq ? ev->data.sequence_start.anchor : ev->data.mapping_start.anchor;
-        TsFrame frame = {.node = n, .children = g_ptr_array_new(), .weight = 1,
+        TsFrame frame = {.node = n,
+                         .children = g_ptr_array_new(),
+                         .weight = 1,
                          .anchor = g_strdup((const char *)anchor)};
         g_array_append_val(ps->stack, frame);
         return TRUE;
@@ -364,8 +367,8 @@ static void offset_position(const char *text, gsize offset, guint *line, guint *
     }
 }
 
-TsDoc *ts_doc_load_string(const char *name, const char *text, gssize len,
-                          const TsDocLimits *limits, GError **error)
+TsDoc *ts_doc_load_string(const char *name, const char *text, gssize len, const TsDocLimits *limits,
+                          GError **error)
 {
     g_return_val_if_fail(name != NULL && text != NULL, NULL);
     gsize size = len < 0 ? strlen(text) : (gsize)len;
@@ -426,7 +429,8 @@ TsDoc *ts_doc_load_string(const char *name, const char *text, gssize len,
         yaml_event_t ev;
         if (!yaml_parser_parse(&parser, &ev)) {
             TsNode where = {.line = (guint)parser.problem_mark.line + 1,
-                            .col = (guint)parser.problem_mark.column + 1, .doc = &doc->pub};
+                            .col = (guint)parser.problem_mark.column + 1,
+                            .doc = &doc->pub};
             if (parser.context != NULL)
                 ts_config_error(error, &where, TS_CONFIG_ERROR_SYNTAX, NULL,
                                 "YAML syntax error: %s %s (line %u)", parser.problem,
@@ -459,8 +463,8 @@ TsDoc *ts_doc_load_string(const char *name, const char *text, gssize len,
 TsDoc *ts_doc_load_file(const char *path, const TsDocLimits *limits, GError **error)
 {
     g_return_val_if_fail(path != NULL, NULL);
-    gsize max = limits && limits->max_file_bytes ? limits->max_file_bytes
-                                                  : TS_DEFAULT_MAX_FILE_BYTES;
+    gsize max =
+        limits && limits->max_file_bytes ? limits->max_file_bytes : TS_DEFAULT_MAX_FILE_BYTES;
     GStatBuf st;
     if (g_stat(path, &st) != 0) {
         int e = errno;
@@ -647,8 +651,8 @@ gboolean ts_node_int(const TsNode *node, const char *path, gint64 *out, GError *
     if (!scalar_number(node, path, &d, error))
         return FALSE;
     if (d != floor(d)) {
-        ts_config_error(error, node, TS_CONFIG_ERROR_TYPE, path,
-                        "expected an integer (got %s)", node->value);
+        ts_config_error(error, node, TS_CONFIG_ERROR_TYPE, path, "expected an integer (got %s)",
+                        node->value);
         return FALSE;
     }
     if (d >= 9.2e18 || d <= -9.2e18) {
@@ -717,16 +721,11 @@ gboolean ts_node_quantity(const TsNode *node, const char *path, TsUnitKind kind,
 const char *ts_field_type_name(const TsField *field)
 {
     static const char *const quantity_names[TS_UNIT_COUNT_] = {
-        [TS_UNIT_NONE] = "number",
-        [TS_UNIT_FREQUENCY] = "frequency (Hz)",
-        [TS_UNIT_TIME] = "time (ps)",
-        [TS_UNIT_BANDWIDTH] = "bandwidth (B/s)",
-        [TS_UNIT_ENERGY] = "energy (pJ)",
-        [TS_UNIT_ENERGY_PER_BIT] = "energy per bit (pJ/bit)",
-        [TS_UNIT_SIZE] = "size (B)",
-        [TS_UNIT_POWER] = "power (W)",
-        [TS_UNIT_AREA] = "area (um^2)",
-        [TS_UNIT_LENGTH_NM] = "length (nm)",
+        [TS_UNIT_NONE] = "number",        [TS_UNIT_FREQUENCY] = "frequency (Hz)",
+        [TS_UNIT_TIME] = "time (ps)",     [TS_UNIT_BANDWIDTH] = "bandwidth (B/s)",
+        [TS_UNIT_ENERGY] = "energy (pJ)", [TS_UNIT_ENERGY_PER_BIT] = "energy per bit (pJ/bit)",
+        [TS_UNIT_SIZE] = "size (B)",      [TS_UNIT_POWER] = "power (W)",
+        [TS_UNIT_AREA] = "area (um^2)",   [TS_UNIT_LENGTH_NM] = "length (nm)",
     };
     switch (field->type) {
     case TS_FIELD_INT:

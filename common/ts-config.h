@@ -69,8 +69,8 @@ struct TsDoc {
 TsDoc *ts_doc_load_file(const char *path, const TsDocLimits *limits, GError **error);
 
 /* As ts_doc_load_file on an in-memory buffer; name is used in messages. */
-TsDoc *ts_doc_load_string(const char *name, const char *text, gssize len,
-                          const TsDocLimits *limits, GError **error);
+TsDoc *ts_doc_load_string(const char *name, const char *text, gssize len, const TsDocLimits *limits,
+                          GError **error);
 
 void ts_doc_free(TsDoc *doc);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(TsDoc, ts_doc_free)

@@ -29,8 +29,8 @@ static void py_skip(TsPyExpr *e)
 static gboolean py_fail(TsPyExpr *e, const char *what)
 {
     if (e->why == NULL)
-        e->why = g_strdup_printf("%s at offset %d of expression '%s'", what,
-                                 (int)(e->p - e->text), e->text);
+        e->why = g_strdup_printf("%s at offset %d of expression '%s'", what, (int)(e->p - e->text),
+                                 e->text);
     return FALSE;
 }
 

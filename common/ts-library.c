@@ -23,9 +23,8 @@ char **ts_library_dirs(TsLibraryKind kind)
     }
     const char *sub = kind == TS_LIBRARY_ARCH ? "arch" : "workloads";
     g_ptr_array_add(dirs, g_build_filename(TILESIM_SOURCE_DIR, sub, "library", NULL));
-    g_ptr_array_add(dirs, g_build_filename(TILESIM_DATA_DIR, kind == TS_LIBRARY_ARCH ? "arch"
-                                                                                    : "workloads",
-                                           NULL));
+    g_ptr_array_add(dirs, g_build_filename(TILESIM_DATA_DIR,
+                                           kind == TS_LIBRARY_ARCH ? "arch" : "workloads", NULL));
     g_ptr_array_add(dirs, NULL);
     return (char **)g_ptr_array_free(dirs, FALSE);
 }
@@ -70,8 +69,8 @@ char *ts_library_resolve(TsLibraryKind kind, const char *path_or_name, GError **
         return g_strdup(path_or_name);
     const char *what = kind == TS_LIBRARY_ARCH ? "architecture" : "workload";
     if (strchr(path_or_name, '/') != NULL || g_str_has_suffix(path_or_name, ".yaml")) {
-        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_IO, "%s: no such %s file",
-                    path_or_name, what);
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_IO, "%s: no such %s file", path_or_name,
+                    what);
         return NULL;
     }
     g_auto(GStrv) dirs = ts_library_dirs(kind);
@@ -86,7 +85,7 @@ char *ts_library_resolve(TsLibraryKind kind, const char *path_or_name, GError **
     g_autofree char *hint = ts_config_suggest(path_or_name, (const char *const *)names);
     g_autofree char *list = g_strjoinv(", ", names);
     g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_REFERENCE,
-                "unknown %s '%s'%s: not a file, and not in the library (%s)", what,
-                path_or_name, hint, list[0] ? list : "empty");
+                "unknown %s '%s'%s: not a file, and not in the library (%s)", what, path_or_name,
+                hint, list[0] ? list : "empty");
     return NULL;
 }

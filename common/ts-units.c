@@ -12,34 +12,62 @@ typedef struct {
     double factor; /* value in base unit = number * factor */
 } TsUnitSuffix;
 
-static const TsUnitSuffix freq_units[] = {
-    {"Hz", 1.0}, {"kHz", 1e3}, {"KHz", 1e3}, {"MHz", 1e6}, {"GHz", 1e9}, {NULL, 0}};
-static const TsUnitSuffix time_units[] = {{"fs", 1e-3}, {"ps", 1.0},  {"ns", 1e3},
-                                          {"us", 1e6},  {"\xc2\xb5s", 1e6},
-                                          {"ms", 1e9},  {"s", 1e12},  {NULL, 0}};
-static const TsUnitSuffix bw_units[] = {
-    {"B/s", 1.0},         {"KB/s", 1e3},          {"kB/s", 1e3},          {"MB/s", 1e6},
-    {"GB/s", 1e9},        {"TB/s", 1e12},         {"KiB/s", 1024.0},      {"MiB/s", 1048576.0},
-    {"GiB/s", 1073741824.0}, {"TiB/s", 1099511627776.0}, {"bit/s", 0.125}, {"Kbit/s", 125.0},
-    {"Mbit/s", 1.25e5},   {"Gbit/s", 1.25e8},     {"Tbit/s", 1.25e11},    {"Kb/s", 125.0},
-    {"Mb/s", 1.25e5},     {"Gb/s", 1.25e8},       {"Tb/s", 1.25e11},      {"Bps", 1.0},
-    {"GBps", 1e9},        {"MBps", 1e6},          {NULL, 0}};
+static const TsUnitSuffix freq_units[] = {{"Hz", 1.0},  {"kHz", 1e3}, {"KHz", 1e3},
+                                          {"MHz", 1e6}, {"GHz", 1e9}, {NULL, 0}};
+static const TsUnitSuffix time_units[] = {{"fs", 1e-3},       {"ps", 1.0}, {"ns", 1e3}, {"us", 1e6},
+                                          {"\xc2\xb5s", 1e6}, {"ms", 1e9}, {"s", 1e12}, {NULL, 0}};
+static const TsUnitSuffix bw_units[] = {{"B/s", 1.0},
+                                        {"KB/s", 1e3},
+                                        {"kB/s", 1e3},
+                                        {"MB/s", 1e6},
+                                        {"GB/s", 1e9},
+                                        {"TB/s", 1e12},
+                                        {"KiB/s", 1024.0},
+                                        {"MiB/s", 1048576.0},
+                                        {"GiB/s", 1073741824.0},
+                                        {"TiB/s", 1099511627776.0},
+                                        {"bit/s", 0.125},
+                                        {"Kbit/s", 125.0},
+                                        {"Mbit/s", 1.25e5},
+                                        {"Gbit/s", 1.25e8},
+                                        {"Tbit/s", 1.25e11},
+                                        {"Kb/s", 125.0},
+                                        {"Mb/s", 1.25e5},
+                                        {"Gb/s", 1.25e8},
+                                        {"Tb/s", 1.25e11},
+                                        {"Bps", 1.0},
+                                        {"GBps", 1e9},
+                                        {"MBps", 1e6},
+                                        {NULL, 0}};
 static const TsUnitSuffix energy_units[] = {{"fJ", 1e-3}, {"pJ", 1.0}, {"nJ", 1e3}, {"uJ", 1e6},
                                             {"mJ", 1e9},  {"J", 1e12}, {NULL, 0}};
-static const TsUnitSuffix epb_units[] = {
-    {"fJ/bit", 1e-3}, {"pJ/bit", 1.0},  {"nJ/bit", 1e3},     {"fJ/b", 1e-3},   {"pJ/b", 1.0},
-    {"nJ/b", 1e3},    {"pJ/B", 0.125},  {"pJ/byte", 0.125},  {"nJ/B", 125.0},  {"fJ/B", 1.25e-4},
-    {NULL, 0}};
-static const TsUnitSuffix size_units[] = {
-    {"B", 1.0},           {"KB", 1024.0},         {"kB", 1024.0},        {"MB", 1048576.0},
-    {"GB", 1073741824.0}, {"TB", 1099511627776.0}, {"KiB", 1024.0},      {"MiB", 1048576.0},
-    {"GiB", 1073741824.0}, {"TiB", 1099511627776.0}, {"bit", 0.125},     {"bits", 0.125},
-    {"Kbit", 128.0},      {"Mbit", 131072.0},     {"Gbit", 134217728.0}, {"Kib", 128.0},
-    {"Mib", 131072.0},    {"Gib", 134217728.0},   {NULL, 0}};
+static const TsUnitSuffix epb_units[] = {{"fJ/bit", 1e-3},  {"pJ/bit", 1.0},    {"nJ/bit", 1e3},
+                                         {"fJ/b", 1e-3},    {"pJ/b", 1.0},      {"nJ/b", 1e3},
+                                         {"pJ/B", 0.125},   {"pJ/byte", 0.125}, {"nJ/B", 125.0},
+                                         {"fJ/B", 1.25e-4}, {NULL, 0}};
+static const TsUnitSuffix size_units[] = {{"B", 1.0},
+                                          {"KB", 1024.0},
+                                          {"kB", 1024.0},
+                                          {"MB", 1048576.0},
+                                          {"GB", 1073741824.0},
+                                          {"TB", 1099511627776.0},
+                                          {"KiB", 1024.0},
+                                          {"MiB", 1048576.0},
+                                          {"GiB", 1073741824.0},
+                                          {"TiB", 1099511627776.0},
+                                          {"bit", 0.125},
+                                          {"bits", 0.125},
+                                          {"Kbit", 128.0},
+                                          {"Mbit", 131072.0},
+                                          {"Gbit", 134217728.0},
+                                          {"Kib", 128.0},
+                                          {"Mib", 131072.0},
+                                          {"Gib", 134217728.0},
+                                          {NULL, 0}};
 static const TsUnitSuffix power_units[] = {
     {"uW", 1e-6}, {"mW", 1e-3}, {"W", 1.0}, {"kW", 1e3}, {NULL, 0}};
-static const TsUnitSuffix area_units[] = {{"um^2", 1.0}, {"um2", 1.0}, {"mm^2", 1e6},
-                                          {"mm2", 1e6},  {NULL, 0}};
+static const TsUnitSuffix area_units[] = {
+    {"um^2", 1.0}, {"um2", 1.0}, {"mm^2", 1e6}, {"mm2", 1e6}, {NULL, 0}};
 static const TsUnitSuffix length_units[] = {{"nm", 1.0}, {"um", 1e3}, {NULL, 0}};
 static const TsUnitSuffix none_units[] = {{NULL, 0}};
 
@@ -136,8 +164,7 @@ char *ts_unit_format(double value, TsUnitKind kind)
     g_return_val_if_fail(kind < TS_UNIT_COUNT_, g_strdup(""));
     if (kind == TS_UNIT_NONE || kind == TS_UNIT_LENGTH_NM || kind == TS_UNIT_AREA ||
         kind == TS_UNIT_ENERGY_PER_BIT)
-        return g_strdup_printf("%.4g%s%s", value, kinds[kind].base[0] ? " " : "",
-                               kinds[kind].base);
+        return g_strdup_printf("%.4g%s%s", value, kinds[kind].base[0] ? " " : "", kinds[kind].base);
     /* Pick the largest suffix whose factor does not exceed |value|, among suffixes that are
      * plain decimal (sizes: binary) multiples of the base. */
     static const char *const preferred[TS_UNIT_COUNT_][8] = {

@@ -255,8 +255,7 @@ static gboolean set_op_cost(TsLayerOp *lo)
 
 /* A given mapping instead of a search: loaded for this op, evaluated, and kept as the one
  * "best" entry so that reports treat it as a search result of one mapping. */
-static gboolean evaluate_given(const TsArch *arch, const char *path, TsLayerOp *lo,
-                               GError **error)
+static gboolean evaluate_given(const TsArch *arch, const char *path, TsLayerOp *lo, GError **error)
 {
     TsMapping m;
     if (!ts_mapping_load(path, arch, lo->op, &m, error))
@@ -264,8 +263,8 @@ static gboolean evaluate_given(const TsArch *arch, const char *path, TsLayerOp *
     TsCost cost;
     if (ts_model_evaluate(lo->model, &m, &cost) != TS_EVAL_OK) {
         g_autofree char *why = ts_model_explain(lo->model, &m, &cost);
-        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
-                    "%s: invalid mapping (%s): %s", path, ts_eval_status_name(cost.status), why);
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID, "%s: invalid mapping (%s): %s",
+                    path, ts_eval_status_name(cost.status), why);
         return FALSE;
     }
     lo->search.best = g_new0(TsSearchEntry, 1);
@@ -366,8 +365,7 @@ gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload, const TsLa
                             "a mapping belongs to one op: give --op NAME (workload %s has %u "
                             "op%s%s)",
                             ts_workload_name(workload), result->n_ops,
-                            result->n_ops == 1 ? "" : "s",
-                            options->only_op ? " of that name" : "");
+                            result->n_ops == 1 ? "" : "s", options->only_op ? " of that name" : "");
         else
             ts_config_error(error, NULL, TS_CONFIG_ERROR_INVALID, "--mapping",
                             "op %s is not an einsum (elementwise and LUT ops have no mapping)",

@@ -36,13 +36,13 @@ typedef struct {
 } TsVectorCost;
 
 /* Costs an elementwise or LUT-NN op on arch (a LUT op's element-passes are its
- * closest-centroid search MACs plus its table lookup-accumulates): the first level of class vector_unit (lanes, and the op's
- * per-element figures by name: the op kind, then its main operation), else the default of
- * docs/mapper.md (one element per compute instance and cycle; Horowitz's 45 nm add + multiply
- * energy at the op's precision, scaled linearly with the technology node). Memory: every
- * element of the inputs (and parameters) read once and of the output written once at the
- * outermost level. Errors: TS_CONFIG_ERROR when op is neither elementwise nor LUT, or arch has
- * no compute level. */
+ * closest-centroid search MACs plus its table lookup-accumulates): the first level of class
+ * vector_unit (lanes, and the op's per-element figures by name: the op kind, then its main
+ * operation), else the default of docs/mapper.md (one element per compute instance and cycle;
+ * Horowitz's 45 nm add + multiply energy at the op's precision, scaled linearly with the technology
+ * node). Memory: every element of the inputs (and parameters) read once and of the output written
+ * once at the outermost level. Errors: TS_CONFIG_ERROR when op is neither elementwise nor LUT, or
+ * arch has no compute level. */
 gboolean ts_layer_vector_cost(const TsArch *arch, const TsOp *op, TsVectorCost *out,
                               GError **error);
 
@@ -56,10 +56,10 @@ typedef struct {
     const char *only_op;              /* map only ops of this name (NULL = all) */
     const char *mapping_path; /* evaluate this mapping (Timeloop format) instead of searching;
                                  only_op must then select one einsum op (NULL = search) */
-    TsLayerOpDoneFn begin; /* before each op's search or cost (an einsum's space and size are
-                              set by then); may be NULL */
-    TsLayerOpDoneFn done;  /* after each op (may be NULL) */
-    gpointer done_data;    /* for both */
+    TsLayerOpDoneFn begin;    /* before each op's search or cost (an einsum's space and size are
+                                 set by then); may be NULL */
+    TsLayerOpDoneFn done;     /* after each op (may be NULL) */
+    gpointer done_data;       /* for both */
 } TsLayerOptions;
 
 struct TsLayerOp {

@@ -25,8 +25,8 @@ gboolean ts_mapping_parse(const TsNode *node, const TsMappingLevels *levels, con
 char *ts_mapping_write(const TsMapping *mapping, const TsMappingLevels *levels, const TsOp *op,
                        GError **error);
 /* model may be NULL (tiles in elements only, no words). */
-char *ts_mapping_nest_text(const TsMapping *mapping, const TsMappingLevels *levels,
-                           const TsOp *op, const TsModel *model);
+char *ts_mapping_nest_text(const TsMapping *mapping, const TsMappingLevels *levels, const TsOp *op,
+                           const TsModel *model);
 char *ts_mapping_diff_text(const TsMapping *a, const TsMapping *b, const TsMappingLevels *levels,
                            const TsOp *op);
 

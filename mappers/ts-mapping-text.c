@@ -47,8 +47,8 @@ static gboolean shape_ok(const TsMapping *m, const TsMappingLevels *levels, cons
     return TRUE;
 }
 
-char *ts_mapping_nest_text(const TsMapping *mapping, const TsMappingLevels *levels,
-                           const TsOp *op, const TsModel *model)
+char *ts_mapping_nest_text(const TsMapping *mapping, const TsMappingLevels *levels, const TsOp *op,
+                           const TsModel *model)
 {
     if (!shape_ok(mapping, levels, op))
         return g_strdup_printf("(mapping shape %u levels x %u dims does not match the "
@@ -63,8 +63,8 @@ char *ts_mapping_nest_text(const TsMapping *mapping, const TsMappingLevels *leve
         for (guint d = 0; d < nd; d++) {
             ext[d] = 1;
             for (guint k = l; k < nl; k++)
-                ext[d] *= (uint64_t)mapping->level[k].temporal[d] *
-                          mapping->level[k].spatial_x[d] * mapping->level[k].spatial_y[d];
+                ext[d] *= (uint64_t)mapping->level[k].temporal[d] * mapping->level[k].spatial_x[d] *
+                          mapping->level[k].spatial_y[d];
         }
         GString *head = g_string_new(NULL);
         g_string_append_printf(head, "%s [ ", levels->names[l] ? levels->names[l] : "?");

@@ -14,10 +14,22 @@ typedef enum { DIR_TEMPORAL, DIR_SPATIAL, DIR_DATATYPE, DIR_COUNT_ } DirKind;
 static const char *const dir_type_names[] = {"temporal", "spatial", "datatype", "bypass", NULL};
 
 /* Top-level keys of Timeloop input files that may share a document with the mapping. */
-static const char *const timeloop_top_keys[] = {
-    "mapping", "architecture", "arch", "problem", "mapper", "mapspace", "mapspace_constraints",
-    "constraints", "ERT", "ART", "variables", "globals", "compound_components", "components",
-    "model", NULL};
+static const char *const timeloop_top_keys[] = {"mapping",
+                                                "architecture",
+                                                "arch",
+                                                "problem",
+                                                "mapper",
+                                                "mapspace",
+                                                "mapspace_constraints",
+                                                "constraints",
+                                                "ERT",
+                                                "ART",
+                                                "variables",
+                                                "globals",
+                                                "compound_components",
+                                                "components",
+                                                "model",
+                                                NULL};
 
 static gboolean find_dim(const TsOp *op, const char *name, gsize len, guint *out)
 {
@@ -50,14 +62,14 @@ static char *dim_list(const TsOp *op)
     return g_string_free(s, FALSE);
 }
 
-static gboolean unknown_dim(const TsNode *node, const char *path, const TsOp *op,
-                            const char *name, GError **error)
+static gboolean unknown_dim(const TsNode *node, const char *path, const TsOp *op, const char *name,
+                            GError **error)
 {
     g_autofree char *hint = dim_suggestion(op, name);
     g_autofree char *dims = dim_list(op);
     ts_config_error(error, node, TS_CONFIG_ERROR_REFERENCE, path,
-                    "unknown dimension '%s'%s; op %s has %s", name, hint,
-                    op->name ? op->name : "?", dims);
+                    "unknown dimension '%s'%s; op %s has %s", name, hint, op->name ? op->name : "?",
+                    dims);
     return FALSE;
 }
 
@@ -174,9 +186,8 @@ static gboolean parse_factors(const TsNode *node, const char *path, const TsOp *
     return FALSE;
 }
 
-static gboolean add_perm_dim(const TsNode *node, const char *path, const TsOp *op,
-                             const char *name, gsize len, uint8_t *perm, guint *n,
-                             uint32_t *seen, GError **error)
+static gboolean add_perm_dim(const TsNode *node, const char *path, const TsOp *op, const char *name,
+                             gsize len, uint8_t *perm, guint *n, uint32_t *seen, GError **error)
 {
     guint d;
     if (!find_dim(op, name, len, &d)) {
@@ -209,8 +220,7 @@ static gboolean parse_permutation(const TsNode *node, const char *path, const Ts
             for (guint i = 0; toks[i]; i++) {
                 if (toks[i][0] == '\0')
                     continue;
-                if (!add_perm_dim(node, path, op, toks[i], strlen(toks[i]), perm, &n, &seen,
-                                  error))
+                if (!add_perm_dim(node, path, op, toks[i], strlen(toks[i]), perm, &n, &seen, error))
                     return FALSE;
             }
         } else {
@@ -272,13 +282,12 @@ static gboolean parse_tensor_list(const TsNode *node, const char *path, const Ts
         items = node->items;
         n = node->n;
     } else if (node->kind != TS_NODE_SCALAR) {
-        ts_config_error(error, node, TS_CONFIG_ERROR_TYPE, path,
-                        "expected a list of tensor names");
+        ts_config_error(error, node, TS_CONFIG_ERROR_TYPE, path, "expected a list of tensor names");
         return FALSE;
     }
     for (guint i = 0; i < n; i++) {
-        g_autofree char *ip = node->kind == TS_NODE_SEQUENCE ? ts_path_index(path, i)
-                                                             : g_strdup(path);
+        g_autofree char *ip =
+            node->kind == TS_NODE_SEQUENCE ? ts_path_index(path, i) : g_strdup(path);
         const char *name;
         if (!ts_node_string(items[i], ip, &name, error))
             return FALSE;
@@ -348,8 +357,8 @@ gboolean ts_mapping_parse(const TsNode *node, const TsMappingLevels *levels, con
     if (op->n_dims == 0 || op->n_dims > TS_MAX_DIMS || op->n_tensors == 0 ||
         op->n_tensors > TS_MAX_TENSORS) {
         ts_config_error(error, node, TS_CONFIG_ERROR_RANGE, NULL,
-                        "op %s cannot be mapped (%u dims, %u tensors)",
-                        op->name ? op->name : "?", op->n_dims, op->n_tensors);
+                        "op %s cannot be mapped (%u dims, %u tensors)", op->name ? op->name : "?",
+                        op->n_dims, op->n_tensors);
         return FALSE;
     }
     const TsNode *list = node;
@@ -385,8 +394,8 @@ gboolean ts_mapping_parse(const TsNode *node, const TsMappingLevels *levels, con
                             "expected a directive (a mapping with target and type)");
             return FALSE;
         }
-        static const char *const keys[] = {"target", "type", "factors", "permutation", "split",
-                                           "keep", "bypass", NULL};
+        static const char *const keys[] = {"target", "type", "factors", "permutation",
+                                           "split",  "keep", "bypass",  NULL};
         if (!ts_schema_check_keys(dir, dp, keys, error))
             return FALSE;
         g_autofree char *tp = ts_path_key(dp, "target");
@@ -465,8 +474,8 @@ gboolean ts_mapping_parse(const TsNode *node, const TsMappingLevels *levels, con
             if (keep & bypass) {
                 guint t = (guint)__builtin_ctz(keep & bypass);
                 ts_config_error(error, bn, TS_CONFIG_ERROR_INVALID, bp,
-                                "tensor %s is both kept and bypassed at %s",
-                                op->tensors[t].name, levels->names[l]);
+                                "tensor %s is both kept and bypassed at %s", op->tensors[t].name,
+                                levels->names[l]);
                 return FALSE;
             }
             /* Tensors named in neither list stay kept (Timeloop's default for a mapping). */
@@ -518,8 +527,7 @@ static gboolean plain_name(const char *s)
     if (s == NULL || *s == '\0')
         return FALSE;
     for (const char *p = s; *p; p++)
-        if (!g_ascii_isalnum(*p) && *p != '_' && *p != '-' && *p != '.' && *p != '[' &&
-            *p != ']')
+        if (!g_ascii_isalnum(*p) && *p != '_' && *p != '-' && *p != '.' && *p != '[' && *p != ']')
             return FALSE;
     return !g_ascii_isdigit(s[0]) && s[0] != '-' && strcmp(s, "null") != 0 &&
            strcmp(s, "true") != 0 && strcmp(s, "false") != 0;
@@ -634,8 +642,7 @@ char *ts_mapping_write(const TsMapping *mapping, const TsMappingLevels *levels, 
                 g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
                             "%s: dimension %s is split over both X (%u) and Y (%u), which "
                             "Timeloop's mapping format cannot express",
-                            levels->names[l], op->dim_names[d], ml->spatial_x[d],
-                            ml->spatial_y[d]);
+                            levels->names[l], op->dim_names[d], ml->spatial_x[d], ml->spatial_y[d]);
                 return NULL;
             }
             if (ml->temporal[d] == 0 || ml->spatial_x[d] == 0 || ml->spatial_y[d] == 0) {

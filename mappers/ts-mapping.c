@@ -164,8 +164,7 @@ char *ts_mapping_format_nest(const TsMapping *mapping, const TsArch *arch, const
     return ts_mapping_nest_text(mapping, &levels, op, model);
 }
 
-char *ts_mapping_diff(const TsMapping *a, const TsMapping *b, const TsArch *arch,
-                      const TsOp *op)
+char *ts_mapping_diff(const TsMapping *a, const TsMapping *b, const TsArch *arch, const TsOp *op)
 {
     g_return_val_if_fail(a != NULL && b != NULL && arch != NULL && op != NULL, NULL);
     TsMappingLevels levels;

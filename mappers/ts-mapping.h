@@ -79,8 +79,7 @@ char *ts_mapping_format_nest(const TsMapping *mapping, const TsArch *arch, const
 
 /* One line per directive that differs between a and b ("GlobalBuffer temporal: M8 K12 perm
  * KMN | M4 N16 perm NMK"), in level order; newly allocated, "" when they are equal. */
-char *ts_mapping_diff(const TsMapping *a, const TsMapping *b, const TsArch *arch,
-                      const TsOp *op);
+char *ts_mapping_diff(const TsMapping *a, const TsMapping *b, const TsArch *arch, const TsOp *op);
 
 G_END_DECLS
 

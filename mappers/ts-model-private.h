@@ -25,12 +25,12 @@ typedef struct {
 
 /* A storage level as the model uses it, per instance. */
 typedef struct {
-    TsLevel spec;              /* copy of the arch record (names borrowed) */
-    uint64_t capacity_words;   /* floor(size / multiple_buffering); 0 = unbounded */
-    gboolean zero_capacity;    /* holds nothing: every tensor must bypass it */
+    TsLevel spec;                        /* copy of the arch record (names borrowed) */
+    uint64_t capacity_words;             /* floor(size / multiple_buffering); 0 = unbounded */
+    gboolean zero_capacity;              /* holds nothing: every tensor must bypass it */
     double read_pj, write_pj, update_pj; /* per vector access */
     uint32_t block_size;
-    uint32_t clusters;         /* instances / cluster_size */
+    uint32_t clusters; /* instances / cluster_size */
     /* words = ceil(elements * pack_num / pack_den); identity when pack_num == pack_den */
     uint32_t pack_num[TS_MAX_TENSORS];
     uint32_t pack_den[TS_MAX_TENSORS];
@@ -69,8 +69,8 @@ typedef struct {
     uint64_t accesses[TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];  /* content accesses, after bypass */
     uint64_t partition[TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
     uint32_t distinct[TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS]; /* distinct child tiles below */
-    uint32_t fanout[TS_ARCH_MAX_LEVELS];                    /* spatial product below level */
-    uint64_t instances[TS_ARCH_MAX_LEVELS];                 /* utilized instances */
+    uint32_t fanout[TS_ARCH_MAX_LEVELS];                   /* spatial product below level */
+    uint64_t instances[TS_ARCH_MAX_LEVELS];                /* utilized instances */
     uint64_t compute_iterations; /* temporal iterations = MACs per compute instance */
     uint64_t compute_instances;
 } TsNest;

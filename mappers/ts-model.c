@@ -75,8 +75,7 @@ static gboolean check_op(const TsOp *op, GError **error)
                 return FALSE;
             }
             for (guint k = 0; k < p->n_terms; k++) {
-                if (p->dim[k] >= op->n_dims || p->coef[k] > (1 << 20) ||
-                    p->coef[k] < -(1 << 20)) {
+                if (p->dim[k] >= op->n_dims || p->coef[k] > (1 << 20) || p->coef[k] < -(1 << 20)) {
                     g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_RANGE,
                                 "op %s: tensor %s rank %u names dimension %u with coefficient "
                                 "%" G_GINT64_FORMAT " (out of range)",
@@ -90,9 +89,9 @@ static gboolean check_op(const TsOp *op, GError **error)
     return TRUE;
 }
 
-TsModel *ts_model_new_from_levels(const TsLevel *storage, guint n_storage,
-                                  const TsLevel *compute, double clock_hz, const TsOp *op,
-                                  const TsModelOptions *options, GError **error)
+TsModel *ts_model_new_from_levels(const TsLevel *storage, guint n_storage, const TsLevel *compute,
+                                  double clock_hz, const TsOp *op, const TsModelOptions *options,
+                                  GError **error)
 {
     g_return_val_if_fail(storage != NULL && compute != NULL && op != NULL, NULL);
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
@@ -237,8 +236,8 @@ TsModel *ts_model_new_full(const TsArch *arch, const TsOp *op, const TsModelOpti
     TsLevel levels[TS_ARCH_MAX_LEVELS];
     for (guint l = 0; l < n; l++)
         levels[l] = *ts_arch_storage(arch, l);
-    TsModel *m = ts_model_new_from_levels(levels, n, compute, ts_arch_clock_hz(arch), op,
-                                          options, error);
+    TsModel *m =
+        ts_model_new_from_levels(levels, n, compute, ts_arch_clock_hz(arch), op, options, error);
     /* A compute instance slower than one MAC per cycle (a DPU issuing a multiply as a
      * software routine) or faster (SIMD lanes) scales compute cycles, not MAC counts. */
     double mpc = ts_arch_compute_macs_per_cycle(arch);
@@ -523,8 +522,7 @@ TsEvalStatus ts_model_evaluate(const TsModel *m, const TsMapping *map, TsCost *c
             slowdown = MIN(slowdown, s->read_bw_words_per_cycle / read_bw);
         if (s->write_bw_words_per_cycle > 0.0 && s->write_bw_words_per_cycle < write_bw)
             slowdown = MIN(slowdown, s->write_bw_words_per_cycle / write_bw);
-        if (s->shared_bw_words_per_cycle > 0.0 &&
-            s->shared_bw_words_per_cycle < read_bw + write_bw)
+        if (s->shared_bw_words_per_cycle > 0.0 && s->shared_bw_words_per_cycle < read_bw + write_bw)
             slowdown = MIN(slowdown, s->shared_bw_words_per_cycle / (read_bw + write_bw));
         lc->throttling = slowdown;
         lc->cycles = ceil(ccd / slowdown);
@@ -583,8 +581,7 @@ char *ts_model_explain(const TsModel *m, const TsMapping *map, const TsCost *cos
     case TS_EVAL_SHAPE:
         return g_strdup_printf("mapping has %u levels and %u dimensions; the architecture has %u "
                                "storage levels and op %s has %u dimensions",
-                               map->n_levels, map->n_dims, nl,
-                               m->op->name ? m->op->name : "?", nd);
+                               map->n_levels, map->n_dims, nl, m->op->name ? m->op->name : "?", nd);
     case TS_EVAL_PERMUTATION:
         return g_strdup_printf("%s: a permutation does not list each of the op's %u dimensions "
                                "exactly once (repeated or out of range: %s)",
@@ -675,8 +672,8 @@ char *ts_model_explain(const TsModel *m, const TsMapping *map, const TsCost *cos
         else
             r = g_strdup_printf("%s: tiles use %" G_GUINT64_FORMAT " words, below the minimum "
                                 "utilization %g of capacity %" G_GUINT64_FORMAT "%s (%s)",
-                                level_name(m, l), total, spec->min_utilization,
-                                lv->capacity_words, buf, s->str);
+                                level_name(m, l), total, spec->min_utilization, lv->capacity_words,
+                                buf, s->str);
         g_free(buf);
         g_string_free(s, TRUE);
         return r;

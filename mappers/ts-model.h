@@ -10,8 +10,8 @@
  * partition_words / multicast (TsTensorCost), keep / throttling / capacity_words
  * (TsLevelCost), bad_dim / total_ops / compute_utilization (TsCost); ts_model_explain() for
  * the human reason of an invalid mapping; TS_EVAL_KEEP only when a tensor is kept nowhere (the
- * outermost level may bypass a tensor, as in Timeloop); accessors for the prepared levels; mapping views
- * (YAML, loop nest) against a model. */
+ * outermost level may bypass a tensor, as in Timeloop); accessors for the prepared levels; mapping
+ * views (YAML, loop nest) against a model. */
 #ifndef TS_MODEL_H
 #define TS_MODEL_H
 
@@ -40,12 +40,12 @@ typedef enum {
 } TsEvalStatus;
 
 typedef struct {
-    uint64_t tile_words;  /* utilized capacity of one instance, words */
-    uint64_t reads;       /* per utilized instance */
-    uint64_t fills;       /* per utilized instance */
-    uint64_t updates;     /* per utilized instance */
-    uint64_t instances;   /* utilized instances holding this tensor */
-    double energy_pj;     /* all instances */
+    uint64_t tile_words; /* utilized capacity of one instance, words */
+    uint64_t reads;      /* per utilized instance */
+    uint64_t fills;      /* per utilized instance */
+    uint64_t updates;    /* per utilized instance */
+    uint64_t instances;  /* utilized instances holding this tensor */
+    double energy_pj;    /* all instances */
     /* Added: Timeloop's "Partition size" (words one instance is responsible for over the
      * run) and the multicast factor of the fan-out below this level (children receiving
      * each word read here; for the read-write tensor, children reduced into one update). */
@@ -57,7 +57,7 @@ typedef struct {
     TsTensorCost tensor[TS_MAX_TENSORS];
     uint64_t instances_used;
     double energy_pj;
-    double cycles; /* cycles implied by this level's bandwidth */
+    double cycles;      /* cycles implied by this level's bandwidth */
     double utilization; /* utilized capacity / capacity */
     /* Added. */
     uint8_t keep;            /* bit t: the level holds tensor t (copied from the mapping) */
@@ -82,8 +82,8 @@ typedef struct {
     double edp_j_cycles;
     double pj_per_mac;
     /* Added. */
-    int8_t bad_dim;       /* dimension of a TS_EVAL_FACTORS / FANOUT / PERMUTATION reason, or -1 */
-    uint64_t total_ops;   /* Timeloop's "Total ops": MACs + reduction adds (MACs - outputs) */
+    int8_t bad_dim;     /* dimension of a TS_EVAL_FACTORS / FANOUT / PERMUTATION reason, or -1 */
+    uint64_t total_ops; /* Timeloop's "Total ops": MACs + reduction adds (MACs - outputs) */
 } TsCost;
 
 /* Behaviour switches. The zero value (or NULL) is Timeloop 3.0.3 parity. */
@@ -117,9 +117,9 @@ TsModel *ts_model_new_full(const TsArch *arch, const TsOp *op, const TsModelOpti
  * compute the arithmetic level (instances, energy.mac_pj). clock_hz > 0. Records are copied
  * (names borrowed: they must outlive the model). For tests and for callers that derive a
  * hierarchy in code. Errors as ts_model_new. */
-TsModel *ts_model_new_from_levels(const TsLevel *storage, guint n_storage,
-                                  const TsLevel *compute, double clock_hz, const TsOp *op,
-                                  const TsModelOptions *options, GError **error);
+TsModel *ts_model_new_from_levels(const TsLevel *storage, guint n_storage, const TsLevel *compute,
+                                  double clock_hz, const TsOp *op, const TsModelOptions *options,
+                                  GError **error);
 
 void ts_model_free(TsModel *model);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(TsModel, ts_model_free)
@@ -136,7 +136,7 @@ char *ts_model_explain(const TsModel *model, const TsMapping *mapping, const TsC
 
 /* Read-only views of what the model was prepared with. */
 const TsOp *ts_model_op(const TsModel *model);
-guint ts_model_n_levels(const TsModel *model);            /* storage levels */
+guint ts_model_n_levels(const TsModel *model);                            /* storage levels */
 const TsLevel *ts_model_level(const TsModel *model, guint storage_index); /* outermost first */
 const TsLevel *ts_model_compute(const TsModel *model);
 double ts_model_clock_hz(const TsModel *model);

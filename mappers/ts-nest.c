@@ -25,8 +25,8 @@ void ts_nest_build_loops(const TsModel *model, const TsMapping *mapping, TsNest 
             for (guint i = 0; i < nd; i++) {
                 guint d = ml->spatial_permutation[i];
                 if (f[d] > 1) {
-                    nest->loop[n] = (TsNestLoop){(uint8_t)c, (uint8_t)d, (uint8_t)kind, f[d],
-                                                 scale[d]};
+                    nest->loop[n] =
+                        (TsNestLoop){(uint8_t)c, (uint8_t)d, (uint8_t)kind, f[d], scale[d]};
                     scale[d] *= f[d];
                     n++;
                 }
@@ -112,7 +112,7 @@ void ts_nest_tiles(const TsModel *model, TsNest *nest)
 #define SLIDE_MAX (TS_ARCH_MAX_LEVELS * TS_MAX_DIMS)
 
 typedef struct {
-    guint n;                        /* temporal loops above c */
+    guint n; /* temporal loops above c */
     uint64_t tile;
     guint n_ranks;
     int64_t rank_ext[TS_MAX_RANKS];
@@ -326,8 +326,8 @@ void ts_nest_analyze(const TsModel *model, const uint8_t keep[TS_ARCH_MAX_LEVELS
     uint64_t suffix[TS_NEST_MAX_LOOPS + 1];
     suffix[nloops] = 1;
     for (guint k = nloops; k-- > 0;)
-        suffix[k] = suffix[k + 1] *
-                    (nest->loop[k].kind == TS_LOOP_TEMPORAL ? nest->loop[k].ext : 1u);
+        suffix[k] =
+            suffix[k + 1] * (nest->loop[k].kind == TS_LOOP_TEMPORAL ? nest->loop[k].ext : 1u);
     nest->compute_iterations = suffix[0];
 
     uint64_t above = 1;
@@ -380,8 +380,7 @@ void ts_nest_analyze(const TsModel *model, const uint8_t keep[TS_ARCH_MAX_LEVELS
                 if (p <= UINT32_MAX && tl <= UINT32_MAX)
                     nest->partition[c][t] = p * tl / uni;
                 else
-                    nest->partition[c][t] =
-                        (uint64_t)((unsigned __int128)p * tl / uni);
+                    nest->partition[c][t] = (uint64_t)((unsigned __int128)p * tl / uni);
             } else {
                 nest->partition[c][t] = nest->partition[c + 1][t];
             }

@@ -44,14 +44,15 @@ void ts_report_cost_text(GString *out, const TsModel *model, const TsMapping *ma
                            info ? or_dash(info->arch) : "-");
     if (cost->status != TS_EVAL_OK) {
         g_autofree char *why = ts_model_explain(model, mapping, cost);
-        g_string_append_printf(out, "invalid mapping (%s): %s\n",
-                               ts_eval_status_name(cost->status), why);
+        g_string_append_printf(out, "invalid mapping (%s): %s\n", ts_eval_status_name(cost->status),
+                               why);
         return;
     }
 
     g_autofree char *nest = ts_model_format_nest(model, mapping);
-    g_string_append_printf(out, "\nMapping (loop nest, as Timeloop's map.txt)\n"
-                                "------------------------------------------%s\n",
+    g_string_append_printf(out,
+                           "\nMapping (loop nest, as Timeloop's map.txt)\n"
+                           "------------------------------------------%s\n",
                            nest);
 
     g_string_append(out, "Buffer and Arithmetic Levels\n----------------------------\n");
@@ -96,8 +97,8 @@ void ts_report_cost_text(GString *out, const TsModel *model, const TsMapping *ma
         g_string_append_printf(out, "        %-27s : %.2f\n", "Multiple buffering",
                                lv->multiple_buffering > 0 ? lv->multiple_buffering : 1.0);
         if (lc->capacity_words)
-            g_string_append_printf(out, "        %-27s : %" G_GUINT64_FORMAT "\n",
-                                   "Effective size", lc->capacity_words);
+            g_string_append_printf(out, "        %-27s : %" G_GUINT64_FORMAT "\n", "Effective size",
+                                   lc->capacity_words);
         else
             g_string_append_printf(out, "        %-27s : -\n", "Effective size");
         g_string_append_printf(out, "        %-27s : %.2f\n", "Min utilization",
@@ -120,7 +121,8 @@ void ts_report_cost_text(GString *out, const TsModel *model, const TsMapping *ma
             const uint64_t acc = tc->reads + tc->fills + tc->updates;
             const double per_inst = tc->instances ? tc->energy_pj / (double)tc->instances : 0.0;
             g_string_append_printf(out, "    %s:\n", or_dash(op->tensors[t].name));
-#define ROW_U(label, v) g_string_append_printf(out, "        %-40s : %" G_GUINT64_FORMAT "\n", label, (uint64_t)(v))
+#define ROW_U(label, v)                                                                            \
+    g_string_append_printf(out, "        %-40s : %" G_GUINT64_FORMAT "\n", label, (uint64_t)(v))
 #define ROW_E(label, v) g_string_append_printf(out, "        %-40s : %.2f pJ\n", label, (double)(v))
             ROW_U("Partition size", tc->partition_words);
             ROW_U("Utilized capacity", tc->tile_words);
@@ -263,8 +265,8 @@ void ts_report_cost_json(JsonBuilder *b, const TsModel *model, const TsMapping *
     json_builder_end_object(b);
 }
 
-char *ts_report_cost_json_string(const TsModel *model, const TsMapping *mapping,
-                                 const TsCost *cost, const TsReportInfo *info)
+char *ts_report_cost_json_string(const TsModel *model, const TsMapping *mapping, const TsCost *cost,
+                                 const TsReportInfo *info)
 {
     g_return_val_if_fail(model != NULL && mapping != NULL && cost != NULL, NULL);
     g_autoptr(JsonBuilder) b = json_builder_new();
@@ -322,7 +324,7 @@ void ts_report_cost_compare(GString *out, const TsModel *model, const TsMapping 
         for (guint i = 0; i < n; i++) {                                                            \
             const TsCost *c = &costs[i];                                                           \
             (void)c;                                                                               \
-            cells[i] = c->status == TS_EVAL_OK ? g_strdup_printf(__VA_ARGS__) : g_strdup("-");   \
+            cells[i] = c->status == TS_EVAL_OK ? g_strdup_printf(__VA_ARGS__) : g_strdup("-");     \
         }                                                                                          \
         add_row(rows, n, label, cells);                                                            \
     } while (0)
@@ -361,7 +363,8 @@ void ts_report_cost_compare(GString *out, const TsModel *model, const TsMapping 
     }
     g_string_append_printf(out, "%-*s", (int)lw, "");
     for (guint i = 0; i < n; i++)
-        g_string_append_printf(out, "  %*s", (int)cw[i], labels && labels[i] ? labels[i] : "mapping");
+        g_string_append_printf(out, "  %*s", (int)cw[i],
+                               labels && labels[i] ? labels[i] : "mapping");
     g_string_append_c(out, '\n');
     for (guint r = 0; r < rows->len; r++) {
         Row *row = rows->pdata[r];

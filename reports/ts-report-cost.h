@@ -44,8 +44,8 @@ void ts_report_cost_json(JsonBuilder *b, const TsModel *model, const TsMapping *
 void ts_report_cost_json_totals(JsonBuilder *b, const TsCost *cost);
 
 /* The complete JSON document of one op, pretty-printed, newly allocated. */
-char *ts_report_cost_json_string(const TsModel *model, const TsMapping *mapping,
-                                 const TsCost *cost, const TsReportInfo *info);
+char *ts_report_cost_json_string(const TsModel *model, const TsMapping *mapping, const TsCost *cost,
+                                 const TsReportInfo *info);
 
 /* Appends a side-by-side table of n mappings of one op (labels name the columns): status,
  * totals, per-level energy and accesses (reads + fills + updates over all instances), then the

@@ -83,10 +83,10 @@ static void search_line(GString *out, const TsLayerOp *lo, gboolean reproducible
         g_string_append_printf(out, "; %.2f s, %s evaluations/s, %s valid/CPU-s", s->seconds,
                                grouped(s->evaluations_per_s, c, sizeof c),
                                grouped(s->valid_per_cpu_s, d, sizeof d));
-    g_string_append_printf(
-        out, "%s%s\n", s->timed_out ? " (time limit reached)" : "",
-        s->algorithm == TS_SEARCH_EXHAUSTIVE && s->complete ? " (exhaustive: optimum of the space)"
-                                                            : "");
+    g_string_append_printf(out, "%s%s\n", s->timed_out ? " (time limit reached)" : "",
+                           s->algorithm == TS_SEARCH_EXHAUSTIVE && s->complete
+                               ? " (exhaustive: optimum of the space)"
+                               : "");
 }
 
 static void best_table(GString *out, const TsLayerReport *rep, const TsLayerOp *lo)

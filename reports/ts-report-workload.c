@@ -47,7 +47,8 @@ static char *fmt_si(uint64_t v)
         x /= 1000.0;
         u++;
     }
-    return u == 0 ? g_strdup_printf("%" G_GUINT64_FORMAT, v) : g_strdup_printf("%.4g %s", x, units[u]);
+    return u == 0 ? g_strdup_printf("%" G_GUINT64_FORMAT, v)
+                  : g_strdup_printf("%.4g %s", x, units[u]);
 }
 
 static char *ranks_text(const TsOp *op, guint t)
@@ -165,12 +166,11 @@ static void text_header(const TsWorkload *w, FILE *out)
             c->layers, c->causal ? ", causal" : "");
     if (c->phase == TS_PHASE_DECODE)
         fprintf(out,
-                "  decode: 1 new token x batch %" G_GUINT64_FORMAT " against kv_len %" G_GUINT64_FORMAT
-                " keys\n",
+                "  decode: 1 new token x batch %" G_GUINT64_FORMAT
+                " against kv_len %" G_GUINT64_FORMAT " keys\n",
                 c->batch, c->kv_len);
     else
-        fprintf(out, "  prefill: seq %" G_GUINT64_FORMAT " x batch %" G_GUINT64_FORMAT
-                     " tokens\n",
+        fprintf(out, "  prefill: seq %" G_GUINT64_FORMAT " x batch %" G_GUINT64_FORMAT " tokens\n",
                 c->seq, c->batch);
     fprintf(out, "  precision %s: weights %s, activations %s, outputs %s\n", c->precision_name,
             ts_precision_name(c->precision.weights), ts_precision_name(c->precision.activations),
@@ -192,9 +192,8 @@ void ts_report_workload_text(const TsWorkload *w, FILE *out)
 
     fprintf(out, "\nops (per instance unless marked x count; work = MACs, element-passes or "
                  "LUT search MACs + lookups):\n");
-    static const char *const oh[] = {"#",      "op",          "kind",          "count",
-                                     "dims",   "MACs",        "MACs x count",  "bytes",
-                                     "bytes x count", "work/B"};
+    static const char *const oh[] = {"#",    "op",           "kind",  "count",         "dims",
+                                     "MACs", "MACs x count", "bytes", "bytes x count", "work/B"};
     static const gboolean oright[] = {TRUE, FALSE, FALSE, TRUE, FALSE,
                                       TRUE, TRUE,  TRUE,  TRUE, TRUE};
     TsTable ops = {G_N_ELEMENTS(oh), oh, oright, g_ptr_array_new()};
@@ -253,8 +252,8 @@ void ts_report_workload_text(const TsWorkload *w, FILE *out)
 
     if (any_lut) {
         fprintf(out, "\nLUT-NN ops (per instance):\n");
-        static const char *const lh[] = {"op",      "vec_len",      "centroids",
-                                         "codebooks", "table entries", "table bytes",
+        static const char *const lh[] = {"op",          "vec_len",       "centroids",
+                                         "codebooks",   "table entries", "table bytes",
                                          "search MACs", "lookups"};
         static const gboolean lright[] = {FALSE, TRUE, TRUE, TRUE, TRUE, TRUE, TRUE, TRUE};
         TsTable lut = {G_N_ELEMENTS(lh), lh, lright, g_ptr_array_new()};
@@ -291,8 +290,7 @@ void ts_report_workload_text(const TsWorkload *w, FILE *out)
         uint64_t model_macs;
         if (g_uint64_checked_mul(&model_macs, ts_workload_total_macs(w), c->layers)) {
             g_autofree char *mm = fmt_si(model_macs);
-            fprintf(out, "  model       %sMAC over %" G_GUINT64_FORMAT " layers\n", mm,
-                    c->layers);
+            fprintf(out, "  model       %sMAC over %" G_GUINT64_FORMAT " layers\n", mm, c->layers);
         }
     }
     if (ts_workload_n_notes(w) > 0) {

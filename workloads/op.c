@@ -42,8 +42,9 @@ const char *ts_op_kind_name(TsOpKind kind)
 }
 
 static const char *const ew_names[TS_EW_COUNT_] = {
-    [TS_EW_SOFTMAX] = "softmax", [TS_EW_LAYERNORM] = "layernorm", [TS_EW_GELU] = "gelu",
-    [TS_EW_SILU] = "silu",       [TS_EW_ADD] = "add",
+    [TS_EW_SOFTMAX] = "softmax", [TS_EW_LAYERNORM] = "layernorm",
+    [TS_EW_GELU] = "gelu",       [TS_EW_SILU] = "silu",
+    [TS_EW_ADD] = "add",
 };
 
 const char *ts_elementwise_kind_name(TsElementwiseKind kind)
@@ -280,11 +281,11 @@ gboolean ts_op_check(TsOp *op, const TsNode *node, const char *path, GError **er
             }
             for (guint k = 0; k < p->n_terms; k++) {
                 if (p->dim[k] >= op->n_dims || p->coef[k] < 0) {
-                    ts_config_error(error, node, TS_CONFIG_ERROR_REFERENCE, path,
-                                    "op '%s': tensor %s rank %u names no dimension of the op "
-                                    "or has a negative coefficient (got dim %u, coef %" G_GINT64_FORMAT
-                                    ")",
-                                    name, ts->name, r, p->dim[k], p->coef[k]);
+                    ts_config_error(
+                        error, node, TS_CONFIG_ERROR_REFERENCE, path,
+                        "op '%s': tensor %s rank %u names no dimension of the op "
+                        "or has a negative coefficient (got dim %u, coef %" G_GINT64_FORMAT ")",
+                        name, ts->name, r, p->dim[k], p->coef[k]);
                     return FALSE;
                 }
             }
@@ -360,9 +361,8 @@ gboolean ts_op_check(TsOp *op, const TsNode *node, const char *path, GError **er
         if (op->lut_index.format == TS_NUM_UINT && op->lut_index.bits < 32 &&
             (uint64_t)op->lut_centroids > (G_GUINT64_CONSTANT(1) << op->lut_index.bits)) {
             ts_config_error(error, node, TS_CONFIG_ERROR_RANGE, path,
-                            "op '%s': %u centroids do not fit a %s index (got centroids %u)",
-                            name, op->lut_centroids, ts_precision_name(op->lut_index),
-                            op->lut_centroids);
+                            "op '%s': %u centroids do not fit a %s index (got centroids %u)", name,
+                            op->lut_centroids, ts_precision_name(op->lut_index), op->lut_centroids);
             return FALSE;
         }
         op->lut_codebooks = op->dims[cb];
@@ -445,8 +445,8 @@ static gboolean coef_value(const char *text, const TsCoef *coefs, guint n_coefs,
     return FALSE;
 }
 
-static gboolean unknown_dim(const TsNode *node, const char *path, const TsOp *op,
-                            const char *name, GError **error)
+static gboolean unknown_dim(const TsNode *node, const char *path, const TsOp *op, const char *name,
+                            GError **error)
 {
     const char *names[TS_MAX_DIMS + 1];
     for (guint i = 0; i < op->n_dims; i++)
@@ -461,9 +461,8 @@ static gboolean unknown_dim(const TsNode *node, const char *path, const TsOp *op
 }
 
 /* One term: a dim with an optional coefficient, given as factors. */
-static gboolean add_term(const TsNode *node, const char *path, const TsOp *op,
-                         const TsCoef *coefs, guint n_coefs, char **factors, TsProjection *out,
-                         GError **error)
+static gboolean add_term(const TsNode *node, const char *path, const TsOp *op, const TsCoef *coefs,
+                         guint n_coefs, char **factors, TsProjection *out, GError **error)
 {
     int dim = -1;
     int64_t coef = 1;
@@ -518,8 +517,7 @@ static gboolean add_term(const TsNode *node, const char *path, const TsOp *op,
 }
 
 gboolean ts_projection_parse(const TsNode *rank, const char *path, const TsOp *op,
-                             const TsCoef *coefs, guint n_coefs, TsProjection *out,
-                             GError **error)
+                             const TsCoef *coefs, guint n_coefs, TsProjection *out, GError **error)
 {
     memset(out, 0, sizeof *out);
     if (rank == NULL) {

@@ -16,15 +16,31 @@ typedef struct {
 
 /* Canonical names first: ts_precision_name returns the first match. */
 static const TsFormatName formats[] = {
-    {"int1", 1, TS_NUM_INT},         {"int2", 2, TS_NUM_INT},       {"int4", 4, TS_NUM_INT},
-    {"int8", 8, TS_NUM_INT},         {"int16", 16, TS_NUM_INT},     {"int32", 32, TS_NUM_INT},
-    {"uint1", 1, TS_NUM_UINT},       {"uint2", 2, TS_NUM_UINT},     {"uint4", 4, TS_NUM_UINT},
-    {"uint8", 8, TS_NUM_UINT},       {"uint16", 16, TS_NUM_UINT},   {"uint32", 32, TS_NUM_UINT},
-    {"fp16", 16, TS_NUM_FP},         {"fp32", 32, TS_NUM_FP},       {"bf16", 16, TS_NUM_BF16},
-    {"fp8_e4m3", 8, TS_NUM_FP8_E4M3}, {"fp8_e5m2", 8, TS_NUM_FP8_E5M2}, {"nf4", 4, TS_NUM_NF4},
+    {"int1", 1, TS_NUM_INT},
+    {"int2", 2, TS_NUM_INT},
+    {"int4", 4, TS_NUM_INT},
+    {"int8", 8, TS_NUM_INT},
+    {"int16", 16, TS_NUM_INT},
+    {"int32", 32, TS_NUM_INT},
+    {"uint1", 1, TS_NUM_UINT},
+    {"uint2", 2, TS_NUM_UINT},
+    {"uint4", 4, TS_NUM_UINT},
+    {"uint8", 8, TS_NUM_UINT},
+    {"uint16", 16, TS_NUM_UINT},
+    {"uint32", 32, TS_NUM_UINT},
+    {"fp16", 16, TS_NUM_FP},
+    {"fp32", 32, TS_NUM_FP},
+    {"bf16", 16, TS_NUM_BF16},
+    {"fp8_e4m3", 8, TS_NUM_FP8_E4M3},
+    {"fp8_e5m2", 8, TS_NUM_FP8_E5M2},
+    {"nf4", 4, TS_NUM_NF4},
     /* aliases */
-    {"e4m3", 8, TS_NUM_FP8_E4M3},    {"e5m2", 8, TS_NUM_FP8_E5M2},  {"float16", 16, TS_NUM_FP},
-    {"float32", 32, TS_NUM_FP},      {"bfloat16", 16, TS_NUM_BF16}, {"binary", 1, TS_NUM_INT},
+    {"e4m3", 8, TS_NUM_FP8_E4M3},
+    {"e5m2", 8, TS_NUM_FP8_E5M2},
+    {"float16", 16, TS_NUM_FP},
+    {"float32", 32, TS_NUM_FP},
+    {"bfloat16", 16, TS_NUM_BF16},
+    {"binary", 1, TS_NUM_INT},
 };
 
 #define N_FORMATS G_N_ELEMENTS(formats)
@@ -84,7 +100,10 @@ gboolean ts_precision_from_node(const TsNode *node, const char *path, TsPrecisio
 
 /* ---- Presets ---- */
 
-#define P(b, f) {(b), TS_NUM_##f}
+#define P(b, f)                                                                                    \
+    {                                                                                              \
+        (b), TS_NUM_##f                                                                            \
+    }
 
 typedef struct {
     const char *name;
@@ -96,7 +115,8 @@ static const TsPreset presets[] = {
     {"fp32", {P(32, FP), P(32, FP), P(32, FP)}, "IEEE binary32 everywhere"},
     {"fp16", {P(16, FP), P(16, FP), P(16, FP)}, "IEEE binary16 everywhere (default)"},
     {"bf16", {P(16, BF16), P(16, BF16), P(16, BF16)}, "bfloat16 everywhere"},
-    {"fp8", {P(8, FP8_E4M3), P(8, FP8_E4M3), P(16, BF16)},
+    {"fp8",
+     {P(8, FP8_E4M3), P(8, FP8_E4M3), P(16, BF16)},
      "fp8 e4m3 weights and activations, bf16 outputs"},
     {"int8", {P(8, INT), P(8, INT), P(32, INT)}, "int8 weights and activations, int32 outputs"},
     {"w8a8", {P(8, INT), P(8, INT), P(32, INT)}, "same as int8"},
@@ -104,12 +124,12 @@ static const TsPreset presets[] = {
     {"w4a4", {P(4, INT), P(4, INT), P(32, INT)}, "same as int4"},
     {"w4a8", {P(4, INT), P(8, INT), P(32, INT)}, "int4 weights, int8 activations, int32 outputs"},
     {"w2a8", {P(2, INT), P(8, INT), P(32, INT)}, "int2 weights, int8 activations, int32 outputs"},
-    {"w1a8", {P(1, INT), P(8, INT), P(32, INT)},
-     "binary weights, int8 activations, int32 outputs"},
+    {"w1a8", {P(1, INT), P(8, INT), P(32, INT)}, "binary weights, int8 activations, int32 outputs"},
     {"w8a16", {P(8, INT), P(16, FP), P(16, FP)}, "int8 weights, fp16 activations and outputs"},
     {"w4a16", {P(4, INT), P(16, FP), P(16, FP)}, "int4 weights, fp16 activations and outputs"},
     {"w2a16", {P(2, INT), P(16, FP), P(16, FP)}, "int2 weights, fp16 activations and outputs"},
-    {"nf4", {P(4, NF4), P(16, BF16), P(16, BF16)},
+    {"nf4",
+     {P(4, NF4), P(16, BF16), P(16, BF16)},
      "NormalFloat4 weights (QLoRA), bf16 activations and outputs"},
 };
 
@@ -128,8 +148,8 @@ gboolean ts_precision_preset(const char *name, TsPrecisionSet *out, GError **err
     g_autofree char *hint = ts_config_suggest(name, names);
     g_autofree char *list = g_strjoinv(", ", (char **)names);
     g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_REFERENCE,
-                "unknown precision preset '%s'%s; expected one of %s (got '%s')", name, hint,
-                list, name);
+                "unknown precision preset '%s'%s; expected one of %s (got '%s')", name, hint, list,
+                name);
     return FALSE;
 }
 

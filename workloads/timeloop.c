@@ -34,10 +34,21 @@ static const char cnn_layer_yaml[] =
 #define TS_MAX_COEFS 16
 
 /* Top-level sections of timeloopfe's combined files that are not the problem. */
-static const char *const other_sections[] = {
-    "architecture", "arch",     "mapper",   "mapping",   "mapspace", "mapspace_constraints",
-    "constraints",  "components", "compound_components", "globals", "sparse_optimizations",
-    "ERT",          "ART",      "model",    NULL};
+static const char *const other_sections[] = {"architecture",
+                                             "arch",
+                                             "mapper",
+                                             "mapping",
+                                             "mapspace",
+                                             "mapspace_constraints",
+                                             "constraints",
+                                             "components",
+                                             "compound_components",
+                                             "globals",
+                                             "sparse_optimizations",
+                                             "ERT",
+                                             "ART",
+                                             "model",
+                                             NULL};
 
 char *ts_timeloop_op_name(const char *filename)
 {
@@ -90,8 +101,8 @@ typedef struct {
 
 static gboolean parse_shape(const TsNode *shape, TsShape *out, GError **error)
 {
-    static const char *const keys[] = {"name", "dimensions", "coefficients", "data-spaces",
-                                       "data_spaces", NULL};
+    static const char *const keys[] = {"name",        "dimensions",  "coefficients",
+                                       "data-spaces", "data_spaces", NULL};
     if (!ts_schema_check_keys(shape, "problem.shape", keys, error))
         return FALSE;
     memset(out, 0, sizeof *out);
@@ -120,8 +131,7 @@ static gboolean parse_shape(const TsNode *shape, TsShape *out, GError **error)
         const TsNode *d = dims->items[i];
         g_autofree char *p = ts_path_index("problem.shape.dimensions", i);
         if (d->kind != TS_NODE_SCALAR || d->value[0] == '\0') {
-            ts_config_error(error, d, TS_CONFIG_ERROR_TYPE, p,
-                            "expected a dimension name (got %s)",
+            ts_config_error(error, d, TS_CONFIG_ERROR_TYPE, p, "expected a dimension name (got %s)",
                             d->kind == TS_NODE_SCALAR ? "''" : "a collection");
             return FALSE;
         }
@@ -157,7 +167,8 @@ static gboolean parse_shape(const TsNode *shape, TsShape *out, GError **error)
                 return FALSE;
             if (c->kind != TS_NODE_MAPPING) {
                 ts_config_error(error, c, TS_CONFIG_ERROR_TYPE, p,
-                                "expected {name, default} (got %s)", c->value ? c->value : "a list");
+                                "expected {name, default} (got %s)",
+                                c->value ? c->value : "a list");
                 return FALSE;
             }
             const char *cname;
@@ -321,8 +332,7 @@ static gboolean parse_spaces(const TsShape *shape, TsWorkload *w, TsOp *op, GErr
     for (guint i = 0; i < spaces->n; i++) {
         const TsNode *s = spaces->items[i];
         g_autofree char *p = ts_path_index(shape->spaces_key, i);
-        static const char *const keys[] = {"name", "projection", "read-write", "read_write",
-                                           NULL};
+        static const char *const keys[] = {"name", "projection", "read-write", "read_write", NULL};
         if (s->kind != TS_NODE_MAPPING) {
             ts_config_error(error, s, TS_CONFIG_ERROR_TYPE, p,
                             "expected a data space {name, projection, read-write} (got %s)",
@@ -376,8 +386,8 @@ static gboolean parse_spaces(const TsShape *shape, TsWorkload *w, TsOp *op, GErr
         }
         if (proj->n > TS_MAX_RANKS) {
             ts_config_error(error, proj, TS_CONFIG_ERROR_LIMIT, pp,
-                            "at most %d ranks per data space are supported (got %u)",
-                            TS_MAX_RANKS, proj->n);
+                            "at most %d ranks per data space are supported (got %u)", TS_MAX_RANKS,
+                            proj->n);
             return FALSE;
         }
         t->n_ranks = (uint8_t)proj->n;

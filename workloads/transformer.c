@@ -80,8 +80,8 @@ gboolean ts_transformer_config_init(TsTransformerConfig *cfg, const char *model,
     return FALSE;
 }
 
-gboolean ts_transformer_apply_overrides(TsTransformerConfig *cfg,
-                                        const TsWorkloadOverrides *ov, GError **error)
+gboolean ts_transformer_apply_overrides(TsTransformerConfig *cfg, const TsWorkloadOverrides *ov,
+                                        GError **error)
 {
     if (ov->vars != NULL && ov->vars[0] != NULL) {
         g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
@@ -161,8 +161,8 @@ static void set_tensor(TsOp *op, guint t, const char *name, const int *dims, gui
 /* GEMM in D/E/L form: dims [E, D, L] (the Timeloop experiments' order), Weights[E,D],
  * Inputs[E,L], Outputs[D,L]. weights_are_params: projection weights (vs K or V in
  * attention, which are activations). */
-static void gemm_op(TsOp *op, const char *name, uint64_t d, uint64_t e, uint64_t l,
-                    uint64_t count, const TsPrecisionSet *p, gboolean weights_are_params)
+static void gemm_op(TsOp *op, const char *name, uint64_t d, uint64_t e, uint64_t l, uint64_t count,
+                    const TsPrecisionSet *p, gboolean weights_are_params)
 {
     memset(op, 0, sizeof *op);
     op->name = name;
@@ -219,8 +219,8 @@ static void nonlinear_op(TsOp *op, const char *name, TsElementwiseKind kind, uin
 /* LUT-NN op (PIM-DL) replacing GEMM d x e x l: dims [D, CB, V, C, L]; Inputs[CB,V,L] at the
  * activation precision, Indices[CB,L] (closest centroid per sub-vector), Tables[CB,C,D]
  * (precomputed centroid x weight products), Outputs[D,L] accumulated at lut_acc. */
-static void lut_op(TsOp *op, const char *name, uint64_t d, uint64_t e, uint64_t l,
-                   uint64_t count, const TsTransformerConfig *cfg)
+static void lut_op(TsOp *op, const char *name, uint64_t d, uint64_t e, uint64_t l, uint64_t count,
+                   const TsTransformerConfig *cfg)
 {
     memset(op, 0, sizeof *op);
     op->name = name;
@@ -273,15 +273,15 @@ static gboolean check_config(const TsTransformerConfig *c, GError **error)
                    ", heads %" G_GUINT64_FORMAT ")",
                    c->hidden, c->heads);
     if (c->softmax_passes < 1 || c->softmax_passes > 3)
-        return bad(error, TS_CONFIG_ERROR_RANGE,
-                   "softmax_passes: must be 1, 2 or 3 (got %u)", c->softmax_passes);
+        return bad(error, TS_CONFIG_ERROR_RANGE, "softmax_passes: must be 1, 2 or 3 (got %u)",
+                   c->softmax_passes);
     if (c->phase == TS_PHASE_PREFILL && c->kv_len != 0)
         return bad(error, TS_CONFIG_ERROR_INVALID,
                    "kv_len: applies to phase decode only (got kv_len %" G_GUINT64_FORMAT
                    " with phase prefill)",
                    c->kv_len);
-    if (!ts_precision_valid(c->precision.weights) || !ts_precision_valid(c->precision.activations) ||
-        !ts_precision_valid(c->precision.outputs))
+    if (!ts_precision_valid(c->precision.weights) ||
+        !ts_precision_valid(c->precision.activations) || !ts_precision_valid(c->precision.outputs))
         return bad(error, TS_CONFIG_ERROR_REFERENCE, "precision: unsupported (got %u/%u/%u bits)",
                    c->precision.weights.bits, c->precision.activations.bits,
                    c->precision.outputs.bits);
@@ -303,10 +303,10 @@ static gboolean check_config(const TsTransformerConfig *c, GError **error)
     uint64_t wide = MAX(3 * (c->hidden > G_MAXUINT64 / 3 ? G_MAXUINT64 / 3 : c->hidden), c->ffn);
     uint64_t cent = MAX(c->lut_centroids, 1u);
     const uint64_t products[][4] = {
-        {c->seq, c->batch, wide, cent},    /* tokens x widest feature dim (x centroids) */
-        {c->hidden, wide, cent, 1},        /* weights / LUT tables */
-        {kv, kv, c->heads, c->batch},      /* attention scores of all heads */
-        {kv, c->hidden, c->batch, 1},      /* K / V of all heads */
+        {c->seq, c->batch, wide, cent}, /* tokens x widest feature dim (x centroids) */
+        {c->hidden, wide, cent, 1},     /* weights / LUT tables */
+        {kv, kv, c->heads, c->batch},   /* attention scores of all heads */
+        {kv, c->hidden, c->batch, 1},   /* K / V of all heads */
     };
     for (guint i = 0; i < G_N_ELEMENTS(products); i++) {
         uint64_t x = 1;
@@ -322,8 +322,7 @@ static gboolean check_config(const TsTransformerConfig *c, GError **error)
     return TRUE;
 }
 
-TsWorkload *ts_transformer_build(const char *name, const TsTransformerConfig *cfg,
-                                 GError **error)
+TsWorkload *ts_transformer_build(const char *name, const TsTransformerConfig *cfg, GError **error)
 {
     g_return_val_if_fail(name != NULL && cfg != NULL, NULL);
     if (!check_config(cfg, error))
@@ -332,8 +331,7 @@ TsWorkload *ts_transformer_build(const char *name, const TsTransformerConfig *cf
     g_autoptr(TsWorkload) w = ts_workload_new_empty(name, TS_WORKLOAD_SOURCE_MODEL, NULL);
     if (c.phase == TS_PHASE_DECODE && c.kv_len == 0) {
         c.kv_len = c.seq;
-        ts_workload_add_note(w, "decode: kv_len not given, using seq = %" G_GUINT64_FORMAT,
-                             c.seq);
+        ts_workload_add_note(w, "decode: kv_len not given, using seq = %" G_GUINT64_FORMAT, c.seq);
     }
     w->has_config = TRUE;
     w->config = c;
@@ -382,8 +380,8 @@ TsWorkload *ts_transformer_build(const char *name, const TsTransformerConfig *cf
     APPEND();
     WEIGHT_GEMM("FF1", c.ffn, c.hidden);
     if (c.activation_op) {
-        nonlinear_op(&op, ts_elementwise_kind_name(c.activation), c.activation, tokens, c.ffn, 1,
-                     1, 0, p, c.nonlinear);
+        nonlinear_op(&op, ts_elementwise_kind_name(c.activation), c.activation, tokens, c.ffn, 1, 1,
+                     0, p, c.nonlinear);
         APPEND();
     }
     WEIGHT_GEMM("FF2", c.hidden, c.ffn);

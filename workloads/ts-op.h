@@ -21,7 +21,7 @@ G_BEGIN_DECLS
 typedef enum {
     TS_NUM_INT,
     TS_NUM_UINT,
-    TS_NUM_FP,   /* IEEE binary16/32 by bits */
+    TS_NUM_FP, /* IEEE binary16/32 by bits */
     TS_NUM_BF16,
     TS_NUM_FP8_E4M3,
     TS_NUM_FP8_E5M2,
@@ -175,7 +175,7 @@ const char *const *ts_precision_preset_names(void);
 
 /* ---- Ops ---- */
 
-const char *ts_op_kind_name(TsOpKind kind);                 /* "einsum", "elementwise", "lut" */
+const char *ts_op_kind_name(TsOpKind kind);                   /* "einsum", "elementwise", "lut" */
 const char *ts_elementwise_kind_name(TsElementwiseKind kind); /* "softmax", "gelu", ... */
 /* Extent of one rank: sum over terms of coef * (dim - 1), plus 1 (Timeloop's dense extent). */
 uint64_t ts_op_rank_extent(const TsOp *op, guint tensor, guint rank);
@@ -211,20 +211,20 @@ typedef enum { TS_NONLINEAR_ELEMENTWISE, TS_NONLINEAR_EINSUM } TsNonlinearForm;
 /* One encoder/decoder layer. Dimension convention (Timeloop experiments): D = output
  * features, E = reduction, L = tokens. */
 typedef struct {
-    const char *model;          /* preset it started from ("bert-base"), static or NULL */
+    const char *model; /* preset it started from ("bert-base"), static or NULL */
     uint64_t hidden, heads, ffn;
-    uint64_t layers;            /* layers in the model (reported; ops are one layer) */
+    uint64_t layers; /* layers in the model (reported; ops are one layer) */
     uint64_t seq, batch;
     TsPhase phase;
-    uint64_t kv_len;            /* decode: keys attended (KV cache incl. the new token) */
+    uint64_t kv_len; /* decode: keys attended (KV cache incl. the new token) */
     TsPrecisionSet precision;
     const char *precision_name; /* preset name, or "custom" */
     uint32_t softmax_passes;    /* 2 (Timeloop D=2) or 3 (max subtraction) */
     TsNonlinearForm nonlinear;
-    gboolean activation_op;     /* insert the FF activation (gelu/silu) after FF1 */
+    gboolean activation_op; /* insert the FF activation (gelu/silu) after FF1 */
     TsElementwiseKind activation;
-    gboolean causal;            /* informational: decoder-style mask (GPT-2) */
-    uint32_t lut_vec_len;       /* LUT-NN (PIM-DL): 0 = off; else GEMMs become LUT ops */
+    gboolean causal;      /* informational: decoder-style mask (GPT-2) */
+    uint32_t lut_vec_len; /* LUT-NN (PIM-DL): 0 = off; else GEMMs become LUT ops */
     uint32_t lut_centroids;
     TsPrecision lut_index, lut_table, lut_acc;
 } TsTransformerConfig;
@@ -234,15 +234,13 @@ typedef struct {
  * patch count, batch 1, prefill, fp16, softmax 2 passes). Unknown names set
  * TS_CONFIG_ERROR_REFERENCE with a did-you-mean. model may be NULL: defaults only, hidden /
  * heads / ffn left 0 for the caller to set. */
-gboolean ts_transformer_config_init(TsTransformerConfig *cfg, const char *model,
-                                    GError **error);
+gboolean ts_transformer_config_init(TsTransformerConfig *cfg, const char *model, GError **error);
 /* NULL-terminated static list of model preset names. */
 const char *const *ts_transformer_model_names(void);
 /* Builds one layer: KQV, KTQ, softmax, VScores, Out, layernorm, FF1, [gelu,] FF2, layernorm.
  * Checks the config (heads divide hidden, sizes > 0, LUT vec_len divides the reduction,
  * counts fit 64 bits). Returns an owned workload named name. */
-TsWorkload *ts_transformer_build(const char *name, const TsTransformerConfig *cfg,
-                                 GError **error);
+TsWorkload *ts_transformer_build(const char *name, const TsTransformerConfig *cfg, GError **error);
 
 /* ---- Workloads ---- */
 

@@ -113,8 +113,8 @@ gboolean ts_vars_add_file(TsVars *vars, const char *filename, GError **error)
         return FALSE;
     g_ptr_array_add(vars->docs, doc);
     const TsNode *root = doc->root;
-    const TsNode *map = root && root->kind == TS_NODE_MAPPING ? ts_node_get(root, "variables")
-                                                               : NULL;
+    const TsNode *map =
+        root && root->kind == TS_NODE_MAPPING ? ts_node_get(root, "variables") : NULL;
     if (map == NULL) {
         ts_config_error(error, root, TS_CONFIG_ERROR_MISSING, NULL,
                         "%s: a variables file needs a top-level 'variables' mapping (got %s)",
@@ -139,9 +139,8 @@ gboolean ts_vars_add_overrides(TsVars *vars, const char *const *assignments, GEr
 {
     for (guint i = 0; assignments && assignments[i]; i++) {
         const char *eq = strchr(assignments[i], '=');
-        g_autofree char *name = eq ? g_strstrip(g_strndup(assignments[i],
-                                                          (gsize)(eq - assignments[i])))
-                                   : NULL;
+        g_autofree char *name =
+            eq ? g_strstrip(g_strndup(assignments[i], (gsize)(eq - assignments[i]))) : NULL;
         if (name == NULL || !is_identifier(name) || eq[1] == '\0') {
             g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_TYPE,
                         "--var: expected NAME=VALUE with NAME an identifier (got '%s')",
@@ -269,8 +268,8 @@ gboolean ts_vars_eval_node(TsVars *vars, const TsNode *node, const char *path, u
         g_ascii_string_to_unsigned(text, 10, 0, G_MAXUINT64, &u, NULL)) {
         if (u < min) {
             ts_config_error(error, node, TS_CONFIG_ERROR_RANGE, path,
-                            "must be %s %" G_GUINT64_FORMAT " (got %s)", min == 1 ? ">" : ">=",
-                            min == 1 ? (guint64)0 : min, text);
+                            "must be %s %" G_GUINT64_FORMAT " (got %s)",
+                            min == 1 ? ">" : ">=", min == 1 ? (guint64)0 : min, text);
             return FALSE;
         }
         *out = u;
@@ -293,8 +292,8 @@ gboolean ts_vars_eval_node(TsVars *vars, const TsNode *node, const char *path, u
     }
     if (d < (double)min) {
         ts_config_error(error, node, TS_CONFIG_ERROR_RANGE, path,
-                        "must be %s %" G_GUINT64_FORMAT " (got '%s' = %g)", min == 1 ? ">" : ">=",
-                        min == 1 ? (guint64)0 : min, text, d);
+                        "must be %s %" G_GUINT64_FORMAT " (got '%s' = %g)",
+                        min == 1 ? ">" : ">=", min == 1 ? (guint64)0 : min, text, d);
         return FALSE;
     }
     *out = (uint64_t)d;
@@ -323,8 +322,8 @@ char *ts_vars_describe_used(TsVars *vars)
         TsVar *v = g_ptr_array_index(vars->all, i);
         if (!v->used || v->state != 2 || g_hash_table_lookup(vars->current, v->name) != v)
             continue;
-        gboolean literal = g_ascii_isdigit(v->text[0]) && strspn(v->text, "0123456789.") ==
-                                                            strlen(v->text);
+        gboolean literal =
+            g_ascii_isdigit(v->text[0]) && strspn(v->text, "0123456789.") == strlen(v->text);
         g_string_append_printf(s, "%s%s=%.17g (%s%s%s)", s->len ? ", " : "", v->name, v->value,
                                v->origin, literal ? "" : ": ", literal ? "" : v->text);
     }

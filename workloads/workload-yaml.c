@@ -23,16 +23,24 @@ static const char *const nonlinear_choices[] = {"elementwise", "einsum", NULL};
 static const char *const activation_choices[] = {"gelu", "silu", NULL};
 
 #define POS(k, m, d)                                                                               \
-    {.key = k, .type = TS_FIELD_UINT, .min_exclusive = TRUE, .max = 9.2e18,                        \
-     .offset = offsetof(TsWorkloadFile, m), .doc = d}
+    {                                                                                              \
+        .key = k, .type = TS_FIELD_UINT, .min_exclusive = TRUE, .max = 9.2e18,                     \
+        .offset = offsetof(TsWorkloadFile, m), .doc = d                                            \
+    }
 
 /* Bit i of the set mask is field i: keep the enum below in step. */
 static const TsField file_fields[] = {
-    {.key = "name", .type = TS_FIELD_STRING, .offset = offsetof(TsWorkloadFile, name),
+    {.key = "name",
+     .type = TS_FIELD_STRING,
+     .offset = offsetof(TsWorkloadFile, name),
      .doc = "workload name (default: the file name)"},
-    {.key = "description", .type = TS_FIELD_STRING,
-     .offset = offsetof(TsWorkloadFile, description), .doc = "free text"},
-    {.key = "model", .type = TS_FIELD_STRING, .offset = offsetof(TsWorkloadFile, model),
+    {.key = "description",
+     .type = TS_FIELD_STRING,
+     .offset = offsetof(TsWorkloadFile, description),
+     .doc = "free text"},
+    {.key = "model",
+     .type = TS_FIELD_STRING,
+     .offset = offsetof(TsWorkloadFile, model),
      .doc = "model preset: bert-base, bert-large, gpt2-small, gpt2-medium, vit-base, vit-huge"},
     POS("hidden", hidden, "hidden size (D of KQV's E)"),
     POS("heads", heads, "attention heads; must divide hidden"),
@@ -41,35 +49,75 @@ static const TsField file_fields[] = {
     POS("seq", seq, "sequence length (prefill tokens per sequence)"),
     POS("batch", batch, "sequences per batch"),
     POS("kv_len", kv_len, "decode: keys attended (KV cache incl. the new token)"),
-    {.key = "phase", .type = TS_FIELD_ENUM, .choices = phase_choices,
-     .offset = offsetof(TsWorkloadFile, phase), .doc = "prefill or decode"},
-    {.key = "softmax_passes", .type = TS_FIELD_UINT, .min = 1, .max = 3,
+    {.key = "phase",
+     .type = TS_FIELD_ENUM,
+     .choices = phase_choices,
+     .offset = offsetof(TsWorkloadFile, phase),
+     .doc = "prefill or decode"},
+    {.key = "softmax_passes",
+     .type = TS_FIELD_UINT,
+     .min = 1,
+     .max = 3,
      .offset = offsetof(TsWorkloadFile, softmax_passes),
      .doc = "sweeps of softmax: 2 (Timeloop D=2) or 3 (max subtraction)"},
-    {.key = "nonlinear", .type = TS_FIELD_ENUM, .choices = nonlinear_choices,
+    {.key = "nonlinear",
+     .type = TS_FIELD_ENUM,
+     .choices = nonlinear_choices,
      .offset = offsetof(TsWorkloadFile, nonlinear),
      .doc = "softmax/layernorm as elementwise ops or as Timeloop einsums"},
-    {.key = "activation_op", .type = TS_FIELD_BOOL,
-     .offset = offsetof(TsWorkloadFile, activation_op), .doc = "insert gelu/silu after FF1"},
-    {.key = "activation", .type = TS_FIELD_ENUM, .choices = activation_choices,
-     .offset = offsetof(TsWorkloadFile, activation), .doc = "FF activation"},
-    {.key = "causal", .type = TS_FIELD_BOOL, .offset = offsetof(TsWorkloadFile, causal),
+    {.key = "activation_op",
+     .type = TS_FIELD_BOOL,
+     .offset = offsetof(TsWorkloadFile, activation_op),
+     .doc = "insert gelu/silu after FF1"},
+    {.key = "activation",
+     .type = TS_FIELD_ENUM,
+     .choices = activation_choices,
+     .offset = offsetof(TsWorkloadFile, activation),
+     .doc = "FF activation"},
+    {.key = "causal",
+     .type = TS_FIELD_BOOL,
+     .offset = offsetof(TsWorkloadFile, causal),
      .doc = "decoder-style mask (informational)"},
-    {.key = "precision", .type = TS_FIELD_NODE, .offset = offsetof(TsWorkloadFile, precision),
+    {.key = "precision",
+     .type = TS_FIELD_NODE,
+     .offset = offsetof(TsWorkloadFile, precision),
      .doc = "preset name or {weights, activations, outputs}"},
-    {.key = "lut", .type = TS_FIELD_NODE, .offset = offsetof(TsWorkloadFile, lut),
+    {.key = "lut",
+     .type = TS_FIELD_NODE,
+     .offset = offsetof(TsWorkloadFile, lut),
      .doc = "LUT-NN: {vec_len, centroids, index, table, acc}"},
-    {.key = "variables", .type = TS_FIELD_NODE, .offset = offsetof(TsWorkloadFile, variables),
+    {.key = "variables",
+     .type = TS_FIELD_NODE,
+     .offset = offsetof(TsWorkloadFile, variables),
      .doc = "names for dims of explicit ops and included Timeloop problems"},
-    {.key = "ops", .type = TS_FIELD_NODE, .offset = offsetof(TsWorkloadFile, ops),
+    {.key = "ops",
+     .type = TS_FIELD_NODE,
+     .offset = offsetof(TsWorkloadFile, ops),
      .doc = "explicit ops (instead of a model)"},
     {NULL},
 };
 
 enum {
-    FB_NAME, FB_DESCRIPTION, FB_MODEL, FB_HIDDEN, FB_HEADS, FB_FFN, FB_LAYERS, FB_SEQ, FB_BATCH,
-    FB_KV_LEN, FB_PHASE, FB_SOFTMAX, FB_NONLINEAR, FB_ACTOP, FB_ACTIVATION, FB_CAUSAL,
-    FB_PRECISION, FB_LUT, FB_VARIABLES, FB_OPS,
+    FB_NAME,
+    FB_DESCRIPTION,
+    FB_MODEL,
+    FB_HIDDEN,
+    FB_HEADS,
+    FB_FFN,
+    FB_LAYERS,
+    FB_SEQ,
+    FB_BATCH,
+    FB_KV_LEN,
+    FB_PHASE,
+    FB_SOFTMAX,
+    FB_NONLINEAR,
+    FB_ACTOP,
+    FB_ACTIVATION,
+    FB_CAUSAL,
+    FB_PRECISION,
+    FB_LUT,
+    FB_VARIABLES,
+    FB_OPS,
 };
 #define HAS(mask, bit) (((mask) >> (bit)) & 1)
 
@@ -112,16 +160,31 @@ static gboolean parse_lut(const TsNode *lut, TsTransformerConfig *cfg, GError **
         const TsNode *index, *table, *acc;
     } TsLutFile;
     static const TsField fields[] = {
-        {.key = "vec_len", .type = TS_FIELD_UINT, .required = TRUE, .min = 1, .max = 65536,
-         .offset = offsetof(TsLutFile, vec_len), .doc = "sub-vector length V"},
-        {.key = "centroids", .type = TS_FIELD_UINT, .required = TRUE, .min = 1,
-         .max = 4294967295.0, .offset = offsetof(TsLutFile, centroids),
+        {.key = "vec_len",
+         .type = TS_FIELD_UINT,
+         .required = TRUE,
+         .min = 1,
+         .max = 65536,
+         .offset = offsetof(TsLutFile, vec_len),
+         .doc = "sub-vector length V"},
+        {.key = "centroids",
+         .type = TS_FIELD_UINT,
+         .required = TRUE,
+         .min = 1,
+         .max = 4294967295.0,
+         .offset = offsetof(TsLutFile, centroids),
          .doc = "centroids per codebook C"},
-        {.key = "index", .type = TS_FIELD_NODE, .offset = offsetof(TsLutFile, index),
+        {.key = "index",
+         .type = TS_FIELD_NODE,
+         .offset = offsetof(TsLutFile, index),
          .doc = "index precision (uint16)"},
-        {.key = "table", .type = TS_FIELD_NODE, .offset = offsetof(TsLutFile, table),
+        {.key = "table",
+         .type = TS_FIELD_NODE,
+         .offset = offsetof(TsLutFile, table),
          .doc = "table entry precision (int8)"},
-        {.key = "acc", .type = TS_FIELD_NODE, .offset = offsetof(TsLutFile, acc),
+        {.key = "acc",
+         .type = TS_FIELD_NODE,
+         .offset = offsetof(TsLutFile, acc),
          .doc = "accumulator precision (int32)"},
         {NULL},
     };
@@ -218,15 +281,15 @@ static TsWorkload *load_model(const TsNode *wnode, const TsWorkloadFile *f, guin
 /* ---- Explicit ops ---- */
 
 typedef struct {
-    const char *path;   /* workload file (for includes) */
+    const char *path; /* workload file (for includes) */
     TsVars *vars;
     TsPrecisionSet precision;
     gboolean precision_given;
     TsWorkload *w;
 } TsOpsCtx;
 
-static const char *const op_kinds[] = {"einsum", "softmax", "layernorm", "gelu", "silu", "add",
-                                       "lut", NULL};
+static const char *const op_kinds[] = {"einsum", "softmax", "layernorm", "gelu",
+                                       "silu",   "add",     "lut",       NULL};
 
 static gboolean eval_key(TsOpsCtx *ctx, const TsNode *map, const char *path, const char *key,
                          gboolean required, uint64_t min, uint64_t *out, GError **error)
@@ -260,7 +323,7 @@ static gboolean op_precision(TsOpsCtx *ctx, const TsNode *map, const char *path,
 static gboolean parse_einsum(TsOpsCtx *ctx, const TsNode *map, const char *path, TsOp *op,
                              GError **error)
 {
-    static const char *const keys[] = {"name", "kind", "count", "dims", "tensors",
+    static const char *const keys[] = {"name",         "kind",      "count",  "dims", "tensors",
                                        "coefficients", "precision", "params", NULL};
     if (!ts_schema_check_keys(map, path, keys, error))
         return FALSE;
@@ -268,13 +331,12 @@ static gboolean parse_einsum(TsOpsCtx *ctx, const TsNode *map, const char *path,
     const TsNode *dims = ts_node_get(map, "dims");
     g_autofree char *dp = ts_path_key(path, "dims");
     if (dims == NULL || dims->kind != TS_NODE_MAPPING || dims->n == 0) {
-        ts_config_error(error, dims ? dims : map, dims ? TS_CONFIG_ERROR_TYPE : TS_CONFIG_ERROR_MISSING,
-                        dims ? dp : path,
-                        "%s (got %s)",
-                        dims ? "expected a mapping of dimension names to sizes, in loop order"
-                             : "missing required key 'dims'",
-                        dims ? (dims->kind == TS_NODE_MAPPING ? "an empty mapping" : "no mapping")
-                             : "none");
+        ts_config_error(
+            error, dims ? dims : map, dims ? TS_CONFIG_ERROR_TYPE : TS_CONFIG_ERROR_MISSING,
+            dims ? dp : path, "%s (got %s)",
+            dims ? "expected a mapping of dimension names to sizes, in loop order"
+                 : "missing required key 'dims'",
+            dims ? (dims->kind == TS_NODE_MAPPING ? "an empty mapping" : "no mapping") : "none");
         return FALSE;
     }
     if (dims->n > TS_MAX_DIMS) {
@@ -345,8 +407,8 @@ static gboolean parse_einsum(TsOpsCtx *ctx, const TsNode *map, const char *path,
     for (guint t = 0; t < tensors->n; t++) {
         const TsNode *tn = tensors->items[t];
         g_autofree char *p = ts_path_index(tp, t);
-        static const char *const tkeys[] = {"name", "projection", "read_write", "read-write",
-                                            "precision", "role", NULL};
+        static const char *const tkeys[] = {"name",      "projection", "read_write", "read-write",
+                                            "precision", "role",       NULL};
         if (tn->kind != TS_NODE_MAPPING) {
             ts_config_error(error, tn, TS_CONFIG_ERROR_TYPE, p,
                             "expected a tensor {name, projection, ...} (got %s)",
@@ -425,8 +487,9 @@ static gboolean parse_einsum(TsOpsCtx *ctx, const TsNode *map, const char *path,
             return FALSE;
         }
         if (proj->kind != TS_NODE_SEQUENCE || proj->n > TS_MAX_RANKS) {
-            ts_config_error(error, proj, proj->kind == TS_NODE_SEQUENCE ? TS_CONFIG_ERROR_LIMIT
-                                                                         : TS_CONFIG_ERROR_TYPE,
+            ts_config_error(error, proj,
+                            proj->kind == TS_NODE_SEQUENCE ? TS_CONFIG_ERROR_LIMIT
+                                                           : TS_CONFIG_ERROR_TYPE,
                             pp, "expected a list of at most %d ranks (got %s)", TS_MAX_RANKS,
                             proj->kind == TS_NODE_SEQUENCE ? "more" : "no list");
             return FALSE;
@@ -434,8 +497,7 @@ static gboolean parse_einsum(TsOpsCtx *ctx, const TsNode *map, const char *path,
         ts->n_ranks = (uint8_t)proj->n;
         for (guint r = 0; r < proj->n; r++) {
             g_autofree char *rp = ts_path_index(pp, r);
-            if (!ts_projection_parse(proj->items[r], rp, op, coefs, n_coefs, &ts->ranks[r],
-                                     error))
+            if (!ts_projection_parse(proj->items[r], rp, op, coefs, n_coefs, &ts->ranks[r], error))
                 return FALSE;
         }
         if (role == 0) {
@@ -471,11 +533,14 @@ static gboolean parse_einsum(TsOpsCtx *ctx, const TsNode *map, const char *path,
 static gboolean parse_elementwise(TsOpsCtx *ctx, const TsNode *map, const char *path,
                                   TsElementwiseKind kind, TsOp *op, GError **error)
 {
-    static const char *const keys[] = {"name", "kind", "count", "rows", "cols", "passes",
-                                       "params", "precision", NULL};
+    static const char *const keys[] = {"name",   "kind",   "count",     "rows", "cols",
+                                       "passes", "params", "precision", NULL};
     if (!ts_schema_check_keys(map, path, keys, error))
         return FALSE;
-    uint64_t rows = 0, cols = 0, passes = kind == TS_EW_SOFTMAX ? 2 : kind == TS_EW_LAYERNORM ? 3 : 1;
+    uint64_t rows = 0, cols = 0,
+             passes = kind == TS_EW_SOFTMAX     ? 2
+                      : kind == TS_EW_LAYERNORM ? 3
+                                                : 1;
     if (!eval_key(ctx, map, path, "rows", TRUE, 1, &rows, error) ||
         !eval_key(ctx, map, path, "cols", TRUE, 1, &cols, error) ||
         !eval_key(ctx, map, path, "passes", FALSE, 1, &passes, error))
@@ -532,8 +597,9 @@ static gboolean parse_elementwise(TsOpsCtx *ctx, const TsNode *map, const char *
 static gboolean parse_lut_op(TsOpsCtx *ctx, const TsNode *map, const char *path, TsOp *op,
                              GError **error)
 {
-    static const char *const keys[] = {"name", "kind", "count", "tokens", "in", "out", "vec_len",
-                                       "centroids", "index", "table", "acc", "precision", NULL};
+    static const char *const keys[] = {"name", "kind",      "count",     "tokens", "in",
+                                       "out",  "vec_len",   "centroids", "index",  "table",
+                                       "acc",  "precision", NULL};
     if (!ts_schema_check_keys(map, path, keys, error))
         return FALSE;
     uint64_t tokens, in, out, vec_len, centroids;
@@ -614,8 +680,8 @@ static gboolean parse_lut_op(TsOpsCtx *ctx, const TsNode *map, const char *path,
         ts->precision = spec[t].p;
         ts->read_write = t == 3;
         for (guint r = 0; r < spec[t].n; r++)
-            ts->ranks[r] = (TsProjection){.n_terms = 1, .dim = {(uint8_t)spec[t].dims[r]},
-                                          .coef = {1}};
+            ts->ranks[r] =
+                (TsProjection){.n_terms = 1, .dim = {(uint8_t)spec[t].dims[r]}, .coef = {1}};
     }
     op->n_tensors = 4;
     op->output = 3;
@@ -641,8 +707,8 @@ static gboolean parse_include(TsOpsCtx *ctx, const TsNode *map, const char *path
     if (!ts_node_string(pn, pp, &file, error))
         return FALSE;
     g_autofree char *dir = g_path_get_dirname(ctx->path);
-    g_autofree char *full = g_path_is_absolute(file) ? g_strdup(file)
-                                                     : g_build_filename(dir, file, NULL);
+    g_autofree char *full =
+        g_path_is_absolute(file) ? g_strdup(file) : g_build_filename(dir, file, NULL);
     if (!g_file_test(full, G_FILE_TEST_IS_REGULAR)) {
         ts_config_error(error, pn, TS_CONFIG_ERROR_IO, pp,
                         "cannot read Timeloop problem '%s' (got '%s')", full, file);
@@ -682,9 +748,9 @@ static gboolean parse_include(TsOpsCtx *ctx, const TsNode *map, const char *path
 static TsWorkload *load_ops(const TsNode *wnode, const TsWorkloadFile *f, guint64 mask,
                             const char *path, const TsWorkloadOverrides *ov, GError **error)
 {
-    static const int model_keys[] = {FB_MODEL, FB_HIDDEN, FB_HEADS, FB_FFN, FB_LAYERS, FB_SEQ,
-                                     FB_BATCH, FB_KV_LEN, FB_PHASE, FB_SOFTMAX, FB_NONLINEAR,
-                                     FB_ACTOP, FB_ACTIVATION, FB_CAUSAL, FB_LUT};
+    static const int model_keys[] = {FB_MODEL,     FB_HIDDEN, FB_HEADS,      FB_FFN,    FB_LAYERS,
+                                     FB_SEQ,       FB_BATCH,  FB_KV_LEN,     FB_PHASE,  FB_SOFTMAX,
+                                     FB_NONLINEAR, FB_ACTOP,  FB_ACTIVATION, FB_CAUSAL, FB_LUT};
     for (guint i = 0; i < G_N_ELEMENTS(model_keys); i++) {
         if (HAS(mask, model_keys[i])) {
             const char *key = file_fields[model_keys[i]].key;
@@ -790,8 +856,8 @@ static TsWorkload *load_ops(const TsNode *wnode, const TsWorkloadFile *f, guint6
                     return NULL;
                 }
             }
-            static const TsElementwiseKind ew[] = {0, TS_EW_SOFTMAX, TS_EW_LAYERNORM, TS_EW_GELU,
-                                                   TS_EW_SILU, TS_EW_ADD};
+            static const TsElementwiseKind ew[] = {0,          TS_EW_SOFTMAX, TS_EW_LAYERNORM,
+                                                   TS_EW_GELU, TS_EW_SILU,    TS_EW_ADD};
             if (kind == 0)
                 ok = parse_einsum(&ctx, on, p, &op, error);
             else if (kind == 6)

@@ -82,8 +82,7 @@ gboolean ts_workload_finish(TsWorkload *workload, const TsNode *node, const char
         }
     }
     if (workload->ops->len == 0) {
-        ts_config_error(error, node, TS_CONFIG_ERROR_MISSING, path,
-                        "workload has no ops (got 0)");
+        ts_config_error(error, node, TS_CONFIG_ERROR_MISSING, path, "workload has no ops (got 0)");
         return FALSE;
     }
     workload->total_macs = macs;
@@ -249,8 +248,8 @@ TsWorkload *ts_workload_load(const char *path_or_name, const TsWorkloadOverrides
                                        g_str_has_suffix(path_or_name, ".yml");
             if (looks_like_path) {
                 g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_IO,
-                            "%s: cannot read workload file: no such file (got '%s')",
-                            path_or_name, path_or_name);
+                            "%s: cannot read workload file: no such file (got '%s')", path_or_name,
+                            path_or_name);
                 return NULL;
             }
             g_auto(GStrv) names = ts_workload_library_names();

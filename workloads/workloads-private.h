@@ -86,8 +86,7 @@ typedef struct {
  * string ("R*Wdilation + P*Wstride", "2*P + R", "K"). Terms name dims of op; factors other
  * than the dim are integers or coefficient names. */
 gboolean ts_projection_parse(const TsNode *rank, const char *path, const TsOp *op,
-                             const TsCoef *coefs, guint n_coefs, TsProjection *out,
-                             GError **error);
+                             const TsCoef *coefs, guint n_coefs, TsProjection *out, GError **error);
 
 /* ---- Loaders ---- */
 

@@ -78,7 +78,7 @@ static void random_mapping(gsl_rng *rng, const TsModel *model, const TsOp *op, T
         if (l > 0)
             for (guint t = 0; t < op->n_tensors; t++)
                 if (gsl_rng_uniform_int(rng, 4) == 0)
-                    map->level[l].keep &= (uint8_t)~(1u << t);
+                    map->level[l].keep &= (uint8_t) ~(1u << t);
     }
 }
 
@@ -133,8 +133,7 @@ int main(int argc, char **argv)
         {"workload", 'w', 0, G_OPTION_ARG_FILENAME, &workload, "workload (with --op)", "W"},
         {"op", 0, 0, G_OPTION_ARG_STRING, &op_name, "op of the workload", "NAME"},
         {"mapping", 'm', 0, G_OPTION_ARG_FILENAME, &mapping_path, "a valid mapping", "M"},
-        {"seconds", 's', 0, G_OPTION_ARG_DOUBLE, &seconds, "CPU seconds per run (default 2)",
-         "S"},
+        {"seconds", 's', 0, G_OPTION_ARG_DOUBLE, &seconds, "CPU seconds per run (default 2)", "S"},
         {"threads", 't', 0, G_OPTION_ARG_INT, &threads, "threads of run 3 (default 2)", "N"},
         {"pool", 0, 0, G_OPTION_ARG_INT, &pool_n, "random mappings in the pool (default 10000)",
          "N"},
@@ -230,8 +229,7 @@ int main(int argc, char **argv)
     GThread **th = g_new0(GThread *, (gsize)threads);
     const double w0 = wall_s();
     for (gint i = 0; i < threads; i++) {
-        jobs[i] = (Job){.model = model, .pool = pool, .pool_n = (guint)pool_n,
-                        .seconds = seconds};
+        jobs[i] = (Job){.model = model, .pool = pool, .pool_n = (guint)pool_n, .seconds = seconds};
         th[i] = g_thread_new("eval", run_job, &jobs[i]);
     }
     guint64 total = 0;

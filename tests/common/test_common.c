@@ -134,7 +134,8 @@ static void test_doc_alias_bomb(void)
     /* Each level multiplies by 9: 9^9 = 387 M nodes if expanded. */
     GString *s = g_string_new("a0: &a0 [x, x, x, x, x, x, x, x, x]\n");
     for (int i = 1; i <= 9; i++)
-        g_string_append_printf(s, "a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n",
+        g_string_append_printf(s,
+                               "a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n",
                                i, i, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1);
     g_autoptr(GError) err = NULL;
     g_autoptr(TsDoc) doc = ts_doc_load_string("bomb.yaml", s->str, -1, NULL, &err);
@@ -298,7 +299,8 @@ static void test_schema_errors(void)
         {"depth: [1]\n", TS_CONFIG_ERROR_TYPE,
          "levels[0].attributes.depth: expected a non-negative integer, got a list"},
         {"depth: 1.5\n", TS_CONFIG_ERROR_TYPE, "expected an integer (got 1.5)"},
-        {"depth: 4\nenabled: maybe\n", TS_CONFIG_ERROR_TYPE, "expected true or false (got 'maybe')"},
+        {"depth: 4\nenabled: maybe\n", TS_CONFIG_ERROR_TYPE,
+         "expected true or false (got 'maybe')"},
         {"depth: 4\ndataflow: wss\n", TS_CONFIG_ERROR_REFERENCE,
          "unknown value 'wss' (did you mean 'ws'?); expected one of ws, os, is"},
         {"depth: 4\noffset: 11\n", TS_CONFIG_ERROR_RANGE, "must be <= 10 (got 11)"},

@@ -8,30 +8,29 @@
 #include "ts-model-fixture.h"
 #include "ts-test.h"
 
-static const char *const fixed_yaml =
-    "# the model_qkv_eyeriss_fixed mapping\n"
-    "mapping:\n"
-    "  - target: RegisterFile\n"
-    "    type: datatype\n"
-    "    keep: [ Weights, Inputs, Outputs ]\n"
-    "    bypass: []\n"
-    "  - target: RegisterFile\n"
-    "    type: temporal\n"
-    "    factors: M1 N1 K16\n"
-    "    permutation: KMN\n"
-    "  - target: GlobalBuffer\n"
-    "    type: spatial\n"
-    "    factors: M16 N16 K1\n"
-    "    permutation: NMK\n"
-    "    split: 1\n"
-    "  - target: GlobalBuffer\n"
-    "    type: temporal\n"
-    "    factors: M8 N1 K12\n"
-    "    permutation: KMN\n"
-    "  - target: DRAM\n"
-    "    type: temporal\n"
-    "    factors: M1 N48 K4\n"
-    "    permutation: NKM\n";
+static const char *const fixed_yaml = "# the model_qkv_eyeriss_fixed mapping\n"
+                                      "mapping:\n"
+                                      "  - target: RegisterFile\n"
+                                      "    type: datatype\n"
+                                      "    keep: [ Weights, Inputs, Outputs ]\n"
+                                      "    bypass: []\n"
+                                      "  - target: RegisterFile\n"
+                                      "    type: temporal\n"
+                                      "    factors: M1 N1 K16\n"
+                                      "    permutation: KMN\n"
+                                      "  - target: GlobalBuffer\n"
+                                      "    type: spatial\n"
+                                      "    factors: M16 N16 K1\n"
+                                      "    permutation: NMK\n"
+                                      "    split: 1\n"
+                                      "  - target: GlobalBuffer\n"
+                                      "    type: temporal\n"
+                                      "    factors: M8 N1 K12\n"
+                                      "    permutation: KMN\n"
+                                      "  - target: DRAM\n"
+                                      "    type: temporal\n"
+                                      "    factors: M1 N48 K4\n"
+                                      "    permutation: NKM\n";
 
 typedef struct {
     FxArch arch;
@@ -229,8 +228,9 @@ static void test_read_errors(void)
                  TS_CONFIG_ERROR_REFERENCE,
                  "map.yaml:4:12: mapping[0].factors: unknown dimension 'X'");
     expect_error(&c, "mapping:\n- target: DRAM\n  type: temporal\n  factors: M\n",
-                 TS_CONFIG_ERROR_TYPE, "expected factors as NAME<number> or NAME=<number> (got "
-                                       "'M')");
+                 TS_CONFIG_ERROR_TYPE,
+                 "expected factors as NAME<number> or NAME=<number> (got "
+                 "'M')");
     expect_error(&c, "mapping:\n- target: DRAM\n  type: temporal\n  factors: M0\n",
                  TS_CONFIG_ERROR_RANGE, "factor of M must be in [1, 4294967295] (got 0)");
     expect_error(&c, "mapping:\n- target: DRAM\n  type: temporal\n  factors: M2 M4\n",
@@ -257,7 +257,8 @@ static void test_read_errors(void)
                  TS_CONFIG_ERROR_UNKNOWN_KEY,
                  "mapping[0].split: 'split' does not apply to a temporal directive");
     expect_error(&c, "mapping:\n- target: GlobalBuffer\n  type: spatial\n  split: 9\n",
-                 TS_CONFIG_ERROR_RANGE, "split must be in [0, 3], the number of dimensions (got 9)");
+                 TS_CONFIG_ERROR_RANGE,
+                 "split must be in [0, 3], the number of dimensions (got 9)");
     expect_error(&c, "mapping:\n- target: DRAM\n", TS_CONFIG_ERROR_MISSING,
                  "mapping[0]: missing key 'type'");
     expect_error(&c, "mapping:\n- type: temporal\n", TS_CONFIG_ERROR_MISSING,

@@ -190,7 +190,7 @@ static void test_invalid_reasons(void)
     /* a tensor kept by no level */
     map = base;
     for (guint l = 0; l < FX_NLEVELS; l++)
-        map.level[l].keep &= (uint8_t)~(1u << FX_I);
+        map.level[l].keep &= (uint8_t) ~(1u << FX_I);
     CU_ASSERT_EQUAL(eval_status(m, &map, &c, &why), TS_EVAL_KEEP);
     CU_ASSERT_EQUAL(c.bad_tensor, FX_I);
     CU_ASSERT_STRING_EQUAL(why, "Inputs is kept by no level (every level bypasses it)");
@@ -444,7 +444,6 @@ static void test_sliding_window(void)
     CU_ASSERT_EQUAL(c.level[FX_DRAM].tensor[1].tile_words, 10);
 }
 
-
 /* ---- Sliding windows against a literal simulation ----------------------------------------
  * A 2-D convolution (Inputs W = P + R, H = Q + S) under random temporal mappings: the fills of
  * Inputs at the GlobalBuffer and the RegisterFile must equal (a) a literal re-implementation of
@@ -635,8 +634,8 @@ static void test_sliding_window_literal(void)
             }
         for (guint exact = 0; exact < 2; exact++) {
             TsModelOptions o = {.exact_sliding_window_deltas = exact};
-            TsModel *m = ts_model_new_from_levels(a.storage, FX_NLEVELS, &a.mac, 1e9, &op, &o,
-                                                  NULL);
+            TsModel *m =
+                ts_model_new_from_levels(a.storage, FX_NLEVELS, &a.mac, 1e9, &op, &o, NULL);
             TsCost c;
             CU_ASSERT_EQUAL_FATAL(ts_model_evaluate(m, &map, &c), TS_EVAL_OK);
             /* child levels: GlobalBuffer (inner 1) and RegisterFile (inner 0) */
@@ -728,8 +727,8 @@ static void test_random_mappings(void)
     fx_gemm(&op, 128, 768, 768);
     g_autoptr(TsModel) m = fx_model(&a, &op, NULL);
     GRand *rng = g_rand_new_with_seed((guint32)ts_test_seed(12345));
-    const uint32_t primes[3][12] = {{2, 2, 2, 2, 2, 2, 2}, {2, 2, 2, 2, 2, 2, 2, 2, 3},
-                                    {2, 2, 2, 2, 2, 2, 2, 2, 3}};
+    const uint32_t primes[3][12] = {
+        {2, 2, 2, 2, 2, 2, 2}, {2, 2, 2, 2, 2, 2, 2, 2, 3}, {2, 2, 2, 2, 2, 2, 2, 2, 3}};
     const guint nprimes[3] = {7, 9, 9};
     guint valid = 0, by_reason[TS_EVAL_COUNT_] = {0};
     for (guint iter = 0; iter < 20000; iter++) {

@@ -54,10 +54,10 @@ static char *ref(const char *rel)
 
 #define REQUIRE_REF()                                                                              \
     g_autofree char *arch = ref("timeloop/arch/eyeriss_like_3level.arch.yaml");                    \
-    g_autofree char *prob = ref("timeloop/prob/bert_qkv.prob.yaml");                              \
-    g_autofree char *fixed = ref("timeloop/cases/model_qkv_eyeriss_fixed/map.yaml");              \
+    g_autofree char *prob = ref("timeloop/prob/bert_qkv.prob.yaml");                               \
+    g_autofree char *fixed = ref("timeloop/cases/model_qkv_eyeriss_fixed/map.yaml");               \
     if (arch == NULL) {                                                                            \
-        fprintf(stderr, "SKIP %s: ../shared/reference not found\n", __func__);                   \
+        fprintf(stderr, "SKIP %s: ../shared/reference not found\n", __func__);                     \
         return;                                                                                    \
     }
 
@@ -99,16 +99,16 @@ static void test_model_json(void)
     g_autoptr(JsonParser) p = json_parser_new();
     CU_ASSERT_TRUE_FATAL(json_parser_load_from_file(p, json, NULL));
     JsonObject *o = json_node_get_object(json_parser_get_root(p));
-    const char *keys[] = {"tool", "version", "engine", "arch", "workload", "op", "totals",
-                          "levels", "compute", "mapping"};
+    const char *keys[] = {"tool", "version", "engine", "arch",    "workload",
+                          "op",   "totals",  "levels", "compute", "mapping"};
     CU_ASSERT_EQUAL(json_object_get_size(o), G_N_ELEMENTS(keys));
     for (guint i = 0; i < G_N_ELEMENTS(keys); i++)
         CU_ASSERT_TRUE(json_object_has_member(o, keys[i]));
     CU_ASSERT_STRING_EQUAL(json_object_get_string_member(o, "tool"), "tilesim");
     CU_ASSERT_STRING_EQUAL(json_object_get_string_member(o, "engine"), "analytical");
     JsonObject *tot = json_object_get_object_member(o, "totals");
-    const char *tkeys[] = {"energy_pj", "cycles", "latency_s", "macs", "utilization",
-                           "edp_j_cycles", "pj_per_mac"};
+    const char *tkeys[] = {"energy_pj",   "cycles",       "latency_s", "macs",
+                           "utilization", "edp_j_cycles", "pj_per_mac"};
     CU_ASSERT_EQUAL(json_object_get_size(tot), G_N_ELEMENTS(tkeys));
     for (guint i = 0; i < G_N_ELEMENTS(tkeys); i++)
         CU_ASSERT_TRUE(json_object_has_member(tot, tkeys[i]));
@@ -122,8 +122,8 @@ static void test_model_json(void)
     JsonObject *rf = json_array_get_object_element(levels, 2);
     CU_ASSERT_STRING_EQUAL(json_object_get_string_member(rf, "name"), "RegisterFile");
     CU_ASSERT_EQUAL(json_object_get_int_member(rf, "instances_used"), 256);
-    JsonObject *rfo = json_object_get_object_member(json_object_get_object_member(rf, "tensors"),
-                                                    "Outputs");
+    JsonObject *rfo =
+        json_object_get_object_member(json_object_get_object_member(rf, "tensors"), "Outputs");
     CU_ASSERT_EQUAL(json_object_get_int_member(rfo, "tile_words"), 1);
     CU_ASSERT_EQUAL(json_object_get_int_member(rfo, "reads"), 294528);
     CU_ASSERT_EQUAL(json_object_get_int_member(rfo, "fills"), 1152);

@@ -22,14 +22,14 @@ typedef struct {
     const TsStats *st;
     const TsOp *op;
     TsModel *model;
-    guint nl;                      /* printed storage levels, model order (outermost first) */
+    guint nl; /* printed storage levels, model order (outermost first) */
     const TsStatsLevel *lv[TS_ARCH_MAX_LEVELS];
     uint64_t used[TS_ARCH_MAX_LEVELS]; /* utilized instances printed per level */
     TsMapping base;
     uint64_t missing[TS_MAX_DIMS];
-    guint n_fan;                   /* levels with a fan-out */
+    guint n_fan; /* levels with a fan-out */
     guint fan_level[MAX_SLOTS];
-    uint64_t fan_need[MAX_SLOTS];  /* product of spatial factors there (from used instances) */
+    uint64_t fan_need[MAX_SLOTS]; /* product of spatial factors there (from used instances) */
     /* search state */
     uint64_t assign[TS_MAX_DIMS][MAX_SLOTS];
     guint best_bad;
@@ -65,19 +65,19 @@ static guint compare(Recon *r, const TsCost *c, GString *note)
             if (sp == NULL)
                 continue;
             const TsTensorCost *tc = &c->level[l].tensor[t];
-            uint64_t mine[6] = {tc->reads, tc->fills, tc->updates, tc->tile_words,
-                                tc->partition_words, tc->instances};
-            uint64_t theirs[6] = {sp->reads, sp->fills, sp->updates, sp->utilized_capacity,
+            uint64_t mine[6] = {tc->reads,      tc->fills,           tc->updates,
+                                tc->tile_words, tc->partition_words, tc->instances};
+            uint64_t theirs[6] = {sp->reads,          sp->fills,
+                                  sp->updates,        sp->utilized_capacity,
                                   sp->partition_size, sp->utilized_instances};
-            static const char *const what[6] = {"reads", "fills", "updates", "capacity",
-                                                "partition", "instances"};
+            static const char *const what[6] = {"reads",    "fills",     "updates",
+                                                "capacity", "partition", "instances"};
             for (guint k = 0; k < 6; k++) {
                 if (mine[k] != theirs[k]) {
                     if (note && bad < 4)
-                        g_string_append_printf(note, " %s.%s.%s %" G_GUINT64_FORMAT
-                                                     "/%" G_GUINT64_FORMAT,
-                                               r->lv[l]->name, r->op->tensors[t].name, what[k],
-                                               mine[k], theirs[k]);
+                        g_string_append_printf(
+                            note, " %s.%s.%s %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT,
+                            r->lv[l]->name, r->op->tensors[t].name, what[k], mine[k], theirs[k]);
                     bad++;
                 }
             }
@@ -241,11 +241,18 @@ static guint check_file(const char *name, char *note, gsize note_len)
         const guint l = st.n_levels - 1 - k;
         const TsStatsLevel *s = &st.level[k];
         r.lv[l] = s;
-        levels[l] = (TsLevel){.name = s->name, .is_storage = TRUE, .instances = s->instances,
-                              .mesh_x = s->mesh_x, .mesh_y = s->mesh_y, .size_words = s->size,
-                              .word_bits = s->word_bits, .block_size = s->block_size,
-                              .cluster_size = 1, .read_bw_words_per_cycle = s->read_bw,
-                              .write_bw_words_per_cycle = s->write_bw, .multiple_buffering = 1.0,
+        levels[l] = (TsLevel){.name = s->name,
+                              .is_storage = TRUE,
+                              .instances = s->instances,
+                              .mesh_x = s->mesh_x,
+                              .mesh_y = s->mesh_y,
+                              .size_words = s->size,
+                              .word_bits = s->word_bits,
+                              .block_size = s->block_size,
+                              .cluster_size = 1,
+                              .read_bw_words_per_cycle = s->read_bw,
+                              .write_bw_words_per_cycle = s->write_bw,
+                              .multiple_buffering = 1.0,
                               .energy = {.read_pj = s->vector_access_energy_pj,
                                          .write_pj = s->vector_access_energy_pj,
                                          .update_pj = s->vector_access_energy_pj}};
@@ -253,8 +260,11 @@ static guint check_file(const char *name, char *note, gsize note_len)
             if (s->space[i].utilized_instances)
                 r.used[l] = s->space[i].utilized_instances;
     }
-    TsLevel mac = {.name = st.mac_name, .is_compute = TRUE, .instances = st.mac_instances,
-                   .mesh_x = st.mac_mesh_x, .mesh_y = st.mac_mesh_y};
+    TsLevel mac = {.name = st.mac_name,
+                   .is_compute = TRUE,
+                   .instances = st.mac_instances,
+                   .mesh_x = st.mac_mesh_x,
+                   .mesh_y = st.mac_mesh_y};
     for (guint l = 0; l < r.nl; l++) {
         const TsLevel *inner = l + 1 < r.nl ? &levels[l + 1] : &mac;
         levels[l].fanout_x = MAX(1u, inner->mesh_x / MAX(1u, levels[l].mesh_x));
@@ -385,8 +395,9 @@ static void test_results_against_ff(void)
             g_ptr_array_add(names, g_strdup(f));
     g_ptr_array_sort(names, compare_names);
     guint agree = 0;
-    fprintf(stderr, "\n    %-32s %-8s %s\n", "file", "outcome", "spatial placement / first "
-                                                                 "differences");
+    fprintf(stderr, "\n    %-32s %-8s %s\n", "file", "outcome",
+            "spatial placement / first "
+            "differences");
     for (guint i = 0; i < names->len; i++) {
         const char *name = names->pdata[i];
         char note[512];

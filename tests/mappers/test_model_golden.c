@@ -99,7 +99,7 @@ static guint check_case(const char *case_name)
     guint bad = 0;
 #define MISMATCH(...)                                                                              \
     do {                                                                                           \
-        fprintf(stderr, "  %s: ", case_name);                                                     \
+        fprintf(stderr, "  %s: ", case_name);                                                      \
         fprintf(stderr, __VA_ARGS__);                                                              \
         fputc('\n', stderr);                                                                       \
         bad++;                                                                                     \
@@ -191,7 +191,7 @@ static guint check_case(const char *case_name)
             stats_energy += sp->energy_total_pj;
 #define SAME(field, value)                                                                         \
     if ((uint64_t)(value) != sp->field)                                                            \
-    MISMATCH("%s %s " #field " %" G_GUINT64_FORMAT " vs %" G_GUINT64_FORMAT, lv->name, tn,          \
+    MISMATCH("%s %s " #field " %" G_GUINT64_FORMAT " vs %" G_GUINT64_FORMAT, lv->name, tn,         \
              (uint64_t)(value), sp->field)
             SAME(reads, tc->reads);
             SAME(fills, tc->fills);
@@ -215,8 +215,8 @@ static guint check_case(const char *case_name)
     if (!close_rel(cost.cycles, (double)st.cycles, REL_TOL))
         MISMATCH("cycles %.0f vs %" G_GUINT64_FORMAT, cost.cycles, st.cycles);
     {
-        double rel = fabs(cost.pj_per_mac * 1000.0 - ts_stats_fj(&st, "Total")) /
-                     ts_stats_fj(&st, "Total");
+        double rel =
+            fabs(cost.pj_per_mac * 1000.0 - ts_stats_fj(&st, "Total")) / ts_stats_fj(&st, "Total");
         if (rel > worst_energy_rel) {
             worst_energy_rel = rel;
             worst_energy_case = case_name;
@@ -316,8 +316,7 @@ static void test_every_case_directory(void)
 {
     g_autofree char *root = ts_test_reference_path("timeloop/cases");
     if (root == NULL) {
-        fprintf(stderr, "SKIP %s: ../shared/reference not found (set TILESIM_SHARED)\n",
-                __func__);
+        fprintf(stderr, "SKIP %s: ../shared/reference not found (set TILESIM_SHARED)\n", __func__);
         return;
     }
     g_autoptr(GDir) d = g_dir_open(root, 0, NULL);
@@ -334,8 +333,9 @@ static void test_every_case_directory(void)
     guint failed = 0;
     for (guint i = 0; i < names->len; i++)
         failed += check_case(names->pdata[i]) ? 1 : 0;
-    fprintf(stderr, "  %u case directories, %u with mismatches; largest total-energy difference "
-                    "%.4f %% (%s, against the fJ/compute Total Timeloop prints)\n",
+    fprintf(stderr,
+            "  %u case directories, %u with mismatches; largest total-energy difference "
+            "%.4f %% (%s, against the fJ/compute Total Timeloop prints)\n",
             names->len, failed, 100.0 * worst_energy_rel, worst_energy_case);
     CU_ASSERT(names->len >= 1);
     CU_ASSERT_EQUAL(failed, 0);

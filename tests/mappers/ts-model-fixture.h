@@ -21,26 +21,61 @@ static inline void fx_arch(FxArch *a)
 {
     memset(a, 0, sizeof *a);
     TsLevel *d = &a->storage[FX_DRAM], *g = &a->storage[FX_GLB], *r = &a->storage[FX_RF];
-    *d = (TsLevel){.name = "DRAM", .klass = TS_CLASS_DRAM, .is_storage = TRUE, .instances = 1,
-                   .mesh_x = 1, .mesh_y = 1, .fanout_x = 1, .fanout_y = 1, .size_words = 0,
-                   .word_bits = 16, .block_size = 4, .cluster_size = 1,
-                   .read_bw_words_per_cycle = 8, .write_bw_words_per_cycle = 8,
+    *d = (TsLevel){.name = "DRAM",
+                   .klass = TS_CLASS_DRAM,
+                   .is_storage = TRUE,
+                   .instances = 1,
+                   .mesh_x = 1,
+                   .mesh_y = 1,
+                   .fanout_x = 1,
+                   .fanout_y = 1,
+                   .size_words = 0,
+                   .word_bits = 16,
+                   .block_size = 4,
+                   .cluster_size = 1,
+                   .read_bw_words_per_cycle = 8,
+                   .write_bw_words_per_cycle = 8,
                    .multiple_buffering = 1.0,
                    .energy = {.read_pj = 800, .write_pj = 800, .update_pj = 800, .source = "pat"}};
-    *g = (TsLevel){.name = "GlobalBuffer", .klass = TS_CLASS_SRAM, .is_storage = TRUE,
-                   .instances = 1, .mesh_x = 1, .mesh_y = 1, .fanout_x = 16, .fanout_y = 16,
-                   .size_words = 65536, .word_bits = 16, .block_size = 4, .cluster_size = 1,
-                   .read_bw_words_per_cycle = 16, .write_bw_words_per_cycle = 16,
-                   .multiple_buffering = 1.0,
-                   .energy = {.read_pj = 29.62816, .write_pj = 29.62816, .update_pj = 29.62816,
-                              .source = "pat"}};
-    *r = (TsLevel){.name = "RegisterFile", .klass = TS_CLASS_REGFILE, .is_storage = TRUE,
-                   .instances = 256, .mesh_x = 16, .mesh_y = 16, .fanout_x = 1, .fanout_y = 1,
-                   .size_words = 256, .word_bits = 16, .block_size = 1, .cluster_size = 1,
+    *g = (TsLevel){
+        .name = "GlobalBuffer",
+        .klass = TS_CLASS_SRAM,
+        .is_storage = TRUE,
+        .instances = 1,
+        .mesh_x = 1,
+        .mesh_y = 1,
+        .fanout_x = 16,
+        .fanout_y = 16,
+        .size_words = 65536,
+        .word_bits = 16,
+        .block_size = 4,
+        .cluster_size = 1,
+        .read_bw_words_per_cycle = 16,
+        .write_bw_words_per_cycle = 16,
+        .multiple_buffering = 1.0,
+        .energy = {
+            .read_pj = 29.62816, .write_pj = 29.62816, .update_pj = 29.62816, .source = "pat"}};
+    *r = (TsLevel){.name = "RegisterFile",
+                   .klass = TS_CLASS_REGFILE,
+                   .is_storage = TRUE,
+                   .instances = 256,
+                   .mesh_x = 16,
+                   .mesh_y = 16,
+                   .fanout_x = 1,
+                   .fanout_y = 1,
+                   .size_words = 256,
+                   .word_bits = 16,
+                   .block_size = 1,
+                   .cluster_size = 1,
                    .multiple_buffering = 1.0,
                    .energy = {.read_pj = 1, .write_pj = 1, .update_pj = 1, .source = "pat"}};
-    a->mac = (TsLevel){.name = "MACC", .klass = TS_CLASS_MAC, .is_compute = TRUE,
-                       .instances = 256, .mesh_x = 16, .mesh_y = 16, .word_bits = 16,
+    a->mac = (TsLevel){.name = "MACC",
+                       .klass = TS_CLASS_MAC,
+                       .is_compute = TRUE,
+                       .instances = 256,
+                       .mesh_x = 16,
+                       .mesh_y = 16,
+                       .word_bits = 16,
                        .energy = {.mac_pj = 1.0, .source = "pat"}};
 }
 
@@ -67,15 +102,14 @@ static inline void fx_gemm(TsOp *op, uint64_t m, uint64_t n, uint64_t k)
     op->dims[FX_N] = n;
     op->dims[FX_K] = k;
     op->n_tensors = 3;
-    op->tensors[FX_W] = (TsTensor){.name = "Weights", .n_ranks = 2,
-                                   .precision = {16, TS_NUM_FP}};
+    op->tensors[FX_W] = (TsTensor){.name = "Weights", .n_ranks = 2, .precision = {16, TS_NUM_FP}};
     fx_rank(&op->tensors[FX_W], 0, FX_K);
     fx_rank(&op->tensors[FX_W], 1, FX_N);
     op->tensors[FX_I] = (TsTensor){.name = "Inputs", .n_ranks = 2, .precision = {16, TS_NUM_FP}};
     fx_rank(&op->tensors[FX_I], 0, FX_M);
     fx_rank(&op->tensors[FX_I], 1, FX_K);
-    op->tensors[FX_O] = (TsTensor){.name = "Outputs", .n_ranks = 2, .read_write = TRUE,
-                                   .precision = {16, TS_NUM_FP}};
+    op->tensors[FX_O] = (TsTensor){
+        .name = "Outputs", .n_ranks = 2, .read_write = TRUE, .precision = {16, TS_NUM_FP}};
     fx_rank(&op->tensors[FX_O], 0, FX_M);
     fx_rank(&op->tensors[FX_O], 1, FX_N);
     op->output = FX_O;

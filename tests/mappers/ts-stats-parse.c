@@ -116,7 +116,9 @@ gboolean ts_stats_parse(const char *path, TsStats *out, GError **error)
                         TsStatsLoop *lp = &lv->loop[lv->n_loops++];
                         lp->dim = g_strdup(dim);
                         lp->end = end;
-                        lp->spatial = strstr(f, "Spatial-X") ? 'X' : strstr(f, "Spatial-Y") ? 'Y' : 0;
+                        lp->spatial = strstr(f, "Spatial-X")   ? 'X'
+                                      : strstr(f, "Spatial-Y") ? 'Y'
+                                                               : 0;
                     }
                 }
                 continue;
@@ -147,8 +149,7 @@ gboolean ts_stats_parse(const char *path, TsStats *out, GError **error)
                 else if (label_is(line, "Block size"))
                     lv->block_size = (uint32_t)g_ascii_strtoull(value_of(line), NULL, 10);
                 else if (label_is(line, "Instances"))
-                    sscanf(value_of(line), "%u (%u*%u)", &lv->instances, &lv->mesh_x,
-                           &lv->mesh_y);
+                    sscanf(value_of(line), "%u (%u*%u)", &lv->instances, &lv->mesh_x, &lv->mesh_y);
                 else if (label_is(line, "Read bandwidth"))
                     lv->read_bw = g_ascii_strtod(value_of(line), NULL);
                 else if (label_is(line, "Write bandwidth"))

@@ -133,8 +133,8 @@ static void test_map_problem_json_and_mapping_out(void)
         energy, energy * 1e-12);
     /* and so does simulate with the given mapping */
     g_autofree char *sjson = tmp("given.json");
-    const char *sargs[] = {"simulate", "--arch", arch, "--problem", prob, "--mapping", best,
-                           "--json", sjson, "--quiet", NULL};
+    const char *sargs[] = {"simulate", "--arch", arch,  "--problem", prob, "--mapping",
+                           best,       "--json", sjson, "--quiet",   NULL};
     CU_ASSERT_EQUAL(tilesim(&r, sargs), 0);
     run_clear(&r);
     g_autoptr(JsonParser) p3 = json_parser_new();
@@ -301,11 +301,11 @@ static void test_bad_input(void)
                         "--workload", "bert-base", "--metric",
                         "power",      NULL};
     expect_bad(a3, "unknown metric 'power'");
-    const char *a_seq[] = {"map", "--arch", "eyeriss-like-3level", "--workload", "bert-base",
-                           "--seq", "0", NULL};
+    const char *a_seq[] = {
+        "map", "--arch", "eyeriss-like-3level", "--workload", "bert-base", "--seq", "0", NULL};
     expect_bad(a_seq, "--seq must be > 0 (got 0)");
-    const char *a_batch[] = {"map", "--arch", "eyeriss-like-3level", "--workload", "bert-base",
-                             "--batch", "-1", NULL};
+    const char *a_batch[] = {
+        "map", "--arch", "eyeriss-like-3level", "--workload", "bert-base", "--batch", "-1", NULL};
     expect_bad(a_batch, "--batch must be > 0 (got -1)");
     const char *a4[] = {"map", "--workload", "bert-base", NULL};
     expect_bad(a4, "--arch is required");

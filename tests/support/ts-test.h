@@ -28,10 +28,10 @@ int ts_test_run(int argc, char **argv);
 void ts_test_skip_all(const char *reason);
 
 /* Macro for a golden test whose reference input is missing: prints and returns. */
-#define TS_TEST_REQUIRE_SHARED()                                                                  \
+#define TS_TEST_REQUIRE_SHARED()                                                                   \
     do {                                                                                           \
         if (ts_test_shared_dir() == NULL) {                                                        \
-            fprintf(stderr, "SKIP %s: ../shared/reference not found (set TILESIM_SHARED)\n",    \
+            fprintf(stderr, "SKIP %s: ../shared/reference not found (set TILESIM_SHARED)\n",       \
                     __func__);                                                                     \
             return;                                                                                \
         }                                                                                          \

@@ -86,8 +86,8 @@ static void test_show_overrides_json_stdout(void)
 {
     REQUIRE_BIN();
     g_autofree char *out = NULL, *err = NULL;
-    const char *args[] = {"workload", "show", "bert-base", "--seq", "512", "--precision", "int8",
-                          "--json", "-", NULL};
+    const char *args[] = {"workload",    "show", "bert-base", "--seq", "512",
+                          "--precision", "int8", "--json",    "-",     NULL};
     CU_ASSERT_EQUAL_FATAL(run_cli(args, &out, &err), 0);
     g_autoptr(JsonParser) parser = json_parser_new();
     CU_ASSERT_TRUE_FATAL(json_parser_load_from_data(parser, out, -1, NULL));
@@ -115,13 +115,13 @@ static void test_show_timeloop_and_decode(void)
                         "  instance: {L: SEQ_LENGTH, E: EMBEDDING, D: EMBEDDING_3}\n",
                         -1, NULL);
     g_autofree char *out = NULL, *err = NULL;
-    const char *args[] = {"workload", "show", prob, "--var", "EMBEDDING=1024", "--seq", "256",
-                          NULL};
+    const char *args[] = {"workload",       "show",  prob,  "--var",
+                          "EMBEDDING=1024", "--seq", "256", NULL};
     CU_ASSERT_EQUAL_FATAL(run_cli(args, &out, &err), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "L=256 E=1024 D=3072"));
     g_autofree char *out2 = NULL, *err2 = NULL;
-    const char *args2[] = {"workload", "show", "gpt2-small", "--phase", "decode", "--kv-len",
-                           "1024", NULL};
+    const char *args2[] = {"workload", "show",     "gpt2-small", "--phase",
+                           "decode",   "--kv-len", "1024",       NULL};
     CU_ASSERT_EQUAL_FATAL(run_cli(args2, &out2, &err2), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(out2, "E=64 D=1024 L=1"));
     g_autofree char *out3 = NULL, *err3 = NULL;

@@ -31,8 +31,8 @@ static char *subst(const char *text, const char *old, const char *new_text)
 }
 
 /* Loads text as a workload file; returns the workload or NULL with *message set. */
-static TsWorkload *load_text(const char *name, const char *text,
-                             const TsWorkloadOverrides *ov, char **message)
+static TsWorkload *load_text(const char *name, const char *text, const TsWorkloadOverrides *ov,
+                             char **message)
 {
     g_autofree char *path = write_file(name, text);
     GError *error = NULL;
@@ -70,29 +70,28 @@ static void expect_error(const char *name, const char *text, const TsWorkloadOve
     g_free(message);
 }
 
-static const char *gemm_problem =
-    "problem:\n"
-    "  shape:\n"
-    "    name: GEMM\n"
-    "    dimensions: [M, N, K]\n"
-    "    data-spaces:\n"
-    "      - name: Weights\n"
-    "        projection: [[[K]], [[N]]]\n"
-    "      - name: Inputs\n"
-    "        projection: [[[M]], [[K]]]\n"
-    "      - name: Outputs\n"
-    "        projection: [[[M]], [[N]]]\n"
-    "        read-write: True\n"
-    "  instance: {M: 128, N: 768, K: 768}\n";
+static const char *gemm_problem = "problem:\n"
+                                  "  shape:\n"
+                                  "    name: GEMM\n"
+                                  "    dimensions: [M, N, K]\n"
+                                  "    data-spaces:\n"
+                                  "      - name: Weights\n"
+                                  "        projection: [[[K]], [[N]]]\n"
+                                  "      - name: Inputs\n"
+                                  "        projection: [[[M]], [[K]]]\n"
+                                  "      - name: Outputs\n"
+                                  "        projection: [[[M]], [[N]]]\n"
+                                  "        read-write: True\n"
+                                  "  instance: {M: 128, N: 768, K: 768}\n";
 
 /* ---- Precisions ---- */
 
 static void test_precision_names(void)
 {
-    static const char *const names[] = {"int1", "int2", "int4", "int8", "int16", "int32",
-                                        "uint1", "uint2", "uint4", "uint8", "uint16", "uint32",
-                                        "fp16", "fp32", "bf16", "fp8_e4m3", "fp8_e5m2", "nf4",
-                                        NULL};
+    static const char *const names[] = {"int1",     "int2",     "int4",  "int8",  "int16",
+                                        "int32",    "uint1",    "uint2", "uint4", "uint8",
+                                        "uint16",   "uint32",   "fp16",  "fp32",  "bf16",
+                                        "fp8_e4m3", "fp8_e5m2", "nf4",   NULL};
     for (guint i = 0; names[i]; i++) {
         TsPrecision p;
         CU_ASSERT_TRUE(ts_precision_parse(names[i], &p, NULL));
@@ -141,8 +140,8 @@ static void test_bert_base_layer(void)
     g_autoptr(GError) error = NULL;
     g_autoptr(TsWorkload) w = ts_workload_load("bert-base", NULL, &error);
     CU_ASSERT_PTR_NOT_NULL_FATAL(w);
-    static const char *const order[] = {"KQV", "KTQ", "softmax", "VScores", "Out",
-                                        "layernorm", "FF1", "FF2", "layernorm"};
+    static const char *const order[] = {"KQV",       "KTQ", "softmax", "VScores",  "Out",
+                                        "layernorm", "FF1", "FF2",     "layernorm"};
     CU_ASSERT_EQUAL_FATAL(ts_workload_n_ops(w), G_N_ELEMENTS(order));
     for (guint i = 0; i < G_N_ELEMENTS(order); i++)
         CU_ASSERT_STRING_EQUAL(ts_workload_op(w, i)->name, order[i]);
@@ -279,8 +278,8 @@ static void test_library(void)
     CU_ASSERT_TRUE(n >= 10);
     for (guint i = 0; i + 1 < n; i++)
         CU_ASSERT_TRUE(strcmp(names[i], names[i + 1]) < 0);
-    static const char *const required[] = {"bert-base", "bert-large", "gpt2-small",
-                                           "gpt2-medium", "vit-base", "vit-huge",
+    static const char *const required[] = {"bert-base",        "bert-large",    "gpt2-small",
+                                           "gpt2-medium",      "vit-base",      "vit-huge",
                                            "bert-base-decode", "bert-base-lut", NULL};
     for (guint i = 0; required[i]; i++)
         CU_ASSERT_TRUE(g_strv_contains((const char *const *)names, required[i]));
@@ -306,7 +305,7 @@ static void test_explicit_ops(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(w);
     CU_ASSERT_EQUAL(ts_workload_source(w), TS_WORKLOAD_SOURCE_OPS);
     const TsOp *proj = ts_workload_find_op(w, "proj");
-    CU_ASSERT_EQUAL(proj->dims[0], 256); /* M: TOKENS */
+    CU_ASSERT_EQUAL(proj->dims[0], 256);                                           /* M: TOKENS */
     CU_ASSERT_STRING_EQUAL(ts_precision_name(proj->tensors[0].precision), "int8"); /* w8a16 */
     CU_ASSERT_STRING_EQUAL(ts_precision_name(proj->tensors[1].precision), "fp16");
     CU_ASSERT_EQUAL(proj->param_elements, 1024u * 1024u);
@@ -362,8 +361,8 @@ static void test_timeloop_forms(void)
     CU_ASSERT_FALSE(bo->precision_is_default);
     CU_ASSERT_STRING_EQUAL(ts_precision_name(bo->tensors[0].precision), "int8");
     CU_ASSERT_STRING_EQUAL(ts_precision_name(bo->tensors[2].precision), "int32");
-    g_autofree char *vf = write_file("variables.yaml",
-                                     "variables:\n  version: 0.4\n  technology: \"32nm\"\n"
+    g_autofree char *vf =
+        write_file("variables.yaml", "variables:\n  version: 0.4\n  technology: \"32nm\"\n"
                                      "  EMBEDDING: 512\n  SEQ_LENGTH: 64\n  EMBEDDING_3: "
                                      "EMBEDDING * 3\n");
     TsWorkloadOverrides ov2 = {.variables_file = vf};
@@ -407,8 +406,10 @@ static void test_include_problem(void)
     CU_ASSERT_EQUAL(ln->param_elements, 1536);
     CU_ASSERT_EQUAL(ts_workload_total_macs(w), 3u * 64u * 768u * 3072u);
     g_autofree char *bad = subst(text, "layers/FF1_layer.yaml, count", "layers/FF9.yaml, count");
-    expect_error("inc-bad.yaml", bad, NULL, "inc-bad.yaml:4:15: workload.ops[0].problem: cannot "
-                 "read Timeloop problem", NULL);
+    expect_error("inc-bad.yaml", bad, NULL,
+                 "inc-bad.yaml:4:15: workload.ops[0].problem: cannot "
+                 "read Timeloop problem",
+                 NULL);
     g_remove(prob);
     g_rmdir(sub);
 }
@@ -496,8 +497,9 @@ static void test_err_two_read_write(void)
 static void test_err_no_output(void)
 {
     g_autofree char *text = subst(gemm_problem, "read-write: True", "read-write: no");
-    expect_error("noout.yaml", text, NULL, "noout.yaml:6:7: problem.shape.data-spaces:", "no output",
-                 "(got none of 3)", NULL);
+    expect_error("noout.yaml", text, NULL,
+                 "noout.yaml:6:7: problem.shape.data-spaces:", "no output", "(got none of 3)",
+                 NULL);
 }
 
 static void test_err_overflow(void)
@@ -522,8 +524,7 @@ static void test_err_overflow(void)
 static void test_err_unknown_key(void)
 {
     expect_error("key.yaml", "workload:\n  modle: bert-base\n", NULL,
-                 "key.yaml:2:3: workload.modle: unknown key 'modle' (did you mean 'model'?)",
-                 NULL);
+                 "key.yaml:2:3: workload.modle: unknown key 'modle' (did you mean 'model'?)", NULL);
     g_autofree char *text = g_strconcat(gemm_problem, "  shapes: 1\n", NULL);
     expect_error("key2.yaml", text, NULL, "unknown key 'shapes'", NULL);
     expect_error("key3.yaml", "architecture: {name: x}\n", NULL,
@@ -533,8 +534,9 @@ static void test_err_unknown_key(void)
 static void test_err_missing_instance_dim(void)
 {
     g_autofree char *text = subst(gemm_problem, ", K: 768", ", Kk: 768");
-    expect_error("miss.yaml", text, NULL, "miss.yaml:13:13: problem.instance:",
-                 "missing size of dimension 'K'", "did you mean 'Kk'?", "M, N, K", NULL);
+    expect_error("miss.yaml", text, NULL,
+                 "miss.yaml:13:13: problem.instance:", "missing size of dimension 'K'",
+                 "did you mean 'Kk'?", "M, N, K", NULL);
 }
 
 static void test_err_unknown_variable(void)
@@ -581,9 +583,8 @@ static void test_err_kv_len_prefill(void)
 
 static void test_err_lut(void)
 {
-    expect_error("lut.yaml",
-                 "workload:\n  model: bert-base\n  lut: {vec_len: 5, centroids: 16}\n", NULL,
-                 "lut.yaml:3:18: workload.lut.vec_len: must divide", NULL);
+    expect_error("lut.yaml", "workload:\n  model: bert-base\n  lut: {vec_len: 5, centroids: 16}\n",
+                 NULL, "lut.yaml:3:18: workload.lut.vec_len: must divide", NULL);
     expect_error("lut2.yaml", "workload:\n  model: bert-base\n  lut: {centroids: 16}\n", NULL,
                  "lut2.yaml:3:8: workload.lut: missing required key 'vec_len'", NULL);
     expect_error("lut3.yaml",
@@ -599,9 +600,8 @@ static void test_err_misc(void)
                  "workload:\n  model: bert-base\n  ops:\n  - {name: a, kind: softmax, rows: 1, "
                  "cols: 1}\n",
                  NULL, "mixed.yaml:2:10: workload.model: a workload lists either a model", NULL);
-    expect_error("kind.yaml",
-                 "workload:\n  ops:\n  - {name: a, kind: sofmax, rows: 1, cols: 1}\n", NULL,
-                 "workload.ops[0].kind: unknown op kind 'sofmax' (did you mean 'softmax'?)",
+    expect_error("kind.yaml", "workload:\n  ops:\n  - {name: a, kind: sofmax, rows: 1, cols: 1}\n",
+                 NULL, "workload.ops[0].kind: unknown op kind 'sofmax' (did you mean 'softmax'?)",
                  NULL);
     expect_error("shape.yaml", "problem:\n  shape: dw-conv\n  instance: {A: 1}\n", NULL,
                  "problem.shape: unknown built-in shape 'dw-conv'", NULL);

@@ -77,9 +77,10 @@ static const TsOp *nth_op(const TsWorkload *w, const char *name, guint k)
     do {                                                                                           \
         guint64 g_ = (got), w_ = (want);                                                           \
         if (g_ != w_) {                                                                            \
-            fprintf(stderr, "\n  %s %s seq %s %s: %s = %" G_GUINT64_FORMAT                         \
-                            ", reference %" G_GUINT64_FORMAT "\n",                                 \
-                    model, (const char *)g_ptr_array_index(row, 2), seq_text, opname, what, g_,     \
+            fprintf(stderr,                                                                        \
+                    "\n  %s %s seq %s %s: %s = %" G_GUINT64_FORMAT                                 \
+                    ", reference %" G_GUINT64_FORMAT "\n",                                         \
+                    model, (const char *)g_ptr_array_index(row, 2), seq_text, opname, what, g_,    \
                     w_);                                                                           \
             CU_FAIL("mismatch with transformer_layer_ops.csv");                                    \
         }                                                                                          \
@@ -112,9 +113,8 @@ static void test_model_op_table(void)
         const char *seq_text = g_ptr_array_index(row, (guint)c_seq);
         const char *opname = g_ptr_array_index(row, (guint)c_op);
         const char *kind = g_ptr_array_index(row, (guint)c_kind);
-        g_autofree char *key = g_strdup_printf("%s/%s/%s", model,
-                                               (const char *)g_ptr_array_index(row, (guint)c_batch),
-                                               seq_text);
+        g_autofree char *key = g_strdup_printf(
+            "%s/%s/%s", model, (const char *)g_ptr_array_index(row, (guint)c_batch), seq_text);
         if (last_key == NULL || strcmp(key, last_key) != 0) {
             ts_workload_free(w);
             TsWorkloadOverrides ov = {.seq = num(row, c_seq), .batch = num(row, c_batch)};
@@ -202,8 +202,7 @@ static void test_model_summary(void)
         for (GList *o = ops; o; o = o->next) {
             const TsOp *op = ts_workload_find_op(w, o->data);
             CU_ASSERT_PTR_NOT_NULL_FATAL(op);
-            CU_ASSERT_EQUAL(op->macs * op->count,
-                            (uint64_t)json_object_get_int_member(g, o->data));
+            CU_ASSERT_EQUAL(op->macs * op->count, (uint64_t)json_object_get_int_member(g, o->data));
         }
         g_list_free(ops);
         n++;
@@ -313,7 +312,8 @@ static void test_experiments_layers(void)
             const TsOp *ref = ts_workload_find_op(bert, op->name);
             if (ref == NULL)
                 continue; /* MB, Square: not layer ops */
-            CU_ASSERT_EQUAL(dim(op, "D"), ref->kind == TS_OP_ELEMENTWISE ? ref->passes : dim(ref, "D"));
+            CU_ASSERT_EQUAL(dim(op, "D"),
+                            ref->kind == TS_OP_ELEMENTWISE ? ref->passes : dim(ref, "D"));
             CU_ASSERT_EQUAL(dim(op, "E"), dim(ref, "E"));
             CU_ASSERT_EQUAL(dim(op, "L"), dim(ref, "L"));
             if (ref->kind == TS_OP_EINSUM) {
@@ -336,8 +336,8 @@ static void test_experiments_layers(void)
     ts_transformer_config_init(&cfg, "bert-base", NULL);
     cfg.nonlinear = TS_NONLINEAR_EINSUM;
     g_autoptr(TsWorkload) eins = ts_transformer_build("x", &cfg, &error);
-    g_autofree char *smf =
-        ts_test_reference_path("timeloop-experiments/transformer_gemmini/layers/softmax_layer.yaml");
+    g_autofree char *smf = ts_test_reference_path(
+        "timeloop-experiments/transformer_gemmini/layers/softmax_layer.yaml");
     g_autoptr(TsWorkload) sm = load_or_report(smf, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(sm);
     CU_ASSERT_EQUAL(ts_workload_op(sm, 0)->macs, ts_workload_find_op(eins, "softmax")->macs);
@@ -346,11 +346,10 @@ static void test_experiments_layers(void)
 static void test_experiments_subfolders(void)
 {
     TS_TEST_REQUIRE_SHARED();
-    static const char *const dirs[] = {"transformer_gemmini/layers/old",
-                                       "transformer_pim/layers/old",
-                                       "transformer_gemmini/layers/conv_benchmarks",
-                                       "transformer_gemmini/layers/resnet",
-                                       "transformer_gemmini/layers/vgg"};
+    static const char *const dirs[] = {
+        "transformer_gemmini/layers/old", "transformer_pim/layers/old",
+        "transformer_gemmini/layers/conv_benchmarks", "transformer_gemmini/layers/resnet",
+        "transformer_gemmini/layers/vgg"};
     guint loaded = 0;
     for (guint d = 0; d < G_N_ELEMENTS(dirs); d++) {
         g_autofree char *rel = g_build_filename("timeloop-experiments", dirs[d], NULL);
@@ -397,8 +396,8 @@ static void test_against_timeloop_stats(void)
     for (guint i = 0; i < names->len; i++) {
         const char *file = g_ptr_array_index(names, i);
         g_autofree char *layer = g_strndup(file + 6, strcspn(file + 6, "_"));
-        g_autofree char *rel = g_strdup_printf(
-            "timeloop-experiments/transformer_gemmini/layers/%s_layer.yaml", layer);
+        g_autofree char *rel =
+            g_strdup_printf("timeloop-experiments/transformer_gemmini/layers/%s_layer.yaml", layer);
         g_autofree char *prob = ts_test_reference_path(rel);
         TsWorkloadOverrides ov = {.variables_file = vars};
         g_autoptr(TsWorkload) w = load_or_report(prob, &ov);
