@@ -1,6 +1,8 @@
 /* Input handling shared by `tilesim model` and `tilesim compare`: load the architecture (with an
- * optional Accelergy ERT), the op (a Timeloop problem, or one op of a workload by name) and
- * prepare the analytical model. Static functions: included by the two command files only. */
+ * optional Accelergy ERT), the op (a Timeloop problem, or one op of a workload by name, with the
+ * workload overrides --seq, --batch, --phase, --kv-len, --precision that `workload show` and
+ * `map` take) and prepare the analytical model. Static functions: included by the two command
+ * files only. */
 #ifndef TS_CMD_MODEL_INPUTS_H
 #define TS_CMD_MODEL_INPUTS_H
 
@@ -9,6 +11,67 @@
 
 #include "ts-cli.h"
 #include "ts-model.h"
+
+/* The workload overrides as given on the command line (owned strings, NULL when absent). */
+typedef struct {
+    char *seq, *batch, *phase, *kv_len, *precision;
+} TsModelOverrideArgs;
+
+#define TS_MODEL_OVERRIDE_ENTRIES(a)                                                               \
+    {"seq", 0, 0, G_OPTION_ARG_STRING, &(a)->seq, "sequence length (tokens per sequence)", "N"},   \
+        {"batch", 0, 0, G_OPTION_ARG_STRING, &(a)->batch, "sequences per batch", "N"},             \
+        {"phase", 0, 0, G_OPTION_ARG_STRING, &(a)->phase, "prefill or decode", "P"},               \
+        {"kv-len",                                                                                 \
+         0,                                                                                        \
+         0,                                                                                        \
+         G_OPTION_ARG_STRING,                                                                      \
+         &(a)->kv_len,                                                                             \
+         "decode: keys attended (KV cache incl. the new token; default seq)",                      \
+         "N"},                                                                                     \
+    {                                                                                              \
+        "precision", 0, 0, G_OPTION_ARG_STRING, &(a)->precision,                                   \
+            "precision preset (fp16, int8, w4a16, ...); replaces a Timeloop problem's "            \
+            "placeholders",                                                                        \
+            "P"                                                                                    \
+    }
+
+static void ts_model_override_args_clear(TsModelOverrideArgs *a)
+{
+    g_free(a->seq);
+    g_free(a->batch);
+    g_free(a->phase);
+    g_free(a->kv_len);
+    g_free(a->precision);
+    memset(a, 0, sizeof *a);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(TsModelOverrideArgs, ts_model_override_args_clear)
+
+static gboolean ts_model_parse_count(const char *option, const char *text, uint64_t *out,
+                                     GError **error)
+{
+    if (text == NULL)
+        return TRUE;
+    guint64 v;
+    if (!g_ascii_string_to_unsigned(text, 10, 1, G_MAXUINT64, &v, NULL)) {
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_RANGE,
+                    "%s: expected a positive integer (got '%s')", option, text);
+        return FALSE;
+    }
+    *out = v;
+    return TRUE;
+}
+
+/* Converts the option strings into overrides (which borrow phase and precision from a). */
+static gboolean ts_model_override_args_parse(const TsModelOverrideArgs *a, TsWorkloadOverrides *ov,
+                                             GError **error)
+{
+    memset(ov, 0, sizeof *ov);
+    ov->phase = a->phase;
+    ov->precision = a->precision;
+    return ts_model_parse_count("--seq", a->seq, &ov->seq, error) &&
+           ts_model_parse_count("--batch", a->batch, &ov->batch, error) &&
+           ts_model_parse_count("--kv-len", a->kv_len, &ov->kv_len, error);
+}
 
 typedef struct {
     TsArch *arch;
@@ -25,12 +88,17 @@ static void ts_model_inputs_clear(TsModelInputs *in)
     memset(in, 0, sizeof *in);
 }
 
-/* Loads everything; on failure sets error (TS_CONFIG_ERROR for bad input). */
+/* Loads everything; on failure sets error (TS_CONFIG_ERROR for bad input). overrides (may be
+ * NULL) apply to the workload or problem as in `tilesim workload show`. */
 static gboolean ts_model_inputs_load(TsModelInputs *in, const char *arch, const char *ert,
                                      const char *workload, const char *problem, const char *op_name,
+                                     const TsModelOverrideArgs *overrides,
                                      const TsModelOptions *options, GError **error)
 {
     memset(in, 0, sizeof *in);
+    TsWorkloadOverrides ov = {0};
+    if (overrides != NULL && !ts_model_override_args_parse(overrides, &ov, error))
+        return FALSE;
     if (arch == NULL) {
         g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_MISSING,
                     "--arch is required (a path or a library name such as eyeriss-like)");
@@ -49,7 +117,7 @@ static gboolean ts_model_inputs_load(TsModelInputs *in, const char *arch, const 
     in->arch = ts_arch_load(arch, ert, error);
     if (in->arch == NULL)
         return FALSE;
-    in->workload = ts_workload_load(problem ? problem : workload, NULL, error);
+    in->workload = ts_workload_load(problem ? problem : workload, &ov, error);
     if (in->workload == NULL)
         return FALSE;
     const guint n = ts_workload_n_ops(in->workload);

@@ -13,6 +13,7 @@
 static int run(int argc, char **argv)
 {
     g_autofree char *arch = NULL, *ert = NULL, *workload = NULL, *problem = NULL;
+    g_auto(TsModelOverrideArgs) ov_args = {0};
     g_autofree char *op_name = NULL, *mapping_path = NULL, *json = NULL;
     gboolean exact_windows = FALSE, no_elision = FALSE, quiet = FALSE;
     GOptionEntry entries[] = {
@@ -24,6 +25,7 @@ static int run(int argc, char **argv)
          "workload: a path or a library name (with --op)", "W"},
         {"op", 0, 0, G_OPTION_ARG_STRING, &op_name, "op of the workload (KQV, FF1, ...)", "NAME"},
         {"problem", 'p', 0, G_OPTION_ARG_FILENAME, &problem, "a Timeloop problem YAML", "P"},
+        TS_MODEL_OVERRIDE_ENTRIES(&ov_args),
         {"mapping", 'm', 0, G_OPTION_ARG_FILENAME, &mapping_path,
          "the mapping, in Timeloop's mapping format (map.yaml)", "M"},
         {"json", 'j', 0, G_OPTION_ARG_FILENAME, &json, "write the JSON result to F (- = stdout)",
@@ -37,7 +39,8 @@ static int run(int argc, char **argv)
     if (!ts_cli_parse("model", "",
                       "Evaluate one mapping of one op with the analytical model (Timeloop "
                       "semantics).\n\n  tilesim model --arch A --problem P --mapping M [--ert E] "
-                      "[--json F]\n  tilesim model --arch A --workload W --op NAME --mapping M "
+                      "[--precision P] [--json F]\n  tilesim model --arch A --workload W --op NAME "
+                      "--mapping M [--seq N] [--batch N] [--phase P] [--kv-len N] [--precision P] "
                       "[--json F]",
                       entries, &argc, &argv))
         return TS_EXIT_BAD_INPUT;
@@ -53,7 +56,8 @@ static int run(int argc, char **argv)
     TsModelOptions options = {.exact_sliding_window_deltas = exact_windows,
                               .no_first_read_elision = no_elision};
     TsModelInputs in;
-    if (!ts_model_inputs_load(&in, arch, ert, workload, problem, op_name, &options, &error)) {
+    if (!ts_model_inputs_load(&in, arch, ert, workload, problem, op_name, &ov_args, &options,
+                              &error)) {
         ts_model_inputs_clear(&in);
         return ts_cli_fail(error);
     }

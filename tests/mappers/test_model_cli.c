@@ -175,6 +175,61 @@ static void test_model_workload_op(void)
     run_clear(&r);
 }
 
+/* The workload overrides of `workload show` and `map` (docs/workloads.md: "--workload of every
+ * other command takes the same overrides") apply to model and compare too: --precision w4a16
+ * gives the figures of a workload file with `precision: w4a16` (int4 weights take a quarter of
+ * the 16-bit words), --seq changes the op's shape, bad values are exit 1. */
+static void test_model_workload_overrides(void)
+{
+    g_autofree char *map = ts_test_source_path("bench/model_eval/ff1-eyeriss-like-3level.map.yaml");
+    Run r;
+    if (!run_tilesim(&r, "model", "--arch", "eyeriss-like-3level", "--workload", "bert-base",
+                     "--op", "FF1", "--mapping", map, "--precision", "w4a16", NULL))
+        return;
+    CU_ASSERT_EQUAL(r.status, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "Energy: 2819.29 uJ"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "RegisterFile [ Weights:192 (48) Inputs:48 (48)"));
+    run_clear(&r);
+    g_autofree char *dir = g_dir_make_tmp("tilesim-model-XXXXXX", NULL);
+    g_autofree char *w4 = g_build_filename(dir, "w4.yaml", NULL);
+    CU_ASSERT_TRUE(
+        g_file_set_contents(w4, "workload:\n  model: bert-base\n  precision: w4a16\n", -1, NULL));
+    if (!run_tilesim(&r, "model", "--arch", "eyeriss-like-3level", "--workload", w4, "--op", "FF1",
+                     "--mapping", map, NULL))
+        return;
+    CU_ASSERT_EQUAL(r.status, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "Energy: 2819.29 uJ"));
+    run_clear(&r);
+    /* --seq 256: the mapping's L factors (128) no longer cover L */
+    if (!run_tilesim(&r, "model", "--arch", "eyeriss-like-3level", "--workload", "bert-base",
+                     "--op", "FF1", "--mapping", map, "--seq", "256", NULL))
+        return;
+    CU_ASSERT_EQUAL(r.status, 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "the dimension size is 256"));
+    run_clear(&r);
+    if (!run_tilesim(&r, "model", "--arch", "eyeriss-like-3level", "--workload", "bert-base",
+                     "--op", "FF1", "--mapping", map, "--seq", "0", NULL))
+        return;
+    CU_ASSERT_EQUAL(r.status, 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "--seq: expected a positive integer (got '0')"));
+    run_clear(&r);
+    if (!run_tilesim(&r, "model", "--arch", "eyeriss-like-3level", "--workload", "bert-base",
+                     "--op", "FF1", "--mapping", map, "--precision", "w4a17", NULL))
+        return;
+    CU_ASSERT_EQUAL(r.status, 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "did you mean 'w4a16'?"));
+    run_clear(&r);
+    if (!run_tilesim(&r, "compare", "--arch", "eyeriss-like-3level", "--workload", "bert-base",
+                     "--op", "FF1", "--mapping", map, "--mapping", map, "--precision", "w4a16",
+                     NULL))
+        return;
+    CU_ASSERT_EQUAL(r.status, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "2819.292"));
+    run_clear(&r);
+    g_unlink(w4);
+    g_rmdir(dir);
+}
+
 static void test_model_bad_input(void)
 {
     REQUIRE_REF();
@@ -262,6 +317,7 @@ int main(int argc, char **argv)
     CU_add_test(s, "model_text", test_model_text);
     CU_add_test(s, "model_json", test_model_json);
     CU_add_test(s, "model_workload_op", test_model_workload_op);
+    CU_add_test(s, "model_workload_overrides", test_model_workload_overrides);
     CU_add_test(s, "model_bad_input", test_model_bad_input);
     CU_add_test(s, "compare", test_compare);
     return ts_test_run(argc, argv);
