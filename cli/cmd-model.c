@@ -10,6 +10,31 @@
 #include "ts-model.h"
 #include "ts-report-cost.h"
 
+/* The directive a rejected mapping's reason points at: the spatial directive of a level whose
+ * fan-out is exceeded, the datatype (else any) directive of a level over capacity, the temporal
+ * directive of a level where a dimension's factors overshoot; the directive list otherwise
+ * (factors that fall short, a tensor kept nowhere). */
+static char *locate_reason(const char *path, const TsModel *model, const TsCost *cost)
+{
+    const char *level = NULL, *type = NULL;
+    if (cost->bad_level >= 0 && (guint)cost->bad_level < ts_model_n_levels(model)) {
+        level = ts_model_level(model, (guint)cost->bad_level)->name;
+        switch (cost->status) {
+        case TS_EVAL_FANOUT:
+            type = "spatial";
+            break;
+        case TS_EVAL_CAPACITY:
+        case TS_EVAL_UTILIZATION:
+            type = "datatype";
+            break;
+        default:
+            type = "temporal";
+            break;
+        }
+    }
+    return ts_mapping_locate(path, level, type);
+}
+
 static int run(int argc, char **argv)
 {
     g_autofree char *arch = NULL, *ert = NULL, *workload = NULL, *problem = NULL;
@@ -69,8 +94,9 @@ static int run(int argc, char **argv)
     TsCost cost;
     if (ts_model_evaluate(in.model, &mapping, &cost) != TS_EVAL_OK) {
         g_autofree char *why = ts_model_explain(in.model, &mapping, &cost);
-        fprintf(stderr, "tilesim model: %s: invalid mapping (%s): %s\n", mapping_path,
-                ts_eval_status_name(cost.status), why);
+        g_autofree char *where = locate_reason(mapping_path, in.model, &cost);
+        fprintf(stderr, "tilesim model: %s: invalid mapping (%s): %s\n",
+                where ? where : mapping_path, ts_eval_status_name(cost.status), why);
         ts_model_inputs_clear(&in);
         return TS_EXIT_BAD_INPUT;
     }

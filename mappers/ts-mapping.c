@@ -145,6 +145,48 @@ gboolean ts_mapping_load_string(const char *name, const char *text, const TsArch
     return ts_mapping_from_node(doc->root, arch, op, out, error);
 }
 
+static gboolean directive_is(const TsNode *dir, const char *level_name, const char *type)
+{
+    const TsNode *t = ts_node_get(dir, "target");
+    if (t == NULL || t->kind != TS_NODE_SCALAR || strcmp(t->value, level_name) != 0)
+        return FALSE;
+    if (type == NULL)
+        return TRUE;
+    const TsNode *y = ts_node_get(dir, "type");
+    if (y == NULL || y->kind != TS_NODE_SCALAR)
+        return FALSE;
+    if (strcmp(type, "datatype") == 0 && strcmp(y->value, "bypass") == 0)
+        return TRUE;
+    return strcmp(y->value, type) == 0;
+}
+
+char *ts_mapping_locate(const char *path, const char *level_name, const char *type)
+{
+    g_return_val_if_fail(path != NULL, NULL);
+    g_autoptr(TsDoc) doc = ts_doc_load_file(path, NULL, NULL);
+    if (doc == NULL || doc->root == NULL)
+        return NULL;
+    const TsNode *list = doc->root;
+    if (list->kind == TS_NODE_MAPPING)
+        list = ts_node_get(list, "mapping");
+    if (list == NULL || list->kind != TS_NODE_SEQUENCE)
+        return NULL;
+    if (level_name != NULL) {
+        for (guint pass = 0; pass < 2; pass++) {
+            if (pass == 1 && type == NULL)
+                break;
+            for (guint i = 0; i < list->n; i++) {
+                const TsNode *dir = list->items[i];
+                if (dir->kind == TS_NODE_MAPPING &&
+                    directive_is(dir, level_name, pass == 0 ? type : NULL))
+                    return g_strdup_printf("%s:%u:%u: mapping[%u]", doc->filename, dir->line,
+                                           dir->col, i);
+            }
+        }
+    }
+    return g_strdup_printf("%s:%u:%u: mapping", doc->filename, list->line, list->col);
+}
+
 char *ts_mapping_to_yaml(const TsMapping *mapping, const TsArch *arch, const TsOp *op,
                          GError **error)
 {

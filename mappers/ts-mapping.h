@@ -63,6 +63,15 @@ gboolean ts_mapping_load_string(const char *name, const char *text, const TsArch
 gboolean ts_mapping_from_node(const TsNode *node, const TsArch *arch, const TsOp *op,
                               TsMapping *out, GError **error);
 
+/* Where a mapping file addresses storage level level_name, for messages about a mapping the
+ * model rejects (its verdict has no place in the file of its own): "FILE:LINE:COL:
+ * mapping[i]" of the first directive targeting the level with type `type` ("temporal",
+ * "spatial", "datatype"; "bypass" counts as "datatype"), else of the first directive
+ * targeting it with any type, else "FILE:LINE:COL: mapping" of the directive list (also when
+ * level_name or type is NULL). Newly allocated; NULL when the file cannot be read or holds
+ * no directive list. */
+char *ts_mapping_locate(const char *path, const char *level_name, const char *type);
+
 /* Writes mapping in Timeloop's format (datatype, spatial and temporal directives per level,
  * innermost level first, as timeloop-mapper writes map.yaml), readable by ts_mapping_load and
  * by Timeloop. Returns a newly allocated string, or NULL with TS_CONFIG_ERROR_INVALID when the

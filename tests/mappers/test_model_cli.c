@@ -255,6 +255,8 @@ static void test_model_bad_input(void)
     CU_ASSERT_EQUAL(r.status, 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "invalid mapping (capacity): GlobalBuffer: tiles need "
                                          "112640 words, capacity 65536"));
+    /* the model's verdict names the directive of the level it is about (file:line:col) */
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "big.yaml:3:5: mapping[1]: invalid mapping (capacity)"));
     CU_ASSERT_STRING_EQUAL(r.out, "");
     run_clear(&r);
     if (!run_tilesim(&r, "model", "--arch", arch, "--problem", prob, "--mapping", typo, NULL))
@@ -263,6 +265,29 @@ static void test_model_bad_input(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "typo.yaml:4:14: mapping[0].factors: unknown dimension "
                                          "'Q'"));
     run_clear(&r);
+    /* fan-out exceeded: the spatial directive; factors falling short: the directive list */
+    g_autofree char *wide = g_build_filename(dir, "wide.yaml", NULL);
+    CU_ASSERT_TRUE(g_file_set_contents(wide,
+                                       "mapping:\n"
+                                       "  - {target: DRAM, type: temporal, factors: M4 N48 K768}\n"
+                                       "  - {target: GlobalBuffer, type: spatial, factors: M32 "
+                                       "N16, split: 1}\n",
+                                       -1, NULL));
+    if (!run_tilesim(&r, "model", "--arch", arch, "--problem", prob, "--mapping", wide, NULL))
+        return;
+    CU_ASSERT_EQUAL(r.status, 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "wide.yaml:3:5: mapping[1]: invalid mapping (fanout): "
+                                         "GlobalBuffer: spatial X factors multiply to 32"));
+    run_clear(&r);
+    CU_ASSERT_TRUE(g_file_set_contents(
+        wide, "mapping:\n  - {target: DRAM, type: temporal, factors: M4 N48 K768}\n", -1, NULL));
+    if (!run_tilesim(&r, "model", "--arch", arch, "--problem", prob, "--mapping", wide, NULL))
+        return;
+    CU_ASSERT_EQUAL(r.status, 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "wide.yaml:2:3: mapping: invalid mapping (factors): "
+                                         "dimension M: factors multiply to 4"));
+    run_clear(&r);
+    g_unlink(wide);
     if (!run_tilesim(&r, "model", "--arch", arch, "--problem", prob, NULL))
         return;
     CU_ASSERT_EQUAL(r.status, 1);
