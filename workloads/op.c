@@ -81,13 +81,14 @@ static gboolean tensor_elements(const TsOp *op, guint tensor, uint64_t *out)
     return TRUE;
 }
 
+/* ceil(elements x bits / 8) without forming elements x bits, which overflows for tensors whose
+ * byte count still fits (2^62 fp16 elements). */
 static gboolean bits_to_bytes(uint64_t elements, unsigned bits, uint64_t *out)
 {
-    uint64_t total_bits;
-    if (!g_uint64_checked_mul(&total_bits, elements, bits))
+    uint64_t whole;
+    if (!g_uint64_checked_mul(&whole, elements / 8, bits))
         return FALSE;
-    *out = total_bits / 8 + (total_bits % 8 != 0);
-    return TRUE;
+    return g_uint64_checked_add(out, whole, ((elements % 8) * bits + 7) / 8);
 }
 
 uint64_t ts_op_rank_extent(const TsOp *op, guint tensor, guint rank)

@@ -521,6 +521,40 @@ static void test_err_overflow(void)
                  NULL, "overflows 64-bit counts", NULL);
 }
 
+/* The overflow check is on the bytes, not on elements x bits: 4e18 fp16 elements are 8e18 bytes,
+ * below 2^63 - 1, and load; the same tensor at fp32 (1.6e19 bytes) is rejected. Sub-byte
+ * tensors round up: 9 int4 elements are 5 bytes, 3 int1 elements 1 byte. */
+static void test_bytes_near_limit(void)
+{
+    const char *text = "workload:\n  precision: fp16\n  ops:\n  - name: a\n"
+                       "    dims: {M: 4000000000, N: 1000000000}\n    tensors:\n"
+                       "    - {name: A, projection: [M, N]}\n"
+                       "    - {name: O, projection: [M], read_write: true}\n";
+    char *message = NULL;
+    TsWorkload *w = load_text("near.yaml", text, NULL, &message);
+    CU_ASSERT_PTR_NOT_NULL(w);
+    if (w == NULL)
+        fprintf(stderr, "\n  message: %s\n", message);
+    g_free(message);
+    if (w != NULL) {
+        const TsOp *op = ts_workload_op(w, 0);
+        CU_ASSERT_EQUAL(ts_op_tensor_bytes(op, 0), UINT64_C(8000000000000000000));
+        CU_ASSERT_EQUAL(ts_op_tensor_bytes(op, 1), UINT64_C(8000000000));
+    }
+    ts_workload_free(w);
+    g_autofree char *fp32 = subst(text, "precision: fp16", "precision: fp32");
+    expect_error("near32.yaml", fp32, NULL, "overflows 64-bit counts", NULL);
+    w = load_text("sub.yaml",
+                  "workload:\n  precision: int4\n  ops:\n  - name: a\n    dims: {M: 3, N: 3}\n"
+                  "    tensors:\n    - {name: A, projection: [M, N]}\n"
+                  "    - {name: O, projection: [M], read_write: true, precision: int1}\n",
+                  NULL, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+    CU_ASSERT_EQUAL(ts_op_tensor_bytes(ts_workload_op(w, 0), 0), 5);
+    CU_ASSERT_EQUAL(ts_op_tensor_bytes(ts_workload_op(w, 0), 1), 1);
+    ts_workload_free(w);
+}
+
 static void test_err_unknown_key(void)
 {
     expect_error("key.yaml", "workload:\n  modle: bert-base\n", NULL,
@@ -672,6 +706,7 @@ int main(int argc, char **argv)
     CU_add_test(e, "two_read_write", test_err_two_read_write);
     CU_add_test(e, "no_output", test_err_no_output);
     CU_add_test(e, "overflow", test_err_overflow);
+    CU_add_test(e, "bytes_near_limit", test_bytes_near_limit);
     CU_add_test(e, "unknown_key", test_err_unknown_key);
     CU_add_test(e, "missing_instance_dim", test_err_missing_instance_dim);
     CU_add_test(e, "unknown_variable", test_err_unknown_variable);
