@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "ts-mapspace-private.h"
+#include "ts-model-private.h"
 
 typedef unsigned __int128 u128;
 
@@ -160,7 +161,9 @@ void ts_search_model_bound(const TsMapSpace *space, const TsMapId *id,
         }
     }
     double macs = (double)op->macs;
-    double cycles = ceil(macs / spatial - 1e-9);
+    /* The model's compute cycles are ceil(MACs per instance / MACs per cycle of one
+     * instance): an instance doing several MACs a cycle (SIMD) needs fewer cycles. */
+    double cycles = ceil(macs / spatial / model->macs_per_cycle - 1e-9);
     const TsLevel *outer = ts_model_level(model, 0);
     const TsLevel *compute = ts_model_compute(model);
     double energy = compute ? macs * compute->energy.mac_pj : 0.0;

@@ -2,6 +2,7 @@
  * cost), exhaustive search equal to brute force over every mapping (all permutations, all
  * keep choices) under the analytical model, constrained searches that never return a
  * violating mapping, stop conditions, top-K ranking, names and metric parsing. */
+#include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -235,6 +236,86 @@ static void test_exhaustive_brute_force_three_levels(void)
     check_exhaustive(&a, &op, TRUE);
 }
 
+/* The bound of the ordered walks must stay a lower bound when a compute instance does several
+ * MACs per cycle (macs_per_cycle: 4): exhaustive search with the bound finds the same best
+ * (top 1 and top 2) as without it. */
+static void test_bound_macs_per_cycle(void)
+{
+    static const char yaml[] =
+        "architecture:\n"
+        "  name: simd4\n"
+        "  clock: 200MHz\n"
+        "  technology: 45nm\n"
+        "  levels:\n"
+        "    - name: DRAM\n"
+        "      class: dram\n"
+        "      preset: LPDDR4-3200\n"
+        "      attributes: {word_bits: 16, block_size: 4, read_bandwidth: 64, "
+        "write_bandwidth: 64}\n"
+        "    - name: GlobalBuffer\n"
+        "      class: sram\n"
+        "      attributes: {depth: 4096, width_bits: 64, word_bits: 16, read_bandwidth: 64, "
+        "write_bandwidth: 64}\n"
+        "    - name: PE\n"
+        "      spatial: {meshX: 4}\n"
+        "      levels:\n"
+        "        - name: RegisterFile\n"
+        "          class: regfile\n"
+        "          attributes: {depth: 64, width_bits: 16, word_bits: 16}\n"
+        "        - name: MACC\n"
+        "          class: mac\n"
+        "          attributes: {word_bits: 16, macs_per_cycle: 4}\n";
+    g_autoptr(GError) error = NULL;
+    g_autofree char *dir = g_dir_make_tmp("ts-search-XXXXXX", &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+    g_autofree char *path = g_build_filename(dir, "simd4.yaml", NULL);
+    CU_ASSERT_TRUE_FATAL(g_file_set_contents(path, yaml, -1, &error));
+    TsArch *arch = ts_arch_load(path, NULL, &error);
+    if (arch == NULL)
+        fprintf(stderr, "%s\n", error->message);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(arch);
+    TsOp op;
+    sx_gemm(&op, 8, 16, 16);
+    TsSpaceArch sa;
+    CU_ASSERT_TRUE_FATAL(ts_space_arch_from_arch(arch, &sa, &error));
+    g_autoptr(TsMapSpace) sp = ts_mapspace_new(&sa, &op, NULL, &error);
+    g_autoptr(TsModel) model = ts_model_new(arch, &op, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sp);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(model);
+    for (guint mt = 0; mt < TS_METRIC_COUNT_; mt++) {
+        for (guint k = 1; k <= 2; k++) {
+            TsSearchResult r[2];
+            for (guint with_bound = 0; with_bound < 2; with_bound++) {
+                TsSearchOptions o;
+                options(&o, TS_SEARCH_EXHAUSTIVE, 0, 2);
+                o.metrics[0] = (TsMetric)mt;
+                o.top_k = k;
+                if (with_bound) {
+                    o.bound = ts_search_model_bound;
+                    o.bound_data = model;
+                    o.incumbent_budget = 200;
+                }
+                CU_ASSERT_TRUE(ts_search_run(sp, ts_search_model_eval, model, &o, &r[with_bound]));
+                CU_ASSERT_TRUE(r[with_bound].complete);
+            }
+            CU_ASSERT_EQUAL_FATAL(r[0].n_best, k);
+            CU_ASSERT_EQUAL_FATAL(r[1].n_best, k);
+            for (guint i = 0; i < k; i++) {
+                CU_ASSERT_EQUAL(r[1].best[i].key[0], r[0].best[i].key[0]);
+                if (r[1].best[i].key[0] != r[0].best[i].key[0])
+                    fprintf(stderr, "metric %s top %u rank %u: bound %.17g, no bound %.17g\n",
+                            ts_metric_name((TsMetric)mt), k, i + 1, r[1].best[i].key[0],
+                            r[0].best[i].key[0]);
+            }
+            ts_search_result_clear(&r[0]);
+            ts_search_result_clear(&r[1]);
+        }
+    }
+    ts_arch_free(arch);
+    g_unlink(path);
+    g_rmdir(dir);
+}
+
 /* ---- Constraints honoured ----------------------------------------------------------------- */
 
 static void test_constrained_never_violates(void)
@@ -399,6 +480,7 @@ int main(int argc, char **argv)
     CU_add_test(s, "1/2/8 threads identical (model)", test_threads_model);
     CU_add_test(s, "exhaustive = brute force (keep free)", test_exhaustive_brute_force_keep_free);
     CU_add_test(s, "exhaustive = brute force (3 levels)", test_exhaustive_brute_force_three_levels);
+    CU_add_test(s, "bound with macs_per_cycle > 1", test_bound_macs_per_cycle);
     CU_add_test(s, "constrained search never violates", test_constrained_never_violates);
     CU_add_test(s, "stop conditions", test_stop_conditions);
     CU_add_test(s, "top K ranking", test_top_k);
