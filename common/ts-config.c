@@ -694,24 +694,50 @@ gboolean ts_node_uint(const TsNode *node, const char *path, guint64 *out, GError
     return TRUE;
 }
 
+/* "a frequency", "an energy". */
+static const char *article(TsUnitKind kind)
+{
+    return strchr("aeiou", ts_unit_kind_name(kind)[0]) ? "an" : "a";
+}
+
+/* TRUE when text ends in a unit suffix (every suffix of ts-units.c ends in a letter). */
+static gboolean ends_with_unit(const char *text)
+{
+    gsize n = strlen(text);
+    while (n > 0 && (text[n - 1] == ' ' || text[n - 1] == '\t'))
+        n--;
+    return n > 0 && g_ascii_isalpha(text[n - 1]);
+}
+
 gboolean ts_node_quantity(const TsNode *node, const char *path, TsUnitKind kind, double *out,
                           GError **error)
 {
     if (!need_scalar(node, path, "a quantity", error))
         return FALSE;
     const char *why = NULL;
-    if (ts_unit_parse(node->value, kind, out, &why))
-        return TRUE;
+    gboolean ok = ts_unit_parse(node->value, kind, out, &why);
     /* A bare arithmetic expression is a number in the base unit. */
     g_autoptr(GError) local = NULL;
-    if (strcmp(why, "not a number") == 0 && ts_expr_eval(node->value, NULL, NULL, out, &local))
+    if (!ok && strcmp(why, "not a number") == 0 &&
+        ts_expr_eval(node->value, NULL, NULL, out, &local))
+        ok = TRUE;
+    if (ok && *out != 0 && ts_unit_needs_suffix(kind) && !ends_with_unit(node->value)) {
+        /* "clock: 200" (MHz meant, 200 Hz read) or "tCK: 0.83" (ns meant, 0.83 ps read):
+         * a number without a unit is ambiguous for these kinds. */
+        ts_config_error(error, node, TS_CONFIG_ERROR_UNIT, path,
+                        "missing unit: expected %s %s in %s (got '%s')", article(kind),
+                        ts_unit_kind_name(kind), ts_unit_accepted(kind), node->value);
+        return FALSE;
+    }
+    if (ok)
         return TRUE;
     if (kind == TS_UNIT_NONE)
         ts_config_error(error, node, TS_CONFIG_ERROR_TYPE, path, "expected a number (got '%s')",
                         node->value);
     else
         ts_config_error(error, node, TS_CONFIG_ERROR_UNIT, path,
-                        "%s: expected a %s in %s (got '%s')", why, ts_unit_kind_name(kind),
+                        "%s: expected %s %s in %s (got '%s')", why, article(kind),
+                        ts_unit_kind_name(kind),
                         ts_unit_accepted(kind), node->value);
     return FALSE;
 }

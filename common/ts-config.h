@@ -109,7 +109,9 @@ gboolean ts_node_int(const TsNode *node, const char *path, gint64 *out, GError *
 gboolean ts_node_uint(const TsNode *node, const char *path, guint64 *out, GError **error);
 gboolean ts_node_double(const TsNode *node, const char *path, double *out, GError **error);
 /* A number with an optional unit of the given kind ("200MHz", "10 ns", "25.6GB/s"), returned
- * in the kind's base unit (see ts-units.h). A bare number takes the kind's default unit. */
+ * in the kind's base unit (see ts-units.h). A bare number takes the kind's base unit, except
+ * that a non-zero bare number of a kind where it is ambiguous (ts_unit_needs_suffix():
+ * frequency, time, bandwidth, size) is a TS_CONFIG_ERROR_UNIT "missing unit" error. */
 gboolean ts_node_quantity(const TsNode *node, const char *path, TsUnitKind kind, double *out,
                           GError **error);
 

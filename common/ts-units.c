@@ -108,6 +108,12 @@ const char *ts_unit_kind_name(TsUnitKind kind)
     return kinds[kind].kind_name;
 }
 
+gboolean ts_unit_needs_suffix(TsUnitKind kind)
+{
+    return kind == TS_UNIT_FREQUENCY || kind == TS_UNIT_TIME || kind == TS_UNIT_BANDWIDTH ||
+           kind == TS_UNIT_SIZE;
+}
+
 const char *ts_unit_accepted(TsUnitKind kind)
 {
     g_return_val_if_fail(kind < TS_UNIT_COUNT_, "");

@@ -35,6 +35,12 @@ const char *ts_unit_base_name(TsUnitKind kind);
 const char *ts_unit_kind_name(TsUnitKind kind);
 const char *ts_unit_accepted(TsUnitKind kind);
 
+/* TRUE for the kinds whose bare numbers are ambiguous in a configuration file (frequency,
+ * time, bandwidth, size: "clock: 200" could be MHz, "tCK: 0.83" ns, "size: 4096" words):
+ * ts_node_quantity() requires a unit for them unless the value is 0. ts_unit_parse() itself
+ * still reads a bare number in the base unit. */
+gboolean ts_unit_needs_suffix(TsUnitKind kind);
+
 /* Formats value (base unit) with an SI prefix and the unit, e.g. 2.0e8 Hz -> "200 MHz".
  * Returns a newly allocated string. */
 char *ts_unit_format(double value, TsUnitKind kind);

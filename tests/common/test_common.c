@@ -291,8 +291,18 @@ static void test_schema_errors(void)
         {"depth: 0\n", TS_CONFIG_ERROR_RANGE,
          "s.yaml:1:8: levels[0].attributes.depth: must be >= 1 (got 0)"},
         {"depth: -4\n", TS_CONFIG_ERROR_RANGE, "levels[0].attributes.depth: must be >= 1 (got -4)"},
-        {"depth: 4\ntRCD: -3\n", TS_CONFIG_ERROR_RANGE,
-         "s.yaml:2:7: levels[0].attributes.tRCD: must be > 0 ps (got -3)"},
+        {"depth: 4\ntRCD: -3ns\n", TS_CONFIG_ERROR_RANGE,
+         "s.yaml:2:7: levels[0].attributes.tRCD: must be > 0 ps (got -3ns)"},
+        {"depth: 4\ntRCD: 0\n", TS_CONFIG_ERROR_RANGE,
+         "s.yaml:2:7: levels[0].attributes.tRCD: must be > 0 ps (got 0)"},
+        /* A bare number is ambiguous for a frequency or a time: 200 Hz? 0.83 ps? */
+        {"depth: 4\nclock: 200\n", TS_CONFIG_ERROR_UNIT,
+         "s.yaml:2:8: levels[0].attributes.clock: missing unit: expected a frequency in Hz, kHz, "
+         "MHz, GHz (got '200')"},
+        {"depth: 4\nclock: 2*100\n", TS_CONFIG_ERROR_UNIT,
+         "levels[0].attributes.clock: missing unit: expected a frequency"},
+        {"depth: 4\ntRCD: 13.32\n", TS_CONFIG_ERROR_UNIT,
+         "levels[0].attributes.tRCD: missing unit: expected a time in ps, ns"},
         {"depth: 4\nclock: 10ns\n", TS_CONFIG_ERROR_UNIT,
          "levels[0].attributes.clock: unknown unit: expected a frequency in Hz, kHz, MHz, GHz "
          "(got '10ns')"},
