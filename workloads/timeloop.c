@@ -549,7 +549,8 @@ TsWorkload *ts_timeloop_problem_load(const TsDoc *doc, const char *path,
         TsPrecisionSet set;
         g_autoptr(GError) local = NULL;
         if (!ts_precision_preset(overrides->precision, &set, &local)) {
-            g_set_error(error, TS_CONFIG_ERROR, local->code, "%s: %s", path, local->message);
+            g_set_error(error, TS_CONFIG_ERROR, local->code, "--precision: %s (problem %s)",
+                        local->message, path);
             return NULL;
         }
         ts_op_apply_precision(&op, &set, FALSE);

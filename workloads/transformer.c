@@ -110,16 +110,29 @@ gboolean ts_transformer_apply_overrides(TsTransformerConfig *cfg, const TsWorklo
             static const char *const phases[] = {"prefill", "decode", NULL};
             g_autofree char *hint = ts_config_suggest(ov->phase, phases);
             g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_REFERENCE,
-                        "unknown phase '%s'%s; expected prefill or decode (got '%s')", ov->phase,
-                        hint, ov->phase);
+                        "--phase: unknown phase '%s'%s; expected prefill or decode (got '%s')",
+                        ov->phase, hint, ov->phase);
             return FALSE;
         }
     }
-    if (ov->kv_len != 0)
-        cfg->kv_len = ov->kv_len;
-    if (ov->precision != NULL) {
-        if (!ts_precision_preset(ov->precision, &cfg->precision, error))
+    if (ov->kv_len != 0) {
+        /* Checked here, not by the builder, so that the message names the option rather than
+         * a place in the workload file. */
+        if (cfg->phase != TS_PHASE_DECODE) {
+            g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
+                        "--kv-len: applies to phase decode only (got --kv-len %" G_GUINT64_FORMAT
+                        " with phase prefill; add --phase decode)",
+                        ov->kv_len);
             return FALSE;
+        }
+        cfg->kv_len = ov->kv_len;
+    }
+    if (ov->precision != NULL) {
+        g_autoptr(GError) local = NULL;
+        if (!ts_precision_preset(ov->precision, &cfg->precision, &local)) {
+            g_set_error(error, TS_CONFIG_ERROR, local->code, "--precision: %s", local->message);
+            return FALSE;
+        }
         const char *const *names = ts_precision_preset_names();
         for (guint i = 0; names[i]; i++) {
             if (g_ascii_strcasecmp(names[i], ov->precision) == 0)

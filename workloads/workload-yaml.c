@@ -265,7 +265,8 @@ static TsWorkload *load_model(const TsNode *wnode, const TsWorkloadFile *f, guin
     if (!parse_lut(f->lut, &cfg, error))
         return NULL;
     if (ov != NULL && !ts_transformer_apply_overrides(&cfg, ov, &local)) {
-        g_set_error(error, TS_CONFIG_ERROR, local->code, "%s: %s", path, local->message);
+        /* the value at fault is an option, not a place in the file: name the file after it */
+        g_set_error(error, TS_CONFIG_ERROR, local->code, "%s (workload %s)", local->message, path);
         return NULL;
     }
     g_autofree char *stem = file_stem(path);
@@ -801,7 +802,8 @@ static TsWorkload *load_ops(const TsNode *wnode, const TsWorkloadFile *f, guint6
         if (ov->precision != NULL) {
             g_autoptr(GError) local = NULL;
             if (!ts_precision_preset(ov->precision, &ctx.precision, &local)) {
-                g_set_error(error, TS_CONFIG_ERROR, local->code, "%s: %s", path, local->message);
+                g_set_error(error, TS_CONFIG_ERROR, local->code, "--precision: %s (workload %s)",
+                            local->message, path);
                 return NULL;
             }
             ctx.precision_given = TRUE;

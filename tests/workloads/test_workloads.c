@@ -453,6 +453,45 @@ static void test_err_unknown_precision(void)
     CU_ASSERT_PTR_NULL(w);
     CU_ASSERT_PTR_NOT_NULL_FATAL(error);
     CU_ASSERT_PTR_NOT_NULL(strstr(error->message, "unknown precision preset 'int9'"));
+    /* the value came from an option: the message names it first, not the library file */
+    CU_ASSERT_TRUE(g_str_has_prefix(error->message, "--precision: unknown precision preset"));
+    g_clear_error(&error);
+}
+
+/* Bad override values are blamed on the option (--phase, --kv-len, --precision), not on the
+ * workload file they were applied to: the file holds nothing wrong. */
+static void test_err_override_names_option(void)
+{
+    static const struct {
+        const char *workload;
+        TsWorkloadOverrides ov;
+        const char *prefix;
+    } cases[] = {
+        {"gpt2-small", {.phase = "decod"}, "--phase: unknown phase 'decod' (did you mean"},
+        {"bert-base", {.kv_len = 4}, "--kv-len: applies to phase decode only (got --kv-len 4"},
+        {"example-ops", {.precision = "fp17"}, "--precision: unknown precision preset 'fp17'"},
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        GError *error = NULL;
+        TsWorkload *w = ts_workload_load(cases[i].workload, &cases[i].ov, &error);
+        CU_ASSERT_PTR_NULL(w);
+        ts_workload_free(w);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(error);
+        if (!g_str_has_prefix(error->message, cases[i].prefix))
+            fprintf(stderr, "\n  message: %s\n  expected prefix: %s\n", error->message,
+                    cases[i].prefix);
+        CU_ASSERT_TRUE(g_str_has_prefix(error->message, cases[i].prefix));
+        g_clear_error(&error);
+    }
+    /* decode from the file plus --kv-len is fine */
+    TsWorkloadOverrides ov = {.kv_len = 1024};
+    GError *error = NULL;
+    TsWorkload *w = ts_workload_load("gpt2-small-decode", &ov, &error);
+    CU_ASSERT_PTR_NOT_NULL(w);
+    CU_ASSERT_PTR_NULL(error);
+    if (w != NULL)
+        CU_ASSERT_EQUAL(ts_workload_find_op(w, "KTQ")->dims[1], 1024);
+    ts_workload_free(w);
     g_clear_error(&error);
 }
 
@@ -712,6 +751,7 @@ int main(int argc, char **argv)
     CU_add_test(e, "unknown_variable", test_err_unknown_variable);
     CU_add_test(e, "unused_override", test_err_unused_override);
     CU_add_test(e, "kv_len_prefill", test_err_kv_len_prefill);
+    CU_add_test(e, "override_names_option", test_err_override_names_option);
     CU_add_test(e, "lut", test_err_lut);
     CU_add_test(e, "misc", test_err_misc);
     int rc = ts_test_run(argc, argv);
