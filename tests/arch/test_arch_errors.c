@@ -64,7 +64,7 @@ static const BadCase cases[] = {
     {"bare_link_bandwidth",
      HEAD DRAM "    - {name: L, class: host_link, attributes: {bandwidth: 22, energy_per_bit: 5}}\n"
      "    - {name: GLB, class: sram, attributes: {depth: 4}}\n" MAC,
-     TS_CONFIG_ERROR_UNIT, "6:58: levels[1].attributes.bandwidth",
+     TS_CONFIG_ERROR_UNIT, "6:59: levels[1].attributes.bandwidth",
      "missing unit: expected a bandwidth in B/s"},
     {"bare_size", HEAD DRAM "    - {name: GLB, class: sram, attributes: {size: 4096}}\n" MAC,
      TS_CONFIG_ERROR_UNIT, "6:51: levels[1].attributes.size",

@@ -299,7 +299,7 @@ static void test_schema_errors(void)
         {"depth: 4\nclock: 200\n", TS_CONFIG_ERROR_UNIT,
          "s.yaml:2:8: levels[0].attributes.clock: missing unit: expected a frequency in Hz, kHz, "
          "MHz, GHz (got '200')"},
-        {"depth: 4\nclock: 2*100\n", TS_CONFIG_ERROR_UNIT,
+        {"depth: 4\nclock: (2*100)\n", TS_CONFIG_ERROR_UNIT,
          "levels[0].attributes.clock: missing unit: expected a frequency"},
         {"depth: 4\ntRCD: 13.32\n", TS_CONFIG_ERROR_UNIT,
          "levels[0].attributes.tRCD: missing unit: expected a time in ps, ns"},
