@@ -5,8 +5,14 @@
 #define TS_MAPSPACE_PRIVATE_H
 
 #include "ts-mapspace.h"
+#include "ts-model.h"
 
 G_BEGIN_DECLS
+
+/* ts_mapspace_fanout_ok with the reason: TS_EVAL_OK, TS_EVAL_FANOUT (spatial factors exceed a
+ * fan-out) or TS_EVAL_UTILIZATION (below a level's or the compute minimum utilization), so the
+ * search counts a pre-check rejection under the model's own reason. */
+TsEvalStatus ts_mapspace_spatial_status(const TsMapSpace *space, const TsMapId *id);
 
 /* Loop-order classes of one level: for each mask of dimensions with a factor > 1, the
  * representatives (popcount(mask) dims each, innermost first) at reps + offset[mask] * n_dims. */

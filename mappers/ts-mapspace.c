@@ -702,7 +702,7 @@ void ts_mapspace_size(const TsMapSpace *space, TsSpaceSize *size)
 
 /* ---- Points ----------------------------------------------------------------------------- */
 
-gboolean ts_mapspace_fanout_ok(const TsMapSpace *space, const TsMapId *id)
+TsEvalStatus ts_mapspace_spatial_status(const TsMapSpace *space, const TsMapId *id)
 {
     const TsMapSpace *sp = space;
     double used_all = 1.0;
@@ -716,18 +716,23 @@ gboolean ts_mapspace_fanout_ok(const TsMapSpace *space, const TsMapId *id)
                 py *= ts_space_factor(sp, d, id->fact[d], sp->slot_y[l]);
         const TsSpaceLevel *lv = &sp->arch.level[l];
         if (px > MAX(lv->fanout_x, 1u) || py > MAX(lv->fanout_y, 1u))
-            return FALSE;
+            return TS_EVAL_FANOUT;
         double used = (double)px * (double)py;
         double min_u = sp->rules.level[l].min_spatial_utilization;
         if (min_u > 0 &&
             used < min_u * (double)MAX(lv->fanout_x, 1u) * (double)MAX(lv->fanout_y, 1u) - 1e-9)
-            return FALSE;
+            return TS_EVAL_UTILIZATION;
         used_all *= used;
     }
     if (sp->rules.min_compute_utilization > 0 &&
         used_all < sp->rules.min_compute_utilization * sp->total_fanout - 1e-9)
-        return FALSE;
-    return TRUE;
+        return TS_EVAL_UTILIZATION;
+    return TS_EVAL_OK;
+}
+
+gboolean ts_mapspace_fanout_ok(const TsMapSpace *space, const TsMapId *id)
+{
+    return ts_mapspace_spatial_status(space, id) == TS_EVAL_OK;
 }
 
 gboolean ts_mapspace_build(const TsMapSpace *space, const TsMapId *id, TsMapping *m)

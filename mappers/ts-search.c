@@ -377,11 +377,12 @@ static TsEvalStatus eval_id(Ctx *x, const TsMapId *id)
     return st;
 }
 
-/* A candidate rejected by the fan-out pre-check (no model call). */
-static void reject_fanout(Ctx *x)
+/* A candidate rejected by the spatial pre-check (no model call), under its reason (fan-out or
+ * utilization). */
+static void reject_spatial(Ctx *x, TsEvalStatus st)
 {
     x->c->evaluated++;
-    x->c->rejected[TS_EVAL_FANOUT]++;
+    x->c->rejected[st]++;
     x->invalid_streak++;
     tick(x);
 }
@@ -589,8 +590,9 @@ static void run_random(Ctx *x, gsl_rng *rng)
         random_factorization(sp, rng, &id);
         id.keep = sp->n_keep > 1 ? (uint32_t)gsl_rng_uniform_int(rng, sp->n_keep) : 0;
         random_orders(sp, rng, &id);
-        if (!ts_mapspace_fanout_ok(sp, &id)) {
-            reject_fanout(x);
+        TsEvalStatus pre = ts_mapspace_spatial_status(sp, &id);
+        if (pre != TS_EVAL_OK) {
+            reject_spatial(x, pre);
             continue;
         }
         eval_id(x, &id);
@@ -604,8 +606,9 @@ static void run_random_factorizations(Ctx *x, gsl_rng *rng, gboolean all_orders)
     while (!should_stop(x)) {
         TsMapId id = {0};
         random_factorization(sp, rng, &id);
-        if (!ts_mapspace_fanout_ok(sp, &id)) {
-            reject_fanout(x);
+        TsEvalStatus pre = ts_mapspace_spatial_status(sp, &id);
+        if (pre != TS_EVAL_OK) {
+            reject_spatial(x, pre);
             continue;
         }
         if (!walk_factorization(x, &id, all_orders, draws, rng))
@@ -712,8 +715,9 @@ static void run_anneal(Ctx *x, gsl_rng *rng)
             cand = cur;
             propose(sp, rng, &cand);
         }
-        if (!ts_mapspace_fanout_ok(sp, &cand)) {
-            reject_fanout(x);
+        TsEvalStatus pre = ts_mapspace_spatial_status(sp, &cand);
+        if (pre != TS_EVAL_OK) {
+            reject_spatial(x, pre);
             continue;
         }
         if (eval_id(x, &cand) != TS_EVAL_OK)

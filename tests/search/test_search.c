@@ -412,6 +412,42 @@ static void test_stop_conditions(void)
     ts_search_result_clear(&r);
 }
 
+/* A candidate below a minimum utilization is rejected as "utilization", not "fanout", by every
+ * algorithm (the sampling ones check it without the model). */
+static void test_utilization_rejection_reason(void)
+{
+    SxArch a;
+    sx_arch2(&a); /* fan-out 4 x 1 below DRAM */
+    TsOp op;
+    sx_gemm(&op, 6, 6, 2);
+    TsRules rules;
+    ts_rules_init(&rules, &a.space, &op);
+    rules.min_compute_utilization = 1.0; /* only spatial K=2 x (M or N)=2 fills the 4 MACs */
+    g_autoptr(TsMapSpace) sp = ts_mapspace_new(&a.space, &op, &rules, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sp);
+    for (guint i = 0; i < G_N_ELEMENTS(kAll); i++) {
+        TsSearchOptions o;
+        options(&o, kAll[i], 200, 2);
+        o.max_invalid = 2000;
+        TsSearchResult r;
+        ts_search_run(sp, sx_fake_eval, NULL, &o, &r);
+        guint64 rejected = 0;
+        for (guint k = 0; k < TS_EVAL_COUNT_; k++)
+            rejected += r.rejected[k];
+        CU_ASSERT_EQUAL(rejected + r.valid, r.evaluated);
+        if (kAll[i] != TS_SEARCH_EXHAUSTIVE && kAll[i] != TS_SEARCH_LINEAR_PRUNED) {
+            /* The ordered walks skip such factorizations (skipped_factorizations). */
+            CU_ASSERT(r.rejected[TS_EVAL_UTILIZATION] > 0);
+            if (r.rejected[TS_EVAL_UTILIZATION] == 0)
+                fprintf(stderr, "%s: utilization %" G_GUINT64_FORMAT " fanout %" G_GUINT64_FORMAT
+                                "\n",
+                        ts_search_algorithm_name(kAll[i]), r.rejected[TS_EVAL_UTILIZATION],
+                        r.rejected[TS_EVAL_FANOUT]);
+        }
+        ts_search_result_clear(&r);
+    }
+}
+
 static void test_top_k(void)
 {
     SxArch a;
@@ -483,6 +519,7 @@ int main(int argc, char **argv)
     CU_add_test(s, "bound with macs_per_cycle > 1", test_bound_macs_per_cycle);
     CU_add_test(s, "constrained search never violates", test_constrained_never_violates);
     CU_add_test(s, "stop conditions", test_stop_conditions);
+    CU_add_test(s, "utilization rejections named as such", test_utilization_rejection_reason);
     CU_add_test(s, "top K ranking", test_top_k);
     CU_add_test(s, "names and metrics", test_names);
     return ts_test_run(argc, argv);
