@@ -179,23 +179,23 @@ static const TsField pim_fields[] = {
     UINT_POS("revolver_cycles", A(revolver_cycles), "11",
              "dpu: a tasklet issues at most once every N cycles, so >= N tasklets fill the "
              "pipeline"),
-    QTY("wram_size", TS_UNIT_SIZE, A(wram_size), NULL, TRUE, "dpu: working RAM (64KB)"),
-    QTY("mram_size", TS_UNIT_SIZE, A(mram_size), NULL, TRUE, "dpu: main RAM bank (64MB)"),
+    QTY("wram_size", TS_UNIT_SIZE, A(wram_size), NULL, TRUE, "dpu (required): working RAM (64KB)"),
+    QTY("mram_size", TS_UNIT_SIZE, A(mram_size), NULL, TRUE, "dpu (required): main RAM bank (64MB)"),
     QTY("iram_size", TS_UNIT_SIZE, A(iram_size), "24KB", TRUE, "dpu: instruction RAM"),
     DBL("dma_alpha_read", A(dma_alpha_read), NULL, 0, 1e30, FALSE,
-        "dpu: MRAM->WRAM DMA fixed cost, cycles (alpha of alpha + beta x bytes)"),
-    DBL("dma_alpha_write", A(dma_alpha_write), NULL, 0, 1e30, FALSE, "dpu: WRAM->MRAM DMA fixed cost, cycles"),
-    DBL("dma_beta", A(dma_beta), NULL, 0, 0, TRUE, "dpu: DMA cycles per byte"),
+        "dpu (required): MRAM->WRAM DMA fixed cost, cycles (alpha of alpha + beta x bytes)"),
+    DBL("dma_alpha_write", A(dma_alpha_write), NULL, 0, 1e30, FALSE, "dpu (required): WRAM->MRAM DMA fixed cost, cycles"),
+    DBL("dma_beta", A(dma_beta), NULL, 0, 0, TRUE, "dpu (required): DMA cycles per byte"),
     UINT_POS("max_dma_bytes", A(max_dma_bytes), "2048", "dpu: largest single DMA"),
     DBL("wram_bytes_per_cycle", A(wram_bytes_per_cycle), "8", 0, 0, TRUE,
         "dpu: WRAM load/store bytes per cycle"),
     DBL("cycles_per_mac", A(cycles_per_mac), NULL, 0, 0, TRUE,
-        "dpu: pipeline cycles (instructions at full issue) per MAC at word_bits"),
-    UINT_POS("simd_lanes", A(simd_lanes), NULL, "bank_unit: MAC lanes (instances of <name>.alu per unit)"),
-    UINT_POS("banks_per_unit", A(banks_per_unit), NULL, "bank_unit: banks one unit reads"),
-    QTY("bank_size", TS_UNIT_SIZE, A(bank_size), NULL, TRUE, "bank_unit: capacity of one bank"),
+        "dpu (required): pipeline cycles (instructions at full issue) per MAC at word_bits"),
+    UINT_POS("simd_lanes", A(simd_lanes), NULL, "bank_unit (required): MAC lanes (instances of <name>.alu per unit)"),
+    UINT_POS("banks_per_unit", A(banks_per_unit), NULL, "bank_unit (required): banks one unit reads"),
+    QTY("bank_size", TS_UNIT_SIZE, A(bank_size), NULL, TRUE, "bank_unit (required): capacity of one bank"),
     DBL("bank_bandwidth", A(bank_bandwidth), NULL, 0, 0, TRUE,
-        "bank_unit: bytes per cycle one unit reads from its banks"),
+        "bank_unit (required): bytes per cycle one unit reads from its banks"),
     UINT_NN("reg_words", A(reg_words), "0", "bank_unit: register-file words per unit (0 = none)"),
     QTY("mac_energy", TS_UNIT_ENERGY, A(mac_energy), NULL, FALSE, "energy per MAC; default: table"),
     QTY("area", TS_UNIT_AREA, A(area), "0um^2", FALSE, "area per core"),
@@ -268,7 +268,8 @@ const char *ts_arch_class_doc(TsClass klass)
     case TS_CLASS_DRAM:
         return "Off-chip DRAM: organisation and JEDEC timing (from a preset: plus overrides) for "
                "the DES; an unbounded storage level with per-access energy and bandwidth for the "
-               "analytical model.";
+               "analytical model. Without a preset, every organisation key (channels .. tCK) and "
+               "every timing (tRCD .. tREFI) is required.";
     case TS_CLASS_SRAM:
         return "On-chip SRAM buffer: a storage level of depth x block_size words.";
     case TS_CLASS_REGFILE:

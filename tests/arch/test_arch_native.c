@@ -309,6 +309,55 @@ static void test_pim_and_link(void)
     CU_ASSERT_DOUBLE_EQUAL(ts_vector_unit_op(v, "exp")->energy_pj_per_element, 3.0, 1e-12);
 }
 
+/* Keys a pim_core kind requires are errors when missing, and the class reference says so
+ * ("dpu (required)"), rather than showing them as optional without a default. */
+static void test_conditionally_required_keys_documented(void)
+{
+    static const struct {
+        const char *kind, *key, *attr;
+    } keys[] = {
+        {"dpu", "wram_size", "wram_size: 64KB"},
+        {"dpu", "mram_size", "mram_size: 64MB"},
+        {"dpu", "dma_alpha_read", "dma_alpha_read: 61"},
+        {"dpu", "dma_alpha_write", "dma_alpha_write: 77"},
+        {"dpu", "dma_beta", "dma_beta: 0.5"},
+        {"dpu", "cycles_per_mac", "cycles_per_mac: 8"},
+        {"bank_unit", "simd_lanes", "simd_lanes: 16"},
+        {"bank_unit", "banks_per_unit", "banks_per_unit: 2"},
+        {"bank_unit", "bank_size", "bank_size: 32MB"},
+        {"bank_unit", "bank_bandwidth", "bank_bandwidth: 32"},
+    };
+    const TsField *f = ts_arch_class_fields(TS_CLASS_PIM_CORE);
+    for (guint i = 0; i < G_N_ELEMENTS(keys); i++) {
+        GString *attrs = g_string_new(NULL);
+        for (guint j = 0; j < G_N_ELEMENTS(keys); j++)
+            if (j != i && strcmp(keys[j].kind, keys[i].kind) == 0)
+                g_string_append_printf(attrs, ", %s", keys[j].attr);
+        g_autofree char *text = g_strdup_printf(
+            "architecture:\n  name: p\n  clock: 300MHz\n  levels:\n"
+            "    - {name: D, class: dram, preset: HBM2}\n"
+            "    - {name: U, class: pim_core, attributes: {kind: %s%s}}\n",
+            keys[i].kind, attrs->str);
+        g_string_free(attrs, TRUE);
+        g_autofree char *path = ts_arch_test_write("req.yaml", text);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(TsArch) a = ts_arch_load(path, NULL, &error);
+        CU_ASSERT_PTR_NULL(a);
+        g_autofree char *want = g_strdup_printf("missing required key '%s'", keys[i].key);
+        CU_ASSERT_TRUE(error != NULL && strstr(error->message, want) != NULL);
+        const char *doc = NULL;
+        for (guint k = 0; f[k].key; k++)
+            if (strcmp(f[k].key, keys[i].key) == 0)
+                doc = f[k].doc;
+        g_autofree char *tag = g_strdup_printf("%s (required)", keys[i].kind);
+        if (doc == NULL || !g_str_has_prefix(doc, tag))
+            fprintf(stderr, "\n%s: doc '%s' lacks '%s'\n", keys[i].key, doc ? doc : "?", tag);
+        CU_ASSERT_TRUE(doc != NULL && g_str_has_prefix(doc, tag));
+    }
+    /* DRAM without a preset: every organisation and timing key. */
+    CU_ASSERT_PTR_NOT_NULL(strstr(ts_arch_class_doc(TS_CLASS_DRAM), "Without a preset"));
+}
+
 static void test_few_tasklets(void)
 {
     g_autoptr(TsArch) a =
@@ -452,6 +501,8 @@ void ts_test_register_native(void)
     CU_add_test(s, "systolic array expansion", test_systolic_expansion);
     CU_add_test(s, "PIM core, host link, vector unit", test_pim_and_link);
     CU_add_test(s, "PIM core with few tasklets", test_few_tasklets);
+    CU_add_test(s, "conditionally required keys are documented",
+                test_conditionally_required_keys_documented);
     CU_add_test(s, "UPMEM profiler device profiles", test_upmem_profiles);
     CU_add_test(s, "native device profile", test_native_device_profile);
     CU_add_test(s, "library archs load and are mappable", test_library_loads);
