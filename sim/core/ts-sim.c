@@ -246,10 +246,23 @@ static G_GNUC_NORETURN G_GNUC_NO_INLINE void abort_past(TsSim *sim, const TsEven
                   ev->type, ev->target ? ev->target->path : "?", tick, sim->now);
 }
 
+static G_GNUC_NORETURN G_GNUC_NO_INLINE void abort_never(TsSim *sim, const TsEvent *ev,
+                                                         const char *location)
+{
+    ts_sim_abort_(sim, sim->current ? sim->current : ev->target, location,
+                  "event of type %u for %s scheduled at TS_TICK_NEVER (a time computation "
+                  "overflowed, e.g. ts_clock_cycles_to_ticks)",
+                  ev->type, ev->target ? ev->target->path : "?");
+}
+
 static inline void schedule(TsSim *sim, TsEvent *ev, TsTick tick, const char *location)
 {
     if (G_UNLIKELY(tick < sim->now))
         abort_past(sim, ev, tick, location);
+    /* TS_TICK_NEVER is the overflow sentinel of the time helpers, and the run loop's
+     * exclusive limit: an event there would never run (ts_sim_run would end "until"). */
+    if (G_UNLIKELY(tick == TS_TICK_NEVER))
+        abort_never(sim, ev, location);
     if (G_UNLIKELY(ev->flags & (TS_EVENT_FLAG_QUEUED | TS_EVENT_FLAG_FREE)))
         ts_sim_abort_(sim, sim->current, location,
                       "event of type %u scheduled twice or after "

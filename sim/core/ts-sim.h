@@ -183,9 +183,10 @@ gboolean ts_sim_build(TsSim *sim, GError **error);
  * payload zeroed). Borrowed until scheduled, sent or discarded. Never fails (the pool grows). */
 TsEvent *ts_sim_event_new(TsSim *sim, TsComponent *target, guint32 type);
 
-/* Queues `event` for delivery to event->target at absolute `tick` (>= now; an earlier tick is
- * a broken invariant: abort naming tick, component and the caller's source location).
- * Ownership passes to the queue. */
+/* Queues `event` for delivery to event->target at absolute `tick` (>= now and < TS_TICK_NEVER;
+ * an earlier tick, or TS_TICK_NEVER, the overflow result of the time helpers, is a broken
+ * invariant: abort naming tick, component and the caller's source location). Ownership passes
+ * to the queue. */
 #define ts_sim_schedule(sim, event, tick) ts_sim_schedule_at_((sim), (event), (tick), G_STRLOC)
 /* Same, `delay_ps` after now. */
 #define ts_sim_schedule_in(sim, event, delay_ps)                                                   \

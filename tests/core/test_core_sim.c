@@ -446,6 +446,49 @@ static void test_abort_past(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(buf, "test_core_sim.c:"));
 }
 
+/* A handler that waits "forever" through an overflowing clock conversion gets TS_TICK_NEVER
+ * back; scheduling there is a broken invariant, not an event that never runs. */
+static void never_handle(TsComponent *self, TsEvent *ev)
+{
+    TsClock clk;
+    ts_clock_init(&clk, 1000000000, NULL);
+    ts_sim_schedule(self->sim, ev, ts_clock_cycles_to_ticks(&clk, G_MAXUINT64));
+}
+static const TsComponentKind never_kind = {
+    .name = "never", .instance_size = sizeof(PastKind), .init = past_init, .handle = never_handle};
+
+static void test_abort_never(void)
+{
+    int fds[2];
+    CU_ASSERT_EQUAL_FATAL(pipe(fds), 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    CU_ASSERT_TRUE_FATAL(pid >= 0);
+    if (pid == 0) {
+        dup2(fds[1], 2);
+        close(fds[0]);
+        TsSim *sim = ts_sim_new();
+        TsComponent *c = ts_sim_add_component(sim, &never_kind, "chip.idle", NULL, NULL);
+        ts_sim_build(sim, NULL);
+        ts_sim_schedule(sim, ts_sim_event_new(sim, c, 4), 100);
+        ts_sim_run(sim);
+        _exit(0); /* not reached when the kernel aborts */
+    }
+    close(fds[1]);
+    char buf[1024] = {0};
+    gsize got = 0;
+    ssize_t n;
+    while (got < sizeof buf - 1 && (n = read(fds[0], buf + got, sizeof buf - 1 - got)) > 0)
+        got += (gsize)n;
+    close(fds[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CU_ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(buf, "tilesim: broken invariant at tick 100 ps in chip.idle: "
+                                       "event of type 4 for chip.idle scheduled at TS_TICK_NEVER"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(buf, "test_core_sim.c:"));
+}
+
 void test_core_register_sim(void)
 {
     CU_pSuite s = CU_add_suite("core_sim", NULL, NULL);
@@ -459,4 +502,5 @@ void test_core_register_sim(void)
     CU_add_test(s, "pingpong", test_pingpong);
     CU_add_test(s, "trace", test_trace);
     CU_add_test(s, "abort_past", test_abort_past);
+    CU_add_test(s, "abort_never", test_abort_never);
 }
