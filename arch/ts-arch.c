@@ -592,8 +592,22 @@ char *ts_arch_describe(const TsArch *arch)
     if (arch->compute >= 0) {
         double peak = ts_arch_peak_macs_per_s(arch);
         const TsLevel *c = ts_arch_level(arch, (guint)arch->compute);
-        g_string_append_printf(s, "  peak %.4g GMAC/s (%u %s instances at %s)\n", peak / 1e9,
-                               c->instances, c->name, clk);
+        /* SI prefix (45.88 TMAC/s, not 4.588e+04 GMAC/s) and the MACs per cycle per instance,
+         * which is not 1 for a PIM core (1 / cycles_per_mac) or a multi-MAC unit. */
+        static const struct {
+            double f;
+            const char *p;
+        } pre[] = {{1e15, "P"}, {1e12, "T"}, {1e9, "G"}, {1e6, "M"}, {1e3, "k"}};
+        double f = 1.0;
+        const char *prefix = "";
+        for (guint k = 0; k < G_N_ELEMENTS(pre) && f == 1.0; k++)
+            if (peak >= pre[k].f) {
+                f = pre[k].f;
+                prefix = pre[k].p;
+            }
+        double per = c->instances > 0 ? peak / ((double)c->instances * arch->clock_hz) : 0.0;
+        g_string_append_printf(s, "  peak %.4g %sMAC/s (%u %s instances x %.4g MAC/cycle at %s)\n",
+                               peak / f, prefix, c->instances, c->name, per, clk);
     }
     g_string_append_printf(s, "  mappable by the analytical model: %s",
                            ts_arch_is_mappable(arch) ? "yes" : "no");

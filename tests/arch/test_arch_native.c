@@ -358,6 +358,27 @@ static void test_conditionally_required_keys_documented(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(ts_arch_class_doc(TS_CLASS_DRAM), "Without a preset"));
 }
 
+/* The summary's peak: an SI prefix and the MACs per cycle per instance (a DPU's 1/40). */
+static void test_describe_peak(void)
+{
+    static const struct {
+        const char *arch, *line;
+    } cases[] = {
+        {"tpu-like", "peak 45.88 TMAC/s (65536 MatrixUnit.mac instances x 1 MAC/cycle at 700 MHz)"},
+        {"upmem-pim", "peak 8.96 GMAC/s (1024 DPU.alu instances x 0.025 MAC/cycle at 350 MHz)"},
+        {"eyeriss-like", "peak 33.6 GMAC/s (168 MAC instances x 1 MAC/cycle at 200 MHz)"},
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(TsArch) a = ts_arch_load(cases[i].arch, NULL, &error);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+        g_autofree char *d = ts_arch_describe(a);
+        if (strstr(d, cases[i].line) == NULL)
+            fprintf(stderr, "\n%s: no '%s' in\n%s", cases[i].arch, cases[i].line, d);
+        CU_ASSERT_PTR_NOT_NULL(strstr(d, cases[i].line));
+    }
+}
+
 static void test_few_tasklets(void)
 {
     g_autoptr(TsArch) a =
@@ -501,6 +522,7 @@ void ts_test_register_native(void)
     CU_add_test(s, "systolic array expansion", test_systolic_expansion);
     CU_add_test(s, "PIM core, host link, vector unit", test_pim_and_link);
     CU_add_test(s, "PIM core with few tasklets", test_few_tasklets);
+    CU_add_test(s, "summary: peak MAC/s", test_describe_peak);
     CU_add_test(s, "conditionally required keys are documented",
                 test_conditionally_required_keys_documented);
     CU_add_test(s, "UPMEM profiler device profiles", test_upmem_profiles);
