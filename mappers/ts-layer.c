@@ -311,11 +311,20 @@ static gboolean map_einsum(const TsArch *arch, const TsLayerOptions *opt, TsLaye
     }
     if (!ts_search_run(lo->space, ts_search_model_eval, lo->model, &so, &lo->search)) {
         g_autofree char *why = rejections_text(&lo->search);
+        /* The ordered walks skip factorizations whose spatial factors cannot fit without
+         * evaluating them: say so, or a space with nothing that fits reads "0 rejected". */
+        g_autofree char *skipped =
+            lo->search.skipped_factorizations > 0
+                ? g_strdup_printf("; %.0f factorizations skipped unevaluated (spatial factors "
+                                  "over a fan-out or below a minimum utilization)",
+                                  lo->search.skipped_factorizations)
+                : g_strdup("");
         ts_config_error(error, NULL, TS_CONFIG_ERROR_INVALID, NULL,
                         "op %s: no valid mapping found (%s search, %" G_GUINT64_FORMAT
-                        " candidates rejected: %s%s)",
+                        " candidates rejected: %s%s%s%s)",
                         op->name ? op->name : "?", ts_search_algorithm_name(so.algorithm),
-                        lo->search.evaluated, why,
+                        lo->search.evaluated, why, skipped,
+                        lo->search.complete ? "; the whole space was walked" : "",
                         lo->search.timed_out ? "; the time limit stopped the search" : "");
         return FALSE;
     }

@@ -324,6 +324,25 @@ static void test_bad_input(void)
                         "--workload", "bert-base", "--budget",
                         "many",       NULL};
     expect_bad(a8, "budget");
+    /* Spatial factors that can never fit the 16 x 16 fan-out: the ordered walks skip every
+     * factorization unevaluated, and the message says so rather than "0 rejected: none". */
+    g_autofree char *wide = tmp("wide.constraints.yaml");
+    CU_ASSERT_TRUE_FATAL(g_file_set_contents(wide,
+                                             "mapspace_constraints:\n"
+                                             "  - {target: GlobalBuffer, type: spatial, "
+                                             "factors: E=16 D=16 L=16}\n",
+                                             -1, NULL));
+    const char *a9[] = {"map",           "--arch",    "eyeriss-like-3level",
+                        "--workload",    "bert-base", "--op",
+                        "KTQ",           "--search",  "linear-pruned",
+                        "--constraints", wide,        NULL};
+    expect_bad(a9, "factorizations skipped unevaluated (spatial factors over a fan-out");
+    const char *a10[] = {"map",           "--arch",    "eyeriss-like-3level",
+                         "--workload",    "bert-base", "--op",
+                         "KTQ",           "--search",  "exhaustive",
+                         "--constraints", wide,        NULL};
+    expect_bad(a10, "; the whole space was walked)");
+    g_unlink(wide);
     const char *s1[] = {"simulate",   "--arch",    "eyeriss-like-3level",
                         "--workload", "bert-base", "--engine",
                         "des",        NULL};
