@@ -139,13 +139,16 @@ static char *describe_dim_rules(const TsMapSpace *sp, guint d)
     GString *s = g_string_new(NULL);
     for (guint l = 0; l < sp->n_levels; l++) {
         const TsLevelRules *lr = &sp->rules.level[l];
-        const TsFactorRule *rs[2] = {&lr->temporal[d], &lr->spatial[d]};
-        for (guint k = 0; k < 2; k++) {
+        /* spatial_x / spatial_y: rules of a v0.4 container spanning one axis. */
+        const TsFactorRule *rs[4] = {&lr->temporal[d], &lr->spatial[d], &lr->spatial_x[d],
+                                     &lr->spatial_y[d]};
+        static const char *const kinds[4] = {"temporal", "spatial", "spatial X", "spatial Y"};
+        for (guint k = 0; k < 4; k++) {
             const TsFactorRule *r = rs[k];
             if (r->exact == 0 && r->min <= 1 && r->max == G_MAXUINT32)
                 continue;
             g_string_append_printf(s, "%s%s %s", s->len ? ", " : "", sp->arch.level[l].name,
-                                   k == 0 ? "temporal" : "spatial");
+                                   kinds[k]);
             if (r->exact)
                 g_string_append_printf(s, " %s=%u", sp->op.dim_names[d], r->exact);
             if (r->min > 1)

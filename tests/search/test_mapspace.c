@@ -399,6 +399,19 @@ static void test_errors(void)
                                   "constraints: DRAM temporal M=5"));
     g_clear_error(&error);
 
+    /* A rule on one axis only (a v0.4 container spanning X) is named too. */
+    ts_rules_init(&rules, &a.space, &op);
+    rules.level[1].spatial_x[SX_M].min = 3; /* the Buffer's X fan-out is 2 */
+    sp = ts_mapspace_new(&a.space, &op, &rules, &error);
+    CU_ASSERT_PTR_NULL(sp);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(error);
+    if (strstr(error->message, "Buffer spatial X M>=3") == NULL)
+        fprintf(stderr, "%s\n", error->message);
+    CU_ASSERT_PTR_NOT_NULL(strstr(error->message,
+                                  "no factorization of dimension M (size 12) satisfies the "
+                                  "constraints: Buffer spatial X M>=3"));
+    g_clear_error(&error);
+
     /* A constraint may bypass a tensor at the outermost level (Timeloop's backing store). */
     ts_rules_init(&rules, &a.space, &op);
     rules.level[0].bypass = 1u << SX_I;
