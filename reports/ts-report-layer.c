@@ -93,8 +93,11 @@ static void best_table(GString *out, const TsLayerReport *rep, const TsLayerOp *
 {
     const TsSearchOptions *o = &rep->options->search;
     const TsSearchResult *s = &lo->search;
-    g_string_append_printf(out, "\n  best %u of %s (%s):\n", s->n_best, lo->op->name,
-                           metric_unit(o->metrics[0]));
+    /* Every metric of a lexicographic list, then the id: the full ranking rule. */
+    g_string_append_printf(out, "\n  best %u of %s, ranked by ", s->n_best, lo->op->name);
+    for (guint i = 0; i < o->n_metrics; i++)
+        g_string_append_printf(out, "%s%s", i ? ", then " : "", metric_unit(o->metrics[i]));
+    g_string_append(out, ", then mapping id:\n");
     g_string_append_printf(out, "    %-4s %-16s %14s %14s %12s %8s  %s\n", "rank", "EDP (J*cycles)",
                            "energy (uJ)", "cycles", "utilization", "pJ/MAC", "id");
     for (guint i = 0; i < s->n_best; i++) {

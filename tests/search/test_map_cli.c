@@ -91,6 +91,14 @@ static void test_map_problem_json_and_mapping_out(void)
     CU_ASSERT_EQUAL(tilesim(&r, args), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "best 3 of"));
     run_clear(&r);
+    /* A metric list names every metric of the ranking, not only the first. */
+    const char *lex[] = {"map",      "--arch",   arch,   "--problem", prob,
+                         "--budget", "2000",     "--top", "2",        "--metric",
+                         "energy,delay", NULL};
+    CU_ASSERT_EQUAL(tilesim(&r, lex), 0);
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(r.out, "ranked by energy (pJ), then delay (cycles), then mapping id:"));
+    run_clear(&r);
     g_autoptr(JsonParser) p = json_parser_new();
     JsonObject *o = load_json(p, json);
     CU_ASSERT_PTR_NOT_NULL_FATAL(o);
