@@ -72,8 +72,9 @@ static int new_level(NvCtx *c, const char *name, TsClass klass, const TsNode *wh
 {
     guint64 inst = s->mult * extra_x * extra_y;
     if (inst > G_MAXUINT32) {
-        ts_config_error(c->error, where, TS_CONFIG_ERROR_RANGE, NULL,
-                        "%s: too many instances (got %" G_GUINT64_FORMAT ")", name, inst);
+        ts_config_error(c->error, where, TS_CONFIG_ERROR_RANGE, c->path,
+                        "too many instances of '%s': at most %u (got %" G_GUINT64_FORMAT ")", name,
+                        G_MAXUINT32, inst);
         return -1;
     }
     int idx = ts_arch_add_level(c->arch, name, klass, where, c->error);
@@ -808,7 +809,7 @@ static gboolean nv_entry(NvCtx *c, const TsNode *entry, const char *path, const 
     double total = (double)scope->mult * (double)sp.mesh_x * (double)sp.mesh_y;
     if (total > G_MAXUINT32) {
         ts_config_error(c->error, lv.spatial, TS_CONFIG_ERROR_RANGE, spath,
-                        "too many instances (got %.0f)", total);
+                        "too many instances: at most %u (got %.0f)", G_MAXUINT32, total);
         return FALSE;
     }
     inner.mult *= sp.mesh_x * sp.mesh_y;

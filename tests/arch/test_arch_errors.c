@@ -92,6 +92,11 @@ static const BadCase cases[] = {
      TS_CONFIG_ERROR_RANGE, "6:52: levels[1].attributes.depth", "must be > 0 (got 0)"},
     {"negative_size", HEAD DRAM "    - {name: GLB, class: sram, attributes: {size: -4KB}}\n" MAC,
      TS_CONFIG_ERROR_RANGE, "6:51: levels[1].attributes.size", "(got -4KB)"},
+    {"too_many_expanded",
+     HEAD "    - {name: A, spatial: {meshX: 65536}, levels: [{name: SA, class: systolic_array, "
+          "attributes: {rows: 65536, cols: 2, dataflow: ws}}]}\n",
+     TS_CONFIG_ERROR_RANGE, "5:51: levels[0].levels[0]",
+     "too many instances of 'SA.regs': at most 4294967295 (got 8589934592)"},
     {"zero_mesh",
      HEAD DRAM "    - {name: PE, spatial: {meshX: 0}, levels: [{name: MAC, class: mac}]}\n",
      TS_CONFIG_ERROR_RANGE, "6:35: levels[1].spatial.meshX", "must be > 0 (got 0)"},
