@@ -530,8 +530,10 @@ char *ts_arch_components_text(gboolean md)
             fields_text(s, vector_op_fields, md);
         }
     }
-    g_string_append(s, md ? "### UPMEM LLM profiler device profiles (`--device NAME`)\n\n"
-                          : "UPMEM profiler device profile keys (--device NAME):\n");
+    g_string_append(s, md ? "### UPMEM LLM profiler device profiles (`tilesim check FILE "
+                            "--device NAME`)\n\n"
+                          : "UPMEM profiler device profile keys (tilesim check FILE --device "
+                            "NAME):\n");
     fields_text(s, upmem_fields, md);
     return g_string_free(s, FALSE);
 }

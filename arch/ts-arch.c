@@ -188,8 +188,10 @@ TsArch *ts_arch_load_from_doc(const TsDoc *doc, const char *file, const char *er
         if (g_strv_length(names) != 1) {
             g_autofree char *list = g_strjoinv(", ", names);
             ts_config_error(error, doc->root, TS_CONFIG_ERROR_INVALID, NULL,
-                            "a UPMEM-profiler device file with %u profiles: select one with "
-                            "--device NAME (one of %s)",
+                            "a UPMEM-profiler device file with %u profiles: summarise one with "
+                            "tilesim check FILE --device NAME (one of %s); a device profile is "
+                            "a roofline description without storage and compute levels, not "
+                            "an architecture to map",
                             g_strv_length(names), list);
             return NULL;
         }

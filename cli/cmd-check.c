@@ -63,9 +63,26 @@ static gboolean check_one(const char *path, GString *out, gboolean *kind_checked
     }
 }
 
+/* --device NAME: one profile of a UPMEM-profiler device file, loaded as a device_profile arch
+ * (underscores in NAME may be hyphens, as the profiler allows). */
+static gboolean check_device(const char *path, const char *device, GString *out, GError **error)
+{
+    g_autoptr(TsArch) arch = ts_arch_load_device(path, device, error);
+    if (arch == NULL)
+        return FALSE;
+    g_autofree char *d = ts_arch_describe(arch);
+    g_string_append_printf(out, "%s: OK, device profile %s\n%s", path, device, d);
+    return TRUE;
+}
+
 static int run(int argc, char **argv)
 {
-    GOptionEntry entries[] = {{NULL}};
+    char *device = NULL;
+    GOptionEntry entries[] = {
+        {"device", 0, 0, G_OPTION_ARG_STRING, &device,
+         "one profile of a UPMEM-profiler device file (PIM-AI-4dimm selects PIM_AI_4dimm)",
+         "NAME"},
+        {NULL}};
     if (!ts_cli_parse("check", "FILE...",
                       "Validate input files and summarise them: architectures (tilesim, "
                       "Timeloop v0.3/v0.4, UPMEM profiler device profiles, Accelergy ERTs and "
@@ -73,6 +90,7 @@ static int run(int argc, char **argv)
                       "Mappings need an arch and an op: check them with tilesim model.",
                       entries, &argc, &argv))
         return TS_EXIT_BAD_INPUT;
+    g_autofree char *device_owned = device;
     if (argc < 2) {
         fprintf(stderr, "tilesim check: expected at least one FILE\n");
         return TS_EXIT_BAD_INPUT;
@@ -83,7 +101,9 @@ static int run(int argc, char **argv)
         g_autoptr(GString) out = g_string_new(NULL);
         g_autoptr(GError) error = NULL;
         gboolean checked = FALSE;
-        if (check_one(argv[i], out, &checked, &error)) {
+        gboolean ok = device != NULL ? (checked = TRUE, check_device(argv[i], device, out, &error))
+                                     : check_one(argv[i], out, &checked, &error);
+        if (ok) {
             fputs(out->str, stdout);
             if (checked)
                 n_ok++;

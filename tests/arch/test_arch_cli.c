@@ -167,6 +167,45 @@ static void test_check_errors(void)
     CU_ASSERT_EQUAL(status, 1);
 }
 
+/* The device file's summary says how to pick a profile; `check --device NAME` does, with the
+ * profiler's underscore -> hyphen rule, and names a wrong profile with a did-you-mean. */
+static void test_check_device(void)
+{
+    if (ts_test_shared_dir() == NULL) {
+        fprintf(stderr, "SKIP %s: ../shared/reference not found\n", __func__);
+        return;
+    }
+    g_autofree char *upmem = ts_test_reference_path("upmem/sim_architectures.yaml");
+    g_autoptr(GPtrArray) files = g_ptr_array_new();
+    g_ptr_array_add(files, upmem);
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    int status;
+    if (!run_check(files, &out, &err, &status)) {
+        fprintf(stderr, "SKIP %s: TILESIM_BIN not set\n", __func__);
+        return;
+    }
+    CU_ASSERT_EQUAL(status, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "summarise one with tilesim check FILE --device NAME"));
+    g_autoptr(GPtrArray) one = g_ptr_array_new();
+    g_ptr_array_add(one, "--device");
+    g_ptr_array_add(one, "PIM-AI-4dimm");
+    g_ptr_array_add(one, upmem);
+    g_autofree char *out1 = NULL;
+    g_autofree char *err1 = NULL;
+    run_check(one, &out1, &err1, &status);
+    CU_ASSERT_EQUAL(status, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out1, "architecture PIM_AI_4dimm"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out1, "320 TFLOP/s (0.4 pJ/FLOP), memory 6.554 TB/s"));
+    g_ptr_array_index(one, 1) = "PIM-AI-4dimmm";
+    g_autofree char *out2 = NULL;
+    g_autofree char *err2 = NULL;
+    run_check(one, &out2, &err2, &status);
+    CU_ASSERT_EQUAL(status, 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err2, "unknown device 'PIM-AI-4dimmm' (did you mean "
+                                        "'PIM-AI-4dimm'?)"));
+}
+
 int main(int argc, char **argv)
 {
     CU_initialize_registry();
@@ -174,5 +213,6 @@ int main(int argc, char **argv)
     CU_add_test(s, "check the library", test_check_library);
     CU_add_test(s, "check the reference files", test_check_reference);
     CU_add_test(s, "check reports every error, exit 1", test_check_errors);
+    CU_add_test(s, "check --device NAME", test_check_device);
     return ts_test_run(argc, argv);
 }
