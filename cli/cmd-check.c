@@ -4,11 +4,13 @@
  * and MACs; constraint files their directives. Every file is checked and every error printed;
  * the exit code is 1 when any file had an error. */
 #include <stdio.h>
+#include <string.h>
 
 #include "ts-arch.h"
 #include "ts-cli.h"
 #include "ts-config.h"
 #include "ts-constraints.h"
+#include "ts-library.h"
 #include "ts-op.h"
 
 /* Workloads and Timeloop problems: loads them as `--workload` would. */
@@ -45,9 +47,29 @@ static gboolean check_constraints(const char *path, GString *out, GError **error
     return TRUE;
 }
 
-/* Returns TRUE when the file is valid; *kind_checked tells whether it was validated. */
-static gboolean check_one(const char *path, GString *out, gboolean *kind_checked, GError **error)
+/* A FILE that does not exist may be a library name (`tilesim check upmem-pim`, as --arch and
+ * --workload take it): the arch library first, then the workload library. Returns the path
+ * to load (owned). */
+static char *resolve(const char *file, GError **error)
 {
+    if (g_file_test(file, G_FILE_TEST_EXISTS) || strchr(file, '/') != NULL ||
+        g_str_has_suffix(file, ".yaml"))
+        return g_strdup(file);
+    g_autoptr(GError) arch_error = NULL;
+    char *path = ts_library_resolve(TS_LIBRARY_ARCH, file, &arch_error);
+    if (path == NULL)
+        path = ts_library_resolve(TS_LIBRARY_WORKLOAD, file, NULL);
+    if (path == NULL)
+        g_propagate_error(error, g_steal_pointer(&arch_error));
+    return path;
+}
+
+/* Returns TRUE when the file is valid; *kind_checked tells whether it was validated. */
+static gboolean check_one(const char *file, GString *out, gboolean *kind_checked, GError **error)
+{
+    g_autofree char *path = resolve(file, error);
+    if (path == NULL)
+        return FALSE;
     g_autoptr(TsDoc) doc = ts_doc_load_file(path, NULL, error);
     if (doc == NULL)
         return FALSE;
@@ -83,11 +105,12 @@ static int run(int argc, char **argv)
          "one profile of a UPMEM-profiler device file (PIM-AI-4dimm selects PIM_AI_4dimm)",
          "NAME"},
         {NULL}};
-    if (!ts_cli_parse("check", "FILE...",
+    if (!ts_cli_parse("check", "FILE|NAME...",
                       "Validate input files and summarise them: architectures (tilesim, "
                       "Timeloop v0.3/v0.4, UPMEM profiler device profiles, Accelergy ERTs and "
                       "component libraries), workloads and Timeloop problems, constraint files. "
-                      "Mappings need an arch and an op: check them with tilesim model.",
+                      "Mappings need an arch and an op: check them with tilesim model. A NAME "
+                      "that is not a file is looked up in the arch, then the workload library.",
                       entries, &argc, &argv))
         return TS_EXIT_BAD_INPUT;
     g_autofree char *device_owned = device;

@@ -206,6 +206,28 @@ static void test_check_device(void)
                                         "'PIM-AI-4dimm'?)"));
 }
 
+/* `check NAME` takes library names as --arch and --workload do; a typo gets a did-you-mean. */
+static void test_check_library_names(void)
+{
+    g_autoptr(GPtrArray) files = g_ptr_array_new();
+    g_ptr_array_add(files, "upmem-pim");
+    g_ptr_array_add(files, "bert-base");
+    g_ptr_array_add(files, "gemini-like");
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    int status;
+    if (!run_check(files, &out, &err, &status)) {
+        fprintf(stderr, "SKIP %s: TILESIM_BIN not set\n", __func__);
+        return;
+    }
+    CU_ASSERT_EQUAL(status, 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "upmem-pim.yaml: OK, a tilesim architecture"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "workload 'bert-base'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "unknown architecture 'gemini-like' (did you mean "
+                                       "'gemmini-like'?)"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "checked 3 file(s): 2 ok, 0 not checked, 1 with errors"));
+}
+
 int main(int argc, char **argv)
 {
     CU_initialize_registry();
@@ -214,5 +236,6 @@ int main(int argc, char **argv)
     CU_add_test(s, "check the reference files", test_check_reference);
     CU_add_test(s, "check reports every error, exit 1", test_check_errors);
     CU_add_test(s, "check --device NAME", test_check_device);
+    CU_add_test(s, "check library names", test_check_library_names);
     return ts_test_run(argc, argv);
 }
