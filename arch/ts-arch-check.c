@@ -63,8 +63,9 @@ static gboolean check_upmem(const TsDoc *doc, const char *path, GString *out, GE
     g_auto(GStrv) names = ts_arch_upmem_names(doc, error);
     if (names == NULL)
         return FALSE;
-    g_string_append_printf(out, "  %u device profiles (summarise one with tilesim check FILE --device NAME):\n",
-                           g_strv_length(names));
+    g_string_append_printf(
+        out, "  %u device profiles (summarise one with tilesim check FILE --device NAME):\n",
+        g_strv_length(names));
     g_string_append_printf(out, "    %-18s %12s %12s %12s %10s %9s %9s %9s\n", "profile", "TFLOP/s",
                            "memory", "host->dev", "dev->host", "pJ/FLOP", "mem pJ/b", "h2d pJ/b");
     for (guint i = 0; names[i]; i++) {

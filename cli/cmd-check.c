@@ -102,8 +102,7 @@ static int run(int argc, char **argv)
     char *device = NULL;
     GOptionEntry entries[] = {
         {"device", 0, 0, G_OPTION_ARG_STRING, &device,
-         "one profile of a UPMEM-profiler device file (PIM-AI-4dimm selects PIM_AI_4dimm)",
-         "NAME"},
+         "one profile of a UPMEM-profiler device file (PIM-AI-4dimm selects PIM_AI_4dimm)", "NAME"},
         {NULL}};
     if (!ts_cli_parse("check", "FILE|NAME...",
                       "Validate input files and summarise them: architectures (tilesim, "

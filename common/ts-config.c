@@ -737,8 +737,7 @@ gboolean ts_node_quantity(const TsNode *node, const char *path, TsUnitKind kind,
     else
         ts_config_error(error, node, TS_CONFIG_ERROR_UNIT, path,
                         "%s: expected %s %s in %s (got '%s')", why, article(kind),
-                        ts_unit_kind_name(kind),
-                        ts_unit_accepted(kind), node->value);
+                        ts_unit_kind_name(kind), ts_unit_accepted(kind), node->value);
     return FALSE;
 }
 

@@ -54,8 +54,8 @@ static const BadCase cases[] = {
      TS_CONFIG_ERROR_UNIT, "3:10: architecture.clock", "(got '200MB')"},
     /* Bare numbers where the unit is ambiguous: 200 (MHz meant) would be 200 Hz, a tCK of
      * 0.83 (ns, as DRAMsim3 writes it) 0.83 ps, a host link of 22 (GB/s) 22 B/s. */
-    {"bare_clock", "architecture:\n  name: x\n  clock: 200\n  levels: []\n",
-     TS_CONFIG_ERROR_UNIT, "3:10: architecture.clock",
+    {"bare_clock", "architecture:\n  name: x\n  clock: 200\n  levels: []\n", TS_CONFIG_ERROR_UNIT,
+     "3:10: architecture.clock",
      "missing unit: expected a frequency in Hz, kHz, MHz, GHz (got '200')"},
     {"bare_tck",
      HEAD "    - {name: DRAM, class: dram, preset: DDR4-2400, attributes: {tCK: 0.83}}\n" MAC,
@@ -63,14 +63,15 @@ static const BadCase cases[] = {
      "missing unit: expected a time in ps, ns, us, ms, s (got '0.83')"},
     {"bare_link_bandwidth",
      HEAD DRAM "    - {name: L, class: host_link, attributes: {bandwidth: 22, energy_per_bit: 5}}\n"
-     "    - {name: GLB, class: sram, attributes: {depth: 4}}\n" MAC,
+               "    - {name: GLB, class: sram, attributes: {depth: 4}}\n" MAC,
      TS_CONFIG_ERROR_UNIT, "6:59: levels[1].attributes.bandwidth",
      "missing unit: expected a bandwidth in B/s"},
     {"bare_size", HEAD DRAM "    - {name: GLB, class: sram, attributes: {size: 4096}}\n" MAC,
      TS_CONFIG_ERROR_UNIT, "6:51: levels[1].attributes.size",
      "missing unit: expected a size in B, KB/KiB"},
     {"bad_unit_energy_per_bit",
-     HEAD "    - {name: DRAM, class: dram, preset: HBM2, attributes: {energy_per_bit: 0.9pJ}}\n" MAC,
+     HEAD
+     "    - {name: DRAM, class: dram, preset: HBM2, attributes: {energy_per_bit: 0.9pJ}}\n" MAC,
      TS_CONFIG_ERROR_UNIT, "5:76: levels[0].attributes.energy_per_bit",
      "unknown unit: expected an energy per bit in fJ/bit, pJ/bit, nJ/bit, pJ/B (got '0.9pJ')"},
     {"bad_unit_bandwidth",

@@ -333,11 +333,11 @@ static void test_conditionally_required_keys_documented(void)
         for (guint j = 0; j < G_N_ELEMENTS(keys); j++)
             if (j != i && strcmp(keys[j].kind, keys[i].kind) == 0)
                 g_string_append_printf(attrs, ", %s", keys[j].attr);
-        g_autofree char *text = g_strdup_printf(
-            "architecture:\n  name: p\n  clock: 300MHz\n  levels:\n"
-            "    - {name: D, class: dram, preset: HBM2}\n"
-            "    - {name: U, class: pim_core, attributes: {kind: %s%s}}\n",
-            keys[i].kind, attrs->str);
+        g_autofree char *text =
+            g_strdup_printf("architecture:\n  name: p\n  clock: 300MHz\n  levels:\n"
+                            "    - {name: D, class: dram, preset: HBM2}\n"
+                            "    - {name: U, class: pim_core, attributes: {kind: %s%s}}\n",
+                            keys[i].kind, attrs->str);
         g_string_free(attrs, TRUE);
         g_autofree char *path = ts_arch_test_write("req.yaml", text);
         g_autoptr(GError) error = NULL;
