@@ -92,9 +92,8 @@ static void test_map_problem_json_and_mapping_out(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "best 3 of"));
     run_clear(&r);
     /* A metric list names every metric of the ranking, not only the first. */
-    const char *lex[] = {"map",      "--arch",   arch,   "--problem", prob,
-                         "--budget", "2000",     "--top", "2",        "--metric",
-                         "energy,delay", NULL};
+    const char *lex[] = {"map",  "--arch", arch, "--problem", prob,           "--budget",
+                         "2000", "--top",  "2",  "--metric",  "energy,delay", NULL};
     CU_ASSERT_EQUAL(tilesim(&r, lex), 0);
     CU_ASSERT_PTR_NOT_NULL(
         strstr(r.out, "ranked by energy (pJ), then delay (cycles), then mapping id:"));
@@ -340,15 +339,13 @@ static void test_bad_input(void)
                                              "  - {target: GlobalBuffer, type: spatial, "
                                              "factors: E=16 D=16 L=16}\n",
                                              -1, NULL));
-    const char *a9[] = {"map",           "--arch",    "eyeriss-like-3level",
-                        "--workload",    "bert-base", "--op",
-                        "KTQ",           "--search",  "linear-pruned",
-                        "--constraints", wide,        NULL};
+    const char *a9[] = {
+        "map", "--arch",   "eyeriss-like-3level", "--workload",    "bert-base", "--op",
+        "KTQ", "--search", "linear-pruned",       "--constraints", wide,        NULL};
     expect_bad(a9, "factorizations skipped unevaluated (spatial factors over a fan-out");
-    const char *a10[] = {"map",           "--arch",    "eyeriss-like-3level",
-                         "--workload",    "bert-base", "--op",
-                         "KTQ",           "--search",  "exhaustive",
-                         "--constraints", wide,        NULL};
+    const char *a10[] = {
+        "map", "--arch",   "eyeriss-like-3level", "--workload",    "bert-base", "--op",
+        "KTQ", "--search", "exhaustive",          "--constraints", wide,        NULL};
     expect_bad(a10, "; the whole space was walked)");
     g_unlink(wide);
     const char *s1[] = {"simulate",   "--arch",    "eyeriss-like-3level",

@@ -439,8 +439,8 @@ static void test_utilization_rejection_reason(void)
             /* The ordered walks skip such factorizations (skipped_factorizations). */
             CU_ASSERT(r.rejected[TS_EVAL_UTILIZATION] > 0);
             if (r.rejected[TS_EVAL_UTILIZATION] == 0)
-                fprintf(stderr, "%s: utilization %" G_GUINT64_FORMAT " fanout %" G_GUINT64_FORMAT
-                                "\n",
+                fprintf(stderr,
+                        "%s: utilization %" G_GUINT64_FORMAT " fanout %" G_GUINT64_FORMAT "\n",
                         ts_search_algorithm_name(kAll[i]), r.rejected[TS_EVAL_UTILIZATION],
                         r.rejected[TS_EVAL_FANOUT]);
         }
