@@ -25,7 +25,7 @@ typedef struct {
     char *precision, *phase, *variables;
     char **constraints;
     char **vars;
-    gint64 budget, victory, seed, seq, batch, max_invalid;
+    gint64 budget, victory, seed, seq, batch, kv_len, max_invalid;
     double time_limit;
     gint threads, top;
     gboolean quiet, no_progress, reproducible;
@@ -37,7 +37,7 @@ static void ts_map_args_init(TsMapArgs *a)
 {
     memset(a, 0, sizeof *a);
     a->budget = -1;
-    a->seq = a->batch = G_MININT64; /* not given: the workload's own value */
+    a->seq = a->batch = a->kv_len = G_MININT64; /* not given: the workload's own value */
     a->victory = -1;
     a->seed = 1;
     a->threads = 0;
@@ -75,6 +75,8 @@ static GOptionEntry *ts_map_entries(TsMapArgs *a, const GOptionEntry *extra, gui
         {"precision", 0, 0, G_OPTION_ARG_STRING, &a->precision,
          "precision preset (fp16, int8, w4a16, ...)", "P"},
         {"phase", 0, 0, G_OPTION_ARG_STRING, &a->phase, "prefill or decode", "PHASE"},
+        {"kv-len", 0, 0, G_OPTION_ARG_INT64, &a->kv_len,
+         "decode: keys attended (KV cache incl. the new token; default seq)", "N"},
         {"var", 0, 0, G_OPTION_ARG_STRING_ARRAY, &a->vars,
          "variable of a Timeloop problem (NAME=VALUE; repeatable)", "NAME=VALUE"},
         {"variables", 0, 0, G_OPTION_ARG_FILENAME, &a->variables,
@@ -152,7 +154,8 @@ static gboolean ts_map_options(const TsMapArgs *a, TsLayerOptions *lo, GError **
         return ts_map_fail_arg(error, "--time-limit must be within 0 .. 1e7 s (got %g)",
                                a->time_limit);
     if (a->threads < 0 || a->threads > 1024)
-        return ts_map_fail_arg(error, "--threads must be within 1 .. 1024 (got %d)", a->threads);
+        return ts_map_fail_arg(
+            error, "--threads must be within 0 .. 1024, 0 = the processors (got %d)", a->threads);
     if (a->top < 1 || a->top > 10000)
         return ts_map_fail_arg(error, "--top must be within 1 .. 10000 (got %d)", a->top);
     if (a->seed < 0)
@@ -212,6 +215,9 @@ static gboolean ts_map_inputs_load(TsMapInputs *in, const TsMapArgs *a, GError *
         return ts_map_fail_arg(error, "--seq must be > 0 (got %" G_GINT64_FORMAT ")", a->seq);
     if (a->batch != G_MININT64 && a->batch <= 0)
         return ts_map_fail_arg(error, "--batch must be > 0 (got %" G_GINT64_FORMAT ")", a->batch);
+    if (a->kv_len != G_MININT64 && a->kv_len <= 0)
+        return ts_map_fail_arg(error, "--kv-len must be > 0 (got %" G_GINT64_FORMAT ")", a->kv_len);
+    ov.kv_len = a->kv_len > 0 ? (uint64_t)a->kv_len : 0;
     ov.seq = a->seq > 0 ? (uint64_t)a->seq : 0;
     ov.batch = a->batch > 0 ? (uint64_t)a->batch : 0;
     ov.precision = a->precision;

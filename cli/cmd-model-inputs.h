@@ -15,6 +15,8 @@
 /* The workload overrides as given on the command line (owned strings, NULL when absent). */
 typedef struct {
     char *seq, *batch, *phase, *kv_len, *precision;
+    char **vars;     /* --var NAME=VALUE of a Timeloop problem (repeatable) */
+    char *variables; /* --variables F: a timeloopfe variables YAML */
 } TsModelOverrideArgs;
 
 #define TS_MODEL_OVERRIDE_ENTRIES(a)                                                               \
@@ -28,11 +30,20 @@ typedef struct {
          &(a)->kv_len,                                                                             \
          "decode: keys attended (KV cache incl. the new token; default seq)",                      \
          "N"},                                                                                     \
+        {"precision",                                                                              \
+         0,                                                                                        \
+         0,                                                                                        \
+         G_OPTION_ARG_STRING,                                                                      \
+         &(a)->precision,                                                                          \
+         "precision preset (fp16, int8, w4a16, ...); replaces a Timeloop problem's placeholders",  \
+         "P"},                                                                                     \
+        {"var",       0,                                                                           \
+         0,           G_OPTION_ARG_STRING_ARRAY,                                                   \
+         &(a)->vars,  "variable of a Timeloop problem (NAME=VALUE; repeatable)",                   \
+         "NAME=VALUE"},                                                                            \
     {                                                                                              \
-        "precision", 0, 0, G_OPTION_ARG_STRING, &(a)->precision,                                   \
-            "precision preset (fp16, int8, w4a16, ...); replaces a Timeloop problem's "            \
-            "placeholders",                                                                        \
-            "P"                                                                                    \
+        "variables", 0, 0, G_OPTION_ARG_FILENAME, &(a)->variables,                                 \
+            "timeloopfe variables YAML for a Timeloop problem", "F"                                \
     }
 
 static void ts_model_override_args_clear(TsModelOverrideArgs *a)
@@ -42,6 +53,8 @@ static void ts_model_override_args_clear(TsModelOverrideArgs *a)
     g_free(a->phase);
     g_free(a->kv_len);
     g_free(a->precision);
+    g_strfreev(a->vars);
+    g_free(a->variables);
     memset(a, 0, sizeof *a);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(TsModelOverrideArgs, ts_model_override_args_clear)
@@ -68,6 +81,8 @@ static gboolean ts_model_override_args_parse(const TsModelOverrideArgs *a, TsWor
     memset(ov, 0, sizeof *ov);
     ov->phase = a->phase;
     ov->precision = a->precision;
+    ov->vars = (const char *const *)a->vars;
+    ov->variables_file = a->variables;
     return ts_model_parse_count("--seq", a->seq, &ov->seq, error) &&
            ts_model_parse_count("--batch", a->batch, &ov->batch, error) &&
            ts_model_parse_count("--kv-len", a->kv_len, &ov->kv_len, error);

@@ -159,13 +159,30 @@ double ts_accumulator_mean(const TsAccumulator *a)
     return a->count ? a->sum / (double)a->count : 0.0;
 }
 
+/* JSON has no NaN or infinity: such a value (and an absent one) is written as null. */
 static void add_double_or_null(JsonBuilder *b, const char *name, gboolean present, double v)
 {
     json_builder_set_member_name(b, name);
-    if (present)
+    if (present && isfinite(v))
         json_builder_add_double_value(b, v);
     else
         json_builder_add_null_value(b);
+}
+
+/* Counts are uint64; json-glib integers are int64: counts above 2^63 - 1 go out as doubles
+ * rather than wrapping negative. */
+static void add_count_value(JsonBuilder *b, guint64 v)
+{
+    if (v > (guint64)G_MAXINT64)
+        json_builder_add_double_value(b, (double)v);
+    else
+        json_builder_add_int_value(b, (gint64)v);
+}
+
+static void add_count(JsonBuilder *b, const char *name, guint64 v)
+{
+    json_builder_set_member_name(b, name);
+    add_count_value(b, v);
 }
 
 void ts_stat_set_to_json(const TsStatSet *set, JsonBuilder *b)
@@ -181,18 +198,15 @@ void ts_stat_set_to_json(const TsStatSet *set, JsonBuilder *b)
         json_builder_add_string_value(b, s->spec->unit ? s->spec->unit : "");
         switch (s->spec->kind) {
         case TS_STAT_COUNTER:
-            json_builder_set_member_name(b, "value");
-            json_builder_add_int_value(b, (gint64)s->u.counter.value);
+            add_count(b, "value", s->u.counter.value);
             break;
         case TS_STAT_ACCUMULATOR: {
             const TsAccumulator *a = &s->u.accum;
             gboolean any = a->count > 0;
             double mean = any ? a->sum / (double)a->count : 0.0;
             double var = any ? a->sum_sq / (double)a->count - mean * mean : 0.0;
-            json_builder_set_member_name(b, "count");
-            json_builder_add_int_value(b, (gint64)a->count);
-            json_builder_set_member_name(b, "sum");
-            json_builder_add_double_value(b, a->sum);
+            add_count(b, "count", a->count);
+            add_double_or_null(b, "sum", TRUE, a->sum);
             add_double_or_null(b, "min", any, a->min);
             add_double_or_null(b, "max", any, a->max);
             add_double_or_null(b, "mean", any, mean);
@@ -201,22 +215,16 @@ void ts_stat_set_to_json(const TsStatSet *set, JsonBuilder *b)
         }
         case TS_STAT_HISTOGRAM: {
             const TsHistogram *h = &s->u.hist;
-            json_builder_set_member_name(b, "count");
-            json_builder_add_int_value(b, (gint64)h->count);
-            json_builder_set_member_name(b, "sum");
-            json_builder_add_double_value(b, h->sum);
-            json_builder_set_member_name(b, "lo");
-            json_builder_add_double_value(b, h->lo);
-            json_builder_set_member_name(b, "bin_width");
-            json_builder_add_double_value(b, h->bin_width);
-            json_builder_set_member_name(b, "underflow");
-            json_builder_add_int_value(b, (gint64)h->underflow);
-            json_builder_set_member_name(b, "overflow");
-            json_builder_add_int_value(b, (gint64)h->overflow);
+            add_count(b, "count", h->count);
+            add_double_or_null(b, "sum", TRUE, h->sum);
+            add_double_or_null(b, "lo", TRUE, h->lo);
+            add_double_or_null(b, "bin_width", TRUE, h->bin_width);
+            add_count(b, "underflow", h->underflow);
+            add_count(b, "overflow", h->overflow);
             json_builder_set_member_name(b, "bins");
             json_builder_begin_array(b);
             for (guint32 k = 0; k < h->n_bins; k++)
-                json_builder_add_int_value(b, (gint64)h->bins[k]);
+                add_count_value(b, h->bins[k]);
             json_builder_end_array(b);
             break;
         }

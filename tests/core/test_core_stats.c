@@ -3,6 +3,7 @@
  * dump) and histogram binning. */
 #include "test-core.h"
 
+#include <math.h>
 #include <string.h>
 
 static JsonObject *stats_of(JsonArray *components, guint i)
@@ -167,6 +168,20 @@ static void test_stat_set_direct(void)
     CU_ASSERT_EQUAL(n->value, 0);
     CU_ASSERT_EQUAL(a->count, 0);
     CU_ASSERT_EQUAL(h->bins[0], 0);
+
+    /* Counts above 2^63 - 1 stay positive (written as doubles); a non-finite sum is null. */
+    ts_counter_add(n, G_GUINT64_CONSTANT(1) << 63);
+    ts_accumulator_add(a, INFINITY);
+    g_autoptr(JsonBuilder) b2 = json_builder_new();
+    json_builder_begin_object(b2);
+    ts_stat_set_to_json(set, b2);
+    json_builder_end_object(b2);
+    g_autoptr(JsonNode) root2 = json_builder_get_root(b2);
+    json_generator_set_root(gen, root2);
+    g_autofree char *text2 = json_generator_to_data(gen, NULL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(text2, "\"value\":9.2233720368547758e+18"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text2, "\"count\":1,\"sum\":null"));
+    CU_ASSERT_PTR_NULL(strstr(text2, "inf"));
 }
 
 void test_core_register_stats(void)

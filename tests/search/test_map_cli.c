@@ -251,6 +251,44 @@ static void test_reproducible_bytes(void)
     }
 }
 
+/* A Timeloop-experiments problem with a variables file: the mapping --mapping-out writes is
+ * evaluated by `tilesim model` with the same --variables to the same energy and cycles. */
+static void test_variables_round_trip(void)
+{
+    g_autofree char *dir = ts_test_reference_path("timeloop-experiments/transformer_gemmini");
+    if (dir == NULL) {
+        fprintf(stderr, "SKIP %s: ../shared/reference not found\n", __func__);
+        return;
+    }
+    g_autofree char *arch = g_build_filename(dir, "arch", "system_gemmini.yaml", NULL);
+    g_autofree char *prob = g_build_filename(dir, "layers", "VScores_layer.yaml", NULL);
+    g_autofree char *vars = g_build_filename(dir, "mapper", "variables.yaml", NULL);
+    g_autofree char *out = tmp("vscores.map.yaml");
+    g_autofree char *j1 = tmp("vscores-map.json");
+    g_autofree char *j2 = tmp("vscores-model.json");
+    Run r;
+    const char *m[] = {"map",      "--arch", arch, "--problem", prob, "--variables",   vars,
+                       "--budget", "2000",   "-q", "--json",    j1,   "--mapping-out", out,
+                       NULL};
+    CU_ASSERT_EQUAL_FATAL(tilesim(&r, m), 0);
+    run_clear(&r);
+    const char *v[] = {"model",     "--arch", arch, "--problem", prob, "--variables", vars,
+                       "--mapping", out,      "-q", "--json",    j2,   NULL};
+    CU_ASSERT_EQUAL_FATAL(tilesim(&r, v), 0);
+    run_clear(&r);
+    g_autoptr(JsonParser) p1 = json_parser_new();
+    g_autoptr(JsonParser) p2 = json_parser_new();
+    JsonObject *a = load_json(p1, j1), *b = load_json(p2, j2);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    JsonObject *ta = json_object_get_object_member(a, "totals");
+    JsonObject *tb = json_object_get_object_member(b, "totals");
+    CU_ASSERT_EQUAL(json_object_get_int_member(ta, "cycles"),
+                    json_object_get_int_member(tb, "cycles"));
+    CU_ASSERT_DOUBLE_EQUAL(json_object_get_double_member(ta, "energy_pj"),
+                           json_object_get_double_member(tb, "energy_pj"), 1e-3);
+}
+
 /* LUT-NN ops (PIM-DL) get the vector cost: search MACs + lookups as element-passes at the
  * DPUs' rate, so a LUT op costs time and energy and has no MACs of its own. */
 static void test_lut_workload(void)
@@ -314,6 +352,11 @@ static void test_bad_input(void)
     const char *a_batch[] = {
         "map", "--arch", "eyeriss-like-3level", "--workload", "bert-base", "--batch", "-1", NULL};
     expect_bad(a_batch, "--batch must be > 0 (got -1)");
+    const char *a_kv[] = {"map",        "--arch",    "eyeriss-like-3level",
+                          "--workload", "bert-base", "--phase",
+                          "decode",     "--kv-len",  "0",
+                          NULL};
+    expect_bad(a_kv, "--kv-len must be > 0 (got 0)");
     const char *a4[] = {"map", "--workload", "bert-base", NULL};
     expect_bad(a4, "--arch is required");
     const char *a5[] = {"map", "--arch", "eyeriss-like-3level", "--workload", "bert-base", "--op",
@@ -368,6 +411,7 @@ int main(int argc, char **argv)
     CU_add_test(s, "workload totals, threads, simulate", test_workload_totals_and_simulate);
     CU_add_test(s, "bad input exits 1", test_bad_input);
     CU_add_test(s, "LUT-NN workload", test_lut_workload);
+    CU_add_test(s, "--variables round trip through model", test_variables_round_trip);
     CU_add_test(s, "--reproducible: byte-identical across thread counts", test_reproducible_bytes);
     int rc = ts_test_run(argc, argv);
     const char *names[] = {"map.json", "best.yaml", "model.json", "w1.json",
