@@ -184,15 +184,15 @@ static void derive_links(TsArch *arch)
             TsLevel *l = ts_arch_level_mut(arch, (guint)below);
             double per = (double)l->instances * arch->clock_hz * l->word_bits / 8.0;
             double fill = s->h2d_bw_bytes_per_s / per;
-            if (l->write_bw_words_per_cycle == 0 || l->write_bw_words_per_cycle > fill)
-                l->write_bw_words_per_cycle = fill;
+            if (l->fill_bw_words_per_cycle == 0 || l->fill_bw_words_per_cycle > fill)
+                l->fill_bw_words_per_cycle = fill;
             TsLevelPriv *p = ts_arch_level_priv(arch, (guint)below);
             p->link_fill_pj = s->h2d_pj_per_bit * l->word_bits * l->block_size;
             ts_arch_add_note(arch,
                              "%s: fills limited by host link '%s' to %.4g words/cycle per "
                              "instance (%.4g GB/s shared by %u instances); %.4g pJ link energy "
                              "added per filled vector access",
-                             l->name, link->name, l->write_bw_words_per_cycle,
+                             l->name, link->name, l->fill_bw_words_per_cycle,
                              s->h2d_bw_bytes_per_s / 1e9, l->instances, p->link_fill_pj);
         }
         /* Device -> host: the updates (write-backs) of the storage level above the link. */
@@ -200,15 +200,15 @@ static void derive_links(TsArch *arch)
             TsLevel *l = ts_arch_level_mut(arch, (guint)above);
             double per = (double)l->instances * arch->clock_hz * l->word_bits / 8.0;
             double drain = s->d2h_bw_bytes_per_s / per;
-            if (l->write_bw_words_per_cycle == 0 || l->write_bw_words_per_cycle > drain)
-                l->write_bw_words_per_cycle = drain;
+            if (l->update_bw_words_per_cycle == 0 || l->update_bw_words_per_cycle > drain)
+                l->update_bw_words_per_cycle = drain;
             TsLevelPriv *p = ts_arch_level_priv(arch, (guint)above);
             p->link_drain_pj = s->d2h_pj_per_bit * l->word_bits * l->block_size;
             ts_arch_add_note(arch,
                              "%s: writes (updates from below) limited by host link '%s' to %.4g "
                              "words/cycle (%.4g GB/s); %.4g pJ link energy added per updated "
                              "vector access",
-                             l->name, link->name, l->write_bw_words_per_cycle,
+                             l->name, link->name, l->update_bw_words_per_cycle,
                              s->d2h_bw_bytes_per_s / 1e9, p->link_drain_pj);
         }
     }

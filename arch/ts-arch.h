@@ -66,6 +66,11 @@ typedef struct {
     double read_bw_words_per_cycle;
     double write_bw_words_per_cycle;
     double shared_bw_words_per_cycle;
+    /* Limits of the network into the level, words per cycle per instance (0 = unlimited):
+     * fills from its parent and updates from its children, e.g. through a host link. They
+     * come on top of the level's own write bandwidth, which covers both. */
+    double fill_bw_words_per_cycle;
+    double update_bw_words_per_cycle;
     double multiple_buffering; /* 1.0 = single; 2.0 = double buffered */
     double min_utilization;
 

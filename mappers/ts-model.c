@@ -473,7 +473,7 @@ TsEvalStatus ts_model_evaluate(const TsModel *m, const TsMapping *map, TsCost *c
         lc->instances_used = used;
         lc->keep = map->level[l].keep;
         lc->capacity_words = lv->capacity_words;
-        double read_bw = 0.0, write_bw = 0.0, energy = 0.0;
+        double read_bw = 0.0, write_bw = 0.0, fill_bw = 0.0, update_bw = 0.0, energy = 0.0;
         uint64_t held = 0;
         for (guint t = 0; t < nt; t++) {
             TsTensorCost *tc = &lc->tensor[t];
@@ -515,6 +515,8 @@ TsEvalStatus ts_model_evaluate(const TsModel *m, const TsMapping *map, TsCost *c
             /* Bandwidth demand per instance, summed per tensor as Timeloop does. */
             read_bw += (double)tc->reads / ccd;
             write_bw += (double)(tc->fills + tc->updates) / ccd;
+            fill_bw += (double)tc->fills / ccd;
+            update_bw += (double)tc->updates / ccd;
         }
         double slowdown = 1.0;
         const TsLevel *s = &lv->spec;
@@ -524,6 +526,11 @@ TsEvalStatus ts_model_evaluate(const TsModel *m, const TsMapping *map, TsCost *c
             slowdown = MIN(slowdown, s->write_bw_words_per_cycle / write_bw);
         if (s->shared_bw_words_per_cycle > 0.0 && s->shared_bw_words_per_cycle < read_bw + write_bw)
             slowdown = MIN(slowdown, s->shared_bw_words_per_cycle / (read_bw + write_bw));
+        /* The network into the level (a host link): fills and updates separately. */
+        if (s->fill_bw_words_per_cycle > 0.0 && s->fill_bw_words_per_cycle < fill_bw)
+            slowdown = MIN(slowdown, s->fill_bw_words_per_cycle / fill_bw);
+        if (s->update_bw_words_per_cycle > 0.0 && s->update_bw_words_per_cycle < update_bw)
+            slowdown = MIN(slowdown, s->update_bw_words_per_cycle / update_bw);
         lc->throttling = slowdown;
         lc->cycles = ceil(ccd / slowdown);
         lc->energy_pj = energy;

@@ -281,12 +281,15 @@ static void test_pim_and_link(void)
     CU_ASSERT_EQUAL(m->instances, 1024);
     CU_ASSERT_EQUAL(m->size_words, G_GUINT64_CONSTANT(64) * 1024 * 1024);
     /* 28.672 GB/s shared by 1024 DPUs at 350 MHz = 0.08 B/cycle = 0.08 words/cycle. */
-    CU_ASSERT_DOUBLE_EQUAL(m->write_bw_words_per_cycle, 28.672e9 / 1024 / 350e6, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(m->fill_bw_words_per_cycle, 28.672e9 / 1024 / 350e6, 1e-12);
+    /* The link limits fills only: write-backs from WRAM keep the MRAM's own bandwidth. */
+    CU_ASSERT_DOUBLE_EQUAL(m->update_bw_words_per_cycle, 0.0, 0);
     /* MRAM -> WRAM reads at the DMA rate, 1 / 0.5 cycles per byte = 2 words per cycle. */
     CU_ASSERT_DOUBLE_EQUAL(m->read_bw_words_per_cycle, 2.0, 1e-12);
     /* Device -> host write-backs: the host DRAM's updates, 14.336 GB/s at 350 MHz. */
     const TsLevel *host = ts_arch_level(a, 0);
-    CU_ASSERT_DOUBLE_EQUAL(host->write_bw_words_per_cycle, 14.336e9 / 350e6 / 2, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(host->update_bw_words_per_cycle, 14.336e9 / 350e6 / 2, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(host->fill_bw_words_per_cycle, 0.0, 0);
     CU_ASSERT_DOUBLE_EQUAL(host->energy.update_pj, 200.0 * 64 / 16 + 20.0 * 64, 1e-9);
     CU_ASSERT_DOUBLE_EQUAL(host->energy.read_pj, 200.0 * 64 / 16, 1e-9);
     /* Link energy added to fills: 20 pJ/bit x 8 bits x 8 words per vector access. */

@@ -74,6 +74,55 @@ static void test_fixed_mapping_counts(void)
     CU_ASSERT_EQUAL(c.total_ops, 2 * 75497472ull - 98304);
 }
 
+/* Limits of the network into a level (a host link) throttle fills and updates separately,
+ * on top of the level's own write bandwidth. */
+static void test_fill_and_update_bandwidth(void)
+{
+    FxArch a;
+    fx_arch(&a);
+    TsOp op;
+    fx_gemm(&op, 128, 768, 768);
+    TsMapping map;
+    fx_fixed_mapping(&map, &op);
+    TsCost base;
+    {
+        g_autoptr(TsModel) m = fx_model(&a, &op, NULL);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+        CU_ASSERT_EQUAL_FATAL(ts_model_evaluate(m, &map, &base), TS_EVAL_OK);
+    }
+    const TsLevelCost *g = &base.level[FX_GLB];
+    double fills = 0, updates = 0;
+    for (guint t = 0; t < 3; t++) {
+        fills += (double)g->tensor[t].fills;
+        updates += (double)g->tensor[t].updates;
+    }
+    CU_ASSERT_DOUBLE_EQUAL(fills, 589824 + 98304 + 294912, 0);
+    CU_ASSERT_DOUBLE_EQUAL(updates, 393216, 0);
+    const double ccd = base.compute_cycles;
+
+    /* Fills at 1/4 word per cycle: GlobalBuffer cycles = fills / 0.25. */
+    a.storage[FX_GLB].fill_bw_words_per_cycle = 0.25;
+    TsCost c;
+    {
+        g_autoptr(TsModel) m = fx_model(&a, &op, NULL);
+        CU_ASSERT_EQUAL_FATAL(ts_model_evaluate(m, &map, &c), TS_EVAL_OK);
+    }
+    CU_ASSERT_DOUBLE_EQUAL(c.level[FX_GLB].throttling, 0.25 / (fills / ccd), 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(c.level[FX_GLB].cycles, ceil(fills / 0.25), 0);
+    CU_ASSERT_DOUBLE_EQUAL(c.energy_pj, base.energy_pj, 1e-6);
+
+    /* Updates only: a limit on fills of a level that is never filled changes nothing. */
+    a.storage[FX_GLB].fill_bw_words_per_cycle = 0;
+    a.storage[FX_DRAM].fill_bw_words_per_cycle = 1e-6;
+    a.storage[FX_GLB].update_bw_words_per_cycle = 0.5;
+    {
+        g_autoptr(TsModel) m = fx_model(&a, &op, NULL);
+        CU_ASSERT_EQUAL_FATAL(ts_model_evaluate(m, &map, &c), TS_EVAL_OK);
+    }
+    CU_ASSERT_DOUBLE_EQUAL(c.level[FX_DRAM].throttling, base.level[FX_DRAM].throttling, 0);
+    CU_ASSERT_DOUBLE_EQUAL(c.level[FX_GLB].cycles, ceil(updates / 0.5), 0);
+}
+
 /* ey_bert_qkv_null_rp_fb10k_t1: the GlobalBuffer bypasses Weights, so the RegisterFiles are
  * filled straight from DRAM (counts from Timeloop's stats.txt). */
 static void test_bypass(void)
@@ -823,6 +872,7 @@ int main(int argc, char **argv)
     CU_pSuite s = CU_add_suite("model", NULL, NULL);
     CU_add_test(s, "fixed_mapping_counts", test_fixed_mapping_counts);
     CU_add_test(s, "bypass", test_bypass);
+    CU_add_test(s, "fill_and_update_bandwidth", test_fill_and_update_bandwidth);
     CU_add_test(s, "invalid_reasons", test_invalid_reasons);
     CU_add_test(s, "outermost_bypass", test_outermost_bypass);
     CU_add_test(s, "multiple_buffering_and_min_utilization",
