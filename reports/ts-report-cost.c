@@ -3,6 +3,7 @@
  * can be diffed by eye; the JSON follows docs/cli.md key for key. Numbers come from the
  * TsCost and the model's level records only. */
 #include "ts-report-cost.h"
+#include "ts-report-json.h"
 
 #include <math.h>
 #include <string.h>
@@ -186,27 +187,18 @@ void ts_report_cost_json_totals(JsonBuilder *b, const TsCost *cost)
     json_builder_end_object(b);
 }
 
-static void add_string_or_null(JsonBuilder *b, const char *name, const char *value)
-{
-    json_builder_set_member_name(b, name);
-    if (value)
-        json_builder_add_string_value(b, value);
-    else
-        json_builder_add_null_value(b);
-}
-
 void ts_report_cost_json_members(JsonBuilder *b, const TsModel *model, const TsMapping *mapping,
                                  const TsCost *cost, const TsReportInfo *info)
 {
     g_return_if_fail(b != NULL && model != NULL && mapping != NULL && cost != NULL);
     const TsOp *op = ts_model_op(model);
     const guint nl = ts_model_n_levels(model);
-    add_string_or_null(b, "tool", "tilesim");
-    add_string_or_null(b, "version", TILESIM_VERSION);
-    add_string_or_null(b, "engine", info && info->engine ? info->engine : "analytical");
-    add_string_or_null(b, "arch", info ? info->arch : NULL);
-    add_string_or_null(b, "workload", info ? info->workload : NULL);
-    add_string_or_null(b, "op", op->name);
+    ts_json_member_string(b, "tool", "tilesim");
+    ts_json_member_string(b, "version", TILESIM_VERSION);
+    ts_json_member_string(b, "engine", info && info->engine ? info->engine : "analytical");
+    ts_json_member_string(b, "arch", info ? info->arch : NULL);
+    ts_json_member_string(b, "workload", info ? info->workload : NULL);
+    ts_json_member_string(b, "op", op->name);
     ts_report_cost_json_totals(b, cost);
 
     json_builder_set_member_name(b, "levels");
@@ -214,7 +206,7 @@ void ts_report_cost_json_members(JsonBuilder *b, const TsModel *model, const TsM
     for (guint l = 0; l < nl; l++) {
         const TsLevelCost *lc = &cost->level[l];
         json_builder_begin_object(b);
-        add_string_or_null(b, "name", ts_model_level(model, l)->name);
+        ts_json_member_string(b, "name", ts_model_level(model, l)->name);
         json_builder_set_member_name(b, "energy_pj");
         json_builder_add_double_value(b, lc->energy_pj);
         json_builder_set_member_name(b, "instances_used");
@@ -246,7 +238,7 @@ void ts_report_cost_json_members(JsonBuilder *b, const TsModel *model, const TsM
 
     json_builder_set_member_name(b, "compute");
     json_builder_begin_object(b);
-    add_string_or_null(b, "name", ts_model_compute(model)->name);
+    ts_json_member_string(b, "name", ts_model_compute(model)->name);
     json_builder_set_member_name(b, "instances_used");
     json_builder_add_int_value(b, (gint64)cost->compute_instances);
     json_builder_set_member_name(b, "energy_pj");
@@ -254,7 +246,7 @@ void ts_report_cost_json_members(JsonBuilder *b, const TsModel *model, const TsM
     json_builder_end_object(b);
 
     g_autofree char *yaml = ts_model_mapping_yaml(model, mapping, NULL);
-    add_string_or_null(b, "mapping", yaml);
+    ts_json_member_string(b, "mapping", yaml);
 }
 
 void ts_report_cost_json(JsonBuilder *b, const TsModel *model, const TsMapping *mapping,

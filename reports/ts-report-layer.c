@@ -4,6 +4,7 @@
  * docs/cli.md (ts_report_cost_json_members) with "name", "count", "space", "search"
  * and "best". */
 #include "ts-report-layer.h"
+#include "ts-report-json.h"
 
 #include <math.h>
 #include <string.h>
@@ -212,30 +213,6 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
 
 /* ---- JSON ------------------------------------------------------------------------------- */
 
-static void member_string(JsonBuilder *b, const char *name, const char *value)
-{
-    json_builder_set_member_name(b, name);
-    if (value)
-        json_builder_add_string_value(b, value);
-    else
-        json_builder_add_null_value(b);
-}
-
-static void member_double(JsonBuilder *b, const char *name, double v)
-{
-    json_builder_set_member_name(b, name);
-    if (isfinite(v))
-        json_builder_add_double_value(b, v);
-    else
-        json_builder_add_null_value(b);
-}
-
-static void member_int(JsonBuilder *b, const char *name, gint64 v)
-{
-    json_builder_set_member_name(b, name);
-    json_builder_add_int_value(b, v);
-}
-
 void ts_report_search_json(JsonBuilder *b, const TsSearchResult *s, const TsSearchOptions *o,
                            gboolean reproducible)
 {
@@ -243,42 +220,42 @@ void ts_report_search_json(JsonBuilder *b, const TsSearchResult *s, const TsSear
     const double no = NAN;
     json_builder_set_member_name(b, "search");
     json_builder_begin_object(b);
-    member_string(b, "algorithm", ts_search_algorithm_name(s->algorithm));
-    member_int(b, "evaluated", (gint64)s->evaluated);
-    member_int(b, "valid", (gint64)s->valid);
+    ts_json_member_string(b, "algorithm", ts_search_algorithm_name(s->algorithm));
+    ts_json_member_int(b, "evaluated", (gint64)s->evaluated);
+    ts_json_member_int(b, "valid", (gint64)s->valid);
     json_builder_set_member_name(b, "rejected");
     json_builder_begin_object(b);
     for (guint k = 1; k < TS_EVAL_COUNT_; k++)
-        member_int(b, ts_eval_status_name((TsEvalStatus)k), (gint64)s->rejected[k]);
+        ts_json_member_int(b, ts_eval_status_name((TsEvalStatus)k), (gint64)s->rejected[k]);
     json_builder_end_object(b);
-    member_double(b, "seconds", reproducible ? no : s->seconds);
-    member_double(b, "evaluations_per_s", reproducible ? no : s->evaluations_per_s);
+    ts_json_member_double(b, "seconds", reproducible ? no : s->seconds);
+    ts_json_member_double(b, "evaluations_per_s", reproducible ? no : s->evaluations_per_s);
     /* extras (docs/mapper.md) */
-    member_double(b, "cpu_seconds", reproducible ? no : s->cpu_seconds);
-    member_double(b, "valid_per_cpu_s", reproducible ? no : s->valid_per_cpu_s);
-    member_int(b, "model_calls", (gint64)s->model_calls);
-    member_int(b, "skipped_candidates", (gint64)s->skipped_candidates);
-    member_double(b, "skipped_factorizations", s->skipped_factorizations);
-    member_double(b, "bounded_factorizations", s->bounded_factorizations);
+    ts_json_member_double(b, "cpu_seconds", reproducible ? no : s->cpu_seconds);
+    ts_json_member_double(b, "valid_per_cpu_s", reproducible ? no : s->valid_per_cpu_s);
+    ts_json_member_int(b, "model_calls", (gint64)s->model_calls);
+    ts_json_member_int(b, "skipped_candidates", (gint64)s->skipped_candidates);
+    ts_json_member_double(b, "skipped_factorizations", s->skipped_factorizations);
+    ts_json_member_double(b, "bounded_factorizations", s->bounded_factorizations);
     if (o) {
         json_builder_set_member_name(b, "metrics");
         json_builder_begin_array(b);
         for (guint i = 0; i < o->n_metrics; i++)
             json_builder_add_string_value(b, ts_metric_name(o->metrics[i]));
         json_builder_end_array(b);
-        member_int(b, "budget", (gint64)o->budget);
-        member_int(b, "victory", (gint64)o->victory);
-        member_double(b, "time_limit_s", o->time_limit_s);
-        member_int(b, "seed", (gint64)o->seed);
+        ts_json_member_int(b, "budget", (gint64)o->budget);
+        ts_json_member_int(b, "victory", (gint64)o->victory);
+        ts_json_member_double(b, "time_limit_s", o->time_limit_s);
+        ts_json_member_int(b, "seed", (gint64)o->seed);
         if (reproducible) {
             json_builder_set_member_name(b, "threads");
             json_builder_add_null_value(b);
         } else {
-            member_int(b, "threads", (gint64)o->threads);
+            ts_json_member_int(b, "threads", (gint64)o->threads);
         }
     }
-    member_int(b, "chunks", (gint64)s->chunks);
-    member_int(b, "chunks_done", (gint64)s->chunks_done);
+    ts_json_member_int(b, "chunks", (gint64)s->chunks);
+    ts_json_member_int(b, "chunks_done", (gint64)s->chunks_done);
     json_builder_set_member_name(b, "timed_out");
     json_builder_add_boolean_value(b, s->timed_out);
     json_builder_set_member_name(b, "complete");
@@ -293,12 +270,12 @@ static void best_json(JsonBuilder *b, const TsLayerOp *lo)
     for (guint i = 0; i < lo->search.n_best; i++) {
         const TsSearchEntry *e = &lo->search.best[i];
         json_builder_begin_object(b);
-        member_int(b, "rank", (gint64)i + 1);
+        ts_json_member_int(b, "rank", (gint64)i + 1);
         g_autofree char *id = ts_mapid_to_string(lo->space, &e->id);
-        member_string(b, "id", id);
+        ts_json_member_string(b, "id", id);
         ts_report_cost_json_totals(b, &e->cost);
         g_autofree char *yaml = ts_model_mapping_yaml(lo->model, &e->mapping, NULL);
-        member_string(b, "mapping", yaml);
+        ts_json_member_string(b, "mapping", yaml);
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
@@ -308,63 +285,63 @@ static void space_json(JsonBuilder *b, const TsLayerOp *lo)
 {
     json_builder_set_member_name(b, "space");
     json_builder_begin_object(b);
-    member_string(b, "size", lo->size.text);
-    member_double(b, "log10", lo->size.log10);
+    ts_json_member_string(b, "size", lo->size.text);
+    ts_json_member_double(b, "log10", lo->size.log10);
     json_builder_set_member_name(b, "exact");
     json_builder_add_boolean_value(b, lo->size.exact);
-    member_double(b, "factorizations", lo->size.factorizations);
-    member_int(b, "keep_choices", lo->size.keep_choices);
+    ts_json_member_double(b, "factorizations", lo->size.factorizations);
+    ts_json_member_int(b, "keep_choices", lo->size.keep_choices);
     json_builder_end_object(b);
 }
 
 static void vector_op_json(JsonBuilder *b, const TsLayerReport *rep, const TsLayerOp *lo)
 {
     const TsVectorCost *v = &lo->vector;
-    member_string(b, "tool", "tilesim");
-    member_string(b, "version", TILESIM_VERSION);
-    member_string(b, "engine", rep->info.engine ? rep->info.engine : "analytical");
-    member_string(b, "arch", rep->info.arch);
-    member_string(b, "workload", rep->info.workload);
-    member_string(b, "op", lo->op->name);
+    ts_json_member_string(b, "tool", "tilesim");
+    ts_json_member_string(b, "version", TILESIM_VERSION);
+    ts_json_member_string(b, "engine", rep->info.engine ? rep->info.engine : "analytical");
+    ts_json_member_string(b, "arch", rep->info.arch);
+    ts_json_member_string(b, "workload", rep->info.workload);
+    ts_json_member_string(b, "op", lo->op->name);
     json_builder_set_member_name(b, "totals");
     json_builder_begin_object(b);
-    member_double(b, "energy_pj", v->energy_pj);
-    member_int(b, "cycles", (gint64)v->cycles);
-    member_double(b, "latency_s", v->latency_s);
-    member_int(b, "macs", 0);
-    member_double(b, "utilization", v->utilization);
-    member_double(b, "edp_j_cycles", v->energy_pj * 1e-12 * v->cycles);
-    member_double(b, "pj_per_mac", NAN);
+    ts_json_member_double(b, "energy_pj", v->energy_pj);
+    ts_json_member_int(b, "cycles", (gint64)v->cycles);
+    ts_json_member_double(b, "latency_s", v->latency_s);
+    ts_json_member_int(b, "macs", 0);
+    ts_json_member_double(b, "utilization", v->utilization);
+    ts_json_member_double(b, "edp_j_cycles", v->energy_pj * 1e-12 * v->cycles);
+    ts_json_member_double(b, "pj_per_mac", NAN);
     json_builder_end_object(b);
     const TsLevel *outer = ts_arch_storage(rep->arch, 0);
     json_builder_set_member_name(b, "levels");
     json_builder_begin_array(b);
     json_builder_begin_object(b);
-    member_string(b, "name", outer->name);
-    member_double(b, "energy_pj", v->memory_energy_pj);
-    member_int(b, "instances_used", 1);
-    member_double(b, "read_words", v->read_words);
-    member_double(b, "write_words", v->write_words);
+    ts_json_member_string(b, "name", outer->name);
+    ts_json_member_double(b, "energy_pj", v->memory_energy_pj);
+    ts_json_member_int(b, "instances_used", 1);
+    ts_json_member_double(b, "read_words", v->read_words);
+    ts_json_member_double(b, "write_words", v->write_words);
     json_builder_end_object(b);
     json_builder_end_array(b);
     json_builder_set_member_name(b, "compute");
     json_builder_begin_object(b);
-    member_string(b, "name", "vector");
-    member_int(b, "instances_used", (gint64)v->lanes);
-    member_double(b, "energy_pj", v->compute_energy_pj);
+    ts_json_member_string(b, "name", "vector");
+    ts_json_member_int(b, "instances_used", (gint64)v->lanes);
+    ts_json_member_double(b, "energy_pj", v->compute_energy_pj);
     json_builder_end_object(b);
-    member_string(b, "mapping", NULL);
+    ts_json_member_string(b, "mapping", NULL);
     json_builder_set_member_name(b, "vector");
     json_builder_begin_object(b);
-    member_string(b, "kind", ts_elementwise_kind_name(lo->op->ew_kind));
-    member_double(b, "element_passes", v->element_passes);
-    member_double(b, "lanes", v->lanes);
-    member_double(b, "cycles_per_element", v->cycles_per_element);
-    member_double(b, "pj_per_element", v->pj_per_element);
-    member_double(b, "compute_cycles", v->compute_cycles);
-    member_double(b, "memory_cycles", v->memory_cycles);
-    member_string(b, "bound", v->bound);
-    member_string(b, "source", v->source);
+    ts_json_member_string(b, "kind", ts_elementwise_kind_name(lo->op->ew_kind));
+    ts_json_member_double(b, "element_passes", v->element_passes);
+    ts_json_member_double(b, "lanes", v->lanes);
+    ts_json_member_double(b, "cycles_per_element", v->cycles_per_element);
+    ts_json_member_double(b, "pj_per_element", v->pj_per_element);
+    ts_json_member_double(b, "compute_cycles", v->compute_cycles);
+    ts_json_member_double(b, "memory_cycles", v->memory_cycles);
+    ts_json_member_string(b, "bound", v->bound);
+    ts_json_member_string(b, "source", v->source);
     json_builder_end_object(b);
 }
 
@@ -377,15 +354,15 @@ static void op_members(JsonBuilder *b, const TsLayerReport *rep, guint i)
         const TsSearchEntry *best = &src->search.best[0];
         ts_report_cost_json_members(b, src->model, &best->mapping, &best->cost, &rep->info);
         /* the op's own name, not the shape owner's */
-        member_string(b, "name", lo->op->name);
+        ts_json_member_string(b, "name", lo->op->name);
     } else {
         vector_op_json(b, rep, src);
-        member_string(b, "name", lo->op->name);
+        ts_json_member_string(b, "name", lo->op->name);
     }
-    member_int(b, "count", (gint64)lo->op->count);
-    member_string(b, "bound", lo->bound);
+    ts_json_member_int(b, "count", (gint64)lo->op->count);
+    ts_json_member_string(b, "bound", lo->bound);
     if (lo->same_as != i)
-        member_int(b, "same_shape_as", (gint64)lo->same_as);
+        ts_json_member_int(b, "same_shape_as", (gint64)lo->same_as);
     if (rep->with_search && src->einsum) {
         space_json(b, src);
         ts_report_search_json(b, &src->search, rep->options ? &rep->options->search : NULL,
@@ -403,11 +380,11 @@ char *ts_report_layer_json_string(const TsLayerReport *rep)
     if (r->n_ops == 1) {
         op_members(b, rep, 0);
     } else {
-        member_string(b, "tool", "tilesim");
-        member_string(b, "version", TILESIM_VERSION);
-        member_string(b, "engine", rep->info.engine ? rep->info.engine : "analytical");
-        member_string(b, "arch", rep->info.arch);
-        member_string(b, "workload", rep->info.workload);
+        ts_json_member_string(b, "tool", "tilesim");
+        ts_json_member_string(b, "version", TILESIM_VERSION);
+        ts_json_member_string(b, "engine", rep->info.engine ? rep->info.engine : "analytical");
+        ts_json_member_string(b, "arch", rep->info.arch);
+        ts_json_member_string(b, "workload", rep->info.workload);
         json_builder_set_member_name(b, "ops");
         json_builder_begin_array(b);
         for (guint i = 0; i < r->n_ops; i++) {
@@ -418,15 +395,15 @@ char *ts_report_layer_json_string(const TsLayerReport *rep)
         json_builder_end_array(b);
         json_builder_set_member_name(b, "totals");
         json_builder_begin_object(b);
-        member_double(b, "energy_pj", r->energy_pj);
-        member_int(b, "cycles", (gint64)r->cycles);
-        member_double(b, "latency_s", r->latency_s);
-        member_int(b, "macs", (gint64)r->macs);
-        member_double(b, "utilization", r->utilization);
-        member_double(b, "edp_j_cycles", r->edp_j_cycles);
-        member_double(b, "pj_per_mac", r->macs > 0 ? r->pj_per_mac : NAN);
+        ts_json_member_double(b, "energy_pj", r->energy_pj);
+        ts_json_member_int(b, "cycles", (gint64)r->cycles);
+        ts_json_member_double(b, "latency_s", r->latency_s);
+        ts_json_member_int(b, "macs", (gint64)r->macs);
+        ts_json_member_double(b, "utilization", r->utilization);
+        ts_json_member_double(b, "edp_j_cycles", r->edp_j_cycles);
+        ts_json_member_double(b, "pj_per_mac", r->macs > 0 ? r->pj_per_mac : NAN);
         json_builder_end_object(b);
-        member_double(b, "seconds", rep->reproducible ? NAN : r->seconds);
+        ts_json_member_double(b, "seconds", rep->reproducible ? NAN : r->seconds);
     }
     json_builder_end_object(b);
     g_autoptr(JsonNode) root = json_builder_get_root(b);

@@ -3,6 +3,7 @@
  * (each op counted `count` times) and the loader's notes. Formatting only: every number is
  * read from ts-op.h accessors. */
 #include "ts-report-workload.h"
+#include "ts-report-json.h"
 
 #include <string.h>
 
@@ -302,53 +303,39 @@ void ts_report_workload_text(const TsWorkload *w, FILE *out)
 
 /* ---- JSON ---- */
 
-static void add_int(JsonBuilder *b, const char *key, uint64_t v)
-{
-    json_builder_set_member_name(b, key);
-    json_builder_add_int_value(b, (gint64)v); /* loaders keep every figure below 2^63 */
-}
-
-static void add_str(JsonBuilder *b, const char *key, const char *v)
-{
-    json_builder_set_member_name(b, key);
-    if (v)
-        json_builder_add_string_value(b, v);
-    else
-        json_builder_add_null_value(b);
-}
-
 static void json_model(JsonBuilder *b, const TsTransformerConfig *c)
 {
     json_builder_set_member_name(b, "model");
     json_builder_begin_object(b);
-    add_str(b, "model", c->model);
-    add_int(b, "hidden", c->hidden);
-    add_int(b, "heads", c->heads);
-    add_int(b, "ffn", c->ffn);
-    add_int(b, "layers", c->layers);
-    add_int(b, "seq", c->seq);
-    add_int(b, "batch", c->batch);
-    add_str(b, "phase", c->phase == TS_PHASE_DECODE ? "decode" : "prefill");
-    add_int(b, "kv_len", c->kv_len);
+    ts_json_member_string(b, "model", c->model);
+    ts_json_member_count(b, "hidden", c->hidden);
+    ts_json_member_count(b, "heads", c->heads);
+    ts_json_member_count(b, "ffn", c->ffn);
+    ts_json_member_count(b, "layers", c->layers);
+    ts_json_member_count(b, "seq", c->seq);
+    ts_json_member_count(b, "batch", c->batch);
+    ts_json_member_string(b, "phase", c->phase == TS_PHASE_DECODE ? "decode" : "prefill");
+    ts_json_member_count(b, "kv_len", c->kv_len);
     json_builder_set_member_name(b, "precision");
     json_builder_begin_object(b);
-    add_str(b, "preset", c->precision_name);
-    add_str(b, "weights", ts_precision_name(c->precision.weights));
-    add_str(b, "activations", ts_precision_name(c->precision.activations));
-    add_str(b, "outputs", ts_precision_name(c->precision.outputs));
+    ts_json_member_string(b, "preset", c->precision_name);
+    ts_json_member_string(b, "weights", ts_precision_name(c->precision.weights));
+    ts_json_member_string(b, "activations", ts_precision_name(c->precision.activations));
+    ts_json_member_string(b, "outputs", ts_precision_name(c->precision.outputs));
     json_builder_end_object(b);
-    add_int(b, "softmax_passes", c->softmax_passes);
-    add_str(b, "nonlinear", c->nonlinear == TS_NONLINEAR_EINSUM ? "einsum" : "elementwise");
+    ts_json_member_count(b, "softmax_passes", c->softmax_passes);
+    ts_json_member_string(b, "nonlinear",
+                          c->nonlinear == TS_NONLINEAR_EINSUM ? "einsum" : "elementwise");
     json_builder_set_member_name(b, "causal");
     json_builder_add_boolean_value(b, c->causal);
     json_builder_set_member_name(b, "lut");
     if (c->lut_vec_len) {
         json_builder_begin_object(b);
-        add_int(b, "vec_len", c->lut_vec_len);
-        add_int(b, "centroids", c->lut_centroids);
-        add_str(b, "index", ts_precision_name(c->lut_index));
-        add_str(b, "table", ts_precision_name(c->lut_table));
-        add_str(b, "acc", ts_precision_name(c->lut_acc));
+        ts_json_member_count(b, "vec_len", c->lut_vec_len);
+        ts_json_member_count(b, "centroids", c->lut_centroids);
+        ts_json_member_string(b, "index", ts_precision_name(c->lut_index));
+        ts_json_member_string(b, "table", ts_precision_name(c->lut_table));
+        ts_json_member_string(b, "acc", ts_precision_name(c->lut_acc));
         json_builder_end_object(b);
     } else {
         json_builder_add_null_value(b);
@@ -359,66 +346,66 @@ static void json_model(JsonBuilder *b, const TsTransformerConfig *c)
 static void json_op(JsonBuilder *b, const TsOp *op)
 {
     json_builder_begin_object(b);
-    add_str(b, "name", op->name);
-    add_str(b, "kind", ts_op_kind_name(op->kind));
-    add_int(b, "count", op->count);
+    ts_json_member_string(b, "name", op->name);
+    ts_json_member_string(b, "kind", ts_op_kind_name(op->kind));
+    ts_json_member_count(b, "count", op->count);
     json_builder_set_member_name(b, "dims");
     json_builder_begin_object(b);
     for (guint i = 0; i < op->n_dims; i++)
-        add_int(b, op->dim_names[i], op->dims[i]);
+        ts_json_member_count(b, op->dim_names[i], op->dims[i]);
     json_builder_end_object(b);
-    add_int(b, "macs", op->macs);
+    ts_json_member_count(b, "macs", op->macs);
     json_builder_set_member_name(b, "bytes");
     json_builder_begin_object(b);
     for (guint t = 0; t < op->n_tensors; t++)
-        add_int(b, op->tensors[t].name, ts_op_tensor_bytes(op, t));
+        ts_json_member_count(b, op->tensors[t].name, ts_op_tensor_bytes(op, t));
     json_builder_end_object(b);
     json_builder_set_member_name(b, "elements");
     json_builder_begin_object(b);
     for (guint t = 0; t < op->n_tensors; t++)
-        add_int(b, op->tensors[t].name, ts_op_tensor_elements(op, t));
+        ts_json_member_count(b, op->tensors[t].name, ts_op_tensor_elements(op, t));
     json_builder_end_object(b);
     json_builder_set_member_name(b, "precision");
     json_builder_begin_object(b);
     for (guint t = 0; t < op->n_tensors; t++)
-        add_str(b, op->tensors[t].name, ts_precision_name(op->tensors[t].precision));
+        ts_json_member_string(b, op->tensors[t].name, ts_precision_name(op->tensors[t].precision));
     json_builder_end_object(b);
     json_builder_set_member_name(b, "ranks");
     json_builder_begin_object(b);
     for (guint t = 0; t < op->n_tensors; t++) {
         g_autofree char *r = ranks_text(op, t);
-        add_str(b, op->tensors[t].name, r);
+        ts_json_member_string(b, op->tensors[t].name, r);
     }
     json_builder_end_object(b);
-    add_str(b, "output", op->tensors[op->output].name);
+    ts_json_member_string(b, "output", op->tensors[op->output].name);
     json_builder_set_member_name(b, "precision_is_default");
     json_builder_add_boolean_value(b, op->precision_is_default);
-    add_int(b, "bytes_total", ts_op_bytes(op));
-    add_int(b, "work", ts_op_work(op));
+    ts_json_member_count(b, "bytes_total", ts_op_bytes(op));
+    ts_json_member_count(b, "work", ts_op_work(op));
     json_builder_set_member_name(b, "intensity_work_per_byte");
     json_builder_add_double_value(b, ts_op_intensity(op));
-    add_int(b, "params", op->param_elements);
-    add_int(b, "param_bytes", ts_op_param_bytes(op));
+    ts_json_member_count(b, "params", op->param_elements);
+    ts_json_member_count(b, "param_bytes", ts_op_param_bytes(op));
     if (op->kind == TS_OP_ELEMENTWISE) {
         json_builder_set_member_name(b, "elementwise");
         json_builder_begin_object(b);
-        add_str(b, "op", ts_elementwise_kind_name(op->ew_kind));
-        add_int(b, "elements", op->elements);
-        add_int(b, "passes", op->passes);
+        ts_json_member_string(b, "op", ts_elementwise_kind_name(op->ew_kind));
+        ts_json_member_count(b, "elements", op->elements);
+        ts_json_member_count(b, "passes", op->passes);
         json_builder_end_object(b);
     }
     if (op->kind == TS_OP_LUT) {
         json_builder_set_member_name(b, "lut");
         json_builder_begin_object(b);
-        add_int(b, "vec_len", op->lut_vec_len);
-        add_int(b, "centroids", op->lut_centroids);
-        add_int(b, "codebooks", op->lut_codebooks);
-        add_int(b, "table_entries", op->lut_table_entries);
-        add_int(b, "search_macs", op->lut_search_macs);
-        add_int(b, "lookups", op->lut_lookups);
-        add_str(b, "index", ts_precision_name(op->lut_index));
-        add_str(b, "table", ts_precision_name(op->lut_table));
-        add_str(b, "acc", ts_precision_name(op->lut_acc));
+        ts_json_member_count(b, "vec_len", op->lut_vec_len);
+        ts_json_member_count(b, "centroids", op->lut_centroids);
+        ts_json_member_count(b, "codebooks", op->lut_codebooks);
+        ts_json_member_count(b, "table_entries", op->lut_table_entries);
+        ts_json_member_count(b, "search_macs", op->lut_search_macs);
+        ts_json_member_count(b, "lookups", op->lut_lookups);
+        ts_json_member_string(b, "index", ts_precision_name(op->lut_index));
+        ts_json_member_string(b, "table", ts_precision_name(op->lut_table));
+        ts_json_member_string(b, "acc", ts_precision_name(op->lut_acc));
         json_builder_end_object(b);
     }
     json_builder_end_object(b);
@@ -429,11 +416,11 @@ JsonNode *ts_report_workload_json(const TsWorkload *w)
     g_return_val_if_fail(w != NULL, NULL);
     g_autoptr(JsonBuilder) b = json_builder_new();
     json_builder_begin_object(b);
-    add_str(b, "tool", "tilesim");
-    add_str(b, "version", TILESIM_VERSION);
-    add_str(b, "workload", ts_workload_name(w));
-    add_str(b, "source", source_name(ts_workload_source(w)));
-    add_str(b, "path", ts_workload_path(w));
+    ts_json_member_string(b, "tool", "tilesim");
+    ts_json_member_string(b, "version", TILESIM_VERSION);
+    ts_json_member_string(b, "workload", ts_workload_name(w));
+    ts_json_member_string(b, "source", source_name(ts_workload_source(w)));
+    ts_json_member_string(b, "path", ts_workload_path(w));
     const TsTransformerConfig *c = ts_workload_transformer_config(w);
     if (c != NULL)
         json_model(b, c);
@@ -444,15 +431,15 @@ JsonNode *ts_report_workload_json(const TsWorkload *w)
     json_builder_end_array(b);
     json_builder_set_member_name(b, "totals");
     json_builder_begin_object(b);
-    add_int(b, "macs", ts_workload_total_macs(w));
-    add_int(b, "bytes", ts_workload_total_bytes(w));
-    add_int(b, "work", ts_workload_total_work(w));
-    add_int(b, "params", ts_workload_total_params(w));
-    add_int(b, "ops", ts_workload_n_ops(w));
+    ts_json_member_count(b, "macs", ts_workload_total_macs(w));
+    ts_json_member_count(b, "bytes", ts_workload_total_bytes(w));
+    ts_json_member_count(b, "work", ts_workload_total_work(w));
+    ts_json_member_count(b, "params", ts_workload_total_params(w));
+    ts_json_member_count(b, "ops", ts_workload_n_ops(w));
     uint64_t model_macs;
     if (c != NULL && g_uint64_checked_mul(&model_macs, ts_workload_total_macs(w), c->layers) &&
         model_macs <= (uint64_t)G_MAXINT64)
-        add_int(b, "model_macs", model_macs);
+        ts_json_member_count(b, "model_macs", model_macs);
     json_builder_end_object(b);
     json_builder_set_member_name(b, "notes");
     json_builder_begin_array(b);

@@ -1,0 +1,37 @@
+/* JSON member helpers shared by the reports (see ts-report-json.h). */
+#include "ts-report-json.h"
+
+#include <math.h>
+
+void ts_json_member_string(JsonBuilder *b, const char *name, const char *value)
+{
+    json_builder_set_member_name(b, name);
+    if (value != NULL)
+        json_builder_add_string_value(b, value);
+    else
+        json_builder_add_null_value(b);
+}
+
+void ts_json_member_double(JsonBuilder *b, const char *name, double value)
+{
+    json_builder_set_member_name(b, name);
+    if (isfinite(value))
+        json_builder_add_double_value(b, value);
+    else
+        json_builder_add_null_value(b);
+}
+
+void ts_json_member_int(JsonBuilder *b, const char *name, gint64 value)
+{
+    json_builder_set_member_name(b, name);
+    json_builder_add_int_value(b, value);
+}
+
+void ts_json_member_count(JsonBuilder *b, const char *name, uint64_t value)
+{
+    json_builder_set_member_name(b, name);
+    if (value > (uint64_t)G_MAXINT64)
+        json_builder_add_double_value(b, (double)value);
+    else
+        json_builder_add_int_value(b, (gint64)value);
+}

@@ -1,0 +1,24 @@
+/* Small JSON builder helpers shared by the reports: one member of each value kind, with the
+ * conventions every report follows (absent strings and non-finite numbers are null, counts
+ * above 2^63 - 1 are written as doubles rather than wrapping negative). */
+#ifndef TS_REPORT_JSON_H
+#define TS_REPORT_JSON_H
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+#include <stdint.h>
+
+G_BEGIN_DECLS
+
+/* "name": value, or null when value is NULL. */
+void ts_json_member_string(JsonBuilder *b, const char *name, const char *value);
+/* "name": value, or null when value is NaN or infinite. */
+void ts_json_member_double(JsonBuilder *b, const char *name, double value);
+/* "name": value (signed). */
+void ts_json_member_int(JsonBuilder *b, const char *name, gint64 value);
+/* "name": value (a count; above 2^63 - 1 written as a double). */
+void ts_json_member_count(JsonBuilder *b, const char *name, uint64_t value);
+
+G_END_DECLS
+
+#endif /* TS_REPORT_JSON_H */
