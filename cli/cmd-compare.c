@@ -11,19 +11,10 @@
 
 static int run(int argc, char **argv)
 {
-    g_autofree char *arch = NULL, *ert = NULL, *workload = NULL, *problem = NULL;
     g_auto(TsModelOverrideArgs) ov_args = {0};
-    g_autofree char *op_name = NULL, *json = NULL;
+    g_autofree char *json = NULL;
     g_auto(GStrv) mappings = NULL;
     GOptionEntry entries[] = {
-        {"arch", 'a', 0, G_OPTION_ARG_FILENAME, &arch,
-         "architecture: a path (tilesim or Timeloop YAML) or a library name", "A"},
-        {"ert", 0, 0, G_OPTION_ARG_FILENAME, &ert,
-         "Accelergy energy reference table overriding the arch's energies", "E"},
-        {"workload", 'w', 0, G_OPTION_ARG_FILENAME, &workload,
-         "workload: a path or a library name (with --op)", "W"},
-        {"op", 0, 0, G_OPTION_ARG_STRING, &op_name, "op of the workload (KQV, FF1, ...)", "NAME"},
-        {"problem", 'p', 0, G_OPTION_ARG_FILENAME, &problem, "a Timeloop problem YAML", "P"},
         TS_MODEL_OVERRIDE_ENTRIES(&ov_args),
         {"mapping", 'm', 0, G_OPTION_ARG_FILENAME_ARRAY, &mappings,
          "a mapping in Timeloop's format; give two or more", "M"},
@@ -47,7 +38,7 @@ static int run(int argc, char **argv)
     }
     g_autoptr(GError) error = NULL;
     TsModelInputs in;
-    if (!ts_model_inputs_load(&in, arch, ert, workload, problem, op_name, &ov_args, NULL, &error)) {
+    if (!ts_model_inputs_load(&in, &ov_args, NULL, &error)) {
         ts_model_inputs_clear(&in);
         return ts_cli_fail(error);
     }

@@ -12,42 +12,66 @@
 #include "ts-cli.h"
 #include "ts-model.h"
 
-/* The workload overrides as given on the command line (owned strings, NULL when absent). */
+/* The inputs as given on the command line (owned strings, NULL when absent): architecture,
+ * ERT, workload and op or Timeloop problem, and the workload overrides. */
 typedef struct {
+    char *arch, *ert, *workload, *op, *problem;
     char *seq, *batch, *phase, *kv_len, *precision;
     char **vars;     /* --var NAME=VALUE of a Timeloop problem (repeatable) */
     char *variables; /* --variables F: a timeloopfe variables YAML */
 } TsModelOverrideArgs;
 
-#define TS_MODEL_OVERRIDE_ENTRIES(a)                                                               \
-    {"seq", 0, 0, G_OPTION_ARG_STRING, &(a)->seq, "sequence length (tokens per sequence)", "N"},   \
-        {"batch", 0, 0, G_OPTION_ARG_STRING, &(a)->batch, "sequences per batch", "N"},             \
-        {"phase", 0, 0, G_OPTION_ARG_STRING, &(a)->phase, "prefill or decode", "P"},               \
-        {"kv-len",                                                                                 \
-         0,                                                                                        \
-         0,                                                                                        \
-         G_OPTION_ARG_STRING,                                                                      \
-         &(a)->kv_len,                                                                             \
-         "decode: keys attended (KV cache incl. the new token; default seq)",                      \
-         "N"},                                                                                     \
-        {"precision",                                                                              \
-         0,                                                                                        \
-         0,                                                                                        \
-         G_OPTION_ARG_STRING,                                                                      \
-         &(a)->precision,                                                                          \
-         "precision preset (fp16, int8, w4a16, ...); replaces a Timeloop problem's placeholders",  \
-         "P"},                                                                                     \
-        {"var",       0,                                                                           \
-         0,           G_OPTION_ARG_STRING_ARRAY,                                                   \
-         &(a)->vars,  "variable of a Timeloop problem (NAME=VALUE; repeatable)",                   \
-         "NAME=VALUE"},                                                                            \
-    {                                                                                              \
-        "variables", 0, 0, G_OPTION_ARG_FILENAME, &(a)->variables,                                 \
-            "timeloopfe variables YAML for a Timeloop problem", "F"                                \
+#define TS_MODEL_OVERRIDE_ENTRIES(a)                                                                 \
+    {"arch",     'a',                                                                                \
+     0,          G_OPTION_ARG_FILENAME,                                                              \
+     &(a)->arch, "architecture: a path (tilesim or Timeloop YAML) or a library name",                \
+     "A"},                                                                                           \
+        {"ert",     0,                                                                               \
+         0,         G_OPTION_ARG_FILENAME,                                                           \
+         &(a)->ert, "Accelergy energy reference table overriding the arch's energies",               \
+         "E"},                                                                                       \
+        {"workload",                                                                                 \
+         'w',                                                                                        \
+         0,                                                                                          \
+         G_OPTION_ARG_FILENAME,                                                                      \
+         &(a)->workload,                                                                             \
+         "workload: a path or a library name (with --op)",                                           \
+         "W"},                                                                                       \
+        {"op", 0, 0, G_OPTION_ARG_STRING, &(a)->op, "op of the workload (KQV, FF1, ...)", "NAME"},   \
+        {"problem", 'p', 0, G_OPTION_ARG_FILENAME, &(a)->problem, "a Timeloop problem YAML", "P"},   \
+        {"seq", 0, 0, G_OPTION_ARG_STRING, &(a)->seq, "sequence length (tokens per sequence)", "N"}, \
+        {"batch", 0, 0, G_OPTION_ARG_STRING, &(a)->batch, "sequences per batch", "N"},               \
+        {"phase", 0, 0, G_OPTION_ARG_STRING, &(a)->phase, "prefill or decode", "P"},                 \
+        {"kv-len",                                                                                   \
+         0,                                                                                          \
+         0,                                                                                          \
+         G_OPTION_ARG_STRING,                                                                        \
+         &(a)->kv_len,                                                                               \
+         "decode: keys attended (KV cache incl. the new token; default seq)",                        \
+         "N"},                                                                                       \
+        {"precision",                                                                                \
+         0,                                                                                          \
+         0,                                                                                          \
+         G_OPTION_ARG_STRING,                                                                        \
+         &(a)->precision,                                                                            \
+         "precision preset (fp16, int8, w4a16, ...); replaces a Timeloop problem's placeholders",    \
+         "P"},                                                                                       \
+        {"var",       0,                                                                             \
+         0,           G_OPTION_ARG_STRING_ARRAY,                                                     \
+         &(a)->vars,  "variable of a Timeloop problem (NAME=VALUE; repeatable)",                     \
+         "NAME=VALUE"},                                                                              \
+    {                                                                                                \
+        "variables", 0, 0, G_OPTION_ARG_FILENAME, &(a)->variables,                                   \
+            "timeloopfe variables YAML for a Timeloop problem", "F"                                  \
     }
 
 static void ts_model_override_args_clear(TsModelOverrideArgs *a)
 {
+    g_free(a->arch);
+    g_free(a->ert);
+    g_free(a->workload);
+    g_free(a->op);
+    g_free(a->problem);
     g_free(a->seq);
     g_free(a->batch);
     g_free(a->phase);
@@ -105,14 +129,14 @@ static void ts_model_inputs_clear(TsModelInputs *in)
 
 /* Loads everything; on failure sets error (TS_CONFIG_ERROR for bad input). overrides (may be
  * NULL) apply to the workload or problem as in `tilesim workload show`. */
-static gboolean ts_model_inputs_load(TsModelInputs *in, const char *arch, const char *ert,
-                                     const char *workload, const char *problem, const char *op_name,
-                                     const TsModelOverrideArgs *overrides,
+static gboolean ts_model_inputs_load(TsModelInputs *in, const TsModelOverrideArgs *overrides,
                                      const TsModelOptions *options, GError **error)
 {
+    const char *arch = overrides->arch, *ert = overrides->ert, *workload = overrides->workload;
+    const char *problem = overrides->problem, *op_name = overrides->op;
     memset(in, 0, sizeof *in);
     TsWorkloadOverrides ov = {0};
-    if (overrides != NULL && !ts_model_override_args_parse(overrides, &ov, error))
+    if (!ts_model_override_args_parse(overrides, &ov, error))
         return FALSE;
     if (arch == NULL) {
         g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_MISSING,

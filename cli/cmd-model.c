@@ -37,19 +37,10 @@ static char *locate_reason(const char *path, const TsModel *model, const TsCost 
 
 static int run(int argc, char **argv)
 {
-    g_autofree char *arch = NULL, *ert = NULL, *workload = NULL, *problem = NULL;
     g_auto(TsModelOverrideArgs) ov_args = {0};
-    g_autofree char *op_name = NULL, *mapping_path = NULL, *json = NULL;
+    g_autofree char *mapping_path = NULL, *json = NULL;
     gboolean exact_windows = FALSE, no_elision = FALSE, quiet = FALSE;
     GOptionEntry entries[] = {
-        {"arch", 'a', 0, G_OPTION_ARG_FILENAME, &arch,
-         "architecture: a path (tilesim or Timeloop YAML) or a library name", "A"},
-        {"ert", 0, 0, G_OPTION_ARG_FILENAME, &ert,
-         "Accelergy energy reference table overriding the arch's energies", "E"},
-        {"workload", 'w', 0, G_OPTION_ARG_FILENAME, &workload,
-         "workload: a path or a library name (with --op)", "W"},
-        {"op", 0, 0, G_OPTION_ARG_STRING, &op_name, "op of the workload (KQV, FF1, ...)", "NAME"},
-        {"problem", 'p', 0, G_OPTION_ARG_FILENAME, &problem, "a Timeloop problem YAML", "P"},
         TS_MODEL_OVERRIDE_ENTRIES(&ov_args),
         {"mapping", 'm', 0, G_OPTION_ARG_FILENAME, &mapping_path,
          "the mapping, in Timeloop's mapping format (map.yaml)", "M"},
@@ -81,8 +72,7 @@ static int run(int argc, char **argv)
     TsModelOptions options = {.exact_sliding_window_deltas = exact_windows,
                               .no_first_read_elision = no_elision};
     TsModelInputs in;
-    if (!ts_model_inputs_load(&in, arch, ert, workload, problem, op_name, &ov_args, &options,
-                              &error)) {
+    if (!ts_model_inputs_load(&in, &ov_args, &options, &error)) {
         ts_model_inputs_clear(&in);
         return ts_cli_fail(error);
     }
