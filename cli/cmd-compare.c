@@ -11,11 +11,11 @@
 
 static int run(int argc, char **argv)
 {
-    g_auto(TsModelOverrideArgs) ov_args = {0};
+    g_auto(TsModelInputArgs) ov_args = {0};
     g_autofree char *json = NULL;
     g_auto(GStrv) mappings = NULL;
     GOptionEntry entries[] = {
-        TS_MODEL_OVERRIDE_ENTRIES(&ov_args),
+        TS_MODEL_INPUT_ENTRIES(&ov_args),
         {"mapping", 'm', 0, G_OPTION_ARG_FILENAME_ARRAY, &mappings,
          "a mapping in Timeloop's format; give two or more", "M"},
         {"json", 'j', 0, G_OPTION_ARG_FILENAME, &json,

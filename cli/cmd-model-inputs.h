@@ -19,9 +19,9 @@ typedef struct {
     char *seq, *batch, *phase, *kv_len, *precision;
     char **vars;     /* --var NAME=VALUE of a Timeloop problem (repeatable) */
     char *variables; /* --variables F: a timeloopfe variables YAML */
-} TsModelOverrideArgs;
+} TsModelInputArgs;
 
-#define TS_MODEL_OVERRIDE_ENTRIES(a)                                                                 \
+#define TS_MODEL_INPUT_ENTRIES(a)                                                                    \
     {"arch",     'a',                                                                                \
      0,          G_OPTION_ARG_FILENAME,                                                              \
      &(a)->arch, "architecture: a path (tilesim or Timeloop YAML) or a library name",                \
@@ -65,7 +65,7 @@ typedef struct {
             "timeloopfe variables YAML for a Timeloop problem", "F"                                  \
     }
 
-static void ts_model_override_args_clear(TsModelOverrideArgs *a)
+static void ts_model_input_args_clear(TsModelInputArgs *a)
 {
     g_free(a->arch);
     g_free(a->ert);
@@ -81,7 +81,7 @@ static void ts_model_override_args_clear(TsModelOverrideArgs *a)
     g_free(a->variables);
     memset(a, 0, sizeof *a);
 }
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(TsModelOverrideArgs, ts_model_override_args_clear)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(TsModelInputArgs, ts_model_input_args_clear)
 
 static gboolean ts_model_parse_count(const char *option, const char *text, uint64_t *out,
                                      GError **error)
@@ -99,8 +99,8 @@ static gboolean ts_model_parse_count(const char *option, const char *text, uint6
 }
 
 /* Converts the option strings into overrides (which borrow phase and precision from a). */
-static gboolean ts_model_override_args_parse(const TsModelOverrideArgs *a, TsWorkloadOverrides *ov,
-                                             GError **error)
+static gboolean ts_model_input_args_parse(const TsModelInputArgs *a, TsWorkloadOverrides *ov,
+                                          GError **error)
 {
     memset(ov, 0, sizeof *ov);
     ov->phase = a->phase;
@@ -129,14 +129,14 @@ static void ts_model_inputs_clear(TsModelInputs *in)
 
 /* Loads everything; on failure sets error (TS_CONFIG_ERROR for bad input). overrides (may be
  * NULL) apply to the workload or problem as in `tilesim workload show`. */
-static gboolean ts_model_inputs_load(TsModelInputs *in, const TsModelOverrideArgs *overrides,
+static gboolean ts_model_inputs_load(TsModelInputs *in, const TsModelInputArgs *overrides,
                                      const TsModelOptions *options, GError **error)
 {
     const char *arch = overrides->arch, *ert = overrides->ert, *workload = overrides->workload;
     const char *problem = overrides->problem, *op_name = overrides->op;
     memset(in, 0, sizeof *in);
     TsWorkloadOverrides ov = {0};
-    if (!ts_model_override_args_parse(overrides, &ov, error))
+    if (!ts_model_input_args_parse(overrides, &ov, error))
         return FALSE;
     if (arch == NULL) {
         g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_MISSING,

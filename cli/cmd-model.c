@@ -37,11 +37,11 @@ static char *locate_reason(const char *path, const TsModel *model, const TsCost 
 
 static int run(int argc, char **argv)
 {
-    g_auto(TsModelOverrideArgs) ov_args = {0};
+    g_auto(TsModelInputArgs) ov_args = {0};
     g_autofree char *mapping_path = NULL, *json = NULL;
     gboolean exact_windows = FALSE, no_elision = FALSE, quiet = FALSE;
     GOptionEntry entries[] = {
-        TS_MODEL_OVERRIDE_ENTRIES(&ov_args),
+        TS_MODEL_INPUT_ENTRIES(&ov_args),
         {"mapping", 'm', 0, G_OPTION_ARG_FILENAME, &mapping_path,
          "the mapping, in Timeloop's mapping format (map.yaml)", "M"},
         {"json", 'j', 0, G_OPTION_ARG_FILENAME, &json, "write the JSON result to F (- = stdout)",
