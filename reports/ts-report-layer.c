@@ -124,16 +124,18 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
     if (o) {
         GString *m = g_string_new(NULL);
         metrics_text(m, o);
-        char bud[32], thr[32] = "";
+        char bud[32], thr[32] = "", vic[64] = "no victory condition";
+        if (o->victory > 0)
+            g_snprintf(vic, sizeof vic, "victory after %" G_GUINT64_FORMAT " non-improving",
+                       o->victory);
         if (!rep->reproducible)
             g_snprintf(thr, sizeof thr, ", %u thread%s", o->threads, o->threads == 1 ? "" : "s");
         g_string_append_printf(
             out,
-            "search: %s, metric %s, budget %s valid per op, victory %" G_GUINT64_FORMAT
-            ", seed %" G_GUINT64_FORMAT "%s%s\n",
+            "search: %s, metric %s, budget %s valid per op, %s, seed %" G_GUINT64_FORMAT "%s%s\n",
             ts_search_algorithm_name(o->algorithm), m->str,
-            o->budget ? grouped((double)o->budget, bud, sizeof bud) : "unlimited", o->victory,
-            o->seed, thr, o->time_limit_s > 0 ? ", time limit per op" : "");
+            o->budget ? grouped((double)o->budget, bud, sizeof bud) : "unlimited", vic, o->seed,
+            thr, o->time_limit_s > 0 ? ", time limit per op" : "");
         g_string_free(m, TRUE);
     }
     if (rep->with_search) {
