@@ -167,6 +167,7 @@ typedef struct {
 typedef struct {
     const char *name, *klass, *preset, *description;
     const TsNode *attributes, *spatial, *levels;
+    const TsNode *constraints; /* read by the mapper (ts_constraints_load_arch_file) */
 } TsNativeLevel;
 
 typedef struct {

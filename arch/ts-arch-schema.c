@@ -313,6 +313,9 @@ static const TsField level_fields[] = {
     NODE("attributes", L(attributes), "the class's keys (below)"),
     NODE("spatial", L(spatial), "container: {meshX, meshY} replicating every level inside"),
     NODE("levels", L(levels), "container: the levels inside, outermost first"),
+    NODE("constraints", L(constraints),
+         "map-space rules for this level: {dataspace: {keep, bypass}, temporal: {factors, "
+         "permutation}, spatial: {...}} as in docs/mapper.md"),
     STR("description", L(description), "free text"),
     END,
 };

@@ -785,6 +785,52 @@ static gboolean walk_nodes(ArchWalk *w, const TsNode *nodes, const char *path, G
     return TRUE;
 }
 
+/* The native tilesim format: `levels:` entries, containers holding `levels:` of their own;
+ * a `constraints:` block on an entry has the syntax of a tilesim constraints file's level
+ * block. A container's constraints concern its fan-out, which belongs to the storage level
+ * above it (registered as an alias, as for v0.4 containers). */
+static gboolean walk_levels(ArchWalk *w, const TsNode *levels, const char *path, GError **error)
+{
+    if (levels == NULL || levels->kind != TS_NODE_SEQUENCE)
+        return TRUE;
+    for (guint i = 0; i < levels->n; i++) {
+        const TsNode *n = levels->items[i];
+        g_autofree char *ip = ts_path_index(path, i);
+        if (n->kind != TS_NODE_MAPPING)
+            continue;
+        const TsNode *name = ts_node_get(n, "name");
+        const char *nm = name && name->kind == TS_NODE_SCALAR ? name->value : NULL;
+        const TsNode *sub = ts_node_get(n, "levels");
+        if (nm == NULL)
+            continue; /* the arch loader reports it */
+        if (sub != NULL) {
+            int8_t axis = spatial_axis_of(n);
+            if (axis != -2) {
+                g_ptr_array_add(w->c->cont_names, g_strdup(nm));
+                g_array_append_val(w->c->cont_axis, axis);
+                GPtrArray *copy = g_ptr_array_new_with_free_func(g_free);
+                for (guint k = 0; k < w->before->len; k++)
+                    g_ptr_array_add(copy, g_strdup(g_ptr_array_index(w->before, k)));
+                g_ptr_array_add(w->c->cont_before, copy);
+            }
+        } else {
+            g_ptr_array_add(w->before, g_strdup(nm));
+        }
+        const TsNode *cons = ts_node_get(n, "constraints");
+        if (cons != NULL && !ts_node_is_null(cons)) {
+            g_autofree char *pc = ts_path_key(ip, "constraints");
+            if (!read_level_block(w->c, cons, name, nm, pc, error))
+                return FALSE;
+        }
+        if (sub != NULL) {
+            g_autofree char *pl = ts_path_key(ip, "levels");
+            if (!walk_levels(w, sub, pl, error))
+                return FALSE;
+        }
+    }
+    return TRUE;
+}
+
 gboolean ts_constraints_load_arch_file(TsConstraints *c, const char *arch_path, GError **error)
 {
     g_return_val_if_fail(c != NULL && arch_path != NULL, FALSE);
@@ -794,11 +840,13 @@ gboolean ts_constraints_load_arch_file(TsConstraints *c, const char *arch_path, 
     g_ptr_array_add(c->docs, doc);
     const TsNode *arch = doc->root ? ts_node_get(doc->root, "architecture") : NULL;
     const TsNode *nodes = arch ? ts_node_get(arch, "nodes") : NULL;
-    if (nodes == NULL)
-        return TRUE; /* not a v0.4 architecture: nothing embedded */
+    const TsNode *levels = arch ? ts_node_get(arch, "levels") : NULL;
+    if (nodes == NULL && levels == NULL)
+        return TRUE; /* not a v0.4 or native architecture: nothing embedded */
     ArchWalk w = {c, g_ptr_array_new_with_free_func(g_free)};
     guint before = c->dirs->len;
-    gboolean ok = walk_nodes(&w, nodes, "architecture.nodes", error);
+    gboolean ok = nodes != NULL ? walk_nodes(&w, nodes, "architecture.nodes", error)
+                                : walk_levels(&w, levels, "architecture.levels", error);
     g_ptr_array_unref(w.before);
     if (!ok)
         g_array_set_size(c->dirs, before);

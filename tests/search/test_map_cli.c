@@ -289,6 +289,44 @@ static void test_variables_round_trip(void)
                            json_object_get_double_member(tb, "energy_pj"), 1e-3);
 }
 
+/* Constraints written on the levels of a native architecture are honoured: Eyeriss-like's
+ * scratchpads hold their own tensor only and its global buffer bypasses the weights. */
+static void test_native_arch_constraints(void)
+{
+    g_autofree char *json = tmp("eyeriss-ff1.json");
+    Run r;
+    const char *args[] = {"map", "--arch",   "eyeriss-like", "--workload", "bert-base", "--op",
+                          "FF1", "--budget", "3000",         "-q",         "--json",    json,
+                          NULL};
+    CU_ASSERT_EQUAL_FATAL(tilesim(&r, args), 0);
+    run_clear(&r);
+    g_autoptr(JsonParser) p = json_parser_new();
+    JsonObject *root = load_json(p, json);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+    static const struct {
+        const char *level, *tensor;
+    } only[] = {{"ifmap_spad", "Inputs"}, {"weights_spad", "Weights"}, {"psum_spad", "Outputs"}};
+    JsonArray *levels = json_object_get_array_member(root, "levels");
+    guint checked = 0;
+    for (guint i = 0; i < json_array_get_length(levels); i++) {
+        JsonObject *l = json_array_get_object_element(levels, i);
+        const char *name = json_object_get_string_member(l, "name");
+        JsonObject *t = json_object_get_object_member(l, "tensors");
+        if (strcmp(name, "GlobalBuffer") == 0) {
+            CU_ASSERT_FALSE(json_object_has_member(t, "Weights"));
+            checked++;
+        }
+        for (guint k = 0; k < G_N_ELEMENTS(only); k++) {
+            if (strcmp(name, only[k].level) != 0)
+                continue;
+            CU_ASSERT_EQUAL(json_object_get_size(t), 1);
+            CU_ASSERT_TRUE(json_object_has_member(t, only[k].tensor));
+            checked++;
+        }
+    }
+    CU_ASSERT_EQUAL(checked, 4);
+}
+
 /* LUT-NN ops (PIM-DL) get the vector cost: search MACs + lookups as element-passes at the
  * DPUs' rate, so a LUT op costs time and energy and has no MACs of its own. */
 static void test_lut_workload(void)
@@ -411,6 +449,7 @@ int main(int argc, char **argv)
     CU_add_test(s, "workload totals, threads, simulate", test_workload_totals_and_simulate);
     CU_add_test(s, "bad input exits 1", test_bad_input);
     CU_add_test(s, "LUT-NN workload", test_lut_workload);
+    CU_add_test(s, "constraints in a native architecture", test_native_arch_constraints);
     CU_add_test(s, "--variables round trip through model", test_variables_round_trip);
     CU_add_test(s, "--reproducible: byte-identical across thread counts", test_reproducible_bytes);
     int rc = ts_test_run(argc, argv);
