@@ -321,11 +321,16 @@ static gboolean map_einsum(const TsArch *arch, const TsLayerOptions *opt, TsLaye
                 : g_strdup("");
         ts_config_error(error, NULL, TS_CONFIG_ERROR_INVALID, NULL,
                         "op %s: no valid mapping found (%s search, %" G_GUINT64_FORMAT
-                        " candidates rejected: %s%s%s%s)",
+                        " candidates rejected: %s%s%s%s%s)",
                         op->name ? op->name : "?", ts_search_algorithm_name(so.algorithm),
                         lo->search.evaluated, why, skipped,
                         lo->search.complete ? "; the whole space was walked" : "",
-                        lo->search.timed_out ? "; the time limit stopped the search" : "");
+                        lo->search.timed_out ? "; the time limit stopped the search" : "",
+                        !lo->search.complete && !lo->search.timed_out && so.max_invalid > 0
+                            ? "; each search stream stopped after --max-invalid invalid "
+                              "candidates in a row: relax the constraints, or give "
+                              "--max-invalid 0 to search on"
+                            : "");
         return FALSE;
     }
     return set_op_cost(lo);

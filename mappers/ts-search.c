@@ -859,8 +859,10 @@ gboolean ts_search_run(const TsMapSpace *space, TsSearchEvalFn eval_fn, gpointer
         opt.victory = 0;
         opt.max_invalid = 0;
     }
-    if (opt.algorithm == TS_SEARCH_LINEAR_PRUNED)
-        opt.max_invalid = 0; /* a linear walk crosses long invalid stretches */
+    /* linear-pruned honours --max-invalid like the sampling searches (Timeloop's timeout):
+     * its walk in id order can cross long invalid stretches, so an infeasible or sparse space
+     * stops with a clear "no valid mapping" instead of walking 10^13 points; --max-invalid 0
+     * walks on. */
 
     /* Incumbent for branch and bound (exhaustive, top 1): a short anneal. */
     gint64 t0 = g_get_monotonic_time();
