@@ -739,6 +739,37 @@ static int8_t spatial_axis_of(const TsNode *node)
     return TS_AXIS_ANY;
 }
 
+/* A container with a spatial fan-out: its name becomes an alias of the storage level above it
+ * (the last component seen so far). */
+static void register_container(ArchWalk *w, const TsNode *node, const char *name)
+{
+    int8_t axis = spatial_axis_of(node);
+    if (axis == -2)
+        return;
+    g_ptr_array_add(w->c->cont_names, g_strdup(name));
+    g_array_append_val(w->c->cont_axis, axis);
+    GPtrArray *copy = g_ptr_array_new_with_free_func(g_free);
+    for (guint k = 0; k < w->before->len; k++)
+        g_ptr_array_add(copy, g_strdup(g_ptr_array_index(w->before, k)));
+    g_ptr_array_add(w->c->cont_before, copy);
+}
+
+/* The `constraints:` block of node (if any), as a level block targeting name. */
+static gboolean read_node_constraints(ArchWalk *w, const TsNode *node, const TsNode *name,
+                                      const char *path, GError **error)
+{
+    const TsNode *cons = ts_node_get(node, "constraints");
+    if (cons == NULL || ts_node_is_null(cons))
+        return TRUE;
+    g_autofree char *pc = ts_path_key(path, "constraints");
+    if (name == NULL || name->kind != TS_NODE_SCALAR) {
+        /* A !Nothing placeholder inside !Parallel: its constraints have no target. */
+        add_note(w->c, cons, pc, "constraints on an unnamed node accepted but not applied");
+        return TRUE;
+    }
+    return read_level_block(w->c, cons, name, name->value, pc, error);
+}
+
 static gboolean walk_nodes(ArchWalk *w, const TsNode *nodes, const char *path, GError **error)
 {
     if (nodes == NULL || nodes->kind != TS_NODE_SEQUENCE)
@@ -759,28 +790,10 @@ static gboolean walk_nodes(ArchWalk *w, const TsNode *nodes, const char *path, G
         }
         if (nm && !is_container && !sub)
             g_ptr_array_add(w->before, g_strdup(nm));
-        if (nm && is_container) {
-            int8_t axis = spatial_axis_of(n);
-            if (axis != -2) {
-                g_ptr_array_add(w->c->cont_names, g_strdup(nm));
-                g_array_append_val(w->c->cont_axis, axis);
-                GPtrArray *copy = g_ptr_array_new_with_free_func(g_free);
-                for (guint k = 0; k < w->before->len; k++)
-                    g_ptr_array_add(copy, g_strdup(g_ptr_array_index(w->before, k)));
-                g_ptr_array_add(w->c->cont_before, copy);
-            }
-        }
-        const TsNode *cons = ts_node_get(n, "constraints");
-        if (cons && !ts_node_is_null(cons)) {
-            g_autofree char *pc = ts_path_key(ip, "constraints");
-            if (nm == NULL) {
-                /* A !Nothing placeholder inside !Parallel: its constraints have no target. */
-                add_note(w->c, cons, pc, "constraints on an unnamed node accepted but not applied");
-                continue;
-            }
-            if (!read_level_block(w->c, cons, name, nm, pc, error))
-                return FALSE;
-        }
+        if (nm && is_container)
+            register_container(w, n, nm);
+        if (!read_node_constraints(w, n, name, ip, error))
+            return FALSE;
     }
     return TRUE;
 }
@@ -803,25 +816,12 @@ static gboolean walk_levels(ArchWalk *w, const TsNode *levels, const char *path,
         const TsNode *sub = ts_node_get(n, "levels");
         if (nm == NULL)
             continue; /* the arch loader reports it */
-        if (sub != NULL) {
-            int8_t axis = spatial_axis_of(n);
-            if (axis != -2) {
-                g_ptr_array_add(w->c->cont_names, g_strdup(nm));
-                g_array_append_val(w->c->cont_axis, axis);
-                GPtrArray *copy = g_ptr_array_new_with_free_func(g_free);
-                for (guint k = 0; k < w->before->len; k++)
-                    g_ptr_array_add(copy, g_strdup(g_ptr_array_index(w->before, k)));
-                g_ptr_array_add(w->c->cont_before, copy);
-            }
-        } else {
+        if (sub != NULL)
+            register_container(w, n, nm);
+        else
             g_ptr_array_add(w->before, g_strdup(nm));
-        }
-        const TsNode *cons = ts_node_get(n, "constraints");
-        if (cons != NULL && !ts_node_is_null(cons)) {
-            g_autofree char *pc = ts_path_key(ip, "constraints");
-            if (!read_level_block(w->c, cons, name, nm, pc, error))
-                return FALSE;
-        }
+        if (!read_node_constraints(w, n, name, ip, error))
+            return FALSE;
         if (sub != NULL) {
             g_autofree char *pl = ts_path_key(ip, "levels");
             if (!walk_levels(w, sub, pl, error))
