@@ -7,10 +7,11 @@
 #include <string.h>
 
 #include "ts-model.h"
+#include "ts-test-ops.h"
 
 enum { FX_DRAM, FX_GLB, FX_RF, FX_NLEVELS };
-enum { FX_M, FX_N, FX_K };
-enum { FX_W, FX_I, FX_O };
+enum { FX_M = TS_TEST_DIM_M, FX_N = TS_TEST_DIM_N, FX_K = TS_TEST_DIM_K };
+enum { FX_W = TS_TEST_WEIGHTS, FX_I = TS_TEST_INPUTS, FX_O = TS_TEST_OUTPUTS };
 
 typedef struct {
     TsLevel storage[FX_NLEVELS];
@@ -79,41 +80,13 @@ static inline void fx_arch(FxArch *a)
                        .energy = {.mac_pj = 1.0, .source = "pat"}};
 }
 
-static inline void fx_rank(TsTensor *t, guint r, guint dim)
-{
-    t->ranks[r].n_terms = 1;
-    t->ranks[r].dim[0] = (uint8_t)dim;
-    t->ranks[r].coef[0] = 1;
-}
+#define fx_rank ts_test_rank
 
 /* Z[m,n] += A[m,k] * B[k,n] as the Timeloop problems write it: Weights [K,N], Inputs [M,K],
  * Outputs [M,N]. */
 static inline void fx_gemm(TsOp *op, uint64_t m, uint64_t n, uint64_t k)
 {
-    memset(op, 0, sizeof *op);
-    op->name = "gemm";
-    op->kind = TS_OP_EINSUM;
-    op->count = 1;
-    op->n_dims = 3;
-    op->dim_names[FX_M] = "M";
-    op->dim_names[FX_N] = "N";
-    op->dim_names[FX_K] = "K";
-    op->dims[FX_M] = m;
-    op->dims[FX_N] = n;
-    op->dims[FX_K] = k;
-    op->n_tensors = 3;
-    op->tensors[FX_W] = (TsTensor){.name = "Weights", .n_ranks = 2, .precision = {16, TS_NUM_FP}};
-    fx_rank(&op->tensors[FX_W], 0, FX_K);
-    fx_rank(&op->tensors[FX_W], 1, FX_N);
-    op->tensors[FX_I] = (TsTensor){.name = "Inputs", .n_ranks = 2, .precision = {16, TS_NUM_FP}};
-    fx_rank(&op->tensors[FX_I], 0, FX_M);
-    fx_rank(&op->tensors[FX_I], 1, FX_K);
-    op->tensors[FX_O] = (TsTensor){
-        .name = "Outputs", .n_ranks = 2, .read_write = TRUE, .precision = {16, TS_NUM_FP}};
-    fx_rank(&op->tensors[FX_O], 0, FX_M);
-    fx_rank(&op->tensors[FX_O], 1, FX_N);
-    op->output = FX_O;
-    op->macs = m * n * k;
+    ts_test_gemm(op, m, n, k);
 }
 
 /* Sets a level's temporal factors (M, N, K) and permutation (innermost first, as letters). */

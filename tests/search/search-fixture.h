@@ -10,8 +10,10 @@
 #include "ts-model.h"
 #include "ts-search.h"
 
-enum { SX_M, SX_N, SX_K };
-enum { SX_W, SX_I, SX_O };
+#include "ts-test-ops.h"
+
+enum { SX_M = TS_TEST_DIM_M, SX_N = TS_TEST_DIM_N, SX_K = TS_TEST_DIM_K };
+enum { SX_W = TS_TEST_WEIGHTS, SX_I = TS_TEST_INPUTS, SX_O = TS_TEST_OUTPUTS };
 
 #define SX_MAX_LEVELS 4
 
@@ -22,40 +24,12 @@ typedef struct {
     TsSpaceArch space;
 } SxArch;
 
-static inline void sx_rank(TsTensor *t, guint r, guint dim)
-{
-    t->ranks[r].n_terms = 1;
-    t->ranks[r].dim[0] = (uint8_t)dim;
-    t->ranks[r].coef[0] = 1;
-}
+#define sx_rank ts_test_rank
 
 /* Outputs[M,N] += Inputs[M,K] * Weights[K,N], 16-bit. */
 static inline void sx_gemm(TsOp *op, uint64_t m, uint64_t n, uint64_t k)
 {
-    memset(op, 0, sizeof *op);
-    op->name = "gemm";
-    op->kind = TS_OP_EINSUM;
-    op->count = 1;
-    op->n_dims = 3;
-    op->dim_names[SX_M] = "M";
-    op->dim_names[SX_N] = "N";
-    op->dim_names[SX_K] = "K";
-    op->dims[SX_M] = m;
-    op->dims[SX_N] = n;
-    op->dims[SX_K] = k;
-    op->n_tensors = 3;
-    op->tensors[SX_W] = (TsTensor){.name = "Weights", .n_ranks = 2, .precision = {16, TS_NUM_FP}};
-    sx_rank(&op->tensors[SX_W], 0, SX_K);
-    sx_rank(&op->tensors[SX_W], 1, SX_N);
-    op->tensors[SX_I] = (TsTensor){.name = "Inputs", .n_ranks = 2, .precision = {16, TS_NUM_FP}};
-    sx_rank(&op->tensors[SX_I], 0, SX_M);
-    sx_rank(&op->tensors[SX_I], 1, SX_K);
-    op->tensors[SX_O] = (TsTensor){
-        .name = "Outputs", .n_ranks = 2, .read_write = TRUE, .precision = {16, TS_NUM_FP}};
-    sx_rank(&op->tensors[SX_O], 0, SX_M);
-    sx_rank(&op->tensors[SX_O], 1, SX_N);
-    op->output = SX_O;
-    op->macs = m * n * k;
+    ts_test_gemm(op, m, n, k);
 }
 
 static inline TsLevel sx_level(const char *name, TsClass klass, uint32_t instances, uint32_t fx,
