@@ -413,7 +413,9 @@ static void past_handle(TsComponent *self, TsEvent *ev)
 static const TsComponentKind past_kind = {
     .name = "past", .instance_size = sizeof(PastKind), .init = past_init, .handle = past_handle};
 
-static void test_abort_past(void)
+/* Runs one event of the given type for a fresh component of kind at tick 100 in a child
+ * process and returns what it printed on stderr (newly allocated); the child must abort. */
+static char *run_expecting_abort(const TsComponentKind *kind, const char *path, guint32 type)
 {
     int fds[2];
     CU_ASSERT_EQUAL_FATAL(pipe(fds), 0);
@@ -424,22 +426,28 @@ static void test_abort_past(void)
         dup2(fds[1], 2);
         close(fds[0]);
         TsSim *sim = ts_sim_new();
-        TsComponent *c = ts_sim_add_component(sim, &past_kind, "chip.bad[2]", NULL, NULL);
+        TsComponent *c = ts_sim_add_component(sim, kind, path, NULL, NULL);
         ts_sim_build(sim, NULL);
-        ts_sim_schedule(sim, ts_sim_event_new(sim, c, 9), 100);
+        ts_sim_schedule(sim, ts_sim_event_new(sim, c, type), 100);
         ts_sim_run(sim);
         _exit(0); /* not reached when the kernel aborts */
     }
     close(fds[1]);
-    char buf[1024] = {0};
+    char *buf = g_malloc0(1024);
     gsize got = 0;
     ssize_t n;
-    while (got < sizeof buf - 1 && (n = read(fds[0], buf + got, sizeof buf - 1 - got)) > 0)
+    while (got < 1023 && (n = read(fds[0], buf + got, 1023 - got)) > 0)
         got += (gsize)n;
     close(fds[0]);
     int status = 0;
     waitpid(pid, &status, 0);
     CU_ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
+    return buf;
+}
+
+static void test_abort_past(void)
+{
+    g_autofree char *buf = run_expecting_abort(&past_kind, "chip.bad[2]", 9);
     CU_ASSERT_PTR_NOT_NULL(strstr(buf, "tilesim: broken invariant at tick 100 ps in chip.bad[2]: "
                                        "event of type 9 for chip.bad[2] scheduled in the past "
                                        "(tick 50 ps < now 100 ps) ("));
@@ -459,31 +467,7 @@ static const TsComponentKind never_kind = {
 
 static void test_abort_never(void)
 {
-    int fds[2];
-    CU_ASSERT_EQUAL_FATAL(pipe(fds), 0);
-    fflush(NULL);
-    pid_t pid = fork();
-    CU_ASSERT_TRUE_FATAL(pid >= 0);
-    if (pid == 0) {
-        dup2(fds[1], 2);
-        close(fds[0]);
-        TsSim *sim = ts_sim_new();
-        TsComponent *c = ts_sim_add_component(sim, &never_kind, "chip.idle", NULL, NULL);
-        ts_sim_build(sim, NULL);
-        ts_sim_schedule(sim, ts_sim_event_new(sim, c, 4), 100);
-        ts_sim_run(sim);
-        _exit(0); /* not reached when the kernel aborts */
-    }
-    close(fds[1]);
-    char buf[1024] = {0};
-    gsize got = 0;
-    ssize_t n;
-    while (got < sizeof buf - 1 && (n = read(fds[0], buf + got, sizeof buf - 1 - got)) > 0)
-        got += (gsize)n;
-    close(fds[0]);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    CU_ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
+    g_autofree char *buf = run_expecting_abort(&never_kind, "chip.idle", 4);
     CU_ASSERT_PTR_NOT_NULL(strstr(buf, "tilesim: broken invariant at tick 100 ps in chip.idle: "
                                        "event of type 4 for chip.idle scheduled at TS_TICK_NEVER"));
     CU_ASSERT_PTR_NOT_NULL(strstr(buf, "test_core_sim.c:"));
