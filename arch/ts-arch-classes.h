@@ -195,6 +195,26 @@ const TsVectorOp *ts_vector_unit_op(const TsVectorUnitSpec *spec, const char *op
 
 /* ---- Device profile (UPMEM LLM profiler) ------------------------------------------------ */
 
+/* Fraction of a peak (compute or memory bandwidth) a device reaches as a function of an op's
+ * size: points (x[i], y[i]) with x strictly increasing and 0 < y <= 1, interpolated linearly
+ * in log(x) and held flat outside the first and last points. n = 0: no curve (peak). */
+typedef enum {
+    TS_EFFICIENCY_BY_M,     /* rows of the op's input: tokens (the L dimension) */
+    TS_EFFICIENCY_BY_FLOPS, /* FLOPs of the op (all instances) */
+    TS_EFFICIENCY_BY_BYTES, /* bytes the op reads from device memory */
+} TsEfficiencyBy;
+
+typedef struct {
+    TsEfficiencyBy by;
+    guint n;
+    const double *x, *y; /* owned by the arch */
+} TsEfficiencyCurve;
+
+/* Name of what a curve is indexed by ("M", "flops", "bytes"). */
+const char *ts_efficiency_by_name(TsEfficiencyBy by);
+/* The curve's fraction at size x (> 0); 1 when the curve has no points. */
+double ts_efficiency_at(const TsEfficiencyCurve *curve, double x);
+
 struct TsDeviceProfile {
     const char *name;          /* profile name as in the file ("PIM_AI_4dimm") */
     double h2d_bw_bytes_per_s; /* host_to_device_bw_GBs x 1e9 */
@@ -209,6 +229,8 @@ struct TsDeviceProfile {
     double softmax_ns_per_element; /* 0 = not given */
     double silu_ns_per_element;
     double rmsnorm_ns_per_element;
+    TsEfficiencyCurve compute_efficiency; /* native device_profile only; n = 0: peak */
+    TsEfficiencyCurve memory_efficiency;
 };
 
 /* ---- Schema tables ---------------------------------------------------------------------- */

@@ -602,7 +602,86 @@ static gboolean nv_vector(NvCtx *c, guint idx, guint64 mask, TsNativeAttrs *a, c
     return TRUE;
 }
 
-static gboolean nv_device(NvCtx *c, guint idx, const char *name, TsNativeAttrs *a)
+/* An efficiency curve: {by: M|flops|bytes, points: [[x, fraction], ...]} with x > 0 strictly
+ * increasing and 0 < fraction <= 1. */
+static gboolean nv_efficiency(NvCtx *c, const TsNode *node, const char *apath, const char *key,
+                              TsEfficiencyCurve *out)
+{
+    memset(out, 0, sizeof *out);
+    if (node == NULL)
+        return TRUE;
+    g_autofree char *path = ts_path_key(apath, key);
+    static const char *const keys[] = {"by", "points", NULL};
+    if (node->kind != TS_NODE_MAPPING) {
+        ts_config_error(c->error, node, TS_CONFIG_ERROR_TYPE, path,
+                        "expected a mapping {by: M|flops|bytes, points: [[x, fraction], ...]}");
+        return FALSE;
+    }
+    if (!ts_schema_check_keys(node, path, keys, c->error))
+        return FALSE;
+    static const char *const bys[] = {"M", "flops", "bytes", NULL};
+    const TsNode *bn = ts_node_get(node, "by");
+    const TsNode *pn = ts_node_get(node, "points");
+    if (bn == NULL || pn == NULL) {
+        ts_config_error(c->error, node, TS_CONFIG_ERROR_MISSING, path,
+                        "missing required key '%s'", bn == NULL ? "by" : "points");
+        return FALSE;
+    }
+    g_autofree char *bp = ts_path_key(path, "by");
+    const char *by;
+    if (!ts_node_string(bn, bp, &by, c->error))
+        return FALSE;
+    int b = -1;
+    for (int i = 0; bys[i]; i++) {
+        if (strcmp(by, bys[i]) == 0)
+            b = i;
+    }
+    if (b < 0) {
+        g_autofree char *hint = ts_config_suggest(by, bys);
+        ts_config_error(c->error, bn, TS_CONFIG_ERROR_REFERENCE, bp,
+                        "unknown size '%s'%s; expected M, flops or bytes (got '%s')", by, hint, by);
+        return FALSE;
+    }
+    g_autofree char *pp = ts_path_key(path, "points");
+    if (pn->kind != TS_NODE_SEQUENCE || pn->n == 0) {
+        ts_config_error(c->error, pn, TS_CONFIG_ERROR_TYPE, pp,
+                        "expected a non-empty list of [x, fraction] pairs");
+        return FALSE;
+    }
+    double *x = ts_arch_alloc(c->arch, pn->n * sizeof *x);
+    double *y = ts_arch_alloc(c->arch, pn->n * sizeof *y);
+    for (guint i = 0; i < pn->n; i++) {
+        const TsNode *pt = pn->items[i];
+        g_autofree char *ip = ts_path_index(pp, i);
+        if (pt->kind != TS_NODE_SEQUENCE || pt->n != 2) {
+            ts_config_error(c->error, pt, TS_CONFIG_ERROR_TYPE, ip,
+                            "expected a pair [x, fraction]");
+            return FALSE;
+        }
+        if (!ts_node_double(pt->items[0], ip, &x[i], c->error) ||
+            !ts_node_double(pt->items[1], ip, &y[i], c->error))
+            return FALSE;
+        if (!(x[i] > 0.0) || (i > 0 && !(x[i] > x[i - 1]))) {
+            ts_config_error(c->error, pt->items[0], TS_CONFIG_ERROR_RANGE, ip,
+                            "x must be > 0 and increase from point to point (got %g%s)", x[i],
+                            i > 0 ? " after a larger or equal x" : "");
+            return FALSE;
+        }
+        if (!(y[i] > 0.0 && y[i] <= 1.0)) {
+            ts_config_error(c->error, pt->items[1], TS_CONFIG_ERROR_RANGE, ip,
+                            "fraction of peak must be within (0, 1] (got %g)", y[i]);
+            return FALSE;
+        }
+    }
+    out->by = (TsEfficiencyBy)b;
+    out->n = pn->n;
+    out->x = x;
+    out->y = y;
+    return TRUE;
+}
+
+static gboolean nv_device(NvCtx *c, guint idx, const char *name, TsNativeAttrs *a,
+                          const char *apath)
 {
     TsLevel *l = ts_arch_level_mut(c->arch, idx);
     TsDeviceProfile *p = ts_arch_alloc(c->arch, sizeof *p);
@@ -619,6 +698,10 @@ static gboolean nv_device(NvCtx *c, guint idx, const char *name, TsNativeAttrs *
     p->softmax_ns_per_element = a->dp_softmax_ns / 1000.0;
     p->silu_ns_per_element = a->dp_silu_ns / 1000.0;
     p->rmsnorm_ns_per_element = a->dp_rmsnorm_ns / 1000.0;
+    if (!nv_efficiency(c, a->dp_compute_eff, apath, "compute_efficiency",
+                       &p->compute_efficiency) ||
+        !nv_efficiency(c, a->dp_memory_eff, apath, "memory_efficiency", &p->memory_efficiency))
+        return FALSE;
     l->spec = p;
     if (c->arch->profile == NULL)
         c->arch->profile = p;
@@ -763,7 +846,7 @@ static gboolean nv_component(NvCtx *c, const TsNode *entry, const char *path,
     case TS_CLASS_VECTOR_UNIT:
         return nv_vector(c, (guint)idx, mask, &a, apath);
     case TS_CLASS_DEVICE_PROFILE:
-        return nv_device(c, (guint)idx, lv->name, &a);
+        return nv_device(c, (guint)idx, lv->name, &a, apath);
     default:
         break;
     }

@@ -161,6 +161,7 @@ typedef struct {
     /* device profile (native keys with units) */
     double dp_h2d_bw, dp_h2d_epb, dp_d2h_bw, dp_d2h_epb, dp_mem_bw, dp_mem_epb, dp_flops,
         dp_pj_per_tflop, dp_flops_int4, dp_softmax_ns, dp_silu_ns, dp_rmsnorm_ns;
+    const TsNode *dp_compute_eff, *dp_memory_eff;
 } TsNativeAttrs;
 
 /* Keys of one entry of `levels:` and of the `architecture:` mapping. */

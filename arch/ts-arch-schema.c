@@ -231,6 +231,11 @@ static const TsField device_fields[] = {
     QTY("softmax_time_per_element", TS_UNIT_TIME, A(dp_softmax_ns), NULL, TRUE, "softmax cost"),
     QTY("silu_time_per_element", TS_UNIT_TIME, A(dp_silu_ns), NULL, TRUE, "SiLU cost"),
     QTY("rmsnorm_time_per_element", TS_UNIT_TIME, A(dp_rmsnorm_ns), NULL, TRUE, "RMSNorm cost"),
+    NODE("compute_efficiency", A(dp_compute_eff),
+         "fraction of peak FLOP/s reached, by op size: {by: M|flops|bytes, points: [[x, f], "
+         "...]} (log-linear between points, flat outside; profile engine)"),
+    NODE("memory_efficiency", A(dp_memory_eff),
+         "fraction of memory bandwidth reached, by op size (same form)"),
     END,
 };
 

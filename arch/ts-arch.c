@@ -24,6 +24,35 @@ static const char *const class_names[TS_CLASS_COUNT_] = {
     [TS_CLASS_DEVICE_PROFILE] = "device_profile",
 };
 
+const char *ts_efficiency_by_name(TsEfficiencyBy by)
+{
+    switch (by) {
+    case TS_EFFICIENCY_BY_M:
+        return "M";
+    case TS_EFFICIENCY_BY_FLOPS:
+        return "flops";
+    case TS_EFFICIENCY_BY_BYTES:
+        return "bytes";
+    }
+    return "?";
+}
+
+double ts_efficiency_at(const TsEfficiencyCurve *curve, double x)
+{
+    g_return_val_if_fail(curve != NULL, 1.0);
+    if (curve->n == 0)
+        return 1.0;
+    if (!(x > curve->x[0]))
+        return curve->y[0];
+    for (guint i = 1; i < curve->n; i++) {
+        if (x <= curve->x[i]) {
+            double t = log(x / curve->x[i - 1]) / log(curve->x[i] / curve->x[i - 1]);
+            return curve->y[i - 1] + t * (curve->y[i] - curve->y[i - 1]);
+        }
+    }
+    return curve->y[curve->n - 1];
+}
+
 const char *ts_class_name(TsClass klass)
 {
     g_return_val_if_fail(klass < TS_CLASS_COUNT_, "?");
@@ -570,8 +599,11 @@ char *ts_arch_describe(const TsArch *arch)
             g_string_append_c(s, '\n');
         }
     }
-    if (arch->profile != NULL) {
-        const TsDeviceProfile *p = arch->profile;
+    for (guint li = 0; li < arch->levels->len; li++) {
+        const TsLevel *pl = ts_arch_level(arch, li);
+        if (pl->klass != TS_CLASS_DEVICE_PROFILE || pl->spec == NULL)
+            continue;
+        const TsDeviceProfile *p = pl->spec;
         g_autofree char *h2d = fmt_unit(p->h2d_bw_bytes_per_s, TS_UNIT_BANDWIDTH);
         g_autofree char *d2h = fmt_unit(p->d2h_bw_bytes_per_s, TS_UNIT_BANDWIDTH);
         g_autofree char *mem = fmt_unit(p->mem_bw_bytes_per_s, TS_UNIT_BANDWIDTH);
@@ -590,6 +622,18 @@ char *ts_arch_describe(const TsArch *arch)
         if (p->rmsnorm_ns_per_element > 0)
             g_string_append_printf(s, ", RMSNorm %.4g ns/elem", p->rmsnorm_ns_per_element);
         g_string_append_c(s, '\n');
+        const TsEfficiencyCurve *curves[] = {&p->compute_efficiency, &p->memory_efficiency};
+        static const char *const what[] = {"compute", "memory"};
+        for (guint k = 0; k < 2; k++) {
+            if (curves[k]->n == 0)
+                continue;
+            g_string_append_printf(s, "    %s efficiency by %s:", what[k],
+                                   ts_efficiency_by_name(curves[k]->by));
+            for (guint i = 0; i < curves[k]->n; i++)
+                g_string_append_printf(s, "%s %.4g: %.3g%% of peak", i ? "," : "",
+                                       curves[k]->x[i], 100.0 * curves[k]->y[i]);
+            g_string_append_c(s, '\n');
+        }
     }
     if (arch->compute >= 0) {
         double peak = ts_arch_peak_macs_per_s(arch);

@@ -194,6 +194,26 @@ static void ts_map_inputs_clear(TsMapInputs *in)
     memset(in, 0, sizeof *in);
 }
 
+/* The workload overrides of the options (--seq, --batch, --kv-len checked > 0). */
+static gboolean ts_map_overrides(const TsMapArgs *a, TsWorkloadOverrides *ov, GError **error)
+{
+    memset(ov, 0, sizeof *ov);
+    if (a->seq != G_MININT64 && a->seq <= 0)
+        return ts_map_fail_arg(error, "--seq must be > 0 (got %" G_GINT64_FORMAT ")", a->seq);
+    if (a->batch != G_MININT64 && a->batch <= 0)
+        return ts_map_fail_arg(error, "--batch must be > 0 (got %" G_GINT64_FORMAT ")", a->batch);
+    if (a->kv_len != G_MININT64 && a->kv_len <= 0)
+        return ts_map_fail_arg(error, "--kv-len must be > 0 (got %" G_GINT64_FORMAT ")", a->kv_len);
+    ov->kv_len = a->kv_len > 0 ? (uint64_t)a->kv_len : 0;
+    ov->seq = a->seq > 0 ? (uint64_t)a->seq : 0;
+    ov->batch = a->batch > 0 ? (uint64_t)a->batch : 0;
+    ov->precision = a->precision;
+    ov->phase = a->phase;
+    ov->vars = (const char *const *)a->vars;
+    ov->variables_file = a->variables;
+    return TRUE;
+}
+
 static gboolean ts_map_inputs_load(TsMapInputs *in, const TsMapArgs *a, GError **error)
 {
     memset(in, 0, sizeof *in);
@@ -210,20 +230,9 @@ static gboolean ts_map_inputs_load(TsMapInputs *in, const TsMapArgs *a, GError *
     in->arch_path = ts_library_resolve(TS_LIBRARY_ARCH, a->arch, error);
     if (in->arch_path == NULL)
         return FALSE;
-    TsWorkloadOverrides ov = {0};
-    if (a->seq != G_MININT64 && a->seq <= 0)
-        return ts_map_fail_arg(error, "--seq must be > 0 (got %" G_GINT64_FORMAT ")", a->seq);
-    if (a->batch != G_MININT64 && a->batch <= 0)
-        return ts_map_fail_arg(error, "--batch must be > 0 (got %" G_GINT64_FORMAT ")", a->batch);
-    if (a->kv_len != G_MININT64 && a->kv_len <= 0)
-        return ts_map_fail_arg(error, "--kv-len must be > 0 (got %" G_GINT64_FORMAT ")", a->kv_len);
-    ov.kv_len = a->kv_len > 0 ? (uint64_t)a->kv_len : 0;
-    ov.seq = a->seq > 0 ? (uint64_t)a->seq : 0;
-    ov.batch = a->batch > 0 ? (uint64_t)a->batch : 0;
-    ov.precision = a->precision;
-    ov.phase = a->phase;
-    ov.vars = (const char *const *)a->vars;
-    ov.variables_file = a->variables;
+    TsWorkloadOverrides ov;
+    if (!ts_map_overrides(a, &ov, error))
+        return FALSE;
     in->workload = ts_workload_load(a->problem ? a->problem : a->workload, &ov, error);
     if (in->workload == NULL)
         return FALSE;

@@ -1,31 +1,203 @@
-/* `tilesim simulate`: runs a workload on an architecture. This version has the analytical
- * engine only: each op's mapping is searched exactly as `tilesim map` does (same defaults,
- * same results) or given with --mapping for one op, and the per-op table with whole-layer
- * totals is printed. --engine des / both / profile and the DES outputs (--trace, --plot,
- * --device) are refused with exit 1 until the DES lands. */
+/* `tilesim simulate`: runs a workload on an architecture. Analytical engine: each op's mapping
+ * is searched exactly as `tilesim map` does (same defaults, same results) or given with
+ * --mapping for one op, and the per-op table with whole-layer totals is printed. Profile
+ * engine (--engine profile): the UPMEM LLM profiler's simulation on device profiles, one layer
+ * or (with --gen) a whole model with tokens/s, under a layer map (--map, --device), with the
+ * efficiency curves and --overlap past its limits (docs/profile.md). --engine des / both and
+ * the DES outputs (--trace, --plot) are refused with exit 1 until the DES lands. */
 #include "cmd-map-common.h"
+#include "ts-profile.h"
+#include "ts-report-profile.h"
+
+typedef struct {
+    char *map, *mode;
+    gint64 gen, layers;
+    gboolean overlap;
+} TsProfileArgs;
+
+/* Options of the analytical engine that the profile engine cannot honour. */
+static const char *profile_refused(const TsMapArgs *a)
+{
+    return a->mapping       ? "--mapping"
+           : a->problem     ? "--problem (the profile engine runs --workload)"
+           : a->ert         ? "--ert"
+           : a->constraints ? "--constraints"
+           : a->search      ? "--search"
+           : a->metric      ? "--metric"
+           : a->budget >= 0 ? "--budget"
+           : a->victory >= 0 ? "--victory"
+           : a->max_invalid >= 0 ? "--max-invalid"
+           : a->time_limit > 0   ? "--time-limit"
+           : a->threads > 0      ? "--threads"
+           : a->top != 1         ? "--top"
+           : a->vars             ? "--var"
+           : a->variables        ? "--variables"
+           : a->trace            ? "--trace"
+           : a->plot             ? "--plot"
+                                 : NULL;
+}
+
+static gboolean profile_emit(const TsMapArgs *a, const char *text, char *json, char *csv,
+                             GError **error)
+{
+    g_autofree char *j = json, *c = csv;
+    if (!a->quiet) {
+        fputs(text, stdout);
+        fflush(stdout);
+    }
+    if (a->json && !ts_map_write(a->json, j, error))
+        return FALSE;
+    if (a->csv && !ts_map_write(a->csv, c, error))
+        return FALSE;
+    return TRUE;
+}
+
+static int run_profile(const TsMapArgs *a, const TsProfileArgs *pa)
+{
+    g_autoptr(GError) error = NULL;
+    const char *refused = profile_refused(a);
+    if (refused != NULL) {
+        fprintf(stderr, "tilesim simulate: %s applies to the analytical engine, not to --engine "
+                        "profile\n",
+                refused);
+        return TS_EXIT_BAD_INPUT;
+    }
+    if (a->arch == NULL || a->workload == NULL) {
+        fprintf(stderr, "tilesim simulate: --engine profile needs --arch (a device file such as "
+                        "sim_architectures.yaml) and --workload\n");
+        return TS_EXIT_BAD_INPUT;
+    }
+    TsProfileOptions opt = {.mode = TS_PROFILE_COMPAT, .overlap = pa->overlap};
+    if (pa->mode && !ts_profile_mode_parse(pa->mode, &opt.mode, &error))
+        return ts_cli_fail(error);
+    gboolean model = pa->gen >= 0 || pa->layers >= 0;
+    if (pa->gen < -1 || pa->layers == 0 || pa->layers < -1) {
+        fprintf(stderr, "tilesim simulate: --gen must be >= 0 and --layers > 0 (got --gen %"
+                        G_GINT64_FORMAT ", --layers %" G_GINT64_FORMAT ")\n",
+                pa->gen, pa->layers);
+        return TS_EXIT_BAD_INPUT;
+    }
+    if (model && (a->phase || a->kv_len != G_MININT64 || a->op)) {
+        fprintf(stderr, "tilesim simulate: a whole-model run (--gen, --layers) runs the prefill "
+                        "of --seq tokens then --gen decode steps: %s does not apply\n",
+                a->phase ? "--phase" : a->op ? "--op" : "--kv-len");
+        return TS_EXIT_BAD_INPUT;
+    }
+    g_autoptr(TsProfileDevices) devs = ts_profile_devices_new();
+    if (!ts_profile_devices_add_file(devs, a->arch, &error))
+        return ts_cli_fail(error);
+    g_autoptr(TsProfileMap) map =
+        pa->map ? ts_profile_map_load(pa->map, devs, &error) : ts_profile_map_new(NULL, devs, &error);
+    if (map == NULL)
+        return ts_cli_fail(error);
+    if (a->device && !ts_profile_map_set_default(map, a->device, devs, &error)) {
+        g_prefix_error(&error, "--device: ");
+        return ts_cli_fail(error);
+    }
+    if (!ts_profile_map_has_default(map)) {
+        fprintf(stderr, "tilesim simulate: --engine profile needs a default device: --device "
+                        "NAME (a profile of %s) or `default:` in the --map file\n",
+                a->arch);
+        return TS_EXIT_BAD_INPUT;
+    }
+    TsWorkloadOverrides ov;
+    if (!ts_map_overrides(a, &ov, &error))
+        return ts_cli_fail(error);
+    g_autoptr(TsWorkload) w = ts_workload_load(a->workload, &ov, &error);
+    if (w == NULL)
+        return ts_cli_fail(error);
+    for (guint i = 0; i < ts_workload_n_notes(w); i++)
+        fprintf(stderr, "tilesim simulate: note: %s\n", ts_workload_note(w, i));
+    const TsTransformerConfig *cfg = ts_workload_transformer_config(w);
+    TsProfileReportInfo info = {.arch = a->arch,
+                                .workload = ts_workload_name(w),
+                                .map = pa->map,
+                                .device = a->device,
+                                .precision = cfg ? cfg->precision_name : a->precision,
+                                .mode = opt.mode,
+                                .overlap = pa->overlap};
+    g_autoptr(GString) text = g_string_new(NULL);
+    gboolean ok;
+    if (model) {
+        if (cfg == NULL) {
+            fprintf(stderr, "tilesim simulate: --gen and --layers run a whole model: --workload "
+                            "must be a model (bert-base, llama2-7b, ...), not explicit ops\n");
+            return TS_EXIT_BAD_INPUT;
+        }
+        TsProfileModelSpec spec = {cfg, pa->layers > 0 ? (uint64_t)pa->layers : 0,
+                                   pa->gen > 0 ? (uint64_t)pa->gen : 0};
+        TsProfileModelResult r;
+        ok = ts_profile_run_model(&spec, map, &opt, &r, &error);
+        if (ok) {
+            info.notes = ts_profile_map_notes(map);
+            ts_report_profile_model_text(text, &r, &info);
+            ok = profile_emit(a, text->str, ts_report_profile_model_json(&r, &info),
+                              ts_report_profile_model_csv(&r), &error);
+        }
+        ts_profile_model_result_clear(&r);
+    } else {
+        /* The map may name ops of the whole model around this layer (lm_head, ...). */
+        g_autoptr(TsWorkload) embed = NULL, head = NULL;
+        if (cfg != NULL && cfg->vocab > 0 && cfg->nonlinear == TS_NONLINEAR_ELEMENTWISE) {
+            embed = ts_transformer_build_embedding("embedding", cfg, NULL);
+            head = ts_transformer_build_head("head", cfg, NULL);
+        }
+        const TsWorkload *run[] = {w};
+        const TsWorkload *all[] = {w, embed, head};
+        ok = ts_profile_map_check(map, run, 1, all, embed && head ? 3 : 1, &error);
+        TsProfileLayerResult r = {0};
+        if (ok)
+            ok = ts_profile_run_layer(w, map, a->op, &opt, &r, &error);
+        if (ok) {
+            info.notes = ts_profile_map_notes(map);
+            ts_report_profile_layer_text(text, &r, &info);
+            ok = profile_emit(a, text->str, ts_report_profile_layer_json(&r, &info),
+                              ts_report_profile_layer_csv(&r), &error);
+        }
+        ts_profile_layer_result_clear(&r);
+    }
+    return ok ? TS_EXIT_OK : ts_cli_fail(error);
+}
 
 static int run(int argc, char **argv)
 {
     TsMapArgs a;
     ts_map_args_init(&a);
+    TsProfileArgs pa = {NULL, NULL, -1, -1, FALSE};
     const GOptionEntry extra[] = {
         {"engine", 'e', 0, G_OPTION_ARG_STRING, &a.engine,
-         "analytical (default); des, both and profile are not available yet", "E"},
+         "analytical (default) or profile; des and both are not available yet", "E"},
         {"mapping", 'm', 0, G_OPTION_ARG_FILENAME, &a.mapping,
          "use this mapping (Timeloop format) for the op chosen with --op instead of a search", "M"},
         {"device", 0, 0, G_OPTION_ARG_STRING, &a.device,
-         "device profile (profile engine; not available yet)", "NAME"},
+         "profile engine: default device, a profile of --arch (PIM-AI-4chip), optionally with "
+         "the profiler's options (,t ,m)",
+         "NAME[,OPTS]"},
+        {"map", 0, 0, G_OPTION_ARG_FILENAME, &pa.map,
+         "profile engine: layer map YAML (the profiler's name: device,options pairs)", "F"},
+        {"gen", 0, 0, G_OPTION_ARG_INT64, &pa.gen,
+         "profile engine: whole model, prefill of --seq tokens then G decode steps (0: prefill "
+         "only)",
+         "G"},
+        {"layers", 0, 0, G_OPTION_ARG_INT64, &pa.layers,
+         "profile engine: whole model with N layers (default: the model's)", "N"},
+        {"overlap", 0, 0, G_OPTION_ARG_NONE, &pa.overlap,
+         "profile engine: also the double-buffered schedule (transfers against compute)", NULL},
+        {"profile-mode", 0, 0, G_OPTION_ARG_STRING, &pa.mode,
+         "profile engine: compat (the profiler's numbers, default) or corrected", "MODE"},
         {"trace", 0, 0, G_OPTION_ARG_FILENAME, &a.trace, "event trace (DES; not available yet)",
          "F"},
         {"plot", 0, 0, G_OPTION_ARG_FILENAME, &a.plot, "plots (not available yet)", "DIR"},
     };
     g_autofree GOptionEntry *entries = ts_map_entries(&a, extra, G_N_ELEMENTS(extra));
     if (!ts_cli_parse("simulate", "",
-                      "Run a workload on an architecture (analytical engine in this version).\n\n"
+                      "Run a workload on an architecture (analytical or profile engine).\n\n"
                       "  tilesim simulate --arch A --workload W [--op NAME] [--seq N] [--batch N]"
                       " [--precision P]\n      [--mapping M | search options] [--engine "
-                      "analytical] [--json F] [--csv F]",
+                      "analytical] [--json F] [--csv F]\n"
+                      "  tilesim simulate --engine profile --arch DEVICES.yaml (--device NAME | "
+                      "--map F) --workload W\n      [--seq N] [--precision P] [--gen G "
+                      "[--layers N]] [--overlap] [--profile-mode compat|corrected]",
                       entries, &argc, &argv)) {
         ts_map_args_clear(&a);
         return TS_EXIT_BAD_INPUT;
@@ -41,6 +213,16 @@ static int run(int argc, char **argv)
         goto out;
     }
     const char *engine = a.engine ? a.engine : "analytical";
+    if (strcmp(engine, "profile") == 0) {
+        rc = run_profile(&a, &pa);
+        goto out;
+    }
+    if (pa.map || pa.mode || pa.gen != -1 || pa.layers != -1 || pa.overlap) {
+        fprintf(stderr, "tilesim simulate: --map, --gen, --layers, --overlap and --profile-mode "
+                        "belong to --engine profile\n");
+        rc = TS_EXIT_BAD_INPUT;
+        goto out;
+    }
     if (strcmp(engine, "analytical") != 0) {
         static const char *const engines[] = {"analytical", "des", "both", "profile", NULL};
         gboolean known = FALSE;
@@ -49,7 +231,7 @@ static int run(int argc, char **argv)
         if (known) {
             fprintf(stderr,
                     "tilesim simulate: --engine %s is not available yet: this version has the "
-                    "analytical engine only (--engine analytical)\n",
+                    "analytical and profile engines\n",
                     engine);
         } else {
             g_autofree char *hint = ts_config_suggest(engine, engines);
@@ -60,14 +242,13 @@ static int run(int argc, char **argv)
         rc = TS_EXIT_BAD_INPUT;
         goto out;
     }
-    const char *unavailable = a.device  ? "--device"
+    const char *unavailable = a.device  ? "--device (profile engine)"
                               : a.trace ? "--trace"
                               : a.plot  ? "--plot"
                                         : NULL;
     if (unavailable) {
         fprintf(stderr,
-                "tilesim simulate: %s is not available yet (it belongs to the DES and profile "
-                "engines)\n",
+                "tilesim simulate: %s is not available with the analytical engine\n",
                 unavailable);
         rc = TS_EXIT_BAD_INPUT;
         goto out;
@@ -102,10 +283,15 @@ static int run(int argc, char **argv)
         goto out;
     }
 out:
+    g_free(pa.map);
+    g_free(pa.mode);
     ts_layer_result_clear(&r);
     ts_map_inputs_clear(&in);
     ts_map_args_clear(&a);
     return rc;
 }
 
-TS_CLI_COMMAND(simulate, "simulate", "run a workload on an architecture (analytical engine)", run)
+TS_CLI_COMMAND(simulate, "simulate",
+               "run a workload on an architecture (analytical engine, or the profile engine on "
+               "device profiles)",
+               run)

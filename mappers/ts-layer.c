@@ -29,11 +29,15 @@ static const char *main_operation(TsElementwiseKind kind)
     case TS_EW_SOFTMAX:
         return "exp";
     case TS_EW_LAYERNORM:
+    case TS_EW_RMSNORM:
+    case TS_EW_ROPE:
+    case TS_EW_MUL:
         return "mul";
     case TS_EW_GELU:
     case TS_EW_SILU:
         return "exp";
     case TS_EW_ADD:
+    case TS_EW_EMBED:
     case TS_EW_COUNT_:
         break;
     }

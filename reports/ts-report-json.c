@@ -35,3 +35,13 @@ void ts_json_member_count(JsonBuilder *b, const char *name, uint64_t value)
     else
         json_builder_add_int_value(b, (gint64)value);
 }
+
+char *ts_json_builder_to_string(JsonBuilder *b)
+{
+    g_autoptr(JsonNode) root = json_builder_get_root(b);
+    g_autoptr(JsonGenerator) gen = json_generator_new();
+    json_generator_set_pretty(gen, TRUE);
+    json_generator_set_indent(gen, 2);
+    json_generator_set_root(gen, root);
+    return json_generator_to_data(gen, NULL);
+}

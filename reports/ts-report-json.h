@@ -19,6 +19,9 @@ void ts_json_member_int(JsonBuilder *b, const char *name, gint64 value);
 /* "name": value (a count; above 2^63 - 1 written as a double). */
 void ts_json_member_count(JsonBuilder *b, const char *name, uint64_t value);
 
+/* The document b built, pretty-printed with a 2-space indent (newly allocated). */
+char *ts_json_builder_to_string(JsonBuilder *b);
+
 G_END_DECLS
 
 #endif /* TS_REPORT_JSON_H */

@@ -4,6 +4,7 @@
  * read from ts-op.h accessors. */
 #include "ts-report-workload.h"
 #include "ts-report-json.h"
+#include "ts-report-table.h"
 
 #include <string.h>
 
@@ -87,53 +88,13 @@ static const char *kind_text(const TsOp *op)
                                          : ts_op_kind_name(op->kind);
 }
 
-/* ---- Aligned tables ---- */
-
-typedef struct {
-    guint n_cols;
-    const char *const *headers;
-    const gboolean *right;
-    GPtrArray *rows; /* char ** of n_cols owned strings */
-} TsTable;
-
-static void table_add(TsTable *t, char **cells)
-{
-    g_ptr_array_add(t->rows, cells);
-}
-
+/* Prints a shared aligned table to a stream. */
 static void table_print(TsTable *t, FILE *out)
 {
-    gsize *w = g_new0(gsize, t->n_cols);
-    for (guint c = 0; c < t->n_cols; c++)
-        w[c] = g_utf8_strlen(t->headers[c], -1);
-    for (guint r = 0; r < t->rows->len; r++) {
-        char **cells = g_ptr_array_index(t->rows, r);
-        for (guint c = 0; c < t->n_cols; c++)
-            w[c] = MAX(w[c], (gsize)g_utf8_strlen(cells[c], -1));
-    }
-    for (guint r = 0; r <= t->rows->len; r++) {
-        const char *const *cells =
-            r == 0 ? t->headers : (const char *const *)g_ptr_array_index(t->rows, r - 1);
-        GString *line = g_string_new("  ");
-        for (guint c = 0; c < t->n_cols; c++) {
-            gsize len = (gsize)g_utf8_strlen(cells[c], -1);
-            gsize pad = w[c] - len;
-            if (c)
-                g_string_append(line, "  ");
-            if (t->right[c])
-                g_string_append_printf(line, "%*s%s", (int)pad, "", cells[c]);
-            else if (c + 1 < t->n_cols)
-                g_string_append_printf(line, "%s%*s", cells[c], (int)pad, "");
-            else
-                g_string_append(line, cells[c]);
-        }
-        fprintf(out, "%s\n", line->str);
-        g_string_free(line, TRUE);
-    }
-    g_free(w);
-    for (guint r = 0; r < t->rows->len; r++)
-        g_strfreev(g_ptr_array_index(t->rows, r));
+    g_autoptr(GString) text = g_string_new(NULL);
+    ts_table_print(t, text);
     g_ptr_array_free(t->rows, TRUE);
+    fputs(text->str, out);
 }
 
 /* ---- Text ---- */
@@ -165,6 +126,17 @@ static void text_header(const TsWorkload *w, FILE *out)
             " layers%s\n",
             c->model ? c->model : "custom", c->hidden, c->heads, c->hidden / c->heads, c->ffn,
             c->layers, c->causal ? ", causal" : "");
+    if (c->family == TS_FAMILY_LLAMA) {
+        uint64_t kvh = c->kv_heads ? c->kv_heads : c->heads;
+        fprintf(out, "  llama layer: RMSNorm, %" G_GUINT64_FORMAT " KV heads (%s), RoPE, SwiGLU",
+                kvh, kvh == c->heads ? "multi-head" : "grouped-query");
+        if (c->sliding_window)
+            fprintf(out, ", sliding window %" G_GUINT64_FORMAT " keys", c->sliding_window);
+        fputc('\n', out);
+    }
+    if (c->vocab)
+        fprintf(out, "  vocabulary %" G_GUINT64_FORMAT " (embedding and LM head of a whole model)\n",
+                c->vocab);
     if (c->phase == TS_PHASE_DECODE)
         fprintf(out,
                 "  decode: 1 new token x batch %" G_GUINT64_FORMAT
@@ -197,7 +169,7 @@ void ts_report_workload_text(const TsWorkload *w, FILE *out)
                                      "MACs", "MACs x count", "bytes", "bytes x count", "work/B"};
     static const gboolean oright[] = {TRUE, FALSE, FALSE, TRUE, FALSE,
                                       TRUE, TRUE,  TRUE,  TRUE, TRUE};
-    TsTable ops = {G_N_ELEMENTS(oh), oh, oright, g_ptr_array_new()};
+    TsTable ops = ts_table_new(G_N_ELEMENTS(oh), oh, oright);
     gboolean any_lut = FALSE;
     for (guint i = 0; i < ts_workload_n_ops(w); i++) {
         const TsOp *op = ts_workload_op(w, i);
@@ -213,7 +185,7 @@ void ts_report_workload_text(const TsWorkload *w, FILE *out)
         cells[7] = fmt_bytes(ts_op_bytes(op));
         cells[8] = fmt_bytes(ts_op_bytes(op) * op->count);
         cells[9] = g_strdup_printf("%.3g", ts_op_intensity(op));
-        table_add(&ops, cells);
+        ts_table_add(&ops, cells);
     }
     table_print(&ops, out);
 
@@ -221,7 +193,7 @@ void ts_report_workload_text(const TsWorkload *w, FILE *out)
     static const char *const th[] = {"op",       "tensor",    "ranks", "precision",
                                      "elements", "bytes (B)", "note"};
     static const gboolean tright[] = {FALSE, FALSE, FALSE, FALSE, TRUE, TRUE, FALSE};
-    TsTable tensors = {G_N_ELEMENTS(th), th, tright, g_ptr_array_new()};
+    TsTable tensors = ts_table_new(G_N_ELEMENTS(th), th, tright);
     for (guint i = 0; i < ts_workload_n_ops(w); i++) {
         const TsOp *op = ts_workload_op(w, i);
         for (guint t = 0; t < op->n_tensors; t++) {
@@ -235,18 +207,21 @@ void ts_report_workload_text(const TsWorkload *w, FILE *out)
             cells[6] = g_strdup_printf("%s%s%s", t == op->output ? "output (read-write)" : "",
                                        t == op->output && op->precision_is_default ? "; " : "",
                                        op->precision_is_default ? "precision not given" : "");
-            table_add(&tensors, cells);
+            ts_table_add(&tensors, cells);
         }
         if (op->kind == TS_OP_ELEMENTWISE && op->param_elements > 0) {
             char **cells = g_new0(char *, G_N_ELEMENTS(th) + 1);
             cells[0] = g_strdup("");
             cells[1] = g_strdup("(params)");
-            cells[2] = g_strdup(op->ew_kind == TS_EW_LAYERNORM ? "gamma, beta" : "");
+            cells[2] = g_strdup(op->ew_kind == TS_EW_LAYERNORM ? "gamma, beta"
+                                : op->ew_kind == TS_EW_RMSNORM ? "gamma"
+                                : op->ew_kind == TS_EW_EMBED   ? "table rows"
+                                                               : "");
             cells[3] = g_strdup(ts_precision_name(op->param_precision));
             cells[4] = fmt_u64(op->param_elements);
             cells[5] = fmt_u64(ts_op_param_bytes(op));
             cells[6] = g_strdup("not a tensor of the op; counted in bytes");
-            table_add(&tensors, cells);
+            ts_table_add(&tensors, cells);
         }
     }
     table_print(&tensors, out);
@@ -257,7 +232,7 @@ void ts_report_workload_text(const TsWorkload *w, FILE *out)
                                          "codebooks",   "table entries", "table bytes",
                                          "search MACs", "lookups"};
         static const gboolean lright[] = {FALSE, TRUE, TRUE, TRUE, TRUE, TRUE, TRUE, TRUE};
-        TsTable lut = {G_N_ELEMENTS(lh), lh, lright, g_ptr_array_new()};
+        TsTable lut = ts_table_new(G_N_ELEMENTS(lh), lh, lright);
         for (guint i = 0; i < ts_workload_n_ops(w); i++) {
             const TsOp *op = ts_workload_op(w, i);
             if (op->kind != TS_OP_LUT)
@@ -271,7 +246,7 @@ void ts_report_workload_text(const TsWorkload *w, FILE *out)
             cells[5] = fmt_bytes(ts_op_param_bytes(op));
             cells[6] = fmt_u64(op->lut_search_macs);
             cells[7] = fmt_u64(op->lut_lookups);
-            table_add(&lut, cells);
+            ts_table_add(&lut, cells);
         }
         table_print(&lut, out);
     }
@@ -328,6 +303,10 @@ static void json_model(JsonBuilder *b, const TsTransformerConfig *c)
                           c->nonlinear == TS_NONLINEAR_EINSUM ? "einsum" : "elementwise");
     json_builder_set_member_name(b, "causal");
     json_builder_add_boolean_value(b, c->causal);
+    ts_json_member_string(b, "family", c->family == TS_FAMILY_LLAMA ? "llama" : "transformer");
+    ts_json_member_count(b, "kv_heads", c->kv_heads ? c->kv_heads : c->heads);
+    ts_json_member_count(b, "vocab", c->vocab);
+    ts_json_member_count(b, "sliding_window", c->sliding_window);
     json_builder_set_member_name(b, "lut");
     if (c->lut_vec_len) {
         json_builder_begin_object(b);

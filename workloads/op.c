@@ -44,7 +44,9 @@ const char *ts_op_kind_name(TsOpKind kind)
 static const char *const ew_names[TS_EW_COUNT_] = {
     [TS_EW_SOFTMAX] = "softmax", [TS_EW_LAYERNORM] = "layernorm",
     [TS_EW_GELU] = "gelu",       [TS_EW_SILU] = "silu",
-    [TS_EW_ADD] = "add",
+    [TS_EW_ADD] = "add",         [TS_EW_RMSNORM] = "rmsnorm",
+    [TS_EW_ROPE] = "rope",       [TS_EW_MUL] = "mul",
+    [TS_EW_EMBED] = "embed",
 };
 
 const char *ts_elementwise_kind_name(TsElementwiseKind kind)

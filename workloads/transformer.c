@@ -1,8 +1,10 @@
-/* Transformer layer builders: model presets (BERT, GPT-2, ViT), one encoder/decoder layer as
- * KQV, KTQ, softmax, VScores, Out, layernorm, FF1, [gelu,] FF2, layernorm with the Timeloop
- * experiments' dimension convention (D output features, E reduction, L tokens; tensors
- * Weights[E,D], Inputs[E,L], Outputs[D,L]), prefill or decode against a KV cache, precision
- * presets, and LUT-NN (PIM-DL) replacement of the weight GEMMs. */
+/* Transformer layer builders: model presets (BERT, GPT-2, ViT, and the LLaMA family), one
+ * encoder/decoder layer as KQV, KTQ, softmax, VScores, Out, layernorm, FF1, [gelu,] FF2,
+ * layernorm (LLaMA: RMSNorm, Q/K/V with grouped-query attention, rotary embeddings, SwiGLU)
+ * with the Timeloop experiments' dimension convention (D output features, E reduction, L
+ * tokens; tensors Weights[E,D], Inputs[E,L], Outputs[D,L]), prefill or decode against a KV
+ * cache, precision presets, LUT-NN (PIM-DL) replacement of the weight GEMMs, and the ops of a
+ * whole model around its layers (embedding, final norm, LM head). */
 #include "ts-op.h"
 
 #include <stdarg.h>
@@ -15,17 +17,31 @@ typedef struct {
     uint64_t hidden, heads, ffn, layers, seq;
     gboolean causal;
     const char *source;
+    TsModelFamily family;
+    uint64_t kv_heads, vocab, sliding_window; /* kv_heads 0 = heads */
 } TsModelPreset;
 
-/* hidden, heads, ffn, layers from the published configs; seq: 128 for language models (the
- * the default of docs/cli.md), the patch count + class token at 224x224 for ViT (196+1, 256+1). */
+/* hidden, heads, ffn, layers, vocab from the published configs (the Hugging Face config.json
+ * of each checkpoint named); seq: 128 for language models (the default of docs/cli.md), the
+ * patch count + class token at 224x224 for ViT (196+1, 256+1), which has no vocabulary. */
 static const TsModelPreset models[] = {
-    {"bert-base", 768, 12, 3072, 12, 128, FALSE, "BERT-base (Devlin et al. 2019)"},
-    {"bert-large", 1024, 16, 4096, 24, 128, FALSE, "BERT-large (Devlin et al. 2019)"},
-    {"gpt2-small", 768, 12, 3072, 12, 128, TRUE, "GPT-2 small, 124M (Radford et al. 2019)"},
-    {"gpt2-medium", 1024, 16, 4096, 24, 128, TRUE, "GPT-2 medium, 355M"},
-    {"vit-base", 768, 12, 3072, 12, 197, FALSE, "ViT-B/16 at 224x224 (Dosovitskiy et al. 2021)"},
-    {"vit-huge", 1280, 16, 5120, 32, 257, FALSE, "ViT-H/14 at 224x224"},
+    {"bert-base", 768, 12, 3072, 12, 128, FALSE, "BERT-base (Devlin et al. 2019)",
+     .vocab = 30522},
+    {"bert-large", 1024, 16, 4096, 24, 128, FALSE, "BERT-large (Devlin et al. 2019)",
+     .vocab = 30522},
+    {"gpt2-small", 768, 12, 3072, 12, 128, TRUE, "GPT-2 small, 124M (Radford et al. 2019)",
+     .vocab = 50257},
+    {"gpt2-medium", 1024, 16, 4096, 24, 128, TRUE, "GPT-2 medium, 355M", .vocab = 50257},
+    {"vit-base", 768, 12, 3072, 12, 197, FALSE, "ViT-B/16 at 224x224 (Dosovitskiy et al. 2021)",
+     .vocab = 0},
+    {"vit-huge", 1280, 16, 5120, 32, 257, FALSE, "ViT-H/14 at 224x224", .vocab = 0},
+    {"llama2-7b", 4096, 32, 11008, 32, 128, TRUE,
+     "Llama 2 7B (Touvron et al. 2023; meta-llama/Llama-2-7b-hf)", TS_FAMILY_LLAMA, 32, 32000, 0},
+    {"llama3-8b", 4096, 32, 14336, 32, 128, TRUE,
+     "Llama 3 8B (Meta 2024; meta-llama/Meta-Llama-3-8B)", TS_FAMILY_LLAMA, 8, 128256, 0},
+    {"mistral-7b", 4096, 32, 14336, 32, 128, TRUE,
+     "Mistral 7B (Jiang et al. 2023; mistralai/Mistral-7B-v0.1)", TS_FAMILY_LLAMA, 8, 32000,
+     4096},
 };
 
 const char *const *ts_transformer_model_names(void)
@@ -69,6 +85,10 @@ gboolean ts_transformer_config_init(TsTransformerConfig *cfg, const char *model,
             cfg->layers = models[i].layers;
             cfg->seq = models[i].seq;
             cfg->causal = models[i].causal;
+            cfg->family = models[i].family;
+            cfg->kv_heads = models[i].kv_heads ? models[i].kv_heads : models[i].heads;
+            cfg->vocab = models[i].vocab;
+            cfg->sliding_window = models[i].sliding_window;
             return TRUE;
         }
     }
@@ -285,6 +305,22 @@ static gboolean check_config(const TsTransformerConfig *c, GError **error)
                    "heads: must divide hidden (got hidden %" G_GUINT64_FORMAT
                    ", heads %" G_GUINT64_FORMAT ")",
                    c->hidden, c->heads);
+    uint64_t kvh = c->kv_heads ? c->kv_heads : c->heads;
+    if (kvh > c->heads || c->heads % kvh != 0)
+        return bad(error, TS_CONFIG_ERROR_INVALID,
+                   "kv_heads: must divide heads (got heads %" G_GUINT64_FORMAT
+                   ", kv_heads %" G_GUINT64_FORMAT ")",
+                   c->heads, kvh);
+    if (c->family != TS_FAMILY_LLAMA && (kvh != c->heads || c->sliding_window != 0))
+        return bad(error, TS_CONFIG_ERROR_INVALID,
+                   "%s: grouped-query attention and sliding windows are built for family llama "
+                   "(got family transformer with kv_heads %" G_GUINT64_FORMAT
+                   ", sliding_window %" G_GUINT64_FORMAT ")",
+                   kvh != c->heads ? "kv_heads" : "sliding_window", kvh, c->sliding_window);
+    if (c->family == TS_FAMILY_LLAMA && c->activation_op)
+        return bad(error, TS_CONFIG_ERROR_INVALID,
+                   "activation_op: a llama layer always has its SwiGLU silu and mul ops (got "
+                   "activation_op true with family llama)");
     if (c->softmax_passes < 1 || c->softmax_passes > 3)
         return bad(error, TS_CONFIG_ERROR_RANGE, "softmax_passes: must be 1, 2 or 3 (got %u)",
                    c->softmax_passes);
@@ -314,6 +350,7 @@ static gboolean check_config(const TsTransformerConfig *c, GError **error)
      * so they can multiply freely (ts_op_check checks the ops again). */
     uint64_t kv = c->phase == TS_PHASE_DECODE ? (c->kv_len ? c->kv_len : c->seq) : c->seq;
     uint64_t wide = MAX(3 * (c->hidden > G_MAXUINT64 / 3 ? G_MAXUINT64 / 3 : c->hidden), c->ffn);
+    wide = MAX(wide, c->vocab);
     uint64_t cent = MAX(c->lut_centroids, 1u);
     const uint64_t products[][4] = {
         {c->seq, c->batch, wide, cent}, /* tokens x widest feature dim (x centroids) */
@@ -335,6 +372,8 @@ static gboolean check_config(const TsTransformerConfig *c, GError **error)
     return TRUE;
 }
 
+static gboolean build_llama_layer(TsWorkload *w, const TsTransformerConfig *c, GError **error);
+
 TsWorkload *ts_transformer_build(const char *name, const TsTransformerConfig *cfg, GError **error)
 {
     g_return_val_if_fail(name != NULL && cfg != NULL, NULL);
@@ -348,6 +387,11 @@ TsWorkload *ts_transformer_build(const char *name, const TsTransformerConfig *cf
     }
     w->has_config = TRUE;
     w->config = c;
+    if (c.family == TS_FAMILY_LLAMA) {
+        if (!build_llama_layer(w, &c, error))
+            return NULL;
+        return g_steal_pointer(&w);
+    }
     uint64_t head_dim = c.hidden / c.heads;
     /* Tokens through the projections (weights shared across the batch) and query / key
      * lengths of attention. Decode: one new token per sequence against kv_len keys. */
@@ -404,6 +448,155 @@ TsWorkload *ts_transformer_build(const char *name, const TsTransformerConfig *cf
 #undef WEIGHT_GEMM
 #undef APPEND
     if (!ts_workload_finish(w, NULL, NULL, error))
+        return NULL;
+    return g_steal_pointer(&w);
+}
+
+/* ---- LLaMA family ---- */
+
+/* Keys a query attends: the sequence (prefill) or the KV cache (decode), capped by the
+ * sliding window. */
+static uint64_t attended_keys(const TsTransformerConfig *c)
+{
+    uint64_t keys = c->phase == TS_PHASE_DECODE ? c->kv_len : c->seq;
+    return c->sliding_window && c->sliding_window < keys ? c->sliding_window : keys;
+}
+
+/* One LLaMA decoder layer (Hugging Face's LlamaDecoderLayer order): attn_norm, Q, K, V, rope,
+ * KTQ, softmax, VScores, Out, attn_add, ffn_norm, gate, silu, up, mul, down, ffn_add.
+ * Grouped-query attention: the heads / kv_heads query heads of a group share one K and V, so
+ * KTQ and VScores run once per KV head and sequence with the group's queries side by side
+ * (L = queries x group), reading each K and V once. */
+static gboolean build_llama_layer(TsWorkload *w, const TsTransformerConfig *c, GError **error)
+{
+    uint64_t hd = c->hidden / c->heads;
+    uint64_t kvh = c->kv_heads ? c->kv_heads : c->heads;
+    uint64_t group = c->heads / kvh;
+    uint64_t tokens = c->phase == TS_PHASE_DECODE ? c->batch : c->seq * c->batch;
+    uint64_t q_len = c->phase == TS_PHASE_DECODE ? 1 : c->seq;
+    uint64_t k_len = attended_keys(c);
+    const TsPrecisionSet *p = &c->precision;
+    gboolean lut = c->lut_vec_len != 0;
+    TsOp op;
+#define APPEND()                                                                                   \
+    do {                                                                                           \
+        if (!ts_workload_append(w, &op, NULL, NULL, error))                                        \
+            return FALSE;                                                                          \
+    } while (0)
+#define WEIGHT_GEMM(nm, d, e)                                                                      \
+    do {                                                                                           \
+        if (lut)                                                                                   \
+            lut_op(&op, nm, d, e, tokens, 1, c);                                                   \
+        else                                                                                       \
+            gemm_op(&op, nm, d, e, tokens, 1, p, TRUE);                                            \
+        APPEND();                                                                                  \
+    } while (0)
+#define ELEMENTWISE(nm, kind, cols, passes, params)                                                \
+    do {                                                                                           \
+        nonlinear_op(&op, nm, kind, tokens, cols, passes, 1, params, p, c->nonlinear);             \
+        APPEND();                                                                                  \
+    } while (0)
+
+    ELEMENTWISE("attn_norm", TS_EW_RMSNORM, c->hidden, 2, c->hidden);
+    WEIGHT_GEMM("Q", c->hidden, c->hidden);
+    WEIGHT_GEMM("K", kvh * hd, c->hidden);
+    WEIGHT_GEMM("V", kvh * hd, c->hidden);
+    ELEMENTWISE("rope", TS_EW_ROPE, (c->heads + kvh) * hd, 1, 0);
+    gemm_op(&op, "KTQ", k_len, hd, q_len * group, kvh * c->batch, p, FALSE);
+    APPEND();
+    nonlinear_op(&op, "softmax", TS_EW_SOFTMAX, q_len, k_len, c->softmax_passes,
+                 c->heads * c->batch, 0, p, c->nonlinear);
+    APPEND();
+    gemm_op(&op, "VScores", hd, k_len, q_len * group, kvh * c->batch, p, FALSE);
+    APPEND();
+    WEIGHT_GEMM("Out", c->hidden, c->hidden);
+    ELEMENTWISE("attn_add", TS_EW_ADD, c->hidden, 1, 0);
+    ELEMENTWISE("ffn_norm", TS_EW_RMSNORM, c->hidden, 2, c->hidden);
+    WEIGHT_GEMM("gate", c->ffn, c->hidden);
+    ELEMENTWISE("silu", TS_EW_SILU, c->ffn, 1, 0);
+    WEIGHT_GEMM("up", c->ffn, c->hidden);
+    ELEMENTWISE("mul", TS_EW_MUL, c->ffn, 1, 0);
+    WEIGHT_GEMM("down", c->hidden, c->ffn);
+    ELEMENTWISE("ffn_add", TS_EW_ADD, c->hidden, 1, 0);
+#undef ELEMENTWISE
+#undef WEIGHT_GEMM
+#undef APPEND
+    return ts_workload_finish(w, NULL, NULL, error);
+}
+
+/* ---- Ops around the layers of a whole model ---- */
+
+static TsWorkload *model_part_new(const char *name, const TsTransformerConfig *cfg,
+                                  uint64_t *tokens, GError **error)
+{
+    if (!check_config(cfg, error))
+        return NULL;
+    if (cfg->vocab == 0) {
+        bad(error, TS_CONFIG_ERROR_INVALID,
+            "vocab: a whole model needs a vocabulary for its embedding and LM head (got none%s%s)",
+            cfg->model ? " for model " : "", cfg->model ? cfg->model : "");
+        return NULL;
+    }
+    TsWorkload *w = ts_workload_new_empty(name, TS_WORKLOAD_SOURCE_MODEL, NULL);
+    w->has_config = TRUE;
+    w->config = *cfg;
+    if (cfg->phase == TS_PHASE_DECODE && w->config.kv_len == 0)
+        w->config.kv_len = cfg->seq;
+    *tokens = cfg->phase == TS_PHASE_DECODE ? cfg->batch : cfg->seq * cfg->batch;
+    return w;
+}
+
+TsWorkload *ts_transformer_build_embedding(const char *name, const TsTransformerConfig *cfg,
+                                           GError **error)
+{
+    g_return_val_if_fail(name != NULL && cfg != NULL, NULL);
+    uint64_t tokens;
+    g_autoptr(TsWorkload) w = model_part_new(name, cfg, &tokens, error);
+    if (w == NULL)
+        return NULL;
+    /* The lookup: token ids (int32) in, one hidden-wide table row per token read (the
+     * parameters this op touches) and written out. Dims [L, E, D = 1 pass]. */
+    TsOp op;
+    memset(&op, 0, sizeof op);
+    op.name = "embed";
+    op.kind = TS_OP_ELEMENTWISE;
+    op.ew_kind = TS_EW_EMBED;
+    op.count = 1;
+    static const char *const names[] = {"L", "E", "D"};
+    const uint64_t sizes[] = {tokens, cfg->hidden, 1};
+    set_dims(&op, names, sizes, 3);
+    set_tensor(&op, 0, "Inputs", (const int[]){0}, 1, FALSE, (TsPrecision){32, TS_NUM_INT});
+    set_tensor(&op, 1, "Outputs", (const int[]){1, 0}, 2, TRUE, cfg->precision.activations);
+    op.elements = tokens * cfg->hidden;
+    op.passes = 1;
+    op.param_elements = tokens * cfg->hidden;
+    op.param_precision = cfg->precision.weights;
+    if (!ts_workload_append(w, &op, NULL, NULL, error) ||
+        !ts_workload_finish(w, NULL, NULL, error))
+        return NULL;
+    return g_steal_pointer(&w);
+}
+
+TsWorkload *ts_transformer_build_head(const char *name, const TsTransformerConfig *cfg,
+                                      GError **error)
+{
+    g_return_val_if_fail(name != NULL && cfg != NULL, NULL);
+    uint64_t tokens;
+    g_autoptr(TsWorkload) w = model_part_new(name, cfg, &tokens, error);
+    if (w == NULL)
+        return NULL;
+    TsOp op;
+    if (cfg->family == TS_FAMILY_LLAMA)
+        nonlinear_op(&op, "final_norm", TS_EW_RMSNORM, tokens, cfg->hidden, 2, 1, cfg->hidden,
+                     &cfg->precision, cfg->nonlinear);
+    else
+        nonlinear_op(&op, "final_norm", TS_EW_LAYERNORM, tokens, cfg->hidden, 3, 1,
+                     2 * cfg->hidden, &cfg->precision, cfg->nonlinear);
+    if (!ts_workload_append(w, &op, NULL, NULL, error))
+        return NULL;
+    gemm_op(&op, "lm_head", cfg->vocab, cfg->hidden, tokens, 1, &cfg->precision, TRUE);
+    if (!ts_workload_append(w, &op, NULL, NULL, error) ||
+        !ts_workload_finish(w, NULL, NULL, error))
         return NULL;
     return g_steal_pointer(&w);
 }

@@ -60,6 +60,10 @@ typedef enum {
     TS_EW_GELU,
     TS_EW_SILU,
     TS_EW_ADD,
+    TS_EW_RMSNORM, /* LLaMA's RMSNorm: 2 passes (mean square, scale), gamma as parameters */
+    TS_EW_ROPE,    /* rotary position embedding of Q and K */
+    TS_EW_MUL,     /* elementwise product (SwiGLU's gate x up) */
+    TS_EW_EMBED,   /* embedding lookup: one table row gathered per token (the parameters) */
     TS_EW_COUNT_
 } TsElementwiseKind;
 
@@ -208,6 +212,11 @@ typedef enum { TS_PHASE_PREFILL, TS_PHASE_DECODE } TsPhase;
  * the Timeloop experiments' einsum form (dims L, E, D with D = sweeps). */
 typedef enum { TS_NONLINEAR_ELEMENTWISE, TS_NONLINEAR_EINSUM } TsNonlinearForm;
 
+/* Layer structure of a model. TRANSFORMER: BERT / GPT-2 / ViT layers (fused KQV, layernorm,
+ * GELU FFN). LLAMA: the LLaMA family (pre-RMSNorm, separate Q, K, V projections with
+ * grouped-query attention, rotary embeddings, SwiGLU FFN, optional sliding window). */
+typedef enum { TS_FAMILY_TRANSFORMER, TS_FAMILY_LLAMA } TsModelFamily;
+
 /* One encoder/decoder layer. Dimension convention (Timeloop experiments): D = output
  * features, E = reduction, L = tokens. */
 typedef struct {
@@ -227,10 +236,15 @@ typedef struct {
     uint32_t lut_vec_len; /* LUT-NN (PIM-DL): 0 = off; else GEMMs become LUT ops */
     uint32_t lut_centroids;
     TsPrecision lut_index, lut_table, lut_acc;
+    TsModelFamily family;
+    uint64_t kv_heads;       /* key/value heads (grouped-query attention); 0 = heads */
+    uint64_t vocab;          /* vocabulary: embedding rows and LM head outputs; 0 = none */
+    uint64_t sliding_window; /* LLAMA: most keys a query attends (Mistral); 0 = unlimited */
 } TsTransformerConfig;
 
 /* Fills cfg with a model preset ("bert-base", "bert-large", "gpt2-small", "gpt2-medium",
- * "vit-base", "vit-huge"; "gpt2" = "gpt2-small") and the defaults (seq 128 or the model's
+ * "vit-base", "vit-huge"; "gpt2" = "gpt2-small"; LLaMA family: "llama2-7b", "llama3-8b",
+ * "mistral-7b") and the defaults (seq 128 or the model's
  * patch count, batch 1, prefill, fp16, softmax 2 passes). Unknown names set
  * TS_CONFIG_ERROR_REFERENCE with a did-you-mean. model may be NULL: defaults only, hidden /
  * heads / ffn left 0 for the caller to set. */
@@ -238,9 +252,21 @@ gboolean ts_transformer_config_init(TsTransformerConfig *cfg, const char *model,
 /* NULL-terminated static list of model preset names. */
 const char *const *ts_transformer_model_names(void);
 /* Builds one layer: KQV, KTQ, softmax, VScores, Out, layernorm, FF1, [gelu,] FF2, layernorm.
- * Checks the config (heads divide hidden, sizes > 0, LUT vec_len divides the reduction,
- * counts fit 64 bits). Returns an owned workload named name. */
+ * LLAMA family: attn_norm, Q, K, V, rope, KTQ, softmax, VScores, Out, attn_add, ffn_norm,
+ * gate, silu, up, mul, down, ffn_add (docs/workloads.md). Checks the config (heads divide
+ * hidden, kv_heads divide heads, sizes > 0, LUT vec_len divides the reduction, counts fit 64
+ * bits). Returns an owned workload named name. */
 TsWorkload *ts_transformer_build(const char *name, const TsTransformerConfig *cfg, GError **error);
+
+/* The ops of a whole model around its layers, for cfg's phase (prefill: seq x batch tokens;
+ * decode: batch tokens): before the first layer `embed` (one table row per token), after the
+ * last `final_norm` (RMSNorm for LLAMA, layernorm otherwise) and `lm_head` (hidden -> vocab for
+ * every token, as Hugging Face's causal-LM forward computes). TS_CONFIG_ERROR_INVALID when the
+ * config has no vocabulary (ViT presets). Owned workloads. */
+TsWorkload *ts_transformer_build_embedding(const char *name, const TsTransformerConfig *cfg,
+                                           GError **error);
+TsWorkload *ts_transformer_build_head(const char *name, const TsTransformerConfig *cfg,
+                                      GError **error);
 
 /* ---- Workloads ---- */
 

@@ -13,7 +13,8 @@
 typedef struct {
     const char *name, *description, *model;
     guint64 hidden, heads, ffn, layers, seq, batch, kv_len, softmax_passes;
-    int phase, nonlinear, activation;
+    guint64 kv_heads, vocab, sliding_window;
+    int phase, nonlinear, activation, family;
     gboolean activation_op, causal;
     const TsNode *precision, *lut, *variables, *ops;
 } TsWorkloadFile;
@@ -21,6 +22,7 @@ typedef struct {
 static const char *const phase_choices[] = {"prefill", "decode", NULL};
 static const char *const nonlinear_choices[] = {"elementwise", "einsum", NULL};
 static const char *const activation_choices[] = {"gelu", "silu", NULL};
+static const char *const family_choices[] = {"transformer", "llama", NULL};
 
 #define POS(k, m, d)                                                                               \
     {                                                                                              \
@@ -94,6 +96,23 @@ static const TsField file_fields[] = {
      .type = TS_FIELD_NODE,
      .offset = offsetof(TsWorkloadFile, ops),
      .doc = "explicit ops (instead of a model)"},
+    {.key = "family",
+     .type = TS_FIELD_ENUM,
+     .choices = family_choices,
+     .offset = offsetof(TsWorkloadFile, family),
+     .doc = "layer structure: transformer (BERT, GPT-2, ViT) or llama (RMSNorm, GQA, RoPE, "
+            "SwiGLU)"},
+    POS("kv_heads", kv_heads, "key/value heads (grouped-query attention, llama); must divide heads"),
+    {.key = "vocab",
+     .type = TS_FIELD_UINT,
+     .max = 9.2e18,
+     .offset = offsetof(TsWorkloadFile, vocab),
+     .doc = "vocabulary (embedding rows, LM head outputs; whole-model runs); 0 = none"},
+    {.key = "sliding_window",
+     .type = TS_FIELD_UINT,
+     .max = 9.2e18,
+     .offset = offsetof(TsWorkloadFile, sliding_window),
+     .doc = "llama: most keys a query attends (Mistral's 4096); 0 = unlimited"},
     {NULL},
 };
 
@@ -118,6 +137,10 @@ enum {
     FB_LUT,
     FB_VARIABLES,
     FB_OPS,
+    FB_FAMILY,
+    FB_KV_HEADS,
+    FB_VOCAB,
+    FB_WINDOW,
 };
 #define HAS(mask, bit) (((mask) >> (bit)) & 1)
 
@@ -232,6 +255,7 @@ static TsWorkload *load_model(const TsNode *wnode, const TsWorkloadFile *f, guin
             }
         }
     }
+    const gboolean preset_mha = cfg.kv_heads == cfg.heads;
     if (HAS(mask, FB_HIDDEN))
         cfg.hidden = f->hidden;
     if (HAS(mask, FB_HEADS))
@@ -258,6 +282,18 @@ static TsWorkload *load_model(const TsNode *wnode, const TsWorkloadFile *f, guin
         cfg.activation = f->activation == 1 ? TS_EW_SILU : TS_EW_GELU;
     if (HAS(mask, FB_CAUSAL))
         cfg.causal = f->causal;
+    if (HAS(mask, FB_FAMILY))
+        cfg.family = f->family == 1 ? TS_FAMILY_LLAMA : TS_FAMILY_TRANSFORMER;
+    /* kv_heads: as given; else a preset's multi-head attention (kv_heads = heads) follows a
+     * changed heads, and a preset's grouped-query kv_heads stays as published. */
+    if (HAS(mask, FB_KV_HEADS))
+        cfg.kv_heads = f->kv_heads;
+    else if (HAS(mask, FB_HEADS) && preset_mha)
+        cfg.kv_heads = 0;
+    if (HAS(mask, FB_VOCAB))
+        cfg.vocab = f->vocab;
+    if (HAS(mask, FB_WINDOW))
+        cfg.sliding_window = f->sliding_window;
     if (HAS(mask, FB_PRECISION) &&
         !ts_precision_set_from_node(f->precision, "workload.precision", &cfg.precision,
                                     &cfg.precision_name, error))
@@ -289,8 +325,8 @@ typedef struct {
     TsWorkload *w;
 } TsOpsCtx;
 
-static const char *const op_kinds[] = {"einsum", "softmax", "layernorm", "gelu",
-                                       "silu",   "add",     "lut",       NULL};
+static const char *const op_kinds[] = {"einsum", "softmax", "layernorm", "gelu", "silu", "add",
+                                       "lut",    "rmsnorm", "rope",      "mul",  NULL};
 
 static gboolean eval_key(TsOpsCtx *ctx, const TsNode *map, const char *path, const char *key,
                          gboolean required, uint64_t min, uint64_t *out, GError **error)
@@ -539,9 +575,9 @@ static gboolean parse_elementwise(TsOpsCtx *ctx, const TsNode *map, const char *
     if (!ts_schema_check_keys(map, path, keys, error))
         return FALSE;
     uint64_t rows = 0, cols = 0,
-             passes = kind == TS_EW_SOFTMAX     ? 2
-                      : kind == TS_EW_LAYERNORM ? 3
-                                                : 1;
+             passes = kind == TS_EW_SOFTMAX || kind == TS_EW_RMSNORM ? 2
+                      : kind == TS_EW_LAYERNORM                     ? 3
+                                                                    : 1;
     if (!eval_key(ctx, map, path, "rows", TRUE, 1, &rows, error) ||
         !eval_key(ctx, map, path, "cols", TRUE, 1, &cols, error) ||
         !eval_key(ctx, map, path, "passes", FALSE, 1, &passes, error))
@@ -562,6 +598,8 @@ static gboolean parse_elementwise(TsOpsCtx *ctx, const TsNode *map, const char *
     uint64_t params = 0;
     if (kind == TS_EW_LAYERNORM && !g_uint64_checked_mul(&params, cols, 2))
         params = G_MAXUINT64;
+    if (kind == TS_EW_RMSNORM)
+        params = cols; /* gamma */
     if (!eval_key(ctx, map, path, "params", FALSE, 0, &params, error))
         return FALSE;
     TsPrecisionSet set;
@@ -751,7 +789,8 @@ static TsWorkload *load_ops(const TsNode *wnode, const TsWorkloadFile *f, guint6
 {
     static const int model_keys[] = {FB_MODEL,     FB_HIDDEN, FB_HEADS,      FB_FFN,    FB_LAYERS,
                                      FB_SEQ,       FB_BATCH,  FB_KV_LEN,     FB_PHASE,  FB_SOFTMAX,
-                                     FB_NONLINEAR, FB_ACTOP,  FB_ACTIVATION, FB_CAUSAL, FB_LUT};
+                                     FB_NONLINEAR, FB_ACTOP,  FB_ACTIVATION, FB_CAUSAL, FB_LUT,
+                                     FB_FAMILY,    FB_KV_HEADS, FB_VOCAB,    FB_WINDOW};
     for (guint i = 0; i < G_N_ELEMENTS(model_keys); i++) {
         if (HAS(mask, model_keys[i])) {
             const char *key = file_fields[model_keys[i]].key;
@@ -858,8 +897,9 @@ static TsWorkload *load_ops(const TsNode *wnode, const TsWorkloadFile *f, guint6
                     return NULL;
                 }
             }
-            static const TsElementwiseKind ew[] = {0,          TS_EW_SOFTMAX, TS_EW_LAYERNORM,
-                                                   TS_EW_GELU, TS_EW_SILU,    TS_EW_ADD};
+            static const TsElementwiseKind ew[] = {
+                0,         TS_EW_SOFTMAX, TS_EW_LAYERNORM, TS_EW_GELU, TS_EW_SILU,
+                TS_EW_ADD, 0,             TS_EW_RMSNORM,   TS_EW_ROPE, TS_EW_MUL};
             if (kind == 0)
                 ok = parse_einsum(&ctx, on, p, &op, error);
             else if (kind == 6)
