@@ -623,8 +623,8 @@ static gboolean nv_efficiency(NvCtx *c, const TsNode *node, const char *apath, c
     const TsNode *bn = ts_node_get(node, "by");
     const TsNode *pn = ts_node_get(node, "points");
     if (bn == NULL || pn == NULL) {
-        ts_config_error(c->error, node, TS_CONFIG_ERROR_MISSING, path,
-                        "missing required key '%s'", bn == NULL ? "by" : "points");
+        ts_config_error(c->error, node, TS_CONFIG_ERROR_MISSING, path, "missing required key '%s'",
+                        bn == NULL ? "by" : "points");
         return FALSE;
     }
     g_autofree char *bp = ts_path_key(path, "by");
@@ -698,8 +698,7 @@ static gboolean nv_device(NvCtx *c, guint idx, const char *name, TsNativeAttrs *
     p->softmax_ns_per_element = a->dp_softmax_ns / 1000.0;
     p->silu_ns_per_element = a->dp_silu_ns / 1000.0;
     p->rmsnorm_ns_per_element = a->dp_rmsnorm_ns / 1000.0;
-    if (!nv_efficiency(c, a->dp_compute_eff, apath, "compute_efficiency",
-                       &p->compute_efficiency) ||
+    if (!nv_efficiency(c, a->dp_compute_eff, apath, "compute_efficiency", &p->compute_efficiency) ||
         !nv_efficiency(c, a->dp_memory_eff, apath, "memory_efficiency", &p->memory_efficiency))
         return FALSE;
     l->spec = p;

@@ -630,8 +630,8 @@ char *ts_arch_describe(const TsArch *arch)
             g_string_append_printf(s, "    %s efficiency by %s:", what[k],
                                    ts_efficiency_by_name(curves[k]->by));
             for (guint i = 0; i < curves[k]->n; i++)
-                g_string_append_printf(s, "%s %.4g: %.3g%% of peak", i ? "," : "",
-                                       curves[k]->x[i], 100.0 * curves[k]->y[i]);
+                g_string_append_printf(s, "%s %.4g: %.3g%% of peak", i ? "," : "", curves[k]->x[i],
+                                       100.0 * curves[k]->y[i]);
             g_string_append_c(s, '\n');
         }
     }

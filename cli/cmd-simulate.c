@@ -18,14 +18,14 @@ typedef struct {
 /* Options of the analytical engine that the profile engine cannot honour. */
 static const char *profile_refused(const TsMapArgs *a)
 {
-    return a->mapping       ? "--mapping"
-           : a->problem     ? "--problem (the profile engine runs --workload)"
-           : a->ert         ? "--ert"
-           : a->constraints ? "--constraints"
-           : a->search      ? "--search"
-           : a->metric      ? "--metric"
-           : a->budget >= 0 ? "--budget"
-           : a->victory >= 0 ? "--victory"
+    return a->mapping            ? "--mapping"
+           : a->problem          ? "--problem (the profile engine runs --workload)"
+           : a->ert              ? "--ert"
+           : a->constraints      ? "--constraints"
+           : a->search           ? "--search"
+           : a->metric           ? "--metric"
+           : a->budget >= 0      ? "--budget"
+           : a->victory >= 0     ? "--victory"
            : a->max_invalid >= 0 ? "--max-invalid"
            : a->time_limit > 0   ? "--time-limit"
            : a->threads > 0      ? "--threads"
@@ -57,8 +57,9 @@ static int run_profile(const TsMapArgs *a, const TsProfileArgs *pa)
     g_autoptr(GError) error = NULL;
     const char *refused = profile_refused(a);
     if (refused != NULL) {
-        fprintf(stderr, "tilesim simulate: %s applies to the analytical engine, not to --engine "
-                        "profile\n",
+        fprintf(stderr,
+                "tilesim simulate: %s applies to the analytical engine, not to --engine "
+                "profile\n",
                 refused);
         return TS_EXIT_BAD_INPUT;
     }
@@ -72,22 +73,26 @@ static int run_profile(const TsMapArgs *a, const TsProfileArgs *pa)
         return ts_cli_fail(error);
     gboolean model = pa->gen >= 0 || pa->layers >= 0;
     if (pa->gen < -1 || pa->layers == 0 || pa->layers < -1) {
-        fprintf(stderr, "tilesim simulate: --gen must be >= 0 and --layers > 0 (got --gen %"
-                        G_GINT64_FORMAT ", --layers %" G_GINT64_FORMAT ")\n",
+        fprintf(stderr,
+                "tilesim simulate: --gen must be >= 0 and --layers > 0 (got --gen %" G_GINT64_FORMAT
+                ", --layers %" G_GINT64_FORMAT ")\n",
                 pa->gen, pa->layers);
         return TS_EXIT_BAD_INPUT;
     }
     if (model && (a->phase || a->kv_len != G_MININT64 || a->op)) {
-        fprintf(stderr, "tilesim simulate: a whole-model run (--gen, --layers) runs the prefill "
-                        "of --seq tokens then --gen decode steps: %s does not apply\n",
-                a->phase ? "--phase" : a->op ? "--op" : "--kv-len");
+        fprintf(stderr,
+                "tilesim simulate: a whole-model run (--gen, --layers) runs the prefill "
+                "of --seq tokens then --gen decode steps: %s does not apply\n",
+                a->phase ? "--phase"
+                : a->op  ? "--op"
+                         : "--kv-len");
         return TS_EXIT_BAD_INPUT;
     }
     g_autoptr(TsProfileDevices) devs = ts_profile_devices_new();
     if (!ts_profile_devices_add_file(devs, a->arch, &error))
         return ts_cli_fail(error);
-    g_autoptr(TsProfileMap) map =
-        pa->map ? ts_profile_map_load(pa->map, devs, &error) : ts_profile_map_new(NULL, devs, &error);
+    g_autoptr(TsProfileMap) map = pa->map ? ts_profile_map_load(pa->map, devs, &error)
+                                          : ts_profile_map_new(NULL, devs, &error);
     if (map == NULL)
         return ts_cli_fail(error);
     if (a->device && !ts_profile_map_set_default(map, a->device, devs, &error)) {
@@ -95,8 +100,9 @@ static int run_profile(const TsMapArgs *a, const TsProfileArgs *pa)
         return ts_cli_fail(error);
     }
     if (!ts_profile_map_has_default(map)) {
-        fprintf(stderr, "tilesim simulate: --engine profile needs a default device: --device "
-                        "NAME (a profile of %s) or `default:` in the --map file\n",
+        fprintf(stderr,
+                "tilesim simulate: --engine profile needs a default device: --device "
+                "NAME (a profile of %s) or `default:` in the --map file\n",
                 a->arch);
         return TS_EXIT_BAD_INPUT;
     }
@@ -247,8 +253,7 @@ static int run(int argc, char **argv)
                               : a.plot  ? "--plot"
                                         : NULL;
     if (unavailable) {
-        fprintf(stderr,
-                "tilesim simulate: %s is not available with the analytical engine\n",
+        fprintf(stderr, "tilesim simulate: %s is not available with the analytical engine\n",
                 unavailable);
         rc = TS_EXIT_BAD_INPUT;
         goto out;

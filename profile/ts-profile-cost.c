@@ -79,8 +79,7 @@ static double per_element_ns(const TsDeviceProfile *dev, TsElementwiseKind kind)
         return dev->softmax_ns_per_element > 0 ? dev->softmax_ns_per_element
                                                : TS_PROFILE_SOFTMAX_NS_DEFAULT;
     case TS_EW_SILU:
-        return dev->silu_ns_per_element > 0 ? dev->silu_ns_per_element
-                                            : TS_PROFILE_SILU_NS_DEFAULT;
+        return dev->silu_ns_per_element > 0 ? dev->silu_ns_per_element : TS_PROFILE_SILU_NS_DEFAULT;
     case TS_EW_RMSNORM:
         return dev->rmsnorm_ns_per_element > 0 ? dev->rmsnorm_ns_per_element
                                                : TS_PROFILE_RMSNORM_NS_DEFAULT;
@@ -126,8 +125,8 @@ gboolean ts_profile_op_cost(const TsDeviceProfile *dev, const TsOp *op,
     const double count = (double)op->count;
     /* The profiler's one data type (data_type_bytes): activations and transfers. */
     const int in_t = input_tensor(op);
-    const double act_bits = cfg ? cfg->precision.activations.bits
-                                : op->tensors[in_t].precision.bits;
+    const double act_bits =
+        cfg ? cfg->precision.activations.bits : op->tensors[in_t].precision.bits;
     const double act_bytes = act_bits / 8.0;
     const double in_elems = (double)ts_op_tensor_elements(op, (guint)in_t);
     const double out_elems = (double)ts_op_tensor_elements(op, op->output);
@@ -140,8 +139,8 @@ gboolean ts_profile_op_cost(const TsDeviceProfile *dev, const TsOp *op,
      * profiler switches on data_type_bytes 0.5), else tflops. */
     int w_t = ts_op_find_tensor(op, "Weights");
     double w_bits = op->param_elements > 0 ? op->param_precision.bits
-                    : w_t >= 0            ? op->tensors[w_t].precision.bits
-                                          : act_bits;
+                    : w_t >= 0             ? op->tensors[w_t].precision.bits
+                                           : act_bits;
     double peak = dev->flops_per_s;
     if (dev->flops_int4_per_s > 0 && w_bits == 4 && act_bits == 4)
         peak = dev->flops_int4_per_s;
@@ -157,8 +156,8 @@ gboolean ts_profile_op_cost(const TsDeviceProfile *dev, const TsOp *op,
             out->how = "linear: 2 FLOPs per MAC, weights read once (inputs and outputs not "
                        "counted)";
         } else {
-            gboolean attention = cfg != NULL && (strcmp(op->name, "KTQ") == 0 ||
-                                                 strcmp(op->name, "VScores") == 0);
+            gboolean attention =
+                cfg != NULL && (strcmp(op->name, "KTQ") == 0 || strcmp(op->name, "VScores") == 0);
             out->how = "activation product: 2 FLOPs per MAC, no weights";
             if (attention) {
                 uint64_t b = cfg->batch, hd = cfg->hidden / cfg->heads;
@@ -174,8 +173,7 @@ gboolean ts_profile_op_cost(const TsDeviceProfile *dev, const TsOp *op,
                     int kv_t = ts_op_find_tensor(op, "Weights");
                     if (compat) {
                         /* load_data: always 2 bytes per element; the window's rows when set */
-                        uint64_t rows =
-                            cfg->sliding_window ? cfg->sliding_window : cfg->kv_len;
+                        uint64_t rows = cfg->sliding_window ? cfg->sliding_window : cfg->kv_len;
                         out->kv_bytes = 2.0 * (double)(b * kvh) * (double)rows * (double)hd;
                     } else if (kv_t >= 0) {
                         out->kv_bytes = (double)ts_op_tensor_bytes(op, (guint)kv_t) * count;
@@ -259,8 +257,8 @@ gboolean ts_profile_op_cost(const TsDeviceProfile *dev, const TsOp *op,
     out->time_ns = MAX(out->compute_ns, out->mem_ns + out->kv_ns);
     out->energy_compute_pj = out->flops * pj_per_flop;
     out->energy_mem_pj = (out->weight_bytes + out->kv_bytes) * 8.0 * dev->mem_pj_per_bit;
-    out->bound = untraced              ? "untraced"
-                 : per_elem_ns > 0.0   ? "per-element"
+    out->bound = untraced                                      ? "untraced"
+                 : per_elem_ns > 0.0                           ? "per-element"
                  : out->compute_ns >= out->mem_ns + out->kv_ns ? "compute"
                                                                : "memory";
 
@@ -277,8 +275,8 @@ gboolean ts_profile_op_cost(const TsDeviceProfile *dev, const TsOp *op,
             out->eff_compute = ts_efficiency_at(&dev->compute_efficiency,
                                                 curve_size(&dev->compute_efficiency, out));
         if (dev->memory_efficiency.n > 0)
-            out->eff_memory = ts_efficiency_at(&dev->memory_efficiency,
-                                               curve_size(&dev->memory_efficiency, out));
+            out->eff_memory =
+                ts_efficiency_at(&dev->memory_efficiency, curve_size(&dev->memory_efficiency, out));
     }
     out->time_eff_ns =
         MAX(out->compute_ns / out->eff_compute, (out->mem_ns + out->kv_ns) / out->eff_memory);

@@ -18,8 +18,8 @@ typedef struct {
 } TsDeviceEntry;
 
 struct TsProfileDevices {
-    GPtrArray *archs;  /* TsArch *, owned */
-    GArray *entries;   /* TsDeviceEntry, file order */
+    GPtrArray *archs; /* TsArch *, owned */
+    GArray *entries;  /* TsDeviceEntry, file order */
 };
 
 TsProfileDevices *ts_profile_devices_new(void)
@@ -66,8 +66,8 @@ const TsDeviceProfile *ts_profile_devices_find(const TsProfileDevices *devices, 
     return NULL;
 }
 
-const TsDeviceProfile *ts_profile_devices_lookup(const TsProfileDevices *devices,
-                                                 const char *name, GError **error)
+const TsDeviceProfile *ts_profile_devices_lookup(const TsProfileDevices *devices, const char *name,
+                                                 GError **error)
 {
     const TsDeviceProfile *p = ts_profile_devices_find(devices, name);
     if (p != NULL)
@@ -194,18 +194,12 @@ struct TsProfileMap {
 static const struct {
     const char *hf, *op;
 } aliases[] = {
-    {"embed_tokens", "embed"},
-    {"input_layernorm", "attn_norm"},
-    {"q_proj", "Q"},
-    {"k_proj", "K"},
-    {"v_proj", "V"},
-    {"rotary_emb", "rope"},
-    {"o_proj", "Out"},
-    {"post_attention_layernorm", "ffn_norm"},
-    {"gate_proj", "gate"},
-    {"act_fn", "silu"},
-    {"up_proj", "up"},
-    {"down_proj", "down"},
+    {"embed_tokens", "embed"}, {"input_layernorm", "attn_norm"},
+    {"q_proj", "Q"},           {"k_proj", "K"},
+    {"v_proj", "V"},           {"rotary_emb", "rope"},
+    {"o_proj", "Out"},         {"post_attention_layernorm", "ffn_norm"},
+    {"gate_proj", "gate"},     {"act_fn", "silu"},
+    {"up_proj", "up"},         {"down_proj", "down"},
     {"norm", "final_norm"},
 };
 
@@ -214,13 +208,27 @@ static const struct {
 static const struct {
     const char *name, *canonical;
 } classes[] = {
-    {"linear", "linear"},         {"attention", "attention"},  {"normalization", "normalization"},
-    {"activation", "activation"}, {"softmax", "softmax"},      {"layernorm", "layernorm"},
-    {"rmsnorm", "rmsnorm"},       {"gelu", "gelu"},            {"silu", "silu"},
-    {"add", "add"},               {"mul", "mul"},              {"rope", "rope"},
-    {"embed", "embed"},           {"Linear", "linear"},        {"LlamaRMSNorm", "rmsnorm"},
-    {"SiLU", "silu"},             {"Softmax", "softmax"},      {"LayerNorm", "layernorm"},
-    {"NewGELUActivation", "gelu"}, {"Embedding", "embed"},     {"LlamaRotaryEmbedding", "rope"},
+    {"linear", "linear"},
+    {"attention", "attention"},
+    {"normalization", "normalization"},
+    {"activation", "activation"},
+    {"softmax", "softmax"},
+    {"layernorm", "layernorm"},
+    {"rmsnorm", "rmsnorm"},
+    {"gelu", "gelu"},
+    {"silu", "silu"},
+    {"add", "add"},
+    {"mul", "mul"},
+    {"rope", "rope"},
+    {"embed", "embed"},
+    {"Linear", "linear"},
+    {"LlamaRMSNorm", "rmsnorm"},
+    {"SiLU", "silu"},
+    {"Softmax", "softmax"},
+    {"LayerNorm", "layernorm"},
+    {"NewGELUActivation", "gelu"},
+    {"Embedding", "embed"},
+    {"LlamaRotaryEmbedding", "rope"},
 };
 
 static gboolean op_in_class(const TsOp *op, const char *cls)
@@ -382,8 +390,8 @@ TsProfileMap *ts_profile_map_load(const char *path, TsProfileDevices *devices, G
                         "expected a layer map: a mapping with layer_mapping and default");
         return NULL;
     }
-    static const char *const keys[] = {"default", "devices", "layer_mapping", "moe_end",
-                                       "experts_per_token", "description", NULL};
+    static const char *const keys[] = {
+        "default", "devices", "layer_mapping", "moe_end", "experts_per_token", "description", NULL};
     if (!ts_schema_check_keys(root, "", keys, error))
         return NULL;
     const TsNode *lm = ts_node_get(root, "layer_mapping");
@@ -408,8 +416,8 @@ TsProfileMap *ts_profile_map_load(const char *path, TsProfileDevices *devices, G
             const char *f;
             if (!ts_node_string(dv->items[i], ip, &f, error))
                 return NULL;
-            g_autofree char *full = g_path_is_absolute(f) ? g_strdup(f)
-                                                          : g_build_filename(dir, f, NULL);
+            g_autofree char *full =
+                g_path_is_absolute(f) ? g_strdup(f) : g_build_filename(dir, f, NULL);
             g_autoptr(GError) local = NULL;
             if (!ts_profile_devices_add_file(devices, full, &local)) {
                 at_node(error, local, dv->items[i], ip);
@@ -431,8 +439,7 @@ TsProfileMap *ts_profile_map_load(const char *path, TsProfileDevices *devices, G
     for (guint i = 0; i < lm->n; i++) {
         const char *name = ts_node_key(lm, i);
         g_autofree char *kp = ts_path_key("layer_mapping", name);
-        if (!add_pair(m, name, ts_node_key_node(lm, i), ts_node_value(lm, i), kp, devices,
-                      error))
+        if (!add_pair(m, name, ts_node_key_node(lm, i), ts_node_value(lm, i), kp, devices, error))
             return NULL;
     }
     const TsNode *me = ts_node_get(root, "moe_end");
@@ -502,9 +509,8 @@ static gboolean map_error(const TsProfileMap *m, GError **error, guint line, gui
     return FALSE;
 }
 
-gboolean ts_profile_map_check(TsProfileMap *map, const TsWorkload *const *run_parts,
-                              guint n_run, const TsWorkload *const *all_parts, guint n_all,
-                              GError **error)
+gboolean ts_profile_map_check(TsProfileMap *map, const TsWorkload *const *run_parts, guint n_run,
+                              const TsWorkload *const *all_parts, guint n_all, GError **error)
 {
     g_return_val_if_fail(map != NULL, FALSE);
     if (!map->has_def)
@@ -528,16 +534,22 @@ gboolean ts_profile_map_check(TsProfileMap *map, const TsWorkload *const *run_pa
         for (guint p = 0; p < n_all; p++)
             for (guint k = 0; k < ts_workload_n_ops(all_parts[p]); k++)
                 g_strv_builder_add(b, ts_workload_op(all_parts[p], k)->name);
-        for (guint k = 0; k < G_N_ELEMENTS(aliases); k++)
-            g_strv_builder_add(b, aliases[k].hf);
-        for (guint k = 0; k < G_N_ELEMENTS(classes); k++)
-            g_strv_builder_add(b, classes[k].name);
+        if (e->tier == TS_MAP_BY_OP) {
+            for (guint k = 0; k < G_N_ELEMENTS(aliases); k++)
+                g_strv_builder_add(b, aliases[k].hf);
+            for (guint k = 0; k < G_N_ELEMENTS(classes); k++)
+                g_strv_builder_add(b, classes[k].name);
+        }
         g_auto(GStrv) cands = g_strv_builder_end(b);
         g_strv_builder_unref(b);
         g_autofree char *hint = ts_config_suggest(e->name, (const char *const *)cands);
-        const char *what = e->tier == TS_MAP_BY_OP      ? "no op of the workload has this name"
-                           : e->tier == TS_MAP_BY_ALIAS ? "the module it names has no op here"
-                                                        : "no op of this class here";
+        g_autofree char *what =
+            e->tier == TS_MAP_BY_OP ? g_strdup("no op of the workload has this name")
+            : e->tier == TS_MAP_BY_ALIAS
+                ? g_strdup_printf("the Hugging Face module names op %s of LLaMA-family layers, "
+                                  "which this workload does not have",
+                                  e->target)
+                : g_strdup_printf("no op of class %s here", e->target);
         return map_error(map, error, e->line, e->col, TS_CONFIG_ERROR_REFERENCE,
                          "layer_mapping.%s: %s%s (got '%s')", e->name, what, hint, e->name);
     }

@@ -27,7 +27,7 @@ typedef struct {
     double *end;  /* chunk end times of the previous op */
     double *next; /* scratch */
     guint n_end;
-    double now;   /* start of the current forward */
+    double now; /* start of the current forward */
 } TsSched;
 
 static void sched_init(TsSched *s)
@@ -195,8 +195,8 @@ static void phase_add_step(TsProfilePhase *ph, const TsProfileStep *st, double t
     ph->energy_mem_pj += times * c->energy_mem_pj;
     ph->flops += times * c->flops;
     phase_add_transfer(ph, times * st->xfer_d2h_bytes, times * st->xfer_d2h_ns,
-                       times * st->xfer_d2h_pj, times * st->xfer_h2d_bytes,
-                       times * st->xfer_h2d_ns, times * st->xfer_h2d_pj);
+                       times * st->xfer_d2h_pj, times * st->xfer_h2d_bytes, times * st->xfer_h2d_ns,
+                       times * st->xfer_h2d_pj);
 }
 
 /* Decides the transfers at op (placement p, cost c) from the current device and moves the
@@ -261,8 +261,8 @@ static void run_step(TsRunner *r, TsProfileStep *st, TsProfilePhase *ph)
         const TsDeviceProfile *dev = st->placement.device;
         sched_op(&r->peak, dev, from, d2h_in, st->xfer_h2d_ns, st->cost.time_ns, st->cost.rows,
                  after);
-        sched_op(&r->eff, dev, from, d2h_in, st->xfer_h2d_ns, st->cost.time_eff_ns,
-                 st->cost.rows, after);
+        sched_op(&r->eff, dev, from, d2h_in, st->xfer_h2d_ns, st->cost.time_eff_ns, st->cost.rows,
+                 after);
     }
 }
 
@@ -306,8 +306,8 @@ static void forward_end(TsRunner *r, TsProfilePhase *ph)
 }
 
 /* Placement and cost of every op of a part (the same for each layer it runs). */
-static gboolean prepare_part(TsRunner *r, const TsWorkload *w, const char *only_op,
-                             GArray *steps, GError **error)
+static gboolean prepare_part(TsRunner *r, const TsWorkload *w, const char *only_op, GArray *steps,
+                             GError **error)
 {
     const TsTransformerConfig *cfg = ts_workload_transformer_config(w);
     g_array_set_size(steps, 0);
@@ -341,8 +341,7 @@ gboolean ts_profile_run_layer(const TsWorkload *workload, const TsProfileMap *ma
     }
     if (only_op != NULL && ts_workload_find_op(workload, only_op) == NULL) {
         g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_REFERENCE,
-                    "--op: workload %s has no op named '%s'", ts_workload_name(workload),
-                    only_op);
+                    "--op: workload %s has no op named '%s'", ts_workload_name(workload), only_op);
         return FALSE;
     }
     TsRunner r;
@@ -375,7 +374,8 @@ void ts_profile_layer_result_clear(TsProfileLayerResult *result)
     memset(result, 0, sizeof *result);
 }
 
-/* ---- Whole model ------------------------------------------------------------------------------ */
+/* ---- Whole model ------------------------------------------------------------------------------
+ */
 
 static TsProfileOpSummary *summary_for(TsRunner *r, const TsProfileStep *st)
 {
@@ -441,8 +441,7 @@ gboolean ts_profile_run_model(const TsProfileModelSpec *spec, TsProfileMap *map,
     }
     if (spec->gen > 1000000) {
         g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_RANGE,
-                    "--gen: at most 1,000,000 decode steps (got %" G_GUINT64_FORMAT ")",
-                    spec->gen);
+                    "--gen: at most 1,000,000 decode steps (got %" G_GUINT64_FORMAT ")", spec->gen);
         return FALSE;
     }
     /* Every part of both phases, for the map check and the prefill run. */
@@ -503,8 +502,8 @@ gboolean ts_profile_run_model(const TsProfileModelSpec *spec, TsProfileMap *map,
     if (ok && spec->gen > 0) {
         ok = prepare_part(&r, d_embed, NULL, s_embed, error) &&
              prepare_part(&r, d_head, NULL, s_head, error);
-        const TsProfileStep *lm = ok ? &g_array_index(s_head, TsProfileStep, s_head->len - 1)
-                                     : NULL;
+        const TsProfileStep *lm =
+            ok ? &g_array_index(s_head, TsProfileStep, s_head->len - 1) : NULL;
         if (lm) {
             lm_in = lm->cost.in_bytes;
             logits = lm->cost.out_bytes;
@@ -548,8 +547,8 @@ gboolean ts_profile_run_model(const TsProfileModelSpec *spec, TsProfileMap *map,
         TsProfilePhase *pf = &result->prefill, *dc = &result->decode;
         result->ttft_s = pf->time_ns * 1e-9;
         result->decode_s = dc->time_ns * 1e-9;
-        result->total_s = result->ttft_s + result->decode_s +
-                          (spec->gen == 0 ? result->end_ns * 1e-9 : 0.0);
+        result->total_s =
+            result->ttft_s + result->decode_s + (spec->gen == 0 ? result->end_ns * 1e-9 : 0.0);
         double tokens = (double)(spec->gen * pre.batch);
         if (spec->gen > 0 && dc->time_ns > 0) {
             result->tokens_per_s = tokens / result->decode_s;

@@ -56,8 +56,8 @@ gboolean ts_profile_devices_add_file(TsProfileDevices *devices, const char *path
 const TsDeviceProfile *ts_profile_devices_find(const TsProfileDevices *devices, const char *name);
 /* Resolves like find, else sets TS_CONFIG_ERROR_REFERENCE listing the devices with a
  * did-you-mean (no position: callers add it). */
-const TsDeviceProfile *ts_profile_devices_lookup(const TsProfileDevices *devices,
-                                                 const char *name, GError **error);
+const TsDeviceProfile *ts_profile_devices_lookup(const TsProfileDevices *devices, const char *name,
+                                                 GError **error);
 guint ts_profile_devices_n(const TsProfileDevices *devices);
 
 /* ---- Layer map ---------------------------------------------------------------------------- */
@@ -93,9 +93,8 @@ gboolean ts_profile_map_has_default(const TsProfileMap *map);
  * model (all_parts, may equal run_parts): a name that matches nothing is an error with a
  * did-you-mean; one that matches only ops outside this run adds a note. A map without a
  * default is an error. */
-gboolean ts_profile_map_check(TsProfileMap *map, const TsWorkload *const *run_parts,
-                              guint n_run, const TsWorkload *const *all_parts, guint n_all,
-                              GError **error);
+gboolean ts_profile_map_check(TsProfileMap *map, const TsWorkload *const *run_parts, guint n_run,
+                              const TsWorkload *const *all_parts, guint n_all, GError **error);
 /* Placement of op: by op name, then profiler alias, then class, then the default. */
 TsProfilePlacement ts_profile_map_place(const TsProfileMap *map, const TsOp *op);
 /* Notes collected by ts_profile_map_check (borrowed, NULL-terminated). */
@@ -117,22 +116,22 @@ typedef struct {
     double weight_bytes; /* parameters read from device memory */
     double kv_bytes;     /* KV cache read (decode attention) */
     double peak_flops_per_s;
-    double compute_ns;   /* flops / peak, or elements x per-element latency */
-    double mem_ns;       /* weight_bytes / memory bandwidth */
-    double kv_ns;        /* kv_bytes / memory bandwidth */
-    double time_ns;      /* max(compute, mem + kv): the profiler's roofline */
+    double compute_ns;                       /* flops / peak, or elements x per-element latency */
+    double mem_ns;                           /* weight_bytes / memory bandwidth */
+    double kv_ns;                            /* kv_bytes / memory bandwidth */
+    double time_ns;                          /* max(compute, mem + kv): the profiler's roofline */
     double energy_compute_pj, energy_mem_pj; /* energy_mem includes the KV cache */
-    const char *bound;   /* "compute", "memory", "per-element", "untraced" */
-    const char *how;     /* static: which rule of docs/profile.md costed the op */
+    const char *bound;                       /* "compute", "memory", "per-element", "untraced" */
+    const char *how; /* static: which rule of docs/profile.md costed the op */
     /* the op offloaded on its own, as the profiler's host_transfer computes it: its input to
      * the device, its output back to the host, at the activation precision */
     double in_bytes, out_bytes, in_bytes_instance;
     double h2d_ns, h2d_pj, d2h_ns, d2h_pj;
     /* past the limits: fractions of peak from the device's efficiency curves (1 without) */
-    double rows;         /* M: rows of the op's input (tokens), the curves' "M" and the chunks
-                            of the double-buffered schedule */
+    double rows; /* M: rows of the op's input (tokens), the curves' "M" and the chunks
+                    of the double-buffered schedule */
     double eff_compute, eff_memory;
-    double time_eff_ns;  /* max(compute / eff_compute, (mem + kv) / eff_memory) */
+    double time_eff_ns; /* max(compute / eff_compute, (mem + kv) / eff_memory) */
 } TsProfileOpCost;
 
 /* Costs op (from a workload whose transformer config is cfg, or NULL) on dev. Errors
@@ -162,7 +161,7 @@ double ts_profile_phase_energy_pj(const TsProfilePhase *phase);
 
 /* One op as run: its placement, cost and the transfers the run charged at it. */
 typedef struct {
-    const TsOp *op;                /* borrowed from the run's workload */
+    const TsOp *op; /* borrowed from the run's workload */
     TsProfilePlacement placement;
     TsProfileOpCost cost;
     double xfer_h2d_bytes, xfer_h2d_ns, xfer_h2d_pj; /* H2D of its input at a transfer point */
@@ -197,7 +196,7 @@ typedef struct {
 
 /* Per op name (in first-run order), sums over layers, steps and instances of each phase. */
 typedef struct {
-    const char *name; /* interned in the result */
+    const char *name;   /* interned in the result */
     const char *device; /* profile name of its placement */
     TsProfilePhase prefill, decode;
 } TsProfileOpSummary;

@@ -57,12 +57,11 @@ void ts_report_profile_layer_text(GString *out, const TsProfileLayerResult *r,
                            "  times in us, energies in uJ; offload h2d / d2h: the op's input to "
                            "its device and output back, on their own (the profiler's "
                            "host_transfer); charged: the transfers this run paid at the op\n\n");
-    static const char *const h[] = {"#",        "op",         "device",    "count",
-                                    "GFLOP",    "weights MB", "KV MB",     "compute",
-                                    "memory",   "time",       "bound",     "energy",
-                                    "offload h2d", "offload d2h", "charged", "time eff"};
-    static const gboolean right[] = {TRUE, FALSE, FALSE, TRUE, TRUE,  TRUE, TRUE, TRUE,
-                                     TRUE, TRUE,  FALSE, TRUE, TRUE,  TRUE, TRUE, TRUE};
+    static const char *const h[] = {
+        "#",      "op",   "device", "count",  "GFLOP",       "weights MB",  "KV MB",   "compute",
+        "memory", "time", "bound",  "energy", "offload h2d", "offload d2h", "charged", "time eff"};
+    static const gboolean right[] = {TRUE, FALSE, FALSE, TRUE, TRUE, TRUE, TRUE, TRUE,
+                                     TRUE, TRUE,  FALSE, TRUE, TRUE, TRUE, TRUE, TRUE};
     guint n_cols = eff ? G_N_ELEMENTS(h) : G_N_ELEMENTS(h) - 1;
     TsTable t = ts_table_new(n_cols, h, right);
     for (guint i = 0; i < r->n_steps; i++) {
@@ -71,9 +70,9 @@ void ts_report_profile_layer_text(GString *out, const TsProfileLayerResult *r,
         char **cells = g_new0(char *, G_N_ELEMENTS(h) + 1);
         cells[0] = g_strdup_printf("%u", i + 1);
         cells[1] = g_strdup(s->op->name);
-        cells[2] = g_strdup_printf("%s%s%s", s->placement.device->name,
-                                   s->placement.transfer ? ",t" : "",
-                                   s->placement.moe ? (s->placement.transfer ? "m" : ",m") : "");
+        cells[2] =
+            g_strdup_printf("%s%s%s", s->placement.device->name, s->placement.transfer ? ",t" : "",
+                            s->placement.moe ? (s->placement.transfer ? "m" : ",m") : "");
         cells[3] = g_strdup_printf("%" G_GUINT64_FORMAT, s->op->count);
         cells[4] = fmt("%.4f", c->flops * 1e-9);
         cells[5] = fmt("%.3f", c->weight_bytes * 1e-6);
@@ -86,8 +85,8 @@ void ts_report_profile_layer_text(GString *out, const TsProfileLayerResult *r,
         cells[12] = fmt("%.3f", c->h2d_ns * 1e-3);
         cells[13] = fmt("%.3f", c->d2h_ns * 1e-3);
         double xfer = s->xfer_h2d_ns + s->xfer_d2h_ns;
-        cells[14] = xfer > 0 ? g_strdup_printf("%.3f (%s)", xfer * 1e-3, s->xfer_reason)
-                             : g_strdup("-");
+        cells[14] =
+            xfer > 0 ? g_strdup_printf("%.3f (%s)", xfer * 1e-3, s->xfer_reason) : g_strdup("-");
         cells[15] = eff ? fmt("%.3f", c->time_eff_ns * 1e-3) : NULL;
         ts_table_add(&t, cells);
     }
@@ -101,14 +100,13 @@ void ts_report_profile_layer_text(GString *out, const TsProfileLayerResult *r,
                            p->time_ns * 1e-3, ops_ns * 1e-3, (p->h2d_ns + p->d2h_ns) * 1e-3,
                            p->h2d_ns * 1e-3, p->d2h_ns * 1e-3, r->return_ns * 1e-3,
                            p->flops * 1e-9);
-    g_string_append_printf(out,
-                           "  energy %.3f uJ: compute %.3f, memory %.3f, host->device %.3f, "
-                           "device->host %.3f; average power %.3f W\n",
-                           ts_profile_phase_energy_pj(p) * 1e-6, p->energy_compute_pj * 1e-6,
-                           p->energy_mem_pj * 1e-6, p->energy_h2d_pj * 1e-6,
-                           p->energy_d2h_pj * 1e-6,
-                           p->time_ns > 0 ? ts_profile_phase_energy_pj(p) * 1e-3 / p->time_ns
-                                          : 0.0);
+    g_string_append_printf(
+        out,
+        "  energy %.3f uJ: compute %.3f, memory %.3f, host->device %.3f, "
+        "device->host %.3f; average power %.3f W\n",
+        ts_profile_phase_energy_pj(p) * 1e-6, p->energy_compute_pj * 1e-6, p->energy_mem_pj * 1e-6,
+        p->energy_h2d_pj * 1e-6, p->energy_d2h_pj * 1e-6,
+        p->time_ns > 0 ? ts_profile_phase_energy_pj(p) * 1e-3 / p->time_ns : 0.0);
     if (eff)
         g_string_append_printf(out,
                                "  with the devices' efficiency curves: %.3f us (%.2fx the "
@@ -135,10 +133,8 @@ void ts_report_profile_layer_text(GString *out, const TsProfileLayerResult *r,
         g_ptr_array_add(hows, (gpointer)how);
         GString *names = g_string_new(NULL);
         for (guint j = i; j < r->n_steps; j++) {
-            if (r->steps[j].cost.how == how &&
-                !strstr(names->str, r->steps[j].op->name))
-                g_string_append_printf(names, "%s%s", names->len ? ", " : "",
-                                       r->steps[j].op->name);
+            if (r->steps[j].cost.how == how && !strstr(names->str, r->steps[j].op->name))
+                g_string_append_printf(names, "%s%s", names->len ? ", " : "", r->steps[j].op->name);
         }
         g_string_append_printf(out, "  %s: %s\n", names->str, how);
         g_string_free(names, TRUE);
@@ -189,8 +185,7 @@ static void json_contract_totals(JsonBuilder *b, double time_ns, double energy_p
     json_builder_end_object(b);
 }
 
-static void json_phase(JsonBuilder *b, const char *name, const TsProfilePhase *p,
-                       gboolean overlap)
+static void json_phase(JsonBuilder *b, const char *name, const TsProfilePhase *p, gboolean overlap)
 {
     json_builder_set_member_name(b, name);
     json_builder_begin_object(b);
@@ -363,7 +358,8 @@ static void phase_text(GString *out, const char *title, const TsProfilePhase *p,
 {
     double time_s = p->time_ns * 1e-9;
     g_string_append_printf(out, "%s summary\n", title);
-    g_string_append_printf(out, "  transferred data: host_to_device %.6g MB, device_to_host %.6g MB",
+    g_string_append_printf(out,
+                           "  transferred data: host_to_device %.6g MB, device_to_host %.6g MB",
                            p->h2d_bytes * 1e-6, p->d2h_bytes * 1e-6);
     if (per_token_div > 0)
         g_string_append_printf(out, " (%.6g + %.6g MB/token)", p->h2d_bytes * 1e-6 / per_token_div,
@@ -397,17 +393,18 @@ void ts_report_profile_model_text(GString *out, const TsProfileModelResult *r,
     g_return_if_fail(out != NULL && r != NULL && info != NULL);
     header(out, info, "model");
     g_string_append_printf(out,
-                           "  %" G_GUINT64_FORMAT " layers + embedding + LM head; prompt %"
-                           G_GUINT64_FORMAT " tokens x batch %" G_GUINT64_FORMAT
-                           ", then %" G_GUINT64_FORMAT
+                           "  %" G_GUINT64_FORMAT
+                           " layers + embedding + LM head; prompt %" G_GUINT64_FORMAT
+                           " tokens x batch %" G_GUINT64_FORMAT ", then %" G_GUINT64_FORMAT
                            " decode steps (step d attends to prompt + d keys)\n\n",
                            r->layers, r->prompt, r->batch, r->gen);
     const TsProfilePhase *pf = &r->prefill, *dc = &r->decode;
     double tokens = (double)(r->gen * r->batch);
     g_string_append(out, "##### summary (the profiler's: peak performance, no overlap) #####\n");
-    g_string_append_printf(out, "Total time (SUM + GEN): %.9g s, with data type: %s, batch size: %"
-                                G_GUINT64_FORMAT "\n",
-                           r->total_s, info->precision ? info->precision : "-", r->batch);
+    g_string_append_printf(
+        out,
+        "Total time (SUM + GEN): %.9g s, with data type: %s, batch size: %" G_GUINT64_FORMAT "\n",
+        r->total_s, info->precision ? info->precision : "-", r->batch);
     g_string_append_printf(out, "Generated tokens: %.0f in %.9g s, with tokens/s: %.9g\n", tokens,
                            r->decode_s, r->tokens_per_s);
     g_string_append_printf(out,
@@ -419,8 +416,7 @@ void ts_report_profile_model_text(GString *out, const TsProfileModelResult *r,
         g_string_append_printf(out,
                                "Energy per generated token: %.6g mJ; average power: prefill %.6g "
                                "W, decode %.6g W\n",
-                               r->energy_per_token_j * 1e3, r->prefill_power_w,
-                               r->decode_power_w);
+                               r->energy_per_token_j * 1e3, r->prefill_power_w, r->decode_power_w);
     if (r->end_bytes > 0)
         g_string_append_printf(out,
                                "End of run: %.6g MB back to the host in %.6g ms (the profiler's "
@@ -460,8 +456,8 @@ void ts_report_profile_model_text(GString *out, const TsProfileModelResult *r,
     }
 
     g_string_append(out, "\nper op (sums over layers and steps; ms):\n");
-    static const char *const oh[] = {"op",        "device",     "prefill ms", "share",
-                                     "decode ms", "share",      "energy mJ",  "transfers ms"};
+    static const char *const oh[] = {"op",        "device", "prefill ms", "share",
+                                     "decode ms", "share",  "energy mJ",  "transfers ms"};
     static const gboolean oright[] = {FALSE, FALSE, TRUE, TRUE, TRUE, TRUE, TRUE, TRUE};
     TsTable t = ts_table_new(G_N_ELEMENTS(oh), oh, oright);
     for (guint i = 0; i < r->n_ops; i++) {
@@ -476,9 +472,9 @@ void ts_report_profile_model_text(GString *out, const TsProfileModelResult *r,
         cells[6] = fmt("%.6g", (ts_profile_phase_energy_pj(&s->prefill) +
                                 ts_profile_phase_energy_pj(&s->decode)) *
                                    1e-9);
-        cells[7] = fmt("%.6g", (s->prefill.h2d_ns + s->prefill.d2h_ns + s->decode.h2d_ns +
-                                s->decode.d2h_ns) *
-                                   1e-6);
+        cells[7] = fmt(
+            "%.6g",
+            (s->prefill.h2d_ns + s->prefill.d2h_ns + s->decode.h2d_ns + s->decode.d2h_ns) * 1e-6);
         ts_table_add(&t, cells);
     }
     ts_table_print(&t, out);

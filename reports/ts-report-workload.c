@@ -135,7 +135,8 @@ static void text_header(const TsWorkload *w, FILE *out)
         fputc('\n', out);
     }
     if (c->vocab)
-        fprintf(out, "  vocabulary %" G_GUINT64_FORMAT " (embedding and LM head of a whole model)\n",
+        fprintf(out,
+                "  vocabulary %" G_GUINT64_FORMAT " (embedding and LM head of a whole model)\n",
                 c->vocab);
     if (c->phase == TS_PHASE_DECODE)
         fprintf(out,

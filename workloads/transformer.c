@@ -25,8 +25,7 @@ typedef struct {
  * of each checkpoint named); seq: 128 for language models (the default of docs/cli.md), the
  * patch count + class token at 224x224 for ViT (196+1, 256+1), which has no vocabulary. */
 static const TsModelPreset models[] = {
-    {"bert-base", 768, 12, 3072, 12, 128, FALSE, "BERT-base (Devlin et al. 2019)",
-     .vocab = 30522},
+    {"bert-base", 768, 12, 3072, 12, 128, FALSE, "BERT-base (Devlin et al. 2019)", .vocab = 30522},
     {"bert-large", 1024, 16, 4096, 24, 128, FALSE, "BERT-large (Devlin et al. 2019)",
      .vocab = 30522},
     {"gpt2-small", 768, 12, 3072, 12, 128, TRUE, "GPT-2 small, 124M (Radford et al. 2019)",
@@ -40,8 +39,7 @@ static const TsModelPreset models[] = {
     {"llama3-8b", 4096, 32, 14336, 32, 128, TRUE,
      "Llama 3 8B (Meta 2024; meta-llama/Meta-Llama-3-8B)", TS_FAMILY_LLAMA, 8, 128256, 0},
     {"mistral-7b", 4096, 32, 14336, 32, 128, TRUE,
-     "Mistral 7B (Jiang et al. 2023; mistralai/Mistral-7B-v0.1)", TS_FAMILY_LLAMA, 8, 32000,
-     4096},
+     "Mistral 7B (Jiang et al. 2023; mistralai/Mistral-7B-v0.1)", TS_FAMILY_LLAMA, 8, 32000, 4096},
 };
 
 const char *const *ts_transformer_model_names(void)
@@ -571,8 +569,7 @@ TsWorkload *ts_transformer_build_embedding(const char *name, const TsTransformer
     op.passes = 1;
     op.param_elements = tokens * cfg->hidden;
     op.param_precision = cfg->precision.weights;
-    if (!ts_workload_append(w, &op, NULL, NULL, error) ||
-        !ts_workload_finish(w, NULL, NULL, error))
+    if (!ts_workload_append(w, &op, NULL, NULL, error) || !ts_workload_finish(w, NULL, NULL, error))
         return NULL;
     return g_steal_pointer(&w);
 }
@@ -590,13 +587,12 @@ TsWorkload *ts_transformer_build_head(const char *name, const TsTransformerConfi
         nonlinear_op(&op, "final_norm", TS_EW_RMSNORM, tokens, cfg->hidden, 2, 1, cfg->hidden,
                      &cfg->precision, cfg->nonlinear);
     else
-        nonlinear_op(&op, "final_norm", TS_EW_LAYERNORM, tokens, cfg->hidden, 3, 1,
-                     2 * cfg->hidden, &cfg->precision, cfg->nonlinear);
+        nonlinear_op(&op, "final_norm", TS_EW_LAYERNORM, tokens, cfg->hidden, 3, 1, 2 * cfg->hidden,
+                     &cfg->precision, cfg->nonlinear);
     if (!ts_workload_append(w, &op, NULL, NULL, error))
         return NULL;
     gemm_op(&op, "lm_head", cfg->vocab, cfg->hidden, tokens, 1, &cfg->precision, TRUE);
-    if (!ts_workload_append(w, &op, NULL, NULL, error) ||
-        !ts_workload_finish(w, NULL, NULL, error))
+    if (!ts_workload_append(w, &op, NULL, NULL, error) || !ts_workload_finish(w, NULL, NULL, error))
         return NULL;
     return g_steal_pointer(&w);
 }

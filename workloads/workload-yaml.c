@@ -102,7 +102,8 @@ static const TsField file_fields[] = {
      .offset = offsetof(TsWorkloadFile, family),
      .doc = "layer structure: transformer (BERT, GPT-2, ViT) or llama (RMSNorm, GQA, RoPE, "
             "SwiGLU)"},
-    POS("kv_heads", kv_heads, "key/value heads (grouped-query attention, llama); must divide heads"),
+    POS("kv_heads", kv_heads,
+        "key/value heads (grouped-query attention, llama); must divide heads"),
     {.key = "vocab",
      .type = TS_FIELD_UINT,
      .max = 9.2e18,
@@ -576,8 +577,8 @@ static gboolean parse_elementwise(TsOpsCtx *ctx, const TsNode *map, const char *
         return FALSE;
     uint64_t rows = 0, cols = 0,
              passes = kind == TS_EW_SOFTMAX || kind == TS_EW_RMSNORM ? 2
-                      : kind == TS_EW_LAYERNORM                     ? 3
-                                                                    : 1;
+                      : kind == TS_EW_LAYERNORM                      ? 3
+                                                                     : 1;
     if (!eval_key(ctx, map, path, "rows", TRUE, 1, &rows, error) ||
         !eval_key(ctx, map, path, "cols", TRUE, 1, &cols, error) ||
         !eval_key(ctx, map, path, "passes", FALSE, 1, &passes, error))
@@ -787,10 +788,10 @@ static gboolean parse_include(TsOpsCtx *ctx, const TsNode *map, const char *path
 static TsWorkload *load_ops(const TsNode *wnode, const TsWorkloadFile *f, guint64 mask,
                             const char *path, const TsWorkloadOverrides *ov, GError **error)
 {
-    static const int model_keys[] = {FB_MODEL,     FB_HIDDEN, FB_HEADS,      FB_FFN,    FB_LAYERS,
-                                     FB_SEQ,       FB_BATCH,  FB_KV_LEN,     FB_PHASE,  FB_SOFTMAX,
-                                     FB_NONLINEAR, FB_ACTOP,  FB_ACTIVATION, FB_CAUSAL, FB_LUT,
-                                     FB_FAMILY,    FB_KV_HEADS, FB_VOCAB,    FB_WINDOW};
+    static const int model_keys[] = {
+        FB_MODEL,  FB_HIDDEN, FB_HEADS,    FB_FFN,       FB_LAYERS, FB_SEQ,        FB_BATCH,
+        FB_KV_LEN, FB_PHASE,  FB_SOFTMAX,  FB_NONLINEAR, FB_ACTOP,  FB_ACTIVATION, FB_CAUSAL,
+        FB_LUT,    FB_FAMILY, FB_KV_HEADS, FB_VOCAB,     FB_WINDOW};
     for (guint i = 0; i < G_N_ELEMENTS(model_keys); i++) {
         if (HAS(mask, model_keys[i])) {
             const char *key = file_fields[model_keys[i]].key;
@@ -898,8 +899,8 @@ static TsWorkload *load_ops(const TsNode *wnode, const TsWorkloadFile *f, guint6
                 }
             }
             static const TsElementwiseKind ew[] = {
-                0,         TS_EW_SOFTMAX, TS_EW_LAYERNORM, TS_EW_GELU, TS_EW_SILU,
-                TS_EW_ADD, 0,             TS_EW_RMSNORM,   TS_EW_ROPE, TS_EW_MUL};
+                0, TS_EW_SOFTMAX, TS_EW_LAYERNORM, TS_EW_GELU, TS_EW_SILU, TS_EW_ADD,
+                0, TS_EW_RMSNORM, TS_EW_ROPE,      TS_EW_MUL};
             if (kind == 0)
                 ok = parse_einsum(&ctx, on, p, &op, error);
             else if (kind == 6)

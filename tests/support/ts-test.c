@@ -4,6 +4,8 @@
 #include <CUnit/Basic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
 
 static gboolean skip_all = FALSE;
 
@@ -68,4 +70,65 @@ int ts_test_run(int argc, char **argv)
     if (skip_all || run == 0)
         return 77;
     return 0;
+}
+
+GPtrArray *ts_test_csv_split(const char *line)
+{
+    GPtrArray *fields = g_ptr_array_new_with_free_func(g_free);
+    GString *cur = g_string_new(NULL);
+    gboolean quoted = FALSE;
+    for (const char *p = line; *p; p++) {
+        if (quoted) {
+            if (*p == '"' && p[1] == '"') {
+                g_string_append_c(cur, '"');
+                p++;
+            } else if (*p == '"') {
+                quoted = FALSE;
+            } else {
+                g_string_append_c(cur, *p);
+            }
+        } else if (*p == '"') {
+            quoted = TRUE;
+        } else if (*p == ',') {
+            g_ptr_array_add(fields, g_string_free(cur, FALSE));
+            cur = g_string_new(NULL);
+        } else if (*p != '\r') {
+            g_string_append_c(cur, *p);
+        }
+    }
+    g_ptr_array_add(fields, g_string_free(cur, FALSE));
+    return fields;
+}
+
+int ts_test_csv_column(GPtrArray *header, const char *name)
+{
+    for (guint i = 0; i < header->len; i++) {
+        if (strcmp(g_ptr_array_index(header, i), name) == 0)
+            return (int)i;
+    }
+    CU_FAIL("CSV column missing");
+    return 0;
+}
+
+int ts_test_tilesim(const char *const *args, char **out, char **err)
+{
+    const char *bin = g_getenv("TILESIM_BIN");
+    if (bin == NULL)
+        return -1;
+    GPtrArray *argv = g_ptr_array_new();
+    g_ptr_array_add(argv, (gpointer)bin);
+    for (guint i = 0; args[i]; i++)
+        g_ptr_array_add(argv, (gpointer)args[i]);
+    g_ptr_array_add(argv, NULL);
+    int status = -1;
+    GError *error = NULL;
+    gboolean ok = g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out,
+                               err, &status, &error);
+    g_ptr_array_free(argv, TRUE);
+    if (!ok) {
+        fprintf(stderr, "spawn failed: %s\n", error->message);
+        g_error_free(error);
+        return -1;
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }

@@ -20,6 +20,18 @@ char *ts_test_source_path(const char *relative);
 /* Seed for randomised tests: $TILESIM_TEST_SEED or the given default; printed once. */
 guint64 ts_test_seed(guint64 default_seed);
 
+/* Splits one CSV line into its fields (double-quoted fields with "" escapes; no embedded
+ * newlines; a trailing CR dropped). Owned array of owned strings. */
+GPtrArray *ts_test_csv_split(const char *line);
+/* Index of the column named name in a header row from ts_test_csv_split; fails the current
+ * test and returns 0 when absent. */
+int ts_test_csv_column(GPtrArray *header, const char *name);
+
+/* Runs $TILESIM_BIN (set by CTest) with the NULL-terminated args; stdout and stderr are
+ * returned (owned) when out / err are not NULL. Returns the exit status, or -1 when
+ * TILESIM_BIN is unset (callers skip) or the program could not run. */
+int ts_test_tilesim(const char *const *args, char **out, char **err);
+
 /* Runs every registered suite with the basic interface; returns 0 when all passed,
  * 1 when any failed, 77 (CTest's skip code) when skip_all is set. */
 int ts_test_run(int argc, char **argv);

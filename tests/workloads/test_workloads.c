@@ -717,6 +717,127 @@ static void test_finalize_in_code(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(error->message, "no output"));
 }
 
+/* ---- LLaMA family and whole-model parts ---- */
+
+static void test_llama_layers(void)
+{
+    g_autoptr(GError) error = NULL;
+    TsWorkloadOverrides ov = {.seq = 16};
+    g_autoptr(TsWorkload) w = ts_workload_load("llama2-7b", &ov, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+    static const char *const names[] = {
+        "attn_norm", "Q",        "K",    "V",    "rope", "KTQ", "softmax", "VScores", "Out",
+        "attn_add",  "ffn_norm", "gate", "silu", "up",   "mul", "down",    "ffn_add"};
+    CU_ASSERT_EQUAL_FATAL(ts_workload_n_ops(w), G_N_ELEMENTS(names));
+    for (guint i = 0; i < G_N_ELEMENTS(names); i++)
+        CU_ASSERT_STRING_EQUAL(ts_workload_op(w, i)->name, names[i]);
+    /* projections 4 x 4096^2 + SwiGLU 3 x 4096 x 11008 per token; QK^T and PV 32 heads x
+     * 16 x 16 x 128 each */
+    uint64_t macs = 16ull * (4ull * 4096 * 4096 + 3ull * 4096 * 11008) + 2ull * 32 * 16 * 16 * 128;
+    CU_ASSERT_EQUAL(ts_workload_total_macs(w), macs);
+    const TsOp *n = ts_workload_find_op(w, "attn_norm");
+    CU_ASSERT_EQUAL(n->ew_kind, TS_EW_RMSNORM);
+    CU_ASSERT_EQUAL(n->param_elements, 4096);
+    CU_ASSERT_EQUAL(ts_workload_find_op(w, "rope")->elements, 16u * (32 + 32) * 128);
+    const TsTransformerConfig *c = ts_workload_transformer_config(w);
+    CU_ASSERT_EQUAL(c->family, TS_FAMILY_LLAMA);
+    CU_ASSERT_EQUAL(c->vocab, 32000);
+    CU_ASSERT_EQUAL(c->layers, 32);
+
+    /* Llama 3: 8 KV heads; a group's 4 queries share one K, V (decode: L = 4) */
+    TsWorkloadOverrides dv = {.phase = "decode", .kv_len = 300, .batch = 2};
+    g_autoptr(TsWorkload) l3 = ts_workload_load("llama3-8b", &dv, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(l3);
+    const TsOp *v = ts_workload_find_op(l3, "V"), *pv = ts_workload_find_op(l3, "VScores");
+    CU_ASSERT_EQUAL(v->dims[ts_op_find_dim(v, "D")], 1024);
+    CU_ASSERT_EQUAL(v->dims[ts_op_find_dim(v, "L")], 2);
+    CU_ASSERT_EQUAL(pv->count, 16); /* 8 KV heads x batch 2 */
+    CU_ASSERT_EQUAL(pv->dims[ts_op_find_dim(pv, "E")], 300);
+    CU_ASSERT_EQUAL(pv->dims[ts_op_find_dim(pv, "L")], 4);
+    CU_ASSERT_EQUAL(ts_workload_find_op(l3, "softmax")->count, 64);
+    CU_ASSERT_EQUAL(ts_workload_find_op(l3, "gate")->param_elements, 4096u * 14336);
+
+    /* Mistral: the 4096-key window caps the keys of a long prompt */
+    TsWorkloadOverrides mo = {.seq = 5000};
+    g_autoptr(TsWorkload) mw = ts_workload_load("mistral-7b", &mo, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mw);
+    const TsOp *k = ts_workload_find_op(mw, "KTQ");
+    CU_ASSERT_EQUAL(k->dims[ts_op_find_dim(k, "D")], 4096);
+    CU_ASSERT_EQUAL(k->dims[ts_op_find_dim(k, "L")], 5000u * 4);
+
+    /* A custom llama-family layer from a file, and the explicit-op kinds */
+    g_autoptr(TsWorkload) cw =
+        load_text("tiny-llama.yaml",
+                  "workload:\n  family: llama\n  hidden: 64\n  heads: 4\n  kv_heads: 2\n"
+                  "  ffn: 128\n  vocab: 100\n  sliding_window: 8\n  seq: 12\n",
+                  NULL, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(cw);
+    CU_ASSERT_EQUAL(ts_workload_find_op(cw, "K")->dims[1], 32);
+    const TsOp *ck = ts_workload_find_op(cw, "KTQ");
+    CU_ASSERT_EQUAL(ck->dims[ts_op_find_dim(ck, "D")], 8);
+    g_autoptr(TsWorkload) ow = load_text(
+        "ops-llama.yaml",
+        "workload:\n  ops:\n    - {name: n, kind: rmsnorm, rows: 4, cols: 64}\n"
+        "    - {name: r, kind: rope, rows: 4, cols: 96}\n    - {name: m, kind: mul, rows: 4, "
+        "cols: 128}\n",
+        NULL, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ow);
+    CU_ASSERT_EQUAL(ts_workload_find_op(ow, "n")->passes, 2);
+    CU_ASSERT_EQUAL(ts_workload_find_op(ow, "n")->param_elements, 64);
+    CU_ASSERT_EQUAL(ts_workload_find_op(ow, "m")->ew_kind, TS_EW_MUL);
+}
+
+static void test_model_parts(void)
+{
+    g_autoptr(GError) error = NULL;
+    TsWorkloadOverrides ov = {.seq = 10, .batch = 3};
+    g_autoptr(TsWorkload) g = ts_workload_load("gpt2-small", &ov, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(g);
+    const TsTransformerConfig *c = ts_workload_transformer_config(g);
+    g_autoptr(TsWorkload) e = ts_transformer_build_embedding("e", c, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+    const TsOp *emb = ts_workload_find_op(e, "embed");
+    CU_ASSERT_EQUAL(emb->ew_kind, TS_EW_EMBED);
+    CU_ASSERT_EQUAL(emb->param_elements, 30u * 768);    /* one row per token read */
+    CU_ASSERT_EQUAL(ts_op_tensor_elements(emb, 0), 30); /* token ids */
+    g_autoptr(TsWorkload) h = ts_transformer_build_head("h", c, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+    CU_ASSERT_STRING_EQUAL(ts_workload_op(h, 0)->name, "final_norm");
+    CU_ASSERT_EQUAL(ts_workload_op(h, 0)->ew_kind, TS_EW_LAYERNORM);
+    const TsOp *lm = ts_workload_find_op(h, "lm_head");
+    CU_ASSERT_EQUAL(lm->macs, 30ull * 768 * 50257);
+    CU_ASSERT_EQUAL(lm->param_elements, 768u * 50257);
+    /* decode: one token per sequence */
+    TsTransformerConfig d = *c;
+    d.phase = TS_PHASE_DECODE;
+    g_autoptr(TsWorkload) hd = ts_transformer_build_head("h", &d, &error);
+    CU_ASSERT_EQUAL(ts_workload_find_op(hd, "lm_head")->macs, 3ull * 768 * 50257);
+    /* ViT has no vocabulary */
+    g_autoptr(TsWorkload) vit = ts_workload_load("vit-base", NULL, &error);
+    CU_ASSERT_PTR_NULL(ts_transformer_build_head("h", ts_workload_transformer_config(vit), &error));
+    CU_ASSERT_PTR_NOT_NULL(error && strstr(error->message, "vocabulary"));
+}
+
+static void test_err_llama(void)
+{
+    expect_error("kvh.yaml", "workload:\n  model: llama3-8b\n  kv_heads: 5\n", NULL,
+                 "kvh.yaml:", "kv_heads: must divide heads", "got heads 32, kv_heads 5", NULL);
+    expect_error("kvh2.yaml", "workload:\n  model: bert-base\n  kv_heads: 4\n", NULL,
+                 "kv_heads: grouped-query attention and sliding windows are built for family "
+                 "llama",
+                 NULL);
+    expect_error("win.yaml", "workload:\n  model: gpt2\n  sliding_window: 64\n", NULL,
+                 "family llama", NULL);
+    expect_error("act.yaml", "workload:\n  model: llama2-7b\n  activation_op: true\n", NULL,
+                 "activation_op: a llama layer always has its SwiGLU", NULL);
+    expect_error("fam.yaml", "workload:\n  model: llama2-7b\n  family: lama\n", NULL,
+                 "fam.yaml:3:", "family", NULL);
+    expect_error("famops.yaml",
+                 "workload:\n  family: llama\n  ops:\n    - {name: n, kind: add, rows: 1, "
+                 "cols: 1}\n",
+                 NULL, "not both", NULL);
+}
+
 int main(int argc, char **argv)
 {
     tmp_dir = g_dir_make_tmp("tilesim-wl-XXXXXX", NULL);
@@ -736,6 +857,8 @@ int main(int argc, char **argv)
     CU_add_test(s, "timeloop_forms", test_timeloop_forms);
     CU_add_test(s, "finalize_in_code", test_finalize_in_code);
     CU_add_test(s, "include_problem", test_include_problem);
+    CU_add_test(s, "llama_layers", test_llama_layers);
+    CU_add_test(s, "model_parts", test_model_parts);
     CU_pSuite e = CU_add_suite("bad_input", NULL, NULL);
     CU_add_test(e, "heads_not_dividing", test_err_heads_not_dividing);
     CU_add_test(e, "zero_dim", test_err_zero_dim);
@@ -754,6 +877,7 @@ int main(int argc, char **argv)
     CU_add_test(e, "override_names_option", test_err_override_names_option);
     CU_add_test(e, "lut", test_err_lut);
     CU_add_test(e, "misc", test_err_misc);
+    CU_add_test(e, "llama", test_err_llama);
     int rc = ts_test_run(argc, argv);
     /* Remove the temp files. */
     GDir *dir = g_dir_open(tmp_dir, 0, NULL);

@@ -10,46 +10,6 @@
 
 #include "ts-test.h"
 
-/* ---- Minimal CSV reader (quoted fields, no embedded newlines) ---- */
-
-static GPtrArray *csv_split(const char *line)
-{
-    GPtrArray *fields = g_ptr_array_new_with_free_func(g_free);
-    GString *cur = g_string_new(NULL);
-    gboolean quoted = FALSE;
-    for (const char *p = line; *p; p++) {
-        if (quoted) {
-            if (*p == '"' && p[1] == '"') {
-                g_string_append_c(cur, '"');
-                p++;
-            } else if (*p == '"') {
-                quoted = FALSE;
-            } else {
-                g_string_append_c(cur, *p);
-            }
-        } else if (*p == '"') {
-            quoted = TRUE;
-        } else if (*p == ',') {
-            g_ptr_array_add(fields, g_string_free(cur, FALSE));
-            cur = g_string_new(NULL);
-        } else if (*p != '\r') {
-            g_string_append_c(cur, *p);
-        }
-    }
-    g_ptr_array_add(fields, g_string_free(cur, FALSE));
-    return fields;
-}
-
-static int column(GPtrArray *header, const char *name)
-{
-    for (guint i = 0; i < header->len; i++) {
-        if (strcmp(g_ptr_array_index(header, i), name) == 0)
-            return (int)i;
-    }
-    CU_FAIL("CSV column missing");
-    return 0;
-}
-
 static guint64 num(GPtrArray *row, int col)
 {
     return g_ascii_strtoull(g_ptr_array_index(row, (guint)col), NULL, 10);
@@ -93,14 +53,18 @@ static void test_model_op_table(void)
     g_autofree char *text = NULL;
     CU_ASSERT_TRUE_FATAL(g_file_get_contents(path, &text, NULL, NULL));
     g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
-    GPtrArray *header = csv_split(lines[0]);
-    int c_model = column(header, "model"), c_batch = column(header, "batch"),
-        c_seq = column(header, "seq"), c_op = column(header, "op"), c_kind = column(header, "kind"),
-        c_d = column(header, "timeloop_D"), c_e = column(header, "timeloop_E"),
-        c_l = column(header, "timeloop_L"), c_rep = column(header, "repeat"),
-        c_m = column(header, "M"), c_n = column(header, "N"), c_k = column(header, "K"),
-        c_macs = column(header, "macs"), c_flops = column(header, "flops"),
-        c_out = column(header, "out_elems"), c_w = column(header, "weight_elems");
+    GPtrArray *header = ts_test_csv_split(lines[0]);
+    int c_model = ts_test_csv_column(header, "model"),
+        c_batch = ts_test_csv_column(header, "batch"), c_seq = ts_test_csv_column(header, "seq"),
+        c_op = ts_test_csv_column(header, "op"), c_kind = ts_test_csv_column(header, "kind"),
+        c_d = ts_test_csv_column(header, "timeloop_D"),
+        c_e = ts_test_csv_column(header, "timeloop_E"),
+        c_l = ts_test_csv_column(header, "timeloop_L"),
+        c_rep = ts_test_csv_column(header, "repeat"), c_m = ts_test_csv_column(header, "M"),
+        c_n = ts_test_csv_column(header, "N"), c_k = ts_test_csv_column(header, "K"),
+        c_macs = ts_test_csv_column(header, "macs"), c_flops = ts_test_csv_column(header, "flops"),
+        c_out = ts_test_csv_column(header, "out_elems"),
+        c_w = ts_test_csv_column(header, "weight_elems");
     guint rows = 0;
     char *last_key = NULL;
     guint index_in_layer = 0;
@@ -108,7 +72,7 @@ static void test_model_op_table(void)
     for (guint i = 1; lines[i]; i++) {
         if (lines[i][0] == '\0')
             continue;
-        GPtrArray *row = csv_split(lines[i]);
+        GPtrArray *row = ts_test_csv_split(lines[i]);
         const char *model = g_ptr_array_index(row, (guint)c_model);
         const char *seq_text = g_ptr_array_index(row, (guint)c_seq);
         const char *opname = g_ptr_array_index(row, (guint)c_op);
