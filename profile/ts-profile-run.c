@@ -246,10 +246,26 @@ static double moe_return(TsRunner *r, const TsOp *op, TsProfileStep *st)
     return ns;
 }
 
+/* An op the profiler does not trace (compat mode: a residual add, SwiGLU's product) is not
+ * seen by its simulator: it moves no data and runs where the data is, whatever the map says. */
+static void follow_data(TsRunner *r, TsProfileStep *st)
+{
+    const TsDeviceProfile *d = r->cur;
+    if (d == NULL || strcmp(st->cost.bound, "untraced") != 0)
+        return;
+    st->placement = (TsProfilePlacement){d, FALSE, FALSE};
+    TsProfileOpCost *c = &st->cost;
+    c->h2d_ns = c->in_bytes / d->h2d_bw_bytes_per_s * 1e9;
+    c->h2d_pj = c->in_bytes * 8.0 * d->h2d_pj_per_bit;
+    c->d2h_ns = c->out_bytes / d->d2h_bw_bytes_per_s * 1e9;
+    c->d2h_pj = c->out_bytes * 8.0 * d->d2h_pj_per_bit;
+}
+
 /* One op executed once: transfers, schedule, phase sums. */
 static void run_step(TsRunner *r, TsProfileStep *st, TsProfilePhase *ph)
 {
     const TsDeviceProfile *from;
+    follow_data(r, st);
     st->xfer_h2d_bytes = st->xfer_h2d_ns = st->xfer_h2d_pj = 0;
     st->xfer_d2h_bytes = st->xfer_d2h_ns = st->xfer_d2h_pj = 0;
     st->xfer_reason = NULL;
@@ -439,9 +455,10 @@ gboolean ts_profile_run_model(const TsProfileModelSpec *spec, TsProfileMap *map,
                     "layers: must be within 1 .. 100000 (got %" G_GUINT64_FORMAT ")", layers);
         return FALSE;
     }
-    if (spec->gen > 1000000) {
+    if (spec->gen > TS_PROFILE_MAX_GEN) {
         g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_RANGE,
-                    "--gen: at most 1,000,000 decode steps (got %" G_GUINT64_FORMAT ")", spec->gen);
+                    "--gen: at most %u decode steps (got %" G_GUINT64_FORMAT ")",
+                    TS_PROFILE_MAX_GEN, spec->gen);
         return FALSE;
     }
     /* Every part of both phases, for the map check and the prefill run. */

@@ -187,7 +187,10 @@ gboolean ts_profile_run_layer(const TsWorkload *workload, const TsProfileMap *ma
 void ts_profile_layer_result_clear(TsProfileLayerResult *result);
 
 /* A whole model: prefill of cfg->seq tokens (x batch), then gen decode steps, step d
- * attending to seq + d keys (the cache including its new token). */
+ * attending to seq + d keys (the cache including its new token). Each step is a forward over
+ * every layer: run time grows linearly with gen x layers (x rows with the schedule), hence
+ * the cap on gen. */
+#define TS_PROFILE_MAX_GEN 131072u
 typedef struct {
     const TsTransformerConfig *cfg; /* the model (from a model workload) */
     uint64_t layers;                /* 0 = cfg->layers */
