@@ -153,12 +153,12 @@ gboolean ts_profile_op_cost(const TsDeviceProfile *dev, const TsOp *op,
         out->flops = 2.0 * (double)op->macs * count;
         if (op->param_elements > 0) {
             out->weight_bytes = (double)ts_op_param_bytes(op) * count;
-            out->how = "linear: 2 FLOPs per MAC, weights read once (inputs and outputs not "
+            out->how = "roofline: 2 FLOPs per MAC, the weights read once (inputs and outputs not "
                        "counted)";
         } else {
             gboolean attention =
                 cfg != NULL && (strcmp(op->name, "KTQ") == 0 || strcmp(op->name, "VScores") == 0);
-            out->how = "activation product: 2 FLOPs per MAC, no weights";
+            out->how = "roofline: 2 FLOPs per MAC, no weights";
             if (attention) {
                 uint64_t b = cfg->batch, hd = cfg->hidden / cfg->heads;
                 uint64_t kvh = cfg->kv_heads ? cfg->kv_heads : cfg->heads;
@@ -166,9 +166,11 @@ gboolean ts_profile_op_cost(const TsDeviceProfile *dev, const TsOp *op,
                 if (compat)
                     /* its sdpa path: Linear FLOPs of the query against weight_shape[0] = batch */
                     out->flops = 2.0 * (double)b * (double)(b * cfg->heads * q_len * hd);
-                out->how = compat ? "attention (profiler's scaled_dot_product path): 2 x batch "
-                                    "x query elements FLOPs, KV cache load in decode"
-                                  : "attention: 2 FLOPs per MAC, KV cache load in decode";
+                out->how = compat ? "the profiler's scaled-dot-product path: 2 x batch x query "
+                                    "elements FLOPs, the K or V cache read in decode "
+                                    "(overlapped)"
+                                  : "2 FLOPs per MAC, the K or V cache read in decode "
+                                    "(overlapped)";
                 if (cfg->phase == TS_PHASE_DECODE) {
                     int kv_t = ts_op_find_tensor(op, "Weights");
                     if (compat) {
@@ -188,19 +190,20 @@ gboolean ts_profile_op_cost(const TsDeviceProfile *dev, const TsOp *op,
         case TS_EW_RMSNORM:
             per_elem_ns = per_element_ns(dev, op->ew_kind);
             out->flops = elements * TS_PROFILE_MISC_FLOPS_PER_ELEMENT;
-            out->how = "per element: the profile's latency per element, energy of 1,500 FLOPs "
-                       "per element";
+            out->how = "the profile's latency per element (or the profiler's default), energy of "
+                       "1,500 FLOPs per element";
             break;
         case TS_EW_LAYERNORM:
             out->flops = elements * TS_PROFILE_MISC_FLOPS_PER_ELEMENT;
             out->weight_bytes = compat ? act_bytes * count : (double)ts_op_param_bytes(op) * count;
-            out->how = compat ? "layernorm: 1,500 FLOPs per element at peak, its 1x1 weight"
-                              : "layernorm: 1,500 FLOPs per element at peak, gamma and beta";
+            out->how = compat ? "1,500 FLOPs per element at peak, a 1x1 weight (the profiler's "
+                                "LayerNorm)"
+                              : "1,500 FLOPs per element at peak, gamma and beta read";
             break;
         case TS_EW_GELU:
             out->flops = 2.0 * elements;
             out->weight_bytes = compat ? act_bytes * count : 0.0;
-            out->how = "gelu: the profiler's generic layer, 2 FLOPs per element";
+            out->how = "2 FLOPs per element at peak (the profiler's generic layer)";
             break;
         case TS_EW_ROPE:
             if (compat) {
@@ -212,22 +215,21 @@ gboolean ts_profile_op_cost(const TsDeviceProfile *dev, const TsOp *op,
                 }
                 out->flops = 2.0 * v;
                 out->weight_bytes = act_bytes * count;
-                out->how = "rope: the profiler's generic layer on the value states, 2 FLOPs per "
-                           "element";
+                out->how = "2 FLOPs per element of the value states, a 1x1 weight (the "
+                           "profiler's generic layer)";
             } else {
                 out->flops = 3.0 * elements;
-                out->how = "rope: 3 FLOPs per element of Q and K";
+                out->how = "3 FLOPs per element of Q and K";
             }
             break;
         case TS_EW_EMBED:
             if (compat) {
                 out->flops = 2.0 * out->rows * count;
                 out->weight_bytes = act_bytes * count;
-                out->how = "embedding: the profiler's generic layer (2 FLOPs per token, 1x1 "
-                           "weight)";
+                out->how = "2 FLOPs per token, a 1x1 weight (the profiler's generic layer)";
             } else {
                 out->weight_bytes = (double)ts_op_param_bytes(op) * count;
-                out->how = "embedding: one table row read per token";
+                out->how = "one table row read per token";
             }
             break;
         case TS_EW_ADD:
@@ -235,7 +237,8 @@ gboolean ts_profile_op_cost(const TsDeviceProfile *dev, const TsOp *op,
         case TS_EW_COUNT_:
             if (compat) {
                 untraced = TRUE;
-                out->how = "not traced by the profiler (a Python operator): no cost";
+                out->how = "not traced by the profiler (a Python operator): no cost, no data "
+                           "movement";
             } else {
                 out->flops = elements;
                 out->how = "1 FLOP per element at peak, no memory traffic";

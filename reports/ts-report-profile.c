@@ -400,7 +400,8 @@ void ts_report_profile_model_text(GString *out, const TsProfileModelResult *r,
                            r->layers, r->prompt, r->batch, r->gen);
     const TsProfilePhase *pf = &r->prefill, *dc = &r->decode;
     double tokens = (double)(r->gen * r->batch);
-    g_string_append(out, "##### summary (the profiler's: peak performance, no overlap) #####\n");
+    g_string_append(out, "##### summary (the profiler's assumptions: peak performance, transfers "
+                         "not overlapped) #####\n");
     g_string_append_printf(
         out,
         "Total time (SUM + GEN): %.9g s, with data type: %s, batch size: %" G_GUINT64_FORMAT "\n",
