@@ -40,15 +40,14 @@ char **ts_arch_upmem_names(const TsDoc *doc, GError **error)
     return names;
 }
 
-/* The profiler's naming rule: a name matches a profile written with underscores when they are
- * given as hyphens. */
-static gboolean device_matches(const char *key, const char *device)
+gboolean ts_arch_device_name_matches(const char *profile_name, const char *name)
 {
-    if (strcmp(key, device) == 0)
+    g_return_val_if_fail(profile_name != NULL && name != NULL, FALSE);
+    if (strcmp(profile_name, name) == 0)
         return TRUE;
-    g_autofree char *hy = g_strdup(key);
+    g_autofree char *hy = g_strdup(profile_name);
     g_strdelimit(hy, "_", '-');
-    return strcmp(hy, device) == 0;
+    return strcmp(hy, name) == 0;
 }
 
 TsArch *ts_arch_load_upmem(const TsDoc *doc, const char *file, const char *device, GError **error)
@@ -57,7 +56,7 @@ TsArch *ts_arch_load_upmem(const TsDoc *doc, const char *file, const char *devic
     const TsNode *profile = NULL, *key_node = NULL;
     const char *name = NULL;
     for (guint i = 0; root != NULL && root->kind == TS_NODE_MAPPING && i < root->n; i++) {
-        if (device_matches(ts_node_key(root, i), device)) {
+        if (ts_arch_device_name_matches(ts_node_key(root, i), device)) {
             name = ts_node_key(root, i);
             profile = ts_node_value(root, i);
             key_node = ts_node_key_node(root, i);

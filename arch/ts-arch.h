@@ -138,6 +138,10 @@ typedef enum {
  * Unknown device: TS_CONFIG_ERROR_REFERENCE listing the profiles with a did-you-mean. */
 TsArch *ts_arch_load_device(const char *path, const char *device, GError **error);
 
+/* The profiler's naming rule: TRUE when name is the profile name as written or with its
+ * underscores written as hyphens ("PIM-AI-4dimm" names PIM_AI_4dimm). */
+gboolean ts_arch_device_name_matches(const char *profile_name, const char *name);
+
 /* Profile names of a UPMEM-profiler architectures file, in file order (owned, g_strfreev). */
 char **ts_arch_device_names(const char *path, GError **error);
 

@@ -45,22 +45,12 @@ guint ts_profile_devices_n(const TsProfileDevices *devices)
     return devices->entries->len;
 }
 
-/* The profiler's naming rule: a mapping names PIM_AI_4chip as PIM-AI-4chip. */
-static gboolean name_matches(const char *profile, const char *name)
-{
-    if (strcmp(profile, name) == 0)
-        return TRUE;
-    g_autofree char *hy = g_strdup(profile);
-    g_strdelimit(hy, "_", '-');
-    return strcmp(hy, name) == 0;
-}
-
 const TsDeviceProfile *ts_profile_devices_find(const TsProfileDevices *devices, const char *name)
 {
     g_return_val_if_fail(devices != NULL && name != NULL, NULL);
     for (guint i = 0; i < devices->entries->len; i++) {
         const TsDeviceEntry *e = &g_array_index(devices->entries, TsDeviceEntry, i);
-        if (name_matches(e->name, name))
+        if (ts_arch_device_name_matches(e->name, name))
             return e->profile;
     }
     return NULL;
@@ -103,7 +93,8 @@ static gboolean add_device(TsProfileDevices *d, const char *name, const TsDevice
 {
     for (guint i = 0; i < d->entries->len; i++) {
         const TsDeviceEntry *e = &g_array_index(d->entries, TsDeviceEntry, i);
-        if (name_matches(e->name, name) || name_matches(name, e->name)) {
+        if (ts_arch_device_name_matches(e->name, name) ||
+            ts_arch_device_name_matches(name, e->name)) {
             g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_DUPLICATE,
                         "%s: device '%s' is already defined by an earlier device file (got it "
                         "again)",

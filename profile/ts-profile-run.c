@@ -461,22 +461,20 @@ gboolean ts_profile_run_model(const TsProfileModelSpec *spec, TsProfileMap *map,
                     TS_PROFILE_MAX_GEN, spec->gen);
         return FALSE;
     }
-    /* Every part of both phases, for the map check and the prefill run. */
-    g_autoptr(TsWorkload) p_embed = build_part(0, &pre, error);
-    if (p_embed == NULL)
-        return FALSE;
-    g_autoptr(TsWorkload) p_layer = build_part(1, &pre, error);
-    if (p_layer == NULL)
-        return FALSE;
-    g_autoptr(TsWorkload) p_head = build_part(2, &pre, error);
-    if (p_head == NULL)
-        return FALSE;
-    g_autoptr(TsWorkload) d_embed = build_part(0, &dec, error);
-    if (d_embed == NULL)
-        return FALSE;
-    g_autoptr(TsWorkload) d_head = build_part(2, &dec, error);
-    if (d_head == NULL)
-        return FALSE;
+    /* Every part of both phases but the decode layers (built per step): prefill embedding,
+     * layer and head, decode embedding and head. */
+    const TsTransformerConfig *part_cfg[] = {&pre, &pre, &pre, &dec, &dec};
+    const int part_kind[] = {0, 1, 2, 0, 2};
+    g_autoptr(GPtrArray) built = g_ptr_array_new_with_free_func((GDestroyNotify)ts_workload_free);
+    for (guint i = 0; i < G_N_ELEMENTS(part_kind); i++) {
+        TsWorkload *w = build_part(part_kind[i], part_cfg[i], error);
+        if (w == NULL)
+            return FALSE;
+        g_ptr_array_add(built, w);
+    }
+    const TsWorkload *p_embed = built->pdata[0], *p_layer = built->pdata[1],
+                     *p_head = built->pdata[2], *d_embed = built->pdata[3],
+                     *d_head = built->pdata[4];
     {
         const TsWorkload *parts[] = {p_embed, p_layer, p_head};
         if (!ts_profile_map_check(map, parts, 3, parts, 3, error))

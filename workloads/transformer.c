@@ -460,6 +460,37 @@ static uint64_t attended_keys(const TsTransformerConfig *c)
     return c->sliding_window && c->sliding_window < keys ? c->sliding_window : keys;
 }
 
+/* A projection of tokens x e -> d with its weights (or its LUT-NN replacement). */
+static gboolean add_weight_gemm(TsWorkload *w, const char *name, uint64_t d, uint64_t e,
+                                uint64_t tokens, const TsTransformerConfig *c, GError **error)
+{
+    TsOp op;
+    if (c->lut_vec_len != 0)
+        lut_op(&op, name, d, e, tokens, 1, c);
+    else
+        gemm_op(&op, name, d, e, tokens, 1, &c->precision, TRUE);
+    return ts_workload_append(w, &op, NULL, NULL, error);
+}
+
+/* An elementwise op over rows x cols, count times, with params parameters. */
+static gboolean add_elementwise(TsWorkload *w, const char *name, TsElementwiseKind kind,
+                                uint64_t rows, uint64_t cols, uint32_t passes, uint64_t count,
+                                uint64_t params, const TsTransformerConfig *c, GError **error)
+{
+    TsOp op;
+    nonlinear_op(&op, name, kind, rows, cols, passes, count, params, &c->precision, c->nonlinear);
+    return ts_workload_append(w, &op, NULL, NULL, error);
+}
+
+/* An attention product (K or V are activations), count times. */
+static gboolean add_attention(TsWorkload *w, const char *name, uint64_t d, uint64_t e, uint64_t l,
+                              uint64_t count, const TsTransformerConfig *c, GError **error)
+{
+    TsOp op;
+    gemm_op(&op, name, d, e, l, count, &c->precision, FALSE);
+    return ts_workload_append(w, &op, NULL, NULL, error);
+}
+
 /* One LLaMA decoder layer (Hugging Face's LlamaDecoderLayer order): attn_norm, Q, K, V, rope,
  * KTQ, softmax, VScores, Out, attn_add, ffn_norm, gate, silu, up, mul, down, ffn_add.
  * Grouped-query attention: the heads / kv_heads query heads of a group share one K and V, so
@@ -467,59 +498,31 @@ static uint64_t attended_keys(const TsTransformerConfig *c)
  * (L = queries x group), reading each K and V once. */
 static gboolean build_llama_layer(TsWorkload *w, const TsTransformerConfig *c, GError **error)
 {
-    uint64_t hd = c->hidden / c->heads;
-    uint64_t kvh = c->kv_heads ? c->kv_heads : c->heads;
-    uint64_t group = c->heads / kvh;
-    uint64_t tokens = c->phase == TS_PHASE_DECODE ? c->batch : c->seq * c->batch;
-    uint64_t q_len = c->phase == TS_PHASE_DECODE ? 1 : c->seq;
-    uint64_t k_len = attended_keys(c);
-    const TsPrecisionSet *p = &c->precision;
-    gboolean lut = c->lut_vec_len != 0;
-    TsOp op;
-#define APPEND()                                                                                   \
-    do {                                                                                           \
-        if (!ts_workload_append(w, &op, NULL, NULL, error))                                        \
-            return FALSE;                                                                          \
-    } while (0)
-#define WEIGHT_GEMM(nm, d, e)                                                                      \
-    do {                                                                                           \
-        if (lut)                                                                                   \
-            lut_op(&op, nm, d, e, tokens, 1, c);                                                   \
-        else                                                                                       \
-            gemm_op(&op, nm, d, e, tokens, 1, p, TRUE);                                            \
-        APPEND();                                                                                  \
-    } while (0)
-#define ELEMENTWISE(nm, kind, cols, passes, params)                                                \
-    do {                                                                                           \
-        nonlinear_op(&op, nm, kind, tokens, cols, passes, 1, params, p, c->nonlinear);             \
-        APPEND();                                                                                  \
-    } while (0)
-
-    ELEMENTWISE("attn_norm", TS_EW_RMSNORM, c->hidden, 2, c->hidden);
-    WEIGHT_GEMM("Q", c->hidden, c->hidden);
-    WEIGHT_GEMM("K", kvh * hd, c->hidden);
-    WEIGHT_GEMM("V", kvh * hd, c->hidden);
-    ELEMENTWISE("rope", TS_EW_ROPE, (c->heads + kvh) * hd, 1, 0);
-    gemm_op(&op, "KTQ", k_len, hd, q_len * group, kvh * c->batch, p, FALSE);
-    APPEND();
-    nonlinear_op(&op, "softmax", TS_EW_SOFTMAX, q_len, k_len, c->softmax_passes,
-                 c->heads * c->batch, 0, p, c->nonlinear);
-    APPEND();
-    gemm_op(&op, "VScores", hd, k_len, q_len * group, kvh * c->batch, p, FALSE);
-    APPEND();
-    WEIGHT_GEMM("Out", c->hidden, c->hidden);
-    ELEMENTWISE("attn_add", TS_EW_ADD, c->hidden, 1, 0);
-    ELEMENTWISE("ffn_norm", TS_EW_RMSNORM, c->hidden, 2, c->hidden);
-    WEIGHT_GEMM("gate", c->ffn, c->hidden);
-    ELEMENTWISE("silu", TS_EW_SILU, c->ffn, 1, 0);
-    WEIGHT_GEMM("up", c->ffn, c->hidden);
-    ELEMENTWISE("mul", TS_EW_MUL, c->ffn, 1, 0);
-    WEIGHT_GEMM("down", c->hidden, c->ffn);
-    ELEMENTWISE("ffn_add", TS_EW_ADD, c->hidden, 1, 0);
-#undef ELEMENTWISE
-#undef WEIGHT_GEMM
-#undef APPEND
-    return ts_workload_finish(w, NULL, NULL, error);
+    const uint64_t h = c->hidden, hd = h / c->heads;
+    const uint64_t kvh = c->kv_heads ? c->kv_heads : c->heads;
+    const uint64_t group = c->heads / kvh;
+    const uint64_t t = c->phase == TS_PHASE_DECODE ? c->batch : c->seq * c->batch;
+    const uint64_t q_len = c->phase == TS_PHASE_DECODE ? 1 : c->seq;
+    const uint64_t k_len = attended_keys(c);
+    return add_elementwise(w, "attn_norm", TS_EW_RMSNORM, t, h, 2, 1, h, c, error) &&
+           add_weight_gemm(w, "Q", h, h, t, c, error) &&
+           add_weight_gemm(w, "K", kvh * hd, h, t, c, error) &&
+           add_weight_gemm(w, "V", kvh * hd, h, t, c, error) &&
+           add_elementwise(w, "rope", TS_EW_ROPE, t, (c->heads + kvh) * hd, 1, 1, 0, c, error) &&
+           add_attention(w, "KTQ", k_len, hd, q_len * group, kvh * c->batch, c, error) &&
+           add_elementwise(w, "softmax", TS_EW_SOFTMAX, q_len, k_len, c->softmax_passes,
+                           c->heads * c->batch, 0, c, error) &&
+           add_attention(w, "VScores", hd, k_len, q_len * group, kvh * c->batch, c, error) &&
+           add_weight_gemm(w, "Out", h, h, t, c, error) &&
+           add_elementwise(w, "attn_add", TS_EW_ADD, t, h, 1, 1, 0, c, error) &&
+           add_elementwise(w, "ffn_norm", TS_EW_RMSNORM, t, h, 2, 1, h, c, error) &&
+           add_weight_gemm(w, "gate", c->ffn, h, t, c, error) &&
+           add_elementwise(w, "silu", TS_EW_SILU, t, c->ffn, 1, 1, 0, c, error) &&
+           add_weight_gemm(w, "up", c->ffn, h, t, c, error) &&
+           add_elementwise(w, "mul", TS_EW_MUL, t, c->ffn, 1, 1, 0, c, error) &&
+           add_weight_gemm(w, "down", h, c->ffn, t, c, error) &&
+           add_elementwise(w, "ffn_add", TS_EW_ADD, t, h, 1, 1, 0, c, error) &&
+           ts_workload_finish(w, NULL, NULL, error);
 }
 
 /* ---- Ops around the layers of a whole model ---- */
@@ -542,6 +545,18 @@ static TsWorkload *model_part_new(const char *name, const TsTransformerConfig *c
         w->config.kv_len = cfg->seq;
     *tokens = cfg->phase == TS_PHASE_DECODE ? cfg->batch : cfg->seq * cfg->batch;
     return w;
+}
+
+/* Appends the n ops to *w and finishes it: the workload (stolen from *w), or NULL. */
+static TsWorkload *model_part_finish(TsWorkload **w, const TsOp *ops, guint n, GError **error)
+{
+    for (guint i = 0; i < n; i++) {
+        if (!ts_workload_append(*w, &ops[i], NULL, NULL, error))
+            return NULL;
+    }
+    if (!ts_workload_finish(*w, NULL, NULL, error))
+        return NULL;
+    return g_steal_pointer(w);
 }
 
 TsWorkload *ts_transformer_build_embedding(const char *name, const TsTransformerConfig *cfg,
@@ -569,9 +584,7 @@ TsWorkload *ts_transformer_build_embedding(const char *name, const TsTransformer
     op.passes = 1;
     op.param_elements = tokens * cfg->hidden;
     op.param_precision = cfg->precision.weights;
-    if (!ts_workload_append(w, &op, NULL, NULL, error) || !ts_workload_finish(w, NULL, NULL, error))
-        return NULL;
-    return g_steal_pointer(&w);
+    return model_part_finish(&w, &op, 1, error);
 }
 
 TsWorkload *ts_transformer_build_head(const char *name, const TsTransformerConfig *cfg,
@@ -582,17 +595,13 @@ TsWorkload *ts_transformer_build_head(const char *name, const TsTransformerConfi
     g_autoptr(TsWorkload) w = model_part_new(name, cfg, &tokens, error);
     if (w == NULL)
         return NULL;
-    TsOp op;
+    TsOp ops[2];
     if (cfg->family == TS_FAMILY_LLAMA)
-        nonlinear_op(&op, "final_norm", TS_EW_RMSNORM, tokens, cfg->hidden, 2, 1, cfg->hidden,
+        nonlinear_op(&ops[0], "final_norm", TS_EW_RMSNORM, tokens, cfg->hidden, 2, 1, cfg->hidden,
                      &cfg->precision, cfg->nonlinear);
     else
-        nonlinear_op(&op, "final_norm", TS_EW_LAYERNORM, tokens, cfg->hidden, 3, 1, 2 * cfg->hidden,
-                     &cfg->precision, cfg->nonlinear);
-    if (!ts_workload_append(w, &op, NULL, NULL, error))
-        return NULL;
-    gemm_op(&op, "lm_head", cfg->vocab, cfg->hidden, tokens, 1, &cfg->precision, TRUE);
-    if (!ts_workload_append(w, &op, NULL, NULL, error) || !ts_workload_finish(w, NULL, NULL, error))
-        return NULL;
-    return g_steal_pointer(&w);
+        nonlinear_op(&ops[0], "final_norm", TS_EW_LAYERNORM, tokens, cfg->hidden, 3, 1,
+                     2 * cfg->hidden, &cfg->precision, cfg->nonlinear);
+    gemm_op(&ops[1], "lm_head", cfg->vocab, cfg->hidden, tokens, 1, &cfg->precision, TRUE);
+    return model_part_finish(&w, ops, 2, error);
 }

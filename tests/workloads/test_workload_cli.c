@@ -13,22 +13,7 @@ static char *tmp_dir;
 /* Runs tilesim with args; returns the exit status, stdout and stderr (owned). */
 static int run_cli(const char *const *args, char **out, char **err)
 {
-    GPtrArray *argv = g_ptr_array_new();
-    g_ptr_array_add(argv, (gpointer)bin);
-    for (guint i = 0; args[i]; i++)
-        g_ptr_array_add(argv, (gpointer)args[i]);
-    g_ptr_array_add(argv, NULL);
-    int status = -1;
-    GError *error = NULL;
-    gboolean ok = g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out,
-                               err, &status, &error);
-    g_ptr_array_free(argv, TRUE);
-    if (!ok) {
-        fprintf(stderr, "spawn failed: %s\n", error->message);
-        g_error_free(error);
-        return -1;
-    }
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return ts_test_tilesim(args, out, err);
 }
 
 #define REQUIRE_BIN()                                                                              \
