@@ -247,29 +247,33 @@ static double moe_return(TsRunner *r, const TsOp *op, TsProfileStep *st)
 }
 
 /* An op the profiler does not trace (compat mode: a residual add, SwiGLU's product) is not
- * seen by its simulator: it moves no data and runs where the data is, whatever the map says. */
-static void follow_data(TsRunner *r, TsProfileStep *st)
+ * seen by its simulator: it moves no data and runs where the data is, whatever the map says.
+ * Returns TRUE for such an op. */
+static gboolean follow_data(TsRunner *r, TsProfileStep *st)
 {
+    if (strcmp(st->cost.bound, "untraced") != 0)
+        return FALSE;
     const TsDeviceProfile *d = r->cur;
-    if (d == NULL || strcmp(st->cost.bound, "untraced") != 0)
-        return;
+    if (d == NULL)
+        return TRUE; /* still on the host: nothing to follow */
     st->placement = (TsProfilePlacement){d, FALSE, FALSE};
     TsProfileOpCost *c = &st->cost;
     c->h2d_ns = c->in_bytes / d->h2d_bw_bytes_per_s * 1e9;
     c->h2d_pj = c->in_bytes * 8.0 * d->h2d_pj_per_bit;
     c->d2h_ns = c->out_bytes / d->d2h_bw_bytes_per_s * 1e9;
     c->d2h_pj = c->out_bytes * 8.0 * d->d2h_pj_per_bit;
+    return TRUE;
 }
 
 /* One op executed once: transfers, schedule, phase sums. */
 static void run_step(TsRunner *r, TsProfileStep *st, TsProfilePhase *ph)
 {
-    const TsDeviceProfile *from;
-    follow_data(r, st);
+    const TsDeviceProfile *from = NULL;
     st->xfer_h2d_bytes = st->xfer_h2d_ns = st->xfer_h2d_pj = 0;
     st->xfer_d2h_bytes = st->xfer_d2h_ns = st->xfer_d2h_pj = 0;
     st->xfer_reason = NULL;
-    step_transfers(r, st, &from);
+    if (!follow_data(r, st))
+        step_transfers(r, st, &from);
     double d2h_in = st->xfer_d2h_ns;
     double after = moe_return(r, st->op, st);
     phase_add_step(ph, st, 1.0);

@@ -168,6 +168,15 @@ static void json_notes(JsonBuilder *b, const TsProfileReportInfo *info)
     json_builder_end_array(b);
 }
 
+/* "name": a whole count from a double (rounded; a double above 2^63). */
+static void json_whole(JsonBuilder *b, const char *name, double v)
+{
+    if (v >= 0 && v < 9.2e18)
+        ts_json_member_count(b, name, (uint64_t)llround(v));
+    else
+        ts_json_member_double(b, name, v);
+}
+
 /* The contract totals (docs/cli.md) of a time and energy: a device profile has a nominal
  * 1 GHz clock, so cycles = ns. */
 static void json_contract_totals(JsonBuilder *b, double time_ns, double energy_pj, double flops,
@@ -176,9 +185,9 @@ static void json_contract_totals(JsonBuilder *b, double time_ns, double energy_p
     json_builder_set_member_name(b, "totals");
     json_builder_begin_object(b);
     ts_json_member_double(b, "energy_pj", energy_pj);
-    ts_json_member_double(b, "cycles", round(time_ns));
+    json_whole(b, "cycles", time_ns);
     ts_json_member_double(b, "latency_s", time_ns * 1e-9);
-    ts_json_member_double(b, "macs", flops / 2.0);
+    json_whole(b, "macs", flops / 2.0);
     ts_json_member_double(b, "utilization", utilization);
     ts_json_member_double(b, "edp_j_cycles", energy_pj * 1e-12 * time_ns);
     ts_json_member_double(b, "pj_per_mac", flops > 0 ? energy_pj / (flops / 2.0) : NAN);

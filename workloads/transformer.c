@@ -87,6 +87,8 @@ gboolean ts_transformer_config_init(TsTransformerConfig *cfg, const char *model,
             cfg->kv_heads = models[i].kv_heads ? models[i].kv_heads : models[i].heads;
             cfg->vocab = models[i].vocab;
             cfg->sliding_window = models[i].sliding_window;
+            if (cfg->family == TS_FAMILY_LLAMA)
+                cfg->activation_op = FALSE; /* SwiGLU's silu is part of the layer */
             return TRUE;
         }
     }

@@ -283,8 +283,11 @@ static TsWorkload *load_model(const TsNode *wnode, const TsWorkloadFile *f, guin
         cfg.activation = f->activation == 1 ? TS_EW_SILU : TS_EW_GELU;
     if (HAS(mask, FB_CAUSAL))
         cfg.causal = f->causal;
-    if (HAS(mask, FB_FAMILY))
+    if (HAS(mask, FB_FAMILY)) {
         cfg.family = f->family == 1 ? TS_FAMILY_LLAMA : TS_FAMILY_TRANSFORMER;
+        if (cfg.family == TS_FAMILY_LLAMA && !HAS(mask, FB_ACTOP))
+            cfg.activation_op = FALSE; /* SwiGLU's silu is part of the layer */
+    }
     /* kv_heads: as given; else a preset's multi-head attention (kv_heads = heads) follows a
      * changed heads, and a preset's grouped-query kv_heads stays as published. */
     if (HAS(mask, FB_KV_HEADS))
