@@ -158,7 +158,8 @@ gboolean ts_profile_op_cost(const TsDeviceProfile *dev, const TsOp *op,
         } else {
             gboolean attention =
                 cfg != NULL && (strcmp(op->name, "KTQ") == 0 || strcmp(op->name, "VScores") == 0);
-            out->how = "roofline: 2 FLOPs per MAC, no weights";
+            out->how = "roofline: 2 FLOPs per MAC, no weights (the op declares no "
+                       "parameters)";
             if (attention) {
                 uint64_t b = cfg->batch, hd = cfg->hidden / cfg->heads;
                 uint64_t kvh = cfg->kv_heads ? cfg->kv_heads : cfg->heads;

@@ -330,6 +330,14 @@ static gboolean prepare_part(TsRunner *r, const TsWorkload *w, const char *only_
                              GError **error)
 {
     const TsTransformerConfig *cfg = ts_workload_transformer_config(w);
+    if (ts_workload_source(w) == TS_WORKLOAD_SOURCE_TIMELOOP) {
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
+                    "workload %s is a Timeloop problem, which does not say which tensor holds "
+                    "parameters: the profile engine needs the weights it reads (write the op "
+                    "in a tilesim workload, where Weights are parameters)",
+                    ts_workload_name(w));
+        return FALSE;
+    }
     g_array_set_size(steps, 0);
     for (guint i = 0; i < ts_workload_n_ops(w); i++) {
         const TsOp *op = ts_workload_op(w, i);

@@ -208,6 +208,18 @@ static void test_bad_input(void)
     const char *vit[] = {"simulate", "--engine",   "profile",  "--arch", devices, "--device",
                          "GPU-big",  "--workload", "vit-base", "--gen",  "2",     NULL};
     expect_bad("vocabulary", vit);
+    g_autofree char *prob = g_build_filename(tmpdir, "ff1.prob.yaml", NULL);
+    g_assert(g_file_set_contents(prob,
+                                 "problem:\n  shape:\n    name: GEMM\n    dimensions: [M, N, K]\n"
+                                 "    data-spaces:\n      - {name: Weights, projection: [[[K]], "
+                                 "[[N]]]}\n      - {name: Inputs, projection: [[[M]], [[K]]]}\n"
+                                 "      - {name: Outputs, projection: [[[M]], [[N]]], read-write: "
+                                 "True}\n  instance: {M: 4, N: 8, K: 8}\n",
+                                 -1, NULL));
+    const char *tl[] = {"simulate", "--engine", "profile",    "--arch", devices,
+                        "--device", "GPU-big",  "--workload", prob,     NULL};
+    expect_bad("Timeloop problem", tl);
+    g_remove(prob);
     const char *ana[] = {"simulate", "--arch", "eyeriss-like", "--workload", "bert-base", "--gen",
                          "2",        NULL};
     expect_bad("belong to --engine profile", ana);
