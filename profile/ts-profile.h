@@ -221,7 +221,8 @@ typedef struct {
 
 /* Builds the model's parts (ts_transformer_build_embedding / _build / _head) per phase and
  * step and runs them under map. The map is checked against the model's ops. Errors: a model
- * without vocabulary, bad map names, ops the engine cannot cost. */
+ * without vocabulary, bad map names, ops the engine cannot cost. result must be cleared
+ * whether or not the call succeeds. */
 gboolean ts_profile_run_model(const TsProfileModelSpec *spec, TsProfileMap *map,
                               const TsProfileOptions *options, TsProfileModelResult *result,
                               GError **error);
