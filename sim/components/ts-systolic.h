@@ -14,7 +14,8 @@
 G_BEGIN_DECLS
 
 typedef enum {
-    TS_SYSTOLIC_OS = 0, /* output stationary: rows take output pixels, cols filters, window streams */
+    TS_SYSTOLIC_OS =
+        0, /* output stationary: rows take output pixels, cols filters, window streams */
     TS_SYSTOLIC_WS = 1, /* weight stationary: rows take the window, cols filters, pixels stream */
     TS_SYSTOLIC_IS = 2, /* input stationary: rows take the window, cols pixels, filters stream */
 } TsSystolicDataflow;
@@ -58,9 +59,9 @@ typedef struct TsSystolicResult {
     guint64 macs;         /* ofmap pixels x window size x filters */
     guint64 folds;        /* row folds x column folds */
     guint64 ofmap_px, window, filters; /* GEMM view: M (pixels), K (window), N (filters) */
-    double overall_util_pct; /* 100 * macs / (cycles * rows * cols) */
-    double mapping_eff_pct;  /* mean over folds of used PEs / all PEs */
-    double compute_util_pct; /* mean over folds of MAC cycles / (PEs * fold cycles) */
+    double overall_util_pct;           /* 100 * macs / (cycles * rows * cols) */
+    double mapping_eff_pct;            /* mean over folds of used PEs / all PEs */
+    double compute_util_pct;           /* mean over folds of MAC cycles / (PEs * fold cycles) */
     guint64 sram_ifmap_reads, sram_filter_reads;
     guint64 sram_ofmap_writes; /* includes partial sums for WS/IS and OS's per-fold edge count */
     guint64 dram_ifmap_reads, dram_filter_reads, dram_ofmap_writes;

@@ -20,8 +20,14 @@ static gint64 ifmap_addr(const Lay *l, gint64 px, gint64 w)
         return -1;
     return (irow * l->W * l->C + icol * l->C) + crow * l->W * l->C + ccol * l->C + cch;
 }
-static gint64 filter_addr(const Lay *l, gint64 w, gint64 f) { return f * l->R * l->S * l->C + w + 10000000; }
-static gint64 ofmap_addr(const Lay *l, gint64 px, gint64 f) { return l->NF * px + f + 20000000; }
+static gint64 filter_addr(const Lay *l, gint64 w, gint64 f)
+{
+    return f * l->R * l->S * l->C + w + 10000000;
+}
+static gint64 ofmap_addr(const Lay *l, gint64 px, gint64 f)
+{
+    return l->NF * px + f + 20000000;
+}
 
 /* A growing matrix of addresses, `width` per row. */
 typedef struct {
@@ -91,7 +97,10 @@ typedef struct {
     GHashTable *lines; /* addr -> GArray of gint64 hashed line ids */
 } RdBuf;
 
-static void rd_free_arr(gpointer p) { g_array_free(p, TRUE); }
+static void rd_free_arr(gpointer p)
+{
+    g_array_free(p, TRUE);
+}
 
 static void rd_init(RdBuf *b, guint64 words, gint64 bw, const gint64 *fetch, gsize n)
 {
@@ -131,7 +140,8 @@ static gboolean rd_hit(const RdBuf *b, gint64 addr)
         return FALSE;
     for (guint i = 0; i < a->len; i++) {
         gint64 l = g_array_index(a, gint64, i);
-        if (b->a_start < b->a_end ? (l >= b->a_start && l < b->a_end) : (l >= b->a_start || l < b->a_end))
+        if (b->a_start < b->a_end ? (l >= b->a_start && l < b->a_end)
+                                  : (l >= b->a_start || l < b->a_end))
             return TRUE;
     }
     return FALSE;
@@ -264,9 +274,13 @@ static gint64 *rollout(const gint64 *m, gint64 rows, gint64 cols)
 void ts_systolic_ref_run(const TsSystolicConfig *cfg, const TsSystolicLayer *layer,
                          TsSystolicResult *out)
 {
-    Lay l = {.H = (gint64)layer->ifmap_h, .W = (gint64)layer->ifmap_w, .R = (gint64)layer->filter_h,
-             .S = (gint64)layer->filter_w, .C = (gint64)layer->channels,
-             .NF = (gint64)layer->num_filters, .sh = (gint64)layer->stride_h,
+    Lay l = {.H = (gint64)layer->ifmap_h,
+             .W = (gint64)layer->ifmap_w,
+             .R = (gint64)layer->filter_h,
+             .S = (gint64)layer->filter_w,
+             .C = (gint64)layer->channels,
+             .NF = (gint64)layer->num_filters,
+             .sh = (gint64)layer->stride_h,
              .sw = (gint64)layer->stride_w};
     l.Eh = (l.H - l.R + l.sh + l.sh - 1) / l.sh;
     l.Ew = (l.W - l.S + l.sw + l.sw - 1) / l.sw;
@@ -397,8 +411,10 @@ void ts_systolic_ref_run(const TsSystolicConfig *cfg, const TsSystolicLayer *lay
                 for (gint64 t = 0; t < T; t++)
                     for (gint64 r = 0; r < R; r++) {
                         gint64 k = fr * R + r;
-                        P[(fr * T + t) * pc + r] = k >= Sr ? -1
-                            : (df == TS_SYSTOLIC_OS ? ifmap_addr(&l, k, t) : ifmap_addr(&l, t, k));
+                        P[(fr * T + t) * pc + r] =
+                            k >= Sr ? -1
+                                    : (df == TS_SYSTOLIC_OS ? ifmap_addr(&l, k, t)
+                                                            : ifmap_addr(&l, t, k));
                     }
         } else {
             pr = Sr * cf, pc = C, roll = FALSE;

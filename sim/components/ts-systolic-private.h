@@ -1,0 +1,46 @@
+/* Internals of the systolic model shared by its files and tests: the fold geometry of a layer
+ * under a dataflow and the requests of each demand line. Not installed. */
+#ifndef TS_SYSTOLIC_PRIVATE_H
+#define TS_SYSTOLIC_PRIVATE_H
+
+#include "ts-systolic.h"
+
+G_BEGIN_DECLS
+
+typedef enum { TS_SYSTOLIC_IFMAP, TS_SYSTOLIC_FILTER, TS_SYSTOLIC_OFMAP } TsSystolicOperand;
+
+/* A layer lowered to SCALE-Sim's operand matrices (ifmap npx x win, filter win x NF, ofmap
+ * npx x NF) and mapped on the array: Sr x Sc spatial, T temporal; rf x cf folds of fold_rows
+ * demand lines each, column folds outermost. */
+typedef struct TsSystolicGeom {
+    gint64 R, C;
+    TsSystolicDataflow df;
+    gint64 H, W, FR, FS, CH, NF, sh, sw, Eh, Ew, npx, win;
+    gint64 Sr, Sc, T, rf, cf, fold_rows;
+    gboolean ifmap_unique; /* no ifmap word appears twice in the operand matrix */
+} TsSystolicGeom;
+
+void ts_systolic_geom_init(TsSystolicGeom *g, const TsSystolicConfig *cfg,
+                           const TsSystolicLayer *layer);
+/* Ifmap word of output pixel px and window element w (0-based, no offset), -1 off the ifmap. */
+gint64 ts_systolic_ifmap_addr(const TsSystolicGeom *g, gint64 px, gint64 w);
+
+/* Requests of demand line j (0-based within the fold) of fold (fr, fc): lanes [lo, hi]; for
+ * ifmap and filter, lane x reads element (a0 + sa*x, b0 + sb*x) where (a, b) is (px, w) for the
+ * ifmap under OS and IS, (w, px) under WS, and (f, w) / (w, f) for the filter (f first under OS
+ * and WS). Lanes are listed in request order. */
+typedef struct TsSystolicLanes {
+    gint64 lo, hi, a0, sa, b0, sb;
+} TsSystolicLanes;
+void ts_systolic_lanes(const TsSystolicGeom *g, TsSystolicOperand op, gint64 fr, gint64 fc,
+                       gint64 j, TsSystolicLanes *out);
+
+/* The memory timeline (ts-systolic-timeline.c): runs every demand line through the read
+ * buffers (bandwidth-limited mode) and the ofmap write buffer; sets cycles, stall_cycles,
+ * dram_ofmap_writes and, when bandwidth-limited, dram_ifmap_reads and dram_filter_reads. */
+gboolean ts_systolic_timeline(const TsSystolicGeom *g, const TsSystolicConfig *cfg,
+                              TsSystolicResult *out, GError **error);
+
+G_END_DECLS
+
+#endif
