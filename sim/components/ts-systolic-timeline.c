@@ -374,6 +374,38 @@ static gint64 wr_line(WrBuf *b, gint64 w, gint64 cycle)
     return cur;
 }
 
+/* Serves n demand lines of w writes each, requested at consecutive cycles from *cycle (no read
+ * waits): runs of lines that can neither trigger a drain nor stall are staged at once, the
+ * others go through wr_line. Advances *cycle past the lines, adds their stalls to *stall and
+ * sets *last_out to the service cycle of the last one. */
+static void wr_lines(WrBuf *b, gint64 w, gint64 n, gint64 *cycle, gint64 *stall, gint64 *last_out)
+{
+    while (n > 0) {
+        gint64 cur = *cycle, safe;
+        if (w == 0) {
+            safe = n;
+        } else if (cur >= b->drain_end) {
+            safe = b->free_space >= b->active ? (b->free_space - b->active) / w : 0;
+        } else {
+            safe = b->free_space > w ? (b->free_space - 1) / w : 0;
+            safe = MIN(safe, b->drain_end - cur);
+        }
+        safe = MIN(safe, n);
+        if (safe > 0) {
+            wr_stage(b, safe * w);
+            *cycle += safe;
+            *last_out = *cycle - 1;
+            n -= safe;
+            continue;
+        }
+        gint64 o = wr_line(b, w, cur);
+        *stall += o - cur;
+        *last_out = o;
+        *cycle += 1 + (o - cur);
+        n--;
+    }
+}
+
 static gint64 ofmap_fold_words(const TsSystolicGeom *g, gint64 fr, gint64 fc)
 {
     const gint64 ru = MIN(g->R, g->Sr - fr * g->R), cu = MIN(g->C, g->Sc - fc * g->C);
@@ -417,6 +449,42 @@ gboolean ts_systolic_timeline(const TsSystolicGeom *g, const TsSystolicConfig *c
                 wr_stage(&wb, wf);
                 row0 += g->fold_rows;
                 last_out = row0 - 1 + stall;
+                continue;
+            }
+            if (!user) {
+                /* The writes per line are linear in the line between these breakpoints. */
+                const gint64 ru = MIN(g->R, g->Sr - fr * g->R), cu = MIN(g->C, g->Sc - fc * g->C);
+                gint64 A, B;
+                if (g->df == TS_SYSTOLIC_OS)
+                    A = g->T + g->R - 2, B = g->T - 1 + g->R - ru;
+                else
+                    A = 2 * g->R - 2 + g->T, B = 2 * g->R - 1;
+                gint64 bp[] = {0, B, B + cu - 1, A, A + cu, g->fold_rows};
+                for (guint x = 1; x < G_N_ELEMENTS(bp); x++) /* insertion sort, 6 entries */
+                    for (guint y = x; y > 0 && bp[y - 1] > bp[y]; y--) {
+                        gint64 t = bp[y];
+                        bp[y] = bp[y - 1];
+                        bp[y - 1] = t;
+                    }
+                gint64 cycle = row0 + stall;
+                for (guint x = 0; x + 1 < G_N_ELEMENTS(bp); x++) {
+                    gint64 j0 = MAX(0, bp[x]), j1 = MIN(g->fold_rows, bp[x + 1]);
+                    if (j0 >= j1)
+                        continue;
+                    TsSystolicLanes l0, l1;
+                    ts_systolic_lanes(g, TS_SYSTOLIC_OFMAP, fr, fc, j0, &l0);
+                    ts_systolic_lanes(g, TS_SYSTOLIC_OFMAP, fr, fc, j1 - 1, &l1);
+                    gint64 w0 = MAX(0, l0.hi - l0.lo + 1), w1 = MAX(0, l1.hi - l1.lo + 1);
+                    if (w0 == w1) {
+                        wr_lines(&wb, w0, j1 - j0, &cycle, &stall, &last_out);
+                        continue;
+                    }
+                    for (gint64 j = j0; j < j1; j++) {
+                        ts_systolic_lanes(g, TS_SYSTOLIC_OFMAP, fr, fc, j, &l0);
+                        wr_lines(&wb, MAX(0, l0.hi - l0.lo + 1), 1, &cycle, &stall, &last_out);
+                    }
+                }
+                row0 += g->fold_rows;
                 continue;
             }
             for (gint64 j = 0; j < g->fold_rows; j++) {
