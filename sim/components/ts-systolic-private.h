@@ -37,9 +37,10 @@ void ts_systolic_lanes(const TsSystolicGeom *g, TsSystolicOperand op, gint64 fr,
 
 /* The memory timeline (ts-systolic-timeline.c): runs every demand line through the read
  * buffers (bandwidth-limited mode) and the ofmap write buffer; sets cycles, stall_cycles,
- * dram_ofmap_writes and, when bandwidth-limited, dram_ifmap_reads and dram_filter_reads. */
+ * dram_ofmap_writes and, when bandwidth-limited, dram_ifmap_reads and dram_filter_reads. When
+ * fold_end is not NULL it receives, per fold in run order, the cycle its last line is served. */
 gboolean ts_systolic_timeline(const TsSystolicGeom *g, const TsSystolicConfig *cfg,
-                              TsSystolicResult *out, GError **error);
+                              TsSystolicResult *out, guint64 *fold_end, GError **error);
 
 G_END_DECLS
 

@@ -415,7 +415,7 @@ static gint64 ofmap_fold_words(const TsSystolicGeom *g, gint64 fr, gint64 fc)
 /* ---- the timeline ---- */
 
 gboolean ts_systolic_timeline(const TsSystolicGeom *g, const TsSystolicConfig *cfg,
-                              TsSystolicResult *out, GError **error)
+                              TsSystolicResult *out, guint64 *fold_end, GError **error)
 {
     const gboolean user = cfg->bandwidth_limited;
     RdBuf rb[2];
@@ -449,6 +449,8 @@ gboolean ts_systolic_timeline(const TsSystolicGeom *g, const TsSystolicConfig *c
                 wr_stage(&wb, wf);
                 row0 += g->fold_rows;
                 last_out = row0 - 1 + stall;
+                if (fold_end)
+                    fold_end[fc * g->rf + fr] = (guint64)last_out;
                 continue;
             }
             if (!user) {
@@ -485,6 +487,8 @@ gboolean ts_systolic_timeline(const TsSystolicGeom *g, const TsSystolicConfig *c
                     }
                 }
                 row0 += g->fold_rows;
+                if (fold_end)
+                    fold_end[fc * g->rf + fr] = (guint64)last_out;
                 continue;
             }
             for (gint64 j = 0; j < g->fold_rows; j++) {
@@ -505,6 +509,8 @@ gboolean ts_systolic_timeline(const TsSystolicGeom *g, const TsSystolicConfig *c
                 last_out = o;
             }
             row0 += g->fold_rows;
+            if (fold_end)
+                fold_end[fc * g->rf + fr] = (guint64)last_out;
         }
     }
     /* The staged rest drains after the last line: it adds writes, not cycles. */

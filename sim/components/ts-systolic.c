@@ -390,6 +390,21 @@ static guint64 calc_reads(const TsSystolicGeom *g, TsSystolicOperand op, guint64
 gboolean ts_systolic_run(const TsSystolicConfig *cfg, const TsSystolicLayer *layer,
                          TsSystolicResult *out, GError **error)
 {
+    return ts_systolic_run_folds(cfg, layer, out, NULL, 0, error);
+}
+
+guint64 ts_systolic_n_folds(const TsSystolicConfig *cfg, const TsSystolicLayer *layer)
+{
+    g_return_val_if_fail(cfg != NULL && layer != NULL, 0);
+    TsSystolicGeom g;
+    ts_systolic_geom_init(&g, cfg, layer);
+    return (guint64)(g.rf * g.cf);
+}
+
+gboolean ts_systolic_run_folds(const TsSystolicConfig *cfg, const TsSystolicLayer *layer,
+                               TsSystolicResult *out, guint64 *fold_end, gsize n_fold_end,
+                               GError **error)
+{
     g_return_val_if_fail(out != NULL, FALSE);
     if (!ts_systolic_config_check(cfg, error) || !ts_systolic_layer_check(layer, error))
         return FALSE;
@@ -435,7 +450,8 @@ gboolean ts_systolic_run(const TsSystolicConfig *cfg, const TsSystolicLayer *lay
         out->dram_ifmap_reads = calc_reads(&g, TS_SYSTOLIC_IFMAP, cfg->ifmap_sram_words);
         out->dram_filter_reads = calc_reads(&g, TS_SYSTOLIC_FILTER, cfg->filter_sram_words);
     }
-    if (!ts_systolic_timeline(&g, cfg, out, error))
+    g_return_val_if_fail(fold_end == NULL || n_fold_end >= out->folds, FALSE);
+    if (!ts_systolic_timeline(&g, cfg, out, fold_end, error))
         return FALSE;
     out->overall_util_pct = (double)out->macs * 100.0 / ((double)out->cycles * (double)(R * C));
     return TRUE;

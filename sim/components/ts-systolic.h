@@ -75,6 +75,17 @@ typedef struct TsSystolicResult {
 gboolean ts_systolic_run(const TsSystolicConfig *cfg, const TsSystolicLayer *layer,
                          TsSystolicResult *out, GError **error);
 
+/* Folds of a layer (row folds x column folds); 0 on API misuse. The inputs must pass the
+ * checks. */
+guint64 ts_systolic_n_folds(const TsSystolicConfig *cfg, const TsSystolicLayer *layer);
+
+/* As ts_systolic_run, and when fold_end is not NULL (n_fold_end >= the layer's folds) it
+ * receives, per fold in run order (column folds outermost), the cycle at which the fold's last
+ * demand line is served: the fold boundaries of the timeline, stalls included. */
+gboolean ts_systolic_run_folds(const TsSystolicConfig *cfg, const TsSystolicLayer *layer,
+                               TsSystolicResult *out, guint64 *fold_end, gsize n_fold_end,
+                               GError **error);
+
 #define TS_SYSTOLIC_ERROR (ts_systolic_error_quark())
 GQuark ts_systolic_error_quark(void);
 typedef enum {

@@ -1,0 +1,239 @@
+/* The systolic_array DES component (see ts-systolic-component.h): a FIFO of at most
+ * queue_depth compute steps, one running at a time; the running step's fold boundaries come
+ * from the model's timeline and are visited by one self-event each, chained. Nothing is
+ * allocated per event; the fold-boundary buffer grows to the largest step seen. */
+#include "ts-systolic-component.h"
+
+#include <string.h>
+
+typedef struct {
+    guint64 m, n, k, tag;
+} Step;
+
+typedef struct {
+    TsComponent base;
+    TsSystolicConfig cfg;
+    guint32 depth, head, count; /* ring of queued steps (the running one included) */
+    Step *queue;
+    gboolean running;
+    guint64 start_edge; /* clock edge the running step began on */
+    guint64 fold, n_folds;
+    guint64 *fold_end;
+    gsize fold_cap;
+    TsSystolicResult cur, last;
+    TsCounter *steps, *folds, *cycles, *stalls, *macs;
+    TsCounter *sram_if, *sram_fl, *sram_of, *dram_if, *dram_fl, *dram_of;
+} TsSystolicComp;
+
+static const TsParamSpec params[] = {
+    {"rows", TS_PARAM_INT, "PEs", NULL, 1, 65536, "PE rows (SCALE-Sim ArrayHeight)"},
+    {"cols", TS_PARAM_INT, "PEs", NULL, 1, 65536, "PE columns (SCALE-Sim ArrayWidth)"},
+    {"dataflow", TS_PARAM_STRING, "", NULL, 0, 0, "os, ws or is"},
+    {"ifmap_sram_words", TS_PARAM_INT, "words", "65536", 2, 1099511627776.0,
+     "ifmap SRAM (double buffered)"},
+    {"filter_sram_words", TS_PARAM_INT, "words", "65536", 2, 1099511627776.0,
+     "filter SRAM (double buffered)"},
+    {"ofmap_sram_words", TS_PARAM_INT, "words", "65536", 2, 1099511627776.0,
+     "ofmap SRAM (double buffered)"},
+    {"bandwidth_limited", TS_PARAM_BOOL, "", "false", 0, 0,
+     "true: SRAM <-> DRAM at dram_words_per_cycle (SCALE-Sim USER); false: stall-free (CALC)"},
+    {"dram_words_per_cycle", TS_PARAM_INT, "words/cycle", "10", 1, 1073741824.0,
+     "interface bandwidth per SRAM when bandwidth_limited"},
+    {"clock_hz", TS_PARAM_INT, "Hz", "1000000000", 1, 1e12, "array clock"},
+    {"queue_depth", TS_PARAM_INT, "steps", "4", 1, 65536, "credits: steps a sender may queue"},
+};
+
+static const TsPortSpec ports[] = {
+    {"ctrl", FALSE, "compute steps in (TS_SYSTOLIC_EV_COMPUTE), completions out (..._DONE)"},
+};
+
+static const TsStatSpec stats[] = {
+    {"steps", TS_STAT_COUNTER, "steps", "compute steps finished"},
+    {"folds", TS_STAT_COUNTER, "folds", "folds finished"},
+    {"cycles", TS_STAT_COUNTER, "cycles", "sum of the steps' SCALE-Sim total_cycles"},
+    {"stall_cycles", TS_STAT_COUNTER, "cycles", "cycles waiting for prefetches or drains"},
+    {"macs", TS_STAT_COUNTER, "MACs", "multiply-accumulates"},
+    {"sram_ifmap_reads", TS_STAT_COUNTER, "words", "ifmap SRAM reads"},
+    {"sram_filter_reads", TS_STAT_COUNTER, "words", "filter SRAM reads"},
+    {"sram_ofmap_writes", TS_STAT_COUNTER, "words", "ofmap SRAM writes (with partial sums)"},
+    {"dram_ifmap_reads", TS_STAT_COUNTER, "words", "ifmap DRAM reads"},
+    {"dram_filter_reads", TS_STAT_COUNTER, "words", "filter DRAM reads"},
+    {"dram_ofmap_writes", TS_STAT_COUNTER, "words", "ofmap DRAM writes"},
+};
+
+static gboolean sys_init(TsComponent *self, const TsParams *p, GError **error)
+{
+    TsSystolicComp *s = TS_COMPONENT_DOWNCAST(TsSystolicComp, self);
+    const char *df = ts_params_get_string(p, "dataflow");
+    if (!ts_systolic_dataflow_parse(df, &s->cfg.dataflow)) {
+        g_set_error(error, TS_CORE_ERROR, TS_CORE_ERROR_PARAM_RANGE,
+                    "dataflow must be os, ws or is (got '%s')", df);
+        return FALSE;
+    }
+    s->cfg.rows = (guint32)ts_params_get_int(p, "rows");
+    s->cfg.cols = (guint32)ts_params_get_int(p, "cols");
+    s->cfg.ifmap_sram_words = (guint64)ts_params_get_int(p, "ifmap_sram_words");
+    s->cfg.filter_sram_words = (guint64)ts_params_get_int(p, "filter_sram_words");
+    s->cfg.ofmap_sram_words = (guint64)ts_params_get_int(p, "ofmap_sram_words");
+    s->cfg.bandwidth_limited = ts_params_get_bool(p, "bandwidth_limited");
+    s->cfg.dram_words_per_cycle = (guint32)ts_params_get_int(p, "dram_words_per_cycle");
+    GError *e = NULL;
+    if (!ts_systolic_config_check(&s->cfg, &e)) {
+        g_set_error(error, TS_CORE_ERROR, TS_CORE_ERROR_PARAM_RANGE, "%s", e->message);
+        g_error_free(e);
+        return FALSE;
+    }
+    if (!ts_component_set_clock(self, (guint64)ts_params_get_int(p, "clock_hz"), error))
+        return FALSE;
+    s->depth = (guint32)ts_params_get_int(p, "queue_depth");
+    s->queue = g_new0(Step, s->depth);
+    s->steps = ts_component_counter(self, "steps");
+    s->folds = ts_component_counter(self, "folds");
+    s->cycles = ts_component_counter(self, "cycles");
+    s->stalls = ts_component_counter(self, "stall_cycles");
+    s->macs = ts_component_counter(self, "macs");
+    s->sram_if = ts_component_counter(self, "sram_ifmap_reads");
+    s->sram_fl = ts_component_counter(self, "sram_filter_reads");
+    s->sram_of = ts_component_counter(self, "sram_ofmap_writes");
+    s->dram_if = ts_component_counter(self, "dram_ifmap_reads");
+    s->dram_fl = ts_component_counter(self, "dram_filter_reads");
+    s->dram_of = ts_component_counter(self, "dram_ofmap_writes");
+    return TRUE;
+}
+
+static void schedule_fold(TsSystolicComp *s)
+{
+    TsSim *sim = s->base.sim;
+    TsTick t = ts_clock_cycles_to_ticks(&s->base.clock, s->start_edge + s->fold_end[s->fold] + 1);
+    TsEvent *ev = ts_sim_event_new(sim, &s->base, TS_SYSTOLIC_EV_FOLD);
+    ts_sim_schedule(sim, ev, t);
+}
+
+static void start_next(TsSystolicComp *s)
+{
+    const Step *q = &s->queue[s->head];
+    TsSystolicLayer layer = ts_systolic_layer_gemm(q->m, q->n, q->k);
+    GError *e = NULL;
+    if (!ts_systolic_layer_check(&layer, &e))
+        TS_ABORT(&s->base, "compute step %" G_GUINT64_FORMAT ": %s", q->tag, e->message);
+    guint64 n = ts_systolic_n_folds(&s->cfg, &layer);
+    if (n > s->fold_cap) {
+        s->fold_cap = MAX((gsize)n, 2 * s->fold_cap);
+        s->fold_end = g_renew(guint64, s->fold_end, s->fold_cap);
+    }
+    if (!ts_systolic_run_folds(&s->cfg, &layer, &s->cur, s->fold_end, s->fold_cap, &e))
+        TS_ABORT(&s->base, "compute step %" G_GUINT64_FORMAT ": %s", q->tag, e->message);
+    s->running = TRUE;
+    s->fold = 0;
+    s->n_folds = n;
+    s->start_edge = ts_clock_edge_index_at_or_after(&s->base.clock, ts_sim_now(s->base.sim));
+    TS_TRACE(&s->base,
+             "step %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT "x%" G_GUINT64_FORMAT
+             "x%" G_GUINT64_FORMAT ": %" G_GUINT64_FORMAT " folds, %" G_GUINT64_FORMAT " cycles",
+             q->tag, q->m, q->n, q->k, n, s->cur.cycles);
+    schedule_fold(s);
+}
+
+static void finish_step(TsSystolicComp *s)
+{
+    const TsSystolicResult *r = &s->cur;
+    guint64 tag = s->queue[s->head].tag;
+    ts_counter_inc(s->steps);
+    ts_counter_add(s->cycles, r->cycles);
+    ts_counter_add(s->stalls, r->stall_cycles);
+    ts_counter_add(s->macs, r->macs);
+    ts_counter_add(s->sram_if, r->sram_ifmap_reads);
+    ts_counter_add(s->sram_fl, r->sram_filter_reads);
+    ts_counter_add(s->sram_of, r->sram_ofmap_writes);
+    ts_counter_add(s->dram_if, r->dram_ifmap_reads);
+    ts_counter_add(s->dram_fl, r->dram_filter_reads);
+    ts_counter_add(s->dram_of, r->dram_ofmap_writes);
+    s->last = *r;
+    s->head = (s->head + 1) % s->depth;
+    s->count--;
+    s->running = FALSE;
+    TsPort *ctrl = ts_component_port(&s->base, TS_SYSTOLIC_PORT_CTRL);
+    if (ts_port_is_connected(ctrl)) {
+        TsEvent *done = ts_sim_event_new(s->base.sim, &s->base, TS_SYSTOLIC_EV_DONE);
+        done->payload.u64[0] = tag;
+        done->payload.u64[1] = r->cycles;
+        done->payload.u64[2] = r->stall_cycles;
+        done->payload.u64[3] = r->dram_ifmap_reads + r->dram_filter_reads + r->dram_ofmap_writes;
+        ts_port_send(ctrl, done, 32);
+    }
+    if (s->count > 0)
+        start_next(s);
+}
+
+static void sys_handle(TsComponent *self, TsEvent *ev)
+{
+    TsSystolicComp *s = TS_COMPONENT_DOWNCAST(TsSystolicComp, self);
+    switch (ev->type) {
+    case TS_SYSTOLIC_EV_COMPUTE: {
+        if (s->count == s->depth)
+            TS_ABORT(self, "compute step %" G_GUINT64_FORMAT " beyond the %u credits",
+                     ev->payload.u64[3], s->depth);
+        Step *q = &s->queue[(s->head + s->count) % s->depth];
+        *q = (Step){ev->payload.u64[0], ev->payload.u64[1], ev->payload.u64[2], ev->payload.u64[3]};
+        s->count++;
+        if (!s->running)
+            start_next(s);
+        break;
+    }
+    case TS_SYSTOLIC_EV_FOLD:
+        ts_counter_inc(s->folds);
+        if (++s->fold < s->n_folds)
+            schedule_fold(s);
+        else
+            finish_step(s);
+        break;
+    default:
+        TS_ABORT(self, "unknown event type %u", ev->type);
+    }
+}
+
+static void sys_destroy(TsComponent *self)
+{
+    TsSystolicComp *s = TS_COMPONENT_DOWNCAST(TsSystolicComp, self);
+    g_free(s->queue);
+    g_free(s->fold_end);
+}
+
+const TsComponentKind ts_systolic_kind = {
+    .name = "systolic_array",
+    .description = "rows x cols PE array with WS/OS/IS dataflows and double-buffered SRAMs "
+                   "(SCALE-Sim v2 timing), one GEMM tile per compute step",
+    .instance_size = sizeof(TsSystolicComp),
+    .params = params,
+    .n_params = G_N_ELEMENTS(params),
+    .ports = ports,
+    .n_ports = G_N_ELEMENTS(ports),
+    .stats = stats,
+    .n_stats = G_N_ELEMENTS(stats),
+    .init = sys_init,
+    .handle = sys_handle,
+    .destroy = sys_destroy,
+};
+
+void ts_systolic_params_from_spec(const TsSystolicSpec *spec, TsParams *p)
+{
+    g_return_if_fail(spec != NULL && p != NULL);
+    ts_params_set_int(p, "rows", (gint64)spec->rows);
+    ts_params_set_int(p, "cols", (gint64)spec->cols);
+    ts_params_set_string(p, "dataflow",
+                         spec->dataflow == TS_DATAFLOW_OS   ? "os"
+                         : spec->dataflow == TS_DATAFLOW_WS ? "ws"
+                                                            : "is");
+}
+
+const TsSystolicConfig *ts_systolic_component_config(const TsComponent *c)
+{
+    g_return_val_if_fail(c != NULL && c->kind == &ts_systolic_kind, NULL);
+    return &TS_COMPONENT_DOWNCAST(const TsSystolicComp, c)->cfg;
+}
+
+const TsSystolicResult *ts_systolic_component_last(const TsComponent *c)
+{
+    g_return_val_if_fail(c != NULL && c->kind == &ts_systolic_kind, NULL);
+    return &TS_COMPONENT_DOWNCAST(const TsSystolicComp, c)->last;
+}
