@@ -2,16 +2,17 @@
 # All benchmarks in one command: installs missing packages, builds a Release tree in
 # ./build-bench and runs, in order, PHOLD against ROSS's rates (bench/phold/run.sh), the
 # analytical model's evaluation rate (model_eval) and the mapper's speed and quality against
-# Timeloop's mapper runs (mapper_bench). Needs ../shared/reference for the Timeloop inputs.
-# Usage: bench/run.sh [phold|model|mapper ...]   (default: all three)
+# Timeloop's mapper runs (mapper_bench) and the systolic-array model on a BERT-base layer
+# (systolic_bench). Needs ../shared/reference for the Timeloop inputs.
+# Usage: bench/run.sh [phold|model|mapper|systolic ...]   (default: all four)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DTILESIM_BUILD_TESTS=OFF >/dev/null
-cmake --build build-bench --target phold evq_hold model_eval mapper_bench tilesim -j"$(nproc)" \
+cmake --build build-bench --target phold evq_hold model_eval mapper_bench systolic_bench tilesim -j"$(nproc)" \
     >/dev/null
 which=("$@")
-[ ${#which[@]} -gt 0 ] || which=(phold model mapper)
+[ ${#which[@]} -gt 0 ] || which=(phold model mapper systolic)
 for w in "${which[@]}"; do
     case $w in
     phold)
@@ -23,8 +24,11 @@ for w in "${which[@]}"; do
     mapper)
         echo "== Mapper vs Timeloop's mapper (BERT-base problems, Eyeriss-like 3-level) =="
         build-bench/bench/mapper/mapper_bench ;;
+    systolic)
+        echo "== Systolic array (SCALE-Sim semantics): BERT-base layer, 32x32, CALC and USER =="
+        build-bench/bench/systolic/systolic_bench ;;
     *)
-        echo "bench/run.sh: unknown benchmark '$w' (phold, model, mapper)" >&2
+        echo "bench/run.sh: unknown benchmark '$w' (phold, model, mapper, systolic)" >&2
         exit 1 ;;
     esac
 done

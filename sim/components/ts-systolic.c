@@ -351,7 +351,7 @@ static guint64 calc_reads(const TsSystolicGeom *g, TsSystolicOperand op, guint64
         s.stamp = g_new0(gint64, (gsize)(g->rf * g->cf));
         for (gint64 fc = 0; fc < g->cf; fc++) {
             for (gint64 fr = 0; fr < g->rf; fr++) {
-                gint64 n, id;
+                gint64 n = 0, id = 0;
                 fold_block(g, op, fr, fc, &n, &id);
                 est_run(&s, id, n);
             }
