@@ -7,6 +7,7 @@
 #include "ts-cli.h"
 #include "ts-report-systolic.h"
 #include "ts-scalesim.h"
+#include "ts-systolic-component.h"
 
 static int run(int argc, char **argv)
 {
@@ -52,26 +53,15 @@ static int run(int argc, char **argv)
     if (!topo)
         return ts_cli_fail(error);
 
-    TsSystolicConfig sc = {
-        .rows = cfg->rows,
-        .cols = cfg->cols,
-        .dataflow = cfg->dataflow == TS_DATAFLOW_OS   ? TS_SYSTOLIC_OS
-                    : cfg->dataflow == TS_DATAFLOW_WS ? TS_SYSTOLIC_WS
-                                                      : TS_SYSTOLIC_IS,
-        .ifmap_sram_words = cfg->ifmap_sram_kb * 1024,
-        .filter_sram_words = cfg->filter_sram_kb * 1024,
-        .ofmap_sram_words = cfg->ofmap_sram_kb * 1024,
-        .bandwidth_limited = cfg->user_bandwidth,
-        .dram_words_per_cycle = cfg->bandwidth,
-    };
+    TsSystolicConfig sc;
+    ts_systolic_config_from_scalesim(cfg, &sc);
     guint n = topo->layers->len;
     g_autofree TsSystolicResult *results = g_new0(TsSystolicResult, n);
     g_autofree const char **names = g_new0(const char *, n + 1);
     gint64 t0 = g_get_monotonic_time();
     for (guint i = 0; i < n; i++) {
         const TsScaleSimLayer *l = topo->layers->pdata[i];
-        TsSystolicLayer layer = {l->ifmap_h,  l->ifmap_w,     l->filter_h, l->filter_w,
-                                 l->channels, l->num_filters, l->stride_h, l->stride_w};
+        TsSystolicLayer layer = ts_systolic_layer_from_scalesim(l);
         names[i] = l->name;
         if (!ts_systolic_run(&sc, &layer, &results[i], &error)) {
             fprintf(stderr, "tilesim: %s:%u: layer '%s': %s\n", topology, l->line, l->name,

@@ -2,6 +2,8 @@
 #include "ts-report-json.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <string.h>
 
 void ts_json_member_string(JsonBuilder *b, const char *name, const char *value)
 {
@@ -44,4 +46,25 @@ char *ts_json_builder_to_string(JsonBuilder *b)
     json_generator_set_indent(gen, 2);
     json_generator_set_root(gen, root);
     return json_generator_to_data(gen, NULL);
+}
+
+gboolean ts_json_write_file(JsonNode *root, const char *path, GError **error)
+{
+    g_return_val_if_fail(root != NULL && path != NULL, FALSE);
+    g_autoptr(JsonGenerator) gen = json_generator_new();
+    json_generator_set_pretty(gen, TRUE);
+    json_generator_set_root(gen, root);
+    gsize len = 0;
+    g_autofree char *text = json_generator_to_data(gen, &len);
+    if (strcmp(path, "-") == 0) {
+        fwrite(text, 1, len, stdout);
+        fputc('\n', stdout);
+        return TRUE;
+    }
+    g_autofree char *with_nl = g_strconcat(text, "\n", NULL);
+    if (!g_file_set_contents(path, with_nl, -1, error)) {
+        g_prefix_error(error, "--json %s: ", path);
+        return FALSE;
+    }
+    return TRUE;
 }

@@ -149,22 +149,6 @@ JsonNode *ts_report_systolic_json(const TsSystolicRun *run)
 gboolean ts_report_systolic_write_json(const TsSystolicRun *run, const char *path, GError **error)
 {
     g_return_val_if_fail(run != NULL && path != NULL, FALSE);
-    JsonNode *root = ts_report_systolic_json(run);
-    g_autoptr(JsonGenerator) gen = json_generator_new();
-    json_generator_set_pretty(gen, TRUE);
-    json_generator_set_root(gen, root);
-    gsize len = 0;
-    g_autofree char *text = json_generator_to_data(gen, &len);
-    json_node_unref(root);
-    if (strcmp(path, "-") == 0) {
-        fwrite(text, 1, len, stdout);
-        fputc('\n', stdout);
-        return TRUE;
-    }
-    g_autofree char *with_nl = g_strconcat(text, "\n", NULL);
-    if (!g_file_set_contents(path, with_nl, -1, error)) {
-        g_prefix_error(error, "--json %s: ", path);
-        return FALSE;
-    }
-    return TRUE;
+    g_autoptr(JsonNode) root = ts_report_systolic_json(run);
+    return ts_json_write_file(root, path, error);
 }

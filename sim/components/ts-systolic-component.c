@@ -237,3 +237,27 @@ const TsSystolicResult *ts_systolic_component_last(const TsComponent *c)
     g_return_val_if_fail(c != NULL && c->kind == &ts_systolic_kind, NULL);
     return &TS_COMPONENT_DOWNCAST(const TsSystolicComp, c)->last;
 }
+
+void ts_systolic_config_from_scalesim(const TsScaleSimConfig *in, TsSystolicConfig *out)
+{
+    g_return_if_fail(in != NULL && out != NULL);
+    *out = (TsSystolicConfig){
+        .rows = in->rows,
+        .cols = in->cols,
+        .dataflow = in->dataflow == TS_DATAFLOW_OS   ? TS_SYSTOLIC_OS
+                    : in->dataflow == TS_DATAFLOW_WS ? TS_SYSTOLIC_WS
+                                                     : TS_SYSTOLIC_IS,
+        .ifmap_sram_words = in->ifmap_sram_kb * 1024,
+        .filter_sram_words = in->filter_sram_kb * 1024,
+        .ofmap_sram_words = in->ofmap_sram_kb * 1024,
+        .bandwidth_limited = in->user_bandwidth,
+        .dram_words_per_cycle = in->bandwidth,
+    };
+}
+
+TsSystolicLayer ts_systolic_layer_from_scalesim(const TsScaleSimLayer *in)
+{
+    TsSystolicLayer l = {in->ifmap_h,  in->ifmap_w,     in->filter_h, in->filter_w,
+                         in->channels, in->num_filters, in->stride_h, in->stride_w};
+    return l;
+}

@@ -7,6 +7,7 @@
 #define TS_SYSTOLIC_COMPONENT_H
 
 #include "ts-arch-classes.h"
+#include "ts-scalesim.h"
 #include "ts-sim.h"
 #include "ts-systolic.h"
 
@@ -36,6 +37,10 @@ enum { TS_SYSTOLIC_PORT_CTRL = 0 };
 /* Fills rows, cols and dataflow of a component parameter set from the arch's systolic_array
  * spec; the SRAM sizes and the interface come from the levels around the array. */
 void ts_systolic_params_from_spec(const TsSystolicSpec *spec, TsParams *params);
+
+/* The model's configuration and layer for SCALE-Sim's inputs (SRAM kB of 1-byte words). */
+void ts_systolic_config_from_scalesim(const TsScaleSimConfig *in, TsSystolicConfig *out);
+TsSystolicLayer ts_systolic_layer_from_scalesim(const TsScaleSimLayer *in);
 
 /* The model configuration of a systolic_array component, and the result of its last finished
  * step (all zero before the first). Borrowed. */

@@ -12,7 +12,7 @@
 #include <json-glib/json-glib.h>
 
 #include "ts-scalesim.h"
-#include "ts-systolic.h"
+#include "ts-systolic-component.h"
 #include "ts-test.h"
 
 /* Reference rows keyed by "run/layer": the CSV fields by column name. */
@@ -75,24 +75,15 @@ static void check_run(RefTable *t, const char *cfg_rel, gboolean all_counts)
         ts_scalesim_topology_load(topo_path, TS_SCALESIM_TOPO_GEMM, &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(topo);
     CU_ASSERT_EQUAL(topo->layers->len, 6);
-    TsSystolicConfig sc = {.rows = cfg->rows,
-                           .cols = cfg->cols,
-                           .dataflow = cfg->dataflow == TS_DATAFLOW_OS   ? TS_SYSTOLIC_OS
-                                       : cfg->dataflow == TS_DATAFLOW_WS ? TS_SYSTOLIC_WS
-                                                                         : TS_SYSTOLIC_IS,
-                           .ifmap_sram_words = cfg->ifmap_sram_kb * 1024,
-                           .filter_sram_words = cfg->filter_sram_kb * 1024,
-                           .ofmap_sram_words = cfg->ofmap_sram_kb * 1024,
-                           .bandwidth_limited = cfg->user_bandwidth,
-                           .dram_words_per_cycle = cfg->bandwidth};
+    TsSystolicConfig sc;
+    ts_systolic_config_from_scalesim(cfg, &sc);
     const char *run = cfg->run_name;
     for (guint i = 0; i < topo->layers->len; i++) {
         const TsScaleSimLayer *l = topo->layers->pdata[i];
         g_autofree char *key = g_strdup_printf("%s/%s", run, l->name);
         GHashTable *row = g_hash_table_lookup(t->rows, key);
         CU_ASSERT_PTR_NOT_NULL_FATAL(row);
-        TsSystolicLayer layer = {l->ifmap_h,  l->ifmap_w,     l->filter_h, l->filter_w,
-                                 l->channels, l->num_filters, l->stride_h, l->stride_w};
+        TsSystolicLayer layer = ts_systolic_layer_from_scalesim(l);
         TsSystolicResult r;
         CU_ASSERT_TRUE_FATAL(ts_systolic_run(&sc, &layer, &r, &err));
         CHECK_EQ("total_cycles", r.cycles, col_u(row, "total_cycles"));
