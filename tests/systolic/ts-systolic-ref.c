@@ -271,6 +271,36 @@ static gint64 *rollout(const gint64 *m, gint64 rows, gint64 cols)
     return out;
 }
 
+/* The prefetch matrix of one operand, flattened in prefetch order: nb blocks of tb rows by blk
+ * columns, row (b*tb + t), column x holding element (a = b*blk + x, t) while a < sa (-1
+ * beyond), read row by row or, when `roll`, anti-diagonal by anti-diagonal. The element is
+ * ifmap(px = a, w = t) (IF_A_T), ifmap(px = t, w = a) (IF_T_A), filter(w = t, f = a) (FL_T_A) or
+ * filter(w = a, f = t) (FL_A_T). */
+typedef enum { IF_A_T, IF_T_A, FL_T_A, FL_A_T } Elem;
+
+static gint64 *prefetch_matrix(const Lay *l, Elem e, gint64 nb, gint64 tb, gint64 blk, gint64 sa,
+                               gboolean roll, gsize *n)
+{
+    gint64 rows = nb * tb, *P = g_new(gint64, rows * blk);
+    for (gint64 b = 0; b < nb; b++)
+        for (gint64 t = 0; t < tb; t++)
+            for (gint64 x = 0; x < blk; x++) {
+                gint64 a = b * blk + x, v = -1;
+                if (a < sa)
+                    v = e == IF_A_T   ? ifmap_addr(l, a, t)
+                        : e == IF_T_A ? ifmap_addr(l, t, a)
+                        : e == FL_T_A ? filter_addr(l, t, a)
+                                      : filter_addr(l, a, t);
+                P[(b * tb + t) * blk + x] = v;
+            }
+    *n = (gsize)(rows * blk);
+    if (!roll)
+        return P;
+    gint64 *q = rollout(P, rows, blk);
+    g_free(P);
+    return q;
+}
+
 void ts_systolic_ref_run(const TsSystolicConfig *cfg, const TsSystolicLayer *layer,
                          TsSystolicResult *out)
 {
@@ -400,74 +430,16 @@ void ts_systolic_ref_run(const TsSystolicConfig *cfg, const TsSystolicLayer *lay
     gboolean user = cfg->bandwidth_limited;
     if (user) {
         /* prefetch matrices */
-        gint64 *P;
-        gint64 pr, pc;
-        gboolean roll;
-        /* ifmap */
-        if (df == TS_SYSTOLIC_OS || df == TS_SYSTOLIC_WS) {
-            pr = T * rf, pc = R, roll = TRUE;
-            P = g_new(gint64, pr * pc);
-            for (gint64 fr = 0; fr < rf; fr++)
-                for (gint64 t = 0; t < T; t++)
-                    for (gint64 r = 0; r < R; r++) {
-                        gint64 k = fr * R + r;
-                        P[(fr * T + t) * pc + r] =
-                            k >= Sr ? -1
-                                    : (df == TS_SYSTOLIC_OS ? ifmap_addr(&l, k, t)
-                                                            : ifmap_addr(&l, t, k));
-                    }
-        } else {
-            pr = Sr * cf, pc = C, roll = FALSE;
-            P = g_new(gint64, pr * pc);
-            for (gint64 fc = 0; fc < cf; fc++)
-                for (gint64 w = 0; w < Sr; w++)
-                    for (gint64 c = 0; c < C; c++) {
-                        gint64 px = fc * C + c;
-                        P[(fc * Sr + w) * pc + c] = px >= Sc ? -1 : ifmap_addr(&l, px, w);
-                    }
-        }
-        if (roll) {
-            gint64 *q = rollout(P, pr, pc);
-            g_free(P);
-            P = q;
-        }
-        rd_init(&ri, cfg->ifmap_sram_words, cfg->dram_words_per_cycle, P, (gsize)(pr * pc));
+        gboolean os = df == TS_SYSTOLIC_OS, ws = df == TS_SYSTOLIC_WS;
+        gsize n;
+        gint64 *P = os || ws ? prefetch_matrix(&l, os ? IF_A_T : IF_T_A, rf, T, R, Sr, TRUE, &n)
+                             : prefetch_matrix(&l, IF_A_T, cf, Sr, C, Sc, FALSE, &n);
+        rd_init(&ri, cfg->ifmap_sram_words, cfg->dram_words_per_cycle, P, n);
         g_free(P);
-        /* filter */
-        if (df == TS_SYSTOLIC_OS) {
-            pr = T * cf, pc = C, roll = TRUE;
-            P = g_new(gint64, pr * pc);
-            for (gint64 fc = 0; fc < cf; fc++)
-                for (gint64 t = 0; t < T; t++)
-                    for (gint64 c = 0; c < C; c++) {
-                        gint64 f = fc * C + c;
-                        P[(fc * T + t) * pc + c] = f >= Sc ? -1 : filter_addr(&l, t, f);
-                    }
-        } else if (df == TS_SYSTOLIC_WS) {
-            pr = Sr * cf, pc = C, roll = FALSE;
-            P = g_new(gint64, pr * pc);
-            for (gint64 fc = 0; fc < cf; fc++)
-                for (gint64 w = 0; w < Sr; w++)
-                    for (gint64 c = 0; c < C; c++) {
-                        gint64 f = fc * C + c;
-                        P[(fc * Sr + w) * pc + c] = f >= Sc ? -1 : filter_addr(&l, w, f);
-                    }
-        } else {
-            pr = T * rf, pc = R, roll = TRUE;
-            P = g_new(gint64, pr * pc);
-            for (gint64 fr = 0; fr < rf; fr++)
-                for (gint64 t = 0; t < T; t++)
-                    for (gint64 r = 0; r < R; r++) {
-                        gint64 k = fr * R + r;
-                        P[(fr * T + t) * pc + r] = k >= Sr ? -1 : filter_addr(&l, k, t);
-                    }
-        }
-        if (roll) {
-            gint64 *q = rollout(P, pr, pc);
-            g_free(P);
-            P = q;
-        }
-        rd_init(&rfb, cfg->filter_sram_words, cfg->dram_words_per_cycle, P, (gsize)(pr * pc));
+        P = os   ? prefetch_matrix(&l, FL_T_A, cf, T, C, Sc, TRUE, &n)
+            : ws ? prefetch_matrix(&l, FL_T_A, cf, Sr, C, Sc, FALSE, &n)
+                 : prefetch_matrix(&l, FL_A_T, rf, T, R, Sr, TRUE, &n);
+        rd_init(&rfb, cfg->filter_sram_words, cfg->dram_words_per_cycle, P, n);
         g_free(P);
         wr_init(&wo, cfg->ofmap_sram_words, cfg->dram_words_per_cycle);
     } else {
