@@ -414,6 +414,122 @@ static gint64 ofmap_fold_words(const TsSystolicGeom *g, gint64 fr, gint64 fc)
 
 /* ---- the timeline ---- */
 
+/* Serves the writes of lines [j0, j1) of fold (fr, fc), which read nothing that can miss: the
+ * writes per line are linear in the line between the breakpoints below, so runs of equal
+ * width go to wr_lines at once. *cycle is the request cycle of line j0 and advances. */
+static void write_lines(const TsSystolicGeom *g, WrBuf *wb, gint64 fr, gint64 fc, gint64 j0,
+                        gint64 j1, gint64 *cycle, gint64 *stall, gint64 *last_out)
+{
+    const gint64 ru = MIN(g->R, g->Sr - fr * g->R), cu = MIN(g->C, g->Sc - fc * g->C);
+    gint64 A, B;
+    if (g->df == TS_SYSTOLIC_OS)
+        A = g->T + g->R - 2, B = g->T - 1 + g->R - ru;
+    else
+        A = 2 * g->R - 2 + g->T, B = 2 * g->R - 1;
+    gint64 bp[] = {j0, B, B + cu - 1, A, A + cu, j1};
+    for (guint x = 1; x < G_N_ELEMENTS(bp); x++) /* insertion sort, 6 entries */
+        for (guint y = x; y > 0 && bp[y - 1] > bp[y]; y--) {
+            gint64 t = bp[y];
+            bp[y] = bp[y - 1];
+            bp[y - 1] = t;
+        }
+    for (guint x = 0; x + 1 < G_N_ELEMENTS(bp); x++) {
+        gint64 a = MAX(j0, bp[x]), b = MIN(j1, bp[x + 1]);
+        if (a >= b)
+            continue;
+        TsSystolicLanes l0, l1;
+        ts_systolic_lanes(g, TS_SYSTOLIC_OFMAP, fr, fc, a, &l0);
+        ts_systolic_lanes(g, TS_SYSTOLIC_OFMAP, fr, fc, b - 1, &l1);
+        gint64 w0 = MAX(0, l0.hi - l0.lo + 1), w1 = MAX(0, l1.hi - l1.lo + 1);
+        if (w0 == w1) {
+            wr_lines(wb, w0, b - a, cycle, stall, last_out);
+            continue;
+        }
+        for (gint64 j = a; j < b; j++) {
+            ts_systolic_lanes(g, TS_SYSTOLIC_OFMAP, fr, fc, j, &l0);
+            wr_lines(wb, MAX(0, l0.hi - l0.lo + 1), 1, cycle, stall, last_out);
+        }
+    }
+}
+
+/* Lines of a fold with requests of one operand: [*jlo, *jhi]. `forward`: the requests of later
+ * lines lie later in the prefetch order (the skewed operands); else the operand is the
+ * stationary one, loaded in its first R lines in reverse order. */
+static void operand_lines(const TsSystolicGeom *g, TsSystolicOperand op, gint64 fr, gint64 fc,
+                          gint64 *jlo, gint64 *jhi, gboolean *forward)
+{
+    const gint64 R = g->R, T = g->T;
+    const gint64 ru = MIN(R, g->Sr - fr * R), cu = MIN(g->C, g->Sc - fc * g->C);
+    *forward = TRUE;
+    if (g->df == TS_SYSTOLIC_OS) {
+        *jlo = 0;
+        *jhi = T + (op == TS_SYSTOLIC_IFMAP ? ru : cu) - 2;
+    } else if ((g->df == TS_SYSTOLIC_WS) == (op == TS_SYSTOLIC_IFMAP)) {
+        *jlo = R; /* WS ifmap, IS filter */
+        *jhi = R + T + ru - 2;
+    } else {
+        *forward = FALSE; /* WS filter, IS ifmap */
+        *jlo = R - ru;
+        *jhi = R - 1;
+    }
+}
+
+/* Buffer lines of the first and last request of line j (which has requests). */
+static void line_span(const RdBuf *b, const TsSystolicGeom *g, TsSystolicOperand op, gint64 fr,
+                      gint64 fc, gint64 j, gint64 *la, gint64 *lb)
+{
+    TsSystolicLanes ln;
+    ts_systolic_lanes(g, op, fr, fc, j, &ln);
+    *la = rd_rank(b, ln.a0 + ln.sa * ln.lo, ln.b0 + ln.sb * ln.lo) / b->eps;
+    *lb = rd_rank(b, ln.a0 + ln.sa * ln.hi, ln.b0 + ln.sb * ln.hi) / b->eps;
+}
+
+/* First line >= j of fold (fr, fc) whose requests of one operand may miss the buffer's current
+ * window (fold_rows when none can). Along a forward operand the first and last buffer line of
+ * each line's requests never decrease, so the hit lines are one interval (window inside the
+ * operand) or a prefix and a suffix (window wrapping around), found by bisection. */
+static gint64 next_read_event(const RdBuf *b, const TsSystolicGeom *g, TsSystolicOperand op,
+                              gint64 fr, gint64 fc, gint64 j)
+{
+    gint64 jlo, jhi;
+    gboolean fwd;
+    operand_lines(g, op, fr, fc, &jlo, &jhi, &fwd);
+    if (j > jhi)
+        return g->fold_rows;
+    j = MAX(j, jlo);
+    if (b->by_address)
+        return j;
+    gint64 la, lb;
+    if (!fwd) { /* the stationary load: all of the fold's block, in one window or not */
+        rd_fold_lines(b, g, op, fr, fc, &la, &lb);
+        return rd_range_in_window(b, la, lb) ? g->fold_rows : j;
+    }
+    line_span(b, g, op, fr, fc, j, &la, &lb);
+    gboolean wrap = !(b->a_start < b->a_end);
+    if (!rd_range_in_window(b, la, lb))
+        return j;
+    if (wrap && la >= b->a_start)
+        return g->fold_rows; /* every later line lies at or after the window's start */
+    /* the first line whose last request reaches past the window's end */
+    gint64 lo = j + 1, hi = jhi + 1;
+    while (lo < hi) {
+        gint64 mid = lo + (hi - lo) / 2;
+        line_span(b, g, op, fr, fc, mid, &la, &lb);
+        if (lb >= b->a_end)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    if (lo > jhi)
+        return g->fold_rows;
+    if (wrap) {
+        line_span(b, g, op, fr, fc, lo, &la, &lb);
+        if (la >= b->a_start)
+            return g->fold_rows;
+    }
+    return lo;
+}
+
 gboolean ts_systolic_timeline(const TsSystolicGeom *g, const TsSystolicConfig *cfg,
                               TsSystolicResult *out, guint64 *fold_end, GError **error)
 {
@@ -449,66 +565,33 @@ gboolean ts_systolic_timeline(const TsSystolicGeom *g, const TsSystolicConfig *c
                 wr_stage(&wb, wf);
                 row0 += g->fold_rows;
                 last_out = row0 - 1 + stall;
-                if (fold_end)
-                    fold_end[fc * g->rf + fr] = (guint64)last_out;
-                continue;
-            }
-            if (!user) {
-                /* The writes per line are linear in the line between these breakpoints. */
-                const gint64 ru = MIN(g->R, g->Sr - fr * g->R), cu = MIN(g->C, g->Sc - fc * g->C);
-                gint64 A, B;
-                if (g->df == TS_SYSTOLIC_OS)
-                    A = g->T + g->R - 2, B = g->T - 1 + g->R - ru;
-                else
-                    A = 2 * g->R - 2 + g->T, B = 2 * g->R - 1;
-                gint64 bp[] = {0, B, B + cu - 1, A, A + cu, g->fold_rows};
-                for (guint x = 1; x < G_N_ELEMENTS(bp); x++) /* insertion sort, 6 entries */
-                    for (guint y = x; y > 0 && bp[y - 1] > bp[y]; y--) {
-                        gint64 t = bp[y];
-                        bp[y] = bp[y - 1];
-                        bp[y - 1] = t;
+            } else {
+                gint64 cycle = row0 + stall, j = 0;
+                while (j < g->fold_rows) {
+                    gint64 ev = g->fold_rows;
+                    if (user) {
+                        gint64 ei = next_read_event(&rb[0], g, TS_SYSTOLIC_IFMAP, fr, fc, j);
+                        gint64 ef = next_read_event(&rb[1], g, TS_SYSTOLIC_FILTER, fr, fc, j);
+                        ev = MIN(ei, ef);
                     }
-                gint64 cycle = row0 + stall;
-                for (guint x = 0; x + 1 < G_N_ELEMENTS(bp); x++) {
-                    gint64 j0 = MAX(0, bp[x]), j1 = MIN(g->fold_rows, bp[x + 1]);
-                    if (j0 >= j1)
-                        continue;
-                    TsSystolicLanes l0, l1;
-                    ts_systolic_lanes(g, TS_SYSTOLIC_OFMAP, fr, fc, j0, &l0);
-                    ts_systolic_lanes(g, TS_SYSTOLIC_OFMAP, fr, fc, j1 - 1, &l1);
-                    gint64 w0 = MAX(0, l0.hi - l0.lo + 1), w1 = MAX(0, l1.hi - l1.lo + 1);
-                    if (w0 == w1) {
-                        wr_lines(&wb, w0, j1 - j0, &cycle, &stall, &last_out);
-                        continue;
-                    }
-                    for (gint64 j = j0; j < j1; j++) {
-                        ts_systolic_lanes(g, TS_SYSTOLIC_OFMAP, fr, fc, j, &l0);
-                        wr_lines(&wb, MAX(0, l0.hi - l0.lo + 1), 1, &cycle, &stall, &last_out);
-                    }
+                    write_lines(g, &wb, fr, fc, j, ev, &cycle, &stall, &last_out);
+                    if (ev >= g->fold_rows)
+                        break;
+                    TsSystolicLanes ln;
+                    ts_systolic_lanes(g, TS_SYSTOLIC_IFMAP, fr, fc, ev, &ln);
+                    gint64 si = rd_line(&rb[0], g, &ln, cycle);
+                    ts_systolic_lanes(g, TS_SYSTOLIC_FILTER, fr, fc, ev, &ln);
+                    gint64 sf = rd_line(&rb[1], g, &ln, cycle);
+                    ts_systolic_lanes(g, TS_SYSTOLIC_OFMAP, fr, fc, ev, &ln);
+                    gint64 o = wr_line(&wb, MAX(0, ln.hi - ln.lo + 1), cycle);
+                    gint64 st = MAX(MAX(si, sf), MAX(0, o - cycle));
+                    stall += st;
+                    last_out = o;
+                    cycle += 1 + st;
+                    j = ev + 1;
                 }
                 row0 += g->fold_rows;
-                if (fold_end)
-                    fold_end[fc * g->rf + fr] = (guint64)last_out;
-                continue;
             }
-            for (gint64 j = 0; j < g->fold_rows; j++) {
-                gint64 cycle = row0 + j + stall, st = 0;
-                TsSystolicLanes ln;
-                if (user) {
-                    ts_systolic_lanes(g, TS_SYSTOLIC_IFMAP, fr, fc, j, &ln);
-                    gint64 si = rd_line(&rb[0], g, &ln, cycle);
-                    st = MAX(st, si);
-                    ts_systolic_lanes(g, TS_SYSTOLIC_FILTER, fr, fc, j, &ln);
-                    gint64 sf = rd_line(&rb[1], g, &ln, cycle);
-                    st = MAX(st, sf);
-                }
-                ts_systolic_lanes(g, TS_SYSTOLIC_OFMAP, fr, fc, j, &ln);
-                gint64 o = wr_line(&wb, MAX(0, ln.hi - ln.lo + 1), cycle);
-                st = MAX(st, o - cycle);
-                stall += st;
-                last_out = o;
-            }
-            row0 += g->fold_rows;
             if (fold_end)
                 fold_end[fc * g->rf + fr] = (guint64)last_out;
         }
