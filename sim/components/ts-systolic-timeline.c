@@ -44,24 +44,33 @@ static gint64 rd_rank(const RdBuf *b, gint64 a, gint64 bb)
     return b->valid_before_diag[d] + (maxr - row) - inv;
 }
 
-static gboolean rd_in_window(const RdBuf *b, gint64 l)
-{
-    return b->a_start < b->a_end ? (l >= b->a_start && l < b->a_end)
-                                 : (l >= b->a_start || l < b->a_end);
-}
-
 static gboolean rd_range_in_window(const RdBuf *b, gint64 la, gint64 lb)
 {
     return b->a_start < b->a_end ? (la >= b->a_start && lb < b->a_end)
                                  : (la >= b->a_start || lb < b->a_end);
 }
 
-static void rd_prefetch(RdBuf *b)
+/* Slides the window k times: each slide issues pf_lines DRAM lines at last+1 .. last+n, which
+ * land one cycle later. */
+static void rd_prefetch(RdBuf *b, gint64 k)
 {
-    b->a_start = (b->a_start + b->nprefetch) % b->nlines;
+    b->a_start =
+        (gint64)(((guint64)b->a_start + (guint64)k % (guint64)b->nlines * (guint64)b->nprefetch) %
+                 (guint64)b->nlines);
     b->a_end = (b->a_start + b->nactive) % b->nlines;
-    b->accesses += (guint64)(b->pf_lines * b->bw);
-    b->last_prefetch += b->pf_lines + 1; /* requests at last+1 .. last+n, 1-cycle latency */
+    b->accesses += (guint64)k * (guint64)(b->pf_lines * b->bw);
+    b->last_prefetch += k * (b->pf_lines + 1);
+}
+
+/* Slides needed until buffer line l is in the window (0 when it is): the window's offset to l
+ * shrinks by nprefetch <= nactive per slide, so the first slide that brings it below nactive
+ * never overshoots. */
+static gint64 rd_slides_to(const RdBuf *b, gint64 l)
+{
+    gint64 d = ((l - b->a_start) % b->nlines + b->nlines) % b->nlines;
+    if (d < b->nactive)
+        return 0;
+    return (d - b->nactive + b->nprefetch) / b->nprefetch;
 }
 
 /* The element (a, b) of an ifmap lane as an address (for by_address buffers). */
@@ -228,8 +237,9 @@ static gint64 rd_line(RdBuf *b, const TsSystolicGeom *g, const TsSystolicLanes *
         if (rd_range_in_window(b, la, lb))
             return 0;
         for (gint64 l = la; l <= lb; l++) {
-            while (!rd_in_window(b, l)) {
-                rd_prefetch(b);
+            gint64 k = rd_slides_to(b, l);
+            if (k > 0) {
+                rd_prefetch(b, k);
                 fetched = TRUE;
             }
         }
@@ -238,13 +248,11 @@ static gint64 rd_line(RdBuf *b, const TsSystolicGeom *g, const TsSystolicLanes *
             gint64 addr = lane_addr(g, ln->a0 + ln->sa * x, ln->b0 + ln->sb * x);
             if (addr < 0)
                 continue;
-            for (;;) {
-                gboolean hit = FALSE;
-                for (gint64 i = b->addr_first[addr]; i < b->addr_first[addr + 1] && !hit; i++)
-                    hit = rd_in_window(b, b->line_ids[i]);
-                if (hit)
-                    break;
-                rd_prefetch(b);
+            gint64 k = G_MAXINT64; /* the first slide that brings any of its lines in */
+            for (gint64 i = b->addr_first[addr]; i < b->addr_first[addr + 1] && k > 0; i++)
+                k = MIN(k, rd_slides_to(b, b->line_ids[i]));
+            if (k > 0 && k != G_MAXINT64) {
+                rd_prefetch(b, k);
                 fetched = TRUE;
             }
         }

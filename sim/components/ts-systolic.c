@@ -12,6 +12,7 @@ G_DEFINE_QUARK(ts - systolic - error - quark, ts_systolic_error)
 
 /* Products of layer sizes stay below this so every count fits in 64 bits with room to spare. */
 #define TS_SYSTOLIC_MAX_PRODUCT (G_GUINT64_CONSTANT(1) << 40)
+#define TS_SYSTOLIC_MAX_FOLDS (G_GINT64_CONSTANT(1) << 28)
 
 const char *ts_systolic_dataflow_name(TsSystolicDataflow df)
 {
@@ -241,19 +242,18 @@ static void fold_block(const TsSystolicGeom *g, TsSystolicOperand op, gint64 fr,
                        gint64 *n, gint64 *id)
 {
     const gint64 ru = MIN(g->R, g->Sr - fr * g->R), cu = MIN(g->C, g->Sc - fc * g->C);
-    const gint64 fold = fc * g->rf + fr;
-    switch (g->df) {
+    switch (g->df) { /* id -1: the fold's block is read by no other fold */
     case TS_SYSTOLIC_OS:
         *n = op == TS_SYSTOLIC_IFMAP ? g->T * ru : g->T * cu;
         *id = op == TS_SYSTOLIC_IFMAP ? fr : fc;
         break;
     case TS_SYSTOLIC_WS:
         *n = op == TS_SYSTOLIC_IFMAP ? g->T * ru : ru * cu;
-        *id = op == TS_SYSTOLIC_IFMAP ? fr : fold;
+        *id = op == TS_SYSTOLIC_IFMAP ? fr : -1;
         break;
     case TS_SYSTOLIC_IS:
         *n = op == TS_SYSTOLIC_IFMAP ? ru * cu : g->T * ru;
-        *id = op == TS_SYSTOLIC_IFMAP ? fold : fr;
+        *id = op == TS_SYSTOLIC_IFMAP ? -1 : fr;
         break;
     }
 }
@@ -277,24 +277,25 @@ typedef struct {
 
 static void est_run(EstState *s, gint64 id, gint64 n)
 {
-    gint64 miss_lo, miss_n; /* the misses are positions [miss_lo, miss_lo + miss_n) */
-    if (s->stamp[id] == s->epoch + 1)
+    gint64 miss_n; /* the misses are positions [0, miss_n) of the fold's requests */
+    if (id >= 0 && s->stamp[id] == s->epoch + 1)
         return;
-    if (id == s->part_id)
-        miss_lo = 0, miss_n = s->part_pos;
+    if (id >= 0 && id == s->part_id)
+        miss_n = s->part_pos;
     else
-        miss_lo = 0, miss_n = n;
+        miss_n = n;
     if (s->epoch_words == 0 || s->have + miss_n < s->epoch_words) {
         s->have += miss_n;
         s->misses += (guint64)miss_n;
-        s->stamp[id] = s->epoch + 1;
-        if (id == s->part_id)
+        if (id >= 0)
+            s->stamp[id] = s->epoch + 1;
+        if (id >= 0 && id == s->part_id)
             s->part_id = -1;
         return;
     }
     /* The epoch fills at miss number epoch_words - have; every later request of the fold misses
      * in the new epoch. */
-    gint64 q = miss_lo + (s->epoch_words - s->have) - 1; /* position of the filling miss */
+    gint64 q = (s->epoch_words - s->have) - 1; /* position of the filling miss */
     s->misses += (guint64)(s->epoch_words - s->have);
     gint64 start = q + 1, rest = n - start;
     s->epoch++;
@@ -309,7 +310,9 @@ static void est_run(EstState *s, gint64 id, gint64 n)
     if (rest > 0) {
         s->have = rest;
         s->misses += (guint64)rest;
-        if (start == 0) {
+        if (id < 0) {
+            /* never read again: which of its words the epoch holds does not matter */
+        } else if (start == 0) {
             s->stamp[id] = s->epoch + 1;
         } else {
             s->part_id = id;
@@ -348,7 +351,7 @@ static guint64 calc_reads(const TsSystolicGeom *g, TsSystolicOperand op, guint64
     guint64 items = words / 100;
     if (!exact) {
         EstState s = {.epoch_words = (gint64)(50 * items), .part_id = -1};
-        s.stamp = g_new0(gint64, (gsize)(g->rf * g->cf));
+        s.stamp = g_new0(gint64, (gsize)MAX(g->rf, g->cf));
         for (gint64 fc = 0; fc < g->cf; fc++) {
             for (gint64 fr = 0; fr < g->rf; fr++) {
                 gint64 n = 0, id = 0;
@@ -410,6 +413,15 @@ gboolean ts_systolic_run_folds(const TsSystolicConfig *cfg, const TsSystolicLaye
         return FALSE;
     TsSystolicGeom g;
     ts_systolic_geom_init(&g, cfg, layer);
+    /* Work is O(folds) at least: bound it, and keep every cycle count far from overflow. */
+    if (g.rf * g.cf > TS_SYSTOLIC_MAX_FOLDS ||
+        (double)(g.rf * g.cf) * (double)g.fold_rows > 0x1p50) {
+        g_set_error(error, TS_SYSTOLIC_ERROR, TS_SYSTOLIC_ERROR_INVALID,
+                    "layer too large for a %ux%u array: %" G_GINT64_FORMAT
+                    " folds of %" G_GINT64_FORMAT " cycles (at most 2^28 folds and 2^50 cycles)",
+                    cfg->rows, cfg->cols, g.rf * g.cf, g.fold_rows);
+        return FALSE;
+    }
     memset(out, 0, sizeof *out);
     out->ofmap_px = (guint64)g.npx;
     out->window = (guint64)g.win;

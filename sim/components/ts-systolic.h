@@ -67,11 +67,12 @@ typedef struct TsSystolicResult {
     guint64 dram_ifmap_reads, dram_filter_reads, dram_ofmap_writes;
 } TsSystolicResult;
 
-/* Runs one layer. Never allocates more than O(folds) words; time is O(folds) for layers whose
- * operand addresses are distinct (GEMMs, 1x1 and non-overlapping convolutions) in stall-free
- * mode, plus O(prefetches + stalled lines) in bandwidth-limited mode; convolutions with
- * overlapping windows take O(operand reads) in stall-free mode. FALSE with an error when the
- * inputs fail the checks above or a bandwidth-limited SRAM cannot hold one DRAM line. */
+/* Runs one layer. Memory is O(row folds + column folds + anti-diagonals of an operand); time is
+ * O(folds + events) where events are the demand lines that may miss an SRAM window, start an
+ * ofmap drain or stall, for layers whose operand words are distinct (GEMMs, 1x1 and
+ * non-overlapping convolutions); convolutions with overlapping windows take O(operand reads)
+ * more. FALSE with an error when the inputs fail the checks above or the layer needs more than
+ * 2^28 folds or 2^50 cycles on this array. */
 gboolean ts_systolic_run(const TsSystolicConfig *cfg, const TsSystolicLayer *layer,
                          TsSystolicResult *out, GError **error);
 

@@ -157,6 +157,31 @@ static void test_larger(void)
     }
 }
 
+/* Two-word SRAMs make every request a window slide and every write a drain: a mid-size layer
+ * still runs at once (slides are counted in O(1), not one by one). */
+static void test_tiny_srams(void)
+{
+    const TsSystolicDataflow dfs[] = {TS_SYSTOLIC_OS, TS_SYSTOLIC_WS, TS_SYSTOLIC_IS};
+    for (guint d = 0; d < 3; d++) {
+        TsSystolicConfig c = {.rows = 16,
+                              .cols = 16,
+                              .dataflow = dfs[d],
+                              .ifmap_sram_words = 2,
+                              .filter_sram_words = 2,
+                              .ofmap_sram_words = 2,
+                              .bandwidth_limited = TRUE,
+                              .dram_words_per_cycle = 1};
+        TsSystolicLayer l = ts_systolic_layer_gemm(300, 200, 250);
+        TsSystolicResult r;
+        gint64 t0 = g_get_monotonic_time();
+        CU_ASSERT_TRUE(ts_systolic_run(&c, &l, &r, NULL));
+        CU_ASSERT_TRUE(r.stall_cycles > 0 && r.dram_filter_reads >= 200 * 250);
+        CU_ASSERT_TRUE(g_get_monotonic_time() - t0 < 30 * G_USEC_PER_SEC);
+        TsSystolicLayer s = ts_systolic_layer_gemm(20, 11, 17);
+        compare(&c, &s, "tiny");
+    }
+}
+
 static void test_checks(void)
 {
     TsSystolicConfig c = {.rows = 4,
@@ -193,6 +218,11 @@ static void test_checks(void)
     CU_ASSERT_FALSE(ts_systolic_run(&c, &l, &r, &err));
     CU_ASSERT_PTR_NOT_NULL(strstr(err->message, "too large"));
     g_clear_error(&err);
+    c.rows = c.cols = 1; /* 2^15 x 2^15 folds */
+    l = ts_systolic_layer_gemm(1u << 15, 1u << 15, 4);
+    CU_ASSERT_FALSE(ts_systolic_run(&c, &l, &r, &err));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err->message, "1073741824 folds"));
+    g_clear_error(&err);
     TsSystolicDataflow df;
     CU_ASSERT_TRUE(ts_systolic_dataflow_parse("WS", &df));
     CU_ASSERT_EQUAL(df, TS_SYSTOLIC_WS);
@@ -207,6 +237,7 @@ int main(int argc, char **argv)
     CU_add_test(s, "random_conv", test_random_conv);
     CU_add_test(s, "edges", test_edges);
     CU_add_test(s, "larger", test_larger);
+    CU_add_test(s, "tiny_srams", test_tiny_srams);
     CU_add_test(s, "checks", test_checks);
     return ts_test_run(argc, argv);
 }
