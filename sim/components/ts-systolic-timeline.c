@@ -1,8 +1,9 @@
 /* The systolic model's memory timeline: demand lines (one per array cycle) go through the ifmap
  * and filter read buffers and the ofmap write buffer; the array stalls by the largest wait of
  * the three on each line (SCALE-Sim v2's double-buffered scratchpad). A fold is skipped whole
- * when it can neither prefetch, drain nor stall; otherwise its lines are looked at one by one,
- * and a line's reads cost one window test per buffer line they touch. */
+ * when it can neither prefetch, drain nor stall; otherwise the timeline jumps from one line
+ * that may miss a read window to the next, staging the writes between them in runs, and a line
+ * that may miss costs one window test per buffer line its requests touch. */
 #include <string.h>
 
 #include "ts-systolic-private.h"

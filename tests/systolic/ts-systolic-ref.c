@@ -1,5 +1,6 @@
-/* Brute-force reference: SCALE-Sim v2's demand matrices and buffers, element by element.
- * See ts-systolic-ref.h. Written from SCALE-Sim's documented mechanism, not its code. */
+/* Brute-force reference: SCALE-Sim v2's demand matrices and buffers, element by element (see
+ * ts-systolic-ref.h). It models the mechanism of scalesim-project/scale-sim-v2 as studied for
+ * tilesim; no SCALE-Sim code is copied. */
 #include "ts-systolic-ref.h"
 
 #include <math.h>
