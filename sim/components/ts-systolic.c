@@ -13,6 +13,7 @@ G_DEFINE_QUARK(ts - systolic - error - quark, ts_systolic_error)
 /* Products of layer sizes stay below this so every count fits in 64 bits with room to spare. */
 #define TS_SYSTOLIC_MAX_PRODUCT (G_GUINT64_CONSTANT(1) << 40)
 #define TS_SYSTOLIC_MAX_FOLDS (G_GINT64_CONSTANT(1) << 28)
+#define TS_SYSTOLIC_MAX_EXACT_WORDS (G_GUINT64_CONSTANT(1) << 27)
 
 const char *ts_systolic_dataflow_name(TsSystolicDataflow df)
 {
@@ -458,6 +459,18 @@ gboolean ts_systolic_run_folds(const TsSystolicConfig *cfg, const TsSystolicLaye
     out->mapping_eff_pct = map_sum / (double)(g.rf * g.cf) * 100.0;
     out->compute_util_pct = util_sum / (double)(g.rf * g.cf) * 100.0;
 
+    /* Overlapping windows repeat ifmap words: those requests are followed one by one, with a
+     * table per ifmap word (and per prefetched word when bandwidth-limited). */
+    if (!g.ifmap_unique && ((guint64)(g.H * g.W * g.CH) > TS_SYSTOLIC_MAX_EXACT_WORDS ||
+                            (guint64)(g.npx * g.win) > 2 * TS_SYSTOLIC_MAX_EXACT_WORDS ||
+                            out->sram_ifmap_reads > 64 * TS_SYSTOLIC_MAX_EXACT_WORDS)) {
+        g_set_error(error, TS_SYSTOLIC_ERROR, TS_SYSTOLIC_ERROR_INVALID,
+                    "convolution with overlapping windows too large to follow word by word: "
+                    "%" G_GINT64_FORMAT " ifmap words, %" G_GINT64_FORMAT
+                    " lowered, %" G_GUINT64_FORMAT " requests (at most 2^27, 2^28 and 2^33)",
+                    g.H * g.W * g.CH, g.npx * g.win, out->sram_ifmap_reads);
+        return FALSE;
+    }
     if (!cfg->bandwidth_limited) {
         out->dram_ifmap_reads = calc_reads(&g, TS_SYSTOLIC_IFMAP, cfg->ifmap_sram_words);
         out->dram_filter_reads = calc_reads(&g, TS_SYSTOLIC_FILTER, cfg->filter_sram_words);

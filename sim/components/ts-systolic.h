@@ -71,8 +71,9 @@ typedef struct TsSystolicResult {
  * O(folds + events) where events are the demand lines that may miss an SRAM window, start an
  * ofmap drain or stall, for layers whose operand words are distinct (GEMMs, 1x1 and
  * non-overlapping convolutions); convolutions with overlapping windows take O(operand reads)
- * more. FALSE with an error when the inputs fail the checks above or the layer needs more than
- * 2^28 folds or 2^50 cycles on this array. */
+ * more (bounded: at most 2^27 ifmap words and 2^33 ifmap requests). FALSE with an error when
+ * the inputs fail the checks above or exceed those bounds, or the layer needs more than 2^28
+ * folds or 2^50 cycles on this array. */
 gboolean ts_systolic_run(const TsSystolicConfig *cfg, const TsSystolicLayer *layer,
                          TsSystolicResult *out, GError **error);
 

@@ -223,6 +223,18 @@ static void test_checks(void)
     CU_ASSERT_FALSE(ts_systolic_run(&c, &l, &r, &err));
     CU_ASSERT_PTR_NOT_NULL(strstr(err->message, "1073741824 folds"));
     g_clear_error(&err);
+    c.rows = c.cols = 32;
+    l = (TsSystolicLayer){.ifmap_h = 20000,
+                          .ifmap_w = 20000,
+                          .filter_h = 3,
+                          .filter_w = 3,
+                          .channels = 1,
+                          .num_filters = 1,
+                          .stride_h = 1,
+                          .stride_w = 1};
+    CU_ASSERT_FALSE(ts_systolic_run(&c, &l, &r, &err));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err->message, "overlapping windows too large"));
+    g_clear_error(&err);
     TsSystolicDataflow df;
     CU_ASSERT_TRUE(ts_systolic_dataflow_parse("WS", &df));
     CU_ASSERT_EQUAL(df, TS_SYSTOLIC_WS);
