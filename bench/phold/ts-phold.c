@@ -25,8 +25,17 @@ struct TsPhold {
     double unit_ps;
 };
 
-static gboolean lp_init(TsComponent *self, const TsParams *params, GError **error)
+/* The typed spec of an LP: the model it belongs to (shared by every LP). */
+typedef struct {
+    TsPhold *model;
+} PholdLpSpec;
+
+static gboolean lp_init(TsComponent *self, const void *spec, const TsParams *params,
+                        GError **error)
 {
+    PholdLp *lp = TS_COMPONENT_DOWNCAST(PholdLp, self);
+    lp->model = ((const PholdLpSpec *)spec)->model;
+    lp->id = self->id; /* LPs are the model's only components, created in id order */
     return TRUE;
 }
 
@@ -63,6 +72,7 @@ static const TsComponentKind phold_lp_kind = {
     .name = "phold_lp",
     .description = "PHOLD logical process (ROSS models/phold)",
     .instance_size = sizeof(PholdLp),
+    .spec_type = "PholdLpSpec",
     .init = lp_init,
     .handle = lp_handle,
 };
@@ -130,15 +140,15 @@ TsPhold *ts_phold_new(const TsPholdConfig *cfg, GError **error)
         return NULL;
 
     m->lps = g_new(TsComponent *, cfg->n_lp);
+    const PholdLpSpec lp_spec = {m};
     for (guint32 i = 0; i < cfg->n_lp; i++) {
         char path[32];
         g_snprintf(path, sizeof path, "lp[%u]", i);
-        TsComponent *c = ts_sim_add_component(m->sim, &phold_lp_kind, path, NULL, error);
+        /* The spec is read during init only, so a local is enough. */
+        TsComponent *c = ts_sim_add_component_typed(m->sim, &phold_lp_kind, path,
+                                                    TS_SPEC(PholdLpSpec, &lp_spec), NULL, error);
         if (c == NULL)
             return NULL;
-        PholdLp *lp = TS_COMPONENT_DOWNCAST(PholdLp, c);
-        lp->model = m;
-        lp->id = i;
         m->lps[i] = c;
     }
     if (!ts_sim_build(m->sim, error))

@@ -14,6 +14,13 @@ struct TsComponent;
 #define TS_EVENT_PAYLOAD_BYTES 32
 #define TS_PORT_NONE G_MAXUINT16 /* TsEvent.port of an event not delivered through a port */
 
+/* Event types from TS_EVENT_TYPE_RESERVED up belong to the kernel and its protocols: a model's
+ * own types stay below it. */
+#define TS_EVENT_TYPE_RESERVED 0xFFFF0000u
+#define TS_EVENT_CREDIT 0xFFFF0001u       /* credits returned to a sender (ts_port_grant_credits) */
+#define TS_EVENT_MEM_REQUEST 0xFFFF0010u  /* payload: TsMemReq (ts-mem.h) */
+#define TS_EVENT_MEM_RESPONSE 0xFFFF0011u /* payload: the request's TsMemReq, completed */
+
 /* Inline payload: models pick the view they need. Larger data travels by pointer. */
 typedef union TsEventPayload {
     guint8 bytes[TS_EVENT_PAYLOAD_BYTES];
@@ -28,7 +35,7 @@ typedef union TsEventPayload {
 typedef struct TsEvent {
     TsTick tick;                /* delivery tick in ps (kernel-owned, set when scheduled) */
     struct TsComponent *target; /* component whose handle() receives the event */
-    guint32 type;               /* model-defined event type */
+    guint32 type;               /* model-defined event type (< TS_EVENT_TYPE_RESERVED) */
     guint32 size_bytes;         /* bytes carried over a link (set by ts_port_send), else 0 */
     guint16 port;               /* receiving port index, or TS_PORT_NONE */
     guint8 priority;            /* lower runs first among events of one tick; default 0 */

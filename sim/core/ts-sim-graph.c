@@ -38,8 +38,75 @@ static gboolean path_is_valid(const char *p)
     }
 }
 
-TsComponent *ts_sim_add_component(TsSim *sim, const TsComponentKind *kind, const char *path,
-                                  const TsParams *params, GError **error)
+static void component_free(TsComponent *c)
+{
+    ts_stat_set_free(c->stats);
+    g_free(c->ports);
+    g_free(c->port_first);
+    g_free(c->port_count);
+    g_free((char *)c->path);
+    g_free(c);
+}
+
+static gboolean check_spec_type(const TsComponentKind *kind, const char *path,
+                                const char *spec_type, const void *spec, GError **error)
+{
+    if (kind->spec_type == NULL && spec_type == NULL && spec == NULL)
+        return TRUE;
+    if (kind->spec_type == NULL) {
+        g_set_error(error, TS_CORE_ERROR, TS_CORE_ERROR_SPEC_TYPE,
+                    "%s: kind '%s' takes no typed spec (got a %s)", path, kind->name,
+                    spec_type ? spec_type : "spec of unnamed type");
+        return FALSE;
+    }
+    if (spec == NULL || spec_type == NULL) {
+        g_set_error(error, TS_CORE_ERROR, TS_CORE_ERROR_SPEC_TYPE,
+                    "%s: kind '%s' needs a %s (none given)", path, kind->name, kind->spec_type);
+        return FALSE;
+    }
+    if (strcmp(kind->spec_type, spec_type) != 0) {
+        g_set_error(error, TS_CORE_ERROR, TS_CORE_ERROR_SPEC_TYPE,
+                    "%s: kind '%s' takes a %s, got a %s", path, kind->name, kind->spec_type,
+                    spec_type);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* Lays out the flat port table once init has sized the arrays. */
+static gboolean allocate_ports(TsComponent *c, GError **error)
+{
+    const TsComponentKind *kind = c->kind;
+    guint total = 0;
+    for (guint i = 0; i < kind->n_ports; i++) {
+        c->port_first[i] = (guint16)MIN(total, TS_PORT_NONE);
+        total += c->port_count[i];
+        if (total >= TS_PORT_NONE) {
+            g_set_error(error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID,
+                        "%s: more than %u ports in one component", c->path, TS_PORT_NONE - 1);
+            return FALSE;
+        }
+    }
+    c->n_port_slots = total;
+    c->ports = g_new0(TsPort, total ? total : 1);
+    for (guint i = 0; i < kind->n_ports; i++) {
+        for (guint e = 0; e < c->port_count[i]; e++) {
+            TsPort *p = &c->ports[c->port_first[i] + e];
+            p->owner = c;
+            p->spec = &kind->ports[i];
+            p->index = (guint16)(c->port_first[i] + e);
+            p->spec_index = (guint16)i;
+            p->element = e;
+            p->credited = (kind->ports[i].flags & TS_PORT_CREDITED) != 0;
+        }
+    }
+    return TRUE;
+}
+
+TsComponent *ts_sim_add_component_typed(TsSim *sim, const TsComponentKind *kind,
+                                        const char *path, const char *spec_type,
+                                        const void *spec, const TsParams *params,
+                                        GError **error)
 {
     g_return_val_if_fail(sim != NULL && kind != NULL && path != NULL, NULL);
     g_return_val_if_fail(kind->name != NULL && kind->init != NULL && kind->handle != NULL, NULL);
@@ -65,6 +132,8 @@ TsComponent *ts_sim_add_component(TsSim *sim, const TsComponentKind *kind, const
                     "%s: a component of kind '%s' already has this path", path, other->kind->name);
         return NULL;
     }
+    if (!check_spec_type(kind, path, spec_type, spec, error))
+        return NULL;
     g_autoptr(TsParams) resolved =
         ts_params_resolve(params, kind->params, kind->n_params, path, kind->name, error);
     if (resolved == NULL)
@@ -77,12 +146,10 @@ TsComponent *ts_sim_add_component(TsSim *sim, const TsComponentKind *kind, const
     c->path = g_strdup(path);
     c->id = sim->components->len;
     c->stats = ts_stat_set_new();
-    c->ports = g_new0(TsPort, kind->n_ports ? kind->n_ports : 1);
-    for (guint i = 0; i < kind->n_ports; i++) {
-        c->ports[i].owner = c;
-        c->ports[i].spec = &kind->ports[i];
-        c->ports[i].index = (guint16)i;
-    }
+    c->port_first = g_new0(guint16, kind->n_ports ? kind->n_ports : 1);
+    c->port_count = g_new0(guint16, kind->n_ports ? kind->n_ports : 1);
+    for (guint i = 0; i < kind->n_ports; i++)
+        c->port_count[i] = (kind->ports[i].flags & TS_PORT_ARRAY) ? 0 : 1;
     /* Registered before init so that init may schedule events and look itself up; removed
      * again if init fails. */
     g_ptr_array_add(sim->components, c);
@@ -91,7 +158,12 @@ TsComponent *ts_sim_add_component(TsSim *sim, const TsComponentKind *kind, const
 
     GError *local = NULL;
     guint64 pushes_before = sim->evq.pushes;
-    if (!kind->init(c, resolved, &local)) {
+    sim->initialising = c;
+    gboolean ok = kind->init(c, spec, resolved, &local);
+    sim->initialising = NULL;
+    if (ok)
+        ok = allocate_ports(c, &local);
+    if (!ok) {
         if (local == NULL)
             g_set_error(&local, TS_CORE_ERROR, TS_CORE_ERROR_INVALID, "init failed");
         g_propagate_prefixed_error(error, local, "%s: ", path);
@@ -105,14 +177,17 @@ TsComponent *ts_sim_add_component(TsSim *sim, const TsComponentKind *kind, const
         } else {
             if (kind->destroy != NULL)
                 kind->destroy(c);
-            ts_stat_set_free(c->stats);
-            g_free(c->ports);
-            g_free((char *)c->path);
-            g_free(c);
+            component_free(c);
         }
         return NULL;
     }
     return c;
+}
+
+TsComponent *ts_sim_add_component(TsSim *sim, const TsComponentKind *kind, const char *path,
+                                  const TsParams *params, GError **error)
+{
+    return ts_sim_add_component_typed(sim, kind, path, NULL, NULL, params, error);
 }
 
 TsComponent *ts_sim_find_component(TsSim *sim, const char *path)
@@ -137,24 +212,99 @@ TsComponent *ts_sim_component(TsSim *sim, guint index)
 
 TsPort *ts_component_port(TsComponent *component, guint index)
 {
-    g_return_val_if_fail(component != NULL, NULL);
+    g_return_val_if_fail(component != NULL && component->ports != NULL, NULL);
     g_return_val_if_fail(index < component->kind->n_ports, NULL);
-    return &component->ports[index];
+    g_return_val_if_fail(!(component->kind->ports[index].flags & TS_PORT_ARRAY), NULL);
+    return &component->ports[component->port_first[index]];
+}
+
+TsPort *ts_component_port_at(TsComponent *component, guint index, guint element)
+{
+    g_return_val_if_fail(component != NULL && component->ports != NULL, NULL);
+    g_return_val_if_fail(index < component->kind->n_ports, NULL);
+    g_return_val_if_fail(element < component->port_count[index], NULL);
+    return &component->ports[component->port_first[index] + element];
+}
+
+TsPort *ts_component_port_of_event(TsComponent *component, const TsEvent *event)
+{
+    g_return_val_if_fail(component != NULL && event != NULL, NULL);
+    g_return_val_if_fail(event->port < component->n_port_slots, NULL);
+    return &component->ports[event->port];
+}
+
+guint ts_component_port_count(const TsComponent *component, guint index)
+{
+    g_return_val_if_fail(component != NULL && index < component->kind->n_ports, 0);
+    return component->port_count[index];
+}
+
+/* Spec index of the entry called `name` (length len), or -1. */
+static int find_port_spec(const TsComponentKind *kind, const char *name, gsize len)
+{
+    for (guint i = 0; i < kind->n_ports; i++)
+        if (strlen(kind->ports[i].name) == len && strncmp(kind->ports[i].name, name, len) == 0)
+            return (int)i;
+    return -1;
+}
+
+gboolean ts_component_set_port_count(TsComponent *component, const char *name, guint count,
+                                     GError **error)
+{
+    g_return_val_if_fail(component != NULL && name != NULL, FALSE);
+    g_return_val_if_fail(component->sim->initialising == component, FALSE);
+    int i = find_port_spec(component->kind, name, strlen(name));
+    if (i < 0 || !(component->kind->ports[i].flags & TS_PORT_ARRAY)) {
+        g_set_error(error, TS_CORE_ERROR, TS_CORE_ERROR_UNKNOWN_PORT,
+                    "kind '%s' has no port array '%s'", component->kind->name, name);
+        return FALSE;
+    }
+    if (count >= TS_PORT_NONE) {
+        g_set_error(error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID,
+                    "port array '%s' of %u elements exceeds %u ports", name, count,
+                    TS_PORT_NONE - 1);
+        return FALSE;
+    }
+    component->port_count[i] = (guint16)count;
+    return TRUE;
 }
 
 TsPort *ts_component_port_by_name(TsComponent *component, const char *name)
 {
     g_return_val_if_fail(component != NULL && name != NULL, NULL);
-    for (guint i = 0; i < component->kind->n_ports; i++)
-        if (strcmp(component->kind->ports[i].name, name) == 0)
-            return &component->ports[i];
-    return NULL;
+    const char *br = strchr(name, '[');
+    gsize len = br ? (gsize)(br - name) : strlen(name);
+    int i = find_port_spec(component->kind, name, len);
+    if (i < 0)
+        return NULL;
+    gboolean is_array = (component->kind->ports[i].flags & TS_PORT_ARRAY) != 0;
+    if (!is_array)
+        return br ? NULL : &component->ports[component->port_first[i]];
+    if (br == NULL || !g_ascii_isdigit(br[1]))
+        return NULL;
+    char *end = NULL;
+    guint64 e = g_ascii_strtoull(br + 1, &end, 10);
+    if (end == NULL || end[0] != ']' || end[1] != '\0' || e >= component->port_count[i])
+        return NULL;
+    return &component->ports[component->port_first[i] + e];
 }
 
 const char *ts_port_name(const TsPort *port)
 {
     g_return_val_if_fail(port != NULL, NULL);
     return port->spec->name;
+}
+
+guint ts_port_element(const TsPort *port)
+{
+    g_return_val_if_fail(port != NULL, 0);
+    return port->element;
+}
+
+guint ts_port_spec_index(const TsPort *port)
+{
+    g_return_val_if_fail(port != NULL, 0);
+    return port->spec_index;
 }
 
 TsComponent *ts_port_component(const TsPort *port)
@@ -175,14 +325,25 @@ TsComponent *ts_port_peer_component(const TsPort *port)
     return port->peer ? port->peer->owner : NULL;
 }
 
+/* "name" or "name[e]" of a port (newly allocated). */
+static char *port_label(const TsPort *p)
+{
+    if (p->spec->flags & TS_PORT_ARRAY)
+        return g_strdup_printf("%s[%u]", p->spec->name, p->element);
+    return g_strdup(p->spec->name);
+}
+
 static TsPort *resolve_port(TsComponent *c, const char *name, GError **error)
 {
     TsPort *p = ts_component_port_by_name(c, name);
     if (p != NULL)
         return p;
     GString *list = g_string_new(NULL);
-    for (guint i = 0; i < c->kind->n_ports; i++)
+    for (guint i = 0; i < c->kind->n_ports; i++) {
         g_string_append_printf(list, "%s%s", i ? ", " : "", c->kind->ports[i].name);
+        if (c->kind->ports[i].flags & TS_PORT_ARRAY)
+            g_string_append_printf(list, "[0..%d]", (int)c->port_count[i] - 1);
+    }
     g_set_error(error, TS_CORE_ERROR, TS_CORE_ERROR_UNKNOWN_PORT,
                 "%s: unknown port '%s' for kind '%s' (ports: %s)", c->path, name, c->kind->name,
                 list->len ? list->str : "none");
@@ -194,10 +355,11 @@ static gboolean check_free(TsPort *p, TsComponent *other_c, const char *other_po
 {
     if (p->link == NULL)
         return TRUE;
+    g_autofree char *mine = port_label(p);
+    g_autofree char *peer = port_label(p->peer);
     g_set_error(error, TS_CORE_ERROR, TS_CORE_ERROR_PORT_CONNECTED,
                 "%s:%s is already connected to %s:%s; cannot also connect it to %s:%s",
-                p->owner->path, p->spec->name, p->peer->owner->path, p->peer->spec->name,
-                other_c->path, other_port);
+                p->owner->path, mine, p->peer->owner->path, peer, other_c->path, other_port);
     return FALSE;
 }
 
@@ -284,10 +446,12 @@ gboolean ts_sim_build(TsSim *sim, GError **error)
     guint n_dangling = 0;
     for (guint i = 0; i < sim->components->len; i++) {
         TsComponent *c = g_ptr_array_index(sim->components, i);
-        for (guint j = 0; j < c->kind->n_ports; j++) {
-            if (c->kind->ports[j].required && c->ports[j].link == NULL) {
+        for (guint j = 0; j < c->n_port_slots; j++) {
+            TsPort *p = &c->ports[j];
+            if (p->spec->required && p->link == NULL) {
+                g_autofree char *label = port_label(p);
                 g_string_append_printf(dangling, "%s%s:%s", n_dangling ? ", " : "", c->path,
-                                       c->kind->ports[j].name);
+                                       label);
                 n_dangling++;
             }
         }
@@ -324,9 +488,21 @@ gboolean ts_component_set_clock(TsComponent *component, guint64 freq_hz, GError 
     return TRUE;
 }
 
+gboolean ts_component_set_clock_period(TsComponent *component, guint64 num_ps, guint64 den,
+                                       GError **error)
+{
+    g_return_val_if_fail(component != NULL, FALSE);
+    GError *local = NULL;
+    if (!ts_clock_init_period(&component->clock, num_ps, den, &local)) {
+        g_propagate_prefixed_error(error, local, "%s: ", component->path);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 TsTick ts_component_cycles_from_now(const TsComponent *component, guint64 cycles)
 {
-    g_return_val_if_fail(component != NULL && component->clock.freq_hz != 0, TS_TICK_NEVER);
+    g_return_val_if_fail(component != NULL && component->clock.period_num != 0, TS_TICK_NEVER);
     return ts_clock_edge_after(&component->clock, component->sim->now, cycles);
 }
 

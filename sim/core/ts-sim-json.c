@@ -74,6 +74,10 @@ JsonNode *ts_sim_stats_to_json_node(TsSim *sim)
         member_str(b, "kind", c->kind->name);
         if (c->clock.freq_hz)
             member_int(b, "freq_hz", c->clock.freq_hz);
+        if (c->clock.period_num) {
+            json_builder_set_member_name(b, "period_ps");
+            json_builder_add_double_value(b, ts_clock_period_ps(&c->clock));
+        }
         json_builder_set_member_name(b, "stats");
         json_builder_begin_object(b);
         ts_stat_set_to_json(c->stats, b);

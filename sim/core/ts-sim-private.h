@@ -30,9 +30,13 @@ typedef struct TsLink {
 struct TsPort {
     TsComponent *owner;
     const TsPortSpec *spec;
-    guint16 index;
-    guint8 dir;   /* direction of `link` used by sends from this port */
-    TsLink *link; /* NULL while unconnected */
+    guint16 index;      /* flat index in owner->ports (TsEvent.port) */
+    guint16 spec_index; /* entry of owner->kind->ports */
+    guint32 element;    /* element of a port array, 0 for scalar ports */
+    guint8 dir;         /* direction of `link` used by sends from this port */
+    guint8 credited;    /* spec has TS_PORT_CREDITED: sends consume credits */
+    guint32 credits;    /* sends left (credited ports) */
+    TsLink *link;       /* NULL while unconnected */
     TsPort *peer;
 };
 
@@ -59,6 +63,8 @@ struct TsSim {
     gboolean stop_requested;
     guint64 seed;
     GPtrArray *components; /* TsComponent*, creation order */
+    TsComponent *initialising; /* component whose init runs (port arrays may be sized) */
+    gboolean running;          /* inside ts_sim_run{,_until}: credits travel as events */
     GPtrArray *graveyard;  /* components whose init failed after scheduling events */
     gboolean init_failed_with_events;
     GHashTable *by_path;   /* path -> TsComponent* (lookup only, never iterated) */

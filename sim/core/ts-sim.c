@@ -41,6 +41,8 @@ void ts_sim_free(TsSim *sim)
         TsComponent *c = g_ptr_array_index(sim->components, i);
         ts_stat_set_free(c->stats);
         g_free(c->ports);
+        g_free(c->port_first);
+        g_free(c->port_count);
         g_free((char *)c->path);
         g_free(c);
     }
@@ -219,7 +221,7 @@ void ts_trace_print(const TsTraceRecord *r, gpointer user_data)
 
 TsEvent *ts_sim_event_new(TsSim *sim, TsComponent *target, guint32 type)
 {
-    g_return_val_if_fail(sim != NULL && target != NULL, NULL);
+    g_return_val_if_fail(sim != NULL, NULL);
     TsEvent *ev = ts_event_pool_alloc_(&sim->pool);
     ev->target = target;
     ev->type = type;
@@ -268,6 +270,11 @@ static inline void schedule(TsSim *sim, TsEvent *ev, TsTick tick, const char *lo
                       "event of type %u scheduled twice or after "
                       "being freed",
                       ev->type);
+    if (G_UNLIKELY(ev->target == NULL))
+        ts_sim_abort_(sim, sim->current, location,
+                      "event of type %u scheduled with no target (events without one must go "
+                      "through ts_port_send)",
+                      ev->type);
     ev->tick = tick;
     ev->flags |= TS_EVENT_FLAG_QUEUED;
     ts_evq_push_(&sim->evq, tick, ev->priority, ev->slot);
@@ -301,6 +308,14 @@ TsTick ts_port_send_at_(TsPort *port, TsEvent *event, guint32 size_bytes, const 
     if (G_UNLIKELY(port->link == NULL))
         ts_sim_abort_(sim, port->owner, location, "send on unconnected port '%s'",
                       port->spec->name);
+    if (port->credited) {
+        if (G_UNLIKELY(port->credits == 0))
+            ts_sim_abort_(sim, port->owner, location,
+                          "send on credited port '%s' element %u without a credit "
+                          "(the receiver's queue is full)",
+                          port->spec->name, port->element);
+        port->credits--;
+    }
     TsLink *link = port->link;
     TsLinkDir *d = &link->dir[port->dir];
     guint64 bw = link->spec.bw_bytes_per_s;
@@ -346,6 +361,43 @@ TsTick ts_port_free_tick(const TsPort *port)
     return MAX(sim->now, (TsTick)q);
 }
 
+guint32 ts_port_credits(const TsPort *port)
+{
+    g_return_val_if_fail(port != NULL, 0);
+    return port->credited ? port->credits : G_MAXUINT32;
+}
+
+static void add_credits(TsPort *port, guint32 n)
+{
+    if (G_UNLIKELY(port->credits > G_MAXUINT32 - n))
+        ts_sim_abort_(port->owner->sim, port->owner, G_STRLOC,
+                      "credits of port '%s' overflow 2^32-1", port->spec->name);
+    port->credits += n;
+}
+
+void ts_port_grant_credits(TsPort *port, guint32 n)
+{
+    g_return_if_fail(port != NULL);
+    TsSim *sim = port->owner->sim;
+    if (G_UNLIKELY(port->link == NULL))
+        ts_sim_abort_(sim, port->owner, G_STRLOC, "credits granted on unconnected port '%s'",
+                      port->spec->name);
+    if (n == 0)
+        return;
+    TsPort *sender = port->peer;
+    if (!sim->running) {
+        add_credits(sender, n);
+        return;
+    }
+    TsEvent *ev = ts_sim_event_new(sim, sender->owner, TS_EVENT_CREDIT);
+    ev->port = sender->index;
+    ev->payload.u32[0] = n;
+    TsTick arrival;
+    if (G_UNLIKELY(__builtin_add_overflow(sim->now, port->link->spec.latency_ps, &arrival)))
+        ts_sim_abort_(sim, port->owner, G_STRLOC, "credit return overflows simulated time");
+    schedule(sim, ev, arrival, G_STRLOC);
+}
+
 /* ---- run loop ---- */
 
 typedef enum { LOOP_EMPTY, LOOP_TICK, LOOP_EVENTS } LoopEnd;
@@ -378,6 +430,8 @@ loop(TsSim *sim, TsTick limit, const TsEvqKind kind, const gboolean traced)
         sim->now = tick;
         ev->flags = 0;
         sim->current = c;
+        if (G_UNLIKELY(ev->type == TS_EVENT_CREDIT))
+            add_credits(&c->ports[ev->port], ev->payload.u32[0]);
         if (traced && (c->trace_mask & TS_TRACE_DISPATCH))
             ts_sim_trace_emit_(sim, TS_TRACE_DISPATCH, ev, NULL);
         c->handle(c, ev);
@@ -446,6 +500,7 @@ static TsRunStatus run(TsSim *sim, TsTick until)
     }
 
     LoopEnd end;
+    sim->running = TRUE;
     if (sim->trace_mask != 0) {
         end = loop_traced(sim, limit);
     } else {
@@ -461,6 +516,7 @@ static TsRunStatus run(TsSim *sim, TsTick until)
             break;
         }
     }
+    sim->running = FALSE;
     sim->current = NULL;
 
     TsRunStatus st;

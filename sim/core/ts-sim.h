@@ -1,8 +1,11 @@
 /* The DES kernel's public API (include this one header): a simulation (TsSim) of components
- * (instances of const vtable kinds with spec tables for params, ports and statistics), links
- * with latency and exact-rational bandwidth between named ports, pooled events ordered by
- * (tick, priority, insertion sequence), run control with a watchdog, per-event tracing behind
- * a mask, and a JSON statistics dump. Time is integer picoseconds (ts-time.h). */
+ * (instances of const vtable kinds with spec tables for params, ports and statistics, each
+ * configured from a typed spec checked by name plus DES-only parameters), per-instance port
+ * arrays, links with latency and exact-rational bandwidth between named ports, credit-based
+ * flow control on credited ports (ts-mem.h defines the memory-request payload that travels on
+ * them), pooled events ordered by (tick, priority, insertion sequence), run control with a
+ * watchdog, per-event tracing behind a mask, and a JSON statistics dump. Time is integer
+ * picoseconds; clocks have exact rational periods (ts-time.h). */
 #ifndef TS_SIM_H
 #define TS_SIM_H
 
@@ -10,6 +13,7 @@
 
 #include "ts-event.h"
 #include "ts-evq.h"
+#include "ts-mem.h"
 #include "ts-params.h"
 #include "ts-rng.h"
 #include "ts-stats.h"
@@ -21,11 +25,26 @@ typedef struct TsSim TsSim;
 typedef struct TsComponent TsComponent;
 typedef struct TsPort TsPort;
 
+/* Port flags (TsPortSpec.flags). */
+enum {
+    /* A port array: each instance sets its element count in init
+     * (ts_component_set_port_count; 0 until then) and elements are named "name[i]" when
+     * connecting, as SST's "port%(n)d" (a buffer feeding 168 PEs, a host link feeding 1,024
+     * DPUs). A required array needs every element connected. */
+    TS_PORT_ARRAY = 1u << 0,
+    /* Sends need a credit: the receiver grants credits for the queue slots it has
+     * (ts_port_grant_credits) and each send consumes one, so the receiver's queue is bounded
+     * and a full queue back-pressures the sender. Sending with no credit is a broken
+     * invariant (abort). */
+    TS_PORT_CREDITED = 1u << 1,
+};
+
 /* One entry of a kind's port table (static const data). */
 typedef struct TsPortSpec {
     const char *name;  /* e.g. "mem_req" */
     gboolean required; /* build fails while a required port is unconnected */
     const char *description;
+    guint32 flags; /* TS_PORT_ARRAY, TS_PORT_CREDITED */
 } TsPortSpec;
 
 /* A component kind: a const vtable plus spec tables, normally a static const object.
@@ -38,14 +57,20 @@ typedef struct TsComponentKind {
     gsize instance_size; /* sizeof the instance struct, >= sizeof(TsComponent) */
     const TsParamSpec *params;
     guint n_params;
-    const TsPortSpec *ports; /* port i is ts_component_port(c, i) */
+    const TsPortSpec *ports; /* scalar port i is ts_component_port(c, i) */
     guint n_ports;
     const TsStatSpec *stats;
     guint n_stats;
-    /* Reads the resolved params (every spec key present, typed per spec; borrowed for the
-     * call), sets the clock and registers statistics. May schedule events to itself. Returns
+    /* Name of the typed spec init takes (the arch's class spec, e.g. "TsDramSpec", or a
+     * model's own struct), or NULL for a kind configured by params only. The kernel checks
+     * the name given to ts_sim_add_component_typed against it before calling init. */
+    const char *spec_type;
+    /* Reads the typed spec (NULL when spec_type is NULL; owned by the caller, which keeps it
+     * alive as long as the sim: the component may keep the pointer) and the resolved DES-only
+     * params (every spec key present, typed per spec; borrowed for the call), sets the clock,
+     * sizes port arrays and registers statistics. May schedule events to itself. Returns
      * FALSE with a GError on bad configuration. Required. */
-    gboolean (*init)(TsComponent *self, const TsParams *params, GError **error);
+    gboolean (*init)(TsComponent *self, const void *spec, const TsParams *params, GError **error);
     /* Called once by ts_sim_build after the graph is checked: ports may be used. Optional. */
     void (*setup)(TsComponent *self);
     /* Handles one event, borrowed: the handler may schedule or send it again (ownership goes
@@ -65,8 +90,11 @@ struct TsComponent {
     const char *path;   /* hierarchical name, e.g. "chip.pe[3][7].rf"; owned by the sim */
     guint32 id;         /* creation order, 0-based */
     guint32 trace_mask; /* TS_TRACE_* categories traced for this component */
-    TsClock clock;      /* freq_hz == 0 until ts_component_set_clock */
-    TsPort *ports;      /* kind->n_ports ports (opaque; see ts_component_port) */
+    TsClock clock;      /* period_num == 0 until ts_component_set_clock{,_period} */
+    TsPort *ports;      /* every port element, flat (opaque; see ts_component_port_at) */
+    guint16 *port_first; /* per kind->ports entry: flat index of its element 0 */
+    guint16 *port_count; /* per kind->ports entry: elements (1 for scalar ports) */
+    guint32 n_port_slots; /* flat ports in total (TsEvent.port indexes them) */
     TsStatSet *stats;   /* enabled statistics, registration order */
 };
 
@@ -149,9 +177,19 @@ void ts_sim_enable_stats(TsSim *sim, const char *glob, gboolean enable);
 /* ---- graph ---- */
 
 /* Creates a component of `kind` named `path` (segments `name` or `name[i][j]...` joined by
- * '.'), resolves `params` (may be NULL) against kind->params and calls kind->init. Returns
- * the instance (owned by the sim) or NULL with TS_CORE_ERROR_{BAD_NAME, DUPLICATE_NAME,
- * STATE, UNKNOWN_PARAM, PARAM_*}, or init's own error prefixed with the path. */
+ * '.'), checks the typed spec, resolves `params` (may be NULL) against kind->params and calls
+ * kind->init. `spec_type` names the struct `spec` points to; it must equal kind->spec_type
+ * (both NULL for a params-only kind). Use TS_SPEC(Type, ptr) for the pair: it takes the name
+ * from the type and checks the pointer's type at compile time. Returns the instance (owned by
+ * the sim) or NULL with TS_CORE_ERROR_{BAD_NAME, DUPLICATE_NAME, STATE, SPEC_TYPE,
+ * UNKNOWN_PARAM, PARAM_*}, or init's own error prefixed with the path. */
+TsComponent *ts_sim_add_component_typed(TsSim *sim, const TsComponentKind *kind,
+                                        const char *path, const char *spec_type,
+                                        const void *spec, const TsParams *params,
+                                        GError **error);
+#define TS_SPEC(Type, ptr) #Type, (const Type *)(ptr)
+
+/* ts_sim_add_component_typed for a kind configured by params only (kind->spec_type NULL). */
 TsComponent *ts_sim_add_component(TsSim *sim, const TsComponentKind *kind, const char *path,
                                   const TsParams *params, GError **error);
 
@@ -160,7 +198,8 @@ TsComponent *ts_sim_find_component(TsSim *sim, const char *path);
 guint ts_sim_n_components(const TsSim *sim);
 TsComponent *ts_sim_component(TsSim *sim, guint index); /* creation order */
 
-/* Joins port `port_a` of `a` and `port_b` of `b` with a link. FALSE with
+/* Joins port `port_a` of `a` and `port_b` of `b` with a link. A port name is a scalar port
+ * ("mem") or an element of a port array ("pe[3]"). FALSE with
  * TS_CORE_ERROR_UNKNOWN_PORT (naming path and port, listing the kind's ports),
  * TS_CORE_ERROR_PORT_CONNECTED (a port already linked: names both existing ends),
  * TS_CORE_ERROR_INVALID (a port to itself, bandwidth too large) or TS_CORE_ERROR_STATE
@@ -180,7 +219,8 @@ gboolean ts_sim_build(TsSim *sim, GError **error);
 /* ---- events ---- */
 
 /* A fresh event for `target` (header initialised: priority 0, port TS_PORT_NONE, size 0,
- * payload zeroed). Borrowed until scheduled, sent or discarded. Never fails (the pool grows). */
+ * payload zeroed). `target` may be NULL for an event that will go through ts_port_send, which
+ * sets it; scheduling an event with no target is a broken invariant. Borrowed until scheduled, sent or discarded. Never fails (the pool grows). */
 TsEvent *ts_sim_event_new(TsSim *sim, TsComponent *target, guint32 type);
 
 /* Queues `event` for delivery to event->target at absolute `tick` (>= now and < TS_TICK_NEVER;
@@ -200,11 +240,29 @@ void ts_sim_schedule_in_at_(TsSim *sim, TsEvent *event, TsTick delay_ps, const c
 
 /* ---- ports ---- */
 
-/* Port `index` of kind->ports (API misuse beyond n_ports). Borrowed. */
+/* Scalar port `index` of kind->ports (API misuse beyond n_ports or on an array). Borrowed;
+ * valid once init has returned. */
 TsPort *ts_component_port(TsComponent *component, guint index);
-/* Port by name, or NULL. */
+/* Element `element` of kind->ports[index] (scalar ports have the one element 0). */
+TsPort *ts_component_port_at(TsComponent *component, guint index, guint element);
+/* The port an event arrived on (event->port must not be TS_PORT_NONE). */
+TsPort *ts_component_port_of_event(TsComponent *component, const TsEvent *event);
+/* Port by name ("mem", "pe[3]"), or NULL. */
 TsPort *ts_component_port_by_name(TsComponent *component, const char *name);
+
+/* Sets the element count of port array `name` (a TS_PORT_ARRAY entry of kind->ports); only
+ * from init. FALSE with TS_CORE_ERROR_UNKNOWN_PORT (no such array) or TS_CORE_ERROR_INVALID
+ * (more than 65,534 ports in the component). */
+gboolean ts_component_set_port_count(TsComponent *component, const char *name, guint count,
+                                     GError **error);
+/* Elements of kind->ports[index]. */
+guint ts_component_port_count(const TsComponent *component, guint index);
+
+/* Name of the port's spec entry ("pe" for every element of the array "pe"), the element
+ * index (0 for scalar ports) and the spec index. */
 const char *ts_port_name(const TsPort *port);
+guint ts_port_element(const TsPort *port);
+guint ts_port_spec_index(const TsPort *port);
 TsComponent *ts_port_component(const TsPort *port);
 gboolean ts_port_is_connected(const TsPort *port);
 /* Component on the other end, or NULL. */
@@ -223,10 +281,28 @@ TsTick ts_port_send_at_(TsPort *port, TsEvent *event, guint32 size_bytes, const 
 /* First tick at which the sending direction of `port` is idle (now if idle already). */
 TsTick ts_port_free_tick(const TsPort *port);
 
+/* ---- credits (flow control on TS_PORT_CREDITED ports) ---- */
+
+/* Credits the sender at `port` holds: sends it may still make before the receiver frees a
+ * slot. Ports without TS_PORT_CREDITED report G_MAXUINT32 (never limited). */
+guint32 ts_port_credits(const TsPort *port);
+
+/* Called by the receiver on its own end `port` of a link whose other end is credited: grants
+ * `n` credits (free queue slots) to the sender. Before the run starts (init, setup) they are
+ * added at once; during a run they travel back over the link as an event of type
+ * TS_EVENT_CREDIT that arrives after the link latency (no bandwidth is used): the kernel adds
+ * them to the sender's port before the sender's handler sees that event (event->port is the
+ * sender's port, payload.u32[0] the credits), so the handler can send again. A sender whose
+ * credits would exceed 2^32-1 is a broken invariant. */
+void ts_port_grant_credits(TsPort *port, guint32 n);
+
 /* ---- components ---- */
 
 /* Sets the component's clock (TS_CORE_ERROR_INVALID for 0 Hz or above 1 THz). */
 gboolean ts_component_set_clock(TsComponent *component, guint64 freq_hz, GError **error);
+/* Sets the component's clock from an exact period of num/den ps (ts_clock_init_period). */
+gboolean ts_component_set_clock_period(TsComponent *component, guint64 num_ps, guint64 den,
+                                       GError **error);
 
 /* Tick of the edge `cycles` cycles after the first edge at or after now, on the component's
  * clock (which must be set). For "act N cycles from now" without drift. */
@@ -303,7 +379,7 @@ void ts_trace_print(const TsTraceRecord *record, gpointer user_data);
 /* ---- statistics output ---- */
 
 /* The whole run as JSON (see docs/des.md): {"tick_ps", "events", "status", "queue", "seed",
- * "kernel": {...}, "components": [{"path", "kind", "freq_hz", "stats": {...}}...],
+ * "kernel": {...}, "components": [{"path", "kind", "freq_hz", "period_ps", "stats": {...}}...],
  * "links": [...]}, components and statistics in creation/registration order. New node. */
 JsonNode *ts_sim_stats_to_json_node(TsSim *sim);
 /* Same, serialised (newly allocated string). */

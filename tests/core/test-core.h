@@ -68,5 +68,6 @@ void test_core_register_queue(void);
 void test_core_register_sim(void);
 void test_core_register_graph(void);
 void test_core_register_stats(void);
+void test_core_register_seams(void);
 
 #endif /* TS_TEST_CORE_H */

@@ -6,10 +6,11 @@
 
 /* ---- recorder ---- */
 
-static const TsPortSpec recorder_ports[] = {{"in", FALSE, "anything"}};
+static const TsPortSpec recorder_ports[] = {{"in", FALSE, "anything", 0}};
 static const TsStatSpec recorder_stats[] = {{"events", TS_STAT_COUNTER, "events", "handled"}};
 
-static gboolean recorder_init(TsComponent *self, const TsParams *params, GError **error)
+static gboolean recorder_init(TsComponent *self, const void *spec, const TsParams *params,
+                             GError **error)
 {
     TestRecorder *r = TS_COMPONENT_DOWNCAST(TestRecorder, self);
     r->log = g_array_new(FALSE, FALSE, sizeof(TestRecord));
@@ -54,14 +55,15 @@ const TsComponentKind test_recorder_kind = {
 
 /* ---- driver ---- */
 
-static const TsPortSpec driver_ports[] = {{"link", FALSE, "bidirectional"}};
+static const TsPortSpec driver_ports[] = {{"link", FALSE, "bidirectional", 0}};
 static const TsParamSpec driver_params[] = {
     {"depth", TS_PARAM_INT, "entries", "4", 1, 1024, "unused; exercises validation"},
     {"scale", TS_PARAM_DOUBLE, "", "1.5", 0, 0, "unused"},
     {"mode", TS_PARAM_STRING, "", "fast", 0, 0, "unused"},
 };
 
-static gboolean driver_init(TsComponent *self, const TsParams *params, GError **error)
+static gboolean driver_init(TsComponent *self, const void *spec, const TsParams *params,
+                             GError **error)
 {
     TestDriver *d = TS_COMPONENT_DOWNCAST(TestDriver, self);
     d->log = g_array_new(FALSE, FALSE, sizeof(TestRecord));
@@ -118,7 +120,8 @@ static const TsParamSpec ticker_params[] = {
     {"stop_every", TS_PARAM_INT, "events", "0", 0, 0, "request a stop every N events"},
 };
 
-static gboolean ticker_init(TsComponent *self, const TsParams *params, GError **error)
+static gboolean ticker_init(TsComponent *self, const void *spec, const TsParams *params,
+                             GError **error)
 {
     TestTicker *t = TS_COMPONENT_DOWNCAST(TestTicker, self);
     t->period_ps = (TsTick)ts_params_get_int(params, "period_ps");
@@ -154,5 +157,6 @@ int main(int argc, char **argv)
     test_core_register_sim();
     test_core_register_graph();
     test_core_register_stats();
+    test_core_register_seams();
     return ts_test_run(argc, argv);
 }

@@ -193,7 +193,7 @@ typedef struct {
     guint32 lcg;
 } Churn;
 
-static gboolean churn_init(TsComponent *self, const TsParams *p, GError **e)
+static gboolean churn_init(TsComponent *self, const void *spec, const TsParams *p, GError **e)
 {
     return TRUE;
 }

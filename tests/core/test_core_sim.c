@@ -229,7 +229,7 @@ static const TsParamSpec pp_params[] = {
     {"pong_bytes", TS_PARAM_INT, "bytes", "16", 0, 1e9, "pong size"},
     {"think_cycles", TS_PARAM_INT, "cycles", "2", 0, 1e9, "cycles before answering"},
 };
-static const TsPortSpec pp_ports[] = {{"link", TRUE, "to the peer"}};
+static const TsPortSpec pp_ports[] = {{"link", TRUE, "to the peer", 0}};
 static const TsStatSpec pp_stats[] = {
     {"sent", TS_STAT_COUNTER, "messages", "messages sent"},
     {"received", TS_STAT_COUNTER, "messages", "messages received"},
@@ -237,7 +237,8 @@ static const TsStatSpec pp_stats[] = {
     {"rtt_hist", TS_STAT_HISTOGRAM, "ps", "round trips in 1 ns bins from 45 ns"},
 };
 
-static gboolean pp_init(TsComponent *self, const TsParams *p, GError **error)
+static gboolean pp_init(TsComponent *self, const void *spec, const TsParams *p,
+                             GError **error)
 {
     TestPingPong *pp = TS_COMPONENT_DOWNCAST(TestPingPong, self);
     pp->initiator = ts_params_get_bool(p, "initiator");
@@ -402,7 +403,7 @@ static void test_trace(void)
 typedef struct {
     TsComponent base;
 } PastKind;
-static gboolean past_init(TsComponent *s, const TsParams *p, GError **e)
+static gboolean past_init(TsComponent *s, const void *spec, const TsParams *p, GError **e)
 {
     return TRUE;
 }
