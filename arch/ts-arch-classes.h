@@ -39,18 +39,41 @@ G_BEGIN_DECLS
     X(tRFC, "refresh cycle time")                                                                  \
     X(tREFI, "refresh interval")
 
+/* Optional timing parameters (tCK cycles; 0 when a standard does not have them or a config
+ * does not give them; the DES model documents how it uses 0). */
+#define TS_DRAM_TIMING_OPT_LIST(X)                                                                 \
+    X(AL, "additive latency (READ/WRITE posted by AL)")                                            \
+    X(tRTRS, "rank-to-rank data-bus switch")                                                       \
+    X(tRCDWR, "ACT to WRITE when it differs from tRCD (GDDR, HBM); 0 = tRCD")                      \
+    X(tPPD, "PRE to PRE, different bank (LPDDR4, GDDR)")                                           \
+    X(t32AW, "thirty-two-activate window (GDDR); 0 = none")                                        \
+    X(tRFCb, "per-bank refresh cycle time (bank-level refresh)")                                   \
+    X(tREFIb, "per-bank refresh interval (bank-level refresh)")
+
 typedef struct {
 #define TS_DRAM_X_FIELD(name, doc) guint64 name;
     TS_DRAM_TIMING_LIST(TS_DRAM_X_FIELD)
+    TS_DRAM_TIMING_OPT_LIST(TS_DRAM_X_FIELD)
 #undef TS_DRAM_X_FIELD
 } TsDramTimings;
 
 typedef enum {
 #define TS_DRAM_X_ENUM(name, doc) TS_DRAM_T_##name,
-    TS_DRAM_TIMING_LIST(TS_DRAM_X_ENUM)
+    TS_DRAM_TIMING_LIST(TS_DRAM_X_ENUM) TS_DRAM_T_COUNT_, /* the required timings end here */
+    TS_DRAM_T_OPT_FIRST_ = TS_DRAM_T_COUNT_ - 1,
+    TS_DRAM_TIMING_OPT_LIST(TS_DRAM_X_ENUM) TS_DRAM_T_ALL_COUNT_
 #undef TS_DRAM_X_ENUM
-        TS_DRAM_T_COUNT_
 } TsDramTimingId;
+
+/* Controller policies of the DES DRAM model (DRAMsim3's [system] keys). */
+typedef enum { TS_DRAM_PAGE_OPEN, TS_DRAM_PAGE_CLOSE } TsDramPagePolicy;
+typedef enum {
+    TS_DRAM_REFRESH_RANK_STAGGERED,    /* one rank every tREFI / ranks */
+    TS_DRAM_REFRESH_RANK_SIMULTANEOUS, /* every rank every tREFI */
+    TS_DRAM_REFRESH_BANK_STAGGERED,    /* one bank every tREFIb (REFb, tRFCb) */
+    TS_DRAM_REFRESH_NONE,              /* no refresh (idealised studies) */
+} TsDramRefreshPolicy;
+typedef enum { TS_DRAM_QUEUE_PER_BANK, TS_DRAM_QUEUE_PER_RANK } TsDramQueueStructure;
 
 typedef struct {
     const char *preset;   /* preset applied ("DDR4-2400"), or NULL */
@@ -67,9 +90,24 @@ typedef struct {
     TsDramTimings cycles;      /* timing in tCK cycles */
 
     /* IDD currents (mA) and VDD (V) as DRAMsim3 configs give them; 0 = not given. */
-    double vdd_v, idd0_ma, idd2n_ma, idd3n_ma, idd4r_ma, idd4w_ma, idd5ab_ma;
+    double vdd_v, idd0_ma, idd2n_ma, idd3n_ma, idd4r_ma, idd4w_ma, idd5ab_ma, idd5pb_ma;
+
+    /* Controller of the DES model (DRAMsim3's [system] section). 0 / NULL = the default
+     * filled by the derivation pass (in brackets). */
+    const char *address_mapping; /* 12 characters, fields ch ra bg ba ro co from the most
+                                    significant bits down ["rochrababgco"] */
+    guint64 pseudo_channels;     /* per channel (HBM pseudo-channel mode) [1] */
+    guint64 trans_queue_size;    /* transactions per channel (read queue and write buffer) [32] */
+    guint64 cmd_queue_size;      /* commands per bank (or per rank) queue [8] */
+    guint64 write_buf_size;      /* writes that start a drain when no read waits [16] */
+    TsDramPagePolicy page_policy;
+    TsDramRefreshPolicy refresh_policy;
+    TsDramQueueStructure queue_structure;
+    gboolean unified_queue;      /* reads and writes in one queue of trans_queue_size */
+    gboolean dual_command;       /* a row and a column command may issue in one cycle (HBM) */
 
     /* Derived (ts-arch-derive.c). */
+    guint64 tck_num_ps, tck_den; /* tCK as an exact fraction (2500/3 ps for 833.33 ps) */
     TsDramTimings ps;           /* cycles * tck_ps rounded up to whole ps */
     guint64 total_banks;        /* bankgroups * banks per rank */
     guint64 devices_per_rank;   /* bus_width_bits / device_width_bits */
@@ -84,8 +122,25 @@ typedef struct {
 /* Name of timing parameter id ("tRCD") and its one-line description. */
 const char *ts_dram_timing_name(TsDramTimingId id);
 const char *ts_dram_timing_doc(TsDramTimingId id);
-/* Value of timing id in a TsDramTimings (cycles or ps). */
+/* Value of timing id (required or optional) in a TsDramTimings (cycles or ps). */
 guint64 ts_dram_timing_get(const TsDramTimings *t, TsDramTimingId id);
+
+/* Checks a DRAMsim3-style address mapping string (12 characters: each of ch ra bg ba ro co
+ * once). FALSE with a message (newly allocated in *why) otherwise. */
+gboolean ts_dram_address_mapping_valid(const char *mapping, char **why);
+
+/* Fills the controller defaults and the derived members of a DRAM spec with timing (the
+ * derivation pass calls it for arch levels; the DRAMsim3 .ini loader for its specs). FALSE
+ * with a message (newly allocated in *why) on an inconsistent spec. */
+gboolean ts_dram_spec_derive(TsDramSpec *d, char **why);
+
+/* Loads a DRAMsim3 .ini configuration (sections dram_structure, timing, power, system;
+ * other sections are read by DRAMsim3 for thermal and output settings and are ignored here,
+ * each ignored key listed in *notes when notes is not NULL). The spec's strings live in
+ * `strings`. Returns a newly allocated, derived spec, or NULL with TS_CONFIG_ERROR naming
+ * file:line and the key. */
+TsDramSpec *ts_dram_spec_load_ini(const char *path, GStringChunk *strings, GPtrArray *notes,
+                                  GError **error);
 
 /* DRAM presets (DDR4-2400, DDR4-3200, LPDDR4-3200, HBM2, GDDR6): NULL-terminated names, and a
  * lookup returning a borrowed spec with org and timing filled (derived members not), or NULL.
@@ -238,6 +293,8 @@ struct TsDeviceProfile {
 /* The native-format schema of class klass's `attributes:` mapping ({NULL}-terminated; the
  * offsets are private). Used for docs and `tilesim list components`. */
 const TsField *ts_arch_class_fields(TsClass klass);
+/* Keys of a DRAM level's `controller:` mapping (offsets into TsDramSpec). */
+const TsField *ts_arch_dram_controller_fields(void);
 /* One-line description of a class, and how it appears to the analytical model. */
 const char *ts_arch_class_doc(TsClass klass);
 /* Keys of a level entry (name, class, preset, attributes, spatial, levels) and of the top

@@ -96,60 +96,16 @@ static gboolean derive_chain(TsArch *arch, GError **error)
 
 /* ---- DRAM --------------------------------------------------------------------------------- */
 
-static guint64 cycles_to_ps(guint64 cycles, double tck_ps)
-{
-    return (guint64)ceil((double)cycles * tck_ps - 1e-6);
-}
-
 static gboolean derive_dram(TsArch *arch, guint index, GError **error)
 {
     TsLevel *l = ts_arch_level_mut(arch, index);
     TsDramSpec *d = (TsDramSpec *)l->spec;
     if (d == NULL || !d->has_timing)
         return TRUE;
-    if (d->tck_ps <= 0 || d->data_rate_mtps <= 0 || d->bus_width_bits == 0 ||
-        d->device_width_bits == 0)
-        return level_error(error, arch, l, TS_CONFIG_ERROR_INVALID,
-                           "DRAM needs tCK, data rate, bus width and device width > 0");
-    if (d->bus_width_bits % d->device_width_bits != 0)
-        return level_error(
-            error, arch, l, TS_CONFIG_ERROR_INVALID,
-            "bus width must be a multiple of the device width (got %" G_GUINT64_FORMAT
-            " / %" G_GUINT64_FORMAT ")",
-            d->bus_width_bits, d->device_width_bits);
-    for (int t = 0; t < TS_DRAM_T_COUNT_; t++) {
-        guint64 v = ts_dram_timing_get(&d->cycles, (TsDramTimingId)t);
-        guint64 *dst = (guint64 *)((char *)&d->ps + (gsize)t * sizeof(guint64));
-        *dst = cycles_to_ps(v, d->tck_ps);
-    }
-    if (d->cycles.tRC < d->cycles.tRAS)
-        return level_error(error, arch, l, TS_CONFIG_ERROR_INVALID,
-                           "tRC must be >= tRAS (got %" G_GUINT64_FORMAT " < %" G_GUINT64_FORMAT
-                           ")",
-                           d->cycles.tRC, d->cycles.tRAS);
-    d->total_banks = d->bankgroups * d->banks;
-    d->devices_per_rank = d->bus_width_bits / d->device_width_bits;
-    double cap = (double)d->channels * (double)d->ranks * (double)d->total_banks * (double)d->rows *
-                 (double)d->columns * (double)d->bus_width_bits / 8.0;
-    if (cap > 1.8e19)
-        return level_error(error, arch, l, TS_CONFIG_ERROR_RANGE, "capacity overflows 64 bits");
-    d->capacity_bytes = (guint64)cap;
-    d->burst_bytes = d->bus_width_bits / 8 * d->burst_length;
-    d->peak_bw_bytes_per_s =
-        (double)d->channels * (double)d->bus_width_bits / 8.0 * d->data_rate_mtps * 1e6;
-    /* Command energies from IDD currents, per rank, as DRAMsim3 applies Micron's method:
-     * mA x V x ns = pJ. */
-    if (d->vdd_v > 0 && d->idd0_ma > 0) {
-        double tck_ns = d->tck_ps / 1000.0, dev = (double)d->devices_per_rank;
-        double trc = (double)d->cycles.tRC, tras = (double)d->cycles.tRAS;
-        d->activate_pj = d->vdd_v *
-                         (d->idd0_ma * trc - (d->idd3n_ma * tras + d->idd2n_ma * (trc - tras))) *
-                         tck_ns * dev;
-        double burst_cycles = (double)d->cycles.tBURST;
-        d->read_burst_pj = d->vdd_v * (d->idd4r_ma - d->idd3n_ma) * burst_cycles * tck_ns * dev;
-        d->write_burst_pj = d->vdd_v * (d->idd4w_ma - d->idd3n_ma) * burst_cycles * tck_ns * dev;
-        d->refresh_pj =
-            d->vdd_v * (d->idd5ab_ma - d->idd3n_ma) * (double)d->cycles.tRFC * tck_ns * dev;
+    g_autofree char *why = NULL;
+    if (!ts_dram_spec_derive(d, &why))
+        return level_error(error, arch, l, TS_CONFIG_ERROR_INVALID, "%s", why);
+    if (d->activate_pj > 0) {
         l->energy.activate_pj = d->activate_pj;
         l->energy.refresh_pj = d->refresh_pj;
     }

@@ -283,6 +283,21 @@ static gboolean nv_dram(NvCtx *c, guint idx, const char *preset, guint64 mask, T
         }
     }
     a->dram.has_timing = TRUE;
+    if (a->dram_controller != NULL) {
+        g_autofree char *cpath = ts_path_key(apath, "controller");
+        if (!ts_schema_apply(ts_arch_dram_controller_fields(), a->dram_controller, cpath,
+                             &a->dram, NULL, FALSE, c->error))
+            return FALSE;
+        if (a->dram.address_mapping != NULL) {
+            g_autofree char *why = NULL;
+            if (!ts_dram_address_mapping_valid(a->dram.address_mapping, &why)) {
+                g_autofree char *mp = ts_path_key(cpath, "address_mapping");
+                ts_config_error(c->error, ts_node_get(a->dram_controller, "address_mapping"),
+                                TS_CONFIG_ERROR_INVALID, mp, "%s", why);
+                return FALSE;
+            }
+        }
+    }
     guint64 m = mask;
     if (!given(f, mask, "width_bits") && !given(f, mask, "block_size")) {
         a->width_bits = a->dram.bus_width_bits; /* one bus beat per vector access */
@@ -298,6 +313,8 @@ static gboolean nv_dram(NvCtx *c, guint idx, const char *preset, guint64 mask, T
     *d = a->dram;
     if (d->preset)
         d->preset = ts_arch_intern(c->arch, d->preset);
+    if (d->address_mapping)
+        d->address_mapping = ts_arch_intern(c->arch, d->address_mapping);
     if (d->protocol)
         d->protocol = ts_arch_intern(c->arch, d->protocol);
     l->spec = d;

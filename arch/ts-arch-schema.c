@@ -74,6 +74,45 @@ static const TsField sram_fields[] = {
     END,
 };
 
+static const char *const dram_page_choices[] = {"open", "close", NULL};
+static const char *const dram_refresh_choices[] = {"rank_staggered", "rank_simultaneous",
+                                                   "bank_staggered", "none", NULL};
+static const char *const dram_queue_choices[] = {"per_bank", "per_rank", NULL};
+
+#define C(m) offsetof(TsDramSpec, m)
+/* Keys of a DRAM level's `controller:` mapping, applied onto its TsDramSpec. */
+static const TsField dram_controller_fields[] = {
+    STR("address_mapping", C(address_mapping),
+        "DES: DRAMsim3-style address mapping, fields ch ra bg ba ro co from the most significant "
+        "bits down (default rochrababgco)"),
+    UINT_NN("trans_queue_size", C(trans_queue_size), NULL,
+            "DES: transaction queue entries per (pseudo-)channel (default 32)"),
+    UINT_NN("cmd_queue_size", C(cmd_queue_size), NULL,
+            "DES: command queue entries per bank (per rank with queue_structure per_rank; "
+            "default 8)"),
+    UINT_NN("write_buf_size", C(write_buf_size), NULL,
+            "DES: buffered writes that start a write drain when no read waits (default 16)"),
+    {"page_policy", TS_FIELD_ENUM, TS_UNIT_NONE, FALSE, NULL, 0, 0, FALSE, dram_page_choices,
+     C(page_policy), "DES: open (rows stay open, FR-FCFS) or close (auto-precharge)"},
+    {"refresh_policy", TS_FIELD_ENUM, TS_UNIT_NONE, FALSE, NULL, 0, 0, FALSE,
+     dram_refresh_choices, C(refresh_policy),
+     "DES: rank_staggered (tREFI / ranks), rank_simultaneous, bank_staggered (tREFIb, tRFCb) or "
+     "none"},
+    {"queue_structure", TS_FIELD_ENUM, TS_UNIT_NONE, FALSE, NULL, 0, 0, FALSE, dram_queue_choices,
+     C(queue_structure), "DES: per_bank or per_rank command queues"},
+    {"unified_queue", TS_FIELD_BOOL, TS_UNIT_NONE, FALSE, NULL, 0, 0, FALSE, NULL,
+     C(unified_queue), "DES: reads and writes share one transaction queue"},
+    {"dual_command", TS_FIELD_BOOL, TS_UNIT_NONE, FALSE, NULL, 0, 0, FALSE, NULL, C(dual_command),
+     "DES: a row and a column command may issue in the same cycle (HBM)"},
+    END,
+};
+#undef C
+
+const TsField *ts_arch_dram_controller_fields(void)
+{
+    return dram_controller_fields;
+}
+
 static const TsField dram_fields[] = {
     STR("protocol", A(dram.protocol), "DDR4, LPDDR4, HBM2, GDDR6 ... (informative)"),
     UINT_POS("channels", D(channels), NULL, "independent channels"),
@@ -93,6 +132,16 @@ static const TsField dram_fields[] = {
      doc ": tCK cycles, or a time (13.75ns) rounded up to whole cycles"},
     TS_DRAM_TIMING_LIST(TS_DRAM_X_FIELD)
 #undef TS_DRAM_X_FIELD
+#define TS_DRAM_X_OPT(name, doc)                                                                   \
+    {#name, TS_FIELD_UINT, TS_UNIT_NONE, FALSE, NULL, 0, 0, FALSE, NULL, T(name),                 \
+     doc ": tCK cycles (DES only)"},
+    TS_DRAM_TIMING_OPT_LIST(TS_DRAM_X_OPT)
+#undef TS_DRAM_X_OPT
+    UINT_NN("pseudo_channels", D(pseudo_channels), NULL,
+            "DES: pseudo-channels per channel (HBM); each gets bus_width / this bits, every bank "
+            "and its own controller (default 1)"),
+    NODE("controller", A(dram_controller),
+         "DES: the memory controller (keys in the `controller:` table below)"),
     DBL("VDD", D(vdd_v), NULL, 0, 1e30, FALSE, "supply voltage, V (for IDD-based command energies)"),
     DBL("IDD0", D(idd0_ma), NULL, 0, 1e30, FALSE, "activate-precharge current, mA"),
     DBL("IDD2N", D(idd2n_ma), NULL, 0, 1e30, FALSE, "precharge standby current, mA"),
@@ -100,6 +149,7 @@ static const TsField dram_fields[] = {
     DBL("IDD4R", D(idd4r_ma), NULL, 0, 1e30, FALSE, "burst read current, mA"),
     DBL("IDD4W", D(idd4w_ma), NULL, 0, 1e30, FALSE, "burst write current, mA"),
     DBL("IDD5AB", D(idd5ab_ma), NULL, 0, 1e30, FALSE, "all-bank refresh current, mA"),
+    DBL("IDD5PB", D(idd5pb_ma), NULL, 0, 1e30, FALSE, "per-bank refresh current, mA (DES)"),
     UINT_POS("word_bits", A(word_bits), "16", "bits per word seen by the mapper"),
     UINT_POS("width_bits", A(width_bits), NULL,
              "bits per vector access for the analytical model; default bus_width_bits"),
@@ -529,6 +579,10 @@ char *ts_arch_components_text(gboolean md)
                                    ts_arch_class_doc((TsClass)k));
         fields_text(s, ts_arch_class_fields((TsClass)k), md);
         if (k == TS_CLASS_DRAM) {
+            g_string_append(s, md ? "Keys of `controller:` (DES memory controller, DRAMsim3's "
+                                    "[system] settings):\n\n"
+                                  : "  controller keys:\n");
+            fields_text(s, dram_controller_fields, md);
             g_string_append(s, md ? "DRAM presets (`preset:`; timing in tCK cycles):\n\n"
                                   : "  presets (timing in tCK cycles):\n");
             presets_text(s, md);

@@ -118,7 +118,9 @@ static void test_ddr4_2400_vs_dramsim3(void)
     const TsDramSpec *d = ts_dram_preset("DDR4-2400");
     CU_ASSERT_PTR_NOT_NULL_FATAL(d);
 #define INI(sec, key) g_key_file_get_double(kf, sec, key, NULL)
-    CU_ASSERT_DOUBLE_EQUAL(d->tck_ps, INI("timing", "tCK") * 1000, 1e-9);
+    /* DRAMsim3's config rounds tCK to 0.83 ns; the preset keeps JEDEC's exact 2500/3 ps. */
+    CU_ASSERT_DOUBLE_EQUAL(d->tck_ps, INI("timing", "tCK") * 1000, 3.4);
+    CU_ASSERT_DOUBLE_EQUAL(d->tck_ps, 2500.0 / 3.0, 1e-9);
     CU_ASSERT_EQUAL(d->cycles.tCL, (guint64)INI("timing", "CL"));
     CU_ASSERT_EQUAL(d->cycles.tCWL, (guint64)INI("timing", "CWL"));
     CU_ASSERT_EQUAL(d->cycles.tRCD, (guint64)INI("timing", "tRCD"));
@@ -159,7 +161,9 @@ static void test_ddr4_2400_vs_dramsim3(void)
     const TsDramSpec *s = ts_arch_level(a, 0)->spec;
     CU_ASSERT_EQUAL(s->capacity_bytes, G_GUINT64_CONSTANT(8192) * 1024 * 1024);
     CU_ASSERT_DOUBLE_EQUAL(s->peak_bw_bytes_per_s, 19.2e9, 1);
-    CU_ASSERT_EQUAL(s->ps.tRCD, 14110); /* 17 x 830 ps */
+    CU_ASSERT_EQUAL(s->ps.tRCD, 14167); /* 17 x 2500/3 ps, rounded up */
+    CU_ASSERT_EQUAL(s->tck_num_ps, 2500);
+    CU_ASSERT_EQUAL(s->tck_den, 3);
     CU_ASSERT_EQUAL(s->total_banks, 16);
     CU_ASSERT_EQUAL(s->devices_per_rank, 8);
     CU_ASSERT(s->activate_pj > 0 && s->refresh_pj > s->activate_pj);
