@@ -304,7 +304,19 @@ void ts_sim_schedule_in_at_(TsSim *sim, TsEvent *event, TsTick delay_ps, const c
 TsTick ts_port_send_at_(TsPort *port, TsEvent *event, guint32 size_bytes, const char *location)
 {
     g_return_val_if_fail(port != NULL && event != NULL, TS_TICK_NEVER);
+    return ts_port_send_from_at_(port, event, size_bytes, port->owner->sim->now, location);
+}
+
+TsTick ts_port_send_from_at_(TsPort *port, TsEvent *event, guint32 size_bytes, TsTick depart_tick,
+                             const char *location)
+{
+    g_return_val_if_fail(port != NULL && event != NULL, TS_TICK_NEVER);
     TsSim *sim = port->owner->sim;
+    if (G_UNLIKELY(depart_tick < sim->now))
+        ts_sim_abort_(sim, port->owner, location,
+                      "send on port '%s' departing in the past (tick %" G_GUINT64_FORMAT
+                      " ps < now %" G_GUINT64_FORMAT " ps)",
+                      port->spec->name, depart_tick, sim->now);
     if (G_UNLIKELY(port->link == NULL))
         ts_sim_abort_(sim, port->owner, location, "send on unconnected port '%s'",
                       port->spec->name);
@@ -319,9 +331,9 @@ TsTick ts_port_send_at_(TsPort *port, TsEvent *event, guint32 size_bytes, const 
     TsLink *link = port->link;
     TsLinkDir *d = &link->dir[port->dir];
     guint64 bw = link->spec.bw_bytes_per_s;
-    TsTick done = sim->now;
+    TsTick done = depart_tick;
     if (bw != 0) {
-        TsU128 start = (TsU128)sim->now * bw;
+        TsU128 start = (TsU128)depart_tick * bw;
         if (d->free_scaled > start)
             start = d->free_scaled;
         TsU128 end = start + (TsU128)size_bytes * TS_PS_PER_S;

@@ -278,6 +278,14 @@ TsComponent *ts_port_peer_component(const TsPort *port);
     ts_port_send_at_((port), (event), (size_bytes), G_STRLOC)
 TsTick ts_port_send_at_(TsPort *port, TsEvent *event, guint32 size_bytes, const char *location);
 
+/* As ts_port_send for a transfer that cannot leave before `depart_tick` (>= now): it starts
+ * at max(depart_tick, free). For a model that knows when its data leaves, e.g. a DRAM's read
+ * data CL + burst cycles after the READ command, so one send replaces a wake-up event. */
+#define ts_port_send_from(port, event, size_bytes, depart_tick)                                    \
+    ts_port_send_from_at_((port), (event), (size_bytes), (depart_tick), G_STRLOC)
+TsTick ts_port_send_from_at_(TsPort *port, TsEvent *event, guint32 size_bytes, TsTick depart_tick,
+                             const char *location);
+
 /* First tick at which the sending direction of `port` is idle (now if idle already). */
 TsTick ts_port_free_tick(const TsPort *port);
 

@@ -1,0 +1,276 @@
+/* The bank-timing engine of the dram component. The JEDEC constraints are one declarative
+ * table (`rules` below: after command A, in scope S, command B waits delay D), with each delay
+ * a named formula over the spec's timings (`delay_formula`), resolved to command-clock cycles
+ * once at init. Issuing a command raises the earliest-issue cycle of every affected command
+ * in every affected bank (the method DRAMsim3's ChannelState uses: each bank keeps the
+ * earliest cycle of each command kind), so a readiness query is one array read plus the
+ * activation windows for ACT. The table follows DRAMsim3's timing.cc for every command that
+ * DRAMsim3 models consistently; per-bank refresh follows JEDEC (see docs/des.md). */
+#include "ts-dram-private.h"
+
+#include <string.h>
+
+const char *ts_dram_cmd_name(TsDramCmd cmd)
+{
+    static const char *const names[TS_DCMD_COUNT] = {"ACT", "PRE", "RD",  "WR",
+                                                     "RDA", "WRA", "REF", "REFB"};
+    return cmd < TS_DCMD_COUNT ? names[cmd] : "?";
+}
+
+/* Named delays. Formulas (all in tCK; RL = AL + tCL, WL = AL + tCWL, BL = tBURST):
+ *   RD_RD_L  max(BL, tCCD_L)        RD_RD_S  max(BL, tCCD_S)        RD_RD_O  BL + tRTRS
+ *   RD_WR    RL + BL - WL + tRTRS   RD_WR_O  RL + BL + BL + tRTRS - (WL + BL)
+ *   RD_PRE   AL + tRTP              RDA_ACT  AL + BL + tRTP + tRP    RD_ACT   RD_PRE + tRP
+ *   WR_RD_L  WL + BL + tWTR_L       WR_RD_S  WL + BL + tWTR_S
+ *   WR_RD_O  WL + BL + BL + tRTRS - (RL + BL)
+ *   WR_WR_L  max(BL, tCCD_L)        WR_WR_S  max(BL, tCCD_S)        WR_WR_O  BL
+ *   WR_PRE   WL + BL + tWR          WR_ACT   WR_PRE + tRP
+ *   PRE_ACT  tRP                    PRE_PRE  tPPD
+ *   ACT_ACT  tRC                    ACT_ACT_L tRRD_L                ACT_ACT_S tRRD_S
+ *   ACT_PRE  tRAS                   ACT_RD   tRCD - AL              ACT_WR   tRCDWR - AL
+ *   ACT_REFB tRC                    REF_ACT  tRFC                   REFB_ACT tRFCb
+ * With one bank group the _L delays take their _S values. Negative values clamp to 0. */
+typedef enum {
+    RD_RD_L, RD_RD_S, RD_RD_O, RD_WR, RD_WR_O, RD_PRE, RDA_ACT, RD_ACT,
+    WR_RD_L, WR_RD_S, WR_RD_O, WR_WR_L, WR_WR_S, WR_WR_O, WR_PRE, WR_ACT,
+    PRE_ACT, PRE_PRE, ACT_ACT, ACT_ACT_L, ACT_ACT_S, ACT_PRE, ACT_RD, ACT_WR, ACT_REFB,
+    REF_ACT, REFB_ACT, N_DELAYS
+} DelayId;
+
+static gint64 delay_formula(DelayId id, const TsDramTimings *t)
+{
+    gint64 al = (gint64)t->AL, bl = (gint64)t->tBURST, rtrs = (gint64)t->tRTRS;
+    gint64 rl = al + (gint64)t->tCL, wl = al + (gint64)t->tCWL;
+    switch (id) {
+    case RD_RD_L: return MAX(bl, (gint64)t->tCCD_L);
+    case RD_RD_S: return MAX(bl, (gint64)t->tCCD_S);
+    case RD_RD_O: return bl + rtrs;
+    case RD_WR: return rl + bl - wl + rtrs;
+    case RD_WR_O: return rl + bl + bl + rtrs - (wl + bl);
+    case RD_PRE: return al + (gint64)t->tRTP;
+    case RDA_ACT: return al + bl + (gint64)t->tRTP + (gint64)t->tRP;
+    case RD_ACT: return al + (gint64)t->tRTP + (gint64)t->tRP;
+    case WR_RD_L: return wl + bl + (gint64)t->tWTR_L;
+    case WR_RD_S: return wl + bl + (gint64)t->tWTR_S;
+    case WR_RD_O: return wl + bl + bl + rtrs - (rl + bl);
+    case WR_WR_L: return MAX(bl, (gint64)t->tCCD_L);
+    case WR_WR_S: return MAX(bl, (gint64)t->tCCD_S);
+    case WR_WR_O: return bl;
+    case WR_PRE: return wl + bl + (gint64)t->tWR;
+    case WR_ACT: return wl + bl + (gint64)t->tWR + (gint64)t->tRP;
+    case PRE_ACT: return (gint64)t->tRP;
+    case PRE_PRE: return (gint64)t->tPPD;
+    case ACT_ACT: return (gint64)t->tRC;
+    case ACT_ACT_L: return (gint64)t->tRRD_L;
+    case ACT_ACT_S: return (gint64)t->tRRD_S;
+    case ACT_PRE: return (gint64)t->tRAS;
+    case ACT_RD: return (gint64)t->tRCD - al;
+    case ACT_WR: return (gint64)t->tRCDWR - al;
+    case ACT_REFB: return (gint64)t->tRC;
+    case REF_ACT: return (gint64)t->tRFC;
+    case REFB_ACT: return (gint64)t->tRFCb;
+    default: return 0;
+    }
+}
+
+typedef struct {
+    guint8 after;
+    guint8 scope;
+    guint8 next;
+    guint8 delay;
+} Rule;
+
+#define A TS_DCMD_ACT
+#define P TS_DCMD_PRE
+#define R TS_DCMD_RD
+#define W TS_DCMD_WR
+#define RA TS_DCMD_RDA
+#define WA TS_DCMD_WRA
+#define F TS_DCMD_REF
+#define FB TS_DCMD_REFB
+#define SB TS_DSCOPE_BANK
+#define SG TS_DSCOPE_GROUP
+#define SR TS_DSCOPE_RANK
+#define SO TS_DSCOPE_OTHER
+#define SA TS_DSCOPE_ALL_RANK
+
+/* clang-format off */
+static const Rule rules[] = {
+    /* READ (and READ with auto-precharge, which adds its own same-bank rules) */
+    {R, SB, R, RD_RD_L}, {R, SB, W, RD_WR}, {R, SB, RA, RD_RD_L}, {R, SB, WA, RD_WR}, {R, SB, P, RD_PRE},
+    {R, SG, R, RD_RD_L}, {R, SG, W, RD_WR}, {R, SG, RA, RD_RD_L}, {R, SG, WA, RD_WR},
+    {R, SR, R, RD_RD_S}, {R, SR, W, RD_WR}, {R, SR, RA, RD_RD_S}, {R, SR, WA, RD_WR},
+    {R, SO, R, RD_RD_O}, {R, SO, W, RD_WR_O}, {R, SO, RA, RD_RD_O}, {R, SO, WA, RD_WR_O},
+    {RA, SB, A, RDA_ACT}, {RA, SB, F, RD_ACT}, {RA, SB, FB, RD_ACT},
+    {RA, SG, R, RD_RD_L}, {RA, SG, W, RD_WR}, {RA, SG, RA, RD_RD_L}, {RA, SG, WA, RD_WR},
+    {RA, SR, R, RD_RD_S}, {RA, SR, W, RD_WR}, {RA, SR, RA, RD_RD_S}, {RA, SR, WA, RD_WR},
+    {RA, SO, R, RD_RD_O}, {RA, SO, W, RD_WR_O}, {RA, SO, RA, RD_RD_O}, {RA, SO, WA, RD_WR_O},
+    /* WRITE */
+    {W, SB, R, WR_RD_L}, {W, SB, W, WR_WR_L}, {W, SB, RA, WR_RD_L}, {W, SB, WA, WR_WR_L}, {W, SB, P, WR_PRE},
+    {W, SG, R, WR_RD_L}, {W, SG, W, WR_WR_L}, {W, SG, RA, WR_RD_L}, {W, SG, WA, WR_WR_L},
+    {W, SR, R, WR_RD_S}, {W, SR, W, WR_WR_S}, {W, SR, RA, WR_RD_S}, {W, SR, WA, WR_WR_S},
+    {W, SO, R, WR_RD_O}, {W, SO, W, WR_WR_O}, {W, SO, RA, WR_RD_O}, {W, SO, WA, WR_WR_O},
+    {WA, SB, A, WR_ACT}, {WA, SB, F, WR_ACT}, {WA, SB, FB, WR_ACT},
+    {WA, SG, R, WR_RD_L}, {WA, SG, W, WR_WR_L}, {WA, SG, RA, WR_RD_L}, {WA, SG, WA, WR_WR_L},
+    {WA, SR, R, WR_RD_S}, {WA, SR, W, WR_WR_S}, {WA, SR, RA, WR_RD_S}, {WA, SR, WA, WR_WR_S},
+    {WA, SO, R, WR_RD_O}, {WA, SO, W, WR_WR_O}, {WA, SO, RA, WR_RD_O}, {WA, SO, WA, WR_WR_O},
+    /* ACTIVATE */
+    {A, SB, A, ACT_ACT}, {A, SB, R, ACT_RD}, {A, SB, W, ACT_WR}, {A, SB, RA, ACT_RD}, {A, SB, WA, ACT_WR},
+    {A, SB, P, ACT_PRE},
+    {A, SG, A, ACT_ACT_L}, {A, SG, FB, ACT_REFB},
+    {A, SR, A, ACT_ACT_S}, {A, SR, FB, ACT_REFB},
+    /* PRECHARGE (PRE to PRE of other banks only where the standard has tPPD) */
+    {P, SB, A, PRE_ACT}, {P, SB, F, PRE_ACT}, {P, SB, FB, PRE_ACT},
+    {P, SG, P, PRE_PRE}, {P, SR, P, PRE_PRE},
+    /* REFRESH (all banks of the rank) and per-bank REFRESH */
+    {F, SA, A, REF_ACT}, {F, SA, F, REF_ACT}, {F, SA, FB, REF_ACT},
+    {FB, SB, A, REFB_ACT}, {FB, SB, FB, REFB_ACT},
+    {FB, SG, FB, REFB_ACT}, {FB, SR, FB, REFB_ACT},
+};
+/* clang-format on */
+
+gboolean ts_dram_engine_init(TsDramEngine *e, const TsDramSpec *spec, char **why)
+{
+    memset(e, 0, sizeof *e);
+    const TsDramTimings *t = &spec->cycles;
+    if (t->AL > t->tRCD || t->AL > t->tRCDWR) {
+        *why = g_strdup_printf("AL %" G_GUINT64_FORMAT " exceeds tRCD %" G_GUINT64_FORMAT, t->AL,
+                               t->tRCD);
+        return FALSE;
+    }
+    e->ranks = (guint)spec->ranks;
+    e->bankgroups = (guint)spec->bankgroups;
+    e->banks_per_group = (guint)spec->banks;
+    e->banks_per_rank = e->bankgroups * e->banks_per_group;
+    e->faw = t->tFAW;
+    e->aw32 = t->t32AW;
+    e->read_delay = (guint32)(t->AL + t->tCL + t->tBURST);
+    e->write_delay = (guint32)(t->AL + t->tCWL + t->tBURST);
+    guint32 value[N_DELAYS];
+    for (int d = 0; d < N_DELAYS; d++) {
+        gint64 v = delay_formula((DelayId)d, t);
+        value[d] = v < 0 ? 0 : (guint32)MIN(v, (gint64)G_MAXUINT32);
+    }
+    if (e->bankgroups == 1) { /* no bank groups: the long delays are the short ones */
+        value[RD_RD_L] = value[RD_RD_S];
+        value[WR_RD_L] = value[WR_RD_S];
+        value[WR_WR_L] = value[WR_WR_S];
+        value[ACT_ACT_L] = value[ACT_ACT_S];
+    }
+    for (guint i = 0; i < G_N_ELEMENTS(rules); i++) {
+        const Rule *r = &rules[i];
+        if ((r->delay == PRE_PRE && t->tPPD == 0) || value[r->delay] == 0)
+            continue;
+        guint8 *n = &e->n_rules[r->after][r->scope];
+        g_assert(*n < TS_DRAM_MAX_RULES);
+        e->rules[r->after][r->scope][*n] = (TsDramDelay){r->next, value[r->delay]};
+        (*n)++;
+    }
+    guint nb = e->ranks * e->banks_per_rank;
+    e->bank = g_new0(TsDramBank, nb);
+    for (guint i = 0; i < nb; i++)
+        e->bank[i].open_row = -1;
+    e->act_times = g_malloc0_n(e->ranks, sizeof(guint64[4]));
+    e->act_head = g_new0(guint, e->ranks);
+    e->act32 = g_new0(guint64, (gsize)e->ranks * 32);
+    e->act32_head = g_new0(guint, e->ranks);
+    e->n_acts = g_new0(guint64, e->ranks);
+    e->open_banks = g_new0(guint, e->ranks);
+    return TRUE;
+}
+
+void ts_dram_engine_clear(TsDramEngine *e)
+{
+    g_free(e->bank);
+    g_free(e->act_times);
+    g_free(e->act_head);
+    g_free(e->act32);
+    g_free(e->act32_head);
+    g_free(e->n_acts);
+    g_free(e->open_banks);
+    memset(e, 0, sizeof *e);
+}
+
+guint64 ts_dram_engine_earliest(const TsDramEngine *e, TsDramCmd cmd, guint rank,
+                                guint bank_in_rank)
+{
+    guint64 t = e->bank[rank * e->banks_per_rank + bank_in_rank].next[cmd];
+    if (cmd == TS_DCMD_ACT) {
+        if (e->faw && e->n_acts[rank] >= 4) /* the 4th most recent ACT + tFAW */
+            t = MAX(t, e->act_times[rank][e->act_head[rank]] + e->faw);
+        if (e->aw32 && e->n_acts[rank] >= 32)
+            t = MAX(t, e->act32[(gsize)rank * 32 + e->act32_head[rank]] + e->aw32);
+    }
+    return t;
+}
+
+static inline void apply(TsDramBank *b, const TsDramDelay *d, guint n, guint64 cycle)
+{
+    for (guint i = 0; i < n; i++) {
+        guint64 t = cycle + d[i].cycles;
+        if (b->next[d[i].next] < t)
+            b->next[d[i].next] = t;
+    }
+}
+
+void ts_dram_engine_issue(TsDramEngine *e, TsDramCmd cmd, guint rank, guint bank_in_rank,
+                          guint64 row, guint64 cycle)
+{
+    TsDramBank *rb = &e->bank[rank * e->banks_per_rank];
+    switch (cmd) {
+    case TS_DCMD_ACT: {
+        TsDramBank *b = &rb[bank_in_rank];
+        b->open_row = (gint64)row;
+        b->row_hits = 0;
+        e->open_banks[rank]++;
+        e->act_times[rank][e->act_head[rank]] = cycle;
+        e->act_head[rank] = (e->act_head[rank] + 1) & 3;
+        e->act32[(gsize)rank * 32 + e->act32_head[rank]] = cycle;
+        e->act32_head[rank] = (e->act32_head[rank] + 1) & 31;
+        e->n_acts[rank]++;
+        break;
+    }
+    case TS_DCMD_RD:
+    case TS_DCMD_WR:
+        rb[bank_in_rank].row_hits++;
+        break;
+    case TS_DCMD_RDA:
+    case TS_DCMD_WRA:
+    case TS_DCMD_PRE:
+        rb[bank_in_rank].open_row = -1;
+        rb[bank_in_rank].row_hits = 0;
+        e->open_banks[rank]--;
+        break;
+    default:
+        break;
+    }
+    if (cmd == TS_DCMD_REF) {
+        guint n = e->n_rules[cmd][TS_DSCOPE_ALL_RANK];
+        for (guint k = 0; k < e->banks_per_rank; k++)
+            apply(&rb[k], e->rules[cmd][TS_DSCOPE_ALL_RANK], n, cycle);
+        return;
+    }
+    const guint bg = bank_in_rank / e->banks_per_group;
+    apply(&rb[bank_in_rank], e->rules[cmd][TS_DSCOPE_BANK], e->n_rules[cmd][TS_DSCOPE_BANK], cycle);
+    guint ng = e->n_rules[cmd][TS_DSCOPE_GROUP], nr = e->n_rules[cmd][TS_DSCOPE_RANK];
+    if (ng || nr) {
+        for (guint k = 0; k < e->banks_per_rank; k++) {
+            if (k == bank_in_rank)
+                continue;
+            if (k / e->banks_per_group == bg)
+                apply(&rb[k], e->rules[cmd][TS_DSCOPE_GROUP], ng, cycle);
+            else
+                apply(&rb[k], e->rules[cmd][TS_DSCOPE_RANK], nr, cycle);
+        }
+    }
+    guint no = e->n_rules[cmd][TS_DSCOPE_OTHER];
+    if (no && e->ranks > 1) {
+        for (guint r = 0; r < e->ranks; r++) {
+            if (r == rank)
+                continue;
+            TsDramBank *ob = &e->bank[r * e->banks_per_rank];
+            for (guint k = 0; k < e->banks_per_rank; k++)
+                apply(&ob[k], e->rules[cmd][TS_DSCOPE_OTHER], no, cycle);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+/* Private to the dram component and its tests: the bank-timing engine (the declarative JEDEC
+ * constraint table resolved to command-clock cycles once, per-bank earliest-issue cycles,
+ * activation windows) and the command legality checker, an independent re-statement of every
+ * timing rule that re-checks each issued command. */
+#ifndef TS_DRAM_PRIVATE_H
+#define TS_DRAM_PRIVATE_H
+
+#include <glib.h>
+
+#include "ts-arch-classes.h"
+
+G_BEGIN_DECLS
+
+/* DRAM commands. */
+typedef enum {
+    TS_DCMD_ACT,
+    TS_DCMD_PRE,
+    TS_DCMD_RD,
+    TS_DCMD_WR,
+    TS_DCMD_RDA, /* read with auto-precharge (close-page policy) */
+    TS_DCMD_WRA,
+    TS_DCMD_REF,  /* all-bank refresh of a rank */
+    TS_DCMD_REFB, /* per-bank refresh */
+    TS_DCMD_COUNT
+} TsDramCmd;
+
+const char *ts_dram_cmd_name(TsDramCmd cmd);
+
+/* Scopes of a timing rule, relative to the bank a command is issued to. */
+typedef enum {
+    TS_DSCOPE_BANK,     /* the same bank */
+    TS_DSCOPE_GROUP,    /* other banks of the same bank group */
+    TS_DSCOPE_RANK,     /* banks of other bank groups of the same rank */
+    TS_DSCOPE_OTHER,    /* banks of other ranks of the channel */
+    TS_DSCOPE_ALL_RANK, /* every bank of the same rank (rank commands: REF) */
+    TS_DSCOPE_COUNT
+} TsDramScope;
+
+/* One resolved constraint: after a command, `next` waits `cycles` in a scope. */
+typedef struct {
+    guint8 next;
+    guint32 cycles;
+} TsDramDelay;
+
+#define TS_DRAM_MAX_RULES 8
+
+typedef struct {
+    gint64 open_row; /* -1 = closed */
+    guint32 row_hits;
+    guint64 next[TS_DCMD_COUNT]; /* earliest cycle each command may issue to this bank */
+} TsDramBank;
+
+/* The timing engine of one (pseudo-)channel. */
+typedef struct {
+    guint ranks, bankgroups, banks_per_group, banks_per_rank;
+    guint64 faw, aw32;       /* tFAW; t32AW (0 = none) */
+    guint32 read_delay;      /* RL + tBURST: READ to the end of its data */
+    guint32 write_delay;     /* WL + tBURST */
+    TsDramDelay rules[TS_DCMD_COUNT][TS_DSCOPE_COUNT][TS_DRAM_MAX_RULES];
+    guint8 n_rules[TS_DCMD_COUNT][TS_DSCOPE_COUNT];
+    TsDramBank *bank;        /* ranks x banks_per_rank */
+    guint64 (*act_times)[4]; /* per rank: the last four ACT cycles, ring */
+    guint *act_head;
+    guint64 *act32;          /* per rank: the last 32 ACT cycles, ring (t32AW) */
+    guint *act32_head;
+    guint64 *n_acts;         /* per rank */
+    guint *open_banks;       /* per rank */
+} TsDramEngine;
+
+/* Builds the engine's constraint table from the spec (cycles, once). FALSE with a message in
+ * *why for timings the table cannot express (AL above tRCD). */
+gboolean ts_dram_engine_init(TsDramEngine *e, const TsDramSpec *spec, char **why);
+void ts_dram_engine_clear(TsDramEngine *e);
+
+static inline TsDramBank *ts_dram_engine_bank(TsDramEngine *e, guint rank, guint bank_in_rank)
+{
+    return &e->bank[rank * e->banks_per_rank + bank_in_rank];
+}
+
+/* Earliest cycle `cmd` may issue to the bank (rank, bank_in_rank), including the activation
+ * windows for ACT. Readiness only: the bank's state (open row) is the caller's business. */
+guint64 ts_dram_engine_earliest(const TsDramEngine *e, TsDramCmd cmd, guint rank,
+                                guint bank_in_rank);
+
+/* Applies `cmd` issued at `cycle`: bank state (open row, row hits) and every constraint. For
+ * REF, bank_in_rank is ignored. */
+void ts_dram_engine_issue(TsDramEngine *e, TsDramCmd cmd, guint rank, guint bank_in_rank,
+                          guint64 row, guint64 cycle);
+
+/* ---- legality checker ---- */
+
+typedef struct TsDramChecker TsDramChecker;
+
+/* A checker for one (pseudo-)channel of spec. dual_command allows one row and one column
+ * command per cycle. */
+TsDramChecker *ts_dram_checker_new(const TsDramSpec *spec, const char *name);
+void ts_dram_checker_free(TsDramChecker *c);
+/* Re-checks one issued command against the bank state and every timing rule. Commands must
+ * come in non-decreasing cycle order. */
+void ts_dram_checker_command(TsDramChecker *c, guint64 cycle, TsDramCmd cmd, guint rank,
+                             guint bankgroup, guint bank, guint64 row);
+/* Checks the refresh interval up to `end_cycle` (a rank may postpone at most 8 refreshes). */
+void ts_dram_checker_finish(TsDramChecker *c, guint64 end_cycle);
+guint64 ts_dram_checker_violations(const TsDramChecker *c);
+guint64 ts_dram_checker_commands(const TsDramChecker *c);
+/* The first violation's description, or NULL. Borrowed. */
+const char *ts_dram_checker_first(const TsDramChecker *c);
+
+G_END_DECLS
+
+#endif /* TS_DRAM_PRIVATE_H */

@@ -1,0 +1,360 @@
+/* DRAMsim3 traces and the trace driver component (ts-dram-trace.h). */
+#include "ts-dram-trace.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ts-config.h"
+
+/* ---- loading ---- */
+
+static const char *const write_ops[] = {"WRITE", "write", "P_MEM_WR", "BOFF", NULL};
+static const char *const read_ops[] = {"READ", "read", "P_MEM_RD", "P_FETCH", "P_LOCK_RD",
+                                       "P_LOCK_WR", NULL};
+
+static gboolean in_list(const char *s, const char *const *list)
+{
+    for (guint i = 0; list[i]; i++)
+        if (strcmp(s, list[i]) == 0)
+            return TRUE;
+    return FALSE;
+}
+
+static gboolean parse_line(char *line, guint lineno, const char *path, TsDramTraceEntry *e,
+                           gboolean *blank, GError **error)
+{
+    char *tok[4] = {0};
+    guint n = 0;
+    char *save = NULL;
+    for (char *t = strtok_r(line, " \t\r\n", &save); t; t = strtok_r(NULL, " \t\r\n", &save)) {
+        if (n == 3) {
+            g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_SYNTAX,
+                        "%s:%u: expected 'ADDRESS OP CYCLE', got an extra token '%s'", path,
+                        lineno, t);
+            return FALSE;
+        }
+        tok[n++] = t;
+    }
+    *blank = n == 0;
+    if (n == 0)
+        return TRUE;
+    if (n != 3) {
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_SYNTAX,
+                    "%s:%u: expected 'ADDRESS OP CYCLE' (e.g. 0x1f40 READ 200), got %u token%s",
+                    path, lineno, n, n == 1 ? "" : "s");
+        return FALSE;
+    }
+    const char *a = tok[0];
+    if (a[0] == '0' && (a[1] == 'x' || a[1] == 'X'))
+        a += 2;
+    char *end = NULL;
+    errno = 0;
+    e->addr = g_ascii_strtoull(a, &end, 16);
+    if (*a == '\0' || *end != '\0' || errno != 0) {
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_TYPE,
+                    "%s:%u: address '%s' is not a hexadecimal number below 2^64", path, lineno,
+                    tok[0]);
+        return FALSE;
+    }
+    if (in_list(tok[1], write_ops)) {
+        e->is_write = TRUE;
+    } else if (in_list(tok[1], read_ops)) {
+        e->is_write = FALSE;
+    } else {
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_REFERENCE,
+                    "%s:%u: unknown operation '%s' (reads: READ, read, P_MEM_RD, P_FETCH, "
+                    "P_LOCK_RD, P_LOCK_WR; writes: WRITE, write, P_MEM_WR, BOFF)",
+                    path, lineno, tok[1]);
+        return FALSE;
+    }
+    errno = 0;
+    e->cycle = g_ascii_strtoull(tok[2], &end, 10);
+    if (!g_ascii_isdigit(tok[2][0]) || *end != '\0' || errno != 0) {
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_TYPE,
+                    "%s:%u: cycle '%s' is not a decimal number below 2^64", path, lineno, tok[2]);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+TsDramTrace *ts_dram_trace_load(const char *path, GError **error)
+{
+    g_return_val_if_fail(path != NULL, NULL);
+    FILE *f = NULL;
+    GPid pid = 0;
+    gboolean xz = g_str_has_suffix(path, ".xz");
+    if (!g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_IO, "%s: no such trace file", path);
+        return NULL;
+    }
+    if (xz) {
+        const char *argv[] = {"xz", "-dc", "--", path, NULL};
+        gint out = -1;
+        GError *local = NULL;
+        if (!g_spawn_async_with_pipes(NULL, (char **)argv, NULL,
+                                      G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                      &pid, NULL, &out, NULL, &local)) {
+            g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_IO,
+                        "%s: cannot run xz to decompress it (%s); install xz-utils", path,
+                        local->message);
+            g_error_free(local);
+            return NULL;
+        }
+        f = fdopen(out, "r");
+    } else {
+        f = fopen(path, "r");
+    }
+    if (f == NULL) {
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_IO, "%s: %s", path, g_strerror(errno));
+        return NULL;
+    }
+    GArray *arr = g_array_new(FALSE, FALSE, sizeof(TsDramTraceEntry));
+    char *line = NULL;
+    size_t cap = 0;
+    guint lineno = 0;
+    gboolean ok = TRUE;
+    while (ok && getline(&line, &cap, f) >= 0) {
+        lineno++;
+        if (strlen(line) > 4096) {
+            g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_LIMIT,
+                        "%s:%u: line longer than 4096 characters", path, lineno);
+            ok = FALSE;
+            break;
+        }
+        TsDramTraceEntry e;
+        gboolean blank = FALSE;
+        if (!parse_line(line, lineno, path, &e, &blank, error)) {
+            ok = FALSE;
+            break;
+        }
+        if (blank)
+            continue;
+        if (arr->len >= TS_DRAM_TRACE_MAX_ENTRIES) {
+            g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_LIMIT,
+                        "%s:%u: more than %" G_GSIZE_FORMAT " requests", path, lineno,
+                        TS_DRAM_TRACE_MAX_ENTRIES);
+            ok = FALSE;
+            break;
+        }
+        g_array_append_val(arr, e);
+    }
+    free(line);
+    fclose(f);
+    if (xz) {
+        int status = 0;
+        waitpid(pid, &status, 0);
+        g_spawn_close_pid(pid);
+        if (ok && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+            g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_IO,
+                        "%s: xz failed to decompress it (exit status %d)", path,
+                        WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+            ok = FALSE;
+        }
+    }
+    if (ok && arr->len == 0) {
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID, "%s: the trace is empty",
+                    path);
+        ok = FALSE;
+    }
+    if (!ok) {
+        g_array_unref(arr);
+        return NULL;
+    }
+    TsDramTrace *t = g_new0(TsDramTrace, 1);
+    t->n = arr->len;
+    t->entries = (TsDramTraceEntry *)(void *)g_array_free(arr, FALSE);
+    t->file = g_strdup(path);
+    return t;
+}
+
+void ts_dram_trace_free(TsDramTrace *trace)
+{
+    if (trace == NULL)
+        return;
+    g_free(trace->entries);
+    g_free(trace->file);
+    g_free(trace);
+}
+
+/* ---- the driver ---- */
+
+typedef struct {
+    const TsDramTrace *trace;
+    TsComponent *dram;
+    gboolean stop_when_done;
+} DriverSpec;
+
+typedef struct {
+    TsComponent base;
+    const TsDramTrace *trace;
+    TsComponent *dram;
+    gboolean stop_when_done;
+    gsize next;            /* next trace entry to send */
+    guint64 next_cycle;    /* earliest cycle of the next send (one per cycle) */
+    gboolean wake_pending; /* a self event is queued */
+    guint64 responses;
+    TsTick last_response;
+} Driver;
+
+#define DRIVER_WAKE 1u
+
+static const TsPortSpec driver_ports[] = {
+    {"mem", TRUE, "one per DRAM (pseudo-)channel", TS_PORT_ARRAY | TS_PORT_CREDITED},
+};
+
+static gboolean driver_init(TsComponent *self, const void *spec, const TsParams *params,
+                            GError **error)
+{
+    Driver *d = TS_COMPONENT_DOWNCAST(Driver, self);
+    const DriverSpec *s = spec;
+    d->trace = s->trace;
+    d->dram = s->dram;
+    d->stop_when_done = s->stop_when_done;
+    const TsClock *c = &s->dram->clock;
+    if (!ts_component_set_clock_period(self, c->period_num, c->period_den, error))
+        return FALSE;
+    return ts_component_set_port_count(self, "mem", ts_dram_n_units(s->dram), error);
+}
+
+static void driver_wake_at(Driver *d, guint64 cycle)
+{
+    if (d->wake_pending)
+        return;
+    d->wake_pending = TRUE;
+    TsEvent *ev = ts_sim_event_new(d->base.sim, &d->base, DRIVER_WAKE);
+    ts_sim_schedule(d->base.sim, ev, ts_clock_cycles_to_ticks(&d->base.clock, cycle));
+}
+
+/* Sends the next request if its cycle has come, none went this cycle and its channel has a
+ * credit; otherwise waits for the cycle (a wake-up) or the credit (a TS_EVENT_CREDIT). */
+static void driver_pump(Driver *d)
+{
+    if (d->next >= d->trace->n)
+        return;
+    TsTick now = ts_sim_now(d->base.sim);
+    guint64 c = ts_clock_edge_index_at_or_after(&d->base.clock, now);
+    const TsDramTraceEntry *e = &d->trace->entries[d->next];
+    guint64 due = MAX(e->cycle, d->next_cycle);
+    if (due > c) {
+        driver_wake_at(d, due);
+        return;
+    }
+    if (ts_clock_cycles_to_ticks(&d->base.clock, c) != now) {
+        driver_wake_at(d, c); /* act on clock edges only */
+        return;
+    }
+    TsPort *p = ts_component_port_at(&d->base, 0, ts_dram_unit_of(d->dram, e->addr));
+    if (ts_port_credits(p) == 0)
+        return; /* the credit event resumes */
+    TsEvent *ev = ts_sim_event_new(d->base.sim, NULL, TS_EVENT_MEM_REQUEST);
+    *ts_mem_req(ev) = (TsMemReq){.addr = e->addr,
+                                 .tag = d->next,
+                                 .bytes = ts_dram_burst_bytes(d->dram),
+                                 .tensor = TS_MEM_TENSOR_NONE,
+                                 .op = e->is_write ? TS_MEM_WRITE : TS_MEM_READ};
+    ev->priority = 1; /* after the controller's own work of this cycle, as DRAMsim3 orders it */
+    ts_port_send(p, ev, 0);
+    d->next++;
+    d->next_cycle = c + 1;
+    if (d->next < d->trace->n)
+        driver_wake_at(d, MAX(d->trace->entries[d->next].cycle, c + 1));
+}
+
+static void driver_handle(TsComponent *self, TsEvent *ev)
+{
+    Driver *d = TS_COMPONENT_DOWNCAST(Driver, self);
+    if (ev->type == DRIVER_WAKE)
+        d->wake_pending = FALSE;
+    if (ev->type == TS_EVENT_MEM_RESPONSE) {
+        d->responses++;
+        d->last_response = ts_mem_req_const(ev)->done_tick;
+        if (d->stop_when_done && d->responses == d->trace->n)
+            ts_sim_request_stop(self->sim, self, "every request of the trace completed");
+        return;
+    }
+    driver_pump(d);
+}
+
+static void driver_setup(TsComponent *self)
+{
+    Driver *d = TS_COMPONENT_DOWNCAST(Driver, self);
+    driver_wake_at(d, d->trace->entries[0].cycle);
+}
+
+static const TsComponentKind driver_kind = {
+    .name = "dram_trace_driver",
+    .description = "replays a DRAMsim3 trace as DRAMsim3's trace CPU",
+    .instance_size = sizeof(Driver),
+    .ports = driver_ports,
+    .n_ports = G_N_ELEMENTS(driver_ports),
+    .spec_type = "DriverSpec",
+    .init = driver_init,
+    .setup = driver_setup,
+    .handle = driver_handle,
+};
+
+gboolean ts_dram_trace_run(const TsDramSpec *spec, const TsDramTrace *trace, guint64 cycles,
+                           gboolean check, TsDramTraceResult *res, GError **error)
+{
+    g_return_val_if_fail(spec != NULL && trace != NULL && res != NULL, FALSE);
+    memset(res, 0, sizeof *res);
+    g_autoptr(TsSim) sim = ts_sim_new();
+    g_autoptr(TsParams) p = ts_params_new();
+    ts_params_set_bool(p, "check", check);
+    TsComponent *dram =
+        ts_sim_add_component_typed(sim, &ts_dram_kind, "dram", TS_SPEC(TsDramSpec, spec), p, error);
+    if (dram == NULL)
+        return FALSE;
+    DriverSpec ds = {trace, dram, cycles == 0};
+    TsComponent *drv = ts_sim_add_component_typed(sim, &driver_kind, "cpu",
+                                                  TS_SPEC(DriverSpec, &ds), NULL, error);
+    if (drv == NULL)
+        return FALSE;
+    const TsLinkSpec wire = {0, 0};
+    for (guint u = 0; u < ts_dram_n_units(dram); u++) {
+        char a[32], b[32];
+        g_snprintf(a, sizeof a, "mem[%u]", u);
+        g_snprintf(b, sizeof b, "req[%u]", u);
+        if (!ts_sim_connect(sim, drv, a, dram, b, &wire, error))
+            return FALSE;
+    }
+    if (!ts_sim_build(sim, error))
+        return FALSE;
+    ts_sim_reserve_events(sim, 4096);
+    gint64 t0 = g_get_monotonic_time();
+    if (cycles > 0) {
+        TsTick end = ts_clock_cycles_to_ticks(&dram->clock, cycles);
+        if (end == TS_TICK_NEVER) {
+            g_set_error(error, TS_CORE_ERROR, TS_CORE_ERROR_OVERFLOW,
+                        "%" G_GUINT64_FORMAT " cycles overflow simulated time", cycles);
+            return FALSE;
+        }
+        ts_sim_run_until(sim, end);
+    } else {
+        ts_sim_run(sim);
+        Driver *d = TS_COMPONENT_DOWNCAST(Driver, drv);
+        /* Stopped at the last response's delivery: the window ends right after it. */
+        guint64 last = ts_clock_ticks_to_cycles(&dram->clock, d->last_response);
+        ts_sim_run_until(sim, ts_clock_cycles_to_ticks(&dram->clock, last + 1));
+    }
+    res->wall_seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
+    res->events = ts_sim_events_processed(sim);
+    ts_dram_get_stats(dram, &res->stats);
+    res->cycles = res->stats.cycles;
+    res->requests_sent = TS_COMPONENT_DOWNCAST(Driver, drv)->next;
+    res->tck_ps = (double)spec->tck_num_ps / (double)spec->tck_den;
+    double bytes = (double)(res->stats.reads_done + res->stats.writes_done) *
+                   (double)ts_dram_burst_bytes(dram);
+    res->bw_gbps = res->cycles ? bytes / ((double)res->cycles * res->tck_ps * 1e-3) : 0.0;
+    res->avg_read_latency_cycles =
+        res->stats.reads_done ? (double)res->stats.read_latency_sum / (double)res->stats.reads_done
+                              : 0.0;
+    guint64 col = res->stats.read_cmds + res->stats.write_cmds;
+    res->row_hit_rate =
+        col ? (double)(res->stats.read_row_hits + res->stats.write_row_hits) / (double)col : 0.0;
+    ts_sim_finish(sim);
+    return TRUE;
+}

@@ -1,0 +1,56 @@
+/* Running DRAM traces on the dram component: DRAMsim3's trace format ("0xADDR OP CYCLE" per
+ * line; OP WRITE / write / P_MEM_WR / BOFF is a write, READ / read / P_MEM_RD / P_FETCH /
+ * P_LOCK_RD / P_LOCK_WR a read; .xz files are read through `xz -dc`), and the trace driver
+ * component that replays one as DRAMsim3's trace CPU does: in order, at most one request per
+ * cycle, a request no earlier than its cycle, and only with a credit from its channel
+ * (head-of-line blocking when that channel's transaction queue is full). */
+#ifndef TS_DRAM_TRACE_H
+#define TS_DRAM_TRACE_H
+
+#include "ts-dram.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+    guint64 addr;
+    guint64 cycle;
+    gboolean is_write;
+} TsDramTraceEntry;
+
+typedef struct {
+    TsDramTraceEntry *entries;
+    gsize n;
+    char *file;
+} TsDramTrace;
+
+#define TS_DRAM_TRACE_MAX_ENTRIES ((gsize)1 << 27)
+
+/* Loads a trace. NULL with TS_CONFIG_ERROR naming file:line and the offending token on bad
+ * input (or more than TS_DRAM_TRACE_MAX_ENTRIES lines). */
+TsDramTrace *ts_dram_trace_load(const char *path, GError **error);
+void ts_dram_trace_free(TsDramTrace *trace);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(TsDramTrace, ts_dram_trace_free)
+
+/* The result of a trace run: the DRAM's statistics plus the derived figures of the JSON
+ * report. */
+typedef struct {
+    TsDramStats stats;
+    guint64 cycles;             /* the window (--cycles) or the cycle after the last response */
+    guint64 requests_sent;
+    double tck_ps;
+    double bw_gbps;             /* (reads + writes done) x burst bytes / (cycles x tCK) */
+    double avg_read_latency_cycles;
+    double row_hit_rate;        /* row hits / column commands */
+    double wall_seconds;        /* time spent in the event loop */
+    guint64 events;
+} TsDramTraceResult;
+
+/* Runs `trace` on a DRAM of `spec` (derived, with timing) for `cycles` controller cycles, or
+ * until every request has completed when cycles is 0. check runs the legality checker on
+ * every command. FALSE with an error for a spec the model cannot run. */
+gboolean ts_dram_trace_run(const TsDramSpec *spec, const TsDramTrace *trace, guint64 cycles,
+                           gboolean check, TsDramTraceResult *result, GError **error);
+
+G_END_DECLS
+
+#endif /* TS_DRAM_TRACE_H */

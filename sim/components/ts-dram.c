@@ -1,0 +1,1095 @@
+/* The dram component (ts-dram.h): per (pseudo-)channel controller units on the bank-timing
+ * engine (ts-dram-engine.c), woken by events only on cycles where a command can issue, a
+ * transaction can move, a refresh falls due or a credit must return. Every structure is sized
+ * at init (transaction records, queues, address maps, completion rings), so steady state
+ * allocates nothing per request or command. */
+#include "ts-dram.h"
+
+#include <string.h>
+
+#include "ts-dram-private.h"
+
+#define NONE G_MAXUINT32
+#define WAKE_EVENT 1u
+#define NO_CYCLE G_MAXUINT64
+
+/* ---- address -> record map (open addressing, linear probing, backward-shift delete) ---- */
+
+typedef struct {
+    guint64 *keys;
+    guint32 *vals; /* NONE = empty */
+    guint32 mask;
+} AddrMap;
+
+static void map_init(AddrMap *m, guint32 min_entries)
+{
+    guint32 cap = 16;
+    while (cap < 2 * min_entries)
+        cap <<= 1;
+    m->keys = g_new0(guint64, cap);
+    m->vals = g_new(guint32, cap);
+    memset(m->vals, 0xff, sizeof(guint32) * cap);
+    m->mask = cap - 1;
+}
+
+static void map_clear(AddrMap *m)
+{
+    g_free(m->keys);
+    g_free(m->vals);
+}
+
+static inline guint32 map_slot(const AddrMap *m, guint64 key)
+{
+    return (guint32)((key * G_GUINT64_CONSTANT(0x9E3779B97F4A7C15)) >> 40) & m->mask;
+}
+
+static guint32 map_get(const AddrMap *m, guint64 key)
+{
+    for (guint32 i = map_slot(m, key);; i = (i + 1) & m->mask) {
+        if (m->vals[i] == NONE)
+            return NONE;
+        if (m->keys[i] == key)
+            return m->vals[i];
+    }
+}
+
+static void map_put(AddrMap *m, guint64 key, guint32 val)
+{
+    guint32 i = map_slot(m, key);
+    while (m->vals[i] != NONE && m->keys[i] != key)
+        i = (i + 1) & m->mask;
+    m->keys[i] = key;
+    m->vals[i] = val;
+}
+
+static void map_del(AddrMap *m, guint64 key)
+{
+    guint32 i = map_slot(m, key);
+    while (m->vals[i] != NONE && m->keys[i] != key)
+        i = (i + 1) & m->mask;
+    if (m->vals[i] == NONE)
+        return;
+    m->vals[i] = NONE;
+    for (guint32 j = (i + 1) & m->mask; m->vals[j] != NONE; j = (j + 1) & m->mask) {
+        guint32 home = map_slot(m, m->keys[j]);
+        /* Move j back into the hole i when its home does not lie in (i, j]. */
+        gboolean between = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+        if (!between) {
+            m->keys[i] = m->keys[j];
+            m->vals[i] = m->vals[j];
+            m->vals[j] = NONE;
+            i = j;
+        }
+    }
+}
+
+/* ---- records ---- */
+
+typedef struct {
+    TsMemReq req;
+    guint64 added;       /* acceptance cycle */
+    guint32 next_merged; /* reads to the same address waiting on this one */
+    guint32 row, col;
+    guint16 bank;        /* bank within the rank */
+    guint8 rank;
+    guint8 is_write;
+    guint8 holds_credit; /* merged read: its credit returns when the read issues */
+} Trans;
+
+typedef struct {
+    guint32 trans;
+    guint32 row, col;
+    guint16 bank;
+    guint8 rank;
+    guint8 cmd; /* RD, WR, RDA or WRA */
+} CmdEntry;
+
+/* A completion for the statistics: reads complete read_delay after their READ; forwarded
+ * reads and writes one cycle after acceptance (their credits return then). */
+typedef struct {
+    guint64 cycle;
+    guint64 latency_sum;
+    guint32 count;
+    guint16 credit_port; /* NONE16: no credit */
+    guint8 is_write;
+    guint8 credits;
+} Done;
+
+typedef struct {
+    Done *e;
+    guint32 cap, head, n;
+} DoneRing;
+
+static inline Done *ring_push(DoneRing *r)
+{
+    g_assert(r->n < r->cap);
+    Done *d = &r->e[(r->head + r->n) % r->cap];
+    r->n++;
+    return d;
+}
+
+typedef struct {
+    guint8 cmd; /* REF or REFB */
+    guint8 rank;
+    guint16 bank;
+} RefReq;
+
+typedef struct Dram Dram;
+
+typedef struct {
+    Dram *d;
+    guint index;
+    TsDramEngine eng;
+    TsDramChecker *chk;
+    TsPort *port;
+
+    Trans *trans;
+    guint32 *free_list;
+    guint32 n_free, n_trans;
+    guint32 *rq, *wq; /* read (or unified) queue and write buffer, arrival order */
+    guint32 rq_n, wq_n;
+    guint64 write_draining;
+    AddrMap rd_pending, wr_pending;
+
+    CmdEntry *cq; /* nq queues of cq_cap entries */
+    guint32 *cq_n;
+    guint32 nq, cq_cap, q_idx;
+
+    RefReq *ref_q;
+    guint32 ref_head, ref_n, ref_cap;
+    gboolean in_ref;
+    guint64 refresh_interval, next_refresh;
+    guint next_rank, next_bank;
+
+    DoneRing reads, fast;
+
+    guint64 wake_cycle; /* cycle of the pending wake event (NO_CYCLE = none) */
+    guint64 wake_seq;
+    guint64 bg_last;  /* background energy accounted up to this cycle */
+    guint64 last_tick_cycle;
+
+    /* statistics */
+    guint64 reads_done, writes_done, read_cmds, write_cmds, read_hits, write_hits;
+    guint64 acts, pres, refs, refbs;
+    guint64 lat_sum, lat_min, lat_max;
+    guint64 *active_cycles, *idle_cycles; /* per rank */
+} Unit;
+
+struct Dram {
+    TsComponent base;
+    const TsDramSpec *spec;
+    Unit *units;
+    guint n_units;
+    gboolean check;
+    guint32 burst_bytes;
+    guint shift;
+    guint pos[6], width[6]; /* ch ra bg ba ro co */
+    guint64 addr_mask;      /* bits the mapping uses (after the shift) */
+    guint banks_per_rank, bpg;
+    double e_act, e_rd, e_wr, e_ref, e_refb, e_act_stb, e_pre_stb; /* pJ per command / cycle */
+};
+
+enum { F_CH, F_RA, F_BG, F_BA, F_RO, F_CO };
+
+static const TsParamSpec dram_params[] = {
+    {"check", TS_PARAM_BOOL, "", "false", 0, 0,
+     "re-check every issued command against every timing rule (legality checker)"},
+};
+
+static const TsPortSpec dram_ports[] = {
+    {"req", TRUE, "one per (pseudo-)channel: requests in, responses out (requester side credited)",
+     TS_PORT_ARRAY},
+};
+
+static const TsStatSpec dram_stats[] = {
+    {"reads_done", TS_STAT_COUNTER, "requests", "reads whose data returned"},
+    {"writes_done", TS_STAT_COUNTER, "requests", "writes accepted and acknowledged"},
+    {"activates", TS_STAT_COUNTER, "commands", "ACT commands"},
+    {"precharges", TS_STAT_COUNTER, "commands", "PRE commands"},
+    {"refreshes", TS_STAT_COUNTER, "commands", "REF and REFb commands"},
+    {"row_hits", TS_STAT_COUNTER, "commands", "RD/WR to a row opened by an earlier one"},
+    {"column_commands", TS_STAT_COUNTER, "commands", "RD/WR/RDA/WRA commands"},
+    {"read_latency_sum", TS_STAT_COUNTER, "cycles", "sum over reads of acceptance to data"},
+    {"energy_pj", TS_STAT_COUNTER, "pJ", "command and background energy (rounded)"},
+};
+
+static inline Dram *dram_of(TsComponent *c)
+{
+    return TS_COMPONENT_DOWNCAST(Dram, c);
+}
+
+static guint log2u(guint64 v)
+{
+    guint n = 0;
+    while ((G_GUINT64_CONSTANT(1) << n) < v)
+        n++;
+    return n;
+}
+
+static gboolean is_pow2(guint64 v)
+{
+    return v != 0 && (v & (v - 1)) == 0;
+}
+
+static inline guint64 field(const Dram *d, guint64 a, int f)
+{
+    return (a >> d->pos[f]) & ((G_GUINT64_CONSTANT(1) << d->width[f]) - 1);
+}
+
+guint ts_dram_unit_of(const TsComponent *dram, guint64 addr)
+{
+    const Dram *d = TS_COMPONENT_DOWNCAST(Dram, dram);
+    return (guint)field(d, addr >> d->shift, F_CH);
+}
+
+guint ts_dram_n_units(const TsComponent *dram)
+{
+    return TS_COMPONENT_DOWNCAST(Dram, dram)->n_units;
+}
+
+guint32 ts_dram_burst_bytes(const TsComponent *dram)
+{
+    return TS_COMPONENT_DOWNCAST(Dram, dram)->burst_bytes;
+}
+
+/* ---- wake-ups ---- */
+
+static void unit_want_wake(Unit *u, guint64 cycle)
+{
+    if (cycle >= u->wake_cycle)
+        return;
+    TsComponent *self = &u->d->base;
+    TsTick t = ts_clock_cycles_to_ticks(&self->clock, cycle);
+    u->wake_cycle = cycle;
+    u->wake_seq++;
+    TsEvent *ev = ts_sim_event_new(self->sim, self, WAKE_EVENT);
+    ev->payload.u32[0] = u->index;
+    ev->payload.u64[1] = u->wake_seq;
+    ts_sim_schedule(self->sim, ev, t);
+}
+
+/* ---- statistics ---- */
+
+static void account_background(Unit *u, guint64 upto)
+{
+    if (upto <= u->bg_last)
+        return;
+    guint64 n = upto - u->bg_last;
+    for (guint r = 0; r < u->eng.ranks; r++) {
+        if (u->eng.open_banks[r])
+            u->active_cycles[r] += n;
+        else
+            u->idle_cycles[r] += n;
+    }
+    u->bg_last = upto;
+}
+
+static void count_done(Unit *u, const Done *d)
+{
+    if (d->is_write) {
+        u->writes_done += d->count;
+    } else {
+        u->reads_done += d->count;
+        u->lat_sum += d->latency_sum;
+    }
+    if (d->credits)
+        ts_port_grant_credits(u->port, d->credits);
+}
+
+/* Counts completions up to and including `cycle`. */
+static void pop_done(Unit *u, guint64 cycle)
+{
+    while (u->reads.n && u->reads.e[u->reads.head].cycle <= cycle) {
+        count_done(u, &u->reads.e[u->reads.head]);
+        u->reads.head = (u->reads.head + 1) % u->reads.cap;
+        u->reads.n--;
+    }
+    while (u->fast.n && u->fast.e[u->fast.head].cycle <= cycle) {
+        count_done(u, &u->fast.e[u->fast.head]);
+        u->fast.head = (u->fast.head + 1) % u->fast.cap;
+        u->fast.n--;
+    }
+}
+
+static void note_latency(Unit *u, guint64 lat)
+{
+    if (lat < u->lat_min)
+        u->lat_min = lat;
+    if (lat > u->lat_max)
+        u->lat_max = lat;
+}
+
+/* ---- transactions in ---- */
+
+static void respond(Unit *u, const Trans *t, guint64 done_cycle)
+{
+    TsComponent *self = &u->d->base;
+    TsTick at = ts_clock_cycles_to_ticks(&self->clock, done_cycle);
+    TsEvent *ev = ts_sim_event_new(self->sim, NULL, TS_EVENT_MEM_RESPONSE);
+    TsMemReq *r = ts_mem_req(ev);
+    *r = t->req;
+    r->done_tick = at;
+    ts_port_send_from(u->port, ev, 0, at);
+}
+
+static guint32 trans_alloc(Unit *u)
+{
+    if (G_UNLIKELY(u->n_free == 0))
+        TS_ABORT(&u->d->base, "unit %u: transaction records exhausted (a requester ignored credits)",
+                 u->index);
+    return u->free_list[--u->n_free];
+}
+
+static void trans_free(Unit *u, guint32 i)
+{
+    u->free_list[u->n_free++] = i;
+}
+
+static void unit_request(Unit *u, const TsMemReq *req, TsTick arrival)
+{
+    Dram *d = u->d;
+    TsComponent *self = &d->base;
+    if (G_UNLIKELY(req->bytes > d->burst_bytes || req->bytes == 0))
+        TS_ABORT(self, "request of %u bytes at 0x%" G_GINT64_MODIFIER "x: one burst is 1 .. %u bytes "
+                       "(requesters split transfers into bursts)",
+                 req->bytes, req->addr, d->burst_bytes);
+    guint64 e = ts_clock_edge_index_at_or_after(&self->clock, arrival);
+    guint64 added = ts_clock_cycles_to_ticks(&self->clock, e) == arrival ? e + 1 : e;
+    guint64 a = req->addr >> d->shift;
+    /* Addresses beyond the capacity wrap, as in DRAMsim3 (the mapping keeps its bits). */
+    guint64 key = a & d->addr_mask;
+    gboolean wr = req->op == TS_MEM_WRITE;
+    if (wr) {
+        if (map_get(&u->wr_pending, key) == NONE) {
+            guint32 i = trans_alloc(u);
+            Trans *t = &u->trans[i];
+            *t = (Trans){.req = *req, .added = added, .next_merged = NONE, .is_write = 1};
+            t->rank = (guint8)field(d, a, F_RA);
+            t->bank = (guint16)(field(d, a, F_BG) * d->bpg + field(d, a, F_BA));
+            t->row = (guint32)field(d, a, F_RO);
+            t->col = (guint32)field(d, a, F_CO);
+            map_put(&u->wr_pending, key, i);
+            if (d->spec->unified_queue)
+                u->rq[u->rq_n++] = i;
+            else
+                u->wq[u->wq_n++] = i;
+            Done *dn = ring_push(&u->fast);
+            *dn = (Done){added + 1, 0, 1, G_MAXUINT16, 1, 0};
+        } else {
+            Done *dn = ring_push(&u->fast); /* merged into the buffered write */
+            *dn = (Done){added + 1, 0, 1, G_MAXUINT16, 1, 1};
+        }
+        Trans tmp = {.req = *req};
+        respond(u, &tmp, added + 1);
+        unit_want_wake(u, added);
+        return;
+    }
+    if (map_get(&u->wr_pending, key) != NONE) { /* served from the write buffer */
+        Done *dn = ring_push(&u->fast);
+        *dn = (Done){added + 1, 1, 1, G_MAXUINT16, 0, 1};
+        note_latency(u, 1);
+        Trans tmp = {.req = *req};
+        respond(u, &tmp, added + 1);
+        unit_want_wake(u, added + 1);
+        return;
+    }
+    guint32 i = trans_alloc(u);
+    Trans *t = &u->trans[i];
+    *t = (Trans){.req = *req, .added = added, .next_merged = NONE, .is_write = 0};
+    t->rank = (guint8)field(d, a, F_RA);
+    t->bank = (guint16)(field(d, a, F_BG) * d->bpg + field(d, a, F_BA));
+    t->row = (guint32)field(d, a, F_RO);
+    t->col = (guint32)field(d, a, F_CO);
+    guint32 head = map_get(&u->rd_pending, key);
+    if (head != NONE) { /* merged with the pending read of this address */
+        t->holds_credit = 1;
+        t->next_merged = u->trans[head].next_merged;
+        u->trans[head].next_merged = i;
+        return;
+    }
+    map_put(&u->rd_pending, key, i);
+    u->rq[u->rq_n++] = i;
+    unit_want_wake(u, added);
+}
+
+/* ---- command selection ---- */
+
+static inline guint queue_of(const Unit *u, guint rank, guint bank)
+{
+    return u->d->spec->queue_structure == TS_DRAM_QUEUE_PER_RANK
+               ? rank
+               : rank * u->eng.banks_per_rank + bank;
+}
+
+static inline gboolean queue_in_ref(const Unit *u, guint q)
+{
+    const RefReq *r = &u->ref_q[u->ref_head];
+    if (u->d->spec->queue_structure == TS_DRAM_QUEUE_PER_RANK)
+        return q == r->rank;
+    if (r->cmd == TS_DCMD_REF)
+        return q / u->eng.banks_per_rank == r->rank;
+    return q == r->rank * u->eng.banks_per_rank + r->bank;
+}
+
+/* The command an entry needs now (ACT, PRE or its own column command). */
+static inline TsDramCmd required_cmd(const Unit *u, const CmdEntry *e)
+{
+    const TsDramBank *b = &u->eng.bank[e->rank * u->eng.banks_per_rank + e->bank];
+    if (b->open_row < 0)
+        return TS_DCMD_ACT;
+    return b->open_row == (gint64)e->row ? (TsDramCmd)e->cmd : TS_DCMD_PRE;
+}
+
+typedef struct {
+    TsDramCmd cmd;
+    guint rank, bank;
+    guint64 row;
+    guint32 q, slot; /* queue entry for column commands, else NONE */
+    gboolean valid;
+} Pick;
+
+/* DRAMsim3's GetFirstReadyInQueue: the first entry whose needed command is ready, skipping a
+ * precharge that an earlier entry of the bank or a pending row hit (fewer than 4 hits so far)
+ * should wait for, and a write behind a read of the same column. */
+static gboolean first_ready(const Unit *u, guint q, guint64 c, Pick *p)
+{
+    const CmdEntry *qe = &u->cq[(gsize)q * u->cq_cap];
+    guint n = u->cq_n[q];
+    for (guint i = 0; i < n; i++) {
+        const CmdEntry *e = &qe[i];
+        TsDramCmd need = required_cmd(u, e);
+        if (c < ts_dram_engine_earliest(&u->eng, need, e->rank, e->bank))
+            continue;
+        if (need == TS_DCMD_PRE) {
+            gboolean wait = FALSE;
+            for (guint j = 0; j < i && !wait; j++)
+                wait = qe[j].rank == e->rank && qe[j].bank == e->bank;
+            if (wait)
+                continue;
+            const TsDramBank *b = &u->eng.bank[e->rank * u->eng.banks_per_rank + e->bank];
+            gboolean hits = FALSE;
+            for (guint j = i; j < n && !hits; j++)
+                hits = qe[j].rank == e->rank && qe[j].bank == e->bank &&
+                       (gint64)qe[j].row == b->open_row;
+            if (hits && b->row_hits < 4)
+                continue;
+        } else if (need == TS_DCMD_WR || need == TS_DCMD_WRA) {
+            gboolean dep = FALSE;
+            for (guint j = 0; j < i && !dep; j++)
+                dep = (qe[j].cmd == TS_DCMD_RD || qe[j].cmd == TS_DCMD_RDA) &&
+                      qe[j].rank == e->rank && qe[j].bank == e->bank && qe[j].row == e->row &&
+                      qe[j].col == e->col;
+            if (dep)
+                continue;
+        }
+        *p = (Pick){need, e->rank, e->bank, e->row, q, i, TRUE};
+        return TRUE;
+    }
+    return FALSE;
+}
+
+/* DRAMsim3's GetCommandToIssue: queues in round-robin from the one after the last served. */
+static gboolean pick_command(Unit *u, guint64 c, Pick *p)
+{
+    for (guint i = 0; i < u->nq; i++) {
+        u->q_idx = u->q_idx + 1 == u->nq ? 0 : u->q_idx + 1;
+        if (u->in_ref && queue_in_ref(u, u->q_idx))
+            continue;
+        if (u->cq_n[u->q_idx] && first_ready(u, u->q_idx, c, p))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* The refresh at the head of the refresh queue, or the precharge it needs first. */
+static gboolean pick_refresh(Unit *u, guint64 c, Pick *p)
+{
+    const RefReq *r = &u->ref_q[u->ref_head];
+    u->in_ref = TRUE;
+    const TsDramEngine *e = &u->eng;
+    if (r->cmd == TS_DCMD_REFB) {
+        const TsDramBank *b = &e->bank[r->rank * e->banks_per_rank + r->bank];
+        TsDramCmd need = b->open_row >= 0 ? TS_DCMD_PRE : TS_DCMD_REFB;
+        if (c < ts_dram_engine_earliest(e, need, r->rank, r->bank))
+            return FALSE;
+        *p = (Pick){need, r->rank, r->bank, 0, NONE, NONE, TRUE};
+        return TRUE;
+    }
+    guint ready = 0;
+    for (guint k = 0; k < e->banks_per_rank; k++) {
+        const TsDramBank *b = &e->bank[r->rank * e->banks_per_rank + k];
+        TsDramCmd need = b->open_row >= 0 ? TS_DCMD_PRE : TS_DCMD_REF;
+        if (c < b->next[need])
+            continue;
+        if (need == TS_DCMD_PRE) {
+            *p = (Pick){TS_DCMD_PRE, r->rank, k, 0, NONE, NONE, TRUE};
+            return TRUE;
+        }
+        ready++;
+    }
+    if (ready < e->banks_per_rank)
+        return FALSE;
+    *p = (Pick){TS_DCMD_REF, r->rank, 0, 0, NONE, NONE, TRUE};
+    return TRUE;
+}
+
+/* ---- issue ---- */
+
+static void issue(Unit *u, const Pick *p, guint64 c)
+{
+    Dram *d = u->d;
+    TsDramEngine *e = &u->eng;
+    TsDramBank *b = &e->bank[p->rank * e->banks_per_rank + p->bank];
+    switch (p->cmd) {
+    case TS_DCMD_RD:
+    case TS_DCMD_RDA: {
+        u->read_cmds++;
+        if (b->row_hits)
+            u->read_hits++;
+        CmdEntry *qe = &u->cq[(gsize)p->q * u->cq_cap];
+        guint32 ti = qe[p->slot].trans;
+        memmove(&qe[p->slot], &qe[p->slot + 1], sizeof(CmdEntry) * (u->cq_n[p->q] - p->slot - 1));
+        u->cq_n[p->q]--;
+        guint64 done = c + e->read_delay;
+        Done *dn = ring_push(&u->reads);
+        *dn = (Done){done, 0, 0, G_MAXUINT16, 0, 0};
+        map_del(&u->rd_pending, u->trans[ti].req.addr >> d->shift & d->addr_mask);
+        guint credits = 0;
+        for (guint32 i = ti; i != NONE;) {
+            Trans *t = &u->trans[i];
+            guint64 lat = done - t->added;
+            dn->latency_sum += lat;
+            dn->count++;
+            note_latency(u, lat);
+            respond(u, t, done);
+            credits += t->holds_credit;
+            guint32 next = t->next_merged;
+            trans_free(u, i);
+            i = next;
+        }
+        if (credits)
+            ts_port_grant_credits(u->port, credits);
+        break;
+    }
+    case TS_DCMD_WR:
+    case TS_DCMD_WRA: {
+        u->write_cmds++;
+        if (b->row_hits)
+            u->write_hits++;
+        CmdEntry *qe = &u->cq[(gsize)p->q * u->cq_cap];
+        guint32 ti = qe[p->slot].trans;
+        memmove(&qe[p->slot], &qe[p->slot + 1], sizeof(CmdEntry) * (u->cq_n[p->q] - p->slot - 1));
+        u->cq_n[p->q]--;
+        map_del(&u->wr_pending, u->trans[ti].req.addr >> d->shift & d->addr_mask);
+        trans_free(u, ti);
+        break;
+    }
+    case TS_DCMD_ACT:
+        u->acts++;
+        break;
+    case TS_DCMD_PRE:
+        u->pres++;
+        break;
+    case TS_DCMD_REF:
+    case TS_DCMD_REFB:
+        if (p->cmd == TS_DCMD_REF)
+            u->refs++;
+        else
+            u->refbs++;
+        u->ref_head = (u->ref_head + 1) % u->ref_cap;
+        u->ref_n--;
+        u->in_ref = FALSE;
+        break;
+    default:
+        break;
+    }
+    if (u->chk)
+        ts_dram_checker_command(u->chk, c, p->cmd, p->rank, p->bank / d->bpg, p->bank % d->bpg,
+                                p->row);
+    ts_dram_engine_issue(e, p->cmd, p->rank, p->bank, p->row, c);
+}
+
+/* ---- transactions to commands ---- */
+
+static guint eligible(const Unit *u, const guint32 *q, guint n, guint64 c)
+{
+    guint k = 0;
+    while (k < n && u->trans[q[k]].added <= c)
+        k++;
+    return k;
+}
+
+/* DRAMsim3's ScheduleTransaction: at most one transaction per cycle into its command queue. */
+static gboolean schedule_transaction(Unit *u, guint64 c)
+{
+    const TsDramSpec *s = u->d->spec;
+    gboolean unified = s->unified_queue;
+    if (!unified && u->write_draining == 0) {
+        guint nw = eligible(u, u->wq, u->wq_n, c);
+        if (nw >= s->trans_queue_size ||
+            (eligible(u, u->rq, u->rq_n, c) == 0 && nw >= s->write_buf_size))
+            u->write_draining = nw;
+    }
+    gboolean drain = !unified && u->write_draining > 0;
+    guint32 *q = drain ? u->wq : u->rq;
+    guint32 *qn = drain ? &u->wq_n : &u->rq_n;
+    guint n = eligible(u, q, *qn, c);
+    for (guint i = 0; i < n; i++) {
+        Trans *t = &u->trans[q[i]];
+        guint qi = queue_of(u, t->rank, t->bank);
+        if (u->cq_n[qi] >= u->cq_cap)
+            continue;
+        if (!unified && t->is_write) {
+            if (map_get(&u->rd_pending, t->req.addr >> u->d->shift & u->d->addr_mask) != NONE) {
+                u->write_draining = 0;
+                return FALSE;
+            }
+            u->write_draining--;
+        }
+        TsDramCmd cmd = t->is_write ? TS_DCMD_WR : TS_DCMD_RD;
+        if (s->page_policy == TS_DRAM_PAGE_CLOSE)
+            cmd = t->is_write ? TS_DCMD_WRA : TS_DCMD_RDA;
+        u->cq[(gsize)qi * u->cq_cap + u->cq_n[qi]++] =
+            (CmdEntry){q[i], t->row, t->col, t->bank, t->rank, (guint8)cmd};
+        memmove(&q[i], &q[i + 1], sizeof(guint32) * (*qn - i - 1));
+        (*qn)--;
+        ts_port_grant_credits(u->port, 1);
+        return TRUE;
+    }
+    return FALSE;
+}
+
+/* ---- refresh ---- */
+
+static void insert_refresh(Unit *u)
+{
+    const TsDramSpec *s = u->d->spec;
+    const TsDramEngine *e = &u->eng;
+    guint n = s->refresh_policy == TS_DRAM_REFRESH_RANK_SIMULTANEOUS ? e->ranks : 1;
+    for (guint i = 0; i < n; i++) {
+        if (u->ref_n == u->ref_cap)
+            TS_ABORT(&u->d->base, "unit %u: refresh queue overflow (refreshes cannot keep up)",
+                     u->index);
+        RefReq *r = &u->ref_q[(u->ref_head + u->ref_n) % u->ref_cap];
+        u->ref_n++;
+        if (s->refresh_policy == TS_DRAM_REFRESH_BANK_STAGGERED) {
+            *r = (RefReq){TS_DCMD_REFB, (guint8)u->next_rank, (guint16)u->next_bank};
+            if (++u->next_bank == e->banks_per_rank) {
+                u->next_bank = 0;
+                u->next_rank = (u->next_rank + 1) % e->ranks;
+            }
+        } else {
+            guint rank = n > 1 ? i : u->next_rank;
+            *r = (RefReq){TS_DCMD_REF, (guint8)rank, 0};
+            if (n == 1)
+                u->next_rank = (u->next_rank + 1) % e->ranks;
+        }
+    }
+}
+
+/* ---- the controller cycle ---- */
+
+/* Earliest cycle after c at which anything can change with no new input. */
+static guint64 next_wake(Unit *u, guint64 c)
+{
+    guint64 w = u->next_refresh;
+    if (u->fast.n)
+        w = MIN(w, u->fast.e[u->fast.head].cycle);
+    for (guint k = 0; k < u->rq_n; k++)
+        if (u->trans[u->rq[k]].added > c) {
+            w = MIN(w, u->trans[u->rq[k]].added);
+            break;
+        }
+    for (guint k = 0; k < u->wq_n; k++)
+        if (u->trans[u->wq[k]].added > c) {
+            w = MIN(w, u->trans[u->wq[k]].added);
+            break;
+        }
+    const TsDramEngine *e = &u->eng;
+    if (u->ref_n) {
+        const RefReq *r = &u->ref_q[u->ref_head];
+        if (r->cmd == TS_DCMD_REFB) {
+            const TsDramBank *b = &e->bank[r->rank * e->banks_per_rank + r->bank];
+            w = MIN(w, ts_dram_engine_earliest(e, b->open_row >= 0 ? TS_DCMD_PRE : TS_DCMD_REFB,
+                                               r->rank, r->bank));
+        } else {
+            guint64 pre = NO_CYCLE, ref = 0;
+            for (guint k = 0; k < e->banks_per_rank; k++) {
+                const TsDramBank *b = &e->bank[r->rank * e->banks_per_rank + k];
+                if (b->open_row >= 0)
+                    pre = MIN(pre, b->next[TS_DCMD_PRE]);
+                else
+                    ref = MAX(ref, b->next[TS_DCMD_REF]);
+            }
+            w = MIN(w, pre != NO_CYCLE ? pre : ref);
+        }
+    }
+    for (guint q = 0; q < u->nq; q++) {
+        if (!u->cq_n[q] || (u->ref_n && queue_in_ref(u, q)))
+            continue;
+        const CmdEntry *qe = &u->cq[(gsize)q * u->cq_cap];
+        for (guint i = 0; i < u->cq_n[q]; i++) {
+            guint64 t = ts_dram_engine_earliest(e, required_cmd(u, &qe[i]), qe[i].rank, qe[i].bank);
+            if (t > c && t < w)
+                w = t;
+        }
+    }
+    return MAX(w, c + 1);
+}
+
+static void unit_tick(Unit *u, guint64 c)
+{
+    account_background(u, c);
+    pop_done(u, c);
+    if (c == u->next_refresh) {
+        insert_refresh(u);
+        u->next_refresh += u->refresh_interval;
+    }
+    Pick p = {0};
+    gboolean issued = FALSE;
+    if (u->ref_n && pick_refresh(u, c, &p)) {
+        issue(u, &p, c);
+        issued = TRUE;
+    } else if (pick_command(u, c, &p)) {
+        issue(u, &p, c);
+        issued = TRUE;
+    }
+    if (issued && u->d->spec->dual_command) {
+        gboolean column = p.cmd == TS_DCMD_RD || p.cmd == TS_DCMD_WR || p.cmd == TS_DCMD_RDA ||
+                          p.cmd == TS_DCMD_WRA;
+        Pick s;
+        if (pick_command(u, c, &s)) {
+            gboolean s_column = s.cmd == TS_DCMD_RD || s.cmd == TS_DCMD_WR ||
+                                s.cmd == TS_DCMD_RDA || s.cmd == TS_DCMD_WRA;
+            if (s_column != column)
+                issue(u, &s, c);
+        }
+    }
+    /* The cycle's background state is the one after its commands (as DRAMsim3 counts it). */
+    account_background(u, c);
+    gboolean moved = schedule_transaction(u, c);
+    u->last_tick_cycle = c;
+    guint64 w = (issued || moved) ? c + 1 : next_wake(u, c);
+    if (w != NO_CYCLE)
+        unit_want_wake(u, w);
+}
+
+/* ---- kind callbacks ---- */
+
+static void dram_handle(TsComponent *self, TsEvent *ev)
+{
+    Dram *d = dram_of(self);
+    if (ev->type == WAKE_EVENT) {
+        Unit *u = &d->units[ev->payload.u32[0]];
+        if (ev->payload.u64[1] != u->wake_seq)
+            return; /* superseded by an earlier wake-up */
+        guint64 c = u->wake_cycle;
+        u->wake_cycle = NO_CYCLE;
+        unit_tick(u, c);
+        return;
+    }
+    if (ev->type == TS_EVENT_MEM_REQUEST) {
+        guint unit = ts_port_element(ts_component_port_of_event(self, ev));
+        const TsMemReq *r = ts_mem_req_const(ev);
+        guint want = ts_dram_unit_of(self, r->addr);
+        if (G_UNLIKELY(want != unit))
+            TS_ABORT(self, "request for 0x%" G_GINT64_MODIFIER "x (unit %u) arrived on req[%u]; "
+                           "send on the element ts_dram_unit_of gives",
+                     r->addr, want, unit);
+        unit_request(&d->units[unit], r, ev->tick);
+    }
+}
+
+static gboolean unit_init(Dram *d, Unit *u, guint index, GError **error)
+{
+    const TsDramSpec *s = d->spec;
+    u->d = d;
+    u->index = index;
+    g_autofree char *why = NULL;
+    if (!ts_dram_engine_init(&u->eng, s, &why)) {
+        g_set_error(error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID, "%s", why);
+        return FALSE;
+    }
+    if (d->check) {
+        g_autofree char *name = g_strdup_printf("%s unit %u", d->base.path, index);
+        u->chk = ts_dram_checker_new(s, name);
+    }
+    guint T = (guint)s->trans_queue_size;
+    u->nq = s->queue_structure == TS_DRAM_QUEUE_PER_RANK ? u->eng.ranks
+                                                         : u->eng.ranks * u->eng.banks_per_rank;
+    u->cq_cap = (guint32)s->cmd_queue_size;
+    u->cq = g_new0(CmdEntry, (gsize)u->nq * u->cq_cap);
+    u->cq_n = g_new0(guint32, u->nq);
+    u->q_idx = 0;
+    /* Records: the queues, the command queues and merged reads (credit-bounded). */
+    u->n_trans = 3 * T + u->nq * u->cq_cap + 4;
+    u->trans = g_new0(Trans, u->n_trans);
+    u->free_list = g_new(guint32, u->n_trans);
+    for (guint32 i = 0; i < u->n_trans; i++)
+        u->free_list[i] = u->n_trans - 1 - i;
+    u->n_free = u->n_trans;
+    u->rq = g_new(guint32, 2 * T + 1);
+    u->wq = g_new(guint32, 2 * T + 1);
+    map_init(&u->rd_pending, u->n_trans);
+    map_init(&u->wr_pending, u->n_trans);
+    u->ref_cap = u->eng.ranks * u->eng.banks_per_rank + 16;
+    u->ref_q = g_new0(RefReq, u->ref_cap);
+    u->reads.cap = 2 * (u->eng.read_delay + 2) + 8;
+    u->reads.e = g_new0(Done, u->reads.cap);
+    u->fast.cap = 2 * T + 8;
+    u->fast.e = g_new0(Done, u->fast.cap);
+    u->wake_cycle = NO_CYCLE;
+    u->lat_min = G_MAXUINT64;
+    u->active_cycles = g_new0(guint64, u->eng.ranks);
+    u->idle_cycles = g_new0(guint64, u->eng.ranks);
+    switch (s->refresh_policy) {
+    case TS_DRAM_REFRESH_RANK_STAGGERED:
+        u->refresh_interval = s->cycles.tREFI / u->eng.ranks;
+        break;
+    case TS_DRAM_REFRESH_RANK_SIMULTANEOUS:
+        u->refresh_interval = s->cycles.tREFI;
+        break;
+    case TS_DRAM_REFRESH_BANK_STAGGERED:
+        u->refresh_interval = s->cycles.tREFIb;
+        break;
+    case TS_DRAM_REFRESH_NONE:
+        u->refresh_interval = 0;
+        break;
+    }
+    if (s->refresh_policy != TS_DRAM_REFRESH_NONE && u->refresh_interval == 0) {
+        g_set_error(error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID,
+                    "refresh interval %s / ranks is 0 cycles",
+                    s->refresh_policy == TS_DRAM_REFRESH_BANK_STAGGERED ? "tREFIb" : "tREFI");
+        return FALSE;
+    }
+    guint64 busy = s->refresh_policy == TS_DRAM_REFRESH_BANK_STAGGERED ? s->cycles.tRFCb
+                                                                        : s->cycles.tRFC;
+    if (u->refresh_interval && busy >= u->refresh_interval) {
+        g_set_error(error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID,
+                    "refresh cannot keep up: each takes %" G_GUINT64_FORMAT
+                    " cycles but one falls due every %" G_GUINT64_FORMAT,
+                    busy, u->refresh_interval);
+        return FALSE;
+    }
+    u->next_refresh = u->refresh_interval ? u->refresh_interval : NO_CYCLE;
+    return TRUE;
+}
+
+static gboolean dram_init(TsComponent *self, const void *spec, const TsParams *params,
+                          GError **error)
+{
+    Dram *d = dram_of(self);
+    const TsDramSpec *s = spec;
+    d->spec = s;
+    d->check = ts_params_get_bool(params, "check");
+    if (!s->has_timing || s->tck_num_ps == 0) {
+        g_set_error(error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID,
+                    "the DRAM has no timing (Timeloop DRAM levels carry none): give a preset or "
+                    "the timing keys");
+        return FALSE;
+    }
+    const struct {
+        const char *name;
+        guint64 v;
+    } pow2[] = {{"channels", s->channels},     {"ranks", s->ranks},
+                {"bankgroups", s->bankgroups}, {"banks", s->banks},
+                {"rows", s->rows},             {"columns", s->columns},
+                {"burst_length", s->burst_length}, {"pseudo_channels", s->pseudo_channels}};
+    for (guint i = 0; i < G_N_ELEMENTS(pow2); i++) {
+        if (!is_pow2(pow2[i].v)) {
+            g_set_error(error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID,
+                        "%s = %" G_GUINT64_FORMAT " is not a power of two (the address mapping "
+                        "takes whole bit fields)",
+                        pow2[i].name, pow2[i].v);
+            return FALSE;
+        }
+    }
+    guint64 unit_bus = s->bus_width_bits / s->pseudo_channels;
+    guint64 unit_cols = s->columns / s->pseudo_channels;
+    if (unit_cols < s->burst_length || unit_bus % 8 != 0 || s->ranks > 255 ||
+        s->bankgroups * s->banks > 65535) {
+        g_set_error(error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID,
+                    "unsupported organisation: %" G_GUINT64_FORMAT " columns and %" G_GUINT64_FORMAT
+                    " bus bits per pseudo-channel with BL%" G_GUINT64_FORMAT,
+                    unit_cols, unit_bus, s->burst_length);
+        return FALSE;
+    }
+    d->n_units = (guint)(s->channels * s->pseudo_channels);
+    d->burst_bytes = (guint32)(unit_bus / 8 * s->burst_length);
+    d->shift = log2u(d->burst_bytes);
+    d->bpg = (guint)s->banks;
+    d->banks_per_rank = (guint)(s->bankgroups * s->banks);
+    d->width[F_CH] = log2u(d->n_units);
+    d->width[F_RA] = log2u(s->ranks);
+    d->width[F_BG] = log2u(s->bankgroups);
+    d->width[F_BA] = log2u(s->banks);
+    d->width[F_RO] = log2u(s->rows);
+    d->width[F_CO] = log2u(unit_cols) - log2u(s->burst_length);
+    static const char *const names[6] = {"ch", "ra", "bg", "ba", "ro", "co"};
+    guint pos = 0;
+    for (int i = 10; i >= 0; i -= 2) { /* least significant field last in the string */
+        for (int f = 0; f < 6; f++) {
+            if (strncmp(s->address_mapping + i, names[f], 2) == 0) {
+                d->pos[f] = pos;
+                pos += d->width[f];
+            }
+        }
+    }
+    if (pos > 63) {
+        g_set_error(error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID,
+                    "the address mapping needs %u bits", pos + d->shift);
+        return FALSE;
+    }
+    d->addr_mask = (G_GUINT64_CONSTANT(1) << pos) - 1;
+    /* Energies per command and per cycle (pJ): IDD x VDD x cycles x tCK x devices per rank. */
+    double tck_ns = (double)s->tck_num_ps / (double)s->tck_den / 1000.0;
+    double k = s->vdd_v * (double)s->devices_per_rank * tck_ns;
+    const TsDramTimings *t = &s->cycles;
+    double trc = (double)(t->tRAS + t->tRP);
+    d->e_act = k * (s->idd0_ma * trc - (s->idd3n_ma * (double)t->tRAS + s->idd2n_ma * (double)t->tRP));
+    d->e_rd = k * (s->idd4r_ma - s->idd3n_ma) * (double)t->tBURST;
+    d->e_wr = k * (s->idd4w_ma - s->idd3n_ma) * (double)t->tBURST;
+    d->e_ref = k * (s->idd5ab_ma - s->idd3n_ma) * (double)t->tRFC;
+    d->e_refb = k * (s->idd5pb_ma - s->idd3n_ma) * (double)t->tRFCb;
+    d->e_act_stb = k * s->idd3n_ma;
+    d->e_pre_stb = k * s->idd2n_ma;
+    if (!ts_component_set_clock_period(self, s->tck_num_ps, s->tck_den, error))
+        return FALSE;
+    if (!ts_component_set_port_count(self, "req", d->n_units, error))
+        return FALSE;
+    d->units = g_new0(Unit, d->n_units);
+    for (guint i = 0; i < d->n_units; i++)
+        if (!unit_init(d, &d->units[i], i, error))
+            return FALSE;
+    return TRUE;
+}
+
+static void dram_setup(TsComponent *self)
+{
+    Dram *d = dram_of(self);
+    for (guint i = 0; i < d->n_units; i++) {
+        Unit *u = &d->units[i];
+        u->port = ts_component_port_at(self, 0, i);
+        ts_port_grant_credits(u->port, (guint32)d->spec->trans_queue_size);
+        if (u->next_refresh != NO_CYCLE)
+            unit_want_wake(u, u->next_refresh);
+    }
+}
+
+void ts_dram_get_stats(TsComponent *self, TsDramStats *st)
+{
+    Dram *d = dram_of(self);
+    memset(st, 0, sizeof *st);
+    TsTick now = ts_sim_now(self->sim);
+    guint64 end = ts_clock_edge_index_at_or_after(&self->clock, now); /* cycles before now */
+    st->cycles = end;
+    st->read_latency_min = G_MAXUINT64;
+    for (guint i = 0; i < d->n_units; i++) {
+        Unit *u = &d->units[i];
+        if (end > 0)
+            pop_done(u, end - 1);
+        account_background(u, MAX(end, u->last_tick_cycle + 1));
+        st->reads_done += u->reads_done;
+        st->writes_done += u->writes_done;
+        st->read_cmds += u->read_cmds;
+        st->write_cmds += u->write_cmds;
+        st->read_row_hits += u->read_hits;
+        st->write_row_hits += u->write_hits;
+        st->activates += u->acts;
+        st->precharges += u->pres;
+        st->refreshes += u->refs;
+        st->bank_refreshes += u->refbs;
+        st->read_latency_sum += u->lat_sum;
+        st->read_latency_min = MIN(st->read_latency_min, u->lat_min);
+        st->read_latency_max = MAX(st->read_latency_max, u->lat_max);
+        st->act_energy_pj += d->e_act * (double)u->acts;
+        st->read_energy_pj += d->e_rd * (double)u->read_cmds;
+        st->write_energy_pj += d->e_wr * (double)u->write_cmds;
+        st->refresh_energy_pj += d->e_ref * (double)u->refs + d->e_refb * (double)u->refbs;
+        for (guint r = 0; r < u->eng.ranks; r++)
+            st->background_energy_pj += d->e_act_stb * (double)u->active_cycles[r] +
+                                        d->e_pre_stb * (double)u->idle_cycles[r];
+        if (u->chk) {
+            ts_dram_checker_finish(u->chk, end);
+            st->commands_checked += ts_dram_checker_commands(u->chk);
+            st->violations += ts_dram_checker_violations(u->chk);
+        }
+    }
+    if (st->read_latency_min == G_MAXUINT64)
+        st->read_latency_min = 0;
+    st->total_energy_pj = st->act_energy_pj + st->read_energy_pj + st->write_energy_pj +
+                          st->refresh_energy_pj + st->background_energy_pj;
+}
+
+const char *ts_dram_first_violation(const TsComponent *self)
+{
+    const Dram *d = TS_COMPONENT_DOWNCAST(Dram, self);
+    for (guint i = 0; i < d->n_units; i++)
+        if (d->units[i].chk && ts_dram_checker_first(d->units[i].chk))
+            return ts_dram_checker_first(d->units[i].chk);
+    return NULL;
+}
+
+static void dram_finish(TsComponent *self)
+{
+    TsDramStats st;
+    ts_dram_get_stats(self, &st);
+    const char *names[] = {"reads_done", "writes_done", "activates", "precharges",
+                           "refreshes",  "row_hits",    "column_commands", "read_latency_sum",
+                           "energy_pj"};
+    guint64 vals[] = {st.reads_done,
+                      st.writes_done,
+                      st.activates,
+                      st.precharges,
+                      st.refreshes + st.bank_refreshes,
+                      st.read_row_hits + st.write_row_hits,
+                      st.read_cmds + st.write_cmds,
+                      st.read_latency_sum,
+                      (guint64)(st.total_energy_pj + 0.5)};
+    for (guint i = 0; i < G_N_ELEMENTS(names); i++)
+        ts_counter_add(ts_component_counter(self, names[i]), vals[i]);
+}
+
+static void dram_destroy(TsComponent *self)
+{
+    Dram *d = dram_of(self);
+    for (guint i = 0; d->units && i < d->n_units; i++) {
+        Unit *u = &d->units[i];
+        ts_dram_engine_clear(&u->eng);
+        ts_dram_checker_free(u->chk);
+        g_free(u->cq);
+        g_free(u->cq_n);
+        g_free(u->trans);
+        g_free(u->free_list);
+        g_free(u->rq);
+        g_free(u->wq);
+        if (u->rd_pending.keys) {
+            map_clear(&u->rd_pending);
+            map_clear(&u->wr_pending);
+        }
+        g_free(u->ref_q);
+        g_free(u->reads.e);
+        g_free(u->fast.e);
+        g_free(u->active_cycles);
+        g_free(u->idle_cycles);
+    }
+    g_free(d->units);
+}
+
+const TsComponentKind ts_dram_kind = {
+    .name = "dram",
+    .description = "JEDEC DRAM with a DRAMsim3-style FR-FCFS controller per (pseudo-)channel",
+    .instance_size = sizeof(Dram),
+    .params = dram_params,
+    .n_params = G_N_ELEMENTS(dram_params),
+    .ports = dram_ports,
+    .n_ports = G_N_ELEMENTS(dram_ports),
+    .stats = dram_stats,
+    .n_stats = G_N_ELEMENTS(dram_stats),
+    .spec_type = "TsDramSpec",
+    .init = dram_init,
+    .setup = dram_setup,
+    .handle = dram_handle,
+    .finish = dram_finish,
+    .destroy = dram_destroy,
+};
