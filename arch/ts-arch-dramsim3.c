@@ -237,6 +237,7 @@ TsDramSpec *ts_dram_spec_load_ini(const char *path, GStringChunk *strings, GPtrA
     if (!ini_parse(&ini, path, error))
         return NULL;
     g_autofree TsDramSpec *d = g_new0(TsDramSpec, 1);
+    g_autofree char *why = NULL; /* before the first goto: every exit frees it */
     gboolean ok = FALSE;
     int proto = 0, qs = 0, rbp = 0, refp = 0;
     gint64 bankgroups, bpg, rows, columns, dw, bl, channel_size, channels, bus, cmdq, transq, wbuf;
@@ -296,7 +297,6 @@ TsDramSpec *ts_dram_spec_load_ini(const char *path, GStringChunk *strings, GPtrA
     INT("system", "bus_width", 64, 1, 4096, bus);
     IniEntry *am = ini_find(&ini, "system", "address_mapping");
     const char *mapping = am ? am->value : "chrobabgraco";
-    g_autofree char *why = NULL;
     if (!ts_dram_address_mapping_valid(mapping, &why)) {
         g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID, "%s:%u: [system] %s", path,
                     am ? am->line : 0, why);
@@ -440,23 +440,32 @@ TsDramSpec *ts_dram_spec_load_ini(const char *path, GStringChunk *strings, GPtrA
         g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID, "%s: %s", path, why);
         goto done;
     }
-    /* Everything DRAMsim3 reads and this model leaves out, and everything it ignores. */
-    for (guint i = 0; i < ini.entries->len && notes != NULL; i++) {
-        IniEntry *e = &g_array_index(ini.entries, IniEntry, i);
-        if (e->used)
-            continue;
-        gboolean known = FALSE;
-        for (guint k = 0; read_not_modelled[k]; k++)
-            known |= g_ascii_strcasecmp(e->key, read_not_modelled[k]) == 0;
-        if (strcmp(e->section, "thermal") == 0 || strcmp(e->section, "other") == 0)
-            continue; /* thermal model and output settings: not results of the DRAM timing */
-        g_ptr_array_add(notes,
-                        g_strdup_printf("%s:%u: [%s] %s: %s", path, e->line, e->section, e->key,
-                                        known ? (strcmp(e->key, "tRC") == 0
-                                                     ? "ignored; tRC = tRAS + tRP as in DRAMsim3"
-                                                     : "read by DRAMsim3 for power-down, "
-                                                       "self-refresh or output only; not modelled")
-                                              : "not a DRAMsim3 key (DRAMsim3 ignores it too)"));
+    /* Everything DRAMsim3 reads and this model leaves out, and everything it ignores: one
+     * note each, listing the keys with their lines. */
+    if (notes != NULL) {
+        GString *lists[3] = {g_string_new(NULL), g_string_new(NULL), g_string_new(NULL)};
+        for (guint i = 0; i < ini.entries->len; i++) {
+            IniEntry *e = &g_array_index(ini.entries, IniEntry, i);
+            if (e->used || strcmp(e->section, "thermal") == 0 || strcmp(e->section, "other") == 0)
+                continue; /* thermal model and output settings change no DRAM figure */
+            guint k = 1;
+            if (g_ascii_strcasecmp(e->key, "tRC") == 0)
+                k = 0;
+            for (guint j = 0; read_not_modelled[j] && k == 1; j++)
+                if (g_ascii_strcasecmp(e->key, read_not_modelled[j]) == 0)
+                    k = 2;
+            g_string_append_printf(lists[k], "%s%s (line %u)", lists[k]->len ? ", " : "", e->key,
+                                   e->line);
+        }
+        static const char *const what[3] = {
+            "ignored, tRC = tRAS + tRP as DRAMsim3 computes it",
+            "not DRAMsim3 keys, ignored as DRAMsim3 ignores them",
+            "read by DRAMsim3 for power-down, self-refresh or output only, not modelled"};
+        for (guint k = 0; k < 3; k++) {
+            if (lists[k]->len)
+                g_ptr_array_add(notes, g_strdup_printf("%s: %s: %s", path, what[k], lists[k]->str));
+            g_string_free(lists[k], TRUE);
+        }
     }
     ok = TRUE;
 done:

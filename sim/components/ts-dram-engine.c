@@ -28,7 +28,7 @@ const char *ts_dram_cmd_name(TsDramCmd cmd)
  *   PRE_ACT  tRP                    PRE_PRE  tPPD
  *   ACT_ACT  tRC                    ACT_ACT_L tRRD_L                ACT_ACT_S tRRD_S
  *   ACT_PRE  tRAS                   ACT_RD   tRCD - AL              ACT_WR   tRCDWR - AL
- *   ACT_REFB tRC                    REF_ACT  tRFC                   REFB_ACT tRFCb
+ *   ACT_REFB tRRD_S                 REF_ACT  tRFC                   REFB_ACT tRFCb
  * With one bank group the _L delays take their _S values. Negative values clamp to 0. */
 typedef enum {
     RD_RD_L, RD_RD_S, RD_RD_O, RD_WR, RD_WR_O, RD_PRE, RDA_ACT, RD_ACT,
@@ -66,7 +66,7 @@ static gint64 delay_formula(DelayId id, const TsDramTimings *t)
     case ACT_PRE: return (gint64)t->tRAS;
     case ACT_RD: return (gint64)t->tRCD - al;
     case ACT_WR: return (gint64)t->tRCDWR - al;
-    case ACT_REFB: return (gint64)t->tRC;
+    case ACT_REFB: return (gint64)t->tRRD_S;
     case REF_ACT: return (gint64)t->tRFC;
     case REFB_ACT: return (gint64)t->tRFCb;
     default: return 0;

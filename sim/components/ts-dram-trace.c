@@ -200,6 +200,7 @@ typedef struct {
 } Driver;
 
 #define DRIVER_WAKE 1u
+#define DRIVER_MARK 2u /* a no-op that makes a run reach the end of its window */
 
 static const TsPortSpec driver_ports[] = {
     {"mem", TRUE, "one per DRAM (pseudo-)channel", TS_PORT_ARRAY | TS_PORT_CREDITED},
@@ -266,6 +267,8 @@ static void driver_pump(Driver *d)
 static void driver_handle(TsComponent *self, TsEvent *ev)
 {
     Driver *d = TS_COMPONENT_DOWNCAST(Driver, self);
+    if (ev->type == DRIVER_MARK)
+        return;
     if (ev->type == DRIVER_WAKE)
         d->wake_pending = FALSE;
     if (ev->type == TS_EVENT_MEM_RESPONSE) {
@@ -296,34 +299,48 @@ static const TsComponentKind driver_kind = {
     .handle = driver_handle,
 };
 
-gboolean ts_dram_trace_run(const TsDramSpec *spec, const TsDramTrace *trace, guint64 cycles,
-                           gboolean check, TsDramTraceResult *res, GError **error)
+TsSim *ts_dram_trace_sim_new(const TsDramSpec *spec, const TsDramTrace *trace, gboolean check,
+                             gboolean stop_when_done, TsComponent **dram_out, GError **error)
 {
-    g_return_val_if_fail(spec != NULL && trace != NULL && res != NULL, FALSE);
-    memset(res, 0, sizeof *res);
+    g_return_val_if_fail(spec != NULL && trace != NULL && trace->n > 0, NULL);
     g_autoptr(TsSim) sim = ts_sim_new();
     g_autoptr(TsParams) p = ts_params_new();
     ts_params_set_bool(p, "check", check);
     TsComponent *dram =
         ts_sim_add_component_typed(sim, &ts_dram_kind, "dram", TS_SPEC(TsDramSpec, spec), p, error);
     if (dram == NULL)
-        return FALSE;
-    DriverSpec ds = {trace, dram, cycles == 0};
+        return NULL;
+    DriverSpec ds = {trace, dram, stop_when_done};
     TsComponent *drv = ts_sim_add_component_typed(sim, &driver_kind, "cpu",
                                                   TS_SPEC(DriverSpec, &ds), NULL, error);
     if (drv == NULL)
-        return FALSE;
+        return NULL;
     const TsLinkSpec wire = {0, 0};
     for (guint u = 0; u < ts_dram_n_units(dram); u++) {
         char a[32], b[32];
         g_snprintf(a, sizeof a, "mem[%u]", u);
         g_snprintf(b, sizeof b, "req[%u]", u);
         if (!ts_sim_connect(sim, drv, a, dram, b, &wire, error))
-            return FALSE;
+            return NULL;
     }
     if (!ts_sim_build(sim, error))
-        return FALSE;
+        return NULL;
+    /* Pending events stay few (wake-ups, credits, responses in flight): one chunk. */
     ts_sim_reserve_events(sim, 4096);
+    *dram_out = dram;
+    return g_steal_pointer(&sim);
+}
+
+gboolean ts_dram_trace_run(const TsDramSpec *spec, const TsDramTrace *trace, guint64 cycles,
+                           gboolean check, TsDramTraceResult *res, GError **error)
+{
+    g_return_val_if_fail(spec != NULL && trace != NULL && res != NULL, FALSE);
+    memset(res, 0, sizeof *res);
+    TsComponent *dram = NULL;
+    g_autoptr(TsSim) sim = ts_dram_trace_sim_new(spec, trace, check, cycles == 0, &dram, error);
+    if (sim == NULL)
+        return FALSE;
+    TsComponent *drv = ts_sim_find_component(sim, "cpu");
     gint64 t0 = g_get_monotonic_time();
     if (cycles > 0) {
         TsTick end = ts_clock_cycles_to_ticks(&dram->clock, cycles);
@@ -332,13 +349,18 @@ gboolean ts_dram_trace_run(const TsDramSpec *spec, const TsDramTrace *trace, gui
                         "%" G_GUINT64_FORMAT " cycles overflow simulated time", cycles);
             return FALSE;
         }
+        /* The mark keeps simulated time moving to the window's end even when every event
+         * before it has run (a run without refresh can go quiet). */
+        ts_sim_schedule(sim, ts_sim_event_new(sim, drv, DRIVER_MARK), end);
         ts_sim_run_until(sim, end);
     } else {
         ts_sim_run(sim);
         Driver *d = TS_COMPONENT_DOWNCAST(Driver, drv);
         /* Stopped at the last response's delivery: the window ends right after it. */
         guint64 last = ts_clock_ticks_to_cycles(&dram->clock, d->last_response);
-        ts_sim_run_until(sim, ts_clock_cycles_to_ticks(&dram->clock, last + 1));
+        TsTick end = ts_clock_cycles_to_ticks(&dram->clock, last + 1);
+        ts_sim_schedule(sim, ts_sim_event_new(sim, drv, DRIVER_MARK), end);
+        ts_sim_run_until(sim, end);
     }
     res->wall_seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
     res->events = ts_sim_events_processed(sim);

@@ -45,6 +45,14 @@ typedef struct {
     guint64 events;
 } TsDramTraceResult;
 
+/* A simulation of a trace driver replaying `trace` into a dram component of `spec`, built and
+ * ready to run (ts_sim_run_until), for callers that run it in phases; *dram is the DRAM
+ * component. With stop_when_done the driver stops the run when every request has completed.
+ * `trace` and `spec` must outlive the sim. NULL with an error for a spec the model cannot
+ * run. */
+TsSim *ts_dram_trace_sim_new(const TsDramSpec *spec, const TsDramTrace *trace, gboolean check,
+                             gboolean stop_when_done, TsComponent **dram, GError **error);
+
 /* Runs `trace` on a DRAM of `spec` (derived, with timing) for `cycles` controller cycles, or
  * until every request has completed when cycles is 0. check runs the legality checker on
  * every command. FALSE with an error for a spec the model cannot run. */

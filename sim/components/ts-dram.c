@@ -106,6 +106,8 @@ typedef struct {
 
 /* A completion for the statistics: reads complete read_delay after their READ; forwarded
  * reads and writes one cycle after acceptance (their credits return then). */
+#define LAT_BINS 8192 /* read latency histogram, cycles; the last bin collects the rest */
+
 typedef struct {
     guint64 cycle;
     guint64 latency_sum;
@@ -162,6 +164,9 @@ typedef struct {
     guint next_rank, next_bank;
 
     DoneRing reads, fast;
+    guint32 *lat_q; /* latencies of the reads in `reads`, in completion order */
+    guint32 lat_cap, lat_head, lat_n;
+    guint64 *hist;  /* completed reads per latency (LAT_BINS) */
 
     guint64 wake_cycle; /* cycle of the pending wake event (NO_CYCLE = none) */
     guint64 wake_seq;
@@ -242,6 +247,17 @@ guint ts_dram_unit_of(const TsComponent *dram, guint64 addr)
     return (guint)field(d, addr >> d->shift, F_CH);
 }
 
+guint64 ts_dram_address(const TsComponent *dram, guint unit, guint rank, guint bankgroup,
+                        guint bank, guint64 row, guint64 column)
+{
+    const Dram *d = TS_COMPONENT_DOWNCAST(Dram, dram);
+    const guint64 v[6] = {unit, rank, bankgroup, bank, row, column};
+    guint64 a = 0;
+    for (int f = 0; f < 6; f++)
+        a |= (v[f] & ((G_GUINT64_CONSTANT(1) << d->width[f]) - 1)) << d->pos[f];
+    return a << d->shift;
+}
+
 guint ts_dram_n_units(const TsComponent *dram)
 {
     return TS_COMPONENT_DOWNCAST(Dram, dram)->n_units;
@@ -284,13 +300,22 @@ static void account_background(Unit *u, guint64 upto)
     u->bg_last = upto;
 }
 
-static void count_done(Unit *u, const Done *d)
+static void count_done(Unit *u, const Done *d, gboolean queued_latencies)
 {
     if (d->is_write) {
         u->writes_done += d->count;
     } else {
         u->reads_done += d->count;
         u->lat_sum += d->latency_sum;
+        for (guint32 k = 0; k < d->count; k++) {
+            guint32 lat = 1; /* served from the write buffer */
+            if (queued_latencies) {
+                lat = u->lat_q[u->lat_head];
+                u->lat_head = (u->lat_head + 1) % u->lat_cap;
+                u->lat_n--;
+            }
+            u->hist[MIN(lat, LAT_BINS - 1)]++;
+        }
     }
     if (d->credits)
         ts_port_grant_credits(u->port, d->credits);
@@ -300,12 +325,12 @@ static void count_done(Unit *u, const Done *d)
 static void pop_done(Unit *u, guint64 cycle)
 {
     while (u->reads.n && u->reads.e[u->reads.head].cycle <= cycle) {
-        count_done(u, &u->reads.e[u->reads.head]);
+        count_done(u, &u->reads.e[u->reads.head], TRUE);
         u->reads.head = (u->reads.head + 1) % u->reads.cap;
         u->reads.n--;
     }
     while (u->fast.n && u->fast.e[u->fast.head].cycle <= cycle) {
-        count_done(u, &u->fast.e[u->fast.head]);
+        count_done(u, &u->fast.e[u->fast.head], FALSE);
         u->fast.head = (u->fast.head + 1) % u->fast.cap;
         u->fast.n--;
     }
@@ -560,6 +585,9 @@ static void issue(Unit *u, const Pick *p, guint64 c)
             guint64 lat = done - t->added;
             dn->latency_sum += lat;
             dn->count++;
+            g_assert(u->lat_n < u->lat_cap);
+            u->lat_q[(u->lat_head + u->lat_n) % u->lat_cap] = (guint32)MIN(lat, G_MAXUINT32);
+            u->lat_n++;
             note_latency(u, lat);
             respond(u, t, done);
             credits += t->holds_credit;
@@ -836,6 +864,9 @@ static gboolean unit_init(Dram *d, Unit *u, guint index, GError **error)
     u->ref_q = g_new0(RefReq, u->ref_cap);
     u->reads.cap = 2 * (u->eng.read_delay + 2) + 8;
     u->reads.e = g_new0(Done, u->reads.cap);
+    u->lat_cap = u->reads.cap + u->n_trans;
+    u->lat_q = g_new0(guint32, u->lat_cap);
+    u->hist = g_new0(guint64, LAT_BINS);
     u->fast.cap = 2 * T + 8;
     u->fast.e = g_new0(Done, u->fast.cap);
     u->wake_cycle = NO_CYCLE;
@@ -1017,6 +1048,23 @@ void ts_dram_get_stats(TsComponent *self, TsDramStats *st)
     }
     if (st->read_latency_min == G_MAXUINT64)
         st->read_latency_min = 0;
+    /* Median and mode over every unit's histogram. */
+    guint64 half = (st->reads_done + 1) / 2, seen = 0, best = 0;
+    gboolean have_median = FALSE;
+    for (guint b = 0; b < LAT_BINS; b++) {
+        guint64 n = 0;
+        for (guint i = 0; i < d->n_units; i++)
+            n += d->units[i].hist[b];
+        seen += n;
+        if (!have_median && st->reads_done && seen >= half) {
+            st->read_latency_median = b;
+            have_median = TRUE;
+        }
+        if (n > best) {
+            best = n;
+            st->read_latency_mode = b;
+        }
+    }
     st->total_energy_pj = st->act_energy_pj + st->read_energy_pj + st->write_energy_pj +
                           st->refresh_energy_pj + st->background_energy_pj;
 }
@@ -1070,6 +1118,8 @@ static void dram_destroy(TsComponent *self)
         g_free(u->ref_q);
         g_free(u->reads.e);
         g_free(u->fast.e);
+        g_free(u->lat_q);
+        g_free(u->hist);
         g_free(u->active_cycles);
         g_free(u->idle_cycles);
     }

@@ -35,6 +35,10 @@ extern const TsComponentKind ts_dram_kind;
 guint ts_dram_n_units(const TsComponent *dram);
 /* The unit (and "req" element) an address belongs to. */
 guint ts_dram_unit_of(const TsComponent *dram, guint64 addr);
+/* The byte address of burst `column` of (unit, rank, bank group, bank, row) under the DRAM's
+ * address mapping (the inverse of its decoding). */
+guint64 ts_dram_address(const TsComponent *dram, guint unit, guint rank, guint bankgroup,
+                        guint bank, guint64 row, guint64 column);
 /* Bytes of one burst of a unit (the largest request). */
 guint32 ts_dram_burst_bytes(const TsComponent *dram);
 
@@ -48,6 +52,8 @@ typedef struct {
     guint64 activates, precharges, refreshes, bank_refreshes;
     guint64 read_latency_sum; /* cycles, over reads_done */
     guint64 read_latency_min, read_latency_max;
+    guint64 read_latency_median, read_latency_mode; /* of reads_done (lower median; smallest
+                                                       of the most frequent values) */
     /* Energy in pJ (IDD currents x VDD x time x devices per rank, per command or cycle). */
     double act_energy_pj, read_energy_pj, write_energy_pj, refresh_energy_pj;
     double background_energy_pj; /* active standby (a bank open) + precharge standby */

@@ -1,0 +1,557 @@
+/* The dram component beyond the DRAMsim3 reference: per-timing edge tests of the engine and
+ * the legality checker (not ready at t + tX - 1, ready at t + tX; the checker flags the first
+ * and accepts the second), the checker catching illegal sequences, unloaded hit / miss /
+ * conflict latencies of every preset, every preset and controller variant under random mixed
+ * read/write traffic with the checker on every command, write semantics, address mapping, and
+ * bad configs and traces. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "ts-arch-classes.h"
+#include "ts-arch.h"
+#include "ts-dram-private.h"
+#include "ts-dram-trace.h"
+#include "ts-test.h"
+
+/* ---- helpers ---- */
+
+/* A derived copy of a preset with optional changes (the caller frees it). */
+static TsDramSpec *preset(const char *name)
+{
+    const TsDramSpec *p = ts_dram_preset(name);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    TsDramSpec *s = g_memdup2(p, sizeof *p);
+    return s;
+}
+
+static void derive(TsDramSpec *s)
+{
+    g_autofree char *why = NULL;
+    if (!ts_dram_spec_derive(s, &why))
+        fprintf(stderr, "derive: %s\n", why);
+    CU_ASSERT_PTR_NULL_FATAL(why);
+}
+
+static TsDramTrace *trace_new(gsize n)
+{
+    TsDramTrace *t = g_new0(TsDramTrace, 1);
+    t->entries = g_new0(TsDramTraceEntry, n);
+    t->n = n;
+    t->file = g_strdup("(test)");
+    return t;
+}
+
+/* ---- engine and checker at each timing's edge ---- */
+
+typedef struct {
+    TsDramCmd cmd;
+    guint rank, bg, bank;
+    guint64 row;
+    gint64 at; /* absolute cycle */
+} Step;
+
+/* Replays `pre` on a fresh engine and checker, then checks that `next` is ready exactly at
+ * `expect`: the engine's earliest cycle, a checker fed next at expect - 1 (one violation) and
+ * one fed it at expect (none). */
+static void edge(const TsDramSpec *s, const char *what, const Step *pre, guint n_pre, Step next,
+                 guint64 expect)
+{
+    TsDramEngine e;
+    g_autofree char *why = NULL;
+    CU_ASSERT_TRUE_FATAL(ts_dram_engine_init(&e, s, &why));
+    for (guint i = 0; i < n_pre; i++)
+        ts_dram_engine_issue(&e, pre[i].cmd, pre[i].rank, pre[i].bg * (guint)s->banks + pre[i].bank,
+                             pre[i].row, (guint64)pre[i].at);
+    guint64 got =
+        ts_dram_engine_earliest(&e, next.cmd, next.rank, next.bg * (guint)s->banks + next.bank);
+    if (got != expect)
+        fprintf(stderr, "\n  %s: engine says %" G_GUINT64_FORMAT ", expected %" G_GUINT64_FORMAT "\n",
+                what, got, expect);
+    CU_ASSERT_EQUAL(got, expect);
+    ts_dram_engine_clear(&e);
+    for (int late = 0; late < 2; late++) {
+        TsDramChecker *c = ts_dram_checker_new(s, what);
+        for (guint i = 0; i < n_pre; i++)
+            ts_dram_checker_command(c, (guint64)pre[i].at, pre[i].cmd, pre[i].rank, pre[i].bg,
+                                    pre[i].bank, pre[i].row);
+        CU_ASSERT_EQUAL(ts_dram_checker_violations(c), 0);
+        ts_dram_checker_command(c, expect - 1 + (guint64)late, next.cmd, next.rank, next.bg,
+                                next.bank, next.row);
+        guint64 v = ts_dram_checker_violations(c);
+        if ((v == 0) != (late != 0))
+            fprintf(stderr, "\n  %s at %s: %" G_GUINT64_FORMAT " violations (%s)\n", what,
+                    late ? "t+tX" : "t+tX-1", v, ts_dram_checker_first(c) ? ts_dram_checker_first(c) : "none");
+        /* Too early breaks the rule (and possibly rules implied by it); on time breaks none. */
+        CU_ASSERT((v == 0) == (late != 0));
+        ts_dram_checker_free(c);
+    }
+}
+
+#define N(a) G_N_ELEMENTS(a)
+
+static void test_edges_ddr4(void)
+{
+    g_autofree TsDramSpec *s = preset("DDR4-2400");
+    s->ranks = 2;
+    s->cycles.tRC = 60; /* above tRAS + tRP so that tRC itself is the binding constraint */
+    derive(s);
+    const TsDramTimings *t = &s->cycles;
+    const guint64 T0 = 1000, BL = t->tBURST, CL = t->tCL, CWL = t->tCWL;
+    const Step act = {TS_DCMD_ACT, 0, 0, 0, 5, T0};
+    /* tRCD: ACT -> RD / WR of the bank. */
+    edge(s, "tRCD", &act, 1, (Step){TS_DCMD_RD, 0, 0, 0, 5, 0}, T0 + t->tRCD);
+    edge(s, "tRCD (WR)", &act, 1, (Step){TS_DCMD_WR, 0, 0, 0, 5, 0}, T0 + t->tRCD);
+    /* tRAS: ACT -> PRE. */
+    edge(s, "tRAS", &act, 1, (Step){TS_DCMD_PRE, 0, 0, 0, 5, 0}, T0 + t->tRAS);
+    /* tRP: PRE -> ACT (tRC is not binding after a late PRE). */
+    Step pre1[] = {act, {TS_DCMD_PRE, 0, 0, 0, 5, (gint64)(T0 + 100)}};
+    edge(s, "tRP", pre1, N(pre1), (Step){TS_DCMD_ACT, 0, 0, 0, 6, 0}, T0 + 100 + t->tRP);
+    /* tRC: ACT -> ACT of the bank, PRE as early as allowed. */
+    Step rc[] = {act, {TS_DCMD_PRE, 0, 0, 0, 5, (gint64)(T0 + t->tRAS)}};
+    edge(s, "tRC", rc, N(rc), (Step){TS_DCMD_ACT, 0, 0, 0, 6, 0}, T0 + t->tRC);
+    /* tRRD_L / tRRD_S: ACT -> ACT in the same / another bank group. */
+    edge(s, "tRRD_L", &act, 1, (Step){TS_DCMD_ACT, 0, 0, 1, 5, 0}, T0 + t->tRRD_L);
+    edge(s, "tRRD_S", &act, 1, (Step){TS_DCMD_ACT, 0, 1, 0, 5, 0}, T0 + t->tRRD_S);
+    /* tFAW: four ACTs tRRD_S apart in four bank groups; the fifth waits for the window. */
+    Step faw[] = {{TS_DCMD_ACT, 0, 0, 0, 1, (gint64)T0},
+                  {TS_DCMD_ACT, 0, 1, 0, 1, (gint64)(T0 + 4)},
+                  {TS_DCMD_ACT, 0, 2, 0, 1, (gint64)(T0 + 8)},
+                  {TS_DCMD_ACT, 0, 3, 0, 1, (gint64)(T0 + 12)}};
+    edge(s, "tFAW", faw, N(faw), (Step){TS_DCMD_ACT, 0, 1, 1, 1, 0}, T0 + t->tFAW);
+    /* Column commands: ACT two banks in two bank groups and a third bank, then RD at T1. */
+    const gint64 T1 = (gint64)T0 + 100;
+    Step cols[] = {{TS_DCMD_ACT, 0, 0, 0, 7, (gint64)T0},
+                   {TS_DCMD_ACT, 0, 0, 1, 7, (gint64)(T0 + 10)},
+                   {TS_DCMD_ACT, 0, 1, 0, 7, (gint64)(T0 + 20)},
+                   {TS_DCMD_ACT, 1, 0, 0, 7, (gint64)(T0 + 30)},
+                   {TS_DCMD_RD, 0, 0, 0, 7, T1}};
+    edge(s, "tCCD_L", cols, N(cols), (Step){TS_DCMD_RD, 0, 0, 1, 7, 0}, (guint64)T1 + t->tCCD_L);
+    edge(s, "tCCD_S", cols, N(cols), (Step){TS_DCMD_RD, 0, 1, 0, 7, 0},
+         (guint64)T1 + MAX(t->tCCD_S, BL));
+    edge(s, "tRTP", cols, N(cols), (Step){TS_DCMD_PRE, 0, 0, 0, 7, 0}, (guint64)T1 + t->tRTP);
+    edge(s, "RD->WR turnaround", cols, N(cols), (Step){TS_DCMD_WR, 0, 0, 1, 7, 0},
+         (guint64)T1 + CL + BL - CWL + t->tRTRS);
+    edge(s, "rank switch (RD->RD, tRTRS)", cols, N(cols), (Step){TS_DCMD_RD, 1, 0, 0, 7, 0},
+         (guint64)T1 + BL + t->tRTRS);
+    Step wr[] = {cols[0], cols[1], cols[2], cols[3], {TS_DCMD_WR, 0, 0, 0, 7, T1}};
+    edge(s, "tWR", wr, N(wr), (Step){TS_DCMD_PRE, 0, 0, 0, 7, 0}, (guint64)T1 + CWL + BL + t->tWR);
+    edge(s, "tWTR_L", wr, N(wr), (Step){TS_DCMD_RD, 0, 0, 1, 7, 0},
+         (guint64)T1 + CWL + BL + t->tWTR_L);
+    edge(s, "tWTR_S", wr, N(wr), (Step){TS_DCMD_RD, 0, 1, 0, 7, 0},
+         (guint64)T1 + CWL + BL + t->tWTR_S);
+    edge(s, "tCCD_L (WR)", wr, N(wr), (Step){TS_DCMD_WR, 0, 0, 1, 7, 0}, (guint64)T1 + t->tCCD_L);
+    /* tRFC: REF of a precharged rank -> ACT. */
+    Step ref[] = {{TS_DCMD_REF, 0, 0, 0, 0, (gint64)T0}};
+    edge(s, "tRFC", ref, N(ref), (Step){TS_DCMD_ACT, 0, 2, 3, 9, 0}, T0 + t->tRFC);
+    /* REF after a precharge waits tRP. */
+    Step pre_ref[] = {act, {TS_DCMD_PRE, 0, 0, 0, 5, (gint64)(T0 + 100)}};
+    edge(s, "tRP before REF", pre_ref, N(pre_ref), (Step){TS_DCMD_REF, 0, 0, 0, 0, 0},
+         T0 + 100 + t->tRP);
+    /* Read data: CL + burst after RD. */
+    TsDramEngine e;
+    g_autofree char *why = NULL;
+    CU_ASSERT_TRUE_FATAL(ts_dram_engine_init(&e, s, &why));
+    CU_ASSERT_EQUAL(e.read_delay, CL + BL);
+    CU_ASSERT_EQUAL(e.write_delay, CWL + BL);
+    ts_dram_engine_clear(&e);
+}
+
+/* GDDR6 (tPPD, t32AW off, tRCDWR) and LPDDR4 (one bank group: the _L delays are the _S ones). */
+static void test_edges_other_standards(void)
+{
+    g_autofree TsDramSpec *g = preset("GDDR6");
+    derive(g);
+    const Step act = {TS_DCMD_ACT, 0, 0, 0, 5, 1000};
+    edge(g, "GDDR6 tRCDWR", &act, 1, (Step){TS_DCMD_WR, 0, 0, 0, 5, 0}, 1000 + g->cycles.tRCDWR);
+    edge(g, "GDDR6 tRCD (RD)", &act, 1, (Step){TS_DCMD_RD, 0, 0, 0, 5, 0}, 1000 + g->cycles.tRCD);
+    Step two[] = {act, {TS_DCMD_ACT, 0, 1, 0, 5, 1010}, {TS_DCMD_PRE, 0, 0, 0, 5, 1100}};
+    edge(g, "GDDR6 tPPD", two, N(two), (Step){TS_DCMD_PRE, 0, 1, 0, 5, 0}, 1100 + g->cycles.tPPD);
+    g_autofree TsDramSpec *l = preset("LPDDR4-3200");
+    derive(l);
+    edge(l, "LPDDR4 tRRD (one group)", &act, 1, (Step){TS_DCMD_ACT, 0, 0, 1, 5, 0},
+         1000 + l->cycles.tRRD_S);
+    Step rd[] = {act, {TS_DCMD_ACT, 0, 0, 1, 5, 1100}, {TS_DCMD_RD, 0, 0, 0, 5, 1200}};
+    edge(l, "LPDDR4 tCCD (one group)", rd, N(rd), (Step){TS_DCMD_RD, 0, 0, 1, 5, 0},
+         1200 + MAX(l->cycles.tCCD_S, l->cycles.tBURST));
+    g_autofree TsDramSpec *h = preset("HBM2");
+    derive(h);
+    Step faw[] = {{TS_DCMD_ACT, 0, 0, 0, 1, 1000},
+                  {TS_DCMD_ACT, 0, 1, 0, 1, 1004},
+                  {TS_DCMD_ACT, 0, 2, 0, 1, 1008},
+                  {TS_DCMD_ACT, 0, 3, 0, 1, 1012}};
+    edge(h, "HBM2 tFAW", faw, N(faw), (Step){TS_DCMD_ACT, 0, 0, 1, 1, 0}, 1000 + h->cycles.tFAW);
+}
+
+/* ---- the checker catches illegal sequences ---- */
+
+static void expect_violation(const TsDramSpec *s, const Step *steps, guint n, const char *needle)
+{
+    TsDramChecker *c = ts_dram_checker_new(s, "test");
+    for (guint i = 0; i < n; i++)
+        ts_dram_checker_command(c, (guint64)steps[i].at, steps[i].cmd, steps[i].rank, steps[i].bg,
+                                steps[i].bank, steps[i].row);
+    CU_ASSERT(ts_dram_checker_violations(c) >= 1);
+    const char *first = ts_dram_checker_first(c);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(first);
+    if (strstr(first, needle) == NULL)
+        fprintf(stderr, "\n  first violation '%s' lacks '%s'\n", first, needle);
+    CU_ASSERT_PTR_NOT_NULL(strstr(first, needle));
+    ts_dram_checker_free(c);
+}
+
+static void test_checker_catches(void)
+{
+    g_autofree TsDramSpec *s = preset("DDR4-2400");
+    derive(s);
+    Step rd_closed[] = {{TS_DCMD_RD, 0, 0, 0, 1, 100}};
+    expect_violation(s, rd_closed, 1, "bank closed");
+    Step act_open[] = {{TS_DCMD_ACT, 0, 0, 0, 1, 100}, {TS_DCMD_ACT, 0, 0, 0, 2, 300}};
+    expect_violation(s, act_open, 2, "bank already open");
+    Step wrong_row[] = {{TS_DCMD_ACT, 0, 0, 0, 1, 100}, {TS_DCMD_RD, 0, 0, 0, 2, 200}};
+    expect_violation(s, wrong_row, 2, "is not the open row");
+    Step same_cycle[] = {{TS_DCMD_ACT, 0, 0, 0, 1, 100}, {TS_DCMD_ACT, 0, 1, 0, 1, 100}};
+    expect_violation(s, same_cycle, 2, "command bus");
+    Step ref_open[] = {{TS_DCMD_ACT, 0, 0, 0, 1, 100}, {TS_DCMD_REF, 0, 0, 0, 0, 500}};
+    expect_violation(s, ref_open, 2, "of the rank is open");
+    Step bus[] = {{TS_DCMD_ACT, 0, 0, 0, 1, 100},
+                  {TS_DCMD_ACT, 0, 1, 0, 1, 110},
+                  {TS_DCMD_WR, 0, 0, 0, 1, 200},
+                  {TS_DCMD_RD, 0, 1, 0, 1, 203}};
+    expect_violation(s, bus, 4, "tWTR_S");
+    /* Refresh starvation: no REF for ten refresh intervals. */
+    TsDramChecker *c = ts_dram_checker_new(s, "test");
+    ts_dram_checker_finish(c, 10 * s->cycles.tREFI);
+    CU_ASSERT_EQUAL(ts_dram_checker_violations(c), 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(ts_dram_checker_first(c), "not refreshed"));
+    ts_dram_checker_free(c);
+}
+
+/* ---- whole-component runs ---- */
+
+/* Runs trace on spec with the checker; the run must complete every request legally. */
+static void run_checked(const TsDramSpec *s, const TsDramTrace *tr, TsDramTraceResult *res,
+                        const char *what)
+{
+    g_autoptr(GError) error = NULL;
+    gboolean ok = ts_dram_trace_run(s, tr, 0, TRUE, res, &error);
+    if (!ok)
+        fprintf(stderr, "\n  %s: %s\n", what, error->message);
+    CU_ASSERT_TRUE_FATAL(ok);
+    guint64 writes = 0;
+    for (gsize i = 0; i < tr->n; i++)
+        writes += tr->entries[i].is_write;
+    if (res->stats.violations || res->stats.reads_done + res->stats.writes_done != tr->n)
+        fprintf(stderr, "\n  %s: %" G_GUINT64_FORMAT " reads + %" G_GUINT64_FORMAT
+                        " writes of %" G_GSIZE_FORMAT ", %" G_GUINT64_FORMAT " violations\n",
+                what, res->stats.reads_done, res->stats.writes_done, tr->n, res->stats.violations);
+    CU_ASSERT_EQUAL(res->stats.violations, 0);
+    CU_ASSERT(res->stats.commands_checked > 0);
+    CU_ASSERT_EQUAL(res->stats.writes_done, writes);
+    CU_ASSERT_EQUAL(res->stats.reads_done, tr->n - writes);
+}
+
+/* Unloaded latencies from acceptance: miss tRCD + CL + BL + 1, hit CL + BL + 1, conflict
+ * tRP + tRCD + CL + BL + 1 (the +1: a transaction moves to its command queue in the cycle it
+ * is accepted, its first command issues in the next). */
+static void test_unloaded_latencies_all_presets(void)
+{
+    const char *const *names = ts_dram_preset_names();
+    for (guint p = 0; names[p]; p++) {
+        g_autofree TsDramSpec *s = preset(names[p]);
+        derive(s);
+        g_autoptr(TsDramTrace) tr = trace_new(1);
+        TsComponent *dram = NULL;
+        g_autoptr(GError) error = NULL;
+        g_autoptr(TsSim) sim = ts_dram_trace_sim_new(s, tr, TRUE, TRUE, &dram, &error);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(sim);
+        const TsDramTimings *t = &s->cycles;
+        guint64 hit = t->tCL + t->tBURST + 1;
+        guint64 miss = t->tRCD + t->tCL + t->tBURST + 1;
+        guint64 conflict = t->tRP + miss;
+        guint64 want[3] = {miss, hit, conflict};
+        guint64 rows[3] = {3, 3, 4};
+        for (guint k = 0; k < 3; k++) {
+            /* A fresh DRAM for the miss; the hit and the conflict follow on an open row, so
+             * replay the earlier requests first, far apart. */
+            g_autoptr(TsDramTrace) seq = trace_new(k + 1);
+            for (guint j = 0; j <= k; j++)
+                seq->entries[j] = (TsDramTraceEntry){
+                    ts_dram_address(dram, 0, 0, 1, 1, rows[j], j), 200 * (guint64)j, FALSE};
+            TsDramTraceResult r;
+            run_checked(s, seq, &r, names[p]);
+            guint64 total = 0;
+            for (guint j = 0; j <= k; j++)
+                total += want[j];
+            if (r.stats.read_latency_sum != total)
+                fprintf(stderr, "\n  %s: latencies sum %" G_GUINT64_FORMAT " (want %" G_GUINT64_FORMAT ")\n",
+                        names[p], r.stats.read_latency_sum, total);
+            CU_ASSERT_EQUAL(r.stats.read_latency_sum, total);
+        }
+    }
+}
+
+/* Random mixed traffic (70% reads, bursts and gaps, hot rows) over every preset and controller
+ * variant: every request completes, every command is legal. */
+static void random_trace(TsDramTrace *tr, TsComponent *dram, guint64 seed)
+{
+    GRand *rng = g_rand_new_with_seed((guint32)seed);
+    guint64 cycle = 0;
+    guint units = ts_dram_n_units(dram);
+    for (gsize i = 0; i < tr->n; i++) {
+        if (g_rand_int_range(rng, 0, 4) == 0)
+            cycle += (guint64)g_rand_int_range(rng, 0, 60);
+        guint64 row = (guint64)g_rand_int_range(rng, 0, 4);
+        guint64 a = ts_dram_address(dram, (guint)g_rand_int_range(rng, 0, (gint32)units),
+                                    (guint)g_rand_int_range(rng, 0, 2), (guint)g_rand_int_range(rng, 0, 4),
+                                    (guint)g_rand_int_range(rng, 0, 4), row * 97,
+                                    (guint64)g_rand_int_range(rng, 0, 8));
+        tr->entries[i] = (TsDramTraceEntry){a, cycle, g_rand_int_range(rng, 0, 10) < 3};
+    }
+    g_rand_free(rng);
+}
+
+typedef struct {
+    const char *preset;
+    const char *variant;
+} Case;
+
+static void apply_variant(TsDramSpec *s, const char *v)
+{
+    if (strcmp(v, "close_page") == 0)
+        s->page_policy = TS_DRAM_PAGE_CLOSE;
+    else if (strcmp(v, "2_ranks") == 0)
+        s->ranks = 2;
+    else if (strcmp(v, "2_ranks_simultaneous") == 0) {
+        s->ranks = 2;
+        s->refresh_policy = TS_DRAM_REFRESH_RANK_SIMULTANEOUS;
+    } else if (strcmp(v, "bank_refresh") == 0) {
+        s->refresh_policy = TS_DRAM_REFRESH_BANK_STAGGERED;
+        if (s->cycles.tREFIb == 0) {
+            s->cycles.tREFIb = s->cycles.tREFI / (s->bankgroups * s->banks);
+            s->cycles.tRFCb = s->cycles.tRFC / 4;
+        }
+    } else if (strcmp(v, "per_rank_queues") == 0)
+        s->queue_structure = TS_DRAM_QUEUE_PER_RANK;
+    else if (strcmp(v, "unified_queue") == 0)
+        s->unified_queue = TRUE;
+    else if (strcmp(v, "pseudo_channels") == 0)
+        s->pseudo_channels = 2;
+    else if (strcmp(v, "small_queues") == 0) {
+        s->trans_queue_size = 4;
+        s->cmd_queue_size = 2;
+        s->write_buf_size = 2;
+    } else if (strcmp(v, "no_refresh") == 0)
+        s->refresh_policy = TS_DRAM_REFRESH_NONE;
+}
+
+static void test_random_all_presets_and_variants(void)
+{
+    static const char *const variants[] = {"default",      "close_page",      "2_ranks",
+                                           "2_ranks_simultaneous", "bank_refresh", "per_rank_queues",
+                                           "unified_queue", "small_queues",   "no_refresh",
+                                           NULL};
+    const char *const *names = ts_dram_preset_names();
+    guint64 seed = ts_test_seed(12);
+    for (guint p = 0; names[p]; p++) {
+        for (guint v = 0; variants[v]; v++) {
+            g_autofree TsDramSpec *s = preset(names[p]);
+            apply_variant(s, variants[v]);
+            derive(s);
+            g_autoptr(TsDramTrace) tr = trace_new(1500);
+            TsComponent *dram = NULL;
+            g_autoptr(GError) error = NULL;
+            g_autoptr(TsSim) probe = ts_dram_trace_sim_new(s, tr, FALSE, TRUE, &dram, &error);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(probe);
+            random_trace(tr, dram, seed + p * 31 + v);
+            g_autofree char *what = g_strdup_printf("%s %s", names[p], variants[v]);
+            TsDramTraceResult r;
+            run_checked(s, tr, &r, what);
+            CU_ASSERT(r.stats.activates > 0);
+            CU_ASSERT(r.stats.total_energy_pj > 0 || s->idd0_ma == 0);
+        }
+    }
+    /* HBM2 in pseudo-channel mode: 16 units of 64 bits. */
+    g_autofree TsDramSpec *h = preset("HBM2");
+    apply_variant(h, "pseudo_channels");
+    derive(h);
+    g_autoptr(TsDramTrace) tr = trace_new(1500);
+    TsComponent *dram = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TsSim) probe = ts_dram_trace_sim_new(h, tr, FALSE, TRUE, &dram, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(probe);
+    CU_ASSERT_EQUAL(ts_dram_n_units(dram), 16);
+    CU_ASSERT_EQUAL(ts_dram_burst_bytes(dram), 32);
+    random_trace(tr, dram, seed);
+    TsDramTraceResult r;
+    run_checked(h, tr, &r, "HBM2 pseudo-channels");
+}
+
+/* Writes are posted (acknowledged a cycle after acceptance), a read of a buffered write is
+ * served from the buffer, and a second write to a buffered address merges. */
+static void test_write_semantics(void)
+{
+    g_autofree TsDramSpec *s = preset("DDR4-2400");
+    s->refresh_policy = TS_DRAM_REFRESH_NONE;
+    derive(s);
+    g_autoptr(TsDramTrace) tr = trace_new(4);
+    TsComponent *dram = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TsSim) probe = ts_dram_trace_sim_new(s, tr, FALSE, TRUE, &dram, &error);
+    guint64 a = ts_dram_address(dram, 0, 0, 2, 1, 40, 3);
+    tr->entries[0] = (TsDramTraceEntry){a, 0, TRUE};
+    tr->entries[1] = (TsDramTraceEntry){a, 1, FALSE}; /* served from the write buffer */
+    tr->entries[2] = (TsDramTraceEntry){a, 2, TRUE};  /* merged with the buffered write */
+    tr->entries[3] = (TsDramTraceEntry){a + 64, 3, FALSE};
+    TsDramTraceResult r;
+    run_checked(s, tr, &r, "writes");
+    CU_ASSERT_EQUAL(r.stats.write_cmds, 0); /* 2 buffered writes < write_buf_size: no drain */
+    CU_ASSERT_EQUAL(r.stats.read_cmds, 1);
+    CU_ASSERT_EQUAL(r.stats.read_latency_min, 1);
+}
+
+/* The address mapping: every field lands where the mapping string puts it, and decoding
+ * inverts ts_dram_address. */
+static void test_address_mapping(void)
+{
+    g_autofree TsDramSpec *s = preset("DDR4-2400");
+    s->channels = 2;
+    s->ranks = 2;
+    s->address_mapping = "rochrababgco";
+    derive(s);
+    g_autoptr(TsDramTrace) tr = trace_new(1);
+    TsComponent *dram = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TsSim) sim = ts_dram_trace_sim_new(s, tr, FALSE, TRUE, &dram, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sim);
+    /* From the LSB: 6 offset bits, 7 column bits, 2 bg, 2 ba, 1 ra, 1 ch, 16 row bits. */
+    CU_ASSERT_EQUAL(ts_dram_address(dram, 0, 0, 0, 0, 0, 1), 64);
+    CU_ASSERT_EQUAL(ts_dram_address(dram, 0, 0, 1, 0, 0, 0), G_GUINT64_CONSTANT(1) << 13);
+    CU_ASSERT_EQUAL(ts_dram_address(dram, 0, 0, 0, 1, 0, 0), G_GUINT64_CONSTANT(1) << 15);
+    CU_ASSERT_EQUAL(ts_dram_address(dram, 0, 1, 0, 0, 0, 0), G_GUINT64_CONSTANT(1) << 17);
+    CU_ASSERT_EQUAL(ts_dram_address(dram, 1, 0, 0, 0, 0, 0), G_GUINT64_CONSTANT(1) << 18);
+    CU_ASSERT_EQUAL(ts_dram_address(dram, 0, 0, 0, 0, 1, 0), G_GUINT64_CONSTANT(1) << 19);
+    CU_ASSERT_EQUAL(ts_dram_unit_of(dram, G_GUINT64_CONSTANT(1) << 18), 1);
+    CU_ASSERT_EQUAL(ts_dram_unit_of(dram, (G_GUINT64_CONSTANT(1) << 18) - 1), 0);
+}
+
+/* ---- bad input ---- */
+
+static char *write_temp(const char *name, const char *text)
+{
+    char *path = g_build_filename(g_get_tmp_dir(), name, NULL);
+    CU_ASSERT_TRUE_FATAL(g_file_set_contents(path, text, -1, NULL));
+    return path;
+}
+
+static void expect_ini_error(const char *text, const char *needle)
+{
+    g_autofree char *p = write_temp("ts-test-dram.ini", text);
+    GStringChunk *strings = g_string_chunk_new(64);
+    g_autoptr(GError) error = NULL;
+    TsDramSpec *s = ts_dram_spec_load_ini(p, strings, NULL, &error);
+    CU_ASSERT_PTR_NULL(s);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(error);
+    if (strstr(error->message, needle) == NULL)
+        fprintf(stderr, "\n  got '%s', want '%s'\n", error->message, needle);
+    CU_ASSERT_PTR_NOT_NULL(strstr(error->message, needle));
+    g_free(s);
+    g_string_chunk_free(strings);
+    g_unlink(p);
+}
+
+static void expect_trace_error(const char *text, const char *needle)
+{
+    g_autofree char *p = write_temp("ts-test-dram.trace", text);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TsDramTrace) t = ts_dram_trace_load(p, &error);
+    CU_ASSERT_PTR_NULL(t);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(error);
+    if (strstr(error->message, needle) == NULL)
+        fprintf(stderr, "\n  got '%s', want '%s'\n", error->message, needle);
+    CU_ASSERT_PTR_NOT_NULL(strstr(error->message, needle));
+    g_unlink(p);
+}
+
+static void test_bad_input(void)
+{
+    expect_ini_error("[timing]\nCL = 17x\n", "ts-test-dram.ini:2: [timing] CL: expected an integer, got '17x'");
+    expect_ini_error("[dram_structure]\nprotocol = DDR9\n",
+                     "[dram_structure] protocol: unknown value 'DDR9'");
+    expect_ini_error("[dram_structure]\nprotocol = HMC\n", "HMC");
+    expect_ini_error("[dram_structure]\nBL = 0\n", "BL = 0");
+    expect_ini_error("[system]\naddress_mapping = rochrababgcx\n", "field 'cx' at position 6 is unknown");
+    expect_ini_error("[system]\nenable_self_refresh = true\n", "enable_self_refresh = true is not modelled");
+    expect_ini_error("just text\n", "ts-test-dram.ini:1: expected 'key = value'");
+    expect_ini_error("[timing\n", "has no closing ']'");
+    expect_trace_error("0x40 READ 0\n0x80 FETCH 1\n", "ts-test-dram.trace:2: unknown operation 'FETCH'");
+    expect_trace_error("0xZZ READ 0\n", ":1: address '0xZZ' is not a hexadecimal number");
+    expect_trace_error("0x40 READ\n", ":1: expected 'ADDRESS OP CYCLE'");
+    expect_trace_error("0x40 READ -3\n", ":1: cycle '-3' is not a decimal number");
+    expect_trace_error("\n\n", "the trace is empty");
+    g_autoptr(GError) error = NULL;
+    CU_ASSERT_PTR_NULL(ts_dram_trace_load("/nonexistent/t.trace", &error));
+    CU_ASSERT_PTR_NOT_NULL(strstr(error->message, "no such trace file"));
+    /* A spec the model cannot run: non-power-of-two channels (the arch accepts them). */
+    g_autofree TsDramSpec *s = preset("DDR4-2400");
+    s->channels = 3;
+    derive(s);
+    g_autoptr(TsDramTrace) tr = trace_new(1);
+    TsDramTraceResult r;
+    g_clear_error(&error);
+    CU_ASSERT_FALSE(ts_dram_trace_run(s, tr, 10, FALSE, &r, &error));
+    CU_ASSERT_PTR_NOT_NULL(strstr(error->message, "channels = 3 is not a power of two"));
+}
+
+/* The native YAML preset runs the same cycles as the .ini (only tCK differs: 2500/3 ps). */
+static void test_native_yaml_matches_ini(void)
+{
+    g_autofree char *ini = ts_test_reference_path("dram/ds3_DDR4_8Gb_x8_2400_1rank.ini");
+    g_autofree char *trp = ts_test_reference_path("dram/traces/ds3_ddr4_rand_paced.trace");
+    if (ini == NULL) {
+        fprintf(stderr, "SKIP %s: ../shared/reference not found\n", __func__);
+        return;
+    }
+    g_autoptr(GError) error = NULL;
+    GStringChunk *strings = g_string_chunk_new(64);
+    g_autofree TsDramSpec *from_ini = ts_dram_spec_load_ini(ini, strings, NULL, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(from_ini);
+    g_autofree char *yaml = write_temp("ts-test-dram.yaml",
+                                       "architecture:\n  name: d\n  clock: 1GHz\n  levels:\n"
+                                       "    - {name: DRAM, class: dram, preset: DDR4-2400}\n"
+                                       "    - {name: MAC, class: mac}\n");
+    g_autoptr(TsArch) arch = ts_arch_load(yaml, NULL, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(arch);
+    const TsDramSpec *native = ts_arch_level(arch, 0)->spec;
+    g_autoptr(TsDramTrace) tr = ts_dram_trace_load(trp, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tr);
+    TsDramTraceResult a, b;
+    CU_ASSERT_TRUE(ts_dram_trace_run(from_ini, tr, 402000, FALSE, &a, NULL));
+    CU_ASSERT_TRUE(ts_dram_trace_run(native, tr, 402000, FALSE, &b, NULL));
+    CU_ASSERT_EQUAL(a.stats.reads_done, b.stats.reads_done);
+    CU_ASSERT_EQUAL(a.stats.read_latency_sum, b.stats.read_latency_sum);
+    CU_ASSERT_EQUAL(a.stats.activates, b.stats.activates);
+    CU_ASSERT_EQUAL(a.stats.refreshes, b.stats.refreshes);
+    CU_ASSERT_DOUBLE_EQUAL(b.tck_ps, 2500.0 / 3.0, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(a.bw_gbps / b.bw_gbps, (2500.0 / 3.0) / 830.0, 1e-9);
+    g_string_chunk_free(strings);
+    g_unlink(yaml);
+}
+
+int main(int argc, char **argv)
+{
+    CU_initialize_registry();
+    CU_pSuite s = CU_add_suite("dram", NULL, NULL);
+    CU_add_test(s, "edge timings DDR4 (engine and checker)", test_edges_ddr4);
+    CU_add_test(s, "edge timings GDDR6, LPDDR4, HBM2", test_edges_other_standards);
+    CU_add_test(s, "checker catches illegal sequences", test_checker_catches);
+    CU_add_test(s, "unloaded latencies of every preset", test_unloaded_latencies_all_presets);
+    CU_add_test(s, "random mixed traffic, every preset and variant", test_random_all_presets_and_variants);
+    CU_add_test(s, "write semantics", test_write_semantics);
+    CU_add_test(s, "address mapping", test_address_mapping);
+    CU_add_test(s, "bad configs and traces", test_bad_input);
+    CU_add_test(s, "native YAML preset matches the .ini", test_native_yaml_matches_ini);
+    return ts_test_run(argc, argv);
+}
