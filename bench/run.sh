@@ -2,17 +2,18 @@
 # All benchmarks in one command: installs missing packages, builds a Release tree in
 # ./build-bench and runs, in order, PHOLD against ROSS's rates (bench/phold/run.sh), the
 # analytical model's evaluation rate (model_eval) and the mapper's speed and quality against
-# Timeloop's mapper runs (mapper_bench) and the systolic-array model on a BERT-base layer
-# (systolic_bench). Needs ../shared/reference for the Timeloop inputs.
-# Usage: bench/run.sh [phold|model|mapper|systolic ...]   (default: all four)
+# Timeloop's mapper runs (mapper_bench), the systolic-array model on a BERT-base layer
+# (systolic_bench) and the DRAM model on DRAMsim3's traces (dram_bench). Needs
+# ../shared/reference for the Timeloop and DRAMsim3 inputs.
+# Usage: bench/run.sh [phold|model|mapper|systolic|dram ...]   (default: all five)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DTILESIM_BUILD_TESTS=OFF >/dev/null
-cmake --build build-bench --target phold evq_hold model_eval mapper_bench systolic_bench tilesim -j"$(nproc)" \
+cmake --build build-bench --target phold evq_hold model_eval mapper_bench systolic_bench dram_bench tilesim -j"$(nproc)" \
     >/dev/null
 which=("$@")
-[ ${#which[@]} -gt 0 ] || which=(phold model mapper systolic)
+[ ${#which[@]} -gt 0 ] || which=(phold model mapper systolic dram)
 for w in "${which[@]}"; do
     case $w in
     phold)
@@ -27,8 +28,11 @@ for w in "${which[@]}"; do
     systolic)
         echo "== Systolic array (SCALE-Sim semantics): BERT-base layer, 32x32, CALC and USER =="
         build-bench/bench/systolic/systolic_bench ;;
+    dram)
+        echo "== DRAM model on DRAMsim3's DDR4-2400 traces (and HBM2): requests/s, cycles/s =="
+        build-bench/bench/dram/dram_bench --shared ../shared ;;
     *)
-        echo "bench/run.sh: unknown benchmark '$w' (phold, model, mapper, systolic)" >&2
+        echo "bench/run.sh: unknown benchmark '$w' (phold, model, mapper, systolic, dram)" >&2
         exit 1 ;;
     esac
 done

@@ -191,19 +191,6 @@ void ts_dram_engine_clear(TsDramEngine *e)
     memset(e, 0, sizeof *e);
 }
 
-guint64 ts_dram_engine_earliest(const TsDramEngine *e, TsDramCmd cmd, guint rank,
-                                guint bank_in_rank)
-{
-    guint64 t = e->bank[rank * e->banks_per_rank + bank_in_rank].next[cmd];
-    if (cmd == TS_DCMD_ACT) {
-        if (e->faw && e->n_acts[rank] >= 4) /* the 4th most recent ACT + tFAW */
-            t = MAX(t, e->act_times[rank][e->act_head[rank]] + e->faw);
-        if (e->aw32 && e->n_acts[rank] >= 32)
-            t = MAX(t, e->act32[(gsize)rank * 32 + e->act32_head[rank]] + e->aw32);
-    }
-    return t;
-}
-
 static inline void apply(TsDramBank *b, const TsDramDelay *d, guint n, guint64 cycle)
 {
     for (guint i = 0; i < n; i++) {

@@ -78,9 +78,21 @@ static inline TsDramBank *ts_dram_engine_bank(TsDramEngine *e, guint rank, guint
 }
 
 /* Earliest cycle `cmd` may issue to the bank (rank, bank_in_rank), including the activation
- * windows for ACT. Readiness only: the bank's state (open row) is the caller's business. */
-guint64 ts_dram_engine_earliest(const TsDramEngine *e, TsDramCmd cmd, guint rank,
-                                guint bank_in_rank);
+ * windows for ACT. Readiness only: the bank's state (open row) is the caller's business.
+ * Every command only raises these cycles (constraints accumulate by max), so a value read
+ * once stays a lower bound until the bank's state changes. */
+static inline guint64 ts_dram_engine_earliest(const TsDramEngine *e, TsDramCmd cmd, guint rank,
+                                              guint bank_in_rank)
+{
+    guint64 t = e->bank[rank * e->banks_per_rank + bank_in_rank].next[cmd];
+    if (cmd == TS_DCMD_ACT) {
+        if (e->faw && e->n_acts[rank] >= 4) /* the 4th most recent ACT + tFAW */
+            t = MAX(t, e->act_times[rank][e->act_head[rank]] + e->faw);
+        if (e->aw32 && e->n_acts[rank] >= 32)
+            t = MAX(t, e->act32[(gsize)rank * 32 + e->act32_head[rank]] + e->aw32);
+    }
+    return t;
+}
 
 /* Applies `cmd` issued at `cycle`: bank state (open row, row hits) and every constraint. For
  * REF, bank_in_rank is ignored. */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ts-config.h"
@@ -260,8 +261,13 @@ static void driver_pump(Driver *d)
     ts_port_send(p, ev, 0);
     d->next++;
     d->next_cycle = c + 1;
-    if (d->next < d->trace->n)
-        driver_wake_at(d, MAX(d->trace->entries[d->next].cycle, c + 1));
+    if (d->next < d->trace->n) {
+        const TsDramTraceEntry *n = &d->trace->entries[d->next];
+        TsPort *np = ts_component_port_at(&d->base, 0, ts_dram_unit_of(d->dram, n->addr));
+        /* Without a credit the next send waits for the credit event, not for a cycle. */
+        if (ts_port_credits(np) > 0 || n->cycle > c + 1)
+            driver_wake_at(d, MAX(n->cycle, c + 1));
+    }
 }
 
 static void driver_handle(TsComponent *self, TsEvent *ev)
@@ -342,6 +348,8 @@ gboolean ts_dram_trace_run(const TsDramSpec *spec, const TsDramTrace *trace, gui
         return FALSE;
     TsComponent *drv = ts_sim_find_component(sim, "cpu");
     gint64 t0 = g_get_monotonic_time();
+    struct timespec c0, c1;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
     if (cycles > 0) {
         TsTick end = ts_clock_cycles_to_ticks(&dram->clock, cycles);
         if (end == TS_TICK_NEVER) {
@@ -363,6 +371,8 @@ gboolean ts_dram_trace_run(const TsDramSpec *spec, const TsDramTrace *trace, gui
         ts_sim_run_until(sim, end);
     }
     res->wall_seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
+    res->cpu_seconds = (double)(c1.tv_sec - c0.tv_sec) + (double)(c1.tv_nsec - c0.tv_nsec) / 1e9;
     res->events = ts_sim_events_processed(sim);
     ts_dram_get_stats(dram, &res->stats);
     res->cycles = res->stats.cycles;

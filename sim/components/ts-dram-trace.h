@@ -42,6 +42,7 @@ typedef struct {
     double avg_read_latency_cycles;
     double row_hit_rate;        /* row hits / column commands */
     double wall_seconds;        /* time spent in the event loop */
+    double cpu_seconds;         /* CPU time of this thread in the event loop */
     guint64 events;
 } TsDramTraceResult;
 

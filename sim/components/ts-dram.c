@@ -149,12 +149,17 @@ typedef struct {
     guint32 *free_list;
     guint32 n_free, n_trans;
     guint32 *rq, *wq; /* read (or unified) queue and write buffer, arrival order */
+    guint16 *rq_q, *wq_q; /* the command queue of each entry */
     guint32 rq_n, wq_n;
     guint64 write_draining;
+    gboolean sched_idle; /* the last scan moved nothing and nothing it depends on changed */
     AddrMap rd_pending, wr_pending;
 
     CmdEntry *cq; /* nq queues of cq_cap entries */
     guint32 *cq_n;
+    guint64 *q_lb; /* per queue: no entry can issue before this cycle (a lower bound; 0 =
+                      unknown after the queue or the state of one of its banks changed) */
+    guint64 q_lb_min; /* no queue can issue before this cycle (min of q_lb) */
     guint32 nq, cq_cap, q_idx;
 
     RefReq *ref_q;
@@ -346,6 +351,13 @@ static void note_latency(Unit *u, guint64 lat)
 
 /* ---- transactions in ---- */
 
+static inline guint queue_of(const Unit *u, guint rank, guint bank)
+{
+    return u->d->spec->queue_structure == TS_DRAM_QUEUE_PER_RANK
+               ? rank
+               : rank * u->eng.banks_per_rank + bank;
+}
+
 static void respond(Unit *u, const Trans *t, guint64 done_cycle)
 {
     TsComponent *self = &u->d->base;
@@ -378,6 +390,7 @@ static void unit_request(Unit *u, const TsMemReq *req, TsTick arrival)
         TS_ABORT(self, "request of %u bytes at 0x%" G_GINT64_MODIFIER "x: one burst is 1 .. %u bytes "
                        "(requesters split transfers into bursts)",
                  req->bytes, req->addr, d->burst_bytes);
+    u->sched_idle = FALSE;
     guint64 e = ts_clock_edge_index_at_or_after(&self->clock, arrival);
     guint64 added = ts_clock_cycles_to_ticks(&self->clock, e) == arrival ? e + 1 : e;
     guint64 a = req->addr >> d->shift;
@@ -394,10 +407,14 @@ static void unit_request(Unit *u, const TsMemReq *req, TsTick arrival)
             t->row = (guint32)field(d, a, F_RO);
             t->col = (guint32)field(d, a, F_CO);
             map_put(&u->wr_pending, key, i);
-            if (d->spec->unified_queue)
+            guint16 qi = (guint16)queue_of(u, t->rank, t->bank);
+            if (d->spec->unified_queue) {
+                u->rq_q[u->rq_n] = qi;
                 u->rq[u->rq_n++] = i;
-            else
+            } else {
+                u->wq_q[u->wq_n] = qi;
                 u->wq[u->wq_n++] = i;
+            }
             Done *dn = ring_push(&u->fast);
             *dn = (Done){added + 1, 0, 1, G_MAXUINT16, 1, 0};
         } else {
@@ -433,18 +450,13 @@ static void unit_request(Unit *u, const TsMemReq *req, TsTick arrival)
         return;
     }
     map_put(&u->rd_pending, key, i);
+    u->rq_q[u->rq_n] = (guint16)queue_of(u, t->rank, t->bank);
     u->rq[u->rq_n++] = i;
     unit_want_wake(u, added);
 }
 
 /* ---- command selection ---- */
 
-static inline guint queue_of(const Unit *u, guint rank, guint bank)
-{
-    return u->d->spec->queue_structure == TS_DRAM_QUEUE_PER_RANK
-               ? rank
-               : rank * u->eng.banks_per_rank + bank;
-}
 
 static inline gboolean queue_in_ref(const Unit *u, guint q)
 {
@@ -475,54 +487,80 @@ typedef struct {
 
 /* DRAMsim3's GetFirstReadyInQueue: the first entry whose needed command is ready, skipping a
  * precharge that an earlier entry of the bank or a pending row hit (fewer than 4 hits so far)
- * should wait for, and a write behind a read of the same column. */
-static gboolean first_ready(const Unit *u, guint q, guint64 c, Pick *p)
+ * should wait for, and a write behind a read of the same column. Records in q_lb the earliest
+ * cycle any entry could issue: entries held back by arbitration are left out, since only a
+ * change of this queue (which resets q_lb) can release them. */
+static gboolean first_ready(Unit *u, guint q, guint64 c, Pick *p)
 {
     const CmdEntry *qe = &u->cq[(gsize)q * u->cq_cap];
     guint n = u->cq_n[q];
+    guint64 lb = NO_CYCLE;
+    const gboolean per_bank = u->d->spec->queue_structure == TS_DRAM_QUEUE_PER_BANK;
     for (guint i = 0; i < n; i++) {
         const CmdEntry *e = &qe[i];
         TsDramCmd need = required_cmd(u, e);
-        if (c < ts_dram_engine_earliest(&u->eng, need, e->rank, e->bank))
+        guint64 ready = ts_dram_engine_earliest(&u->eng, need, e->rank, e->bank);
+        guint64 lb_before = lb;
+        if (ready < lb)
+            lb = ready;
+        if (c < ready)
             continue;
         if (need == TS_DCMD_PRE) {
-            gboolean wait = FALSE;
-            for (guint j = 0; j < i && !wait; j++)
+            /* An earlier entry of the bank goes first (in a per-bank queue: any earlier one). */
+            gboolean wait = per_bank ? i > 0 : FALSE;
+            for (guint j = 0; j < i && !wait && !per_bank; j++)
                 wait = qe[j].rank == e->rank && qe[j].bank == e->bank;
-            if (wait)
+            if (wait) {
+                lb = lb_before; /* blocked until this queue changes: no bound from it */
                 continue;
+            }
             const TsDramBank *b = &u->eng.bank[e->rank * u->eng.banks_per_rank + e->bank];
             gboolean hits = FALSE;
             for (guint j = i; j < n && !hits; j++)
                 hits = qe[j].rank == e->rank && qe[j].bank == e->bank &&
                        (gint64)qe[j].row == b->open_row;
-            if (hits && b->row_hits < 4)
+            if (hits && b->row_hits < 4) {
+                lb = lb_before;
                 continue;
+            }
         } else if (need == TS_DCMD_WR || need == TS_DCMD_WRA) {
             gboolean dep = FALSE;
             for (guint j = 0; j < i && !dep; j++)
                 dep = (qe[j].cmd == TS_DCMD_RD || qe[j].cmd == TS_DCMD_RDA) &&
                       qe[j].rank == e->rank && qe[j].bank == e->bank && qe[j].row == e->row &&
                       qe[j].col == e->col;
-            if (dep)
+            if (dep) {
+                lb = lb_before;
                 continue;
+            }
         }
         *p = (Pick){need, e->rank, e->bank, e->row, q, i, TRUE};
+        u->q_lb[q] = 0; /* the issue changes the queue or its bank */
+        u->q_lb_min = 0;
         return TRUE;
     }
+    u->q_lb[q] = lb;
     return FALSE;
 }
 
 /* DRAMsim3's GetCommandToIssue: queues in round-robin from the one after the last served. */
 static gboolean pick_command(Unit *u, guint64 c, Pick *p)
 {
+    /* No queue can issue yet: a full round would leave q_idx where it is. */
+    if (c < u->q_lb_min)
+        return FALSE;
+    guint64 min = NO_CYCLE;
     for (guint i = 0; i < u->nq; i++) {
         u->q_idx = u->q_idx + 1 == u->nq ? 0 : u->q_idx + 1;
-        if (u->in_ref && queue_in_ref(u, u->q_idx))
+        guint q = u->q_idx;
+        if (!u->cq_n[q])
             continue;
-        if (u->cq_n[u->q_idx] && first_ready(u, u->q_idx, c, p))
+        if (!(u->in_ref && queue_in_ref(u, q)) && u->q_lb[q] <= c && first_ready(u, q, c, p))
             return TRUE;
+        if (u->q_lb[q] < min)
+            min = u->q_lb[q];
     }
+    u->q_lb_min = min;
     return FALSE;
 }
 
@@ -568,6 +606,7 @@ static void issue(Unit *u, const Pick *p, guint64 c)
     switch (p->cmd) {
     case TS_DCMD_RD:
     case TS_DCMD_RDA: {
+        u->sched_idle = FALSE;
         u->read_cmds++;
         if (b->row_hits)
             u->read_hits++;
@@ -601,6 +640,7 @@ static void issue(Unit *u, const Pick *p, guint64 c)
     }
     case TS_DCMD_WR:
     case TS_DCMD_WRA: {
+        u->sched_idle = FALSE;
         u->write_cmds++;
         if (b->row_hits)
             u->write_hits++;
@@ -631,6 +671,9 @@ static void issue(Unit *u, const Pick *p, guint64 c)
     default:
         break;
     }
+    if (p->cmd != TS_DCMD_REF && p->cmd != TS_DCMD_RD && p->cmd != TS_DCMD_WR)
+        u->q_lb[queue_of(u, p->rank, p->bank)] = 0; /* the bank's state changes */
+    u->q_lb_min = 0; /* queues skipped during a refresh are back, banks changed state */
     if (u->chk)
         ts_dram_checker_command(u->chk, c, p->cmd, p->rank, p->bank / d->bpg, p->bank % d->bpg,
                                 p->row);
@@ -639,17 +682,21 @@ static void issue(Unit *u, const Pick *p, guint64 c)
 
 /* ---- transactions to commands ---- */
 
-static guint eligible(const Unit *u, const guint32 *q, guint n, guint64 c)
+/* Entries of an arrival-ordered queue accepted by cycle c: only the latest arrivals can be
+ * later, so count back from the tail. */
+static inline guint eligible(const Unit *u, const guint32 *q, guint n, guint64 c)
 {
-    guint k = 0;
-    while (k < n && u->trans[q[k]].added <= c)
-        k++;
-    return k;
+    while (n > 0 && u->trans[q[n - 1]].added > c)
+        n--;
+    return n;
 }
 
 /* DRAMsim3's ScheduleTransaction: at most one transaction per cycle into its command queue. */
 static gboolean schedule_transaction(Unit *u, guint64 c)
 {
+    if (u->sched_idle)
+        return FALSE;
+    guint64 draining_before = u->write_draining;
     const TsDramSpec *s = u->d->spec;
     gboolean unified = s->unified_queue;
     if (!unified && u->write_draining == 0) {
@@ -662,14 +709,15 @@ static gboolean schedule_transaction(Unit *u, guint64 c)
     guint32 *q = drain ? u->wq : u->rq;
     guint32 *qn = drain ? &u->wq_n : &u->rq_n;
     guint n = eligible(u, q, *qn, c);
+    guint16 *qq = drain ? u->wq_q : u->rq_q;
     for (guint i = 0; i < n; i++) {
-        Trans *t = &u->trans[q[i]];
-        guint qi = queue_of(u, t->rank, t->bank);
+        guint qi = qq[i];
         if (u->cq_n[qi] >= u->cq_cap)
             continue;
+        Trans *t = &u->trans[q[i]];
         if (!unified && t->is_write) {
             if (map_get(&u->rd_pending, t->req.addr >> u->d->shift & u->d->addr_mask) != NONE) {
-                u->write_draining = 0;
+                u->write_draining = 0; /* re-examined next cycle (sched_idle stays clear) */
                 return FALSE;
             }
             u->write_draining--;
@@ -677,13 +725,22 @@ static gboolean schedule_transaction(Unit *u, guint64 c)
         TsDramCmd cmd = t->is_write ? TS_DCMD_WR : TS_DCMD_RD;
         if (s->page_policy == TS_DRAM_PAGE_CLOSE)
             cmd = t->is_write ? TS_DCMD_WRA : TS_DCMD_RDA;
-        u->cq[(gsize)qi * u->cq_cap + u->cq_n[qi]++] =
-            (CmdEntry){q[i], t->row, t->col, t->bank, t->rank, (guint8)cmd};
+        CmdEntry *ne = &u->cq[(gsize)qi * u->cq_cap + u->cq_n[qi]++];
+        *ne = (CmdEntry){q[i], t->row, t->col, t->bank, t->rank, (guint8)cmd};
+        guint64 ready = ts_dram_engine_earliest(&u->eng, required_cmd(u, ne), t->rank, t->bank);
+        if (ready < u->q_lb[qi])
+            u->q_lb[qi] = ready;
+        if (ready < u->q_lb_min)
+            u->q_lb_min = ready;
         memmove(&q[i], &q[i + 1], sizeof(guint32) * (*qn - i - 1));
+        memmove(&qq[i], &qq[i + 1], sizeof(guint16) * (*qn - i - 1));
         (*qn)--;
         ts_port_grant_credits(u->port, 1);
         return TRUE;
     }
+    /* Nothing moves until a command queue frees a slot, a request arrives or a read issues
+     * (each clears the flag); a changed drain decision is re-examined next cycle. */
+    u->sched_idle = u->write_draining == draining_before;
     return FALSE;
 }
 
@@ -723,16 +780,11 @@ static guint64 next_wake(Unit *u, guint64 c)
     guint64 w = u->next_refresh;
     if (u->fast.n)
         w = MIN(w, u->fast.e[u->fast.head].cycle);
-    for (guint k = 0; k < u->rq_n; k++)
-        if (u->trans[u->rq[k]].added > c) {
-            w = MIN(w, u->trans[u->rq[k]].added);
-            break;
-        }
-    for (guint k = 0; k < u->wq_n; k++)
-        if (u->trans[u->wq[k]].added > c) {
-            w = MIN(w, u->trans[u->wq[k]].added);
-            break;
-        }
+    guint er = eligible(u, u->rq, u->rq_n, c), ew = eligible(u, u->wq, u->wq_n, c);
+    if (er < u->rq_n)
+        w = MIN(w, u->trans[u->rq[er]].added);
+    if (ew < u->wq_n)
+        w = MIN(w, u->trans[u->wq[ew]].added);
     const TsDramEngine *e = &u->eng;
     if (u->ref_n) {
         const RefReq *r = &u->ref_q[u->ref_head];
@@ -755,6 +807,11 @@ static guint64 next_wake(Unit *u, guint64 c)
     for (guint q = 0; q < u->nq; q++) {
         if (!u->cq_n[q] || (u->ref_n && queue_in_ref(u, q)))
             continue;
+        if (u->q_lb[q] > c) {
+            if (u->q_lb[q] < w)
+                w = u->q_lb[q];
+            continue;
+        }
         const CmdEntry *qe = &u->cq[(gsize)q * u->cq_cap];
         for (guint i = 0; i < u->cq_n[q]; i++) {
             guint64 t = ts_dram_engine_earliest(e, required_cmd(u, &qe[i]), qe[i].rank, qe[i].bank);
@@ -848,6 +905,7 @@ static gboolean unit_init(Dram *d, Unit *u, guint index, GError **error)
     u->cq_cap = (guint32)s->cmd_queue_size;
     u->cq = g_new0(CmdEntry, (gsize)u->nq * u->cq_cap);
     u->cq_n = g_new0(guint32, u->nq);
+    u->q_lb = g_new0(guint64, u->nq);
     u->q_idx = 0;
     /* Records: the queues, the command queues and merged reads (credit-bounded). */
     u->n_trans = 3 * T + u->nq * u->cq_cap + 4;
@@ -858,6 +916,8 @@ static gboolean unit_init(Dram *d, Unit *u, guint index, GError **error)
     u->n_free = u->n_trans;
     u->rq = g_new(guint32, 2 * T + 1);
     u->wq = g_new(guint32, 2 * T + 1);
+    u->rq_q = g_new(guint16, 2 * T + 1);
+    u->wq_q = g_new(guint16, 2 * T + 1);
     map_init(&u->rd_pending, u->n_trans);
     map_init(&u->wr_pending, u->n_trans);
     u->ref_cap = u->eng.ranks * u->eng.banks_per_rank + 16;
@@ -1107,10 +1167,13 @@ static void dram_destroy(TsComponent *self)
         ts_dram_checker_free(u->chk);
         g_free(u->cq);
         g_free(u->cq_n);
+        g_free(u->q_lb);
         g_free(u->trans);
         g_free(u->free_list);
         g_free(u->rq);
         g_free(u->wq);
+        g_free(u->rq_q);
+        g_free(u->wq_q);
         if (u->rd_pending.keys) {
             map_clear(&u->rd_pending);
             map_clear(&u->wr_pending);
