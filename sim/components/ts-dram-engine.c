@@ -5,7 +5,9 @@
  * in every affected bank (the method DRAMsim3's ChannelState uses: each bank keeps the
  * earliest cycle of each command kind), so a readiness query is one array read plus the
  * activation windows for ACT. The table follows DRAMsim3's timing.cc for every command that
- * DRAMsim3 models consistently; per-bank refresh follows JEDEC (see docs/des.md). */
+ * DRAMsim3 models consistently; per-bank refresh follows JEDEC (see docs/des.md). Wider
+ * scopes are stored once per bank group and rank (TsDramScopeNext), so an issue updates a
+ * handful of entries instead of every bank of the rank. */
 #include "ts-dram-private.h"
 
 #include <string.h>
@@ -166,8 +168,55 @@ gboolean ts_dram_engine_init(TsDramEngine *e, const TsDramSpec *spec, char **why
         e->rules[r->after][r->scope][*n] = (TsDramDelay){r->next, value[r->delay]};
         (*n)++;
     }
+    /* The scope arrays need every same-bank rule at least as long as the group rule for the
+     * same command, and long timings at least the short ones (see TsDramScopeNext). */
+    for (int a = 0; a < TS_DCMD_COUNT; a++) {
+        for (guint gi = 0; gi < e->n_rules[a][TS_DSCOPE_GROUP]; gi++) {
+            const TsDramDelay *gd = &e->rules[a][TS_DSCOPE_GROUP][gi];
+            guint32 same = 0, rank_v = 0;
+            for (guint k = 0; k < e->n_rules[a][TS_DSCOPE_BANK]; k++)
+                if (e->rules[a][TS_DSCOPE_BANK][k].next == gd->next)
+                    same = e->rules[a][TS_DSCOPE_BANK][k].cycles;
+            for (guint k = 0; k < e->n_rules[a][TS_DSCOPE_RANK]; k++)
+                if (e->rules[a][TS_DSCOPE_RANK][k].next == gd->next)
+                    rank_v = e->rules[a][TS_DSCOPE_RANK][k].cycles;
+            /* A bank a command closes (RDA, WRA, PRE) or opens (ACT) cannot take the target
+             * command before it changes state again, far later: those pairs are exempt. */
+            gboolean state_change = a == TS_DCMD_RDA || a == TS_DCMD_WRA || a == TS_DCMD_PRE ||
+                                    (a == TS_DCMD_ACT && gd->next != TS_DCMD_ACT);
+            if ((!state_change && same < gd->cycles) || rank_v > gd->cycles) {
+                *why = g_strdup_printf("timing table: after %s, %s in the bank group (%u cycles) "
+                                       "is shorter than in the bank (%u) or the rank (%u); check "
+                                       "that tCCD_L >= tCCD_S, tRRD_L >= tRRD_S, tWTR_L >= "
+                                       "tWTR_S and tRC >= tRRD_L",
+                                       ts_dram_cmd_name((TsDramCmd)a),
+                                       ts_dram_cmd_name((TsDramCmd)gd->next), gd->cycles, same,
+                                       rank_v);
+                return FALSE;
+            }
+        }
+    }
+    for (int a = 0; a < TS_DCMD_COUNT; a++) {
+        for (guint k = 0; k < e->n_rules[a][TS_DSCOPE_RANK]; k++) {
+            const TsDramDelay *rd = &e->rules[a][TS_DSCOPE_RANK][k];
+            gboolean covered = FALSE;
+            for (guint gi = 0; gi < e->n_rules[a][TS_DSCOPE_GROUP]; gi++)
+                covered |= e->rules[a][TS_DSCOPE_GROUP][gi].next == rd->next &&
+                           e->rules[a][TS_DSCOPE_GROUP][gi].cycles >= rd->cycles;
+            if (!covered && e->bankgroups > 1) {
+                *why = g_strdup_printf("timing table: after %s, %s has a rank rule but no longer "
+                                       "bank-group rule",
+                                       ts_dram_cmd_name((TsDramCmd)a),
+                                       ts_dram_cmd_name((TsDramCmd)rd->next));
+                return FALSE;
+            }
+        }
+    }
     guint nb = e->ranks * e->banks_per_rank;
     e->bank = g_new0(TsDramBank, nb);
+    e->group = g_new0(TsDramScopeNext, e->ranks * e->bankgroups);
+    e->rank = g_new0(TsDramScopeNext, e->ranks);
+    e->other = g_new0(TsDramScopeNext, e->ranks);
     for (guint i = 0; i < nb; i++)
         e->bank[i].open_row = -1;
     e->act_times = g_malloc0_n(e->ranks, sizeof(guint64[4]));
@@ -182,6 +231,9 @@ gboolean ts_dram_engine_init(TsDramEngine *e, const TsDramSpec *spec, char **why
 void ts_dram_engine_clear(TsDramEngine *e)
 {
     g_free(e->bank);
+    g_free(e->group);
+    g_free(e->rank);
+    g_free(e->other);
     g_free(e->act_times);
     g_free(e->act_head);
     g_free(e->act32);
@@ -191,12 +243,12 @@ void ts_dram_engine_clear(TsDramEngine *e)
     memset(e, 0, sizeof *e);
 }
 
-static inline void apply(TsDramBank *b, const TsDramDelay *d, guint n, guint64 cycle)
+static inline void apply(guint64 *next, const TsDramDelay *d, guint n, guint64 cycle)
 {
     for (guint i = 0; i < n; i++) {
         guint64 t = cycle + d[i].cycles;
-        if (b->next[d[i].next] < t)
-            b->next[d[i].next] = t;
+        if (next[d[i].next] < t)
+            next[d[i].next] = t;
     }
 }
 
@@ -232,32 +284,19 @@ void ts_dram_engine_issue(TsDramEngine *e, TsDramCmd cmd, guint rank, guint bank
         break;
     }
     if (cmd == TS_DCMD_REF) {
-        guint n = e->n_rules[cmd][TS_DSCOPE_ALL_RANK];
-        for (guint k = 0; k < e->banks_per_rank; k++)
-            apply(&rb[k], e->rules[cmd][TS_DSCOPE_ALL_RANK], n, cycle);
+        apply(e->rank[rank].next, e->rules[cmd][TS_DSCOPE_ALL_RANK],
+              e->n_rules[cmd][TS_DSCOPE_ALL_RANK], cycle);
         return;
     }
     const guint bg = bank_in_rank / e->banks_per_group;
-    apply(&rb[bank_in_rank], e->rules[cmd][TS_DSCOPE_BANK], e->n_rules[cmd][TS_DSCOPE_BANK], cycle);
-    guint ng = e->n_rules[cmd][TS_DSCOPE_GROUP], nr = e->n_rules[cmd][TS_DSCOPE_RANK];
-    if (ng || nr) {
-        for (guint k = 0; k < e->banks_per_rank; k++) {
-            if (k == bank_in_rank)
-                continue;
-            if (k / e->banks_per_group == bg)
-                apply(&rb[k], e->rules[cmd][TS_DSCOPE_GROUP], ng, cycle);
-            else
-                apply(&rb[k], e->rules[cmd][TS_DSCOPE_RANK], nr, cycle);
-        }
-    }
+    apply(rb[bank_in_rank].next, e->rules[cmd][TS_DSCOPE_BANK], e->n_rules[cmd][TS_DSCOPE_BANK],
+          cycle);
+    apply(e->group[rank * e->bankgroups + bg].next, e->rules[cmd][TS_DSCOPE_GROUP],
+          e->n_rules[cmd][TS_DSCOPE_GROUP], cycle);
+    apply(e->rank[rank].next, e->rules[cmd][TS_DSCOPE_RANK], e->n_rules[cmd][TS_DSCOPE_RANK],
+          cycle);
     guint no = e->n_rules[cmd][TS_DSCOPE_OTHER];
-    if (no && e->ranks > 1) {
-        for (guint r = 0; r < e->ranks; r++) {
-            if (r == rank)
-                continue;
-            TsDramBank *ob = &e->bank[r * e->banks_per_rank];
-            for (guint k = 0; k < e->banks_per_rank; k++)
-                apply(&ob[k], e->rules[cmd][TS_DSCOPE_OTHER], no, cycle);
-        }
-    }
+    for (guint r = 0; no && r < e->ranks; r++)
+        if (r != rank)
+            apply(e->other[r].next, e->rules[cmd][TS_DSCOPE_OTHER], no, cycle);
 }

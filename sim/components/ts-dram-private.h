@@ -47,8 +47,18 @@ typedef struct {
 typedef struct {
     gint64 open_row; /* -1 = closed */
     guint32 row_hits;
-    guint64 next[TS_DCMD_COUNT]; /* earliest cycle each command may issue to this bank */
+    guint64 next[TS_DCMD_COUNT]; /* earliest cycle of each command from same-bank rules */
 } TsDramBank;
+
+/* Earliest cycles of each command from the rules of a wider scope, kept once per bank group
+ * (group scope), per rank (rank scope, and the rules coming from other ranks) instead of in
+ * every bank: a bank's earliest cycle is the max over its bank, group and rank. The issuing
+ * bank itself receives the group and rank values too, which never binds because every same-
+ * bank rule is at least as long as the group rule for the same command and the long (_L)
+ * timings are at least the short ones (checked at init). */
+typedef struct {
+    guint64 next[TS_DCMD_COUNT];
+} TsDramScopeNext;
 
 /* The timing engine of one (pseudo-)channel. */
 typedef struct {
@@ -59,6 +69,9 @@ typedef struct {
     TsDramDelay rules[TS_DCMD_COUNT][TS_DSCOPE_COUNT][TS_DRAM_MAX_RULES];
     guint8 n_rules[TS_DCMD_COUNT][TS_DSCOPE_COUNT];
     TsDramBank *bank;        /* ranks x banks_per_rank */
+    TsDramScopeNext *group;  /* ranks x bankgroups */
+    TsDramScopeNext *rank;   /* ranks: rank-scope and all-rank rules */
+    TsDramScopeNext *other;  /* ranks: rules from commands of the other ranks */
     guint64 (*act_times)[4]; /* per rank: the last four ACT cycles, ring */
     guint *act_head;
     guint64 *act32;          /* per rank: the last 32 ACT cycles, ring (t32AW) */
@@ -85,6 +98,9 @@ static inline guint64 ts_dram_engine_earliest(const TsDramEngine *e, TsDramCmd c
                                               guint bank_in_rank)
 {
     guint64 t = e->bank[rank * e->banks_per_rank + bank_in_rank].next[cmd];
+    guint64 g = e->group[rank * e->bankgroups + bank_in_rank / e->banks_per_group].next[cmd];
+    guint64 r = MAX(e->rank[rank].next[cmd], e->other[rank].next[cmd]);
+    t = MAX(t, MAX(g, r));
     if (cmd == TS_DCMD_ACT) {
         if (e->faw && e->n_acts[rank] >= 4) /* the 4th most recent ACT + tFAW */
             t = MAX(t, e->act_times[rank][e->act_head[rank]] + e->faw);

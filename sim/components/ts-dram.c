@@ -160,7 +160,11 @@ typedef struct {
     guint64 *q_lb; /* per queue: no entry can issue before this cycle (a lower bound; 0 =
                       unknown after the queue or the state of one of its banks changed) */
     guint64 q_lb_min; /* no queue can issue before this cycle (min of q_lb) */
+    guint64 *dirty;   /* bit per queue: q_lb must be recomputed (state or contents changed) */
+    guint32 *rq_wait, *wq_wait; /* per command queue: transactions waiting to enter it */
+    guint32 rq_movable, wq_movable; /* waiting transactions whose command queue has room */
     guint32 nq, cq_cap, q_idx;
+    gboolean per_bank; /* one command queue per bank */
 
     RefReq *ref_q;
     guint32 ref_head, ref_n, ref_cap;
@@ -275,7 +279,9 @@ guint32 ts_dram_burst_bytes(const TsComponent *dram)
 
 /* ---- wake-ups ---- */
 
-static void unit_want_wake(Unit *u, guint64 cycle)
+/* Schedules a wake-up at `cycle` unless one is due earlier; `reuse` (may be NULL) is the wake
+ * event being handled, scheduled again instead of a new one. */
+static void unit_want_wake_ev(Unit *u, guint64 cycle, TsEvent *reuse)
 {
     if (cycle >= u->wake_cycle)
         return;
@@ -283,10 +289,15 @@ static void unit_want_wake(Unit *u, guint64 cycle)
     TsTick t = ts_clock_cycles_to_ticks(&self->clock, cycle);
     u->wake_cycle = cycle;
     u->wake_seq++;
-    TsEvent *ev = ts_sim_event_new(self->sim, self, WAKE_EVENT);
+    TsEvent *ev = reuse ? reuse : ts_sim_event_new(self->sim, self, WAKE_EVENT);
     ev->payload.u32[0] = u->index;
     ev->payload.u64[1] = u->wake_seq;
     ts_sim_schedule(self->sim, ev, t);
+}
+
+static inline void unit_want_wake(Unit *u, guint64 cycle)
+{
+    unit_want_wake_ev(u, cycle, NULL);
 }
 
 /* ---- statistics ---- */
@@ -351,6 +362,26 @@ static void note_latency(Unit *u, guint64 lat)
 
 /* ---- transactions in ---- */
 
+static inline void mark_dirty(Unit *u, guint q)
+{
+    u->q_lb[q] = 0;
+    u->q_lb_min = 0;
+    u->dirty[q >> 6] |= G_GUINT64_CONSTANT(1) << (q & 63);
+}
+
+/* Bookkeeping of transactions that can move: a command queue entering or leaving "full". */
+static inline void cq_became_full(Unit *u, guint q)
+{
+    u->rq_movable -= u->rq_wait[q];
+    u->wq_movable -= u->wq_wait[q];
+}
+
+static inline void cq_left_full(Unit *u, guint q)
+{
+    u->rq_movable += u->rq_wait[q];
+    u->wq_movable += u->wq_wait[q];
+}
+
 static inline guint queue_of(const Unit *u, guint rank, guint bank)
 {
     return u->d->spec->queue_structure == TS_DRAM_QUEUE_PER_RANK
@@ -408,12 +439,17 @@ static void unit_request(Unit *u, const TsMemReq *req, TsTick arrival)
             t->col = (guint32)field(d, a, F_CO);
             map_put(&u->wr_pending, key, i);
             guint16 qi = (guint16)queue_of(u, t->rank, t->bank);
+            gboolean room = u->cq_n[qi] < u->cq_cap;
             if (d->spec->unified_queue) {
                 u->rq_q[u->rq_n] = qi;
                 u->rq[u->rq_n++] = i;
+                u->rq_wait[qi]++;
+                u->rq_movable += room;
             } else {
                 u->wq_q[u->wq_n] = qi;
                 u->wq[u->wq_n++] = i;
+                u->wq_wait[qi]++;
+                u->wq_movable += room;
             }
             Done *dn = ring_push(&u->fast);
             *dn = (Done){added + 1, 0, 1, G_MAXUINT16, 1, 0};
@@ -450,8 +486,11 @@ static void unit_request(Unit *u, const TsMemReq *req, TsTick arrival)
         return;
     }
     map_put(&u->rd_pending, key, i);
-    u->rq_q[u->rq_n] = (guint16)queue_of(u, t->rank, t->bank);
+    guint16 qi = (guint16)queue_of(u, t->rank, t->bank);
+    u->rq_q[u->rq_n] = qi;
     u->rq[u->rq_n++] = i;
+    u->rq_wait[qi]++;
+    u->rq_movable += u->cq_n[qi] < u->cq_cap;
     unit_want_wake(u, added);
 }
 
@@ -535,8 +574,69 @@ static gboolean first_ready(Unit *u, guint q, guint64 c, Pick *p)
             }
         }
         *p = (Pick){need, e->rank, e->bank, e->row, q, i, TRUE};
-        u->q_lb[q] = 0; /* the issue changes the queue or its bank */
-        u->q_lb_min = 0;
+        mark_dirty(u, q); /* the issue changes the queue or its bank */
+        return TRUE;
+    }
+    u->q_lb[q] = lb;
+    return FALSE;
+}
+
+/* first_ready for a per-bank queue: every entry targets one bank, so each needed command has
+ * one ready cycle for the whole queue (computed once); same decisions as first_ready. */
+static gboolean first_ready_bank(Unit *u, guint q, guint64 c, Pick *p)
+{
+    const CmdEntry *qe = &u->cq[(gsize)q * u->cq_cap];
+    const guint n = u->cq_n[q], rank = qe[0].rank, bank = qe[0].bank;
+    const TsDramEngine *eng = &u->eng;
+    const TsDramBank *b = &eng->bank[rank * eng->banks_per_rank + bank];
+    if (b->open_row < 0) {
+        guint64 ready = ts_dram_engine_earliest(eng, TS_DCMD_ACT, rank, bank);
+        if (c < ready) {
+            u->q_lb[q] = ready;
+            return FALSE;
+        }
+        *p = (Pick){TS_DCMD_ACT, rank, bank, qe[0].row, q, 0, TRUE};
+        mark_dirty(u, q);
+        return TRUE;
+    }
+    guint64 ready_of[TS_DCMD_COUNT];
+    guint32 known = 0;
+    guint64 lb = NO_CYCLE;
+    for (guint i = 0; i < n; i++) {
+        const CmdEntry *e = &qe[i];
+        TsDramCmd need = (gint64)e->row == b->open_row ? (TsDramCmd)e->cmd : TS_DCMD_PRE;
+        if (need == TS_DCMD_PRE && i > 0)
+            continue; /* an earlier entry of the bank goes first */
+        if (!(known & (1u << need))) {
+            ready_of[need] = ts_dram_engine_earliest(eng, need, rank, bank);
+            known |= 1u << need;
+        }
+        guint64 ready = ready_of[need];
+        guint64 lb_before = lb;
+        if (ready < lb)
+            lb = ready;
+        if (c < ready)
+            continue;
+        if (need == TS_DCMD_PRE) {
+            gboolean hits = FALSE;
+            for (guint j = i + 1; j < n && !hits; j++)
+                hits = (gint64)qe[j].row == b->open_row;
+            if (hits && b->row_hits < 4) {
+                lb = lb_before;
+                continue;
+            }
+        } else if (need == TS_DCMD_WR || need == TS_DCMD_WRA) {
+            gboolean dep = FALSE;
+            for (guint j = 0; j < i && !dep; j++)
+                dep = (qe[j].cmd == TS_DCMD_RD || qe[j].cmd == TS_DCMD_RDA) &&
+                      qe[j].row == e->row && qe[j].col == e->col;
+            if (dep) {
+                lb = lb_before;
+                continue;
+            }
+        }
+        *p = (Pick){need, rank, bank, e->row, q, i, TRUE};
+        mark_dirty(u, q);
         return TRUE;
     }
     u->q_lb[q] = lb;
@@ -555,7 +655,8 @@ static gboolean pick_command(Unit *u, guint64 c, Pick *p)
         guint q = u->q_idx;
         if (!u->cq_n[q])
             continue;
-        if (!(u->in_ref && queue_in_ref(u, q)) && u->q_lb[q] <= c && first_ready(u, q, c, p))
+        if (!(u->in_ref && queue_in_ref(u, q)) && u->q_lb[q] <= c &&
+            (u->per_bank ? first_ready_bank(u, q, c, p) : first_ready(u, q, c, p)))
             return TRUE;
         if (u->q_lb[q] < min)
             min = u->q_lb[q];
@@ -582,7 +683,7 @@ static gboolean pick_refresh(Unit *u, guint64 c, Pick *p)
     for (guint k = 0; k < e->banks_per_rank; k++) {
         const TsDramBank *b = &e->bank[r->rank * e->banks_per_rank + k];
         TsDramCmd need = b->open_row >= 0 ? TS_DCMD_PRE : TS_DCMD_REF;
-        if (c < b->next[need])
+        if (c < ts_dram_engine_earliest(e, need, r->rank, k))
             continue;
         if (need == TS_DCMD_PRE) {
             *p = (Pick){TS_DCMD_PRE, r->rank, k, 0, NONE, NONE, TRUE};
@@ -613,7 +714,8 @@ static void issue(Unit *u, const Pick *p, guint64 c)
         CmdEntry *qe = &u->cq[(gsize)p->q * u->cq_cap];
         guint32 ti = qe[p->slot].trans;
         memmove(&qe[p->slot], &qe[p->slot + 1], sizeof(CmdEntry) * (u->cq_n[p->q] - p->slot - 1));
-        u->cq_n[p->q]--;
+        if (u->cq_n[p->q]-- == u->cq_cap)
+            cq_left_full(u, p->q);
         guint64 done = c + e->read_delay;
         Done *dn = ring_push(&u->reads);
         *dn = (Done){done, 0, 0, G_MAXUINT16, 0, 0};
@@ -647,7 +749,8 @@ static void issue(Unit *u, const Pick *p, guint64 c)
         CmdEntry *qe = &u->cq[(gsize)p->q * u->cq_cap];
         guint32 ti = qe[p->slot].trans;
         memmove(&qe[p->slot], &qe[p->slot + 1], sizeof(CmdEntry) * (u->cq_n[p->q] - p->slot - 1));
-        u->cq_n[p->q]--;
+        if (u->cq_n[p->q]-- == u->cq_cap)
+            cq_left_full(u, p->q);
         map_del(&u->wr_pending, u->trans[ti].req.addr >> d->shift & d->addr_mask);
         trans_free(u, ti);
         break;
@@ -672,8 +775,8 @@ static void issue(Unit *u, const Pick *p, guint64 c)
         break;
     }
     if (p->cmd != TS_DCMD_REF && p->cmd != TS_DCMD_RD && p->cmd != TS_DCMD_WR)
-        u->q_lb[queue_of(u, p->rank, p->bank)] = 0; /* the bank's state changes */
-    u->q_lb_min = 0; /* queues skipped during a refresh are back, banks changed state */
+        mark_dirty(u, queue_of(u, p->rank, p->bank)); /* the bank's state changes */
+    u->q_lb_min = 0; /* queues skipped during a refresh are back */
     if (u->chk)
         ts_dram_checker_command(u->chk, c, p->cmd, p->rank, p->bank / d->bpg, p->bank % d->bpg,
                                 p->row);
@@ -708,8 +811,14 @@ static gboolean schedule_transaction(Unit *u, guint64 c)
     gboolean drain = !unified && u->write_draining > 0;
     guint32 *q = drain ? u->wq : u->rq;
     guint32 *qn = drain ? &u->wq_n : &u->rq_n;
+    if ((drain ? u->wq_movable : u->rq_movable) == 0) {
+        u->sched_idle = u->write_draining == draining_before;
+        return FALSE; /* every waiting transaction's command queue is full */
+    }
     guint n = eligible(u, q, *qn, c);
     guint16 *qq = drain ? u->wq_q : u->rq_q;
+    guint32 *wait = drain ? u->wq_wait : u->rq_wait;
+    guint32 *movable = drain ? &u->wq_movable : &u->rq_movable;
     for (guint i = 0; i < n; i++) {
         guint qi = qq[i];
         if (u->cq_n[qi] >= u->cq_cap)
@@ -725,7 +834,11 @@ static gboolean schedule_transaction(Unit *u, guint64 c)
         TsDramCmd cmd = t->is_write ? TS_DCMD_WR : TS_DCMD_RD;
         if (s->page_policy == TS_DRAM_PAGE_CLOSE)
             cmd = t->is_write ? TS_DCMD_WRA : TS_DCMD_RDA;
+        wait[qi]--;
+        (*movable)--;
         CmdEntry *ne = &u->cq[(gsize)qi * u->cq_cap + u->cq_n[qi]++];
+        if (u->cq_n[qi] == u->cq_cap)
+            cq_became_full(u, qi);
         *ne = (CmdEntry){q[i], t->row, t->col, t->bank, t->rank, (guint8)cmd};
         guint64 ready = ts_dram_engine_earliest(&u->eng, required_cmd(u, ne), t->rank, t->bank);
         if (ready < u->q_lb[qi])
@@ -736,6 +849,10 @@ static gboolean schedule_transaction(Unit *u, guint64 c)
         memmove(&qq[i], &qq[i + 1], sizeof(guint16) * (*qn - i - 1));
         (*qn)--;
         ts_port_grant_credits(u->port, 1);
+        /* Another move next cycle needs an entry with room in its command queue (or a write
+         * buffer whose drain decision may change); otherwise wait for a change. */
+        if (unified || u->wq_n == 0)
+            u->sched_idle = u->rq_movable == 0;
         return TRUE;
     }
     /* Nothing moves until a command queue frees a slot, a request arrives or a read issues
@@ -774,7 +891,79 @@ static void insert_refresh(Unit *u)
 
 /* ---- the controller cycle ---- */
 
-/* Earliest cycle after c at which anything can change with no new input. */
+/* The earliest cycle an entry of queue q can issue, leaving out entries held back by
+ * arbitration: those are released only by a change of this queue, which resets q_lb. */
+static guint64 queue_bound(const Unit *u, guint q)
+{
+    const CmdEntry *qe = &u->cq[(gsize)q * u->cq_cap];
+    guint n = u->cq_n[q];
+    guint64 lb = NO_CYCLE;
+    if (u->per_bank) { /* one bank: the head alone may precharge, hits use RD/WR timing */
+        const TsDramEngine *eng = &u->eng;
+        const guint rank = qe[0].rank, bank = qe[0].bank;
+        const TsDramBank *b = &eng->bank[rank * eng->banks_per_rank + bank];
+        if (b->open_row < 0)
+            return ts_dram_engine_earliest(eng, TS_DCMD_ACT, rank, bank);
+        guint32 want = 0; /* commands some unblocked entry needs */
+        gboolean hits_after_head = FALSE;
+        for (guint i = 0; i < n; i++) {
+            const CmdEntry *e = &qe[i];
+            if ((gint64)e->row != b->open_row)
+                continue;
+            if (i > 0)
+                hits_after_head = TRUE;
+            if (e->cmd == TS_DCMD_WR || e->cmd == TS_DCMD_WRA) {
+                gboolean dep = FALSE;
+                for (guint j = 0; j < i && !dep; j++)
+                    dep = (qe[j].cmd == TS_DCMD_RD || qe[j].cmd == TS_DCMD_RDA) &&
+                          qe[j].row == e->row && qe[j].col == e->col;
+                if (dep)
+                    continue;
+            }
+            want |= 1u << e->cmd;
+        }
+        if ((gint64)qe[0].row != b->open_row && !(hits_after_head && b->row_hits < 4))
+            want |= 1u << TS_DCMD_PRE;
+        for (int cmd = 0; cmd < TS_DCMD_COUNT; cmd++)
+            if (want & (1u << cmd))
+                lb = MIN(lb, ts_dram_engine_earliest(eng, (TsDramCmd)cmd, rank, bank));
+        return lb;
+    }
+    for (guint i = 0; i < n; i++) {
+        const CmdEntry *e = &qe[i];
+        TsDramCmd need = required_cmd(u, e);
+        if (need == TS_DCMD_PRE) {
+            gboolean wait = FALSE;
+            for (guint j = 0; j < i && !wait; j++)
+                wait = qe[j].rank == e->rank && qe[j].bank == e->bank;
+            if (wait)
+                continue;
+            const TsDramBank *b = &u->eng.bank[e->rank * u->eng.banks_per_rank + e->bank];
+            gboolean hits = FALSE;
+            for (guint j = i; j < n && !hits; j++)
+                hits = qe[j].rank == e->rank && qe[j].bank == e->bank &&
+                       (gint64)qe[j].row == b->open_row;
+            if (hits && b->row_hits < 4)
+                continue;
+        } else if (need == TS_DCMD_WR || need == TS_DCMD_WRA) {
+            gboolean dep = FALSE;
+            for (guint j = 0; j < i && !dep; j++)
+                dep = (qe[j].cmd == TS_DCMD_RD || qe[j].cmd == TS_DCMD_RDA) &&
+                      qe[j].rank == e->rank && qe[j].bank == e->bank && qe[j].row == e->row &&
+                      qe[j].col == e->col;
+            if (dep)
+                continue;
+        }
+        guint64 t = ts_dram_engine_earliest(&u->eng, need, e->rank, e->bank);
+        if (t < lb)
+            lb = t;
+    }
+    return lb;
+}
+
+/* Earliest cycle after c at which anything can change with no new input: a refresh falls due,
+ * a credit returns, an arrival becomes eligible, the pending refresh or a queued command can
+ * issue (from the exact per-queue bounds, recomputed for the queues whose state changed). */
 static guint64 next_wake(Unit *u, guint64 c)
 {
     guint64 w = u->next_refresh;
@@ -797,32 +986,37 @@ static guint64 next_wake(Unit *u, guint64 c)
             for (guint k = 0; k < e->banks_per_rank; k++) {
                 const TsDramBank *b = &e->bank[r->rank * e->banks_per_rank + k];
                 if (b->open_row >= 0)
-                    pre = MIN(pre, b->next[TS_DCMD_PRE]);
+                    pre = MIN(pre, ts_dram_engine_earliest(e, TS_DCMD_PRE, r->rank, k));
                 else
-                    ref = MAX(ref, b->next[TS_DCMD_REF]);
+                    ref = MAX(ref, ts_dram_engine_earliest(e, TS_DCMD_REF, r->rank, k));
             }
             w = MIN(w, pre != NO_CYCLE ? pre : ref);
         }
     }
-    for (guint q = 0; q < u->nq; q++) {
-        if (!u->cq_n[q] || (u->ref_n && queue_in_ref(u, q)))
-            continue;
-        if (u->q_lb[q] > c) {
-            if (u->q_lb[q] < w)
-                w = u->q_lb[q];
-            continue;
+    for (guint word = 0; word * 64 < u->nq; word++) {
+        guint64 m = u->dirty[word];
+        u->dirty[word] = 0;
+        while (m) {
+            guint q = word * 64 + (guint)__builtin_ctzll(m);
+            m &= m - 1;
+            u->q_lb[q] = u->cq_n[q] ? queue_bound(u, q) : NO_CYCLE;
         }
-        const CmdEntry *qe = &u->cq[(gsize)q * u->cq_cap];
-        for (guint i = 0; i < u->cq_n[q]; i++) {
-            guint64 t = ts_dram_engine_earliest(e, required_cmd(u, &qe[i]), qe[i].rank, qe[i].bank);
-            if (t > c && t < w)
-                w = t;
-        }
+    }
+    guint64 min = NO_CYCLE;
+    for (guint q = 0; q < u->nq; q++)
+        min = MIN(min, u->q_lb[q]);
+    u->q_lb_min = min;
+    if (!u->ref_n) {
+        w = MIN(w, min);
+    } else {
+        for (guint q = 0; q < u->nq; q++)
+            if (!queue_in_ref(u, q))
+                w = MIN(w, u->q_lb[q]);
     }
     return MAX(w, c + 1);
 }
 
-static void unit_tick(Unit *u, guint64 c)
+static void unit_tick(Unit *u, guint64 c, TsEvent *wake_ev)
 {
     account_background(u, c);
     pop_done(u, c);
@@ -854,9 +1048,9 @@ static void unit_tick(Unit *u, guint64 c)
     account_background(u, c);
     gboolean moved = schedule_transaction(u, c);
     u->last_tick_cycle = c;
-    guint64 w = (issued || moved) ? c + 1 : next_wake(u, c);
+    guint64 w = moved && !u->sched_idle ? c + 1 : next_wake(u, c);
     if (w != NO_CYCLE)
-        unit_want_wake(u, w);
+        unit_want_wake_ev(u, w, wake_ev);
 }
 
 /* ---- kind callbacks ---- */
@@ -870,7 +1064,7 @@ static void dram_handle(TsComponent *self, TsEvent *ev)
             return; /* superseded by an earlier wake-up */
         guint64 c = u->wake_cycle;
         u->wake_cycle = NO_CYCLE;
-        unit_tick(u, c);
+        unit_tick(u, c, ev);
         return;
     }
     if (ev->type == TS_EVENT_MEM_REQUEST) {
@@ -903,9 +1097,15 @@ static gboolean unit_init(Dram *d, Unit *u, guint index, GError **error)
     u->nq = s->queue_structure == TS_DRAM_QUEUE_PER_RANK ? u->eng.ranks
                                                          : u->eng.ranks * u->eng.banks_per_rank;
     u->cq_cap = (guint32)s->cmd_queue_size;
+    u->per_bank = s->queue_structure == TS_DRAM_QUEUE_PER_BANK;
     u->cq = g_new0(CmdEntry, (gsize)u->nq * u->cq_cap);
     u->cq_n = g_new0(guint32, u->nq);
-    u->q_lb = g_new0(guint64, u->nq);
+    u->q_lb = g_new(guint64, u->nq);
+    for (guint q = 0; q < u->nq; q++)
+        u->q_lb[q] = NO_CYCLE; /* empty */
+    u->dirty = g_new0(guint64, (u->nq + 63) / 64);
+    u->rq_wait = g_new0(guint32, u->nq);
+    u->wq_wait = g_new0(guint32, u->nq);
     u->q_idx = 0;
     /* Records: the queues, the command queues and merged reads (credit-bounded). */
     u->n_trans = 3 * T + u->nq * u->cq_cap + 4;
@@ -1168,6 +1368,9 @@ static void dram_destroy(TsComponent *self)
         g_free(u->cq);
         g_free(u->cq_n);
         g_free(u->q_lb);
+        g_free(u->dirty);
+        g_free(u->rq_wait);
+        g_free(u->wq_wait);
         g_free(u->trans);
         g_free(u->free_list);
         g_free(u->rq);
