@@ -165,6 +165,13 @@ typedef struct {
     guint32 rq_movable, wq_movable; /* waiting transactions whose command queue has room */
     guint32 nq, cq_cap, q_idx;
     gboolean per_bank; /* one command queue per bank */
+    /* Scratch of bank_scan, per bank of the unit: the stamp of the scan that filled the
+     * entry, the first queue index of the bank and whether an entry hits its open row. */
+    guint32 *scan_stamp, scan_gen;
+    guint16 *scan_first;
+    guint8 *scan_hit;
+    guint8 *scan_known;  /* bit per command: scan_ready filled */
+    guint64 *scan_ready; /* per bank x command: earliest cycle, for this scan */
 
     RefReq *ref_q;
     guint32 ref_head, ref_n, ref_cap;
@@ -491,7 +498,10 @@ static void unit_request(Unit *u, const TsMemReq *req, TsTick arrival)
     u->rq[u->rq_n++] = i;
     u->rq_wait[qi]++;
     u->rq_movable += u->cq_n[qi] < u->cq_cap;
-    unit_want_wake(u, added);
+    /* A read whose command queue is full cannot move before a command frees a slot (which
+     * wakes the unit anyway), unless buffered writes make it change the drain decision. */
+    if (u->cq_n[qi] < u->cq_cap || u->wq_n > 0)
+        unit_want_wake(u, added);
 }
 
 /* ---- command selection ---- */
@@ -529,37 +539,62 @@ typedef struct {
  * should wait for, and a write behind a read of the same column. Records in q_lb the earliest
  * cycle any entry could issue: entries held back by arbitration are left out, since only a
  * change of this queue (which resets q_lb) can release them. */
+/* One pass over a queue shared by several banks: for each bank its first entry and whether
+ * any entry hits its open row, so that the precharge arbitration of an entry is O(1). */
+static void bank_scan(Unit *u, const CmdEntry *qe, guint n)
+{
+    if (++u->scan_gen == 0) { /* wrapped: clear the stamps */
+        memset(u->scan_stamp, 0, sizeof(guint32) * u->eng.ranks * u->eng.banks_per_rank);
+        u->scan_gen = 1;
+    }
+    for (guint i = 0; i < n; i++) {
+        guint gb = qe[i].rank * u->eng.banks_per_rank + qe[i].bank;
+        gboolean hit = (gint64)qe[i].row == u->eng.bank[gb].open_row;
+        if (u->scan_stamp[gb] != u->scan_gen) {
+            u->scan_stamp[gb] = u->scan_gen;
+            u->scan_first[gb] = (guint16)i;
+            u->scan_hit[gb] = hit;
+            u->scan_known[gb] = 0;
+        } else {
+            u->scan_hit[gb] |= hit;
+        }
+    }
+}
+
+/* Earliest cycle of `need` for the bank of entry e, computed once per bank and scan. */
+static inline guint64 scan_earliest(Unit *u, const CmdEntry *e, TsDramCmd need)
+{
+    guint gb = e->rank * u->eng.banks_per_rank + e->bank;
+    guint64 *r = &u->scan_ready[(gsize)gb * TS_DCMD_COUNT + need];
+    if (!(u->scan_known[gb] & (1u << need))) {
+        *r = ts_dram_engine_earliest(&u->eng, need, e->rank, e->bank);
+        u->scan_known[gb] |= (guint8)(1u << need);
+    }
+    return *r;
+}
+
 static gboolean first_ready(Unit *u, guint q, guint64 c, Pick *p)
 {
     const CmdEntry *qe = &u->cq[(gsize)q * u->cq_cap];
     guint n = u->cq_n[q];
     guint64 lb = NO_CYCLE;
-    const gboolean per_bank = u->d->spec->queue_structure == TS_DRAM_QUEUE_PER_BANK;
+    bank_scan(u, qe, n);
     for (guint i = 0; i < n; i++) {
         const CmdEntry *e = &qe[i];
         TsDramCmd need = required_cmd(u, e);
-        guint64 ready = ts_dram_engine_earliest(&u->eng, need, e->rank, e->bank);
+        guint64 ready = scan_earliest(u, e, need);
         guint64 lb_before = lb;
         if (ready < lb)
             lb = ready;
         if (c < ready)
             continue;
         if (need == TS_DCMD_PRE) {
-            /* An earlier entry of the bank goes first (in a per-bank queue: any earlier one). */
-            gboolean wait = per_bank ? i > 0 : FALSE;
-            for (guint j = 0; j < i && !wait && !per_bank; j++)
-                wait = qe[j].rank == e->rank && qe[j].bank == e->bank;
-            if (wait) {
+            /* An earlier entry of the bank goes first; a pending row hit (all entries of the
+             * bank come at or after its first) holds it while fewer than 4 hits were served. */
+            guint gb = e->rank * u->eng.banks_per_rank + e->bank;
+            if (u->scan_first[gb] < i ||
+                (u->scan_hit[gb] && u->eng.bank[gb].row_hits < 4)) {
                 lb = lb_before; /* blocked until this queue changes: no bound from it */
-                continue;
-            }
-            const TsDramBank *b = &u->eng.bank[e->rank * u->eng.banks_per_rank + e->bank];
-            gboolean hits = FALSE;
-            for (guint j = i; j < n && !hits; j++)
-                hits = qe[j].rank == e->rank && qe[j].bank == e->bank &&
-                       (gint64)qe[j].row == b->open_row;
-            if (hits && b->row_hits < 4) {
-                lb = lb_before;
                 continue;
             }
         } else if (need == TS_DCMD_WR || need == TS_DCMD_WRA) {
@@ -893,7 +928,7 @@ static void insert_refresh(Unit *u)
 
 /* The earliest cycle an entry of queue q can issue, leaving out entries held back by
  * arbitration: those are released only by a change of this queue, which resets q_lb. */
-static guint64 queue_bound(const Unit *u, guint q)
+static guint64 queue_bound(Unit *u, guint q)
 {
     const CmdEntry *qe = &u->cq[(gsize)q * u->cq_cap];
     guint n = u->cq_n[q];
@@ -929,21 +964,13 @@ static guint64 queue_bound(const Unit *u, guint q)
                 lb = MIN(lb, ts_dram_engine_earliest(eng, (TsDramCmd)cmd, rank, bank));
         return lb;
     }
+    bank_scan(u, qe, n);
     for (guint i = 0; i < n; i++) {
         const CmdEntry *e = &qe[i];
         TsDramCmd need = required_cmd(u, e);
         if (need == TS_DCMD_PRE) {
-            gboolean wait = FALSE;
-            for (guint j = 0; j < i && !wait; j++)
-                wait = qe[j].rank == e->rank && qe[j].bank == e->bank;
-            if (wait)
-                continue;
-            const TsDramBank *b = &u->eng.bank[e->rank * u->eng.banks_per_rank + e->bank];
-            gboolean hits = FALSE;
-            for (guint j = i; j < n && !hits; j++)
-                hits = qe[j].rank == e->rank && qe[j].bank == e->bank &&
-                       (gint64)qe[j].row == b->open_row;
-            if (hits && b->row_hits < 4)
+            guint gb = e->rank * u->eng.banks_per_rank + e->bank;
+            if (u->scan_first[gb] < i || (u->scan_hit[gb] && u->eng.bank[gb].row_hits < 4))
                 continue;
         } else if (need == TS_DCMD_WR || need == TS_DCMD_WRA) {
             gboolean dep = FALSE;
@@ -954,7 +981,7 @@ static guint64 queue_bound(const Unit *u, guint q)
             if (dep)
                 continue;
         }
-        guint64 t = ts_dram_engine_earliest(&u->eng, need, e->rank, e->bank);
+        guint64 t = scan_earliest(u, e, need);
         if (t < lb)
             lb = t;
     }
@@ -970,7 +997,7 @@ static guint64 next_wake(Unit *u, guint64 c)
     if (u->fast.n)
         w = MIN(w, u->fast.e[u->fast.head].cycle);
     guint er = eligible(u, u->rq, u->rq_n, c), ew = eligible(u, u->wq, u->wq_n, c);
-    if (er < u->rq_n)
+    if (er < u->rq_n && (u->rq_movable > 0 || u->wq_n > 0))
         w = MIN(w, u->trans[u->rq[er]].added);
     if (ew < u->wq_n)
         w = MIN(w, u->trans[u->wq[ew]].added);
@@ -1098,6 +1125,12 @@ static gboolean unit_init(Dram *d, Unit *u, guint index, GError **error)
                                                          : u->eng.ranks * u->eng.banks_per_rank;
     u->cq_cap = (guint32)s->cmd_queue_size;
     u->per_bank = s->queue_structure == TS_DRAM_QUEUE_PER_BANK;
+    guint nbanks = u->eng.ranks * u->eng.banks_per_rank;
+    u->scan_stamp = g_new0(guint32, nbanks);
+    u->scan_first = g_new0(guint16, nbanks);
+    u->scan_hit = g_new0(guint8, nbanks);
+    u->scan_known = g_new0(guint8, nbanks);
+    u->scan_ready = g_new0(guint64, (gsize)nbanks * TS_DCMD_COUNT);
     u->cq = g_new0(CmdEntry, (gsize)u->nq * u->cq_cap);
     u->cq_n = g_new0(guint32, u->nq);
     u->q_lb = g_new(guint64, u->nq);
@@ -1368,6 +1401,11 @@ static void dram_destroy(TsComponent *self)
         g_free(u->cq);
         g_free(u->cq_n);
         g_free(u->q_lb);
+        g_free(u->scan_stamp);
+        g_free(u->scan_first);
+        g_free(u->scan_hit);
+        g_free(u->scan_known);
+        g_free(u->scan_ready);
         g_free(u->dirty);
         g_free(u->rq_wait);
         g_free(u->wq_wait);
