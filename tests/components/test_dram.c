@@ -505,6 +505,79 @@ static void test_bad_input(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(error->message, "channels = 3 is not a power of two"));
 }
 
+/* Mutated configs and traces (bytes flipped, lines dropped or cut) load or fail with an error
+ * naming the file; they never crash, hang or load an inconsistent spec. */
+static void test_fuzz_inputs(void)
+{
+    static const char *const ini =
+        "[dram_structure]\nprotocol = DDR4\nbankgroups = 4\nbanks_per_group = 4\nrows = 65536\n"
+        "columns = 1024\ndevice_width = 8\nBL = 8\n[timing]\ntCK = 0.83\nCL = 17\nCWL = 12\n"
+        "tRCD = 17\ntRP = 17\ntRAS = 39\ntRFC = 420\ntREFI = 9360\ntRRD_S = 4\ntRRD_L = 6\n"
+        "tFAW = 26\n[system]\nchannel_size = 8192\naddress_mapping = rochrababgco\n"
+        "cmd_queue_size = 8\ntrans_queue_size = 32\n";
+    static const char *const trace = "0x0 READ 0\n0x40 WRITE 3\n0x1f40 READ 10\n0x2000 READ 12\n";
+    GRand *rng = g_rand_new_with_seed((guint32)ts_test_seed(99));
+    g_autofree char *ini_path = g_build_filename(g_get_tmp_dir(), "ts-test-fuzz.ini", NULL);
+    g_autofree char *tr_path = g_build_filename(g_get_tmp_dir(), "ts-test-fuzz.trace", NULL);
+    static const char junk[] = "=;[]# \n0x-9zREADWRITE";
+    guint loaded = 0, rejected = 0;
+    for (guint round = 0; round < 400; round++) {
+        const char *base = round % 2 ? trace : ini;
+        GString *m = g_string_new(base);
+        guint edits = (guint)g_rand_int_range(rng, 1, 5);
+        for (guint k = 0; k < edits && m->len > 0; k++) {
+            guint at = (guint)g_rand_int_range(rng, 0, (gint32)m->len);
+            switch (g_rand_int_range(rng, 0, 3)) {
+            case 0:
+                m->str[at] = junk[g_rand_int_range(rng, 0, (gint32)sizeof junk - 1)];
+                break;
+            case 1:
+                g_string_truncate(m, at);
+                break;
+            default:
+                g_string_insert_c(m, at, junk[g_rand_int_range(rng, 0, (gint32)sizeof junk - 1)]);
+            }
+        }
+        const char *path = round % 2 ? tr_path : ini_path;
+        CU_ASSERT_TRUE_FATAL(g_file_set_contents(path, m->str, (gssize)m->len, NULL));
+        g_autoptr(GError) error = NULL;
+        if (round % 2) {
+            g_autoptr(TsDramTrace) t = ts_dram_trace_load(path, &error);
+            if (t) {
+                loaded++;
+                TsDramTraceResult r;
+                g_autofree TsDramSpec *s = preset("DDR4-2400");
+                derive(s);
+                CU_ASSERT_TRUE(ts_dram_trace_run(s, t, 0, TRUE, &r, NULL));
+                CU_ASSERT_EQUAL(r.stats.violations, 0);
+            }
+        } else {
+            GStringChunk *strings = g_string_chunk_new(64);
+            TsDramSpec *s = ts_dram_spec_load_ini(path, strings, NULL, &error);
+            if (s) {
+                loaded++;
+                g_autoptr(TsDramTrace) t = trace_new(2);
+                t->entries[1] = (TsDramTraceEntry){64, 5, TRUE};
+                TsDramTraceResult r;
+                g_autoptr(GError) run_error = NULL;
+                if (ts_dram_trace_run(s, t, 0, TRUE, &r, &run_error))
+                    CU_ASSERT_EQUAL(r.stats.violations, 0);
+                g_free(s);
+            }
+            g_string_chunk_free(strings);
+        }
+        if (error) {
+            rejected++;
+            CU_ASSERT_PTR_NOT_NULL(strstr(error->message, "ts-test-fuzz"));
+        }
+        g_string_free(m, TRUE);
+    }
+    CU_ASSERT(loaded > 20 && rejected > 20);
+    g_rand_free(rng);
+    g_unlink(ini_path);
+    g_unlink(tr_path);
+}
+
 /* The native YAML preset runs the same cycles as the .ini (only tCK differs: 2500/3 ps). */
 static void test_native_yaml_matches_ini(void)
 {
@@ -553,5 +626,6 @@ int main(int argc, char **argv)
     CU_add_test(s, "address mapping", test_address_mapping);
     CU_add_test(s, "bad configs and traces", test_bad_input);
     CU_add_test(s, "native YAML preset matches the .ini", test_native_yaml_matches_ini);
+    CU_add_test(s, "mutated configs and traces", test_fuzz_inputs);
     return ts_test_run(argc, argv);
 }

@@ -1,0 +1,99 @@
+/* `tilesim dram-trace` through the executable ($TILESIM_BIN): the reference config and a paced
+ * trace with --check and --json (the issue's JSON keys, values as the golden suite has them),
+ * a native architecture, and exit status 1 with a message naming file:line for bad input. */
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "ts-test.h"
+
+static gboolean have_bin(void)
+{
+    if (g_getenv("TILESIM_BIN") == NULL) {
+        ts_test_skip_all("TILESIM_BIN not set");
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static void test_reference_json(void)
+{
+    g_autofree char *ini = ts_test_reference_path("dram/ds3_DDR4_8Gb_x8_2400_1rank_noref.ini");
+    g_autofree char *tr = ts_test_reference_path("dram/traces/ds3_ddr4_rowconf1b_paced.trace");
+    if (ini == NULL || !have_bin()) {
+        ts_test_skip_all("../shared/reference or TILESIM_BIN missing");
+        return;
+    }
+    g_autofree char *json = g_build_filename(g_get_tmp_dir(), "ts-test-dram-cli.json", NULL);
+    const char *args[] = {"dram-trace", "--config", ini, "--trace", tr, "--cycles", "402000",
+                          "--check", "--json", json, NULL};
+    g_autofree char *out = NULL, *err = NULL;
+    int rc = ts_test_tilesim(args, &out, &err);
+    CU_ASSERT_EQUAL(rc, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "reads done            2000"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "note: "));
+    g_autoptr(JsonParser) p = json_parser_new();
+    CU_ASSERT_TRUE_FATAL(json_parser_load_from_file(p, json, NULL));
+    JsonObject *o = json_node_get_object(json_parser_get_root(p));
+    static const char *const keys[] = {"reads_done", "writes_done", "cycles", "bw_gbps",
+                                       "avg_read_latency_cycles", "row_hit_rate", "activates",
+                                       "refreshes", "energy_pj", NULL};
+    for (guint i = 0; keys[i]; i++)
+        CU_ASSERT_TRUE(json_object_has_member(o, keys[i]));
+    CU_ASSERT_EQUAL(json_object_get_int_member(o, "reads_done"), 2000);
+    CU_ASSERT_EQUAL(json_object_get_int_member(o, "cycles"), 402000);
+    CU_ASSERT_EQUAL(json_object_get_int_member(o, "activates"), 2000);
+    CU_ASSERT_EQUAL(json_object_get_int_member(o, "refreshes"), 0);
+    CU_ASSERT_EQUAL(json_object_get_int_member(o, "timing_violations"), 0);
+    CU_ASSERT_DOUBLE_EQUAL(json_object_get_double_member(o, "avg_read_latency_cycles"), 55.99, 0.005);
+    CU_ASSERT_DOUBLE_EQUAL(json_object_get_double_member(o, "row_hit_rate"), 0.0, 1e-12);
+    CU_ASSERT_STRING_EQUAL(json_object_get_string_member(o, "engine"), "des");
+    g_unlink(json);
+}
+
+static void test_native_and_errors(void)
+{
+    if (!have_bin())
+        return;
+    g_autofree char *tr = g_build_filename(g_get_tmp_dir(), "ts-test-dram-cli.trace", NULL);
+    CU_ASSERT_TRUE_FATAL(g_file_set_contents(tr, "0x0 READ 0\n0x40 WRITE 3\n0x40 READ 10\n", -1, NULL));
+    /* A library architecture with a DRAM preset. */
+    const char *ok_args[] = {"dram-trace", "--config", "tpu-like", "--trace", tr, "--check",
+                             "--json", "-", NULL};
+    g_autofree char *out = NULL, *err = NULL;
+    CU_ASSERT_EQUAL(ts_test_tilesim(ok_args, &out, &err), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"reads_done\" : 2"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"writes_done\" : 1"));
+    /* Bad trace line: exit 1 naming file:line. */
+    g_autofree char *bad = g_build_filename(g_get_tmp_dir(), "ts-test-dram-bad.trace", NULL);
+    CU_ASSERT_TRUE_FATAL(g_file_set_contents(bad, "0x0 READ 0\n0x40 FETCH 3\n", -1, NULL));
+    const char *bad_args[] = {"dram-trace", "--config", "tpu-like", "--trace", bad, NULL};
+    g_autofree char *out2 = NULL, *err2 = NULL;
+    CU_ASSERT_EQUAL(ts_test_tilesim(bad_args, &out2, &err2), 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err2, "ts-test-dram-bad.trace:2: unknown operation 'FETCH'"));
+    /* An architecture without a DRAM that has timing. */
+    const char *noram[] = {"dram-trace", "--config", "nonexistent-arch-name", "--trace", tr, NULL};
+    g_autofree char *out3 = NULL, *err3 = NULL;
+    CU_ASSERT_EQUAL(ts_test_tilesim(noram, &out3, &err3), 1);
+    /* Missing options and a bad --cycles. */
+    const char *missing[] = {"dram-trace", "--trace", tr, NULL};
+    g_autofree char *out4 = NULL, *err4 = NULL;
+    CU_ASSERT_EQUAL(ts_test_tilesim(missing, &out4, &err4), 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err4, "--config and --trace are required"));
+    const char *cyc[] = {"dram-trace", "--config", "tpu-like", "--trace", tr, "--cycles", "0", NULL};
+    g_autofree char *out5 = NULL, *err5 = NULL;
+    CU_ASSERT_EQUAL(ts_test_tilesim(cyc, &out5, &err5), 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err5, "--cycles: expected an integer in 1 .. 2^50"));
+    g_unlink(tr);
+    g_unlink(bad);
+}
+
+int main(int argc, char **argv)
+{
+    CU_initialize_registry();
+    CU_pSuite s = CU_add_suite("dram_cli", NULL, NULL);
+    CU_add_test(s, "reference config and trace, --check --json", test_reference_json);
+    CU_add_test(s, "native architecture and bad input", test_native_and_errors);
+    return ts_test_run(argc, argv);
+}
