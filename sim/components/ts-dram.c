@@ -1274,7 +1274,9 @@ static gboolean dram_init(TsComponent *self, const void *spec, const TsParams *p
     d->e_rd = k * (s->idd4r_ma - s->idd3n_ma) * (double)t->tBURST;
     d->e_wr = k * (s->idd4w_ma - s->idd3n_ma) * (double)t->tBURST;
     d->e_ref = k * (s->idd5ab_ma - s->idd3n_ma) * (double)t->tRFC;
-    d->e_refb = k * (s->idd5pb_ma - s->idd3n_ma) * (double)t->tRFCb;
+    /* Per-bank refresh: IDD5PB above active standby; a config whose IDD5PB lies below IDD3N
+     * (DRAMsim3's defaults, 5 and 43 mA) would make refreshes give energy back: none then. */
+    d->e_refb = MAX(0.0, k * (s->idd5pb_ma - s->idd3n_ma) * (double)t->tRFCb);
     d->e_act_stb = k * s->idd3n_ma;
     d->e_pre_stb = k * s->idd2n_ma;
     if (!ts_component_set_clock_period(self, s->tck_num_ps, s->tck_den, error))
