@@ -734,6 +734,26 @@ static gboolean pick_refresh(Unit *u, guint64 c, Pick *p)
 
 /* ---- issue ---- */
 
+/* Takes the column command of pick p out of its queue (counting the command and whether it
+ * hit an open row) and returns its transaction record. */
+static guint32 take_column(Unit *u, const Pick *p, const TsDramBank *b, gboolean write)
+{
+    u->sched_idle = FALSE; /* a command queue slot frees */
+    if (write) {
+        u->write_cmds++;
+        u->write_hits += b->row_hits != 0;
+    } else {
+        u->read_cmds++;
+        u->read_hits += b->row_hits != 0;
+    }
+    CmdEntry *qe = &u->cq[(gsize)p->q * u->cq_cap];
+    guint32 ti = qe[p->slot].trans;
+    memmove(&qe[p->slot], &qe[p->slot + 1], sizeof(CmdEntry) * (u->cq_n[p->q] - p->slot - 1));
+    if (u->cq_n[p->q]-- == u->cq_cap)
+        cq_left_full(u, p->q);
+    return ti;
+}
+
 static void issue(Unit *u, const Pick *p, guint64 c)
 {
     Dram *d = u->d;
@@ -742,15 +762,7 @@ static void issue(Unit *u, const Pick *p, guint64 c)
     switch (p->cmd) {
     case TS_DCMD_RD:
     case TS_DCMD_RDA: {
-        u->sched_idle = FALSE;
-        u->read_cmds++;
-        if (b->row_hits)
-            u->read_hits++;
-        CmdEntry *qe = &u->cq[(gsize)p->q * u->cq_cap];
-        guint32 ti = qe[p->slot].trans;
-        memmove(&qe[p->slot], &qe[p->slot + 1], sizeof(CmdEntry) * (u->cq_n[p->q] - p->slot - 1));
-        if (u->cq_n[p->q]-- == u->cq_cap)
-            cq_left_full(u, p->q);
+        guint32 ti = take_column(u, p, b, FALSE);
         guint64 done = c + e->read_delay;
         Done *dn = ring_push(&u->reads);
         *dn = (Done){done, 0, 0, G_MAXUINT16, 0, 0};
@@ -777,15 +789,7 @@ static void issue(Unit *u, const Pick *p, guint64 c)
     }
     case TS_DCMD_WR:
     case TS_DCMD_WRA: {
-        u->sched_idle = FALSE;
-        u->write_cmds++;
-        if (b->row_hits)
-            u->write_hits++;
-        CmdEntry *qe = &u->cq[(gsize)p->q * u->cq_cap];
-        guint32 ti = qe[p->slot].trans;
-        memmove(&qe[p->slot], &qe[p->slot + 1], sizeof(CmdEntry) * (u->cq_n[p->q] - p->slot - 1));
-        if (u->cq_n[p->q]-- == u->cq_cap)
-            cq_left_full(u, p->q);
+        guint32 ti = take_column(u, p, b, TRUE);
         map_del(&u->wr_pending, u->trans[ti].req.addr >> d->shift & d->addr_mask);
         trans_free(u, ti);
         break;

@@ -63,6 +63,20 @@ extern const TsComponentKind test_pingpong_kind;
  * 1500 ps, 2 GB/s link; `rounds` round trips. The sim is built (setup sent ping 1). */
 TsSim *test_pingpong_sim(gint64 rounds, TsEvqKind queue, gboolean disable_hist);
 
+/* Asserts that err is a TS_CORE_ERROR of `code` with exactly `text` as its message. */
+#define ASSERT_ERROR(err, code, text)                                                              \
+    do {                                                                                           \
+        CU_ASSERT_PTR_NOT_NULL_FATAL(err);                                                         \
+        CU_ASSERT_TRUE(g_error_matches((err), TS_CORE_ERROR, (code)));                             \
+        CU_ASSERT_STRING_EQUAL((err)->message, (text));                                            \
+        if (strcmp((err)->message, (text)) != 0)                                                   \
+            fprintf(stderr, "\n  got:  %s\n  want: %s\n", (err)->message, (text));                 \
+    } while (0)
+
+/* Runs body(data) in a child process that must abort (a broken invariant); returns what the
+ * child printed on stderr (newly allocated, at most 1023 bytes). */
+char *test_run_expecting_abort(void (*body)(gpointer data), gpointer data);
+
 void test_core_register_time(void);
 void test_core_register_queue(void);
 void test_core_register_sim(void);

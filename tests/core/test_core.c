@@ -2,7 +2,36 @@
  * graph building and params, statistics). The shared test component kinds live here too. */
 #include "test-core.h"
 
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+char *test_run_expecting_abort(void (*body)(gpointer data), gpointer data)
+{
+    int fds[2];
+    CU_ASSERT_EQUAL_FATAL(pipe(fds), 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    CU_ASSERT_TRUE_FATAL(pid >= 0);
+    if (pid == 0) {
+        dup2(fds[1], 2);
+        close(fds[0]);
+        body(data);
+        _exit(0); /* not reached when the kernel aborts */
+    }
+    close(fds[1]);
+    char *buf = g_malloc0(1024);
+    gsize got = 0;
+    ssize_t n;
+    while (got < 1023 && (n = read(fds[0], buf + got, 1023 - got)) > 0)
+        got += (gsize)n;
+    close(fds[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CU_ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
+    return buf;
+}
 
 /* ---- recorder ---- */
 

@@ -6,15 +6,6 @@
 
 #include <string.h>
 
-#define ASSERT_ERROR(err, code, text)                                                              \
-    do {                                                                                           \
-        CU_ASSERT_PTR_NOT_NULL_FATAL(err);                                                         \
-        CU_ASSERT_TRUE(g_error_matches((err), TS_CORE_ERROR, (code)));                             \
-        CU_ASSERT_STRING_EQUAL((err)->message, (text));                                            \
-        if (strcmp((err)->message, (text)) != 0)                                                   \
-            fprintf(stderr, "\n  got:  %s\n  want: %s\n", (err)->message, (text));                 \
-    } while (0)
-
 static const TsLinkSpec link_1ns = {.latency_ps = 1000, .bw_bytes_per_s = 0};
 
 static void test_unknown_port(void)

@@ -5,8 +5,6 @@
 #include "test-core.h"
 
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 static TsSim *recorder_sim(TsEvqKind kind, TestRecorder **out)
 {
@@ -414,36 +412,27 @@ static void past_handle(TsComponent *self, TsEvent *ev)
 static const TsComponentKind past_kind = {
     .name = "past", .instance_size = sizeof(PastKind), .init = past_init, .handle = past_handle};
 
-/* Runs one event of the given type for a fresh component of kind at tick 100 in a child
- * process and returns what it printed on stderr (newly allocated); the child must abort. */
+typedef struct {
+    const TsComponentKind *kind;
+    const char *path;
+    guint32 type;
+} AbortCase;
+
+/* One event of the case's type for a fresh component of its kind, at tick 100. */
+static void abort_body(gpointer data)
+{
+    const AbortCase *k = data;
+    TsSim *sim = ts_sim_new();
+    TsComponent *c = ts_sim_add_component(sim, k->kind, k->path, NULL, NULL);
+    ts_sim_build(sim, NULL);
+    ts_sim_schedule(sim, ts_sim_event_new(sim, c, k->type), 100);
+    ts_sim_run(sim);
+}
+
 static char *run_expecting_abort(const TsComponentKind *kind, const char *path, guint32 type)
 {
-    int fds[2];
-    CU_ASSERT_EQUAL_FATAL(pipe(fds), 0);
-    fflush(NULL);
-    pid_t pid = fork();
-    CU_ASSERT_TRUE_FATAL(pid >= 0);
-    if (pid == 0) {
-        dup2(fds[1], 2);
-        close(fds[0]);
-        TsSim *sim = ts_sim_new();
-        TsComponent *c = ts_sim_add_component(sim, kind, path, NULL, NULL);
-        ts_sim_build(sim, NULL);
-        ts_sim_schedule(sim, ts_sim_event_new(sim, c, type), 100);
-        ts_sim_run(sim);
-        _exit(0); /* not reached when the kernel aborts */
-    }
-    close(fds[1]);
-    char *buf = g_malloc0(1024);
-    gsize got = 0;
-    ssize_t n;
-    while (got < 1023 && (n = read(fds[0], buf + got, 1023 - got)) > 0)
-        got += (gsize)n;
-    close(fds[0]);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    CU_ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
-    return buf;
+    AbortCase k = {kind, path, type};
+    return test_run_expecting_abort(abort_body, &k);
 }
 
 static void test_abort_past(void)
