@@ -573,6 +573,26 @@ static inline guint64 scan_earliest(Unit *u, const CmdEntry *e, TsDramCmd need)
     return *r;
 }
 
+/* DRAMsim3's arbitration, after bank_scan of the queue: entry i's needed command waits when it
+ * is a precharge that an earlier entry of the bank, or a pending row hit while fewer than 4 hits
+ * were served, should go before (all entries of a bank come at or after its first), or a write
+ * behind a read of the same column. */
+static gboolean held_back(const Unit *u, const CmdEntry *qe, guint i, TsDramCmd need)
+{
+    const CmdEntry *e = &qe[i];
+    if (need == TS_DCMD_PRE) {
+        guint gb = e->rank * u->eng.banks_per_rank + e->bank;
+        return u->scan_first[gb] < i || (u->scan_hit[gb] && u->eng.bank[gb].row_hits < 4);
+    }
+    if (need == TS_DCMD_WR || need == TS_DCMD_WRA) {
+        for (guint j = 0; j < i; j++)
+            if ((qe[j].cmd == TS_DCMD_RD || qe[j].cmd == TS_DCMD_RDA) && qe[j].rank == e->rank &&
+                qe[j].bank == e->bank && qe[j].row == e->row && qe[j].col == e->col)
+                return TRUE;
+    }
+    return FALSE;
+}
+
 static gboolean first_ready(Unit *u, guint q, guint64 c, Pick *p)
 {
     const CmdEntry *qe = &u->cq[(gsize)q * u->cq_cap];
@@ -588,25 +608,9 @@ static gboolean first_ready(Unit *u, guint q, guint64 c, Pick *p)
             lb = ready;
         if (c < ready)
             continue;
-        if (need == TS_DCMD_PRE) {
-            /* An earlier entry of the bank goes first; a pending row hit (all entries of the
-             * bank come at or after its first) holds it while fewer than 4 hits were served. */
-            guint gb = e->rank * u->eng.banks_per_rank + e->bank;
-            if (u->scan_first[gb] < i ||
-                (u->scan_hit[gb] && u->eng.bank[gb].row_hits < 4)) {
-                lb = lb_before; /* blocked until this queue changes: no bound from it */
-                continue;
-            }
-        } else if (need == TS_DCMD_WR || need == TS_DCMD_WRA) {
-            gboolean dep = FALSE;
-            for (guint j = 0; j < i && !dep; j++)
-                dep = (qe[j].cmd == TS_DCMD_RD || qe[j].cmd == TS_DCMD_RDA) &&
-                      qe[j].rank == e->rank && qe[j].bank == e->bank && qe[j].row == e->row &&
-                      qe[j].col == e->col;
-            if (dep) {
-                lb = lb_before;
-                continue;
-            }
+        if (held_back(u, qe, i, need)) {
+            lb = lb_before; /* blocked until this queue changes: no bound from it */
+            continue;
         }
         *p = (Pick){need, e->rank, e->bank, e->row, q, i, TRUE};
         mark_dirty(u, q); /* the issue changes the queue or its bank */
@@ -972,19 +976,8 @@ static guint64 queue_bound(Unit *u, guint q)
     for (guint i = 0; i < n; i++) {
         const CmdEntry *e = &qe[i];
         TsDramCmd need = required_cmd(u, e);
-        if (need == TS_DCMD_PRE) {
-            guint gb = e->rank * u->eng.banks_per_rank + e->bank;
-            if (u->scan_first[gb] < i || (u->scan_hit[gb] && u->eng.bank[gb].row_hits < 4))
-                continue;
-        } else if (need == TS_DCMD_WR || need == TS_DCMD_WRA) {
-            gboolean dep = FALSE;
-            for (guint j = 0; j < i && !dep; j++)
-                dep = (qe[j].cmd == TS_DCMD_RD || qe[j].cmd == TS_DCMD_RDA) &&
-                      qe[j].rank == e->rank && qe[j].bank == e->bank && qe[j].row == e->row &&
-                      qe[j].col == e->col;
-            if (dep)
-                continue;
-        }
+        if (held_back(u, qe, i, need))
+            continue;
         guint64 t = scan_earliest(u, e, need);
         if (t < lb)
             lb = t;
