@@ -420,6 +420,20 @@ static void trans_free(Unit *u, guint32 i)
     u->free_list[u->n_free++] = i;
 }
 
+/* A transaction record for req accepted at cycle `added`, its address decoded. */
+static guint32 trans_new(Unit *u, const TsMemReq *req, guint64 a, guint64 added, gboolean write)
+{
+    const Dram *d = u->d;
+    guint32 i = trans_alloc(u);
+    Trans *t = &u->trans[i];
+    *t = (Trans){.req = *req, .added = added, .next_merged = NONE, .is_write = (guint8)write};
+    t->rank = (guint8)field(d, a, F_RA);
+    t->bank = (guint16)(field(d, a, F_BG) * d->bpg + field(d, a, F_BA));
+    t->row = (guint32)field(d, a, F_RO);
+    t->col = (guint32)field(d, a, F_CO);
+    return i;
+}
+
 static void unit_request(Unit *u, const TsMemReq *req, TsTick arrival)
 {
     Dram *d = u->d;
@@ -437,13 +451,8 @@ static void unit_request(Unit *u, const TsMemReq *req, TsTick arrival)
     gboolean wr = req->op == TS_MEM_WRITE;
     if (wr) {
         if (map_get(&u->wr_pending, key) == NONE) {
-            guint32 i = trans_alloc(u);
-            Trans *t = &u->trans[i];
-            *t = (Trans){.req = *req, .added = added, .next_merged = NONE, .is_write = 1};
-            t->rank = (guint8)field(d, a, F_RA);
-            t->bank = (guint16)(field(d, a, F_BG) * d->bpg + field(d, a, F_BA));
-            t->row = (guint32)field(d, a, F_RO);
-            t->col = (guint32)field(d, a, F_CO);
+            guint32 i = trans_new(u, req, a, added, TRUE);
+            const Trans *t = &u->trans[i];
             map_put(&u->wr_pending, key, i);
             guint16 qi = (guint16)queue_of(u, t->rank, t->bank);
             gboolean room = u->cq_n[qi] < u->cq_cap;
@@ -478,13 +487,8 @@ static void unit_request(Unit *u, const TsMemReq *req, TsTick arrival)
         unit_want_wake(u, added + 1);
         return;
     }
-    guint32 i = trans_alloc(u);
+    guint32 i = trans_new(u, req, a, added, FALSE);
     Trans *t = &u->trans[i];
-    *t = (Trans){.req = *req, .added = added, .next_merged = NONE, .is_write = 0};
-    t->rank = (guint8)field(d, a, F_RA);
-    t->bank = (guint16)(field(d, a, F_BG) * d->bpg + field(d, a, F_BA));
-    t->row = (guint32)field(d, a, F_RO);
-    t->col = (guint32)field(d, a, F_CO);
     guint32 head = map_get(&u->rd_pending, key);
     if (head != NONE) { /* merged with the pending read of this address */
         t->holds_credit = 1;
