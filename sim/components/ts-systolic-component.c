@@ -44,7 +44,7 @@ static const TsParamSpec params[] = {
 };
 
 static const TsPortSpec ports[] = {
-    {"ctrl", FALSE, "compute steps in (TS_SYSTOLIC_EV_COMPUTE), completions out (..._DONE)"},
+    {"ctrl", FALSE, "compute steps in (TS_SYSTOLIC_EV_COMPUTE), completions out (..._DONE)", 0},
 };
 
 static const TsStatSpec stats[] = {
@@ -61,7 +61,7 @@ static const TsStatSpec stats[] = {
     {"dram_ofmap_writes", TS_STAT_COUNTER, "words", "ofmap DRAM writes"},
 };
 
-static gboolean sys_init(TsComponent *self, const TsParams *p, GError **error)
+static gboolean sys_init(TsComponent *self, const void *spec, const TsParams *p, GError **error)
 {
     TsSystolicComp *s = TS_COMPONENT_DOWNCAST(TsSystolicComp, self);
     const char *df = ts_params_get_string(p, "dataflow");

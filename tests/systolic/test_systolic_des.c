@@ -13,9 +13,9 @@ typedef struct {
     guint64 tags[8], done_tick[8], done_cycles[8], done_stall[8], done_dram[8];
 } Driver;
 
-static const TsPortSpec driver_ports[] = {{"out", TRUE, "to the array"}};
+static const TsPortSpec driver_ports[] = {{"out", TRUE, "to the array", 0}};
 
-static gboolean driver_init(TsComponent *self, const TsParams *p, GError **error)
+static gboolean driver_init(TsComponent *self, const void *spec, const TsParams *p, GError **error)
 {
     return ts_component_set_clock(self, 1000000000, error);
 }
