@@ -103,8 +103,8 @@ typedef struct {
     TsDramPagePolicy page_policy;
     TsDramRefreshPolicy refresh_policy;
     TsDramQueueStructure queue_structure;
-    gboolean unified_queue;      /* reads and writes in one queue of trans_queue_size */
-    gboolean dual_command;       /* a row and a column command may issue in one cycle (HBM) */
+    gboolean unified_queue; /* reads and writes in one queue of trans_queue_size */
+    gboolean dual_command;  /* a row and a column command may issue in one cycle (HBM) */
 
     /* Derived (ts-arch-derive.c). */
     guint64 tck_num_ps, tck_den; /* tCK as an exact fraction (2500/3 ps for 833.33 ps) */

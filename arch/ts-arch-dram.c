@@ -214,9 +214,10 @@ gboolean ts_dram_spec_derive(TsDramSpec *d, char **why)
         return FALSE;
     }
     if (d->bus_width_bits % d->device_width_bits != 0) {
-        *why = g_strdup_printf("bus width must be a multiple of the device width (got %" G_GUINT64_FORMAT
-                               " / %" G_GUINT64_FORMAT ")",
-                               d->bus_width_bits, d->device_width_bits);
+        *why = g_strdup_printf(
+            "bus width must be a multiple of the device width (got %" G_GUINT64_FORMAT
+            " / %" G_GUINT64_FORMAT ")",
+            d->bus_width_bits, d->device_width_bits);
         return FALSE;
     }
     if (d->cycles.tRC < d->cycles.tRAS) {

@@ -47,7 +47,8 @@ static gboolean ini_parse(Ini *ini, const char *path, GError **error)
     }
     if (len > (1u << 20)) {
         g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_LIMIT,
-                    "%s: %" G_GSIZE_FORMAT " bytes is too large for a DRAMsim3 config (limit 1 MiB)",
+                    "%s: %" G_GSIZE_FORMAT
+                    " bytes is too large for a DRAMsim3 config (limit 1 MiB)",
                     path, len);
         return FALSE;
     }
@@ -159,8 +160,8 @@ static gboolean ini_real(Ini *ini, const char *section, const char *key, double 
     double v = g_ascii_strtod(e->value, &end);
     if (e->value[0] == '\0' || end == NULL || *end != '\0' || !isfinite(v)) {
         g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_TYPE,
-                    "%s:%u: [%s] %s: expected a number, got '%s'", ini->file, e->line, section,
-                    key, e->value);
+                    "%s:%u: [%s] %s: expected a number, got '%s'", ini->file, e->line, section, key,
+                    e->value);
         return FALSE;
     }
     if (v < lo || v > hi) {
@@ -194,8 +195,8 @@ static gboolean ini_bool(Ini *ini, const char *section, const char *key, gboolea
         }
     }
     g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_TYPE,
-                "%s:%u: [%s] %s: expected true or false, got '%s'", ini->file, e->line, section, key,
-                e->value);
+                "%s:%u: [%s] %s: expected true or false, got '%s'", ini->file, e->line, section,
+                key, e->value);
     return FALSE;
 }
 
@@ -219,15 +220,27 @@ static gboolean ini_choice(Ini *ini, const char *section, const char *key, const
     return FALSE;
 }
 
-static const char *const protocols[] = {"DDR3",   "DDR4",  "GDDR5", "GDDR5X", "GDDR6", "LPDDR",
-                                        "LPDDR3", "LPDDR4", "HBM",  "HBM2",   "HMC",   NULL};
-enum { P_DDR3, P_DDR4, P_GDDR5, P_GDDR5X, P_GDDR6, P_LPDDR, P_LPDDR3, P_LPDDR4, P_HBM, P_HBM2, P_HMC };
+static const char *const protocols[] = {"DDR3",   "DDR4",   "GDDR5", "GDDR5X", "GDDR6", "LPDDR",
+                                        "LPDDR3", "LPDDR4", "HBM",   "HBM2",   "HMC",   NULL};
+enum {
+    P_DDR3,
+    P_DDR4,
+    P_GDDR5,
+    P_GDDR5X,
+    P_GDDR6,
+    P_LPDDR,
+    P_LPDDR3,
+    P_LPDDR4,
+    P_HBM,
+    P_HBM2,
+    P_HMC
+};
 
 /* Keys DRAMsim3 reads for what this model leaves out (or only prints). */
 static const char *const read_not_modelled[] = {
-    "tCKE",   "tCKESR", "tXS",     "tXP",       "tRPRE",        "tWPRE",
-    "IDD2P",  "IDD3P",  "IDD6x",   "num_dies",  "sref_threshold", "ideal_memory_latency",
-    "tRC",    "tMRD",   "tMOD",    "tPDM_RD",   "is_LRDIMM",    NULL};
+    "tCKE",  "tCKESR", "tXS",   "tXP",      "tRPRE",          "tWPRE",
+    "IDD2P", "IDD3P",  "IDD6x", "num_dies", "sref_threshold", "ideal_memory_latency",
+    "tRC",   "tMRD",   "tMOD",  "tPDM_RD",  "is_LRDIMM",      NULL};
 
 TsDramSpec *ts_dram_spec_load_ini(const char *path, GStringChunk *strings, GPtrArray *notes,
                                   GError **error)
@@ -278,9 +291,10 @@ TsDramSpec *ts_dram_spec_load_ini(const char *path, GStringChunk *strings, GPtrA
                     "%s: BL = 0 (DRAMsim3's ideal-bandwidth mode) is not modelled", path);
         goto done;
     }
-    gint64 burst_cycle = proto == P_GDDR5 ? bl / 4 : proto == P_GDDR5X ? bl / 8
-                                         : proto == P_GDDR6  ? bl / 16
-                                                             : bl / 2;
+    gint64 burst_cycle = proto == P_GDDR5    ? bl / 4
+                         : proto == P_GDDR5X ? bl / 8
+                         : proto == P_GDDR6  ? bl / 16
+                                             : bl / 2;
     if (burst_cycle == 0) {
         g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
                     "%s: BL %" G_GINT64_FORMAT " is shorter than one bus cycle for %s", path, bl,
@@ -330,19 +344,19 @@ TsDramSpec *ts_dram_spec_load_ini(const char *path, GStringChunk *strings, GPtrA
     static const struct {
         const char *key;
         gint64 def;
-    } tk[] = {{"AL", 0},      {"CL", 12},     {"CWL", 12},    {"tCCD_L", 6},  {"tCCD_S", 4},
-              {"tRTRS", 2},   {"tRTP", 5},    {"tWTR_L", 5},  {"tWTR_S", 5},  {"tWR", 10},
-              {"tRP", 10},    {"tRRD_L", 4},  {"tRRD_S", 4},  {"tRAS", 24},   {"tRCD", 10},
-              {"tRFC", 74},   {"tRFCb", 20},  {"tREFI", 7800}, {"tREFIb", 1950}, {"tFAW", 50},
-              {"tPPD", 0},    {"t32AW", 330}, {"tRCDRD", 24}, {"tRCDWR", 20}};
+    } tk[] = {{"AL", 0},    {"CL", 12},     {"CWL", 12},     {"tCCD_L", 6},    {"tCCD_S", 4},
+              {"tRTRS", 2}, {"tRTP", 5},    {"tWTR_L", 5},   {"tWTR_S", 5},    {"tWR", 10},
+              {"tRP", 10},  {"tRRD_L", 4},  {"tRRD_S", 4},   {"tRAS", 24},     {"tRCD", 10},
+              {"tRFC", 74}, {"tRFCb", 20},  {"tREFI", 7800}, {"tREFIb", 1950}, {"tFAW", 50},
+              {"tPPD", 0},  {"t32AW", 330}, {"tRCDRD", 24},  {"tRCDWR", 20}};
     for (guint i = 0; i < G_N_ELEMENTS(tk); i++)
         INT("timing", tk[i].key, tk[i].def, 0, G_GINT64_CONSTANT(1) << 40, v[i]);
 #undef INT
     static const struct {
         const char *key;
         double def;
-    } pk[] = {{"VDD", 1.2},    {"IDD0", 48},  {"IDD2N", 34},  {"IDD3N", 43},
-              {"IDD4W", 123},  {"IDD4R", 135}, {"IDD5AB", 250}, {"IDD5PB", 5}};
+    } pk[] = {{"VDD", 1.2},   {"IDD0", 48},   {"IDD2N", 34},   {"IDD3N", 43},
+              {"IDD4W", 123}, {"IDD4R", 135}, {"IDD5AB", 250}, {"IDD5PB", 5}};
     for (guint i = 0; i < G_N_ELEMENTS(pk); i++)
         if (!ini_real(&ini, "power", pk[i].key, pk[i].def, 0, 1e6, &power[i], error))
             goto done;
@@ -351,7 +365,8 @@ TsDramSpec *ts_dram_spec_load_ini(const char *path, GStringChunk *strings, GPtrA
     gint64 devices = bus / dw;
     if (devices < 1 || bus % dw != 0) {
         g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
-                    "%s: bus_width %" G_GINT64_FORMAT " is not a multiple of device_width %" G_GINT64_FORMAT,
+                    "%s: bus_width %" G_GINT64_FORMAT
+                    " is not a multiple of device_width %" G_GINT64_FORMAT,
                     path, bus, dw);
         goto done;
     }

@@ -30,7 +30,8 @@ static const TsDramSpec *load_config(const char *config, TsArch **arch, TsDramSp
         return NULL;
     for (guint i = 0; i < ts_arch_n_levels(*arch); i++) {
         const TsLevel *l = ts_arch_level(*arch, i);
-        if (l->klass == TS_CLASS_DRAM && l->spec != NULL && ((const TsDramSpec *)l->spec)->has_timing)
+        if (l->klass == TS_CLASS_DRAM && l->spec != NULL &&
+            ((const TsDramSpec *)l->spec)->has_timing)
             return l->spec;
     }
     g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
@@ -125,7 +126,8 @@ static int run(int argc, char **argv)
     if (cycles_text != NULL &&
         !g_ascii_string_to_unsigned(cycles_text, 10, 1, G_GUINT64_CONSTANT(1) << 50, &cycles,
                                     NULL)) {
-        fprintf(stderr, "tilesim dram-trace: --cycles: expected an integer in 1 .. 2^50 (got '%s')\n",
+        fprintf(stderr,
+                "tilesim dram-trace: --cycles: expected an integer in 1 .. 2^50 (got '%s')\n",
                 cycles_text);
         return TS_EXIT_BAD_INPUT;
     }
@@ -154,8 +156,8 @@ static int run(int argc, char **argv)
         printf("  reads done            %" G_GUINT64_FORMAT "\n", r.stats.reads_done);
         printf("  writes done           %" G_GUINT64_FORMAT "\n", r.stats.writes_done);
         printf("  bandwidth             %.3f GB/s\n", r.bw_gbps);
-        printf("  avg read latency      %.2f cycles (min %" G_GUINT64_FORMAT ", max %" G_GUINT64_FORMAT
-               ", from acceptance)\n",
+        printf("  avg read latency      %.2f cycles (min %" G_GUINT64_FORMAT
+               ", max %" G_GUINT64_FORMAT ", from acceptance)\n",
                r.avg_read_latency_cycles, r.stats.read_latency_min, r.stats.read_latency_max);
         printf("  row hit rate          %.4f\n", r.row_hit_rate);
         printf("  activates             %" G_GUINT64_FORMAT "\n", r.stats.activates);

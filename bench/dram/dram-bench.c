@@ -54,9 +54,8 @@ static void run_case(const Case *c, int repeat, gboolean json)
                ",\"events\":%" G_GUINT64_FORMAT ",\"requests_per_s\":%.0f,\"cycles_per_s\":%.0f}\n",
                c->name, r.stats.reads_done + r.stats.writes_done, r.cycles, r.events, mr, mc);
     else
-        printf("%-24s %9" G_GUINT64_FORMAT " %11" G_GUINT64_FORMAT " %12.3f %12.2f   %s\n",
-               c->name, r.stats.reads_done + r.stats.writes_done, r.cycles, mr / 1e6, mc / 1e6,
-               c->dramsim3);
+        printf("%-24s %9" G_GUINT64_FORMAT " %11" G_GUINT64_FORMAT " %12.3f %12.2f   %s\n", c->name,
+               r.stats.reads_done + r.stats.writes_done, r.cycles, mr / 1e6, mc / 1e6, c->dramsim3);
 }
 
 static TsDramTrace *synthetic(gsize n, gboolean random, guint64 span)
@@ -90,7 +89,8 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
             only = argv[++i];
         else {
-            fprintf(stderr, "usage: dram_bench [--repeat N] [--json] [--shared DIR] [--only SUBSTRING]\n");
+            fprintf(stderr,
+                    "usage: dram_bench [--repeat N] [--json] [--shared DIR] [--only SUBSTRING]\n");
             return 1;
         }
     }
@@ -109,11 +109,12 @@ int main(int argc, char **argv)
         printf("%-24s %9s %11s %12s %12s   %s\n", "trace", "requests", "cycles", "M req/s",
                "M cycles/s", "DRAMsim3 (issue, 2-core machine)");
     static const char *const patterns[] = {"seq", "rand", "rowhit1b", "rowconf1b", "rowconfallb"};
-    static const char *const ds3_sat[] = {"0.29 M req/s, 1.5 M cycles/s", "0.133 M req/s, 0.9 M cycles/s",
-                                          "", "", ""};
+    static const char *const ds3_sat[] = {"0.29 M req/s, 1.5 M cycles/s",
+                                          "0.133 M req/s, 0.9 M cycles/s", "", "", ""};
     for (int mode = 0; mode < 2; mode++) {
         for (guint p = 0; p < G_N_ELEMENTS(patterns); p++) {
-            g_autofree char *name0 = g_strdup_printf("ddr4 %s %s", patterns[p], mode == 0 ? "sat" : "paced");
+            g_autofree char *name0 =
+                g_strdup_printf("ddr4 %s %s", patterns[p], mode == 0 ? "sat" : "paced");
             if (only && !strstr(name0, only))
                 continue;
             g_autofree char *f = g_strdup_printf("%s/traces/ds3_ddr4_%s_%s", dir, patterns[p],
@@ -123,7 +124,8 @@ int main(int argc, char **argv)
                 fprintf(stderr, "dram_bench: %s\n", error->message);
                 return 1;
             }
-            g_autofree char *name = g_strdup_printf("ddr4 %s %s", patterns[p], mode == 0 ? "sat" : "paced");
+            g_autofree char *name =
+                g_strdup_printf("ddr4 %s %s", patterns[p], mode == 0 ? "sat" : "paced");
             Case c = {name, ddr4, t, mode == 0 ? 0 : 402000,
                       mode == 0 ? ds3_sat[p] : "6 M cycles/s (ticks every idle cycle)"};
             run_case(&c, repeat, json);

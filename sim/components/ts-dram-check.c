@@ -38,16 +38,16 @@ struct TsDramChecker {
     guint ranks, groups, bpg, bpr;
     guint64 refi_rank, refi_bank;
     CBank *bank;
-    gint64 *ref;       /* per rank: last REF */
-    gint64 *ref_first; /* per rank: start of the refresh interval check */
-    gint64 *act_g;     /* per rank x group: last ACT */
-    gint64 *act_r;     /* per rank: last ACT */
+    gint64 *ref;         /* per rank: last REF */
+    gint64 *ref_first;   /* per rank: start of the refresh interval check */
+    gint64 *act_g;       /* per rank x group: last ACT */
+    gint64 *act_r;       /* per rank: last ACT */
     gint64 *rd_g, *wr_g; /* per rank x group: last RD / WR */
     gint64 *rd_r, *wr_r; /* per rank */
     gint64 *pre_r;       /* per rank: last explicit PRE */
     gint64 (*acts)[32];  /* per rank: ring of the last 32 ACTs */
     guint64 *n_acts;
-    gint64 bus_end;      /* end of the last data burst */
+    gint64 bus_end; /* end of the last data burst */
     gint bus_rank;
     gboolean bus_write;
     gint64 last_cycle;
@@ -136,7 +136,8 @@ static void violate(TsDramChecker *c, guint64 cycle, TsDramCmd cmd, const char *
     do {                                                                                           \
         gint64 s_ = (since), g_ = (gint64)(gap);                                                   \
         if (s_ > NEVER && (gint64)cycle < s_ + g_)                                                 \
-            violate(c, cycle, cmd, where, "%s: %" G_GINT64_FORMAT " cycles after the last, needs %" G_GINT64_FORMAT, \
+            violate(c, cycle, cmd, where,                                                          \
+                    "%s: %" G_GINT64_FORMAT " cycles after the last, needs %" G_GINT64_FORMAT,     \
                     rule, (gint64)cycle - s_, g_);                                                 \
     } while (0)
 
@@ -148,14 +149,14 @@ void ts_dram_checker_command(TsDramChecker *c, guint64 cycle, TsDramCmd cmd, gui
     g_snprintf(where, sizeof where, "rank %u bg %u bank %u", rank, bankgroup, bank);
     c->commands++;
     if ((gint64)cycle < c->last_cycle)
-        violate(c, cycle, cmd, where, "issued before the previous command (cycle %" G_GINT64_FORMAT ")",
-                c->last_cycle);
+        violate(c, cycle, cmd, where,
+                "issued before the previous command (cycle %" G_GINT64_FORMAT ")", c->last_cycle);
     if ((gint64)cycle != c->last_cycle) {
         c->last_cycle = (gint64)cycle;
         c->n_row_cmds = c->n_col_cmds = 0;
     }
-    gboolean column = cmd == TS_DCMD_RD || cmd == TS_DCMD_WR || cmd == TS_DCMD_RDA ||
-                      cmd == TS_DCMD_WRA;
+    gboolean column =
+        cmd == TS_DCMD_RD || cmd == TS_DCMD_WR || cmd == TS_DCMD_RDA || cmd == TS_DCMD_WRA;
     if (column)
         c->n_col_cmds++;
     else
@@ -197,8 +198,9 @@ void ts_dram_checker_command(TsDramChecker *c, guint64 cycle, TsDramCmd cmd, gui
         if (!b->open)
             violate(c, cycle, cmd, where, "bank closed");
         else if (b->row != row)
-            violate(c, cycle, cmd, where, "row %" G_GUINT64_FORMAT " is not the open row %" G_GUINT64_FORMAT,
-                    row, b->row);
+            violate(c, cycle, cmd, where,
+                    "row %" G_GUINT64_FORMAT " is not the open row %" G_GUINT64_FORMAT, row,
+                    b->row);
         NEED(b->act, (wr ? (gint64)t->tRCDWR : (gint64)t->tRCD) - al, wr ? "tRCDWR" : "tRCD");
         gint64 ccd_l = MAX(bl, (gint64)(c->groups > 1 ? t->tCCD_L : t->tCCD_S));
         gint64 ccd_s = MAX(bl, (gint64)t->tCCD_S);
@@ -217,8 +219,9 @@ void ts_dram_checker_command(TsDramChecker *c, guint64 cycle, TsDramCmd cmd, gui
             gap = (gint64)t->tRTRS;
         if (c->bus_end > NEVER && start < c->bus_end + gap)
             violate(c, cycle, cmd, where,
-                    "data burst from cycle %" G_GINT64_FORMAT " overlaps the bus (free at %" G_GINT64_FORMAT
-                    " + tRTRS gap %" G_GINT64_FORMAT ")",
+                    "data burst from cycle %" G_GINT64_FORMAT
+                    " overlaps the bus (free at %" G_GINT64_FORMAT " + tRTRS gap %" G_GINT64_FORMAT
+                    ")",
                     start, c->bus_end, gap);
         c->bus_end = start + bl;
         c->bus_rank = (gint)rank;
@@ -263,7 +266,8 @@ void ts_dram_checker_command(TsDramChecker *c, guint64 cycle, TsDramCmd cmd, gui
         if (c->refresh_on && !c->bank_refresh) {
             gint64 since = c->ref[rank] > NEVER ? c->ref[rank] : c->ref_first[rank];
             if ((gint64)cycle - since > 9 * (gint64)c->refi_rank)
-                violate(c, cycle, cmd, where, "refresh interval %" G_GINT64_FORMAT " exceeds 9 tREFI",
+                violate(c, cycle, cmd, where,
+                        "refresh interval %" G_GINT64_FORMAT " exceeds 9 tREFI",
                         (gint64)cycle - since);
         }
         c->ref[rank] = (gint64)cycle;

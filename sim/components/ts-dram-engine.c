@@ -32,6 +32,7 @@ const char *ts_dram_cmd_name(TsDramCmd cmd)
  *   ACT_PRE  tRAS                   ACT_RD   tRCD - AL              ACT_WR   tRCDWR - AL
  *   ACT_REFB tRRD_S                 REF_ACT  tRFC                   REFB_ACT tRFCb
  * With one bank group the _L delays take their _S values. Negative values clamp to 0. */
+/* clang-format off */
 typedef enum {
     RD_RD_L, RD_RD_S, RD_RD_O, RD_WR, RD_WR_O, RD_PRE, RDA_ACT, RD_ACT,
     WR_RD_L, WR_RD_S, WR_RD_O, WR_WR_L, WR_WR_S, WR_WR_O, WR_PRE, WR_ACT,
@@ -74,6 +75,7 @@ static gint64 delay_formula(DelayId id, const TsDramTimings *t)
     default: return 0;
     }
 }
+/* clang-format on */
 
 typedef struct {
     guint8 after;

@@ -63,9 +63,9 @@ typedef struct {
 /* The timing engine of one (pseudo-)channel. */
 typedef struct {
     guint ranks, bankgroups, banks_per_group, banks_per_rank;
-    guint64 faw, aw32;       /* tFAW; t32AW (0 = none) */
-    guint32 read_delay;      /* RL + tBURST: READ to the end of its data */
-    guint32 write_delay;     /* WL + tBURST */
+    guint64 faw, aw32;   /* tFAW; t32AW (0 = none) */
+    guint32 read_delay;  /* RL + tBURST: READ to the end of its data */
+    guint32 write_delay; /* WL + tBURST */
     TsDramDelay rules[TS_DCMD_COUNT][TS_DSCOPE_COUNT][TS_DRAM_MAX_RULES];
     guint8 n_rules[TS_DCMD_COUNT][TS_DSCOPE_COUNT];
     TsDramBank *bank;        /* ranks x banks_per_rank */
@@ -74,10 +74,10 @@ typedef struct {
     TsDramScopeNext *other;  /* ranks: rules from commands of the other ranks */
     guint64 (*act_times)[4]; /* per rank: the last four ACT cycles, ring */
     guint *act_head;
-    guint64 *act32;          /* per rank: the last 32 ACT cycles, ring (t32AW) */
+    guint64 *act32; /* per rank: the last 32 ACT cycles, ring (t32AW) */
     guint *act32_head;
-    guint64 *n_acts;         /* per rank */
-    guint *open_banks;       /* per rank */
+    guint64 *n_acts;   /* per rank */
+    guint *open_banks; /* per rank */
 } TsDramEngine;
 
 /* Builds the engine's constraint table from the spec (cycles, once). FALSE with a message in

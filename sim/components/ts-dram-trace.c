@@ -13,8 +13,8 @@
 /* ---- loading ---- */
 
 static const char *const write_ops[] = {"WRITE", "write", "P_MEM_WR", "BOFF", NULL};
-static const char *const read_ops[] = {"READ", "read", "P_MEM_RD", "P_FETCH", "P_LOCK_RD",
-                                       "P_LOCK_WR", NULL};
+static const char *const read_ops[] = {"READ",      "read",      "P_MEM_RD", "P_FETCH",
+                                       "P_LOCK_RD", "P_LOCK_WR", NULL};
 
 static gboolean in_list(const char *s, const char *const *list)
 {
@@ -33,8 +33,8 @@ static gboolean parse_line(char *line, guint lineno, const char *path, TsDramTra
     for (char *t = strtok_r(line, " \t\r\n", &save); t; t = strtok_r(NULL, " \t\r\n", &save)) {
         if (n == 3) {
             g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_SYNTAX,
-                        "%s:%u: expected 'ADDRESS OP CYCLE', got an extra token '%s'", path,
-                        lineno, t);
+                        "%s:%u: expected 'ADDRESS OP CYCLE', got an extra token '%s'", path, lineno,
+                        t);
             return FALSE;
         }
         tok[n++] = t;
@@ -317,8 +317,8 @@ TsSim *ts_dram_trace_sim_new(const TsDramSpec *spec, const TsDramTrace *trace, g
     if (dram == NULL)
         return NULL;
     DriverSpec ds = {trace, dram, stop_when_done};
-    TsComponent *drv = ts_sim_add_component_typed(sim, &driver_kind, "cpu",
-                                                  TS_SPEC(DriverSpec, &ds), NULL, error);
+    TsComponent *drv =
+        ts_sim_add_component_typed(sim, &driver_kind, "cpu", TS_SPEC(DriverSpec, &ds), NULL, error);
     if (drv == NULL)
         return NULL;
     const TsLinkSpec wire = {0, 0};

@@ -35,14 +35,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(TsDramTrace, ts_dram_trace_free)
  * report. */
 typedef struct {
     TsDramStats stats;
-    guint64 cycles;             /* the window (--cycles) or the cycle after the last response */
+    guint64 cycles; /* the window (--cycles) or the cycle after the last response */
     guint64 requests_sent;
     double tck_ps;
-    double bw_gbps;             /* (reads + writes done) x burst bytes / (cycles x tCK) */
+    double bw_gbps; /* (reads + writes done) x burst bytes / (cycles x tCK) */
     double avg_read_latency_cycles;
-    double row_hit_rate;        /* row hits / column commands */
-    double wall_seconds;        /* time spent in the event loop */
-    double cpu_seconds;         /* CPU time of this thread in the event loop */
+    double row_hit_rate; /* row hits / column commands */
+    double wall_seconds; /* time spent in the event loop */
+    double cpu_seconds;  /* CPU time of this thread in the event loop */
     guint64 events;
 } TsDramTraceResult;
 

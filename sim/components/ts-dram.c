@@ -90,7 +90,7 @@ typedef struct {
     guint64 added;       /* acceptance cycle */
     guint32 next_merged; /* reads to the same address waiting on this one */
     guint32 row, col;
-    guint16 bank;        /* bank within the rank */
+    guint16 bank; /* bank within the rank */
     guint8 rank;
     guint8 is_write;
     guint8 holds_credit; /* merged read: its credit returns when the read issues */
@@ -148,7 +148,7 @@ typedef struct {
     Trans *trans;
     guint32 *free_list;
     guint32 n_free, n_trans;
-    guint32 *rq, *wq; /* read (or unified) queue and write buffer, arrival order */
+    guint32 *rq, *wq;     /* read (or unified) queue and write buffer, arrival order */
     guint16 *rq_q, *wq_q; /* the command queue of each entry */
     guint32 rq_n, wq_n;
     guint64 write_draining;
@@ -157,11 +157,11 @@ typedef struct {
 
     CmdEntry *cq; /* nq queues of cq_cap entries */
     guint32 *cq_n;
-    guint64 *q_lb; /* per queue: no entry can issue before this cycle (a lower bound; 0 =
-                      unknown after the queue or the state of one of its banks changed) */
+    guint64 *q_lb;    /* per queue: no entry can issue before this cycle (a lower bound; 0 =
+                         unknown after the queue or the state of one of its banks changed) */
     guint64 q_lb_min; /* no queue can issue before this cycle (min of q_lb) */
     guint64 *dirty;   /* bit per queue: q_lb must be recomputed (state or contents changed) */
-    guint32 *rq_wait, *wq_wait; /* per command queue: transactions waiting to enter it */
+    guint32 *rq_wait, *wq_wait;     /* per command queue: transactions waiting to enter it */
     guint32 rq_movable, wq_movable; /* waiting transactions whose command queue has room */
     guint32 nq, cq_cap, q_idx;
     gboolean per_bank; /* one command queue per bank */
@@ -182,11 +182,11 @@ typedef struct {
     DoneRing reads, fast;
     guint32 *lat_q; /* latencies of the reads in `reads`, in completion order */
     guint32 lat_cap, lat_head, lat_n;
-    guint64 *hist;  /* completed reads per latency (LAT_BINS) */
+    guint64 *hist; /* completed reads per latency (LAT_BINS) */
 
     guint64 wake_cycle; /* cycle of the pending wake event (NO_CYCLE = none) */
     guint64 wake_seq;
-    guint64 bg_last;  /* background energy accounted up to this cycle */
+    guint64 bg_last; /* background energy accounted up to this cycle */
     guint64 last_tick_cycle;
 
     /* statistics */
@@ -410,8 +410,8 @@ static void respond(Unit *u, const Trans *t, guint64 done_cycle)
 static guint32 trans_alloc(Unit *u)
 {
     if (G_UNLIKELY(u->n_free == 0))
-        TS_ABORT(&u->d->base, "unit %u: transaction records exhausted (a requester ignored credits)",
-                 u->index);
+        TS_ABORT(&u->d->base,
+                 "unit %u: transaction records exhausted (a requester ignored credits)", u->index);
     return u->free_list[--u->n_free];
 }
 
@@ -439,8 +439,9 @@ static void unit_request(Unit *u, const TsMemReq *req, TsTick arrival)
     Dram *d = u->d;
     TsComponent *self = &d->base;
     if (G_UNLIKELY(req->bytes > d->burst_bytes || req->bytes == 0))
-        TS_ABORT(self, "request of %u bytes at 0x%" G_GINT64_MODIFIER "x: one burst is 1 .. %u bytes "
-                       "(requesters split transfers into bursts)",
+        TS_ABORT(self,
+                 "request of %u bytes at 0x%" G_GINT64_MODIFIER "x: one burst is 1 .. %u bytes "
+                 "(requesters split transfers into bursts)",
                  req->bytes, req->addr, d->burst_bytes);
     u->sched_idle = FALSE;
     guint64 e = ts_clock_edge_index_at_or_after(&self->clock, arrival);
@@ -509,7 +510,6 @@ static void unit_request(Unit *u, const TsMemReq *req, TsTick arrival)
 }
 
 /* ---- command selection ---- */
-
 
 static inline gboolean queue_in_ref(const Unit *u, guint q)
 {
@@ -823,7 +823,7 @@ static void issue(Unit *u, const Pick *p, guint64 c)
     }
     if (p->cmd != TS_DCMD_REF && p->cmd != TS_DCMD_RD && p->cmd != TS_DCMD_WR)
         mark_dirty(u, queue_of(u, p->rank, p->bank)); /* the bank's state changes */
-    u->q_lb_min = 0; /* queues skipped during a refresh are back */
+    u->q_lb_min = 0;                                  /* queues skipped during a refresh are back */
     if (u->chk)
         ts_dram_checker_command(u->chk, c, p->cmd, p->rank, p->bank / d->bpg, p->bank % d->bpg,
                                 p->row);
@@ -1100,8 +1100,9 @@ static void dram_handle(TsComponent *self, TsEvent *ev)
         const TsMemReq *r = ts_mem_req_const(ev);
         guint want = ts_dram_unit_of(self, r->addr);
         if (G_UNLIKELY(want != unit))
-            TS_ABORT(self, "request for 0x%" G_GINT64_MODIFIER "x (unit %u) arrived on req[%u]; "
-                           "send on the element ts_dram_unit_of gives",
+            TS_ABORT(self,
+                     "request for 0x%" G_GINT64_MODIFIER "x (unit %u) arrived on req[%u]; "
+                     "send on the element ts_dram_unit_of gives",
                      r->addr, want, unit);
         unit_request(&d->units[unit], r, ev->tick);
     }
@@ -1187,8 +1188,8 @@ static gboolean unit_init(Dram *d, Unit *u, guint index, GError **error)
                     s->refresh_policy == TS_DRAM_REFRESH_BANK_STAGGERED ? "tREFIb" : "tREFI");
         return FALSE;
     }
-    guint64 busy = s->refresh_policy == TS_DRAM_REFRESH_BANK_STAGGERED ? s->cycles.tRFCb
-                                                                        : s->cycles.tRFC;
+    guint64 busy =
+        s->refresh_policy == TS_DRAM_REFRESH_BANK_STAGGERED ? s->cycles.tRFCb : s->cycles.tRFC;
     if (u->refresh_interval && busy >= u->refresh_interval) {
         g_set_error(error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID,
                     "refresh cannot keep up: each takes %" G_GUINT64_FORMAT
@@ -1216,10 +1217,14 @@ static gboolean dram_init(TsComponent *self, const void *spec, const TsParams *p
     const struct {
         const char *name;
         guint64 v;
-    } pow2[] = {{"channels", s->channels},     {"ranks", s->ranks},
-                {"bankgroups", s->bankgroups}, {"banks", s->banks},
-                {"rows", s->rows},             {"columns", s->columns},
-                {"burst_length", s->burst_length}, {"pseudo_channels", s->pseudo_channels}};
+    } pow2[] = {{"channels", s->channels},
+                {"ranks", s->ranks},
+                {"bankgroups", s->bankgroups},
+                {"banks", s->banks},
+                {"rows", s->rows},
+                {"columns", s->columns},
+                {"burst_length", s->burst_length},
+                {"pseudo_channels", s->pseudo_channels}};
     for (guint i = 0; i < G_N_ELEMENTS(pow2); i++) {
         if (!is_pow2(pow2[i].v)) {
             g_set_error(error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID,
@@ -1271,7 +1276,8 @@ static gboolean dram_init(TsComponent *self, const void *spec, const TsParams *p
     double k = s->vdd_v * (double)s->devices_per_rank * tck_ns;
     const TsDramTimings *t = &s->cycles;
     double trc = (double)(t->tRAS + t->tRP);
-    d->e_act = k * (s->idd0_ma * trc - (s->idd3n_ma * (double)t->tRAS + s->idd2n_ma * (double)t->tRP));
+    d->e_act =
+        k * (s->idd0_ma * trc - (s->idd3n_ma * (double)t->tRAS + s->idd2n_ma * (double)t->tRP));
     d->e_rd = k * (s->idd4r_ma - s->idd3n_ma) * (double)t->tBURST;
     d->e_wr = k * (s->idd4w_ma - s->idd3n_ma) * (double)t->tBURST;
     d->e_ref = k * (s->idd5ab_ma - s->idd3n_ma) * (double)t->tRFC;
@@ -1378,9 +1384,9 @@ static void dram_finish(TsComponent *self)
 {
     TsDramStats st;
     ts_dram_get_stats(self, &st);
-    const char *names[] = {"reads_done", "writes_done", "activates", "precharges",
-                           "refreshes",  "row_hits",    "column_commands", "read_latency_sum",
-                           "energy_pj"};
+    const char *names[] = {"reads_done",      "writes_done",      "activates",
+                           "precharges",      "refreshes",        "row_hits",
+                           "column_commands", "read_latency_sum", "energy_pj"};
     guint64 vals[] = {st.reads_done,
                       st.writes_done,
                       st.activates,

@@ -45,7 +45,7 @@ guint32 ts_dram_burst_bytes(const TsComponent *dram);
 /* Totals over every unit. Completions count when their data returned before the current
  * simulated time. */
 typedef struct {
-    guint64 cycles;           /* controller cycles elapsed (ts_sim_now in tCK, rounded down) */
+    guint64 cycles; /* controller cycles elapsed (ts_sim_now in tCK, rounded down) */
     guint64 reads_done, writes_done;
     guint64 read_cmds, write_cmds; /* RD/RDA and WR/WRA issued */
     guint64 read_row_hits, write_row_hits;

@@ -25,12 +25,12 @@ typedef enum {
 #define TS_MEM_TENSOR_NONE G_MAXUINT16
 
 typedef struct TsMemReq {
-    guint64 addr;    /* byte address in the memory's address space */
-    guint64 tag;     /* requester-defined (an outstanding-table slot, a tile id): echoed back */
-    guint32 bytes;   /* size of the access in bytes */
-    guint16 tensor;  /* workload tensor the data belongs to, or TS_MEM_TENSOR_NONE */
-    guint8 op;       /* TsMemOp */
-    guint8 flags;    /* requester-defined */
+    guint64 addr;     /* byte address in the memory's address space */
+    guint64 tag;      /* requester-defined (an outstanding-table slot, a tile id): echoed back */
+    guint32 bytes;    /* size of the access in bytes */
+    guint16 tensor;   /* workload tensor the data belongs to, or TS_MEM_TENSOR_NONE */
+    guint8 op;        /* TsMemOp */
+    guint8 flags;     /* requester-defined */
     TsTick done_tick; /* responses: tick the memory completed the access (data returned or
                          write accepted); requests: 0 */
 } TsMemReq;

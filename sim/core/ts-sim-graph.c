@@ -103,10 +103,9 @@ static gboolean allocate_ports(TsComponent *c, GError **error)
     return TRUE;
 }
 
-TsComponent *ts_sim_add_component_typed(TsSim *sim, const TsComponentKind *kind,
-                                        const char *path, const char *spec_type,
-                                        const void *spec, const TsParams *params,
-                                        GError **error)
+TsComponent *ts_sim_add_component_typed(TsSim *sim, const TsComponentKind *kind, const char *path,
+                                        const char *spec_type, const void *spec,
+                                        const TsParams *params, GError **error)
 {
     g_return_val_if_fail(sim != NULL && kind != NULL && path != NULL, NULL);
     g_return_val_if_fail(kind->name != NULL && kind->init != NULL && kind->handle != NULL, NULL);
@@ -450,8 +449,7 @@ gboolean ts_sim_build(TsSim *sim, GError **error)
             TsPort *p = &c->ports[j];
             if (p->spec->required && p->link == NULL) {
                 g_autofree char *label = port_label(p);
-                g_string_append_printf(dangling, "%s%s:%s", n_dangling ? ", " : "", c->path,
-                                       label);
+                g_string_append_printf(dangling, "%s%s:%s", n_dangling ? ", " : "", c->path, label);
                 n_dangling++;
             }
         }

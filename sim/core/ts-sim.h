@@ -92,8 +92,8 @@ struct TsComponent {
     guint32 trace_mask; /* TS_TRACE_* categories traced for this component */
     TsClock clock;      /* period_num == 0 until ts_component_set_clock{,_period} */
     TsPort *ports;      /* every port element, flat (opaque; see ts_component_port_at) */
-    guint16 *port_first; /* per kind->ports entry: flat index of its element 0 */
-    guint16 *port_count; /* per kind->ports entry: elements (1 for scalar ports) */
+    guint16 *port_first;  /* per kind->ports entry: flat index of its element 0 */
+    guint16 *port_count;  /* per kind->ports entry: elements (1 for scalar ports) */
     guint32 n_port_slots; /* flat ports in total (TsEvent.port indexes them) */
     TsStatSet *stats;   /* enabled statistics, registration order */
 };
@@ -183,10 +183,9 @@ void ts_sim_enable_stats(TsSim *sim, const char *glob, gboolean enable);
  * from the type and checks the pointer's type at compile time. Returns the instance (owned by
  * the sim) or NULL with TS_CORE_ERROR_{BAD_NAME, DUPLICATE_NAME, STATE, SPEC_TYPE,
  * UNKNOWN_PARAM, PARAM_*}, or init's own error prefixed with the path. */
-TsComponent *ts_sim_add_component_typed(TsSim *sim, const TsComponentKind *kind,
-                                        const char *path, const char *spec_type,
-                                        const void *spec, const TsParams *params,
-                                        GError **error);
+TsComponent *ts_sim_add_component_typed(TsSim *sim, const TsComponentKind *kind, const char *path,
+                                        const char *spec_type, const void *spec,
+                                        const TsParams *params, GError **error);
 #define TS_SPEC(Type, ptr) #Type, (const Type *)(ptr)
 
 /* ts_sim_add_component_typed for a kind configured by params only (kind->spec_type NULL). */
@@ -220,7 +219,8 @@ gboolean ts_sim_build(TsSim *sim, GError **error);
 
 /* A fresh event for `target` (header initialised: priority 0, port TS_PORT_NONE, size 0,
  * payload zeroed). `target` may be NULL for an event that will go through ts_port_send, which
- * sets it; scheduling an event with no target is a broken invariant. Borrowed until scheduled, sent or discarded. Never fails (the pool grows). */
+ * sets it; scheduling an event with no target is a broken invariant. Borrowed until scheduled, sent
+ * or discarded. Never fails (the pool grows). */
 TsEvent *ts_sim_event_new(TsSim *sim, TsComponent *target, guint32 type);
 
 /* Queues `event` for delivery to event->target at absolute `tick` (>= now and < TS_TICK_NEVER;

@@ -26,7 +26,8 @@ static void clock_set(TsClock *clock, guint64 num, guint64 den)
     clock->period_ps = den == 1 ? num : 0;
     /* f = 1e12 * den / num; exact when num divides 1e12 * den. */
     TsU128 scaled = (TsU128)TS_PS_PER_S * den;
-    clock->freq_hz = (scaled % num == 0 && scaled / num <= G_MAXUINT64) ? (guint64)(scaled / num) : 0;
+    clock->freq_hz =
+        (scaled % num == 0 && scaled / num <= G_MAXUINT64) ? (guint64)(scaled / num) : 0;
 }
 
 gboolean ts_clock_init(TsClock *clock, guint64 freq_hz, GError **error)

@@ -75,8 +75,9 @@ void ts_clock_free(TsClock *clock);
 /* The period in ps as a double (for reports only; conversions are exact). */
 double ts_clock_period_ps(const TsClock *clock);
 
-/* Tick of edge `cycles` = ceil(cycles * period_num / period_den). Exact for every cycle count (128-bit
- * intermediate). Returns FALSE and leaves *ticks untouched when the tick exceeds 2^64-1. */
+/* Tick of edge `cycles` = ceil(cycles * period_num / period_den). Exact for every cycle count
+ * (128-bit intermediate). Returns FALSE and leaves *ticks untouched when the tick exceeds 2^64-1.
+ */
 gboolean ts_clock_try_cycles_to_ticks(const TsClock *clock, guint64 cycles, TsTick *ticks);
 
 /* As ts_clock_try_cycles_to_ticks, returning TS_TICK_NEVER on overflow. */

@@ -68,8 +68,9 @@ static void edge(const TsDramSpec *s, const char *what, const Step *pre, guint n
     guint64 got =
         ts_dram_engine_earliest(&e, next.cmd, next.rank, next.bg * (guint)s->banks + next.bank);
     if (got != expect)
-        fprintf(stderr, "\n  %s: engine says %" G_GUINT64_FORMAT ", expected %" G_GUINT64_FORMAT "\n",
-                what, got, expect);
+        fprintf(stderr,
+                "\n  %s: engine says %" G_GUINT64_FORMAT ", expected %" G_GUINT64_FORMAT "\n", what,
+                got, expect);
     CU_ASSERT_EQUAL(got, expect);
     ts_dram_engine_clear(&e);
     for (int late = 0; late < 2; late++) {
@@ -83,7 +84,8 @@ static void edge(const TsDramSpec *s, const char *what, const Step *pre, guint n
         guint64 v = ts_dram_checker_violations(c);
         if ((v == 0) != (late != 0))
             fprintf(stderr, "\n  %s at %s: %" G_GUINT64_FORMAT " violations (%s)\n", what,
-                    late ? "t+tX" : "t+tX-1", v, ts_dram_checker_first(c) ? ts_dram_checker_first(c) : "none");
+                    late ? "t+tX" : "t+tX-1", v,
+                    ts_dram_checker_first(c) ? ts_dram_checker_first(c) : "none");
         /* Too early breaks the rule (and possibly rules implied by it); on time breaks none. */
         CU_ASSERT((v == 0) == (late != 0));
         ts_dram_checker_free(c);
@@ -244,8 +246,9 @@ static void run_checked(const TsDramSpec *s, const TsDramTrace *tr, TsDramTraceR
     for (gsize i = 0; i < tr->n; i++)
         writes += tr->entries[i].is_write;
     if (res->stats.violations || res->stats.reads_done + res->stats.writes_done != tr->n)
-        fprintf(stderr, "\n  %s: %" G_GUINT64_FORMAT " reads + %" G_GUINT64_FORMAT
-                        " writes of %" G_GSIZE_FORMAT ", %" G_GUINT64_FORMAT " violations\n",
+        fprintf(stderr,
+                "\n  %s: %" G_GUINT64_FORMAT " reads + %" G_GUINT64_FORMAT
+                " writes of %" G_GSIZE_FORMAT ", %" G_GUINT64_FORMAT " violations\n",
                 what, res->stats.reads_done, res->stats.writes_done, tr->n, res->stats.violations);
     CU_ASSERT_EQUAL(res->stats.violations, 0);
     CU_ASSERT(res->stats.commands_checked > 0);
@@ -278,15 +281,17 @@ static void test_unloaded_latencies_all_presets(void)
              * replay the earlier requests first, far apart. */
             g_autoptr(TsDramTrace) seq = trace_new(k + 1);
             for (guint j = 0; j <= k; j++)
-                seq->entries[j] = (TsDramTraceEntry){
-                    ts_dram_address(dram, 0, 0, 1, 1, rows[j], j), 200 * (guint64)j, FALSE};
+                seq->entries[j] = (TsDramTraceEntry){ts_dram_address(dram, 0, 0, 1, 1, rows[j], j),
+                                                     200 * (guint64)j, FALSE};
             TsDramTraceResult r;
             run_checked(s, seq, &r, names[p]);
             guint64 total = 0;
             for (guint j = 0; j <= k; j++)
                 total += want[j];
             if (r.stats.read_latency_sum != total)
-                fprintf(stderr, "\n  %s: latencies sum %" G_GUINT64_FORMAT " (want %" G_GUINT64_FORMAT ")\n",
+                fprintf(stderr,
+                        "\n  %s: latencies sum %" G_GUINT64_FORMAT " (want %" G_GUINT64_FORMAT
+                        ")\n",
                         names[p], r.stats.read_latency_sum, total);
             CU_ASSERT_EQUAL(r.stats.read_latency_sum, total);
         }
@@ -304,10 +309,10 @@ static void random_trace(TsDramTrace *tr, TsComponent *dram, guint64 seed)
         if (g_rand_int_range(rng, 0, 4) == 0)
             cycle += (guint64)g_rand_int_range(rng, 0, 60);
         guint64 row = (guint64)g_rand_int_range(rng, 0, 4);
-        guint64 a = ts_dram_address(dram, (guint)g_rand_int_range(rng, 0, (gint32)units),
-                                    (guint)g_rand_int_range(rng, 0, 2), (guint)g_rand_int_range(rng, 0, 4),
-                                    (guint)g_rand_int_range(rng, 0, 4), row * 97,
-                                    (guint64)g_rand_int_range(rng, 0, 8));
+        guint64 a = ts_dram_address(
+            dram, (guint)g_rand_int_range(rng, 0, (gint32)units),
+            (guint)g_rand_int_range(rng, 0, 2), (guint)g_rand_int_range(rng, 0, 4),
+            (guint)g_rand_int_range(rng, 0, 4), row * 97, (guint64)g_rand_int_range(rng, 0, 8));
         tr->entries[i] = (TsDramTraceEntry){a, cycle, g_rand_int_range(rng, 0, 10) < 3};
     }
     g_rand_free(rng);
@@ -349,10 +354,9 @@ static void apply_variant(TsDramSpec *s, const char *v)
 
 static void test_random_all_presets_and_variants(void)
 {
-    static const char *const variants[] = {"default",      "close_page",      "2_ranks",
-                                           "2_ranks_simultaneous", "bank_refresh", "per_rank_queues",
-                                           "unified_queue", "small_queues",   "no_refresh",
-                                           NULL};
+    static const char *const variants[] = {
+        "default",         "close_page",    "2_ranks",      "2_ranks_simultaneous", "bank_refresh",
+        "per_rank_queues", "unified_queue", "small_queues", "no_refresh",           NULL};
     const char *const *names = ts_dram_preset_names();
     guint64 seed = ts_test_seed(12);
     for (guint p = 0; names[p]; p++) {
@@ -477,16 +481,20 @@ static void expect_trace_error(const char *text, const char *needle)
 
 static void test_bad_input(void)
 {
-    expect_ini_error("[timing]\nCL = 17x\n", "ts-test-dram.ini:2: [timing] CL: expected an integer, got '17x'");
+    expect_ini_error("[timing]\nCL = 17x\n",
+                     "ts-test-dram.ini:2: [timing] CL: expected an integer, got '17x'");
     expect_ini_error("[dram_structure]\nprotocol = DDR9\n",
                      "[dram_structure] protocol: unknown value 'DDR9'");
     expect_ini_error("[dram_structure]\nprotocol = HMC\n", "HMC");
     expect_ini_error("[dram_structure]\nBL = 0\n", "BL = 0");
-    expect_ini_error("[system]\naddress_mapping = rochrababgcx\n", "field 'cx' at position 6 is unknown");
-    expect_ini_error("[system]\nenable_self_refresh = true\n", "enable_self_refresh = true is not modelled");
+    expect_ini_error("[system]\naddress_mapping = rochrababgcx\n",
+                     "field 'cx' at position 6 is unknown");
+    expect_ini_error("[system]\nenable_self_refresh = true\n",
+                     "enable_self_refresh = true is not modelled");
     expect_ini_error("just text\n", "ts-test-dram.ini:1: expected 'key = value'");
     expect_ini_error("[timing\n", "has no closing ']'");
-    expect_trace_error("0x40 READ 0\n0x80 FETCH 1\n", "ts-test-dram.trace:2: unknown operation 'FETCH'");
+    expect_trace_error("0x40 READ 0\n0x80 FETCH 1\n",
+                       "ts-test-dram.trace:2: unknown operation 'FETCH'");
     expect_trace_error("0xZZ READ 0\n", ":1: address '0xZZ' is not a hexadecimal number");
     expect_trace_error("0x40 READ\n", ":1: expected 'ADDRESS OP CYCLE'");
     expect_trace_error("0x40 READ -3\n", ":1: cycle '-3' is not a decimal number");
@@ -591,10 +599,10 @@ static void test_native_yaml_matches_ini(void)
     GStringChunk *strings = g_string_chunk_new(64);
     g_autofree TsDramSpec *from_ini = ts_dram_spec_load_ini(ini, strings, NULL, &error);
     CU_ASSERT_PTR_NOT_NULL_FATAL(from_ini);
-    g_autofree char *yaml = write_temp("ts-test-dram.yaml",
-                                       "architecture:\n  name: d\n  clock: 1GHz\n  levels:\n"
-                                       "    - {name: DRAM, class: dram, preset: DDR4-2400}\n"
-                                       "    - {name: MAC, class: mac}\n");
+    g_autofree char *yaml =
+        write_temp("ts-test-dram.yaml", "architecture:\n  name: d\n  clock: 1GHz\n  levels:\n"
+                                        "    - {name: DRAM, class: dram, preset: DDR4-2400}\n"
+                                        "    - {name: MAC, class: mac}\n");
     g_autoptr(TsArch) arch = ts_arch_load(yaml, NULL, &error);
     CU_ASSERT_PTR_NOT_NULL_FATAL(arch);
     const TsDramSpec *native = ts_arch_level(arch, 0)->spec;
@@ -621,7 +629,8 @@ int main(int argc, char **argv)
     CU_add_test(s, "edge timings GDDR6, LPDDR4, HBM2", test_edges_other_standards);
     CU_add_test(s, "checker catches illegal sequences", test_checker_catches);
     CU_add_test(s, "unloaded latencies of every preset", test_unloaded_latencies_all_presets);
-    CU_add_test(s, "random mixed traffic, every preset and variant", test_random_all_presets_and_variants);
+    CU_add_test(s, "random mixed traffic, every preset and variant",
+                test_random_all_presets_and_variants);
     CU_add_test(s, "write semantics", test_write_semantics);
     CU_add_test(s, "address mapping", test_address_mapping);
     CU_add_test(s, "bad configs and traces", test_bad_input);

@@ -58,8 +58,8 @@ static void test_steady_state(void)
     TsDramTrace tr = {g_new0(TsDramTraceEntry, 60000), 60000, NULL};
     GRand *rng = g_rand_new_with_seed(5);
     for (gsize i = 0; i < tr.n; i++)
-        tr.entries[i] = (TsDramTraceEntry){(guint64)g_rand_int(rng) << 6, 0,
-                                           g_rand_int_range(rng, 0, 4) == 0};
+        tr.entries[i] =
+            (TsDramTraceEntry){(guint64)g_rand_int(rng) << 6, 0, g_rand_int_range(rng, 0, 4) == 0};
     g_rand_free(rng);
     TsComponent *dram = NULL;
     g_autoptr(GError) error = NULL;
@@ -79,8 +79,9 @@ static void test_steady_state(void)
                     after.refreshes) -
                    (before.read_cmds + before.write_cmds + before.activates + before.precharges +
                     before.refreshes);
-    fprintf(stderr, "\n  %" G_GUINT64_FORMAT " commands, %" G_GUINT64_FORMAT
-                    " requests completed, %" G_GUINT64_FORMAT " allocations\n",
+    fprintf(stderr,
+            "\n  %" G_GUINT64_FORMAT " commands, %" G_GUINT64_FORMAT
+            " requests completed, %" G_GUINT64_FORMAT " allocations\n",
             cmds, after.reads_done + after.writes_done - before.reads_done - before.writes_done,
             (guint64)n_allocs);
     CU_ASSERT(cmds > 50000);

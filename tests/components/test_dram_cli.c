@@ -26,8 +26,8 @@ static void test_reference_json(void)
         return;
     }
     g_autofree char *json = g_build_filename(g_get_tmp_dir(), "ts-test-dram-cli.json", NULL);
-    const char *args[] = {"dram-trace", "--config", ini, "--trace", tr, "--cycles", "402000",
-                          "--check", "--json", json, NULL};
+    const char *args[] = {"dram-trace", "--config", ini,      "--trace", tr,  "--cycles",
+                          "402000",     "--check",  "--json", json,      NULL};
     g_autofree char *out = NULL, *err = NULL;
     int rc = ts_test_tilesim(args, &out, &err);
     CU_ASSERT_EQUAL(rc, 0);
@@ -36,9 +36,9 @@ static void test_reference_json(void)
     g_autoptr(JsonParser) p = json_parser_new();
     CU_ASSERT_TRUE_FATAL(json_parser_load_from_file(p, json, NULL));
     JsonObject *o = json_node_get_object(json_parser_get_root(p));
-    static const char *const keys[] = {"reads_done", "writes_done", "cycles", "bw_gbps",
-                                       "avg_read_latency_cycles", "row_hit_rate", "activates",
-                                       "refreshes", "energy_pj", NULL};
+    static const char *const keys[] = {
+        "reads_done",   "writes_done", "cycles",    "bw_gbps",   "avg_read_latency_cycles",
+        "row_hit_rate", "activates",   "refreshes", "energy_pj", NULL};
     for (guint i = 0; keys[i]; i++)
         CU_ASSERT_TRUE(json_object_has_member(o, keys[i]));
     CU_ASSERT_EQUAL(json_object_get_int_member(o, "reads_done"), 2000);
@@ -46,7 +46,8 @@ static void test_reference_json(void)
     CU_ASSERT_EQUAL(json_object_get_int_member(o, "activates"), 2000);
     CU_ASSERT_EQUAL(json_object_get_int_member(o, "refreshes"), 0);
     CU_ASSERT_EQUAL(json_object_get_int_member(o, "timing_violations"), 0);
-    CU_ASSERT_DOUBLE_EQUAL(json_object_get_double_member(o, "avg_read_latency_cycles"), 55.99, 0.005);
+    CU_ASSERT_DOUBLE_EQUAL(json_object_get_double_member(o, "avg_read_latency_cycles"), 55.99,
+                           0.005);
     CU_ASSERT_DOUBLE_EQUAL(json_object_get_double_member(o, "row_hit_rate"), 0.0, 1e-12);
     CU_ASSERT_STRING_EQUAL(json_object_get_string_member(o, "engine"), "des");
     g_unlink(json);
@@ -57,10 +58,11 @@ static void test_native_and_errors(void)
     if (!have_bin())
         return;
     g_autofree char *tr = g_build_filename(g_get_tmp_dir(), "ts-test-dram-cli.trace", NULL);
-    CU_ASSERT_TRUE_FATAL(g_file_set_contents(tr, "0x0 READ 0\n0x40 WRITE 3\n0x40 READ 10\n", -1, NULL));
+    CU_ASSERT_TRUE_FATAL(
+        g_file_set_contents(tr, "0x0 READ 0\n0x40 WRITE 3\n0x40 READ 10\n", -1, NULL));
     /* A library architecture with a DRAM preset. */
-    const char *ok_args[] = {"dram-trace", "--config", "tpu-like", "--trace", tr, "--check",
-                             "--json", "-", NULL};
+    const char *ok_args[] = {"dram-trace", "--config", "tpu-like", "--trace", tr,
+                             "--check",    "--json",   "-",        NULL};
     g_autofree char *out = NULL, *err = NULL;
     CU_ASSERT_EQUAL(ts_test_tilesim(ok_args, &out, &err), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"reads_done\" : 2"));
@@ -81,7 +83,8 @@ static void test_native_and_errors(void)
     g_autofree char *out4 = NULL, *err4 = NULL;
     CU_ASSERT_EQUAL(ts_test_tilesim(missing, &out4, &err4), 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(err4, "--config and --trace are required"));
-    const char *cyc[] = {"dram-trace", "--config", "tpu-like", "--trace", tr, "--cycles", "0", NULL};
+    const char *cyc[] = {"dram-trace", "--config", "tpu-like", "--trace",
+                         tr,           "--cycles", "0",        NULL};
     g_autofree char *out5 = NULL, *err5 = NULL;
     CU_ASSERT_EQUAL(ts_test_tilesim(cyc, &out5, &err5), 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(err5, "--cycles: expected an integer in 1 .. 2^50"));

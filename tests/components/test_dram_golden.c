@@ -63,8 +63,9 @@ static void run_rows(gboolean saturated)
         if ((strcmp(r->mode, "sat") == 0) != saturated)
             continue;
         gboolean noref = strcmp(r->mode, "paced_noref") == 0;
-        g_autofree char *ini = ts_test_reference_path(
-            noref ? "dram/ds3_DDR4_8Gb_x8_2400_1rank_noref.ini" : "dram/ds3_DDR4_8Gb_x8_2400_1rank.ini");
+        g_autofree char *ini =
+            ts_test_reference_path(noref ? "dram/ds3_DDR4_8Gb_x8_2400_1rank_noref.ini"
+                                         : "dram/ds3_DDR4_8Gb_x8_2400_1rank.ini");
         g_autofree char *rel = g_strdup_printf("dram/traces/ds3_ddr4_%s_%s.trace%s", r->pattern,
                                                saturated ? "sat" : "paced", saturated ? ".xz" : "");
         g_autofree char *tr = ts_test_reference_path(rel);
@@ -82,16 +83,19 @@ static void run_rows(gboolean saturated)
         guint64 want_reads = saturated ? r->reads : r->reads - 1;
         double want_bw = saturated ? r->bw : r->bw * (double)want_reads / (double)r->reads;
         fprintf(stderr,
-                "  %-11s %-11s reads %6" G_GUINT64_FORMAT " (%6" G_GUINT64_FORMAT ") bw %7.3f (%7.3f) "
-                "lat %8.2f (%8.2f) min %2" G_GUINT64_FORMAT " (%2" G_GUINT64_FORMAT ") med %3" G_GUINT64_FORMAT
-                " (%3" G_GUINT64_FORMAT ") mode %3" G_GUINT64_FORMAT " (%3" G_GUINT64_FORMAT ") hit %.4f (%.4f) "
-                "act %5" G_GUINT64_FORMAT " (%5" G_GUINT64_FORMAT ") ref %2" G_GUINT64_FORMAT " (%2" G_GUINT64_FORMAT ") "
+                "  %-11s %-11s reads %6" G_GUINT64_FORMAT " (%6" G_GUINT64_FORMAT
+                ") bw %7.3f (%7.3f) "
+                "lat %8.2f (%8.2f) min %2" G_GUINT64_FORMAT " (%2" G_GUINT64_FORMAT
+                ") med %3" G_GUINT64_FORMAT " (%3" G_GUINT64_FORMAT ") mode %3" G_GUINT64_FORMAT
+                " (%3" G_GUINT64_FORMAT ") hit %.4f (%.4f) "
+                "act %5" G_GUINT64_FORMAT " (%5" G_GUINT64_FORMAT ") ref %2" G_GUINT64_FORMAT
+                " (%2" G_GUINT64_FORMAT ") "
                 "checked %" G_GUINT64_FORMAT " viol %" G_GUINT64_FORMAT "\n",
                 r->pattern, r->mode, res.stats.reads_done, r->reads, res.bw_gbps, r->bw,
                 res.avg_read_latency_cycles, r->avg_lat, res.stats.read_latency_min, r->min_lat,
-                res.stats.read_latency_median, r->median_lat, res.stats.read_latency_mode, r->mode_lat,
-                res.row_hit_rate, r->hit, res.stats.activates, r->acts, res.stats.refreshes, r->refs,
-                res.stats.commands_checked, res.stats.violations);
+                res.stats.read_latency_median, r->median_lat, res.stats.read_latency_mode,
+                r->mode_lat, res.row_hit_rate, r->hit, res.stats.activates, r->acts,
+                res.stats.refreshes, r->refs, res.stats.commands_checked, res.stats.violations);
         CU_ASSERT_EQUAL(res.stats.violations, 0);
         CU_ASSERT(res.stats.commands_checked >= res.stats.reads_done);
         CU_ASSERT_EQUAL(res.cycles, r->cycles);

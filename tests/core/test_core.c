@@ -39,7 +39,7 @@ static const TsPortSpec recorder_ports[] = {{"in", FALSE, "anything", 0}};
 static const TsStatSpec recorder_stats[] = {{"events", TS_STAT_COUNTER, "events", "handled"}};
 
 static gboolean recorder_init(TsComponent *self, const void *spec, const TsParams *params,
-                             GError **error)
+                              GError **error)
 {
     TestRecorder *r = TS_COMPONENT_DOWNCAST(TestRecorder, self);
     r->log = g_array_new(FALSE, FALSE, sizeof(TestRecord));
@@ -92,7 +92,7 @@ static const TsParamSpec driver_params[] = {
 };
 
 static gboolean driver_init(TsComponent *self, const void *spec, const TsParams *params,
-                             GError **error)
+                            GError **error)
 {
     TestDriver *d = TS_COMPONENT_DOWNCAST(TestDriver, self);
     d->log = g_array_new(FALSE, FALSE, sizeof(TestRecord));
@@ -150,7 +150,7 @@ static const TsParamSpec ticker_params[] = {
 };
 
 static gboolean ticker_init(TsComponent *self, const void *spec, const TsParams *params,
-                             GError **error)
+                            GError **error)
 {
     TestTicker *t = TS_COMPONENT_DOWNCAST(TestTicker, self);
     t->period_ps = (TsTick)ts_params_get_int(params, "period_ps");

@@ -52,12 +52,13 @@ static void test_clock_period_gddr6_and_errors(void)
     CU_ASSERT_EQUAL(c.period_den, 1);
     g_autoptr(GError) e = NULL;
     CU_ASSERT_FALSE(ts_clock_init_period(&c, 1, 2, &e));
-    ASSERT_ERROR(e, TS_CORE_ERROR_INVALID,
-               "clock period 1/2 ps must be at least 1 ps with terms at most 2^40 after reduction");
+    ASSERT_ERROR(
+        e, TS_CORE_ERROR_INVALID,
+        "clock period 1/2 ps must be at least 1 ps with terms at most 2^40 after reduction");
     g_clear_error(&e);
     CU_ASSERT_FALSE(ts_clock_init_period(&c, 0, 1, &e));
     ASSERT_ERROR(e, TS_CORE_ERROR_INVALID,
-               "clock period 0/1 ps: numerator and denominator must be positive");
+                 "clock period 0/1 ps: numerator and denominator must be positive");
 }
 
 /* ---- typed spec and port arrays: "fan" ---- */
@@ -124,14 +125,14 @@ static void test_typed_spec_errors(void)
     ASSERT_ERROR(e, TS_CORE_ERROR_SPEC_TYPE, "chip.fan: kind 'fan' needs a FanSpec (none given)");
     g_clear_error(&e);
     TsClock wrong;
-    CU_ASSERT_PTR_NULL(ts_sim_add_component_typed(sim, &fan_kind, "chip.fan",
-                                                  TS_SPEC(TsClock, &wrong), NULL, &e));
+    CU_ASSERT_PTR_NULL(
+        ts_sim_add_component_typed(sim, &fan_kind, "chip.fan", TS_SPEC(TsClock, &wrong), NULL, &e));
     ASSERT_ERROR(e, TS_CORE_ERROR_SPEC_TYPE, "chip.fan: kind 'fan' takes a FanSpec, got a TsClock");
     g_clear_error(&e);
     CU_ASSERT_PTR_NULL(ts_sim_add_component_typed(sim, &test_recorder_kind, "chip.r",
                                                   TS_SPEC(FanSpec, &fs), NULL, &e));
     ASSERT_ERROR(e, TS_CORE_ERROR_SPEC_TYPE,
-               "chip.r: kind 'recorder' takes no typed spec (got a FanSpec)");
+                 "chip.r: kind 'recorder' takes no typed spec (got a FanSpec)");
     g_clear_error(&e);
     TsComponent *c =
         ts_sim_add_component_typed(sim, &fan_kind, "chip.fan", TS_SPEC(FanSpec, &fs), NULL, &e);
@@ -163,15 +164,16 @@ static void test_port_array_168(void)
     }
     CU_ASSERT_FALSE(ts_sim_connect(sim, fan, "out[168]", pe[100], "link", &l, &e));
     ASSERT_ERROR(e, TS_CORE_ERROR_UNKNOWN_PORT,
-               "chip.glb: unknown port 'out[168]' for kind 'fan' (ports: in, out[0..167])");
+                 "chip.glb: unknown port 'out[168]' for kind 'fan' (ports: in, out[0..167])");
     g_clear_error(&e);
     CU_ASSERT_FALSE(ts_sim_connect(sim, fan, "out[3]", pe[100], "link", &l, &e));
     ASSERT_ERROR(e, TS_CORE_ERROR_PORT_CONNECTED,
-               "chip.glb:out[3] is already connected to chip.pe[3]:link; cannot also connect it "
-               "to chip.pe[100]:link");
+                 "chip.glb:out[3] is already connected to chip.pe[3]:link; cannot also connect it "
+                 "to chip.pe[100]:link");
     g_clear_error(&e);
     CU_ASSERT_FALSE(ts_sim_build(sim, &e));
-    ASSERT_ERROR(e, TS_CORE_ERROR_PORT_UNCONNECTED, "required port not connected: chip.glb:out[100]");
+    ASSERT_ERROR(e, TS_CORE_ERROR_PORT_UNCONNECTED,
+                 "required port not connected: chip.glb:out[100]");
     g_clear_error(&e);
     CU_ASSERT_TRUE(ts_sim_connect(sim, fan, "out[100]", pe[100], "link", &l, NULL));
     CU_ASSERT_TRUE_FATAL(ts_sim_build(sim, &e));
@@ -289,8 +291,11 @@ static void producer_pump(Producer *p)
     TsPort *port = ts_component_port(&p->base, 0);
     while (p->sent < p->total && (p->cheat || ts_port_credits(port) > 0)) {
         TsEvent *ev = ts_sim_event_new(p->base.sim, NULL, TS_EVENT_MEM_REQUEST);
-        *ts_mem_req(ev) = (TsMemReq){.addr = 64 * (guint64)p->sent, .tag = p->sent, .bytes = 64,
-                                     .tensor = 3, .op = TS_MEM_READ};
+        *ts_mem_req(ev) = (TsMemReq){.addr = 64 * (guint64)p->sent,
+                                     .tag = p->sent,
+                                     .bytes = 64,
+                                     .tensor = 3,
+                                     .op = TS_MEM_READ};
         ts_port_send(port, ev, 16);
         p->sent++;
     }
