@@ -8,6 +8,11 @@
 
 #include "ts-arch-private.h"
 
+static const char *or_builtin(const char *s)
+{
+    return s ? s : "built-in";
+}
+
 static gboolean check_components(const TsDoc *doc, GString *out, GError **error)
 {
     const TsNode *cc = ts_node_get(doc->root, "compound_components");
@@ -85,6 +90,32 @@ static gboolean check_upmem(const TsDoc *doc, const char *path, GString *out, GE
 
 gboolean ts_arch_check_file(const char *path, GString *out, gboolean *checked, GError **error)
 {
+    return ts_arch_check_file_full(path, NULL, out, checked, error);
+}
+
+/* One line per storage and compute level: where its energies (and area) come from. */
+static void energy_sources(const TsArch *arch, GString *out)
+{
+    g_string_append(out, "  energy sources (per level):\n");
+    for (guint i = 0; i < ts_arch_n_levels(arch); i++) {
+        const TsLevel *l = ts_arch_level(arch, i);
+        if (!l->is_storage && !l->is_compute)
+            continue;
+        g_string_append_printf(out, "    %-22s %-10s", l->name, or_builtin(l->energy.source));
+        if (l->is_storage)
+            g_string_append_printf(out, " read %.4g pJ, fill %.4g pJ, update %.4g pJ per access",
+                                   l->energy.read_pj, l->energy.write_pj, l->energy.update_pj);
+        else
+            g_string_append_printf(out, " %.4g pJ per MAC", l->energy.mac_pj);
+        g_string_append_printf(out, ", leakage %.4g pJ/cycle, area %.6g um^2 (%s)\n",
+                               l->energy.leak_pj_per_cycle, l->area_um2,
+                               l->area_source ? l->area_source : "not given");
+    }
+}
+
+gboolean ts_arch_check_file_full(const char *path, const char *const *tables, GString *out,
+                                 gboolean *checked, GError **error)
+{
     g_return_val_if_fail(path != NULL && out != NULL, FALSE);
     gboolean dummy;
     if (checked == NULL)
@@ -97,11 +128,13 @@ gboolean ts_arch_check_file(const char *path, GString *out, gboolean *checked, G
     switch (kind) {
     case TS_ARCH_FILE_TILESIM_ARCH:
     case TS_ARCH_FILE_TIMELOOP_ARCH: {
-        g_autoptr(TsArch) arch = ts_arch_load_from_doc(doc, path, NULL, error);
+        g_autoptr(TsArch) arch = ts_arch_load_from_doc_full(doc, path, tables, error);
         if (arch == NULL)
             return FALSE;
         g_autofree char *d = ts_arch_describe(arch);
         g_string_append_printf(out, "%s: OK, %s\n%s", path, ts_arch_file_kind_name(kind), d);
+        if (tables != NULL && tables[0] != NULL)
+            energy_sources(arch, out);
         *checked = TRUE;
         return TRUE;
     }
@@ -113,6 +146,15 @@ gboolean ts_arch_check_file(const char *path, GString *out, gboolean *checked, G
         g_string_append_printf(out, "%s: OK, %s (energies per action, pJ):\n", path,
                                ts_arch_file_kind_name(kind));
         *checked = ts_arch_ert_summary(doc, out, error);
+        if (*checked && ts_node_get(doc->root, "ART") != NULL) {
+            g_string_append(out, "  and an area reference table (ART):\n");
+            *checked = ts_arch_art_summary(doc, out, error);
+        }
+        return *checked;
+    case TS_ARCH_FILE_ACCELERGY_ART:
+        g_string_append_printf(out, "%s: OK, %s (area per instance):\n", path,
+                               ts_arch_file_kind_name(kind));
+        *checked = ts_arch_art_summary(doc, out, error);
         return *checked;
     case TS_ARCH_FILE_ACCELERGY_COMPONENTS:
         g_string_append_printf(out, "%s: OK, %s\n", path, ts_arch_file_kind_name(kind));

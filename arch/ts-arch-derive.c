@@ -91,6 +91,27 @@ static gboolean derive_chain(TsArch *arch, GError **error)
                                "fan-out %ux%u from '%s' does not match %u/%u instances",
                                o->fanout_x, o->fanout_y, o->name, in->instances, o->instances);
     }
+    /* Containers recorded as fan-out stages must make up the fan-out exactly; otherwise the
+     * level keeps one undivided fan-out. */
+    for (guint k = 0; k < n; k++) {
+        TsLevel *o = ts_arch_level_mut(arch, chain[k]);
+        if (o->n_stages == 0)
+            continue;
+        guint64 sx = 1, sy = 1;
+        for (guint i = 0; i < MIN(o->n_stages, (guint)TS_MAX_FANOUT_STAGES); i++) {
+            sx *= o->stages[i].mesh_x;
+            sy *= o->stages[i].mesh_y;
+        }
+        if (o->n_stages > TS_MAX_FANOUT_STAGES || sx != o->fanout_x || sy != o->fanout_y) {
+            if (o->n_stages <= TS_MAX_FANOUT_STAGES)
+                ts_arch_add_note(arch,
+                                 "%s: its containers' meshes (%" G_GUINT64_FORMAT
+                                 "x%" G_GUINT64_FORMAT ") differ from its fan-out %ux%u: the "
+                                 "fan-out is analysed as one spatial level",
+                                 o->name, sx, sy, o->fanout_x, o->fanout_y);
+            o->n_stages = 0;
+        }
+    }
     return TRUE;
 }
 

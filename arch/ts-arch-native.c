@@ -914,6 +914,7 @@ static gboolean nv_entry(NvCtx *c, const TsNode *entry, const char *path, const 
     inner.mult *= sp.mesh_x * sp.mesh_y;
     inner.mx *= sp.mesh_x;
     inner.my *= sp.mesh_y;
+    ts_arch_add_fanout_stage(c->arch, lv.name, sp.mesh_x, sp.mesh_y);
     g_autofree char *lp = ts_path_key(path, "levels");
     return nv_levels(c, lv.levels, lp, &inner, depth + 1);
 }

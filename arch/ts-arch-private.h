@@ -83,6 +83,10 @@ void ts_arch_set_level_path(TsArch *arch, guint index, const char *path);
 TsLevelPriv *ts_arch_level_priv(TsArch *arch, guint index);
 void ts_arch_keep_attr(TsArch *arch, guint level, const char *key, const char *value);
 void ts_arch_add_note(TsArch *arch, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* Records a container (name interned) with an mx x my mesh as a fan-out stage of the storage
+ * level added last (none yet: not recorded). The derivation pass checks that the stages of a
+ * level multiply to its fan-out. */
+void ts_arch_add_fanout_stage(TsArch *arch, const char *name, guint64 mx, guint64 my);
 
 /* Derivation pass (ts-arch-derive.c): fan-outs and their checks, storage/compute indices,
  * default energies, DRAM derived values, link-limited bandwidths, level clocks. Must run once
@@ -94,6 +98,9 @@ gboolean ts_arch_finalize(TsArch *arch, GError **error);
 /* ts_arch_load() on an already parsed document (format by content, ERT, finalize). */
 TsArch *ts_arch_load_from_doc(const TsDoc *doc, const char *file, const char *ert_path,
                               GError **error);
+/* As ts_arch_load_from_doc with any number of ERT/ART files (NULL-terminated, may be NULL). */
+TsArch *ts_arch_load_from_doc_full(const TsDoc *doc, const char *file, const char *const *tables,
+                                   GError **error);
 
 TsArch *ts_arch_load_native(const TsDoc *doc, const char *file, GError **error);
 TsArch *ts_arch_load_timeloop(const TsDoc *doc, const char *file, GError **error);
@@ -111,6 +118,12 @@ gboolean ts_arch_is_upmem_doc(const TsDoc *doc);
 gboolean ts_arch_apply_ert(TsArch *arch, const TsDoc *ert, GError **error);
 /* Summary of an ERT file for `tilesim check` (tables, actions). */
 gboolean ts_arch_ert_summary(const TsDoc *ert, GString *out, GError **error);
+/* Applies an Accelergy ART (area per instance, um^2) to the levels its entries name. */
+gboolean ts_arch_apply_art(TsArch *arch, const TsDoc *art, GError **error);
+gboolean ts_arch_art_summary(const TsDoc *art, GString *out, GError **error);
+/* The level name an ERT/ART entry addresses: trailing "[lo..hi]" dropped, text after the last
+ * '.' kept. Newly allocated. */
+char *ts_arch_ert_leaf_name(const char *path);
 
 /* ---- Energy models (ts-arch-energy.c) ---------------------------------------------------- */
 

@@ -836,7 +836,14 @@ static gboolean tl_node(TlCtx *c, const TsNode *n, const char *path, TlScope *sc
             if (t != NULL && t->kind == TS_NODE_SCALAR)
                 note_technology(c, t->value);
         }
-        return spatial_of(c, n, path, scope);
+        TlScope before = *scope;
+        if (!spatial_of(c, n, path, scope))
+            return FALSE;
+        const TsNode *nm = ts_node_get(n, "name");
+        if (nm != NULL && nm->kind == TS_NODE_SCALAR)
+            ts_arch_add_fanout_stage(c->arch, nm->value, scope->mx / before.mx,
+                                     scope->my / before.my);
+        return TRUE;
     }
     if (strcmp(tag, "!Parallel") == 0 || strcmp(tag, "!Hierarchical") == 0) {
         const TsNode *sub = ts_node_get(n, "nodes");

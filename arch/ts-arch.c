@@ -168,6 +168,29 @@ void ts_arch_keep_attr(TsArch *arch, guint level, const char *key, const char *v
     g_array_append_val(priv->attrs, a);
 }
 
+void ts_arch_add_fanout_stage(TsArch *arch, const char *name, guint64 mx, guint64 my)
+{
+    g_return_if_fail(arch != NULL && name != NULL);
+    if (mx * my <= 1)
+        return;
+    for (guint i = arch->levels->len; i-- > 0;) {
+        TsLevel *l = ts_arch_level_mut(arch, i);
+        if (!l->is_storage)
+            continue;
+        if (l->n_stages >= TS_MAX_FANOUT_STAGES) {
+            ts_arch_add_note(arch,
+                             "%s: more than %d containers below it; '%s' is counted with the "
+                             "others as one fan-out",
+                             l->name, TS_MAX_FANOUT_STAGES, name);
+            l->n_stages = TS_MAX_FANOUT_STAGES + 1; /* marks the level for the check */
+            return;
+        }
+        l->stages[l->n_stages++] = (TsFanoutStage){ts_arch_intern(arch, name), (uint32_t)mx,
+                                                   (uint32_t)my};
+        return;
+    }
+}
+
 void ts_arch_add_note(TsArch *arch, const char *fmt, ...)
 {
     va_list ap;
@@ -198,8 +221,8 @@ void ts_arch_free(TsArch *arch)
 
 /* ---- Loading ------------------------------------------------------------------------------ */
 
-TsArch *ts_arch_load_from_doc(const TsDoc *doc, const char *file, const char *ert_path,
-                              GError **error)
+TsArch *ts_arch_load_from_doc_full(const TsDoc *doc, const char *file, const char *const *tables,
+                                   GError **error)
 {
     TsArchFileKind kind = ts_arch_file_kind_of(doc);
     g_autoptr(TsArch) arch = NULL;
@@ -234,22 +257,48 @@ TsArch *ts_arch_load_from_doc(const TsDoc *doc, const char *file, const char *er
     }
     if (arch == NULL)
         return NULL;
-    if (ert_path != NULL) {
-        g_autoptr(TsDoc) ert = ts_doc_load_file(ert_path, NULL, error);
-        if (ert == NULL)
+    for (guint i = 0; tables != NULL && tables[i] != NULL; i++) {
+        g_autoptr(TsDoc) t = ts_doc_load_file(tables[i], NULL, error);
+        if (t == NULL)
             return NULL;
-        if (ts_arch_file_kind_of(ert) != TS_ARCH_FILE_ACCELERGY_ERT) {
-            ts_config_error(error, ert->root, TS_CONFIG_ERROR_INVALID, NULL,
-                            "not an Accelergy ERT (no top-level 'ERT' key): this is %s",
-                            ts_arch_file_kind_name(ts_arch_file_kind_of(ert)));
+        const TsNode *root = t->root;
+        const TsNode *e = root && root->kind == TS_NODE_MAPPING ? ts_node_get(root, "ERT") : NULL;
+        const TsNode *a = root && root->kind == TS_NODE_MAPPING ? ts_node_get(root, "ART") : NULL;
+        if (e == NULL && a == NULL) {
+            ts_config_error(error, root, TS_CONFIG_ERROR_INVALID, root == NULL ? tables[i] : NULL,
+                            "not an Accelergy ERT or ART (no top-level 'ERT' or 'ART' key): "
+                            "this is %s",
+                            ts_arch_file_kind_name(ts_arch_file_kind_of(t)));
             return NULL;
         }
-        if (!ts_arch_apply_ert(arch, ert, error))
+        if (e != NULL && !ts_arch_apply_ert(arch, t, error))
+            return NULL;
+        if (a != NULL && !ts_arch_apply_art(arch, t, error))
             return NULL;
     }
     if (!ts_arch_finalize(arch, error))
         return NULL;
     return g_steal_pointer(&arch);
+}
+
+TsArch *ts_arch_load_from_doc(const TsDoc *doc, const char *file, const char *ert_path,
+                              GError **error)
+{
+    const char *tables[] = {ert_path, NULL};
+    return ts_arch_load_from_doc_full(doc, file, tables, error);
+}
+
+TsArch *ts_arch_load_full(const char *path_or_name, const char *const *tables, GError **error)
+{
+    g_return_val_if_fail(path_or_name != NULL, NULL);
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+    g_autofree char *path = ts_library_resolve(TS_LIBRARY_ARCH, path_or_name, error);
+    if (path == NULL)
+        return NULL;
+    g_autoptr(TsDoc) doc = ts_doc_load_file(path, NULL, error);
+    if (doc == NULL)
+        return NULL;
+    return ts_arch_load_from_doc_full(doc, path, tables, error);
 }
 
 TsArch *ts_arch_load(const char *path_or_name, const char *ert_path, GError **error)
@@ -740,6 +789,8 @@ const char *ts_arch_file_kind_name(TsArchFileKind kind)
         return "a UPMEM-profiler device-profile file";
     case TS_ARCH_FILE_ACCELERGY_ERT:
         return "an Accelergy energy reference table (ERT)";
+    case TS_ARCH_FILE_ACCELERGY_ART:
+        return "an Accelergy area reference table (ART)";
     case TS_ARCH_FILE_ACCELERGY_COMPONENTS:
         return "an Accelergy compound-component library";
     case TS_ARCH_FILE_TIMELOOP_PROBLEM:
@@ -782,6 +833,7 @@ TsArchFileKind ts_arch_file_kind_of(const TsDoc *doc)
         TsArchFileKind kind;
     } keys[] = {
         {"ERT", TS_ARCH_FILE_ACCELERGY_ERT},
+        {"ART", TS_ARCH_FILE_ACCELERGY_ART},
         {"compound_components", TS_ARCH_FILE_ACCELERGY_COMPONENTS},
         {"problem", TS_ARCH_FILE_TIMELOOP_PROBLEM},
         {"mapping", TS_ARCH_FILE_TIMELOOP_MAPPING},

@@ -42,6 +42,14 @@ typedef struct {
     const char *source; /* "yaml", "ert", "pat" (Timeloop built-in), "table:<row>" */
 } TsEnergy;
 
+/* One container whose mesh is part of the fan-out below a storage level (a Timeloop v0.4
+ * !Container with `spatial`, a native container). Timeloop gives each its own spatial level. */
+#define TS_MAX_FANOUT_STAGES 4
+typedef struct {
+    const char *name;
+    uint32_t mesh_x, mesh_y;
+} TsFanoutStage;
+
 /* One level of the hierarchy. Counts are totals over the whole chip unless noted. */
 typedef struct {
     const char *name; /* as in the input ("GlobalBuffer") */
@@ -75,7 +83,8 @@ typedef struct {
     double min_utilization;
 
     TsEnergy energy;
-    double area_um2;
+    double area_um2;         /* per instance */
+    const char *area_source; /* "yaml", "art" (Accelergy ART), or NULL (none given: 0) */
     double clock_hz; /* this level's clock (defaults to the arch clock) */
 
     /* Class-specific parameters (TsDramSpec, TsSramSpec, TsPimCoreSpec, ... in
@@ -89,6 +98,13 @@ typedef struct {
     /* Added by the arch layer (see docs/arch-reference.md). */
     const char *class_text;       /* class as written ("smartbuffer_SRAM", "sram") */
     uint32_t compute_word_bits_b; /* compute: second multiplier operand width (see TsMacSpec) */
+
+    /* Storage: the containers making up the fan-out below this level, outermost first; their
+     * meshes multiply to fanout_x x fanout_y. 0 when the fan-out comes from no named container
+     * (a v0.3 PE[0..N] range). Mappings may target them by name or as Timeloop's generated
+     * inter_<name>_spatial levels. */
+    uint8_t n_stages;
+    TsFanoutStage stages[TS_MAX_FANOUT_STAGES];
 } TsLevel;
 
 typedef struct TsArch TsArch;
@@ -98,6 +114,12 @@ typedef struct TsArch TsArch;
  * whose energies override defaults. Returns an owned immutable arch or NULL with
  * TS_CONFIG_ERROR ("FILE:LINE:COL: key.path: message"). */
 TsArch *ts_arch_load(const char *path_or_name, const char *ert_path, GError **error);
+
+/* As ts_arch_load with any number of Accelergy tables: each path of tables (NULL-terminated,
+ * may be NULL) holds an ERT (`ERT:`), an ART (`ART:`) or both; energies and areas of the
+ * levels they name replace the defaults. Entries naming no level, and levels no ERT names,
+ * become notes (ts_arch_notes). */
+TsArch *ts_arch_load_full(const char *path_or_name, const char *const *tables, GError **error);
 
 void ts_arch_free(TsArch *arch);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(TsArch, ts_arch_free)
@@ -212,6 +234,7 @@ typedef enum {
     TS_ARCH_FILE_TIMELOOP_ARCH,
     TS_ARCH_FILE_UPMEM_PROFILES,
     TS_ARCH_FILE_ACCELERGY_ERT,
+    TS_ARCH_FILE_ACCELERGY_ART, /* area reference table (ART:) */
     TS_ARCH_FILE_ACCELERGY_COMPONENTS, /* compound_components: class definitions */
     TS_ARCH_FILE_TIMELOOP_PROBLEM,
     TS_ARCH_FILE_TIMELOOP_MAPPING,
@@ -232,6 +255,10 @@ const char *ts_arch_file_kind_name(TsArchFileKind kind);
  * out; other recognised kinds (problems, mappings, ...) are reported as not architectures with
  * *checked = FALSE. Returns FALSE with error on the first error in the file. */
 gboolean ts_arch_check_file(const char *path, GString *out, gboolean *checked, GError **error);
+/* As ts_arch_check_file with Accelergy ERT/ART files applied to architecture files (as
+ * ts_arch_load_full); the summary then lists each level's energy and area source. */
+gboolean ts_arch_check_file_full(const char *path, const char *const *tables, GString *out,
+                                 gboolean *checked, GError **error);
 
 G_END_DECLS
 

@@ -64,8 +64,10 @@ static char *resolve(const char *file, GError **error)
     return path;
 }
 
-/* Returns TRUE when the file is valid; *kind_checked tells whether it was validated. */
-static gboolean check_one(const char *file, GString *out, gboolean *kind_checked, GError **error)
+/* Returns TRUE when the file is valid; *kind_checked tells whether it was validated. tables:
+ * Accelergy ERT/ART files applied to architecture files (NULL-terminated, may be NULL). */
+static gboolean check_one(const char *file, const char *const *tables, GString *out,
+                          gboolean *kind_checked, GError **error)
 {
     g_autofree char *path = resolve(file, error);
     if (path == NULL)
@@ -81,7 +83,7 @@ static gboolean check_one(const char *file, GString *out, gboolean *kind_checked
     case TS_ARCH_FILE_TIMELOOP_CONSTRAINTS:
         return check_constraints(path, out, error);
     default:
-        return ts_arch_check_file(path, out, kind_checked, error);
+        return ts_arch_check_file_full(path, tables, out, kind_checked, error);
     }
 }
 
@@ -99,20 +101,29 @@ static gboolean check_device(const char *path, const char *device, GString *out,
 
 static int run(int argc, char **argv)
 {
-    char *device = NULL;
+    char *device = NULL, *ert = NULL, *art = NULL;
     GOptionEntry entries[] = {
         {"device", 0, 0, G_OPTION_ARG_STRING, &device,
          "one profile of a UPMEM-profiler device file (PIM-AI-4dimm selects PIM_AI_4dimm)", "NAME"},
+        {"ert", 0, 0, G_OPTION_ARG_FILENAME, &ert,
+         "Accelergy ERT applied to the architectures checked; lists each level's energy source",
+         "E"},
+        {"art", 0, 0, G_OPTION_ARG_FILENAME, &art,
+         "Accelergy ART applied to the architectures checked (area per instance)", "A"},
         {NULL}};
     if (!ts_cli_parse("check", "FILE|NAME...",
                       "Validate input files and summarise them: architectures (tilesim, "
-                      "Timeloop v0.3/v0.4, UPMEM profiler device profiles, Accelergy ERTs and "
-                      "component libraries), workloads and Timeloop problems, constraint files. "
+                      "Timeloop v0.3/v0.4, UPMEM profiler device profiles, Accelergy ERTs, ARTs "
+                      "and component libraries), workloads and Timeloop problems, constraint "
+                      "files; with --ert, each level's energy source. "
                       "Mappings need an arch and an op: check them with tilesim model. A NAME "
                       "that is not a file is looked up in the arch, then the workload library.",
                       entries, &argc, &argv))
         return TS_EXIT_BAD_INPUT;
     g_autofree char *device_owned = device;
+    g_autofree char *ert_owned = ert;
+    g_autofree char *art_owned = art;
+    const char *tables[] = {ert ? ert : art, ert ? art : NULL, NULL};
     if (argc < 2) {
         fprintf(stderr, "tilesim check: expected at least one FILE\n");
         return TS_EXIT_BAD_INPUT;
@@ -124,7 +135,7 @@ static int run(int argc, char **argv)
         g_autoptr(GError) error = NULL;
         gboolean checked = FALSE;
         gboolean ok = device != NULL ? (checked = TRUE, check_device(argv[i], device, out, &error))
-                                     : check_one(argv[i], out, &checked, &error);
+                                     : check_one(argv[i], tables, out, &checked, &error);
         if (ok) {
             fputs(out->str, stdout);
             if (checked)

@@ -21,7 +21,7 @@
 #define TS_MAP_DEFAULT_ALGORITHM "anneal"
 
 typedef struct {
-    char *arch, *ert, *workload, *problem, *op, *search, *metric, *json, *csv, *mapping_out;
+    char *arch, *ert, *art, *workload, *problem, *op, *search, *metric, *json, *csv, *mapping_out;
     char *precision, *phase, *variables;
     char **constraints;
     char **vars;
@@ -47,7 +47,7 @@ static void ts_map_args_init(TsMapArgs *a)
 
 static void ts_map_args_clear(TsMapArgs *a)
 {
-    char **strs[] = {&a->arch,      &a->ert,    &a->workload,  &a->problem, &a->op,
+    char **strs[] = {&a->arch,      &a->ert,    &a->art,       &a->workload,  &a->problem, &a->op,
                      &a->search,    &a->metric, &a->json,      &a->csv,     &a->mapping_out,
                      &a->precision, &a->phase,  &a->variables, &a->engine,  &a->mapping,
                      &a->device,    &a->trace,  &a->plot};
@@ -65,6 +65,8 @@ static GOptionEntry *ts_map_entries(TsMapArgs *a, const GOptionEntry *extra, gui
          "architecture: a path (tilesim or Timeloop YAML) or a library name", "A"},
         {"ert", 0, 0, G_OPTION_ARG_FILENAME, &a->ert,
          "Accelergy energy reference table overriding the arch's energies", "E"},
+        {"art", 0, 0, G_OPTION_ARG_FILENAME, &a->art,
+         "Accelergy area reference table (area per instance of each level)", "A"},
         {"workload", 'w', 0, G_OPTION_ARG_FILENAME, &a->workload,
          "workload: a path or a library name (bert-base, ...)", "W"},
         {"op", 0, 0, G_OPTION_ARG_STRING, &a->op, "only the ops of this name (KQV, FF1, ...)",
@@ -224,7 +226,8 @@ static gboolean ts_map_inputs_load(TsMapInputs *in, const TsMapArgs *a, GError *
         return ts_map_fail_arg(error, "give exactly one of --workload W or --problem P");
     if (a->problem && a->op)
         return ts_map_fail_arg(error, "--op applies to --workload; a --problem file holds one op");
-    in->arch = ts_arch_load(a->arch, a->ert, error);
+    const char *tables[] = {a->ert ? a->ert : a->art, a->ert ? a->art : NULL, NULL};
+    in->arch = ts_arch_load_full(a->arch, tables, error);
     if (in->arch == NULL)
         return FALSE;
     in->arch_path = ts_library_resolve(TS_LIBRARY_ARCH, a->arch, error);

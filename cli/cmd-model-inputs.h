@@ -15,7 +15,7 @@
 /* The inputs as given on the command line (owned strings, NULL when absent): architecture,
  * ERT, workload and op or Timeloop problem, and the workload overrides. */
 typedef struct {
-    char *arch, *ert, *workload, *op, *problem;
+    char *arch, *ert, *art, *workload, *op, *problem;
     char *seq, *batch, *phase, *kv_len, *precision;
     char **vars;     /* --var NAME=VALUE of a Timeloop problem (repeatable) */
     char *variables; /* --variables F: a timeloopfe variables YAML */
@@ -30,6 +30,8 @@ typedef struct {
          0,         G_OPTION_ARG_FILENAME,                                                           \
          &(a)->ert, "Accelergy energy reference table overriding the arch's energies",               \
          "E"},                                                                                       \
+        {"art", 0, 0, G_OPTION_ARG_FILENAME, &(a)->art,                                              \
+         "Accelergy area reference table (area per instance of each level)", "A"},                   \
         {"workload",                                                                                 \
          'w',                                                                                        \
          0,                                                                                          \
@@ -69,6 +71,7 @@ static void ts_model_input_args_clear(TsModelInputArgs *a)
 {
     g_free(a->arch);
     g_free(a->ert);
+    g_free(a->art);
     g_free(a->workload);
     g_free(a->op);
     g_free(a->problem);
@@ -153,7 +156,8 @@ static gboolean ts_model_inputs_load(TsModelInputs *in, const TsModelInputArgs *
                     "--op applies to --workload; a --problem file holds one op");
         return FALSE;
     }
-    in->arch = ts_arch_load(arch, ert, error);
+    const char *tables[] = {ert ? ert : overrides->art, ert ? overrides->art : NULL, NULL};
+    in->arch = ts_arch_load_full(arch, tables, error);
     if (in->arch == NULL)
         return FALSE;
     in->workload = ts_workload_load(problem ? problem : workload, &ov, error);

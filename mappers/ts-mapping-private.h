@@ -15,6 +15,9 @@ typedef struct {
     uint32_t fanout_x[TS_ARCH_MAX_LEVELS];
     uint32_t fanout_y[TS_ARCH_MAX_LEVELS];
     const char *compute_name; /* the arithmetic level, or NULL */
+    /* The containers making up each level's fan-out (TsLevel.stages), outermost first. */
+    uint8_t n_stages[TS_ARCH_MAX_LEVELS];
+    TsFanoutStage stages[TS_ARCH_MAX_LEVELS][TS_MAX_FANOUT_STAGES];
 } TsMappingLevels;
 
 void ts_mapping_levels_from_arch(TsMappingLevels *out, const TsArch *arch);

@@ -11,7 +11,8 @@
 
 typedef enum { DIR_TEMPORAL, DIR_SPATIAL, DIR_DATATYPE, DIR_COUNT_ } DirKind;
 
-static const char *const dir_type_names[] = {"temporal", "spatial", "datatype", "bypass", NULL};
+static const char *const dir_type_names[] = {"temporal", "spatial", "datatype",
+                                             "dataspace", "bypass", NULL};
 
 /* Top-level keys of Timeloop input files that may share a document with the mapping. */
 static const char *const timeloop_top_keys[] = {"mapping",
@@ -315,28 +316,67 @@ static gboolean parse_tensor_list(const TsNode *node, const char *path, const Ts
     return TRUE;
 }
 
+/* Name of the generated level Timeloop's v0.4 front end (timeloopfe) makes for container c. */
+static gboolean is_inter_name(const char *name, const char *container)
+{
+    gsize n = strlen(container);
+    return g_str_has_prefix(name, "inter_") && strncmp(name + 6, container, n) == 0 &&
+           strcmp(name + 6 + n, "_spatial") == 0;
+}
+
+/* Resolves a directive target: a storage level (*stage = -1), or a container making up the
+ * fan-out of storage level *level (*stage >= 0), named as in the arch or as timeloopfe's
+ * generated inter_<container>_spatial level. */
 static gboolean find_target(const TsNode *node, const char *path, const TsMappingLevels *levels,
-                            guint *out, GError **error)
+                            guint *out, int *stage, GError **error)
 {
     const char *name;
     if (!ts_node_string(node, path, &name, error))
         return FALSE;
+    *stage = -1;
     for (guint l = 0; l < levels->n_levels; l++) {
         if (levels->names[l] && strcmp(levels->names[l], name) == 0) {
             *out = l;
             return TRUE;
         }
     }
+    for (guint l = 0; l < levels->n_levels; l++) {
+        for (guint k = 0; k < levels->n_stages[l]; k++) {
+            const char *c = levels->stages[l][k].name;
+            if (c != NULL && (strcmp(c, name) == 0 || is_inter_name(name, c))) {
+                *out = l;
+                *stage = (int)k;
+                return TRUE;
+            }
+        }
+    }
+    g_autoptr(GPtrArray) cands = g_ptr_array_new_with_free_func(g_free);
+    for (guint l = 0; l < levels->n_levels; l++)
+        g_ptr_array_add(cands, g_strdup(levels->names[l] ? levels->names[l] : "?"));
+    GString *conts = g_string_new(NULL);
+    for (guint l = 0; l < levels->n_levels; l++) {
+        for (guint k = 0; k < levels->n_stages[l]; k++) {
+            const char *c = levels->stages[l][k].name;
+            g_string_append_printf(conts, "%s%s (or inter_%s_spatial)", conts->len ? ", " : "", c,
+                                   c);
+            g_ptr_array_add(cands, g_strdup(c));
+            g_ptr_array_add(cands, g_strdup_printf("inter_%s_spatial", c));
+        }
+    }
+    g_ptr_array_add(cands, NULL);
     g_autofree char *all = g_strjoinv(", ", (char **)levels->names);
+    g_autofree char *extra = conts->len ? g_strdup_printf("; containers %s", conts->str)
+                                        : g_strdup("");
+    g_string_free(conts, TRUE);
     if (levels->compute_name && strcmp(levels->compute_name, name) == 0) {
         ts_config_error(error, node, TS_CONFIG_ERROR_REFERENCE, path,
-                        "'%s' is the compute level, not a storage level; targets are %s", name,
-                        all);
+                        "'%s' is the compute level, not a storage level; targets are %s%s", name,
+                        all, extra);
         return FALSE;
     }
-    g_autofree char *hint = ts_config_suggest(name, levels->names);
+    g_autofree char *hint = ts_config_suggest(name, (const char *const *)cands->pdata);
     ts_config_error(error, node, TS_CONFIG_ERROR_REFERENCE, path,
-                    "unknown storage level '%s'%s; targets are %s", name, hint, all);
+                    "unknown storage level '%s'%s; targets are %s%s", name, hint, all, extra);
     return FALSE;
 }
 
@@ -383,8 +423,16 @@ gboolean ts_mapping_parse(const TsNode *node, const TsMappingLevels *levels, con
     ts_mapping_init(&m, levels->n_levels, op);
     for (guint d = 0; d < op->n_dims; d++)
         m.level[0].temporal[d] = 1; /* unspecified factors are 1 everywhere */
-    const TsNode *seen[TS_ARCH_MAX_LEVELS][DIR_COUNT_];
+    /* First directive of each kind per target (the level itself, then its containers), and
+     * the axes of the first spatial one (bit 0: a factor > 1 on X, bit 1: on Y). */
+    const TsNode *seen[TS_ARCH_MAX_LEVELS][TS_MAX_FANOUT_STAGES + 1][DIR_COUNT_];
+    uint8_t seen_axes[TS_ARCH_MAX_LEVELS][TS_MAX_FANOUT_STAGES + 1];
     memset(seen, 0, sizeof seen);
+    memset(seen_axes, 0, sizeof seen_axes);
+    /* Spatial loops per level in the order written: X dims, then Y dims. */
+    uint8_t xorder[TS_ARCH_MAX_LEVELS][TS_MAX_DIMS], yorder[TS_ARCH_MAX_LEVELS][TS_MAX_DIMS];
+    guint nx[TS_ARCH_MAX_LEVELS] = {0}, ny[TS_ARCH_MAX_LEVELS] = {0};
+    guint n_spatial[TS_ARCH_MAX_LEVELS] = {0};
 
     for (guint i = 0; i < list->n; i++) {
         const TsNode *dir = list->items[i];
@@ -411,7 +459,8 @@ gboolean ts_mapping_parse(const TsNode *node, const TsMappingLevels *levels, con
             return FALSE;
         }
         guint l;
-        if (!find_target(tnode, tp, levels, &l, error))
+        int stage;
+        if (!find_target(tnode, tp, levels, &l, &stage, error))
             return FALSE;
         const char *type;
         if (!ts_node_string(ynode, yp, &type, error))
@@ -421,24 +470,28 @@ gboolean ts_mapping_parse(const TsNode *node, const TsMappingLevels *levels, con
             kind = DIR_TEMPORAL;
         } else if (strcmp(type, "spatial") == 0) {
             kind = DIR_SPATIAL;
-        } else if (strcmp(type, "datatype") == 0 || strcmp(type, "bypass") == 0) {
+        } else if (strcmp(type, "datatype") == 0 || strcmp(type, "dataspace") == 0 ||
+                   strcmp(type, "bypass") == 0) {
+            /* dataspace: the older name of Timeloop's keep/bypass directive */
             kind = DIR_DATATYPE;
         } else {
             g_autofree char *hint = ts_config_suggest(type, dir_type_names);
             ts_config_error(error, ynode, TS_CONFIG_ERROR_REFERENCE, yp,
                             "unknown directive type '%s'%s; expected temporal, spatial, "
-                            "datatype or bypass",
+                            "datatype (or dataspace) or bypass",
                             type, hint);
             return FALSE;
         }
-        if (seen[l][kind] != NULL) {
+        const char *tname = tnode->value;
+        const TsNode *first = seen[l][stage + 1][kind];
+        if (first != NULL && kind != DIR_SPATIAL) {
             ts_config_error(error, tnode, TS_CONFIG_ERROR_DUPLICATE, tp,
                             "a second %s directive for %s (the first is at line %u)",
-                            kind == DIR_DATATYPE ? "datatype/bypass" : type, levels->names[l],
-                            seen[l][kind]->line);
+                            kind == DIR_DATATYPE ? "datatype/bypass" : type, tname, first->line);
             return FALSE;
         }
-        seen[l][kind] = dir;
+        if (first == NULL)
+            seen[l][stage + 1][kind] = dir;
 
         /* Keys that do not apply to this type are errors, not silently ignored. */
         static const char *const per_kind[DIR_COUNT_][4] = {
@@ -462,6 +515,24 @@ gboolean ts_mapping_parse(const TsNode *node, const TsMappingLevels *levels, con
         }
 
         TsMappingLevel *ml = &m.level[l];
+        if (kind == DIR_DATATYPE && stage >= 0) {
+            /* A container holds nothing: Timeloop's generated level bypasses every tensor. */
+            g_autofree char *kp = ts_path_key(dp, "keep");
+            uint8_t keep = 0, bypass = 0;
+            g_autofree char *bp = ts_path_key(dp, "bypass");
+            if (!parse_tensor_list(ts_node_get(dir, "keep"), kp, op, &keep, error) ||
+                !parse_tensor_list(ts_node_get(dir, "bypass"), bp, op, &bypass, error))
+                return FALSE;
+            if (keep != 0) {
+                guint t = (guint)__builtin_ctz(keep);
+                ts_config_error(error, ts_node_get(dir, "keep"), TS_CONFIG_ERROR_INVALID, kp,
+                                "'%s' is a container (part of the fan-out below %s): it holds "
+                                "no tensors, so it cannot keep %s",
+                                tname, levels->names[l], op->tensors[t].name);
+                return FALSE;
+            }
+            continue;
+        }
         if (kind == DIR_DATATYPE) {
             g_autofree char *kp = ts_path_key(dp, "keep");
             g_autofree char *bp = ts_path_key(dp, "bypass");
@@ -490,6 +561,20 @@ gboolean ts_mapping_parse(const TsNode *node, const TsMappingLevels *levels, con
         if (!parse_factors(ts_node_get(dir, "factors"), fp, op, factors, error) ||
             !parse_permutation(ts_node_get(dir, "permutation"), pp, op, perm, error))
             return FALSE;
+        if (kind == DIR_TEMPORAL && stage >= 0) {
+            for (guint d = 0; d < op->n_dims; d++) {
+                if (factors[d] > 1) {
+                    ts_config_error(error, ts_node_get(dir, "factors"), TS_CONFIG_ERROR_INVALID,
+                                    fp,
+                                    "'%s' is a container (part of the fan-out below %s): tilesim "
+                                    "has no temporal loops between a level and its fan-out, so "
+                                    "its factors must be 1 (got %s=%u)",
+                                    tname, levels->names[l], op->dim_names[d], factors[d]);
+                    return FALSE;
+                }
+            }
+            continue;
+        }
         if (kind == DIR_TEMPORAL) {
             memcpy(ml->temporal, factors, sizeof ml->temporal);
             memcpy(ml->permutation, perm, op->n_dims);
@@ -508,13 +593,86 @@ gboolean ts_mapping_parse(const TsNode *node, const TsMappingLevels *levels, con
                     return FALSE;
                 }
             }
-            memcpy(ml->spatial_permutation, perm, op->n_dims);
+            uint64_t fx = 1, fy = 1;
+            uint8_t axes = 0;
             for (guint k = 0; k < op->n_dims; k++) {
                 guint d = perm[k];
-                ml->spatial_x[d] = k < split ? factors[d] : 1;
-                ml->spatial_y[d] = k < split ? 1 : factors[d];
+                if (factors[d] > 1)
+                    axes |= k < split ? 1u : 2u;
+                if (k < split)
+                    fx *= factors[d];
+                else
+                    fy *= factors[d];
+            }
+            if (first != NULL) {
+                /* A second spatial directive for one target: accepted only as the X and the Y
+                 * part of the level written separately (how a dimension split over both axes
+                 * is written); anything else is a duplicate. */
+                const uint8_t a0 = seen_axes[l][stage + 1];
+                if (!((a0 & 2u) == 0 && (axes & 1u) == 0) && !((a0 & 1u) == 0 && (axes & 2u) == 0)) {
+                    ts_config_error(error, tnode, TS_CONFIG_ERROR_DUPLICATE, tp,
+                                    "a second spatial directive for %s (the first is at line %u); "
+                                    "two are accepted only when one puts every factor on X and "
+                                    "the other every factor on Y",
+                                    tname, first->line);
+                    return FALSE;
+                }
+            }
+            seen_axes[l][stage + 1] |= axes;
+            if (stage >= 0) {
+                const TsFanoutStage *st = &levels->stages[l][stage];
+                if (fx > st->mesh_x || fy > st->mesh_y) {
+                    ts_config_error(error, ts_node_get(dir, "factors"), TS_CONFIG_ERROR_RANGE, fp,
+                                    "container %s spans %ux%u (meshX x meshY); spatial factors "
+                                    "need %" G_GUINT64_FORMAT "x%" G_GUINT64_FORMAT,
+                                    st->name, st->mesh_x, st->mesh_y, fx, fy);
+                    return FALSE;
+                }
+            }
+            if (n_spatial[l]++ == 0)
+                memcpy(ml->spatial_permutation, perm, op->n_dims);
+            for (guint k = 0; k < op->n_dims; k++) {
+                guint d = perm[k];
+                if (factors[d] <= 1)
+                    continue;
+                uint32_t *f = k < split ? &ml->spatial_x[d] : &ml->spatial_y[d];
+                if ((uint64_t)*f * factors[d] > UINT32_MAX) {
+                    ts_config_error(error, ts_node_get(dir, "factors"), TS_CONFIG_ERROR_RANGE, fp,
+                                    "spatial factors of %s multiply past %u", op->dim_names[d],
+                                    UINT32_MAX);
+                    return FALSE;
+                }
+                *f *= factors[d];
+                if (k < split && nx[l] < TS_MAX_DIMS)
+                    xorder[l][nx[l]++] = (uint8_t)d;
+                else if (k >= split && ny[l] < TS_MAX_DIMS)
+                    yorder[l][ny[l]++] = (uint8_t)d;
             }
         }
+    }
+    /* Levels whose fan-out was written in several directives (its containers): the spatial
+     * order is the X loops as written, then the Y loops, then the rest. */
+    for (guint l = 0; l < levels->n_levels; l++) {
+        if (n_spatial[l] < 2)
+            continue;
+        uint8_t perm[TS_MAX_DIMS];
+        uint32_t used = 0;
+        guint n = 0;
+        for (guint i = 0; i < nx[l] + ny[l]; i++) {
+            uint8_t d = i < nx[l] ? xorder[l][i] : yorder[l][i - nx[l]];
+            if (!(used >> d & 1u)) {
+                used |= 1u << d;
+                perm[n++] = d;
+            }
+        }
+        for (guint i = 0; i < op->n_dims; i++) {
+            uint8_t d = m.level[l].spatial_permutation[i];
+            if (!(used >> d & 1u)) {
+                used |= 1u << d;
+                perm[n++] = d;
+            }
+        }
+        memcpy(m.level[l].spatial_permutation, perm, op->n_dims);
     }
     *out = m;
     return TRUE;

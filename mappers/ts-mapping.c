@@ -85,6 +85,8 @@ void ts_mapping_levels_from_arch(TsMappingLevels *out, const TsArch *arch)
         out->names[l] = lv->name;
         out->fanout_x[l] = lv->fanout_x ? lv->fanout_x : 1;
         out->fanout_y[l] = lv->fanout_y ? lv->fanout_y : 1;
+        out->n_stages[l] = MIN(lv->n_stages, (uint8_t)TS_MAX_FANOUT_STAGES);
+        memcpy(out->stages[l], lv->stages, sizeof out->stages[l]);
     }
     const TsLevel *c = ts_arch_compute(arch);
     out->compute_name = c ? c->name : NULL;
@@ -95,9 +97,12 @@ void ts_mapping_levels_from_model(TsMappingLevels *out, const TsModel *model)
     memset(out, 0, sizeof *out);
     out->n_levels = model->n_levels;
     for (guint l = 0; l < model->n_levels; l++) {
-        out->names[l] = model->level[l].spec.name;
-        out->fanout_x[l] = model->level[l].spec.fanout_x;
-        out->fanout_y[l] = model->level[l].spec.fanout_y;
+        const TsLevel *lv = &model->level[l].spec;
+        out->names[l] = lv->name;
+        out->fanout_x[l] = lv->fanout_x;
+        out->fanout_y[l] = lv->fanout_y;
+        out->n_stages[l] = MIN(lv->n_stages, (uint8_t)TS_MAX_FANOUT_STAGES);
+        memcpy(out->stages[l], lv->stages, sizeof out->stages[l]);
     }
     out->compute_name = model->compute.name;
 }

@@ -31,6 +31,11 @@ typedef struct {
     double read_pj, write_pj, update_pj; /* per vector access */
     uint32_t block_size;
     uint32_t clusters; /* instances / cluster_size */
+    /* The fan-out below is two containers, one along X and one along Y: multicast is counted
+     * per axis (Timeloop's per-spatial-level analysis) unless diagonal_multicast; x_outer: the
+     * X container is the outer one, so X loops enclose Y loops. */
+    gboolean per_axis_multicast;
+    gboolean x_outer;
     /* words = ceil(elements * pack_num / pack_den); identity when pack_num == pack_den */
     uint32_t pack_num[TS_MAX_TENSORS];
     uint32_t pack_den[TS_MAX_TENSORS];

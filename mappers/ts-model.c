@@ -199,6 +199,15 @@ TsModel *ts_model_new_from_levels(const TsLevel *storage, guint n_storage, const
         lv->update_pj = s->energy.update_pj;
         uint32_t cluster = s->cluster_size ? s->cluster_size : 1;
         lv->clusters = MAX(1u, lv->spec.instances / cluster);
+        if (s->n_stages == 2) {
+            const TsFanoutStage *a = &s->stages[0], *b = &s->stages[1];
+            const gboolean ax = a->mesh_y == 1, ay = a->mesh_x == 1;
+            const gboolean bx = b->mesh_y == 1, by = b->mesh_x == 1;
+            if ((ax && by) || (ay && bx)) {
+                lv->x_outer = ax && by;
+                lv->per_axis_multicast = !m->options.diagonal_multicast;
+            }
+        }
         for (guint t = 0; t < op->n_tensors; t++) {
             uint32_t bits = op->tensors[t].precision.bits;
             uint32_t word = s->word_bits;

@@ -98,6 +98,12 @@ typedef struct {
      * reads = accesses - partition size. TRUE disables the elision, as Timeloop does with
      * TIMELOOP_ENABLE_FIRST_READ_ELISION=0. */
     gboolean no_first_read_elision;
+    /* A fan-out made of two containers, one along X and one along Y (Eyeriss's PE columns and
+     * PEs), is two spatial levels in Timeloop: multicast is found within each, so children of
+     * a sliding-window tensor that share data only along a diagonal (input row h = q + s with
+     * q on X and s on Y) count as distinct. TRUE counts distinct tiles over the whole fan-out
+     * instead, as hardware multicasting along diagonals would. See docs/model.md. */
+    gboolean diagonal_multicast;
 } TsModelOptions;
 
 typedef struct TsModel TsModel;

@@ -15,12 +15,15 @@ void ts_nest_build_loops(const TsModel *model, const TsMapping *mapping, TsNest 
         scale[d] = 1;
     guint n = 0;
     /* Inner level c is mapping level nl-1-c. Within a level, spatial loops are innermost (X
-     * inside Y, each in spatial_permutation order), temporal loops outside them in the
-     * permutation order: the order Timeloop builds the nest in. */
+     * inside Y, each in spatial_permutation order, unless the X container encloses the Y
+     * container), temporal loops outside them in the permutation order: the order Timeloop
+     * builds the nest in. */
     for (guint c = 0; c < nl; c++) {
         const TsMappingLevel *ml = &mapping->level[nl - 1 - c];
+        const gboolean x_outer = model->level[nl - 1 - c].x_outer;
         nest->level_lo[c] = n;
-        for (guint kind = TS_LOOP_SPATIAL_X; kind <= TS_LOOP_SPATIAL_Y; kind++) {
+        for (guint i_kind = 0; i_kind < 2; i_kind++) {
+            const guint kind = (i_kind == 0) != x_outer ? TS_LOOP_SPATIAL_X : TS_LOOP_SPATIAL_Y;
             const uint32_t *f = kind == TS_LOOP_SPATIAL_X ? ml->spatial_x : ml->spatial_y;
             for (guint i = 0; i < nd; i++) {
                 guint d = ml->spatial_permutation[i];
@@ -95,82 +98,71 @@ void ts_nest_tiles(const TsModel *model, TsNest *nest)
 
 /* Sliding windows (a rank summing several dims, CNN Inputs) need the exact deltas between
  * consecutive tiles. A "step of type j" is an advance of the j-th temporal loop above c (inner
- * first) that resets the loops inside it; its tile moves by a fixed shift per rank.
+ * first) that resets the loops inside it; its tile moves by a fixed translation per rank.
  *
- * Timeloop parity: Timeloop simulates only iterations 0 and 1 of each loop and scales the
+ * Timeloop 3.0.3 parity: Timeloop simulates only iterations 0 and 1 of each loop and scales the
  * second by (ext - 1), so the tile before a type-j step is the one at index 1 of the inner
  * loops, and the leaves (child tiles) it visits are the binary odometer over those indices.
- * Its box difference (AAHR) keeps partial reuse only when exactly one rank moves and in the
- * same direction as the previous move ("reset on stride change"); otherwise the whole tile is
- * refetched. R(k, g) below is that simulation in closed form: the weighted deltas of the leaves
- * of loops 1..k after the first one, given gradient g after the first, memoised on (k, g).
+ * Its delta rule resets on a stride change (OperationSpace::SaveAndSubtractIfSameStride): it
+ * remembers the translation of the last step; a step whose translation equals it, or any step
+ * when none is remembered, delivers the box difference |new \ old| (partial only when one rank
+ * moves and the boxes overlap; empty when the tile stays) and remembers its translation; a step
+ * with another translation refetches the whole tile and forgets the translation. So an
+ * irrelevant loop (translation 0) between two sliding steps makes the next slide a refetch.
+ * R(k, s) below is that simulation in closed form: the deltas of the leaves of loops 1..k after
+ * the first one, given the remembered translation s (0 = none, else a class of equal
+ * translation vectors), memoised on (k, s).
  *
  * exact_sliding_window_deltas: every step moves from the true previous tile (inner loops at
  * their last index) and delivers exactly the new part, |new \ old|. */
 
 /* Temporal loops above a level: at most one per dimension and level. */
 #define SLIDE_MAX (TS_ARCH_MAX_LEVELS * TS_MAX_DIMS)
+#define SLIDE_CLASSES (SLIDE_MAX + 1) /* 0 = no translation remembered, 1.. = classes */
 
 typedef struct {
     guint n; /* temporal loops above c */
     uint64_t tile;
-    guint n_ranks;
-    int64_t rank_ext[TS_MAX_RANKS];
     uint32_t ext[SLIDE_MAX + 1];   /* 1-based */
-    uint64_t delta[SLIDE_MAX + 1]; /* delta size of a type-j step (partial if kind 2) */
-    uint8_t kind[SLIDE_MAX + 1];   /* 0 empty, 1 full, 2 partial (one rank moves) */
-    uint8_t grad[SLIDE_MAX + 1];   /* partial: 1 + 2 * rank + (shift > 0) */
+    uint64_t delta[SLIDE_MAX + 1]; /* |new \ old| of a type-j step */
+    uint8_t cls[SLIDE_MAX + 1];    /* class of the step's translation vector (1-based) */
+    guint n_classes;
+    /* memo, indexed [k * SLIDE_CLASSES + s]: sum of R(k, s) and the class it leaves (0xff:
+     * not computed) */
+    uint64_t memo_sum[(SLIDE_MAX + 1) * SLIDE_CLASSES];
+    uint8_t memo_out[(SLIDE_MAX + 1) * SLIDE_CLASSES];
 } SlideCtx;
 
-#define SLIDE_GRADS (1 + 2 * TS_MAX_RANKS)
-
-typedef struct {
-    uint64_t sum;
-    uint8_t g_out;
-    uint8_t valid;
-} SlideMemo;
-
-/* One leaf of type j after gradient g: its delta, and the gradient left behind. */
-static uint64_t slide_step(const SlideCtx *x, guint j, guint g, guint *g_out)
+/* One leaf of type j after remembered translation s: its delta and the translation left. */
+static uint64_t slide_step(const SlideCtx *x, guint j, guint s, guint *s_out)
 {
-    switch (x->kind[j]) {
-    case 0:
-        *g_out = 0;
-        return 0;
-    case 1:
-        *g_out = 0;
-        return x->tile;
-    default:
-        if (g == 0 || g == x->grad[j]) {
-            *g_out = x->grad[j];
-            return x->delta[j];
-        }
-        *g_out = 0;
-        return x->tile;
+    if (s == 0 || s == x->cls[j]) {
+        *s_out = x->cls[j];
+        return x->delta[j];
     }
+    *s_out = 0;
+    return x->tile;
 }
 
-static uint64_t slide_rest(const SlideCtx *x, SlideMemo (*memo)[SLIDE_GRADS], guint k, guint g,
-                           guint *g_out)
+static uint64_t slide_rest(SlideCtx *x, guint k, guint s, guint *s_out)
 {
     if (k == 0) {
-        *g_out = g;
+        *s_out = s;
         return 0;
     }
-    SlideMemo *m = &memo[k][g];
-    if (m->valid) {
-        *g_out = m->g_out;
-        return m->sum;
+    const guint at = k * SLIDE_CLASSES + s;
+    if (x->memo_out[at] != 0xff) {
+        *s_out = x->memo_out[at];
+        return x->memo_sum[at];
     }
-    guint g2, g3, g4;
-    uint64_t a = slide_rest(x, memo, k - 1, g, &g2);
-    uint64_t d = slide_step(x, k, g2, &g3);
-    uint64_t b = slide_rest(x, memo, k - 1, g3, &g4);
-    m->sum = a + (uint64_t)(x->ext[k] - 1) * (d + b);
-    m->g_out = (uint8_t)g4;
-    m->valid = 1;
-    *g_out = g4;
-    return m->sum;
+    guint s2, s3, s4;
+    uint64_t a = slide_rest(x, k - 1, s, &s2);
+    uint64_t d = slide_step(x, k, s2, &s3);
+    uint64_t b = slide_rest(x, k - 1, s3, &s4);
+    x->memo_sum[at] = a + (uint64_t)(x->ext[k] - 1) * (d + b);
+    x->memo_out[at] = (uint8_t)s4;
+    *s_out = s4;
+    return x->memo_sum[at];
 }
 
 static uint64_t delivered_general(const TsModel *model, const TsNest *nest, guint c, guint t,
@@ -178,9 +170,9 @@ static uint64_t delivered_general(const TsModel *model, const TsNest *nest, guin
 {
     const TsTensor *tensor = &model->op->tensors[t];
     const gboolean exact = model->options.exact_sliding_window_deltas;
-    SlideCtx x;
+    SlideCtx x; /* ~50 KiB of stack, sliding windows only */
     x.tile = nest->tile[c][t];
-    x.n_ranks = tensor->n_ranks;
+    int64_t rank_ext[TS_MAX_RANKS];
     uint64_t ext[TS_MAX_DIMS];
     extents_upto(model, nest, c, FALSE, ext);
     for (guint r = 0; r < tensor->n_ranks; r++) {
@@ -190,7 +182,7 @@ static uint64_t delivered_general(const TsModel *model, const TsNest *nest, guin
             int64_t coef = p->coef[k] < 0 ? -p->coef[k] : p->coef[k];
             e += coef * (int64_t)(ext[p->dim[k]] - 1);
         }
-        x.rank_ext[r] = e;
+        rank_ext[r] = e;
     }
     /* Temporal loops above c, 1-based, inner first. */
     guint idx[SLIDE_MAX + 1];
@@ -198,6 +190,8 @@ static uint64_t delivered_general(const TsModel *model, const TsNest *nest, guin
     for (guint k = nest->level_lo[c + 1]; k < nest->n_loops; k++)
         if (nest->loop[k].kind == TS_LOOP_TEMPORAL)
             idx[++x.n] = k;
+    int64_t shifts[SLIDE_MAX + 1][TS_MAX_RANKS];
+    x.n_classes = 0;
     uint64_t exact_total = x.tile;
     for (guint j = 1; j <= x.n; j++) {
         const TsNestLoop *lj = &nest->loop[idx[j]];
@@ -208,9 +202,8 @@ static uint64_t delivered_general(const TsModel *model, const TsNest *nest, guin
             const TsNestLoop *li = &nest->loop[idx[i]];
             delta[li->dim] -= (int64_t)li->stride * (exact ? (int64_t)li->ext - 1 : 1);
         }
-        guint moving = 0, mrank = 0;
+        guint moving = 0;
         gboolean disjoint = FALSE;
-        int64_t mshift = 0;
         uint64_t inter = 1;
         for (guint r = 0; r < tensor->n_ranks; r++) {
             const TsProjection *p = &tensor->ranks[r];
@@ -219,53 +212,44 @@ static uint64_t delivered_general(const TsModel *model, const TsNest *nest, guin
                 int64_t coef = p->coef[k] < 0 ? -p->coef[k] : p->coef[k];
                 shift += coef * delta[p->dim[k]];
             }
+            shifts[j][r] = shift;
             int64_t mag = shift < 0 ? -shift : shift;
-            if (shift != 0) {
-                moving++;
-                mrank = r;
-                mshift = shift;
-            }
-            if (mag >= x.rank_ext[r])
+            moving += shift != 0;
+            if (mag >= rank_ext[r])
                 disjoint = TRUE;
-            inter *= mag >= x.rank_ext[r] ? 0 : (uint64_t)(x.rank_ext[r] - mag);
+            inter *= mag >= rank_ext[r] ? 0 : (uint64_t)(rank_ext[r] - mag);
         }
         if (exact) {
             exact_total += (uint64_t)(lj->ext - 1) * suffix[idx[j] + 1] * (x.tile - inter);
             continue;
         }
-        if (moving == 0) {
-            x.kind[j] = 0;
-        } else if (disjoint || moving > 1) {
-            x.kind[j] = 1;
-        } else {
-            x.kind[j] = 2;
-            x.delta[j] = x.tile - inter;
-            x.grad[j] = (uint8_t)(1 + 2 * mrank + (mshift > 0));
-        }
+        /* Timeloop's box difference: empty when nothing moves, the slice when one rank moves
+         * within the box, else the whole tile. */
+        x.delta[j] = moving == 0 ? 0 : (disjoint || moving > 1) ? x.tile : x.tile - inter;
+        guint cls = 0;
+        for (guint i = 1; i < j && cls == 0; i++)
+            if (memcmp(shifts[i], shifts[j], tensor->n_ranks * sizeof shifts[j][0]) == 0)
+                cls = x.cls[i];
+        x.cls[j] = (uint8_t)(cls ? cls : ++x.n_classes);
     }
     if (exact)
         return exact_total;
-    SlideMemo memo[SLIDE_MAX + 1][SLIDE_GRADS]; /* 13 KiB of stack, sliding windows only */
-    memset(memo, 0, (x.n + 1) * sizeof memo[0]);
-    guint g_end;
-    return x.tile + slide_rest(&x, memo, x.n, 0, &g_end);
+    memset(x.memo_out, 0xff, (x.n + 1) * SLIDE_CLASSES);
+    guint s_end;
+    return x.tile + slide_rest(&x, x.n, 0, &s_end);
 }
 
 /* Number of distinct tiles of tensor t among the children of inner level c's fan-out: children
  * whose tiles are equal receive one multicast (or, for the output, are reduced into one
  * update). Single-dimension ranks: the product of the relevant spatial extents. A rank summing
- * several spatially mapped dims counts its distinct offsets. */
-static uint32_t distinct_children(const TsModel *model, const TsNest *nest, guint c, guint t)
+ * several spatially mapped dims counts its distinct offsets, within the loops of `kinds` (bit
+ * per TsLoopKind): the whole fan-out, or one container's axis when the fan-out is two
+ * containers analysed separately, as Timeloop does. */
+static uint64_t distinct_offsets(const TsModel *model, const TsNest *nest, guint c, guint t,
+                                 guint kinds)
 {
     uint64_t n = 1;
-    const uint32_t mask = model->dim_mask[t];
     const guint lo = nest->level_lo[c], hi = nest->level_lo[c + 1];
-    if (!model->multi_term[t]) {
-        for (guint k = lo; k < hi; k++)
-            if (nest->loop[k].kind != TS_LOOP_TEMPORAL && (mask >> nest->loop[k].dim & 1u))
-                n *= nest->loop[k].ext;
-        return (uint32_t)n;
-    }
     const TsTensor *tensor = &model->op->tensors[t];
     for (guint r = 0; r < tensor->n_ranks; r++) {
         const TsProjection *p = &tensor->ranks[r];
@@ -275,7 +259,7 @@ static uint32_t distinct_children(const TsModel *model, const TsNest *nest, guin
         uint64_t span = 0, prod = 1;
         for (guint k = lo; k < hi; k++) {
             const TsNestLoop *l = &nest->loop[k];
-            if (l->kind == TS_LOOP_TEMPORAL)
+            if (l->kind == TS_LOOP_TEMPORAL || !(kinds >> l->kind & 1u))
                 continue;
             for (guint q = 0; q < p->n_terms; q++) {
                 if (p->dim[q] == l->dim) {
@@ -314,7 +298,25 @@ static uint32_t distinct_children(const TsModel *model, const TsNest *nest, guin
             n *= count;
         }
     }
-    return (uint32_t)n;
+    return n;
+}
+
+static uint32_t distinct_children(const TsModel *model, const TsNest *nest, guint c, guint t)
+{
+    const uint32_t mask = model->dim_mask[t];
+    const guint lo = nest->level_lo[c], hi = nest->level_lo[c + 1];
+    if (!model->multi_term[t]) {
+        uint64_t n = 1;
+        for (guint k = lo; k < hi; k++)
+            if (nest->loop[k].kind != TS_LOOP_TEMPORAL && (mask >> nest->loop[k].dim & 1u))
+                n *= nest->loop[k].ext;
+        return (uint32_t)n;
+    }
+    const guint bx = 1u << TS_LOOP_SPATIAL_X, by = 1u << TS_LOOP_SPATIAL_Y;
+    if (model->level[model->n_levels - 1 - c].per_axis_multicast)
+        return (uint32_t)(distinct_offsets(model, nest, c, t, bx) *
+                          distinct_offsets(model, nest, c, t, by));
+    return (uint32_t)distinct_offsets(model, nest, c, t, bx | by);
 }
 
 void ts_nest_analyze(const TsModel *model, const uint8_t keep[TS_ARCH_MAX_LEVELS], TsNest *nest)

@@ -496,9 +496,9 @@ static void test_sliding_window(void)
 /* ---- Sliding windows against a literal simulation ----------------------------------------
  * A 2-D convolution (Inputs W = P + R, H = Q + S) under random temporal mappings: the fills of
  * Inputs at the GlobalBuffer and the RegisterFile must equal (a) a literal re-implementation of
- * Timeloop's delta walk (iterations 0 and 1 of each loop, the second scaled; box difference
- * with reset on stride change) and (b) with the exact option, the true |new \ old| summed over
- * every step of the full loop nest. */
+ * Timeloop 3.0.3's delta walk (iterations 0 and 1 of each loop, the second scaled; box
+ * difference while the translation repeats, the whole tile on a stride change) and (b) with
+ * the exact option, the true |new \ old| summed over every step of the full loop nest. */
 
 typedef struct {
     uint8_t dim;
@@ -513,7 +513,8 @@ typedef struct {
 typedef struct {
     LitBox last;
     gboolean have;
-    int grad_rank, grad_sign; /* grad_sign 0: no gradient */
+    gboolean has_t;  /* a translation is remembered */
+    int64_t t[2];    /* the remembered translation (per rank) */
     uint64_t total;
     uint64_t ext[4];
 } LitState;
@@ -533,49 +534,45 @@ static LitBox lit_box(const uint64_t *origin, const uint64_t *ext)
     return b;
 }
 
-/* Timeloop's AAHR difference new - old with the gradient rule; returns the delta size. */
+/* Timeloop's box difference new \ old: empty when equal, the slice when one rank moves and
+ * the boxes overlap, else the whole new box. */
+static int64_t lit_diff(const LitBox *nb, const LitBox *ob)
+{
+    if (memcmp(nb, ob, sizeof *nb) == 0)
+        return 0;
+    int moving = 0, r_mv = 0;
+    for (int r = 0; r < 2; r++) {
+        if (ob->hi[r] <= nb->lo[r] || ob->lo[r] >= nb->hi[r])
+            return lit_size(nb);
+        if (nb->lo[r] != ob->lo[r] || nb->hi[r] != ob->hi[r]) {
+            moving++;
+            r_mv = r;
+        }
+    }
+    if (moving > 1)
+        return lit_size(nb);
+    LitBox part = *nb;
+    if (ob->lo[r_mv] <= nb->lo[r_mv])
+        part.lo[r_mv] = ob->hi[r_mv];
+    else
+        part.hi[r_mv] = ob->lo[r_mv];
+    return lit_size(&part);
+}
+
+/* Timeloop 3.0.3's SaveAndSubtractIfSameStride on one data space: the difference while the
+ * translation repeats (or none is remembered), the whole tile on a stride change. */
 static int64_t lit_minus(LitState *st, const LitBox *nb)
 {
-    int64_t d;
-    int g_rank = 0, g_sign = 0;
-    const LitBox *ob = &st->last;
-    if (!st->have || lit_size(ob) == 0) {
-        d = lit_size(nb);
-    } else if (memcmp(nb, ob, sizeof *nb) == 0) {
-        st->grad_sign = 0;
-        return 0;
-    } else {
-        gboolean disjoint = FALSE;
-        int moving = 0, r_mv = 0;
-        for (int r = 0; r < 2; r++) {
-            if (ob->hi[r] <= nb->lo[r] || ob->lo[r] >= nb->hi[r])
-                disjoint = TRUE;
-            if (nb->lo[r] != ob->lo[r] || nb->hi[r] != ob->hi[r]) {
-                moving++;
-                r_mv = r;
-            }
-        }
-        if (disjoint || moving > 1) {
-            d = lit_size(nb);
-        } else {
-            LitBox part = *nb;
-            if (ob->lo[r_mv] <= nb->lo[r_mv]) {
-                g_sign = 1;
-                part.lo[r_mv] = ob->hi[r_mv];
-            } else {
-                g_sign = -1;
-                part.hi[r_mv] = ob->lo[r_mv];
-            }
-            g_rank = r_mv;
-            d = lit_size(&part);
-        }
+    if (!st->have)
+        return lit_size(nb);
+    const int64_t t[2] = {nb->lo[0] - st->last.lo[0], nb->lo[1] - st->last.lo[1]};
+    if (!st->has_t || (t[0] == st->t[0] && t[1] == st->t[1])) {
+        st->has_t = TRUE;
+        st->t[0] = t[0];
+        st->t[1] = t[1];
+        return lit_diff(nb, &st->last);
     }
-    if (st->grad_sign == 0 || (g_sign != 0 && g_rank == st->grad_rank && g_sign == st->grad_sign)) {
-        st->grad_rank = g_rank;
-        st->grad_sign = g_sign;
-        return d;
-    }
-    st->grad_sign = 0;
+    st->has_t = FALSE;
     return lit_size(nb);
 }
 
