@@ -535,6 +535,28 @@ double ts_arch_level_write_bw_bytes_per_s(const TsArch *arch, const TsLevel *lev
     return bw_bytes(arch, level, w);
 }
 
+double ts_arch_leak_pj_per_cycle(const TsArch *arch)
+{
+    g_return_val_if_fail(arch != NULL, 0.0);
+    double s = 0.0;
+    for (guint i = 0; i < arch->levels->len; i++) {
+        const TsLevel *l = ts_arch_level(arch, i);
+        s += l->energy.leak_pj_per_cycle * (double)MAX(l->instances, 1u);
+    }
+    return s;
+}
+
+double ts_arch_area_um2(const TsArch *arch)
+{
+    g_return_val_if_fail(arch != NULL, 0.0);
+    double s = 0.0;
+    for (guint i = 0; i < arch->levels->len; i++) {
+        const TsLevel *l = ts_arch_level(arch, i);
+        s += l->area_um2 * (double)MAX(l->instances, 1u);
+    }
+    return s;
+}
+
 double ts_arch_compute_macs_per_cycle(const TsArch *arch)
 {
     g_return_val_if_fail(arch != NULL, 0.0);
@@ -704,6 +726,12 @@ char *ts_arch_describe(const TsArch *arch)
         g_string_append_printf(s, "  peak %.4g %sMAC/s (%u %s instances x %.4g MAC/cycle at %s)\n",
                                peak / f, prefix, c->instances, c->name, per, clk);
     }
+    g_string_append_printf(s,
+                           "  static: leakage %.6g pJ per cycle (%.6g W), area %.6g mm^2 (all "
+                           "levels and instances)\n",
+                           ts_arch_leak_pj_per_cycle(arch),
+                           ts_arch_leak_pj_per_cycle(arch) * 1e-12 * arch->clock_hz,
+                           ts_arch_area_um2(arch) / 1e6);
     g_string_append_printf(s, "  mappable by the analytical model: %s",
                            ts_arch_is_mappable(arch) ? "yes" : "no");
     if (ts_arch_is_mappable(arch))

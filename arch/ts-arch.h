@@ -212,6 +212,11 @@ double ts_arch_level_write_bw_bytes_per_s(const TsArch *arch, const TsLevel *lev
  * Compute cycles = MACs / (utilized instances x this). 0 when there is no compute level. */
 double ts_arch_compute_macs_per_cycle(const TsArch *arch);
 
+/* Static figures of the whole architecture, every level (storage, compute, vector units, host
+ * links) and every instance: leakage per arch-clock cycle (pJ) and area (um^2). */
+double ts_arch_leak_pj_per_cycle(const TsArch *arch);
+double ts_arch_area_um2(const TsArch *arch);
+
 /* Peak MACs per second of the compute level (instances x MACs/cycle x clock), 0 if none. */
 double ts_arch_peak_macs_per_s(const TsArch *arch);
 

@@ -101,7 +101,8 @@ static int run(int argc, char **argv)
                          .options = &lo,
                          .info = {.arch = ts_arch_name(in.arch),
                                   .workload = ts_workload_name(in.workload),
-                                  .engine = "analytical"},
+                                  .engine = "analytical",
+                                  .notes = ts_arch_notes(in.arch)},
                          .with_search = TRUE,
                          .show_nest = r.n_ops == 1 && r.ops[0].einsum,
                          .reproducible = a.reproducible};

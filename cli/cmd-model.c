@@ -92,7 +92,8 @@ static int run(int argc, char **argv)
     }
     TsReportInfo info = {.arch = ts_arch_name(in.arch),
                          .workload = ts_workload_name(in.workload),
-                         .engine = "analytical"};
+                         .engine = "analytical",
+                         .notes = ts_arch_notes(in.arch)};
     int rc = TS_EXIT_OK;
     if (!quiet) {
         g_autoptr(GString) text = g_string_new(NULL);

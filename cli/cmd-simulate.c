@@ -279,7 +279,8 @@ static int run(int argc, char **argv)
                          .options = a.mapping ? NULL : &lo,
                          .info = {.arch = ts_arch_name(in.arch),
                                   .workload = ts_workload_name(in.workload),
-                                  .engine = "analytical"},
+                                  .engine = "analytical",
+                                  .notes = ts_arch_notes(in.arch)},
                          .with_search = FALSE,
                          .show_nest = FALSE,
                          .reproducible = a.reproducible};

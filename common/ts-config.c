@@ -367,6 +367,22 @@ static void offset_position(const char *text, gsize offset, guint *line, guint *
     }
 }
 
+/* Offset of the first Jinja2 marker ("{{ ... }}" or "{% ... %}") in text, or -1: a document
+ * that fails to parse and holds one is a template (timeloopfe renders such files). */
+static gssize template_marker(const char *text, gsize size)
+{
+    for (gsize i = 0; i + 1 < size; i++) {
+        if (text[i] != '{' || (text[i + 1] != '{' && text[i + 1] != '%'))
+            continue;
+        const char *close = text[i + 1] == '{' ? "}}" : "%}";
+        const char *end = g_strstr_len(text + i + 2, (gssize)(size - i - 2), close);
+        const char *nl = memchr(text + i + 2, '\n', size - i - 2);
+        if (end != NULL && (nl == NULL || end < nl))
+            return (gssize)i;
+    }
+    return -1;
+}
+
 TsDoc *ts_doc_load_string(const char *name, const char *text, gssize len, const TsDocLimits *limits,
                           GError **error)
 {
@@ -453,6 +469,19 @@ TsDoc *ts_doc_load_string(const char *name, const char *text, gssize len, const 
     g_array_free(ps.stack, TRUE);
     g_hash_table_destroy(ps.anchors);
     g_hash_table_destroy(ps.anchor_weight);
+    gssize tpl = ok ? -1 : template_marker(text, size);
+    if (tpl >= 0) {
+        TsNode where = {.doc = &doc->pub};
+        offset_position(text, (gsize)tpl, &where.line, &where.col);
+        const char *eol = memchr(text + tpl, '\n', size - (gsize)tpl);
+        g_autofree char *snippet =
+            g_strndup(text + tpl, MIN((gsize)40, (eol ? (gsize)(eol - text) : size) - (gsize)tpl));
+        g_clear_error(error);
+        ts_config_error(error, &where, TS_CONFIG_ERROR_SYNTAX, NULL,
+                        "this file is a template: render it first (Jinja2 '%s'; the Timeloop "
+                        "front end renders such files before loading them)",
+                        snippet);
+    }
     if (!ok) {
         ts_doc_free(&doc->pub);
         return NULL;

@@ -430,6 +430,10 @@ gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload, const TsLa
         result->energy_pj += count * lo->energy_pj;
         result->cycles += count * lo->cycles;
         result->macs += count * (double)lo->macs;
+        if (lo->macs > 0) {
+            result->mac_op_energy_pj += count * lo->energy_pj;
+            result->mac_op_cycles += count * lo->cycles;
+        }
         if (options->done)
             options->done(lo, i, result->n_ops, options->done_data);
     }
@@ -439,9 +443,12 @@ gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload, const TsLa
     double rate = ts_arch_compute_macs_per_cycle(arch);
     if (rate > 0.0)
         pes *= rate; /* peak MACs per cycle of the whole compute level */
-    result->utilization = result->cycles > 0 ? result->macs / (result->cycles * pes) : 0.0;
+    result->utilization =
+        result->mac_op_cycles > 0 ? result->macs / (result->mac_op_cycles * pes) : 0.0;
     result->edp_j_cycles = result->energy_pj * 1e-12 * result->cycles;
-    result->pj_per_mac = result->macs > 0 ? result->energy_pj / result->macs : 0.0;
+    result->pj_per_mac = result->macs > 0 ? result->mac_op_energy_pj / result->macs : 0.0;
+    result->leakage_pj = ts_arch_leak_pj_per_cycle(arch) * result->cycles;
+    result->area_um2 = ts_arch_area_um2(arch);
     result->seconds = (double)(g_get_monotonic_time() - t0) * 1e-6;
     return TRUE;
 }

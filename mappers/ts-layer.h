@@ -88,9 +88,18 @@ typedef struct {
     double cycles;    /* sum over ops of count x cycles (ops run one after another) */
     double latency_s;
     double macs;
-    double utilization; /* macs / (cycles x compute instances) */
+    /* Over the ops that have MACs only (einsums; not elementwise or LUT ops, whose work is
+     * not MACs): their energy and cycles (count x each), and from them pJ per MAC and
+     * utilization = macs / (mac_op_cycles x peak MACs per cycle). */
+    double mac_op_energy_pj;
+    double mac_op_cycles;
+    double utilization;
     double edp_j_cycles;
     double pj_per_mac;
+    /* Static: every level of the arch leaks for the whole layer (leak per cycle x instances x
+     * cycles); area of every level and instance. Not part of energy_pj. */
+    double leakage_pj;
+    double area_um2;
     double seconds; /* wall time of the whole mapping */
     guint unique_einsums;
 } TsLayerResult;

@@ -796,13 +796,6 @@ char *ts_mapping_write(const TsMapping *mapping, const TsMappingLevels *levels, 
             seen_sp |= 1u << ml->spatial_permutation[i];
         }
         for (guint d = 0; d < nd; d++) {
-            if (ml->spatial_x[d] > 1 && ml->spatial_y[d] > 1) {
-                g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
-                            "%s: dimension %s is split over both X (%u) and Y (%u), which "
-                            "Timeloop's mapping format cannot express",
-                            levels->names[l], op->dim_names[d], ml->spatial_x[d], ml->spatial_y[d]);
-                return NULL;
-            }
             if (ml->temporal[d] == 0 || ml->spatial_x[d] == 0 || ml->spatial_y[d] == 0) {
                 g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
                             "%s: dimension %s has a factor of 0", levels->names[l],
@@ -826,30 +819,55 @@ char *ts_mapping_write(const TsMapping *mapping, const TsMappingLevels *levels, 
     for (guint k = nl; k-- > 0;) {
         const TsMappingLevel *ml = &mapping->level[k];
         gboolean any_spatial = levels->fanout_x[k] * (uint64_t)levels->fanout_y[k] > 1;
-        for (guint d = 0; d < nd; d++)
+        gboolean both = FALSE;
+        for (guint d = 0; d < nd; d++) {
             any_spatial |= ml->spatial_x[d] > 1 || ml->spatial_y[d] > 1;
+            both |= ml->spatial_x[d] > 1 && ml->spatial_y[d] > 1;
+        }
         if (any_spatial) {
-            uint32_t f[TS_MAX_DIMS];
-            uint8_t perm[TS_MAX_DIMS];
-            guint n = 0;
-            for (guint i = 0; i < nd; i++) {
-                guint d = ml->spatial_permutation[i];
-                f[d] = ml->spatial_x[d] * ml->spatial_y[d];
-                if (ml->spatial_x[d] > 1)
-                    perm[n++] = (uint8_t)d;
+            /* Two containers, one per axis: each gets its own directive (Timeloop's own form
+             * for them). Otherwise one directive on the level, or, when a dimension is split
+             * over both axes, its X part and its Y part as two directives (a tilesim extension:
+             * Timeloop reads one spatial directive per target). */
+            const char *xname = levels->names[k], *yname = levels->names[k];
+            gboolean split_dirs = both;
+            if (levels->n_stages[k] == 2) {
+                const TsFanoutStage *a = &levels->stages[k][0], *b = &levels->stages[k][1];
+                if (a->mesh_y == 1 && b->mesh_x == 1) {
+                    xname = a->name;
+                    yname = b->name;
+                    split_dirs = TRUE;
+                } else if (a->mesh_x == 1 && b->mesh_y == 1) {
+                    xname = b->name;
+                    yname = a->name;
+                    split_dirs = TRUE;
+                }
             }
-            const guint split = n;
-            for (guint i = 0; i < nd; i++) {
-                guint d = ml->spatial_permutation[i];
-                if (ml->spatial_x[d] <= 1)
-                    perm[n++] = (uint8_t)d;
+            for (guint part = 0; part < (split_dirs ? 2u : 1u); part++) {
+                uint32_t f[TS_MAX_DIMS];
+                uint8_t perm[TS_MAX_DIMS];
+                guint n = 0;
+                for (guint i = 0; i < nd; i++) {
+                    guint d = ml->spatial_permutation[i];
+                    f[d] = !split_dirs ? ml->spatial_x[d] * ml->spatial_y[d]
+                           : part == 0 ? ml->spatial_x[d]
+                                       : ml->spatial_y[d];
+                    if (part == 0 && ml->spatial_x[d] > 1)
+                        perm[n++] = (uint8_t)d;
+                }
+                const guint split = n;
+                for (guint i = 0; i < nd; i++) {
+                    guint d = ml->spatial_permutation[i];
+                    if (!(part == 0 && ml->spatial_x[d] > 1))
+                        perm[n++] = (uint8_t)d;
+                }
+                g_string_append(s, "  - target: ");
+                append_name(s, part == 0 ? xname : yname);
+                g_string_append(s, "\n    type: spatial\n");
+                append_factors(s, op, f, compact);
+                append_permutation(s, op, perm, letters && compact);
+                g_string_append_printf(s, "    split: %u\n", part == 0 ? split : 0u);
             }
-            g_string_append(s, "  - target: ");
-            append_name(s, levels->names[k]);
-            g_string_append(s, "\n    type: spatial\n");
-            append_factors(s, op, f, compact);
-            append_permutation(s, op, perm, letters && compact);
-            g_string_append_printf(s, "    split: %u\n", split);
         }
         g_string_append(s, "  - target: ");
         append_name(s, levels->names[k]);

@@ -440,6 +440,8 @@ TsEvalStatus ts_model_evaluate(const TsModel *m, const TsMapping *map, TsCost *c
     cost->compute_instances = 0;
     cost->compute_cycles = cost->compute_energy_pj = cost->energy_pj = cost->cycles = 0.0;
     cost->latency_s = cost->utilization = cost->edp_j_cycles = cost->pj_per_mac = 0.0;
+    cost->compute_leakage_pj = cost->compute_area_um2 = cost->leakage_pj = cost->area_um2 = 0.0;
+    cost->energy_with_leakage_pj = 0.0;
     memset(cost->level, 0, nl * sizeof cost->level[0]);
 
     TsEvalStatus st = check_structure(m, map, cost);
@@ -555,6 +557,22 @@ TsEvalStatus ts_model_evaluate(const TsModel *m, const TsMapping *map, TsCost *c
     total_energy += cost->compute_energy_pj;
     cost->energy_pj = total_energy;
     cost->cycles = max_cycles;
+    /* Leakage over the whole run on every instance, and area. */
+    const TsLevel *mc = &m->compute;
+    cost->compute_leakage_pj = mc->energy.leak_pj_per_cycle * max_cycles * (double)mc->instances;
+    cost->compute_area_um2 = mc->area_um2 * (double)mc->instances;
+    double leak = cost->compute_leakage_pj, area = cost->compute_area_um2;
+    for (guint l = 0; l < nl; l++) {
+        const TsLevel *s = &m->level[l].spec;
+        TsLevelCost *lc = &cost->level[l];
+        lc->leakage_pj = s->energy.leak_pj_per_cycle * max_cycles * (double)s->instances;
+        lc->area_um2 = s->area_um2 * (double)s->instances;
+        leak += lc->leakage_pj;
+        area += lc->area_um2;
+    }
+    cost->leakage_pj = leak;
+    cost->area_um2 = area;
+    cost->energy_with_leakage_pj = total_energy + leak;
     cost->latency_s = max_cycles / m->clock_hz;
     cost->utilization =
         (double)m->macs / (max_cycles * (double)m->compute.instances * m->macs_per_cycle);

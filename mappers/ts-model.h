@@ -63,6 +63,11 @@ typedef struct {
     uint8_t keep;            /* bit t: the level holds tensor t (copied from the mapping) */
     double throttling;       /* Timeloop's "Bandwidth throttling": 1.0 = not bandwidth bound */
     uint64_t capacity_words; /* effective capacity of one instance (0 = unbounded) */
+    /* Static figures: leakage = leak per instance-cycle x cycles x all instances (no power
+     * gating; Accelergy's leak action, Timeloop v4's "Leakage energy"); area of all instances.
+     * Not part of energy_pj (Timeloop 3.0.3 has no leakage). */
+    double leakage_pj;
+    double area_um2;
 } TsLevelCost;
 
 typedef struct {
@@ -84,6 +89,14 @@ typedef struct {
     /* Added. */
     int8_t bad_dim;     /* dimension of a TS_EVAL_FACTORS / FANOUT / PERMUTATION reason, or -1 */
     uint64_t total_ops; /* Timeloop's "Total ops": MACs + reduction adds (MACs - outputs) */
+    /* Leakage over the run and area, all instances (see TsLevelCost): of the compute level,
+     * and totals over storage and compute. energy_pj stays dynamic energy (Timeloop 3.0.3
+     * parity); energy_with_leakage_pj = energy_pj + leakage_pj (Timeloop v4's total). */
+    double compute_leakage_pj;
+    double compute_area_um2;
+    double leakage_pj;
+    double area_um2;
+    double energy_with_leakage_pj;
 } TsCost;
 
 /* Behaviour switches. The zero value (or NULL) is Timeloop 3.0.3 parity. */

@@ -30,6 +30,33 @@ static void op_signature(GString *out, const TsOp *op)
     g_string_append(out, ")");
 }
 
+void ts_report_notes_text(GString *out, const char *const *notes)
+{
+    if (notes == NULL || notes[0] == NULL)
+        return;
+    g_string_append(out, "\nNotes\n-----\n");
+    for (guint i = 0; notes[i]; i++)
+        g_string_append_printf(out, "note: %s\n", notes[i]);
+}
+
+void ts_report_notes_json(JsonBuilder *b, const char *const *notes)
+{
+    json_builder_set_member_name(b, "notes");
+    json_builder_begin_array(b);
+    for (guint i = 0; notes != NULL && notes[i]; i++)
+        json_builder_add_string_value(b, notes[i]);
+    json_builder_end_array(b);
+}
+
+/* Area and leakage of one level: per instance, as Timeloop v4 prints them. */
+static void append_static(GString *out, const TsLevel *lv, const char *indent, int width)
+{
+    g_string_append_printf(out, "%s%-*s : %.6g pJ\n", indent, width, "Per-instance-cycle leakage",
+                           lv->energy.leak_pj_per_cycle);
+    g_string_append_printf(out, "%s%-*s : %.2f um^2 (%s)\n", indent, width, "Area (per instance)",
+                           lv->area_um2, lv->area_source ? lv->area_source : "not given");
+}
+
 void ts_report_cost_text(GString *out, const TsModel *model, const TsMapping *mapping,
                          const TsCost *cost, const TsReportInfo *info)
 {
@@ -63,15 +90,20 @@ void ts_report_cost_text(GString *out, const TsModel *model, const TsMapping *ma
     g_string_append_printf(out, "    Word bits             : %u\n", mac->word_bits);
     g_string_append_printf(out, "    Instances             : %u (%u*%u)\n", mac->instances,
                            mac->mesh_x, mac->mesh_y);
-    g_string_append_printf(out, "    Compute energy        : %.2f pJ\n\n", mac->energy.mac_pj);
-    g_string_append(out, "    STATS\n    -----\n");
+    g_string_append_printf(out, "    Compute energy        : %.2f pJ\n", mac->energy.mac_pj);
+    append_static(out, mac, "    ", 21);
+    g_string_append(out, "\n    STATS\n    -----\n");
     g_string_append_printf(out, "    Utilized instances      : %" G_GUINT64_FORMAT "\n",
                            cost->compute_instances);
     g_string_append_printf(out, "    Computes (total)        : %" G_GUINT64_FORMAT "\n",
                            cost->macs);
     g_string_append_printf(out, "    Cycles                  : %.0f\n", cost->compute_cycles);
-    g_string_append_printf(out, "    Energy (total)          : %.2f pJ\n\n",
+    g_string_append_printf(out, "    Energy (total)          : %.2f pJ\n",
                            cost->compute_energy_pj);
+    g_string_append_printf(out, "    Leakage energy (total)  : %.2f pJ\n",
+                           cost->compute_leakage_pj);
+    g_string_append_printf(out, "    Area (total)            : %.2f um^2\n\n",
+                           cost->compute_area_um2);
 
     for (guint k = 0; k < nl; k++) {
         const guint l = nl - 1 - k; /* innermost first, as Timeloop lists levels */
@@ -109,10 +141,13 @@ void ts_report_cost_text(GString *out, const TsModel *model, const TsMapping *ma
         if (lv->energy.write_pj != lv->energy.read_pj || lv->energy.update_pj != lv->energy.read_pj)
             g_string_append_printf(out, " (read; write %.2f, update %.2f)", lv->energy.write_pj,
                                    lv->energy.update_pj);
-        g_string_append_printf(out, "\n        %-27s : %s\n\n", "Vector access energy source",
+        g_string_append_printf(out, "\n        %-27s : %s\n", "Vector access energy source",
                                or_dash(lv->energy.source));
-        g_string_append(out, "    STATS\n    -----\n");
+        append_static(out, lv, "        ", 27);
+        g_string_append(out, "\n    STATS\n    -----\n");
         g_string_append_printf(out, "    Cycles               : %.0f\n", lc->cycles);
+        g_string_append_printf(out, "    Leakage energy       : %.2f pJ (all instances)\n",
+                               lc->leakage_pj);
         g_string_append_printf(out, "    Bandwidth throttling : %.2f\n", lc->throttling);
         g_string_append_printf(out, "    Capacity utilization : %.2f\n", lc->utilization);
         for (guint t = 0; t < op->n_tensors; t++) {
@@ -147,8 +182,15 @@ void ts_report_cost_text(GString *out, const TsModel *model, const TsMapping *ma
     g_string_append_printf(out, "Cycles: %.0f\n", cost->cycles);
     g_string_append_printf(out, "Latency: %.6g s (clock %.6g Hz)\n", cost->latency_s,
                            ts_model_clock_hz(model));
-    g_string_append_printf(out, "Energy: %.2f uJ\n", cost->energy_pj / 1e6);
-    g_string_append_printf(out, "EDP(J*cycle): %.2e\n\n", cost->edp_j_cycles);
+    g_string_append_printf(out, "Energy: %.2f uJ (dynamic, as Timeloop 3.0.3)\n",
+                           cost->energy_pj / 1e6);
+    g_string_append_printf(out, "Leakage: %.6g uJ (leak per instance-cycle x cycles x instances)\n",
+                           cost->leakage_pj / 1e6);
+    g_string_append_printf(out, "Energy with leakage: %.2f uJ\n",
+                           cost->energy_with_leakage_pj / 1e6);
+    g_string_append_printf(out, "EDP(J*cycle): %.2e (dynamic energy)\n", cost->edp_j_cycles);
+    g_string_append_printf(out, "Area: %.6g mm^2 (every instance of every level)\n\n",
+                           cost->area_um2 / 1e6);
     g_string_append_printf(out, "Computes = %" G_GUINT64_FORMAT "\npJ/Compute\n", cost->macs);
     gsize w = strlen("Total");
     w = MAX(w, strlen(or_dash(mac->name)));
@@ -164,6 +206,7 @@ void ts_report_cost_text(GString *out, const TsModel *model, const TsMapping *ma
                                cost->level[l].energy_pj / macs);
     }
     g_string_append_printf(out, "    %-*s = %.3f\n", (int)w, "Total", cost->pj_per_mac);
+    ts_report_notes_text(out, info ? info->notes : NULL);
 }
 
 void ts_report_cost_json_totals(JsonBuilder *b, const TsCost *cost)
@@ -184,6 +227,9 @@ void ts_report_cost_json_totals(JsonBuilder *b, const TsCost *cost)
     json_builder_add_double_value(b, cost->edp_j_cycles);
     json_builder_set_member_name(b, "pj_per_mac");
     json_builder_add_double_value(b, cost->pj_per_mac);
+    ts_json_member_double(b, "leakage_pj", cost->leakage_pj);
+    ts_json_member_double(b, "energy_with_leakage_pj", cost->energy_with_leakage_pj);
+    ts_json_member_double(b, "area_um2", cost->area_um2);
     json_builder_end_object(b);
 }
 
@@ -211,6 +257,9 @@ void ts_report_cost_json_members(JsonBuilder *b, const TsModel *model, const TsM
         json_builder_add_double_value(b, lc->energy_pj);
         json_builder_set_member_name(b, "instances_used");
         json_builder_add_int_value(b, (gint64)lc->instances_used);
+        ts_json_member_double(b, "leakage_pj", lc->leakage_pj);
+        ts_json_member_double(b, "area_um2", lc->area_um2);
+        ts_json_member_string(b, "energy_source", ts_model_level(model, l)->energy.source);
         json_builder_set_member_name(b, "tensors");
         json_builder_begin_object(b);
         for (guint t = 0; t < op->n_tensors; t++) {
@@ -243,10 +292,14 @@ void ts_report_cost_json_members(JsonBuilder *b, const TsModel *model, const TsM
     json_builder_add_int_value(b, (gint64)cost->compute_instances);
     json_builder_set_member_name(b, "energy_pj");
     json_builder_add_double_value(b, cost->compute_energy_pj);
+    ts_json_member_double(b, "leakage_pj", cost->compute_leakage_pj);
+    ts_json_member_double(b, "area_um2", cost->compute_area_um2);
+    ts_json_member_string(b, "energy_source", ts_model_compute(model)->energy.source);
     json_builder_end_object(b);
 
     g_autofree char *yaml = ts_model_mapping_yaml(model, mapping, NULL);
     ts_json_member_string(b, "mapping", yaml);
+    ts_report_notes_json(b, info ? info->notes : NULL);
 }
 
 void ts_report_cost_json(JsonBuilder *b, const TsModel *model, const TsMapping *mapping,

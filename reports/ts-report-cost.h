@@ -19,7 +19,16 @@ typedef struct {
     const char *arch;     /* architecture name ("eyeriss-like") */
     const char *workload; /* workload name ("bert-base", or the problem file's name) */
     const char *engine;   /* "analytical" when NULL */
+    /* Notes about the inputs (the arch loader's: ERT/ART entries that match no level, levels no
+     * ERT names, assumed values), NULL-terminated or NULL; printed after the text report and
+     * written as the JSON "notes" array. */
+    const char *const *notes;
 } TsReportInfo;
+
+/* Appends "Notes" lines for notes (NULL or empty: nothing). */
+void ts_report_notes_text(GString *out, const char *const *notes);
+/* Adds the "notes" array member (always present, possibly empty). */
+void ts_report_notes_json(JsonBuilder *b, const char *const *notes);
 
 /* Appends the Timeloop-style stats of a valid cost (status TS_EVAL_OK) of mapping on model to
  * out. For an invalid cost, appends one line with the reason. */
@@ -40,7 +49,8 @@ void ts_report_cost_json(JsonBuilder *b, const TsModel *model, const TsMapping *
                          const TsCost *cost, const TsReportInfo *info);
 
 /* Adds a "totals" member (energy_pj, cycles, latency_s, macs, utilization, edp_j_cycles,
- * pj_per_mac) of cost to the object b is building. */
+ * pj_per_mac, leakage_pj, energy_with_leakage_pj, area_um2) of cost to the object b is
+ * building. */
 void ts_report_cost_json_totals(JsonBuilder *b, const TsCost *cost);
 
 /* The complete JSON document of one op, pretty-printed, newly allocated. */

@@ -199,10 +199,12 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
                            r->energy_pj * 1e-6, r->pj_per_mac, r->utilization);
     g_string_append_printf(out,
                            "\n  totals (each op x count, one after another): energy %.3f uJ, "
-                           "%s cycles, latency %.6g s, EDP %.6g J x cycles, %.3f pJ/MAC, "
-                           "utilization %.3f",
+                           "%s cycles, latency %.6g s, EDP %.6g J x cycles; over the ops with "
+                           "MACs %.3f pJ/MAC, utilization %.3f; leakage %.6g uJ (all levels for "
+                           "the whole layer, not in energy), area %.6g mm^2",
                            r->energy_pj * 1e-6, grouped(r->cycles, cyc, sizeof cyc), r->latency_s,
-                           r->edp_j_cycles, r->pj_per_mac, r->utilization);
+                           r->edp_j_cycles, r->pj_per_mac, r->utilization, r->leakage_pj * 1e-6,
+                           r->area_um2 * 1e-6);
     if (!rep->reproducible)
         g_string_append_printf(out, "; mapped in %.2f s", r->seconds);
     g_string_append_c(out, '\n');
@@ -211,6 +213,7 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
         if (lo->same_as == i && !lo->einsum)
             g_string_append_printf(out, "  %s: %s\n", lo->op->name, lo->vector.source);
     }
+    ts_report_notes_text(out, rep->info.notes);
 }
 
 /* ---- JSON ------------------------------------------------------------------------------- */
@@ -354,7 +357,10 @@ static void op_members(JsonBuilder *b, const TsLayerReport *rep, guint i)
     const TsLayerOp *src = owner(r, lo);
     if (src->einsum) {
         const TsSearchEntry *best = &src->search.best[0];
-        ts_report_cost_json_members(b, src->model, &best->mapping, &best->cost, &rep->info);
+        TsReportInfo info = rep->info;
+        if (r->n_ops > 1)
+            info.notes = NULL; /* once, at the top level */
+        ts_report_cost_json_members(b, src->model, &best->mapping, &best->cost, &info);
         /* the op's own name, not the shape owner's */
         ts_json_member_string(b, "name", lo->op->name);
     } else {
@@ -404,8 +410,12 @@ char *ts_report_layer_json_string(const TsLayerReport *rep)
         ts_json_member_double(b, "utilization", r->utilization);
         ts_json_member_double(b, "edp_j_cycles", r->edp_j_cycles);
         ts_json_member_double(b, "pj_per_mac", r->macs > 0 ? r->pj_per_mac : NAN);
+        ts_json_member_double(b, "leakage_pj", r->leakage_pj);
+        ts_json_member_double(b, "energy_with_leakage_pj", r->energy_pj + r->leakage_pj);
+        ts_json_member_double(b, "area_um2", r->area_um2);
         json_builder_end_object(b);
         ts_json_member_double(b, "seconds", rep->reproducible ? NAN : r->seconds);
+        ts_report_notes_json(b, rep->info.notes);
     }
     json_builder_end_object(b);
     g_autoptr(JsonNode) root = json_builder_get_root(b);

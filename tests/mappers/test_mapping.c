@@ -182,21 +182,6 @@ static void test_round_trip(void)
     ts_model_free(c.model);
 }
 
-static void test_write_errors(void)
-{
-    Ctx c;
-    ctx_init(&c);
-    TsMapping m;
-    fx_fixed_mapping(&m, &c.op);
-    m.level[FX_GLB].spatial_x[FX_M] = 2; /* M on both X (2) and Y (16) */
-    g_autoptr(GError) error = NULL;
-    char *yaml = ts_mapping_write(&m, &c.levels, &c.op, &error);
-    CU_ASSERT_PTR_NULL(yaml);
-    CU_ASSERT(g_error_matches(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID));
-    CU_ASSERT_PTR_NOT_NULL(strstr(error->message, "both X (2) and Y (16)"));
-    ts_model_free(c.model);
-}
-
 /* Each reader error: code and the message with position, path and value. */
 static void expect_error(const Ctx *c, const char *text, TsConfigError code, const char *needle)
 {
@@ -209,6 +194,77 @@ static void expect_error(const Ctx *c, const char *text, TsConfigError code, con
     fprintf(stderr, "    %s\n", error->message);
     CU_ASSERT(g_error_matches(error, TS_CONFIG_ERROR, code));
     CU_ASSERT_PTR_NOT_NULL(strstr(error->message, needle));
+}
+
+/* A dimension split over both X and Y at one level is written as the level's X part and Y
+ * part in two spatial directives; the reader takes them back. */
+static void test_write_split_xy(void)
+{
+    Ctx c;
+    ctx_init(&c);
+    TsMapping m, back;
+    fx_fixed_mapping(&m, &c.op);
+    m.level[FX_GLB].spatial_x[FX_M] = 2; /* M on both X (2) and Y (16) */
+    m.level[FX_GLB].temporal[FX_M] = 4;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *yaml = ts_mapping_write(&m, &c.levels, &c.op, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(yaml);
+    CU_ASSERT_PTR_NOT_NULL(strstr(yaml, "split: 0"));
+    CU_ASSERT_TRUE_FATAL(parse(&c, yaml, &back, &error));
+    CU_ASSERT_TRUE(ts_mapping_equal(&m, &back));
+    CU_ASSERT_EQUAL(back.level[FX_GLB].spatial_x[FX_M], 2);
+    CU_ASSERT_EQUAL(back.level[FX_GLB].spatial_y[FX_M], 16);
+    ts_model_free(c.model);
+}
+
+/* Timeloop v0.4 inputs: the older `dataspace` type, containers named as targets (or as the
+ * inter_<container>_spatial levels timeloopfe generates), with an Eyeriss-like fan-out made
+ * of a PE_column container along X and a PE container along Y below the GlobalBuffer. */
+static void test_read_containers(void)
+{
+    Ctx c;
+    ctx_init(&c);
+    c.levels.n_stages[FX_GLB] = 2;
+    c.levels.stages[FX_GLB][0] = (TsFanoutStage){"PE_column", 16, 1};
+    c.levels.stages[FX_GLB][1] = (TsFanoutStage){"PE", 1, 16};
+    const char *text = "mapping:\n"
+                       "- {target: RegisterFile, type: dataspace, keep: [Weights], bypass: "
+                       "[Inputs, Outputs]}\n"
+                       "- {target: inter_PE_spatial, type: datatype, keep: [], bypass: [Weights, "
+                       "Inputs, Outputs]}\n"
+                       "- {target: inter_PE_spatial, type: temporal, factors: M1 N1 K1}\n"
+                       "- {target: inter_PE_spatial, type: spatial, factors: M8 N1 K2, "
+                       "permutation: MKN, split: 0}\n"
+                       "- {target: PE_column, type: spatial, factors: N16, permutation: NMK, "
+                       "split: 1}\n";
+    TsMapping m;
+    g_autoptr(GError) error = NULL;
+    CU_ASSERT_TRUE_FATAL(parse(&c, text, &m, &error));
+    CU_ASSERT_EQUAL(m.level[FX_RF].keep, 1u << FX_W);
+    CU_ASSERT_EQUAL(m.level[FX_GLB].spatial_x[FX_N], 16);
+    CU_ASSERT_EQUAL(m.level[FX_GLB].spatial_y[FX_M], 8);
+    CU_ASSERT_EQUAL(m.level[FX_GLB].spatial_y[FX_K], 2);
+    /* written back per container, read back equal */
+    g_autofree char *yaml = ts_mapping_write(&m, &c.levels, &c.op, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(yaml);
+    CU_ASSERT_PTR_NOT_NULL(strstr(yaml, "target: PE_column"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(yaml, "target: PE\n"));
+    TsMapping back;
+    CU_ASSERT_TRUE_FATAL(parse(&c, yaml, &back, &error));
+    CU_ASSERT_TRUE(ts_mapping_equal(&m, &back));
+    /* a container holds nothing and has no temporal loops; its factors fit its own mesh */
+    expect_error(&c, "mapping:\n- {target: PE, type: datatype, keep: [Inputs]}\n",
+                 TS_CONFIG_ERROR_INVALID,
+                 "'PE' is a container (part of the fan-out below GlobalBuffer): it holds no "
+                 "tensors, so it cannot keep Inputs");
+    expect_error(&c, "mapping:\n- {target: inter_PE_column_spatial, type: temporal, factors: M2}\n",
+                 TS_CONFIG_ERROR_INVALID, "its factors must be 1 (got M=2)");
+    expect_error(&c, "mapping:\n- {target: PE, type: spatial, factors: M4, split: 1}\n",
+                 TS_CONFIG_ERROR_RANGE,
+                 "container PE spans 1x16 (meshX x meshY); spatial factors need 4x1");
+    expect_error(&c, "mapping:\n- {target: PE_colum, type: spatial}\n", TS_CONFIG_ERROR_REFERENCE,
+                 "did you mean 'PE_column'?");
+    ts_model_free(c.model);
 }
 
 static void test_read_errors(void)
@@ -244,6 +300,12 @@ static void test_read_errors(void)
                  TS_CONFIG_ERROR_DUPLICATE,
                  "map.yaml:4:11: mapping[1].target: a second temporal directive for DRAM (the "
                  "first is at line 2)");
+    expect_error(&c,
+                 "mapping:\n- {target: GlobalBuffer, type: spatial, factors: M2, split: 3}\n"
+                 "- {target: GlobalBuffer, type: spatial, factors: N2, split: 3}\n",
+                 TS_CONFIG_ERROR_DUPLICATE,
+                 "a second spatial directive for GlobalBuffer (the first is at line 2); two are "
+                 "accepted only when one puts every factor on X and the other every factor on Y");
     expect_error(&c,
                  "mapping:\n- target: DRAM\n  type: datatype\n  keep: [Inputs]\n  bypass: "
                  "[Inputs]\n",
@@ -357,8 +419,9 @@ int main(int argc, char **argv)
     CU_add_test(s, "read_fixed", test_read_fixed);
     CU_add_test(s, "read_spellings", test_read_spellings);
     CU_add_test(s, "round_trip", test_round_trip);
-    CU_add_test(s, "write_errors", test_write_errors);
+    CU_add_test(s, "write_split_xy", test_write_split_xy);
     CU_add_test(s, "read_errors", test_read_errors);
+    CU_add_test(s, "read_containers", test_read_containers);
     CU_add_test(s, "equal_ignores_trivial_loops", test_equal_ignores_trivial_loops);
     CU_add_test(s, "nest_text", test_nest_text);
     CU_add_test(s, "diff", test_diff);

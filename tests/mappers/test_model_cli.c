@@ -99,16 +99,17 @@ static void test_model_json(void)
     g_autoptr(JsonParser) p = json_parser_new();
     CU_ASSERT_TRUE_FATAL(json_parser_load_from_file(p, json, NULL));
     JsonObject *o = json_node_get_object(json_parser_get_root(p));
-    const char *keys[] = {"tool", "version", "engine", "arch",    "workload",
-                          "op",   "totals",  "levels", "compute", "mapping"};
+    const char *keys[] = {"tool",   "version", "engine",  "arch",    "workload", "op",
+                          "totals", "levels",  "compute", "mapping", "notes"};
     CU_ASSERT_EQUAL(json_object_get_size(o), G_N_ELEMENTS(keys));
     for (guint i = 0; i < G_N_ELEMENTS(keys); i++)
         CU_ASSERT_TRUE(json_object_has_member(o, keys[i]));
     CU_ASSERT_STRING_EQUAL(json_object_get_string_member(o, "tool"), "tilesim");
     CU_ASSERT_STRING_EQUAL(json_object_get_string_member(o, "engine"), "analytical");
     JsonObject *tot = json_object_get_object_member(o, "totals");
-    const char *tkeys[] = {"energy_pj",   "cycles",       "latency_s", "macs",
-                           "utilization", "edp_j_cycles", "pj_per_mac"};
+    const char *tkeys[] = {"energy_pj",    "cycles",     "latency_s",  "macs",
+                           "utilization",  "edp_j_cycles", "pj_per_mac", "leakage_pj",
+                           "energy_with_leakage_pj", "area_um2"};
     CU_ASSERT_EQUAL(json_object_get_size(tot), G_N_ELEMENTS(tkeys));
     for (guint i = 0; i < G_N_ELEMENTS(tkeys); i++)
         CU_ASSERT_TRUE(json_object_has_member(tot, tkeys[i]));
