@@ -95,6 +95,15 @@ static int run(int argc, char **argv)
         rc = ts_cli_fail(error);
         goto out;
     }
+    /* The report carries the arch's notes and the models'; the models' (a precision the MAC
+     * cannot hold) also go to stderr, where the other input notes are. */
+    char **notes = ts_report_layer_notes(in.arch, &r);
+    for (guint i = 0; i < r.n_ops; i++) {
+        const TsLayerOp *o = &r.ops[i];
+        const char *note = o->einsum && o->same_as == i ? ts_model_note(o->model) : NULL;
+        if (note != NULL)
+            fprintf(stderr, "tilesim map: note: %s\n", note);
+    }
     TsLayerReport rep = {.arch = in.arch,
                          .workload = in.workload,
                          .result = &r,
@@ -102,11 +111,13 @@ static int run(int argc, char **argv)
                          .info = {.arch = ts_arch_name(in.arch),
                                   .workload = ts_workload_name(in.workload),
                                   .engine = "analytical",
-                                  .notes = ts_arch_notes(in.arch)},
+                                  .notes = (const char *const *)notes},
                          .with_search = TRUE,
                          .show_nest = r.n_ops == 1 && r.ops[0].einsum,
                          .reproducible = a.reproducible};
-    if (!ts_map_emit(&a, &rep, &error)) {
+    gboolean emitted = ts_map_emit(&a, &rep, &error);
+    g_strfreev(notes);
+    if (!emitted) {
         rc = ts_cli_fail(error);
         goto out;
     }

@@ -90,10 +90,19 @@ static int run(int argc, char **argv)
         ts_model_inputs_clear(&in);
         return TS_EXIT_BAD_INPUT;
     }
+    /* Notes: the arch's, then the model's (a precision the MAC cannot hold, also on stderr). */
+    g_autoptr(GPtrArray) notes = g_ptr_array_new();
+    for (const char *const *n = ts_arch_notes(in.arch); n && *n; n++)
+        g_ptr_array_add(notes, (gpointer)*n);
+    if (ts_model_note(in.model) != NULL) {
+        fprintf(stderr, "tilesim model: note: %s\n", ts_model_note(in.model));
+        g_ptr_array_add(notes, (gpointer)ts_model_note(in.model));
+    }
+    g_ptr_array_add(notes, NULL);
     TsReportInfo info = {.arch = ts_arch_name(in.arch),
                          .workload = ts_workload_name(in.workload),
                          .engine = "analytical",
-                         .notes = ts_arch_notes(in.arch)};
+                         .notes = (const char *const *)notes->pdata};
     int rc = TS_EXIT_OK;
     if (!quiet) {
         g_autoptr(GString) text = g_string_new(NULL);

@@ -56,6 +56,8 @@ struct TsModel {
     double clock_hz;
     double mac_pj;
     double macs_per_cycle; /* per compute instance per arch cycle (1 for Timeloop input) */
+    char mac_source[224];  /* where mac_pj comes from when the op's precision sets it */
+    char note[320];        /* precision the MAC cannot hold, or "" */
     /* Per tensor: dims it depends on (bit d), whether a rank sums several dims (sliding
      * windows), and the read-modify-write flag. */
     uint32_t dim_mask[TS_MAX_TENSORS];

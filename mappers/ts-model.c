@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "ts-arch-classes.h"
 #include "ts-model-private.h"
 
 static const char *const status_names[TS_EVAL_COUNT_] = {
@@ -222,6 +223,80 @@ TsModel *ts_model_new_from_levels(const TsLevel *storage, guint n_storage, const
     return m;
 }
 
+/* The op's operands: its first two read-only tensors (one tensor serves as both). */
+static void operand_precisions(const TsOp *op, TsPrecision *a, TsPrecision *b, TsPrecision *acc)
+{
+    guint n = 0;
+    TsPrecision in[2] = {{16, TS_NUM_FP}, {16, TS_NUM_FP}};
+    for (guint t = 0; t < op->n_tensors && n < 2; t++)
+        if (t != op->output && !op->tensors[t].read_write)
+            in[n++] = op->tensors[t].precision;
+    if (n == 1)
+        in[1] = in[0];
+    *a = in[0];
+    *b = in[1];
+    *acc = op->tensors[op->output].precision;
+}
+
+/* MAC energy from the op's precision when the arch's is a built-in default; notes when the
+ * MAC cannot hold the operands. */
+static void precision_mac_energy(TsModel *m, const TsArch *arch, const TsLevel *compute,
+                                 const TsOp *op)
+{
+    if (op->precision_is_default)
+        return;
+    TsPrecision a, b, acc;
+    operand_precisions(op, &a, &b, &acc);
+    uint32_t wa = compute->word_bits, wb = compute->compute_word_bits_b;
+    if (compute->klass == TS_CLASS_MAC && compute->spec != NULL) {
+        const TsMacSpec *ms = compute->spec;
+        wa = (uint32_t)ms->operand_a_bits;
+        wb = (uint32_t)ms->operand_b_bits;
+    }
+    if (wb == 0)
+        wb = wa;
+    const gboolean fp = a.format != TS_NUM_INT && a.format != TS_NUM_UINT;
+    const gboolean fpb = b.format != TS_NUM_INT && b.format != TS_NUM_UINT;
+    const gboolean int_mac = compute->class_text && strstr(compute->class_text, "intmac") != NULL;
+    if ((wa && a.bits > MAX(wa, wb)) || (wb && b.bits > MAX(wa, wb)))
+        g_snprintf(m->note, sizeof m->note,
+                   "op %s: %s x %s operands are wider than the %u x %u-bit operands of MAC "
+                   "'%s': costed as if the MAC took them (give the arch a wider MAC, or a "
+                   "narrower --precision)",
+                   op->name ? op->name : "?", ts_precision_name(a), ts_precision_name(b), wa, wb,
+                   compute->name);
+    else if (int_mac && (fp || fpb))
+        g_snprintf(m->note, sizeof m->note,
+                   "op %s: floating-point operands (%s x %s) on the integer MAC '%s' (class %s): "
+                   "costed as if the MAC computed them",
+                   op->name ? op->name : "?", ts_precision_name(a), ts_precision_name(b),
+                   compute->name, compute->class_text);
+    const char *src = compute->energy.source;
+    if (src == NULL || !(g_str_has_prefix(src, "table:") || strcmp(src, "pat") == 0))
+        return; /* an energy given in the YAML or an ERT describes the MAC as built */
+    char how[160];
+    double e = ts_precision_mac_pj_45nm(a, b, acc, how, sizeof how);
+    uint32_t nm = ts_arch_technology_nm(arch);
+    double scale = nm ? (double)nm / 45.0 : 1.0;
+    m->mac_pj = e * scale;
+    m->compute.energy.mac_pj = m->mac_pj;
+    g_snprintf(m->mac_source, sizeof m->mac_source, "precision:%s x %s -> %s (%s pJ at 45 nm%s%s)",
+               ts_precision_name(a), ts_precision_name(b), ts_precision_name(acc), how,
+               nm ? ", x node/45 nm at " : "", nm ? "" : "");
+    if (nm) {
+        gsize len = strlen(m->mac_source);
+        if (len > 0 && len + 16 < sizeof m->mac_source)
+            g_snprintf(m->mac_source + len - 1, sizeof m->mac_source - len + 1, "%u nm)", nm);
+    }
+    m->compute.energy.source = m->mac_source;
+}
+
+const char *ts_model_note(const TsModel *model)
+{
+    g_return_val_if_fail(model != NULL, NULL);
+    return model->note[0] ? model->note : NULL;
+}
+
 TsModel *ts_model_new_full(const TsArch *arch, const TsOp *op, const TsModelOptions *options,
                            GError **error)
 {
@@ -252,6 +327,8 @@ TsModel *ts_model_new_full(const TsArch *arch, const TsOp *op, const TsModelOpti
     double mpc = ts_arch_compute_macs_per_cycle(arch);
     if (m != NULL && mpc > 0.0 && isfinite(mpc))
         m->macs_per_cycle = mpc;
+    if (m != NULL)
+        precision_mac_energy(m, arch, compute, op);
     return m;
 }
 

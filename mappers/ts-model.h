@@ -126,7 +126,11 @@ typedef struct TsModel TsModel;
  * kind the analytical model does not cost). */
 TsModel *ts_model_new(const TsArch *arch, const TsOp *op, GError **error);
 
-/* As ts_model_new with options (NULL = Timeloop parity; copied). */
+/* As ts_model_new with options (NULL = Timeloop parity; copied). When the op carries a
+ * precision (not a Timeloop problem's placeholders) and the arch's MAC energy is a built-in
+ * default, the energy per MAC follows the op's operand and output precisions
+ * (ts_precision_mac_pj_45nm, scaled by the technology node as the arch's tables are); an
+ * energy given in the YAML or an ERT is kept. */
 TsModel *ts_model_new_full(const TsArch *arch, const TsOp *op, const TsModelOptions *options,
                            GError **error);
 
@@ -152,6 +156,10 @@ const char *ts_eval_status_name(TsEvalStatus status); /* "capacity", "fanout", .
  * level, tensor, dimension and numbers ("GlobalBuffer: tiles need 70000 words, capacity
  * 65536"). Newly allocated; "ok" for a valid cost. */
 char *ts_model_explain(const TsModel *model, const TsMapping *mapping, const TsCost *cost);
+
+/* A note about the (arch, op) pair the user should see, or NULL: operand precisions wider than
+ * the MAC's operands, float operands on an integer MAC. Borrowed. */
+const char *ts_model_note(const TsModel *model);
 
 /* Read-only views of what the model was prepared with. */
 const TsOp *ts_model_op(const TsModel *model);

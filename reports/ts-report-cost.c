@@ -91,6 +91,7 @@ void ts_report_cost_text(GString *out, const TsModel *model, const TsMapping *ma
     g_string_append_printf(out, "    Instances             : %u (%u*%u)\n", mac->instances,
                            mac->mesh_x, mac->mesh_y);
     g_string_append_printf(out, "    Compute energy        : %.2f pJ\n", mac->energy.mac_pj);
+    g_string_append_printf(out, "    Compute energy source : %s\n", or_dash(mac->energy.source));
     append_static(out, mac, "    ", 21);
     g_string_append(out, "\n    STATS\n    -----\n");
     g_string_append_printf(out, "    Utilized instances      : %" G_GUINT64_FORMAT "\n",

@@ -429,3 +429,21 @@ char *ts_report_layer_json_string(const TsLayerReport *rep)
     g_string_append_c(s, '\n');
     return g_string_free(s, FALSE);
 }
+
+char **ts_report_layer_notes(const TsArch *arch, const TsLayerResult *result)
+{
+    g_return_val_if_fail(arch != NULL && result != NULL, NULL);
+    GPtrArray *all = g_ptr_array_new();
+    const char *const *an = ts_arch_notes(arch);
+    for (guint i = 0; an != NULL && an[i]; i++)
+        g_ptr_array_add(all, g_strdup(an[i]));
+    for (guint i = 0; i < result->n_ops; i++) {
+        const TsLayerOp *lo = &result->ops[i];
+        const char *note = lo->einsum && lo->same_as == i && lo->model ? ts_model_note(lo->model)
+                                                                        : NULL;
+        if (note != NULL)
+            g_ptr_array_add(all, g_strdup(note));
+    }
+    g_ptr_array_add(all, NULL);
+    return (char **)g_ptr_array_free(all, FALSE);
+}

@@ -43,6 +43,10 @@ char *ts_report_layer_json_string(const TsLayerReport *report);
 void ts_report_search_json(JsonBuilder *b, const TsSearchResult *search,
                            const TsSearchOptions *options, gboolean reproducible);
 
+/* The notes a mapped workload's report carries: the arch loader's, then each einsum op's model
+ * note (ts_model_note), each once. Newly allocated strv (g_strfreev). */
+char **ts_report_layer_notes(const TsArch *arch, const TsLayerResult *result);
+
 G_END_DECLS
 
 #endif /* TS_REPORT_LAYER_H */

@@ -177,6 +177,18 @@ gboolean ts_precision_preset(const char *name, TsPrecisionSet *out, GError **err
 /* NULL-terminated static list of preset names, in documentation order. */
 const char *const *ts_precision_preset_names(void);
 
+/* Arithmetic energy at 45 nm (pJ) by precision: Horowitz ISSCC 2014 for int8/int32/fp16/fp32,
+ * other formats scaled from it (docs/energy.md, "Arithmetic by precision"). An add at p; a
+ * multiply of a by b (at the wider float significand when either is float). */
+double ts_precision_add_pj_45nm(TsPrecision p);
+double ts_precision_mul_pj_45nm(TsPrecision a, TsPrecision b);
+/* One MAC of operands a and b accumulating at acc: the multiply and the add, plus, when an
+ * integer (or NF4) operand meets a float one, its dequantization to that format (one multiply
+ * at that format per use), as weight-only quantized kernels (W4A16) do. how (may be NULL)
+ * receives the breakdown ("int8 x int8 multiply 0.2 + int32 add 0.1"). */
+double ts_precision_mac_pj_45nm(TsPrecision a, TsPrecision b, TsPrecision acc, char *how,
+                                gsize how_len);
+
 /* ---- Ops ---- */
 
 const char *ts_op_kind_name(TsOpKind kind);                   /* "einsum", "elementwise", "lut" */
