@@ -12,15 +12,12 @@
 
 /* ---- Elementwise ops -------------------------------------------------------------------- */
 
-/* Horowitz, "Computing's energy problem", ISSCC 2014, 45 nm: add + multiply per element-pass
- * (FP16 0.4 + 1.1 pJ, FP32 0.9 + 3.7 pJ, INT8 0.03 + 0.2 pJ, INT32 0.1 + 3.1 pJ). */
+/* One add and one multiply at the op's precision per element-pass: Horowitz, "Computing's
+ * energy problem", ISSCC 2014, 45 nm, and the formats scaled from it (docs/energy.md,
+ * "Arithmetic by precision"). */
 static double default_pj_per_element_45nm(TsPrecision p)
 {
-    gboolean fp = p.format == TS_NUM_FP || p.format == TS_NUM_BF16 || p.format == TS_NUM_FP8_E4M3 ||
-                  p.format == TS_NUM_FP8_E5M2;
-    if (fp)
-        return p.bits > 16 ? 0.9 + 3.7 : 0.4 + 1.1;
-    return p.bits > 8 ? 0.1 + 3.1 : 0.03 + 0.2;
+    return ts_precision_add_pj_45nm(p) + ts_precision_mul_pj_45nm(p, p);
 }
 
 static const char *main_operation(TsElementwiseKind kind)

@@ -1,10 +1,11 @@
 /* Transformer layer builders: model presets (BERT, GPT-2, ViT, and the LLaMA family), one
- * encoder/decoder layer as KQV, KTQ, softmax, VScores, Out, layernorm, FF1, [gelu,] FF2,
- * layernorm (LLaMA: RMSNorm, Q/K/V with grouped-query attention, rotary embeddings, SwiGLU)
- * with the Timeloop experiments' dimension convention (D output features, E reduction, L
- * tokens; tensors Weights[E,D], Inputs[E,L], Outputs[D,L]), prefill or decode against a KV
- * cache, precision presets, LUT-NN (PIM-DL) replacement of the weight GEMMs, and the ops of a
- * whole model around its layers (embedding, final norm, LM head). */
+ * encoder/decoder layer as KQV, KTQ, softmax, VScores, Out, residual, layernorm, FF1, gelu, FF2,
+ * residual, layernorm (the activation and the residual adds can be turned off; LLaMA: RMSNorm,
+ * Q/K/V with grouped-query attention, rotary embeddings, SwiGLU) with the Timeloop experiments'
+ * dimension convention (D output features, E reduction, L tokens; tensors Weights[E,D],
+ * Inputs[E,L], Outputs[D,L]), prefill or decode against a KV cache, precision presets, LUT-NN
+ * (PIM-DL) replacement of the weight GEMMs, and the ops of a whole model around its layers
+ * (embedding, final norm, LM head). */
 #include "ts-op.h"
 
 #include <stdarg.h>
@@ -68,6 +69,8 @@ gboolean ts_transformer_config_init(TsTransformerConfig *cfg, const char *model,
     cfg->softmax_passes = 2;
     cfg->nonlinear = TS_NONLINEAR_ELEMENTWISE;
     cfg->activation = TS_EW_GELU;
+    cfg->activation_op = TRUE;
+    cfg->residual_ops = TRUE;
     cfg->lut_index = (TsPrecision){16, TS_NUM_UINT};
     cfg->lut_table = (TsPrecision){8, TS_NUM_INT};
     cfg->lut_acc = (TsPrecision){32, TS_NUM_INT};
@@ -249,6 +252,27 @@ static void nonlinear_op(TsOp *op, const char *name, TsElementwiseKind kind, uin
     }
 }
 
+/* Residual add over rows x cols: Inputs[E,L] + Residual[E,L] -> Outputs[E,L], one pass
+ * (always elementwise: it has no einsum form in the Timeloop experiments). */
+static void residual_op(TsOp *op, uint64_t rows, uint64_t cols, const TsPrecisionSet *p)
+{
+    memset(op, 0, sizeof *op);
+    op->name = "residual";
+    op->count = 1;
+    static const char *const names[] = {"L", "E", "D"};
+    const uint64_t sizes[] = {rows, cols, 1};
+    set_dims(op, names, sizes, 3);
+    enum { L, E };
+    op->kind = TS_OP_ELEMENTWISE;
+    op->ew_kind = TS_EW_ADD;
+    op->elements = rows * cols;
+    op->passes = 1;
+    op->param_precision = p->activations;
+    set_tensor(op, 0, "Inputs", (const int[]){E, L}, 2, FALSE, p->activations);
+    set_tensor(op, 1, "Residual", (const int[]){E, L}, 2, FALSE, p->activations);
+    set_tensor(op, 2, "Outputs", (const int[]){E, L}, 2, TRUE, p->activations);
+}
+
 /* LUT-NN op (PIM-DL) replacing GEMM d x e x l: dims [D, CB, V, C, L]; Inputs[CB,V,L] at the
  * activation precision, Indices[CB,L] (closest centroid per sub-vector), Tables[CB,C,D]
  * (precomputed centroid x weight products), Outputs[D,L] accumulated at lut_acc. */
@@ -321,6 +345,10 @@ static gboolean check_config(const TsTransformerConfig *c, GError **error)
         return bad(error, TS_CONFIG_ERROR_INVALID,
                    "activation_op: a llama layer always has its SwiGLU silu and mul ops (got "
                    "activation_op true with family llama)");
+    if (c->family == TS_FAMILY_LLAMA && !c->residual_ops)
+        return bad(error, TS_CONFIG_ERROR_INVALID,
+                   "residual_ops: a llama layer always has its attn_add and ffn_add ops (got "
+                   "residual_ops false with family llama)");
     if (c->softmax_passes < 1 || c->softmax_passes > 3)
         return bad(error, TS_CONFIG_ERROR_RANGE, "softmax_passes: must be 1, 2 or 3 (got %u)",
                    c->softmax_passes);
@@ -432,6 +460,10 @@ TsWorkload *ts_transformer_build(const char *name, const TsTransformerConfig *cf
     gemm_op(&op, "VScores", head_dim, k_len, q_len, per_head, p, FALSE);
     APPEND();
     WEIGHT_GEMM("Out", c.hidden, c.hidden);
+    if (c.residual_ops) {
+        residual_op(&op, tokens, c.hidden, p);
+        APPEND();
+    }
     nonlinear_op(&op, "layernorm", TS_EW_LAYERNORM, tokens, c.hidden, 3, 1, 2 * c.hidden, p,
                  c.nonlinear);
     APPEND();
@@ -442,6 +474,10 @@ TsWorkload *ts_transformer_build(const char *name, const TsTransformerConfig *cf
         APPEND();
     }
     WEIGHT_GEMM("FF2", c.hidden, c.ffn);
+    if (c.residual_ops) {
+        residual_op(&op, tokens, c.hidden, p);
+        APPEND();
+    }
     nonlinear_op(&op, "layernorm", TS_EW_LAYERNORM, tokens, c.hidden, 3, 1, 2 * c.hidden, p,
                  c.nonlinear);
     APPEND();

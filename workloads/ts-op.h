@@ -242,8 +242,9 @@ typedef struct {
     const char *precision_name; /* preset name, or "custom" */
     uint32_t softmax_passes;    /* 2 (Timeloop D=2) or 3 (max subtraction) */
     TsNonlinearForm nonlinear;
-    gboolean activation_op; /* insert the FF activation (gelu/silu) after FF1 */
+    gboolean activation_op; /* the FF activation (gelu/silu) after FF1 (default TRUE) */
     TsElementwiseKind activation;
+    gboolean residual_ops; /* the residual adds after Out and FF2 (default TRUE) */
     gboolean causal;      /* informational: decoder-style mask (GPT-2) */
     uint32_t lut_vec_len; /* LUT-NN (PIM-DL): 0 = off; else GEMMs become LUT ops */
     uint32_t lut_centroids;

@@ -15,7 +15,7 @@ typedef struct {
     guint64 hidden, heads, ffn, layers, seq, batch, kv_len, softmax_passes;
     guint64 kv_heads, vocab, sliding_window;
     int phase, nonlinear, activation, family;
-    gboolean activation_op, causal;
+    gboolean activation_op, residual_ops, causal;
     const TsNode *precision, *lut, *variables, *ops;
 } TsWorkloadFile;
 
@@ -70,12 +70,16 @@ static const TsField file_fields[] = {
     {.key = "activation_op",
      .type = TS_FIELD_BOOL,
      .offset = offsetof(TsWorkloadFile, activation_op),
-     .doc = "insert gelu/silu after FF1"},
+     .doc = "the FF activation (gelu/silu) after FF1 (default true)"},
     {.key = "activation",
      .type = TS_FIELD_ENUM,
      .choices = activation_choices,
      .offset = offsetof(TsWorkloadFile, activation),
      .doc = "FF activation"},
+    {.key = "residual_ops",
+     .type = TS_FIELD_BOOL,
+     .offset = offsetof(TsWorkloadFile, residual_ops),
+     .doc = "the two residual adds (after Out and FF2) as elementwise ops (default true)"},
     {.key = "causal",
      .type = TS_FIELD_BOOL,
      .offset = offsetof(TsWorkloadFile, causal),
@@ -133,6 +137,7 @@ enum {
     FB_NONLINEAR,
     FB_ACTOP,
     FB_ACTIVATION,
+    FB_RESIDUAL,
     FB_CAUSAL,
     FB_PRECISION,
     FB_LUT,
@@ -281,6 +286,8 @@ static TsWorkload *load_model(const TsNode *wnode, const TsWorkloadFile *f, guin
         cfg.activation_op = f->activation_op;
     if (HAS(mask, FB_ACTIVATION))
         cfg.activation = f->activation == 1 ? TS_EW_SILU : TS_EW_GELU;
+    if (HAS(mask, FB_RESIDUAL))
+        cfg.residual_ops = f->residual_ops;
     if (HAS(mask, FB_CAUSAL))
         cfg.causal = f->causal;
     if (HAS(mask, FB_FAMILY)) {
@@ -792,9 +799,9 @@ static TsWorkload *load_ops(const TsNode *wnode, const TsWorkloadFile *f, guint6
                             const char *path, const TsWorkloadOverrides *ov, GError **error)
 {
     static const int model_keys[] = {
-        FB_MODEL,  FB_HIDDEN, FB_HEADS,    FB_FFN,       FB_LAYERS, FB_SEQ,        FB_BATCH,
-        FB_KV_LEN, FB_PHASE,  FB_SOFTMAX,  FB_NONLINEAR, FB_ACTOP,  FB_ACTIVATION, FB_CAUSAL,
-        FB_LUT,    FB_FAMILY, FB_KV_HEADS, FB_VOCAB,     FB_WINDOW};
+        FB_MODEL,  FB_HIDDEN, FB_HEADS,   FB_FFN,      FB_LAYERS, FB_SEQ,        FB_BATCH,
+        FB_KV_LEN, FB_PHASE,  FB_SOFTMAX, FB_NONLINEAR, FB_ACTOP, FB_ACTIVATION, FB_RESIDUAL,
+        FB_CAUSAL, FB_LUT,    FB_FAMILY,  FB_KV_HEADS, FB_VOCAB,  FB_WINDOW};
     for (guint i = 0; i < G_N_ELEMENTS(model_keys); i++) {
         if (HAS(mask, model_keys[i])) {
             const char *key = file_fields[model_keys[i]].key;

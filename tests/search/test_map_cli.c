@@ -184,7 +184,7 @@ static void test_workload_totals_and_simulate(void)
     JsonArray *ops3 = json_object_get_array_member(c, "ops");
     JsonArray *opss = json_object_get_array_member(s, "ops");
     guint n = json_array_get_length(ops);
-    CU_ASSERT_EQUAL(n, 9);
+    CU_ASSERT_EQUAL(n, 12);
     CU_ASSERT_EQUAL(json_array_get_length(ops3), n);
     CU_ASSERT_EQUAL(json_array_get_length(opss), n);
     double energy = 0, cycles = 0;

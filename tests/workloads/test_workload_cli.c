@@ -48,7 +48,7 @@ static void test_show_text_and_json(void)
     CU_ASSERT_TRUE_FATAL(json_parser_load_from_file(parser, json, NULL));
     JsonObject *root = json_node_get_object(json_parser_get_root(parser));
     JsonArray *ops = json_object_get_array_member(root, "ops");
-    CU_ASSERT_EQUAL(json_array_get_length(ops), 9);
+    CU_ASSERT_EQUAL(json_array_get_length(ops), 12);
     JsonObject *kqv = json_array_get_object_element(ops, 0);
     CU_ASSERT_STRING_EQUAL(json_object_get_string_member(kqv, "name"), "KQV");
     CU_ASSERT_EQUAL(json_object_get_int_member(kqv, "count"), 1);

@@ -140,12 +140,25 @@ static void test_bert_base_layer(void)
     g_autoptr(GError) error = NULL;
     g_autoptr(TsWorkload) w = ts_workload_load("bert-base", NULL, &error);
     CU_ASSERT_PTR_NOT_NULL_FATAL(w);
-    static const char *const order[] = {"KQV",       "KTQ", "softmax", "VScores",  "Out",
-                                        "layernorm", "FF1", "FF2",     "layernorm"};
+    static const char *const order[] = {"KQV",      "KTQ",       "softmax", "VScores",
+                                        "Out",      "residual",  "layernorm", "FF1",
+                                        "gelu",     "FF2",       "residual",  "layernorm"};
     CU_ASSERT_EQUAL_FATAL(ts_workload_n_ops(w), G_N_ELEMENTS(order));
     for (guint i = 0; i < G_N_ELEMENTS(order); i++)
         CU_ASSERT_STRING_EQUAL(ts_workload_op(w, i)->name, order[i]);
     CU_ASSERT_EQUAL(ts_workload_total_macs(w), G_GUINT64_CONSTANT(931135488));
+    /* GELU over the FF1 output; each residual add reads the sublayer output and the residual
+     * and writes their sum: 3 x 128 x 768 fp16 values. */
+    const TsOp *gelu = ts_workload_find_op(w, "gelu");
+    CU_ASSERT_EQUAL(gelu->kind, TS_OP_ELEMENTWISE);
+    CU_ASSERT_EQUAL(gelu->ew_kind, TS_EW_GELU);
+    CU_ASSERT_EQUAL(gelu->elements, 128u * 3072u);
+    const TsOp *res = ts_workload_find_op(w, "residual");
+    CU_ASSERT_EQUAL(res->ew_kind, TS_EW_ADD);
+    CU_ASSERT_EQUAL(res->elements, 128u * 768u);
+    CU_ASSERT_EQUAL(res->n_tensors, 3);
+    CU_ASSERT_EQUAL(ts_op_bytes(res), 3u * 128u * 768u * 2u);
+    CU_ASSERT_EQUAL(res->param_elements, 0);
     const TsOp *kqv = ts_workload_find_op(w, "KQV");
     CU_ASSERT_EQUAL(kqv->macs, G_GUINT64_CONSTANT(226492416));
     CU_ASSERT_EQUAL(kqv->dims[ts_op_find_dim(kqv, "D")], 2304);
@@ -258,7 +271,7 @@ static void test_einsum_nonlinear_and_activation(void)
     CU_ASSERT_TRUE(ts_transformer_config_init(&cfg, "bert-base", NULL));
     cfg.nonlinear = TS_NONLINEAR_EINSUM;
     cfg.softmax_passes = 3;
-    cfg.activation_op = TRUE;
+    cfg.residual_ops = FALSE;
     g_autoptr(GError) error = NULL;
     g_autoptr(TsWorkload) w = ts_transformer_build("x", &cfg, &error);
     CU_ASSERT_PTR_NOT_NULL_FATAL(w);
@@ -269,6 +282,13 @@ static void test_einsum_nonlinear_and_activation(void)
     CU_ASSERT_EQUAL(ts_op_find_tensor(sm, "Weights"), 0);
     CU_ASSERT_STRING_EQUAL(ts_workload_op(w, 7)->name, "gelu");
     CU_ASSERT_EQUAL(ts_workload_op(w, 7)->elements, 128u * 3072u);
+    /* Without the activation and the residual adds: the reference table's nine ops. */
+    cfg.activation_op = FALSE;
+    g_autoptr(TsWorkload) w9 = ts_transformer_build("y", &cfg, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w9);
+    CU_ASSERT_EQUAL(ts_workload_n_ops(w9), 9);
+    CU_ASSERT_PTR_NULL(ts_workload_find_op(w9, "gelu"));
+    CU_ASSERT_PTR_NULL(ts_workload_find_op(w9, "residual"));
 }
 
 static void test_library(void)

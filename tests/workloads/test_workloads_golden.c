@@ -98,7 +98,12 @@ static void test_model_op_table(void)
         else
             op = nth_op(w, opname, 1);
         CU_ASSERT_PTR_NOT_NULL_FATAL(op);
-        /* Same order as the reference table. */
+        /* Same order as the reference table, whose layernorm rows include the residual add and
+         * whose FF1 row includes the GELU: skip the ops tilesim lists separately. */
+        while (index_in_layer < ts_workload_n_ops(w) &&
+               (strcmp(ts_workload_op(w, index_in_layer)->name, "residual") == 0 ||
+                strcmp(ts_workload_op(w, index_in_layer)->name, "gelu") == 0))
+            index_in_layer++;
         CU_ASSERT_PTR_EQUAL(op, ts_workload_op(w, index_in_layer));
         index_in_layer++;
 
