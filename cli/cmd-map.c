@@ -54,11 +54,20 @@ static int run(int argc, char **argv)
 {
     TsMapArgs a;
     ts_map_args_init(&a);
+    gboolean exact_windows = FALSE, diagonal = FALSE;
     const GOptionEntry extra[] = {
         {"mapping-out", 'o', 0, G_OPTION_ARG_FILENAME, &a.mapping_out,
          "write the best mapping in Timeloop's format to F (a directory when several op "
          "shapes are mapped)",
          "F"},
+        {"exact-sliding-windows", 0, 0, G_OPTION_ARG_NONE, &exact_windows,
+         "count sliding-window halo reuse exactly (Timeloop refetches on a stride change; "
+         "docs/model.md)",
+         NULL},
+        {"diagonal-multicast", 0, 0, G_OPTION_ARG_NONE, &diagonal,
+         "multicast shared inputs along the diagonals of a two-container fan-out (Timeloop "
+         "analyses each container alone; docs/model.md)",
+         NULL},
     };
     g_autofree GOptionEntry *entries = ts_map_entries(&a, extra, G_N_ELEMENTS(extra));
     if (!ts_cli_parse("map", "",
@@ -87,6 +96,8 @@ static int run(int argc, char **argv)
     }
     lo.constraints = in.constraints;
     lo.only_op = a.op;
+    lo.model_options.exact_sliding_window_deltas = exact_windows;
+    lo.model_options.diagonal_multicast = diagonal;
     TsMapProgress mp = {0};
     ts_map_setup_progress(&lo, &mp, &a);
     gboolean ok = ts_layer_map(in.arch, in.workload, &lo, &r, &error);

@@ -39,7 +39,7 @@ static int run(int argc, char **argv)
 {
     g_auto(TsModelInputArgs) ov_args = {0};
     g_autofree char *mapping_path = NULL, *json = NULL;
-    gboolean exact_windows = FALSE, no_elision = FALSE, quiet = FALSE;
+    gboolean exact_windows = FALSE, no_elision = FALSE, quiet = FALSE, diagonal = FALSE;
     GOptionEntry entries[] = {
         TS_MODEL_INPUT_ENTRIES(&ov_args),
         {"mapping", 'm', 0, G_OPTION_ARG_FILENAME, &mapping_path,
@@ -47,7 +47,13 @@ static int run(int argc, char **argv)
         {"json", 'j', 0, G_OPTION_ARG_FILENAME, &json, "write the JSON result to F (- = stdout)",
          "F"},
         {"exact-sliding-windows", 0, 0, G_OPTION_ARG_NONE, &exact_windows,
-         "count sliding-window halo reuse exactly (Timeloop approximates; docs/model.md)", NULL},
+         "count sliding-window halo reuse exactly (Timeloop refetches on a stride change; "
+         "docs/model.md)",
+         NULL},
+        {"diagonal-multicast", 0, 0, G_OPTION_ARG_NONE, &diagonal,
+         "multicast shared inputs along the diagonals of a two-container fan-out (Timeloop "
+         "analyses each container alone; docs/model.md)",
+         NULL},
         {"no-first-read-elision", 0, 0, G_OPTION_ARG_NONE, &no_elision,
          "count the first read of each output element (Timeloop elides it)", NULL},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "no text stats on stdout", NULL},
@@ -70,7 +76,8 @@ static int run(int argc, char **argv)
         return TS_EXIT_BAD_INPUT;
     }
     TsModelOptions options = {.exact_sliding_window_deltas = exact_windows,
-                              .no_first_read_elision = no_elision};
+                              .no_first_read_elision = no_elision,
+                              .diagonal_multicast = diagonal};
     TsModelInputs in;
     if (!ts_model_inputs_load(&in, &ov_args, &options, &error)) {
         ts_model_inputs_clear(&in);

@@ -280,7 +280,7 @@ static gboolean map_einsum(const TsArch *arch, const TsLayerOptions *opt, TsLaye
                            guint index, guint n_ops, GError **error)
 {
     const TsOp *op = lo->op;
-    lo->model = ts_model_new(arch, op, error);
+    lo->model = ts_model_new_full(arch, op, &opt->model_options, error);
     if (lo->model == NULL)
         return FALSE;
     if (!ts_space_arch_from_arch(arch, &lo->space_arch, error))

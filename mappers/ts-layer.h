@@ -60,6 +60,7 @@ typedef struct {
                                  set by then); may be NULL */
     TsLayerOpDoneFn done;     /* after each op (may be NULL) */
     gpointer done_data;       /* for both */
+    TsModelOptions model_options; /* zero: Timeloop 3.0.3 parity */
 } TsLayerOptions;
 
 struct TsLayerOp {
