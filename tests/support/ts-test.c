@@ -50,6 +50,41 @@ guint64 ts_test_seed(guint64 default_seed)
     return seed;
 }
 
+gboolean ts_test_cli(TsTestCli *run, const char *const *argv)
+{
+    memset(run, 0, sizeof *run);
+    const char *bin = g_getenv("TILESIM_BIN");
+    if (bin == NULL) {
+        fprintf(stderr, "SKIP: TILESIM_BIN not set\n");
+        return FALSE;
+    }
+    GPtrArray *all = g_ptr_array_new();
+    g_ptr_array_add(all, (gpointer)bin);
+    for (guint i = 0; argv[i]; i++)
+        g_ptr_array_add(all, (gpointer)argv[i]);
+    g_ptr_array_add(all, NULL);
+    GError *error = NULL;
+    int wait = 0;
+    gboolean ok = g_spawn_sync(NULL, (char **)all->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &run->out, &run->err, &wait, &error);
+    g_ptr_array_free(all, TRUE);
+    if (!ok) {
+        fprintf(stderr, "cannot run %s: %s\n", bin, error->message);
+        g_error_free(error);
+        CU_FAIL("cannot run tilesim");
+        return FALSE;
+    }
+    run->status = WIFEXITED(wait) ? WEXITSTATUS(wait) : -1;
+    return TRUE;
+}
+
+void ts_test_cli_clear(TsTestCli *run)
+{
+    g_free(run->out);
+    g_free(run->err);
+    memset(run, 0, sizeof *run);
+}
+
 void ts_test_skip_all(const char *reason)
 {
     fprintf(stderr, "SKIP: %s\n", reason);

@@ -39,6 +39,18 @@ int ts_test_run(int argc, char **argv);
 /* Marks the whole binary as skipped (reason printed) if nothing else fails. */
 void ts_test_skip_all(const char *reason);
 
+/* One run of the tilesim binary named by $TILESIM_BIN: exit status (-1 if it did not exit)
+ * and its captured stdout / stderr (owned; ts_test_cli_clear frees them). */
+typedef struct {
+    int status;
+    char *out, *err;
+} TsTestCli;
+
+/* Runs $TILESIM_BIN with argv (NULL-terminated, without the program name). FALSE with a SKIP
+ * line when TILESIM_BIN is not set; a spawn failure fails the current test. */
+gboolean ts_test_cli(TsTestCli *run, const char *const *argv);
+void ts_test_cli_clear(TsTestCli *run);
+
 /* Macro for a golden test whose reference input is missing: prints and returns. */
 #define TS_TEST_REQUIRE_SHARED()                                                                   \
     do {                                                                                           \
