@@ -8,6 +8,7 @@ void ts_test_register_timeloop(void);
 void ts_test_register_timeloop_experiments(void);
 void ts_test_register_native(void);
 void ts_test_register_errors(void);
+void ts_test_register_tables(void);
 
 int main(int argc, char **argv)
 {
@@ -16,5 +17,6 @@ int main(int argc, char **argv)
     ts_test_register_timeloop_experiments();
     ts_test_register_native();
     ts_test_register_errors();
+    ts_test_register_tables();
     return ts_test_run(argc, argv);
 }

@@ -113,6 +113,28 @@ static void test_doc_syntax_error(void)
     ASSERT_ERR(err, TS_CONFIG_ERROR_SYNTAX, "YAML syntax error");
 }
 
+/* A Jinja2 template (as timeloopfe renders them) is named for what it is, at its first
+ * marker; a document that parses is never second-guessed. */
+static void test_doc_template(void)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(TsDoc) doc = ts_doc_load_string(
+        "arch.yaml", "variables:\n  W: {{psum_datawidth}}\n  class: {{mac_class}}\n", -1, NULL,
+        &err);
+    CU_ASSERT_PTR_NULL(doc);
+    ASSERT_ERR(err, TS_CONFIG_ERROR_SYNTAX,
+               "arch.yaml:2:6: this file is a template: render it first (Jinja2 "
+               "'{{psum_datawidth}}'");
+    g_autoptr(GError) err2 = NULL;
+    g_autoptr(TsDoc) blk = ts_doc_load_string("b.yaml", "a: 1\n{% if x %}\nb: [\n", -1, NULL, &err2);
+    CU_ASSERT_PTR_NULL(blk);
+    ASSERT_ERR(err2, TS_CONFIG_ERROR_SYNTAX, "b.yaml:2:1: this file is a template");
+    g_autoptr(GError) err3 = NULL;
+    g_autoptr(TsDoc) ok = ts_doc_load_string("q.yaml", "note: \"{{ not a template }}\"\n", -1,
+                                             NULL, &err3);
+    CU_ASSERT_PTR_NOT_NULL(ok);
+}
+
 static void test_doc_duplicate_key(void)
 {
     g_autoptr(GError) err = NULL;
@@ -337,6 +359,7 @@ int main(int argc, char **argv)
 {
     CU_initialize_registry();
     CU_pSuite s = CU_add_suite("common", NULL, NULL);
+    CU_add_test(s, "template", test_doc_template);
     CU_add_test(s, "units_parse", test_units_parse);
     CU_add_test(s, "units_format", test_units_format);
     CU_add_test(s, "doc_positions", test_doc_positions);

@@ -1,6 +1,7 @@
 /* Unit tests of the analytical model on hierarchies and ops built in code: the counts of the
  * worked example (docs/model.md), bypass, spatial reduction, precision packing, sliding
- * windows (Timeloop's approximation and the exact option), the first-read-elision option, each
+ * windows (Timeloop's approximation with its stride-change refetch, and the exact option),
+ * two-container multicast, leakage and area, the first-read-elision option, each
  * invalid-mapping reason with its message, thread safety and a randomised robustness check. */
 #include <math.h>
 #include <stdio.h>
@@ -493,6 +494,169 @@ static void test_sliding_window(void)
     CU_ASSERT_EQUAL(c.level[FX_DRAM].tensor[1].tile_words, 10);
 }
 
+/* Timeloop 3.0.3 refetches a sliding tile whose translation changes: an irrelevant loop (no
+ * translation) between two sliding steps makes every slide a stride change. conv1d with output
+ * channels: Weights[R,K], Inputs[P+R], Outputs[K,P]; RF holds R3 (tile W = 3); GLB loops K2
+ * (inner, irrelevant to Inputs) and P8 (outer). */
+static void fx_conv1d_k(TsOp *op, uint64_t p, uint64_t r, uint64_t k)
+{
+    memset(op, 0, sizeof *op);
+    op->name = "conv1d_k";
+    op->kind = TS_OP_EINSUM;
+    op->n_dims = 3;
+    op->dim_names[0] = "P";
+    op->dim_names[1] = "R";
+    op->dim_names[2] = "K";
+    op->dims[0] = p;
+    op->dims[1] = r;
+    op->dims[2] = k;
+    op->n_tensors = 3;
+    op->tensors[0] = (TsTensor){.name = "Weights", .n_ranks = 2};
+    op->tensors[0].ranks[0] = (TsProjection){1, {1}, {1}};
+    op->tensors[0].ranks[1] = (TsProjection){1, {2}, {1}};
+    op->tensors[1] = (TsTensor){.name = "Inputs", .n_ranks = 1};
+    op->tensors[1].ranks[0] = (TsProjection){2, {0, 1}, {1, 1}};
+    op->tensors[2] = (TsTensor){.name = "Outputs", .n_ranks = 2, .read_write = TRUE};
+    op->tensors[2].ranks[0] = (TsProjection){1, {2}, {1}};
+    op->tensors[2].ranks[1] = (TsProjection){1, {0}, {1}};
+    op->output = 2;
+    op->precision_is_default = TRUE;
+    op->macs = p * r * k;
+}
+
+static void test_stride_change_refetch(void)
+{
+    FxArch a;
+    fx_arch(&a);
+    TsOp op;
+    fx_conv1d_k(&op, 8, 3, 2);
+    TsMapping map;
+    ts_mapping_init(&map, FX_NLEVELS, &op);
+    for (guint d = 0; d < 3; d++)
+        map.level[FX_DRAM].temporal[d] = 1;
+    map.level[FX_RF].temporal[1] = 3;
+    map.level[FX_GLB].temporal[0] = 8;
+    map.level[FX_GLB].temporal[2] = 2;
+    map.level[FX_GLB].permutation[0] = 2; /* K innermost */
+    map.level[FX_GLB].permutation[1] = 0; /* then P */
+    map.level[FX_GLB].permutation[2] = 1;
+    TsCost c;
+    g_autoptr(TsModel) tl = fx_model(&a, &op, NULL);
+    CU_ASSERT_EQUAL_FATAL(ts_model_evaluate(tl, &map, &c), TS_EVAL_OK);
+    CU_ASSERT_EQUAL(c.level[FX_RF].tensor[1].tile_words, 3);
+    /* The first tile, then each of the 7 slides after a K step: a stride change, 3 words. */
+    CU_ASSERT_EQUAL(c.level[FX_RF].tensor[1].fills, 3 + 7 * 3);
+    TsModelOptions o = {.exact_sliding_window_deltas = TRUE};
+    g_autoptr(TsModel) ex = fx_model(&a, &op, &o);
+    CU_ASSERT_EQUAL_FATAL(ts_model_evaluate(ex, &map, &c), TS_EVAL_OK);
+    CU_ASSERT_EQUAL(c.level[FX_RF].tensor[1].fills, 10); /* every input word once */
+    /* P inner, K outer: slides keep their one-word halo until K steps back to P = 0. */
+    map.level[FX_GLB].permutation[0] = 0;
+    map.level[FX_GLB].permutation[1] = 2;
+    CU_ASSERT_EQUAL_FATAL(ts_model_evaluate(tl, &map, &c), TS_EVAL_OK);
+    CU_ASSERT_EQUAL(c.level[FX_RF].tensor[1].fills, 3 + 7 + 3 + 7);
+}
+
+/* Two containers below the GlobalBuffer, PE_column along X (4) and PE along Y (3), as
+ * Eyeriss: Timeloop analyses each as its own spatial level, so a 2-D convolution's input rows
+ * h = q + s with Q on X and S on Y are 4 x 3 = 12 distinct tiles; counted over the whole
+ * fan-out (diagonal_multicast, or one container with both axes) they are 6 (h = 0..5). */
+static void test_two_container_multicast(void)
+{
+    FxArch a;
+    fx_arch(&a);
+    a.storage[FX_GLB].fanout_x = 4;
+    a.storage[FX_GLB].fanout_y = 3;
+    a.storage[FX_RF].instances = 12;
+    a.storage[FX_RF].mesh_x = 4;
+    a.storage[FX_RF].mesh_y = 3;
+    a.mac.instances = 12;
+    a.storage[FX_GLB].n_stages = 2;
+    a.storage[FX_GLB].stages[0] = (TsFanoutStage){"PE_column", 4, 1};
+    a.storage[FX_GLB].stages[1] = (TsFanoutStage){"PE", 1, 3};
+    TsOp op;
+    memset(&op, 0, sizeof op);
+    op.name = "conv2d";
+    op.kind = TS_OP_EINSUM;
+    op.n_dims = 4;
+    static const char *const names[4] = {"P", "R", "Q", "S"};
+    const uint64_t sizes[4] = {8, 3, 4, 3};
+    for (guint d = 0; d < 4; d++) {
+        op.dim_names[d] = names[d];
+        op.dims[d] = sizes[d];
+    }
+    op.n_tensors = 3;
+    op.tensors[0] = (TsTensor){.name = "Weights", .n_ranks = 2};
+    op.tensors[0].ranks[0] = (TsProjection){1, {1}, {1}};
+    op.tensors[0].ranks[1] = (TsProjection){1, {3}, {1}};
+    op.tensors[1] = (TsTensor){.name = "Inputs", .n_ranks = 2};
+    op.tensors[1].ranks[0] = (TsProjection){2, {0, 1}, {1, 1}};
+    op.tensors[1].ranks[1] = (TsProjection){2, {2, 3}, {1, 1}};
+    op.tensors[2] = (TsTensor){.name = "Outputs", .n_ranks = 2, .read_write = TRUE};
+    op.tensors[2].ranks[0] = (TsProjection){1, {0}, {1}};
+    op.tensors[2].ranks[1] = (TsProjection){1, {2}, {1}};
+    op.output = 2;
+    op.precision_is_default = TRUE;
+    op.macs = 8 * 3 * 4 * 3;
+    TsMapping map;
+    ts_mapping_init(&map, FX_NLEVELS, &op);
+    for (guint d = 0; d < 4; d++)
+        map.level[FX_DRAM].temporal[d] = 1;
+    map.level[FX_RF].temporal[0] = 8; /* P8 R3 in each PE: tile W = 10, H = 1 */
+    map.level[FX_RF].temporal[1] = 3;
+    map.level[FX_GLB].spatial_x[2] = 4; /* Q on X */
+    map.level[FX_GLB].spatial_y[3] = 3; /* S on Y */
+    TsCost per_axis, diag, single;
+    g_autoptr(TsModel) m = fx_model(&a, &op, NULL);
+    CU_ASSERT_EQUAL_FATAL(ts_model_evaluate(m, &map, &per_axis), TS_EVAL_OK);
+    const uint64_t tile = per_axis.level[FX_RF].tensor[1].tile_words;
+    CU_ASSERT_EQUAL(tile, 10);
+    CU_ASSERT_EQUAL(per_axis.level[FX_GLB].tensor[1].reads, tile * 12);
+    CU_ASSERT_EQUAL(per_axis.level[FX_GLB].tensor[1].multicast, 1);
+    TsModelOptions o = {.diagonal_multicast = TRUE};
+    g_autoptr(TsModel) md = fx_model(&a, &op, &o);
+    CU_ASSERT_EQUAL_FATAL(ts_model_evaluate(md, &map, &diag), TS_EVAL_OK);
+    CU_ASSERT_EQUAL(diag.level[FX_GLB].tensor[1].reads, tile * 6);
+    CU_ASSERT_EQUAL(diag.level[FX_GLB].tensor[1].multicast, 2);
+    /* One container spanning both axes is one spatial level in Timeloop: diagonals shared. */
+    a.storage[FX_GLB].n_stages = 0;
+    g_autoptr(TsModel) ms = fx_model(&a, &op, NULL);
+    CU_ASSERT_EQUAL_FATAL(ts_model_evaluate(ms, &map, &single), TS_EVAL_OK);
+    CU_ASSERT_EQUAL(single.level[FX_GLB].tensor[1].reads, tile * 6);
+    /* Everything else is the same. */
+    CU_ASSERT_EQUAL(per_axis.level[FX_RF].tensor[1].fills, diag.level[FX_RF].tensor[1].fills);
+    CU_ASSERT_EQUAL(per_axis.level[FX_GLB].tensor[0].reads, diag.level[FX_GLB].tensor[0].reads);
+}
+
+/* Leakage = leak per instance-cycle x cycles x every instance; area of every instance; neither
+ * enters the dynamic energy. */
+static void test_leakage_and_area(void)
+{
+    FxArch a;
+    fx_arch(&a);
+    a.storage[FX_GLB].energy.leak_pj_per_cycle = 2.0;
+    a.storage[FX_GLB].area_um2 = 1000.0;
+    a.storage[FX_RF].energy.leak_pj_per_cycle = 0.01;
+    a.storage[FX_RF].area_um2 = 50.0;
+    a.mac.energy.leak_pj_per_cycle = 0.005;
+    a.mac.area_um2 = 100.0;
+    TsOp op;
+    fx_gemm(&op, 128, 768, 768);
+    TsMapping map;
+    fx_fixed_mapping(&map, &op);
+    g_autoptr(TsModel) m = fx_model(&a, &op, NULL);
+    TsCost c;
+    CU_ASSERT_EQUAL_FATAL(ts_model_evaluate(m, &map, &c), TS_EVAL_OK);
+    CU_ASSERT_DOUBLE_EQUAL(c.cycles, 608256, 0.5);
+    CU_ASSERT_DOUBLE_EQUAL(c.level[FX_GLB].leakage_pj, 2.0 * 608256, 1e-6);
+    CU_ASSERT_DOUBLE_EQUAL(c.level[FX_RF].leakage_pj, 0.01 * 608256 * 256, 1e-3);
+    CU_ASSERT_DOUBLE_EQUAL(c.compute_leakage_pj, 0.005 * 608256 * 256, 1e-3);
+    CU_ASSERT_DOUBLE_EQUAL(c.leakage_pj, (2.0 + 0.01 * 256 + 0.005 * 256) * 608256, 1e-3);
+    CU_ASSERT_DOUBLE_EQUAL(c.area_um2, 1000.0 + 50.0 * 256 + 100.0 * 256, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(c.energy_pj / 1e6, 886.21, 0.005); /* dynamic energy unchanged */
+    CU_ASSERT_DOUBLE_EQUAL(c.energy_with_leakage_pj, c.energy_pj + c.leakage_pj, 1e-3);
+}
+
 /* ---- Sliding windows against a literal simulation ----------------------------------------
  * A 2-D convolution (Inputs W = P + R, H = Q + S) under random temporal mappings: the fills of
  * Inputs at the GlobalBuffer and the RegisterFile must equal (a) a literal re-implementation of
@@ -880,6 +1044,9 @@ int main(int argc, char **argv)
     CU_add_test(s, "first_read_elision_option", test_first_read_elision_option);
     CU_add_test(s, "sliding_window", test_sliding_window);
     CU_add_test(s, "sliding_window_literal", test_sliding_window_literal);
+    CU_add_test(s, "stride_change_refetch", test_stride_change_refetch);
+    CU_add_test(s, "two_container_multicast", test_two_container_multicast);
+    CU_add_test(s, "leakage_and_area", test_leakage_and_area);
     CU_add_test(s, "threads_share_model", test_threads_share_model);
     CU_add_test(s, "random_mappings", test_random_mappings);
     CU_add_test(s, "bad_model_inputs", test_bad_model_inputs);

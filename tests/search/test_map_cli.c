@@ -353,6 +353,60 @@ static void test_lut_workload(void)
         saw_lut = TRUE;
     }
     CU_ASSERT_TRUE(saw_lut);
+    /* Layer pJ/MAC and utilization over the ops that have MACs (the attention GEMMs here), not
+     * all energy over their MACs. */
+    JsonObject *tot = json_object_get_object_member(root, "totals");
+    double mac_energy = 0, mac_cycles = 0, all_energy = 0;
+    for (guint i = 0; i < json_array_get_length(ops); i++) {
+        JsonObject *op = json_array_get_object_element(ops, i);
+        JsonObject *t = json_object_get_object_member(op, "totals");
+        double count = (double)json_object_get_int_member(op, "count");
+        all_energy += count * json_object_get_double_member(t, "energy_pj");
+        if (json_object_get_int_member(t, "macs") > 0) {
+            mac_energy += count * json_object_get_double_member(t, "energy_pj");
+            mac_cycles += count * (double)json_object_get_int_member(t, "cycles");
+        }
+    }
+    double macs = (double)json_object_get_int_member(tot, "macs");
+    CU_ASSERT_TRUE(mac_energy > 0 && mac_energy < all_energy);
+    CU_ASSERT_DOUBLE_EQUAL(json_object_get_double_member(tot, "pj_per_mac"), mac_energy / macs,
+                           1e-9 * mac_energy / macs);
+    CU_ASSERT_TRUE(json_object_get_double_member(tot, "utilization") * mac_cycles <= macs);
+}
+
+/* --precision int8 on eyeriss-like costs less than fp16: an int8 MAC (Horowitz: 0.2 pJ
+ * multiply + 0.1 pJ int32 add) against an fp16 MAC (1.1 + 0.4 pJ) outweighs the int32 partial
+ * sums taking two 16-bit words. fp32 is wider than the 16-bit MAC: a note says so. */
+static void test_precision_energy(void)
+{
+    double energy[3] = {0};
+    static const char *const precs[] = {"fp16", "int8", "fp32"};
+    for (guint i = 0; i < 3; i++) {
+        g_autofree char *json = g_strdup_printf("%s/prec-%s.json", tmpdir, precs[i]);
+        Run r;
+        const char *args[] = {"map",         "--arch", "eyeriss-like", "--workload",
+                              "bert-base",   "--op",   "FF1",          "--precision",
+                              precs[i],      "--budget", "20000",      "--json",
+                              json,          "-q",     NULL};
+        CU_ASSERT_EQUAL_FATAL(tilesim(&r, args), 0);
+        if (i == 2) {
+            CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "fp32 x fp32 operands are wider than the 16 x "
+                                                 "16-bit operands of MAC 'MAC'"));
+        } else {
+            CU_ASSERT_PTR_NULL(strstr(r.err, "wider than"));
+        }
+        run_clear(&r);
+        g_autoptr(JsonParser) p = json_parser_new();
+        JsonObject *root = load_json(p, json);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+        JsonObject *compute = json_object_get_object_member(root, "compute");
+        CU_ASSERT_PTR_NOT_NULL(
+            strstr(json_object_get_string_member(compute, "energy_source"), "precision:"));
+        energy[i] = json_object_get_double_member(json_object_get_object_member(root, "totals"),
+                                                  "energy_pj");
+    }
+    CU_ASSERT_TRUE(energy[1] < energy[0]);
+    CU_ASSERT_TRUE(energy[0] < energy[2]);
 }
 
 static void expect_bad(const char *const *args, const char *needle)
@@ -449,6 +503,7 @@ int main(int argc, char **argv)
     CU_add_test(s, "workload totals, threads, simulate", test_workload_totals_and_simulate);
     CU_add_test(s, "bad input exits 1", test_bad_input);
     CU_add_test(s, "LUT-NN workload", test_lut_workload);
+    CU_add_test(s, "precision drives MAC energy", test_precision_energy);
     CU_add_test(s, "constraints in a native architecture", test_native_arch_constraints);
     CU_add_test(s, "--variables round trip through model", test_variables_round_trip);
     CU_add_test(s, "--reproducible: byte-identical across thread counts", test_reproducible_bytes);

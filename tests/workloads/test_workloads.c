@@ -133,6 +133,34 @@ static void test_precision_presets(void)
     g_clear_error(&error);
 }
 
+/* The MAC energy table (docs/energy.md): Horowitz ISSCC 2014 at 45 nm for int8, int32, fp16
+ * and fp32; other formats scaled from it; weight-only quantization dequantizes per MAC. */
+static void test_precision_energies(void)
+{
+    const TsPrecision i4 = {4, TS_NUM_INT}, i8 = {8, TS_NUM_INT}, i32 = {32, TS_NUM_INT};
+    const TsPrecision h = {16, TS_NUM_FP}, f = {32, TS_NUM_FP}, b = {16, TS_NUM_BF16};
+    const TsPrecision e4 = {8, TS_NUM_FP8_E4M3};
+    CU_ASSERT_DOUBLE_EQUAL(ts_precision_mac_pj_45nm(i8, i8, i32, NULL, 0), 0.2 + 0.1, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(ts_precision_mac_pj_45nm(h, h, h, NULL, 0), 1.1 + 0.4, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(ts_precision_mac_pj_45nm(f, f, f, NULL, 0), 3.7 + 0.9, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(ts_precision_mac_pj_45nm(i4, i4, i32, NULL, 0), 0.05 + 0.1, 1e-12);
+    /* bf16 (8-bit significand) and fp8 e4m3 (4-bit) from fp16's 11 bits */
+    CU_ASSERT_DOUBLE_EQUAL(ts_precision_mul_pj_45nm(b, b), 1.1 * 64.0 / 121.0, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(ts_precision_mul_pj_45nm(e4, e4), 1.1 * 16.0 / 121.0, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(ts_precision_add_pj_45nm(b), 0.4 * 8.0 / 11.0, 1e-12);
+    /* W4A16: dequantize the int4 weight to fp16 (one fp16 multiply), then the fp16 MAC */
+    char how[160];
+    CU_ASSERT_DOUBLE_EQUAL(ts_precision_mac_pj_45nm(i4, h, h, how, sizeof how), 1.1 + 1.5, 1e-12);
+    CU_ASSERT_PTR_NOT_NULL(strstr(how, "dequantize int4 to fp16"));
+    /* ordering the presets must respect */
+    CU_ASSERT_TRUE(ts_precision_mac_pj_45nm(i8, i8, i32, NULL, 0) <
+                   ts_precision_mac_pj_45nm(e4, e4, b, NULL, 0));
+    CU_ASSERT_TRUE(ts_precision_mac_pj_45nm(e4, e4, b, NULL, 0) <
+                   ts_precision_mac_pj_45nm(b, b, b, NULL, 0));
+    CU_ASSERT_TRUE(ts_precision_mac_pj_45nm(b, b, b, NULL, 0) <
+                   ts_precision_mac_pj_45nm(h, h, h, NULL, 0));
+}
+
 /* ---- Builders ---- */
 
 static void test_bert_base_layer(void)
@@ -867,6 +895,7 @@ int main(int argc, char **argv)
     CU_pSuite s = CU_add_suite("workloads", NULL, NULL);
     CU_add_test(s, "precision_names", test_precision_names);
     CU_add_test(s, "precision_presets", test_precision_presets);
+    CU_add_test(s, "precision_energies", test_precision_energies);
     CU_add_test(s, "bert_base_layer", test_bert_base_layer);
     CU_add_test(s, "overrides", test_overrides);
     CU_add_test(s, "decode", test_decode);
