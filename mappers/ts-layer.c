@@ -12,11 +12,13 @@
 
 /* ---- Elementwise ops -------------------------------------------------------------------- */
 
-/* One add and one multiply at the op's precision per element-pass: Horowitz, "Computing's
- * energy problem", ISSCC 2014, 45 nm, and the formats scaled from it (docs/energy.md,
- * "Arithmetic by precision"). */
-static double default_pj_per_element_45nm(TsPrecision p)
+/* One add and one multiply at the op's precision per element-pass (an add alone for a
+ * residual add): Horowitz, "Computing's energy problem", ISSCC 2014, 45 nm, and the formats
+ * scaled from it (docs/energy.md, "Arithmetic by precision"). */
+static double default_pj_per_element_45nm(TsPrecision p, TsElementwiseKind kind)
 {
+    if (kind == TS_EW_ADD)
+        return ts_precision_add_pj_45nm(p);
     return ts_precision_add_pj_45nm(p) + ts_precision_mul_pj_45nm(p, p);
 }
 
@@ -124,7 +126,9 @@ gboolean ts_layer_vector_cost(const TsArch *arch, const TsOp *op, TsVectorCost *
         double rate = ts_arch_compute_macs_per_cycle(arch);
         out->lanes = (double)MAX(compute->instances, 1u);
         out->cycles_per_element = rate > 0.0 ? 1.0 / rate : 1.0;
-        out->pj_per_element = default_pj_per_element_45nm(prec) * node / 45.0;
+        const gboolean add_only = op->kind == TS_OP_ELEMENTWISE && op->ew_kind == TS_EW_ADD;
+        out->pj_per_element =
+            default_pj_per_element_45nm(prec, add_only ? TS_EW_ADD : TS_EW_COUNT_) * node / 45.0;
         if (lut && out->element_passes > 0) {
             /* Lookup-accumulates are a load and an add, not a multiply: on a DPU two issue
              * slots, elsewhere one cycle. Distance terms of the search stay MACs. */
@@ -140,10 +144,10 @@ gboolean ts_layer_vector_cost(const TsArch *arch, const TsOp *op, TsVectorCost *
         } else {
             g_snprintf(out->source, sizeof out->source,
                        "default: %g lanes (the %s instances), %g cycle%s and %.3g pJ per "
-                       "element-pass (%s add + multiply, Horowitz 45 nm x %g/45 nm)",
+                       "element-pass (%s add%s, Horowitz 45 nm x %g/45 nm)",
                        out->lanes, compute->name, out->cycles_per_element,
                        out->cycles_per_element == 1.0 ? "" : "s", out->pj_per_element,
-                       ts_precision_name(prec), node);
+                       ts_precision_name(prec), add_only ? "" : " + multiply", node);
         }
     }
     out->compute_cycles = ceil(out->element_passes * out->cycles_per_element / out->lanes);
