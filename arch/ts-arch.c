@@ -303,15 +303,8 @@ TsArch *ts_arch_load_full(const char *path_or_name, const char *const *tables, G
 
 TsArch *ts_arch_load(const char *path_or_name, const char *ert_path, GError **error)
 {
-    g_return_val_if_fail(path_or_name != NULL, NULL);
-    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
-    g_autofree char *path = ts_library_resolve(TS_LIBRARY_ARCH, path_or_name, error);
-    if (path == NULL)
-        return NULL;
-    g_autoptr(TsDoc) doc = ts_doc_load_file(path, NULL, error);
-    if (doc == NULL)
-        return NULL;
-    return ts_arch_load_from_doc(doc, path, ert_path, error);
+    const char *tables[] = {ert_path, NULL};
+    return ts_arch_load_full(path_or_name, tables, error);
 }
 
 TsArch *ts_arch_load_device(const char *path, const char *device, GError **error)

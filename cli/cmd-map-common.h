@@ -348,6 +348,17 @@ static char *ts_map_csv(const TsLayerResult *r)
     return g_string_free(s, FALSE);
 }
 
+/* The models' notes (a precision the MAC cannot hold) on stderr, with the other input notes. */
+static void ts_map_print_model_notes(const TsLayerResult *r, const char *cmd)
+{
+    for (guint i = 0; i < r->n_ops; i++) {
+        const TsLayerOp *o = &r->ops[i];
+        const char *note = o->einsum && o->same_as == i ? ts_model_note(o->model) : NULL;
+        if (note != NULL)
+            fprintf(stderr, "tilesim %s: note: %s\n", cmd, note);
+    }
+}
+
 static void ts_map_print_notes(const TsMapInputs *in, const char *cmd)
 {
     for (guint i = 0; i < ts_workload_n_notes(in->workload); i++)

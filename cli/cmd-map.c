@@ -60,14 +60,7 @@ static int run(int argc, char **argv)
          "write the best mapping in Timeloop's format to F (a directory when several op "
          "shapes are mapped)",
          "F"},
-        {"exact-sliding-windows", 0, 0, G_OPTION_ARG_NONE, &exact_windows,
-         "count sliding-window halo reuse exactly (Timeloop refetches on a stride change; "
-         "docs/model.md)",
-         NULL},
-        {"diagonal-multicast", 0, 0, G_OPTION_ARG_NONE, &diagonal,
-         "multicast shared inputs along the diagonals of a two-container fan-out (Timeloop "
-         "analyses each container alone; docs/model.md)",
-         NULL},
+        TS_CLI_MODEL_OPTION_ENTRIES(&exact_windows, &diagonal),
     };
     g_autofree GOptionEntry *entries = ts_map_entries(&a, extra, G_N_ELEMENTS(extra));
     if (!ts_cli_parse("map", "",
@@ -109,12 +102,7 @@ static int run(int argc, char **argv)
     /* The report carries the arch's notes and the models'; the models' (a precision the MAC
      * cannot hold) also go to stderr, where the other input notes are. */
     char **notes = ts_report_layer_notes(in.arch, &r);
-    for (guint i = 0; i < r.n_ops; i++) {
-        const TsLayerOp *o = &r.ops[i];
-        const char *note = o->einsum && o->same_as == i ? ts_model_note(o->model) : NULL;
-        if (note != NULL)
-            fprintf(stderr, "tilesim map: note: %s\n", note);
-    }
+    ts_map_print_model_notes(&r, "map");
     TsLayerReport rep = {.arch = in.arch,
                          .workload = in.workload,
                          .result = &r,

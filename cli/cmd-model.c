@@ -46,14 +46,7 @@ static int run(int argc, char **argv)
          "the mapping, in Timeloop's mapping format (map.yaml)", "M"},
         {"json", 'j', 0, G_OPTION_ARG_FILENAME, &json, "write the JSON result to F (- = stdout)",
          "F"},
-        {"exact-sliding-windows", 0, 0, G_OPTION_ARG_NONE, &exact_windows,
-         "count sliding-window halo reuse exactly (Timeloop refetches on a stride change; "
-         "docs/model.md)",
-         NULL},
-        {"diagonal-multicast", 0, 0, G_OPTION_ARG_NONE, &diagonal,
-         "multicast shared inputs along the diagonals of a two-container fan-out (Timeloop "
-         "analyses each container alone; docs/model.md)",
-         NULL},
+        TS_CLI_MODEL_OPTION_ENTRIES(&exact_windows, &diagonal),
         {"no-first-read-elision", 0, 0, G_OPTION_ARG_NONE, &no_elision,
          "count the first read of each output element (Timeloop elides it)", NULL},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "no text stats on stdout", NULL},

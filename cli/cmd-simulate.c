@@ -276,12 +276,7 @@ static int run(int argc, char **argv)
     /* The report carries the arch's notes and the models'; the models' (a precision the MAC
      * cannot hold) also go to stderr, where the other input notes are. */
     char **notes = ts_report_layer_notes(in.arch, &r);
-    for (guint i = 0; i < r.n_ops; i++) {
-        const TsLayerOp *o = &r.ops[i];
-        const char *note = o->einsum && o->same_as == i ? ts_model_note(o->model) : NULL;
-        if (note != NULL)
-            fprintf(stderr, "tilesim simulate: note: %s\n", note);
-    }
+    ts_map_print_model_notes(&r, "simulate");
     TsLayerReport rep = {.arch = in.arch,
                          .workload = in.workload,
                          .result = &r,

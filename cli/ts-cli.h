@@ -37,4 +37,18 @@ gboolean ts_cli_parse(const char *name, const char *parameter_string, const char
  * (TS_EXIT_BAD_INPUT for input errors, TS_EXIT_INTERNAL otherwise). */
 int ts_cli_fail(const GError *error);
 
+/* The two deviations from Timeloop 3.0.3 that `model` and `map` switch on (TsModelOptions,
+ * docs/model.md): entries writing to gboolean *exact and *diagonal. */
+#define TS_CLI_MODEL_OPTION_ENTRIES(exact, diagonal)                                               \
+    {"exact-sliding-windows", 0, 0, G_OPTION_ARG_NONE, (exact),                                    \
+     "count sliding-window halo reuse exactly (Timeloop refetches on a stride change; "            \
+     "docs/model.md)",                                                                            \
+     NULL},                                                                                        \
+    {                                                                                              \
+        "diagonal-multicast", 0, 0, G_OPTION_ARG_NONE, (diagonal),                                 \
+            "multicast shared inputs along the diagonals of a two-container fan-out (Timeloop "    \
+            "analyses each container alone; docs/model.md)",                                       \
+            NULL                                                                                   \
+    }
+
 #endif /* TS_CLI_H */

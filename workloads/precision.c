@@ -282,30 +282,28 @@ static gboolean needs_dequant(TsPrecision x, TsPrecision other)
     return !is_float(x) && is_float(other);
 }
 
+/* Dequantizes x to the float format of other (bf16 when neither is a float: NF4) when it needs
+ * it; adds the cost to *e and the step to s. Returns the format x is multiplied at. */
+static TsPrecision dequantize(TsPrecision x, TsPrecision other, double *e, GString *s)
+{
+    if (!needs_dequant(x, other) && x.format != TS_NUM_NF4)
+        return x;
+    TsPrecision to = is_float(other) ? other : (TsPrecision){16, TS_NUM_BF16};
+    double d = ts_precision_mul_pj_45nm(to, to);
+    *e += d;
+    if (s)
+        g_string_append_printf(s, "dequantize %s to %s %.3g + ", ts_precision_name(x),
+                               ts_precision_name(to), d);
+    return to;
+}
+
 double ts_precision_mac_pj_45nm(TsPrecision a, TsPrecision b, TsPrecision acc, char *how,
                                 gsize how_len)
 {
     double e = 0.0;
     GString *s = how ? g_string_new(NULL) : NULL;
-    TsPrecision ma = a, mb = b;
-    if (needs_dequant(a, b) || a.format == TS_NUM_NF4) {
-        TsPrecision to = is_float(b) ? b : (TsPrecision){16, TS_NUM_BF16};
-        double d = ts_precision_mul_pj_45nm(to, to);
-        e += d;
-        ma = to;
-        if (s)
-            g_string_append_printf(s, "dequantize %s to %s %.3g + ", ts_precision_name(a),
-                                   ts_precision_name(to), d);
-    }
-    if (needs_dequant(b, a) || b.format == TS_NUM_NF4) {
-        TsPrecision to = is_float(ma) ? ma : (TsPrecision){16, TS_NUM_BF16};
-        double d = ts_precision_mul_pj_45nm(to, to);
-        e += d;
-        mb = to;
-        if (s)
-            g_string_append_printf(s, "dequantize %s to %s %.3g + ", ts_precision_name(b),
-                                   ts_precision_name(to), d);
-    }
+    TsPrecision ma = dequantize(a, b, &e, s);
+    TsPrecision mb = dequantize(b, ma, &e, s);
     double m = ts_precision_mul_pj_45nm(ma, mb);
     double ad = ts_precision_add_pj_45nm(acc);
     e += m + ad;

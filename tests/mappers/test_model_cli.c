@@ -6,45 +6,28 @@
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include "ts-test.h"
 
-typedef struct {
-    int status;
-    char *out, *err;
-} Run;
+typedef TsTestCli Run;
 
 static void run_clear(Run *r)
 {
-    g_free(r->out);
-    g_free(r->err);
+    ts_test_cli_clear(r);
 }
 
 static gboolean run_tilesim(Run *r, const char *first, ...)
 {
-    memset(r, 0, sizeof *r);
-    const char *bin = g_getenv("TILESIM_BIN");
-    if (bin == NULL) {
-        fprintf(stderr, "SKIP: TILESIM_BIN not set\n");
-        return FALSE;
-    }
     GPtrArray *argv = g_ptr_array_new();
-    g_ptr_array_add(argv, (gpointer)bin);
     va_list ap;
     va_start(ap, first);
     for (const char *a = first; a != NULL; a = va_arg(ap, const char *))
         g_ptr_array_add(argv, (gpointer)a);
     va_end(ap);
     g_ptr_array_add(argv, NULL);
-    g_autoptr(GError) error = NULL;
-    int wait = 0;
-    gboolean ok = g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               &r->out, &r->err, &wait, &error);
+    gboolean ok = ts_test_cli(r, (const char *const *)argv->pdata);
     g_ptr_array_free(argv, TRUE);
-    CU_ASSERT_TRUE_FATAL(ok);
-    r->status = WIFEXITED(wait) ? WEXITSTATUS(wait) : -1;
-    return TRUE;
+    return ok;
 }
 
 static char *ref(const char *rel)
