@@ -185,8 +185,8 @@ void ts_arch_add_fanout_stage(TsArch *arch, const char *name, guint64 mx, guint6
             l->n_stages = TS_MAX_FANOUT_STAGES + 1; /* marks the level for the check */
             return;
         }
-        l->stages[l->n_stages++] = (TsFanoutStage){ts_arch_intern(arch, name), (uint32_t)mx,
-                                                   (uint32_t)my};
+        l->stages[l->n_stages++] =
+            (TsFanoutStage){ts_arch_intern(arch, name), (uint32_t)mx, (uint32_t)my};
         return;
     }
 }

@@ -85,7 +85,7 @@ typedef struct {
     TsEnergy energy;
     double area_um2;         /* per instance */
     const char *area_source; /* "yaml", "art" (Accelergy ART), or NULL (none given: 0) */
-    double clock_hz; /* this level's clock (defaults to the arch clock) */
+    double clock_hz;         /* this level's clock (defaults to the arch clock) */
 
     /* Class-specific parameters (TsDramSpec, TsSramSpec, TsPimCoreSpec, ... in
      * ts-arch-classes.h), or NULL; owned by the arch. */
@@ -239,7 +239,7 @@ typedef enum {
     TS_ARCH_FILE_TIMELOOP_ARCH,
     TS_ARCH_FILE_UPMEM_PROFILES,
     TS_ARCH_FILE_ACCELERGY_ERT,
-    TS_ARCH_FILE_ACCELERGY_ART, /* area reference table (ART:) */
+    TS_ARCH_FILE_ACCELERGY_ART,        /* area reference table (ART:) */
     TS_ARCH_FILE_ACCELERGY_COMPONENTS, /* compound_components: class definitions */
     TS_ARCH_FILE_TIMELOOP_PROBLEM,
     TS_ARCH_FILE_TIMELOOP_MAPPING,

@@ -47,10 +47,10 @@ static void ts_map_args_init(TsMapArgs *a)
 
 static void ts_map_args_clear(TsMapArgs *a)
 {
-    char **strs[] = {&a->arch,      &a->ert,    &a->art,       &a->workload,  &a->problem, &a->op,
-                     &a->search,    &a->metric, &a->json,      &a->csv,     &a->mapping_out,
-                     &a->precision, &a->phase,  &a->variables, &a->engine,  &a->mapping,
-                     &a->device,    &a->trace,  &a->plot};
+    char **strs[] = {&a->arch,        &a->ert,       &a->art,    &a->workload,  &a->problem,
+                     &a->op,          &a->search,    &a->metric, &a->json,      &a->csv,
+                     &a->mapping_out, &a->precision, &a->phase,  &a->variables, &a->engine,
+                     &a->mapping,     &a->device,    &a->trace,  &a->plot};
     for (guint i = 0; i < G_N_ELEMENTS(strs); i++)
         g_clear_pointer(strs[i], g_free);
     g_clear_pointer(&a->constraints, g_strfreev);

@@ -30,8 +30,10 @@ typedef struct {
          0,         G_OPTION_ARG_FILENAME,                                                           \
          &(a)->ert, "Accelergy energy reference table overriding the arch's energies",               \
          "E"},                                                                                       \
-        {"art", 0, 0, G_OPTION_ARG_FILENAME, &(a)->art,                                              \
-         "Accelergy area reference table (area per instance of each level)", "A"},                   \
+        {"art",     0,                                                                               \
+         0,         G_OPTION_ARG_FILENAME,                                                           \
+         &(a)->art, "Accelergy area reference table (area per instance of each level)",              \
+         "A"},                                                                                       \
         {"workload",                                                                                 \
          'w',                                                                                        \
          0,                                                                                          \

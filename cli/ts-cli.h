@@ -40,9 +40,13 @@ int ts_cli_fail(const GError *error);
 /* The two deviations from Timeloop 3.0.3 that `model` and `map` switch on (TsModelOptions,
  * docs/model.md): entries writing to gboolean *exact and *diagonal. */
 #define TS_CLI_MODEL_OPTION_ENTRIES(exact, diagonal)                                               \
-    {"exact-sliding-windows", 0, 0, G_OPTION_ARG_NONE, (exact),                                    \
+    {"exact-sliding-windows",                                                                      \
+     0,                                                                                            \
+     0,                                                                                            \
+     G_OPTION_ARG_NONE,                                                                            \
+     (exact),                                                                                      \
      "count sliding-window halo reuse exactly (Timeloop refetches on a stride change; "            \
-     "docs/model.md)",                                                                            \
+     "docs/model.md)",                                                                             \
      NULL},                                                                                        \
     {                                                                                              \
         "diagonal-multicast", 0, 0, G_OPTION_ARG_NONE, (diagonal),                                 \

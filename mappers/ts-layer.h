@@ -54,12 +54,12 @@ typedef struct {
     TsSearchOptions search;           /* per einsum op */
     const TsConstraints *constraints; /* may be NULL; resolved per op */
     const char *only_op;              /* map only ops of this name (NULL = all) */
-    const char *mapping_path; /* evaluate this mapping (Timeloop format) instead of searching;
-                                 only_op must then select one einsum op (NULL = search) */
-    TsLayerOpDoneFn begin;    /* before each op's search or cost (an einsum's space and size are
-                                 set by then); may be NULL */
-    TsLayerOpDoneFn done;     /* after each op (may be NULL) */
-    gpointer done_data;       /* for both */
+    const char *mapping_path;     /* evaluate this mapping (Timeloop format) instead of searching;
+                                     only_op must then select one einsum op (NULL = search) */
+    TsLayerOpDoneFn begin;        /* before each op's search or cost (an einsum's space and size are
+                                     set by then); may be NULL */
+    TsLayerOpDoneFn done;         /* after each op (may be NULL) */
+    gpointer done_data;           /* for both */
     TsModelOptions model_options; /* zero: Timeloop 3.0.3 parity */
 } TsLayerOptions;
 

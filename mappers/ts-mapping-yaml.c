@@ -11,8 +11,8 @@
 
 typedef enum { DIR_TEMPORAL, DIR_SPATIAL, DIR_DATATYPE, DIR_COUNT_ } DirKind;
 
-static const char *const dir_type_names[] = {"temporal", "spatial", "datatype",
-                                             "dataspace", "bypass", NULL};
+static const char *const dir_type_names[] = {"temporal",  "spatial", "datatype",
+                                             "dataspace", "bypass",  NULL};
 
 /* Top-level keys of Timeloop input files that may share a document with the mapping. */
 static const char *const timeloop_top_keys[] = {"mapping",
@@ -365,8 +365,8 @@ static gboolean find_target(const TsNode *node, const char *path, const TsMappin
     }
     g_ptr_array_add(cands, NULL);
     g_autofree char *all = g_strjoinv(", ", (char **)levels->names);
-    g_autofree char *extra = conts->len ? g_strdup_printf("; containers %s", conts->str)
-                                        : g_strdup("");
+    g_autofree char *extra =
+        conts->len ? g_strdup_printf("; containers %s", conts->str) : g_strdup("");
     g_string_free(conts, TRUE);
     if (levels->compute_name && strcmp(levels->compute_name, name) == 0) {
         ts_config_error(error, node, TS_CONFIG_ERROR_REFERENCE, path,
@@ -564,8 +564,7 @@ gboolean ts_mapping_parse(const TsNode *node, const TsMappingLevels *levels, con
         if (kind == DIR_TEMPORAL && stage >= 0) {
             for (guint d = 0; d < op->n_dims; d++) {
                 if (factors[d] > 1) {
-                    ts_config_error(error, ts_node_get(dir, "factors"), TS_CONFIG_ERROR_INVALID,
-                                    fp,
+                    ts_config_error(error, ts_node_get(dir, "factors"), TS_CONFIG_ERROR_INVALID, fp,
                                     "'%s' is a container (part of the fan-out below %s): tilesim "
                                     "has no temporal loops between a level and its fan-out, so "
                                     "its factors must be 1 (got %s=%u)",
@@ -609,7 +608,8 @@ gboolean ts_mapping_parse(const TsNode *node, const TsMappingLevels *levels, con
                  * part of the level written separately (how a dimension split over both axes
                  * is written); anything else is a duplicate. */
                 const uint8_t a0 = seen_axes[l][stage + 1];
-                if (!((a0 & 2u) == 0 && (axes & 1u) == 0) && !((a0 & 1u) == 0 && (axes & 2u) == 0)) {
+                if (!((a0 & 2u) == 0 && (axes & 1u) == 0) &&
+                    !((a0 & 1u) == 0 && (axes & 2u) == 0)) {
                     ts_config_error(error, tnode, TS_CONFIG_ERROR_DUPLICATE, tp,
                                     "a second spatial directive for %s (the first is at line %u); "
                                     "two are accepted only when one puts every factor on X and "

@@ -99,8 +99,7 @@ void ts_report_cost_text(GString *out, const TsModel *model, const TsMapping *ma
     g_string_append_printf(out, "    Computes (total)        : %" G_GUINT64_FORMAT "\n",
                            cost->macs);
     g_string_append_printf(out, "    Cycles                  : %.0f\n", cost->compute_cycles);
-    g_string_append_printf(out, "    Energy (total)          : %.2f pJ\n",
-                           cost->compute_energy_pj);
+    g_string_append_printf(out, "    Energy (total)          : %.2f pJ\n", cost->compute_energy_pj);
     g_string_append_printf(out, "    Leakage energy (total)  : %.2f pJ\n",
                            cost->compute_leakage_pj);
     g_string_append_printf(out, "    Area (total)            : %.2f um^2\n\n",

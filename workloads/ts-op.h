@@ -245,8 +245,8 @@ typedef struct {
     gboolean activation_op; /* the FF activation (gelu/silu) after FF1 (default TRUE) */
     TsElementwiseKind activation;
     gboolean residual_ops; /* the residual adds after Out and FF2 (default TRUE) */
-    gboolean causal;      /* informational: decoder-style mask (GPT-2) */
-    uint32_t lut_vec_len; /* LUT-NN (PIM-DL): 0 = off; else GEMMs become LUT ops */
+    gboolean causal;       /* informational: decoder-style mask (GPT-2) */
+    uint32_t lut_vec_len;  /* LUT-NN (PIM-DL): 0 = off; else GEMMs become LUT ops */
     uint32_t lut_centroids;
     TsPrecision lut_index, lut_table, lut_acc;
     TsModelFamily family;

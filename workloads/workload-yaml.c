@@ -799,9 +799,9 @@ static TsWorkload *load_ops(const TsNode *wnode, const TsWorkloadFile *f, guint6
                             const char *path, const TsWorkloadOverrides *ov, GError **error)
 {
     static const int model_keys[] = {
-        FB_MODEL,  FB_HIDDEN, FB_HEADS,   FB_FFN,      FB_LAYERS, FB_SEQ,        FB_BATCH,
-        FB_KV_LEN, FB_PHASE,  FB_SOFTMAX, FB_NONLINEAR, FB_ACTOP, FB_ACTIVATION, FB_RESIDUAL,
-        FB_CAUSAL, FB_LUT,    FB_FAMILY,  FB_KV_HEADS, FB_VOCAB,  FB_WINDOW};
+        FB_MODEL,  FB_HIDDEN, FB_HEADS,   FB_FFN,       FB_LAYERS, FB_SEQ,        FB_BATCH,
+        FB_KV_LEN, FB_PHASE,  FB_SOFTMAX, FB_NONLINEAR, FB_ACTOP,  FB_ACTIVATION, FB_RESIDUAL,
+        FB_CAUSAL, FB_LUT,    FB_FAMILY,  FB_KV_HEADS,  FB_VOCAB,  FB_WINDOW};
     for (guint i = 0; i < G_N_ELEMENTS(model_keys); i++) {
         if (HAS(mask, model_keys[i])) {
             const char *key = file_fields[model_keys[i]].key;

@@ -92,8 +92,8 @@ static void test_ert_applied_and_reported(void)
                            "    actions:\n"
                            "    - {name: compute, arguments: {}, energy: 0.3}\n"
                            "    - {name: leak, arguments: {}, energy: 0.01}\n");
-    g_autofree char *art = ts_arch_test_write("tables.ART.yaml",
-                                              "ART:\n"
+    g_autofree char *art =
+        ts_arch_test_write("tables.ART.yaml", "ART:\n"
                                               "  version: '0.4'\n"
                                               "  tables:\n"
                                               "  - name: System_top_level.RF[1..12]\n"
@@ -183,6 +183,7 @@ void ts_test_register_tables(void)
 {
     CU_pSuite s = CU_add_suite("accelergy tables and static figures", NULL, NULL);
     CU_add_test(s, "ERT/ART level names", test_leaf_names);
-    CU_add_test(s, "ERT and ART applied, unmatched entries reported", test_ert_applied_and_reported);
+    CU_add_test(s, "ERT and ART applied, unmatched entries reported",
+                test_ert_applied_and_reported);
     CU_add_test(s, "leak_power and area reach the totals", test_native_static_figures);
 }

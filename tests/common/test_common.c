@@ -126,12 +126,13 @@ static void test_doc_template(void)
                "arch.yaml:2:6: this file is a template: render it first (Jinja2 "
                "'{{psum_datawidth}}'");
     g_autoptr(GError) err2 = NULL;
-    g_autoptr(TsDoc) blk = ts_doc_load_string("b.yaml", "a: 1\n{% if x %}\nb: [\n", -1, NULL, &err2);
+    g_autoptr(TsDoc) blk =
+        ts_doc_load_string("b.yaml", "a: 1\n{% if x %}\nb: [\n", -1, NULL, &err2);
     CU_ASSERT_PTR_NULL(blk);
     ASSERT_ERR(err2, TS_CONFIG_ERROR_SYNTAX, "b.yaml:2:1: this file is a template");
     g_autoptr(GError) err3 = NULL;
-    g_autoptr(TsDoc) ok = ts_doc_load_string("q.yaml", "note: \"{{ not a template }}\"\n", -1,
-                                             NULL, &err3);
+    g_autoptr(TsDoc) ok =
+        ts_doc_load_string("q.yaml", "note: \"{{ not a template }}\"\n", -1, NULL, &err3);
     CU_ASSERT_PTR_NOT_NULL(ok);
 }
 

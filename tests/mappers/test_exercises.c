@@ -42,34 +42,48 @@ typedef struct {
 
 typedef struct {
     const char *name;
-    const char *dir; /* under timeloop-exercises/ */
+    const char *dir;                                   /* under timeloop-exercises/ */
     const char *arch, *ert, *prob, *map, *constraints; /* relative to dir (NULL: none) */
-    const char *mac_class, *iw_bits, *psum_bits;        /* template values (NULL: no template) */
+    const char *mac_class, *iw_bits, *psum_bits;       /* template values (NULL: no template) */
     Count counts[16];
     PerCompute per_compute[8];
 } Case;
 
 /* ref-output/os/timeloop-model.stats.txt of exercise 01 */
 #define COUNTS_01_OS                                                                               \
-    {{"Buffer", "Weights", "reads", 48},     {"Buffer", "Weights", "fills", 3},                   \
-     {"Buffer", "Inputs", "reads", 48},      {"Buffer", "Inputs", "fills", 18},                   \
-     {"Buffer", "Outputs", "reads", 32},     {"Buffer", "Outputs", "updates", 48},                \
-     {"MainMemory", "Weights", "reads", 3},  {"MainMemory", "Inputs", "reads", 18},               \
-     {"MainMemory", "Outputs", "updates", 16}}
+    {                                                                                              \
+        {"Buffer", "Weights", "reads", 48}, {"Buffer", "Weights", "fills", 3},                     \
+            {"Buffer", "Inputs", "reads", 48}, {"Buffer", "Inputs", "fills", 18},                  \
+            {"Buffer", "Outputs", "reads", 32}, {"Buffer", "Outputs", "updates", 48},              \
+            {"MainMemory", "Weights", "reads", 3}, {"MainMemory", "Inputs", "reads", 18},          \
+        {                                                                                          \
+            "MainMemory", "Outputs", "updates", 16                                                 \
+        }                                                                                          \
+    }
 
 /* ref-output/timeloop-mapper.stats.txt of exercise 06 (the mapping of mapper-found/) */
 #define COUNTS_06                                                                                  \
-    {{"psum_spad", "Outputs", "reads", 5490688},    {"psum_spad", "Outputs", "fills", 215040},    \
-     {"psum_spad", "Outputs", "updates", 5505024},  {"weights_spad", "Weights", "fills", 688128}, \
-     {"ifmap_spad", "Inputs", "tile_words", 24},    {"ifmap_spad", "Inputs", "fills", 286720},    \
-     {"ifmap_spad", "Inputs", "reads", 5505024},    {"shared_glb", "Inputs", "tile_words", 5120}, \
-     {"shared_glb", "Inputs", "reads", 12042240},   {"shared_glb", "Inputs", "fills", 573440},    \
-     {"shared_glb", "Outputs", "reads", 12042240},  {"shared_glb", "Outputs", "fills", 2408448},  \
-     {"shared_glb", "Outputs", "updates", 12845056}, {"DRAM", "Weights", "reads", 8257536},       \
-     {"DRAM", "Inputs", "reads", 573440}}
+    {                                                                                              \
+        {"psum_spad", "Outputs", "reads", 5490688}, {"psum_spad", "Outputs", "fills", 215040},     \
+            {"psum_spad", "Outputs", "updates", 5505024},                                          \
+            {"weights_spad", "Weights", "fills", 688128},                                          \
+            {"ifmap_spad", "Inputs", "tile_words", 24}, {"ifmap_spad", "Inputs", "fills", 286720}, \
+            {"ifmap_spad", "Inputs", "reads", 5505024},                                            \
+            {"shared_glb", "Inputs", "tile_words", 5120},                                          \
+            {"shared_glb", "Inputs", "reads", 12042240},                                           \
+            {"shared_glb", "Inputs", "fills", 573440},                                             \
+            {"shared_glb", "Outputs", "reads", 12042240},                                          \
+            {"shared_glb", "Outputs", "fills", 2408448},                                           \
+            {"shared_glb", "Outputs", "updates", 12845056}, {"DRAM", "Weights", "reads", 8257536}, \
+        {                                                                                          \
+            "DRAM", "Inputs", "reads", 573440                                                      \
+        }                                                                                          \
+    }
 
 #define CASE(n, d, a, e, p, m, ...)                                                                \
-    {.name = n, .dir = d, .arch = a, .ert = e, .prob = p, .map = m, __VA_ARGS__}
+    {                                                                                              \
+        .name = n, .dir = d, .arch = a, .ert = e, .prob = p, .map = m, __VA_ARGS__                 \
+    }
 
 #define T00 TUT "timeloop/00-model-conv1d-1level/"
 #define T01 TUT "timeloop/01-model-conv1d-2level/"
@@ -92,14 +106,12 @@ static const Case cases[] = {
     CASE("02 untiled", T02, "arch/2level.arch.yaml", "arch/2level.ERT.yaml",
          "prob/conv1d+oc.prob.yaml", "map/conv1d+oc-2level-os.map.yaml", .constraints = NULL),
     CASE("02 tiled", T02, "arch/2level.arch.yaml", "arch/2level.ERT.yaml",
-         "prob/conv1d+oc.prob.yaml", "map/conv1d+oc-2level-os-tiled.map.yaml",
-         .constraints = NULL),
+         "prob/conv1d+oc.prob.yaml", "map/conv1d+oc-2level-os-tiled.map.yaml", .constraints = NULL),
     CASE("03 3-level", T03, "arch/3level.arch.yaml", "arch/3level.ERT.yaml",
          "prob/conv1d+oc.prob.yaml", "map/conv1d+oc-3level.map.yaml", .constraints = NULL),
     /* ref-output/bypass/timeloop-model.stats.txt, printed with 2 decimals */
     CASE("03 3-level bypass (dataspace directives)", T03, "arch/3level.arch.yaml",
-         "arch/3level.ERT.yaml", "prob/conv1d+oc.prob.yaml",
-         "map/conv1d+oc-3level-bypass.map.yaml",
+         "arch/3level.ERT.yaml", "prob/conv1d+oc.prob.yaml", "map/conv1d+oc-3level-bypass.map.yaml",
          .per_compute = {{"MACC", 0.85, 0.005},
                          {"RegisterFile", 0.71, 0.005},
                          {"GlobalBuffer", 11.15, 0.005},
@@ -122,20 +134,20 @@ static const Case cases[] = {
     CASE("06 Eyeriss VGG02 layer 5", T06, "arch/eyeriss_like.yaml", "arch/eyeriss_like.ERT.yaml",
          "prob/VGG02_layer5.yaml", "mapper-found/VGG02_layer5.map.yaml", .counts = COUNTS_06),
     CASE("timeloop+accelergy intmac", TA, "arch/arch.yaml", "arch/arch-intmac.ERT.yaml",
-         "prob/prob.yaml", "mapper-found/intmac.map.yaml", .mac_class = "intmac",
-         .iw_bits = "8", .psum_bits = "16"),
+         "prob/prob.yaml", "mapper-found/intmac.map.yaml", .mac_class = "intmac", .iw_bits = "8",
+         .psum_bits = "16"),
     /* ref-output/fpmac/timeloop-mapper.stats.txt, fJ/Compute with 2 decimals */
     CASE("timeloop+accelergy fpmac", TA, "arch/arch.yaml", "arch/arch-fpmac.ERT.yaml",
-         "prob/prob.yaml", "mapper-found/fpmac.map.yaml", .mac_class = "fpmac",
-         .iw_bits = "32", .psum_bits = "32",
+         "prob/prob.yaml", "mapper-found/fpmac.map.yaml", .mac_class = "fpmac", .iw_bits = "32",
+         .psum_bits = "32",
          .per_compute = {{"mac", 51.97900, 0.000006},
                          {"psum_spad", 1.61411, 0.000006},
                          {"weights_spad", 6.69483, 0.000006},
                          {"ifmap_spad", 0.61953, 0.000006},
                          {"shared_glb", 1.34868, 0.000006},
                          {"DRAM", 5.04762, 0.000006}}),
-    CASE("example eyeriss_like", EX "eyeriss_like/", "arch.yaml", "arch.ERT.yaml", PROB_EX,
-         MAP_EX, .constraints = NULL),
+    CASE("example eyeriss_like", EX "eyeriss_like/", "arch.yaml", "arch.ERT.yaml", PROB_EX, MAP_EX,
+         .constraints = NULL),
     CASE("example simba_like", EX "simba_like/", "arch.yaml", "arch.ERT.yaml", PROB_EX, MAP_EX,
          .constraints = NULL),
     CASE("example simple_output_stationary", EX "simple_output_stationary/", "arch.yaml",
@@ -222,8 +234,8 @@ static gboolean model_case(const Case *c, const char *arch, const char *mapping,
 {
     g_autofree char *ert = case_path(c, c->ert);
     g_autofree char *prob = case_path(c, c->prob);
-    const char *argv[] = {"model", "-q",      "--arch", arch, "--ert",  ert, "--problem",
-                          prob,    "--mapping", mapping, "--json", json, NULL};
+    const char *argv[] = {"model", "-q",        "--arch", arch,     "--ert", ert, "--problem",
+                          prob,    "--mapping", mapping,  "--json", json,    NULL};
     TsTestCli r;
     if (!ts_test_cli(&r, argv))
         return FALSE;
@@ -252,17 +264,18 @@ static void check_figures(const Case *c, JsonObject *o)
         JsonObject *l = find_level(o, k->level);
         if (l == NULL)
             continue;
-        JsonObject *t = json_object_get_object_member(json_object_get_object_member(l, "tensors"),
-                                                      k->tensor);
+        JsonObject *t =
+            json_object_get_object_member(json_object_get_object_member(l, "tensors"), k->tensor);
         CU_ASSERT_PTR_NOT_NULL_FATAL(t);
         int64_t got = json_object_get_int_member(t, k->field);
         if (got != k->value)
-            fprintf(stderr, "  %s: %s %s %s = %" G_GINT64_FORMAT ", Timeloop %" G_GINT64_FORMAT "\n",
+            fprintf(stderr,
+                    "  %s: %s %s %s = %" G_GINT64_FORMAT ", Timeloop %" G_GINT64_FORMAT "\n",
                     c->name, k->level, k->tensor, k->field, got, k->value);
         CU_ASSERT_EQUAL(got, k->value);
     }
-    double macs = (double)json_object_get_int_member(
-        json_object_get_object_member(o, "totals"), "macs");
+    double macs =
+        (double)json_object_get_int_member(json_object_get_object_member(o, "totals"), "macs");
     for (guint i = 0; i < G_N_ELEMENTS(c->per_compute) && c->per_compute[i].level; i++) {
         const PerCompute *p = &c->per_compute[i];
         JsonObject *l = find_level(o, p->level);
@@ -291,10 +304,27 @@ static void map_case(const Case *c, const char *arch, guint index, JsonObject *g
     g_autofree char *out = g_strdup_printf("%s/map%u.yaml", tmp_dir, index);
     g_autofree char *json = g_strdup_printf("%s/map%u.json", tmp_dir, index);
     g_autofree char *again = g_strdup_printf("%s/again%u.json", tmp_dir, index);
-    const char *argv[] = {"map",         "-q",         "--arch",   arch,  "--ert", ert,
-                          "--problem",   prob,         "--budget", "400", "--threads", "1",
-                          "--no-progress", "--reproducible", "--mapping-out", out, "--json",
-                          json,          cons ? "--constraints" : NULL, cons, NULL};
+    const char *argv[] = {"map",
+                          "-q",
+                          "--arch",
+                          arch,
+                          "--ert",
+                          ert,
+                          "--problem",
+                          prob,
+                          "--budget",
+                          "400",
+                          "--threads",
+                          "1",
+                          "--no-progress",
+                          "--reproducible",
+                          "--mapping-out",
+                          out,
+                          "--json",
+                          json,
+                          cons ? "--constraints" : NULL,
+                          cons,
+                          NULL};
     TsTestCli r;
     if (!ts_test_cli(&r, argv))
         return;
@@ -318,11 +348,10 @@ static void map_case(const Case *c, const char *arch, guint index, JsonObject *g
                     json_object_get_int_member(tb, "cycles"));
     /* 05 1mapping: the constraints leave one mapping, the one Timeloop's mapper found. */
     if (strstr(c->name, "1mapping") != NULL)
-        CU_ASSERT_DOUBLE_EQUAL(
-            json_object_get_double_member(ta, "energy_pj"),
-            json_object_get_double_member(json_object_get_object_member(given, "totals"),
-                                          "energy_pj"),
-            1e-9 * json_object_get_double_member(ta, "energy_pj"));
+        CU_ASSERT_DOUBLE_EQUAL(json_object_get_double_member(ta, "energy_pj"),
+                               json_object_get_double_member(
+                                   json_object_get_object_member(given, "totals"), "energy_pj"),
+                               1e-9 * json_object_get_double_member(ta, "energy_pj"));
 }
 
 static void run_case(const Case *c, guint index, gboolean with_map)

@@ -683,8 +683,8 @@ typedef struct {
 typedef struct {
     LitBox last;
     gboolean have;
-    gboolean has_t;  /* a translation is remembered */
-    int64_t t[2];    /* the remembered translation (per rank) */
+    gboolean has_t; /* a translation is remembered */
+    int64_t t[2];   /* the remembered translation (per rank) */
     uint64_t total;
     uint64_t ext[4];
 } LitState;

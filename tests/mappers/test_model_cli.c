@@ -90,9 +90,10 @@ static void test_model_json(void)
     CU_ASSERT_STRING_EQUAL(json_object_get_string_member(o, "tool"), "tilesim");
     CU_ASSERT_STRING_EQUAL(json_object_get_string_member(o, "engine"), "analytical");
     JsonObject *tot = json_object_get_object_member(o, "totals");
-    const char *tkeys[] = {"energy_pj",    "cycles",     "latency_s",  "macs",
-                           "utilization",  "edp_j_cycles", "pj_per_mac", "leakage_pj",
-                           "energy_with_leakage_pj", "area_um2"};
+    const char *tkeys[] = {"energy_pj",  "cycles",      "latency_s",
+                           "macs",       "utilization", "edp_j_cycles",
+                           "pj_per_mac", "leakage_pj",  "energy_with_leakage_pj",
+                           "area_um2"};
     CU_ASSERT_EQUAL(json_object_get_size(tot), G_N_ELEMENTS(tkeys));
     for (guint i = 0; i < G_N_ELEMENTS(tkeys); i++)
         CU_ASSERT_TRUE(json_object_has_member(tot, tkeys[i]));

@@ -384,10 +384,9 @@ static void test_precision_energy(void)
     for (guint i = 0; i < 3; i++) {
         g_autofree char *json = g_strdup_printf("%s/prec-%s.json", tmpdir, precs[i]);
         Run r;
-        const char *args[] = {"map",         "--arch", "eyeriss-like", "--workload",
-                              "bert-base",   "--op",   "FF1",          "--precision",
-                              precs[i],      "--budget", "20000",      "--json",
-                              json,          "-q",     NULL};
+        const char *args[] = {"map",   "--arch", "eyeriss-like", "--workload", "bert-base",
+                              "--op",  "FF1",    "--precision",  precs[i],     "--budget",
+                              "20000", "--json", json,           "-q",         NULL};
         CU_ASSERT_EQUAL_FATAL(tilesim(&r, args), 0);
         if (i == 2) {
             CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "fp32 x fp32 operands are wider than the 16 x "

@@ -168,9 +168,9 @@ static void test_bert_base_layer(void)
     g_autoptr(GError) error = NULL;
     g_autoptr(TsWorkload) w = ts_workload_load("bert-base", NULL, &error);
     CU_ASSERT_PTR_NOT_NULL_FATAL(w);
-    static const char *const order[] = {"KQV",      "KTQ",       "softmax", "VScores",
-                                        "Out",      "residual",  "layernorm", "FF1",
-                                        "gelu",     "FF2",       "residual",  "layernorm"};
+    static const char *const order[] = {"KQV",  "KTQ",      "softmax",   "VScores",
+                                        "Out",  "residual", "layernorm", "FF1",
+                                        "gelu", "FF2",      "residual",  "layernorm"};
     CU_ASSERT_EQUAL_FATAL(ts_workload_n_ops(w), G_N_ELEMENTS(order));
     for (guint i = 0; i < G_N_ELEMENTS(order); i++)
         CU_ASSERT_STRING_EQUAL(ts_workload_op(w, i)->name, order[i]);
