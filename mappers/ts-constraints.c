@@ -984,7 +984,12 @@ static gboolean resolve_target(const Directive *d, const TsSpaceArch *arch, guin
         }
     }
     for (guint a = 0; a < arch->n_aliases; a++) {
-        if (strcmp(arch->alias_name[a], d->target) == 0) {
+        /* the container by name, or as the level timeloopfe generates for it */
+        const char *c = arch->alias_name[a];
+        gsize n = strlen(c);
+        if (strcmp(c, d->target) == 0 ||
+            (g_str_has_prefix(d->target, "inter_") && strncmp(d->target + 6, c, n) == 0 &&
+             strcmp(d->target + 6 + n, "_spatial") == 0)) {
             *level = arch->alias_level[a];
             *axis = arch->alias_axis[a];
             *is_alias = TRUE;
