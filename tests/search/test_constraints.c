@@ -284,6 +284,13 @@ static void test_arch_embedded(void)
         c2, "x.yaml", "- {target: Rows, type: temporal, factors: [M=2]}\n", &error));
     CU_ASSERT_FALSE(ts_constraints_resolve(c2, &sa, &f.op, &r, &error));
     CU_ASSERT_PTR_NOT_NULL(strstr(error->message, "'Rows' is a container without temporal loops"));
+    g_clear_error(&error);
+    /* timeloopfe's generated name for a container targets the same fan-out */
+    g_autoptr(TsConstraints) c3 = ts_constraints_new();
+    CU_ASSERT_TRUE_FATAL(ts_constraints_load_string(
+        c3, "y.yaml", "- {target: inter_Cols_spatial, type: spatial, factors: [M=2]}\n", &error));
+    CU_ASSERT_TRUE_FATAL(ts_constraints_resolve(c3, &sa, &f.op, &r, &error));
+    CU_ASSERT_EQUAL(r.level[1].spatial_x[SX_M].exact, 2);
     g_unlink(path);
     g_rmdir(dir);
 }
