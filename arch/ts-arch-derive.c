@@ -9,7 +9,9 @@
  *   4. bandwidth limits and energy a host_link adds: fills of the storage level below it,
  *      updates of the storage level above it;
  *   5. default energies per action (Timeloop PAT fits, technology-scaled for native input)
- *      for every action the input did not give. */
+ *      for every action the input did not give;
+ *   6. the physical ranges of docs/arch-reference.md ("Ranges") on every level, whatever the
+ *      input format: clocks, capacities, widths, bandwidths, energies, power and area. */
 #include "ts-arch-private.h"
 
 #include <math.h>
@@ -260,6 +262,84 @@ static void derive_energy(TsArch *arch, guint i)
     }
 }
 
+/* ---- Physical ranges ---------------------------------------------------------------------- */
+
+/* "outside the physical range": the value is not finite or not within [lo, hi]. */
+static gboolean out_of_range(double v, double lo, double hi)
+{
+    return !isfinite(v) || v < lo || v > hi;
+}
+
+static gboolean range_error(GError **error, const TsArch *arch, const TsLevel *l,
+                            const char *what, double v, double lo, double hi, const char *unit)
+{
+    return level_error(error, arch, l, TS_CONFIG_ERROR_RANGE,
+                       "%s %.6g %s is outside the physical range %.6g .. %.6g %s "
+                       "(docs/arch-reference.md, \"Ranges\")",
+                       what, v, unit, lo, hi, unit);
+}
+
+/* Every loader's levels, after derivation: Timeloop and UPMEM inputs and ERT energies are
+ * not read through the native schema tables, so their values are checked here. */
+static gboolean check_ranges(const TsArch *arch, GError **error)
+{
+    for (guint i = 0; i < arch->levels->len; i++) {
+        const TsLevel *l = ts_arch_level(arch, i);
+        if (out_of_range(l->clock_hz, TS_RANGE_CLOCK_MIN_HZ, TS_RANGE_CLOCK_MAX_HZ))
+            return range_error(error, arch, l, "clock", l->clock_hz, TS_RANGE_CLOCK_MIN_HZ,
+                               TS_RANGE_CLOCK_MAX_HZ, "Hz");
+        if (l->is_storage || l->is_compute) {
+            if (out_of_range(l->word_bits, 1, TS_RANGE_WORD_BITS_MAX))
+                return range_error(error, arch, l, "word width", l->word_bits, 1,
+                                   TS_RANGE_WORD_BITS_MAX, "bits");
+        }
+        if (l->is_storage) {
+            if (out_of_range((double)l->size_words, 0, TS_RANGE_WORDS_MAX))
+                return range_error(error, arch, l, "capacity", (double)l->size_words, 1,
+                                   TS_RANGE_WORDS_MAX, "words per instance");
+            if (out_of_range((double)l->block_size * l->word_bits, 1, TS_RANGE_WIDTH_BITS_MAX))
+                return range_error(error, arch, l, "vector access",
+                                   (double)l->block_size * l->word_bits, 1,
+                                   TS_RANGE_WIDTH_BITS_MAX, "bits");
+            const double bws[] = {l->read_bw_words_per_cycle, l->write_bw_words_per_cycle,
+                                  l->shared_bw_words_per_cycle};
+            for (guint b = 0; b < G_N_ELEMENTS(bws); b++) {
+                double bps = bws[b] * l->word_bits / 8.0 * arch->clock_hz;
+                if (out_of_range(bps, 0, TS_RANGE_BW_MAX_BPS))
+                    return range_error(error, arch, l, "bandwidth", bps, 0, TS_RANGE_BW_MAX_BPS,
+                                       "B/s per instance");
+            }
+            if (out_of_range(l->multiple_buffering, 0, 1e6))
+                return range_error(error, arch, l, "multiple buffering", l->multiple_buffering,
+                                   0, 1e6, "");
+        }
+        const struct {
+            const char *what;
+            double v;
+        } energies[] = {{"read energy", l->energy.read_pj},
+                        {"write energy", l->energy.write_pj},
+                        {"update energy", l->energy.update_pj},
+                        {"MAC energy", l->energy.mac_pj},
+                        {"activate energy", l->energy.activate_pj},
+                        {"refresh energy", l->energy.refresh_pj}};
+        for (guint e = 0; e < G_N_ELEMENTS(energies); e++)
+            if (out_of_range(energies[e].v, 0, TS_RANGE_ENERGY_MAX_PJ))
+                return range_error(error, arch, l, energies[e].what, energies[e].v, 0,
+                                   TS_RANGE_ENERGY_MAX_PJ, "pJ");
+        if (out_of_range(l->energy.per_bit_pj, 0, TS_RANGE_EPB_MAX_PJ))
+            return range_error(error, arch, l, "energy per bit", l->energy.per_bit_pj, 0,
+                               TS_RANGE_EPB_MAX_PJ, "pJ/bit");
+        double leak_w = l->energy.leak_pj_per_cycle * 1e-12 * l->clock_hz;
+        if (out_of_range(leak_w, 0, TS_RANGE_POWER_MAX_W))
+            return range_error(error, arch, l, "leakage power", leak_w, 0, TS_RANGE_POWER_MAX_W,
+                               "W per instance");
+        if (out_of_range(l->area_um2, 0, TS_RANGE_AREA_MAX_UM2))
+            return range_error(error, arch, l, "area", l->area_um2, 0, TS_RANGE_AREA_MAX_UM2,
+                               "um^2 per instance");
+    }
+    return TRUE;
+}
+
 gboolean ts_arch_finalize(TsArch *arch, GError **error)
 {
     g_return_val_if_fail(arch != NULL, FALSE);
@@ -284,6 +364,8 @@ gboolean ts_arch_finalize(TsArch *arch, GError **error)
     derive_links(arch);
     for (guint i = 0; i < arch->levels->len; i++)
         derive_energy(arch, i);
+    if (!check_ranges(arch, error))
+        return FALSE;
     g_ptr_array_add(arch->notes, NULL);
     return TRUE;
 }

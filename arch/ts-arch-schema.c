@@ -15,13 +15,34 @@
 #define D(m) offsetof(TsNativeAttrs, dram.m)
 #define T(m) offsetof(TsNativeAttrs, dram.cycles.m)
 
+/* Physical range of each quantity kind (TS_RANGE_* in ts-arch-private.h), by token pasting on
+ * the unit's enum name: QMIN_/QMAX_ TS_UNIT_FREQUENCY etc. */
+#define QMIN_TS_UNIT_FREQUENCY TS_RANGE_CLOCK_MIN_HZ
+#define QMAX_TS_UNIT_FREQUENCY TS_RANGE_CLOCK_MAX_HZ
+#define QMIN_TS_UNIT_TIME 0
+#define QMAX_TS_UNIT_TIME TS_RANGE_TIME_MAX_PS
+#define QMIN_TS_UNIT_BANDWIDTH 0
+#define QMAX_TS_UNIT_BANDWIDTH TS_RANGE_BW_MAX_BPS
+#define QMIN_TS_UNIT_ENERGY 0
+#define QMAX_TS_UNIT_ENERGY TS_RANGE_ENERGY_MAX_PJ
+#define QMIN_TS_UNIT_ENERGY_PER_BIT 0
+#define QMAX_TS_UNIT_ENERGY_PER_BIT TS_RANGE_EPB_MAX_PJ
+#define QMIN_TS_UNIT_SIZE 0
+#define QMAX_TS_UNIT_SIZE TS_RANGE_SIZE_MAX_B
+#define QMIN_TS_UNIT_POWER 0
+#define QMAX_TS_UNIT_POWER TS_RANGE_POWER_MAX_W
+#define QMIN_TS_UNIT_AREA 0
+#define QMAX_TS_UNIT_AREA TS_RANGE_AREA_MAX_UM2
+
 /* {key, type, unit, required, default, min, max, min_exclusive, choices, offset, doc} */
-#define UINT_POS(k, off, def, doc) {k, TS_FIELD_UINT, TS_UNIT_NONE, FALSE, def, 0, 0, TRUE, NULL, off, doc}
-#define UINT_REQ(k, off, doc) {k, TS_FIELD_UINT, TS_UNIT_NONE, TRUE, NULL, 0, 0, TRUE, NULL, off, doc}
-#define UINT_NN(k, off, def, doc) {k, TS_FIELD_UINT, TS_UNIT_NONE, FALSE, def, 0, 0, FALSE, NULL, off, doc}
+#define UINT_POS(k, off, def, mx, doc) {k, TS_FIELD_UINT, TS_UNIT_NONE, FALSE, def, 0, mx, TRUE, NULL, off, doc}
+#define UINT_REQ(k, off, mx, doc) {k, TS_FIELD_UINT, TS_UNIT_NONE, TRUE, NULL, 0, mx, TRUE, NULL, off, doc}
+#define UINT_NN(k, off, def, mx, doc) {k, TS_FIELD_UINT, TS_UNIT_NONE, FALSE, def, 0, mx, FALSE, NULL, off, doc}
 #define DBL(k, off, def, mn, mx, excl, doc) {k, TS_FIELD_DOUBLE, TS_UNIT_NONE, FALSE, def, mn, mx, excl, NULL, off, doc}
-#define QTY(k, unit, off, def, excl, doc) {k, TS_FIELD_QUANTITY, unit, FALSE, def, 0, (excl) ? 0 : 1e30, excl, NULL, off, doc}
-#define QTY_REQ(k, unit, off, doc) {k, TS_FIELD_QUANTITY, unit, TRUE, NULL, 0, 0, TRUE, NULL, off, doc}
+/* excl: the value must be > 0 (sizes, bandwidths, periods); frequencies start at 1 kHz. */
+#define QTY(k, unit, off, def, excl, doc) {k, TS_FIELD_QUANTITY, unit, FALSE, def, QMIN_##unit, QMAX_##unit, (excl) && QMIN_##unit == 0, NULL, off, doc}
+#define QTY_REQ(k, unit, off, doc) {k, TS_FIELD_QUANTITY, unit, TRUE, NULL, QMIN_##unit, QMAX_##unit, QMIN_##unit == 0, NULL, off, doc}
+#define QTY_REQ0(k, unit, off, doc) {k, TS_FIELD_QUANTITY, unit, TRUE, NULL, 0, QMAX_##unit, FALSE, NULL, off, doc}
 #define NODE(k, off, doc) {k, TS_FIELD_NODE, TS_UNIT_NONE, FALSE, NULL, 0, 0, FALSE, NULL, off, doc}
 #define STR(k, off, doc) {k, TS_FIELD_STRING, TS_UNIT_NONE, FALSE, NULL, 0, 0, FALSE, NULL, off, doc}
 #define END {NULL, 0, 0, FALSE, NULL, 0, 0, FALSE, NULL, 0, NULL}
@@ -53,23 +74,23 @@
             "mappings must use at least this fraction of the capacity")
 
 static const TsField sram_fields[] = {
-    UINT_POS("depth", A(depth), NULL, "rows; capacity = depth x block_size words"),
-    UINT_POS("width_bits", A(width_bits), NULL,
+    UINT_POS("depth", A(depth), NULL, TS_RANGE_WORDS_MAX, "rows; capacity = depth x block_size words"),
+    UINT_POS("width_bits", A(width_bits), NULL, TS_RANGE_WIDTH_BITS_MAX,
              "bits per row, read in one vector access; sets block_size = width_bits / word_bits "
              "unless block_size is given"),
-    UINT_POS("word_bits", A(word_bits), "16", "bits per word (the unit of tiles and bandwidth)"),
-    UINT_POS("block_size", A(block_size), NULL,
+    UINT_POS("word_bits", A(word_bits), "16", TS_RANGE_WORD_BITS_MAX, "bits per word (the unit of tiles and bandwidth)"),
+    UINT_POS("block_size", A(block_size), NULL, TS_RANGE_WIDTH_BITS_MAX,
              "words per vector access; default width_bits / word_bits, else 1"),
-    UINT_POS("cluster_size", A(cluster_size), "1",
+    UINT_POS("cluster_size", A(cluster_size), "1", TS_RANGE_WIDTH_BITS_MAX,
              "vector accesses per row (Timeloop's cluster size): width_bits = word_bits x "
              "block_size x cluster_size"),
-    UINT_POS("entries", A(entries), NULL, "capacity in words (instead of depth or size)"),
+    UINT_POS("entries", A(entries), NULL, TS_RANGE_WORDS_MAX, "capacity in words (instead of depth or size)"),
     QTY("size", TS_UNIT_SIZE, A(size_bytes), NULL, TRUE,
         "capacity in bytes, e.g. 108KB (instead of depth or entries)"),
     STORAGE_MAPPING,
-    UINT_POS("banks", A(banks), "1", "banks (DES contention; not used by the analytical model)"),
-    UINT_POS("ports", A(ports), "2", "read/write ports"),
-    UINT_NN("read_latency", A(read_latency), "1", "cycles from read request to data (DES)"),
+    UINT_POS("banks", A(banks), "1", TS_RANGE_COUNT_MAX, "banks (DES contention; not used by the analytical model)"),
+    UINT_POS("ports", A(ports), "2", TS_RANGE_COUNT_MAX, "read/write ports"),
+    UINT_NN("read_latency", A(read_latency), "1", TS_RANGE_CYCLES_MAX, "cycles from read request to data (DES)"),
     STORAGE_ENERGY,
     END,
 };
@@ -85,12 +106,12 @@ static const TsField dram_controller_fields[] = {
     STR("address_mapping", C(address_mapping),
         "DES: DRAMsim3-style address mapping, fields ch ra bg ba ro co from the most significant "
         "bits down (default rochrababgco)"),
-    UINT_NN("trans_queue_size", C(trans_queue_size), NULL,
+    UINT_NN("trans_queue_size", C(trans_queue_size), NULL, TS_RANGE_COUNT_MAX,
             "DES: transaction queue entries per (pseudo-)channel (default 32)"),
-    UINT_NN("cmd_queue_size", C(cmd_queue_size), NULL,
+    UINT_NN("cmd_queue_size", C(cmd_queue_size), NULL, TS_RANGE_COUNT_MAX,
             "DES: command queue entries per bank (per rank with queue_structure per_rank; "
             "default 8)"),
-    UINT_NN("write_buf_size", C(write_buf_size), NULL,
+    UINT_NN("write_buf_size", C(write_buf_size), NULL, TS_RANGE_COUNT_MAX,
             "DES: buffered writes that start a write drain when no read waits (default 16)"),
     {"page_policy", TS_FIELD_ENUM, TS_UNIT_NONE, FALSE, NULL, 0, 0, FALSE, dram_page_choices,
      C(page_policy), "DES: open (rows stay open, FR-FCFS) or close (auto-precharge)"},
@@ -115,45 +136,45 @@ const TsField *ts_arch_dram_controller_fields(void)
 
 static const TsField dram_fields[] = {
     STR("protocol", A(dram.protocol), "DDR4, LPDDR4, HBM2, GDDR6 ... (informative)"),
-    UINT_POS("channels", D(channels), NULL, "independent channels"),
-    UINT_POS("ranks", D(ranks), NULL, "ranks per channel"),
-    UINT_POS("bankgroups", D(bankgroups), NULL, "bank groups per rank (1 when the standard has none)"),
-    UINT_POS("banks", D(banks), NULL, "banks per bank group"),
-    UINT_POS("rows", D(rows), NULL, "rows per bank"),
-    UINT_POS("columns", D(columns), NULL, "column addresses per row"),
-    UINT_POS("device_width_bits", D(device_width_bits), NULL, "DQ width of one device (x8 = 8)"),
-    UINT_POS("bus_width_bits", D(bus_width_bits), NULL, "data bus width of one channel"),
-    UINT_POS("burst_length", D(burst_length), NULL, "BL: transfers per burst"),
-    DBL("data_rate_mtps", D(data_rate_mtps), NULL, 0, 0, TRUE,
+    UINT_POS("channels", D(channels), NULL, TS_RANGE_COUNT_MAX, "independent channels"),
+    UINT_POS("ranks", D(ranks), NULL, TS_RANGE_COUNT_MAX, "ranks per channel"),
+    UINT_POS("bankgroups", D(bankgroups), NULL, TS_RANGE_COUNT_MAX, "bank groups per rank (1 when the standard has none)"),
+    UINT_POS("banks", D(banks), NULL, TS_RANGE_COUNT_MAX, "banks per bank group"),
+    UINT_POS("rows", D(rows), NULL, TS_RANGE_CYCLES_MAX, "rows per bank"),
+    UINT_POS("columns", D(columns), NULL, TS_RANGE_CYCLES_MAX, "column addresses per row"),
+    UINT_POS("device_width_bits", D(device_width_bits), NULL, TS_RANGE_WORD_BITS_MAX, "DQ width of one device (x8 = 8)"),
+    UINT_POS("bus_width_bits", D(bus_width_bits), NULL, TS_RANGE_WIDTH_BITS_MAX, "data bus width of one channel"),
+    UINT_POS("burst_length", D(burst_length), NULL, TS_RANGE_COUNT_MAX, "BL: transfers per burst"),
+    DBL("data_rate_mtps", D(data_rate_mtps), NULL, 0, 1e6, TRUE,
         "transfers per second per pin, in MT/s (DDR4-2400: 2400)"),
     QTY("tCK", TS_UNIT_TIME, D(tck_ps), NULL, TRUE, "command clock period (0.83ns)"),
 #define TS_DRAM_X_FIELD(name, doc)                                                                 \
-    {#name, TS_FIELD_UINT, TS_UNIT_NONE, FALSE, NULL, 0, 0, TRUE, NULL, T(name),                  \
+    {#name, TS_FIELD_UINT, TS_UNIT_NONE, FALSE, NULL, 0, TS_RANGE_CYCLES_MAX, TRUE, NULL, T(name),                  \
      doc ": tCK cycles, or a time (13.75ns) rounded up to whole cycles"},
     TS_DRAM_TIMING_LIST(TS_DRAM_X_FIELD)
 #undef TS_DRAM_X_FIELD
 #define TS_DRAM_X_OPT(name, doc)                                                                   \
-    {#name, TS_FIELD_UINT, TS_UNIT_NONE, FALSE, NULL, 0, 0, FALSE, NULL, T(name),                 \
-     doc ": tCK cycles (DES only)"},
+    {#name, TS_FIELD_UINT, TS_UNIT_NONE, FALSE, NULL, 0, TS_RANGE_CYCLES_MAX, FALSE, NULL,          \
+     T(name), doc ": tCK cycles (DES only)"},
     TS_DRAM_TIMING_OPT_LIST(TS_DRAM_X_OPT)
 #undef TS_DRAM_X_OPT
-    UINT_NN("pseudo_channels", D(pseudo_channels), NULL,
+    UINT_NN("pseudo_channels", D(pseudo_channels), NULL, TS_RANGE_COUNT_MAX,
             "DES: pseudo-channels per channel (HBM); each gets bus_width / this bits, every bank "
             "and its own controller (default 1)"),
     NODE("controller", A(dram_controller),
          "DES: the memory controller (keys in the `controller:` table below)"),
-    DBL("VDD", D(vdd_v), NULL, 0, 1e30, FALSE, "supply voltage, V (for IDD-based command energies)"),
-    DBL("IDD0", D(idd0_ma), NULL, 0, 1e30, FALSE, "activate-precharge current, mA"),
-    DBL("IDD2N", D(idd2n_ma), NULL, 0, 1e30, FALSE, "precharge standby current, mA"),
-    DBL("IDD3N", D(idd3n_ma), NULL, 0, 1e30, FALSE, "active standby current, mA"),
-    DBL("IDD4R", D(idd4r_ma), NULL, 0, 1e30, FALSE, "burst read current, mA"),
-    DBL("IDD4W", D(idd4w_ma), NULL, 0, 1e30, FALSE, "burst write current, mA"),
-    DBL("IDD5AB", D(idd5ab_ma), NULL, 0, 1e30, FALSE, "all-bank refresh current, mA"),
-    DBL("IDD5PB", D(idd5pb_ma), NULL, 0, 1e30, FALSE, "per-bank refresh current, mA (DES)"),
-    UINT_POS("word_bits", A(word_bits), "16", "bits per word seen by the mapper"),
-    UINT_POS("width_bits", A(width_bits), NULL,
+    DBL("VDD", D(vdd_v), NULL, 0, 100, FALSE, "supply voltage, V (for IDD-based command energies)"),
+    DBL("IDD0", D(idd0_ma), NULL, 0, 1e6, FALSE, "activate-precharge current, mA"),
+    DBL("IDD2N", D(idd2n_ma), NULL, 0, 1e6, FALSE, "precharge standby current, mA"),
+    DBL("IDD3N", D(idd3n_ma), NULL, 0, 1e6, FALSE, "active standby current, mA"),
+    DBL("IDD4R", D(idd4r_ma), NULL, 0, 1e6, FALSE, "burst read current, mA"),
+    DBL("IDD4W", D(idd4w_ma), NULL, 0, 1e6, FALSE, "burst write current, mA"),
+    DBL("IDD5AB", D(idd5ab_ma), NULL, 0, 1e6, FALSE, "all-bank refresh current, mA"),
+    DBL("IDD5PB", D(idd5pb_ma), NULL, 0, 1e6, FALSE, "per-bank refresh current, mA (DES)"),
+    UINT_POS("word_bits", A(word_bits), "16", TS_RANGE_WORD_BITS_MAX, "bits per word seen by the mapper"),
+    UINT_POS("width_bits", A(width_bits), NULL, TS_RANGE_WIDTH_BITS_MAX,
              "bits per vector access for the analytical model; default bus_width_bits"),
-    UINT_POS("block_size", A(block_size), NULL, "words per vector access; default width_bits / word_bits"),
+    UINT_POS("block_size", A(block_size), NULL, TS_RANGE_WIDTH_BITS_MAX, "words per vector access; default width_bits / word_bits"),
     NODE("read_bandwidth", A(read_bandwidth), BW_DOC("read bandwidth")),
     NODE("write_bandwidth", A(write_bandwidth), BW_DOC("write bandwidth")),
     NODE("shared_bandwidth", A(shared_bandwidth),
@@ -170,11 +191,11 @@ static const TsField dram_fields[] = {
 };
 
 static const TsField mac_fields[] = {
-    UINT_POS("word_bits", A(word_bits), "16", "operand width"),
-    UINT_POS("operand_a_bits", A(operand_a_bits), NULL, "first multiplier input; default word_bits"),
-    UINT_POS("operand_b_bits", A(operand_b_bits), NULL, "second multiplier input; default word_bits"),
-    UINT_POS("accumulator_bits", A(accumulator_bits), NULL, "accumulator width; default 2 x word_bits"),
-    DBL("macs_per_cycle", A(macs_per_cycle), "1", 0, 0, TRUE, "MACs per cycle per instance"),
+    UINT_POS("word_bits", A(word_bits), "16", TS_RANGE_WORD_BITS_MAX, "operand width"),
+    UINT_POS("operand_a_bits", A(operand_a_bits), NULL, TS_RANGE_WORD_BITS_MAX, "first multiplier input; default word_bits"),
+    UINT_POS("operand_b_bits", A(operand_b_bits), NULL, TS_RANGE_WORD_BITS_MAX, "second multiplier input; default word_bits"),
+    UINT_POS("accumulator_bits", A(accumulator_bits), NULL, TS_RANGE_WORD_BITS_MAX, "accumulator width; default 2 x word_bits"),
+    DBL("macs_per_cycle", A(macs_per_cycle), "1", 0, TS_RANGE_RATE_MAX, TRUE, "MACs per cycle per instance"),
     QTY("mac_energy", TS_UNIT_ENERGY, A(mac_energy), NULL, FALSE,
         "energy per MAC; default: built-in table ((a/16)(b/16) pJ at 45 nm, node-scaled)"),
     QTY("leak_power", TS_UNIT_POWER, A(leak_power), "0W", FALSE, "static power per instance"),
@@ -190,8 +211,7 @@ static const TsField host_link_fields[] = {
         "host -> all devices, same data (DES)"),
     QTY("latency", TS_UNIT_TIME, A(latency), "0ns", FALSE, "per-transfer latency"),
     QTY("dma_setup", TS_UNIT_TIME, A(dma_setup), "0ns", FALSE, "per-DMA setup time"),
-    {"energy_per_bit", TS_FIELD_QUANTITY, TS_UNIT_ENERGY_PER_BIT, TRUE, NULL, 0, 1e30, FALSE, NULL,
-     A(h2d_epb), "host -> device energy per bit"},
+    QTY_REQ0("energy_per_bit", TS_UNIT_ENERGY_PER_BIT, A(h2d_epb), "host -> device energy per bit"),
     QTY("d2h_energy_per_bit", TS_UNIT_ENERGY_PER_BIT, A(d2h_epb), NULL, FALSE,
         "device -> host energy per bit; default = energy_per_bit"),
     END,
@@ -201,13 +221,13 @@ static const char *const dataflow_choices[] = {"ws", "os", "is", NULL};
 static const char *const pim_kind_choices[] = {"dpu", "bank_unit", NULL};
 
 static const TsField systolic_fields[] = {
-    UINT_REQ("rows", A(rows), "PE rows (meshY of the expansion)"),
-    UINT_REQ("cols", A(cols), "PE columns (meshX of the expansion)"),
+    UINT_REQ("rows", A(rows), TS_RANGE_COUNT_MAX, "PE rows (meshY of the expansion)"),
+    UINT_REQ("cols", A(cols), TS_RANGE_COUNT_MAX, "PE columns (meshX of the expansion)"),
     {"dataflow", TS_FIELD_ENUM, TS_UNIT_NONE, TRUE, NULL, 0, 0, FALSE, dataflow_choices,
      A(dataflow), "ws (weight), os (output) or is (input) stationary"},
-    UINT_POS("word_bits", A(word_bits), "16", "operand width"),
-    UINT_POS("accumulator_bits", A(accumulator_bits), NULL, "partial-sum width; default 2 x word_bits"),
-    UINT_NN("pe_reg_words", A(pe_reg_words), "1",
+    UINT_POS("word_bits", A(word_bits), "16", TS_RANGE_WORD_BITS_MAX, "operand width"),
+    UINT_POS("accumulator_bits", A(accumulator_bits), NULL, TS_RANGE_WORD_BITS_MAX, "partial-sum width; default 2 x word_bits"),
+    UINT_NN("pe_reg_words", A(pe_reg_words), "1", TS_RANGE_WORDS_MAX,
             "words of register storage per PE (the <name>.regs level; 0 = none)"),
     QTY("mac_energy", TS_UNIT_ENERGY, A(mac_energy), NULL, FALSE, "energy per MAC; default: table"),
     QTY("read_energy", TS_UNIT_ENERGY, A(read_energy), NULL, FALSE,
@@ -222,39 +242,39 @@ static const TsField pim_fields[] = {
     {"kind", TS_FIELD_ENUM, TS_UNIT_NONE, TRUE, NULL, 0, 0, FALSE, pim_kind_choices, A(pim_kind),
      "dpu (UPMEM-like core with MRAM and WRAM) or bank_unit (HBM-PIM / AiM unit next to banks)"},
     QTY("frequency", TS_UNIT_FREQUENCY, A(frequency), NULL, TRUE, "core clock; default the arch clock"),
-    UINT_POS("word_bits", A(word_bits), "16", "word width of the expansion's storage levels"),
-    UINT_POS("tasklets", A(tasklets), "16", "dpu: hardware threads used"),
-    UINT_POS("max_tasklets", A(max_tasklets), "24", "dpu: hardware threads available"),
-    UINT_POS("pipeline_stages", A(pipeline_stages), "14", "dpu: pipeline depth"),
-    UINT_POS("revolver_cycles", A(revolver_cycles), "11",
+    UINT_POS("word_bits", A(word_bits), "16", TS_RANGE_WORD_BITS_MAX, "word width of the expansion's storage levels"),
+    UINT_POS("tasklets", A(tasklets), "16", TS_RANGE_COUNT_MAX, "dpu: hardware threads used"),
+    UINT_POS("max_tasklets", A(max_tasklets), "24", TS_RANGE_COUNT_MAX, "dpu: hardware threads available"),
+    UINT_POS("pipeline_stages", A(pipeline_stages), "14", TS_RANGE_COUNT_MAX, "dpu: pipeline depth"),
+    UINT_POS("revolver_cycles", A(revolver_cycles), "11", TS_RANGE_COUNT_MAX,
              "dpu: a tasklet issues at most once every N cycles, so >= N tasklets fill the "
              "pipeline"),
     QTY("wram_size", TS_UNIT_SIZE, A(wram_size), NULL, TRUE, "dpu (required): working RAM (64KB)"),
     QTY("mram_size", TS_UNIT_SIZE, A(mram_size), NULL, TRUE, "dpu (required): main RAM bank (64MB)"),
     QTY("iram_size", TS_UNIT_SIZE, A(iram_size), "24KB", TRUE, "dpu: instruction RAM"),
-    DBL("dma_alpha_read", A(dma_alpha_read), NULL, 0, 1e30, FALSE,
+    DBL("dma_alpha_read", A(dma_alpha_read), NULL, 0, TS_RANGE_RATE_MAX, FALSE,
         "dpu (required): MRAM->WRAM DMA fixed cost, cycles (alpha of alpha + beta x bytes)"),
-    DBL("dma_alpha_write", A(dma_alpha_write), NULL, 0, 1e30, FALSE, "dpu (required): WRAM->MRAM DMA fixed cost, cycles"),
-    DBL("dma_beta", A(dma_beta), NULL, 0, 0, TRUE, "dpu (required): DMA cycles per byte"),
-    UINT_POS("max_dma_bytes", A(max_dma_bytes), "2048", "dpu: largest single DMA"),
-    DBL("wram_bytes_per_cycle", A(wram_bytes_per_cycle), "8", 0, 0, TRUE,
+    DBL("dma_alpha_write", A(dma_alpha_write), NULL, 0, TS_RANGE_RATE_MAX, FALSE, "dpu (required): WRAM->MRAM DMA fixed cost, cycles"),
+    DBL("dma_beta", A(dma_beta), NULL, 0, TS_RANGE_RATE_MAX, TRUE, "dpu (required): DMA cycles per byte"),
+    UINT_POS("max_dma_bytes", A(max_dma_bytes), "2048", TS_RANGE_CYCLES_MAX, "dpu: largest single DMA"),
+    DBL("wram_bytes_per_cycle", A(wram_bytes_per_cycle), "8", 0, TS_RANGE_RATE_MAX, TRUE,
         "dpu: WRAM load/store bytes per cycle"),
-    DBL("cycles_per_mac", A(cycles_per_mac), NULL, 0, 0, TRUE,
+    DBL("cycles_per_mac", A(cycles_per_mac), NULL, 0, TS_RANGE_RATE_MAX, TRUE,
         "dpu (required): pipeline cycles (instructions at full issue) per MAC at word_bits"),
-    UINT_POS("simd_lanes", A(simd_lanes), NULL, "bank_unit (required): MAC lanes (instances of <name>.alu per unit)"),
-    UINT_POS("banks_per_unit", A(banks_per_unit), NULL, "bank_unit (required): banks one unit reads"),
+    UINT_POS("simd_lanes", A(simd_lanes), NULL, TS_RANGE_COUNT_MAX, "bank_unit (required): MAC lanes (instances of <name>.alu per unit)"),
+    UINT_POS("banks_per_unit", A(banks_per_unit), NULL, TS_RANGE_COUNT_MAX, "bank_unit (required): banks one unit reads"),
     QTY("bank_size", TS_UNIT_SIZE, A(bank_size), NULL, TRUE, "bank_unit (required): capacity of one bank"),
-    DBL("bank_bandwidth", A(bank_bandwidth), NULL, 0, 0, TRUE,
+    DBL("bank_bandwidth", A(bank_bandwidth), NULL, 0, TS_RANGE_RATE_MAX, TRUE,
         "bank_unit (required): bytes per cycle one unit reads from its banks"),
-    UINT_NN("reg_words", A(reg_words), "0", "bank_unit: register-file words per unit (0 = none)"),
+    UINT_NN("reg_words", A(reg_words), "0", TS_RANGE_WORDS_MAX, "bank_unit: register-file words per unit (0 = none)"),
     QTY("mac_energy", TS_UNIT_ENERGY, A(mac_energy), NULL, FALSE, "energy per MAC; default: table"),
     QTY("area", TS_UNIT_AREA, A(area), "0um^2", FALSE, "area per core"),
     END,
 };
 
 static const TsField vector_fields[] = {
-    UINT_REQ("lanes", A(lanes), "elements per cycle"),
-    UINT_POS("word_bits", A(word_bits), "16", "element width"),
+    UINT_REQ("lanes", A(lanes), TS_RANGE_COUNT_MAX, "elements per cycle"),
+    UINT_POS("word_bits", A(word_bits), "16", TS_RANGE_WORD_BITS_MAX, "element width"),
     QTY("frequency", TS_UNIT_FREQUENCY, A(frequency), NULL, TRUE, "clock; default the arch clock"),
     {"ops", TS_FIELD_NODE, TS_UNIT_NONE, TRUE, NULL, 0, 0, FALSE, NULL, A(ops),
      "per-op costs: {exp: {cycles: 4, energy: 1.5pJ}, add: ...} per element per lane"},
@@ -265,19 +285,15 @@ static const TsField vector_fields[] = {
 
 static const TsField device_fields[] = {
     QTY_REQ("host_to_device_bandwidth", TS_UNIT_BANDWIDTH, A(dp_h2d_bw), "host -> device"),
-    {"host_to_device_energy_per_bit", TS_FIELD_QUANTITY, TS_UNIT_ENERGY_PER_BIT, TRUE, NULL, 0, 1e30,
-     FALSE, NULL, A(dp_h2d_epb), "host -> device energy"},
+    QTY_REQ0("host_to_device_energy_per_bit", TS_UNIT_ENERGY_PER_BIT, A(dp_h2d_epb), "host -> device energy"),
     QTY_REQ("device_to_host_bandwidth", TS_UNIT_BANDWIDTH, A(dp_d2h_bw), "device -> host"),
-    {"device_to_host_energy_per_bit", TS_FIELD_QUANTITY, TS_UNIT_ENERGY_PER_BIT, TRUE, NULL, 0, 1e30,
-     FALSE, NULL, A(dp_d2h_epb), "device -> host energy"},
+    QTY_REQ0("device_to_host_energy_per_bit", TS_UNIT_ENERGY_PER_BIT, A(dp_d2h_epb), "device -> host energy"),
     QTY_REQ("memory_bandwidth", TS_UNIT_BANDWIDTH, A(dp_mem_bw), "device memory bandwidth"),
-    {"memory_energy_per_bit", TS_FIELD_QUANTITY, TS_UNIT_ENERGY_PER_BIT, TRUE, NULL, 0, 1e30, FALSE,
-     NULL, A(dp_mem_epb), "device memory energy"},
-    {"tflops", TS_FIELD_DOUBLE, TS_UNIT_NONE, TRUE, NULL, 0, 0, TRUE, NULL, A(dp_flops),
+    QTY_REQ0("memory_energy_per_bit", TS_UNIT_ENERGY_PER_BIT, A(dp_mem_epb), "device memory energy"),
+    {"tflops", TS_FIELD_DOUBLE, TS_UNIT_NONE, TRUE, NULL, 0, 1e6, TRUE, NULL, A(dp_flops),
      "peak TFLOP/s at the profile's data type"},
-    {"energy_per_flop", TS_FIELD_QUANTITY, TS_UNIT_ENERGY, TRUE, NULL, 0, 1e30, FALSE, NULL,
-     A(dp_pj_per_tflop), "energy per FLOP (0.4pJ)"},
-    DBL("tflops_int4", A(dp_flops_int4), NULL, 0, 0, TRUE, "peak INT4 TOP/s"),
+    QTY_REQ0("energy_per_flop", TS_UNIT_ENERGY, A(dp_pj_per_tflop), "energy per FLOP (0.4pJ)"),
+    DBL("tflops_int4", A(dp_flops_int4), NULL, 0, 1e6, TRUE, "peak INT4 TOP/s"),
     QTY("softmax_time_per_element", TS_UNIT_TIME, A(dp_softmax_ns), NULL, TRUE, "softmax cost"),
     QTY("silu_time_per_element", TS_UNIT_TIME, A(dp_silu_ns), NULL, TRUE, "SiLU cost"),
     QTY("rmsnorm_time_per_element", TS_UNIT_TIME, A(dp_rmsnorm_ns), NULL, TRUE, "RMSNorm cost"),
@@ -379,7 +395,8 @@ static const TsField level_fields[] = {
 static const TsField top_fields[] = {
     {"name", TS_FIELD_STRING, TS_UNIT_NONE, TRUE, NULL, 0, 0, FALSE, NULL, TOP(name),
      "architecture name"},
-    {"clock", TS_FIELD_QUANTITY, TS_UNIT_FREQUENCY, TRUE, NULL, 0, 0, TRUE, NULL, TOP(clock_hz),
+    {"clock", TS_FIELD_QUANTITY, TS_UNIT_FREQUENCY, TRUE, NULL, TS_RANGE_CLOCK_MIN_HZ,
+     TS_RANGE_CLOCK_MAX_HZ, FALSE, NULL, TOP(clock_hz),
      "clock of the mapping levels (cycles are counted in it)"},
     {"technology", TS_FIELD_QUANTITY, TS_UNIT_LENGTH_NM, FALSE, "45nm", 1, 1000, FALSE, NULL,
      TOP(technology_nm), "process node; scales the built-in energies (docs/energy.md)"},
@@ -391,38 +408,40 @@ static const TsField top_fields[] = {
 };
 
 static const TsField spatial_fields[] = {
-    {"meshX", TS_FIELD_UINT, TS_UNIT_NONE, FALSE, "1", 0, 0, TRUE, NULL,
+    {"meshX", TS_FIELD_UINT, TS_UNIT_NONE, FALSE, "1", 0, TS_RANGE_COUNT_MAX, TRUE, NULL,
      offsetof(TsNativeSpatial, mesh_x), "instances along X"},
-    {"meshY", TS_FIELD_UINT, TS_UNIT_NONE, FALSE, "1", 0, 0, TRUE, NULL,
+    {"meshY", TS_FIELD_UINT, TS_UNIT_NONE, FALSE, "1", 0, TS_RANGE_COUNT_MAX, TRUE, NULL,
      offsetof(TsNativeSpatial, mesh_y), "instances along Y"},
     END,
 };
 
 static const TsField vector_op_fields[] = {
-    {"cycles", TS_FIELD_DOUBLE, TS_UNIT_NONE, TRUE, NULL, 0, 0, TRUE, NULL,
+    {"cycles", TS_FIELD_DOUBLE, TS_UNIT_NONE, TRUE, NULL, 0, TS_RANGE_RATE_MAX, TRUE, NULL,
      offsetof(TsVectorOpAttrs, cycles), "cycles per element per lane"},
-    {"energy", TS_FIELD_QUANTITY, TS_UNIT_ENERGY, TRUE, NULL, 0, 1e30, FALSE, NULL,
+    {"energy", TS_FIELD_QUANTITY, TS_UNIT_ENERGY, TRUE, NULL, 0, TS_RANGE_ENERGY_MAX_PJ, FALSE, NULL,
      offsetof(TsVectorOpAttrs, energy), "energy per element"},
     END,
 };
 
 #define U(m) offsetof(TsUpmemRaw, m)
-#define UP_REQ(k, m, doc) {k, TS_FIELD_DOUBLE, TS_UNIT_NONE, TRUE, NULL, 0, 0, TRUE, NULL, U(m), doc}
-#define UP_REQ0(k, m, doc) {k, TS_FIELD_DOUBLE, TS_UNIT_NONE, TRUE, NULL, 0, 1e30, FALSE, NULL, U(m), doc}
-#define UP_OPT(k, m, doc) {k, TS_FIELD_DOUBLE, TS_UNIT_NONE, FALSE, NULL, 0, 0, TRUE, NULL, U(m), doc}
+/* The profiler's plain numbers: GB/s and TFLOP/s up to 1e6 (1 PB/s, 1 EFLOP/s), pJ per bit up
+ * to TS_RANGE_EPB_MAX_PJ, pJ per TFLOP up to 1e18 (1e6 pJ per FLOP), ns per element up to 1 s. */
+#define UP_REQ(k, m, mx, doc) {k, TS_FIELD_DOUBLE, TS_UNIT_NONE, TRUE, NULL, 0, mx, TRUE, NULL, U(m), doc}
+#define UP_REQ0(k, m, mx, doc) {k, TS_FIELD_DOUBLE, TS_UNIT_NONE, TRUE, NULL, 0, mx, FALSE, NULL, U(m), doc}
+#define UP_OPT(k, m, mx, doc) {k, TS_FIELD_DOUBLE, TS_UNIT_NONE, FALSE, NULL, 0, mx, TRUE, NULL, U(m), doc}
 static const TsField upmem_fields[] = {
-    UP_REQ("host_to_device_bw_GBs", h2d_gbs, "Host to device bandwidth in GB/s"),
-    UP_REQ0("host_to_device_pj_per_bit", h2d_pj_per_bit, "Host to device energy per bit in pJ"),
-    UP_REQ("device_to_host_bw_GBs", d2h_gbs, "Device to host bandwidth in GB/s"),
-    UP_REQ0("device_to_host_pj_per_bit", d2h_pj_per_bit, "Device to host energy per bit in pJ"),
-    UP_REQ("mem_bw_GBs", mem_gbs, "Memory bandwidth in GB/s"),
-    UP_REQ0("mem_pj_per_bit", mem_pj_per_bit, "Memory energy per bit in pJ"),
-    UP_REQ("tflops", tflops, "TFLOPS"),
-    UP_REQ0("pj_per_tflop", pj_per_tflop, "Energy per TFLOP in pJ"),
-    UP_OPT("tflops_int4", tflops_int4, "TFLOPS for INT4 (optional)"),
-    UP_OPT("softmax_ns_per_element", softmax_ns, "Softmax latency per element in ns (optional)"),
-    UP_OPT("SiLU_ns_per_element", silu_ns, "SiLU latency per element in ns (optional)"),
-    UP_OPT("RMSNorm_ns_per_element", rmsnorm_ns, "RMSNorm latency per element in ns (optional)"),
+    UP_REQ("host_to_device_bw_GBs", h2d_gbs, 1e6, "Host to device bandwidth in GB/s"),
+    UP_REQ0("host_to_device_pj_per_bit", h2d_pj_per_bit, TS_RANGE_EPB_MAX_PJ, "Host to device energy per bit in pJ"),
+    UP_REQ("device_to_host_bw_GBs", d2h_gbs, 1e6, "Device to host bandwidth in GB/s"),
+    UP_REQ0("device_to_host_pj_per_bit", d2h_pj_per_bit, TS_RANGE_EPB_MAX_PJ, "Device to host energy per bit in pJ"),
+    UP_REQ("mem_bw_GBs", mem_gbs, 1e6, "Memory bandwidth in GB/s"),
+    UP_REQ0("mem_pj_per_bit", mem_pj_per_bit, TS_RANGE_EPB_MAX_PJ, "Memory energy per bit in pJ"),
+    UP_REQ("tflops", tflops, 1e6, "TFLOPS"),
+    UP_REQ0("pj_per_tflop", pj_per_tflop, 1e18, "Energy per TFLOP in pJ"),
+    UP_OPT("tflops_int4", tflops_int4, 1e6, "TFLOPS for INT4 (optional)"),
+    UP_OPT("softmax_ns_per_element", softmax_ns, 1e9, "Softmax latency per element in ns (optional)"),
+    UP_OPT("SiLU_ns_per_element", silu_ns, 1e9, "SiLU latency per element in ns (optional)"),
+    UP_OPT("RMSNorm_ns_per_element", rmsnorm_ns, 1e9, "RMSNorm latency per element in ns (optional)"),
     END,
 };
 
@@ -464,6 +483,15 @@ int ts_arch_field_index(const TsField *fields, const char *key)
 
 /* ---- Reference text ----------------------------------------------------------------------- */
 
+static char *bound_text(const TsField *f, double v)
+{
+    if (f->type == TS_FIELD_QUANTITY && v != 0)
+        return ts_unit_format(v, f->unit);
+    const char *unit = f->type == TS_FIELD_QUANTITY ? ts_unit_base_name(f->unit) : "";
+    return g_strdup_printf("%.15g%s%s", v, unit[0] ? " " : "", unit);
+}
+
+/* "1 kHz .. 1000 GHz", "> 0 B/s, <= 1000 TB/s", ">= 0": the range check_range applies. */
 static char *range_text(const TsField *f)
 {
     if (f->type == TS_FIELD_ENUM) {
@@ -472,12 +500,15 @@ static char *range_text(const TsField *f)
     }
     if (f->min == 0.0 && f->max == 0.0)
         return g_strdup(f->min_exclusive ? "> 0" : "");
-    const char *unit = f->type == TS_FIELD_QUANTITY ? ts_unit_base_name(f->unit) : "";
-    if (f->max >= 1e30)
-        return g_strdup_printf("%s %g %s", f->min_exclusive ? ">" : ">=", f->min, unit);
-    if (f->max > f->min)
-        return g_strdup_printf("%g .. %g %s", f->min, f->max, unit);
-    return g_strdup_printf("%s %g %s", f->min_exclusive ? ">" : ">=", f->min, unit);
+    g_autofree char *lo = bound_text(f, f->min);
+    if (!(f->max > f->min))
+        return g_strdup_printf("%s %s", f->min_exclusive ? ">" : ">=", lo);
+    g_autofree char *hi = bound_text(f, f->max);
+    if (f->type == TS_FIELD_UINT && f->min_exclusive && f->min == 0)
+        return g_strdup_printf("1 .. %s", hi);
+    if (f->min_exclusive)
+        return g_strdup_printf("> %s, <= %s", lo, hi);
+    return g_strdup_printf("%s .. %s", lo, hi);
 }
 
 static void fields_text(GString *s, const TsField *fields, gboolean md)

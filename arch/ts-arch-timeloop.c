@@ -9,6 +9,7 @@
 #include "ts-arch-private.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <string.h>
 
 typedef struct {
@@ -18,6 +19,11 @@ typedef struct {
     const TsNode *variables; /* optional top-level `variables:` mapping */
     gboolean v04;
     GPtrArray *inherited; /* v0.4: container `attributes:` mappings in scope, outermost first */
+    /* Variables: indexed by name on first use, each evaluated once (memo), chains bounded. */
+    GHashTable *var_index; /* name -> scalar node (architecture keys first, then variables) */
+    GHashTable *var_memo;  /* name -> double* of evaluated variables */
+    GHashTable *var_busy;  /* names being evaluated (a reference back is a cycle) */
+    GError **var_error;    /* why the last variable evaluation failed, or NULL */
     guint var_depth;
     int n_compute;
     GError **error;
@@ -55,32 +61,82 @@ static gboolean key_eq(const char *a, const char *b)
 
 static gboolean tl_eval_text(TlCtx *c, const char *text, double *out, char **why);
 
-static const TsNode *find_var(TlCtx *c, const char *name)
+/* Longest chain of variables referring to variables (Timeloop files use a handful). */
+#define TL_MAX_VAR_DEPTH 100u
+
+static void index_vars(TlCtx *c, const TsNode *map)
 {
     static const char *const structural[] = {"version", "subtree", "nodes", "local", NULL};
-    for (guint i = 0; structural[i]; i++) {
-        if (strcmp(name, structural[i]) == 0)
-            return NULL;
+    if (map == NULL || map->kind != TS_NODE_MAPPING)
+        return;
+    for (guint i = 0; i < map->n; i++) {
+        const char *name = ts_node_key(map, i);
+        const TsNode *v = ts_node_value(map, i);
+        gboolean skip = v->kind != TS_NODE_SCALAR;
+        for (guint j = 0; structural[j] && !skip; j++)
+            skip = strcmp(name, structural[j]) == 0;
+        if (!skip && !g_hash_table_contains(c->var_index, name))
+            g_hash_table_insert(c->var_index, (gpointer)name, (gpointer)v);
     }
-    const TsNode *v = ts_node_get(c->arch_node, name);
-    if (v == NULL && c->variables != NULL && c->variables->kind == TS_NODE_MAPPING)
-        v = ts_node_get(c->variables, name);
-    if (v != NULL && v->kind == TS_NODE_SCALAR)
-        return v;
-    return NULL;
+}
+
+/* The variable's scalar node, or NULL; *key gets the name as stored in the document. */
+static const TsNode *find_var(TlCtx *c, const char *name, const char **key)
+{
+    if (g_hash_table_size(c->var_index) == 0) {
+        index_vars(c, c->arch_node);
+        index_vars(c, c->variables);
+    }
+    gpointer k = NULL, v = NULL;
+    if (!g_hash_table_lookup_extended(c->var_index, name, &k, &v))
+        return NULL;
+    *key = k;
+    return v;
+}
+
+static gboolean var_fail(TlCtx *c, const TsNode *v, const char *name, const char *fmt, ...)
+    G_GNUC_PRINTF(4, 5);
+static gboolean var_fail(TlCtx *c, const TsNode *v, const char *name, const char *fmt, ...)
+{
+    if (*c->var_error != NULL)
+        return FALSE;
+    va_list ap;
+    va_start(ap, fmt);
+    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    ts_config_error(c->var_error, v, TS_CONFIG_ERROR_INVALID, name, "%s", msg);
+    return FALSE;
 }
 
 static gboolean var_lookup(const char *name, double *value, gpointer user_data)
 {
     TlCtx *c = user_data;
-    const TsNode *v = find_var(c, name);
-    if (v == NULL || c->var_depth > 16)
+    const double *memo = g_hash_table_lookup(c->var_memo, name);
+    if (memo != NULL) {
+        *value = *memo;
+        return TRUE;
+    }
+    const char *key = NULL; /* name is the caller's temporary: tables keep the document's */
+    const TsNode *v = find_var(c, name, &key);
+    if (v == NULL)
         return FALSE;
+    if (g_hash_table_contains(c->var_busy, key))
+        return var_fail(c, v, name, "variable refers to itself through its definition (got '%s')",
+                        v->value);
+    if (c->var_depth >= TL_MAX_VAR_DEPTH)
+        return var_fail(c, v, name,
+                        "variables refer to variables more than %u deep (got '%s' at that depth)",
+                        TL_MAX_VAR_DEPTH, v->value);
+    g_hash_table_add(c->var_busy, (gpointer)key);
     c->var_depth++;
     g_autofree char *why = NULL;
     gboolean ok = tl_eval_text(c, v->value, value, &why);
     c->var_depth--;
-    return ok;
+    g_hash_table_remove(c->var_busy, key);
+    if (!ok)
+        return var_fail(c, v, key, "%s", why ? why : "not a number");
+    g_hash_table_insert(c->var_memo, (gpointer)key, g_memdup2(value, sizeof *value));
+    return TRUE;
 }
 
 static gboolean tl_eval_text(TlCtx *c, const char *text, double *out, char **why)
@@ -91,6 +147,8 @@ static gboolean tl_eval_text(TlCtx *c, const char *text, double *out, char **why
         *out = d;
         return TRUE;
     }
+    if (c->var_depth == 0)
+        g_clear_error(c->var_error);
     g_autoptr(GError) local = NULL;
     if (ts_expr_eval(text, var_lookup, c, out, &local))
         return TRUE;
@@ -107,6 +165,12 @@ static gboolean tl_number(TlCtx *c, const TsNode *node, const char *path, double
     }
     g_autofree char *why = NULL;
     if (!tl_eval_text(c, node->value, out, &why)) {
+        if (*c->var_error != NULL) { /* the message names the variable's own place */
+            g_propagate_prefixed_error(c->error, g_steal_pointer(c->var_error),
+                                       "%s:%u:%u: %s: in '%s': ", node->doc->filename,
+                                       node->line, node->col, path, node->value);
+            return FALSE;
+        }
         ts_config_error(c->error, node, TS_CONFIG_ERROR_TYPE, path,
                         "expected a number or an arithmetic expression (got '%s'): %s", node->value,
                         why);
@@ -924,12 +988,20 @@ TsArch *ts_arch_load_timeloop(const TsDoc *doc, const char *file, GError **error
     g_free(arch->clock_source);
     arch->clock_source = g_strdup("not given in Timeloop input: 1 GHz assumed for seconds");
     g_autoptr(GPtrArray) inherited = g_ptr_array_new();
+    g_autoptr(GHashTable) var_index = g_hash_table_new(g_str_hash, g_str_equal);
+    g_autoptr(GHashTable) var_memo = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+    g_autoptr(GHashTable) var_busy = g_hash_table_new(g_str_hash, g_str_equal);
+    g_autoptr(GError) var_error = NULL;
     TlCtx c = {.arch = arch,
                .doc = doc,
                .arch_node = an,
                .variables = ts_node_get(doc->root, "variables"),
                .v04 = is_nodes,
                .inherited = inherited,
+               .var_index = var_index,
+               .var_memo = var_memo,
+               .var_busy = var_busy,
+               .var_error = &var_error,
                .error = error};
     const TsNode *version = ts_node_get(an, "version");
     if (version != NULL && version->kind == TS_NODE_SCALAR) {

@@ -6,6 +6,7 @@
 
 #include "cmd-model-inputs.h"
 #include "ts-cli.h"
+#include "ts-file.h"
 #include "ts-model.h"
 #include "ts-report-cost.h"
 
@@ -19,7 +20,9 @@ static int run(int argc, char **argv)
         {"mapping", 'm', 0, G_OPTION_ARG_FILENAME_ARRAY, &mappings,
          "a mapping in Timeloop's format; give two or more", "M"},
         {"json", 'j', 0, G_OPTION_ARG_FILENAME, &json,
-         "write {\"mappings\":[...]} with one op object (docs/cli.md) per valid mapping to F", "F"},
+         "write {\"mappings\":[...]} with one op object (docs/cli.md) per valid mapping to F "
+         "(- = stdout, which then carries only the JSON)",
+         "F"},
         {NULL}};
     if (!ts_cli_parse("compare", "",
                       "Compare mappings of one op side by side with the analytical model.\n\n"
@@ -37,6 +40,8 @@ static int run(int argc, char **argv)
         return TS_EXIT_BAD_INPUT;
     }
     g_autoptr(GError) error = NULL;
+    if (!ts_output_check("--json", json, &error))
+        return ts_cli_fail(error);
     TsModelInputs in;
     if (!ts_model_inputs_load(&in, &ov_args, NULL, &error)) {
         ts_model_inputs_clear(&in);
@@ -64,7 +69,8 @@ static int run(int argc, char **argv)
             g_string_append_printf(text, "  %s = %s\n", labels[i], mappings[i]);
         g_string_append_c(text, '\n');
         ts_report_cost_compare(text, in.model, maps, costs, (const char *const *)labels, n);
-        fputs(text->str, stdout);
+        if (!ts_output_is_stdout(json))
+            fputs(text->str, stdout);
         if (json != NULL) {
             TsReportInfo info = {.arch = ts_arch_name(in.arch),
                                  .workload = ts_workload_name(in.workload)};
@@ -95,10 +101,8 @@ static int run(int argc, char **argv)
             json_generator_set_root(gen, root);
             g_autofree char *doc = json_generator_to_data(gen, NULL);
             g_autofree char *docnl = g_strconcat(doc, "\n", NULL);
-            if (!ts_model_write_output(json, docnl, &error)) {
-                fprintf(stderr, "tilesim compare: cannot write %s: %s\n", json, error->message);
-                rc = TS_EXIT_BAD_INPUT;
-            }
+            if (!ts_output_write("--json", json, docnl, -1, &error))
+                rc = ts_cli_fail(error);
         }
     }
     g_free(maps);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "ts-cli.h"
+#include "ts-file.h"
 #include "ts-layer.h"
 #include "ts-library.h"
 #include "ts-report-layer.h"
@@ -25,7 +26,9 @@ typedef struct {
     char *precision, *phase, *variables;
     char **constraints;
     char **vars;
-    gint64 budget, victory, seed, seq, batch, kv_len, max_invalid;
+    /* Integer options as given (NULL = not given), checked by ts_cli_parse_uint. */
+    char *budget, *victory, *seq, *batch, *kv_len, *max_invalid;
+    gint64 seed;
     double time_limit;
     gint threads, top;
     gboolean quiet, no_progress, reproducible;
@@ -36,21 +39,18 @@ typedef struct {
 static void ts_map_args_init(TsMapArgs *a)
 {
     memset(a, 0, sizeof *a);
-    a->budget = -1;
-    a->seq = a->batch = a->kv_len = G_MININT64; /* not given: the workload's own value */
-    a->victory = -1;
     a->seed = 1;
     a->threads = 0;
     a->top = 1;
-    a->max_invalid = -1;
 }
 
 static void ts_map_args_clear(TsMapArgs *a)
 {
-    char **strs[] = {&a->arch,        &a->ert,       &a->art,    &a->workload,  &a->problem,
-                     &a->op,          &a->search,    &a->metric, &a->json,      &a->csv,
-                     &a->mapping_out, &a->precision, &a->phase,  &a->variables, &a->engine,
-                     &a->mapping,     &a->device,    &a->trace,  &a->plot};
+    char **strs[] = {&a->arch,        &a->ert,       &a->art,     &a->workload,  &a->problem,
+                     &a->op,          &a->search,    &a->metric,  &a->json,      &a->csv,
+                     &a->mapping_out, &a->precision, &a->phase,   &a->variables, &a->engine,
+                     &a->mapping,     &a->device,    &a->trace,   &a->plot,      &a->budget,
+                     &a->victory,     &a->seq,       &a->batch,   &a->kv_len,    &a->max_invalid};
     for (guint i = 0; i < G_N_ELEMENTS(strs); i++)
         g_clear_pointer(strs[i], g_free);
     g_clear_pointer(&a->constraints, g_strfreev);
@@ -72,12 +72,12 @@ static GOptionEntry *ts_map_entries(TsMapArgs *a, const GOptionEntry *extra, gui
         {"op", 0, 0, G_OPTION_ARG_STRING, &a->op, "only the ops of this name (KQV, FF1, ...)",
          "NAME"},
         {"problem", 'p', 0, G_OPTION_ARG_FILENAME, &a->problem, "a Timeloop problem YAML", "P"},
-        {"seq", 0, 0, G_OPTION_ARG_INT64, &a->seq, "sequence length (transformer workloads)", "N"},
-        {"batch", 0, 0, G_OPTION_ARG_INT64, &a->batch, "batch size (transformer workloads)", "N"},
+        {"seq", 0, 0, G_OPTION_ARG_STRING, &a->seq, "sequence length (transformer workloads)", "N"},
+        {"batch", 0, 0, G_OPTION_ARG_STRING, &a->batch, "batch size (transformer workloads)", "N"},
         {"precision", 0, 0, G_OPTION_ARG_STRING, &a->precision,
          "precision preset (fp16, int8, w4a16, ...)", "P"},
         {"phase", 0, 0, G_OPTION_ARG_STRING, &a->phase, "prefill or decode", "PHASE"},
-        {"kv-len", 0, 0, G_OPTION_ARG_INT64, &a->kv_len,
+        {"kv-len", 0, 0, G_OPTION_ARG_STRING, &a->kv_len,
          "decode: keys attended (KV cache incl. the new token; default seq)", "N"},
         {"var", 0, 0, G_OPTION_ARG_STRING_ARRAY, &a->vars,
          "variable of a Timeloop problem (NAME=VALUE; repeatable)", "NAME=VALUE"},
@@ -90,22 +90,23 @@ static GOptionEntry *ts_map_entries(TsMapArgs *a, const GOptionEntry *extra, gui
          "ALG"},
         {"metric", 0, 0, G_OPTION_ARG_STRING, &a->metric,
          "edp, energy, delay, or a comma list for lexicographic ties (default edp)", "M"},
-        {"budget", 'b', 0, G_OPTION_ARG_INT64, &a->budget,
+        {"budget", 'b', 0, G_OPTION_ARG_STRING, &a->budget,
          "valid evaluations per op (default 200000; 0 = unlimited)", "N"},
         {"time-limit", 0, 0, G_OPTION_ARG_DOUBLE, &a->time_limit,
          "seconds per op (makes results depend on machine speed)", "S"},
-        {"victory", 0, 0, G_OPTION_ARG_INT64, &a->victory,
+        {"victory", 0, 0, G_OPTION_ARG_STRING, &a->victory,
          "stop a search stream after N non-improving valid mappings in a row (0 = off)", "N"},
-        {"max-invalid", 0, 0, G_OPTION_ARG_INT64, &a->max_invalid,
+        {"max-invalid", 0, 0, G_OPTION_ARG_STRING, &a->max_invalid,
          "stop a search stream after N invalid candidates in a row (default 100000)", "N"},
         {"threads", 't', 0, G_OPTION_ARG_INT, &a->threads,
          "worker threads (default: the processors; results do not depend on it)", "N"},
         {"seed", 0, 0, G_OPTION_ARG_INT64, &a->seed, "master seed (default 1)", "N"},
         {"top", 'k', 0, G_OPTION_ARG_INT, &a->top, "keep and print the best K mappings", "K"},
-        {"json", 'j', 0, G_OPTION_ARG_FILENAME, &a->json, "write the JSON result to F (- = stdout)",
-         "F"},
-        {"csv", 0, 0, G_OPTION_ARG_FILENAME, &a->csv, "write one CSV row per op to F", "F"},
-        {"quiet", 'q', 0, G_OPTION_ARG_NONE, &a->quiet, "no report on stdout", NULL},
+        {"json", 'j', 0, G_OPTION_ARG_FILENAME, &a->json,
+         "write the JSON result to F (- = stdout, which then carries only the JSON)", "F"},
+        {"csv", 0, 0, G_OPTION_ARG_FILENAME, &a->csv,
+         "write one CSV row per op to F (- = stdout, which then carries only the CSV)", "F"},
+        {"quiet", 'q', 0, G_OPTION_ARG_NONE, &a->quiet, "no text report on stdout", NULL},
         {"reproducible", 0, 0, G_OPTION_ARG_NONE, &a->reproducible,
          "leave measured times and the thread count out of the reports (JSON: null), so the "
          "same inputs and seed give byte-identical output",
@@ -143,15 +144,11 @@ static gboolean ts_map_options(const TsMapArgs *a, TsLayerOptions *lo, GError **
         return FALSE;
     if (a->metric && !ts_search_parse_metrics(a->metric, o, error))
         return FALSE;
-    if (a->budget < -1)
-        return ts_map_fail_arg(error, "--budget must be >= 0 (got %" G_GINT64_FORMAT ")",
-                               a->budget);
-    if (a->victory < -1)
-        return ts_map_fail_arg(error, "--victory must be >= 0 (got %" G_GINT64_FORMAT ")",
-                               a->victory);
-    if (a->max_invalid < -1)
-        return ts_map_fail_arg(error, "--max-invalid must be >= 0 (got %" G_GINT64_FORMAT ")",
-                               a->max_invalid);
+    guint64 budget = 0, victory = 0, max_invalid = 0;
+    if (!ts_cli_parse_uint("--budget", a->budget, 0, G_MAXUINT64, &budget, error) ||
+        !ts_cli_parse_uint("--victory", a->victory, 0, G_MAXUINT64, &victory, error) ||
+        !ts_cli_parse_uint("--max-invalid", a->max_invalid, 0, G_MAXUINT64, &max_invalid, error))
+        return FALSE;
     if (!(a->time_limit >= 0) || a->time_limit > 1e7)
         return ts_map_fail_arg(error, "--time-limit must be within 0 .. 1e7 s (got %g)",
                                a->time_limit);
@@ -163,10 +160,10 @@ static gboolean ts_map_options(const TsMapArgs *a, TsLayerOptions *lo, GError **
     if (a->seed < 0)
         return ts_map_fail_arg(error, "--seed must be >= 0 (got %" G_GINT64_FORMAT ")", a->seed);
     gboolean ordered = o->algorithm == TS_SEARCH_EXHAUSTIVE;
-    o->budget = a->budget >= 0 ? (guint64)a->budget : (ordered ? 0 : TS_MAP_DEFAULT_BUDGET);
-    o->victory = a->victory >= 0 ? (guint64)a->victory : 0;
-    if (a->max_invalid >= 0)
-        o->max_invalid = (guint64)a->max_invalid;
+    o->budget = a->budget != NULL ? budget : (ordered ? 0 : TS_MAP_DEFAULT_BUDGET);
+    o->victory = victory;
+    if (a->max_invalid != NULL)
+        o->max_invalid = max_invalid;
     o->time_limit_s = a->time_limit;
     o->threads = a->threads > 0 ? (guint)a->threads : MAX(g_get_num_processors(), 1u);
     o->seed = (guint64)a->seed;
@@ -196,19 +193,15 @@ static void ts_map_inputs_clear(TsMapInputs *in)
     memset(in, 0, sizeof *in);
 }
 
-/* The workload overrides of the options (--seq, --batch, --kv-len checked > 0). */
+/* The workload overrides of the options (--seq, --batch, --kv-len: positive integers; 0 in
+ * the overrides = not given, the workload's own value). */
 static gboolean ts_map_overrides(const TsMapArgs *a, TsWorkloadOverrides *ov, GError **error)
 {
     memset(ov, 0, sizeof *ov);
-    if (a->seq != G_MININT64 && a->seq <= 0)
-        return ts_map_fail_arg(error, "--seq must be > 0 (got %" G_GINT64_FORMAT ")", a->seq);
-    if (a->batch != G_MININT64 && a->batch <= 0)
-        return ts_map_fail_arg(error, "--batch must be > 0 (got %" G_GINT64_FORMAT ")", a->batch);
-    if (a->kv_len != G_MININT64 && a->kv_len <= 0)
-        return ts_map_fail_arg(error, "--kv-len must be > 0 (got %" G_GINT64_FORMAT ")", a->kv_len);
-    ov->kv_len = a->kv_len > 0 ? (uint64_t)a->kv_len : 0;
-    ov->seq = a->seq > 0 ? (uint64_t)a->seq : 0;
-    ov->batch = a->batch > 0 ? (uint64_t)a->batch : 0;
+    if (!ts_cli_parse_uint("--seq", a->seq, 1, G_MAXUINT64, &ov->seq, error) ||
+        !ts_cli_parse_uint("--batch", a->batch, 1, G_MAXUINT64, &ov->batch, error) ||
+        !ts_cli_parse_uint("--kv-len", a->kv_len, 1, G_MAXUINT64, &ov->kv_len, error))
+        return FALSE;
     ov->precision = a->precision;
     ov->phase = a->phase;
     ov->vars = (const char *const *)a->vars;
@@ -312,40 +305,28 @@ static void ts_map_setup_progress(TsLayerOptions *lo, TsMapProgress *mp, const T
 
 /* ---- Outputs ---------------------------------------------------------------------------- */
 
-static gboolean ts_map_write(const char *path, const char *text, GError **error)
+/* Every output path is checked before the inputs load and the search runs; at most one of
+ * them may be standard output, which then carries only that output. */
+static gboolean ts_map_check_outputs(const TsMapArgs *a, GError **error)
 {
-    if (strcmp(path, "-") == 0) {
-        fputs(text, stdout);
-        fflush(stdout);
+    const char *const options[] = {"--json", "--csv", "--mapping-out", NULL};
+    const char *const paths[] = {a->json, a->csv, a->mapping_out, NULL};
+    if (!ts_output_check("--json", a->json, error) || !ts_output_check("--csv", a->csv, error) ||
+        !ts_output_check_one_stdout(options, paths, error))
+        return FALSE;
+    if (a->mapping_out == NULL || ts_output_is_stdout(a->mapping_out))
         return TRUE;
-    }
-    return g_file_set_contents(path, text, -1, error);
+    /* --mapping-out names a file for one op shape, a directory for several. */
+    if (g_file_test(a->mapping_out, G_FILE_TEST_EXISTS) &&
+        !g_file_test(a->mapping_out, G_FILE_TEST_IS_DIR))
+        return ts_output_check("--mapping-out", a->mapping_out, error);
+    return ts_output_check_dir("--mapping-out", a->mapping_out, error);
 }
 
-/* One CSV row per op (docs/mapper.md, "CSV"). */
-static char *ts_map_csv(const TsLayerResult *r)
+static gboolean ts_map_stdout_taken(const TsMapArgs *a)
 {
-    GString *s = g_string_new("op,count,kind,macs,cycles,energy_pj,latency_s,pj_per_mac,"
-                              "utilization,bound\n");
-    for (guint i = 0; i < r->n_ops; i++) {
-        const TsLayerOp *lo = &r->ops[i];
-        g_string_append_printf(
-            s, "%s,%" G_GUINT64_FORMAT ",%s,%" G_GUINT64_FORMAT ",%.0f,%.6g,%.6g,", lo->op->name,
-            lo->op->count,
-            lo->op->kind == TS_OP_ELEMENTWISE ? ts_elementwise_kind_name(lo->op->ew_kind)
-                                              : ts_op_kind_name(lo->op->kind),
-            lo->macs, lo->cycles, lo->energy_pj, lo->latency_s);
-        if (lo->macs)
-            g_string_append_printf(s, "%.6g", lo->energy_pj / (double)lo->macs);
-        g_string_append_printf(s, ",%.6g,%s\n", lo->utilization, lo->bound ? lo->bound : "");
-    }
-    /* pJ/MAC is left empty, not 0, where there are no MACs. */
-    g_string_append_printf(s, "total,,,%.0f,%.0f,%.6g,%.6g,", r->macs, r->cycles, r->energy_pj,
-                           r->latency_s);
-    if (r->macs > 0)
-        g_string_append_printf(s, "%.6g", r->pj_per_mac);
-    g_string_append_printf(s, ",%.6g,\n", r->utilization);
-    return g_string_free(s, FALSE);
+    return ts_output_is_stdout(a->json) || ts_output_is_stdout(a->csv) ||
+           ts_output_is_stdout(a->mapping_out);
 }
 
 /* The models' notes (a precision the MAC cannot hold) on stderr, with the other input notes. */
@@ -367,11 +348,11 @@ static void ts_map_print_notes(const TsMapInputs *in, const char *cmd)
         fprintf(stderr, "tilesim %s: note: %s\n", cmd, ts_constraints_note(in->constraints, i));
 }
 
-/* Prints the text report (unless --quiet) and writes --json and --csv: the outputs `map` and
- * `simulate` share. */
+/* Prints the text report (unless --quiet or an output goes to stdout) and writes --json and
+ * --csv: the outputs `map` and `simulate` share. */
 static gboolean ts_map_emit(const TsMapArgs *a, const TsLayerReport *rep, GError **error)
 {
-    if (!a->quiet) {
+    if (!a->quiet && !ts_map_stdout_taken(a)) {
         g_autoptr(GString) text = g_string_new(NULL);
         ts_report_layer_text(text, rep);
         fputs(text->str, stdout);
@@ -379,12 +360,12 @@ static gboolean ts_map_emit(const TsMapArgs *a, const TsLayerReport *rep, GError
     }
     if (a->json) {
         g_autofree char *doc = ts_report_layer_json_string(rep);
-        if (!ts_map_write(a->json, doc, error))
+        if (!ts_output_write("--json", a->json, doc, -1, error))
             return FALSE;
     }
     if (a->csv) {
-        g_autofree char *doc = ts_map_csv(rep->result);
-        if (!ts_map_write(a->csv, doc, error))
+        g_autofree char *doc = ts_report_layer_csv_string(rep);
+        if (!ts_output_write("--csv", a->csv, doc, -1, error))
             return FALSE;
     }
     return TRUE;

@@ -20,6 +20,13 @@ static gboolean write_mappings(const TsLayerResult *r, const char *path, GError 
                     "--mapping-out: no einsum op was mapped (elementwise ops have no mapping)");
         return FALSE;
     }
+    if (n > 1 && ts_output_is_stdout(path)) {
+        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                    "--mapping-out %s: %u op shapes were mapped, so it names a directory (use "
+                    "--op to map one op to standard output)",
+                    path, n);
+        return FALSE;
+    }
     if (n > 1 && g_mkdir_with_parents(path, 0755) != 0) {
         g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno),
                     "--mapping-out %s: %u op shapes were mapped, so it names a directory; "
@@ -44,7 +51,7 @@ static gboolean write_mappings(const TsLayerResult *r, const char *path, GError 
         } else {
             file = g_strdup(path);
         }
-        if (!ts_map_write(file, yaml, error))
+        if (!ts_output_write("--mapping-out", file, yaml, -1, error))
             return FALSE;
     }
     return TRUE;
@@ -58,7 +65,7 @@ static int run(int argc, char **argv)
     const GOptionEntry extra[] = {
         {"mapping-out", 'o', 0, G_OPTION_ARG_FILENAME, &a.mapping_out,
          "write the best mapping in Timeloop's format to F (a directory when several op "
-         "shapes are mapped)",
+         "shapes are mapped; - = stdout for one)",
          "F"},
         TS_CLI_MODEL_OPTION_ENTRIES(&exact_windows, &diagonal),
     };
@@ -83,7 +90,8 @@ static int run(int argc, char **argv)
     TsMapInputs in = {0};
     TsLayerResult r = {0};
     int rc = TS_EXIT_OK;
-    if (!ts_map_options(&a, &lo, &error) || !ts_map_inputs_load(&in, &a, &error)) {
+    if (!ts_map_options(&a, &lo, &error) || !ts_map_check_outputs(&a, &error) ||
+        !ts_map_inputs_load(&in, &a, &error)) {
         rc = ts_cli_fail(error);
         goto out;
     }

@@ -88,21 +88,6 @@ static void ts_model_input_args_clear(TsModelInputArgs *a)
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(TsModelInputArgs, ts_model_input_args_clear)
 
-static gboolean ts_model_parse_count(const char *option, const char *text, uint64_t *out,
-                                     GError **error)
-{
-    if (text == NULL)
-        return TRUE;
-    guint64 v;
-    if (!g_ascii_string_to_unsigned(text, 10, 1, G_MAXUINT64, &v, NULL)) {
-        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_RANGE,
-                    "%s: expected a positive integer (got '%s')", option, text);
-        return FALSE;
-    }
-    *out = v;
-    return TRUE;
-}
-
 /* Converts the option strings into overrides (which borrow phase and precision from a). */
 static gboolean ts_model_input_args_parse(const TsModelInputArgs *a, TsWorkloadOverrides *ov,
                                           GError **error)
@@ -112,9 +97,9 @@ static gboolean ts_model_input_args_parse(const TsModelInputArgs *a, TsWorkloadO
     ov->precision = a->precision;
     ov->vars = (const char *const *)a->vars;
     ov->variables_file = a->variables;
-    return ts_model_parse_count("--seq", a->seq, &ov->seq, error) &&
-           ts_model_parse_count("--batch", a->batch, &ov->batch, error) &&
-           ts_model_parse_count("--kv-len", a->kv_len, &ov->kv_len, error);
+    return ts_cli_parse_uint("--seq", a->seq, 1, G_MAXUINT64, &ov->seq, error) &&
+           ts_cli_parse_uint("--batch", a->batch, 1, G_MAXUINT64, &ov->batch, error) &&
+           ts_cli_parse_uint("--kv-len", a->kv_len, 1, G_MAXUINT64, &ov->kv_len, error);
 }
 
 typedef struct {
@@ -198,16 +183,6 @@ static gboolean ts_model_inputs_load(TsModelInputs *in, const TsModelInputArgs *
     }
     in->model = ts_model_new_full(in->arch, in->op, options, error);
     return in->model != NULL;
-}
-
-/* Writes text to path ("-" = stdout). */
-static gboolean ts_model_write_output(const char *path, const char *text, GError **error)
-{
-    if (strcmp(path, "-") == 0) {
-        fputs(text, stdout);
-        return TRUE;
-    }
-    return g_file_set_contents(path, text, -1, error);
 }
 
 #endif /* TS_CMD_MODEL_INPUTS_H */

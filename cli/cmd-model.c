@@ -7,6 +7,7 @@
 
 #include "cmd-model-inputs.h"
 #include "ts-cli.h"
+#include "ts-file.h"
 #include "ts-model.h"
 #include "ts-report-cost.h"
 
@@ -49,7 +50,8 @@ static int run(int argc, char **argv)
         TS_CLI_MODEL_OPTION_ENTRIES(&exact_windows, &diagonal),
         {"no-first-read-elision", 0, 0, G_OPTION_ARG_NONE, &no_elision,
          "count the first read of each output element (Timeloop elides it)", NULL},
-        {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "no text stats on stdout", NULL},
+        {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
+         "no text stats on stdout (implied when --json goes to stdout)", NULL},
         {NULL}};
     if (!ts_cli_parse("model", "",
                       "Evaluate one mapping of one op with the analytical model (Timeloop "
@@ -68,6 +70,8 @@ static int run(int argc, char **argv)
         fprintf(stderr, "tilesim model: --mapping is required (a Timeloop map.yaml)\n");
         return TS_EXIT_BAD_INPUT;
     }
+    if (!ts_output_check("--json", json, &error))
+        return ts_cli_fail(error);
     TsModelOptions options = {.exact_sliding_window_deltas = exact_windows,
                               .no_first_read_elision = no_elision,
                               .diagonal_multicast = diagonal};
@@ -104,17 +108,15 @@ static int run(int argc, char **argv)
                          .engine = "analytical",
                          .notes = (const char *const *)notes->pdata};
     int rc = TS_EXIT_OK;
-    if (!quiet) {
+    if (!quiet && !ts_output_is_stdout(json)) {
         g_autoptr(GString) text = g_string_new(NULL);
         ts_report_cost_text(text, in.model, &mapping, &cost, &info);
         fputs(text->str, stdout);
     }
     if (json != NULL) {
         g_autofree char *doc = ts_report_cost_json_string(in.model, &mapping, &cost, &info);
-        if (!ts_model_write_output(json, doc, &error)) {
-            fprintf(stderr, "tilesim model: cannot write %s: %s\n", json, error->message);
-            rc = TS_EXIT_BAD_INPUT;
-        }
+        if (!ts_output_write("--json", json, doc, -1, &error))
+            rc = ts_cli_fail(error);
     }
     ts_model_inputs_clear(&in);
     return rc;

@@ -11,7 +11,7 @@
 
 typedef struct {
     char *map, *mode;
-    gint64 gen, layers;
+    char *gen, *layers; /* as given (NULL = not given), checked by ts_cli_parse_uint */
     gboolean overlap;
 } TsProfileArgs;
 
@@ -24,9 +24,9 @@ static const char *profile_refused(const TsMapArgs *a)
            : a->constraints      ? "--constraints"
            : a->search           ? "--search"
            : a->metric           ? "--metric"
-           : a->budget >= 0      ? "--budget"
-           : a->victory >= 0     ? "--victory"
-           : a->max_invalid >= 0 ? "--max-invalid"
+           : a->budget           ? "--budget"
+           : a->victory          ? "--victory"
+           : a->max_invalid      ? "--max-invalid"
            : a->time_limit > 0   ? "--time-limit"
            : a->threads > 0      ? "--threads"
            : a->top != 1         ? "--top"
@@ -41,13 +41,13 @@ static gboolean profile_emit(const TsMapArgs *a, const char *text, char *json, c
                              GError **error)
 {
     g_autofree char *j = json, *c = csv;
-    if (!a->quiet) {
+    if (!a->quiet && !ts_map_stdout_taken(a)) {
         fputs(text, stdout);
         fflush(stdout);
     }
-    if (a->json && !ts_map_write(a->json, j, error))
+    if (a->json && !ts_output_write("--json", a->json, j, -1, error))
         return FALSE;
-    if (a->csv && !ts_map_write(a->csv, c, error))
+    if (a->csv && !ts_output_write("--csv", a->csv, c, -1, error))
         return FALSE;
     return TRUE;
 }
@@ -71,15 +71,13 @@ static int run_profile(const TsMapArgs *a, const TsProfileArgs *pa)
     TsProfileOptions opt = {.mode = TS_PROFILE_COMPAT, .overlap = pa->overlap};
     if (pa->mode && !ts_profile_mode_parse(pa->mode, &opt.mode, &error))
         return ts_cli_fail(error);
-    gboolean model = pa->gen >= 0 || pa->layers >= 0;
-    if (pa->gen < -1 || pa->layers == 0 || pa->layers < -1) {
-        fprintf(stderr,
-                "tilesim simulate: --gen must be >= 0 and --layers > 0 (got --gen %" G_GINT64_FORMAT
-                ", --layers %" G_GINT64_FORMAT ")\n",
-                pa->gen, pa->layers);
-        return TS_EXIT_BAD_INPUT;
-    }
-    if (model && (a->phase || a->kv_len != G_MININT64 || a->op)) {
+    gboolean model = pa->gen != NULL || pa->layers != NULL;
+    guint64 gen = 0, layers = 0;
+    if (!ts_cli_parse_uint("--gen", pa->gen, 0, G_MAXUINT64, &gen, &error) ||
+        !ts_cli_parse_uint("--layers", pa->layers, 1, G_MAXUINT64, &layers, &error) ||
+        !ts_map_check_outputs(a, &error))
+        return ts_cli_fail(error);
+    if (model && (a->phase || a->kv_len || a->op)) {
         fprintf(stderr,
                 "tilesim simulate: a whole-model run (--gen, --layers) runs the prefill "
                 "of --seq tokens then --gen decode steps: %s does not apply\n",
@@ -130,8 +128,7 @@ static int run_profile(const TsMapArgs *a, const TsProfileArgs *pa)
                             "must be a model (bert-base, llama2-7b, ...), not explicit ops\n");
             return TS_EXIT_BAD_INPUT;
         }
-        TsProfileModelSpec spec = {cfg, pa->layers > 0 ? (uint64_t)pa->layers : 0,
-                                   pa->gen > 0 ? (uint64_t)pa->gen : 0};
+        TsProfileModelSpec spec = {cfg, layers, gen};
         TsProfileModelResult r;
         ok = ts_profile_run_model(&spec, map, &opt, &r, &error);
         if (ok) {
@@ -169,7 +166,7 @@ static int run(int argc, char **argv)
 {
     TsMapArgs a;
     ts_map_args_init(&a);
-    TsProfileArgs pa = {NULL, NULL, -1, -1, FALSE};
+    TsProfileArgs pa = {0};
     const GOptionEntry extra[] = {
         {"engine", 'e', 0, G_OPTION_ARG_STRING, &a.engine,
          "analytical (default) or profile; des and both are not available yet", "E"},
@@ -181,11 +178,11 @@ static int run(int argc, char **argv)
          "NAME[,OPTS]"},
         {"map", 0, 0, G_OPTION_ARG_FILENAME, &pa.map,
          "profile engine: layer map YAML (the profiler's name: device,options pairs)", "F"},
-        {"gen", 0, 0, G_OPTION_ARG_INT64, &pa.gen,
+        {"gen", 0, 0, G_OPTION_ARG_STRING, &pa.gen,
          "profile engine: whole model, prefill of --seq tokens then G decode steps (0: prefill "
          "only)",
          "G"},
-        {"layers", 0, 0, G_OPTION_ARG_INT64, &pa.layers,
+        {"layers", 0, 0, G_OPTION_ARG_STRING, &pa.layers,
          "profile engine: whole model with N layers (default: the model's)", "N"},
         {"overlap", 0, 0, G_OPTION_ARG_NONE, &pa.overlap,
          "profile engine: also the double-buffered schedule (transfers against compute)", NULL},
@@ -223,7 +220,7 @@ static int run(int argc, char **argv)
         rc = run_profile(&a, &pa);
         goto out;
     }
-    if (pa.map || pa.mode || pa.gen != -1 || pa.layers != -1 || pa.overlap) {
+    if (pa.map || pa.mode || pa.gen || pa.layers || pa.overlap) {
         fprintf(stderr, "tilesim simulate: --map, --gen, --layers, --overlap and --profile-mode "
                         "belong to --engine profile\n");
         rc = TS_EXIT_BAD_INPUT;
@@ -258,7 +255,8 @@ static int run(int argc, char **argv)
         rc = TS_EXIT_BAD_INPUT;
         goto out;
     }
-    if (!ts_map_options(&a, &lo, &error) || !ts_map_inputs_load(&in, &a, &error)) {
+    if (!ts_map_options(&a, &lo, &error) || !ts_map_check_outputs(&a, &error) ||
+        !ts_map_inputs_load(&in, &a, &error)) {
         rc = ts_cli_fail(error);
         goto out;
     }
@@ -297,6 +295,8 @@ static int run(int argc, char **argv)
 out:
     g_free(pa.map);
     g_free(pa.mode);
+    g_free(pa.gen);
+    g_free(pa.layers);
     ts_layer_result_clear(&r);
     ts_map_inputs_clear(&in);
     ts_map_args_clear(&a);

@@ -5,22 +5,9 @@
 #include <string.h>
 
 #include "ts-cli.h"
+#include "ts-file.h"
 #include "ts-op.h"
 #include "ts-report-workload.h"
-
-static gboolean parse_count(const char *option, const char *text, uint64_t *out)
-{
-    if (text == NULL)
-        return TRUE;
-    guint64 v;
-    if (!g_ascii_string_to_unsigned(text, 10, 1, G_MAXUINT64, &v, NULL)) {
-        fprintf(stderr, "tilesim workload: %s: expected a positive integer (got '%s')\n", option,
-                text);
-        return FALSE;
-    }
-    *out = v;
-    return TRUE;
-}
 
 static int run(int argc, char **argv)
 {
@@ -69,15 +56,17 @@ static int run(int argc, char **argv)
                               .precision = precision,
                               .vars = (const char *const *)vars,
                               .variables_file = variables};
-    if (!parse_count("--seq", seq, &ov.seq) || !parse_count("--batch", batch, &ov.batch) ||
-        !parse_count("--kv-len", kv_len, &ov.kv_len))
-        return TS_EXIT_BAD_INPUT;
     g_autoptr(GError) error = NULL;
+    if (!ts_cli_parse_uint("--seq", seq, 1, G_MAXUINT64, &ov.seq, &error) ||
+        !ts_cli_parse_uint("--batch", batch, 1, G_MAXUINT64, &ov.batch, &error) ||
+        !ts_cli_parse_uint("--kv-len", kv_len, 1, G_MAXUINT64, &ov.kv_len, &error))
+        return ts_cli_fail(error);
+    if (!ts_output_check("--json", json, &error))
+        return ts_cli_fail(error);
     g_autoptr(TsWorkload) w = ts_workload_load(argv[2], &ov, &error);
     if (w == NULL)
         return ts_cli_fail(error);
-    gboolean json_stdout = json != NULL && strcmp(json, "-") == 0;
-    if (!json_stdout)
+    if (!ts_output_is_stdout(json))
         ts_report_workload_text(w, stdout);
     if (json != NULL && !ts_report_workload_write_json(w, json, &error))
         return ts_cli_fail(error);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ts-config.h"
+#include "ts-file.h"
 
 #define TS_CLI_MAX_COMMANDS 32
 
@@ -49,6 +50,28 @@ gboolean ts_cli_parse(const char *name, const char *parameter_string, const char
     return TRUE;
 }
 
+gboolean ts_cli_parse_uint(const char *option, const char *text, guint64 min, guint64 max,
+                           guint64 *out, GError **error)
+{
+    if (text == NULL)
+        return TRUE;
+    guint64 v;
+    if (g_ascii_isdigit(text[0]) && g_ascii_string_to_unsigned(text, 10, min, max, &v, NULL)) {
+        *out = v;
+        return TRUE;
+    }
+    if (max == G_MAXUINT64 && min <= 1)
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_RANGE,
+                    "%s: expected a %s integer (got '%s')", option,
+                    min == 1 ? "positive" : "non-negative", text);
+    else
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_RANGE,
+                    "%s: expected an integer within %" G_GUINT64_FORMAT " .. %" G_GUINT64_FORMAT
+                    " (got '%s')",
+                    option, min, max, text);
+    return FALSE;
+}
+
 int ts_cli_fail(const GError *error)
 {
     fprintf(stderr, "tilesim: %s\n", error->message);
@@ -56,6 +79,17 @@ int ts_cli_fail(const GError *error)
         error->domain == G_FILE_ERROR)
         return TS_EXIT_BAD_INPUT;
     return TS_EXIT_INTERNAL;
+}
+
+/* A report that did not reach stdout (a full disk, a closed descriptor) fails the command. */
+static int finish(int rc)
+{
+    g_autoptr(GError) error = NULL;
+    if (!ts_output_flush_stdout(&error)) {
+        fprintf(stderr, "tilesim: %s\n", error->message);
+        rc = MAX(rc, TS_EXIT_BAD_INPUT);
+    }
+    return rc;
 }
 
 int main(int argc, char **argv)
@@ -67,16 +101,16 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
         printf("tilesim %s\n", TILESIM_VERSION);
-        return TS_EXIT_OK;
+        return finish(TS_EXIT_OK);
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "help") == 0) {
         usage(stdout);
-        return TS_EXIT_OK;
+        return finish(TS_EXIT_OK);
     }
     for (guint i = 0; i < n_commands; i++) {
         if (strcmp(argv[1], commands[i]->name) == 0)
-            return commands[i]->run(argc - 1, argv + 1);
+            return finish(commands[i]->run(argc - 1, argv + 1));
     }
     const char *names[TS_CLI_MAX_COMMANDS + 1];
     for (guint i = 0; i < n_commands; i++)

@@ -33,6 +33,14 @@ void ts_cli_register(const TsCliCommand *command);
 gboolean ts_cli_parse(const char *name, const char *parameter_string, const char *summary,
                       GOptionEntry *entries, int *argc, char ***argv);
 
+/* Parses the text of an integer option (NULL: not given, *out left alone) in min .. max.
+ * Options are read as text so that every value given is checked: no value can pass for "not
+ * given" (--budget -1, --seq -9223372036854775808). Errors: TS_CONFIG_ERROR_RANGE
+ * "OPTION: expected a positive integer (got 'TEXT')" (min 1, no max), "... a non-negative
+ * integer ..." (min 0) or "... an integer within MIN .. MAX ...". */
+gboolean ts_cli_parse_uint(const char *option, const char *text, guint64 min, guint64 max,
+                           guint64 *out, GError **error);
+
 /* Prints "tilesim: MESSAGE" on stderr for a GError and returns the exit code for its domain
  * (TS_EXIT_BAD_INPUT for input errors, TS_EXIT_INTERNAL otherwise). */
 int ts_cli_fail(const GError *error);

@@ -5,15 +5,16 @@
 #include "ts-config.h"
 
 #include <errno.h>
-#include <glib/gstdio.h>
 #include <math.h>
 #include <stdarg.h>
 #include <string.h>
 #include <yaml.h>
 
+#include "ts-file.h"
+
 G_DEFINE_QUARK(ts - config - error - quark, ts_config_error)
 
-#define TS_DEFAULT_MAX_FILE_BYTES (16u * 1024u * 1024u)
+#define TS_DEFAULT_MAX_FILE_BYTES TS_FILE_MAX_INPUT_BYTES
 #define TS_DEFAULT_MAX_DEPTH 64u
 #define TS_DEFAULT_MAX_NODES 4000000u
 
@@ -114,6 +115,7 @@ typedef struct {
     GHashTable *anchor_weight;
     GArray *stack; /* TsFrame */
     guint64 total_nodes;
+    guint documents; /* documents finished so far: a second one is an error */
     GError **error;
 } TsParser;
 
@@ -176,12 +178,49 @@ static const TsNode *pair_key(GPtrArray *children, guint i)
     return children->pdata[2 * i];
 }
 
+/* Mappings with more pairs than this index their keys in a hash table for the duplicate and
+ * merge checks, so a mapping of n keys costs O(n), not O(n^2). */
+#define TS_KEY_INDEX_MIN 16u
+
+/* The keys present so far in a mapping being finished: linear search while small. */
+typedef struct {
+    GPtrArray *out;     /* key, value, key, value ... */
+    GHashTable *index;  /* key text -> key node, or NULL while small */
+} TsKeySet;
+
+static const TsNode *keyset_find(const TsKeySet *ks, const char *key)
+{
+    if (ks->index != NULL)
+        return g_hash_table_lookup(ks->index, key);
+    for (guint j = 0; j < ks->out->len; j += 2) {
+        const TsNode *prev = ks->out->pdata[j];
+        if (strcmp(prev->value, key) == 0)
+            return prev;
+    }
+    return NULL;
+}
+
+static void keyset_add(TsKeySet *ks, const TsNode *k, const TsNode *v)
+{
+    g_ptr_array_add(ks->out, (gpointer)k);
+    g_ptr_array_add(ks->out, (gpointer)v);
+    if (ks->index != NULL) {
+        g_hash_table_insert(ks->index, (gpointer)k->value, (gpointer)k);
+    } else if (ks->out->len / 2 > TS_KEY_INDEX_MIN) {
+        ks->index = g_hash_table_new(g_str_hash, g_str_equal);
+        for (guint j = 0; j < ks->out->len; j += 2) {
+            const TsNode *key = ks->out->pdata[j];
+            g_hash_table_insert(ks->index, (gpointer)key->value, (gpointer)key);
+        }
+    }
+}
+
 /* Finishes a mapping: checks duplicate keys and applies merge keys ("<<"). */
 static gboolean finish_mapping(TsParser *ps, TsFrame *frame)
 {
     GPtrArray *in = frame->children;
     guint pairs = in->len / 2;
-    GPtrArray *out = g_ptr_array_sized_new(in->len);
+    TsKeySet ks = {.out = g_ptr_array_sized_new(in->len)};
     GPtrArray *merged = g_ptr_array_new();
     gboolean ok = TRUE;
     for (guint i = 0; i < pairs && ok; i++) {
@@ -207,36 +246,25 @@ static gboolean finish_mapping(TsParser *ps, TsFrame *frame)
             }
             continue;
         }
-        for (guint j = 0; j < out->len; j += 2) {
-            const TsNode *prev = out->pdata[j];
-            if (strcmp(prev->value, k->value) == 0) {
-                ts_config_error(ps->error, k, TS_CONFIG_ERROR_DUPLICATE, NULL,
-                                "duplicate key '%s' (first at line %u)", k->value, prev->line);
-                ok = FALSE;
-                break;
-            }
+        const TsNode *prev = keyset_find(&ks, k->value);
+        if (prev != NULL) {
+            ts_config_error(ps->error, k, TS_CONFIG_ERROR_DUPLICATE, NULL,
+                            "duplicate key '%s' (first at line %u)", k->value, prev->line);
+            ok = FALSE;
+            break;
         }
-        g_ptr_array_add(out, (gpointer)k);
-        g_ptr_array_add(out, (gpointer)v);
+        keyset_add(&ks, k, v);
     }
     /* Merged pairs come after explicit ones and never override them. */
     for (guint m = 0; m < merged->len && ok; m++) {
         const TsNode *src = merged->pdata[m];
         for (guint i = 0; i < src->n; i++) {
             const TsNode *k = src->items[2 * i];
-            gboolean present = FALSE;
-            for (guint j = 0; j < out->len; j += 2) {
-                if (strcmp(((const TsNode *)out->pdata[j])->value, k->value) == 0) {
-                    present = TRUE;
-                    break;
-                }
-            }
-            if (!present) {
-                g_ptr_array_add(out, (gpointer)k);
-                g_ptr_array_add(out, (gpointer)src->items[2 * i + 1]);
-            }
+            if (keyset_find(&ks, k->value) == NULL)
+                keyset_add(&ks, k, src->items[2 * i + 1]);
         }
     }
+    GPtrArray *out = ks.out;
     if (ok) {
         frame->node->n = out->len / 2;
         const TsNode **items = doc_alloc(ps->doc, sizeof(TsNode *) * MAX(out->len, 1u));
@@ -245,6 +273,8 @@ static gboolean finish_mapping(TsParser *ps, TsFrame *frame)
         frame->node->items = items;
     }
     g_ptr_array_free(out, TRUE);
+    if (ks.index != NULL)
+        g_hash_table_destroy(ks.index);
     g_ptr_array_free(merged, TRUE);
     return ok;
 }
@@ -253,11 +283,24 @@ static gboolean handle_event(TsParser *ps, yaml_event_t *ev, gboolean *done)
 {
     switch (ev->type) {
     case YAML_STREAM_START_EVENT:
+        return TRUE;
     case YAML_DOCUMENT_START_EVENT:
+        if (ps->documents > 0) {
+            /* Everything after the first document would be ignored: refuse instead. */
+            TsNode where = {.line = (guint)ev->start_mark.line + 1,
+                            .col = (guint)ev->start_mark.column + 1,
+                            .doc = &ps->doc->pub};
+            ts_config_error(ps->error, &where, TS_CONFIG_ERROR_SYNTAX, NULL,
+                            "a second YAML document starts here ('---'); a file holds one "
+                            "document: split it into one file per document");
+            return FALSE;
+        }
         return TRUE;
     case YAML_DOCUMENT_END_EVENT:
+        ps->documents++;
+        return TRUE;
     case YAML_STREAM_END_EVENT:
-        *done = TRUE; /* the first document only */
+        *done = TRUE;
         return TRUE;
     case YAML_SCALAR_EVENT: {
         if (!count_nodes(ps, 1, &ev->start_mark))
@@ -494,32 +537,10 @@ TsDoc *ts_doc_load_file(const char *path, const TsDocLimits *limits, GError **er
     g_return_val_if_fail(path != NULL, NULL);
     gsize max =
         limits && limits->max_file_bytes ? limits->max_file_bytes : TS_DEFAULT_MAX_FILE_BYTES;
-    GStatBuf st;
-    if (g_stat(path, &st) != 0) {
-        int e = errno;
-        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_IO, "%s: cannot open: %s", path,
-                    g_strerror(e));
-        return NULL;
-    }
-    if (S_ISDIR(st.st_mode)) {
-        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_IO, "%s: is a directory", path);
-        return NULL;
-    }
-    if ((guint64)st.st_size > max) {
-        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_LIMIT,
-                    "%s:1:1: file is %" G_GUINT64_FORMAT " bytes, over the %" G_GSIZE_FORMAT
-                    "-byte limit",
-                    path, (guint64)st.st_size, max);
-        return NULL;
-    }
     g_autofree char *text = NULL;
     gsize len = 0;
-    g_autoptr(GError) local = NULL;
-    if (!g_file_get_contents(path, &text, &len, &local)) {
-        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_IO, "%s: cannot read: %s", path,
-                    local->message);
+    if (!ts_file_read(path, max, &text, &len, error))
         return NULL;
-    }
     return ts_doc_load_string(path, text, (gssize)len, limits, error);
 }
 
@@ -837,13 +858,13 @@ static gboolean check_range(const TsField *f, const TsNode *node, const char *pa
     const char *sep = unit[0] ? " " : "";
     const char *got = node ? node->value : f->default_text;
     if (f->min_exclusive ? !(v > f->min) : !(v >= f->min)) {
-        ts_config_error(error, node, TS_CONFIG_ERROR_RANGE, path, "must be %s %g%s%s (got %s)",
+        ts_config_error(error, node, TS_CONFIG_ERROR_RANGE, path, "must be %s %.15g%s%s (got %s)",
                         f->min_exclusive ? ">" : ">=", f->min, sep, unit, got);
         return FALSE;
     }
     if (f->max > f->min && v > f->max) {
-        ts_config_error(error, node, TS_CONFIG_ERROR_RANGE, path, "must be <= %g%s%s (got %s)",
-                        f->max, sep, unit, got);
+        ts_config_error(error, node, TS_CONFIG_ERROR_RANGE, path,
+                        "must be <= %.15g%s%s (got %s)", f->max, sep, unit, got);
         return FALSE;
     }
     return TRUE;

@@ -62,7 +62,8 @@ struct TsDoc {
     const TsNode *root; /* NULL for an empty document */
 };
 
-/* Parses a YAML file (first document only). Returns an owned TsDoc or NULL with
+/* Parses a YAML file holding one document (a second `---` document is a SYNTAX error, never
+ * ignored), read through ts_file_read under max_file_bytes. Returns an owned TsDoc or NULL with
  * TS_CONFIG_ERROR set (IO, LIMIT, ENCODING, SYNTAX, DUPLICATE for repeated mapping keys).
  * limits may be NULL. Aliases are expanded (shared, not copied) and counted against
  * max_nodes; merge keys ("<<") are honoured. */
@@ -75,7 +76,8 @@ TsDoc *ts_doc_load_string(const char *name, const char *text, gssize len, const 
 void ts_doc_free(TsDoc *doc);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(TsDoc, ts_doc_free)
 
-/* Mapping lookup: the value node for key, or NULL. Linear in the mapping size. */
+/* Mapping lookup: the value node for key, or NULL. Linear in the mapping size: a loader that
+ * looks up every key of a large user mapping indexes it in a hash table instead. */
 const TsNode *ts_node_get(const TsNode *map, const char *key);
 /* Key (string) and value of pair i of a mapping. */
 const char *ts_node_key(const TsNode *map, guint i);

@@ -156,6 +156,11 @@ gboolean ts_unit_parse(const char *text, TsUnitKind kind, double *out, const cha
     }
     for (const TsUnitSuffix *s = kinds[kind].suffixes; s->suffix; s++) {
         if (strcmp(unit, s->suffix) == 0) {
+            if (!isfinite(number * s->factor)) { /* 1e308GHz */
+                if (why)
+                    *why = "value overflows";
+                return FALSE;
+            }
             *out = number * s->factor;
             return TRUE;
         }

@@ -270,13 +270,41 @@ static gboolean check_name_list(const TsNode *node, const char *path, gboolean a
     return TRUE;
 }
 
+/* A permutation names dimensions: identifiers (letters, digits, '_') separated by blanks or
+ * commas in a string, or one identifier per list item. Anything else ("(((%%$$") is refused
+ * here rather than skipped as names of another problem's dimensions. */
+static gboolean check_permutation_names(const TsNode *node, const char *path, GError **error)
+{
+    if (node == NULL || ts_node_is_null(node))
+        return TRUE;
+    guint n = node->kind == TS_NODE_SEQUENCE ? node->n : 1;
+    for (guint i = 0; i < n; i++) {
+        const TsNode *it = node->kind == TS_NODE_SEQUENCE ? node->items[i] : node;
+        gboolean list = node->kind == TS_NODE_SEQUENCE;
+        const char *bad = NULL;
+        for (const char *p = it->value; *p && bad == NULL; p++)
+            if (!(g_ascii_isalnum(*p) || *p == '_' || (!list && strchr(" ,\t", *p))))
+                bad = p;
+        if (bad != NULL || it->value[0] == '\0') {
+            g_autofree char *ip = list ? ts_path_index(path, i) : g_strdup(path);
+            ts_config_error(error, it, TS_CONFIG_ERROR_TYPE, ip,
+                            "expected dimension names such as \"KMN\", \"K M N\" or [K, M, N] "
+                            "(got '%s')",
+                            it->value);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
 static gboolean check_directive_values(const Directive *d, GError **error)
 {
     g_autofree char *pf = ts_path_key(d->path, "factors");
     if (!parse_factors(d->factors, pf, NULL, error))
         return FALSE;
     g_autofree char *pp = ts_path_key(d->path, "permutation");
-    if (!check_name_list(d->permutation, pp, TRUE, error))
+    if (!check_name_list(d->permutation, pp, TRUE, error) ||
+        !check_permutation_names(d->permutation, pp, error))
         return FALSE;
     g_autofree char *pk = ts_path_key(d->path, "keep");
     if (!check_name_list(d->keep, pk, TRUE, error))

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ts-file.h"
+
 void ts_json_member_string(JsonBuilder *b, const char *name, const char *value)
 {
     json_builder_set_member_name(b, name);
@@ -54,17 +56,7 @@ gboolean ts_json_write_file(JsonNode *root, const char *path, GError **error)
     g_autoptr(JsonGenerator) gen = json_generator_new();
     json_generator_set_pretty(gen, TRUE);
     json_generator_set_root(gen, root);
-    gsize len = 0;
-    g_autofree char *text = json_generator_to_data(gen, &len);
-    if (strcmp(path, "-") == 0) {
-        fwrite(text, 1, len, stdout);
-        fputc('\n', stdout);
-        return TRUE;
-    }
+    g_autofree char *text = json_generator_to_data(gen, NULL);
     g_autofree char *with_nl = g_strconcat(text, "\n", NULL);
-    if (!g_file_set_contents(path, with_nl, -1, error)) {
-        g_prefix_error(error, "--json %s: ", path);
-        return FALSE;
-    }
-    return TRUE;
+    return ts_output_write("--json", path, with_nl, -1, error);
 }

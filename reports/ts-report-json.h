@@ -22,8 +22,9 @@ void ts_json_member_count(JsonBuilder *b, const char *name, uint64_t value);
 /* The document b built, pretty-printed with a 2-space indent (newly allocated). */
 char *ts_json_builder_to_string(JsonBuilder *b);
 
-/* Writes `root` pretty-printed with a final newline to `path` ('-' = stdout). FALSE with a
- * GFileError prefixed "--json PATH: " when the file cannot be written. */
+/* Writes `root` pretty-printed with a final newline to `path` through the output writer of
+ * common/ts-file.h ('-' = stdout; regular files replaced atomically, anything else written in
+ * place). FALSE with a GFileError naming "--json PATH" when it cannot be written. */
 gboolean ts_json_write_file(JsonNode *root, const char *path, GError **error);
 
 G_END_DECLS

@@ -37,6 +37,13 @@ void ts_report_layer_text(GString *out, const TsLayerReport *report);
  * "workload", "ops": [...], "totals": {...}}. */
 char *ts_report_layer_json_string(const TsLayerReport *report);
 
+/* The CSV of docs/cli.md (newly allocated): a header, one row per op in workload order and a
+ * "total" row. Per-op figures are for one instance of the op; total_* columns are count x
+ * those (what the layer totals add up); arch, workload and precision name the run. Numbers
+ * are written at full precision (the shortest text that reads back as the same double);
+ * text fields are quoted when they hold a comma, a quote or a line break. */
+char *ts_report_layer_csv_string(const TsLayerReport *report);
+
 /* Adds the "search" member of one op's search (algorithm, evaluated, valid, rejected by
  * reason, seconds, evaluations_per_s, and the extras documented in docs/mapper.md); with
  * reproducible, the timing members and the thread count are null. */

@@ -2,7 +2,10 @@
  * semantics: a `variables:` mapping of names to numbers or expressions over other variables,
  * evaluated lazily (so derived defaults follow overrides), cycles rejected. Layers, lowest
  * first: built-in BERT-base seq-128 defaults, a problem's own `variables:`, a variables file,
- * --seq/--batch, --var NAME=VALUE. Overrides nothing uses are reported as errors. */
+ * --seq/--batch, --var NAME=VALUE. Overrides nothing uses are reported as errors. Values are
+ * memoised per layer set (each variable is evaluated once however often it is referenced) and
+ * a chain of references deeper than TS_VARS_MAX_DEPTH is an error, so hostile files (chains
+ * of 30,000 links, variables that each sum the previous one ten times) fail fast. */
 #include "ts-op.h"
 
 #include <math.h>
@@ -10,12 +13,16 @@
 
 #include "workloads-private.h"
 
+/* Longest chain of variables referring to variables (timeloopfe files use a handful). */
+#define TS_VARS_MAX_DEPTH 100u
+
 typedef struct {
     char *name;
     char *text;         /* expression text; NULL when the YAML value is not a scalar */
     const TsNode *node; /* definition (borrowed from a document vars keeps alive), or NULL */
     char *origin;       /* "--var", "--seq", "built-in default", file name */
-    int state;          /* 0 not evaluated, 1 being evaluated, 2 done */
+    int state;          /* 0 not evaluated, 1 being evaluated, 2 done (for generation) */
+    guint64 generation; /* TsVars generation value was computed in */
     double value;
     gboolean override;
     gboolean used;
@@ -25,6 +32,8 @@ struct TsVars {
     GHashTable *current; /* name -> TsVar (the highest layer) */
     GPtrArray *all;      /* every TsVar ever added, owned */
     GPtrArray *docs;     /* TsDoc of variables files */
+    guint64 generation;  /* bumped by every added variable: older values are stale */
+    guint depth;         /* variables being evaluated (the reference chain) */
 };
 
 static void var_free(gpointer p)
@@ -47,12 +56,8 @@ static void add_var(TsVars *vars, const char *name, const char *text, const TsNo
     v->override = override;
     g_ptr_array_add(vars->all, v);
     g_hash_table_insert(vars->current, v->name, v);
-    /* A new layer changes what derived variables evaluate to. */
-    for (guint i = 0; i < vars->all->len; i++) {
-        TsVar *o = g_ptr_array_index(vars->all, i);
-        if (o->state == 2)
-            o->state = 0;
-    }
+    /* A new layer changes what derived variables evaluate to: earlier values go stale. */
+    vars->generation++;
 }
 
 TsVars *ts_vars_new(void)
@@ -234,8 +239,10 @@ static gboolean eval_text(TsVars *vars, const char *text, const TsNode *node, co
 static gboolean eval_var(TsVars *vars, TsVar *v, GError **error)
 {
     v->used = TRUE;
-    if (v->state == 2)
+    if (v->state == 2 && v->generation == vars->generation)
         return TRUE;
+    if (v->state == 2)
+        v->state = 0;
     g_autofree char *path = g_strdup_printf("%s%s", v->node ? "variables." : "", v->name);
     g_autofree char *where = v->node ? NULL : g_strdup_printf("%s %s", v->origin, v->name);
     const char *p = v->node ? path : where;
@@ -250,9 +257,18 @@ static gboolean eval_var(TsVars *vars, TsVar *v, GError **error)
                         "variable is not a number (got a collection)");
         return FALSE;
     }
+    if (vars->depth >= TS_VARS_MAX_DEPTH) {
+        ts_config_error(error, v->node, TS_CONFIG_ERROR_LIMIT, p,
+                        "variables refer to variables more than %u deep (got '%s' at that depth)",
+                        TS_VARS_MAX_DEPTH, v->text);
+        return FALSE;
+    }
     v->state = 1;
+    vars->depth++;
     gboolean ok = eval_text(vars, v->text, v->node, p, &v->value, error);
+    vars->depth--;
     v->state = ok ? 2 : 0;
+    v->generation = vars->generation;
     return ok;
 }
 

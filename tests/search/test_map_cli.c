@@ -439,15 +439,15 @@ static void test_bad_input(void)
     expect_bad(a3, "unknown metric 'power'");
     const char *a_seq[] = {
         "map", "--arch", "eyeriss-like-3level", "--workload", "bert-base", "--seq", "0", NULL};
-    expect_bad(a_seq, "--seq must be > 0 (got 0)");
+    expect_bad(a_seq, "--seq: expected a positive integer (got '0')");
     const char *a_batch[] = {
         "map", "--arch", "eyeriss-like-3level", "--workload", "bert-base", "--batch", "-1", NULL};
-    expect_bad(a_batch, "--batch must be > 0 (got -1)");
+    expect_bad(a_batch, "--batch: expected a positive integer (got '-1')");
     const char *a_kv[] = {"map",        "--arch",    "eyeriss-like-3level",
                           "--workload", "bert-base", "--phase",
                           "decode",     "--kv-len",  "0",
                           NULL};
-    expect_bad(a_kv, "--kv-len must be > 0 (got 0)");
+    expect_bad(a_kv, "--kv-len: expected a positive integer (got '0')");
     const char *a4[] = {"map", "--workload", "bert-base", NULL};
     expect_bad(a4, "--arch is required");
     const char *a5[] = {"map", "--arch", "eyeriss-like-3level", "--workload", "bert-base", "--op",
