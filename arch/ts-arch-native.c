@@ -40,24 +40,23 @@ static gboolean nv_bandwidth(NvCtx *c, const TsNode *node, const char *path, gui
         return TRUE;
     g_autoptr(GError) local = NULL;
     double v;
-    if (node->kind == TS_NODE_SCALAR && ts_node_double(node, path, &v, &local)) {
-        if (!(v > 0)) {
-            ts_config_error(c->error, node, TS_CONFIG_ERROR_RANGE, path, "must be > 0 (got %s)",
-                            node->value);
-            return FALSE;
-        }
-        *out = v;
-        return TRUE;
+    const double bytes_per_word_cycle = c->arch->clock_hz * word_bits / 8.0;
+    gboolean words = node->kind == TS_NODE_SCALAR && ts_node_double(node, path, &v, &local);
+    if (!words) {
+        g_clear_error(&local);
+        if (!(node->kind == TS_NODE_SCALAR &&
+              ts_node_quantity(node, path, TS_UNIT_BANDWIDTH, &v, &local)))
+            v = NAN;
     }
-    g_clear_error(&local);
-    if (node->kind == TS_NODE_SCALAR &&
-        ts_node_quantity(node, path, TS_UNIT_BANDWIDTH, &v, &local)) {
-        if (!(v > 0)) {
-            ts_config_error(c->error, node, TS_CONFIG_ERROR_RANGE, path, "must be > 0 (got %s)",
-                            node->value);
+    if (!isnan(v)) {
+        double bps = words ? v * bytes_per_word_cycle : v;
+        if (!(v > 0) || !(bps <= TS_RANGE_BW_MAX_BPS)) {
+            ts_config_error(c->error, node, TS_CONFIG_ERROR_RANGE, path,
+                            "must be > 0 and <= %g B/s per instance (got %s)",
+                            TS_RANGE_BW_MAX_BPS, node->value);
             return FALSE;
         }
-        *out = v / (c->arch->clock_hz * word_bits / 8.0);
+        *out = words ? v : v / bytes_per_word_cycle;
         return TRUE;
     }
     ts_config_error(

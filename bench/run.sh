@@ -5,15 +5,20 @@
 # Timeloop's mapper runs (mapper_bench), the systolic-array model on a BERT-base layer
 # (systolic_bench) and the DRAM model on DRAMsim3's traces (dram_bench). Needs
 # ../shared/reference for the Timeloop and DRAMsim3 inputs.
-# Usage: bench/run.sh [phold|model|mapper|systolic|dram ...]   (default: all five)
+# `slow` builds a Release tree with the tests in ./build-slow and runs the CTest tests
+# labelled `slow` (full-size variants the default test command leaves out).
+# Usage: bench/run.sh [phold|model|mapper|systolic|dram|slow ...]   (default: the five
+# benchmarks)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DTILESIM_BUILD_TESTS=OFF >/dev/null
-cmake --build build-bench --target phold evq_hold model_eval mapper_bench systolic_bench dram_bench tilesim -j"$(nproc)" \
-    >/dev/null
 which=("$@")
 [ ${#which[@]} -gt 0 ] || which=(phold model mapper systolic dram)
+if [[ " ${which[*]} " =~ \ (phold|model|mapper|systolic|dram)\  ]]; then
+    cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DTILESIM_BUILD_TESTS=OFF >/dev/null
+    cmake --build build-bench --target phold evq_hold model_eval mapper_bench systolic_bench \
+        dram_bench tilesim -j"$(nproc)" >/dev/null
+fi
 for w in "${which[@]}"; do
     case $w in
     phold)
@@ -31,8 +36,13 @@ for w in "${which[@]}"; do
     dram)
         echo "== DRAM model on DRAMsim3's DDR4-2400 traces (and HBM2): requests/s, cycles/s =="
         build-bench/bench/dram/dram_bench --shared ../shared ;;
+    slow)
+        echo "== Slow tests (label slow) in a Release tree =="
+        cmake -S . -B build-slow -DCMAKE_BUILD_TYPE=Release -DTILESIM_BUILD_BENCH=OFF >/dev/null
+        cmake --build build-slow -j"$(nproc)" >/dev/null
+        ctest --test-dir build-slow -L slow --output-on-failure ;;
     *)
-        echo "bench/run.sh: unknown benchmark '$w' (phold, model, mapper, systolic, dram)" >&2
+        echo "bench/run.sh: unknown benchmark '$w' (phold, model, mapper, systolic, dram, slow)" >&2
         exit 1 ;;
     esac
 done

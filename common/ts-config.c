@@ -849,6 +849,14 @@ gboolean ts_schema_check_keys(const TsNode *map, const char *path, const char *c
     return TRUE;
 }
 
+/* A range bound as text: integers exactly (2^50 = 1125899906842624), others to 15 digits. */
+static char *bound_text(double v)
+{
+    if (v == floor(v) && fabs(v) < 1e17)
+        return g_strdup_printf("%.0f", v);
+    return g_strdup_printf("%.15g", v);
+}
+
 static gboolean check_range(const TsField *f, const TsNode *node, const char *path, double v,
                             GError **error)
 {
@@ -858,13 +866,15 @@ static gboolean check_range(const TsField *f, const TsNode *node, const char *pa
     const char *sep = unit[0] ? " " : "";
     const char *got = node ? node->value : f->default_text;
     if (f->min_exclusive ? !(v > f->min) : !(v >= f->min)) {
-        ts_config_error(error, node, TS_CONFIG_ERROR_RANGE, path, "must be %s %.15g%s%s (got %s)",
-                        f->min_exclusive ? ">" : ">=", f->min, sep, unit, got);
+        g_autofree char *lo = bound_text(f->min);
+        ts_config_error(error, node, TS_CONFIG_ERROR_RANGE, path, "must be %s %s%s%s (got %s)",
+                        f->min_exclusive ? ">" : ">=", lo, sep, unit, got);
         return FALSE;
     }
     if (f->max > f->min && v > f->max) {
-        ts_config_error(error, node, TS_CONFIG_ERROR_RANGE, path,
-                        "must be <= %.15g%s%s (got %s)", f->max, sep, unit, got);
+        g_autofree char *hi = bound_text(f->max);
+        ts_config_error(error, node, TS_CONFIG_ERROR_RANGE, path, "must be <= %s%s%s (got %s)",
+                        hi, sep, unit, got);
         return FALSE;
     }
     return TRUE;

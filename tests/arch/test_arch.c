@@ -9,10 +9,15 @@ void ts_test_register_timeloop_experiments(void);
 void ts_test_register_native(void);
 void ts_test_register_errors(void);
 void ts_test_register_tables(void);
+void ts_test_register_errors_slow(void);
 
 int main(int argc, char **argv)
 {
     CU_initialize_registry();
+    if (ts_test_slow(argc, argv)) {
+        ts_test_register_errors_slow();
+        return ts_test_run(argc, argv);
+    }
     ts_test_register_timeloop();
     ts_test_register_timeloop_experiments();
     ts_test_register_native();

@@ -311,6 +311,7 @@ static void test_bad_ert(void)
 }
 
 static void test_fuzz(void);
+static void test_fuzz_long(void);
 void ts_test_register_errors(void);
 void ts_test_register_errors(void)
 {
@@ -319,6 +320,13 @@ void ts_test_register_errors(void)
     CU_add_test(s, "limits: depth, size, unknown name", test_limits);
     CU_add_test(s, "bad ERT", test_bad_ert);
     CU_add_test(s, "mutation fuzzing never crashes", test_fuzz);
+}
+
+void ts_test_register_errors_slow(void);
+void ts_test_register_errors_slow(void)
+{
+    CU_pSuite s = CU_add_suite("errors (slow)", NULL, NULL);
+    CU_add_test(s, "mutation fuzzing never crashes (1,000 rounds per file)", test_fuzz_long);
 }
 
 /* Mutation fuzzing: every library file and the Timeloop/UPMEM reference inputs, with random
@@ -380,7 +388,8 @@ static void fuzz_file(const char *path, GRand *rng, guint rounds, guint *n_ok, g
     }
 }
 
-static void test_fuzz(void)
+/* rounds mutated copies of each file ($TILESIM_FUZZ_ROUNDS overrides). */
+static void fuzz_files(guint rounds)
 {
     guint64 seed = ts_test_seed(20261121);
     g_autoptr(GRand) rng = g_rand_new_with_seed((guint32)seed);
@@ -402,11 +411,23 @@ static void test_fuzz(void)
         if (p)
             g_ptr_array_add(files, p);
     }
-    guint rounds =
-        g_getenv("TILESIM_FUZZ_ROUNDS") ? (guint)atoi(g_getenv("TILESIM_FUZZ_ROUNDS")) : 150;
+    if (g_getenv("TILESIM_FUZZ_ROUNDS"))
+        rounds = (guint)atoi(g_getenv("TILESIM_FUZZ_ROUNDS"));
     guint ok = 0, err = 0;
     for (guint i = 0; i < files->len; i++)
         fuzz_file(files->pdata[i], rng, rounds, &ok, &err);
     printf("\n  fuzz: %u mutated files, %u loaded, %u rejected with a config error\n", ok + err, ok,
            err);
+}
+
+/* 60 rounds keep the test to seconds under ASan; the slow variant and the libFuzzer harness
+ * (tests/fuzz/) go further. */
+static void test_fuzz(void)
+{
+    fuzz_files(60);
+}
+
+static void test_fuzz_long(void)
+{
+    fuzz_files(1000);
 }

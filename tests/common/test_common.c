@@ -51,6 +51,11 @@ static void test_units_parse(void)
     CU_ASSERT_FALSE(ts_unit_parse("inf", TS_UNIT_TIME, &v, &why));
     CU_ASSERT_FALSE(ts_unit_parse("0x10", TS_UNIT_NONE, &v, &why));
     CU_ASSERT_FALSE(ts_unit_parse("5 ns extra", TS_UNIT_TIME, &v, &why));
+    /* A finite number times its unit must stay finite. */
+    CU_ASSERT_FALSE(ts_unit_parse("1e308GHz", TS_UNIT_FREQUENCY, &v, &why));
+    CU_ASSERT_STRING_EQUAL(why, "value overflows");
+    CU_ASSERT_TRUE(ts_unit_parse("1e-300Hz", TS_UNIT_FREQUENCY, &v, &why)); /* the schema's
+                                                                               range refuses it */
 }
 
 static void test_units_format(void)
@@ -142,6 +147,55 @@ static void test_doc_duplicate_key(void)
     g_autoptr(TsDoc) doc = ts_doc_load_string("d.yaml", "a: 1\nb: 2\na: 3\n", -1, NULL, &err);
     CU_ASSERT_PTR_NULL(doc);
     ASSERT_ERR(err, TS_CONFIG_ERROR_DUPLICATE, "d.yaml:3:1: duplicate key 'a' (first at line 1)");
+}
+
+/* 25,000 distinct keys, then a duplicate of the first: the key index keeps the check linear
+ * (a pairwise check took 58 s under ASan). Merge keys use the same index. */
+static void test_doc_many_keys(void)
+{
+    GString *s = g_string_new("m:\n");
+    for (int i = 0; i < 25000; i++)
+        g_string_append_printf(s, "  k%d: %d\n", i, i);
+    gint64 t0 = g_get_monotonic_time();
+    g_autoptr(GError) err = NULL;
+    g_autoptr(TsDoc) doc = ts_doc_load_string("keys.yaml", s->str, -1, NULL, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    const TsNode *m = ts_node_get(doc->root, "m");
+    CU_ASSERT_EQUAL(m->n, 25000);
+    CU_ASSERT_STRING_EQUAL(ts_node_key(m, 24999), "k24999"); /* order kept */
+    g_string_append(s, "  k0: again\n");
+    g_autoptr(TsDoc) dup = ts_doc_load_string("keys.yaml", s->str, -1, NULL, &err);
+    CU_ASSERT_PTR_NULL(dup);
+    ASSERT_ERR(err, TS_CONFIG_ERROR_DUPLICATE, "keys.yaml:25002:3: duplicate key 'k0' (first at line 2)");
+    double seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
+    CU_ASSERT(seconds < 10.0);
+    g_string_free(s, TRUE);
+
+    g_autoptr(GError) err2 = NULL;
+    GString *mg = g_string_new("base: &b\n");
+    for (int i = 0; i < 40; i++)
+        g_string_append_printf(mg, "  k%d: %d\n", i, i);
+    g_string_append(mg, "derived:\n  <<: *b\n  k3: own\n  extra: 1\n");
+    g_autoptr(TsDoc) merged = ts_doc_load_string("merge.yaml", mg->str, -1, NULL, &err2);
+    g_string_free(mg, TRUE);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(merged);
+    const TsNode *d = ts_node_get(merged->root, "derived");
+    CU_ASSERT_EQUAL(d->n, 41);
+    CU_ASSERT_STRING_EQUAL(ts_node_get(d, "k3")->value, "own");
+    CU_ASSERT_STRING_EQUAL(ts_node_get(d, "k39")->value, "39");
+}
+
+/* Everything after the first document would be ignored: a second one is an error. */
+static void test_doc_multi_document(void)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(TsDoc) doc =
+        ts_doc_load_string("two.yaml", "a: 1\n---\nb: 2\n", -1, NULL, &err);
+    CU_ASSERT_PTR_NULL(doc);
+    ASSERT_ERR(err, TS_CONFIG_ERROR_SYNTAX, "two.yaml:2:1: a second YAML document starts here");
+    g_autoptr(GError) err2 = NULL;
+    g_autoptr(TsDoc) one = ts_doc_load_string("one.yaml", "---\na: 1\n...\n", -1, NULL, &err2);
+    CU_ASSERT_PTR_NOT_NULL(one);
 }
 
 static void test_doc_utf8(void)
@@ -367,6 +421,8 @@ int main(int argc, char **argv)
     CU_add_test(s, "doc_tags_and_merge", test_doc_tags_and_merge);
     CU_add_test(s, "doc_syntax_error", test_doc_syntax_error);
     CU_add_test(s, "doc_duplicate_key", test_doc_duplicate_key);
+    CU_add_test(s, "doc_many_keys", test_doc_many_keys);
+    CU_add_test(s, "doc_multi_document", test_doc_multi_document);
     CU_add_test(s, "doc_utf8", test_doc_utf8);
     CU_add_test(s, "doc_alias_bomb", test_doc_alias_bomb);
     CU_add_test(s, "doc_depth_and_size", test_doc_depth_and_size);

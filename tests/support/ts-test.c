@@ -1,11 +1,13 @@
-/* CUnit driver and reference-file helpers shared by every test binary. */
+/* CUnit driver (with per-test wall times), reference-file helpers and a runner for the built
+ * tilesim, shared by every test binary. */
 #include "ts-test.h"
 
-#include <CUnit/Basic.h>
+#include <CUnit/TestRun.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 static gboolean skip_all = FALSE;
 
@@ -85,19 +87,134 @@ void ts_test_cli_clear(TsTestCli *run)
     memset(run, 0, sizeof *run);
 }
 
+static int spawn(TsTestRun *r, char **argv, char **envp)
+{
+    memset(r, 0, sizeof *r);
+    int wait = 0;
+    g_autoptr(GError) error = NULL;
+    gint64 t0 = g_get_monotonic_time();
+    gboolean ok = g_spawn_sync(NULL, argv, envp, G_SPAWN_SEARCH_PATH, NULL, NULL, &r->out,
+                               &r->err, &wait, &error);
+    r->seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
+    if (!ok) {
+        fprintf(stderr, "spawn %s: %s\n", argv[0], error->message);
+        r->out = g_strdup("");
+        r->err = g_strdup("");
+        r->status = -1;
+        return -1;
+    }
+    r->status = WIFEXITED(wait) ? WEXITSTATUS(wait) : -1;
+    if (r->status != 0 && r->status != 1)
+        fprintf(stderr, "%s exited with %d\nstdout: %.2000s\nstderr: %.2000s\n", argv[0],
+                r->status, r->out, r->err);
+    return r->status;
+}
+
+static const char *tilesim_bin(void)
+{
+    const char *bin = g_getenv("TILESIM_BIN");
+    return bin ? bin : "tilesim";
+}
+
+int ts_test_spawn(TsTestRun *r, const char *const *args, gboolean as_nobody)
+{
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    if (as_nobody && geteuid() == 0) {
+        static const char *const drop[] = {"setpriv",       "--reuid=65534", "--regid=65534",
+                                           "--clear-groups", "--", NULL};
+        for (guint i = 0; drop[i]; i++)
+            g_ptr_array_add(argv, (gpointer)drop[i]);
+    }
+    g_ptr_array_add(argv, (gpointer)tilesim_bin());
+    for (guint i = 0; args[i]; i++)
+        g_ptr_array_add(argv, (gpointer)args[i]);
+    g_ptr_array_add(argv, NULL);
+    return spawn(r, (char **)argv->pdata, NULL);
+}
+
+int ts_test_shell(TsTestRun *r, const char *script)
+{
+    char *argv[] = {"/bin/sh", "-c", (char *)script, NULL};
+    g_auto(GStrv) env = g_environ_setenv(g_get_environ(), "TILESIM", tilesim_bin(), TRUE);
+    return spawn(r, argv, env);
+}
+
+void ts_test_run_clear(TsTestRun *r)
+{
+    g_clear_pointer(&r->out, g_free);
+    g_clear_pointer(&r->err, g_free);
+}
+
 void ts_test_skip_all(const char *reason)
 {
     fprintf(stderr, "SKIP: %s\n", reason);
     skip_all = TRUE;
 }
 
+gboolean ts_test_slow(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--slow") == 0)
+            return TRUE;
+    return FALSE;
+}
+
+/* A verbose runner like CUnit's basic one that also prints each test's wall time, so slow
+ * tests show up in every CTest log (--output-on-failure, -V). */
+static gint64 test_started_us;
+
+static void on_suite_start(const CU_pSuite suite)
+{
+    printf("\nSuite: %s\n", suite->pName);
+}
+
+static void on_test_start(const CU_pTest test, const CU_pSuite suite)
+{
+    (void)suite;
+    printf("  Test: %s ...", test->pName);
+    fflush(stdout);
+    test_started_us = g_get_monotonic_time();
+}
+
+static void on_test_complete(const CU_pTest test, const CU_pSuite suite,
+                             const CU_pFailureRecord failures)
+{
+    (void)test;
+    (void)suite;
+    double s = (double)(g_get_monotonic_time() - test_started_us) / 1e6;
+    printf("%s (%.2f s)\n", failures ? "FAILED" : "passed", s);
+    int i = 1;
+    for (CU_pFailureRecord f = failures; f; f = f->pNext)
+        printf("    %d. %s:%u  - %s\n", i++, f->strFileName ? f->strFileName : "",
+               f->uiLineNumber, f->strCondition ? f->strCondition : "");
+    fflush(stdout);
+}
+
+static void on_suite_init_failure(const CU_pSuite suite)
+{
+    printf("\nWARNING - Suite initialization failed for '%s'.\n", suite->pName);
+}
+
+static void on_suite_cleanup_failure(const CU_pSuite suite)
+{
+    printf("\nWARNING - Suite cleanup failed for '%s'.\n", suite->pName);
+}
+
 int ts_test_run(int argc, char **argv)
 {
     (void)argc;
     (void)argv;
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+    CU_set_suite_start_handler(on_suite_start);
+    CU_set_test_start_handler(on_test_start);
+    CU_set_test_complete_handler(on_test_complete);
+    CU_set_suite_init_failure_handler(on_suite_init_failure);
+    CU_set_suite_cleanup_failure_handler(on_suite_cleanup_failure);
+    CU_run_all_tests();
+    printf("\n");
+    CU_print_run_results(stdout);
+    fflush(stdout);
+    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed() +
+                      CU_get_number_of_suites_failed();
     unsigned run = CU_get_number_of_tests_run();
     CU_cleanup_registry();
     if (failed)

@@ -32,6 +32,11 @@ int ts_test_csv_column(GPtrArray *header, const char *name);
  * TILESIM_BIN is unset (callers skip) or the program could not run. */
 int ts_test_tilesim(const char *const *args, char **out, char **err);
 
+/* TRUE when the binary runs its slow variant (argument --slow): full-size problems that are
+ * registered with CTest under the label `slow` and run by `bench/run.sh slow` in a Release
+ * tree, never by scripts/test.sh. */
+gboolean ts_test_slow(int argc, char **argv);
+
 /* Runs every registered suite with the basic interface; returns 0 when all passed,
  * 1 when any failed, 77 (CTest's skip code) when skip_all is set. */
 int ts_test_run(int argc, char **argv);
@@ -50,6 +55,23 @@ typedef struct {
  * line when TILESIM_BIN is not set; a spawn failure fails the current test. */
 gboolean ts_test_cli(TsTestCli *run, const char *const *argv);
 void ts_test_cli_clear(TsTestCli *run);
+
+/* ---- Running the built tilesim ($TILESIM_BIN) ---- */
+
+typedef struct {
+    int status;     /* exit status, or -1 when the process did not exit normally */
+    char *out;      /* stdout and stderr, owned */
+    char *err;
+    double seconds; /* wall time */
+} TsTestRun;
+
+/* Runs $TILESIM_BIN with the NULL-terminated args (argv[1..]) and captures its output; with
+ * as_nobody and when running as root, as user nobody (setpriv), so permission checks behave
+ * as for an ordinary user. Returns r->status. */
+int ts_test_spawn(TsTestRun *r, const char *const *args, gboolean as_nobody);
+/* Runs `sh -c SCRIPT` with $TILESIM_BIN in the environment as TILESIM (for redirections). */
+int ts_test_shell(TsTestRun *r, const char *script);
+void ts_test_run_clear(TsTestRun *r);
 
 /* Macro for a golden test whose reference input is missing: prints and returns. */
 #define TS_TEST_REQUIRE_SHARED()                                                                   \
