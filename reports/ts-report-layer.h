@@ -1,7 +1,8 @@
 /* Reports of a mapped workload (`tilesim map`, `tilesim simulate --engine analytical`): the
  * search summary of each op, the best K mappings, the per-op table (op, count, MACs, cycles,
- * energy, pJ/MAC, utilization, bounding level) with whole-layer totals, and the JSON of
- * docs/cli.md with the "search" and "best" members. Numbers come from the results. */
+ * energy, pJ/MAC, utilization, bounding level) with whole-layer totals, the JSON of
+ * docs/cli.md with the "search" and "best" members, and the CSV of docs/cli.md. Numbers come
+ * from the results. */
 #ifndef TS_REPORT_LAYER_H
 #define TS_REPORT_LAYER_H
 
