@@ -173,27 +173,13 @@ static void test_many_keys(void)
     expect(args, 1, NEEDLES("keys.map.yaml:4:5:", "unknown key 'k0'"));
 }
 
-static gpointer feed_forever(gpointer path)
-{
-    int fd = g_open(path, O_WRONLY, 0);
-    if (fd < 0)
-        return NULL;
-    static char y[65536]; /* "y\n" repeated, as `yes` writes it */
-    for (gsize i = 0; i < sizeof y; i += 2)
-        memcpy(y + i, "y\n", 2);
-    while (write(fd, y, sizeof y) > 0) {
-    }
-    close(fd);
-    return NULL;
-}
-
 static void test_endless_inputs(void)
 {
     const char *a1[] = {"check", "/dev/zero", NULL};
     expect(a1, 1, NEEDLES("/dev/zero:1:1: file is larger than the 16777216-byte input limit"));
     g_autofree char *fifo = g_build_filename(tmpdir, "yes.fifo", NULL);
     CU_ASSERT_EQUAL_FATAL(mkfifo(fifo, 0600), 0);
-    GThread *t = g_thread_new("yes", feed_forever, fifo);
+    GThread *t = g_thread_new("yes", ts_test_feed_forever, fifo);
     const char *a2[] = {"check", fifo, NULL};
     expect(a2, 1, NEEDLES("yes.fifo:1:1: file is larger than the 16777216-byte input limit"));
     /* Should tilesim not have opened the FIFO, a reader of our own releases the feeder. */

@@ -58,26 +58,11 @@ static void test_read_limits(void)
     g_unlink(small);
 }
 
-/* Writes "y\n" into the FIFO until the reader closes it (EPIPE). */
-static gpointer endless_writer(gpointer path)
-{
-    int fd = g_open(path, O_WRONLY, 0);
-    if (fd < 0)
-        return NULL;
-    static char chunk[65536]; /* "y\n" repeated, as `yes` writes it */
-    for (gsize i = 0; i < sizeof chunk; i += 2)
-        memcpy(chunk + i, "y\n", 2);
-    while (write(fd, chunk, sizeof chunk) > 0) {
-    }
-    close(fd);
-    return NULL;
-}
-
 static void test_read_fifo(void)
 {
     g_autofree char *fifo = tmp("endless.fifo");
     CU_ASSERT_EQUAL_FATAL(mkfifo(fifo, 0600), 0);
-    GThread *writer = g_thread_new("writer", endless_writer, fifo);
+    GThread *writer = g_thread_new("writer", ts_test_feed_forever, fifo);
     g_autofree char *text = NULL;
     gsize len = 0;
     g_autoptr(GError) error = NULL;
@@ -86,7 +71,7 @@ static void test_read_fifo(void)
     g_thread_join(writer);
     /* ts_doc_load_file reads through the same reader. */
     g_clear_error(&error);
-    writer = g_thread_new("writer", endless_writer, fifo);
+    writer = g_thread_new("writer", ts_test_feed_forever, fifo);
     TsDocLimits lim = {.max_file_bytes = 65536};
     TsDoc *doc = ts_doc_load_file(fifo, &lim, &error);
     CU_ASSERT_PTR_NULL(doc);

@@ -3,6 +3,8 @@
 #include "ts-test.h"
 
 #include <CUnit/TestRun.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,6 +145,20 @@ void ts_test_run_clear(TsTestRun *r)
 {
     g_clear_pointer(&r->out, g_free);
     g_clear_pointer(&r->err, g_free);
+}
+
+gpointer ts_test_feed_forever(gpointer path)
+{
+    int fd = g_open(path, O_WRONLY, 0);
+    if (fd < 0)
+        return NULL;
+    static char y[65536];
+    for (gsize i = 0; i < sizeof y; i += 2)
+        memcpy(y + i, "y\n", 2);
+    while (write(fd, y, sizeof y) > 0) {
+    }
+    close(fd);
+    return NULL;
 }
 
 void ts_test_skip_all(const char *reason)

@@ -73,6 +73,10 @@ int ts_test_spawn(TsTestRun *r, const char *const *args, gboolean as_nobody);
 int ts_test_shell(TsTestRun *r, const char *script);
 void ts_test_run_clear(TsTestRun *r);
 
+/* GThreadFunc: opens the FIFO path for writing and writes "y\n" as `yes` does until the
+ * reader closes it (the caller ignores SIGPIPE). An endless input for the bounded reader. */
+gpointer ts_test_feed_forever(gpointer path);
+
 /* Macro for a golden test whose reference input is missing: prints and returns. */
 #define TS_TEST_REQUIRE_SHARED()                                                                   \
     do {                                                                                           \
