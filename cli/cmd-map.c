@@ -9,7 +9,8 @@
 #include <glib/gstdio.h>
 
 /* Writes the best mapping of each mapped einsum shape: to path for one shape, else to
- * path/<op>.yaml (the directory is created). */
+ * path/<op>.yaml (missing directories are created in both cases, as ts_map_check_outputs
+ * checked before the search). */
 static gboolean write_mappings(const TsLayerResult *r, const char *path, GError **error)
 {
     guint n = 0;
@@ -32,6 +33,12 @@ static gboolean write_mappings(const TsLayerResult *r, const char *path, GError 
                     "--mapping-out %s: %u op shapes were mapped, so it names a directory; "
                     "cannot create it: %s",
                     path, n, g_strerror(errno));
+        return FALSE;
+    }
+    g_autofree char *parent = g_path_get_dirname(path);
+    if (n == 1 && !ts_output_is_stdout(path) && g_mkdir_with_parents(parent, 0755) != 0) {
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno),
+                    "--mapping-out %s: cannot create its directory: %s", path, g_strerror(errno));
         return FALSE;
     }
     for (guint i = 0; i < r->n_ops; i++) {
