@@ -277,6 +277,13 @@ static void test_cli_sentinels(void)
     expect(a8, 1, NEEDLES("--seq: expected a positive integer (got '-1')"));
     const char *a9[] = {"workload", "show", "bert-base", "--seq", "-9223372036854775808", NULL};
     expect(a9, 1, NEEDLES("--seq: expected a positive integer"));
+    g_autofree char *devices = ts_test_source_path("arch/library/upmem-pim.yaml");
+    const char *a10[] = {"simulate", "--engine", "profile",   "--arch", devices,
+                         "--workload", "bert-base", "--gen", "-1", NULL};
+    expect(a10, 1, NEEDLES("--gen: expected a non-negative integer (got '-1')"));
+    const char *a11[] = {"simulate",   "--engine",  "profile",  "--arch", devices,
+                         "--workload", "bert-base", "--layers", "-1",     NULL};
+    expect(a11, 1, NEEDLES("--layers: expected a positive integer (got '-1')"));
 #undef MAP
 }
 

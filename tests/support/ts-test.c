@@ -280,23 +280,14 @@ int ts_test_csv_column(GPtrArray *header, const char *name)
 
 int ts_test_tilesim(const char *const *args, char **out, char **err)
 {
-    const char *bin = g_getenv("TILESIM_BIN");
-    if (bin == NULL)
+    if (g_getenv("TILESIM_BIN") == NULL)
         return -1;
-    GPtrArray *argv = g_ptr_array_new();
-    g_ptr_array_add(argv, (gpointer)bin);
-    for (guint i = 0; args[i]; i++)
-        g_ptr_array_add(argv, (gpointer)args[i]);
-    g_ptr_array_add(argv, NULL);
-    int status = -1;
-    GError *error = NULL;
-    gboolean ok = g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out,
-                               err, &status, &error);
-    g_ptr_array_free(argv, TRUE);
-    if (!ok) {
-        fprintf(stderr, "spawn failed: %s\n", error->message);
-        g_error_free(error);
-        return -1;
-    }
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    TsTestRun r;
+    ts_test_spawn(&r, args, FALSE);
+    if (out != NULL)
+        *out = g_steal_pointer(&r.out);
+    if (err != NULL)
+        *err = g_steal_pointer(&r.err);
+    ts_test_run_clear(&r);
+    return r.status;
 }
