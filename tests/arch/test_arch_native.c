@@ -3,6 +3,7 @@
  * systolic-array and PIM expansions, host-link bandwidth limits, vector units, device
  * profiles (all 29 UPMEM profiles and the underscore->hyphen naming rule), the library list,
  * and the generated class reference in docs/arch-reference.md. */
+#include <glib/gstdio.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +20,9 @@ char *ts_arch_test_write(const char *name, const char *text)
     if (dir == NULL)
         dir = g_dir_make_tmp("tilesim-arch-XXXXXX", NULL);
     char *path = g_build_filename(dir, name, NULL);
+    /* Written as a new file: g_file_set_contents syncs every replacement of an existing one
+     * (seconds per thousand files on a busy disk). */
+    g_unlink(path);
     g_file_set_contents(path, text, -1, NULL);
     return path;
 }
