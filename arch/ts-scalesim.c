@@ -9,22 +9,20 @@
 #include <string.h>
 
 #include "ts-config.h"
+#include "ts-file.h"
 
 #define TS_SCALESIM_MAX_FILE_BYTES (64u << 20)
 
+/* Through the shared bounded reader (common/ts-file.h), so /dev/zero or a pipe without end
+ * stops at the limit. */
 static gboolean read_text(const char *path, char **text, GError **error)
 {
     gsize len = 0;
-    GError *e = NULL;
-    if (!g_file_get_contents(path, text, &len, &e)) {
-        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_IO, "%s: %s", path, e->message);
-        g_error_free(e);
+    if (!ts_file_read(path, TS_SCALESIM_MAX_FILE_BYTES, text, &len, error))
         return FALSE;
-    }
-    if (len > TS_SCALESIM_MAX_FILE_BYTES || strlen(*text) != len) {
-        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_LIMIT,
-                    "%s: not a text file of at most %u MiB", path,
-                    TS_SCALESIM_MAX_FILE_BYTES >> 20);
+    if (strlen(*text) != len) {
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_ENCODING,
+                    "%s: not a text file (it holds a NUL byte)", path);
         g_clear_pointer(text, g_free);
         return FALSE;
     }

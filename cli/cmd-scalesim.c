@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ts-cli.h"
+#include "ts-file.h"
 #include "ts-report-systolic.h"
 #include "ts-scalesim.h"
 #include "ts-systolic-component.h"
@@ -46,6 +47,8 @@ static int run(int argc, char **argv)
         return TS_EXIT_BAD_INPUT;
     }
     g_autoptr(GError) error = NULL;
+    if (!ts_output_check("--json", json, &error))
+        return ts_cli_fail(error);
     g_autoptr(TsScaleSimConfig) cfg = ts_scalesim_config_load(config, &error);
     if (!cfg)
         return ts_cli_fail(error);
@@ -79,8 +82,7 @@ static int run(int argc, char **argv)
                             .results = results,
                             .notes = cfg->notes,
                             .seconds = reproducible ? -1.0 : seconds};
-    gboolean json_stdout = json != NULL && strcmp(json, "-") == 0;
-    if (!json_stdout)
+    if (!ts_output_is_stdout(json))
         ts_report_systolic_text(&report, stdout);
     if (json != NULL && !ts_report_systolic_write_json(&report, json, &error))
         return ts_cli_fail(error);

@@ -192,6 +192,9 @@ static void test_endless_inputs(void)
                         "bert-base",  "--op",      "FF1",           "--constraints",
                         "/dev/zero",  NULL};
     expect(a3, 1, NEEDLES("/dev/zero:1:1: file is larger than"));
+    /* Every loader reads through the same bounded reader: SCALE-Sim files too (64 MiB). */
+    const char *a4[] = {"scalesim", "--config", "/dev/zero", "--topology", "/dev/zero", NULL};
+    expect(a4, 1, NEEDLES("/dev/zero:1:1: file is larger than the 67108864-byte input limit"));
 }
 
 /* Overflow and underflow: out of the documented physical ranges (docs/arch-reference.md). */

@@ -253,6 +253,9 @@ static void test_checked_before_search(void)
     const char *a4[] = {"workload", "show", "bert-base", "--json", "/nonexistent-dir/w.json",
                         NULL};
     expect_quick_failure(a4, FALSE, "cannot create the file in its directory");
+    const char *a4b[] = {"scalesim", "--config", "/dev/null", "--topology", "/dev/null",
+                         "--json", "/nonexistent-dir/s.json", NULL};
+    expect_quick_failure(a4b, FALSE, "--json /nonexistent-dir/s.json: cannot create the file");
 
     /* An ordinary user: a read-only directory and a read-only file. */
     if (geteuid() == 0 && !g_file_test("/usr/bin/setpriv", G_FILE_TEST_IS_EXECUTABLE)) {
