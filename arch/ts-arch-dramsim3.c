@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ts-file.h"
+
 typedef struct {
     char *section, *key, *value;
     guint line;
@@ -39,19 +41,9 @@ static gboolean ini_parse(Ini *ini, const char *path, GError **error)
 {
     g_autofree char *text = NULL;
     gsize len = 0;
-    GError *local = NULL;
-    if (!g_file_get_contents(path, &text, &len, &local)) {
-        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_IO, "%s: %s", path, local->message);
-        g_error_free(local);
+    /* The shared bounded reader: a DRAMsim3 config is at most 1 MiB (/dev/zero stops there). */
+    if (!ts_file_read(path, (gsize)1 << 20, &text, &len, error))
         return FALSE;
-    }
-    if (len > (1u << 20)) {
-        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_LIMIT,
-                    "%s: %" G_GSIZE_FORMAT
-                    " bytes is too large for a DRAMsim3 config (limit 1 MiB)",
-                    path, len);
-        return FALSE;
-    }
     if (memchr(text, '\0', len) != NULL || !g_utf8_validate(text, (gssize)len, NULL)) {
         g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_ENCODING,
                     "%s: not a text file (NUL byte or invalid UTF-8)", path);

@@ -13,6 +13,7 @@
 #include "ts-cli.h"
 #include "ts-config.h"
 #include "ts-dram-trace.h"
+#include "ts-file.h"
 
 /* The DRAM spec of the config, owned by *arch or *spec_out (the caller frees both). */
 static const TsDramSpec *load_config(const char *config, TsArch **arch, TsDramSpec **spec_out,
@@ -132,6 +133,8 @@ static int run(int argc, char **argv)
         return TS_EXIT_BAD_INPUT;
     }
     g_autoptr(GError) error = NULL;
+    if (!ts_output_check("--json", json, &error))
+        return ts_cli_fail(error);
     GStringChunk *strings = g_string_chunk_new(256);
     TsArch *arch = NULL;
     TsDramSpec *owned = NULL;
@@ -148,7 +151,7 @@ static int run(int argc, char **argv)
         rc = TS_EXIT_BAD_INPUT;
         goto out;
     }
-    gboolean json_stdout = json != NULL && strcmp(json, "-") == 0;
+    gboolean json_stdout = ts_output_is_stdout(json);
     if (!json_stdout) {
         printf("DRAM %s (%s), trace %s: %" G_GSIZE_FORMAT " requests\n", config,
                spec->protocol ? spec->protocol : "?", trace_path, trace->n);
@@ -175,14 +178,10 @@ static int run(int argc, char **argv)
         json_generator_set_root(gen, node);
         json_generator_set_pretty(gen, TRUE);
         g_autofree char *text = json_generator_to_data(gen, NULL);
-        if (json_stdout) {
-            printf("%s\n", text);
-        } else {
-            g_autofree char *with_nl = g_strconcat(text, "\n", NULL);
-            if (!g_file_set_contents(json, with_nl, -1, &error)) {
-                rc = ts_cli_fail(error);
-                goto out;
-            }
+        g_autofree char *with_nl = g_strconcat(text, "\n", NULL);
+        if (!ts_output_write("--json", json, with_nl, -1, &error)) {
+            rc = ts_cli_fail(error);
+            goto out;
         }
     }
     if (check && r.stats.violations > 0) {

@@ -113,15 +113,24 @@ TsDramTrace *ts_dram_trace_load(const char *path, GError **error)
         return NULL;
     }
     GArray *arr = g_array_new(FALSE, FALSE, sizeof(TsDramTraceEntry));
-    char *line = NULL;
-    size_t cap = 0;
+    /* Lines go into a fixed buffer: a line over 4096 characters is refused before it is stored
+     * and the number of lines is bounded, so no input grows memory or time without limit. */
+    char line[4096 + 2];
     guint lineno = 0;
     gboolean ok = TRUE;
-    while (ok && getline(&line, &cap, f) >= 0) {
+    while (ok && fgets(line, sizeof line, f) != NULL) {
         lineno++;
-        if (strlen(line) > 4096) {
+        gsize n = strlen(line);
+        if (n > 4096 && line[n - 1] != '\n') {
             g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_LIMIT,
                         "%s:%u: line longer than 4096 characters", path, lineno);
+            ok = FALSE;
+            break;
+        }
+        if (lineno > 4 * TS_DRAM_TRACE_MAX_ENTRIES) {
+            g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_LIMIT,
+                        "%s:%u: more than %" G_GSIZE_FORMAT " lines", path, lineno,
+                        4 * TS_DRAM_TRACE_MAX_ENTRIES);
             ok = FALSE;
             break;
         }
@@ -142,7 +151,6 @@ TsDramTrace *ts_dram_trace_load(const char *path, GError **error)
         }
         g_array_append_val(arr, e);
     }
-    free(line);
     fclose(f);
     if (xz) {
         int status = 0;

@@ -195,6 +195,15 @@ static void test_endless_inputs(void)
     /* Every loader reads through the same bounded reader: SCALE-Sim files too (64 MiB). */
     const char *a4[] = {"scalesim", "--config", "/dev/zero", "--topology", "/dev/zero", NULL};
     expect(a4, 1, NEEDLES("/dev/zero:1:1: file is larger than the 67108864-byte input limit"));
+    /* A DRAM trace is streamed: a line is bounded before it is stored. */
+    GString *longline = g_string_new("0x0 READ 0\n");
+    for (guint i = 0; i < 100000; i++)
+        g_string_append_c(longline, 'x');
+    g_string_append_c(longline, '\n');
+    g_autofree char *trace = write_tmp("long.trace", longline->str);
+    g_string_free(longline, TRUE);
+    const char *a5[] = {"dram-trace", "--config", "eyeriss-like", "--trace", trace, NULL};
+    expect(a5, 1, NEEDLES("long.trace:2: line longer than 4096 characters"));
 }
 
 /* Overflow and underflow: out of the documented physical ranges (docs/arch-reference.md). */
