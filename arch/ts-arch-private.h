@@ -115,10 +115,7 @@ gboolean ts_arch_finalize(TsArch *arch, GError **error);
 
 /* ---- Loaders ---------------------------------------------------------------------------- */
 
-/* ts_arch_load() on an already parsed document (format by content, ERT, finalize). */
-TsArch *ts_arch_load_from_doc(const TsDoc *doc, const char *file, const char *ert_path,
-                              GError **error);
-/* As ts_arch_load_from_doc with any number of ERT/ART files (NULL-terminated, may be NULL). */
+/* As ts_arch_load_doc with any number of ERT/ART files (NULL-terminated, may be NULL). */
 TsArch *ts_arch_load_from_doc_full(const TsDoc *doc, const char *file, const char *const *tables,
                                    GError **error);
 

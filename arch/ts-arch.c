@@ -281,9 +281,9 @@ TsArch *ts_arch_load_from_doc_full(const TsDoc *doc, const char *file, const cha
     return g_steal_pointer(&arch);
 }
 
-TsArch *ts_arch_load_from_doc(const TsDoc *doc, const char *file, const char *ert_path,
-                              GError **error)
+TsArch *ts_arch_load_doc(const TsDoc *doc, const char *file, const char *ert_path, GError **error)
 {
+    g_return_val_if_fail(doc != NULL && file != NULL, NULL);
     const char *tables[] = {ert_path, NULL};
     return ts_arch_load_from_doc_full(doc, file, tables, error);
 }

@@ -121,6 +121,11 @@ TsArch *ts_arch_load(const char *path_or_name, const char *ert_path, GError **er
  * become notes (ts_arch_notes). */
 TsArch *ts_arch_load_full(const char *path_or_name, const char *const *tables, GError **error);
 
+/* ts_arch_load() on a parsed document, e.g. one edited with ts_doc_derive() and
+ * ts_doc_set_path() (a design point of a sweep). file names the input (ts_arch_file()); messages
+ * name the file of each node. The arch keeps no reference to doc. */
+TsArch *ts_arch_load_doc(const TsDoc *doc, const char *file, const char *ert_path, GError **error);
+
 void ts_arch_free(TsArch *arch);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(TsArch, ts_arch_free)
 

@@ -11,19 +11,13 @@
 #include <yaml.h>
 
 #include "ts-file.h"
+#include "ts-config-private.h"
 
 G_DEFINE_QUARK(ts - config - error - quark, ts_config_error)
 
 #define TS_DEFAULT_MAX_FILE_BYTES TS_FILE_MAX_INPUT_BYTES
 #define TS_DEFAULT_MAX_DEPTH 64u
 #define TS_DEFAULT_MAX_NODES 4000000u
-
-/* The document owns every node and string through two arenas. */
-typedef struct {
-    TsDoc pub;
-    GStringChunk *strings;
-    GPtrArray *blocks; /* node and pointer-array allocations, freed with the document */
-} TsDocImpl;
 
 /* ---- Errors and paths ------------------------------------------------------------------- */
 
@@ -119,17 +113,26 @@ typedef struct {
     GError **error;
 } TsParser;
 
-static void *doc_alloc(TsDocImpl *doc, gsize size)
+void *ts_doc_alloc(TsDocImpl *doc, gsize size)
 {
     void *p = g_malloc0(size);
     g_ptr_array_add(doc->blocks, p);
     return p;
 }
 
+TsDocImpl *ts_doc_impl_new(const char *filename)
+{
+    TsDocImpl *doc = g_new0(TsDocImpl, 1);
+    doc->pub.filename = g_strdup(filename);
+    doc->strings = g_string_chunk_new(4096);
+    doc->blocks = g_ptr_array_new_with_free_func(g_free);
+    return doc;
+}
+
 static TsNode *new_node(TsParser *ps, TsNodeKind kind, const yaml_mark_t *mark,
                         const yaml_char_t *tag)
 {
-    TsNode *n = doc_alloc(ps->doc, sizeof *n);
+    TsNode *n = ts_doc_alloc(ps->doc, sizeof *n);
     n->kind = kind;
     n->line = (guint)mark->line + 1; /* libyaml marks are 0-based */
     n->col = (guint)mark->column + 1;
@@ -267,7 +270,7 @@ static gboolean finish_mapping(TsParser *ps, TsFrame *frame)
     GPtrArray *out = ks.out;
     if (ok) {
         frame->node->n = out->len / 2;
-        const TsNode **items = doc_alloc(ps->doc, sizeof(TsNode *) * MAX(out->len, 1u));
+        const TsNode **items = ts_doc_alloc(ps->doc, sizeof(TsNode *) * MAX(out->len, 1u));
         if (out->len > 0) /* pdata is NULL for an empty array */
             memcpy(items, out->pdata, sizeof(TsNode *) * out->len);
         frame->node->items = items;
@@ -371,7 +374,7 @@ static gboolean handle_event(TsParser *ps, yaml_event_t *ev, gboolean *done)
         } else {
             frame.node->n = frame.children->len;
             const TsNode **items =
-                doc_alloc(ps->doc, sizeof(TsNode *) * MAX(frame.children->len, 1u));
+                ts_doc_alloc(ps->doc, sizeof(TsNode *) * MAX(frame.children->len, 1u));
             if (frame.children->len > 0)
                 memcpy(items, frame.children->pdata, sizeof(TsNode *) * frame.children->len);
             frame.node->items = items;
@@ -441,10 +444,7 @@ TsDoc *ts_doc_load_string(const char *name, const char *text, gssize len, const 
             lim.max_nodes = limits->max_nodes;
     }
 
-    TsDocImpl *doc = g_new0(TsDocImpl, 1);
-    doc->pub.filename = g_strdup(name);
-    doc->strings = g_string_chunk_new(4096);
-    doc->blocks = g_ptr_array_new_with_free_func(g_free);
+    TsDocImpl *doc = ts_doc_impl_new(name);
     TsNode file_pos = {.line = 1, .col = 1, .doc = &doc->pub};
 
     if (size > lim.max_file_bytes) {

@@ -86,6 +86,54 @@ const TsNode *ts_node_value(const TsNode *map, guint i);
 /* TRUE for a plain null scalar ("", "~", "null", "Null", "NULL"). */
 gboolean ts_node_is_null(const TsNode *node);
 
+/* ---- Key paths and edited documents (ts-doc-edit.c) ----------------------------------------
+ * A key path names a node from a root: KEY ('.' KEY | '[' INDEX ']' | '[' NAME ']')*, e.g.
+ * "architecture.levels[GlobalBuffer].attributes.depth" or "subtree[0].local[2]". [INDEX] is a
+ * 0-based sequence index; [NAME] selects the sequence item (a mapping) whose `name` is NAME,
+ * where a Timeloop name such as "PE[0..255]" also answers to "PE". */
+
+/* The node at path under node, or NULL with TS_CONFIG_ERROR_REFERENCE (a key, name or index
+ * that selects nothing: the message names the longest prefix that resolves and the keys or
+ * names found there, with a did-you-mean) or TS_CONFIG_ERROR_TYPE (the path steps into a
+ * scalar, or is malformed). Positions are those of the node where the walk stopped. */
+const TsNode *ts_node_find_path(const TsNode *node, const char *path, GError **error);
+
+/* An empty document named filename, for building trees with the functions below. */
+TsDoc *ts_doc_new(const char *filename);
+
+/* A document whose root is base's root and which shares every node with base until an edit
+ * replaces the path to it (copy on write): base is never changed and must outlive the result.
+ * Named as base, so messages about unchanged nodes name base's file. */
+TsDoc *ts_doc_derive(const TsDoc *base);
+
+/* Sets doc's root (a node of doc or of a document that outlives doc). */
+void ts_doc_set_root(TsDoc *doc, const TsNode *root);
+
+/* A plain scalar owned by doc holding text, at the file, line and column of where (NULL: doc's
+ * file, line 0), so messages about it point at where the value came from. */
+const TsNode *ts_doc_new_scalar(TsDoc *doc, const char *text, const TsNode *where);
+
+/* A mapping owned by doc with the n keys and values given (values borrowed: their documents
+ * must outlive doc), positioned at where (may be NULL). */
+const TsNode *ts_doc_new_mapping(TsDoc *doc, const char *const *keys, const TsNode *const *values,
+                                 guint n, const TsNode *where);
+
+/* Sets the node at path (from doc's root) to value (borrowed: its document must outlive doc).
+ * The collections on the path are copied into doc; an absent last key is added, and so are
+ * absent keys of mappings before it (as new mappings positioned at value). Errors as for
+ * ts_node_find_path, plus TS_CONFIG_ERROR_REFERENCE when a [NAME] or [INDEX] step would have to
+ * create a sequence item. */
+gboolean ts_doc_set_path(TsDoc *doc, const char *path, const TsNode *value, GError **error);
+
+/* Replaces scalar values (not mapping keys) of the subtree at node: map returns a newly
+ * allocated replacement text, NULL with *error unset to keep the scalar, or NULL with *error
+ * set to fail. Replaced scalars keep their position; collections with no replacement below
+ * them are shared, the others copied into doc. Returns the (possibly new) subtree, or NULL with
+ * error. */
+typedef char *(*TsScalarMapFn)(const TsNode *scalar, gpointer data, GError **error);
+const TsNode *ts_doc_map_scalars(TsDoc *doc, const TsNode *node, TsScalarMapFn map, gpointer data,
+                                 GError **error);
+
 /* ---- Errors ----------------------------------------------------------------------------- */
 
 /* Sets error as "FILE:LINE:COL: PATH: MESSAGE". node may be NULL (no position), path may be

@@ -728,6 +728,17 @@ static gboolean load_doc(TsConstraints *c, TsDoc *doc, GError **error)
     return TRUE;
 }
 
+gboolean ts_constraints_load_node(TsConstraints *c, const TsNode *root, GError **error)
+{
+    g_return_val_if_fail(c != NULL, FALSE);
+    guint before = c->dirs->len;
+    if (!read_root(c, root, error)) {
+        g_array_set_size(c->dirs, before);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 gboolean ts_constraints_load_file(TsConstraints *c, const char *path, GError **error)
 {
     g_return_val_if_fail(c != NULL && path != NULL, FALSE);
@@ -866,6 +877,12 @@ gboolean ts_constraints_load_arch_file(TsConstraints *c, const char *arch_path, 
     if (doc == NULL)
         return FALSE;
     g_ptr_array_add(c->docs, doc);
+    return ts_constraints_load_arch_doc(c, doc, error);
+}
+
+gboolean ts_constraints_load_arch_doc(TsConstraints *c, const TsDoc *doc, GError **error)
+{
+    g_return_val_if_fail(c != NULL && doc != NULL, FALSE);
     const TsNode *arch = doc->root ? ts_node_get(doc->root, "architecture") : NULL;
     const TsNode *nodes = arch ? ts_node_get(arch, "nodes") : NULL;
     const TsNode *levels = arch ? ts_node_get(arch, "levels") : NULL;

@@ -118,11 +118,21 @@ gboolean ts_constraints_load_file(TsConstraints *constraints, const char *path, 
 gboolean ts_constraints_load_string(TsConstraints *constraints, const char *name, const char *text,
                                     GError **error);
 
+/* As ts_constraints_load_string on a parsed tree (a document root, or a list or mapping inside
+ * one, e.g. a sweep file's per-point constraints). The nodes are borrowed: their documents
+ * must outlive constraints. */
+gboolean ts_constraints_load_node(TsConstraints *constraints, const TsNode *root, GError **error);
+
 /* Adds the constraints embedded in a Timeloop v0.4 architecture (`constraints:` blocks on
  * `nodes`) and records the names of containers with a spatial fan-out so that targets naming
  * them resolve (see ts_constraints_add_aliases). A file in another format adds nothing. */
 gboolean ts_constraints_load_arch_file(TsConstraints *constraints, const char *arch_path,
                                        GError **error);
+
+/* As ts_constraints_load_arch_file on a parsed (possibly edited) architecture document,
+ * borrowed: it must outlive constraints. */
+gboolean ts_constraints_load_arch_doc(TsConstraints *constraints, const TsDoc *doc,
+                                      GError **error);
 
 /* Adds to arch the container aliases recorded by ts_constraints_load_arch_file whose storage
  * level exists in arch (a container's fan-out belongs to the nearest storage level above it). */

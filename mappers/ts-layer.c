@@ -281,7 +281,7 @@ static gboolean evaluate_given(const TsArch *arch, const char *path, TsLayerOp *
 }
 
 static gboolean map_einsum(const TsArch *arch, const TsLayerOptions *opt, TsLayerOp *lo,
-                           guint index, guint n_ops, GError **error)
+                           guint index, guint n_ops, gboolean *cache_hit, GError **error)
 {
     const TsOp *op = lo->op;
     lo->model = ts_model_new_full(arch, op, &opt->model_options, error);
@@ -296,6 +296,23 @@ static gboolean map_einsum(const TsArch *arch, const TsLayerOptions *opt, TsLaye
     } else {
         ts_rules_init(&lo->rules, &lo->space_arch, op);
     }
+    TsSearchOptions so = opt->search;
+    if (so.algorithm == TS_SEARCH_EXHAUSTIVE || so.algorithm == TS_SEARCH_LINEAR_PRUNED) {
+        so.bound = ts_search_model_bound;
+        so.bound_data = lo->model;
+        if (so.algorithm == TS_SEARCH_EXHAUSTIVE && so.incumbent_budget == 0)
+            so.incumbent_budget = 50000;
+    }
+    g_autofree char *key = NULL;
+    if (opt->cache != NULL && opt->mapping_path == NULL) {
+        key = ts_layer_problem_key(arch, op, &lo->space_arch, &lo->rules, &so);
+        if (key != NULL && opt->cache->lookup(key, &lo->search, opt->cache->data)) {
+            *cache_hit = TRUE;
+            if (opt->begin)
+                opt->begin(lo, index, n_ops, opt->done_data);
+            return set_op_cost(lo);
+        }
+    }
     lo->space = ts_mapspace_new(&lo->space_arch, op, &lo->rules, error);
     if (lo->space == NULL)
         return FALSE;
@@ -306,13 +323,6 @@ static gboolean map_einsum(const TsArch *arch, const TsLayerOptions *opt, TsLaye
         if (!evaluate_given(arch, opt->mapping_path, lo, error))
             return FALSE;
         return set_op_cost(lo);
-    }
-    TsSearchOptions so = opt->search;
-    if (so.algorithm == TS_SEARCH_EXHAUSTIVE || so.algorithm == TS_SEARCH_LINEAR_PRUNED) {
-        so.bound = ts_search_model_bound;
-        so.bound_data = lo->model;
-        if (so.algorithm == TS_SEARCH_EXHAUSTIVE && so.incumbent_budget == 0)
-            so.incumbent_budget = 50000;
     }
     if (!ts_search_run(lo->space, ts_search_model_eval, lo->model, &so, &lo->search)) {
         g_autofree char *why = rejections_text(&lo->search);
@@ -338,7 +348,17 @@ static gboolean map_einsum(const TsArch *arch, const TsLayerOptions *opt, TsLaye
                             : "");
         return FALSE;
     }
+    if (key != NULL)
+        opt->cache->store(key, &lo->search, opt->cache->data);
     return set_op_cost(lo);
+}
+
+static char *op_names_text(const TsWorkload *workload)
+{
+    GString *all = g_string_new(NULL);
+    for (guint i = 0; i < ts_workload_n_ops(workload); i++)
+        g_string_append_printf(all, "%s%s", i ? ", " : "", ts_workload_op(workload, i)->name);
+    return g_string_free(all, FALSE);
 }
 
 gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload, const TsLayerOptions *options,
@@ -350,9 +370,20 @@ gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload, const TsLa
     gint64 t0 = g_get_monotonic_time();
     guint n = ts_workload_n_ops(workload);
     GArray *ops = g_array_new(FALSE, TRUE, sizeof(TsLayerOp));
+    for (guint k = 0; options->only_ops && options->only_ops[k]; k++) {
+        if (ts_workload_find_op(workload, options->only_ops[k]) == NULL) {
+            g_autofree char *all = op_names_text(workload);
+            ts_config_error(error, NULL, TS_CONFIG_ERROR_REFERENCE, NULL,
+                            "workload %s has no op '%s'; its ops are %s",
+                            ts_workload_name(workload), options->only_ops[k], all);
+            return FALSE;
+        }
+    }
     for (guint i = 0; i < n; i++) {
         const TsOp *op = ts_workload_op(workload, i);
         if (options->only_op && g_strcmp0(op->name, options->only_op) != 0)
+            continue;
+        if (options->only_ops && !g_strv_contains(options->only_ops, op->name))
             continue;
         TsLayerOp lo = {0};
         lo.op = op;
@@ -414,9 +445,11 @@ gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload, const TsLa
             lo->macs = src->macs;
             lo->bound = src->bound;
         } else if (lo->einsum) {
-            if (!map_einsum(arch, options, lo, i, result->n_ops, error))
+            gboolean hit = FALSE;
+            if (!map_einsum(arch, options, lo, i, result->n_ops, &hit, error))
                 return FALSE;
             result->unique_einsums++;
+            result->cache_hits += hit;
         } else {
             if (!ts_layer_vector_cost(arch, op, &lo->vector, error))
                 return FALSE;

@@ -50,10 +50,24 @@ gboolean ts_layer_vector_cost(const TsArch *arch, const TsOp *op, TsVectorCost *
 typedef struct TsLayerOp TsLayerOp;
 typedef void (*TsLayerOpDoneFn)(const TsLayerOp *op, guint index, guint n_ops, gpointer data);
 
+/* A store of searched sub-problems shared by ts_layer_map calls (the design points of a
+ * sweep): before searching an einsum, ts_layer_map asks lookup with the problem's canonical key
+ * (ts_layer_problem_key); on a hit the stored result stands for the search (lookup fills
+ * result with an owned copy, see ts_search_result_copy); after a search it offers the result
+ * to store (which copies what it keeps). Called from every thread running ts_layer_map:
+ * implementations lock. */
+typedef struct {
+    gboolean (*lookup)(const char *key, TsSearchResult *result, gpointer data);
+    void (*store)(const char *key, const TsSearchResult *result, gpointer data);
+    gpointer data;
+} TsLayerCache;
+
 typedef struct {
     TsSearchOptions search;           /* per einsum op */
     const TsConstraints *constraints; /* may be NULL; resolved per op */
     const char *only_op;              /* map only ops of this name (NULL = all) */
+    const char *const *only_ops;  /* or only ops with one of these names (NULL-terminated;
+                                     NULL = all); each name must name an op */
     const char *mapping_path;     /* evaluate this mapping (Timeloop format) instead of searching;
                                      only_op must then select one einsum op (NULL = search) */
     TsLayerOpDoneFn begin;        /* before each op's search or cost (an einsum's space and size are
@@ -61,6 +75,8 @@ typedef struct {
     TsLayerOpDoneFn done;         /* after each op (may be NULL) */
     gpointer done_data;           /* for both */
     TsModelOptions model_options; /* zero: Timeloop 3.0.3 parity */
+    const TsLayerCache *cache;    /* searched sub-problems to reuse (NULL = search every
+                                     shape); not used with mapping_path or a time limit */
 } TsLayerOptions;
 
 struct TsLayerOp {
@@ -103,6 +119,7 @@ typedef struct {
     double area_um2;
     double seconds; /* wall time of the whole mapping */
     guint unique_einsums;
+    guint cache_hits; /* einsum shapes whose result came from options->cache */
 } TsLayerResult;
 
 /* Maps the ops of workload on arch. result must be cleared with ts_layer_result_clear whether
@@ -113,6 +130,15 @@ typedef struct {
 gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload, const TsLayerOptions *options,
                       TsLayerResult *result, GError **error);
 void ts_layer_result_clear(TsLayerResult *result);
+
+/* Canonical description of one einsum search, the key of TsLayerCache: every field of the
+ * storage and compute levels the model copies (floats in exact hexadecimal), the clock and
+ * MACs per cycle, the op's dimensions, tensors, projections and precisions (not its name or
+ * count), the map-space view of the arch, the resolved rules, and the search options that
+ * shape the result (everything but threads and progress). Equal keys give identical search
+ * results. NULL when the search is not repeatable (a time limit). Newly allocated. */
+char *ts_layer_problem_key(const TsArch *arch, const TsOp *op, const TsSpaceArch *space_arch,
+                           const TsRules *rules, const TsSearchOptions *search);
 
 /* Name of the level that bounds a cost's cycles: "compute" when the compute cycles equal
  * the total, else the storage level with the most cycles (static or the model's name). */

@@ -1016,6 +1016,13 @@ gboolean ts_search_run(const TsMapSpace *space, TsSearchEvalFn eval_fn, gpointer
     return result->valid > 0;
 }
 
+void ts_search_result_copy(TsSearchResult *dest, const TsSearchResult *src)
+{
+    g_return_if_fail(dest != NULL && src != NULL);
+    *dest = *src;
+    dest->best = src->n_best ? g_memdup2(src->best, src->n_best * sizeof(TsSearchEntry)) : NULL;
+}
+
 void ts_search_result_clear(TsSearchResult *result)
 {
     if (result == NULL)

@@ -140,6 +140,9 @@ gboolean ts_search_run(const TsMapSpace *space, TsSearchEvalFn eval_fn, gpointer
 
 void ts_search_result_clear(TsSearchResult *result);
 
+/* Makes dest an independent copy of src (its own best array; clear both). */
+void ts_search_result_copy(TsSearchResult *dest, const TsSearchResult *src);
+
 /* Names as on the command line: "exhaustive", "linear-pruned", "random", "random-pruned",
  * "hybrid", "anneal"; metrics "edp", "energy", "delay". */
 const char *ts_search_algorithm_name(TsSearchAlgorithm algorithm);

@@ -138,6 +138,11 @@ typedef struct {
  * TS_CONFIG_ERROR naming file:line:col and key path. overrides may be NULL. */
 TsWorkload *ts_workload_load(const char *path_or_name, const TsWorkloadOverrides *overrides,
                              GError **error);
+/* ts_workload_load() on a parsed document (a tilesim workload or a Timeloop problem), e.g. one
+ * edited with ts_doc_derive() and ts_doc_set_path(); path names the input in messages that
+ * have no node. The workload keeps no reference to doc. */
+TsWorkload *ts_workload_load_doc(const TsDoc *doc, const char *path,
+                                 const TsWorkloadOverrides *overrides, GError **error);
 void ts_workload_free(TsWorkload *workload);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(TsWorkload, ts_workload_free)
 

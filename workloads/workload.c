@@ -265,6 +265,14 @@ TsWorkload *ts_workload_load(const char *path_or_name, const TsWorkloadOverrides
     g_autoptr(TsDoc) doc = ts_doc_load_file(path, NULL, error);
     if (doc == NULL)
         return NULL;
+    return ts_workload_load_doc(doc, path, overrides, error);
+}
+
+TsWorkload *ts_workload_load_doc(const TsDoc *doc, const char *path,
+                                 const TsWorkloadOverrides *overrides, GError **error)
+{
+    g_return_val_if_fail(doc != NULL && path != NULL, NULL);
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
     const TsNode *root = doc->root;
     if (root == NULL || root->kind != TS_NODE_MAPPING) {
         ts_config_error(error, root, TS_CONFIG_ERROR_TYPE, NULL,

@@ -1,0 +1,214 @@
+/* Evaluation engines of a sweep and the store of searched sub-problems. The analytical engine
+ * maps every op of a point with the analytical model (ts_layer_map); identical einsum searches
+ * across points (the key of ts_layer_problem_key) are answered from the store, which gives the
+ * same result the search would (the search is deterministic in its key). The discrete-event
+ * engine is named but cannot run mappings yet. */
+#include <string.h>
+
+#include "ts-layer.h"
+#include "ts-sweep-private.h"
+
+/* ---- Sub-problem store -------------------------------------------------------------------- */
+
+struct TsSweepCache {
+    GMutex lock;
+    GHashTable *entries; /* key (owned) -> TsSearchResult* (owned copy) */
+    gsize bytes, max_bytes;
+    guint64 lookups, hits;
+};
+
+static void entry_free(gpointer p)
+{
+    TsSearchResult *r = p;
+    ts_search_result_clear(r);
+    g_free(r);
+}
+
+TsSweepCache *ts_sweep_cache_new(gsize max_bytes)
+{
+    TsSweepCache *c = g_new0(TsSweepCache, 1);
+    g_mutex_init(&c->lock);
+    c->entries = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, entry_free);
+    c->max_bytes = max_bytes;
+    return c;
+}
+
+void ts_sweep_cache_free(TsSweepCache *c)
+{
+    if (c == NULL)
+        return;
+    g_hash_table_destroy(c->entries);
+    g_mutex_clear(&c->lock);
+    g_free(c);
+}
+
+void ts_sweep_cache_stats(const TsSweepCache *c, guint64 *lookups, guint64 *hits, guint *entries,
+                          gsize *bytes)
+{
+    g_return_if_fail(c != NULL);
+    TsSweepCache *m = (TsSweepCache *)c;
+    g_mutex_lock(&m->lock);
+    if (lookups)
+        *lookups = c->lookups;
+    if (hits)
+        *hits = c->hits;
+    if (entries)
+        *entries = g_hash_table_size(c->entries);
+    if (bytes)
+        *bytes = c->bytes;
+    g_mutex_unlock(&m->lock);
+}
+
+static gboolean cache_lookup(const char *key, TsSearchResult *result, gpointer data)
+{
+    TsSweepCache *c = data;
+    g_mutex_lock(&c->lock);
+    c->lookups++;
+    const TsSearchResult *r = g_hash_table_lookup(c->entries, key);
+    if (r != NULL) {
+        c->hits++;
+        ts_search_result_copy(result, r);
+    }
+    g_mutex_unlock(&c->lock);
+    return r != NULL;
+}
+
+static void cache_store(const char *key, const TsSearchResult *result, gpointer data)
+{
+    TsSweepCache *c = data;
+    gsize size = strlen(key) + 1 + sizeof *result + result->n_best * sizeof(TsSearchEntry);
+    g_mutex_lock(&c->lock);
+    if (!g_hash_table_contains(c->entries, key) && c->bytes + size <= c->max_bytes) {
+        TsSearchResult *copy = g_new0(TsSearchResult, 1);
+        ts_search_result_copy(copy, result);
+        g_hash_table_insert(c->entries, g_strdup(key), copy);
+        c->bytes += size;
+    }
+    g_mutex_unlock(&c->lock);
+}
+
+/* ---- Analytical engine -------------------------------------------------------------------- */
+
+static double arch_area_um2(const TsArch *arch)
+{
+    double area = 0;
+    gboolean any = FALSE;
+    for (guint i = 0; i < ts_arch_n_levels(arch); i++) {
+        const TsLevel *l = ts_arch_level(arch, i);
+        if (l->area_um2 > 0) {
+            area += (double)MAX(l->instances, 1u) * l->area_um2;
+            any = TRUE;
+        }
+    }
+    return any ? area : NAN;
+}
+
+static const char *op_kind(const TsOp *op)
+{
+    return op->kind == TS_OP_ELEMENTWISE ? ts_elementwise_kind_name(op->ew_kind)
+                                         : ts_op_kind_name(op->kind);
+}
+
+static gboolean fill_result(const TsLayerResult *r, TsSweepResult *out, GError **error)
+{
+    out->status = TS_SWEEP_OK;
+    out->energy_pj = r->energy_pj;
+    out->cycles = r->cycles;
+    out->latency_s = r->latency_s;
+    out->macs = r->macs;
+    out->utilization = r->utilization;
+    out->edp_j_cycles = r->edp_j_cycles;
+    out->pj_per_mac = r->pj_per_mac;
+    out->cache_hits = r->cache_hits;
+    out->n_ops = r->n_ops;
+    out->ops = g_new0(TsSweepOp, MAX(r->n_ops, 1u));
+    for (guint i = 0; i < r->n_ops; i++) {
+        const TsLayerOp *lo = &r->ops[i];
+        const TsLayerOp *src = &r->ops[lo->same_as];
+        TsSweepOp *o = &out->ops[i];
+        o->name = g_strdup(lo->op->name);
+        o->count = MAX(lo->op->count, (uint64_t)1);
+        o->kind = g_strdup(op_kind(lo->op));
+        o->macs = lo->macs;
+        o->energy_pj = lo->energy_pj;
+        o->cycles = lo->cycles;
+        o->latency_s = lo->latency_s;
+        o->utilization = lo->utilization;
+        o->bound = g_strdup(lo->bound ? lo->bound : "");
+        if (src->einsum) {
+            o->evaluated = src->search.evaluated;
+            o->valid = src->search.valid;
+            o->mapping = ts_model_mapping_yaml(src->model, &src->search.best[0].mapping, error);
+            if (o->mapping == NULL)
+                return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+static gboolean analytical_evaluate(const TsSweep *s, guint point, const TsSweepEvalContext *ctx,
+                                    TsSweepResult *result, GError **error)
+{
+    ts_sweep_result_init(result, point);
+    TsSweepPointInputs in;
+    if (!ts_sweep_point_build(s, point, &in, error))
+        return FALSE;
+    gboolean ok = TRUE;
+    if (in.reason != NULL) {
+        result->status = TS_SWEEP_INVALID;
+        result->reason = g_steal_pointer(&in.reason);
+        ts_sweep_point_clear(&in);
+        return TRUE;
+    }
+    TsLayerCache cache = {cache_lookup, cache_store, ctx->cache};
+    TsLayerOptions lo = {0};
+    lo.search = s->search;
+    lo.search.threads = MAX(ctx->threads, 1u);
+    lo.constraints = in.constraints;
+    lo.only_ops = (const char *const *)s->ops;
+    lo.cache = ctx->cache != NULL ? &cache : NULL;
+    TsLayerResult r = {0};
+    g_autoptr(GError) bad = NULL;
+    if (!ts_layer_map(in.arch, in.workload, &lo, &r, &bad)) {
+        result->status = TS_SWEEP_UNMAPPED;
+        result->reason = g_strdup(bad->message);
+    } else {
+        ok = fill_result(&r, result, error);
+        result->area_um2 = arch_area_um2(in.arch);
+    }
+    ts_layer_result_clear(&r);
+    ts_sweep_point_clear(&in);
+    return ok;
+}
+
+/* ---- Registry ----------------------------------------------------------------------------- */
+
+static const TsSweepEngine kEngines[] = {
+    {"analytical", "the analytical model (Timeloop semantics) with the mapper's search",
+     analytical_evaluate, NULL},
+    {"des", "the discrete-event simulator running each op's best mapping", NULL,
+     "the discrete-event engine cannot run mappings yet (docs/des.md): sweeps run with "
+     "--engine analytical"},
+};
+
+const TsSweepEngine *ts_sweep_engine_lookup(const char *name, GError **error)
+{
+    g_return_val_if_fail(name != NULL, NULL);
+    const char *names[G_N_ELEMENTS(kEngines) + 1] = {0};
+    for (guint i = 0; i < G_N_ELEMENTS(kEngines); i++) {
+        names[i] = kEngines[i].name;
+        if (strcmp(name, kEngines[i].name) != 0)
+            continue;
+        if (kEngines[i].unavailable != NULL) {
+            g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
+                        "engine %s is not available yet: %s", name, kEngines[i].unavailable);
+            return NULL;
+        }
+        return &kEngines[i];
+    }
+    g_autofree char *hint = ts_config_suggest(name, names);
+    g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_REFERENCE,
+                "unknown engine '%s'%s; sweeps run with analytical (des is not available yet)",
+                name, hint);
+    return NULL;
+}

@@ -1,0 +1,734 @@
+/* Exports of a sweep, from its database alone (so `tilesim sweep --export` works on a partial
+ * or finished run anywhere): results.csv (one row per point), results.jsonl (one object per
+ * point with its ops and mappings), ops.csv (one row per point and op), pareto.csv (the points
+ * no other point beats on every objective), summary.txt (the table of the Timeloop
+ * experiments' -t summary: the parameters that vary, energy, cycles, utilization, EDP and the
+ * cycles of each op) and the plots. Numbers are written so that they read back exactly. */
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "ts-sweep-db-private.h"
+#include "ts-sweep-export-private.h"
+
+/* Columns of the points table after the parameters, and their objectives. */
+static const char *const kTotals[] = {"energy_pj",    "cycles",     "latency_s", "macs",
+                                      "utilization", "edp_j_cycles", "pj_per_mac", "area_um2"};
+
+/* Shortest text that reads back as v. */
+static void put_number(GString *s, double v)
+{
+    if (!isfinite(v))
+        return;
+    char buf[G_ASCII_DTOSTR_BUF_SIZE];
+    g_ascii_formatd(buf, sizeof buf, "%.15g", v);
+    if (g_ascii_strtod(buf, NULL) != v)
+        g_ascii_formatd(buf, sizeof buf, "%.17g", v);
+    g_string_append(s, buf);
+}
+
+static void put_csv_text(GString *s, const char *text)
+{
+    if (text == NULL)
+        return;
+    if (strpbrk(text, ",\"\n\r") == NULL) {
+        g_string_append(s, text);
+        return;
+    }
+    g_string_append_c(s, '"');
+    for (const char *p = text; *p; p++) {
+        if (*p == '"')
+            g_string_append_c(s, '"');
+        g_string_append_c(s, *p);
+    }
+    g_string_append_c(s, '"');
+}
+
+/* ---- Loading ------------------------------------------------------------------------------ */
+
+static void data_clear(TsExportData *d)
+{
+    for (guint i = 0; d->rows && i < d->rows->len; i++) {
+        TsExportRow *r = &g_array_index(d->rows, TsExportRow, i);
+        g_strfreev(r->values);
+        g_free(r->is_number);
+        g_free(r->numbers);
+        g_free(r->reason);
+    }
+    for (guint i = 0; d->ops && i < d->ops->len; i++) {
+        TsExportOp *o = &g_array_index(d->ops, TsExportOp, i);
+        g_free(o->op);
+        g_free(o->kind);
+        g_free(o->bound);
+        g_free(o->mapping);
+    }
+    if (d->rows)
+        g_array_unref(d->rows);
+    if (d->ops)
+        g_array_unref(d->ops);
+    g_strfreev(d->param_names);
+    g_strfreev(d->param_kinds);
+    g_free(d->param_varies);
+    g_free(d->name);
+    memset(d, 0, sizeof *d);
+}
+
+static double col_real(sqlite3_stmt *st, int col)
+{
+    return sqlite3_column_type(st, col) == SQLITE_NULL ? NAN : sqlite3_column_double(st, col);
+}
+
+static char *col_text(sqlite3_stmt *st, int col)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    return t ? g_strdup((const char *)t) : NULL;
+}
+
+static gboolean read_settings(TsSweepDb *db, TsExportData *d, GError **error)
+{
+    g_autofree char *json = ts_sweep_db_meta(db, "settings");
+    d->name = ts_sweep_db_meta(db, "sweep_name");
+    d->objectives[0] = TS_SWEEP_OBJ_ENERGY;
+    d->objectives[1] = TS_SWEEP_OBJ_LATENCY;
+    d->n_objectives = 2;
+    d->rank = TS_SWEEP_OBJ_EDP;
+    if (json == NULL) {
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
+                    "%s: not a tilesim sweep database (no settings)", ts_sweep_db_path(db));
+        return FALSE;
+    }
+    g_autoptr(JsonParser) p = json_parser_new();
+    if (!json_parser_load_from_data(p, json, -1, error))
+        return FALSE;
+    JsonObject *o = json_node_get_object(json_parser_get_root(p));
+    JsonArray *obj = json_object_get_array_member(o, "objectives");
+    d->n_objectives = 0;
+    for (guint i = 0; obj && i < json_array_get_length(obj) && i < 3; i++)
+        if (ts_sweep_objective_from_name(json_array_get_string_element(obj, i),
+                                         &d->objectives[d->n_objectives]))
+            d->n_objectives++;
+    ts_sweep_objective_from_name(json_object_get_string_member(o, "rank"), &d->rank);
+    return TRUE;
+}
+
+static gboolean load(TsSweepDb *db, TsExportData *d, GError **error)
+{
+    memset(d, 0, sizeof *d);
+    if (!read_settings(db, d, error))
+        return FALSE;
+    sqlite3_stmt *st =
+        ts_sweep_db_prepare(db, "SELECT name, kind FROM parameters ORDER BY position;", error);
+    if (st == NULL)
+        return FALSE;
+    GPtrArray *names = g_ptr_array_new(), *kinds = g_ptr_array_new();
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        g_ptr_array_add(names, col_text(st, 0));
+        g_ptr_array_add(kinds, col_text(st, 1));
+    }
+    sqlite3_finalize(st);
+    d->n_params = names->len;
+    g_ptr_array_add(names, NULL);
+    g_ptr_array_add(kinds, NULL);
+    d->param_names = (char **)g_ptr_array_free(names, FALSE);
+    d->param_kinds = (char **)g_ptr_array_free(kinds, FALSE);
+    d->param_varies = g_new0(gboolean, MAX(d->n_params, 1u));
+
+    GString *sql = g_string_new("SELECT id");
+    for (guint k = 0; k < d->n_params; k++)
+        g_string_append_printf(sql, ", \"%s\"", d->param_names[k]);
+    g_string_append(sql, ", status, reason");
+    for (guint i = 0; i < G_N_ELEMENTS(kTotals); i++)
+        g_string_append_printf(sql, ", %s", kTotals[i]);
+    g_string_append(sql, " FROM points ORDER BY id;");
+    st = ts_sweep_db_prepare(db, sql->str, error);
+    g_string_free(sql, TRUE);
+    if (st == NULL)
+        return FALSE;
+    d->rows = g_array_new(FALSE, TRUE, sizeof(TsExportRow));
+    d->ops = g_array_new(FALSE, TRUE, sizeof(TsExportOp));
+    int np = (int)d->n_params;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        TsExportRow r = {0};
+        r.id = sqlite3_column_int64(st, 0);
+        r.values = g_new0(char *, d->n_params + 1);
+        r.is_number = g_new0(gboolean, MAX(d->n_params, 1u));
+        r.numbers = g_new0(double, MAX(d->n_params, 1u));
+        for (int k = 0; k < np; k++) {
+            int type = sqlite3_column_type(st, k + 1);
+            if (type == SQLITE_INTEGER) {
+                r.values[k] = g_strdup_printf("%lld", (long long)sqlite3_column_int64(st, k + 1));
+            } else if (type == SQLITE_FLOAT) {
+                GString *t = g_string_new(NULL);
+                put_number(t, sqlite3_column_double(st, k + 1));
+                r.values[k] = g_string_free(t, FALSE);
+            } else {
+                r.values[k] = col_text(st, k + 1);
+            }
+            r.is_number[k] = type == SQLITE_INTEGER || type == SQLITE_FLOAT;
+            r.numbers[k] = r.is_number[k] ? sqlite3_column_double(st, k + 1) : NAN;
+        }
+        g_autofree char *status = col_text(st, np + 1);
+        ts_sweep_status_from_name(status, &r.status);
+        r.reason = col_text(st, np + 2);
+        double t[G_N_ELEMENTS(kTotals)];
+        for (guint i = 0; i < G_N_ELEMENTS(kTotals); i++)
+            t[i] = col_real(st, np + 3 + (int)i);
+        r.v[TS_SWEEP_OBJ_ENERGY] = t[0];
+        r.v[TS_SWEEP_OBJ_CYCLES] = t[1];
+        r.v[TS_SWEEP_OBJ_LATENCY] = t[2];
+        r.macs = t[3];
+        r.utilization = t[4];
+        r.v[TS_SWEEP_OBJ_EDP] = t[5];
+        r.pj_per_mac = t[6];
+        r.v[TS_SWEEP_OBJ_AREA] = t[7];
+        g_array_append_val(d->rows, r);
+    }
+    sqlite3_finalize(st);
+    for (guint k = 0; k < d->n_params; k++)
+        for (guint i = 1; i < d->rows->len && !d->param_varies[k]; i++)
+            d->param_varies[k] =
+                g_strcmp0(g_array_index(d->rows, TsExportRow, i).values[k],
+                          g_array_index(d->rows, TsExportRow, 0).values[k]) != 0;
+
+    st = ts_sweep_db_prepare(db,
+                             "SELECT point_id, op, count, kind, macs, energy_pj, cycles, "
+                             "latency_s, utilization, bound, evaluated, valid, mapping "
+                             "FROM op_results ORDER BY point_id, position;",
+                             error);
+    if (st == NULL)
+        return FALSE;
+    guint row = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        TsExportOp o = {0};
+        o.point = sqlite3_column_int64(st, 0);
+        o.op = col_text(st, 1);
+        o.count = sqlite3_column_int64(st, 2);
+        o.kind = col_text(st, 3);
+        o.macs = sqlite3_column_int64(st, 4);
+        o.energy_pj = col_real(st, 5);
+        o.cycles = col_real(st, 6);
+        o.latency_s = col_real(st, 7);
+        o.utilization = col_real(st, 8);
+        o.bound = col_text(st, 9);
+        o.evaluated = sqlite3_column_int64(st, 10);
+        o.valid = sqlite3_column_int64(st, 11);
+        o.mapping = col_text(st, 12);
+        while (row < d->rows->len && g_array_index(d->rows, TsExportRow, row).id < o.point)
+            row++;
+        if (row < d->rows->len && g_array_index(d->rows, TsExportRow, row).id == o.point) {
+            TsExportRow *r = &g_array_index(d->rows, TsExportRow, row);
+            if (r->n_ops == 0)
+                r->first_op = d->ops->len;
+            r->n_ops++;
+        }
+        g_array_append_val(d->ops, o);
+    }
+    sqlite3_finalize(st);
+    return TRUE;
+}
+
+/* ---- Pareto front ------------------------------------------------------------------------- */
+
+static gboolean dominates(const TsExportRow *a, const TsExportRow *b, const TsExportData *d)
+{
+    gboolean better = FALSE;
+    for (guint k = 0; k < d->n_objectives; k++) {
+        double x = a->v[d->objectives[k]], y = b->v[d->objectives[k]];
+        if (x > y)
+            return FALSE;
+        better |= x < y;
+    }
+    return better;
+}
+
+static gboolean row_usable(const TsExportRow *r, const TsExportData *d)
+{
+    if (r->status != TS_SWEEP_OK)
+        return FALSE;
+    for (guint k = 0; k < d->n_objectives; k++)
+        if (!isfinite(r->v[d->objectives[k]]))
+            return FALSE;
+    return TRUE;
+}
+
+static int by_first_objective(gconstpointer a, gconstpointer b, gpointer data)
+{
+    const TsExportData *sort_data = data;
+    const TsExportRow *x = *(TsExportRow *const *)a, *y = *(TsExportRow *const *)b;
+    for (guint k = 0; k < sort_data->n_objectives; k++) {
+        double p = x->v[sort_data->objectives[k]], q = y->v[sort_data->objectives[k]];
+        if (p != q)
+            return p < q ? -1 : 1;
+    }
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Marks the non-dominated usable points: sorted lexicographically by the objectives, a point
+ * can only be dominated by one before it that is on the front. */
+static guint mark_pareto(TsExportData *d)
+{
+    GPtrArray *order = g_ptr_array_new();
+    for (guint i = 0; i < d->rows->len; i++) {
+        TsExportRow *r = &g_array_index(d->rows, TsExportRow, i);
+        r->pareto = FALSE;
+        if (row_usable(r, d))
+            g_ptr_array_add(order, r);
+    }
+    g_ptr_array_sort_with_data(order, by_first_objective, d);
+    GPtrArray *front = g_ptr_array_new();
+    for (guint i = 0; i < order->len; i++) {
+        TsExportRow *r = order->pdata[i];
+        gboolean dominated = FALSE;
+        for (guint j = front->len; j-- > 0 && !dominated;)
+            dominated = dominates(front->pdata[j], r, d);
+        if (!dominated) {
+            r->pareto = TRUE;
+            g_ptr_array_add(front, r);
+        }
+    }
+    guint n = front->len;
+    g_ptr_array_free(front, TRUE);
+    g_ptr_array_free(order, TRUE);
+    return n;
+}
+
+/* ---- Files -------------------------------------------------------------------------------- */
+
+static gboolean write_file(const char *dir, const char *name, const GString *text, GError **error)
+{
+    g_autofree char *path = g_build_filename(dir, name, NULL);
+    return g_file_set_contents(path, text->str, (gssize)text->len, error);
+}
+
+static void put_header_params(GString *s, const TsExportData *d)
+{
+    for (guint k = 0; k < d->n_params; k++) {
+        g_string_append_c(s, ',');
+        put_csv_text(s, d->param_names[k]);
+    }
+}
+
+static void put_row_params(GString *s, const TsExportData *d, const TsExportRow *r)
+{
+    for (guint k = 0; k < d->n_params; k++) {
+        g_string_append_c(s, ',');
+        put_csv_text(s, r->values[k]);
+    }
+}
+
+static void put_totals(GString *s, const TsExportRow *r)
+{
+    const double v[] = {r->v[TS_SWEEP_OBJ_ENERGY], r->v[TS_SWEEP_OBJ_CYCLES],
+                        r->v[TS_SWEEP_OBJ_LATENCY], r->macs, r->utilization,
+                        r->v[TS_SWEEP_OBJ_EDP], r->pj_per_mac, r->v[TS_SWEEP_OBJ_AREA]};
+    for (guint i = 0; i < G_N_ELEMENTS(v); i++) {
+        g_string_append_c(s, ',');
+        put_number(s, v[i]);
+    }
+}
+
+static GString *results_csv(const TsExportData *d, gboolean front_only)
+{
+    GString *s = g_string_new("id");
+    put_header_params(s, d);
+    g_string_append(s, ",status");
+    for (guint i = 0; i < G_N_ELEMENTS(kTotals); i++)
+        g_string_append_printf(s, ",%s", kTotals[i]);
+    g_string_append(s, front_only ? "\n" : ",pareto,reason\n");
+    for (guint i = 0; i < d->rows->len; i++) {
+        const TsExportRow *r = &g_array_index(d->rows, TsExportRow, i);
+        if (front_only && !r->pareto)
+            continue;
+        g_string_append_printf(s, "%" G_GINT64_FORMAT, r->id);
+        put_row_params(s, d, r);
+        g_string_append_printf(s, ",%s", ts_sweep_status_name(r->status));
+        put_totals(s, r);
+        if (!front_only) {
+            g_string_append_printf(s, ",%d,", r->pareto ? 1 : 0);
+            put_csv_text(s, r->reason);
+        }
+        g_string_append_c(s, '\n');
+    }
+    return s;
+}
+
+static GString *ops_csv(const TsExportData *d)
+{
+    GString *s = g_string_new("id");
+    put_header_params(s, d);
+    g_string_append(s, ",op,count,kind,macs,energy_pj,cycles,latency_s,utilization,bound,"
+                       "evaluated,valid\n");
+    for (guint i = 0; i < d->rows->len; i++) {
+        const TsExportRow *r = &g_array_index(d->rows, TsExportRow, i);
+        for (guint j = 0; j < r->n_ops; j++) {
+            const TsExportOp *o = &g_array_index(d->ops, TsExportOp, r->first_op + j);
+            g_string_append_printf(s, "%" G_GINT64_FORMAT, r->id);
+            put_row_params(s, d, r);
+            g_string_append_c(s, ',');
+            put_csv_text(s, o->op);
+            g_string_append_printf(s, ",%" G_GINT64_FORMAT ",", o->count);
+            put_csv_text(s, o->kind);
+            g_string_append_printf(s, ",%" G_GINT64_FORMAT, o->macs);
+            const double v[] = {o->energy_pj, o->cycles, o->latency_s, o->utilization};
+            for (guint k = 0; k < G_N_ELEMENTS(v); k++) {
+                g_string_append_c(s, ',');
+                put_number(s, v[k]);
+            }
+            g_string_append_c(s, ',');
+            put_csv_text(s, o->bound);
+            g_string_append_printf(s, ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "\n",
+                                   o->evaluated, o->valid);
+        }
+    }
+    return s;
+}
+
+static void json_number(JsonBuilder *b, const char *name, double v)
+{
+    json_builder_set_member_name(b, name);
+    if (isfinite(v))
+        json_builder_add_double_value(b, v);
+    else
+        json_builder_add_null_value(b);
+}
+
+static void json_text(JsonBuilder *b, const char *name, const char *v)
+{
+    json_builder_set_member_name(b, name);
+    if (v)
+        json_builder_add_string_value(b, v);
+    else
+        json_builder_add_null_value(b);
+}
+
+static GString *results_jsonl(const TsExportData *d)
+{
+    GString *s = g_string_new(NULL);
+    g_autoptr(JsonGenerator) gen = json_generator_new();
+    for (guint i = 0; i < d->rows->len; i++) {
+        const TsExportRow *r = &g_array_index(d->rows, TsExportRow, i);
+        g_autoptr(JsonBuilder) b = json_builder_new();
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "id");
+        json_builder_add_int_value(b, r->id);
+        json_builder_set_member_name(b, "params");
+        json_builder_begin_object(b);
+        for (guint k = 0; k < d->n_params; k++) {
+            json_builder_set_member_name(b, d->param_names[k]);
+            if (r->values[k] == NULL)
+                json_builder_add_null_value(b);
+            else if (r->is_number[k] && r->numbers[k] == floor(r->numbers[k]) &&
+                     fabs(r->numbers[k]) < 9e15)
+                json_builder_add_int_value(b, (gint64)r->numbers[k]);
+            else if (r->is_number[k])
+                json_builder_add_double_value(b, r->numbers[k]);
+            else
+                json_builder_add_string_value(b, r->values[k]);
+        }
+        json_builder_end_object(b);
+        json_text(b, "status", ts_sweep_status_name(r->status));
+        json_text(b, "reason", r->reason);
+        json_builder_set_member_name(b, "pareto");
+        json_builder_add_boolean_value(b, r->pareto);
+        json_builder_set_member_name(b, "totals");
+        json_builder_begin_object(b);
+        const double v[] = {r->v[TS_SWEEP_OBJ_ENERGY], r->v[TS_SWEEP_OBJ_CYCLES],
+                            r->v[TS_SWEEP_OBJ_LATENCY], r->macs, r->utilization,
+                            r->v[TS_SWEEP_OBJ_EDP], r->pj_per_mac, r->v[TS_SWEEP_OBJ_AREA]};
+        for (guint k = 0; k < G_N_ELEMENTS(kTotals); k++)
+            json_number(b, kTotals[k], v[k]);
+        json_builder_end_object(b);
+        json_builder_set_member_name(b, "ops");
+        json_builder_begin_array(b);
+        for (guint j = 0; j < r->n_ops; j++) {
+            const TsExportOp *o = &g_array_index(d->ops, TsExportOp, r->first_op + j);
+            json_builder_begin_object(b);
+            json_text(b, "name", o->op);
+            json_builder_set_member_name(b, "count");
+            json_builder_add_int_value(b, o->count);
+            json_text(b, "kind", o->kind);
+            json_builder_set_member_name(b, "macs");
+            json_builder_add_int_value(b, o->macs);
+            json_number(b, "energy_pj", o->energy_pj);
+            json_number(b, "cycles", o->cycles);
+            json_number(b, "latency_s", o->latency_s);
+            json_number(b, "utilization", o->utilization);
+            json_text(b, "bound", o->bound);
+            json_builder_set_member_name(b, "evaluated");
+            json_builder_add_int_value(b, o->evaluated);
+            json_builder_set_member_name(b, "valid");
+            json_builder_add_int_value(b, o->valid);
+            json_text(b, "mapping", o->mapping);
+            json_builder_end_object(b);
+        }
+        json_builder_end_array(b);
+        json_builder_end_object(b);
+        g_autoptr(JsonNode) root = json_builder_get_root(b);
+        json_generator_set_root(gen, root);
+        g_autofree char *line = json_generator_to_data(gen, NULL);
+        g_string_append(s, line);
+        g_string_append_c(s, '\n');
+    }
+    return s;
+}
+
+/* ---- Summary ------------------------------------------------------------------------------ */
+
+static int by_rank(gconstpointer a, gconstpointer b, gpointer data)
+{
+    const TsExportData *sort_data = data;
+    const TsExportRow *x = *(TsExportRow *const *)a, *y = *(TsExportRow *const *)b;
+    double p = x->v[sort_data->rank], q = y->v[sort_data->rank];
+    gboolean fp = isfinite(p), fq = isfinite(q);
+    if (fp != fq)
+        return fp ? -1 : 1;
+    if (fp && p != q)
+        return p < q ? -1 : 1;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static void pad(GString *s, const char *text, guint width, gboolean right)
+{
+    glong n = g_utf8_strlen(text, -1);
+    if (right)
+        for (glong i = n; i < (glong)width; i++)
+            g_string_append_c(s, ' ');
+    g_string_append(s, text);
+    if (!right)
+        for (glong i = n; i < (glong)width; i++)
+            g_string_append_c(s, ' ');
+}
+
+/* The op names in first-appearance order. */
+static GPtrArray *op_names(const TsExportData *d)
+{
+    GPtrArray *names = g_ptr_array_new();
+    for (guint i = 0; i < d->ops->len; i++) {
+        const char *n = g_array_index(d->ops, TsExportOp, i).op;
+        gboolean seen = FALSE;
+        for (guint j = 0; j < names->len && !seen; j++)
+            seen = strcmp(names->pdata[j], n) == 0;
+        if (!seen)
+            g_ptr_array_add(names, (gpointer)n);
+    }
+    return names;
+}
+
+static char *fmt_group(double v, int decimals)
+{
+    if (!isfinite(v))
+        return g_strdup("-");
+    g_autofree char *raw = g_strdup_printf("%.*f", decimals, v);
+    GString *s = g_string_new(NULL);
+    const char *dot = strchr(raw, '.');
+    gsize int_len = dot ? (gsize)(dot - raw) : strlen(raw);
+    gsize start = raw[0] == '-' ? 1 : 0;
+    g_string_append_len(s, raw, (gssize)start);
+    for (gsize i = start; i < int_len; i++) {
+        if (i > start && (int_len - i) % 3 == 0)
+            g_string_append_c(s, ',');
+        g_string_append_c(s, raw[i]);
+    }
+    if (dot)
+        g_string_append(s, dot);
+    return g_string_free(s, FALSE);
+}
+
+/* Table of the usable points ranked by the rank objective (at most limit rows; 0 = all). */
+static void table(GString *s, const TsExportData *d, GPtrArray *ranked, guint limit)
+{
+    g_autoptr(GPtrArray) ops = op_names(d);
+    GPtrArray *heads = g_ptr_array_new_with_free_func(g_free);
+    GPtrArray *cells = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
+    g_ptr_array_add(heads, g_strdup("#"));
+    for (guint k = 0; k < d->n_params; k++)
+        if (d->param_varies[k])
+            g_ptr_array_add(heads, g_strdup(d->param_names[k]));
+    const char *fixed[] = {"energy (uJ)", "cycles", "utilization", "EDP (J x cycles)",
+                           "Pareto"};
+    for (guint i = 0; i < G_N_ELEMENTS(fixed); i++)
+        g_ptr_array_add(heads, g_strdup(fixed[i]));
+    for (guint i = 0; i < ops->len; i++)
+        g_ptr_array_add(heads, g_strdup_printf("%s cycles", (const char *)ops->pdata[i]));
+    guint n = limit ? MIN(limit, ranked->len) : ranked->len;
+    for (guint i = 0; i < n; i++) {
+        const TsExportRow *r = ranked->pdata[i];
+        GPtrArray *row = g_ptr_array_new_with_free_func(g_free);
+        g_ptr_array_add(row, g_strdup_printf("%" G_GINT64_FORMAT, r->id));
+        for (guint k = 0; k < d->n_params; k++)
+            if (d->param_varies[k])
+                g_ptr_array_add(row, g_strdup(r->values[k] ? r->values[k] : "-"));
+        g_ptr_array_add(row, fmt_group(r->v[TS_SWEEP_OBJ_ENERGY] * 1e-6, 3));
+        g_ptr_array_add(row, fmt_group(r->v[TS_SWEEP_OBJ_CYCLES], 0));
+        g_ptr_array_add(row, g_strdup_printf("%.3f", r->utilization));
+        g_ptr_array_add(row, g_strdup_printf("%.4g", r->v[TS_SWEEP_OBJ_EDP]));
+        g_ptr_array_add(row, g_strdup(r->pareto ? "*" : ""));
+        for (guint j = 0; j < ops->len; j++) {
+            double cyc = 0;
+            gboolean any = FALSE;
+            for (guint k = 0; k < r->n_ops; k++) {
+                const TsExportOp *o = &g_array_index(d->ops, TsExportOp, r->first_op + k);
+                if (strcmp(o->op, ops->pdata[j]) == 0) {
+                    cyc += o->cycles * (double)o->count;
+                    any = TRUE;
+                }
+            }
+            g_ptr_array_add(row, any ? fmt_group(cyc, 0) : g_strdup("-"));
+        }
+        g_ptr_array_add(cells, row);
+    }
+    guint *width = g_new0(guint, heads->len);
+    for (guint c = 0; c < heads->len; c++) {
+        width[c] = (guint)g_utf8_strlen(heads->pdata[c], -1);
+        for (guint i = 0; i < cells->len; i++)
+            width[c] = MAX(width[c], (guint)g_utf8_strlen(
+                                         ((GPtrArray *)cells->pdata[i])->pdata[c], -1));
+    }
+    for (guint c = 0; c < heads->len; c++) {
+        g_string_append(s, c ? "  " : "  ");
+        pad(s, heads->pdata[c], width[c], c > 0);
+    }
+    g_string_append_c(s, '\n');
+    for (guint i = 0; i < cells->len; i++) {
+        GPtrArray *row = cells->pdata[i];
+        for (guint c = 0; c < heads->len; c++) {
+            g_string_append(s, "  ");
+            pad(s, row->pdata[c], width[c], c > 0);
+        }
+        g_string_append_c(s, '\n');
+    }
+    if (n < ranked->len)
+        g_string_append_printf(s, "  ... %u more in summary.txt and results.csv\n",
+                               ranked->len - n);
+    g_free(width);
+    g_ptr_array_unref(heads);
+    g_ptr_array_unref(cells);
+}
+
+static void point_text(GString *s, const TsExportData *d, const TsExportRow *r)
+{
+    g_string_append_printf(s, "point %" G_GINT64_FORMAT " (", r->id);
+    guint shown = 0;
+    for (guint k = 0; k < d->n_params; k++) {
+        if (!d->param_varies[k] && d->rows->len > 1)
+            continue;
+        g_string_append_printf(s, "%s%s=%s", shown++ ? ", " : "", d->param_names[k],
+                               r->values[k] ? r->values[k] : "-");
+    }
+    g_string_append(s, ")");
+}
+
+static void summary(GString *s, const TsExportData *d, guint n_front, guint limit)
+{
+    guint counts[4] = {0};
+    GPtrArray *ranked = g_ptr_array_new();
+    for (guint i = 0; i < d->rows->len; i++) {
+        TsExportRow *r = &g_array_index(d->rows, TsExportRow, i);
+        counts[r->status]++;
+        if (r->status == TS_SWEEP_OK)
+            g_ptr_array_add(ranked, r);
+    }
+    g_ptr_array_sort_with_data(ranked, by_rank, (gpointer)d);
+    g_string_append_printf(s,
+                           "sweep %s: %u points: %u ok, %u invalid, %u unmapped, %u pending; "
+                           "ranked by %s (%s)\n",
+                           d->name ? d->name : "?", d->rows->len, counts[TS_SWEEP_OK],
+                           counts[TS_SWEEP_INVALID], counts[TS_SWEEP_UNMAPPED],
+                           counts[TS_SWEEP_PENDING], ts_sweep_objective_name(d->rank),
+                           ts_sweep_objective_unit(d->rank));
+    if (ranked->len > 0) {
+        g_string_append_c(s, '\n');
+        table(s, d, ranked, limit);
+        g_string_append_c(s, '\n');
+        struct {
+            const char *what;
+            int obj; /* TsSweepObjective, or -1 for utilization (largest) */
+        } best[] = {{"EDP", TS_SWEEP_OBJ_EDP},
+                    {"energy", TS_SWEEP_OBJ_ENERGY},
+                    {"cycles", TS_SWEEP_OBJ_CYCLES},
+                    {"utilization", -1}};
+        for (guint b = 0; b < G_N_ELEMENTS(best); b++) {
+            const TsExportRow *top = NULL;
+            for (guint i = 0; i < ranked->len; i++) {
+                const TsExportRow *r = ranked->pdata[i];
+                double v = best[b].obj < 0 ? -r->utilization : r->v[best[b].obj];
+                double w = top == NULL ? INFINITY
+                                       : (best[b].obj < 0 ? -top->utilization : top->v[best[b].obj]);
+                if (top == NULL || v < w || (v == w && r->id < top->id))
+                    top = r;
+            }
+            g_string_append_printf(s, "  best by %-11s ", best[b].what);
+            point_text(s, d, top);
+            if (best[b].obj < 0)
+                g_string_append_printf(s, ": utilization %.4f\n", top->utilization);
+            else
+                g_string_append_printf(s, ": %.6g %s\n", top->v[best[b].obj],
+                                       ts_sweep_objective_unit(best[b].obj));
+        }
+        g_string_append_printf(s, "  Pareto front on");
+        for (guint k = 0; k < d->n_objectives; k++)
+            g_string_append_printf(s, "%s %s", k ? "," : "",
+                                   ts_sweep_objective_name(d->objectives[k]));
+        g_string_append_printf(s, ": %u point%s (pareto.csv)\n", n_front, n_front == 1 ? "" : "s");
+    }
+    /* invalid and unmapped points, grouped by reason */
+    GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+    for (guint i = 0; i < d->rows->len; i++) {
+        const TsExportRow *r = &g_array_index(d->rows, TsExportRow, i);
+        if ((r->status != TS_SWEEP_INVALID && r->status != TS_SWEEP_UNMAPPED) ||
+            r->reason == NULL || g_hash_table_contains(seen, r->reason))
+            continue;
+        g_hash_table_add(seen, r->reason);
+        GString *ids = g_string_new(NULL);
+        guint n = 0;
+        for (guint j = i; j < d->rows->len; j++) {
+            const TsExportRow *q = &g_array_index(d->rows, TsExportRow, j);
+            if (q->status == r->status && g_strcmp0(q->reason, r->reason) == 0) {
+                if (n < 12)
+                    g_string_append_printf(ids, "%s%" G_GINT64_FORMAT, n ? ", " : "", q->id);
+                n++;
+            }
+        }
+        g_string_append_printf(s, "  %s: %u point%s (%s%s): %s\n",
+                               ts_sweep_status_name(r->status), n, n == 1 ? "" : "s", ids->str,
+                               n > 12 ? ", ..." : "", r->reason);
+        g_string_free(ids, TRUE);
+    }
+    g_hash_table_destroy(seen);
+    if (counts[TS_SWEEP_PENDING])
+        g_string_append_printf(s, "  %u points pending: tilesim sweep --resume finishes them\n",
+                               counts[TS_SWEEP_PENDING]);
+    g_ptr_array_free(ranked, TRUE);
+}
+
+gboolean ts_sweep_export(TsSweepDb *db, const char *out_dir, const TsSweepExportOptions *options,
+                         GString *out, GError **error)
+{
+    g_return_val_if_fail(db != NULL && out_dir != NULL, FALSE);
+    TsExportData d;
+    if (!load(db, &d, error)) {
+        data_clear(&d);
+        return FALSE;
+    }
+    guint n_front = mark_pareto(&d);
+    g_autoptr(GString) csv = results_csv(&d, FALSE);
+    g_autoptr(GString) front = results_csv(&d, TRUE);
+    g_autoptr(GString) opcsv = ops_csv(&d);
+    g_autoptr(GString) jsonl = results_jsonl(&d);
+    g_autoptr(GString) full = g_string_new(NULL);
+    summary(full, &d, n_front, 0);
+    gboolean ok = write_file(out_dir, "results.csv", csv, error) &&
+                  write_file(out_dir, "pareto.csv", front, error) &&
+                  write_file(out_dir, "ops.csv", opcsv, error) &&
+                  write_file(out_dir, "results.jsonl", jsonl, error) &&
+                  write_file(out_dir, "summary.txt", full, error);
+    if (ok && options != NULL && options->plots) {
+        g_autofree char *dir = g_build_filename(out_dir, "plots", NULL);
+        ok = ts_sweep_plots(&d, dir, error);
+    }
+    if (ok && out != NULL)
+        summary(out, &d, n_front, 30);
+    data_clear(&d);
+    return ok;
+}

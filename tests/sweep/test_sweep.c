@@ -1,0 +1,463 @@
+/* Unit tests of sweep/: sweep files (values, ranges, zip and cross, explicit points and points
+ * files, templates, conditional blocks, named parameters) and their errors; the Timeloop
+ * experiments' hw_configs.json loading as it is (and the shipped gemmini example holding the
+ * same points); design points built from edited documents (an invalid point carries the
+ * loader's message); the analytical engine with and without the sub-problem store (identical
+ * results); exact result round trips; the database (never overwritten, one row per point,
+ * resume checks). */
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "ts-sweep.h"
+#include "ts-test.h"
+
+static char *tmpdir;
+
+static char *write_tmp(const char *name, const char *text)
+{
+    char *path = g_build_filename(tmpdir, name, NULL);
+    g_assert(g_file_set_contents(path, text, -1, NULL));
+    return path;
+}
+
+static TsSweep *load_text(const char *name, const char *text, const TsSweepLoadOptions *o,
+                          GError **error)
+{
+    g_autofree char *path = write_tmp(name, text);
+    return ts_sweep_load(path, o, error);
+}
+
+#define ASSERT_MSG(err, needle)                                                                    \
+    do {                                                                                           \
+        CU_ASSERT_PTR_NOT_NULL_FATAL(err);                                                         \
+        if (strstr((err)->message, (needle)) == NULL)                                              \
+            fprintf(stderr, "\nmessage '%s' lacks '%s'\n", (err)->message, (needle));              \
+        CU_ASSERT_PTR_NOT_NULL(strstr((err)->message, (needle)));                                  \
+    } while (0)
+
+static const char *kBase = "sweep:\n"
+                           "  arch: eyeriss-like\n"
+                           "  workload: bert-base\n"
+                           "  ops: [KTQ, softmax]\n"
+                           "  mapper: {budget: 800}\n";
+
+static char *with_base(const char *rest)
+{
+    return g_strconcat(kBase, rest, NULL);
+}
+
+static const char *value(const TsSweep *s, guint point, const char *param)
+{
+    for (guint k = 0; k < ts_sweep_n_params(s); k++)
+        if (strcmp(ts_sweep_param_name(s, k), param) == 0)
+            return ts_sweep_value(s, point, k)->text;
+    return NULL;
+}
+
+static void test_values_cross_zip_ranges(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *t1 = with_base("  parameters:\n"
+                                    "    glb_kb:\n"
+                                    "      values: [32, 64, 108]\n"
+                                    "      arch:\n"
+                                    "        levels[GlobalBuffer].attributes.size: \"${glb_kb}KB\"\n"
+                                    "    pe_x:\n"
+                                    "      range: {from: 2, to: 14, step: 6}\n"
+                                    "      arch: levels[PE].spatial.meshX\n");
+    g_autoptr(TsSweep) s = load_text("cross.yaml", t1, NULL, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_EQUAL(ts_sweep_n_points(s), 9); /* 3 x {2, 8, 14}, first parameter slowest */
+    CU_ASSERT_STRING_EQUAL(value(s, 0, "glb_kb"), "32");
+    CU_ASSERT_STRING_EQUAL(value(s, 0, "pe_x"), "2");
+    CU_ASSERT_STRING_EQUAL(value(s, 1, "pe_x"), "8");
+    CU_ASSERT_STRING_EQUAL(value(s, 3, "glb_kb"), "64");
+    CU_ASSERT_STRING_EQUAL(value(s, 8, "pe_x"), "14");
+    CU_ASSERT_STRING_EQUAL(ts_sweep_param_kind(s, 0), "arch");
+    CU_ASSERT_STRING_EQUAL(ts_sweep_name(s), "cross");
+
+    g_autofree char *t2 = with_base("  combine: zip\n"
+                                    "  parameters:\n"
+                                    "    depth:\n"
+                                    "      range: {from: 1024, to: 65536, steps: 7, scale: log}\n"
+                                    "      arch:\n"
+                                    "        levels[PE].levels[weights_spad].attributes.entries: "
+                                    "\"${depth // 64}\"\n"
+                                    "    seq:\n"
+                                    "      range: {from: 16, to: 1024, factor: 2}\n");
+    g_autoptr(TsSweep) z = load_text("zip.yaml", t2, NULL, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(z);
+    CU_ASSERT_EQUAL(ts_sweep_n_points(z), 7);
+    CU_ASSERT_STRING_EQUAL(value(z, 0, "depth"), "1024");
+    CU_ASSERT_STRING_EQUAL(value(z, 1, "depth"), "2048"); /* exact powers despite exp/log */
+    CU_ASSERT_STRING_EQUAL(value(z, 6, "depth"), "65536");
+    CU_ASSERT_STRING_EQUAL(value(z, 6, "seq"), "1024");
+    CU_ASSERT_STRING_EQUAL(ts_sweep_param_kind(z, 1), "workload option");
+
+    g_autofree char *t3 = with_base("  combine: zip\n"
+                                    "  parameters:\n"
+                                    "    a: {values: [1, 2], arch: \"levels[PE].spatial.meshX\"}\n"
+                                    "    b: {values: [1, 2, 3], arch: \"levels[PE].spatial.meshY\"}\n");
+    g_autoptr(TsSweep) bad = load_text("badzip.yaml", t3, NULL, &error);
+    CU_ASSERT_PTR_NULL(bad);
+    ASSERT_MSG(error, "zip needs value lists of one length: a has 2 values, b has 3");
+}
+
+static void test_points_templates_blocks(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *t = with_base(
+        "  parameters:\n"
+        "    pe_x:\n"
+        "      arch: levels[PE].spatial.meshX\n"
+        "    dataflow: {default: WS}\n"
+        "    note: {unused: \"a label for the report\"}\n"
+        "  constraints:\n"
+        "    - when: {dataflow: [OS, IS]}\n"
+        "      arch:\n"
+        "        levels[PE].levels[psum_spad].attributes.entries: \"${pe_x * 4}\"\n"
+        "      targets:\n"
+        "        - {target: PE, type: spatial, factors: [\"E>=${pe_x // 2}\"]}\n"
+        "  points:\n"
+        "    - {pe_x: 14, note: first}\n"
+        "    - {pe_x: 7, dataflow: OS, note: second}\n");
+    g_autoptr(TsSweep) s = load_text("points.yaml", t, NULL, &error);
+    if (s == NULL)
+        fprintf(stderr, "%s\n", error->message);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_EQUAL(ts_sweep_n_points(s), 2);
+    CU_ASSERT_STRING_EQUAL(value(s, 0, "dataflow"), "WS"); /* the default */
+    CU_ASSERT_STRING_EQUAL(value(s, 1, "dataflow"), "OS");
+    CU_ASSERT_STRING_EQUAL(ts_sweep_param_kind(s, 1), "label");
+    CU_ASSERT_STRING_EQUAL(ts_sweep_param_kind(s, 2), "unused");
+    gboolean noted = FALSE;
+    for (const char *const *n = ts_sweep_notes(s); *n; n++)
+        noted |= strstr(*n, "parameter note changes nothing: a label for the report") != NULL;
+    CU_ASSERT_TRUE(noted);
+
+    const TsSweepEngine *e = ts_sweep_engine_lookup("analytical", &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+    TsSweepEvalContext ctx = {1, NULL};
+    TsSweepResult r0, r1;
+    CU_ASSERT_TRUE(e->evaluate(s, 0, &ctx, &r0, &error));
+    CU_ASSERT_TRUE(e->evaluate(s, 1, &ctx, &r1, &error));
+    CU_ASSERT_EQUAL(r0.status, TS_SWEEP_OK);
+    CU_ASSERT_EQUAL(r1.status, TS_SWEEP_OK);
+    CU_ASSERT_EQUAL(r0.n_ops, 2);
+    CU_ASSERT_STRING_EQUAL(r0.ops[0].name, "KTQ");
+    CU_ASSERT_PTR_NOT_NULL(r0.ops[0].mapping);
+    CU_ASSERT_PTR_NULL(r0.ops[1].mapping); /* softmax: vector op */
+    /* KTQ on 14 vs 7 columns: a different mapping, a different cost */
+    CU_ASSERT_NOT_EQUAL(r0.ops[0].cycles, r1.ops[0].cycles);
+    ts_sweep_result_clear(&r0);
+    ts_sweep_result_clear(&r1);
+
+    /* points name only declared parameters */
+    g_autofree char *t2 = with_base("  parameters:\n"
+                                    "    pe_x: {arch: \"levels[PE].spatial.meshX\"}\n"
+                                    "  points:\n"
+                                    "    - {pe_x: 14, pe_xx: 3}\n");
+    g_autoptr(TsSweep) bad = load_text("undeclared.yaml", t2, NULL, &error);
+    CU_ASSERT_PTR_NULL(bad);
+    ASSERT_MSG(error, "undeclared.yaml:9:18: sweep.points[0].pe_xx: 'pe_xx' is not a parameter "
+                      "of the sweep (did you mean 'pe_x'?)");
+}
+
+static void test_spec_errors(void)
+{
+    struct {
+        const char *text, *needle;
+    } cases[] = {
+        {"  parameters:\n    x: {values: [1, 2]}\n", "parameter x changes nothing"},
+        {"  parameters:\n    x:\n      values: [1]\n      arch: levels[GlobalBufer].attributes.depth\n",
+         "key path architecture.levels[GlobalBufer].attributes.depth does not resolve in the base "
+         "architecture"},
+        {"  parameters:\n    x:\n      values: [1]\n      arch: levels[GlobalBufer].attributes.depth\n",
+         "did you mean 'GlobalBuffer'?"},
+        {"  parameters:\n    status: {values: [1], arch: \"levels[PE].spatial.meshX\"}\n",
+         "'status' is a column of the results"},
+        {"  parameters:\n    x:\n      range: {from: 0, to: 8, steps: 3, scale: log}\n"
+         "      arch: levels[PE].spatial.meshX\n",
+         "a log range needs from > 0 and to > 0"},
+        {"  parameters:\n    x: {arch: \"levels[PE].spatial.meshX\"}\n",
+         "parameter x has no values"},
+        {"  parameters:\n    x:\n      values: [1]\n      arch: {levels[PE].spatial.meshX: \"${y+1}\"}\n",
+         "YAML syntax error"},
+        {"  parameters:\n    x:\n      values: [1]\n      arch:\n        levels[PE].spatial.meshX: "
+         "\"${y+1}\"\n",
+         "a template reads 'y', which is not a parameter"},
+        {"  parameters:\n    x: {values: [1], arch: \"levels[PE].spatial.meshX\"}\n"
+         "  constraints:\n    - when: {xx: 1}\n      file: nope.yaml\n",
+         "no such file"},
+        {"  parameters:\n    x: {values: [1], arch: \"levels[PE].spatial.meshX\"}\n"
+         "  objectives: [energy, cycles, latency]\n",
+         "names the same objective twice"},
+        {"  parameters:\n    x: {values: [1], arch: \"levels[PE].spatial.meshX\"}\n"
+         "  bogus: 1\n",
+         "bogus"},
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(GError) error = NULL;
+        g_autofree char *t = with_base(cases[i].text);
+        g_autofree char *name = g_strdup_printf("err%u.yaml", i);
+        g_autoptr(TsSweep) s = load_text(name, t, NULL, &error);
+        CU_ASSERT_PTR_NULL(s);
+        if (error == NULL) {
+            fprintf(stderr, "case %u loaded\n", i);
+            continue;
+        }
+        CU_ASSERT_EQUAL(error->domain, TS_CONFIG_ERROR);
+        ASSERT_MSG(error, cases[i].needle);
+        ASSERT_MSG(error, name);
+    }
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TsSweep) nv = load_text("victory.yaml",
+                                      "sweep:\n  arch: eyeriss-like\n  workload: bert-base\n"
+                                      "  mapper: {search: anneal, budget: 0}\n  parameters:\n"
+                                      "    x: {values: [1], arch: \"levels[PE].spatial.meshX\"}\n",
+                                      NULL, &error);
+    CU_ASSERT_PTR_NULL(nv);
+    ASSERT_MSG(error, "victory.yaml:4:11: sweep.mapper: search anneal with budget 0 needs a "
+                      "victory condition");
+    g_clear_error(&error);
+    CU_ASSERT_PTR_NULL(ts_sweep_engine_lookup("des", &error));
+    ASSERT_MSG(error, "engine des is not available yet");
+    g_clear_error(&error);
+    CU_ASSERT_PTR_NULL(ts_sweep_engine_lookup("analytic", &error));
+    ASSERT_MSG(error, "did you mean 'analytical'?");
+}
+
+/* An invalid point is an outcome, with the loader's own message (not an error). */
+static void test_invalid_point(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *t = with_base("  parameters:\n"
+                                   "    glb_kb:\n"
+                                   "      values: [64, 0]\n"
+                                   "      arch:\n"
+                                   "        levels[GlobalBuffer].attributes.size: \"${glb_kb}KB\"\n");
+    g_autoptr(TsSweep) s = load_text("invalid.yaml", t, NULL, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    const TsSweepEngine *e = ts_sweep_engine_lookup("analytical", &error);
+    TsSweepEvalContext ctx = {1, NULL};
+    TsSweepResult r;
+    CU_ASSERT_TRUE(e->evaluate(s, 1, &ctx, &r, &error));
+    CU_ASSERT_EQUAL(r.status, TS_SWEEP_INVALID);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.reason, "invalid.yaml:10:47: levels[1].attributes.size: must "
+                                            "be > 0 B (got 0KB)"));
+    CU_ASSERT_EQUAL(r.n_ops, 0);
+    CU_ASSERT_FALSE(isfinite(ts_sweep_result_objective(&r, TS_SWEEP_OBJ_ENERGY)));
+    ts_sweep_result_clear(&r);
+}
+
+static gboolean same_results(const TsSweepResult *a, const TsSweepResult *b)
+{
+    if (a->status != b->status || a->n_ops != b->n_ops || a->energy_pj != b->energy_pj ||
+        a->cycles != b->cycles || a->edp_j_cycles != b->edp_j_cycles ||
+        g_strcmp0(a->reason, b->reason) != 0)
+        return FALSE;
+    for (guint i = 0; i < a->n_ops; i++)
+        if (a->ops[i].energy_pj != b->ops[i].energy_pj || a->ops[i].cycles != b->ops[i].cycles ||
+            a->ops[i].evaluated != b->ops[i].evaluated ||
+            g_strcmp0(a->ops[i].mapping, b->ops[i].mapping) != 0)
+            return FALSE;
+    return TRUE;
+}
+
+/* Sub-problems found in the store give exactly what a search gives; serialised results come
+ * back bit for bit. */
+static void test_cache_and_serialize(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *t = with_base("  ops: [KTQ, Out, softmax]\n"
+                                   "  parameters:\n"
+                                   "    label: {values: [a, b], unused: \"same design twice\"}\n"
+                                   "    pe_x: {values: [7, 14], arch: \"levels[PE].spatial.meshX\"}\n");
+    /* `ops` given twice is a duplicate key: use a fresh base instead */
+    g_autofree char *t2 = g_strdup("sweep:\n  arch: eyeriss-like\n  workload: bert-base\n"
+                                   "  ops: [KTQ, Out, softmax]\n  mapper: {budget: 800}\n"
+                                   "  parameters:\n"
+                                   "    label: {values: [a, b], unused: \"same design twice\"}\n"
+                                   "    pe_x: {values: [7, 14], arch: \"levels[PE].spatial.meshX\"}\n");
+    g_autoptr(TsSweep) dup = load_text("dup.yaml", t, NULL, &error);
+    CU_ASSERT_PTR_NULL(dup);
+    g_clear_error(&error);
+    g_autoptr(TsSweep) s = load_text("cache.yaml", t2, NULL, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    const TsSweepEngine *e = ts_sweep_engine_lookup("analytical", &error);
+    TsSweepCache *cache = ts_sweep_cache_new(64 << 20);
+    TsSweepEvalContext with = {1, cache}, without = {2, NULL};
+    for (guint p = 0; p < ts_sweep_n_points(s); p++) {
+        TsSweepResult a, b;
+        CU_ASSERT_TRUE(e->evaluate(s, p, &with, &a, &error));
+        CU_ASSERT_TRUE(e->evaluate(s, p, &without, &b, &error));
+        CU_ASSERT_TRUE(same_results(&a, &b));
+        /* points 2 and 3 repeat points 0 and 1: both einsum shapes come from the store */
+        CU_ASSERT_EQUAL(a.cache_hits, p >= 2 ? 2u : 0u);
+        GBytes *bytes = ts_sweep_result_serialize(&a);
+        TsSweepResult c;
+        CU_ASSERT_TRUE(ts_sweep_result_deserialize(bytes, &c, &error));
+        CU_ASSERT_TRUE(same_results(&a, &c));
+        CU_ASSERT_EQUAL(c.point, p);
+        g_bytes_unref(bytes);
+        ts_sweep_result_clear(&a);
+        ts_sweep_result_clear(&b);
+        ts_sweep_result_clear(&c);
+    }
+    guint64 lookups = 0, hits = 0;
+    ts_sweep_cache_stats(cache, &lookups, &hits, NULL, NULL);
+    CU_ASSERT_EQUAL(lookups, 8);
+    CU_ASSERT_EQUAL(hits, 4);
+    ts_sweep_cache_free(cache);
+}
+
+static void test_database(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *t = with_base("  parameters:\n"
+                                   "    pe_x: {values: [7, 14], arch: \"levels[PE].spatial.meshX\"}\n");
+    g_autofree char *path = write_tmp("db.yaml", t);
+    g_autoptr(TsSweep) s = ts_sweep_load(path, NULL, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    g_autofree char *db_path = g_build_filename(tmpdir, "unit.db", NULL);
+    TsSweepDb *db = ts_sweep_db_create(db_path, s, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(db);
+    GArray *pending = ts_sweep_db_pending(db, &error);
+    CU_ASSERT_EQUAL(pending->len, 2);
+    g_array_unref(pending);
+    gint64 run = ts_sweep_db_begin_run(db, &(TsSweepRunInfo){1, 1, "analytical"}, &error);
+    CU_ASSERT_TRUE(run > 0);
+    const TsSweepEngine *e = ts_sweep_engine_lookup("analytical", NULL);
+    TsSweepResult r;
+    CU_ASSERT_TRUE(e->evaluate(s, 1, &(TsSweepEvalContext){1, NULL}, &r, &error));
+    CU_ASSERT_TRUE(ts_sweep_db_store(db, run, &r, &error));
+    CU_ASSERT_FALSE(ts_sweep_db_store(db, run, &r, &error)); /* a point is stored once */
+    ASSERT_MSG(error, "point 1 is not pending");
+    g_clear_error(&error);
+    ts_sweep_result_clear(&r);
+    pending = ts_sweep_db_pending(db, &error);
+    CU_ASSERT_EQUAL(pending->len, 1);
+    CU_ASSERT_EQUAL(g_array_index(pending, guint, 0), 0);
+    g_array_unref(pending);
+    CU_ASSERT_TRUE(ts_sweep_db_matches(db, s, &error));
+    ts_sweep_db_close(db);
+
+    /* never overwritten */
+    CU_ASSERT_PTR_NULL(ts_sweep_db_create(db_path, s, &error));
+    ASSERT_MSG(error, "give --resume");
+    g_clear_error(&error);
+
+    /* a changed sweep file does not match */
+    g_autofree char *t2 = with_base("  parameters:\n"
+                                    "    pe_x: {values: [7, 12], arch: \"levels[PE].spatial.meshX\"}\n");
+    g_file_set_contents(path, t2, -1, NULL);
+    g_autoptr(TsSweep) s2 = ts_sweep_load(path, NULL, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s2);
+    db = ts_sweep_db_open(db_path, TRUE, &error);
+    CU_ASSERT_FALSE(ts_sweep_db_matches(db, s2, &error));
+    ASSERT_MSG(error, "the sweep input");
+    ASSERT_MSG(error, "changed since it was made");
+    ts_sweep_db_close(db);
+
+    /* the documented tables and the parameter as a column */
+    sqlite3 *h = NULL;
+    CU_ASSERT_EQUAL(sqlite3_open_v2(db_path, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *st = NULL;
+    sqlite3_prepare_v2(h,
+                       "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master "
+                       "WHERE type = 'table' ORDER BY name);",
+                       -1, &st, NULL);
+    CU_ASSERT_EQUAL(sqlite3_step(st), SQLITE_ROW);
+    CU_ASSERT_STRING_EQUAL((const char *)sqlite3_column_text(st, 0),
+                           "meta op_results parameters point_runs points runs");
+    sqlite3_finalize(st);
+    sqlite3_prepare_v2(h, "SELECT pe_x, status FROM points ORDER BY id;", -1, &st, NULL);
+    CU_ASSERT_EQUAL(sqlite3_step(st), SQLITE_ROW);
+    CU_ASSERT_EQUAL(sqlite3_column_int(st, 0), 7);
+    CU_ASSERT_STRING_EQUAL((const char *)sqlite3_column_text(st, 1), "pending");
+    CU_ASSERT_EQUAL(sqlite3_step(st), SQLITE_ROW);
+    CU_ASSERT_STRING_EQUAL((const char *)sqlite3_column_text(st, 1), "ok");
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+}
+
+/* The Timeloop experiments' hw_configs.json files load as they are: a list of points, or with
+ * cross the product of every key's distinct values. */
+static void test_hw_configs(void)
+{
+    TS_TEST_REQUIRE_SHARED();
+    g_autofree char *gem =
+        ts_test_reference_path("timeloop-experiments/transformer_gemmini/hw_configs.json");
+    g_autofree char *pim =
+        ts_test_reference_path("timeloop-experiments/transformer_pim/hw_configs.json");
+    g_autofree char *example = ts_test_source_path("examples/sweeps/gemmini-bert-base.yaml");
+    g_autoptr(GError) error = NULL;
+    TsSweepLoadOptions o = {.points_path = gem};
+    g_autoptr(TsSweep) s = ts_sweep_load(example, &o, &error);
+    if (s == NULL)
+        fprintf(stderr, "%s\n", error->message);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_EQUAL(ts_sweep_n_points(s), 20);
+    CU_ASSERT_STRING_EQUAL(value(s, 0, "pe_rows"), "16");
+    CU_ASSERT_STRING_EQUAL(value(s, 8, "dataflow"), "OS");
+    CU_ASSERT_STRING_EQUAL(value(s, 19, "pe_rows"), "256");
+    CU_ASSERT_STRING_EQUAL(value(s, 19, "accumulator_size"), "1024");
+
+    /* the example's own points are the file's, in order */
+    g_autoptr(TsSweep) own = ts_sweep_load(example, NULL, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(own);
+    CU_ASSERT_EQUAL(ts_sweep_n_points(own), ts_sweep_n_points(s));
+    for (guint p = 0; p < ts_sweep_n_points(s); p++)
+        for (guint k = 0; k < ts_sweep_n_params(s); k++)
+            CU_ASSERT_STRING_EQUAL(ts_sweep_value(own, p, k)->text, ts_sweep_value(s, p, k)->text);
+
+    /* --cross: accumulator_size {16384, 32768, 8192, 4096, 2048, 1024} x pe_rows {16, 8, 32,
+     * 64, 128, 256} x pe_cols {16, 32, 8, 64, 128, 256} x dataflow {WS, OS} */
+    o.cross = TRUE;
+    g_autoptr(TsSweep) x = ts_sweep_load(example, &o, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+    CU_ASSERT_EQUAL(ts_sweep_n_points(x), 6 * 6 * 6 * 2);
+    CU_ASSERT_STRING_EQUAL(value(x, 1, "dataflow"), "OS");
+    CU_ASSERT_STRING_EQUAL(value(x, 2, "pe_cols"), "32");
+
+    /* the PIM experiments' file names keys this sweep does not declare */
+    TsSweepLoadOptions po = {.points_path = pim};
+    g_autoptr(TsSweep) p = ts_sweep_load(example, &po, &error);
+    CU_ASSERT_PTR_NULL(p);
+    ASSERT_MSG(error, "hw_configs.json:3:9: [0].shared_glb_size: 'shared_glb_size' is not a "
+                      "parameter of the sweep");
+}
+
+static int setup(void)
+{
+    tmpdir = g_dir_make_tmp("tilesim-sweep-XXXXXX", NULL);
+    return tmpdir == NULL;
+}
+
+static int teardown(void)
+{
+    g_autoptr(GDir) d = g_dir_open(tmpdir, 0, NULL);
+    const char *n;
+    while (d && (n = g_dir_read_name(d)) != NULL) {
+        g_autofree char *p = g_build_filename(tmpdir, n, NULL);
+        g_unlink(p);
+    }
+    g_rmdir(tmpdir);
+    g_free(tmpdir);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    CU_initialize_registry();
+    CU_pSuite s = CU_add_suite("sweep", setup, teardown);
+    CU_add_test(s, "values_cross_zip_ranges", test_values_cross_zip_ranges);
+    CU_add_test(s, "points_templates_blocks", test_points_templates_blocks);
+    CU_add_test(s, "spec_errors", test_spec_errors);
+    CU_add_test(s, "invalid_point", test_invalid_point);
+    CU_add_test(s, "cache_and_serialize", test_cache_and_serialize);
+    CU_add_test(s, "database", test_database);
+    CU_add_test(s, "hw_configs", test_hw_configs);
+    return ts_test_run(argc, argv);
+}
