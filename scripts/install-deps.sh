@@ -3,8 +3,15 @@
 # A no-op when everything is present; uses sudo only when not already root.
 set -euo pipefail
 
+# Sweeps: libsqlite3-dev (results database) and sqlite3 (the shell docs/sweeps.md opens it
+# with; a test does too); libplplot-dev and plplot-driver-cairo (SVG/PNG plots; libplplot-dev
+# also brings PLplot's Fortran, Qt and wxWidgets bindings, about 25 MiB to download);
+# libpng-dev (the plot tests decode the PNGs); libopenmpi-dev and openmpi-bin (sweeps across
+# MPI ranks: optional at build time, but installed so CI runs the 3-rank test: about 10 MiB
+# to download, 45 MiB installed).
 packages=(cmake gcc make pkgconf libyaml-dev libglib2.0-dev libgsl-dev libcunit1-dev
-          libjson-glib-dev xz-utils)
+          libjson-glib-dev xz-utils libsqlite3-dev sqlite3 libplplot-dev plplot-driver-cairo
+          libpng-dev libopenmpi-dev openmpi-bin)
 
 missing=()
 for p in "${packages[@]}"; do

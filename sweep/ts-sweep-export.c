@@ -619,6 +619,45 @@ static void point_text(GString *s, const TsExportData *d, const TsExportRow *r)
     g_string_append(s, ")");
 }
 
+/* A parameter whose values never change a result: among ok points that differ only in it,
+ * energy and cycles are always equal (keys the model does not read, e.g. an attribute a
+ * Timeloop architecture keeps without interpreting it). */
+static void no_effect_notes(GString *s, const TsExportData *d)
+{
+    for (guint k = 0; k < d->n_params; k++) {
+        if (!d->param_varies[k])
+            continue;
+        GHashTable *groups = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        gboolean compared = FALSE, changed = FALSE;
+        for (guint i = 0; i < d->rows->len && !changed; i++) {
+            const TsExportRow *r = &g_array_index(d->rows, TsExportRow, i);
+            if (r->status != TS_SWEEP_OK)
+                continue;
+            GString *key = g_string_new(NULL);
+            for (guint j = 0; j < d->n_params; j++)
+                if (j != k)
+                    g_string_append_printf(key, "%s\x1f", r->values[j] ? r->values[j] : "");
+            const TsExportRow *first = g_hash_table_lookup(groups, key->str);
+            if (first == NULL) {
+                g_hash_table_insert(groups, g_string_free(key, FALSE), (gpointer)r);
+                continue;
+            }
+            g_string_free(key, TRUE);
+            if (g_strcmp0(first->values[k], r->values[k]) == 0)
+                continue;
+            compared = TRUE;
+            changed = first->v[TS_SWEEP_OBJ_ENERGY] != r->v[TS_SWEEP_OBJ_ENERGY] ||
+                      first->v[TS_SWEEP_OBJ_CYCLES] != r->v[TS_SWEEP_OBJ_CYCLES];
+        }
+        g_hash_table_destroy(groups);
+        if (compared && !changed)
+            g_string_append_printf(s,
+                                   "  note: points that differ only in %s (%s) have identical "
+                                   "energy and cycles: the model does not see what it sets\n",
+                                   d->param_names[k], d->param_kinds[k]);
+    }
+}
+
 static void summary(GString *s, const TsExportData *d, guint n_front, guint limit)
 {
     guint counts[4] = {0};
@@ -696,6 +735,7 @@ static void summary(GString *s, const TsExportData *d, guint n_front, guint limi
         g_string_free(ids, TRUE);
     }
     g_hash_table_destroy(seen);
+    no_effect_notes(s, d);
     if (counts[TS_SWEEP_PENDING])
         g_string_append_printf(s, "  %u points pending: tilesim sweep --resume finishes them\n",
                                counts[TS_SWEEP_PENDING]);

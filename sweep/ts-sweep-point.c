@@ -8,8 +8,10 @@
 
 static void set_reason(TsSweepPointInputs *in, GError *error)
 {
-    if (in->reason == NULL)
+    if (in->reason == NULL) {
         in->reason = g_strdup(error->message);
+        in->reason_code = error->domain == TS_CONFIG_ERROR ? error->code : -1;
+    }
 }
 
 /* Applies sets to doc for point (p: the parameter whose value a set without a template takes,

@@ -163,7 +163,8 @@ typedef struct {
     TsArch *arch;
     TsWorkload *workload;
     TsConstraints *constraints;
-    char *reason; /* the first error: the point is invalid */
+    char *reason;    /* the first error: the point is invalid */
+    int reason_code; /* its TsConfigError code */
 } TsSweepPointInputs;
 
 /* Builds point's inputs. Returns FALSE only for internal errors; an input the loaders reject

@@ -689,6 +689,14 @@ TsSweep *ts_sweep_load(const char *path, const TsSweepLoadOptions *options, GErr
     TsSweepPointInputs in;
     if (!ts_sweep_point_build(s, 0, &in, error))
         return NULL;
+    if (in.reason != NULL && in.reason_code == TS_CONFIG_ERROR_UNKNOWN_KEY) {
+        /* a key the loader does not know is unknown at every point: a sweep file error */
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_UNKNOWN_KEY,
+                    "%s: a key path sets a key the loader does not accept: %s", s->path,
+                    in.reason);
+        ts_sweep_point_clear(&in);
+        return NULL;
+    }
     for (guint i = 0; in.constraints && i < ts_constraints_n_notes(in.constraints); i++)
         ts_sweep_note(s, "%s", ts_constraints_note(in.constraints, i));
     for (guint i = 0; in.workload && i < ts_workload_n_notes(in.workload); i++)

@@ -1,0 +1,166 @@
+/* Shared by the sweep command tests: running the built tilesim ($TILESIM_BIN), a small sweep
+ * file, and an exact dump of a results database's deterministic tables (points and
+ * op_results, floats as their bits) for comparing runs row for row. Static functions. */
+#ifndef TS_SWEEP_CLI_SUPPORT_H
+#define TS_SWEEP_CLI_SUPPORT_H
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "ts-test.h"
+
+typedef struct {
+    int status;
+    char *out, *err;
+} SweepRun;
+
+static void sweep_run_clear(SweepRun *r)
+{
+    g_free(r->out);
+    g_free(r->err);
+    memset(r, 0, sizeof *r);
+}
+
+static const char *sweep_bin(void)
+{
+    const char *bin = g_getenv("TILESIM_BIN");
+    return bin ? bin : "tilesim";
+}
+
+/* Runs argv (NULL-terminated; a leading NULL program means tilesim) and waits. */
+static int sweep_spawn(SweepRun *r, const char *const *args)
+{
+    memset(r, 0, sizeof *r);
+    g_autoptr(GError) error = NULL;
+    int wait = 0;
+    if (!g_spawn_sync(NULL, (char **)args, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &r->out,
+                      &r->err, &wait, &error)) {
+        fprintf(stderr, "spawn %s: %s\n", args[0], error->message);
+        r->status = -1;
+        return -1;
+    }
+    r->status = WIFEXITED(wait) ? WEXITSTATUS(wait) : -1;
+    if (r->status != 0 && r->status != 1)
+        fprintf(stderr, "%s exited %d\nstdout: %s\nstderr: %s\n", args[0], r->status, r->out,
+                r->err);
+    return r->status;
+}
+
+/* tilesim with args (NULL-terminated). */
+static int sweep_tilesim(SweepRun *r, const char *const *args)
+{
+    GPtrArray *argv = g_ptr_array_new();
+    g_ptr_array_add(argv, (gpointer)sweep_bin());
+    for (guint i = 0; args[i]; i++)
+        g_ptr_array_add(argv, (gpointer)args[i]);
+    g_ptr_array_add(argv, NULL);
+    int rc = sweep_spawn(r, (const char *const *)argv->pdata);
+    g_ptr_array_free(argv, TRUE);
+    return rc;
+}
+
+/* A sweep of 16 points on the Eyeriss-like library architecture: buffer size x array width x
+ * a workload option, three ops of BERT-base, short searches. */
+static const char *kSmallSweep =
+    "sweep:\n"
+    "  name: small\n"
+    "  arch: eyeriss-like\n"
+    "  workload: bert-base\n"
+    "  ops: [KTQ, Out, softmax]\n"
+    "  parameters:\n"
+    "    glb_kb:\n"
+    "      values: [54, 108]\n"
+    "      arch:\n"
+    "        levels[GlobalBuffer].attributes.size: \"${glb_kb}KB\"\n"
+    "    pe_x:\n"
+    "      values: [7, 14]\n"
+    "      arch: levels[PE].spatial.meshX\n"
+    "    spad:\n"
+    "      values: [112, 224]\n"
+    "      arch: levels[PE].levels[weights_spad].attributes.entries\n"
+    "    seq:\n"
+    "      values: [64, 128]\n"
+    "  mapper: {search: anneal, budget: 800, seed: 3}\n";
+
+static void dump_value(GString *s, sqlite3_stmt *st, int col)
+{
+    switch (sqlite3_column_type(st, col)) {
+    case SQLITE_NULL:
+        g_string_append(s, "NULL");
+        break;
+    case SQLITE_INTEGER:
+        g_string_append_printf(s, "%lld", (long long)sqlite3_column_int64(st, col));
+        break;
+    case SQLITE_FLOAT:
+        g_string_append_printf(s, "%a", sqlite3_column_double(st, col));
+        break;
+    default:
+        g_string_append_printf(s, "'%s'", (const char *)sqlite3_column_text(st, col));
+    }
+}
+
+/* The points and op_results tables of db_path, row by row, every value exactly; NULL when the
+ * file does not open. */
+static char *sweep_dump(const char *db_path)
+{
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        fprintf(stderr, "%s: %s\n", db_path, sqlite3_errmsg(db));
+        sqlite3_close(db);
+        return NULL;
+    }
+    GString *s = g_string_new(NULL);
+    const char *queries[] = {"SELECT * FROM points ORDER BY id;",
+                             "SELECT * FROM op_results ORDER BY point_id, position;"};
+    for (guint q = 0; q < G_N_ELEMENTS(queries); q++) {
+        sqlite3_stmt *st = NULL;
+        if (sqlite3_prepare_v2(db, queries[q], -1, &st, NULL) != SQLITE_OK) {
+            fprintf(stderr, "%s: %s\n", db_path, sqlite3_errmsg(db));
+            continue;
+        }
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            for (int c = 0; c < sqlite3_column_count(st); c++) {
+                g_string_append(s, c ? "|" : "");
+                dump_value(s, st, c);
+            }
+            g_string_append_c(s, '\n');
+        }
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+    return g_string_free(s, FALSE);
+}
+
+/* Line of the first difference, for messages. */
+static void sweep_report_diff(const char *a, const char *b)
+{
+    g_auto(GStrv) la = g_strsplit(a, "\n", -1), lb = g_strsplit(b, "\n", -1);
+    for (guint i = 0; la[i] || lb[i]; i++) {
+        if (la[i] == NULL || lb[i] == NULL || strcmp(la[i], lb[i]) != 0) {
+            fprintf(stderr, "first difference at row %u:\n  %s\n  %s\n", i,
+                    la[i] ? la[i] : "(none)", lb[i] ? lb[i] : "(none)");
+            return;
+        }
+    }
+}
+
+static void sweep_rm_rf(const char *path)
+{
+    if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
+        g_autoptr(GDir) d = g_dir_open(path, 0, NULL);
+        const char *n;
+        while (d && (n = g_dir_read_name(d)) != NULL) {
+            g_autofree char *p = g_build_filename(path, n, NULL);
+            sweep_rm_rf(p);
+        }
+        g_rmdir(path);
+    } else {
+        g_unlink(path);
+    }
+}
+
+#endif /* TS_SWEEP_CLI_SUPPORT_H */
