@@ -143,7 +143,7 @@ static gboolean init_schema(TsSweepDb *db, const TsSweep *sweep, GError **error)
         "CREATE TABLE op_results (point_id INTEGER NOT NULL REFERENCES points(id), "
         "  position INTEGER NOT NULL, op TEXT NOT NULL, count INTEGER NOT NULL, kind TEXT, "
         "  macs INTEGER, energy_pj REAL, cycles REAL, latency_s REAL, utilization REAL, "
-        "  bound TEXT, evaluated INTEGER, valid INTEGER, mapping TEXT, "
+        "  edp_j_cycles REAL, bound TEXT, evaluated INTEGER, valid INTEGER, mapping TEXT, "
         "  PRIMARY KEY (point_id, position));"
         "CREATE TABLE runs (id INTEGER PRIMARY KEY, started TEXT NOT NULL, finished TEXT, "
         "  host TEXT, processes INTEGER, threads INTEGER, engine TEXT, version TEXT, "
@@ -429,8 +429,8 @@ gboolean ts_sweep_db_store(TsSweepDb *db, gint64 run_id, const TsSweepResult *r,
     sqlite3_stmt *op = ts_sweep_db_prepare(
         db,
         "INSERT INTO op_results (point_id, position, op, count, kind, macs, energy_pj, cycles, "
-        "latency_s, utilization, bound, evaluated, valid, mapping) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);",
+        "latency_s, utilization, edp_j_cycles, bound, evaluated, valid, mapping) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);",
         error);
     sqlite3_stmt *pr = ts_sweep_db_prepare(
         db,
@@ -472,13 +472,14 @@ gboolean ts_sweep_db_store(TsSweepDb *db, gint64 run_id, const TsSweepResult *r,
         bind_real(op, 8, TRUE, o->cycles);
         bind_real(op, 9, TRUE, o->latency_s);
         bind_real(op, 10, TRUE, o->utilization);
-        sqlite3_bind_text(op, 11, o->bound, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(op, 12, (sqlite3_int64)o->evaluated);
-        sqlite3_bind_int64(op, 13, (sqlite3_int64)o->valid);
+        bind_real(op, 11, TRUE, o->energy_pj * 1e-12 * o->cycles); /* one instance */
+        sqlite3_bind_text(op, 12, o->bound, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(op, 13, (sqlite3_int64)o->evaluated);
+        sqlite3_bind_int64(op, 14, (sqlite3_int64)o->valid);
         if (o->mapping)
-            sqlite3_bind_text(op, 14, o->mapping, -1, SQLITE_STATIC);
+            sqlite3_bind_text(op, 15, o->mapping, -1, SQLITE_STATIC);
         else
-            sqlite3_bind_null(op, 14);
+            sqlite3_bind_null(op, 15);
         ok = sqlite3_step(op) == SQLITE_DONE || fail(db, error, "storing an op");
     }
     if (ok) {

@@ -13,7 +13,7 @@ typedef struct {
     gint64 point;
     char *op, *kind, *bound, *mapping;
     gint64 count, macs, evaluated, valid;
-    double energy_pj, cycles, latency_s, utilization;
+    double energy_pj, cycles, latency_s, utilization, edp_j_cycles;
 } TsExportOp;
 
 typedef struct {

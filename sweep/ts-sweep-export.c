@@ -193,7 +193,8 @@ static gboolean load(TsSweepDb *db, TsExportData *d, GError **error)
 
     st = ts_sweep_db_prepare(db,
                              "SELECT point_id, op, count, kind, macs, energy_pj, cycles, "
-                             "latency_s, utilization, bound, evaluated, valid, mapping "
+                             "latency_s, utilization, bound, evaluated, valid, mapping, "
+                             "edp_j_cycles "
                              "FROM op_results ORDER BY point_id, position;",
                              error);
     if (st == NULL)
@@ -214,6 +215,7 @@ static gboolean load(TsSweepDb *db, TsExportData *d, GError **error)
         o.evaluated = sqlite3_column_int64(st, 10);
         o.valid = sqlite3_column_int64(st, 11);
         o.mapping = col_text(st, 12);
+        o.edp_j_cycles = col_real(st, 13);
         while (row < d->rows->len && g_array_index(d->rows, TsExportRow, row).id < o.point)
             row++;
         if (row < d->rows->len && g_array_index(d->rows, TsExportRow, row).id == o.point) {
@@ -357,8 +359,8 @@ static GString *ops_csv(const TsExportData *d)
 {
     GString *s = g_string_new("id");
     put_header_params(s, d);
-    g_string_append(s, ",op,count,kind,macs,energy_pj,cycles,latency_s,utilization,bound,"
-                       "evaluated,valid\n");
+    g_string_append(s, ",op,count,kind,macs,energy_pj,cycles,latency_s,utilization,"
+                       "edp_j_cycles,bound,evaluated,valid\n");
     for (guint i = 0; i < d->rows->len; i++) {
         const TsExportRow *r = &g_array_index(d->rows, TsExportRow, i);
         for (guint j = 0; j < r->n_ops; j++) {
@@ -370,7 +372,8 @@ static GString *ops_csv(const TsExportData *d)
             g_string_append_printf(s, ",%" G_GINT64_FORMAT ",", o->count);
             put_csv_text(s, o->kind);
             g_string_append_printf(s, ",%" G_GINT64_FORMAT, o->macs);
-            const double v[] = {o->energy_pj, o->cycles, o->latency_s, o->utilization};
+            const double v[] = {o->energy_pj, o->cycles, o->latency_s, o->utilization,
+                                o->edp_j_cycles};
             for (guint k = 0; k < G_N_ELEMENTS(v); k++) {
                 g_string_append_c(s, ',');
                 put_number(s, v[k]);
@@ -454,6 +457,7 @@ static GString *results_jsonl(const TsExportData *d)
             json_number(b, "cycles", o->cycles);
             json_number(b, "latency_s", o->latency_s);
             json_number(b, "utilization", o->utilization);
+            json_number(b, "edp_j_cycles", o->edp_j_cycles);
             json_text(b, "bound", o->bound);
             json_builder_set_member_name(b, "evaluated");
             json_builder_add_int_value(b, o->evaluated);
@@ -562,7 +566,8 @@ static void table(GString *s, const TsExportData *d, GPtrArray *ranked, guint li
         g_ptr_array_add(row, fmt_group(r->v[TS_SWEEP_OBJ_ENERGY] * 1e-6, 3));
         g_ptr_array_add(row, fmt_group(r->v[TS_SWEEP_OBJ_CYCLES], 0));
         g_ptr_array_add(row, g_strdup_printf("%.3f", r->utilization));
-        g_ptr_array_add(row, g_strdup_printf("%.4g", r->v[TS_SWEEP_OBJ_EDP]));
+        double edp = r->v[TS_SWEEP_OBJ_EDP];
+        g_ptr_array_add(row, fabs(edp) < 1e9 ? fmt_group(edp, 1) : g_strdup_printf("%.4g", edp));
         g_ptr_array_add(row, g_strdup(r->pareto ? "*" : ""));
         for (guint j = 0; j < ops->len; j++) {
             double cyc = 0;
