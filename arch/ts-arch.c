@@ -224,6 +224,7 @@ void ts_arch_free(TsArch *arch)
 TsArch *ts_arch_load_from_doc_full(const TsDoc *doc, const char *file, const char *const *tables,
                                    GError **error)
 {
+    g_return_val_if_fail(doc != NULL && file != NULL, NULL);
     TsArchFileKind kind = ts_arch_file_kind_of(doc);
     g_autoptr(TsArch) arch = NULL;
     switch (kind) {

@@ -148,8 +148,9 @@ static int run(int argc, char **argv)
         else
             rc = TS_EXIT_BAD_INPUT;
         if (rank == 0 && ok)
-            fprintf(stderr, "tilesim sweep: another MPI rank could not load %s (its message "
-                            "says why)\n",
+            fprintf(stderr,
+                    "tilesim sweep: another MPI rank could not load %s (its message "
+                    "says why)\n",
                     argv[1]);
         args_clear(&a);
         return finish(rc);
@@ -172,19 +173,20 @@ static int run(int argc, char **argv)
                             .engine = engine};
     TsSweepRunStats st;
     if (!ts_sweep_run(sweep, &ro, &st, &error)) {
-        rc = rank == 0 || error->code != TS_CONFIG_ERROR_IO ? ts_cli_fail(error)
-                                                             : TS_EXIT_BAD_INPUT;
+        rc =
+            rank == 0 || error->code != TS_CONFIG_ERROR_IO ? ts_cli_fail(error) : TS_EXIT_BAD_INPUT;
         args_clear(&a);
         return finish(rc);
     }
     if (rank == 0) {
-        fprintf(stderr,
-                "tilesim sweep: %u of %u points done in this run (%u ok, %u invalid, %u "
-                "unmapped) in %.1f s on %d process%s x %u thread%s; %u done before; %" G_GUINT64_FORMAT
-                " op searches reused; results in %s/sweep.db\n",
-                st.done_now, st.total, st.ok, st.invalid, st.unmapped, st.seconds, st.processes,
-                st.processes == 1 ? "" : "es", st.threads, st.threads == 1 ? "" : "s",
-                st.done_before, st.cache_hits, a.out);
+        fprintf(
+            stderr,
+            "tilesim sweep: %u of %u points done in this run (%u ok, %u invalid, %u "
+            "unmapped) in %.1f s on %d process%s x %u thread%s; %u done before; %" G_GUINT64_FORMAT
+            " op searches reused; results in %s/sweep.db\n",
+            st.done_now, st.total, st.ok, st.invalid, st.unmapped, st.seconds, st.processes,
+            st.processes == 1 ? "" : "es", st.threads, st.threads == 1 ? "" : "s", st.done_before,
+            st.cache_hits, a.out);
         g_autofree char *path = g_build_filename(a.out, "sweep.db", NULL);
         g_autoptr(TsSweepDb) db = ts_sweep_db_open(path, TRUE, &error);
         if (db == NULL || !export_and_summarise(db, &a, &error))
@@ -194,5 +196,5 @@ static int run(int argc, char **argv)
     return finish(rc);
 }
 
-TS_CLI_COMMAND(sweep, "sweep", "run a design-space sweep into an SQLite database (analytical engine)",
-               run)
+TS_CLI_COMMAND(sweep, "sweep",
+               "run a design-space sweep into an SQLite database (analytical engine)", run)

@@ -597,7 +597,7 @@ gboolean ts_node_is_null(const TsNode *node)
            strcmp(v, "Null") == 0 || strcmp(v, "NULL") == 0;
 }
 
-static const char *kind_name(TsNodeKind kind)
+const char *ts_node_kind_name(TsNodeKind kind)
 {
     switch (kind) {
     case TS_NODE_SCALAR:
@@ -618,7 +618,7 @@ static gboolean need_scalar(const TsNode *node, const char *path, const char *wh
     }
     if (node->kind != TS_NODE_SCALAR) {
         ts_config_error(error, node, TS_CONFIG_ERROR_TYPE, path, "expected %s, got %s", what,
-                        kind_name(node->kind));
+                        ts_node_kind_name(node->kind));
         return FALSE;
     }
     return TRUE;
@@ -830,7 +830,7 @@ gboolean ts_schema_check_keys(const TsNode *map, const char *path, const char *c
         return TRUE;
     if (map->kind != TS_NODE_MAPPING) {
         ts_config_error(error, map, TS_CONFIG_ERROR_TYPE, path, "expected a mapping, got %s",
-                        kind_name(map->kind));
+                        ts_node_kind_name(map->kind));
         return FALSE;
     }
     for (guint i = 0; i < map->n; i++) {
@@ -966,7 +966,7 @@ gboolean ts_schema_apply(const TsField *fields, const TsNode *map, const char *p
         map = NULL;
     if (map != NULL && map->kind != TS_NODE_MAPPING) {
         ts_config_error(error, map, TS_CONFIG_ERROR_TYPE, path, "expected a mapping, got %s",
-                        kind_name(map->kind));
+                        ts_node_kind_name(map->kind));
         return FALSE;
     }
     guint n_fields = 0;

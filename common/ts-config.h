@@ -73,6 +73,10 @@ TsDoc *ts_doc_load_file(const char *path, const TsDocLimits *limits, GError **er
 TsDoc *ts_doc_load_string(const char *name, const char *text, gssize len, const TsDocLimits *limits,
                           GError **error);
 
+/* The contents of a file (newly allocated, NUL-terminated, length in *len when len is not
+ * NULL), or NULL with TS_CONFIG_ERROR_IO "PATH: cannot read: REASON". */
+char *ts_config_read_file(const char *path, gsize *len, GError **error);
+
 void ts_doc_free(TsDoc *doc);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(TsDoc, ts_doc_free)
 
@@ -83,6 +87,8 @@ const TsNode *ts_node_get(const TsNode *map, const char *key);
 const char *ts_node_key(const TsNode *map, guint i);
 const TsNode *ts_node_key_node(const TsNode *map, guint i);
 const TsNode *ts_node_value(const TsNode *map, guint i);
+/* "a scalar", "a mapping" or "a list", for messages. */
+const char *ts_node_kind_name(TsNodeKind kind);
 /* TRUE for a plain null scalar ("", "~", "null", "Null", "NULL"). */
 gboolean ts_node_is_null(const TsNode *node);
 

@@ -95,26 +95,14 @@ static gboolean name_matches(const char *have, const char *want)
     return strncmp(have, want, n) == 0 && have[n] == '[';
 }
 
-static const char *node_kind_text(const TsNode *node)
-{
-    switch (node->kind) {
-    case TS_NODE_SCALAR:
-        return "a scalar";
-    case TS_NODE_MAPPING:
-        return "a mapping";
-    case TS_NODE_SEQUENCE:
-        return "a list";
-    }
-    return "?";
-}
-
 /* What a step can select in node, for messages: "keys a, b" or "items named a, b". */
 static char *choices_text(const TsNode *node, const char **names, guint n_max)
 {
     GString *s = g_string_new(NULL);
     guint n = 0;
     for (guint i = 0; i < node->n && n < n_max; i++) {
-        const char *x = node->kind == TS_NODE_MAPPING ? ts_node_key(node, i) : item_name(node->items[i]);
+        const char *x =
+            node->kind == TS_NODE_MAPPING ? ts_node_key(node, i) : item_name(node->items[i]);
         if (x == NULL)
             continue;
         g_string_append_printf(s, "%s%s", s->len ? ", " : "", x);
@@ -132,8 +120,8 @@ static int select_step(const TsNode *node, const Step *st, const char *prefix, G
     if (st->kind == STEP_KEY) {
         if (node->kind != TS_NODE_MAPPING) {
             ts_config_error(error, node, TS_CONFIG_ERROR_TYPE, NULL,
-                            "%s is %s, not a mapping with key '%s'", where, node_kind_text(node),
-                            st->text);
+                            "%s is %s, not a mapping with key '%s'", where,
+                            ts_node_kind_name(node->kind), st->text);
             return -1;
         }
         for (guint i = 0; i < node->n; i++)
@@ -142,8 +130,9 @@ static int select_step(const TsNode *node, const Step *st, const char *prefix, G
         return -2; /* absent key: the caller decides */
     }
     if (node->kind != TS_NODE_SEQUENCE) {
-        ts_config_error(error, node, TS_CONFIG_ERROR_TYPE, NULL, "%s is %s, not a list to index with [%s]",
-                        where, node_kind_text(node), st->text);
+        ts_config_error(error, node, TS_CONFIG_ERROR_TYPE, NULL,
+                        "%s is %s, not a list to index with [%s]", where,
+                        ts_node_kind_name(node->kind), st->text);
         return -1;
     }
     if (st->kind == STEP_INDEX) {
@@ -179,16 +168,15 @@ static int select_step(const TsNode *node, const Step *st, const char *prefix, G
     return -1;
 }
 
-static void absent_key_error(const TsNode *node, const Step *st, const char *prefix,
-                             GError **error)
+static void absent_key_error(const TsNode *node, const Step *st, const char *prefix, GError **error)
 {
     const char **names = g_new0(const char *, node->n + 1);
     g_autofree char *list = choices_text(node, names, node->n);
     g_autofree char *hint = ts_config_suggest(st->text, names);
     g_free(names);
-    ts_config_error(error, node, TS_CONFIG_ERROR_REFERENCE, NULL, "%s has no key '%s'%s; its keys: %s",
-                    prefix[0] ? prefix : "the document root", st->text, hint,
-                    list[0] ? list : "(none)");
+    ts_config_error(error, node, TS_CONFIG_ERROR_REFERENCE, NULL,
+                    "%s has no key '%s'%s; its keys: %s", prefix[0] ? prefix : "the document root",
+                    st->text, hint, list[0] ? list : "(none)");
 }
 
 const TsNode *ts_node_find_path(const TsNode *node, const char *path, GError **error)
@@ -198,8 +186,8 @@ const TsNode *ts_node_find_path(const TsNode *node, const char *path, GError **e
     if (steps == NULL)
         return NULL;
     if (node == NULL) {
-        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_REFERENCE,
-                    "%s: the document is empty", path);
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_REFERENCE, "%s: the document is empty",
+                    path);
         steps_free(steps);
         return NULL;
     }
@@ -302,7 +290,8 @@ static const TsNode *set_steps(TsDoc *doc, const TsNode *node, GArray *steps, gu
     if (i == steps->len)
         return value;
     const Step *st = &g_array_index(steps, Step, i);
-    g_autofree char *prefix = i == 0 ? g_strdup("") : g_strndup(path, g_array_index(steps, Step, i - 1).end);
+    g_autofree char *prefix =
+        i == 0 ? g_strdup("") : g_strndup(path, g_array_index(steps, Step, i - 1).end);
     if (node == NULL) {
         /* An absent key on the way: a new mapping can be made, a list item cannot. */
         if (st->kind != STEP_KEY) {

@@ -131,8 +131,7 @@ gboolean ts_constraints_load_arch_file(TsConstraints *constraints, const char *a
 
 /* As ts_constraints_load_arch_file on a parsed (possibly edited) architecture document,
  * borrowed: it must outlive constraints. */
-gboolean ts_constraints_load_arch_doc(TsConstraints *constraints, const TsDoc *doc,
-                                      GError **error);
+gboolean ts_constraints_load_arch_doc(TsConstraints *constraints, const TsDoc *doc, GError **error);
 
 /* Adds to arch the container aliases recorded by ts_constraints_load_arch_file whose storage
  * level exists in arch (a container's fan-out belongs to the nearest storage level above it). */

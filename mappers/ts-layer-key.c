@@ -15,12 +15,12 @@ static void put_level(GString *s, const char *tag, const TsLevel *l)
         " zero=%d word=%u block=%u cluster=%u bw=%a/%a/%a fillbw=%a updbw=%a mb=%a minutil=%a "
         "e=%a/%a/%a/%a/%a/%a/%a/%a area=%a clock=%a wordb=%u\n",
         tag, l->name, (int)l->klass, l->is_storage, l->is_compute, l->instances, l->mesh_x,
-        l->mesh_y, l->fanout_x, l->fanout_y, (guint64)l->size_words, l->zero_capacity,
-        l->word_bits, l->block_size, l->cluster_size, l->read_bw_words_per_cycle,
-        l->write_bw_words_per_cycle, l->shared_bw_words_per_cycle, l->fill_bw_words_per_cycle,
-        l->update_bw_words_per_cycle, l->multiple_buffering, l->min_utilization, e->read_pj,
-        e->write_pj, e->update_pj, e->leak_pj_per_cycle, e->mac_pj, e->per_bit_pj, e->activate_pj,
-        e->refresh_pj, l->area_um2, l->clock_hz, l->compute_word_bits_b);
+        l->mesh_y, l->fanout_x, l->fanout_y, (guint64)l->size_words, l->zero_capacity, l->word_bits,
+        l->block_size, l->cluster_size, l->read_bw_words_per_cycle, l->write_bw_words_per_cycle,
+        l->shared_bw_words_per_cycle, l->fill_bw_words_per_cycle, l->update_bw_words_per_cycle,
+        l->multiple_buffering, l->min_utilization, e->read_pj, e->write_pj, e->update_pj,
+        e->leak_pj_per_cycle, e->mac_pj, e->per_bit_pj, e->activate_pj, e->refresh_pj, l->area_um2,
+        l->clock_hz, l->compute_word_bits_b);
 }
 
 static void put_rule(GString *s, const char *what, guint d, const TsFactorRule *r)
@@ -32,9 +32,8 @@ static void put_rule(GString *s, const char *what, guint d, const TsFactorRule *
 char *ts_layer_problem_key(const TsArch *arch, const TsOp *op, const TsSpaceArch *space_arch,
                            const TsRules *rules, const TsSearchOptions *search)
 {
-    g_return_val_if_fail(arch != NULL && op != NULL && space_arch != NULL && rules != NULL &&
-                             search != NULL,
-                         NULL);
+    g_return_val_if_fail(
+        arch != NULL && op != NULL && space_arch != NULL && rules != NULL && search != NULL, NULL);
     if (search->time_limit_s > 0)
         return NULL;
     GString *s = g_string_new("tilesim einsum search v1\n");
@@ -92,12 +91,11 @@ char *ts_layer_problem_key(const TsArch *arch, const TsOp *op, const TsSpaceArch
     g_string_append_printf(s, "search alg=%d metrics", (int)search->algorithm);
     for (guint m = 0; m < search->n_metrics; m++)
         g_string_append_printf(s, " %d", (int)search->metrics[m]);
-    g_string_append_printf(s,
-                           " budget=%" G_GUINT64_FORMAT " victory=%" G_GUINT64_FORMAT
-                           " max_invalid=%" G_GUINT64_FORMAT " seed=%" G_GUINT64_FORMAT
-                           " top=%u chunks=%u orders=%u incumbent=%" G_GUINT64_FORMAT "\n",
-                           search->budget, search->victory, search->max_invalid, search->seed,
-                           search->top_k, search->chunks, search->orders_per_factorization,
-                           search->incumbent_budget);
+    g_string_append_printf(
+        s,
+        " budget=%" G_GUINT64_FORMAT " victory=%" G_GUINT64_FORMAT " max_invalid=%" G_GUINT64_FORMAT
+        " seed=%" G_GUINT64_FORMAT " top=%u chunks=%u orders=%u incumbent=%" G_GUINT64_FORMAT "\n",
+        search->budget, search->victory, search->max_invalid, search->seed, search->top_k,
+        search->chunks, search->orders_per_factorization, search->incumbent_budget);
     return g_string_free(s, FALSE);
 }

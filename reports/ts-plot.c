@@ -12,16 +12,16 @@
 #include <string.h>
 #include <unistd.h>
 
-G_DEFINE_QUARK(ts-plot-error-quark, ts_plot_error)
+G_DEFINE_QUARK(ts - plot - error - quark, ts_plot_error)
 
 static GMutex plot_lock;
 
 /* cmap0: 0 background, 1 axes and text, 2.. series (Okabe and Ito, "Color Universal Design"),
  * then grey and the light grey of the grid. */
 static const guint8 kPalette[][3] = {
-    {255, 255, 255}, {0, 0, 0},       {0, 114, 178}, {213, 94, 0},   {0, 158, 115},
-    {230, 159, 0},   {86, 180, 233},  {204, 121, 167}, {240, 228, 66}, {120, 120, 120},
-    {215, 215, 215},
+    {255, 255, 255}, {0, 0, 0},       {0, 114, 178},   {213, 94, 0},
+    {0, 158, 115},   {230, 159, 0},   {86, 180, 233},  {204, 121, 167},
+    {240, 228, 66},  {120, 120, 120}, {215, 215, 215},
 };
 #define N_SERIES_COLOURS 7 /* indices 2 .. 8 */
 #define COLOUR_GRID 10
@@ -232,11 +232,11 @@ static void legend(guint n, const char *const *names, const PLINT *opts, const P
     }
     PLFLT w = 0, h = 0;
     plschr(0, 0.85);
-    pllegend(&w, &h, PL_LEGEND_BACKGROUND, PL_POSITION_RIGHT | PL_POSITION_OUTSIDE, 0.02, 0.0,
-             0.05, 0, 1, 1, 0, 0, (PLINT)n, opts, 1.0, 1.0, 1.8,
-             0.0, text_colors, (const char *const *)texts,
-             boxes ? colours : NULL, boxes ? patterns : NULL, boxes ? bscales : NULL,
-             boxes ? bwidths : NULL, colours, styles, widths, colours, scales, numbers, symbols);
+    pllegend(&w, &h, PL_LEGEND_BACKGROUND, PL_POSITION_RIGHT | PL_POSITION_OUTSIDE, 0.02, 0.0, 0.05,
+             0, 1, 1, 0, 0, (PLINT)n, opts, 1.0, 1.0, 1.8, 0.0, text_colors,
+             (const char *const *)texts, boxes ? colours : NULL, boxes ? patterns : NULL,
+             boxes ? bscales : NULL, boxes ? bwidths : NULL, colours, styles, widths, colours,
+             scales, numbers, symbols);
     plschr(0, 1.0);
     g_free(text_colors);
     g_free(styles);
@@ -315,8 +315,8 @@ static void draw_xy(gpointer data)
     g_free(colours);
 }
 
-static gboolean write_outputs(const char *stem, guint formats, const TsPlotAxes *axes,
-                              DrawFn draw, gpointer data, const GString *csv, GError **error)
+static gboolean write_outputs(const char *stem, guint formats, const TsPlotAxes *axes, DrawFn draw,
+                              gpointer data, const GString *csv, GError **error)
 {
     g_mutex_lock(&plot_lock);
     gboolean ok = TRUE;
@@ -348,8 +348,7 @@ static gboolean write_outputs(const char *stem, guint formats, const TsPlotAxes 
 gboolean ts_plot_xy(const char *stem, guint formats, const TsPlotAxes *axes,
                     const TsPlotSeries *series, guint n_series, GError **error)
 {
-    g_return_val_if_fail(stem != NULL && axes != NULL && (series != NULL || n_series == 0),
-                         FALSE);
+    g_return_val_if_fail(stem != NULL && axes != NULL && (series != NULL || n_series == 0), FALSE);
     XyPlot p = {axes, series, n_series, {0, 0, FALSE}, {0, 0, FALSE}};
     g_autoptr(GString) csv = g_string_new(axes->x_ticks ? "series,x,x_label,y\n" : "series,x,y\n");
     for (guint i = 0; i < n_series; i++) {
@@ -366,8 +365,8 @@ gboolean ts_plot_xy(const char *stem, guint formats, const TsPlotAxes *axes,
             append_number(csv, s->x[k]);
             if (axes->x_ticks) {
                 guint xi = (guint)s->x[k];
-                g_autofree char *lab = csv_field(
-                    isfinite(s->x[k]) && xi < axes->n_x_ticks ? axes->x_ticks[xi] : "");
+                g_autofree char *lab =
+                    csv_field(isfinite(s->x[k]) && xi < axes->n_x_ticks ? axes->x_ticks[xi] : "");
                 g_string_append_printf(csv, ",%s", lab);
             }
             g_string_append_c(csv, ',');
@@ -376,7 +375,8 @@ gboolean ts_plot_xy(const char *stem, guint formats, const TsPlotAxes *axes,
         }
     }
     if (!p.x.any) {
-        g_set_error(error, TS_PLOT_ERROR, TS_PLOT_ERROR_NO_DATA, "%s: nothing to plot (no finite%s "
+        g_set_error(error, TS_PLOT_ERROR, TS_PLOT_ERROR_NO_DATA,
+                    "%s: nothing to plot (no finite%s "
                     "point)",
                     stem, axes->x_log || axes->y_log ? ", positive" : "");
         return FALSE;

@@ -28,16 +28,16 @@ enum { TS_PLOT_MARKERS = 1u << 0, TS_PLOT_LINES = 1u << 1 };
 typedef struct {
     const char *name; /* legend entry and CSV "series" column */
     const double *x, *y;
-    guint n;         /* points; non-finite values (and <= 0 on a log axis) are skipped */
-    guint style;     /* TS_PLOT_MARKERS and/or TS_PLOT_LINES */
+    guint n;            /* points; non-finite values (and <= 0 on a log axis) are skipped */
+    guint style;        /* TS_PLOT_MARKERS and/or TS_PLOT_LINES */
     gboolean highlight; /* drawn last, with larger markers and thicker lines */
 } TsPlotSeries;
 
 typedef struct {
     const char *title;
     const char *x_label, *y_label; /* with units: "latency (ms)" */
-    gboolean x_log, y_log; /* honoured when the data span at least a decade (PLplot labels
-                              log axes at decades), else the axis is linear */
+    gboolean x_log, y_log;         /* honoured when the data span at least a decade (PLplot labels
+                                      log axes at decades), else the axis is linear */
     /* Categorical x axis: labels of x = 0, 1, ... n_x_ticks - 1 (NULL = numeric axis) */
     const char *const *x_ticks;
     guint n_x_ticks;

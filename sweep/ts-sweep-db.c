@@ -242,8 +242,7 @@ TsSweepDb *ts_sweep_db_create(const char *path, const TsSweep *sweep, GError **e
         int e = errno;
         g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_IO, "%s: cannot create: %s%s", path,
                     g_strerror(e),
-                    e == EEXIST ? " (give --resume to continue that sweep, or another --out)"
-                                : "");
+                    e == EEXIST ? " (give --resume to continue that sweep, or another --out)" : "");
         return NULL;
     }
     close(fd);
@@ -261,8 +260,7 @@ TsSweepDb *ts_sweep_db_open(const char *path, gboolean writable, GError **error)
 {
     g_return_val_if_fail(path != NULL, NULL);
     if (!g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
-        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_IO, "%s: no such sweep database",
-                    path);
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_IO, "%s: no such sweep database", path);
         return NULL;
     }
     return open_handle(path, writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY, error);
@@ -363,11 +361,11 @@ GArray *ts_sweep_db_pending(TsSweepDb *db, GError **error)
 gint64 ts_sweep_db_begin_run(TsSweepDb *db, const TsSweepRunInfo *info, GError **error)
 {
     g_return_val_if_fail(db != NULL && info != NULL, 0);
-    sqlite3_stmt *st = ts_sweep_db_prepare(
-        db,
-        "INSERT INTO runs (started, host, processes, threads, engine, version) "
-        "VALUES (?, ?, ?, ?, ?, ?);",
-        error);
+    sqlite3_stmt *st =
+        ts_sweep_db_prepare(db,
+                            "INSERT INTO runs (started, host, processes, threads, engine, version) "
+                            "VALUES (?, ?, ?, ?, ?, ?);",
+                            error);
     if (st == NULL)
         return 0;
     g_autofree char *now = iso_now();

@@ -41,6 +41,10 @@ typedef struct {
     TsSweepObjective rank;
 } TsExportData;
 
+/* The op names of the results in first-appearance order (borrowed strings; free the array
+ * with g_ptr_array_unref). */
+GPtrArray *ts_export_op_names(const TsExportData *data);
+
 /* The plots of docs/sweeps.md under dir (created): pareto, sensitivity (one per parameter
  * that varies and a summary bar chart), energy-by-op; each STEM.svg, STEM.png and STEM.csv. */
 gboolean ts_sweep_plots(const TsExportData *data, const char *dir, GError **error);

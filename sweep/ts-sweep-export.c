@@ -9,11 +9,12 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "ts-report-json.h"
 #include "ts-sweep-db-private.h"
 #include "ts-sweep-export-private.h"
 
 /* Columns of the points table after the parameters, and their objectives. */
-static const char *const kTotals[] = {"energy_pj",    "cycles",     "latency_s", "macs",
+static const char *const kTotals[] = {"energy_pj",   "cycles",       "latency_s",  "macs",
                                       "utilization", "edp_j_cycles", "pj_per_mac", "area_um2"};
 
 /* Shortest text that reads back as v. */
@@ -187,9 +188,8 @@ static gboolean load(TsSweepDb *db, TsExportData *d, GError **error)
     sqlite3_finalize(st);
     for (guint k = 0; k < d->n_params; k++)
         for (guint i = 1; i < d->rows->len && !d->param_varies[k]; i++)
-            d->param_varies[k] =
-                g_strcmp0(g_array_index(d->rows, TsExportRow, i).values[k],
-                          g_array_index(d->rows, TsExportRow, 0).values[k]) != 0;
+            d->param_varies[k] = g_strcmp0(g_array_index(d->rows, TsExportRow, i).values[k],
+                                           g_array_index(d->rows, TsExportRow, 0).values[k]) != 0;
 
     st = ts_sweep_db_prepare(db,
                              "SELECT point_id, op, count, kind, macs, energy_pj, cycles, "
@@ -319,11 +319,23 @@ static void put_row_params(GString *s, const TsExportData *d, const TsExportRow 
     }
 }
 
+/* A point's figures in the order of kTotals. */
+static void row_totals(const TsExportRow *r, double v[G_N_ELEMENTS(kTotals)])
+{
+    v[0] = r->v[TS_SWEEP_OBJ_ENERGY];
+    v[1] = r->v[TS_SWEEP_OBJ_CYCLES];
+    v[2] = r->v[TS_SWEEP_OBJ_LATENCY];
+    v[3] = r->macs;
+    v[4] = r->utilization;
+    v[5] = r->v[TS_SWEEP_OBJ_EDP];
+    v[6] = r->pj_per_mac;
+    v[7] = r->v[TS_SWEEP_OBJ_AREA];
+}
+
 static void put_totals(GString *s, const TsExportRow *r)
 {
-    const double v[] = {r->v[TS_SWEEP_OBJ_ENERGY], r->v[TS_SWEEP_OBJ_CYCLES],
-                        r->v[TS_SWEEP_OBJ_LATENCY], r->macs, r->utilization,
-                        r->v[TS_SWEEP_OBJ_EDP], r->pj_per_mac, r->v[TS_SWEEP_OBJ_AREA]};
+    double v[G_N_ELEMENTS(kTotals)];
+    row_totals(r, v);
     for (guint i = 0; i < G_N_ELEMENTS(v); i++) {
         g_string_append_c(s, ',');
         put_number(s, v[i]);
@@ -380,29 +392,11 @@ static GString *ops_csv(const TsExportData *d)
             }
             g_string_append_c(s, ',');
             put_csv_text(s, o->bound);
-            g_string_append_printf(s, ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "\n",
-                                   o->evaluated, o->valid);
+            g_string_append_printf(s, ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "\n", o->evaluated,
+                                   o->valid);
         }
     }
     return s;
-}
-
-static void json_number(JsonBuilder *b, const char *name, double v)
-{
-    json_builder_set_member_name(b, name);
-    if (isfinite(v))
-        json_builder_add_double_value(b, v);
-    else
-        json_builder_add_null_value(b);
-}
-
-static void json_text(JsonBuilder *b, const char *name, const char *v)
-{
-    json_builder_set_member_name(b, name);
-    if (v)
-        json_builder_add_string_value(b, v);
-    else
-        json_builder_add_null_value(b);
 }
 
 static GString *results_jsonl(const TsExportData *d)
@@ -413,8 +407,7 @@ static GString *results_jsonl(const TsExportData *d)
         const TsExportRow *r = &g_array_index(d->rows, TsExportRow, i);
         g_autoptr(JsonBuilder) b = json_builder_new();
         json_builder_begin_object(b);
-        json_builder_set_member_name(b, "id");
-        json_builder_add_int_value(b, r->id);
+        ts_json_member_int(b, "id", r->id);
         json_builder_set_member_name(b, "params");
         json_builder_begin_object(b);
         for (guint k = 0; k < d->n_params; k++) {
@@ -430,40 +423,35 @@ static GString *results_jsonl(const TsExportData *d)
                 json_builder_add_string_value(b, r->values[k]);
         }
         json_builder_end_object(b);
-        json_text(b, "status", ts_sweep_status_name(r->status));
-        json_text(b, "reason", r->reason);
+        ts_json_member_string(b, "status", ts_sweep_status_name(r->status));
+        ts_json_member_string(b, "reason", r->reason);
         json_builder_set_member_name(b, "pareto");
         json_builder_add_boolean_value(b, r->pareto);
         json_builder_set_member_name(b, "totals");
         json_builder_begin_object(b);
-        const double v[] = {r->v[TS_SWEEP_OBJ_ENERGY], r->v[TS_SWEEP_OBJ_CYCLES],
-                            r->v[TS_SWEEP_OBJ_LATENCY], r->macs, r->utilization,
-                            r->v[TS_SWEEP_OBJ_EDP], r->pj_per_mac, r->v[TS_SWEEP_OBJ_AREA]};
+        double v[G_N_ELEMENTS(kTotals)];
+        row_totals(r, v);
         for (guint k = 0; k < G_N_ELEMENTS(kTotals); k++)
-            json_number(b, kTotals[k], v[k]);
+            ts_json_member_double(b, kTotals[k], v[k]);
         json_builder_end_object(b);
         json_builder_set_member_name(b, "ops");
         json_builder_begin_array(b);
         for (guint j = 0; j < r->n_ops; j++) {
             const TsExportOp *o = &g_array_index(d->ops, TsExportOp, r->first_op + j);
             json_builder_begin_object(b);
-            json_text(b, "name", o->op);
-            json_builder_set_member_name(b, "count");
-            json_builder_add_int_value(b, o->count);
-            json_text(b, "kind", o->kind);
-            json_builder_set_member_name(b, "macs");
-            json_builder_add_int_value(b, o->macs);
-            json_number(b, "energy_pj", o->energy_pj);
-            json_number(b, "cycles", o->cycles);
-            json_number(b, "latency_s", o->latency_s);
-            json_number(b, "utilization", o->utilization);
-            json_number(b, "edp_j_cycles", o->edp_j_cycles);
-            json_text(b, "bound", o->bound);
-            json_builder_set_member_name(b, "evaluated");
-            json_builder_add_int_value(b, o->evaluated);
-            json_builder_set_member_name(b, "valid");
-            json_builder_add_int_value(b, o->valid);
-            json_text(b, "mapping", o->mapping);
+            ts_json_member_string(b, "name", o->op);
+            ts_json_member_int(b, "count", o->count);
+            ts_json_member_string(b, "kind", o->kind);
+            ts_json_member_int(b, "macs", o->macs);
+            ts_json_member_double(b, "energy_pj", o->energy_pj);
+            ts_json_member_double(b, "cycles", o->cycles);
+            ts_json_member_double(b, "latency_s", o->latency_s);
+            ts_json_member_double(b, "utilization", o->utilization);
+            ts_json_member_double(b, "edp_j_cycles", o->edp_j_cycles);
+            ts_json_member_string(b, "bound", o->bound);
+            ts_json_member_int(b, "evaluated", o->evaluated);
+            ts_json_member_int(b, "valid", o->valid);
+            ts_json_member_string(b, "mapping", o->mapping);
             json_builder_end_object(b);
         }
         json_builder_end_array(b);
@@ -504,8 +492,7 @@ static void pad(GString *s, const char *text, guint width, gboolean right)
             g_string_append_c(s, ' ');
 }
 
-/* The op names in first-appearance order. */
-static GPtrArray *op_names(const TsExportData *d)
+GPtrArray *ts_export_op_names(const TsExportData *d)
 {
     GPtrArray *names = g_ptr_array_new();
     for (guint i = 0; i < d->ops->len; i++) {
@@ -542,15 +529,14 @@ static char *fmt_group(double v, int decimals)
 /* Table of the usable points ranked by the rank objective (at most limit rows; 0 = all). */
 static void table(GString *s, const TsExportData *d, GPtrArray *ranked, guint limit)
 {
-    g_autoptr(GPtrArray) ops = op_names(d);
+    g_autoptr(GPtrArray) ops = ts_export_op_names(d);
     GPtrArray *heads = g_ptr_array_new_with_free_func(g_free);
     GPtrArray *cells = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
     g_ptr_array_add(heads, g_strdup("#"));
     for (guint k = 0; k < d->n_params; k++)
         if (d->param_varies[k])
             g_ptr_array_add(heads, g_strdup(d->param_names[k]));
-    const char *fixed[] = {"energy (uJ)", "cycles", "utilization", "EDP (J x cycles)",
-                           "Pareto"};
+    const char *fixed[] = {"energy (uJ)", "cycles", "utilization", "EDP (J x cycles)", "Pareto"};
     for (guint i = 0; i < G_N_ELEMENTS(fixed); i++)
         g_ptr_array_add(heads, g_strdup(fixed[i]));
     for (guint i = 0; i < ops->len; i++)
@@ -587,8 +573,8 @@ static void table(GString *s, const TsExportData *d, GPtrArray *ranked, guint li
     for (guint c = 0; c < heads->len; c++) {
         width[c] = (guint)g_utf8_strlen(heads->pdata[c], -1);
         for (guint i = 0; i < cells->len; i++)
-            width[c] = MAX(width[c], (guint)g_utf8_strlen(
-                                         ((GPtrArray *)cells->pdata[i])->pdata[c], -1));
+            width[c] =
+                MAX(width[c], (guint)g_utf8_strlen(((GPtrArray *)cells->pdata[i])->pdata[c], -1));
     }
     for (guint c = 0; c < heads->len; c++) {
         g_string_append(s, c ? "  " : "  ");
@@ -697,8 +683,9 @@ static void summary(GString *s, const TsExportData *d, guint n_front, guint limi
             for (guint i = 0; i < ranked->len; i++) {
                 const TsExportRow *r = ranked->pdata[i];
                 double v = best[b].obj < 0 ? -r->utilization : r->v[best[b].obj];
-                double w = top == NULL ? INFINITY
-                                       : (best[b].obj < 0 ? -top->utilization : top->v[best[b].obj]);
+                double w = top == NULL
+                               ? INFINITY
+                               : (best[b].obj < 0 ? -top->utilization : top->v[best[b].obj]);
                 if (top == NULL || v < w || (v == w && r->id < top->id))
                     top = r;
             }
@@ -734,9 +721,8 @@ static void summary(GString *s, const TsExportData *d, guint n_front, guint limi
                 n++;
             }
         }
-        g_string_append_printf(s, "  %s: %u point%s (%s%s): %s\n",
-                               ts_sweep_status_name(r->status), n, n == 1 ? "" : "s", ids->str,
-                               n > 12 ? ", ..." : "", r->reason);
+        g_string_append_printf(s, "  %s: %u point%s (%s%s): %s\n", ts_sweep_status_name(r->status),
+                               n, n == 1 ? "" : "s", ids->str, n > 12 ? ", ..." : "", r->reason);
         g_string_free(ids, TRUE);
     }
     g_hash_table_destroy(seen);

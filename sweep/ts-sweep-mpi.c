@@ -100,8 +100,7 @@ gboolean ts_sweep_mpi_send(int dest, int tag, const void *data, gsize len)
 #ifdef TILESIM_HAVE_MPI
     if (len > G_MAXINT)
         return FALSE;
-    return MPI_Send(len ? data : "", (int)len, MPI_BYTE, dest, tag, MPI_COMM_WORLD) ==
-           MPI_SUCCESS;
+    return MPI_Send(len ? data : "", (int)len, MPI_BYTE, dest, tag, MPI_COMM_WORLD) == MPI_SUCCESS;
 #else
     (void)dest;
     (void)tag;

@@ -10,10 +10,9 @@
 static const char *const kOptionNames[] = {"seq", "batch", "kv_len", "phase", "precision", NULL};
 
 /* Column names of the points table that parameters may not take (docs/sweeps.md). */
-static const char *const kReserved[] = {
-    "id",           "status",     "reason", "energy_pj", "cycles", "latency_s",
-    "macs",         "utilization", "edp_j_cycles", "pj_per_mac", "area_um2", NULL};
-
+static const char *const kReserved[] = {"id",           "status",     "reason",   "energy_pj",
+                                        "cycles",       "latency_s",  "macs",     "utilization",
+                                        "edp_j_cycles", "pj_per_mac", "area_um2", NULL};
 
 static char *rooted_path(const TsDoc *doc, const char *path)
 {
@@ -64,8 +63,8 @@ static gboolean check_path(TsSweep *s, const TsDoc *doc, const char *what, const
     gboolean key_step = path[cut] == '.' || cut == 0;
     if (pn != NULL && pn->kind == TS_NODE_MAPPING && key_step) {
         ts_sweep_note(s, "%s:%u:%u: %s: %s is not in the base %s: each point adds it",
-                 node->doc ? node->doc->filename : s->path, node->line, node->col, key_path, path,
-                 what);
+                      node->doc ? node->doc->filename : s->path, node->line, node->col, key_path,
+                      path, what);
         return TRUE;
     }
     ts_config_error(error, node, TS_CONFIG_ERROR_REFERENCE, key_path,
@@ -138,7 +137,7 @@ static gboolean read_sets(TsSweep *s, const char *owner, const TsNode *node, con
 
 /* values: [..] or range: {from, to, step | steps | factor, scale, round} */
 gboolean ts_sweep_read_param(TsSweep *s, const TsNode *name_node, const TsNode *entry,
-                           GError **error)
+                             GError **error)
 {
     const char *name = name_node->value;
     g_autofree char *path = g_strdup_printf("sweep.parameters.%s", name);
@@ -170,7 +169,7 @@ gboolean ts_sweep_read_param(TsSweep *s, const TsNode *name_node, const TsNode *
                         "description)");
         return FALSE;
     }
-    static const char *const keys[] = {"values", "range",  "default",     "arch",
+    static const char *const keys[] = {"values",   "range",  "default",     "arch",
                                        "workload", "unused", "description", NULL};
     if (entry != NULL && !ts_schema_check_keys(entry, path, keys, error))
         return FALSE;
@@ -212,12 +211,14 @@ gboolean ts_sweep_read_param(TsSweep *s, const TsNode *name_node, const TsNode *
     gboolean ok = TRUE;
     if (arch != NULL) {
         g_autofree char *pa = ts_path_key(path, "arch");
-        ok = read_sets(s, p->name, arch, pa, s->arch_doc, "architecture", p->arch_sets, desc, error);
+        ok =
+            read_sets(s, p->name, arch, pa, s->arch_doc, "architecture", p->arch_sets, desc, error);
         p->kinds |= TS_SWEEP_KIND_ARCH;
     }
     if (ok && wl != NULL) {
         g_autofree char *pw = ts_path_key(path, "workload");
-        ok = read_sets(s, p->name, wl, pw, s->workload_doc, "workload", p->workload_sets, desc, error);
+        ok = read_sets(s, p->name, wl, pw, s->workload_doc, "workload", p->workload_sets, desc,
+                       error);
         p->kinds |= TS_SWEEP_KIND_WORKLOAD;
     }
     if (ok && unused != NULL) {
@@ -233,7 +234,7 @@ gboolean ts_sweep_read_param(TsSweep *s, const TsNode *name_node, const TsNode *
             p->kinds |= TS_SWEEP_KIND_UNUSED;
             g_string_append_printf(desc, "unused: %s", why);
             ts_sweep_note(s, "%s:%u:%u: parameter %s changes nothing: %s", s->path, unused->line,
-                     unused->col, name, why);
+                          unused->col, name, why);
         }
     }
     p->targets_text = g_string_free(desc, FALSE);
@@ -250,9 +251,9 @@ static char *declared_variable(const TsDoc *doc, const char *name)
     if (vars && vars->kind == TS_NODE_MAPPING && ts_node_get(vars, name))
         return g_strdup_printf("variables.%s", name);
     const TsNode *an = ts_node_get(doc->root, "architecture");
-    static const char *const structural[] = {"version", "subtree", "nodes",   "local", "name",
-                                             "levels",  "clock",   "technology", "description",
-                                             NULL};
+    static const char *const structural[] = {"version",     "subtree", "nodes", "local",
+                                             "name",        "levels",  "clock", "technology",
+                                             "description", NULL};
     if (an && an->kind == TS_NODE_MAPPING && ts_node_get(an, "nodes") != NULL &&
         !g_strv_contains(structural, name)) {
         const TsNode *v = ts_node_get(an, name);
@@ -300,8 +301,7 @@ gboolean ts_sweep_read_constraints(TsSweep *s, const TsNode *list, GError **erro
         g_ptr_array_add(s->constraints, b);
         const TsNode *file = it, *when = NULL;
         if (it->kind == TS_NODE_MAPPING) {
-            static const char *const keys[] = {"when", "targets", "file", "arch", "workload",
-                                               NULL};
+            static const char *const keys[] = {"when", "targets", "file", "arch", "workload", NULL};
             if (!ts_schema_check_keys(it, pi, keys, error))
                 return FALSE;
             file = ts_node_get(it, "file");
@@ -327,8 +327,8 @@ gboolean ts_sweep_read_constraints(TsSweep *s, const TsNode *list, GError **erro
             const char *t = NULL;
             if (!ts_sweep_node_text(file, pi, &t, error))
                 return FALSE;
-            g_autofree char *fp = ts_sweep_resolve_file(s, TS_LIBRARY_ARCH, FALSE, t, file, pi,
-                                                        error);
+            g_autofree char *fp =
+                ts_sweep_resolve_file(s, TS_LIBRARY_ARCH, FALSE, t, file, pi, error);
             if (fp == NULL)
                 return FALSE;
             b->file_doc = ts_doc_load_file(fp, NULL, error);
@@ -356,8 +356,8 @@ gboolean ts_sweep_read_constraints(TsSweep *s, const TsNode *list, GError **erro
                         names[j] = ((TsSweepParam *)s->params->pdata[j])->name;
                     g_autofree char *hint = ts_config_suggest(pname, names);
                     g_free(names);
-                    ts_config_error(error, ts_node_key_node(when, k), TS_CONFIG_ERROR_REFERENCE,
-                                    pk, "no parameter named '%s'%s", pname, hint);
+                    ts_config_error(error, ts_node_key_node(when, k), TS_CONFIG_ERROR_REFERENCE, pk,
+                                    "no parameter named '%s'%s", pname, hint);
                     return FALSE;
                 }
                 g_ptr_array_add(b->when_params, GINT_TO_POINTER(idx));
@@ -401,9 +401,11 @@ gboolean ts_sweep_classify(TsSweep *s, GError **error)
     for (guint i = 0; i < s->constraints->len; i++) {
         const TsSweepConstraintBlock *b = s->constraints->pdata[i];
         for (guint k = 0; k < b->when_params->len; k++)
-            g_ptr_array_add(used, g_strdup(((TsSweepParam *)s->params->pdata[GPOINTER_TO_INT(
-                                                b->when_params->pdata[k])])
-                                               ->name));
+            g_ptr_array_add(
+                used,
+                g_strdup(
+                    ((TsSweepParam *)s->params->pdata[GPOINTER_TO_INT(b->when_params->pdata[k])])
+                        ->name));
         tree_names(b->targets, used);
         GPtrArray *bsets[] = {b->arch_sets, b->workload_sets};
         for (guint k = 0; k < 2; k++)
@@ -433,8 +435,8 @@ gboolean ts_sweep_classify(TsSweep *s, GError **error)
             g_ptr_array_add(avar ? p->arch_sets : p->workload_sets, set);
             p->kinds |= avar ? TS_SWEEP_KIND_ARCH_VAR : TS_SWEEP_KIND_WORKLOAD_VAR;
             g_free(p->targets_text);
-            p->targets_text = g_strdup_printf("%s variable %s", avar ? "architecture" : "workload",
-                                              set->path);
+            p->targets_text =
+                g_strdup_printf("%s variable %s", avar ? "architecture" : "workload", set->path);
             continue;
         }
         if (referenced) {
@@ -454,8 +456,8 @@ gboolean ts_sweep_classify(TsSweep *s, GError **error)
     }
     for (guint k = 0; ok && k < used->len; k++) {
         const char *n = used->pdata[k];
-        static const char *const fns[] = {"min", "max",  "ceil", "floor", "log2",
-                                          "round", "int", "abs", NULL};
+        static const char *const fns[] = {"min",   "max", "ceil", "floor", "log2",
+                                          "round", "int", "abs",  NULL};
         if (ts_sweep_param_index(s, n) < 0 && !g_strv_contains(fns, n)) {
             ts_config_error(error, s->doc->root, TS_CONFIG_ERROR_REFERENCE, "sweep",
                             "a template reads '%s', which is not a parameter", n);
@@ -465,4 +467,3 @@ gboolean ts_sweep_classify(TsSweep *s, GError **error)
     g_ptr_array_unref(used);
     return ok;
 }
-

@@ -106,8 +106,7 @@ static gboolean scatter(const TsExportData *d, const char *stem, TsSweepObjectiv
     };
     g_autofree char *title =
         g_strdup_printf("%s: %s against %s (%u points, %u on the front)", d->name,
-                        ts_sweep_objective_name(yo), ts_sweep_objective_name(xo), ax->len,
-                        fx->len);
+                        ts_sweep_objective_name(yo), ts_sweep_objective_name(xo), ax->len, fx->len);
     TsPlotAxes axes = {.title = title,
                        .x_label = xl,
                        .y_label = yl,
@@ -210,10 +209,10 @@ static gboolean sensitivity(const TsExportData *d, const char *dir, GError **err
         }
         TsPlotSeries series[3];
         for (guint m = 0; m < 3; m++)
-            series[m] = (TsPlotSeries){names[m], x, y[m], n, TS_PLOT_MARKERS | TS_PLOT_LINES,
-                                       FALSE};
-        g_autofree char *title = g_strdup_printf("%s: sensitivity to %s", d->name,
-                                                 d->param_names[k]);
+            series[m] =
+                (TsPlotSeries){names[m], x, y[m], n, TS_PLOT_MARKERS | TS_PLOT_LINES, FALSE};
+        g_autofree char *title =
+            g_strdup_printf("%s: sensitivity to %s", d->name, d->param_names[k]);
         g_autofree char *xlabel = g_strdup_printf("%s (%s)", d->param_names[k], d->param_kinds[k]);
         gboolean positive = numeric;
         for (guint i = 0; i < n; i++)
@@ -241,7 +240,7 @@ static gboolean sensitivity(const TsExportData *d, const char *dir, GError **err
     if (ok && bar_names->len > 0) {
         const char *group = "best EDP spread";
         TsPlotBars bars = {(const char *const *)bar_names->pdata, bar_names->len, &group, 1,
-                           (double *)(void *)spread->data, FALSE};
+                           (double *)(void *)spread->data,        FALSE};
         g_autofree char *title =
             g_strdup_printf("%s: how much each parameter moves the best EDP", d->name);
         TsPlotAxes axes = {.title = title,
@@ -269,15 +268,7 @@ static gboolean energy_by_op(const TsExportData *d, const char *dir, GError **er
     }
     /* at most MAX_BAR_POINTS points, evenly spaced along the front (by id order) */
     guint n = MIN(front->len, MAX_BAR_POINTS);
-    GPtrArray *ops = g_ptr_array_new();
-    for (guint i = 0; i < d->ops->len; i++) {
-        const char *name = g_array_index(d->ops, TsExportOp, i).op;
-        gboolean seen = FALSE;
-        for (guint j = 0; j < ops->len && !seen; j++)
-            seen = strcmp(ops->pdata[j], name) == 0;
-        if (!seen)
-            g_ptr_array_add(ops, (gpointer)name);
-    }
+    GPtrArray *ops = ts_export_op_names(d);
     char **cats = g_new0(char *, n + 1);
     double *values = g_new0(double, MAX(ops->len * n, 1u));
     for (guint c = 0; c < n; c++) {
@@ -290,8 +281,8 @@ static gboolean energy_by_op(const TsExportData *d, const char *dir, GError **er
                     values[g * n + c] += o->energy_pj * (double)o->count * 1e-6;
         }
     }
-    TsPlotBars bars = {(const char *const *)cats, n, (const char *const *)ops->pdata, ops->len,
-                       values, TRUE};
+    TsPlotBars bars = {
+        (const char *const *)cats, n, (const char *const *)ops->pdata, ops->len, values, TRUE};
     g_autofree char *title =
         g_strdup_printf("%s: energy of each op (times its count), Pareto points", d->name);
     TsPlotAxes axes = {.title = title,

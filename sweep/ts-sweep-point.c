@@ -79,16 +79,14 @@ static gboolean option_uint(const TsSweepValue *v, const char *name, uint64_t *o
 {
     if (!v->is_number || v->number < 1 || v->number != floor(v->number) || v->number > 1e15) {
         ts_config_error(bad, v->origin, TS_CONFIG_ERROR_RANGE, NULL,
-                        "workload option %s must be a positive integer (got '%s')", name,
-                        v->text);
+                        "workload option %s must be a positive integer (got '%s')", name, v->text);
         return FALSE;
     }
     *out = (uint64_t)v->number;
     return TRUE;
 }
 
-gboolean ts_sweep_point_build(const TsSweep *s, guint point, TsSweepPointInputs *in,
-                              GError **error)
+gboolean ts_sweep_point_build(const TsSweep *s, guint point, TsSweepPointInputs *in, GError **error)
 {
     g_return_val_if_fail(s != NULL && point < s->n_points && in != NULL, FALSE);
     memset(in, 0, sizeof *in);

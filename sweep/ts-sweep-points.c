@@ -7,8 +7,7 @@
 
 #include "ts-sweep-private.h"
 
-static gboolean scalar_text(const TsNode *node, const char *path, const char **out,
-                            GError **error)
+static gboolean scalar_text(const TsNode *node, const char *path, const char **out, GError **error)
 {
     if (node == NULL || node->kind != TS_NODE_SCALAR || ts_node_is_null(node)) {
         ts_config_error(error, node, TS_CONFIG_ERROR_TYPE, path, "expected a value");
@@ -181,23 +180,20 @@ gboolean ts_sweep_points_setup(TsSweep *s, const TsNode *map, const TsSweepLoadO
         s->points_path = g_strdup(options->points_path);
         ppath = "";
     } else if (points != NULL && points->kind == TS_NODE_SCALAR) {
-        s->points_path = ts_sweep_resolve_file(s, TS_LIBRARY_ARCH, FALSE, points->value, points,
-                                               ppath, error);
+        s->points_path =
+            ts_sweep_resolve_file(s, TS_LIBRARY_ARCH, FALSE, points->value, points, ppath, error);
         if (s->points_path == NULL)
             return FALSE;
         ppath = "";
     }
     if (s->points_path != NULL) {
         gsize len = 0;
-        g_autoptr(GError) local = NULL;
-        if (!g_file_get_contents(s->points_path, &s->points_text, &len, &local)) {
-            g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_IO, "%s: cannot read: %s",
-                        s->points_path, local->message);
+        s->points_text = ts_config_read_file(s->points_path, &len, error);
+        if (s->points_text == NULL)
             return FALSE;
-        }
         /* JSON is read as YAML (a JSON list of objects is a YAML flow sequence). */
-        s->points_doc = ts_doc_load_string(s->points_path, s->points_text, (gssize)len, NULL,
-                                           error);
+        s->points_doc =
+            ts_doc_load_string(s->points_path, s->points_text, (gssize)len, NULL, error);
         if (s->points_doc == NULL)
             return FALSE;
         points = s->points_doc->root;

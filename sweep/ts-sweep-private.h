@@ -118,8 +118,7 @@ void ts_sweep_note(TsSweep *sweep, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /* Records an input file and the SHA-256 of its contents. */
 gboolean ts_sweep_add_input(TsSweep *sweep, const char *label, const char *path, GError **error);
 /* A non-null scalar's text, else TS_CONFIG_ERROR_TYPE at path. */
-gboolean ts_sweep_node_text(const TsNode *node, const char *path, const char **out,
-                            GError **error);
+gboolean ts_sweep_node_text(const TsNode *node, const char *path, const char **out, GError **error);
 void ts_sweep_set_free(gpointer set);
 void ts_sweep_value_free(gpointer value);
 /* A letter or _ followed by letters, digits and _. */
@@ -128,8 +127,8 @@ gboolean ts_sweep_is_identifier(const char *text);
  * allocated). */
 char *ts_sweep_format_number(double x);
 /* `range:` of parameter p into its value list. */
-gboolean ts_sweep_read_range(TsSweep *sweep, TsSweepParam *p, const TsNode *range,
-                             const char *path, GError **error);
+gboolean ts_sweep_read_range(TsSweep *sweep, TsSweepParam *p, const TsNode *range, const char *path,
+                             GError **error);
 /* One entry of `parameters:`, appended to sweep->params. */
 gboolean ts_sweep_read_param(TsSweep *sweep, const TsNode *name_node, const TsNode *entry,
                              GError **error);
@@ -149,8 +148,7 @@ gboolean ts_sweep_points_setup(TsSweep *sweep, const TsNode *sweep_map,
 /* A file named in the sweep file: relative to the sweep file's folder when it exists there,
  * else as given (working directory) or, when library is TRUE, a library name. */
 char *ts_sweep_resolve_file(const TsSweep *sweep, TsLibraryKind kind, gboolean library,
-                            const char *text, const TsNode *node, const char *path,
-                            GError **error);
+                            const char *text, const TsNode *node, const char *path, GError **error);
 
 /* A value owned by sweep. */
 TsSweepValue *ts_sweep_value_new(TsSweep *sweep, const char *text, const TsNode *origin);

@@ -84,10 +84,10 @@ GBytes *ts_sweep_result_serialize(const TsSweepResult *r)
                               o->utilization, o->bound ? o->bound : "", (guint64)o->evaluated,
                               (guint64)o->valid, o->mapping);
     }
-    GVariant *v = g_variant_new(RESULT_TYPE, r->point, (guint32)r->status, r->reason, r->energy_pj,
-                                r->cycles, r->latency_s, r->macs, r->utilization, r->edp_j_cycles,
-                                r->pj_per_mac, r->area_um2, r->seconds, r->cache_hits,
-                                (gint32)r->rank, &ops);
+    GVariant *v =
+        g_variant_new(RESULT_TYPE, r->point, (guint32)r->status, r->reason, r->energy_pj, r->cycles,
+                      r->latency_s, r->macs, r->utilization, r->edp_j_cycles, r->pj_per_mac,
+                      r->area_um2, r->seconds, r->cache_hits, (gint32)r->rank, &ops);
     g_variant_ref_sink(v);
     GBytes *bytes = g_variant_get_data_as_bytes(v);
     g_variant_unref(v);

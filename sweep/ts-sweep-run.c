@@ -52,8 +52,7 @@ static void work(gpointer data, gpointer user)
     Outcome *o = g_new0(Outcome, 1);
     gint64 t0 = g_get_monotonic_time();
     TsSweepEvalContext ctx = {t->threads, w->cache};
-    if (!w->engine->evaluate(w->sweep, t->point, &ctx, &o->result, &o->error) &&
-        o->error == NULL)
+    if (!w->engine->evaluate(w->sweep, t->point, &ctx, &o->result, &o->error) && o->error == NULL)
         g_set_error(&o->error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
                     "point %u: the engine failed without a message", t->point);
     o->result.point = t->point;
@@ -157,8 +156,8 @@ static void progress_add(Progress *p, const TsSweepResult *r)
     p->invalid += r->status == TS_SWEEP_INVALID;
     p->unmapped += r->status == TS_SWEEP_UNMAPPED;
     double v = ts_sweep_result_objective(r, p->rank);
-    if (isfinite(v) && (p->best_point < 0 || v < p->best ||
-                        (v == p->best && (gint64)r->point < p->best_point))) {
+    if (isfinite(v) &&
+        (p->best_point < 0 || v < p->best || (v == p->best && (gint64)r->point < p->best_point))) {
         p->best = v;
         p->best_point = r->point;
     }
@@ -168,7 +167,7 @@ static void progress_add(Progress *p, const TsSweepResult *r)
 static void progress_prior_best(Progress *p, TsSweepDb *db)
 {
     static const char *const cols[TS_SWEEP_OBJ_COUNT_] = {"energy_pj", "latency_s", "cycles",
-                                                           "edp_j_cycles", "area_um2"};
+                                                          "edp_j_cycles", "area_um2"};
     g_autofree char *sql = g_strdup_printf("SELECT id, %s FROM points WHERE status = 'ok' AND %s "
                                            "IS NOT NULL ORDER BY %s, id LIMIT 1;",
                                            cols[p->rank], cols[p->rank], cols[p->rank]);
@@ -239,8 +238,8 @@ static gboolean open_db(const TsSweep *sweep, const TsSweepRunOptions *o, TsSwee
 {
     if (g_mkdir_with_parents(o->out_dir, 0755) != 0) {
         int e = errno;
-        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_IO, "%s: cannot create: %s",
-                    o->out_dir, g_strerror(e));
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_IO, "%s: cannot create: %s", o->out_dir,
+                    g_strerror(e));
         return FALSE;
     }
     g_autofree char *path = g_build_filename(o->out_dir, "sweep.db", NULL);
@@ -317,8 +316,8 @@ static gboolean coordinate(const TsSweep *sweep, const TsSweepRunOptions *o, TsS
             } else if (tag == TAG_ERROR) {
                 gsize n = 0;
                 const char *msg = g_bytes_get_data(bytes, &n);
-                fail_once(&c, g_error_new(TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
-                                          "rank %d: %.*s", src, (int)n, msg));
+                fail_once(&c, g_error_new(TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID, "rank %d: %.*s",
+                                          src, (int)n, msg));
                 reply(&c, src);
             } else if (tag == TAG_READY) {
                 reply(&c, src);

@@ -14,10 +14,8 @@
 #define SWEEP_DEFAULT_BUDGET 200000
 
 static const char *const kObjectiveNames[TS_SWEEP_OBJ_COUNT_] = {
-    [TS_SWEEP_OBJ_ENERGY] = "energy",
-    [TS_SWEEP_OBJ_LATENCY] = "latency",
-    [TS_SWEEP_OBJ_CYCLES] = "cycles",
-    [TS_SWEEP_OBJ_EDP] = "edp",
+    [TS_SWEEP_OBJ_ENERGY] = "energy", [TS_SWEEP_OBJ_LATENCY] = "latency",
+    [TS_SWEEP_OBJ_CYCLES] = "cycles", [TS_SWEEP_OBJ_EDP] = "edp",
     [TS_SWEEP_OBJ_AREA] = "area",
 };
 
@@ -260,14 +258,10 @@ void ts_sweep_note(TsSweep *s, const char *fmt, ...)
 
 gboolean ts_sweep_add_input(TsSweep *s, const char *label, const char *path, GError **error)
 {
-    g_autofree char *text = NULL;
     gsize len = 0;
-    g_autoptr(GError) local = NULL;
-    if (!g_file_get_contents(path, &text, &len, &local)) {
-        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_IO, "%s: cannot read: %s", path,
-                    local->message);
+    g_autofree char *text = ts_config_read_file(path, &len, error);
+    if (text == NULL)
         return FALSE;
-    }
     TsSweepInput *in = g_new0(TsSweepInput, 1);
     in->label = g_strdup(label);
     in->path = g_strdup(path);
@@ -277,8 +271,7 @@ gboolean ts_sweep_add_input(TsSweep *s, const char *label, const char *path, GEr
 }
 
 char *ts_sweep_resolve_file(const TsSweep *s, TsLibraryKind kind, gboolean library,
-                            const char *text, const TsNode *node, const char *path,
-                            GError **error)
+                            const char *text, const TsNode *node, const char *path, GError **error)
 {
     if (!g_path_is_absolute(text)) {
         g_autofree char *rel = g_build_filename(s->dir, text, NULL);
@@ -322,8 +315,8 @@ static gboolean read_mapper(TsSweep *s, const TsNode *m, GError **error)
     if (m == NULL)
         return TRUE;
     const char *path = "sweep.mapper";
-    static const char *const keys[] = {"search", "metric", "budget", "victory", "max_invalid",
-                                       "seed", NULL};
+    static const char *const keys[] = {"search",      "metric", "budget", "victory",
+                                       "max_invalid", "seed",   NULL};
     if (m->kind != TS_NODE_MAPPING) {
         ts_config_error(error, m, TS_CONFIG_ERROR_TYPE, path, "expected a mapping");
         return FALSE;
@@ -369,8 +362,8 @@ static gboolean read_mapper(TsSweep *s, const TsNode *m, GError **error)
         if (!ts_node_uint(n, pk, ints[i].out, error))
             return FALSE;
     }
-    gboolean ordered = o->algorithm == TS_SEARCH_EXHAUSTIVE ||
-                       o->algorithm == TS_SEARCH_LINEAR_PRUNED;
+    gboolean ordered =
+        o->algorithm == TS_SEARCH_EXHAUSTIVE || o->algorithm == TS_SEARCH_LINEAR_PRUNED;
     if (!ordered && o->budget == 0 && o->victory == 0) {
         ts_config_error(error, m, TS_CONFIG_ERROR_INVALID, path,
                         "search %s with budget 0 needs a victory condition (it would never stop)",
@@ -507,8 +500,8 @@ static gboolean read_base(TsSweep *s, const TsNode *map, GError **error)
         return FALSE;
     if (!ts_arch_is_mappable(probe)) {
         ts_config_error(error, an, TS_CONFIG_ERROR_INVALID, "sweep.arch",
-                        "%s has no storage or compute level to map onto (got '%s')",
-                        s->arch_path, t);
+                        "%s has no storage or compute level to map onto (got '%s')", s->arch_path,
+                        t);
         return FALSE;
     }
     if (en != NULL) {
@@ -531,8 +524,8 @@ static gboolean read_base(TsSweep *s, const TsNode *map, GError **error)
         return FALSE;
     s->workload_ref = g_strdup(t);
     g_autoptr(GError) local = NULL;
-    s->workload_path = ts_sweep_resolve_file(s, TS_LIBRARY_WORKLOAD, TRUE, t, wn,
-                                             "sweep.workload", &local);
+    s->workload_path =
+        ts_sweep_resolve_file(s, TS_LIBRARY_WORKLOAD, TRUE, t, wn, "sweep.workload", &local);
     if (s->workload_path == NULL) {
         if (g_strv_contains(ts_transformer_model_names(), t))
             return TRUE; /* a built-in model without a file */
@@ -559,8 +552,7 @@ static char *settings_json(const TsSweep *s, gboolean cross)
         json_builder_add_string_value(b, ts_metric_name(s->search.metrics[i]));
     json_builder_end_array(b);
     const char *keys[] = {"budget", "victory", "max_invalid", "seed"};
-    guint64 vals[] = {s->search.budget, s->search.victory, s->search.max_invalid,
-                      s->search.seed};
+    guint64 vals[] = {s->search.budget, s->search.victory, s->search.max_invalid, s->search.seed};
     for (guint i = 0; i < 4; i++) {
         json_builder_set_member_name(b, keys[i]);
         json_builder_add_int_value(b, (gint64)vals[i]);
@@ -604,12 +596,9 @@ TsSweep *ts_sweep_load(const char *path, const TsSweepLoadOptions *options, GErr
     s->inputs = g_ptr_array_new_with_free_func(input_free);
 
     gsize len = 0;
-    g_autoptr(GError) local = NULL;
-    if (!g_file_get_contents(path, &s->text, &len, &local)) {
-        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_IO, "%s: cannot read: %s", path,
-                    local->message);
+    s->text = ts_config_read_file(path, &len, error);
+    if (s->text == NULL)
         return NULL;
-    }
     s->doc = ts_doc_load_string(path, s->text, (gssize)len, NULL, error);
     if (s->doc == NULL || !ts_sweep_add_input(s, "sweep", path, error))
         return NULL;
@@ -624,10 +613,9 @@ TsSweep *ts_sweep_load(const char *path, const TsSweepLoadOptions *options, GErr
     if (!ts_schema_check_keys(root, "", top, error))
         return NULL;
     static const char *const keys[] = {
-        "name",    "description", "arch",   "ert",        "workload", "ops",    "seq",
-        "batch",   "kv_len",      "phase",  "precision",  "constraints", "parameters",
-        "combine", "points",      "cross",  "mapper",     "objectives", "rank", "engine",
-        NULL};
+        "name",   "description", "arch",   "ert",        "workload",    "ops",        "seq",
+        "batch",  "kv_len",      "phase",  "precision",  "constraints", "parameters", "combine",
+        "points", "cross",       "mapper", "objectives", "rank",        "engine",     NULL};
     if (!ts_schema_check_keys(map, "sweep", keys, error))
         return NULL;
     const TsNode *n;
@@ -658,8 +646,8 @@ TsSweep *ts_sweep_load(const char *path, const TsSweepLoadOptions *options, GErr
         return NULL;
     const TsNode *params = ts_node_get(map, "parameters");
     if (params == NULL || params->kind != TS_NODE_MAPPING || params->n == 0) {
-        ts_config_error(error, params ? params : map, TS_CONFIG_ERROR_MISSING,
-                        "sweep.parameters", "expected a mapping of parameters to vary");
+        ts_config_error(error, params ? params : map, TS_CONFIG_ERROR_MISSING, "sweep.parameters",
+                        "expected a mapping of parameters to vary");
         return NULL;
     }
     for (guint i = 0; i < params->n; i++)
@@ -692,8 +680,7 @@ TsSweep *ts_sweep_load(const char *path, const TsSweepLoadOptions *options, GErr
     if (in.reason != NULL && in.reason_code == TS_CONFIG_ERROR_UNKNOWN_KEY) {
         /* a key the loader does not know is unknown at every point: a sweep file error */
         g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_UNKNOWN_KEY,
-                    "%s: a key path sets a key the loader does not accept: %s", s->path,
-                    in.reason);
+                    "%s: a key path sets a key the loader does not accept: %s", s->path, in.reason);
         ts_sweep_point_clear(&in);
         return NULL;
     }

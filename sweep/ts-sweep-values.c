@@ -105,16 +105,16 @@ char *ts_sweep_expand(const TsSweep *sweep, guint point, const char *tpl, const 
             g_autoptr(GError) local = NULL;
             if (!ts_expr_eval(expr, expr_lookup, &c, &v, &local)) {
                 if (c.bad != NULL)
-                    ts_config_error(error, node, TS_CONFIG_ERROR_TYPE, NULL,
-                                    "template '%s': parameter %s is not a number at this point "
-                                    "(got '%s')",
-                                    tpl, c.bad,
-                                    ts_sweep_value(sweep, point,
-                                                   (guint)ts_sweep_param_index(sweep, c.bad))
-                                        ->text);
+                    ts_config_error(
+                        error, node, TS_CONFIG_ERROR_TYPE, NULL,
+                        "template '%s': parameter %s is not a number at this point "
+                        "(got '%s')",
+                        tpl, c.bad,
+                        ts_sweep_value(sweep, point, (guint)ts_sweep_param_index(sweep, c.bad))
+                            ->text);
                 else
-                    ts_config_error(error, node, TS_CONFIG_ERROR_TYPE, NULL,
-                                    "template '%s': %s", tpl, local->message);
+                    ts_config_error(error, node, TS_CONFIG_ERROR_TYPE, NULL, "template '%s': %s",
+                                    tpl, local->message);
                 return g_string_free(out, TRUE), NULL;
             }
             g_autofree char *num = ts_sweep_format_number(v);
@@ -149,10 +149,10 @@ void ts_sweep_template_names(const char *tpl, GPtrArray *names)
 }
 
 gboolean ts_sweep_read_range(TsSweep *s, TsSweepParam *p, const TsNode *r, const char *path,
-                           GError **error)
+                             GError **error)
 {
-    static const char *const keys[] = {"from", "to", "step", "steps", "factor", "scale", "round",
-                                       NULL};
+    static const char *const keys[] = {"from",   "to",    "step",  "steps",
+                                       "factor", "scale", "round", NULL};
     if (r->kind != TS_NODE_MAPPING) {
         ts_config_error(error, r, TS_CONFIG_ERROR_TYPE, path,
                         "expected {from: A, to: B, steps: N | step: S | factor: F}");
@@ -221,8 +221,8 @@ gboolean ts_sweep_read_range(TsSweep *s, TsSweepParam *p, const TsNode *r, const
         }
         for (guint64 i = 0; ok && i < n; i++) {
             double f = n == 1 ? 0.0 : (double)i / (double)(n - 1);
-            double x = log_scale ? exp(log(from) + f * (log(to) - log(from)))
-                                 : from + f * (to - from);
+            double x =
+                log_scale ? exp(log(from) + f * (log(to) - log(from))) : from + f * (to - from);
             if (i == n - 1)
                 x = to;
             g_array_append_val(xs, x);
@@ -251,8 +251,8 @@ gboolean ts_sweep_read_range(TsSweep *s, TsSweepParam *p, const TsNode *r, const
         g_autofree char *pf2 = ts_path_key(path, "factor");
         ok = ts_node_double(nfac, pf2, &fac, error);
         gboolean up = to >= from;
-        if (ok && !(from != 0 && ((up && fac > 1) || (!up && fac > 0 && fac < 1)) &&
-                    to / from > 0)) {
+        if (ok &&
+            !(from != 0 && ((up && fac > 1) || (!up && fac > 0 && fac < 1)) && to / from > 0)) {
             ts_config_error(error, nfac, TS_CONFIG_ERROR_RANGE, pf2,
                             "must take %g towards %g (a factor %s 1, same signs) (got %g)", from,
                             to, up ? "above" : "between 0 and", fac);
@@ -279,4 +279,3 @@ gboolean ts_sweep_read_range(TsSweep *s, TsSweepParam *p, const TsNode *r, const
     g_array_free(xs, TRUE);
     return ok;
 }
-

@@ -114,9 +114,9 @@ typedef struct {
     char *kind; /* "einsum", "softmax", ... */
     guint64 macs;
     double energy_pj, cycles, latency_s, utilization;
-    char *bound;    /* level bounding the cycles, "compute", or "vector" */
+    char *bound;              /* level bounding the cycles, "compute", or "vector" */
     guint64 evaluated, valid; /* search counts of the op's shape (0 for vector ops) */
-    char *mapping;  /* best mapping in Timeloop's YAML format, NULL for vector ops */
+    char *mapping;            /* best mapping in Timeloop's YAML format, NULL for vector ops */
 } TsSweepOp;
 
 typedef struct {
@@ -154,8 +154,8 @@ void ts_sweep_cache_stats(const TsSweepCache *cache, guint64 *lookups, guint64 *
                           guint *entries, gsize *bytes);
 
 typedef struct {
-    guint threads;        /* search threads for this point (results do not depend on it) */
-    TsSweepCache *cache;  /* may be NULL */
+    guint threads;       /* search threads for this point (results do not depend on it) */
+    TsSweepCache *cache; /* may be NULL */
 } TsSweepEvalContext;
 
 /* An evaluation engine. evaluate fills result for point (status ok, invalid or unmapped with
@@ -222,12 +222,12 @@ gboolean ts_sweep_mpi_all(gboolean ok);
 gboolean ts_sweep_mpi_root_ok(gboolean ok);
 
 typedef struct {
-    const char *out_dir;  /* results directory (created); holds sweep.db */
-    gboolean resume;      /* continue out_dir/sweep.db (a new one is made when absent) */
-    guint threads;        /* per process; 0 = processors / processes on this machine */
-    gboolean cache;       /* reuse identical sub-problems (default on) */
-    gboolean progress;    /* progress on stderr: a bar on a terminal, periodic lines otherwise */
-    guint max_points;     /* evaluate at most this many pending points in this run (0 = all) */
+    const char *out_dir; /* results directory (created); holds sweep.db */
+    gboolean resume;     /* continue out_dir/sweep.db (a new one is made when absent) */
+    guint threads;       /* per process; 0 = processors / processes on this machine */
+    gboolean cache;      /* reuse identical sub-problems (default on) */
+    gboolean progress;   /* progress on stderr: a bar on a terminal, periodic lines otherwise */
+    guint max_points;    /* evaluate at most this many pending points in this run (0 = all) */
     const TsSweepEngine *engine;
 } TsSweepRunOptions;
 

@@ -42,13 +42,12 @@ static void test_find_path(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(n);
     CU_ASSERT_STRING_EQUAL(n->value, "16");
     /* a Timeloop name with an instance range answers to its stem */
-    n = ts_node_find_path(doc->root, "architecture.levels[PE].levels[RF].attributes.depth",
-                          &error);
+    n = ts_node_find_path(doc->root, "architecture.levels[PE].levels[RF].attributes.depth", &error);
     CU_ASSERT_PTR_NOT_NULL_FATAL(n);
     CU_ASSERT_STRING_EQUAL(n->value, "16");
 
-    CU_ASSERT_PTR_NULL(ts_node_find_path(doc->root, "architecture.levels[GlobalBufer].depth",
-                                         &error));
+    CU_ASSERT_PTR_NULL(
+        ts_node_find_path(doc->root, "architecture.levels[GlobalBufer].depth", &error));
     CU_ASSERT_EQUAL(error->code, TS_CONFIG_ERROR_REFERENCE);
     CU_ASSERT_PTR_NOT_NULL(strstr(error->message, "did you mean 'GlobalBuffer'?"));
     CU_ASSERT_PTR_NOT_NULL(strstr(error->message, "architecture.levels has no item named"));
@@ -91,16 +90,15 @@ static void test_set_path_copy_on_write(void)
     CU_ASSERT_EQUAL(n->col, 4);
     n = ts_node_find_path(doc->root, "architecture.levels[DRAM].attributes.read_bandwidth", NULL);
     CU_ASSERT_STRING_EQUAL(n->value, "8");
-    CU_ASSERT_PTR_NOT_NULL(ts_node_find_path(doc->root, "architecture.levels[PE].extra.deep.key",
-                                             NULL));
+    CU_ASSERT_PTR_NOT_NULL(
+        ts_node_find_path(doc->root, "architecture.levels[PE].extra.deep.key", NULL));
     /* untouched siblings are shared, the base is unchanged */
     CU_ASSERT_PTR_EQUAL(ts_node_find_path(doc->root, "architecture.levels[PE].levels", NULL),
                         ts_node_find_path(base->root, "architecture.levels[PE].levels", NULL));
     n = ts_node_find_path(base->root, "architecture.levels[GlobalBuffer].attributes.depth", NULL);
     CU_ASSERT_STRING_EQUAL(n->value, "1024");
     CU_ASSERT_PTR_NULL(
-        ts_node_find_path(base->root, "architecture.levels[DRAM].attributes.read_bandwidth",
-                          NULL));
+        ts_node_find_path(base->root, "architecture.levels[DRAM].attributes.read_bandwidth", NULL));
     /* other keys of an edited mapping keep their order and values */
     n = ts_node_find_path(doc->root, "architecture.levels[GlobalBuffer].attributes", NULL);
     CU_ASSERT_EQUAL(n->n, 2);
@@ -138,8 +136,8 @@ static void test_map_scalars(void)
     const TsNode *root = ts_doc_map_scalars(doc, base->root, double_numbers, NULL, &error);
     CU_ASSERT_PTR_NOT_NULL_FATAL(root);
     CU_ASSERT_PTR_NOT_EQUAL(root, base->root);
-    const TsNode *n = ts_node_find_path(root, "architecture.levels[PE].levels[RF].attributes.depth",
-                                        NULL);
+    const TsNode *n =
+        ts_node_find_path(root, "architecture.levels[PE].levels[RF].attributes.depth", NULL);
     CU_ASSERT_STRING_EQUAL(n->value, "32");
     CU_ASSERT_EQUAL(n->line, 13); /* positions are kept */
     n = ts_node_find_path(root, "architecture.levels[GlobalBuffer].attributes.depth", NULL);

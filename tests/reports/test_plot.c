@@ -56,8 +56,8 @@ static void test_scatter_with_front(void)
     }
     TsPlotSeries s[2] = {{"design points", x, y, 40, TS_PLOT_MARKERS, FALSE},
                          {"Pareto front", fx, fy, 6, TS_PLOT_MARKERS | TS_PLOT_LINES, TRUE}};
-    TsPlotAxes a = {.title = "energy against latency", .x_label = "latency (ms)",
-                    .y_label = "energy (µJ)"};
+    TsPlotAxes a = {
+        .title = "energy against latency", .x_label = "latency (ms)", .y_label = "energy (µJ)"};
     g_autofree char *base = stem("scatter");
     g_autoptr(GError) error = NULL;
     CU_ASSERT_TRUE_FATAL(ts_plot_xy(base, TS_PLOT_ALL, &a, s, 2, &error));
@@ -74,8 +74,13 @@ static void test_lines_log_and_categories(void)
     double y2[5] = {1, 1.2, 1.5, 2, 3};
     TsPlotSeries s[2] = {{"best EDP", x, y, 5, TS_PLOT_MARKERS | TS_PLOT_LINES, FALSE},
                          {"best energy #2", x, y2, 5, TS_PLOT_LINES, FALSE}};
-    TsPlotAxes a = {.title = "log axes", .x_label = "depth (words)", .y_label = "ratio",
-                    .x_log = TRUE, .y_log = TRUE, .width_px = 640, .height_px = 480};
+    TsPlotAxes a = {.title = "log axes",
+                    .x_label = "depth (words)",
+                    .y_label = "ratio",
+                    .x_log = TRUE,
+                    .y_log = TRUE,
+                    .width_px = 640,
+                    .height_px = 480};
     g_autofree char *base = stem("lines");
     g_autoptr(GError) error = NULL;
     CU_ASSERT_TRUE_FATAL(ts_plot_xy(base, TS_PLOT_ALL, &a, s, 2, &error));
@@ -84,8 +89,11 @@ static void test_lines_log_and_categories(void)
     const char *ticks[] = {"WS", "OS", "IS"};
     double cx[3] = {0, 1, 2}, cy[3] = {1.0, 1.7, 1.3};
     TsPlotSeries c = {"best EDP", cx, cy, 3, TS_PLOT_MARKERS | TS_PLOT_LINES, FALSE};
-    TsPlotAxes ca = {.title = "dataflow", .x_label = "dataflow", .y_label = "relative EDP",
-                     .x_ticks = ticks, .n_x_ticks = 3};
+    TsPlotAxes ca = {.title = "dataflow",
+                     .x_label = "dataflow",
+                     .y_label = "relative EDP",
+                     .x_ticks = ticks,
+                     .n_x_ticks = 3};
     g_autofree char *cbase = stem("categories");
     CU_ASSERT_TRUE_FATAL(ts_plot_xy(cbase, TS_PLOT_ALL, &ca, &c, 1, &error));
     check_outputs(cbase, 1100, 600, 4);
@@ -107,8 +115,8 @@ static void test_bars(void)
     check_outputs(base, 1100, 600, 13);
     b.stacked = FALSE;
     g_autofree char *gbase = stem("grouped");
-    CU_ASSERT_TRUE_FATAL(ts_plot_bars(gbase, TS_PLOT_PNG | TS_PLOT_SVG | TS_PLOT_CSV, &a, &b,
-                                      &error));
+    CU_ASSERT_TRUE_FATAL(
+        ts_plot_bars(gbase, TS_PLOT_PNG | TS_PLOT_SVG | TS_PLOT_CSV, &a, &b, &error));
     check_outputs(gbase, 1100, 600, 13);
 }
 
@@ -147,18 +155,10 @@ static int setup(void)
 
 static int teardown(void)
 {
-    const char *keep = g_getenv("TILESIM_TEST_KEEP");
-    if (keep == NULL) {
-        g_autoptr(GDir) d = g_dir_open(tmpdir, 0, NULL);
-        const char *n;
-        while (d && (n = g_dir_read_name(d)) != NULL) {
-            g_autofree char *p = g_build_filename(tmpdir, n, NULL);
-            g_unlink(p);
-        }
-        g_rmdir(tmpdir);
-    } else {
+    if (g_getenv("TILESIM_TEST_KEEP") != NULL)
         fprintf(stderr, "plots kept in %s\n", tmpdir);
-    }
+    else
+        ts_test_remove_tree(tmpdir);
     g_free(tmpdir);
     return 0;
 }

@@ -10,8 +10,8 @@
 
 typedef struct {
     guint width, height;
-    double ink;      /* share of pixels unlike the background, 0 .. 1 */
-    guint colours;   /* distinct RGB values (counted up to 4096) */
+    double ink;    /* share of pixels unlike the background, 0 .. 1 */
+    guint colours; /* distinct RGB values (counted up to 4096) */
 } TsTestPng;
 
 /* FALSE (with a message on stderr) when path is not a readable PNG. */

@@ -2,6 +2,7 @@
  * tilesim, shared by every test binary. */
 #include "ts-test.h"
 
+#include <CUnit/Basic.h>
 #include <CUnit/TestRun.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
@@ -159,6 +160,24 @@ gpointer ts_test_feed_forever(gpointer path)
     }
     close(fd);
     return NULL;
+}
+
+void ts_test_remove_tree(const char *path)
+{
+    if (g_file_test(path, G_FILE_TEST_IS_DIR) && !g_file_test(path, G_FILE_TEST_IS_SYMLINK)) {
+        GDir *d = g_dir_open(path, 0, NULL);
+        const char *n;
+        while (d && (n = g_dir_read_name(d)) != NULL) {
+            char *p = g_build_filename(path, n, NULL);
+            ts_test_remove_tree(p);
+            g_free(p);
+        }
+        if (d)
+            g_dir_close(d);
+        g_rmdir(path);
+    } else {
+        g_unlink(path);
+    }
 }
 
 void ts_test_skip_all(const char *reason)

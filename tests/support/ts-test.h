@@ -37,6 +37,9 @@ int ts_test_tilesim(const char *const *args, char **out, char **err);
  * tree, never by scripts/test.sh. */
 gboolean ts_test_slow(int argc, char **argv);
 
+/* Removes path and, for a directory, everything below it (temporary test outputs). */
+void ts_test_remove_tree(const char *path);
+
 /* Runs every registered suite with the basic interface; returns 0 when all passed,
  * 1 when any failed, 77 (CTest's skip code) when skip_all is set. */
 int ts_test_run(int argc, char **argv);

@@ -37,8 +37,8 @@ static int sweep_spawn(SweepRun *r, const char *const *args)
     memset(r, 0, sizeof *r);
     g_autoptr(GError) error = NULL;
     int wait = 0;
-    if (!g_spawn_sync(NULL, (char **)args, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &r->out,
-                      &r->err, &wait, &error)) {
+    if (!g_spawn_sync(NULL, (char **)args, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &r->out, &r->err,
+                      &wait, &error)) {
         fprintf(stderr, "spawn %s: %s\n", args[0], error->message);
         r->status = -1;
         return -1;
@@ -65,26 +65,25 @@ static int sweep_tilesim(SweepRun *r, const char *const *args)
 
 /* A sweep of 16 points on the Eyeriss-like library architecture: buffer size x array width x
  * a workload option, three ops of BERT-base, short searches. */
-static const char *kSmallSweep =
-    "sweep:\n"
-    "  name: small\n"
-    "  arch: eyeriss-like\n"
-    "  workload: bert-base\n"
-    "  ops: [KTQ, Out, softmax]\n"
-    "  parameters:\n"
-    "    glb_kb:\n"
-    "      values: [54, 108]\n"
-    "      arch:\n"
-    "        levels[GlobalBuffer].attributes.size: \"${glb_kb}KB\"\n"
-    "    pe_x:\n"
-    "      values: [7, 14]\n"
-    "      arch: levels[PE].spatial.meshX\n"
-    "    spad:\n"
-    "      values: [112, 224]\n"
-    "      arch: levels[PE].levels[weights_spad].attributes.entries\n"
-    "    seq:\n"
-    "      values: [64, 128]\n"
-    "  mapper: {search: anneal, budget: 800, seed: 3}\n";
+static const char *kSmallSweep = "sweep:\n"
+                                 "  name: small\n"
+                                 "  arch: eyeriss-like\n"
+                                 "  workload: bert-base\n"
+                                 "  ops: [KTQ, Out, softmax]\n"
+                                 "  parameters:\n"
+                                 "    glb_kb:\n"
+                                 "      values: [54, 108]\n"
+                                 "      arch:\n"
+                                 "        levels[GlobalBuffer].attributes.size: \"${glb_kb}KB\"\n"
+                                 "    pe_x:\n"
+                                 "      values: [7, 14]\n"
+                                 "      arch: levels[PE].spatial.meshX\n"
+                                 "    spad:\n"
+                                 "      values: [112, 224]\n"
+                                 "      arch: levels[PE].levels[weights_spad].attributes.entries\n"
+                                 "    seq:\n"
+                                 "      values: [64, 128]\n"
+                                 "  mapper: {search: anneal, budget: 800, seed: 3}\n";
 
 static void dump_value(GString *s, sqlite3_stmt *st, int col)
 {
@@ -145,21 +144,6 @@ static void sweep_report_diff(const char *a, const char *b)
                     la[i] ? la[i] : "(none)", lb[i] ? lb[i] : "(none)");
             return;
         }
-    }
-}
-
-static void sweep_rm_rf(const char *path)
-{
-    if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
-        g_autoptr(GDir) d = g_dir_open(path, 0, NULL);
-        const char *n;
-        while (d && (n = g_dir_read_name(d)) != NULL) {
-            g_autofree char *p = g_build_filename(path, n, NULL);
-            sweep_rm_rf(p);
-        }
-        g_rmdir(path);
-    } else {
-        g_unlink(path);
     }
 }
 

@@ -58,14 +58,15 @@ static const char *value(const TsSweep *s, guint point, const char *param)
 static void test_values_cross_zip_ranges(void)
 {
     g_autoptr(GError) error = NULL;
-    g_autofree char *t1 = with_base("  parameters:\n"
-                                    "    glb_kb:\n"
-                                    "      values: [32, 64, 108]\n"
-                                    "      arch:\n"
-                                    "        levels[GlobalBuffer].attributes.size: \"${glb_kb}KB\"\n"
-                                    "    pe_x:\n"
-                                    "      range: {from: 2, to: 14, step: 6}\n"
-                                    "      arch: levels[PE].spatial.meshX\n");
+    g_autofree char *t1 =
+        with_base("  parameters:\n"
+                  "    glb_kb:\n"
+                  "      values: [32, 64, 108]\n"
+                  "      arch:\n"
+                  "        levels[GlobalBuffer].attributes.size: \"${glb_kb}KB\"\n"
+                  "    pe_x:\n"
+                  "      range: {from: 2, to: 14, step: 6}\n"
+                  "      arch: levels[PE].spatial.meshX\n");
     g_autoptr(TsSweep) s = load_text("cross.yaml", t1, NULL, &error);
     CU_ASSERT_PTR_NOT_NULL_FATAL(s);
     CU_ASSERT_EQUAL(ts_sweep_n_points(s), 9); /* 3 x {2, 8, 14}, first parameter slowest */
@@ -95,10 +96,11 @@ static void test_values_cross_zip_ranges(void)
     CU_ASSERT_STRING_EQUAL(value(z, 6, "seq"), "1024");
     CU_ASSERT_STRING_EQUAL(ts_sweep_param_kind(z, 1), "workload option");
 
-    g_autofree char *t3 = with_base("  combine: zip\n"
-                                    "  parameters:\n"
-                                    "    a: {values: [1, 2], arch: \"levels[PE].spatial.meshX\"}\n"
-                                    "    b: {values: [1, 2, 3], arch: \"levels[PE].spatial.meshY\"}\n");
+    g_autofree char *t3 =
+        with_base("  combine: zip\n"
+                  "  parameters:\n"
+                  "    a: {values: [1, 2], arch: \"levels[PE].spatial.meshX\"}\n"
+                  "    b: {values: [1, 2, 3], arch: \"levels[PE].spatial.meshY\"}\n");
     g_autoptr(TsSweep) bad = load_text("badzip.yaml", t3, NULL, &error);
     CU_ASSERT_PTR_NULL(bad);
     ASSERT_MSG(error, "zip needs value lists of one length: a has 2 values, b has 3");
@@ -107,21 +109,21 @@ static void test_values_cross_zip_ranges(void)
 static void test_points_templates_blocks(void)
 {
     g_autoptr(GError) error = NULL;
-    g_autofree char *t = with_base(
-        "  parameters:\n"
-        "    pe_x:\n"
-        "      arch: levels[PE].spatial.meshX\n"
-        "    dataflow: {default: WS}\n"
-        "    note: {unused: \"a label for the report\"}\n"
-        "  constraints:\n"
-        "    - when: {dataflow: [OS, IS]}\n"
-        "      arch:\n"
-        "        levels[PE].levels[psum_spad].attributes.entries: \"${pe_x * 4}\"\n"
-        "      targets:\n"
-        "        - {target: PE, type: spatial, factors: [\"E>=${pe_x // 2}\"]}\n"
-        "  points:\n"
-        "    - {pe_x: 14, note: first}\n"
-        "    - {pe_x: 7, dataflow: OS, note: second}\n");
+    g_autofree char *t =
+        with_base("  parameters:\n"
+                  "    pe_x:\n"
+                  "      arch: levels[PE].spatial.meshX\n"
+                  "    dataflow: {default: WS}\n"
+                  "    note: {unused: \"a label for the report\"}\n"
+                  "  constraints:\n"
+                  "    - when: {dataflow: [OS, IS]}\n"
+                  "      arch:\n"
+                  "        levels[PE].levels[psum_spad].attributes.entries: \"${pe_x * 4}\"\n"
+                  "      targets:\n"
+                  "        - {target: PE, type: spatial, factors: [\"E>=${pe_x // 2}\"]}\n"
+                  "  points:\n"
+                  "    - {pe_x: 14, note: first}\n"
+                  "    - {pe_x: 7, dataflow: OS, note: second}\n");
     g_autoptr(TsSweep) s = load_text("points.yaml", t, NULL, &error);
     if (s == NULL)
         fprintf(stderr, "%s\n", error->message);
@@ -170,10 +172,12 @@ static void test_spec_errors(void)
         const char *text, *needle;
     } cases[] = {
         {"  parameters:\n    x: {values: [1, 2]}\n", "parameter x changes nothing"},
-        {"  parameters:\n    x:\n      values: [1]\n      arch: levels[GlobalBufer].attributes.depth\n",
+        {"  parameters:\n    x:\n      values: [1]\n      arch: "
+         "levels[GlobalBufer].attributes.depth\n",
          "key path architecture.levels[GlobalBufer].attributes.depth does not resolve in the base "
          "architecture"},
-        {"  parameters:\n    x:\n      values: [1]\n      arch: levels[GlobalBufer].attributes.depth\n",
+        {"  parameters:\n    x:\n      values: [1]\n      arch: "
+         "levels[GlobalBufer].attributes.depth\n",
          "did you mean 'GlobalBuffer'?"},
         {"  parameters:\n    status: {values: [1], arch: \"levels[PE].spatial.meshX\"}\n",
          "'status' is a column of the results"},
@@ -182,7 +186,8 @@ static void test_spec_errors(void)
          "a log range needs from > 0 and to > 0"},
         {"  parameters:\n    x: {arch: \"levels[PE].spatial.meshX\"}\n",
          "parameter x has no values"},
-        {"  parameters:\n    x:\n      values: [1]\n      arch: {levels[PE].spatial.meshX: \"${y+1}\"}\n",
+        {"  parameters:\n    x:\n      values: [1]\n      arch: {levels[PE].spatial.meshX: "
+         "\"${y+1}\"}\n",
          "YAML syntax error"},
         {"  parameters:\n    x:\n      values: [1]\n      arch:\n        levels[PE].spatial.meshX: "
          "\"${y+1}\"\n",
@@ -232,11 +237,12 @@ static void test_spec_errors(void)
 static void test_invalid_point(void)
 {
     g_autoptr(GError) error = NULL;
-    g_autofree char *t = with_base("  parameters:\n"
-                                   "    glb_kb:\n"
-                                   "      values: [64, 0]\n"
-                                   "      arch:\n"
-                                   "        levels[GlobalBuffer].attributes.size: \"${glb_kb}KB\"\n");
+    g_autofree char *t =
+        with_base("  parameters:\n"
+                  "    glb_kb:\n"
+                  "      values: [64, 0]\n"
+                  "      arch:\n"
+                  "        levels[GlobalBuffer].attributes.size: \"${glb_kb}KB\"\n");
     g_autoptr(TsSweep) s = load_text("invalid.yaml", t, NULL, &error);
     CU_ASSERT_PTR_NOT_NULL_FATAL(s);
     const TsSweepEngine *e = ts_sweep_engine_lookup("analytical", &error);
@@ -270,16 +276,18 @@ static gboolean same_results(const TsSweepResult *a, const TsSweepResult *b)
 static void test_cache_and_serialize(void)
 {
     g_autoptr(GError) error = NULL;
-    g_autofree char *t = with_base("  ops: [KTQ, Out, softmax]\n"
-                                   "  parameters:\n"
-                                   "    label: {values: [a, b], unused: \"same design twice\"}\n"
-                                   "    pe_x: {values: [7, 14], arch: \"levels[PE].spatial.meshX\"}\n");
+    g_autofree char *t =
+        with_base("  ops: [KTQ, Out, softmax]\n"
+                  "  parameters:\n"
+                  "    label: {values: [a, b], unused: \"same design twice\"}\n"
+                  "    pe_x: {values: [7, 14], arch: \"levels[PE].spatial.meshX\"}\n");
     /* `ops` given twice is a duplicate key: use a fresh base instead */
-    g_autofree char *t2 = g_strdup("sweep:\n  arch: eyeriss-like\n  workload: bert-base\n"
-                                   "  ops: [KTQ, Out, softmax]\n  mapper: {budget: 800}\n"
-                                   "  parameters:\n"
-                                   "    label: {values: [a, b], unused: \"same design twice\"}\n"
-                                   "    pe_x: {values: [7, 14], arch: \"levels[PE].spatial.meshX\"}\n");
+    g_autofree char *t2 =
+        g_strdup("sweep:\n  arch: eyeriss-like\n  workload: bert-base\n"
+                 "  ops: [KTQ, Out, softmax]\n  mapper: {budget: 800}\n"
+                 "  parameters:\n"
+                 "    label: {values: [a, b], unused: \"same design twice\"}\n"
+                 "    pe_x: {values: [7, 14], arch: \"levels[PE].spatial.meshX\"}\n");
     g_autoptr(TsSweep) dup = load_text("dup.yaml", t, NULL, &error);
     CU_ASSERT_PTR_NULL(dup);
     g_clear_error(&error);
@@ -315,8 +323,9 @@ static void test_cache_and_serialize(void)
 static void test_database(void)
 {
     g_autoptr(GError) error = NULL;
-    g_autofree char *t = with_base("  parameters:\n"
-                                   "    pe_x: {values: [7, 14], arch: \"levels[PE].spatial.meshX\"}\n");
+    g_autofree char *t =
+        with_base("  parameters:\n"
+                  "    pe_x: {values: [7, 14], arch: \"levels[PE].spatial.meshX\"}\n");
     g_autofree char *path = write_tmp("db.yaml", t);
     g_autoptr(TsSweep) s = ts_sweep_load(path, NULL, &error);
     CU_ASSERT_PTR_NOT_NULL_FATAL(s);
@@ -349,8 +358,9 @@ static void test_database(void)
     g_clear_error(&error);
 
     /* a changed sweep file does not match */
-    g_autofree char *t2 = with_base("  parameters:\n"
-                                    "    pe_x: {values: [7, 12], arch: \"levels[PE].spatial.meshX\"}\n");
+    g_autofree char *t2 =
+        with_base("  parameters:\n"
+                  "    pe_x: {values: [7, 12], arch: \"levels[PE].spatial.meshX\"}\n");
     g_file_set_contents(path, t2, -1, NULL);
     g_autoptr(TsSweep) s2 = ts_sweep_load(path, NULL, &error);
     CU_ASSERT_PTR_NOT_NULL_FATAL(s2);
@@ -437,13 +447,7 @@ static int setup(void)
 
 static int teardown(void)
 {
-    g_autoptr(GDir) d = g_dir_open(tmpdir, 0, NULL);
-    const char *n;
-    while (d && (n = g_dir_read_name(d)) != NULL) {
-        g_autofree char *p = g_build_filename(tmpdir, n, NULL);
-        g_unlink(p);
-    }
-    g_rmdir(tmpdir);
+    ts_test_remove_tree(tmpdir);
     g_free(tmpdir);
     return 0;
 }

@@ -67,8 +67,8 @@ static void test_threads_and_cache_identical(void)
     for (guint v = 0; v < G_N_ELEMENTS(variants); v++) {
         g_autofree char *out = tmp(variants[v][0]);
         SweepRun r;
-        const char *args[] = {"sweep", sweep_file,      "--out", out, "--threads", variants[v][1],
-                              "-q",    variants[v][2], NULL};
+        const char *args[] = {"sweep",        sweep_file, "--out",        out, "--threads",
+                              variants[v][1], "-q",       variants[v][2], NULL};
         CU_ASSERT_EQUAL(sweep_tilesim(&r, args), 0);
         sweep_run_clear(&r);
         g_autofree char *db = db_of(out);
@@ -80,8 +80,10 @@ static void test_threads_and_cache_identical(void)
  * running (FALSE: it had finished). */
 static gboolean run_and_kill(const char *out, double delay_s, gboolean resume)
 {
-    const char *argv[] = {sweep_bin(), "sweep", sweep_file,  "--out", out, "--threads", "2",
-                          "-q",        "--no-progress", resume ? "--resume" : NULL, NULL};
+    const char *argv[] = {
+        sweep_bin(), "sweep", sweep_file, "--out",         out,
+        "--threads", "2",     "-q",       "--no-progress", resume ? "--resume" : NULL,
+        NULL};
     GPid pid = 0;
     g_autoptr(GError) error = NULL;
     gboolean ok = g_spawn_async(NULL, (char **)argv, NULL,
@@ -117,22 +119,22 @@ static void test_resume_after_sigkill(void)
         }
         g_rand_free(rng);
         SweepRun r;
-        const char *args[] = {"sweep", sweep_file, "--out", out, "--threads", "2", "--resume",
-                              "-q",    NULL};
+        const char *args[] = {"sweep", sweep_file, "--out", out, "--threads",
+                              "2",     "--resume", "-q",    NULL};
         CU_ASSERT_EQUAL(sweep_tilesim(&r, args), 0);
         CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "of 16 points done in this run"));
         sweep_run_clear(&r);
         g_autofree char *db = db_of(out);
-        g_autofree char *what = g_strdup_printf("seed %" G_GUINT64_FORMAT " (%u kills)", seed,
-                                                kills);
+        g_autofree char *what =
+            g_strdup_printf("seed %" G_GUINT64_FORMAT " (%u kills)", seed, kills);
         fprintf(stderr, "(%s) ", what);
         expect_same_as_reference(db, what);
         /* each point was stored by exactly one run */
         sqlite3 *h = NULL;
         sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL);
         sqlite3_stmt *st = NULL;
-        sqlite3_prepare_v2(h, "SELECT count(*), count(DISTINCT point_id) FROM point_runs;", -1,
-                           &st, NULL);
+        sqlite3_prepare_v2(h, "SELECT count(*), count(DISTINCT point_id) FROM point_runs;", -1, &st,
+                           NULL);
         CU_ASSERT_EQUAL(sqlite3_step(st), SQLITE_ROW);
         CU_ASSERT_EQUAL(sqlite3_column_int(st, 0), 16);
         CU_ASSERT_EQUAL(sqlite3_column_int(st, 1), 16);
@@ -181,8 +183,7 @@ static void test_exports_and_plots(void)
     CU_ASSERT_TRUE_FATAL(json_parser_load_from_data(p, jlines[3], -1, NULL));
     JsonObject *o = json_node_get_object(json_parser_get_root(p));
     CU_ASSERT_EQUAL(json_object_get_int_member(o, "id"), 3);
-    CU_ASSERT_EQUAL(json_object_get_int_member(json_object_get_object_member(o, "params"),
-                                               "seq"),
+    CU_ASSERT_EQUAL(json_object_get_int_member(json_object_get_object_member(o, "params"), "seq"),
                     128);
     JsonArray *ops = json_object_get_array_member(o, "ops");
     CU_ASSERT_EQUAL(json_array_get_length(ops), 3);
@@ -199,12 +200,13 @@ static void test_exports_and_plots(void)
         CU_ASSERT_TRUE(g_file_test(f, G_FILE_TEST_IS_REGULAR));
     }
     /* every plot: PNG 1100 x 600 and not blank, SVG, and its data as CSV */
-    const char *plots[] = {"pareto",           "sensitivity",         "sensitivity-glb_kb",
-                           "sensitivity-pe_x", "sensitivity-spad",    "sensitivity-seq",
+    const char *plots[] = {"pareto",           "sensitivity",      "sensitivity-glb_kb",
+                           "sensitivity-pe_x", "sensitivity-spad", "sensitivity-seq",
                            "energy-by-op"};
     for (guint i = 0; i < G_N_ELEMENTS(plots); i++) {
         g_autofree char *base = g_build_filename(out, "plots", plots[i], NULL);
-        g_autofree char *png = g_strdup_printf("%s.png", base), *svg = g_strdup_printf("%s.svg", base),
+        g_autofree char *png = g_strdup_printf("%s.png", base),
+                        *svg = g_strdup_printf("%s.svg", base),
                         *pcsv = g_strdup_printf("%s.csv", base);
         TsTestPng img;
         CU_ASSERT_TRUE_FATAL(ts_test_png_read(png, &img));
@@ -232,7 +234,8 @@ static void test_exports_and_plots(void)
     sweep_run_clear(&r);
     const char *same[] = {"results.csv", "results.jsonl", "ops.csv", "pareto.csv", "summary.txt"};
     for (guint i = 0; i < G_N_ELEMENTS(same); i++) {
-        g_autofree char *a = g_build_filename(out, same[i], NULL), *b = g_build_filename(copy, same[i], NULL);
+        g_autofree char *a = g_build_filename(out, same[i], NULL),
+                        *b = g_build_filename(copy, same[i], NULL);
         g_autofree char *ta = NULL, *tb = NULL;
         g_file_get_contents(a, &ta, NULL, NULL);
         g_file_get_contents(b, &tb, NULL, NULL);
@@ -255,9 +258,7 @@ static void test_sqlite3_shell(void)
     for (guint i = 0; i < G_N_ELEMENTS(names); i++)
         CU_ASSERT_PTR_NOT_NULL(strstr(r.out, names[i]));
     sweep_run_clear(&r);
-    const char *query[] = {shell,
-                           "-readonly",
-                           reference_db,
+    const char *query[] = {shell, "-readonly", reference_db,
                            "SELECT count(*), sum(status = 'ok') FROM points; SELECT value FROM "
                            "meta WHERE key = 'tool';",
                            NULL};
@@ -308,9 +309,10 @@ static void test_invalid_points_and_errors(void)
     sweep_run_clear(&r);
 
     g_autofree char *broken = tmp("broken.yaml");
-    g_file_set_contents(broken, "sweep:\n  arch: eyeriss-like\n  workload: bert-base\n"
-                                "  parameters:\n    x:\n      values: [1]\n"
-                                "      arch: levels[PE].spatial.mesh_x\n",
+    g_file_set_contents(broken,
+                        "sweep:\n  arch: eyeriss-like\n  workload: bert-base\n"
+                        "  parameters:\n    x:\n      values: [1]\n"
+                        "      arch: levels[PE].spatial.mesh_x\n",
                         -1, NULL);
     const char *b[] = {"sweep", broken, "--out", out, NULL};
     CU_ASSERT_EQUAL(sweep_tilesim(&r, b), 1);
@@ -342,7 +344,7 @@ static int teardown(void)
     if (g_getenv("TILESIM_TEST_KEEP"))
         fprintf(stderr, "outputs kept in %s\n", tmpdir);
     else
-        sweep_rm_rf(tmpdir);
+        ts_test_remove_tree(tmpdir);
     g_free(tmpdir);
     g_free(sweep_file);
     g_free(reference_db);

@@ -16,11 +16,21 @@ static void test_three_ranks_identical(void)
     const char *args[] = {"sweep", sweep_file, "--out", one, "--threads", "1", "-q", NULL};
     CU_ASSERT_EQUAL_FATAL(sweep_tilesim(&r, args), 0);
     sweep_run_clear(&r);
-    const char *mpi[] = {mpirun,       "--oversubscribe", "--allow-run-as-root",
-                         "-n",         "3",               "-x",
-                         "ASAN_OPTIONS", sweep_bin(),     "sweep",
-                         sweep_file,   "--out",           three,
-                         "--threads",  "1",               "-q",
+    const char *mpi[] = {mpirun,
+                         "--oversubscribe",
+                         "--allow-run-as-root",
+                         "-n",
+                         "3",
+                         "-x",
+                         "ASAN_OPTIONS",
+                         sweep_bin(),
+                         "sweep",
+                         sweep_file,
+                         "--out",
+                         three,
+                         "--threads",
+                         "1",
+                         "-q",
                          NULL};
     int rc = sweep_spawn(&r, mpi);
     if (rc != 0)
@@ -64,7 +74,7 @@ static int setup(void)
 
 static int teardown(void)
 {
-    sweep_rm_rf(tmpdir);
+    ts_test_remove_tree(tmpdir);
     g_free(tmpdir);
     g_free(sweep_file);
     return 0;
@@ -83,8 +93,8 @@ int main(int argc, char **argv)
     }
     /* ranks inherit this: leak checking off, the rest of the sanitizer on */
     const char *asan = g_getenv("ASAN_OPTIONS");
-    g_autofree char *opts = g_strdup_printf("%s%sdetect_leaks=0", asan ? asan : "",
-                                            asan && *asan ? ":" : "");
+    g_autofree char *opts =
+        g_strdup_printf("%s%sdetect_leaks=0", asan ? asan : "", asan && *asan ? ":" : "");
     g_setenv("ASAN_OPTIONS", opts, TRUE);
     CU_initialize_registry();
     CU_pSuite s = CU_add_suite("sweep_mpi", setup, teardown);
