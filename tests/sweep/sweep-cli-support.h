@@ -50,17 +50,15 @@ static int sweep_spawn(SweepRun *r, const char *const *args)
     return r->status;
 }
 
-/* tilesim with args (NULL-terminated). */
+/* tilesim ($TILESIM_BIN) with args (NULL-terminated). */
 static int sweep_tilesim(SweepRun *r, const char *const *args)
 {
-    GPtrArray *argv = g_ptr_array_new();
-    g_ptr_array_add(argv, (gpointer)sweep_bin());
-    for (guint i = 0; args[i]; i++)
-        g_ptr_array_add(argv, (gpointer)args[i]);
-    g_ptr_array_add(argv, NULL);
-    int rc = sweep_spawn(r, (const char *const *)argv->pdata);
-    g_ptr_array_free(argv, TRUE);
-    return rc;
+    memset(r, 0, sizeof *r);
+    r->status = ts_test_tilesim(args, &r->out, &r->err);
+    if (r->status != 0 && r->status != 1)
+        fprintf(stderr, "tilesim exited %d\nstdout: %s\nstderr: %s\n", r->status, r->out,
+                r->err);
+    return r->status;
 }
 
 /* A sweep of 16 points on the Eyeriss-like library architecture: buffer size x array width x
