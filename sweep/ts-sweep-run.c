@@ -259,18 +259,24 @@ static gboolean coordinate(const TsSweep *sweep, const TsSweepRunOptions *o, TsS
     Coordinator c = {0};
     c.db = db;
     c.stats = stats;
-    c.pending = ts_sweep_db_pending(db, error);
-    if (c.pending == NULL)
-        return FALSE;
     stats->total = ts_sweep_n_points(sweep);
-    stats->done_before = stats->total - c.pending->len;
-    c.todo = o->max_points ? MIN(o->max_points, c.pending->len) : c.pending->len;
+    /* A failure here still runs the loop below with nothing to hand out, so that the worker
+     * ranks get their stop and nobody waits forever. */
     TsSweepRunInfo info = {ts_sweep_mpi_size(), threads, o->engine->name};
-    c.run_id = ts_sweep_db_begin_run(db, &info, error);
-    if (c.run_id == 0 || !workers_start(&c.w, sweep, o, threads, error)) {
-        g_array_unref(c.pending);
-        return FALSE;
+    GError *setup = NULL;
+    c.pending = ts_sweep_db_pending(db, &setup);
+    if (c.pending != NULL)
+        c.run_id = ts_sweep_db_begin_run(db, &info, &setup);
+    if (setup == NULL)
+        workers_start(&c.w, sweep, o, threads, &setup);
+    if (setup != NULL) {
+        fail_once(&c, setup);
+        c.db_failed = TRUE;
     }
+    if (c.pending == NULL)
+        c.pending = g_array_new(FALSE, FALSE, sizeof(guint));
+    stats->done_before = c.fail ? 0 : stats->total - c.pending->len;
+    c.todo = c.fail ? 0 : o->max_points ? MIN(o->max_points, c.pending->len) : c.pending->len;
     c.progress = (Progress){.on = o->progress,
                             .tty = isatty(STDERR_FILENO),
                             .start = g_get_monotonic_time(),
@@ -292,7 +298,11 @@ static gboolean coordinate(const TsSweep *sweep, const TsSweepRunOptions *o, TsS
         if (c.local_in_flight == 0 && workers_done == n_workers &&
             (c.cursor == c.todo || c.fail != NULL))
             break;
-        Outcome *out = g_async_queue_timeout_pop(c.w.done, n_workers > 0 ? 1000 : 200000);
+        Outcome *out = NULL;
+        if (c.w.done != NULL)
+            out = g_async_queue_timeout_pop(c.w.done, n_workers > 0 ? 1000 : 200000);
+        else
+            g_usleep(1000);
         if (out != NULL) {
             c.local_in_flight--;
             if (out->error != NULL)
@@ -335,8 +345,8 @@ static gboolean coordinate(const TsSweep *sweep, const TsSweepRunOptions *o, TsS
     workers_stop(&c.w);
     g_array_unref(c.pending);
     GError *end = NULL;
-    if (!ts_sweep_db_end_run(db, c.run_id, stats->done_now, stats->cache_hits, stats->seconds,
-                             &end))
+    if (c.run_id > 0 && !ts_sweep_db_end_run(db, c.run_id, stats->done_now, stats->cache_hits,
+                                             stats->seconds, &end))
         fail_once(&c, end);
     if (c.fail != NULL) {
         g_propagate_error(error, c.fail);
@@ -351,8 +361,11 @@ static gboolean serve(const TsSweep *sweep, const TsSweepRunOptions *o, guint th
                       TsSweepRunStats *stats, GError **error)
 {
     Workers w;
-    if (!workers_start(&w, sweep, o, threads, error))
+    if (!workers_start(&w, sweep, o, threads, error)) {
+        workers_stop(&w);
+        ts_sweep_mpi_send(0, TAG_DONE, NULL, 0); /* rank 0 must not wait for this rank */
         return FALSE;
+    }
     guint outstanding = 0, in_flight = 0;
     for (guint i = 0; i < threads; i++, outstanding++)
         ts_sweep_mpi_send(0, TAG_READY, NULL, 0);

@@ -684,6 +684,25 @@ TsSweep *ts_sweep_load(const char *path, const TsSweepLoadOptions *options, GErr
         ts_sweep_point_clear(&in);
         return NULL;
     }
+    for (guint k = 0; in.workload && s->ops && s->ops[k]; k++) {
+        if (ts_workload_find_op(in.workload, s->ops[k]) != NULL)
+            continue;
+        GString *all = g_string_new(NULL);
+        const char **names = g_new0(const char *, ts_workload_n_ops(in.workload) + 1);
+        for (guint i = 0; i < ts_workload_n_ops(in.workload); i++) {
+            names[i] = ts_workload_op(in.workload, i)->name;
+            g_string_append_printf(all, "%s%s", i ? ", " : "", names[i]);
+        }
+        g_autofree char *hint = ts_config_suggest(s->ops[k], names);
+        ts_config_error(error, ts_node_get(ts_node_get(s->doc->root, "sweep"), "ops"),
+                        TS_CONFIG_ERROR_REFERENCE, "sweep.ops",
+                        "workload %s has no op '%s'%s; its ops are %s",
+                        ts_workload_name(in.workload), s->ops[k], hint, all->str);
+        g_string_free(all, TRUE);
+        g_free(names);
+        ts_sweep_point_clear(&in);
+        return NULL;
+    }
     for (guint i = 0; in.constraints && i < ts_constraints_n_notes(in.constraints); i++)
         ts_sweep_note(s, "%s", ts_constraints_note(in.constraints, i));
     for (guint i = 0; in.workload && i < ts_workload_n_notes(in.workload); i++)

@@ -201,6 +201,9 @@ static void test_spec_errors(void)
         {"  parameters:\n    x: {values: [1], arch: \"levels[PE].spatial.meshX\"}\n"
          "  bogus: 1\n",
          "bogus"},
+        {"  parameters:\n    x: {values: [1], arch: \"levels[PE].spatial.meshX\"}\n"
+         "  op: KQV\n",
+         "did you mean 'ops'?"},
     };
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
         g_autoptr(GError) error = NULL;
@@ -225,6 +228,16 @@ static void test_spec_errors(void)
     CU_ASSERT_PTR_NULL(nv);
     ASSERT_MSG(error, "victory.yaml:4:11: sweep.mapper: search anneal with budget 0 needs a "
                       "victory condition");
+    g_clear_error(&error);
+    g_autoptr(TsSweep) badop =
+        load_text("badop.yaml",
+                  "sweep:\n  arch: eyeriss-like\n  workload: bert-base\n"
+                  "  ops: [KTQ, FFF1]\n  parameters:\n"
+                  "    x: {values: [1], arch: \"levels[PE].spatial.meshX\"}\n",
+                  NULL, &error);
+    CU_ASSERT_PTR_NULL(badop);
+    ASSERT_MSG(error, "badop.yaml:4:8: sweep.ops: workload bert-base has no op 'FFF1' (did you "
+                      "mean 'FF1'?)");
     g_clear_error(&error);
     CU_ASSERT_PTR_NULL(ts_sweep_engine_lookup("des", &error));
     ASSERT_MSG(error, "engine des is not available yet");
@@ -431,7 +444,50 @@ static void test_hw_configs(void)
     CU_ASSERT_STRING_EQUAL(value(x, 1, "dataflow"), "OS");
     CU_ASSERT_STRING_EQUAL(value(x, 2, "pe_cols"), "32");
 
-    /* the PIM experiments' file names keys this sweep does not declare */
+    /* the PIM experiments' file, with a sweep that says what its keys set on the library's
+     * transformer-pim (the experiments' system_PIM.yaml) */
+    g_autofree char *pim_sweep = write_tmp(
+        "pim.yaml", "sweep:\n"
+                    "  arch: transformer-pim\n"
+                    "  workload: bert-base\n"
+                    "  ops: [KTQ]\n"
+                    "  mapper: {budget: 500}\n"
+                    "  parameters:\n"
+                    "    shared_glb_size:\n"
+                    "      arch: levels[shared_glb].attributes.entries\n"
+                    "    shared_glb_bandwidth:\n"
+                    "      arch:\n"
+                    "        - levels[shared_glb].attributes.read_bandwidth\n"
+                    "        - levels[shared_glb].attributes.write_bandwidth\n"
+                    "    pe_rows:\n"
+                    "      arch: levels[Array].spatial.meshY\n"
+                    "    pe_cols:\n"
+                    "      arch: levels[Array].spatial.meshX\n"
+                    "    dataflow: {}\n"
+                    "    use_IMC_as_buffer: {unused: not implemented by the experiments either}\n"
+                    "    IMC_buffer_bandwidth: {unused: normalization-op architecture only}\n"
+                    "    rf_size: {unused: normalization-op architecture only}\n"
+                    "  constraints:\n"
+                    "    - when: {dataflow: WS}\n"
+                    "      targets:\n"
+                    "        - {target: scratchpad, type: dataspace, keep: [Weights],\n"
+                    "           bypass: [Inputs, Outputs]}\n");
+    TsSweepLoadOptions pimo = {.points_path = pim};
+    g_autoptr(TsSweep) ps = ts_sweep_load(pim_sweep, &pimo, &error);
+    if (ps == NULL)
+        fprintf(stderr, "%s\n", error->message);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ps);
+    CU_ASSERT_EQUAL(ts_sweep_n_points(ps), 6);
+    CU_ASSERT_STRING_EQUAL(value(ps, 3, "shared_glb_size"), "524288");
+    CU_ASSERT_STRING_EQUAL(value(ps, 5, "pe_rows"), "256");
+    CU_ASSERT_STRING_EQUAL(value(ps, 0, "use_IMC_as_buffer"), "false");
+    const TsSweepEngine *e = ts_sweep_engine_lookup("analytical", &error);
+    TsSweepResult r;
+    CU_ASSERT_TRUE(e->evaluate(ps, 4, &(TsSweepEvalContext){1, NULL}, &r, &error));
+    CU_ASSERT_EQUAL(r.status, TS_SWEEP_OK);
+    ts_sweep_result_clear(&r);
+
+    /* the PIM experiments' file names keys the Gemmini sweep does not declare */
     TsSweepLoadOptions po = {.points_path = pim};
     g_autoptr(TsSweep) p = ts_sweep_load(example, &po, &error);
     CU_ASSERT_PTR_NULL(p);
