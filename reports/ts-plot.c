@@ -16,15 +16,17 @@ G_DEFINE_QUARK(ts - plot - error - quark, ts_plot_error)
 
 static GMutex plot_lock;
 
-/* cmap0: 0 background, 1 axes and text, 2.. series (Okabe and Ito, "Color Universal Design"),
- * then grey and the light grey of the grid. */
+/* cmap0: 0 background, 1 axes and text, 2 .. 13 series: the Okabe and Ito colour-blind safe
+ * palette ("Color Universal Design") then five of Paul Tol's muted scheme, 14 grey, 15 the
+ * light grey of the grid. */
 static const guint8 kPalette[][3] = {
     {255, 255, 255}, {0, 0, 0},       {0, 114, 178},   {213, 94, 0},
     {0, 158, 115},   {230, 159, 0},   {86, 180, 233},  {204, 121, 167},
-    {240, 228, 66},  {120, 120, 120}, {215, 215, 215},
+    {240, 228, 66},  {136, 34, 85},   {68, 170, 153},  {153, 153, 51},
+    {51, 34, 136},   {221, 204, 119}, {120, 120, 120}, {215, 215, 215},
 };
-#define N_SERIES_COLOURS 7 /* indices 2 .. 8 */
-#define COLOUR_GRID 10
+#define N_SERIES_COLOURS 12 /* indices 2 .. 13 */
+#define COLOUR_GRID 15
 
 static const char *kMarker = "●"; /* drawn with the cairo driver's fonts */
 
@@ -165,7 +167,7 @@ static void range_pad(Range *r, gboolean from_zero)
 
 /* Margins around the plot in pixels; the legend sits in the right one. */
 #define MARGIN_LEFT 95.0
-#define MARGIN_RIGHT 270.0
+#define MARGIN_RIGHT 300.0
 #define MARGIN_BOTTOM 70.0
 #define MARGIN_TOP 45.0
 
@@ -183,8 +185,9 @@ static void frame(const TsPlotAxes *axes, Range x, Range y, gboolean categorical
     plcol0(COLOUR_GRID);
     plbox(xgrid, 0.0, 0, ygrid, 0.0, 0);
     plcol0(1);
-    g_autofree char *xopt = g_strdup_printf("bc%s%s", categorical ? "" : "nst", xl);
-    g_autofree char *yopt = g_strdup_printf("bcnstv%s", yl);
+    /* "f": numbers as they are, never a separate "(x10^4)" factor beside the axis */
+    g_autofree char *xopt = g_strdup_printf("bc%s%s", categorical ? "" : "nstf", xl);
+    g_autofree char *yopt = g_strdup_printf("bcnstvf%s", yl);
     plbox(xopt, 0.0, 0, yopt, 0.0, 0);
     if (categorical) {
         gboolean vertical = axes->n_x_ticks > 8;

@@ -1,7 +1,7 @@
 /* Plots through PLplot's cairo driver (SVG and PNG) with the plotted data written beside them
  * as CSV: XY plots (scatter, lines, or both; a highlighted series drawn on top, e.g. a Pareto
  * front over all design points) and bar charts (grouped or stacked, e.g. energy per op).
- * Series take the Okabe-Ito colour-blind safe colours in order; axes carry labels with units,
+ * Series take 12 distinct colours in order (the Okabe-Ito colour-blind safe palette first); axes carry labels with units,
  * every series a legend entry (right of the plot); linear or log axes; categorical
  * x axes with tick labels. Thread-safe (PLplot's state is serialised); no output is written
  * unless the whole plot is. */

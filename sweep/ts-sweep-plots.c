@@ -17,30 +17,51 @@ static gboolean usable(const TsExportRow *r)
     return r->status == TS_SWEEP_OK;
 }
 
-/* Scale and unit to print an objective with: energy in µJ, latency in ms, area in mm². */
-static double axis_scale(TsSweepObjective o, const char **label)
+/* Scale and label to plot an objective with, its unit chosen for the largest value shown:
+ * energy in pJ .. J, latency in ns .. s, area in um^2 or mm^2. */
+static double axis_scale(TsSweepObjective o, double largest, const char **label)
 {
+    static const struct {
+        double limit, scale;
+        const char *label;
+    } energy[] = {{1e12, 1e-12, "energy per layer (J)"},
+                  {1e9, 1e-9, "energy per layer (mJ)"},
+                  {1e6, 1e-6, "energy per layer (µJ)"},
+                  {1e3, 1e-3, "energy per layer (nJ)"},
+                  {0, 1, "energy per layer (pJ)"}},
+      latency[] = {{1, 1, "latency per layer (s)"},
+                   {1e-3, 1e3, "latency per layer (ms)"},
+                   {1e-6, 1e6, "latency per layer (µs)"},
+                   {0, 1e9, "latency per layer (ns)"}},
+      area[] = {{1e6, 1e-6, "area (mm²)"}, {0, 1, "area (µm²)"}};
+    const typeof(energy[0]) *table = NULL;
+    guint n = 0;
     switch (o) {
     case TS_SWEEP_OBJ_ENERGY:
-        *label = "energy per layer (µJ)";
-        return 1e-6;
+        table = energy, n = G_N_ELEMENTS(energy);
+        break;
     case TS_SWEEP_OBJ_LATENCY:
-        *label = "latency per layer (ms)";
-        return 1e3;
+        table = latency, n = G_N_ELEMENTS(latency);
+        break;
+    case TS_SWEEP_OBJ_AREA:
+        table = area, n = G_N_ELEMENTS(area);
+        break;
     case TS_SWEEP_OBJ_CYCLES:
         *label = "cycles per layer";
         return 1.0;
     case TS_SWEEP_OBJ_EDP:
+    case TS_SWEEP_OBJ_COUNT_:
         *label = "EDP (J x cycles)";
         return 1.0;
-    case TS_SWEEP_OBJ_AREA:
-        *label = "area (mm²)";
-        return 1e-6;
-    case TS_SWEEP_OBJ_COUNT_:
-        break;
     }
-    *label = "";
-    return 1.0;
+    for (guint i = 0; i + 1 < n; i++) {
+        if (largest >= table[i].limit) {
+            *label = table[i].label;
+            return table[i].scale;
+        }
+    }
+    *label = table[n - 1].label;
+    return table[n - 1].scale;
 }
 
 /* Log axis when the positive values span more than two decades. */
@@ -62,8 +83,16 @@ static gboolean scatter(const TsExportData *d, const char *stem, TsSweepObjectiv
            *ay = g_array_new(FALSE, FALSE, sizeof(double)),
            *fx = g_array_new(FALSE, FALSE, sizeof(double)),
            *fy = g_array_new(FALSE, FALSE, sizeof(double));
+    double xmax = 0, ymax = 0;
+    for (guint i = 0; i < d->rows->len; i++) {
+        const TsExportRow *r = &g_array_index(d->rows, TsExportRow, i);
+        if (usable(r) && isfinite(r->v[xo]) && isfinite(r->v[yo])) {
+            xmax = MAX(xmax, r->v[xo]);
+            ymax = MAX(ymax, r->v[yo]);
+        }
+    }
     const char *xl = NULL, *yl = NULL;
-    double xs = axis_scale(xo, &xl), ys = axis_scale(yo, &yl);
+    double xs = axis_scale(xo, xmax, &xl), ys = axis_scale(yo, ymax, &yl);
     for (guint i = 0; i < d->rows->len; i++) {
         const TsExportRow *r = &g_array_index(d->rows, TsExportRow, i);
         if (!usable(r) || !isfinite(r->v[xo]) || !isfinite(r->v[yo]))
@@ -243,9 +272,8 @@ static gboolean sensitivity(const TsExportData *d, const char *dir, GError **err
                            (double *)(void *)spread->data,        FALSE};
         g_autofree char *title =
             g_strdup_printf("%s: how much each parameter moves the best EDP", d->name);
-        TsPlotAxes axes = {.title = title,
-                           .x_label = "parameter",
-                           .y_label = "max / min of the best EDP per value (1 = none)"};
+        TsPlotAxes axes = {
+            .title = title, .x_label = "parameter", .y_label = "best EDP per value: max / min"};
         g_autofree char *stem = g_build_filename(dir, "sensitivity", NULL);
         ok = ts_plot_bars(stem, TS_PLOT_ALL, &axes, &bars, error);
     }
@@ -269,6 +297,11 @@ static gboolean energy_by_op(const TsExportData *d, const char *dir, GError **er
     /* at most MAX_BAR_POINTS points, evenly spaced along the front (by id order) */
     guint n = MIN(front->len, MAX_BAR_POINTS);
     GPtrArray *ops = ts_export_op_names(d);
+    double largest = 0;
+    for (guint i = 0; i < front->len; i++)
+        largest = MAX(largest, ((const TsExportRow *)front->pdata[i])->v[TS_SWEEP_OBJ_ENERGY]);
+    const char *ylabel = NULL;
+    double scale = axis_scale(TS_SWEEP_OBJ_ENERGY, largest, &ylabel);
     char **cats = g_new0(char *, n + 1);
     double *values = g_new0(double, MAX(ops->len * n, 1u));
     for (guint c = 0; c < n; c++) {
@@ -278,16 +311,15 @@ static gboolean energy_by_op(const TsExportData *d, const char *dir, GError **er
             const TsExportOp *o = &g_array_index(d->ops, TsExportOp, r->first_op + k);
             for (guint g = 0; g < ops->len; g++)
                 if (strcmp(ops->pdata[g], o->op) == 0)
-                    values[g * n + c] += o->energy_pj * (double)o->count * 1e-6;
+                    values[g * n + c] += o->energy_pj * (double)o->count * scale;
         }
     }
     TsPlotBars bars = {
         (const char *const *)cats, n, (const char *const *)ops->pdata, ops->len, values, TRUE};
     g_autofree char *title =
         g_strdup_printf("%s: energy of each op (times its count), Pareto points", d->name);
-    TsPlotAxes axes = {.title = title,
-                       .x_label = "design point on the Pareto front (id)",
-                       .y_label = "energy per layer (µJ)"};
+    TsPlotAxes axes = {
+        .title = title, .x_label = "design point on the Pareto front (id)", .y_label = ylabel};
     g_autofree char *stem = g_build_filename(dir, "energy-by-op", NULL);
     gboolean ok = ts_plot_bars(stem, TS_PLOT_ALL, &axes, &bars, error);
     g_strfreev(cats);
