@@ -1,5 +1,6 @@
 /* Private to sweep/: the results of a sweep as read back from its database for the exports
- * (CSV, JSONL, Pareto front, summary) and the plots. */
+ * (CSV, JSONL, Pareto front, summary) and the plots. Per-op detail (mappings) is streamed from
+ * the database, never held for the whole sweep. */
 #ifndef TS_SWEEP_EXPORT_PRIVATE_H
 #define TS_SWEEP_EXPORT_PRIVATE_H
 
@@ -8,13 +9,6 @@
 #include "ts-sweep.h"
 
 G_BEGIN_DECLS
-
-typedef struct {
-    gint64 point;
-    char *op, *kind, *bound, *mapping;
-    gint64 count, macs, evaluated, valid;
-    double energy_pj, cycles, latency_s, utilization, edp_j_cycles;
-} TsExportOp;
 
 typedef struct {
     gint64 id;
@@ -26,7 +20,9 @@ typedef struct {
     double v[TS_SWEEP_OBJ_COUNT_]; /* energy_pj, latency_s, cycles, edp, area (NAN: none) */
     double macs, utilization, pj_per_mac;
     gboolean pareto;
-    guint first_op, n_ops; /* into ops */
+    /* per op name (TsExportData.op_names): cycles and energy (pJ) of all its instances in the
+     * layer (count x one instance, summed over ops of that name); NULL without ops */
+    double *op_cycles, *op_energy;
 } TsExportRow;
 
 typedef struct {
@@ -34,16 +30,16 @@ typedef struct {
     guint n_params;
     char **param_names, **param_kinds;
     gboolean *param_varies; /* takes two or more values among the points */
-    GArray *rows;           /* TsExportRow, by id */
-    GArray *ops;            /* TsExportOp, by point then position */
+    GArray *rows;           /* TsExportRow, by id (row i is point i) */
+    char **op_names;        /* in order of first appearance (by point, then position) */
+    guint n_op_names;
     TsSweepObjective objectives[3];
     guint n_objectives;
     TsSweepObjective rank;
 } TsExportData;
 
-/* The op names of the results in first-appearance order (borrowed strings; free the array
- * with g_ptr_array_unref). */
-GPtrArray *ts_export_op_names(const TsExportData *data);
+/* The row of point id, or NULL. */
+TsExportRow *ts_export_row(const TsExportData *data, gint64 id);
 
 /* The plots of docs/sweeps.md under dir (created): pareto, sensitivity (one per parameter
  * that varies and a summary bar chart), energy-by-op; each STEM.svg, STEM.png and STEM.csv. */

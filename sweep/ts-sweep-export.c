@@ -4,10 +4,12 @@
  * no other point beats on every objective), summary.txt (the table of the Timeloop
  * experiments' -t summary: the parameters that vary, energy, cycles, utilization, EDP and the
  * cycles of each op) and the plots. Numbers are written so that they read back exactly. */
+#include <errno.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ts-report-json.h"
 #include "ts-sweep-db-private.h"
@@ -56,18 +58,12 @@ static void data_clear(TsExportData *d)
         g_free(r->is_number);
         g_free(r->numbers);
         g_free(r->reason);
-    }
-    for (guint i = 0; d->ops && i < d->ops->len; i++) {
-        TsExportOp *o = &g_array_index(d->ops, TsExportOp, i);
-        g_free(o->op);
-        g_free(o->kind);
-        g_free(o->bound);
-        g_free(o->mapping);
+        g_free(r->op_cycles);
+        g_free(r->op_energy);
     }
     if (d->rows)
         g_array_unref(d->rows);
-    if (d->ops)
-        g_array_unref(d->ops);
+    g_strfreev(d->op_names);
     g_strfreev(d->param_names);
     g_strfreev(d->param_kinds);
     g_free(d->param_varies);
@@ -147,7 +143,6 @@ static gboolean load(TsSweepDb *db, TsExportData *d, GError **error)
     if (st == NULL)
         return FALSE;
     d->rows = g_array_new(FALSE, TRUE, sizeof(TsExportRow));
-    d->ops = g_array_new(FALSE, TRUE, sizeof(TsExportOp));
     int np = (int)d->n_params;
     while (sqlite3_step(st) == SQLITE_ROW) {
         TsExportRow r = {0};
@@ -191,43 +186,56 @@ static gboolean load(TsSweepDb *db, TsExportData *d, GError **error)
             d->param_varies[k] = g_strcmp0(g_array_index(d->rows, TsExportRow, i).values[k],
                                            g_array_index(d->rows, TsExportRow, 0).values[k]) != 0;
 
-    st = ts_sweep_db_prepare(db,
-                             "SELECT point_id, op, count, kind, macs, energy_pj, cycles, "
-                             "latency_s, utilization, bound, evaluated, valid, mapping, "
-                             "edp_j_cycles "
-                             "FROM op_results ORDER BY point_id, position;",
-                             error);
+    /* per point and op name: cycles and energy of all its instances, names in order of
+     * first appearance (by point, then position) */
+    st = ts_sweep_db_prepare(db, "SELECT count(DISTINCT op) FROM op_results;", error);
     if (st == NULL)
         return FALSE;
-    guint row = 0;
+    guint n_names = sqlite3_step(st) == SQLITE_ROW ? (guint)sqlite3_column_int(st, 0) : 0;
+    sqlite3_finalize(st);
+    GPtrArray *opn = g_ptr_array_new();
+    st = ts_sweep_db_prepare(db,
+                             "SELECT point_id, op, sum(count * cycles), sum(count * energy_pj) "
+                             "FROM op_results GROUP BY point_id, op "
+                             "ORDER BY point_id, min(position);",
+                             error);
+    if (st == NULL) {
+        g_ptr_array_free(opn, TRUE);
+        return FALSE;
+    }
     while (sqlite3_step(st) == SQLITE_ROW) {
-        TsExportOp o = {0};
-        o.point = sqlite3_column_int64(st, 0);
-        o.op = col_text(st, 1);
-        o.count = sqlite3_column_int64(st, 2);
-        o.kind = col_text(st, 3);
-        o.macs = sqlite3_column_int64(st, 4);
-        o.energy_pj = col_real(st, 5);
-        o.cycles = col_real(st, 6);
-        o.latency_s = col_real(st, 7);
-        o.utilization = col_real(st, 8);
-        o.bound = col_text(st, 9);
-        o.evaluated = sqlite3_column_int64(st, 10);
-        o.valid = sqlite3_column_int64(st, 11);
-        o.mapping = col_text(st, 12);
-        o.edp_j_cycles = col_real(st, 13);
-        while (row < d->rows->len && g_array_index(d->rows, TsExportRow, row).id < o.point)
-            row++;
-        if (row < d->rows->len && g_array_index(d->rows, TsExportRow, row).id == o.point) {
-            TsExportRow *r = &g_array_index(d->rows, TsExportRow, row);
-            if (r->n_ops == 0)
-                r->first_op = d->ops->len;
-            r->n_ops++;
+        TsExportRow *r = ts_export_row(d, sqlite3_column_int64(st, 0));
+        const char *op = (const char *)sqlite3_column_text(st, 1);
+        guint k = 0;
+        while (k < opn->len && strcmp(opn->pdata[k], op) != 0)
+            k++;
+        if (k == opn->len)
+            g_ptr_array_add(opn, g_strdup(op));
+        if (r == NULL || k >= n_names)
+            continue;
+        if (r->op_cycles == NULL) {
+            r->op_cycles = g_new(double, n_names);
+            r->op_energy = g_new(double, n_names);
+            for (guint j2 = 0; j2 < n_names; j2++)
+                r->op_cycles[j2] = r->op_energy[j2] = NAN;
         }
-        g_array_append_val(d->ops, o);
+        r->op_cycles[k] = col_real(st, 2);
+        r->op_energy[k] = col_real(st, 3);
     }
     sqlite3_finalize(st);
+    d->n_op_names = MIN(opn->len, n_names);
+    g_ptr_array_add(opn, NULL);
+    d->op_names = (char **)g_ptr_array_free(opn, FALSE);
     return TRUE;
+}
+
+TsExportRow *ts_export_row(const TsExportData *d, gint64 id)
+{
+    /* points are numbered 0 .. n-1 and read in that order */
+    if (id < 0 || (guint64)id >= d->rows->len)
+        return NULL;
+    TsExportRow *r = &g_array_index(d->rows, TsExportRow, (guint)id);
+    return r->id == id ? r : NULL;
 }
 
 /* ---- Pareto front ------------------------------------------------------------------------- */
@@ -297,10 +305,52 @@ static guint mark_pareto(TsExportData *d)
 
 /* ---- Files -------------------------------------------------------------------------------- */
 
-static gboolean write_file(const char *dir, const char *name, const GString *text, GError **error)
+/* A file written through a temporary name and renamed when complete. */
+typedef struct {
+    FILE *f;
+    char *path, *tmp;
+} OutFile;
+
+static gboolean out_open(OutFile *o, const char *dir, const char *name, GError **error)
 {
-    g_autofree char *path = g_build_filename(dir, name, NULL);
-    return g_file_set_contents(path, text->str, (gssize)text->len, error);
+    o->path = g_build_filename(dir, name, NULL);
+    o->tmp = g_strdup_printf("%s.tmp-%d", o->path, (int)getpid());
+    o->f = g_fopen(o->tmp, "w");
+    if (o->f == NULL) {
+        int e = errno;
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e), "%s: cannot write: %s", o->tmp,
+                    g_strerror(e));
+        g_clear_pointer(&o->path, g_free);
+        g_clear_pointer(&o->tmp, g_free);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* Writes line (and empties it). */
+static void out_put(OutFile *o, GString *line)
+{
+    fwrite(line->str, 1, line->len, o->f);
+    g_string_truncate(line, 0);
+}
+
+static gboolean out_close(OutFile *o, GError **error)
+{
+    gboolean ok = ferror(o->f) == 0;
+    ok = fclose(o->f) == 0 && ok;
+    int e = errno;
+    if (ok && g_rename(o->tmp, o->path) != 0) {
+        e = errno;
+        ok = FALSE;
+    }
+    if (!ok) {
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e), "%s: cannot write: %s",
+                    o->path, g_strerror(e));
+        g_unlink(o->tmp);
+    }
+    g_free(o->path);
+    g_free(o->tmp);
+    return ok;
 }
 
 static void put_header_params(GString *s, const TsExportData *d)
@@ -332,24 +382,19 @@ static void row_totals(const TsExportRow *r, double v[G_N_ELEMENTS(kTotals)])
     v[7] = r->v[TS_SWEEP_OBJ_AREA];
 }
 
-static void put_totals(GString *s, const TsExportRow *r)
+static gboolean results_csv(const TsExportData *d, const char *dir, const char *name,
+                            gboolean front_only, GError **error)
 {
-    double v[G_N_ELEMENTS(kTotals)];
-    row_totals(r, v);
-    for (guint i = 0; i < G_N_ELEMENTS(v); i++) {
-        g_string_append_c(s, ',');
-        put_number(s, v[i]);
-    }
-}
-
-static GString *results_csv(const TsExportData *d, gboolean front_only)
-{
-    GString *s = g_string_new("id");
+    OutFile o;
+    if (!out_open(&o, dir, name, error))
+        return FALSE;
+    g_autoptr(GString) s = g_string_new("id");
     put_header_params(s, d);
     g_string_append(s, ",status");
     for (guint i = 0; i < G_N_ELEMENTS(kTotals); i++)
         g_string_append_printf(s, ",%s", kTotals[i]);
     g_string_append(s, front_only ? "\n" : ",pareto,reason\n");
+    out_put(&o, s);
     for (guint i = 0; i < d->rows->len; i++) {
         const TsExportRow *r = &g_array_index(d->rows, TsExportRow, i);
         if (front_only && !r->pareto)
@@ -357,52 +402,101 @@ static GString *results_csv(const TsExportData *d, gboolean front_only)
         g_string_append_printf(s, "%" G_GINT64_FORMAT, r->id);
         put_row_params(s, d, r);
         g_string_append_printf(s, ",%s", ts_sweep_status_name(r->status));
-        put_totals(s, r);
+        double v[G_N_ELEMENTS(kTotals)];
+        row_totals(r, v);
+        for (guint k = 0; k < G_N_ELEMENTS(v); k++) {
+            g_string_append_c(s, ',');
+            put_number(s, v[k]);
+        }
         if (!front_only) {
             g_string_append_printf(s, ",%d,", r->pareto ? 1 : 0);
             put_csv_text(s, r->reason);
         }
         g_string_append_c(s, '\n');
+        out_put(&o, s);
     }
-    return s;
+    return out_close(&o, error);
 }
 
-static GString *ops_csv(const TsExportData *d)
+/* The op_results rows in point order, read one at a time. */
+#define OP_COLUMNS                                                                                 \
+    "point_id, op, count, kind, macs, energy_pj, cycles, latency_s, utilization, edp_j_cycles, "   \
+    "bound, evaluated, valid, mapping"
+
+static sqlite3_stmt *ops_query(TsSweepDb *db, GError **error)
 {
-    GString *s = g_string_new("id");
+    return ts_sweep_db_prepare(
+        db, "SELECT " OP_COLUMNS " FROM op_results ORDER BY point_id, position;", error);
+}
+
+static gboolean ops_csv(TsSweepDb *db, const TsExportData *d, const char *dir, GError **error)
+{
+    sqlite3_stmt *st = ops_query(db, error);
+    OutFile o;
+    if (st == NULL || !out_open(&o, dir, "ops.csv", error)) {
+        sqlite3_finalize(st);
+        return FALSE;
+    }
+    g_autoptr(GString) s = g_string_new("id");
     put_header_params(s, d);
     g_string_append(s, ",op,count,kind,macs,energy_pj,cycles,latency_s,utilization,"
                        "edp_j_cycles,bound,evaluated,valid\n");
-    for (guint i = 0; i < d->rows->len; i++) {
-        const TsExportRow *r = &g_array_index(d->rows, TsExportRow, i);
-        for (guint j = 0; j < r->n_ops; j++) {
-            const TsExportOp *o = &g_array_index(d->ops, TsExportOp, r->first_op + j);
-            g_string_append_printf(s, "%" G_GINT64_FORMAT, r->id);
-            put_row_params(s, d, r);
+    out_put(&o, s);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const TsExportRow *r = ts_export_row(d, sqlite3_column_int64(st, 0));
+        if (r == NULL)
+            continue;
+        g_string_append_printf(s, "%" G_GINT64_FORMAT, r->id);
+        put_row_params(s, d, r);
+        g_string_append_c(s, ',');
+        put_csv_text(s, (const char *)sqlite3_column_text(st, 1));
+        g_string_append_printf(s, ",%lld,", (long long)sqlite3_column_int64(st, 2));
+        put_csv_text(s, (const char *)sqlite3_column_text(st, 3));
+        g_string_append_printf(s, ",%lld", (long long)sqlite3_column_int64(st, 4));
+        for (int c = 5; c <= 9; c++) {
             g_string_append_c(s, ',');
-            put_csv_text(s, o->op);
-            g_string_append_printf(s, ",%" G_GINT64_FORMAT ",", o->count);
-            put_csv_text(s, o->kind);
-            g_string_append_printf(s, ",%" G_GINT64_FORMAT, o->macs);
-            const double v[] = {o->energy_pj, o->cycles, o->latency_s, o->utilization,
-                                o->edp_j_cycles};
-            for (guint k = 0; k < G_N_ELEMENTS(v); k++) {
-                g_string_append_c(s, ',');
-                put_number(s, v[k]);
-            }
-            g_string_append_c(s, ',');
-            put_csv_text(s, o->bound);
-            g_string_append_printf(s, ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "\n", o->evaluated,
-                                   o->valid);
+            put_number(s, col_real(st, c));
         }
+        g_string_append_c(s, ',');
+        put_csv_text(s, (const char *)sqlite3_column_text(st, 10));
+        g_string_append_printf(s, ",%lld,%lld\n", (long long)sqlite3_column_int64(st, 11),
+                               (long long)sqlite3_column_int64(st, 12));
+        out_put(&o, s);
     }
-    return s;
+    sqlite3_finalize(st);
+    return out_close(&o, error);
 }
 
-static GString *results_jsonl(const TsExportData *d)
+static void json_op(JsonBuilder *b, sqlite3_stmt *st)
 {
-    GString *s = g_string_new(NULL);
+    json_builder_begin_object(b);
+    ts_json_member_string(b, "name", (const char *)sqlite3_column_text(st, 1));
+    ts_json_member_int(b, "count", sqlite3_column_int64(st, 2));
+    ts_json_member_string(b, "kind", (const char *)sqlite3_column_text(st, 3));
+    ts_json_member_int(b, "macs", sqlite3_column_int64(st, 4));
+    static const char *const reals[] = {"energy_pj", "cycles", "latency_s", "utilization",
+                                        "edp_j_cycles"};
+    for (int c = 0; c < 5; c++)
+        ts_json_member_double(b, reals[c], col_real(st, 5 + c));
+    ts_json_member_string(b, "bound", (const char *)sqlite3_column_text(st, 10));
+    ts_json_member_int(b, "evaluated", sqlite3_column_int64(st, 11));
+    ts_json_member_int(b, "valid", sqlite3_column_int64(st, 12));
+    ts_json_member_string(b, "mapping", (const char *)sqlite3_column_text(st, 13));
+    json_builder_end_object(b);
+}
+
+/* One JSON object per point; its ops come from a cursor over op_results in point order. */
+static gboolean results_jsonl(TsSweepDb *db, const TsExportData *d, const char *dir, GError **error)
+{
+    sqlite3_stmt *st = ops_query(db, error);
+    OutFile o;
+    if (st == NULL || !out_open(&o, dir, "results.jsonl", error)) {
+        sqlite3_finalize(st);
+        return FALSE;
+    }
     g_autoptr(JsonGenerator) gen = json_generator_new();
+    g_autoptr(GString) s = g_string_new(NULL);
+    gboolean have = sqlite3_step(st) == SQLITE_ROW;
     for (guint i = 0; i < d->rows->len; i++) {
         const TsExportRow *r = &g_array_index(d->rows, TsExportRow, i);
         g_autoptr(JsonBuilder) b = json_builder_new();
@@ -436,23 +530,11 @@ static GString *results_jsonl(const TsExportData *d)
         json_builder_end_object(b);
         json_builder_set_member_name(b, "ops");
         json_builder_begin_array(b);
-        for (guint j = 0; j < r->n_ops; j++) {
-            const TsExportOp *o = &g_array_index(d->ops, TsExportOp, r->first_op + j);
-            json_builder_begin_object(b);
-            ts_json_member_string(b, "name", o->op);
-            ts_json_member_int(b, "count", o->count);
-            ts_json_member_string(b, "kind", o->kind);
-            ts_json_member_int(b, "macs", o->macs);
-            ts_json_member_double(b, "energy_pj", o->energy_pj);
-            ts_json_member_double(b, "cycles", o->cycles);
-            ts_json_member_double(b, "latency_s", o->latency_s);
-            ts_json_member_double(b, "utilization", o->utilization);
-            ts_json_member_double(b, "edp_j_cycles", o->edp_j_cycles);
-            ts_json_member_string(b, "bound", o->bound);
-            ts_json_member_int(b, "evaluated", o->evaluated);
-            ts_json_member_int(b, "valid", o->valid);
-            ts_json_member_string(b, "mapping", o->mapping);
-            json_builder_end_object(b);
+        while (have && sqlite3_column_int64(st, 0) < r->id)
+            have = sqlite3_step(st) == SQLITE_ROW;
+        while (have && sqlite3_column_int64(st, 0) == r->id) {
+            json_op(b, st);
+            have = sqlite3_step(st) == SQLITE_ROW;
         }
         json_builder_end_array(b);
         json_builder_end_object(b);
@@ -461,8 +543,10 @@ static GString *results_jsonl(const TsExportData *d)
         g_autofree char *line = json_generator_to_data(gen, NULL);
         g_string_append(s, line);
         g_string_append_c(s, '\n');
+        out_put(&o, s);
     }
-    return s;
+    sqlite3_finalize(st);
+    return out_close(&o, error);
 }
 
 /* ---- Summary ------------------------------------------------------------------------------ */
@@ -492,20 +576,6 @@ static void pad(GString *s, const char *text, guint width, gboolean right)
             g_string_append_c(s, ' ');
 }
 
-GPtrArray *ts_export_op_names(const TsExportData *d)
-{
-    GPtrArray *names = g_ptr_array_new();
-    for (guint i = 0; i < d->ops->len; i++) {
-        const char *n = g_array_index(d->ops, TsExportOp, i).op;
-        gboolean seen = FALSE;
-        for (guint j = 0; j < names->len && !seen; j++)
-            seen = strcmp(names->pdata[j], n) == 0;
-        if (!seen)
-            g_ptr_array_add(names, (gpointer)n);
-    }
-    return names;
-}
-
 static char *fmt_group(double v, int decimals)
 {
     if (!isfinite(v))
@@ -529,7 +599,6 @@ static char *fmt_group(double v, int decimals)
 /* Table of the usable points ranked by the rank objective (at most limit rows; 0 = all). */
 static void table(GString *s, const TsExportData *d, GPtrArray *ranked, guint limit)
 {
-    g_autoptr(GPtrArray) ops = ts_export_op_names(d);
     GPtrArray *heads = g_ptr_array_new_with_free_func(g_free);
     GPtrArray *cells = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
     g_ptr_array_add(heads, g_strdup("#"));
@@ -539,8 +608,8 @@ static void table(GString *s, const TsExportData *d, GPtrArray *ranked, guint li
     const char *fixed[] = {"energy (uJ)", "cycles", "utilization", "EDP (J x cycles)", "Pareto"};
     for (guint i = 0; i < G_N_ELEMENTS(fixed); i++)
         g_ptr_array_add(heads, g_strdup(fixed[i]));
-    for (guint i = 0; i < ops->len; i++)
-        g_ptr_array_add(heads, g_strdup_printf("%s cycles", (const char *)ops->pdata[i]));
+    for (guint i = 0; i < d->n_op_names; i++)
+        g_ptr_array_add(heads, g_strdup_printf("%s cycles", d->op_names[i]));
     guint n = limit ? MIN(limit, ranked->len) : ranked->len;
     for (guint i = 0; i < n; i++) {
         const TsExportRow *r = ranked->pdata[i];
@@ -555,18 +624,8 @@ static void table(GString *s, const TsExportData *d, GPtrArray *ranked, guint li
         double edp = r->v[TS_SWEEP_OBJ_EDP];
         g_ptr_array_add(row, fabs(edp) < 1e9 ? fmt_group(edp, 1) : g_strdup_printf("%.4g", edp));
         g_ptr_array_add(row, g_strdup(r->pareto ? "*" : ""));
-        for (guint j = 0; j < ops->len; j++) {
-            double cyc = 0;
-            gboolean any = FALSE;
-            for (guint k = 0; k < r->n_ops; k++) {
-                const TsExportOp *o = &g_array_index(d->ops, TsExportOp, r->first_op + k);
-                if (strcmp(o->op, ops->pdata[j]) == 0) {
-                    cyc += o->cycles * (double)o->count;
-                    any = TRUE;
-                }
-            }
-            g_ptr_array_add(row, any ? fmt_group(cyc, 0) : g_strdup("-"));
-        }
+        for (guint j = 0; j < d->n_op_names; j++)
+            g_ptr_array_add(row, fmt_group(r->op_cycles ? r->op_cycles[j] : NAN, 0));
         g_ptr_array_add(cells, row);
     }
     guint *width = g_new0(guint, heads->len);
@@ -743,17 +802,15 @@ gboolean ts_sweep_export(TsSweepDb *db, const char *out_dir, const TsSweepExport
         return FALSE;
     }
     guint n_front = mark_pareto(&d);
-    g_autoptr(GString) csv = results_csv(&d, FALSE);
-    g_autoptr(GString) front = results_csv(&d, TRUE);
-    g_autoptr(GString) opcsv = ops_csv(&d);
-    g_autoptr(GString) jsonl = results_jsonl(&d);
     g_autoptr(GString) full = g_string_new(NULL);
     summary(full, &d, n_front, 0);
-    gboolean ok = write_file(out_dir, "results.csv", csv, error) &&
-                  write_file(out_dir, "pareto.csv", front, error) &&
-                  write_file(out_dir, "ops.csv", opcsv, error) &&
-                  write_file(out_dir, "results.jsonl", jsonl, error) &&
-                  write_file(out_dir, "summary.txt", full, error);
+    gboolean ok = results_csv(&d, out_dir, "results.csv", FALSE, error) &&
+                  results_csv(&d, out_dir, "pareto.csv", TRUE, error) &&
+                  ops_csv(db, &d, out_dir, error) && results_jsonl(db, &d, out_dir, error);
+    if (ok) {
+        g_autofree char *path = g_build_filename(out_dir, "summary.txt", NULL);
+        ok = g_file_set_contents(path, full->str, (gssize)full->len, error);
+    }
     if (ok && options != NULL && options->plots) {
         g_autofree char *dir = g_build_filename(out_dir, "plots", NULL);
         ok = ts_sweep_plots(&d, dir, error);

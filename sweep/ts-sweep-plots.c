@@ -287,35 +287,30 @@ static gboolean energy_by_op(const TsExportData *d, const char *dir, GError **er
     GPtrArray *front = g_ptr_array_new();
     for (guint i = 0; i < d->rows->len; i++) {
         const TsExportRow *r = &g_array_index(d->rows, TsExportRow, i);
-        if (r->pareto)
+        if (r->pareto && r->op_energy != NULL)
             g_ptr_array_add(front, (gpointer)r);
     }
-    if (front->len == 0) {
+    if (front->len == 0 || d->n_op_names == 0) {
         g_ptr_array_free(front, TRUE);
         return TRUE;
     }
     /* at most MAX_BAR_POINTS points, evenly spaced along the front (by id order) */
-    guint n = MIN(front->len, MAX_BAR_POINTS);
-    GPtrArray *ops = ts_export_op_names(d);
+    guint n = MIN(front->len, MAX_BAR_POINTS), n_ops = d->n_op_names;
     double largest = 0;
     for (guint i = 0; i < front->len; i++)
         largest = MAX(largest, ((const TsExportRow *)front->pdata[i])->v[TS_SWEEP_OBJ_ENERGY]);
     const char *ylabel = NULL;
     double scale = axis_scale(TS_SWEEP_OBJ_ENERGY, largest, &ylabel);
     char **cats = g_new0(char *, n + 1);
-    double *values = g_new0(double, MAX(ops->len * n, 1u));
+    double *values = g_new0(double, n_ops *n);
     for (guint c = 0; c < n; c++) {
         const TsExportRow *r = front->pdata[front->len == n ? c : c * (front->len - 1) / (n - 1)];
         cats[c] = g_strdup_printf("#%" G_GINT64_FORMAT, r->id);
-        for (guint k = 0; k < r->n_ops; k++) {
-            const TsExportOp *o = &g_array_index(d->ops, TsExportOp, r->first_op + k);
-            for (guint g = 0; g < ops->len; g++)
-                if (strcmp(ops->pdata[g], o->op) == 0)
-                    values[g * n + c] += o->energy_pj * (double)o->count * scale;
-        }
+        for (guint g = 0; g < n_ops; g++)
+            values[g * n + c] = isfinite(r->op_energy[g]) ? r->op_energy[g] * scale : 0.0;
     }
     TsPlotBars bars = {
-        (const char *const *)cats, n, (const char *const *)ops->pdata, ops->len, values, TRUE};
+        (const char *const *)cats, n, (const char *const *)d->op_names, n_ops, values, TRUE};
     g_autofree char *title =
         g_strdup_printf("%s: energy of each op (times its count), Pareto points", d->name);
     TsPlotAxes axes = {
@@ -324,7 +319,6 @@ static gboolean energy_by_op(const TsExportData *d, const char *dir, GError **er
     gboolean ok = ts_plot_bars(stem, TS_PLOT_ALL, &axes, &bars, error);
     g_strfreev(cats);
     g_free(values);
-    g_ptr_array_free(ops, TRUE);
     g_ptr_array_free(front, TRUE);
     return ok;
 }

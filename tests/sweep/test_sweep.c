@@ -495,6 +495,62 @@ static void test_hw_configs(void)
                       "parameter of the sweep");
 }
 
+/* Timeloop v0.4 architectures: a parameter named after a declared variable sets it; key paths
+ * address `nodes[NAME]`; each point's Timeloop file goes through the Timeloop loader. */
+static void test_timeloop_arch(void)
+{
+    g_autofree char *arch = write_tmp("tl.yaml", "variables:\n"
+                                                 "  GLB_DEPTH: 2048\n"
+                                                 "architecture:\n"
+                                                 "  version: 0.4\n"
+                                                 "  nodes:\n"
+                                                 "  - !Container\n"
+                                                 "    name: System\n"
+                                                 "  - !Component\n"
+                                                 "    name: DRAM\n"
+                                                 "    class: DRAM\n"
+                                                 "    attributes: {width: 64, datawidth: 16}\n"
+                                                 "  - !Component\n"
+                                                 "    name: GLB\n"
+                                                 "    class: SRAM\n"
+                                                 "    attributes: {depth: GLB_DEPTH, width: 64, "
+                                                 "datawidth: 16, read_bandwidth: 4}\n"
+                                                 "  - !Container\n"
+                                                 "    name: PE\n"
+                                                 "    spatial: {meshX: 8}\n"
+                                                 "  - !Component\n"
+                                                 "    name: MAC\n"
+                                                 "    class: intmac\n"
+                                                 "    attributes: {datawidth: 16}\n");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TsSweep) s =
+        load_text("tlsweep.yaml",
+                  "sweep:\n  arch: tl.yaml\n  workload: bert-base\n  ops: [KTQ]\n"
+                  "  mapper: {budget: 500}\n  parameters:\n"
+                  "    GLB_DEPTH: {values: [64, 4096]}\n"
+                  "    bw:\n      values: [1, 8]\n"
+                  "      arch: nodes[GLB].attributes.read_bandwidth\n",
+                  NULL, &error);
+    if (s == NULL)
+        fprintf(stderr, "%s\n", error->message);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_STRING_EQUAL(ts_sweep_param_kind(s, 0), "arch variable");
+    CU_ASSERT_STRING_EQUAL(ts_sweep_param_targets(s, 0),
+                           "architecture variable variables.GLB_DEPTH");
+    CU_ASSERT_STRING_EQUAL(ts_sweep_param_kind(s, 1), "arch");
+    const TsSweepEngine *e = ts_sweep_engine_lookup("analytical", &error);
+    TsSweepResult r[4];
+    for (guint p = 0; p < 4; p++) {
+        CU_ASSERT_TRUE(e->evaluate(s, p, &(TsSweepEvalContext){1, NULL}, &r[p], &error));
+        CU_ASSERT_EQUAL(r[p].status, TS_SWEEP_OK);
+    }
+    /* the buffer's depth and bandwidth both change the cost */
+    CU_ASSERT_NOT_EQUAL(r[0].energy_pj, r[2].energy_pj);
+    CU_ASSERT_NOT_EQUAL(r[0].cycles, r[1].cycles);
+    for (guint p = 0; p < 4; p++)
+        ts_sweep_result_clear(&r[p]);
+}
+
 static int setup(void)
 {
     tmpdir = g_dir_make_tmp("tilesim-sweep-XXXXXX", NULL);
@@ -519,5 +575,6 @@ int main(int argc, char **argv)
     CU_add_test(s, "cache_and_serialize", test_cache_and_serialize);
     CU_add_test(s, "database", test_database);
     CU_add_test(s, "hw_configs", test_hw_configs);
+    CU_add_test(s, "timeloop_arch", test_timeloop_arch);
     return ts_test_run(argc, argv);
 }
