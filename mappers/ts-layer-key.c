@@ -6,21 +6,41 @@
 
 #include <string.h>
 
+/* Every field of these structs is in the key (except where a level or rule was declared, and
+ * the class-specific spec, which the model does not read), and of TsSearchOptions every field
+ * that shapes a result. A new field changes a size below: put it in the key, then update the
+ * size here, so that no input of the search can be left out of the key unnoticed. */
+G_STATIC_ASSERT(sizeof(TsLevel) == 320);
+G_STATIC_ASSERT(sizeof(TsEnergy) == 72);
+G_STATIC_ASSERT(sizeof(TsFanoutStage) == 16);
+G_STATIC_ASSERT(sizeof(TsModelOptions) == 3 * sizeof(gboolean));
+G_STATIC_ASSERT(sizeof(TsSpaceArch) == 304);
+G_STATIC_ASSERT(sizeof(TsFactorRule) == 24);
+G_STATIC_ASSERT(sizeof(TsLevelRules) == 832);
+G_STATIC_ASSERT(sizeof(TsRules) == 6680);
+G_STATIC_ASSERT(sizeof(TsSearchOptions) == 136);
+
 static void put_level(GString *s, const char *tag, const TsLevel *l)
 {
     const TsEnergy *e = &l->energy;
     g_string_append_printf(
         s,
-        "%s %s class=%d storage=%d compute=%d inst=%u mesh=%ux%u fan=%ux%u size=%" G_GUINT64_FORMAT
-        " zero=%d word=%u block=%u cluster=%u bw=%a/%a/%a fillbw=%a updbw=%a mb=%a minutil=%a "
-        "e=%a/%a/%a/%a/%a/%a/%a/%a area=%a clock=%a wordb=%u\n",
-        tag, l->name, (int)l->klass, l->is_storage, l->is_compute, l->instances, l->mesh_x,
-        l->mesh_y, l->fanout_x, l->fanout_y, (guint64)l->size_words, l->zero_capacity, l->word_bits,
-        l->block_size, l->cluster_size, l->read_bw_words_per_cycle, l->write_bw_words_per_cycle,
-        l->shared_bw_words_per_cycle, l->fill_bw_words_per_cycle, l->update_bw_words_per_cycle,
-        l->multiple_buffering, l->min_utilization, e->read_pj, e->write_pj, e->update_pj,
-        e->leak_pj_per_cycle, e->mac_pj, e->per_bit_pj, e->activate_pj, e->refresh_pj, l->area_um2,
-        l->clock_hz, l->compute_word_bits_b);
+        "%s %s class=%d/%s storage=%d compute=%d inst=%u mesh=%ux%u fan=%ux%u "
+        "size=%" G_GUINT64_FORMAT " zero=%d word=%u block=%u cluster=%u bw=%a/%a/%a fillbw=%a "
+        "updbw=%a mb=%a minutil=%a e=%a/%a/%a/%a/%a/%a/%a/%a/%s area=%a/%s clock=%a wordb=%u "
+        "stages=",
+        tag, l->name, (int)l->klass, l->class_text ? l->class_text : "", l->is_storage,
+        l->is_compute, l->instances, l->mesh_x, l->mesh_y, l->fanout_x, l->fanout_y,
+        (guint64)l->size_words, l->zero_capacity, l->word_bits, l->block_size, l->cluster_size,
+        l->read_bw_words_per_cycle, l->write_bw_words_per_cycle, l->shared_bw_words_per_cycle,
+        l->fill_bw_words_per_cycle, l->update_bw_words_per_cycle, l->multiple_buffering,
+        l->min_utilization, e->read_pj, e->write_pj, e->update_pj, e->leak_pj_per_cycle, e->mac_pj,
+        e->per_bit_pj, e->activate_pj, e->refresh_pj, e->source ? e->source : "", l->area_um2,
+        l->area_source ? l->area_source : "", l->clock_hz, l->compute_word_bits_b);
+    for (guint k = 0; k < l->n_stages && k < TS_MAX_FANOUT_STAGES; k++)
+        g_string_append_printf(s, "%s:%ux%u,", l->stages[k].name, l->stages[k].mesh_x,
+                               l->stages[k].mesh_y);
+    g_string_append_c(s, '\n');
 }
 
 static void put_rule(GString *s, const char *what, guint d, const TsFactorRule *r)
@@ -30,15 +50,21 @@ static void put_rule(GString *s, const char *what, guint d, const TsFactorRule *
 }
 
 char *ts_layer_problem_key(const TsArch *arch, const TsOp *op, const TsSpaceArch *space_arch,
-                           const TsRules *rules, const TsSearchOptions *search)
+                           const TsRules *rules, const TsModelOptions *model_options,
+                           const TsSearchOptions *search)
 {
     g_return_val_if_fail(
         arch != NULL && op != NULL && space_arch != NULL && rules != NULL && search != NULL, NULL);
     if (search->time_limit_s > 0)
         return NULL;
-    GString *s = g_string_new("tilesim einsum search v1\n");
-    g_string_append_printf(s, "clock=%a macs_per_cycle=%a\n", ts_arch_clock_hz(arch),
-                           ts_arch_compute_macs_per_cycle(arch));
+    TsModelOptions mo = {0};
+    if (model_options != NULL)
+        mo = *model_options;
+    GString *s = g_string_new("tilesim einsum search v2\n");
+    g_string_append_printf(s, "clock=%a macs_per_cycle=%a technology=%u options=%d/%d/%d\n",
+                           ts_arch_clock_hz(arch), ts_arch_compute_macs_per_cycle(arch),
+                           ts_arch_technology_nm(arch), mo.exact_sliding_window_deltas,
+                           mo.no_first_read_elision, mo.diagonal_multicast);
     for (guint l = 0; l < ts_arch_n_storage(arch); l++)
         put_level(s, "storage", ts_arch_storage(arch, l));
     if (ts_arch_compute(arch) != NULL)

@@ -305,7 +305,7 @@ static gboolean map_einsum(const TsArch *arch, const TsLayerOptions *opt, TsLaye
     }
     g_autofree char *key = NULL;
     if (opt->cache != NULL && opt->mapping_path == NULL) {
-        key = ts_layer_problem_key(arch, op, &lo->space_arch, &lo->rules, &so);
+        key = ts_layer_problem_key(arch, op, &lo->space_arch, &lo->rules, &opt->model_options, &so);
         if (key != NULL && opt->cache->lookup(key, &lo->search, opt->cache->data)) {
             *cache_hit = TRUE;
             if (opt->begin)

@@ -66,8 +66,8 @@ typedef struct {
     TsSearchOptions search;           /* per einsum op */
     const TsConstraints *constraints; /* may be NULL; resolved per op */
     const char *only_op;              /* map only ops of this name (NULL = all) */
-    const char *const *only_ops;  /* or only ops with one of these names (NULL-terminated;
-                                     NULL = all); each name must name an op */
+    const char *const *only_ops;      /* or only ops with one of these names (NULL-terminated;
+                                         NULL = all); each name must name an op */
     const char *mapping_path;     /* evaluate this mapping (Timeloop format) instead of searching;
                                      only_op must then select one einsum op (NULL = search) */
     TsLayerOpDoneFn begin;        /* before each op's search or cost (an einsum's space and size are
@@ -132,13 +132,15 @@ gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload, const TsLa
 void ts_layer_result_clear(TsLayerResult *result);
 
 /* Canonical description of one einsum search, the key of TsLayerCache: every field of the
- * storage and compute levels the model copies (floats in exact hexadecimal), the clock and
- * MACs per cycle, the op's dimensions, tensors, projections and precisions (not its name or
+ * storage and compute levels the model copies (floats in exact hexadecimal, energy and area
+ * sources, fan-out stages), the clock, technology node and MACs per cycle, the model options
+ * (NULL = zero), the op's dimensions, tensors, projections and precisions (not its name or
  * count), the map-space view of the arch, the resolved rules, and the search options that
  * shape the result (everything but threads and progress). Equal keys give identical search
  * results. NULL when the search is not repeatable (a time limit). Newly allocated. */
 char *ts_layer_problem_key(const TsArch *arch, const TsOp *op, const TsSpaceArch *space_arch,
-                           const TsRules *rules, const TsSearchOptions *search);
+                           const TsRules *rules, const TsModelOptions *model_options,
+                           const TsSearchOptions *search);
 
 /* Name of the level that bounds a cost's cycles: "compute" when the compute cycles equal
  * the total, else the storage level with the most cycles (static or the model's name). */

@@ -66,7 +66,7 @@ static void test_values_cross_zip_ranges(void)
                   "        levels[GlobalBuffer].attributes.size: \"${glb_kb}KB\"\n"
                   "    pe_x:\n"
                   "      range: {from: 2, to: 14, step: 6}\n"
-                  "      arch: levels[PE].spatial.meshX\n");
+                  "      arch: levels[PE_column].spatial.meshX\n");
     g_autoptr(TsSweep) s = load_text("cross.yaml", t1, NULL, &error);
     CU_ASSERT_PTR_NOT_NULL_FATAL(s);
     CU_ASSERT_EQUAL(ts_sweep_n_points(s), 9); /* 3 x {2, 8, 14}, first parameter slowest */
@@ -83,7 +83,7 @@ static void test_values_cross_zip_ranges(void)
                                     "    depth:\n"
                                     "      range: {from: 1024, to: 65536, steps: 7, scale: log}\n"
                                     "      arch:\n"
-                                    "        levels[PE].levels[weights_spad].attributes.entries: "
+                                    "        levels[PE_column].levels[PE].levels[weights_spad].attributes.entries: "
                                     "\"${depth // 64}\"\n"
                                     "    seq:\n"
                                     "      range: {from: 16, to: 1024, factor: 2}\n");
@@ -99,8 +99,8 @@ static void test_values_cross_zip_ranges(void)
     g_autofree char *t3 =
         with_base("  combine: zip\n"
                   "  parameters:\n"
-                  "    a: {values: [1, 2], arch: \"levels[PE].spatial.meshX\"}\n"
-                  "    b: {values: [1, 2, 3], arch: \"levels[PE].spatial.meshY\"}\n");
+                  "    a: {values: [1, 2], arch: \"levels[PE_column].spatial.meshX\"}\n"
+                  "    b: {values: [1, 2, 3], arch: \"levels[PE_column].levels[PE].spatial.meshY\"}\n");
     g_autoptr(TsSweep) bad = load_text("badzip.yaml", t3, NULL, &error);
     CU_ASSERT_PTR_NULL(bad);
     ASSERT_MSG(error, "zip needs value lists of one length: a has 2 values, b has 3");
@@ -112,15 +112,15 @@ static void test_points_templates_blocks(void)
     g_autofree char *t =
         with_base("  parameters:\n"
                   "    pe_x:\n"
-                  "      arch: levels[PE].spatial.meshX\n"
+                  "      arch: levels[PE_column].spatial.meshX\n"
                   "    dataflow: {default: WS}\n"
                   "    note: {unused: \"a label for the report\"}\n"
                   "  constraints:\n"
                   "    - when: {dataflow: [OS, IS]}\n"
                   "      arch:\n"
-                  "        levels[PE].levels[psum_spad].attributes.entries: \"${pe_x * 4}\"\n"
+                  "        levels[PE_column].levels[PE].levels[psum_spad].attributes.entries: \"${pe_x * 4}\"\n"
                   "      targets:\n"
-                  "        - {target: PE, type: spatial, factors: [\"E>=${pe_x // 2}\"]}\n"
+                  "        - {target: PE_column, type: spatial, factors: [\"E>=${pe_x // 2}\"]}\n"
                   "  points:\n"
                   "    - {pe_x: 14, note: first}\n"
                   "    - {pe_x: 7, dataflow: OS, note: second}\n");
@@ -157,7 +157,7 @@ static void test_points_templates_blocks(void)
 
     /* points name only declared parameters */
     g_autofree char *t2 = with_base("  parameters:\n"
-                                    "    pe_x: {arch: \"levels[PE].spatial.meshX\"}\n"
+                                    "    pe_x: {arch: \"levels[PE_column].spatial.meshX\"}\n"
                                     "  points:\n"
                                     "    - {pe_x: 14, pe_xx: 3}\n");
     g_autoptr(TsSweep) bad = load_text("undeclared.yaml", t2, NULL, &error);
@@ -179,29 +179,29 @@ static void test_spec_errors(void)
         {"  parameters:\n    x:\n      values: [1]\n      arch: "
          "levels[GlobalBufer].attributes.depth\n",
          "did you mean 'GlobalBuffer'?"},
-        {"  parameters:\n    status: {values: [1], arch: \"levels[PE].spatial.meshX\"}\n",
+        {"  parameters:\n    status: {values: [1], arch: \"levels[PE_column].spatial.meshX\"}\n",
          "'status' is a column of the results"},
         {"  parameters:\n    x:\n      range: {from: 0, to: 8, steps: 3, scale: log}\n"
-         "      arch: levels[PE].spatial.meshX\n",
+         "      arch: levels[PE_column].spatial.meshX\n",
          "a log range needs from > 0 and to > 0"},
-        {"  parameters:\n    x: {arch: \"levels[PE].spatial.meshX\"}\n",
+        {"  parameters:\n    x: {arch: \"levels[PE_column].spatial.meshX\"}\n",
          "parameter x has no values"},
-        {"  parameters:\n    x:\n      values: [1]\n      arch: {levels[PE].spatial.meshX: "
+        {"  parameters:\n    x:\n      values: [1]\n      arch: {levels[PE_column].spatial.meshX: "
          "\"${y+1}\"}\n",
          "YAML syntax error"},
-        {"  parameters:\n    x:\n      values: [1]\n      arch:\n        levels[PE].spatial.meshX: "
+        {"  parameters:\n    x:\n      values: [1]\n      arch:\n        levels[PE_column].spatial.meshX: "
          "\"${y+1}\"\n",
          "a template reads 'y', which is not a parameter"},
-        {"  parameters:\n    x: {values: [1], arch: \"levels[PE].spatial.meshX\"}\n"
+        {"  parameters:\n    x: {values: [1], arch: \"levels[PE_column].spatial.meshX\"}\n"
          "  constraints:\n    - when: {xx: 1}\n      file: nope.yaml\n",
          "no such file"},
-        {"  parameters:\n    x: {values: [1], arch: \"levels[PE].spatial.meshX\"}\n"
+        {"  parameters:\n    x: {values: [1], arch: \"levels[PE_column].spatial.meshX\"}\n"
          "  objectives: [energy, cycles, latency]\n",
          "names the same objective twice"},
-        {"  parameters:\n    x: {values: [1], arch: \"levels[PE].spatial.meshX\"}\n"
+        {"  parameters:\n    x: {values: [1], arch: \"levels[PE_column].spatial.meshX\"}\n"
          "  bogus: 1\n",
          "bogus"},
-        {"  parameters:\n    x: {values: [1], arch: \"levels[PE].spatial.meshX\"}\n"
+        {"  parameters:\n    x: {values: [1], arch: \"levels[PE_column].spatial.meshX\"}\n"
          "  op: KQV\n",
          "did you mean 'ops'?"},
     };
@@ -223,7 +223,7 @@ static void test_spec_errors(void)
     g_autoptr(TsSweep) nv = load_text("victory.yaml",
                                       "sweep:\n  arch: eyeriss-like\n  workload: bert-base\n"
                                       "  mapper: {search: anneal, budget: 0}\n  parameters:\n"
-                                      "    x: {values: [1], arch: \"levels[PE].spatial.meshX\"}\n",
+                                      "    x: {values: [1], arch: \"levels[PE_column].spatial.meshX\"}\n",
                                       NULL, &error);
     CU_ASSERT_PTR_NULL(nv);
     ASSERT_MSG(error, "victory.yaml:4:11: sweep.mapper: search anneal with budget 0 needs a "
@@ -233,7 +233,7 @@ static void test_spec_errors(void)
         load_text("badop.yaml",
                   "sweep:\n  arch: eyeriss-like\n  workload: bert-base\n"
                   "  ops: [KTQ, FFF1]\n  parameters:\n"
-                  "    x: {values: [1], arch: \"levels[PE].spatial.meshX\"}\n",
+                  "    x: {values: [1], arch: \"levels[PE_column].spatial.meshX\"}\n",
                   NULL, &error);
     CU_ASSERT_PTR_NULL(badop);
     ASSERT_MSG(error, "badop.yaml:4:8: sweep.ops: workload bert-base has no op 'FFF1' (did you "
@@ -293,14 +293,14 @@ static void test_cache_and_serialize(void)
         with_base("  ops: [KTQ, Out, softmax]\n"
                   "  parameters:\n"
                   "    label: {values: [a, b], unused: \"same design twice\"}\n"
-                  "    pe_x: {values: [7, 14], arch: \"levels[PE].spatial.meshX\"}\n");
+                  "    pe_x: {values: [7, 14], arch: \"levels[PE_column].spatial.meshX\"}\n");
     /* `ops` given twice is a duplicate key: use a fresh base instead */
     g_autofree char *t2 =
         g_strdup("sweep:\n  arch: eyeriss-like\n  workload: bert-base\n"
                  "  ops: [KTQ, Out, softmax]\n  mapper: {budget: 800}\n"
                  "  parameters:\n"
                  "    label: {values: [a, b], unused: \"same design twice\"}\n"
-                 "    pe_x: {values: [7, 14], arch: \"levels[PE].spatial.meshX\"}\n");
+                 "    pe_x: {values: [7, 14], arch: \"levels[PE_column].spatial.meshX\"}\n");
     g_autoptr(TsSweep) dup = load_text("dup.yaml", t, NULL, &error);
     CU_ASSERT_PTR_NULL(dup);
     g_clear_error(&error);
@@ -338,7 +338,7 @@ static void test_database(void)
     g_autoptr(GError) error = NULL;
     g_autofree char *t =
         with_base("  parameters:\n"
-                  "    pe_x: {values: [7, 14], arch: \"levels[PE].spatial.meshX\"}\n");
+                  "    pe_x: {values: [7, 14], arch: \"levels[PE_column].spatial.meshX\"}\n");
     g_autofree char *path = write_tmp("db.yaml", t);
     g_autoptr(TsSweep) s = ts_sweep_load(path, NULL, &error);
     CU_ASSERT_PTR_NOT_NULL_FATAL(s);
@@ -373,7 +373,7 @@ static void test_database(void)
     /* a changed sweep file does not match */
     g_autofree char *t2 =
         with_base("  parameters:\n"
-                  "    pe_x: {values: [7, 12], arch: \"levels[PE].spatial.meshX\"}\n");
+                  "    pe_x: {values: [7, 12], arch: \"levels[PE_column].spatial.meshX\"}\n");
     g_file_set_contents(path, t2, -1, NULL);
     g_autoptr(TsSweep) s2 = ts_sweep_load(path, NULL, &error);
     CU_ASSERT_PTR_NOT_NULL_FATAL(s2);

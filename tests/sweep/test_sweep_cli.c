@@ -312,7 +312,7 @@ static void test_invalid_points_and_errors(void)
     g_file_set_contents(broken,
                         "sweep:\n  arch: eyeriss-like\n  workload: bert-base\n"
                         "  parameters:\n    x:\n      values: [1]\n"
-                        "      arch: levels[PE].spatial.mesh_x\n",
+                        "      arch: levels[PE_column].spatial.mesh_x\n",
                         -1, NULL);
     const char *b[] = {"sweep", broken, "--out", out, NULL};
     CU_ASSERT_EQUAL(sweep_tilesim(&r, b), 1);
