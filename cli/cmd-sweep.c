@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "ts-cli.h"
+#include "ts-file.h"
 #include "ts-sweep.h"
 
 typedef struct {
@@ -159,6 +160,13 @@ static int run(int argc, char **argv)
         a.out = g_strdup_printf("%s-sweep", ts_sweep_name(sweep));
     if (a.export_only) {
         rc = run_export(&a);
+        args_clear(&a);
+        return finish(rc);
+    }
+    /* rank 0 writes DIR: check it before any work (every rank learns the outcome) */
+    gboolean out_ok = rank != 0 || ts_output_check_dir("--out", a.out, &error);
+    if (!ts_sweep_mpi_root_ok(out_ok)) {
+        rc = rank == 0 ? ts_cli_fail(error) : TS_EXIT_BAD_INPUT;
         args_clear(&a);
         return finish(rc);
     }

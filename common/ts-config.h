@@ -73,10 +73,6 @@ TsDoc *ts_doc_load_file(const char *path, const TsDocLimits *limits, GError **er
 TsDoc *ts_doc_load_string(const char *name, const char *text, gssize len, const TsDocLimits *limits,
                           GError **error);
 
-/* The contents of a file (newly allocated, NUL-terminated, length in *len when len is not
- * NULL), or NULL with TS_CONFIG_ERROR_IO "PATH: cannot read: REASON". */
-char *ts_config_read_file(const char *path, gsize *len, GError **error);
-
 void ts_doc_free(TsDoc *doc);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(TsDoc, ts_doc_free)
 

@@ -4,6 +4,8 @@
  * renamed, so a plot is complete or absent. */
 #include "ts-plot.h"
 
+#include "ts-file.h"
+
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <math.h>
@@ -90,7 +92,7 @@ static void append_number(GString *s, double v)
 
 static gboolean write_atomically(const char *path, const char *text, gsize len, GError **error)
 {
-    return g_file_set_contents(path, text, (gssize)len, error);
+    return ts_output_write("plot data", path, text, (gssize)len, error);
 }
 
 /* Renders to a temporary file beside path, then renames it over path. */

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ts-file.h"
 #include "ts-report-json.h"
 #include "ts-sweep-db-private.h"
 #include "ts-sweep-export-private.h"
@@ -305,7 +306,9 @@ static guint mark_pareto(TsExportData *d)
 
 /* ---- Files -------------------------------------------------------------------------------- */
 
-/* A file written through a temporary name and renamed when complete. */
+/* A file written line by line through a temporary name and renamed when complete (as
+ * ts_output_write does for a whole buffer): ops.csv and results.jsonl can be far larger than
+ * what a sweep keeps in memory. */
 typedef struct {
     FILE *f;
     char *path, *tmp;
@@ -809,7 +812,7 @@ gboolean ts_sweep_export(TsSweepDb *db, const char *out_dir, const TsSweepExport
                   ops_csv(db, &d, out_dir, error) && results_jsonl(db, &d, out_dir, error);
     if (ok) {
         g_autofree char *path = g_build_filename(out_dir, "summary.txt", NULL);
-        ok = g_file_set_contents(path, full->str, (gssize)full->len, error);
+        ok = ts_output_write("--out", path, full->str, (gssize)full->len, error);
     }
     if (ok && options != NULL && options->plots) {
         g_autofree char *dir = g_build_filename(out_dir, "plots", NULL);

@@ -5,6 +5,7 @@
  * computed from i, never materialised, so a sweep of a million points costs no memory. */
 #include <string.h>
 
+#include "ts-file.h"
 #include "ts-sweep-private.h"
 
 static gboolean scalar_text(const TsNode *node, const char *path, const char **out, GError **error)
@@ -188,8 +189,7 @@ gboolean ts_sweep_points_setup(TsSweep *s, const TsNode *map, const TsSweepLoadO
     }
     if (s->points_path != NULL) {
         gsize len = 0;
-        s->points_text = ts_config_read_file(s->points_path, &len, error);
-        if (s->points_text == NULL)
+        if (!ts_file_read(s->points_path, 0, &s->points_text, &len, error))
             return FALSE;
         /* JSON is read as YAML (a JSON list of objects is a YAML flow sequence). */
         s->points_doc =

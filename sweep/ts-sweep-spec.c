@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "ts-file.h"
 #include "ts-library.h"
 #include "ts-sweep-private.h"
 
@@ -259,8 +260,8 @@ void ts_sweep_note(TsSweep *s, const char *fmt, ...)
 gboolean ts_sweep_add_input(TsSweep *s, const char *label, const char *path, GError **error)
 {
     gsize len = 0;
-    g_autofree char *text = ts_config_read_file(path, &len, error);
-    if (text == NULL)
+    g_autofree char *text = NULL;
+    if (!ts_file_read(path, 0, &text, &len, error))
         return FALSE;
     TsSweepInput *in = g_new0(TsSweepInput, 1);
     in->label = g_strdup(label);
@@ -596,8 +597,7 @@ TsSweep *ts_sweep_load(const char *path, const TsSweepLoadOptions *options, GErr
     s->inputs = g_ptr_array_new_with_free_func(input_free);
 
     gsize len = 0;
-    s->text = ts_config_read_file(path, &len, error);
-    if (s->text == NULL)
+    if (!ts_file_read(path, 0, &s->text, &len, error))
         return NULL;
     s->doc = ts_doc_load_string(path, s->text, (gssize)len, NULL, error);
     if (s->doc == NULL || !ts_sweep_add_input(s, "sweep", path, error))
