@@ -5,6 +5,7 @@
 #include "ts-plot.h"
 
 #include "ts-file.h"
+#include "ts-report-csv.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -66,28 +67,6 @@ static char *escape(const char *text)
         g_string_append_c(s, *p);
     }
     return g_string_free(s, FALSE);
-}
-
-static char *csv_field(const char *text)
-{
-    if (text == NULL)
-        return g_strdup("");
-    if (strpbrk(text, ",\"\n\r") == NULL)
-        return g_strdup(text);
-    GString *s = g_string_new("\"");
-    for (const char *p = text; *p; p++) {
-        if (*p == '"')
-            g_string_append_c(s, '"');
-        g_string_append_c(s, *p);
-    }
-    g_string_append_c(s, '"');
-    return g_string_free(s, FALSE);
-}
-
-static void append_number(GString *s, double v)
-{
-    char buf[G_ASCII_DTOSTR_BUF_SIZE];
-    g_string_append(s, isfinite(v) ? g_ascii_formatd(buf, sizeof buf, "%.10g", v) : "");
 }
 
 static gboolean write_atomically(const char *path, const char *text, gsize len, GError **error)
@@ -358,7 +337,6 @@ gboolean ts_plot_xy(const char *stem, guint formats, const TsPlotAxes *axes,
     g_autoptr(GString) csv = g_string_new(axes->x_ticks ? "series,x,x_label,y\n" : "series,x,y\n");
     for (guint i = 0; i < n_series; i++) {
         const TsPlotSeries *s = &series[i];
-        g_autofree char *name = csv_field(s->name);
         for (guint k = 0; k < s->n; k++) {
             gboolean plotted = isfinite(s->x[k]) && isfinite(s->y[k]) &&
                                !(axes->x_log && s->x[k] <= 0) && !(axes->y_log && s->y[k] <= 0);
@@ -366,16 +344,17 @@ gboolean ts_plot_xy(const char *stem, guint formats, const TsPlotAxes *axes,
                 range_add(&p.x, s->x[k], axes->x_log);
                 range_add(&p.y, s->y[k], axes->y_log);
             }
-            g_string_append_printf(csv, "%s,", name);
-            append_number(csv, s->x[k]);
+            ts_csv_text(csv, s->name);
+            g_string_append_c(csv, ',');
+            ts_csv_double(csv, s->x[k]);
             if (axes->x_ticks) {
                 guint xi = (guint)s->x[k];
-                g_autofree char *lab =
-                    csv_field(isfinite(s->x[k]) && xi < axes->n_x_ticks ? axes->x_ticks[xi] : "");
-                g_string_append_printf(csv, ",%s", lab);
+                g_string_append_c(csv, ',');
+                ts_csv_text(csv,
+                            isfinite(s->x[k]) && xi < axes->n_x_ticks ? axes->x_ticks[xi] : "");
             }
             g_string_append_c(csv, ',');
-            append_number(csv, s->y[k]);
+            ts_csv_double(csv, s->y[k]);
             g_string_append_c(csv, '\n');
         }
     }
@@ -472,12 +451,13 @@ gboolean ts_plot_bars(const char *stem, guint formats, const TsPlotAxes *axes,
     gboolean any = FALSE;
     for (guint c = 0; c < bars->n_categories; c++) {
         double total = 0;
-        g_autofree char *cat = csv_field(bars->categories[c]);
         for (guint g = 0; g < bars->n_groups; g++) {
             double v = bars->values[g * bars->n_categories + c];
-            g_autofree char *grp = csv_field(bars->groups[g]);
-            g_string_append_printf(csv, "%s,%s,", cat, grp);
-            append_number(csv, v);
+            ts_csv_text(csv, bars->categories[c]);
+            g_string_append_c(csv, ',');
+            ts_csv_text(csv, bars->groups[g]);
+            g_string_append_c(csv, ',');
+            ts_csv_double(csv, v);
             g_string_append_c(csv, '\n');
             if (!isfinite(v))
                 continue;

@@ -4,6 +4,7 @@
  * docs/cli.md (ts_report_cost_json_members) with "name", "count", "space", "search"
  * and "best". */
 #include "ts-report-layer.h"
+#include "ts-report-csv.h"
 #include "ts-report-json.h"
 
 #include <math.h>
@@ -450,44 +451,6 @@ char **ts_report_layer_notes(const TsArch *arch, const TsLayerResult *result)
 
 /* ---- CSV -------------------------------------------------------------------------------- */
 
-/* Shortest decimal text that reads back as v ("0.1", not "0.10000000000000001"); integers
- * below 2^53 without exponent; empty for a non-finite value. */
-static void csv_double(GString *s, double v)
-{
-    if (!isfinite(v))
-        return;
-    char buf[G_ASCII_DTOSTR_BUF_SIZE];
-    if (v == floor(v) && fabs(v) < 9007199254740992.0) {
-        g_string_append_printf(s, "%.0f", v);
-        return;
-    }
-    for (int digits = 1; digits <= 17; digits++) {
-        char fmt[8];
-        g_snprintf(fmt, sizeof fmt, "%%.%dg", digits);
-        g_ascii_formatd(buf, sizeof buf, fmt, v);
-        if (g_ascii_strtod(buf, NULL) == v)
-            break;
-    }
-    g_string_append(s, buf);
-}
-
-static void csv_text(GString *s, const char *text)
-{
-    if (text == NULL)
-        return;
-    if (strpbrk(text, ",\"\r\n") == NULL) {
-        g_string_append(s, text);
-        return;
-    }
-    g_string_append_c(s, '"');
-    for (const char *p = text; *p; p++) {
-        if (*p == '"')
-            g_string_append_c(s, '"');
-        g_string_append_c(s, *p);
-    }
-    g_string_append_c(s, '"');
-}
-
 /* The op's precision: one name when every tensor has it ("fp16"), else "Weights:int4
  * Inputs:fp16 ..."; "arch word bits" when the input gave none (Timeloop problems). */
 static char *op_precision(const TsOp *op)
@@ -512,11 +475,11 @@ static char *op_precision(const TsOp *op)
 static void csv_run_columns(GString *s, const TsLayerReport *rep, const char *precision)
 {
     g_string_append_c(s, ',');
-    csv_text(s, rep->info.arch);
+    ts_csv_text(s, rep->info.arch);
     g_string_append_c(s, ',');
-    csv_text(s, rep->info.workload);
+    ts_csv_text(s, rep->info.workload);
     g_string_append_c(s, ',');
-    csv_text(s, precision);
+    ts_csv_text(s, precision);
     g_string_append_c(s, '\n');
 }
 
@@ -530,32 +493,32 @@ char *ts_report_layer_csv_string(const TsLayerReport *rep)
     for (guint i = 0; i < r->n_ops; i++) {
         const TsLayerOp *lo = &r->ops[i];
         const double count = (double)lo->op->count;
-        csv_text(s, lo->op->name);
+        ts_csv_text(s, lo->op->name);
         g_string_append_printf(
             s, ",%" G_GUINT64_FORMAT ",%s,%" G_GUINT64_FORMAT ",", lo->op->count,
             lo->op->kind == TS_OP_ELEMENTWISE ? ts_elementwise_kind_name(lo->op->ew_kind)
                                               : ts_op_kind_name(lo->op->kind),
             lo->macs);
-        csv_double(s, lo->cycles);
+        ts_csv_double(s, lo->cycles);
         g_string_append_c(s, ',');
-        csv_double(s, lo->energy_pj);
+        ts_csv_double(s, lo->energy_pj);
         g_string_append_c(s, ',');
-        csv_double(s, lo->latency_s);
+        ts_csv_double(s, lo->latency_s);
         g_string_append_c(s, ',');
         if (lo->macs) /* empty, not 0, where there are no MACs */
-            csv_double(s, lo->energy_pj / (double)lo->macs);
+            ts_csv_double(s, lo->energy_pj / (double)lo->macs);
         g_string_append_c(s, ',');
-        csv_double(s, lo->utilization);
+        ts_csv_double(s, lo->utilization);
         g_string_append_c(s, ',');
-        csv_text(s, lo->bound);
+        ts_csv_text(s, lo->bound);
         g_string_append_c(s, ',');
-        csv_double(s, (double)lo->macs * count);
+        ts_csv_double(s, (double)lo->macs * count);
         g_string_append_c(s, ',');
-        csv_double(s, lo->cycles * count);
+        ts_csv_double(s, lo->cycles * count);
         g_string_append_c(s, ',');
-        csv_double(s, lo->energy_pj * count);
+        ts_csv_double(s, lo->energy_pj * count);
         g_string_append_c(s, ',');
-        csv_double(s, lo->latency_s * count);
+        ts_csv_double(s, lo->latency_s * count);
         g_autofree char *precision = op_precision(lo->op);
         csv_run_columns(s, rep, precision);
     }
@@ -564,18 +527,18 @@ char *ts_report_layer_csv_string(const TsLayerReport *rep)
     const double totals[] = {r->macs, r->cycles, r->energy_pj, r->latency_s};
     g_string_append(s, "total,,,");
     for (guint k = 0; k < G_N_ELEMENTS(totals); k++) {
-        csv_double(s, totals[k]);
+        ts_csv_double(s, totals[k]);
         g_string_append_c(s, ',');
     }
     if (r->macs > 0)
-        csv_double(s, r->pj_per_mac);
+        ts_csv_double(s, r->pj_per_mac);
     g_string_append_c(s, ',');
-    csv_double(s, r->utilization);
+    ts_csv_double(s, r->utilization);
     g_string_append(s, ",,");
     for (guint k = 0; k < G_N_ELEMENTS(totals); k++) {
         if (k)
             g_string_append_c(s, ',');
-        csv_double(s, totals[k]);
+        ts_csv_double(s, totals[k]);
     }
     csv_run_columns(s, rep, cfg ? cfg->precision_name : NULL);
     return g_string_free(s, FALSE);

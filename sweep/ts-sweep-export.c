@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "ts-file.h"
+#include "ts-report-csv.h"
 #include "ts-report-json.h"
 #include "ts-sweep-db-private.h"
 #include "ts-sweep-export-private.h"
@@ -19,35 +20,6 @@
 /* Columns of the points table after the parameters, and their objectives. */
 static const char *const kTotals[] = {"energy_pj",   "cycles",       "latency_s",  "macs",
                                       "utilization", "edp_j_cycles", "pj_per_mac", "area_um2"};
-
-/* Shortest text that reads back as v. */
-static void put_number(GString *s, double v)
-{
-    if (!isfinite(v))
-        return;
-    char buf[G_ASCII_DTOSTR_BUF_SIZE];
-    g_ascii_formatd(buf, sizeof buf, "%.15g", v);
-    if (g_ascii_strtod(buf, NULL) != v)
-        g_ascii_formatd(buf, sizeof buf, "%.17g", v);
-    g_string_append(s, buf);
-}
-
-static void put_csv_text(GString *s, const char *text)
-{
-    if (text == NULL)
-        return;
-    if (strpbrk(text, ",\"\n\r") == NULL) {
-        g_string_append(s, text);
-        return;
-    }
-    g_string_append_c(s, '"');
-    for (const char *p = text; *p; p++) {
-        if (*p == '"')
-            g_string_append_c(s, '"');
-        g_string_append_c(s, *p);
-    }
-    g_string_append_c(s, '"');
-}
 
 /* ---- Loading ------------------------------------------------------------------------------ */
 
@@ -157,7 +129,7 @@ static gboolean load(TsSweepDb *db, TsExportData *d, GError **error)
                 r.values[k] = g_strdup_printf("%lld", (long long)sqlite3_column_int64(st, k + 1));
             } else if (type == SQLITE_FLOAT) {
                 GString *t = g_string_new(NULL);
-                put_number(t, sqlite3_column_double(st, k + 1));
+                ts_csv_double(t, sqlite3_column_double(st, k + 1));
                 r.values[k] = g_string_free(t, FALSE);
             } else {
                 r.values[k] = col_text(st, k + 1);
@@ -360,7 +332,7 @@ static void put_header_params(GString *s, const TsExportData *d)
 {
     for (guint k = 0; k < d->n_params; k++) {
         g_string_append_c(s, ',');
-        put_csv_text(s, d->param_names[k]);
+        ts_csv_text(s, d->param_names[k]);
     }
 }
 
@@ -368,7 +340,7 @@ static void put_row_params(GString *s, const TsExportData *d, const TsExportRow 
 {
     for (guint k = 0; k < d->n_params; k++) {
         g_string_append_c(s, ',');
-        put_csv_text(s, r->values[k]);
+        ts_csv_text(s, r->values[k]);
     }
 }
 
@@ -409,11 +381,11 @@ static gboolean results_csv(const TsExportData *d, const char *dir, const char *
         row_totals(r, v);
         for (guint k = 0; k < G_N_ELEMENTS(v); k++) {
             g_string_append_c(s, ',');
-            put_number(s, v[k]);
+            ts_csv_double(s, v[k]);
         }
         if (!front_only) {
             g_string_append_printf(s, ",%d,", r->pareto ? 1 : 0);
-            put_csv_text(s, r->reason);
+            ts_csv_text(s, r->reason);
         }
         g_string_append_c(s, '\n');
         out_put(&o, s);
@@ -452,16 +424,16 @@ static gboolean ops_csv(TsSweepDb *db, const TsExportData *d, const char *dir, G
         g_string_append_printf(s, "%" G_GINT64_FORMAT, r->id);
         put_row_params(s, d, r);
         g_string_append_c(s, ',');
-        put_csv_text(s, (const char *)sqlite3_column_text(st, 1));
+        ts_csv_text(s, (const char *)sqlite3_column_text(st, 1));
         g_string_append_printf(s, ",%lld,", (long long)sqlite3_column_int64(st, 2));
-        put_csv_text(s, (const char *)sqlite3_column_text(st, 3));
+        ts_csv_text(s, (const char *)sqlite3_column_text(st, 3));
         g_string_append_printf(s, ",%lld", (long long)sqlite3_column_int64(st, 4));
         for (int c = 5; c <= 9; c++) {
             g_string_append_c(s, ',');
-            put_number(s, col_real(st, c));
+            ts_csv_double(s, col_real(st, c));
         }
         g_string_append_c(s, ',');
-        put_csv_text(s, (const char *)sqlite3_column_text(st, 10));
+        ts_csv_text(s, (const char *)sqlite3_column_text(st, 10));
         g_string_append_printf(s, ",%lld,%lld\n", (long long)sqlite3_column_int64(st, 11),
                                (long long)sqlite3_column_int64(st, 12));
         out_put(&o, s);

@@ -65,7 +65,7 @@ static void test_scatter_with_front(void)
     g_autofree char *csvp = g_strdup_printf("%s.csv", base), *csv = NULL;
     g_file_get_contents(csvp, &csv, NULL, NULL);
     CU_ASSERT_TRUE(g_str_has_prefix(csv, "series,x,y\ndesign points,1,100\n"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(csv, "Pareto front,6,16.66666667\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(csv, "Pareto front,6,16.666666666666668\n"));
 }
 
 static void test_lines_log_and_categories(void)
