@@ -67,8 +67,9 @@ static void test_threads_and_cache_identical(void)
     for (guint v = 0; v < G_N_ELEMENTS(variants); v++) {
         g_autofree char *out = tmp(variants[v][0]);
         SweepRun r;
-        const char *args[] = {"sweep",        sweep_file, "--out",        out, "--threads",
-                              variants[v][1], "-q",       variants[v][2], NULL};
+        const char *args[] = {
+            "sweep", sweep_file,   "--out",        out, "--threads", variants[v][1],
+            "-q",    "--no-plots", variants[v][2], NULL};
         CU_ASSERT_EQUAL(sweep_tilesim(&r, args), 0);
         sweep_run_clear(&r);
         g_autofree char *db = db_of(out);
@@ -80,10 +81,18 @@ static void test_threads_and_cache_identical(void)
  * running (FALSE: it had finished). */
 static gboolean run_and_kill(const char *out, double delay_s, gboolean resume)
 {
-    const char *argv[] = {
-        sweep_bin(), "sweep", sweep_file, "--out",         out,
-        "--threads", "2",     "-q",       "--no-progress", resume ? "--resume" : NULL,
-        NULL};
+    const char *argv[] = {sweep_bin(),
+                          "sweep",
+                          sweep_file,
+                          "--out",
+                          out,
+                          "--threads",
+                          "2",
+                          "-q",
+                          "--no-progress",
+                          "--no-plots",
+                          resume ? "--resume" : NULL,
+                          NULL};
     GPid pid = 0;
     g_autoptr(GError) error = NULL;
     gboolean ok = g_spawn_async(NULL, (char **)argv, NULL,
@@ -119,8 +128,8 @@ static void test_resume_after_sigkill(void)
         }
         g_rand_free(rng);
         SweepRun r;
-        const char *args[] = {"sweep", sweep_file, "--out", out, "--threads",
-                              "2",     "--resume", "-q",    NULL};
+        const char *args[] = {"sweep", sweep_file, "--out",      out,  "--threads",
+                              "2",     "--resume", "--no-plots", "-q", NULL};
         CU_ASSERT_EQUAL(sweep_tilesim(&r, args), 0);
         CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "of 16 points done in this run"));
         sweep_run_clear(&r);
@@ -147,14 +156,15 @@ static void test_max_points_then_resume(void)
 {
     g_autofree char *out = tmp("chunks");
     SweepRun r;
-    const char *first[] = {"sweep", sweep_file, "--out", out, "--max-points", "5", "-q", NULL};
+    const char *first[] = {"sweep", sweep_file, "--out",      out, "--max-points",
+                           "5",     "-q",       "--no-plots", NULL};
     CU_ASSERT_EQUAL(sweep_tilesim(&r, first), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "5 of 16 points done in this run"));
     sweep_run_clear(&r);
     g_autofree char *csv = g_build_filename(out, "results.csv", NULL), *text = NULL;
     CU_ASSERT_TRUE(g_file_get_contents(csv, &text, NULL, NULL));
     CU_ASSERT_PTR_NOT_NULL(strstr(text, ",pending,"));
-    const char *rest[] = {"sweep", sweep_file, "--out", out, "--resume", "-q", NULL};
+    const char *rest[] = {"sweep", sweep_file, "--out", out, "--resume", "-q", "--no-plots", NULL};
     CU_ASSERT_EQUAL(sweep_tilesim(&r, rest), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "11 of 16 points done in this run"));
     CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "5 done before"));
