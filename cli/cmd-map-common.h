@@ -31,7 +31,7 @@ typedef struct {
     gint64 seed;
     double time_limit;
     gint threads, top;
-    gboolean quiet, no_progress, reproducible;
+    gboolean quiet, no_progress, reproducible, no_polish;
     /* simulate */
     char *engine, *mapping, *device, *trace, *plot;
 } TsMapArgs;
@@ -98,6 +98,10 @@ static GOptionEntry *ts_map_entries(TsMapArgs *a, const GOptionEntry *extra, gui
          "stop a search stream after N non-improving valid mappings in a row (0 = off)", "N"},
         {"max-invalid", 0, 0, G_OPTION_ARG_STRING, &a->max_invalid,
          "stop a search stream after N invalid candidates in a row (default 100000)", "N"},
+        {"no-polish", 0, 0, G_OPTION_ARG_NONE, &a->no_polish,
+         "anneal: skip the polish (bounded exhaustive walks of every pair of dimensions around "
+         "the best)",
+         NULL},
         {"threads", 't', 0, G_OPTION_ARG_INT, &a->threads,
          "worker threads (default: the processors; results do not depend on it)", "N"},
         {"seed", 0, 0, G_OPTION_ARG_INT64, &a->seed, "master seed (default 1)", "N"},
@@ -168,6 +172,7 @@ static gboolean ts_map_options(const TsMapArgs *a, TsLayerOptions *lo, GError **
     o->threads = a->threads > 0 ? (guint)a->threads : MAX(g_get_num_processors(), 1u);
     o->seed = (guint64)a->seed;
     o->top_k = (guint)a->top;
+    o->polish = o->algorithm == TS_SEARCH_ANNEAL && !a->no_polish;
     if (!ordered && o->algorithm != TS_SEARCH_LINEAR_PRUNED && o->budget == 0 && o->victory == 0 &&
         o->time_limit_s <= 0)
         return ts_map_fail_arg(error,

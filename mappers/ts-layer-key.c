@@ -18,7 +18,7 @@ G_STATIC_ASSERT(sizeof(TsSpaceArch) == 304);
 G_STATIC_ASSERT(sizeof(TsFactorRule) == 24);
 G_STATIC_ASSERT(sizeof(TsLevelRules) == 832);
 G_STATIC_ASSERT(sizeof(TsRules) == 6680);
-G_STATIC_ASSERT(sizeof(TsSearchOptions) == 136);
+G_STATIC_ASSERT(sizeof(TsSearchOptions) == 144);
 
 static void put_level(GString *s, const char *tag, const TsLevel *l)
 {
@@ -120,8 +120,10 @@ char *ts_layer_problem_key(const TsArch *arch, const TsOp *op, const TsSpaceArch
     g_string_append_printf(
         s,
         " budget=%" G_GUINT64_FORMAT " victory=%" G_GUINT64_FORMAT " max_invalid=%" G_GUINT64_FORMAT
-        " seed=%" G_GUINT64_FORMAT " top=%u chunks=%u orders=%u incumbent=%" G_GUINT64_FORMAT "\n",
+        " seed=%" G_GUINT64_FORMAT " top=%u chunks=%u orders=%u incumbent=%" G_GUINT64_FORMAT
+        " polish=%d\n",
         search->budget, search->victory, search->max_invalid, search->seed, search->top_k,
-        search->chunks, search->orders_per_factorization, search->incumbent_budget);
+        search->chunks, search->orders_per_factorization, search->incumbent_budget,
+        search->polish);
     return g_string_free(s, FALSE);
 }

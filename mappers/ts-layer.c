@@ -297,7 +297,8 @@ static gboolean map_einsum(const TsArch *arch, const TsLayerOptions *opt, TsLaye
         ts_rules_init(&lo->rules, &lo->space_arch, op);
     }
     TsSearchOptions so = opt->search;
-    if (so.algorithm == TS_SEARCH_EXHAUSTIVE || so.algorithm == TS_SEARCH_LINEAR_PRUNED) {
+    if (so.algorithm == TS_SEARCH_EXHAUSTIVE || so.algorithm == TS_SEARCH_LINEAR_PRUNED ||
+        so.polish) {
         so.bound = ts_search_model_bound;
         so.bound_data = lo->model;
         if (so.algorithm == TS_SEARCH_EXHAUSTIVE && so.incumbent_budget == 0)

@@ -11,8 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "ts-mapspace-private.h"
-#include "ts-model-private.h"
+#include "ts-search-private.h"
 
 typedef unsigned __int128 u128;
 
@@ -147,41 +146,6 @@ TsEvalStatus ts_search_model_eval(const TsMapping *mapping, TsCost *cost, gpoint
     return ts_model_evaluate(model, mapping, cost);
 }
 
-void ts_search_model_bound(const TsMapSpace *space, const TsMapId *id,
-                           double lower[TS_METRIC_COUNT_], gpointer model_ptr)
-{
-    const TsModel *model = model_ptr;
-    const TsMapSpace *sp = space;
-    const TsOp *op = ts_model_op(model);
-    double spatial = 1.0;
-    for (guint l = 0; l < sp->n_levels; l++) {
-        for (guint d = 0; d < sp->n_dims; d++) {
-            spatial *= ts_space_factor(sp, d, id->fact[d], sp->slot_x[l]);
-            spatial *= ts_space_factor(sp, d, id->fact[d], sp->slot_y[l]);
-        }
-    }
-    double macs = (double)op->macs;
-    /* The model's compute cycles are ceil(MACs per instance / MACs per cycle of one
-     * instance): an instance doing several MACs a cycle (SIMD) needs fewer cycles. */
-    double cycles = ceil(macs / spatial / model->macs_per_cycle - 1e-9);
-    const TsLevel *outer = ts_model_level(model, 0);
-    const TsLevel *compute = ts_model_compute(model);
-    double energy = compute ? macs * compute->energy.mac_pj : 0.0;
-    double per = (double)MAX(outer->block_size, 1u) * (double)MAX(outer->instances, 1u);
-    for (guint t = 0; t < op->n_tensors; t++) {
-        if (!(sp->keep_forced[0] >> t & 1u))
-            continue; /* bypassed at the outermost level: no compulsory traffic there */
-        double words =
-            (double)ts_op_tensor_elements(op, t) * ts_model_words_per_element(model, 0, t);
-        double pj = op->tensors[t].read_write ? outer->energy.update_pj : outer->energy.read_pj;
-        if (pj > 0)
-            energy += words / per * pj;
-    }
-    lower[TS_METRIC_ENERGY] = energy;
-    lower[TS_METRIC_DELAY] = cycles;
-    lower[TS_METRIC_EDP] = energy * 1e-12 * cycles;
-}
-
 static guint64 splitmix64(guint64 x)
 {
     x += 0x9E3779B97F4A7C15ull;
@@ -205,6 +169,8 @@ typedef struct {
     u128 lo, hi;    /* ordered walks: factorization range */
     gboolean started, done;
     gboolean walked; /* ordered walk reached the end of its range */
+    u128 stopped_at; /* ordered walks: first id not walked to the end */
+    guint64 visits, visit_budget; /* ordered walks: factorizations visited; 0 = no cap */
 
     guint64 evaluated, valid, model_calls, skipped;
     double skipped_facts, bounded_facts;
@@ -220,6 +186,11 @@ typedef struct {
     TsSearchEvalFn fn;
     gpointer ud;
     const TsSearchOptions *opt;
+    uint8_t walk[TS_MAX_DIMS]; /* ordered walks: dimensions, most significant first */
+    /* Ordered walks: factorizations base[d] .. base[d] + nf[d] - 1 of each dimension (all of
+     * them, or one for a dimension pinned by the polish). */
+    uint32_t base[TS_MAX_DIMS], nf[TS_MAX_DIMS];
+    gboolean util_rules;       /* the space has minimum-utilization rules */
     Chunk *chunks;
     guint n_chunks;
     gint next;
@@ -245,6 +216,9 @@ typedef struct {
     guint64 flushed_eval, flushed_valid;
     guint64 invalid_streak, stale_streak;
     gboolean stop;
+    /* Ordered walks with the model bound: what each prefix of the walk contributes. */
+    TsBoundPrefix pre[TS_MAX_DIMS];
+    double prefix_energy; /* energy bound of the walk prefix of n_dims - 1 that passed */
 } Ctx;
 
 static int key_compare(const double *a, const double *b, guint n)
@@ -483,87 +457,308 @@ static gboolean walk_factorization(Ctx *x, TsMapId *id, gboolean all_orders, gui
     return TRUE;
 }
 
-static void decode_linear(const TsMapSpace *sp, u128 v, uint32_t *idx)
+/* Factorization indices of walk position v: walk[0] is the most significant dimension. */
+static void decode_walk(const Run *r, u128 v, uint32_t *idx)
 {
-    for (guint d = sp->n_dims; d > 0; d--) {
-        idx[d - 1] = (uint32_t)(v % sp->n_facts[d - 1]);
-        v /= sp->n_facts[d - 1];
+    for (guint i = r->sp->n_dims; i > 0; i--) {
+        const guint d = r->walk[i - 1];
+        idx[d] = r->base[d] + (uint32_t)(v % r->nf[d]);
+        v /= r->nf[d];
     }
 }
 
-/* First dimension k whose prefix (dims 0..k) already overflows a fan-out, or -1. */
-static int infeasible_prefix(const TsMapSpace *sp, const uint32_t *idx)
+/* Lower bound of the first metric when the dimensions walk[0 .. depth-1] have the
+ * factorizations of idx (depth = n_dims: one factorization), with the generic bound. */
+static double prefix_lower(const Run *r, const uint32_t *idx, guint depth)
 {
-    uint64_t px[TS_ARCH_MAX_LEVELS], py[TS_ARCH_MAX_LEVELS];
-    for (guint l = 0; l < sp->n_levels; l++)
-        px[l] = py[l] = 1;
-    for (guint d = 0; d < sp->n_dims; d++) {
-        const uint32_t *row = sp->facts[d] + (size_t)idx[d] * sp->n_slots;
-        for (guint l = 0; l < sp->n_levels; l++) {
-            if (sp->slot_x[l] >= 0) {
-                px[l] *= row[sp->slot_x[l]];
-                if (px[l] > sp->arch.level[l].fanout_x)
-                    return (int)d;
-            }
-            if (sp->slot_y[l] >= 0) {
-                py[l] *= row[sp->slot_y[l]];
-                if (py[l] > sp->arch.level[l].fanout_y)
-                    return (int)d;
-            }
-        }
+    const TsSearchOptions *o = r->opt;
+    TsMapId id = {0};
+    uint32_t fixed = 0;
+    for (guint i = 0; i < depth; i++) {
+        id.fact[r->walk[i]] = idx[r->walk[i]];
+        fixed |= 1u << r->walk[i];
     }
-    return -1;
+    double lower[TS_METRIC_COUNT_];
+    o->bound(r->sp, &id, fixed, lower, o->bound_data);
+    return lower[o->metrics[0]];
 }
 
-static void run_ordered(Ctx *x)
+/* The chunk's threshold: its incumbent or its K-th best, +inf while unknown. */
+static double chunk_threshold(const Ctx *x)
 {
-    const TsMapSpace *sp = x->run->sp;
-    const TsSearchOptions *o = x->run->opt;
+    const Chunk *c = x->c;
+    double thr = c->threshold;
+    if (c->n_best == x->run->opt->top_k)
+        thr = MIN(thr, c->best[c->n_best - 1].key[0]);
+    return thr;
+}
+
+static inline void id_from_idx(TsMapId *id, const uint32_t *idx, guint n_dims)
+{
+    memset(id, 0, sizeof *id);
+    for (guint d = 0; d < n_dims; d++)
+        id->fact[d] = idx[d];
+}
+
+/* The leaves of one prefix: the factorizations [f, f_end) of the last walk dimension z under
+ * the fixed walk[0 .. n_dims-2] of idx (whose spatial products per level are px, py and whose
+ * bound was prepared in x->pre[n_dims-1] when ready). Each is checked for fan-out, minimum
+ * utilization and the bound (a quick test first: the prefix's energy bound times the compute
+ * cycles), and walked when it passes. Returns FALSE when the chunk must stop; *done is the
+ * number of leaves handled. */
+static gboolean walk_leaves(Ctx *x, uint32_t *idx, uint32_t f, uint32_t f_end, const uint64_t *px,
+                            const uint64_t *py, gboolean ready, uint64_t *done)
+{
+    const Run *r = x->run;
+    const TsMapSpace *sp = r->sp;
+    const TsSearchOptions *o = r->opt;
     Chunk *c = x->c;
-    uint32_t idx[TS_MAX_DIMS];
-    u128 v = c->lo;
-    while (v < c->hi && !x->stop) {
-        decode_linear(sp, v, idx);
-        int k = infeasible_prefix(sp, idx);
-        if (k >= 0) {
-            /* Skip to the next value of dims 0..k: the rest of this subtree. */
-            u128 sub = 1;
-            for (guint d = (guint)k + 1; d < sp->n_dims; d++)
-                sub *= sp->n_facts[d];
-            u128 next = (v / sub + 1) * sub;
-            if (next > c->hi)
-                next = c->hi;
-            c->skipped_facts += (double)(next - v);
-            v = next;
+    const guint D = sp->n_dims, L = sp->n_levels, z = r->walk[D - 1];
+    const gboolean model_bound = o->bound == ts_search_model_bound;
+    const TsModel *mo = model_bound ? o->bound_data : NULL;
+    uint64_t skipped = 0, bounded = 0;
+    *done = 0;
+    for (; f < f_end; f++) {
+        if (c->visit_budget && c->visits >= c->visit_budget) {
+            x->stop = TRUE; /* the polish's cap: this chunk is done, unfinished */
+            break;
+        }
+        c->visits++;
+        (*done)++;
+        const uint32_t *row = sp->facts[z] + (size_t)f * sp->n_slots;
+        double spatial = 1.0;
+        gboolean fits = TRUE;
+        for (guint l = 0; l < L && fits; l++) {
+            const uint64_t x1 = px[l] * (sp->slot_x[l] >= 0 ? row[sp->slot_x[l]] : 1u);
+            const uint64_t y1 = py[l] * (sp->slot_y[l] >= 0 ? row[sp->slot_y[l]] : 1u);
+            fits = x1 <= MAX(sp->arch.level[l].fanout_x, 1u) &&
+                   y1 <= MAX(sp->arch.level[l].fanout_y, 1u);
+            spatial *= (double)x1 * (double)y1;
+        }
+        idx[z] = f;
+        if (!fits) {
+            skipped++;
             continue;
         }
-        TsMapId id = {0};
-        memcpy(id.fact, idx, sizeof(uint32_t) * sp->n_dims);
-        if (!ts_mapspace_fanout_ok(sp, &id)) {
-            c->skipped_facts += 1;
-            v++;
-            continue;
+        TsMapId id;
+        if (r->util_rules) {
+            id_from_idx(&id, idx, D);
+            if (!ts_mapspace_fanout_ok(sp, &id)) {
+                skipped++;
+                continue;
+            }
         }
         if (o->bound) {
-            double thr = c->threshold;
-            if (c->n_best == o->top_k)
-                thr = MIN(thr, c->best[c->n_best - 1].key[0]);
+            const double thr = chunk_threshold(x);
             if (isfinite(thr)) {
-                double lower[TS_METRIC_COUNT_];
-                o->bound(sp, &id, lower, o->bound_data);
-                if (lower[o->metrics[0]] > thr * (1.0 + 1e-9)) {
-                    c->skipped_facts += 1;
-                    c->bounded_facts += 1;
-                    v++;
+                double low;
+                if (model_bound && ready) {
+                    if (o->metrics[0] != TS_METRIC_ENERGY && D > 1) {
+                        const double ccd =
+                            ceil((double)mo->macs / spatial / mo->macs_per_cycle - 1e-9);
+                        const double quick = o->metrics[0] == TS_METRIC_DELAY
+                                                 ? ccd
+                                                 : x->prefix_energy * 1e-12 * ccd;
+                        if (quick > thr * (1.0 + 1e-9)) {
+                            skipped++;
+                            bounded++;
+                            continue;
+                        }
+                    }
+                    double lower[TS_METRIC_COUNT_];
+                    ts_bound_prefix_finish(&x->pre[D - 1], (int)z, f, lower);
+                    low = lower[o->metrics[0]];
+                } else {
+                    low = prefix_lower(r, idx, D);
+                }
+                if (low > thr * (1.0 + 1e-9)) {
+                    skipped++;
+                    bounded++;
                     continue;
                 }
             }
         }
-        if (!walk_factorization(x, &id, TRUE, 0, NULL))
-            break;
-        v++;
+        id_from_idx(&id, idx, D);
+        if (!walk_factorization(x, &id, TRUE, 0, NULL)) {
+            (*done)--;
+            c->skipped_facts += (double)skipped;
+            c->bounded_facts += (double)bounded;
+            return FALSE;
+        }
+    }
+    c->skipped_facts += (double)skipped;
+    c->bounded_facts += (double)bounded;
+    return !x->stop;
+}
+
+/* Walks the chunk's range of walk positions (dimensions in walk order, walk[0] most
+ * significant) as an odometer over the prefixes walk[0 .. n_dims-2], each followed by its
+ * leaves (walk_leaves). A prefix whose fan-out already overflows, or whose bound exceeds the
+ * threshold, is skipped with its whole subtree. What a prefix contributes (spatial products,
+ * the bound's preparation) is kept until the prefix changes, and a prefix that passed the
+ * bound stays passed (the threshold only falls). */
+static void run_ordered(Ctx *x)
+{
+    const Run *r = x->run;
+    const TsMapSpace *sp = r->sp;
+    const TsSearchOptions *o = r->opt;
+    Chunk *c = x->c;
+    const guint D = sp->n_dims, L = sp->n_levels;
+    const uint8_t *walk = r->walk;
+    const gboolean model_bound = o->bound == ts_search_model_bound;
+    const guint z = walk[D - 1];
+    uint32_t idx[TS_MAX_DIMS];
+    u128 sub[TS_MAX_DIMS]; /* positions below one value of walk[0..k] */
+    sub[D - 1] = 1;
+    for (guint i = D - 1; i > 0; i--)
+        sub[i - 1] = sub[i] * r->nf[walk[i]];
+    /* Spatial products of walk[0..k] per level along X and Y (row 0: nothing fixed). */
+    uint64_t px[TS_MAX_DIMS + 1][TS_ARCH_MAX_LEVELS], py[TS_MAX_DIMS + 1][TS_ARCH_MAX_LEVELS];
+    for (guint l = 0; l < L; l++)
+        px[0][l] = py[0][l] = 1;
+    guint fit = 0;    /* walk prefixes of length 1 .. fit have their products and fit */
+    guint passed = 0; /* prefixes of length 1 .. passed passed the bound */
+    guint ready = 0;  /* x->pre[0 .. ready-1] are prepared */
+    u128 v = c->lo;
+    if (v < c->hi)
+        decode_walk(r, v, idx);
+    while (v < c->hi && !x->stop) {
+        /* Fan-out of the prefix (walk[0 .. D-2]) not yet checked. */
+        int skip_at = -1;
+        for (guint i = fit; i + 1 < D && skip_at < 0; i++) {
+            const guint d = walk[i];
+            const uint32_t *row = sp->facts[d] + (size_t)idx[d] * sp->n_slots;
+            for (guint l = 0; l < L; l++) {
+                px[i + 1][l] = px[i][l] * (sp->slot_x[l] >= 0 ? row[sp->slot_x[l]] : 1u);
+                py[i + 1][l] = py[i][l] * (sp->slot_y[l] >= 0 ? row[sp->slot_y[l]] : 1u);
+                if (px[i + 1][l] > MAX(sp->arch.level[l].fanout_x, 1u) ||
+                    py[i + 1][l] > MAX(sp->arch.level[l].fanout_y, 1u))
+                    skip_at = (int)i;
+            }
+            if (skip_at < 0)
+                fit = i + 1;
+        }
+        gboolean bounded = FALSE;
+        const double thr = o->bound ? chunk_threshold(x) : INFINITY;
+        if (skip_at < 0 && o->bound && isfinite(thr)) {
+            for (guint depth = passed; depth + 1 < D; depth++) {
+                double low;
+                if (model_bound) {
+                    while (ready <= depth) {
+                        TsMapId id = {0};
+                        uint32_t fixed = 0;
+                        for (guint i = 0; i < ready; i++) {
+                            id.fact[walk[i]] = idx[walk[i]];
+                            fixed |= 1u << walk[i];
+                        }
+                        ts_bound_prefix_init(&x->pre[ready], sp, o->bound_data, &id, fixed);
+                        ready++;
+                    }
+                    double lower[TS_METRIC_COUNT_];
+                    ts_bound_prefix_finish(&x->pre[depth], walk[depth], idx[walk[depth]], lower);
+                    low = lower[o->metrics[0]];
+                    if (depth + 2 == D)
+                        x->prefix_energy = lower[TS_METRIC_ENERGY];
+                } else {
+                    low = prefix_lower(r, idx, depth + 1);
+                }
+                if (low > thr * (1.0 + 1e-9)) {
+                    skip_at = (int)depth;
+                    bounded = TRUE;
+                    break;
+                }
+                passed = depth + 1;
+            }
+        }
+        guint k;
+        if (skip_at >= 0) {
+            k = (guint)skip_at;
+            u128 off = 0;
+            for (guint i = k + 1; i < D; i++)
+                off += (u128)(idx[walk[i]] - r->base[walk[i]]) * sub[i];
+            u128 next = v - off + sub[k];
+            if (next > c->hi)
+                next = c->hi;
+            c->skipped_facts += (double)(next - v);
+            if (bounded)
+                c->bounded_facts += (double)(next - v);
+            v = next;
+        } else {
+            /* The leaves of this prefix, up to the end of its subtree or of the chunk. */
+            if (model_bound && o->bound && isfinite(thr)) {
+                while (ready < D) {
+                    TsMapId id = {0};
+                    uint32_t fixed = 0;
+                    for (guint i = 0; i < ready; i++) {
+                        id.fact[walk[i]] = idx[walk[i]];
+                        fixed |= 1u << walk[i];
+                    }
+                    ts_bound_prefix_init(&x->pre[ready], sp, o->bound_data, &id, fixed);
+                    ready++;
+                }
+            }
+            u128 left = c->hi - v;
+            uint32_t f_end = r->base[z] + r->nf[z];
+            if (left < (u128)(f_end - idx[z]))
+                f_end = idx[z] + (uint32_t)left;
+            uint64_t done;
+            gboolean more = walk_leaves(x, idx, idx[z], f_end, px[D - 1], py[D - 1],
+                                        model_bound && ready == D, &done);
+            v += done;
+            if (!more || v >= c->hi)
+                break;
+            k = D - 1;
+            idx[z] = r->base[z] + r->nf[z] - 1; /* the carry below moves to the next prefix */
+        }
+        for (guint i = k + 1; i < D; i++)
+            idx[walk[i]] = r->base[walk[i]];
+        guint changed = k; /* first walk position whose digit changes */
+        for (;;) {
+            const guint d = walk[changed];
+            if (++idx[d] < r->base[d] + r->nf[d] || changed == 0)
+                break;
+            idx[d] = r->base[d];
+            changed--;
+        }
+        fit = MIN(fit, changed);
+        passed = MIN(passed, changed);
+        ready = MIN(ready, changed + 1);
     }
     c->walked = v >= c->hi && !x->stop;
+    c->stopped_at = v;
+}
+
+/* Sort key of the exhaustive walk order (larger first). */
+static double walk_rank(const Run *r, guint d)
+{
+    return r->nf[d] == 1 ? INFINITY : (double)r->nf[d];
+}
+
+/* Lower bound of the first metric over the ids of [v, hi) of a chunk that did not finish: the
+ * least bound over the values of dimension 0 left to walk (the gap of an interrupted proof). */
+static double remaining_lower(const Run *r, const Chunk *c, u128 v)
+{
+    const TsMapSpace *sp = r->sp;
+    if (v >= c->hi)
+        return INFINITY;
+    if (r->opt->bound == NULL)
+        return -INFINITY;
+    /* The first walk position with a choice (those before it hold one factorization). */
+    guint p = 0;
+    while (p + 1 < sp->n_dims && r->nf[r->walk[p]] == 1)
+        p++;
+    u128 sub = 1;
+    for (guint i = p + 1; i < sp->n_dims; i++)
+        sub *= r->nf[r->walk[i]];
+    const uint32_t first = (uint32_t)(v / sub), last = (uint32_t)((c->hi - 1) / sub);
+    double low = INFINITY;
+    uint32_t idx[TS_MAX_DIMS];
+    memcpy(idx, r->base, sizeof idx);
+    for (uint32_t f = first; f <= last; f++) {
+        idx[r->walk[p]] = r->base[r->walk[p]] + f;
+        low = MIN(low, prefix_lower(r, idx, p + 1));
+    }
+    return low;
 }
 
 /* ---- Random sampling -------------------------------------------------------------------- */
@@ -837,73 +1032,74 @@ static int compare_entries_qsort(const void *a, const void *b, void *data)
     return entry_compare(r->sp, r->opt->n_metrics, a, b);
 }
 
-gboolean ts_search_run(const TsMapSpace *space, TsSearchEvalFn eval_fn, gpointer user_data,
-                       const TsSearchOptions *options, TsSearchResult *result)
+/* Dimensions held at one factorization in a run (the polish's sub-spaces). */
+typedef struct {
+    uint32_t mask;
+    uint32_t fact[TS_MAX_DIMS];
+} Pins;
+
+/* One run of the chunks of an algorithm over the space (or over the sub-space of pins, for
+ * the ordered walks), every chunk's threshold starting at threshold; an ordered walk stops
+ * after visit_cap factorizations (shared by the chunks; 0 = no cap). Fills result (counts,
+ * best, completeness and the lower bound of the ordered walks); seconds from start_us. */
+static void search_core(const TsMapSpace *sp, TsSearchEvalFn eval_fn, gpointer user_data,
+                        const TsSearchOptions *options, const Pins *pins, double threshold,
+                        guint64 visit_cap, gint64 start_us, TsSearchResult *result)
 {
-    g_return_val_if_fail(space != NULL && eval_fn != NULL && options != NULL && result != NULL,
-                         FALSE);
-    g_return_val_if_fail(options->n_metrics >= 1 && options->n_metrics <= TS_SEARCH_MAX_METRICS,
-                         FALSE);
-    g_return_val_if_fail(options->top_k >= 1 && options->threads >= 1, FALSE);
-    g_return_val_if_fail((guint)options->algorithm < TS_SEARCH_COUNT_, FALSE);
-    gboolean ordered =
-        options->algorithm == TS_SEARCH_EXHAUSTIVE || options->algorithm == TS_SEARCH_LINEAR_PRUNED;
-    g_return_val_if_fail(
-        ordered || options->budget || options->victory || options->time_limit_s > 0, FALSE);
-    const TsMapSpace *sp = space;
-    memset(result, 0, sizeof *result);
-    result->algorithm = options->algorithm;
-
     TsSearchOptions opt = *options;
-    if (opt.algorithm == TS_SEARCH_EXHAUSTIVE) {
-        opt.victory = 0;
-        opt.max_invalid = 0;
-    }
-    /* linear-pruned honours --max-invalid like the sampling searches (Timeloop's timeout):
-     * its walk in id order can cross long invalid stretches, so an infeasible or sparse space
-     * stops with a clear "no valid mapping" instead of walking 10^13 points; --max-invalid 0
-     * walks on. */
-
-    /* Incumbent for branch and bound (exhaustive, top 1): a short anneal. */
-    gint64 t0 = g_get_monotonic_time();
-    TsSearchResult inc = {0};
-    double threshold = INFINITY;
-    if (opt.algorithm == TS_SEARCH_EXHAUSTIVE && opt.bound && opt.top_k == 1 &&
-        opt.incumbent_budget) {
-        TsSearchOptions io = opt;
-        io.algorithm = TS_SEARCH_ANNEAL;
-        io.budget = opt.incumbent_budget;
-        io.victory = 0;
-        io.max_invalid = options->max_invalid ? options->max_invalid : 100000;
-        io.chunks = 0;
-        io.bound = NULL;
-        io.incumbent_budget = 0;
-        io.progress = NULL;
-        if (ts_search_run(space, eval_fn, user_data, &io, &inc))
-            threshold = inc.best[0].key[0];
-    }
+    const gboolean ordered =
+        opt.algorithm == TS_SEARCH_EXHAUSTIVE || opt.algorithm == TS_SEARCH_LINEAR_PRUNED;
+    memset(result, 0, sizeof *result);
+    result->algorithm = opt.algorithm;
+    result->lower_bound = -INFINITY;
 
     Run r = {0};
     r.sp = sp;
     r.fn = eval_fn;
     r.ud = user_data;
     r.opt = &opt;
+    for (guint d = 0; d < sp->n_dims; d++) {
+        const gboolean pin = pins && (pins->mask >> d & 1u);
+        r.base[d] = pin ? pins->fact[d] : 0;
+        r.nf[d] = pin ? 1 : sp->n_facts[d];
+    }
+    /* Ordered walks: exhaustive puts the dimensions with the most factorizations first, so the
+     * bound of a long prefix cuts the most; linear-pruned keeps the id order (Timeloop's linear
+     * walk). Ties in cost break on the id whatever the walk, as every mapping that could rank
+     * is evaluated. */
+    for (guint d = 0; d < sp->n_dims; d++)
+        r.walk[d] = (uint8_t)d;
+    if (opt.algorithm == TS_SEARCH_EXHAUSTIVE) {
+        /* Dimensions with one factorization first (they fix nothing to walk), then the most
+         * factorizations first. */
+        for (guint i = 1; i < sp->n_dims; i++) {
+            uint8_t w = r.walk[i];
+            guint j = i;
+            while (j > 0 && walk_rank(&r, r.walk[j - 1]) < walk_rank(&r, w)) {
+                r.walk[j] = r.walk[j - 1];
+                j--;
+            }
+            r.walk[j] = w;
+        }
+    }
+    r.util_rules = sp->rules.min_compute_utilization > 0;
+    for (guint l = 0; l < sp->n_levels; l++)
+        r.util_rules |= sp->rules.level[l].min_spatial_utilization > 0;
     g_mutex_init(&r.lock);
     g_cond_init(&r.cond);
 
-    /* Chunks. */
-    /* Factorization index range; beyond 2^120 (only absurd spaces) an ordered walk covers the
-     * first 2^120 and never reports itself complete. */
+    /* Chunks. Factorization index range; beyond 2^120 (only absurd spaces) an ordered walk
+     * covers the first 2^120 and never reports itself complete. */
     const u128 cap = (u128)1 << 120;
     u128 total = 1;
     gboolean huge = FALSE;
     for (guint d = 0; d < sp->n_dims; d++) {
-        if (total > cap / sp->n_facts[d]) {
+        if (total > cap / r.nf[d]) {
             total = cap;
             huge = TRUE;
             break;
         }
-        total *= sp->n_facts[d];
+        total *= r.nf[d];
     }
     guint n_chunks =
         opt.chunks ? opt.chunks : (ordered ? DEFAULT_LINEAR_CHUNKS : DEFAULT_RANDOM_CHUNKS);
@@ -917,12 +1113,15 @@ gboolean ts_search_run(const TsMapSpace *space, TsSearchEvalFn eval_fn, gpointer
         c->budget = opt.budget ? opt.budget / n_chunks + (i < opt.budget % n_chunks ? 1 : 0) : 0;
         c->lo = total * i / n_chunks;
         c->hi = total * (i + 1) / n_chunks;
+        c->stopped_at = c->lo;
+        c->visit_budget =
+            visit_cap ? MAX(1u, visit_cap / n_chunks + (i < visit_cap % n_chunks ? 1 : 0)) : 0;
         c->best = g_new0(TsSearchEntry, opt.top_k);
         c->threshold = threshold;
     }
 
-    r.start_us = t0;
-    r.deadline_us = opt.time_limit_s > 0 ? t0 + (gint64)(opt.time_limit_s * 1e6) : 0;
+    r.start_us = start_us;
+    r.deadline_us = opt.time_limit_s > 0 ? start_us + (gint64)(opt.time_limit_s * 1e6) : 0;
     guint n_threads = MIN(opt.threads, n_chunks);
     r.running = n_threads;
     GThread **threads = g_new0(GThread *, n_threads);
@@ -954,29 +1153,14 @@ gboolean ts_search_run(const TsMapSpace *space, TsSearchEvalFn eval_fn, gpointer
     g_free(threads);
 
     /* Merge in chunk order. */
-    result->seconds = (double)(g_get_monotonic_time() - r.start_us) * 1e-6;
     result->cpu_seconds = r.cpu_s;
     result->chunks = n_chunks;
-    guint n_all = inc.n_best;
+    guint n_all = 0;
     for (guint i = 0; i < n_chunks; i++)
         n_all += r.chunks[i].n_best;
     TsSearchEntry *all = g_new0(TsSearchEntry, MAX(n_all, 1u));
     gboolean walked_all = TRUE;
     n_all = 0;
-    /* The incumbent pass counts as part of the run. */
-    result->evaluated = inc.evaluated;
-    result->valid = inc.valid;
-    result->model_calls = inc.model_calls;
-    result->skipped_candidates = inc.skipped_candidates;
-    for (guint k = 0; k < TS_EVAL_COUNT_; k++)
-        result->rejected[k] = inc.rejected[k];
-    result->cpu_seconds += inc.cpu_seconds;
-    result->timed_out = inc.timed_out;
-    if (inc.n_best) {
-        memcpy(all, inc.best, inc.n_best * sizeof(TsSearchEntry));
-        n_all = inc.n_best;
-    }
-    ts_search_result_clear(&inc);
     for (guint i = 0; i < n_chunks; i++) {
         Chunk *c = &r.chunks[i];
         result->evaluated += c->evaluated;
@@ -994,8 +1178,8 @@ gboolean ts_search_run(const TsMapSpace *space, TsSearchEvalFn eval_fn, gpointer
         memcpy(&all[n_all], c->best, c->n_best * sizeof(TsSearchEntry));
         n_all += c->n_best;
         g_free(c->best);
+        c->best = NULL;
     }
-    g_free(r.chunks);
     g_qsort_with_data(all, (gint)n_all, sizeof(TsSearchEntry), compare_entries_qsort, &r);
     /* De-duplicate ids (random streams may meet) and keep the top K. */
     guint n_best = 0;
@@ -1009,10 +1193,174 @@ gboolean ts_search_run(const TsMapSpace *space, TsSearchEvalFn eval_fn, gpointer
     result->n_best = n_best;
     result->best = all;
     result->complete = ordered && walked_all && !result->timed_out && !huge;
-    result->evaluations_per_s = result->seconds > 0 ? result->evaluated / result->seconds : 0;
-    result->valid_per_cpu_s = result->cpu_seconds > 0 ? result->valid / result->cpu_seconds : 0;
+    /* Certificate of an ordered walk: the least lower bound over what was left unwalked
+     * (every subtree the bound cut exceeded a mapping found, so it cannot hold a better one). */
+    if (ordered && opt.bound && !huge) {
+        double low = n_best > 0 ? all[0].key[0] : threshold;
+        for (guint i = 0; i < n_chunks; i++)
+            if (!r.chunks[i].walked)
+                low = MIN(low, remaining_lower(&r, &r.chunks[i], r.chunks[i].stopped_at));
+        result->lower_bound = low;
+    } else if (result->complete && n_best > 0) {
+        result->lower_bound = all[0].key[0];
+    }
+    g_free(r.chunks);
     g_mutex_clear(&r.lock);
     g_cond_clear(&r.cond);
+}
+
+/* Adds src's counts to dst and merges the best entries (by cost, then id; one entry per id; top
+ * K). src is cleared. */
+static void merge_result(const TsMapSpace *sp, const TsSearchOptions *opt, TsSearchResult *dst,
+                         TsSearchResult *src)
+{
+    dst->evaluated += src->evaluated;
+    dst->valid += src->valid;
+    dst->model_calls += src->model_calls;
+    dst->skipped_candidates += src->skipped_candidates;
+    dst->skipped_factorizations += src->skipped_factorizations;
+    dst->bounded_factorizations += src->bounded_factorizations;
+    for (guint k = 0; k < TS_EVAL_COUNT_; k++)
+        dst->rejected[k] += src->rejected[k];
+    dst->cpu_seconds += src->cpu_seconds;
+    dst->timed_out |= src->timed_out;
+    guint n_all = dst->n_best + src->n_best;
+    TsSearchEntry *all = g_new0(TsSearchEntry, MAX(n_all, 1u));
+    if (dst->n_best)
+        memcpy(all, dst->best, dst->n_best * sizeof(TsSearchEntry));
+    if (src->n_best)
+        memcpy(all + dst->n_best, src->best, src->n_best * sizeof(TsSearchEntry));
+    Run cmp = {.sp = sp, .opt = opt};
+    g_qsort_with_data(all, (gint)n_all, sizeof(TsSearchEntry), compare_entries_qsort, &cmp);
+    guint n_best = 0;
+    for (guint i = 0; i < n_all && n_best < opt->top_k; i++) {
+        if (n_best && ts_mapid_compare(sp, &all[i].id, &all[n_best - 1].id) == 0)
+            continue;
+        if (n_best != i)
+            all[n_best] = all[i];
+        n_best++;
+    }
+    g_free(dst->best);
+    dst->best = all;
+    dst->n_best = n_best;
+    ts_search_result_clear(src);
+}
+
+/* The polish of a sampling search: exhaustive walks of the sub-spaces where every dimension but
+ * two keeps the best mapping's factorization (every pair of dimensions that have a choice, or
+ * the one such dimension), pruned by the bound from the best value; repeated while a round
+ * improves it (at most 4 rounds). Each walk stops after visiting POLISH_VISITS_PER_VALID
+ * factorizations per valid evaluation of the search's budget (2^21 without a budget) or after
+ * that budget of valid evaluations (both shared by its chunks: deterministic), which bounds
+ * its cost on spaces where the bound cuts little. Adds to result. */
+#define POLISH_VISITS_PER_VALID 10u
+static void polish(const TsMapSpace *sp, TsSearchEvalFn eval_fn, gpointer user_data,
+                   const TsSearchOptions *opt, gint64 start_us, TsSearchResult *result)
+{
+    guint free_dims[TS_MAX_DIMS], n_free = 0;
+    for (guint d = 0; d < sp->n_dims; d++)
+        if (sp->n_facts[d] > 1)
+            free_dims[n_free++] = d;
+    if (n_free == 0)
+        return;
+    TsSearchOptions po = *opt;
+    po.algorithm = TS_SEARCH_EXHAUSTIVE;
+    po.budget = opt->budget; /* valid evaluations of each walk */
+    po.victory = 0;
+    po.max_invalid = 0;
+    po.chunks = 0;
+    po.top_k = 1;
+    po.progress = NULL;
+    po.polish = FALSE;
+    const guint64 visit_cap = opt->budget ? opt->budget * POLISH_VISITS_PER_VALID : 1u << 21;
+    for (guint round = 0; round < 4; round++) {
+        gboolean improved = FALSE;
+        for (guint i = 0; i < n_free; i++) {
+            for (guint j = i + 1; j < MAX(n_free, i + 2); j++) {
+                if (result->n_best == 0 || result->timed_out)
+                    return;
+                const TsMapId cur = result->best[0].id;
+                const double cur_key = result->best[0].key[0];
+                Pins pins = {.mask = (1u << sp->n_dims) - 1u};
+                pins.mask &= ~(1u << free_dims[i]);
+                if (j < n_free)
+                    pins.mask &= ~(1u << free_dims[j]);
+                memcpy(pins.fact, cur.fact, sizeof pins.fact);
+                TsSearchResult pr;
+                search_core(sp, eval_fn, user_data, &po, &pins, cur_key, visit_cap, start_us,
+                            &pr);
+                const gboolean better = pr.n_best > 0 && pr.best[0].key[0] < cur_key;
+                merge_result(sp, opt, result, &pr);
+                improved |= better;
+            }
+        }
+        if (!improved)
+            break;
+    }
+}
+
+gboolean ts_search_run(const TsMapSpace *space, TsSearchEvalFn eval_fn, gpointer user_data,
+                       const TsSearchOptions *options, TsSearchResult *result)
+{
+    g_return_val_if_fail(space != NULL && eval_fn != NULL && options != NULL && result != NULL,
+                         FALSE);
+    g_return_val_if_fail(options->n_metrics >= 1 && options->n_metrics <= TS_SEARCH_MAX_METRICS,
+                         FALSE);
+    g_return_val_if_fail(options->top_k >= 1 && options->threads >= 1, FALSE);
+    g_return_val_if_fail((guint)options->algorithm < TS_SEARCH_COUNT_, FALSE);
+    gboolean ordered =
+        options->algorithm == TS_SEARCH_EXHAUSTIVE || options->algorithm == TS_SEARCH_LINEAR_PRUNED;
+    g_return_val_if_fail(
+        ordered || options->budget || options->victory || options->time_limit_s > 0, FALSE);
+    const TsMapSpace *sp = space;
+
+    TsSearchOptions opt = *options;
+    if (opt.algorithm == TS_SEARCH_EXHAUSTIVE) {
+        opt.victory = 0;
+        opt.max_invalid = 0;
+    }
+    /* linear-pruned honours --max-invalid like the sampling searches (Timeloop's timeout):
+     * its walk in id order can cross long invalid stretches, so an infeasible or sparse space
+     * stops with a clear "no valid mapping" instead of walking 10^13 points; --max-invalid 0
+     * walks on. */
+
+    /* Incumbent for branch and bound (exhaustive, top 1): the default search (an anneal of
+     * incumbent_budget valid evaluations, polished), whose best starts every chunk's
+     * threshold. It counts as part of the run. */
+    gint64 t0 = g_get_monotonic_time();
+    TsSearchResult inc = {0};
+    double threshold = INFINITY;
+    if (opt.algorithm == TS_SEARCH_EXHAUSTIVE && opt.bound && opt.top_k == 1 &&
+        opt.incumbent_budget) {
+        TsSearchOptions io = opt;
+        io.algorithm = TS_SEARCH_ANNEAL;
+        io.budget = opt.incumbent_budget;
+        io.victory = 0;
+        io.max_invalid = options->max_invalid ? options->max_invalid : 100000;
+        io.chunks = 0;
+        io.incumbent_budget = 0;
+        io.progress = NULL;
+        io.polish = TRUE;
+        if (ts_search_run(space, eval_fn, user_data, &io, &inc))
+            threshold = inc.best[0].key[0];
+    }
+
+    search_core(sp, eval_fn, user_data, &opt, NULL, threshold, 0, t0, result);
+    if (inc.evaluated || inc.n_best) {
+        const double lower = result->lower_bound;
+        merge_result(sp, &opt, result, &inc);
+        result->lower_bound = lower;
+    }
+    if (opt.polish && !ordered && opt.bound && result->n_best > 0 && !result->timed_out) {
+        polish(sp, eval_fn, user_data, &opt, t0, result);
+        result->lower_bound = -INFINITY;
+    }
+    if (result->n_best > 0 && result->lower_bound > result->best[0].key[0])
+        result->lower_bound = result->best[0].key[0];
+    result->algorithm = options->algorithm;
+    result->seconds = (double)(g_get_monotonic_time() - t0) * 1e-6;
+    result->evaluations_per_s = result->seconds > 0 ? result->evaluated / result->seconds : 0;
+    result->valid_per_cpu_s = result->cpu_seconds > 0 ? result->valid / result->cpu_seconds : 0;
     return result->valid > 0;
 }
 

@@ -44,15 +44,20 @@ typedef TsEvalStatus (*TsSearchEvalFn)(const TsMapping *mapping, TsCost *cost, g
 TsEvalStatus ts_search_model_eval(const TsMapping *mapping, TsCost *cost, gpointer model);
 
 /* Optional lower bounds for branch and bound in the ordered walks: fills lower[m] (indexed by
- * TsMetric) with values that no keep choice or loop order of the factorizations in id can
- * beat. ts_search_model_bound() gives them for a TsModel (user_data = the model). */
-typedef void (*TsSearchBoundFn)(const TsMapSpace *space, const TsMapId *id,
+ * TsMetric) with values that no keep choice or loop order of any mapping whose dimensions in
+ * the mask fixed (bit d) have the factorizations id->fact[d] (the others unknown) can beat; all
+ * dimensions fixed bounds one factorization. ts_search_model_bound() gives them for a TsModel
+ * (user_data = the model). */
+typedef void (*TsSearchBoundFn)(const TsMapSpace *space, const TsMapId *id, uint32_t fixed,
                                 double lower[TS_METRIC_COUNT_], gpointer user_data);
 
-/* Model bounds: cycles >= MACs / (product of all spatial factors) (the compute cycles), energy
- * >= MAC energy + one read of every input word and one update of every output word at the
- * outermost level; edp their product. */
-void ts_search_model_bound(const TsMapSpace *space, const TsMapId *id,
+/* Model bounds (docs/mapper.md, "Lower bounds"): energy >= MACs x MAC energy + per level and
+ * kept tensor the traffic no loop order avoids (every element of a tensor once per spatial copy,
+ * refetched by the irrelevant loops that enclose every relevant loop above the level; the
+ * innermost keeping level serves every MAC); cycles >= compute cycles (MACs over the spatial
+ * product, or over the most a prefix's free dimensions could add) and, for a whole
+ * factorization, each level's traffic per instance over its bandwidth; edp their product. */
+void ts_search_model_bound(const TsMapSpace *space, const TsMapId *id, uint32_t fixed,
                            double lower[TS_METRIC_COUNT_], gpointer model);
 
 /* A snapshot for a progress line (counts so far, over all threads). */
@@ -87,7 +92,12 @@ typedef struct {
      * same seed and chunks rule) whose best value starts every chunk's threshold. */
     TsSearchBoundFn bound;
     gpointer bound_data;
-    guint64 incumbent_budget;    /* 0 = no incumbent pass */
+    guint64 incumbent_budget; /* 0 = no incumbent pass */
+    /* Sampling algorithms with a bound: after the streams, polish the best by exhaustive
+     * walks of the sub-spaces that keep all but two dimensions' factorizations (every pair),
+     * pruned by the bound, until a round improves nothing (docs/mapper.md). Counted in the
+     * totals; beyond the budget. */
+    gboolean polish;
     TsSearchProgressFn progress; /* called from the calling thread, or NULL */
     gpointer progress_data;
     double progress_interval_s;
@@ -127,6 +137,12 @@ typedef struct {
     /* Exhaustive / linear-pruned: every chunk walked its whole range (no budget, time limit
      * or other stop): for exhaustive, best[0] is the optimum of the space. */
     gboolean complete;
+    /* Exhaustive / linear-pruned with a bound: a lower bound of the first metric over the whole
+     * space (the least bound over what was left unwalked, and the best found). Equal to
+     * best[0].key[0] when complete: the optimality certificate; below it when stopped early,
+     * best / lower_bound - 1 is the largest the remaining gap can be. -inf when unknown (no
+     * bound, or a sampling algorithm). */
+    double lower_bound;
     guint n_best;
     TsSearchEntry *best; /* n_best entries, best first (owned) */
 } TsSearchResult;

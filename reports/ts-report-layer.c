@@ -89,6 +89,23 @@ static void search_line(GString *out, const TsLayerOp *lo, gboolean reproducible
                            s->algorithm == TS_SEARCH_EXHAUSTIVE && s->complete
                                ? " (exhaustive: optimum of the space)"
                                : "");
+    /* The certificate of an exhaustive walk, or what is left of the gap when it stopped. */
+    if ((s->algorithm == TS_SEARCH_EXHAUSTIVE || s->algorithm == TS_SEARCH_LINEAR_PRUNED) &&
+        s->n_best > 0 && isfinite(s->lower_bound)) {
+        const double best = s->best[0].key[0];
+        if (s->complete)
+            g_string_append_printf(out,
+                                   "             optimality certificate: every mapping of the "
+                                   "space evaluated or bounded at >= %.6g, the best found\n",
+                                   best);
+        else
+            g_string_append_printf(out,
+                                   "             stopped early: no mapping of the space is "
+                                   "below %.6g, the best found is %.6g (gap <= %.3g%%)\n",
+                                   s->lower_bound, best,
+                                   s->lower_bound > 0 ? 100.0 * (best / s->lower_bound - 1.0)
+                                                      : INFINITY);
+    }
 }
 
 static void best_table(GString *out, const TsLayerReport *rep, const TsLayerOp *lo)
@@ -133,8 +150,10 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
             g_snprintf(thr, sizeof thr, ", %u thread%s", o->threads, o->threads == 1 ? "" : "s");
         g_string_append_printf(
             out,
-            "search: %s, metric %s, budget %s valid per op, %s, seed %" G_GUINT64_FORMAT "%s%s\n",
-            ts_search_algorithm_name(o->algorithm), m->str,
+            "search: %s%s, metric %s, budget %s valid per op, %s, seed %" G_GUINT64_FORMAT
+            "%s%s\n",
+            ts_search_algorithm_name(o->algorithm),
+            o->polish ? " then polish (bounded walks of dimension pairs)" : "", m->str,
             o->budget ? grouped((double)o->budget, bud, sizeof bud) : "unlimited", vic, o->seed,
             thr, o->time_limit_s > 0 ? ", time limit per op" : "");
         g_string_free(m, TRUE);
@@ -266,6 +285,19 @@ void ts_report_search_json(JsonBuilder *b, const TsSearchResult *s, const TsSear
     json_builder_add_boolean_value(b, s->timed_out);
     json_builder_set_member_name(b, "complete");
     json_builder_add_boolean_value(b, s->complete);
+    if (o) {
+        json_builder_set_member_name(b, "polish");
+        json_builder_add_boolean_value(b, o->polish);
+    }
+    /* Ordered walks with a bound: a lower bound of the first metric over the whole space
+     * (= the best when complete: the optimality certificate) and the largest remaining gap. */
+    if (isfinite(s->lower_bound) && s->n_best > 0) {
+        ts_json_member_double(b, "lower_bound", s->lower_bound);
+        ts_json_member_double(b, "gap",
+                              s->lower_bound > 0 ? s->best[0].key[0] / s->lower_bound - 1.0 : no);
+        json_builder_set_member_name(b, "proved_optimal");
+        json_builder_add_boolean_value(b, s->complete && s->algorithm == TS_SEARCH_EXHAUSTIVE);
+    }
     json_builder_end_object(b);
 }
 

@@ -85,9 +85,10 @@ static void test_map_problem_json_and_mapping_out(void)
         ts_test_reference_path("timeloop/constraints/eyeriss_like_keepall.constraints.yaml");
     g_autofree char *json = tmp("map.json"), *best = tmp("best.yaml"), *mjson = tmp("model.json");
     Run r;
-    const char *args[] = {"map", "--arch",   arch,    "--problem",     prob, "--constraints",
-                          cons,  "--budget", "20000", "--threads",     "2",  "--top",
-                          "3",   "--json",   json,    "--mapping-out", best, NULL};
+    const char *args[] = {"map",         "--arch",   arch,    "--problem", prob,
+                          "--constraints", cons,     "--budget", "20000",  "--threads",
+                          "2",             "--top",  "3",        "--json", json,
+                          "--mapping-out", best,     "--no-polish", NULL};
     CU_ASSERT_EQUAL(tilesim(&r, args), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "best 3 of"));
     run_clear(&r);
@@ -112,7 +113,8 @@ static void test_map_problem_json_and_mapping_out(void)
     const char *search_keys[] = {"algorithm", "evaluated",         "valid", "rejected",
                                  "seconds",   "evaluations_per_s", NULL};
     expect_members(s, search_keys);
-    CU_ASSERT_EQUAL(json_object_get_int_member(s, "valid"), 20000);
+    CU_ASSERT_EQUAL(json_object_get_int_member(s, "valid"), 20000); /* --no-polish: budget */
+    CU_ASSERT_FALSE(json_object_get_boolean_member(s, "polish"));
     CU_ASSERT_STRING_EQUAL(json_object_get_string_member(s, "algorithm"), "anneal");
     JsonArray *b = json_object_get_array_member(o, "best");
     CU_ASSERT_EQUAL_FATAL(json_array_get_length(b), 3);
@@ -214,6 +216,9 @@ static void test_workload_totals_and_simulate(void)
                             json_object_get_int_member(s3, "evaluated"));
             CU_ASSERT_EQUAL(json_object_get_int_member(sa, "valid"),
                             json_object_get_int_member(s3, "valid"));
+            /* the default anneal is polished, and its extra work is counted */
+            CU_ASSERT_TRUE(json_object_get_boolean_member(sa, "polish"));
+            CU_ASSERT(json_object_get_int_member(sa, "valid") >= 4000);
         }
     }
     JsonObject *tot = json_object_get_object_member(a, "totals");
