@@ -1268,7 +1268,7 @@ static void polish(const TsMapSpace *sp, TsSearchEvalFn eval_fn, gpointer user_d
     po.budget = opt->budget; /* valid evaluations of each walk */
     po.victory = 0;
     po.max_invalid = 0;
-    po.chunks = 0;
+    po.chunks = 16;
     po.top_k = 1;
     po.progress = NULL;
     po.polish = FALSE;

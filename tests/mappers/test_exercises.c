@@ -317,6 +317,7 @@ static void map_case(const Case *c, const char *arch, guint index, JsonObject *g
                           "--threads",
                           "1",
                           "--no-progress",
+                          "--no-polish",
                           "--reproducible",
                           "--mapping-out",
                           out,
