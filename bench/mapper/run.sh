@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Mapper benchmark: builds tilesim in Release (./build-bench) and runs mapper_bench on the
 # BERT-base problems of ../shared/reference/timeloop. Extra arguments go to mapper_bench, e.g.
-#   bench/mapper/run.sh --exhaustive            (also prove each optimum; minutes)
+#   bench/mapper/run.sh --exhaustive            (also prove each optimum: seconds each)
 #   bench/mapper/run.sh --problems bert_attn_qk --exhaustive
 set -euo pipefail
 cd "$(dirname "$0")/../.."
