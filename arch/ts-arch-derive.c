@@ -11,7 +11,9 @@
  *   5. default energies per action (Timeloop PAT fits, technology-scaled for native input)
  *      for every action the input did not give;
  *   6. the physical ranges of docs/arch-reference.md ("Ranges") on every level, whatever the
- *      input format: clocks, capacities, widths, bandwidths, energies, power and area. */
+ *      input format: clocks, capacities, widths, bandwidths, energies, power and area;
+ *   7. the component view: specs, neighbouring storage levels and chip meshes of the declared
+ *      components and containers (ts-arch-topology.c). */
 #include "ts-arch-private.h"
 
 #include <math.h>
@@ -366,6 +368,7 @@ gboolean ts_arch_finalize(TsArch *arch, GError **error)
         derive_energy(arch, i);
     if (!check_ranges(arch, error))
         return FALSE;
+    ts_arch_topology_finalize(arch);
     g_ptr_array_add(arch->notes, NULL);
     return TRUE;
 }

@@ -790,6 +790,38 @@ static const TsNode *dram_times_to_cycles(NvCtx *c, const TsNode *attrs, const c
 static gboolean nv_levels(NvCtx *c, const TsNode *levels, const char *path, const NvScope *scope,
                           guint depth);
 
+/* The levels of one component of class klass (several for an expanding class). */
+static gboolean nv_class(NvCtx *c, const TsNativeLevel *lv, TsClass klass, const TsNode *entry,
+                         const NvScope *scope, guint64 mask, TsNativeAttrs *a,
+                         const TsNode *attrs, const char *apath)
+{
+    if (klass == TS_CLASS_SYSTOLIC_ARRAY)
+        return nv_systolic(c, lv->name, entry, scope, mask, a, apath);
+    if (klass == TS_CLASS_PIM_CORE)
+        return nv_pim(c, lv->name, entry, scope, mask, a, apath);
+    int idx = new_level(c, lv->name, klass, entry, scope, 1, 1);
+    if (idx < 0)
+        return FALSE;
+    switch (klass) {
+    case TS_CLASS_DRAM:
+        return nv_dram(c, (guint)idx, lv->preset, mask, a, attrs, apath, entry);
+    case TS_CLASS_SRAM:
+    case TS_CLASS_REGFILE:
+        return nv_sram(c, (guint)idx, klass, mask, a, attrs, apath, entry);
+    case TS_CLASS_MAC:
+        return nv_mac(c, (guint)idx, mask, a);
+    case TS_CLASS_HOST_LINK:
+        return nv_host_link(c, (guint)idx, mask, a);
+    case TS_CLASS_VECTOR_UNIT:
+        return nv_vector(c, (guint)idx, mask, a, apath);
+    case TS_CLASS_DEVICE_PROFILE:
+        return nv_device(c, (guint)idx, lv->name, a, apath);
+    default:
+        break;
+    }
+    g_return_val_if_reached(FALSE);
+}
+
 static gboolean nv_component(NvCtx *c, const TsNode *entry, const char *path,
                              const TsNativeLevel *lv, const NvScope *scope)
 {
@@ -841,31 +873,10 @@ static gboolean nv_component(NvCtx *c, const TsNode *entry, const char *path,
         attrs = dram_times_to_cycles(c, attrs, apath, a.dram.tck_ps);
     if (!ts_schema_apply(fields, attrs, apath, &a, &mask, FALSE, c->error))
         return FALSE;
-    if (klass == TS_CLASS_SYSTOLIC_ARRAY)
-        return nv_systolic(c, lv->name, entry, scope, mask, &a, apath);
-    if (klass == TS_CLASS_PIM_CORE)
-        return nv_pim(c, lv->name, entry, scope, mask, &a, apath);
-    int idx = new_level(c, lv->name, klass, entry, scope, 1, 1);
-    if (idx < 0)
-        return FALSE;
-    switch (klass) {
-    case TS_CLASS_DRAM:
-        return nv_dram(c, (guint)idx, lv->preset, mask, &a, attrs, apath, entry);
-    case TS_CLASS_SRAM:
-    case TS_CLASS_REGFILE:
-        return nv_sram(c, (guint)idx, klass, mask, &a, attrs, apath, entry);
-    case TS_CLASS_MAC:
-        return nv_mac(c, (guint)idx, mask, &a);
-    case TS_CLASS_HOST_LINK:
-        return nv_host_link(c, (guint)idx, mask, &a);
-    case TS_CLASS_VECTOR_UNIT:
-        return nv_vector(c, (guint)idx, mask, &a, apath);
-    case TS_CLASS_DEVICE_PROFILE:
-        return nv_device(c, (guint)idx, lv->name, &a, apath);
-    default:
-        break;
-    }
-    g_return_val_if_reached(FALSE);
+    ts_arch_begin_component(c->arch, lv->name, klass, NULL, scope->mult, entry, path);
+    gboolean ok = nv_class(c, lv, klass, entry, scope, mask, &a, attrs, apath);
+    ts_arch_end_component(c->arch);
+    return ok;
 }
 
 static gboolean nv_entry(NvCtx *c, const TsNode *entry, const char *path, const NvScope *scope,
@@ -914,8 +925,18 @@ static gboolean nv_entry(NvCtx *c, const TsNode *entry, const char *path, const 
     inner.mx *= sp.mesh_x;
     inner.my *= sp.mesh_y;
     ts_arch_add_fanout_stage(c->arch, lv.name, sp.mesh_x, sp.mesh_y);
+    guint8 axes = 0;
+    if (lv.spatial != NULL && lv.spatial->kind == TS_NODE_MAPPING) {
+        axes |= ts_node_get(lv.spatial, "meshX") ? TS_MESH_AXIS_X : 0;
+        axes |= ts_node_get(lv.spatial, "meshY") ? TS_MESH_AXIS_Y : 0;
+    }
+    guint depth0 = ts_arch_container_depth(c->arch);
+    ts_arch_push_container(c->arch, lv.name, sp.mesh_x, sp.mesh_y, lv.spatial != NULL, axes,
+                           inner.mult, entry, path);
     g_autofree char *lp = ts_path_key(path, "levels");
-    return nv_levels(c, lv.levels, lp, &inner, depth + 1);
+    gboolean ok = nv_levels(c, lv.levels, lp, &inner, depth + 1);
+    ts_arch_pop_containers(c->arch, depth0);
+    return ok;
 }
 
 static gboolean nv_levels(NvCtx *c, const TsNode *levels, const char *path, const NvScope *scope,

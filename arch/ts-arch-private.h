@@ -64,6 +64,7 @@ typedef struct {
     uint32_t mac_bits_a, mac_bits_b;    /* compute: operand widths for the default energy */
     double link_fill_pj, link_drain_pj; /* host-link energy per filled / drained access */
     const char *path; /* key path of the declaration ("levels[2].levels[0]"), interned */
+    int component;    /* entry of the component list providing the level, -1 until assigned */
 } TsLevelPriv;
 
 struct TsArch {
@@ -84,6 +85,10 @@ struct TsArch {
     GPtrArray *blocks; /* owned spec allocations (g_free) */
     GPtrArray *notes;  /* char *, NULL-terminated after finalize */
     TsDeviceProfile *profile;
+
+    GArray *components; /* TsArchComponent, declaration order */
+    GArray *open;       /* int: containers enclosing what is declared next, innermost last */
+    int open_component; /* component receiving the levels added now, or -1 */
 };
 
 /* ---- Builder (ts-arch.c) ---------------------------------------------------------------- */
@@ -107,6 +112,28 @@ void ts_arch_add_note(TsArch *arch, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
  * level added last (none yet: not recorded). The derivation pass checks that the stages of a
  * level multiply to its fan-out. */
 void ts_arch_add_fanout_stage(TsArch *arch, const char *name, guint64 mx, guint64 my);
+
+/* ---- Topology builder (ts-arch-topology.c) -------------------------------------------------- */
+
+/* Opens a container entry enclosing what is declared until the matching pop: name (interned),
+ * its own mesh, whether the input had a `spatial:` key and which axes it named
+ * (TS_MESH_AXIS_*), and the copies of it in the architecture (enclosing meshes x its own).
+ * node and path locate the declaration (may be NULL). Returns its index. */
+int ts_arch_push_container(TsArch *arch, const char *name, guint64 mesh_x, guint64 mesh_y,
+                           gboolean spatial, guint8 axes, guint64 instances, const TsNode *node,
+                           const char *path);
+/* Containers currently open, and closing them down to `depth` (the innermost first). */
+guint ts_arch_container_depth(const TsArch *arch);
+void ts_arch_pop_containers(TsArch *arch, guint depth);
+/* Opens a component entry: the levels added until ts_arch_end_component belong to it (a
+ * systolic array's or PIM core's expansion). instances: copies in the architecture. */
+int ts_arch_begin_component(TsArch *arch, const char *name, TsClass klass, const char *class_text,
+                            guint64 instances, const TsNode *node, const char *path);
+/* Closes the open component: its spec is the spec of its first level. */
+void ts_arch_end_component(TsArch *arch);
+/* Finalize step: components for levels no loader assigned, the neighbouring storage levels,
+ * chip meshes. */
+void ts_arch_topology_finalize(TsArch *arch);
 
 /* Derivation pass (ts-arch-derive.c): fan-outs and their checks, storage/compute indices,
  * default energies, DRAM derived values, link-limited bandwidths, level clocks. Must run once

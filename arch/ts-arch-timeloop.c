@@ -736,10 +736,15 @@ static gboolean tl_component(TlCtx *c, const TsNode *comp, const char *path, gui
                         "!Container with spatial: {meshX, meshY}");
         return FALSE;
     }
-    if (class_has(klass, tl_buffer_classes))
-        return tl_storage(c, comp, path, base, klass, n, cmx * local, cmy);
-    if (class_has(klass, tl_compute_classes))
-        return tl_compute(c, comp, path, base, klass, n, cmx * local, cmy);
+    if (class_has(klass, tl_buffer_classes) || class_has(klass, tl_compute_classes)) {
+        gboolean buffer = class_has(klass, tl_buffer_classes);
+        ts_arch_begin_component(c->arch, base, buffer ? TS_CLASS_SRAM : TS_CLASS_MAC, klass, n,
+                                comp, path);
+        gboolean ok = buffer ? tl_storage(c, comp, path, base, klass, n, cmx * local, cmy)
+                             : tl_compute(c, comp, path, base, klass, n, cmx * local, cmy);
+        ts_arch_end_component(c->arch);
+        return ok;
+    }
     if (class_has(klass, tl_network_classes)) {
         ts_arch_add_note(c->arch,
                          "%s: network component (class %s) kept as a note: the analytical model "
@@ -801,6 +806,7 @@ static gboolean tl_tree(TlCtx *c)
             return FALSE;
         }
         mult *= size;
+        ts_arch_push_container(c->arch, base, size, 1, FALSE, 0, mult, node, path);
         const TsNode *attrs = ts_node_get(node, "attributes");
         if (attrs != NULL && attrs->kind == TS_NODE_MAPPING) {
             const TsNode *t = ts_node_get(attrs, "technology");
@@ -907,6 +913,17 @@ static gboolean tl_node(TlCtx *c, const TsNode *n, const char *path, TlScope *sc
         if (nm != NULL && nm->kind == TS_NODE_SCALAR)
             ts_arch_add_fanout_stage(c->arch, nm->value, scope->mx / before.mx,
                                      scope->my / before.my);
+        /* A v0.4 container encloses the nodes after it in its list (tl_nodes closes it). */
+        const TsNode *sp = ts_node_get(n, "spatial");
+        gboolean spatial = sp != NULL && !ts_node_is_null(sp);
+        guint8 axes = 0;
+        if (spatial && sp->kind == TS_NODE_MAPPING) {
+            axes |= ts_node_get(sp, "meshX") ? TS_MESH_AXIS_X : 0;
+            axes |= ts_node_get(sp, "meshY") ? TS_MESH_AXIS_Y : 0;
+        }
+        ts_arch_push_container(c->arch, nm && nm->kind == TS_NODE_SCALAR ? nm->value : "",
+                               scope->mx / before.mx, scope->my / before.my, spatial, axes,
+                               scope->mult, n, path);
         return TRUE;
     }
     if (strcmp(tag, "!Parallel") == 0 || strcmp(tag, "!Hierarchical") == 0) {
@@ -926,9 +943,11 @@ static gboolean tl_node(TlCtx *c, const TsNode *n, const char *path, TlScope *sc
             TlScope s = *scope;
             g_autofree char *ip = ts_path_index(np, i);
             guint mark = c->inherited->len;
+            guint open = ts_arch_container_depth(c->arch);
             if (!tl_node(c, sub->items[i], ip, &s, depth + 1))
                 return FALSE;
             g_ptr_array_set_size(c->inherited, mark);
+            ts_arch_pop_containers(c->arch, open);
         }
         return TRUE;
     }
@@ -949,11 +968,13 @@ static gboolean tl_nodes(TlCtx *c, const TsNode *nodes, const char *path, TlScop
         ts_config_error(c->error, nodes, TS_CONFIG_ERROR_LIMIT, path, "nodes nested too deeply");
         return FALSE;
     }
+    guint open = ts_arch_container_depth(c->arch);
     for (guint i = 0; i < nodes->n; i++) {
         g_autofree char *ip = ts_path_index(path, i);
         if (!tl_node(c, nodes->items[i], ip, scope, depth))
             return FALSE;
     }
+    ts_arch_pop_containers(c->arch, open);
     return TRUE;
 }
 

@@ -83,6 +83,9 @@ TsArch *ts_arch_new_empty(const char *file, TsArchFormat format)
     arch->notes = g_ptr_array_new_with_free_func(g_free);
     arch->compute = -1;
     arch->clock_source = g_strdup("yaml");
+    arch->components = g_array_new(FALSE, TRUE, sizeof(TsArchComponent));
+    arch->open = g_array_new(FALSE, FALSE, sizeof(int));
+    arch->open_component = -1;
     return arch;
 }
 
@@ -129,6 +132,7 @@ int ts_arch_add_level(TsArch *arch, const char *name, TsClass klass, const TsNod
     g_array_append_val(arch->levels, level);
     TsLevelPriv priv = {0};
     priv.macs_per_cycle = 1.0;
+    priv.component = arch->open_component;
     g_array_append_val(arch->priv, priv);
     return (int)arch->levels->len - 1;
 }
@@ -210,6 +214,8 @@ void ts_arch_free(TsArch *arch)
     }
     g_array_unref(arch->levels);
     g_array_unref(arch->priv);
+    g_array_unref(arch->components);
+    g_array_unref(arch->open);
     g_string_chunk_free(arch->strings);
     g_ptr_array_unref(arch->blocks);
     g_ptr_array_unref(arch->notes);

@@ -149,6 +149,69 @@ const TsLevel *ts_arch_compute(const TsArch *arch);
 const char *ts_class_name(TsClass klass);
 int ts_class_from_name(const char *name);
 
+/* ---- Components and topology ------------------------------------------------------------ */
+
+/* The hardware description, once per declared entry, as a DES builds its components from it.
+ * The levels above are the analytical view: a systolic_array or pim_core component provides
+ * several levels sharing one spec (<name>.regs, <name>.mac; <name>.mram, <name>.wram, ...), and
+ * a host link is folded into its neighbours' limits there (fill_bw / update_bw and the link's
+ * share of write / update energy: analytical limits, not hardware). Here each entry appears
+ * once, in declaration order (outermost first, a container before what it encloses): a
+ * component with its class, its typed spec (TsDramSpec, TsSramSpec, TsHostLinkSpec,
+ * TsSystolicSpec, TsPimCoreSpec, TsMacSpec, TsVectorUnitSpec, TsDeviceProfile in
+ * ts-arch-classes.h) and the levels it provides, or a container with its mesh. */
+typedef enum {
+    TS_ARCH_COMPONENT, /* a class with attributes (dram, sram, host_link, ...) */
+    TS_ARCH_CONTAINER, /* a spatial mesh replicating what it encloses (native container,
+                          Timeloop v0.4 !Container, Timeloop v0.3 subtree) */
+} TsArchEntryKind;
+
+/* Axes a container's input named (its `spatial:` keys): a container naming only meshX spans X. */
+enum { TS_MESH_AXIS_X = 1u << 0, TS_MESH_AXIS_Y = 1u << 1 };
+
+typedef struct {
+    const char *name;
+    TsArchEntryKind kind;
+    TsClass klass;          /* components; TS_CLASS_COUNT_ for containers */
+    const char *class_text; /* class as written ("smartbuffer_SRAM"); NULL for containers */
+    int parent;             /* enclosing container (index into the component list), or -1 */
+    /* Containers: the own mesh (1 x 1 when not given), whether the input had a `spatial:` key
+     * and which axes it named (TS_MESH_AXIS_*). Components: 1 x 1, FALSE, 0. */
+    uint32_t mesh_x, mesh_y;
+    gboolean spatial;
+    uint8_t mesh_axes;
+    /* Copies in the whole architecture and their layout (the product of the enclosing meshes,
+     * and the container's own for a container). An expanded component (a systolic array) is
+     * counted once per copy of the array, not per PE. */
+    uint32_t instances;
+    uint32_t chip_mesh_x, chip_mesh_y;
+    const void *spec; /* the typed class spec (shared by the levels it provides), or NULL */
+    /* Levels (indices into ts_arch_level) the component provides, [first_level, first_level +
+     * n_levels); for a container the levels declared inside it. n_levels may be 0 (a container
+     * enclosing nothing that maps). */
+    guint first_level, n_levels;
+    /* The nearest storage levels declared before and after the entry (indices into
+     * ts_arch_level), or -1. A host link carries the fills of storage_below from storage_above
+     * and the write-backs back up; a container's fan-out belongs to storage_above. */
+    int storage_above, storage_below;
+    const char *file; /* where it was declared: file, 1-based line and column, key path */
+    guint line, col;
+    const char *path;
+} TsArchComponent;
+
+/* Entries in declaration order (components and containers). Borrowed. */
+guint ts_arch_n_components(const TsArch *arch);
+const TsArchComponent *ts_arch_component(const TsArch *arch, guint index);
+/* Index of an entry by name, or -1. */
+int ts_arch_find_component(const TsArch *arch, const char *name);
+/* Index of the component providing level `level` (an index into ts_arch_level). */
+int ts_arch_level_component(const TsArch *arch, guint level);
+/* The part of a storage level's write and update energy per vector access (pJ) that a host
+ * link above or below it adds in the analytical view (0 without a link): a DES that models the
+ * link as its own component charges it there instead. */
+double ts_arch_level_link_fill_pj(const TsArch *arch, guint level);
+double ts_arch_level_link_drain_pj(const TsArch *arch, guint level);
+
 /* ---- Added by the arch layer -------------------------------------------------------------- */
 
 /* Input format an arch was loaded from. */

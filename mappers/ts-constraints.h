@@ -31,8 +31,8 @@ typedef struct {
 } TsSpaceLevel;
 
 /* The storage levels plus names of other architecture nodes that constraints may target
- * (Timeloop v0.4 containers with a spatial fan-out): each alias stands for the storage level
- * whose fan-out it describes. Names are borrowed. */
+ * (containers with a spatial fan-out, from the architecture's component view): each alias
+ * stands for the storage level whose fan-out it describes. Names are borrowed. */
 typedef struct {
     guint n_levels;
     TsSpaceLevel level[TS_ARCH_MAX_LEVELS];
@@ -42,8 +42,10 @@ typedef struct {
     int8_t alias_axis[TS_SPACE_MAX_ALIASES]; /* TsAxis: the container spans only X or only Y */
 } TsSpaceArch;
 
-/* Fills space with the storage levels of arch (names borrowed from arch). Returns FALSE with
- * TS_CONFIG_ERROR when arch has no storage level or more than TS_ARCH_MAX_LEVELS. */
+/* Fills space with the storage levels of arch and, as aliases, the containers of its
+ * component view that have a `spatial:` key (each standing for the nearest storage level
+ * declared before it; names borrowed from arch). Returns FALSE with TS_CONFIG_ERROR when arch
+ * has no storage level or more than TS_ARCH_MAX_LEVELS. */
 gboolean ts_space_arch_from_arch(const TsArch *arch, TsSpaceArch *space, GError **error);
 
 /* ---- Resolved rules --------------------------------------------------------------------- */
@@ -123,19 +125,16 @@ gboolean ts_constraints_load_string(TsConstraints *constraints, const char *name
  * must outlive constraints. */
 gboolean ts_constraints_load_node(TsConstraints *constraints, const TsNode *root, GError **error);
 
-/* Adds the constraints embedded in a Timeloop v0.4 architecture (`constraints:` blocks on
- * `nodes`) and records the names of containers with a spatial fan-out so that targets naming
- * them resolve (see ts_constraints_add_aliases). A file in another format adds nothing. */
+/* Adds the constraints embedded in an architecture file (`constraints:` blocks on Timeloop
+ * v0.4 `nodes` and on native `levels` entries). Targets naming containers resolve through the
+ * aliases ts_space_arch_from_arch takes from the architecture's component view. A file in
+ * another format adds nothing. */
 gboolean ts_constraints_load_arch_file(TsConstraints *constraints, const char *arch_path,
                                        GError **error);
 
 /* As ts_constraints_load_arch_file on a parsed (possibly edited) architecture document,
  * borrowed: it must outlive constraints. */
 gboolean ts_constraints_load_arch_doc(TsConstraints *constraints, const TsDoc *doc, GError **error);
-
-/* Adds to arch the container aliases recorded by ts_constraints_load_arch_file whose storage
- * level exists in arch (a container's fan-out belongs to the nearest storage level above it). */
-void ts_constraints_add_aliases(const TsConstraints *constraints, TsSpaceArch *arch);
 
 /* Number of directives loaded so far. */
 guint ts_constraints_count(const TsConstraints *constraints);

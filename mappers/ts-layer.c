@@ -290,7 +290,6 @@ static gboolean map_einsum(const TsArch *arch, const TsLayerOptions *opt, TsLaye
     if (!ts_space_arch_from_arch(arch, &lo->space_arch, error))
         return FALSE;
     if (opt->constraints) {
-        ts_constraints_add_aliases(opt->constraints, &lo->space_arch);
         if (!ts_constraints_resolve(opt->constraints, &lo->space_arch, op, &lo->rules, error))
             return FALSE;
     } else {

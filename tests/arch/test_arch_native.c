@@ -518,6 +518,91 @@ static void test_reference_doc_matches_tables(void)
     CU_ASSERT_STRING_EQUAL(doc, gen);
 }
 
+/* The component view: each declared entry once, in declaration order, with its parent,
+ * copies, the levels it provides and its neighbouring storage levels. */
+static void test_component_view(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TsArch) g = ts_arch_load("gemmini-like", NULL, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(g);
+    CU_ASSERT_EQUAL(ts_arch_n_components(g), 4);
+    int arr = ts_arch_find_component(g, "Array");
+    CU_ASSERT_EQUAL_FATAL(arr, 3);
+    const TsArchComponent *a = ts_arch_component(g, (guint)arr);
+    CU_ASSERT_EQUAL(a->kind, TS_ARCH_COMPONENT);
+    CU_ASSERT_EQUAL(a->klass, TS_CLASS_SYSTOLIC_ARRAY);
+    CU_ASSERT_EQUAL(a->n_levels, 2); /* Array.regs and Array.mac share the spec */
+    CU_ASSERT_EQUAL(a->instances, 1);
+    CU_ASSERT_PTR_EQUAL(a->spec, ts_arch_level(g, a->first_level)->spec);
+    CU_ASSERT_STRING_EQUAL(ts_arch_level(g, a->first_level + 1)->name, "Array.mac");
+    CU_ASSERT_EQUAL(ts_arch_level_component(g, a->first_level + 1), arr);
+    CU_ASSERT_EQUAL(a->storage_above, ts_arch_find_level(g, "Accumulator"));
+    CU_ASSERT_EQUAL(a->parent, -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(a->file, "gemmini-like.yaml"));
+    CU_ASSERT(a->line > 0);
+
+    g_autoptr(TsArch) e = ts_arch_load("eyeriss-like", NULL, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+    int col = ts_arch_find_component(e, "PE_column"), pe = ts_arch_find_component(e, "PE");
+    int wsp = ts_arch_find_component(e, "weights_spad");
+    CU_ASSERT_FATAL(col >= 0 && pe > col && wsp > pe);
+    const TsArchComponent *c = ts_arch_component(e, (guint)col);
+    CU_ASSERT_EQUAL(c->kind, TS_ARCH_CONTAINER);
+    CU_ASSERT_TRUE(c->spatial);
+    CU_ASSERT_EQUAL(c->mesh_axes, TS_MESH_AXIS_X);
+    CU_ASSERT_EQUAL(c->mesh_x, 14);
+    CU_ASSERT_EQUAL(c->instances, 14);
+    CU_ASSERT_EQUAL(c->n_levels, 4); /* three scratchpads and the MAC */
+    CU_ASSERT_EQUAL(c->storage_above, ts_arch_find_level(e, "GlobalBuffer"));
+    const TsArchComponent *p = ts_arch_component(e, (guint)pe);
+    CU_ASSERT_EQUAL(p->parent, col);
+    CU_ASSERT_EQUAL(p->mesh_axes, TS_MESH_AXIS_Y);
+    CU_ASSERT_EQUAL(p->instances, 168);
+    CU_ASSERT_EQUAL(p->chip_mesh_x, 14);
+    CU_ASSERT_EQUAL(p->chip_mesh_y, 12);
+    const TsArchComponent *w = ts_arch_component(e, (guint)wsp);
+    CU_ASSERT_EQUAL(w->parent, pe);
+    CU_ASSERT_EQUAL(w->instances, 168);
+    CU_ASSERT_EQUAL(w->klass, TS_CLASS_REGFILE);
+    CU_ASSERT_EQUAL(((const TsSramSpec *)w->spec)->entries, 224);
+
+    /* a host link stays a component between the storage levels it joins */
+    g_autoptr(TsArch) u = ts_arch_load("upmem-pim", NULL, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(u);
+    int hl = ts_arch_find_component(u, "HostLink"), dpu = ts_arch_find_component(u, "DPU");
+    CU_ASSERT_FATAL(hl >= 0 && dpu >= 0);
+    const TsArchComponent *h = ts_arch_component(u, (guint)hl);
+    CU_ASSERT_EQUAL(h->klass, TS_CLASS_HOST_LINK);
+    CU_ASSERT_EQUAL(h->storage_above, ts_arch_find_level(u, "HostDRAM"));
+    CU_ASSERT_EQUAL(h->storage_below, ts_arch_find_level(u, "DPU.mram"));
+    CU_ASSERT_DOUBLE_EQUAL(((const TsHostLinkSpec *)h->spec)->h2d_bw_bytes_per_s,
+                           29530.0 * 1024 * 1024, 1.0);
+    CU_ASSERT(ts_arch_level_link_fill_pj(u, (guint)h->storage_below) > 0.0);
+    const TsArchComponent *d = ts_arch_component(u, (guint)dpu);
+    CU_ASSERT_EQUAL(d->n_levels, 3); /* mram, wram, alu */
+    CU_ASSERT_EQUAL(d->instances, 1024);
+    CU_ASSERT_EQUAL(ts_arch_component(u, (guint)d->parent)->mesh_x, 64);
+
+    /* Timeloop v0.4: a container encloses the nodes after it in its list */
+    g_autofree char *v04 = ts_test_reference_path(
+        "timeloop-experiments/transformer_gemmini/arch/system_gemmini.yaml");
+    if (v04 == NULL || !g_file_test(v04, G_FILE_TEST_EXISTS))
+        return;
+    g_autoptr(TsArch) t = ts_arch_load(v04, NULL, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    guint containers = 0;
+    for (guint i = 0; i < ts_arch_n_components(t); i++) {
+        const TsArchComponent *x = ts_arch_component(t, i);
+        containers += x->kind == TS_ARCH_CONTAINER;
+        if (x->kind == TS_ARCH_COMPONENT && x->n_levels > 0)
+            CU_ASSERT_EQUAL(x->instances, ts_arch_level(t, x->first_level)->instances);
+    }
+    CU_ASSERT(containers >= 2);
+    int mac = ts_arch_level_component(t, (guint)(ts_arch_n_levels(t) - 1));
+    CU_ASSERT_FATAL(mac >= 0);
+    CU_ASSERT(ts_arch_component(t, (guint)mac)->parent >= 0);
+}
+
 void ts_test_register_native(void);
 void ts_test_register_native(void)
 {
@@ -531,6 +616,7 @@ void ts_test_register_native(void)
     CU_add_test(s, "preset + overrides", test_preset_override);
     CU_add_test(s, "technology scaling", test_technology_scaling);
     CU_add_test(s, "systolic array expansion", test_systolic_expansion);
+    CU_add_test(s, "component and topology view", test_component_view);
     CU_add_test(s, "PIM core, host link, vector unit", test_pim_and_link);
     CU_add_test(s, "PIM core with few tasklets", test_few_tasklets);
     CU_add_test(s, "summary: peak MAC/s", test_describe_peak);

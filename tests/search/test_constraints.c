@@ -246,10 +246,12 @@ static void test_arch_embedded(void)
                        "  version: 0.4\n"
                        "  nodes:\n"
                        "  - !Container {name: System}\n"
-                       "  - !Component {name: DRAM, class: DRAM}\n"
+                       "  - !Component {name: DRAM, class: DRAM, attributes: {width: 64, "
+                       "datawidth: 16}}\n"
                        "  - !Component\n"
                        "    name: Buffer\n"
                        "    class: SRAM\n"
+                       "    attributes: {depth: 512, width: 64, datawidth: 16}\n"
                        "    constraints: {dataspace: {keep: [Inputs]}}\n"
                        "  - !Container\n"
                        "    name: Cols\n"
@@ -259,13 +261,19 @@ static void test_arch_embedded(void)
                        "    name: Rows\n"
                        "    spatial: {meshY: 2}\n"
                        "    constraints: {spatial: {factors: [K=1]}}\n"
-                       "  - !Component {name: RF, class: regfile}\n";
+                       "  - !Component {name: RF, class: regfile, attributes: {depth: 16, "
+                       "width: 16, datawidth: 16}}\n"
+                       "  - !Component {name: MAC, class: intmac, attributes: {datawidth: 16}}\n";
     CU_ASSERT_TRUE_FATAL(g_file_set_contents(path, text, -1, NULL));
     g_autoptr(TsConstraints) c = ts_constraints_new();
     g_autoptr(GError) error = NULL;
     CU_ASSERT_TRUE_FATAL(ts_constraints_load_arch_file(c, path, &error));
-    TsSpaceArch sa = f.a.space;
-    ts_constraints_add_aliases(c, &sa);
+    /* the containers come from the architecture's component view */
+    g_autoptr(TsArch) arch = ts_arch_load(path, NULL, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(arch);
+    TsSpaceArch sa;
+    CU_ASSERT_TRUE_FATAL(ts_space_arch_from_arch(arch, &sa, &error));
+    CU_ASSERT_EQUAL_FATAL(sa.n_levels, 3);
     CU_ASSERT_EQUAL_FATAL(sa.n_aliases, 2);
     CU_ASSERT_STRING_EQUAL(sa.alias_name[0], "Cols");
     CU_ASSERT_EQUAL(sa.alias_level[0], 1);

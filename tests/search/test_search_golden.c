@@ -93,7 +93,6 @@ static gboolean setup(Setup *s, const char *arch, const char *prob, const char *
         return FALSE;
     if (cons && !ts_constraints_load_file(s->cons, cons, error))
         return FALSE;
-    ts_constraints_add_aliases(s->cons, &s->sa);
     if (!ts_constraints_resolve(s->cons, &s->sa, s->op, &s->rules, error))
         return FALSE;
     s->space = ts_mapspace_new(&s->sa, s->op, &s->rules, error);
