@@ -284,8 +284,8 @@ static gboolean nv_dram(NvCtx *c, guint idx, const char *preset, guint64 mask, T
     a->dram.has_timing = TRUE;
     if (a->dram_controller != NULL) {
         g_autofree char *cpath = ts_path_key(apath, "controller");
-        if (!ts_schema_apply(ts_arch_dram_controller_fields(), a->dram_controller, cpath,
-                             &a->dram, NULL, FALSE, c->error))
+        if (!ts_schema_apply(ts_arch_dram_controller_fields(), a->dram_controller, cpath, &a->dram,
+                             NULL, FALSE, c->error))
             return FALSE;
         if (a->dram.address_mapping != NULL) {
             g_autofree char *why = NULL;
@@ -792,8 +792,8 @@ static gboolean nv_levels(NvCtx *c, const TsNode *levels, const char *path, cons
 
 /* The levels of one component of class klass (several for an expanding class). */
 static gboolean nv_class(NvCtx *c, const TsNativeLevel *lv, TsClass klass, const TsNode *entry,
-                         const NvScope *scope, guint64 mask, TsNativeAttrs *a,
-                         const TsNode *attrs, const char *apath)
+                         const NvScope *scope, guint64 mask, TsNativeAttrs *a, const TsNode *attrs,
+                         const char *apath)
 {
     if (klass == TS_CLASS_SYSTOLIC_ARRAY)
         return nv_systolic(c, lv->name, entry, scope, mask, a, apath);

@@ -197,7 +197,8 @@ typedef struct {
     double macs_per_cycle;
     /* dram: org, timing, currents (struct copied from a preset first) */
     TsDramSpec dram;
-    const TsNode *dram_controller; /* `controller:` of a dram level (ts_arch_dram_controller_fields) */
+    const TsNode
+        *dram_controller; /* `controller:` of a dram level (ts_arch_dram_controller_fields) */
     /* host link */
     double h2d_bw, d2h_bw, broadcast_bw, latency, dma_setup, h2d_epb, d2h_epb;
     /* systolic array */

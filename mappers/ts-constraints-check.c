@@ -127,4 +127,3 @@ gboolean ts_rules_check(const TsRules *rules, const TsSpaceArch *arch, const TsO
     }
     return ok;
 }
-

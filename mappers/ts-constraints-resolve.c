@@ -107,8 +107,8 @@ static const char *where_text(const TsNode *n, char *buf, gsize len)
 }
 
 /* Finds the storage level (and axis for a one-axis container) of a directive's target. */
-static gboolean resolve_target(const TsDirective *d, const TsSpaceArch *arch, guint *level, int *axis,
-                               gboolean *is_alias, GError **error)
+static gboolean resolve_target(const TsDirective *d, const TsSpaceArch *arch, guint *level,
+                               int *axis, gboolean *is_alias, GError **error)
 {
     *axis = TS_AXIS_ANY;
     *is_alias = FALSE;
@@ -203,10 +203,10 @@ static gboolean set_factor(TsFactorRule *r, const TsFactorTerm *t, uint64_t dim_
             /* Timeloop clamps a factor beyond the dimension to the dimension (with a warning);
              * so does tilesim, with a note. */
             ts_constraints_add_note(notes, node, path,
-                     "%s factor %s=%" G_GUINT64_FORMAT
-                     " exceeds the dimension (size %" G_GUINT64_FORMAT
-                     "); taken as %s=%" G_GUINT64_FORMAT " as Timeloop does",
-                     what, t->name, v, dim_size, t->name, dim_size);
+                                    "%s factor %s=%" G_GUINT64_FORMAT
+                                    " exceeds the dimension (size %" G_GUINT64_FORMAT
+                                    "); taken as %s=%" G_GUINT64_FORMAT " as Timeloop does",
+                                    what, t->name, v, dim_size, t->name, dim_size);
             v = dim_size;
         }
         if (r->exact != 0 && r->exact != v) {
@@ -576,4 +576,3 @@ gboolean ts_constraints_resolve(const TsConstraints *c, const TsSpaceArch *arch,
     }
     return TRUE;
 }
-

@@ -48,7 +48,8 @@ static gboolean in_list(const char *s, const char *const *list)
     return FALSE;
 }
 
-void ts_constraints_add_note(TsConstraints *c, const TsNode *node, const char *path, const char *fmt, ...)
+void ts_constraints_add_note(TsConstraints *c, const TsNode *node, const char *path,
+                             const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -183,7 +184,8 @@ static gboolean parse_factor_text(const char *text, const TsNode *node, const ch
 }
 
 /* factors node: a string or a list of strings. */
-gboolean ts_constraints_parse_factors(const TsNode *node, const char *path, GArray *out, GError **error)
+gboolean ts_constraints_parse_factors(const TsNode *node, const char *path, GArray *out,
+                                      GError **error)
 {
     if (node == NULL || ts_node_is_null(node))
         return TRUE;
@@ -388,7 +390,7 @@ static gboolean check_kind_fields(TsConstraints *c, TsDirective *d, GError **err
                             d->kind == TS_DIR_TEMPORAL    ? "temporal"
                             : d->kind == TS_DIR_SPATIAL   ? "spatial"
                             : d->kind == TS_DIR_DATASPACE ? "dataspace"
-                                                       : "utilization");
+                                                          : "utilization");
             return FALSE;
         }
     }
@@ -408,7 +410,8 @@ static void note_unapplied(TsConstraints *c, const TsNode *map, const char *path
         if (in_list(k, kNotAppliedKeys)) {
             g_autofree char *p = ts_path_key(path, k);
             ts_constraints_add_note(c, ts_node_key_node(map, i), p,
-                     "accepted but not applied (tilesim's search does not use '%s')", k);
+                                    "accepted but not applied (tilesim's search does not use '%s')",
+                                    k);
         }
     }
 }
@@ -454,7 +457,8 @@ static gboolean read_list_item(TsConstraints *c, const TsNode *item, const char 
             if (!type_kind(tn, pt, &d.kind, &ignored, error))
                 return FALSE;
             if (ignored) {
-                ts_constraints_add_note(c, tn, pt, "constraint type '%s' accepted but not applied", tn->value);
+                ts_constraints_add_note(c, tn, pt, "constraint type '%s' accepted but not applied",
+                                        tn->value);
                 continue;
             }
             const TsNode *attrs = ts_node_get(sub, "attributes");
@@ -484,7 +488,8 @@ static gboolean read_list_item(TsConstraints *c, const TsNode *item, const char 
     if (!read_target(item, path, &d, error))
         return FALSE;
     if (ignored) {
-        ts_constraints_add_note(c, tn, pt, "constraint type '%s' accepted but not applied", tn->value);
+        ts_constraints_add_note(c, tn, pt, "constraint type '%s' accepted but not applied",
+                                tn->value);
         return TRUE;
     }
     const TsNode *attrs = ts_node_get(item, "attributes");
@@ -740,8 +745,7 @@ static gboolean read_node_constraints(TsConstraints *c, const TsNode *node, cons
 /* A Timeloop v0.4 `nodes:` list (nested through `nodes` of !Parallel / !Hierarchical). A
  * container's constraints concern its fan-out: resolving finds the storage level it belongs to
  * in the architecture's component view (ts_space_arch_from_arch). */
-static gboolean walk_nodes(TsConstraints *c, const TsNode *nodes, const char *path,
-                           GError **error)
+static gboolean walk_nodes(TsConstraints *c, const TsNode *nodes, const char *path, GError **error)
 {
     if (nodes == NULL || nodes->kind != TS_NODE_SEQUENCE)
         return TRUE;

@@ -584,8 +584,8 @@ static void test_component_view(void)
     CU_ASSERT_EQUAL(ts_arch_component(u, (guint)d->parent)->mesh_x, 64);
 
     /* Timeloop v0.4: a container encloses the nodes after it in its list */
-    g_autofree char *v04 = ts_test_reference_path(
-        "timeloop-experiments/transformer_gemmini/arch/system_gemmini.yaml");
+    g_autofree char *v04 =
+        ts_test_reference_path("timeloop-experiments/transformer_gemmini/arch/system_gemmini.yaml");
     if (v04 == NULL || !g_file_test(v04, G_FILE_TEST_EXISTS))
         return;
     g_autoptr(TsArch) t = ts_arch_load(v04, NULL, &error);
