@@ -96,6 +96,37 @@ void ts_nest_analyze(const TsModel *model, const uint8_t keep[TS_ARCH_MAX_LEVELS
 /* Footprint (elements) of tensor t for per-dimension extents ext. */
 uint64_t ts_nest_footprint(const TsModel *model, guint t, const uint64_t ext[TS_MAX_DIMS]);
 
+/* Sliding-window deliveries (a rank summing several dims, CNN Inputs) of tensor t into inner
+ * level c, as the nest analysis computes them (ts-nest.c explains the semantics). A "step of
+ * type j" advances the j-th temporal loop above c (1-based, inner first; nest loop loop[j])
+ * and resets the loops inside it. Timeloop parity (exact FALSE): a step delivers delta[j] when
+ * no translation is remembered or the remembered one is its class cls[j], else the whole tile
+ * (a stride change refetches); R(k, s) = ts_nest_slide_rest is the deliveries of the leaves of
+ * loops 1..k after the first one given the remembered translation s, with Timeloop's
+ * extrapolation (every iteration of a loop after the first behaves as the second), memoised.
+ * Exact deltas (exact TRUE): a type-j step always delivers delta[j]. */
+#define TS_NEST_SLIDE_MAX (TS_ARCH_MAX_LEVELS * TS_MAX_DIMS)
+#define TS_NEST_SLIDE_CLASSES (TS_NEST_SLIDE_MAX + 1) /* 0 = none remembered, 1.. = classes */
+typedef struct {
+    gboolean exact;
+    guint n; /* temporal loops above c */
+    uint64_t tile;
+    uint16_t loop[TS_NEST_SLIDE_MAX + 1];  /* nest loop index of loop j (1-based) */
+    uint32_t ext[TS_NEST_SLIDE_MAX + 1];   /* 1-based */
+    uint64_t delta[TS_NEST_SLIDE_MAX + 1]; /* |new \ old| of a type-j step */
+    uint8_t cls[TS_NEST_SLIDE_MAX + 1];    /* class of the step's translation vector */
+    guint n_classes;
+    uint64_t memo_sum[(TS_NEST_SLIDE_MAX + 1) * TS_NEST_SLIDE_CLASSES];
+    uint8_t memo_out[(TS_NEST_SLIDE_MAX + 1) * TS_NEST_SLIDE_CLASSES]; /* 0xff: not computed */
+} TsNestSlide;
+
+/* Prepares x for tensor t into inner level c (needs ts_nest_tiles). */
+void ts_nest_slide_init(const TsModel *model, const TsNest *nest, guint c, guint t, TsNestSlide *x);
+/* Delivery of one type-j step after remembered translation s; *s_out the translation left. */
+uint64_t ts_nest_slide_step(const TsNestSlide *x, guint j, guint s, guint *s_out);
+/* R(k, s) (parity mode). */
+uint64_t ts_nest_slide_rest(TsNestSlide *x, guint k, guint s, guint *s_out);
+
 /* Words of n elements of tensor t at storage level l (outer order). */
 static inline uint64_t ts_model_words(const TsModel *model, guint l, guint t, uint64_t n)
 {

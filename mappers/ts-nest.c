@@ -116,26 +116,13 @@ void ts_nest_tiles(const TsModel *model, TsNest *nest)
  * exact_sliding_window_deltas: every step moves from the true previous tile (inner loops at
  * their last index) and delivers exactly the new part, |new \ old|. */
 
-/* Temporal loops above a level: at most one per dimension and level. */
-#define SLIDE_MAX (TS_ARCH_MAX_LEVELS * TS_MAX_DIMS)
-#define SLIDE_CLASSES (SLIDE_MAX + 1) /* 0 = no translation remembered, 1.. = classes */
-
-typedef struct {
-    guint n; /* temporal loops above c */
-    uint64_t tile;
-    uint32_t ext[SLIDE_MAX + 1];   /* 1-based */
-    uint64_t delta[SLIDE_MAX + 1]; /* |new \ old| of a type-j step */
-    uint8_t cls[SLIDE_MAX + 1];    /* class of the step's translation vector (1-based) */
-    guint n_classes;
-    /* memo, indexed [k * SLIDE_CLASSES + s]: sum of R(k, s) and the class it leaves (0xff:
-     * not computed) */
-    uint64_t memo_sum[(SLIDE_MAX + 1) * SLIDE_CLASSES];
-    uint8_t memo_out[(SLIDE_MAX + 1) * SLIDE_CLASSES];
-} SlideCtx;
-
 /* One leaf of type j after remembered translation s: its delta and the translation left. */
-static uint64_t slide_step(const SlideCtx *x, guint j, guint s, guint *s_out)
+uint64_t ts_nest_slide_step(const TsNestSlide *x, guint j, guint s, guint *s_out)
 {
+    if (x->exact) {
+        *s_out = 0;
+        return x->delta[j];
+    }
     if (s == 0 || s == x->cls[j]) {
         *s_out = x->cls[j];
         return x->delta[j];
@@ -144,34 +131,33 @@ static uint64_t slide_step(const SlideCtx *x, guint j, guint s, guint *s_out)
     return x->tile;
 }
 
-static uint64_t slide_rest(SlideCtx *x, guint k, guint s, guint *s_out)
+uint64_t ts_nest_slide_rest(TsNestSlide *x, guint k, guint s, guint *s_out)
 {
     if (k == 0) {
         *s_out = s;
         return 0;
     }
-    const guint at = k * SLIDE_CLASSES + s;
+    const guint at = k * TS_NEST_SLIDE_CLASSES + s;
     if (x->memo_out[at] != 0xff) {
         *s_out = x->memo_out[at];
         return x->memo_sum[at];
     }
     guint s2, s3, s4;
-    uint64_t a = slide_rest(x, k - 1, s, &s2);
-    uint64_t d = slide_step(x, k, s2, &s3);
-    uint64_t b = slide_rest(x, k - 1, s3, &s4);
+    uint64_t a = ts_nest_slide_rest(x, k - 1, s, &s2);
+    uint64_t d = ts_nest_slide_step(x, k, s2, &s3);
+    uint64_t b = ts_nest_slide_rest(x, k - 1, s3, &s4);
     x->memo_sum[at] = a + (uint64_t)(x->ext[k] - 1) * (d + b);
     x->memo_out[at] = (uint8_t)s4;
     *s_out = s4;
     return x->memo_sum[at];
 }
 
-static uint64_t delivered_general(const TsModel *model, const TsNest *nest, guint c, guint t,
-                                  const uint64_t *suffix)
+void ts_nest_slide_init(const TsModel *model, const TsNest *nest, guint c, guint t, TsNestSlide *x)
 {
     const TsTensor *tensor = &model->op->tensors[t];
     const gboolean exact = model->options.exact_sliding_window_deltas;
-    SlideCtx x; /* ~50 KiB of stack, sliding windows only */
-    x.tile = nest->tile[c][t];
+    x->exact = exact;
+    x->tile = nest->tile[c][t];
     int64_t rank_ext[TS_MAX_RANKS];
     uint64_t ext[TS_MAX_DIMS];
     extents_upto(model, nest, c, FALSE, ext);
@@ -185,21 +171,19 @@ static uint64_t delivered_general(const TsModel *model, const TsNest *nest, guin
         rank_ext[r] = e;
     }
     /* Temporal loops above c, 1-based, inner first. */
-    guint idx[SLIDE_MAX + 1];
-    x.n = 0;
+    x->n = 0;
     for (guint k = nest->level_lo[c + 1]; k < nest->n_loops; k++)
         if (nest->loop[k].kind == TS_LOOP_TEMPORAL)
-            idx[++x.n] = k;
-    int64_t shifts[SLIDE_MAX + 1][TS_MAX_RANKS];
-    x.n_classes = 0;
-    uint64_t exact_total = x.tile;
-    for (guint j = 1; j <= x.n; j++) {
-        const TsNestLoop *lj = &nest->loop[idx[j]];
-        x.ext[j] = lj->ext;
+            x->loop[++x->n] = (uint16_t)k;
+    int64_t shifts[TS_NEST_SLIDE_MAX + 1][TS_MAX_RANKS];
+    x->n_classes = 0;
+    for (guint j = 1; j <= x->n; j++) {
+        const TsNestLoop *lj = &nest->loop[x->loop[j]];
+        x->ext[j] = lj->ext;
         int64_t delta[TS_MAX_DIMS] = {0};
         delta[lj->dim] += (int64_t)lj->stride;
         for (guint i = 1; i < j; i++) {
-            const TsNestLoop *li = &nest->loop[idx[i]];
+            const TsNestLoop *li = &nest->loop[x->loop[i]];
             delta[li->dim] -= (int64_t)li->stride * (exact ? (int64_t)li->ext - 1 : 1);
         }
         guint moving = 0;
@@ -220,23 +204,35 @@ static uint64_t delivered_general(const TsModel *model, const TsNest *nest, guin
             inter *= mag >= rank_ext[r] ? 0 : (uint64_t)(rank_ext[r] - mag);
         }
         if (exact) {
-            exact_total += (uint64_t)(lj->ext - 1) * suffix[idx[j] + 1] * (x.tile - inter);
+            x->delta[j] = x->tile - inter;
+            x->cls[j] = 0;
             continue;
         }
         /* Timeloop's box difference: empty when nothing moves, the slice when one rank moves
          * within the box, else the whole tile. */
-        x.delta[j] = moving == 0 ? 0 : (disjoint || moving > 1) ? x.tile : x.tile - inter;
+        x->delta[j] = moving == 0 ? 0 : (disjoint || moving > 1) ? x->tile : x->tile - inter;
         guint cls = 0;
         for (guint i = 1; i < j && cls == 0; i++)
             if (memcmp(shifts[i], shifts[j], tensor->n_ranks * sizeof shifts[j][0]) == 0)
-                cls = x.cls[i];
-        x.cls[j] = (uint8_t)(cls ? cls : ++x.n_classes);
+                cls = x->cls[i];
+        x->cls[j] = (uint8_t)(cls ? cls : ++x->n_classes);
     }
-    if (exact)
-        return exact_total;
-    memset(x.memo_out, 0xff, (x.n + 1) * SLIDE_CLASSES);
+    memset(x->memo_out, 0xff, (x->n + 1) * TS_NEST_SLIDE_CLASSES);
+}
+
+static uint64_t delivered_general(const TsModel *model, const TsNest *nest, guint c, guint t,
+                                  const uint64_t *suffix)
+{
+    TsNestSlide x; /* ~50 KiB of stack, sliding windows only */
+    ts_nest_slide_init(model, nest, c, t, &x);
+    if (x.exact) {
+        uint64_t total = x.tile;
+        for (guint j = 1; j <= x.n; j++)
+            total += (uint64_t)(x.ext[j] - 1) * suffix[x.loop[j] + 1] * x.delta[j];
+        return total;
+    }
     guint s_end;
-    return x.tile + slide_rest(&x, x.n, 0, &s_end);
+    return x.tile + ts_nest_slide_rest(&x, x.n, 0, &s_end);
 }
 
 /* Number of distinct tiles of tensor t among the children of inner level c's fan-out: children

@@ -494,34 +494,6 @@ static void test_sliding_window(void)
     CU_ASSERT_EQUAL(c.level[FX_DRAM].tensor[1].tile_words, 10);
 }
 
-/* A 2-D convolution P, R, Q, S: Weights[R,S], Inputs[P+R, Q+S], Outputs[P,Q]. */
-static void fx_conv2d(TsOp *op, uint64_t p, uint64_t r, uint64_t q, uint64_t s)
-{
-    memset(op, 0, sizeof *op);
-    op->name = "conv2d";
-    op->kind = TS_OP_EINSUM;
-    op->n_dims = 4;
-    static const char *const names[4] = {"P", "R", "Q", "S"};
-    const uint64_t sizes[4] = {p, r, q, s};
-    for (guint d = 0; d < 4; d++) {
-        op->dim_names[d] = names[d];
-        op->dims[d] = sizes[d];
-    }
-    op->n_tensors = 3;
-    op->tensors[0] = (TsTensor){.name = "Weights", .n_ranks = 2};
-    op->tensors[0].ranks[0] = (TsProjection){1, {1}, {1}};
-    op->tensors[0].ranks[1] = (TsProjection){1, {3}, {1}};
-    op->tensors[1] = (TsTensor){.name = "Inputs", .n_ranks = 2};
-    op->tensors[1].ranks[0] = (TsProjection){2, {0, 1}, {1, 1}};
-    op->tensors[1].ranks[1] = (TsProjection){2, {2, 3}, {1, 1}};
-    op->tensors[2] = (TsTensor){.name = "Outputs", .n_ranks = 2, .read_write = TRUE};
-    op->tensors[2].ranks[0] = (TsProjection){1, {0}, {1}};
-    op->tensors[2].ranks[1] = (TsProjection){1, {2}, {1}};
-    op->output = 2;
-    op->precision_is_default = TRUE;
-    op->macs = p * r * q * s;
-}
-
 /* Timeloop 3.0.3 refetches a sliding tile whose translation changes: an irrelevant loop (no
  * translation) between two sliding steps makes every slide a stride change. conv1d with output
  * channels: Weights[R,K], Inputs[P+R], Outputs[K,P]; RF holds R3 (tile W = 3); GLB loops K2
@@ -603,7 +575,7 @@ static void test_two_container_multicast(void)
     a.storage[FX_GLB].stages[0] = (TsFanoutStage){"PE_column", 4, 1};
     a.storage[FX_GLB].stages[1] = (TsFanoutStage){"PE", 1, 3};
     TsOp op;
-    fx_conv2d(&op, 8, 3, 4, 3);
+    ts_test_conv2d(&op, 8, 3, 4, 3);
     TsMapping map;
     ts_mapping_init(&map, FX_NLEVELS, &op);
     for (guint d = 0; d < 4; d++)
@@ -793,7 +765,7 @@ static uint64_t lit_exact(const LitLoop *above, guint n, const uint64_t *ext)
 static void test_sliding_window_literal(void)
 {
     TsOp op;
-    fx_conv2d(&op, 1, 1, 1, 1);
+    ts_test_conv2d(&op, 1, 1, 1, 1);
     FxArch a;
     fx_arch(&a);
     for (guint l = 0; l < FX_NLEVELS; l++) {

@@ -49,4 +49,35 @@ static inline void ts_test_gemm(TsOp *op, uint64_t m, uint64_t n, uint64_t k)
     op->macs = m * n * k;
 }
 
+/* A 2-D convolution P, R, Q, S: Weights[R,S], Inputs[P+R, Q+S] (sliding windows),
+ * Outputs[P,Q]; no precision given (Timeloop-problem placeholders). */
+static inline void ts_test_conv2d(TsOp *op, uint64_t p, uint64_t r, uint64_t q, uint64_t s)
+{
+    memset(op, 0, sizeof *op);
+    op->name = "conv2d";
+    op->kind = TS_OP_EINSUM;
+    op->count = 1;
+    op->n_dims = 4;
+    static const char *const names[4] = {"P", "R", "Q", "S"};
+    const uint64_t sizes[4] = {p, r, q, s};
+    for (guint d = 0; d < 4; d++) {
+        op->dim_names[d] = names[d];
+        op->dims[d] = sizes[d];
+    }
+    op->n_tensors = 3;
+    op->tensors[0] = (TsTensor){.name = "Weights", .n_ranks = 2, .precision = {16, TS_NUM_INT}};
+    op->tensors[0].ranks[0] = (TsProjection){1, {1}, {1}};
+    op->tensors[0].ranks[1] = (TsProjection){1, {3}, {1}};
+    op->tensors[1] = (TsTensor){.name = "Inputs", .n_ranks = 2, .precision = {16, TS_NUM_INT}};
+    op->tensors[1].ranks[0] = (TsProjection){2, {0, 1}, {1, 1}};
+    op->tensors[1].ranks[1] = (TsProjection){2, {2, 3}, {1, 1}};
+    op->tensors[2] = (TsTensor){
+        .name = "Outputs", .n_ranks = 2, .read_write = TRUE, .precision = {16, TS_NUM_INT}};
+    op->tensors[2].ranks[0] = (TsProjection){1, {0}, {1}};
+    op->tensors[2].ranks[1] = (TsProjection){1, {2}, {1}};
+    op->output = 2;
+    op->precision_is_default = TRUE;
+    op->macs = p * r * q * s;
+}
+
 #endif /* TS_TEST_OPS_H */

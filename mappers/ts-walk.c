@@ -1,0 +1,576 @@
+/* The loop-nest walker (ts-walk.h). Per (level, tensor) it precomputes, from the model's nest
+ * analysis, where tile versions change: a level's tile changes when a loop outside its
+ * innermost relevant temporal loop above it advances (loops inside that one leave it
+ * stationary), so with the step index a mixed-radix number over the step loops (the temporal
+ * loops above the depth, innermost digit fastest) a version starts at every multiple of the
+ * place value of that loop. Loops of the levels below the depth run inside a step: a level
+ * whose innermost relevant loop is among them changes tile a fixed number of times per step.
+ * An output region is visited for the first time exactly when every irrelevant loop outside
+ * its innermost relevant one is at index 0 (its first read is elided, as the model's
+ * `delivered - partition`). Sliding windows (ranks summing several dims) deliver per step what
+ * the model's Timeloop-parity recursion gives (ts_nest_slide_*), each later iteration of a
+ * loop behaving as its second, so the walk's total is the model's to the element. */
+#include "ts-walk.h"
+
+#include <string.h>
+
+#include "ts-model-private.h"
+
+#define MAX_STEP_LOOPS (TS_ARCH_MAX_LEVELS * TS_MAX_DIMS)
+
+typedef struct {
+    gboolean kept, backing; /* backing: the outermost keeping level (never filled) */
+    gboolean output;        /* the read-modify-write tensor */
+    gboolean slide;         /* sliding-window deliveries (a rank sums several dims) */
+    int peer;               /* nearest keeping level above, -1 for the backing store */
+    uint64_t tile;          /* elements per instance */
+    uint64_t peer_factor;   /* distinct tiles of the fan-outs from the peer down to the level */
+    uint64_t versions;      /* over the whole walk */
+    /* Versions change at step boundaries (span > 0: every span steps; first visit when the
+     * irrelevant step loops of irr_mask are at 0), or inside the step (in_versions per step,
+     * in_first of them first visits when every irrelevant step loop is at 0). */
+    uint64_t span;
+    uint64_t irr_mask;
+    uint64_t in_versions, in_first;
+    /* prev_visit distance: place values of the step loops */
+    uint64_t box[TS_MAX_DIMS];
+    /* Sliding windows: the slide context, the number of its loops inside the step, and the
+     * current pass of each step loop (entry state; -1 when its delta is not computed yet). */
+    TsNestSlide *sl;
+    guint k_in, i0; /* slide loops inside the step; the first step loop above the level */
+    int pass_entry[MAX_STEP_LOOPS];
+    uint64_t pass_delta[MAX_STEP_LOOPS];
+    guint pass_after[MAX_STEP_LOOPS];
+    gboolean pass_ok[MAX_STEP_LOOPS];
+    uint64_t filled; /* fills issued so far (version counter of a sliding window) */
+} LevelTensor;
+
+struct TsWalk {
+    const TsModel *model;
+    TsMapping mapping;
+    TsNest nest;
+    guint nl, nt, nd, depth;
+    /* step loops: the temporal loops above the depth, inner first */
+    guint ns;
+    uint32_t sext[MAX_STEP_LOOPS];
+    uint8_t sdim[MAX_STEP_LOOPS];
+    uint8_t slevel[MAX_STEP_LOOPS]; /* outer level index */
+    uint64_t sstride[MAX_STEP_LOOPS];
+    uint64_t place[MAX_STEP_LOOPS + 1];
+    uint8_t step_of[TS_NEST_MAX_LOOPS]; /* nest loop index -> step loop index */
+    uint64_t n_steps;
+    uint64_t step_iterations;
+    LevelTensor lt[TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
+    int innermost_keeper[TS_MAX_TENSORS];
+    uint64_t compute_factor[TS_MAX_TENSORS]; /* distinct tiles from the keeper to the MACs */
+    /* Output regions of steps: step loops irrelevant to the output, and the elements a
+     * keeper at or above the depth touches first in a step that visits its region first. */
+    uint64_t out_irr, out_first;
+    gboolean elide; /* first reads of outputs are elided (the model's default) */
+    /* walk state */
+    uint64_t step;
+    uint32_t digit[MAX_STEP_LOOPS];
+};
+
+static uint64_t distinct_at(const TsWalk *w, guint level, guint t)
+{
+    return w->nest.distinct[w->nl - 1 - level][t];
+}
+
+static gboolean relevant(const TsWalk *w, guint t, guint dim)
+{
+    return (w->model->dim_mask[t] >> dim) & 1u;
+}
+
+/* Fills the per-(level, tensor) version structure. */
+static void prepare_lt(TsWalk *w, guint l, guint t, guint step_lo)
+{
+    LevelTensor *x = &w->lt[l][t];
+    const TsNest *n = &w->nest;
+    const guint c = w->nl - 1 - l;
+    x->tile = n->tile[c][t];
+    x->output = t == w->model->output;
+    x->slide = w->model->multi_term[t];
+    x->peer_factor = 1;
+    for (int m = (int)l - 1; m >= x->peer && m >= 0; m--)
+        x->peer_factor *= distinct_at(w, (guint)m, t);
+    /* The box moved at the peer: the loops at and below the level, and the spatial loops of
+     * the fan-outs from the peer down to the level. */
+    for (guint d = 0; d < w->nd; d++)
+        x->box[d] = 1;
+    for (guint k = 0; k < n->level_lo[c + 1]; k++)
+        x->box[n->loop[k].dim] *= n->loop[k].ext;
+    if (x->peer >= 0) {
+        const guint cp = w->nl - 1 - (guint)x->peer;
+        for (guint k = n->level_lo[c + 1]; k < n->level_lo[cp + 1]; k++)
+            if (n->loop[k].kind != TS_LOOP_TEMPORAL)
+                x->box[n->loop[k].dim] *= n->loop[k].ext;
+    }
+    if (!x->kept || x->backing)
+        return;
+    /* Version loops: temporal loops above the level; k_rel the innermost relevant one. */
+    int krel = -1;
+    for (guint k = n->level_lo[c + 1]; k < n->n_loops; k++) {
+        if (n->loop[k].kind == TS_LOOP_TEMPORAL && relevant(w, t, n->loop[k].dim)) {
+            krel = (int)k;
+            break;
+        }
+    }
+    x->irr_mask = 0;
+    if (krel < 0) {
+        /* One version for the whole walk. */
+        x->span = w->n_steps;
+        x->versions = 1;
+    } else if ((guint)krel >= step_lo) {
+        /* A step loop: its place value. */
+        const guint i = w->step_of[krel];
+        x->span = w->place[i];
+        x->versions = w->n_steps / x->span;
+        for (guint j = i + 1; j < w->ns; j++)
+            if (!relevant(w, t, w->sdim[j]))
+                x->irr_mask |= G_GUINT64_CONSTANT(1) << j;
+    } else {
+        /* Inside the step: the in-step temporal loops from k_rel outward. */
+        x->span = 0;
+        x->in_versions = x->in_first = 1;
+        for (guint k = (guint)krel; k < step_lo; k++) {
+            if (n->loop[k].kind != TS_LOOP_TEMPORAL)
+                continue;
+            x->in_versions *= n->loop[k].ext;
+            if (relevant(w, t, n->loop[k].dim))
+                x->in_first *= n->loop[k].ext;
+        }
+        x->versions = x->in_versions * w->n_steps;
+        for (guint j = 0; j < w->ns; j++)
+            if (!relevant(w, t, w->sdim[j]))
+                x->irr_mask |= G_GUINT64_CONSTANT(1) << j;
+    }
+    if (x->slide) {
+        x->sl = g_new(TsNestSlide, 1);
+        ts_nest_slide_init(w->model, n, c, t, x->sl);
+        x->k_in = 0;
+        for (guint j = 1; j <= x->sl->n; j++)
+            if (x->sl->loop[j] < step_lo)
+                x->k_in = j;
+        /* Step loops of the levels between the depth and this level lie inside its tile. */
+        x->i0 = 0;
+        while (x->i0 < w->ns && w->slevel[x->i0] >= l)
+            x->i0++;
+    }
+}
+
+static gboolean shape_ok(const TsModel *model, const TsMapping *mapping, GError **error)
+{
+    TsCost cost;
+    if (ts_model_evaluate(model, mapping, &cost) != TS_EVAL_OK) {
+        g_autofree char *why = ts_model_explain(model, mapping, &cost);
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID, "invalid mapping: %s", why);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* Nest loops from step_lo on that are temporal: the step loops of depth. */
+static guint step_lo_of(const TsWalk *w, guint depth)
+{
+    return w->nest.level_lo[w->nl - depth];
+}
+
+TsWalk *ts_walk_new(const TsModel *model, const TsMapping *mapping, guint depth, GError **error)
+{
+    g_return_val_if_fail(model != NULL && mapping != NULL, NULL);
+    if (depth >= model->n_levels) {
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_RANGE,
+                    "walk depth %u is not a storage level (0 .. %u)", depth, model->n_levels - 1);
+        return NULL;
+    }
+    if (!shape_ok(model, mapping, error))
+        return NULL;
+    if (model->multi_term[model->output]) {
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
+                    "op %s: the output tensor has a rank summing several dimensions; the walker "
+                    "handles sliding windows on input tensors only",
+                    model->op->name ? model->op->name : "?");
+        return NULL;
+    }
+    TsWalk *w = g_new0(TsWalk, 1);
+    w->model = model;
+    w->mapping = *mapping;
+    w->nl = model->n_levels;
+    w->nt = model->n_tensors;
+    w->nd = model->n_dims;
+    w->depth = depth;
+    w->elide = !model->options.no_first_read_elision;
+    ts_nest_build_loops(model, mapping, &w->nest);
+    ts_nest_tiles(model, &w->nest);
+    uint8_t keep[TS_ARCH_MAX_LEVELS];
+    for (guint c = 0; c < w->nl; c++)
+        keep[c] = mapping->level[w->nl - 1 - c].keep;
+    ts_nest_analyze(model, keep, &w->nest);
+
+    const TsNest *n = &w->nest;
+    const guint lo = step_lo_of(w, depth);
+    w->ns = 0;
+    w->place[0] = 1;
+    for (guint k = lo; k < n->n_loops; k++) {
+        if (n->loop[k].kind != TS_LOOP_TEMPORAL)
+            continue;
+        guint i = w->ns++;
+        w->step_of[k] = (uint8_t)i;
+        w->sext[i] = n->loop[k].ext;
+        w->sdim[i] = n->loop[k].dim;
+        w->slevel[i] = (uint8_t)(w->nl - 1 - n->loop[k].level);
+        w->sstride[i] = n->loop[k].stride;
+        w->place[i + 1] = w->place[i] * n->loop[k].ext;
+    }
+    w->n_steps = w->place[w->ns];
+    w->step_iterations = 1;
+    for (guint k = 0; k < lo; k++)
+        if (n->loop[k].kind == TS_LOOP_TEMPORAL)
+            w->step_iterations *= n->loop[k].ext;
+
+    for (guint t = 0; t < w->nt; t++) {
+        int last = -1;
+        for (guint l = 0; l < w->nl; l++) {
+            LevelTensor *x = &w->lt[l][t];
+            x->kept = (mapping->level[l].keep >> t) & 1u;
+            x->peer = last;
+            x->backing = x->kept && last < 0;
+            if (x->kept)
+                last = (int)l;
+        }
+        w->innermost_keeper[t] = last;
+        uint64_t f = 1;
+        for (int m = (int)w->nl - 1; m >= last && m >= 0; m--)
+            f *= distinct_at(w, (guint)m, t);
+        w->compute_factor[t] = f;
+        for (guint l = 0; l < w->nl; l++)
+            prepare_lt(w, l, t, lo);
+        if (t == model->output && last >= 0 && (guint)last <= depth) {
+            w->out_first = n->tile[w->nl - 1 - depth][t];
+            for (guint m = (guint)last; m < depth; m++)
+                w->out_first *= distinct_at(w, m, t);
+            for (guint j = 0; j < w->ns; j++)
+                if (!relevant(w, t, w->sdim[j]))
+                    w->out_irr |= G_GUINT64_CONSTANT(1) << j;
+        }
+    }
+    ts_walk_reset(w);
+    return w;
+}
+
+void ts_walk_free(TsWalk *w)
+{
+    if (w == NULL)
+        return;
+    for (guint l = 0; l < TS_ARCH_MAX_LEVELS; l++)
+        for (guint t = 0; t < TS_MAX_TENSORS; t++)
+            g_free(w->lt[l][t].sl);
+    g_free(w);
+}
+
+void ts_walk_reset(TsWalk *w)
+{
+    g_return_if_fail(w != NULL);
+    w->step = 0;
+    memset(w->digit, 0, sizeof w->digit);
+    for (guint l = 0; l < w->nl; l++) {
+        for (guint t = 0; t < w->nt; t++) {
+            LevelTensor *x = &w->lt[l][t];
+            x->filled = 0;
+            for (guint i = 0; i < MAX_STEP_LOOPS; i++) {
+                x->pass_ok[i] = FALSE;
+                x->pass_entry[i] = 0;
+            }
+        }
+    }
+}
+
+guint ts_walk_depth_for(const TsModel *model, const TsMapping *mapping, uint64_t max_steps)
+{
+    g_return_val_if_fail(model != NULL && mapping != NULL, 0);
+    const guint nl = model->n_levels;
+    guint best = 0;
+    uint64_t steps = 1;
+    /* steps at depth d = product of the temporal factors of levels 0 .. d-1 */
+    for (guint d = 1; d < nl; d++) {
+        for (guint dim = 0; dim < model->n_dims; dim++) {
+            uint32_t f = mapping->level[d - 1].temporal[dim];
+            if (f > 1 && steps > max_steps / f) {
+                steps = max_steps + 1;
+                break;
+            }
+            steps *= MAX(f, 1u);
+        }
+        if (steps > max_steps)
+            break;
+        best = d;
+    }
+    return best;
+}
+
+/* ---- Stepping ----------------------------------------------------------------------------- */
+
+static gboolean digits_zero(const TsWalk *w, uint64_t mask)
+{
+    for (guint j = 0; j < w->ns; j++)
+        if (((mask >> j) & 1u) && w->digit[j] != 0)
+            return FALSE;
+    return TRUE;
+}
+
+/* Versions back to the previous visit of the current version's region: the innermost
+ * irrelevant version loop with a nonzero index goes back one, the irrelevant loops inside it
+ * to their last index. */
+static uint64_t prev_visit(const TsWalk *w, const LevelTensor *x)
+{
+    for (guint j = 0; j < w->ns; j++) {
+        if (!((x->irr_mask >> j) & 1u) || w->digit[j] == 0)
+            continue;
+        uint64_t back = w->place[j];
+        for (guint i = 0; i < j; i++)
+            if ((x->irr_mask >> i) & 1u)
+                back -= (uint64_t)(w->sext[i] - 1) * w->place[i];
+        return back / x->span;
+    }
+    return 0;
+}
+
+static void tile_origin(const TsWalk *w, guint level, uint64_t *origin)
+{
+    for (guint d = 0; d < w->nd; d++)
+        origin[d] = 0;
+    for (guint j = 0; j < w->ns; j++)
+        if (w->slevel[j] < level)
+            origin[w->sdim[j]] += (uint64_t)w->digit[j] * w->sstride[j];
+}
+
+/* Sliding window: the delivery of the type-i step loop's current pass (computing it from the
+ * pass's entry state when needed). */
+static uint64_t slide_pass(LevelTensor *x, guint i, guint *after)
+{
+    if (!x->pass_ok[i]) {
+        const guint j = x->k_in + 1 + (i - x->i0); /* slide loop index of step loop i */
+        guint s2, s3;
+        ts_nest_slide_rest(x->sl, j - 1, (guint)x->pass_entry[i], &s2);
+        x->pass_delta[i] = ts_nest_slide_step(x->sl, j, s2, &s3);
+        x->pass_after[i] = s3;
+        x->pass_ok[i] = TRUE;
+    }
+    *after = x->pass_after[i];
+    return x->pass_delta[i];
+}
+
+/* Sliding window at step boundary `carry` (the outermost step loop that advanced; ns at the
+ * first step): the delivery at the boundary; *in_step the deliveries inside the step. */
+static uint64_t slide_boundary(TsWalk *w, LevelTensor *x, guint carry, uint64_t *in_step)
+{
+    uint64_t d;
+    guint state;
+    if (carry >= w->ns) {
+        d = x->tile;
+        state = 0;
+    } else if (carry < x->i0) {
+        *in_step = 0; /* only loops inside the level's tile advanced: it stays */
+        return 0;
+    } else {
+        d = slide_pass(x, carry, &state);
+        for (guint i = x->i0; i < carry; i++) {
+            x->pass_ok[i] = FALSE;
+            x->pass_entry[i] = (int)state;
+        }
+    }
+    guint out;
+    *in_step = x->k_in ? ts_nest_slide_rest(x->sl, x->k_in, state, &out) : 0;
+    return d;
+}
+
+static void add_xfer(TsWalkXfer *list, guint *n, TsWalkKind kind, guint level, const LevelTensor *x,
+                     guint t, uint64_t version, uint64_t elements, uint64_t prev)
+{
+    TsWalkXfer *r = &list[(*n)++];
+    r->kind = (uint8_t)kind;
+    r->level = (uint8_t)level;
+    r->peer = (uint8_t)x->peer;
+    r->tensor = (uint8_t)t;
+    r->version = version;
+    r->elements = elements;
+    r->peer_elements = elements * x->peer_factor;
+    r->prev_visit = prev;
+}
+
+gboolean ts_walk_next(TsWalk *w, TsWalkStep *st)
+{
+    g_return_val_if_fail(w != NULL && st != NULL, FALSE);
+    if (w->step >= w->n_steps)
+        return FALSE;
+    const uint64_t s = w->step;
+    /* The outermost step loop that advanced into this step (ns at the first). */
+    guint carry = w->ns;
+    if (s > 0) {
+        guint j = 0;
+        while (j < w->ns && ++w->digit[j] == w->sext[j])
+            w->digit[j++] = 0;
+        carry = j;
+    }
+    st->index = s;
+    st->n_before = st->n_after = 0;
+    st->iterations = w->step_iterations;
+    memset(st->inner, 0, sizeof st->inner[0] * w->nl);
+    const gboolean last = s + 1 == w->n_steps;
+
+    for (guint t = 0; t < w->nt; t++) {
+        /* Operand reads of the compute at the innermost keeping level. */
+        const int k = w->innermost_keeper[t];
+        const uint64_t acc = w->step_iterations * w->compute_factor[t];
+        if (k >= 0) {
+            st->inner[k][t].reads += acc;
+            if (t == w->model->output) {
+                st->inner[k][t].updates += acc;
+                /* The first touch of an output element reads nothing: a keeper at or above
+                 * the depth sees the step's region for the first time when every step loop
+                 * irrelevant to the output is at index 0 (deeper keepers: below). */
+                if (w->elide && (guint)k <= w->depth && digits_zero(w, w->out_irr))
+                    st->inner[k][t].reads -= w->out_first;
+            }
+        }
+        for (guint l = 1; l < w->nl; l++) {
+            LevelTensor *x = &w->lt[l][t];
+            if (!x->kept || x->backing)
+                continue;
+            TsWalkCounts *at = &st->inner[l][t];
+            TsWalkCounts *pe = &st->inner[x->peer][t];
+            if (x->slide) {
+                uint64_t in = 0, d = slide_boundary(w, x, carry, &in);
+                if (l <= w->depth && d > 0) {
+                    add_xfer(st->before, &st->n_before, TS_WALK_FILL, l, x, t, x->filled, d, 0);
+                    tile_origin(w, l, st->before[st->n_before - 1].origin);
+                    x->filled++;
+                } else if (d > 0) {
+                    at->fills += d;
+                    pe->reads += d * x->peer_factor;
+                }
+                at->fills += in;
+                pe->reads += in * x->peer_factor;
+                continue;
+            }
+            uint64_t starts, firsts, ends;
+            gboolean boundary_first = FALSE;
+            if (x->span > 0) {
+                starts = s % x->span == 0;
+                ends = (s + 1) % x->span == 0 || last;
+                boundary_first = w->elide && starts && digits_zero(w, x->irr_mask);
+                firsts = boundary_first;
+            } else {
+                starts = ends = x->in_versions;
+                firsts = w->elide && digits_zero(w, x->irr_mask) ? x->in_first : 0;
+            }
+            const uint64_t version = x->span > 0 ? s / x->span : 0;
+            if (x->output && k >= 0 && (guint)k == l && l > w->depth)
+                st->inner[l][t].reads -= firsts * x->tile; /* first touches: no read */
+            if (l <= w->depth) {
+                /* Boundary transfers of the explicit levels. */
+                if (starts) {
+                    const gboolean elide = x->output && boundary_first;
+                    add_xfer(st->before, &st->n_before, TS_WALK_FILL, l, x, t, version,
+                             elide ? 0 : x->tile, x->output && !elide ? prev_visit(w, x) : 0);
+                    tile_origin(w, l, st->before[st->n_before - 1].origin);
+                }
+                continue;
+            }
+            const uint64_t fills = x->output ? starts - firsts : starts;
+            at->fills += fills * x->tile;
+            pe->reads += fills * x->tile * x->peer_factor;
+            if (x->output)
+                pe->updates += ends * x->tile * x->peer_factor;
+        }
+    }
+    /* Write-backs of the explicit levels' output tiles the step completes, innermost first. */
+    const guint out = w->model->output;
+    for (guint l = w->depth + 1; l-- > 1;) {
+        LevelTensor *x = &w->lt[l][out];
+        if (!x->kept || x->backing)
+            continue;
+        if ((s + 1) % x->span == 0 || last) {
+            add_xfer(st->after, &st->n_after, TS_WALK_UPDATE, l, x, out, s / x->span, x->tile, 0);
+            tile_origin(w, l, st->after[st->n_after - 1].origin);
+        }
+    }
+    w->step++;
+    return TRUE;
+}
+
+/* ---- Accessors ---------------------------------------------------------------------------- */
+
+guint ts_walk_depth(const TsWalk *w)
+{
+    g_return_val_if_fail(w != NULL, 0);
+    return w->depth;
+}
+
+uint64_t ts_walk_n_steps(const TsWalk *w)
+{
+    g_return_val_if_fail(w != NULL, 0);
+    return w->n_steps;
+}
+
+const TsModel *ts_walk_model(const TsWalk *w)
+{
+    g_return_val_if_fail(w != NULL, NULL);
+    return w->model;
+}
+
+const TsMapping *ts_walk_mapping(const TsWalk *w)
+{
+    g_return_val_if_fail(w != NULL, NULL);
+    return &w->mapping;
+}
+
+gboolean ts_walk_keeps(const TsWalk *w, guint level, guint tensor)
+{
+    g_return_val_if_fail(w != NULL && level < w->nl && tensor < w->nt, FALSE);
+    return w->lt[level][tensor].kept;
+}
+
+uint64_t ts_walk_tile(const TsWalk *w, guint level, guint tensor)
+{
+    g_return_val_if_fail(w != NULL && level < w->nl && tensor < w->nt, 0);
+    return w->lt[level][tensor].tile;
+}
+
+uint64_t ts_walk_versions(const TsWalk *w, guint level, guint tensor)
+{
+    g_return_val_if_fail(w != NULL && level < w->nl && tensor < w->nt, 0);
+    const LevelTensor *x = &w->lt[level][tensor];
+    return x->kept ? (x->backing ? 1 : x->versions) : 0;
+}
+
+uint64_t ts_walk_instances(const TsWalk *w, guint level)
+{
+    g_return_val_if_fail(w != NULL && level < w->nl, 0);
+    return w->nest.instances[w->nl - 1 - level];
+}
+
+uint64_t ts_walk_compute_instances(const TsWalk *w)
+{
+    g_return_val_if_fail(w != NULL, 0);
+    return w->nest.compute_instances;
+}
+
+uint64_t ts_walk_compute_iterations(const TsWalk *w)
+{
+    g_return_val_if_fail(w != NULL, 0);
+    return w->nest.compute_iterations;
+}
+
+const uint64_t *ts_walk_box(const TsWalk *w, guint level, guint tensor)
+{
+    g_return_val_if_fail(w != NULL && level < w->nl && tensor < w->nt, NULL);
+    return w->lt[level][tensor].box;
+}
+
+uint64_t ts_walk_words(const TsWalk *w, guint level, guint tensor, uint64_t elements)
+{
+    g_return_val_if_fail(w != NULL && level < w->nl && tensor < w->nt, 0);
+    return ts_model_words(w->model, level, tensor, elements);
+}

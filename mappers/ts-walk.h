@@ -1,0 +1,124 @@
+/* The loop-nest walker: a mapping's loop nest as the sequence of tile steps a machine executes,
+ * with the data each step moves, in loop order. Built on the analytical model's nest analysis,
+ * so that the counts of a whole walk are exactly the model's: summed over every step, the
+ * reads, fills and updates of each level and tensor equal ts_model_evaluate's (in elements;
+ * ts_walk_words converts totals to the level's words as TsCost does).
+ *
+ * A walk has a depth d (a storage level, outer index): its steps are the tiles of level d, one
+ * per iteration of the temporal loops of the levels above d, in loop order (innermost loop
+ * fastest). Each step lists
+ *   - before: the fills of levels 1..d the step needs, outermost level first (a new tile
+ *     version of a level: the whole tile, or for a sliding window the part not already held;
+ *     a revisited output tile reads its partial sums back, a first visit is elided);
+ *   - after: the write-backs (updates of the peer above) of output tiles the step completes,
+ *     innermost level first;
+ *   - the compute iterations of the step and every action inside it that no transfer lists:
+ *     operand reads for the compute, and the fills, reads and updates of the levels below d,
+ *     whose loops run inside the step.
+ * A transfer's peer is the nearest level above that keeps the tensor (levels between bypass
+ * it); multicast and spatial reduction to the distinct tiles below are in peer_elements. Steps
+ * are generated in O(levels x tensors) each, allocation-free; a depth whose step count is
+ * small keeps a simulation of a mapping with billions of MACs to few events.
+ *
+ * Tile sizes come from one place per (level, tensor, step) so that partial tiles (imperfect
+ * factorization) can vary them with the loop indices the walker tracks. */
+#ifndef TS_WALK_H
+#define TS_WALK_H
+
+#include <glib.h>
+#include <stdint.h>
+
+#include "ts-model.h"
+
+G_BEGIN_DECLS
+
+typedef struct TsWalk TsWalk;
+
+typedef enum {
+    TS_WALK_FILL = 0,   /* peer -> level: a new tile version (or its new part) */
+    TS_WALK_UPDATE = 1, /* level -> peer: an output tile written back */
+} TsWalkKind;
+
+#define TS_WALK_MAX_XFERS (TS_ARCH_MAX_LEVELS * TS_MAX_TENSORS)
+
+typedef struct {
+    uint8_t kind;   /* TsWalkKind */
+    uint8_t level;  /* storage level filled / writing back (outer index) */
+    uint8_t peer;   /* nearest level above keeping the tensor */
+    uint8_t tensor; /* op tensor index */
+    /* The tile version of (level, tensor) the transfer concerns, counted from 0. */
+    uint64_t version;
+    /* Elements into (fill) or out of (update) each utilized instance of level; 0 for the
+     * elided first fill of an output tile (its region is visited for the first time). */
+    uint64_t elements;
+    /* Elements read (fill) or updated (update) at each utilized instance of the peer: the
+     * distinct tiles of its fan-out below, multicast or reduced. */
+    uint64_t peer_elements;
+    /* Output fills of a revisited region: how many versions back the previous visit of the
+     * same region is (its write-back must have landed first); 0 otherwise. */
+    uint64_t prev_visit;
+    /* Operation-space origin of the tile (per dimension) and, with ts_walk_box, the extents of
+     * the data moved at the peer (the union of the distinct tiles). */
+    uint64_t origin[TS_MAX_DIMS];
+} TsWalkXfer;
+
+/* Elements per utilized instance of a level. */
+typedef struct {
+    uint64_t reads, fills, updates;
+} TsWalkCounts;
+
+typedef struct {
+    uint64_t index; /* 0 .. ts_walk_n_steps() - 1 */
+    guint n_before, n_after;
+    TsWalkXfer before[TS_WALK_MAX_XFERS];
+    TsWalkXfer after[TS_WALK_MAX_XFERS];
+    /* Temporal iterations of the compute inside the step (MACs per utilized compute
+     * instance). */
+    uint64_t iterations;
+    /* Actions inside the step that no transfer above lists, per level (outer index) and
+     * tensor. */
+    TsWalkCounts inner[TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
+} TsWalkStep;
+
+/* Prepares a walk of mapping on the model's (arch, op) at depth (a storage level, 0 ..
+ * levels - 1). The mapping must be valid for the model (TS_CONFIG_ERROR_INVALID with the
+ * model's reason otherwise). model must outlive the walk; mapping is copied. */
+TsWalk *ts_walk_new(const TsModel *model, const TsMapping *mapping, guint depth, GError **error);
+void ts_walk_free(TsWalk *walk);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(TsWalk, ts_walk_free)
+
+/* The deepest depth at which the walk has at most max_steps steps (0 always qualifies: one
+ * step). The mapping must be structurally valid (as for ts_walk_new). */
+guint ts_walk_depth_for(const TsModel *model, const TsMapping *mapping, uint64_t max_steps);
+
+/* Fills step with the next step; FALSE (step untouched) after the last. */
+gboolean ts_walk_next(TsWalk *walk, TsWalkStep *step);
+/* Back to the first step. */
+void ts_walk_reset(TsWalk *walk);
+
+guint ts_walk_depth(const TsWalk *walk);
+uint64_t ts_walk_n_steps(const TsWalk *walk);
+const TsModel *ts_walk_model(const TsWalk *walk);
+/* The mapping walked (borrowed). */
+const TsMapping *ts_walk_mapping(const TsWalk *walk);
+
+/* Per (level, tensor): whether the level keeps the tensor; the tile (elements per instance);
+ * the number of tile versions over the whole walk; utilized instances of the level. */
+gboolean ts_walk_keeps(const TsWalk *walk, guint level, guint tensor);
+uint64_t ts_walk_tile(const TsWalk *walk, guint level, guint tensor);
+uint64_t ts_walk_versions(const TsWalk *walk, guint level, guint tensor);
+uint64_t ts_walk_instances(const TsWalk *walk, guint level);
+/* Utilized compute instances and compute iterations of the whole walk. */
+uint64_t ts_walk_compute_instances(const TsWalk *walk);
+uint64_t ts_walk_compute_iterations(const TsWalk *walk);
+/* Extents per dimension of the data a transfer into (out of) level moves at its peer: the
+ * tile's extents times the spatial factors of the fan-outs between (borrowed, n_dims). */
+const uint64_t *ts_walk_box(const TsWalk *walk, guint level, guint tensor);
+
+/* Words of n elements of tensor at level, as TsCost counts them (precision packing, rounded
+ * up once over a total). */
+uint64_t ts_walk_words(const TsWalk *walk, guint level, guint tensor, uint64_t elements);
+
+G_END_DECLS
+
+#endif /* TS_WALK_H */

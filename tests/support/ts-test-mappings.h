@@ -1,0 +1,48 @@
+/* Random valid mappings for the suites that check an engine against the analytical model over
+ * many mappings: samples the unconstrained map space of (arch, op) uniformly by factorization,
+ * keep choice and loop-order class, and keeps what the model accepts. */
+#ifndef TS_TEST_MAPPINGS_H
+#define TS_TEST_MAPPINGS_H
+
+#include <glib.h>
+
+#include "ts-constraints.h"
+#include "ts-mapspace.h"
+#include "ts-model.h"
+
+/* Up to n valid mappings of op on arch (model prepared for the pair), drawn with rng; at most
+ * tries candidates. Returns the number found (mappings[0 .. found-1]). */
+static inline guint ts_test_random_mappings(const TsArch *arch, const TsModel *model,
+                                            const TsOp *op, GRand *rng, TsMapping *mappings,
+                                            guint n, guint tries)
+{
+    TsSpaceArch sa;
+    if (!ts_space_arch_from_arch(arch, &sa, NULL))
+        return 0;
+    TsRules rules;
+    ts_rules_init(&rules, &sa, op);
+    g_autoptr(TsMapSpace) space = ts_mapspace_new(&sa, op, &rules, NULL);
+    if (space == NULL)
+        return 0;
+    guint found = 0;
+    for (guint i = 0; i < tries && found < n; i++) {
+        TsMapId id = {0};
+        for (guint d = 0; d < op->n_dims; d++)
+            id.fact[d] = (uint32_t)g_rand_int_range(
+                rng, 0, (gint32)MIN(ts_mapspace_n_factorizations(space, d), (uint32_t)G_MAXINT32));
+        id.keep = (uint32_t)g_rand_int_range(
+            rng, 0, (gint32)MIN(ts_mapspace_n_keep(space), (uint32_t)G_MAXINT32));
+        for (guint l = 0; l < ts_mapspace_n_levels(space); l++) {
+            guint orders = ts_mapspace_n_orders(space, l, ts_mapspace_nonunit_mask(space, &id, l));
+            id.perm[l] = (uint16_t)g_rand_int_range(rng, 0, (gint32)MAX(orders, 1u));
+        }
+        if (!ts_mapspace_fanout_ok(space, &id) || !ts_mapspace_build(space, &id, &mappings[found]))
+            continue;
+        TsCost cost;
+        if (ts_model_evaluate(model, &mappings[found], &cost) == TS_EVAL_OK)
+            found++;
+    }
+    return found;
+}
+
+#endif /* TS_TEST_MAPPINGS_H */
