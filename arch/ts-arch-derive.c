@@ -364,8 +364,12 @@ gboolean ts_arch_finalize(TsArch *arch, GError **error)
             return FALSE;
     }
     derive_links(arch);
-    for (guint i = 0; i < arch->levels->len; i++)
+    for (guint i = 0; i < arch->levels->len; i++) {
         derive_energy(arch, i);
+        TsLevel *l = ts_arch_level_mut(arch, i);
+        if (l->is_compute)
+            l->macs_per_cycle = ts_arch_level_priv(arch, i)->macs_per_cycle;
+    }
     if (!check_ranges(arch, error))
         return FALSE;
     ts_arch_topology_finalize(arch);

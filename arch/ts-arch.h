@@ -98,6 +98,8 @@ typedef struct {
     /* Added by the arch layer (see docs/arch-reference.md). */
     const char *class_text;       /* class as written ("smartbuffer_SRAM", "sram") */
     uint32_t compute_word_bits_b; /* compute: second multiplier operand width (see TsMacSpec) */
+    double macs_per_cycle; /* compute: MACs per arch-clock cycle of one instance, as
+                              ts_arch_compute_macs_per_cycle; 0 for other levels */
 
     /* Storage: the containers making up the fan-out below this level, outermost first; their
      * meshes multiply to fanout_x x fanout_y. 0 when the fan-out comes from no named container

@@ -1,7 +1,9 @@
 /* The systolic_array DES component (see ts-systolic-component.h): a FIFO of at most
  * queue_depth compute steps, one running at a time; the running step's fold boundaries come
- * from the model's timeline and are visited by one self-event each, chained. Nothing is
- * allocated per event; the fold-boundary buffer grows to the largest step seen. */
+ * from the model's timeline and are visited by one self-event each, chained. With "mem"
+ * connected, a fold's DRAM words go out as requests when it starts and the boundary waits for
+ * the last response, pushing the rest of the step later. Nothing is allocated per event; the
+ * per-fold buffers grow to the largest step seen. */
 #include "ts-systolic-component.h"
 
 #include <string.h>
@@ -18,17 +20,22 @@ typedef struct {
     gboolean running;
     guint64 start_edge; /* clock edge the running step began on */
     guint64 fold, n_folds;
-    guint64 *fold_end;
+    guint64 *fold_end, *fold_reads, *fold_writes;
     gsize fold_cap;
     TsSystolicResult cur, last;
-    TsCounter *steps, *folds, *cycles, *stalls, *macs;
+    /* memory traffic of the running fold */
+    guint64 word_bytes, req_bytes;
+    guint64 rd_left, wr_left; /* bytes still to request */
+    guint64 outstanding;      /* requests awaiting a response */
+    gboolean boundary;        /* the fold's timeline boundary has passed */
+    guint64 mem_addr[2];      /* next read / write address */
+    guint64 shift;            /* cycles the step was pushed back waiting for memory */
+    guint64 busy_cycles, n_steps;
+    TsCounter *steps, *folds, *cycles, *stalls, *macs, *mem_reqs;
     TsCounter *sram_if, *sram_fl, *sram_of, *dram_if, *dram_fl, *dram_of;
 } TsSystolicComp;
 
 static const TsParamSpec params[] = {
-    {"rows", TS_PARAM_INT, "PEs", NULL, 1, 65536, "PE rows (SCALE-Sim ArrayHeight)"},
-    {"cols", TS_PARAM_INT, "PEs", NULL, 1, 65536, "PE columns (SCALE-Sim ArrayWidth)"},
-    {"dataflow", TS_PARAM_STRING, "", NULL, 0, 0, "os, ws or is"},
     {"ifmap_sram_words", TS_PARAM_INT, "words", "65536", 2, 1099511627776.0,
      "ifmap SRAM (double buffered)"},
     {"filter_sram_words", TS_PARAM_INT, "words", "65536", 2, 1099511627776.0,
@@ -41,17 +48,20 @@ static const TsParamSpec params[] = {
      "interface bandwidth per SRAM when bandwidth_limited"},
     {"clock_hz", TS_PARAM_INT, "Hz", "1000000000", 1, 1e12, "array clock"},
     {"queue_depth", TS_PARAM_INT, "steps", "4", 1, 65536, "credits: steps a sender may queue"},
+    {"word_bytes", TS_PARAM_INT, "bytes", "1", 1, 64, "bytes per operand word in memory"},
+    {"mem_request_bytes", TS_PARAM_INT, "bytes", "64", 1, 1 << 20, "largest memory request on mem"},
 };
 
 static const TsPortSpec ports[] = {
     {"ctrl", FALSE, "compute steps in (TS_SYSTOLIC_EV_COMPUTE), completions out (..._DONE)", 0},
+    {"mem", FALSE, "the folds' DRAM traffic out as memory requests (TsMemReq)", TS_PORT_CREDITED},
 };
 
 static const TsStatSpec stats[] = {
     {"steps", TS_STAT_COUNTER, "steps", "compute steps finished"},
     {"folds", TS_STAT_COUNTER, "folds", "folds finished"},
-    {"cycles", TS_STAT_COUNTER, "cycles", "sum of the steps' SCALE-Sim total_cycles"},
-    {"stall_cycles", TS_STAT_COUNTER, "cycles", "cycles waiting for prefetches or drains"},
+    {"cycles", TS_STAT_COUNTER, "cycles", "sum of the steps' cycles"},
+    {"stall_cycles", TS_STAT_COUNTER, "cycles", "cycles waiting for prefetches, drains or mem"},
     {"macs", TS_STAT_COUNTER, "MACs", "multiply-accumulates"},
     {"sram_ifmap_reads", TS_STAT_COUNTER, "words", "ifmap SRAM reads"},
     {"sram_filter_reads", TS_STAT_COUNTER, "words", "filter SRAM reads"},
@@ -59,19 +69,30 @@ static const TsStatSpec stats[] = {
     {"dram_ifmap_reads", TS_STAT_COUNTER, "words", "ifmap DRAM reads"},
     {"dram_filter_reads", TS_STAT_COUNTER, "words", "filter DRAM reads"},
     {"dram_ofmap_writes", TS_STAT_COUNTER, "words", "ofmap DRAM writes"},
+    {"mem_requests", TS_STAT_COUNTER, "requests", "memory requests sent on mem"},
 };
+
+static TsSystolicDataflow dataflow_of(TsDataflow d)
+{
+    return d == TS_DATAFLOW_OS   ? TS_SYSTOLIC_OS
+           : d == TS_DATAFLOW_WS ? TS_SYSTOLIC_WS
+                                 : TS_SYSTOLIC_IS;
+}
 
 static gboolean sys_init(TsComponent *self, const void *spec, const TsParams *p, GError **error)
 {
     TsSystolicComp *s = TS_COMPONENT_DOWNCAST(TsSystolicComp, self);
-    const char *df = ts_params_get_string(p, "dataflow");
-    if (!ts_systolic_dataflow_parse(df, &s->cfg.dataflow)) {
+    const TsSystolicSpec *sp = spec;
+    if (sp->rows < 1 || sp->cols < 1 || sp->rows > 65536 || sp->cols > 65536) {
         g_set_error(error, TS_CORE_ERROR, TS_CORE_ERROR_PARAM_RANGE,
-                    "dataflow must be os, ws or is (got '%s')", df);
+                    "rows and cols must be in [1, 65536] (got %" G_GUINT64_FORMAT
+                    " x %" G_GUINT64_FORMAT ")",
+                    sp->rows, sp->cols);
         return FALSE;
     }
-    s->cfg.rows = (guint32)ts_params_get_int(p, "rows");
-    s->cfg.cols = (guint32)ts_params_get_int(p, "cols");
+    s->cfg.rows = (guint32)sp->rows;
+    s->cfg.cols = (guint32)sp->cols;
+    s->cfg.dataflow = dataflow_of(sp->dataflow);
     s->cfg.ifmap_sram_words = (guint64)ts_params_get_int(p, "ifmap_sram_words");
     s->cfg.filter_sram_words = (guint64)ts_params_get_int(p, "filter_sram_words");
     s->cfg.ofmap_sram_words = (guint64)ts_params_get_int(p, "ofmap_sram_words");
@@ -86,6 +107,8 @@ static gboolean sys_init(TsComponent *self, const void *spec, const TsParams *p,
     if (!ts_component_set_clock(self, (guint64)ts_params_get_int(p, "clock_hz"), error))
         return FALSE;
     s->depth = (guint32)ts_params_get_int(p, "queue_depth");
+    s->word_bytes = (guint64)ts_params_get_int(p, "word_bytes");
+    s->req_bytes = (guint64)ts_params_get_int(p, "mem_request_bytes");
     s->queue = g_new0(Step, s->depth);
     s->steps = ts_component_counter(self, "steps");
     s->folds = ts_component_counter(self, "folds");
@@ -98,15 +121,67 @@ static gboolean sys_init(TsComponent *self, const void *spec, const TsParams *p,
     s->dram_if = ts_component_counter(self, "dram_ifmap_reads");
     s->dram_fl = ts_component_counter(self, "dram_filter_reads");
     s->dram_of = ts_component_counter(self, "dram_ofmap_writes");
+    s->mem_reqs = ts_component_counter(self, "mem_requests");
     return TRUE;
+}
+
+static void sys_setup(TsComponent *self)
+{
+    TsSystolicComp *s = TS_COMPONENT_DOWNCAST(TsSystolicComp, self);
+    TsPort *ctrl = ts_component_port(self, TS_SYSTOLIC_PORT_CTRL);
+    if (ts_port_is_connected(ctrl))
+        ts_port_grant_credits(ctrl, s->depth);
+}
+
+static gboolean mem_on(TsSystolicComp *s)
+{
+    return ts_port_is_connected(ts_component_port(&s->base, TS_SYSTOLIC_PORT_MEM));
 }
 
 static void schedule_fold(TsSystolicComp *s)
 {
     TsSim *sim = s->base.sim;
-    TsTick t = ts_clock_cycles_to_ticks(&s->base.clock, s->start_edge + s->fold_end[s->fold] + 1);
+    TsTick t = ts_clock_cycles_to_ticks(&s->base.clock,
+                                        s->start_edge + s->fold_end[s->fold] + 1 + s->shift);
     TsEvent *ev = ts_sim_event_new(sim, &s->base, TS_SYSTOLIC_EV_FOLD);
-    ts_sim_schedule(sim, ev, t);
+    ts_sim_schedule(sim, ev, MAX(t, ts_sim_now(sim)));
+}
+
+/* Sends the running fold's remaining requests while "mem" has credits. */
+static void issue_mem(TsSystolicComp *s)
+{
+    TsPort *mem = ts_component_port(&s->base, TS_SYSTOLIC_PORT_MEM);
+    while ((s->rd_left > 0 || s->wr_left > 0) && ts_port_credits(mem) > 0) {
+        const gboolean rd = s->rd_left > 0;
+        guint64 *left = rd ? &s->rd_left : &s->wr_left;
+        guint64 b = MIN(*left, s->req_bytes);
+        TsEvent *ev = ts_sim_event_new(s->base.sim, NULL, TS_EVENT_MEM_REQUEST);
+        TsMemReq *r = ts_mem_req(ev);
+        r->addr = s->mem_addr[rd ? 0 : 1];
+        r->bytes = (guint32)b;
+        r->op = rd ? TS_MEM_READ : TS_MEM_WRITE;
+        r->tensor = TS_MEM_TENSOR_NONE;
+        r->tag = s->fold;
+        s->mem_addr[rd ? 0 : 1] += b;
+        *left -= b;
+        s->outstanding++;
+        ts_counter_inc(s->mem_reqs);
+        ts_port_send(mem, ev, rd ? 16 : (guint32)b);
+    }
+}
+
+static void start_fold(TsSystolicComp *s)
+{
+    s->boundary = FALSE;
+    if (mem_on(s)) {
+        const guint64 f = s->fold;
+        s->rd_left = (s->fold_reads[f] - (f ? s->fold_reads[f - 1] : 0)) * s->word_bytes;
+        /* the last fold also carries the ofmap words staged when the step ends */
+        const guint64 upto = f + 1 == s->n_folds ? s->cur.dram_ofmap_writes : s->fold_writes[f];
+        s->wr_left = (upto - (f ? s->fold_writes[f - 1] : 0)) * s->word_bytes;
+        issue_mem(s);
+    }
+    schedule_fold(s);
 }
 
 static void start_next(TsSystolicComp *s)
@@ -120,23 +195,29 @@ static void start_next(TsSystolicComp *s)
     if (n > s->fold_cap) {
         s->fold_cap = MAX((gsize)n, 2 * s->fold_cap);
         s->fold_end = g_renew(guint64, s->fold_end, s->fold_cap);
+        s->fold_reads = g_renew(guint64, s->fold_reads, s->fold_cap);
+        s->fold_writes = g_renew(guint64, s->fold_writes, s->fold_cap);
     }
-    if (!ts_systolic_run_folds(&s->cfg, &layer, &s->cur, s->fold_end, s->fold_cap, &e))
+    if (!ts_systolic_run_folds_dram(&s->cfg, &layer, &s->cur, s->fold_end, s->fold_reads,
+                                    s->fold_writes, s->fold_cap, &e))
         TS_ABORT(&s->base, "compute step %" G_GUINT64_FORMAT ": %s", q->tag, e->message);
     s->running = TRUE;
     s->fold = 0;
     s->n_folds = n;
+    s->shift = 0;
     s->start_edge = ts_clock_edge_index_at_or_after(&s->base.clock, ts_sim_now(s->base.sim));
     TS_TRACE(&s->base,
              "step %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT "x%" G_GUINT64_FORMAT
              "x%" G_GUINT64_FORMAT ": %" G_GUINT64_FORMAT " folds, %" G_GUINT64_FORMAT " cycles",
              q->tag, q->m, q->n, q->k, n, s->cur.cycles);
-    schedule_fold(s);
+    start_fold(s);
 }
 
 static void finish_step(TsSystolicComp *s)
 {
-    const TsSystolicResult *r = &s->cur;
+    TsSystolicResult *r = &s->cur;
+    r->cycles += s->shift;
+    r->stall_cycles += s->shift;
     guint64 tag = s->queue[s->head].tag;
     ts_counter_inc(s->steps);
     ts_counter_add(s->cycles, r->cycles);
@@ -148,21 +229,41 @@ static void finish_step(TsSystolicComp *s)
     ts_counter_add(s->dram_if, r->dram_ifmap_reads);
     ts_counter_add(s->dram_fl, r->dram_filter_reads);
     ts_counter_add(s->dram_of, r->dram_ofmap_writes);
+    s->busy_cycles += r->cycles + 1;
+    s->n_steps++;
     s->last = *r;
     s->head = (s->head + 1) % s->depth;
     s->count--;
     s->running = FALSE;
     TsPort *ctrl = ts_component_port(&s->base, TS_SYSTOLIC_PORT_CTRL);
     if (ts_port_is_connected(ctrl)) {
-        TsEvent *done = ts_sim_event_new(s->base.sim, &s->base, TS_SYSTOLIC_EV_DONE);
+        TsEvent *done = ts_sim_event_new(s->base.sim, NULL, TS_SYSTOLIC_EV_DONE);
         done->payload.u64[0] = tag;
         done->payload.u64[1] = r->cycles;
         done->payload.u64[2] = r->stall_cycles;
         done->payload.u64[3] = r->dram_ifmap_reads + r->dram_filter_reads + r->dram_ofmap_writes;
         ts_port_send(ctrl, done, 32);
+        ts_port_grant_credits(ctrl, 1);
     }
     if (s->count > 0)
         start_next(s);
+}
+
+/* The running fold is over when its boundary has passed and its memory traffic is answered;
+ * a wait for memory pushes the rest of the step back. */
+static void try_end_fold(TsSystolicComp *s)
+{
+    if (!s->boundary || s->outstanding > 0 || s->rd_left > 0 || s->wr_left > 0)
+        return;
+    guint64 now_edge = ts_clock_edge_index_at_or_after(&s->base.clock, ts_sim_now(s->base.sim));
+    guint64 due = s->start_edge + s->fold_end[s->fold] + 1 + s->shift;
+    if (now_edge > due)
+        s->shift += now_edge - due;
+    ts_counter_inc(s->folds);
+    if (++s->fold < s->n_folds)
+        start_fold(s);
+    else
+        finish_step(s);
 }
 
 static void sys_handle(TsComponent *self, TsEvent *ev)
@@ -181,11 +282,16 @@ static void sys_handle(TsComponent *self, TsEvent *ev)
         break;
     }
     case TS_SYSTOLIC_EV_FOLD:
-        ts_counter_inc(s->folds);
-        if (++s->fold < s->n_folds)
-            schedule_fold(s);
-        else
-            finish_step(s);
+        s->boundary = TRUE;
+        try_end_fold(s);
+        break;
+    case TS_EVENT_MEM_RESPONSE:
+        s->outstanding--;
+        try_end_fold(s);
+        break;
+    case TS_EVENT_CREDIT:
+        if (s->running)
+            issue_mem(s);
         break;
     default:
         TS_ABORT(self, "unknown event type %u", ev->type);
@@ -197,6 +303,8 @@ static void sys_destroy(TsComponent *self)
     TsSystolicComp *s = TS_COMPONENT_DOWNCAST(TsSystolicComp, self);
     g_free(s->queue);
     g_free(s->fold_end);
+    g_free(s->fold_reads);
+    g_free(s->fold_writes);
 }
 
 const TsComponentKind ts_systolic_kind = {
@@ -210,21 +318,12 @@ const TsComponentKind ts_systolic_kind = {
     .n_ports = G_N_ELEMENTS(ports),
     .stats = stats,
     .n_stats = G_N_ELEMENTS(stats),
+    .spec_type = "TsSystolicSpec",
     .init = sys_init,
+    .setup = sys_setup,
     .handle = sys_handle,
     .destroy = sys_destroy,
 };
-
-void ts_systolic_params_from_spec(const TsSystolicSpec *spec, TsParams *p)
-{
-    g_return_if_fail(spec != NULL && p != NULL);
-    ts_params_set_int(p, "rows", (gint64)spec->rows);
-    ts_params_set_int(p, "cols", (gint64)spec->cols);
-    ts_params_set_string(p, "dataflow",
-                         spec->dataflow == TS_DATAFLOW_OS   ? "os"
-                         : spec->dataflow == TS_DATAFLOW_WS ? "ws"
-                                                            : "is");
-}
 
 const TsSystolicConfig *ts_systolic_component_config(const TsComponent *c)
 {
@@ -238,15 +337,23 @@ const TsSystolicResult *ts_systolic_component_last(const TsComponent *c)
     return &TS_COMPONENT_DOWNCAST(const TsSystolicComp, c)->last;
 }
 
+void ts_systolic_component_busy(const TsComponent *c, guint64 *cycles, guint64 *steps)
+{
+    g_return_if_fail(c != NULL && c->kind == &ts_systolic_kind);
+    const TsSystolicComp *s = TS_COMPONENT_DOWNCAST(const TsSystolicComp, c);
+    if (cycles)
+        *cycles = s->busy_cycles;
+    if (steps)
+        *steps = s->n_steps;
+}
+
 void ts_systolic_config_from_scalesim(const TsScaleSimConfig *in, TsSystolicConfig *out)
 {
     g_return_if_fail(in != NULL && out != NULL);
     *out = (TsSystolicConfig){
         .rows = in->rows,
         .cols = in->cols,
-        .dataflow = in->dataflow == TS_DATAFLOW_OS   ? TS_SYSTOLIC_OS
-                    : in->dataflow == TS_DATAFLOW_WS ? TS_SYSTOLIC_WS
-                                                     : TS_SYSTOLIC_IS,
+        .dataflow = dataflow_of(in->dataflow),
         .ifmap_sram_words = in->ifmap_sram_kb * 1024,
         .filter_sram_words = in->filter_sram_kb * 1024,
         .ofmap_sram_words = in->ofmap_sram_kb * 1024,

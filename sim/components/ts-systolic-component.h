@@ -1,8 +1,11 @@
 /* The systolic array as a DES component kind, "systolic_array": compute steps (GEMM tiles)
  * arrive on port "ctrl"; each runs through the SCALE-Sim-semantics model (ts-systolic.h), the
  * component wakes at every fold boundary of the step's timeline (stalls included) and, after
- * the last fold, answers on "ctrl" with the step's cycles and DRAM traffic, which also return
- * its credit. */
+ * the last fold, answers on "ctrl" with the step's cycles and DRAM traffic and returns the
+ * step's credit. When port "mem" is connected, the DRAM traffic the model gives each fold
+ * (ts_systolic_run_folds_dram) is sent there as memory requests (ts-mem.h) when the fold
+ * starts, and a fold cannot end before its requests are answered: a memory slower than the
+ * model's interface stalls the array further (counted as stall cycles of the step). */
 #ifndef TS_SYSTOLIC_COMPONENT_H
 #define TS_SYSTOLIC_COMPONENT_H
 
@@ -13,30 +16,32 @@
 
 G_BEGIN_DECLS
 
-/* Parameters: rows, cols (PEs); dataflow ("os", "ws", "is"); ifmap_sram_words,
- * filter_sram_words, ofmap_sram_words; bandwidth_limited (bool) and dram_words_per_cycle; clock_hz;
- * queue_depth (steps a sender may have outstanding: its credits). Statistics: steps, folds,
- * cycles, stall_cycles, macs, the six SRAM/DRAM access counts (words). */
+/* Configuration: ts_sim_add_component_typed(sim, &ts_systolic_kind, path,
+ * TS_SPEC(TsSystolicSpec, spec), params, &error): rows, cols and dataflow from the arch's
+ * systolic_array spec (kept by pointer), and DES-only params ifmap_sram_words,
+ * filter_sram_words, ofmap_sram_words (default 65536 each: the SRAMs SCALE-Sim puts around the
+ * array), bandwidth_limited (bool) and dram_words_per_cycle, clock_hz (the array's clock,
+ * default 1 GHz), queue_depth (credits granted on "ctrl": steps queued, the running one
+ * included), word_bytes (bytes per operand word in memory requests, default 1) and
+ * mem_request_bytes (largest memory request, default 64). Statistics: steps, folds, cycles,
+ * stall_cycles, macs, the six SRAM/DRAM access counts (words), mem_requests. */
 extern const TsComponentKind ts_systolic_kind;
 
 /* Event types on port "ctrl". */
 enum {
-    /* in: payload u64[0..3] = M, N, K, tag: a GEMM tile A(MxK) x B(KxN). A sender must hold a
-     * credit per step outstanding (queue_depth to start with, one back with each DONE); a step
-     * beyond them, or a tile the model rejects, is a broken invariant. */
+    /* in: payload u64[0..3] = M, N, K, tag: a GEMM tile A(MxK) x B(KxN). The sender's port is
+     * TS_PORT_CREDITED: each step takes a credit; the array returns it when the step is done.
+     * A tile the model rejects is a broken invariant. */
     TS_SYSTOLIC_EV_COMPUTE = 1,
-    /* out: payload u64[0..3] = tag, cycles (SCALE-Sim total_cycles: the step occupies
-     * cycles + 1 clock cycles), stall_cycles, DRAM words (ifmap + filter reads, ofmap writes). */
+    /* out: payload u64[0..3] = tag, cycles (SCALE-Sim total_cycles plus the cycles waited for
+     * "mem"; the step occupies cycles + 1 clock cycles), stall_cycles (the model's plus those),
+     * DRAM words (ifmap + filter reads, ofmap writes). */
     TS_SYSTOLIC_EV_DONE = 2,
     TS_SYSTOLIC_EV_FOLD = 3, /* internal: a fold boundary */
 };
 
 /* Port indices of the kind. */
-enum { TS_SYSTOLIC_PORT_CTRL = 0 };
-
-/* Fills rows, cols and dataflow of a component parameter set from the arch's systolic_array
- * spec; the SRAM sizes and the interface come from the levels around the array. */
-void ts_systolic_params_from_spec(const TsSystolicSpec *spec, TsParams *params);
+enum { TS_SYSTOLIC_PORT_CTRL = 0, TS_SYSTOLIC_PORT_MEM = 1 };
 
 /* The model's configuration and layer for SCALE-Sim's inputs (SRAM kB of 1-byte words). */
 void ts_systolic_config_from_scalesim(const TsScaleSimConfig *in, TsSystolicConfig *out);
@@ -46,6 +51,9 @@ TsSystolicLayer ts_systolic_layer_from_scalesim(const TsScaleSimLayer *in);
  * step (all zero before the first). Borrowed. */
 const TsSystolicConfig *ts_systolic_component_config(const TsComponent *component);
 const TsSystolicResult *ts_systolic_component_last(const TsComponent *component);
+
+/* Busy cycles (steps' cycles + 1 each) and steps since the start. */
+void ts_systolic_component_busy(const TsComponent *component, guint64 *cycles, guint64 *steps);
 
 G_END_DECLS
 

@@ -38,9 +38,12 @@ void ts_systolic_lanes(const TsSystolicGeom *g, TsSystolicOperand op, gint64 fr,
 /* The memory timeline (ts-systolic-timeline.c): runs every demand line through the read
  * buffers (bandwidth-limited mode) and the ofmap write buffer; sets cycles, stall_cycles,
  * dram_ofmap_writes and, when bandwidth-limited, dram_ifmap_reads and dram_filter_reads. When
- * fold_end is not NULL it receives, per fold in run order, the cycle its last line is served. */
+ * fold_end is not NULL it receives, per fold in run order, the cycle its last line is served;
+ * fold_reads / fold_writes (may be NULL) the DRAM words read (bandwidth-limited mode) and
+ * written up to the end of each fold. */
 gboolean ts_systolic_timeline(const TsSystolicGeom *g, const TsSystolicConfig *cfg,
-                              TsSystolicResult *out, guint64 *fold_end, GError **error);
+                              TsSystolicResult *out, guint64 *fold_end, guint64 *fold_reads,
+                              guint64 *fold_writes, GError **error);
 
 G_END_DECLS
 

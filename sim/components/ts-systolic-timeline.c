@@ -540,7 +540,8 @@ static gint64 next_read_event(const RdBuf *b, const TsSystolicGeom *g, TsSystoli
 }
 
 gboolean ts_systolic_timeline(const TsSystolicGeom *g, const TsSystolicConfig *cfg,
-                              TsSystolicResult *out, guint64 *fold_end, GError **error)
+                              TsSystolicResult *out, guint64 *fold_end, guint64 *fold_reads,
+                              guint64 *fold_writes, GError **error)
 {
     const gboolean user = cfg->bandwidth_limited;
     RdBuf rb[2];
@@ -603,6 +604,10 @@ gboolean ts_systolic_timeline(const TsSystolicGeom *g, const TsSystolicConfig *c
             }
             if (fold_end)
                 fold_end[fc * g->rf + fr] = (guint64)last_out;
+            if (fold_reads)
+                fold_reads[fc * g->rf + fr] = user ? rb[0].accesses + rb[1].accesses : 0;
+            if (fold_writes)
+                fold_writes[fc * g->rf + fr] = wb.accesses;
         }
     }
     /* The staged rest drains after the last line: it adds writes, not cycles. */

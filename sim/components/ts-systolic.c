@@ -409,6 +409,14 @@ gboolean ts_systolic_run_folds(const TsSystolicConfig *cfg, const TsSystolicLaye
                                TsSystolicResult *out, guint64 *fold_end, gsize n_fold_end,
                                GError **error)
 {
+    return ts_systolic_run_folds_dram(cfg, layer, out, fold_end, NULL, NULL, n_fold_end, error);
+}
+
+gboolean ts_systolic_run_folds_dram(const TsSystolicConfig *cfg, const TsSystolicLayer *layer,
+                                    TsSystolicResult *out, guint64 *fold_end, guint64 *fold_reads,
+                                    guint64 *fold_writes, gsize n, GError **error)
+{
+    const gsize n_fold_end = n;
     g_return_val_if_fail(out != NULL, FALSE);
     if (!ts_systolic_config_check(cfg, error) || !ts_systolic_layer_check(layer, error))
         return FALSE;
@@ -475,9 +483,17 @@ gboolean ts_systolic_run_folds(const TsSystolicConfig *cfg, const TsSystolicLaye
         out->dram_ifmap_reads = calc_reads(&g, TS_SYSTOLIC_IFMAP, cfg->ifmap_sram_words);
         out->dram_filter_reads = calc_reads(&g, TS_SYSTOLIC_FILTER, cfg->filter_sram_words);
     }
-    g_return_val_if_fail(fold_end == NULL || n_fold_end >= out->folds, FALSE);
-    if (!ts_systolic_timeline(&g, cfg, out, fold_end, error))
+    g_return_val_if_fail((fold_end == NULL && fold_reads == NULL && fold_writes == NULL) ||
+                             n_fold_end >= out->folds,
+                         FALSE);
+    if (!ts_systolic_timeline(&g, cfg, out, fold_end, fold_reads, fold_writes, error))
         return FALSE;
+    if (!cfg->bandwidth_limited && fold_reads != NULL) {
+        /* Stall-free reads are counted per layer: spread over the folds in proportion. */
+        const guint64 total = out->dram_ifmap_reads + out->dram_filter_reads;
+        for (guint64 f = 0; f < out->folds; f++)
+            fold_reads[f] = (guint64)((unsigned __int128)total * (f + 1) / out->folds);
+    }
     out->overall_util_pct = (double)out->macs * 100.0 / ((double)out->cycles * (double)(R * C));
     return TRUE;
 }

@@ -88,6 +88,14 @@ gboolean ts_systolic_run_folds(const TsSystolicConfig *cfg, const TsSystolicLaye
                                TsSystolicResult *out, guint64 *fold_end, gsize n_fold_end,
                                GError **error);
 
+/* As ts_systolic_run_folds, and when fold_reads / fold_writes are not NULL (n entries) they
+ * receive the DRAM words read and written up to the end of each fold (bandwidth-limited
+ * mode: as the prefetches and drains issue them; stall-free: reads are counted per layer, so
+ * they are spread over the folds in proportion to their number). */
+gboolean ts_systolic_run_folds_dram(const TsSystolicConfig *cfg, const TsSystolicLayer *layer,
+                                    TsSystolicResult *out, guint64 *fold_end, guint64 *fold_reads,
+                                    guint64 *fold_writes, gsize n, GError **error);
+
 #define TS_SYSTOLIC_ERROR (ts_systolic_error_quark())
 GQuark ts_systolic_error_quark(void);
 typedef enum {

@@ -20,6 +20,8 @@ struct TsComponent;
 #define TS_EVENT_CREDIT 0xFFFF0001u       /* credits returned to a sender (ts_port_grant_credits) */
 #define TS_EVENT_MEM_REQUEST 0xFFFF0010u  /* payload: TsMemReq (ts-mem.h) */
 #define TS_EVENT_MEM_RESPONSE 0xFFFF0011u /* payload: the request's TsMemReq, completed */
+#define TS_EVENT_COMPUTE_REQUEST 0xFFFF0020u  /* payload: TsComputeReq (ts-compute.h) */
+#define TS_EVENT_COMPUTE_RESPONSE 0xFFFF0021u /* payload: the request's TsComputeReq, done */
 
 /* Inline payload: models pick the view they need. Larger data travels by pointer. */
 typedef union TsEventPayload {

@@ -13,6 +13,7 @@
 
 #include "ts-event.h"
 #include "ts-evq.h"
+#include "ts-compute.h"
 #include "ts-mem.h"
 #include "ts-params.h"
 #include "ts-rng.h"

@@ -1,9 +1,12 @@
-/* The systolic_array DES component: a driver sends GEMM tiles over a link; the completions
- * arrive at the tick the model's cycles say (fold boundaries visited one by one, steps queued
- * back to back), carry the model's figures, and the statistics add up. Bad parameters fail
- * init with the key named. */
+/* The systolic_array DES component: a driver sends GEMM tiles over a credited link; the
+ * completions arrive at the tick the model's cycles say (fold boundaries visited one by one,
+ * steps queued back to back), carry the model's figures, return their credits, and the
+ * statistics add up. With "mem" connected, each fold's DRAM words go out as memory requests:
+ * an unlimited memory leaves the timing alone, a slow one stalls the array. Bad
+ * configurations fail init with the key named. */
 #include <string.h>
 
+#include "ts-sram.h"
 #include "ts-systolic-component.h"
 #include "ts-test.h"
 
@@ -13,7 +16,7 @@ typedef struct {
     guint64 tags[8], done_tick[8], done_cycles[8], done_stall[8], done_dram[8];
 } Driver;
 
-static const TsPortSpec driver_ports[] = {{"out", TRUE, "to the array", 0}};
+static const TsPortSpec driver_ports[] = {{"out", TRUE, "to the array", TS_PORT_CREDITED}};
 
 static gboolean driver_init(TsComponent *self, const void *spec, const TsParams *p, GError **error)
 {
@@ -23,6 +26,8 @@ static gboolean driver_init(TsComponent *self, const void *spec, const TsParams 
 static void driver_handle(TsComponent *self, TsEvent *ev)
 {
     Driver *d = TS_COMPONENT_DOWNCAST(Driver, self);
+    if (ev->type == TS_EVENT_CREDIT)
+        return;
     CU_ASSERT_EQUAL(ev->type, TS_SYSTOLIC_EV_DONE);
     guint i = d->n_done++;
     d->tags[i] = ev->payload.u64[0];
@@ -43,21 +48,33 @@ static const TsComponentKind driver_kind = {
 
 static const guint64 tiles[3][3] = {{64, 48, 40}, {17, 33, 9}, {128, 64, 128}};
 
-static void run_steps(const char *dataflow, gboolean limited)
+static TsDataflow dataflow_of(const char *name)
 {
-    g_autoptr(TsSim) sim = ts_sim_new();
-    g_autoptr(TsParams) p = ts_params_new();
-    TsSystolicSpec spec = {.rows = 8, .cols = 16, .dataflow = TS_DATAFLOW_WS};
-    ts_systolic_params_from_spec(&spec, p);
-    ts_params_set_string(p, "dataflow", dataflow);
+    return strcmp(name, "os") == 0   ? TS_DATAFLOW_OS
+           : strcmp(name, "ws") == 0 ? TS_DATAFLOW_WS
+                                     : TS_DATAFLOW_IS;
+}
+
+static TsParams *array_params(gboolean limited)
+{
+    TsParams *p = ts_params_new();
     ts_params_set_int(p, "ifmap_sram_words", 1024);
     ts_params_set_int(p, "filter_sram_words", 2048);
     ts_params_set_int(p, "ofmap_sram_words", 512);
     ts_params_set_bool(p, "bandwidth_limited", limited);
     ts_params_set_int(p, "dram_words_per_cycle", 4);
     ts_params_set_int(p, "clock_hz", 500000000); /* 2000 ps per cycle */
+    return p;
+}
+
+static void run_steps(const char *dataflow, gboolean limited)
+{
+    g_autoptr(TsSim) sim = ts_sim_new();
+    g_autoptr(TsParams) p = array_params(limited);
+    TsSystolicSpec spec = {.rows = 8, .cols = 16, .dataflow = dataflow_of(dataflow)};
     g_autoptr(GError) err = NULL;
-    TsComponent *arr = ts_sim_add_component(sim, &ts_systolic_kind, "sa", p, &err);
+    TsComponent *arr = ts_sim_add_component_typed(sim, &ts_systolic_kind, "sa",
+                                                  TS_SPEC(TsSystolicSpec, &spec), p, &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(arr);
     TsComponent *drv = ts_sim_add_component(sim, &driver_kind, "drv", NULL, &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(drv);
@@ -65,14 +82,17 @@ static void run_steps(const char *dataflow, gboolean limited)
     CU_ASSERT_TRUE_FATAL(ts_sim_connect(sim, drv, "out", arr, "ctrl", &link, &err));
     CU_ASSERT_TRUE_FATAL(ts_sim_build(sim, &err));
     TsPort *out = ts_component_port(drv, 0);
+    CU_ASSERT_EQUAL(ts_port_credits(out), 4); /* queue_depth */
     for (guint i = 0; i < 3; i++) {
         TsEvent *ev = ts_sim_event_new(sim, drv, TS_SYSTOLIC_EV_COMPUTE);
         memcpy(ev->payload.u64, tiles[i], sizeof tiles[i]);
         ev->payload.u64[3] = 100 + i;
         ts_port_send(out, ev, 32);
     }
+    CU_ASSERT_EQUAL(ts_port_credits(out), 1);
     ts_sim_run(sim);
     ts_sim_finish(sim);
+    CU_ASSERT_EQUAL(ts_port_credits(out), 4); /* every step returned its credit */
     Driver *d = TS_COMPONENT_DOWNCAST(Driver, drv);
     CU_ASSERT_EQUAL_FATAL(d->n_done, 3);
     /* The steps arrive together at 1000 ps (cycle edge 1 at 2000 ps) and run back to back:
@@ -141,23 +161,96 @@ static void test_fold_ends(void)
     CU_ASSERT_EQUAL(ends[n - 1], r.cycles);
 }
 
+/* With "mem" connected to a memory: each fold's DRAM words become requests; an unlimited
+ * memory keeps the model's cycles, one word per cycle stalls the array. */
+static void run_mem(gboolean slow, guint64 *cycles, guint64 *requests, guint64 *dram_words)
+{
+    g_autoptr(TsSim) sim = ts_sim_new();
+    g_autoptr(TsParams) p = array_params(TRUE);
+    TsSystolicSpec spec = {.rows = 8, .cols = 8, .dataflow = TS_DATAFLOW_WS};
+    g_autoptr(GError) err = NULL;
+    TsComponent *arr = ts_sim_add_component_typed(sim, &ts_systolic_kind, "sa",
+                                                  TS_SPEC(TsSystolicSpec, &spec), p, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(arr);
+    TsLevel mem = {.name = "mem",
+                   .klass = TS_CLASS_SRAM,
+                   .is_storage = TRUE,
+                   .instances = 1,
+                   .word_bits = 8,
+                   .block_size = 1,
+                   .clock_hz = 5e8,
+                   .shared_bw_words_per_cycle = slow ? 1.0 : 0.0};
+    TsComponent *m =
+        ts_sim_add_component_typed(sim, &ts_sram_kind, "mem", TS_SPEC(TsLevel, &mem), NULL, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    TsComponent *drv = ts_sim_add_component(sim, &driver_kind, "drv", NULL, &err);
+    TsLinkSpec link = {.latency_ps = 0};
+    CU_ASSERT_TRUE_FATAL(ts_sim_connect(sim, drv, "out", arr, "ctrl", &link, &err));
+    CU_ASSERT_TRUE_FATAL(ts_sim_connect(sim, arr, "mem", m, "req[0]", &link, &err));
+    CU_ASSERT_TRUE_FATAL(ts_sim_build(sim, &err));
+    TsEvent *ev = ts_sim_event_new(sim, drv, TS_SYSTOLIC_EV_COMPUTE);
+    ev->payload.u64[0] = 40;
+    ev->payload.u64[1] = 24;
+    ev->payload.u64[2] = 36;
+    ev->payload.u64[3] = 7;
+    ts_port_send(ts_component_port(drv, 0), ev, 32);
+    ts_sim_run(sim);
+    Driver *d = TS_COMPONENT_DOWNCAST(Driver, drv);
+    CU_ASSERT_EQUAL_FATAL(d->n_done, 1);
+    *cycles = d->done_cycles[0];
+    *dram_words = d->done_dram[0];
+    TsSramStats st;
+    ts_sram_get_stats(m, &st);
+    *requests = st.read_requests + st.write_requests;
+    CU_ASSERT_EQUAL(st.read_bytes + st.write_bytes, *dram_words); /* 1-byte words */
+}
+
+static void test_mem_port(void)
+{
+    TsSystolicConfig cfg = {.rows = 8,
+                            .cols = 8,
+                            .dataflow = TS_SYSTOLIC_WS,
+                            .ifmap_sram_words = 1024,
+                            .filter_sram_words = 2048,
+                            .ofmap_sram_words = 512,
+                            .bandwidth_limited = TRUE,
+                            .dram_words_per_cycle = 4};
+    TsSystolicLayer l = ts_systolic_layer_gemm(40, 24, 36);
+    TsSystolicResult r;
+    CU_ASSERT_TRUE_FATAL(ts_systolic_run(&cfg, &l, &r, NULL));
+    guint64 cycles, reqs, words;
+    run_mem(FALSE, &cycles, &reqs, &words);
+    CU_ASSERT_EQUAL(cycles, r.cycles);
+    CU_ASSERT(reqs >= words / 64 && reqs > 0);
+    guint64 slow_cycles, slow_reqs, slow_words;
+    run_mem(TRUE, &slow_cycles, &slow_reqs, &slow_words);
+    CU_ASSERT_EQUAL(slow_words, words);
+    CU_ASSERT_EQUAL(slow_reqs, reqs);
+    CU_ASSERT(slow_cycles + 1 >= words); /* one word per cycle; the step occupies cycles + 1 */
+    CU_ASSERT(slow_cycles > r.cycles);
+}
+
 static void test_bad_params(void)
 {
     g_autoptr(TsSim) sim = ts_sim_new();
     g_autoptr(TsParams) p = ts_params_new();
-    ts_params_set_int(p, "rows", 4);
-    ts_params_set_int(p, "cols", 4);
-    ts_params_set_string(p, "dataflow", "rs");
+    TsSystolicSpec bad = {.rows = 0, .cols = 4, .dataflow = TS_DATAFLOW_OS};
     g_autoptr(GError) err = NULL;
-    CU_ASSERT_PTR_NULL(ts_sim_add_component(sim, &ts_systolic_kind, "sa", p, &err));
+    CU_ASSERT_PTR_NULL(ts_sim_add_component_typed(sim, &ts_systolic_kind, "sa",
+                                                  TS_SPEC(TsSystolicSpec, &bad), p, &err));
     CU_ASSERT_PTR_NOT_NULL_FATAL(err);
-    CU_ASSERT_PTR_NOT_NULL(strstr(err->message, "dataflow must be os, ws or is (got 'rs')"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err->message, "rows and cols must be in [1, 65536]"));
     g_clear_error(&err);
-    ts_params_set_string(p, "dataflow", "os");
+    TsSystolicSpec spec = {.rows = 4, .cols = 4, .dataflow = TS_DATAFLOW_OS};
     ts_params_set_int(p, "ofmap_sram_words", 1);
-    CU_ASSERT_PTR_NULL(ts_sim_add_component(sim, &ts_systolic_kind, "sb", p, &err));
+    CU_ASSERT_PTR_NULL(ts_sim_add_component_typed(sim, &ts_systolic_kind, "sb",
+                                                  TS_SPEC(TsSystolicSpec, &spec), p, &err));
     CU_ASSERT_PTR_NOT_NULL_FATAL(err);
     CU_ASSERT_PTR_NOT_NULL(strstr(err->message, "ofmap_sram_words"));
+    g_clear_error(&err);
+    /* the spec is required and must be a TsSystolicSpec */
+    CU_ASSERT_PTR_NULL(ts_sim_add_component(sim, &ts_systolic_kind, "sc", NULL, &err));
+    CU_ASSERT_PTR_NOT_NULL(err);
 }
 
 int main(int argc, char **argv)
@@ -166,6 +259,7 @@ int main(int argc, char **argv)
     CU_pSuite s = CU_add_suite("systolic_des", NULL, NULL);
     CU_add_test(s, "steps", test_steps);
     CU_add_test(s, "fold_ends", test_fold_ends);
+    CU_add_test(s, "mem port", test_mem_port);
     CU_add_test(s, "bad_params", test_bad_params);
     return ts_test_run(argc, argv);
 }

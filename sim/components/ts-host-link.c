@@ -1,0 +1,166 @@
+/* The host_link component (ts-host-link.h): one FIFO server per direction kept in fixed-point
+ * picoseconds, so a stream of transfers at a bandwidth that is not a whole number of bytes per
+ * picosecond accumulates no rounding. */
+#include "ts-host-link.h"
+
+#include "ts-arch-classes.h"
+#include "ts-unit-private.h"
+
+enum { EV_CREDIT = 1 };
+
+typedef struct {
+    TsComponent base;
+    const TsHostLinkSpec *spec;
+    guint32 queue_depth;
+    TsServer h2d, d2h; /* fixed-point ps */
+    TsHostLinkStats st;
+    TsCounter *c_h2d, *c_d2h;
+} Link;
+
+static const TsParamSpec params[] = {
+    {"requesters", TS_PARAM_INT, "ports", "1", 1, 4096, "elements of the req port array"},
+    {"queue_depth", TS_PARAM_INT, "transfers", "8", 1, 1 << 20,
+     "credits per requester: transfers queued before they start"},
+};
+
+static const TsPortSpec ports[] = {
+    {"req", FALSE, "transfers in (TsMemReq), completions out", TS_PORT_ARRAY},
+};
+
+static const TsStatSpec stats[] = {
+    {"h2d_bytes", TS_STAT_COUNTER, "bytes", "bytes host -> device"},
+    {"d2h_bytes", TS_STAT_COUNTER, "bytes", "bytes device -> host"},
+};
+
+static Link *link_of(TsComponent *c)
+{
+    return TS_COMPONENT_DOWNCAST(Link, c);
+}
+
+static gboolean link_init(TsComponent *self, const void *spec, const TsParams *p, GError **error)
+{
+    Link *k = link_of(self);
+    const TsLevel *l = spec;
+    if (l->klass != TS_CLASS_HOST_LINK || l->spec == NULL) {
+        g_set_error(error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID,
+                    "level %s is not a host_link with a spec", l->name);
+        return FALSE;
+    }
+    k->spec = l->spec;
+    if (!(k->spec->h2d_bw_bytes_per_s > 0) || !(k->spec->d2h_bw_bytes_per_s > 0)) {
+        g_set_error(error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID,
+                    "host link %s needs a bandwidth in each direction", l->name);
+        return FALSE;
+    }
+    if (!ts_component_set_port_count(self, "req", (guint)ts_params_get_int(p, "requesters"), error))
+        return FALSE;
+    k->queue_depth = (guint32)ts_params_get_int(p, "queue_depth");
+    k->c_h2d = ts_component_counter(self, "h2d_bytes");
+    k->c_d2h = ts_component_counter(self, "d2h_bytes");
+    return TRUE;
+}
+
+static void link_setup(TsComponent *self)
+{
+    Link *k = link_of(self);
+    for (guint i = 0; i < ts_component_port_count(self, 0); i++) {
+        TsPort *port = ts_component_port_at(self, 0, i);
+        if (ts_port_is_connected(port))
+            ts_port_grant_credits(port, k->queue_depth);
+    }
+}
+
+/* Bytes that cross and the bandwidth they cross at. */
+static double crossing(const TsHostLinkSpec *s, guint64 bytes, guint64 targets, gboolean broadcast,
+                       gboolean h2d, double *bw)
+{
+    targets = MAX(targets, 1);
+    *bw = h2d ? s->h2d_bw_bytes_per_s : s->d2h_bw_bytes_per_s;
+    if (h2d && broadcast && s->broadcast_bw_bytes_per_s > 0) {
+        *bw = s->broadcast_bw_bytes_per_s;
+        return (double)bytes;
+    }
+    return (double)bytes * (double)targets;
+}
+
+static void link_serve(Link *k, TsEvent *ev)
+{
+    TsComponent *self = &k->base;
+    TsMemReq *r = ts_mem_req(ev);
+    TsPort *port = ts_component_port_of_event(self, ev);
+    const gboolean h2d = r->op == TS_MEM_WRITE;
+    double bw;
+    const double bytes =
+        crossing(k->spec, r->bytes, r->addr, r->flags & TS_HOST_LINK_BROADCAST, h2d, &bw);
+    const guint64 now = (guint64)ts_sim_now(self->sim) << TS_FP_SHIFT;
+    const guint64 dur =
+        (guint64)ceil(k->spec->dma_setup_ps * (double)TS_FP_ONE) + ts_fp_div(bytes * 1e12, bw);
+    TsServer *srv = h2d ? &k->h2d : &k->d2h;
+    const guint64 start = ts_server_take(srv, now, dur);
+    const TsTick start_tick = (TsTick)((start + TS_FP_ONE - 1) >> TS_FP_SHIFT);
+    const TsTick at =
+        (TsTick)((srv->free_fp + TS_FP_ONE - 1) >> TS_FP_SHIFT) + (TsTick)ceil(k->spec->latency_ps);
+    if (h2d) {
+        k->st.h2d_transfers++;
+        k->st.h2d_bytes += (guint64)bytes;
+        ts_counter_add(k->c_h2d, (guint64)bytes);
+    } else {
+        k->st.d2h_transfers++;
+        k->st.d2h_bytes += (guint64)bytes;
+        ts_counter_add(k->c_d2h, (guint64)bytes);
+    }
+    ts_unit_credit_at(self, port, start_tick, EV_CREDIT);
+    ev->type = TS_EVENT_MEM_RESPONSE;
+    r->done_tick = at;
+    ts_port_send_from(port, ev, 0, at);
+}
+
+static void link_handle(TsComponent *self, TsEvent *ev)
+{
+    switch (ev->type) {
+    case TS_EVENT_MEM_REQUEST:
+        link_serve(link_of(self), ev);
+        break;
+    case EV_CREDIT:
+        ts_unit_credit_event(self, ev);
+        break;
+    default:
+        TS_ABORT(self, "unexpected event type 0x%x", ev->type);
+    }
+}
+
+const TsComponentKind ts_host_link_kind = {
+    .name = "host_link",
+    .description = "host <-> device link: bandwidth per direction, latency, DMA setup, "
+                   "contention, scatter / gather / broadcast",
+    .instance_size = sizeof(Link),
+    .params = params,
+    .n_params = G_N_ELEMENTS(params),
+    .ports = ports,
+    .n_ports = G_N_ELEMENTS(ports),
+    .stats = stats,
+    .n_stats = G_N_ELEMENTS(stats),
+    .spec_type = "TsLevel",
+    .init = link_init,
+    .setup = link_setup,
+    .handle = link_handle,
+};
+
+void ts_host_link_get_stats(const TsComponent *c, TsHostLinkStats *out)
+{
+    g_return_if_fail(c != NULL && c->kind == &ts_host_link_kind && out != NULL);
+    const Link *k = TS_COMPONENT_DOWNCAST(const Link, c);
+    *out = k->st;
+    out->h2d_busy_ps = (double)k->h2d.busy_fp / (double)TS_FP_ONE;
+    out->d2h_busy_ps = (double)k->d2h.busy_fp / (double)TS_FP_ONE;
+}
+
+double ts_host_link_unloaded_ps(const TsComponent *c, guint64 bytes, guint64 targets,
+                                gboolean broadcast, TsMemOp op)
+{
+    g_return_val_if_fail(c != NULL && c->kind == &ts_host_link_kind, 0.0);
+    const Link *k = TS_COMPONENT_DOWNCAST(const Link, c);
+    double bw;
+    double b = crossing(k->spec, bytes, targets, broadcast, op == TS_MEM_WRITE, &bw);
+    return k->spec->dma_setup_ps + b * 1e12 / bw + k->spec->latency_ps;
+}

@@ -1,0 +1,42 @@
+/* The host_link component: a link between a host and devices (a PCIe or DDR channel to PIM
+ * DIMMs) with a bandwidth per direction, a latency per transfer, a DMA setup cost per transfer
+ * and contention: transfers of one direction share its bandwidth in arrival order. A transfer
+ * goes to `targets` devices: scattered (each target its own bytes: bytes x targets cross the
+ * link) or, flagged TS_HOST_LINK_BROADCAST, broadcast (the same bytes to every target: once at
+ * the broadcast bandwidth when the spec gives one, else once per target); a gather
+ * (device -> host) brings bytes from each target.
+ *
+ * Configuration: TS_SPEC(TsLevel, level) with the arch's host_link level (its spec a
+ * TsHostLinkSpec; kept by pointer) and DES-only params `requesters` (elements of "req", default
+ * 1) and `queue_depth` (credits per requester, default 8). Protocol: ts-mem.h with op
+ * TS_MEM_WRITE = host -> device (h2d), TS_MEM_READ = device -> host (d2h); bytes per target;
+ * addr = the number of targets (0 taken as 1); flags TS_HOST_LINK_BROADCAST. One response per
+ * transfer when its last byte has arrived (setup + bytes / bandwidth after it starts, plus the
+ * latency); the credit returns when it starts. */
+#ifndef TS_HOST_LINK_H
+#define TS_HOST_LINK_H
+
+#include "ts-arch.h"
+#include "ts-sim.h"
+
+G_BEGIN_DECLS
+
+extern const TsComponentKind ts_host_link_kind;
+
+#define TS_HOST_LINK_BROADCAST 0x1u
+
+typedef struct {
+    guint64 h2d_transfers, d2h_transfers;
+    guint64 h2d_bytes, d2h_bytes; /* bytes that crossed the link */
+    double h2d_busy_ps, d2h_busy_ps;
+} TsHostLinkStats;
+
+void ts_host_link_get_stats(const TsComponent *link, TsHostLinkStats *stats);
+
+/* Picoseconds a transfer would take on an idle link (setup, bytes, latency). */
+double ts_host_link_unloaded_ps(const TsComponent *link, guint64 bytes, guint64 targets,
+                                gboolean broadcast, TsMemOp op);
+
+G_END_DECLS
+
+#endif /* TS_HOST_LINK_H */

@@ -1,0 +1,47 @@
+/* The sram component: one storage level of the architecture (sram, regfile, a PIM core's
+ * WRAM/MRAM, or any storage level without a timing model of its own, as a bandwidth server)
+ * with all its utilized instances working in lockstep, so a request's bytes are per instance.
+ * Reads and writes are served by a read and a write port at the level's read_bandwidth /
+ * write_bandwidth words per cycle (one shared port at shared_bandwidth when given; 0 is
+ * unlimited), in arrival order; with banks (TsSramSpec.banks > 1) each row of width_bits is in
+ * bank row % banks, a bank serves `ports` rows per cycle, and a request waits for its busiest
+ * bank: the delay beyond its port is counted as bank-conflict cycles. Reads complete
+ * read_latency_cycles later (pipelined). A PIM DPU's MRAM charges its DMA setup (alpha read /
+ * write cycles of the DPU clock) per request on top of beta per byte.
+ *
+ * Configuration: ts_sim_add_component_typed(..., TS_SPEC(TsLevel, level), params, ...) with the
+ * arch's storage level record (kept by pointer; must outlive the sim) and DES-only params:
+ *   requesters   (int, default 1)  elements of the "req" port array
+ *   queue_depth  (int, default 8)  credits granted to each requester (queued requests)
+ * Ports: "req[i]", credited requester ports. Protocol: ts-mem.h (TsMemReq: addr is the byte
+ * address within one instance, bytes per instance, op read / write); every request gets one
+ * TS_EVENT_MEM_RESPONSE at its completion and returns its credit when it starts service. */
+#ifndef TS_SRAM_H
+#define TS_SRAM_H
+
+#include "ts-arch.h"
+#include "ts-sim.h"
+
+G_BEGIN_DECLS
+
+extern const TsComponentKind ts_sram_kind;
+
+typedef struct {
+    guint64 read_requests, write_requests;
+    guint64 read_bytes, write_bytes;
+    double read_busy_cycles;  /* busy time of the read port (the shared port when shared) */
+    double write_busy_cycles; /* busy time of the write port (0 when shared) */
+    double bank_conflict_cycles;
+    guint64 banks;
+} TsSramStats;
+
+/* Totals since the start of the simulation. */
+void ts_sram_get_stats(const TsComponent *sram, TsSramStats *stats);
+
+/* Cycles (of the component's clock) a request of `bytes` would take on an idle component:
+ * port time, DMA setup and read latency, no queuing. */
+double ts_sram_unloaded_cycles(const TsComponent *sram, guint64 bytes, TsMemOp op);
+
+G_END_DECLS
+
+#endif /* TS_SRAM_H */

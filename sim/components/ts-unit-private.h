@@ -1,0 +1,63 @@
+/* Pieces the request-serving components (sram, host_link, mac_array, vector_unit) share: a
+ * FIFO server whose busy-until time is kept in fixed point (1/65536 of its clock's cycle, or of
+ * a picosecond for a link), so that back-to-back transfers at a fractional words-per-cycle
+ * rate accumulate no rounding; clocks set from a level's frequency given as a double; credits
+ * returned when a queued request starts service. Not installed. */
+#ifndef TS_UNIT_PRIVATE_H
+#define TS_UNIT_PRIVATE_H
+
+#include <math.h>
+
+#include "ts-sim.h"
+
+G_BEGIN_DECLS
+
+#define TS_FP_SHIFT 16
+#define TS_FP_ONE (G_GUINT64_CONSTANT(1) << TS_FP_SHIFT)
+
+typedef struct {
+    guint64 free_fp; /* the server is busy until this time (fixed point) */
+    guint64 busy_fp; /* total time it served (fixed point) */
+} TsServer;
+
+/* Serves a job of dur_fp arriving at now_fp: returns its start; the server is then busy until
+ * start + dur_fp. */
+static inline guint64 ts_server_take(TsServer *s, guint64 now_fp, guint64 dur_fp)
+{
+    guint64 start = MAX(now_fp, s->free_fp);
+    s->free_fp = start + dur_fp;
+    s->busy_fp += dur_fp;
+    return start;
+}
+
+/* Fixed-point time of amount / rate (rate > 0), rounded up. */
+static inline guint64 ts_fp_div(double amount, double rate)
+{
+    return (guint64)ceil(amount * (double)TS_FP_ONE / rate);
+}
+
+/* Fixed-point cycles -> the tick of the first clock edge at or after them. */
+static inline TsTick ts_fp_cycles_to_tick(const TsClock *clock, guint64 fp)
+{
+    return ts_clock_cycles_to_ticks(clock, (fp + TS_FP_ONE - 1) >> TS_FP_SHIFT);
+}
+
+/* The clock edge at or after the current time, as fixed-point cycles. */
+static inline guint64 ts_fp_now_cycles(const TsComponent *c)
+{
+    return ts_clock_edge_index_at_or_after(&c->clock, ts_sim_now(c->sim)) << TS_FP_SHIFT;
+}
+
+/* Sets a component's clock from a frequency in Hz that need not be whole (833.333 MHz): the
+ * period rounded to a millionth of a picosecond. */
+gboolean ts_unit_set_clock_hz(TsComponent *component, double hz, GError **error);
+
+/* Returns one credit to the sender on `port` at `tick` (now: at once; later: through a
+ * self-event of type event_type whose payload u32[0] is the flat port index, which the kind's
+ * handler passes to ts_unit_credit_event). */
+void ts_unit_credit_at(TsComponent *self, TsPort *port, TsTick tick, guint32 event_type);
+void ts_unit_credit_event(TsComponent *self, const TsEvent *event);
+
+G_END_DECLS
+
+#endif /* TS_UNIT_PRIVATE_H */
