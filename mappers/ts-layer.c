@@ -110,6 +110,8 @@ gboolean ts_layer_vector_cost(const TsArch *arch, const TsOp *op, TsVectorCost *
             return FALSE;
         }
         out->lanes = (double)MAX(spec->lanes, (guint64)1);
+        out->vector_unit = vu;
+        out->vector_op = vop->op;
         out->cycles_per_element = vop->cycles_per_element;
         out->pj_per_element = vop->energy_pj_per_element;
         /* cycles of the unit's clock, expressed in arch cycles */

@@ -33,6 +33,8 @@ typedef struct {
     double utilization; /* compute_cycles / cycles */
     const char *bound;  /* "vector" or the outermost level's name */
     char source[224];   /* where the per-element figures come from */
+    const TsLevel *vector_unit; /* the vector unit costed on (NULL: the default) */
+    const char *vector_op;      /* its operation used (borrowed from the arch), or NULL */
 } TsVectorCost;
 
 /* Costs an elementwise or LUT-NN op on arch (a LUT op's element-passes are its

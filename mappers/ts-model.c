@@ -379,6 +379,24 @@ double ts_model_words_per_element(const TsModel *model, guint level, guint tenso
     return (double)model->level[level].pack_num[tensor] / model->level[level].pack_den[tensor];
 }
 
+double ts_model_actions_energy_pj(const TsModel *m, guint l, uint64_t reads, uint64_t fills,
+                                  uint64_t updates, uint64_t instances_used)
+{
+    g_return_val_if_fail(m != NULL && l < m->n_levels, 0.0);
+    const TsModelLevel *lv = &m->level[l];
+    const uint64_t b = lv->block_size, clusters = MIN(instances_used, (uint64_t)lv->clusters);
+    const double e = (double)((reads + b - 1) / b) * lv->read_pj +
+                     (double)((fills + b - 1) / b) * lv->write_pj +
+                     (double)((updates + b - 1) / b) * lv->update_pj;
+    return e * (double)clusters;
+}
+
+double ts_model_mac_pj(const TsModel *m)
+{
+    g_return_val_if_fail(m != NULL, 0.0);
+    return m->mac_pj;
+}
+
 /* ---- Validation ------------------------------------------------------------------------- */
 
 static TsEvalStatus fail(TsCost *cost, TsEvalStatus status, int level, int tensor, int dim)

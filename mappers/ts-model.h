@@ -170,6 +170,16 @@ double ts_model_clock_hz(const TsModel *model);
 /* Words one element of tensor t takes at storage level l (word_bits / precision packing). */
 double ts_model_words_per_element(const TsModel *model, guint level, guint tensor);
 
+/* Energy (pJ, all utilized instances) of counted actions at storage level l for tensor t, as
+ * ts_model_evaluate charges them: words per utilized instance, rounded up to whole vector
+ * accesses of each action type, times the energy per access, over the utilized clusters. For
+ * engines that count actions themselves (the DES executor). */
+double ts_model_actions_energy_pj(const TsModel *model, guint level, uint64_t reads_words,
+                                  uint64_t fills_words, uint64_t updates_words,
+                                  uint64_t instances_used);
+/* Energy of one MAC (pJ), as the model charges it (the op's precision where it applies). */
+double ts_model_mac_pj(const TsModel *model);
+
 /* Mapping views against the model's levels (for callers that hold a model, not an arch):
  * ts_mapping_to_yaml and ts_mapping_format_nest (tiles with words per level). Newly
  * allocated; the YAML writer may fail as ts_mapping_to_yaml does. */

@@ -551,6 +551,12 @@ uint64_t ts_walk_instances(const TsWalk *w, guint level)
     return w->nest.instances[w->nl - 1 - level];
 }
 
+uint64_t ts_walk_step_iterations(const TsWalk *w)
+{
+    g_return_val_if_fail(w != NULL, 0);
+    return w->step_iterations;
+}
+
 uint64_t ts_walk_compute_instances(const TsWalk *w)
 {
     g_return_val_if_fail(w != NULL, 0);

@@ -108,6 +108,8 @@ gboolean ts_walk_keeps(const TsWalk *walk, guint level, guint tensor);
 uint64_t ts_walk_tile(const TsWalk *walk, guint level, guint tensor);
 uint64_t ts_walk_versions(const TsWalk *walk, guint level, guint tensor);
 uint64_t ts_walk_instances(const TsWalk *walk, guint level);
+/* Compute iterations (MACs per utilized compute instance) inside one step. */
+uint64_t ts_walk_step_iterations(const TsWalk *walk);
 /* Utilized compute instances and compute iterations of the whole walk. */
 uint64_t ts_walk_compute_instances(const TsWalk *walk);
 uint64_t ts_walk_compute_iterations(const TsWalk *walk);

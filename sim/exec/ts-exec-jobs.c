@@ -1,0 +1,426 @@
+/* Jobs of the executor: a transfer or a compute step is a job of up to PART_MAX parts, each a
+ * request to one unit (a DRAM part is a stream of bursts over a tensor box); a part waits in
+ * its unit's FIFO while the executor's port has no credit, a DRAM stream in the DRAM's FIFO of
+ * streams. When every part is answered the job is done and its op context is told. Jobs and
+ * streams come from pools that grow to the largest number in flight and are then reused. */
+#include "ts-exec-private.h"
+
+#include <string.h>
+
+/* ---- pools ---------------------------------------------------------------------------------- */
+
+int ts_exec_job_new(Exec *x, JobKind kind, guint ctx)
+{
+    if (x->free_job == 0 || x->free_job > x->n_jobs) {
+        guint old = x->n_jobs, n = MAX(64u, 2 * old);
+        x->jobs = g_renew(Job, x->jobs, n);
+        memset(x->jobs + old, 0, (n - old) * sizeof(Job));
+        for (guint i = old; i < n; i++)
+            x->jobs[i].next_free = i + 1 < n ? (int)(i + 2) : 0; /* 1-based links, 0 = none */
+        x->free_job = old + 1;
+        x->n_jobs = n;
+    }
+    int j = (int)x->free_job - 1;
+    Job *job = &x->jobs[j];
+    x->free_job = (guint)job->next_free;
+    memset(job, 0, sizeof *job);
+    job->in_use = TRUE;
+    job->kind = (guint8)kind;
+    job->ctx = (guint8)ctx;
+    job->critical = -1;
+    job->start = ts_sim_now(x->sim);
+    return j;
+}
+
+void ts_exec_job_free(Exec *x, int j)
+{
+    Job *job = &x->jobs[j];
+    job->in_use = FALSE;
+    job->next_free = (int)x->free_job;
+    x->free_job = (guint)j + 1;
+}
+
+static int stream_new(Exec *x)
+{
+    if (x->free_stream < 0) {
+        guint old = x->n_streams, n = MAX(32u, 2 * old);
+        x->streams = g_renew(Stream, x->streams, n);
+        x->stream_next = g_renew(int, x->stream_next, n);
+        x->stream_job = g_renew(guint32, x->stream_job, n);
+        for (guint i = old; i < n; i++)
+            x->stream_next[i] = i + 1 < n ? (int)(i + 1) : -1;
+        x->free_stream = (int)old;
+        x->n_streams = n;
+    }
+    int s = x->free_stream;
+    x->free_stream = x->stream_next[s];
+    x->stream_next[s] = -1;
+    memset(&x->streams[s], 0, sizeof(Stream));
+    return s;
+}
+
+static void stream_free(Exec *x, int s)
+{
+    x->stream_next[s] = x->free_stream;
+    x->free_stream = s;
+}
+
+/* ---- parts ---------------------------------------------------------------------------------- */
+
+static Part *add_part(Job *j, int unit, guint8 op)
+{
+    g_assert(j->n_parts < PART_MAX);
+    Part *p = &j->part[j->n_parts++];
+    memset(p, 0, sizeof *p);
+    p->unit = (guint8)unit;
+    p->op = op;
+    p->stream = -1;
+    return p;
+}
+
+Part *ts_exec_part_mem(Exec *x, Job *j, int unit, TsMemOp op, uint64_t addr, uint64_t bytes)
+{
+    (void)x;
+    Part *p = add_part(j, unit, (guint8)op);
+    p->addr = addr;
+    p->bytes = bytes;
+    return p;
+}
+
+Part *ts_exec_part_link(Exec *x, Job *j, int unit, TsMemOp op, uint64_t bytes, uint64_t targets,
+                        gboolean broadcast)
+{
+    (void)x;
+    Part *p = add_part(j, unit, (guint8)op);
+    p->bytes = bytes;
+    p->targets = MAX(targets, 1);
+    p->flags = broadcast ? TS_HOST_LINK_BROADCAST : 0;
+    return p;
+}
+
+Part *ts_exec_part_compute(Exec *x, Job *j, int unit, uint64_t work, uint32_t instances)
+{
+    (void)x;
+    Part *p = add_part(j, unit, PART_COMPUTE);
+    p->work = work;
+    p->instances = instances;
+    return p;
+}
+
+/* A row-major stream over the box [lo, lo + len) of each rank. */
+void ts_exec_part_stream(Exec *x, Job *j, Part *p, const TsOp *op, guint t, uint64_t base,
+                         const uint64_t *origin, const uint64_t *box, uint64_t bytes)
+{
+    int s = stream_new(x);
+    Stream *st = &x->streams[s];
+    const TsTensor *tensor = &op->tensors[t];
+    st->base = base;
+    st->elem_bytes = MAX((tensor->precision.bits + 7u) / 8u, 1u);
+    st->n_ranks = tensor->n_ranks;
+    for (guint r = 0; r < tensor->n_ranks; r++) {
+        const TsProjection *pr = &tensor->ranks[r];
+        uint64_t lo = 0, len = 1;
+        for (guint k = 0; k < pr->n_terms; k++) {
+            uint64_t c = (uint64_t)(pr->coef[k] < 0 ? -pr->coef[k] : pr->coef[k]);
+            lo += c * origin[pr->dim[k]];
+            len += c * (box[pr->dim[k]] - 1);
+        }
+        st->extent[r] = MAX(ts_op_rank_extent(op, t, r), 1);
+        st->lo[r] = MIN(lo, st->extent[r] - 1);
+        st->len[r] = MIN(len, st->extent[r] - st->lo[r]);
+    }
+    if (st->n_ranks == 0) {
+        st->n_ranks = 1;
+        st->extent[0] = st->len[0] = 1;
+    }
+    /* Ranks after `outer` are covered whole but the first of them: one run per outer index. */
+    guint j_rank = st->n_ranks - 1;
+    while (j_rank > 0 && st->lo[j_rank] == 0 && st->len[j_rank] == st->extent[j_rank])
+        j_rank--;
+    st->outer = (uint8_t)j_rank;
+    uint64_t inner = 1;
+    for (guint r = j_rank + 1; r < st->n_ranks; r++)
+        inner *= st->extent[r];
+    st->run_len = st->len[j_rank] * inner * st->elem_bytes;
+    st->budget = bytes;
+    st->last_burst = G_MAXUINT64;
+    st->burst = st->burst_end = 0;
+    st->idx[0] = G_MAXUINT64; /* no run started */
+    p->stream = s;
+    x->stream_job[s] = (guint32)((j - x->jobs) << 8 | (p - j->part));
+}
+
+void ts_exec_part_linear(Exec *x, Job *j, Part *p, uint64_t addr)
+{
+    int s = stream_new(x);
+    Stream *st = &x->streams[s];
+    st->base = addr;
+    st->elem_bytes = 1;
+    st->n_ranks = 1;
+    st->extent[0] = st->len[0] = MAX(p->bytes, 1);
+    st->outer = 0;
+    st->run_len = p->bytes;
+    st->budget = p->bytes;
+    st->last_burst = G_MAXUINT64;
+    st->idx[0] = G_MAXUINT64;
+    p->stream = s;
+    x->stream_job[s] = (guint32)((j - x->jobs) << 8 | (p - j->part));
+}
+
+/* Start address of the current run. */
+static uint64_t run_start(const Stream *st)
+{
+    uint64_t off = 0, stride = st->elem_bytes;
+    for (guint r = st->n_ranks; r-- > 0;) {
+        uint64_t i = st->lo[r] + (r < st->outer ? st->idx[r] : 0);
+        off += i * stride;
+        stride *= st->extent[r];
+    }
+    return st->base + off;
+}
+
+/* Advances to the next run; FALSE when the box is done. */
+static gboolean next_run(Stream *st, uint32_t burst)
+{
+    if (st->idx[0] == G_MAXUINT64) {
+        memset(st->idx, 0, sizeof st->idx);
+    } else {
+        guint r = st->outer;
+        for (;;) {
+            if (r == 0)
+                return FALSE;
+            r--;
+            if (++st->idx[r] < st->len[r])
+                break;
+            st->idx[r] = 0;
+        }
+    }
+    uint64_t a = run_start(st);
+    uint64_t len = MIN(st->run_len, st->budget);
+    st->budget -= len;
+    st->burst = a / burst * burst;
+    st->burst_end = a + len;
+    return TRUE;
+}
+
+/* The next burst address of a stream, or G_MAXUINT64 when it is done. */
+static uint64_t stream_next(Stream *st, uint32_t burst)
+{
+    for (;;) {
+        while (st->burst >= st->burst_end) {
+            if (st->budget == 0 || !next_run(st, burst))
+                return G_MAXUINT64;
+        }
+        uint64_t b = st->burst;
+        st->burst += burst;
+        if (b != st->last_burst) {
+            st->last_burst = b;
+            return b;
+        }
+    }
+}
+
+/* ---- sending -------------------------------------------------------------------------------- */
+
+static TsPort *unit_port(Exec *x, const Unit *u, guint element)
+{
+    return ts_component_port_at(&x->base, 0, u->first_port + element);
+}
+
+static void part_finish(Exec *x, int job, int part);
+
+static void send_part(Exec *x, int job, int part)
+{
+    Job *j = &x->jobs[job];
+    Part *p = &j->part[part];
+    Unit *u = &x->unit[p->unit];
+    TsPort *port = unit_port(x, u, 0);
+    const guint64 tag = (guint64)job << 8 | (guint64)part;
+    TsEvent *ev;
+    if (u->role == UNIT_SYSTOLIC) {
+        ev = ts_sim_event_new(x->sim, NULL, TS_SYSTOLIC_EV_COMPUTE);
+        ev->payload.u64[0] = p->work;
+        ev->payload.u64[1] = p->n;
+        ev->payload.u64[2] = p->k;
+        ev->payload.u64[3] = tag;
+    } else if (p->op == PART_COMPUTE) {
+        ev = ts_sim_event_new(x->sim, NULL, TS_EVENT_COMPUTE_REQUEST);
+        TsComputeReq *r = ts_compute_req(ev);
+        r->tag = tag;
+        r->work = p->work;
+        r->instances = p->instances;
+        r->op = p->vop;
+    } else {
+        ev = ts_sim_event_new(x->sim, NULL, TS_EVENT_MEM_REQUEST);
+        TsMemReq *r = ts_mem_req(ev);
+        r->tag = tag;
+        r->addr = u->role == UNIT_LINK ? p->targets : p->addr;
+        r->bytes = (guint32)MIN(p->bytes, (uint64_t)G_MAXUINT32);
+        r->op = p->op;
+        r->flags = p->flags;
+        r->tensor = j->tensor;
+    }
+    p->sent = TRUE;
+    p->sent_tick = ts_sim_now(x->sim);
+    ts_port_send(port, ev, 0);
+}
+
+/* Sends waiting parts of a (non-DRAM) unit while its port has credits. */
+static void drain_unit(Exec *x, int ui)
+{
+    Unit *u = &x->unit[ui];
+    TsPort *port = unit_port(x, u, 0);
+    while (u->wait_len > 0 && ts_port_credits(port) > 0) {
+        guint32 w = u->wait[u->wait_head];
+        u->wait_head = (u->wait_head + 1) % EXEC_WAIT_RING;
+        u->wait_len--;
+        send_part(x, (int)(w >> 8), (int)(w & 0xff));
+    }
+}
+
+/* Sends bursts of the DRAM unit's streams, in order, while the channel of the next burst has a
+ * credit. */
+static void pump_dram(Exec *x, int ui)
+{
+    Unit *u = &x->unit[ui];
+    while (u->s_head >= 0) {
+        const int s = u->s_head;
+        Stream *st = &x->streams[s];
+        const guint32 jp = x->stream_job[s];
+        Job *j = &x->jobs[jp >> 8];
+        Part *p = &j->part[jp & 0xff];
+        if (!st->done) {
+            /* peek the next burst without consuming it until it can go */
+            Stream save = *st;
+            uint64_t b = stream_next(st, x->dram_burst);
+            if (b != G_MAXUINT64) {
+                guint ch = ts_dram_unit_of(u->comp, b);
+                TsPort *port = unit_port(x, u, ch);
+                if (ts_port_credits(port) == 0) {
+                    *st = save;
+                    return;
+                }
+                TsEvent *ev = ts_sim_event_new(x->sim, NULL, TS_EVENT_MEM_REQUEST);
+                TsMemReq *r = ts_mem_req(ev);
+                r->tag = jp;
+                r->addr = b;
+                r->bytes = x->dram_burst;
+                r->op = p->op;
+                r->tensor = j->tensor;
+                p->outstanding++;
+                ts_port_send(port, ev, 0);
+                continue;
+            }
+            st->done = TRUE;
+        }
+        /* every burst sent: off the FIFO */
+        u->s_head = x->stream_next[s];
+        if (u->s_head < 0)
+            u->s_tail = -1;
+        p->sent = TRUE;
+        stream_free(x, s);
+        p->stream = -1;
+        if (p->outstanding == 0)
+            part_finish(x, (int)(jp >> 8), (int)(jp & 0xff));
+    }
+}
+
+void ts_exec_job_start(Exec *x, int job)
+{
+    Job *j = &x->jobs[job];
+    if (j->n_parts == 0) {
+        j->end = ts_sim_now(x->sim);
+        OpCtx *c = &x->ctx[j->ctx];
+        if (c->einsum)
+            ts_exec_op_job_done(x, c, j);
+        else
+            ts_exec_ew_job_done(x, c, j);
+        return;
+    }
+    const guint n = j->n_parts;
+    for (guint i = 0; i < n; i++) {
+        Part *p = &x->jobs[job].part[i];
+        Unit *u = &x->unit[p->unit];
+        p->sent_tick = ts_sim_now(x->sim);
+        if (u->role == UNIT_DRAM) {
+            if (p->stream < 0 || p->bytes == 0) {
+                if (p->stream >= 0) {
+                    stream_free(x, p->stream);
+                    p->stream = -1;
+                }
+                p->sent = TRUE;
+                part_finish(x, job, (int)i);
+                continue;
+            }
+            const int s = p->stream;
+            x->stream_next[s] = -1;
+            if (u->s_tail >= 0)
+                x->stream_next[u->s_tail] = s;
+            else
+                u->s_head = s;
+            u->s_tail = s;
+            pump_dram(x, p->unit);
+            continue;
+        }
+        if (u->wait_len >= EXEC_WAIT_RING)
+            TS_ABORT(&x->base, "more than %d requests waiting for %s", EXEC_WAIT_RING,
+                     u->comp->path);
+        u->wait[(u->wait_head + u->wait_len) % EXEC_WAIT_RING] = (guint32)job << 8 | i;
+        u->wait_len++;
+        drain_unit(x, p->unit);
+    }
+}
+
+/* ---- completion ----------------------------------------------------------------------------- */
+
+static void part_finish(Exec *x, int job, int part)
+{
+    Job *j = &x->jobs[job];
+    Part *p = &j->part[part];
+    if (p->done)
+        return;
+    p->done = TRUE;
+    p->done_tick = ts_sim_now(x->sim);
+    j->critical = part;
+    if (++j->parts_done < j->n_parts)
+        return;
+    j->end = ts_sim_now(x->sim);
+    OpCtx *c = &x->ctx[j->ctx];
+    if (c->einsum)
+        ts_exec_op_job_done(x, c, j);
+    else
+        ts_exec_ew_job_done(x, c, j);
+}
+
+void ts_exec_on_response(Exec *x, TsEvent *ev)
+{
+    guint64 tag;
+    if (ev->type == TS_SYSTOLIC_EV_DONE)
+        tag = ev->payload.u64[0];
+    else if (ev->type == TS_EVENT_COMPUTE_RESPONSE)
+        tag = ts_compute_req_const(ev)->tag;
+    else if (ev->type == TS_EVENT_MEM_RESPONSE)
+        tag = ts_mem_req_const(ev)->tag;
+    else
+        TS_ABORT(&x->base, "unexpected event type 0x%x", ev->type);
+    const int job = (int)(tag >> 8), part = (int)(tag & 0xff);
+    Job *j = &x->jobs[job];
+    Part *p = &j->part[part];
+    if (x->unit[p->unit].role == UNIT_DRAM) {
+        p->outstanding--;
+        if (p->sent && p->outstanding == 0)
+            part_finish(x, job, part);
+        return;
+    }
+    part_finish(x, job, part);
+}
+
+void ts_exec_on_credit(Exec *x, TsEvent *ev)
+{
+    const guint element = ts_port_element(ts_component_port_of_event(&x->base, ev));
+    const int ui = (int)x->port_unit[element];
+    if (x->unit[ui].role == UNIT_DRAM)
+        pump_dram(x, ui);
+    else
+        drain_unit(x, ui);
+}

@@ -1,0 +1,594 @@
+/* The schedule of one einsum op instance (docs/des.md, "The mapping executor"). The walk's
+ * steps are the tiles of level `depth`. For every level at or above the depth that keeps a
+ * tensor it does not back, a cursor finds the tile versions in order and a fill is issued as
+ * soon as (1) a buffer slot is free: the version nslots back is released, i.e. every step up
+ * to its last has completed (and an output tile has been written back), (2) the peer above
+ * holds the data: its version covering the fill's first step has landed (the backing store
+ * always holds it, once the previous op's outputs are written for an activation), (3) an
+ * output tile read back for accumulation was written back at its previous visit. A compute
+ * step starts when every level's version covering it has landed: it is one job of the compute
+ * unit's step and the accesses of the levels below the depth inside it (each level's reads,
+ * fills and updates as one request per port), so steps pipeline across the units. Output tiles
+ * a step completes are written back in order, a level's after the deeper levels' have landed.
+ * Every transfer adds the walker's elements to the counted actions. */
+#include "ts-exec-private.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "ts-arch-classes.h"
+
+/* ---- helpers -------------------------------------------------------------------------------- */
+
+static double word_bytes(const TsModel *m, guint l)
+{
+    return MAX(ts_model_level(m, l)->word_bits, 1u) / 8.0;
+}
+
+/* Bytes one instance of level l moves for n elements of tensor t (timing only). */
+static uint64_t level_bytes(const OpCtx *c, guint l, guint t, uint64_t n)
+{
+    uint64_t words = (uint64_t)ceil((double)n * ts_model_words_per_element(c->model, l, t));
+    return (uint64_t)ceil((double)words * word_bytes(c->model, l));
+}
+
+/* Bytes of n elements of tensor t in DRAM (its precision rounded up to whole bytes). */
+static uint64_t tensor_bytes(const TsOp *op, guint t, uint64_t n)
+{
+    return n * MAX((op->tensors[t].precision.bits + 7u) / 8u, 1u);
+}
+
+static int unit_of_level(const Exec *x, guint l)
+{
+    return x->storage_unit[l];
+}
+
+/* The host link on the way between storage levels p < l, or -1. */
+static int link_between(const Exec *x, guint p, guint l)
+{
+    for (guint m = p + 1; m <= l; m++)
+        if (x->link_unit[m] >= 0)
+            return x->link_unit[m];
+    return -1;
+}
+
+static uint64_t covered(const OpCtx *c, const LevelTensor *lt)
+{
+    if (lt->complete < lt->found)
+        return lt->first_step[lt->complete % VRING];
+    return lt->exhausted ? c->n_steps : lt->first_step[lt->complete % VRING];
+}
+
+/* First step after version v (n_steps for the last), or G_MAXUINT64 when not found yet. */
+static uint64_t version_end(const OpCtx *c, const LevelTensor *lt, uint64_t v)
+{
+    if (v + 1 < lt->found)
+        return lt->first_step[(v + 1) % VRING];
+    return lt->exhausted && v + 1 == lt->found ? c->n_steps : G_MAXUINT64;
+}
+
+static void update_released(OpCtx *c, LevelTensor *lt)
+{
+    while (lt->released < lt->issued) {
+        const uint64_t v = lt->released;
+        const uint64_t end = version_end(c, lt, v);
+        if (end == G_MAXUINT64 || c->steps_done < end)
+            return;
+        if (lt->output && lt->wb_done <= v)
+            return;
+        lt->released++;
+    }
+}
+
+/* The peer's slot address holding step `step` (its version covering it). */
+static uint64_t peer_slot_addr(const OpCtx *c, guint p, guint t, uint64_t step)
+{
+    const LevelTensor *pt = &c->lt[p][t];
+    if (!pt->active)
+        return pt->sram_base;
+    uint64_t v = pt->complete < pt->found ? pt->complete : pt->found - 1;
+    for (uint64_t u = pt->released; u < pt->found; u++)
+        if (pt->first_step[u % VRING] <= step)
+            v = u;
+    return pt->sram_base + (v % MAX(pt->nslots, 1u)) * pt->slot_bytes;
+}
+
+static void lt_advance(OpCtx *c, LevelTensor *lt, guint l, guint t)
+{
+    TsWalkStep *st = &c->scratch;
+    lt->have_next = FALSE;
+    while (ts_walk_next(lt->cursor, st)) {
+        for (guint i = 0; i < st->n_before; i++) {
+            const TsWalkXfer *x = &st->before[i];
+            if (x->level != l || x->tensor != t)
+                continue;
+            lt->next = *x;
+            lt->next_first_step = st->index;
+            lt->first_step[lt->found % VRING] = st->index;
+            lt->fill_done[lt->found % VRING] = FALSE;
+            lt->wb_flag[lt->found % VRING] = FALSE;
+            lt->found++;
+            lt->have_next = TRUE;
+            return;
+        }
+    }
+    lt->exhausted = TRUE;
+}
+
+/* Time of a part on its idle unit and the part of it independent of its size, ps. */
+static void unloaded(const Exec *x, Part *p)
+{
+    const Unit *u = &x->unit[p->unit];
+    switch (u->role) {
+    case UNIT_SRAM:
+        p->unloaded_ps = ts_sram_unloaded_cycles(u->comp, p->bytes, (TsMemOp)p->op) * u->period_ps;
+        p->fixed_ps = ts_sram_unloaded_cycles(u->comp, 0, (TsMemOp)p->op) * u->period_ps;
+        break;
+    case UNIT_LINK:
+        p->unloaded_ps = ts_host_link_unloaded_ps(u->comp, p->bytes, p->targets,
+                                                  p->flags & TS_HOST_LINK_BROADCAST,
+                                                  (TsMemOp)p->op);
+        p->fixed_ps = ts_host_link_unloaded_ps(u->comp, 0, 1, FALSE, (TsMemOp)p->op);
+        break;
+    case UNIT_DRAM: {
+        const TsDramSpec *d = ts_arch_level(x->arch, (guint)u->level)->spec;
+        p->fixed_ps = (double)(d->cycles.tRCD + d->cycles.tCL + d->cycles.tBURST) * d->tck_ps;
+        p->unloaded_ps = (double)p->bytes / d->peak_bw_bytes_per_s * 1e12 + p->fixed_ps;
+        break;
+    }
+    default:
+        p->unloaded_ps = p->fixed_ps = 0.0;
+    }
+}
+
+/* A memory part at storage level l: an sram request, or a DRAM stream over the tensor box. */
+static void mem_part(Exec *x, OpCtx *c, Job *j, guint l, guint t, TsMemOp op, uint64_t sram_addr,
+                     uint64_t elements, const uint64_t *origin, const uint64_t *box)
+{
+    const int ui = unit_of_level(x, l);
+    Part *p;
+    if (x->unit[ui].role == UNIT_DRAM) {
+        const uint64_t bytes = tensor_bytes(c->op, t, elements);
+        p = ts_exec_part_mem(x, j, ui, op, 0, bytes);
+        if (bytes > 0) {
+            static const uint64_t zero[TS_MAX_DIMS] = {0};
+            uint64_t whole[TS_MAX_DIMS];
+            if (box == NULL) {
+                for (guint d = 0; d < TS_MAX_DIMS; d++)
+                    whole[d] = d < c->op->n_dims ? c->op->dims[d] : 1;
+            }
+            ts_exec_part_stream(x, j, p, c->op, t, c->base + ts_exec_tensor_base(c->op, t, 0),
+                                origin ? origin : zero, box ? box : whole, bytes);
+        }
+    } else {
+        p = ts_exec_part_mem(x, j, ui, op, sram_addr, level_bytes(c, l, t, elements));
+    }
+    unloaded(x, p);
+}
+
+/* ---- fills ---------------------------------------------------------------------------------- */
+
+static gboolean try_fill(Exec *x, OpCtx *c, guint l, guint t)
+{
+    LevelTensor *lt = &c->lt[l][t];
+    if (!lt->have_next)
+        return FALSE;
+    const uint64_t v = lt->issued;
+    update_released(c, lt);
+    if (v >= lt->released + lt->nslots)
+        return FALSE;
+    const TsWalkXfer *xf = &lt->next;
+    const guint p = xf->peer;
+    const LevelTensor *pt = &c->lt[p][t];
+    if (pt->active && covered(c, pt) <= lt->next_first_step)
+        return FALSE;
+    if (!pt->active && lt->dependent && !c->deps_done && xf->elements > 0)
+        return FALSE;
+    if (xf->prev_visit > 0 && lt->wb_done + xf->prev_visit <= v)
+        return FALSE;
+    /* issue */
+    const int ji = ts_exec_job_new(x, JOB_FILL, c->slot);
+    Job *j = &x->jobs[ji];
+    j->level = (guint8)l;
+    j->tensor = (guint8)t;
+    j->version = v;
+    j->step = lt->next_first_step;
+    if (xf->elements > 0) {
+        const uint64_t *box = ts_walk_box(c->compute, l, t);
+        mem_part(x, c, j, p, t, TS_MEM_READ, peer_slot_addr(c, p, t, lt->next_first_step),
+                 xf->peer_elements, xf->origin, box);
+        const int link = link_between(x, p, l);
+        if (link >= 0) {
+            const uint64_t inst = ts_walk_instances(c->compute, l);
+            const gboolean bcast =
+                xf->peer_elements * ts_walk_instances(c->compute, p) < xf->elements * inst;
+            Part *lp = ts_exec_part_link(x, j, link, TS_MEM_WRITE,
+                                         tensor_bytes(c->op, t, xf->elements), inst, bcast);
+            unloaded(x, lp);
+        }
+        mem_part(x, c, j, l, t, TS_MEM_WRITE,
+                 lt->sram_base + (v % lt->nslots) * lt->slot_bytes, xf->elements, xf->origin,
+                 box);
+    }
+    c->fills[l][t] += xf->elements;
+    c->reads[p][t] += xf->peer_elements;
+    lt->issued++;
+    lt_advance(c, lt, l, t);
+    ts_exec_job_start(x, ji);
+    return TRUE;
+}
+
+/* ---- write-backs ---------------------------------------------------------------------------- */
+
+static gboolean try_writeback(Exec *x, OpCtx *c)
+{
+    if (c->wb_len == 0)
+        return FALSE;
+    const Writeback *w = &c->wb[c->wb_head];
+    if (c->steps_done <= w->step)
+        return FALSE;
+    const guint l = w->x.level, t = w->x.tensor, p = w->x.peer;
+    for (guint m = l + 1; m < c->nl; m++)
+        if (c->wb_outstanding[m] > 0)
+            return FALSE;
+    LevelTensor *lt = &c->lt[l][t];
+    const int ji = ts_exec_job_new(x, JOB_WRITEBACK, c->slot);
+    Job *j = &x->jobs[ji];
+    j->level = (guint8)l;
+    j->tensor = (guint8)t;
+    j->version = w->x.version;
+    j->step = w->step;
+    const uint64_t *box = ts_walk_box(c->compute, l, t);
+    mem_part(x, c, j, l, t, TS_MEM_READ,
+             lt->sram_base + (w->x.version % lt->nslots) * lt->slot_bytes, w->x.elements,
+             w->x.origin, box);
+    const int link = link_between(x, p, l);
+    if (link >= 0) {
+        Part *lp = ts_exec_part_link(x, j, link, TS_MEM_READ,
+                                     tensor_bytes(c->op, t, w->x.elements),
+                                     ts_walk_instances(c->compute, l), FALSE);
+        unloaded(x, lp);
+    }
+    mem_part(x, c, j, p, t, TS_MEM_WRITE, peer_slot_addr(c, p, t, w->step), w->x.peer_elements,
+             w->x.origin, box);
+    c->updates[p][t] += w->x.peer_elements;
+    c->wb_outstanding[l]++;
+    c->wb_head = (c->wb_head + 1) % WB_RING;
+    c->wb_len--;
+    ts_exec_job_start(x, ji);
+    return TRUE;
+}
+
+/* ---- compute steps -------------------------------------------------------------------------- */
+
+static gboolean step_ready(const OpCtx *c, uint64_t s)
+{
+    for (guint l = 1; l <= c->depth; l++)
+        for (guint t = 0; t < c->nt; t++)
+            if (c->lt[l][t].active && covered(c, &c->lt[l][t]) <= s)
+                return FALSE;
+    return TRUE;
+}
+
+/* Running offset of a tensor's accesses inside steps at a DRAM level (no tile origin). */
+static uint64_t inner_dram_offset(OpCtx *c, guint t, uint64_t bytes)
+{
+    const uint64_t size = MAX(tensor_bytes(c->op, t, ts_op_tensor_elements(c->op, t)), 1);
+    uint64_t at = c->inner_off[t] % size;
+    c->inner_off[t] = (at + bytes) % size;
+    return at;
+}
+
+static gboolean try_step(Exec *x, OpCtx *c)
+{
+    if (!c->have_step || c->steps_issued - c->steps_done >= STEPS_IN_FLIGHT)
+        return FALSE;
+    const TsWalkStep *st = &c->step;
+    if (!step_ready(c, st->index))
+        return FALSE;
+    if (c->wb_len + st->n_after > WB_RING)
+        return FALSE;
+    const int ji = ts_exec_job_new(x, JOB_STEP, c->slot);
+    Job *j = &x->jobs[ji];
+    j->step = st->index;
+    Part *cp = ts_exec_part_compute(x, j, x->compute_unit, st->iterations,
+                                    (uint32_t)MIN(ts_walk_compute_instances(c->compute),
+                                                  (uint64_t)G_MAXUINT32));
+    if (x->unit[x->compute_unit].role == UNIT_SYSTOLIC) {
+        cp->work = c->gemm[0];
+        cp->n = c->gemm[1];
+        cp->k = c->gemm[2];
+    }
+    /* The accesses inside the step, one request per level and direction. */
+    for (guint l = 0; l < c->nl; l++) {
+        uint64_t rd = 0, wr = 0, rd_el = 0, wr_el = 0;
+        int rt = -1, wt = -1;
+        for (guint t = 0; t < c->nt; t++) {
+            const TsWalkCounts *k = &st->inner[l][t];
+            c->reads[l][t] += k->reads;
+            c->fills[l][t] += k->fills;
+            c->updates[l][t] += k->updates;
+            if (k->reads) {
+                rd += level_bytes(c, l, t, k->reads);
+                rd_el += k->reads;
+                rt = (int)t;
+            }
+            if (k->fills + k->updates) {
+                wr += level_bytes(c, l, t, k->fills + k->updates);
+                wr_el += k->fills + k->updates;
+                wt = (int)t;
+            }
+        }
+        const int ui = unit_of_level(x, l);
+        if (rd > 0) {
+            if (x->unit[ui].role == UNIT_DRAM) {
+                uint64_t b = tensor_bytes(c->op, (guint)rt, rd_el);
+                Part *p = ts_exec_part_mem(x, j, ui, TS_MEM_READ, 0, b);
+                ts_exec_part_linear(x, j, p, c->base + ts_exec_tensor_base(c->op, (guint)rt, 0) +
+                                                 inner_dram_offset(c, (guint)rt, b));
+                unloaded(x, p);
+            } else {
+                Part *p = ts_exec_part_mem(x, j, ui, TS_MEM_READ, 0, rd);
+                unloaded(x, p);
+            }
+        }
+        if (wr > 0) {
+            if (x->unit[ui].role == UNIT_DRAM) {
+                uint64_t b = tensor_bytes(c->op, (guint)wt, wr_el);
+                Part *p = ts_exec_part_mem(x, j, ui, TS_MEM_WRITE, 0, b);
+                ts_exec_part_linear(x, j, p, c->base + ts_exec_tensor_base(c->op, (guint)wt, 0) +
+                                                 inner_dram_offset(c, (guint)wt, b));
+                unloaded(x, p);
+            } else {
+                Part *p = ts_exec_part_mem(x, j, ui, TS_MEM_WRITE, 0, wr);
+                unloaded(x, p);
+            }
+        }
+    }
+    c->macs += st->iterations * ts_walk_compute_instances(c->compute);
+    ts_exec_compute_issued(x, c, c->step_compute_ps);
+    for (guint i = 0; i < st->n_after; i++) {
+        Writeback *w = &c->wb[(c->wb_head + c->wb_len) % WB_RING];
+        w->x = st->after[i];
+        w->step = st->index;
+        c->wb_len++;
+    }
+    c->steps_issued++;
+    c->have_step = ts_walk_next(c->compute, &c->step);
+    if (!c->have_step)
+        ts_exec_ctx_compute_done(x, c);
+    ts_exec_job_start(x, ji);
+    return TRUE;
+}
+
+/* ---- the pump ------------------------------------------------------------------------------- */
+
+static gboolean op_finished(const OpCtx *c)
+{
+    if (c->steps_done < c->n_steps || c->wb_len > 0)
+        return FALSE;
+    for (guint l = 0; l < c->nl; l++) {
+        if (c->wb_outstanding[l] > 0)
+            return FALSE;
+        for (guint t = 0; t < c->nt; t++) {
+            const LevelTensor *lt = &c->lt[l][t];
+            if (lt->active && (lt->complete < lt->issued || lt->have_next))
+                return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+void ts_exec_op_pump(Exec *x, OpCtx *c)
+{
+    if (!c->active)
+        return;
+    if (c->pumping) {
+        c->repump = TRUE; /* a job that completed at once: the running pump goes round again */
+        return;
+    }
+    c->pumping = TRUE;
+    gboolean progress = TRUE;
+    while (progress || c->repump) {
+        progress = c->repump = FALSE;
+        /* fills, outermost level first: parents land before children need them */
+        for (guint l = 1; l <= c->depth; l++)
+            for (guint t = 0; t < c->nt; t++)
+                if (c->lt[l][t].active)
+                    while (try_fill(x, c, l, t))
+                        progress = TRUE;
+        while (try_step(x, c))
+            progress = TRUE;
+        while (try_writeback(x, c))
+            progress = TRUE;
+    }
+    c->pumping = FALSE;
+    if (op_finished(c)) {
+        c->end_tick = ts_sim_now(x->sim);
+        ts_exec_ctx_complete(x, c);
+    }
+}
+
+void ts_exec_op_job_done(Exec *x, OpCtx *c, Job *j)
+{
+    ts_exec_note_blocker(x, c, j);
+    switch (j->kind) {
+    case JOB_FILL: {
+        LevelTensor *lt = &c->lt[j->level][j->tensor];
+        lt->fill_done[j->version % VRING] = TRUE;
+        while (lt->complete < lt->issued && lt->fill_done[lt->complete % VRING])
+            lt->complete++;
+        break;
+    }
+    case JOB_WRITEBACK: {
+        LevelTensor *lt = &c->lt[j->level][j->tensor];
+        c->wb_outstanding[j->level]--;
+        lt->wb_flag[j->version % VRING] = TRUE;
+        while (lt->wb_done < lt->issued && lt->wb_flag[lt->wb_done % VRING])
+            lt->wb_done++;
+        break;
+    }
+    case JOB_STEP:
+        c->step_flag[j->step % STEPS_IN_FLIGHT] = TRUE;
+        while (c->steps_done < c->steps_issued && c->step_flag[c->steps_done % STEPS_IN_FLIGHT]) {
+            c->step_flag[c->steps_done % STEPS_IN_FLIGHT] = FALSE;
+            c->steps_done++;
+        }
+        c->last_compute_end = MAX(c->last_compute_end, j->end);
+        break;
+    default:
+        break;
+    }
+    ts_exec_trace_job(x, c, j);
+    ts_exec_job_free(x, (int)(j - x->jobs));
+    ts_exec_op_pump(x, c);
+}
+
+/* ---- setting up ------------------------------------------------------------------------------ */
+
+static uint64_t dim_mask_of(const TsOp *op, guint t)
+{
+    uint64_t m = 0;
+    const TsTensor *tn = &op->tensors[t];
+    for (guint r = 0; r < tn->n_ranks; r++)
+        for (guint k = 0; k < tn->ranks[r].n_terms; k++)
+            m |= G_GUINT64_CONSTANT(1) << tn->ranks[r].dim[k];
+    return m;
+}
+
+/* The GEMM (M, N, K) a systolic array runs per step: the step's extent of each dimension (the
+ * loops at and below the depth, and every spatial loop), K the dimensions the output does not
+ * have, N the output's dimensions only the filter operand has, M the rest (batch dimensions
+ * included). */
+static void step_gemm(OpCtx *c)
+{
+    const TsOp *op = c->op;
+    const TsMapping *m = c->mapping;
+    int ifmap = ts_op_find_tensor(op, "Inputs");
+    if (ifmap < 0 || (guint)ifmap == op->output)
+        ifmap = op->output == 0 ? 1 : 0;
+    const uint64_t out = dim_mask_of(op, op->output), in = dim_mask_of(op, (guint)ifmap);
+    c->gemm[0] = c->gemm[1] = c->gemm[2] = 1;
+    for (guint d = 0; d < op->n_dims; d++) {
+        uint64_t e = 1;
+        for (guint l = 0; l < c->nl; l++) {
+            e *= (uint64_t)m->level[l].spatial_x[d] * m->level[l].spatial_y[d];
+            if (l >= c->depth)
+                e *= m->level[l].temporal[d];
+        }
+        const gboolean o = (out >> d) & 1u, i = (in >> d) & 1u;
+        c->gemm[!o ? 2 : (!i ? 1 : 0)] *= e;
+    }
+}
+
+/* Whether tensor t of op is a parameter (weights of a projection: nothing in the layer writes
+ * them) rather than an activation the previous op produced. */
+static gboolean is_parameter(const TsOp *op, guint t)
+{
+    return op->param_elements > 0 && t != op->output && op->tensors[t].name != NULL &&
+           strcmp(op->tensors[t].name, "Weights") == 0;
+}
+
+gboolean ts_exec_op_begin(Exec *x, OpCtx *c)
+{
+    const TsModel *m = c->model;
+    c->nl = ts_model_n_levels(m);
+    c->nt = c->op->n_tensors;
+    c->depth = ts_walk_depth_for(m, c->mapping, x->max_steps);
+    c->compute = ts_walk_new(m, c->mapping, c->depth, &x->error);
+    if (c->compute == NULL)
+        return FALSE;
+    c->n_steps = ts_walk_n_steps(c->compute);
+    step_gemm(c);
+    /* buffers: per level, tensors one after another, two slots where the capacity allows */
+    for (guint l = 0; l < c->nl; l++) {
+        const TsLevel *lv = ts_model_level(m, l);
+        uint64_t held = 0;
+        for (guint t = 0; t < c->nt; t++) {
+            LevelTensor *lt = &c->lt[l][t];
+            memset(lt, 0, sizeof *lt);
+            if (!ts_walk_keeps(c->compute, l, t))
+                continue;
+            int peer = -1;
+            for (guint q = 0; q < l; q++)
+                if (ts_walk_keeps(c->compute, q, t))
+                    peer = (int)q;
+            lt->peer = peer;
+            lt->active = l >= 1 && l <= c->depth && peer >= 0;
+            lt->output = t == c->op->output;
+            lt->dependent = !is_parameter(c->op, t);
+            lt->nslots = 1;
+            lt->slot_bytes = level_bytes(c, l, t, ts_walk_tile(c->compute, l, t));
+            held += ts_walk_words(c->compute, l, t, ts_walk_tile(c->compute, l, t));
+        }
+        /* a second slot for the tensors refilled most often, while the level holds them */
+        for (;;) {
+            int best = -1;
+            for (guint t = 0; t < c->nt; t++) {
+                const LevelTensor *lt = &c->lt[l][t];
+                if (!lt->active || lt->nslots == 2 ||
+                    ts_walk_versions(c->compute, l, t) < 2)
+                    continue;
+                uint64_t w = ts_walk_words(c->compute, l, t, ts_walk_tile(c->compute, l, t));
+                if (lv->size_words > 0 && held + w > lv->size_words)
+                    continue;
+                if (best < 0 || ts_walk_versions(c->compute, l, t) >
+                                    ts_walk_versions(c->compute, l, (guint)best))
+                    best = (int)t;
+            }
+            if (best < 0)
+                break;
+            c->lt[l][best].nslots = 2;
+            held += ts_walk_words(c->compute, l, (guint)best,
+                                  ts_walk_tile(c->compute, l, (guint)best));
+        }
+        uint64_t at = 0;
+        for (guint t = 0; t < c->nt; t++) {
+            LevelTensor *lt = &c->lt[l][t];
+            lt->sram_base = at;
+            at += lt->nslots * lt->slot_bytes;
+        }
+    }
+    for (guint l = 1; l <= c->depth; l++) {
+        for (guint t = 0; t < c->nt; t++) {
+            LevelTensor *lt = &c->lt[l][t];
+            if (!lt->active)
+                continue;
+            lt->cursor = ts_walk_new(m, c->mapping, c->depth, &x->error);
+            if (lt->cursor == NULL)
+                return FALSE;
+            lt_advance(c, lt, l, t);
+        }
+    }
+    /* one compute step's time on the compute unit */
+    const Unit *cu = &x->unit[x->compute_unit];
+    if (cu->role == UNIT_SYSTOLIC) {
+        const TsSystolicConfig *cfg = ts_systolic_component_config(cu->comp);
+        TsSystolicLayer gl = ts_systolic_layer_gemm(c->gemm[0], c->gemm[1], c->gemm[2]);
+        TsSystolicResult r;
+        if (!ts_systolic_run(cfg, &gl, &r, &x->error))
+            return FALSE;
+        c->step_compute_ps = (double)(r.cycles + 1) * cu->period_ps;
+        c->step_ideal_ps =
+            ceil((double)(c->gemm[0] * c->gemm[1] * c->gemm[2]) / (cfg->rows * cfg->cols)) *
+            cu->period_ps;
+    } else {
+        c->step_compute_ps = ts_compute_unit_cycles(cu->comp, ts_walk_step_iterations(c->compute),
+                                                    0) *
+                             cu->period_ps;
+        c->step_ideal_ps = c->step_compute_ps;
+    }
+    c->have_step = ts_walk_next(c->compute, &c->step);
+    c->start_tick = ts_sim_now(x->sim);
+    c->blocker = -1;
+    return TRUE;
+}
+
+void ts_exec_op_end(Exec *x, OpCtx *c)
+{
+    (void)x;
+    for (guint l = 0; l < TS_ARCH_MAX_LEVELS; l++)
+        for (guint t = 0; t < TS_MAX_TENSORS; t++)
+            g_clear_pointer(&c->lt[l][t].cursor, ts_walk_free);
+    g_clear_pointer(&c->compute, ts_walk_free);
+}

@@ -1,0 +1,308 @@
+/* Internals of the mapping executor: the simulation it builds (units: the components and the
+ * executor's ports to them), jobs (a transfer or a compute step: up to a few requests to
+ * units, done when all are answered), DRAM burst streams over a tensor box, the per-op
+ * schedule state (einsum: walk cursors, buffer slots and versions per level and tensor;
+ * elementwise: chunks), statistics, and the trace writer. Not installed. */
+#ifndef TS_EXEC_PRIVATE_H
+#define TS_EXEC_PRIVATE_H
+
+#include <stdio.h>
+
+#include "ts-compute-unit.h"
+#include "ts-dram.h"
+#include "ts-exec.h"
+#include "ts-host-link.h"
+#include "ts-sim.h"
+#include "ts-sram.h"
+#include "ts-systolic-component.h"
+#include "ts-walk.h"
+
+G_BEGIN_DECLS
+
+typedef enum { UNIT_SRAM, UNIT_DRAM, UNIT_LINK, UNIT_MAC, UNIT_SYSTOLIC, UNIT_VECTOR } UnitRole;
+
+#define EXEC_MAX_PORTS 256 /* executor port elements (DRAM channels count one each) */
+#define EXEC_WAIT_RING 512 /* parts waiting for a unit's credits */
+
+typedef struct {
+    TsComponent *comp;
+    UnitRole role;
+    int level;         /* arch level index (full list) */
+    guint first_port;  /* the executor's port elements to it */
+    guint n_ports;
+    double period_ps;  /* its clock period (links: 1) */
+    /* parts waiting for credits, FIFO: job index << 8 | part */
+    guint32 wait[EXEC_WAIT_RING];
+    guint wait_head, wait_len;
+    int s_head, s_tail; /* DRAM: FIFO of streams with bursts to send (stream indices) */
+} Unit;
+
+/* A DRAM burst stream over a box of a row-major tensor. */
+typedef struct {
+    uint64_t base;                      /* tensor base address */
+    uint32_t elem_bytes;
+    uint8_t n_ranks;
+    uint64_t extent[TS_MAX_RANKS];      /* tensor rank extents */
+    uint64_t lo[TS_MAX_RANKS];          /* box origin per rank */
+    uint64_t len[TS_MAX_RANKS];         /* box extents per rank */
+    uint8_t outer;                      /* ranks [0, outer) iterate; [outer, n) are one run */
+    uint64_t idx[TS_MAX_RANKS];         /* odometer over the outer ranks */
+    uint64_t run_len;                   /* bytes per run */
+    uint64_t burst, burst_end;          /* next burst address and the run's end (exclusive) */
+    uint64_t last_burst;                /* deduplication of consecutive bursts */
+    uint64_t budget;                    /* bytes still to cover (partial fills) */
+    gboolean done;
+} Stream;
+
+enum { PART_MAX = 2 * TS_ARCH_MAX_LEVELS + 2 };
+
+typedef struct {
+    guint8 unit;    /* index into Exec.unit */
+    guint8 op;      /* TsMemOp, or PART_COMPUTE */
+    guint8 flags;   /* host link: TS_HOST_LINK_BROADCAST */
+    gboolean sent;  /* request (all bursts, for DRAM) sent */
+    gboolean done;
+    uint64_t addr, bytes, targets; /* memory / link requests */
+    uint64_t work;                 /* compute: work; systolic: m */
+    uint64_t n, k;                 /* systolic: n, k */
+    uint32_t instances;
+    uint16_t vop;                  /* vector operation */
+    int stream;                    /* DRAM: stream index, -1 */
+    uint32_t outstanding;          /* DRAM bursts awaiting responses */
+    TsTick sent_tick, done_tick;
+    double unloaded_ps;            /* its time on an idle unit */
+    double fixed_ps;               /* the part of it that does not depend on its size */
+} Part;
+
+#define PART_COMPUTE 7
+
+typedef enum { JOB_FILL, JOB_WRITEBACK, JOB_STEP, JOB_EW_READ, JOB_EW_COMPUTE, JOB_EW_WRITE } JobKind;
+
+typedef struct {
+    guint8 kind, ctx, level, tensor;
+    gboolean in_use;
+    uint64_t version, step;
+    guint n_parts, parts_done;
+    Part part[PART_MAX];
+    TsTick start, end;
+    int critical; /* part that finished last */
+    int next_free;
+} Job;
+
+/* Per (level, tensor) schedule state of an explicit level (at or above the walk depth). */
+#define VRING 8
+#define STEPS_IN_FLIGHT 4 /* compute steps issued and not complete */
+typedef struct {
+    gboolean active; /* kept, not the backing store, level in 1..depth */
+    gboolean output, dependent;
+    int peer;        /* storage level index (mapping order) */
+    guint nslots;
+    TsWalk *cursor;  /* finds this (level, tensor)'s fills in order */
+    TsWalkXfer next; /* the next fill to issue (valid when have_next) */
+    uint64_t next_first_step;
+    gboolean have_next, exhausted;
+    uint64_t found;            /* versions found by the cursor (next = found - 1 when have_next) */
+    uint64_t issued;           /* versions whose fill was issued */
+    uint64_t first_step[VRING]; /* by version % VRING */
+    gboolean fill_done[VRING];
+    uint64_t complete;         /* versions fill-complete in order */
+    uint64_t released;         /* versions whose slot is free again */
+    uint64_t wb_done;          /* output versions written back in order */
+    gboolean wb_flag[VRING];
+    uint64_t sram_base;        /* its buffer in the level (bytes, per instance) */
+    uint64_t slot_bytes;
+    int blocker_job;           /* the fill job last completed (stall attribution) */
+} LevelTensor;
+
+/* One pending write-back (after-transfer of a completed step). */
+typedef struct {
+    TsWalkXfer x;
+    uint64_t step;
+} Writeback;
+
+#define WB_RING 256
+
+typedef struct Exec Exec;
+
+/* An op's time on its compute unit, over all its instances (arch ticks and ps). */
+typedef struct {
+    gboolean started;
+    TsTick free;          /* end of the steps issued so far */
+    TsTick first_compute; /* start of its first step */
+    TsTick end;           /* every instance complete (outputs written) */
+    double busy_ps;
+    double stall_ps[TS_STALL_COUNT_];
+    double unit_stall_ps[TS_EXEC_MAX_UNITS]; /* stall charged to each unit */
+    /* the units' statistics when the op started */
+    TsTick snap_at;
+    double snap_busy[TS_EXEC_MAX_UNITS], snap_conflicts[TS_EXEC_MAX_UNITS];
+    TsDramStats snap_dram;
+    uint64_t snap_events;
+} OpTiming;
+
+typedef struct {
+    gboolean active, einsum;
+    guint slot;                /* ctx index */
+    guint op_index;            /* in the result */
+    uint64_t instance, count;
+    uint64_t base;             /* DRAM base of this instance's tensors */
+    const TsOp *op;
+    const TsModel *model;
+    const TsMapping *mapping;
+    guint depth, nl, nt;
+    uint64_t n_steps;
+    TsWalk *compute;
+    TsWalkStep step;           /* the next step to issue */
+    gboolean have_step;
+    uint64_t steps_issued, steps_done;
+    gboolean step_flag[STEPS_IN_FLIGHT];
+    TsWalkStep scratch;        /* for the fill cursors */
+    uint64_t gemm[3];          /* a systolic array's M, N, K per step */
+    double step_compute_ps;    /* one step on the compute unit */
+    double step_ideal_ps;      /* its MACs at one per PE and cycle (systolic fill / drain) */
+    uint64_t inner_off[TS_MAX_TENSORS]; /* DRAM accesses inside steps: running offsets */
+    LevelTensor lt[TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
+    Writeback wb[WB_RING];
+    guint wb_head, wb_len;
+    uint64_t wb_step_done[TS_ARCH_MAX_LEVELS]; /* level: write-backs of steps < this are done */
+    uint64_t wb_outstanding[TS_ARCH_MAX_LEVELS];
+    gboolean deps_done;        /* the previous op's outputs are written */
+    gboolean issued_all;       /* every compute step issued: the next op may start */
+    gboolean pumping, repump;  /* the pump is running; a nested call asked for another round */
+    TsTick start_tick, end_tick, last_compute_end;
+    int blocker;               /* unit that held up the next step, -1 */
+    gboolean blocker_latency;
+    /* elementwise */
+    uint64_t chunks, chunk_elems, ew_read_bytes, ew_write_bytes, ew_params_bytes;
+    uint64_t ch_read, ch_read_done, ch_comp, ch_comp_done, ch_write, ch_write_done;
+    gboolean ch_read_flag[64], ch_comp_flag[64], ch_write_flag[64];
+    TsVectorCost ew;
+    uint64_t ew_element_passes;
+    int ew_vop;
+    /* counted actions (elements, one instance) */
+    uint64_t reads[TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
+    uint64_t fills[TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
+    uint64_t updates[TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
+    uint64_t macs;
+} OpCtx;
+
+#define EXEC_CTX 2
+
+typedef struct {
+    FILE *f;
+    char *path;
+    uint64_t max_events;
+    uint64_t seen, events, dropped; /* offered, written, left out */
+    uint64_t stride, segment_end;   /* sampling: every stride-th event until segment_end */
+} Trace;
+
+struct Exec {
+    TsComponent base; /* the executor component (its instance is this record) */
+    const TsArch *arch;
+    TsSim *sim;
+    guint n_units;
+    Unit unit[TS_EXEC_MAX_UNITS];
+    int storage_unit[TS_ARCH_MAX_LEVELS]; /* per mapping storage level */
+    int link_unit[TS_ARCH_MAX_LEVELS];    /* host link above mapping storage level l, or -1 */
+    int compute_unit, vector_unit;
+    int lane_unit; /* elementwise work without a vector unit: the compute level's instances as
+                      lanes (a mac_array; a second one over a systolic array's PEs) */
+    int dram_unit;        /* the first timed DRAM, or -1 */
+    uint32_t dram_burst;  /* its burst bytes */
+    guint port_unit[EXEC_MAX_PORTS];
+    guint n_port;
+    double arch_period_ps;
+    /* jobs */
+    Job *jobs;
+    guint n_jobs, free_job;
+    Stream *streams;
+    guint n_streams;
+    int free_stream;
+    int *stream_next;  /* FIFO links (and the free list) */
+    guint32 *stream_job; /* job << 8 | part of each stream */
+    /* op contexts and the plan they run */
+    OpCtx ctx[EXEC_CTX];
+    struct Plan *plan;
+    guint next_op;            /* next op of the plan to start, and its instance */
+    uint64_t next_instance;
+    uint64_t layer_base;      /* DRAM base of the next op instance */
+    guint64 max_steps;
+    OpTiming *timing;          /* per op: the compute unit's timeline */
+    GError *error;
+    Trace trace;
+    gboolean tracing;
+};
+
+/* ---- ts-exec-build.c ---------------------------------------------------------------------- */
+
+/* The executor component's typed spec. */
+typedef struct {
+    const TsArch *arch;
+    guint n_ports;
+} ExecSpec;
+
+/* Builds the simulation of arch (units and the executor component, built and ready to run);
+ * the Exec lives in its sim (free with ts_sim_free(x->sim)). NULL with error. */
+Exec *ts_exec_build(const TsArch *arch, const TsExecOptions *opt, GError **error);
+extern const TsComponentKind ts_exec_kind;
+void ts_exec_ctx_clear(Exec *x, OpCtx *c);
+
+/* ---- ts-exec-jobs.c ----------------------------------------------------------------------- */
+
+int ts_exec_job_new(Exec *x, JobKind kind, guint ctx);
+void ts_exec_job_free(Exec *x, int job);
+/* Adds a memory part (unit, read / write, per-instance bytes, address); a DRAM unit gets a
+ * burst stream over `box` of tensor `tensor` of op (NULL box: `bytes` from addr). */
+Part *ts_exec_part_mem(Exec *x, Job *j, int unit, TsMemOp op, uint64_t addr, uint64_t bytes);
+void ts_exec_part_stream(Exec *x, Job *j, Part *p, const TsOp *op, guint tensor,
+                         uint64_t tensor_base, const uint64_t *origin, const uint64_t *box,
+                         uint64_t bytes);
+/* A DRAM part's stream of p->bytes from addr on. */
+void ts_exec_part_linear(Exec *x, Job *j, Part *p, uint64_t addr);
+Part *ts_exec_part_link(Exec *x, Job *j, int unit, TsMemOp op, uint64_t bytes, uint64_t targets,
+                        gboolean broadcast);
+Part *ts_exec_part_compute(Exec *x, Job *j, int unit, uint64_t work, uint32_t instances);
+/* Sends what the job's parts can send now; a job with no parts completes at once. */
+void ts_exec_job_start(Exec *x, int job);
+/* Event handling: responses and credits. */
+void ts_exec_on_response(Exec *x, TsEvent *ev);
+void ts_exec_on_credit(Exec *x, TsEvent *ev);
+
+/* ---- ts-exec-op.c / ts-exec-ew.c ---------------------------------------------------------- */
+
+gboolean ts_exec_op_begin(Exec *x, OpCtx *c);
+void ts_exec_op_pump(Exec *x, OpCtx *c);
+void ts_exec_op_job_done(Exec *x, OpCtx *c, Job *j);
+void ts_exec_op_end(Exec *x, OpCtx *c);
+gboolean ts_exec_ew_begin(Exec *x, OpCtx *c);
+void ts_exec_ew_pump(Exec *x, OpCtx *c);
+void ts_exec_ew_job_done(Exec *x, OpCtx *c, Job *j);
+/* The op of ctx c is complete (outputs written): record and start what waits. */
+void ts_exec_ctx_complete(Exec *x, OpCtx *c);
+/* The op of ctx c has issued its last compute step: the next op may start. */
+void ts_exec_ctx_compute_done(Exec *x, OpCtx *c);
+/* A compute step (or elementwise chunk) of step_ps issued now by ctx c: the compute unit's
+ * idle time before it is charged to the fill (before the op's first step, from the previous
+ * op's end) or to the job that held it up (bandwidth or latency of its unit). */
+void ts_exec_compute_issued(Exec *x, OpCtx *c, double step_ps);
+/* A job of ctx c completed: the unit of its last part is what held up what waited for it. */
+void ts_exec_note_blocker(Exec *x, OpCtx *c, const Job *j);
+/* Result slot of ctx c. */
+TsExecOpResult *ts_exec_result_of(Exec *x, const OpCtx *c);
+
+/* ---- ts-exec-trace.c ---------------------------------------------------------------------- */
+
+gboolean ts_exec_trace_open(Exec *x, const char *path, uint64_t max_events, GError **error);
+void ts_exec_trace_slice(Exec *x, guint track, const char *name, const char *cat, TsTick start,
+                         TsTick end, const char *args_json);
+void ts_exec_trace_counter(Exec *x, const char *name, TsTick at, double value);
+/* A finished job as slices on the tracks of its parts' units (and the op's track). */
+void ts_exec_trace_job(Exec *x, const OpCtx *c, const Job *j);
+/* A finished op instance on the ops track. */
+void ts_exec_trace_op(Exec *x, const OpCtx *c);
+/* Closes the file; returns a note on what it holds (owned). */
+char *ts_exec_trace_close(Exec *x, GError **error);
+
+G_END_DECLS
+
+#endif /* TS_EXEC_PRIVATE_H */

@@ -1,0 +1,531 @@
+/* The executor's entry points and sequencing: ops run in workload order, each op's instances
+ * one after another, two at a time at most: the next starts once the running one has issued
+ * its last compute step (so its parameter prefetch overlaps the other's drain); an op's
+ * activations are fetched once every earlier op's outputs are written. Per op it records the
+ * counted actions (as a TsCost), energies, the stall breakdown, each unit's utilization and
+ * the DRAM's behaviour over the op's time window. */
+#include "ts-exec-private.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "ts-arch-classes.h"
+
+#define DEFAULT_MAX_STEPS 16384
+#define TENSOR_ALIGN 4096
+
+/* ---- address layout ------------------------------------------------------------------------ */
+
+static uint64_t aligned_tensor_bytes(const TsOp *op, guint t)
+{
+    uint64_t b = ts_op_tensor_elements(op, t) * MAX((op->tensors[t].precision.bits + 7u) / 8u, 1u);
+    return (b + TENSOR_ALIGN - 1) / TENSOR_ALIGN * TENSOR_ALIGN;
+}
+
+uint64_t ts_exec_op_footprint(const TsOp *op)
+{
+    g_return_val_if_fail(op != NULL, 0);
+    uint64_t total = 0;
+    for (guint t = 0; t < op->n_tensors; t++)
+        total += aligned_tensor_bytes(op, t);
+    return MAX(total, TENSOR_ALIGN);
+}
+
+uint64_t ts_exec_tensor_base(const TsOp *op, guint tensor, uint64_t instance)
+{
+    g_return_val_if_fail(op != NULL && tensor < op->n_tensors, 0);
+    uint64_t at = instance * ts_exec_op_footprint(op);
+    for (guint t = 0; t < tensor; t++)
+        at += aligned_tensor_bytes(op, t);
+    return at;
+}
+
+const char *ts_stall_kind_name(TsStallKind kind)
+{
+    static const char *const names[TS_STALL_COUNT_] = {"fill", "drain", "bandwidth", "latency"};
+    return kind < TS_STALL_COUNT_ ? names[kind] : "?";
+}
+
+/* ---- the ops to run ------------------------------------------------------------------------ */
+
+typedef struct {
+    const TsOp *op;
+    const TsModel *model;
+    const TsMapping *mapping;
+    gboolean einsum;
+    uint64_t count;
+    double analytical_cycles; /* per instance: bounds simulated time */
+} OpSpec;
+
+typedef struct Plan {
+    OpSpec *ops;
+    guint n;
+    TsExecOpResult *results;
+    uint64_t *instances_done;
+    guint ops_done; /* leading ops with every instance complete */
+} Plan;
+
+static Plan *plan_of(Exec *x)
+{
+    return x->plan;
+}
+
+TsExecOpResult *ts_exec_result_of(Exec *x, const OpCtx *c)
+{
+    return &plan_of(x)->results[c->op_index];
+}
+
+/* ---- unit statistics ----------------------------------------------------------------------- */
+
+/* Busy time of a unit so far, ps (the busiest port / direction / channel). */
+static double unit_busy_ps(const Exec *x, const Unit *u)
+{
+    switch (u->role) {
+    case UNIT_SRAM: {
+        TsSramStats st;
+        ts_sram_get_stats(u->comp, &st);
+        return MAX(st.read_busy_cycles, st.write_busy_cycles) * u->period_ps;
+    }
+    case UNIT_DRAM: {
+        TsDramStats st;
+        ts_dram_get_stats(u->comp, &st);
+        const TsDramSpec *d = ts_arch_level(x->arch, (guint)u->level)->spec;
+        /* the data buses: bursts x tBURST over the channels */
+        return (double)(st.read_cmds + st.write_cmds) * (double)d->cycles.tBURST * d->tck_ps /
+               (double)MAX(u->n_ports, 1u);
+    }
+    case UNIT_LINK: {
+        TsHostLinkStats st;
+        ts_host_link_get_stats(u->comp, &st);
+        return MAX(st.h2d_busy_ps, st.d2h_busy_ps);
+    }
+    case UNIT_SYSTOLIC: {
+        guint64 cycles;
+        ts_systolic_component_busy(u->comp, &cycles, NULL);
+        return (double)cycles * u->period_ps;
+    }
+    case UNIT_MAC:
+    case UNIT_VECTOR: {
+        TsComputeUnitStats st;
+        ts_compute_unit_get_stats(u->comp, &st);
+        return st.busy_cycles * u->period_ps;
+    }
+    }
+    return 0.0;
+}
+
+static double unit_conflicts(const Unit *u)
+{
+    if (u->role != UNIT_SRAM)
+        return 0.0;
+    TsSramStats st;
+    ts_sram_get_stats(u->comp, &st);
+    return st.bank_conflict_cycles;
+}
+
+static const char *unit_kind(const Unit *u)
+{
+    return u->comp->kind->name;
+}
+
+/* ---- the compute unit's timeline ------------------------------------------------------------ */
+
+void ts_exec_compute_issued(Exec *x, OpCtx *c, double step_ps)
+{
+    OpTiming *t = &x->timing[c->op_index];
+    const TsTick now = ts_sim_now(x->sim);
+    if (!t->started) {
+        /* the op's window opens when the previous op is complete */
+        const TsTick open = c->op_index > 0 ? x->timing[c->op_index - 1].end : 0;
+        t->started = TRUE;
+        t->first_compute = MAX(now, open);
+        t->free = t->first_compute;
+        t->stall_ps[TS_STALL_FILL] += (double)(t->first_compute - open);
+    }
+    const TsTick start = MAX(now, t->free);
+    if (start > t->free) {
+        const double gap = (double)(start - t->free);
+        t->stall_ps[c->blocker_latency ? TS_STALL_LATENCY : TS_STALL_BANDWIDTH] += gap;
+        if (c->blocker >= 0)
+            t->unit_stall_ps[c->blocker] += gap;
+    }
+    t->free = start + (TsTick)ceil(step_ps);
+    t->busy_ps += step_ps;
+}
+
+void ts_exec_note_blocker(Exec *x, OpCtx *c, const Job *j)
+{
+    if (j->critical < 0)
+        return;
+    const Part *p = &j->part[j->critical];
+    c->blocker = p->unit;
+    /* latency: the part met no queue and its time was mostly the size-independent part */
+    const double took = (double)(p->done_tick - p->sent_tick);
+    const gboolean queued = took > 1.05 * p->unloaded_ps + 2.0 * x->arch_period_ps;
+    c->blocker_latency = !queued && p->fixed_ps >= p->unloaded_ps - p->fixed_ps;
+}
+
+/* ---- starting and finishing ops ------------------------------------------------------------ */
+
+static gboolean start_next(Exec *x);
+
+static void record_start(Exec *x, OpCtx *c)
+{
+    TsExecOpResult *r = ts_exec_result_of(x, c);
+    OpTiming *t = &x->timing[c->op_index];
+    if (c->instance != 0)
+        return;
+    r->n_units = x->n_units;
+    t->snap_at = ts_sim_now(x->sim);
+    for (guint i = 0; i < x->n_units; i++) {
+        t->snap_busy[i] = unit_busy_ps(x, &x->unit[i]);
+        t->snap_conflicts[i] = unit_conflicts(&x->unit[i]);
+    }
+    if (x->dram_unit >= 0)
+        ts_dram_get_stats(x->unit[x->dram_unit].comp, &t->snap_dram);
+    t->snap_events = ts_sim_events_processed(x->sim);
+}
+
+static gboolean begin_ctx(Exec *x, OpCtx *c, guint op_index, uint64_t instance)
+{
+    Plan *pl = plan_of(x);
+    const OpSpec *s = &pl->ops[op_index];
+    ts_exec_ctx_clear(x, c);
+    memset(c, 0, sizeof *c);
+    c->slot = (guint)(c - x->ctx);
+    c->active = TRUE;
+    c->einsum = s->einsum;
+    c->op_index = op_index;
+    c->instance = instance;
+    c->count = s->count;
+    c->op = s->op;
+    c->model = s->model;
+    c->mapping = s->mapping;
+    c->base = x->layer_base;
+    x->layer_base += ts_exec_op_footprint(s->op);
+    c->deps_done = pl->ops_done >= op_index;
+    record_start(x, c);
+    return s->einsum ? ts_exec_op_begin(x, c) : ts_exec_ew_begin(x, c);
+}
+
+static void pump(Exec *x, OpCtx *c)
+{
+    if (c->einsum)
+        ts_exec_op_pump(x, c);
+    else
+        ts_exec_ew_pump(x, c);
+}
+
+/* Starts the next op instance when a context is free and the running ones have issued their
+ * compute. FALSE (with x->error set) when an op cannot be prepared. */
+static gboolean start_next(Exec *x)
+{
+    Plan *pl = plan_of(x);
+    while (x->next_op < pl->n) {
+        OpCtx *free_ctx = NULL;
+        for (guint i = 0; i < EXEC_CTX; i++) {
+            if (!x->ctx[i].active)
+                free_ctx = &x->ctx[i];
+            else if (!x->ctx[i].issued_all)
+                return TRUE; /* one op at a time on the compute unit */
+        }
+        if (free_ctx == NULL)
+            return TRUE;
+        const guint op = x->next_op;
+        const uint64_t inst = x->next_instance;
+        if (++x->next_instance >= pl->ops[op].count) {
+            x->next_op++;
+            x->next_instance = 0;
+        }
+        if (!begin_ctx(x, free_ctx, op, inst)) {
+            ts_sim_request_stop(x->sim, &x->base, "an op could not be prepared");
+            return FALSE;
+        }
+        pump(x, free_ctx);
+    }
+    return TRUE;
+}
+
+void ts_exec_ctx_compute_done(Exec *x, OpCtx *c)
+{
+    c->issued_all = TRUE;
+    start_next(x);
+}
+
+static void finish_result(Exec *x, OpCtx *c);
+
+void ts_exec_ctx_complete(Exec *x, OpCtx *c)
+{
+    if (!c->active)
+        return;
+    Plan *pl = plan_of(x);
+    TsExecOpResult *r = ts_exec_result_of(x, c);
+    OpTiming *tm = &x->timing[c->op_index];
+    const TsTick end = c->end_tick;
+    tm->end = MAX(tm->end, end);
+    if (c->einsum && x->unit[x->compute_unit].role == UNIT_SYSTOLIC)
+        r->array_fill_drain_cycles +=
+            (c->step_compute_ps - c->step_ideal_ps) * (double)c->n_steps / x->arch_period_ps;
+    if (c->instance == 0)
+        finish_result(x, c);
+    ts_exec_trace_op(x, c);
+    c->active = FALSE;
+    if (++pl->instances_done[c->op_index] == pl->ops[c->op_index].count) {
+        /* The op's window: from the previous op's end to its own; the compute unit's idle
+         * time after its last step is the drain. */
+        const TsTick open = c->op_index > 0 ? x->timing[c->op_index - 1].end : 0;
+        const TsTick last = MAX(tm->free, c->last_compute_end);
+        if (tm->end > last)
+            tm->stall_ps[TS_STALL_DRAIN] += (double)(tm->end - last);
+        for (guint k = 0; k < TS_STALL_COUNT_; k++)
+            r->stall_cycles[k] = tm->stall_ps[k] / x->arch_period_ps;
+        r->compute_busy_cycles = tm->busy_ps / x->arch_period_ps;
+        r->start_cycles = (double)open / x->arch_period_ps;
+        r->cycles = (double)(tm->end - open) / x->arch_period_ps;
+        r->latency_s = r->cycles / ts_arch_clock_hz(x->arch);
+        r->cost.cycles = r->cycles / (double)MAX(r->count, 1);
+        r->cost.latency_s = r->cost.cycles / ts_arch_clock_hz(x->arch);
+        r->events = ts_sim_events_processed(x->sim) - tm->snap_events;
+        const double window = (double)(tm->end - tm->snap_at);
+        for (guint i = 0; i < x->n_units && i < TS_EXEC_MAX_UNITS; i++) {
+            const Unit *u = &x->unit[i];
+            TsExecUnitResult *ur = &r->unit[i];
+            ur->name = ts_arch_level(x->arch, (guint)u->level)->name;
+            ur->kind = unit_kind(u);
+            ur->utilization = window > 0 ? (unit_busy_ps(x, u) - tm->snap_busy[i]) / window : 0;
+            ur->stall_cycles = tm->unit_stall_ps[i] / x->arch_period_ps;
+            ur->bank_conflict_cycles = unit_conflicts(u) - tm->snap_conflicts[i];
+        }
+        if (x->dram_unit >= 0) {
+            TsDramStats now;
+            ts_dram_get_stats(x->unit[x->dram_unit].comp, &now);
+            const TsDramStats *b = &tm->snap_dram;
+            r->dram_reads = now.read_cmds - b->read_cmds;
+            r->dram_writes = now.write_cmds - b->write_cmds;
+            const guint64 cols = r->dram_reads + r->dram_writes;
+            const guint64 hits = now.read_row_hits + now.write_row_hits - b->read_row_hits -
+                                 b->write_row_hits;
+            r->dram_row_hit_rate = cols ? (double)hits / (double)cols : 0.0;
+            r->dram_command_energy_pj = now.total_energy_pj - b->total_energy_pj;
+        } else {
+            r->dram_row_hit_rate = -1.0;
+        }
+        while (pl->ops_done < pl->n &&
+               pl->instances_done[pl->ops_done] == pl->ops[pl->ops_done].count)
+            pl->ops_done++;
+        if (pl->ops_done == pl->n) {
+            /* done: the DRAM would go on refreshing for ever */
+            ts_sim_request_stop(x->sim, &x->base, "every op is complete");
+            return;
+        }
+    }
+    for (guint i = 0; i < EXEC_CTX; i++) {
+        OpCtx *o = &x->ctx[i];
+        if (o->active && !o->deps_done && pl->ops_done >= o->op_index) {
+            o->deps_done = TRUE;
+            pump(x, o);
+        }
+    }
+    start_next(x);
+}
+
+/* The counted actions of one instance as a TsCost, with the model's energies per action. */
+static void finish_result(Exec *x, OpCtx *c)
+{
+    TsExecOpResult *r = ts_exec_result_of(x, c);
+    TsCost *k = &r->cost;
+    memset(k, 0, sizeof *k);
+    k->status = TS_EVAL_OK;
+    k->bad_level = k->bad_tensor = k->bad_dim = -1;
+    if (!c->einsum) {
+        r->einsum = FALSE;
+        k->energy_pj = c->ew.energy_pj;
+        k->compute_energy_pj = c->ew.compute_energy_pj;
+        r->ew_read_words = c->ew.read_words;
+        r->ew_write_words = c->ew.write_words;
+        return;
+    }
+    r->einsum = TRUE;
+    r->depth = c->depth;
+    r->steps = c->n_steps;
+    const TsModel *m = c->model;
+    k->n_levels = (uint8_t)c->nl;
+    double total = 0.0;
+    for (guint l = 0; l < c->nl; l++) {
+        TsLevelCost *lc = &k->level[l];
+        const uint64_t used = ts_walk_instances(c->compute, l);
+        lc->instances_used = used;
+        lc->capacity_words = ts_model_level(m, l)->size_words;
+        for (guint t = 0; t < c->nt; t++) {
+            if (!ts_walk_keeps(c->compute, l, t))
+                continue;
+            TsTensorCost *tc = &lc->tensor[t];
+            lc->keep |= (uint8_t)(1u << t);
+            tc->tile_words = ts_walk_words(c->compute, l, t, ts_walk_tile(c->compute, l, t));
+            tc->reads = ts_walk_words(c->compute, l, t, c->reads[l][t]);
+            tc->fills = ts_walk_words(c->compute, l, t, c->fills[l][t]);
+            tc->updates = ts_walk_words(c->compute, l, t, c->updates[l][t]);
+            tc->instances = used;
+            tc->energy_pj = ts_model_actions_energy_pj(m, l, tc->reads, tc->fills, tc->updates,
+                                                       used);
+            lc->energy_pj += tc->energy_pj;
+        }
+        total += lc->energy_pj;
+    }
+    k->macs = c->macs;
+    k->compute_instances = ts_walk_compute_instances(c->compute);
+    k->compute_energy_pj = (double)c->macs * ts_model_mac_pj(m);
+    k->energy_pj = total + k->compute_energy_pj;
+    k->pj_per_mac = c->macs ? k->energy_pj / (double)c->macs : 0.0;
+}
+
+void ts_exec_ctx_clear(Exec *x, OpCtx *c)
+{
+    if (c->einsum)
+        ts_exec_op_end(x, c);
+}
+
+/* ---- running ------------------------------------------------------------------------------- */
+
+static gboolean run_plan(const TsArch *arch, Plan *pl, const TsExecOptions *options,
+                         char **trace_note, uint64_t *events, double *cycles, GError **error)
+{
+    TsExecOptions opt = options ? *options : (TsExecOptions){0};
+    Exec *x = ts_exec_build(arch, &opt, error);
+    if (x == NULL)
+        return FALSE;
+    TsSim *sim = x->sim;
+    x->plan = pl;
+    x->max_steps = opt.max_steps ? opt.max_steps : DEFAULT_MAX_STEPS;
+    x->timing = g_new0(OpTiming, pl->n);
+    gboolean ok = TRUE;
+    if (opt.trace_path != NULL)
+        ok = ts_exec_trace_open(x, opt.trace_path,
+                                opt.trace_max_events ? opt.trace_max_events : 200000, error);
+    if (ok && !start_next(x)) {
+        g_propagate_error(error, g_steal_pointer(&x->error));
+        ok = FALSE;
+    }
+    if (ok) {
+        /* A schedule that stops making progress would leave only the DRAM's refreshes: bound
+         * simulated time by 1000 x the ops' analytical cycles (and at least a second). */
+        double bound_ps = 1e12;
+        for (guint i = 0; i < pl->n; i++)
+            bound_ps += 1000.0 * pl->ops[i].analytical_cycles * (double)pl->ops[i].count *
+                        x->arch_period_ps;
+        ts_sim_set_watchdog(sim, 0, bound_ps < 1.8e19 ? (TsTick)bound_ps : TS_TICK_NEVER);
+        TsRunStatus st = ts_sim_run(sim);
+        if (x->error != NULL) {
+            g_propagate_error(error, g_steal_pointer(&x->error));
+            ok = FALSE;
+        } else if ((st != TS_RUN_EMPTY && st != TS_RUN_STOPPED) || pl->ops_done < pl->n) {
+            g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
+                        "internal: the simulation stopped with %u of %u ops done (%s)",
+                        pl->ops_done, pl->n, ts_sim_stop_message(sim));
+            ok = FALSE;
+        }
+    }
+    if (x->tracing) {
+        char *note = ts_exec_trace_close(x, ok ? error : NULL);
+        if (note == NULL && ok)
+            ok = FALSE;
+        if (trace_note)
+            *trace_note = note;
+        else
+            g_free(note);
+    }
+    *events = ts_sim_events_processed(sim);
+    *cycles = (double)ts_sim_now(sim) / x->arch_period_ps;
+    g_free(x->timing);
+    ts_sim_free(sim);
+    return ok;
+}
+
+static void init_results(Plan *pl)
+{
+    for (guint i = 0; i < pl->n; i++) {
+        pl->results[i].op = pl->ops[i].op;
+        pl->results[i].count = pl->ops[i].count;
+        pl->results[i].einsum = pl->ops[i].einsum;
+    }
+}
+
+gboolean ts_exec_run_layer(const TsArch *arch, const TsWorkload *workload,
+                           const TsLayerResult *layer, const TsExecOptions *options,
+                           TsExecResult *result, GError **error)
+{
+    g_return_val_if_fail(arch != NULL && layer != NULL && result != NULL, FALSE);
+    (void)workload;
+    memset(result, 0, sizeof *result);
+    Plan pl = {0};
+    pl.n = layer->n_ops;
+    pl.ops = g_new0(OpSpec, pl.n);
+    pl.instances_done = g_new0(uint64_t, pl.n);
+    result->n_ops = pl.n;
+    result->ops = pl.results = g_new0(TsExecOpResult, pl.n);
+    for (guint i = 0; i < pl.n; i++) {
+        const TsLayerOp *lo = &layer->ops[i];
+        const TsLayerOp *src = &layer->ops[lo->same_as];
+        OpSpec *s = &pl.ops[i];
+        s->op = lo->op;
+        s->einsum = lo->einsum;
+        s->count = MAX(lo->op->count, 1);
+        s->analytical_cycles = MAX(lo->cycles, 1.0);
+        if (lo->einsum) {
+            if (src->model == NULL || src->search.n_best == 0) {
+                g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
+                            "op %s has no mapping to simulate", lo->op->name);
+                g_free(pl.ops);
+                g_free(pl.instances_done);
+                return FALSE;
+            }
+            s->model = src->model;
+            s->mapping = &src->search.best[0].mapping;
+        }
+    }
+    init_results(&pl);
+    gint64 t0 = g_get_monotonic_time();
+    gboolean ok = run_plan(arch, &pl, options, &result->trace_note, &result->events,
+                           &result->cycles, error);
+    result->seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
+    result->latency_s = result->cycles / ts_arch_clock_hz(arch);
+    for (guint i = 0; i < pl.n; i++) {
+        const TsExecOpResult *r = &pl.results[i];
+        result->energy_pj += (double)r->count * r->cost.energy_pj;
+        result->macs += (double)r->count * (double)r->cost.macs;
+    }
+    g_free(pl.ops);
+    g_free(pl.instances_done);
+    return ok;
+}
+
+gboolean ts_exec_run_op(const TsArch *arch, const TsModel *model, const TsMapping *mapping,
+                        guint64 count, const TsExecOptions *options, TsExecOpResult *result,
+                        GError **error)
+{
+    g_return_val_if_fail(arch != NULL && model != NULL && mapping != NULL && result != NULL,
+                         FALSE);
+    memset(result, 0, sizeof *result);
+    TsCost cost;
+    if (ts_model_evaluate(model, mapping, &cost) != TS_EVAL_OK) {
+        g_autofree char *why = ts_model_explain(model, mapping, &cost);
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID, "invalid mapping: %s", why);
+        return FALSE;
+    }
+    OpSpec s = {ts_model_op(model), model, mapping, TRUE, MAX(count, 1), MAX(cost.cycles, 1.0)};
+    uint64_t done = 0;
+    Plan pl = {&s, 1, result, &done, 0};
+    init_results(&pl);
+    uint64_t events;
+    double cycles;
+    return run_plan(arch, &pl, options, NULL, &events, &cycles, error);
+}
+
+void ts_exec_result_clear(TsExecResult *r)
+{
+    if (r == NULL)
+        return;
+    g_free(r->ops);
+    g_free(r->trace_note);
+    memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,135 @@
+/* The mapping executor: runs mapped ops through the DES. From an architecture's component view
+ * it builds one simulation (a dram component per DRAM level with JEDEC timing, an sram
+ * component per other storage level, a host_link per host link, the compute level as a
+ * mac_array or systolic_array, a vector_unit), then executes each op's mapping as a schedule
+ * of tile transfers and compute steps walked with the loop-nest walker (ts-walk.h): each
+ * storage level fetches its next tiles from the level above into free buffer slots (two per
+ * tensor when the level's capacity holds both, else one), compute steps start when their
+ * tiles are in, output tiles are written back when complete; transfers become requests to the
+ * components (DRAM bursts at the tensors' addresses). Elementwise ops stream through the
+ * vector unit. The counted reads, fills and updates are the model's; timing, stalls,
+ * utilization, DRAM behaviour and energy come from the simulation. Semantics, the address
+ * layout and what is overlapped: docs/des.md, "The mapping executor". */
+#ifndef TS_EXEC_H
+#define TS_EXEC_H
+
+#include <glib.h>
+#include <stdint.h>
+
+#include "ts-arch.h"
+#include "ts-layer.h"
+#include "ts-model.h"
+#include "ts-op.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+    /* Per op instance: the walk depth is the deepest storage level whose tile steps number at
+     * most this (levels below run aggregated inside a step). 0: the default, 16384. */
+    uint64_t max_steps;
+    /* Run the DRAM command legality checker on every command (slow; tests). */
+    gboolean dram_check;
+    /* Compute steps at the compute level's MACs per cycle (a mac_array) even on a systolic
+     * array, whose steps otherwise run fold by fold with skew fill and drain (SCALE-Sim): the
+     * analytical model's view of the array, to compare transfers and stalls alone. */
+    gboolean ideal_compute;
+    /* Chrome / Perfetto trace-event JSON written here (NULL: none), with at most
+     * trace_max_events events (0: the default, 200,000); beyond the bound, slices are dropped
+     * and summarised per track (said in the file and by ts_exec_trace_note). */
+    const char *trace_path;
+    uint64_t trace_max_events;
+} TsExecOptions;
+
+/* Why the compute unit was idle, in arch-clock cycles (docs/des.md). */
+typedef enum {
+    TS_STALL_FILL,      /* before the first compute step: the first tiles arriving */
+    TS_STALL_DRAIN,     /* after the last step: the last write-backs */
+    TS_STALL_BANDWIDTH, /* waiting for a transfer limited by a component's throughput */
+    TS_STALL_LATENCY,   /* waiting for a transfer that met no queue: its latency */
+    TS_STALL_COUNT_
+} TsStallKind;
+
+#define TS_EXEC_MAX_UNITS 24 /* simulated components per architecture */
+
+/* A simulated component's share of an op: busy time / op time, and the stall cycles charged to
+ * it (bandwidth or latency of transfers it limited). */
+typedef struct {
+    const char *name; /* arch level name (borrowed) */
+    const char *kind; /* component kind ("sram", "dram", ...) */
+    double utilization;
+    double stall_cycles;
+    double bank_conflict_cycles; /* srams with banks */
+} TsExecUnitResult;
+
+typedef struct {
+    const TsOp *op;   /* borrowed from the workload */
+    guint64 count;    /* instances run (op->count) */
+    gboolean einsum;  /* else elementwise / LUT: streamed through the vector unit */
+    guint depth;      /* walk depth (einsums) */
+    uint64_t steps;   /* tile steps per instance */
+    uint64_t events;  /* simulation events the op took (all instances) */
+    double start_cycles, cycles; /* start and duration of all instances, arch cycles */
+    double latency_s;
+    /* Counted actions of one instance, as TsCost: per level and tensor tile_words, reads,
+     * fills, updates (words per utilized instance), instances; energies from the per-action
+     * energies the model uses; compute MACs and energy; totals. cycles / latency / utilization
+     * are the simulation's (per instance: the op's cycles / count). */
+    TsCost cost;
+    /* Stall breakdown over all instances (arch cycles): compute busy + stalls = cycles. */
+    double compute_busy_cycles;
+    double stall_cycles[TS_STALL_COUNT_];
+    double array_fill_drain_cycles; /* systolic array: skew fill and drain within its steps */
+    guint n_units;
+    TsExecUnitResult unit[TS_EXEC_MAX_UNITS];
+    /* DRAM (all instances): bursts, row-hit rate, command energy (IDD-based, extra to the
+     * per-access energy above). */
+    uint64_t dram_reads, dram_writes; /* column commands (bursts) */
+    double dram_row_hit_rate; /* hits / column commands; -1 without a timed DRAM */
+    double dram_command_energy_pj;
+    /* Elementwise ops: the words read and written at the outermost level (as the analytical
+     * vector cost counts them). */
+    double ew_read_words, ew_write_words;
+} TsExecOpResult;
+
+typedef struct {
+    guint n_ops;
+    TsExecOpResult *ops; /* workload order (the layer result's ops) */
+    double cycles;       /* whole layer, arch cycles (ops overlap where dependencies allow) */
+    double latency_s;
+    double energy_pj;    /* sum over ops of count x per-instance counted energy */
+    double macs;
+    uint64_t events;
+    double seconds;      /* wall time of the simulation */
+    char *trace_note;    /* what the trace holds and its bound, or NULL */
+} TsExecResult;
+
+/* Runs the ops of a mapped workload (a ts_layer_map result on the same arch: each einsum's best
+ * mapping, elementwise ops on the vector unit) through the DES, in workload order: an op starts
+ * as soon as the previous one's compute is done, and its activation inputs are fetched once
+ * the previous op's outputs are written back (parameters are prefetched earlier). Fills
+ * result (clear with ts_exec_result_clear whether or not the call succeeds). FALSE with
+ * TS_CONFIG_ERROR when the arch cannot be simulated (no compute level, a storage level the
+ * executor cannot model) or the trace cannot be written. */
+gboolean ts_exec_run_layer(const TsArch *arch, const TsWorkload *workload,
+                           const TsLayerResult *layer, const TsExecOptions *options,
+                           TsExecResult *result, GError **error);
+
+/* Runs one mapped op (count instances one after another) alone. */
+gboolean ts_exec_run_op(const TsArch *arch, const TsModel *model, const TsMapping *mapping,
+                        guint64 count, const TsExecOptions *options, TsExecOpResult *result,
+                        GError **error);
+
+void ts_exec_result_clear(TsExecResult *result);
+
+const char *ts_stall_kind_name(TsStallKind kind); /* "fill", "drain", "bandwidth", "latency" */
+
+/* The DRAM address layout of an op's tensors (docs/des.md): tensor t of instance i starts at
+ * ts_exec_tensor_base(op, t, i) bytes, row-major, elements of precision bits rounded up to
+ * whole bytes; tensors one after another in op order, each from a 4096-byte boundary, the
+ * instances after one another. */
+uint64_t ts_exec_tensor_base(const TsOp *op, guint tensor, uint64_t instance);
+uint64_t ts_exec_op_footprint(const TsOp *op);
+
+G_END_DECLS
+
+#endif /* TS_EXEC_H */
