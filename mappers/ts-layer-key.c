@@ -10,7 +10,7 @@
  * the class-specific spec, which the model does not read), and of TsSearchOptions every field
  * that shapes a result. A new field changes a size below: put it in the key, then update the
  * size here, so that no input of the search can be left out of the key unnoticed. */
-G_STATIC_ASSERT(sizeof(TsLevel) == 320);
+G_STATIC_ASSERT(sizeof(TsLevel) == 336);
 G_STATIC_ASSERT(sizeof(TsEnergy) == 72);
 G_STATIC_ASSERT(sizeof(TsFanoutStage) == 16);
 G_STATIC_ASSERT(sizeof(TsModelOptions) == 3 * sizeof(gboolean));
@@ -28,7 +28,7 @@ static void put_level(GString *s, const char *tag, const TsLevel *l)
         "%s %s class=%d/%s storage=%d compute=%d inst=%u mesh=%ux%u fan=%ux%u "
         "size=%" G_GUINT64_FORMAT " zero=%d word=%u block=%u cluster=%u bw=%a/%a/%a fillbw=%a "
         "updbw=%a mb=%a minutil=%a e=%a/%a/%a/%a/%a/%a/%a/%a/%s area=%a/%s clock=%a wordb=%u "
-        "stages=",
+        "mpc=%a stages=",
         tag, l->name, (int)l->klass, l->class_text ? l->class_text : "", l->is_storage,
         l->is_compute, l->instances, l->mesh_x, l->mesh_y, l->fanout_x, l->fanout_y,
         (guint64)l->size_words, l->zero_capacity, l->word_bits, l->block_size, l->cluster_size,
@@ -36,7 +36,8 @@ static void put_level(GString *s, const char *tag, const TsLevel *l)
         l->fill_bw_words_per_cycle, l->update_bw_words_per_cycle, l->multiple_buffering,
         l->min_utilization, e->read_pj, e->write_pj, e->update_pj, e->leak_pj_per_cycle, e->mac_pj,
         e->per_bit_pj, e->activate_pj, e->refresh_pj, e->source ? e->source : "", l->area_um2,
-        l->area_source ? l->area_source : "", l->clock_hz, l->compute_word_bits_b);
+        l->area_source ? l->area_source : "", l->clock_hz, l->compute_word_bits_b,
+        l->macs_per_cycle);
     for (guint k = 0; k < l->n_stages && k < TS_MAX_FANOUT_STAGES; k++)
         g_string_append_printf(s, "%s:%ux%u,", l->stages[k].name, l->stages[k].mesh_x,
                                l->stages[k].mesh_y);
@@ -123,7 +124,6 @@ char *ts_layer_problem_key(const TsArch *arch, const TsOp *op, const TsSpaceArch
         " seed=%" G_GUINT64_FORMAT " top=%u chunks=%u orders=%u incumbent=%" G_GUINT64_FORMAT
         " polish=%d\n",
         search->budget, search->victory, search->max_invalid, search->seed, search->top_k,
-        search->chunks, search->orders_per_factorization, search->incumbent_budget,
-        search->polish);
+        search->chunks, search->orders_per_factorization, search->incumbent_budget, search->polish);
     return g_string_free(s, FALSE);
 }
