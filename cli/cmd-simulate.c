@@ -3,10 +3,15 @@
  * --mapping for one op, and the per-op table with whole-layer totals is printed. Profile
  * engine (--engine profile): the UPMEM LLM profiler's simulation on device profiles, one layer
  * or (with --gen) a whole model with tokens/s, under a layer map (--map, --device), with the
- * efficiency curves and --overlap past its limits (docs/profile.md). --engine des / both and
- * the DES outputs (--trace, --plot) are refused with exit 1 until the DES lands. */
+ * efficiency curves and --overlap past its limits (docs/profile.md). DES engine (--engine des,
+ * or both for the analytical figures alongside): the same mappings run through the
+ * discrete-event executor (sim/exec, docs/des.md), with the stall breakdown, per-component
+ * utilization and the DRAM's behaviour, optionally a Chrome / Perfetto trace (--trace). --plot
+ * is refused with exit 1. */
 #include "cmd-map-common.h"
+#include "ts-exec.h"
 #include "ts-profile.h"
+#include "ts-report-des.h"
 #include "ts-report-profile.h"
 
 typedef struct {
@@ -18,23 +23,23 @@ typedef struct {
 /* Options of the analytical engine that the profile engine cannot honour. */
 static const char *profile_refused(const TsMapArgs *a)
 {
-    return a->mapping            ? "--mapping"
-           : a->problem          ? "--problem (the profile engine runs --workload)"
-           : a->ert              ? "--ert"
-           : a->constraints      ? "--constraints"
-           : a->search           ? "--search"
-           : a->metric           ? "--metric"
-           : a->budget           ? "--budget"
-           : a->victory          ? "--victory"
-           : a->max_invalid      ? "--max-invalid"
-           : a->time_limit > 0   ? "--time-limit"
-           : a->threads > 0      ? "--threads"
-           : a->top != 1         ? "--top"
-           : a->vars             ? "--var"
-           : a->variables        ? "--variables"
-           : a->trace            ? "--trace"
-           : a->plot             ? "--plot"
-                                 : NULL;
+    return a->mapping          ? "--mapping"
+           : a->problem        ? "--problem (the profile engine runs --workload)"
+           : a->ert            ? "--ert"
+           : a->constraints    ? "--constraints"
+           : a->search         ? "--search"
+           : a->metric         ? "--metric"
+           : a->budget         ? "--budget"
+           : a->victory        ? "--victory"
+           : a->max_invalid    ? "--max-invalid"
+           : a->time_limit > 0 ? "--time-limit"
+           : a->threads > 0    ? "--threads"
+           : a->top != 1       ? "--top"
+           : a->vars           ? "--var"
+           : a->variables      ? "--variables"
+           : a->trace          ? "--trace"
+           : a->plot           ? "--plot"
+                               : NULL;
 }
 
 static gboolean profile_emit(const TsMapArgs *a, const char *text, char *json, char *csv,
@@ -162,6 +167,42 @@ static int run_profile(const TsMapArgs *a, const TsProfileArgs *pa)
     return ok ? TS_EXIT_OK : ts_cli_fail(error);
 }
 
+/* Runs the mapped ops through the DES and emits its report (text, --json); the trace is
+ * written by the executor. */
+static int run_des(const TsMapArgs *a, const TsMapInputs *in, const TsLayerResult *r, gboolean both,
+                   char **notes)
+{
+    g_autoptr(GError) error = NULL;
+    TsExecOptions xo = {.trace_path = a->trace};
+    TsExecResult x = {0};
+    gboolean ok = ts_exec_run_layer(in->arch, in->workload, r, &xo, &x, &error);
+    if (ok && x.trace_note != NULL)
+        fprintf(stderr, "tilesim simulate: trace %s\n", x.trace_note);
+    if (ok) {
+        TsDesReport rep = {.arch = in->arch,
+                           .layer = r,
+                           .des = &x,
+                           .info = {.arch = ts_arch_name(in->arch),
+                                    .workload = ts_workload_name(in->workload),
+                                    .engine = "des",
+                                    .notes = (const char *const *)notes},
+                           .both = both,
+                           .reproducible = a->reproducible};
+        if (!a->quiet && !ts_map_stdout_taken(a)) {
+            g_autoptr(GString) text = g_string_new(NULL);
+            ts_report_des_text(text, &rep);
+            fputs(text->str, stdout);
+            fflush(stdout);
+        }
+        if (a->json) {
+            g_autofree char *doc = ts_report_des_json_string(&rep);
+            ok = ts_output_write("--json", a->json, doc, -1, &error);
+        }
+    }
+    ts_exec_result_clear(&x);
+    return ok ? TS_EXIT_OK : ts_cli_fail(error);
+}
+
 static int run(int argc, char **argv)
 {
     TsMapArgs a;
@@ -169,7 +210,9 @@ static int run(int argc, char **argv)
     TsProfileArgs pa = {0};
     const GOptionEntry extra[] = {
         {"engine", 'e', 0, G_OPTION_ARG_STRING, &a.engine,
-         "analytical (default) or profile; des and both are not available yet", "E"},
+         "analytical (default), des (discrete-event simulation of the mappings), both "
+         "(analytical and DES side by side) or profile",
+         "E"},
         {"mapping", 'm', 0, G_OPTION_ARG_FILENAME, &a.mapping,
          "use this mapping (Timeloop format) for the op chosen with --op instead of a search", "M"},
         {"device", 0, 0, G_OPTION_ARG_STRING, &a.device,
@@ -188,16 +231,16 @@ static int run(int argc, char **argv)
          "profile engine: also the double-buffered schedule (transfers against compute)", NULL},
         {"profile-mode", 0, 0, G_OPTION_ARG_STRING, &pa.mode,
          "profile engine: compat (the profiler's numbers, default) or corrected", "MODE"},
-        {"trace", 0, 0, G_OPTION_ARG_FILENAME, &a.trace, "event trace (DES; not available yet)",
-         "F"},
+        {"trace", 0, 0, G_OPTION_ARG_FILENAME, &a.trace,
+         "DES: Chrome / Perfetto trace-event JSON of the simulation (bounded in size)", "F"},
         {"plot", 0, 0, G_OPTION_ARG_FILENAME, &a.plot, "plots (not available yet)", "DIR"},
     };
     g_autofree GOptionEntry *entries = ts_map_entries(&a, extra, G_N_ELEMENTS(extra));
     if (!ts_cli_parse("simulate", "",
-                      "Run a workload on an architecture (analytical or profile engine).\n\n"
+                      "Run a workload on an architecture (analytical, DES or profile engine).\n\n"
                       "  tilesim simulate --arch A --workload W [--op NAME] [--seq N] [--batch N]"
                       " [--precision P]\n      [--mapping M | search options] [--engine "
-                      "analytical] [--json F] [--csv F]\n"
+                      "analytical|des|both] [--json F] [--csv F] [--trace F]\n"
                       "  tilesim simulate --engine profile --arch DEVICES.yaml (--device NAME | "
                       "--map F) --workload W\n      [--seq N] [--precision P] [--gen G "
                       "[--layers N]] [--overlap] [--profile-mode compat|corrected]",
@@ -226,33 +269,36 @@ static int run(int argc, char **argv)
         rc = TS_EXIT_BAD_INPUT;
         goto out;
     }
-    if (strcmp(engine, "analytical") != 0) {
+    const gboolean des = strcmp(engine, "des") == 0, both = strcmp(engine, "both") == 0;
+    if (strcmp(engine, "analytical") != 0 && !des && !both) {
         static const char *const engines[] = {"analytical", "des", "both", "profile", NULL};
-        gboolean known = FALSE;
-        for (guint i = 0; engines[i]; i++)
-            known |= strcmp(engine, engines[i]) == 0;
-        if (known) {
-            fprintf(stderr,
-                    "tilesim simulate: --engine %s is not available yet: this version has the "
-                    "analytical and profile engines\n",
-                    engine);
-        } else {
-            g_autofree char *hint = ts_config_suggest(engine, engines);
-            fprintf(stderr,
-                    "tilesim simulate: unknown engine '%s'%s (analytical, des, both, profile)\n",
-                    engine, hint);
-        }
+        g_autofree char *hint = ts_config_suggest(engine, engines);
+        fprintf(stderr,
+                "tilesim simulate: unknown engine '%s'%s (analytical, des, both, profile)\n",
+                engine, hint);
         rc = TS_EXIT_BAD_INPUT;
         goto out;
     }
-    const char *unavailable = a.device  ? "--device (profile engine)"
-                              : a.trace ? "--trace"
-                              : a.plot  ? "--plot"
-                                        : NULL;
+    const char *unavailable = a.device ? "--device (profile engine)"
+                              : a.trace && !des && !both
+                                  ? "--trace (DES engine: --engine des or both)"
+                              : a.plot                 ? "--plot"
+                              : a.csv && (des || both) ? "--csv (DES engine: use --json)"
+                                                       : NULL;
     if (unavailable) {
-        fprintf(stderr, "tilesim simulate: %s is not available with the analytical engine\n",
-                unavailable);
+        fprintf(stderr, "tilesim simulate: %s is not available with --engine %s\n", unavailable,
+                engine);
         rc = TS_EXIT_BAD_INPUT;
+        goto out;
+    }
+    if (a.trace && ts_output_is_stdout(a.trace)) {
+        fprintf(stderr, "tilesim simulate: --trace needs a file (the trace is not written to "
+                        "stdout)\n");
+        rc = TS_EXIT_BAD_INPUT;
+        goto out;
+    }
+    if (a.trace && !ts_output_check("--trace", a.trace, &error)) {
+        rc = ts_cli_fail(error);
         goto out;
     }
     if (!ts_map_options(&a, &lo, &error) || !ts_map_check_outputs(&a, &error) ||
@@ -275,6 +321,11 @@ static int run(int argc, char **argv)
      * cannot hold) also go to stderr, where the other input notes are. */
     char **notes = ts_report_layer_notes(in.arch, &r);
     ts_map_print_model_notes(&r, "simulate");
+    if (des || both) {
+        rc = run_des(&a, &in, &r, both, notes);
+        g_strfreev(notes);
+        goto out;
+    }
     TsLayerReport rep = {.arch = in.arch,
                          .workload = in.workload,
                          .result = &r,

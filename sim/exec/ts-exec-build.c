@@ -103,11 +103,20 @@ static gboolean level_unit(Exec *x, guint s, const TsExecOptions *opt, GError **
     g_autofree char *path = component_path(l);
     TsComponent *c;
     int u;
+    if (l->klass == TS_CLASS_DRAM && opt->ideal_dram) {
+        /* a bandwidth server with every limit removed (the sram component: 0 is unlimited) */
+        TsLevel *copy = &x->ideal[s];
+        *copy = *l;
+        copy->read_bw_words_per_cycle = copy->write_bw_words_per_cycle = 0;
+        copy->shared_bw_words_per_cycle = 0;
+        copy->spec = NULL;
+        l = copy;
+    }
     if (l->klass == TS_CLASS_DRAM && l->spec != NULL && ((const TsDramSpec *)l->spec)->has_timing) {
         g_autoptr(TsParams) p = ts_params_new();
         ts_params_set_bool(p, "check", opt->dram_check);
-        c = ts_sim_add_component_typed(x->sim, &ts_dram_kind, path,
-                                       TS_SPEC(TsDramSpec, l->spec), p, error);
+        c = ts_sim_add_component_typed(x->sim, &ts_dram_kind, path, TS_SPEC(TsDramSpec, l->spec), p,
+                                       error);
         if (c == NULL)
             return FALSE;
         const TsDramSpec *d = l->spec;
@@ -127,8 +136,7 @@ static gboolean level_unit(Exec *x, guint s, const TsExecOptions *opt, GError **
     } else {
         g_autoptr(TsParams) p = ts_params_new();
         ts_params_set_int(p, "queue_depth", 16);
-        c = ts_sim_add_component_typed(x->sim, &ts_sram_kind, path, TS_SPEC(TsLevel, l), p,
-                                       error);
+        c = ts_sim_add_component_typed(x->sim, &ts_sram_kind, path, TS_SPEC(TsLevel, l), p, error);
         if (c == NULL)
             return FALSE;
         u = add_unit(x, c, UNIT_SRAM, level, 1, 1e12 / l->clock_hz, error);
@@ -163,8 +171,8 @@ static gboolean single_unit(Exec *x, const TsComponentKind *kind, const TsLevel 
     TsComponent *c = ts_sim_add_component_typed(x->sim, kind, path, spec_type, spec, p, error);
     if (c == NULL)
         return FALSE;
-    int u = add_unit(x, c, role, ts_arch_find_level(x->arch, l->name), 1, 1e12 / l->clock_hz,
-                     error);
+    int u =
+        add_unit(x, c, role, ts_arch_find_level(x->arch, l->name), 1, 1e12 / l->clock_hz, error);
     if (u < 0)
         return FALSE;
     g_autofree char *mine = g_strdup_printf("port[%u]", x->unit[u].first_port);
@@ -173,9 +181,9 @@ static gboolean single_unit(Exec *x, const TsComponentKind *kind, const TsLevel 
         return FALSE;
     if (role == UNIT_LINK) {
         /* the mapping levels it joins */
-        const TsArchComponent *e =
-            ts_arch_component(x->arch, (guint)ts_arch_level_component(
-                                           x->arch, (guint)ts_arch_find_level(x->arch, l->name)));
+        const TsArchComponent *e = ts_arch_component(
+            x->arch,
+            (guint)ts_arch_level_component(x->arch, (guint)ts_arch_find_level(x->arch, l->name)));
         int below = storage_index(x->arch, e->storage_below);
         if (below >= 0 && x->link_unit[below] < 0)
             x->link_unit[below] = u;
@@ -219,9 +227,8 @@ Exec *ts_exec_build(const TsArch *arch, const TsExecOptions *opt, GError **error
     }
     TsSim *sim = ts_sim_new();
     ExecSpec spec = {arch, n_ports};
-    TsComponent *self =
-        ts_sim_add_component_typed(sim, &ts_exec_kind, "exec", TS_SPEC(ExecSpec, &spec), NULL,
-                                   error);
+    TsComponent *self = ts_sim_add_component_typed(sim, &ts_exec_kind, "exec",
+                                                   TS_SPEC(ExecSpec, &spec), NULL, error);
     if (self == NULL) {
         ts_sim_free(sim);
         return NULL;

@@ -88,9 +88,9 @@ void ts_exec_ew_pump(Exec *x, OpCtx *c)
             if (c->ew_vop >= 0) {
                 p = ts_exec_part_compute(x, j, x->vector_unit, passes, 1);
                 p->vop = (uint16_t)c->ew_vop;
-                cycles = ts_compute_unit_cycles(x->unit[x->vector_unit].comp, passes,
-                                                (guint)c->ew_vop) *
-                         x->unit[x->vector_unit].period_ps;
+                cycles =
+                    ts_compute_unit_cycles(x->unit[x->vector_unit].comp, passes, (guint)c->ew_vop) *
+                    x->unit[x->vector_unit].period_ps;
             } else {
                 /* the default: the compute instances as lanes */
                 const uint64_t lanes = MAX((uint64_t)c->ew.lanes, 1);
@@ -110,8 +110,7 @@ void ts_exec_ew_pump(Exec *x, OpCtx *c)
             const int ji = ts_exec_job_new(x, JOB_EW_WRITE, c->slot);
             Job *j = &x->jobs[ji];
             j->step = i;
-            dram_or_sram(x, c, j, TS_MEM_WRITE,
-                         out_base + c->ew_write_bytes * i / c->chunks,
+            dram_or_sram(x, c, j, TS_MEM_WRITE, out_base + c->ew_write_bytes * i / c->chunks,
                          share(c->ew_write_bytes, c->chunks, i));
             ts_exec_job_start(x, ji);
             progress = TRUE;

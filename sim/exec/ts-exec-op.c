@@ -125,9 +125,8 @@ static void unloaded(const Exec *x, Part *p)
         p->fixed_ps = ts_sram_unloaded_cycles(u->comp, 0, (TsMemOp)p->op) * u->period_ps;
         break;
     case UNIT_LINK:
-        p->unloaded_ps = ts_host_link_unloaded_ps(u->comp, p->bytes, p->targets,
-                                                  p->flags & TS_HOST_LINK_BROADCAST,
-                                                  (TsMemOp)p->op);
+        p->unloaded_ps = ts_host_link_unloaded_ps(
+            u->comp, p->bytes, p->targets, p->flags & TS_HOST_LINK_BROADCAST, (TsMemOp)p->op);
         p->fixed_ps = ts_host_link_unloaded_ps(u->comp, 0, 1, FALSE, (TsMemOp)p->op);
         break;
     case UNIT_DRAM: {
@@ -206,9 +205,8 @@ static gboolean try_fill(Exec *x, OpCtx *c, guint l, guint t)
                                          tensor_bytes(c->op, t, xf->elements), inst, bcast);
             unloaded(x, lp);
         }
-        mem_part(x, c, j, l, t, TS_MEM_WRITE,
-                 lt->sram_base + (v % lt->nslots) * lt->slot_bytes, xf->elements, xf->origin,
-                 box);
+        mem_part(x, c, j, l, t, TS_MEM_WRITE, lt->sram_base + (v % lt->nslots) * lt->slot_bytes,
+                 xf->elements, xf->origin, box);
     }
     c->fills[l][t] += xf->elements;
     c->reads[p][t] += xf->peer_elements;
@@ -244,8 +242,7 @@ static gboolean try_writeback(Exec *x, OpCtx *c)
              w->x.origin, box);
     const int link = link_between(x, p, l);
     if (link >= 0) {
-        Part *lp = ts_exec_part_link(x, j, link, TS_MEM_READ,
-                                     tensor_bytes(c->op, t, w->x.elements),
+        Part *lp = ts_exec_part_link(x, j, link, TS_MEM_READ, tensor_bytes(c->op, t, w->x.elements),
                                      ts_walk_instances(c->compute, l), FALSE);
         unloaded(x, lp);
     }
@@ -291,9 +288,9 @@ static gboolean try_step(Exec *x, OpCtx *c)
     const int ji = ts_exec_job_new(x, JOB_STEP, c->slot);
     Job *j = &x->jobs[ji];
     j->step = st->index;
-    Part *cp = ts_exec_part_compute(x, j, x->compute_unit, st->iterations,
-                                    (uint32_t)MIN(ts_walk_compute_instances(c->compute),
-                                                  (uint64_t)G_MAXUINT32));
+    Part *cp = ts_exec_part_compute(
+        x, j, x->compute_unit, st->iterations,
+        (uint32_t)MIN(ts_walk_compute_instances(c->compute), (uint64_t)G_MAXUINT32));
     if (x->unit[x->compute_unit].role == UNIT_SYSTOLIC) {
         cp->work = c->gemm[0];
         cp->n = c->gemm[1];
@@ -324,8 +321,9 @@ static gboolean try_step(Exec *x, OpCtx *c)
             if (x->unit[ui].role == UNIT_DRAM) {
                 uint64_t b = tensor_bytes(c->op, (guint)rt, rd_el);
                 Part *p = ts_exec_part_mem(x, j, ui, TS_MEM_READ, 0, b);
-                ts_exec_part_linear(x, j, p, c->base + ts_exec_tensor_base(c->op, (guint)rt, 0) +
-                                                 inner_dram_offset(c, (guint)rt, b));
+                ts_exec_part_linear(x, j, p,
+                                    c->base + ts_exec_tensor_base(c->op, (guint)rt, 0) +
+                                        inner_dram_offset(c, (guint)rt, b));
                 unloaded(x, p);
             } else {
                 Part *p = ts_exec_part_mem(x, j, ui, TS_MEM_READ, 0, rd);
@@ -336,8 +334,9 @@ static gboolean try_step(Exec *x, OpCtx *c)
             if (x->unit[ui].role == UNIT_DRAM) {
                 uint64_t b = tensor_bytes(c->op, (guint)wt, wr_el);
                 Part *p = ts_exec_part_mem(x, j, ui, TS_MEM_WRITE, 0, b);
-                ts_exec_part_linear(x, j, p, c->base + ts_exec_tensor_base(c->op, (guint)wt, 0) +
-                                                 inner_dram_offset(c, (guint)wt, b));
+                ts_exec_part_linear(x, j, p,
+                                    c->base + ts_exec_tensor_base(c->op, (guint)wt, 0) +
+                                        inner_dram_offset(c, (guint)wt, b));
                 unloaded(x, p);
             } else {
                 Part *p = ts_exec_part_mem(x, j, ui, TS_MEM_WRITE, 0, wr);
@@ -526,8 +525,7 @@ gboolean ts_exec_op_begin(Exec *x, OpCtx *c)
             int best = -1;
             for (guint t = 0; t < c->nt; t++) {
                 const LevelTensor *lt = &c->lt[l][t];
-                if (!lt->active || lt->nslots == 2 ||
-                    ts_walk_versions(c->compute, l, t) < 2)
+                if (!lt->active || lt->nslots == 2 || ts_walk_versions(c->compute, l, t) < 2)
                     continue;
                 uint64_t w = ts_walk_words(c->compute, l, t, ts_walk_tile(c->compute, l, t));
                 if (lv->size_words > 0 && held + w > lv->size_words)
@@ -539,8 +537,8 @@ gboolean ts_exec_op_begin(Exec *x, OpCtx *c)
             if (best < 0)
                 break;
             c->lt[l][best].nslots = 2;
-            held += ts_walk_words(c->compute, l, (guint)best,
-                                  ts_walk_tile(c->compute, l, (guint)best));
+            held +=
+                ts_walk_words(c->compute, l, (guint)best, ts_walk_tile(c->compute, l, (guint)best));
         }
         uint64_t at = 0;
         for (guint t = 0; t < c->nt; t++) {
@@ -573,9 +571,9 @@ gboolean ts_exec_op_begin(Exec *x, OpCtx *c)
             ceil((double)(c->gemm[0] * c->gemm[1] * c->gemm[2]) / (cfg->rows * cfg->cols)) *
             cu->period_ps;
     } else {
-        c->step_compute_ps = ts_compute_unit_cycles(cu->comp, ts_walk_step_iterations(c->compute),
-                                                    0) *
-                             cu->period_ps;
+        c->step_compute_ps =
+            ts_compute_unit_cycles(cu->comp, ts_walk_step_iterations(c->compute), 0) *
+            cu->period_ps;
         c->step_ideal_ps = c->step_compute_ps;
     }
     c->have_step = ts_walk_next(c->compute, &c->step);

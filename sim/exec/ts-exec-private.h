@@ -27,10 +27,10 @@ typedef enum { UNIT_SRAM, UNIT_DRAM, UNIT_LINK, UNIT_MAC, UNIT_SYSTOLIC, UNIT_VE
 typedef struct {
     TsComponent *comp;
     UnitRole role;
-    int level;         /* arch level index (full list) */
-    guint first_port;  /* the executor's port elements to it */
+    int level;        /* arch level index (full list) */
+    guint first_port; /* the executor's port elements to it */
     guint n_ports;
-    double period_ps;  /* its clock period (links: 1) */
+    double period_ps; /* its clock period (links: 1) */
     /* parts waiting for credits, FIFO: job index << 8 | part */
     guint32 wait[EXEC_WAIT_RING];
     guint wait_head, wait_len;
@@ -39,44 +39,51 @@ typedef struct {
 
 /* A DRAM burst stream over a box of a row-major tensor. */
 typedef struct {
-    uint64_t base;                      /* tensor base address */
+    uint64_t base; /* tensor base address */
     uint32_t elem_bytes;
     uint8_t n_ranks;
-    uint64_t extent[TS_MAX_RANKS];      /* tensor rank extents */
-    uint64_t lo[TS_MAX_RANKS];          /* box origin per rank */
-    uint64_t len[TS_MAX_RANKS];         /* box extents per rank */
-    uint8_t outer;                      /* ranks [0, outer) iterate; [outer, n) are one run */
-    uint64_t idx[TS_MAX_RANKS];         /* odometer over the outer ranks */
-    uint64_t run_len;                   /* bytes per run */
-    uint64_t burst, burst_end;          /* next burst address and the run's end (exclusive) */
-    uint64_t last_burst;                /* deduplication of consecutive bursts */
-    uint64_t budget;                    /* bytes still to cover (partial fills) */
+    uint64_t extent[TS_MAX_RANKS]; /* tensor rank extents */
+    uint64_t lo[TS_MAX_RANKS];     /* box origin per rank */
+    uint64_t len[TS_MAX_RANKS];    /* box extents per rank */
+    uint8_t outer;                 /* ranks [0, outer) iterate; [outer, n) are one run */
+    uint64_t idx[TS_MAX_RANKS];    /* odometer over the outer ranks */
+    uint64_t run_len;              /* bytes per run */
+    uint64_t burst, burst_end;     /* next burst address and the run's end (exclusive) */
+    uint64_t last_burst;           /* deduplication of consecutive bursts */
+    uint64_t budget;               /* bytes still to cover (partial fills) */
     gboolean done;
 } Stream;
 
 enum { PART_MAX = 2 * TS_ARCH_MAX_LEVELS + 2 };
 
 typedef struct {
-    guint8 unit;    /* index into Exec.unit */
-    guint8 op;      /* TsMemOp, or PART_COMPUTE */
-    guint8 flags;   /* host link: TS_HOST_LINK_BROADCAST */
-    gboolean sent;  /* request (all bursts, for DRAM) sent */
+    guint8 unit;   /* index into Exec.unit */
+    guint8 op;     /* TsMemOp, or PART_COMPUTE */
+    guint8 flags;  /* host link: TS_HOST_LINK_BROADCAST */
+    gboolean sent; /* request (all bursts, for DRAM) sent */
     gboolean done;
     uint64_t addr, bytes, targets; /* memory / link requests */
     uint64_t work;                 /* compute: work; systolic: m */
     uint64_t n, k;                 /* systolic: n, k */
     uint32_t instances;
-    uint16_t vop;                  /* vector operation */
-    int stream;                    /* DRAM: stream index, -1 */
-    uint32_t outstanding;          /* DRAM bursts awaiting responses */
+    uint16_t vop;         /* vector operation */
+    int stream;           /* DRAM: stream index, -1 */
+    uint32_t outstanding; /* DRAM bursts awaiting responses */
     TsTick sent_tick, done_tick;
-    double unloaded_ps;            /* its time on an idle unit */
-    double fixed_ps;               /* the part of it that does not depend on its size */
+    double unloaded_ps; /* its time on an idle unit */
+    double fixed_ps;    /* the part of it that does not depend on its size */
 } Part;
 
 #define PART_COMPUTE 7
 
-typedef enum { JOB_FILL, JOB_WRITEBACK, JOB_STEP, JOB_EW_READ, JOB_EW_COMPUTE, JOB_EW_WRITE } JobKind;
+typedef enum {
+    JOB_FILL,
+    JOB_WRITEBACK,
+    JOB_STEP,
+    JOB_EW_READ,
+    JOB_EW_COMPUTE,
+    JOB_EW_WRITE
+} JobKind;
 
 typedef struct {
     guint8 kind, ctx, level, tensor;
@@ -95,23 +102,23 @@ typedef struct {
 typedef struct {
     gboolean active; /* kept, not the backing store, level in 1..depth */
     gboolean output, dependent;
-    int peer;        /* storage level index (mapping order) */
+    int peer; /* storage level index (mapping order) */
     guint nslots;
     TsWalk *cursor;  /* finds this (level, tensor)'s fills in order */
     TsWalkXfer next; /* the next fill to issue (valid when have_next) */
     uint64_t next_first_step;
     gboolean have_next, exhausted;
-    uint64_t found;            /* versions found by the cursor (next = found - 1 when have_next) */
-    uint64_t issued;           /* versions whose fill was issued */
+    uint64_t found;             /* versions found by the cursor (next = found - 1 when have_next) */
+    uint64_t issued;            /* versions whose fill was issued */
     uint64_t first_step[VRING]; /* by version % VRING */
     gboolean fill_done[VRING];
-    uint64_t complete;         /* versions fill-complete in order */
-    uint64_t released;         /* versions whose slot is free again */
-    uint64_t wb_done;          /* output versions written back in order */
+    uint64_t complete; /* versions fill-complete in order */
+    uint64_t released; /* versions whose slot is free again */
+    uint64_t wb_done;  /* output versions written back in order */
     gboolean wb_flag[VRING];
-    uint64_t sram_base;        /* its buffer in the level (bytes, per instance) */
+    uint64_t sram_base; /* its buffer in the level (bytes, per instance) */
     uint64_t slot_bytes;
-    int blocker_job;           /* the fill job last completed (stall attribution) */
+    int blocker_job; /* the fill job last completed (stall attribution) */
 } LevelTensor;
 
 /* One pending write-back (after-transfer of a completed step). */
@@ -142,35 +149,35 @@ typedef struct {
 
 typedef struct {
     gboolean active, einsum;
-    guint slot;                /* ctx index */
-    guint op_index;            /* in the result */
+    guint slot;     /* ctx index */
+    guint op_index; /* in the result */
     uint64_t instance, count;
-    uint64_t base;             /* DRAM base of this instance's tensors */
+    uint64_t base; /* DRAM base of this instance's tensors */
     const TsOp *op;
     const TsModel *model;
     const TsMapping *mapping;
     guint depth, nl, nt;
     uint64_t n_steps;
     TsWalk *compute;
-    TsWalkStep step;           /* the next step to issue */
+    TsWalkStep step; /* the next step to issue */
     gboolean have_step;
     uint64_t steps_issued, steps_done;
     gboolean step_flag[STEPS_IN_FLIGHT];
-    TsWalkStep scratch;        /* for the fill cursors */
-    uint64_t gemm[3];          /* a systolic array's M, N, K per step */
-    double step_compute_ps;    /* one step on the compute unit */
-    double step_ideal_ps;      /* its MACs at one per PE and cycle (systolic fill / drain) */
+    TsWalkStep scratch;     /* for the fill cursors */
+    uint64_t gemm[3];       /* a systolic array's M, N, K per step */
+    double step_compute_ps; /* one step on the compute unit */
+    double step_ideal_ps;   /* its MACs at one per PE and cycle (systolic fill / drain) */
     uint64_t inner_off[TS_MAX_TENSORS]; /* DRAM accesses inside steps: running offsets */
     LevelTensor lt[TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
     Writeback wb[WB_RING];
     guint wb_head, wb_len;
     uint64_t wb_step_done[TS_ARCH_MAX_LEVELS]; /* level: write-backs of steps < this are done */
     uint64_t wb_outstanding[TS_ARCH_MAX_LEVELS];
-    gboolean deps_done;        /* the previous op's outputs are written */
-    gboolean issued_all;       /* every compute step issued: the next op may start */
-    gboolean pumping, repump;  /* the pump is running; a nested call asked for another round */
+    gboolean deps_done;       /* the previous op's outputs are written */
+    gboolean issued_all;      /* every compute step issued: the next op may start */
+    gboolean pumping, repump; /* the pump is running; a nested call asked for another round */
     TsTick start_tick, end_tick, last_compute_end;
-    int blocker;               /* unit that held up the next step, -1 */
+    int blocker; /* unit that held up the next step, -1 */
     gboolean blocker_latency;
     /* elementwise */
     uint64_t chunks, chunk_elems, ew_read_bytes, ew_write_bytes, ew_params_bytes;
@@ -190,7 +197,7 @@ typedef struct {
 
 typedef struct {
     FILE *f;
-    char *path;
+    char *path, *tmp_path; /* the trace's path, and the temporary file written until closed */
     uint64_t max_events;
     uint64_t seen, events, dropped; /* offered, written, left out */
     uint64_t stride, segment_end;   /* sampling: every stride-th event until segment_end */
@@ -203,12 +210,13 @@ struct Exec {
     guint n_units;
     Unit unit[TS_EXEC_MAX_UNITS];
     int storage_unit[TS_ARCH_MAX_LEVELS]; /* per mapping storage level */
+    TsLevel ideal[TS_ARCH_MAX_LEVELS];    /* ideal_dram: the DRAM levels' unlimited copies */
     int link_unit[TS_ARCH_MAX_LEVELS];    /* host link above mapping storage level l, or -1 */
     int compute_unit, vector_unit;
-    int lane_unit; /* elementwise work without a vector unit: the compute level's instances as
-                      lanes (a mac_array; a second one over a systolic array's PEs) */
-    int dram_unit;        /* the first timed DRAM, or -1 */
-    uint32_t dram_burst;  /* its burst bytes */
+    int lane_unit;       /* elementwise work without a vector unit: the compute level's instances as
+                            lanes (a mac_array; a second one over a systolic array's PEs) */
+    int dram_unit;       /* the first timed DRAM, or -1 */
+    uint32_t dram_burst; /* its burst bytes */
     guint port_unit[EXEC_MAX_PORTS];
     guint n_port;
     double arch_period_ps;
@@ -218,16 +226,16 @@ struct Exec {
     Stream *streams;
     guint n_streams;
     int free_stream;
-    int *stream_next;  /* FIFO links (and the free list) */
+    int *stream_next;    /* FIFO links (and the free list) */
     guint32 *stream_job; /* job << 8 | part of each stream */
     /* op contexts and the plan they run */
     OpCtx ctx[EXEC_CTX];
     struct Plan *plan;
-    guint next_op;            /* next op of the plan to start, and its instance */
+    guint next_op; /* next op of the plan to start, and its instance */
     uint64_t next_instance;
-    uint64_t layer_base;      /* DRAM base of the next op instance */
+    uint64_t layer_base; /* DRAM base of the next op instance */
     guint64 max_steps;
-    OpTiming *timing;          /* per op: the compute unit's timeline */
+    OpTiming *timing; /* per op: the compute unit's timeline */
     GError *error;
     Trace trace;
     gboolean tracing;
@@ -300,8 +308,9 @@ void ts_exec_trace_counter(Exec *x, const char *name, TsTick at, double value);
 void ts_exec_trace_job(Exec *x, const OpCtx *c, const Job *j);
 /* A finished op instance on the ops track. */
 void ts_exec_trace_op(Exec *x, const OpCtx *c);
-/* Closes the file; returns a note on what it holds (owned). */
-char *ts_exec_trace_close(Exec *x, GError **error);
+/* Closes the file and renames it over the trace's path (keep), returning a note on what it
+ * holds (owned; NULL with error when it cannot be written), or removes it (!keep: NULL). */
+char *ts_exec_trace_close(Exec *x, gboolean keep, GError **error);
 
 G_END_DECLS
 

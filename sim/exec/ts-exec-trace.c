@@ -9,11 +9,17 @@
  * Bounded: with a bound of B events, the first B/2 events are written in full, then every 2nd
  * of the next B/4, every 4th of the next B/8, and so on, so the file never holds more than B
  * events; the sampling is stated in "otherData" and in the note the executor returns (the CLI
- * prints it on stderr). */
+ * prints it on stderr).
+ *
+ * The file is written to a temporary file beside the path and renamed over it once complete,
+ * so a failed run never leaves a truncated trace or destroys an existing file. */
 #include "ts-exec-private.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static void json_str(FILE *f, const char *s)
 {
@@ -34,14 +40,23 @@ gboolean ts_exec_trace_open(Exec *x, const char *path, uint64_t max_events, GErr
 {
     Trace *t = &x->trace;
     memset(t, 0, sizeof *t);
-    t->f = fopen(path, "w");
+    g_autofree char *dir = g_path_get_dirname(path);
+    g_autofree char *base = g_path_get_basename(path);
+    g_autofree char *tmpl = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
+    int fd = g_mkstemp_full(tmpl, O_WRONLY, 0644);
+    t->f = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (t->f == NULL) {
         int e = errno;
+        if (fd >= 0) {
+            close(fd);
+            g_unlink(tmpl);
+        }
         g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e), "--trace %s: %s", path,
                     g_strerror(e));
         return FALSE;
     }
     t->path = g_strdup(path);
+    t->tmp_path = g_steal_pointer(&tmpl);
     t->max_events = MAX(max_events, 16);
     t->stride = 1;
     t->segment_end = t->max_events / 2;
@@ -55,15 +70,17 @@ gboolean ts_exec_trace_open(Exec *x, const char *path, uint64_t max_events, GErr
                   "\"name\":\"ops\"}}");
     for (guint i = 0; i < x->n_units; i++) {
         const Unit *u = &x->unit[i];
-        g_autofree char *n = g_strdup_printf("%s (%s)", ts_arch_level(x->arch, (guint)u->level)->name,
-                                             u->comp->kind->name);
-        fprintf(t->f, ",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":%u,\"args\":{"
-                      "\"name\":",
+        g_autofree char *n = g_strdup_printf(
+            "%s (%s)", ts_arch_level(x->arch, (guint)u->level)->name, u->comp->kind->name);
+        fprintf(t->f,
+                ",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":%u,\"args\":{"
+                "\"name\":",
                 i + 1);
         json_str(t->f, n);
         fprintf(t->f, "}}");
-        fprintf(t->f, ",\n{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":1,\"tid\":%u,"
-                      "\"args\":{\"sort_index\":%u}}",
+        fprintf(t->f,
+                ",\n{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":1,\"tid\":%u,"
+                "\"args\":{\"sort_index\":%u}}",
                 i + 1, i + 1);
     }
     return TRUE;
@@ -139,9 +156,8 @@ void ts_exec_trace_job(Exec *x, const OpCtx *c, const Job *j)
     if (!x->tracing)
         return;
     const char *what = job_name(j->kind);
-    const char *tensor = j->kind == JOB_FILL || j->kind == JOB_WRITEBACK
-                             ? c->op->tensors[j->tensor].name
-                             : NULL;
+    const char *tensor =
+        j->kind == JOB_FILL || j->kind == JOB_WRITEBACK ? c->op->tensors[j->tensor].name : NULL;
     for (guint i = 0; i < j->n_parts; i++) {
         const Part *p = &j->part[i];
         if (p->done_tick <= p->sent_tick && p->bytes == 0 && p->op != PART_COMPUTE)
@@ -181,16 +197,24 @@ void ts_exec_trace_op(Exec *x, const OpCtx *c)
     ts_exec_trace_slice(x, 0, name, "op", c->start_tick, c->end_tick, args);
 }
 
-char *ts_exec_trace_close(Exec *x, GError **error)
+char *ts_exec_trace_close(Exec *x, gboolean keep, GError **error)
 {
     Trace *t = &x->trace;
     x->tracing = FALSE;
+    if (!keep) {
+        fclose(t->f);
+        t->f = NULL;
+        g_unlink(t->tmp_path);
+        g_clear_pointer(&t->tmp_path, g_free);
+        g_clear_pointer(&t->path, g_free);
+        return NULL;
+    }
     g_autofree char *note =
         t->dropped == 0
-            ? g_strdup_printf("trace %s: %" G_GUINT64_FORMAT " events (bound %" G_GUINT64_FORMAT
+            ? g_strdup_printf("%s: %" G_GUINT64_FORMAT " events (bound %" G_GUINT64_FORMAT
                               ", none dropped)",
                               t->path, t->events, t->max_events)
-            : g_strdup_printf("trace %s: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+            : g_strdup_printf("%s: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
                               " events written (bound %" G_GUINT64_FORMAT
                               "): the first half of the bound in full, then every 2nd, 4th, ... "
                               "event (final stride %" G_GUINT64_FORMAT ")",
@@ -209,6 +233,13 @@ char *ts_exec_trace_close(Exec *x, GError **error)
     int e = errno;
     ok = fclose(t->f) == 0 && ok;
     t->f = NULL;
+    if (ok && g_rename(t->tmp_path, t->path) != 0) {
+        e = errno;
+        ok = FALSE;
+    }
+    if (!ok)
+        g_unlink(t->tmp_path);
+    g_clear_pointer(&t->tmp_path, g_free);
     if (!ok) {
         g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e), "--trace %s: %s", t->path,
                     g_strerror(e));

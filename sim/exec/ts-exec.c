@@ -303,8 +303,8 @@ void ts_exec_ctx_complete(Exec *x, OpCtx *c)
             r->dram_reads = now.read_cmds - b->read_cmds;
             r->dram_writes = now.write_cmds - b->write_cmds;
             const guint64 cols = r->dram_reads + r->dram_writes;
-            const guint64 hits = now.read_row_hits + now.write_row_hits - b->read_row_hits -
-                                 b->write_row_hits;
+            const guint64 hits =
+                now.read_row_hits + now.write_row_hits - b->read_row_hits - b->write_row_hits;
             r->dram_row_hit_rate = cols ? (double)hits / (double)cols : 0.0;
             r->dram_command_energy_pj = now.total_energy_pj - b->total_energy_pj;
         } else {
@@ -366,8 +366,8 @@ static void finish_result(Exec *x, OpCtx *c)
             tc->fills = ts_walk_words(c->compute, l, t, c->fills[l][t]);
             tc->updates = ts_walk_words(c->compute, l, t, c->updates[l][t]);
             tc->instances = used;
-            tc->energy_pj = ts_model_actions_energy_pj(m, l, tc->reads, tc->fills, tc->updates,
-                                                       used);
+            tc->energy_pj =
+                ts_model_actions_energy_pj(m, l, tc->reads, tc->fills, tc->updates, used);
             lc->energy_pj += tc->energy_pj;
         }
         total += lc->energy_pj;
@@ -426,7 +426,7 @@ static gboolean run_plan(const TsArch *arch, Plan *pl, const TsExecOptions *opti
         }
     }
     if (x->tracing) {
-        char *note = ts_exec_trace_close(x, ok ? error : NULL);
+        char *note = ts_exec_trace_close(x, ok, ok ? error : NULL);
         if (note == NULL && ok)
             ok = FALSE;
         if (trace_note)
@@ -485,8 +485,8 @@ gboolean ts_exec_run_layer(const TsArch *arch, const TsWorkload *workload,
     }
     init_results(&pl);
     gint64 t0 = g_get_monotonic_time();
-    gboolean ok = run_plan(arch, &pl, options, &result->trace_note, &result->events,
-                           &result->cycles, error);
+    gboolean ok =
+        run_plan(arch, &pl, options, &result->trace_note, &result->events, &result->cycles, error);
     result->seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
     result->latency_s = result->cycles / ts_arch_clock_hz(arch);
     for (guint i = 0; i < pl.n; i++) {
@@ -503,8 +503,7 @@ gboolean ts_exec_run_op(const TsArch *arch, const TsModel *model, const TsMappin
                         guint64 count, const TsExecOptions *options, TsExecOpResult *result,
                         GError **error)
 {
-    g_return_val_if_fail(arch != NULL && model != NULL && mapping != NULL && result != NULL,
-                         FALSE);
+    g_return_val_if_fail(arch != NULL && model != NULL && mapping != NULL && result != NULL, FALSE);
     memset(result, 0, sizeof *result);
     TsCost cost;
     if (ts_model_evaluate(model, mapping, &cost) != TS_EVAL_OK) {

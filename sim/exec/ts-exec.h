@@ -33,6 +33,9 @@ typedef struct {
      * array, whose steps otherwise run fold by fold with skew fill and drain (SCALE-Sim): the
      * analytical model's view of the array, to compare transfers and stalls alone. */
     gboolean ideal_compute;
+    /* DRAM levels as memories of unlimited bandwidth and no latency (no DRAM timing): the
+     * analytical model's view with the DRAM bound left out, to check the on-chip schedule. */
+    gboolean ideal_dram;
     /* Chrome / Perfetto trace-event JSON written here (NULL: none), with at most
      * trace_max_events events (0: the default, 200,000); beyond the bound, slices are dropped
      * and summarised per track (said in the file and by ts_exec_trace_note). */
@@ -62,12 +65,12 @@ typedef struct {
 } TsExecUnitResult;
 
 typedef struct {
-    const TsOp *op;   /* borrowed from the workload */
-    guint64 count;    /* instances run (op->count) */
-    gboolean einsum;  /* else elementwise / LUT: streamed through the vector unit */
-    guint depth;      /* walk depth (einsums) */
-    uint64_t steps;   /* tile steps per instance */
-    uint64_t events;  /* simulation events the op took (all instances) */
+    const TsOp *op;              /* borrowed from the workload */
+    guint64 count;               /* instances run (op->count) */
+    gboolean einsum;             /* else elementwise / LUT: streamed through the vector unit */
+    guint depth;                 /* walk depth (einsums) */
+    uint64_t steps;              /* tile steps per instance */
+    uint64_t events;             /* simulation events the op took (all instances) */
     double start_cycles, cycles; /* start and duration of all instances, arch cycles */
     double latency_s;
     /* Counted actions of one instance, as TsCost: per level and tensor tile_words, reads,
@@ -84,7 +87,7 @@ typedef struct {
     /* DRAM (all instances): bursts, row-hit rate, command energy (IDD-based, extra to the
      * per-access energy above). */
     uint64_t dram_reads, dram_writes; /* column commands (bursts) */
-    double dram_row_hit_rate; /* hits / column commands; -1 without a timed DRAM */
+    double dram_row_hit_rate;         /* hits / column commands; -1 without a timed DRAM */
     double dram_command_energy_pj;
     /* Elementwise ops: the words read and written at the outermost level (as the analytical
      * vector cost counts them). */
@@ -96,11 +99,11 @@ typedef struct {
     TsExecOpResult *ops; /* workload order (the layer result's ops) */
     double cycles;       /* whole layer, arch cycles (ops overlap where dependencies allow) */
     double latency_s;
-    double energy_pj;    /* sum over ops of count x per-instance counted energy */
+    double energy_pj; /* sum over ops of count x per-instance counted energy */
     double macs;
     uint64_t events;
-    double seconds;      /* wall time of the simulation */
-    char *trace_note;    /* what the trace holds and its bound, or NULL */
+    double seconds;   /* wall time of the simulation */
+    char *trace_note; /* what the trace holds and its bound, or NULL */
 } TsExecResult;
 
 /* Runs the ops of a mapped workload (a ts_layer_map result on the same arch: each einsum's best

@@ -1,0 +1,254 @@
+/* `tilesim simulate --engine des|both`: the run of an op and of a whole BERT-base layer end to
+ * end, the JSON of docs/cli.md (engine "des", the DES members, the analytical figures with
+ * both), the Chrome / Perfetto trace (valid JSON, one track per component and the ops track,
+ * slices and counters, bounded as said in the file), and refused inputs. */
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "ts-arch.h"
+#include "ts-exec.h"
+#include "ts-model.h"
+#include "ts-test-mappings.h"
+#include "ts-test-ops.h"
+#include "ts-walk.h"
+#include "ts-test.h"
+
+static JsonNode *parse_file(const char *path)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonParser) p = json_parser_new();
+    if (!json_parser_load_from_file(p, path, &error)) {
+        fprintf(stderr, "%s: %s\n", path, error->message);
+        return NULL;
+    }
+    return json_node_copy(json_parser_get_root(p));
+}
+
+static char *tmp_path(const char *name)
+{
+    return g_build_filename(g_get_tmp_dir(), name, NULL);
+}
+
+/* The trace: traceEvents with a thread_name per component track and the ops track, complete
+ * slices with non-negative durations, counters; otherData with the bound. Returns the number
+ * of slice and counter events. */
+static guint check_trace(const char *path, guint64 bound)
+{
+    g_autoptr(JsonNode) root = parse_file(path);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+    JsonObject *o = json_node_get_object(root);
+    CU_ASSERT_TRUE_FATAL(json_object_has_member(o, "traceEvents"));
+    JsonArray *ev = json_object_get_array_member(o, "traceEvents");
+    guint threads = 0, slices = 0, counters = 0;
+    gboolean ops_track = FALSE, dram_track = FALSE, compute_slice = FALSE;
+    for (guint i = 0; i < json_array_get_length(ev); i++) {
+        JsonObject *e = json_array_get_object_element(ev, i);
+        const char *ph = json_object_get_string_member(e, "ph");
+        if (strcmp(ph, "M") == 0 &&
+            strcmp(json_object_get_string_member(e, "name"), "thread_name") == 0) {
+            const char *n =
+                json_object_get_string_member(json_object_get_object_member(e, "args"), "name");
+            threads++;
+            ops_track |= strcmp(n, "ops") == 0;
+            dram_track |= strstr(n, "(dram)") != NULL;
+        } else if (strcmp(ph, "X") == 0) {
+            slices++;
+            CU_ASSERT(json_object_get_double_member(e, "dur") >= 0);
+            CU_ASSERT(json_object_get_double_member(e, "ts") >= 0);
+            compute_slice |= strcmp(json_object_get_string_member(e, "cat"), "step") == 0;
+        } else if (strcmp(ph, "C") == 0) {
+            counters++;
+        }
+    }
+    CU_ASSERT(threads >= 4);
+    CU_ASSERT(ops_track);
+    CU_ASSERT(dram_track);
+    CU_ASSERT(compute_slice);
+    CU_ASSERT(slices > 0);
+    CU_ASSERT(counters > 0);
+    CU_ASSERT(slices + counters <= bound);
+    JsonObject *other = json_object_get_object_member(o, "otherData");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(other);
+    CU_ASSERT_EQUAL(json_object_get_int_member(other, "max_events"), (gint64)bound);
+    CU_ASSERT_EQUAL(json_object_get_int_member(other, "events_written"), slices + counters);
+    return slices + counters;
+}
+
+static void test_both_one_op(void)
+{
+    g_autofree char *json = tmp_path("tilesim-test-exec-both.json");
+    g_autofree char *trace = tmp_path("tilesim-test-exec-both.trace.json");
+    const char *args[] = {
+        "simulate", "--arch",   "gemmini-like", "--workload", "bert-base",     "--op",
+        "KTQ",      "--engine", "both",         "--search",   "random-pruned", "--budget",
+        "2000",     "--json",   json,           "--trace",    trace,           NULL};
+    TsTestCli r = {0};
+    if (!ts_test_cli(&r, args))
+        return;
+    CU_ASSERT_EQUAL(r.status, 0);
+    if (r.status != 0)
+        fprintf(stderr, "%s\n", r.err);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "DES cycles"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "row-hit rate"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "events (bound"));
+    ts_test_cli_clear(&r);
+    g_autoptr(JsonNode) root = parse_file(json);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+    JsonObject *o = json_node_get_object(root);
+    CU_ASSERT_STRING_EQUAL(json_object_get_string_member(o, "engine"), "des");
+    CU_ASSERT_STRING_EQUAL(json_object_get_string_member(o, "op"), "KTQ");
+    CU_ASSERT_EQUAL(json_object_get_int_member(o, "count"), 12);
+    JsonObject *totals = json_object_get_object_member(o, "totals");
+    CU_ASSERT(json_object_get_int_member(totals, "cycles") > 0);
+    CU_ASSERT(json_object_get_int_member(totals, "macs") == 128 * 128 * 64);
+    CU_ASSERT_TRUE(json_object_has_member(o, "levels"));
+    JsonObject *des = json_object_get_object_member(o, "des");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(des);
+    CU_ASSERT_TRUE(json_object_has_member(des, "stall_cycles"));
+    CU_ASSERT(json_array_get_length(json_object_get_array_member(des, "components")) >= 4);
+    JsonObject *dram = json_object_get_object_member(des, "dram");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dram);
+    const double hit = json_object_get_double_member(dram, "row_hit_rate");
+    CU_ASSERT(hit >= 0 && hit <= 1);
+    /* stalls and busy time add up to the op's cycles */
+    JsonObject *st = json_object_get_object_member(des, "stall_cycles");
+    double sum = json_object_get_double_member(des, "compute_busy_cycles");
+    GList *names = json_object_get_members(st);
+    for (GList *it = names; it; it = it->next)
+        sum += json_object_get_double_member(st, it->data);
+    g_list_free(names);
+    CU_ASSERT_DOUBLE_EQUAL(sum, json_object_get_double_member(des, "cycles"), 1e-6 * sum + 2.0);
+    JsonObject *an = json_object_get_object_member(o, "analytical");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(an);
+    CU_ASSERT(json_object_get_double_member(an, "cycles") > 0);
+    JsonArray *lv = json_object_get_array_member(an, "levels");
+    for (guint i = 0; i < json_array_get_length(lv); i++)
+        CU_ASSERT_DOUBLE_EQUAL(json_object_get_double_member(json_array_get_object_element(lv, i),
+                                                             "accesses_diff_pct"),
+                               0.0, 1e-9);
+    check_trace(trace, 200000);
+    g_unlink(json);
+    g_unlink(trace);
+}
+
+/* A whole layer (einsums and elementwise ops) through the DES. */
+static void test_des_layer(void)
+{
+    g_autofree char *json = tmp_path("tilesim-test-exec-layer.json");
+    const char *args[] = {"simulate",      "--arch",   "gemmini-like", "--workload", "bert-base",
+                          "--seq",         "32",       "--engine",     "des",        "--search",
+                          "random-pruned", "--budget", "500",          "--json",     json,
+                          "--quiet",       NULL};
+    TsTestCli r = {0};
+    if (!ts_test_cli(&r, args))
+        return;
+    CU_ASSERT_EQUAL(r.status, 0);
+    if (r.status != 0)
+        fprintf(stderr, "%s\n", r.err);
+    ts_test_cli_clear(&r);
+    g_autoptr(JsonNode) root = parse_file(json);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+    JsonObject *o = json_node_get_object(root);
+    CU_ASSERT_STRING_EQUAL(json_object_get_string_member(o, "engine"), "des");
+    JsonArray *ops = json_object_get_array_member(o, "ops");
+    CU_ASSERT(json_array_get_length(ops) > 6);
+    double prev_end = 0, last_end = 0;
+    for (guint i = 0; i < json_array_get_length(ops); i++) {
+        JsonObject *op = json_array_get_object_element(ops, i);
+        JsonObject *des = json_object_get_object_member(op, "des");
+        const double start = json_object_get_double_member(des, "start_cycles");
+        const double cycles = json_object_get_double_member(des, "cycles");
+        CU_ASSERT(cycles > 0);
+        /* in order: an op's window opens when the previous op is complete */
+        CU_ASSERT_DOUBLE_EQUAL(start, prev_end, 1.0);
+        prev_end = start + cycles;
+        last_end = MAX(last_end, prev_end);
+    }
+    JsonObject *totals = json_object_get_object_member(o, "totals");
+    CU_ASSERT_DOUBLE_EQUAL((double)json_object_get_int_member(totals, "cycles"), last_end,
+                           1.0 + 1e-6 * last_end);
+    g_unlink(json);
+}
+
+/* The bound: a small one samples the slices and says so in the file. */
+static void test_trace_bound(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TsArch) arch = ts_arch_load("gemmini-like", NULL, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(arch);
+    TsOp op;
+    ts_test_gemm(&op, 64, 64, 256);
+    g_autoptr(TsModel) m = ts_model_new(arch, &op, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    g_autofree char *trace = tmp_path("tilesim-test-exec-bound.trace.json");
+    /* of a few random valid mappings, the one with the most tile steps */
+    g_autoptr(GRand) rng = g_rand_new_with_seed(3);
+    TsMapping maps[16], map;
+    const guint found = ts_test_random_mappings(arch, m, &op, rng, maps, 16, 4000);
+    CU_ASSERT_FATAL(found > 0);
+    uint64_t most = 0;
+    for (guint i = 0; i < found; i++) {
+        g_autoptr(TsWalk) w = ts_walk_new(m, &maps[i], ts_walk_depth_for(m, &maps[i], 16384), NULL);
+        if (w != NULL && ts_walk_n_steps(w) >= most) {
+            most = ts_walk_n_steps(w);
+            map = maps[i];
+        }
+    }
+    CU_ASSERT_FATAL(most >= 16);
+    TsExecOptions opt = {.trace_path = trace, .trace_max_events = 100, .ideal_compute = TRUE};
+    TsExecOpResult r;
+    CU_ASSERT_TRUE_FATAL(ts_exec_run_op(arch, m, &map, 4, &opt, &r, &error));
+    const guint n = check_trace(trace, 100);
+    CU_ASSERT(n <= 100);
+    g_autoptr(JsonNode) root = parse_file(trace);
+    JsonObject *other = json_object_get_object_member(json_node_get_object(root), "otherData");
+    CU_ASSERT(json_object_get_int_member(other, "events_dropped") > 0);
+    CU_ASSERT(json_object_get_int_member(other, "sampling_stride") > 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(json_object_get_string_member(other, "note"), "every 2nd"));
+    g_unlink(trace);
+}
+
+static void expect_refused(const char *const *args, const char *needle)
+{
+    TsTestCli r = {0};
+    if (!ts_test_cli(&r, args))
+        return;
+    CU_ASSERT_EQUAL(r.status, 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, needle));
+    if (strstr(r.err, needle) == NULL)
+        fprintf(stderr, "stderr: %s\n", r.err);
+    ts_test_cli_clear(&r);
+}
+
+static void test_refused(void)
+{
+    const char *bogus[] = {"simulate",  "--arch",   "gemmini-like", "--workload",
+                           "bert-base", "--engine", "dess",         NULL};
+    expect_refused(bogus, "unknown engine 'dess'");
+    const char *csv[] = {"simulate", "--arch", "gemmini-like", "--workload", "bert-base",
+                         "--engine", "des",    "--csv",        "/tmp/x.csv", NULL};
+    expect_refused(csv, "--csv");
+    const char *trace_an[] = {"simulate",  "--arch",  "gemmini-like", "--workload",
+                              "bert-base", "--trace", "/tmp/x.json",  NULL};
+    expect_refused(trace_an, "--trace");
+    const char *trace_dir[] = {"simulate",   "--arch",    "gemmini-like",
+                               "--workload", "bert-base", "--engine",
+                               "des",        "--trace",   "/nonexistent-dir/t.json",
+                               NULL};
+    expect_refused(trace_dir, "--trace");
+    const char *trace_stdout[] = {"simulate", "--arch", "gemmini-like", "--workload", "bert-base",
+                                  "--engine", "des",    "--trace",      "-",          NULL};
+    expect_refused(trace_stdout, "--trace");
+}
+
+int main(int argc, char **argv)
+{
+    CU_initialize_registry();
+    CU_pSuite s = CU_add_suite("exec_cli", NULL, NULL);
+    CU_add_test(s, "simulate --engine both: one op, JSON and trace", test_both_one_op);
+    CU_add_test(s, "simulate --engine des: a whole layer in order", test_des_layer);
+    CU_add_test(s, "trace bounded by sampling", test_trace_bound);
+    CU_add_test(s, "refused inputs", test_refused);
+    return ts_test_run(argc, argv);
+}
