@@ -3,22 +3,23 @@
 # ./build-bench and runs, in order, PHOLD against ROSS's rates (bench/phold/run.sh), the
 # analytical model's evaluation rate (model_eval) and the mapper's speed and quality against
 # Timeloop's mapper runs (mapper_bench), the systolic-array model on a BERT-base layer
-# (systolic_bench), the DRAM model on DRAMsim3's traces (dram_bench) and design-space sweeps
+# (systolic_bench), the DRAM model on DRAMsim3's traces (dram_bench), the mapping executor on
+# BERT-base (des_exec_bench) and design-space sweeps
 # (bench/sweep/run.sh: points per second with 1 and 2 threads and 2 MPI ranks, the 1,000-point
 # sweep). Needs ../shared/reference for the Timeloop and DRAMsim3 inputs.
 # `slow` builds a Release tree with the tests in ./build-slow and runs the CTest tests
 # labelled `slow` (full-size variants the default test command leaves out).
-# Usage: bench/run.sh [phold|model|mapper|systolic|dram|sweep|slow ...]   (default: the six
-# benchmarks)
+# Usage: bench/run.sh [phold|model|mapper|systolic|dram|des_exec|sweep|slow ...]   (default:
+# the seven benchmarks)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 which=("$@")
-[ ${#which[@]} -gt 0 ] || which=(phold model mapper systolic dram sweep)
-if [[ " ${which[*]} " =~ \ (phold|model|mapper|systolic|dram|sweep)\  ]]; then
+[ ${#which[@]} -gt 0 ] || which=(phold model mapper systolic dram des_exec sweep)
+if [[ " ${which[*]} " =~ \ (phold|model|mapper|systolic|dram|des_exec|sweep)\  ]]; then
     cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DTILESIM_BUILD_TESTS=OFF >/dev/null
     cmake --build build-bench --target phold evq_hold model_eval mapper_bench systolic_bench \
-        dram_bench tilesim -j"$(nproc)" >/dev/null
+        dram_bench des_exec_bench tilesim -j"$(nproc)" >/dev/null
 fi
 for w in "${which[@]}"; do
     case $w in
@@ -37,6 +38,9 @@ for w in "${which[@]}"; do
     dram)
         echo "== DRAM model on DRAMsim3's DDR4-2400 traces (and HBM2): requests/s, cycles/s =="
         build-bench/bench/dram/dram_bench --shared ../shared ;;
+    des_exec)
+        echo "== Mapping executor (DES): BERT-base FF1 and whole layer on gemmini-like =="
+        build-bench/bench/des_exec/des_exec_bench gemmini-like ;;
     sweep)
         echo "== Sweeps: points per second, threads and MPI ranks, 1,000 points =="
         bench/sweep/run.sh build-bench ;;
@@ -46,7 +50,7 @@ for w in "${which[@]}"; do
         cmake --build build-slow -j"$(nproc)" >/dev/null
         ctest --test-dir build-slow -L slow --output-on-failure ;;
     *)
-        echo "bench/run.sh: unknown benchmark '$w' (phold, model, mapper, systolic, dram, sweep, slow)" >&2
+        echo "bench/run.sh: unknown benchmark '$w' (phold, model, mapper, systolic, dram, des_exec, sweep, slow)" >&2
         exit 1 ;;
     esac
 done

@@ -1,0 +1,165 @@
+/* The mapping executor's speed: BERT-base (seq 128) on an architecture (gemmini-like by
+ * default), each einsum mapped by the default search (not timed), then FF1 alone and the whole
+ * layer run through the DES, median of 5 runs each: wall and thread CPU time, events, events per
+ * CPU-second, simulated cycles, and the allocations made during the runs (malloc, calloc and
+ * realloc interposed for the process), per event and per op instance. Targets (issue, Release,
+ * one core): FF1 under 1 s, the whole layer under 5 s.
+ *
+ * Usage: des_exec_bench [ARCH] [--runs N] */
+#include <glib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ts-exec.h"
+#include "ts-layer.h"
+
+extern void *__libc_malloc(size_t);
+extern void *__libc_calloc(size_t, size_t);
+extern void *__libc_realloc(void *, size_t);
+static volatile gboolean counting;
+static volatile guint64 n_allocs;
+
+void *malloc(size_t n)
+{
+    if (counting)
+        n_allocs++;
+    return __libc_malloc(n);
+}
+
+void *calloc(size_t a, size_t b)
+{
+    if (counting)
+        n_allocs++;
+    return __libc_calloc(a, b);
+}
+
+void *realloc(void *p, size_t n)
+{
+    if (counting)
+        n_allocs++;
+    return __libc_realloc(p, n);
+}
+
+static double cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+typedef struct {
+    double wall, cpu, cycles;
+    guint64 events, allocs, instances;
+} Run;
+
+static void report(const char *what, Run *runs, guint n)
+{
+    double wall[32], cpu[32];
+    for (guint i = 0; i < n; i++) {
+        wall[i] = runs[i].wall;
+        cpu[i] = runs[i].cpu;
+    }
+    qsort(wall, n, sizeof(double), cmp_double);
+    qsort(cpu, n, sizeof(double), cmp_double);
+    const Run *r = &runs[0];
+    printf("%-22s wall %8.3f s  cpu %8.3f s  events %10" G_GUINT64_FORMAT "  %6.2f M events/cpu-s"
+           "  %12.0f cycles  allocs %" G_GUINT64_FORMAT " (%.4f per event, %.1f per op instance)\n",
+           what, wall[n / 2], cpu[n / 2], r->events, (double)r->events / cpu[n / 2] / 1e6,
+           r->cycles, r->allocs, (double)r->allocs / (double)MAX(r->events, 1),
+           (double)r->allocs / (double)MAX(r->instances, 1));
+}
+
+int main(int argc, char **argv)
+{
+    const char *arch_name = "gemmini-like";
+    guint runs = 5;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc)
+            runs = (guint)CLAMP(atoi(argv[++i]), 1, 32);
+        else
+            arch_name = argv[i];
+    }
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TsArch) arch = ts_arch_load(arch_name, NULL, &error);
+    g_autoptr(TsWorkload) wl = arch ? ts_workload_load("bert-base", NULL, &error) : NULL;
+    if (wl == NULL) {
+        fprintf(stderr, "des_exec_bench: %s\n", error->message);
+        return 1;
+    }
+    TsLayerOptions lo = {0};
+    ts_search_options_init(&lo.search);
+    lo.search.threads = 2;
+    TsLayerResult layer = {0};
+    const double t0 = (double)g_get_monotonic_time() / 1e6;
+    if (!ts_layer_map(arch, wl, &lo, &layer, &error)) {
+        fprintf(stderr, "des_exec_bench: %s\n", error->message);
+        ts_layer_result_clear(&layer);
+        return 1;
+    }
+    printf("BERT-base (seq 128) on %s: mapped in %.1f s (default search, not timed below)\n",
+           arch_name, (double)g_get_monotonic_time() / 1e6 - t0);
+    int ff1 = -1;
+    guint64 instances = 0;
+    for (guint i = 0; i < layer.n_ops; i++) {
+        instances += MAX(layer.ops[i].op->count, 1);
+        if (strcmp(layer.ops[i].op->name, "FF1") == 0)
+            ff1 = (int)i;
+    }
+    if (ff1 < 0) {
+        fprintf(stderr, "des_exec_bench: no op FF1\n");
+        return 1;
+    }
+    const TsLayerOp *f = &layer.ops[layer.ops[ff1].same_as];
+    Run r[32];
+    for (guint k = 0; k < runs; k++) {
+        TsExecOpResult o;
+        n_allocs = 0;
+        const double w0 = (double)g_get_monotonic_time() / 1e6, c0 = cpu_now();
+        counting = TRUE;
+        gboolean ok =
+            ts_exec_run_op(arch, f->model, &f->search.best[0].mapping, 1, NULL, &o, &error);
+        counting = FALSE;
+        if (!ok) {
+            fprintf(stderr, "des_exec_bench: FF1: %s\n", error->message);
+            return 1;
+        }
+        r[k] = (Run){(double)g_get_monotonic_time() / 1e6 - w0,
+                     cpu_now() - c0,
+                     o.cycles,
+                     o.events,
+                     n_allocs,
+                     1};
+    }
+    report("FF1", r, runs);
+    for (guint k = 0; k < runs; k++) {
+        TsExecResult x;
+        n_allocs = 0;
+        const double w0 = (double)g_get_monotonic_time() / 1e6, c0 = cpu_now();
+        counting = TRUE;
+        gboolean ok = ts_exec_run_layer(arch, wl, &layer, NULL, &x, &error);
+        counting = FALSE;
+        if (!ok) {
+            fprintf(stderr, "des_exec_bench: layer: %s\n", error->message);
+            ts_exec_result_clear(&x);
+            return 1;
+        }
+        r[k] = (Run){(double)g_get_monotonic_time() / 1e6 - w0,
+                     cpu_now() - c0,
+                     x.cycles,
+                     x.events,
+                     n_allocs,
+                     instances};
+        ts_exec_result_clear(&x);
+    }
+    report("whole layer", r, runs);
+    ts_layer_result_clear(&layer);
+    return 0;
+}
