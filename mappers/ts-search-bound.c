@@ -119,7 +119,12 @@ void ts_bound_prefix_init(TsBoundPrefix *pre, const TsMapSpace *sp, const TsMode
 
 /* Refetch factor of t's tile at level j: the irrelevant temporal factors outer to the innermost
  * level above j that holds a relevant temporal loop (those loops enclose every relevant loop
- * above j whatever the orders). A free relevant dimension may put a loop right above j. */
+ * above j whatever the orders). A free relevant dimension may put a loop right above j.
+ * Defect: that branch is not a lower bound. A free relevant dimension can only move the
+ * innermost relevant loop inward, which adds factors; the least over the completions is the
+ * fixed dimensions' level (docs/mapper.md, "Lower bounds"). With free_rel taking star = j - 1,
+ * prefix bounds of random valid mappings of bert_ff2 and bert_qkv_as_conv (keep-all
+ * constraints) exceed their cost by up to 1.6x; whole factorizations are unaffected. */
 static inline double refetch(const TsBoundPrefix *pre, guint t, guint j, gboolean free_rel,
                              gboolean z_rel, const int8_t *zlast, const double *zcum)
 {
