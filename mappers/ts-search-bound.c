@@ -55,9 +55,9 @@ void ts_bound_prefix_init(TsBoundPrefix *pre, const TsMapSpace *sp, const TsMode
         for (guint d = 0; d < D; d++) {
             pre->used[l] *= above[l][d];
             pre->free_acc[l][d] =
-                (fixed >> d & 1u) ? 1.0
-                                  : MAX(1.0, (double)m->dims[d] /
-                                                 MIN((double)m->dims[d], pre->spare));
+                (fixed >> d & 1u)
+                    ? 1.0
+                    : MAX(1.0, (double)m->dims[d] / MIN((double)m->dims[d], pre->spare));
         }
     }
     for (guint t = 0; t < T; t++) {
@@ -119,25 +119,17 @@ void ts_bound_prefix_init(TsBoundPrefix *pre, const TsMapSpace *sp, const TsMode
 
 /* Refetch factor of t's tile at level j: the irrelevant temporal factors outer to the innermost
  * level above j that holds a relevant temporal loop (those loops enclose every relevant loop
- * above j whatever the orders). A free relevant dimension may put a loop right above j.
- * Defect: that branch is not a lower bound. A free relevant dimension can only move the
- * innermost relevant loop inward, which adds factors; the least over the completions is the
- * fixed dimensions' level (docs/mapper.md, "Lower bounds"). With free_rel taking star = j - 1,
- * prefix bounds of random valid mappings of bert_ff2 and bert_qkv_as_conv (keep-all
- * constraints) exceed their cost by up to 1.6x; whole factorizations are unaffected. */
-static inline double refetch(const TsBoundPrefix *pre, guint t, guint j, gboolean free_rel,
-                             gboolean z_rel, const int8_t *zlast, const double *zcum)
+ * above j whatever the orders). A free relevant dimension can only add a relevant loop, which
+ * moves that level inward and adds factors; the least over the completions is therefore the
+ * fixed dimensions' level (docs/mapper.md, "Lower bounds"). */
+static inline double refetch(const TsBoundPrefix *pre, guint t, guint j, gboolean z_rel,
+                             const int8_t *zlast, const double *zcum)
 {
     if (j == 0)
         return 1.0;
-    int star;
-    if (free_rel) {
-        star = (int)j - 1;
-    } else {
-        star = pre->star[j][t];
-        if (z_rel && zlast[j] > star)
-            star = zlast[j];
-    }
+    int star = pre->star[j][t];
+    if (z_rel && zlast[j] > star)
+        star = zlast[j];
     if (star < 0)
         return 1.0; /* no relevant loop above: the tile stays for the whole run */
     return pre->cum_irrel[t][star] * (z_rel ? 1.0 : zcum[star]);
@@ -196,9 +188,9 @@ void ts_bound_prefix_finish(const TsBoundPrefix *pre, int z, uint32_t fz,
         if (!(fixed >> d & 1u))
             free_size *= (double)m->dims[d];
     const double macs = (double)m->macs;
-    const double ccd = ceil(macs / (spatial * (full ? 1.0 : MAX(1.0, MIN(spare, free_size)))) /
-                                m->macs_per_cycle -
-                            1e-9);
+    const double ccd =
+        ceil(macs / (spatial * (full ? 1.0 : MAX(1.0, MIN(spare, free_size)))) / m->macs_per_cycle -
+             1e-9);
 
     double energy = macs * m->mac_pj;
     double max_cycles = ccd;
@@ -233,12 +225,11 @@ void ts_bound_prefix_finish(const TsBoundPrefix *pre, int z, uint32_t fz,
             } else {
                 const gboolean z_rel = z >= 0 && (rel >> z & 1u);
                 const gboolean z_irr = z >= 0 && !z_rel;
-                const gboolean free_rel = (rel & ~fixed) != 0;
                 /* Partition (total over instances): each relevant element once per copy the
                  * irrelevant spatial loops above l make. */
                 const double part = pre->part[l][t] * (z_irr ? zabove[l] : 1.0);
                 const double part_max = pre->part_max[l][t] * (z_irr ? zabove[l] / nz : 1.0);
-                const double delivered = part * refetch(pre, t, l, free_rel, z_rel, zlast, zcum);
+                const double delivered = part * refetch(pre, t, l, z_rel, zlast, zcum);
                 /* Accesses: the innermost level that can keep t serves every MAC (the datapath
                  * has no reuse); any other level at least what the level below is delivered,
                  * once per distinct child. */
@@ -247,7 +238,7 @@ void ts_bound_prefix_finish(const TsBoundPrefix *pre, int z, uint32_t fz,
                     acc = pre->acc_inner[l][t] *
                           (z_irr ? MAX(1.0, nz / zbelow[l]) / pre->free_acc[l][z] : 1.0);
                 else
-                    acc = part * refetch(pre, t, l + 1, free_rel, z_rel, zlast, zcum);
+                    acc = part * refetch(pre, t, l + 1, z_rel, zlast, zcum);
                 const gboolean backing = pre->backing[l] >> t & 1u;
                 if (m->read_write[t]) {
                     updates = acc;

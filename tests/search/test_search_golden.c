@@ -154,6 +154,97 @@ static void test_beats_timeloop(void)
     }
 }
 
+/* The branch and bound's soundness: the model bound of every prefix of a mapping (every subset
+ * of dimensions fixed at its factorizations) is at most its modelled EDP, energy and cycles.
+ * Returns the number of violations (the first few printed). */
+static guint prefix_violations(const Setup *s, const char *name, const TsMapId *id,
+                               const TsCost *cost)
+{
+    const guint D = ts_mapspace_n_dims(s->space);
+    double v[TS_METRIC_COUNT_] = {0};
+    v[TS_METRIC_EDP] = cost->edp_j_cycles;
+    v[TS_METRIC_ENERGY] = cost->energy_pj;
+    v[TS_METRIC_DELAY] = cost->cycles;
+    guint bad = 0;
+    for (uint32_t mask = 0; mask < (1u << D); mask++) {
+        double lo[TS_METRIC_COUNT_];
+        ts_search_model_bound(s->space, id, mask, lo, s->model);
+        for (int k = 0; k < TS_METRIC_COUNT_; k++)
+            if (lo[k] > v[k] * (1.0 + 1e-9) && bad++ < 3)
+                fprintf(stderr, "  %s: metric %d, fixed dimensions 0x%x: bound %.9g > cost %.9g\n",
+                        name, k, mask, lo[k], v[k]);
+    }
+    return bad;
+}
+
+/* Uniformly drawn valid mappings, and the best mappings of short anneals on energy and on EDP
+ * (near the optimum, where the bounds are tight and a cut matters). */
+static void check_prefix_bounds(Setup *s, const char *name)
+{
+    const TsMapSpace *sp = s->space;
+    const guint D = ts_mapspace_n_dims(sp), L = ts_mapspace_n_levels(sp);
+    g_autoptr(GRand) rng = g_rand_new_with_seed((guint32)ts_test_seed(7));
+    guint valid = 0, violations = 0;
+    for (guint i = 0; i < 100000 && valid < 300; i++) {
+        TsMapId id;
+        memset(&id, 0, sizeof id);
+        for (guint d = 0; d < D; d++)
+            id.fact[d] =
+                (uint32_t)g_rand_int_range(rng, 0, (gint32)ts_mapspace_n_factorizations(sp, d));
+        id.keep = (uint32_t)g_rand_int_range(rng, 0, (gint32)ts_mapspace_n_keep(sp));
+        for (guint l = 0; l < L; l++)
+            id.perm[l] = (uint16_t)g_rand_int_range(
+                rng, 0, (gint32)ts_mapspace_n_orders(sp, l, ts_mapspace_nonunit_mask(sp, &id, l)));
+        TsMapping m;
+        TsCost cost;
+        if (!ts_mapspace_fanout_ok(sp, &id) || !ts_mapspace_build(sp, &id, &m) ||
+            ts_model_evaluate(s->model, &m, &cost) != TS_EVAL_OK)
+            continue;
+        valid++;
+        violations += prefix_violations(s, name, &id, &cost);
+    }
+    CU_ASSERT(valid >= 150);
+    const TsMetric metrics[] = {TS_METRIC_ENERGY, TS_METRIC_EDP};
+    for (guint k = 0; k < G_N_ELEMENTS(metrics); k++) {
+        TsSearchOptions o;
+        ts_search_options_init(&o);
+        o.algorithm = TS_SEARCH_ANNEAL;
+        o.metrics[0] = metrics[k];
+        o.budget = 10000;
+        o.seed = ts_test_seed(7);
+        o.top_k = 64;
+        TsSearchResult r;
+        ts_search_run(s->space, ts_search_model_eval, s->model, &o, &r);
+        CU_ASSERT(r.n_best > 0);
+        for (guint i = 0; i < r.n_best; i++)
+            violations += prefix_violations(s, name, &r.best[i].id, &r.best[i].cost);
+        ts_search_result_clear(&r);
+    }
+    CU_ASSERT_EQUAL(violations, 0);
+}
+
+static void test_prefix_bounds_sound(void)
+{
+    TS_TEST_REQUIRE_SHARED();
+    g_autofree char *arch = ts_test_reference_path("timeloop/arch/eyeriss_like_3level.arch.yaml");
+    g_autofree char *keep =
+        ts_test_reference_path("timeloop/constraints/eyeriss_like_keepall.constraints.yaml");
+    for (guint i = 0; i < G_N_ELEMENTS(kProblems); i++) {
+        g_autofree char *prob = g_strdup_printf("timeloop/prob/%s.prob.yaml", kProblems[i]);
+        g_autofree char *path = ts_test_reference_path(prob);
+        for (int c = 0; c < 2; c++) {
+            Setup s;
+            g_autoptr(GError) error = NULL;
+            gboolean ok = setup(&s, arch, path, c == 0 ? keep : NULL, NULL, &error);
+            if (!ok)
+                fprintf(stderr, "%s: %s\n", kProblems[i], error->message);
+            CU_ASSERT_TRUE_FATAL(ok);
+            check_prefix_bounds(&s, kProblems[i]);
+            setup_clear(&s);
+        }
+    }
+}
+
 /* Timeloop's energy- and delay-first runs of bert_qkv (ey_bert_qkv_rp_fb10k_t1_energy, _delay)
  * and the unconstrained (bypass-free) run. */
 static void test_other_metrics_and_bypass(void)
@@ -448,6 +539,7 @@ int main(int argc, char **argv)
     CU_pSuite s = CU_add_suite("search golden", NULL, NULL);
     CU_add_test(s, "best EDP <= Timeloop's best, every problem", test_beats_timeloop);
     CU_add_test(s, "energy, delay and bypass search", test_other_metrics_and_bypass);
+    CU_add_test(s, "model bounds of every prefix <= the cost", test_prefix_bounds_sound);
     CU_add_test(s, "1/2/8 threads identical (reference arch)", test_threads_golden);
     CU_add_test(s, "best mapping YAML round trip", test_mapping_yaml_roundtrip);
     CU_add_test(s, "reference constraint files load", test_constraint_files_load);
