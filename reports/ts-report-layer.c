@@ -93,16 +93,16 @@ static void search_line(GString *out, const TsLayerOp *lo, gboolean reproducible
     if ((s->algorithm == TS_SEARCH_EXHAUSTIVE || s->algorithm == TS_SEARCH_LINEAR_PRUNED) &&
         s->n_best > 0 && isfinite(s->lower_bound)) {
         const double best = s->best[0].key[0];
-        if (s->complete)
+        if (s->complete && s->algorithm == TS_SEARCH_EXHAUSTIVE)
             g_string_append_printf(out,
                                    "             optimality certificate: every mapping of the "
                                    "space evaluated or bounded at >= %.6g, the best found\n",
                                    best);
         else
             g_string_append_printf(out,
-                                   "             stopped early: no mapping of the space is "
-                                   "below %.6g, the best found is %.6g (gap <= %.3g%%)\n",
-                                   s->lower_bound, best,
+                                   "             %sno mapping of the space is below %.6g, the "
+                                   "best found is %.6g (gap <= %.3g%%)\n",
+                                   s->complete ? "" : "stopped early: ", s->lower_bound, best,
                                    s->lower_bound > 0 ? 100.0 * (best / s->lower_bound - 1.0)
                                                       : INFINITY);
     }
