@@ -23,7 +23,7 @@
 
 typedef struct {
     char *arch, *ert, *art, *workload, *problem, *op, *search, *metric, *json, *csv, *mapping_out;
-    char *precision, *phase, *variables;
+    char *precision, *phase, *variables, *factorization;
     char **constraints;
     char **vars;
     /* Integer options as given (NULL = not given), checked by ts_cli_parse_uint. */
@@ -48,7 +48,7 @@ static void ts_map_args_clear(TsMapArgs *a)
 {
     char **strs[] = {&a->arch,        &a->ert,       &a->art,     &a->workload,  &a->problem,
                      &a->op,          &a->search,    &a->metric,  &a->json,      &a->csv,
-                     &a->mapping_out, &a->precision, &a->phase,   &a->variables, &a->engine,
+                     &a->mapping_out, &a->precision, &a->phase,   &a->variables, &a->factorization, &a->engine,
                      &a->mapping,     &a->device,    &a->trace,   &a->plot,      &a->budget,
                      &a->victory,     &a->seq,       &a->batch,   &a->kv_len,    &a->max_invalid};
     for (guint i = 0; i < G_N_ELEMENTS(strs); i++)
@@ -98,6 +98,10 @@ static GOptionEntry *ts_map_entries(TsMapArgs *a, const GOptionEntry *extra, gui
          "stop a search stream after N non-improving valid mappings in a row (0 = off)", "N"},
         {"max-invalid", 0, 0, G_OPTION_ARG_STRING, &a->max_invalid,
          "stop a search stream after N invalid candidates in a row (default 100000)", "N"},
+        {"factorization", 0, 0, G_OPTION_ARG_STRING, &a->factorization,
+         "perfect (default, as Timeloop) or imperfect: also search ceil factors whose last "
+         "iteration runs a partial tile (docs/mapper.md)",
+         "F"},
         {"no-polish", 0, 0, G_OPTION_ARG_NONE, &a->no_polish,
          "anneal: skip the polish (bounded exhaustive walks of every pair of dimensions around "
          "the best)",
@@ -173,6 +177,9 @@ static gboolean ts_map_options(const TsMapArgs *a, TsLayerOptions *lo, GError **
     o->seed = (guint64)a->seed;
     o->top_k = (guint)a->top;
     o->polish = o->algorithm == TS_SEARCH_ANNEAL && !a->no_polish;
+    if (!ts_cli_parse_factorization(a->factorization, &lo->model_options.imperfect_factors,
+                                    error))
+        return FALSE;
     if (!ordered && o->algorithm != TS_SEARCH_LINEAR_PRUNED && o->budget == 0 && o->victory == 0 &&
         o->time_limit_s <= 0)
         return ts_map_fail_arg(error,

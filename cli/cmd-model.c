@@ -39,7 +39,7 @@ static char *locate_reason(const char *path, const TsModel *model, const TsCost 
 static int run(int argc, char **argv)
 {
     g_auto(TsModelInputArgs) ov_args = {0};
-    g_autofree char *mapping_path = NULL, *json = NULL;
+    g_autofree char *mapping_path = NULL, *json = NULL, *factorization = NULL;
     gboolean exact_windows = FALSE, no_elision = FALSE, quiet = FALSE, diagonal = FALSE;
     GOptionEntry entries[] = {
         TS_MODEL_INPUT_ENTRIES(&ov_args),
@@ -48,6 +48,10 @@ static int run(int argc, char **argv)
         {"json", 'j', 0, G_OPTION_ARG_FILENAME, &json, "write the JSON result to F (- = stdout)",
          "F"},
         TS_CLI_MODEL_OPTION_ENTRIES(&exact_windows, &diagonal),
+        {"factorization", 0, 0, G_OPTION_ARG_STRING, &factorization,
+         "perfect (default, as Timeloop) or imperfect: accept ceil factors whose last iteration "
+         "runs a partial tile (docs/model.md)",
+         "F"},
         {"no-first-read-elision", 0, 0, G_OPTION_ARG_NONE, &no_elision,
          "count the first read of each output element (Timeloop elides it)", NULL},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
@@ -75,6 +79,8 @@ static int run(int argc, char **argv)
     TsModelOptions options = {.exact_sliding_window_deltas = exact_windows,
                               .no_first_read_elision = no_elision,
                               .diagonal_multicast = diagonal};
+    if (!ts_cli_parse_factorization(factorization, &options.imperfect_factors, &error))
+        return ts_cli_fail(error);
     TsModelInputs in;
     if (!ts_model_inputs_load(&in, &ov_args, &options, &error)) {
         ts_model_inputs_clear(&in);

@@ -12,7 +12,7 @@
 #include "ts-sweep.h"
 
 typedef struct {
-    char *out, *points, *engine;
+    char *out, *points, *engine, *factorization;
     gint threads;
     gint64 max_points;
     gboolean resume, cross, export_only, no_cache, no_plots, no_progress, quiet;
@@ -23,6 +23,7 @@ static void args_clear(SweepArgs *a)
     g_free(a->out);
     g_free(a->points);
     g_free(a->engine);
+    g_free(a->factorization);
 }
 
 static int finish(int rc)
@@ -87,6 +88,10 @@ static int run(int argc, char **argv)
          NULL},
         {"max-points", 0, 0, G_OPTION_ARG_INT64, &a.max_points,
          "evaluate at most N pending points in this run (--resume continues)", "N"},
+        {"factorization", 0, 0, G_OPTION_ARG_STRING, &a.factorization,
+         "perfect or imperfect: replaces the sweep's mapper.factorization (default perfect, as "
+         "Timeloop; docs/mapper.md)",
+         "F"},
         {"no-cache", 0, 0, G_OPTION_ARG_NONE, &a.no_cache,
          "search every op shape of every point (no reuse of identical sub-problems)", NULL},
         {"no-plots", 0, 0, G_OPTION_ARG_NONE, &a.no_plots, "export no SVG/PNG plots", NULL},
@@ -137,7 +142,10 @@ static int run(int argc, char **argv)
         return finish(rc);
     }
 
-    TsSweepLoadOptions lo = {.points_path = a.points, .cross = a.cross, .engine = a.engine};
+    TsSweepLoadOptions lo = {.points_path = a.points,
+                             .cross = a.cross,
+                             .engine = a.engine,
+                             .factorization = a.factorization};
     g_autoptr(TsSweep) sweep = ts_sweep_load(argv[1], &lo, &error);
     const TsSweepEngine *engine =
         sweep != NULL ? ts_sweep_engine_lookup(ts_sweep_engine_name(sweep), &error) : NULL;

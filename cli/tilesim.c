@@ -50,6 +50,20 @@ gboolean ts_cli_parse(const char *name, const char *parameter_string, const char
     return TRUE;
 }
 
+gboolean ts_cli_parse_factorization(const char *text, gboolean *imperfect, GError **error)
+{
+    *imperfect = FALSE;
+    if (text == NULL || strcmp(text, "perfect") == 0)
+        return TRUE;
+    if (strcmp(text, "imperfect") == 0) {
+        *imperfect = TRUE;
+        return TRUE;
+    }
+    g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
+                "--factorization must be perfect or imperfect (got '%s')", text);
+    return FALSE;
+}
+
 gboolean ts_cli_parse_uint(const char *option, const char *text, guint64 min, guint64 max,
                            guint64 *out, GError **error)
 {

@@ -45,6 +45,10 @@ gboolean ts_cli_parse_uint(const char *option, const char *text, guint64 min, gu
  * (TS_EXIT_BAD_INPUT for input errors, TS_EXIT_INTERNAL otherwise). */
 int ts_cli_fail(const GError *error);
 
+/* --factorization: NULL or "perfect" sets *imperfect FALSE, "imperfect" TRUE; anything else is
+ * TS_CONFIG_ERROR_INVALID naming the option and the value. */
+gboolean ts_cli_parse_factorization(const char *text, gboolean *imperfect, GError **error);
+
 /* The two deviations from Timeloop 3.0.3 that `model` and `map` switch on (TsModelOptions,
  * docs/model.md): entries writing to gboolean *exact and *diagonal. */
 #define TS_CLI_MODEL_OPTION_ENTRIES(exact, diagonal)                                               \

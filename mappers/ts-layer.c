@@ -315,7 +315,9 @@ static gboolean map_einsum(const TsArch *arch, const TsLayerOptions *opt, TsLaye
             return set_op_cost(lo);
         }
     }
-    lo->space = ts_mapspace_new(&lo->space_arch, op, &lo->rules, error);
+    lo->space = ts_mapspace_new_full(
+        &lo->space_arch, op, &lo->rules,
+        opt->model_options.imperfect_factors ? ts_model_imperfect_dims(op) : 0, error);
     if (lo->space == NULL)
         return FALSE;
     ts_mapspace_size(lo->space, &lo->size);

@@ -32,6 +32,39 @@ static uint64_t footprint(const TsOp *op, guint t, const uint64_t *ext)
     return size;
 }
 
+void ts_mapping_residuals(const TsMapping *m, const TsOp *op, guint d,
+                          uint32_t residual[TS_ARCH_MAX_LEVELS][3])
+{
+    /* Nest order, outermost first: per level the temporal loop, then Y, then X. */
+    static const guint order[3] = {0, 2, 1};
+    uint64_t inner[TS_ARCH_MAX_LEVELS][3], below = 1;
+    for (guint l = m->n_levels; l-- > 0;) {
+        const TsMappingLevel *ml = &m->level[l];
+        const uint32_t f[3] = {ml->temporal[d], ml->spatial_x[d], ml->spatial_y[d]};
+        for (guint i = 3; i-- > 0;) {
+            inner[l][order[i]] = below;
+            below *= MAX(f[order[i]], 1u);
+        }
+    }
+    uint64_t remaining = op->dims[d];
+    for (guint l = 0; l < m->n_levels; l++) {
+        const TsMappingLevel *ml = &m->level[l];
+        const uint32_t f[3] = {ml->temporal[d], ml->spatial_x[d], ml->spatial_y[d]};
+        for (guint i = 0; i < 3; i++) {
+            const guint k = order[i];
+            const uint64_t sub = inner[l][k];
+            uint64_t it = remaining == 0 ? 0 : (remaining + sub - 1) / sub;
+            if (it > f[k])
+                it = f[k];
+            residual[l][k] = (uint32_t)it;
+            if (it > 0)
+                remaining -= (it - 1) * sub;
+            if (remaining > sub)
+                remaining = sub;
+        }
+    }
+}
+
 static gboolean shape_ok(const TsMapping *m, const TsMappingLevels *levels, const TsOp *op)
 {
     if (m->n_levels != levels->n_levels || m->n_dims != op->n_dims || op->n_dims == 0 ||
@@ -65,6 +98,13 @@ char *ts_mapping_nest_text(const TsMapping *mapping, const TsMappingLevels *leve
             for (guint k = l; k < nl; k++)
                 ext[d] *= (uint64_t)mapping->level[k].temporal[d] * mapping->level[k].spatial_x[d] *
                           mapping->level[k].spatial_y[d];
+            ext[d] = MIN(ext[d], op->dims[d]); /* imperfect factors: the largest tile */
+        }
+        uint32_t res[TS_MAX_DIMS][3];
+        for (guint d = 0; d < nd; d++) {
+            uint32_t all[TS_ARCH_MAX_LEVELS][3];
+            ts_mapping_residuals(mapping, op, d, all);
+            memcpy(res[d], all[l], sizeof res[d]);
         }
         GString *head = g_string_new(NULL);
         g_string_append_printf(head, "%s [ ", levels->names[l] ? levels->names[l] : "?");
@@ -90,8 +130,11 @@ char *ts_mapping_nest_text(const TsMapping *mapping, const TsMappingLevels *leve
         for (guint i = nd; i-- > 0;) {
             guint d = ml->permutation[i];
             if (ml->temporal[d] > 1) {
-                g_string_append_printf(s, "|%*s for %s in [0:%u)\n", (int)(2 * depth), "",
+                g_string_append_printf(s, "|%*s for %s in [0:%u", (int)(2 * depth), "",
                                        dname(op, d), ml->temporal[d]);
+                if (res[d][0] != ml->temporal[d])
+                    g_string_append_printf(s, ",%u", res[d][0]);
+                g_string_append(s, ")\n");
                 depth++;
                 n_temporal++;
             }
@@ -108,9 +151,12 @@ char *ts_mapping_nest_text(const TsMapping *mapping, const TsMappingLevels *leve
             for (guint i = nd; i-- > 0;) {
                 guint d = ml->spatial_permutation[i];
                 if (f[d] > 1) {
-                    g_string_append_printf(s, "|%*s for %s in [0:%u) (Spatial-%c)\n",
-                                           (int)(2 * depth), "", dname(op, d), f[d],
-                                           axis == 0 ? 'Y' : 'X');
+                    const uint32_t r = res[d][axis == 0 ? 2 : 1];
+                    g_string_append_printf(s, "|%*s for %s in [0:%u", (int)(2 * depth), "",
+                                           dname(op, d), f[d]);
+                    if (r != f[d])
+                        g_string_append_printf(s, ",%u", r);
+                    g_string_append_printf(s, ") (Spatial-%c)\n", axis == 0 ? 'Y' : 'X');
                     depth++;
                 }
             }

@@ -77,7 +77,7 @@ static gboolean unknown_dim(const TsNode *node, const char *path, const TsOp *op
 /* One factor token: "K4", "K=4", "K:4". */
 static gboolean parse_factor_token(const TsNode *node, const char *path, const TsOp *op,
                                    const char *tok, uint32_t *factors, uint32_t *seen,
-                                   GError **error)
+                                   guint *dim_out, GError **error)
 {
     gsize len = strlen(tok);
     const char *sep = strpbrk(tok, "=:");
@@ -121,33 +121,78 @@ static gboolean parse_factor_token(const TsNode *node, const char *path, const T
     }
     *seen |= 1u << d;
     factors[d] = (uint32_t)v;
+    *dim_out = d;
     return TRUE;
 }
 
+/* The residual after "NAME=F,": Timeloop's imperfect-factor form (docs/mapper.md). */
+typedef struct {
+    const TsNode *node; /* the factors node */
+    guint index;        /* directive */
+    guint level, dim;
+    gboolean temporal;
+    uint32_t residual;
+} ResidualGiven;
+
+static gboolean parse_residual(const TsNode *node, const char *path, const TsOp *op,
+                               const char *num, guint d, const uint32_t *factors,
+                               uint32_t *residuals, GError **error)
+{
+    char *end = NULL;
+    guint64 v = g_ascii_strtoull(num, &end, 10);
+    if (end == num || *end != '\0' || v == 0 || v > factors[d]) {
+        ts_config_error(error, node, TS_CONFIG_ERROR_RANGE, path,
+                        "residual of %s must be an integer in [1, %u], its factor (got '%s')",
+                        op->dim_names[d], factors[d], num);
+        return FALSE;
+    }
+    residuals[d] = (uint32_t)v;
+    return TRUE;
+}
+
+/* Tokens separated by blanks or commas; a number alone after "NAME=F," is F's residual. */
 static gboolean parse_factor_text(const TsNode *node, const char *path, const TsOp *op,
-                                  const char *text, uint32_t *factors, uint32_t *seen,
-                                  GError **error)
+                                  const char *text, uint32_t *factors, uint32_t *residuals,
+                                  uint32_t *seen, GError **error)
 {
     g_auto(GStrv) toks = g_strsplit_set(text, " \t,", -1);
+    int last = -1;
+    gboolean comma = FALSE; /* a comma since the last token */
+    gsize at = 0;
     for (guint i = 0; toks[i]; i++) {
+        if (i > 0 && text[at - 1] == ',')
+            comma = TRUE;
+        at += strlen(toks[i]) + 1;
         if (toks[i][0] == '\0')
             continue;
-        if (!parse_factor_token(node, path, op, toks[i], factors, seen, error))
+        const gboolean after_comma = comma;
+        comma = FALSE;
+        if (after_comma && last >= 0 && g_ascii_isdigit(toks[i][0])) {
+            if (!parse_residual(node, path, op, toks[i], (guint)last, factors, residuals, error))
+                return FALSE;
+            last = -1;
+            continue;
+        }
+        guint d = 0;
+        if (!parse_factor_token(node, path, op, toks[i], factors, seen, &d, error))
             return FALSE;
+        last = (int)d;
     }
     return TRUE;
 }
 
 static gboolean parse_factors(const TsNode *node, const char *path, const TsOp *op,
-                              uint32_t *factors, GError **error)
+                              uint32_t *factors, uint32_t *residuals, GError **error)
 {
     uint32_t seen = 0;
-    for (guint d = 0; d < TS_MAX_DIMS; d++)
+    for (guint d = 0; d < TS_MAX_DIMS; d++) {
         factors[d] = 1;
+        residuals[d] = 0;
+    }
     if (ts_node_is_null(node))
         return TRUE;
     if (node->kind == TS_NODE_SCALAR)
-        return parse_factor_text(node, path, op, node->value, factors, &seen, error);
+        return parse_factor_text(node, path, op, node->value, factors, residuals, &seen, error);
     if (node->kind == TS_NODE_SEQUENCE) {
         for (guint i = 0; i < node->n; i++) {
             const TsNode *item = node->items[i];
@@ -157,7 +202,7 @@ static gboolean parse_factors(const TsNode *node, const char *path, const TsOp *
                                 "expected a factor such as K=4");
                 return FALSE;
             }
-            if (!parse_factor_text(item, ip, op, item->value, factors, &seen, error))
+            if (!parse_factor_text(item, ip, op, item->value, factors, residuals, &seen, error))
                 return FALSE;
         }
         return TRUE;
@@ -433,6 +478,9 @@ gboolean ts_mapping_parse(const TsNode *node, const TsMappingLevels *levels, con
     uint8_t xorder[TS_ARCH_MAX_LEVELS][TS_MAX_DIMS], yorder[TS_ARCH_MAX_LEVELS][TS_MAX_DIMS];
     guint nx[TS_ARCH_MAX_LEVELS] = {0}, ny[TS_ARCH_MAX_LEVELS] = {0};
     guint n_spatial[TS_ARCH_MAX_LEVELS] = {0};
+    /* Residuals written (checked once the whole nest is known). */
+    ResidualGiven given[TS_ARCH_MAX_LEVELS * 2 * TS_MAX_DIMS];
+    guint n_given = 0;
 
     for (guint i = 0; i < list->n; i++) {
         const TsNode *dir = list->items[i];
@@ -556,9 +604,9 @@ gboolean ts_mapping_parse(const TsNode *node, const TsMappingLevels *levels, con
 
         g_autofree char *fp = ts_path_key(dp, "factors");
         g_autofree char *pp = ts_path_key(dp, "permutation");
-        uint32_t factors[TS_MAX_DIMS];
+        uint32_t factors[TS_MAX_DIMS], residuals[TS_MAX_DIMS];
         uint8_t perm[TS_MAX_DIMS];
-        if (!parse_factors(ts_node_get(dir, "factors"), fp, op, factors, error) ||
+        if (!parse_factors(ts_node_get(dir, "factors"), fp, op, factors, residuals, error) ||
             !parse_permutation(ts_node_get(dir, "permutation"), pp, op, perm, error))
             return FALSE;
         if (kind == DIR_TEMPORAL && stage >= 0) {
@@ -573,6 +621,13 @@ gboolean ts_mapping_parse(const TsNode *node, const TsMappingLevels *levels, con
                 }
             }
             continue;
+        }
+        for (guint d = 0; d < op->n_dims; d++) {
+            if (residuals[d] == 0)
+                continue;
+            ResidualGiven *rg = &given[n_given < G_N_ELEMENTS(given) ? n_given++ : n_given - 1];
+            *rg = (ResidualGiven){ts_node_get(dir, "factors"), (guint)i, l, d,
+                                  kind == DIR_TEMPORAL, residuals[d]};
         }
         if (kind == DIR_TEMPORAL) {
             memcpy(ml->temporal, factors, sizeof ml->temporal);
@@ -650,6 +705,27 @@ gboolean ts_mapping_parse(const TsNode *node, const TsMappingLevels *levels, con
             }
         }
     }
+    /* Residuals given (Timeloop's "M=6,2"): they must be what the ceil factors imply. */
+    for (guint g = 0; g < n_given; g++) {
+        const ResidualGiven *rg = &given[g];
+        uint32_t r[TS_ARCH_MAX_LEVELS][3];
+        ts_mapping_residuals(&m, op, rg->dim, r);
+        const TsMappingLevel *ml = &m.level[rg->level];
+        const guint k = rg->temporal ? 0 : ml->spatial_x[rg->dim] > 1 ? 1
+                                         : ml->spatial_y[rg->dim] > 1 ? 2
+                                                                      : 1;
+        if (r[rg->level][k] != rg->residual) {
+            g_autofree char *dp = ts_path_index("mapping", rg->index);
+            g_autofree char *fp = ts_path_key(dp, "factors");
+            ts_config_error(error, rg->node, TS_CONFIG_ERROR_INVALID, fp,
+                            "residual %u of %s at %s does not match the factors: with ceil "
+                            "factors the loop runs %u iteration(s) in the last, partial "
+                            "iteration of the loops around it",
+                            rg->residual, op->dim_names[rg->dim], levels->names[rg->level],
+                            r[rg->level][k]);
+            return FALSE;
+        }
+    }
     /* Levels whose fan-out was written in several directives (its containers): the spatial
      * order is the X loops as written, then the Y loops, then the rest. */
     for (guint l = 0; l < levels->n_levels; l++) {
@@ -724,15 +800,22 @@ static gboolean compact_dims(const TsOp *op, gboolean *letters)
     return compact;
 }
 
-static void append_factors(GString *s, const TsOp *op, const uint32_t *f, gboolean compact)
+/* Factors "M1 N48" (or "M=1 N=48"); a factor whose loop runs a partial last iteration gets
+ * its residual, Timeloop's "N=6,2" (residual[d] != f[d]; residual NULL: none). */
+static void append_factors(GString *s, const TsOp *op, const uint32_t *f, const uint32_t *residual,
+                           gboolean compact)
 {
     g_string_append(s, "    factors: ");
     gboolean quoted = !compact;
     if (quoted)
         g_string_append_c(s, '"');
-    for (guint d = 0; d < op->n_dims; d++)
-        g_string_append_printf(s, "%s%s%s%u", d ? " " : "", op->dim_names[d], compact ? "" : "=",
-                               f[d]);
+    for (guint d = 0; d < op->n_dims; d++) {
+        const gboolean res = residual != NULL && residual[d] != f[d];
+        g_string_append_printf(s, "%s%s%s%u", d ? " " : "", op->dim_names[d],
+                               compact && !res ? "" : "=", f[d]);
+        if (res)
+            g_string_append_printf(s, ",%u", residual[d]);
+    }
     if (quoted)
         g_string_append_c(s, '"');
     g_string_append_c(s, '\n');
@@ -806,6 +889,9 @@ char *ts_mapping_write(const TsMapping *mapping, const TsMappingLevels *levels, 
     }
     gboolean letters;
     const gboolean compact = compact_dims(op, &letters);
+    uint32_t res[TS_MAX_DIMS][TS_ARCH_MAX_LEVELS][3];
+    for (guint d = 0; d < nd; d++)
+        ts_mapping_residuals(mapping, op, d, res[d]);
     const uint8_t all = (uint8_t)((1u << op->n_tensors) - 1u);
 
     GString *s = g_string_new("mapping:\n");
@@ -864,7 +950,14 @@ char *ts_mapping_write(const TsMapping *mapping, const TsMappingLevels *levels, 
                 g_string_append(s, "  - target: ");
                 append_name(s, part == 0 ? xname : yname);
                 g_string_append(s, "\n    type: spatial\n");
-                append_factors(s, op, f, compact);
+                uint32_t r[TS_MAX_DIMS];
+                for (guint d = 0; d < nd; d++) {
+                    const guint axis = !split_dirs ? (ml->spatial_x[d] > 1 ? 1u : 2u)
+                                       : part == 0 ? 1u
+                                                   : 2u;
+                    r[d] = f[d] > 1 ? res[d][k][axis] : f[d];
+                }
+                append_factors(s, op, f, r, compact);
                 append_permutation(s, op, perm, letters && compact);
                 g_string_append_printf(s, "    split: %u\n", part == 0 ? split : 0u);
             }
@@ -872,7 +965,10 @@ char *ts_mapping_write(const TsMapping *mapping, const TsMappingLevels *levels, 
         g_string_append(s, "  - target: ");
         append_name(s, levels->names[k]);
         g_string_append(s, "\n    type: temporal\n");
-        append_factors(s, op, ml->temporal, compact);
+        uint32_t r[TS_MAX_DIMS];
+        for (guint d = 0; d < nd; d++)
+            r[d] = ml->temporal[d] > 1 ? res[d][k][0] : ml->temporal[d];
+        append_factors(s, op, ml->temporal, r, compact);
         append_permutation(s, op, ml->permutation, letters && compact);
     }
     return g_string_free(s, FALSE);

@@ -86,6 +86,15 @@ char *ts_mapping_to_yaml(const TsMapping *mapping, const TsArch *arch, const TsO
  * Newly allocated. The shape of mapping must match arch/op (else a one-line notice). */
 char *ts_mapping_format_nest(const TsMapping *mapping, const TsArch *arch, const TsOp *op);
 
+/* Residuals of dimension d under ceil factors (docs/mapper.md, "Imperfect factors"):
+ * residual[l][0 / 1 / 2] is how many iterations the temporal / X / Y loop of d at level l runs
+ * in the last, partial iteration of the loops enclosing it (nest order: per level temporal,
+ * then Y, then X), as Timeloop's imperfect-factor form "M=6,2" (factor 6, residual 2) gives
+ * it. Equal to the factor for perfect factors; 0 for a loop whose last parent iteration is
+ * empty (the factors are then not a ceil factorization). */
+void ts_mapping_residuals(const TsMapping *mapping, const TsOp *op, guint d,
+                          uint32_t residual[TS_ARCH_MAX_LEVELS][3]);
+
 /* One line per directive that differs between a and b ("GlobalBuffer temporal: M8 K12 perm
  * KMN | M4 N16 perm NMK"), in level order; newly allocated, "" when they are equal. */
 char *ts_mapping_diff(const TsMapping *a, const TsMapping *b, const TsArch *arch, const TsOp *op);

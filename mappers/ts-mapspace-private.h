@@ -41,6 +41,8 @@ struct TsMapSpace {
     uint32_t *facts[TS_MAX_DIMS];
     /* Per dimension and factorization: bit l set when the temporal factor at level l is > 1. */
     uint16_t *pattern[TS_MAX_DIMS];
+    /* Dimensions whose factorizations include imperfect (ceil) ones (ts_mapspace_new_full). */
+    uint32_t imperfect_dims;
     /* Prime factors of each dimension (with multiplicity not needed: distinct primes). */
     uint32_t primes[TS_MAX_DIMS][16];
     guint n_primes[TS_MAX_DIMS];

@@ -165,6 +165,104 @@ static char *describe_dim_rules(const TsMapSpace *sp, guint d)
     return g_string_free(s, FALSE);
 }
 
+/* Divisors of n, ascending. */
+static GArray *divisors_of(uint64_t n)
+{
+    GArray *divs = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+    for (uint64_t v = 1; v * v <= n; v++) {
+        if (n % v == 0) {
+            uint32_t a = (uint32_t)v, b = (uint32_t)(n / v);
+            g_array_append_val(divs, a);
+            if (b != a)
+                g_array_append_val(divs, b);
+        }
+    }
+    /* ascending (insertion sort: a few hundred divisors at most) */
+    uint32_t *dv = (uint32_t *)divs->data;
+    for (guint i = 1; i < divs->len; i++) {
+        uint32_t x = dv[i];
+        guint j = i;
+        while (j > 0 && dv[j - 1] > x) {
+            dv[j] = dv[j - 1];
+            j--;
+        }
+        dv[j] = x;
+    }
+    return divs;
+}
+
+static int compare_rows(gconstpointer a, gconstpointer b, gpointer n_slots)
+{
+    const uint32_t *x = a, *y = b;
+    for (guint s = 0; s < GPOINTER_TO_UINT(n_slots); s++)
+        if (x[s] != y[s])
+            return x[s] < y[s] ? -1 : 1;
+    return 0;
+}
+
+/* Imperfect factorizations of dimension g->dim (size n > 1), see ts_mapspace_new_full: for
+ * each inner tile T = ceil(n / k) < n and each top slot s, slots before s are 1, slot s holds
+ * ceil(n / T) and the slots after s a perfect factorization of T. Sorted afterwards. */
+static void gen_imperfect(FactGen *g, uint64_t n)
+{
+    const TsMapSpace *sp = g->space;
+    uint64_t last = 0;
+    for (uint64_t k = n; k >= 2 && !g->over; k--) {
+        const uint64_t tile = (n + k - 1) / k;
+        if (tile == last || tile >= n)
+            continue;
+        last = tile;
+        const uint64_t q = (n + tile - 1) / tile;
+        GArray *divs = divisors_of(tile);
+        g->divisors = (const uint32_t *)divs->data;
+        g->n_divisors = divs->len;
+        for (guint s = 0; s < sp->n_slots && !g->over; s++) {
+            gboolean ok = TRUE;
+            for (guint i = 0; i < s && ok; i++) {
+                g->cur[i] = 1;
+                ok = slot_ok(g, i);
+            }
+            g->cur[s] = (uint32_t)q;
+            if (!ok || !slot_ok(g, s))
+                continue;
+            /* The top loop is a dimension's only spatial one at its level. */
+            const guint l = sp->slot_level[s];
+            const gboolean pair_x = sp->slot_kind[s] == TS_SLOT_X && sp->slot_y[l] >= 0;
+            if (s + 1 == sp->n_slots) {
+                if (tile == 1 && ++g->count > g->limit)
+                    g->over = TRUE;
+                else if (tile == 1 && g->out)
+                    g_array_append_vals(g->out, g->cur, sp->n_slots);
+                continue;
+            }
+            guint before = g->out ? g->out->len : 0;
+            gen_rec(g, s + 1, tile);
+            if (g->out && pair_x) {
+                /* drop rows with the same level's Y factor > 1 under an X top */
+                const int ys = pair_x ? sp->slot_y[l] : -1;
+                guint w = before;
+                for (guint r = before; r < g->out->len; r += sp->n_slots) {
+                    const uint32_t *row = &g_array_index(g->out, uint32_t, r);
+                    if (ys >= 0 && row[ys] > 1) {
+                        g->count--;
+                        continue;
+                    }
+                    if (w != r)
+                        memmove(&g_array_index(g->out, uint32_t, w), row,
+                                sp->n_slots * sizeof(uint32_t));
+                    w += sp->n_slots;
+                }
+                g_array_set_size(g->out, w);
+            }
+        }
+        g_array_free(divs, TRUE);
+    }
+    if (g->out && !g->over)
+        g_qsort_with_data(g->out->data, (gint)(g->out->len / sp->n_slots),
+                          sp->n_slots * sizeof(uint32_t), compare_rows,
+                          GUINT_TO_POINTER(sp->n_slots));
+}
+
 static gboolean build_factorizations(TsMapSpace *sp, GError **error)
 {
     guint64 words = 0;
@@ -178,30 +276,17 @@ static gboolean build_factorizations(TsMapSpace *sp, GError **error)
             return FALSE;
         }
         factor_primes(n, sp->primes[d], &sp->n_primes[d]);
-        GArray *divs = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-        for (uint64_t v = 1; v * v <= n; v++) {
-            if (n % v == 0) {
-                uint32_t a = (uint32_t)v, b = (uint32_t)(n / v);
-                g_array_append_val(divs, a);
-                if (b != a)
-                    g_array_append_val(divs, b);
-            }
-        }
-        /* ascending (insertion sort: a few hundred divisors at most) */
-        uint32_t *dv = (uint32_t *)divs->data;
-        for (guint i = 1; i < divs->len; i++) {
-            uint32_t x = dv[i];
-            guint j = i;
-            while (j > 0 && dv[j - 1] > x) {
-                dv[j] = dv[j - 1];
-                j--;
-            }
-            dv[j] = x;
-        }
-        FactGen g = {.space = sp, .dim = d, .divisors = dv, .n_divisors = divs->len};
+        GArray *divs = divisors_of(n);
+        FactGen g = {.space = sp,
+                     .dim = d,
+                     .divisors = (const uint32_t *)divs->data,
+                     .n_divisors = divs->len};
         g.limit = (TS_SPACE_MAX_FACTOR_WORDS - words) / sp->n_slots;
         g.out = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-        gen_rec(&g, 0, n);
+        if ((sp->imperfect_dims >> d & 1u) && n > 1)
+            gen_imperfect(&g, n);
+        else
+            gen_rec(&g, 0, n);
         g_array_free(divs, TRUE);
         if (g.over) {
             g_array_free(g.out, TRUE);
@@ -349,6 +434,18 @@ static void free_order_table(TsOrderTable *tab)
 TsMapSpace *ts_mapspace_new(const TsSpaceArch *arch, const TsOp *op, const TsRules *rules,
                             GError **error)
 {
+    return ts_mapspace_new_full(arch, op, rules, 0, error);
+}
+
+uint32_t ts_mapspace_imperfect_dims(const TsMapSpace *space)
+{
+    g_return_val_if_fail(space != NULL, 0);
+    return space->imperfect_dims;
+}
+
+TsMapSpace *ts_mapspace_new_full(const TsSpaceArch *arch, const TsOp *op, const TsRules *rules,
+                                 uint32_t imperfect_dims, GError **error)
+{
     g_return_val_if_fail(arch != NULL && op != NULL, NULL);
     if (op->kind != TS_OP_EINSUM) {
         ts_config_error(error, NULL, TS_CONFIG_ERROR_INVALID, NULL,
@@ -370,6 +467,7 @@ TsMapSpace *ts_mapspace_new(const TsSpaceArch *arch, const TsOp *op, const TsRul
     sp->n_levels = arch->n_levels;
     sp->n_dims = op->n_dims;
     sp->n_tensors = op->n_tensors;
+    sp->imperfect_dims = imperfect_dims & (uint32_t)((1ull << op->n_dims) - 1u);
     if (rules) {
         if (rules->n_levels != sp->n_levels || rules->n_dims != sp->n_dims ||
             rules->n_tensors != sp->n_tensors) {

@@ -1,5 +1,5 @@
 /* The map space of one op on one architecture under constraints: every perfect factorization
- * of each dimension over the temporal slot of each storage level and the X and Y axes of each
+ * (and optionally imperfect ones, ts_mapspace_new_full) of each dimension over the temporal slot of each storage level and the X and Y axes of each
  * fan-out (from prime factors, no duplicates), the loop orders of each level up to cost
  * equivalence (one representative per class, see docs/mapper.md), and the keep/bypass choices.
  * Every point has an id (TsMapId) that orders the space; search splits and ties break on it. */
@@ -54,6 +54,17 @@ typedef struct TsMapSpace TsMapSpace;
  * factorization list beyond the indexing limit (TS_CONFIG_ERROR_LIMIT). */
 TsMapSpace *ts_mapspace_new(const TsSpaceArch *arch, const TsOp *op, const TsRules *rules,
                             GError **error);
+/* As ts_mapspace_new, with imperfect (ceil) factorizations of the dimensions in
+ * imperfect_dims (bit d; give ts_model_imperfect_dims(op) to search them, 0 for perfect only):
+ * the outermost slot with a factor > 1 (slot order, a dimension's X and Y of one level not
+ * both > 1) holds q = ceil(size / T) over an inner tile T taken among ceil(size / k), k = 2 ..
+ * size (the least tile of each outer count q: a larger tile with the same q only adds
+ * capacity), the inner slots a perfect factorization of T under the rules. Perfect
+ * factorizations are the tiles T dividing the size. See docs/mapper.md, "Imperfect factors". */
+TsMapSpace *ts_mapspace_new_full(const TsSpaceArch *arch, const TsOp *op, const TsRules *rules,
+                                 uint32_t imperfect_dims, GError **error);
+/* Dimensions with imperfect factorizations in the space (bit d). */
+uint32_t ts_mapspace_imperfect_dims(const TsMapSpace *space);
 void ts_mapspace_free(TsMapSpace *space);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(TsMapSpace, ts_mapspace_free)
 

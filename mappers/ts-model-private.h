@@ -63,6 +63,9 @@ struct TsModel {
     uint32_t dim_mask[TS_MAX_TENSORS];
     gboolean multi_term[TS_MAX_TENSORS];
     gboolean read_write[TS_MAX_TENSORS];
+    /* Dimensions that may take imperfect factors (ts_model_imperfect_dims; 0 unless
+     * options.imperfect_factors). */
+    uint32_t imperfect_dims;
 };
 
 /* What the nest analysis returns, in *inner* level order (index 0 = innermost storage level)
@@ -80,18 +83,32 @@ typedef struct {
     uint64_t instances[TS_ARCH_MAX_LEVELS];                /* utilized instances */
     uint64_t compute_iterations; /* temporal iterations = MACs per compute instance */
     uint64_t compute_instances;
+    /* Imperfect factors only (ts_nest_analyze_imperfect): delivered, accesses and partition
+     * summed over all utilized instances of the level; the per-instance arrays above then hold
+     * the busiest instance (every spatial index 0) and instances[] the utilized count. */
+    uint64_t delivered_all[TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
+    uint64_t accesses_all[TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
+    uint64_t partition_all[TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
 } TsNest;
 
 /* Builds the flattened loop list of mapping (already validated for shape, permutations and
  * factors). */
 void ts_nest_build_loops(const TsModel *model, const TsMapping *mapping, TsNest *nest);
 
-/* Tile footprint (elements) of every level and tensor, into nest->tile; needs the loops. */
+/* Tile footprint (elements) of every level and tensor, into nest->tile; needs the loops. With
+ * imperfect factors the extent of a dimension is clamped to its size: the largest tile. */
 void ts_nest_tiles(const TsModel *model, TsNest *nest);
 
 /* The rest of the nest analysis (delivered, accesses with bypass, partitions, instances);
  * keep[c] is the keep mask of inner level c. Needs ts_nest_tiles. */
 void ts_nest_analyze(const TsModel *model, const uint8_t keep[TS_ARCH_MAX_LEVELS], TsNest *nest);
+
+/* ts_nest_analyze for a mapping with imperfect factors (every tensor of the op has
+ * single-dimension ranks, ts_model_imperfect_dims): exact counts with partial tiles, per
+ * dimension, for the busiest instance and summed over instances (the *_all arrays). Needs
+ * ts_nest_tiles. Also fills the per-instance arrays, fanout, distinct and compute figures. */
+void ts_nest_analyze_imperfect(const TsModel *model, const uint8_t keep[TS_ARCH_MAX_LEVELS],
+                               TsNest *nest);
 
 /* Footprint (elements) of tensor t for per-dimension extents ext. */
 uint64_t ts_nest_footprint(const TsModel *model, guint t, const uint64_t ext[TS_MAX_DIMS]);

@@ -176,6 +176,8 @@ TsModel *ts_model_new_from_levels(const TsLevel *storage, guint n_storage, const
         m->dim_mask[t] = mask;
         m->read_write[t] = t == op->output || tensor->read_write;
     }
+    if (m->options.imperfect_factors)
+        m->imperfect_dims = ts_model_imperfect_dims(op);
     uint64_t ones[TS_MAX_DIMS];
     for (guint d = 0; d < TS_MAX_DIMS; d++)
         ones[d] = d < op->n_dims ? op->dims[d] : 1;
@@ -421,9 +423,69 @@ static gboolean is_permutation(const uint8_t *perm, guint n, int *bad)
     return TRUE;
 }
 
-/* Structural checks shared by evaluate and explain. Returns TS_EVAL_OK or the first reason. */
-static TsEvalStatus check_structure(const TsModel *m, const TsMapping *map, TsCost *cost)
+uint32_t ts_model_imperfect_dims(const TsOp *op)
 {
+    g_return_val_if_fail(op != NULL, 0);
+    uint32_t ok = (uint32_t)((1ull << op->n_dims) - 1u);
+    for (guint t = 0; t < op->n_tensors; t++) {
+        const TsTensor *tensor = &op->tensors[t];
+        uint32_t seen = 0;
+        for (guint r = 0; r < tensor->n_ranks; r++) {
+            const TsProjection *p = &tensor->ranks[r];
+            guint nonzero = 0;
+            for (guint k = 0; k < p->n_terms; k++)
+                nonzero += p->coef[k] != 0;
+            if (nonzero > 1)
+                return 0; /* a sliding window: perfect factors only */
+            for (guint k = 0; k < p->n_terms; k++) {
+                if (p->coef[k] == 0 || p->dim[k] >= op->n_dims)
+                    continue;
+                const uint32_t bit = 1u << p->dim[k];
+                if ((p->coef[k] != 1 && p->coef[k] != -1) || (seen & bit))
+                    ok &= ~bit;
+                seen |= bit;
+            }
+        }
+    }
+    return ok;
+}
+
+/* Imperfect factors of dimension d: the outermost loop of d with a factor > 1, in nest order
+ * (levels outermost first; within a level the temporal loop, then the outer spatial
+ * container's), has factor ceil(size / inner), where inner, the product of every other factor
+ * of d, is below the size. A dimension of size 1 has every factor 1. */
+static gboolean ceil_factors_ok(const TsModel *m, const TsMapping *map, guint d)
+{
+    const uint64_t size = m->dims[d];
+    uint64_t inner = 1;
+    uint32_t top = 0;
+    for (guint l = 0; l < m->n_levels; l++) {
+        const TsMappingLevel *ml = &map->level[l];
+        const gboolean x_outer = m->level[l].x_outer;
+        const uint32_t f[3] = {ml->temporal[d], x_outer ? ml->spatial_x[d] : ml->spatial_y[d],
+                               x_outer ? ml->spatial_y[d] : ml->spatial_x[d]};
+        for (guint i = 0; i < 3; i++) {
+            if (f[i] == 0)
+                return FALSE;
+            if (top == 0 && f[i] > 1) {
+                top = f[i];
+                continue;
+            }
+            inner *= f[i];
+            if (inner >= size)
+                return FALSE;
+        }
+    }
+    if (top == 0)
+        return size == 1;
+    return (size + inner - 1) / inner == top;
+}
+
+/* Structural checks shared by evaluate and explain. Returns TS_EVAL_OK or the first reason. */
+static TsEvalStatus check_structure(const TsModel *m, const TsMapping *map, TsCost *cost,
+                                    gboolean *imperfect)
+{
+    *imperfect = FALSE;
     const guint nl = m->n_levels, nd = m->n_dims, nt = m->n_tensors;
     if (map->n_levels != nl || map->n_dims != nd)
         return fail(cost, TS_EVAL_SHAPE, -1, -1, -1);
@@ -434,24 +496,28 @@ static TsEvalStatus check_structure(const TsModel *m, const TsMapping *map, TsCo
             return fail(cost, TS_EVAL_PERMUTATION, (int)l, -1, bad);
     }
     /* Dimension sizes are < 2^32 and so are factors: a running product kept <= the size never
-     * overflows 64 bits. */
+     * overflows 64 bits. A dimension whose factors do not multiply to its size may still be a
+     * ceil factorization when imperfect factors are on. */
     for (guint d = 0; d < nd; d++) {
         uint64_t prod = 1;
         const uint64_t size = m->dims[d];
-        for (guint l = 0; l < nl; l++) {
+        int bad_level = -1;
+        for (guint l = 0; l < nl && bad_level < 0; l++) {
             const TsMappingLevel *ml = &map->level[l];
-            prod *= ml->temporal[d];
-            if (prod == 0 || prod > size)
-                return fail(cost, TS_EVAL_FACTORS, (int)l, -1, (int)d);
-            prod *= ml->spatial_x[d];
-            if (prod == 0 || prod > size)
-                return fail(cost, TS_EVAL_FACTORS, (int)l, -1, (int)d);
-            prod *= ml->spatial_y[d];
-            if (prod == 0 || prod > size)
-                return fail(cost, TS_EVAL_FACTORS, (int)l, -1, (int)d);
+            const uint32_t f[3] = {ml->temporal[d], ml->spatial_x[d], ml->spatial_y[d]};
+            for (guint i = 0; i < 3 && bad_level < 0; i++) {
+                prod *= f[i];
+                if (prod == 0 || prod > size)
+                    bad_level = (int)l;
+            }
         }
-        if (prod != size)
-            return fail(cost, TS_EVAL_FACTORS, -1, -1, (int)d);
+        if (bad_level < 0 && prod == size)
+            continue;
+        if ((m->imperfect_dims >> d & 1u) && ceil_factors_ok(m, map, d)) {
+            *imperfect = TRUE;
+            continue;
+        }
+        return fail(cost, TS_EVAL_FACTORS, bad_level, -1, (int)d);
     }
     for (guint l = 0; l < nl; l++) {
         const TsMappingLevel *ml = &map->level[l];
@@ -515,6 +581,34 @@ static TsEvalStatus check_capacity(const TsModel *m, const TsMapping *map, const
     return TS_EVAL_OK;
 }
 
+/* Reads, fills and updates (elements) of tensor t at inner level c: of the busiest instance,
+ * or (all) summed over instances (imperfect factors). The read-modify-write tensor elides the
+ * first read of each element it is responsible for (its partition); the backing store is
+ * never filled. */
+static void action_counts(const TsModel *m, const TsNest *nest, guint c, guint t,
+                          gboolean backing, gboolean all, uint64_t *reads, uint64_t *fills,
+                          uint64_t *updates)
+{
+    const uint64_t acc = all ? nest->accesses_all[c][t] : nest->accesses[c][t];
+    const uint64_t part = all ? nest->partition_all[c][t] : nest->partition[c][t];
+    const uint64_t del = all ? nest->delivered_all[c][t] : nest->delivered[c][t];
+    if (m->read_write[t]) {
+        const gboolean elide = !m->options.no_first_read_elision;
+        *updates = acc;
+        *reads = elide ? (acc > part ? acc - part : 0) : acc;
+        if (backing)
+            *fills = 0;
+        else if (elide)
+            *fills = del > part ? del - part : 0;
+        else
+            *fills = del;
+    } else {
+        *reads = acc;
+        *updates = 0;
+        *fills = backing ? 0 : del;
+    }
+}
+
 static inline uint64_t ceil_div(uint64_t a, uint64_t b)
 {
     return a / b + (a % b != 0);
@@ -539,7 +633,8 @@ TsEvalStatus ts_model_evaluate(const TsModel *m, const TsMapping *map, TsCost *c
     cost->energy_with_leakage_pj = 0.0;
     memset(cost->level, 0, nl * sizeof cost->level[0]);
 
-    TsEvalStatus st = check_structure(m, map, cost);
+    gboolean imperfect;
+    TsEvalStatus st = check_structure(m, map, cost, &imperfect);
     if (st != TS_EVAL_OK)
         return st;
 
@@ -553,7 +648,10 @@ TsEvalStatus ts_model_evaluate(const TsModel *m, const TsMapping *map, TsCost *c
     uint8_t keep[TS_ARCH_MAX_LEVELS];
     for (guint c = 0; c < nl; c++)
         keep[c] = map->level[nl - 1 - c].keep;
-    ts_nest_analyze(m, keep, &nest);
+    if (imperfect)
+        ts_nest_analyze_imperfect(m, keep, &nest);
+    else
+        ts_nest_analyze(m, keep, &nest);
 
     /* Outermost keeping level of each tensor: the backing store, which is never filled. */
     guint outermost[TS_MAX_TENSORS];
@@ -585,38 +683,44 @@ TsEvalStatus ts_model_evaluate(const TsModel *m, const TsMapping *map, TsCost *c
             TsTensorCost *tc = &lc->tensor[t];
             if (!(map->level[l].keep >> t & 1u))
                 continue;
-            const uint64_t acc = nest.accesses[c][t], part = nest.partition[c][t];
-            uint64_t reads, fills, updates;
-            if (m->read_write[t]) {
-                const gboolean elide = !m->options.no_first_read_elision;
-                updates = acc;
-                reads = elide ? (acc > part ? acc - part : 0) : acc;
-                if (l == outermost[t])
-                    fills = 0;
-                else if (elide)
-                    fills = nest.delivered[c][t] > part ? nest.delivered[c][t] - part : 0;
-                else
-                    fills = nest.delivered[c][t];
-            } else {
-                reads = acc;
-                updates = 0;
-                fills = l == outermost[t] ? 0 : nest.delivered[c][t];
-            }
+            uint64_t reads, fills, updates, reads_all = 0, fills_all = 0, updates_all = 0;
+            action_counts(m, &nest, c, t, l == outermost[t], FALSE, &reads, &fills, &updates);
+            if (imperfect)
+                action_counts(m, &nest, c, t, l == outermost[t], TRUE, &reads_all, &fills_all,
+                              &updates_all);
             tc->tile_words = ts_model_words(m, l, t, nest.tile[c][t]);
             tc->reads = ts_model_words(m, l, t, reads);
             tc->fills = ts_model_words(m, l, t, fills);
             tc->updates = ts_model_words(m, l, t, updates);
-            tc->partition_words = ts_model_words(m, l, t, part);
+            tc->partition_words = ts_model_words(m, l, t, nest.partition[c][t]);
             tc->instances = used;
             tc->multicast = nest.fanout[c] / MAX(1u, nest.distinct[c][t]);
+            if (imperfect) {
+                tc->reads_all = ts_model_words(m, l, t, reads_all);
+                tc->fills_all = ts_model_words(m, l, t, fills_all);
+                tc->updates_all = ts_model_words(m, l, t, updates_all);
+            } else {
+                tc->reads_all = tc->reads * used;
+                tc->fills_all = tc->fills * used;
+                tc->updates_all = tc->updates * used;
+            }
             held += tc->tile_words;
             /* Energy per instance: vector accesses of each action type (rounded up to whole
              * blocks) times its energy; spread over the utilized clusters. */
             const uint64_t b = lv->block_size;
-            double e = (double)ceil_div(tc->reads, b) * lv->read_pj +
-                       (double)ceil_div(tc->fills, b) * lv->write_pj +
-                       (double)ceil_div(tc->updates, b) * lv->update_pj;
-            tc->energy_pj = e * (double)clusters;
+            if (imperfect) {
+                /* Instances differ: the vector accesses of all of them, counted on the total
+                 * words, spread over the utilized clusters. */
+                double e = (double)ceil_div(tc->reads_all, b) * lv->read_pj +
+                           (double)ceil_div(tc->fills_all, b) * lv->write_pj +
+                           (double)ceil_div(tc->updates_all, b) * lv->update_pj;
+                tc->energy_pj = e * (double)clusters / (double)MAX(used, 1u);
+            } else {
+                double e = (double)ceil_div(tc->reads, b) * lv->read_pj +
+                           (double)ceil_div(tc->fills, b) * lv->write_pj +
+                           (double)ceil_div(tc->updates, b) * lv->update_pj;
+                tc->energy_pj = e * (double)clusters;
+            }
             energy += tc->energy_pj;
             /* Bandwidth demand per instance, summed per tensor as Timeloop does. */
             read_bw += (double)tc->reads / ccd;
@@ -733,10 +837,21 @@ char *ts_model_explain(const TsModel *m, const TsMapping *map, const TsCost *cos
             if (ml->spatial_y[d] > 1)
                 g_string_append_printf(s, " x Y%u", ml->spatial_y[d]);
         }
+        const char *why = "";
+        if (m->options.imperfect_factors && !zero && !(m->imperfect_dims >> d & 1u))
+            why = "; imperfect factors are modelled only for ops without sliding-window ranks, "
+                  "on dimensions indexing a rank alone with coefficient 1: this one takes "
+                  "perfect factors";
+        else if (m->options.imperfect_factors && !zero)
+            why = "; imperfect factors need the outermost loop of the dimension with a factor "
+                  "> 1 to be ceil(size / product of the other factors), that product below the "
+                  "size";
+        else if (!zero && prod > (double)m->dims[d])
+            why = " (--factorization imperfect accepts ceil factors)";
         char *r = g_strdup_printf("dimension %s: factors multiply to %s%.0f, the dimension size "
-                                  "is %" G_GUINT64_FORMAT " (%s)",
+                                  "is %" G_GUINT64_FORMAT " (%s)%s",
                                   dim_name(m, d), zero ? "0 (a factor is 0) instead of " : "",
-                                  zero ? 0.0 : prod, m->dims[d], s->str);
+                                  zero ? 0.0 : prod, m->dims[d], s->str, why);
         g_string_free(s, TRUE);
         return r;
     }
@@ -772,7 +887,8 @@ char *ts_model_explain(const TsModel *m, const TsMapping *map, const TsCost *cos
                                    level_name(m, l), tensor_name(m, cost->bad_tensor));
         TsNest nest;
         TsCost scratch;
-        if (check_structure(m, map, &scratch) != TS_EVAL_OK)
+        gboolean imperfect;
+        if (check_structure(m, map, &scratch, &imperfect) != TS_EVAL_OK)
             return g_strdup("the mapping is malformed");
         ts_nest_build_loops(m, map, &nest);
         ts_nest_tiles(m, &nest);

@@ -27,7 +27,8 @@ G_BEGIN_DECLS
 /* Why a mapping is invalid (hot-path outcome, never a GError). */
 typedef enum {
     TS_EVAL_OK,
-    TS_EVAL_FACTORS,     /* product of a dimension's factors != its size */
+    TS_EVAL_FACTORS,     /* product of a dimension's factors != its size (imperfect factors:
+                            not a ceil factorization, or a dimension that takes none) */
     TS_EVAL_FANOUT,      /* spatial factors exceed a level's fan-out (X or Y) */
     TS_EVAL_CAPACITY,    /* tiles exceed a level's capacity (with multiple buffering) */
     TS_EVAL_KEEP,        /* a tensor is kept by no level (levels above its outermost keeping
@@ -51,6 +52,13 @@ typedef struct {
      * each word read here; for the read-write tensor, children reduced into one update). */
     uint64_t partition_words;
     uint32_t multicast;
+    /* Reads, fills and updates (words) summed over all utilized instances. With perfect
+     * factors every instance does the same: reads * instances. With imperfect factors the
+     * instances holding partial tiles do less; the per-instance fields above are then those
+     * of the busiest instance (every spatial index 0), which sets the bandwidth demand. */
+    uint64_t reads_all;
+    uint64_t fills_all;
+    uint64_t updates_all;
 } TsTensorCost;
 
 typedef struct {
@@ -117,7 +125,21 @@ typedef struct {
      * q on X and s on Y) count as distinct. TRUE counts distinct tiles over the whole fan-out
      * instead, as hardware multicasting along diagonals would. See docs/model.md. */
     gboolean diagonal_multicast;
+    /* Accept imperfect (ceil) factors: a dimension's factors may multiply to more than its
+     * size when the outermost loop of the dimension with a factor > 1 is the smallest count
+     * that covers it (factor = ceil(size / product of the inner factors)); the last iteration
+     * of a loop over a remainder runs partially. Tiles, accesses, utilization and cycles count
+     * the partial tiles exactly (work never done is not counted; Timeloop's imperfect factors
+     * pad instead). Only for dimensions in ts_model_imperfect_dims(); FALSE (Timeloop parity):
+     * the factors must multiply to the size. See docs/model.md, "Imperfect factors". */
+    gboolean imperfect_factors;
 } TsModelOptions;
+
+/* Bit d set when dimension d of op may take imperfect factors: no tensor of op has a
+ * sliding-window rank (several dimensions summed: the partial deltas of sliding windows are
+ * not modelled, so such ops take perfect factors only), and every rank indexed by d is d alone
+ * with coefficient +-1, in at most one rank per tensor. */
+uint32_t ts_model_imperfect_dims(const TsOp *op);
 
 typedef struct TsModel TsModel;
 

@@ -91,8 +91,11 @@ void ts_nest_tiles(const TsModel *model, TsNest *nest)
     for (guint c = 0; c < nl; c++) {
         for (guint k = nest->level_lo[c]; k < nest->level_lo[c + 1]; k++)
             ext[nest->loop[k].dim] *= nest->loop[k].ext;
+        uint64_t clamped[TS_MAX_DIMS];
+        for (guint d = 0; d < model->n_dims; d++)
+            clamped[d] = MIN(ext[d], model->dims[d]);
         for (guint t = 0; t < nt; t++)
-            nest->tile[c][t] = ts_nest_footprint(model, t, ext);
+            nest->tile[c][t] = ts_nest_footprint(model, t, clamped);
     }
 }
 
@@ -315,6 +318,26 @@ static uint32_t distinct_children(const TsModel *model, const TsNest *nest, guin
     return (uint32_t)distinct_offsets(model, nest, c, t, bx | by);
 }
 
+/* Fan-out per level, instances of each level and of the arithmetic, distinct child tiles. */
+static void spatial_figures(const TsModel *model, TsNest *nest)
+{
+    const guint nl = model->n_levels;
+    uint64_t above = 1;
+    for (guint c = nl; c-- > 0;) {
+        uint64_t f = 1;
+        for (guint k = nest->level_lo[c]; k < nest->level_lo[c + 1]; k++)
+            if (nest->loop[k].kind != TS_LOOP_TEMPORAL)
+                f *= nest->loop[k].ext;
+        nest->fanout[c] = (uint32_t)f;
+        nest->instances[c] = above;
+        above *= f;
+    }
+    nest->compute_instances = above;
+    for (guint t = 0; t < model->n_tensors; t++)
+        for (guint c = 0; c < nl; c++)
+            nest->distinct[c][t] = distinct_children(model, nest, c, t);
+}
+
 void ts_nest_analyze(const TsModel *model, const uint8_t keep[TS_ARCH_MAX_LEVELS], TsNest *nest)
 {
     const guint nl = model->n_levels, nt = model->n_tensors;
@@ -328,17 +351,7 @@ void ts_nest_analyze(const TsModel *model, const uint8_t keep[TS_ARCH_MAX_LEVELS
             suffix[k + 1] * (nest->loop[k].kind == TS_LOOP_TEMPORAL ? nest->loop[k].ext : 1u);
     nest->compute_iterations = suffix[0];
 
-    uint64_t above = 1;
-    for (guint c = nl; c-- > 0;) {
-        uint64_t f = 1;
-        for (guint k = nest->level_lo[c]; k < nest->level_lo[c + 1]; k++)
-            if (nest->loop[k].kind != TS_LOOP_TEMPORAL)
-                f *= nest->loop[k].ext;
-        nest->fanout[c] = (uint32_t)f;
-        nest->instances[c] = above;
-        above *= f;
-    }
-    nest->compute_instances = above;
+    spatial_figures(model, nest);
 
     for (guint t = 0; t < nt; t++) {
         const uint32_t mask = model->dim_mask[t];
@@ -358,7 +371,6 @@ void ts_nest_analyze(const TsModel *model, const uint8_t keep[TS_ARCH_MAX_LEVELS
                 }
                 nest->delivered[c][t] = d;
             }
-            nest->distinct[c][t] = distinct_children(model, nest, c, t);
         }
         /* Content accesses: what a level reads out for its children, a multicast word once. The
          * innermost level feeds the arithmetic every iteration (no reuse at the datapath). */
@@ -388,6 +400,164 @@ void ts_nest_analyze(const TsModel *model, const uint8_t keep[TS_ARCH_MAX_LEVELS
         for (guint c = 0; c + 1 < nl; c++) {
             if (!(keep[c] >> t & 1u))
                 nest->accesses[c + 1][t] = nest->accesses[c][t] * nest->distinct[c + 1][t];
+        }
+    }
+}
+
+/* ---- Imperfect factors ------------------------------------------------------------------
+ *
+ * With ceil factors the tiles along a dimension d of size D are [i T, min((i+1) T, D)): the
+ * loops of d, inner first with extents f_j and strides T_j (product of the inner extents of
+ * d), visit index tuples whose start sum i_j T_j is below D; the last iteration of a loop over
+ * a remainder R runs ceil(R / T_j) - 1 full sub-tiles and one partial. Every count the model
+ * needs is a sum over the iterations of some loops (the "counted" ones: a refetch, a distinct
+ * child, an instance) with the other loops collapsed to index 0 (stationary loops, multicast
+ * children, the busiest instance), of a per-dimension value of the leaf tile (its extent for
+ * a dimension of the tensor, 1 otherwise). Dimensions iterate independently, so the sum is a
+ * product over dimensions of dim_sum, which walks d's loops from the outermost down: a
+ * counted loop over R contributes floor(R / T) full sub-tiles and recurses into the
+ * remainder; a collapsed loop keeps its first sub-tile, min(R, T). Linear in the loops of d. */
+
+/* Per-dimension factor of tensor t's footprint for extent x along d: every rank of t is a
+ * single dimension (ts_model_imperfect_dims), so the footprint is a product over dims. */
+static uint64_t rank_factor(const TsModel *model, guint t, guint d, uint64_t x)
+{
+    const TsTensor *tensor = &model->op->tensors[t];
+    uint64_t v = 1;
+    for (guint r = 0; r < tensor->n_ranks; r++) {
+        const TsProjection *p = &tensor->ranks[r];
+        for (guint k = 0; k < p->n_terms; k++) {
+            if (p->dim[k] == d && p->coef[k] != 0) {
+                uint64_t c = (uint64_t)(p->coef[k] < 0 ? -p->coef[k] : p->coef[k]);
+                v *= 1 + c * (x - 1);
+            }
+        }
+    }
+    return v;
+}
+
+/* Sum over the counted loops of d at or above leaf_k (counted[k] != 0), the others collapsed,
+ * of the leaf tile's value: rank_factor(t, d, extent) when t >= 0, else 1 (a count). */
+static uint64_t dim_sum(const TsModel *model, const TsNest *nest, guint d, guint leaf_k,
+                        const uint8_t *counted, int t)
+{
+    const uint64_t size = model->dims[d];
+    guint idx[TS_NEST_MAX_LOOPS];
+    guint m = 0;
+    for (guint k = leaf_k; k < nest->n_loops; k++)
+        if (nest->loop[k].dim == d)
+            idx[m++] = k;
+    if (m == 0)
+        return t >= 0 ? rank_factor(model, (guint)t, d, size) : 1;
+    /* full[i]: value of a full sub-tile of loop idx[i] (stride-sized) */
+    uint64_t full[TS_NEST_MAX_LOOPS + 1];
+    const uint64_t leaf = nest->loop[idx[0]].stride;
+    full[0] = t >= 0 ? rank_factor(model, (guint)t, d, leaf) : 1;
+    for (guint i = 0; i < m; i++)
+        full[i + 1] = full[i] * (counted[idx[i]] ? nest->loop[idx[i]].ext : 1u);
+    uint64_t remaining = size, sum = 0;
+    for (guint i = m; i-- > 0;) {
+        const uint64_t sub = nest->loop[idx[i]].stride;
+        if (counted[idx[i]]) {
+            sum += remaining / sub * full[i];
+            remaining %= sub;
+            if (remaining == 0)
+                return sum;
+        } else if (remaining >= sub) {
+            return sum + full[i];
+        }
+    }
+    return sum + (t >= 0 ? rank_factor(model, (guint)t, d, remaining) : 1);
+}
+
+static uint64_t all_dims(const TsModel *model, const TsNest *nest, guint leaf_k,
+                         const uint8_t *counted, int t)
+{
+    uint64_t v = 1;
+    const uint32_t mask = t >= 0 ? model->dim_mask[t] : 0;
+    for (guint d = 0; d < model->n_dims; d++)
+        v *= dim_sum(model, nest, d, leaf_k, counted, (mask >> d & 1u) ? t : -1);
+    return v;
+}
+
+/* Innermost temporal loop above inner level c over a dimension of t (n_loops: none). */
+static guint first_relevant(const TsModel *model, const TsNest *nest, guint c, guint t)
+{
+    for (guint k = nest->level_lo[c + 1]; k < nest->n_loops; k++)
+        if (nest->loop[k].kind == TS_LOOP_TEMPORAL && (model->dim_mask[t] >> nest->loop[k].dim & 1u))
+            return k;
+    return nest->n_loops;
+}
+
+void ts_nest_analyze_imperfect(const TsModel *model, const uint8_t keep[TS_ARCH_MAX_LEVELS],
+                               TsNest *nest)
+{
+    const guint nl = model->n_levels, nt = model->n_tensors, n = nest->n_loops;
+    uint8_t counted[TS_NEST_MAX_LOOPS];
+    spatial_figures(model, nest);
+
+    /* Arithmetic: temporal steps of the busiest instance, utilized instances. */
+    for (guint k = 0; k < n; k++)
+        counted[k] = nest->loop[k].kind == TS_LOOP_TEMPORAL;
+    nest->compute_iterations = all_dims(model, nest, 0, counted, -1);
+    for (guint k = 0; k < n; k++)
+        counted[k] = !counted[k];
+    nest->compute_instances = all_dims(model, nest, 0, counted, -1);
+    for (guint c = 0; c < nl; c++)
+        nest->instances[c] = all_dims(model, nest, nest->level_lo[c + 1], counted, -1);
+
+    for (guint t = 0; t < nt; t++) {
+        const uint32_t mask = model->dim_mask[t];
+        for (guint c = 0; c < nl; c++) {
+            const guint lo = nest->level_lo[c + 1], ks = first_relevant(model, nest, c, t);
+            /* Deliveries: a refetch per iteration of the loops from the innermost relevant
+             * temporal loop outward; all instances, or the busiest one. */
+            for (guint all = 0; all < 2; all++) {
+                for (guint k = 0; k < n; k++)
+                    counted[k] = nest->loop[k].kind == TS_LOOP_TEMPORAL ? k >= ks : all;
+                uint64_t v = all_dims(model, nest, lo, counted, (int)t);
+                if (all)
+                    nest->delivered_all[c][t] = v;
+                else
+                    nest->delivered[c][t] = v;
+            }
+            /* Partition: what an instance holds over the run, the union of its tiles. */
+            for (guint all = 0; all < 2; all++) {
+                for (guint k = 0; k < n; k++)
+                    counted[k] = nest->loop[k].kind == TS_LOOP_TEMPORAL
+                                     ? (mask >> nest->loop[k].dim & 1u) != 0
+                                     : all;
+                uint64_t v = all_dims(model, nest, lo, counted, (int)t);
+                if (all)
+                    nest->partition_all[c][t] = v;
+                else
+                    nest->partition[c][t] = v;
+            }
+        }
+        /* Reads of a keeping level for its nearest keeping child level b (or the arithmetic):
+         * b's refetches, one per distinct tile among the children between b and c (multicast
+         * over the loops of other dimensions). */
+        for (guint c = 0; c < nl; c++) {
+            int b = (int)c - 1;
+            while (b >= 0 && !(keep[b] >> t & 1u))
+                b--;
+            const guint leaf = b >= 0 ? nest->level_lo[b + 1] : 0;
+            const guint kb = b >= 0 ? first_relevant(model, nest, (guint)b, t) : 0;
+            const guint hi = nest->level_lo[c + 1];
+            for (guint all = 0; all < 2; all++) {
+                for (guint k = 0; k < n; k++) {
+                    const TsNestLoop *l = &nest->loop[k];
+                    if (l->kind == TS_LOOP_TEMPORAL)
+                        counted[k] = k >= kb;
+                    else
+                        counted[k] = k < hi ? (mask >> l->dim & 1u) != 0 : all;
+                }
+                uint64_t v = all_dims(model, nest, leaf, counted, (int)t);
+                if (all)
+                    nest->accesses_all[c][t] = v;
+                else
+                    nest->accesses[c][t] = v;
+            }
         }
     }
 }

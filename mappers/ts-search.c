@@ -813,6 +813,53 @@ static void run_random_factorizations(Ctx *x, gsl_rng *rng, gboolean all_orders)
 
 /* ---- Simulated annealing ---------------------------------------------------------------- */
 
+/* Smallest prime factor of v > 1. */
+static uint32_t least_prime(uint32_t v)
+{
+    for (uint32_t p = 2; (uint64_t)p * p <= v; p++)
+        if (v % p == 0)
+            return p;
+    return v;
+}
+
+/* A move within the imperfect factorizations of d: one prime of a slot's factor goes to
+ * another slot, then the outermost slot with a factor > 1 is reset to the ceil of the size
+ * over the others. FALSE when the result is not in the space. */
+static gboolean move_imperfect(const TsMapSpace *sp, gsl_rng *rng, guint d, uint32_t *row,
+                               TsMapId *id)
+{
+    guint from[TS_SPACE_MAX_SLOTS], n_from = 0;
+    for (guint s = 0; s < sp->n_slots; s++)
+        if (row[s] > 1)
+            from[n_from++] = s;
+    if (n_from == 0)
+        return FALSE;
+    const guint s = from[gsl_rng_uniform_int(rng, n_from)];
+    guint t = (guint)gsl_rng_uniform_int(rng, sp->n_slots - 1);
+    if (t >= s)
+        t++;
+    const uint32_t p = least_prime(row[s]);
+    row[s] /= p;
+    row[t] *= p;
+    guint top = 0;
+    while (top < sp->n_slots && row[top] == 1)
+        top++;
+    if (top == sp->n_slots)
+        return FALSE;
+    uint64_t inner = 1;
+    for (guint i = top + 1; i < sp->n_slots; i++)
+        inner *= row[i];
+    const uint64_t size = sp->op.dims[d];
+    if (inner >= size)
+        return FALSE;
+    row[top] = (uint32_t)((size + inner - 1) / inner);
+    int64_t f = ts_mapspace_find_factorization(sp, d, row);
+    if (f < 0)
+        return FALSE;
+    id->fact[d] = (uint32_t)f;
+    return TRUE;
+}
+
 /* Moves one prime factor of a random dimension between two slots. Returns FALSE when no
  * such move stays inside the space after a few tries. */
 static gboolean move_factor(const TsMapSpace *sp, gsl_rng *rng, TsMapId *id)
@@ -828,6 +875,11 @@ static gboolean move_factor(const TsMapSpace *sp, gsl_rng *rng, TsMapId *id)
         uint32_t row[TS_SPACE_MAX_SLOTS];
         memcpy(row, sp->facts[d] + (size_t)id->fact[d] * sp->n_slots,
                sizeof(uint32_t) * sp->n_slots);
+        if (sp->imperfect_dims >> d & 1u) {
+            if (move_imperfect(sp, rng, d, row, id))
+                return TRUE;
+            continue;
+        }
         uint32_t p = sp->primes[d][gsl_rng_uniform_int(rng, sp->n_primes[d])];
         guint from[TS_SPACE_MAX_SLOTS], n_from = 0;
         for (guint s = 0; s < sp->n_slots; s++)
@@ -1315,6 +1367,10 @@ gboolean ts_search_run(const TsMapSpace *space, TsSearchEvalFn eval_fn, gpointer
     const TsMapSpace *sp = space;
 
     TsSearchOptions opt = *options;
+    /* The model bounds assume full tiles (every loop runs its factor): with imperfect
+     * factorizations they are not lower bounds, so the walks run without them. */
+    if (space->imperfect_dims && opt.bound == ts_search_model_bound)
+        opt.bound = NULL;
     if (opt.algorithm == TS_SEARCH_EXHAUSTIVE) {
         opt.victory = 0;
         opt.max_invalid = 0;

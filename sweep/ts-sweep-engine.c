@@ -164,6 +164,7 @@ static gboolean analytical_evaluate(const TsSweep *s, guint point, const TsSweep
     TsLayerOptions lo = {0};
     lo.search = s->search;
     lo.search.threads = MAX(ctx->threads, 1u);
+    lo.model_options.imperfect_factors = s->imperfect;
     lo.constraints = in.constraints;
     lo.only_ops = (const char *const *)s->ops;
     lo.cache = ctx->cache != NULL ? &cache : NULL;

@@ -92,6 +92,7 @@ struct TsSweep {
     GPtrArray *owned_values; /* TsSweepValue* made by ranges, cross and points (freed here) */
 
     TsSearchOptions search;
+    gboolean imperfect; /* mapper.factorization: imperfect */
     TsSweepObjective objectives[3];
     guint n_objectives;
     TsSweepObjective rank;

@@ -316,8 +316,8 @@ static gboolean read_mapper(TsSweep *s, const TsNode *m, GError **error)
     if (m == NULL)
         return TRUE;
     const char *path = "sweep.mapper";
-    static const char *const keys[] = {"search",      "metric", "budget", "victory",
-                                       "max_invalid", "seed",   NULL};
+    static const char *const keys[] = {"search", "metric",        "budget", "victory",
+                                       "max_invalid", "seed", "factorization", NULL};
     if (m->kind != TS_NODE_MAPPING) {
         ts_config_error(error, m, TS_CONFIG_ERROR_TYPE, path, "expected a mapping");
         return FALSE;
@@ -348,6 +348,18 @@ static gboolean read_mapper(TsSweep *s, const TsNode *m, GError **error)
                             local->message);
             return FALSE;
         }
+    }
+    if ((n = ts_node_get(m, "factorization")) != NULL) {
+        const char *t = NULL;
+        g_autoptr(GError) local = NULL;
+        if (!ts_sweep_node_text(n, "sweep.mapper.factorization", &t, error))
+            return FALSE;
+        if (strcmp(t, "perfect") != 0 && strcmp(t, "imperfect") != 0) {
+            ts_config_error(error, n, TS_CONFIG_ERROR_INVALID, "sweep.mapper.factorization",
+                            "expected perfect or imperfect (got '%s')", t);
+            return FALSE;
+        }
+        s->imperfect = strcmp(t, "imperfect") == 0;
     }
     struct {
         const char *key;
@@ -558,6 +570,10 @@ static char *settings_json(const TsSweep *s, gboolean cross)
         json_builder_set_member_name(b, keys[i]);
         json_builder_add_int_value(b, (gint64)vals[i]);
     }
+    if (s->imperfect) {
+        json_builder_set_member_name(b, "factorization");
+        json_builder_add_string_value(b, "imperfect");
+    }
     json_builder_end_object(b);
     json_builder_set_member_name(b, "objectives");
     json_builder_begin_array(b);
@@ -658,6 +674,17 @@ TsSweep *ts_sweep_load(const char *path, const TsSweepLoadOptions *options, GErr
     if (!ts_sweep_classify(s, error) || !read_mapper(s, ts_node_get(map, "mapper"), error) ||
         !read_objectives(s, ts_node_get(map, "objectives"), ts_node_get(map, "rank"), error))
         return NULL;
+    if (options->factorization != NULL) {
+        g_autoptr(GError) local = NULL;
+        if (strcmp(options->factorization, "perfect") != 0 &&
+            strcmp(options->factorization, "imperfect") != 0) {
+            g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
+                        "--factorization must be perfect or imperfect (got '%s')",
+                        options->factorization);
+            return NULL;
+        }
+        s->imperfect = strcmp(options->factorization, "imperfect") == 0;
+    }
     gboolean cross = options->cross;
     if ((n = ts_node_get(map, "cross")) != NULL) {
         gboolean c = FALSE;

@@ -27,6 +27,8 @@ typedef struct {
     gboolean cross;          /* explicit points become the cross product of each parameter's
                                 distinct values (the Timeloop experiments' "mixup") */
     const char *engine;      /* replaces the file's `engine`, or NULL */
+    const char *factorization; /* replaces the file's `mapper.factorization` ("perfect" or
+                                  "imperfect"), or NULL */
 } TsSweepLoadOptions;
 
 /* Limit on the number of design points of one sweep. */
