@@ -21,6 +21,9 @@ typedef struct {
 } TsMappingLevels;
 
 void ts_mapping_levels_from_arch(TsMappingLevels *out, const TsArch *arch);
+/* Bit l set when level l's fan-out is two containers with the X one outside the Y one (the
+ * model's nest order, TsModelLevel.x_outer). */
+uint32_t ts_mapping_levels_x_outer(const TsMappingLevels *levels);
 void ts_mapping_levels_from_model(TsMappingLevels *out, const TsModel *model);
 
 gboolean ts_mapping_parse(const TsNode *node, const TsMappingLevels *levels, const TsOp *op,

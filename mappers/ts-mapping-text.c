@@ -32,13 +32,27 @@ static uint64_t footprint(const TsOp *op, guint t, const uint64_t *ext)
     return size;
 }
 
-void ts_mapping_residuals(const TsMapping *m, const TsOp *op, guint d,
+uint32_t ts_mapping_levels_x_outer(const TsMappingLevels *levels)
+{
+    uint32_t mask = 0;
+    for (guint l = 0; l < levels->n_levels; l++) {
+        if (levels->n_stages[l] != 2)
+            continue;
+        const TsFanoutStage *a = &levels->stages[l][0], *b = &levels->stages[l][1];
+        if (a->mesh_y == 1 && b->mesh_x == 1)
+            mask |= 1u << l;
+    }
+    return mask;
+}
+
+void ts_mapping_residuals(const TsMapping *m, const TsOp *op, uint32_t x_outer, guint d,
                           uint32_t residual[TS_ARCH_MAX_LEVELS][3])
 {
-    /* Nest order, outermost first: per level the temporal loop, then Y, then X. */
-    static const guint order[3] = {0, 2, 1};
     uint64_t inner[TS_ARCH_MAX_LEVELS][3], below = 1;
     for (guint l = m->n_levels; l-- > 0;) {
+        /* Nest order, outermost first: per level the temporal loop, then the outer
+         * container's axis (Y unless x_outer), then the inner one. */
+        const guint *order = (x_outer >> l & 1u) ? (const guint[]){0, 1, 2} : (const guint[]){0, 2, 1};
         const TsMappingLevel *ml = &m->level[l];
         const uint32_t f[3] = {ml->temporal[d], ml->spatial_x[d], ml->spatial_y[d]};
         for (guint i = 3; i-- > 0;) {
@@ -48,6 +62,7 @@ void ts_mapping_residuals(const TsMapping *m, const TsOp *op, guint d,
     }
     uint64_t remaining = op->dims[d];
     for (guint l = 0; l < m->n_levels; l++) {
+        const guint *order = (x_outer >> l & 1u) ? (const guint[]){0, 1, 2} : (const guint[]){0, 2, 1};
         const TsMappingLevel *ml = &m->level[l];
         const uint32_t f[3] = {ml->temporal[d], ml->spatial_x[d], ml->spatial_y[d]};
         for (guint i = 0; i < 3; i++) {
@@ -103,7 +118,7 @@ char *ts_mapping_nest_text(const TsMapping *mapping, const TsMappingLevels *leve
         uint32_t res[TS_MAX_DIMS][3];
         for (guint d = 0; d < nd; d++) {
             uint32_t all[TS_ARCH_MAX_LEVELS][3];
-            ts_mapping_residuals(mapping, op, d, all);
+            ts_mapping_residuals(mapping, op, ts_mapping_levels_x_outer(levels), d, all);
             memcpy(res[d], all[l], sizeof res[d]);
         }
         GString *head = g_string_new(NULL);

@@ -130,7 +130,7 @@ typedef struct {
     const TsNode *node; /* the factors node */
     guint index;        /* directive */
     guint level, dim;
-    gboolean temporal;
+    guint axis; /* 0 temporal, 1 X, 2 Y */
     uint32_t residual;
 } ResidualGiven;
 
@@ -622,14 +622,11 @@ gboolean ts_mapping_parse(const TsNode *node, const TsMappingLevels *levels, con
             }
             continue;
         }
-        for (guint d = 0; d < op->n_dims; d++) {
-            if (residuals[d] == 0)
-                continue;
-            ResidualGiven *rg = &given[n_given < G_N_ELEMENTS(given) ? n_given++ : n_given - 1];
-            *rg = (ResidualGiven){ts_node_get(dir, "factors"), (guint)i, l, d,
-                                  kind == DIR_TEMPORAL, residuals[d]};
-        }
         if (kind == DIR_TEMPORAL) {
+            for (guint d = 0; d < op->n_dims; d++)
+                if (residuals[d] != 0 && n_given < G_N_ELEMENTS(given))
+                    given[n_given++] = (ResidualGiven){ts_node_get(dir, "factors"), (guint)i, l,
+                                                       d, 0, residuals[d]};
             memcpy(ml->temporal, factors, sizeof ml->temporal);
             memcpy(ml->permutation, perm, op->n_dims);
         } else {
@@ -688,6 +685,9 @@ gboolean ts_mapping_parse(const TsNode *node, const TsMappingLevels *levels, con
                 memcpy(ml->spatial_permutation, perm, op->n_dims);
             for (guint k = 0; k < op->n_dims; k++) {
                 guint d = perm[k];
+                if (residuals[d] != 0 && n_given < G_N_ELEMENTS(given))
+                    given[n_given++] = (ResidualGiven){ts_node_get(dir, "factors"), (guint)i, l,
+                                                       d, k < split ? 1u : 2u, residuals[d]};
                 if (factors[d] <= 1)
                     continue;
                 uint32_t *f = k < split ? &ml->spatial_x[d] : &ml->spatial_y[d];
@@ -709,20 +709,18 @@ gboolean ts_mapping_parse(const TsNode *node, const TsMappingLevels *levels, con
     for (guint g = 0; g < n_given; g++) {
         const ResidualGiven *rg = &given[g];
         uint32_t r[TS_ARCH_MAX_LEVELS][3];
-        ts_mapping_residuals(&m, op, rg->dim, r);
-        const TsMappingLevel *ml = &m.level[rg->level];
-        const guint k = rg->temporal ? 0 : ml->spatial_x[rg->dim] > 1 ? 1
-                                         : ml->spatial_y[rg->dim] > 1 ? 2
-                                                                      : 1;
+        ts_mapping_residuals(&m, op, ts_mapping_levels_x_outer(levels), rg->dim, r);
+        const guint k = rg->axis;
         if (r[rg->level][k] != rg->residual) {
             g_autofree char *dp = ts_path_index("mapping", rg->index);
             g_autofree char *fp = ts_path_key(dp, "factors");
             ts_config_error(error, rg->node, TS_CONFIG_ERROR_INVALID, fp,
-                            "residual %u of %s at %s does not match the factors: with ceil "
-                            "factors the loop runs %u iteration(s) in the last, partial "
-                            "iteration of the loops around it",
-                            rg->residual, op->dim_names[rg->dim], levels->names[rg->level],
-                            r[rg->level][k]);
+                            "residual %u of %s (%s loop of %s) does not match the factors: "
+                            "with ceil factors the loop runs %u iteration(s) in the last, "
+                            "partial iteration of the loops around it",
+                            rg->residual, op->dim_names[rg->dim],
+                            k == 0 ? "temporal" : k == 1 ? "spatial X" : "spatial Y",
+                            levels->names[rg->level], r[rg->level][k]);
             return FALSE;
         }
     }
@@ -891,7 +889,7 @@ char *ts_mapping_write(const TsMapping *mapping, const TsMappingLevels *levels, 
     const gboolean compact = compact_dims(op, &letters);
     uint32_t res[TS_MAX_DIMS][TS_ARCH_MAX_LEVELS][3];
     for (guint d = 0; d < nd; d++)
-        ts_mapping_residuals(mapping, op, d, res[d]);
+        ts_mapping_residuals(mapping, op, ts_mapping_levels_x_outer(levels), d, res[d]);
     const uint8_t all = (uint8_t)((1u << op->n_tensors) - 1u);
 
     GString *s = g_string_new("mapping:\n");

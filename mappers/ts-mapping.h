@@ -88,11 +88,11 @@ char *ts_mapping_format_nest(const TsMapping *mapping, const TsArch *arch, const
 
 /* Residuals of dimension d under ceil factors (docs/mapper.md, "Imperfect factors"):
  * residual[l][0 / 1 / 2] is how many iterations the temporal / X / Y loop of d at level l runs
- * in the last, partial iteration of the loops enclosing it (nest order: per level temporal,
- * then Y, then X), as Timeloop's imperfect-factor form "M=6,2" (factor 6, residual 2) gives
- * it. Equal to the factor for perfect factors; 0 for a loop whose last parent iteration is
- * empty (the factors are then not a ceil factorization). */
-void ts_mapping_residuals(const TsMapping *mapping, const TsOp *op, guint d,
+ * in the last, partial iteration of the loops enclosing it, as Timeloop's imperfect-factor
+ * form "M=6,2" (factor 6, residual 2) gives it. Nest order per level: temporal, then Y, then X,
+ * or X before Y where bit l of x_outer is set (the level's X container encloses its Y one).
+ * Equal to the factor for perfect factors. */
+void ts_mapping_residuals(const TsMapping *mapping, const TsOp *op, uint32_t x_outer, guint d,
                           uint32_t residual[TS_ARCH_MAX_LEVELS][3]);
 
 /* One line per directive that differs between a and b ("GlobalBuffer temporal: M8 K12 perm

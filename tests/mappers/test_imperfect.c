@@ -12,6 +12,7 @@
  * instance works; the walk also counts how much of that an ideal buffer would skip (a tile
  * unchanged across a partial iteration) and prints it. Also: ops with sliding windows take no
  * imperfect factors (a clear reason), perfect mode refuses ceil factors. */
+#include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -594,6 +595,76 @@ static void test_sliding_window_refused(void)
     CU_ASSERT_EQUAL(ts_model_imperfect_dims(&g), 7u);
 }
 
+static double totals_member(const char *path, const char *key)
+{
+    g_autoptr(JsonParser) p = json_parser_new();
+    if (!json_parser_load_from_file(p, path, NULL))
+        return -1.0;
+    JsonObject *o = json_node_get_object(json_parser_get_root(p));
+    return json_object_get_double_member(json_object_get_object_member(o, "totals"), key);
+}
+
+/* The command line: map searches ceil factors and writes them in Timeloop's residual form,
+ * model reads them back (same energy and cycles) only with --factorization imperfect, simulate
+ * evaluates the same mapping, and a bad value is refused. */
+static void test_cli_round_trip(void)
+{
+    if (g_getenv("TILESIM_BIN") == NULL) {
+        fprintf(stderr, "    TILESIM_BIN unset: skipped\n");
+        return;
+    }
+    g_autofree char *dir = g_dir_make_tmp("ts-imperfect-XXXXXX", NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+    g_autofree char *yaml = g_build_filename(dir, "ktq.yaml", NULL);
+    g_autofree char *mjson = g_build_filename(dir, "map.json", NULL);
+    g_autofree char *ejson = g_build_filename(dir, "model.json", NULL);
+    g_autofree char *sjson = g_build_filename(dir, "simulate.json", NULL);
+    const char *map[] = {"map",         "--arch",      "eyeriss-like", "--workload", "bert-base",
+                         "--op",        "KTQ",         "--factorization", "imperfect", "--budget",
+                         "20000",       "--no-polish", "--threads",    "1",          "--quiet",
+                         "--mapping-out", yaml,        "--json",       mjson,        NULL};
+    g_autofree char *out = NULL, *err = NULL;
+    CU_ASSERT_EQUAL_FATAL(ts_test_tilesim(map, &out, &err), 0);
+    g_autofree char *text = NULL;
+    CU_ASSERT_FATAL(g_file_get_contents(yaml, &text, NULL, NULL));
+    /* 64 and 768 on a 14 x 12 array: the best mapping uses a partial tile somewhere */
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, ","));
+    const double energy = totals_member(mjson, "energy_pj");
+    const double cycles = totals_member(mjson, "cycles");
+    CU_ASSERT(energy > 0 && cycles > 0);
+    const char *model[] = {"model",    "--arch",          "eyeriss-like", "--workload",
+                           "bert-base", "--op",           "KTQ",          "--mapping",
+                           yaml,        "--factorization", "imperfect",   "--json",
+                           ejson,       "--quiet",        NULL};
+    g_clear_pointer(&out, g_free);
+    g_clear_pointer(&err, g_free);
+    CU_ASSERT_EQUAL(ts_test_tilesim(model, &out, &err), 0);
+    CU_ASSERT_DOUBLE_EQUAL(totals_member(ejson, "energy_pj"), energy, energy * 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(totals_member(ejson, "cycles"), cycles, 1e-9);
+    const char *simulate[] = {"simulate",  "--arch",  "eyeriss-like",    "--workload",
+                              "bert-base", "--op",    "KTQ",             "--mapping",
+                              yaml,        "--json",  sjson,             "--factorization",
+                              "imperfect", "--quiet", NULL};
+    g_clear_pointer(&out, g_free);
+    g_clear_pointer(&err, g_free);
+    CU_ASSERT_EQUAL(ts_test_tilesim(simulate, &out, &err), 0);
+    CU_ASSERT_DOUBLE_EQUAL(totals_member(sjson, "energy_pj"), energy, energy * 1e-12);
+    /* Perfect mode (the default) refuses the ceil factors and names the option. */
+    const char *strict[] = {"model", "--arch",  "eyeriss-like", "--workload", "bert-base", "--op",
+                            "KTQ",   "--mapping", yaml,         "--quiet",    NULL};
+    g_clear_pointer(&out, g_free);
+    g_clear_pointer(&err, g_free);
+    CU_ASSERT_EQUAL(ts_test_tilesim(strict, &out, &err), 1);
+    CU_ASSERT_PTR_NOT_NULL(err != NULL ? strstr(err, "--factorization imperfect") : NULL);
+    const char *bad[] = {"map", "--arch", "eyeriss-like", "--workload", "bert-base",
+                         "--op", "KTQ",   "--factorization", "ceil", NULL};
+    g_clear_pointer(&out, g_free);
+    g_clear_pointer(&err, g_free);
+    CU_ASSERT_EQUAL(ts_test_tilesim(bad, &out, &err), 1);
+    CU_ASSERT_PTR_NOT_NULL(err != NULL ? strstr(err, "perfect or imperfect (got 'ceil')") : NULL);
+    ts_test_remove_tree(dir);
+}
+
 int main(int argc, char **argv)
 {
     if (CU_initialize_registry() != CUE_SUCCESS)
@@ -604,5 +675,6 @@ int main(int argc, char **argv)
     CU_add_test(s, "walk_batched", test_walk_batched);
     CU_add_test(s, "refusals", test_refusals);
     CU_add_test(s, "sliding_window_refused", test_sliding_window_refused);
+    CU_add_test(s, "cli_round_trip", test_cli_round_trip);
     return ts_test_run(argc, argv);
 }
