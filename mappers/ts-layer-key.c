@@ -18,7 +18,7 @@ G_STATIC_ASSERT(sizeof(TsSpaceArch) == 304);
 G_STATIC_ASSERT(sizeof(TsFactorRule) == 24);
 G_STATIC_ASSERT(sizeof(TsLevelRules) == 832);
 G_STATIC_ASSERT(sizeof(TsRules) == 6680);
-G_STATIC_ASSERT(sizeof(TsSearchOptions) == 144);
+G_STATIC_ASSERT(sizeof(TsSearchOptions) == 160);
 
 static void put_level(GString *s, const char *tag, const TsLevel *l)
 {
@@ -56,8 +56,8 @@ char *ts_layer_problem_key(const TsArch *arch, const TsOp *op, const TsSpaceArch
 {
     g_return_val_if_fail(
         arch != NULL && op != NULL && space_arch != NULL && rules != NULL && search != NULL, NULL);
-    if (search->time_limit_s > 0)
-        return NULL;
+    if (search->time_limit_s > 0 || search->n_start > 0)
+        return NULL; /* machine-dependent, or started from caller-chosen points */
     TsModelOptions mo = {0};
     if (model_options != NULL)
         mo = *model_options;

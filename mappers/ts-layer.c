@@ -328,7 +328,38 @@ static gboolean map_einsum(const TsArch *arch, const TsLayerOptions *opt, TsLaye
             return FALSE;
         return set_op_cost(lo);
     }
-    if (!ts_search_run(lo->space, ts_search_model_eval, lo->model, &so, &lo->search)) {
+    /* Imperfect factors, anneal: the perfect space first (its bounds and polish apply there),
+     * whose best starts every stream of the anneal over the ceil factorizations (a superset):
+     * the result is never worse than the perfect search's. Its work is added to the counts. */
+    TsSearchResult first = {0};
+    TsMapId start;
+    if (ts_mapspace_imperfect_dims(lo->space) != 0 && so.algorithm == TS_SEARCH_ANNEAL) {
+        g_autoptr(TsMapSpace) perfect = ts_mapspace_new(&lo->space_arch, op, &lo->rules, error);
+        if (perfect == NULL)
+            return FALSE;
+        if (ts_search_run(perfect, ts_search_model_eval, lo->model, &so, &first) &&
+            first.n_best > 0 && ts_mapspace_locate(lo->space, &first.best[0].mapping, &start)) {
+            so.start = &start;
+            so.n_start = 1;
+        }
+    }
+    const gboolean found = ts_search_run(lo->space, ts_search_model_eval, lo->model, &so,
+                                         &lo->search);
+    if (first.evaluated > 0) {
+        TsSearchResult *r = &lo->search;
+        r->evaluated += first.evaluated;
+        r->valid += first.valid;
+        r->model_calls += first.model_calls;
+        for (guint i = 0; i < TS_EVAL_COUNT_; i++)
+            r->rejected[i] += first.rejected[i];
+        r->skipped_candidates += first.skipped_candidates;
+        r->seconds += first.seconds;
+        r->cpu_seconds += first.cpu_seconds;
+        r->evaluations_per_s = r->seconds > 0 ? (double)r->evaluated / r->seconds : 0.0;
+        r->valid_per_cpu_s = r->cpu_seconds > 0 ? (double)r->valid / r->cpu_seconds : 0.0;
+    }
+    ts_search_result_clear(&first);
+    if (!found) {
         g_autofree char *why = rejections_text(&lo->search);
         /* The ordered walks skip factorizations whose spatial factors cannot fit without
          * evaluating them: say so, or a space with nothing that fits reads "0 rejected". */

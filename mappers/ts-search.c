@@ -950,10 +950,14 @@ static void run_anneal(Ctx *x, gsl_rng *rng)
     TsMapId best_id = {0};
     double best_e = INFINITY;
     guint64 since_best = 0, step_valid = 0;
+    gboolean tried_start = FALSE;
 
     while (!should_stop(x)) {
         TsMapId cand;
-        if (!have_cur) {
+        if (!have_cur && o->n_start > 0 && step_valid == 0 && !tried_start) {
+            cand = o->start[c->index % o->n_start];
+            tried_start = TRUE;
+        } else if (!have_cur) {
             cand = (TsMapId){0};
             random_factorization(sp, rng, &cand);
             cand.keep = sp->n_keep > 1 ? (uint32_t)gsl_rng_uniform_int(rng, sp->n_keep) : 0;

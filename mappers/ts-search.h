@@ -98,6 +98,10 @@ typedef struct {
      * pruned by the bound, until a round improves nothing (docs/mapper.md). Counted in the
      * totals; beyond the budget. */
     gboolean polish;
+    /* Anneal: stream i starts from start[i % n_start] instead of a random point (n_start 0:
+     * random starts). Borrowed; ids of the searched space. */
+    const TsMapId *start;
+    guint n_start;
     TsSearchProgressFn progress; /* called from the calling thread, or NULL */
     gpointer progress_data;
     double progress_interval_s;
