@@ -329,8 +329,9 @@ static gboolean map_einsum(const TsArch *arch, const TsLayerOptions *opt, TsLaye
         return set_op_cost(lo);
     }
     /* Imperfect factors, anneal: the perfect space first (its bounds and polish apply there),
-     * whose best starts every stream of the anneal over the ceil factorizations (a superset):
-     * the result is never worse than the perfect search's. Its work is added to the counts. */
+     * whose best starts the first stream of the anneal over the ceil factorizations (a
+     * superset; the other streams start at random): the result is never worse than the
+     * perfect search's. Its work is added to the counts. */
     TsSearchResult first = {0};
     TsMapId start;
     if (ts_mapspace_imperfect_dims(lo->space) != 0 && so.algorithm == TS_SEARCH_ANNEAL) {

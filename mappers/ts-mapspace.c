@@ -237,8 +237,9 @@ static void gen_imperfect(FactGen *g, uint64_t n)
             }
             guint before = g->out ? g->out->len : 0;
             gen_rec(g, s + 1, tile);
-            if (g->out && pair_x) {
-                /* drop rows with the same level's Y factor > 1 under an X top */
+            if (g->out && pair_x && n % tile != 0) {
+                /* drop ceil rows with the same level's Y factor > 1 under an X top (the nest
+                 * order of the two would depend on the containers); perfect rows stay */
                 const int ys = pair_x ? sp->slot_y[l] : -1;
                 guint w = before;
                 for (guint r = before; r < g->out->len; r += sp->n_slots) {

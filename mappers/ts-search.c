@@ -954,8 +954,8 @@ static void run_anneal(Ctx *x, gsl_rng *rng)
 
     while (!should_stop(x)) {
         TsMapId cand;
-        if (!have_cur && o->n_start > 0 && step_valid == 0 && !tried_start) {
-            cand = o->start[c->index % o->n_start];
+        if (!have_cur && c->index < o->n_start && !tried_start) {
+            cand = o->start[c->index];
             tried_start = TRUE;
         } else if (!have_cur) {
             cand = (TsMapId){0};

@@ -98,8 +98,8 @@ typedef struct {
      * pruned by the bound, until a round improves nothing (docs/mapper.md). Counted in the
      * totals; beyond the budget. */
     gboolean polish;
-    /* Anneal: stream i starts from start[i % n_start] instead of a random point (n_start 0:
-     * random starts). Borrowed; ids of the searched space. */
+    /* Anneal: stream i < n_start starts from start[i] instead of a random point (the others
+     * at random). Borrowed; ids of the searched space. */
     const TsMapId *start;
     guint n_start;
     TsSearchProgressFn progress; /* called from the calling thread, or NULL */

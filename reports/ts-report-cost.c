@@ -8,6 +8,15 @@
 #include <math.h>
 #include <string.h>
 
+/* Every utilized instance does the same (perfect factors): the all-instance counts are the
+ * per-instance ones times the instances, and the reports leave them out. */
+static gboolean uniform_instances(const TsTensorCost *tc)
+{
+    return tc->reads_all == tc->reads * tc->instances &&
+           tc->fills_all == tc->fills * tc->instances &&
+           tc->updates_all == tc->updates * tc->instances;
+}
+
 static const char *or_dash(const char *s)
 {
     return s && *s ? s : "-";
@@ -155,7 +164,11 @@ void ts_report_cost_text(GString *out, const TsModel *model, const TsMapping *ma
                 continue;
             const TsTensorCost *tc = &lc->tensor[t];
             const uint64_t acc = tc->reads + tc->fills + tc->updates;
+            const uint64_t acc_all = tc->reads_all + tc->fills_all + tc->updates_all;
             const double per_inst = tc->instances ? tc->energy_pj / (double)tc->instances : 0.0;
+            const double per_access = uniform_instances(tc)
+                                          ? (acc ? per_inst / (double)acc : 0.0)
+                                          : (acc_all ? tc->energy_pj / (double)acc_all : 0.0);
             g_string_append_printf(out, "    %s:\n", or_dash(op->tensors[t].name));
 #define ROW_U(label, v)                                                                            \
     g_string_append_printf(out, "        %-40s : %" G_GUINT64_FORMAT "\n", label, (uint64_t)(v))
@@ -166,8 +179,14 @@ void ts_report_cost_text(GString *out, const TsModel *model, const TsMapping *ma
             ROW_U("Scalar reads (per-instance)", tc->reads);
             ROW_U("Scalar updates (per-instance)", tc->updates);
             ROW_U("Scalar fills (per-instance)", tc->fills);
+            if (!uniform_instances(tc)) {
+                /* imperfect factors: instances with partial tiles do less than the busiest */
+                ROW_U("Scalar reads (all instances)", tc->reads_all);
+                ROW_U("Scalar updates (all instances)", tc->updates_all);
+                ROW_U("Scalar fills (all instances)", tc->fills_all);
+            }
             ROW_U("Multicast factor (fan-out below)", tc->multicast);
-            ROW_E("Energy (per-scalar-access)", acc ? per_inst / (double)acc : 0.0);
+            ROW_E("Energy (per-scalar-access)", per_access);
             ROW_E("Energy (per-instance)", per_inst);
             ROW_E("Energy (total)", tc->energy_pj);
 #undef ROW_U
@@ -276,6 +295,14 @@ void ts_report_cost_json_members(JsonBuilder *b, const TsModel *model, const TsM
             json_builder_add_int_value(b, (gint64)tc->fills);
             json_builder_set_member_name(b, "updates");
             json_builder_add_int_value(b, (gint64)tc->updates);
+            if (!uniform_instances(tc)) {
+                json_builder_set_member_name(b, "reads_all");
+                json_builder_add_int_value(b, (gint64)tc->reads_all);
+                json_builder_set_member_name(b, "fills_all");
+                json_builder_add_int_value(b, (gint64)tc->fills_all);
+                json_builder_set_member_name(b, "updates_all");
+                json_builder_add_int_value(b, (gint64)tc->updates_all);
+            }
             json_builder_set_member_name(b, "energy_pj");
             json_builder_add_double_value(b, tc->energy_pj);
             json_builder_end_object(b);
@@ -335,7 +362,7 @@ static uint64_t level_accesses(const TsLevelCost *lc, guint n_tensors)
     uint64_t s = 0;
     for (guint t = 0; t < n_tensors; t++) {
         const TsTensorCost *tc = &lc->tensor[t];
-        s += (tc->reads + tc->fills + tc->updates) * tc->instances;
+        s += tc->reads_all + tc->fills_all + tc->updates_all;
     }
     return s;
 }
