@@ -46,11 +46,12 @@ static void ts_map_args_init(TsMapArgs *a)
 
 static void ts_map_args_clear(TsMapArgs *a)
 {
-    char **strs[] = {&a->arch,        &a->ert,       &a->art,     &a->workload,  &a->problem,
-                     &a->op,          &a->search,    &a->metric,  &a->json,      &a->csv,
-                     &a->mapping_out, &a->precision, &a->phase,   &a->variables, &a->factorization, &a->engine,
-                     &a->mapping,     &a->device,    &a->trace,   &a->plot,      &a->budget,
-                     &a->victory,     &a->seq,       &a->batch,   &a->kv_len,    &a->max_invalid};
+    char **strs[] = {&a->arch,        &a->ert,       &a->art,    &a->workload,  &a->problem,
+                     &a->op,          &a->search,    &a->metric, &a->json,      &a->csv,
+                     &a->mapping_out, &a->precision, &a->phase,  &a->variables, &a->factorization,
+                     &a->engine,      &a->mapping,   &a->device, &a->trace,     &a->plot,
+                     &a->budget,      &a->victory,   &a->seq,    &a->batch,     &a->kv_len,
+                     &a->max_invalid};
     for (guint i = 0; i < G_N_ELEMENTS(strs); i++)
         g_clear_pointer(strs[i], g_free);
     g_clear_pointer(&a->constraints, g_strfreev);
@@ -177,8 +178,7 @@ static gboolean ts_map_options(const TsMapArgs *a, TsLayerOptions *lo, GError **
     o->seed = (guint64)a->seed;
     o->top_k = (guint)a->top;
     o->polish = o->algorithm == TS_SEARCH_ANNEAL && !a->no_polish;
-    if (!ts_cli_parse_factorization(a->factorization, &lo->model_options.imperfect_factors,
-                                    error))
+    if (!ts_cli_parse_factorization(a->factorization, &lo->model_options.imperfect_factors, error))
         return FALSE;
     if (!ordered && o->algorithm != TS_SEARCH_LINEAR_PRUNED && o->budget == 0 && o->victory == 0 &&
         o->time_limit_s <= 0)

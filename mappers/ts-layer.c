@@ -344,8 +344,8 @@ static gboolean map_einsum(const TsArch *arch, const TsLayerOptions *opt, TsLaye
             so.n_start = 1;
         }
     }
-    const gboolean found = ts_search_run(lo->space, ts_search_model_eval, lo->model, &so,
-                                         &lo->search);
+    const gboolean found =
+        ts_search_run(lo->space, ts_search_model_eval, lo->model, &so, &lo->search);
     if (first.evaluated > 0) {
         TsSearchResult *r = &lo->search;
         r->evaluated += first.evaluated;

@@ -52,7 +52,8 @@ void ts_mapping_residuals(const TsMapping *m, const TsOp *op, uint32_t x_outer, 
     for (guint l = m->n_levels; l-- > 0;) {
         /* Nest order, outermost first: per level the temporal loop, then the outer
          * container's axis (Y unless x_outer), then the inner one. */
-        const guint *order = (x_outer >> l & 1u) ? (const guint[]){0, 1, 2} : (const guint[]){0, 2, 1};
+        const guint *order =
+            (x_outer >> l & 1u) ? (const guint[]){0, 1, 2} : (const guint[]){0, 2, 1};
         const TsMappingLevel *ml = &m->level[l];
         const uint32_t f[3] = {ml->temporal[d], ml->spatial_x[d], ml->spatial_y[d]};
         for (guint i = 3; i-- > 0;) {
@@ -62,7 +63,8 @@ void ts_mapping_residuals(const TsMapping *m, const TsOp *op, uint32_t x_outer, 
     }
     uint64_t remaining = op->dims[d];
     for (guint l = 0; l < m->n_levels; l++) {
-        const guint *order = (x_outer >> l & 1u) ? (const guint[]){0, 1, 2} : (const guint[]){0, 2, 1};
+        const guint *order =
+            (x_outer >> l & 1u) ? (const guint[]){0, 1, 2} : (const guint[]){0, 2, 1};
         const TsMappingLevel *ml = &m->level[l];
         const uint32_t f[3] = {ml->temporal[d], ml->spatial_x[d], ml->spatial_y[d]};
         for (guint i = 0; i < 3; i++) {

@@ -625,8 +625,8 @@ gboolean ts_mapping_parse(const TsNode *node, const TsMappingLevels *levels, con
         if (kind == DIR_TEMPORAL) {
             for (guint d = 0; d < op->n_dims; d++)
                 if (residuals[d] != 0 && n_given < G_N_ELEMENTS(given))
-                    given[n_given++] = (ResidualGiven){ts_node_get(dir, "factors"), (guint)i, l,
-                                                       d, 0, residuals[d]};
+                    given[n_given++] = (ResidualGiven){
+                        ts_node_get(dir, "factors"), (guint)i, l, d, 0, residuals[d]};
             memcpy(ml->temporal, factors, sizeof ml->temporal);
             memcpy(ml->permutation, perm, op->n_dims);
         } else {
@@ -686,8 +686,9 @@ gboolean ts_mapping_parse(const TsNode *node, const TsMappingLevels *levels, con
             for (guint k = 0; k < op->n_dims; k++) {
                 guint d = perm[k];
                 if (residuals[d] != 0 && n_given < G_N_ELEMENTS(given))
-                    given[n_given++] = (ResidualGiven){ts_node_get(dir, "factors"), (guint)i, l,
-                                                       d, k < split ? 1u : 2u, residuals[d]};
+                    given[n_given++] =
+                        (ResidualGiven){ts_node_get(dir, "factors"), (guint)i,    l, d,
+                                        k < split ? 1u : 2u,         residuals[d]};
                 if (factors[d] <= 1)
                     continue;
                 uint32_t *f = k < split ? &ml->spatial_x[d] : &ml->spatial_y[d];
@@ -719,7 +720,9 @@ gboolean ts_mapping_parse(const TsNode *node, const TsMappingLevels *levels, con
                             "with ceil factors the loop runs %u iteration(s) in the last, "
                             "partial iteration of the loops around it",
                             rg->residual, op->dim_names[rg->dim],
-                            k == 0 ? "temporal" : k == 1 ? "spatial X" : "spatial Y",
+                            k == 0   ? "temporal"
+                            : k == 1 ? "spatial X"
+                                     : "spatial Y",
                             levels->names[rg->level], r[rg->level][k]);
             return FALSE;
         }

@@ -1,8 +1,9 @@
 /* The map space of one op on one architecture under constraints: every perfect factorization
- * (and optionally imperfect ones, ts_mapspace_new_full) of each dimension over the temporal slot of each storage level and the X and Y axes of each
- * fan-out (from prime factors, no duplicates), the loop orders of each level up to cost
- * equivalence (one representative per class, see docs/mapper.md), and the keep/bypass choices.
- * Every point has an id (TsMapId) that orders the space; search splits and ties break on it. */
+ * (and optionally imperfect ones, ts_mapspace_new_full) of each dimension over the temporal slot of
+ * each storage level and the X and Y axes of each fan-out (from prime factors, no duplicates), the
+ * loop orders of each level up to cost equivalence (one representative per class, see
+ * docs/mapper.md), and the keep/bypass choices. Every point has an id (TsMapId) that orders the
+ * space; search splits and ties break on it. */
 #ifndef TS_MAPSPACE_H
 #define TS_MAPSPACE_H
 

@@ -585,9 +585,8 @@ static TsEvalStatus check_capacity(const TsModel *m, const TsMapping *map, const
  * or (all) summed over instances (imperfect factors). The read-modify-write tensor elides the
  * first read of each element it is responsible for (its partition); the backing store is
  * never filled. */
-static void action_counts(const TsModel *m, const TsNest *nest, guint c, guint t,
-                          gboolean backing, gboolean all, uint64_t *reads, uint64_t *fills,
-                          uint64_t *updates)
+static void action_counts(const TsModel *m, const TsNest *nest, guint c, guint t, gboolean backing,
+                          gboolean all, uint64_t *reads, uint64_t *fills, uint64_t *updates)
 {
     const uint64_t acc = all ? nest->accesses_all[c][t] : nest->accesses[c][t];
     const uint64_t part = all ? nest->partition_all[c][t] : nest->partition[c][t];

@@ -484,7 +484,8 @@ static uint64_t all_dims(const TsModel *model, const TsNest *nest, guint leaf_k,
 static guint first_relevant(const TsModel *model, const TsNest *nest, guint c, guint t)
 {
     for (guint k = nest->level_lo[c + 1]; k < nest->n_loops; k++)
-        if (nest->loop[k].kind == TS_LOOP_TEMPORAL && (model->dim_mask[t] >> nest->loop[k].dim & 1u))
+        if (nest->loop[k].kind == TS_LOOP_TEMPORAL &&
+            (model->dim_mask[t] >> nest->loop[k].dim & 1u))
             return k;
     return nest->n_loops;
 }

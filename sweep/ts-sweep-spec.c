@@ -316,8 +316,8 @@ static gboolean read_mapper(TsSweep *s, const TsNode *m, GError **error)
     if (m == NULL)
         return TRUE;
     const char *path = "sweep.mapper";
-    static const char *const keys[] = {"search", "metric",        "budget", "victory",
-                                       "max_invalid", "seed", "factorization", NULL};
+    static const char *const keys[] = {"search",      "metric", "budget",        "victory",
+                                       "max_invalid", "seed",   "factorization", NULL};
     if (m->kind != TS_NODE_MAPPING) {
         ts_config_error(error, m, TS_CONFIG_ERROR_TYPE, path, "expected a mapping");
         return FALSE;

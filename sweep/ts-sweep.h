@@ -23,10 +23,10 @@ G_BEGIN_DECLS
 typedef struct TsSweep TsSweep;
 
 typedef struct {
-    const char *points_path; /* replaces the file's `points` (a JSON or YAML list), or NULL */
-    gboolean cross;          /* explicit points become the cross product of each parameter's
-                                distinct values (the Timeloop experiments' "mixup") */
-    const char *engine;      /* replaces the file's `engine`, or NULL */
+    const char *points_path;   /* replaces the file's `points` (a JSON or YAML list), or NULL */
+    gboolean cross;            /* explicit points become the cross product of each parameter's
+                                  distinct values (the Timeloop experiments' "mixup") */
+    const char *engine;        /* replaces the file's `engine`, or NULL */
     const char *factorization; /* replaces the file's `mapper.factorization` ("perfect" or
                                   "imperfect"), or NULL */
 } TsSweepLoadOptions;

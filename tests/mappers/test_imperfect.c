@@ -64,15 +64,13 @@ static void indices(const Walk *w, guint k, gboolean spatial, GString *s, gboole
     g_string_append_c(s, '|');
 }
 
-static uint64_t box(const Walk *w, guint t, const uint64_t *start, const uint64_t *rem,
-                    GString *s)
+static uint64_t box(const Walk *w, guint t, const uint64_t *start, const uint64_t *rem, GString *s)
 {
     const TsTensor *tn = &w->op->tensors[t];
     uint64_t vol = 1;
     for (guint r = 0; r < tn->n_ranks; r++) {
         const guint d = tn->ranks[r].dim[0];
-        g_string_append_printf(s, "%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT ",", start[d],
-                               rem[d]);
+        g_string_append_printf(s, "%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT ",", start[d], rem[d]);
         vol *= rem[d];
     }
     return vol;
@@ -344,10 +342,10 @@ static void random_mapping(GRand *rng, const WArch *a, const TsOp *op, TsMapping
                 ml->spatial_y[d] = a->storage[l].fanout_y > 1 && g_rand_boolean(rng)
                                        ? (uint32_t)g_rand_int_range(rng, 1, 4)
                                        : 1;
-                ml->spatial_x[d] = a->storage[l].fanout_x > 1 && ml->spatial_y[d] == 1 &&
-                                           g_rand_boolean(rng)
-                                       ? (uint32_t)g_rand_int_range(rng, 1, 4)
-                                       : 1;
+                ml->spatial_x[d] =
+                    a->storage[l].fanout_x > 1 && ml->spatial_y[d] == 1 && g_rand_boolean(rng)
+                        ? (uint32_t)g_rand_int_range(rng, 1, 4)
+                        : 1;
                 slot[n++] = &ml->temporal[d];
                 slot[n++] = &ml->spatial_y[d];
                 slot[n++] = &ml->spatial_x[d];
@@ -412,8 +410,7 @@ static void check_against_walk(const WArch *a, const TsOp *op, guint n_maps, gui
 {
     TsModelOptions o = {.imperfect_factors = TRUE};
     g_autoptr(GError) error = NULL;
-    g_autoptr(TsModel) m =
-        ts_model_new_from_levels(a->storage, a->n, &a->mac, 1e9, op, &o, &error);
+    g_autoptr(TsModel) m = ts_model_new_from_levels(a->storage, a->n, &a->mac, 1e9, op, &o, &error);
     CU_ASSERT_PTR_NOT_NULL_FATAL(m);
     GRand *rng = g_rand_new_with_seed((guint32)seed);
     guint checked = 0, partial = 0, refused = 0;
@@ -447,9 +444,8 @@ static void check_against_walk(const WArch *a, const TsOp *op, guint n_maps, gui
                 walk_actions(&w, l, t, TRUE, &r, &f, &u);
                 walk_actions(&w, l, t, FALSE, &r0, &f0, &u0);
                 const gboolean same = r == tc->reads_all && f == tc->fills_all &&
-                                      u == tc->updates_all && r0 == tc->reads &&
-                                      f0 == tc->fills && u0 == tc->updates &&
-                                      w.tile[l][t] == tc->tile_words;
+                                      u == tc->updates_all && r0 == tc->reads && f0 == tc->fills &&
+                                      u0 == tc->updates && w.tile[l][t] == tc->tile_words;
                 if (!same) {
                     g_autofree char *nest = dump(&map, op);
                     fprintf(stderr,
@@ -468,9 +464,9 @@ static void check_against_walk(const WArch *a, const TsOp *op, guint n_maps, gui
             }
         }
         if (!ok)
-            fprintf(stderr, "  macs %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT
-                            " steps %" G_GUINT64_FORMAT "/%g instances %" G_GUINT64_FORMAT
-                            "/%" G_GUINT64_FORMAT "\n",
+            fprintf(stderr,
+                    "  macs %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " steps %" G_GUINT64_FORMAT
+                    "/%g instances %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT "\n",
                     w.macs, c.macs, w.steps0, c.compute_cycles, w.compute_instances,
                     c.compute_instances);
         CU_ASSERT(ok);
@@ -480,11 +476,12 @@ static void check_against_walk(const WArch *a, const TsOp *op, guint n_maps, gui
         CU_ASSERT_DOUBLE_EQUAL(c.utilization,
                                (double)c.macs / (c.cycles * (double)a->mac.instances), 1e-12);
     }
-    fprintf(stderr,
-            "    %u mappings checked (%u with partial tiles), %u refused; deliveries of an "
-            "unchanged tile (kept by an ideal buffer, refetched by the stationarity rule): %.2f%%\n",
-            checked, partial, refused,
-            delivered ? 100.0 * (double)(delivered - changed) / (double)delivered : 0.0);
+    fprintf(
+        stderr,
+        "    %u mappings checked (%u with partial tiles), %u refused; deliveries of an "
+        "unchanged tile (kept by an ideal buffer, refetched by the stationarity rule): %.2f%%\n",
+        checked, partial, refused,
+        delivered ? 100.0 * (double)(delivered - changed) / (double)delivered : 0.0);
     CU_ASSERT(refused == 0);
     CU_ASSERT(checked == n_maps);
     CU_ASSERT(partial > n_maps / 2);
@@ -619,10 +616,11 @@ static void test_cli_round_trip(void)
     g_autofree char *mjson = g_build_filename(dir, "map.json", NULL);
     g_autofree char *ejson = g_build_filename(dir, "model.json", NULL);
     g_autofree char *sjson = g_build_filename(dir, "simulate.json", NULL);
-    const char *map[] = {"map",         "--arch",      "eyeriss-like", "--workload", "bert-base",
-                         "--op",        "KTQ",         "--factorization", "imperfect", "--budget",
-                         "20000",       "--no-polish", "--threads",    "1",          "--quiet",
-                         "--mapping-out", yaml,        "--json",       mjson,        NULL};
+    const char *map[] = {"map",       "--arch",   "eyeriss-like", "--workload",
+                         "bert-base", "--op",     "KTQ",          "--factorization",
+                         "imperfect", "--budget", "20000",        "--no-polish",
+                         "--threads", "1",        "--quiet",      "--mapping-out",
+                         yaml,        "--json",   mjson,          NULL};
     g_autofree char *out = NULL, *err = NULL;
     CU_ASSERT_EQUAL_FATAL(ts_test_tilesim(map, &out, &err), 0);
     g_autofree char *text = NULL;
@@ -632,32 +630,32 @@ static void test_cli_round_trip(void)
     const double energy = totals_member(mjson, "energy_pj");
     const double cycles = totals_member(mjson, "cycles");
     CU_ASSERT(energy > 0 && cycles > 0);
-    const char *model[] = {"model",    "--arch",          "eyeriss-like", "--workload",
-                           "bert-base", "--op",           "KTQ",          "--mapping",
-                           yaml,        "--factorization", "imperfect",   "--json",
-                           ejson,       "--quiet",        NULL};
+    const char *model[] = {"model",     "--arch", "eyeriss-like", "--workload", "bert-base",
+                           "--op",      "KTQ",    "--mapping",    yaml,         "--factorization",
+                           "imperfect", "--json", ejson,          "--quiet",    NULL};
     g_clear_pointer(&out, g_free);
     g_clear_pointer(&err, g_free);
     CU_ASSERT_EQUAL(ts_test_tilesim(model, &out, &err), 0);
     CU_ASSERT_DOUBLE_EQUAL(totals_member(ejson, "energy_pj"), energy, energy * 1e-12);
     CU_ASSERT_DOUBLE_EQUAL(totals_member(ejson, "cycles"), cycles, 1e-9);
-    const char *simulate[] = {"simulate",  "--arch",  "eyeriss-like",    "--workload",
-                              "bert-base", "--op",    "KTQ",             "--mapping",
-                              yaml,        "--json",  sjson,             "--factorization",
-                              "imperfect", "--quiet", NULL};
+    const char *simulate[] = {"simulate",   "--arch",    "eyeriss-like",
+                              "--workload", "bert-base", "--op",
+                              "KTQ",        "--mapping", yaml,
+                              "--json",     sjson,       "--factorization",
+                              "imperfect",  "--quiet",   NULL};
     g_clear_pointer(&out, g_free);
     g_clear_pointer(&err, g_free);
     CU_ASSERT_EQUAL(ts_test_tilesim(simulate, &out, &err), 0);
     CU_ASSERT_DOUBLE_EQUAL(totals_member(sjson, "energy_pj"), energy, energy * 1e-12);
     /* Perfect mode (the default) refuses the ceil factors and names the option. */
-    const char *strict[] = {"model", "--arch",  "eyeriss-like", "--workload", "bert-base", "--op",
-                            "KTQ",   "--mapping", yaml,         "--quiet",    NULL};
+    const char *strict[] = {"model", "--arch",    "eyeriss-like", "--workload", "bert-base", "--op",
+                            "KTQ",   "--mapping", yaml,           "--quiet",    NULL};
     g_clear_pointer(&out, g_free);
     g_clear_pointer(&err, g_free);
     CU_ASSERT_EQUAL(ts_test_tilesim(strict, &out, &err), 1);
     CU_ASSERT_PTR_NOT_NULL(err != NULL ? strstr(err, "--factorization imperfect") : NULL);
-    const char *bad[] = {"map", "--arch", "eyeriss-like", "--workload", "bert-base",
-                         "--op", "KTQ",   "--factorization", "ceil", NULL};
+    const char *bad[] = {"map",  "--arch", "eyeriss-like",    "--workload", "bert-base",
+                         "--op", "KTQ",    "--factorization", "ceil",       NULL};
     g_clear_pointer(&out, g_free);
     g_clear_pointer(&err, g_free);
     CU_ASSERT_EQUAL(ts_test_tilesim(bad, &out, &err), 1);
