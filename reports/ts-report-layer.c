@@ -156,6 +156,10 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
             o->polish ? " then polish (bounded walks of dimension pairs)" : "", m->str,
             o->budget ? grouped((double)o->budget, bud, sizeof bud) : "unlimited", vic, o->seed,
             thr, o->time_limit_s > 0 ? ", time limit per op" : "");
+        if (rep->options->model_options.imperfect_factors)
+            g_string_append(out, "factorization: imperfect (ceil factors; the perfect search "
+                                 "runs first, its best starts the first anneal stream over the "
+                                 "ceil factorizations, where no bounds or polish apply)\n");
         g_string_free(m, TRUE);
     }
     if (rep->with_search) {
@@ -406,6 +410,8 @@ static void op_members(JsonBuilder *b, const TsLayerReport *rep, guint i)
         ts_json_member_int(b, "same_shape_as", (gint64)lo->same_as);
     if (rep->with_search && src->einsum) {
         space_json(b, src);
+        if (rep->options && rep->options->model_options.imperfect_factors)
+            ts_json_member_string(b, "factorization", "imperfect");
         ts_report_search_json(b, &src->search, rep->options ? &rep->options->search : NULL,
                               rep->reproducible);
         best_json(b, src);
