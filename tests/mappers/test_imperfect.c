@@ -494,7 +494,7 @@ static void test_walk_one_fanout_gemm(void)
     arch_one_fanout(&a);
     TsOp op;
     fx_gemm(&op, 7, 10, 5);
-    check_against_walk(&a, &op, 150, ts_test_seed(11));
+    check_against_walk(&a, &op, 60, ts_test_seed(11));
 }
 
 static void test_walk_two_fanouts_gemm(void)
@@ -503,7 +503,7 @@ static void test_walk_two_fanouts_gemm(void)
     arch_two_fanouts(&a);
     TsOp op;
     fx_gemm(&op, 9, 5, 11);
-    check_against_walk(&a, &op, 150, ts_test_seed(12));
+    check_against_walk(&a, &op, 60, ts_test_seed(12));
 }
 
 /* A batched product with an extra dimension only Outputs and Inputs see. */
@@ -522,7 +522,7 @@ static void test_walk_batched(void)
     ts_test_rank(out, 2, 3);
     out->n_ranks = 3;
     op.macs = 5 * 6 * 7 * 3;
-    check_against_walk(&a, &op, 100, ts_test_seed(13));
+    check_against_walk(&a, &op, 40, ts_test_seed(13));
 }
 
 /* Perfect mode (Timeloop parity) refuses ceil factors and says how to accept them; factors
@@ -618,7 +618,7 @@ static void test_cli_round_trip(void)
     g_autofree char *sjson = g_build_filename(dir, "simulate.json", NULL);
     const char *map[] = {"map",       "--arch",   "eyeriss-like", "--workload",
                          "bert-base", "--op",     "KTQ",          "--factorization",
-                         "imperfect", "--budget", "20000",        "--no-polish",
+                         "imperfect", "--budget", "6000",         "--no-polish",
                          "--threads", "1",        "--quiet",      "--mapping-out",
                          yaml,        "--json",   mjson,          NULL};
     g_autofree char *out = NULL, *err = NULL;
