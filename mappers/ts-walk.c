@@ -186,6 +186,20 @@ TsWalk *ts_walk_new(const TsModel *model, const TsMapping *mapping, guint depth,
     }
     if (!shape_ok(model, mapping, error))
         return NULL;
+    for (guint d = 0; d < model->n_dims; d++) {
+        uint64_t prod = 1;
+        for (guint l = 0; l < model->n_levels && prod <= model->dims[d]; l++)
+            prod *= (uint64_t)mapping->level[l].temporal[d] * mapping->level[l].spatial_x[d] *
+                    mapping->level[l].spatial_y[d];
+        if (prod != model->dims[d]) {
+            g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
+                        "op %s: dimension %s has imperfect (ceil) factors; the walker steps "
+                        "through perfect factorizations only (use --factorization perfect)",
+                        model->op->name ? model->op->name : "?",
+                        model->op->dim_names[d] ? model->op->dim_names[d] : "?");
+            return NULL;
+        }
+    }
     if (model->multi_term[model->output]) {
         g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
                     "op %s: the output tensor has a rank summing several dimensions; the walker "
