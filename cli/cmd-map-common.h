@@ -13,6 +13,7 @@
 
 #include "ts-cli.h"
 #include "ts-file.h"
+#include "ts-fuse.h"
 #include "ts-layer.h"
 #include "ts-library.h"
 #include "ts-report-layer.h"
@@ -34,6 +35,8 @@ typedef struct {
     gboolean quiet, no_progress, reproducible, no_polish;
     /* simulate */
     char *engine, *mapping, *device, *trace, *plot;
+    /* fusion (map, simulate) */
+    char *fuse, *fuse_level;
 } TsMapArgs;
 
 static void ts_map_args_init(TsMapArgs *a)
@@ -50,7 +53,8 @@ static void ts_map_args_clear(TsMapArgs *a)
                      &a->op,          &a->search,    &a->metric,  &a->json,      &a->csv,
                      &a->mapping_out, &a->precision, &a->phase,   &a->variables, &a->engine,
                      &a->mapping,     &a->device,    &a->trace,   &a->plot,      &a->budget,
-                     &a->victory,     &a->seq,       &a->batch,   &a->kv_len,    &a->max_invalid};
+                     &a->victory,     &a->seq,       &a->batch,   &a->kv_len,    &a->max_invalid,
+                     &a->fuse,        &a->fuse_level};
     for (guint i = 0; i < G_N_ELEMENTS(strs); i++)
         g_clear_pointer(strs[i], g_free);
     g_clear_pointer(&a->constraints, g_strfreev);
@@ -117,6 +121,14 @@ static GOptionEntry *ts_map_entries(TsMapArgs *a, const GOptionEntry *extra, gui
          NULL},
         {"no-progress", 0, 0, G_OPTION_ARG_NONE, &a->no_progress,
          "no progress line on stderr (it only appears on a terminal)", NULL},
+        {"fuse", 0, 0, G_OPTION_ARG_STRING, &a->fuse,
+         "fuse a group of ops, keeping its intermediates on chip (attention: KQV, KTQ, softmax, "
+         "VScores); the report adds the saving against the unfused layer",
+         "GROUP"},
+        {"fuse-level", 0, 0, G_OPTION_ARG_STRING, &a->fuse_level,
+         "storage level that keeps the fused group's intermediates (default: the outermost "
+         "on-chip level that holds them)",
+         "NAME"},
     };
     guint n = G_N_ELEMENTS(common);
     GOptionEntry *all = g_new0(GOptionEntry, n + n_extra + 1);
@@ -355,6 +367,36 @@ static void ts_map_print_notes(const TsMapInputs *in, const char *cmd)
 
 /* Prints the text report (unless --quiet or an output goes to stdout) and writes --json and
  * --csv: the outputs `map` and `simulate` share. */
+/* Maps the workload; with --fuse, first unfused (into *unfused), then fused with *plan (into
+ * r) and the comparison into *summary. Errors: --fuse-level without --fuse, --fuse with --op,
+ * --mapping or --problem, and those of ts_fuse_plan_new and ts_layer_map. */
+static gboolean ts_map_run(const TsMapArgs *a, const TsMapInputs *in, TsLayerOptions *lo,
+                           TsLayerResult *r, TsLayerResult *unfused, TsFusePlan **plan,
+                           TsFuseSummary *summary, GError **error)
+{
+    if (a->fuse_level && !a->fuse)
+        return ts_map_fail_arg(error, "--fuse-level needs --fuse GROUP");
+    if (!a->fuse)
+        return ts_layer_map(in->arch, in->workload, lo, r, error);
+    if (a->op || a->mapping || a->problem)
+        return ts_map_fail_arg(error, "--fuse maps the whole group of a workload: drop %s",
+                               a->op ? "--op" : a->mapping ? "--mapping" : "--problem");
+    *plan = ts_fuse_plan_new(in->arch, in->workload, in->constraints, a->fuse, a->fuse_level,
+                             error);
+    if (*plan == NULL)
+        return FALSE;
+    for (guint i = 0; i < ts_fuse_plan_n_notes(*plan); i++)
+        fprintf(stderr, "tilesim: note: %s\n", ts_fuse_plan_note(*plan, i));
+    if (!ts_layer_map(in->arch, in->workload, lo, unfused, error))
+        return FALSE;
+    lo->fuse = *plan;
+    gboolean ok = ts_layer_map(in->arch, in->workload, lo, r, error);
+    lo->fuse = NULL;
+    if (ok && !ts_fuse_summarize(*plan, unfused, r, summary))
+        return ts_map_fail_arg(error, "--fuse: the group's ops were not all mapped");
+    return ok;
+}
+
 static gboolean ts_map_emit(const TsMapArgs *a, const TsLayerReport *rep, GError **error)
 {
     if (!a->quiet && !ts_map_stdout_taken(a)) {

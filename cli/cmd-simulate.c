@@ -253,6 +253,9 @@ static int run(int argc, char **argv)
     TsLayerOptions lo;
     TsMapInputs in = {0};
     TsLayerResult r = {0};
+    TsLayerResult unfused = {0};
+    TsFusePlan *plan = NULL;
+    TsFuseSummary summary = {0};
     if (argc > 1) {
         fprintf(stderr, "tilesim simulate: unexpected argument '%s'\n", argv[1]);
         rc = TS_EXIT_BAD_INPUT;
@@ -311,7 +314,7 @@ static int run(int argc, char **argv)
     TsMapProgress mp = {0};
     ts_map_setup_progress(&lo, &mp, &a);
     lo.mapping_path = a.mapping;
-    gboolean ok = ts_layer_map(in.arch, in.workload, &lo, &r, &error);
+    gboolean ok = ts_map_run(&a, &in, &lo, &r, &unfused, &plan, &summary, &error);
     ts_map_print_notes(&in, "simulate");
     if (!ok) {
         rc = ts_cli_fail(error);
@@ -336,7 +339,9 @@ static int run(int argc, char **argv)
                                   .notes = (const char *const *)notes},
                          .with_search = FALSE,
                          .show_nest = FALSE,
-                         .reproducible = a.reproducible};
+                         .reproducible = a.reproducible,
+                         .fuse = plan,
+                         .fuse_summary = plan ? &summary : NULL};
     gboolean emitted = ts_map_emit(&a, &rep, &error);
     g_strfreev(notes);
     if (!emitted) {
@@ -344,6 +349,8 @@ static int run(int argc, char **argv)
         goto out;
     }
 out:
+    ts_layer_result_clear(&unfused);
+    ts_fuse_plan_free(plan);
     g_free(pa.map);
     g_free(pa.mode);
     g_free(pa.gen);

@@ -13,7 +13,7 @@
 G_STATIC_ASSERT(sizeof(TsLevel) == 336);
 G_STATIC_ASSERT(sizeof(TsEnergy) == 72);
 G_STATIC_ASSERT(sizeof(TsFanoutStage) == 16);
-G_STATIC_ASSERT(sizeof(TsModelOptions) == 3 * sizeof(gboolean));
+G_STATIC_ASSERT(sizeof(TsModelOptions) == 4 * sizeof(gboolean) + TS_ARCH_MAX_LEVELS * 8);
 G_STATIC_ASSERT(sizeof(TsSpaceArch) == 304);
 G_STATIC_ASSERT(sizeof(TsFactorRule) == 24);
 G_STATIC_ASSERT(sizeof(TsLevelRules) == 832);
@@ -66,6 +66,10 @@ char *ts_layer_problem_key(const TsArch *arch, const TsOp *op, const TsSpaceArch
                            ts_arch_clock_hz(arch), ts_arch_compute_macs_per_cycle(arch),
                            ts_arch_technology_nm(arch), mo.exact_sliding_window_deltas,
                            mo.no_first_read_elision, mo.diagonal_multicast);
+    g_string_append(s, "reserved_words");
+    for (guint l = 0; l < TS_ARCH_MAX_LEVELS; l++)
+        g_string_append_printf(s, " %" G_GUINT64_FORMAT, mo.reserved_words[l]);
+    g_string_append_c(s, '\n');
     for (guint l = 0; l < ts_arch_n_storage(arch); l++)
         put_level(s, "storage", ts_arch_storage(arch, l));
     if (ts_arch_compute(arch) != NULL)

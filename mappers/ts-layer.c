@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ts-arch-classes.h"
+#include "ts-fuse.h"
 #include "ts-mapping.h"
 
 /* ---- Elementwise ops -------------------------------------------------------------------- */
@@ -286,7 +287,8 @@ static gboolean map_einsum(const TsArch *arch, const TsLayerOptions *opt, TsLaye
                            guint index, guint n_ops, gboolean *cache_hit, GError **error)
 {
     const TsOp *op = lo->op;
-    lo->model = ts_model_new_full(arch, op, &opt->model_options, error);
+    TsModelOptions mo = opt->model_options;
+    lo->model = ts_model_new_full(arch, op, &mo, error);
     if (lo->model == NULL)
         return FALSE;
     if (!ts_space_arch_from_arch(arch, &lo->space_arch, error))
@@ -296,6 +298,14 @@ static gboolean map_einsum(const TsArch *arch, const TsLayerOptions *opt, TsLaye
             return FALSE;
     } else {
         ts_rules_init(&lo->rules, &lo->space_arch, op);
+    }
+    if (opt->fuse != NULL && !ts_fuse_apply(opt->fuse, lo->index, &lo->rules, &mo, error))
+        return FALSE;
+    if (opt->fuse != NULL && ts_fuse_plan_op(opt->fuse, lo->index) != NULL) {
+        ts_model_free(lo->model);
+        lo->model = ts_model_new_full(arch, op, &mo, error);
+        if (lo->model == NULL)
+            return FALSE;
     }
     TsSearchOptions so = opt->search;
     if (so.algorithm == TS_SEARCH_EXHAUSTIVE || so.algorithm == TS_SEARCH_LINEAR_PRUNED ||
@@ -307,7 +317,7 @@ static gboolean map_einsum(const TsArch *arch, const TsLayerOptions *opt, TsLaye
     }
     g_autofree char *key = NULL;
     if (opt->cache != NULL && opt->mapping_path == NULL) {
-        key = ts_layer_problem_key(arch, op, &lo->space_arch, &lo->rules, &opt->model_options, &so);
+        key = ts_layer_problem_key(arch, op, &lo->space_arch, &lo->rules, &mo, &so);
         if (key != NULL && opt->cache->lookup(key, &lo->search, opt->cache->data)) {
             *cache_hit = TRUE;
             if (opt->begin)
@@ -389,6 +399,8 @@ gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload, const TsLa
             continue;
         TsLayerOp lo = {0};
         lo.op = op;
+        if (options->fuse != NULL && ts_fuse_plan_op(options->fuse, i) != NULL)
+            lo.op = ts_fuse_plan_op(options->fuse, i); /* KQV runs one head at a time */
         lo.index = i;
         lo.same_as = ops->len;
         g_array_append_val(ops, lo);
@@ -428,8 +440,11 @@ gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload, const TsLa
     for (guint i = 0; i < result->n_ops; i++) {
         TsLayerOp *lo = &result->ops[i];
         const TsOp *op = lo->op;
-        for (guint j = 0; j < i; j++) {
-            if (result->ops[j].same_as == j && same_shape(result->ops[j].op, op)) {
+        const gboolean fused = options->fuse != NULL && ts_fuse_plan_op(options->fuse, lo->index);
+        for (guint j = 0; j < i && !fused; j++) {
+            if (result->ops[j].same_as == j && !(options->fuse != NULL &&
+                                                 ts_fuse_plan_op(options->fuse, result->ops[j].index)) &&
+                same_shape(result->ops[j].op, op)) {
                 lo->same_as = j;
                 break;
             }
@@ -454,6 +469,8 @@ gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload, const TsLa
             result->cache_hits += hit;
         } else {
             if (!ts_layer_vector_cost(arch, op, &lo->vector, error))
+                return FALSE;
+            if (fused && !ts_fuse_vector_cost(options->fuse, arch, lo->index, &lo->vector, error))
                 return FALSE;
             lo->energy_pj = lo->vector.energy_pj;
             lo->cycles = lo->vector.cycles;

@@ -27,6 +27,7 @@ typedef struct {
     double read_words, write_words; /* at the outermost level (backing store) */
     double memory_cycles;
     double memory_energy_pj;
+    double fused_energy_pj; /* part of memory_energy_pj at a fusion level (ts-fuse.h), else 0 */
     double cycles;    /* max(compute, memory), arch clock */
     double energy_pj; /* compute + memory */
     double latency_s;
@@ -64,6 +65,8 @@ typedef struct {
     gpointer data;
 } TsLayerCache;
 
+typedef struct TsFusePlan TsFusePlan; /* mappers/ts-fuse.h */
+
 typedef struct {
     TsSearchOptions search;           /* per einsum op */
     const TsConstraints *constraints; /* may be NULL; resolved per op */
@@ -79,6 +82,8 @@ typedef struct {
     TsModelOptions model_options; /* zero: Timeloop 3.0.3 parity */
     const TsLayerCache *cache;    /* searched sub-problems to reuse (NULL = search every
                                      shape); not used with mapping_path or a time limit */
+    const TsFusePlan *fuse;       /* fuse a group of ops (ts_fuse_plan_new on the same arch and
+                                     workload; NULL = none) */
 } TsLayerOptions;
 
 struct TsLayerOp {

@@ -506,7 +506,7 @@ static TsEvalStatus check_capacity(const TsModel *m, const TsMapping *map, const
                 big_t = (int)t;
             }
         }
-        if (total > lv->capacity_words)
+        if (total + m->options.reserved_words[l] > lv->capacity_words)
             return fail(cost, TS_EVAL_CAPACITY, (int)l, big_t, -1);
         if (lv->spec.min_utilization > 0.0 &&
             (double)total < (double)lv->capacity_words * lv->spec.min_utilization)
@@ -786,6 +786,11 @@ char *ts_model_explain(const TsModel *m, const TsMapping *map, const TsCost *cos
             total += w;
             g_string_append_printf(s, "%s%s %" G_GUINT64_FORMAT, s->len ? ", " : "",
                                    tensor_name(m, (int)t), w);
+        }
+        if (m->options.reserved_words[l] > 0) {
+            total += m->options.reserved_words[l];
+            g_string_append_printf(s, "%sheld by a fused group %" G_GUINT64_FORMAT,
+                                   s->len ? ", " : "", m->options.reserved_words[l]);
         }
         const TsLevel *spec = &lv->spec;
         char *buf = spec->multiple_buffering > 1.0

@@ -117,6 +117,10 @@ typedef struct {
      * q on X and s on Y) count as distinct. TRUE counts distinct tiles over the whole fan-out
      * instead, as hardware multicasting along diagonals would. See docs/model.md. */
     gboolean diagonal_multicast;
+    /* Words of each storage level (outermost first) already held by data outside the op: the
+     * intermediates a fused group keeps resident there while this op runs (mappers/ts-fuse.h).
+     * The op's tiles must fit in the capacity minus this. 0 = the whole capacity. */
+    uint64_t reserved_words[TS_ARCH_MAX_LEVELS];
 } TsModelOptions;
 
 typedef struct TsModel TsModel;

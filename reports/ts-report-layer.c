@@ -4,6 +4,8 @@
  * docs/cli.md (ts_report_cost_json_members) with "name", "count", "space", "search"
  * and "best". */
 #include "ts-report-layer.h"
+
+#include "ts-report-fuse.h"
 #include "ts-report-csv.h"
 #include "ts-report-json.h"
 
@@ -233,6 +235,8 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
         if (lo->same_as == i && !lo->einsum)
             g_string_append_printf(out, "  %s: %s\n", lo->op->name, lo->vector.source);
     }
+    if (rep->fuse != NULL && rep->fuse_summary != NULL)
+        ts_report_fuse_text(out, rep->fuse, rep->fuse_summary);
     ts_report_notes_text(out, rep->info.notes);
 }
 
@@ -447,6 +451,8 @@ char *ts_report_layer_json_string(const TsLayerReport *rep)
         ts_json_member_double(b, "energy_with_leakage_pj", r->energy_pj + r->leakage_pj);
         ts_json_member_double(b, "area_um2", r->area_um2);
         json_builder_end_object(b);
+        if (rep->fuse != NULL && rep->fuse_summary != NULL)
+            ts_report_fuse_json(b, rep->fuse, rep->fuse_summary);
         ts_json_member_double(b, "seconds", rep->reproducible ? NAN : r->seconds);
         ts_report_notes_json(b, rep->info.notes);
     }

@@ -9,6 +9,7 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "ts-fuse.h"
 #include "ts-layer.h"
 #include "ts-report-cost.h"
 
@@ -25,6 +26,8 @@ typedef struct {
     gboolean reproducible;         /* no wall/CPU times or thread count: the same inputs and
                                     * seed give byte-identical reports on any machine and for
                                     * any thread count (timing keys are null in JSON) */
+    const TsFusePlan *fuse;              /* a fused group: its section and JSON "fusion" */
+    const TsFuseSummary *fuse_summary;   /* with fuse */
 } TsLayerReport;
 
 /* Appends the text report: header, one search line per mapped op (with_search), the best K
