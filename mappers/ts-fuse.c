@@ -355,11 +355,11 @@ TsFusePlan *ts_fuse_plan_new(const TsArch *arch, const TsWorkload *workload,
     plan->level_given = level_name != NULL;
     if (!found) {
         fail(error, TS_CONFIG_ERROR_INVALID,
-             "--fuse %s: refused: %s can hold the intermediates the group keeps resident, one "
+             "--fuse %s: refused: %s hold the intermediates the group keeps resident, one "
              "head at a time (Q, K, V, scores and probabilities of %" G_GUINT64_FORMAT
              " heads x batch; %s). Tiling the queries within a head is not modelled: use a "
              "shorter --seq, a narrower --precision or an architecture with a larger buffer",
-             group, level_name ? "the given level cannot" : "no on-chip level", plan->iterations,
+             group, level_name ? "the given level cannot" : "no on-chip level can", plan->iterations,
              plan->choice);
         return NULL;
     }
