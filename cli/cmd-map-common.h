@@ -374,17 +374,24 @@ static gboolean ts_map_run(const TsMapArgs *a, const TsMapInputs *in, TsLayerOpt
                            TsLayerResult *r, TsLayerResult *unfused, TsFusePlan **plan,
                            TsFuseSummary *summary, GError **error)
 {
-    if (a->fuse_level && !a->fuse)
+    const char *group = a->fuse, *level = a->fuse_level, *where = NULL;
+    if (level && !group)
         return ts_map_fail_arg(error, "--fuse-level needs --fuse GROUP");
-    if (!a->fuse)
+    /* The workload's `fusion:` spec applies unless --fuse is given, and not to one op. */
+    if (!group && !a->op && !a->mapping &&
+        ts_workload_fusion(in->workload, &group, &level, &where) == FALSE)
+        group = NULL;
+    if (!group)
         return ts_layer_map(in->arch, in->workload, lo, r, error);
     if (a->op || a->mapping || a->problem)
         return ts_map_fail_arg(error, "--fuse maps the whole group of a workload: drop %s",
                                a->op ? "--op" : a->mapping ? "--mapping" : "--problem");
-    *plan = ts_fuse_plan_new(in->arch, in->workload, in->constraints, a->fuse, a->fuse_level,
-                             error);
-    if (*plan == NULL)
+    *plan = ts_fuse_plan_new(in->arch, in->workload, in->constraints, group, level, error);
+    if (*plan == NULL) {
+        if (where)
+            g_prefix_error(error, "%s: workload.fusion: ", where);
         return FALSE;
+    }
     for (guint i = 0; i < ts_fuse_plan_n_notes(*plan); i++)
         fprintf(stderr, "tilesim: note: %s\n", ts_fuse_plan_note(*plan, i));
     if (!ts_layer_map(in->arch, in->workload, lo, unfused, error))

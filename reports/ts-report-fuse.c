@@ -13,7 +13,7 @@ void ts_report_fuse_text(GString *out, const TsFusePlan *plan, const TsFuseSumma
                            "%s), capacity %" G_GUINT64_FORMAT " words\n",
                            ts_fuse_plan_group(plan), ts_fuse_plan_iterations(plan),
                            ts_fuse_plan_level_name(plan),
-                           ts_fuse_plan_level_given(plan) ? "--fuse-level"
+                           ts_fuse_plan_level_given(plan) ? "the given level"
                                                           : "outermost on-chip level that holds them",
                            ts_fuse_plan_peak_words(plan), ts_fuse_plan_peak_op(plan),
                            ts_fuse_plan_capacity_words(plan));

@@ -149,6 +149,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(TsWorkload, ts_workload_free)
 const char *ts_workload_name(const TsWorkload *workload);
 guint ts_workload_n_ops(const TsWorkload *workload);
 const TsOp *ts_workload_op(const TsWorkload *workload, guint index);
+/* The workload's fusion spec (`fusion: {group, level}`): FALSE when it has none. group, level
+ * (NULL = the default level) and where (the spec's file:line:col) are borrowed; any may be
+ * NULL. */
+gboolean ts_workload_fusion(const TsWorkload *workload, const char **group, const char **level,
+                            const char **where);
 /* Op by name ("FF1"), or NULL. */
 const TsOp *ts_workload_find_op(const TsWorkload *workload, const char *name);
 
