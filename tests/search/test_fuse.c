@@ -297,6 +297,68 @@ static void test_cli(void)
     g_free(json[1]);
 }
 
+static void test_workload_spec(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TsWorkload) w =
+        ts_workload_load("examples/workloads/bert-base-fused-attention.yaml", NULL, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+    const char *group = NULL, *level = "x", *where = NULL;
+    CU_ASSERT(ts_workload_fusion(w, &group, &level, &where));
+    CU_ASSERT_STRING_EQUAL(group, "attention");
+    CU_ASSERT_PTR_NULL(level);
+    CU_ASSERT_PTR_NOT_NULL(strstr(where, "bert-base-fused-attention.yaml:"));
+    g_autoptr(TsWorkload) plain = ts_workload_load("bert-base", NULL, &error);
+    CU_ASSERT_FALSE(ts_workload_fusion(plain, NULL, NULL, NULL));
+
+    g_autofree char *dir = g_dir_make_tmp("ts-fuse-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "w.yaml", NULL);
+    const char *bad[][2] = {
+        {"workload:\n  model: bert-base\n  fusion: {group: attention, levl: X}\n",
+         "w.yaml:3:30: workload.fusion.levl: unknown key 'levl' (did you mean 'level'?)"},
+        {"workload:\n  model: bert-base\n  fusion: attention\n", "workload.fusion: expected"},
+        {"workload:\n  model: bert-base\n  fusion: {level: X}\n", "workload.fusion.group"},
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_clear_error(&error);
+        CU_ASSERT_FATAL(g_file_set_contents(path, bad[i][0], -1, NULL));
+        TsWorkload *x = ts_workload_load(path, NULL, &error);
+        CU_ASSERT_PTR_NULL(x);
+        ts_workload_free(x);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(error);
+        if (strstr(error->message, bad[i][1]) == NULL)
+            fprintf(stderr, "unexpected message: %s\n", error->message);
+        CU_ASSERT_PTR_NOT_NULL(strstr(error->message, bad[i][1]));
+    }
+    ts_test_remove_tree(dir);
+}
+
+/* A sweep point whose buffer cannot hold the intermediates is unmapped with the reason; the
+ * other is mapped fused. */
+static void test_sweep(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("ts-fuse-sweep-XXXXXX", NULL);
+    g_autofree char *wl = ts_test_source_path("examples/workloads/bert-base-fused-attention.yaml");
+    g_autofree char *sweep = g_build_filename(dir, "s.yaml", NULL);
+    g_autofree char *out = g_build_filename(dir, "out", NULL);
+    g_autofree char *text = g_strdup_printf(
+        "sweep:\n  arch: eyeriss-like\n  workload: %s\n  mapper: {budget: 300}\n"
+        "  parameters:\n    glb:\n      values: [32KB, 128KB]\n"
+        "      arch: levels[GlobalBuffer].attributes.size\n",
+        wl);
+    CU_ASSERT_FATAL(g_file_set_contents(sweep, text, -1, NULL));
+    TsTestCli c;
+    const char *const args[] = {"sweep", sweep, "--out", out, "--threads", "1", "--no-plots",
+                                "--no-progress", NULL};
+    if (!ts_test_cli(&c, args))
+        return;
+    CU_ASSERT_EQUAL(c.status, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(c.out, "1 ok"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(c.out, "workload.fusion: --fuse attention: refused"));
+    ts_test_cli_clear(&c);
+    ts_test_remove_tree(dir);
+}
+
 int main(int argc, char **argv)
 {
     if (CU_initialize_registry() != CUE_SUCCESS)
@@ -308,5 +370,7 @@ int main(int argc, char **argv)
     CU_add_test(s, "capacity refused, reserved capacity", test_capacity_refused);
     CU_add_test(s, "1/2 threads identical", test_threads_identical);
     CU_add_test(s, "CLI options and determinism", test_cli);
+    CU_add_test(s, "workload fusion spec", test_workload_spec);
+    CU_add_test(s, "sweep points fused or unmapped", test_sweep);
     return ts_test_run(argc, argv);
 }
