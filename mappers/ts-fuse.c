@@ -12,8 +12,7 @@ enum { P_KQV, P_KTQ, P_SOFTMAX, P_VSCORES };
 enum { I_Q, I_K, I_V, I_SCORES, I_PROBS };
 
 static const char *const group_ops[TS_FUSE_GROUP_OPS] = {"KQV", "KTQ", "softmax", "VScores"};
-static const char *const inter_names[TS_FUSE_INTERMEDIATES] = {"Q", "K", "V", "scores",
-                                                               "probs"};
+static const char *const inter_names[TS_FUSE_INTERMEDIATES] = {"Q", "K", "V", "scores", "probs"};
 
 /* Intermediates resident while the op at each position runs (bit i = intermediate i): KQV
  * produces Q, K and V; KTQ reads K and Q and produces the scores while V waits; softmax turns
@@ -41,8 +40,8 @@ struct TsFusePlan {
     uint64_t iterations;
     guint index[TS_FUSE_GROUP_OPS]; /* workload indices */
     const TsOp *op[TS_FUSE_GROUP_OPS];
-    uint8_t mask[TS_FUSE_GROUP_OPS]; /* intermediate tensor bits of each op */
-    TsOp kqv_head;                   /* one head's slice of KQV */
+    uint8_t mask[TS_FUSE_GROUP_OPS];       /* intermediate tensor bits of each op */
+    TsOp kqv_head;                         /* one head's slice of KQV */
     uint64_t words[TS_FUSE_INTERMEDIATES]; /* at the fusion level, one head */
     uint64_t peak_words;
     guint peak_pos;
@@ -67,17 +66,47 @@ void ts_fuse_plan_free(TsFusePlan *plan)
     g_free(plan);
 }
 
-const char *ts_fuse_plan_group(const TsFusePlan *plan) { return plan->group; }
-guint ts_fuse_plan_level(const TsFusePlan *plan) { return plan->level; }
-const char *ts_fuse_plan_level_name(const TsFusePlan *plan) { return plan->level_name; }
-gboolean ts_fuse_plan_level_given(const TsFusePlan *plan) { return plan->level_given; }
-uint64_t ts_fuse_plan_capacity_words(const TsFusePlan *plan) { return plan->capacity_words; }
-uint64_t ts_fuse_plan_peak_words(const TsFusePlan *plan) { return plan->peak_words; }
-const char *ts_fuse_plan_peak_op(const TsFusePlan *plan) { return group_ops[plan->peak_pos]; }
-uint64_t ts_fuse_plan_iterations(const TsFusePlan *plan) { return plan->iterations; }
-const char *ts_fuse_plan_choice(const TsFusePlan *plan) { return plan->choice; }
+const char *ts_fuse_plan_group(const TsFusePlan *plan)
+{
+    return plan->group;
+}
+guint ts_fuse_plan_level(const TsFusePlan *plan)
+{
+    return plan->level;
+}
+const char *ts_fuse_plan_level_name(const TsFusePlan *plan)
+{
+    return plan->level_name;
+}
+gboolean ts_fuse_plan_level_given(const TsFusePlan *plan)
+{
+    return plan->level_given;
+}
+uint64_t ts_fuse_plan_capacity_words(const TsFusePlan *plan)
+{
+    return plan->capacity_words;
+}
+uint64_t ts_fuse_plan_peak_words(const TsFusePlan *plan)
+{
+    return plan->peak_words;
+}
+const char *ts_fuse_plan_peak_op(const TsFusePlan *plan)
+{
+    return group_ops[plan->peak_pos];
+}
+uint64_t ts_fuse_plan_iterations(const TsFusePlan *plan)
+{
+    return plan->iterations;
+}
+const char *ts_fuse_plan_choice(const TsFusePlan *plan)
+{
+    return plan->choice;
+}
 
-guint ts_fuse_plan_n_notes(const TsFusePlan *plan) { return plan->notes->len; }
+guint ts_fuse_plan_n_notes(const TsFusePlan *plan)
+{
+    return plan->notes->len;
+}
 const char *ts_fuse_plan_note(const TsFusePlan *plan, guint i)
 {
     g_return_val_if_fail(i < plan->notes->len, NULL);
@@ -150,16 +179,8 @@ uint8_t ts_fuse_plan_intermediates(const TsFusePlan *plan, guint workload_index)
     return p < 0 ? 0 : plan->mask[p];
 }
 
-static gboolean fail(GError **error, TsConfigError code, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
-static gboolean fail(GError **error, TsConfigError code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    g_set_error_literal(error, TS_CONFIG_ERROR, code, msg);
-    return FALSE;
-}
+/* Sets a TS_CONFIG_ERROR without a file position and evaluates to FALSE. */
+#define fail(error, code, ...) (ts_config_error((error), NULL, (code), NULL, __VA_ARGS__), FALSE)
 
 /* Words n elements of precision bits take in one word of word_bits (packed when narrower, as
  * the model packs them). */
@@ -269,8 +290,8 @@ static gboolean find_ops(TsFusePlan *plan, const TsWorkload *workload, GError **
     plan->mask[P_KQV] = (uint8_t)(1u << kqv->output);
     plan->mask[P_KTQ] = 0x7;
     plan->mask[P_SOFTMAX] = (uint8_t)(1u << si | 1u << so);
-    plan->mask[P_VSCORES] = (uint8_t)(1u << ts_op_find_tensor(vs, "Weights") |
-                                      1u << ts_op_find_tensor(vs, "Inputs"));
+    plan->mask[P_VSCORES] =
+        (uint8_t)(1u << ts_op_find_tensor(vs, "Weights") | 1u << ts_op_find_tensor(vs, "Inputs"));
     return TRUE;
 }
 
@@ -281,8 +302,8 @@ TsFusePlan *ts_fuse_plan_new(const TsArch *arch, const TsWorkload *workload,
     g_return_val_if_fail(arch != NULL && workload != NULL && group != NULL, NULL);
     if (!g_strv_contains(ts_fuse_group_names(), group)) {
         g_autofree char *hint = ts_config_suggest(group, ts_fuse_group_names());
-        fail(error, TS_CONFIG_ERROR_REFERENCE, "--fuse: unknown group '%s'%s; groups: attention",
-             group, hint);
+        ts_config_error(error, NULL, TS_CONFIG_ERROR_REFERENCE, NULL,
+                        "--fuse: unknown group '%s'%s; groups: attention", group, hint);
         return NULL;
     }
     g_autoptr(TsFusePlan) plan = g_new0(TsFusePlan, 1);
@@ -292,10 +313,11 @@ TsFusePlan *ts_fuse_plan_new(const TsArch *arch, const TsWorkload *workload,
         return NULL;
     guint ns = ts_arch_n_storage(arch);
     if (ns < 2) {
-        fail(error, TS_CONFIG_ERROR_INVALID,
-             "--fuse %s: architecture %s has no on-chip storage level below %s to keep the "
-             "intermediates",
-             group, ts_arch_name(arch), ns ? ts_arch_storage(arch, 0)->name : "its backing store");
+        ts_config_error(
+            error, NULL, TS_CONFIG_ERROR_INVALID, NULL,
+            "--fuse %s: architecture %s has no on-chip storage level below %s to keep the "
+            "intermediates",
+            group, ts_arch_name(arch), ns ? ts_arch_storage(arch, 0)->name : "its backing store");
         return NULL;
     }
     if (level_name != NULL) {
@@ -310,18 +332,20 @@ TsFusePlan *ts_fuse_plan_new(const TsArch *arch, const TsWorkload *workload,
                 g_string_append_printf(all, "%s%s", k ? ", " : "", names[k]);
             }
             g_autofree char *hint = ts_config_suggest(level_name, (const char *const *)names);
-            fail(error, TS_CONFIG_ERROR_REFERENCE,
-                 "--fuse-level: architecture %s has no storage level '%s'%s; its levels are %s",
-                 ts_arch_name(arch), level_name, hint, all->str);
+            ts_config_error(
+                error, NULL, TS_CONFIG_ERROR_REFERENCE, NULL,
+                "--fuse-level: architecture %s has no storage level '%s'%s; its levels are %s",
+                ts_arch_name(arch), level_name, hint, all->str);
             g_string_free(all, TRUE);
             g_free(names);
             return NULL;
         }
         if (l == 0) {
-            fail(error, TS_CONFIG_ERROR_INVALID,
-                 "--fuse-level %s: the outermost level is the backing store the fusion keeps "
-                 "the intermediates out of; name an on-chip level below it",
-                 level_name);
+            ts_config_error(
+                error, NULL, TS_CONFIG_ERROR_INVALID, NULL,
+                "--fuse-level %s: the outermost level is the backing store the fusion keeps "
+                "the intermediates out of; name an on-chip level below it",
+                level_name);
             return NULL;
         }
     }
@@ -354,13 +378,14 @@ TsFusePlan *ts_fuse_plan_new(const TsArch *arch, const TsWorkload *workload,
     plan->choice = g_string_free(choice, FALSE);
     plan->level_given = level_name != NULL;
     if (!found) {
-        fail(error, TS_CONFIG_ERROR_INVALID,
-             "--fuse %s: refused: %s hold the intermediates the group keeps resident, one "
-             "head at a time (Q, K, V, scores and probabilities of %" G_GUINT64_FORMAT
-             " heads x batch; %s). Tiling the queries within a head is not modelled: use a "
-             "shorter --seq, a narrower --precision or an architecture with a larger buffer",
-             group, level_name ? "the given level cannot" : "no on-chip level can", plan->iterations,
-             plan->choice);
+        ts_config_error(
+            error, NULL, TS_CONFIG_ERROR_INVALID, NULL,
+            "--fuse %s: refused: %s hold the intermediates the group keeps resident, one "
+            "head at a time (Q, K, V, scores and probabilities of %" G_GUINT64_FORMAT
+            " heads x batch; %s). Tiling the queries within a head is not modelled: use a "
+            "shorter --seq, a narrower --precision or an architecture with a larger buffer",
+            group, level_name ? "the given level cannot" : "no on-chip level can", plan->iterations,
+            plan->choice);
         return NULL;
     }
     if (!note_overrides(plan, arch, constraints, error))
@@ -425,8 +450,7 @@ gboolean ts_fuse_apply(const TsFusePlan *plan, guint workload_index, TsRules *ru
             g_snprintf(lname, sizeof lname, "level %u", l);
             if (!force_one(&lr->temporal[d], lname, "temporal", op->dim_names[d], op->name,
                            error) ||
-                !force_one(&lr->spatial[d], lname, "spatial", op->dim_names[d], op->name,
-                           error) ||
+                !force_one(&lr->spatial[d], lname, "spatial", op->dim_names[d], op->name, error) ||
                 !force_one(&lr->spatial_x[d], lname, "spatial X", op->dim_names[d], op->name,
                            error) ||
                 !force_one(&lr->spatial_y[d], lname, "spatial Y", op->dim_names[d], op->name,
@@ -478,8 +502,8 @@ gboolean ts_fuse_vector_cost(const TsFusePlan *plan, const TsArch *arch, guint w
     double ob = (double)MAX(outer->block_size, 1u), lb = (double)MAX(lv->block_size, 1u);
     cost->read_words = ceil(rd_bits / ow);
     cost->write_words = ceil(wr_bits / ow);
-    double outer_pj =
-        cost->read_words / ob * outer->energy.read_pj + cost->write_words / ob * outer->energy.update_pj;
+    double outer_pj = cost->read_words / ob * outer->energy.read_pj +
+                      cost->write_words / ob * outer->energy.update_pj;
     double level_pj = frd / lb * lv->energy.read_pj + fwr / lb * lv->energy.update_pj;
     cost->memory_energy_pj = outer_pj + level_pj;
     cost->fused_energy_pj = level_pj;

@@ -41,7 +41,7 @@ void ts_fuse_plan_free(TsFusePlan *plan);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(TsFusePlan, ts_fuse_plan_free)
 
 const char *ts_fuse_plan_group(const TsFusePlan *plan);
-guint ts_fuse_plan_level(const TsFusePlan *plan);            /* storage index */
+guint ts_fuse_plan_level(const TsFusePlan *plan); /* storage index */
 const char *ts_fuse_plan_level_name(const TsFusePlan *plan);
 gboolean ts_fuse_plan_level_given(const TsFusePlan *plan);
 uint64_t ts_fuse_plan_capacity_words(const TsFusePlan *plan); /* one instance (0 = unbounded) */
@@ -100,8 +100,8 @@ typedef struct {
 typedef struct {
     TsFuseOpSummary op[TS_FUSE_GROUP_OPS];
     double dram_words_unfused, dram_words_fused, dram_words_saved;
-    double dram_energy_pj_saved;   /* backing-store energy saved */
-    double other_energy_pj_saved;  /* the rest: on-chip levels and arithmetic (may be < 0) */
+    double dram_energy_pj_saved;  /* backing-store energy saved */
+    double other_energy_pj_saved; /* the rest: on-chip levels and arithmetic (may be < 0) */
     double energy_pj_unfused, energy_pj_fused, energy_pj_saved;
     double cycles_unfused, cycles_fused;
     double layer_energy_pj_unfused, layer_energy_pj_fused;

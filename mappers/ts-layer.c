@@ -442,8 +442,8 @@ gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload, const TsLa
         const TsOp *op = lo->op;
         const gboolean fused = options->fuse != NULL && ts_fuse_plan_op(options->fuse, lo->index);
         for (guint j = 0; j < i && !fused; j++) {
-            if (result->ops[j].same_as == j && !(options->fuse != NULL &&
-                                                 ts_fuse_plan_op(options->fuse, result->ops[j].index)) &&
+            if (result->ops[j].same_as == j &&
+                !(options->fuse != NULL && ts_fuse_plan_op(options->fuse, result->ops[j].index)) &&
                 same_shape(result->ops[j].op, op)) {
                 lo->same_as = j;
                 break;

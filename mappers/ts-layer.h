@@ -27,8 +27,8 @@ typedef struct {
     double read_words, write_words; /* at the outermost level (backing store) */
     double memory_cycles;
     double memory_energy_pj;
-    double fused_energy_pj; /* part of memory_energy_pj at a fusion level (ts-fuse.h), else 0 */
-    double cycles;    /* max(compute, memory), arch clock */
+    double fused_energy_pj; /* of memory_energy_pj, at a fusion level (ts-fuse.h); else 0 */
+    double cycles;          /* max(compute, memory), arch clock */
     double energy_pj; /* compute + memory */
     double latency_s;
     double utilization; /* compute_cycles / cycles */

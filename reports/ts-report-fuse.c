@@ -6,17 +6,17 @@
 void ts_report_fuse_text(GString *out, const TsFusePlan *plan, const TsFuseSummary *s)
 {
     g_return_if_fail(out != NULL && plan != NULL && s != NULL);
-    g_string_append_printf(out,
-                           "\nFusion\n------\n  group %s (KQV -> KTQ -> softmax -> VScores), one "
-                           "head at a time (%" G_GUINT64_FORMAT " heads x batch); intermediates "
-                           "at %s (%s): at most %" G_GUINT64_FORMAT " words resident (during "
-                           "%s), capacity %" G_GUINT64_FORMAT " words\n",
-                           ts_fuse_plan_group(plan), ts_fuse_plan_iterations(plan),
-                           ts_fuse_plan_level_name(plan),
-                           ts_fuse_plan_level_given(plan) ? "the given level"
-                                                          : "outermost on-chip level that holds them",
-                           ts_fuse_plan_peak_words(plan), ts_fuse_plan_peak_op(plan),
-                           ts_fuse_plan_capacity_words(plan));
+    g_string_append_printf(
+        out,
+        "\nFusion\n------\n  group %s (KQV -> KTQ -> softmax -> VScores), one "
+        "head at a time (%" G_GUINT64_FORMAT " heads x batch); intermediates "
+        "at %s (%s): at most %" G_GUINT64_FORMAT " words resident (during "
+        "%s), capacity %" G_GUINT64_FORMAT " words\n",
+        ts_fuse_plan_group(plan), ts_fuse_plan_iterations(plan), ts_fuse_plan_level_name(plan),
+        ts_fuse_plan_level_given(plan) ? "the given level"
+                                       : "outermost on-chip level that holds them",
+        ts_fuse_plan_peak_words(plan), ts_fuse_plan_peak_op(plan),
+        ts_fuse_plan_capacity_words(plan));
     g_string_append(out, "  per head:");
     for (guint i = 0; i < TS_FUSE_INTERMEDIATES; i++) {
         uint64_t w;
@@ -28,8 +28,8 @@ void ts_report_fuse_text(GString *out, const TsFusePlan *plan, const TsFuseSumma
     for (guint i = 0; i < ts_fuse_plan_n_notes(plan); i++)
         g_string_append_printf(out, "  note: %s\n", ts_fuse_plan_note(plan, i));
     g_string_append_c(out, '\n');
-    g_string_append_printf(out, "  %-9s %14s %14s %14s %14s %14s %14s\n", "op",
-                           "DRAM words", "fused", "DRAM uJ", "fused", "energy uJ", "fused");
+    g_string_append_printf(out, "  %-9s %14s %14s %14s %14s %14s %14s\n", "op", "DRAM words",
+                           "fused", "DRAM uJ", "fused", "energy uJ", "fused");
     for (guint p = 0; p < TS_FUSE_GROUP_OPS; p++) {
         const TsFuseOpSummary *o = &s->op[p];
         g_string_append_printf(out, "  %-9s %14.0f %14.0f %14.3f %14.3f %14.3f %14.3f\n", o->name,

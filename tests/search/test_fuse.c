@@ -80,7 +80,10 @@ static const TsLayerOp *find(const TsLayerResult *r, const char *name)
     return NULL;
 }
 
-static uint64_t accesses(const TsTensorCost *t) { return t->reads + t->fills + t->updates; }
+static uint64_t accesses(const TsTensorCost *t)
+{
+    return t->reads + t->fills + t->updates;
+}
 
 static void test_no_intermediate_through_dram(void)
 {
@@ -168,11 +171,11 @@ static void test_saved_energy_is_dram_traffic(void)
     for (guint t = 0; t < ktq->op->n_tensors; t++) {
         const TsTensorCost *tc = &cu.level[0].tensor[t];
         CU_ASSERT_EQUAL(cf.level[0].tensor[t].reads + cf.level[0].tensor[t].updates, 0);
-        dram_pj += (double)tc->instances *
-                   ((double)tc->reads * dram->energy.read_pj +
-                    (double)tc->fills * dram->energy.write_pj +
-                    (double)tc->updates * dram->energy.update_pj) /
-                   block;
+        dram_pj +=
+            (double)tc->instances *
+            ((double)tc->reads * dram->energy.read_pj + (double)tc->fills * dram->energy.write_pj +
+             (double)tc->updates * dram->energy.update_pj) /
+            block;
     }
     CU_ASSERT(dram_pj > 0);
     CU_ASSERT_DOUBLE_EQUAL(cu.level[0].energy_pj, dram_pj, 1e-6 * dram_pj);
@@ -204,8 +207,9 @@ static void test_capacity_refused(void)
 {
     /* seq 512: one head's scores are 262144 words, over the 55296 of GlobalBuffer. */
     expect_refused("eyeriss-like", "512", NULL, "refused: no on-chip level can hold");
-    expect_refused("eyeriss-like", "512", NULL, "GlobalBuffer: needs 557056 words (during "
-                                                "softmax), capacity 55296");
+    expect_refused("eyeriss-like", "512", NULL,
+                   "GlobalBuffer: needs 557056 words (during "
+                   "softmax), capacity 55296");
     expect_refused("eyeriss-like", NULL, "psum_spad", "refused: the given level cannot hold");
     expect_refused("eyeriss-like", NULL, "DRAM", "the outermost level is the backing store");
     expect_refused("eyeriss-like", NULL, "GlobalBufer", "did you mean 'GlobalBuffer'");
@@ -256,21 +260,21 @@ static void test_threads_identical(void)
 static void test_cli(void)
 {
     TsTestCli c;
-    const char *const bad_level[] = {"map", "--arch", "eyeriss-like", "--workload", "bert-base",
-                                     "--fuse-level", "GlobalBuffer", NULL};
+    const char *const bad_level[] = {"map",       "--arch",       "eyeriss-like", "--workload",
+                                     "bert-base", "--fuse-level", "GlobalBuffer", NULL};
     if (!ts_test_cli(&c, bad_level))
         return;
     CU_ASSERT_EQUAL(c.status, 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(c.err, "--fuse-level needs --fuse"));
     ts_test_cli_clear(&c);
-    const char *const with_op[] = {"map",    "--arch", "eyeriss-like", "--workload", "bert-base",
-                                   "--fuse", "attention", "--op", "KTQ", NULL};
+    const char *const with_op[] = {"map",    "--arch",    "eyeriss-like", "--workload", "bert-base",
+                                   "--fuse", "attention", "--op",         "KTQ",        NULL};
     ts_test_cli(&c, with_op);
     CU_ASSERT_EQUAL(c.status, 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(c.err, "drop --op"));
     ts_test_cli_clear(&c);
-    const char *const unknown[] = {"simulate", "--arch",   "eyeriss-like", "--workload",
-                                   "bert-base", "--fuse", "atention", NULL};
+    const char *const unknown[] = {"simulate",  "--arch", "eyeriss-like", "--workload",
+                                   "bert-base", "--fuse", "atention",     NULL};
     ts_test_cli(&c, unknown);
     CU_ASSERT_EQUAL(c.status, 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(c.err, "did you mean 'attention'"));
@@ -278,10 +282,11 @@ static void test_cli(void)
     /* Byte-identical JSON for 1 and 2 threads, with the fusion member. */
     char *json[2] = {NULL, NULL};
     for (guint k = 0; k < 2; k++) {
-        const char *const run[] = {"map",         "--arch",     "gemmini-like", "--workload",
-                                   "bert-base",   "--fuse",     "attention",    "--budget",
-                                   "2000",        "--no-polish", "--threads",   k ? "2" : "1",
-                                   "--reproducible", "--json",  "-",            NULL};
+        const char *const run[] = {
+            "map",       "--arch",      "gemmini-like",   "--workload", "bert-base",
+            "--fuse",    "attention",   "--budget",       "2000",       "--no-polish",
+            "--threads", k ? "2" : "1", "--reproducible", "--json",     "-",
+            NULL};
         ts_test_cli(&c, run);
         CU_ASSERT_EQUAL(c.status, 0);
         json[k] = g_steal_pointer(&c.out);
@@ -341,15 +346,15 @@ static void test_sweep(void)
     g_autofree char *wl = ts_test_source_path("examples/workloads/bert-base-fused-attention.yaml");
     g_autofree char *sweep = g_build_filename(dir, "s.yaml", NULL);
     g_autofree char *out = g_build_filename(dir, "out", NULL);
-    g_autofree char *text = g_strdup_printf(
-        "sweep:\n  arch: eyeriss-like\n  workload: %s\n  mapper: {budget: 300}\n"
-        "  parameters:\n    glb:\n      values: [32KB, 128KB]\n"
-        "      arch: levels[GlobalBuffer].attributes.size\n",
-        wl);
+    g_autofree char *text =
+        g_strdup_printf("sweep:\n  arch: eyeriss-like\n  workload: %s\n  mapper: {budget: 300}\n"
+                        "  parameters:\n    glb:\n      values: [32KB, 128KB]\n"
+                        "      arch: levels[GlobalBuffer].attributes.size\n",
+                        wl);
     CU_ASSERT_FATAL(g_file_set_contents(sweep, text, -1, NULL));
     TsTestCli c;
-    const char *const args[] = {"sweep", sweep, "--out", out, "--threads", "1", "--no-plots",
-                                "--no-progress", NULL};
+    const char *const args[] = {"sweep", sweep,        "--out",         out, "--threads",
+                                "1",     "--no-plots", "--no-progress", NULL};
     if (!ts_test_cli(&c, args))
         return;
     CU_ASSERT_EQUAL(c.status, 0);
