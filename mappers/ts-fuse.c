@@ -381,7 +381,7 @@ TsFusePlan *ts_fuse_plan_new(const TsArch *arch, const TsWorkload *workload,
         ts_config_error(
             error, NULL, TS_CONFIG_ERROR_INVALID, NULL,
             "--fuse %s: refused: %s hold the intermediates the group keeps resident, one "
-            "head at a time (Q, K, V, scores and probabilities of %" G_GUINT64_FORMAT
+            "head at a time (Q, K, V, scores and probabilities of one of %" G_GUINT64_FORMAT
             " heads x batch; %s). Tiling the queries within a head is not modelled: use a "
             "shorter --seq, a narrower --precision or an architecture with a larger buffer",
             group, level_name ? "the given level cannot" : "no on-chip level can", plan->iterations,

@@ -9,7 +9,7 @@ void ts_report_fuse_text(GString *out, const TsFusePlan *plan, const TsFuseSumma
     g_string_append_printf(
         out,
         "\nFusion\n------\n  group %s (KQV -> KTQ -> softmax -> VScores), one "
-        "head at a time (%" G_GUINT64_FORMAT " heads x batch); intermediates "
+        "head at a time (%" G_GUINT64_FORMAT " iterations: heads x batch); intermediates "
         "at %s (%s): at most %" G_GUINT64_FORMAT " words resident (during "
         "%s), capacity %" G_GUINT64_FORMAT " words\n",
         ts_fuse_plan_group(plan), ts_fuse_plan_iterations(plan), ts_fuse_plan_level_name(plan),
