@@ -309,6 +309,13 @@ static int run(int argc, char **argv)
         rc = ts_cli_fail(error);
         goto out;
     }
+    if ((des || both) && (a.fuse || ts_workload_fusion(in.workload, NULL, NULL, NULL))) {
+        fprintf(stderr, "tilesim simulate: %s: the DES executor does not run fused groups yet "
+                        "(docs/mapper.md, \"Fusion\"); use --engine analytical\n",
+                a.fuse ? "--fuse" : "the workload's fusion spec");
+        rc = TS_EXIT_BAD_INPUT;
+        goto out;
+    }
     lo.constraints = in.constraints;
     lo.only_op = a.op;
     TsMapProgress mp = {0};

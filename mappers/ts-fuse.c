@@ -123,7 +123,6 @@ static gboolean note_overrides(TsFusePlan *plan, const TsArch *arch,
     TsSpaceArch sa;
     if (!ts_space_arch_from_arch(arch, &sa, error))
         return FALSE;
-    ts_constraints_add_aliases(constraints, &sa);
     for (guint p = 0; p < TS_FUSE_GROUP_OPS; p++) {
         const TsOp *op = plan->op[p];
         if (op->kind != TS_OP_EINSUM)
