@@ -28,7 +28,7 @@ static void layer_options(TsLayerOptions *lo, guint threads)
     memset(lo, 0, sizeof *lo);
     ts_search_options_init(&lo->search);
     lo->search.algorithm = TS_SEARCH_ANNEAL;
-    lo->search.budget = 3000;
+    lo->search.budget = 1000;
     lo->search.threads = threads;
     lo->search.seed = ts_test_seed(7);
 }
@@ -290,7 +290,7 @@ static void test_cli(void)
     for (guint k = 0; k < 2; k++) {
         const char *const run[] = {
             "map",       "--arch",      "gemmini-like",   "--workload", "bert-base",
-            "--fuse",    "attention",   "--budget",       "2000",       "--no-polish",
+            "--fuse",    "attention",   "--budget",       "500",       "--no-polish",
             "--threads", k ? "2" : "1", "--reproducible", "--json",     "-",
             NULL};
         ts_test_cli(&c, run);
