@@ -6,8 +6,9 @@
  *      (inner.meshX / outer.meshX) x (inner.meshY / outer.meshY), each of which must divide;
  *   3. DRAM values: timing in ps, banks, capacity, peak bandwidth, IDD-based command energies,
  *      and the default bandwidth of a native DRAM level;
- *   4. bandwidth limits and energy a host_link adds: fills of the storage level below it,
- *      updates of the storage level above it;
+ *   4. bandwidth limits and energy a host_link adds: fills of the storage level below it
+ *      (its landing level: every tensor crossing the link is kept there), updates of the
+ *      storage level above it; resident roles on a level below the outermost one;
  *   5. default energies per action (Timeloop PAT fits, technology-scaled for native input)
  *      for every action the input did not give;
  *   6. the physical ranges of docs/arch-reference.md ("Ranges") on every level, whatever the
@@ -163,6 +164,7 @@ static void derive_links(TsArch *arch)
         /* Host -> device: the fills of the first storage level below the link. */
         if (below >= 0) {
             TsLevel *l = ts_arch_level_mut(arch, (guint)below);
+            l->link_landing = TRUE;
             double per = (double)l->instances * arch->clock_hz * l->word_bits / 8.0;
             double fill = s->h2d_bw_bytes_per_s / per;
             if (l->fill_bw_words_per_cycle == 0 || l->fill_bw_words_per_cycle > fill)
@@ -193,6 +195,24 @@ static void derive_links(TsArch *arch)
                              s->d2h_bw_bytes_per_s / 1e9, p->link_drain_pj);
         }
     }
+}
+
+/* ---- Residency ---------------------------------------------------------------------------- */
+
+/* A resident role names a storage level below the outermost one (the outermost level is every
+ * tensor's home already). */
+static gboolean check_residency(TsArch *arch, GError **error)
+{
+    guint n = ts_arch_n_storage(arch);
+    for (guint s = 0; s < n; s++) {
+        const TsLevel *l = ts_arch_storage(arch, s);
+        if (l->resident != 0 && s == 0)
+            return level_error(error, arch, l, TS_CONFIG_ERROR_INVALID,
+                               "resident: the outermost storage level holds every tensor "
+                               "already; name the memory the data is preloaded into (a PIM "
+                               "core's MRAM or banks)");
+    }
+    return TRUE;
 }
 
 /* ---- Energies ----------------------------------------------------------------------------- */
@@ -364,6 +384,8 @@ gboolean ts_arch_finalize(TsArch *arch, GError **error)
             return FALSE;
     }
     derive_links(arch);
+    if (!check_residency(arch, error))
+        return FALSE;
     for (guint i = 0; i < arch->levels->len; i++) {
         derive_energy(arch, i);
         TsLevel *l = ts_arch_level_mut(arch, i);

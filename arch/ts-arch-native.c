@@ -879,6 +879,78 @@ static gboolean nv_component(NvCtx *c, const TsNode *entry, const char *path,
     return ok;
 }
 
+/* The `resident:` list of a component whose levels start at index first: role bits on the
+ * storage level that holds them (a pim_core's memory: .mram for a DPU, .bank for a bank unit;
+ * otherwise the component's own level). */
+static gboolean nv_resident(NvCtx *c, const TsNativeLevel *lv, const char *path, guint first)
+{
+    if (lv->resident == NULL)
+        return TRUE;
+    g_autofree char *rp = ts_path_key(path, "resident");
+    const TsNode *rn = lv->resident;
+    if (rn->kind != TS_NODE_SEQUENCE || rn->n == 0) {
+        ts_config_error(c->error, rn, TS_CONFIG_ERROR_TYPE, rp,
+                        "expected a non-empty list of roles (parameters, kv_cache)");
+        return FALSE;
+    }
+    int target = (int)first;
+    const TsLevel *l = ts_arch_level(c->arch, first);
+    if (l->klass == TS_CLASS_PIM_CORE && l->spec != NULL) {
+        const TsPimCoreSpec *sp = l->spec;
+        target = sp->kind == TS_PIM_DPU ? sp->mram_level : sp->bank_level;
+    }
+    const TsLevel *tl = target >= 0 ? ts_arch_level(c->arch, (guint)target) : NULL;
+    if (tl == NULL || !tl->is_storage || tl->klass == TS_CLASS_SYSTOLIC_ARRAY) {
+        ts_config_error(c->error, rn, TS_CONFIG_ERROR_INVALID, rp,
+                        "class %s holds no tensors: only storage (dram, sram, regfile, "
+                        "pim_core) can be the home of resident data",
+                        lv->klass);
+        return FALSE;
+    }
+    static const char *names[3];
+    for (guint i = 0; i < 2; i++)
+        names[i] = ts_resident_role_name(i);
+    uint8_t bits = 0;
+    for (guint i = 0; i < rn->n; i++) {
+        g_autofree char *ip = ts_path_index(rp, i);
+        const char *role;
+        if (!ts_node_string(rn->items[i], ip, &role, c->error))
+            return FALSE;
+        int r = -1;
+        for (int k = 0; names[k]; k++)
+            if (strcmp(role, names[k]) == 0)
+                r = k;
+        if (r < 0) {
+            g_autofree char *hint = ts_config_suggest(role, names);
+            ts_config_error(c->error, rn->items[i], TS_CONFIG_ERROR_REFERENCE, ip,
+                            "unknown role '%s'%s; expected parameters or kv_cache (got '%s')", role,
+                            hint, role);
+            return FALSE;
+        }
+        if (bits & (1u << r)) {
+            ts_config_error(c->error, rn->items[i], TS_CONFIG_ERROR_INVALID, ip,
+                            "role '%s' is listed twice", role);
+            return FALSE;
+        }
+        bits |= (uint8_t)(1u << r);
+    }
+    /* One home per role in the whole architecture. */
+    for (guint i = 0; i < ts_arch_n_levels(c->arch); i++) {
+        const TsLevel *o = ts_arch_level(c->arch, i);
+        if ((o->resident & bits) != 0) {
+            guint r = (guint)__builtin_ctz(o->resident & bits);
+            ts_config_error(c->error, rn, TS_CONFIG_ERROR_INVALID, rp,
+                            "role '%s' already lives in level '%s' (%s:%u:%u); a role has one "
+                            "home",
+                            ts_resident_role_name(r), o->name, o->file ? o->file : "?", o->line,
+                            o->col);
+            return FALSE;
+        }
+    }
+    ts_arch_level_mut(c->arch, (guint)target)->resident = bits;
+    return TRUE;
+}
+
 static gboolean nv_entry(NvCtx *c, const TsNode *entry, const char *path, const NvScope *scope,
                          guint depth)
 {
@@ -897,9 +969,11 @@ static gboolean nv_entry(NvCtx *c, const TsNode *entry, const char *path, const 
                         "missing required key 'class' (or 'levels' for a container)");
         return FALSE;
     }
-    if (lv.klass != NULL)
-        return nv_component(c, entry, path, &lv, scope);
-    static const char *const comp_only[] = {"preset", "attributes", NULL};
+    if (lv.klass != NULL) {
+        guint first = ts_arch_n_levels(c->arch);
+        return nv_component(c, entry, path, &lv, scope) && nv_resident(c, &lv, path, first);
+    }
+    static const char *const comp_only[] = {"preset", "attributes", "resident", NULL};
     for (guint i = 0; comp_only[i]; i++) {
         const TsNode *n = ts_node_get(entry, comp_only[i]);
         if (n != NULL) {

@@ -228,6 +228,7 @@ typedef struct {
     const char *name, *klass, *preset, *description;
     const TsNode *attributes, *spatial, *levels;
     const TsNode *constraints; /* read by the mapper (ts_constraints_load_arch_file) */
+    const TsNode *resident;    /* data residency: roles whose home is this level */
 } TsNativeLevel;
 
 typedef struct {

@@ -387,6 +387,12 @@ static const TsField level_fields[] = {
     NODE("constraints", L(constraints),
          "map-space rules for this level: {dataspace: {keep, bypass}, temporal: {factors, "
          "permutation}, spatial: {...}} as in docs/mapper.md"),
+    NODE("resident", L(resident),
+         "data residency: tensor roles whose home is this level, loaded once before any "
+         "inference and reported apart from the per-inference cost: a list of parameters "
+         "(projection weights, LUT-NN tables) and kv_cache (decode attention's K and V); "
+         "levels above bypass them (docs/pim.md). A pim_core's applies to its memory (.mram, "
+         ".bank)"),
     STR("description", L(description), "free text"),
     END,
 };

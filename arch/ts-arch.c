@@ -59,6 +59,12 @@ const char *ts_class_name(TsClass klass)
     return class_names[klass];
 }
 
+const char *ts_resident_role_name(guint i)
+{
+    static const char *const names[] = {"parameters", "kv_cache", NULL};
+    return i < G_N_ELEMENTS(names) ? names[i] : NULL;
+}
+
 int ts_class_from_name(const char *name)
 {
     g_return_val_if_fail(name != NULL, -1);

@@ -107,7 +107,23 @@ typedef struct {
      * inter_<name>_spatial levels. */
     uint8_t n_stages;
     TsFanoutStage stages[TS_MAX_FANOUT_STAGES];
+
+    /* Data residency (docs/pim.md). Storage: the tensor roles (TS_RESIDENT_* bits) whose home
+     * is this level: loaded here once before any inference and read in place, never crossing
+     * the levels above per inference (they bypass them). */
+    uint8_t resident;
+    /* Storage: TRUE for the first storage level below a host link. Every tensor that crosses
+     * the link lands here, so a mapping keeps it here: none bypasses the link. */
+    gboolean link_landing;
 } TsLevel;
+
+/* Tensor roles a level may be the home of (TsLevel.resident bits). */
+enum {
+    TS_RESIDENT_PARAMETERS = 1u << 0, /* learned parameters: projection weights, LUT tables */
+    TS_RESIDENT_KV_CACHE = 1u << 1,   /* a decode step's key/value cache */
+};
+/* Name of residency role bit index i ("parameters", "kv_cache"), or NULL past the last. */
+const char *ts_resident_role_name(guint i);
 
 typedef struct TsArch TsArch;
 

@@ -9,6 +9,7 @@
 
 #include "ts-arch-classes.h"
 #include "ts-mapping.h"
+#include "ts-residency.h"
 
 /* ---- Elementwise ops -------------------------------------------------------------------- */
 
@@ -220,8 +221,8 @@ static gboolean same_shape(const TsOp *a, const TsOp *b)
     for (guint t = 0; t < a->n_tensors; t++) {
         const TsTensor *x = &a->tensors[t], *y = &b->tensors[t];
         if (g_strcmp0(x->name, y->name) != 0 || x->n_ranks != y->n_ranks ||
-            x->read_write != y->read_write || x->precision.bits != y->precision.bits ||
-            x->precision.format != y->precision.format)
+            x->read_write != y->read_write || x->role != y->role ||
+            x->precision.bits != y->precision.bits || x->precision.format != y->precision.format)
             return FALSE;
         for (guint r = 0; r < x->n_ranks; r++) {
             if (x->ranks[r].n_terms != y->ranks[r].n_terms)
@@ -257,6 +258,9 @@ static gboolean set_op_cost(TsLayerOp *lo)
     lo->utilization = c->utilization;
     lo->macs = c->macs;
     lo->bound = ts_layer_bound_name(lo->model, c);
+    lo->load_energy_pj = c->load_energy_pj;
+    lo->load_s = c->load_s;
+    lo->load_bytes = c->load_bytes;
     return TRUE;
 }
 
@@ -297,6 +301,10 @@ static gboolean map_einsum(const TsArch *arch, const TsLayerOptions *opt, TsLaye
     } else {
         ts_rules_init(&lo->rules, &lo->space_arch, op);
     }
+    TsResidency res;
+    ts_residency_init(&res, arch, op);
+    if (!ts_residency_apply_rules(&res, &lo->space_arch, op, &lo->rules, error))
+        return FALSE;
     TsSearchOptions so = opt->search;
     if (so.algorithm == TS_SEARCH_EXHAUSTIVE || so.algorithm == TS_SEARCH_LINEAR_PRUNED ||
         so.polish) {
@@ -446,6 +454,9 @@ gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload, const TsLa
             lo->utilization = src->utilization;
             lo->macs = src->macs;
             lo->bound = src->bound;
+            lo->load_energy_pj = src->load_energy_pj;
+            lo->load_s = src->load_s;
+            lo->load_bytes = src->load_bytes;
         } else if (lo->einsum) {
             gboolean hit = FALSE;
             if (!map_einsum(arch, options, lo, i, result->n_ops, &hit, error))
@@ -466,6 +477,9 @@ gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload, const TsLa
         result->energy_pj += count * lo->energy_pj;
         result->cycles += count * lo->cycles;
         result->macs += count * (double)lo->macs;
+        result->load_energy_pj += count * lo->load_energy_pj;
+        result->load_s += count * lo->load_s;
+        result->load_bytes += count * (double)lo->load_bytes;
         if (lo->macs > 0) {
             result->mac_op_energy_pj += count * lo->energy_pj;
             result->mac_op_cycles += count * lo->cycles;

@@ -98,6 +98,10 @@ struct TsLayerOp {
     double energy_pj, cycles, latency_s, utilization;
     uint64_t macs;
     const char *bound; /* level that sets the cycles ("compute" when the arithmetic does) */
+    /* One-time load of the op's resident tensors (TsCost load_*; docs/pim.md), per instance:
+     * not part of energy_pj / cycles. */
+    double load_energy_pj, load_s;
+    uint64_t load_bytes;
 };
 
 typedef struct {
@@ -120,6 +124,9 @@ typedef struct {
     double leakage_pj;
     double area_um2;
     double seconds; /* wall time of the whole mapping */
+    /* One-time load of the resident tensors of the layer (each op x count; docs/pim.md): once
+     * per model before any inference, not part of energy_pj / cycles / latency_s. */
+    double load_energy_pj, load_s, load_bytes;
     guint unique_einsums;
     guint cache_hits; /* einsum shapes whose result came from options->cache */
 } TsLayerResult;

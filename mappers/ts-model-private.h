@@ -5,6 +5,7 @@
 #define TS_MODEL_PRIVATE_H
 
 #include "ts-model.h"
+#include "ts-residency.h"
 
 G_BEGIN_DECLS
 
@@ -63,6 +64,10 @@ struct TsModel {
     uint32_t dim_mask[TS_MAX_TENSORS];
     gboolean multi_term[TS_MAX_TENSORS];
     gboolean read_write[TS_MAX_TENSORS];
+    /* Data residency and the host-link path of the arch (ts-residency.h); inactive for
+     * hand-built models and archs that declare neither. */
+    TsResidency residency;
+    gboolean residency_active;
 };
 
 /* What the nest analysis returns, in *inner* level order (index 0 = innermost storage level)

@@ -20,6 +20,7 @@ static const char *const status_names[TS_EVAL_COUNT_] = {
     [TS_EVAL_UTILIZATION] = "utilization",
     [TS_EVAL_PERMUTATION] = "permutation",
     [TS_EVAL_SHAPE] = "shape",
+    [TS_EVAL_RESIDENCY] = "residency",
 };
 
 const char *ts_eval_status_name(TsEvalStatus status)
@@ -327,8 +328,11 @@ TsModel *ts_model_new_full(const TsArch *arch, const TsOp *op, const TsModelOpti
     double mpc = ts_arch_compute_macs_per_cycle(arch);
     if (m != NULL && mpc > 0.0 && isfinite(mpc))
         m->macs_per_cycle = mpc;
-    if (m != NULL)
+    if (m != NULL) {
         precision_mac_energy(m, arch, compute, op);
+        ts_residency_init(&m->residency, arch, op);
+        m->residency_active = ts_residency_active(&m->residency);
+    }
     return m;
 }
 
@@ -481,6 +485,9 @@ static TsEvalStatus check_structure(const TsModel *m, const TsMapping *map, TsCo
                     return fail(cost, TS_EVAL_CAPACITY, (int)l, (int)t, -1);
         }
     }
+    int rl, rt, rd;
+    if (m->residency_active && !ts_residency_check(&m->residency, map, &rl, &rt, &rd))
+        return fail(cost, TS_EVAL_RESIDENCY, rl, rt, rd);
     return TS_EVAL_OK;
 }
 
@@ -522,6 +529,59 @@ static inline uint64_t ceil_div(uint64_t a, uint64_t b)
 
 /* ---- Evaluation ------------------------------------------------------------------------- */
 
+/* The one-time load of the resident tensors (docs/pim.md): each utilized instance of the home
+ * receives its partition (the tile it keeps for the whole run), read at the outermost level,
+ * carried over any host link (part of the landing level's fill energy and bandwidth) and
+ * written at every level from the one below the outermost down to the home. Cycles: the
+ * slowest stage, in arch cycles. */
+static void resident_load(const TsModel *m, const TsNest *nest, TsCost *cost)
+{
+    const TsModelLevel *src = &m->level[0];
+    double read_words = 0.0, cycles = 0.0, energy = 0.0;
+    for (guint t = 0; t < m->n_tensors; t++) {
+        const int h = m->residency.home[t];
+        if (h <= 0)
+            continue;
+        const TsTensorCost *hc = &cost->level[h].tensor[t];
+        const double copies = (double)hc->instances;
+        const uint64_t elements = nest->tile[m->n_levels - 1 - (guint)h][t];
+        const double elements_tile = (double)elements;
+        const double bits = elements_tile * copies * m->op->tensors[t].precision.bits;
+        cost->load_level[t] = (int8_t)h;
+        cost->load_bytes_tensor[t] = (uint64_t)ceil(bits / 8.0);
+        cost->load_bytes += cost->load_bytes_tensor[t];
+        const double src_words = ceil(bits / MAX(1u, src->spec.word_bits));
+        read_words += src_words;
+        energy += ceil(src_words / src->block_size) * src->read_pj;
+        for (guint l = 1; l <= (guint)h; l++) {
+            const TsModelLevel *lv = &m->level[l];
+            const double tile = (double)ts_model_words(m, l, t, elements);
+            energy += ceil(tile / lv->block_size) * lv->write_pj * copies;
+            if (l < (guint)h)
+                energy += ceil(tile / lv->block_size) * lv->read_pj * copies;
+            const TsLevel *s = &lv->spec;
+            double bw = s->write_bw_words_per_cycle;
+            if (s->shared_bw_words_per_cycle > 0.0 &&
+                (bw == 0.0 || s->shared_bw_words_per_cycle < bw))
+                bw = s->shared_bw_words_per_cycle;
+            if (bw > 0.0)
+                cycles = MAX(cycles, tile / bw);
+            /* A host link's bandwidth is shared by all instances of its landing level. */
+            if (s->fill_bw_words_per_cycle > 0.0)
+                cycles = MAX(cycles,
+                             tile * copies / (s->fill_bw_words_per_cycle * (double)s->instances));
+        }
+    }
+    const TsLevel *ss = &src->spec;
+    double rbw = ss->read_bw_words_per_cycle > 0.0 ? ss->read_bw_words_per_cycle
+                                                   : ss->shared_bw_words_per_cycle;
+    if (rbw > 0.0)
+        cycles = MAX(cycles, read_words / rbw);
+    cost->load_energy_pj = energy;
+    cost->load_cycles = ceil(cycles);
+    cost->load_s = cost->load_cycles / m->clock_hz;
+}
+
 TsEvalStatus ts_model_evaluate(const TsModel *m, const TsMapping *map, TsCost *cost)
 {
     g_return_val_if_fail(m != NULL && map != NULL && cost != NULL, TS_EVAL_SHAPE);
@@ -537,6 +597,12 @@ TsEvalStatus ts_model_evaluate(const TsModel *m, const TsMapping *map, TsCost *c
     cost->latency_s = cost->utilization = cost->edp_j_cycles = cost->pj_per_mac = 0.0;
     cost->compute_leakage_pj = cost->compute_area_um2 = cost->leakage_pj = cost->area_um2 = 0.0;
     cost->energy_with_leakage_pj = 0.0;
+    cost->load_bytes = 0;
+    cost->load_energy_pj = cost->load_cycles = cost->load_s = 0.0;
+    for (guint t = 0; t < TS_MAX_TENSORS; t++) {
+        cost->load_level[t] = -1;
+        cost->load_bytes_tensor[t] = 0;
+    }
     memset(cost->level, 0, nl * sizeof cost->level[0]);
 
     TsEvalStatus st = check_structure(m, map, cost);
@@ -673,6 +739,8 @@ TsEvalStatus ts_model_evaluate(const TsModel *m, const TsMapping *map, TsCost *c
         (double)m->macs / (max_cycles * (double)m->compute.instances * m->macs_per_cycle);
     cost->edp_j_cycles = total_energy * 1e-12 * max_cycles;
     cost->pj_per_mac = total_energy / (double)m->macs;
+    if (m->residency_active)
+        resident_load(m, &nest, cost);
     return TS_EVAL_OK;
 }
 
@@ -757,6 +825,13 @@ char *ts_model_explain(const TsModel *m, const TsMapping *map, const TsCost *cos
         return g_strdup_printf("%s: spatial Y factors multiply to %" G_GUINT64_FORMAT
                                ", the fan-out along Y is %u",
                                level_name(m, l), y, s->fanout_y);
+    }
+    case TS_EVAL_RESIDENCY: {
+        const char *names[TS_ARCH_MAX_LEVELS];
+        for (guint k = 0; k < nl; k++)
+            names[k] = m->level[k].spec.name;
+        return ts_residency_explain(&m->residency, m->op, names, cost->bad_level, cost->bad_tensor,
+                                    cost->bad_dim);
     }
     case TS_EVAL_KEEP:
         return g_strdup_printf("%s is kept by no level (every level bypasses it)",

@@ -189,8 +189,23 @@ void ts_report_cost_text(GString *out, const TsModel *model, const TsMapping *ma
     g_string_append_printf(out, "Energy with leakage: %.2f uJ\n",
                            cost->energy_with_leakage_pj / 1e6);
     g_string_append_printf(out, "EDP(J*cycle): %.2e (dynamic energy)\n", cost->edp_j_cycles);
-    g_string_append_printf(out, "Area: %.6g mm^2 (every instance of every level)\n\n",
+    g_string_append_printf(out, "Area: %.6g mm^2 (every instance of every level)\n",
                            cost->area_um2 / 1e6);
+    if (cost->load_bytes > 0) {
+        g_string_append_printf(out,
+                               "One-time load: %.6g MB, %.6g s, %.2f uJ (resident data, once "
+                               "before any inference; not in the figures above):",
+                               (double)cost->load_bytes / 1e6, cost->load_s,
+                               cost->load_energy_pj / 1e6);
+        for (guint t = 0; t < op->n_tensors && t < TS_MAX_TENSORS; t++)
+            if (cost->load_level[t] >= 0)
+                g_string_append_printf(
+                    out, " %s %.6g MB into %s", or_dash(op->tensors[t].name),
+                    (double)cost->load_bytes_tensor[t] / 1e6,
+                    or_dash(ts_model_level(model, (guint)cost->load_level[t])->name));
+        g_string_append_c(out, '\n');
+    }
+    g_string_append_c(out, '\n');
     g_string_append_printf(out, "Computes = %" G_GUINT64_FORMAT "\npJ/Compute\n", cost->macs);
     gsize w = strlen("Total");
     w = MAX(w, strlen(or_dash(mac->name)));
@@ -230,6 +245,32 @@ void ts_report_cost_json_totals(JsonBuilder *b, const TsCost *cost)
     ts_json_member_double(b, "leakage_pj", cost->leakage_pj);
     ts_json_member_double(b, "energy_with_leakage_pj", cost->energy_with_leakage_pj);
     ts_json_member_double(b, "area_um2", cost->area_um2);
+    json_builder_end_object(b);
+}
+
+void ts_report_load_json(JsonBuilder *b, const TsModel *model, const TsCost *cost)
+{
+    g_return_if_fail(b != NULL && model != NULL && cost != NULL);
+    const TsOp *op = ts_model_op(model);
+    json_builder_set_member_name(b, "load");
+    json_builder_begin_object(b);
+    ts_json_member_count(b, "bytes", cost->load_bytes);
+    ts_json_member_double(b, "energy_pj", cost->load_energy_pj);
+    ts_json_member_int(b, "cycles", (gint64)cost->load_cycles);
+    ts_json_member_double(b, "seconds", cost->load_s);
+    json_builder_set_member_name(b, "tensors");
+    json_builder_begin_object(b);
+    for (guint t = 0; t < op->n_tensors && t < TS_MAX_TENSORS; t++) {
+        if (cost->load_level[t] < 0)
+            continue;
+        json_builder_set_member_name(b, op->tensors[t].name ? op->tensors[t].name : "?");
+        json_builder_begin_object(b);
+        ts_json_member_string(b, "role", ts_tensor_role_name(op->tensors[t].role));
+        ts_json_member_string(b, "level", ts_model_level(model, (guint)cost->load_level[t])->name);
+        ts_json_member_count(b, "bytes", cost->load_bytes_tensor[t]);
+        json_builder_end_object(b);
+    }
+    json_builder_end_object(b);
     json_builder_end_object(b);
 }
 
@@ -296,6 +337,8 @@ void ts_report_cost_json_members(JsonBuilder *b, const TsModel *model, const TsM
     ts_json_member_double(b, "area_um2", cost->compute_area_um2);
     ts_json_member_string(b, "energy_source", ts_model_compute(model)->energy.source);
     json_builder_end_object(b);
+
+    ts_report_load_json(b, model, cost);
 
     g_autofree char *yaml = ts_model_mapping_yaml(model, mapping, NULL);
     ts_json_member_string(b, "mapping", yaml);

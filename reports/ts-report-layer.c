@@ -228,6 +228,18 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
     if (!rep->reproducible)
         g_string_append_printf(out, "; mapped in %.2f s", r->seconds);
     g_string_append_c(out, '\n');
+    if (r->load_bytes > 0) {
+        const TsTransformerConfig *cfg = ts_workload_transformer_config(rep->workload);
+        g_string_append_printf(out,
+                               "  one-time load of resident data (once before any inference, not "
+                               "in the totals above): %.6g MB, %.6g s, %.3f uJ per layer",
+                               r->load_bytes / 1e6, r->load_s, r->load_energy_pj * 1e-6);
+        if (cfg != NULL && cfg->layers > 1)
+            g_string_append_printf(out, " (x %" G_GUINT64_FORMAT " layers: %.6g MB, %.6g s)",
+                                   cfg->layers, r->load_bytes * (double)cfg->layers / 1e6,
+                                   r->load_s * (double)cfg->layers);
+        g_string_append_c(out, '\n');
+    }
     for (guint i = 0; i < r->n_ops; i++) {
         const TsLayerOp *lo = &r->ops[i];
         if (lo->same_as == i && !lo->einsum)
@@ -446,6 +458,12 @@ char *ts_report_layer_json_string(const TsLayerReport *rep)
         ts_json_member_double(b, "leakage_pj", r->leakage_pj);
         ts_json_member_double(b, "energy_with_leakage_pj", r->energy_pj + r->leakage_pj);
         ts_json_member_double(b, "area_um2", r->area_um2);
+        json_builder_set_member_name(b, "load");
+        json_builder_begin_object(b);
+        ts_json_member_double(b, "bytes", r->load_bytes);
+        ts_json_member_double(b, "energy_pj", r->load_energy_pj);
+        ts_json_member_double(b, "seconds", r->load_s);
+        json_builder_end_object(b);
         json_builder_end_object(b);
         ts_json_member_double(b, "seconds", rep->reproducible ? NAN : r->seconds);
         ts_report_notes_json(b, rep->info.notes);
