@@ -48,7 +48,8 @@ G_BEGIN_DECLS
     X(tPPD, "PRE to PRE, different bank (LPDDR4, GDDR)")                                           \
     X(t32AW, "thirty-two-activate window (GDDR); 0 = none")                                        \
     X(tRFCb, "per-bank refresh cycle time (bank-level refresh)")                                   \
-    X(tREFIb, "per-bank refresh interval (bank-level refresh)")
+    X(tREFIb, "per-bank refresh interval (bank-level refresh)")                                  \
+    X(tCCDab, "column to column of one bank in an all-bank PIM mode (HBM-PIM, AiM); 0 = tCCD_L")
 
 typedef struct {
 #define TS_DRAM_X_FIELD(name, doc) guint64 name;
@@ -216,15 +217,33 @@ typedef struct {
     guint64 max_dma_bytes;
     double wram_bytes_per_cycle; /* load/store width */
     double cycles_per_mac;       /* instructions (cycles at full pipeline) per MAC */
-    /* Bank-level PIM unit (HBM-PIM / AiM) */
+    /* Bank-level PIM unit (HBM-PIM / AiM), next to banks_per_unit banks of the arch's first
+     * dram level (dram_level), which it reads in that DRAM's all-bank mode: every bank of the
+     * device opens a row and streams its columns at once, each into its own unit. */
     guint64 simd_lanes; /* MACs per cycle per unit */
     guint64 banks_per_unit;
-    guint64 bank_bytes;             /* capacity of the banks one unit reads */
-    double bank_bw_bytes_per_cycle; /* internal bank read bandwidth per unit */
+    guint64 bank_bytes;             /* capacity of one bank (given, or the DRAM's) */
+    double bank_bw_bytes_per_cycle; /* given read bandwidth per unit (bytes per core cycle);
+                                       0 = derived from the DRAM's all-bank timing */
+    double bank_read_pj, bank_write_pj; /* given energy per bank burst; < 0 = from the DRAM's
+                                           IDD currents (array and periphery, no I/O) */
     guint64 reg_words;              /* register-file words per unit */
     guint64 word_bits;
     /* Derived: effective issue rate = min(tasklets, revolver_cycles) / revolver_cycles. */
     double issue_fraction;
+    /* Derived for bank units (ts-arch-derive.c, docs/pim.md "Bank-level PIM"): the DRAM they
+     * sit in (index into the level list), its row and burst sizes per bank, the all-bank row
+     * cycle in tCK (ACT, the row's bursts at max(tCCD_L, tBURST), PRE, at least tRAS + tRP)
+     * and the unit's time per row with banks_per_unit banks taking turns
+     * (max(bursts x tCCD, row cycle / banks)), the resulting read bandwidth per unit, and the
+     * in-bank energy per burst (IDD4R over IDD3N for the burst, plus the row's activation
+     * shared by its bursts). */
+    int dram_level;
+    double bank_row_bytes, bank_burst_bytes;
+    double bank_row_cycle_tck, bank_unit_row_tck;
+    double bank_unit_bw_bytes_per_s;
+    double bank_burst_pj;
+    const char *bank_energy_source;
     /* Indices into the arch's level list of the expansion. */
     int mram_level, wram_level, bank_level, regs_level, alu_level;
 } TsPimCoreSpec;

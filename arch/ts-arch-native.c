@@ -474,6 +474,7 @@ static gboolean nv_pim(NvCtx *c, const char *name, const TsNode *where, const Nv
     sp->frequency_hz = freq;
     sp->word_bits = word;
     sp->mram_level = sp->wram_level = sp->bank_level = sp->regs_level = sp->alu_level = -1;
+    sp->dram_level = -1;
     if (a->word_bits > 64 || 64 % a->word_bits != 0) {
         g_autofree char *wp = ts_path_key(apath, "word_bits");
         ts_config_error(c->error, where, TS_CONFIG_ERROR_RANGE, wp,
@@ -521,14 +522,16 @@ static gboolean nv_pim(NvCtx *c, const char *name, const TsNode *where, const Nv
             return FALSE;
         macs_per_cycle = sp->issue_fraction / sp->cycles_per_mac * freq / c->arch->clock_hz;
     } else {
-        static const char *const need[] = {"simd_lanes", "banks_per_unit", "bank_size",
-                                           "bank_bandwidth", NULL};
+        static const char *const need[] = {"simd_lanes", "banks_per_unit", NULL};
         if (!need_keys(c, f, mask, need, "kind: bank_unit", where, apath))
             return FALSE;
         sp->simd_lanes = a->simd_lanes;
         sp->banks_per_unit = a->banks_per_unit;
-        sp->bank_bytes = (guint64)a->bank_size;
-        sp->bank_bw_bytes_per_cycle = a->bank_bandwidth;
+        sp->bank_bytes = given(f, mask, "bank_size") ? (guint64)a->bank_size : 0;
+        sp->bank_bw_bytes_per_cycle = given(f, mask, "bank_bandwidth") ? a->bank_bandwidth : 0.0;
+        sp->bank_read_pj = given(f, mask, "bank_read_energy") ? a->bank_read_energy : -1.0;
+        sp->bank_write_pj = given(f, mask, "bank_write_energy") ? a->bank_write_energy : -1.0;
+        sp->dram_level = -1;
         sp->reg_words = a->reg_words;
         sp->issue_fraction = 1.0;
         sp->bank_level =

@@ -213,7 +213,7 @@ typedef struct {
     guint64 max_dma_bytes;
     double wram_bytes_per_cycle, cycles_per_mac;
     guint64 simd_lanes, banks_per_unit, reg_words;
-    double bank_size, bank_bandwidth;
+    double bank_size, bank_bandwidth, bank_read_energy, bank_write_energy;
     /* vector unit */
     guint64 lanes;
     const TsNode *ops;

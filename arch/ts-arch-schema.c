@@ -263,9 +263,16 @@ static const TsField pim_fields[] = {
         "dpu (required): pipeline cycles (instructions at full issue) per MAC at word_bits"),
     UINT_POS("simd_lanes", A(simd_lanes), NULL, TS_RANGE_COUNT_MAX, "bank_unit (required): MAC lanes (instances of <name>.alu per unit)"),
     UINT_POS("banks_per_unit", A(banks_per_unit), NULL, TS_RANGE_COUNT_MAX, "bank_unit (required): banks one unit reads"),
-    QTY("bank_size", TS_UNIT_SIZE, A(bank_size), NULL, TRUE, "bank_unit (required): capacity of one bank"),
+    QTY("bank_size", TS_UNIT_SIZE, A(bank_size), NULL, TRUE,
+        "bank_unit: capacity of one bank; default the dram level's (rows x row bytes)"),
     DBL("bank_bandwidth", A(bank_bandwidth), NULL, 0, TS_RANGE_RATE_MAX, TRUE,
-        "bank_unit (required): bytes per cycle one unit reads from its banks"),
+        "bank_unit: bytes per core cycle one unit reads from its banks; default derived from "
+        "the dram level's all-bank timing (docs/pim.md)"),
+    QTY("bank_read_energy", TS_UNIT_ENERGY, A(bank_read_energy), NULL, FALSE,
+        "bank_unit: energy of one in-bank burst read (no I/O); default from the dram level's "
+        "IDD currents"),
+    QTY("bank_write_energy", TS_UNIT_ENERGY, A(bank_write_energy), NULL, FALSE,
+        "bank_unit: energy of one in-bank burst write; default from the IDD currents"),
     UINT_NN("reg_words", A(reg_words), "0", TS_RANGE_WORDS_MAX, "bank_unit: register-file words per unit (0 = none)"),
     QTY("mac_energy", TS_UNIT_ENERGY, A(mac_energy), NULL, FALSE, "energy per MAC; default: table"),
     QTY("area", TS_UNIT_AREA, A(area), "0um^2", FALSE, "area per core"),

@@ -334,9 +334,7 @@ static void test_conditionally_required_keys_documented(void)
         {"dpu", "dma_beta", "dma_beta: 0.5"},
         {"dpu", "cycles_per_mac", "cycles_per_mac: 8"},
         {"bank_unit", "simd_lanes", "simd_lanes: 16"},
-        {"bank_unit", "banks_per_unit", "banks_per_unit: 2"},
-        {"bank_unit", "bank_size", "bank_size: 32MB"},
-        {"bank_unit", "bank_bandwidth", "bank_bandwidth: 32"},
+        {"bank_unit", "banks_per_unit", "banks_per_unit: 1"},
     };
     const TsField *f = ts_arch_class_fields(TS_CLASS_PIM_CORE);
     for (guint i = 0; i < G_N_ELEMENTS(keys); i++) {
