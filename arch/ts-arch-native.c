@@ -355,6 +355,12 @@ static gboolean nv_host_link(NvCtx *c, guint idx, guint64 mask, TsNativeAttrs *a
     h->dma_setup_ps = a->dma_setup;
     h->h2d_pj_per_bit = a->h2d_epb;
     h->d2h_pj_per_bit = given(f, mask, "d2h_energy_per_bit") ? a->d2h_epb : a->h2d_epb;
+    h->devices_per_rank = a->devices_per_rank;
+    h->device_h2d_bw_bytes_per_s = a->device_bw;
+    h->device_d2h_bw_bytes_per_s = given(f, mask, "d2h_device_bandwidth") ? a->d2h_device_bw
+                                                                          : a->device_bw;
+    h->rank_h2d_bw_bytes_per_s = a->rank_bw;
+    h->rank_d2h_bw_bytes_per_s = given(f, mask, "d2h_rank_bandwidth") ? a->d2h_rank_bw : a->rank_bw;
     l->energy.per_bit_pj = h->h2d_pj_per_bit;
     l->energy.source = "yaml";
     ts_arch_level_priv(c->arch, idx)->energy_set |= TS_E_PER_BIT;
@@ -463,6 +469,52 @@ static int pim_storage(NvCtx *c, const char *name, const char *part, const TsNod
     return i;
 }
 
+/* A DPU's `instructions:` mapping (TS_DPU_OP_LIST keys -> issue slots), over the defaults. */
+static gboolean nv_dpu_instructions(NvCtx *c, const TsNode *node, const char *apath,
+                                    TsPimCoreSpec *sp)
+{
+    for (guint k = 0; k < TS_DPU_OP_COUNT_; k++)
+        sp->dpu_slots[k] = ts_dpu_op_default((TsDpuOp)k);
+    if (node == NULL)
+        return TRUE;
+    g_autofree char *ip = ts_path_key(apath, "instructions");
+    if (node->kind != TS_NODE_MAPPING) {
+        ts_config_error(c->error, node, TS_CONFIG_ERROR_TYPE, ip,
+                        "expected a mapping of operation -> issue slots (mul_fp32: 178)");
+        return FALSE;
+    }
+    static const char *keys[TS_DPU_OP_COUNT_ + 1];
+    for (guint k = 0; k < TS_DPU_OP_COUNT_; k++)
+        keys[k] = ts_dpu_op_key((TsDpuOp)k);
+    for (guint i = 0; i < node->n; i++) {
+        const char *key = ts_node_key(node, i);
+        g_autofree char *kp = ts_path_key(ip, key);
+        int op = -1;
+        for (guint k = 0; k < TS_DPU_OP_COUNT_; k++)
+            if (strcmp(key, keys[k]) == 0)
+                op = (int)k;
+        if (op < 0) {
+            g_autofree char *hint = ts_config_suggest(key, keys);
+            ts_config_error(c->error, ts_node_value(node, i), TS_CONFIG_ERROR_REFERENCE, kp,
+                            "unknown DPU operation '%s'%s (known: loop, add/sub/mul/div of "
+                            "int32, int64, fp32, fp64, mul_int8, mul_int16, mul_int32_call, "
+                            "div_int32_call)",
+                            key, hint);
+            return FALSE;
+        }
+        double v;
+        if (!ts_node_double(ts_node_value(node, i), kp, &v, c->error))
+            return FALSE;
+        if (!(v > 0.0 && v <= 1e6)) {
+            ts_config_error(c->error, ts_node_value(node, i), TS_CONFIG_ERROR_RANGE, kp,
+                            "issue slots must be in (0, 1e6] (got %g)", v);
+            return FALSE;
+        }
+        sp->dpu_slots[op] = v;
+    }
+    return TRUE;
+}
+
 static gboolean nv_pim(NvCtx *c, const char *name, const TsNode *where, const NvScope *s,
                        guint64 mask, TsNativeAttrs *a, const char *apath)
 {
@@ -484,9 +536,8 @@ static gboolean nv_pim(NvCtx *c, const char *name, const TsNode *where, const Nv
     }
     double macs_per_cycle;
     if (sp->kind == TS_PIM_DPU) {
-        static const char *const need[] = {
-            "wram_size",      "mram_size", "dma_alpha_read", "dma_alpha_write", "dma_beta",
-            "cycles_per_mac", NULL};
+        static const char *const need[] = {"wram_size",       "mram_size", "dma_alpha_read",
+                                           "dma_alpha_write", "dma_beta",  NULL};
         if (!need_keys(c, f, mask, need, "kind: dpu", where, apath))
             return FALSE;
         sp->tasklets = a->tasklets;
@@ -501,7 +552,10 @@ static gboolean nv_pim(NvCtx *c, const char *name, const TsNode *where, const Nv
         sp->dma_beta_cycles_per_byte = a->dma_beta;
         sp->max_dma_bytes = a->max_dma_bytes;
         sp->wram_bytes_per_cycle = a->wram_bytes_per_cycle;
-        sp->cycles_per_mac = a->cycles_per_mac;
+        sp->cycles_per_mac = given(f, mask, "cycles_per_mac") ? a->cycles_per_mac : 0.0;
+        sp->instruction_pj = a->instruction_energy;
+        if (!nv_dpu_instructions(c, a->instructions, apath, sp))
+            return FALSE;
         if (sp->tasklets > sp->max_tasklets) {
             g_autofree char *tp = ts_path_key(apath, "tasklets");
             ts_config_error(c->error, where, TS_CONFIG_ERROR_RANGE, tp,
@@ -516,11 +570,35 @@ static gboolean nv_pim(NvCtx *c, const char *name, const TsNode *where, const Nv
                                      1.0 / sp->dma_beta_cycles_per_byte, freq, TRUE, sp);
         if (sp->mram_level < 0)
             return FALSE;
+        if (given(f, mask, "mram_read_energy")) {
+            /* Given per 8-byte access; the level's vector access is block_size words. */
+            TsLevel *ml = ts_arch_level_mut(c->arch, (guint)sp->mram_level);
+            TsLevelPriv *mp = ts_arch_level_priv(c->arch, (guint)sp->mram_level);
+            double scale = (double)ml->block_size * ml->word_bits / 64.0;
+            double wr = given(f, mask, "mram_write_energy") ? a->mram_write_energy
+                                                           : a->mram_read_energy;
+            ml->energy.read_pj = a->mram_read_energy * scale;
+            ml->energy.write_pj = ml->energy.update_pj = wr * scale;
+            mp->energy_set |= TS_E_READ | TS_E_WRITE | TS_E_UPDATE;
+            ml->energy.source = "yaml";
+        }
         sp->wram_level = pim_storage(c, name, "wram", where, s, word, sp->wram_bytes,
                                      sp->wram_bytes_per_cycle, freq, FALSE, sp);
         if (sp->wram_level < 0)
             return FALSE;
-        macs_per_cycle = sp->issue_fraction / sp->cycles_per_mac * freq / c->arch->clock_hz;
+        /* The arch-level rate (tilesim check, layer utilization): cycles_per_mac when given,
+         * else an int8 x int8 -> int32 MAC; the model takes each op's precision. */
+        double per_mac = sp->cycles_per_mac;
+        if (per_mac <= 0.0)
+            per_mac = ts_pim_dpu_mac_slots(sp, 8, FALSE, 8, FALSE, 32, FALSE, NULL);
+        if (per_mac <= 0.0) {
+            g_autofree char *ip = ts_path_key(apath, "instructions");
+            ts_config_error(c->error, where, TS_CONFIG_ERROR_MISSING, ip,
+                            "the DPU has no cost for an int8 MAC (loop, mul_int8, add_int32): "
+                            "give them or cycles_per_mac");
+            return FALSE;
+        }
+        macs_per_cycle = sp->issue_fraction / per_mac * freq / c->arch->clock_hz;
     } else {
         static const char *const need[] = {"simd_lanes", "banks_per_unit", NULL};
         if (!need_keys(c, f, mask, need, "kind: bank_unit", where, apath))
@@ -575,6 +653,15 @@ static gboolean nv_pim(NvCtx *c, const char *name, const TsNode *where, const Nv
         l->energy.mac_pj = a->mac_energy;
         p->energy_set |= TS_E_MAC;
         l->energy.source = "yaml";
+    } else if (sp->kind == TS_PIM_DPU) {
+        /* A MAC is its issue slots of instructions (the int8 reference here; the model uses
+         * the op's precision). */
+        double per_mac = sp->cycles_per_mac > 0.0
+                             ? sp->cycles_per_mac
+                             : ts_pim_dpu_mac_slots(sp, 8, FALSE, 8, FALSE, 32, FALSE, NULL);
+        l->energy.mac_pj = per_mac * sp->instruction_pj;
+        p->energy_set |= TS_E_MAC;
+        l->energy.source = "dpu:slots x instruction_energy";
     }
     sp->alu_level = alu;
     return TRUE;

@@ -292,6 +292,47 @@ static void precision_mac_energy(TsModel *m, const TsArch *arch, const TsLevel *
     m->compute.energy.source = m->mac_source;
 }
 
+/* A DPU's MAC at the op's precision (docs/pim.md): issue slots of its loop, multiply and add
+ * from the arch's instruction costs, at the issue rate of its tasklets; energy = slots x the
+ * energy per instruction unless the arch gives a MAC energy. cycles_per_mac, when the arch
+ * gives it, stands for every precision. */
+static gboolean dpu_mac(TsModel *m, const TsArch *arch, const TsLevel *compute, const TsOp *op,
+                        GError **error)
+{
+    if (compute->klass != TS_CLASS_PIM_CORE || compute->spec == NULL)
+        return TRUE;
+    const TsPimCoreSpec *sp = compute->spec;
+    if (sp->kind != TS_PIM_DPU || sp->cycles_per_mac > 0.0 || op->precision_is_default)
+        return TRUE;
+    TsPrecision a, b, acc;
+    operand_precisions(op, &a, &b, &acc);
+#define IS_FP(p) ((p).format != TS_NUM_INT && (p).format != TS_NUM_UINT && (p).format != TS_NUM_NF4)
+    const char *missing = NULL;
+    double slots = ts_pim_dpu_mac_slots(sp, a.bits, IS_FP(a), b.bits, IS_FP(b), acc.bits,
+                                        IS_FP(acc), &missing);
+#undef IS_FP
+    if (slots <= 0.0) {
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_MISSING,
+                    "op %s: %s x %s -> %s MACs on DPU '%s' need the cost of '%s' (give "
+                    "instructions.%s, the issue slots of that operation, or cycles_per_mac)",
+                    op->name ? op->name : "?", ts_precision_name(a), ts_precision_name(b),
+                    ts_precision_name(acc), compute->name, missing ? missing : "?",
+                    missing ? missing : "?");
+        return FALSE;
+    }
+    m->macs_per_cycle = sp->issue_fraction / slots * sp->frequency_hz / ts_arch_clock_hz(arch);
+    if (compute->energy.source != NULL && g_str_has_prefix(compute->energy.source, "dpu:")) {
+        m->mac_pj = slots * sp->instruction_pj;
+        m->compute.energy.mac_pj = m->mac_pj;
+        g_snprintf(m->mac_source, sizeof m->mac_source,
+                   "dpu:%s x %s -> %s MAC = %.4g issue slots x %.4g pJ per instruction",
+                   ts_precision_name(a), ts_precision_name(b), ts_precision_name(acc), slots,
+                   sp->instruction_pj);
+        m->compute.energy.source = m->mac_source;
+    }
+    return TRUE;
+}
+
 const char *ts_model_note(const TsModel *model)
 {
     g_return_val_if_fail(model != NULL, NULL);
@@ -328,6 +369,10 @@ TsModel *ts_model_new_full(const TsArch *arch, const TsOp *op, const TsModelOpti
     double mpc = ts_arch_compute_macs_per_cycle(arch);
     if (m != NULL && mpc > 0.0 && isfinite(mpc))
         m->macs_per_cycle = mpc;
+    if (m != NULL && !dpu_mac(m, arch, compute, op, error)) {
+        ts_model_free(m);
+        return NULL;
+    }
     if (m != NULL) {
         precision_mac_energy(m, arch, compute, op);
         ts_residency_init(&m->residency, arch, op);
