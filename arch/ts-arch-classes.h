@@ -244,9 +244,10 @@ typedef enum { TS_PIM_DPU, TS_PIM_BANK_UNIT } TsPimKind;
     X(mul_int16, 7, "16 x 16-bit multiply: four 8 x 8 partial products and three shifted adds")    \
     X(mul_int32_call, 8, "32-bit multiply besides its mul_steps: call, argument move, operand "    \
                          "swap (3), clear, result move, return (__mulsi3)")                        \
-    X(div_int32_call, 21, "32-bit signed divide besides its div_steps: call, argument move, sign " \
-                          "handling and stack (8), two clz, subtract, moves, jump into the step "  \
-                          "table, returns (__div32, __udiv32)")                                    \
+    X(div_int32_call, 16, "32-bit signed divide besides its div_steps: call, argument move, stack " \
+                          "save, two sign tests, inner call, two clz, subtract, two moves, jump "  \
+                          "into the step table, three returns and the restore (__div32, "         \
+                          "__udiv32)")                                                             \
     X(mul_int64, 0, "64-bit multiply: the runtime routine (__muldi3)")                             \
     X(div_int64, 0, "64-bit divide: the runtime routine")                                          \
     X(add_fp32, 0, "float add (soft-float routine)")                                               \
@@ -337,8 +338,12 @@ double ts_pim_dpu_mac_slots(const TsPimCoreSpec *spec, guint a_bits, gboolean a_
                             gboolean b_fp, guint acc_bits, gboolean acc_fp, const char **missing);
 
 /* MRAM <-> WRAM DMA of bytes (one transfer): alpha + beta x bytes DPU cycles, read (MRAM to
- * WRAM) or write. */
-double ts_pim_dpu_dma_cycles(const TsPimCoreSpec *spec, double bytes, gboolean write);
+ * WRAM) or write. Inline: the DES component uses it without linking the arch layer. */
+static inline double ts_pim_dpu_dma_cycles(const TsPimCoreSpec *spec, double bytes, gboolean write)
+{
+    double alpha = write ? spec->dma_alpha_write_cycles : spec->dma_alpha_read_cycles;
+    return alpha + spec->dma_beta_cycles_per_byte * bytes;
+}
 
 /* ---- Vector unit ------------------------------------------------------------------------ */
 

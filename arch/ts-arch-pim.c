@@ -114,13 +114,6 @@ double ts_pim_dpu_mac_slots(const TsPimCoreSpec *spec, guint a_bits, gboolean a_
     return loop + mul + add;
 }
 
-double ts_pim_dpu_dma_cycles(const TsPimCoreSpec *spec, double bytes, gboolean write)
-{
-    g_return_val_if_fail(spec != NULL, 0.0);
-    double alpha = write ? spec->dma_alpha_write_cycles : spec->dma_alpha_read_cycles;
-    return alpha + spec->dma_beta_cycles_per_byte * bytes;
-}
-
 /* ---- Host transfers ------------------------------------------------------------------------ */
 
 /* min over the limits that are given (> 0); 0 when none is. */
