@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ts-arch-classes.h"
+#include "ts-lut-pim.h"
 #include "ts-mapping.h"
 #include "ts-residency.h"
 
@@ -433,6 +434,7 @@ gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload, const TsLa
         return FALSE;
     }
     const TsLevel *compute = ts_arch_compute(arch);
+    TsLutPimTarget lut_target;
     for (guint i = 0; i < result->n_ops; i++) {
         TsLayerOp *lo = &result->ops[i];
         const TsOp *op = lo->op;
@@ -448,6 +450,10 @@ gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload, const TsLa
         if (lo->same_as != i) {
             const TsLayerOp *src = &result->ops[lo->same_as];
             lo->vector = src->vector;
+            lo->lut_pim = src->lut_pim;
+            lo->lut = src->lut;
+            lo->lut_evaluated = src->lut_evaluated;
+            lo->lut_valid = src->lut_valid;
             lo->energy_pj = src->energy_pj;
             lo->cycles = src->cycles;
             lo->latency_s = src->latency_s;
@@ -463,6 +469,32 @@ gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload, const TsLa
                 return FALSE;
             result->unique_einsums++;
             result->cache_hits += hit;
+        } else if (op->kind == TS_OP_LUT && ts_lut_pim_target(arch, &lut_target)) {
+            if (!ts_lut_pim_search(&lut_target, op, &lo->lut, &lo->lut_evaluated, &lo->lut_valid,
+                                   error))
+                return FALSE;
+            lo->lut_pim = TRUE;
+            lo->energy_pj = lo->lut.energy_pj;
+            lo->latency_s = lo->lut.total_s;
+            lo->cycles = ceil(lo->lut.total_s * ts_arch_clock_hz(arch));
+            lo->utilization = lo->lut.total_s > 0.0 ? lo->lut.dpu_s / lo->lut.total_s : 0.0;
+            lo->macs = 0;
+            lo->bound = ts_lut_pim_bound(&lo->lut);
+            TsVectorCost *v = &lo->vector; /* the op's totals in the vector-op form */
+            v->element_passes = (double)op->lut_search_macs + (double)op->lut_lookups;
+            v->compute_energy_pj = lo->lut.search_pj + lo->lut.dpu_pj;
+            v->memory_energy_pj = lo->lut.link_pj;
+            v->energy_pj = lo->energy_pj;
+            v->cycles = lo->cycles;
+            v->latency_s = lo->latency_s;
+            v->utilization = lo->utilization;
+            v->bound = lo->bound;
+            g_snprintf(v->source, sizeof v->source,
+                       "PIM-DL LUT kernel on %" G_GUINT64_FORMAT " x %s (%s search, %s table "
+                       "loads, loop %s)",
+                       lut_target.n_dpus, lut_target.dpu_name,
+                       lo->lut.p.search_on_dpus ? "DPU" : "host", ts_lut_load_name(lo->lut.p.load),
+                       ts_lut_order_name(lo->lut.p.order));
         } else {
             if (!ts_layer_vector_cost(arch, op, &lo->vector, error))
                 return FALSE;

@@ -10,6 +10,7 @@
 
 #include "ts-arch.h"
 #include "ts-constraints.h"
+#include "ts-lut-pim.h"
 #include "ts-model.h"
 #include "ts-op.h"
 #include "ts-search.h"
@@ -37,7 +38,8 @@ typedef struct {
     const char *vector_op;      /* its operation used (borrowed from the arch), or NULL */
 } TsVectorCost;
 
-/* Costs an elementwise or LUT-NN op on arch (a LUT op's element-passes are its
+/* Costs an elementwise or LUT-NN op on arch (ts_layer_map costs LUT ops on an arch with DPUs
+ * with ts_lut_pim_search instead) (a LUT op's element-passes are its
  * closest-centroid search MACs plus its table lookup-accumulates): the first level of class
  * vector_unit (lanes, and the op's per-element figures by name: the op kind, then its main
  * operation), else the default of docs/mapper.md (one element per compute instance and cycle;
@@ -93,8 +95,12 @@ struct TsLayerOp {
     TsSpaceArch space_arch;
     TsSpaceSize size;
     TsSearchResult search;
-    /* the cost used in the tables: einsum best mapping or vector cost */
+    /* the cost used in the tables: einsum best mapping, vector cost, or (a LUT op on an arch
+     * with DPUs) PIM-DL's kernel: the searched configuration and its phases */
     TsVectorCost vector;
+    gboolean lut_pim;
+    TsLutPimCost lut;
+    guint64 lut_evaluated, lut_valid;
     double energy_pj, cycles, latency_s, utilization;
     uint64_t macs;
     const char *bound; /* level that sets the cycles ("compute" when the arithmetic does) */

@@ -130,6 +130,51 @@ static void best_table(GString *out, const TsLayerReport *rep, const TsLayerOp *
     }
 }
 
+/* PIM-DL's breakdown of one LUT kernel: its configuration, then the phases. */
+static void lut_pim_text(GString *out, const TsLayerOp *lo)
+{
+    const TsLutPimCost *c = &lo->lut;
+    const TsLutPimParams *p = &c->p;
+    g_string_append_printf(
+        out,
+        "  %s (LUT kernel, PIM-DL): %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+        " configurations valid; centroid search on the %s; input x LUT parallelism %" G_GUINT64_FORMAT
+        " x %" G_GUINT64_FORMAT " (sub tiles n %" G_GUINT64_FORMAT ", f %" G_GUINT64_FORMAT
+        "); loop %s; table %s",
+        lo->op->name, lo->lut_valid, lo->lut_evaluated, p->search_on_dpus ? "DPUs" : "host",
+        p->input_par, p->lut_par, p->n_stile, p->f_stile, ts_lut_order_name(p->order),
+        ts_lut_load_name(p->load));
+    if (p->load == TS_LUT_LOAD_FINE)
+        g_string_append_printf(out, " (f_load %" G_GUINT64_FORMAT ")", p->f_load);
+    else if (p->load == TS_LUT_LOAD_COARSE)
+        g_string_append_printf(out, " (f_load %" G_GUINT64_FORMAT ", cb_load %" G_GUINT64_FORMAT ")",
+                               p->f_load, p->cb_load);
+    g_string_append_printf(out,
+                           "; micro tiles n %" G_GUINT64_FORMAT ", f %" G_GUINT64_FORMAT
+                           ", cb %" G_GUINT64_FORMAT "; WRAM %" G_GUINT64_FORMAT
+                           " B, MRAM %.4g MB per DPU\n",
+                           p->n_mtile, p->f_mtile, p->cb_mtile, c->wram_bytes, c->mram_bytes / 1e6);
+    const double tot = c->total_s > 0.0 ? c->total_s : 1.0;
+    g_string_append_printf(
+        out,
+        "    %s search %.4g ms (%.0f%%) | index scatter %.4g ms, %.4g MB (%.0f%%) | table "
+        "scatter %.4g ms, %.4g MB (%.0f%%) | DPU kernel %.4g ms (%.0f%%) | gather %.4g ms, "
+        "%.4g MB (%.0f%%) | total %.4g ms, %.4g uJ\n",
+        p->search_on_dpus ? "DPU" : "host", c->search_s * 1e3, 100.0 * c->search_s / tot,
+        c->input_s * 1e3, c->input_bytes / 1e6, 100.0 * c->input_s / tot, c->lut_s * 1e3,
+        c->lut_bytes / 1e6, 100.0 * c->lut_s / tot, c->dpu_s * 1e3, 100.0 * c->dpu_s / tot,
+        c->gather_s * 1e3, c->output_bytes / 1e6, 100.0 * c->gather_s / tot, c->total_s * 1e3,
+        c->energy_pj * 1e-6);
+    g_string_append_printf(
+        out,
+        "    DPU kernel, cycles per DPU: %.4g = static table %.4g + max(DMA %.4g: indices %.4g, "
+        "outputs %.4g, table %.4g; pipeline %.4g: lookups %.4g, index steps %.4g, "
+        "accumulators %.4g, DMA calls %.4g)\n",
+        c->dpu_cycles, c->dma_static_cycles, c->dma_cycles, c->dma_input_cycles,
+        c->dma_output_cycles, c->dma_lut_cycles, c->issue_cycles, c->issue_lookup_cycles,
+        c->issue_index_cycles, c->issue_acc_cycles, c->issue_dma_cycles);
+}
+
 void ts_report_layer_text(GString *out, const TsLayerReport *rep)
 {
     g_return_if_fail(out != NULL && rep != NULL && rep->result != NULL);
@@ -201,7 +246,9 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
         /* Vector ops are bound by the vector unit or by the backing store's bandwidth. */
         const char *bound = lo->bound ? lo->bound : "-";
         const char *suffix = "";
-        if (!lo->einsum) {
+        if (lo->lut_pim) {
+            suffix = " (LUT kernel)";
+        } else if (!lo->einsum) {
             if (strcmp(bound, "vector") == 0)
                 bound = "vector unit";
             else
@@ -245,10 +292,60 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
         if (lo->same_as == i && !lo->einsum)
             g_string_append_printf(out, "  %s: %s\n", lo->op->name, lo->vector.source);
     }
+    for (guint i = 0; i < r->n_ops; i++)
+        if (r->ops[i].same_as == i && r->ops[i].lut_pim)
+            lut_pim_text(out, &r->ops[i]);
     ts_report_notes_text(out, rep->info.notes);
 }
 
 /* ---- JSON ------------------------------------------------------------------------------- */
+
+static void lut_pim_json(JsonBuilder *b, const TsLayerOp *lo)
+{
+    const TsLutPimCost *c = &lo->lut;
+    json_builder_set_member_name(b, "lut_pim");
+    json_builder_begin_object(b);
+    ts_json_member_int(b, "configurations", (gint64)lo->lut_evaluated);
+    ts_json_member_int(b, "valid", (gint64)lo->lut_valid);
+    ts_json_member_string(b, "search_on", c->p.search_on_dpus ? "dpus" : "host");
+    ts_json_member_int(b, "input_parallelism", (gint64)c->p.input_par);
+    ts_json_member_int(b, "lut_parallelism", (gint64)c->p.lut_par);
+    ts_json_member_int(b, "n_stile", (gint64)c->p.n_stile);
+    ts_json_member_int(b, "feature_stile", (gint64)c->p.f_stile);
+    ts_json_member_int(b, "n_mtile", (gint64)c->p.n_mtile);
+    ts_json_member_int(b, "feature_mtile", (gint64)c->p.f_mtile);
+    ts_json_member_int(b, "cb_mtile", (gint64)c->p.cb_mtile);
+    ts_json_member_string(b, "loop_order", ts_lut_order_name(c->p.order));
+    ts_json_member_string(b, "lut_load", ts_lut_load_name(c->p.load));
+    ts_json_member_int(b, "feature_load_tile", (gint64)c->p.f_load);
+    ts_json_member_int(b, "cb_load_tile", (gint64)c->p.cb_load);
+    ts_json_member_int(b, "wram_bytes", (gint64)c->wram_bytes);
+    ts_json_member_int(b, "mram_bytes", (gint64)c->mram_bytes);
+    ts_json_member_double(b, "search_s", c->search_s);
+    ts_json_member_double(b, "index_scatter_s", c->input_s);
+    ts_json_member_double(b, "table_scatter_s", c->lut_s);
+    ts_json_member_double(b, "dpu_s", c->dpu_s);
+    ts_json_member_double(b, "gather_s", c->gather_s);
+    ts_json_member_double(b, "total_s", c->total_s);
+    ts_json_member_double(b, "index_bytes", c->input_bytes);
+    ts_json_member_double(b, "table_bytes", c->lut_bytes);
+    ts_json_member_double(b, "output_bytes", c->output_bytes);
+    ts_json_member_double(b, "dpu_cycles", c->dpu_cycles);
+    ts_json_member_double(b, "dma_cycles", c->dma_cycles);
+    ts_json_member_double(b, "issue_cycles", c->issue_cycles);
+    ts_json_member_double(b, "dma_static_table_cycles", c->dma_static_cycles);
+    ts_json_member_double(b, "dma_index_cycles", c->dma_input_cycles);
+    ts_json_member_double(b, "dma_output_cycles", c->dma_output_cycles);
+    ts_json_member_double(b, "dma_table_cycles", c->dma_lut_cycles);
+    ts_json_member_double(b, "issue_lookup_cycles", c->issue_lookup_cycles);
+    ts_json_member_double(b, "issue_index_cycles", c->issue_index_cycles);
+    ts_json_member_double(b, "issue_accumulator_cycles", c->issue_acc_cycles);
+    ts_json_member_double(b, "issue_dma_cycles", c->issue_dma_cycles);
+    ts_json_member_double(b, "search_pj", c->search_pj);
+    ts_json_member_double(b, "link_pj", c->link_pj);
+    ts_json_member_double(b, "dpu_pj", c->dpu_pj);
+    json_builder_end_object(b);
+}
 
 void ts_report_search_json(JsonBuilder *b, const TsSearchResult *s, const TsSearchOptions *o,
                            gboolean reproducible)
@@ -383,7 +480,9 @@ static void vector_op_json(JsonBuilder *b, const TsLayerReport *rep, const TsLay
     ts_json_member_string(b, "mapping", NULL);
     json_builder_set_member_name(b, "vector");
     json_builder_begin_object(b);
-    ts_json_member_string(b, "kind", ts_elementwise_kind_name(lo->op->ew_kind));
+    ts_json_member_string(b, "kind", lo->op->kind == TS_OP_LUT
+                                         ? "lut"
+                                         : ts_elementwise_kind_name(lo->op->ew_kind));
     ts_json_member_double(b, "element_passes", v->element_passes);
     ts_json_member_double(b, "lanes", v->lanes);
     ts_json_member_double(b, "cycles_per_element", v->cycles_per_element);
@@ -411,6 +510,8 @@ static void op_members(JsonBuilder *b, const TsLayerReport *rep, guint i)
     } else {
         vector_op_json(b, rep, src);
         ts_json_member_string(b, "name", lo->op->name);
+        if (src->lut_pim)
+            lut_pim_json(b, src);
     }
     ts_json_member_int(b, "count", (gint64)lo->op->count);
     ts_json_member_string(b, "bound", lo->bound);
