@@ -45,24 +45,6 @@ static const char *main_operation(TsElementwiseKind kind)
     return "add";
 }
 
-/* Arch cycles per lookup-accumulate of a LUT-NN op on one compute instance: a DPU issues the
- * WRAM load and the add as two instructions, at its tasklets' share of the revolver pipeline
- * and its own clock; other compute levels do one per cycle. */
-static double lut_lookup_cycles(const TsArch *arch)
-{
-    const double clock = ts_arch_clock_hz(arch);
-    for (guint i = 0; i < ts_arch_n_levels(arch); i++) {
-        const TsLevel *l = ts_arch_level(arch, i);
-        if (l->klass != TS_CLASS_PIM_CORE || l->spec == NULL)
-            continue;
-        const TsPimCoreSpec *sp = l->spec;
-        if (sp->kind != TS_PIM_DPU || !(sp->issue_fraction > 0.0) || !(sp->frequency_hz > 0.0))
-            continue;
-        return 2.0 / sp->issue_fraction * (clock > 0.0 ? clock / sp->frequency_hz : 1.0);
-    }
-    return 1.0;
-}
-
 gboolean ts_layer_vector_cost(const TsArch *arch, const TsOp *op, TsVectorCost *out, GError **error)
 {
     g_return_val_if_fail(arch != NULL && op != NULL && out != NULL, FALSE);
@@ -134,9 +116,10 @@ gboolean ts_layer_vector_cost(const TsArch *arch, const TsOp *op, TsVectorCost *
         out->pj_per_element =
             default_pj_per_element_45nm(prec, add_only ? TS_EW_ADD : TS_EW_COUNT_) * node / 45.0;
         if (lut && out->element_passes > 0) {
-            /* Lookup-accumulates are a load and an add, not a multiply: on a DPU two issue
-             * slots, elsewhere one cycle. Distance terms of the search stay MACs. */
-            double lookup = lut_lookup_cycles(arch);
+            /* Lookup-accumulates are a load and an add, not a multiply: one cycle (an arch
+             * with DPUs runs LUT ops as PIM-DL does, ts-lut-pim.h). Distance terms of the
+             * search stay MACs. */
+            const double lookup = 1.0;
             out->cycles_per_element = ((double)op->lut_search_macs * out->cycles_per_element +
                                        (double)op->lut_lookups * lookup) /
                                       out->element_passes;

@@ -259,14 +259,19 @@ static void precision_mac_energy(TsModel *m, const TsArch *arch, const TsLevel *
     const gboolean fp = a.format != TS_NUM_INT && a.format != TS_NUM_UINT;
     const gboolean fpb = b.format != TS_NUM_INT && b.format != TS_NUM_UINT;
     const gboolean int_mac = compute->class_text && strstr(compute->class_text, "intmac") != NULL;
-    if ((wa && a.bits > MAX(wa, wb)) || (wb && b.bits > MAX(wa, wb)))
+    /* A DPU costs each precision by its instruction routines (dpu_mac): nothing to note. */
+    const gboolean dpu_by_precision =
+        compute->klass == TS_CLASS_PIM_CORE && compute->spec != NULL &&
+        ((const TsPimCoreSpec *)compute->spec)->kind == TS_PIM_DPU &&
+        !(((const TsPimCoreSpec *)compute->spec)->cycles_per_mac > 0.0);
+    if (!dpu_by_precision && ((wa && a.bits > MAX(wa, wb)) || (wb && b.bits > MAX(wa, wb))))
         g_snprintf(m->note, sizeof m->note,
                    "op %s: %s x %s operands are wider than the %u x %u-bit operands of MAC "
                    "'%s': costed as if the MAC took them (give the arch a wider MAC, or a "
                    "narrower --precision)",
                    op->name ? op->name : "?", ts_precision_name(a), ts_precision_name(b), wa, wb,
                    compute->name);
-    else if (int_mac && (fp || fpb))
+    else if (!dpu_by_precision && int_mac && (fp || fpb))
         g_snprintf(m->note, sizeof m->note,
                    "op %s: floating-point operands (%s x %s) on the integer MAC '%s' (class %s): "
                    "costed as if the MAC computed them",

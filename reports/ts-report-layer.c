@@ -247,7 +247,7 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
         const char *bound = lo->bound ? lo->bound : "-";
         const char *suffix = "";
         if (lo->lut_pim) {
-            suffix = " (LUT kernel)";
+            suffix = " (LUT-NN op)";
         } else if (!lo->einsum) {
             if (strcmp(bound, "vector") == 0)
                 bound = "vector unit";
