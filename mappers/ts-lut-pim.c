@@ -9,8 +9,8 @@
 /* The kernel's inner loop on the DPU ISA (PIM-DL's lookup-accumulate, written the way its DPU
  * kernels are: the accumulators of one token's f block in registers while they fit, the
  * table row of one codebook addressed from the token's index):
- *   per lookup: one table-byte load and one 32-bit add (add_int32 slots); accumulators that
- *     do not fit the registers add a load and a store of the accumulator;
+ *   per lookup: one table-entry load and one add at the accumulator's format (add_int32 for
+ *     PIM-DL's int32); accumulators that do not fit the registers add a load and a store;
  *   per token, codebook and f block: the index load, the table-row address, the loop's
  *     increment and branch: the arch's `loop` slots;
  *   per token, f block and codebook block (accumulators in registers): loading and storing
@@ -309,7 +309,13 @@ gboolean ts_lut_pim_evaluate(const TsLutPimTarget *t, const TsOp *op, const TsLu
         break;
     }
     }
-    const double add = sp->dpu_slots[TS_DPU_OP_add_int32];
+    /* The accumulate at the accumulator's format (int32 in PIM-DL: add_int32). */
+    const gboolean acc_fp = op->lut_acc.format != TS_NUM_INT && op->lut_acc.format != TS_NUM_UINT;
+    const double add = ts_pim_dpu_arith_slots(sp, TS_DPU_ADD, op->lut_acc.bits, acc_fp, 0, NULL);
+    if (add < 0.0) {
+        *why = "the DPU has no cost for an add at the accumulator's format";
+        return FALSE;
+    }
     const double loop = sp->dpu_slots[TS_DPU_OP_loop];
     const double f_block = (double)p->f_load, cb_block = (double)p->cb_load;
     const gboolean in_regs = f_block <= ACC_REGISTERS;

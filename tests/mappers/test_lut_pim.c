@@ -221,13 +221,20 @@ static TsArch *upmem(void)
     return arch;
 }
 
+/* A PIM-DL tuner output from shared/reference/upmem/pim_dl/inference-engine/configs/. */
+static char *read_config(const char *name)
+{
+    g_autofree char *rel = g_strconcat("upmem/pim_dl/inference-engine/configs/", name, NULL);
+    g_autofree char *path = ts_test_reference_path(rel);
+    char *text = NULL;
+    CU_ASSERT_TRUE_FATAL(path != NULL && g_file_get_contents(path, &text, NULL, NULL));
+    return text;
+}
+
 static void test_pimdl_transformer(void)
 {
     TS_TEST_REQUIRE_SHARED();
-    g_autofree char *path = ts_test_reference_path(
-        "upmem/pim_dl/inference-engine/configs/transformer_output_example.yaml");
-    g_autofree char *text = NULL;
-    CU_ASSERT_TRUE_FATAL(g_file_get_contents(path, &text, NULL, NULL));
+    g_autofree char *text = read_config("transformer_output_example.yaml");
     CU_ASSERT_EQUAL_FATAL(config_value(text, "dpu_num"), 1024);
     CU_ASSERT_EQUAL_FATAL(config_value(text, "seq_len"), 512);
     CU_ASSERT_EQUAL_FATAL(config_value(text, "batch_size"), 64);
@@ -261,10 +268,7 @@ static void test_pimdl_transformer(void)
 static void test_pimdl_single_kernel(void)
 {
     TS_TEST_REQUIRE_SHARED();
-    g_autofree char *path = ts_test_reference_path(
-        "upmem/pim_dl/inference-engine/configs/single_kernel_output_example.yaml");
-    g_autofree char *text = NULL;
-    CU_ASSERT_TRUE_FATAL(g_file_get_contents(path, &text, NULL, NULL));
+    g_autofree char *text = read_config("single_kernel_output_example.yaml");
     /* n 32768 tokens, 1024 -> 4096 features, 256 codebooks (v4), 16 centroids: BERT-large's
      * FF1 at seq 512 x batch 64 with sub-vectors of 4. */
     CU_ASSERT_EQUAL_FATAL(config_value(text, "n"), 32768);
