@@ -327,7 +327,12 @@ gboolean ts_lut_pim_evaluate(const TsLutPimTarget *t, const TsOp *op, const TsLu
     c->dma_cycles = c->dma_input_cycles + c->dma_output_cycles + c->dma_lut_cycles;
     c->issue_cycles =
         c->issue_lookup_cycles + c->issue_index_cycles + c->issue_acc_cycles + c->issue_dma_cycles;
-    c->dpu_cycles = c->dma_static_cycles + MAX(c->dma_cycles, c->issue_cycles);
+    /* Tasklets overlap their own DMAs (index and output tiles, fine-grain table entries) with
+     * the others' instructions; a shared table (the static load, a coarse block) is loaded by
+     * all tasklets together behind a barrier, so nothing overlaps it. */
+    const double shared =
+        c->dma_static_cycles + (p->load == TS_LUT_LOAD_COARSE ? c->dma_lut_cycles : 0.0);
+    c->dpu_cycles = shared + MAX(c->dma_cycles - (shared - c->dma_static_cycles), c->issue_cycles);
     c->dpu_s = c->dpu_cycles / sp->frequency_hz;
     c->dpu_pj = (double)t->n_dpus * (c->issue_cycles * issue_div * sp->instruction_pj +
                                      dma_bytes * t->mram_pj_per_byte);

@@ -81,8 +81,10 @@ typedef struct {
     double input_bytes, lut_bytes, output_bytes; /* all DPUs together */
     double input_s, lut_s, gather_s, link_pj;
     /* one DPU's kernel, in DPU cycles: the DMA engine's busy time and the pipeline's, each
-     * split by what they serve; the kernel takes the static table load (before the loop)
-     * plus max(DMA, pipeline) (tasklets overlap one's DMA with others' instructions) */
+     * split by what they serve; the kernel takes the shared table loads (the static table
+     * before the loop, the coarse blocks: all tasklets load them together behind a barrier)
+     * plus max(the tasklets' own DMAs, pipeline): tasklets overlap their own DMAs (index and
+     * output tiles, fine-grain entries) with the others' instructions */
     double dma_input_cycles, dma_output_cycles, dma_lut_cycles, dma_static_cycles;
     double issue_lookup_cycles, issue_index_cycles, issue_acc_cycles, issue_dma_cycles;
     double dma_cycles, issue_cycles, dpu_cycles;

@@ -20,6 +20,7 @@
 #include "ts-arch.h"
 #include "ts-lut-pim.h"
 #include "ts-op.h"
+#include "ts-pim-core.h"
 #include "ts-test.h"
 
 /* ---- PIM-DL's estimator (reference) ---------------------------------------------------- */
@@ -333,6 +334,79 @@ static void test_rules(void)
     CU_ASSERT_FALSE(best.p.search_on_dpus);
 }
 
+/* The analytical DPU kernel against the DES pim_core component running the same kernel:
+ * per output tile (loop order nfc, coarse table loads), for each codebook tile the tasklet's
+ * index rows, then per table block a DMA call, the tasklet's share of the block, a barrier, its
+ * rows' lookups, index steps and accumulators, a barrier; the output tile written at the end. */
+static void test_des_kernel(void)
+{
+    g_autoptr(TsArch) arch = upmem();
+    TsLutPimTarget t;
+    CU_ASSERT_TRUE_FATAL(ts_lut_pim_target(arch, &t));
+    g_autoptr(TsWorkload) wl = lut_workload("bert-large", 2);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(wl);
+    const TsOp *op = ts_workload_find_op(wl, "KQV");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(op);
+    const TsLutPimParams p = {.input_par = 32,
+                              .lut_par = 32,
+                              .n_mtile = 64,
+                              .f_mtile = 32,
+                              .cb_mtile = 128,
+                              .f_load = 8,
+                              .cb_load = 128,
+                              .order = TS_LUT_ORDER_NFC,
+                              .load = TS_LUT_LOAD_COARSE};
+    TsLutPimCost c;
+    const char *why = NULL;
+    CU_ASSERT_TRUE_FATAL(ts_lut_pim_evaluate(&t, op, &p, &c, &why));
+    const TsPimCoreSpec *sp = t.dpu;
+    const guint T = (guint)sp->tasklets;
+    const double loop = sp->dpu_slots[TS_DPU_OP_loop], add = sp->dpu_slots[TS_DPU_OP_add_int32];
+    const guint64 cb = op->dims[ts_op_find_dim(op, "CB")], ct = op->dims[ts_op_find_dim(op, "C")];
+    const double rows = (double)p.n_mtile / T;
+    const double in_pt = rows * p.cb_mtile * 2, out_pt = rows * p.f_mtile * 4;
+    const double lut_pt = (double)p.cb_load * p.f_load * ct / T;
+    const double block_slots = rows * ((double)p.cb_load * p.f_load * (1.0 + add) +
+                                       (double)p.cb_load * loop + (double)p.f_load);
+    const guint64 blocks = (p.cb_mtile / p.cb_load) * (p.f_mtile / p.f_load);
+    const guint64 c_tiles = cb / p.cb_mtile;
+    GArray *body = g_array_new(FALSE, FALSE, sizeof(TsDpuStep));
+    for (guint64 k = 0; k < c_tiles; k++) {
+        const TsDpuStep in[] = {{TS_DPU_STEP_COMPUTE, loop, FALSE},
+                                {TS_DPU_STEP_MRAM_READ, in_pt, FALSE}};
+        g_array_append_vals(body, in, G_N_ELEMENTS(in));
+        for (guint64 b = 0; b < blocks; b++) {
+            const TsDpuStep blk[] = {{TS_DPU_STEP_COMPUTE, loop, FALSE},
+                                     {TS_DPU_STEP_MRAM_READ, lut_pt, FALSE},
+                                     {TS_DPU_STEP_BARRIER, 0, FALSE},
+                                     {TS_DPU_STEP_COMPUTE, block_slots, FALSE},
+                                     {TS_DPU_STEP_BARRIER, 0, FALSE}};
+            g_array_append_vals(body, blk, G_N_ELEMENTS(blk));
+        }
+    }
+    const TsDpuStep out[] = {{TS_DPU_STEP_COMPUTE, loop, FALSE},
+                             {TS_DPU_STEP_MRAM_WRITE, out_pt, FALSE}};
+    g_array_append_vals(body, out, G_N_ELEMENTS(out));
+    const guint64 out_tiles = (c.p.n_stile / p.n_mtile) * (c.p.f_stile / p.f_mtile);
+    TsDpuKernel k = {(const TsDpuStep *)(void *)body->data, body->len, T, out_tiles, NULL};
+    TsDpuKernelResult r;
+    g_autoptr(GError) error = NULL;
+    const gboolean ran = ts_pim_run_kernel(sp, &k, &r, &error);
+    if (!ran)
+        fprintf(stderr, "%s\n", error->message);
+    CU_ASSERT_TRUE_FATAL(ran);
+    g_array_free(body, TRUE);
+    const double diff = c.dpu_cycles / (double)r.cycles - 1.0;
+    printf("\n  BERT-large KQV kernel on one DPU: analytical %.4g cycles (DMA %.4g, pipeline "
+           "%.4g), DES %.4g cycles (DMA busy %.4g, %.4g instructions), %+.1f%%\n",
+           c.dpu_cycles, c.dma_cycles + c.dma_static_cycles, c.issue_cycles, (double)r.cycles,
+           (double)r.dma_busy_cycles, r.issued, 100.0 * diff);
+    CU_ASSERT_DOUBLE_EQUAL((double)r.dma_busy_cycles, c.dma_cycles + c.dma_static_cycles,
+                           1e-6 * (double)r.dma_busy_cycles);
+    CU_ASSERT_DOUBLE_EQUAL(r.issued, c.issue_cycles * sp->issue_fraction, 1e-6 * r.issued);
+    CU_ASSERT(fabs(diff) <= 0.05);
+}
+
 int main(int argc, char **argv)
 {
     CU_initialize_registry();
@@ -340,5 +414,6 @@ int main(int argc, char **argv)
     CU_add_test(s, "pimdl_transformer", test_pimdl_transformer);
     CU_add_test(s, "pimdl_single_kernel", test_pimdl_single_kernel);
     CU_add_test(s, "rules", test_rules);
+    CU_add_test(s, "des_kernel", test_des_kernel);
     return ts_test_run(argc, argv);
 }
