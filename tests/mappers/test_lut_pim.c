@@ -1,16 +1,18 @@
 /* LUT-NN kernels on UPMEM DPUs (ts-lut-pim.h) against PIM-DL (leesou/PIM-DL-ASPLOS):
- * - on PIM-DL's own tuned configurations (inference-engine/configs/, the two *_output_example
- * files: BERT-large, seq 512 x batch 64, v2-ct16; and its single-kernel example, v4-ct16), tilesim
- *   costs the configuration PIM-DL chose and compares the DPU kernel and host transfers with
- *   PIM-DL's tuner estimate, recomputed here from its estimator (auto_tuner.cpp, transcribed in
+ * - on PIM-DL's own tuned configurations (inference-engine/configs/, the two
+ *   *_output_example files: BERT-large, seq 512 x batch 64, v2-ct16; and its single-kernel
+ *   example, v4-ct16), tilesim costs the configuration PIM-DL chose and compares the DPU
+ *   kernel and host transfers with PIM-DL's tuner estimate, recomputed here from its
+ *   estimator (auto_tuner.cpp, transcribed in
  *   shared/reference/upmem/pim_dl/estimator_and_results.json). Tolerance 25% on the kernel
- *   plus transfers: tilesim derives the kernel from the DPU's instruction slots and DMA timing
- *   (no PIM-DL fit), overlaps DMA with the pipeline where PIM-DL adds them, and takes the host
- *   link from PrIM's rank rates (docs/pim.md, "LUT-NN on PIM"); 15% on the DPU kernel
- *   alone. PIM-DL's tuner leaves the
- *   centroid search out; so does the comparison.
+ *   plus transfers, 15% on the DPU kernel alone: tilesim derives the kernel from the DPU's
+ *   instruction slots and DMA timing (no PIM-DL fit), overlaps each tasklet's own DMAs with
+ *   the others' instructions where PIM-DL adds them, and takes the host link from PrIM's rank
+ *   rates (docs/pim.md, "LUT-NN on PIM"). PIM-DL's tuner leaves the centroid search out; so
+ *   does the comparison.
  * - tilesim's own search finds a configuration at least as fast as PIM-DL's under its model;
- * - rule checks: a split that does not use every DPU, tiles over the WRAM budget. */
+ * - rule checks: a split that does not use every DPU, tiles over the WRAM budget;
+ * - the analytical kernel against the DES pim_core component running it (5%). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
