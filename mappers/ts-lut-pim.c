@@ -2,6 +2,7 @@
 #include "ts-lut-pim.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ts-config.h"
@@ -181,6 +182,50 @@ static gboolean search_cost(const TsLutPimTarget *t, const Shape *s, const TsLut
     return TRUE;
 }
 
+/* Host-link phases of a split: indices (or, searching on the DPUs, the inputs) and
+ * sub-tables scattered to every DPU, outputs gathered. */
+static void link_cost(const TsLutPimTarget *t, const Shape *s, const TsLutPimParams *p,
+                      TsLutPimCost *c)
+{
+    const double in_each =
+        p->search_on_dpus ? (double)p->n_stile * s->k * s->xb : (double)p->n_stile * s->cb * s->ib;
+    const double lut_each = (double)s->cb * s->ct * p->f_stile * s->tb;
+    const double out_each = (double)p->n_stile * p->f_stile * s->ab;
+    const double nd = (double)t->n_dpus;
+    c->input_bytes = in_each * nd;
+    c->lut_bytes = lut_each * nd;
+    c->output_bytes = out_each * nd;
+    if (t->link != NULL) {
+        c->input_s = ts_host_link_transfer_s(t->link, TS_XFER_PARALLEL_H2D, in_each, t->n_dpus);
+        c->lut_s = ts_host_link_transfer_s(t->link, TS_XFER_PARALLEL_H2D, lut_each, t->n_dpus);
+        c->gather_s = ts_host_link_transfer_s(t->link, TS_XFER_PARALLEL_D2H, out_each, t->n_dpus);
+        c->link_pj = (c->input_bytes + c->lut_bytes) * 8.0 * t->link->h2d_pj_per_bit +
+                     c->output_bytes * 8.0 * t->link->d2h_pj_per_bit;
+    }
+}
+
+/* A lower bound on the total of every configuration of a split (p's parallelism and search
+ * placement): its search and transfers, which the micro kernel does not change, plus the
+ * pipeline time of the lookups alone (a table load and an add each). INFINITY when the
+ * search cannot run there. */
+static double split_bound(const TsLutPimTarget *t, const TsOp *op, const Shape *s,
+                          const TsLutPimParams *p)
+{
+    TsLutPimCost c;
+    memset(&c, 0, sizeof c);
+    const char *why = NULL;
+    if (!search_cost(t, s, p, &c, &why))
+        return INFINITY;
+    link_cost(t, s, p, &c);
+    const TsPimCoreSpec *sp = t->dpu;
+    const gboolean acc_fp = op->lut_acc.format != TS_NUM_INT && op->lut_acc.format != TS_NUM_UINT;
+    const double add = ts_pim_dpu_arith_slots(sp, TS_DPU_ADD, op->lut_acc.bits, acc_fp, 0, NULL);
+    const double issue = sp->issue_fraction > 0.0 ? sp->issue_fraction : 1.0;
+    const double lookups = (double)p->n_stile * p->f_stile * s->cb;
+    const double dpu_s = add < 0.0 ? 0.0 : lookups * (1.0 + add) / issue / sp->frequency_hz;
+    return c.search_s + c.input_s + c.lut_s + c.gather_s + dpu_s;
+}
+
 gboolean ts_lut_pim_evaluate(const TsLutPimTarget *t, const TsOp *op, const TsLutPimParams *params,
                              TsLutPimCost *c, const char **why)
 {
@@ -337,32 +382,34 @@ gboolean ts_lut_pim_evaluate(const TsLutPimTarget *t, const TsOp *op, const TsLu
     c->dpu_pj = (double)t->n_dpus * (c->issue_cycles * issue_div * sp->instruction_pj +
                                      dma_bytes * t->mram_pj_per_byte);
 
-    /* ---- host link ---- */
-    const double in_each =
-        p->search_on_dpus ? (double)p->n_stile * s.k * s.xb : (double)p->n_stile * s.cb * s.ib;
-    const double lut_each = (double)s.cb * s.ct * p->f_stile * s.tb;
-    const double out_each = (double)p->n_stile * p->f_stile * s.ab;
-    const double nd = (double)t->n_dpus;
-    c->input_bytes = in_each * nd;
-    c->lut_bytes = lut_each * nd;
-    c->output_bytes = out_each * nd;
-    if (t->link != NULL) {
-        c->input_s = ts_host_link_transfer_s(t->link, TS_XFER_PARALLEL_H2D, in_each, t->n_dpus);
-        c->lut_s = ts_host_link_transfer_s(t->link, TS_XFER_PARALLEL_H2D, lut_each, t->n_dpus);
-        c->gather_s = ts_host_link_transfer_s(t->link, TS_XFER_PARALLEL_D2H, out_each, t->n_dpus);
-        c->link_pj = (c->input_bytes + c->lut_bytes) * 8.0 * t->link->h2d_pj_per_bit +
-                     c->output_bytes * 8.0 * t->link->d2h_pj_per_bit;
-    }
+    link_cost(t, &s, p, c);
     c->total_s = c->search_s + c->input_s + c->lut_s + c->dpu_s + c->gather_s;
     c->energy_pj = c->search_pj + c->link_pj + c->dpu_pj;
     return TRUE;
 }
 
-static gboolean better(const TsLutPimCost *a, const TsLutPimCost *b)
+/* Lower total, then lower energy, then the split first in enumeration order (rank: split
+ * index x 2 + search on the DPUs); within a split the first configuration found. */
+static gboolean better(const TsLutPimCost *a, guint a_rank, const TsLutPimCost *b, guint b_rank)
 {
     if (a->total_s != b->total_s)
         return a->total_s < b->total_s;
-    return a->energy_pj < b->energy_pj;
+    if (a->energy_pj != b->energy_pj)
+        return a->energy_pj < b->energy_pj;
+    return a_rank < b_rank;
+}
+
+typedef struct {
+    double bound;
+    guint rank;
+} SplitOrder;
+
+static int split_order_cmp(const void *pa, const void *pb)
+{
+    const SplitOrder *a = pa, *b = pb;
+    if (a->bound != b->bound)
+        return a->bound < b->bound ? -1 : 1;
+    return a->rank < b->rank ? -1 : a->rank > b->rank;
 }
 
 /* Divisors of x in increasing order (at most cap of them kept). */
@@ -395,20 +442,43 @@ gboolean ts_lut_pim_search(const TsLutPimTarget *t, const TsOp *op, TsLutPimCost
     guint64 splits[MAX_DIV], nm[MAX_DIV], fm[MAX_DIV], cbm[MAX_DIV];
     const guint n_splits = divisors(t->n_dpus, splits, MAX_DIV);
     const guint n_cbm = divisors(s.cb, cbm, MAX_DIV);
+    /* Splits (and search placements) in order of their lower bound, so that the best comes
+     * early and the others are skipped once their bound exceeds it (exact pruning). */
+    SplitOrder order[2 * MAX_DIV];
+    guint n_order = 0;
     for (guint si = 0; si < n_splits; si++) {
         TsLutPimParams p = {0};
         p.input_par = splits[si];
         p.lut_par = t->n_dpus / p.input_par;
         if (s.m % p.input_par || s.n % p.lut_par)
             continue;
+        p.n_stile = s.m / p.input_par;
+        p.f_stile = s.n / p.lut_par;
+        for (int on_dpu = 0; on_dpu < 2; on_dpu++) {
+            p.search_on_dpus = on_dpu;
+            order[n_order++] = (SplitOrder){split_bound(t, op, &s, &p), 2 * si + (guint)on_dpu};
+        }
+    }
+    qsort(order, n_order, sizeof order[0], split_order_cmp);
+    guint best_rank = G_MAXUINT;
+    for (guint oi = 0; oi < n_order; oi++) {
+        if (found && order[oi].bound > best->total_s)
+            break;
+        const guint si = order[oi].rank / 2;
+        const guint rank = order[oi].rank;
+        TsLutPimParams p = {0};
+        p.input_par = splits[si];
+        p.lut_par = t->n_dpus / p.input_par;
         const guint64 n_stile = s.m / p.input_par, f_stile = s.n / p.lut_par;
         guint n_nm = 0;
         for (guint64 d = T; d <= n_stile && n_nm < MAX_DIV; d += T)
             if (n_stile % d == 0)
                 nm[n_nm++] = d;
         const guint n_fm = divisors(f_stile, fm, MAX_DIV);
-        for (int on_dpu = 0; on_dpu < 2; on_dpu++) {
-            p.search_on_dpus = on_dpu;
+        p.n_stile = n_stile;
+        p.f_stile = f_stile;
+        {
+            p.search_on_dpus = rank % 2;
             for (guint a = 0; a < n_nm; a++) {
                 for (guint b = 0; b < n_fm; b++) {
                     for (guint cc = 0; cc < n_cbm; cc++) {
@@ -442,8 +512,9 @@ gboolean ts_lut_pim_search(const TsLutPimTarget *t, const TsOp *op, TsLutPimCost
                                             continue;
                                         }
                                         n_valid++;
-                                        if (!found || better(&c, best)) {
+                                        if (!found || better(&c, rank, best, best_rank)) {
                                             *best = c;
+                                            best_rank = rank;
                                             found = TRUE;
                                         }
                                     }

@@ -138,16 +138,17 @@ static void lut_pim_text(GString *out, const TsLayerOp *lo)
     g_string_append_printf(
         out,
         "  %s (LUT kernel, PIM-DL): %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
-        " configurations valid; centroid search on the %s; input x LUT parallelism %" G_GUINT64_FORMAT
-        " x %" G_GUINT64_FORMAT " (sub tiles n %" G_GUINT64_FORMAT ", f %" G_GUINT64_FORMAT
-        "); loop %s; table %s",
+        " evaluated configurations valid; centroid search on the %s; input x LUT parallelism "
+        "%" G_GUINT64_FORMAT " x %" G_GUINT64_FORMAT " (sub tiles n %" G_GUINT64_FORMAT
+        ", f %" G_GUINT64_FORMAT "); loop %s; table %s",
         lo->op->name, lo->lut_valid, lo->lut_evaluated, p->search_on_dpus ? "DPUs" : "host",
         p->input_par, p->lut_par, p->n_stile, p->f_stile, ts_lut_order_name(p->order),
         ts_lut_load_name(p->load));
     if (p->load == TS_LUT_LOAD_FINE)
         g_string_append_printf(out, " (f_load %" G_GUINT64_FORMAT ")", p->f_load);
     else if (p->load == TS_LUT_LOAD_COARSE)
-        g_string_append_printf(out, " (f_load %" G_GUINT64_FORMAT ", cb_load %" G_GUINT64_FORMAT ")",
+        g_string_append_printf(out,
+                               " (f_load %" G_GUINT64_FORMAT ", cb_load %" G_GUINT64_FORMAT ")",
                                p->f_load, p->cb_load);
     g_string_append_printf(out,
                            "; micro tiles n %" G_GUINT64_FORMAT ", f %" G_GUINT64_FORMAT
@@ -195,8 +196,7 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
             g_snprintf(thr, sizeof thr, ", %u thread%s", o->threads, o->threads == 1 ? "" : "s");
         g_string_append_printf(
             out,
-            "search: %s%s, metric %s, budget %s valid per op, %s, seed %" G_GUINT64_FORMAT
-            "%s%s\n",
+            "search: %s%s, metric %s, budget %s valid per op, %s, seed %" G_GUINT64_FORMAT "%s%s\n",
             ts_search_algorithm_name(o->algorithm),
             o->polish ? " then polish (bounded walks of dimension pairs)" : "", m->str,
             o->budget ? grouped((double)o->budget, bud, sizeof bud) : "unlimited", vic, o->seed,
@@ -480,9 +480,8 @@ static void vector_op_json(JsonBuilder *b, const TsLayerReport *rep, const TsLay
     ts_json_member_string(b, "mapping", NULL);
     json_builder_set_member_name(b, "vector");
     json_builder_begin_object(b);
-    ts_json_member_string(b, "kind", lo->op->kind == TS_OP_LUT
-                                         ? "lut"
-                                         : ts_elementwise_kind_name(lo->op->ew_kind));
+    ts_json_member_string(
+        b, "kind", lo->op->kind == TS_OP_LUT ? "lut" : ts_elementwise_kind_name(lo->op->ew_kind));
     ts_json_member_double(b, "element_passes", v->element_passes);
     ts_json_member_double(b, "lanes", v->lanes);
     ts_json_member_double(b, "cycles_per_element", v->cycles_per_element);
@@ -645,11 +644,11 @@ char *ts_report_layer_csv_string(const TsLayerReport *rep)
         const TsLayerOp *lo = &r->ops[i];
         const double count = (double)lo->op->count;
         ts_csv_text(s, lo->op->name);
-        g_string_append_printf(
-            s, ",%" G_GUINT64_FORMAT ",%s,%" G_GUINT64_FORMAT ",", lo->op->count,
-            lo->op->kind == TS_OP_ELEMENTWISE ? ts_elementwise_kind_name(lo->op->ew_kind)
-                                              : ts_op_kind_name(lo->op->kind),
-            lo->macs);
+        g_string_append_printf(s, ",%" G_GUINT64_FORMAT ",%s,%" G_GUINT64_FORMAT ",", lo->op->count,
+                               lo->op->kind == TS_OP_ELEMENTWISE
+                                   ? ts_elementwise_kind_name(lo->op->ew_kind)
+                                   : ts_op_kind_name(lo->op->kind),
+                               lo->macs);
         ts_csv_double(s, lo->cycles);
         g_string_append_c(s, ',');
         ts_csv_double(s, lo->energy_pj);
