@@ -209,6 +209,43 @@ static void test_trace_bound(void)
     g_unlink(trace);
 }
 
+/* --mapping M: the given mapping is the one simulated (its JSON "mapping" member). */
+static void test_given_mapping(void)
+{
+    g_autofree char *map = tmp_path("tilesim-test-exec-map.yaml");
+    g_autofree char *json = tmp_path("tilesim-test-exec-map.json");
+    const char *m[] = {"map",        "--arch",    "gemmini-like",
+                       "--workload", "bert-base", "--op",
+                       "KTQ",        "--search",  "random-pruned",
+                       "--budget",   "200",       "--mapping-out",
+                       map,          "--quiet",   NULL};
+    TsTestCli r = {0};
+    if (!ts_test_cli(&r, m))
+        return;
+    CU_ASSERT_EQUAL_FATAL(r.status, 0);
+    ts_test_cli_clear(&r);
+    const char *s[] = {"simulate", "--arch", "gemmini-like", "--workload", "bert-base",
+                       "--op",     "KTQ",    "--mapping",    map,          "--engine",
+                       "des",      "--json", json,           "--quiet",    NULL};
+    if (!ts_test_cli(&r, s))
+        return;
+    CU_ASSERT_EQUAL(r.status, 0);
+    ts_test_cli_clear(&r);
+    g_autofree char *given = NULL;
+    CU_ASSERT_TRUE_FATAL(g_file_get_contents(map, &given, NULL, NULL));
+    g_autoptr(JsonNode) root = parse_file(json);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+    const char *written = json_object_get_string_member(json_node_get_object(root), "mapping");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(written);
+    /* the same directives: every line of the written mapping is in the given file */
+    g_auto(GStrv) lines = g_strsplit(written, "\n", -1);
+    for (guint i = 0; lines[i]; i++)
+        if (strstr(lines[i], "factors") != NULL)
+            CU_ASSERT_PTR_NOT_NULL(strstr(given, g_strstrip(lines[i])));
+    g_unlink(map);
+    g_unlink(json);
+}
+
 static void expect_refused(const char *const *args, const char *needle)
 {
     TsTestCli r = {0};
@@ -249,6 +286,7 @@ int main(int argc, char **argv)
     CU_add_test(s, "simulate --engine both: one op, JSON and trace", test_both_one_op);
     CU_add_test(s, "simulate --engine des: a whole layer in order", test_des_layer);
     CU_add_test(s, "trace bounded by sampling", test_trace_bound);
+    CU_add_test(s, "simulate --mapping M", test_given_mapping);
     CU_add_test(s, "refused inputs", test_refused);
     return ts_test_run(argc, argv);
 }
