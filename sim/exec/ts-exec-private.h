@@ -201,6 +201,7 @@ typedef struct {
     uint64_t max_events;
     uint64_t seen, events, dropped; /* offered, written, left out */
     uint64_t stride, segment_end;   /* sampling: every stride-th event until segment_end */
+    char *queue_name[TS_EXEC_MAX_UNITS]; /* counter names: "queue LEVEL (kind)" */
 } Trace;
 
 struct Exec {

@@ -41,7 +41,7 @@ static guint check_trace(const char *path, guint64 bound)
     CU_ASSERT_TRUE_FATAL(json_object_has_member(o, "traceEvents"));
     JsonArray *ev = json_object_get_array_member(o, "traceEvents");
     guint threads = 0, slices = 0, counters = 0;
-    gboolean ops_track = FALSE, dram_track = FALSE, compute_slice = FALSE;
+    gboolean ops_track = FALSE, dram_track = FALSE, compute_slice = FALSE, queue_counter = FALSE;
     for (guint i = 0; i < json_array_get_length(ev); i++) {
         JsonObject *e = json_array_get_object_element(ev, i);
         const char *ph = json_object_get_string_member(e, "ph");
@@ -59,6 +59,7 @@ static guint check_trace(const char *path, guint64 bound)
             compute_slice |= strcmp(json_object_get_string_member(e, "cat"), "step") == 0;
         } else if (strcmp(ph, "C") == 0) {
             counters++;
+            queue_counter |= g_str_has_prefix(json_object_get_string_member(e, "name"), "queue ");
         }
     }
     CU_ASSERT(threads >= 4);
@@ -67,6 +68,7 @@ static guint check_trace(const char *path, guint64 bound)
     CU_ASSERT(compute_slice);
     CU_ASSERT(slices > 0);
     CU_ASSERT(counters > 0);
+    CU_ASSERT(queue_counter);
     CU_ASSERT(slices + counters <= bound);
     JsonObject *other = json_object_get_object_member(o, "otherData");
     CU_ASSERT_PTR_NOT_NULL_FATAL(other);
