@@ -176,6 +176,8 @@ static int run_des(const TsMapArgs *a, const TsMapInputs *in, const TsLayerResul
     TsExecOptions xo = {.trace_path = a->trace};
     TsExecResult x = {0};
     gboolean ok = ts_exec_run_layer(in->arch, in->workload, r, &xo, &x, &error);
+    for (guint i = 0; ok && x.notes && x.notes[i]; i++)
+        fprintf(stderr, "tilesim simulate: note: %s\n", x.notes[i]);
     if (ok && x.trace_note != NULL)
         fprintf(stderr, "tilesim simulate: trace %s\n", x.trace_note);
     if (ok) {

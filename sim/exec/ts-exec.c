@@ -388,7 +388,8 @@ void ts_exec_ctx_clear(Exec *x, OpCtx *c)
 /* ---- running ------------------------------------------------------------------------------- */
 
 static gboolean run_plan(const TsArch *arch, Plan *pl, const TsExecOptions *options,
-                         char **trace_note, uint64_t *events, double *cycles, GError **error)
+                         char **trace_note, char ***notes, uint64_t *events, double *cycles,
+                         GError **error)
 {
     TsExecOptions opt = options ? *options : (TsExecOptions){0};
     Exec *x = ts_exec_build(arch, &opt, error);
@@ -436,6 +437,10 @@ static gboolean run_plan(const TsArch *arch, Plan *pl, const TsExecOptions *opti
     }
     *events = ts_sim_events_processed(sim);
     *cycles = (double)ts_sim_now(sim) / x->arch_period_ps;
+    if (notes != NULL && x->notes->len > 0) {
+        g_ptr_array_add(x->notes, NULL);
+        *notes = (char **)g_ptr_array_steal(x->notes, NULL);
+    }
     g_free(x->timing);
     ts_sim_free(sim);
     return ok;
@@ -485,8 +490,8 @@ gboolean ts_exec_run_layer(const TsArch *arch, const TsWorkload *workload,
     }
     init_results(&pl);
     gint64 t0 = g_get_monotonic_time();
-    gboolean ok =
-        run_plan(arch, &pl, options, &result->trace_note, &result->events, &result->cycles, error);
+    gboolean ok = run_plan(arch, &pl, options, &result->trace_note, &result->notes, &result->events,
+                           &result->cycles, error);
     result->seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
     result->latency_s = result->cycles / ts_arch_clock_hz(arch);
     for (guint i = 0; i < pl.n; i++) {
@@ -517,7 +522,7 @@ gboolean ts_exec_run_op(const TsArch *arch, const TsModel *model, const TsMappin
     init_results(&pl);
     uint64_t events;
     double cycles;
-    return run_plan(arch, &pl, options, NULL, &events, &cycles, error);
+    return run_plan(arch, &pl, options, NULL, NULL, &events, &cycles, error);
 }
 
 void ts_exec_result_clear(TsExecResult *r)
@@ -526,5 +531,6 @@ void ts_exec_result_clear(TsExecResult *r)
         return;
     g_free(r->ops);
     g_free(r->trace_note);
+    g_strfreev(r->notes);
     memset(r, 0, sizeof *r);
 }

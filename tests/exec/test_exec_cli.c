@@ -279,6 +279,48 @@ static void test_refused(void)
     const char *trace_stdout[] = {"simulate", "--arch", "gemmini-like", "--workload", "bert-base",
                                   "--engine", "des",    "--trace",      "-",          NULL};
     expect_refused(trace_stdout, "--trace");
+    /* a DRAM the DES's address mapping cannot take (12 channels): the input's limit, exit 1 */
+    const char *pim[] = {"simulate",      "--arch",   "upmem-pim", "--workload",
+                         "bert-base",     "--seq",    "32",        "--op",
+                         "KTQ",           "--engine", "des",       "--search",
+                         "random-pruned", "--budget", "50",        NULL};
+    expect_refused(pim, "cannot be simulated by the DES");
+}
+
+/* A DRAM whose given bandwidth differs from its timing's peak: said on stderr and in the JSON. */
+static void test_bandwidth_note(void)
+{
+    g_autofree char *json = tmp_path("tilesim-test-exec-note.json");
+    const char *args[] = {"simulate",
+                          "--arch",
+                          "transformer-gemmini",
+                          "--workload",
+                          "bert-base",
+                          "--seq",
+                          "32",
+                          "--op",
+                          "KTQ",
+                          "--engine",
+                          "des",
+                          "--search",
+                          "random-pruned",
+                          "--budget",
+                          "50",
+                          "--json",
+                          json,
+                          "--quiet",
+                          NULL};
+    TsTestCli r = {0};
+    if (!ts_test_cli(&r, args))
+        return;
+    CU_ASSERT_EQUAL(r.status, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "the DES runs its DRAM timing instead"));
+    ts_test_cli_clear(&r);
+    g_autoptr(JsonNode) root = parse_file(json);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+    JsonObject *sim = json_object_get_object_member(json_node_get_object(root), "simulation");
+    CU_ASSERT_EQUAL(json_array_get_length(json_object_get_array_member(sim, "notes")), 1);
+    g_unlink(json);
 }
 
 int main(int argc, char **argv)
@@ -290,5 +332,6 @@ int main(int argc, char **argv)
     CU_add_test(s, "trace bounded by sampling", test_trace_bound);
     CU_add_test(s, "simulate --mapping M", test_given_mapping);
     CU_add_test(s, "refused inputs", test_refused);
+    CU_add_test(s, "DRAM bandwidth note", test_bandwidth_note);
     return ts_test_run(argc, argv);
 }
