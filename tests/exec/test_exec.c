@@ -62,6 +62,15 @@ static gboolean check_counts(const TsArch *arch, const TsModel *m, const TsMappi
                                1e-9 * fabs(cost.level[l].energy_pj) + 1e-9);
     }
     CU_ASSERT_DOUBLE_EQUAL(r.cost.energy_pj, cost.energy_pj, 1e-9 * cost.energy_pj + 1e-9);
+    /* the figures that follow from the simulated time */
+    CU_ASSERT(r.cost.utilization > 0 && r.cost.utilization <= 1 + 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(r.cost.utilization * r.cost.cycles, cost.utilization * cost.cycles,
+                           1e-6 * cost.utilization * cost.cycles);
+    CU_ASSERT_DOUBLE_EQUAL(r.cost.edp_j_cycles, r.cost.energy_pj * 1e-12 * r.cost.cycles,
+                           1e-9 * r.cost.edp_j_cycles);
+    CU_ASSERT_DOUBLE_EQUAL(r.cost.leakage_pj * cost.cycles, cost.leakage_pj * r.cost.cycles,
+                           1e-6 * cost.leakage_pj * r.cost.cycles + 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(r.cost.area_um2, cost.area_um2, 1e-9 * cost.area_um2);
     return TRUE;
 }
 
