@@ -169,7 +169,11 @@ gboolean ts_dram_engine_init(TsDramEngine *e, const TsDramSpec *spec, char **why
         g_assert(*n < TS_DRAM_MAX_RULES);
         e->rules[r->after][r->scope][*n] = (TsDramDelay){r->next, value[r->delay]};
         (*n)++;
+        if (r->scope != TS_DSCOPE_BANK)
+            e->wide_mask[r->after] |= (guint8)(1u << r->next);
     }
+    if (e->faw || e->aw32)
+        e->wide_mask[TS_DCMD_ACT] |= 1u << TS_DCMD_ACT;
     /* The scope arrays need every same-bank rule at least as long as the group rule for the
      * same command, and long timings at least the short ones (see TsDramScopeNext). */
     for (int a = 0; a < TS_DCMD_COUNT; a++) {

@@ -68,6 +68,9 @@ typedef struct {
     guint32 write_delay; /* WL + tBURST */
     TsDramDelay rules[TS_DCMD_COUNT][TS_DSCOPE_COUNT][TS_DRAM_MAX_RULES];
     guint8 n_rules[TS_DCMD_COUNT][TS_DSCOPE_COUNT];
+    /* Per command: the commands (bits) whose earliest cycle it may raise in banks other than
+     * its own (every rule outside the bank scope, and ACT's activation windows). */
+    guint8 wide_mask[TS_DCMD_COUNT];
     TsDramBank *bank;        /* ranks x banks_per_rank */
     TsDramScopeNext *group;  /* ranks x bankgroups */
     TsDramScopeNext *rank;   /* ranks: rank-scope and all-rank rules */

@@ -157,10 +157,18 @@ typedef struct {
 
     CmdEntry *cq; /* nq queues of cq_cap entries */
     guint32 *cq_n;
-    guint64 *q_lb;    /* per queue: no entry can issue before this cycle (a lower bound; 0 =
-                         unknown after the queue or the state of one of its banks changed) */
-    guint64 q_lb_min; /* no queue can issue before this cycle (min of q_lb) */
-    guint64 *dirty;   /* bit per queue: q_lb must be recomputed (state or contents changed) */
+    /* Queue bounds. q_lb[q] is a lower bound of the cycle queue q can next issue (NO_CYCLE
+     * when empty), exact unless q is dirty (its contents or its bank's state changed: what it
+     * needs and its bound are recomputed before the next wake-up) or stale (a command raised
+     * a constraint of a command it needs in other banks: its bound is recomputed). Exact
+     * bounds make every wake-up find a command to issue. */
+    guint64 *q_lb;
+    guint64 q_lb_min;          /* no queue can issue before this cycle (min of q_lb) */
+    guint64 *dirty, *stale;    /* bit per queue */
+    guint64 *busy;             /* bit per queue: it holds entries */
+    guint8 *q_want;            /* per-bank queues: commands an entry needs (TsDramCmd bits) */
+    guint64 *wants;            /* per command: bit per per-bank queue whose q_want has it */
+    guint n_words;             /* words of each queue bitmask */
     guint32 *rq_wait, *wq_wait;     /* per command queue: transactions waiting to enter it */
     guint32 rq_movable, wq_movable; /* waiting transactions whose command queue has room */
     guint32 nq, cq_cap, q_idx;
@@ -369,11 +377,31 @@ static void note_latency(Unit *u, guint64 lat)
 
 /* ---- transactions in ---- */
 
+static inline guint64 qbit(guint q)
+{
+    return G_GUINT64_CONSTANT(1) << (q & 63);
+}
+
+/* Queue q will issue (or its bank's state changes): nothing is known of its next cycle (0 also
+ * lets a dual-command controller pick from it again in the same cycle). */
 static inline void mark_dirty(Unit *u, guint q)
 {
     u->q_lb[q] = 0;
     u->q_lb_min = 0;
-    u->dirty[q >> 6] |= G_GUINT64_CONSTANT(1) << (q & 63);
+    u->dirty[q >> 6] |= qbit(q);
+}
+
+static inline void set_busy(Unit *u, guint q, gboolean on)
+{
+    u->busy[q >> 6] = on ? u->busy[q >> 6] | qbit(q) : u->busy[q >> 6] & ~qbit(q);
+}
+
+/* Records what per-bank queue q needs (keeps the per-command queue sets in step). */
+static inline void set_want(Unit *u, guint q, guint8 want)
+{
+    for (guint32 m = u->q_want[q] ^ want; m; m &= m - 1)
+        u->wants[(gsize)__builtin_ctz(m) * u->n_words + (q >> 6)] ^= qbit(q);
+    u->q_want[q] = want;
 }
 
 /* Bookkeeping of transactions that can move: a command queue entering or leaving "full". */
@@ -621,6 +649,7 @@ static gboolean first_ready(Unit *u, guint q, guint64 c, Pick *p)
         return TRUE;
     }
     u->q_lb[q] = lb;
+    u->stale[q >> 6] |= qbit(q); /* a lower bound: held-back entries may have counted */
     return FALSE;
 }
 
@@ -683,26 +712,33 @@ static gboolean first_ready_bank(Unit *u, guint q, guint64 c, Pick *p)
         return TRUE;
     }
     u->q_lb[q] = lb;
+    u->stale[q >> 6] |= qbit(q); /* a lower bound: held-back entries may have counted */
     return FALSE;
 }
 
-/* DRAMsim3's GetCommandToIssue: queues in round-robin from the one after the last served. */
+/* DRAMsim3's GetCommandToIssue: queues in round-robin from the one after the last served (the
+ * last served stays put when nothing issues). Empty queues cannot issue and are skipped: the
+ * busy bits are walked from the start queue's word to the end, then from 0 back to it. */
 static gboolean pick_command(Unit *u, guint64 c, Pick *p)
 {
     /* No queue can issue yet: a full round would leave q_idx where it is. */
     if (c < u->q_lb_min)
         return FALSE;
     guint64 min = NO_CYCLE;
-    for (guint i = 0; i < u->nq; i++) {
-        u->q_idx = u->q_idx + 1 == u->nq ? 0 : u->q_idx + 1;
-        guint q = u->q_idx;
-        if (!u->cq_n[q])
-            continue;
-        if (!(u->in_ref && queue_in_ref(u, q)) && u->q_lb[q] <= c &&
-            (u->per_bank ? first_ready_bank(u, q, c, p) : first_ready(u, q, c, p)))
-            return TRUE;
-        if (u->q_lb[q] < min)
-            min = u->q_lb[q];
+    const guint nw = u->n_words, start = u->q_idx + 1 == u->nq ? 0 : u->q_idx + 1;
+    const guint64 below = qbit(start) - 1; /* queues before `start` in its word */
+    for (guint k = 0; k <= nw; k++) {
+        const guint w = (start >> 6) + k < nw ? (start >> 6) + k : (start >> 6) + k - nw;
+        guint64 m = u->busy[w] & (k == 0 ? ~below : k == nw ? below : G_MAXUINT64);
+        for (; m; m &= m - 1) {
+            const guint q = w * 64 + (guint)__builtin_ctzll(m);
+            if (u->q_lb[q] <= c && !(u->in_ref && queue_in_ref(u, q)) &&
+                (u->per_bank ? first_ready_bank(u, q, c, p) : first_ready(u, q, c, p))) {
+                u->q_idx = q;
+                return TRUE;
+            }
+            min = MIN(min, u->q_lb[q]);
+        }
     }
     u->q_lb_min = min;
     return FALSE;
@@ -759,6 +795,8 @@ static guint32 take_column(Unit *u, const Pick *p, const TsDramBank *b, gboolean
     memmove(&qe[p->slot], &qe[p->slot + 1], sizeof(CmdEntry) * (u->cq_n[p->q] - p->slot - 1));
     if (u->cq_n[p->q]-- == u->cq_cap)
         cq_left_full(u, p->q);
+    if (u->cq_n[p->q] == 0)
+        set_busy(u, p->q, FALSE);
     return ti;
 }
 
@@ -824,6 +862,16 @@ static void issue(Unit *u, const Pick *p, guint64 c)
     if (p->cmd != TS_DCMD_REF && p->cmd != TS_DCMD_RD && p->cmd != TS_DCMD_WR)
         mark_dirty(u, queue_of(u, p->rank, p->bank)); /* the bank's state changes */
     u->q_lb_min = 0;                                  /* queues skipped during a refresh are back */
+    /* Bounds of queues needing a command this one delays in other banks may have risen. */
+    const guint8 wide = e->wide_mask[p->cmd];
+    if (wide && !u->per_bank) {
+        for (guint w = 0; w < u->n_words; w++)
+            u->stale[w] |= u->busy[w];
+    } else {
+        for (guint32 m = wide; m; m &= m - 1)
+            for (guint w = 0; w < u->n_words; w++)
+                u->stale[w] |= u->wants[(gsize)__builtin_ctz(m) * u->n_words + w];
+    }
     if (u->chk)
         ts_dram_checker_command(u->chk, c, p->cmd, p->rank, p->bank / d->bpg, p->bank % d->bpg,
                                 p->row);
@@ -884,10 +932,15 @@ static gboolean schedule_transaction(Unit *u, guint64 c)
         wait[qi]--;
         (*movable)--;
         CmdEntry *ne = &u->cq[(gsize)qi * u->cq_cap + u->cq_n[qi]++];
+        if (u->cq_n[qi] == 1)
+            set_busy(u, qi, TRUE);
         if (u->cq_n[qi] == u->cq_cap)
             cq_became_full(u, qi);
         *ne = (CmdEntry){q[i], t->row, t->col, t->bank, t->rank, (guint8)cmd};
         guint64 ready = ts_dram_engine_earliest(&u->eng, required_cmd(u, ne), t->rank, t->bank);
+        /* The entry may change what the queue needs (a hit holds back a precharge): its bound
+         * is recomputed before the next wake-up; until then the lower of the two holds. */
+        u->dirty[qi >> 6] |= qbit(qi);
         if (ready < u->q_lb[qi])
             u->q_lb[qi] = ready;
         if (ready < u->q_lb_min)
@@ -938,6 +991,17 @@ static void insert_refresh(Unit *u)
 
 /* ---- the controller cycle ---- */
 
+/* A per-bank queue's earliest issue cycle from the commands its entries need (q_want, valid
+ * while the queue and its bank's state are unchanged). */
+static guint64 want_bound(const Unit *u, guint q)
+{
+    const CmdEntry *e = &u->cq[(gsize)q * u->cq_cap];
+    guint64 lb = NO_CYCLE;
+    for (guint32 m = u->q_want[q]; m; m &= m - 1)
+        lb = MIN(lb, ts_dram_engine_earliest(&u->eng, (TsDramCmd)__builtin_ctz(m), e->rank, e->bank));
+    return lb;
+}
+
 /* The earliest cycle an entry of queue q can issue, leaving out entries held back by
  * arbitration: those are released only by a change of this queue, which resets q_lb. */
 static guint64 queue_bound(Unit *u, guint q)
@@ -949,8 +1013,10 @@ static guint64 queue_bound(Unit *u, guint q)
         const TsDramEngine *eng = &u->eng;
         const guint rank = qe[0].rank, bank = qe[0].bank;
         const TsDramBank *b = &eng->bank[rank * eng->banks_per_rank + bank];
-        if (b->open_row < 0)
+        if (b->open_row < 0) {
+            set_want(u, q, 1u << TS_DCMD_ACT);
             return ts_dram_engine_earliest(eng, TS_DCMD_ACT, rank, bank);
+        }
         guint32 want = 0; /* commands some unblocked entry needs */
         gboolean hits_after_head = FALSE;
         for (guint i = 0; i < n; i++) {
@@ -971,10 +1037,8 @@ static guint64 queue_bound(Unit *u, guint q)
         }
         if ((gint64)qe[0].row != b->open_row && !(hits_after_head && b->row_hits < 4))
             want |= 1u << TS_DCMD_PRE;
-        for (int cmd = 0; cmd < TS_DCMD_COUNT; cmd++)
-            if (want & (1u << cmd))
-                lb = MIN(lb, ts_dram_engine_earliest(eng, (TsDramCmd)cmd, rank, bank));
-        return lb;
+        set_want(u, q, (guint8)want);
+        return want_bound(u, q);
     }
     bank_scan(u, qe, n);
     for (guint i = 0; i < n; i++) {
@@ -1027,8 +1091,20 @@ static guint64 next_wake(Unit *u, guint64 c)
         while (m) {
             guint q = word * 64 + (guint)__builtin_ctzll(m);
             m &= m - 1;
-            u->q_lb[q] = u->cq_n[q] ? queue_bound(u, q) : NO_CYCLE;
+            u->stale[word] &= ~qbit(q);
+            if (u->cq_n[q]) {
+                u->q_lb[q] = queue_bound(u, q);
+            } else {
+                u->q_lb[q] = NO_CYCLE;
+                if (u->per_bank)
+                    set_want(u, q, 0);
+            }
         }
+        for (guint64 st = u->stale[word]; st; st &= st - 1) {
+            guint q = word * 64 + (guint)__builtin_ctzll(st);
+            u->q_lb[q] = u->per_bank ? want_bound(u, q) : queue_bound(u, q);
+        }
+        u->stale[word] = 0;
     }
     guint64 min = NO_CYCLE;
     for (guint q = 0; q < u->nq; q++)
@@ -1074,9 +1150,9 @@ static void unit_tick(Unit *u, guint64 c, TsEvent *wake_ev)
     }
     /* The cycle's background state is the one after its commands (as DRAMsim3 counts it). */
     account_background(u, c);
-    gboolean moved = schedule_transaction(u, c);
+    schedule_transaction(u, c);
     u->last_tick_cycle = c;
-    guint64 w = moved && !u->sched_idle ? c + 1 : next_wake(u, c);
+    guint64 w = !u->sched_idle ? c + 1 : next_wake(u, c);
     if (w != NO_CYCLE)
         unit_want_wake_ev(u, w, wake_ev);
 }
@@ -1139,6 +1215,11 @@ static gboolean unit_init(Dram *d, Unit *u, guint index, GError **error)
     for (guint q = 0; q < u->nq; q++)
         u->q_lb[q] = NO_CYCLE; /* empty */
     u->dirty = g_new0(guint64, (u->nq + 63) / 64);
+    u->n_words = (u->nq + 63) / 64;
+    u->stale = g_new0(guint64, u->n_words);
+    u->busy = g_new0(guint64, u->n_words);
+    u->q_want = g_new0(guint8, u->nq);
+    u->wants = g_new0(guint64, (gsize)TS_DCMD_COUNT * u->n_words);
     u->rq_wait = g_new0(guint32, u->nq);
     u->wq_wait = g_new0(guint32, u->nq);
     u->q_idx = 0;
@@ -1416,6 +1497,10 @@ static void dram_destroy(TsComponent *self)
         g_free(u->scan_known);
         g_free(u->scan_ready);
         g_free(u->dirty);
+        g_free(u->busy);
+        g_free(u->stale);
+        g_free(u->q_want);
+        g_free(u->wants);
         g_free(u->rq_wait);
         g_free(u->wq_wait);
         g_free(u->trans);
