@@ -47,15 +47,17 @@ typedef struct {
 typedef struct {
     gint64 open_row; /* -1 = closed */
     guint32 row_hits;
+    guint32 group;               /* index of its bank group in TsDramEngine.group */
     guint64 next[TS_DCMD_COUNT]; /* earliest cycle of each command from same-bank rules */
 } TsDramBank;
 
 /* Earliest cycles of each command from the rules of a wider scope, kept once per bank group
- * (group scope), per rank (rank scope, and the rules coming from other ranks) instead of in
- * every bank: a bank's earliest cycle is the max over its bank, group and rank. The issuing
- * bank itself receives the group and rank values too, which never binds because every same-
- * bank rule is at least as long as the group rule for the same command and the long (_L)
- * timings are at least the short ones (checked at init). */
+ * (group scope) and per rank (the rank-scope rules of its own commands, the other-rank rules of
+ * the other ranks' commands, REF's all-bank rules, and the activation windows, which only move
+ * when an ACT issues) instead of in every bank: a bank's earliest cycle is the max over its
+ * bank, group and rank. The issuing bank itself receives the group and rank values too, which
+ * never binds because every same-bank rule is at least as long as the group rule for the same
+ * command and the long (_L) timings are at least the short ones (checked at init). */
 typedef struct {
     guint64 next[TS_DCMD_COUNT];
 } TsDramScopeNext;
@@ -73,8 +75,7 @@ typedef struct {
     guint8 wide_mask[TS_DCMD_COUNT];
     TsDramBank *bank;        /* ranks x banks_per_rank */
     TsDramScopeNext *group;  /* ranks x bankgroups */
-    TsDramScopeNext *rank;   /* ranks: rank-scope and all-rank rules */
-    TsDramScopeNext *other;  /* ranks: rules from commands of the other ranks */
+    TsDramScopeNext *rank;   /* ranks: rank, other-rank and all-rank rules, activation windows */
     guint64 (*act_times)[4]; /* per rank: the last four ACT cycles, ring */
     guint *act_head;
     guint64 *act32; /* per rank: the last 32 ACT cycles, ring (t32AW) */
@@ -100,17 +101,9 @@ static inline TsDramBank *ts_dram_engine_bank(TsDramEngine *e, guint rank, guint
 static inline guint64 ts_dram_engine_earliest(const TsDramEngine *e, TsDramCmd cmd, guint rank,
                                               guint bank_in_rank)
 {
-    guint64 t = e->bank[rank * e->banks_per_rank + bank_in_rank].next[cmd];
-    guint64 g = e->group[rank * e->bankgroups + bank_in_rank / e->banks_per_group].next[cmd];
-    guint64 r = MAX(e->rank[rank].next[cmd], e->other[rank].next[cmd]);
-    t = MAX(t, MAX(g, r));
-    if (cmd == TS_DCMD_ACT) {
-        if (e->faw && e->n_acts[rank] >= 4) /* the 4th most recent ACT + tFAW */
-            t = MAX(t, e->act_times[rank][e->act_head[rank]] + e->faw);
-        if (e->aw32 && e->n_acts[rank] >= 32)
-            t = MAX(t, e->act32[(gsize)rank * 32 + e->act32_head[rank]] + e->aw32);
-    }
-    return t;
+    const TsDramBank *b = &e->bank[rank * e->banks_per_rank + bank_in_rank];
+    guint64 g = e->group[b->group].next[cmd], r = e->rank[rank].next[cmd];
+    return MAX(b->next[cmd], MAX(g, r));
 }
 
 /* Applies `cmd` issued at `cycle`: bank state (open row, row hits) and every constraint. For

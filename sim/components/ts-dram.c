@@ -157,6 +157,7 @@ typedef struct {
 
     CmdEntry *cq; /* nq queues of cq_cap entries */
     guint32 *cq_n;
+    guint8 *q_full; /* per queue: cq_n == cq_cap */
     /* Queue bounds. q_lb[q] is a lower bound of the cycle queue q can next issue (NO_CYCLE
      * when empty), exact unless q is dirty (its contents or its bank's state changed: what it
      * needs and its bound are recomputed before the next wake-up) or stale (a command raised
@@ -407,12 +408,14 @@ static inline void set_want(Unit *u, guint q, guint8 want)
 /* Bookkeeping of transactions that can move: a command queue entering or leaving "full". */
 static inline void cq_became_full(Unit *u, guint q)
 {
+    u->q_full[q] = 1;
     u->rq_movable -= u->rq_wait[q];
     u->wq_movable -= u->wq_wait[q];
 }
 
 static inline void cq_left_full(Unit *u, guint q)
 {
+    u->q_full[q] = 0;
     u->rq_movable += u->rq_wait[q];
     u->wq_movable += u->wq_wait[q];
 }
@@ -914,10 +917,11 @@ static gboolean schedule_transaction(Unit *u, guint64 c)
     guint16 *qq = drain ? u->wq_q : u->rq_q;
     guint32 *wait = drain ? u->wq_wait : u->rq_wait;
     guint32 *movable = drain ? &u->wq_movable : &u->rq_movable;
-    for (guint i = 0; i < n; i++) {
+    guint i = 0;
+    while (i < n && u->q_full[qq[i]])
+        i++;
+    if (i < n) {
         guint qi = qq[i];
-        if (u->cq_n[qi] >= u->cq_cap)
-            continue;
         Trans *t = &u->trans[q[i]];
         if (!unified && t->is_write) {
             if (map_get(&u->rd_pending, t->req.addr >> u->d->shift & u->d->addr_mask) != NONE) {
@@ -1211,6 +1215,7 @@ static gboolean unit_init(Dram *d, Unit *u, guint index, GError **error)
     u->scan_ready = g_new0(guint64, (gsize)nbanks * TS_DCMD_COUNT);
     u->cq = g_new0(CmdEntry, (gsize)u->nq * u->cq_cap);
     u->cq_n = g_new0(guint32, u->nq);
+    u->q_full = g_new0(guint8, u->nq);
     u->q_lb = g_new(guint64, u->nq);
     for (guint q = 0; q < u->nq; q++)
         u->q_lb[q] = NO_CYCLE; /* empty */
@@ -1490,6 +1495,7 @@ static void dram_destroy(TsComponent *self)
         ts_dram_checker_free(u->chk);
         g_free(u->cq);
         g_free(u->cq_n);
+        g_free(u->q_full);
         g_free(u->q_lb);
         g_free(u->scan_stamp);
         g_free(u->scan_first);
