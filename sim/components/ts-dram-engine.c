@@ -225,6 +225,7 @@ gboolean ts_dram_engine_init(TsDramEngine *e, const TsDramSpec *spec, char **why
     for (guint i = 0; i < nb; i++) {
         e->bank[i].open_row = -1;
         e->bank[i].group = i / e->banks_per_group; /* rank * bankgroups + bank group */
+        e->bank[i].rank = i / e->banks_per_rank;
     }
     e->act_times = g_malloc0_n(e->ranks, sizeof(guint64[4]));
     e->act_head = g_new0(guint, e->ranks);

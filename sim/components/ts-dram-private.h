@@ -8,6 +8,7 @@
 #include <glib.h>
 
 #include "ts-arch-classes.h"
+#include "ts-time.h"
 
 G_BEGIN_DECLS
 
@@ -48,6 +49,7 @@ typedef struct {
     gint64 open_row; /* -1 = closed */
     guint32 row_hits;
     guint32 group;               /* index of its bank group in TsDramEngine.group */
+    guint32 rank;
     guint64 next[TS_DCMD_COUNT]; /* earliest cycle of each command from same-bank rules */
 } TsDramBank;
 
@@ -94,22 +96,51 @@ static inline TsDramBank *ts_dram_engine_bank(TsDramEngine *e, guint rank, guint
     return &e->bank[rank * e->banks_per_rank + bank_in_rank];
 }
 
-/* Earliest cycle `cmd` may issue to the bank (rank, bank_in_rank), including the activation
- * windows for ACT. Readiness only: the bank's state (open row) is the caller's business.
+/* Earliest cycle `cmd` may issue to the bank (rank, bank_in_rank), or to bank number `bank`
+ * (rank * banks_per_rank + bank_in_rank) for _at, including the activation windows for ACT. Readiness only: the bank's state (open row) is the caller's business.
  * Every command only raises these cycles (constraints accumulate by max), so a value read
  * once stays a lower bound until the bank's state changes. */
+static inline guint64 ts_dram_engine_earliest_at(const TsDramEngine *e, TsDramCmd cmd, guint bank)
+{
+    const TsDramBank *b = &e->bank[bank];
+    guint64 g = e->group[b->group].next[cmd], r = e->rank[b->rank].next[cmd];
+    return MAX(b->next[cmd], MAX(g, r));
+}
+
 static inline guint64 ts_dram_engine_earliest(const TsDramEngine *e, TsDramCmd cmd, guint rank,
                                               guint bank_in_rank)
 {
-    const TsDramBank *b = &e->bank[rank * e->banks_per_rank + bank_in_rank];
-    guint64 g = e->group[b->group].next[cmd], r = e->rank[rank].next[cmd];
-    return MAX(b->next[cmd], MAX(g, r));
+    return ts_dram_engine_earliest_at(e, cmd, rank * e->banks_per_rank + bank_in_rank);
 }
 
 /* Applies `cmd` issued at `cycle`: bank state (open row, row hits) and every constraint. For
  * REF, bank_in_rank is ignored. */
 void ts_dram_engine_issue(TsDramEngine *e, TsDramCmd cmd, guint rank, guint bank_in_rank,
                           guint64 row, guint64 cycle);
+
+/* ---- clock conversions on the hot path ---- */
+
+/* ts_clock_cycles_to_ticks (the tick of edge c, ceil(c * num / den)) in 64-bit arithmetic
+ * while the product fits, that function beyond: the same value, without its 128-bit
+ * division. */
+static inline TsTick ts_dram_cycle_tick(const TsClock *k, guint64 c)
+{
+    guint64 x;
+    if (G_LIKELY(!__builtin_mul_overflow(c, k->period_num, &x) && x <= G_MAXUINT64 - k->period_den))
+        return (x + k->period_den - 1) / k->period_den;
+    return ts_clock_cycles_to_ticks(k, c);
+}
+
+/* ts_clock_edge_index_at_or_after (the first edge at or after tick t), likewise. */
+static inline guint64 ts_dram_edge_at_or_after(const TsClock *k, TsTick t)
+{
+    guint64 x;
+    if (G_LIKELY(!__builtin_mul_overflow(t, k->period_den, &x))) {
+        guint64 c = x / k->period_num; /* edges in (0, t] */
+        return ts_dram_cycle_tick(k, c) == t ? c : c + 1;
+    }
+    return ts_clock_edge_index_at_or_after(k, t);
+}
 
 /* ---- legality checker ---- */
 

@@ -300,7 +300,7 @@ static void unit_want_wake_ev(Unit *u, guint64 cycle, TsEvent *reuse)
     if (cycle >= u->wake_cycle)
         return;
     TsComponent *self = &u->d->base;
-    TsTick t = ts_clock_cycles_to_ticks(&self->clock, cycle);
+    TsTick t = ts_dram_cycle_tick(&self->clock, cycle);
     u->wake_cycle = cycle;
     u->wake_seq++;
     TsEvent *ev = reuse ? reuse : ts_sim_event_new(self->sim, self, WAKE_EVENT);
@@ -418,7 +418,7 @@ static inline guint queue_of(const Unit *u, guint rank, guint bank)
 static void respond(Unit *u, const Trans *t, guint64 done_cycle)
 {
     TsComponent *self = &u->d->base;
-    TsTick at = ts_clock_cycles_to_ticks(&self->clock, done_cycle);
+    TsTick at = ts_dram_cycle_tick(&self->clock, done_cycle);
     TsEvent *ev = ts_sim_event_new(self->sim, NULL, TS_EVENT_MEM_RESPONSE);
     TsMemReq *r = ts_mem_req(ev);
     *r = t->req;
@@ -463,8 +463,8 @@ static void unit_request(Unit *u, const TsMemReq *req, TsTick arrival)
                  "(requesters split transfers into bursts)",
                  req->bytes, req->addr, d->burst_bytes);
     u->sched_idle = FALSE;
-    guint64 e = ts_clock_edge_index_at_or_after(&self->clock, arrival);
-    guint64 added = ts_clock_cycles_to_ticks(&self->clock, e) == arrival ? e + 1 : e;
+    guint64 e = ts_dram_edge_at_or_after(&self->clock, arrival);
+    guint64 added = ts_dram_cycle_tick(&self->clock, e) == arrival ? e + 1 : e;
     guint64 a = req->addr >> d->shift;
     /* Addresses beyond the capacity wrap, as in DRAMsim3 (the mapping keeps its bits). */
     guint64 key = a & d->addr_mask;
@@ -563,10 +563,9 @@ static inline gboolean write_behind_read(const CmdEntry *qe, guint i)
 /* Earliest cycle bank gb can issue one of the commands it needs. */
 static inline guint64 want_bound(const Unit *u, guint gb)
 {
-    const guint rank = gb / u->eng.banks_per_rank, bank = gb % u->eng.banks_per_rank;
     guint64 lb = NO_CYCLE;
     for (guint32 m = u->b_want[gb]; m; m &= m - 1)
-        lb = MIN(lb, ts_dram_engine_earliest(&u->eng, (TsDramCmd)__builtin_ctz(m), rank, bank));
+        lb = MIN(lb, ts_dram_engine_earliest_at(&u->eng, (TsDramCmd)__builtin_ctz(m), gb));
     return lb;
 }
 
@@ -586,7 +585,7 @@ static void bank_update(Unit *u, guint gb)
         const CmdEntry *qe = &u->cq[(gsize)q * u->cq_cap];
         gboolean head_misses = FALSE, seen = FALSE;
         for (guint i = 0, n = u->cq_n[q]; i < n; i++) {
-            if (qe[i].bank != bank)
+            if (!u->per_bank && qe[i].bank != bank)
                 continue;
             gboolean h = (gint64)qe[i].row == b->open_row;
             if (!seen)
@@ -1010,14 +1009,18 @@ static guint64 next_wake(Unit *u, guint64 c)
         }
     }
     refresh_bounds(u);
-    guint64 min = NO_CYCLE;
-    for (guint gb = 0, nb = u->eng.ranks * u->eng.banks_per_rank; gb < nb; gb++)
+    guint64 min = NO_CYCLE, min2 = NO_CYCLE;
+    const guint nb = u->eng.ranks * u->eng.banks_per_rank;
+    for (guint gb = 0; gb + 1 < nb; gb += 2) {
         min = MIN(min, u->b_lb[gb]);
+        min2 = MIN(min2, u->b_lb[gb + 1]);
+    }
+    min = MIN(MIN(min, min2), nb & 1 ? u->b_lb[nb - 1] : NO_CYCLE);
     u->lb_min = min;
     if (!u->ref_n) {
         w = MIN(w, min);
     } else {
-        for (guint gb = 0, nb = u->eng.ranks * u->eng.banks_per_rank; gb < nb; gb++)
+        for (guint gb = 0; gb < nb; gb++)
             if (!queue_in_ref(u, u->per_bank ? gb : gb / u->eng.banks_per_rank))
                 w = MIN(w, u->b_lb[gb]);
     }
