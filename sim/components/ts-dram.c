@@ -177,7 +177,8 @@ typedef struct {
     guint64 *b_dirty, *b_stale, *wants;
     guint n_bwords;
     gboolean bounds_pending; /* some bank is dirty or stale */
-    guint64 lb_min;          /* a lower bound of every b_lb */
+    guint64 lb_min;          /* a lower bound of every b_lb (exact after next_wake) */
+    guint64 *r_lb;           /* per rank: min of its banks' b_lb (per-rank queues) */
     guint32 *seen, seen_gen; /* scratch of first_ready: stamp per bank */
 
     RefReq *ref_q;
@@ -609,7 +610,20 @@ static void bank_update(Unit *u, guint gb)
     u->lb_min = MIN(u->lb_min, u->b_lb[gb]);
 }
 
-/* Makes every bank bound exact: dirty banks are re-derived, stale ones re-bounded. */
+/* The minimum of n bounds (two running minima: half the dependency chain). */
+static inline guint64 min_bound(const guint64 *lb, guint n)
+{
+    guint64 min = NO_CYCLE, min2 = NO_CYCLE;
+    for (guint k = 0; k + 1 < n; k += 2) {
+        min = MIN(min, lb[k]);
+        min2 = MIN(min2, lb[k + 1]);
+    }
+    return MIN(MIN(min, min2), n & 1 ? lb[n - 1] : NO_CYCLE);
+}
+
+/* Makes every bank bound exact (dirty banks are re-derived, stale ones re-bounded); with
+ * per-rank queues, then the minima over each rank and over the unit (exact: every pick reads
+ * its queue's). Per-bank queues read their bank's bound; next_wake makes lb_min exact. */
 static void refresh_bounds(Unit *u)
 {
     if (!u->bounds_pending)
@@ -624,6 +638,15 @@ static void refresh_bounds(Unit *u)
         }
         u->b_dirty[w] = u->b_stale[w] = 0;
     }
+    if (u->per_bank)
+        return;
+    const guint bpr = u->eng.banks_per_rank;
+    guint64 all = NO_CYCLE;
+    for (guint r = 0; r < u->eng.ranks; r++) {
+        u->r_lb[r] = min_bound(&u->b_lb[r * bpr], bpr);
+        all = MIN(all, u->r_lb[r]);
+    }
+    u->lb_min = all;
 }
 
 typedef struct {
@@ -701,13 +724,7 @@ static gboolean first_ready(Unit *u, guint q, guint64 c, Pick *p)
 /* Earliest exact bound of the banks of queue q (per-rank queues: the rank's banks). */
 static inline guint64 queue_lb(const Unit *u, guint q)
 {
-    if (u->per_bank)
-        return u->b_lb[q];
-    guint64 lb = NO_CYCLE;
-    const guint bpr = u->eng.banks_per_rank;
-    for (guint k = q * bpr; k < (q + 1) * bpr; k++)
-        lb = MIN(lb, u->b_lb[k]);
-    return lb;
+    return u->per_bank ? u->b_lb[q] : u->r_lb[q];
 }
 
 /* DRAMsim3's GetCommandToIssue: queues in round-robin from the one after the last served (the
@@ -1009,18 +1026,12 @@ static guint64 next_wake(Unit *u, guint64 c)
         }
     }
     refresh_bounds(u);
-    guint64 min = NO_CYCLE, min2 = NO_CYCLE;
-    const guint nb = u->eng.ranks * u->eng.banks_per_rank;
-    for (guint gb = 0; gb + 1 < nb; gb += 2) {
-        min = MIN(min, u->b_lb[gb]);
-        min2 = MIN(min2, u->b_lb[gb + 1]);
-    }
-    min = MIN(MIN(min, min2), nb & 1 ? u->b_lb[nb - 1] : NO_CYCLE);
-    u->lb_min = min;
+    if (u->per_bank)
+        u->lb_min = min_bound(u->b_lb, u->eng.ranks * u->eng.banks_per_rank);
     if (!u->ref_n) {
-        w = MIN(w, min);
+        w = MIN(w, u->lb_min);
     } else {
-        for (guint gb = 0; gb < nb; gb++)
+        for (guint gb = 0, nb = u->eng.ranks * u->eng.banks_per_rank; gb < nb; gb++)
             if (!queue_in_ref(u, u->per_bank ? gb : gb / u->eng.banks_per_rank))
                 w = MIN(w, u->b_lb[gb]);
     }
@@ -1116,6 +1127,9 @@ static gboolean unit_init(Dram *d, Unit *u, guint index, GError **error)
     for (guint b = 0; b < nbanks; b++)
         u->b_lb[b] = NO_CYCLE;
     u->lb_min = NO_CYCLE;
+    u->r_lb = g_new(guint64, u->eng.ranks);
+    for (guint r = 0; r < u->eng.ranks; r++)
+        u->r_lb[r] = NO_CYCLE;
     u->b_want = g_new0(guint8, nbanks);
     u->b_hit = g_new0(guint8, nbanks);
     u->b_n = g_new0(guint16, nbanks);
@@ -1400,6 +1414,7 @@ static void dram_destroy(TsComponent *self)
         g_free(u->cq_n);
         g_free(u->q_full);
         g_free(u->b_lb);
+        g_free(u->r_lb);
         g_free(u->b_want);
         g_free(u->b_hit);
         g_free(u->b_n);
