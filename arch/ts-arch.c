@@ -414,6 +414,17 @@ const TsLevel *ts_arch_storage(const TsArch *arch, guint storage_index)
     return ts_arch_level(arch, arch->storage[storage_index]);
 }
 
+void ts_arch_storage_link_pj(const TsArch *arch, guint storage_index, double *fill_pj,
+                             double *drain_pj)
+{
+    g_return_if_fail(arch != NULL && storage_index < arch->n_storage);
+    const TsLevelPriv *p = &g_array_index(arch->priv, TsLevelPriv, arch->storage[storage_index]);
+    if (fill_pj)
+        *fill_pj = p->link_fill_pj;
+    if (drain_pj)
+        *drain_pj = p->link_drain_pj;
+}
+
 const TsLevel *ts_arch_compute(const TsArch *arch)
 {
     g_return_val_if_fail(arch != NULL, NULL);

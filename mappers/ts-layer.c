@@ -155,8 +155,9 @@ gboolean ts_layer_vector_cost(const TsArch *arch, const TsOp *op, TsVectorCost *
     rd_bits += (double)op->param_elements * op->param_precision.bits;
     out->read_words = ceil(rd_bits / word_bits);
     out->write_words = ceil(wr_bits / word_bits);
-    out->memory_energy_pj = out->read_words / block * outer->energy.read_pj +
-                            out->write_words / block * outer->energy.update_pj;
+    out->memory_read_energy_pj = out->read_words / block * outer->energy.read_pj;
+    out->memory_write_energy_pj = out->write_words / block * outer->energy.update_pj;
+    out->memory_energy_pj = out->memory_read_energy_pj + out->memory_write_energy_pj;
     double rc = 0, wc = 0;
     if (outer->shared_bw_words_per_cycle > 0) {
         rc = (out->read_words + out->write_words) / outer->shared_bw_words_per_cycle;

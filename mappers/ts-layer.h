@@ -28,6 +28,7 @@ typedef struct {
     double read_words, write_words; /* at the outermost level (backing store) */
     double memory_cycles;
     double memory_energy_pj;
+    double memory_read_energy_pj, memory_write_energy_pj; /* its two parts */
     double cycles;    /* max(compute, memory), arch clock */
     double energy_pj; /* compute + memory */
     double latency_s;

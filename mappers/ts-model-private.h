@@ -30,6 +30,7 @@ typedef struct {
     uint64_t capacity_words;             /* floor(size / multiple_buffering); 0 = unbounded */
     gboolean zero_capacity;              /* holds nothing: every tensor must bypass it */
     double read_pj, write_pj, update_pj; /* per vector access */
+    double link_fill_pj, link_drain_pj;  /* host-link parts of write_pj and update_pj */
     uint32_t block_size;
     uint32_t clusters; /* instances / cluster_size */
     /* The fan-out below is two containers, one along X and one along Y: multicast is counted

@@ -383,6 +383,8 @@ TsModel *ts_model_new_full(const TsArch *arch, const TsOp *op, const TsModelOpti
         ts_residency_init(&m->residency, arch, op);
         m->residency_active = ts_residency_active(&m->residency);
     }
+    for (guint l = 0; m != NULL && l < n; l++)
+        ts_arch_storage_link_pj(arch, l, &m->level[l].link_fill_pj, &m->level[l].link_drain_pj);
     return m;
 }
 
@@ -696,6 +698,7 @@ TsEvalStatus ts_model_evaluate(const TsModel *m, const TsMapping *map, TsCost *c
         lc->keep = map->level[l].keep;
         lc->capacity_words = lv->capacity_words;
         double read_bw = 0.0, write_bw = 0.0, fill_bw = 0.0, update_bw = 0.0, energy = 0.0;
+        double link_energy = 0.0;
         uint64_t held = 0;
         for (guint t = 0; t < nt; t++) {
             TsTensorCost *tc = &lc->tensor[t];
@@ -734,6 +737,9 @@ TsEvalStatus ts_model_evaluate(const TsModel *m, const TsMapping *map, TsCost *c
                        (double)ceil_div(tc->updates, b) * lv->update_pj;
             tc->energy_pj = e * (double)clusters;
             energy += tc->energy_pj;
+            link_energy += ((double)ceil_div(tc->fills, b) * lv->link_fill_pj +
+                            (double)ceil_div(tc->updates, b) * lv->link_drain_pj) *
+                           (double)clusters;
             /* Bandwidth demand per instance, summed per tensor as Timeloop does. */
             read_bw += (double)tc->reads / ccd;
             write_bw += (double)(tc->fills + tc->updates) / ccd;
@@ -756,6 +762,7 @@ TsEvalStatus ts_model_evaluate(const TsModel *m, const TsMapping *map, TsCost *c
         lc->throttling = slowdown;
         lc->cycles = ceil(ccd / slowdown);
         lc->energy_pj = energy;
+        lc->link_energy_pj = link_energy;
         lc->utilization = s->size_words ? (double)held / (double)s->size_words : 0.0;
         total_energy += energy;
         if (lc->cycles > max_cycles)

@@ -69,6 +69,9 @@ typedef struct {
      * Not part of energy_pj (Timeloop 3.0.3 has no leakage). */
     double leakage_pj;
     double area_um2;
+    /* Part of energy_pj spent crossing a host link: fills arriving over a link above the
+     * level, updates leaving over a link below it (ts_arch_storage_link_pj). */
+    double link_energy_pj;
 } TsLevelCost;
 
 typedef struct {
