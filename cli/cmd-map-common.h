@@ -6,6 +6,7 @@
 #ifndef TS_CMD_MAP_COMMON_H
 #define TS_CMD_MAP_COMMON_H
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "ts-file.h"
 #include "ts-layer.h"
 #include "ts-library.h"
+#include "ts-progress.h"
 #include "ts-report-layer.h"
 
 /* Defaults (docs/mapper.md, "Defaults"): annealing, 200,000 valid evaluations per op shape. */
@@ -116,7 +118,9 @@ static GOptionEntry *ts_map_entries(TsMapArgs *a, const GOptionEntry *extra, gui
          "same inputs and seed give byte-identical output",
          NULL},
         {"no-progress", 0, 0, G_OPTION_ARG_NONE, &a->no_progress,
-         "no progress line on stderr (it only appears on a terminal)", NULL},
+         "no progress on stderr (default: a line redrawn on a terminal, a plain line every 10 s "
+         "otherwise, nothing for runs under a second)",
+         NULL},
     };
     guint n = G_N_ELEMENTS(common);
     GOptionEntry *all = g_new0(GOptionEntry, n + n_extra + 1);
@@ -246,40 +250,54 @@ static gboolean ts_map_inputs_load(TsMapInputs *in, const TsMapArgs *a, GError *
     return TRUE;
 }
 
-/* ---- Progress line (stderr, terminals only) --------------------------------------------- */
+/* ---- Progress line (stderr, ts-progress.h) ---------------------------------------------- */
 
 typedef struct {
-    gboolean on;
+    TsProgress *line;
     const char *op;
+    guint index, n_ops;
+    char space[64];
     const TsSearchOptions *search;
 } TsMapProgress;
 
 static void ts_map_progress(const TsSearchProgress *p, gpointer data)
 {
     TsMapProgress *mp = data;
-    char best[64] = "-";
+    const TsSearchOptions *o = mp->search;
+    char what[128], best[96];
+    g_snprintf(what, sizeof what, "%s (op %u/%u)", mp->op ? mp->op : "?", mp->index + 1,
+               mp->n_ops);
     if (p->have_best)
-        g_snprintf(best, sizeof best, "%.4g", p->best[0]);
-    fprintf(stderr,
-            "\r\033[K  %s: %.1f s, %" G_GUINT64_FORMAT " evaluated (%.0f/s), %" G_GUINT64_FORMAT
-            " valid, best %s %s",
-            mp->op ? mp->op : "?", p->elapsed_s, p->evaluated,
-            p->elapsed_s > 0 ? (double)p->evaluated / p->elapsed_s : 0.0, p->valid,
-            ts_metric_name(mp->search->metrics[0]), best);
-    fflush(stderr);
+        g_snprintf(best, sizeof best, "best %s %.4g", ts_metric_name(o->metrics[0]), p->best[0]);
+    /* The share done: of the space for the ordered walks, else of the valid budget. */
+    double fraction = p->space_fraction;
+    const char *share = "of the space";
+    if (!isfinite(fraction) && o->budget > 0) {
+        fraction = MIN((double)p->valid / (double)o->budget, 1.0);
+        share = "of the budget";
+    }
+    TsProgressLine l = {.what = what,
+                        .fraction = fraction,
+                        .share = share,
+                        .done = (double)p->evaluated,
+                        .total = NAN,
+                        .unit = "evaluated",
+                        .rate = p->elapsed_s > 0 ? (double)p->evaluated / p->elapsed_s : NAN,
+                        .best = p->have_best ? best : NULL,
+                        .extra = mp->space[0] ? mp->space : NULL};
+    ts_progress_show(mp->line, &l, FALSE);
 }
 
 static void ts_map_begin(const TsLayerOp *op, guint index, guint n, gpointer data)
 {
-    (void)index;
-    (void)n;
     TsMapProgress *mp = data;
     mp->op = op->op->name;
-    if (mp->on && op->einsum && op->space) {
-        fprintf(stderr, "\r\033[K  %s: map space %s%s mappings (10^%.2f), searching...\n", mp->op,
-                op->size.text, op->size.exact ? "" : " (lower bound)", op->size.log10);
-        fflush(stderr);
-    }
+    mp->index = index;
+    mp->n_ops = n;
+    mp->space[0] = '\0';
+    if (op->einsum && op->space)
+        g_snprintf(mp->space, sizeof mp->space, "space 10^%.2f", op->size.log10);
+    ts_progress_restart(mp->line);
 }
 
 static void ts_map_done(const TsLayerOp *op, guint index, guint n, gpointer data)
@@ -288,24 +306,32 @@ static void ts_map_done(const TsLayerOp *op, guint index, guint n, gpointer data
     (void)index;
     (void)n;
     TsMapProgress *mp = data;
-    if (mp->on) {
-        fprintf(stderr, "\r\033[K");
-        fflush(stderr);
-    }
+    ts_progress_finish(mp->line, FALSE);
 }
 
-static void ts_map_setup_progress(TsLayerOptions *lo, TsMapProgress *mp, const TsMapArgs *a)
+/* A progress line for command ("tilesim map") unless --no-progress: redrawn on a terminal,
+ * plain lines every 10 s otherwise, nothing for a run shorter than a second. Free with
+ * ts_map_progress_clear. */
+static void ts_map_setup_progress(TsLayerOptions *lo, TsMapProgress *mp, const TsMapArgs *a,
+                                  const char *command)
 {
-    mp->on = !a->no_progress && isatty(STDERR_FILENO);
+    memset(mp, 0, sizeof *mp);
+    mp->line = ts_progress_new(command, !a->no_progress);
     mp->search = &lo->search;
     lo->begin = ts_map_begin;
     lo->done = ts_map_done;
     lo->done_data = mp;
-    if (mp->on) {
+    if (!a->no_progress) {
         lo->search.progress = ts_map_progress;
         lo->search.progress_data = mp;
         lo->search.progress_interval_s = 0.25;
     }
+}
+
+static void ts_map_progress_clear(TsMapProgress *mp)
+{
+    ts_progress_finish(mp->line, FALSE);
+    g_clear_pointer(&mp->line, ts_progress_free);
 }
 
 /* ---- Outputs ---------------------------------------------------------------------------- */

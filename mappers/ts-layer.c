@@ -158,6 +158,9 @@ gboolean ts_layer_vector_cost(const TsArch *arch, const TsOp *op, TsVectorCost *
     out->memory_read_energy_pj = out->read_words / block * outer->energy.read_pj;
     out->memory_write_energy_pj = out->write_words / block * outer->energy.update_pj;
     out->memory_energy_pj = out->memory_read_energy_pj + out->memory_write_energy_pj;
+    double drain_pj = 0.0;
+    ts_arch_storage_link_pj(arch, 0, NULL, &drain_pj);
+    out->link_energy_pj = out->write_words / block * drain_pj;
     double rc = 0, wc = 0;
     if (outer->shared_bw_words_per_cycle > 0) {
         rc = (out->read_words + out->write_words) / outer->shared_bw_words_per_cycle;

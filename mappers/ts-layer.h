@@ -29,6 +29,7 @@ typedef struct {
     double memory_cycles;
     double memory_energy_pj;
     double memory_read_energy_pj, memory_write_energy_pj; /* its two parts */
+    double link_energy_pj; /* part of the writes crossing a host link (ts_arch_storage_link_pj) */
     double cycles;    /* max(compute, memory), arch clock */
     double energy_pj; /* compute + memory */
     double latency_s;

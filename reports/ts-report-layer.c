@@ -4,6 +4,7 @@
  * docs/cli.md (ts_report_cost_json_members) with "name", "count", "space", "search"
  * and "best". */
 #include "ts-report-layer.h"
+#include "ts-report-breakdown.h"
 #include "ts-report-csv.h"
 #include "ts-report-json.h"
 
@@ -56,6 +57,46 @@ static const char *metric_unit(TsMetric m)
 static const TsLayerOp *owner(const TsLayerResult *r, const TsLayerOp *lo)
 {
     return &r->ops[lo->same_as];
+}
+
+/* Whole-model figures: the layer repeated rep->layers times. */
+typedef struct {
+    double energy_pj, cycles, latency_s, macs, edp_j_cycles;
+    double tokens, tokens_per_s; /* NAN without a transformer config */
+    const char *phase;           /* NULL without a transformer config */
+} ModelTotals;
+
+static gboolean model_totals(const TsLayerReport *rep, ModelTotals *m)
+{
+    memset(m, 0, sizeof *m);
+    if (rep->layers == 0)
+        return FALSE;
+    const TsLayerResult *r = rep->result;
+    const double n = (double)rep->layers;
+    m->energy_pj = r->energy_pj * n;
+    m->cycles = r->cycles * n;
+    m->latency_s = r->latency_s * n;
+    m->macs = r->macs * n;
+    m->edp_j_cycles = m->energy_pj * 1e-12 * m->cycles;
+    const TsTransformerConfig *cfg =
+        rep->workload ? ts_workload_transformer_config(rep->workload) : NULL;
+    m->tokens = m->tokens_per_s = NAN;
+    if (cfg != NULL) {
+        m->phase = cfg->phase == TS_PHASE_DECODE ? "decode" : "prefill";
+        m->tokens = (double)cfg->batch * (cfg->phase == TS_PHASE_DECODE ? 1.0 : (double)cfg->seq);
+        m->tokens_per_s = m->latency_s > 0 ? m->tokens / m->latency_s : NAN;
+    }
+    return TRUE;
+}
+
+/* DES cycles of op i against the analytical cycles, as a signed percentage; NAN when the DES
+ * did not run it. */
+static double des_diff(const TsLayerReport *rep, guint i)
+{
+    if (rep->des_cycles == NULL || !isfinite(rep->des_cycles[i]))
+        return NAN;
+    double a = rep->result->ops[i].cycles;
+    return a > 0 ? 100.0 * (rep->des_cycles[i] - a) / a : NAN;
 }
 
 static void metrics_text(GString *s, const TsSearchOptions *o)
@@ -229,9 +270,10 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
         }
     }
 
-    g_string_append_printf(out, "\n  %-3s %-10s %6s %15s %14s %14s %9s %11s  %s\n", "#", "op",
-                           "count", "MACs", "cycles", "energy (uJ)", "pJ/MAC", "utilization",
-                           "bound");
+    const gboolean des = rep->des_cycles != NULL;
+    g_string_append_printf(out, "\n  %-3s %-10s %6s %15s %14s %12s %14s %9s %11s%s  %s\n", "#",
+                           "op", "count", "MACs", "cycles", "latency (s)", "energy (uJ)",
+                           "pJ/MAC", "utilization", des ? "  DES diff" : "", "bound");
     for (guint i = 0; i < r->n_ops; i++) {
         const TsLayerOp *lo = &r->ops[i];
         char macs[32], cyc[32], same[16] = "";
@@ -254,16 +296,25 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
             else
                 suffix = " (vector op)";
         }
+        char dd[32] = "";
+        if (des) {
+            double d = des_diff(rep, i);
+            if (isfinite(d))
+                g_snprintf(dd, sizeof dd, "  %+7.2f%%", d);
+            else
+                g_snprintf(dd, sizeof dd, "  %8s", "-");
+        }
         g_string_append_printf(
-            out, "  %-3u %-10s %6" G_GUINT64_FORMAT " %15s %14s %14.3f %9s %11.3f  %s%s%s\n", i + 1,
-            lo->op->name ? lo->op->name : "?", lo->op->count,
+            out, "  %-3u %-10s %6" G_GUINT64_FORMAT " %15s %14s %12.6g %14.3f %9s %11.3f%s  %s%s%s\n",
+            i + 1, lo->op->name ? lo->op->name : "?", lo->op->count,
             grouped((double)lo->macs, macs, sizeof macs), grouped(lo->cycles, cyc, sizeof cyc),
-            lo->energy_pj * 1e-6, pjm, lo->utilization, bound, suffix, same);
+            lo->latency_s, lo->energy_pj * 1e-6, pjm, lo->utilization, dd, bound, suffix, same);
     }
     char macs[32], cyc[32];
-    g_string_append_printf(out, "  %-3s %-10s %6s %15s %14s %14.3f %9.3f %11.3f\n", "", "total", "",
-                           grouped(r->macs, macs, sizeof macs), grouped(r->cycles, cyc, sizeof cyc),
-                           r->energy_pj * 1e-6, r->pj_per_mac, r->utilization);
+    g_string_append_printf(out, "  %-3s %-10s %6s %15s %14s %12.6g %14.3f %9.3f %11.3f\n", "",
+                           "total", "", grouped(r->macs, macs, sizeof macs),
+                           grouped(r->cycles, cyc, sizeof cyc), r->latency_s, r->energy_pj * 1e-6,
+                           r->pj_per_mac, r->utilization);
     g_string_append_printf(out,
                            "\n  totals (each op x count, one after another): energy %.3f uJ, "
                            "%s cycles, latency %.6g s, EDP %.6g J x cycles; over the ops with "
@@ -295,6 +346,26 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
     for (guint i = 0; i < r->n_ops; i++)
         if (r->ops[i].same_as == i && r->ops[i].lut_pim)
             lut_pim_text(out, &r->ops[i]);
+    if (rep->with_breakdown) {
+        TsLayerBreakdown bd;
+        ts_layer_breakdown_init(&bd, rep->arch, r);
+        ts_layer_breakdown_text(out, &bd, r);
+        ts_layer_breakdown_clear(&bd);
+    }
+    ModelTotals m;
+    if (model_totals(rep, &m)) {
+        g_string_append_printf(out,
+                               "\n  whole model: %" G_GUINT64_FORMAT " layers%s%s (embedding and "
+                               "LM head not included): energy %.6g mJ, %s cycles, latency %.6g "
+                               "s, EDP %.6g J x cycles",
+                               rep->layers, m.phase ? ", " : "", m.phase ? m.phase : "",
+                               m.energy_pj * 1e-9, grouped(m.cycles, cyc, sizeof cyc),
+                               m.latency_s, m.edp_j_cycles);
+        if (isfinite(m.tokens_per_s))
+            g_string_append_printf(out, "; %.0f token%s in %.6g s: %.6g tokens/s", m.tokens,
+                                   m.tokens == 1 ? "" : "s", m.latency_s, m.tokens_per_s);
+        g_string_append_c(out, '\n');
+    }
     ts_report_notes_text(out, rep->info.notes);
 }
 
@@ -514,6 +585,12 @@ static void op_members(JsonBuilder *b, const TsLayerReport *rep, guint i)
     }
     ts_json_member_int(b, "count", (gint64)lo->op->count);
     ts_json_member_string(b, "bound", lo->bound);
+    if (rep->with_breakdown) {
+        ts_json_member_string(b, "class", ts_op_class_key(ts_op_class_of(lo->op)));
+        ts_json_member_double(b, "des_cycles", rep->des_cycles ? rep->des_cycles[i] : NAN);
+        double d = des_diff(rep, i);
+        ts_json_member_double(b, "des_vs_analytical", isfinite(d) ? d / 100.0 : NAN);
+    }
     if (lo->same_as != i)
         ts_json_member_int(b, "same_shape_as", (gint64)lo->same_as);
     if (rep->with_search && src->einsum) {
@@ -565,6 +642,27 @@ char *ts_report_layer_json_string(const TsLayerReport *rep)
         ts_json_member_double(b, "seconds", r->load_s);
         json_builder_end_object(b);
         json_builder_end_object(b);
+        if (rep->with_breakdown) {
+            TsLayerBreakdown bd;
+            ts_layer_breakdown_init(&bd, rep->arch, r);
+            ts_layer_breakdown_json(b, &bd, r);
+            ts_layer_breakdown_clear(&bd);
+        }
+        ModelTotals m;
+        if (model_totals(rep, &m)) {
+            json_builder_set_member_name(b, "model");
+            json_builder_begin_object(b);
+            ts_json_member_count(b, "layers", rep->layers);
+            ts_json_member_string(b, "phase", m.phase);
+            ts_json_member_double(b, "tokens", m.tokens);
+            ts_json_member_double(b, "energy_pj", m.energy_pj);
+            ts_json_member_double(b, "cycles", m.cycles);
+            ts_json_member_double(b, "latency_s", m.latency_s);
+            ts_json_member_double(b, "macs", m.macs);
+            ts_json_member_double(b, "edp_j_cycles", m.edp_j_cycles);
+            ts_json_member_double(b, "tokens_per_s", m.tokens_per_s);
+            json_builder_end_object(b);
+        }
         ts_json_member_double(b, "seconds", rep->reproducible ? NAN : r->seconds);
         ts_report_notes_json(b, rep->info.notes);
     }
@@ -622,7 +720,10 @@ static char *op_precision(const TsOp *op)
     return g_string_free(s, FALSE);
 }
 
-static void csv_run_columns(GString *s, const TsLayerReport *rep, const char *precision)
+/* The run's columns, then (with_breakdown) class and des_cycles: index is the op's index
+ * in the result, or -1 for the total and model rows. */
+static void csv_run_columns(GString *s, const TsLayerReport *rep, const char *precision,
+                            int index)
 {
     g_string_append_c(s, ',');
     ts_csv_text(s, rep->info.arch);
@@ -630,6 +731,15 @@ static void csv_run_columns(GString *s, const TsLayerReport *rep, const char *pr
     ts_csv_text(s, rep->info.workload);
     g_string_append_c(s, ',');
     ts_csv_text(s, precision);
+    if (rep->with_breakdown) {
+        g_string_append_c(s, ',');
+        if (index >= 0)
+            g_string_append(
+                s, ts_op_class_key(ts_op_class_of(rep->result->ops[index].op)));
+        g_string_append_c(s, ',');
+        if (index >= 0 && rep->des_cycles)
+            ts_csv_double(s, rep->des_cycles[index]);
+    }
     g_string_append_c(s, '\n');
 }
 
@@ -639,7 +749,8 @@ char *ts_report_layer_csv_string(const TsLayerReport *rep)
     const TsLayerResult *r = rep->result;
     GString *s = g_string_new("op,count,kind,macs,cycles,energy_pj,latency_s,pj_per_mac,"
                               "utilization,bound,total_macs,total_cycles,total_energy_pj,"
-                              "total_latency_s,arch,workload,precision\n");
+                              "total_latency_s,arch,workload,precision");
+    g_string_append(s, rep->with_breakdown ? ",class,des_cycles\n" : "\n");
     for (guint i = 0; i < r->n_ops; i++) {
         const TsLayerOp *lo = &r->ops[i];
         const double count = (double)lo->op->count;
@@ -670,7 +781,7 @@ char *ts_report_layer_csv_string(const TsLayerReport *rep)
         g_string_append_c(s, ',');
         ts_csv_double(s, lo->latency_s * count);
         g_autofree char *precision = op_precision(lo->op);
-        csv_run_columns(s, rep, precision);
+        csv_run_columns(s, rep, precision, (int)i);
     }
     const TsTransformerConfig *cfg =
         rep->workload ? ts_workload_transformer_config(rep->workload) : NULL;
@@ -690,6 +801,27 @@ char *ts_report_layer_csv_string(const TsLayerReport *rep)
             g_string_append_c(s, ',');
         ts_csv_double(s, totals[k]);
     }
-    csv_run_columns(s, rep, cfg ? cfg->precision_name : NULL);
+    csv_run_columns(s, rep, cfg ? cfg->precision_name : NULL, -1);
+    ModelTotals m;
+    if (model_totals(rep, &m)) {
+        /* The whole model: count = layers, per-instance columns hold one layer. */
+        g_string_append_printf(s, "model,%" G_GUINT64_FORMAT ",,", rep->layers);
+        for (guint k = 0; k < G_N_ELEMENTS(totals); k++) {
+            ts_csv_double(s, totals[k]);
+            g_string_append_c(s, ',');
+        }
+        if (r->macs > 0)
+            ts_csv_double(s, r->pj_per_mac);
+        g_string_append_c(s, ',');
+        ts_csv_double(s, r->utilization);
+        g_string_append(s, ",,");
+        const double model[] = {m.macs, m.cycles, m.energy_pj, m.latency_s};
+        for (guint k = 0; k < G_N_ELEMENTS(model); k++) {
+            if (k)
+                g_string_append_c(s, ',');
+            ts_csv_double(s, model[k]);
+        }
+        csv_run_columns(s, rep, cfg ? cfg->precision_name : NULL, -1);
+    }
     return g_string_free(s, FALSE);
 }
