@@ -3,6 +3,7 @@
  * can be diffed by eye; the JSON follows docs/cli.md key for key. Numbers come from the
  * TsCost and the model's level records only. */
 #include "ts-report-cost.h"
+#include "ts-layer.h"
 #include "ts-report-json.h"
 
 #include <math.h>
@@ -428,6 +429,8 @@ void ts_report_cost_compare(GString *out, const TsModel *model, const TsMapping 
     ROW("pJ/MAC", "%.3f", c->pj_per_mac);
     ROW("MACs", "%" G_GUINT64_FORMAT, c->macs);
     ROW("compute instances used", "%" G_GUINT64_FORMAT, c->compute_instances);
+    ROW("bound", "%s", ts_layer_bound_name(model, c));
+    ROW("compute energy (uJ)", "%.3f", c->compute_energy_pj / 1e6);
     for (guint l = 0; l < nl; l++) {
         const char *name = ts_model_level(model, l)->name;
         g_autofree char *e = g_strdup_printf("%s energy (uJ)", name);
@@ -436,9 +439,36 @@ void ts_report_cost_compare(GString *out, const TsModel *model, const TsMapping 
         ROW(a, "%" G_GUINT64_FORMAT, level_accesses(&c->level[l], op->n_tensors));
         g_autofree char *cy = g_strdup_printf("%s cycles (bandwidth)", name);
         ROW(cy, "%.0f", c->level[l].cycles);
+        for (guint t = 0; t < op->n_tensors; t++) {
+            g_autofree char *te = g_strdup_printf("  %s %s energy (uJ)", name, op->tensors[t].name);
+            g_autofree char *ta =
+                g_strdup_printf("  %s %s accesses (all instances)", name, op->tensors[t].name);
+            gboolean kept = FALSE;
+            for (guint i = 0; i < n; i++)
+                kept |= costs[i].status == TS_EVAL_OK && (costs[i].level[l].keep >> t & 1u);
+            if (!kept)
+                continue;
+            ROW(te, "%.3f", c->level[l].tensor[t].energy_pj / 1e6);
+            ROW(ta, "%.0f",
+                ((double)c->level[l].tensor[t].reads + (double)c->level[l].tensor[t].fills +
+                 (double)c->level[l].tensor[t].updates) *
+                    (double)c->level[l].tensor[t].instances);
+        }
     }
 #undef ROW
 
+    /* Cells that differ from the first mapping's are marked with '*'. */
+    gboolean any_diff = FALSE;
+    for (guint r = 0; r < rows->len; r++) {
+        Row *row = rows->pdata[r];
+        for (guint i = 1; i < n; i++)
+            if (strcmp(row->cells[i], row->cells[0]) != 0) {
+                char *m = g_strconcat(row->cells[i], "*", NULL);
+                g_free(row->cells[i]);
+                row->cells[i] = m;
+                any_diff = TRUE;
+            }
+    }
     gsize lw = 0;
     gsize *cw = g_new0(gsize, n);
     for (guint i = 0; i < n; i++)
@@ -469,6 +499,9 @@ void ts_report_cost_compare(GString *out, const TsModel *model, const TsMapping 
     g_ptr_array_free(rows, TRUE);
     g_free(cells);
     g_free(cw);
+    if (any_diff && n > 1)
+        g_string_append_printf(out, "(* differs from %s)\n",
+                               labels && labels[0] ? labels[0] : "the first mapping");
 
     for (guint i = 0; i < n; i++) {
         if (costs[i].status != TS_EVAL_OK) {
