@@ -28,7 +28,7 @@
 
 typedef struct {
     char *search, *budget, *seed, *threads, *plot, *json;
-    gboolean quiet, no_progress;
+    gboolean quiet, no_progress, no_polish;
 } CompareArgs;
 
 static gboolean search_options(const CompareArgs *c, guint top, TsSearchOptions *o,
@@ -55,7 +55,7 @@ static gboolean search_options(const CompareArgs *c, guint top, TsSearchOptions 
     o->seed = seed;
     o->threads = threads ? (guint)threads : MAX(g_get_num_processors(), 1u);
     o->top_k = top;
-    o->polish = o->algorithm == TS_SEARCH_ANNEAL;
+    o->polish = o->algorithm == TS_SEARCH_ANNEAL && !c->no_polish;
     return TRUE;
 }
 
@@ -289,8 +289,9 @@ static int compare_mappings(char **mapping_files, guint top, const TsModelInputA
                 n_files);
         return TS_EXIT_BAD_INPUT;
     }
-    if (top == 0 && (c->search || c->budget || c->seed || c->threads)) {
-        fprintf(stderr, "tilesim compare: --search, --budget, --seed and --threads apply to "
+    if (top == 0 && (c->search || c->budget || c->seed || c->threads || c->no_polish)) {
+        fprintf(stderr, "tilesim compare: --search, --budget, --seed, --threads and --no-polish "
+                        "apply to "
                         "--top K or several --arch\n");
         return TS_EXIT_BAD_INPUT;
     }
@@ -437,6 +438,10 @@ static int run(int argc, char **argv)
          "--top or several --arch: valid evaluations per op (default 200000; 0 = unlimited "
          "for exhaustive)",
          "N"},
+        {"no-polish", 0, 0, G_OPTION_ARG_NONE, &c.no_polish,
+         "anneal: skip the polish (bounded exhaustive walks of every pair of dimensions around "
+         "the best)",
+         NULL},
         {"seed", 0, 0, G_OPTION_ARG_STRING, &c.seed, "master seed of the search (default 1)",
          "N"},
         {"threads", 't', 0, G_OPTION_ARG_STRING, &c.threads,
