@@ -167,12 +167,13 @@ static double share(double part, double whole)
     return whole > 0 ? 100.0 * part / whole : 0.0;
 }
 
+/* Rows of a breakdown; with all, rows of 0 too. */
 static void energy_rows(GString *out, const char *title, const char *const *names,
-                        const double *pj, guint n, double total)
+                        const double *pj, guint n, double total, gboolean all)
 {
     g_string_append_printf(out, "\n  energy by %s:\n", title);
     for (guint i = 0; i < n; i++)
-        if (pj[i] != 0.0)
+        if (all || pj[i] != 0.0)
             g_string_append_printf(out, "    %-22s %14.3f uJ %6.1f%%\n", names[i], pj[i] * 1e-6,
                                    share(pj[i], total));
 }
@@ -181,11 +182,11 @@ void ts_layer_breakdown_text(GString *out, const TsLayerBreakdown *b, const TsLa
 {
     g_return_if_fail(out != NULL && b != NULL && r != NULL);
     energy_rows(out, "level (each op x count)", b->part_names, b->energy_by_part_pj, b->n_parts,
-                r->energy_pj);
+                r->energy_pj, FALSE);
     energy_rows(out, "tensor", (const char *const *)b->tensor_names, b->energy_by_tensor_pj,
-                b->n_tensors, r->energy_pj);
+                b->n_tensors, r->energy_pj, FALSE);
     energy_rows(out, "op class", class_labels, b->energy_by_class_pj, TS_OP_CLASS_COUNT_,
-                r->energy_pj);
+                r->energy_pj, TRUE);
     g_string_append(out, "\n  latency by op (each op x count):\n");
     for (guint i = 0; i < r->n_ops; i++) {
         const TsLayerOp *lo = &r->ops[i];
