@@ -75,19 +75,9 @@ static void on_progress(const TsSearchProgress *p, gpointer data)
     char what[160];
     g_snprintf(what, sizeof what, "%s%s%s (op %u/%u)", cp->arch ? cp->arch : "",
                cp->arch ? ": " : "", cp->op ? cp->op : "?", cp->index + 1, cp->n_ops);
-    double fraction = p->space_fraction;
-    const char *share = "of the space";
-    if (!(fraction >= 0) && cp->budget > 0) {
-        fraction = MIN((double)p->valid / (double)cp->budget, 1.0);
-        share = "of the budget";
-    }
-    TsProgressLine l = {.what = what,
-                        .fraction = fraction,
-                        .share = share,
-                        .done = (double)p->evaluated,
-                        .total = NAN,
-                        .unit = "evaluated",
-                        .rate = p->elapsed_s > 0 ? (double)p->evaluated / p->elapsed_s : NAN};
+    TsProgressLine l = {.what = what};
+    ts_progress_search_line(&l, p->space_fraction, p->valid, p->evaluated, p->elapsed_s,
+                            cp->budget);
     ts_progress_show(cp->line, &l, FALSE);
 }
 

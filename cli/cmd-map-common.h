@@ -269,22 +269,11 @@ static void ts_map_progress(const TsSearchProgress *p, gpointer data)
                mp->n_ops);
     if (p->have_best)
         g_snprintf(best, sizeof best, "best %s %.4g", ts_metric_name(o->metrics[0]), p->best[0]);
-    /* The share done: of the space for the ordered walks, else of the valid budget. */
-    double fraction = p->space_fraction;
-    const char *share = "of the space";
-    if (!isfinite(fraction) && o->budget > 0) {
-        fraction = MIN((double)p->valid / (double)o->budget, 1.0);
-        share = "of the budget";
-    }
     TsProgressLine l = {.what = what,
-                        .fraction = fraction,
-                        .share = share,
-                        .done = (double)p->evaluated,
-                        .total = NAN,
-                        .unit = "evaluated",
-                        .rate = p->elapsed_s > 0 ? (double)p->evaluated / p->elapsed_s : NAN,
                         .best = p->have_best ? best : NULL,
                         .extra = mp->space[0] ? mp->space : NULL};
+    ts_progress_search_line(&l, p->space_fraction, p->valid, p->evaluated, p->elapsed_s,
+                            o->budget);
     ts_progress_show(mp->line, &l, FALSE);
 }
 

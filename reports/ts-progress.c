@@ -177,3 +177,19 @@ void ts_progress_finish(TsProgress *progress, gboolean keep)
     fflush(progress->out);
     progress->shown = FALSE;
 }
+
+void ts_progress_search_line(TsProgressLine *line, double space_fraction, guint64 valid,
+                             guint64 evaluated, double elapsed_s, guint64 budget)
+{
+    g_return_if_fail(line != NULL);
+    line->fraction = space_fraction;
+    line->share = "of the space";
+    if (!(space_fraction >= 0)) {
+        line->fraction = budget > 0 ? MIN((double)valid / (double)budget, 1.0) : NAN;
+        line->share = "of the budget";
+    }
+    line->done = (double)evaluated;
+    line->total = NAN;
+    line->unit = "evaluated";
+    line->rate = elapsed_s > 0 ? (double)evaluated / elapsed_s : NAN;
+}

@@ -26,6 +26,12 @@ typedef struct {
     const char *extra; /* anything else ("2 invalid"), or NULL */
 } TsProgressLine;
 
+/* Fills the share done, the count of evaluations and their rate of a mapping search's progress
+ * report (ts-search.h): the share of the space walked for the ordered walks, else of budget
+ * (valid evaluations; 0 = unknown share). The other fields are left as they are. */
+void ts_progress_search_line(TsProgressLine *line, double space_fraction, guint64 valid,
+                             guint64 evaluated, double elapsed_s, guint64 budget);
+
 /* A progress reporter for command (the prefix of plain lines: "tilesim map"). enabled FALSE
  * (--no-progress, a non-zero MPI rank) gives a reporter that prints nothing. On a terminal
  * (stderr is a tty) the line is redrawn at most every 0.2 s, else a plain line is printed at

@@ -743,6 +743,32 @@ static void csv_run_columns(GString *s, const TsLayerReport *rep, const char *pr
     g_string_append_c(s, '\n');
 }
 
+/* A totals row up to its total_* columns: label, count (0: empty), the layer's figures in the
+ * per-instance columns, sums (macs, cycles, energy, latency) in the total_* columns. */
+static void csv_totals_row(GString *s, const char *label, guint64 count, const TsLayerResult *r,
+                           const double *sums)
+{
+    const double layer[] = {r->macs, r->cycles, r->energy_pj, r->latency_s};
+    g_string_append_printf(s, "%s,", label);
+    if (count)
+        g_string_append_printf(s, "%" G_GUINT64_FORMAT, count);
+    g_string_append(s, ",,");
+    for (guint k = 0; k < G_N_ELEMENTS(layer); k++) {
+        ts_csv_double(s, layer[k]);
+        g_string_append_c(s, ',');
+    }
+    if (r->macs > 0)
+        ts_csv_double(s, r->pj_per_mac);
+    g_string_append_c(s, ',');
+    ts_csv_double(s, r->utilization);
+    g_string_append(s, ",,");
+    for (guint k = 0; k < G_N_ELEMENTS(layer); k++) {
+        if (k)
+            g_string_append_c(s, ',');
+        ts_csv_double(s, sums[k]);
+    }
+}
+
 char *ts_report_layer_csv_string(const TsLayerReport *rep)
 {
     g_return_val_if_fail(rep != NULL && rep->result != NULL, NULL);
@@ -786,41 +812,13 @@ char *ts_report_layer_csv_string(const TsLayerReport *rep)
     const TsTransformerConfig *cfg =
         rep->workload ? ts_workload_transformer_config(rep->workload) : NULL;
     const double totals[] = {r->macs, r->cycles, r->energy_pj, r->latency_s};
-    g_string_append(s, "total,,,");
-    for (guint k = 0; k < G_N_ELEMENTS(totals); k++) {
-        ts_csv_double(s, totals[k]);
-        g_string_append_c(s, ',');
-    }
-    if (r->macs > 0)
-        ts_csv_double(s, r->pj_per_mac);
-    g_string_append_c(s, ',');
-    ts_csv_double(s, r->utilization);
-    g_string_append(s, ",,");
-    for (guint k = 0; k < G_N_ELEMENTS(totals); k++) {
-        if (k)
-            g_string_append_c(s, ',');
-        ts_csv_double(s, totals[k]);
-    }
+    csv_totals_row(s, "total", 0, r, totals);
     csv_run_columns(s, rep, cfg ? cfg->precision_name : NULL, -1);
     ModelTotals m;
     if (model_totals(rep, &m)) {
         /* The whole model: count = layers, per-instance columns hold one layer. */
-        g_string_append_printf(s, "model,%" G_GUINT64_FORMAT ",,", rep->layers);
-        for (guint k = 0; k < G_N_ELEMENTS(totals); k++) {
-            ts_csv_double(s, totals[k]);
-            g_string_append_c(s, ',');
-        }
-        if (r->macs > 0)
-            ts_csv_double(s, r->pj_per_mac);
-        g_string_append_c(s, ',');
-        ts_csv_double(s, r->utilization);
-        g_string_append(s, ",,");
         const double model[] = {m.macs, m.cycles, m.energy_pj, m.latency_s};
-        for (guint k = 0; k < G_N_ELEMENTS(model); k++) {
-            if (k)
-                g_string_append_c(s, ',');
-            ts_csv_double(s, model[k]);
-        }
+        csv_totals_row(s, "model", rep->layers, r, model);
         csv_run_columns(s, rep, cfg ? cfg->precision_name : NULL, -1);
     }
     return g_string_free(s, FALSE);
