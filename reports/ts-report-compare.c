@@ -54,9 +54,11 @@ void ts_report_arch_compare_text(GString *out, const TsLayerReport *const *runs,
         g_string_append_printf(out, "\n  %s per op (each op x count; ratio to %s):\n",
                                what == 0 ? "latency (us)" : "energy (uJ)", arch_name(runs[0]));
         g_string_append_printf(out, "    %-3s %-10s", "#", "op");
-        for (guint a = 0; a < n; a++)
-            g_string_append_printf(out, " %14.14s%s", arch_name(runs[a]),
-                                   a ? "          " : "");
+        for (guint a = 0; a < n; a++) {
+            g_string_append_printf(out, " %14.14s", arch_name(runs[a]));
+            if (a)
+                g_string_append_printf(out, " %9s", "ratio");
+        }
         g_string_append_c(out, '\n');
         for (guint i = 0; i < r0->n_ops; i++) {
             const TsLayerOp *o0 = &r0->ops[i];

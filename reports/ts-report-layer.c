@@ -654,7 +654,10 @@ char *ts_report_layer_json_string(const TsLayerReport *rep)
             json_builder_begin_object(b);
             ts_json_member_count(b, "layers", rep->layers);
             ts_json_member_string(b, "phase", m.phase);
-            ts_json_member_double(b, "tokens", m.tokens);
+            if (isfinite(m.tokens))
+                ts_json_member_count(b, "tokens", (uint64_t)m.tokens);
+            else
+                ts_json_member_double(b, "tokens", NAN);
             ts_json_member_double(b, "energy_pj", m.energy_pj);
             ts_json_member_double(b, "cycles", m.cycles);
             ts_json_member_double(b, "latency_s", m.latency_s);

@@ -270,13 +270,21 @@ gboolean ts_report_mapping_compare_plots(const char *dir, const TsModel *model,
     g_autofree char *s1 = g_build_filename(dir, "compare-mappings-energy", NULL);
     gboolean ok = ts_plot_bars(s1, TS_PLOT_ALL, &a1, &b1, error);
     if (ok) {
-        double *cyc = g_new0(double, nc);
-        for (guint c = 0; c < nc; c++)
+        double *cyc = g_new0(double, nc), most = 0;
+        for (guint c = 0; c < nc; c++) {
             cyc[c] = costs[g_array_index(idx, guint, c)].cycles;
+            most = MAX(most, cyc[c]);
+        }
+        /* Millions past 10^5: long tick labels would run into the axis label. */
+        const gboolean mega = most >= 1e5;
+        for (guint c = 0; mega && c < nc; c++)
+            cyc[c] *= 1e-6;
         const char *g = "cycles";
         g_autofree char *t2 =
             g_strdup_printf("Cycles per mapping of %s", op->name ? op->name : "the op");
-        TsPlotAxes a2 = {.title = t2, .x_label = "mapping", .y_label = "cycles (arch clock)"};
+        TsPlotAxes a2 = {.title = t2,
+                         .x_label = "mapping",
+                         .y_label = mega ? "cycles (millions, arch clock)" : "cycles (arch clock)"};
         TsPlotBars b2 = {(const char *const *)cats->pdata, nc, &g, 1, cyc, FALSE};
         g_autofree char *s2 = g_build_filename(dir, "compare-mappings-cycles", NULL);
         ok = ts_plot_bars(s2, TS_PLOT_ALL, &a2, &b2, error);
