@@ -296,6 +296,32 @@ static void test_threads_and_stdout(void)
     ts_test_cli_clear(&r);
 }
 
+/* --engine both: the latency plot has the DES's latency beside the model's. */
+static void test_both_plot(void)
+{
+    if (!ts_plot_available())
+        return;
+    g_autofree char *dir = path("both");
+    const char *args[] = {"simulate", "--arch",  "gemmini-like", "--workload", "bert-base",
+                          "--op",     "KTQ",     "--engine",     "both",       "--budget",
+                          "300",      "--threads", "1",          "--no-progress", "-q",
+                          "--plot",   dir,       NULL};
+    TsTestCli r;
+    if (!ts_test_cli(&r, args))
+        return;
+    if (r.status != 0)
+        fprintf(stderr, "%s\n", r.err);
+    CU_ASSERT_EQUAL_FATAL(r.status, 0);
+    ts_test_cli_clear(&r);
+    check_plot(dir, "latency-by-op");
+    g_autofree char *csvp = g_build_filename(dir, "latency-by-op.csv", NULL), *csv = NULL;
+    CU_ASSERT_TRUE_FATAL(g_file_get_contents(csvp, &csv, NULL, NULL));
+    CU_ASSERT_PTR_NOT_NULL(strstr(csv, "KTQ x12,analytical,"));
+    const char *des = strstr(csv, "KTQ x12,DES,");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(des);
+    CU_ASSERT_TRUE(g_ascii_strtod(des + strlen("KTQ x12,DES,"), NULL) > 0);
+}
+
 static void test_bad_options(void)
 {
     const char *cases[][12] = {
@@ -481,6 +507,7 @@ int main(int argc, char **argv)
     CU_add_test(s, "csv_matches_json", test_csv_matches_json);
     CU_add_test(s, "simulate_plots", test_simulate_plots);
     CU_add_test(s, "threads_and_stdout", test_threads_and_stdout);
+    CU_add_test(s, "both_plot", test_both_plot);
     CU_add_test(s, "bad_options", test_bad_options);
     CU_add_test(s, "compare_archs", test_compare_archs);
     CU_add_test(s, "compare_top", test_compare_top);

@@ -503,8 +503,9 @@ static void test_bad_input(void)
     expect_bad(a10, "; the whole space was walked)");
     g_unlink(wide);
     const char *s1[] = {"simulate", "--arch", "eyeriss-like-3level", "--workload", "bert-base",
-                        "--engine", "des",    "--plot",              "plots",      NULL};
-    expect_bad(s1, "--plot is not available with --engine des");
+                        "--engine", "des",    "--layers",            "2",          NULL};
+    expect_bad(s1, "--layers (the whole model: --engine analytical) is not available with "
+                   "--engine des");
     const char *s2[] = {"simulate",   "--arch",    "eyeriss-like-3level",
                         "--workload", "bert-base", "--engine",
                         "dse",        NULL};
