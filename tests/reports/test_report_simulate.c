@@ -40,7 +40,7 @@ static gboolean close_to(double a, double b)
 }
 
 static const char *const sim_args[] = {"simulate", "--arch", "eyeriss-like", "--workload",
-                                       "bert-base", "--budget", "300", "--no-polish",
+                                       "bert-base", "--budget", "120", "--no-polish",
                                        "--reproducible", "--no-progress", "-q", "--layers",
                                        "model", NULL};
 
@@ -304,8 +304,8 @@ static void test_both_plot(void)
     g_autofree char *dir = path("both");
     const char *args[] = {"simulate", "--arch",  "gemmini-like", "--workload", "bert-base",
                           "--op",     "KTQ",     "--engine",     "both",       "--budget",
-                          "300",      "--threads", "1",          "--no-progress", "-q",
-                          "--plot",   dir,       NULL};
+                          "100",      "--no-polish", "--threads", "1", "--no-progress",
+                          "-q",       "--plot",  dir,            NULL};
     TsTestCli r;
     if (!ts_test_cli(&r, args))
         return;
@@ -356,7 +356,7 @@ static void test_compare_archs(void)
 {
     g_autofree char *json = path("archs.json"), *plots = path("archs");
     const char *args[] = {"compare",   "--arch",     "eyeriss-like", "--arch",  "gemmini-like",
-                          "--workload", "bert-base", "--budget",     "200",     "--no-polish",
+                          "--workload", "bert-base", "--budget",     "100",     "--no-polish",
                           "--threads", "1",          "--no-progress", "--json", json,
                           "--plot",    plots,        NULL};
     TsTestCli r;
@@ -404,8 +404,8 @@ static void test_compare_top(void)
     g_autofree char *json = path("top.json"), *plots = path("top");
     const char *args[] = {"compare",    "--arch",   "eyeriss-like", "--workload", "bert-base",
                           "--op",       "FF1",      "--top",        "3",          "--budget",
-                          "300",        "--threads", "1",           "--no-progress", "--json",
-                          json,         "--plot",   plots,          NULL};
+                          "300",        "--no-polish", "--threads", "1", "--no-progress",
+                          "--json",     json,       "--plot",       plots, NULL};
     TsTestCli r;
     if (!ts_test_cli(&r, args))
         return;
