@@ -339,10 +339,10 @@ void ts_report_cost_json_members(JsonBuilder *b, const TsModel *model, const TsM
     ts_json_member_string(b, "energy_source", ts_model_compute(model)->energy.source);
     json_builder_end_object(b);
 
-    ts_report_load_json(b, model, cost);
-
     g_autofree char *yaml = ts_model_mapping_yaml(model, mapping, NULL);
     ts_json_member_string(b, "mapping", yaml);
+
+    ts_report_load_json(b, model, cost);
     ts_report_notes_json(b, info ? info->notes : NULL);
 }
 

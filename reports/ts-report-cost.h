@@ -40,7 +40,7 @@ void ts_report_cost_text(GString *out, const TsModel *model, const TsMapping *ma
  * workload run): "tool", "version", "engine", "arch", "workload", "op", "totals", "levels"
  * (outermost first, tensors the level keeps, counts per utilized instance), "compute",
  * "mapping" (the mapping in Timeloop's YAML format, or null when that format cannot express
- * it). cost must be valid. */
+ * it), then "load" (below) and the notes. cost must be valid. */
 void ts_report_cost_json_members(JsonBuilder *b, const TsModel *model, const TsMapping *mapping,
                                  const TsCost *cost, const TsReportInfo *info);
 
