@@ -6,6 +6,7 @@
 #ifndef TS_CMD_MAP_COMMON_H
 #define TS_CMD_MAP_COMMON_H
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "ts-fuse.h"
 #include "ts-layer.h"
 #include "ts-library.h"
+#include "ts-progress.h"
 #include "ts-report-layer.h"
 
 /* Defaults (docs/mapper.md, "Defaults"): annealing, 200,000 valid evaluations per op shape. */
@@ -76,11 +78,11 @@ static GOptionEntry *ts_map_entries(TsMapArgs *a, const GOptionEntry *extra, gui
         {"op", 0, 0, G_OPTION_ARG_STRING, &a->op, "only the ops of this name (KQV, FF1, ...)",
          "NAME"},
         {"problem", 'p', 0, G_OPTION_ARG_FILENAME, &a->problem, "a Timeloop problem YAML", "P"},
-        {"seq", 0, 0, G_OPTION_ARG_STRING, &a->seq, "sequence length (transformer workloads)", "N"},
-        {"batch", 0, 0, G_OPTION_ARG_STRING, &a->batch, "batch size (transformer workloads)", "N"},
+        {"seq", 0, 0, G_OPTION_ARG_STRING, &a->seq, "sequence length, tokens (transformer workloads; default 128)", "N"},
+        {"batch", 0, 0, G_OPTION_ARG_STRING, &a->batch, "batch size, sequences (transformer workloads; default 1)", "N"},
         {"precision", 0, 0, G_OPTION_ARG_STRING, &a->precision,
-         "precision preset (fp16, int8, w4a16, ...)", "P"},
-        {"phase", 0, 0, G_OPTION_ARG_STRING, &a->phase, "prefill or decode", "PHASE"},
+         "precision preset (fp16, int8, w4a16, ...; default fp16)", "P"},
+        {"phase", 0, 0, G_OPTION_ARG_STRING, &a->phase, "prefill or decode (default prefill)", "PHASE"},
         {"kv-len", 0, 0, G_OPTION_ARG_STRING, &a->kv_len,
          "decode: keys attended (KV cache incl. the new token; default seq)", "N"},
         {"var", 0, 0, G_OPTION_ARG_STRING_ARRAY, &a->vars,
@@ -97,7 +99,7 @@ static GOptionEntry *ts_map_entries(TsMapArgs *a, const GOptionEntry *extra, gui
         {"budget", 'b', 0, G_OPTION_ARG_STRING, &a->budget,
          "valid evaluations per op (default 200000; 0 = unlimited)", "N"},
         {"time-limit", 0, 0, G_OPTION_ARG_DOUBLE, &a->time_limit,
-         "seconds per op (makes results depend on machine speed)", "S"},
+         "seconds per op (default none; makes results depend on machine speed)", "S"},
         {"victory", 0, 0, G_OPTION_ARG_STRING, &a->victory,
          "stop a search stream after N non-improving valid mappings in a row (0 = off)", "N"},
         {"max-invalid", 0, 0, G_OPTION_ARG_STRING, &a->max_invalid,
@@ -109,7 +111,7 @@ static GOptionEntry *ts_map_entries(TsMapArgs *a, const GOptionEntry *extra, gui
         {"threads", 't', 0, G_OPTION_ARG_INT, &a->threads,
          "worker threads (default: the processors; results do not depend on it)", "N"},
         {"seed", 0, 0, G_OPTION_ARG_INT64, &a->seed, "master seed (default 1)", "N"},
-        {"top", 'k', 0, G_OPTION_ARG_INT, &a->top, "keep and print the best K mappings", "K"},
+        {"top", 'k', 0, G_OPTION_ARG_INT, &a->top, "keep and print the best K mappings (default 1)", "K"},
         {"json", 'j', 0, G_OPTION_ARG_FILENAME, &a->json,
          "write the JSON result to F (- = stdout, which then carries only the JSON)", "F"},
         {"csv", 0, 0, G_OPTION_ARG_FILENAME, &a->csv,
@@ -120,7 +122,9 @@ static GOptionEntry *ts_map_entries(TsMapArgs *a, const GOptionEntry *extra, gui
          "same inputs and seed give byte-identical output",
          NULL},
         {"no-progress", 0, 0, G_OPTION_ARG_NONE, &a->no_progress,
-         "no progress line on stderr (it only appears on a terminal)", NULL},
+         "no progress on stderr (default: a line redrawn on a terminal, a plain line every 10 s "
+         "otherwise, nothing for runs under a second)",
+         NULL},
         {"fuse", 0, 0, G_OPTION_ARG_STRING, &a->fuse,
          "fuse a group of ops, keeping its intermediates on chip (attention: KQV, KTQ, softmax, "
          "VScores); the report adds the saving against the unfused layer",
@@ -258,40 +262,43 @@ static gboolean ts_map_inputs_load(TsMapInputs *in, const TsMapArgs *a, GError *
     return TRUE;
 }
 
-/* ---- Progress line (stderr, terminals only) --------------------------------------------- */
+/* ---- Progress line (stderr, ts-progress.h) ---------------------------------------------- */
 
 typedef struct {
-    gboolean on;
+    TsProgress *line;
     const char *op;
+    guint index, n_ops;
+    char space[64];
     const TsSearchOptions *search;
 } TsMapProgress;
 
 static void ts_map_progress(const TsSearchProgress *p, gpointer data)
 {
     TsMapProgress *mp = data;
-    char best[64] = "-";
+    const TsSearchOptions *o = mp->search;
+    char what[128], best[96];
+    g_snprintf(what, sizeof what, "%s (op %u/%u)", mp->op ? mp->op : "?", mp->index + 1,
+               mp->n_ops);
     if (p->have_best)
-        g_snprintf(best, sizeof best, "%.4g", p->best[0]);
-    fprintf(stderr,
-            "\r\033[K  %s: %.1f s, %" G_GUINT64_FORMAT " evaluated (%.0f/s), %" G_GUINT64_FORMAT
-            " valid, best %s %s",
-            mp->op ? mp->op : "?", p->elapsed_s, p->evaluated,
-            p->elapsed_s > 0 ? (double)p->evaluated / p->elapsed_s : 0.0, p->valid,
-            ts_metric_name(mp->search->metrics[0]), best);
-    fflush(stderr);
+        g_snprintf(best, sizeof best, "best %s %.4g", ts_metric_name(o->metrics[0]), p->best[0]);
+    TsProgressLine l = {.what = what,
+                        .best = p->have_best ? best : NULL,
+                        .extra = mp->space[0] ? mp->space : NULL};
+    ts_progress_search_line(&l, p->space_fraction, p->valid, p->evaluated, p->elapsed_s,
+                            o->budget);
+    ts_progress_show(mp->line, &l, FALSE);
 }
 
 static void ts_map_begin(const TsLayerOp *op, guint index, guint n, gpointer data)
 {
-    (void)index;
-    (void)n;
     TsMapProgress *mp = data;
     mp->op = op->op->name;
-    if (mp->on && op->einsum && op->space) {
-        fprintf(stderr, "\r\033[K  %s: map space %s%s mappings (10^%.2f), searching...\n", mp->op,
-                op->size.text, op->size.exact ? "" : " (lower bound)", op->size.log10);
-        fflush(stderr);
-    }
+    mp->index = index;
+    mp->n_ops = n;
+    mp->space[0] = '\0';
+    if (op->einsum && op->space)
+        g_snprintf(mp->space, sizeof mp->space, "space 10^%.2f", op->size.log10);
+    ts_progress_restart(mp->line);
 }
 
 static void ts_map_done(const TsLayerOp *op, guint index, guint n, gpointer data)
@@ -300,24 +307,32 @@ static void ts_map_done(const TsLayerOp *op, guint index, guint n, gpointer data
     (void)index;
     (void)n;
     TsMapProgress *mp = data;
-    if (mp->on) {
-        fprintf(stderr, "\r\033[K");
-        fflush(stderr);
-    }
+    ts_progress_finish(mp->line, FALSE);
 }
 
-static void ts_map_setup_progress(TsLayerOptions *lo, TsMapProgress *mp, const TsMapArgs *a)
+/* A progress line for command ("tilesim map") unless --no-progress: redrawn on a terminal,
+ * plain lines every 10 s otherwise, nothing for a run shorter than a second. Free with
+ * ts_map_progress_clear. */
+static void ts_map_setup_progress(TsLayerOptions *lo, TsMapProgress *mp, const TsMapArgs *a,
+                                  const char *command)
 {
-    mp->on = !a->no_progress && isatty(STDERR_FILENO);
+    memset(mp, 0, sizeof *mp);
+    mp->line = ts_progress_new(command, !a->no_progress);
     mp->search = &lo->search;
     lo->begin = ts_map_begin;
     lo->done = ts_map_done;
     lo->done_data = mp;
-    if (mp->on) {
+    if (!a->no_progress) {
         lo->search.progress = ts_map_progress;
         lo->search.progress_data = mp;
         lo->search.progress_interval_s = 0.25;
     }
+}
+
+static void ts_map_progress_clear(TsMapProgress *mp)
+{
+    ts_progress_finish(mp->line, FALSE);
+    g_clear_pointer(&mp->line, ts_progress_free);
 }
 
 /* ---- Outputs ---------------------------------------------------------------------------- */

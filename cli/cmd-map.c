@@ -109,9 +109,10 @@ static int run(int argc, char **argv)
     lo.only_op = a.op;
     lo.model_options.exact_sliding_window_deltas = exact_windows;
     lo.model_options.diagonal_multicast = diagonal;
-    TsMapProgress mp = {0};
-    ts_map_setup_progress(&lo, &mp, &a);
+    TsMapProgress mp;
+    ts_map_setup_progress(&lo, &mp, &a, "tilesim map");
     gboolean ok = ts_map_run(&a, &in, &lo, &r, &unfused, &plan, &summary, &error);
+    ts_map_progress_clear(&mp);
     ts_map_print_notes(&in, "map");
     if (!ok) {
         rc = ts_cli_fail(error);

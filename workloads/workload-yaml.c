@@ -453,7 +453,7 @@ static gboolean parse_einsum(TsOpsCtx *ctx, const TsNode *map, const char *path,
                         tensors->n);
         return FALSE;
     }
-    static const char *const roles[] = {"weights", "activations", "outputs", NULL};
+    static const char *const roles[] = {"weights", "activations", "outputs", "kv_cache", NULL};
     uint64_t weight_elements = 0;
     gboolean weight_overflow = FALSE;
     int output = -1;
@@ -520,13 +520,17 @@ static gboolean parse_einsum(TsOpsCtx *ctx, const TsNode *map, const char *path,
             if (role < 0) {
                 g_autofree char *hint = ts_config_suggest(r, roles);
                 ts_config_error(error, rn, TS_CONFIG_ERROR_REFERENCE, rp,
-                                "unknown role '%s'%s; expected weights, activations or outputs "
+                                "unknown role '%s'%s; expected weights, activations, outputs or "
+                                "kv_cache "
                                 "(got '%s')",
                                 r, hint, r);
                 return FALSE;
             }
         }
-        ts->precision = role == 0 ? set.weights : role == 1 ? set.activations : set.outputs;
+        ts->precision = role == 0 ? set.weights : role == 2 ? set.outputs : set.activations;
+        ts->role = role == 0   ? TS_TENSOR_PARAMETERS
+                   : role == 3 ? TS_TENSOR_KV_CACHE
+                               : TS_TENSOR_DATA;
         const TsNode *pn = ts_node_get(tn, "precision");
         if (pn != NULL) {
             g_autofree char *pp = ts_path_key(p, "precision");
@@ -735,6 +739,7 @@ static gboolean parse_lut_op(TsOpsCtx *ctx, const TsNode *map, const char *path,
         ts->n_ranks = (uint8_t)spec[t].n;
         ts->precision = spec[t].p;
         ts->read_write = t == 3;
+        ts->role = t == 2 ? TS_TENSOR_PARAMETERS : TS_TENSOR_DATA;
         for (guint r = 0; r < spec[t].n; r++)
             ts->ranks[r] =
                 (TsProjection){.n_terms = 1, .dim = {(uint8_t)spec[t].dims[r]}, .coef = {1}};
