@@ -48,7 +48,8 @@ G_BEGIN_DECLS
     X(tPPD, "PRE to PRE, different bank (LPDDR4, GDDR)")                                           \
     X(t32AW, "thirty-two-activate window (GDDR); 0 = none")                                        \
     X(tRFCb, "per-bank refresh cycle time (bank-level refresh)")                                   \
-    X(tREFIb, "per-bank refresh interval (bank-level refresh)")
+    X(tREFIb, "per-bank refresh interval (bank-level refresh)")                                  \
+    X(tCCDab, "column to column of one bank in an all-bank PIM mode (HBM-PIM, AiM); 0 = tCCD_L")
 
 typedef struct {
 #define TS_DRAM_X_FIELD(name, doc) guint64 name;
@@ -179,7 +180,33 @@ typedef struct {
     double dma_setup_ps;             /* per DMA descriptor */
     double h2d_pj_per_bit;
     double d2h_pj_per_bit;
+    /* PIM DIMMs (UPMEM): devices (DPUs) share a rank's bus; a serial transfer moves one
+     * device's buffer at a time at the device rates, a parallel one fills the devices of each
+     * rank at once up to the rank rates, ranks side by side up to the host-wide caps above
+     * (h2d / d2h), a broadcast sends one buffer to every device of a rank at the broadcast
+     * rate (counting each copy). 0 = not given: one flat link (the caps). */
+    guint64 devices_per_rank;
+    double device_h2d_bw_bytes_per_s, device_d2h_bw_bytes_per_s;
+    double rank_h2d_bw_bytes_per_s, rank_d2h_bw_bytes_per_s;
 } TsHostLinkSpec;
+
+/* Kinds of host <-> device transfers (PrIM's CPU-DPU microbenchmark). */
+typedef enum {
+    TS_XFER_SERIAL_H2D,   /* one device after another, host -> device */
+    TS_XFER_SERIAL_D2H,   /* device -> host, one after another */
+    TS_XFER_PARALLEL_H2D, /* a distinct buffer to every device at once (scatter) */
+    TS_XFER_PARALLEL_D2H, /* from every device at once (gather) */
+    TS_XFER_BROADCAST,    /* the same buffer to every device */
+} TsXferKind;
+
+/* Seconds to move bytes_per_device to (from) each of n_devices devices over the link: the
+ * latency once (per call), then n x bytes over the rate the kind reaches with that many
+ * devices and ranks (docs/pim.md, "Host transfers"). Without rank keys: n x bytes over the
+ * link's h2d (d2h, broadcast) bandwidth. 0 bandwidth = unlimited. */
+double ts_host_link_transfer_s(const TsHostLinkSpec *spec, TsXferKind kind,
+                               double bytes_per_device, guint64 n_devices);
+/* The sustained rate of a kind with n_devices (bytes/s, counting every device's bytes). */
+double ts_host_link_rate(const TsHostLinkSpec *spec, TsXferKind kind, guint64 n_devices);
 
 /* ---- Systolic array --------------------------------------------------------------------- */
 
@@ -200,6 +227,51 @@ typedef struct {
 
 typedef enum { TS_PIM_DPU, TS_PIM_BANK_UNIT } TsPimKind;
 
+/* Issue slots (pipeline instructions) a UPMEM-like DPU spends per operation: the ISA's own
+ * instructions, or the runtime library's routine for what the ISA lacks (docs/pim.md, "DPU
+ * instruction costs"). X(key, default, doc); a default of 0 means "not given": an op that needs
+ * it is an error naming the key. 32-bit multiply and divide are the runtime's step routines:
+ * mul_int32_call / div_int32_call slots plus one mul_step / div_step per step (the smaller
+ * operand's significant bits; the quotient's bits plus one). */
+#define TS_DPU_OP_LIST(X)                                                                          \
+    X(loop, 5, "per element of a streamed WRAM loop besides its arithmetic: address, load, "       \
+               "store (or second load), index increment, compare-and-branch")                      \
+    X(add_int32, 1, "32-bit add (one instruction)")                                                \
+    X(sub_int32, 1, "32-bit subtract")                                                             \
+    X(add_int64, 2, "64-bit add: add + addc")                                                      \
+    X(sub_int64, 2, "64-bit subtract: sub + subc")                                                 \
+    X(mul_int8, 1, "8 x 8-bit multiply: one mul_sl_sl on the 8-bit hardware multiplier")          \
+    X(mul_int16, 7, "16 x 16-bit multiply: four 8 x 8 partial products and three shifted adds")    \
+    X(mul_int32_call, 8, "32-bit multiply besides its mul_steps: call, argument move, operand "    \
+                         "swap (3), clear, result move, return (__mulsi3)")                        \
+    X(div_int32_call, 16, "32-bit signed divide besides its div_steps: call, argument move, stack " \
+                          "save, two sign tests, inner call, two clz, subtract, two moves, jump "  \
+                          "into the step table, three returns and the restore (__div32, "         \
+                          "__udiv32)")                                                             \
+    X(mul_int64, 0, "64-bit multiply: the runtime routine (__muldi3)")                             \
+    X(div_int64, 0, "64-bit divide: the runtime routine")                                          \
+    X(add_fp32, 0, "float add (soft-float routine)")                                               \
+    X(sub_fp32, 0, "float subtract")                                                               \
+    X(mul_fp32, 0, "float multiply")                                                               \
+    X(div_fp32, 0, "float divide")                                                                 \
+    X(add_fp64, 0, "double add")                                                                   \
+    X(sub_fp64, 0, "double subtract")                                                              \
+    X(mul_fp64, 0, "double multiply")                                                              \
+    X(div_fp64, 0, "double divide")
+
+typedef enum {
+#define TS_DPU_X_ENUM(key, def, doc) TS_DPU_OP_##key,
+    TS_DPU_OP_LIST(TS_DPU_X_ENUM) TS_DPU_OP_COUNT_
+#undef TS_DPU_X_ENUM
+} TsDpuOp;
+
+/* Key ("mul_fp32"), default slots and description of a DPU operation. */
+const char *ts_dpu_op_key(TsDpuOp op);
+double ts_dpu_op_default(TsDpuOp op);
+const char *ts_dpu_op_doc(TsDpuOp op);
+
+typedef enum { TS_DPU_ADD, TS_DPU_SUB, TS_DPU_MUL, TS_DPU_DIV } TsDpuArith;
+
 typedef struct {
     TsPimKind kind;
     double frequency_hz;
@@ -215,19 +287,63 @@ typedef struct {
     double dma_beta_cycles_per_byte;
     guint64 max_dma_bytes;
     double wram_bytes_per_cycle; /* load/store width */
-    double cycles_per_mac;       /* instructions (cycles at full pipeline) per MAC */
-    /* Bank-level PIM unit (HBM-PIM / AiM) */
+    double cycles_per_mac;       /* given: instructions per MAC (0 = from the instruction costs
+                                    and the op's precision) */
+    double dpu_slots[TS_DPU_OP_COUNT_]; /* issue slots per operation (0 = not given) */
+    double instruction_pj;              /* energy per issued instruction */
+    /* Bank-level PIM unit (HBM-PIM / AiM), next to banks_per_unit banks of the arch's first
+     * dram level (dram_level), which it reads in that DRAM's all-bank mode: every bank of the
+     * device opens a row and streams its columns at once, each into its own unit. */
     guint64 simd_lanes; /* MACs per cycle per unit */
     guint64 banks_per_unit;
-    guint64 bank_bytes;             /* capacity of the banks one unit reads */
-    double bank_bw_bytes_per_cycle; /* internal bank read bandwidth per unit */
+    guint64 bank_bytes;             /* capacity of one bank (given, or the DRAM's) */
+    double bank_bw_bytes_per_cycle; /* given read bandwidth per unit (bytes per core cycle);
+                                       0 = derived from the DRAM's all-bank timing */
+    double bank_read_pj, bank_write_pj; /* given energy per bank burst; < 0 = from the DRAM's
+                                           IDD currents (array and periphery, no I/O) */
     guint64 reg_words;              /* register-file words per unit */
     guint64 word_bits;
     /* Derived: effective issue rate = min(tasklets, revolver_cycles) / revolver_cycles. */
     double issue_fraction;
+    /* Derived for bank units (ts-arch-derive.c, docs/pim.md "Bank-level PIM"): the DRAM they
+     * sit in (index into the level list), its row and burst sizes per bank, the all-bank row
+     * cycle in tCK (ACT, the row's bursts at max(tCCD_L, tBURST), PRE, at least tRAS + tRP)
+     * and the unit's time per row with banks_per_unit banks taking turns
+     * (max(bursts x tCCD, row cycle / banks)), the resulting read bandwidth per unit, and the
+     * in-bank energy per burst (IDD4R over IDD3N for the burst, plus the row's activation
+     * shared by its bursts). */
+    int dram_level;
+    double bank_row_bytes, bank_burst_bytes;
+    double bank_row_cycle_tck, bank_unit_row_tck;
+    double bank_unit_bw_bytes_per_s;
+    double bank_burst_pj;
+    const char *bank_energy_source;
     /* Indices into the arch's level list of the expansion. */
     int mram_level, wram_level, bank_level, regs_level, alu_level;
 } TsPimCoreSpec;
+
+/* Issue slots of one arithmetic operation on a DPU at a number format (bits 8..64, fp TRUE for
+ * floating point; 16-bit floats run as fp32, there being no narrower float routine). For the
+ * 32-bit step routines, steps = operand bits (multiply: the smaller operand's significant
+ * bits; divide: quotient bits + 1). Returns the slots, or -1 with *missing set to the key the
+ * DPU does not give (NULL when nothing is missing). */
+double ts_pim_dpu_arith_slots(const TsPimCoreSpec *spec, TsDpuArith op, guint bits, gboolean fp,
+                              guint steps, const char **missing);
+
+/* Issue slots per MAC of a DPU inner-product loop: the loop's own slots, the multiply at the
+ * wider operand's format (operands of a_bits and b_bits, fp when either is floating point;
+ * a 32-bit integer multiply takes min(a_bits, b_bits) steps) and the accumulate at acc_bits.
+ * -1 and *missing as ts_pim_dpu_arith_slots. */
+double ts_pim_dpu_mac_slots(const TsPimCoreSpec *spec, guint a_bits, gboolean a_fp, guint b_bits,
+                            gboolean b_fp, guint acc_bits, gboolean acc_fp, const char **missing);
+
+/* MRAM <-> WRAM DMA of bytes (one transfer): alpha + beta x bytes DPU cycles, read (MRAM to
+ * WRAM) or write. Inline: the DES component uses it without linking the arch layer. */
+static inline double ts_pim_dpu_dma_cycles(const TsPimCoreSpec *spec, double bytes, gboolean write)
+{
+    double alpha = write ? spec->dma_alpha_write_cycles : spec->dma_alpha_read_cycles;
+    return alpha + spec->dma_beta_cycles_per_byte * bytes;
+}
 
 /* ---- Vector unit ------------------------------------------------------------------------ */
 

@@ -6,8 +6,9 @@
  *      (inner.meshX / outer.meshX) x (inner.meshY / outer.meshY), each of which must divide;
  *   3. DRAM values: timing in ps, banks, capacity, peak bandwidth, IDD-based command energies,
  *      and the default bandwidth of a native DRAM level;
- *   4. bandwidth limits and energy a host_link adds: fills of the storage level below it,
- *      updates of the storage level above it;
+ *   4. bandwidth limits and energy a host_link adds: fills of the storage level below it
+ *      (its landing level: every tensor crossing the link is kept there), updates of the
+ *      storage level above it; resident roles on a level below the outermost one;
  *   5. default energies per action (Timeloop PAT fits, technology-scaled for native input)
  *      for every action the input did not give;
  *   6. the physical ranges of docs/arch-reference.md ("Ranges") on every level, whatever the
@@ -163,6 +164,7 @@ static void derive_links(TsArch *arch)
         /* Host -> device: the fills of the first storage level below the link. */
         if (below >= 0) {
             TsLevel *l = ts_arch_level_mut(arch, (guint)below);
+            l->link_landing = TRUE;
             double per = (double)l->instances * arch->clock_hz * l->word_bits / 8.0;
             double fill = s->h2d_bw_bytes_per_s / per;
             if (l->fill_bw_words_per_cycle == 0 || l->fill_bw_words_per_cycle > fill)
@@ -193,6 +195,129 @@ static void derive_links(TsArch *arch)
                              s->d2h_bw_bytes_per_s / 1e9, p->link_drain_pj);
         }
     }
+}
+
+/* ---- Bank-level PIM units ----------------------------------------------------------------- */
+
+/* A bank unit's in-bank read bandwidth, capacity and energy from the first dram level's
+ * all-bank mode (docs/pim.md, "Bank-level PIM"): every bank opens a row (ACT, tRCD) and streams
+ * its bursts at max(tCCDab, tBURST) into its own unit (tCCDab: the device's all-bank column
+ * interval, tCCD_L when not given), then precharges (after tRTP, at least tRAS after the ACT;
+ * tRP): a row cycle of max(tRAS, tRCD + (bursts - 1) x tCCD + tRTP) + tRP. All-bank commands
+ * go to every bank at once: the device's all-bank mode is not bound by tRRD or tFAW.
+ * A unit beside b banks reads them in turn, so one bank's ACT and PRE hide behind the others'
+ * bursts: max(bursts x tCCD, row cycle / b) per row. No I/O is crossed: the energy of a burst
+ * is IDD4R over IDD3N for the burst plus the row's activation shared by its bursts, the
+ * array-and-periphery figures of the DRAM's IDD currents (JEDEC measures IDD4R with no
+ * output load). */
+static gboolean derive_bank_units(TsArch *arch, GError **error)
+{
+    for (guint i = 0; i < arch->levels->len; i++) {
+        TsLevel *l = ts_arch_level_mut(arch, i);
+        if (l->klass != TS_CLASS_PIM_CORE || l->spec == NULL)
+            continue;
+        TsPimCoreSpec *sp = (TsPimCoreSpec *)l->spec;
+        if (sp->kind != TS_PIM_BANK_UNIT || sp->bank_level != (int)i)
+            continue;
+        int d = -1;
+        for (guint k = 0; k < arch->levels->len && d < 0; k++) {
+            const TsLevel *o = ts_arch_level(arch, k);
+            if (o->klass == TS_CLASS_DRAM && o->spec != NULL &&
+                ((const TsDramSpec *)o->spec)->has_timing)
+                d = (int)k;
+        }
+        if (d < 0)
+            return level_error(error, arch, l, TS_CONFIG_ERROR_INVALID,
+                               "a bank_unit computes beside the banks of a DRAM: declare a dram "
+                               "level with timing (a preset) in the architecture");
+        const TsDramSpec *ds = ts_arch_level(arch, (guint)d)->spec;
+        const TsDramTimings *t = &ds->cycles;
+        const double total_banks =
+            (double)ds->channels * ds->ranks * ds->bankgroups * ds->banks;
+        if ((double)l->instances * sp->banks_per_unit > total_banks)
+            return level_error(error, arch, l, TS_CONFIG_ERROR_RANGE,
+                               "%u units x %" G_GUINT64_FORMAT " banks per unit exceed the %.0f "
+                               "banks of '%s'",
+                               l->instances, sp->banks_per_unit, total_banks,
+                               ts_arch_level(arch, (guint)d)->name);
+        const double burst = (double)ds->burst_bytes;
+        const double row = (double)ds->columns * (double)ds->bus_width_bits / 8.0;
+        const double bursts = MAX(1.0, floor(row / burst));
+        const double tcol = (double)MAX(t->tCCDab ? t->tCCDab : t->tCCD_L, t->tBURST);
+        const double cycle =
+            MAX((double)t->tRAS, (double)t->tRCD + (bursts - 1.0) * tcol + (double)t->tRTP) +
+            (double)t->tRP;
+        const double unit_row = MAX(bursts * tcol, cycle / (double)sp->banks_per_unit);
+        sp->dram_level = d;
+        sp->bank_row_bytes = row;
+        sp->bank_burst_bytes = burst;
+        sp->bank_row_cycle_tck = cycle;
+        sp->bank_unit_row_tck = unit_row;
+        sp->bank_unit_bw_bytes_per_s = row / (unit_row * ds->tck_ps * 1e-12);
+        const double word_bytes = l->word_bits / 8.0;
+        if (sp->bank_bw_bytes_per_cycle == 0.0) {
+            double wpc = sp->bank_unit_bw_bytes_per_s / word_bytes / arch->clock_hz;
+            l->read_bw_words_per_cycle = l->write_bw_words_per_cycle = wpc;
+        }
+        if (sp->bank_bytes == 0) {
+            sp->bank_bytes = (guint64)((double)ds->rows * row);
+            l->size_words = sp->bank_bytes * sp->banks_per_unit * 8 / l->word_bits;
+        }
+        /* Energy per vector access (block_size words) from the energy of a burst. */
+        TsLevelPriv *p = ts_arch_level_priv(arch, i);
+        const double access = (double)l->block_size * word_bytes;
+        double rd = -1.0, wr = -1.0;
+        if (ds->read_burst_pj > 0.0) {
+            const double act = ds->activate_pj / bursts;
+            rd = ds->read_burst_pj + act;
+            wr = ds->write_burst_pj + act;
+            sp->bank_energy_source = "dram-idd:in-bank";
+        }
+        if (sp->bank_read_pj >= 0.0) {
+            rd = sp->bank_read_pj;
+            sp->bank_energy_source = "yaml";
+        }
+        if (sp->bank_write_pj >= 0.0)
+            wr = sp->bank_write_pj;
+        else if (sp->bank_read_pj >= 0.0)
+            wr = sp->bank_read_pj;
+        if (rd < 0.0) {
+            ts_arch_add_note(arch,
+                             "%s: DRAM '%s' gives no IDD currents and bank_read_energy is not "
+                             "given: its in-bank energy is the built-in DRAM table's, which "
+                             "includes I/O (give bank_read_energy)",
+                             l->name, ts_arch_level(arch, (guint)d)->name);
+            continue;
+        }
+        sp->bank_burst_pj = rd;
+        if (!(p->energy_set & TS_E_READ))
+            l->energy.read_pj = rd * access / burst;
+        if (!(p->energy_set & TS_E_WRITE))
+            l->energy.write_pj = wr * access / burst;
+        if (!(p->energy_set & TS_E_UPDATE))
+            l->energy.update_pj = wr * access / burst;
+        p->energy_set |= TS_E_READ | TS_E_WRITE | TS_E_UPDATE;
+        l->energy.source = sp->bank_energy_source;
+    }
+    return TRUE;
+}
+
+/* ---- Residency ---------------------------------------------------------------------------- */
+
+/* A resident role names a storage level below the outermost one (the outermost level is every
+ * tensor's home already). */
+static gboolean check_residency(TsArch *arch, GError **error)
+{
+    guint n = ts_arch_n_storage(arch);
+    for (guint s = 0; s < n; s++) {
+        const TsLevel *l = ts_arch_storage(arch, s);
+        if (l->resident != 0 && s == 0)
+            return level_error(error, arch, l, TS_CONFIG_ERROR_INVALID,
+                               "resident: the outermost storage level holds every tensor "
+                               "already; name the memory the data is preloaded into (a PIM "
+                               "core's MRAM or banks)");
+    }
+    return TRUE;
 }
 
 /* ---- Energies ----------------------------------------------------------------------------- */
@@ -363,7 +488,11 @@ gboolean ts_arch_finalize(TsArch *arch, GError **error)
         if (ts_arch_level(arch, i)->klass == TS_CLASS_DRAM && !derive_dram(arch, i, error))
             return FALSE;
     }
+    if (!derive_bank_units(arch, error))
+        return FALSE;
     derive_links(arch);
+    if (!check_residency(arch, error))
+        return FALSE;
     for (guint i = 0; i < arch->levels->len; i++) {
         derive_energy(arch, i);
         TsLevel *l = ts_arch_level_mut(arch, i);

@@ -355,6 +355,12 @@ static gboolean nv_host_link(NvCtx *c, guint idx, guint64 mask, TsNativeAttrs *a
     h->dma_setup_ps = a->dma_setup;
     h->h2d_pj_per_bit = a->h2d_epb;
     h->d2h_pj_per_bit = given(f, mask, "d2h_energy_per_bit") ? a->d2h_epb : a->h2d_epb;
+    h->devices_per_rank = a->devices_per_rank;
+    h->device_h2d_bw_bytes_per_s = a->device_bw;
+    h->device_d2h_bw_bytes_per_s = given(f, mask, "d2h_device_bandwidth") ? a->d2h_device_bw
+                                                                          : a->device_bw;
+    h->rank_h2d_bw_bytes_per_s = a->rank_bw;
+    h->rank_d2h_bw_bytes_per_s = given(f, mask, "d2h_rank_bandwidth") ? a->d2h_rank_bw : a->rank_bw;
     l->energy.per_bit_pj = h->h2d_pj_per_bit;
     l->energy.source = "yaml";
     ts_arch_level_priv(c->arch, idx)->energy_set |= TS_E_PER_BIT;
@@ -463,6 +469,52 @@ static int pim_storage(NvCtx *c, const char *name, const char *part, const TsNod
     return i;
 }
 
+/* A DPU's `instructions:` mapping (TS_DPU_OP_LIST keys -> issue slots), over the defaults. */
+static gboolean nv_dpu_instructions(NvCtx *c, const TsNode *node, const char *apath,
+                                    TsPimCoreSpec *sp)
+{
+    for (guint k = 0; k < TS_DPU_OP_COUNT_; k++)
+        sp->dpu_slots[k] = ts_dpu_op_default((TsDpuOp)k);
+    if (node == NULL)
+        return TRUE;
+    g_autofree char *ip = ts_path_key(apath, "instructions");
+    if (node->kind != TS_NODE_MAPPING) {
+        ts_config_error(c->error, node, TS_CONFIG_ERROR_TYPE, ip,
+                        "expected a mapping of operation -> issue slots (mul_fp32: 178)");
+        return FALSE;
+    }
+    static const char *keys[TS_DPU_OP_COUNT_ + 1];
+    for (guint k = 0; k < TS_DPU_OP_COUNT_; k++)
+        keys[k] = ts_dpu_op_key((TsDpuOp)k);
+    for (guint i = 0; i < node->n; i++) {
+        const char *key = ts_node_key(node, i);
+        g_autofree char *kp = ts_path_key(ip, key);
+        int op = -1;
+        for (guint k = 0; k < TS_DPU_OP_COUNT_; k++)
+            if (strcmp(key, keys[k]) == 0)
+                op = (int)k;
+        if (op < 0) {
+            g_autofree char *hint = ts_config_suggest(key, keys);
+            ts_config_error(c->error, ts_node_value(node, i), TS_CONFIG_ERROR_REFERENCE, kp,
+                            "unknown DPU operation '%s'%s (known: loop, add/sub/mul/div of "
+                            "int32, int64, fp32, fp64, mul_int8, mul_int16, mul_int32_call, "
+                            "div_int32_call)",
+                            key, hint);
+            return FALSE;
+        }
+        double v;
+        if (!ts_node_double(ts_node_value(node, i), kp, &v, c->error))
+            return FALSE;
+        if (!(v > 0.0 && v <= 1e6)) {
+            ts_config_error(c->error, ts_node_value(node, i), TS_CONFIG_ERROR_RANGE, kp,
+                            "issue slots must be in (0, 1e6] (got %g)", v);
+            return FALSE;
+        }
+        sp->dpu_slots[op] = v;
+    }
+    return TRUE;
+}
+
 static gboolean nv_pim(NvCtx *c, const char *name, const TsNode *where, const NvScope *s,
                        guint64 mask, TsNativeAttrs *a, const char *apath)
 {
@@ -474,6 +526,7 @@ static gboolean nv_pim(NvCtx *c, const char *name, const TsNode *where, const Nv
     sp->frequency_hz = freq;
     sp->word_bits = word;
     sp->mram_level = sp->wram_level = sp->bank_level = sp->regs_level = sp->alu_level = -1;
+    sp->dram_level = -1;
     if (a->word_bits > 64 || 64 % a->word_bits != 0) {
         g_autofree char *wp = ts_path_key(apath, "word_bits");
         ts_config_error(c->error, where, TS_CONFIG_ERROR_RANGE, wp,
@@ -483,9 +536,8 @@ static gboolean nv_pim(NvCtx *c, const char *name, const TsNode *where, const Nv
     }
     double macs_per_cycle;
     if (sp->kind == TS_PIM_DPU) {
-        static const char *const need[] = {
-            "wram_size",      "mram_size", "dma_alpha_read", "dma_alpha_write", "dma_beta",
-            "cycles_per_mac", NULL};
+        static const char *const need[] = {"wram_size",       "mram_size", "dma_alpha_read",
+                                           "dma_alpha_write", "dma_beta",  NULL};
         if (!need_keys(c, f, mask, need, "kind: dpu", where, apath))
             return FALSE;
         sp->tasklets = a->tasklets;
@@ -500,7 +552,10 @@ static gboolean nv_pim(NvCtx *c, const char *name, const TsNode *where, const Nv
         sp->dma_beta_cycles_per_byte = a->dma_beta;
         sp->max_dma_bytes = a->max_dma_bytes;
         sp->wram_bytes_per_cycle = a->wram_bytes_per_cycle;
-        sp->cycles_per_mac = a->cycles_per_mac;
+        sp->cycles_per_mac = given(f, mask, "cycles_per_mac") ? a->cycles_per_mac : 0.0;
+        sp->instruction_pj = a->instruction_energy;
+        if (!nv_dpu_instructions(c, a->instructions, apath, sp))
+            return FALSE;
         if (sp->tasklets > sp->max_tasklets) {
             g_autofree char *tp = ts_path_key(apath, "tasklets");
             ts_config_error(c->error, where, TS_CONFIG_ERROR_RANGE, tp,
@@ -515,20 +570,46 @@ static gboolean nv_pim(NvCtx *c, const char *name, const TsNode *where, const Nv
                                      1.0 / sp->dma_beta_cycles_per_byte, freq, TRUE, sp);
         if (sp->mram_level < 0)
             return FALSE;
+        if (given(f, mask, "mram_read_energy")) {
+            /* Given per 8-byte access; the level's vector access is block_size words. */
+            TsLevel *ml = ts_arch_level_mut(c->arch, (guint)sp->mram_level);
+            TsLevelPriv *mp = ts_arch_level_priv(c->arch, (guint)sp->mram_level);
+            double scale = (double)ml->block_size * ml->word_bits / 64.0;
+            double wr = given(f, mask, "mram_write_energy") ? a->mram_write_energy
+                                                           : a->mram_read_energy;
+            ml->energy.read_pj = a->mram_read_energy * scale;
+            ml->energy.write_pj = ml->energy.update_pj = wr * scale;
+            mp->energy_set |= TS_E_READ | TS_E_WRITE | TS_E_UPDATE;
+            ml->energy.source = "yaml";
+        }
         sp->wram_level = pim_storage(c, name, "wram", where, s, word, sp->wram_bytes,
                                      sp->wram_bytes_per_cycle, freq, FALSE, sp);
         if (sp->wram_level < 0)
             return FALSE;
-        macs_per_cycle = sp->issue_fraction / sp->cycles_per_mac * freq / c->arch->clock_hz;
+        /* The arch-level rate (tilesim check, layer utilization): cycles_per_mac when given,
+         * else an int8 x int8 -> int32 MAC; the model takes each op's precision. */
+        double per_mac = sp->cycles_per_mac;
+        if (per_mac <= 0.0)
+            per_mac = ts_pim_dpu_mac_slots(sp, 8, FALSE, 8, FALSE, 32, FALSE, NULL);
+        if (per_mac <= 0.0) {
+            g_autofree char *ip = ts_path_key(apath, "instructions");
+            ts_config_error(c->error, where, TS_CONFIG_ERROR_MISSING, ip,
+                            "the DPU has no cost for an int8 MAC (loop, mul_int8, add_int32): "
+                            "give them or cycles_per_mac");
+            return FALSE;
+        }
+        macs_per_cycle = sp->issue_fraction / per_mac * freq / c->arch->clock_hz;
     } else {
-        static const char *const need[] = {"simd_lanes", "banks_per_unit", "bank_size",
-                                           "bank_bandwidth", NULL};
+        static const char *const need[] = {"simd_lanes", "banks_per_unit", NULL};
         if (!need_keys(c, f, mask, need, "kind: bank_unit", where, apath))
             return FALSE;
         sp->simd_lanes = a->simd_lanes;
         sp->banks_per_unit = a->banks_per_unit;
-        sp->bank_bytes = (guint64)a->bank_size;
-        sp->bank_bw_bytes_per_cycle = a->bank_bandwidth;
+        sp->bank_bytes = given(f, mask, "bank_size") ? (guint64)a->bank_size : 0;
+        sp->bank_bw_bytes_per_cycle = given(f, mask, "bank_bandwidth") ? a->bank_bandwidth : 0.0;
+        sp->bank_read_pj = given(f, mask, "bank_read_energy") ? a->bank_read_energy : -1.0;
+        sp->bank_write_pj = given(f, mask, "bank_write_energy") ? a->bank_write_energy : -1.0;
+        sp->dram_level = -1;
         sp->reg_words = a->reg_words;
         sp->issue_fraction = 1.0;
         sp->bank_level =
@@ -572,6 +653,15 @@ static gboolean nv_pim(NvCtx *c, const char *name, const TsNode *where, const Nv
         l->energy.mac_pj = a->mac_energy;
         p->energy_set |= TS_E_MAC;
         l->energy.source = "yaml";
+    } else if (sp->kind == TS_PIM_DPU) {
+        /* A MAC is its issue slots of instructions (the int8 reference here; the model uses
+         * the op's precision). */
+        double per_mac = sp->cycles_per_mac > 0.0
+                             ? sp->cycles_per_mac
+                             : ts_pim_dpu_mac_slots(sp, 8, FALSE, 8, FALSE, 32, FALSE, NULL);
+        l->energy.mac_pj = per_mac * sp->instruction_pj;
+        p->energy_set |= TS_E_MAC;
+        l->energy.source = "dpu:slots x instruction_energy";
     }
     sp->alu_level = alu;
     return TRUE;
@@ -879,6 +969,78 @@ static gboolean nv_component(NvCtx *c, const TsNode *entry, const char *path,
     return ok;
 }
 
+/* The `resident:` list of a component whose levels start at index first: role bits on the
+ * storage level that holds them (a pim_core's memory: .mram for a DPU, .bank for a bank unit;
+ * otherwise the component's own level). */
+static gboolean nv_resident(NvCtx *c, const TsNativeLevel *lv, const char *path, guint first)
+{
+    if (lv->resident == NULL)
+        return TRUE;
+    g_autofree char *rp = ts_path_key(path, "resident");
+    const TsNode *rn = lv->resident;
+    if (rn->kind != TS_NODE_SEQUENCE || rn->n == 0) {
+        ts_config_error(c->error, rn, TS_CONFIG_ERROR_TYPE, rp,
+                        "expected a non-empty list of roles (parameters, kv_cache)");
+        return FALSE;
+    }
+    int target = (int)first;
+    const TsLevel *l = ts_arch_level(c->arch, first);
+    if (l->klass == TS_CLASS_PIM_CORE && l->spec != NULL) {
+        const TsPimCoreSpec *sp = l->spec;
+        target = sp->kind == TS_PIM_DPU ? sp->mram_level : sp->bank_level;
+    }
+    const TsLevel *tl = target >= 0 ? ts_arch_level(c->arch, (guint)target) : NULL;
+    if (tl == NULL || !tl->is_storage || tl->klass == TS_CLASS_SYSTOLIC_ARRAY) {
+        ts_config_error(c->error, rn, TS_CONFIG_ERROR_INVALID, rp,
+                        "class %s holds no tensors: only storage (dram, sram, regfile, "
+                        "pim_core) can be the home of resident data",
+                        lv->klass);
+        return FALSE;
+    }
+    static const char *names[3];
+    for (guint i = 0; i < 2; i++)
+        names[i] = ts_resident_role_name(i);
+    uint8_t bits = 0;
+    for (guint i = 0; i < rn->n; i++) {
+        g_autofree char *ip = ts_path_index(rp, i);
+        const char *role;
+        if (!ts_node_string(rn->items[i], ip, &role, c->error))
+            return FALSE;
+        int r = -1;
+        for (int k = 0; names[k]; k++)
+            if (strcmp(role, names[k]) == 0)
+                r = k;
+        if (r < 0) {
+            g_autofree char *hint = ts_config_suggest(role, names);
+            ts_config_error(c->error, rn->items[i], TS_CONFIG_ERROR_REFERENCE, ip,
+                            "unknown role '%s'%s; expected parameters or kv_cache (got '%s')", role,
+                            hint, role);
+            return FALSE;
+        }
+        if (bits & (1u << r)) {
+            ts_config_error(c->error, rn->items[i], TS_CONFIG_ERROR_INVALID, ip,
+                            "role '%s' is listed twice", role);
+            return FALSE;
+        }
+        bits |= (uint8_t)(1u << r);
+    }
+    /* One home per role in the whole architecture. */
+    for (guint i = 0; i < ts_arch_n_levels(c->arch); i++) {
+        const TsLevel *o = ts_arch_level(c->arch, i);
+        if ((o->resident & bits) != 0) {
+            guint r = (guint)__builtin_ctz(o->resident & bits);
+            ts_config_error(c->error, rn, TS_CONFIG_ERROR_INVALID, rp,
+                            "role '%s' already lives in level '%s' (%s:%u:%u); a role has one "
+                            "home",
+                            ts_resident_role_name(r), o->name, o->file ? o->file : "?", o->line,
+                            o->col);
+            return FALSE;
+        }
+    }
+    ts_arch_level_mut(c->arch, (guint)target)->resident = bits;
+    return TRUE;
+}
+
 static gboolean nv_entry(NvCtx *c, const TsNode *entry, const char *path, const NvScope *scope,
                          guint depth)
 {
@@ -897,9 +1059,11 @@ static gboolean nv_entry(NvCtx *c, const TsNode *entry, const char *path, const 
                         "missing required key 'class' (or 'levels' for a container)");
         return FALSE;
     }
-    if (lv.klass != NULL)
-        return nv_component(c, entry, path, &lv, scope);
-    static const char *const comp_only[] = {"preset", "attributes", NULL};
+    if (lv.klass != NULL) {
+        guint first = ts_arch_n_levels(c->arch);
+        return nv_component(c, entry, path, &lv, scope) && nv_resident(c, &lv, path, first);
+    }
+    static const char *const comp_only[] = {"preset", "attributes", "resident", NULL};
     for (guint i = 0; comp_only[i]; i++) {
         const TsNode *n = ts_node_get(entry, comp_only[i]);
         if (n != NULL) {

@@ -201,6 +201,8 @@ typedef struct {
         *dram_controller; /* `controller:` of a dram level (ts_arch_dram_controller_fields) */
     /* host link */
     double h2d_bw, d2h_bw, broadcast_bw, latency, dma_setup, h2d_epb, d2h_epb;
+    guint64 devices_per_rank;
+    double device_bw, d2h_device_bw, rank_bw, d2h_rank_bw;
     /* systolic array */
     guint64 rows, cols, pe_reg_words;
     int dataflow;
@@ -212,8 +214,10 @@ typedef struct {
     double dma_alpha_read, dma_alpha_write, dma_beta;
     guint64 max_dma_bytes;
     double wram_bytes_per_cycle, cycles_per_mac;
+    const TsNode *instructions;
+    double instruction_energy, mram_read_energy, mram_write_energy;
     guint64 simd_lanes, banks_per_unit, reg_words;
-    double bank_size, bank_bandwidth;
+    double bank_size, bank_bandwidth, bank_read_energy, bank_write_energy;
     /* vector unit */
     guint64 lanes;
     const TsNode *ops;
@@ -228,6 +232,7 @@ typedef struct {
     const char *name, *klass, *preset, *description;
     const TsNode *attributes, *spatial, *levels;
     const TsNode *constraints; /* read by the mapper (ts_constraints_load_arch_file) */
+    const TsNode *resident;    /* data residency: roles whose home is this level */
 } TsNativeLevel;
 
 typedef struct {

@@ -208,12 +208,22 @@ static const TsField host_link_fields[] = {
     QTY("d2h_bandwidth", TS_UNIT_BANDWIDTH, A(d2h_bw), NULL, TRUE,
         "device -> host bandwidth; default = bandwidth"),
     QTY("broadcast_bandwidth", TS_UNIT_BANDWIDTH, A(broadcast_bw), NULL, TRUE,
-        "host -> all devices, same data (DES)"),
+        "host -> all devices, same data, counting every copy (per rank with devices_per_rank)"),
     QTY("latency", TS_UNIT_TIME, A(latency), "0ns", FALSE, "per-transfer latency"),
     QTY("dma_setup", TS_UNIT_TIME, A(dma_setup), "0ns", FALSE, "per-DMA setup time"),
     QTY_REQ0("energy_per_bit", TS_UNIT_ENERGY_PER_BIT, A(h2d_epb), "host -> device energy per bit"),
     QTY("d2h_energy_per_bit", TS_UNIT_ENERGY_PER_BIT, A(d2h_epb), NULL, FALSE,
         "device -> host energy per bit; default = energy_per_bit"),
+    UINT_NN("devices_per_rank", A(devices_per_rank), "0", TS_RANGE_COUNT_MAX,
+            "PIM DIMMs: devices sharing one rank's bus (64 DPUs); 0 = a flat link"),
+    QTY("device_bandwidth", TS_UNIT_BANDWIDTH, A(device_bw), NULL, TRUE,
+        "PIM DIMMs: host -> one device (a serial transfer)"),
+    QTY("d2h_device_bandwidth", TS_UNIT_BANDWIDTH, A(d2h_device_bw), NULL, TRUE,
+        "PIM DIMMs: one device -> host; default device_bandwidth"),
+    QTY("rank_bandwidth", TS_UNIT_BANDWIDTH, A(rank_bw), NULL, TRUE,
+        "PIM DIMMs: host -> all devices of a rank at once (parallel transfer)"),
+    QTY("d2h_rank_bandwidth", TS_UNIT_BANDWIDTH, A(d2h_rank_bw), NULL, TRUE,
+        "PIM DIMMs: all devices of a rank -> host; default rank_bandwidth"),
     END,
 };
 
@@ -260,12 +270,30 @@ static const TsField pim_fields[] = {
     DBL("wram_bytes_per_cycle", A(wram_bytes_per_cycle), "8", 0, TS_RANGE_RATE_MAX, TRUE,
         "dpu: WRAM load/store bytes per cycle"),
     DBL("cycles_per_mac", A(cycles_per_mac), NULL, 0, TS_RANGE_RATE_MAX, TRUE,
-        "dpu (required): pipeline cycles (instructions at full issue) per MAC at word_bits"),
+        "dpu: instructions per MAC whatever the precision; default from `instructions` and the "
+        "op's precision (docs/pim.md)"),
+    NODE("instructions", A(instructions),
+         "dpu: issue slots per operation, {loop: 5, add_int32: 1, mul_fp32: 178, ...}: the "
+         "ISA's instructions or the runtime routine (keys and defaults in docs/pim.md)"),
+    QTY("instruction_energy", TS_UNIT_ENERGY, A(instruction_energy), "70pJ", FALSE,
+        "dpu: energy per issued instruction (Horowitz, ISSCC 2014: ~70 pJ for a simple in-order "
+        "core at 45 nm); a MAC costs its issue slots x this unless mac_energy is given"),
+    QTY("mram_read_energy", TS_UNIT_ENERGY, A(mram_read_energy), NULL, FALSE,
+        "dpu: energy of an 8-byte MRAM read (in-bank, no I/O); default: the built-in DRAM table"),
+    QTY("mram_write_energy", TS_UNIT_ENERGY, A(mram_write_energy), NULL, FALSE,
+        "dpu: energy of an 8-byte MRAM write; default mram_read_energy"),
     UINT_POS("simd_lanes", A(simd_lanes), NULL, TS_RANGE_COUNT_MAX, "bank_unit (required): MAC lanes (instances of <name>.alu per unit)"),
     UINT_POS("banks_per_unit", A(banks_per_unit), NULL, TS_RANGE_COUNT_MAX, "bank_unit (required): banks one unit reads"),
-    QTY("bank_size", TS_UNIT_SIZE, A(bank_size), NULL, TRUE, "bank_unit (required): capacity of one bank"),
+    QTY("bank_size", TS_UNIT_SIZE, A(bank_size), NULL, TRUE,
+        "bank_unit: capacity of one bank; default the dram level's (rows x row bytes)"),
     DBL("bank_bandwidth", A(bank_bandwidth), NULL, 0, TS_RANGE_RATE_MAX, TRUE,
-        "bank_unit (required): bytes per cycle one unit reads from its banks"),
+        "bank_unit: bytes per core cycle one unit reads from its banks; default derived from "
+        "the dram level's all-bank timing (docs/pim.md)"),
+    QTY("bank_read_energy", TS_UNIT_ENERGY, A(bank_read_energy), NULL, FALSE,
+        "bank_unit: energy of one in-bank burst read (no I/O); default from the dram level's "
+        "IDD currents"),
+    QTY("bank_write_energy", TS_UNIT_ENERGY, A(bank_write_energy), NULL, FALSE,
+        "bank_unit: energy of one in-bank burst write; default from the IDD currents"),
     UINT_NN("reg_words", A(reg_words), "0", TS_RANGE_WORDS_MAX, "bank_unit: register-file words per unit (0 = none)"),
     QTY("mac_energy", TS_UNIT_ENERGY, A(mac_energy), NULL, FALSE, "energy per MAC; default: table"),
     QTY("area", TS_UNIT_AREA, A(area), "0um^2", FALSE, "area per core"),
@@ -356,7 +384,8 @@ const char *ts_arch_class_doc(TsClass klass)
     case TS_CLASS_PIM_CORE:
         return "Processing-in-memory core. kind dpu (UPMEM-like) expands into <name>.mram "
                "(storage, DMA bandwidth 1/dma_beta bytes/cycle), <name>.wram (storage) and "
-               "<name>.alu (compute, 1/cycles_per_mac MACs per cycle at full issue); kind "
+               "<name>.alu (compute: a MAC costs the issue slots of its loop, multiply and add at "
+               "the op's precision, one slot per cycle at full issue); kind "
                "bank_unit (HBM-PIM, AiM) into <name>.bank (the banks it reads), optional "
                "<name>.regs and <name>.alu (simd_lanes MAC instances per unit, a spatial "
                "fan-out along X). Replicate with a container's spatial.";
@@ -387,6 +416,12 @@ static const TsField level_fields[] = {
     NODE("constraints", L(constraints),
          "map-space rules for this level: {dataspace: {keep, bypass}, temporal: {factors, "
          "permutation}, spatial: {...}} as in docs/mapper.md"),
+    NODE("resident", L(resident),
+         "data residency: tensor roles whose home is this level, loaded once before any "
+         "inference and reported apart from the per-inference cost: a list of parameters "
+         "(projection weights, LUT-NN tables) and kv_cache (decode attention's K and V); "
+         "levels above bypass them (docs/pim.md). A pim_core's applies to its memory (.mram, "
+         ".bank)"),
     STR("description", L(description), "free text"),
     END,
 };

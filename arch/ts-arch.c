@@ -59,6 +59,12 @@ const char *ts_class_name(TsClass klass)
     return class_names[klass];
 }
 
+const char *ts_resident_role_name(guint i)
+{
+    static const char *const names[] = {"parameters", "kv_cache", NULL};
+    return i < G_N_ELEMENTS(names) ? names[i] : NULL;
+}
+
 int ts_class_from_name(const char *name)
 {
     g_return_val_if_fail(name != NULL, -1);
@@ -408,6 +414,17 @@ const TsLevel *ts_arch_storage(const TsArch *arch, guint storage_index)
     return ts_arch_level(arch, arch->storage[storage_index]);
 }
 
+void ts_arch_storage_link_pj(const TsArch *arch, guint storage_index, double *fill_pj,
+                             double *drain_pj)
+{
+    g_return_if_fail(arch != NULL && storage_index < arch->n_storage);
+    const TsLevelPriv *p = &g_array_index(arch->priv, TsLevelPriv, arch->storage[storage_index]);
+    if (fill_pj)
+        *fill_pj = p->link_fill_pj;
+    if (drain_pj)
+        *drain_pj = p->link_drain_pj;
+}
+
 const TsLevel *ts_arch_compute(const TsArch *arch)
 {
     g_return_val_if_fail(arch != NULL, NULL);
@@ -649,6 +666,33 @@ char *ts_arch_describe(const TsArch *arch)
                     d->preset ? d->preset : "", d->channels, d->ranks, d->total_banks,
                     d->bus_width_bits, d->data_rate_mtps, d->tck_ps, pk, capd, d->cycles.tRCD,
                     d->cycles.tCL, d->cycles.tRP);
+            }
+        }
+        if (l->is_storage && l->resident != 0) {
+            g_string_append(s, "      resident (loaded once, read in place):");
+            for (guint r = 0; ts_resident_role_name(r) != NULL; r++)
+                if (l->resident >> r & 1u)
+                    g_string_append_printf(s, " %s", ts_resident_role_name(r));
+            g_string_append_c(s, '\n');
+        }
+        if (l->link_landing)
+            g_string_append(s, "      lands the host link above: every tensor crossing it is "
+                               "kept here\n");
+        if (l->klass == TS_CLASS_PIM_CORE && l->spec != NULL && l->is_storage) {
+            const TsPimCoreSpec *p = l->spec;
+            if (p->kind == TS_PIM_BANK_UNIT && p->bank_level == (int)i && p->dram_level >= 0) {
+                g_autofree char *bw = fmt_unit(p->bank_unit_bw_bytes_per_s, TS_UNIT_BANDWIDTH);
+                g_string_append_printf(
+                    s,
+                    "      all-bank mode of %s: %.0f B rows of %.0f bursts of %.0f B, row cycle "
+                    "%.0f tCK, %" G_GUINT64_FORMAT " bank%s per unit: %.0f tCK per row, %s per "
+                    "unit%s; %.4g pJ per in-bank burst (%s)\n",
+                    ts_arch_level(arch, (guint)p->dram_level)->name, p->bank_row_bytes,
+                    p->bank_row_bytes / p->bank_burst_bytes, p->bank_burst_bytes,
+                    p->bank_row_cycle_tck, p->banks_per_unit, p->banks_per_unit == 1 ? "" : "s",
+                    p->bank_unit_row_tck, bw,
+                    p->bank_bw_bytes_per_cycle > 0 ? " (bank_bandwidth given: that is used)" : "",
+                    p->bank_burst_pj, p->bank_energy_source ? p->bank_energy_source : "table");
             }
         }
         if (l->klass == TS_CLASS_HOST_LINK && l->spec != NULL) {

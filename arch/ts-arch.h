@@ -107,7 +107,23 @@ typedef struct {
      * inter_<name>_spatial levels. */
     uint8_t n_stages;
     TsFanoutStage stages[TS_MAX_FANOUT_STAGES];
+
+    /* Data residency (docs/pim.md). Storage: the tensor roles (TS_RESIDENT_* bits) whose home
+     * is this level: loaded here once before any inference and read in place, never crossing
+     * the levels above per inference (they bypass them). */
+    uint8_t resident;
+    /* Storage: TRUE for the first storage level below a host link. Every tensor that crosses
+     * the link lands here, so a mapping keeps it here: none bypasses the link. */
+    gboolean link_landing;
 } TsLevel;
+
+/* Tensor roles a level may be the home of (TsLevel.resident bits). */
+enum {
+    TS_RESIDENT_PARAMETERS = 1u << 0, /* learned parameters: projection weights, LUT tables */
+    TS_RESIDENT_KV_CACHE = 1u << 1,   /* a decode step's key/value cache */
+};
+/* Name of residency role bit index i ("parameters", "kv_cache"), or NULL past the last. */
+const char *ts_resident_role_name(guint i);
 
 typedef struct TsArch TsArch;
 
@@ -277,6 +293,12 @@ double ts_level_capacity_bytes(const TsLevel *level);
  * bytes x arch clock): read (or shared when only that is given); 0 = unlimited. */
 double ts_arch_level_read_bw_bytes_per_s(const TsArch *arch, const TsLevel *level);
 double ts_arch_level_write_bw_bytes_per_s(const TsArch *arch, const TsLevel *level);
+/* The host-link energy included in a storage level's per-access energies (pJ per vector
+ * access): fill_pj in write_pj (fills crossing a link above the level), drain_pj in update_pj
+ * (updates from below crossing a link under it); 0 without a link. storage_index as
+ * ts_arch_storage. */
+void ts_arch_storage_link_pj(const TsArch *arch, guint storage_index, double *fill_pj,
+                             double *drain_pj);
 /* MACs per arch-clock cycle of one compute instance: 1 for Timeloop input and plain MACs;
  * macs_per_cycle of a mac level; a PIM core's issue rate / cycles_per_mac or SIMD lanes.
  * Compute cycles = MACs / (utilized instances x this). 0 when there is no compute level. */

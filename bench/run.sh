@@ -4,22 +4,23 @@
 # analytical model's evaluation rate (model_eval) and the mapper's speed and quality against
 # Timeloop's mapper runs (mapper_bench), the systolic-array model on a BERT-base layer
 # (systolic_bench), the DRAM model on DRAMsim3's traces (dram_bench), the mapping executor on
-# BERT-base (des_exec_bench) and design-space sweeps
+# BERT-base (des_exec_bench), design-space sweeps
 # (bench/sweep/run.sh: points per second with 1 and 2 threads and 2 MPI ranks, the 1,000-point
-# sweep). Needs ../shared/reference for the Timeloop and DRAMsim3 inputs.
+# sweep) and PrIM's UPMEM figures on the pim_core component (prim_bench: exits 1 when a figure
+# is more than 10% off). Needs ../shared/reference for the Timeloop, DRAMsim3 and PrIM inputs.
 # `slow` builds a Release tree with the tests in ./build-slow and runs the CTest tests
 # labelled `slow` (full-size variants the default test command leaves out).
-# Usage: bench/run.sh [phold|model|mapper|systolic|dram|des_exec|sweep|slow ...]   (default:
-# the seven benchmarks)
+# Usage: bench/run.sh [phold|model|mapper|systolic|dram|des_exec|sweep|prim|slow ...]
+# (default: the eight benchmarks)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 which=("$@")
-[ ${#which[@]} -gt 0 ] || which=(phold model mapper systolic dram des_exec sweep)
-if [[ " ${which[*]} " =~ \ (phold|model|mapper|systolic|dram|des_exec|sweep)\  ]]; then
+[ ${#which[@]} -gt 0 ] || which=(phold model mapper systolic dram des_exec sweep prim)
+if [[ " ${which[*]} " =~ \ (phold|model|mapper|systolic|dram|des_exec|sweep|prim)\  ]]; then
     cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DTILESIM_BUILD_TESTS=OFF >/dev/null
     cmake --build build-bench --target phold evq_hold model_eval mapper_bench systolic_bench \
-        dram_bench des_exec_bench tilesim -j"$(nproc)" >/dev/null
+        dram_bench des_exec_bench prim_bench tilesim -j"$(nproc)" >/dev/null
 fi
 for w in "${which[@]}"; do
     case $w in
@@ -44,13 +45,16 @@ for w in "${which[@]}"; do
     sweep)
         echo "== Sweeps: points per second, threads and MPI ranks, 1,000 points =="
         bench/sweep/run.sh build-bench ;;
+    prim)
+        echo "== PrIM's UPMEM figures: DES pim_core and the host-link model (within 10%) =="
+        build-bench/bench/prim/prim_bench --shared ../shared ;;
     slow)
         echo "== Slow tests (label slow) in a Release tree =="
         cmake -S . -B build-slow -DCMAKE_BUILD_TYPE=Release -DTILESIM_BUILD_BENCH=OFF >/dev/null
         cmake --build build-slow -j"$(nproc)" >/dev/null
         ctest --test-dir build-slow -L slow --output-on-failure ;;
     *)
-        echo "bench/run.sh: unknown benchmark '$w' (phold, model, mapper, systolic, dram, des_exec, sweep, slow)" >&2
+        echo "bench/run.sh: unknown benchmark '$w' (phold, model, mapper, systolic, dram, des_exec, sweep, prim, slow)" >&2
         exit 1 ;;
     esac
 done

@@ -6,6 +6,7 @@
 #ifndef TS_CMD_MAP_COMMON_H
 #define TS_CMD_MAP_COMMON_H
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,8 +14,10 @@
 
 #include "ts-cli.h"
 #include "ts-file.h"
+#include "ts-fuse.h"
 #include "ts-layer.h"
 #include "ts-library.h"
+#include "ts-progress.h"
 #include "ts-report-layer.h"
 
 /* Defaults (docs/mapper.md, "Defaults"): annealing, 200,000 valid evaluations per op shape. */
@@ -34,6 +37,8 @@ typedef struct {
     gboolean quiet, no_progress, reproducible, no_polish;
     /* simulate */
     char *engine, *mapping, *device, *trace, *plot;
+    /* fusion (map, simulate) */
+    char *fuse, *fuse_level;
 } TsMapArgs;
 
 static void ts_map_args_init(TsMapArgs *a)
@@ -46,12 +51,13 @@ static void ts_map_args_init(TsMapArgs *a)
 
 static void ts_map_args_clear(TsMapArgs *a)
 {
-    char **strs[] = {&a->arch,        &a->ert,       &a->art,    &a->workload,  &a->problem,
-                     &a->op,          &a->search,    &a->metric, &a->json,      &a->csv,
-                     &a->mapping_out, &a->precision, &a->phase,  &a->variables, &a->factorization,
-                     &a->engine,      &a->mapping,   &a->device, &a->trace,     &a->plot,
-                     &a->budget,      &a->victory,   &a->seq,    &a->batch,     &a->kv_len,
-                     &a->max_invalid};
+    char **strs[] = {&a->arch,        &a->ert,       &a->art,         &a->workload,
+                     &a->problem,     &a->op,        &a->search,      &a->metric,
+                     &a->json,        &a->csv,       &a->mapping_out, &a->precision,
+                     &a->phase,       &a->variables, &a->engine,      &a->mapping,
+                     &a->device,      &a->trace,     &a->plot,        &a->budget,
+                     &a->victory,     &a->seq,       &a->batch,       &a->kv_len,
+                     &a->max_invalid, &a->fuse,      &a->fuse_level,  &a->factorization};
     for (guint i = 0; i < G_N_ELEMENTS(strs); i++)
         g_clear_pointer(strs[i], g_free);
     g_clear_pointer(&a->constraints, g_strfreev);
@@ -73,11 +79,14 @@ static GOptionEntry *ts_map_entries(TsMapArgs *a, const GOptionEntry *extra, gui
         {"op", 0, 0, G_OPTION_ARG_STRING, &a->op, "only the ops of this name (KQV, FF1, ...)",
          "NAME"},
         {"problem", 'p', 0, G_OPTION_ARG_FILENAME, &a->problem, "a Timeloop problem YAML", "P"},
-        {"seq", 0, 0, G_OPTION_ARG_STRING, &a->seq, "sequence length (transformer workloads)", "N"},
-        {"batch", 0, 0, G_OPTION_ARG_STRING, &a->batch, "batch size (transformer workloads)", "N"},
+        {"seq", 0, 0, G_OPTION_ARG_STRING, &a->seq,
+         "sequence length, tokens (transformer workloads; default 128)", "N"},
+        {"batch", 0, 0, G_OPTION_ARG_STRING, &a->batch,
+         "batch size, sequences (transformer workloads; default 1)", "N"},
         {"precision", 0, 0, G_OPTION_ARG_STRING, &a->precision,
-         "precision preset (fp16, int8, w4a16, ...)", "P"},
-        {"phase", 0, 0, G_OPTION_ARG_STRING, &a->phase, "prefill or decode", "PHASE"},
+         "precision preset (fp16, int8, w4a16, ...; default fp16)", "P"},
+        {"phase", 0, 0, G_OPTION_ARG_STRING, &a->phase, "prefill or decode (default prefill)",
+         "PHASE"},
         {"kv-len", 0, 0, G_OPTION_ARG_STRING, &a->kv_len,
          "decode: keys attended (KV cache incl. the new token; default seq)", "N"},
         {"var", 0, 0, G_OPTION_ARG_STRING_ARRAY, &a->vars,
@@ -94,7 +103,7 @@ static GOptionEntry *ts_map_entries(TsMapArgs *a, const GOptionEntry *extra, gui
         {"budget", 'b', 0, G_OPTION_ARG_STRING, &a->budget,
          "valid evaluations per op (default 200000; 0 = unlimited)", "N"},
         {"time-limit", 0, 0, G_OPTION_ARG_DOUBLE, &a->time_limit,
-         "seconds per op (makes results depend on machine speed)", "S"},
+         "seconds per op (default none; makes results depend on machine speed)", "S"},
         {"victory", 0, 0, G_OPTION_ARG_STRING, &a->victory,
          "stop a search stream after N non-improving valid mappings in a row (0 = off)", "N"},
         {"max-invalid", 0, 0, G_OPTION_ARG_STRING, &a->max_invalid,
@@ -110,7 +119,8 @@ static GOptionEntry *ts_map_entries(TsMapArgs *a, const GOptionEntry *extra, gui
         {"threads", 't', 0, G_OPTION_ARG_INT, &a->threads,
          "worker threads (default: the processors; results do not depend on it)", "N"},
         {"seed", 0, 0, G_OPTION_ARG_INT64, &a->seed, "master seed (default 1)", "N"},
-        {"top", 'k', 0, G_OPTION_ARG_INT, &a->top, "keep and print the best K mappings", "K"},
+        {"top", 'k', 0, G_OPTION_ARG_INT, &a->top, "keep and print the best K mappings (default 1)",
+         "K"},
         {"json", 'j', 0, G_OPTION_ARG_FILENAME, &a->json,
          "write the JSON result to F (- = stdout, which then carries only the JSON)", "F"},
         {"csv", 0, 0, G_OPTION_ARG_FILENAME, &a->csv,
@@ -121,7 +131,17 @@ static GOptionEntry *ts_map_entries(TsMapArgs *a, const GOptionEntry *extra, gui
          "same inputs and seed give byte-identical output",
          NULL},
         {"no-progress", 0, 0, G_OPTION_ARG_NONE, &a->no_progress,
-         "no progress line on stderr (it only appears on a terminal)", NULL},
+         "no progress on stderr (default: a line redrawn on a terminal, a plain line every 10 s "
+         "otherwise, nothing for runs under a second)",
+         NULL},
+        {"fuse", 0, 0, G_OPTION_ARG_STRING, &a->fuse,
+         "fuse a group of ops, keeping its intermediates on chip (attention: KQV, KTQ, softmax, "
+         "VScores); the report adds the saving against the unfused layer",
+         "GROUP"},
+        {"fuse-level", 0, 0, G_OPTION_ARG_STRING, &a->fuse_level,
+         "storage level that keeps the fused group's intermediates (default: the outermost "
+         "on-chip level that holds them)",
+         "NAME"},
     };
     guint n = G_N_ELEMENTS(common);
     GOptionEntry *all = g_new0(GOptionEntry, n + n_extra + 1);
@@ -253,40 +273,40 @@ static gboolean ts_map_inputs_load(TsMapInputs *in, const TsMapArgs *a, GError *
     return TRUE;
 }
 
-/* ---- Progress line (stderr, terminals only) --------------------------------------------- */
+/* ---- Progress line (stderr, ts-progress.h) ---------------------------------------------- */
 
 typedef struct {
-    gboolean on;
+    TsProgress *line;
     const char *op;
+    guint index, n_ops;
+    char space[64];
     const TsSearchOptions *search;
 } TsMapProgress;
 
 static void ts_map_progress(const TsSearchProgress *p, gpointer data)
 {
     TsMapProgress *mp = data;
-    char best[64] = "-";
+    const TsSearchOptions *o = mp->search;
+    char what[128], best[96];
+    g_snprintf(what, sizeof what, "%s (op %u/%u)", mp->op ? mp->op : "?", mp->index + 1, mp->n_ops);
     if (p->have_best)
-        g_snprintf(best, sizeof best, "%.4g", p->best[0]);
-    fprintf(stderr,
-            "\r\033[K  %s: %.1f s, %" G_GUINT64_FORMAT " evaluated (%.0f/s), %" G_GUINT64_FORMAT
-            " valid, best %s %s",
-            mp->op ? mp->op : "?", p->elapsed_s, p->evaluated,
-            p->elapsed_s > 0 ? (double)p->evaluated / p->elapsed_s : 0.0, p->valid,
-            ts_metric_name(mp->search->metrics[0]), best);
-    fflush(stderr);
+        g_snprintf(best, sizeof best, "best %s %.4g", ts_metric_name(o->metrics[0]), p->best[0]);
+    TsProgressLine l = {
+        .what = what, .best = p->have_best ? best : NULL, .extra = mp->space[0] ? mp->space : NULL};
+    ts_progress_search_line(&l, p->space_fraction, p->valid, p->evaluated, p->elapsed_s, o->budget);
+    ts_progress_show(mp->line, &l, FALSE);
 }
 
 static void ts_map_begin(const TsLayerOp *op, guint index, guint n, gpointer data)
 {
-    (void)index;
-    (void)n;
     TsMapProgress *mp = data;
     mp->op = op->op->name;
-    if (mp->on && op->einsum && op->space) {
-        fprintf(stderr, "\r\033[K  %s: map space %s%s mappings (10^%.2f), searching...\n", mp->op,
-                op->size.text, op->size.exact ? "" : " (lower bound)", op->size.log10);
-        fflush(stderr);
-    }
+    mp->index = index;
+    mp->n_ops = n;
+    mp->space[0] = '\0';
+    if (op->einsum && op->space)
+        g_snprintf(mp->space, sizeof mp->space, "space 10^%.2f", op->size.log10);
+    ts_progress_restart(mp->line);
 }
 
 static void ts_map_done(const TsLayerOp *op, guint index, guint n, gpointer data)
@@ -295,24 +315,32 @@ static void ts_map_done(const TsLayerOp *op, guint index, guint n, gpointer data
     (void)index;
     (void)n;
     TsMapProgress *mp = data;
-    if (mp->on) {
-        fprintf(stderr, "\r\033[K");
-        fflush(stderr);
-    }
+    ts_progress_finish(mp->line, FALSE);
 }
 
-static void ts_map_setup_progress(TsLayerOptions *lo, TsMapProgress *mp, const TsMapArgs *a)
+/* A progress line for command ("tilesim map") unless --no-progress: redrawn on a terminal,
+ * plain lines every 10 s otherwise, nothing for a run shorter than a second. Free with
+ * ts_map_progress_clear. */
+static void ts_map_setup_progress(TsLayerOptions *lo, TsMapProgress *mp, const TsMapArgs *a,
+                                  const char *command)
 {
-    mp->on = !a->no_progress && isatty(STDERR_FILENO);
+    memset(mp, 0, sizeof *mp);
+    mp->line = ts_progress_new(command, !a->no_progress);
     mp->search = &lo->search;
     lo->begin = ts_map_begin;
     lo->done = ts_map_done;
     lo->done_data = mp;
-    if (mp->on) {
+    if (!a->no_progress) {
         lo->search.progress = ts_map_progress;
         lo->search.progress_data = mp;
         lo->search.progress_interval_s = 0.25;
     }
+}
+
+static void ts_map_progress_clear(TsMapProgress *mp)
+{
+    ts_progress_finish(mp->line, FALSE);
+    g_clear_pointer(&mp->line, ts_progress_free);
 }
 
 /* ---- Outputs ---------------------------------------------------------------------------- */
@@ -362,6 +390,45 @@ static void ts_map_print_notes(const TsMapInputs *in, const char *cmd)
 
 /* Prints the text report (unless --quiet or an output goes to stdout) and writes --json and
  * --csv: the outputs `map` and `simulate` share. */
+/* Maps the workload; with --fuse, first unfused (into *unfused), then fused with *plan (into
+ * r) and the comparison into *summary. Errors: --fuse-level without --fuse, --fuse with --op,
+ * --mapping or --problem, and those of ts_fuse_plan_new and ts_layer_map. */
+static gboolean ts_map_run(const TsMapArgs *a, const TsMapInputs *in, TsLayerOptions *lo,
+                           TsLayerResult *r, TsLayerResult *unfused, TsFusePlan **plan,
+                           TsFuseSummary *summary, GError **error)
+{
+    const char *group = a->fuse, *level = a->fuse_level, *where = NULL;
+    if (level && !group)
+        return ts_map_fail_arg(error, "--fuse-level needs --fuse GROUP");
+    /* The workload's `fusion:` spec applies unless --fuse is given, and not to one op. */
+    if (!group && !a->op && !a->mapping &&
+        ts_workload_fusion(in->workload, &group, &level, &where) == FALSE)
+        group = NULL;
+    if (!group)
+        return ts_layer_map(in->arch, in->workload, lo, r, error);
+    if (a->op || a->mapping || a->problem)
+        return ts_map_fail_arg(error, "--fuse maps the whole group of a workload: drop %s",
+                               a->op        ? "--op"
+                               : a->mapping ? "--mapping"
+                                            : "--problem");
+    *plan = ts_fuse_plan_new(in->arch, in->workload, in->constraints, group, level, error);
+    if (*plan == NULL) {
+        if (where)
+            g_prefix_error(error, "%s: workload.fusion: ", where);
+        return FALSE;
+    }
+    for (guint i = 0; i < ts_fuse_plan_n_notes(*plan); i++)
+        fprintf(stderr, "tilesim: note: %s\n", ts_fuse_plan_note(*plan, i));
+    if (!ts_layer_map(in->arch, in->workload, lo, unfused, error))
+        return FALSE;
+    lo->fuse = *plan;
+    gboolean ok = ts_layer_map(in->arch, in->workload, lo, r, error);
+    lo->fuse = NULL;
+    if (ok && !ts_fuse_summarize(*plan, unfused, r, summary))
+        return ts_map_fail_arg(error, "--fuse: the group's ops were not all mapped");
+    return ok;
+}
+
 static gboolean ts_map_emit(const TsMapArgs *a, const TsLayerReport *rep, GError **error)
 {
     if (!a->quiet && !ts_map_stdout_taken(a)) {

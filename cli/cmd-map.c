@@ -96,6 +96,9 @@ static int run(int argc, char **argv)
     TsLayerOptions lo;
     TsMapInputs in = {0};
     TsLayerResult r = {0};
+    TsLayerResult unfused = {0};
+    TsFusePlan *plan = NULL;
+    TsFuseSummary summary = {0};
     int rc = TS_EXIT_OK;
     if (!ts_map_options(&a, &lo, &error) || !ts_map_check_outputs(&a, &error) ||
         !ts_map_inputs_load(&in, &a, &error)) {
@@ -106,9 +109,10 @@ static int run(int argc, char **argv)
     lo.only_op = a.op;
     lo.model_options.exact_sliding_window_deltas = exact_windows;
     lo.model_options.diagonal_multicast = diagonal;
-    TsMapProgress mp = {0};
-    ts_map_setup_progress(&lo, &mp, &a);
-    gboolean ok = ts_layer_map(in.arch, in.workload, &lo, &r, &error);
+    TsMapProgress mp;
+    ts_map_setup_progress(&lo, &mp, &a, "tilesim map");
+    gboolean ok = ts_map_run(&a, &in, &lo, &r, &unfused, &plan, &summary, &error);
+    ts_map_progress_clear(&mp);
     ts_map_print_notes(&in, "map");
     if (!ok) {
         rc = ts_cli_fail(error);
@@ -128,7 +132,9 @@ static int run(int argc, char **argv)
                                   .notes = (const char *const *)notes},
                          .with_search = TRUE,
                          .show_nest = r.n_ops == 1 && r.ops[0].einsum,
-                         .reproducible = a.reproducible};
+                         .reproducible = a.reproducible,
+                         .fuse = plan,
+                         .fuse_summary = plan ? &summary : NULL};
     gboolean emitted = ts_map_emit(&a, &rep, &error);
     g_strfreev(notes);
     if (!emitted) {
@@ -140,6 +146,8 @@ static int run(int argc, char **argv)
         goto out;
     }
 out:
+    ts_layer_result_clear(&unfused);
+    ts_fuse_plan_free(plan);
     ts_layer_result_clear(&r);
     ts_map_inputs_clear(&in);
     ts_map_args_clear(&a);

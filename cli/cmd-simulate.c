@@ -6,12 +6,14 @@
  * efficiency curves and --overlap past its limits (docs/profile.md). DES engine (--engine des,
  * or both for the analytical figures alongside): the same mappings run through the
  * discrete-event executor (sim/exec, docs/des.md), with the stall breakdown, per-component
- * utilization and the DRAM's behaviour, optionally a Chrome / Perfetto trace (--trace). --plot
- * is refused with exit 1. */
+ * utilization and the DRAM's behaviour, optionally a Chrome / Perfetto trace (--trace). The
+ * analytical report carries the breakdowns (ts-report-breakdown.h), the whole model with
+ * --layers, and --plot draws its plots (with --engine both, latency per op beside the DES's). */
 #include "cmd-map-common.h"
 #include "ts-exec.h"
 #include "ts-profile.h"
 #include "ts-report-des.h"
+#include "ts-report-plots.h"
 #include "ts-report-profile.h"
 
 typedef struct {
@@ -176,6 +178,8 @@ static int run_des(const TsMapArgs *a, const TsMapInputs *in, const TsLayerResul
     TsExecOptions xo = {.trace_path = a->trace};
     TsExecResult x = {0};
     gboolean ok = ts_exec_run_layer(in->arch, in->workload, r, &xo, &x, &error);
+    for (guint i = 0; ok && x.notes && x.notes[i]; i++)
+        fprintf(stderr, "tilesim simulate: note: %s\n", x.notes[i]);
     if (ok && x.trace_note != NULL)
         fprintf(stderr, "tilesim simulate: trace %s\n", x.trace_note);
     if (ok) {
@@ -198,6 +202,23 @@ static int run_des(const TsMapArgs *a, const TsMapInputs *in, const TsLayerResul
             g_autofree char *doc = ts_report_des_json_string(&rep);
             ok = ts_output_write("--json", a->json, doc, -1, &error);
         }
+    }
+    if (ok && a->plot) {
+        /* The analytical plots, with each op's DES cycles (one instance) beside. */
+        double *des_cycles = g_new0(double, MAX(r->n_ops, 1u));
+        for (guint i = 0; i < r->n_ops; i++)
+            des_cycles[i] = i < x.n_ops && r->ops[i].op->count > 0
+                                ? x.ops[i].cycles / (double)r->ops[i].op->count
+                                : NAN;
+        TsLayerReport lr = {.arch = in->arch,
+                            .workload = in->workload,
+                            .result = r,
+                            .info = {.arch = ts_arch_name(in->arch),
+                                     .workload = ts_workload_name(in->workload)},
+                            .with_breakdown = TRUE,
+                            .des_cycles = des_cycles};
+        ok = ts_report_layer_plots(a->plot, &lr, &error);
+        g_free(des_cycles);
     }
     ts_exec_result_clear(&x);
     return ok ? TS_EXIT_OK : ts_cli_fail(error);
@@ -226,21 +247,26 @@ static int run(int argc, char **argv)
          "only)",
          "G"},
         {"layers", 0, 0, G_OPTION_ARG_STRING, &pa.layers,
-         "profile engine: whole model with N layers (default: the model's)", "N"},
+         "whole model: N layers, or `model` for the model's layer count (analytical: the layer "
+         "x N, embedding and LM head not included; profile: with --gen, default the model's)",
+         "N|model"},
         {"overlap", 0, 0, G_OPTION_ARG_NONE, &pa.overlap,
          "profile engine: also the double-buffered schedule (transfers against compute)", NULL},
         {"profile-mode", 0, 0, G_OPTION_ARG_STRING, &pa.mode,
          "profile engine: compat (the profiler's numbers, default) or corrected", "MODE"},
         {"trace", 0, 0, G_OPTION_ARG_FILENAME, &a.trace,
          "DES: Chrome / Perfetto trace-event JSON of the simulation (bounded in size)", "F"},
-        {"plot", 0, 0, G_OPTION_ARG_FILENAME, &a.plot, "plots (not available yet)", "DIR"},
+        {"plot", 0, 0, G_OPTION_ARG_FILENAME, &a.plot,
+         "write plots to DIR (created): energy-by-op, latency-by-op (with the DES's beside it "
+         "with --engine both), roofline; SVG, PNG and the data as CSV each",
+         "DIR"},
     };
     g_autofree GOptionEntry *entries = ts_map_entries(&a, extra, G_N_ELEMENTS(extra));
     if (!ts_cli_parse("simulate", "",
                       "Run a workload on an architecture (analytical, DES or profile engine).\n\n"
                       "  tilesim simulate --arch A --workload W [--op NAME] [--seq N] [--batch N]"
                       " [--precision P]\n      [--mapping M | search options] [--engine "
-                      "analytical|des|both] [--json F] [--csv F] [--trace F]\n"
+                      "analytical|des|both] [--layers N|model] [--json F] [--csv F]\n      [--trace F] [--plot DIR]\n"
                       "  tilesim simulate --engine profile --arch DEVICES.yaml (--device NAME | "
                       "--map F) --workload W\n      [--seq N] [--precision P] [--gen G "
                       "[--layers N]] [--overlap] [--profile-mode compat|corrected]",
@@ -253,6 +279,9 @@ static int run(int argc, char **argv)
     TsLayerOptions lo;
     TsMapInputs in = {0};
     TsLayerResult r = {0};
+    TsLayerResult unfused = {0};
+    TsFusePlan *plan = NULL;
+    TsFuseSummary summary = {0};
     if (argc > 1) {
         fprintf(stderr, "tilesim simulate: unexpected argument '%s'\n", argv[1]);
         rc = TS_EXIT_BAD_INPUT;
@@ -263,8 +292,8 @@ static int run(int argc, char **argv)
         rc = run_profile(&a, &pa);
         goto out;
     }
-    if (pa.map || pa.mode || pa.gen || pa.layers || pa.overlap) {
-        fprintf(stderr, "tilesim simulate: --map, --gen, --layers, --overlap and --profile-mode "
+    if (pa.map || pa.mode || pa.gen || pa.overlap) {
+        fprintf(stderr, "tilesim simulate: --map, --gen, --overlap and --profile-mode "
                         "belong to --engine profile\n");
         rc = TS_EXIT_BAD_INPUT;
         goto out;
@@ -282,8 +311,9 @@ static int run(int argc, char **argv)
     const char *unavailable = a.device ? "--device (profile engine)"
                               : a.trace && !des && !both
                                   ? "--trace (DES engine: --engine des or both)"
-                              : a.plot                 ? "--plot"
                               : a.csv && (des || both) ? "--csv (DES engine: use --json)"
+                              : pa.layers && (des || both)
+                                  ? "--layers (the whole model: --engine analytical)"
                                                        : NULL;
     if (unavailable) {
         fprintf(stderr, "tilesim simulate: %s is not available with --engine %s\n", unavailable,
@@ -301,17 +331,46 @@ static int run(int argc, char **argv)
         rc = ts_cli_fail(error);
         goto out;
     }
+    guint64 layers = 0;
+    gboolean model_layers = pa.layers != NULL && strcmp(pa.layers, "model") == 0;
     if (!ts_map_options(&a, &lo, &error) || !ts_map_check_outputs(&a, &error) ||
+        (!model_layers &&
+         !ts_cli_parse_uint("--layers", pa.layers, 1, G_MAXUINT32, &layers, &error)) ||
+        (a.plot && !ts_output_check_dir("--plot", a.plot, &error)) ||
         !ts_map_inputs_load(&in, &a, &error)) {
         rc = ts_cli_fail(error);
         goto out;
     }
+    if ((des || both) && (a.fuse || ts_workload_fusion(in.workload, NULL, NULL, NULL))) {
+        fprintf(stderr, "tilesim simulate: %s: the DES executor does not run fused groups yet "
+                        "(docs/mapper.md, \"Fusion\"); use --engine analytical\n",
+                a.fuse ? "--fuse" : "the workload's fusion spec");
+        rc = TS_EXIT_BAD_INPUT;
+        goto out;
+    }
+    if (model_layers) {
+        const TsTransformerConfig *cfg = ts_workload_transformer_config(in.workload);
+        if (cfg == NULL || cfg->layers == 0) {
+            fprintf(stderr, "tilesim simulate: --layers model needs a model workload (bert-base, "
+                            "llama2-7b, ...) that states its layer count; give --layers N\n");
+            rc = TS_EXIT_BAD_INPUT;
+            goto out;
+        }
+        layers = cfg->layers;
+    }
+    if (layers > 0 && a.op) {
+        fprintf(stderr, "tilesim simulate: --layers repeats the whole layer: it does not apply "
+                        "with --op\n");
+        rc = TS_EXIT_BAD_INPUT;
+        goto out;
+    }
     lo.constraints = in.constraints;
     lo.only_op = a.op;
-    TsMapProgress mp = {0};
-    ts_map_setup_progress(&lo, &mp, &a);
+    TsMapProgress mp;
+    ts_map_setup_progress(&lo, &mp, &a, "tilesim simulate");
     lo.mapping_path = a.mapping;
-    gboolean ok = ts_layer_map(in.arch, in.workload, &lo, &r, &error);
+    gboolean ok = ts_map_run(&a, &in, &lo, &r, &unfused, &plan, &summary, &error);
+    ts_map_progress_clear(&mp);
     ts_map_print_notes(&in, "simulate");
     if (!ok) {
         rc = ts_cli_fail(error);
@@ -336,14 +395,23 @@ static int run(int argc, char **argv)
                                   .notes = (const char *const *)notes},
                          .with_search = FALSE,
                          .show_nest = FALSE,
-                         .reproducible = a.reproducible};
+                         .reproducible = a.reproducible,
+                         .fuse = plan,
+                         .fuse_summary = plan ? &summary : NULL,
+                         .with_breakdown = TRUE,
+                         .des_cycles = NULL,
+                         .layers = layers};
     gboolean emitted = ts_map_emit(&a, &rep, &error);
+    if (emitted && a.plot)
+        emitted = ts_report_layer_plots(a.plot, &rep, &error);
     g_strfreev(notes);
     if (!emitted) {
         rc = ts_cli_fail(error);
         goto out;
     }
 out:
+    ts_layer_result_clear(&unfused);
+    ts_fuse_plan_free(plan);
     g_free(pa.map);
     g_free(pa.mode);
     g_free(pa.gen);

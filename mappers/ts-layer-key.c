@@ -4,16 +4,19 @@
  * sweep keys its store of searched sub-problems on it. */
 #include "ts-layer.h"
 
+#include "ts-arch-classes.h"
+
 #include <string.h>
 
 /* Every field of these structs is in the key (except where a level or rule was declared, and
- * the class-specific spec, which the model does not read), and of TsSearchOptions every field
+ * the class-specific spec, of which the model reads only a DPU's instruction costs: those are
+ * in the key too), and of TsSearchOptions every field
  * that shapes a result. A new field changes a size below: put it in the key, then update the
  * size here, so that no input of the search can be left out of the key unnoticed. */
-G_STATIC_ASSERT(sizeof(TsLevel) == 336);
+G_STATIC_ASSERT(sizeof(TsLevel) == 344);
 G_STATIC_ASSERT(sizeof(TsEnergy) == 72);
 G_STATIC_ASSERT(sizeof(TsFanoutStage) == 16);
-G_STATIC_ASSERT(sizeof(TsModelOptions) == 4 * sizeof(gboolean));
+G_STATIC_ASSERT(sizeof(TsModelOptions) == 4 * sizeof(gboolean) + TS_ARCH_MAX_LEVELS * 8);
 G_STATIC_ASSERT(sizeof(TsSpaceArch) == 304);
 G_STATIC_ASSERT(sizeof(TsFactorRule) == 24);
 G_STATIC_ASSERT(sizeof(TsLevelRules) == 832);
@@ -28,7 +31,7 @@ static void put_level(GString *s, const char *tag, const TsLevel *l)
         "%s %s class=%d/%s storage=%d compute=%d inst=%u mesh=%ux%u fan=%ux%u "
         "size=%" G_GUINT64_FORMAT " zero=%d word=%u block=%u cluster=%u bw=%a/%a/%a fillbw=%a "
         "updbw=%a mb=%a minutil=%a e=%a/%a/%a/%a/%a/%a/%a/%a/%s area=%a/%s clock=%a wordb=%u "
-        "mpc=%a stages=",
+        "mpc=%a resident=%u landing=%d stages=",
         tag, l->name, (int)l->klass, l->class_text ? l->class_text : "", l->is_storage,
         l->is_compute, l->instances, l->mesh_x, l->mesh_y, l->fanout_x, l->fanout_y,
         (guint64)l->size_words, l->zero_capacity, l->word_bits, l->block_size, l->cluster_size,
@@ -37,11 +40,22 @@ static void put_level(GString *s, const char *tag, const TsLevel *l)
         l->min_utilization, e->read_pj, e->write_pj, e->update_pj, e->leak_pj_per_cycle, e->mac_pj,
         e->per_bit_pj, e->activate_pj, e->refresh_pj, e->source ? e->source : "", l->area_um2,
         l->area_source ? l->area_source : "", l->clock_hz, l->compute_word_bits_b,
-        l->macs_per_cycle);
+        l->macs_per_cycle, l->resident, l->link_landing);
     for (guint k = 0; k < l->n_stages && k < TS_MAX_FANOUT_STAGES; k++)
         g_string_append_printf(s, "%s:%ux%u,", l->stages[k].name, l->stages[k].mesh_x,
                                l->stages[k].mesh_y);
     g_string_append_c(s, '\n');
+    if (l->klass == TS_CLASS_PIM_CORE && l->spec != NULL) {
+        const TsPimCoreSpec *sp = l->spec;
+        if (sp->kind == TS_PIM_DPU) {
+            g_string_append_printf(s, "dpu issue=%a freq=%a mac=%a pj=%a slots=",
+                                   sp->issue_fraction, sp->frequency_hz, sp->cycles_per_mac,
+                                   sp->instruction_pj);
+            for (guint k = 0; k < TS_DPU_OP_COUNT_; k++)
+                g_string_append_printf(s, "%a,", sp->dpu_slots[k]);
+            g_string_append_c(s, '\n');
+        }
+    }
 }
 
 static void put_rule(GString *s, const char *what, guint d, const TsFactorRule *r)
@@ -68,6 +82,10 @@ char *ts_layer_problem_key(const TsArch *arch, const TsOp *op, const TsSpaceArch
                            mo.no_first_read_elision, mo.diagonal_multicast);
     if (mo.imperfect_factors)
         g_string_append(s, "factorization=imperfect\n");
+    g_string_append(s, "reserved_words");
+    for (guint l = 0; l < TS_ARCH_MAX_LEVELS; l++)
+        g_string_append_printf(s, " %" G_GUINT64_FORMAT, mo.reserved_words[l]);
+    g_string_append_c(s, '\n');
     for (guint l = 0; l < ts_arch_n_storage(arch); l++)
         put_level(s, "storage", ts_arch_storage(arch, l));
     if (ts_arch_compute(arch) != NULL)
@@ -80,7 +98,8 @@ char *ts_layer_problem_key(const TsArch *arch, const TsOp *op, const TsSpaceArch
     g_string_append_c(s, '\n');
     for (guint t = 0; t < op->n_tensors; t++) {
         const TsTensor *x = &op->tensors[t];
-        g_string_append_printf(s, "tensor %s rw=%d prec=%u/%d ranks", x->name, x->read_write,
+        g_string_append_printf(s, "tensor %s rw=%d role=%d prec=%u/%d ranks", x->name,
+                               x->read_write, (int)x->role,
                                x->precision.bits, (int)x->precision.format);
         for (guint r = 0; r < x->n_ranks; r++) {
             g_string_append_c(s, ' ');

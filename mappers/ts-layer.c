@@ -8,7 +8,10 @@
 #include <string.h>
 
 #include "ts-arch-classes.h"
+#include "ts-fuse.h"
+#include "ts-lut-pim.h"
 #include "ts-mapping.h"
+#include "ts-residency.h"
 
 /* ---- Elementwise ops -------------------------------------------------------------------- */
 
@@ -41,24 +44,6 @@ static const char *main_operation(TsElementwiseKind kind)
         break;
     }
     return "add";
-}
-
-/* Arch cycles per lookup-accumulate of a LUT-NN op on one compute instance: a DPU issues the
- * WRAM load and the add as two instructions, at its tasklets' share of the revolver pipeline
- * and its own clock; other compute levels do one per cycle. */
-static double lut_lookup_cycles(const TsArch *arch)
-{
-    const double clock = ts_arch_clock_hz(arch);
-    for (guint i = 0; i < ts_arch_n_levels(arch); i++) {
-        const TsLevel *l = ts_arch_level(arch, i);
-        if (l->klass != TS_CLASS_PIM_CORE || l->spec == NULL)
-            continue;
-        const TsPimCoreSpec *sp = l->spec;
-        if (sp->kind != TS_PIM_DPU || !(sp->issue_fraction > 0.0) || !(sp->frequency_hz > 0.0))
-            continue;
-        return 2.0 / sp->issue_fraction * (clock > 0.0 ? clock / sp->frequency_hz : 1.0);
-    }
-    return 1.0;
 }
 
 gboolean ts_layer_vector_cost(const TsArch *arch, const TsOp *op, TsVectorCost *out, GError **error)
@@ -132,9 +117,10 @@ gboolean ts_layer_vector_cost(const TsArch *arch, const TsOp *op, TsVectorCost *
         out->pj_per_element =
             default_pj_per_element_45nm(prec, add_only ? TS_EW_ADD : TS_EW_COUNT_) * node / 45.0;
         if (lut && out->element_passes > 0) {
-            /* Lookup-accumulates are a load and an add, not a multiply: on a DPU two issue
-             * slots, elsewhere one cycle. Distance terms of the search stay MACs. */
-            double lookup = lut_lookup_cycles(arch);
+            /* Lookup-accumulates are a load and an add, not a multiply: one cycle (an arch
+             * with DPUs runs LUT ops as PIM-DL does, ts-lut-pim.h). Distance terms of the
+             * search stay MACs. */
+            const double lookup = 1.0;
             out->cycles_per_element = ((double)op->lut_search_macs * out->cycles_per_element +
                                        (double)op->lut_lookups * lookup) /
                                       out->element_passes;
@@ -170,8 +156,12 @@ gboolean ts_layer_vector_cost(const TsArch *arch, const TsOp *op, TsVectorCost *
     rd_bits += (double)op->param_elements * op->param_precision.bits;
     out->read_words = ceil(rd_bits / word_bits);
     out->write_words = ceil(wr_bits / word_bits);
-    out->memory_energy_pj = out->read_words / block * outer->energy.read_pj +
-                            out->write_words / block * outer->energy.update_pj;
+    out->memory_read_energy_pj = out->read_words / block * outer->energy.read_pj;
+    out->memory_write_energy_pj = out->write_words / block * outer->energy.update_pj;
+    out->memory_energy_pj = out->memory_read_energy_pj + out->memory_write_energy_pj;
+    double drain_pj = 0.0;
+    ts_arch_storage_link_pj(arch, 0, NULL, &drain_pj);
+    out->link_energy_pj = out->write_words / block * drain_pj;
     double rc = 0, wc = 0;
     if (outer->shared_bw_words_per_cycle > 0) {
         rc = (out->read_words + out->write_words) / outer->shared_bw_words_per_cycle;
@@ -220,8 +210,8 @@ static gboolean same_shape(const TsOp *a, const TsOp *b)
     for (guint t = 0; t < a->n_tensors; t++) {
         const TsTensor *x = &a->tensors[t], *y = &b->tensors[t];
         if (g_strcmp0(x->name, y->name) != 0 || x->n_ranks != y->n_ranks ||
-            x->read_write != y->read_write || x->precision.bits != y->precision.bits ||
-            x->precision.format != y->precision.format)
+            x->read_write != y->read_write || x->role != y->role ||
+            x->precision.bits != y->precision.bits || x->precision.format != y->precision.format)
             return FALSE;
         for (guint r = 0; r < x->n_ranks; r++) {
             if (x->ranks[r].n_terms != y->ranks[r].n_terms)
@@ -257,6 +247,9 @@ static gboolean set_op_cost(TsLayerOp *lo)
     lo->utilization = c->utilization;
     lo->macs = c->macs;
     lo->bound = ts_layer_bound_name(lo->model, c);
+    lo->load_energy_pj = c->load_energy_pj;
+    lo->load_s = c->load_s;
+    lo->load_bytes = c->load_bytes;
     return TRUE;
 }
 
@@ -286,7 +279,8 @@ static gboolean map_einsum(const TsArch *arch, const TsLayerOptions *opt, TsLaye
                            guint index, guint n_ops, gboolean *cache_hit, GError **error)
 {
     const TsOp *op = lo->op;
-    lo->model = ts_model_new_full(arch, op, &opt->model_options, error);
+    TsModelOptions mo = opt->model_options;
+    lo->model = ts_model_new_full(arch, op, &mo, error);
     if (lo->model == NULL)
         return FALSE;
     if (!ts_space_arch_from_arch(arch, &lo->space_arch, error))
@@ -297,6 +291,18 @@ static gboolean map_einsum(const TsArch *arch, const TsLayerOptions *opt, TsLaye
     } else {
         ts_rules_init(&lo->rules, &lo->space_arch, op);
     }
+    if (opt->fuse != NULL && !ts_fuse_apply(opt->fuse, lo->index, &lo->rules, &mo, error))
+        return FALSE;
+    if (opt->fuse != NULL && ts_fuse_plan_op(opt->fuse, lo->index) != NULL) {
+        ts_model_free(lo->model);
+        lo->model = ts_model_new_full(arch, op, &mo, error);
+        if (lo->model == NULL)
+            return FALSE;
+    }
+    TsResidency res;
+    ts_residency_init(&res, arch, op);
+    if (!ts_residency_apply_rules(&res, &lo->space_arch, op, &lo->rules, error))
+        return FALSE;
     TsSearchOptions so = opt->search;
     if (so.algorithm == TS_SEARCH_EXHAUSTIVE || so.algorithm == TS_SEARCH_LINEAR_PRUNED ||
         so.polish) {
@@ -307,7 +313,7 @@ static gboolean map_einsum(const TsArch *arch, const TsLayerOptions *opt, TsLaye
     }
     g_autofree char *key = NULL;
     if (opt->cache != NULL && opt->mapping_path == NULL) {
-        key = ts_layer_problem_key(arch, op, &lo->space_arch, &lo->rules, &opt->model_options, &so);
+        key = ts_layer_problem_key(arch, op, &lo->space_arch, &lo->rules, &mo, &so);
         if (key != NULL && opt->cache->lookup(key, &lo->search, opt->cache->data)) {
             *cache_hit = TRUE;
             if (opt->begin)
@@ -423,6 +429,8 @@ gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload, const TsLa
             continue;
         TsLayerOp lo = {0};
         lo.op = op;
+        if (options->fuse != NULL && ts_fuse_plan_op(options->fuse, i) != NULL)
+            lo.op = ts_fuse_plan_op(options->fuse, i); /* KQV runs one head at a time */
         lo.index = i;
         lo.same_as = ops->len;
         g_array_append_val(ops, lo);
@@ -459,11 +467,15 @@ gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload, const TsLa
         return FALSE;
     }
     const TsLevel *compute = ts_arch_compute(arch);
+    TsLutPimTarget lut_target;
     for (guint i = 0; i < result->n_ops; i++) {
         TsLayerOp *lo = &result->ops[i];
         const TsOp *op = lo->op;
-        for (guint j = 0; j < i; j++) {
-            if (result->ops[j].same_as == j && same_shape(result->ops[j].op, op)) {
+        const gboolean fused = options->fuse != NULL && ts_fuse_plan_op(options->fuse, lo->index);
+        for (guint j = 0; j < i && !fused; j++) {
+            if (result->ops[j].same_as == j &&
+                !(options->fuse != NULL && ts_fuse_plan_op(options->fuse, result->ops[j].index)) &&
+                same_shape(result->ops[j].op, op)) {
                 lo->same_as = j;
                 break;
             }
@@ -474,20 +486,55 @@ gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload, const TsLa
         if (lo->same_as != i) {
             const TsLayerOp *src = &result->ops[lo->same_as];
             lo->vector = src->vector;
+            lo->lut_pim = src->lut_pim;
+            lo->lut = src->lut;
+            lo->lut_evaluated = src->lut_evaluated;
+            lo->lut_valid = src->lut_valid;
             lo->energy_pj = src->energy_pj;
             lo->cycles = src->cycles;
             lo->latency_s = src->latency_s;
             lo->utilization = src->utilization;
             lo->macs = src->macs;
             lo->bound = src->bound;
+            lo->load_energy_pj = src->load_energy_pj;
+            lo->load_s = src->load_s;
+            lo->load_bytes = src->load_bytes;
         } else if (lo->einsum) {
             gboolean hit = FALSE;
             if (!map_einsum(arch, options, lo, i, result->n_ops, &hit, error))
                 return FALSE;
             result->unique_einsums++;
             result->cache_hits += hit;
+        } else if (op->kind == TS_OP_LUT && ts_lut_pim_target(arch, &lut_target)) {
+            if (!ts_lut_pim_search(&lut_target, op, &lo->lut, &lo->lut_evaluated, &lo->lut_valid,
+                                   error))
+                return FALSE;
+            lo->lut_pim = TRUE;
+            lo->energy_pj = lo->lut.energy_pj;
+            lo->latency_s = lo->lut.total_s;
+            lo->cycles = ceil(lo->lut.total_s * ts_arch_clock_hz(arch));
+            lo->utilization = lo->lut.total_s > 0.0 ? lo->lut.dpu_s / lo->lut.total_s : 0.0;
+            lo->macs = 0;
+            lo->bound = ts_lut_pim_bound(&lo->lut);
+            TsVectorCost *v = &lo->vector; /* the op's totals in the vector-op form */
+            v->element_passes = (double)op->lut_search_macs + (double)op->lut_lookups;
+            v->compute_energy_pj = lo->lut.search_pj + lo->lut.dpu_pj;
+            v->memory_energy_pj = lo->lut.link_pj;
+            v->energy_pj = lo->energy_pj;
+            v->cycles = lo->cycles;
+            v->latency_s = lo->latency_s;
+            v->utilization = lo->utilization;
+            v->bound = lo->bound;
+            g_snprintf(v->source, sizeof v->source,
+                       "PIM-DL LUT kernel on %" G_GUINT64_FORMAT " x %s (%s search, %s table "
+                       "loads, loop %s)",
+                       lut_target.n_dpus, lut_target.dpu_name,
+                       lo->lut.p.search_on_dpus ? "DPU" : "host", ts_lut_load_name(lo->lut.p.load),
+                       ts_lut_order_name(lo->lut.p.order));
         } else {
             if (!ts_layer_vector_cost(arch, op, &lo->vector, error))
+                return FALSE;
+            if (fused && !ts_fuse_vector_cost(options->fuse, arch, lo->index, &lo->vector, error))
                 return FALSE;
             lo->energy_pj = lo->vector.energy_pj;
             lo->cycles = lo->vector.cycles;
@@ -500,6 +547,9 @@ gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload, const TsLa
         result->energy_pj += count * lo->energy_pj;
         result->cycles += count * lo->cycles;
         result->macs += count * (double)lo->macs;
+        result->load_energy_pj += count * lo->load_energy_pj;
+        result->load_s += count * lo->load_s;
+        result->load_bytes += count * (double)lo->load_bytes;
         if (lo->macs > 0) {
             result->mac_op_energy_pj += count * lo->energy_pj;
             result->mac_op_cycles += count * lo->cycles;

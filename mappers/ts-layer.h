@@ -10,6 +10,7 @@
 
 #include "ts-arch.h"
 #include "ts-constraints.h"
+#include "ts-lut-pim.h"
 #include "ts-model.h"
 #include "ts-op.h"
 #include "ts-search.h"
@@ -27,6 +28,9 @@ typedef struct {
     double read_words, write_words; /* at the outermost level (backing store) */
     double memory_cycles;
     double memory_energy_pj;
+    double fused_energy_pj; /* of memory_energy_pj, at a fusion level (ts-fuse.h); else 0 */
+    double memory_read_energy_pj, memory_write_energy_pj; /* its two parts */
+    double link_energy_pj; /* part of the writes crossing a host link (ts_arch_storage_link_pj) */
     double cycles;    /* max(compute, memory), arch clock */
     double energy_pj; /* compute + memory */
     double latency_s;
@@ -37,7 +41,8 @@ typedef struct {
     const char *vector_op;      /* its operation used (borrowed from the arch), or NULL */
 } TsVectorCost;
 
-/* Costs an elementwise or LUT-NN op on arch (a LUT op's element-passes are its
+/* Costs an elementwise or LUT-NN op on arch (ts_layer_map costs LUT ops on an arch with DPUs
+ * with ts_lut_pim_search instead) (a LUT op's element-passes are its
  * closest-centroid search MACs plus its table lookup-accumulates): the first level of class
  * vector_unit (lanes, and the op's per-element figures by name: the op kind, then its main
  * operation), else the default of docs/mapper.md (one element per compute instance and cycle;
@@ -64,6 +69,8 @@ typedef struct {
     gpointer data;
 } TsLayerCache;
 
+typedef struct TsFusePlan TsFusePlan; /* mappers/ts-fuse.h */
+
 typedef struct {
     TsSearchOptions search;           /* per einsum op */
     const TsConstraints *constraints; /* may be NULL; resolved per op */
@@ -79,6 +86,8 @@ typedef struct {
     TsModelOptions model_options; /* zero: Timeloop 3.0.3 parity */
     const TsLayerCache *cache;    /* searched sub-problems to reuse (NULL = search every
                                      shape); not used with mapping_path or a time limit */
+    const TsFusePlan *fuse;       /* fuse a group of ops (ts_fuse_plan_new on the same arch and
+                                     workload; NULL = none) */
 } TsLayerOptions;
 
 struct TsLayerOp {
@@ -93,11 +102,19 @@ struct TsLayerOp {
     TsSpaceArch space_arch;
     TsSpaceSize size;
     TsSearchResult search;
-    /* the cost used in the tables: einsum best mapping or vector cost */
+    /* the cost used in the tables: einsum best mapping, vector cost, or (a LUT op on an arch
+     * with DPUs) PIM-DL's kernel: the searched configuration and its phases */
     TsVectorCost vector;
+    gboolean lut_pim;
+    TsLutPimCost lut;
+    guint64 lut_evaluated, lut_valid;
     double energy_pj, cycles, latency_s, utilization;
     uint64_t macs;
     const char *bound; /* level that sets the cycles ("compute" when the arithmetic does) */
+    /* One-time load of the op's resident tensors (TsCost load_*; docs/pim.md), per instance:
+     * not part of energy_pj / cycles. */
+    double load_energy_pj, load_s;
+    uint64_t load_bytes;
 };
 
 typedef struct {
@@ -120,6 +137,9 @@ typedef struct {
     double leakage_pj;
     double area_um2;
     double seconds; /* wall time of the whole mapping */
+    /* One-time load of the resident tensors of the layer (each op x count; docs/pim.md): once
+     * per model before any inference, not part of energy_pj / cycles / latency_s. */
+    double load_energy_pj, load_s, load_bytes;
     guint unique_einsums;
     guint cache_hits; /* einsum shapes whose result came from options->cache */
 } TsLayerResult;

@@ -5,6 +5,7 @@
 #define TS_MODEL_PRIVATE_H
 
 #include "ts-model.h"
+#include "ts-residency.h"
 
 G_BEGIN_DECLS
 
@@ -29,6 +30,7 @@ typedef struct {
     uint64_t capacity_words;             /* floor(size / multiple_buffering); 0 = unbounded */
     gboolean zero_capacity;              /* holds nothing: every tensor must bypass it */
     double read_pj, write_pj, update_pj; /* per vector access */
+    double link_fill_pj, link_drain_pj;  /* host-link parts of write_pj and update_pj */
     uint32_t block_size;
     uint32_t clusters; /* instances / cluster_size */
     /* The fan-out below is two containers, one along X and one along Y: multicast is counted
@@ -66,6 +68,10 @@ struct TsModel {
     /* Dimensions that may take imperfect factors (ts_model_imperfect_dims; 0 unless
      * options.imperfect_factors). */
     uint32_t imperfect_dims;
+    /* Data residency and the host-link path of the arch (ts-residency.h); inactive for
+     * hand-built models and archs that declare neither. */
+    TsResidency residency;
+    gboolean residency_active;
 };
 
 /* What the nest analysis returns, in *inner* level order (index 0 = innermost storage level)

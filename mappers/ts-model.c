@@ -20,6 +20,7 @@ static const char *const status_names[TS_EVAL_COUNT_] = {
     [TS_EVAL_UTILIZATION] = "utilization",
     [TS_EVAL_PERMUTATION] = "permutation",
     [TS_EVAL_SHAPE] = "shape",
+    [TS_EVAL_RESIDENCY] = "residency",
 };
 
 const char *ts_eval_status_name(TsEvalStatus status)
@@ -260,14 +261,19 @@ static void precision_mac_energy(TsModel *m, const TsArch *arch, const TsLevel *
     const gboolean fp = a.format != TS_NUM_INT && a.format != TS_NUM_UINT;
     const gboolean fpb = b.format != TS_NUM_INT && b.format != TS_NUM_UINT;
     const gboolean int_mac = compute->class_text && strstr(compute->class_text, "intmac") != NULL;
-    if ((wa && a.bits > MAX(wa, wb)) || (wb && b.bits > MAX(wa, wb)))
+    /* A DPU costs each precision by its instruction routines (dpu_mac): nothing to note. */
+    const gboolean dpu_by_precision =
+        compute->klass == TS_CLASS_PIM_CORE && compute->spec != NULL &&
+        ((const TsPimCoreSpec *)compute->spec)->kind == TS_PIM_DPU &&
+        !(((const TsPimCoreSpec *)compute->spec)->cycles_per_mac > 0.0);
+    if (!dpu_by_precision && ((wa && a.bits > MAX(wa, wb)) || (wb && b.bits > MAX(wa, wb))))
         g_snprintf(m->note, sizeof m->note,
                    "op %s: %s x %s operands are wider than the %u x %u-bit operands of MAC "
                    "'%s': costed as if the MAC took them (give the arch a wider MAC, or a "
                    "narrower --precision)",
                    op->name ? op->name : "?", ts_precision_name(a), ts_precision_name(b), wa, wb,
                    compute->name);
-    else if (int_mac && (fp || fpb))
+    else if (!dpu_by_precision && int_mac && (fp || fpb))
         g_snprintf(m->note, sizeof m->note,
                    "op %s: floating-point operands (%s x %s) on the integer MAC '%s' (class %s): "
                    "costed as if the MAC computed them",
@@ -291,6 +297,47 @@ static void precision_mac_energy(TsModel *m, const TsArch *arch, const TsLevel *
             g_snprintf(m->mac_source + len - 1, sizeof m->mac_source - len + 1, "%u nm)", nm);
     }
     m->compute.energy.source = m->mac_source;
+}
+
+/* A DPU's MAC at the op's precision (docs/pim.md): issue slots of its loop, multiply and add
+ * from the arch's instruction costs, at the issue rate of its tasklets; energy = slots x the
+ * energy per instruction unless the arch gives a MAC energy. cycles_per_mac, when the arch
+ * gives it, stands for every precision. */
+static gboolean dpu_mac(TsModel *m, const TsArch *arch, const TsLevel *compute, const TsOp *op,
+                        GError **error)
+{
+    if (compute->klass != TS_CLASS_PIM_CORE || compute->spec == NULL)
+        return TRUE;
+    const TsPimCoreSpec *sp = compute->spec;
+    if (sp->kind != TS_PIM_DPU || sp->cycles_per_mac > 0.0 || op->precision_is_default)
+        return TRUE;
+    TsPrecision a, b, acc;
+    operand_precisions(op, &a, &b, &acc);
+#define IS_FP(p) ((p).format != TS_NUM_INT && (p).format != TS_NUM_UINT && (p).format != TS_NUM_NF4)
+    const char *missing = NULL;
+    double slots = ts_pim_dpu_mac_slots(sp, a.bits, IS_FP(a), b.bits, IS_FP(b), acc.bits,
+                                        IS_FP(acc), &missing);
+#undef IS_FP
+    if (slots <= 0.0) {
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_MISSING,
+                    "op %s: %s x %s -> %s MACs on DPU '%s' need the cost of '%s' (give "
+                    "instructions.%s, the issue slots of that operation, or cycles_per_mac)",
+                    op->name ? op->name : "?", ts_precision_name(a), ts_precision_name(b),
+                    ts_precision_name(acc), compute->name, missing ? missing : "?",
+                    missing ? missing : "?");
+        return FALSE;
+    }
+    m->macs_per_cycle = sp->issue_fraction / slots * sp->frequency_hz / ts_arch_clock_hz(arch);
+    if (compute->energy.source != NULL && g_str_has_prefix(compute->energy.source, "dpu:")) {
+        m->mac_pj = slots * sp->instruction_pj;
+        m->compute.energy.mac_pj = m->mac_pj;
+        g_snprintf(m->mac_source, sizeof m->mac_source,
+                   "dpu:%s x %s -> %s MAC = %.4g issue slots x %.4g pJ per instruction",
+                   ts_precision_name(a), ts_precision_name(b), ts_precision_name(acc), slots,
+                   sp->instruction_pj);
+        m->compute.energy.source = m->mac_source;
+    }
+    return TRUE;
 }
 
 const char *ts_model_note(const TsModel *model)
@@ -329,8 +376,17 @@ TsModel *ts_model_new_full(const TsArch *arch, const TsOp *op, const TsModelOpti
     double mpc = ts_arch_compute_macs_per_cycle(arch);
     if (m != NULL && mpc > 0.0 && isfinite(mpc))
         m->macs_per_cycle = mpc;
-    if (m != NULL)
+    if (m != NULL && !dpu_mac(m, arch, compute, op, error)) {
+        ts_model_free(m);
+        return NULL;
+    }
+    if (m != NULL) {
         precision_mac_energy(m, arch, compute, op);
+        ts_residency_init(&m->residency, arch, op);
+        m->residency_active = ts_residency_active(&m->residency);
+    }
+    for (guint l = 0; m != NULL && l < n; l++)
+        ts_arch_storage_link_pj(arch, l, &m->level[l].link_fill_pj, &m->level[l].link_drain_pj);
     return m;
 }
 
@@ -547,6 +603,9 @@ static TsEvalStatus check_structure(const TsModel *m, const TsMapping *map, TsCo
                     return fail(cost, TS_EVAL_CAPACITY, (int)l, (int)t, -1);
         }
     }
+    int rl, rt, rd;
+    if (m->residency_active && !ts_residency_check(&m->residency, map, &rl, &rt, &rd))
+        return fail(cost, TS_EVAL_RESIDENCY, rl, rt, rd);
     return TS_EVAL_OK;
 }
 
@@ -572,7 +631,7 @@ static TsEvalStatus check_capacity(const TsModel *m, const TsMapping *map, const
                 big_t = (int)t;
             }
         }
-        if (total > lv->capacity_words)
+        if (total + m->options.reserved_words[l] > lv->capacity_words)
             return fail(cost, TS_EVAL_CAPACITY, (int)l, big_t, -1);
         if (lv->spec.min_utilization > 0.0 &&
             (double)total < (double)lv->capacity_words * lv->spec.min_utilization)
@@ -615,6 +674,59 @@ static inline uint64_t ceil_div(uint64_t a, uint64_t b)
 
 /* ---- Evaluation ------------------------------------------------------------------------- */
 
+/* The one-time load of the resident tensors (docs/pim.md): each utilized instance of the home
+ * receives its partition (the tile it keeps for the whole run), read at the outermost level,
+ * carried over any host link (part of the landing level's fill energy and bandwidth) and
+ * written at every level from the one below the outermost down to the home. Cycles: the
+ * slowest stage, in arch cycles. */
+static void resident_load(const TsModel *m, const TsNest *nest, TsCost *cost)
+{
+    const TsModelLevel *src = &m->level[0];
+    double read_words = 0.0, cycles = 0.0, energy = 0.0;
+    for (guint t = 0; t < m->n_tensors; t++) {
+        const int h = m->residency.home[t];
+        if (h <= 0)
+            continue;
+        const TsTensorCost *hc = &cost->level[h].tensor[t];
+        const double copies = (double)hc->instances;
+        const uint64_t elements = nest->tile[m->n_levels - 1 - (guint)h][t];
+        const double elements_tile = (double)elements;
+        const double bits = elements_tile * copies * m->op->tensors[t].precision.bits;
+        cost->load_level[t] = (int8_t)h;
+        cost->load_bytes_tensor[t] = (uint64_t)ceil(bits / 8.0);
+        cost->load_bytes += cost->load_bytes_tensor[t];
+        const double src_words = ceil(bits / MAX(1u, src->spec.word_bits));
+        read_words += src_words;
+        energy += ceil(src_words / src->block_size) * src->read_pj;
+        for (guint l = 1; l <= (guint)h; l++) {
+            const TsModelLevel *lv = &m->level[l];
+            const double tile = (double)ts_model_words(m, l, t, elements);
+            energy += ceil(tile / lv->block_size) * lv->write_pj * copies;
+            if (l < (guint)h)
+                energy += ceil(tile / lv->block_size) * lv->read_pj * copies;
+            const TsLevel *s = &lv->spec;
+            double bw = s->write_bw_words_per_cycle;
+            if (s->shared_bw_words_per_cycle > 0.0 &&
+                (bw == 0.0 || s->shared_bw_words_per_cycle < bw))
+                bw = s->shared_bw_words_per_cycle;
+            if (bw > 0.0)
+                cycles = MAX(cycles, tile / bw);
+            /* A host link's bandwidth is shared by all instances of its landing level. */
+            if (s->fill_bw_words_per_cycle > 0.0)
+                cycles = MAX(cycles,
+                             tile * copies / (s->fill_bw_words_per_cycle * (double)s->instances));
+        }
+    }
+    const TsLevel *ss = &src->spec;
+    double rbw = ss->read_bw_words_per_cycle > 0.0 ? ss->read_bw_words_per_cycle
+                                                   : ss->shared_bw_words_per_cycle;
+    if (rbw > 0.0)
+        cycles = MAX(cycles, read_words / rbw);
+    cost->load_energy_pj = energy;
+    cost->load_cycles = ceil(cycles);
+    cost->load_s = cost->load_cycles / m->clock_hz;
+}
+
 TsEvalStatus ts_model_evaluate(const TsModel *m, const TsMapping *map, TsCost *cost)
 {
     g_return_val_if_fail(m != NULL && map != NULL && cost != NULL, TS_EVAL_SHAPE);
@@ -630,6 +742,12 @@ TsEvalStatus ts_model_evaluate(const TsModel *m, const TsMapping *map, TsCost *c
     cost->latency_s = cost->utilization = cost->edp_j_cycles = cost->pj_per_mac = 0.0;
     cost->compute_leakage_pj = cost->compute_area_um2 = cost->leakage_pj = cost->area_um2 = 0.0;
     cost->energy_with_leakage_pj = 0.0;
+    cost->load_bytes = 0;
+    cost->load_energy_pj = cost->load_cycles = cost->load_s = 0.0;
+    for (guint t = 0; t < TS_MAX_TENSORS; t++) {
+        cost->load_level[t] = -1;
+        cost->load_bytes_tensor[t] = 0;
+    }
     memset(cost->level, 0, nl * sizeof cost->level[0]);
 
     gboolean imperfect;
@@ -677,6 +795,7 @@ TsEvalStatus ts_model_evaluate(const TsModel *m, const TsMapping *map, TsCost *c
         lc->keep = map->level[l].keep;
         lc->capacity_words = lv->capacity_words;
         double read_bw = 0.0, write_bw = 0.0, fill_bw = 0.0, update_bw = 0.0, energy = 0.0;
+        double link_energy = 0.0;
         uint64_t held = 0;
         for (guint t = 0; t < nt; t++) {
             TsTensorCost *tc = &lc->tensor[t];
@@ -721,6 +840,9 @@ TsEvalStatus ts_model_evaluate(const TsModel *m, const TsMapping *map, TsCost *c
                 tc->energy_pj = e * (double)clusters;
             }
             energy += tc->energy_pj;
+            link_energy += ((double)ceil_div(tc->fills, b) * lv->link_fill_pj +
+                            (double)ceil_div(tc->updates, b) * lv->link_drain_pj) *
+                           (double)clusters;
             /* Bandwidth demand per instance, summed per tensor as Timeloop does. */
             read_bw += (double)tc->reads / ccd;
             write_bw += (double)(tc->fills + tc->updates) / ccd;
@@ -743,6 +865,7 @@ TsEvalStatus ts_model_evaluate(const TsModel *m, const TsMapping *map, TsCost *c
         lc->throttling = slowdown;
         lc->cycles = ceil(ccd / slowdown);
         lc->energy_pj = energy;
+        lc->link_energy_pj = link_energy;
         lc->utilization = s->size_words ? (double)held / (double)s->size_words : 0.0;
         total_energy += energy;
         if (lc->cycles > max_cycles)
@@ -776,6 +899,8 @@ TsEvalStatus ts_model_evaluate(const TsModel *m, const TsMapping *map, TsCost *c
         (double)m->macs / (max_cycles * (double)m->compute.instances * m->macs_per_cycle);
     cost->edp_j_cycles = total_energy * 1e-12 * max_cycles;
     cost->pj_per_mac = total_energy / (double)m->macs;
+    if (m->residency_active)
+        resident_load(m, &nest, cost);
     return TS_EVAL_OK;
 }
 
@@ -872,6 +997,13 @@ char *ts_model_explain(const TsModel *m, const TsMapping *map, const TsCost *cos
                                ", the fan-out along Y is %u",
                                level_name(m, l), y, s->fanout_y);
     }
+    case TS_EVAL_RESIDENCY: {
+        const char *names[TS_ARCH_MAX_LEVELS];
+        for (guint k = 0; k < nl; k++)
+            names[k] = m->level[k].spec.name;
+        return ts_residency_explain(&m->residency, m->op, names, cost->bad_level, cost->bad_tensor,
+                                    cost->bad_dim);
+    }
     case TS_EVAL_KEEP:
         return g_strdup_printf("%s is kept by no level (every level bypasses it)",
                                tensor_name(m, cost->bad_tensor));
@@ -901,6 +1033,11 @@ char *ts_model_explain(const TsModel *m, const TsMapping *map, const TsCost *cos
             total += w;
             g_string_append_printf(s, "%s%s %" G_GUINT64_FORMAT, s->len ? ", " : "",
                                    tensor_name(m, (int)t), w);
+        }
+        if (m->options.reserved_words[l] > 0) {
+            total += m->options.reserved_words[l];
+            g_string_append_printf(s, "%sheld by a fused group %" G_GUINT64_FORMAT,
+                                   s->len ? ", " : "", m->options.reserved_words[l]);
         }
         const TsLevel *spec = &lv->spec;
         char *buf = spec->multiple_buffering > 1.0

@@ -37,6 +37,7 @@ typedef enum {
     TS_EVAL_UTILIZATION, /* below a level's min_utilization */
     TS_EVAL_PERMUTATION, /* permutation is not a permutation of the op's dimensions */
     TS_EVAL_SHAPE,       /* mapping level/dimension count does not match (arch, op) */
+    TS_EVAL_RESIDENCY,   /* breaks data residency or the host-link path (ts-residency.h) */
     TS_EVAL_COUNT_
 } TsEvalStatus;
 
@@ -76,6 +77,9 @@ typedef struct {
      * Not part of energy_pj (Timeloop 3.0.3 has no leakage). */
     double leakage_pj;
     double area_um2;
+    /* Part of energy_pj spent crossing a host link: fills arriving over a link above the
+     * level, updates leaving over a link below it (ts_arch_storage_link_pj). */
+    double link_energy_pj;
 } TsLevelCost;
 
 typedef struct {
@@ -105,6 +109,19 @@ typedef struct {
     double leakage_pj;
     double area_um2;
     double energy_with_leakage_pj;
+    /* Data residency (docs/pim.md): the one-time load of the resident tensors into their
+     * homes, before any inference; not part of the per-inference figures above (whose fills of
+     * those tensors are 0). Per tensor: its home (storage level, -1 when not resident) and the
+     * bytes written there (every utilized instance's partition); totals: energy (reading it at
+     * the outermost level, crossing any host link, writing it at every level on the way down),
+     * cycles (the slowest stage: the source's read bandwidth, the host link, each level's fill
+     * bandwidth) and seconds. */
+    int8_t load_level[TS_MAX_TENSORS];
+    uint64_t load_bytes_tensor[TS_MAX_TENSORS];
+    uint64_t load_bytes;
+    double load_energy_pj;
+    double load_cycles;
+    double load_s;
 } TsCost;
 
 /* Behaviour switches. The zero value (or NULL) is Timeloop 3.0.3 parity. */
@@ -133,6 +150,10 @@ typedef struct {
      * pad instead). Only for dimensions in ts_model_imperfect_dims(); FALSE (Timeloop parity):
      * the factors must multiply to the size. See docs/model.md, "Imperfect factors". */
     gboolean imperfect_factors;
+    /* Words of each storage level (outermost first) already held by data outside the op: the
+     * intermediates a fused group keeps resident there while this op runs (mappers/ts-fuse.h).
+     * The op's tiles must fit in the capacity minus this. 0 = the whole capacity. */
+    uint64_t reserved_words[TS_ARCH_MAX_LEVELS];
 } TsModelOptions;
 
 /* Bit d set when dimension d of op may take imperfect factors: no tensor of op has a

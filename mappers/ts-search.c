@@ -169,7 +169,7 @@ typedef struct {
     u128 lo, hi;    /* ordered walks: factorization range */
     gboolean started, done;
     gboolean walked; /* ordered walk reached the end of its range */
-    u128 stopped_at; /* ordered walks: first id not walked to the end */
+    u128 stopped_at; /* ordered walks: first id not walked to the end (kept current) */
     guint64 visits, visit_budget; /* ordered walks: factorizations visited; 0 = no cap */
 
     guint64 evaluated, valid, model_calls, skipped;
@@ -201,6 +201,8 @@ typedef struct {
     GCond cond;
     guint running;
     guint64 evaluated, valid; /* progress, flushed every CHECK_EVERY */
+    double walked;            /* ordered walks: share of the id range walked or skipped */
+    double total_ids;         /* ordered walks: the id range (> 0) */
     gboolean have_best;
     double best_key[TS_SEARCH_MAX_METRICS];
     double cpu_s;
@@ -214,6 +216,7 @@ typedef struct {
     TsCost cost;
     guint since_check;
     guint64 flushed_eval, flushed_valid;
+    u128 flushed_at; /* ordered walks: c->stopped_at when last flushed */
     guint64 invalid_streak, stale_streak;
     gboolean stop;
     /* Ordered walks with the model bound: what each prefix of the walk contributes. */
@@ -243,14 +246,17 @@ static void flush_progress(Ctx *x)
 {
     Run *r = x->run;
     guint64 de = x->c->evaluated - x->flushed_eval, dv = x->c->valid - x->flushed_valid;
-    if (de == 0 && dv == 0)
+    u128 dw = x->c->stopped_at - x->flushed_at;
+    if (de == 0 && dv == 0 && dw == 0)
         return;
     g_mutex_lock(&r->lock);
     r->evaluated += de;
     r->valid += dv;
+    r->walked += (double)dw / r->total_ids;
     g_mutex_unlock(&r->lock);
     x->flushed_eval = x->c->evaluated;
     x->flushed_valid = x->c->valid;
+    x->flushed_at = x->c->stopped_at;
 }
 
 /* Clock check every CHECK_EVERY candidates; sets x->stop at the deadline. */
@@ -683,6 +689,7 @@ static void run_ordered(Ctx *x)
             if (bounded)
                 c->bounded_facts += (double)(next - v);
             v = next;
+            c->stopped_at = v;
         } else {
             /* The leaves of this prefix, up to the end of its subtree or of the chunk. */
             if (model_bound && o->bound && isfinite(thr)) {
@@ -705,6 +712,7 @@ static void run_ordered(Ctx *x)
             gboolean more = walk_leaves(x, idx, idx[z], f_end, px[D - 1], py[D - 1],
                                         model_bound && ready == D, &done);
             v += done;
+            c->stopped_at = v;
             if (!more || v >= c->hi)
                 break;
             k = D - 1;
@@ -1016,6 +1024,7 @@ static void run_chunk(Run *r, Ctx *x, Chunk *c)
     x->c = c;
     x->since_check = 0;
     x->flushed_eval = x->flushed_valid = 0;
+    x->flushed_at = c->stopped_at;
     x->invalid_streak = x->stale_streak = 0;
     x->stop = g_atomic_int_get(&r->stop) != 0;
     c->started = TRUE;
@@ -1162,6 +1171,7 @@ static void search_core(const TsMapSpace *sp, TsSearchEvalFn eval_fn, gpointer u
     if (ordered && (u128)n_chunks > total)
         n_chunks = (guint)total;
     r.n_chunks = n_chunks;
+    r.total_ids = (double)total;
     r.chunks = g_new0(Chunk, n_chunks);
     for (guint i = 0; i < n_chunks; i++) {
         Chunk *c = &r.chunks[i];
@@ -1195,6 +1205,7 @@ static void search_core(const TsMapSpace *sp, TsSearchEvalFn eval_fn, gpointer u
             p.evaluated = r.evaluated;
             p.valid = r.valid;
             p.have_best = r.have_best;
+            p.space_fraction = ordered && !huge ? MIN(r.walked, 1.0) : NAN;
             memcpy(p.best, r.best_key, sizeof p.best);
             g_mutex_unlock(&r.lock);
             opt.progress(&p, opt.progress_data);

@@ -67,6 +67,9 @@ typedef struct {
     guint64 valid;
     gboolean have_best;
     double best[TS_SEARCH_MAX_METRICS]; /* metric values of the best so far */
+    /* Ordered walks (exhaustive, linear-pruned): share of the space's factorizations walked
+     * or skipped by pruning, 0 .. 1; NAN for the sampling searches. */
+    double space_fraction;
 } TsSearchProgress;
 
 typedef void (*TsSearchProgressFn)(const TsSearchProgress *progress, gpointer user_data);

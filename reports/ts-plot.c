@@ -155,7 +155,12 @@ static void range_pad(Range *r, gboolean from_zero)
 static void frame(const TsPlotAxes *axes, Range x, Range y, gboolean categorical)
 {
     double w = axes->width_px ? axes->width_px : 1100, h = axes->height_px ? axes->height_px : 600;
-    double bottom = MARGIN_BOTTOM + (categorical && axes->n_x_ticks > 8 ? 40.0 : 0.0);
+    /* Vertical tick labels (more than 8 categories): room for the longest one. */
+    gboolean vertical = categorical && axes->n_x_ticks > 8;
+    gsize longest = 0;
+    for (guint i = 0; vertical && i < axes->n_x_ticks; i++)
+        longest = MAX(longest, g_utf8_strlen(axes->x_ticks[i] ? axes->x_ticks[i] : "", -1));
+    double bottom = MARGIN_BOTTOM + (vertical ? MAX(40.0, 10.0 * (double)longest) : 0.0);
     plvpor(MARGIN_LEFT / w, 1.0 - MARGIN_RIGHT / w, bottom / h, 1.0 - MARGIN_TOP / h);
     plwind(x.lo, x.hi, y.lo, y.hi);
     plwidth(1.0);
@@ -171,7 +176,6 @@ static void frame(const TsPlotAxes *axes, Range x, Range y, gboolean categorical
     g_autofree char *yopt = g_strdup_printf("bcnstvf%s", yl);
     plbox(xopt, 0.0, 0, yopt, 0.0, 0);
     if (categorical) {
-        gboolean vertical = axes->n_x_ticks > 8;
         for (guint i = 0; i < axes->n_x_ticks; i++) {
             g_autofree char *t = escape(axes->x_ticks[i]);
             double pos = ((double)i - x.lo) / (x.hi - x.lo);
@@ -184,7 +188,7 @@ static void frame(const TsPlotAxes *axes, Range x, Range y, gboolean categorical
     g_autofree char *xlab = escape(axes->x_label), *ylab = escape(axes->y_label),
                     *tl = escape(axes->title);
     plschr(0, 1.0);
-    plmtex("b", categorical && axes->n_x_ticks > 8 ? 5.5 : 3.2, 0.5, 0.5, xlab);
+    plmtex("b", vertical ? MAX(5.5, 2.5 + 0.62 * (double)longest) : 3.2, 0.5, 0.5, xlab);
     plmtex("l", 5.0, 0.5, 0.5, ylab);
     plschr(0, 1.1);
     plmtex("t", 1.5, 0.5, 0.5, tl);

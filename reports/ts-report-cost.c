@@ -3,6 +3,7 @@
  * can be diffed by eye; the JSON follows docs/cli.md key for key. Numbers come from the
  * TsCost and the model's level records only. */
 #include "ts-report-cost.h"
+#include "ts-layer.h"
 #include "ts-report-json.h"
 
 #include <math.h>
@@ -208,8 +209,23 @@ void ts_report_cost_text(GString *out, const TsModel *model, const TsMapping *ma
     g_string_append_printf(out, "Energy with leakage: %.2f uJ\n",
                            cost->energy_with_leakage_pj / 1e6);
     g_string_append_printf(out, "EDP(J*cycle): %.2e (dynamic energy)\n", cost->edp_j_cycles);
-    g_string_append_printf(out, "Area: %.6g mm^2 (every instance of every level)\n\n",
+    g_string_append_printf(out, "Area: %.6g mm^2 (every instance of every level)\n",
                            cost->area_um2 / 1e6);
+    if (cost->load_bytes > 0) {
+        g_string_append_printf(out,
+                               "One-time load: %.6g MB, %.6g s, %.2f uJ (resident data, once "
+                               "before any inference; not in the figures above):",
+                               (double)cost->load_bytes / 1e6, cost->load_s,
+                               cost->load_energy_pj / 1e6);
+        for (guint t = 0; t < op->n_tensors && t < TS_MAX_TENSORS; t++)
+            if (cost->load_level[t] >= 0)
+                g_string_append_printf(
+                    out, " %s %.6g MB into %s", or_dash(op->tensors[t].name),
+                    (double)cost->load_bytes_tensor[t] / 1e6,
+                    or_dash(ts_model_level(model, (guint)cost->load_level[t])->name));
+        g_string_append_c(out, '\n');
+    }
+    g_string_append_c(out, '\n');
     g_string_append_printf(out, "Computes = %" G_GUINT64_FORMAT "\npJ/Compute\n", cost->macs);
     gsize w = strlen("Total");
     w = MAX(w, strlen(or_dash(mac->name)));
@@ -249,6 +265,32 @@ void ts_report_cost_json_totals(JsonBuilder *b, const TsCost *cost)
     ts_json_member_double(b, "leakage_pj", cost->leakage_pj);
     ts_json_member_double(b, "energy_with_leakage_pj", cost->energy_with_leakage_pj);
     ts_json_member_double(b, "area_um2", cost->area_um2);
+    json_builder_end_object(b);
+}
+
+void ts_report_load_json(JsonBuilder *b, const TsModel *model, const TsCost *cost)
+{
+    g_return_if_fail(b != NULL && model != NULL && cost != NULL);
+    const TsOp *op = ts_model_op(model);
+    json_builder_set_member_name(b, "load");
+    json_builder_begin_object(b);
+    ts_json_member_count(b, "bytes", cost->load_bytes);
+    ts_json_member_double(b, "energy_pj", cost->load_energy_pj);
+    ts_json_member_int(b, "cycles", (gint64)cost->load_cycles);
+    ts_json_member_double(b, "seconds", cost->load_s);
+    json_builder_set_member_name(b, "tensors");
+    json_builder_begin_object(b);
+    for (guint t = 0; t < op->n_tensors && t < TS_MAX_TENSORS; t++) {
+        if (cost->load_level[t] < 0)
+            continue;
+        json_builder_set_member_name(b, op->tensors[t].name ? op->tensors[t].name : "?");
+        json_builder_begin_object(b);
+        ts_json_member_string(b, "role", ts_tensor_role_name(op->tensors[t].role));
+        ts_json_member_string(b, "level", ts_model_level(model, (guint)cost->load_level[t])->name);
+        ts_json_member_count(b, "bytes", cost->load_bytes_tensor[t]);
+        json_builder_end_object(b);
+    }
+    json_builder_end_object(b);
     json_builder_end_object(b);
 }
 
@@ -326,6 +368,8 @@ void ts_report_cost_json_members(JsonBuilder *b, const TsModel *model, const TsM
 
     g_autofree char *yaml = ts_model_mapping_yaml(model, mapping, NULL);
     ts_json_member_string(b, "mapping", yaml);
+
+    ts_report_load_json(b, model, cost);
     ts_report_notes_json(b, info ? info->notes : NULL);
 }
 
@@ -412,6 +456,8 @@ void ts_report_cost_compare(GString *out, const TsModel *model, const TsMapping 
     ROW("pJ/MAC", "%.3f", c->pj_per_mac);
     ROW("MACs", "%" G_GUINT64_FORMAT, c->macs);
     ROW("compute instances used", "%" G_GUINT64_FORMAT, c->compute_instances);
+    ROW("bound", "%s", ts_layer_bound_name(model, c));
+    ROW("compute energy (uJ)", "%.3f", c->compute_energy_pj / 1e6);
     for (guint l = 0; l < nl; l++) {
         const char *name = ts_model_level(model, l)->name;
         g_autofree char *e = g_strdup_printf("%s energy (uJ)", name);
@@ -420,9 +466,36 @@ void ts_report_cost_compare(GString *out, const TsModel *model, const TsMapping 
         ROW(a, "%" G_GUINT64_FORMAT, level_accesses(&c->level[l], op->n_tensors));
         g_autofree char *cy = g_strdup_printf("%s cycles (bandwidth)", name);
         ROW(cy, "%.0f", c->level[l].cycles);
+        for (guint t = 0; t < op->n_tensors; t++) {
+            g_autofree char *te = g_strdup_printf("  %s %s energy (uJ)", name, op->tensors[t].name);
+            g_autofree char *ta =
+                g_strdup_printf("  %s %s accesses (all instances)", name, op->tensors[t].name);
+            gboolean kept = FALSE;
+            for (guint i = 0; i < n; i++)
+                kept |= costs[i].status == TS_EVAL_OK && (costs[i].level[l].keep >> t & 1u);
+            if (!kept)
+                continue;
+            ROW(te, "%.3f", c->level[l].tensor[t].energy_pj / 1e6);
+            ROW(ta, "%.0f",
+                ((double)c->level[l].tensor[t].reads + (double)c->level[l].tensor[t].fills +
+                 (double)c->level[l].tensor[t].updates) *
+                    (double)c->level[l].tensor[t].instances);
+        }
     }
 #undef ROW
 
+    /* Cells that differ from the first mapping's are marked with '*'. */
+    gboolean any_diff = FALSE;
+    for (guint r = 0; r < rows->len; r++) {
+        Row *row = rows->pdata[r];
+        for (guint i = 1; i < n; i++)
+            if (strcmp(row->cells[i], row->cells[0]) != 0) {
+                char *m = g_strconcat(row->cells[i], "*", NULL);
+                g_free(row->cells[i]);
+                row->cells[i] = m;
+                any_diff = TRUE;
+            }
+    }
     gsize lw = 0;
     gsize *cw = g_new0(gsize, n);
     for (guint i = 0; i < n; i++)
@@ -453,6 +526,9 @@ void ts_report_cost_compare(GString *out, const TsModel *model, const TsMapping 
     g_ptr_array_free(rows, TRUE);
     g_free(cells);
     g_free(cw);
+    if (any_diff && n > 1)
+        g_string_append_printf(out, "(* differs from %s)\n",
+                               labels && labels[0] ? labels[0] : "the first mapping");
 
     for (guint i = 0; i < n; i++) {
         if (costs[i].status != TS_EVAL_OK) {

@@ -40,10 +40,14 @@ void ts_report_cost_text(GString *out, const TsModel *model, const TsMapping *ma
  * workload run): "tool", "version", "engine", "arch", "workload", "op", "totals", "levels"
  * (outermost first, tensors the level keeps, counts per utilized instance), "compute",
  * "mapping" (the mapping in Timeloop's YAML format, or null when that format cannot express
- * it). cost must be valid. */
+ * it), then "load" (below) and the notes. cost must be valid. */
 void ts_report_cost_json_members(JsonBuilder *b, const TsModel *model, const TsMapping *mapping,
                                  const TsCost *cost, const TsReportInfo *info);
 
+/* Adds the "load" member: the one-time load of the op's resident tensors (bytes, energy_pj,
+ * cycles, seconds, and per tensor its role, home level and bytes; docs/cli.md). Written by
+ * ts_report_cost_json_members. */
+void ts_report_load_json(JsonBuilder *b, const TsModel *model, const TsCost *cost);
 /* As ts_report_cost_json_members, wrapped in its own object. */
 void ts_report_cost_json(JsonBuilder *b, const TsModel *model, const TsMapping *mapping,
                          const TsCost *cost, const TsReportInfo *info);

@@ -146,6 +146,8 @@ void ts_report_des_text(GString *out, const TsDesReport *rep)
         g_string_append_printf(out, "\n%" G_GUINT64_FORMAT " events\n", d->events);
     if (d->trace_note)
         g_string_append_printf(out, "trace: %s\n", d->trace_note);
+    for (guint i = 0; d->notes && d->notes[i]; i++)
+        g_string_append_printf(out, "DES note: %s\n", d->notes[i]);
     ts_report_notes_text(out, rep->info.notes);
 }
 
@@ -336,6 +338,11 @@ char *ts_report_des_json_string(const TsDesReport *rep)
                           rep->reproducible || d->seconds <= 0 ? NAN
                                                                : (double)d->events / d->seconds);
     ts_json_member_string(b, "trace", d->trace_note);
+    json_builder_set_member_name(b, "notes");
+    json_builder_begin_array(b);
+    for (guint i = 0; d->notes && d->notes[i]; i++)
+        json_builder_add_string_value(b, d->notes[i]);
+    json_builder_end_array(b);
     json_builder_end_object(b);
     json_builder_end_object(b);
     g_autofree char *text = ts_json_builder_to_string(b);

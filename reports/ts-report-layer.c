@@ -4,6 +4,9 @@
  * docs/cli.md (ts_report_cost_json_members) with "name", "count", "space", "search"
  * and "best". */
 #include "ts-report-layer.h"
+
+#include "ts-report-fuse.h"
+#include "ts-report-breakdown.h"
 #include "ts-report-csv.h"
 #include "ts-report-json.h"
 
@@ -56,6 +59,46 @@ static const char *metric_unit(TsMetric m)
 static const TsLayerOp *owner(const TsLayerResult *r, const TsLayerOp *lo)
 {
     return &r->ops[lo->same_as];
+}
+
+/* Whole-model figures: the layer repeated rep->layers times. */
+typedef struct {
+    double energy_pj, cycles, latency_s, macs, edp_j_cycles;
+    double tokens, tokens_per_s; /* NAN without a transformer config */
+    const char *phase;           /* NULL without a transformer config */
+} ModelTotals;
+
+static gboolean model_totals(const TsLayerReport *rep, ModelTotals *m)
+{
+    memset(m, 0, sizeof *m);
+    if (rep->layers == 0)
+        return FALSE;
+    const TsLayerResult *r = rep->result;
+    const double n = (double)rep->layers;
+    m->energy_pj = r->energy_pj * n;
+    m->cycles = r->cycles * n;
+    m->latency_s = r->latency_s * n;
+    m->macs = r->macs * n;
+    m->edp_j_cycles = m->energy_pj * 1e-12 * m->cycles;
+    const TsTransformerConfig *cfg =
+        rep->workload ? ts_workload_transformer_config(rep->workload) : NULL;
+    m->tokens = m->tokens_per_s = NAN;
+    if (cfg != NULL) {
+        m->phase = cfg->phase == TS_PHASE_DECODE ? "decode" : "prefill";
+        m->tokens = (double)cfg->batch * (cfg->phase == TS_PHASE_DECODE ? 1.0 : (double)cfg->seq);
+        m->tokens_per_s = m->latency_s > 0 ? m->tokens / m->latency_s : NAN;
+    }
+    return TRUE;
+}
+
+/* DES cycles of op i against the analytical cycles, as a signed percentage; NAN when the DES
+ * did not run it. */
+static double des_diff(const TsLayerReport *rep, guint i)
+{
+    if (rep->des_cycles == NULL || !isfinite(rep->des_cycles[i]))
+        return NAN;
+    double a = rep->result->ops[i].cycles;
+    return a > 0 ? 100.0 * (rep->des_cycles[i] - a) / a : NAN;
 }
 
 static void metrics_text(GString *s, const TsSearchOptions *o)
@@ -130,6 +173,52 @@ static void best_table(GString *out, const TsLayerReport *rep, const TsLayerOp *
     }
 }
 
+/* PIM-DL's breakdown of one LUT kernel: its configuration, then the phases. */
+static void lut_pim_text(GString *out, const TsLayerOp *lo)
+{
+    const TsLutPimCost *c = &lo->lut;
+    const TsLutPimParams *p = &c->p;
+    g_string_append_printf(
+        out,
+        "  %s (LUT kernel, PIM-DL): %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+        " evaluated configurations valid; centroid search on the %s; input x LUT parallelism "
+        "%" G_GUINT64_FORMAT " x %" G_GUINT64_FORMAT " (sub tiles n %" G_GUINT64_FORMAT
+        ", f %" G_GUINT64_FORMAT "); loop %s; table %s",
+        lo->op->name, lo->lut_valid, lo->lut_evaluated, p->search_on_dpus ? "DPUs" : "host",
+        p->input_par, p->lut_par, p->n_stile, p->f_stile, ts_lut_order_name(p->order),
+        ts_lut_load_name(p->load));
+    if (p->load == TS_LUT_LOAD_FINE)
+        g_string_append_printf(out, " (f_load %" G_GUINT64_FORMAT ")", p->f_load);
+    else if (p->load == TS_LUT_LOAD_COARSE)
+        g_string_append_printf(out,
+                               " (f_load %" G_GUINT64_FORMAT ", cb_load %" G_GUINT64_FORMAT ")",
+                               p->f_load, p->cb_load);
+    g_string_append_printf(out,
+                           "; micro tiles n %" G_GUINT64_FORMAT ", f %" G_GUINT64_FORMAT
+                           ", cb %" G_GUINT64_FORMAT "; WRAM %" G_GUINT64_FORMAT
+                           " B, MRAM %.4g MB per DPU\n",
+                           p->n_mtile, p->f_mtile, p->cb_mtile, c->wram_bytes, c->mram_bytes / 1e6);
+    const double tot = c->total_s > 0.0 ? c->total_s : 1.0;
+    g_string_append_printf(
+        out,
+        "    %s search %.4g ms (%.0f%%) | index scatter %.4g ms, %.4g MB (%.0f%%) | table "
+        "scatter %.4g ms, %.4g MB (%.0f%%) | DPU kernel %.4g ms (%.0f%%) | gather %.4g ms, "
+        "%.4g MB (%.0f%%) | total %.4g ms, %.4g uJ\n",
+        p->search_on_dpus ? "DPU" : "host", c->search_s * 1e3, 100.0 * c->search_s / tot,
+        c->input_s * 1e3, c->input_bytes / 1e6, 100.0 * c->input_s / tot, c->lut_s * 1e3,
+        c->lut_bytes / 1e6, 100.0 * c->lut_s / tot, c->dpu_s * 1e3, 100.0 * c->dpu_s / tot,
+        c->gather_s * 1e3, c->output_bytes / 1e6, 100.0 * c->gather_s / tot, c->total_s * 1e3,
+        c->energy_pj * 1e-6);
+    g_string_append_printf(
+        out,
+        "    DPU kernel, cycles per DPU: %.4g = static table %.4g + max(DMA %.4g: indices %.4g, "
+        "outputs %.4g, table %.4g; pipeline %.4g: lookups %.4g, index steps %.4g, "
+        "accumulators %.4g, DMA calls %.4g)\n",
+        c->dpu_cycles, c->dma_static_cycles, c->dma_cycles, c->dma_input_cycles,
+        c->dma_output_cycles, c->dma_lut_cycles, c->issue_cycles, c->issue_lookup_cycles,
+        c->issue_index_cycles, c->issue_acc_cycles, c->issue_dma_cycles);
+}
+
 void ts_report_layer_text(GString *out, const TsLayerReport *rep)
 {
     g_return_if_fail(out != NULL && rep != NULL && rep->result != NULL);
@@ -150,8 +239,7 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
             g_snprintf(thr, sizeof thr, ", %u thread%s", o->threads, o->threads == 1 ? "" : "s");
         g_string_append_printf(
             out,
-            "search: %s%s, metric %s, budget %s valid per op, %s, seed %" G_GUINT64_FORMAT
-            "%s%s\n",
+            "search: %s%s, metric %s, budget %s valid per op, %s, seed %" G_GUINT64_FORMAT "%s%s\n",
             ts_search_algorithm_name(o->algorithm),
             o->polish ? " then polish (bounded walks of dimension pairs)" : "", m->str,
             o->budget ? grouped((double)o->budget, bud, sizeof bud) : "unlimited", vic, o->seed,
@@ -188,9 +276,10 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
         }
     }
 
-    g_string_append_printf(out, "\n  %-3s %-10s %6s %15s %14s %14s %9s %11s  %s\n", "#", "op",
-                           "count", "MACs", "cycles", "energy (uJ)", "pJ/MAC", "utilization",
-                           "bound");
+    const gboolean des = rep->des_cycles != NULL;
+    g_string_append_printf(out, "\n  %-3s %-10s %6s %15s %14s %12s %14s %9s %11s%s  %s\n", "#",
+                           "op", "count", "MACs", "cycles", "latency (s)", "energy (uJ)",
+                           "pJ/MAC", "utilization", des ? "  DES diff" : "", "bound");
     for (guint i = 0; i < r->n_ops; i++) {
         const TsLayerOp *lo = &r->ops[i];
         char macs[32], cyc[32], same[16] = "";
@@ -205,22 +294,33 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
         /* Vector ops are bound by the vector unit or by the backing store's bandwidth. */
         const char *bound = lo->bound ? lo->bound : "-";
         const char *suffix = "";
-        if (!lo->einsum) {
+        if (lo->lut_pim) {
+            suffix = " (LUT-NN op)";
+        } else if (!lo->einsum) {
             if (strcmp(bound, "vector") == 0)
                 bound = "vector unit";
             else
                 suffix = " (vector op)";
         }
+        char dd[32] = "";
+        if (des) {
+            double d = des_diff(rep, i);
+            if (isfinite(d))
+                g_snprintf(dd, sizeof dd, "  %+7.2f%%", d);
+            else
+                g_snprintf(dd, sizeof dd, "  %8s", "-");
+        }
         g_string_append_printf(
-            out, "  %-3u %-10s %6" G_GUINT64_FORMAT " %15s %14s %14.3f %9s %11.3f  %s%s%s\n", i + 1,
-            lo->op->name ? lo->op->name : "?", lo->op->count,
+            out, "  %-3u %-10s %6" G_GUINT64_FORMAT " %15s %14s %12.6g %14.3f %9s %11.3f%s  %s%s%s\n",
+            i + 1, lo->op->name ? lo->op->name : "?", lo->op->count,
             grouped((double)lo->macs, macs, sizeof macs), grouped(lo->cycles, cyc, sizeof cyc),
-            lo->energy_pj * 1e-6, pjm, lo->utilization, bound, suffix, same);
+            lo->latency_s, lo->energy_pj * 1e-6, pjm, lo->utilization, dd, bound, suffix, same);
     }
     char macs[32], cyc[32];
-    g_string_append_printf(out, "  %-3s %-10s %6s %15s %14s %14.3f %9.3f %11.3f\n", "", "total", "",
-                           grouped(r->macs, macs, sizeof macs), grouped(r->cycles, cyc, sizeof cyc),
-                           r->energy_pj * 1e-6, r->pj_per_mac, r->utilization);
+    g_string_append_printf(out, "  %-3s %-10s %6s %15s %14s %12.6g %14.3f %9.3f %11.3f\n", "",
+                           "total", "", grouped(r->macs, macs, sizeof macs),
+                           grouped(r->cycles, cyc, sizeof cyc), r->latency_s, r->energy_pj * 1e-6,
+                           r->pj_per_mac, r->utilization);
     g_string_append_printf(out,
                            "\n  totals (each op x count, one after another): energy %.3f uJ, "
                            "%s cycles, latency %.6g s, EDP %.6g J x cycles; over the ops with "
@@ -232,15 +332,99 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
     if (!rep->reproducible)
         g_string_append_printf(out, "; mapped in %.2f s", r->seconds);
     g_string_append_c(out, '\n');
+    if (r->load_bytes > 0) {
+        const TsTransformerConfig *cfg = ts_workload_transformer_config(rep->workload);
+        g_string_append_printf(out,
+                               "  one-time load of resident data (once before any inference, not "
+                               "in the totals above): %.6g MB, %.6g s, %.3f uJ per layer",
+                               r->load_bytes / 1e6, r->load_s, r->load_energy_pj * 1e-6);
+        if (cfg != NULL && cfg->layers > 1)
+            g_string_append_printf(out, " (x %" G_GUINT64_FORMAT " layers: %.6g MB, %.6g s)",
+                                   cfg->layers, r->load_bytes * (double)cfg->layers / 1e6,
+                                   r->load_s * (double)cfg->layers);
+        g_string_append_c(out, '\n');
+    }
     for (guint i = 0; i < r->n_ops; i++) {
         const TsLayerOp *lo = &r->ops[i];
         if (lo->same_as == i && !lo->einsum)
             g_string_append_printf(out, "  %s: %s\n", lo->op->name, lo->vector.source);
     }
+    for (guint i = 0; i < r->n_ops; i++)
+        if (r->ops[i].same_as == i && r->ops[i].lut_pim)
+            lut_pim_text(out, &r->ops[i]);
+    if (rep->with_breakdown) {
+        TsLayerBreakdown bd;
+        ts_layer_breakdown_init(&bd, rep->arch, r);
+        ts_layer_breakdown_text(out, &bd, r);
+        ts_layer_breakdown_clear(&bd);
+    }
+    ModelTotals m;
+    if (model_totals(rep, &m)) {
+        g_string_append_printf(out,
+                               "\n  whole model: %" G_GUINT64_FORMAT " layers%s%s (embedding and "
+                               "LM head not included): energy %.6g mJ, %s cycles, latency %.6g "
+                               "s, EDP %.6g J x cycles",
+                               rep->layers, m.phase ? ", " : "", m.phase ? m.phase : "",
+                               m.energy_pj * 1e-9, grouped(m.cycles, cyc, sizeof cyc),
+                               m.latency_s, m.edp_j_cycles);
+        if (isfinite(m.tokens_per_s))
+            g_string_append_printf(out, "; %.0f token%s in %.6g s: %.6g tokens/s", m.tokens,
+                                   m.tokens == 1 ? "" : "s", m.latency_s, m.tokens_per_s);
+        g_string_append_c(out, '\n');
+    }
+    if (rep->fuse != NULL && rep->fuse_summary != NULL)
+        ts_report_fuse_text(out, rep->fuse, rep->fuse_summary);
     ts_report_notes_text(out, rep->info.notes);
 }
 
 /* ---- JSON ------------------------------------------------------------------------------- */
+
+static void lut_pim_json(JsonBuilder *b, const TsLayerOp *lo)
+{
+    const TsLutPimCost *c = &lo->lut;
+    json_builder_set_member_name(b, "lut_pim");
+    json_builder_begin_object(b);
+    ts_json_member_int(b, "configurations", (gint64)lo->lut_evaluated);
+    ts_json_member_int(b, "valid", (gint64)lo->lut_valid);
+    ts_json_member_string(b, "search_on", c->p.search_on_dpus ? "dpus" : "host");
+    ts_json_member_int(b, "input_parallelism", (gint64)c->p.input_par);
+    ts_json_member_int(b, "lut_parallelism", (gint64)c->p.lut_par);
+    ts_json_member_int(b, "n_stile", (gint64)c->p.n_stile);
+    ts_json_member_int(b, "feature_stile", (gint64)c->p.f_stile);
+    ts_json_member_int(b, "n_mtile", (gint64)c->p.n_mtile);
+    ts_json_member_int(b, "feature_mtile", (gint64)c->p.f_mtile);
+    ts_json_member_int(b, "cb_mtile", (gint64)c->p.cb_mtile);
+    ts_json_member_string(b, "loop_order", ts_lut_order_name(c->p.order));
+    ts_json_member_string(b, "lut_load", ts_lut_load_name(c->p.load));
+    ts_json_member_int(b, "feature_load_tile", (gint64)c->p.f_load);
+    ts_json_member_int(b, "cb_load_tile", (gint64)c->p.cb_load);
+    ts_json_member_int(b, "wram_bytes", (gint64)c->wram_bytes);
+    ts_json_member_int(b, "mram_bytes", (gint64)c->mram_bytes);
+    ts_json_member_double(b, "search_s", c->search_s);
+    ts_json_member_double(b, "index_scatter_s", c->input_s);
+    ts_json_member_double(b, "table_scatter_s", c->lut_s);
+    ts_json_member_double(b, "dpu_s", c->dpu_s);
+    ts_json_member_double(b, "gather_s", c->gather_s);
+    ts_json_member_double(b, "total_s", c->total_s);
+    ts_json_member_double(b, "index_bytes", c->input_bytes);
+    ts_json_member_double(b, "table_bytes", c->lut_bytes);
+    ts_json_member_double(b, "output_bytes", c->output_bytes);
+    ts_json_member_double(b, "dpu_cycles", c->dpu_cycles);
+    ts_json_member_double(b, "dma_cycles", c->dma_cycles);
+    ts_json_member_double(b, "issue_cycles", c->issue_cycles);
+    ts_json_member_double(b, "dma_static_table_cycles", c->dma_static_cycles);
+    ts_json_member_double(b, "dma_index_cycles", c->dma_input_cycles);
+    ts_json_member_double(b, "dma_output_cycles", c->dma_output_cycles);
+    ts_json_member_double(b, "dma_table_cycles", c->dma_lut_cycles);
+    ts_json_member_double(b, "issue_lookup_cycles", c->issue_lookup_cycles);
+    ts_json_member_double(b, "issue_index_cycles", c->issue_index_cycles);
+    ts_json_member_double(b, "issue_accumulator_cycles", c->issue_acc_cycles);
+    ts_json_member_double(b, "issue_dma_cycles", c->issue_dma_cycles);
+    ts_json_member_double(b, "search_pj", c->search_pj);
+    ts_json_member_double(b, "link_pj", c->link_pj);
+    ts_json_member_double(b, "dpu_pj", c->dpu_pj);
+    json_builder_end_object(b);
+}
 
 void ts_report_search_json(JsonBuilder *b, const TsSearchResult *s, const TsSearchOptions *o,
                            gboolean reproducible)
@@ -375,7 +559,8 @@ static void vector_op_json(JsonBuilder *b, const TsLayerReport *rep, const TsLay
     ts_json_member_string(b, "mapping", NULL);
     json_builder_set_member_name(b, "vector");
     json_builder_begin_object(b);
-    ts_json_member_string(b, "kind", ts_elementwise_kind_name(lo->op->ew_kind));
+    ts_json_member_string(
+        b, "kind", lo->op->kind == TS_OP_LUT ? "lut" : ts_elementwise_kind_name(lo->op->ew_kind));
     ts_json_member_double(b, "element_passes", v->element_passes);
     ts_json_member_double(b, "lanes", v->lanes);
     ts_json_member_double(b, "cycles_per_element", v->cycles_per_element);
@@ -403,9 +588,17 @@ static void op_members(JsonBuilder *b, const TsLayerReport *rep, guint i)
     } else {
         vector_op_json(b, rep, src);
         ts_json_member_string(b, "name", lo->op->name);
+        if (src->lut_pim)
+            lut_pim_json(b, src);
     }
     ts_json_member_int(b, "count", (gint64)lo->op->count);
     ts_json_member_string(b, "bound", lo->bound);
+    if (rep->with_breakdown) {
+        ts_json_member_string(b, "class", ts_op_class_key(ts_op_class_of(lo->op)));
+        ts_json_member_double(b, "des_cycles", rep->des_cycles ? rep->des_cycles[i] : NAN);
+        double d = des_diff(rep, i);
+        ts_json_member_double(b, "des_vs_analytical", isfinite(d) ? d / 100.0 : NAN);
+    }
     if (lo->same_as != i)
         ts_json_member_int(b, "same_shape_as", (gint64)lo->same_as);
     if (rep->with_search && src->einsum) {
@@ -452,7 +645,39 @@ char *ts_report_layer_json_string(const TsLayerReport *rep)
         ts_json_member_double(b, "leakage_pj", r->leakage_pj);
         ts_json_member_double(b, "energy_with_leakage_pj", r->energy_pj + r->leakage_pj);
         ts_json_member_double(b, "area_um2", r->area_um2);
+        json_builder_set_member_name(b, "load");
+        json_builder_begin_object(b);
+        ts_json_member_double(b, "bytes", r->load_bytes);
+        ts_json_member_double(b, "energy_pj", r->load_energy_pj);
+        ts_json_member_double(b, "seconds", r->load_s);
         json_builder_end_object(b);
+        json_builder_end_object(b);
+        if (rep->with_breakdown) {
+            TsLayerBreakdown bd;
+            ts_layer_breakdown_init(&bd, rep->arch, r);
+            ts_layer_breakdown_json(b, &bd, r);
+            ts_layer_breakdown_clear(&bd);
+        }
+        ModelTotals m;
+        if (model_totals(rep, &m)) {
+            json_builder_set_member_name(b, "model");
+            json_builder_begin_object(b);
+            ts_json_member_count(b, "layers", rep->layers);
+            ts_json_member_string(b, "phase", m.phase);
+            if (isfinite(m.tokens))
+                ts_json_member_count(b, "tokens", (uint64_t)m.tokens);
+            else
+                ts_json_member_double(b, "tokens", NAN);
+            ts_json_member_double(b, "energy_pj", m.energy_pj);
+            ts_json_member_double(b, "cycles", m.cycles);
+            ts_json_member_double(b, "latency_s", m.latency_s);
+            ts_json_member_double(b, "macs", m.macs);
+            ts_json_member_double(b, "edp_j_cycles", m.edp_j_cycles);
+            ts_json_member_double(b, "tokens_per_s", m.tokens_per_s);
+            json_builder_end_object(b);
+        }
+        if (rep->fuse != NULL && rep->fuse_summary != NULL)
+            ts_report_fuse_json(b, rep->fuse, rep->fuse_summary);
         ts_json_member_double(b, "seconds", rep->reproducible ? NAN : r->seconds);
         ts_report_notes_json(b, rep->info.notes);
     }
@@ -510,7 +735,10 @@ static char *op_precision(const TsOp *op)
     return g_string_free(s, FALSE);
 }
 
-static void csv_run_columns(GString *s, const TsLayerReport *rep, const char *precision)
+/* The run's columns, then (with_breakdown) class and des_cycles: index is the op's index
+ * in the result, or -1 for the total and model rows. */
+static void csv_run_columns(GString *s, const TsLayerReport *rep, const char *precision,
+                            int index)
 {
     g_string_append_c(s, ',');
     ts_csv_text(s, rep->info.arch);
@@ -518,7 +746,42 @@ static void csv_run_columns(GString *s, const TsLayerReport *rep, const char *pr
     ts_csv_text(s, rep->info.workload);
     g_string_append_c(s, ',');
     ts_csv_text(s, precision);
+    if (rep->with_breakdown) {
+        g_string_append_c(s, ',');
+        if (index >= 0)
+            g_string_append(
+                s, ts_op_class_key(ts_op_class_of(rep->result->ops[index].op)));
+        g_string_append_c(s, ',');
+        if (index >= 0 && rep->des_cycles)
+            ts_csv_double(s, rep->des_cycles[index]);
+    }
     g_string_append_c(s, '\n');
+}
+
+/* A totals row up to its total_* columns: label, count (0: empty), the layer's figures in the
+ * per-instance columns, sums (macs, cycles, energy, latency) in the total_* columns. */
+static void csv_totals_row(GString *s, const char *label, guint64 count, const TsLayerResult *r,
+                           const double *sums)
+{
+    const double layer[] = {r->macs, r->cycles, r->energy_pj, r->latency_s};
+    g_string_append_printf(s, "%s,", label);
+    if (count)
+        g_string_append_printf(s, "%" G_GUINT64_FORMAT, count);
+    g_string_append(s, ",,");
+    for (guint k = 0; k < G_N_ELEMENTS(layer); k++) {
+        ts_csv_double(s, layer[k]);
+        g_string_append_c(s, ',');
+    }
+    if (r->macs > 0)
+        ts_csv_double(s, r->pj_per_mac);
+    g_string_append_c(s, ',');
+    ts_csv_double(s, r->utilization);
+    g_string_append(s, ",,");
+    for (guint k = 0; k < G_N_ELEMENTS(layer); k++) {
+        if (k)
+            g_string_append_c(s, ',');
+        ts_csv_double(s, sums[k]);
+    }
 }
 
 char *ts_report_layer_csv_string(const TsLayerReport *rep)
@@ -527,16 +790,17 @@ char *ts_report_layer_csv_string(const TsLayerReport *rep)
     const TsLayerResult *r = rep->result;
     GString *s = g_string_new("op,count,kind,macs,cycles,energy_pj,latency_s,pj_per_mac,"
                               "utilization,bound,total_macs,total_cycles,total_energy_pj,"
-                              "total_latency_s,arch,workload,precision\n");
+                              "total_latency_s,arch,workload,precision");
+    g_string_append(s, rep->with_breakdown ? ",class,des_cycles\n" : "\n");
     for (guint i = 0; i < r->n_ops; i++) {
         const TsLayerOp *lo = &r->ops[i];
         const double count = (double)lo->op->count;
         ts_csv_text(s, lo->op->name);
-        g_string_append_printf(
-            s, ",%" G_GUINT64_FORMAT ",%s,%" G_GUINT64_FORMAT ",", lo->op->count,
-            lo->op->kind == TS_OP_ELEMENTWISE ? ts_elementwise_kind_name(lo->op->ew_kind)
-                                              : ts_op_kind_name(lo->op->kind),
-            lo->macs);
+        g_string_append_printf(s, ",%" G_GUINT64_FORMAT ",%s,%" G_GUINT64_FORMAT ",", lo->op->count,
+                               lo->op->kind == TS_OP_ELEMENTWISE
+                                   ? ts_elementwise_kind_name(lo->op->ew_kind)
+                                   : ts_op_kind_name(lo->op->kind),
+                               lo->macs);
         ts_csv_double(s, lo->cycles);
         g_string_append_c(s, ',');
         ts_csv_double(s, lo->energy_pj);
@@ -558,26 +822,19 @@ char *ts_report_layer_csv_string(const TsLayerReport *rep)
         g_string_append_c(s, ',');
         ts_csv_double(s, lo->latency_s * count);
         g_autofree char *precision = op_precision(lo->op);
-        csv_run_columns(s, rep, precision);
+        csv_run_columns(s, rep, precision, (int)i);
     }
     const TsTransformerConfig *cfg =
         rep->workload ? ts_workload_transformer_config(rep->workload) : NULL;
     const double totals[] = {r->macs, r->cycles, r->energy_pj, r->latency_s};
-    g_string_append(s, "total,,,");
-    for (guint k = 0; k < G_N_ELEMENTS(totals); k++) {
-        ts_csv_double(s, totals[k]);
-        g_string_append_c(s, ',');
+    csv_totals_row(s, "total", 0, r, totals);
+    csv_run_columns(s, rep, cfg ? cfg->precision_name : NULL, -1);
+    ModelTotals m;
+    if (model_totals(rep, &m)) {
+        /* The whole model: count = layers, per-instance columns hold one layer. */
+        const double model[] = {m.macs, m.cycles, m.energy_pj, m.latency_s};
+        csv_totals_row(s, "model", rep->layers, r, model);
+        csv_run_columns(s, rep, cfg ? cfg->precision_name : NULL, -1);
     }
-    if (r->macs > 0)
-        ts_csv_double(s, r->pj_per_mac);
-    g_string_append_c(s, ',');
-    ts_csv_double(s, r->utilization);
-    g_string_append(s, ",,");
-    for (guint k = 0; k < G_N_ELEMENTS(totals); k++) {
-        if (k)
-            g_string_append_c(s, ',');
-        ts_csv_double(s, totals[k]);
-    }
-    csv_run_columns(s, rep, cfg ? cfg->precision_name : NULL);
     return g_string_free(s, FALSE);
 }

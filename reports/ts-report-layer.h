@@ -9,6 +9,7 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "ts-fuse.h"
 #include "ts-layer.h"
 #include "ts-report-cost.h"
 
@@ -25,6 +26,19 @@ typedef struct {
     gboolean reproducible;         /* no wall/CPU times or thread count: the same inputs and
                                     * seed give byte-identical reports on any machine and for
                                     * any thread count (timing keys are null in JSON) */
+    const TsFusePlan *fuse;              /* a fused group: its section and JSON "fusion" */
+    const TsFuseSummary *fuse_summary;   /* with fuse */
+    /* simulate: the breakdowns of ts-report-breakdown.h (text sections, JSON "breakdown",
+     * per-op "class", "des_cycles" and "des_vs_analytical"; CSV "class" column). */
+    gboolean with_breakdown;
+    /* DES cycles of each op (one instance, result order; NAN where the DES did not run the
+     * op), or NULL when no op ran on the DES: the text table gains a "DES diff" column and
+     * the JSON's des_* keys carry numbers instead of null. */
+    const double *des_cycles;
+    /* Whole model: the layer repeated `layers` times (0 = a layer only): text section, JSON
+     * "model" {"layers", "phase", "tokens", "energy_pj", "cycles", "latency_s", "macs",
+     * "edp_j_cycles", "tokens_per_s"} and a CSV "model" row. */
+    guint64 layers;
 } TsLayerReport;
 
 /* Appends the text report: header, one search line per mapped op (with_search), the best K

@@ -5,6 +5,7 @@
  * engine is named but cannot run mappings yet. */
 #include <string.h>
 
+#include "ts-fuse.h"
 #include "ts-layer.h"
 #include "ts-sweep-private.h"
 
@@ -170,6 +171,20 @@ static gboolean analytical_evaluate(const TsSweep *s, guint point, const TsSweep
     lo.cache = ctx->cache != NULL ? &cache : NULL;
     TsLayerResult r = {0};
     g_autoptr(GError) bad = NULL;
+    /* The workload's `fusion:` spec: the point's layer runs fused (a refusal, e.g. a buffer too
+     * small for the intermediates, makes the point unmapped with the reason). */
+    const char *fgroup = NULL, *flevel = NULL, *fwhere = NULL;
+    g_autoptr(TsFusePlan) plan = NULL;
+    if (ts_workload_fusion(in.workload, &fgroup, &flevel, &fwhere)) {
+        plan = ts_fuse_plan_new(in.arch, in.workload, in.constraints, fgroup, flevel, &bad);
+        if (plan == NULL) {
+            result->status = TS_SWEEP_UNMAPPED;
+            result->reason = g_strdup_printf("%s: workload.fusion: %s", fwhere, bad->message);
+            ts_sweep_point_clear(&in);
+            return TRUE;
+        }
+        lo.fuse = plan;
+    }
     if (!ts_layer_map(in.arch, in.workload, &lo, &r, &bad)) {
         result->status = TS_SWEEP_UNMAPPED;
         result->reason = g_strdup(bad->message);

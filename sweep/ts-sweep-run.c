@@ -3,14 +3,16 @@
  * distribution); each completed point is stored in its own transaction as it arrives. Rows do
  * not depend on which thread or rank computed them, so 1 or 2 threads and 1 or 3 ranks give
  * identical databases. When fewer points remain than threads, each point's searches use the
- * spare threads (the search's result does not depend on its thread count). Progress on stderr:
- * a bar on a terminal, a line every 10 s otherwise. */
+ * spare threads (the search's result does not depend on its thread count). Progress on stderr
+ * through ts-progress.h: a bar on a terminal, a line every 10 s otherwise. */
 #include <errno.h>
 #include <glib/gstdio.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "ts-progress.h"
 #include "ts-sweep-db-private.h"
 #include "ts-sweep-private.h"
 
@@ -103,8 +105,7 @@ static void workers_stop(Workers *w)
 /* ---- Progress ----------------------------------------------------------------------------- */
 
 typedef struct {
-    gboolean on, tty;
-    gint64 start, last;
+    TsProgress *line; /* the shared progress line (ts-progress.h) */
     guint todo, done, total, before;
     guint invalid, unmapped;
     TsSweepObjective rank;
@@ -114,40 +115,30 @@ typedef struct {
 
 static void progress_show(Progress *p, gboolean final)
 {
-    if (!p->on)
+    if (p->line == NULL)
         return;
-    gint64 now = g_get_monotonic_time();
-    if (!final && now - p->last < (p->tty ? 200000 : 10000000))
-        return;
-    p->last = now;
-    double secs = (double)(now - p->start) * 1e-6;
-    double rate = secs > 0 ? p->done / secs : 0;
-    char eta[32] = "-";
-    if (rate > 0 && p->done < p->todo)
-        g_snprintf(eta, sizeof eta, "%.0f s", (p->todo - p->done) / rate);
-    char best[96] = "none yet";
+    double secs = ts_progress_elapsed_s(p->line);
+    char best[128] = "";
     if (p->best_point >= 0)
-        g_snprintf(best, sizeof best, "%.4g %s (point %" G_GINT64_FORMAT ")", p->best,
+        g_snprintf(best, sizeof best, "best %s %.4g %s (point %" G_GINT64_FORMAT ")",
+                   ts_sweep_objective_name(p->rank), p->best,
                    ts_sweep_objective_unit(p->rank), p->best_point);
     char bad[64] = "";
     if (p->invalid || p->unmapped)
-        g_snprintf(bad, sizeof bad, ", %u invalid, %u unmapped", p->invalid, p->unmapped);
+        g_snprintf(bad, sizeof bad, "%u invalid, %u unmapped", p->invalid, p->unmapped);
     guint shown = p->before + p->done;
-    if (p->tty) {
-        char bar[26];
-        guint fill = p->total ? (guint)(25.0 * shown / p->total) : 25;
-        for (guint i = 0; i < 25; i++)
-            bar[i] = i < fill ? '#' : '.';
-        bar[25] = '\0';
-        fprintf(stderr, "\r\033[K[%s] %u/%u points%s, %.2f/s, ETA %s, best %s %s", bar, shown,
-                p->total, bad, rate, eta, ts_sweep_objective_name(p->rank), best);
-        if (final)
-            fputc('\n', stderr);
-    } else {
-        fprintf(stderr, "tilesim sweep: %u/%u points done%s, %.2f points/s, ETA %s, best %s %s\n",
-                shown, p->total, bad, rate, eta, ts_sweep_objective_name(p->rank), best);
-    }
-    fflush(stderr);
+    /* The share and ETA count this run's points (a resumed run starts past the others). */
+    TsProgressLine l = {.fraction = p->todo ? (double)p->done / p->todo : NAN,
+                        .share = "of this run",
+                        .done = shown,
+                        .total = p->total,
+                        .unit = "points",
+                        .rate = secs > 0 ? p->done / secs : NAN,
+                        .best = p->best_point >= 0 ? best : NULL,
+                        .extra = bad[0] ? bad : NULL};
+    ts_progress_show(p->line, &l, final);
+    if (final)
+        ts_progress_finish(p->line, TRUE);
 }
 
 static void progress_add(Progress *p, const TsSweepResult *r)
@@ -277,10 +268,7 @@ static gboolean coordinate(const TsSweep *sweep, const TsSweepRunOptions *o, TsS
         c.pending = g_array_new(FALSE, FALSE, sizeof(guint));
     stats->done_before = c.fail ? 0 : stats->total - c.pending->len;
     c.todo = c.fail ? 0 : o->max_points ? MIN(o->max_points, c.pending->len) : c.pending->len;
-    c.progress = (Progress){.on = o->progress,
-                            .tty = isatty(STDERR_FILENO),
-                            .start = g_get_monotonic_time(),
-                            .last = g_get_monotonic_time(),
+    c.progress = (Progress){.line = ts_progress_new("tilesim sweep", o->progress),
                             .todo = c.todo,
                             .total = stats->total,
                             .before = stats->done_before,
@@ -339,6 +327,7 @@ static gboolean coordinate(const TsSweep *sweep, const TsSweepRunOptions *o, TsS
         progress_show(&c.progress, FALSE);
     }
     progress_show(&c.progress, TRUE);
+    ts_progress_free(c.progress.line);
     stats->seconds = (double)(g_get_monotonic_time() - t0) * 1e-6;
     if (c.w.cache)
         ts_sweep_cache_stats(c.w.cache, &stats->cache_lookups, NULL, NULL, NULL);

@@ -41,6 +41,21 @@ const char *ts_op_kind_name(TsOpKind kind)
     return "?";
 }
 
+const char *ts_tensor_role_name(TsTensorRole role)
+{
+    switch (role) {
+    case TS_TENSOR_DATA:
+        return "data";
+    case TS_TENSOR_PARAMETERS:
+        return "parameters";
+    case TS_TENSOR_KV_CACHE:
+        return "kv_cache";
+    case TS_TENSOR_ROLE_COUNT_:
+        break;
+    }
+    return "?";
+}
+
 static const char *const ew_names[TS_EW_COUNT_] = {
     [TS_EW_SOFTMAX] = "softmax", [TS_EW_LAYERNORM] = "layernorm",
     [TS_EW_GELU] = "gelu",       [TS_EW_SILU] = "silu",

@@ -213,11 +213,20 @@ static void gemm_op(TsOp *op, const char *name, uint64_t d, uint64_t e, uint64_t
     set_tensor(op, 1, "Inputs", (const int[]){E, L}, 2, FALSE, p->activations);
     set_tensor(op, 2, "Outputs", (const int[]){D, L}, 2, TRUE, p->outputs);
     if (weights_are_params) {
+        op->tensors[0].role = TS_TENSOR_PARAMETERS;
         op->param_elements = d * e; /* checked by the config validation */
         op->param_precision = p->weights;
     } else {
         op->param_precision = p->activations;
     }
+}
+
+/* A decode step's attention reads the key/value cache (its Weights operand, K or V), kept
+ * from step to step; in prefill K and V are this pass's activations. */
+static void kv_cache_role(TsOp *op, const TsTransformerConfig *c)
+{
+    if (c->phase == TS_PHASE_DECODE)
+        op->tensors[0].role = TS_TENSOR_KV_CACHE;
 }
 
 /* Softmax / layernorm / activation over rows x cols with passes sweeps. Elementwise form:
@@ -290,6 +299,7 @@ static void lut_op(TsOp *op, const char *name, uint64_t d, uint64_t e, uint64_t 
     set_tensor(op, 0, "Inputs", (const int[]){CB, V, L}, 3, FALSE, cfg->precision.activations);
     set_tensor(op, 1, "Indices", (const int[]){CB, L}, 2, FALSE, cfg->lut_index);
     set_tensor(op, 2, "Tables", (const int[]){CB, C, D}, 3, FALSE, cfg->lut_table);
+    op->tensors[2].role = TS_TENSOR_PARAMETERS;
     set_tensor(op, 3, "Outputs", (const int[]){D, L}, 2, TRUE, cfg->lut_acc);
     op->lut_vec_len = cfg->lut_vec_len;
     op->lut_centroids = cfg->lut_centroids;
@@ -453,11 +463,13 @@ TsWorkload *ts_transformer_build(const char *name, const TsTransformerConfig *cf
 
     WEIGHT_GEMM("KQV", 3 * c.hidden, c.hidden);
     gemm_op(&op, "KTQ", k_len, head_dim, q_len, per_head, p, FALSE);
+    kv_cache_role(&op, &c);
     APPEND();
     nonlinear_op(&op, "softmax", TS_EW_SOFTMAX, q_len, k_len, c.softmax_passes, per_head, 0, p,
                  c.nonlinear);
     APPEND();
     gemm_op(&op, "VScores", head_dim, k_len, q_len, per_head, p, FALSE);
+    kv_cache_role(&op, &c);
     APPEND();
     WEIGHT_GEMM("Out", c.hidden, c.hidden);
     if (c.residual_ops) {
@@ -526,6 +538,7 @@ static gboolean add_attention(TsWorkload *w, const char *name, uint64_t d, uint6
 {
     TsOp op;
     gemm_op(&op, name, d, e, l, count, &c->precision, FALSE);
+    kv_cache_role(&op, c);
     return ts_workload_append(w, &op, NULL, NULL, error);
 }
 

@@ -40,12 +40,23 @@ typedef struct {
     int64_t coef[TS_MAX_TERMS];
 } TsProjection;
 
+/* What a tensor holds, for data residency (docs/pim.md): per-inference data (activations and
+ * outputs), the op's learned parameters (projection weights, LUT-NN tables), or a decode
+ * step's key/value cache (the K or V operand of attention, built token by token and kept). */
+typedef enum {
+    TS_TENSOR_DATA,
+    TS_TENSOR_PARAMETERS,
+    TS_TENSOR_KV_CACHE,
+    TS_TENSOR_ROLE_COUNT_
+} TsTensorRole;
+
 typedef struct {
     const char *name; /* "Weights", "Inputs", "Outputs", or any name */
     uint8_t n_ranks;
     TsProjection ranks[TS_MAX_RANKS];
     gboolean read_write; /* the output: read-modify-write */
     TsPrecision precision;
+    TsTensorRole role; /* TS_TENSOR_DATA unless the builder or the file says otherwise */
 } TsTensor;
 
 typedef enum {
@@ -149,6 +160,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(TsWorkload, ts_workload_free)
 const char *ts_workload_name(const TsWorkload *workload);
 guint ts_workload_n_ops(const TsWorkload *workload);
 const TsOp *ts_workload_op(const TsWorkload *workload, guint index);
+/* The workload's fusion spec (`fusion: {group, level}`): FALSE when it has none. group, level
+ * (NULL = the default level) and where (the spec's file:line:col) are borrowed; any may be
+ * NULL. */
+gboolean ts_workload_fusion(const TsWorkload *workload, const char **group, const char **level,
+                            const char **where);
 /* Op by name ("FF1"), or NULL. */
 const TsOp *ts_workload_find_op(const TsWorkload *workload, const char *name);
 
@@ -197,6 +213,7 @@ double ts_precision_mac_pj_45nm(TsPrecision a, TsPrecision b, TsPrecision acc, c
 /* ---- Ops ---- */
 
 const char *ts_op_kind_name(TsOpKind kind);                   /* "einsum", "elementwise", "lut" */
+const char *ts_tensor_role_name(TsTensorRole role);           /* "data", "parameters", "kv_cache" */
 const char *ts_elementwise_kind_name(TsElementwiseKind kind); /* "softmax", "gelu", ... */
 /* Extent of one rank: sum over terms of coef * (dim - 1), plus 1 (Timeloop's dense extent). */
 uint64_t ts_op_rank_extent(const TsOp *op, guint tensor, guint rank);

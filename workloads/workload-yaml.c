@@ -16,7 +16,7 @@ typedef struct {
     guint64 kv_heads, vocab, sliding_window;
     int phase, nonlinear, activation, family;
     gboolean activation_op, residual_ops, causal;
-    const TsNode *precision, *lut, *variables, *ops;
+    const TsNode *precision, *lut, *variables, *ops, *fusion;
 } TsWorkloadFile;
 
 static const char *const phase_choices[] = {"prefill", "decode", NULL};
@@ -118,6 +118,11 @@ static const TsField file_fields[] = {
      .max = 9.2e18,
      .offset = offsetof(TsWorkloadFile, sliding_window),
      .doc = "llama: most keys a query attends (Mistral's 4096); 0 = unlimited"},
+    {.key = "fusion",
+     .type = TS_FIELD_NODE,
+     .offset = offsetof(TsWorkloadFile, fusion),
+     .doc = "ops fused with their intermediates on chip: {group: attention, level: NAME} "
+            "(level optional; as --fuse / --fuse-level)"},
     {NULL},
 };
 
@@ -147,6 +152,7 @@ enum {
     FB_KV_HEADS,
     FB_VOCAB,
     FB_WINDOW,
+    FB_FUSION,
 };
 #define HAS(mask, bit) (((mask) >> (bit)) & 1)
 
@@ -447,7 +453,7 @@ static gboolean parse_einsum(TsOpsCtx *ctx, const TsNode *map, const char *path,
                         tensors->n);
         return FALSE;
     }
-    static const char *const roles[] = {"weights", "activations", "outputs", NULL};
+    static const char *const roles[] = {"weights", "activations", "outputs", "kv_cache", NULL};
     uint64_t weight_elements = 0;
     gboolean weight_overflow = FALSE;
     int output = -1;
@@ -514,13 +520,17 @@ static gboolean parse_einsum(TsOpsCtx *ctx, const TsNode *map, const char *path,
             if (role < 0) {
                 g_autofree char *hint = ts_config_suggest(r, roles);
                 ts_config_error(error, rn, TS_CONFIG_ERROR_REFERENCE, rp,
-                                "unknown role '%s'%s; expected weights, activations or outputs "
+                                "unknown role '%s'%s; expected weights, activations, outputs or "
+                                "kv_cache "
                                 "(got '%s')",
                                 r, hint, r);
                 return FALSE;
             }
         }
-        ts->precision = role == 0 ? set.weights : role == 1 ? set.activations : set.outputs;
+        ts->precision = role == 0 ? set.weights : role == 2 ? set.outputs : set.activations;
+        ts->role = role == 0   ? TS_TENSOR_PARAMETERS
+                   : role == 3 ? TS_TENSOR_KV_CACHE
+                               : TS_TENSOR_DATA;
         const TsNode *pn = ts_node_get(tn, "precision");
         if (pn != NULL) {
             g_autofree char *pp = ts_path_key(p, "precision");
@@ -729,6 +739,7 @@ static gboolean parse_lut_op(TsOpsCtx *ctx, const TsNode *map, const char *path,
         ts->n_ranks = (uint8_t)spec[t].n;
         ts->precision = spec[t].p;
         ts->read_write = t == 3;
+        ts->role = t == 2 ? TS_TENSOR_PARAMETERS : TS_TENSOR_DATA;
         for (guint r = 0; r < spec[t].n; r++)
             ts->ranks[r] =
                 (TsProjection){.n_terms = 1, .dim = {(uint8_t)spec[t].dims[r]}, .coef = {1}};
@@ -931,6 +942,37 @@ static TsWorkload *load_ops(const TsNode *wnode, const TsWorkloadFile *f, guint6
     return g_steal_pointer(&w);
 }
 
+
+/* `fusion: {group: NAME, level: NAME}`: kept as given (the mapper checks the names against
+ * its groups and the architecture's levels, citing where). */
+static gboolean load_fusion(TsWorkload *w, const TsNode *n, GError **error)
+{
+    static const char *const keys[] = {"group", "level", NULL};
+    if (n == NULL || n->kind != TS_NODE_MAPPING) {
+        ts_config_error(error, n, TS_CONFIG_ERROR_TYPE, "workload.fusion",
+                        "expected a mapping {group: attention, level: NAME}");
+        return FALSE;
+    }
+    if (!ts_schema_check_keys(n, "workload.fusion", keys, error))
+        return FALSE;
+    const TsNode *g = ts_node_get(n, "group"), *l = ts_node_get(n, "level");
+    if (g == NULL || g->kind != TS_NODE_SCALAR || g->value == NULL || !*g->value) {
+        ts_config_error(error, g ? g : n, TS_CONFIG_ERROR_MISSING, "workload.fusion.group",
+                        "missing the group to fuse (attention)");
+        return FALSE;
+    }
+    if (l != NULL && (l->kind != TS_NODE_SCALAR || l->value == NULL || !*l->value)) {
+        ts_config_error(error, l, TS_CONFIG_ERROR_TYPE, "workload.fusion.level",
+                        "expected a storage level name");
+        return FALSE;
+    }
+    w->fuse_group = ts_workload_intern(w, g->value);
+    w->fuse_level = l ? ts_workload_intern(w, l->value) : NULL;
+    g_autofree char *where = g_strdup_printf("%s:%u:%u", n->doc ? n->doc->filename : "?",
+                                             n->line, n->col);
+    w->fuse_where = ts_workload_intern(w, where);
+    return TRUE;
+}
 TsWorkload *ts_workload_yaml_load(const TsDoc *doc, const char *path,
                                   const TsWorkloadOverrides *overrides, GError **error)
 {
@@ -949,7 +991,11 @@ TsWorkload *ts_workload_yaml_load(const TsDoc *doc, const char *path,
                         "expected a mapping (got an empty value)");
         return NULL;
     }
-    if (HAS(mask, FB_OPS))
-        return load_ops(wnode, &f, mask, path, overrides, error);
-    return load_model(wnode, &f, mask, path, overrides, error);
+    TsWorkload *w = HAS(mask, FB_OPS) ? load_ops(wnode, &f, mask, path, overrides, error)
+                                      : load_model(wnode, &f, mask, path, overrides, error);
+    if (w != NULL && HAS(mask, FB_FUSION) && !load_fusion(w, f.fusion, error)) {
+        ts_workload_free(w);
+        return NULL;
+    }
+    return w;
 }

@@ -295,3 +295,16 @@ TsWorkload *ts_workload_load_doc(const TsDoc *doc, const char *path,
                     hint, first);
     return NULL;
 }
+
+gboolean ts_workload_fusion(const TsWorkload *workload, const char **group, const char **level,
+                            const char **where)
+{
+    g_return_val_if_fail(workload != NULL, FALSE);
+    if (group)
+        *group = workload->fuse_group;
+    if (level)
+        *level = workload->fuse_level;
+    if (where)
+        *where = workload->fuse_where;
+    return workload->fuse_group != NULL;
+}

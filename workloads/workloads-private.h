@@ -19,6 +19,8 @@ struct TsWorkload {
     gboolean has_config;
     TsTransformerConfig config;
     uint64_t total_macs, total_bytes, total_work, total_params;
+    /* `fusion:` spec (interned; group NULL = none) and where it is (file:line:col). */
+    const char *fuse_group, *fuse_level, *fuse_where;
 };
 
 TsWorkload *ts_workload_new_empty(const char *name, TsWorkloadSource source, const char *path);

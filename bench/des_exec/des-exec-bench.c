@@ -82,9 +82,10 @@ int main(int argc, char **argv)
     const char *arch_name = "gemmini-like";
     guint runs = 5;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc)
-            runs = (guint)CLAMP(atoi(argv[++i]), 1, 32);
-        else
+        if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc) {
+            const int n = atoi(argv[++i]);
+            runs = (guint)CLAMP(n, 1, 32);
+        } else
             arch_name = argv[i];
     }
     g_autoptr(GError) error = NULL;
@@ -95,7 +96,10 @@ int main(int argc, char **argv)
         return 1;
     }
     TsLayerOptions lo = {0};
-    ts_search_options_init(&lo.search);
+    ts_search_options_init(&lo.search); /* as `tilesim simulate` maps by default */
+    lo.search.algorithm = TS_SEARCH_ANNEAL;
+    lo.search.budget = 200000;
+    lo.search.polish = TRUE;
     lo.search.threads = 2;
     TsLayerResult layer = {0};
     const double t0 = (double)g_get_monotonic_time() / 1e6;

@@ -169,7 +169,11 @@ gboolean ts_dram_engine_init(TsDramEngine *e, const TsDramSpec *spec, char **why
         g_assert(*n < TS_DRAM_MAX_RULES);
         e->rules[r->after][r->scope][*n] = (TsDramDelay){r->next, value[r->delay]};
         (*n)++;
+        if (r->scope != TS_DSCOPE_BANK)
+            e->wide_mask[r->after] |= (guint8)(1u << r->next);
     }
+    if (e->faw || e->aw32)
+        e->wide_mask[TS_DCMD_ACT] |= 1u << TS_DCMD_ACT;
     /* The scope arrays need every same-bank rule at least as long as the group rule for the
      * same command, and long timings at least the short ones (see TsDramScopeNext). */
     for (int a = 0; a < TS_DCMD_COUNT; a++) {
@@ -218,9 +222,11 @@ gboolean ts_dram_engine_init(TsDramEngine *e, const TsDramSpec *spec, char **why
     e->bank = g_new0(TsDramBank, nb);
     e->group = g_new0(TsDramScopeNext, e->ranks * e->bankgroups);
     e->rank = g_new0(TsDramScopeNext, e->ranks);
-    e->other = g_new0(TsDramScopeNext, e->ranks);
-    for (guint i = 0; i < nb; i++)
+    for (guint i = 0; i < nb; i++) {
         e->bank[i].open_row = -1;
+        e->bank[i].group = i / e->banks_per_group; /* rank * bankgroups + bank group */
+        e->bank[i].rank = i / e->banks_per_rank;
+    }
     e->act_times = g_malloc0_n(e->ranks, sizeof(guint64[4]));
     e->act_head = g_new0(guint, e->ranks);
     e->act32 = g_new0(guint64, (gsize)e->ranks * 32);
@@ -235,7 +241,6 @@ void ts_dram_engine_clear(TsDramEngine *e)
     g_free(e->bank);
     g_free(e->group);
     g_free(e->rank);
-    g_free(e->other);
     g_free(e->act_times);
     g_free(e->act_head);
     g_free(e->act32);
@@ -269,6 +274,13 @@ void ts_dram_engine_issue(TsDramEngine *e, TsDramCmd cmd, guint rank, guint bank
         e->act32[(gsize)rank * 32 + e->act32_head[rank]] = cycle;
         e->act32_head[rank] = (e->act32_head[rank] + 1) & 31;
         e->n_acts[rank]++;
+        /* The activation windows: the next ACT of the rank waits for the 4th (32nd) most
+         * recent one + tFAW (t32AW), the oldest entry of the ring now. */
+        guint64 *act = &e->rank[rank].next[TS_DCMD_ACT];
+        if (e->faw && e->n_acts[rank] >= 4)
+            *act = MAX(*act, e->act_times[rank][e->act_head[rank]] + e->faw);
+        if (e->aw32 && e->n_acts[rank] >= 32)
+            *act = MAX(*act, e->act32[(gsize)rank * 32 + e->act32_head[rank]] + e->aw32);
         break;
     }
     case TS_DCMD_RD:
@@ -290,15 +302,14 @@ void ts_dram_engine_issue(TsDramEngine *e, TsDramCmd cmd, guint rank, guint bank
               e->n_rules[cmd][TS_DSCOPE_ALL_RANK], cycle);
         return;
     }
-    const guint bg = bank_in_rank / e->banks_per_group;
     apply(rb[bank_in_rank].next, e->rules[cmd][TS_DSCOPE_BANK], e->n_rules[cmd][TS_DSCOPE_BANK],
           cycle);
-    apply(e->group[rank * e->bankgroups + bg].next, e->rules[cmd][TS_DSCOPE_GROUP],
+    apply(e->group[rb[bank_in_rank].group].next, e->rules[cmd][TS_DSCOPE_GROUP],
           e->n_rules[cmd][TS_DSCOPE_GROUP], cycle);
     apply(e->rank[rank].next, e->rules[cmd][TS_DSCOPE_RANK], e->n_rules[cmd][TS_DSCOPE_RANK],
           cycle);
     guint no = e->n_rules[cmd][TS_DSCOPE_OTHER];
     for (guint r = 0; no && r < e->ranks; r++)
         if (r != rank)
-            apply(e->other[r].next, e->rules[cmd][TS_DSCOPE_OTHER], no, cycle);
+            apply(e->rank[r].next, e->rules[cmd][TS_DSCOPE_OTHER], no, cycle);
 }

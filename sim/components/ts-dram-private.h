@@ -8,6 +8,7 @@
 #include <glib.h>
 
 #include "ts-arch-classes.h"
+#include "ts-time.h"
 
 G_BEGIN_DECLS
 
@@ -47,15 +48,18 @@ typedef struct {
 typedef struct {
     gint64 open_row; /* -1 = closed */
     guint32 row_hits;
+    guint32 group;               /* index of its bank group in TsDramEngine.group */
+    guint32 rank;
     guint64 next[TS_DCMD_COUNT]; /* earliest cycle of each command from same-bank rules */
 } TsDramBank;
 
 /* Earliest cycles of each command from the rules of a wider scope, kept once per bank group
- * (group scope), per rank (rank scope, and the rules coming from other ranks) instead of in
- * every bank: a bank's earliest cycle is the max over its bank, group and rank. The issuing
- * bank itself receives the group and rank values too, which never binds because every same-
- * bank rule is at least as long as the group rule for the same command and the long (_L)
- * timings are at least the short ones (checked at init). */
+ * (group scope) and per rank (the rank-scope rules of its own commands, the other-rank rules of
+ * the other ranks' commands, REF's all-bank rules, and the activation windows, which only move
+ * when an ACT issues) instead of in every bank: a bank's earliest cycle is the max over its
+ * bank, group and rank. The issuing bank itself receives the group and rank values too, which
+ * never binds because every same-bank rule is at least as long as the group rule for the same
+ * command and the long (_L) timings are at least the short ones (checked at init). */
 typedef struct {
     guint64 next[TS_DCMD_COUNT];
 } TsDramScopeNext;
@@ -68,10 +72,12 @@ typedef struct {
     guint32 write_delay; /* WL + tBURST */
     TsDramDelay rules[TS_DCMD_COUNT][TS_DSCOPE_COUNT][TS_DRAM_MAX_RULES];
     guint8 n_rules[TS_DCMD_COUNT][TS_DSCOPE_COUNT];
+    /* Per command: the commands (bits) whose earliest cycle it may raise in banks other than
+     * its own (every rule outside the bank scope, and ACT's activation windows). */
+    guint8 wide_mask[TS_DCMD_COUNT];
     TsDramBank *bank;        /* ranks x banks_per_rank */
     TsDramScopeNext *group;  /* ranks x bankgroups */
-    TsDramScopeNext *rank;   /* ranks: rank-scope and all-rank rules */
-    TsDramScopeNext *other;  /* ranks: rules from commands of the other ranks */
+    TsDramScopeNext *rank;   /* ranks: rank, other-rank and all-rank rules, activation windows */
     guint64 (*act_times)[4]; /* per rank: the last four ACT cycles, ring */
     guint *act_head;
     guint64 *act32; /* per rank: the last 32 ACT cycles, ring (t32AW) */
@@ -90,30 +96,51 @@ static inline TsDramBank *ts_dram_engine_bank(TsDramEngine *e, guint rank, guint
     return &e->bank[rank * e->banks_per_rank + bank_in_rank];
 }
 
-/* Earliest cycle `cmd` may issue to the bank (rank, bank_in_rank), including the activation
- * windows for ACT. Readiness only: the bank's state (open row) is the caller's business.
+/* Earliest cycle `cmd` may issue to the bank (rank, bank_in_rank), or to bank number `bank`
+ * (rank * banks_per_rank + bank_in_rank) for _at, including the activation windows for ACT. Readiness only: the bank's state (open row) is the caller's business.
  * Every command only raises these cycles (constraints accumulate by max), so a value read
  * once stays a lower bound until the bank's state changes. */
+static inline guint64 ts_dram_engine_earliest_at(const TsDramEngine *e, TsDramCmd cmd, guint bank)
+{
+    const TsDramBank *b = &e->bank[bank];
+    guint64 g = e->group[b->group].next[cmd], r = e->rank[b->rank].next[cmd];
+    return MAX(b->next[cmd], MAX(g, r));
+}
+
 static inline guint64 ts_dram_engine_earliest(const TsDramEngine *e, TsDramCmd cmd, guint rank,
                                               guint bank_in_rank)
 {
-    guint64 t = e->bank[rank * e->banks_per_rank + bank_in_rank].next[cmd];
-    guint64 g = e->group[rank * e->bankgroups + bank_in_rank / e->banks_per_group].next[cmd];
-    guint64 r = MAX(e->rank[rank].next[cmd], e->other[rank].next[cmd]);
-    t = MAX(t, MAX(g, r));
-    if (cmd == TS_DCMD_ACT) {
-        if (e->faw && e->n_acts[rank] >= 4) /* the 4th most recent ACT + tFAW */
-            t = MAX(t, e->act_times[rank][e->act_head[rank]] + e->faw);
-        if (e->aw32 && e->n_acts[rank] >= 32)
-            t = MAX(t, e->act32[(gsize)rank * 32 + e->act32_head[rank]] + e->aw32);
-    }
-    return t;
+    return ts_dram_engine_earliest_at(e, cmd, rank * e->banks_per_rank + bank_in_rank);
 }
 
 /* Applies `cmd` issued at `cycle`: bank state (open row, row hits) and every constraint. For
  * REF, bank_in_rank is ignored. */
 void ts_dram_engine_issue(TsDramEngine *e, TsDramCmd cmd, guint rank, guint bank_in_rank,
                           guint64 row, guint64 cycle);
+
+/* ---- clock conversions on the hot path ---- */
+
+/* ts_clock_cycles_to_ticks (the tick of edge c, ceil(c * num / den)) in 64-bit arithmetic
+ * while the product fits, that function beyond: the same value, without its 128-bit
+ * division. */
+static inline TsTick ts_dram_cycle_tick(const TsClock *k, guint64 c)
+{
+    guint64 x;
+    if (G_LIKELY(!__builtin_mul_overflow(c, k->period_num, &x) && x <= G_MAXUINT64 - k->period_den))
+        return (x + k->period_den - 1) / k->period_den;
+    return ts_clock_cycles_to_ticks(k, c);
+}
+
+/* ts_clock_edge_index_at_or_after (the first edge at or after tick t), likewise. */
+static inline guint64 ts_dram_edge_at_or_after(const TsClock *k, TsTick t)
+{
+    guint64 x;
+    if (G_LIKELY(!__builtin_mul_overflow(t, k->period_den, &x))) {
+        guint64 c = x / k->period_num; /* edges in (0, t] */
+        return ts_dram_cycle_tick(k, c) == t ? c : c + 1;
+    }
+    return ts_clock_edge_index_at_or_after(k, t);
+}
 
 /* ---- legality checker ---- */
 

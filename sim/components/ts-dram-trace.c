@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "ts-config.h"
+#include "ts-dram-private.h"
 
 /* ---- loading ---- */
 
@@ -202,6 +203,9 @@ typedef struct {
     TsComponent *dram;
     gboolean stop_when_done;
     gsize next;            /* next trace entry to send */
+    TsPort *next_port;     /* its channel's port (NULL: not looked up yet) */
+    TsPort **ports;        /* per channel */
+    guint32 burst_bytes;
     guint64 next_cycle;    /* earliest cycle of the next send (one per cycle) */
     gboolean wake_pending; /* a self event is queued */
     guint64 responses;
@@ -223,10 +227,17 @@ static gboolean driver_init(TsComponent *self, const void *spec, const TsParams 
     d->trace = s->trace;
     d->dram = s->dram;
     d->stop_when_done = s->stop_when_done;
+    d->burst_bytes = ts_dram_burst_bytes(s->dram);
     const TsClock *c = &s->dram->clock;
     if (!ts_component_set_clock_period(self, c->period_num, c->period_den, error))
         return FALSE;
     return ts_component_set_port_count(self, "mem", ts_dram_n_units(s->dram), error);
+}
+
+/* The port of trace entry i's channel. */
+static inline TsPort *entry_port(const Driver *d, gsize i)
+{
+    return d->ports[ts_dram_unit_of(d->dram, d->trace->entries[i].addr)];
 }
 
 static void driver_wake_at(Driver *d, guint64 cycle)
@@ -235,7 +246,7 @@ static void driver_wake_at(Driver *d, guint64 cycle)
         return;
     d->wake_pending = TRUE;
     TsEvent *ev = ts_sim_event_new(d->base.sim, &d->base, DRIVER_WAKE);
-    ts_sim_schedule(d->base.sim, ev, ts_clock_cycles_to_ticks(&d->base.clock, cycle));
+    ts_sim_schedule(d->base.sim, ev, ts_dram_cycle_tick(&d->base.clock, cycle));
 }
 
 /* Sends the next request if its cycle has come, none went this cycle and its channel has a
@@ -245,35 +256,38 @@ static void driver_pump(Driver *d)
     if (d->next >= d->trace->n)
         return;
     TsTick now = ts_sim_now(d->base.sim);
-    guint64 c = ts_clock_edge_index_at_or_after(&d->base.clock, now);
+    guint64 c = ts_dram_edge_at_or_after(&d->base.clock, now);
     const TsDramTraceEntry *e = &d->trace->entries[d->next];
     guint64 due = MAX(e->cycle, d->next_cycle);
     if (due > c) {
         driver_wake_at(d, due);
         return;
     }
-    if (ts_clock_cycles_to_ticks(&d->base.clock, c) != now) {
+    if (ts_dram_cycle_tick(&d->base.clock, c) != now) {
         driver_wake_at(d, c); /* act on clock edges only */
         return;
     }
-    TsPort *p = ts_component_port_at(&d->base, 0, ts_dram_unit_of(d->dram, e->addr));
+    if (d->next_port == NULL)
+        d->next_port = entry_port(d, d->next);
+    TsPort *p = d->next_port;
     if (ts_port_credits(p) == 0)
         return; /* the credit event resumes */
     TsEvent *ev = ts_sim_event_new(d->base.sim, NULL, TS_EVENT_MEM_REQUEST);
     *ts_mem_req(ev) = (TsMemReq){.addr = e->addr,
                                  .tag = d->next,
-                                 .bytes = ts_dram_burst_bytes(d->dram),
+                                 .bytes = d->burst_bytes,
                                  .tensor = TS_MEM_TENSOR_NONE,
                                  .op = e->is_write ? TS_MEM_WRITE : TS_MEM_READ};
     ev->priority = 1; /* after the controller's own work of this cycle, as DRAMsim3 orders it */
     ts_port_send(p, ev, 0);
     d->next++;
     d->next_cycle = c + 1;
+    d->next_port = NULL;
     if (d->next < d->trace->n) {
         const TsDramTraceEntry *n = &d->trace->entries[d->next];
-        TsPort *np = ts_component_port_at(&d->base, 0, ts_dram_unit_of(d->dram, n->addr));
+        d->next_port = entry_port(d, d->next);
         /* Without a credit the next send waits for the credit event, not for a cycle. */
-        if (ts_port_credits(np) > 0 || n->cycle > c + 1)
+        if (ts_port_credits(d->next_port) > 0 || n->cycle > c + 1)
             driver_wake_at(d, MAX(n->cycle, c + 1));
     }
 }
@@ -298,7 +312,16 @@ static void driver_handle(TsComponent *self, TsEvent *ev)
 static void driver_setup(TsComponent *self)
 {
     Driver *d = TS_COMPONENT_DOWNCAST(Driver, self);
+    guint n = ts_dram_n_units(d->dram);
+    d->ports = g_new(TsPort *, n);
+    for (guint i = 0; i < n; i++)
+        d->ports[i] = ts_component_port_at(self, 0, i);
     driver_wake_at(d, d->trace->entries[0].cycle);
+}
+
+static void driver_destroy(TsComponent *self)
+{
+    g_free(TS_COMPONENT_DOWNCAST(Driver, self)->ports);
 }
 
 static const TsComponentKind driver_kind = {
@@ -311,6 +334,7 @@ static const TsComponentKind driver_kind = {
     .init = driver_init,
     .setup = driver_setup,
     .handle = driver_handle,
+    .destroy = driver_destroy,
 };
 
 TsSim *ts_dram_trace_sim_new(const TsDramSpec *spec, const TsDramTrace *trace, gboolean check,

@@ -157,21 +157,29 @@ typedef struct {
 
     CmdEntry *cq; /* nq queues of cq_cap entries */
     guint32 *cq_n;
-    guint64 *q_lb;    /* per queue: no entry can issue before this cycle (a lower bound; 0 =
-                         unknown after the queue or the state of one of its banks changed) */
-    guint64 q_lb_min; /* no queue can issue before this cycle (min of q_lb) */
-    guint64 *dirty;   /* bit per queue: q_lb must be recomputed (state or contents changed) */
+    guint8 *q_full; /* per queue: cq_n == cq_cap */
+    guint64 *busy;                  /* bit per queue: it holds entries */
     guint32 *rq_wait, *wq_wait;     /* per command queue: transactions waiting to enter it */
     guint32 rq_movable, wq_movable; /* waiting transactions whose command queue has room */
     guint32 nq, cq_cap, q_idx;
-    gboolean per_bank; /* one command queue per bank */
-    /* Scratch of bank_scan, per bank of the unit: the stamp of the scan that filled the
-     * entry, the first queue index of the bank and whether an entry hits its open row. */
-    guint32 *scan_stamp, scan_gen;
-    guint16 *scan_first;
-    guint8 *scan_hit;
-    guint8 *scan_known;  /* bit per command: scan_ready filled */
-    guint64 *scan_ready; /* per bank x command: earliest cycle, for this scan */
+    guint n_words;     /* words of the queue bitmask */
+    gboolean per_bank; /* one command queue per bank (else one per rank) */
+    /* Per bank of the unit (rank * banks_per_rank + bank): the commands its queued entries
+     * need in DRAMsim3's arbitration (b_want, TsDramCmd bits), whether one hits its open row,
+     * its entries, and b_lb, the earliest cycle it can issue one of them (NO_CYCLE with no
+     * entries). b_lb is exact once refresh_bounds has run: a bank is dirty when its entries or
+     * its state change (re-derived), stale when a command raised, from another bank, the
+     * constraint of a command it needs (re-bounded; wants[k] lists the banks needing k).
+     * Exact bounds make every wake-up find a command to issue. */
+    guint64 *b_lb;
+    guint8 *b_want, *b_hit;
+    guint16 *b_n;
+    guint64 *b_dirty, *b_stale, *wants;
+    guint n_bwords;
+    gboolean bounds_pending; /* some bank is dirty or stale */
+    guint64 lb_min;          /* a lower bound of every b_lb (exact after next_wake) */
+    guint64 *r_lb;           /* per rank: min of its banks' b_lb (per-rank queues) */
+    guint32 *seen, seen_gen; /* scratch of first_ready: stamp per bank */
 
     RefReq *ref_q;
     guint32 ref_head, ref_n, ref_cap;
@@ -293,7 +301,7 @@ static void unit_want_wake_ev(Unit *u, guint64 cycle, TsEvent *reuse)
     if (cycle >= u->wake_cycle)
         return;
     TsComponent *self = &u->d->base;
-    TsTick t = ts_clock_cycles_to_ticks(&self->clock, cycle);
+    TsTick t = ts_dram_cycle_tick(&self->clock, cycle);
     u->wake_cycle = cycle;
     u->wake_seq++;
     TsEvent *ev = reuse ? reuse : ts_sim_event_new(self->sim, self, WAKE_EVENT);
@@ -369,22 +377,34 @@ static void note_latency(Unit *u, guint64 lat)
 
 /* ---- transactions in ---- */
 
-static inline void mark_dirty(Unit *u, guint q)
+static inline guint64 bit64(guint i)
 {
-    u->q_lb[q] = 0;
-    u->q_lb_min = 0;
-    u->dirty[q >> 6] |= G_GUINT64_CONSTANT(1) << (q & 63);
+    return G_GUINT64_CONSTANT(1) << (i & 63);
+}
+
+/* Bank gb's entries or state changed: what it needs is re-derived before the next pick. */
+static inline void mark_dirty(Unit *u, guint gb)
+{
+    u->b_dirty[gb >> 6] |= bit64(gb);
+    u->bounds_pending = TRUE;
+}
+
+static inline void set_busy(Unit *u, guint q, gboolean on)
+{
+    u->busy[q >> 6] = on ? u->busy[q >> 6] | bit64(q) : u->busy[q >> 6] & ~bit64(q);
 }
 
 /* Bookkeeping of transactions that can move: a command queue entering or leaving "full". */
 static inline void cq_became_full(Unit *u, guint q)
 {
+    u->q_full[q] = 1;
     u->rq_movable -= u->rq_wait[q];
     u->wq_movable -= u->wq_wait[q];
 }
 
 static inline void cq_left_full(Unit *u, guint q)
 {
+    u->q_full[q] = 0;
     u->rq_movable += u->rq_wait[q];
     u->wq_movable += u->wq_wait[q];
 }
@@ -399,7 +419,7 @@ static inline guint queue_of(const Unit *u, guint rank, guint bank)
 static void respond(Unit *u, const Trans *t, guint64 done_cycle)
 {
     TsComponent *self = &u->d->base;
-    TsTick at = ts_clock_cycles_to_ticks(&self->clock, done_cycle);
+    TsTick at = ts_dram_cycle_tick(&self->clock, done_cycle);
     TsEvent *ev = ts_sim_event_new(self->sim, NULL, TS_EVENT_MEM_RESPONSE);
     TsMemReq *r = ts_mem_req(ev);
     *r = t->req;
@@ -444,8 +464,8 @@ static void unit_request(Unit *u, const TsMemReq *req, TsTick arrival)
                  "(requesters split transfers into bursts)",
                  req->bytes, req->addr, d->burst_bytes);
     u->sched_idle = FALSE;
-    guint64 e = ts_clock_edge_index_at_or_after(&self->clock, arrival);
-    guint64 added = ts_clock_cycles_to_ticks(&self->clock, e) == arrival ? e + 1 : e;
+    guint64 e = ts_dram_edge_at_or_after(&self->clock, arrival);
+    guint64 added = ts_dram_cycle_tick(&self->clock, e) == arrival ? e + 1 : e;
     guint64 a = req->addr >> d->shift;
     /* Addresses beyond the capacity wrap, as in DRAMsim3 (the mapping keeps its bits). */
     guint64 key = a & d->addr_mask;
@@ -514,7 +534,7 @@ static void unit_request(Unit *u, const TsMemReq *req, TsTick arrival)
 static inline gboolean queue_in_ref(const Unit *u, guint q)
 {
     const RefReq *r = &u->ref_q[u->ref_head];
-    if (u->d->spec->queue_structure == TS_DRAM_QUEUE_PER_RANK)
+    if (!u->per_bank)
         return q == r->rank;
     if (r->cmd == TS_DCMD_REF)
         return q / u->eng.banks_per_rank == r->rank;
@@ -530,6 +550,105 @@ static inline TsDramCmd required_cmd(const Unit *u, const CmdEntry *e)
     return b->open_row == (gint64)e->row ? (TsDramCmd)e->cmd : TS_DCMD_PRE;
 }
 
+/* DRAMsim3's read-to-write dependency: a write waits behind an earlier read of its column. */
+static inline gboolean write_behind_read(const CmdEntry *qe, guint i)
+{
+    const CmdEntry *e = &qe[i];
+    for (guint j = 0; j < i; j++)
+        if ((qe[j].cmd == TS_DCMD_RD || qe[j].cmd == TS_DCMD_RDA) && qe[j].rank == e->rank &&
+            qe[j].bank == e->bank && qe[j].row == e->row && qe[j].col == e->col)
+            return TRUE;
+    return FALSE;
+}
+
+/* Earliest cycle bank gb can issue one of the commands it needs. */
+static inline guint64 want_bound(const Unit *u, guint gb)
+{
+    guint64 lb = NO_CYCLE;
+    for (guint32 m = u->b_want[gb]; m; m &= m - 1)
+        lb = MIN(lb, ts_dram_engine_earliest_at(&u->eng, (TsDramCmd)__builtin_ctz(m), gb));
+    return lb;
+}
+
+/* What bank gb's entries need, in DRAMsim3's arbitration, from its queue in order: ACT for a
+ * closed bank; for an open one the column command of each row hit (but a write behind a read
+ * of its column) and PRE when the bank's first entry misses, unless a hit is pending and fewer
+ * than 4 hits were served since the ACT. Then its bound. */
+static void bank_update(Unit *u, guint gb)
+{
+    const TsDramBank *b = &u->eng.bank[gb];
+    guint8 want = 0, hit = 0;
+    if (u->b_n[gb] > 0 && b->open_row < 0) {
+        want = 1u << TS_DCMD_ACT;
+    } else if (u->b_n[gb] > 0) {
+        const guint bank = gb % u->eng.banks_per_rank;
+        const guint q = u->per_bank ? gb : gb / u->eng.banks_per_rank;
+        const CmdEntry *qe = &u->cq[(gsize)q * u->cq_cap];
+        gboolean head_misses = FALSE, seen = FALSE;
+        for (guint i = 0, n = u->cq_n[q]; i < n; i++) {
+            if (!u->per_bank && qe[i].bank != bank)
+                continue;
+            gboolean h = (gint64)qe[i].row == b->open_row;
+            if (!seen)
+                head_misses = !h;
+            seen = TRUE;
+            if (!h)
+                continue;
+            hit = 1;
+            if ((qe[i].cmd == TS_DCMD_WR || qe[i].cmd == TS_DCMD_WRA) && write_behind_read(qe, i))
+                continue;
+            want |= (guint8)(1u << qe[i].cmd);
+        }
+        if (head_misses && !(hit && b->row_hits < 4))
+            want |= 1u << TS_DCMD_PRE;
+    }
+    for (guint32 m = u->b_want[gb] ^ want; m; m &= m - 1)
+        u->wants[(gsize)__builtin_ctz(m) * u->n_bwords + (gb >> 6)] ^= bit64(gb);
+    u->b_want[gb] = want;
+    u->b_hit[gb] = hit;
+    u->b_lb[gb] = want ? want_bound(u, gb) : NO_CYCLE;
+    u->lb_min = MIN(u->lb_min, u->b_lb[gb]);
+}
+
+/* The minimum of n bounds (two running minima: half the dependency chain). */
+static inline guint64 min_bound(const guint64 *lb, guint n)
+{
+    guint64 min = NO_CYCLE, min2 = NO_CYCLE;
+    for (guint k = 0; k + 1 < n; k += 2) {
+        min = MIN(min, lb[k]);
+        min2 = MIN(min2, lb[k + 1]);
+    }
+    return MIN(MIN(min, min2), n & 1 ? lb[n - 1] : NO_CYCLE);
+}
+
+/* Makes every bank bound exact (dirty banks are re-derived, stale ones re-bounded); with
+ * per-rank queues, then the minima over each rank and over the unit (exact: every pick reads
+ * its queue's). Per-bank queues read their bank's bound; next_wake makes lb_min exact. */
+static void refresh_bounds(Unit *u)
+{
+    if (!u->bounds_pending)
+        return;
+    u->bounds_pending = FALSE;
+    for (guint w = 0; w < u->n_bwords; w++) {
+        for (guint64 m = u->b_dirty[w]; m; m &= m - 1)
+            bank_update(u, w * 64 + (guint)__builtin_ctzll(m));
+        for (guint64 m = u->b_stale[w] & ~u->b_dirty[w]; m; m &= m - 1) {
+            guint gb = w * 64 + (guint)__builtin_ctzll(m);
+            u->b_lb[gb] = want_bound(u, gb);
+        }
+        u->b_dirty[w] = u->b_stale[w] = 0;
+    }
+    if (u->per_bank)
+        return;
+    const guint bpr = u->eng.banks_per_rank;
+    guint64 all = NO_CYCLE;
+    for (guint r = 0; r < u->eng.ranks; r++) {
+        u->r_lb[r] = min_bound(&u->b_lb[r * bpr], bpr);
+        all = MIN(all, u->r_lb[r]);
+    }
+    u->lb_min = all;
+}
+
 typedef struct {
     TsDramCmd cmd;
     guint rank, bank;
@@ -538,173 +657,99 @@ typedef struct {
     gboolean valid;
 } Pick;
 
-/* DRAMsim3's GetFirstReadyInQueue: the first entry whose needed command is ready, skipping a
- * precharge that an earlier entry of the bank or a pending row hit (fewer than 4 hits so far)
- * should wait for, and a write behind a read of the same column. Records in q_lb the earliest
- * cycle any entry could issue: entries held back by arbitration are left out, since only a
- * change of this queue (which resets q_lb) can release them. */
-/* One pass over a queue shared by several banks: for each bank its first entry and whether
- * any entry hits its open row, so that the precharge arbitration of an entry is O(1). */
-static void bank_scan(Unit *u, const CmdEntry *qe, guint n)
-{
-    if (++u->scan_gen == 0) { /* wrapped: clear the stamps */
-        memset(u->scan_stamp, 0, sizeof(guint32) * u->eng.ranks * u->eng.banks_per_rank);
-        u->scan_gen = 1;
-    }
-    for (guint i = 0; i < n; i++) {
-        guint gb = qe[i].rank * u->eng.banks_per_rank + qe[i].bank;
-        gboolean hit = (gint64)qe[i].row == u->eng.bank[gb].open_row;
-        if (u->scan_stamp[gb] != u->scan_gen) {
-            u->scan_stamp[gb] = u->scan_gen;
-            u->scan_first[gb] = (guint16)i;
-            u->scan_hit[gb] = hit;
-            u->scan_known[gb] = 0;
-        } else {
-            u->scan_hit[gb] |= hit;
-        }
-    }
-}
-
-/* Earliest cycle of `need` for the bank of entry e, computed once per bank and scan. */
-static inline guint64 scan_earliest(Unit *u, const CmdEntry *e, TsDramCmd need)
-{
-    guint gb = e->rank * u->eng.banks_per_rank + e->bank;
-    guint64 *r = &u->scan_ready[(gsize)gb * TS_DCMD_COUNT + need];
-    if (!(u->scan_known[gb] & (1u << need))) {
-        *r = ts_dram_engine_earliest(&u->eng, need, e->rank, e->bank);
-        u->scan_known[gb] |= (guint8)(1u << need);
-    }
-    return *r;
-}
-
-/* DRAMsim3's arbitration, after bank_scan of the queue: entry i's needed command waits when it
- * is a precharge that an earlier entry of the bank, or a pending row hit while fewer than 4 hits
- * were served, should go before (all entries of a bank come at or after its first), or a write
- * behind a read of the same column. */
-static gboolean held_back(const Unit *u, const CmdEntry *qe, guint i, TsDramCmd need)
-{
-    const CmdEntry *e = &qe[i];
-    if (need == TS_DCMD_PRE) {
-        guint gb = e->rank * u->eng.banks_per_rank + e->bank;
-        return u->scan_first[gb] < i || (u->scan_hit[gb] && u->eng.bank[gb].row_hits < 4);
-    }
-    if (need == TS_DCMD_WR || need == TS_DCMD_WRA) {
-        for (guint j = 0; j < i; j++)
-            if ((qe[j].cmd == TS_DCMD_RD || qe[j].cmd == TS_DCMD_RDA) && qe[j].rank == e->rank &&
-                qe[j].bank == e->bank && qe[j].row == e->row && qe[j].col == e->col)
-                return TRUE;
-    }
-    return FALSE;
-}
-
-static gboolean first_ready(Unit *u, guint q, guint64 c, Pick *p)
-{
-    const CmdEntry *qe = &u->cq[(gsize)q * u->cq_cap];
-    guint n = u->cq_n[q];
-    guint64 lb = NO_CYCLE;
-    bank_scan(u, qe, n);
-    for (guint i = 0; i < n; i++) {
-        const CmdEntry *e = &qe[i];
-        TsDramCmd need = required_cmd(u, e);
-        guint64 ready = scan_earliest(u, e, need);
-        guint64 lb_before = lb;
-        if (ready < lb)
-            lb = ready;
-        if (c < ready)
-            continue;
-        if (held_back(u, qe, i, need)) {
-            lb = lb_before; /* blocked until this queue changes: no bound from it */
-            continue;
-        }
-        *p = (Pick){need, e->rank, e->bank, e->row, q, i, TRUE};
-        mark_dirty(u, q); /* the issue changes the queue or its bank */
-        return TRUE;
-    }
-    u->q_lb[q] = lb;
-    return FALSE;
-}
-
-/* first_ready for a per-bank queue: every entry targets one bank, so each needed command has
- * one ready cycle for the whole queue (computed once); same decisions as first_ready. */
+/* DRAMsim3's GetFirstReadyInQueue on a per-bank queue: every entry targets one bank. */
 static gboolean first_ready_bank(Unit *u, guint q, guint64 c, Pick *p)
 {
     const CmdEntry *qe = &u->cq[(gsize)q * u->cq_cap];
     const guint n = u->cq_n[q], rank = qe[0].rank, bank = qe[0].bank;
     const TsDramEngine *eng = &u->eng;
-    const TsDramBank *b = &eng->bank[rank * eng->banks_per_rank + bank];
-    if (b->open_row < 0) {
-        guint64 ready = ts_dram_engine_earliest(eng, TS_DCMD_ACT, rank, bank);
-        if (c < ready) {
-            u->q_lb[q] = ready;
-            return FALSE;
-        }
+    const TsDramBank *b = &eng->bank[q];
+    if (b->open_row < 0) { /* bound exact and reached: ACT is ready */
         *p = (Pick){TS_DCMD_ACT, rank, bank, qe[0].row, q, 0, TRUE};
-        mark_dirty(u, q);
         return TRUE;
     }
-    guint64 ready_of[TS_DCMD_COUNT];
-    guint32 known = 0;
-    guint64 lb = NO_CYCLE;
+    guint32 known = 0, ready = 0; /* commands looked up, and those ready at c */
     for (guint i = 0; i < n; i++) {
         const CmdEntry *e = &qe[i];
         TsDramCmd need = (gint64)e->row == b->open_row ? (TsDramCmd)e->cmd : TS_DCMD_PRE;
-        if (need == TS_DCMD_PRE && i > 0)
-            continue; /* an earlier entry of the bank goes first */
+        if (need == TS_DCMD_PRE && (i > 0 || (u->b_hit[q] && b->row_hits < 4)))
+            continue; /* an earlier entry of the bank, or a pending hit, goes first */
         if (!(known & (1u << need))) {
-            ready_of[need] = ts_dram_engine_earliest(eng, need, rank, bank);
             known |= 1u << need;
+            if (ts_dram_engine_earliest(eng, need, rank, bank) <= c)
+                ready |= 1u << need;
         }
-        guint64 ready = ready_of[need];
-        guint64 lb_before = lb;
-        if (ready < lb)
-            lb = ready;
-        if (c < ready)
+        if (!(ready & (1u << need)))
             continue;
-        if (need == TS_DCMD_PRE) {
-            gboolean hits = FALSE;
-            for (guint j = i + 1; j < n && !hits; j++)
-                hits = (gint64)qe[j].row == b->open_row;
-            if (hits && b->row_hits < 4) {
-                lb = lb_before;
-                continue;
-            }
-        } else if (need == TS_DCMD_WR || need == TS_DCMD_WRA) {
-            gboolean dep = FALSE;
-            for (guint j = 0; j < i && !dep; j++)
-                dep = (qe[j].cmd == TS_DCMD_RD || qe[j].cmd == TS_DCMD_RDA) &&
-                      qe[j].row == e->row && qe[j].col == e->col;
-            if (dep) {
-                lb = lb_before;
-                continue;
-            }
-        }
+        if ((need == TS_DCMD_WR || need == TS_DCMD_WRA) && write_behind_read(qe, i))
+            continue;
         *p = (Pick){need, rank, bank, e->row, q, i, TRUE};
-        mark_dirty(u, q);
         return TRUE;
     }
-    u->q_lb[q] = lb;
     return FALSE;
 }
 
-/* DRAMsim3's GetCommandToIssue: queues in round-robin from the one after the last served. */
+/* GetFirstReadyInQueue on a queue shared by the banks of a rank: the first entry whose needed
+ * command is ready, in queue order. Only a bank's first entry can need ACT or PRE for it. */
+static gboolean first_ready(Unit *u, guint q, guint64 c, Pick *p)
+{
+    const CmdEntry *qe = &u->cq[(gsize)q * u->cq_cap];
+    const guint n = u->cq_n[q], bpr = u->eng.banks_per_rank;
+    if (++u->seen_gen == 0) { /* wrapped: clear the stamps */
+        memset(u->seen, 0, sizeof(guint32) * u->eng.ranks * bpr);
+        u->seen_gen = 1;
+    }
+    for (guint i = 0; i < n; i++) {
+        const CmdEntry *e = &qe[i];
+        const guint gb = e->rank * bpr + e->bank;
+        const gboolean first = u->seen[gb] != u->seen_gen;
+        u->seen[gb] = u->seen_gen;
+        if (u->b_lb[gb] > c)
+            continue; /* the bank can issue nothing yet */
+        TsDramCmd need = required_cmd(u, e);
+        if ((need == TS_DCMD_ACT || need == TS_DCMD_PRE) && !first)
+            continue;
+        if (need == TS_DCMD_PRE && u->b_hit[gb] && u->eng.bank[gb].row_hits < 4)
+            continue;
+        if (c < ts_dram_engine_earliest(&u->eng, need, e->rank, e->bank))
+            continue;
+        if ((need == TS_DCMD_WR || need == TS_DCMD_WRA) && write_behind_read(qe, i))
+            continue;
+        *p = (Pick){need, e->rank, e->bank, e->row, q, i, TRUE};
+        return TRUE;
+    }
+    return FALSE;
+}
+
+/* Earliest exact bound of the banks of queue q (per-rank queues: the rank's banks). */
+static inline guint64 queue_lb(const Unit *u, guint q)
+{
+    return u->per_bank ? u->b_lb[q] : u->r_lb[q];
+}
+
+/* DRAMsim3's GetCommandToIssue: queues in round-robin from the one after the last served (the
+ * last served stays put when nothing issues). Empty queues cannot issue and are skipped: the
+ * busy bits are walked from the start queue's word to the end, then from 0 back to it. */
 static gboolean pick_command(Unit *u, guint64 c, Pick *p)
 {
+    refresh_bounds(u);
     /* No queue can issue yet: a full round would leave q_idx where it is. */
-    if (c < u->q_lb_min)
+    if (c < u->lb_min)
         return FALSE;
-    guint64 min = NO_CYCLE;
-    for (guint i = 0; i < u->nq; i++) {
-        u->q_idx = u->q_idx + 1 == u->nq ? 0 : u->q_idx + 1;
-        guint q = u->q_idx;
-        if (!u->cq_n[q])
-            continue;
-        if (!(u->in_ref && queue_in_ref(u, q)) && u->q_lb[q] <= c &&
-            (u->per_bank ? first_ready_bank(u, q, c, p) : first_ready(u, q, c, p)))
-            return TRUE;
-        if (u->q_lb[q] < min)
-            min = u->q_lb[q];
+    const guint nw = u->n_words, start = u->q_idx + 1 == u->nq ? 0 : u->q_idx + 1;
+    const guint64 below = bit64(start) - 1; /* queues before `start` in its word */
+    for (guint k = 0; k <= nw; k++) {
+        const guint w = (start >> 6) + k < nw ? (start >> 6) + k : (start >> 6) + k - nw;
+        guint64 m = u->busy[w] & (k == 0 ? ~below : k == nw ? below : G_MAXUINT64);
+        for (; m; m &= m - 1) {
+            const guint q = w * 64 + (guint)__builtin_ctzll(m);
+            if (queue_lb(u, q) <= c && !(u->in_ref && queue_in_ref(u, q)) &&
+                (u->per_bank ? first_ready_bank(u, q, c, p) : first_ready(u, q, c, p))) {
+                u->q_idx = q;
+                return TRUE;
+            }
+        }
     }
-    u->q_lb_min = min;
     return FALSE;
 }
 
@@ -759,6 +804,9 @@ static guint32 take_column(Unit *u, const Pick *p, const TsDramBank *b, gboolean
     memmove(&qe[p->slot], &qe[p->slot + 1], sizeof(CmdEntry) * (u->cq_n[p->q] - p->slot - 1));
     if (u->cq_n[p->q]-- == u->cq_cap)
         cq_left_full(u, p->q);
+    if (u->cq_n[p->q] == 0)
+        set_busy(u, p->q, FALSE);
+    u->b_n[p->rank * u->eng.banks_per_rank + p->bank]--;
     return ti;
 }
 
@@ -821,9 +869,15 @@ static void issue(Unit *u, const Pick *p, guint64 c)
     default:
         break;
     }
-    if (p->cmd != TS_DCMD_REF && p->cmd != TS_DCMD_RD && p->cmd != TS_DCMD_WR)
-        mark_dirty(u, queue_of(u, p->rank, p->bank)); /* the bank's state changes */
-    u->q_lb_min = 0;                                  /* queues skipped during a refresh are back */
+    if (p->cmd != TS_DCMD_REF) /* the bank's entries or state change */
+        mark_dirty(u, p->rank * e->banks_per_rank + p->bank);
+    /* Banks needing a command this one delays in other banks may now issue later. */
+    for (guint32 m = e->wide_mask[p->cmd]; m; m &= m - 1) {
+        const guint64 *wk = &u->wants[(gsize)__builtin_ctz(m) * u->n_bwords];
+        for (guint w = 0; w < u->n_bwords; w++)
+            u->b_stale[w] |= wk[w];
+        u->bounds_pending = TRUE;
+    }
     if (u->chk)
         ts_dram_checker_command(u->chk, c, p->cmd, p->rank, p->bank / d->bpg, p->bank % d->bpg,
                                 p->row);
@@ -866,10 +920,11 @@ static gboolean schedule_transaction(Unit *u, guint64 c)
     guint16 *qq = drain ? u->wq_q : u->rq_q;
     guint32 *wait = drain ? u->wq_wait : u->rq_wait;
     guint32 *movable = drain ? &u->wq_movable : &u->rq_movable;
-    for (guint i = 0; i < n; i++) {
+    guint i = 0;
+    while (i < n && u->q_full[qq[i]])
+        i++;
+    if (i < n) {
         guint qi = qq[i];
-        if (u->cq_n[qi] >= u->cq_cap)
-            continue;
         Trans *t = &u->trans[q[i]];
         if (!unified && t->is_write) {
             if (map_get(&u->rd_pending, t->req.addr >> u->d->shift & u->d->addr_mask) != NONE) {
@@ -884,14 +939,14 @@ static gboolean schedule_transaction(Unit *u, guint64 c)
         wait[qi]--;
         (*movable)--;
         CmdEntry *ne = &u->cq[(gsize)qi * u->cq_cap + u->cq_n[qi]++];
+        if (u->cq_n[qi] == 1)
+            set_busy(u, qi, TRUE);
         if (u->cq_n[qi] == u->cq_cap)
             cq_became_full(u, qi);
         *ne = (CmdEntry){q[i], t->row, t->col, t->bank, t->rank, (guint8)cmd};
-        guint64 ready = ts_dram_engine_earliest(&u->eng, required_cmd(u, ne), t->rank, t->bank);
-        if (ready < u->q_lb[qi])
-            u->q_lb[qi] = ready;
-        if (ready < u->q_lb_min)
-            u->q_lb_min = ready;
+        const guint gb = t->rank * u->eng.banks_per_rank + t->bank;
+        u->b_n[gb]++;
+        mark_dirty(u, gb);
         memmove(&q[i], &q[i + 1], sizeof(guint32) * (*qn - i - 1));
         memmove(&qq[i], &qq[i + 1], sizeof(guint16) * (*qn - i - 1));
         (*qn)--;
@@ -938,57 +993,6 @@ static void insert_refresh(Unit *u)
 
 /* ---- the controller cycle ---- */
 
-/* The earliest cycle an entry of queue q can issue, leaving out entries held back by
- * arbitration: those are released only by a change of this queue, which resets q_lb. */
-static guint64 queue_bound(Unit *u, guint q)
-{
-    const CmdEntry *qe = &u->cq[(gsize)q * u->cq_cap];
-    guint n = u->cq_n[q];
-    guint64 lb = NO_CYCLE;
-    if (u->per_bank) { /* one bank: the head alone may precharge, hits use RD/WR timing */
-        const TsDramEngine *eng = &u->eng;
-        const guint rank = qe[0].rank, bank = qe[0].bank;
-        const TsDramBank *b = &eng->bank[rank * eng->banks_per_rank + bank];
-        if (b->open_row < 0)
-            return ts_dram_engine_earliest(eng, TS_DCMD_ACT, rank, bank);
-        guint32 want = 0; /* commands some unblocked entry needs */
-        gboolean hits_after_head = FALSE;
-        for (guint i = 0; i < n; i++) {
-            const CmdEntry *e = &qe[i];
-            if ((gint64)e->row != b->open_row)
-                continue;
-            if (i > 0)
-                hits_after_head = TRUE;
-            if (e->cmd == TS_DCMD_WR || e->cmd == TS_DCMD_WRA) {
-                gboolean dep = FALSE;
-                for (guint j = 0; j < i && !dep; j++)
-                    dep = (qe[j].cmd == TS_DCMD_RD || qe[j].cmd == TS_DCMD_RDA) &&
-                          qe[j].row == e->row && qe[j].col == e->col;
-                if (dep)
-                    continue;
-            }
-            want |= 1u << e->cmd;
-        }
-        if ((gint64)qe[0].row != b->open_row && !(hits_after_head && b->row_hits < 4))
-            want |= 1u << TS_DCMD_PRE;
-        for (int cmd = 0; cmd < TS_DCMD_COUNT; cmd++)
-            if (want & (1u << cmd))
-                lb = MIN(lb, ts_dram_engine_earliest(eng, (TsDramCmd)cmd, rank, bank));
-        return lb;
-    }
-    bank_scan(u, qe, n);
-    for (guint i = 0; i < n; i++) {
-        const CmdEntry *e = &qe[i];
-        TsDramCmd need = required_cmd(u, e);
-        if (held_back(u, qe, i, need))
-            continue;
-        guint64 t = scan_earliest(u, e, need);
-        if (t < lb)
-            lb = t;
-    }
-    return lb;
-}
-
 /* Earliest cycle after c at which anything can change with no new input: a refresh falls due,
  * a credit returns, an arrival becomes eligible, the pending refresh or a queued command can
  * issue (from the exact per-queue bounds, recomputed for the queues whose state changed). */
@@ -1021,25 +1025,15 @@ static guint64 next_wake(Unit *u, guint64 c)
             w = MIN(w, pre != NO_CYCLE ? pre : ref);
         }
     }
-    for (guint word = 0; word * 64 < u->nq; word++) {
-        guint64 m = u->dirty[word];
-        u->dirty[word] = 0;
-        while (m) {
-            guint q = word * 64 + (guint)__builtin_ctzll(m);
-            m &= m - 1;
-            u->q_lb[q] = u->cq_n[q] ? queue_bound(u, q) : NO_CYCLE;
-        }
-    }
-    guint64 min = NO_CYCLE;
-    for (guint q = 0; q < u->nq; q++)
-        min = MIN(min, u->q_lb[q]);
-    u->q_lb_min = min;
+    refresh_bounds(u);
+    if (u->per_bank)
+        u->lb_min = min_bound(u->b_lb, u->eng.ranks * u->eng.banks_per_rank);
     if (!u->ref_n) {
-        w = MIN(w, min);
+        w = MIN(w, u->lb_min);
     } else {
-        for (guint q = 0; q < u->nq; q++)
-            if (!queue_in_ref(u, q))
-                w = MIN(w, u->q_lb[q]);
+        for (guint gb = 0, nb = u->eng.ranks * u->eng.banks_per_rank; gb < nb; gb++)
+            if (!queue_in_ref(u, u->per_bank ? gb : gb / u->eng.banks_per_rank))
+                w = MIN(w, u->b_lb[gb]);
     }
     return MAX(w, c + 1);
 }
@@ -1074,9 +1068,9 @@ static void unit_tick(Unit *u, guint64 c, TsEvent *wake_ev)
     }
     /* The cycle's background state is the one after its commands (as DRAMsim3 counts it). */
     account_background(u, c);
-    gboolean moved = schedule_transaction(u, c);
+    schedule_transaction(u, c);
     u->last_tick_cycle = c;
-    guint64 w = moved && !u->sched_idle ? c + 1 : next_wake(u, c);
+    guint64 w = !u->sched_idle ? c + 1 : next_wake(u, c);
     if (w != NO_CYCLE)
         unit_want_wake_ev(u, w, wake_ev);
 }
@@ -1128,17 +1122,26 @@ static gboolean unit_init(Dram *d, Unit *u, guint index, GError **error)
     u->cq_cap = (guint32)s->cmd_queue_size;
     u->per_bank = s->queue_structure == TS_DRAM_QUEUE_PER_BANK;
     guint nbanks = u->eng.ranks * u->eng.banks_per_rank;
-    u->scan_stamp = g_new0(guint32, nbanks);
-    u->scan_first = g_new0(guint16, nbanks);
-    u->scan_hit = g_new0(guint8, nbanks);
-    u->scan_known = g_new0(guint8, nbanks);
-    u->scan_ready = g_new0(guint64, (gsize)nbanks * TS_DCMD_COUNT);
+    u->n_bwords = (nbanks + 63) / 64;
+    u->b_lb = g_new(guint64, nbanks);
+    for (guint b = 0; b < nbanks; b++)
+        u->b_lb[b] = NO_CYCLE;
+    u->lb_min = NO_CYCLE;
+    u->r_lb = g_new(guint64, u->eng.ranks);
+    for (guint r = 0; r < u->eng.ranks; r++)
+        u->r_lb[r] = NO_CYCLE;
+    u->b_want = g_new0(guint8, nbanks);
+    u->b_hit = g_new0(guint8, nbanks);
+    u->b_n = g_new0(guint16, nbanks);
+    u->b_dirty = g_new0(guint64, u->n_bwords);
+    u->b_stale = g_new0(guint64, u->n_bwords);
+    u->wants = g_new0(guint64, (gsize)TS_DCMD_COUNT * u->n_bwords);
+    u->seen = g_new0(guint32, nbanks);
     u->cq = g_new0(CmdEntry, (gsize)u->nq * u->cq_cap);
     u->cq_n = g_new0(guint32, u->nq);
-    u->q_lb = g_new(guint64, u->nq);
-    for (guint q = 0; q < u->nq; q++)
-        u->q_lb[q] = NO_CYCLE; /* empty */
-    u->dirty = g_new0(guint64, (u->nq + 63) / 64);
+    u->q_full = g_new0(guint8, u->nq);
+    u->n_words = (u->nq + 63) / 64;
+    u->busy = g_new0(guint64, u->n_words);
     u->rq_wait = g_new0(guint32, u->nq);
     u->wq_wait = g_new0(guint32, u->nq);
     u->q_idx = 0;
@@ -1409,13 +1412,17 @@ static void dram_destroy(TsComponent *self)
         ts_dram_checker_free(u->chk);
         g_free(u->cq);
         g_free(u->cq_n);
-        g_free(u->q_lb);
-        g_free(u->scan_stamp);
-        g_free(u->scan_first);
-        g_free(u->scan_hit);
-        g_free(u->scan_known);
-        g_free(u->scan_ready);
-        g_free(u->dirty);
+        g_free(u->q_full);
+        g_free(u->b_lb);
+        g_free(u->r_lb);
+        g_free(u->b_want);
+        g_free(u->b_hit);
+        g_free(u->b_n);
+        g_free(u->b_dirty);
+        g_free(u->b_stale);
+        g_free(u->wants);
+        g_free(u->seen);
+        g_free(u->busy);
         g_free(u->rq_wait);
         g_free(u->wq_wait);
         g_free(u->trans);

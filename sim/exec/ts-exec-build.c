@@ -46,6 +46,7 @@ static void exec_destroy(TsComponent *self)
     g_free(x->stream_next);
     g_free(x->stream_job);
     g_clear_error(&x->error);
+    g_clear_pointer(&x->notes, g_ptr_array_unref);
 }
 
 const TsComponentKind ts_exec_kind = {
@@ -120,6 +121,19 @@ static gboolean level_unit(Exec *x, guint s, const TsExecOptions *opt, GError **
         if (c == NULL)
             return FALSE;
         const TsDramSpec *d = l->spec;
+        const double peak = d->peak_bw_bytes_per_s / (l->clock_hz * MAX(l->word_bits, 1u) / 8.0);
+        const double given[] = {l->read_bw_words_per_cycle, l->write_bw_words_per_cycle,
+                                l->shared_bw_words_per_cycle};
+        gboolean differs = FALSE;
+        for (guint k = 0; k < G_N_ELEMENTS(given); k++)
+            differs |= given[k] > 0 && fabs(given[k] - peak) > 1e-9 * peak;
+        if (differs)
+            g_ptr_array_add(
+                x->notes,
+                g_strdup_printf("%s: the analytical model limits it to the bandwidth given (read "
+                                "%g, write %g, shared %g words per cycle, 0 = none); the DES runs "
+                                "its DRAM timing instead (peak %.4g words per cycle)",
+                                l->name, given[0], given[1], given[2], peak));
         u = add_unit(x, c, UNIT_DRAM, level, ts_dram_n_units(c), d->tck_ps, error);
         if (u < 0)
             return FALSE;
@@ -234,6 +248,7 @@ Exec *ts_exec_build(const TsArch *arch, const TsExecOptions *opt, GError **error
         return NULL;
     }
     Exec *x = TS_COMPONENT_DOWNCAST(Exec, self);
+    x->notes = g_ptr_array_new_with_free_func(g_free);
     x->dram_unit = x->compute_unit = x->vector_unit = -1;
     x->free_stream = -1;
     for (guint i = 0; i < TS_ARCH_MAX_LEVELS; i++)
@@ -277,6 +292,15 @@ Exec *ts_exec_build(const TsArch *arch, const TsExecOptions *opt, GError **error
         x->compute_unit = keep;
     }
     if (!ok || !ts_sim_build(sim, error)) {
+        /* a component that cannot model the arch's values: the input's limit, not a bug */
+        if (error != NULL && *error != NULL && (*error)->domain != TS_CONFIG_ERROR) {
+            GError *e = *error;
+            *error = NULL;
+            g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
+                        "architecture %s cannot be simulated by the DES: %s", ts_arch_name(arch),
+                        e->message);
+            g_error_free(e);
+        }
         ts_sim_free(sim);
         return NULL;
     }

@@ -199,8 +199,9 @@ typedef struct {
     FILE *f;
     char *path, *tmp_path; /* the trace's path, and the temporary file written until closed */
     uint64_t max_events;
-    uint64_t seen, events, dropped; /* offered, written, left out */
-    uint64_t stride, segment_end;   /* sampling: every stride-th event until segment_end */
+    uint64_t seen, events, dropped;      /* offered, written, left out */
+    uint64_t stride, segment_end;        /* sampling: every stride-th event until segment_end */
+    char *queue_name[TS_EXEC_MAX_UNITS]; /* counter names: "queue LEVEL (kind)" */
 } Trace;
 
 struct Exec {
@@ -237,6 +238,7 @@ struct Exec {
     guint64 max_steps;
     OpTiming *timing; /* per op: the compute unit's timeline */
     GError *error;
+    GPtrArray *notes; /* char *, see TsExecResult.notes */
     Trace trace;
     gboolean tracing;
 };

@@ -78,6 +78,8 @@ gboolean ts_exec_trace_open(Exec *x, const char *path, uint64_t max_events, GErr
                 i + 1);
         json_str(t->f, n);
         fprintf(t->f, "}}");
+        if (i < TS_EXEC_MAX_UNITS)
+            t->queue_name[i] = g_strdup_printf("queue %s", n);
         fprintf(t->f,
                 ",\n{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":1,\"tid\":%u,"
                 "\"args\":{\"sort_index\":%u}}",
@@ -183,6 +185,19 @@ void ts_exec_trace_job(Exec *x, const OpCtx *c, const Job *j)
     for (guint i = 0; i < x->n_jobs; i++)
         inflight += x->jobs[i].in_use;
     ts_exec_trace_counter(x, "jobs in flight", j->end, (double)(inflight - 1));
+    /* requests waiting for each unit's credits, or a DRAM's streams with bursts to send */
+    guint32 seen = 0;
+    for (guint i = 0; i < j->n_parts; i++) {
+        const guint ui = j->part[i].unit;
+        if (ui >= TS_EXEC_MAX_UNITS || (seen >> ui & 1u) || x->trace.queue_name[ui] == NULL)
+            continue;
+        seen |= 1u << ui;
+        const Unit *u = &x->unit[ui];
+        guint depth = u->wait_len;
+        for (int s = u->s_head; s >= 0; s = x->stream_next[s])
+            depth++;
+        ts_exec_trace_counter(x, x->trace.queue_name[ui], j->end, (double)depth);
+    }
 }
 
 void ts_exec_trace_op(Exec *x, const OpCtx *c)
@@ -201,6 +216,8 @@ char *ts_exec_trace_close(Exec *x, gboolean keep, GError **error)
 {
     Trace *t = &x->trace;
     x->tracing = FALSE;
+    for (guint i = 0; i < TS_EXEC_MAX_UNITS; i++)
+        g_clear_pointer(&t->queue_name[i], g_free);
     if (!keep) {
         fclose(t->f);
         t->f = NULL;

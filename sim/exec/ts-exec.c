@@ -254,6 +254,42 @@ void ts_exec_ctx_compute_done(Exec *x, OpCtx *c)
 
 static void finish_result(Exec *x, OpCtx *c);
 
+/* The figures of an op's TsCost that follow from its simulated time (one instance): compute
+ * busy cycles, utilization, EDP, and leakage over the simulated time (the model's leakage per
+ * cycle on every instance, so the model's figure scaled by the ratio of cycles); area as the
+ * model gives it. */
+static void time_figures(const OpCtx *c, TsExecOpResult *r)
+{
+    TsCost *k = &r->cost;
+    const double n = (double)MAX(r->count, 1);
+    k->compute_cycles = r->compute_busy_cycles / n;
+    k->edp_j_cycles = k->energy_pj * 1e-12 * k->cycles;
+    if (!c->einsum) {
+        k->utilization = k->cycles > 0 ? c->ew.compute_cycles / k->cycles : 0.0;
+        return;
+    }
+    TsCost an;
+    if (ts_model_evaluate(c->model, c->mapping, &an) != TS_EVAL_OK || an.cycles <= 0)
+        return;
+    const double ratio = k->cycles / an.cycles;
+    k->utilization = ratio > 0 ? an.utilization / ratio : 0.0;
+    k->compute_leakage_pj = an.compute_leakage_pj * ratio;
+    k->compute_area_um2 = an.compute_area_um2;
+    k->leakage_pj = an.leakage_pj * ratio;
+    k->area_um2 = an.area_um2;
+    k->energy_with_leakage_pj = k->energy_pj + k->leakage_pj;
+    k->total_ops = an.total_ops;
+    for (guint l = 0; l < k->n_levels; l++) {
+        k->level[l].leakage_pj = an.level[l].leakage_pj * ratio;
+        k->level[l].area_um2 = an.level[l].area_um2;
+        k->level[l].utilization = an.level[l].utilization;
+        for (guint t = 0; t < TS_MAX_TENSORS; t++) {
+            k->level[l].tensor[t].partition_words = an.level[l].tensor[t].partition_words;
+            k->level[l].tensor[t].multicast = an.level[l].tensor[t].multicast;
+        }
+    }
+}
+
 void ts_exec_ctx_complete(Exec *x, OpCtx *c)
 {
     if (!c->active)
@@ -285,6 +321,7 @@ void ts_exec_ctx_complete(Exec *x, OpCtx *c)
         r->latency_s = r->cycles / ts_arch_clock_hz(x->arch);
         r->cost.cycles = r->cycles / (double)MAX(r->count, 1);
         r->cost.latency_s = r->cost.cycles / ts_arch_clock_hz(x->arch);
+        time_figures(c, r);
         r->events = ts_sim_events_processed(x->sim) - tm->snap_events;
         const double window = (double)(tm->end - tm->snap_at);
         for (guint i = 0; i < x->n_units && i < TS_EXEC_MAX_UNITS; i++) {
@@ -388,7 +425,8 @@ void ts_exec_ctx_clear(Exec *x, OpCtx *c)
 /* ---- running ------------------------------------------------------------------------------- */
 
 static gboolean run_plan(const TsArch *arch, Plan *pl, const TsExecOptions *options,
-                         char **trace_note, uint64_t *events, double *cycles, GError **error)
+                         char **trace_note, char ***notes, uint64_t *events, double *cycles,
+                         GError **error)
 {
     TsExecOptions opt = options ? *options : (TsExecOptions){0};
     Exec *x = ts_exec_build(arch, &opt, error);
@@ -436,6 +474,10 @@ static gboolean run_plan(const TsArch *arch, Plan *pl, const TsExecOptions *opti
     }
     *events = ts_sim_events_processed(sim);
     *cycles = (double)ts_sim_now(sim) / x->arch_period_ps;
+    if (notes != NULL && x->notes->len > 0) {
+        g_ptr_array_add(x->notes, NULL);
+        *notes = (char **)g_ptr_array_steal(x->notes, NULL);
+    }
     g_free(x->timing);
     ts_sim_free(sim);
     return ok;
@@ -485,8 +527,8 @@ gboolean ts_exec_run_layer(const TsArch *arch, const TsWorkload *workload,
     }
     init_results(&pl);
     gint64 t0 = g_get_monotonic_time();
-    gboolean ok =
-        run_plan(arch, &pl, options, &result->trace_note, &result->events, &result->cycles, error);
+    gboolean ok = run_plan(arch, &pl, options, &result->trace_note, &result->notes, &result->events,
+                           &result->cycles, error);
     result->seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
     result->latency_s = result->cycles / ts_arch_clock_hz(arch);
     for (guint i = 0; i < pl.n; i++) {
@@ -517,7 +559,7 @@ gboolean ts_exec_run_op(const TsArch *arch, const TsModel *model, const TsMappin
     init_results(&pl);
     uint64_t events;
     double cycles;
-    return run_plan(arch, &pl, options, NULL, &events, &cycles, error);
+    return run_plan(arch, &pl, options, NULL, NULL, &events, &cycles, error);
 }
 
 void ts_exec_result_clear(TsExecResult *r)
@@ -526,5 +568,6 @@ void ts_exec_result_clear(TsExecResult *r)
         return;
     g_free(r->ops);
     g_free(r->trace_note);
+    g_strfreev(r->notes);
     memset(r, 0, sizeof *r);
 }

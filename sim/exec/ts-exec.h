@@ -38,7 +38,7 @@ typedef struct {
     gboolean ideal_dram;
     /* Chrome / Perfetto trace-event JSON written here (NULL: none), with at most
      * trace_max_events events (0: the default, 200,000); beyond the bound, slices are dropped
-     * and summarised per track (said in the file and by ts_exec_trace_note). */
+     * and summarised per track (said in the file and in TsExecResult.trace_note). */
     const char *trace_path;
     uint64_t trace_max_events;
 } TsExecOptions;
@@ -104,6 +104,9 @@ typedef struct {
     uint64_t events;
     double seconds;   /* wall time of the simulation */
     char *trace_note; /* what the trace holds and its bound, or NULL */
+    /* Where the simulation departs from the analytical description of the arch (a DRAM whose
+     * given bandwidth differs from its timing's peak, ...): NULL-terminated, or NULL. */
+    char **notes;
 } TsExecResult;
 
 /* Runs the ops of a mapped workload (a ts_layer_map result on the same arch: each einsum's best

@@ -136,9 +136,15 @@ static const BadCase cases[] = {
     {"dpu_missing_key",
      HEAD DRAM
      "    - {name: D, class: pim_core, attributes: {kind: dpu, wram_size: 64KB, mram_size: 64MB, "
-     "dma_alpha_read: 1, dma_alpha_write: 1, dma_beta: 0.5}}\n",
+     "dma_alpha_read: 1, dma_alpha_write: 1}}\n",
      TS_CONFIG_ERROR_MISSING, "6:7: levels[1].attributes",
-     "missing required key 'cycles_per_mac' (kind: dpu)"},
+     "missing required key 'dma_beta' (kind: dpu)"},
+    {"dpu_unknown_instruction",
+     HEAD DRAM
+     "    - {name: D, class: pim_core, attributes: {kind: dpu, wram_size: 64KB, mram_size: 64MB, "
+     "dma_alpha_read: 1, dma_alpha_write: 1, dma_beta: 0.5, instructions: {mul_fp23: 9}}}\n",
+     TS_CONFIG_ERROR_REFERENCE, "6:171: levels[1].attributes.instructions.mul_fp23",
+     "unknown DPU operation 'mul_fp23' (did you mean 'mul_fp32'?)"},
     {"vector_op_missing",
      HEAD DRAM MAC
      "    - {name: V, class: vector_unit, attributes: {lanes: 4, ops: {exp: {cycles: 2}}}}\n",

@@ -41,7 +41,7 @@ static guint check_trace(const char *path, guint64 bound)
     CU_ASSERT_TRUE_FATAL(json_object_has_member(o, "traceEvents"));
     JsonArray *ev = json_object_get_array_member(o, "traceEvents");
     guint threads = 0, slices = 0, counters = 0;
-    gboolean ops_track = FALSE, dram_track = FALSE, compute_slice = FALSE;
+    gboolean ops_track = FALSE, dram_track = FALSE, compute_slice = FALSE, queue_counter = FALSE;
     for (guint i = 0; i < json_array_get_length(ev); i++) {
         JsonObject *e = json_array_get_object_element(ev, i);
         const char *ph = json_object_get_string_member(e, "ph");
@@ -59,6 +59,7 @@ static guint check_trace(const char *path, guint64 bound)
             compute_slice |= strcmp(json_object_get_string_member(e, "cat"), "step") == 0;
         } else if (strcmp(ph, "C") == 0) {
             counters++;
+            queue_counter |= g_str_has_prefix(json_object_get_string_member(e, "name"), "queue ");
         }
     }
     CU_ASSERT(threads >= 4);
@@ -67,6 +68,7 @@ static guint check_trace(const char *path, guint64 bound)
     CU_ASSERT(compute_slice);
     CU_ASSERT(slices > 0);
     CU_ASSERT(counters > 0);
+    CU_ASSERT(queue_counter);
     CU_ASSERT(slices + counters <= bound);
     JsonObject *other = json_object_get_object_member(o, "otherData");
     CU_ASSERT_PTR_NOT_NULL_FATAL(other);
@@ -209,6 +211,43 @@ static void test_trace_bound(void)
     g_unlink(trace);
 }
 
+/* --mapping M: the given mapping is the one simulated (its JSON "mapping" member). */
+static void test_given_mapping(void)
+{
+    g_autofree char *map = tmp_path("tilesim-test-exec-map.yaml");
+    g_autofree char *json = tmp_path("tilesim-test-exec-map.json");
+    const char *m[] = {"map",        "--arch",    "gemmini-like",
+                       "--workload", "bert-base", "--op",
+                       "KTQ",        "--search",  "random-pruned",
+                       "--budget",   "200",       "--mapping-out",
+                       map,          "--quiet",   NULL};
+    TsTestCli r = {0};
+    if (!ts_test_cli(&r, m))
+        return;
+    CU_ASSERT_EQUAL_FATAL(r.status, 0);
+    ts_test_cli_clear(&r);
+    const char *s[] = {"simulate", "--arch", "gemmini-like", "--workload", "bert-base",
+                       "--op",     "KTQ",    "--mapping",    map,          "--engine",
+                       "des",      "--json", json,           "--quiet",    NULL};
+    if (!ts_test_cli(&r, s))
+        return;
+    CU_ASSERT_EQUAL(r.status, 0);
+    ts_test_cli_clear(&r);
+    g_autofree char *given = NULL;
+    CU_ASSERT_TRUE_FATAL(g_file_get_contents(map, &given, NULL, NULL));
+    g_autoptr(JsonNode) root = parse_file(json);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+    const char *written = json_object_get_string_member(json_node_get_object(root), "mapping");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(written);
+    /* the same directives: every line of the written mapping is in the given file */
+    g_auto(GStrv) lines = g_strsplit(written, "\n", -1);
+    for (guint i = 0; lines[i]; i++)
+        if (strstr(lines[i], "factors") != NULL)
+            CU_ASSERT_PTR_NOT_NULL(strstr(given, g_strstrip(lines[i])));
+    g_unlink(map);
+    g_unlink(json);
+}
+
 static void expect_refused(const char *const *args, const char *needle)
 {
     TsTestCli r = {0};
@@ -240,6 +279,48 @@ static void test_refused(void)
     const char *trace_stdout[] = {"simulate", "--arch", "gemmini-like", "--workload", "bert-base",
                                   "--engine", "des",    "--trace",      "-",          NULL};
     expect_refused(trace_stdout, "--trace");
+    /* a DRAM the DES's address mapping cannot take (12 channels): the input's limit, exit 1 */
+    const char *pim[] = {"simulate",      "--arch",   "upmem-pim", "--workload",
+                         "bert-base",     "--seq",    "32",        "--op",
+                         "KTQ",           "--engine", "des",       "--search",
+                         "random-pruned", "--budget", "50",        NULL};
+    expect_refused(pim, "cannot be simulated by the DES");
+}
+
+/* A DRAM whose given bandwidth differs from its timing's peak: said on stderr and in the JSON. */
+static void test_bandwidth_note(void)
+{
+    g_autofree char *json = tmp_path("tilesim-test-exec-note.json");
+    const char *args[] = {"simulate",
+                          "--arch",
+                          "transformer-gemmini",
+                          "--workload",
+                          "bert-base",
+                          "--seq",
+                          "32",
+                          "--op",
+                          "KTQ",
+                          "--engine",
+                          "des",
+                          "--search",
+                          "random-pruned",
+                          "--budget",
+                          "50",
+                          "--json",
+                          json,
+                          "--quiet",
+                          NULL};
+    TsTestCli r = {0};
+    if (!ts_test_cli(&r, args))
+        return;
+    CU_ASSERT_EQUAL(r.status, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "the DES runs its DRAM timing instead"));
+    ts_test_cli_clear(&r);
+    g_autoptr(JsonNode) root = parse_file(json);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+    JsonObject *sim = json_object_get_object_member(json_node_get_object(root), "simulation");
+    CU_ASSERT_EQUAL(json_array_get_length(json_object_get_array_member(sim, "notes")), 1);
+    g_unlink(json);
 }
 
 int main(int argc, char **argv)
@@ -249,6 +330,8 @@ int main(int argc, char **argv)
     CU_add_test(s, "simulate --engine both: one op, JSON and trace", test_both_one_op);
     CU_add_test(s, "simulate --engine des: a whole layer in order", test_des_layer);
     CU_add_test(s, "trace bounded by sampling", test_trace_bound);
+    CU_add_test(s, "simulate --mapping M", test_given_mapping);
     CU_add_test(s, "refused inputs", test_refused);
+    CU_add_test(s, "DRAM bandwidth note", test_bandwidth_note);
     return ts_test_run(argc, argv);
 }

@@ -82,8 +82,8 @@ static void test_model_json(void)
     g_autoptr(JsonParser) p = json_parser_new();
     CU_ASSERT_TRUE_FATAL(json_parser_load_from_file(p, json, NULL));
     JsonObject *o = json_node_get_object(json_parser_get_root(p));
-    const char *keys[] = {"tool",   "version", "engine",  "arch",    "workload", "op",
-                          "totals", "levels",  "compute", "mapping", "notes"};
+    const char *keys[] = {"tool",   "version", "engine",  "arch", "workload", "op",
+                          "totals", "levels",  "compute", "load", "mapping",  "notes"};
     CU_ASSERT_EQUAL(json_object_get_size(o), G_N_ELEMENTS(keys));
     for (guint i = 0; i < G_N_ELEMENTS(keys); i++)
         CU_ASSERT_TRUE(json_object_has_member(o, keys[i]));

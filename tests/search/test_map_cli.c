@@ -85,10 +85,10 @@ static void test_map_problem_json_and_mapping_out(void)
         ts_test_reference_path("timeloop/constraints/eyeriss_like_keepall.constraints.yaml");
     g_autofree char *json = tmp("map.json"), *best = tmp("best.yaml"), *mjson = tmp("model.json");
     Run r;
-    const char *args[] = {"map",         "--arch",   arch,    "--problem", prob,
-                          "--constraints", cons,     "--budget", "20000",  "--threads",
-                          "2",             "--top",  "3",        "--json", json,
-                          "--mapping-out", best,     "--no-polish", NULL};
+    const char *args[] = {"map", "--arch",   arch,    "--problem",     prob, "--constraints",
+                          cons,  "--budget", "20000", "--threads",     "2",  "--top",
+                          "3",   "--json",   json,    "--mapping-out", best, "--no-polish",
+                          NULL};
     CU_ASSERT_EQUAL(tilesim(&r, args), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "best 3 of"));
     run_clear(&r);
@@ -332,8 +332,9 @@ static void test_native_arch_constraints(void)
     CU_ASSERT_EQUAL(checked, 4);
 }
 
-/* LUT-NN ops (PIM-DL) get the vector cost: search MACs + lookups as element-passes at the
- * DPUs' rate, so a LUT op costs time and energy and has no MACs of its own. */
+/* LUT-NN ops (PIM-DL) on DPUs run as PIM-DL runs them: a LUT op costs time and energy, has no
+ * MACs of its own, and carries its kernel configuration and phases (lut_pim), which add up to
+ * its latency. */
 static void test_lut_workload(void)
 {
     g_autofree char *json = tmp("lut.json");
@@ -355,6 +356,20 @@ static void test_lut_workload(void)
         CU_ASSERT(json_object_get_double_member(tot, "energy_pj") > 0);
         CU_ASSERT(json_object_get_int_member(tot, "cycles") > 0);
         CU_ASSERT_EQUAL(json_object_get_int_member(tot, "macs"), 0);
+        CU_ASSERT_TRUE_FATAL(json_object_has_member(op, "lut_pim"));
+        JsonObject *lp = json_object_get_object_member(op, "lut_pim");
+        const double phases = json_object_get_double_member(lp, "search_s") +
+                              json_object_get_double_member(lp, "index_scatter_s") +
+                              json_object_get_double_member(lp, "table_scatter_s") +
+                              json_object_get_double_member(lp, "dpu_s") +
+                              json_object_get_double_member(lp, "gather_s");
+        const double total = json_object_get_double_member(lp, "total_s");
+        CU_ASSERT_DOUBLE_EQUAL(phases, total, 1e-9 * total);
+        CU_ASSERT_DOUBLE_EQUAL(json_object_get_double_member(tot, "latency_s"), total,
+                               1e-9 * total);
+        CU_ASSERT_EQUAL(json_object_get_int_member(lp, "input_parallelism") *
+                            json_object_get_int_member(lp, "lut_parallelism"),
+                        1024);
         saw_lut = TRUE;
     }
     CU_ASSERT_TRUE(saw_lut);
@@ -488,8 +503,9 @@ static void test_bad_input(void)
     expect_bad(a10, "; the whole space was walked)");
     g_unlink(wide);
     const char *s1[] = {"simulate", "--arch", "eyeriss-like-3level", "--workload", "bert-base",
-                        "--engine", "des",    "--plot",              "plots",      NULL};
-    expect_bad(s1, "--plot is not available with --engine des");
+                        "--engine", "des",    "--layers",            "2",          NULL};
+    expect_bad(s1, "--layers (the whole model: --engine analytical) is not available with "
+                   "--engine des");
     const char *s2[] = {"simulate",   "--arch",    "eyeriss-like-3level",
                         "--workload", "bert-base", "--engine",
                         "dse",        NULL};

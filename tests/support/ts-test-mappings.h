@@ -1,6 +1,7 @@
 /* Random valid mappings for the suites that check an engine against the analytical model over
- * many mappings: samples the unconstrained map space of (arch, op) uniformly by factorization,
- * keep choice and loop-order class, and keeps what the model accepts. */
+ * many mappings: samples the map space of (arch, op) without user constraints but with the
+ * arch's residency rules (the space the mapper searches; docs/pim.md) uniformly by
+ * factorization, keep choice and loop-order class, and keeps what the model accepts. */
 #ifndef TS_TEST_MAPPINGS_H
 #define TS_TEST_MAPPINGS_H
 
@@ -9,6 +10,7 @@
 #include "ts-constraints.h"
 #include "ts-mapspace.h"
 #include "ts-model.h"
+#include "ts-residency.h"
 
 /* Up to n valid mappings of op on arch (model prepared for the pair), drawn with rng; at most
  * tries candidates. Returns the number found (mappings[0 .. found-1]). */
@@ -21,6 +23,10 @@ static inline guint ts_test_random_mappings(const TsArch *arch, const TsModel *m
         return 0;
     TsRules rules;
     ts_rules_init(&rules, &sa, op);
+    TsResidency res;
+    ts_residency_init(&res, arch, op);
+    if (!ts_residency_apply_rules(&res, &sa, op, &rules, NULL))
+        return 0;
     g_autoptr(TsMapSpace) space = ts_mapspace_new(&sa, op, &rules, NULL);
     if (space == NULL)
         return 0;
