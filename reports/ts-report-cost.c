@@ -300,11 +300,7 @@ void ts_report_cost_json_members(JsonBuilder *b, const TsModel *model, const TsM
     g_return_if_fail(b != NULL && model != NULL && mapping != NULL && cost != NULL);
     const TsOp *op = ts_model_op(model);
     const guint nl = ts_model_n_levels(model);
-    ts_json_member_string(b, "tool", "tilesim");
-    ts_json_member_string(b, "version", TILESIM_VERSION);
-    ts_json_member_string(b, "engine", info && info->engine ? info->engine : "analytical");
-    ts_json_member_string(b, "arch", info ? info->arch : NULL);
-    ts_json_member_string(b, "workload", info ? info->workload : NULL);
+    ts_report_run_json(b, info && info->engine ? info->engine : "analytical", info ? info->arch : NULL, info ? info->workload : NULL);
     ts_json_member_string(b, "op", op->name);
     ts_report_cost_json_totals(b, cost);
 

@@ -235,11 +235,7 @@ static void analytical_member(JsonBuilder *b, const TsDesReport *rep, guint i)
 static void vector_members(JsonBuilder *b, const TsDesReport *rep, const TsExecOpResult *o,
                            const TsReportInfo *info)
 {
-    ts_json_member_string(b, "tool", "tilesim");
-    ts_json_member_string(b, "version", TILESIM_VERSION);
-    ts_json_member_string(b, "engine", "des");
-    ts_json_member_string(b, "arch", info->arch);
-    ts_json_member_string(b, "workload", info->workload);
+    ts_report_run_json(b, "des", info->arch, info->workload);
     ts_json_member_string(b, "op", o->op->name);
     json_builder_set_member_name(b, "totals");
     json_builder_begin_object(b);
@@ -298,11 +294,7 @@ char *ts_report_des_json_string(const TsDesReport *rep)
     if (d->n_ops == 1) {
         op_members(b, rep, 0);
     } else {
-        ts_json_member_string(b, "tool", "tilesim");
-        ts_json_member_string(b, "version", TILESIM_VERSION);
-        ts_json_member_string(b, "engine", "des");
-        ts_json_member_string(b, "arch", rep->info.arch);
-        ts_json_member_string(b, "workload", rep->info.workload);
+        ts_report_run_json(b, "des", rep->info.arch, rep->info.workload);
         json_builder_set_member_name(b, "ops");
         json_builder_begin_array(b);
         for (guint i = 0; i < d->n_ops; i++) {

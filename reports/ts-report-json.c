@@ -60,3 +60,13 @@ gboolean ts_json_write_file(JsonNode *root, const char *path, GError **error)
     g_autofree char *with_nl = g_strconcat(text, "\n", NULL);
     return ts_output_write("--json", path, with_nl, -1, error);
 }
+
+void ts_report_run_json(JsonBuilder *b, const char *engine, const char *arch,
+                        const char *workload)
+{
+    ts_json_member_string(b, "tool", "tilesim");
+    ts_json_member_string(b, "version", TILESIM_VERSION);
+    ts_json_member_string(b, "engine", engine);
+    ts_json_member_string(b, "arch", arch);
+    ts_json_member_string(b, "workload", workload);
+}

@@ -27,6 +27,11 @@ char *ts_json_builder_to_string(JsonBuilder *b);
  * place). FALSE with a GFileError naming "--json PATH" when it cannot be written. */
 gboolean ts_json_write_file(JsonNode *root, const char *path, GError **error);
 
+/* Adds the members a run's JSON object starts with (DESIGN.md section 9): "tool" ("tilesim"),
+ * "version", "engine", "arch" and "workload" (null when NULL). */
+void ts_report_run_json(JsonBuilder *b, const char *engine, const char *arch,
+                        const char *workload);
+
 G_END_DECLS
 
 #endif /* TS_REPORT_JSON_H */

@@ -523,11 +523,7 @@ static void space_json(JsonBuilder *b, const TsLayerOp *lo)
 static void vector_op_json(JsonBuilder *b, const TsLayerReport *rep, const TsLayerOp *lo)
 {
     const TsVectorCost *v = &lo->vector;
-    ts_json_member_string(b, "tool", "tilesim");
-    ts_json_member_string(b, "version", TILESIM_VERSION);
-    ts_json_member_string(b, "engine", rep->info.engine ? rep->info.engine : "analytical");
-    ts_json_member_string(b, "arch", rep->info.arch);
-    ts_json_member_string(b, "workload", rep->info.workload);
+    ts_report_run_json(b, rep->info.engine ? rep->info.engine : "analytical", rep->info.arch, rep->info.workload);
     ts_json_member_string(b, "op", lo->op->name);
     json_builder_set_member_name(b, "totals");
     json_builder_begin_object(b);
@@ -620,11 +616,7 @@ char *ts_report_layer_json_string(const TsLayerReport *rep)
     if (r->n_ops == 1) {
         op_members(b, rep, 0);
     } else {
-        ts_json_member_string(b, "tool", "tilesim");
-        ts_json_member_string(b, "version", TILESIM_VERSION);
-        ts_json_member_string(b, "engine", rep->info.engine ? rep->info.engine : "analytical");
-        ts_json_member_string(b, "arch", rep->info.arch);
-        ts_json_member_string(b, "workload", rep->info.workload);
+        ts_report_run_json(b, rep->info.engine ? rep->info.engine : "analytical", rep->info.arch, rep->info.workload);
         json_builder_set_member_name(b, "ops");
         json_builder_begin_array(b);
         for (guint i = 0; i < r->n_ops; i++) {

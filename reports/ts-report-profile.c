@@ -146,11 +146,7 @@ void ts_report_profile_layer_text(GString *out, const TsProfileLayerResult *r,
 
 static void json_info(JsonBuilder *b, const TsProfileReportInfo *info)
 {
-    ts_json_member_string(b, "tool", "tilesim");
-    ts_json_member_string(b, "version", TILESIM_VERSION);
-    ts_json_member_string(b, "engine", "profile");
-    ts_json_member_string(b, "arch", info->arch);
-    ts_json_member_string(b, "workload", info->workload);
+    ts_report_run_json(b, "profile", info->arch, info->workload);
     ts_json_member_string(b, "device", info->device);
     ts_json_member_string(b, "map", info->map);
     ts_json_member_string(b, "mode", ts_profile_mode_name(info->mode));
