@@ -61,8 +61,7 @@ gboolean ts_json_write_file(JsonNode *root, const char *path, GError **error)
     return ts_output_write("--json", path, with_nl, -1, error);
 }
 
-void ts_report_run_json(JsonBuilder *b, const char *engine, const char *arch,
-                        const char *workload)
+void ts_report_run_json(JsonBuilder *b, const char *engine, const char *arch, const char *workload)
 {
     ts_json_member_string(b, "tool", "tilesim");
     ts_json_member_string(b, "version", TILESIM_VERSION);

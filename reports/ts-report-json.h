@@ -29,8 +29,7 @@ gboolean ts_json_write_file(JsonNode *root, const char *path, GError **error);
 
 /* Adds the members a run's JSON object starts with (DESIGN.md section 9): "tool" ("tilesim"),
  * "version", "engine", "arch" and "workload" (null when NULL). */
-void ts_report_run_json(JsonBuilder *b, const char *engine, const char *arch,
-                        const char *workload);
+void ts_report_run_json(JsonBuilder *b, const char *engine, const char *arch, const char *workload);
 
 G_END_DECLS
 
