@@ -2,7 +2,8 @@
  * WRAM/MRAM, or any storage level without a timing model of its own, as a bandwidth server)
  * with all its utilized instances working in lockstep, so a request's bytes are per instance.
  * Reads and writes are served by a read and a write port at the level's read_bandwidth /
- * write_bandwidth words per cycle (one shared port at shared_bandwidth when given; 0 is
+ * write_bandwidth words per cycle (one shared port at shared_bandwidth when given, the read /
+ * write bandwidths then capping their direction from the request's start there; 0 is
  * unlimited), in arrival order; with banks (TsSramSpec.banks > 1) each row of width_bits is in
  * bank row % banks, a bank serves `ports` rows per cycle, and a request waits for its busiest
  * bank: the delay beyond its port is counted as bank-conflict cycles. Reads complete
