@@ -330,6 +330,34 @@ static void test_sram_credits(void)
     bench_close(&b);
 }
 
+/* A UPMEM DPU's MRAM: DMA setup alpha (cycles of the DPU clock, 500 MHz: twice as many of the
+ * level's 1 GHz clock) per request on top of the bytes at the port's rate: a 64-byte read at
+ * 2 bytes/cycle with alpha 10 takes 20 + 32 cycles, a 64-byte write with alpha 5, 10 + 32.
+ * Back to back on one port, the second read's setup waits for the first. */
+static void test_sram_mram_dma(void)
+{
+    TsPimCoreSpec pc = {.kind = TS_PIM_DPU,
+                        .frequency_hz = 5e8,
+                        .dma_alpha_read_cycles = 10,
+                        .dma_alpha_write_cycles = 5};
+    TsLevel l = sram_level(NULL, 2, 2);
+    l.klass = TS_CLASS_PIM_CORE;
+    l.class_text = "pim_core.mram";
+    l.spec = &pc;
+    Bench b;
+    bench_open(&b, &ts_sram_kind, &l, 2, 0, -1);
+    send_mem(b.drv, 0, 0, TS_MEM_READ, 0, 64, 0);
+    send_mem(b.drv, 0, 1, TS_MEM_READ, 0, 64, 0);
+    send_mem(b.drv, 1, 2, TS_MEM_WRITE, 0, 64, 0);
+    Driver *d = bench_run(&b);
+    CU_ASSERT_EQUAL_FATAL(d->n_done, 3);
+    CU_ASSERT_EQUAL(d->done_tick[0], 52 * CYCLE);
+    CU_ASSERT_EQUAL(d->done_tick[1], 104 * CYCLE);
+    CU_ASSERT_EQUAL(d->done_tick[2], 42 * CYCLE);
+    CU_ASSERT_DOUBLE_EQUAL(ts_sram_unloaded_cycles(b.unit, 64, TS_MEM_READ), 52, 1e-9);
+    bench_close(&b);
+}
+
 /* ---- host link ---- */
 
 /* h2d 1 byte/ns, d2h 0.5 byte/ns, latency 500 ps, DMA setup 2000 ps per transfer. */
@@ -521,6 +549,7 @@ int main(int argc, char **argv)
     CU_add_test(s, "sram ports", test_sram_ports);
     CU_add_test(s, "sram banks", test_sram_banks);
     CU_add_test(s, "sram credits", test_sram_credits);
+    CU_add_test(s, "sram mram dma", test_sram_mram_dma);
     CU_add_test(s, "host_link bandwidth", test_link_bandwidth);
     CU_add_test(s, "host_link targets", test_link_targets);
     CU_add_test(s, "mac_array", test_mac_array);
