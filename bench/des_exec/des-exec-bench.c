@@ -12,35 +12,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "ts-alloc-count.h"
 #include "ts-exec.h"
 #include "ts-layer.h"
-
-extern void *__libc_malloc(size_t);
-extern void *__libc_calloc(size_t, size_t);
-extern void *__libc_realloc(void *, size_t);
-static volatile gboolean counting;
-static volatile guint64 n_allocs;
-
-void *malloc(size_t n)
-{
-    if (counting)
-        n_allocs++;
-    return __libc_malloc(n);
-}
-
-void *calloc(size_t a, size_t b)
-{
-    if (counting)
-        n_allocs++;
-    return __libc_calloc(a, b);
-}
-
-void *realloc(void *p, size_t n)
-{
-    if (counting)
-        n_allocs++;
-    return __libc_realloc(p, n);
-}
 
 static double cpu_now(void)
 {
@@ -125,12 +99,12 @@ int main(int argc, char **argv)
     Run r[32];
     for (guint k = 0; k < runs; k++) {
         TsExecOpResult o;
-        n_allocs = 0;
+        ts_alloc_count = 0;
         const double w0 = (double)g_get_monotonic_time() / 1e6, c0 = cpu_now();
-        counting = TRUE;
+        ts_alloc_counting = TRUE;
         gboolean ok =
             ts_exec_run_op(arch, f->model, &f->search.best[0].mapping, 1, NULL, &o, &error);
-        counting = FALSE;
+        ts_alloc_counting = FALSE;
         if (!ok) {
             fprintf(stderr, "des_exec_bench: FF1: %s\n", error->message);
             return 1;
@@ -139,17 +113,17 @@ int main(int argc, char **argv)
                      cpu_now() - c0,
                      o.cycles,
                      o.events,
-                     n_allocs,
+                     ts_alloc_count,
                      1};
     }
     report("FF1", r, runs);
     for (guint k = 0; k < runs; k++) {
         TsExecResult x;
-        n_allocs = 0;
+        ts_alloc_count = 0;
         const double w0 = (double)g_get_monotonic_time() / 1e6, c0 = cpu_now();
-        counting = TRUE;
+        ts_alloc_counting = TRUE;
         gboolean ok = ts_exec_run_layer(arch, wl, &layer, NULL, &x, &error);
-        counting = FALSE;
+        ts_alloc_counting = FALSE;
         if (!ok) {
             fprintf(stderr, "des_exec_bench: layer: %s\n", error->message);
             ts_exec_result_clear(&x);
@@ -159,7 +133,7 @@ int main(int argc, char **argv)
                      cpu_now() - c0,
                      x.cycles,
                      x.events,
-                     n_allocs,
+                     ts_alloc_count,
                      instances};
         ts_exec_result_clear(&x);
     }

@@ -9,46 +9,11 @@
 #include "ts-dram-trace.h"
 #include "ts-test.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define TS_NO_INTERPOSE 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define TS_NO_INTERPOSE 1
-#endif
-#endif
-
-#ifndef TS_NO_INTERPOSE
-extern void *__libc_malloc(size_t);
-extern void *__libc_calloc(size_t, size_t);
-extern void *__libc_realloc(void *, size_t);
-static volatile gboolean counting;
-static volatile guint64 n_allocs;
-
-void *malloc(size_t n)
-{
-    if (counting)
-        n_allocs++;
-    return __libc_malloc(n);
-}
-
-void *calloc(size_t a, size_t b)
-{
-    if (counting)
-        n_allocs++;
-    return __libc_calloc(a, b);
-}
-
-void *realloc(void *p, size_t n)
-{
-    if (counting)
-        n_allocs++;
-    return __libc_realloc(p, n);
-}
-#endif
+#include "ts-alloc-count.h"
 
 static void test_steady_state(void)
 {
-#ifdef TS_NO_INTERPOSE
+#ifdef TS_ALLOC_COUNT_UNAVAILABLE
     ts_test_skip_all("malloc interposition is off under the address sanitizer");
 #else
     const TsDramSpec *p = ts_dram_preset("DDR4-2400");
@@ -70,10 +35,10 @@ static void test_steady_state(void)
     ts_sim_run_until(sim, warm);
     TsDramStats before, after;
     ts_dram_get_stats(dram, &before);
-    n_allocs = 0;
-    counting = TRUE;
+    ts_alloc_count = 0;
+    ts_alloc_counting = TRUE;
     ts_sim_run_until(sim, end);
-    counting = FALSE;
+    ts_alloc_counting = FALSE;
     ts_dram_get_stats(dram, &after);
     guint64 cmds = (after.read_cmds + after.write_cmds + after.activates + after.precharges +
                     after.refreshes) -
@@ -83,11 +48,11 @@ static void test_steady_state(void)
             "\n  %" G_GUINT64_FORMAT " commands, %" G_GUINT64_FORMAT
             " requests completed, %" G_GUINT64_FORMAT " allocations\n",
             cmds, after.reads_done + after.writes_done - before.reads_done - before.writes_done,
-            (guint64)n_allocs);
+            (guint64)ts_alloc_count);
     CU_ASSERT(cmds > 50000);
     /* What remains is ts_sim_run_until's stop message, formatted once per call (vasprintf's
      * malloc and its final realloc), independent of the number of commands. */
-    CU_ASSERT(n_allocs <= 2);
+    CU_ASSERT(ts_alloc_count <= 2);
     g_free(tr.entries);
 #endif
 }
