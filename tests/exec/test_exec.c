@@ -115,13 +115,7 @@ static void test_counts_layer_ops(void)
 {
     g_autoptr(GRand) rng = new_rng();
     g_autoptr(GError) error = NULL;
-    TsTransformerConfig cfg;
-    CU_ASSERT_TRUE_FATAL(ts_transformer_config_init(&cfg, "bert-base", &error));
-    cfg.hidden = 64;
-    cfg.heads = cfg.kv_heads = 4;
-    cfg.ffn = 96;
-    cfg.seq = 16;
-    g_autoptr(TsWorkload) wl = ts_transformer_build("small", &cfg, &error);
+    g_autoptr(TsWorkload) wl = ts_test_small_transformer(&error);
     CU_ASSERT_PTR_NOT_NULL_FATAL(wl);
     for (guint i = 0; i < ts_workload_n_ops(wl); i++) {
         const TsOp *op = ts_workload_op(wl, i);

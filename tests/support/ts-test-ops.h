@@ -80,4 +80,19 @@ static inline void ts_test_conv2d(TsOp *op, uint64_t p, uint64_t r, uint64_t q, 
     op->macs = p * r * q * s;
 }
 
+/* A small BERT-like layer (hidden 64, 4 heads, FFN 96, sequence 16): every einsum kind of a real
+ * layer (batched attention products included) at a size the engine-vs-model suites check in
+ * milliseconds. NULL with error set when the builder refuses it. */
+static inline TsWorkload *ts_test_small_transformer(GError **error)
+{
+    TsTransformerConfig cfg;
+    if (!ts_transformer_config_init(&cfg, "bert-base", error))
+        return NULL;
+    cfg.hidden = 64;
+    cfg.heads = cfg.kv_heads = 4;
+    cfg.ffn = 96;
+    cfg.seq = 16;
+    return ts_transformer_build("small", &cfg, error);
+}
+
 #endif /* TS_TEST_OPS_H */
