@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cmd-model-inputs.h"
+#include "ts-cli-model-inputs.h"
 #include "ts-cli.h"
 #include "ts-constraints.h"
 #include "ts-file.h"
@@ -31,8 +31,7 @@ typedef struct {
     gboolean quiet, no_progress, no_polish;
 } CompareArgs;
 
-static gboolean search_options(const CompareArgs *c, guint top, TsSearchOptions *o,
-                               GError **error)
+static gboolean search_options(const CompareArgs *c, guint top, TsSearchOptions *o, GError **error)
 {
     ts_search_options_init(o);
     if (!ts_search_algorithm_from_name(c->search ? c->search : "anneal", &o->algorithm, error))
@@ -135,11 +134,11 @@ static void arch_run_clear(ArchRun *r)
     memset(r, 0, sizeof *r);
 }
 
-static gboolean arch_run(ArchRun *run, const char *arch_path, const TsModelInputArgs *in,
+static gboolean arch_run(ArchRun *run, const char *arch_path, const TsCliModelInputArgs *in,
                          const TsLayerOptions *lo, GError **error)
 {
     TsWorkloadOverrides ov;
-    if (!ts_model_input_args_parse(in, &ov, error))
+    if (!ts_cli_model_input_args_parse(in, &ov, error))
         return FALSE;
     const char *tables[] = {in->ert ? in->ert : in->art, in->ert ? in->art : NULL, NULL};
     run->arch = ts_arch_load_full(arch_path, tables, error);
@@ -174,7 +173,7 @@ static gboolean arch_run(ArchRun *run, const char *arch_path, const TsModelInput
     return TRUE;
 }
 
-static int compare_archs(char **archs, const TsModelInputArgs *in, const CompareArgs *c)
+static int compare_archs(char **archs, const TsCliModelInputArgs *in, const CompareArgs *c)
 {
     g_autoptr(GError) error = NULL;
     if (in->workload == NULL || in->problem != NULL) {
@@ -223,8 +222,7 @@ static int compare_archs(char **archs, const TsModelInputArgs *in, const Compare
             if (!ts_output_write("--json", c->json, doc, -1, &error))
                 rc = ts_cli_fail(error);
         }
-        if (rc == TS_EXIT_OK && c->plot &&
-            !ts_report_arch_compare_plots(c->plot, reps, n, &error))
+        if (rc == TS_EXIT_OK && c->plot && !ts_report_arch_compare_plots(c->plot, reps, n, &error))
             rc = ts_cli_fail(error);
         g_free(reps);
     }
@@ -264,7 +262,7 @@ static void mapping_json(JsonBuilder *b, const TsModel *model, const TsMapping *
     json_builder_end_object(b);
 }
 
-static int compare_mappings(char **mapping_files, guint top, const TsModelInputArgs *in_args,
+static int compare_mappings(char **mapping_files, guint top, const TsCliModelInputArgs *in_args,
                             const CompareArgs *c)
 {
     g_autoptr(GError) error = NULL;
@@ -274,8 +272,9 @@ static int compare_mappings(char **mapping_files, guint top, const TsModelInputA
         return TS_EXIT_BAD_INPUT;
     }
     if (top == 0 && n_files < 2) {
-        fprintf(stderr, "tilesim compare: give at least two --mapping files (got %u), --top K "
-                        "(the K best of a search), or several --arch\n",
+        fprintf(stderr,
+                "tilesim compare: give at least two --mapping files (got %u), --top K "
+                "(the K best of a search), or several --arch\n",
                 n_files);
         return TS_EXIT_BAD_INPUT;
     }
@@ -290,9 +289,9 @@ static int compare_mappings(char **mapping_files, guint top, const TsModelInputA
         !ts_output_check("--json", c->json, &error) ||
         (c->plot && !ts_output_check_dir("--plot", c->plot, &error)))
         return ts_cli_fail(error);
-    TsModelInputs in;
-    if (!ts_model_inputs_load(&in, in_args, NULL, &error)) {
-        ts_model_inputs_clear(&in);
+    TsCliModelInputs in;
+    if (!ts_cli_model_inputs_load(&in, in_args, NULL, &error)) {
+        ts_cli_model_inputs_clear(&in);
         return ts_cli_fail(error);
     }
     int rc = TS_EXIT_OK;
@@ -338,8 +337,9 @@ static int compare_mappings(char **mapping_files, guint top, const TsModelInputA
             labels[i] = g_strdup_printf("#%u", i + 1);
         }
         if (n < top)
-            fprintf(stderr, "tilesim compare: note: the search found %u valid mapping%s (asked "
-                            "for --top %u)\n",
+            fprintf(stderr,
+                    "tilesim compare: note: the search found %u valid mapping%s (asked "
+                    "for --top %u)\n",
                     n, n == 1 ? "" : "s", top);
     } else {
         maps = g_new0(TsMapping, n);
@@ -402,20 +402,20 @@ out:
     g_strfreev(labels);
     ts_layer_result_clear(&r);
     ts_constraints_free(cons);
-    ts_model_inputs_clear(&in);
+    ts_cli_model_inputs_clear(&in);
     return rc;
 }
 
 static int run(int argc, char **argv)
 {
-    g_auto(TsModelInputArgs) in = {0};
+    g_auto(TsCliModelInputArgs) in = {0};
     g_auto(GStrv) mappings = NULL;
     g_auto(GStrv) archs = NULL;
     g_autofree char *top = NULL;
     CompareArgs c = {0};
     g_autoptr(GError) error = NULL;
     GOptionEntry entries[] = {
-        TS_MODEL_INPUT_ENTRIES(&in),
+        TS_CLI_MODEL_INPUT_ENTRIES(&in),
         {"mapping", 'm', 0, G_OPTION_ARG_FILENAME_ARRAY, &mappings,
          "a mapping in Timeloop's format; give two or more", "M"},
         {"top", 'k', 0, G_OPTION_ARG_STRING, &top,
@@ -432,8 +432,7 @@ static int run(int argc, char **argv)
          "anneal: skip the polish (bounded exhaustive walks of every pair of dimensions around "
          "the best)",
          NULL},
-        {"seed", 0, 0, G_OPTION_ARG_STRING, &c.seed, "master seed of the search (default 1)",
-         "N"},
+        {"seed", 0, 0, G_OPTION_ARG_STRING, &c.seed, "master seed of the search (default 1)", "N"},
         {"threads", 't', 0, G_OPTION_ARG_STRING, &c.threads,
          "search threads (default: the processors; results do not depend on it)", "N"},
         {"json", 'j', 0, G_OPTION_ARG_FILENAME, &c.json,

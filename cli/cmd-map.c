@@ -3,13 +3,17 @@
  * search summary, the best K mappings and the per-op table with whole-layer totals (JSON of
  * docs/cli.md with "search" and "best" with --json; the best mapping in Timeloop's
  * format with --mapping-out). Options and defaults: docs/mapper.md. */
-#include "cmd-map-common.h"
-
 #include <errno.h>
 #include <glib/gstdio.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ts-cli-map.h"
+#include "ts-cli.h"
+#include "ts-file.h"
 
 /* Writes the best mapping of each mapped einsum shape: to path for one shape, else to
- * path/<op>.yaml (missing directories are created in both cases, as ts_map_check_outputs
+ * path/<op>.yaml (missing directories are created in both cases, as ts_cli_map_check_outputs
  * checked before the search). */
 static gboolean write_mappings(const TsLayerResult *r, const char *path, GError **error)
 {
@@ -66,8 +70,8 @@ static gboolean write_mappings(const TsLayerResult *r, const char *path, GError 
 
 static int run(int argc, char **argv)
 {
-    TsMapArgs a;
-    ts_map_args_init(&a);
+    TsCliMapArgs a;
+    ts_cli_map_args_init(&a);
     gboolean exact_windows = FALSE, diagonal = FALSE;
     const GOptionEntry extra[] = {
         {"mapping-out", 'o', 0, G_OPTION_ARG_FILENAME, &a.mapping_out,
@@ -76,7 +80,7 @@ static int run(int argc, char **argv)
          "F"},
         TS_CLI_MODEL_OPTION_ENTRIES(&exact_windows, &diagonal),
     };
-    g_autofree GOptionEntry *entries = ts_map_entries(&a, extra, G_N_ELEMENTS(extra));
+    g_autofree GOptionEntry *entries = ts_cli_map_entries(&a, extra, G_N_ELEMENTS(extra));
     if (!ts_cli_parse("map", "",
                       "Search the map space of each op with the analytical model.\n\n"
                       "  tilesim map --arch A (--workload W [--op NAME] | --problem P) "
@@ -84,24 +88,24 @@ static int run(int argc, char **argv)
                       "[--budget N] [--time-limit S] [--victory N]\n      [--threads N] "
                       "[--seed N] [--top K] [--json F] [--mapping-out F]",
                       entries, &argc, &argv)) {
-        ts_map_args_clear(&a);
+        ts_cli_map_args_clear(&a);
         return TS_EXIT_BAD_INPUT;
     }
     if (argc > 1) {
         fprintf(stderr, "tilesim map: unexpected argument '%s'\n", argv[1]);
-        ts_map_args_clear(&a);
+        ts_cli_map_args_clear(&a);
         return TS_EXIT_BAD_INPUT;
     }
     g_autoptr(GError) error = NULL;
     TsLayerOptions lo;
-    TsMapInputs in = {0};
+    TsCliMapInputs in = {0};
     TsLayerResult r = {0};
     TsLayerResult unfused = {0};
     TsFusePlan *plan = NULL;
     TsFuseSummary summary = {0};
     int rc = TS_EXIT_OK;
-    if (!ts_map_options(&a, &lo, &error) || !ts_map_check_outputs(&a, &error) ||
-        !ts_map_inputs_load(&in, &a, &error)) {
+    if (!ts_cli_map_options(&a, &lo, &error) || !ts_cli_map_check_outputs(&a, &error) ||
+        !ts_cli_map_inputs_load(&in, &a, &error)) {
         rc = ts_cli_fail(error);
         goto out;
     }
@@ -109,11 +113,11 @@ static int run(int argc, char **argv)
     lo.only_op = a.op;
     lo.model_options.exact_sliding_window_deltas = exact_windows;
     lo.model_options.diagonal_multicast = diagonal;
-    TsMapProgress mp;
-    ts_map_setup_progress(&lo, &mp, &a, "tilesim map");
-    gboolean ok = ts_map_run(&a, &in, &lo, &r, &unfused, &plan, &summary, &error);
-    ts_map_progress_clear(&mp);
-    ts_map_print_notes(&in, "map");
+    TsCliMapProgress mp;
+    ts_cli_map_setup_progress(&lo, &mp, &a, "tilesim map");
+    gboolean ok = ts_cli_map_run(&a, &in, &lo, &r, &unfused, &plan, &summary, &error);
+    ts_cli_map_progress_clear(&mp);
+    ts_cli_map_print_notes(&in, "map");
     if (!ok) {
         rc = ts_cli_fail(error);
         goto out;
@@ -121,7 +125,7 @@ static int run(int argc, char **argv)
     /* The report carries the arch's notes and the models'; the models' (a precision the MAC
      * cannot hold) also go to stderr, where the other input notes are. */
     char **notes = ts_report_layer_notes(in.arch, &r);
-    ts_map_print_model_notes(&r, "map");
+    ts_cli_map_print_model_notes(&r, "map");
     TsLayerReport rep = {.arch = in.arch,
                          .workload = in.workload,
                          .result = &r,
@@ -135,7 +139,7 @@ static int run(int argc, char **argv)
                          .reproducible = a.reproducible,
                          .fuse = plan,
                          .fuse_summary = plan ? &summary : NULL};
-    gboolean emitted = ts_map_emit(&a, &rep, &error);
+    gboolean emitted = ts_cli_map_emit(&a, &rep, &error);
     g_strfreev(notes);
     if (!emitted) {
         rc = ts_cli_fail(error);
@@ -149,8 +153,8 @@ out:
     ts_layer_result_clear(&unfused);
     ts_fuse_plan_free(plan);
     ts_layer_result_clear(&r);
-    ts_map_inputs_clear(&in);
-    ts_map_args_clear(&a);
+    ts_cli_map_inputs_clear(&in);
+    ts_cli_map_args_clear(&a);
     return rc;
 }
 

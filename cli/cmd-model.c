@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cmd-model-inputs.h"
+#include "ts-cli-model-inputs.h"
 #include "ts-cli.h"
 #include "ts-file.h"
 #include "ts-model.h"
@@ -38,11 +38,11 @@ static char *locate_reason(const char *path, const TsModel *model, const TsCost 
 
 static int run(int argc, char **argv)
 {
-    g_auto(TsModelInputArgs) ov_args = {0};
+    g_auto(TsCliModelInputArgs) ov_args = {0};
     g_autofree char *mapping_path = NULL, *json = NULL, *factorization = NULL;
     gboolean exact_windows = FALSE, no_elision = FALSE, quiet = FALSE, diagonal = FALSE;
     GOptionEntry entries[] = {
-        TS_MODEL_INPUT_ENTRIES(&ov_args),
+        TS_CLI_MODEL_INPUT_ENTRIES(&ov_args),
         {"mapping", 'm', 0, G_OPTION_ARG_FILENAME, &mapping_path,
          "the mapping, in Timeloop's mapping format (map.yaml)", "M"},
         {"json", 'j', 0, G_OPTION_ARG_FILENAME, &json, "write the JSON result to F (- = stdout)",
@@ -81,14 +81,14 @@ static int run(int argc, char **argv)
                               .diagonal_multicast = diagonal};
     if (!ts_cli_parse_factorization(factorization, &options.imperfect_factors, &error))
         return ts_cli_fail(error);
-    TsModelInputs in;
-    if (!ts_model_inputs_load(&in, &ov_args, &options, &error)) {
-        ts_model_inputs_clear(&in);
+    TsCliModelInputs in;
+    if (!ts_cli_model_inputs_load(&in, &ov_args, &options, &error)) {
+        ts_cli_model_inputs_clear(&in);
         return ts_cli_fail(error);
     }
     TsMapping mapping;
     if (!ts_mapping_load(mapping_path, in.arch, in.op, &mapping, &error)) {
-        ts_model_inputs_clear(&in);
+        ts_cli_model_inputs_clear(&in);
         return ts_cli_fail(error);
     }
     TsCost cost;
@@ -97,7 +97,7 @@ static int run(int argc, char **argv)
         g_autofree char *where = locate_reason(mapping_path, in.model, &cost);
         fprintf(stderr, "tilesim model: %s: invalid mapping (%s): %s\n",
                 where ? where : mapping_path, ts_eval_status_name(cost.status), why);
-        ts_model_inputs_clear(&in);
+        ts_cli_model_inputs_clear(&in);
         return TS_EXIT_BAD_INPUT;
     }
     /* Notes: the arch's, then the model's (a precision the MAC cannot hold, also on stderr). */
@@ -124,7 +124,7 @@ static int run(int argc, char **argv)
         if (!ts_output_write("--json", json, doc, -1, &error))
             rc = ts_cli_fail(error);
     }
-    ts_model_inputs_clear(&in);
+    ts_cli_model_inputs_clear(&in);
     return rc;
 }
 

@@ -9,8 +9,14 @@
  * utilization and the DRAM's behaviour, optionally a Chrome / Perfetto trace (--trace). The
  * analytical report carries the breakdowns (ts-report-breakdown.h), the whole model with
  * --layers, and --plot draws its plots (with --engine both, latency per op beside the DES's). */
-#include "cmd-map-common.h"
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ts-cli-map.h"
+#include "ts-cli.h"
 #include "ts-exec.h"
+#include "ts-file.h"
 #include "ts-profile.h"
 #include "ts-report-des.h"
 #include "ts-report-plots.h"
@@ -23,7 +29,7 @@ typedef struct {
 } TsProfileArgs;
 
 /* Options of the analytical engine that the profile engine cannot honour. */
-static const char *profile_refused(const TsMapArgs *a)
+static const char *profile_refused(const TsCliMapArgs *a)
 {
     return a->mapping          ? "--mapping"
            : a->problem        ? "--problem (the profile engine runs --workload)"
@@ -44,11 +50,11 @@ static const char *profile_refused(const TsMapArgs *a)
                                : NULL;
 }
 
-static gboolean profile_emit(const TsMapArgs *a, const char *text, char *json, char *csv,
+static gboolean profile_emit(const TsCliMapArgs *a, const char *text, char *json, char *csv,
                              GError **error)
 {
     g_autofree char *j = json, *c = csv;
-    if (!a->quiet && !ts_map_stdout_taken(a)) {
+    if (!a->quiet && !ts_cli_map_stdout_taken(a)) {
         fputs(text, stdout);
         fflush(stdout);
     }
@@ -59,7 +65,7 @@ static gboolean profile_emit(const TsMapArgs *a, const char *text, char *json, c
     return TRUE;
 }
 
-static int run_profile(const TsMapArgs *a, const TsProfileArgs *pa)
+static int run_profile(const TsCliMapArgs *a, const TsProfileArgs *pa)
 {
     g_autoptr(GError) error = NULL;
     const char *refused = profile_refused(a);
@@ -82,7 +88,7 @@ static int run_profile(const TsMapArgs *a, const TsProfileArgs *pa)
     guint64 gen = 0, layers = 0;
     if (!ts_cli_parse_uint("--gen", pa->gen, 0, G_MAXUINT64, &gen, &error) ||
         !ts_cli_parse_uint("--layers", pa->layers, 1, G_MAXUINT64, &layers, &error) ||
-        !ts_map_check_outputs(a, &error))
+        !ts_cli_map_check_outputs(a, &error))
         return ts_cli_fail(error);
     if (model && (a->phase || a->kv_len || a->op)) {
         fprintf(stderr,
@@ -112,7 +118,7 @@ static int run_profile(const TsMapArgs *a, const TsProfileArgs *pa)
         return TS_EXIT_BAD_INPUT;
     }
     TsWorkloadOverrides ov;
-    if (!ts_map_overrides(a, &ov, &error))
+    if (!ts_cli_map_overrides(a, &ov, &error))
         return ts_cli_fail(error);
     g_autoptr(TsWorkload) w = ts_workload_load(a->workload, &ov, &error);
     if (w == NULL)
@@ -171,8 +177,8 @@ static int run_profile(const TsMapArgs *a, const TsProfileArgs *pa)
 
 /* Runs the mapped ops through the DES and emits its report (text, --json); the trace is
  * written by the executor. */
-static int run_des(const TsMapArgs *a, const TsMapInputs *in, const TsLayerResult *r, gboolean both,
-                   char **notes)
+static int run_des(const TsCliMapArgs *a, const TsCliMapInputs *in, const TsLayerResult *r,
+                   gboolean both, char **notes)
 {
     g_autoptr(GError) error = NULL;
     TsExecOptions xo = {.trace_path = a->trace};
@@ -192,7 +198,7 @@ static int run_des(const TsMapArgs *a, const TsMapInputs *in, const TsLayerResul
                                     .notes = (const char *const *)notes},
                            .both = both,
                            .reproducible = a->reproducible};
-        if (!a->quiet && !ts_map_stdout_taken(a)) {
+        if (!a->quiet && !ts_cli_map_stdout_taken(a)) {
             g_autoptr(GString) text = g_string_new(NULL);
             ts_report_des_text(text, &rep);
             fputs(text->str, stdout);
@@ -210,13 +216,13 @@ static int run_des(const TsMapArgs *a, const TsMapInputs *in, const TsLayerResul
             des_cycles[i] = i < x.n_ops && r->ops[i].op->count > 0
                                 ? x.ops[i].cycles / (double)r->ops[i].op->count
                                 : NAN;
-        TsLayerReport lr = {.arch = in->arch,
-                            .workload = in->workload,
-                            .result = r,
-                            .info = {.arch = ts_arch_name(in->arch),
-                                     .workload = ts_workload_name(in->workload)},
-                            .with_breakdown = TRUE,
-                            .des_cycles = des_cycles};
+        TsLayerReport lr = {
+            .arch = in->arch,
+            .workload = in->workload,
+            .result = r,
+            .info = {.arch = ts_arch_name(in->arch), .workload = ts_workload_name(in->workload)},
+            .with_breakdown = TRUE,
+            .des_cycles = des_cycles};
         ok = ts_report_layer_plots(a->plot, &lr, &error);
         g_free(des_cycles);
     }
@@ -226,8 +232,8 @@ static int run_des(const TsMapArgs *a, const TsMapInputs *in, const TsLayerResul
 
 static int run(int argc, char **argv)
 {
-    TsMapArgs a;
-    ts_map_args_init(&a);
+    TsCliMapArgs a;
+    ts_cli_map_args_init(&a);
     TsProfileArgs pa = {0};
     const GOptionEntry extra[] = {
         {"engine", 'e', 0, G_OPTION_ARG_STRING, &a.engine,
@@ -261,23 +267,24 @@ static int run(int argc, char **argv)
          "with --engine both), roofline; SVG, PNG and the data as CSV each",
          "DIR"},
     };
-    g_autofree GOptionEntry *entries = ts_map_entries(&a, extra, G_N_ELEMENTS(extra));
+    g_autofree GOptionEntry *entries = ts_cli_map_entries(&a, extra, G_N_ELEMENTS(extra));
     if (!ts_cli_parse("simulate", "",
                       "Run a workload on an architecture (analytical, DES or profile engine).\n\n"
                       "  tilesim simulate --arch A --workload W [--op NAME] [--seq N] [--batch N]"
                       " [--precision P]\n      [--mapping M | search options] [--engine "
-                      "analytical|des|both] [--layers N|model] [--json F] [--csv F]\n      [--trace F] [--plot DIR]\n"
+                      "analytical|des|both] [--layers N|model] [--json F] [--csv F]\n      "
+                      "[--trace F] [--plot DIR]\n"
                       "  tilesim simulate --engine profile --arch DEVICES.yaml (--device NAME | "
                       "--map F) --workload W\n      [--seq N] [--precision P] [--gen G "
                       "[--layers N]] [--overlap] [--profile-mode compat|corrected]",
                       entries, &argc, &argv)) {
-        ts_map_args_clear(&a);
+        ts_cli_map_args_clear(&a);
         return TS_EXIT_BAD_INPUT;
     }
     int rc = TS_EXIT_OK;
     g_autoptr(GError) error = NULL;
     TsLayerOptions lo;
-    TsMapInputs in = {0};
+    TsCliMapInputs in = {0};
     TsLayerResult r = {0};
     TsLayerResult unfused = {0};
     TsFusePlan *plan = NULL;
@@ -308,13 +315,12 @@ static int run(int argc, char **argv)
         rc = TS_EXIT_BAD_INPUT;
         goto out;
     }
-    const char *unavailable = a.device ? "--device (profile engine)"
-                              : a.trace && !des && !both
-                                  ? "--trace (DES engine: --engine des or both)"
-                              : a.csv && (des || both) ? "--csv (DES engine: use --json)"
-                              : pa.layers && (des || both)
-                                  ? "--layers (the whole model: --engine analytical)"
-                                                       : NULL;
+    const char *unavailable =
+        a.device                     ? "--device (profile engine)"
+        : a.trace && !des && !both   ? "--trace (DES engine: --engine des or both)"
+        : a.csv && (des || both)     ? "--csv (DES engine: use --json)"
+        : pa.layers && (des || both) ? "--layers (the whole model: --engine analytical)"
+                                     : NULL;
     if (unavailable) {
         fprintf(stderr, "tilesim simulate: %s is not available with --engine %s\n", unavailable,
                 engine);
@@ -333,17 +339,18 @@ static int run(int argc, char **argv)
     }
     guint64 layers = 0;
     gboolean model_layers = pa.layers != NULL && strcmp(pa.layers, "model") == 0;
-    if (!ts_map_options(&a, &lo, &error) || !ts_map_check_outputs(&a, &error) ||
+    if (!ts_cli_map_options(&a, &lo, &error) || !ts_cli_map_check_outputs(&a, &error) ||
         (!model_layers &&
          !ts_cli_parse_uint("--layers", pa.layers, 1, G_MAXUINT32, &layers, &error)) ||
         (a.plot && !ts_output_check_dir("--plot", a.plot, &error)) ||
-        !ts_map_inputs_load(&in, &a, &error)) {
+        !ts_cli_map_inputs_load(&in, &a, &error)) {
         rc = ts_cli_fail(error);
         goto out;
     }
     if ((des || both) && (a.fuse || ts_workload_fusion(in.workload, NULL, NULL, NULL))) {
-        fprintf(stderr, "tilesim simulate: %s: the DES executor does not run fused groups yet "
-                        "(docs/mapper.md, \"Fusion\"); use --engine analytical\n",
+        fprintf(stderr,
+                "tilesim simulate: %s: the DES executor does not run fused groups yet "
+                "(docs/mapper.md, \"Fusion\"); use --engine analytical\n",
                 a.fuse ? "--fuse" : "the workload's fusion spec");
         rc = TS_EXIT_BAD_INPUT;
         goto out;
@@ -366,12 +373,12 @@ static int run(int argc, char **argv)
     }
     lo.constraints = in.constraints;
     lo.only_op = a.op;
-    TsMapProgress mp;
-    ts_map_setup_progress(&lo, &mp, &a, "tilesim simulate");
+    TsCliMapProgress mp;
+    ts_cli_map_setup_progress(&lo, &mp, &a, "tilesim simulate");
     lo.mapping_path = a.mapping;
-    gboolean ok = ts_map_run(&a, &in, &lo, &r, &unfused, &plan, &summary, &error);
-    ts_map_progress_clear(&mp);
-    ts_map_print_notes(&in, "simulate");
+    gboolean ok = ts_cli_map_run(&a, &in, &lo, &r, &unfused, &plan, &summary, &error);
+    ts_cli_map_progress_clear(&mp);
+    ts_cli_map_print_notes(&in, "simulate");
     if (!ok) {
         rc = ts_cli_fail(error);
         goto out;
@@ -379,7 +386,7 @@ static int run(int argc, char **argv)
     /* The report carries the arch's notes and the models'; the models' (a precision the MAC
      * cannot hold) also go to stderr, where the other input notes are. */
     char **notes = ts_report_layer_notes(in.arch, &r);
-    ts_map_print_model_notes(&r, "simulate");
+    ts_cli_map_print_model_notes(&r, "simulate");
     if (des || both) {
         rc = run_des(&a, &in, &r, both, notes);
         g_strfreev(notes);
@@ -401,7 +408,7 @@ static int run(int argc, char **argv)
                          .with_breakdown = TRUE,
                          .des_cycles = NULL,
                          .layers = layers};
-    gboolean emitted = ts_map_emit(&a, &rep, &error);
+    gboolean emitted = ts_cli_map_emit(&a, &rep, &error);
     if (emitted && a.plot)
         emitted = ts_report_layer_plots(a.plot, &rep, &error);
     g_strfreev(notes);
@@ -417,8 +424,8 @@ out:
     g_free(pa.gen);
     g_free(pa.layers);
     ts_layer_result_clear(&r);
-    ts_map_inputs_clear(&in);
-    ts_map_args_clear(&a);
+    ts_cli_map_inputs_clear(&in);
+    ts_cli_map_args_clear(&a);
     return rc;
 }
 

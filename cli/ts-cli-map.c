@@ -1,16 +1,10 @@
-/* Options and input handling shared by `tilesim map` and `tilesim simulate` (analytical
- * engine): architecture (path or library name, with the constraints embedded in a Timeloop
- * v0.4 file), workload or Timeloop problem with overrides, constraint files, search options
- * with the defaults of docs/mapper.md, a progress line on a terminal, and output files.
- * Static functions: included by cmd-map.c and cmd-simulate.c only. */
-#ifndef TS_CMD_MAP_COMMON_H
-#define TS_CMD_MAP_COMMON_H
+/* Options, inputs, progress and outputs shared by `tilesim map` and `tilesim simulate`
+ * (ts-cli-map.h). */
+#include "ts-cli-map.h"
 
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "ts-cli.h"
 #include "ts-file.h"
@@ -20,28 +14,7 @@
 #include "ts-progress.h"
 #include "ts-report-layer.h"
 
-/* Defaults (docs/mapper.md, "Defaults"): annealing, 200,000 valid evaluations per op shape. */
-#define TS_MAP_DEFAULT_BUDGET 200000
-#define TS_MAP_DEFAULT_ALGORITHM "anneal"
-
-typedef struct {
-    char *arch, *ert, *art, *workload, *problem, *op, *search, *metric, *json, *csv, *mapping_out;
-    char *precision, *phase, *variables, *factorization;
-    char **constraints;
-    char **vars;
-    /* Integer options as given (NULL = not given), checked by ts_cli_parse_uint. */
-    char *budget, *victory, *seq, *batch, *kv_len, *max_invalid;
-    gint64 seed;
-    double time_limit;
-    gint threads, top;
-    gboolean quiet, no_progress, reproducible, no_polish;
-    /* simulate */
-    char *engine, *mapping, *device, *trace, *plot;
-    /* fusion (map, simulate) */
-    char *fuse, *fuse_level;
-} TsMapArgs;
-
-static void ts_map_args_init(TsMapArgs *a)
+void ts_cli_map_args_init(TsCliMapArgs *a)
 {
     memset(a, 0, sizeof *a);
     a->seed = 1;
@@ -49,7 +22,7 @@ static void ts_map_args_init(TsMapArgs *a)
     a->top = 1;
 }
 
-static void ts_map_args_clear(TsMapArgs *a)
+void ts_cli_map_args_clear(TsCliMapArgs *a)
 {
     char **strs[] = {&a->arch,        &a->ert,       &a->art,         &a->workload,
                      &a->problem,     &a->op,        &a->search,      &a->metric,
@@ -65,7 +38,7 @@ static void ts_map_args_clear(TsMapArgs *a)
 }
 
 /* Entries common to both commands, terminated (room for `extra` more before the NULL). */
-static GOptionEntry *ts_map_entries(TsMapArgs *a, const GOptionEntry *extra, guint n_extra)
+GOptionEntry *ts_cli_map_entries(TsCliMapArgs *a, const GOptionEntry *extra, guint n_extra)
 {
     const GOptionEntry common[] = {
         {"arch", 'a', 0, G_OPTION_ARG_FILENAME, &a->arch,
@@ -151,8 +124,8 @@ static GOptionEntry *ts_map_entries(TsMapArgs *a, const GOptionEntry *extra, gui
     return all;
 }
 
-static gboolean ts_map_fail_arg(GError **error, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-static gboolean ts_map_fail_arg(GError **error, const char *fmt, ...)
+static gboolean ts_cli_map_fail_arg(GError **error, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static gboolean ts_cli_map_fail_arg(GError **error, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -163,12 +136,12 @@ static gboolean ts_map_fail_arg(GError **error, const char *fmt, ...)
 }
 
 /* Turns the arguments into layer options (search settings checked here). */
-static gboolean ts_map_options(const TsMapArgs *a, TsLayerOptions *lo, GError **error)
+gboolean ts_cli_map_options(const TsCliMapArgs *a, TsLayerOptions *lo, GError **error)
 {
     memset(lo, 0, sizeof *lo);
     TsSearchOptions *o = &lo->search;
     ts_search_options_init(o);
-    if (!ts_search_algorithm_from_name(a->search ? a->search : TS_MAP_DEFAULT_ALGORITHM,
+    if (!ts_search_algorithm_from_name(a->search ? a->search : TS_CLI_MAP_DEFAULT_ALGORITHM,
                                        &o->algorithm, error))
         return FALSE;
     if (a->metric && !ts_search_parse_metrics(a->metric, o, error))
@@ -179,17 +152,18 @@ static gboolean ts_map_options(const TsMapArgs *a, TsLayerOptions *lo, GError **
         !ts_cli_parse_uint("--max-invalid", a->max_invalid, 0, G_MAXUINT64, &max_invalid, error))
         return FALSE;
     if (!(a->time_limit >= 0) || a->time_limit > 1e7)
-        return ts_map_fail_arg(error, "--time-limit must be within 0 .. 1e7 s (got %g)",
-                               a->time_limit);
+        return ts_cli_map_fail_arg(error, "--time-limit must be within 0 .. 1e7 s (got %g)",
+                                   a->time_limit);
     if (a->threads < 0 || a->threads > 1024)
-        return ts_map_fail_arg(
+        return ts_cli_map_fail_arg(
             error, "--threads must be within 0 .. 1024, 0 = the processors (got %d)", a->threads);
     if (a->top < 1 || a->top > 10000)
-        return ts_map_fail_arg(error, "--top must be within 1 .. 10000 (got %d)", a->top);
+        return ts_cli_map_fail_arg(error, "--top must be within 1 .. 10000 (got %d)", a->top);
     if (a->seed < 0)
-        return ts_map_fail_arg(error, "--seed must be >= 0 (got %" G_GINT64_FORMAT ")", a->seed);
+        return ts_cli_map_fail_arg(error, "--seed must be >= 0 (got %" G_GINT64_FORMAT ")",
+                                   a->seed);
     gboolean ordered = o->algorithm == TS_SEARCH_EXHAUSTIVE;
-    o->budget = a->budget != NULL ? budget : (ordered ? 0 : TS_MAP_DEFAULT_BUDGET);
+    o->budget = a->budget != NULL ? budget : (ordered ? 0 : TS_CLI_MAP_DEFAULT_BUDGET);
     o->victory = victory;
     if (a->max_invalid != NULL)
         o->max_invalid = max_invalid;
@@ -202,21 +176,14 @@ static gboolean ts_map_options(const TsMapArgs *a, TsLayerOptions *lo, GError **
         return FALSE;
     if (!ordered && o->algorithm != TS_SEARCH_LINEAR_PRUNED && o->budget == 0 && o->victory == 0 &&
         o->time_limit_s <= 0)
-        return ts_map_fail_arg(error,
-                               "--search %s with --budget 0 needs --victory or --time-limit "
-                               "(it would never stop)",
-                               ts_search_algorithm_name(o->algorithm));
+        return ts_cli_map_fail_arg(error,
+                                   "--search %s with --budget 0 needs --victory or --time-limit "
+                                   "(it would never stop)",
+                                   ts_search_algorithm_name(o->algorithm));
     return TRUE;
 }
 
-typedef struct {
-    TsArch *arch;
-    TsWorkload *workload;
-    TsConstraints *constraints;
-    char *arch_path;
-} TsMapInputs;
-
-static void ts_map_inputs_clear(TsMapInputs *in)
+void ts_cli_map_inputs_clear(TsCliMapInputs *in)
 {
     ts_constraints_free(in->constraints);
     ts_workload_free(in->workload);
@@ -227,7 +194,7 @@ static void ts_map_inputs_clear(TsMapInputs *in)
 
 /* The workload overrides of the options (--seq, --batch, --kv-len: positive integers; 0 in
  * the overrides = not given, the workload's own value). */
-static gboolean ts_map_overrides(const TsMapArgs *a, TsWorkloadOverrides *ov, GError **error)
+gboolean ts_cli_map_overrides(const TsCliMapArgs *a, TsWorkloadOverrides *ov, GError **error)
 {
     memset(ov, 0, sizeof *ov);
     if (!ts_cli_parse_uint("--seq", a->seq, 1, G_MAXUINT64, &ov->seq, error) ||
@@ -241,16 +208,17 @@ static gboolean ts_map_overrides(const TsMapArgs *a, TsWorkloadOverrides *ov, GE
     return TRUE;
 }
 
-static gboolean ts_map_inputs_load(TsMapInputs *in, const TsMapArgs *a, GError **error)
+gboolean ts_cli_map_inputs_load(TsCliMapInputs *in, const TsCliMapArgs *a, GError **error)
 {
     memset(in, 0, sizeof *in);
     if (a->arch == NULL)
-        return ts_map_fail_arg(error, "--arch is required (a path or a library name such as "
-                                      "eyeriss-like)");
+        return ts_cli_map_fail_arg(error, "--arch is required (a path or a library name such as "
+                                          "eyeriss-like)");
     if ((a->workload == NULL) == (a->problem == NULL))
-        return ts_map_fail_arg(error, "give exactly one of --workload W or --problem P");
+        return ts_cli_map_fail_arg(error, "give exactly one of --workload W or --problem P");
     if (a->problem && a->op)
-        return ts_map_fail_arg(error, "--op applies to --workload; a --problem file holds one op");
+        return ts_cli_map_fail_arg(error,
+                                   "--op applies to --workload; a --problem file holds one op");
     const char *tables[] = {a->ert ? a->ert : a->art, a->ert ? a->art : NULL, NULL};
     in->arch = ts_arch_load_full(a->arch, tables, error);
     if (in->arch == NULL)
@@ -259,7 +227,7 @@ static gboolean ts_map_inputs_load(TsMapInputs *in, const TsMapArgs *a, GError *
     if (in->arch_path == NULL)
         return FALSE;
     TsWorkloadOverrides ov;
-    if (!ts_map_overrides(a, &ov, error))
+    if (!ts_cli_map_overrides(a, &ov, error))
         return FALSE;
     in->workload = ts_workload_load(a->problem ? a->problem : a->workload, &ov, error);
     if (in->workload == NULL)
@@ -275,17 +243,9 @@ static gboolean ts_map_inputs_load(TsMapInputs *in, const TsMapArgs *a, GError *
 
 /* ---- Progress line (stderr, ts-progress.h) ---------------------------------------------- */
 
-typedef struct {
-    TsProgress *line;
-    const char *op;
-    guint index, n_ops;
-    char space[64];
-    const TsSearchOptions *search;
-} TsMapProgress;
-
-static void ts_map_progress(const TsSearchProgress *p, gpointer data)
+static void ts_cli_map_progress(const TsSearchProgress *p, gpointer data)
 {
-    TsMapProgress *mp = data;
+    TsCliMapProgress *mp = data;
     const TsSearchOptions *o = mp->search;
     char what[128], best[96];
     g_snprintf(what, sizeof what, "%s (op %u/%u)", mp->op ? mp->op : "?", mp->index + 1, mp->n_ops);
@@ -297,9 +257,9 @@ static void ts_map_progress(const TsSearchProgress *p, gpointer data)
     ts_progress_show(mp->line, &l, FALSE);
 }
 
-static void ts_map_begin(const TsLayerOp *op, guint index, guint n, gpointer data)
+static void ts_cli_map_begin(const TsLayerOp *op, guint index, guint n, gpointer data)
 {
-    TsMapProgress *mp = data;
+    TsCliMapProgress *mp = data;
     mp->op = op->op->name;
     mp->index = index;
     mp->n_ops = n;
@@ -309,35 +269,35 @@ static void ts_map_begin(const TsLayerOp *op, guint index, guint n, gpointer dat
     ts_progress_restart(mp->line);
 }
 
-static void ts_map_done(const TsLayerOp *op, guint index, guint n, gpointer data)
+static void ts_cli_map_done(const TsLayerOp *op, guint index, guint n, gpointer data)
 {
     (void)op;
     (void)index;
     (void)n;
-    TsMapProgress *mp = data;
+    TsCliMapProgress *mp = data;
     ts_progress_finish(mp->line, FALSE);
 }
 
 /* A progress line for command ("tilesim map") unless --no-progress: redrawn on a terminal,
  * plain lines every 10 s otherwise, nothing for a run shorter than a second. Free with
- * ts_map_progress_clear. */
-static void ts_map_setup_progress(TsLayerOptions *lo, TsMapProgress *mp, const TsMapArgs *a,
-                                  const char *command)
+ * ts_cli_map_progress_clear. */
+void ts_cli_map_setup_progress(TsLayerOptions *lo, TsCliMapProgress *mp, const TsCliMapArgs *a,
+                               const char *command)
 {
     memset(mp, 0, sizeof *mp);
     mp->line = ts_progress_new(command, !a->no_progress);
     mp->search = &lo->search;
-    lo->begin = ts_map_begin;
-    lo->done = ts_map_done;
+    lo->begin = ts_cli_map_begin;
+    lo->done = ts_cli_map_done;
     lo->done_data = mp;
     if (!a->no_progress) {
-        lo->search.progress = ts_map_progress;
+        lo->search.progress = ts_cli_map_progress;
         lo->search.progress_data = mp;
         lo->search.progress_interval_s = 0.25;
     }
 }
 
-static void ts_map_progress_clear(TsMapProgress *mp)
+void ts_cli_map_progress_clear(TsCliMapProgress *mp)
 {
     ts_progress_finish(mp->line, FALSE);
     g_clear_pointer(&mp->line, ts_progress_free);
@@ -347,7 +307,7 @@ static void ts_map_progress_clear(TsMapProgress *mp)
 
 /* Every output path is checked before the inputs load and the search runs; at most one of
  * them may be standard output, which then carries only that output. */
-static gboolean ts_map_check_outputs(const TsMapArgs *a, GError **error)
+gboolean ts_cli_map_check_outputs(const TsCliMapArgs *a, GError **error)
 {
     const char *const options[] = {"--json", "--csv", "--mapping-out", NULL};
     const char *const paths[] = {a->json, a->csv, a->mapping_out, NULL};
@@ -363,14 +323,14 @@ static gboolean ts_map_check_outputs(const TsMapArgs *a, GError **error)
     return ts_output_check_dir("--mapping-out", a->mapping_out, error);
 }
 
-static gboolean ts_map_stdout_taken(const TsMapArgs *a)
+gboolean ts_cli_map_stdout_taken(const TsCliMapArgs *a)
 {
     return ts_output_is_stdout(a->json) || ts_output_is_stdout(a->csv) ||
            ts_output_is_stdout(a->mapping_out);
 }
 
 /* The models' notes (a precision the MAC cannot hold) on stderr, with the other input notes. */
-static void ts_map_print_model_notes(const TsLayerResult *r, const char *cmd)
+void ts_cli_map_print_model_notes(const TsLayerResult *r, const char *cmd)
 {
     for (guint i = 0; i < r->n_ops; i++) {
         const TsLayerOp *o = &r->ops[i];
@@ -380,7 +340,7 @@ static void ts_map_print_model_notes(const TsLayerResult *r, const char *cmd)
     }
 }
 
-static void ts_map_print_notes(const TsMapInputs *in, const char *cmd)
+void ts_cli_map_print_notes(const TsCliMapInputs *in, const char *cmd)
 {
     for (guint i = 0; i < ts_workload_n_notes(in->workload); i++)
         fprintf(stderr, "tilesim %s: note: %s\n", cmd, ts_workload_note(in->workload, i));
@@ -388,18 +348,16 @@ static void ts_map_print_notes(const TsMapInputs *in, const char *cmd)
         fprintf(stderr, "tilesim %s: note: %s\n", cmd, ts_constraints_note(in->constraints, i));
 }
 
-/* Prints the text report (unless --quiet or an output goes to stdout) and writes --json and
- * --csv: the outputs `map` and `simulate` share. */
 /* Maps the workload; with --fuse, first unfused (into *unfused), then fused with *plan (into
  * r) and the comparison into *summary. Errors: --fuse-level without --fuse, --fuse with --op,
  * --mapping or --problem, and those of ts_fuse_plan_new and ts_layer_map. */
-static gboolean ts_map_run(const TsMapArgs *a, const TsMapInputs *in, TsLayerOptions *lo,
-                           TsLayerResult *r, TsLayerResult *unfused, TsFusePlan **plan,
-                           TsFuseSummary *summary, GError **error)
+gboolean ts_cli_map_run(const TsCliMapArgs *a, const TsCliMapInputs *in, TsLayerOptions *lo,
+                        TsLayerResult *r, TsLayerResult *unfused, TsFusePlan **plan,
+                        TsFuseSummary *summary, GError **error)
 {
     const char *group = a->fuse, *level = a->fuse_level, *where = NULL;
     if (level && !group)
-        return ts_map_fail_arg(error, "--fuse-level needs --fuse GROUP");
+        return ts_cli_map_fail_arg(error, "--fuse-level needs --fuse GROUP");
     /* The workload's `fusion:` spec applies unless --fuse is given, and not to one op. */
     if (!group && !a->op && !a->mapping &&
         ts_workload_fusion(in->workload, &group, &level, &where) == FALSE)
@@ -407,10 +365,10 @@ static gboolean ts_map_run(const TsMapArgs *a, const TsMapInputs *in, TsLayerOpt
     if (!group)
         return ts_layer_map(in->arch, in->workload, lo, r, error);
     if (a->op || a->mapping || a->problem)
-        return ts_map_fail_arg(error, "--fuse maps the whole group of a workload: drop %s",
-                               a->op        ? "--op"
-                               : a->mapping ? "--mapping"
-                                            : "--problem");
+        return ts_cli_map_fail_arg(error, "--fuse maps the whole group of a workload: drop %s",
+                                   a->op        ? "--op"
+                                   : a->mapping ? "--mapping"
+                                                : "--problem");
     *plan = ts_fuse_plan_new(in->arch, in->workload, in->constraints, group, level, error);
     if (*plan == NULL) {
         if (where)
@@ -425,13 +383,13 @@ static gboolean ts_map_run(const TsMapArgs *a, const TsMapInputs *in, TsLayerOpt
     gboolean ok = ts_layer_map(in->arch, in->workload, lo, r, error);
     lo->fuse = NULL;
     if (ok && !ts_fuse_summarize(*plan, unfused, r, summary))
-        return ts_map_fail_arg(error, "--fuse: the group's ops were not all mapped");
+        return ts_cli_map_fail_arg(error, "--fuse: the group's ops were not all mapped");
     return ok;
 }
 
-static gboolean ts_map_emit(const TsMapArgs *a, const TsLayerReport *rep, GError **error)
+gboolean ts_cli_map_emit(const TsCliMapArgs *a, const TsLayerReport *rep, GError **error)
 {
-    if (!a->quiet && !ts_map_stdout_taken(a)) {
+    if (!a->quiet && !ts_cli_map_stdout_taken(a)) {
         g_autoptr(GString) text = g_string_new(NULL);
         ts_report_layer_text(text, rep);
         fputs(text->str, stdout);
@@ -449,5 +407,3 @@ static gboolean ts_map_emit(const TsMapArgs *a, const TsLayerReport *rep, GError
     }
     return TRUE;
 }
-
-#endif /* TS_CMD_MAP_COMMON_H */
