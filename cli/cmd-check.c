@@ -11,7 +11,7 @@
 #include "ts-config.h"
 #include "ts-constraints.h"
 #include "ts-library.h"
-#include "ts-op.h"
+#include "ts-workload.h"
 
 /* Workloads and Timeloop problems: loads them as `--workload` would. */
 static gboolean check_workload(const char *path, GString *out, GError **error)

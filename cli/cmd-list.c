@@ -6,7 +6,7 @@
 #include "ts-arch-classes.h"
 #include "ts-arch.h"
 #include "ts-cli.h"
-#include "ts-op.h"
+#include "ts-workload.h"
 
 static int print_names(char **names)
 {

@@ -6,7 +6,7 @@
 
 #include "ts-cli.h"
 #include "ts-file.h"
-#include "ts-op.h"
+#include "ts-workload.h"
 #include "ts-report-workload.h"
 
 static int run(int argc, char **argv)

@@ -8,6 +8,7 @@
 #include <glib.h>
 
 #include "ts-model.h"
+#include "ts-workload.h"
 
 /* The inputs as given on the command line (owned strings, NULL when absent): architecture,
  * ERT, workload and op or Timeloop problem, and the workload overrides. */

@@ -15,7 +15,7 @@
 #include "ts-constraints.h"
 #include "ts-layer.h"
 #include "ts-model.h"
-#include "ts-op.h"
+#include "ts-workload.h"
 
 G_BEGIN_DECLS
 

@@ -12,7 +12,7 @@
 #include "ts-constraints.h"
 #include "ts-lut-pim.h"
 #include "ts-model.h"
-#include "ts-op.h"
+#include "ts-workload.h"
 #include "ts-search.h"
 
 G_BEGIN_DECLS
@@ -31,12 +31,12 @@ typedef struct {
     double fused_energy_pj; /* of memory_energy_pj, at a fusion level (ts-fuse.h); else 0 */
     double memory_read_energy_pj, memory_write_energy_pj; /* its two parts */
     double link_energy_pj; /* part of the writes crossing a host link (ts_arch_storage_link_pj) */
-    double cycles;    /* max(compute, memory), arch clock */
-    double energy_pj; /* compute + memory */
+    double cycles;         /* max(compute, memory), arch clock */
+    double energy_pj;      /* compute + memory */
     double latency_s;
-    double utilization; /* compute_cycles / cycles */
-    const char *bound;  /* "vector" or the outermost level's name */
-    char source[224];   /* where the per-element figures come from */
+    double utilization;         /* compute_cycles / cycles */
+    const char *bound;          /* "vector" or the outermost level's name */
+    char source[224];           /* where the per-element figures come from */
     const TsLevel *vector_unit; /* the vector unit costed on (NULL: the default) */
     const char *vector_op;      /* its operation used (borrowed from the arch), or NULL */
 } TsVectorCost;

@@ -17,7 +17,7 @@
 
 #include "ts-arch-classes.h"
 #include "ts-arch.h"
-#include "ts-op.h"
+#include "ts-workload.h"
 
 G_BEGIN_DECLS
 

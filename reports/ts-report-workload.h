@@ -9,7 +9,7 @@
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 
-#include "ts-op.h"
+#include "ts-workload.h"
 
 G_BEGIN_DECLS
 

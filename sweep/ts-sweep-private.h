@@ -9,7 +9,7 @@
 #include "ts-arch.h"
 #include "ts-constraints.h"
 #include "ts-library.h"
-#include "ts-op.h"
+#include "ts-workload.h"
 #include "ts-search.h"
 #include "ts-sweep.h"
 

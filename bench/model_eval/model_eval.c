@@ -14,6 +14,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "ts-model.h"
+#include "ts-workload.h"
 
 static double thread_cpu_s(void)
 {

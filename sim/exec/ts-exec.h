@@ -19,7 +19,7 @@
 #include "ts-arch.h"
 #include "ts-layer.h"
 #include "ts-model.h"
-#include "ts-op.h"
+#include "ts-workload.h"
 
 G_BEGIN_DECLS
 

@@ -17,7 +17,7 @@
 #include "ts-config.h"
 #include "ts-constraints.h"
 #include "ts-mapping.h"
-#include "ts-op.h"
+#include "ts-workload.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -67,7 +67,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     GError *error = NULL;
     if (TARGET == FUZZ_doc) {
-        TsDoc *doc = ts_doc_load_string("fuzz.yaml", (const char *)data, (gssize)size, NULL, &error);
+        TsDoc *doc =
+            ts_doc_load_string("fuzz.yaml", (const char *)data, (gssize)size, NULL, &error);
         if (doc == NULL)
             check_error(error);
         ts_doc_free(doc);

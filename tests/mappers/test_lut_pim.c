@@ -21,7 +21,7 @@
 
 #include "ts-arch.h"
 #include "ts-lut-pim.h"
-#include "ts-op.h"
+#include "ts-workload.h"
 #include "ts-pim-core.h"
 #include "ts-test.h"
 

@@ -6,7 +6,7 @@
 
 #include "ts-arch.h"
 #include "ts-model.h"
-#include "ts-op.h"
+#include "ts-workload.h"
 #include "ts-test.h"
 
 static const char *arch_text = "architecture:\n"

@@ -15,6 +15,7 @@
 #include "ts-model.h"
 #include "ts-stats-parse.h"
 #include "ts-test.h"
+#include "ts-workload.h"
 
 #define MAX_SLOTS 16
 

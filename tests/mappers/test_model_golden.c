@@ -11,6 +11,7 @@
 #include "ts-model.h"
 #include "ts-stats-parse.h"
 #include "ts-test.h"
+#include "ts-workload.h"
 
 #define REL_TOL 0.01
 

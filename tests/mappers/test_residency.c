@@ -20,7 +20,7 @@
 #include "ts-layer.h"
 #include "ts-mapspace.h"
 #include "ts-model.h"
-#include "ts-op.h"
+#include "ts-workload.h"
 #include "ts-residency.h"
 #include "ts-search.h"
 #include "ts-test.h"

@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "ts-op.h"
+#include "ts-workload.h"
 
 enum { TS_TEST_DIM_M, TS_TEST_DIM_N, TS_TEST_DIM_K };
 enum { TS_TEST_WEIGHTS, TS_TEST_INPUTS, TS_TEST_OUTPUTS };

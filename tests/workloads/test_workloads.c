@@ -2,7 +2,7 @@
  * (shapes, decode, LUT-NN, einsum form of nonlinear ops), explicit-op files, Timeloop problem
  * forms written inline, and one test per bad-input case checking the error message and its
  * file:line:col. */
-#include "ts-op.h"
+#include "ts-workload.h"
 
 #include <glib/gstdio.h>
 #include <stdarg.h>

@@ -3,7 +3,7 @@
  * problem file (timeloop/prob, timeloop-experiments layers incl. the old/, conv_benchmarks/,
  * resnet/ and vgg/ subfolders), and Timeloop's own stats of the experiments' KQV and VScores
  * (MACs and tensor sizes). Exact comparisons: these are counts. */
-#include "ts-op.h"
+#include "ts-workload.h"
 
 #include <json-glib/json-glib.h>
 #include <string.h>

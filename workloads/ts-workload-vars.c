@@ -11,7 +11,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "workloads-private.h"
+#include "ts-workload-private.h"
 
 /* Longest chain of variables referring to variables (timeloopfe files use a handful). */
 #define TS_VARS_MAX_DEPTH 100u

@@ -2,10 +2,10 @@
  * a string chunk it owns), op checks with file positions, the variable table used for
  * Timeloop instance values, projection parsing, and the two YAML loaders. Not installed;
  * nothing outside workloads/ includes it. */
-#ifndef TS_WORKLOADS_PRIVATE_H
-#define TS_WORKLOADS_PRIVATE_H
+#ifndef TS_WORKLOAD_PRIVATE_H
+#define TS_WORKLOAD_PRIVATE_H
 
-#include "ts-op.h"
+#include "ts-workload.h"
 
 G_BEGIN_DECLS
 
@@ -111,4 +111,4 @@ gboolean ts_transformer_apply_overrides(TsTransformerConfig *cfg,
 
 G_END_DECLS
 
-#endif /* TS_WORKLOADS_PRIVATE_H */
+#endif /* TS_WORKLOAD_PRIVATE_H */

@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "workloads-private.h"
+#include "ts-workload-private.h"
 
 int ts_op_find_dim(const TsOp *op, const char *name)
 {

@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "workloads-private.h"
+#include "ts-workload-private.h"
 
 typedef struct {
     const char *name;

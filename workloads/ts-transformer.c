@@ -6,12 +6,12 @@
  * Inputs[E,L], Outputs[D,L]), prefill or decode against a KV cache, precision presets, LUT-NN
  * (PIM-DL) replacement of the weight GEMMs, and the ops of a whole model around its layers
  * (embedding, final norm, LM head). */
-#include "ts-op.h"
+#include "ts-workload.h"
 
 #include <stdarg.h>
 #include <string.h>
 
-#include "workloads-private.h"
+#include "ts-workload-private.h"
 
 typedef struct {
     const char *name;

@@ -3,12 +3,12 @@
  * (einsums with dims, tensors, projections and precisions; elementwise ops; LUT ops; Timeloop
  * problem files included as ops). Schema tables from common/ts-config.h; every error names
  * file:line:col and the key path. */
-#include "ts-op.h"
+#include "ts-workload.h"
 
 #include <stddef.h>
 #include <string.h>
 
-#include "workloads-private.h"
+#include "ts-workload-private.h"
 
 typedef struct {
     const char *name, *description, *model;
@@ -701,7 +701,7 @@ static gboolean parse_lut_op(TsOpsCtx *ctx, const TsNode *map, const char *path,
         if (n != NULL && !ts_precision_from_node(n, kp, slots[i], error))
             return FALSE;
     }
-    /* Dims and tensors as the builders make them (see transformer.c). */
+    /* Dims and tensors as the builders make them (see ts-transformer.c). */
     uint64_t cb = in / vec_len, entries;
     if (!g_uint64_checked_mul(&entries, cb, centroids) ||
         !g_uint64_checked_mul(&entries, entries, out)) {
@@ -942,7 +942,6 @@ static TsWorkload *load_ops(const TsNode *wnode, const TsWorkloadFile *f, guint6
     return g_steal_pointer(&w);
 }
 
-
 /* `fusion: {group: NAME, level: NAME}`: kept as given (the mapper checks the names against
  * its groups and the architecture's levels, citing where). */
 static gboolean load_fusion(TsWorkload *w, const TsNode *n, GError **error)
@@ -968,8 +967,8 @@ static gboolean load_fusion(TsWorkload *w, const TsNode *n, GError **error)
     }
     w->fuse_group = ts_workload_intern(w, g->value);
     w->fuse_level = l ? ts_workload_intern(w, l->value) : NULL;
-    g_autofree char *where = g_strdup_printf("%s:%u:%u", n->doc ? n->doc->filename : "?",
-                                             n->line, n->col);
+    g_autofree char *where =
+        g_strdup_printf("%s:%u:%u", n->doc ? n->doc->filename : "?", n->line, n->col);
     w->fuse_where = ts_workload_intern(w, where);
     return TRUE;
 }

@@ -2,13 +2,13 @@
  * loaded from YAML. ts_workload_load resolves a path or library name and dispatches on the
  * document's top-level key (`workload:` tilesim, `problem:` Timeloop); built-in model presets
  * load even without a library file. */
-#include "ts-op.h"
+#include "ts-workload.h"
 
 #include <stdarg.h>
 #include <string.h>
 
 #include "ts-library.h"
-#include "workloads-private.h"
+#include "ts-workload-private.h"
 
 TsWorkload *ts_workload_new_empty(const char *name, TsWorkloadSource source, const char *path)
 {

@@ -4,11 +4,11 @@
  * directly under `problem`, coefficients with defaults overridden by the instance, and
  * instance values that are names resolved through variables (timeloopfe semantics). The
  * file's `dimensions` order is kept: the model prints loops in it. */
-#include "ts-op.h"
+#include "ts-workload.h"
 
 #include <string.h>
 
-#include "workloads-private.h"
+#include "ts-workload-private.h"
 
 /* Timeloop's built-in shape (problem-shapes/cnn-layer.yaml): the same dims, coefficients and
  * projections, restated. */
