@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ts-arch-private.h"
+#include "ts-doc-kind.h"
 
 static const char *or_builtin(const char *s)
 {
@@ -124,43 +125,43 @@ gboolean ts_arch_check_file_full(const char *path, const char *const *tables, GS
     g_autoptr(TsDoc) doc = ts_doc_load_file(path, NULL, error);
     if (doc == NULL)
         return FALSE;
-    TsArchFileKind kind = ts_arch_file_kind_of(doc);
+    TsDocKind kind = ts_doc_kind_of(doc);
     switch (kind) {
-    case TS_ARCH_FILE_TILESIM_ARCH:
-    case TS_ARCH_FILE_TIMELOOP_ARCH: {
+    case TS_DOC_KIND_TILESIM_ARCH:
+    case TS_DOC_KIND_TIMELOOP_ARCH: {
         g_autoptr(TsArch) arch = ts_arch_load_from_doc_full(doc, path, tables, error);
         if (arch == NULL)
             return FALSE;
         g_autofree char *d = ts_arch_describe(arch);
-        g_string_append_printf(out, "%s: OK, %s\n%s", path, ts_arch_file_kind_name(kind), d);
+        g_string_append_printf(out, "%s: OK, %s\n%s", path, ts_doc_kind_name(kind), d);
         if (tables != NULL && tables[0] != NULL)
             energy_sources(arch, out);
         *checked = TRUE;
         return TRUE;
     }
-    case TS_ARCH_FILE_UPMEM_PROFILES:
-        g_string_append_printf(out, "%s: OK, %s\n", path, ts_arch_file_kind_name(kind));
+    case TS_DOC_KIND_UPMEM_PROFILES:
+        g_string_append_printf(out, "%s: OK, %s\n", path, ts_doc_kind_name(kind));
         *checked = check_upmem(doc, path, out, error);
         return *checked;
-    case TS_ARCH_FILE_ACCELERGY_ERT:
+    case TS_DOC_KIND_ACCELERGY_ERT:
         g_string_append_printf(out, "%s: OK, %s (energies per action, pJ):\n", path,
-                               ts_arch_file_kind_name(kind));
+                               ts_doc_kind_name(kind));
         *checked = ts_arch_ert_summary(doc, out, error);
         if (*checked && ts_node_get(doc->root, "ART") != NULL) {
             g_string_append(out, "  and an area reference table (ART):\n");
             *checked = ts_arch_art_summary(doc, out, error);
         }
         return *checked;
-    case TS_ARCH_FILE_ACCELERGY_ART:
+    case TS_DOC_KIND_ACCELERGY_ART:
         g_string_append_printf(out, "%s: OK, %s (area per instance):\n", path,
-                               ts_arch_file_kind_name(kind));
+                               ts_doc_kind_name(kind));
         *checked = ts_arch_art_summary(doc, out, error);
         return *checked;
-    case TS_ARCH_FILE_ACCELERGY_COMPONENTS:
-        g_string_append_printf(out, "%s: OK, %s\n", path, ts_arch_file_kind_name(kind));
+    case TS_DOC_KIND_ACCELERGY_COMPONENTS:
+        g_string_append_printf(out, "%s: OK, %s\n", path, ts_doc_kind_name(kind));
         *checked = check_components(doc, out, error);
         return *checked;
-    case TS_ARCH_FILE_UNKNOWN: {
+    case TS_DOC_KIND_UNKNOWN: {
         const TsNode *r = doc->root;
         GString *what = g_string_new(NULL);
         if (r == NULL)
@@ -189,7 +190,7 @@ gboolean ts_arch_check_file_full(const char *path, const char *const *tables, GS
                                "%s: %s, not an architecture: not checked (tilesim check "
                                "validates architectures, ERTs, component libraries and "
                                "device profiles)\n",
-                               path, ts_arch_file_kind_name(kind));
+                               path, ts_doc_kind_name(kind));
         return TRUE;
     }
 }

@@ -18,21 +18,21 @@ G_BEGIN_DECLS
  * The schema tables use them for the keys they read, and ts_arch_finalize checks every
  * loader's levels against them (Timeloop and UPMEM files, ERT energies), so no input reaches
  * the models as an infinity, a 1e-300 Hz clock or a 2^63-word buffer. */
-#define TS_RANGE_CLOCK_MIN_HZ 1e3   /* 1 kHz */
-#define TS_RANGE_CLOCK_MAX_HZ 1e12  /* 1 THz */
-#define TS_RANGE_TIME_MAX_PS 1e12   /* 1 s: latencies, DMA setup, tCK, per-element times */
-#define TS_RANGE_BW_MAX_BPS 1e15    /* 1 PB/s per instance */
-#define TS_RANGE_ENERGY_MAX_PJ 1e9  /* 1 mJ per action */
-#define TS_RANGE_EPB_MAX_PJ 1e6     /* 1 uJ per bit */
+#define TS_RANGE_CLOCK_MIN_HZ 1e3  /* 1 kHz */
+#define TS_RANGE_CLOCK_MAX_HZ 1e12 /* 1 THz */
+#define TS_RANGE_TIME_MAX_PS 1e12  /* 1 s: latencies, DMA setup, tCK, per-element times */
+#define TS_RANGE_BW_MAX_BPS 1e15   /* 1 PB/s per instance */
+#define TS_RANGE_ENERGY_MAX_PJ 1e9 /* 1 mJ per action */
+#define TS_RANGE_EPB_MAX_PJ 1e6    /* 1 uJ per bit */
 #define TS_RANGE_SIZE_MAX_B 1125899906842624.0 /* 2^50 B = 1 PiB per instance */
-#define TS_RANGE_POWER_MAX_W 1e6    /* 1 MW per instance */
-#define TS_RANGE_AREA_MAX_UM2 1e12  /* 1 m^2 per instance */
-#define TS_RANGE_WORDS_MAX 1099511627776.0 /* 2^40 words (rows, entries) per instance */
-#define TS_RANGE_WORD_BITS_MAX 1024.0      /* bits per word or operand */
-#define TS_RANGE_WIDTH_BITS_MAX 1048576.0  /* 2^20 bits per row or vector access */
-#define TS_RANGE_COUNT_MAX 1048576.0       /* 2^20: banks, ports, channels, lanes, mesh sides */
-#define TS_RANGE_CYCLES_MAX 4294967295.0   /* 2^32 - 1 cycles: DRAM timings, latencies */
-#define TS_RANGE_RATE_MAX 1e9              /* per-cycle rates and costs (MACs, bytes, cycles) */
+#define TS_RANGE_POWER_MAX_W 1e6               /* 1 MW per instance */
+#define TS_RANGE_AREA_MAX_UM2 1e12             /* 1 m^2 per instance */
+#define TS_RANGE_WORDS_MAX 1099511627776.0     /* 2^40 words (rows, entries) per instance */
+#define TS_RANGE_WORD_BITS_MAX 1024.0          /* bits per word or operand */
+#define TS_RANGE_WIDTH_BITS_MAX 1048576.0      /* 2^20 bits per row or vector access */
+#define TS_RANGE_COUNT_MAX 1048576.0           /* 2^20: banks, ports, channels, lanes, mesh sides */
+#define TS_RANGE_CYCLES_MAX 4294967295.0       /* 2^32 - 1 cycles: DRAM timings, latencies */
+#define TS_RANGE_RATE_MAX 1e9                  /* per-cycle rates and costs (MACs, bytes, cycles) */
 
 /* Which energies a loader set explicitly (YAML, ERT); the rest come from the defaults. */
 enum {
@@ -151,8 +151,6 @@ TsArch *ts_arch_load_timeloop(const TsDoc *doc, const char *file, GError **error
 TsArch *ts_arch_load_upmem(const TsDoc *doc, const char *file, const char *device, GError **error);
 /* Profile names of a parsed UPMEM file (owned strv). */
 char **ts_arch_upmem_names(const TsDoc *doc, GError **error);
-/* TRUE when doc looks like a UPMEM-profiler architectures file. */
-gboolean ts_arch_is_upmem_doc(const TsDoc *doc);
 
 /* Applies an Accelergy ERT (v0.2 or v0.3) to matching levels (by last dotted name component,
  * [..] ranges stripped), as Timeloop 3 does: read <- random_read|read, fill <- random_fill|

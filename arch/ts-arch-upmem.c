@@ -5,24 +5,9 @@
  * rule: underscores in a profile name become hyphens in its layer mapping, so "PIM-AI-4dimm"
  * selects PIM_AI_4dimm. */
 #include "ts-arch-private.h"
+#include "ts-doc-kind.h"
 
 #include <string.h>
-
-gboolean ts_arch_is_upmem_doc(const TsDoc *doc)
-{
-    const TsNode *root = doc->root;
-    if (root == NULL || root->kind != TS_NODE_MAPPING || root->n == 0)
-        return FALSE;
-    const TsNode *first = ts_node_value(root, 0);
-    if (first->kind != TS_NODE_MAPPING)
-        return FALSE;
-    const TsField *f = ts_arch_upmem_profile_fields();
-    for (guint i = 0; f[i].key; i++) {
-        if (ts_node_get(first, f[i].key) != NULL)
-            return TRUE;
-    }
-    return FALSE;
-}
 
 char **ts_arch_upmem_names(const TsDoc *doc, GError **error)
 {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ts-arch-private.h"
+#include "ts-doc-kind.h"
 #include "ts-library.h"
 
 static const char *const class_names[TS_CLASS_COUNT_] = {
@@ -237,16 +238,16 @@ TsArch *ts_arch_load_from_doc_full(const TsDoc *doc, const char *file, const cha
                                    GError **error)
 {
     g_return_val_if_fail(doc != NULL && file != NULL, NULL);
-    TsArchFileKind kind = ts_arch_file_kind_of(doc);
+    TsDocKind kind = ts_doc_kind_of(doc);
     g_autoptr(TsArch) arch = NULL;
     switch (kind) {
-    case TS_ARCH_FILE_TILESIM_ARCH:
+    case TS_DOC_KIND_TILESIM_ARCH:
         arch = ts_arch_load_native(doc, file, error);
         break;
-    case TS_ARCH_FILE_TIMELOOP_ARCH:
+    case TS_DOC_KIND_TIMELOOP_ARCH:
         arch = ts_arch_load_timeloop(doc, file, error);
         break;
-    case TS_ARCH_FILE_UPMEM_PROFILES: {
+    case TS_DOC_KIND_UPMEM_PROFILES: {
         g_auto(GStrv) names = ts_arch_upmem_names(doc, error);
         if (names == NULL)
             return NULL;
@@ -265,7 +266,7 @@ TsArch *ts_arch_load_from_doc_full(const TsDoc *doc, const char *file, const cha
     }
     default:
         ts_config_error(error, doc->root, TS_CONFIG_ERROR_INVALID, doc->root == NULL ? file : NULL,
-                        "not an architecture: this is %s", ts_arch_file_kind_name(kind));
+                        "not an architecture: this is %s", ts_doc_kind_name(kind));
         return NULL;
     }
     if (arch == NULL)
@@ -281,7 +282,7 @@ TsArch *ts_arch_load_from_doc_full(const TsDoc *doc, const char *file, const cha
             ts_config_error(error, root, TS_CONFIG_ERROR_INVALID, root == NULL ? tables[i] : NULL,
                             "not an Accelergy ERT or ART (no top-level 'ERT' or 'ART' key): "
                             "this is %s",
-                            ts_arch_file_kind_name(ts_arch_file_kind_of(t)));
+                            ts_doc_kind_name(ts_doc_kind_of(t)));
             return NULL;
         }
         if (e != NULL && !ts_arch_apply_ert(arch, t, error))
@@ -327,11 +328,11 @@ TsArch *ts_arch_load_device(const char *path, const char *device, GError **error
     g_autoptr(TsDoc) doc = ts_doc_load_file(path, NULL, error);
     if (doc == NULL)
         return NULL;
-    if (!ts_arch_is_upmem_doc(doc)) {
+    if (!ts_doc_kind_is_upmem_profiles(doc)) {
         ts_config_error(error, doc->root, TS_CONFIG_ERROR_INVALID, NULL,
                         "--device needs a UPMEM-profiler device file (profile name -> "
                         "host_to_device_bw_GBs, ...): this is %s",
-                        ts_arch_file_kind_name(ts_arch_file_kind_of(doc)));
+                        ts_doc_kind_name(ts_doc_kind_of(doc)));
         return NULL;
     }
     g_autoptr(TsArch) arch = ts_arch_load_upmem(doc, path, device, error);
@@ -346,10 +347,10 @@ char **ts_arch_device_names(const char *path, GError **error)
     g_autoptr(TsDoc) doc = ts_doc_load_file(path, NULL, error);
     if (doc == NULL)
         return NULL;
-    if (!ts_arch_is_upmem_doc(doc)) {
+    if (!ts_doc_kind_is_upmem_profiles(doc)) {
         ts_config_error(error, doc->root, TS_CONFIG_ERROR_INVALID, NULL,
                         "not a UPMEM-profiler device file: this is %s",
-                        ts_arch_file_kind_name(ts_arch_file_kind_of(doc)));
+                        ts_doc_kind_name(ts_doc_kind_of(doc)));
         return NULL;
     }
     return ts_arch_upmem_names(doc, error);
@@ -844,91 +845,6 @@ char *ts_arch_diff(const TsArch *a, const TsArch *b, gboolean energies)
 #undef TS_DIFF_DBL
     }
     return NULL;
-}
-
-/* ---- File kinds --------------------------------------------------------------------------- */
-
-const char *ts_arch_file_kind_name(TsArchFileKind kind)
-{
-    switch (kind) {
-    case TS_ARCH_FILE_UNKNOWN:
-        return "an unrecognised document";
-    case TS_ARCH_FILE_TILESIM_ARCH:
-        return "a tilesim architecture";
-    case TS_ARCH_FILE_TIMELOOP_ARCH:
-        return "a Timeloop architecture";
-    case TS_ARCH_FILE_UPMEM_PROFILES:
-        return "a UPMEM-profiler device-profile file";
-    case TS_ARCH_FILE_ACCELERGY_ERT:
-        return "an Accelergy energy reference table (ERT)";
-    case TS_ARCH_FILE_ACCELERGY_ART:
-        return "an Accelergy area reference table (ART)";
-    case TS_ARCH_FILE_ACCELERGY_COMPONENTS:
-        return "an Accelergy compound-component library";
-    case TS_ARCH_FILE_TIMELOOP_PROBLEM:
-        return "a Timeloop problem (workload)";
-    case TS_ARCH_FILE_TIMELOOP_MAPPING:
-        return "a Timeloop mapping";
-    case TS_ARCH_FILE_TIMELOOP_CONSTRAINTS:
-        return "Timeloop mapspace constraints";
-    case TS_ARCH_FILE_TIMELOOP_MAPPER:
-        return "a Timeloop mapper configuration";
-    case TS_ARCH_FILE_TIMELOOP_VARIABLES:
-        return "a Timeloop variables file";
-    case TS_ARCH_FILE_TILESIM_WORKLOAD:
-        return "a tilesim workload";
-    case TS_ARCH_FILE_JSON_SCHEMA:
-        return "a JSON schema";
-    case TS_ARCH_FILE_PIM_DL_CONFIG:
-        return "a PIM-DL tuner/engine configuration (its system_params correspond to the "
-               "library arch upmem-pim)";
-    }
-    return "?";
-}
-
-TsArchFileKind ts_arch_file_kind_of(const TsDoc *doc)
-{
-    g_return_val_if_fail(doc != NULL, TS_ARCH_FILE_UNKNOWN);
-    const TsNode *root = doc->root;
-    if (root == NULL || root->kind != TS_NODE_MAPPING)
-        return TS_ARCH_FILE_UNKNOWN;
-    const TsNode *a = ts_node_get(root, "architecture");
-    if (a != NULL) {
-        if (a->kind == TS_NODE_MAPPING &&
-            (ts_node_get(a, "subtree") != NULL || ts_node_get(a, "nodes") != NULL))
-            return TS_ARCH_FILE_TIMELOOP_ARCH;
-        return TS_ARCH_FILE_TILESIM_ARCH;
-    }
-    /* Each kind is recognised by a top-level key whose value is a collection. */
-    static const struct {
-        const char *key;
-        TsArchFileKind kind;
-    } keys[] = {
-        {"ERT", TS_ARCH_FILE_ACCELERGY_ERT},
-        {"ART", TS_ARCH_FILE_ACCELERGY_ART},
-        {"compound_components", TS_ARCH_FILE_ACCELERGY_COMPONENTS},
-        {"problem", TS_ARCH_FILE_TIMELOOP_PROBLEM},
-        {"mapping", TS_ARCH_FILE_TIMELOOP_MAPPING},
-        {"constraints", TS_ARCH_FILE_TIMELOOP_CONSTRAINTS},
-        {"mapspace", TS_ARCH_FILE_TIMELOOP_CONSTRAINTS},
-        {"mapspace_constraints", TS_ARCH_FILE_TIMELOOP_CONSTRAINTS},
-        {"mapper", TS_ARCH_FILE_TIMELOOP_MAPPER},
-        {"variables", TS_ARCH_FILE_TIMELOOP_VARIABLES},
-        {"workload", TS_ARCH_FILE_TILESIM_WORKLOAD},
-        {"system_params", TS_ARCH_FILE_PIM_DL_CONFIG},
-    };
-    for (guint i = 0; i < G_N_ELEMENTS(keys); i++) {
-        const TsNode *v = ts_node_get(root, keys[i].key);
-        if (v != NULL && v->kind != TS_NODE_SCALAR)
-            return keys[i].kind;
-    }
-    if (ts_node_get(root, "$schema") != NULL ||
-        (ts_node_get(root, "type") != NULL && (ts_node_get(root, "properties") != NULL ||
-                                               ts_node_get(root, "additionalProperties") != NULL)))
-        return TS_ARCH_FILE_JSON_SCHEMA;
-    if (ts_arch_is_upmem_doc(doc))
-        return TS_ARCH_FILE_UPMEM_PROFILES;
-    return TS_ARCH_FILE_UNKNOWN;
 }
 
 static int compare_op_name(const void *key, const void *elem)

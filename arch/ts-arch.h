@@ -98,8 +98,8 @@ typedef struct {
     /* Added by the arch layer (see docs/arch-reference.md). */
     const char *class_text;       /* class as written ("smartbuffer_SRAM", "sram") */
     uint32_t compute_word_bits_b; /* compute: second multiplier operand width (see TsMacSpec) */
-    double macs_per_cycle; /* compute: MACs per arch-clock cycle of one instance, as
-                              ts_arch_compute_macs_per_cycle; 0 for other levels */
+    double macs_per_cycle;        /* compute: MACs per arch-clock cycle of one instance, as
+                                     ts_arch_compute_macs_per_cycle; 0 for other levels */
 
     /* Storage: the containers making up the fan-out below this level, outermost first; their
      * meshes multiply to fanout_x x fanout_y. 0 when the fan-out comes from no named container
@@ -323,29 +323,7 @@ char *ts_arch_describe(const TsArch *arch);
  * description of the first difference. */
 char *ts_arch_diff(const TsArch *a, const TsArch *b, gboolean energies);
 
-/* ---- File kinds and checking (used by `tilesim check`) ---------------------------------- */
-
-typedef enum {
-    TS_ARCH_FILE_UNKNOWN,
-    TS_ARCH_FILE_TILESIM_ARCH,
-    TS_ARCH_FILE_TIMELOOP_ARCH,
-    TS_ARCH_FILE_UPMEM_PROFILES,
-    TS_ARCH_FILE_ACCELERGY_ERT,
-    TS_ARCH_FILE_ACCELERGY_ART,        /* area reference table (ART:) */
-    TS_ARCH_FILE_ACCELERGY_COMPONENTS, /* compound_components: class definitions */
-    TS_ARCH_FILE_TIMELOOP_PROBLEM,
-    TS_ARCH_FILE_TIMELOOP_MAPPING,
-    TS_ARCH_FILE_TIMELOOP_CONSTRAINTS,
-    TS_ARCH_FILE_TIMELOOP_MAPPER,
-    TS_ARCH_FILE_TIMELOOP_VARIABLES,
-    TS_ARCH_FILE_TILESIM_WORKLOAD,
-    TS_ARCH_FILE_JSON_SCHEMA,
-    TS_ARCH_FILE_PIM_DL_CONFIG, /* PIM-DL tuner / engine configuration (system_params: ...) */
-} TsArchFileKind;
-
-/* Recognises a YAML/JSON document by its top-level keys. doc may have a NULL root. */
-TsArchFileKind ts_arch_file_kind_of(const TsDoc *doc);
-const char *ts_arch_file_kind_name(TsArchFileKind kind);
+/* ---- Checking (used by `tilesim check`; document kinds: ts-doc-kind.h) ------------------- */
 
 /* Validates one file for `tilesim check`: architectures (all formats), ERTs, Accelergy
  * component libraries and UPMEM device files (every profile) are loaded and summarised into

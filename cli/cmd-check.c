@@ -11,6 +11,7 @@
 #include "ts-config.h"
 #include "ts-constraints.h"
 #include "ts-library.h"
+#include "ts-doc-kind.h"
 #include "ts-workload.h"
 
 /* Workloads and Timeloop problems: loads them as `--workload` would. */
@@ -76,11 +77,11 @@ static gboolean check_one(const char *file, const char *const *tables, GString *
     if (doc == NULL)
         return FALSE;
     *kind_checked = TRUE;
-    switch (ts_arch_file_kind_of(doc)) {
-    case TS_ARCH_FILE_TIMELOOP_PROBLEM:
-    case TS_ARCH_FILE_TILESIM_WORKLOAD:
+    switch (ts_doc_kind_of(doc)) {
+    case TS_DOC_KIND_TIMELOOP_PROBLEM:
+    case TS_DOC_KIND_TILESIM_WORKLOAD:
         return check_workload(path, out, error);
-    case TS_ARCH_FILE_TIMELOOP_CONSTRAINTS:
+    case TS_DOC_KIND_TIMELOOP_CONSTRAINTS:
         return check_constraints(path, out, error);
     default:
         return ts_arch_check_file_full(path, tables, out, kind_checked, error);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ts-config.h"
+#include "ts-doc-kind.h"
 #include "ts-library.h"
 
 /* ---- Devices ------------------------------------------------------------------------------ */
@@ -117,7 +118,7 @@ gboolean ts_profile_devices_add_file(TsProfileDevices *devices, const char *path
     g_autoptr(TsDoc) doc = ts_doc_load_file(path, NULL, error);
     if (doc == NULL)
         return FALSE;
-    if (ts_arch_file_kind_of(doc) == TS_ARCH_FILE_UPMEM_PROFILES) {
+    if (ts_doc_kind_of(doc) == TS_DOC_KIND_UPMEM_PROFILES) {
         g_auto(GStrv) names = ts_arch_device_names(path, error);
         if (names == NULL)
             return FALSE;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ts-arch-classes.h"
+#include "ts-doc-kind.h"
 #include "ts-arch.h"
 #include "ts-test.h"
 
@@ -449,6 +450,18 @@ static void test_upmem_profiles(void)
     CU_ASSERT_PTR_NOT_NULL(error ? strstr(error->message, "--device") : NULL);
 }
 
+/* Document-kind recognition (common/) knows the keys of the arch module's profile schema. */
+static void test_upmem_recognition_keys(void)
+{
+    const TsField *f = ts_arch_upmem_profile_fields();
+    const char *const *keys = ts_doc_kind_upmem_profile_keys();
+    guint i = 0;
+    for (; f[i].key && keys[i]; i++)
+        CU_ASSERT_STRING_EQUAL(keys[i], f[i].key);
+    CU_ASSERT_PTR_NULL(f[i].key);
+    CU_ASSERT_PTR_NULL(keys[i]);
+}
+
 static void test_native_device_profile(void)
 {
     g_autoptr(TsArch) a = load_text(
@@ -621,6 +634,7 @@ void ts_test_register_native(void)
     CU_add_test(s, "conditionally required keys are documented",
                 test_conditionally_required_keys_documented);
     CU_add_test(s, "UPMEM profiler device profiles", test_upmem_profiles);
+    CU_add_test(s, "UPMEM profile keys recognised as the schema's", test_upmem_recognition_keys);
     CU_add_test(s, "native device profile", test_native_device_profile);
     CU_add_test(s, "library archs load and are mappable", test_library_loads);
     CU_add_test(s, "docs/arch-reference.md matches the schema", test_reference_doc_matches_tables);
