@@ -85,8 +85,8 @@ static void test_both_one_op(void)
         "simulate", "--arch",   "gemmini-like", "--workload", "bert-base",     "--op",
         "KTQ",      "--engine", "both",         "--search",   "random-pruned", "--budget",
         "2000",     "--json",   json,           "--trace",    trace,           NULL};
-    TsTestCli r = {0};
-    if (!ts_test_cli(&r, args))
+    TsTestRun r = {0};
+    if (ts_test_spawn(&r, args, FALSE) < 0)
         return;
     CU_ASSERT_EQUAL(r.status, 0);
     if (r.status != 0)
@@ -94,7 +94,7 @@ static void test_both_one_op(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "DES cycles"));
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "row-hit rate"));
     CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "events (bound"));
-    ts_test_cli_clear(&r);
+    ts_test_run_clear(&r);
     g_autoptr(JsonNode) root = parse_file(json);
     CU_ASSERT_PTR_NOT_NULL_FATAL(root);
     JsonObject *o = json_node_get_object(root);
@@ -142,13 +142,13 @@ static void test_des_layer(void)
                           "--seq",         "32",       "--engine",     "des",        "--search",
                           "random-pruned", "--budget", "500",          "--json",     json,
                           "--quiet",       NULL};
-    TsTestCli r = {0};
-    if (!ts_test_cli(&r, args))
+    TsTestRun r = {0};
+    if (ts_test_spawn(&r, args, FALSE) < 0)
         return;
     CU_ASSERT_EQUAL(r.status, 0);
     if (r.status != 0)
         fprintf(stderr, "%s\n", r.err);
-    ts_test_cli_clear(&r);
+    ts_test_run_clear(&r);
     g_autoptr(JsonNode) root = parse_file(json);
     CU_ASSERT_PTR_NOT_NULL_FATAL(root);
     JsonObject *o = json_node_get_object(root);
@@ -221,18 +221,18 @@ static void test_given_mapping(void)
                        "KTQ",        "--search",  "random-pruned",
                        "--budget",   "200",       "--mapping-out",
                        map,          "--quiet",   NULL};
-    TsTestCli r = {0};
-    if (!ts_test_cli(&r, m))
+    TsTestRun r = {0};
+    if (ts_test_spawn(&r, m, FALSE) < 0)
         return;
     CU_ASSERT_EQUAL_FATAL(r.status, 0);
-    ts_test_cli_clear(&r);
+    ts_test_run_clear(&r);
     const char *s[] = {"simulate", "--arch", "gemmini-like", "--workload", "bert-base",
                        "--op",     "KTQ",    "--mapping",    map,          "--engine",
                        "des",      "--json", json,           "--quiet",    NULL};
-    if (!ts_test_cli(&r, s))
+    if (ts_test_spawn(&r, s, FALSE) < 0)
         return;
     CU_ASSERT_EQUAL(r.status, 0);
-    ts_test_cli_clear(&r);
+    ts_test_run_clear(&r);
     g_autofree char *given = NULL;
     CU_ASSERT_TRUE_FATAL(g_file_get_contents(map, &given, NULL, NULL));
     g_autoptr(JsonNode) root = parse_file(json);
@@ -250,14 +250,14 @@ static void test_given_mapping(void)
 
 static void expect_refused(const char *const *args, const char *needle)
 {
-    TsTestCli r = {0};
-    if (!ts_test_cli(&r, args))
+    TsTestRun r = {0};
+    if (ts_test_spawn(&r, args, FALSE) < 0)
         return;
     CU_ASSERT_EQUAL(r.status, 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.err, needle));
     if (strstr(r.err, needle) == NULL)
         fprintf(stderr, "stderr: %s\n", r.err);
-    ts_test_cli_clear(&r);
+    ts_test_run_clear(&r);
 }
 
 static void test_refused(void)
@@ -310,12 +310,12 @@ static void test_bandwidth_note(void)
                           json,
                           "--quiet",
                           NULL};
-    TsTestCli r = {0};
-    if (!ts_test_cli(&r, args))
+    TsTestRun r = {0};
+    if (ts_test_spawn(&r, args, FALSE) < 0)
         return;
     CU_ASSERT_EQUAL(r.status, 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "the DES runs its DRAM timing instead"));
-    ts_test_cli_clear(&r);
+    ts_test_run_clear(&r);
     g_autoptr(JsonNode) root = parse_file(json);
     CU_ASSERT_PTR_NOT_NULL_FATAL(root);
     JsonObject *sim = json_object_get_object_member(json_node_get_object(root), "simulation");

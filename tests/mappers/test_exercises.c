@@ -236,14 +236,14 @@ static gboolean model_case(const Case *c, const char *arch, const char *mapping,
     g_autofree char *prob = case_path(c, c->prob);
     const char *argv[] = {"model", "-q",        "--arch", arch,     "--ert", ert, "--problem",
                           prob,    "--mapping", mapping,  "--json", json,    NULL};
-    TsTestCli r;
-    if (!ts_test_cli(&r, argv))
+    TsTestRun r;
+    if (ts_test_spawn(&r, argv, FALSE) < 0)
         return FALSE;
     if (r.status != 0)
         fprintf(stderr, "  %s: model exit %d: %s\n", c->name, r.status, r.err);
     CU_ASSERT_EQUAL(r.status, 0);
     gboolean ok = r.status == 0;
-    ts_test_cli_clear(&r);
+    ts_test_run_clear(&r);
     return ok;
 }
 
@@ -326,13 +326,13 @@ static void map_case(const Case *c, const char *arch, guint index, JsonObject *g
                           cons ? "--constraints" : NULL,
                           cons,
                           NULL};
-    TsTestCli r;
-    if (!ts_test_cli(&r, argv))
+    TsTestRun r;
+    if (ts_test_spawn(&r, argv, FALSE) < 0)
         return;
     if (r.status != 0)
         fprintf(stderr, "  %s: map exit %d: %s\n", c->name, r.status, r.err);
     CU_ASSERT_EQUAL(r.status, 0);
-    ts_test_cli_clear(&r);
+    ts_test_run_clear(&r);
     if (!model_case(c, arch, out, again))
         return;
     g_autoptr(JsonParser) p1 = json_parser_new();
@@ -361,13 +361,13 @@ static void run_case(const Case *c, guint index, gboolean with_map)
     g_autofree char *ert = case_path(c, c->ert);
     /* check: the arch with its ERT lists every level's energy source */
     const char *check[] = {"check", arch, "--ert", ert, NULL};
-    TsTestCli r;
-    if (!ts_test_cli(&r, check))
+    TsTestRun r;
+    if (ts_test_spawn(&r, check, FALSE) < 0)
         return;
     CU_ASSERT_EQUAL(r.status, 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "energy sources (per level):"));
     CU_ASSERT_PTR_NULL(strstr(r.out, "note:"));
-    ts_test_cli_clear(&r);
+    ts_test_run_clear(&r);
 
     g_autofree char *mapping = case_path(c, c->map);
     g_autofree char *json = g_strdup_printf("%s/model%u.json", tmp_dir, index);
@@ -444,25 +444,25 @@ static void test_check_every_file(void)
                         (gpointer)f);
     }
     g_ptr_array_add(plain, NULL);
-    TsTestCli r;
-    if (ts_test_cli(&r, (const char *const *)plain->pdata)) {
+    TsTestRun r;
+    if (ts_test_spawn(&r, (const char *const *)plain->pdata, FALSE) >= 0) {
         if (r.status != 0)
             fprintf(stderr, "\n%s", r.err);
         CU_ASSERT_EQUAL(r.status, 0);
         g_autofree char *want = g_strdup_printf("checked %u file(s): ", plain->len - 2);
         CU_ASSERT_PTR_NOT_NULL(strstr(r.out, want));
         CU_ASSERT_PTR_NOT_NULL(strstr(r.out, " 0 with errors"));
-        ts_test_cli_clear(&r);
+        ts_test_run_clear(&r);
     }
     CU_ASSERT_TRUE(plain->len - 2 >= 70);
     CU_ASSERT_EQUAL(templates->len, 1);
     for (guint i = 0; i < templates->len; i++) {
         const char *argv[] = {"check", g_ptr_array_index(templates, i), NULL};
-        if (!ts_test_cli(&r, argv))
+        if (ts_test_spawn(&r, argv, FALSE) < 0)
             break;
         CU_ASSERT_EQUAL(r.status, 1);
         CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "this file is a template: render it first"));
-        ts_test_cli_clear(&r);
+        ts_test_run_clear(&r);
     }
     g_ptr_array_free(plain, TRUE);
     g_ptr_array_free(templates, TRUE);

@@ -9,14 +9,7 @@
 
 #include "ts-test.h"
 
-typedef TsTestCli Run;
-
-static void run_clear(Run *r)
-{
-    ts_test_cli_clear(r);
-}
-
-static gboolean run_tilesim(Run *r, const char *first, ...)
+static gboolean run_tilesim(TsTestRun *r, const char *first, ...)
 {
     GPtrArray *argv = g_ptr_array_new();
     va_list ap;
@@ -25,7 +18,7 @@ static gboolean run_tilesim(Run *r, const char *first, ...)
         g_ptr_array_add(argv, (gpointer)a);
     va_end(ap);
     g_ptr_array_add(argv, NULL);
-    gboolean ok = ts_test_cli(r, (const char *const *)argv->pdata);
+    gboolean ok = ts_test_spawn(r, (const char *const *)argv->pdata, FALSE) >= 0;
     g_ptr_array_free(argv, TRUE);
     return ok;
 }
@@ -47,7 +40,7 @@ static char *ref(const char *rel)
 static void test_model_text(void)
 {
     REQUIRE_REF();
-    Run r;
+    TsTestRun r;
     if (!run_tilesim(&r, "model", "--arch", arch, "--problem", prob, "--mapping", fixed, NULL))
         return;
     CU_ASSERT_EQUAL(r.status, 0);
@@ -56,7 +49,7 @@ static void test_model_text(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "|           for N in [0:16) (Spatial-X)"));
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "Scalar reads (per-instance)              : 294528"));
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "    Total        = 11.738"));
-    run_clear(&r);
+    ts_test_run_clear(&r);
     /* with the ERT: Timeloop's model_qkv_eyeriss_fixed_ERT figures */
     g_autofree char *ert = ref("timeloop/ert/eyeriss_like_handwritten.ERT.yaml");
     if (!run_tilesim(&r, "model", "--arch", arch, "--ert", ert, "--problem", prob, "--mapping",
@@ -64,7 +57,7 @@ static void test_model_text(void)
         return;
     CU_ASSERT_EQUAL(r.status, 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "Energy: 687.96 uJ"));
-    run_clear(&r);
+    ts_test_run_clear(&r);
 }
 
 static void test_model_json(void)
@@ -72,13 +65,13 @@ static void test_model_json(void)
     REQUIRE_REF();
     g_autofree char *dir = g_dir_make_tmp("tilesim-model-XXXXXX", NULL);
     g_autofree char *json = g_build_filename(dir, "out.json", NULL);
-    Run r;
+    TsTestRun r;
     if (!run_tilesim(&r, "model", "--arch", arch, "--problem", prob, "--mapping", fixed, "--json",
                      json, "--quiet", NULL))
         return;
     CU_ASSERT_EQUAL(r.status, 0);
     CU_ASSERT_STRING_EQUAL(r.out, "");
-    run_clear(&r);
+    ts_test_run_clear(&r);
     g_autoptr(JsonParser) p = json_parser_new();
     CU_ASSERT_TRUE_FATAL(json_parser_load_from_file(p, json, NULL));
     JsonObject *o = json_node_get_object(json_parser_get_root(p));
@@ -125,7 +118,7 @@ static void test_model_json(void)
         return;
     CU_ASSERT_EQUAL(r.status, 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "Energy: 886.21 uJ"));
-    run_clear(&r);
+    ts_test_run_clear(&r);
     g_unlink(json);
     g_unlink(again);
     g_rmdir(dir);
@@ -139,28 +132,28 @@ static void test_model_json(void)
 static void test_model_workload_op(void)
 {
     g_autofree char *map = ts_test_source_path("bench/model_eval/ff1-eyeriss-like-3level.map.yaml");
-    Run r;
+    TsTestRun r;
     if (!run_tilesim(&r, "model", "--arch", "eyeriss-like-3level", "--workload", "bert-base",
                      "--op", "FF1", "--mapping", map, NULL))
         return;
     CU_ASSERT_EQUAL(r.status, 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "Energy: 4013.62 uJ"));
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "Cycles: 1179648"));
-    run_clear(&r);
+    ts_test_run_clear(&r);
     /* an unknown op: did-you-mean and the op list */
     if (!run_tilesim(&r, "model", "--arch", "eyeriss-like-3level", "--workload", "bert-base",
                      "--op", "FF3", "--mapping", map, NULL))
         return;
     CU_ASSERT_EQUAL(r.status, 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "no op 'FF3'"));
-    run_clear(&r);
+    ts_test_run_clear(&r);
     /* a non-einsum op cannot be mapped */
     if (!run_tilesim(&r, "model", "--arch", "eyeriss-like-3level", "--workload", "bert-base",
                      "--op", "softmax", "--mapping", map, NULL))
         return;
     CU_ASSERT_EQUAL(r.status, 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "einsum ops only"));
-    run_clear(&r);
+    ts_test_run_clear(&r);
 }
 
 /* The workload overrides of `workload show` and `map` (docs/workloads.md: "--workload of every
@@ -171,14 +164,14 @@ static void test_model_workload_op(void)
 static void test_model_workload_overrides(void)
 {
     g_autofree char *map = ts_test_source_path("bench/model_eval/ff1-eyeriss-like-3level.map.yaml");
-    Run r;
+    TsTestRun r;
     if (!run_tilesim(&r, "model", "--arch", "eyeriss-like-3level", "--workload", "bert-base",
                      "--op", "FF1", "--mapping", map, "--precision", "w4a16", NULL))
         return;
     CU_ASSERT_EQUAL(r.status, 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "Energy: 3302.48 uJ"));
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "RegisterFile [ Weights:192 (48) Inputs:48 (48)"));
-    run_clear(&r);
+    ts_test_run_clear(&r);
     g_autofree char *dir = g_dir_make_tmp("tilesim-model-XXXXXX", NULL);
     g_autofree char *w4 = g_build_filename(dir, "w4.yaml", NULL);
     CU_ASSERT_TRUE(
@@ -188,33 +181,33 @@ static void test_model_workload_overrides(void)
         return;
     CU_ASSERT_EQUAL(r.status, 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "Energy: 3302.48 uJ"));
-    run_clear(&r);
+    ts_test_run_clear(&r);
     /* --seq 256: the mapping's L factors (128) no longer cover L */
     if (!run_tilesim(&r, "model", "--arch", "eyeriss-like-3level", "--workload", "bert-base",
                      "--op", "FF1", "--mapping", map, "--seq", "256", NULL))
         return;
     CU_ASSERT_EQUAL(r.status, 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "the dimension size is 256"));
-    run_clear(&r);
+    ts_test_run_clear(&r);
     if (!run_tilesim(&r, "model", "--arch", "eyeriss-like-3level", "--workload", "bert-base",
                      "--op", "FF1", "--mapping", map, "--seq", "0", NULL))
         return;
     CU_ASSERT_EQUAL(r.status, 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "--seq: expected a positive integer (got '0')"));
-    run_clear(&r);
+    ts_test_run_clear(&r);
     if (!run_tilesim(&r, "model", "--arch", "eyeriss-like-3level", "--workload", "bert-base",
                      "--op", "FF1", "--mapping", map, "--precision", "w4a17", NULL))
         return;
     CU_ASSERT_EQUAL(r.status, 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "did you mean 'w4a16'?"));
-    run_clear(&r);
+    ts_test_run_clear(&r);
     if (!run_tilesim(&r, "compare", "--arch", "eyeriss-like-3level", "--workload", "bert-base",
                      "--op", "FF1", "--mapping", map, "--mapping", map, "--precision", "w4a16",
                      NULL))
         return;
     CU_ASSERT_EQUAL(r.status, 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "3302.475"));
-    run_clear(&r);
+    ts_test_run_clear(&r);
     g_unlink(w4);
     g_rmdir(dir);
 }
@@ -238,7 +231,7 @@ static void test_model_bad_input(void)
                                        "mapping:\n  - target: GlobalBuffer\n    type: temporal\n"
                                        "    factors: M8 Q12\n",
                                        -1, NULL));
-    Run r;
+    TsTestRun r;
     if (!run_tilesim(&r, "model", "--arch", arch, "--problem", prob, "--mapping", big, NULL))
         return;
     CU_ASSERT_EQUAL(r.status, 1);
@@ -247,13 +240,13 @@ static void test_model_bad_input(void)
     /* the model's verdict names the directive of the level it is about (file:line:col) */
     CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "big.yaml:3:5: mapping[1]: invalid mapping (capacity)"));
     CU_ASSERT_STRING_EQUAL(r.out, "");
-    run_clear(&r);
+    ts_test_run_clear(&r);
     if (!run_tilesim(&r, "model", "--arch", arch, "--problem", prob, "--mapping", typo, NULL))
         return;
     CU_ASSERT_EQUAL(r.status, 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "typo.yaml:4:14: mapping[0].factors: unknown dimension "
                                          "'Q'"));
-    run_clear(&r);
+    ts_test_run_clear(&r);
     /* fan-out exceeded: the spatial directive; factors falling short: the directive list */
     g_autofree char *wide = g_build_filename(dir, "wide.yaml", NULL);
     CU_ASSERT_TRUE(g_file_set_contents(wide,
@@ -267,7 +260,7 @@ static void test_model_bad_input(void)
     CU_ASSERT_EQUAL(r.status, 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "wide.yaml:3:5: mapping[1]: invalid mapping (fanout): "
                                          "GlobalBuffer: spatial X factors multiply to 32"));
-    run_clear(&r);
+    ts_test_run_clear(&r);
     CU_ASSERT_TRUE(g_file_set_contents(
         wide, "mapping:\n  - {target: DRAM, type: temporal, factors: M4 N48 K768}\n", -1, NULL));
     if (!run_tilesim(&r, "model", "--arch", arch, "--problem", prob, "--mapping", wide, NULL))
@@ -275,27 +268,27 @@ static void test_model_bad_input(void)
     CU_ASSERT_EQUAL(r.status, 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "wide.yaml:2:3: mapping: invalid mapping (factors): "
                                          "dimension M: factors multiply to 4"));
-    run_clear(&r);
+    ts_test_run_clear(&r);
     g_unlink(wide);
     if (!run_tilesim(&r, "model", "--arch", arch, "--problem", prob, NULL))
         return;
     CU_ASSERT_EQUAL(r.status, 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "--mapping is required"));
-    run_clear(&r);
+    ts_test_run_clear(&r);
     if (!run_tilesim(&r, "model", "--problem", prob, "--mapping", fixed, NULL))
         return;
     CU_ASSERT_EQUAL(r.status, 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "--arch is required"));
-    run_clear(&r);
+    ts_test_run_clear(&r);
     if (!run_tilesim(&r, "model", "--arch", arch, "--mapping", fixed, NULL))
         return;
     CU_ASSERT_EQUAL(r.status, 1);
-    run_clear(&r);
+    ts_test_run_clear(&r);
     if (!run_tilesim(&r, "model", "--arch", arch, "--problem", prob, "--mapping",
                      "/nonexistent/map.yaml", NULL))
         return;
     CU_ASSERT_EQUAL(r.status, 1);
-    run_clear(&r);
+    ts_test_run_clear(&r);
     g_unlink(big);
     g_unlink(typo);
     g_rmdir(dir);
@@ -305,7 +298,7 @@ static void test_compare(void)
 {
     REQUIRE_REF();
     g_autofree char *other = ref("timeloop/cases/ey_bert_qkv_null_rp_fb10k_t1/map.yaml");
-    Run r;
+    TsTestRun r;
     if (!run_tilesim(&r, "compare", "--arch", arch, "--problem", prob, "--mapping", fixed,
                      "--mapping", other, NULL))
         return;
@@ -316,11 +309,11 @@ static void test_compare(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "Directives that differ (M1 | M2):"));
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "GlobalBuffer datatype: keep Weights, Inputs, Outputs | "
                                          "keep Inputs, Outputs"));
-    run_clear(&r);
+    ts_test_run_clear(&r);
     if (!run_tilesim(&r, "compare", "--arch", arch, "--problem", prob, "--mapping", fixed, NULL))
         return;
     CU_ASSERT_EQUAL(r.status, 1);
-    run_clear(&r);
+    ts_test_run_clear(&r);
 }
 
 int main(int argc, char **argv)

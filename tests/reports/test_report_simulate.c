@@ -39,13 +39,12 @@ static gboolean close_to(double a, double b)
     return fabs(a - b) <= 1e-9 * MAX(fabs(a), fabs(b)) + 1e-9;
 }
 
-static const char *const sim_args[] = {"simulate", "--arch", "eyeriss-like", "--workload",
-                                       "bert-base", "--budget", "120", "--no-polish",
-                                       "--reproducible", "--no-progress", "-q", "--layers",
-                                       "model", NULL};
+static const char *const sim_args[] = {
+    "simulate",    "--arch",         "eyeriss-like",  "--workload", "bert-base", "--budget", "120",
+    "--no-polish", "--reproducible", "--no-progress", "-q",         "--layers",  "model",    NULL};
 
 /* Runs simulate with sim_args plus extra (NULL-terminated); returns the exit status. */
-static int run_sim(const char *const *extra, TsTestCli *r)
+static int run_sim(const char *const *extra, TsTestRun *r)
 {
     GPtrArray *a = g_ptr_array_new();
     for (guint i = 0; sim_args[i]; i++)
@@ -53,9 +52,9 @@ static int run_sim(const char *const *extra, TsTestCli *r)
     for (guint i = 0; extra && extra[i]; i++)
         g_ptr_array_add(a, (gpointer)extra[i]);
     g_ptr_array_add(a, NULL);
-    gboolean ran = ts_test_cli(r, (const char *const *)a->pdata);
+    int status = ts_test_spawn(r, (const char *const *)a->pdata, FALSE);
     g_ptr_array_free(a, TRUE);
-    return ran ? r->status : -1;
+    return status;
 }
 
 static int setup(void)
@@ -65,13 +64,13 @@ static int setup(void)
         return 1;
     g_autofree char *json = path("sim.json"), *csv = path("sim.csv"), *plots = path("plots");
     const char *extra[] = {"--threads", "1", "--json", json, "--csv", csv, "--plot", plots, NULL};
-    TsTestCli r;
+    TsTestRun r;
     if (run_sim(extra, &r) != 0) {
         fprintf(stderr, "simulate failed: %s\n", r.err ? r.err : "(not run)");
-        ts_test_cli_clear(&r);
+        ts_test_run_clear(&r);
         return 0; /* the tests fail on the missing document */
     }
-    ts_test_cli_clear(&r);
+    ts_test_run_clear(&r);
     sim = load_json(json);
     g_file_get_contents(csv, &sim_csv, NULL, NULL);
     return 0;
@@ -118,8 +117,8 @@ static void test_json_structure(void)
     CU_ASSERT_EQUAL(json_array_get_length(ops), 12);
     /* An einsum op: the op object of DESIGN.md section 9, then the workload-run keys. */
     JsonObject *kqv = json_array_get_object_element(ops, 0);
-    const char *op_keys[] = {"tool", "version", "engine", "arch", "workload", "op", "totals",
-                             "levels", "compute", "mapping", NULL};
+    const char *op_keys[] = {"tool",   "version", "engine",  "arch",    "workload", "op",
+                             "totals", "levels",  "compute", "mapping", NULL};
     check_keys(kqv, op_keys);
     CU_ASSERT_STRING_EQUAL(json_object_get_string_member(kqv, "class"), "gemm");
     CU_ASSERT_TRUE(json_object_get_null_member(kqv, "des_cycles"));
@@ -133,15 +132,15 @@ static void test_json_structure(void)
             classes[i]);
     JsonObject *bd = json_object_get_object_member(root, "breakdown");
     const char *bd_keys[] = {"energy_by_level_pj", "energy_by_tensor_pj", "energy_by_class_pj",
-                             "latency_by_op", "cycles_by_cause", NULL};
+                             "latency_by_op",      "cycles_by_cause",     NULL};
     check_keys(bd, bd_keys);
     const char *class_keys[] = {"gemm", "attention", "non_gemm", "transfers", NULL};
     check_keys(json_object_get_object_member(bd, "energy_by_class_pj"), class_keys);
     const char *level_keys[] = {"DRAM",      "GlobalBuffer", "ifmap_spad", "weights_spad",
                                 "psum_spad", "MAC",          "vector ops", NULL};
     check_keys(json_object_get_object_member(bd, "energy_by_level_pj"), level_keys);
-    const char *model_keys[] = {"layers", "phase",        "tokens",       "energy_pj", "cycles",
-                                "latency_s", "macs", "edp_j_cycles", "tokens_per_s", NULL};
+    const char *model_keys[] = {"layers",    "phase", "tokens",       "energy_pj",    "cycles",
+                                "latency_s", "macs",  "edp_j_cycles", "tokens_per_s", NULL};
     check_keys(json_object_get_object_member(root, "model"), model_keys);
 }
 
@@ -183,15 +182,14 @@ static void test_totals_are_sums(void)
 
     /* Every breakdown adds up to the totals. */
     JsonObject *bd = json_object_get_object_member(root, "breakdown");
-    CU_ASSERT_TRUE(close_to(sum_members(json_object_get_object_member(bd, "energy_by_level_pj"),
-                                        NULL),
-                            E));
-    CU_ASSERT_TRUE(close_to(
-        sum_members(json_object_get_object_member(bd, "energy_by_tensor_pj"), NULL), E));
-    CU_ASSERT_TRUE(close_to(
-        sum_members(json_object_get_object_member(bd, "energy_by_class_pj"), NULL), E));
-    CU_ASSERT_TRUE(close_to(
-        sum_members(json_object_get_object_member(bd, "cycles_by_cause"), "source"), C));
+    CU_ASSERT_TRUE(
+        close_to(sum_members(json_object_get_object_member(bd, "energy_by_level_pj"), NULL), E));
+    CU_ASSERT_TRUE(
+        close_to(sum_members(json_object_get_object_member(bd, "energy_by_tensor_pj"), NULL), E));
+    CU_ASSERT_TRUE(
+        close_to(sum_members(json_object_get_object_member(bd, "energy_by_class_pj"), NULL), E));
+    CU_ASSERT_TRUE(
+        close_to(sum_members(json_object_get_object_member(bd, "cycles_by_cause"), "source"), C));
     JsonArray *lat_ops = json_object_get_array_member(bd, "latency_by_op");
     double lc = 0, share = 0;
     for (guint i = 0; i < json_array_get_length(lat_ops); i++) {
@@ -208,8 +206,8 @@ static void test_totals_are_sums(void)
     CU_ASSERT_STRING_EQUAL(json_object_get_string_member(m, "phase"), "prefill");
     CU_ASSERT_TRUE(close_to(json_object_get_double_member(m, "energy_pj"), 12 * E));
     CU_ASSERT_TRUE(close_to(json_object_get_double_member(m, "cycles"), 12 * C));
-    CU_ASSERT_TRUE(close_to(json_object_get_double_member(m, "edp_j_cycles"),
-                            12 * E * 1e-12 * 12 * C));
+    CU_ASSERT_TRUE(
+        close_to(json_object_get_double_member(m, "edp_j_cycles"), 12 * E * 1e-12 * 12 * C));
     CU_ASSERT_TRUE(close_to(json_object_get_double_member(m, "tokens_per_s"),
                             128.0 / json_object_get_double_member(m, "latency_s")));
 }
@@ -288,12 +286,12 @@ static void test_threads_and_stdout(void)
 {
     CU_ASSERT_PTR_NOT_NULL_FATAL(sim);
     const char *extra[] = {"--threads", "2", "--json", "-", NULL};
-    TsTestCli r;
+    TsTestRun r;
     CU_ASSERT_EQUAL_FATAL(run_sim(extra, &r), 0);
     g_autofree char *first = path("sim.json"), *doc = NULL;
     CU_ASSERT_TRUE_FATAL(g_file_get_contents(first, &doc, NULL, NULL));
     CU_ASSERT_STRING_EQUAL(r.out, doc);
-    ts_test_cli_clear(&r);
+    ts_test_run_clear(&r);
 }
 
 /* --engine both: the latency plot has the DES's latency beside the model's. */
@@ -302,17 +300,17 @@ static void test_both_plot(void)
     if (!ts_plot_available())
         return;
     g_autofree char *dir = path("both");
-    const char *args[] = {"simulate", "--arch",  "gemmini-like", "--workload", "bert-base",
-                          "--op",     "KTQ",     "--engine",     "both",       "--budget",
-                          "100",      "--no-polish", "--threads", "1", "--no-progress",
-                          "-q",       "--plot",  dir,            NULL};
-    TsTestCli r;
-    if (!ts_test_cli(&r, args))
+    const char *args[] = {
+        "simulate",      "--arch", "gemmini-like", "--workload", "bert-base",   "--op",      "KTQ",
+        "--engine",      "both",   "--budget",     "100",        "--no-polish", "--threads", "1",
+        "--no-progress", "-q",     "--plot",       dir,          NULL};
+    TsTestRun r;
+    if (ts_test_spawn(&r, args, FALSE) < 0)
         return;
     if (r.status != 0)
         fprintf(stderr, "%s\n", r.err);
     CU_ASSERT_EQUAL_FATAL(r.status, 0);
-    ts_test_cli_clear(&r);
+    ts_test_run_clear(&r);
     check_plot(dir, "latency-by-op");
     g_autofree char *csvp = g_build_filename(dir, "latency-by-op.csv", NULL), *csv = NULL;
     CU_ASSERT_TRUE_FATAL(g_file_get_contents(csvp, &csv, NULL, NULL));
@@ -327,44 +325,44 @@ static void test_bad_options(void)
     const char *cases[][12] = {
         {"simulate", "--arch", "eyeriss-like", "--workload", "bert-base", "--layers", "0", NULL},
         {"simulate", "--arch", "eyeriss-like", "--workload", "bert-base", "--layers", "x", NULL},
-        {"simulate", "--arch", "eyeriss-like", "--workload", "bert-base", "--layers", "2",
-         "--op", "FF1", NULL},
+        {"simulate", "--arch", "eyeriss-like", "--workload", "bert-base", "--layers", "2", "--op",
+         "FF1", NULL},
         {"simulate", "--arch", "eyeriss-like", "--workload", "bert-base", "--trace", "t", NULL},
         {"compare", "--arch", "eyeriss-like", "--workload", "bert-base", "--op", "FF1", "--top",
          "1", NULL},
         {"compare", "--arch", "eyeriss-like", "--arch", "gemmini-like", NULL},
         {"compare", "--arch", "eyeriss-like", "--arch", "gemmini-like", "--workload", "bert-base",
          "--top", "2", NULL},
-        {"compare", "--arch", "eyeriss-like", "--workload", "bert-base", "--op", "softmax",
-         "--top", "2", NULL},
+        {"compare", "--arch", "eyeriss-like", "--workload", "bert-base", "--op", "softmax", "--top",
+         "2", NULL},
         {"compare", "--arch", "eyeriss-like", "--workload", "bert-base", "--op", "FF1", "--budget",
          "5", NULL},
     };
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
-        TsTestCli r;
-        if (!ts_test_cli(&r, cases[i]))
+        TsTestRun r;
+        if (ts_test_spawn(&r, cases[i], FALSE) < 0)
             return;
         if (r.status != 1)
             fprintf(stderr, "case %u: exit %d, %s\n", i, r.status, r.err);
         CU_ASSERT_EQUAL(r.status, 1);
         CU_ASSERT_TRUE(r.err && strstr(r.err, "tilesim") != NULL);
-        ts_test_cli_clear(&r);
+        ts_test_run_clear(&r);
     }
 }
 
 static void test_compare_archs(void)
 {
     g_autofree char *json = path("archs.json"), *plots = path("archs");
-    const char *args[] = {"compare",   "--arch",     "eyeriss-like", "--arch",  "gemmini-like",
-                          "--workload", "bert-base", "--budget",     "100",     "--no-polish",
-                          "--threads", "1",          "--no-progress", "--json", json,
-                          "--plot",    plots,        NULL};
-    TsTestCli r;
-    if (!ts_test_cli(&r, args))
+    const char *args[] = {
+        "compare",       "--arch",   "eyeriss-like", "--arch",      "gemmini-like", "--workload",
+        "bert-base",     "--budget", "100",          "--no-polish", "--threads",    "1",
+        "--no-progress", "--json",   json,           "--plot",      plots,          NULL};
+    TsTestRun r;
+    if (ts_test_spawn(&r, args, FALSE) < 0)
         return;
     CU_ASSERT_EQUAL_FATAL(r.status, 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "ratios are to eyeriss-like"));
-    ts_test_cli_clear(&r);
+    ts_test_run_clear(&r);
     JsonNode *doc = load_json(json);
     CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
     JsonObject *root = json_node_get_object(doc);
@@ -378,14 +376,13 @@ static void test_compare_archs(void)
     check_keys(a1, keys);
     JsonObject *r0 = json_object_get_object_member(a0, "ratio_to_first");
     CU_ASSERT_EQUAL(json_object_get_double_member(r0, "energy"), 1.0);
-    double e0 = json_object_get_double_member(json_object_get_object_member(a0, "totals"),
-                                              "energy_pj");
-    double e1 = json_object_get_double_member(json_object_get_object_member(a1, "totals"),
-                                              "energy_pj");
-    CU_ASSERT_TRUE(close_to(
-        json_object_get_double_member(json_object_get_object_member(a1, "ratio_to_first"),
-                                      "energy"),
-        e1 / e0));
+    double e0 =
+        json_object_get_double_member(json_object_get_object_member(a0, "totals"), "energy_pj");
+    double e1 =
+        json_object_get_double_member(json_object_get_object_member(a1, "totals"), "energy_pj");
+    CU_ASSERT_TRUE(close_to(json_object_get_double_member(
+                                json_object_get_object_member(a1, "ratio_to_first"), "energy"),
+                            e1 / e0));
     /* per-op figures (each op x count) add up to each arch's totals */
     JsonArray *ops = json_object_get_array_member(a1, "ops");
     double s = 0;
@@ -402,17 +399,17 @@ static void test_compare_archs(void)
 static void test_compare_top(void)
 {
     g_autofree char *json = path("top.json"), *plots = path("top");
-    const char *args[] = {"compare",    "--arch",   "eyeriss-like", "--workload", "bert-base",
-                          "--op",       "FF1",      "--top",        "3",          "--budget",
-                          "300",        "--no-polish", "--threads", "1", "--no-progress",
-                          "--json",     json,       "--plot",       plots, NULL};
-    TsTestCli r;
-    if (!ts_test_cli(&r, args))
+    const char *args[] = {"compare", "--arch",      "eyeriss-like", "--workload", "bert-base",
+                          "--op",    "FF1",         "--top",        "3",          "--budget",
+                          "300",     "--no-polish", "--threads",    "1",          "--no-progress",
+                          "--json",  json,          "--plot",       plots,        NULL};
+    TsTestRun r;
+    if (ts_test_spawn(&r, args, FALSE) < 0)
         return;
     CU_ASSERT_EQUAL_FATAL(r.status, 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "#1 = the search's #1 best"));
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "loop nest of #3"));
-    ts_test_cli_clear(&r);
+    ts_test_run_clear(&r);
     JsonNode *doc = load_json(json);
     CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
     JsonArray *maps = json_object_get_array_member(json_node_get_object(doc), "mappings");

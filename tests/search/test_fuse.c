@@ -259,44 +259,44 @@ static void test_threads_identical(void)
 
 static void test_cli(void)
 {
-    TsTestCli c;
+    TsTestRun c;
     const char *const bad_level[] = {"map",       "--arch",       "eyeriss-like", "--workload",
                                      "bert-base", "--fuse-level", "GlobalBuffer", NULL};
-    if (!ts_test_cli(&c, bad_level))
+    if (ts_test_spawn(&c, bad_level, FALSE) < 0)
         return;
     CU_ASSERT_EQUAL(c.status, 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(c.err, "--fuse-level needs --fuse"));
-    ts_test_cli_clear(&c);
+    ts_test_run_clear(&c);
     const char *const with_op[] = {"map",    "--arch",    "eyeriss-like", "--workload", "bert-base",
                                    "--fuse", "attention", "--op",         "KTQ",        NULL};
-    ts_test_cli(&c, with_op);
+    ts_test_spawn(&c, with_op, FALSE);
     CU_ASSERT_EQUAL(c.status, 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(c.err, "drop --op"));
-    ts_test_cli_clear(&c);
+    ts_test_run_clear(&c);
     const char *const unknown[] = {"simulate",  "--arch", "eyeriss-like", "--workload",
                                    "bert-base", "--fuse", "atention",     NULL};
-    ts_test_cli(&c, unknown);
+    ts_test_spawn(&c, unknown, FALSE);
     CU_ASSERT_EQUAL(c.status, 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(c.err, "did you mean 'attention'"));
-    ts_test_cli_clear(&c);
-    const char *const des[] = {"simulate", "--arch",   "eyeriss-like", "--workload", "bert-base",
-                               "--fuse",   "attention", "--engine",    "des",        NULL};
-    ts_test_cli(&c, des);
+    ts_test_run_clear(&c);
+    const char *const des[] = {"simulate", "--arch",    "eyeriss-like", "--workload", "bert-base",
+                               "--fuse",   "attention", "--engine",     "des",        NULL};
+    ts_test_spawn(&c, des, FALSE);
     CU_ASSERT_EQUAL(c.status, 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(c.err, "the DES executor does not run fused groups"));
-    ts_test_cli_clear(&c);
+    ts_test_run_clear(&c);
     /* Byte-identical JSON for 1 and 2 threads, with the fusion member. */
     char *json[2] = {NULL, NULL};
     for (guint k = 0; k < 2; k++) {
         const char *const run[] = {
             "map",       "--arch",      "gemmini-like",   "--workload", "bert-base",
-            "--fuse",    "attention",   "--budget",       "500",       "--no-polish",
+            "--fuse",    "attention",   "--budget",       "500",        "--no-polish",
             "--threads", k ? "2" : "1", "--reproducible", "--json",     "-",
             NULL};
-        ts_test_cli(&c, run);
+        ts_test_spawn(&c, run, FALSE);
         CU_ASSERT_EQUAL(c.status, 0);
         json[k] = g_steal_pointer(&c.out);
-        ts_test_cli_clear(&c);
+        ts_test_run_clear(&c);
     }
     CU_ASSERT_PTR_NOT_NULL_FATAL(json[0]);
     CU_ASSERT_PTR_NOT_NULL_FATAL(json[1]);
@@ -358,15 +358,15 @@ static void test_sweep(void)
                         "      arch: levels[GlobalBuffer].attributes.size\n",
                         wl);
     CU_ASSERT_FATAL(g_file_set_contents(sweep, text, -1, NULL));
-    TsTestCli c;
+    TsTestRun c;
     const char *const args[] = {"sweep", sweep,        "--out",         out, "--threads",
                                 "1",     "--no-plots", "--no-progress", NULL};
-    if (!ts_test_cli(&c, args))
+    if (ts_test_spawn(&c, args, FALSE) < 0)
         return;
     CU_ASSERT_EQUAL(c.status, 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(c.out, "1 ok"));
     CU_ASSERT_PTR_NOT_NULL(strstr(c.out, "workload.fusion: --fuse attention: refused"));
-    ts_test_cli_clear(&c);
+    ts_test_run_clear(&c);
     ts_test_remove_tree(dir);
 }
 

@@ -13,42 +13,6 @@
 
 static char *tmpdir;
 
-typedef struct {
-    int status;
-    char *out, *err;
-} Run;
-
-static void run_clear(Run *r)
-{
-    g_free(r->out);
-    g_free(r->err);
-}
-
-static int tilesim(Run *r, const char *const *args)
-{
-    const char *bin = g_getenv("TILESIM_BIN");
-    GPtrArray *argv = g_ptr_array_new();
-    g_ptr_array_add(argv, (gpointer)(bin ? bin : "tilesim"));
-    for (guint i = 0; args[i]; i++)
-        g_ptr_array_add(argv, (gpointer)args[i]);
-    g_ptr_array_add(argv, NULL);
-    int wait = 0;
-    g_autoptr(GError) error = NULL;
-    memset(r, 0, sizeof *r);
-    gboolean ok = g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               &r->out, &r->err, &wait, &error);
-    g_ptr_array_free(argv, TRUE);
-    if (!ok) {
-        fprintf(stderr, "spawn: %s\n", error->message);
-        r->status = -1;
-        return -1;
-    }
-    r->status = WIFEXITED(wait) ? WEXITSTATUS(wait) : -1;
-    if (r->status != 0 && r->status != 1)
-        fprintf(stderr, "exit %d\nstdout: %s\nstderr: %s\n", r->status, r->out, r->err);
-    return r->status;
-}
-
 static char *tmp(const char *name)
 {
     return g_build_filename(tmpdir, name, NULL);
@@ -84,21 +48,21 @@ static void test_map_problem_json_and_mapping_out(void)
     g_autofree char *cons =
         ts_test_reference_path("timeloop/constraints/eyeriss_like_keepall.constraints.yaml");
     g_autofree char *json = tmp("map.json"), *best = tmp("best.yaml"), *mjson = tmp("model.json");
-    Run r;
+    TsTestRun r;
     const char *args[] = {"map", "--arch",   arch,    "--problem",     prob, "--constraints",
                           cons,  "--budget", "20000", "--threads",     "2",  "--top",
                           "3",   "--json",   json,    "--mapping-out", best, "--no-polish",
                           NULL};
-    CU_ASSERT_EQUAL(tilesim(&r, args), 0);
+    CU_ASSERT_EQUAL(ts_test_spawn(&r, args, FALSE), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "best 3 of"));
-    run_clear(&r);
+    ts_test_run_clear(&r);
     /* A metric list names every metric of the ranking, not only the first. */
     const char *lex[] = {"map",  "--arch", arch, "--problem", prob,           "--budget",
                          "2000", "--top",  "2",  "--metric",  "energy,delay", NULL};
-    CU_ASSERT_EQUAL(tilesim(&r, lex), 0);
+    CU_ASSERT_EQUAL(ts_test_spawn(&r, lex, FALSE), 0);
     CU_ASSERT_PTR_NOT_NULL(
         strstr(r.out, "ranked by energy (pJ), then delay (cycles), then mapping id:"));
-    run_clear(&r);
+    ts_test_run_clear(&r);
     g_autoptr(JsonParser) p = json_parser_new();
     JsonObject *o = load_json(p, json);
     CU_ASSERT_PTR_NOT_NULL_FATAL(o);
@@ -132,8 +96,8 @@ static void test_map_problem_json_and_mapping_out(void)
     /* tilesim model accepts the written mapping and gives the same cost */
     const char *margs[] = {"model", "--arch", arch,  "--problem", prob, "--mapping",
                            best,    "--json", mjson, "--quiet",   NULL};
-    CU_ASSERT_EQUAL(tilesim(&r, margs), 0);
-    run_clear(&r);
+    CU_ASSERT_EQUAL(ts_test_spawn(&r, margs, FALSE), 0);
+    ts_test_run_clear(&r);
     g_autoptr(JsonParser) p2 = json_parser_new();
     JsonObject *m = load_json(p2, mjson);
     CU_ASSERT_PTR_NOT_NULL_FATAL(m);
@@ -144,8 +108,8 @@ static void test_map_problem_json_and_mapping_out(void)
     g_autofree char *sjson = tmp("given.json");
     const char *sargs[] = {"simulate", "--arch", arch,  "--problem", prob, "--mapping",
                            best,       "--json", sjson, "--quiet",   NULL};
-    CU_ASSERT_EQUAL(tilesim(&r, sargs), 0);
-    run_clear(&r);
+    CU_ASSERT_EQUAL(ts_test_spawn(&r, sargs, FALSE), 0);
+    ts_test_run_clear(&r);
     g_autoptr(JsonParser) p3 = json_parser_new();
     JsonObject *g = load_json(p3, sjson);
     CU_ASSERT_PTR_NOT_NULL_FATAL(g);
@@ -158,15 +122,15 @@ static void test_map_problem_json_and_mapping_out(void)
 static JsonObject *map_workload(JsonParser *p, const char *cmd, const char *threads,
                                 const char *json)
 {
-    Run r;
+    TsTestRun r;
     const char *args[] = {cmd,        "--arch", "eyeriss-like-3level", "--workload", "bert-base",
                           "--budget", "4000",   "--threads",           threads,      "--json",
                           json,       NULL};
-    int status = tilesim(&r, args);
+    int status = ts_test_spawn(&r, args, FALSE);
     CU_ASSERT_EQUAL(status, 0);
     if (status != 0)
         fprintf(stderr, "%s\n", r.err);
-    run_clear(&r);
+    ts_test_run_clear(&r);
     return status == 0 ? load_json(p, json) : NULL;
 }
 
@@ -236,12 +200,12 @@ static void test_reproducible_bytes(void)
     for (guint i = 0; i < G_N_ELEMENTS(threads); i++) {
         g_autofree char *name = g_strdup_printf("repro-%s.json", threads[i]);
         g_autofree char *json = tmp(name);
-        Run r;
+        TsTestRun r;
         const char *args[] = {"map",       "--arch",         "eyeriss-like", "--workload",
                               "bert-base", "--budget",       "3000",         "--threads",
                               threads[i],  "--reproducible", "--json",       json,
                               NULL};
-        CU_ASSERT_EQUAL_FATAL(tilesim(&r, args), 0);
+        CU_ASSERT_EQUAL_FATAL(ts_test_spawn(&r, args, FALSE), 0);
         g_autofree char *bytes = NULL;
         CU_ASSERT_TRUE_FATAL(g_file_get_contents(json, &bytes, NULL, NULL));
         CU_ASSERT_PTR_NOT_NULL(strstr(bytes, "\"seconds\" : null"));
@@ -252,7 +216,7 @@ static void test_reproducible_bytes(void)
             CU_ASSERT_STRING_EQUAL(bytes, first_json);
             CU_ASSERT_STRING_EQUAL(r.out, first_text);
         }
-        run_clear(&r);
+        ts_test_run_clear(&r);
     }
 }
 
@@ -271,16 +235,16 @@ static void test_variables_round_trip(void)
     g_autofree char *out = tmp("vscores.map.yaml");
     g_autofree char *j1 = tmp("vscores-map.json");
     g_autofree char *j2 = tmp("vscores-model.json");
-    Run r;
+    TsTestRun r;
     const char *m[] = {"map",      "--arch", arch, "--problem", prob, "--variables",   vars,
                        "--budget", "2000",   "-q", "--json",    j1,   "--mapping-out", out,
                        NULL};
-    CU_ASSERT_EQUAL_FATAL(tilesim(&r, m), 0);
-    run_clear(&r);
+    CU_ASSERT_EQUAL_FATAL(ts_test_spawn(&r, m, FALSE), 0);
+    ts_test_run_clear(&r);
     const char *v[] = {"model",     "--arch", arch, "--problem", prob, "--variables", vars,
                        "--mapping", out,      "-q", "--json",    j2,   NULL};
-    CU_ASSERT_EQUAL_FATAL(tilesim(&r, v), 0);
-    run_clear(&r);
+    CU_ASSERT_EQUAL_FATAL(ts_test_spawn(&r, v, FALSE), 0);
+    ts_test_run_clear(&r);
     g_autoptr(JsonParser) p1 = json_parser_new();
     g_autoptr(JsonParser) p2 = json_parser_new();
     JsonObject *a = load_json(p1, j1), *b = load_json(p2, j2);
@@ -299,12 +263,12 @@ static void test_variables_round_trip(void)
 static void test_native_arch_constraints(void)
 {
     g_autofree char *json = tmp("eyeriss-ff1.json");
-    Run r;
+    TsTestRun r;
     const char *args[] = {"map", "--arch",   "eyeriss-like", "--workload", "bert-base", "--op",
                           "FF1", "--budget", "3000",         "-q",         "--json",    json,
                           NULL};
-    CU_ASSERT_EQUAL_FATAL(tilesim(&r, args), 0);
-    run_clear(&r);
+    CU_ASSERT_EQUAL_FATAL(ts_test_spawn(&r, args, FALSE), 0);
+    ts_test_run_clear(&r);
     g_autoptr(JsonParser) p = json_parser_new();
     JsonObject *root = load_json(p, json);
     CU_ASSERT_PTR_NOT_NULL_FATAL(root);
@@ -338,11 +302,11 @@ static void test_native_arch_constraints(void)
 static void test_lut_workload(void)
 {
     g_autofree char *json = tmp("lut.json");
-    Run r;
+    TsTestRun r;
     const char *args[] = {"map",      "--arch", "upmem-pim", "--workload", "bert-base-lut",
                           "--budget", "2000",   "--json",    json,         NULL};
-    CU_ASSERT_EQUAL_FATAL(tilesim(&r, args), 0);
-    run_clear(&r);
+    CU_ASSERT_EQUAL_FATAL(ts_test_spawn(&r, args, FALSE), 0);
+    ts_test_run_clear(&r);
     g_autoptr(JsonParser) p = json_parser_new();
     JsonObject *root = load_json(p, json);
     CU_ASSERT_PTR_NOT_NULL_FATAL(root);
@@ -403,18 +367,18 @@ static void test_precision_energy(void)
     static const char *const precs[] = {"fp16", "int8", "fp32"};
     for (guint i = 0; i < 3; i++) {
         g_autofree char *json = g_strdup_printf("%s/prec-%s.json", tmpdir, precs[i]);
-        Run r;
+        TsTestRun r;
         const char *args[] = {"map",   "--arch", "eyeriss-like", "--workload", "bert-base",
                               "--op",  "FF1",    "--precision",  precs[i],     "--budget",
                               "20000", "--json", json,           "-q",         NULL};
-        CU_ASSERT_EQUAL_FATAL(tilesim(&r, args), 0);
+        CU_ASSERT_EQUAL_FATAL(ts_test_spawn(&r, args, FALSE), 0);
         if (i == 2) {
             CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "fp32 x fp32 operands are wider than the 16 x "
                                                  "16-bit operands of MAC 'MAC'"));
         } else {
             CU_ASSERT_PTR_NULL(strstr(r.err, "wider than"));
         }
-        run_clear(&r);
+        ts_test_run_clear(&r);
         g_autoptr(JsonParser) p = json_parser_new();
         JsonObject *root = load_json(p, json);
         CU_ASSERT_PTR_NOT_NULL_FATAL(root);
@@ -430,12 +394,12 @@ static void test_precision_energy(void)
 
 static void expect_bad(const char *const *args, const char *needle)
 {
-    Run r;
-    CU_ASSERT_EQUAL(tilesim(&r, args), 1);
+    TsTestRun r;
+    CU_ASSERT_EQUAL(ts_test_spawn(&r, args, FALSE), 1);
     if (strstr(r.err, needle) == NULL)
         fprintf(stderr, "stderr: %s\nwant: %s\n", r.err, needle);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.err, needle));
-    run_clear(&r);
+    ts_test_run_clear(&r);
 }
 
 static void test_bad_input(void)
@@ -502,8 +466,10 @@ static void test_bad_input(void)
         "KTQ", "--search", "exhaustive",          "--constraints", wide,        NULL};
     expect_bad(a10, "; the whole space was walked)");
     g_unlink(wide);
-    const char *s1[] = {"simulate", "--arch", "eyeriss-like-3level", "--workload", "bert-base",
-                        "--engine", "des",    "--layers",            "2",          NULL};
+    const char *s1[] = {"simulate",   "--arch",    "eyeriss-like-3level",
+                        "--workload", "bert-base", "--engine",
+                        "des",        "--layers",  "2",
+                        NULL};
     expect_bad(s1, "--layers (the whole model: --engine analytical) is not available with "
                    "--engine des");
     const char *s2[] = {"simulate",   "--arch",    "eyeriss-like-3level",

@@ -55,52 +55,18 @@ guint64 ts_test_seed(guint64 default_seed)
     return seed;
 }
 
-gboolean ts_test_cli(TsTestCli *run, const char *const *argv)
-{
-    memset(run, 0, sizeof *run);
-    const char *bin = g_getenv("TILESIM_BIN");
-    if (bin == NULL) {
-        fprintf(stderr, "SKIP: TILESIM_BIN not set\n");
-        return FALSE;
-    }
-    GPtrArray *all = g_ptr_array_new();
-    g_ptr_array_add(all, (gpointer)bin);
-    for (guint i = 0; argv[i]; i++)
-        g_ptr_array_add(all, (gpointer)argv[i]);
-    g_ptr_array_add(all, NULL);
-    GError *error = NULL;
-    int wait = 0;
-    gboolean ok = g_spawn_sync(NULL, (char **)all->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               &run->out, &run->err, &wait, &error);
-    g_ptr_array_free(all, TRUE);
-    if (!ok) {
-        fprintf(stderr, "cannot run %s: %s\n", bin, error->message);
-        g_error_free(error);
-        CU_FAIL("cannot run tilesim");
-        return FALSE;
-    }
-    run->status = WIFEXITED(wait) ? WEXITSTATUS(wait) : -1;
-    return TRUE;
-}
-
-void ts_test_cli_clear(TsTestCli *run)
-{
-    g_free(run->out);
-    g_free(run->err);
-    memset(run, 0, sizeof *run);
-}
-
 static int spawn(TsTestRun *r, char **argv, char **envp)
 {
     memset(r, 0, sizeof *r);
     int wait = 0;
     g_autoptr(GError) error = NULL;
     gint64 t0 = g_get_monotonic_time();
-    gboolean ok = g_spawn_sync(NULL, argv, envp, G_SPAWN_SEARCH_PATH, NULL, NULL, &r->out,
-                               &r->err, &wait, &error);
+    gboolean ok = g_spawn_sync(NULL, argv, envp, G_SPAWN_SEARCH_PATH, NULL, NULL, &r->out, &r->err,
+                               &wait, &error);
     r->seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
     if (!ok) {
         fprintf(stderr, "spawn %s: %s\n", argv[0], error->message);
+        CU_FAIL("cannot run the program");
         r->out = g_strdup("");
         r->err = g_strdup("");
         r->status = -1;
@@ -108,8 +74,8 @@ static int spawn(TsTestRun *r, char **argv, char **envp)
     }
     r->status = WIFEXITED(wait) ? WEXITSTATUS(wait) : -1;
     if (r->status != 0 && r->status != 1)
-        fprintf(stderr, "%s exited with %d\nstdout: %.2000s\nstderr: %.2000s\n", argv[0],
-                r->status, r->out, r->err);
+        fprintf(stderr, "%s exited with %d\nstdout: %.2000s\nstderr: %.2000s\n", argv[0], r->status,
+                r->out, r->err);
     return r->status;
 }
 
@@ -123,8 +89,8 @@ int ts_test_spawn(TsTestRun *r, const char *const *args, gboolean as_nobody)
 {
     g_autoptr(GPtrArray) argv = g_ptr_array_new();
     if (as_nobody && geteuid() == 0) {
-        static const char *const drop[] = {"setpriv",       "--reuid=65534", "--regid=65534",
-                                           "--clear-groups", "--", NULL};
+        static const char *const drop[] = {
+            "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--", NULL};
         for (guint i = 0; drop[i]; i++)
             g_ptr_array_add(argv, (gpointer)drop[i]);
     }
@@ -220,8 +186,8 @@ static void on_test_complete(const CU_pTest test, const CU_pSuite suite,
     printf("%s (%.2f s)\n", failures ? "FAILED" : "passed", s);
     int i = 1;
     for (CU_pFailureRecord f = failures; f; f = f->pNext)
-        printf("    %d. %s:%u  - %s\n", i++, f->strFileName ? f->strFileName : "",
-               f->uiLineNumber, f->strCondition ? f->strCondition : "");
+        printf("    %d. %s:%u  - %s\n", i++, f->strFileName ? f->strFileName : "", f->uiLineNumber,
+               f->strCondition ? f->strCondition : "");
     fflush(stdout);
 }
 

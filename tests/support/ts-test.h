@@ -27,9 +27,9 @@ GPtrArray *ts_test_csv_split(const char *line);
  * test and returns 0 when absent. */
 int ts_test_csv_column(GPtrArray *header, const char *name);
 
-/* Runs $TILESIM_BIN (set by CTest) with the NULL-terminated args; stdout and stderr are
- * returned (owned) when out / err are not NULL. Returns the exit status, or -1 when
- * TILESIM_BIN is unset (callers skip) or the program could not run. */
+/* ts_test_spawn for callers that keep only the texts: stdout and stderr are returned (owned)
+ * when out / err are not NULL. Returns the exit status, or -1 when TILESIM_BIN is unset
+ * (callers skip) or the program could not run. */
 int ts_test_tilesim(const char *const *args, char **out, char **err);
 
 /* TRUE when the binary runs its slow variant (argument --slow): full-size problems that are
@@ -47,30 +47,20 @@ int ts_test_run(int argc, char **argv);
 /* Marks the whole binary as skipped (reason printed) if nothing else fails. */
 void ts_test_skip_all(const char *reason);
 
-/* One run of the tilesim binary named by $TILESIM_BIN: exit status (-1 if it did not exit)
- * and its captured stdout / stderr (owned; ts_test_cli_clear frees them). */
-typedef struct {
-    int status;
-    char *out, *err;
-} TsTestCli;
-
-/* Runs $TILESIM_BIN with argv (NULL-terminated, without the program name). FALSE with a SKIP
- * line when TILESIM_BIN is not set; a spawn failure fails the current test. */
-gboolean ts_test_cli(TsTestCli *run, const char *const *argv);
-void ts_test_cli_clear(TsTestCli *run);
-
 /* ---- Running the built tilesim ($TILESIM_BIN) ---- */
 
 typedef struct {
-    int status;     /* exit status, or -1 when the process did not exit normally */
-    char *out;      /* stdout and stderr, owned */
+    int status; /* exit status, or -1 when the process did not exit normally */
+    char *out;  /* stdout and stderr, owned */
     char *err;
     double seconds; /* wall time */
 } TsTestRun;
 
-/* Runs $TILESIM_BIN with the NULL-terminated args (argv[1..]) and captures its output; with
+/* The one runner of the built executable: runs $TILESIM_BIN (set by CTest; `tilesim` from PATH
+ * otherwise) with the NULL-terminated args (argv[1..]) and captures its output; with
  * as_nobody and when running as root, as user nobody (setpriv), so permission checks behave
- * as for an ordinary user. Returns r->status. */
+ * as for an ordinary user. Returns r->status; -1 (and the current test fails) when the
+ * program could not run. Free with ts_test_run_clear. */
 int ts_test_spawn(TsTestRun *r, const char *const *args, gboolean as_nobody);
 /* Runs `sh -c SCRIPT` with $TILESIM_BIN in the environment as TILESIM (for redirections). */
 int ts_test_shell(TsTestRun *r, const char *script);

@@ -121,8 +121,7 @@ static void test_user(void)
 /* The command writes the same figures under the JSON keys of docs/cli.md. */
 static void test_cli_json(void)
 {
-    const char *bin = g_getenv("TILESIM_BIN");
-    if (!bin) {
+    if (g_getenv("TILESIM_BIN") == NULL) {
         fprintf(stderr, "SKIP: TILESIM_BIN not set\n");
         return;
     }
@@ -130,13 +129,10 @@ static void test_cli_json(void)
     g_autofree char *topo = ts_test_reference_path("scalesim/bert_base_s128.csv");
     g_autofree char *dir = g_dir_make_tmp("tilesim-scalesim-XXXXXX", NULL);
     g_autofree char *json = g_build_filename(dir, "out.json", NULL);
-    const char *argv[] = {bin,      "scalesim", "--config",       cfg, "--topology", topo,
-                          "--json", json,       "--reproducible", NULL};
-    g_autofree char *out = NULL, *errtext = NULL;
-    int wait = 0;
-    CU_ASSERT_TRUE_FATAL(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out,
-                                      &errtext, &wait, NULL));
-    CU_ASSERT_TRUE(WIFEXITED(wait) && WEXITSTATUS(wait) == 0);
+    const char *argv[] = {"scalesim", "--config",       cfg, "--topology", topo, "--json",
+                          json,       "--reproducible", NULL};
+    g_autofree char *out = NULL;
+    CU_ASSERT_EQUAL_FATAL(ts_test_tilesim(argv, &out, NULL), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "FF1"));
     g_autoptr(JsonParser) p = json_parser_new();
     CU_ASSERT_TRUE_FATAL(json_parser_load_from_file(p, json, NULL));
