@@ -157,7 +157,7 @@ typedef struct {
 
     CmdEntry *cq; /* nq queues of cq_cap entries */
     guint32 *cq_n;
-    guint8 *q_full; /* per queue: cq_n == cq_cap */
+    guint8 *q_full;                 /* per queue: cq_n == cq_cap */
     guint64 *busy;                  /* bit per queue: it holds entries */
     guint32 *rq_wait, *wq_wait;     /* per command queue: transactions waiting to enter it */
     guint32 rq_movable, wq_movable; /* waiting transactions whose command queue has room */
@@ -1185,10 +1185,24 @@ static gboolean unit_init(Dram *d, Unit *u, guint index, GError **error)
         u->refresh_interval = 0;
         break;
     }
+    if (s->refresh_policy == TS_DRAM_REFRESH_BANK_STAGGERED && u->refresh_interval == 0) {
+        g_set_error_literal(error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID,
+                            "refresh_policy bank_staggered needs the per-bank refresh interval "
+                            "tREFIb, which this DRAM does not give (0 cycles): set tREFIb and "
+                            "tRFCb (tCK cycles) on the dram level, or choose refresh_policy "
+                            "rank_staggered, rank_simultaneous or none");
+        return FALSE;
+    }
     if (s->refresh_policy != TS_DRAM_REFRESH_NONE && u->refresh_interval == 0) {
+        /* rank_staggered spreads one tREFI over the ranks: each falls due every tREFI / ranks. */
         g_set_error(error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID,
-                    "refresh interval %s / ranks is 0 cycles",
-                    s->refresh_policy == TS_DRAM_REFRESH_BANK_STAGGERED ? "tREFIb" : "tREFI");
+                    "refresh_policy %s: tREFI (%" G_GUINT64_FORMAT
+                    " cycles) leaves 0 cycles between refreshes of %u ranks: set tREFI to at "
+                    "least %u cycles",
+                    s->refresh_policy == TS_DRAM_REFRESH_RANK_STAGGERED ? "rank_staggered"
+                                                                        : "rank_simultaneous",
+                    (guint64)s->cycles.tREFI, (guint)u->eng.ranks,
+                    s->refresh_policy == TS_DRAM_REFRESH_RANK_STAGGERED ? (guint)u->eng.ranks : 1u);
         return FALSE;
     }
     guint64 busy =

@@ -393,6 +393,25 @@ static void test_random_all_presets_and_variants(void)
     run_checked(h, tr, &r, "HBM2 pseudo-channels");
 }
 
+/* Per-bank refresh on a device without tREFIb names the key to set, not a division by ranks. */
+static void test_bank_refresh_needs_trefib(void)
+{
+    g_autofree TsDramSpec *s = preset("DDR4-2400");
+    CU_ASSERT_EQUAL_FATAL(s->cycles.tREFIb, 0);
+    s->refresh_policy = TS_DRAM_REFRESH_BANK_STAGGERED;
+    derive(s);
+    g_autoptr(TsDramTrace) tr = trace_new(4);
+    TsComponent *dram = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TsSim) sim = ts_dram_trace_sim_new(s, tr, FALSE, TRUE, &dram, &error);
+    CU_ASSERT_PTR_NULL(sim);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(error);
+    CU_ASSERT_PTR_NOT_NULL(strstr(error->message, "bank_staggered needs the per-bank refresh "
+                                                  "interval tREFIb"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(error->message, "set tREFIb and tRFCb"));
+    CU_ASSERT_PTR_NULL(strstr(error->message, "/ ranks"));
+}
+
 /* Writes are posted (acknowledged a cycle after acceptance), a read of a buffered write is
  * served from the buffer, and a second write to a buffered address merges. */
 static void test_write_semantics(void)
@@ -632,6 +651,7 @@ int main(int argc, char **argv)
     CU_add_test(s, "random mixed traffic, every preset and variant",
                 test_random_all_presets_and_variants);
     CU_add_test(s, "write semantics", test_write_semantics);
+    CU_add_test(s, "bank refresh without tREFIb", test_bank_refresh_needs_trefib);
     CU_add_test(s, "address mapping", test_address_mapping);
     CU_add_test(s, "bad configs and traces", test_bad_input);
     CU_add_test(s, "native YAML preset matches the .ini", test_native_yaml_matches_ini);
