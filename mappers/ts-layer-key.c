@@ -48,9 +48,9 @@ static void put_level(GString *s, const char *tag, const TsLevel *l)
     if (l->klass == TS_CLASS_PIM_CORE && l->spec != NULL) {
         const TsPimCoreSpec *sp = l->spec;
         if (sp->kind == TS_PIM_DPU) {
-            g_string_append_printf(s, "dpu issue=%a freq=%a mac=%a pj=%a slots=",
-                                   sp->issue_fraction, sp->frequency_hz, sp->cycles_per_mac,
-                                   sp->instruction_pj);
+            g_string_append_printf(s,
+                                   "dpu issue=%a freq=%a mac=%a pj=%a slots=", sp->issue_fraction,
+                                   sp->frequency_hz, sp->cycles_per_mac, sp->instruction_pj);
             for (guint k = 0; k < TS_DPU_OP_COUNT_; k++)
                 g_string_append_printf(s, "%a,", sp->dpu_slots[k]);
             g_string_append_c(s, '\n');
@@ -99,8 +99,8 @@ char *ts_layer_problem_key(const TsArch *arch, const TsOp *op, const TsSpaceArch
     for (guint t = 0; t < op->n_tensors; t++) {
         const TsTensor *x = &op->tensors[t];
         g_string_append_printf(s, "tensor %s rw=%d role=%d prec=%u/%d ranks", x->name,
-                               x->read_write, (int)x->role,
-                               x->precision.bits, (int)x->precision.format);
+                               x->read_write, (int)x->role, x->precision.bits,
+                               (int)x->precision.format);
         for (guint r = 0; r < x->n_ranks; r++) {
             g_string_append_c(s, ' ');
             for (guint k = 0; k < x->ranks[r].n_terms; k++)
@@ -146,5 +146,7 @@ char *ts_layer_problem_key(const TsArch *arch, const TsOp *op, const TsSpaceArch
         " polish=%d\n",
         search->budget, search->victory, search->max_invalid, search->seed, search->top_k,
         search->chunks, search->orders_per_factorization, search->incumbent_budget, search->polish);
+    if (search->incumbent_no_polish)
+        g_string_append(s, "incumbent_no_polish\n");
     return g_string_free(s, FALSE);
 }

@@ -168,8 +168,8 @@ typedef struct {
     guint64 budget; /* valid evaluations for this chunk; 0 = unlimited */
     u128 lo, hi;    /* ordered walks: factorization range */
     gboolean started, done;
-    gboolean walked; /* ordered walk reached the end of its range */
-    u128 stopped_at; /* ordered walks: first id not walked to the end (kept current) */
+    gboolean walked;              /* ordered walk reached the end of its range */
+    u128 stopped_at;              /* ordered walks: first id not walked to the end (kept current) */
     guint64 visits, visit_budget; /* ordered walks: factorizations visited; 0 = no cap */
 
     guint64 evaluated, valid, model_calls, skipped;
@@ -190,7 +190,7 @@ typedef struct {
     /* Ordered walks: factorizations base[d] .. base[d] + nf[d] - 1 of each dimension (all of
      * them, or one for a dimension pinned by the polish). */
     uint32_t base[TS_MAX_DIMS], nf[TS_MAX_DIMS];
-    gboolean util_rules;       /* the space has minimum-utilization rules */
+    gboolean util_rules; /* the space has minimum-utilization rules */
     Chunk *chunks;
     guint n_chunks;
     gint next;
@@ -562,9 +562,8 @@ static gboolean walk_leaves(Ctx *x, uint32_t *idx, uint32_t f, uint32_t f_end, c
                     if (o->metrics[0] != TS_METRIC_ENERGY && D > 1) {
                         const double ccd =
                             ceil((double)mo->macs / spatial / mo->macs_per_cycle - 1e-9);
-                        const double quick = o->metrics[0] == TS_METRIC_DELAY
-                                                 ? ccd
-                                                 : x->prefix_energy * 1e-12 * ccd;
+                        const double quick =
+                            o->metrics[0] == TS_METRIC_DELAY ? ccd : x->prefix_energy * 1e-12 * ccd;
                         if (quick > thr * (1.0 + 1e-9)) {
                             skipped++;
                             bounded++;
@@ -1354,8 +1353,7 @@ static void polish(const TsMapSpace *sp, TsSearchEvalFn eval_fn, gpointer user_d
                     pins.mask &= ~(1u << free_dims[j]);
                 memcpy(pins.fact, cur.fact, sizeof pins.fact);
                 TsSearchResult pr;
-                search_core(sp, eval_fn, user_data, &po, &pins, cur_key, visit_cap, start_us,
-                            &pr);
+                search_core(sp, eval_fn, user_data, &po, &pins, cur_key, visit_cap, start_us, &pr);
                 const gboolean better = pr.n_best > 0 && pr.best[0].key[0] < cur_key;
                 merge_result(sp, opt, result, &pr);
                 improved |= better;
@@ -1396,8 +1394,8 @@ gboolean ts_search_run(const TsMapSpace *space, TsSearchEvalFn eval_fn, gpointer
      * walks on. */
 
     /* Incumbent for branch and bound (exhaustive, top 1): the default search (an anneal of
-     * incumbent_budget valid evaluations, polished), whose best starts every chunk's
-     * threshold. It counts as part of the run. */
+     * incumbent_budget valid evaluations, polished unless incumbent_no_polish), whose best
+     * starts every chunk's threshold. It counts as part of the run. */
     gint64 t0 = g_get_monotonic_time();
     TsSearchResult inc = {0};
     double threshold = INFINITY;
@@ -1411,7 +1409,7 @@ gboolean ts_search_run(const TsMapSpace *space, TsSearchEvalFn eval_fn, gpointer
         io.chunks = 0;
         io.incumbent_budget = 0;
         io.progress = NULL;
-        io.polish = TRUE;
+        io.polish = !opt.incumbent_no_polish;
         if (ts_search_run(space, eval_fn, user_data, &io, &inc))
             threshold = inc.best[0].key[0];
     }

@@ -96,6 +96,9 @@ typedef struct {
     TsSearchBoundFn bound;
     gpointer bound_data;
     guint64 incumbent_budget; /* 0 = no incumbent pass */
+    /* TRUE: the incumbent anneal runs without its polish (as --no-polish asks); FALSE
+     * (default): polished, as the default search of `tilesim map`. */
+    gboolean incumbent_no_polish;
     /* Sampling algorithms with a bound: after the streams, polish the best by exhaustive
      * walks of the sub-spaces that keep all but two dimensions' factorizations (every pair),
      * pruned by the bound, until a round improves nothing (docs/mapper.md). Counted in the

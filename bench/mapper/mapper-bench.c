@@ -102,13 +102,16 @@ static void run(const Problem *p, TsSearchAlgorithm alg, guint64 budget, guint t
     o.budget = budget;
     o.threads = threads;
     o.seed = 1;
-    o.polish = polish;
+    /* Exhaustive: polish says whether its incumbent anneal is polished. */
+    o.polish = alg != TS_SEARCH_EXHAUSTIVE && polish;
     if (alg == TS_SEARCH_EXHAUSTIVE || polish) {
         o.bound = ts_search_model_bound;
         o.bound_data = p->model;
     }
-    if (alg == TS_SEARCH_EXHAUSTIVE)
+    if (alg == TS_SEARCH_EXHAUSTIVE) {
         o.incumbent_budget = 50000;
+        o.incumbent_no_polish = !polish;
+    }
     ts_search_run(p->space, ts_search_model_eval, p->model, &o, r);
 }
 
@@ -117,7 +120,7 @@ int main(int argc, char **argv)
     g_autofree char *shared = NULL, *problems = NULL;
     gint64 budget = 1000000;
     gint threads = 1, ex_threads = 0;
-    gboolean exhaustive = FALSE;
+    gboolean exhaustive = FALSE, no_polish = FALSE;
     GOptionEntry entries[] = {
         {"shared", 0, 0, G_OPTION_ARG_FILENAME, &shared,
          "directory holding reference/ (default: ../shared beside the source tree)", "DIR"},
@@ -130,6 +133,8 @@ int main(int argc, char **argv)
          "also prove each optimum by exhaustive search (seconds each on 2 threads)", NULL},
         {"exhaustive-threads", 0, 0, G_OPTION_ARG_INT, &ex_threads,
          "threads of the exhaustive runs (default: the processors)", "N"},
+        {"no-polish", 0, 0, G_OPTION_ARG_NONE, &no_polish,
+         "no polish in the default search nor in the exhaustive runs' incumbent anneal", NULL},
         {NULL}};
     g_autoptr(GOptionContext) ctx = g_option_context_new("");
     g_option_context_set_summary(ctx, "Mapper speed and quality against Timeloop's mapper runs.");
@@ -170,7 +175,7 @@ int main(int argc, char **argv)
         run(&p, TS_SEARCH_ANNEAL, (guint64)budget, (guint)threads, FALSE, &an);
         /* The default search of `tilesim map`, on one thread. */
         TsSearchResult def;
-        run(&p, TS_SEARCH_ANNEAL, 200000, 1, TRUE, &def);
+        run(&p, TS_SEARCH_ANNEAL, 200000, 1, !no_polish, &def);
         double per_thread_rp = rp.valid_per_cpu_s;
         double per_thread_an = an.valid_per_cpu_s;
         /* Time to beat: the smallest anneal budget (1 thread) whose best <= Timeloop's best. */
@@ -201,7 +206,7 @@ int main(int argc, char **argv)
         fflush(stdout);
         if (exhaustive) {
             TsSearchResult ex;
-            run(&p, TS_SEARCH_EXHAUSTIVE, 0, (guint)ex_threads, FALSE, &ex);
+            run(&p, TS_SEARCH_EXHAUSTIVE, 0, (guint)ex_threads, !no_polish, &ex);
             const double opt = ex.best[0].cost.edp_j_cycles;
             printf("  exhaustive (%d threads): optimum EDP %.6g in %.2f s wall, %.2f s CPU; %s; "
                    "%" G_GUINT64_FORMAT " evaluated, %.3g factorizations cut by the bound; "
@@ -225,9 +230,10 @@ int main(int argc, char **argv)
            " valid each, %d thread%s; valid/CPU-s is per thread); x Timeloop = the slower of the "
            "two over Timeloop's best 280/s; to beat TL = wall time of the smallest anneal run "
            "(1 thread) whose best EDP <= the best of every Timeloop run on the problem; default "
-           "= tilesim map's search (anneal 200,000 valid, then the polish) on 1 thread, its EDP "
+           "= tilesim map's search (anneal 200,000 valid, %s) on 1 thread, its EDP "
            "and wall seconds\n",
-           budget, threads, threads == 1 ? "" : "s");
+           budget, threads, threads == 1 ? "" : "s",
+           no_polish ? "without the polish (--no-polish)" : "then the polish");
     g_free(shared_dir);
     return 0;
 }
