@@ -1,14 +1,15 @@
-/* `tilesim simulate`: runs a workload on an architecture. Analytical engine: each op's mapping
- * is searched exactly as `tilesim map` does (same defaults, same results) or given with
- * --mapping for one op, and the per-op table with whole-layer totals is printed. Profile
- * engine (--engine profile): the UPMEM LLM profiler's simulation on device profiles, one layer
- * or (with --gen) a whole model with tokens/s, under a layer map (--map, --device), with the
- * efficiency curves and --overlap past its limits (docs/profile.md). DES engine (--engine des,
- * or both for the analytical figures alongside): the same mappings run through the
- * discrete-event executor (sim/exec, docs/des.md), with the stall breakdown, per-component
- * utilization and the DRAM's behaviour, optionally a Chrome / Perfetto trace (--trace). The
- * analytical report carries the breakdowns (ts-report-breakdown.h), the whole model with
- * --layers, and --plot draws its plots (with --engine both, latency per op beside the DES's). */
+/* `tilesim simulate`: runs a workload on an architecture. Each op's mapping is searched exactly
+ * as `tilesim map` does (same defaults, same results) or given with --mapping for one op. By
+ * default (--engine both) the analytical layer report (per-op table, totals, breakdowns) gains
+ * the discrete-event simulation of the same mappings (sim/exec, docs/des.md): per-op DES
+ * cycles, stalls by cause and by component, component utilization, optionally a Chrome /
+ * Perfetto trace (--trace); ops the DES refuses keep their analytical figures with the
+ * reason. --engine analytical is the model alone, --engine des the DES report alone. --layers
+ * scales the layer to the whole model and --gen runs it autoregressively (the prefill, then
+ * the decode steps mapped at a few KV lengths); --plot draws the plots. Profile engine
+ * (--engine profile): the UPMEM LLM profiler's simulation on device profiles, one layer or
+ * (with --gen) a whole model with tokens/s, under a layer map (--map, --device), with the
+ * efficiency curves and --overlap past its limits (docs/profile.md). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,12 +22,112 @@
 #include "ts-report-des.h"
 #include "ts-report-plots.h"
 #include "ts-report-profile.h"
+#include "ts-sweep.h"
 
+/* simulate's own options (the profile engine's, the whole model's). */
 typedef struct {
     char *map, *mode;
     char *gen, *layers; /* as given (NULL = not given), checked by ts_cli_parse_uint */
     gboolean overlap;
-} TsProfileArgs;
+    char *decode_points; /* whole model with --gen: decode steps mapped (NULL = the default) */
+} TsSimulateArgs;
+
+/* Decode steps mapped by default in an autoregressive whole-model run (--gen); the others are
+ * interpolated linearly in the KV length. */
+#define DECODE_POINTS_DEFAULT 16
+#define DECODE_MAX_GEN 131072u
+
+/* The prefill (the mapped layer x layers) and gen decode steps of an autoregressive model:
+ * the decode layer mapped (with the run's search options; identical op shapes searched once
+ * across steps) at `points` KV lengths from prompt + 1 to prompt + gen (every step when
+ * points is 0 or at least gen), the steps between interpolated linearly in the KV length.
+ * mapped_kv receives the KV lengths mapped (guint64). */
+static gboolean run_decode(const TsCliMapInputs *in, const TsLayerOptions *lo0,
+                           const TsLayerResult *prefill, const TsTransformerConfig *cfg0,
+                           guint64 layers, guint64 gen, guint64 points, TsModelPhases *ph,
+                           GArray *mapped_kv, GError **error)
+{
+    TsTransformerConfig cfg = *cfg0;
+    const double L = (double)layers;
+    memset(ph, 0, sizeof *ph);
+    ph->gen = gen;
+    ph->prompt = cfg.seq;
+    ph->batch = cfg.batch;
+    ph->prefill_energy_pj = prefill->energy_pj * L;
+    ph->prefill_cycles = prefill->cycles * L;
+    ph->prefill_latency_s = prefill->latency_s * L;
+    ph->prefill_macs = prefill->macs * L;
+    if (gen == 0)
+        return TRUE;
+    const guint64 n = points == 0 || points >= gen ? gen : MAX(points, 2u);
+    guint64 *step = g_new(guint64, n);
+    double *fig = g_new0(double, 4 * n); /* energy, cycles, latency, macs per step */
+    for (guint64 k = 0; k < n; k++)
+        step[k] = n == gen ? k + 1
+                           : 1 + (guint64)llround((double)k * (double)(gen - 1) / (double)(n - 1));
+    TsSweepCache *cache = ts_sweep_cache_new((gsize)256 << 20);
+    TsLayerCache lc;
+    TsLayerOptions lo = *lo0;
+    lo.cache = ts_sweep_cache_layer(cache, &lc);
+    lo.only_op = NULL;
+    lo.mapping_path = NULL;
+    lo.fuse = NULL;
+    lo.begin = lo.done = NULL;
+    gboolean ok = TRUE;
+    for (guint64 k = 0; ok && k < n; k++) {
+        cfg.phase = TS_PHASE_DECODE;
+        cfg.kv_len = cfg.seq + step[k];
+        g_autoptr(TsWorkload) w = ts_transformer_build("decode", &cfg, error);
+        TsLayerResult r = {0};
+        ok = w != NULL && ts_layer_map(in->arch, w, &lo, &r, error);
+        if (ok) {
+            fig[4 * k] = r.energy_pj;
+            fig[4 * k + 1] = r.cycles;
+            fig[4 * k + 2] = r.latency_s;
+            fig[4 * k + 3] = r.macs;
+            guint64 kv = cfg.kv_len;
+            g_array_append_val(mapped_kv, kv);
+        } else if (error != NULL && *error != NULL) {
+            g_prefix_error(error, "decode step %" G_GUINT64_FORMAT " (KV length %" G_GUINT64_FORMAT
+                                  "): ",
+                           step[k], cfg.kv_len);
+        }
+        ts_layer_result_clear(&r);
+    }
+    ts_sweep_cache_free(cache);
+    if (ok) {
+        /* every step d = 1 .. gen: its segment's linear interpolation (exact at mapped steps) */
+        double sum[4] = {0};
+        guint64 seg = 0;
+        for (guint64 d = 1; d <= gen; d++) {
+            while (seg + 1 < n && step[seg + 1] < d)
+                seg++;
+            double v[4];
+            if (n == 1 || step[seg] == d) {
+                for (guint j = 0; j < 4; j++)
+                    v[j] = fig[4 * seg + j];
+            } else {
+                const guint64 a = step[seg], b = step[seg + 1];
+                const double f = (double)(d - a) / (double)(b - a);
+                for (guint j = 0; j < 4; j++)
+                    v[j] = fig[4 * seg + j] + f * (fig[4 * (seg + 1) + j] - fig[4 * seg + j]);
+            }
+            for (guint j = 0; j < 4; j++)
+                sum[j] += v[j];
+        }
+        ph->decode_energy_pj = sum[0] * L;
+        ph->decode_cycles = sum[1] * L;
+        ph->decode_latency_s = sum[2] * L;
+        ph->decode_macs = sum[3] * L;
+        ph->first_step_latency_s = fig[2] * L;
+        ph->last_step_latency_s = fig[4 * (n - 1) + 2] * L;
+        ph->n_mapped = mapped_kv->len;
+        ph->mapped_kv = (const guint64 *)(gpointer)mapped_kv->data;
+    }
+    g_free(step);
+    g_free(fig);
+    return ok;
+}
 
 /* Options of the analytical engine that the profile engine cannot honour. */
 static const char *profile_refused(const TsCliMapArgs *a)
@@ -65,7 +166,7 @@ static gboolean profile_emit(const TsCliMapArgs *a, const char *text, char *json
     return TRUE;
 }
 
-static int run_profile(const TsCliMapArgs *a, const TsProfileArgs *pa)
+static int run_profile(const TsCliMapArgs *a, const TsSimulateArgs *pa)
 {
     g_autoptr(GError) error = NULL;
     const char *refused = profile_refused(a);
@@ -178,7 +279,7 @@ static int run_profile(const TsCliMapArgs *a, const TsProfileArgs *pa)
 /* Runs the mapped ops through the DES and emits its report (text, --json); the trace is
  * written by the executor. */
 static int run_des(const TsCliMapArgs *a, const TsCliMapInputs *in, const TsLayerResult *r,
-                   gboolean both, char **notes)
+                   char **notes)
 {
     g_autoptr(GError) error = NULL;
     TsExecOptions xo = {.trace_path = a->trace};
@@ -196,7 +297,7 @@ static int run_des(const TsCliMapArgs *a, const TsCliMapInputs *in, const TsLaye
                                     .workload = ts_workload_name(in->workload),
                                     .engine = "des",
                                     .notes = (const char *const *)notes},
-                           .both = both,
+                           .both = FALSE,
                            .reproducible = a->reproducible};
         if (!a->quiet && !ts_cli_map_stdout_taken(a)) {
             g_autoptr(GString) text = g_string_new(NULL);
@@ -216,13 +317,13 @@ static int run_des(const TsCliMapArgs *a, const TsCliMapInputs *in, const TsLaye
             des_cycles[i] = i < x.n_ops && r->ops[i].op->count > 0
                                 ? x.ops[i].cycles / (double)r->ops[i].op->count
                                 : NAN;
-        TsLayerReport lr = {
-            .arch = in->arch,
-            .workload = in->workload,
-            .result = r,
-            .info = {.arch = ts_arch_name(in->arch), .workload = ts_workload_name(in->workload)},
-            .with_breakdown = TRUE,
-            .des_cycles = des_cycles};
+        TsLayerReport lr = {.arch = in->arch,
+                            .workload = in->workload,
+                            .result = r,
+                            .info = {.arch = ts_arch_name(in->arch),
+                                     .workload = ts_workload_name(in->workload)},
+                            .with_breakdown = TRUE,
+                            .des_cycles = des_cycles};
         ok = ts_report_layer_plots(a->plot, &lr, &error);
         g_free(des_cycles);
     }
@@ -230,15 +331,88 @@ static int run_des(const TsCliMapArgs *a, const TsCliMapInputs *in, const TsLaye
     return ok ? TS_EXIT_OK : ts_cli_fail(error);
 }
 
+/* The analytical layer report with the DES run of the same mappings (--engine both, the
+ * default): the ops the DES refuses, or all of them when it cannot simulate the arch, keep
+ * their analytical figures and the report says why; the exit status stays 0 but for the
+ * outputs (a --trace, --json or --csv that cannot be written). */
+static int run_both(const TsCliMapArgs *a, const TsCliMapInputs *in, const TsLayerResult *r,
+                    const TsLayerOptions *lo, const TsFusePlan *plan, const TsFuseSummary *summary,
+                    guint64 layers, const TsModelPhases *phases, char **notes)
+{
+    g_autoptr(GError) error = NULL;
+    const guint n = r->n_ops;
+    gboolean *run = g_new0(gboolean, MAX(n, 1u));
+    char **not_run = g_new0(char *, n + 1);
+    for (guint i = 0; i < n; i++) {
+        not_run[i] = ts_exec_op_refusal(in->arch, r, i, plan);
+        run[i] = not_run[i] == NULL;
+        if (not_run[i] != NULL && r->ops[i].same_as == i)
+            fprintf(stderr, "tilesim simulate: note: the DES does not run %s: %s; its analytical "
+                            "figures stand\n",
+                    r->ops[i].op->name, not_run[i]);
+    }
+    TsExecOptions xo = {.trace_path = a->trace};
+    TsExecResult x = {0};
+    g_autoptr(GError) derr = NULL;
+    g_autofree char *unavailable = NULL;
+    if (!ts_exec_run_layer_subset(in->arch, in->workload, r, run, &xo, &x, &derr)) {
+        if (derr->domain != TS_CONFIG_ERROR) { /* the trace file */
+            g_propagate_error(&error, g_steal_pointer(&derr));
+            ts_exec_result_clear(&x);
+            g_free(run);
+            g_strfreev(not_run);
+            return ts_cli_fail(error);
+        }
+        unavailable = g_strdup(derr->message);
+        fprintf(stderr, "tilesim simulate: note: the DES did not run: %s; the analytical figures "
+                        "stand\n",
+                unavailable);
+    }
+    for (guint i = 0; x.notes && x.notes[i]; i++)
+        fprintf(stderr, "tilesim simulate: note: %s\n", x.notes[i]);
+    if (x.trace_note != NULL)
+        fprintf(stderr, "tilesim simulate: trace %s\n", x.trace_note);
+    double *des_cycles = g_new0(double, MAX(n, 1u));
+    for (guint i = 0; i < n; i++)
+        des_cycles[i] = x.ops[i].count > 0 ? x.ops[i].cycles / (double)x.ops[i].count : NAN;
+    TsLayerReport rep = {.arch = in->arch,
+                         .workload = in->workload,
+                         .result = r,
+                         .options = a->mapping ? NULL : lo,
+                         .info = {.arch = ts_arch_name(in->arch),
+                                  .workload = ts_workload_name(in->workload),
+                                  .engine = "both",
+                                  .notes = (const char *const *)notes},
+                         .reproducible = a->reproducible,
+                         .fuse = plan,
+                         .fuse_summary = plan ? summary : NULL,
+                         .with_breakdown = TRUE,
+                         .des_cycles = des_cycles,
+                         .des = &x,
+                         .des_not_run = (const char *const *)not_run,
+                         .des_unavailable = unavailable,
+                         .layers = layers,
+                         .phases = phases};
+    gboolean ok = ts_cli_map_emit(a, &rep, &error);
+    if (ok && a->plot)
+        ok = ts_report_layer_plots(a->plot, &rep, &error);
+    g_free(des_cycles);
+    ts_exec_result_clear(&x);
+    g_free(run);
+    g_strfreev(not_run);
+    return ok ? TS_EXIT_OK : ts_cli_fail(error);
+}
+
 static int run(int argc, char **argv)
 {
     TsCliMapArgs a;
     ts_cli_map_args_init(&a);
-    TsProfileArgs pa = {0};
+    TsSimulateArgs pa = {0};
     const GOptionEntry extra[] = {
         {"engine", 'e', 0, G_OPTION_ARG_STRING, &a.engine,
-         "analytical (default), des (discrete-event simulation of the mappings), both "
-         "(analytical and DES side by side) or profile",
+         "both (default: the analytical report with the discrete-event simulation of the same "
+         "mappings beside it), analytical (the model alone, faster), des (the DES report alone) "
+         "or profile",
          "E"},
         {"mapping", 'm', 0, G_OPTION_ARG_FILENAME, &a.mapping,
          "use this mapping (Timeloop format) for the op chosen with --op instead of a search", "M"},
@@ -249,12 +423,18 @@ static int run(int argc, char **argv)
         {"map", 0, 0, G_OPTION_ARG_FILENAME, &pa.map,
          "profile engine: layer map YAML (the profiler's name: device,options pairs)", "F"},
         {"gen", 0, 0, G_OPTION_ARG_STRING, &pa.gen,
-         "profile engine: whole model, prefill of --seq tokens then G decode steps (0: prefill "
-         "only)",
+         "whole model: prefill of --seq tokens then G decode steps, tokens (0: prefill only; "
+         "analytical and both: an autoregressive model, the layers x --layers, default the "
+         "model's count; profile: embedding and LM head included)",
          "G"},
+        {"decode-points", 0, 0, G_OPTION_ARG_STRING, &pa.decode_points,
+         "with --gen (analytical, both): decode steps mapped, evenly spread over the KV lengths, "
+         "the others interpolated linearly (default 16; 0: map every step)",
+         "N"},
         {"layers", 0, 0, G_OPTION_ARG_STRING, &pa.layers,
-         "whole model: N layers, or `model` for the model's layer count (analytical: the layer "
-         "x N, embedding and LM head not included; profile: with --gen, default the model's)",
+         "whole model: N layers, or `model` for the model's layer count (both, analytical: the "
+         "layer x N, embedding and LM head not included, default with --gen the model's; "
+         "profile: with --gen, default the model's)",
          "N|model"},
         {"overlap", 0, 0, G_OPTION_ARG_NONE, &pa.overlap,
          "profile engine: also the double-buffered schedule (transfers against compute)", NULL},
@@ -269,11 +449,13 @@ static int run(int argc, char **argv)
     };
     g_autofree GOptionEntry *entries = ts_cli_map_entries(&a, extra, G_N_ELEMENTS(extra));
     if (!ts_cli_parse("simulate", "",
-                      "Run a workload on an architecture (analytical, DES or profile engine).\n\n"
+                      "Run a workload on an architecture: the analytical model and the "
+                      "discrete-event simulation (DES) of the same mappings (default), either "
+                      "alone, or the profile engine.\n\n"
                       "  tilesim simulate --arch A --workload W [--op NAME] [--seq N] [--batch N]"
                       " [--precision P]\n      [--mapping M | search options] [--engine "
-                      "analytical|des|both] [--layers N|model] [--json F] [--csv F]\n      "
-                      "[--trace F] [--plot DIR]\n"
+                      "both|analytical|des] [--layers N|model]\n      [--gen G [--decode-points "
+                      "N]] [--json F] [--csv F] [--trace F] [--plot DIR]\n"
                       "  tilesim simulate --engine profile --arch DEVICES.yaml (--device NAME | "
                       "--map F) --workload W\n      [--seq N] [--precision P] [--gen G "
                       "[--layers N]] [--overlap] [--profile-mode compat|corrected]",
@@ -289,18 +471,20 @@ static int run(int argc, char **argv)
     TsLayerResult unfused = {0};
     TsFusePlan *plan = NULL;
     TsFuseSummary summary = {0};
+    TsModelPhases phases = {0};
+    GArray *mapped_kv = g_array_new(FALSE, FALSE, sizeof(guint64));
     if (argc > 1) {
         fprintf(stderr, "tilesim simulate: unexpected argument '%s'\n", argv[1]);
         rc = TS_EXIT_BAD_INPUT;
         goto out;
     }
-    const char *engine = a.engine ? a.engine : "analytical";
+    const char *engine = a.engine ? a.engine : "both";
     if (strcmp(engine, "profile") == 0) {
         rc = run_profile(&a, &pa);
         goto out;
     }
-    if (pa.map || pa.mode || pa.gen || pa.overlap) {
-        fprintf(stderr, "tilesim simulate: --map, --gen, --overlap and --profile-mode "
+    if (pa.map || pa.mode || pa.overlap) {
+        fprintf(stderr, "tilesim simulate: --map, --overlap and --profile-mode "
                         "belong to --engine profile\n");
         rc = TS_EXIT_BAD_INPUT;
         goto out;
@@ -315,12 +499,16 @@ static int run(int argc, char **argv)
         rc = TS_EXIT_BAD_INPUT;
         goto out;
     }
-    const char *unavailable =
-        a.device                     ? "--device (profile engine)"
-        : a.trace && !des && !both   ? "--trace (DES engine: --engine des or both)"
-        : a.csv && (des || both)     ? "--csv (DES engine: use --json)"
-        : pa.layers && (des || both) ? "--layers (the whole model: --engine analytical)"
-                                     : NULL;
+    const char *unavailable = a.device ? "--device (profile engine)"
+                              : a.trace && !des && !both
+                                  ? "--trace (DES engine: --engine des or both)"
+                              : a.csv && des ? "--csv (the DES report: use --json, or --engine "
+                                               "both for the CSV with the DES columns)"
+                              : (pa.layers || pa.gen) && des
+                                  ? "--layers (the whole model: --engine both or analytical)"
+                              : pa.decode_points && !pa.gen
+                                  ? "--decode-points without --gen"
+                                             : NULL;
     if (unavailable) {
         fprintf(stderr, "tilesim simulate: %s is not available with --engine %s\n", unavailable,
                 engine);
@@ -337,8 +525,23 @@ static int run(int argc, char **argv)
         rc = ts_cli_fail(error);
         goto out;
     }
-    guint64 layers = 0;
-    gboolean model_layers = pa.layers != NULL && strcmp(pa.layers, "model") == 0;
+    guint64 layers = 0, gen = 0, decode_points = DECODE_POINTS_DEFAULT;
+    if (!ts_cli_parse_uint("--gen", pa.gen, 0, DECODE_MAX_GEN, &gen, &error) ||
+        !ts_cli_parse_uint("--decode-points", pa.decode_points, 0, 4096, &decode_points,
+                           &error)) {
+        rc = ts_cli_fail(error);
+        goto out;
+    }
+    if (pa.gen && (a.phase || a.kv_len || a.fuse)) {
+        fprintf(stderr,
+                "tilesim simulate: --gen runs the prefill of --seq tokens then the decode steps: "
+                "%s does not apply\n",
+                a.phase ? "--phase" : a.kv_len ? "--kv-len" : "--fuse (decode is not fused)");
+        rc = TS_EXIT_BAD_INPUT;
+        goto out;
+    }
+    gboolean model_layers =
+        (pa.layers != NULL && strcmp(pa.layers, "model") == 0) || (pa.gen && !pa.layers);
     if (!ts_cli_map_options(&a, &lo, &error) || !ts_cli_map_check_outputs(&a, &error) ||
         (!model_layers &&
          !ts_cli_parse_uint("--layers", pa.layers, 1, G_MAXUINT32, &layers, &error)) ||
@@ -347,10 +550,9 @@ static int run(int argc, char **argv)
         rc = ts_cli_fail(error);
         goto out;
     }
-    if ((des || both) && (a.fuse || ts_workload_fusion(in.workload, NULL, NULL, NULL))) {
-        fprintf(stderr,
-                "tilesim simulate: %s: the DES executor does not run fused groups yet "
-                "(docs/mapper.md, \"Fusion\"); use --engine analytical\n",
+    if (des && (a.fuse || ts_workload_fusion(in.workload, NULL, NULL, NULL))) {
+        fprintf(stderr, "tilesim simulate: %s: the DES executor does not run fused groups yet "
+                        "(docs/mapper.md, \"Fusion\"); use --engine analytical\n",
                 a.fuse ? "--fuse" : "the workload's fusion spec");
         rc = TS_EXIT_BAD_INPUT;
         goto out;
@@ -364,6 +566,14 @@ static int run(int argc, char **argv)
             goto out;
         }
         layers = cfg->layers;
+    }
+    const TsTransformerConfig *model_cfg = ts_workload_transformer_config(in.workload);
+    if (pa.gen && (model_cfg == NULL || (!model_cfg->causal && model_cfg->family != TS_FAMILY_LLAMA))) {
+        fprintf(stderr, "tilesim simulate: --gen decodes token by token: --workload must be an "
+                        "autoregressive model (gpt2-small, llama2-7b, ...)%s\n",
+                        model_cfg ? ", not an encoder" : "");
+        rc = TS_EXIT_BAD_INPUT;
+        goto out;
     }
     if (layers > 0 && a.op) {
         fprintf(stderr, "tilesim simulate: --layers repeats the whole layer: it does not apply "
@@ -387,8 +597,16 @@ static int run(int argc, char **argv)
      * cannot hold) also go to stderr, where the other input notes are. */
     char **notes = ts_report_layer_notes(in.arch, &r);
     ts_cli_map_print_model_notes(&r, "simulate");
+    if (pa.gen && !run_decode(&in, &lo, &r, model_cfg, layers, gen, decode_points, &phases,
+                              mapped_kv, &error)) {
+        g_strfreev(notes);
+        rc = ts_cli_fail(error);
+        goto out;
+    }
+    const TsModelPhases *ph = pa.gen ? &phases : NULL;
     if (des || both) {
-        rc = run_des(&a, &in, &r, both, notes);
+        rc = des ? run_des(&a, &in, &r, notes)
+                 : run_both(&a, &in, &r, &lo, plan, &summary, layers, ph, notes);
         g_strfreev(notes);
         goto out;
     }
@@ -407,7 +625,8 @@ static int run(int argc, char **argv)
                          .fuse_summary = plan ? &summary : NULL,
                          .with_breakdown = TRUE,
                          .des_cycles = NULL,
-                         .layers = layers};
+                         .layers = layers,
+                         .phases = ph};
     gboolean emitted = ts_cli_map_emit(&a, &rep, &error);
     if (emitted && a.plot)
         emitted = ts_report_layer_plots(a.plot, &rep, &error);
@@ -423,6 +642,8 @@ out:
     g_free(pa.mode);
     g_free(pa.gen);
     g_free(pa.layers);
+    g_free(pa.decode_points);
+    g_array_free(mapped_kv, TRUE);
     ts_layer_result_clear(&r);
     ts_cli_map_inputs_clear(&in);
     ts_cli_map_args_clear(&a);
@@ -430,6 +651,7 @@ out:
 }
 
 TS_CLI_COMMAND(simulate, "simulate",
-               "run a workload on an architecture (analytical engine, or the profile engine on "
-               "device profiles)",
+               "run a workload on an architecture: the analytical model and the discrete-event "
+               "simulation of the same mappings (or either alone), or the profile engine on "
+               "device profiles",
                run)

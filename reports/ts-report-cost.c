@@ -388,7 +388,7 @@ char *ts_report_cost_json_string(const TsModel *model, const TsMapping *mapping,
     json_generator_set_pretty(gen, TRUE);
     json_generator_set_indent(gen, 2);
     json_generator_set_root(gen, root);
-    char *text = json_generator_to_data(gen, NULL);
+    char *text = ts_json_repair_numbers(json_generator_to_data(gen, NULL));
     char *with_nl = g_strconcat(text, "\n", NULL);
     g_free(text);
     return with_nl;

@@ -4,7 +4,9 @@
 #include <math.h>
 #include <string.h>
 
+#include "ts-report-csv.h"
 #include "ts-report-json.h"
+#include "ts-report-table.h"
 
 static const TsLayerOp *owner(const TsLayerResult *r, const TsLayerOp *lo)
 {
@@ -29,8 +31,7 @@ static double level_accesses(const TsCost *k, guint l)
     return s;
 }
 
-/* The largest idle cause of an op, or "compute" when the compute unit was busy most. */
-static const char *des_bound(const TsExecOpResult *o)
+const char *ts_report_des_bound(const TsExecOpResult *o)
 {
     const char *b = "compute";
     double most = o->compute_busy_cycles;
@@ -118,12 +119,12 @@ void ts_report_des_text(GString *out, const TsDesReport *rep)
             g_string_append_printf(
                 out, "%-12s %6" G_GUINT64_FORMAT " %14.0f %14.0f %8.2f %14.4g %14.4g %10s\n",
                 o->op->name, o->count, an_cycles, o->cycles, pct(o->cycles, an_cycles),
-                lo->energy_pj * (double)o->count, en, des_bound(o));
+                lo->energy_pj * (double)o->count, en, ts_report_des_bound(o));
         else
             g_string_append_printf(out, "%-12s %6" G_GUINT64_FORMAT " %14.0f %14.4g %9.1f%% %10s\n",
                                    o->op->name, o->count, o->cycles, en,
                                    o->cycles > 0 ? 100.0 * o->compute_busy_cycles / o->cycles : 0.0,
-                                   des_bound(o));
+                                   ts_report_des_bound(o));
     }
     if (rep->both)
         g_string_append_printf(out, "%-12s %6s %14.0f %14.0f %8.2f %14.4g %14.4g\n", "total", "",
@@ -153,7 +154,7 @@ void ts_report_des_text(GString *out, const TsDesReport *rep)
 
 /* ---- JSON ---------------------------------------------------------------------------------- */
 
-static void des_member(JsonBuilder *b, const TsExecOpResult *o)
+void ts_report_des_op_json(JsonBuilder *b, const TsExecOpResult *o)
 {
     json_builder_set_member_name(b, "des");
     json_builder_begin_object(b);
@@ -165,7 +166,7 @@ static void des_member(JsonBuilder *b, const TsExecOpResult *o)
         ts_json_member_count(b, "steps", o->steps);
         ts_json_member_int(b, "walk_depth", o->depth);
     }
-    ts_json_member_string(b, "bound", des_bound(o));
+    ts_json_member_string(b, "bound", ts_report_des_bound(o));
     ts_json_member_double(b, "compute_busy_cycles", o->compute_busy_cycles);
     json_builder_set_member_name(b, "stall_cycles");
     json_builder_begin_object(b);
@@ -200,6 +201,32 @@ static void des_member(JsonBuilder *b, const TsExecOpResult *o)
     json_builder_end_object(b);
 }
 
+/* Per storage level of an einsum run on the DES: the model's accesses (reads + fills +
+ * updates, all utilized instances) and the DES's, their difference, the level's analytical
+ * cycles and both energies. Nothing for other ops. */
+static void levels_json(JsonBuilder *b, const char *member, const TsExecOpResult *o,
+                        const TsLayerOp *src)
+{
+    if (!o->einsum || !src->einsum || src->search.n_best == 0)
+        return;
+    const TsCost *a = &src->search.best[0].cost;
+    json_builder_set_member_name(b, member);
+    json_builder_begin_array(b);
+    for (guint l = 0; l < o->cost.n_levels && l < a->n_levels; l++) {
+        const double an = level_accesses(a, l), de = level_accesses(&o->cost, l);
+        json_builder_begin_object(b);
+        ts_json_member_string(b, "name", ts_model_level(src->model, l)->name);
+        ts_json_member_double(b, "accesses", an);
+        ts_json_member_double(b, "des_accesses", de);
+        ts_json_member_double(b, "accesses_diff_pct", pct(de, an));
+        ts_json_member_double(b, "cycles", a->level[l].cycles);
+        ts_json_member_double(b, "energy_pj", a->level[l].energy_pj);
+        ts_json_member_double(b, "des_energy_pj", o->cost.level[l].energy_pj);
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+}
+
 static void analytical_member(JsonBuilder *b, const TsDesReport *rep, guint i)
 {
     const TsExecOpResult *o = &rep->des->ops[i];
@@ -211,24 +238,7 @@ static void analytical_member(JsonBuilder *b, const TsDesReport *rep, guint i)
     ts_json_member_double(b, "energy_pj", lo->energy_pj);
     ts_json_member_double(b, "cycles_diff_pct", pct(o->cost.cycles, lo->cycles));
     ts_json_member_string(b, "bound", lo->bound);
-    if (o->einsum && src->einsum && src->search.n_best > 0) {
-        const TsCost *a = &src->search.best[0].cost;
-        json_builder_set_member_name(b, "levels");
-        json_builder_begin_array(b);
-        for (guint l = 0; l < o->cost.n_levels && l < a->n_levels; l++) {
-            const double an = level_accesses(a, l), de = level_accesses(&o->cost, l);
-            json_builder_begin_object(b);
-            ts_json_member_string(b, "name", ts_model_level(src->model, l)->name);
-            ts_json_member_double(b, "accesses", an);
-            ts_json_member_double(b, "des_accesses", de);
-            ts_json_member_double(b, "accesses_diff_pct", pct(de, an));
-            ts_json_member_double(b, "cycles", a->level[l].cycles);
-            ts_json_member_double(b, "energy_pj", a->level[l].energy_pj);
-            ts_json_member_double(b, "des_energy_pj", o->cost.level[l].energy_pj);
-            json_builder_end_object(b);
-        }
-        json_builder_end_array(b);
-    }
+    levels_json(b, "levels", o, src);
     json_builder_end_object(b);
 }
 
@@ -280,9 +290,33 @@ static void op_members(JsonBuilder *b, const TsDesReport *rep, guint i)
         vector_members(b, rep, o, &info);
     ts_json_member_string(b, "name", lo->op->name);
     ts_json_member_int(b, "count", (gint64)o->count);
-    des_member(b, o);
+    ts_report_des_op_json(b, o);
     if (rep->both)
         analytical_member(b, rep, i);
+}
+
+/* The "simulation" member: events, wall time and rate (null when reproducible), what the trace
+ * holds, the simulation's notes; null without a run. */
+static void simulation_json(JsonBuilder *b, const TsExecResult *d, gboolean reproducible)
+{
+    json_builder_set_member_name(b, "simulation");
+    if (d == NULL) {
+        json_builder_add_null_value(b);
+        return;
+    }
+    json_builder_begin_object(b);
+    ts_json_member_count(b, "events", d->events);
+    ts_json_member_double(b, "seconds", reproducible ? NAN : d->seconds);
+    ts_json_member_double(b, "events_per_s",
+                          reproducible || d->seconds <= 0 ? NAN
+                                                               : (double)d->events / d->seconds);
+    ts_json_member_string(b, "trace", d->trace_note);
+    json_builder_set_member_name(b, "notes");
+    json_builder_begin_array(b);
+    for (guint i = 0; d->notes && d->notes[i]; i++)
+        json_builder_add_string_value(b, d->notes[i]);
+    json_builder_end_array(b);
+    json_builder_end_object(b);
 }
 
 char *ts_report_des_json_string(const TsDesReport *rep)
@@ -322,21 +356,373 @@ char *ts_report_des_json_string(const TsDesReport *rep)
         }
         ts_report_notes_json(b, rep->info.notes);
     }
-    json_builder_set_member_name(b, "simulation");
-    json_builder_begin_object(b);
-    ts_json_member_count(b, "events", d->events);
-    ts_json_member_double(b, "seconds", rep->reproducible ? NAN : d->seconds);
-    ts_json_member_double(b, "events_per_s",
-                          rep->reproducible || d->seconds <= 0 ? NAN
-                                                               : (double)d->events / d->seconds);
-    ts_json_member_string(b, "trace", d->trace_note);
-    json_builder_set_member_name(b, "notes");
-    json_builder_begin_array(b);
-    for (guint i = 0; d->notes && d->notes[i]; i++)
-        json_builder_add_string_value(b, d->notes[i]);
-    json_builder_end_array(b);
-    json_builder_end_object(b);
+    simulation_json(b, d, rep->reproducible);
     json_builder_end_object(b);
     g_autofree char *text = ts_json_builder_to_string(b);
     return g_strconcat(text, "\n", NULL);
+}
+
+/* ---- the DES parts of a layer report (simulate --engine both) -------------------------------- */
+
+/* Component u of an op's result by name, or "name (kind)" when another component of the
+ * simulation has the same name (a systolic array's level also holds the mac_array of vector
+ * work): keys stay unique. Newly allocated. */
+static char *unit_label(const TsExecOpResult *o, guint u)
+{
+    for (guint v = 0; v < o->n_units; v++)
+        if (v != u && strcmp(o->unit[v].name, o->unit[u].name) == 0)
+            return g_strdup_printf("%s (%s)", o->unit[u].name, o->unit[u].kind);
+    return g_strdup(o->unit[u].name);
+}
+
+static gboolean ran(const TsLayerReport *rep, guint i)
+{
+    return rep->des != NULL && i < rep->des->n_ops &&
+           (rep->des_not_run == NULL || rep->des_not_run[i] == NULL) && rep->des->ops[i].count > 0;
+}
+
+/* The ops run: their number, their analytical cycles (each x count) and the first run op
+ * (whose component list every op shares: one simulation), or -1. */
+static int des_summary(const TsLayerReport *rep, guint *n_run, double *an_cycles)
+{
+    int first = -1;
+    *n_run = 0;
+    *an_cycles = 0.0;
+    for (guint i = 0; i < rep->result->n_ops; i++)
+        if (ran(rep, i)) {
+            (*n_run)++;
+            *an_cycles += rep->result->ops[i].cycles * (double)rep->result->ops[i].op->count;
+            if (first < 0)
+                first = (int)i;
+        }
+    return first;
+}
+
+/* Sums over the ops run: the compute unit's busy cycles, its stalls by kind and (unit_stall
+ * of n_units entries, or NULL) the stall cycles charged to each component. */
+static void des_causes(const TsLayerReport *rep, double *busy, double stall[TS_STALL_COUNT_],
+                       double *unit_stall, guint n_units)
+{
+    *busy = 0.0;
+    for (guint k = 0; k < TS_STALL_COUNT_; k++)
+        stall[k] = 0.0;
+    for (guint i = 0; i < rep->result->n_ops; i++) {
+        if (!ran(rep, i))
+            continue;
+        const TsExecOpResult *o = &rep->des->ops[i];
+        *busy += o->compute_busy_cycles;
+        for (guint k = 0; k < TS_STALL_COUNT_; k++)
+            stall[k] += o->stall_cycles[k];
+        for (guint u = 0; unit_stall && u < n_units && u < o->n_units; u++)
+            unit_stall[u] += o->unit[u].stall_cycles;
+    }
+}
+
+static void not_run_text(GString *out, const TsLayerReport *rep)
+{
+    gboolean header = FALSE;
+    for (guint i = 0; rep->des_not_run && i < rep->result->n_ops; i++) {
+        if (rep->des_not_run[i] == NULL)
+            continue;
+        if (!header)
+            g_string_append(out, "\n  not run on the DES (the model's figures stand):\n");
+        header = TRUE;
+        g_string_append_printf(out, "    #%u %s: %s\n", i + 1, rep->result->ops[i].op->name,
+                               rep->des_not_run[i]);
+    }
+}
+
+void ts_report_layer_des_text(GString *out, const TsLayerReport *rep)
+{
+    g_return_if_fail(out != NULL && rep != NULL && rep->result != NULL);
+    const TsLayerResult *r = rep->result;
+    const TsExecResult *d = rep->des;
+    guint n_run;
+    double an;
+    const int first = des_summary(rep, &n_run, &an);
+    g_string_append(out, "\n  discrete-event simulation (DES) of the same mappings: tile transfers "
+                         "and compute steps on component models, ops in layer order (an op's "
+                         "window runs from the previous op's end to its own):\n");
+    if (first < 0 && rep->des_unavailable != NULL) {
+        g_string_append_printf(out, "    not run: %s; the model's figures stand\n",
+                               rep->des_unavailable);
+        return;
+    }
+    if (first < 0) {
+        not_run_text(out, rep);
+        return;
+    }
+    g_string_append_printf(out,
+                           "    %u of %u ops run: %.0f cycles, %.6g s (the model: %.0f cycles, "
+                           "%+.2f%%); energy of the counted actions %.3f uJ (the model's "
+                           "per-action energies)\n",
+                           n_run, r->n_ops, d->cycles, d->latency_s, an,
+                           an > 0 ? 100.0 * (d->cycles - an) / an : NAN, d->energy_pj * 1e-6);
+    if (!rep->reproducible)
+        g_string_append_printf(out, "    %" G_GUINT64_FORMAT " events in %.3f s (%.3g events/s)\n",
+                               d->events, d->seconds,
+                               d->seconds > 0 ? (double)d->events / d->seconds : 0.0);
+    else
+        g_string_append_printf(out, "    %" G_GUINT64_FORMAT " events\n", d->events);
+    /* cycles by cause */
+    double busy, stall[TS_STALL_COUNT_];
+    const guint n_units = d->ops[first].n_units;
+    double *unit_stall = g_new0(double, MAX(n_units, 1u));
+    des_causes(rep, &busy, stall, unit_stall, n_units);
+    double sum = busy;
+    for (guint k = 0; k < TS_STALL_COUNT_; k++)
+        sum += stall[k];
+    const double tot = sum > 0 ? sum : 1.0;
+    g_string_append(out, "\n  DES cycles by cause (the ops run: the compute unit's busy and "
+                         "stalled time per op; where an op starts computing inside the previous "
+                         "op's window the sum differs from the simulated layer by that "
+                         "overlap):\n");
+    g_string_append_printf(out, "    %-28s %14.0f cycles %6.1f%%\n", "compute busy", busy,
+                           100.0 * busy / tot);
+    for (guint k = 0; k < TS_STALL_COUNT_; k++) {
+        g_autofree char *label = g_strdup_printf("%s stall", ts_stall_kind_name((TsStallKind)k));
+        g_string_append_printf(out, "    %-28s %14.0f cycles %6.1f%%\n", label, stall[k],
+                               100.0 * stall[k] / tot);
+    }
+    g_string_append(out, "  DES stall cycles charged to components (the component that "
+                         "limited the transfer the compute unit waited for):\n");
+    for (guint u = 0; u < n_units; u++) {
+        g_autofree char *label = unit_label(&d->ops[first], u);
+        g_string_append_printf(out, "    %-28s %14.0f cycles %6.1f%%\n", label, unit_stall[u],
+                               100.0 * unit_stall[u] / tot);
+    }
+    g_free(unit_stall);
+
+    /* per op: stalls, bound, DRAM row hits */
+    {
+        static const char *const h[] = {"#",    "op",        "DES cycles", "busy %",
+                                        "fill", "drain",     "bandwidth",  "latency",
+                                        "bound", "DRAM row hits"};
+        static const gboolean right[] = {FALSE, FALSE, TRUE, TRUE, TRUE,
+                                         TRUE,  TRUE,  TRUE, FALSE, TRUE};
+        TsTable t = ts_table_new(G_N_ELEMENTS(h), h, right);
+        for (guint i = 0; i < r->n_ops; i++) {
+            char **c = g_new0(char *, G_N_ELEMENTS(h) + 1);
+            c[0] = g_strdup_printf("%u", i + 1);
+            c[1] = g_strdup(r->ops[i].op->name);
+            if (!ran(rep, i)) {
+                c[2] = g_strdup("not run");
+                for (guint k = 3; k < G_N_ELEMENTS(h); k++)
+                    c[k] = g_strdup("-");
+            } else {
+                const TsExecOpResult *o = &d->ops[i];
+                c[2] = g_strdup_printf("%.0f", o->cycles);
+                c[3] = g_strdup_printf("%.1f", o->cycles > 0 ? 100.0 * o->compute_busy_cycles / o->cycles
+                                                 : 0.0);
+                c[4] = g_strdup_printf("%.0f", o->stall_cycles[TS_STALL_FILL]);
+                c[5] = g_strdup_printf("%.0f", o->stall_cycles[TS_STALL_DRAIN]);
+                c[6] = g_strdup_printf("%.0f", o->stall_cycles[TS_STALL_BANDWIDTH]);
+                c[7] = g_strdup_printf("%.0f", o->stall_cycles[TS_STALL_LATENCY]);
+                c[8] = g_strdup(ts_report_des_bound(o));
+                c[9] = o->dram_row_hit_rate >= 0 ? g_strdup_printf("%.3f", o->dram_row_hit_rate)
+                                                 : g_strdup("-");
+            }
+            ts_table_add(&t, c);
+        }
+        g_string_append(out, "\n  DES per op (all instances; stalls in cycles of the arch clock; "
+                             "DRAM row hits / column commands):\n");
+        ts_table_print(&t, out);
+    }
+    /* per op: each component's utilization */
+    {
+        const guint nc = 2 + n_units;
+        char **labels = g_new0(char *, nc + 1);
+        gboolean *right = g_new0(gboolean, nc);
+        labels[0] = g_strdup("#");
+        labels[1] = g_strdup("op");
+        for (guint u = 0; u < n_units; u++) {
+            labels[2 + u] = unit_label(&d->ops[first], u);
+            right[2 + u] = TRUE;
+        }
+        const char *const *h = (const char *const *)labels;
+        TsTable t = ts_table_new(nc, h, right);
+        for (guint i = 0; i < r->n_ops; i++) {
+            char **c = g_new0(char *, nc + 1);
+            c[0] = g_strdup_printf("%u", i + 1);
+            c[1] = g_strdup(r->ops[i].op->name);
+            for (guint u = 0; u < n_units; u++)
+                c[2 + u] = ran(rep, i) && u < d->ops[i].n_units
+                               ? g_strdup_printf("%.1f%%", 100.0 * d->ops[i].unit[u].utilization)
+                               : g_strdup("-");
+            ts_table_add(&t, c);
+        }
+        g_string_append(out, "\n  DES utilization of each component (busy time / the op's "
+                             "window):\n");
+        ts_table_print(&t, out);
+        g_strfreev(labels);
+        g_free(right);
+    }
+    not_run_text(out, rep);
+    if (d->trace_note)
+        g_string_append_printf(out, "  trace: %s\n", d->trace_note);
+    for (guint i = 0; d->notes && d->notes[i]; i++)
+        g_string_append_printf(out, "  DES note: %s\n", d->notes[i]);
+}
+
+void ts_report_layer_des_op_json(JsonBuilder *b, const TsLayerReport *rep, guint i)
+{
+    g_return_if_fail(b != NULL && rep != NULL);
+    if (ran(rep, i)) {
+        ts_report_des_op_json(b, &rep->des->ops[i]);
+    } else {
+        json_builder_set_member_name(b, "des");
+        json_builder_add_null_value(b);
+    }
+    if (ran(rep, i))
+        levels_json(b, "des_levels", &rep->des->ops[i], owner(rep->result, &rep->result->ops[i]));
+    ts_json_member_string(b, "des_not_run",
+                          ran(rep, i)                  ? NULL
+                          : rep->des_not_run && rep->des_not_run[i] ? rep->des_not_run[i]
+                          : rep->des_unavailable ? rep->des_unavailable
+                                                 : "not run");
+}
+
+void ts_report_layer_des_run_json(JsonBuilder *b, const TsLayerReport *rep)
+{
+    g_return_if_fail(b != NULL && rep != NULL && rep->result != NULL);
+    const TsLayerResult *r = rep->result;
+    const TsExecResult *d = rep->des;
+    guint n_run;
+    double an;
+    const int first = des_summary(rep, &n_run, &an);
+    json_builder_set_member_name(b, "des_totals");
+    json_builder_begin_object(b);
+    ts_json_member_int(b, "ops_run", n_run);
+    ts_json_member_int(b, "ops_not_run", (gint64)r->n_ops - n_run);
+    ts_json_member_string(b, "unavailable", rep->des_unavailable);
+    ts_json_member_double(b, "cycles", first >= 0 ? d->cycles : NAN);
+    ts_json_member_double(b, "latency_s", first >= 0 ? d->latency_s : NAN);
+    ts_json_member_double(b, "energy_pj", first >= 0 ? d->energy_pj : NAN);
+    ts_json_member_double(b, "macs", first >= 0 ? d->macs : NAN);
+    ts_json_member_double(b, "analytical_cycles", first >= 0 ? an : NAN);
+    ts_json_member_double(b, "cycles_diff_pct",
+                          first >= 0 && an > 0 ? 100.0 * (d->cycles - an) / an : NAN);
+    json_builder_end_object(b);
+    json_builder_set_member_name(b, "des_breakdown");
+    if (first < 0) {
+        json_builder_add_null_value(b);
+    } else {
+        const guint n_units = d->ops[first].n_units;
+        double busy, stall[TS_STALL_COUNT_];
+        double *unit_stall = g_new0(double, MAX(n_units, 1u));
+        des_causes(rep, &busy, stall, unit_stall, n_units);
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "cycles_by_cause");
+        json_builder_begin_object(b);
+        ts_json_member_double(b, "compute", busy);
+        for (guint k = 0; k < TS_STALL_COUNT_; k++)
+            ts_json_member_double(b, ts_stall_kind_name((TsStallKind)k), stall[k]);
+        json_builder_end_object(b);
+        json_builder_set_member_name(b, "stall_cycles_by_component");
+        json_builder_begin_object(b);
+        for (guint u = 0; u < n_units; u++) {
+            g_autofree char *label = unit_label(&d->ops[first], u);
+            ts_json_member_double(b, label, unit_stall[u]);
+        }
+        json_builder_end_object(b);
+        json_builder_end_object(b);
+        g_free(unit_stall);
+    }
+    simulation_json(b, d, rep->reproducible);
+}
+
+/* Components of the run (one simulation: every op run lists the same), or 0. */
+static guint csv_units(const TsLayerReport *rep, int *first)
+{
+    guint n_run;
+    double an;
+    *first = des_summary(rep, &n_run, &an);
+    return *first >= 0 ? rep->des->ops[*first].n_units : 0;
+}
+
+void ts_report_layer_des_csv_header(GString *s, const TsLayerReport *rep)
+{
+    g_string_append(s, ",des_total_cycles,des_bound,des_compute_busy_cycles");
+    for (guint k = 0; k < TS_STALL_COUNT_; k++)
+        g_string_append_printf(s, ",des_%s_stall_cycles", ts_stall_kind_name((TsStallKind)k));
+    g_string_append(s, ",des_dram_row_hit_rate,des_not_run");
+    int first;
+    const guint n = csv_units(rep, &first);
+    for (guint u = 0; u < n; u++) {
+        g_autofree char *label = unit_label(&rep->des->ops[first], u);
+        g_autofree char *name = g_strdup_printf("des_utilization:%s", label);
+        g_string_append_c(s, ',');
+        ts_csv_text(s, name);
+    }
+}
+
+void ts_report_layer_des_csv_fields(GString *s, const TsLayerReport *rep, int index)
+{
+    int first;
+    const guint n = csv_units(rep, &first);
+    if (index < -1) {
+        /* a whole-model row: the DES ran one layer */
+        for (guint k = 0; k < 5 + TS_STALL_COUNT_ + n; k++)
+            g_string_append_c(s, ',');
+        return;
+    }
+    if (index < 0) {
+        /* totals row: the simulated layer's cycles and its causes */
+        g_string_append_c(s, ',');
+        if (first >= 0)
+            ts_csv_double(s, rep->des->cycles);
+        g_string_append_c(s, ',');
+        if (first >= 0) {
+            double busy, stall[TS_STALL_COUNT_];
+            des_causes(rep, &busy, stall, NULL, 0);
+            g_string_append_c(s, ',');
+            ts_csv_double(s, busy);
+            for (guint k = 0; k < TS_STALL_COUNT_; k++) {
+                g_string_append_c(s, ',');
+                ts_csv_double(s, stall[k]);
+            }
+        } else {
+            g_string_append(s, ",");
+            for (guint k = 0; k < TS_STALL_COUNT_; k++)
+                g_string_append_c(s, ',');
+        }
+        g_string_append(s, ",,");
+        ts_csv_text(s, first < 0 ? rep->des_unavailable : NULL);
+        for (guint u = 0; u < n; u++)
+            g_string_append_c(s, ',');
+        return;
+    }
+    const guint i = (guint)index;
+    if (!ran(rep, i)) {
+        g_string_append(s, ",,,");
+        for (guint k = 0; k < TS_STALL_COUNT_; k++)
+            g_string_append_c(s, ',');
+        g_string_append(s, ",,");
+        ts_csv_text(s, rep->des_not_run && rep->des_not_run[i] ? rep->des_not_run[i]
+                       : rep->des_unavailable                  ? rep->des_unavailable
+                                                               : "not run");
+        for (guint u = 0; u < n; u++)
+            g_string_append_c(s, ',');
+        return;
+    }
+    const TsExecOpResult *o = &rep->des->ops[i];
+    g_string_append_c(s, ',');
+    ts_csv_double(s, o->cycles);
+    g_string_append_c(s, ',');
+    ts_csv_text(s, ts_report_des_bound(o));
+    g_string_append_c(s, ',');
+    ts_csv_double(s, o->compute_busy_cycles);
+    for (guint k = 0; k < TS_STALL_COUNT_; k++) {
+        g_string_append_c(s, ',');
+        ts_csv_double(s, o->stall_cycles[k]);
+    }
+    g_string_append_c(s, ',');
+    if (o->dram_row_hit_rate >= 0)
+        ts_csv_double(s, o->dram_row_hit_rate);
+    g_string_append_c(s, ',');
+    for (guint u = 0; u < n; u++) {
+        g_string_append_c(s, ',');
+        if (u < o->n_units)
+            ts_csv_double(s, o->unit[u].utilization);
+    }
 }

@@ -13,6 +13,7 @@
 #include "ts-exec.h"
 #include "ts-layer.h"
 #include "ts-report-cost.h"
+#include "ts-report-layer.h"
 
 G_BEGIN_DECLS
 
@@ -29,6 +30,26 @@ void ts_report_des_text(GString *out, const TsDesReport *report);
 /* The JSON document (pretty-printed, newly allocated): one op's object for a run of one op,
  * else {"tool", "version", "engine", "arch", "workload", "ops": [...], "totals", "des"}. */
 char *ts_report_des_json_string(const TsDesReport *report);
+
+/* The largest cause of an op's DES cycles: "compute" when the compute unit was busy most,
+ * else the stall kind ("fill", "drain", "bandwidth", "latency"). */
+const char *ts_report_des_bound(const TsExecOpResult *op);
+
+/* Adds the "des" member of one op run on the DES (docs/cli.md, "JSON of a DES run"). */
+void ts_report_des_op_json(JsonBuilder *b, const TsExecOpResult *op);
+
+/* The DES parts of a layer report carrying a DES run (TsLayerReport.des; simulate with
+ * --engine both, the default): the text section (the simulated layer against the model, DES
+ * cycles by cause, stall cycles by component, per op its stalls, bound, DRAM row-hit rate and
+ * each component's utilization, and the ops the DES did not run with the reason); per op the
+ * JSON members "des" (or null) and "des_not_run" (the reason, or null); the run's members
+ * "des_totals", "des_breakdown" and "simulation"; the CSV columns after des_cycles (header and
+ * one op's or a totals row's fields, index -1). */
+void ts_report_layer_des_text(GString *out, const TsLayerReport *rep);
+void ts_report_layer_des_op_json(JsonBuilder *b, const TsLayerReport *rep, guint i);
+void ts_report_layer_des_run_json(JsonBuilder *b, const TsLayerReport *rep);
+void ts_report_layer_des_csv_header(GString *s, const TsLayerReport *rep);
+void ts_report_layer_des_csv_fields(GString *s, const TsLayerReport *rep, int index);
 
 G_END_DECLS
 

@@ -40,6 +40,46 @@ void ts_json_member_count(JsonBuilder *b, const char *name, uint64_t value)
         json_builder_add_int_value(b, (gint64)value);
 }
 
+char *ts_json_repair_numbers(char *text)
+{
+    g_return_val_if_fail(text != NULL, NULL);
+    char *out = text;
+    gboolean in_string = FALSE;
+    for (const char *p = text; *p;) {
+        if (in_string) {
+            if (*p == '\\' && p[1] != '\0') {
+                *out++ = *p++;
+            } else if (*p == '"') {
+                in_string = FALSE;
+            }
+            *out++ = *p++;
+            continue;
+        }
+        if (*p == '"') {
+            in_string = TRUE;
+            *out++ = *p++;
+            continue;
+        }
+        if (g_ascii_isdigit(*p) || *p == '-') {
+            /* a number token: copy it, dropping ".0" right after an exponent's digits */
+            gboolean exp = FALSE;
+            while (*p && (g_ascii_isdigit(*p) || strchr("+-.eE", *p) != NULL)) {
+                if (*p == 'e' || *p == 'E')
+                    exp = TRUE;
+                if (exp && *p == '.' && p[1] == '0' && !g_ascii_isdigit(p[2])) {
+                    p += 2;
+                    continue;
+                }
+                *out++ = *p++;
+            }
+            continue;
+        }
+        *out++ = *p++;
+    }
+    *out = '\0';
+    return text;
+}
+
 char *ts_json_builder_to_string(JsonBuilder *b)
 {
     g_autoptr(JsonNode) root = json_builder_get_root(b);
@@ -47,7 +87,7 @@ char *ts_json_builder_to_string(JsonBuilder *b)
     json_generator_set_pretty(gen, TRUE);
     json_generator_set_indent(gen, 2);
     json_generator_set_root(gen, root);
-    return json_generator_to_data(gen, NULL);
+    return ts_json_repair_numbers(json_generator_to_data(gen, NULL));
 }
 
 gboolean ts_json_write_file(JsonNode *root, const char *path, GError **error)
@@ -56,7 +96,7 @@ gboolean ts_json_write_file(JsonNode *root, const char *path, GError **error)
     g_autoptr(JsonGenerator) gen = json_generator_new();
     json_generator_set_pretty(gen, TRUE);
     json_generator_set_root(gen, root);
-    g_autofree char *text = json_generator_to_data(gen, NULL);
+    g_autofree char *text = ts_json_repair_numbers(json_generator_to_data(gen, NULL));
     g_autofree char *with_nl = g_strconcat(text, "\n", NULL);
     return ts_output_write("--json", path, with_nl, -1, error);
 }

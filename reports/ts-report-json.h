@@ -19,6 +19,11 @@ void ts_json_member_int(JsonBuilder *b, const char *name, gint64 value);
 /* "name": value (a count; above 2^63 - 1 written as a double). */
 void ts_json_member_count(JsonBuilder *b, const char *name, uint64_t value);
 
+/* Repairs, in place, the numbers json-glib 1.6 writes invalid: a double whose shortest form
+ * has an exponent and no point (3e-09) comes out as "3e-09.0"; the ".0" is dropped (outside
+ * strings). Returns text. Every JSON document the reports write goes through it. */
+char *ts_json_repair_numbers(char *text);
+
 /* The document b built, pretty-printed with a 2-space indent (newly allocated). */
 char *ts_json_builder_to_string(JsonBuilder *b);
 

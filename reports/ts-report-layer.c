@@ -5,8 +5,9 @@
  * and "best". */
 #include "ts-report-layer.h"
 
-#include "ts-report-fuse.h"
 #include "ts-report-breakdown.h"
+#include "ts-report-des.h"
+#include "ts-report-fuse.h"
 #include "ts-report-csv.h"
 #include "ts-report-json.h"
 
@@ -83,6 +84,18 @@ static gboolean model_totals(const TsLayerReport *rep, ModelTotals *m)
     const TsTransformerConfig *cfg =
         rep->workload ? ts_workload_transformer_config(rep->workload) : NULL;
     m->tokens = m->tokens_per_s = NAN;
+    const TsModelPhases *ph = rep->phases;
+    if (ph != NULL) {
+        m->energy_pj = ph->prefill_energy_pj + ph->decode_energy_pj;
+        m->cycles = ph->prefill_cycles + ph->decode_cycles;
+        m->latency_s = ph->prefill_latency_s + ph->decode_latency_s;
+        m->macs = ph->prefill_macs + ph->decode_macs;
+        m->edp_j_cycles = m->energy_pj * 1e-12 * m->cycles;
+        m->phase = "prefill+decode";
+        m->tokens = (double)ph->batch * (double)(ph->prompt + ph->gen);
+        m->tokens_per_s = m->latency_s > 0 ? m->tokens / m->latency_s : NAN;
+        return TRUE;
+    }
     if (cfg != NULL) {
         m->phase = cfg->phase == TS_PHASE_DECODE ? "decode" : "prefill";
         m->tokens = (double)cfg->batch * (cfg->phase == TS_PHASE_DECODE ? 1.0 : (double)cfg->seq);
@@ -219,15 +232,100 @@ static void lut_pim_text(GString *out, const TsLayerOp *lo)
         c->issue_index_cycles, c->issue_acc_cycles, c->issue_dma_cycles);
 }
 
+/* The two phases of an autoregressive run: time to first token, per-token decode latency,
+ * energies, and which decode steps were mapped. */
+static void phases_text(GString *out, const TsModelPhases *ph)
+{
+    char cyc[32];
+    g_string_append_printf(out,
+                           "    prefill: %" G_GUINT64_FORMAT " tokens x %" G_GUINT64_FORMAT
+                           " sequence%s: %.6g s (time to first token), %.6g mJ, %s cycles\n",
+                           ph->prompt, ph->batch, ph->batch == 1 ? "" : "s", ph->prefill_latency_s,
+                           ph->prefill_energy_pj * 1e-9, grouped(ph->prefill_cycles, cyc, sizeof cyc));
+    if (ph->gen == 0) {
+        g_string_append(out, "    decode: no steps (--gen 0)\n");
+        return;
+    }
+    const double g = (double)ph->gen;
+    g_string_append_printf(
+        out,
+        "    decode: %" G_GUINT64_FORMAT " steps (KV cache %" G_GUINT64_FORMAT " .. %" G_GUINT64_FORMAT
+        " keys): %.6g s, %.6g s per token (first step %.6g s, last %.6g s), %.6g mJ (%.6g uJ "
+        "per token), %s cycles, %.6g tokens/s\n",
+        ph->gen, ph->prompt + 1, ph->prompt + ph->gen, ph->decode_latency_s,
+        ph->decode_latency_s / g, ph->first_step_latency_s, ph->last_step_latency_s,
+        ph->decode_energy_pj * 1e-9, ph->decode_energy_pj * 1e-6 / (g * (double)ph->batch),
+        grouped(ph->decode_cycles, cyc, sizeof cyc),
+        ph->decode_latency_s > 0 ? g * (double)ph->batch / ph->decode_latency_s : NAN);
+    g_string_append_printf(out, "    decode layers mapped at %u KV length%s:", ph->n_mapped,
+                           ph->n_mapped == 1 ? "" : "s");
+    for (guint k = 0; k < ph->n_mapped; k++)
+        g_string_append_printf(out, "%s %" G_GUINT64_FORMAT, k ? "," : "", ph->mapped_kv[k]);
+    if (ph->n_mapped < ph->gen)
+        g_string_append_printf(out, "; the other %" G_GUINT64_FORMAT " steps interpolated "
+                                    "linearly in the KV length (--decode-points)",
+                               ph->gen - ph->n_mapped);
+    g_string_append_c(out, '\n');
+    g_string_append_printf(out,
+                           "    total: %.6g s (prefill %.1f%%, decode %.1f%%), %.6g mJ\n",
+                           ph->prefill_latency_s + ph->decode_latency_s,
+                           100.0 * ph->prefill_latency_s /
+                               MAX(ph->prefill_latency_s + ph->decode_latency_s, 1e-300),
+                           100.0 * ph->decode_latency_s /
+                               MAX(ph->prefill_latency_s + ph->decode_latency_s, 1e-300),
+                           (ph->prefill_energy_pj + ph->decode_energy_pj) * 1e-9);
+}
+
+static void phases_json(JsonBuilder *b, const TsModelPhases *ph)
+{
+    const double g = (double)ph->gen, bt = (double)ph->batch;
+    ts_json_member_count(b, "gen", ph->gen);
+    ts_json_member_double(b, "ttft_s", ph->prefill_latency_s);
+    ts_json_member_double(b, "decode_latency_per_token_s",
+                          ph->gen ? ph->decode_latency_s / g : NAN);
+    json_builder_set_member_name(b, "prefill");
+    json_builder_begin_object(b);
+    ts_json_member_count(b, "tokens", ph->prompt * ph->batch);
+    ts_json_member_double(b, "energy_pj", ph->prefill_energy_pj);
+    ts_json_member_double(b, "cycles", ph->prefill_cycles);
+    ts_json_member_double(b, "latency_s", ph->prefill_latency_s);
+    ts_json_member_double(b, "macs", ph->prefill_macs);
+    json_builder_end_object(b);
+    json_builder_set_member_name(b, "decode");
+    json_builder_begin_object(b);
+    ts_json_member_count(b, "steps", ph->gen);
+    ts_json_member_count(b, "tokens", ph->gen * ph->batch);
+    ts_json_member_double(b, "energy_pj", ph->decode_energy_pj);
+    ts_json_member_double(b, "cycles", ph->decode_cycles);
+    ts_json_member_double(b, "latency_s", ph->decode_latency_s);
+    ts_json_member_double(b, "macs", ph->decode_macs);
+    ts_json_member_double(b, "latency_per_token_s", ph->gen ? ph->decode_latency_s / g : NAN);
+    ts_json_member_double(b, "energy_per_token_pj",
+                          ph->gen ? ph->decode_energy_pj / (g * bt) : NAN);
+    ts_json_member_double(b, "tokens_per_s",
+                          ph->decode_latency_s > 0 ? g * bt / ph->decode_latency_s : NAN);
+    ts_json_member_double(b, "first_step_latency_s", ph->gen ? ph->first_step_latency_s : NAN);
+    ts_json_member_double(b, "last_step_latency_s", ph->gen ? ph->last_step_latency_s : NAN);
+    json_builder_set_member_name(b, "kv_lengths_mapped");
+    json_builder_begin_array(b);
+    for (guint k = 0; k < ph->n_mapped; k++)
+        json_builder_add_int_value(b, (gint64)ph->mapped_kv[k]);
+    json_builder_end_array(b);
+    ts_json_member_count(b, "interpolated_steps", ph->gen - MIN(ph->gen, ph->n_mapped));
+    json_builder_end_object(b);
+}
+
 void ts_report_layer_text(GString *out, const TsLayerReport *rep)
 {
     g_return_if_fail(out != NULL && rep != NULL && rep->result != NULL);
     const TsLayerResult *r = rep->result;
     const TsSearchOptions *o = rep->options ? &rep->options->search : NULL;
+    const char *engine = rep->info.engine ? rep->info.engine : "analytical";
     g_string_append_printf(
-        out, "tilesim %s: %s on %s (%s engine), %u op%s\n", rep->with_search ? "map" : "simulate",
+        out, "tilesim %s: %s on %s (%s%s), %u op%s\n", rep->with_search ? "map" : "simulate",
         rep->info.workload ? rep->info.workload : "-", rep->info.arch ? rep->info.arch : "-",
-        rep->info.engine ? rep->info.engine : "analytical", r->n_ops, r->n_ops == 1 ? "" : "s");
+        strcmp(engine, "both") == 0 ? "analytical engine and discrete-event simulation" : engine,
+        strcmp(engine, "both") == 0 ? "" : " engine", r->n_ops, r->n_ops == 1 ? "" : "s");
     if (o) {
         GString *m = g_string_new(NULL);
         metrics_text(m, o);
@@ -279,7 +377,8 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
     const gboolean des = rep->des_cycles != NULL;
     g_string_append_printf(out, "\n  %-3s %-10s %6s %15s %14s %12s %14s %9s %11s%s  %s\n", "#",
                            "op", "count", "MACs", "cycles", "latency (s)", "energy (uJ)",
-                           "pJ/MAC", "utilization", des ? "  DES diff" : "", "bound");
+                           "pJ/MAC", "utilization", des ? "     DES cycles  DES diff" : "",
+                           "bound");
     for (guint i = 0; i < r->n_ops; i++) {
         const TsLayerOp *lo = &r->ops[i];
         char macs[32], cyc[32], same[16] = "";
@@ -302,13 +401,18 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
             else
                 suffix = " (vector op)";
         }
-        char dd[32] = "";
+        char dd[64] = "";
         if (des) {
             double d = des_diff(rep, i);
-            if (isfinite(d))
-                g_snprintf(dd, sizeof dd, "  %+7.2f%%", d);
+            char dc[32];
+            if (isfinite(rep->des_cycles[i]))
+                grouped(rep->des_cycles[i], dc, sizeof dc);
             else
-                g_snprintf(dd, sizeof dd, "  %8s", "-");
+                g_snprintf(dc, sizeof dc, "not run");
+            if (isfinite(d))
+                g_snprintf(dd, sizeof dd, "  %13s  %+7.2f%%", dc, d);
+            else
+                g_snprintf(dd, sizeof dd, "  %13s  %8s", dc, "-");
         }
         g_string_append_printf(
             out, "  %-3u %-10s %6" G_GUINT64_FORMAT " %15s %14s %12.6g %14.3f %9s %11.3f%s  %s%s%s\n",
@@ -316,11 +420,27 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
             grouped((double)lo->macs, macs, sizeof macs), grouped(lo->cycles, cyc, sizeof cyc),
             lo->latency_s, lo->energy_pj * 1e-6, pjm, lo->utilization, dd, bound, suffix, same);
     }
-    char macs[32], cyc[32];
-    g_string_append_printf(out, "  %-3s %-10s %6s %15s %14s %12.6g %14.3f %9.3f %11.3f\n", "",
+    char macs[32], cyc[32], dtot[64] = "";
+    if (des && rep->des != NULL && rep->des->events > 0) {
+        /* the simulated layer (ops run) against the model's cycles of the same ops */
+        double an = 0.0;
+        gboolean all = TRUE;
+        for (guint i = 0; i < r->n_ops; i++) {
+            if (isfinite(rep->des_cycles[i]))
+                an += r->ops[i].cycles * (double)r->ops[i].op->count;
+            else
+                all = FALSE;
+        }
+        char dc[32];
+        grouped(rep->des->cycles, dc, sizeof dc);
+        g_snprintf(dtot, sizeof dtot, "  %13s  %+7.2f%%%s", dc,
+                   an > 0 ? 100.0 * (rep->des->cycles - an) / an : NAN,
+                   all ? "" : "  (DES: the ops run)");
+    }
+    g_string_append_printf(out, "  %-3s %-10s %6s %15s %14s %12.6g %14.3f %9.3f %11.3f%s\n", "",
                            "total", "", grouped(r->macs, macs, sizeof macs),
                            grouped(r->cycles, cyc, sizeof cyc), r->latency_s, r->energy_pj * 1e-6,
-                           r->pj_per_mac, r->utilization);
+                           r->pj_per_mac, r->utilization, dtot);
     g_string_append_printf(out,
                            "\n  totals (each op x count, one after another): energy %.3f uJ, "
                            "%s cycles, latency %.6g s, EDP %.6g J x cycles; over the ops with "
@@ -358,6 +478,8 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
         ts_layer_breakdown_text(out, &bd, r);
         ts_layer_breakdown_clear(&bd);
     }
+    if (rep->des != NULL)
+        ts_report_layer_des_text(out, rep);
     ModelTotals m;
     if (model_totals(rep, &m)) {
         g_string_append_printf(out,
@@ -371,6 +493,8 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
             g_string_append_printf(out, "; %.0f token%s in %.6g s: %.6g tokens/s", m.tokens,
                                    m.tokens == 1 ? "" : "s", m.latency_s, m.tokens_per_s);
         g_string_append_c(out, '\n');
+        if (rep->phases != NULL)
+            phases_text(out, rep->phases);
     }
     if (rep->fuse != NULL && rep->fuse_summary != NULL)
         ts_report_fuse_text(out, rep->fuse, rep->fuse_summary);
@@ -594,6 +718,8 @@ static void op_members(JsonBuilder *b, const TsLayerReport *rep, guint i)
         ts_json_member_double(b, "des_cycles", rep->des_cycles ? rep->des_cycles[i] : NAN);
         double d = des_diff(rep, i);
         ts_json_member_double(b, "des_vs_analytical", isfinite(d) ? d / 100.0 : NAN);
+        if (rep->des != NULL)
+            ts_report_layer_des_op_json(b, rep, i);
     }
     if (lo->same_as != i)
         ts_json_member_int(b, "same_shape_as", (gint64)lo->same_as);
@@ -607,6 +733,19 @@ static void op_members(JsonBuilder *b, const TsLayerReport *rep, guint i)
     }
 }
 
+/* The run's "breakdown" (with_breakdown) and the DES's members (with a DES run). */
+static void breakdown_json(JsonBuilder *b, const TsLayerReport *rep)
+{
+    if (rep->with_breakdown) {
+        TsLayerBreakdown bd;
+        ts_layer_breakdown_init(&bd, rep->arch, rep->result);
+        ts_layer_breakdown_json(b, &bd, rep->result);
+        ts_layer_breakdown_clear(&bd);
+    }
+    if (rep->des != NULL)
+        ts_report_layer_des_run_json(b, rep);
+}
+
 char *ts_report_layer_json_string(const TsLayerReport *rep)
 {
     g_return_val_if_fail(rep != NULL && rep->result != NULL, NULL);
@@ -615,6 +754,7 @@ char *ts_report_layer_json_string(const TsLayerReport *rep)
     json_builder_begin_object(b);
     if (r->n_ops == 1) {
         op_members(b, rep, 0);
+        breakdown_json(b, rep);
     } else {
         ts_report_run_json(b, rep->info.engine ? rep->info.engine : "analytical", rep->info.arch, rep->info.workload);
         json_builder_set_member_name(b, "ops");
@@ -644,12 +784,7 @@ char *ts_report_layer_json_string(const TsLayerReport *rep)
         ts_json_member_double(b, "seconds", r->load_s);
         json_builder_end_object(b);
         json_builder_end_object(b);
-        if (rep->with_breakdown) {
-            TsLayerBreakdown bd;
-            ts_layer_breakdown_init(&bd, rep->arch, r);
-            ts_layer_breakdown_json(b, &bd, r);
-            ts_layer_breakdown_clear(&bd);
-        }
+        breakdown_json(b, rep);
         ModelTotals m;
         if (model_totals(rep, &m)) {
             json_builder_set_member_name(b, "model");
@@ -666,6 +801,8 @@ char *ts_report_layer_json_string(const TsLayerReport *rep)
             ts_json_member_double(b, "macs", m.macs);
             ts_json_member_double(b, "edp_j_cycles", m.edp_j_cycles);
             ts_json_member_double(b, "tokens_per_s", m.tokens_per_s);
+            if (rep->phases != NULL)
+                phases_json(b, rep->phases);
             json_builder_end_object(b);
         }
         if (rep->fuse != NULL && rep->fuse_summary != NULL)
@@ -679,7 +816,7 @@ char *ts_report_layer_json_string(const TsLayerReport *rep)
     json_generator_set_pretty(gen, TRUE);
     json_generator_set_indent(gen, 2);
     json_generator_set_root(gen, root);
-    char *text = json_generator_to_data(gen, NULL);
+    char *text = ts_json_repair_numbers(json_generator_to_data(gen, NULL));
     GString *s = g_string_new(text);
     g_free(text);
     g_string_append_c(s, '\n');
@@ -728,7 +865,8 @@ static char *op_precision(const TsOp *op)
 }
 
 /* The run's columns, then (with_breakdown) class and des_cycles: index is the op's index
- * in the result, or -1 for the total and model rows. */
+ * in the result, -1 for the total row (the simulated layer's DES figures), -2 for the
+ * whole-model rows (no DES figures). */
 static void csv_run_columns(GString *s, const TsLayerReport *rep, const char *precision,
                             int index)
 {
@@ -746,6 +884,8 @@ static void csv_run_columns(GString *s, const TsLayerReport *rep, const char *pr
         g_string_append_c(s, ',');
         if (index >= 0 && rep->des_cycles)
             ts_csv_double(s, rep->des_cycles[index]);
+        if (rep->des != NULL)
+            ts_report_layer_des_csv_fields(s, rep, index);
     }
     g_string_append_c(s, '\n');
 }
@@ -783,7 +923,11 @@ char *ts_report_layer_csv_string(const TsLayerReport *rep)
     GString *s = g_string_new("op,count,kind,macs,cycles,energy_pj,latency_s,pj_per_mac,"
                               "utilization,bound,total_macs,total_cycles,total_energy_pj,"
                               "total_latency_s,arch,workload,precision");
-    g_string_append(s, rep->with_breakdown ? ",class,des_cycles\n" : "\n");
+    if (rep->with_breakdown)
+        g_string_append(s, ",class,des_cycles");
+    if (rep->with_breakdown && rep->des != NULL)
+        ts_report_layer_des_csv_header(s, rep);
+    g_string_append_c(s, '\n');
     for (guint i = 0; i < r->n_ops; i++) {
         const TsLayerOp *lo = &r->ops[i];
         const double count = (double)lo->op->count;
@@ -822,11 +966,38 @@ char *ts_report_layer_csv_string(const TsLayerReport *rep)
     csv_totals_row(s, "total", 0, r, totals);
     csv_run_columns(s, rep, cfg ? cfg->precision_name : NULL, -1);
     ModelTotals m;
+    const TsModelPhases *ph = rep->phases;
+    if (ph != NULL && model_totals(rep, &m)) {
+        /* prefill: count = layers, per-instance columns one layer; decode: count = steps,
+         * per-instance columns one step of every layer (the mean) */
+        const double pre[] = {ph->prefill_macs, ph->prefill_cycles, ph->prefill_energy_pj,
+                              ph->prefill_latency_s};
+        csv_totals_row(s, "prefill", rep->layers, r, pre);
+        csv_run_columns(s, rep, cfg ? cfg->precision_name : NULL, -2);
+        const double g = (double)MAX(ph->gen, 1u);
+        const double dec[] = {ph->decode_macs, ph->decode_cycles, ph->decode_energy_pj,
+                              ph->decode_latency_s};
+        g_string_append_printf(s, "decode,%" G_GUINT64_FORMAT ",,", ph->gen);
+        for (guint k = 0; k < G_N_ELEMENTS(dec); k++) {
+            if (ph->gen)
+                ts_csv_double(s, dec[k] / g);
+            g_string_append_c(s, ',');
+        }
+        if (ph->decode_macs > 0)
+            ts_csv_double(s, ph->decode_energy_pj / ph->decode_macs);
+        g_string_append(s, ",,,");
+        for (guint k = 0; k < G_N_ELEMENTS(dec); k++) {
+            if (k)
+                g_string_append_c(s, ',');
+            ts_csv_double(s, dec[k]);
+        }
+        csv_run_columns(s, rep, cfg ? cfg->precision_name : NULL, -2);
+    }
     if (model_totals(rep, &m)) {
         /* The whole model: count = layers, per-instance columns hold one layer. */
         const double model[] = {m.macs, m.cycles, m.energy_pj, m.latency_s};
         csv_totals_row(s, "model", rep->layers, r, model);
-        csv_run_columns(s, rep, cfg ? cfg->precision_name : NULL, -1);
+        csv_run_columns(s, rep, cfg ? cfg->precision_name : NULL, -2);
     }
     return g_string_free(s, FALSE);
 }

@@ -9,11 +9,26 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "ts-exec.h"
 #include "ts-fuse.h"
 #include "ts-layer.h"
 #include "ts-report-cost.h"
 
 G_BEGIN_DECLS
+
+/* A whole model run autoregressively: the prefill of the prompt (the report's layer) then gen
+ * decode steps, step d attending to prompt + d keys; figures of all layers (the layer x
+ * layers), embedding and LM head not included. Decode steps are mapped at the KV lengths
+ * listed; the steps between them are interpolated linearly in the KV length. */
+typedef struct {
+    guint64 gen;                     /* decode steps (tokens generated per sequence) */
+    guint64 prompt, batch;           /* prompt tokens per sequence, sequences */
+    double prefill_energy_pj, prefill_cycles, prefill_latency_s, prefill_macs;
+    double decode_energy_pj, decode_cycles, decode_latency_s, decode_macs;
+    double first_step_latency_s, last_step_latency_s; /* one decode step, all layers */
+    guint n_mapped;
+    const guint64 *mapped_kv; /* the KV lengths whose decode layer was mapped (n_mapped) */
+} TsModelPhases;
 
 typedef struct {
     const TsArch *arch;
@@ -35,10 +50,23 @@ typedef struct {
      * op), or NULL when no op ran on the DES: the text table gains a "DES diff" column and
      * the JSON's des_* keys carry numbers instead of null. */
     const double *des_cycles;
+    /* The DES run of the same mappings (ts_exec_run_layer_subset: one entry per op of result),
+     * or NULL: the text gains the DES section, the JSON per op "des" and "des_not_run" and the
+     * run's "des_totals", "des_breakdown" and "simulation", the CSV the des_* columns
+     * (ts-report-des.h). des_not_run[i] says why op i did not run (NULL: it ran; the array may
+     * be NULL); des_unavailable why no op ran (the DES could not simulate the arch), or NULL. */
+    const TsExecResult *des;
+    const char *const *des_not_run;
+    const char *des_unavailable;
     /* Whole model: the layer repeated `layers` times (0 = a layer only): text section, JSON
      * "model" {"layers", "phase", "tokens", "energy_pj", "cycles", "latency_s", "macs",
      * "edp_j_cycles", "tokens_per_s"} and a CSV "model" row. */
     guint64 layers;
+    /* With layers: the prefill then decode of an autoregressive model (NULL: the layer's own
+     * phase only). The text gains the phases, the JSON "model" the keys of docs/cli.md
+     * ("gen", "ttft_s", "decode_latency_per_token_s", "prefill", "decode") with its totals
+     * over both phases, the CSV "prefill" and "decode" rows before "model". */
+    const TsModelPhases *phases;
 } TsLayerReport;
 
 /* Appends the text report: header, one search line per mapped op (with_search), the best K

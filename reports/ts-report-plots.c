@@ -108,6 +108,23 @@ static double level_bytes(const TsLayerOp *src, guint l)
     return words * (lv->word_bits ? lv->word_bits : 16) / 8.0;
 }
 
+/* The most bytes per second all instances of a storage level can move, reads, fills and
+ * updates together (what level_bytes counts), under the model's limits (ts-model.c): reads at
+ * the read bandwidth, fills and updates at the write bandwidth, both within the shared
+ * bandwidth; an unlimited direction without a shared limit leaves the level unbounded
+ * (INFINITY: no roof). A bandwidth-bound op moves its bytes in at least bytes / this. */
+static double level_roof_bytes_per_s(const TsArch *arch, const TsLevel *lv)
+{
+    /* bytes per second of one word per cycle, in the words level_bytes counts */
+    const double one = (lv->word_bits ? lv->word_bits : 16) / 8.0 * ts_arch_clock_hz(arch);
+    const double r = lv->read_bw_words_per_cycle, w = lv->write_bw_words_per_cycle;
+    const double sh = lv->shared_bw_words_per_cycle;
+    double words = r > 0 && w > 0 ? r + w : INFINITY;
+    if (sh > 0)
+        words = MIN(words, sh);
+    return words * one * MAX(lv->instances, 1u);
+}
+
 static gboolean roofline(const char *dir, const TsLayerReport *rep, GError **error)
 {
     const TsLayerResult *r = rep->result;
@@ -160,9 +177,8 @@ static gboolean roofline(const char *dir, const TsLayerReport *rep, GError **err
             for (guint l = 0; l < ns; l++)
                 if (strcmp(ts_arch_storage(arch, l)->name, lname) == 0)
                     lv = ts_arch_storage(arch, l);
-            double bw = lv ? ts_arch_level_read_bw_bytes_per_s(arch, lv) * MAX(lv->instances, 1u)
-                           : 0.0;
-            if (!(bw > 0))
+            const double bw = lv ? level_roof_bytes_per_s(arch, lv) : 0.0;
+            if (!(bw > 0) || !isfinite(bw))
                 continue;
             double knee = peak / bw;
             double *x = g_new0(double, 3), *y = g_new0(double, 3);

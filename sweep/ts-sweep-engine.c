@@ -88,6 +88,13 @@ static void cache_store(const char *key, const TsSearchResult *result, gpointer 
     g_mutex_unlock(&c->lock);
 }
 
+const TsLayerCache *ts_sweep_cache_layer(TsSweepCache *cache, TsLayerCache *out)
+{
+    g_return_val_if_fail(cache != NULL && out != NULL, NULL);
+    *out = (TsLayerCache){cache_lookup, cache_store, cache};
+    return out;
+}
+
 /* ---- Analytical engine -------------------------------------------------------------------- */
 
 static double arch_area_um2(const TsArch *arch)

@@ -15,6 +15,7 @@
 #include <math.h>
 
 #include "ts-config.h"
+#include "ts-layer.h"
 
 G_BEGIN_DECLS
 
@@ -154,6 +155,9 @@ TsSweepCache *ts_sweep_cache_new(gsize max_bytes);
 void ts_sweep_cache_free(TsSweepCache *cache);
 void ts_sweep_cache_stats(const TsSweepCache *cache, guint64 *lookups, guint64 *hits,
                           guint *entries, gsize *bytes);
+/* The cache as ts_layer_map's TsLayerCache (for other runs that map many similar layers, such
+ * as a whole model's decode steps): fills out (borrowing cache) and returns it. */
+const TsLayerCache *ts_sweep_cache_layer(TsSweepCache *cache, TsLayerCache *out);
 
 typedef struct {
     guint threads;       /* search threads for this point (results do not depend on it) */

@@ -136,6 +136,23 @@ const char *ts_stall_kind_name(TsStallKind kind); /* "fill", "drain", "bandwidth
 uint64_t ts_exec_tensor_base(const TsOp *op, guint tensor, uint64_t instance);
 uint64_t ts_exec_op_footprint(const TsOp *op);
 
+/* Why the DES cannot run op i of a mapped layer (a ts_layer_map result on arch, fused under
+ * fuse when not NULL), newly allocated, or NULL when it can: an op of the fused group, a LUT-NN
+ * kernel on DPUs, an einsum without a mapping or whose mapping the walker cannot step through
+ * (imperfect factors, ...), an elementwise op the vector unit cannot cost. Arch-wide limits
+ * (components the DES cannot build) show when the run starts. */
+char *ts_exec_op_refusal(const TsArch *arch, const TsLayerResult *layer, guint i,
+                         const TsFusePlan *fuse);
+
+/* ts_exec_run_layer over the ops with run[i] (layer order; the others are left out of the
+ * simulated schedule). result has one entry per op of layer: an op not run has its op, einsum
+ * flag and zero figures (count 0, dram_row_hit_rate -1); so has every op when the run fails
+ * (error set). */
+gboolean ts_exec_run_layer_subset(const TsArch *arch, const TsWorkload *workload,
+                                  const TsLayerResult *layer, const gboolean *run,
+                                  const TsExecOptions *options, TsExecResult *result,
+                                  GError **error);
+
 G_END_DECLS
 
 #endif /* TS_EXEC_H */

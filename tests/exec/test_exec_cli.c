@@ -1,6 +1,6 @@
 /* `tilesim simulate --engine des|both`: the run of an op and of a whole BERT-base layer end to
- * end, the JSON of docs/cli.md (engine "des", the DES members, the analytical figures with
- * both), the Chrome / Perfetto trace (valid JSON, one track per component and the ops track,
+ * end, the JSON of docs/cli.md (engine "des" with the DES members; engine "both", the default:
+ * the analytical op object with the DES members beside), the Chrome / Perfetto trace (valid JSON, one track per component and the ops track,
  * slices and counters, bounded as said in the file), and refused inputs. */
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -92,13 +92,13 @@ static void test_both_one_op(void)
     if (r.status != 0)
         fprintf(stderr, "%s\n", r.err);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "DES cycles"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "row-hit rate"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "DRAM row hits"));
     CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "events (bound"));
     ts_test_run_clear(&r);
     g_autoptr(JsonNode) root = parse_file(json);
     CU_ASSERT_PTR_NOT_NULL_FATAL(root);
     JsonObject *o = json_node_get_object(root);
-    CU_ASSERT_STRING_EQUAL(json_object_get_string_member(o, "engine"), "des");
+    CU_ASSERT_STRING_EQUAL(json_object_get_string_member(o, "engine"), "both");
     CU_ASSERT_STRING_EQUAL(json_object_get_string_member(o, "op"), "KTQ");
     CU_ASSERT_EQUAL(json_object_get_int_member(o, "count"), 12);
     JsonObject *totals = json_object_get_object_member(o, "totals");
@@ -121,10 +121,10 @@ static void test_both_one_op(void)
         sum += json_object_get_double_member(st, it->data);
     g_list_free(names);
     CU_ASSERT_DOUBLE_EQUAL(sum, json_object_get_double_member(des, "cycles"), 1e-6 * sum + 2.0);
-    JsonObject *an = json_object_get_object_member(o, "analytical");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(an);
-    CU_ASSERT(json_object_get_double_member(an, "cycles") > 0);
-    JsonArray *lv = json_object_get_array_member(an, "levels");
+    /* the DES's counted accesses per level equal the model's */
+    JsonArray *lv = json_object_get_array_member(o, "des_levels");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(lv);
+    CU_ASSERT(json_array_get_length(lv) >= 2);
     for (guint i = 0; i < json_array_get_length(lv); i++)
         CU_ASSERT_DOUBLE_EQUAL(json_object_get_double_member(json_array_get_object_element(lv, i),
                                                              "accesses_diff_pct"),
@@ -268,8 +268,9 @@ static void test_refused(void)
     const char *csv[] = {"simulate", "--arch", "gemmini-like", "--workload", "bert-base",
                          "--engine", "des",    "--csv",        "/tmp/x.csv", NULL};
     expect_refused(csv, "--csv");
-    const char *trace_an[] = {"simulate",  "--arch",  "gemmini-like", "--workload",
-                              "bert-base", "--trace", "/tmp/x.json",  NULL};
+    const char *trace_an[] = {"simulate",  "--arch",   "gemmini-like", "--workload",
+                              "bert-base", "--engine", "analytical",   "--trace",
+                              "/tmp/x.json", NULL};
     expect_refused(trace_an, "--trace");
     const char *trace_dir[] = {"simulate",   "--arch",    "gemmini-like",
                                "--workload", "bert-base", "--engine",
@@ -285,6 +286,34 @@ static void test_refused(void)
                          "KTQ",           "--engine", "des",       "--search",
                          "random-pruned", "--budget", "50",        NULL};
     expect_refused(pim, "cannot be simulated by the DES");
+}
+
+/* The default engine (both) on an architecture the DES cannot simulate: the analytical
+ * figures stand, the report says why, exit 0. */
+static void test_both_unavailable(void)
+{
+    const char *args[] = {"simulate",      "--arch",   "upmem-pim", "--workload", "bert-base",
+                          "--seq",         "32",       "--op",      "KTQ",        "--search",
+                          "random-pruned", "--budget", "50",        "--json",     "-",
+                          NULL};
+    TsTestRun r = {0};
+    if (ts_test_spawn(&r, args, FALSE) < 0)
+        return;
+    CU_ASSERT_EQUAL(r.status, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "the DES did not run"));
+    g_autoptr(JsonParser) p = json_parser_new();
+    CU_ASSERT_TRUE_FATAL(json_parser_load_from_data(p, r.out, -1, NULL));
+    JsonObject *o = json_node_get_object(json_parser_get_root(p));
+    CU_ASSERT_STRING_EQUAL(json_object_get_string_member(o, "engine"), "both");
+    CU_ASSERT(json_object_get_int_member(json_object_get_object_member(o, "totals"), "cycles") >
+              0);
+    CU_ASSERT_TRUE(json_object_get_null_member(o, "des"));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(json_object_get_string_member(o, "des_not_run"), "cannot be simulated by the DES"));
+    JsonObject *dt = json_object_get_object_member(o, "des_totals");
+    CU_ASSERT_EQUAL(json_object_get_int_member(dt, "ops_run"), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(json_object_get_string_member(dt, "unavailable"), "channels"));
+    ts_test_run_clear(&r);
 }
 
 /* A DRAM whose given bandwidth differs from its timing's peak: said on stderr and in the JSON. */
@@ -333,5 +362,6 @@ int main(int argc, char **argv)
     CU_add_test(s, "simulate --mapping M", test_given_mapping);
     CU_add_test(s, "refused inputs", test_refused);
     CU_add_test(s, "DRAM bandwidth note", test_bandwidth_note);
+    CU_add_test(s, "simulate (both) on an arch the DES cannot build", test_both_unavailable);
     return ts_test_run(argc, argv);
 }

@@ -222,7 +222,7 @@ static void test_bad_input(void)
     g_remove(prob);
     const char *ana[] = {"simulate", "--arch", "eyeriss-like", "--workload", "bert-base", "--gen",
                          "2",        NULL};
-    expect_bad("belong to --engine profile", ana);
+    expect_bad("must be an autoregressive model", ana);
 #undef BAD
 }
 

@@ -11,6 +11,7 @@
 
 #include "ts-plot.h"
 #include "ts-progress.h"
+#include "ts-report-json.h"
 #include "ts-test-png.h"
 #include "ts-test.h"
 
@@ -39,9 +40,12 @@ static gboolean close_to(double a, double b)
     return fabs(a - b) <= 1e-9 * MAX(fabs(a), fabs(b)) + 1e-9;
 }
 
-static const char *const sim_args[] = {
-    "simulate",    "--arch",         "eyeriss-like",  "--workload", "bert-base", "--budget", "120",
-    "--no-polish", "--reproducible", "--no-progress", "-q",         "--layers",  "model",    NULL};
+/* The default engine (both: the analytical report with the DES of the same mappings) on a
+ * BERT-base layer of 32 tokens. */
+static const char *const sim_args[] = {"simulate", "--arch", "eyeriss-like", "--workload",
+                                       "bert-base", "--seq", "32", "--budget", "500",
+                                       "--no-polish", "--reproducible", "--no-progress", "-q",
+                                       "--layers", "model", NULL};
 
 /* Runs simulate with sim_args plus extra (NULL-terminated); returns the exit status. */
 static int run_sim(const char *const *extra, TsTestRun *r)
@@ -104,14 +108,24 @@ static void check_keys(JsonObject *o, const char *const *keys)
     g_list_free(members);
 }
 
+static const char *classes_of(guint i)
+{
+    static const char *const classes[12] = {"gemm",     "attention", "non_gemm", "attention",
+                                            "gemm",     "non_gemm",  "non_gemm", "gemm",
+                                            "non_gemm", "gemm",      "non_gemm", "non_gemm"};
+    return classes[i];
+}
+
 static void test_json_structure(void)
 {
     CU_ASSERT_PTR_NOT_NULL_FATAL(sim);
     JsonObject *root = json_node_get_object(sim);
-    const char *top[] = {"tool",   "version",   "engine", "arch",    "workload", "ops",
-                         "totals", "breakdown", "model",  "seconds", "notes",    NULL};
+    const char *top[] = {"tool",       "version",       "engine",     "arch",
+                         "workload",   "ops",           "totals",     "breakdown",
+                         "des_totals", "des_breakdown", "simulation", "model",
+                         "seconds",    "notes",         NULL};
     check_keys(root, top);
-    CU_ASSERT_STRING_EQUAL(json_object_get_string_member(root, "engine"), "analytical");
+    CU_ASSERT_STRING_EQUAL(json_object_get_string_member(root, "engine"), "both");
     CU_ASSERT_TRUE(json_object_get_null_member(root, "seconds")); /* --reproducible */
     JsonArray *ops = json_object_get_array_member(root, "ops");
     CU_ASSERT_EQUAL(json_array_get_length(ops), 12);
@@ -121,15 +135,37 @@ static void test_json_structure(void)
                              "totals", "levels",  "compute", "mapping", NULL};
     check_keys(kqv, op_keys);
     CU_ASSERT_STRING_EQUAL(json_object_get_string_member(kqv, "class"), "gemm");
-    CU_ASSERT_TRUE(json_object_get_null_member(kqv, "des_cycles"));
-    CU_ASSERT_TRUE(json_object_get_null_member(kqv, "des_vs_analytical"));
-    const char *classes[12] = {"gemm",     "attention", "non_gemm", "attention",
-                               "gemm",     "non_gemm",  "non_gemm", "gemm",
-                               "non_gemm", "gemm",      "non_gemm", "non_gemm"};
+    /* every op ran on the DES: its cycles, its "des" member, no reason */
+    for (guint i = 0; i < 12; i++) {
+        JsonObject *op = json_array_get_object_element(ops, i);
+        CU_ASSERT(json_object_get_double_member(op, "des_cycles") > 0);
+        CU_ASSERT_FALSE(json_object_get_null_member(op, "des_vs_analytical"));
+        CU_ASSERT_TRUE(json_object_get_null_member(op, "des_not_run"));
+        JsonObject *des = json_object_get_object_member(op, "des");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(des);
+        const char *des_keys[] = {"start_cycles", "cycles", "latency_s", "events", NULL};
+        check_keys(des, des_keys);
+        CU_ASSERT_TRUE(json_object_has_member(des, "stall_cycles"));
+        CU_ASSERT(json_array_get_length(json_object_get_array_member(des, "components")) == 6);
+        CU_ASSERT_EQUAL(json_object_has_member(op, "des_levels"),
+                        strcmp(classes_of(i), "non_gemm") != 0);
+    }
+    const char *dt_keys[] = {"ops_run", "ops_not_run", "unavailable", "cycles", "latency_s",
+                             "energy_pj", "macs", "analytical_cycles", "cycles_diff_pct", NULL};
+    JsonObject *dt = json_object_get_object_member(root, "des_totals");
+    check_keys(dt, dt_keys);
+    CU_ASSERT_EQUAL(json_object_get_int_member(dt, "ops_run"), 12);
+    CU_ASSERT_TRUE(json_object_get_null_member(dt, "unavailable"));
+    const char *db_keys[] = {"cycles_by_cause", "stall_cycles_by_component", NULL};
+    check_keys(json_object_get_object_member(root, "des_breakdown"), db_keys);
+    const char *cause_keys[] = {"compute", "fill", "drain", "bandwidth", "latency", NULL};
+    check_keys(json_object_get_object_member(json_object_get_object_member(root, "des_breakdown"),
+                                             "cycles_by_cause"),
+               cause_keys);
     for (guint i = 0; i < 12; i++)
         CU_ASSERT_STRING_EQUAL(
             json_object_get_string_member(json_array_get_object_element(ops, i), "class"),
-            classes[i]);
+            classes_of(i));
     JsonObject *bd = json_object_get_object_member(root, "breakdown");
     const char *bd_keys[] = {"energy_by_level_pj", "energy_by_tensor_pj", "energy_by_class_pj",
                              "latency_by_op",      "cycles_by_cause",     NULL};
@@ -178,7 +214,7 @@ static void test_totals_are_sums(void)
     CU_ASSERT_TRUE(close_to(cyc, C));
     CU_ASSERT_TRUE(close_to(lat, json_object_get_double_member(tot, "latency_s")));
     CU_ASSERT_TRUE(close_to(macs, json_object_get_double_member(tot, "macs")));
-    CU_ASSERT_TRUE(close_to(macs, 931135488.0)); /* BERT-base layer, seq 128 */
+    CU_ASSERT_TRUE(close_to(macs, 228065280.0)); /* BERT-base layer, seq 32 */
 
     /* Every breakdown adds up to the totals. */
     JsonObject *bd = json_object_get_object_member(root, "breakdown");
@@ -200,7 +236,40 @@ static void test_totals_are_sums(void)
     CU_ASSERT_TRUE(close_to(lc, C));
     CU_ASSERT_TRUE(close_to(share, 1.0));
 
-    /* Whole model: BERT-base's 12 layers, prefill of 128 tokens. */
+    /* The DES: each op's window is its des_cycles x count; the windows add up to the
+     * simulated layer, and so do its cycles by cause. */
+    JsonObject *dt = json_object_get_object_member(root, "des_totals");
+    const double D = json_object_get_double_member(dt, "cycles");
+    double dsum = 0, an = 0;
+    for (guint i = 0; i < json_array_get_length(ops); i++) {
+        JsonObject *op = json_array_get_object_element(ops, i);
+        double count = (double)json_object_get_int_member(op, "count");
+        const double w = json_object_get_double_member(json_object_get_object_member(op, "des"),
+                                                       "cycles");
+        CU_ASSERT_TRUE(close_to(json_object_get_double_member(op, "des_cycles") * count, w));
+        CU_ASSERT_TRUE(close_to(json_object_get_double_member(op, "des_vs_analytical"),
+                                (json_object_get_double_member(op, "des_cycles") -
+                                 json_object_get_double_member(
+                                     json_object_get_object_member(op, "totals"), "cycles")) /
+                                    json_object_get_double_member(
+                                        json_object_get_object_member(op, "totals"), "cycles")));
+        dsum += w;
+        an += json_object_get_double_member(json_object_get_object_member(op, "totals"),
+                                            "cycles") *
+              count;
+    }
+    CU_ASSERT_TRUE(D > 0);
+    CU_ASSERT_DOUBLE_EQUAL(dsum, D, 1e-6 * D + 1.0);
+    CU_ASSERT_TRUE(close_to(json_object_get_double_member(dt, "analytical_cycles"), an));
+    JsonObject *dbd = json_object_get_object_member(root, "des_breakdown");
+    /* by cause: within the ops' overlap (an op computing inside the previous one's window) */
+    CU_ASSERT_DOUBLE_EQUAL(sum_members(json_object_get_object_member(dbd, "cycles_by_cause"),
+                                       NULL),
+                           D, 0.01 * D);
+    /* the DES counts the model's actions: the same energy */
+    CU_ASSERT_DOUBLE_EQUAL(json_object_get_double_member(dt, "energy_pj"), E, 1e-6 * E);
+
+    /* Whole model: BERT-base's 12 layers, prefill of 32 tokens. */
     JsonObject *m = json_object_get_object_member(root, "model");
     CU_ASSERT_EQUAL(json_object_get_int_member(m, "layers"), 12);
     CU_ASSERT_STRING_EQUAL(json_object_get_string_member(m, "phase"), "prefill");
@@ -209,7 +278,7 @@ static void test_totals_are_sums(void)
     CU_ASSERT_TRUE(
         close_to(json_object_get_double_member(m, "edp_j_cycles"), 12 * E * 1e-12 * 12 * C));
     CU_ASSERT_TRUE(close_to(json_object_get_double_member(m, "tokens_per_s"),
-                            128.0 / json_object_get_double_member(m, "latency_s")));
+                            32.0 / json_object_get_double_member(m, "latency_s")));
 }
 
 /* The CSV's per-op and total rows hold the JSON's numbers exactly; total_* add up. */
@@ -221,7 +290,12 @@ static void test_csv_matches_json(void)
     GPtrArray *h = ts_test_csv_split(lines[0]);
     int c_op = ts_test_csv_column(h, "op"), c_e = ts_test_csv_column(h, "energy_pj");
     int c_te = ts_test_csv_column(h, "total_energy_pj"), c_cls = ts_test_csv_column(h, "class");
-    ts_test_csv_column(h, "des_cycles");
+    int c_dc = ts_test_csv_column(h, "des_cycles");
+    int c_dt = ts_test_csv_column(h, "des_total_cycles");
+    ts_test_csv_column(h, "des_bound");
+    ts_test_csv_column(h, "des_bandwidth_stall_cycles");
+    ts_test_csv_column(h, "des_not_run");
+    ts_test_csv_column(h, "des_utilization:DRAM");
     JsonArray *ops = json_object_get_array_member(json_node_get_object(sim), "ops");
     double sum = 0;
     guint i = 0;
@@ -233,6 +307,11 @@ static void test_csv_matches_json(void)
         CU_ASSERT_EQUAL(e, json_object_get_double_member(
                                json_object_get_object_member(op, "totals"), "energy_pj"));
         CU_ASSERT_STRING_EQUAL(row->pdata[c_cls], json_object_get_string_member(op, "class"));
+        CU_ASSERT_EQUAL(g_ascii_strtod(row->pdata[c_dc], NULL),
+                        json_object_get_double_member(op, "des_cycles"));
+        CU_ASSERT_EQUAL(g_ascii_strtod(row->pdata[c_dt], NULL),
+                        json_object_get_double_member(json_object_get_object_member(op, "des"),
+                                                      "cycles"));
         sum += g_ascii_strtod(row->pdata[c_te], NULL);
         g_ptr_array_free(row, TRUE);
     }
@@ -266,6 +345,76 @@ static void check_plot(const char *dir, const char *name)
     CU_ASSERT_TRUE(strlen(data) > 40);
 }
 
+/* Every point of dir/roofline.csv lies on or below its level's roof (bandwidth x MACs per
+ * byte, capped at the compute peak); returns the points checked. */
+static guint check_roofline(const char *dir)
+{
+    g_autofree char *csvp = g_build_filename(dir, "roofline.csv", NULL), *csv = NULL;
+    CU_ASSERT_TRUE_FATAL(g_file_get_contents(csvp, &csv, NULL, NULL));
+    g_auto(GStrv) lines = g_strsplit(csv, "\n", -1);
+    GHashTable *bw = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    double peak = INFINITY;
+    /* the roofs first: the bandwidth of the first segment (GMAC/s over MACs per byte) */
+    for (guint i = 1; lines[i] && lines[i][0]; i++) {
+        GPtrArray *f = ts_test_csv_split(lines[i]);
+        const char *name = f->pdata[0];
+        const double x = g_ascii_strtod(f->pdata[1], NULL), y = g_ascii_strtod(f->pdata[2], NULL);
+        const char *roof = strstr(name, " roof");
+        g_autofree char *level = roof ? g_strndup(name, (gsize)(roof - name)) : NULL;
+        if (g_str_has_prefix(name, "peak ")) {
+            peak = y;
+        } else if (level != NULL && !g_hash_table_contains(bw, level)) {
+            double *v = g_new(double, 1);
+            *v = y / x;
+            g_hash_table_insert(bw, g_steal_pointer(&level), v);
+        }
+        g_ptr_array_free(f, TRUE);
+    }
+    guint n = 0;
+    for (guint i = 1; lines[i] && lines[i][0]; i++) {
+        GPtrArray *f = ts_test_csv_split(lines[i]);
+        const char *name = f->pdata[0];
+        const double x = g_ascii_strtod(f->pdata[1], NULL), y = g_ascii_strtod(f->pdata[2], NULL);
+        const double *b = g_hash_table_lookup(bw, name);
+        if (strstr(name, " roof") == NULL && !g_str_has_prefix(name, "peak ")) {
+            const double roof = MIN(b ? *b * x : INFINITY, peak);
+            if (y > roof * (1 + 1e-9))
+                fprintf(stderr, "%s: %s point (%g, %g) above its roof %g\n", dir, name, x, y,
+                        roof);
+            CU_ASSERT_TRUE(y <= roof * (1 + 1e-9));
+            n++;
+        }
+        g_ptr_array_free(f, TRUE);
+    }
+    g_hash_table_destroy(bw);
+    return n;
+}
+
+/* LLaMA-2 decode (GEMV-like ops, bandwidth-bound) on architectures whose levels read and write
+ * on separate bandwidths: no point of the roofline above its roof. */
+static void test_roofline_under_roofs(void)
+{
+    if (!ts_plot_available())
+        return;
+    const char *archs[] = {"transformer-gemmini", "gemmini-like", "aim-like"};
+    for (guint k = 0; k < G_N_ELEMENTS(archs); k++) {
+        g_autofree char *name = g_strdup_printf("roofline-%s", archs[k]);
+        g_autofree char *dir = path(name);
+        const char *args[] = {"simulate", "--arch",      archs[k],     "--workload", "llama2-7b",
+                              "--phase",  "decode",      "--engine",   "analytical", "--budget",
+                              "300",      "--no-polish", "--threads",  "1",          "--no-progress",
+                              "-q",       "--plot",      dir,          NULL};
+        TsTestRun r;
+        if (ts_test_spawn(&r, args, FALSE) < 0)
+            return;
+        if (r.status != 0)
+            fprintf(stderr, "%s\n", r.err);
+        CU_ASSERT_EQUAL_FATAL(r.status, 0);
+        ts_test_run_clear(&r);
+        CU_ASSERT(check_roofline(dir) >= 8);
+    }
+}
+
 static void test_simulate_plots(void)
 {
     if (!ts_plot_available())
@@ -274,6 +423,7 @@ static void test_simulate_plots(void)
     check_plot(dir, "energy-by-op");
     check_plot(dir, "latency-by-op");
     check_plot(dir, "roofline");
+    CU_ASSERT(check_roofline(dir) > 0);
     /* energy-by-op.csv: one row per op and level, each op x count, in uJ */
     g_autofree char *csvp = g_build_filename(dir, "energy-by-op.csv", NULL), *csv = NULL;
     CU_ASSERT_TRUE_FATAL(g_file_get_contents(csvp, &csv, NULL, NULL));
@@ -320,14 +470,196 @@ static void test_both_plot(void)
     CU_ASSERT_TRUE(g_ascii_strtod(des + strlen("KTQ x12,DES,"), NULL) > 0);
 }
 
+/* Ops the DES refuses (imperfect factors) keep their analytical figures and say why, exit 0;
+ * asking for the DES alone makes it an error. */
+static void test_des_not_run(void)
+{
+    g_autofree char *json = path("imperfect.json");
+    const char *args[] = {"simulate",      "--arch",      "eyeriss-like", "--workload",
+                          "bert-base",     "--seq",       "32",           "--op",
+                          "KQV",           "--factorization", "imperfect", "--budget",
+                          "300",           "--no-polish", "--no-progress", "--json",
+                          json,            NULL};
+    TsTestRun r;
+    if (ts_test_spawn(&r, args, FALSE) < 0)
+        return;
+    CU_ASSERT_EQUAL(r.status, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "not run on the DES (the model's figures stand)"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "the DES does not run KQV"));
+    ts_test_run_clear(&r);
+    JsonNode *doc = load_json(json);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    JsonObject *o = json_node_get_object(doc);
+    CU_ASSERT_STRING_EQUAL(json_object_get_string_member(o, "engine"), "both");
+    CU_ASSERT_TRUE(json_object_get_null_member(o, "des"));
+    CU_ASSERT_TRUE(json_object_get_null_member(o, "des_cycles"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(json_object_get_string_member(o, "des_not_run"), "imperfect"));
+    CU_ASSERT(json_object_get_double_member(json_object_get_object_member(o, "totals"),
+                                            "cycles") > 0);
+    CU_ASSERT_EQUAL(
+        json_object_get_int_member(json_object_get_object_member(o, "des_totals"), "ops_run"), 0);
+    json_node_unref(doc);
+    const char *des[] = {"simulate",  "--arch",      "eyeriss-like", "--workload", "bert-base",
+                         "--seq",     "32",          "--op",         "KQV",        "--factorization",
+                         "imperfect", "--budget",    "300",          "--no-polish", "--engine",
+                         "des",       "--no-progress", NULL};
+    if (ts_test_spawn(&r, des, FALSE) < 0)
+        return;
+    CU_ASSERT_EQUAL(r.status, 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "imperfect"));
+    ts_test_run_clear(&r);
+}
+
+/* One op, analytical engine: the op object carries the layer's breakdown object (same keys)
+ * and null DES figures. */
+static void test_op_json_breakdown(void)
+{
+    const char *args[] = {"simulate", "--arch",      "eyeriss-like", "--workload",
+                          "bert-base", "--seq",      "32",           "--op",
+                          "KTQ",      "--engine",    "analytical",   "--budget",
+                          "100",      "--no-polish", "--no-progress", "--json",
+                          "-",        NULL};
+    TsTestRun r;
+    if (ts_test_spawn(&r, args, FALSE) < 0)
+        return;
+    CU_ASSERT_EQUAL_FATAL(r.status, 0);
+    g_autoptr(JsonParser) p = json_parser_new();
+    CU_ASSERT_TRUE_FATAL(json_parser_load_from_data(p, r.out, -1, NULL));
+    JsonObject *o = json_node_get_object(json_parser_get_root(p));
+    CU_ASSERT_STRING_EQUAL(json_object_get_string_member(o, "engine"), "analytical");
+    CU_ASSERT_TRUE(json_object_get_null_member(o, "des_cycles"));
+    CU_ASSERT_FALSE(json_object_has_member(o, "des"));
+    JsonObject *bd = json_object_get_object_member(o, "breakdown");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(bd);
+    const char *bd_keys[] = {"energy_by_level_pj", "energy_by_tensor_pj", "energy_by_class_pj",
+                             "latency_by_op", "cycles_by_cause", NULL};
+    check_keys(bd, bd_keys);
+    /* one op x count: the breakdowns add up to count x the op's figures */
+    const double count = (double)json_object_get_int_member(o, "count");
+    JsonObject *t = json_object_get_object_member(o, "totals");
+    const double E = json_object_get_double_member(t, "energy_pj") * count;
+    const double C = json_object_get_double_member(t, "cycles") * count;
+    CU_ASSERT_TRUE(close_to(
+        sum_members(json_object_get_object_member(bd, "energy_by_level_pj"), NULL), E));
+    CU_ASSERT_TRUE(close_to(
+        sum_members(json_object_get_object_member(bd, "energy_by_class_pj"), NULL), E));
+    CU_ASSERT_TRUE(close_to(
+        sum_members(json_object_get_object_member(bd, "cycles_by_cause"), "source"), C));
+    ts_test_run_clear(&r);
+}
+
+static JsonObject *member(JsonObject *o, const char *name)
+{
+    return json_object_get_object_member(o, name);
+}
+
+static double num(JsonObject *o, const char *name)
+{
+    return json_object_get_double_member(o, name);
+}
+
+/* --gen: the prefill (the layer x layers) and the decode steps, totals over both; the first
+ * decode step equals a decode layer run on its own at that KV length, x layers; the steps not
+ * mapped are interpolated between mapped ones; the CSV's prefill, decode and model rows. */
+static void test_prefill_decode(void)
+{
+    g_autofree char *json = path("gen.json"), *csv = path("gen.csv"), *one = path("step1.json");
+    const char *args[] = {"simulate",      "--arch",        "gemmini-like", "--workload",
+                          "gpt2-small",    "--seq",         "16",           "--gen",
+                          "5",             "--decode-points", "3",          "--engine",
+                          "analytical",    "--budget",      "200",          "--no-polish",
+                          "--threads",     "1",             "--no-progress", "-q",
+                          "--json",        json,            "--csv",        csv,
+                          NULL};
+    TsTestRun r;
+    if (ts_test_spawn(&r, args, FALSE) < 0)
+        return;
+    if (r.status != 0)
+        fprintf(stderr, "%s\n", r.err);
+    CU_ASSERT_EQUAL_FATAL(r.status, 0);
+    ts_test_run_clear(&r);
+    const char *step[] = {"simulate",    "--arch",      "gemmini-like", "--workload",
+                          "gpt2-small",  "--seq",       "16",           "--phase",
+                          "decode",      "--kv-len",    "17",           "--engine",
+                          "analytical",  "--budget",    "200",          "--no-polish",
+                          "--threads",   "1",           "--no-progress", "-q",
+                          "--json",      one,           NULL};
+    if (ts_test_spawn(&r, step, FALSE) < 0)
+        return;
+    CU_ASSERT_EQUAL_FATAL(r.status, 0);
+    ts_test_run_clear(&r);
+    JsonNode *doc = load_json(json), *doc1 = load_json(one);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc1);
+    JsonObject *root = json_node_get_object(doc);
+    JsonObject *m = member(root, "model"), *pre = member(m, "prefill"), *dec = member(m, "decode");
+    JsonObject *tot = member(root, "totals");
+    CU_ASSERT_EQUAL(json_object_get_int_member(m, "layers"), 12);
+    CU_ASSERT_STRING_EQUAL(json_object_get_string_member(m, "phase"), "prefill+decode");
+    CU_ASSERT_EQUAL(json_object_get_int_member(m, "gen"), 5);
+    CU_ASSERT_EQUAL(json_object_get_int_member(m, "tokens"), 21);
+    CU_ASSERT_TRUE(close_to(num(pre, "latency_s"), 12 * num(tot, "latency_s")));
+    CU_ASSERT_TRUE(close_to(num(pre, "energy_pj"), 12 * num(tot, "energy_pj")));
+    CU_ASSERT_TRUE(close_to(num(m, "ttft_s"), num(pre, "latency_s")));
+    const char *keys[] = {"latency_s", "energy_pj", "cycles", "macs", NULL};
+    for (guint k = 0; keys[k]; k++)
+        CU_ASSERT_TRUE(close_to(num(m, keys[k]), num(pre, keys[k]) + num(dec, keys[k])));
+    CU_ASSERT_TRUE(close_to(num(m, "decode_latency_per_token_s"), num(dec, "latency_s") / 5));
+    CU_ASSERT_EQUAL(json_object_get_int_member(dec, "interpolated_steps"), 2);
+    JsonArray *kv = json_object_get_array_member(dec, "kv_lengths_mapped");
+    CU_ASSERT_EQUAL_FATAL(json_array_get_length(kv), 3);
+    CU_ASSERT_EQUAL(json_array_get_int_element(kv, 0), 17);
+    CU_ASSERT_EQUAL(json_array_get_int_element(kv, 1), 19);
+    CU_ASSERT_EQUAL(json_array_get_int_element(kv, 2), 21);
+    /* the first step: a decode layer at KV length 17, x 12 layers */
+    JsonObject *t1 = member(json_node_get_object(doc1), "totals");
+    CU_ASSERT_TRUE(close_to(num(dec, "first_step_latency_s"), 12 * num(t1, "latency_s")));
+    /* MACs grow with the KV length (attention): 5 steps are more than 5 x the first */
+    CU_ASSERT(num(dec, "macs") > 5 * 12 * num(t1, "macs"));
+    /* CSV: prefill, decode, model rows; total_* as the JSON */
+    g_autofree char *text = NULL;
+    CU_ASSERT_TRUE_FATAL(g_file_get_contents(csv, &text, NULL, NULL));
+    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+    GPtrArray *h = ts_test_csv_split(lines[0]);
+    const int c_tl = ts_test_csv_column(h, "total_latency_s");
+    const char *labels[] = {"prefill", "decode", "model"};
+    JsonObject *objs[] = {pre, dec, m};
+    guint found = 0;
+    for (guint i = 1; lines[i]; i++) {
+        GPtrArray *f = ts_test_csv_split(lines[i]);
+        for (guint k = 0; k < 3; k++)
+            if (strcmp(f->pdata[0], labels[k]) == 0) {
+                CU_ASSERT_EQUAL(g_ascii_strtod(f->pdata[c_tl], NULL), num(objs[k], "latency_s"));
+                found++;
+            }
+        g_ptr_array_free(f, TRUE);
+    }
+    CU_ASSERT_EQUAL(found, 3);
+    g_ptr_array_free(h, TRUE);
+    json_node_unref(doc);
+    json_node_unref(doc1);
+}
+
 static void test_bad_options(void)
 {
-    const char *cases[][12] = {
+    const char *cases[][14] = {
         {"simulate", "--arch", "eyeriss-like", "--workload", "bert-base", "--layers", "0", NULL},
         {"simulate", "--arch", "eyeriss-like", "--workload", "bert-base", "--layers", "x", NULL},
-        {"simulate", "--arch", "eyeriss-like", "--workload", "bert-base", "--layers", "2", "--op",
-         "FF1", NULL},
-        {"simulate", "--arch", "eyeriss-like", "--workload", "bert-base", "--trace", "t", NULL},
+        {"simulate", "--arch", "eyeriss-like", "--workload", "bert-base", "--layers", "2",
+         "--op", "FF1", NULL},
+        {"simulate", "--arch", "eyeriss-like", "--workload", "bert-base", "--engine",
+         "analytical", "--trace", "t", NULL},
+        {"simulate", "--arch", "eyeriss-like", "--workload", "bert-base", "--engine", "des",
+         "--layers", "2", NULL},
+        {"simulate", "--arch", "eyeriss-like", "--workload", "bert-base", "--engine", "des",
+         "--csv", "-", NULL},
+        {"simulate", "--arch", "eyeriss-like", "--workload", "bert-base", "--gen", "4", NULL},
+        {"simulate", "--arch", "eyeriss-like", "--workload", "gpt2-small", "--gen", "4",
+         "--phase", "decode", NULL},
+        {"simulate", "--arch", "eyeriss-like", "--workload", "gpt2-small", "--decode-points",
+         "4", NULL},
+        {"simulate", "--arch", "eyeriss-like", "--workload", "gpt2-small", "--gen", "200000",
+         NULL},
         {"compare", "--arch", "eyeriss-like", "--workload", "bert-base", "--op", "FF1", "--top",
          "1", NULL},
         {"compare", "--arch", "eyeriss-like", "--arch", "gemmini-like", NULL},
@@ -432,6 +764,27 @@ static void test_compare_top(void)
     }
 }
 
+/* json-glib 1.6 writes 3e-09 as "3e-09.0": repaired outside strings, nothing else touched. */
+static void test_json_numbers(void)
+{
+    char text[] = "{\"a\" : 3e-09.0, \"s\" : \"3e-09.0 \\\" 1e5.0\", \"b\" : [1.0, -2e+20.0, "
+                  "1.5e-07, 10.0, 7E3.0]}";
+    CU_ASSERT_STRING_EQUAL(ts_json_repair_numbers(text),
+                           "{\"a\" : 3e-09, \"s\" : \"3e-09.0 \\\" 1e5.0\", \"b\" : [1.0, -2e+20, "
+                           "1.5e-07, 10.0, 7E3]}");
+    /* a report's tiny figure reads back */
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    json_builder_begin_object(b);
+    ts_json_member_double(b, "latency_s", 3e-09);
+    json_builder_end_object(b);
+    g_autofree char *doc = ts_json_builder_to_string(b);
+    g_autoptr(JsonParser) p = json_parser_new();
+    CU_ASSERT_TRUE_FATAL(json_parser_load_from_data(p, doc, -1, NULL));
+    CU_ASSERT_EQUAL(json_object_get_double_member(json_node_get_object(json_parser_get_root(p)),
+                                                  "latency_s"),
+                    3e-09);
+}
+
 /* ---- Progress line ---------------------------------------------------------------------- */
 
 static char *progress_text(gboolean tty, double quiet_s, gboolean finish)
@@ -505,10 +858,15 @@ int main(int argc, char **argv)
     CU_add_test(s, "simulate_plots", test_simulate_plots);
     CU_add_test(s, "threads_and_stdout", test_threads_and_stdout);
     CU_add_test(s, "both_plot", test_both_plot);
+    CU_add_test(s, "roofline_under_roofs", test_roofline_under_roofs);
+    CU_add_test(s, "des_not_run", test_des_not_run);
+    CU_add_test(s, "op_json_breakdown", test_op_json_breakdown);
+    CU_add_test(s, "prefill_decode", test_prefill_decode);
     CU_add_test(s, "bad_options", test_bad_options);
     CU_add_test(s, "compare_archs", test_compare_archs);
     CU_add_test(s, "compare_top", test_compare_top);
     CU_pSuite p = CU_add_suite("progress", NULL, NULL);
+    CU_add_test(p, "json_numbers", test_json_numbers);
     CU_add_test(p, "progress", test_progress);
     return ts_test_run(argc, argv);
 }

@@ -1,0 +1,85 @@
+/* Running the part of a mapped layer the DES can run: which ops it refuses and why (a mapping
+ * the walker cannot step through, an op of a fused group, a LUT-NN kernel on DPUs, an op the
+ * vector unit cannot cost), and the run of the others in layer order with one result per op
+ * of the layer. */
+#include "ts-exec.h"
+
+#include <string.h>
+
+#include "ts-fuse.h"
+#include "ts-walk.h"
+
+char *ts_exec_op_refusal(const TsArch *arch, const TsLayerResult *layer, guint i,
+                         const TsFusePlan *fuse)
+{
+    g_return_val_if_fail(arch != NULL && layer != NULL && i < layer->n_ops, NULL);
+    const TsLayerOp *lo = &layer->ops[i];
+    const TsLayerOp *src = &layer->ops[lo->same_as];
+    if (fuse != NULL && ts_fuse_plan_op(fuse, lo->index) != NULL)
+        return g_strdup_printf("op of the fused %s group (the executor runs unfused ops only)",
+                               ts_fuse_plan_group(fuse));
+    if (src->lut_pim)
+        return g_strdup("LUT-NN kernel on DPUs (PIM-DL's schedule; the executor does not run "
+                        "PIM kernels)");
+    g_autoptr(GError) error = NULL;
+    if (!lo->einsum) {
+        TsVectorCost vc;
+        if (!ts_layer_vector_cost(arch, lo->op, &vc, &error))
+            return g_strdup(error->message);
+        return NULL;
+    }
+    if (src->model == NULL || src->search.n_best == 0)
+        return g_strdup("no mapping to simulate");
+    g_autoptr(TsWalk) w = ts_walk_new(src->model, &src->search.best[0].mapping, 0, &error);
+    return w == NULL ? g_strdup(error->message) : NULL;
+}
+
+gboolean ts_exec_run_layer_subset(const TsArch *arch, const TsWorkload *workload,
+                                  const TsLayerResult *layer, const gboolean *run,
+                                  const TsExecOptions *options, TsExecResult *result,
+                                  GError **error)
+{
+    g_return_val_if_fail(arch != NULL && layer != NULL && run != NULL && result != NULL, FALSE);
+    memset(result, 0, sizeof *result);
+    /* The ops run, each standing for its own shape (a shallow view of the layer's results). */
+    TsLayerResult sub = {0};
+    sub.ops = g_new0(TsLayerOp, MAX(layer->n_ops, 1u));
+    guint *where = g_new0(guint, MAX(layer->n_ops, 1u));
+    for (guint i = 0; i < layer->n_ops; i++) {
+        if (!run[i])
+            continue;
+        const TsLayerOp *lo = &layer->ops[i];
+        TsLayerOp *s = &sub.ops[sub.n_ops];
+        *s = layer->ops[lo->same_as];
+        s->op = lo->op;
+        s->index = lo->index;
+        s->cycles = lo->cycles;
+        s->same_as = sub.n_ops;
+        where[sub.n_ops++] = i;
+    }
+    gboolean ok = TRUE;
+    TsExecResult part = {0};
+    if (sub.n_ops > 0)
+        ok = ts_exec_run_layer(arch, workload, &sub, options, &part, error);
+    result->n_ops = layer->n_ops;
+    result->ops = g_new0(TsExecOpResult, MAX(layer->n_ops, 1u));
+    for (guint i = 0; i < layer->n_ops; i++) {
+        result->ops[i].op = layer->ops[i].op;
+        result->ops[i].einsum = layer->ops[i].einsum;
+        result->ops[i].dram_row_hit_rate = -1.0;
+    }
+    for (guint k = 0; ok && k < part.n_ops && k < sub.n_ops; k++)
+        result->ops[where[k]] = part.ops[k];
+    result->cycles = part.cycles;
+    result->latency_s = part.latency_s;
+    result->energy_pj = part.energy_pj;
+    result->macs = part.macs;
+    result->events = part.events;
+    result->seconds = part.seconds;
+    result->trace_note = g_steal_pointer(&part.trace_note);
+    result->notes = g_steal_pointer(&part.notes);
+    ts_exec_result_clear(&part);
+    g_free(where);
+    g_free(sub.ops);
+    return ok;
+}
