@@ -504,8 +504,10 @@ static int run(int argc, char **argv)
                                   ? "--trace (DES engine: --engine des or both)"
                               : a.csv && des ? "--csv (the DES report: use --json, or --engine "
                                                "both for the CSV with the DES columns)"
-                              : (pa.layers || pa.gen) && des
+                              : pa.layers && des
                                   ? "--layers (the whole model: --engine both or analytical)"
+                              : pa.gen && des
+                                  ? "--gen (the whole model: --engine both or analytical)"
                               : pa.decode_points && !pa.gen
                                   ? "--decode-points without --gen"
                                              : NULL;
