@@ -210,6 +210,8 @@ static gboolean try_fill(Exec *x, OpCtx *c, guint l, guint t)
     }
     c->fills[l][t] += xf->elements;
     c->reads[p][t] += xf->peer_elements;
+    c->fills_all[l][t] += xf->elements_all;
+    c->reads_all[p][t] += xf->peer_elements_all;
     lt->issued++;
     lt_advance(c, lt, l, t);
     ts_exec_job_start(x, ji);
@@ -249,6 +251,7 @@ static gboolean try_writeback(Exec *x, OpCtx *c)
     mem_part(x, c, j, p, t, TS_MEM_WRITE, peer_slot_addr(c, p, t, w->step), w->x.peer_elements,
              w->x.origin, box);
     c->updates[p][t] += w->x.peer_elements;
+    c->updates_all[p][t] += w->x.peer_elements_all;
     c->wb_outstanding[l]++;
     c->wb_head = (c->wb_head + 1) % WB_RING;
     c->wb_len--;
@@ -291,8 +294,13 @@ static gboolean try_step(Exec *x, OpCtx *c)
     Part *cp = ts_exec_part_compute(
         x, j, x->compute_unit, st->iterations,
         (uint32_t)MIN(ts_walk_compute_instances(c->compute), (uint64_t)G_MAXUINT32));
+    /* A partial step (imperfect factors) runs its share of a whole step's time; on a systolic
+     * array its share of the GEMM's rows (M). */
+    const double share = st->iterations < c->step_iterations
+                             ? (double)st->iterations / (double)c->step_iterations
+                             : 1.0;
     if (x->unit[x->compute_unit].role == UNIT_SYSTOLIC) {
-        cp->work = c->gemm[0];
+        cp->work = share < 1.0 ? MAX((uint64_t)ceil((double)c->gemm[0] * share), 1u) : c->gemm[0];
         cp->n = c->gemm[1];
         cp->k = c->gemm[2];
     }
@@ -305,6 +313,9 @@ static gboolean try_step(Exec *x, OpCtx *c)
             c->reads[l][t] += k->reads;
             c->fills[l][t] += k->fills;
             c->updates[l][t] += k->updates;
+            c->reads_all[l][t] += k->reads_all;
+            c->fills_all[l][t] += k->fills_all;
+            c->updates_all[l][t] += k->updates_all;
             if (k->reads) {
                 rd += level_bytes(c, l, t, k->reads);
                 rd_el += k->reads;
@@ -344,8 +355,8 @@ static gboolean try_step(Exec *x, OpCtx *c)
             }
         }
     }
-    c->macs += st->iterations * ts_walk_compute_instances(c->compute);
-    ts_exec_compute_issued(x, c, c->step_compute_ps);
+    c->macs += st->macs;
+    ts_exec_compute_issued(x, c, c->step_compute_ps * share);
     for (guint i = 0; i < st->n_after; i++) {
         Writeback *w = &c->wb[(c->wb_head + c->wb_len) % WB_RING];
         w->x = st->after[i];
@@ -498,6 +509,7 @@ gboolean ts_exec_op_begin(Exec *x, OpCtx *c)
     if (c->compute == NULL)
         return FALSE;
     c->n_steps = ts_walk_n_steps(c->compute);
+    c->step_iterations = ts_walk_step_iterations(c->compute);
     step_gemm(c);
     /* buffers: per level, tensors one after another, two slots where the capacity allows */
     for (guint l = 0; l < c->nl; l++) {

@@ -186,11 +186,16 @@ typedef struct {
     TsVectorCost ew;
     uint64_t ew_element_passes;
     int ew_vop;
-    /* counted actions (elements, one instance) */
+    /* counted actions (elements, one instance: the busiest with imperfect factors; and
+     * summed over the utilized instances) */
     uint64_t reads[TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
     uint64_t fills[TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
     uint64_t updates[TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
+    uint64_t reads_all[TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
+    uint64_t fills_all[TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
+    uint64_t updates_all[TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
     uint64_t macs;
+    uint64_t step_iterations; /* of a whole step (partial steps run fewer) */
 } OpCtx;
 
 #define EXEC_CTX 2

@@ -403,8 +403,22 @@ static void finish_result(Exec *x, OpCtx *c)
             tc->fills = ts_walk_words(c->compute, l, t, c->fills[l][t]);
             tc->updates = ts_walk_words(c->compute, l, t, c->updates[l][t]);
             tc->instances = used;
-            tc->energy_pj =
-                ts_model_actions_energy_pj(m, l, tc->reads, tc->fills, tc->updates, used);
+            if (ts_walk_imperfect(c->compute)) {
+                /* instances differ: the accesses of all of them, spread over the clusters
+                 * (as the model counts them) */
+                tc->reads_all = ts_walk_words(c->compute, l, t, c->reads_all[l][t]);
+                tc->fills_all = ts_walk_words(c->compute, l, t, c->fills_all[l][t]);
+                tc->updates_all = ts_walk_words(c->compute, l, t, c->updates_all[l][t]);
+                tc->energy_pj = ts_model_actions_energy_pj(m, l, tc->reads_all, tc->fills_all,
+                                                           tc->updates_all, used) /
+                                (double)MAX(used, 1u);
+            } else {
+                tc->reads_all = tc->reads * used;
+                tc->fills_all = tc->fills * used;
+                tc->updates_all = tc->updates * used;
+                tc->energy_pj =
+                    ts_model_actions_energy_pj(m, l, tc->reads, tc->fills, tc->updates, used);
+            }
             lc->energy_pj += tc->energy_pj;
         }
         total += lc->energy_pj;
