@@ -178,10 +178,10 @@ static int run_profile(const TsCliMapArgs *a, const TsProfileArgs *pa)
 /* Runs the mapped ops through the DES and emits its report (text, --json); the trace is
  * written by the executor. */
 static int run_des(const TsCliMapArgs *a, const TsCliMapInputs *in, const TsLayerResult *r,
-                   gboolean both, char **notes)
+                   gboolean both, const TsFusePlan *fuse, char **notes)
 {
     g_autoptr(GError) error = NULL;
-    TsExecOptions xo = {.trace_path = a->trace};
+    TsExecOptions xo = {.trace_path = a->trace, .fuse = fuse};
     TsExecResult x = {0};
     gboolean ok = ts_exec_run_layer(in->arch, in->workload, r, &xo, &x, &error);
     for (guint i = 0; ok && x.notes && x.notes[i]; i++)
@@ -347,14 +347,6 @@ static int run(int argc, char **argv)
         rc = ts_cli_fail(error);
         goto out;
     }
-    if ((des || both) && (a.fuse || ts_workload_fusion(in.workload, NULL, NULL, NULL))) {
-        fprintf(stderr,
-                "tilesim simulate: %s: the DES executor does not run fused groups yet "
-                "(docs/mapper.md, \"Fusion\"); use --engine analytical\n",
-                a.fuse ? "--fuse" : "the workload's fusion spec");
-        rc = TS_EXIT_BAD_INPUT;
-        goto out;
-    }
     if (model_layers) {
         const TsTransformerConfig *cfg = ts_workload_transformer_config(in.workload);
         if (cfg == NULL || cfg->layers == 0) {
@@ -388,7 +380,7 @@ static int run(int argc, char **argv)
     char **notes = ts_report_layer_notes(in.arch, &r);
     ts_cli_map_print_model_notes(&r, "simulate");
     if (des || both) {
-        rc = run_des(&a, &in, &r, both, notes);
+        rc = run_des(&a, &in, &r, both, plan, notes);
         g_strfreev(notes);
         goto out;
     }

@@ -506,6 +506,9 @@ gboolean ts_fuse_vector_cost(const TsFusePlan *plan, const TsArch *arch, guint w
     double level_pj = frd / lb * lv->energy.read_pj + fwr / lb * lv->energy.update_pj;
     cost->memory_energy_pj = outer_pj + level_pj;
     cost->fused_energy_pj = level_pj;
+    cost->fused_read_words = frd;
+    cost->fused_write_words = fwr;
+    cost->fused_level = plan->level;
     /* Cycles: each level's traffic at its bandwidth; the slower one bounds. */
     const TsLevel *levels[2] = {outer, lv};
     double rw[2][2] = {{cost->read_words, cost->write_words}, {frd, fwr}};

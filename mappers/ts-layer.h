@@ -29,6 +29,9 @@ typedef struct {
     double memory_cycles;
     double memory_energy_pj;
     double fused_energy_pj; /* of memory_energy_pj, at a fusion level (ts-fuse.h); else 0 */
+    /* Words read and written at that fusion level (storage index fused_level; 0: none). */
+    double fused_read_words, fused_write_words;
+    guint fused_level;
     double memory_read_energy_pj, memory_write_energy_pj; /* its two parts */
     double link_energy_pj; /* part of the writes crossing a host link (ts_arch_storage_link_pj) */
     double cycles;         /* max(compute, memory), arch clock */

@@ -244,10 +244,18 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
             o->polish ? " then polish (bounded walks of dimension pairs)" : "", m->str,
             o->budget ? grouped((double)o->budget, bud, sizeof bud) : "unlimited", vic, o->seed,
             thr, o->time_limit_s > 0 ? ", time limit per op" : "");
-        if (rep->options->model_options.imperfect_factors)
-            g_string_append(out, "factorization: imperfect (ceil factors; the perfect search "
-                                 "runs first, its best starts the first anneal stream over the "
-                                 "ceil factorizations, where no bounds or polish apply)\n");
+        if (rep->options->model_options.imperfect_factors) {
+            if (o->algorithm == TS_SEARCH_EXHAUSTIVE || o->algorithm == TS_SEARCH_LINEAR_PRUNED)
+                g_string_append(out,
+                                "factorization: imperfect (ceil factors; the lower bounds assume "
+                                "full tiles, so the walk runs without them: no gap bound, and "
+                                "the optimum is proved only when every mapping is evaluated)\n");
+            else
+                g_string_append(out, "factorization: imperfect (ceil factors; the perfect search "
+                                     "runs first, its best starts the first anneal stream over the "
+                                     "ceil factorizations, where no bounds or polish apply: no "
+                                     "optimality certificate or gap bound)\n");
+        }
         g_string_free(m, TRUE);
     }
     if (rep->with_search) {
@@ -278,8 +286,8 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
 
     const gboolean des = rep->des_cycles != NULL;
     g_string_append_printf(out, "\n  %-3s %-10s %6s %15s %14s %12s %14s %9s %11s%s  %s\n", "#",
-                           "op", "count", "MACs", "cycles", "latency (s)", "energy (uJ)",
-                           "pJ/MAC", "utilization", des ? "  DES diff" : "", "bound");
+                           "op", "count", "MACs", "cycles", "latency (s)", "energy (uJ)", "pJ/MAC",
+                           "utilization", des ? "  DES diff" : "", "bound");
     for (guint i = 0; i < r->n_ops; i++) {
         const TsLayerOp *lo = &r->ops[i];
         char macs[32], cyc[32], same[16] = "";
@@ -311,7 +319,8 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
                 g_snprintf(dd, sizeof dd, "  %8s", "-");
         }
         g_string_append_printf(
-            out, "  %-3u %-10s %6" G_GUINT64_FORMAT " %15s %14s %12.6g %14.3f %9s %11.3f%s  %s%s%s\n",
+            out,
+            "  %-3u %-10s %6" G_GUINT64_FORMAT " %15s %14s %12.6g %14.3f %9s %11.3f%s  %s%s%s\n",
             i + 1, lo->op->name ? lo->op->name : "?", lo->op->count,
             grouped((double)lo->macs, macs, sizeof macs), grouped(lo->cycles, cyc, sizeof cyc),
             lo->latency_s, lo->energy_pj * 1e-6, pjm, lo->utilization, dd, bound, suffix, same);
@@ -365,8 +374,8 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
                                "LM head not included): energy %.6g mJ, %s cycles, latency %.6g "
                                "s, EDP %.6g J x cycles",
                                rep->layers, m.phase ? ", " : "", m.phase ? m.phase : "",
-                               m.energy_pj * 1e-9, grouped(m.cycles, cyc, sizeof cyc),
-                               m.latency_s, m.edp_j_cycles);
+                               m.energy_pj * 1e-9, grouped(m.cycles, cyc, sizeof cyc), m.latency_s,
+                               m.edp_j_cycles);
         if (isfinite(m.tokens_per_s))
             g_string_append_printf(out, "; %.0f token%s in %.6g s: %.6g tokens/s", m.tokens,
                                    m.tokens == 1 ? "" : "s", m.latency_s, m.tokens_per_s);
@@ -523,7 +532,8 @@ static void space_json(JsonBuilder *b, const TsLayerOp *lo)
 static void vector_op_json(JsonBuilder *b, const TsLayerReport *rep, const TsLayerOp *lo)
 {
     const TsVectorCost *v = &lo->vector;
-    ts_report_run_json(b, rep->info.engine ? rep->info.engine : "analytical", rep->info.arch, rep->info.workload);
+    ts_report_run_json(b, rep->info.engine ? rep->info.engine : "analytical", rep->info.arch,
+                       rep->info.workload);
     ts_json_member_string(b, "op", lo->op->name);
     json_builder_set_member_name(b, "totals");
     json_builder_begin_object(b);
@@ -616,7 +626,8 @@ char *ts_report_layer_json_string(const TsLayerReport *rep)
     if (r->n_ops == 1) {
         op_members(b, rep, 0);
     } else {
-        ts_report_run_json(b, rep->info.engine ? rep->info.engine : "analytical", rep->info.arch, rep->info.workload);
+        ts_report_run_json(b, rep->info.engine ? rep->info.engine : "analytical", rep->info.arch,
+                           rep->info.workload);
         json_builder_set_member_name(b, "ops");
         json_builder_begin_array(b);
         for (guint i = 0; i < r->n_ops; i++) {
@@ -729,8 +740,7 @@ static char *op_precision(const TsOp *op)
 
 /* The run's columns, then (with_breakdown) class and des_cycles: index is the op's index
  * in the result, or -1 for the total and model rows. */
-static void csv_run_columns(GString *s, const TsLayerReport *rep, const char *precision,
-                            int index)
+static void csv_run_columns(GString *s, const TsLayerReport *rep, const char *precision, int index)
 {
     g_string_append_c(s, ',');
     ts_csv_text(s, rep->info.arch);
@@ -741,8 +751,7 @@ static void csv_run_columns(GString *s, const TsLayerReport *rep, const char *pr
     if (rep->with_breakdown) {
         g_string_append_c(s, ',');
         if (index >= 0)
-            g_string_append(
-                s, ts_op_class_key(ts_op_class_of(rep->result->ops[index].op)));
+            g_string_append(s, ts_op_class_key(ts_op_class_of(rep->result->ops[index].op)));
         g_string_append_c(s, ',');
         if (index >= 0 && rep->des_cycles)
             ts_csv_double(s, rep->des_cycles[index]);

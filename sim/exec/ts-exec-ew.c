@@ -21,13 +21,25 @@ static double outer_word_bytes(const Exec *x)
 gboolean ts_exec_ew_begin(Exec *x, OpCtx *c)
 {
     TsVectorCost vc;
-    if (!ts_layer_vector_cost(x->arch, c->op, &vc, &x->error))
+    if (c->vector != NULL)
+        vc = *c->vector;
+    else if (!ts_layer_vector_cost(x->arch, c->op, &vc, &x->error))
         return FALSE;
     c->ew = vc;
     const double wb = outer_word_bytes(x);
     c->ew_read_bytes = (uint64_t)ceil(vc.read_words * wb);
     c->ew_write_bytes = (uint64_t)ceil(vc.write_words * wb);
-    const uint64_t total = c->ew_read_bytes + c->ew_write_bytes;
+    /* a fused op: its intermediates read and written at the fusion level */
+    c->ew_fused_unit = -1;
+    c->ew_fused_read_bytes = c->ew_fused_write_bytes = 0;
+    if (vc.fused_level > 0 && vc.fused_level < ts_arch_n_storage(x->arch)) {
+        const double fb = MAX(ts_arch_storage(x->arch, vc.fused_level)->word_bits, 1u) / 8.0;
+        c->ew_fused_unit = x->storage_unit[vc.fused_level];
+        c->ew_fused_read_bytes = (uint64_t)ceil(vc.fused_read_words * fb);
+        c->ew_fused_write_bytes = (uint64_t)ceil(vc.fused_write_words * fb);
+    }
+    const uint64_t total =
+        c->ew_read_bytes + c->ew_write_bytes + c->ew_fused_read_bytes + c->ew_fused_write_bytes;
     c->chunks = CLAMP((total + EW_CHUNK_BYTES - 1) / EW_CHUNK_BYTES, 1, EW_MAX_CHUNKS);
     c->ew_element_passes = (uint64_t)ceil(vc.element_passes);
     c->ew_vop = -1;
@@ -45,13 +57,25 @@ static uint64_t share(uint64_t total, uint64_t chunks, uint64_t i)
     return total * (i + 1) / chunks - total * i / chunks;
 }
 
-static Part *dram_or_sram(Exec *x, OpCtx *c, Job *j, TsMemOp op, uint64_t addr, uint64_t bytes)
+/* Chunk i's traffic in direction op: at the outermost level (a DRAM stream or an sram
+ * request) and, for a fused op, at the fusion level. */
+static void dram_or_sram(Exec *x, OpCtx *c, Job *j, TsMemOp op, uint64_t addr, uint64_t bytes,
+                         uint64_t i)
 {
     const int ui = x->storage_unit[0];
-    Part *p = ts_exec_part_mem(x, j, ui, op, addr, bytes);
-    if (x->unit[ui].role == UNIT_DRAM && bytes > 0)
-        ts_exec_part_linear(x, j, p, c->base + addr);
-    return p;
+    if (bytes > 0 || c->ew_fused_unit < 0) {
+        Part *p = ts_exec_part_mem(x, j, ui, op, addr, bytes);
+        if (x->unit[ui].role == UNIT_DRAM && bytes > 0) {
+            ts_exec_part_linear(x, j, p, c->base + addr);
+            c->dram_bytes[0] += bytes;
+        }
+    }
+    if (c->ew_fused_unit >= 0) {
+        const uint64_t total = op == TS_MEM_READ ? c->ew_fused_read_bytes : c->ew_fused_write_bytes;
+        const uint64_t b = share(total, c->chunks, i);
+        if (b > 0)
+            ts_exec_part_mem(x, j, c->ew_fused_unit, op, total * i / c->chunks, b);
+    }
 }
 
 void ts_exec_ew_pump(Exec *x, OpCtx *c)
@@ -73,7 +97,7 @@ void ts_exec_ew_pump(Exec *x, OpCtx *c)
             Job *j = &x->jobs[ji];
             j->step = i;
             const uint64_t b = share(c->ew_read_bytes, c->chunks, i);
-            dram_or_sram(x, c, j, TS_MEM_READ, in_base + c->ew_read_bytes * i / c->chunks, b);
+            dram_or_sram(x, c, j, TS_MEM_READ, in_base + c->ew_read_bytes * i / c->chunks, b, i);
             ts_exec_job_start(x, ji);
             progress = TRUE;
         }
@@ -111,7 +135,7 @@ void ts_exec_ew_pump(Exec *x, OpCtx *c)
             Job *j = &x->jobs[ji];
             j->step = i;
             dram_or_sram(x, c, j, TS_MEM_WRITE, out_base + c->ew_write_bytes * i / c->chunks,
-                         share(c->ew_write_bytes, c->chunks, i));
+                         share(c->ew_write_bytes, c->chunks, i), i);
             ts_exec_job_start(x, ji);
             progress = TRUE;
         }

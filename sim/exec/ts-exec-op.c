@@ -148,6 +148,7 @@ static void mem_part(Exec *x, OpCtx *c, Job *j, guint l, guint t, TsMemOp op, ui
     Part *p;
     if (x->unit[ui].role == UNIT_DRAM) {
         const uint64_t bytes = tensor_bytes(c->op, t, elements);
+        c->dram_bytes[t] += bytes;
         p = ts_exec_part_mem(x, j, ui, op, 0, bytes);
         if (bytes > 0) {
             static const uint64_t zero[TS_MAX_DIMS] = {0};
@@ -331,6 +332,8 @@ static gboolean try_step(Exec *x, OpCtx *c)
         if (rd > 0) {
             if (x->unit[ui].role == UNIT_DRAM) {
                 uint64_t b = tensor_bytes(c->op, (guint)rt, rd_el);
+                for (guint t = 0; t < c->nt; t++)
+                    c->dram_bytes[t] += tensor_bytes(c->op, t, st->inner[l][t].reads);
                 Part *p = ts_exec_part_mem(x, j, ui, TS_MEM_READ, 0, b);
                 ts_exec_part_linear(x, j, p,
                                     c->base + ts_exec_tensor_base(c->op, (guint)rt, 0) +
@@ -344,6 +347,9 @@ static gboolean try_step(Exec *x, OpCtx *c)
         if (wr > 0) {
             if (x->unit[ui].role == UNIT_DRAM) {
                 uint64_t b = tensor_bytes(c->op, (guint)wt, wr_el);
+                for (guint t = 0; t < c->nt; t++)
+                    c->dram_bytes[t] +=
+                        tensor_bytes(c->op, t, st->inner[l][t].fills + st->inner[l][t].updates);
                 Part *p = ts_exec_part_mem(x, j, ui, TS_MEM_WRITE, 0, b);
                 ts_exec_part_linear(x, j, p,
                                     c->base + ts_exec_tensor_base(c->op, (guint)wt, 0) +

@@ -196,6 +196,12 @@ typedef struct {
     uint64_t updates_all[TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
     uint64_t macs;
     uint64_t step_iterations; /* of a whole step (partial steps run fewer) */
+    /* bytes requested from DRAM levels, per tensor (einsums; elementwise: index 0) */
+    uint64_t dram_bytes[TS_MAX_TENSORS];
+    /* elementwise: the layer's cost (fused: part of the traffic at the fusion level) */
+    const TsVectorCost *vector;
+    uint64_t ew_fused_read_bytes, ew_fused_write_bytes;
+    int ew_fused_unit;
 } OpCtx;
 
 #define EXEC_CTX 2

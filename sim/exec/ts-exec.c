@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ts-arch-classes.h"
+#include "ts-fuse.h"
 
 #define DEFAULT_MAX_STEPS 16384
 #define TENSOR_ALIGN 4096
@@ -54,7 +55,8 @@ typedef struct {
     const TsMapping *mapping;
     gboolean einsum;
     uint64_t count;
-    double analytical_cycles; /* per instance: bounds simulated time */
+    double analytical_cycles;   /* per instance: bounds simulated time */
+    const TsVectorCost *vector; /* elementwise: the layer's cost (NULL: computed) */
 } OpSpec;
 
 typedef struct Plan {
@@ -201,6 +203,7 @@ static gboolean begin_ctx(Exec *x, OpCtx *c, guint op_index, uint64_t instance)
     c->op = s->op;
     c->model = s->model;
     c->mapping = s->mapping;
+    c->vector = s->vector;
     c->base = x->layer_base;
     x->layer_base += ts_exec_op_footprint(s->op);
     c->deps_done = pl->ops_done >= op_index;
@@ -304,6 +307,11 @@ void ts_exec_ctx_complete(Exec *x, OpCtx *c)
             (c->step_compute_ps - c->step_ideal_ps) * (double)c->n_steps / x->arch_period_ps;
     if (c->instance == 0)
         finish_result(x, c);
+    for (guint t = 0; t < TS_MAX_TENSORS; t++) {
+        r->dram_request_bytes += c->dram_bytes[t];
+        if (c->einsum)
+            r->dram_tensor_bytes[t] += c->dram_bytes[t];
+    }
     ts_exec_trace_op(x, c);
     c->active = FALSE;
     if (++pl->instances_done[c->op_index] == pl->ops[c->op_index].count) {
@@ -506,6 +514,101 @@ static void init_results(Plan *pl)
     }
 }
 
+/* Folds the result of one more run of an op (a fused group's iteration) into r: durations,
+ * stalls, events and DRAM figures add up, utilizations are weighted by duration; the counted
+ * actions are per instance (the same every iteration). */
+static void fold_result(TsExecOpResult *r, const TsExecOpResult *b, double clock_hz)
+{
+    if (r->count == 0) {
+        *r = *b;
+        return;
+    }
+    const double ca = r->cycles, cb = b->cycles, all = MAX(ca + cb, 1e-300);
+    r->count += b->count;
+    r->start_cycles = MIN(r->start_cycles, b->start_cycles);
+    r->cycles += b->cycles;
+    r->latency_s = r->cycles / clock_hz;
+    r->events += b->events;
+    r->compute_busy_cycles += b->compute_busy_cycles;
+    for (guint k = 0; k < TS_STALL_COUNT_; k++)
+        r->stall_cycles[k] += b->stall_cycles[k];
+    r->array_fill_drain_cycles += b->array_fill_drain_cycles;
+    for (guint u = 0; u < r->n_units && u < b->n_units; u++) {
+        r->unit[u].utilization = (r->unit[u].utilization * ca + b->unit[u].utilization * cb) / all;
+        r->unit[u].stall_cycles += b->unit[u].stall_cycles;
+        r->unit[u].bank_conflict_cycles += b->unit[u].bank_conflict_cycles;
+    }
+    const double cols_a = (double)(r->dram_reads + r->dram_writes);
+    const double cols_b = (double)(b->dram_reads + b->dram_writes);
+    if (r->dram_row_hit_rate >= 0 && cols_a + cols_b > 0)
+        r->dram_row_hit_rate =
+            (r->dram_row_hit_rate * cols_a + b->dram_row_hit_rate * cols_b) / (cols_a + cols_b);
+    r->dram_reads += b->dram_reads;
+    r->dram_writes += b->dram_writes;
+    r->dram_command_energy_pj += b->dram_command_energy_pj;
+    r->dram_request_bytes += b->dram_request_bytes;
+    for (guint t = 0; t < TS_MAX_TENSORS; t++)
+        r->dram_tensor_bytes[t] += b->dram_tensor_bytes[t];
+    /* the figures that follow from the time, per instance */
+    const double ratio = b->cost.cycles > 0 ? (r->cycles / (double)r->count) / b->cost.cycles : 1;
+    r->cost.cycles = r->cycles / (double)r->count;
+    r->cost.latency_s = r->cost.cycles / clock_hz;
+    r->cost.compute_cycles = r->compute_busy_cycles / (double)r->count;
+    r->cost.edp_j_cycles = r->cost.energy_pj * 1e-12 * r->cost.cycles;
+    r->cost.utilization = b->cost.utilization / MAX(ratio, 1e-300);
+    r->cost.leakage_pj = b->cost.leakage_pj * ratio;
+    r->cost.compute_leakage_pj = b->cost.compute_leakage_pj * ratio;
+    r->cost.energy_with_leakage_pj = r->cost.energy_pj + r->cost.leakage_pj;
+    for (guint l = 0; l < r->cost.n_levels; l++)
+        r->cost.level[l].leakage_pj = b->cost.level[l].leakage_pj * ratio;
+}
+
+/* Plan entry i of a layer op (its spec from the layer result). */
+static gboolean spec_of(const TsLayerResult *layer, guint i, OpSpec *s, GError **error)
+{
+    const TsLayerOp *lo = &layer->ops[i];
+    const TsLayerOp *src = &layer->ops[lo->same_as];
+    s->op = lo->op;
+    s->einsum = lo->einsum;
+    s->count = MAX(lo->op->count, 1);
+    s->analytical_cycles = MAX(lo->cycles, 1.0);
+    s->vector = lo->einsum ? NULL : &lo->vector;
+    if (lo->einsum) {
+        if (src->model == NULL || src->search.n_best == 0) {
+            g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
+                        "op %s has no mapping to simulate", lo->op->name);
+            return FALSE;
+        }
+        s->model = src->model;
+        s->mapping = &src->search.best[0].mapping;
+    }
+    return TRUE;
+}
+
+/* The layer ops of a fused group, in layer order (n of them), and its iterations; FALSE when
+ * the layer has no group whose ops all run once per iteration. */
+static gboolean fused_group(const TsLayerResult *layer, const TsFusePlan *fuse, guint *first,
+                            guint *n, uint64_t *iterations)
+{
+    if (fuse == NULL)
+        return FALSE;
+    *iterations = ts_fuse_plan_iterations(fuse);
+    *n = 0;
+    for (guint i = 0; i < layer->n_ops; i++) {
+        const TsLayerOp *lo = &layer->ops[i];
+        if (ts_fuse_plan_op(fuse, lo->index) == NULL)
+            continue;
+        if (*n == 0)
+            *first = i;
+        else if (i != *first + *n)
+            return FALSE; /* not consecutive */
+        if (MAX(lo->op->count, 1) != *iterations)
+            return FALSE;
+        (*n)++;
+    }
+    return *n > 1 && *iterations > 1;
+}
+
 gboolean ts_exec_run_layer(const TsArch *arch, const TsWorkload *workload,
                            const TsLayerResult *layer, const TsExecOptions *options,
                            TsExecResult *result, GError **error)
@@ -513,43 +616,56 @@ gboolean ts_exec_run_layer(const TsArch *arch, const TsWorkload *workload,
     g_return_val_if_fail(arch != NULL && layer != NULL && result != NULL, FALSE);
     (void)workload;
     memset(result, 0, sizeof *result);
+    /* Plan entries: the layer's ops; a fused group iteration by iteration (its ops once
+     * each, in order, heads x batch times), folded back per op afterwards. */
+    guint g_first = 0, g_n = 0;
+    uint64_t g_iter = 1;
+    const gboolean interleave =
+        fused_group(layer, options ? options->fuse : NULL, &g_first, &g_n, &g_iter);
+    const guint n = interleave ? layer->n_ops + g_n * (guint)(g_iter - 1) : layer->n_ops;
     Plan pl = {0};
-    pl.n = layer->n_ops;
-    pl.ops = g_new0(OpSpec, pl.n);
-    pl.instances_done = g_new0(uint64_t, pl.n);
-    result->n_ops = pl.n;
-    result->ops = pl.results = g_new0(TsExecOpResult, pl.n);
-    for (guint i = 0; i < pl.n; i++) {
-        const TsLayerOp *lo = &layer->ops[i];
-        const TsLayerOp *src = &layer->ops[lo->same_as];
-        OpSpec *s = &pl.ops[i];
-        s->op = lo->op;
-        s->einsum = lo->einsum;
-        s->count = MAX(lo->op->count, 1);
-        s->analytical_cycles = MAX(lo->cycles, 1.0);
-        if (lo->einsum) {
-            if (src->model == NULL || src->search.n_best == 0) {
-                g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
-                            "op %s has no mapping to simulate", lo->op->name);
-                g_free(pl.ops);
-                g_free(pl.instances_done);
-                return FALSE;
+    pl.n = n;
+    pl.ops = g_new0(OpSpec, n);
+    pl.instances_done = g_new0(uint64_t, n);
+    pl.results = g_new0(TsExecOpResult, n);
+    guint *layer_of = g_new0(guint, n);
+    guint e = 0;
+    gboolean ok = TRUE;
+    for (guint i = 0; i < layer->n_ops && ok; i++) {
+        if (interleave && i >= g_first && i < g_first + g_n) {
+            if (i > g_first)
+                continue;
+            for (uint64_t h = 0; h < g_iter && ok; h++) {
+                for (guint k = 0; k < g_n && ok; k++) {
+                    ok = spec_of(layer, g_first + k, &pl.ops[e], error);
+                    pl.ops[e].count = 1;
+                    layer_of[e++] = g_first + k;
+                }
             }
-            s->model = src->model;
-            s->mapping = &src->search.best[0].mapping;
+            continue;
+        }
+        ok = spec_of(layer, i, &pl.ops[e], error);
+        layer_of[e++] = i;
+    }
+    result->n_ops = layer->n_ops;
+    result->ops = g_new0(TsExecOpResult, layer->n_ops);
+    if (ok) {
+        init_results(&pl);
+        gint64 t0 = g_get_monotonic_time();
+        ok = run_plan(arch, &pl, options, &result->trace_note, &result->notes, &result->events,
+                      &result->cycles, error);
+        result->seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
+        result->latency_s = result->cycles / ts_arch_clock_hz(arch);
+        for (guint i = 0; i < n; i++)
+            fold_result(&result->ops[layer_of[i]], &pl.results[i], ts_arch_clock_hz(arch));
+        for (guint i = 0; i < layer->n_ops; i++) {
+            const TsExecOpResult *r = &result->ops[i];
+            result->energy_pj += (double)r->count * r->cost.energy_pj;
+            result->macs += (double)r->count * (double)r->cost.macs;
         }
     }
-    init_results(&pl);
-    gint64 t0 = g_get_monotonic_time();
-    gboolean ok = run_plan(arch, &pl, options, &result->trace_note, &result->notes, &result->events,
-                           &result->cycles, error);
-    result->seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
-    result->latency_s = result->cycles / ts_arch_clock_hz(arch);
-    for (guint i = 0; i < pl.n; i++) {
-        const TsExecOpResult *r = &pl.results[i];
-        result->energy_pj += (double)r->count * r->cost.energy_pj;
-        result->macs += (double)r->count * (double)r->cost.macs;
-    }
+    g_free(layer_of);
+    g_free(pl.results);
     g_free(pl.ops);
     g_free(pl.instances_done);
     return ok;
@@ -567,7 +683,8 @@ gboolean ts_exec_run_op(const TsArch *arch, const TsModel *model, const TsMappin
         g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID, "invalid mapping: %s", why);
         return FALSE;
     }
-    OpSpec s = {ts_model_op(model), model, mapping, TRUE, MAX(count, 1), MAX(cost.cycles, 1.0)};
+    OpSpec s = {ts_model_op(model),    model, mapping, TRUE, MAX(count, 1),
+                MAX(cost.cycles, 1.0), NULL};
     uint64_t done = 0;
     Plan pl = {&s, 1, result, &done, 0};
     init_results(&pl);

@@ -41,6 +41,10 @@ typedef struct {
      * and summarised per track (said in the file and in TsExecResult.trace_note). */
     const char *trace_path;
     uint64_t trace_max_events;
+    /* The fusion plan the layer was mapped with (ts_exec_run_layer; NULL: none): the fused
+     * group runs iteration by iteration (one head: each op of the group once, in order) as the
+     * analytical fusion model schedules it; its intermediates live at the fusion level. */
+    const TsFusePlan *fuse;
 } TsExecOptions;
 
 /* Why the compute unit was idle, in arch-clock cycles (docs/des.md). */
@@ -92,6 +96,10 @@ typedef struct {
     /* Elementwise ops: the words read and written at the outermost level (as the analytical
      * vector cost counts them). */
     double ew_read_words, ew_write_words;
+    /* Bytes requested from DRAM levels (all instances): in total, and per tensor of an einsum
+     * (an elementwise op's traffic is not split by tensor). */
+    uint64_t dram_request_bytes;
+    uint64_t dram_tensor_bytes[TS_MAX_TENSORS];
 } TsExecOpResult;
 
 typedef struct {

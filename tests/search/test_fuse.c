@@ -279,12 +279,6 @@ static void test_cli(void)
     CU_ASSERT_EQUAL(c.status, 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(c.err, "did you mean 'attention'"));
     ts_test_run_clear(&c);
-    const char *const des[] = {"simulate", "--arch",    "eyeriss-like", "--workload", "bert-base",
-                               "--fuse",   "attention", "--engine",     "des",        NULL};
-    ts_test_spawn(&c, des, FALSE);
-    CU_ASSERT_EQUAL(c.status, 1);
-    CU_ASSERT_PTR_NOT_NULL(strstr(c.err, "the DES executor does not run fused groups"));
-    ts_test_run_clear(&c);
     /* Byte-identical JSON for 1 and 2 threads, with the fusion member. */
     char *json[2] = {NULL, NULL};
     for (guint k = 0; k < 2; k++) {
