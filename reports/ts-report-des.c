@@ -195,6 +195,7 @@ static void des_member(JsonBuilder *b, const TsExecOpResult *o)
         ts_json_member_count(b, "write_bursts", o->dram_writes);
         ts_json_member_double(b, "row_hit_rate", o->dram_row_hit_rate);
         ts_json_member_double(b, "command_energy_pj", o->dram_command_energy_pj);
+        ts_json_member_count(b, "request_bytes", o->dram_request_bytes);
         json_builder_end_object(b);
     }
     json_builder_end_object(b);
