@@ -512,9 +512,9 @@ static void step_count(TsWalk *w, guint l, int t, Pattern pat, uint64_t *busiest
     }
 }
 
-static void add_xfer_imperfect(TsWalkXfer *list, guint *n, TsWalkKind kind, guint level,
-                               const LevelTensor *x, guint t, uint64_t version, uint64_t el,
-                               uint64_t el_all, uint64_t peer, uint64_t peer_all, uint64_t prev)
+static void push_xfer(TsWalkXfer *list, guint *n, TsWalkKind kind, guint level,
+                      const LevelTensor *x, guint t, uint64_t version, uint64_t el, uint64_t el_all,
+                      uint64_t peer, uint64_t peer_all, uint64_t prev)
 {
     TsWalkXfer *r = &list[(*n)++];
     r->kind = (uint8_t)kind;
@@ -597,9 +597,9 @@ static gboolean next_imperfect(TsWalk *w, TsWalkStep *st)
                             t == out && !first ? prev_visit_imperfect(w, x, l, v) : 0;
                         if (t == out && first)
                             (void)prev_visit_imperfect(w, x, l, v);
-                        add_xfer_imperfect(st->before, &st->n_before, TS_WALK_FILL, l, x, t, v,
-                                           first ? 0 : db, first ? 0 : da, first ? 0 : pb,
-                                           first ? 0 : pa, prev);
+                        push_xfer(st->before, &st->n_before, TS_WALK_FILL, l, x, t, v,
+                                  first ? 0 : db, first ? 0 : da, first ? 0 : pb, first ? 0 : pa,
+                                  prev);
                         tile_origin(w, l, st->before[st->n_before - 1].origin);
                     }
                 } else {
@@ -627,8 +627,8 @@ static gboolean next_imperfect(TsWalk *w, TsWalkStep *st)
         if (!x->kept || x->backing)
             continue;
         if (carry >= x->vpos) {
-            add_xfer_imperfect(st->after, &st->n_after, TS_WALK_UPDATE, l, x, out, x->ver - 1,
-                               x->wb_el, x->wb_el_all, x->wb_peer, x->wb_peer_all, 0);
+            push_xfer(st->after, &st->n_after, TS_WALK_UPDATE, l, x, out, x->ver - 1, x->wb_el,
+                      x->wb_el_all, x->wb_peer, x->wb_peer_all, 0);
             tile_origin(w, l, st->after[st->n_after - 1].origin);
         }
     }
@@ -712,18 +712,12 @@ static uint64_t slide_boundary(TsWalk *w, LevelTensor *x, guint carry, uint64_t 
     return d;
 }
 
+/* Every instance alike: the peer reads or updates the distinct tiles of its fan-out; the *_all
+ * figures are set once the step is complete. */
 static void add_xfer(TsWalkXfer *list, guint *n, TsWalkKind kind, guint level, const LevelTensor *x,
                      guint t, uint64_t version, uint64_t elements, uint64_t prev)
 {
-    TsWalkXfer *r = &list[(*n)++];
-    r->kind = (uint8_t)kind;
-    r->level = (uint8_t)level;
-    r->peer = (uint8_t)x->peer;
-    r->tensor = (uint8_t)t;
-    r->version = version;
-    r->elements = elements;
-    r->peer_elements = elements * x->peer_factor;
-    r->prev_visit = prev;
+    push_xfer(list, n, kind, level, x, t, version, elements, 0, elements * x->peer_factor, 0, prev);
 }
 
 gboolean ts_walk_next(TsWalk *w, TsWalkStep *st)

@@ -174,34 +174,27 @@ static void test_consistency_gemmini(void)
     check_consistency("gemmini-like", edits);
 }
 
+/* eyeriss-like with every buffer holding its tiles twice. */
+static const char *const kEyerissDouble[] = {"size: 108KB",
+                                             "size: 108KB\n        multiple_buffering: 2",
+                                             "entries: 12,",
+                                             "entries: 12, multiple_buffering: 2,",
+                                             "entries: 224,",
+                                             "entries: 224, multiple_buffering: 2,",
+                                             "entries: 24,",
+                                             "entries: 24, multiple_buffering: 2,",
+                                             NULL};
+
 static void test_consistency_eyeriss(void)
 {
-    static const char *const edits[] = {"size: 108KB",
-                                        "size: 108KB\n        multiple_buffering: 2",
-                                        "entries: 12,",
-                                        "entries: 12, multiple_buffering: 2,",
-                                        "entries: 224,",
-                                        "entries: 224, multiple_buffering: 2,",
-                                        "entries: 24,",
-                                        "entries: 24, multiple_buffering: 2,",
-                                        NULL};
-    check_consistency("eyeriss-like", edits);
+    check_consistency("eyeriss-like", kEyerissDouble);
 }
 
 /* The best imperfect mappings (--factorization imperfect) of the same ops on eyeriss-like, whose
  * 14 x 12 array takes ceil factors. */
 static void test_consistency_eyeriss_imperfect(void)
 {
-    static const char *const edits[] = {"size: 108KB",
-                                        "size: 108KB\n        multiple_buffering: 2",
-                                        "entries: 12,",
-                                        "entries: 12, multiple_buffering: 2,",
-                                        "entries: 224,",
-                                        "entries: 224, multiple_buffering: 2,",
-                                        "entries: 24,",
-                                        "entries: 24, multiple_buffering: 2,",
-                                        NULL};
-    check_consistency_full("eyeriss-like", edits, TRUE);
+    check_consistency_full("eyeriss-like", kEyerissDouble, TRUE);
 }
 
 #else

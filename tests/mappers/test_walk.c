@@ -231,13 +231,13 @@ static void test_imperfect(void)
     TsOp op;
     ts_test_gemm(&op, 13, 22, 37);
     for (guint a = 0; kArchs[a]; a++)
-        check_pair(kArchs[a], &op, &opt, rng, 30);
+        check_pair(kArchs[a], &op, &opt, rng, 20);
     ts_test_gemm(&op, 50, 14, 96);
     for (guint a = 0; kArchs[a]; a++)
-        check_pair(kArchs[a], &op, &opt, rng, 20);
+        check_pair(kArchs[a], &op, &opt, rng, 12);
     TsModelOptions opt2 = {.imperfect_factors = TRUE, .no_first_read_elision = TRUE};
     for (guint a = 0; kArchs[a]; a++)
-        check_pair(kArchs[a], &op, &opt2, rng, 10);
+        check_pair(kArchs[a], &op, &opt2, rng, 6);
     g_autoptr(GError) error = NULL;
     g_autoptr(TsWorkload) wl = ts_test_small_transformer(&error);
     CU_ASSERT_PTR_NOT_NULL_FATAL(wl);
@@ -246,7 +246,7 @@ static void test_imperfect(void)
         if (lop->kind != TS_OP_EINSUM)
             continue;
         for (guint a = 0; kArchs[a]; a++)
-            check_pair(kArchs[a], lop, &opt, rng, 8);
+            check_pair(kArchs[a], lop, &opt, rng, 5);
     }
 }
 
