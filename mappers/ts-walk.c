@@ -9,7 +9,11 @@
  * its innermost relevant one is at index 0 (its first read is elided, as the model's
  * `delivered - partition`). Sliding windows (ranks summing several dims) deliver per step what
  * the model's Timeloop-parity recursion gives (ts_nest_slide_*), each later iteration of a
- * loop behaving as its second, so the walk's total is the model's to the element. */
+ * loop behaving as its second, so the walk's total is the model's to the element. Imperfect
+ * (ceil) factors take another path (next_imperfect): the steps are the non-empty digit tuples,
+ * and each figure of a step is one of the model's imperfect counts (ts_nest_count) with the
+ * step loops fixed at their digits, attributed to the steps where the loops it keeps at index
+ * 0 are 0. */
 #include "ts-walk.h"
 
 #include <string.h>
