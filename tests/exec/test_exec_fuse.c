@@ -1,10 +1,11 @@
 /* The mapping executor on a fused attention group (ts-fuse.h): BERT-base mapped with
  * `--fuse attention` on eyeriss-like and gemmini-like (and `attention-scores` on gemmini-like)
- * runs head by head through the DES; the intermediates (Q, K, V, scores, probabilities; the
- * last two for attention-scores) are never requested from DRAM (no DRAM bytes for those
- * tensors, none at all for softmax, nor for KTQ when KQV is in the group), the counted actions of
- * every op equal the fused analytical model's, and with unlimited DRAM bandwidth the group's ops
- * take within the consistency tolerance of the model's cycles (docs/des.md, "Fused groups"). */
+ * runs head by head through the DES. On gemmini-like, with the DRAM's timing, the intermediates
+ * (Q, K, V, scores, probabilities; the last two for attention-scores) are never requested from
+ * DRAM (no DRAM bytes for those tensors, none at all for softmax, nor for KTQ when KQV is in the
+ * group); on both, every op's counted actions equal the fused analytical model's, and with
+ * unlimited DRAM bandwidth the group takes within 5% of the model's cycles (docs/des.md,
+ * "Fused groups"). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -25,7 +26,9 @@ static double cycles_without_dram(const TsCost *k)
     return c;
 }
 
-static void check_arch(const char *arch_name, const char *group_name)
+/* with_dram: also a run with the DRAM's timing, where the requests are checked (the whole
+ * layer through the DRAM: the slow part of the suite). */
+static void check_arch(const char *arch_name, const char *group_name, gboolean with_dram)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(TsArch) arch = ts_arch_load(arch_name, NULL, &error);
@@ -43,7 +46,7 @@ static void check_arch(const char *arch_name, const char *group_name)
     lo.fuse = plan;
     TsLayerResult r = {0};
     CU_ASSERT_TRUE_FATAL(ts_layer_map(arch, wl, &lo, &r, &error));
-    for (guint ideal = 0; ideal < 2; ideal++) {
+    for (guint ideal = with_dram ? 0 : 1; ideal < 2; ideal++) {
         TsExecOptions xo = {
             .max_steps = 64, .fuse = plan, .ideal_dram = ideal, .ideal_compute = ideal};
         TsExecResult x = {0};
@@ -115,14 +118,14 @@ static void check_arch(const char *arch_name, const char *group_name)
 
 static void test_eyeriss(void)
 {
-    check_arch("eyeriss-like", "attention");
+    check_arch("eyeriss-like", "attention", FALSE);
 }
 
 static void test_gemmini(void)
 {
-    check_arch("gemmini-like", "attention");
+    check_arch("gemmini-like", "attention", TRUE);
     /* KQV unfused: Q, K and V through DRAM, the scores and probabilities on chip */
-    check_arch("gemmini-like", "attention-scores");
+    check_arch("gemmini-like", "attention-scores", TRUE);
 }
 
 int main(int argc, char **argv)
