@@ -190,7 +190,7 @@ static gboolean single_unit(Exec *x, const TsComponentKind *kind, const TsLevel 
     if (u < 0)
         return FALSE;
     g_autofree char *mine = g_strdup_printf("port[%u]", x->unit[u].first_port);
-    const char *theirs = role == UNIT_SYSTOLIC ? "ctrl" : "req[0]";
+    const char *theirs = role == UNIT_SYSTOLIC || role == UNIT_PIM ? "ctrl" : "req[0]";
     if (!ts_sim_connect(x->sim, &x->base, mine, c, theirs, &(TsLinkSpec){0}, error))
         return FALSE;
     if (role == UNIT_LINK) {
@@ -278,12 +278,22 @@ Exec *ts_exec_build(const TsArch *arch, const TsExecOptions *opt, GError **error
         ts_params_set_int(p, "queue_depth", 2);
         ok = single_unit(x, &ts_systolic_kind, compute, "TsSystolicSpec", compute->spec, p,
                          UNIT_SYSTOLIC, error);
+    } else if (ok && compute->klass == TS_CLASS_PIM_CORE && compute->spec != NULL &&
+               ((const TsPimCoreSpec *)compute->spec)->kind == TS_PIM_DPU && !opt->ideal_compute) {
+        /* a DPU: each compute step is a kernel on the revolver pipeline, in DPU cycles */
+        const TsPimCoreSpec *sp = compute->spec;
+        ok = single_unit(x, &ts_pim_core_kind, compute, "TsPimCoreSpec", sp, NULL, UNIT_PIM,
+                         error);
+        if (ok)
+            x->unit[x->compute_unit].period_ps = 1e12 / sp->frequency_hz;
     } else if (ok) {
         g_autoptr(TsParams) p = ts_params_new();
         ok = single_unit(x, &ts_mac_array_kind, compute, "TsLevel", compute, p, UNIT_MAC, error);
     }
     x->lane_unit = x->compute_unit;
-    if (ok && x->unit[x->compute_unit].role == UNIT_SYSTOLIC && x->vector_unit < 0) {
+    if (ok && (x->unit[x->compute_unit].role == UNIT_SYSTOLIC ||
+               x->unit[x->compute_unit].role == UNIT_PIM) &&
+        x->vector_unit < 0) {
         /* elementwise work on the array's PEs as lanes, one element per PE and cycle */
         g_autoptr(TsParams) p = ts_params_new();
         int keep = x->compute_unit;

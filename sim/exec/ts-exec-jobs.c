@@ -237,7 +237,19 @@ static void send_part(Exec *x, int job, int part)
     TsPort *port = unit_port(x, u, 0);
     const guint64 tag = (guint64)job << 8 | (guint64)part;
     TsEvent *ev;
-    if (u->role == UNIT_SYSTOLIC) {
+    if (u->role == UNIT_PIM) {
+        /* the step's MACs on every utilized DPU in lockstep: one DPU's kernel, its tasklets
+         * sharing the MACs, each MAC the issue slots of the op's precision */
+        const TsPimCoreSpec *sp = ts_arch_level(x->arch, (guint)u->level)->spec;
+        const guint tasklets = (guint)MAX(sp->tasklets, 1u);
+        x->dpu_step = (TsDpuStep){TS_DPU_STEP_COMPUTE,
+                                  (double)p->work * x->ctx[j->ctx].dpu_slots_per_mac / tasklets,
+                                  FALSE};
+        x->dpu_kernel = (TsDpuKernel){&x->dpu_step, 1, tasklets, 1, NULL};
+        ev = ts_sim_event_new(x->sim, NULL, TS_PIM_EV_LAUNCH);
+        ev->payload.ptr[0] = &x->dpu_kernel;
+        ev->payload.u64[1] = tag;
+    } else if (u->role == UNIT_SYSTOLIC) {
         ev = ts_sim_event_new(x->sim, NULL, TS_SYSTOLIC_EV_COMPUTE);
         ev->payload.u64[0] = p->work;
         ev->payload.u64[1] = p->n;
@@ -395,7 +407,7 @@ static void part_finish(Exec *x, int job, int part)
 void ts_exec_on_response(Exec *x, TsEvent *ev)
 {
     guint64 tag;
-    if (ev->type == TS_SYSTOLIC_EV_DONE)
+    if (ev->type == TS_SYSTOLIC_EV_DONE || ev->type == TS_PIM_EV_DONE)
         tag = ev->payload.u64[0];
     else if (ev->type == TS_EVENT_COMPUTE_RESPONSE)
         tag = ts_compute_req_const(ev)->tag;

@@ -12,6 +12,7 @@
 #include "ts-dram.h"
 #include "ts-exec.h"
 #include "ts-host-link.h"
+#include "ts-pim-core.h"
 #include "ts-sim.h"
 #include "ts-sram.h"
 #include "ts-systolic-component.h"
@@ -19,7 +20,15 @@
 
 G_BEGIN_DECLS
 
-typedef enum { UNIT_SRAM, UNIT_DRAM, UNIT_LINK, UNIT_MAC, UNIT_SYSTOLIC, UNIT_VECTOR } UnitRole;
+typedef enum {
+    UNIT_SRAM,
+    UNIT_DRAM,
+    UNIT_LINK,
+    UNIT_MAC,
+    UNIT_SYSTOLIC,
+    UNIT_VECTOR,
+    UNIT_PIM /* a DPU (pim_core): each compute step runs as a kernel of its tasklets */
+} UnitRole;
 
 #define EXEC_MAX_PORTS 256 /* executor port elements (DRAM channels count one each) */
 #define EXEC_WAIT_RING 512 /* parts waiting for a unit's credits */
@@ -167,6 +176,8 @@ typedef struct {
     uint64_t gemm[3];       /* a systolic array's M, N, K per step */
     double step_compute_ps; /* one step on the compute unit */
     double step_ideal_ps;   /* its MACs at one per PE and cycle (systolic fill / drain) */
+    double dpu_slots_per_mac; /* a DPU compute unit: issue slots of one MAC at the op's
+                                 precision (the model's rate) */
     uint64_t inner_off[TS_MAX_TENSORS]; /* DRAM accesses inside steps: running offsets */
     LevelTensor lt[TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
     Writeback wb[WB_RING];
@@ -217,6 +228,8 @@ struct Exec {
     int lane_unit;       /* elementwise work without a vector unit: the compute level's instances as
                             lanes (a mac_array; a second one over a systolic array's PEs) */
     int dram_unit;       /* the first timed DRAM, or -1 */
+    TsDpuStep dpu_step;  /* the kernel running on the DPU compute unit (one at a time) */
+    TsDpuKernel dpu_kernel;
     uint32_t dram_burst; /* its burst bytes */
     guint port_unit[EXEC_MAX_PORTS];
     guint n_port;

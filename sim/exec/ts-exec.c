@@ -99,6 +99,8 @@ static double unit_busy_ps(const Exec *x, const Unit *u)
         ts_host_link_get_stats(u->comp, &st);
         return MAX(st.h2d_busy_ps, st.d2h_busy_ps);
     }
+    case UNIT_PIM:
+        return (double)ts_pim_core_busy_cycles(u->comp) * u->period_ps;
     case UNIT_SYSTOLIC: {
         guint64 cycles;
         ts_systolic_component_busy(u->comp, &cycles, NULL);

@@ -279,12 +279,19 @@ static void test_refused(void)
     const char *trace_stdout[] = {"simulate", "--arch", "gemmini-like", "--workload", "bert-base",
                                   "--engine", "des",    "--trace",      "-",          NULL};
     expect_refused(trace_stdout, "--trace");
-    /* a DRAM the DES's address mapping cannot take (12 channels): the input's limit, exit 1 */
+    /* a PIM arch runs: the 12-channel host DRAM (channel by modulo), the host link, the DPUs'
+     * pim_core */
     const char *pim[] = {"simulate",      "--arch",   "upmem-pim", "--workload",
                          "bert-base",     "--seq",    "32",        "--op",
-                         "KTQ",           "--engine", "des",       "--search",
+                         "KTQ",           "--engine", "both",      "--search",
                          "random-pruned", "--budget", "50",        NULL};
-    expect_refused(pim, "cannot be simulated by the DES");
+    TsTestCli r = {0};
+    if (ts_test_cli(&r, pim)) {
+        CU_ASSERT_EQUAL(r.status, 0);
+        CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "pim_core"));
+        CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "host_link"));
+        ts_test_cli_clear(&r);
+    }
 }
 
 /* A DRAM whose given bandwidth differs from its timing's peak: said on stderr and in the JSON. */
