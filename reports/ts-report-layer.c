@@ -296,6 +296,10 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
         const char *suffix = "";
         if (lo->lut_pim) {
             suffix = " (LUT-NN op)";
+        } else if (owner(r, lo)->placed_on != NULL) {
+            suffix = " (einsum placed on the host)";
+            if (strcmp(bound, "vector") == 0)
+                bound = owner(r, lo)->placed_on->name;
         } else if (!lo->einsum) {
             if (strcmp(bound, "vector") == 0)
                 bound = "vector unit";
@@ -348,6 +352,12 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
         const TsLayerOp *lo = &r->ops[i];
         if (lo->same_as == i && !lo->einsum)
             g_string_append_printf(out, "  %s: %s\n", lo->op->name, lo->vector.source);
+        else if (lo->same_as == i && lo->placed_on != NULL)
+            g_string_append_printf(out,
+                                   "  %s: placed on the host (%s); its best mapping on %s: %.0f "
+                                   "cycles, %.3f uJ\n",
+                                   lo->op->name, lo->vector.source, ts_model_compute(lo->model)->name,
+                                   lo->mapped_cycles, lo->mapped_energy_pj * 1e-6);
     }
     for (guint i = 0; i < r->n_ops; i++)
         if (r->ops[i].same_as == i && r->ops[i].lut_pim)
@@ -530,10 +540,11 @@ static void vector_op_json(JsonBuilder *b, const TsLayerReport *rep, const TsLay
     ts_json_member_double(b, "energy_pj", v->energy_pj);
     ts_json_member_int(b, "cycles", (gint64)v->cycles);
     ts_json_member_double(b, "latency_s", v->latency_s);
-    ts_json_member_int(b, "macs", 0);
+    /* an einsum placed on the host keeps its MACs */
+    ts_json_member_int(b, "macs", (gint64)lo->macs);
     ts_json_member_double(b, "utilization", v->utilization);
     ts_json_member_double(b, "edp_j_cycles", v->energy_pj * 1e-12 * v->cycles);
-    ts_json_member_double(b, "pj_per_mac", NAN);
+    ts_json_member_double(b, "pj_per_mac", lo->macs > 0 ? v->energy_pj / (double)lo->macs : NAN);
     json_builder_end_object(b);
     const TsLevel *outer = ts_arch_storage(rep->arch, 0);
     json_builder_set_member_name(b, "levels");
@@ -573,7 +584,7 @@ static void op_members(JsonBuilder *b, const TsLayerReport *rep, guint i)
     const TsLayerResult *r = rep->result;
     const TsLayerOp *lo = &r->ops[i];
     const TsLayerOp *src = owner(r, lo);
-    if (src->einsum) {
+    if (src->einsum && src->placed_on == NULL) {
         const TsSearchEntry *best = &src->search.best[0];
         TsReportInfo info = rep->info;
         if (r->n_ops > 1)
@@ -586,6 +597,15 @@ static void op_members(JsonBuilder *b, const TsLayerReport *rep, guint i)
         ts_json_member_string(b, "name", lo->op->name);
         if (src->lut_pim)
             lut_pim_json(b, src);
+        if (src->placed_on != NULL) {
+            ts_json_member_string(b, "placed_on", src->placed_on->name);
+            json_builder_set_member_name(b, "mapped");
+            json_builder_begin_object(b);
+            ts_json_member_string(b, "compute", ts_model_compute(src->model)->name);
+            ts_json_member_double(b, "cycles", src->mapped_cycles);
+            ts_json_member_double(b, "energy_pj", src->mapped_energy_pj);
+            json_builder_end_object(b);
+        }
     }
     ts_json_member_int(b, "count", (gint64)lo->op->count);
     ts_json_member_string(b, "bound", lo->bound);

@@ -512,10 +512,10 @@ gboolean ts_exec_run_layer(const TsArch *arch, const TsWorkload *workload,
         const TsLayerOp *src = &layer->ops[lo->same_as];
         OpSpec *s = &pl.ops[i];
         s->op = lo->op;
-        s->einsum = lo->einsum;
+        s->einsum = lo->einsum && src->placed_on == NULL; /* placed on the host: vector work */
         s->count = MAX(lo->op->count, 1);
         s->analytical_cycles = MAX(lo->cycles, 1.0);
-        if (lo->einsum) {
+        if (s->einsum) {
             if (src->model == NULL || src->search.n_best == 0) {
                 g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
                             "op %s has no mapping to simulate", lo->op->name);
