@@ -105,8 +105,8 @@ double ts_pim_dpu_mac_slots(const TsPimCoreSpec *spec, guint a_bits, gboolean a_
     double loop = slots(spec, TS_DPU_OP_loop, &miss);
     double mul = ts_pim_dpu_arith_slots(spec, TS_DPU_MUL, wide, fp, MIN(a_bits, b_bits),
                                         miss ? NULL : &miss);
-    double add = ts_pim_dpu_arith_slots(spec, TS_DPU_ADD, acc_bits, acc_fp || fp, 0,
-                                        miss ? NULL : &miss);
+    double add =
+        ts_pim_dpu_arith_slots(spec, TS_DPU_ADD, acc_bits, acc_fp || fp, 0, miss ? NULL : &miss);
     if (missing != NULL)
         *missing = miss;
     if (loop < 0.0 || mul < 0.0 || add < 0.0)
@@ -160,8 +160,8 @@ double ts_host_link_rate(const TsHostLinkSpec *spec, TsXferKind kind, guint64 n_
     return cap;
 }
 
-double ts_host_link_transfer_s(const TsHostLinkSpec *spec, TsXferKind kind,
-                               double bytes_per_device, guint64 n_devices)
+double ts_host_link_transfer_s(const TsHostLinkSpec *spec, TsXferKind kind, double bytes_per_device,
+                               guint64 n_devices)
 {
     g_return_val_if_fail(spec != NULL, 0.0);
     const double bytes = bytes_per_device * (double)MAX(n_devices, (guint64)1);

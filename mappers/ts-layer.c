@@ -53,11 +53,10 @@ gboolean ts_layer_vector_cost(const TsArch *arch, const TsOp *op, TsVectorCost *
     const gboolean einsum = op->kind == TS_OP_EINSUM;
     if (op->kind != TS_OP_ELEMENTWISE && op->kind != TS_OP_LUT &&
         !(einsum && ts_layer_host_unit(arch) != NULL)) {
-        ts_config_error(error, NULL, TS_CONFIG_ERROR_INVALID, NULL,
-                        "op %s is neither an elementwise nor a LUT-NN op%s",
-                        op->name ? op->name : "?",
-                        einsum ? " (an einsum runs as vector work only on a host's vector unit)"
-                               : "");
+        ts_config_error(
+            error, NULL, TS_CONFIG_ERROR_INVALID, NULL,
+            "op %s is neither an elementwise nor a LUT-NN op%s", op->name ? op->name : "?",
+            einsum ? " (an einsum runs as vector work only on a host's vector unit)" : "");
         return FALSE;
     }
     gboolean lut = op->kind == TS_OP_LUT;
@@ -576,6 +575,17 @@ gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload, const TsLa
             result->unique_einsums++;
             result->cache_hits += hit;
         } else if (op->kind == TS_OP_LUT && ts_lut_pim_target(arch, &lut_target)) {
+            /* Resident tables of every LUT op of every layer share each DPU's MRAM evenly. */
+            const TsTransformerConfig *cfg = ts_workload_transformer_config(workload);
+            double lut_ops = 0.0;
+            for (guint k = 0; k < ts_workload_n_ops(workload); k++) {
+                const TsOp *o = ts_workload_op(workload, k);
+                if (o->kind == TS_OP_LUT)
+                    lut_ops += (double)MAX(o->count, (uint64_t)1);
+            }
+            lut_ops *= cfg != NULL ? (double)MAX(cfg->layers, (uint64_t)1) : 1.0;
+            lut_target.table_budget_bytes =
+                (guint64)((double)lut_target.dpu->mram_bytes / MAX(lut_ops, 1.0));
             if (!ts_lut_pim_search(&lut_target, op, &lo->lut, &lo->lut_evaluated, &lo->lut_valid,
                                    error))
                 return FALSE;
@@ -586,6 +596,9 @@ gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload, const TsLa
             lo->utilization = lo->lut.total_s > 0.0 ? lo->lut.dpu_s / lo->lut.total_s : 0.0;
             lo->macs = 0;
             lo->bound = ts_lut_pim_bound(&lo->lut);
+            lo->load_s = lo->lut.load_s; /* resident tables: their one-time scatter */
+            lo->load_energy_pj = lo->lut.load_pj;
+            lo->load_bytes = (uint64_t)lo->lut.load_bytes;
             TsVectorCost *v = &lo->vector; /* the op's totals in the vector-op form */
             v->element_passes = (double)op->lut_search_macs + (double)op->lut_lookups;
             v->compute_energy_pj = lo->lut.search_pj + lo->lut.dpu_pj;

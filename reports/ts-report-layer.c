@@ -209,6 +209,11 @@ static void lut_pim_text(GString *out, const TsLayerOp *lo)
         c->lut_bytes / 1e6, 100.0 * c->lut_s / tot, c->dpu_s * 1e3, 100.0 * c->dpu_s / tot,
         c->gather_s * 1e3, c->output_bytes / 1e6, 100.0 * c->gather_s / tot, c->total_s * 1e3,
         c->energy_pj * 1e-6);
+    if (c->load_bytes > 0.0)
+        g_string_append_printf(out,
+                               "    tables resident in MRAM: scattered once before any "
+                               "inference, %.4g MB in %.4g ms (in the one-time load)\n",
+                               c->load_bytes / 1e6, c->load_s * 1e3);
     g_string_append_printf(
         out,
         "    DPU kernel, cycles per DPU: %.4g = static table %.4g + max(DMA %.4g: indices %.4g, "
@@ -278,8 +283,8 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
 
     const gboolean des = rep->des_cycles != NULL;
     g_string_append_printf(out, "\n  %-3s %-10s %6s %15s %14s %12s %14s %9s %11s%s  %s\n", "#",
-                           "op", "count", "MACs", "cycles", "latency (s)", "energy (uJ)",
-                           "pJ/MAC", "utilization", des ? "  DES diff" : "", "bound");
+                           "op", "count", "MACs", "cycles", "latency (s)", "energy (uJ)", "pJ/MAC",
+                           "utilization", des ? "  DES diff" : "", "bound");
     for (guint i = 0; i < r->n_ops; i++) {
         const TsLayerOp *lo = &r->ops[i];
         char macs[32], cyc[32], same[16] = "";
@@ -315,7 +320,8 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
                 g_snprintf(dd, sizeof dd, "  %8s", "-");
         }
         g_string_append_printf(
-            out, "  %-3u %-10s %6" G_GUINT64_FORMAT " %15s %14s %12.6g %14.3f %9s %11.3f%s  %s%s%s\n",
+            out,
+            "  %-3u %-10s %6" G_GUINT64_FORMAT " %15s %14s %12.6g %14.3f %9s %11.3f%s  %s%s%s\n",
             i + 1, lo->op->name ? lo->op->name : "?", lo->op->count,
             grouped((double)lo->macs, macs, sizeof macs), grouped(lo->cycles, cyc, sizeof cyc),
             lo->latency_s, lo->energy_pj * 1e-6, pjm, lo->utilization, dd, bound, suffix, same);
@@ -356,8 +362,9 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
             g_string_append_printf(out,
                                    "  %s: placed on the host (%s); its best mapping on %s: %.0f "
                                    "cycles, %.3f uJ\n",
-                                   lo->op->name, lo->vector.source, ts_model_compute(lo->model)->name,
-                                   lo->mapped_cycles, lo->mapped_energy_pj * 1e-6);
+                                   lo->op->name, lo->vector.source,
+                                   ts_model_compute(lo->model)->name, lo->mapped_cycles,
+                                   lo->mapped_energy_pj * 1e-6);
     }
     for (guint i = 0; i < r->n_ops; i++)
         if (r->ops[i].same_as == i && r->ops[i].lut_pim)
@@ -375,8 +382,8 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
                                "LM head not included): energy %.6g mJ, %s cycles, latency %.6g "
                                "s, EDP %.6g J x cycles",
                                rep->layers, m.phase ? ", " : "", m.phase ? m.phase : "",
-                               m.energy_pj * 1e-9, grouped(m.cycles, cyc, sizeof cyc),
-                               m.latency_s, m.edp_j_cycles);
+                               m.energy_pj * 1e-9, grouped(m.cycles, cyc, sizeof cyc), m.latency_s,
+                               m.edp_j_cycles);
         if (isfinite(m.tokens_per_s))
             g_string_append_printf(out, "; %.0f token%s in %.6g s: %.6g tokens/s", m.tokens,
                                    m.tokens == 1 ? "" : "s", m.latency_s, m.tokens_per_s);
@@ -413,6 +420,8 @@ static void lut_pim_json(JsonBuilder *b, const TsLayerOp *lo)
     ts_json_member_double(b, "search_s", c->search_s);
     ts_json_member_double(b, "index_scatter_s", c->input_s);
     ts_json_member_double(b, "table_scatter_s", c->lut_s);
+    ts_json_member_double(b, "table_load_s", c->load_s);
+    ts_json_member_double(b, "table_load_bytes", c->load_bytes);
     ts_json_member_double(b, "dpu_s", c->dpu_s);
     ts_json_member_double(b, "gather_s", c->gather_s);
     ts_json_member_double(b, "total_s", c->total_s);
@@ -533,7 +542,8 @@ static void space_json(JsonBuilder *b, const TsLayerOp *lo)
 static void vector_op_json(JsonBuilder *b, const TsLayerReport *rep, const TsLayerOp *lo)
 {
     const TsVectorCost *v = &lo->vector;
-    ts_report_run_json(b, rep->info.engine ? rep->info.engine : "analytical", rep->info.arch, rep->info.workload);
+    ts_report_run_json(b, rep->info.engine ? rep->info.engine : "analytical", rep->info.arch,
+                       rep->info.workload);
     ts_json_member_string(b, "op", lo->op->name);
     json_builder_set_member_name(b, "totals");
     json_builder_begin_object(b);
@@ -636,7 +646,8 @@ char *ts_report_layer_json_string(const TsLayerReport *rep)
     if (r->n_ops == 1) {
         op_members(b, rep, 0);
     } else {
-        ts_report_run_json(b, rep->info.engine ? rep->info.engine : "analytical", rep->info.arch, rep->info.workload);
+        ts_report_run_json(b, rep->info.engine ? rep->info.engine : "analytical", rep->info.arch,
+                           rep->info.workload);
         json_builder_set_member_name(b, "ops");
         json_builder_begin_array(b);
         for (guint i = 0; i < r->n_ops; i++) {
@@ -749,8 +760,7 @@ static char *op_precision(const TsOp *op)
 
 /* The run's columns, then (with_breakdown) class and des_cycles: index is the op's index
  * in the result, or -1 for the total and model rows. */
-static void csv_run_columns(GString *s, const TsLayerReport *rep, const char *precision,
-                            int index)
+static void csv_run_columns(GString *s, const TsLayerReport *rep, const char *precision, int index)
 {
     g_string_append_c(s, ',');
     ts_csv_text(s, rep->info.arch);
@@ -761,8 +771,7 @@ static void csv_run_columns(GString *s, const TsLayerReport *rep, const char *pr
     if (rep->with_breakdown) {
         g_string_append_c(s, ',');
         if (index >= 0)
-            g_string_append(
-                s, ts_op_class_key(ts_op_class_of(rep->result->ops[index].op)));
+            g_string_append(s, ts_op_class_key(ts_op_class_of(rep->result->ops[index].op)));
         g_string_append_c(s, ',');
         if (index >= 0 && rep->des_cycles)
             ts_csv_double(s, rep->des_cycles[index]);

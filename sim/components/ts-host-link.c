@@ -76,7 +76,7 @@ static double crossing(const TsHostLinkSpec *s, guint64 bytes, guint64 targets, 
                        gboolean h2d, double *bw)
 {
     targets = MAX(targets, 1);
-    const TsXferKind kind = !h2d      ? TS_XFER_PARALLEL_D2H
+    const TsXferKind kind = !h2d        ? TS_XFER_PARALLEL_D2H
                             : broadcast ? TS_XFER_BROADCAST
                                         : TS_XFER_PARALLEL_H2D;
     *bw = ts_host_link_rate(s, kind, targets);

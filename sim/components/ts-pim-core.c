@@ -341,8 +341,9 @@ static void schedule_wake(TsPimCore *c)
         }
         guint64 next = next_change(c);
         if (next == G_MAXUINT64)
-            TS_ABORT(&c->base, "kernel %" G_GUINT64_FORMAT ": every tasklet waits (a barrier "
-                               "some tasklets never reach)",
+            TS_ABORT(&c->base,
+                     "kernel %" G_GUINT64_FORMAT ": every tasklet waits (a barrier "
+                     "some tasklets never reach)",
                      c->tag);
         if (next > c->now) {
             c->wake_at = next;
@@ -454,9 +455,8 @@ gboolean ts_pim_run_kernel(const TsPimCoreSpec *spec, const TsDpuKernel *kernel,
     if (!ts_pim_kernel_check(spec, kernel, error))
         return FALSE;
     g_autoptr(TsSim) sim = ts_sim_new();
-    TsComponent *dpu =
-        ts_sim_add_component_typed(sim, &ts_pim_core_kind, "dpu", TS_SPEC(TsPimCoreSpec, spec),
-                                   NULL, error);
+    TsComponent *dpu = ts_sim_add_component_typed(sim, &ts_pim_core_kind, "dpu",
+                                                  TS_SPEC(TsPimCoreSpec, spec), NULL, error);
     if (dpu == NULL || !ts_sim_build(sim, error))
         return FALSE;
     TsEvent *ev = ts_sim_event_new(sim, dpu, TS_PIM_EV_LAUNCH);

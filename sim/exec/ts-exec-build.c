@@ -282,8 +282,7 @@ Exec *ts_exec_build(const TsArch *arch, const TsExecOptions *opt, GError **error
                ((const TsPimCoreSpec *)compute->spec)->kind == TS_PIM_DPU && !opt->ideal_compute) {
         /* a DPU: each compute step is a kernel on the revolver pipeline, in DPU cycles */
         const TsPimCoreSpec *sp = compute->spec;
-        ok = single_unit(x, &ts_pim_core_kind, compute, "TsPimCoreSpec", sp, NULL, UNIT_PIM,
-                         error);
+        ok = single_unit(x, &ts_pim_core_kind, compute, "TsPimCoreSpec", sp, NULL, UNIT_PIM, error);
         if (ok)
             x->unit[x->compute_unit].period_ps = 1e12 / sp->frequency_hz;
     } else if (ok) {
@@ -291,8 +290,9 @@ Exec *ts_exec_build(const TsArch *arch, const TsExecOptions *opt, GError **error
         ok = single_unit(x, &ts_mac_array_kind, compute, "TsLevel", compute, p, UNIT_MAC, error);
     }
     x->lane_unit = x->compute_unit;
-    if (ok && (x->unit[x->compute_unit].role == UNIT_SYSTOLIC ||
-               x->unit[x->compute_unit].role == UNIT_PIM) &&
+    if (ok &&
+        (x->unit[x->compute_unit].role == UNIT_SYSTOLIC ||
+         x->unit[x->compute_unit].role == UNIT_PIM) &&
         x->vector_unit < 0) {
         /* elementwise work on the array's PEs as lanes, one element per PE and cycle */
         g_autoptr(TsParams) p = ts_params_new();

@@ -242,9 +242,9 @@ static void send_part(Exec *x, int job, int part)
          * sharing the MACs, each MAC the issue slots of the op's precision */
         const TsPimCoreSpec *sp = ts_arch_level(x->arch, (guint)u->level)->spec;
         const guint tasklets = (guint)MAX(sp->tasklets, 1u);
-        x->dpu_step = (TsDpuStep){TS_DPU_STEP_COMPUTE,
-                                  (double)p->work * x->ctx[j->ctx].dpu_slots_per_mac / tasklets,
-                                  FALSE};
+        x->dpu_step =
+            (TsDpuStep){TS_DPU_STEP_COMPUTE,
+                        (double)p->work * x->ctx[j->ctx].dpu_slots_per_mac / tasklets, FALSE};
         x->dpu_kernel = (TsDpuKernel){&x->dpu_step, 1, tasklets, 1, NULL};
         ev = ts_sim_event_new(x->sim, NULL, TS_PIM_EV_LAUNCH);
         ev->payload.ptr[0] = &x->dpu_kernel;

@@ -573,8 +573,8 @@ gboolean ts_exec_op_begin(Exec *x, OpCtx *c)
     } else if (cu->role == UNIT_PIM) {
         /* the model's rate at the op's precision: issue fraction / slots per MAC */
         const TsPimCoreSpec *sp = ts_arch_level(x->arch, (guint)cu->level)->spec;
-        const double macs_per_dpu_cycle = ts_model_macs_per_cycle(c->model) *
-                                          ts_model_clock_hz(c->model) / sp->frequency_hz;
+        const double macs_per_dpu_cycle =
+            ts_model_macs_per_cycle(c->model) * ts_model_clock_hz(c->model) / sp->frequency_hz;
         c->dpu_slots_per_mac = sp->issue_fraction / macs_per_dpu_cycle;
         const double tasklets = (double)MAX(sp->tasklets, 1u);
         c->step_compute_ps = (double)ts_walk_step_iterations(c->compute) * c->dpu_slots_per_mac /

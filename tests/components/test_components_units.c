@@ -454,8 +454,8 @@ static void test_link_targets(void)
     bench_open(&b, &ts_host_link_kind, &l, 1, 0, -1);
     CU_ASSERT_DOUBLE_EQUAL(ts_host_link_unloaded_ps(b.unit, 100, 4, TRUE, TS_MEM_WRITE), 102500,
                            1e-6);
-    CU_ASSERT_DOUBLE_EQUAL(ts_host_link_transfer_s(&spec, TS_XFER_BROADCAST, 100, 4) * 1e12,
-                           102500, 1e-3);
+    CU_ASSERT_DOUBLE_EQUAL(ts_host_link_transfer_s(&spec, TS_XFER_BROADCAST, 100, 4) * 1e12, 102500,
+                           1e-3);
     CU_ASSERT_DOUBLE_EQUAL(ts_host_link_unloaded_ps(b.unit, 100, 4, FALSE, TS_MEM_READ), 802500,
                            1e-6);
     CU_ASSERT_DOUBLE_EQUAL(ts_host_link_transfer_s(&spec, TS_XFER_PARALLEL_D2H, 100, 4) * 1e12,

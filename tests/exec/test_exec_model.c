@@ -179,8 +179,8 @@ static void check_pim(const char *name, double tol)
         const double an = best->cost.cycles;
         const double edges = x.stall_cycles[TS_STALL_FILL] + x.stall_cycles[TS_STALL_DRAIN];
         const double diff = (x.cycles - edges - MIN(x.cycles - edges - an, link_cycles) - an) / an;
-        const double busy = (x.compute_busy_cycles - best->cost.compute_cycles) /
-                            best->cost.compute_cycles;
+        const double busy =
+            (x.compute_busy_cycles - best->cost.compute_cycles) / best->cost.compute_cycles;
         if (g_getenv("TILESIM_TEST_VERBOSE") || fabs(diff) > tol)
             fprintf(stderr,
                     "%s %s: DES %.0f cycles (busy %.0f, fill %.0f, drain %.0f), model %.0f "
