@@ -654,7 +654,17 @@ char *ts_arch_components_text(gboolean md)
             presets_text(s, md);
         }
         if (k == TS_CLASS_VECTOR_UNIT) {
-            g_string_append(s, md ? "Each entry of `ops:`:\n\n" : "  ops entries:\n");
+            g_string_append(
+                s, md ? "Op names the models look up: an elementwise op's kind (`softmax`, "
+                        "`layernorm`, `gelu`, ...),\nthen its main operation (`exp`, `add`, "
+                        "`mul`); `lut` for a LUT-NN op costed as vector work;\n`mac` (else "
+                        "`mul`) for an einsum placed on a host's vector unit ([pim.md](pim.md), "
+                        "\"Op\nplacement\"); `ccs` for a LUT-NN closest-centroid search on the "
+                        "host, per subtract, multiply,\nadd or compare (else `add`/`mul` on every "
+                        "lane).\n\nEach entry of `ops:`:\n\n"
+                      : "  op names: the elementwise kind, then its main operation; lut (LUT-NN "
+                        "op), mac or mul (an einsum on a host), ccs (LUT-NN centroid search on "
+                        "the host)\n  ops entries:\n");
             fields_text(s, vector_op_fields, md);
         }
     }
