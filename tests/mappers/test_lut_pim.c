@@ -348,6 +348,16 @@ static void test_rules(void)
     CU_ASSERT_DOUBLE_EQUAL(again.energy_pj, best.energy_pj + best.load_pj, 1e-6 * again.energy_pj);
     /* Searching on the DPUs in soft float loses to the host's vector unit. */
     CU_ASSERT_FALSE(best.p.search_on_dpus);
+    /* The host search at upmem-pim's 'ccs' figures (16 cycles per lane, one scalar operation
+     * per core and cycle): 3 operations per distance term and a compare per centroid, over
+     * 320 lanes at 2.2 GHz, unless host memory takes longer. */
+    const double m = (double)op->dims[ts_op_find_dim(op, "L")],
+                 cb = (double)op->dims[ts_op_find_dim(op, "CB")],
+                 ct = (double)op->dims[ts_op_find_dim(op, "C")],
+                 v = (double)op->dims[ts_op_find_dim(op, "V")];
+    const double ccs_s = (3.0 * m * cb * ct * v + m * cb * ct) * 16.0 / 320.0 / 2.2e9;
+    CU_ASSERT(best.search_s >= ccs_s * (1.0 - 1e-12));
+    CU_ASSERT_DOUBLE_EQUAL(best.search_s, ccs_s, 0.05 * ccs_s); /* compute-bound here */
 }
 
 /* The analytical DPU kernel against the DES pim_core component running the same kernel:
