@@ -10,6 +10,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "ts-lut-pim.h"
+
 #define EW_MAX_CHUNKS 64
 #define EW_CHUNK_BYTES 32768
 
@@ -24,6 +26,21 @@ gboolean ts_exec_ew_begin(Exec *x, OpCtx *c)
     if (!ts_layer_vector_cost(x->arch, c->op, &vc, &x->error))
         return FALSE;
     c->ew = vc;
+    TsLutPimTarget lut;
+    if (c->op->kind == TS_OP_LUT && ts_lut_pim_target(x->arch, &lut) && c->instance == 0) {
+        /* the analytical model costs PIM-DL's kernel instead: say so, once per op */
+        g_autofree char *note = g_strdup_printf(
+            "op %s: the DES runs a LUT-NN op as vector work (%.4g element-passes on %s), not "
+            "PIM-DL's DPU kernel the analytical model costs: the two engines differ by design "
+            "on it (docs/pim.md, \"PIM architectures in the DES\")",
+            c->op->name ? c->op->name : "?", vc.element_passes,
+            vc.vector_unit ? vc.vector_unit->name : "the compute instances");
+        gboolean seen = FALSE;
+        for (guint i = 0; i < x->notes->len && !seen; i++)
+            seen = strcmp(g_ptr_array_index(x->notes, i), note) == 0;
+        if (!seen)
+            g_ptr_array_add(x->notes, g_steal_pointer(&note));
+    }
     const double wb = outer_word_bytes(x);
     c->ew_read_bytes = (uint64_t)ceil(vc.read_words * wb);
     c->ew_write_bytes = (uint64_t)ceil(vc.write_words * wb);
