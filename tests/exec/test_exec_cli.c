@@ -285,12 +285,12 @@ static void test_refused(void)
                          "bert-base",     "--seq",    "32",        "--op",
                          "KTQ",           "--engine", "both",      "--search",
                          "random-pruned", "--budget", "50",        NULL};
-    TsTestCli r = {0};
-    if (ts_test_cli(&r, pim)) {
+    TsTestRun r = {0};
+    if (ts_test_spawn(&r, pim, FALSE) >= 0) {
         CU_ASSERT_EQUAL(r.status, 0);
         CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "pim_core"));
         CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "host_link"));
-        ts_test_cli_clear(&r);
+        ts_test_run_clear(&r);
     }
 }
 
