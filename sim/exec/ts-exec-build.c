@@ -249,6 +249,7 @@ Exec *ts_exec_build(const TsArch *arch, const TsExecOptions *opt, GError **error
     }
     Exec *x = TS_COMPONENT_DOWNCAST(Exec, self);
     x->notes = g_ptr_array_new_with_free_func(g_free);
+    x->cause = CP_NONE;
     x->dram_unit = x->compute_unit = x->vector_unit = -1;
     x->free_stream = -1;
     for (guint i = 0; i < TS_ARCH_MAX_LEVELS; i++)

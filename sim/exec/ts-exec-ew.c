@@ -34,7 +34,6 @@ gboolean ts_exec_ew_begin(Exec *x, OpCtx *c)
     if (x->vector_unit >= 0 && vc.vector_unit != NULL && vc.vector_op != NULL)
         c->ew_vop = ts_vector_unit_op_index(vc.vector_unit, vc.vector_op);
     c->start_tick = ts_sim_now(x->sim);
-    c->blocker = -1;
     c->n_steps = c->chunks;
     return TRUE;
 }
@@ -134,7 +133,6 @@ static void advance(uint64_t *done, gboolean *flags, uint64_t issued, uint64_t i
 
 void ts_exec_ew_job_done(Exec *x, OpCtx *c, Job *j)
 {
-    ts_exec_note_blocker(x, c, j);
     if (j->kind == JOB_EW_READ)
         advance(&c->ch_read_done, c->ch_read_flag, c->ch_read, j->step);
     else if (j->kind == JOB_EW_COMPUTE)

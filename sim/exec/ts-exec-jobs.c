@@ -28,6 +28,7 @@ int ts_exec_job_new(Exec *x, JobKind kind, guint ctx)
     job->kind = (guint8)kind;
     job->ctx = (guint8)ctx;
     job->critical = -1;
+    job->cause = ts_exec_cp_cause(x);
     job->start = ts_sim_now(x->sim);
     return j;
 }
@@ -325,16 +326,23 @@ static void pump_dram(Exec *x, int ui)
     }
 }
 
+/* Every part answered: the job's critical-path record, then its context is told. */
+static void job_complete(Exec *x, Job *j)
+{
+    j->end = ts_sim_now(x->sim);
+    ts_exec_cp_record(x, j);
+    OpCtx *c = &x->ctx[j->ctx];
+    if (c->einsum)
+        ts_exec_op_job_done(x, c, j);
+    else
+        ts_exec_ew_job_done(x, c, j);
+}
+
 void ts_exec_job_start(Exec *x, int job)
 {
     Job *j = &x->jobs[job];
     if (j->n_parts == 0) {
-        j->end = ts_sim_now(x->sim);
-        OpCtx *c = &x->ctx[j->ctx];
-        if (c->einsum)
-            ts_exec_op_job_done(x, c, j);
-        else
-            ts_exec_ew_job_done(x, c, j);
+        job_complete(x, j);
         return;
     }
     const guint n = j->n_parts;
@@ -384,12 +392,7 @@ static void part_finish(Exec *x, int job, int part)
     j->critical = part;
     if (++j->parts_done < j->n_parts)
         return;
-    j->end = ts_sim_now(x->sim);
-    OpCtx *c = &x->ctx[j->ctx];
-    if (c->einsum)
-        ts_exec_op_job_done(x, c, j);
-    else
-        ts_exec_ew_job_done(x, c, j);
+    job_complete(x, j);
 }
 
 void ts_exec_on_response(Exec *x, TsEvent *ev)
