@@ -238,7 +238,12 @@ static void send_part(Exec *x, int job, int part)
     TsPort *port = unit_port(x, u, 0);
     const guint64 tag = (guint64)job << 8 | (guint64)part;
     TsEvent *ev;
-    if (u->role == UNIT_SYSTOLIC) {
+    if (u->role == UNIT_SYSTOLIC && p->n == 0) {
+        /* elementwise work on the PEs as lanes: p->work cycles */
+        ev = ts_sim_event_new(x->sim, NULL, TS_SYSTOLIC_EV_LANES);
+        ev->payload.u64[0] = p->work;
+        ev->payload.u64[3] = tag;
+    } else if (u->role == UNIT_SYSTOLIC) {
         ev = ts_sim_event_new(x->sim, NULL, TS_SYSTOLIC_EV_COMPUTE);
         ev->payload.u64[0] = p->work;
         ev->payload.u64[1] = p->n;

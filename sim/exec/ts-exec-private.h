@@ -153,7 +153,9 @@ typedef struct {
     double busy_ps;
     double stall_ps[TS_STALL_COUNT_];
     double unit_stall_ps[TS_EXEC_MAX_UNITS]; /* stall charged to each unit */
-    /* the units' statistics when the op started */
+    /* the units' statistics when the op started (begun) and busy times and conflicts when its
+     * window opened (the previous op complete, or its start if later) */
+    gboolean begun;
     TsTick snap_at;
     double snap_busy[TS_EXEC_MAX_UNITS], snap_conflicts[TS_EXEC_MAX_UNITS];
     TsDramStats snap_dram;
@@ -225,8 +227,8 @@ struct Exec {
     TsLevel ideal[TS_ARCH_MAX_LEVELS];    /* ideal_dram: the DRAM levels' unlimited copies */
     int link_unit[TS_ARCH_MAX_LEVELS];    /* host link above mapping storage level l, or -1 */
     int compute_unit, vector_unit;
-    int lane_unit;       /* elementwise work without a vector unit: the compute level's instances as
-                            lanes (a mac_array; a second one over a systolic array's PEs) */
+    int lane_unit;       /* elementwise work without a vector unit: the compute unit, its
+                            instances (or a systolic array's PEs) as lanes */
     int dram_unit;       /* the first timed DRAM, or -1 */
     uint32_t dram_burst; /* its burst bytes */
     guint port_unit[EXEC_MAX_PORTS];

@@ -260,6 +260,15 @@ void ts_exec_compute_issued(Exec *x, OpCtx *c, double step_ps)
 
 static gboolean start_next(Exec *x);
 
+/* The units' busy times and conflicts as the op's window opens. */
+static void snap_units(const Exec *x, OpTiming *t)
+{
+    for (guint i = 0; i < x->n_units; i++) {
+        t->snap_busy[i] = unit_busy_ps(x, &x->unit[i]);
+        t->snap_conflicts[i] = unit_conflicts(&x->unit[i]);
+    }
+}
+
 static void record_start(Exec *x, OpCtx *c)
 {
     TsExecOpResult *r = ts_exec_result_of(x, c);
@@ -267,11 +276,10 @@ static void record_start(Exec *x, OpCtx *c)
     if (c->instance != 0)
         return;
     r->n_units = x->n_units;
+    t->begun = TRUE;
     t->snap_at = ts_sim_now(x->sim);
-    for (guint i = 0; i < x->n_units; i++) {
-        t->snap_busy[i] = unit_busy_ps(x, &x->unit[i]);
-        t->snap_conflicts[i] = unit_conflicts(&x->unit[i]);
-    }
+    if (c->op_index == 0 || op_complete(x, c->op_index - 1))
+        snap_units(x, t);
     if (x->dram_unit >= 0)
         ts_dram_get_stats(x->unit[x->dram_unit].comp, &t->snap_dram);
     t->snap_events = ts_sim_events_processed(x->sim);
@@ -434,7 +442,9 @@ void ts_exec_ctx_complete(Exec *x, OpCtx *c)
         r->cost.latency_s = r->cost.cycles / ts_arch_clock_hz(x->arch);
         time_figures(c, r);
         r->events = ts_sim_events_processed(x->sim) - tm->snap_events;
-        const double window = (double)(tm->end - tm->snap_at);
+        /* utilization over the op's window (traffic of the op before it opened, a prefetch
+         * during the previous op's drain, is not in it; the previous op's traffic neither) */
+        const double window = (double)(tm->end - MAX(open, tm->snap_at));
         for (guint i = 0; i < x->n_units && i < TS_EXEC_MAX_UNITS; i++) {
             const Unit *u = &x->unit[i];
             TsExecUnitResult *ur = &r->unit[i];
@@ -445,6 +455,8 @@ void ts_exec_ctx_complete(Exec *x, OpCtx *c)
             ur->bank_conflict_cycles = unit_conflicts(u) - tm->snap_conflicts[i];
         }
         r->bound = op_bound(x, c, r, window);
+        if (c->op_index + 1 < pl->n && x->timing[c->op_index + 1].begun)
+            snap_units(x, &x->timing[c->op_index + 1]); /* the next op's window opens */
         if (x->dram_unit >= 0) {
             TsDramStats now;
             ts_dram_get_stats(x->unit[x->dram_unit].comp, &now);
