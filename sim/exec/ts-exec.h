@@ -54,14 +54,15 @@ typedef enum {
 
 #define TS_EXEC_MAX_UNITS 24 /* simulated components per architecture */
 
-/* A simulated component's share of an op: busy time / op time, and the stall cycles charged to
- * it (bandwidth or latency of transfers it limited). */
+/* A simulated component's share of an op: busy time within the op's window / the window, and
+ * the compute unit's idle cycles charged to it along the critical path (docs/des.md, "Stalls":
+ * the spans of the jobs it finished last, walking back from what ended each idle window). */
 typedef struct {
     const char *name; /* arch level name (borrowed) */
     const char *kind; /* component kind ("sram", "dram", ...) */
     double utilization;
     double stall_cycles;
-    double bank_conflict_cycles; /* srams with banks */
+    double bank_conflict_cycles; /* srams with banks: waits for banks busy with other requests */
 } TsExecUnitResult;
 
 typedef struct {
