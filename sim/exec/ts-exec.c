@@ -364,8 +364,7 @@ static const char *op_bound(const Exec *x, const OpCtx *c, const TsExecOpResult 
         if (u->role == UNIT_MAC || u->role == UNIT_SYSTOLIC || u->role == UNIT_VECTOR)
             continue; /* compute: its busy time is compute_busy_cycles */
         const TsExecUnitResult *ur = &r->unit[i];
-        const double claim =
-            MAX(ur->utilization * window_ps / x->arch_period_ps, ur->stall_cycles);
+        const double claim = MAX(ur->utilization * window_ps / x->arch_period_ps, ur->stall_cycles);
         if (claim > most) {
             most = claim;
             bound = ur->name;

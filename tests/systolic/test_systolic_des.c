@@ -1,9 +1,9 @@
 /* The systolic_array DES component: a driver sends GEMM tiles over a credited link; the
  * completions arrive at the tick the model's cycles say (fold boundaries visited one by one,
  * steps queued back to back), carry the model's figures, return their credits, and the
- * statistics add up; elementwise lane steps take their turn between tiles. With "mem" connected, each fold's DRAM words go out as memory requests:
- * an unlimited memory leaves the timing alone, a slow one stalls the array. Bad
- * configurations fail init with the key named. */
+ * statistics add up; elementwise lane steps take their turn between tiles. With "mem"
+ * connected, each fold's DRAM words go out as memory requests: an unlimited memory leaves the
+ * timing alone, a slow one stalls the array. Bad configurations fail init with the key named. */
 #include <string.h>
 
 #include "ts-sram.h"
@@ -67,20 +67,28 @@ static TsParams *array_params(gboolean limited)
     return p;
 }
 
+/* An 8 x 16 array (spec kept by the caller) fed by a driver over a 1000 ps link, built. */
+static void open_array(TsSim *sim, TsSystolicSpec *spec, gboolean limited, TsComponent **arr,
+                       TsComponent **drv)
+{
+    g_autoptr(TsParams) p = array_params(limited);
+    g_autoptr(GError) err = NULL;
+    *arr = ts_sim_add_component_typed(sim, &ts_systolic_kind, "sa", TS_SPEC(TsSystolicSpec, spec),
+                                      p, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(*arr);
+    *drv = ts_sim_add_component(sim, &driver_kind, "drv", NULL, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(*drv);
+    TsLinkSpec link = {.latency_ps = 1000};
+    CU_ASSERT_TRUE_FATAL(ts_sim_connect(sim, *drv, "out", *arr, "ctrl", &link, &err));
+    CU_ASSERT_TRUE_FATAL(ts_sim_build(sim, &err));
+}
+
 static void run_steps(const char *dataflow, gboolean limited)
 {
     g_autoptr(TsSim) sim = ts_sim_new();
-    g_autoptr(TsParams) p = array_params(limited);
     TsSystolicSpec spec = {.rows = 8, .cols = 16, .dataflow = dataflow_of(dataflow)};
-    g_autoptr(GError) err = NULL;
-    TsComponent *arr = ts_sim_add_component_typed(sim, &ts_systolic_kind, "sa",
-                                                  TS_SPEC(TsSystolicSpec, &spec), p, &err);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(arr);
-    TsComponent *drv = ts_sim_add_component(sim, &driver_kind, "drv", NULL, &err);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(drv);
-    TsLinkSpec link = {.latency_ps = 1000};
-    CU_ASSERT_TRUE_FATAL(ts_sim_connect(sim, drv, "out", arr, "ctrl", &link, &err));
-    CU_ASSERT_TRUE_FATAL(ts_sim_build(sim, &err));
+    TsComponent *arr, *drv;
+    open_array(sim, &spec, limited, &arr, &drv);
     TsPort *out = ts_component_port(drv, 0);
     CU_ASSERT_EQUAL(ts_port_credits(out), 4); /* queue_depth */
     for (guint i = 0; i < 3; i++) {
@@ -137,21 +145,13 @@ static void run_steps(const char *dataflow, gboolean limited)
 static void test_lanes(void)
 {
     g_autoptr(TsSim) sim = ts_sim_new();
-    g_autoptr(TsParams) p = array_params(FALSE);
     TsSystolicSpec spec = {.rows = 8, .cols = 16, .dataflow = TS_DATAFLOW_OS};
-    g_autoptr(GError) err = NULL;
-    TsComponent *arr = ts_sim_add_component_typed(sim, &ts_systolic_kind, "sa",
-                                                  TS_SPEC(TsSystolicSpec, &spec), p, &err);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(arr);
-    TsComponent *drv = ts_sim_add_component(sim, &driver_kind, "drv", NULL, &err);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(drv);
-    TsLinkSpec link = {.latency_ps = 1000};
-    CU_ASSERT_TRUE_FATAL(ts_sim_connect(sim, drv, "out", arr, "ctrl", &link, &err));
-    CU_ASSERT_TRUE_FATAL(ts_sim_build(sim, &err));
+    TsComponent *arr, *drv;
+    open_array(sim, &spec, FALSE, &arr, &drv);
     TsPort *out = ts_component_port(drv, 0);
     for (guint i = 0; i < 3; i++) {
-        TsEvent *ev = ts_sim_event_new(sim, drv, i == 1 ? TS_SYSTOLIC_EV_LANES
-                                                        : TS_SYSTOLIC_EV_COMPUTE);
+        TsEvent *ev =
+            ts_sim_event_new(sim, drv, i == 1 ? TS_SYSTOLIC_EV_LANES : TS_SYSTOLIC_EV_COMPUTE);
         if (i == 1)
             ev->payload.u64[0] = 50;
         else
