@@ -178,10 +178,7 @@ static gboolean single_unit(Exec *x, const TsComponentKind *kind, const TsLevel 
                             const char *spec_type, const void *spec, TsParams *p, UnitRole role,
                             GError **error)
 {
-    g_autofree char *base = component_path(l);
-    g_autofree char *path = ts_sim_find_component(x->sim, base) == NULL
-                                ? g_strdup(base)
-                                : g_strdup_printf("%s_lanes", base);
+    g_autofree char *path = component_path(l);
     TsComponent *c = ts_sim_add_component_typed(x->sim, kind, path, spec_type, spec, p, error);
     if (c == NULL)
         return FALSE;
@@ -212,7 +209,7 @@ static gboolean single_unit(Exec *x, const TsComponentKind *kind, const TsLevel 
 /* Executor port elements the arch needs: a DRAM's (pseudo-)channels, one per other unit. */
 static guint count_ports(const TsArch *arch)
 {
-    guint n = 3; /* compute, lane and vector units */
+    guint n = 2; /* the compute and vector units */
     for (guint s = 0; s < ts_arch_n_storage(arch); s++) {
         const TsLevel *l = ts_arch_storage(arch, s);
         const TsDramSpec *d = l->klass == TS_CLASS_DRAM ? l->spec : NULL;
@@ -249,6 +246,7 @@ Exec *ts_exec_build(const TsArch *arch, const TsExecOptions *opt, GError **error
     }
     Exec *x = TS_COMPONENT_DOWNCAST(Exec, self);
     x->notes = g_ptr_array_new_with_free_func(g_free);
+    x->cause = CP_NONE;
     x->dram_unit = x->compute_unit = x->vector_unit = -1;
     x->free_stream = -1;
     for (guint i = 0; i < TS_ARCH_MAX_LEVELS; i++)
@@ -289,12 +287,13 @@ Exec *ts_exec_build(const TsArch *arch, const TsExecOptions *opt, GError **error
         g_autoptr(TsParams) p = ts_params_new();
         ok = single_unit(x, &ts_mac_array_kind, compute, "TsLevel", compute, p, UNIT_MAC, error);
     }
+    /* elementwise work without a vector unit: on the compute level's instances as lanes, a
+     * systolic array's steps queued with its GEMM tiles */
     x->lane_unit = x->compute_unit;
     if (ok &&
-        (x->unit[x->compute_unit].role == UNIT_SYSTOLIC ||
-         x->unit[x->compute_unit].role == UNIT_PIM) &&
+        x->unit[x->compute_unit].role == UNIT_PIM &&
         x->vector_unit < 0) {
-        /* elementwise work on the array's PEs as lanes, one element per PE and cycle */
+        /* a DPU's elementwise work as lanes, one element per DPU and cycle */
         g_autoptr(TsParams) p = ts_params_new();
         int keep = x->compute_unit;
         ok = single_unit(x, &ts_mac_array_kind, compute, "TsLevel", compute, p, UNIT_MAC, error);

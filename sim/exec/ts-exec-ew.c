@@ -51,7 +51,6 @@ gboolean ts_exec_ew_begin(Exec *x, OpCtx *c)
     if (x->vector_unit >= 0 && vc.vector_unit != NULL && vc.vector_op != NULL)
         c->ew_vop = ts_vector_unit_op_index(vc.vector_unit, vc.vector_op);
     c->start_tick = ts_sim_now(x->sim);
-    c->blocker = -1;
     c->n_steps = c->chunks;
     return TRUE;
 }
@@ -113,8 +112,17 @@ void ts_exec_ew_pump(Exec *x, OpCtx *c)
                 const uint64_t lanes = MAX((uint64_t)c->ew.lanes, 1);
                 const uint64_t work = (passes + lanes - 1) / lanes;
                 const Unit *lu = &x->unit[x->lane_unit];
-                p = ts_exec_part_compute(x, j, x->lane_unit, work, (uint32_t)lanes);
-                cycles = ts_compute_unit_cycles(lu->comp, work, 0) * lu->period_ps;
+                if (lu->role == UNIT_SYSTOLIC) {
+                    /* the array's PEs at the compute level's MACs per cycle each */
+                    const TsLevel *cl = ts_arch_level(x->arch, (guint)lu->level);
+                    const double mpc = cl->macs_per_cycle > 0.0 ? cl->macs_per_cycle : 1.0;
+                    const uint64_t n = MAX((uint64_t)ceil((double)work / mpc), 1);
+                    p = ts_exec_part_compute(x, j, x->lane_unit, n, (uint32_t)lanes);
+                    cycles = (double)n * lu->period_ps;
+                } else {
+                    p = ts_exec_part_compute(x, j, x->lane_unit, work, (uint32_t)lanes);
+                    cycles = ts_compute_unit_cycles(lu->comp, work, 0) * lu->period_ps;
+                }
             }
             ts_exec_compute_issued(x, c, cycles);
             if (c->ch_comp == c->chunks)
@@ -151,7 +159,6 @@ static void advance(uint64_t *done, gboolean *flags, uint64_t issued, uint64_t i
 
 void ts_exec_ew_job_done(Exec *x, OpCtx *c, Job *j)
 {
-    ts_exec_note_blocker(x, c, j);
     if (j->kind == JOB_EW_READ)
         advance(&c->ch_read_done, c->ch_read_flag, c->ch_read, j->step);
     else if (j->kind == JOB_EW_COMPUTE)

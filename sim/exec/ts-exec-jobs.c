@@ -28,6 +28,7 @@ int ts_exec_job_new(Exec *x, JobKind kind, guint ctx)
     job->kind = (guint8)kind;
     job->ctx = (guint8)ctx;
     job->critical = -1;
+    job->cause = ts_exec_cp_cause(x);
     job->start = ts_sim_now(x->sim);
     return j;
 }
@@ -249,6 +250,11 @@ static void send_part(Exec *x, int job, int part)
         ev = ts_sim_event_new(x->sim, NULL, TS_PIM_EV_LAUNCH);
         ev->payload.ptr[0] = &x->dpu_kernel;
         ev->payload.u64[1] = tag;
+    } else if (u->role == UNIT_SYSTOLIC && p->n == 0) {
+        /* elementwise work on the PEs as lanes: p->work cycles */
+        ev = ts_sim_event_new(x->sim, NULL, TS_SYSTOLIC_EV_LANES);
+        ev->payload.u64[0] = p->work;
+        ev->payload.u64[3] = tag;
     } else if (u->role == UNIT_SYSTOLIC) {
         ev = ts_sim_event_new(x->sim, NULL, TS_SYSTOLIC_EV_COMPUTE);
         ev->payload.u64[0] = p->work;
@@ -337,16 +343,23 @@ static void pump_dram(Exec *x, int ui)
     }
 }
 
+/* Every part answered: the job's critical-path record, then its context is told. */
+static void job_complete(Exec *x, Job *j)
+{
+    j->end = ts_sim_now(x->sim);
+    ts_exec_cp_record(x, j);
+    OpCtx *c = &x->ctx[j->ctx];
+    if (c->einsum)
+        ts_exec_op_job_done(x, c, j);
+    else
+        ts_exec_ew_job_done(x, c, j);
+}
+
 void ts_exec_job_start(Exec *x, int job)
 {
     Job *j = &x->jobs[job];
     if (j->n_parts == 0) {
-        j->end = ts_sim_now(x->sim);
-        OpCtx *c = &x->ctx[j->ctx];
-        if (c->einsum)
-            ts_exec_op_job_done(x, c, j);
-        else
-            ts_exec_ew_job_done(x, c, j);
+        job_complete(x, j);
         return;
     }
     const guint n = j->n_parts;
@@ -396,12 +409,7 @@ static void part_finish(Exec *x, int job, int part)
     j->critical = part;
     if (++j->parts_done < j->n_parts)
         return;
-    j->end = ts_sim_now(x->sim);
-    OpCtx *c = &x->ctx[j->ctx];
-    if (c->einsum)
-        ts_exec_op_job_done(x, c, j);
-    else
-        ts_exec_ew_job_done(x, c, j);
+    job_complete(x, j);
 }
 
 void ts_exec_on_response(Exec *x, TsEvent *ev)

@@ -410,7 +410,6 @@ void ts_exec_op_pump(Exec *x, OpCtx *c)
 
 void ts_exec_op_job_done(Exec *x, OpCtx *c, Job *j)
 {
-    ts_exec_note_blocker(x, c, j);
     switch (j->kind) {
     case JOB_FILL: {
         LevelTensor *lt = &c->lt[j->level][j->tensor];
@@ -589,7 +588,6 @@ gboolean ts_exec_op_begin(Exec *x, OpCtx *c)
     }
     c->have_step = ts_walk_next(c->compute, &c->step);
     c->start_tick = ts_sim_now(x->sim);
-    c->blocker = -1;
     return TRUE;
 }
 

@@ -134,7 +134,8 @@ static void test_both_one_op(void)
     g_unlink(trace);
 }
 
-/* A whole layer (einsums and elementwise ops) through the DES. */
+/* A whole layer (einsums and elementwise ops) through the DES: ops in order, each component
+ * of the arch listed once. */
 static void test_des_layer(void)
 {
     g_autofree char *json = tmp_path("tilesim-test-exec-layer.json");
@@ -162,6 +163,21 @@ static void test_des_layer(void)
         const double start = json_object_get_double_member(des, "start_cycles");
         const double cycles = json_object_get_double_member(des, "cycles");
         CU_ASSERT(cycles > 0);
+        /* each declared component once; elementwise work without a vector unit runs on the
+         * systolic array's PEs (its busy time), not on a second compute unit */
+        JsonArray *comps = json_object_get_array_member(des, "components");
+        g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+        double array_busy = -1;
+        for (guint k = 0; k < json_array_get_length(comps); k++) {
+            JsonObject *cp = json_array_get_object_element(comps, k);
+            const char *name = json_object_get_string_member(cp, "name");
+            CU_ASSERT_FALSE(g_hash_table_contains(seen, name));
+            g_hash_table_add(seen, (gpointer)name);
+            CU_ASSERT_STRING_NOT_EQUAL(json_object_get_string_member(cp, "kind"), "mac_array");
+            if (strcmp(json_object_get_string_member(cp, "kind"), "systolic_array") == 0)
+                array_busy = json_object_get_double_member(cp, "utilization");
+        }
+        CU_ASSERT(array_busy > 0);
         /* in order: an op's window opens when the previous op is complete */
         CU_ASSERT_DOUBLE_EQUAL(start, prev_end, 1.0);
         prev_end = start + cycles;
