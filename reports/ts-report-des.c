@@ -29,17 +29,10 @@ static double level_accesses(const TsCost *k, guint l)
     return s;
 }
 
-/* The largest idle cause of an op, or "compute" when the compute unit was busy most. */
+/* What bounds an op: "compute" or the component (TsExecOpResult.bound). */
 static const char *des_bound(const TsExecOpResult *o)
 {
-    const char *b = "compute";
-    double most = o->compute_busy_cycles;
-    for (guint k = 0; k < TS_STALL_COUNT_; k++)
-        if (o->stall_cycles[k] > most) {
-            most = o->stall_cycles[k];
-            b = ts_stall_kind_name((TsStallKind)k);
-        }
-    return b;
+    return o->bound != NULL ? o->bound : "-";
 }
 
 /* ---- text ---------------------------------------------------------------------------------- */

@@ -209,6 +209,11 @@ static void lut_pim_text(GString *out, const TsLayerOp *lo)
         c->lut_bytes / 1e6, 100.0 * c->lut_s / tot, c->dpu_s * 1e3, 100.0 * c->dpu_s / tot,
         c->gather_s * 1e3, c->output_bytes / 1e6, 100.0 * c->gather_s / tot, c->total_s * 1e3,
         c->energy_pj * 1e-6);
+    if (c->load_bytes > 0.0)
+        g_string_append_printf(out,
+                               "    tables resident in MRAM: scattered once before any "
+                               "inference, %.4g MB in %.4g ms (in the one-time load)\n",
+                               c->load_bytes / 1e6, c->load_s * 1e3);
     g_string_append_printf(
         out,
         "    DPU kernel, cycles per DPU: %.4g = static table %.4g + max(DMA %.4g: indices %.4g, "
@@ -304,6 +309,10 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
         const char *suffix = "";
         if (lo->lut_pim) {
             suffix = " (LUT-NN op)";
+        } else if (owner(r, lo)->placed_on != NULL) {
+            suffix = " (einsum placed on the host)";
+            if (strcmp(bound, "vector") == 0)
+                bound = owner(r, lo)->placed_on->name;
         } else if (!lo->einsum) {
             if (strcmp(bound, "vector") == 0)
                 bound = "vector unit";
@@ -357,6 +366,13 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
         const TsLayerOp *lo = &r->ops[i];
         if (lo->same_as == i && !lo->einsum)
             g_string_append_printf(out, "  %s: %s\n", lo->op->name, lo->vector.source);
+        else if (lo->same_as == i && lo->placed_on != NULL)
+            g_string_append_printf(out,
+                                   "  %s: placed on the host (%s); its best mapping on %s: %.0f "
+                                   "cycles, %.3f uJ\n",
+                                   lo->op->name, lo->vector.source,
+                                   ts_model_compute(lo->model)->name, lo->mapped_cycles,
+                                   lo->mapped_energy_pj * 1e-6);
     }
     for (guint i = 0; i < r->n_ops; i++)
         if (r->ops[i].same_as == i && r->ops[i].lut_pim)
@@ -412,6 +428,8 @@ static void lut_pim_json(JsonBuilder *b, const TsLayerOp *lo)
     ts_json_member_double(b, "search_s", c->search_s);
     ts_json_member_double(b, "index_scatter_s", c->input_s);
     ts_json_member_double(b, "table_scatter_s", c->lut_s);
+    ts_json_member_double(b, "table_load_s", c->load_s);
+    ts_json_member_double(b, "table_load_bytes", c->load_bytes);
     ts_json_member_double(b, "dpu_s", c->dpu_s);
     ts_json_member_double(b, "gather_s", c->gather_s);
     ts_json_member_double(b, "total_s", c->total_s);
@@ -540,10 +558,11 @@ static void vector_op_json(JsonBuilder *b, const TsLayerReport *rep, const TsLay
     ts_json_member_double(b, "energy_pj", v->energy_pj);
     ts_json_member_int(b, "cycles", (gint64)v->cycles);
     ts_json_member_double(b, "latency_s", v->latency_s);
-    ts_json_member_int(b, "macs", 0);
+    /* an einsum placed on the host keeps its MACs */
+    ts_json_member_int(b, "macs", (gint64)lo->macs);
     ts_json_member_double(b, "utilization", v->utilization);
     ts_json_member_double(b, "edp_j_cycles", v->energy_pj * 1e-12 * v->cycles);
-    ts_json_member_double(b, "pj_per_mac", NAN);
+    ts_json_member_double(b, "pj_per_mac", lo->macs > 0 ? v->energy_pj / (double)lo->macs : NAN);
     json_builder_end_object(b);
     const TsLevel *outer = ts_arch_storage(rep->arch, 0);
     json_builder_set_member_name(b, "levels");
@@ -583,7 +602,7 @@ static void op_members(JsonBuilder *b, const TsLayerReport *rep, guint i)
     const TsLayerResult *r = rep->result;
     const TsLayerOp *lo = &r->ops[i];
     const TsLayerOp *src = owner(r, lo);
-    if (src->einsum) {
+    if (src->einsum && src->placed_on == NULL) {
         const TsSearchEntry *best = &src->search.best[0];
         TsReportInfo info = rep->info;
         if (r->n_ops > 1)
@@ -596,6 +615,15 @@ static void op_members(JsonBuilder *b, const TsLayerReport *rep, guint i)
         ts_json_member_string(b, "name", lo->op->name);
         if (src->lut_pim)
             lut_pim_json(b, src);
+        if (src->placed_on != NULL) {
+            ts_json_member_string(b, "placed_on", src->placed_on->name);
+            json_builder_set_member_name(b, "mapped");
+            json_builder_begin_object(b);
+            ts_json_member_string(b, "compute", ts_model_compute(src->model)->name);
+            ts_json_member_double(b, "cycles", src->mapped_cycles);
+            ts_json_member_double(b, "energy_pj", src->mapped_energy_pj);
+            json_builder_end_object(b);
+        }
     }
     ts_json_member_int(b, "count", (gint64)lo->op->count);
     ts_json_member_string(b, "bound", lo->bound);

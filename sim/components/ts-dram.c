@@ -213,7 +213,13 @@ struct Dram {
     guint32 burst_bytes;
     guint shift;
     guint pos[6], width[6]; /* ch ra bg ba ro co */
-    guint64 addr_mask;      /* bits the mapping uses (after the shift) */
+    guint64 addr_mask;      /* bits the mapping uses (after the shift), the channel's excepted
+                               when ch_digit */
+    /* A channel count that is not a power of two: the channel is a digit of radix n_units at
+     * bit pos[F_CH] of the burst address (width[F_CH] = 0): channel = (a >> pos) mod n_units,
+     * the fields above it taken from (a >> pos) / n_units, as controllers interleave 3, 6 or 12
+     * channels by a modulo. */
+    gboolean ch_digit;
     guint banks_per_rank, bpg;
     double e_act, e_rd, e_wr, e_ref, e_refb, e_act_stb, e_pre_stb; /* pJ per command / cycle */
 };
@@ -265,10 +271,35 @@ static inline guint64 field(const Dram *d, guint64 a, int f)
     return (a >> d->pos[f]) & ((G_GUINT64_CONSTANT(1) << d->width[f]) - 1);
 }
 
+/* The burst address of a byte address with the channel digit taken out when ch_digit (the
+ * other fields then read by field()); *ch (may be NULL) the channel. */
+static inline guint64 burst_addr(const Dram *d, guint64 addr, guint *ch)
+{
+    guint64 a = addr >> d->shift;
+    if (G_LIKELY(!d->ch_digit)) {
+        if (ch != NULL)
+            *ch = (guint)field(d, a, F_CH);
+        return a;
+    }
+    const guint p = d->pos[F_CH];
+    const guint64 rest = a >> p;
+    if (ch != NULL)
+        *ch = (guint)(rest % d->n_units);
+    return (a & ((G_GUINT64_CONSTANT(1) << p) - 1)) | (rest / d->n_units) << p;
+}
+
+/* The key of a burst in a unit's pending maps: its address within the unit, wrapped. */
+static inline guint64 burst_key(const Dram *d, guint64 addr)
+{
+    return burst_addr(d, addr, NULL) & d->addr_mask;
+}
+
 guint ts_dram_unit_of(const TsComponent *dram, guint64 addr)
 {
     const Dram *d = TS_COMPONENT_DOWNCAST(Dram, dram);
-    return (guint)field(d, addr >> d->shift, F_CH);
+    guint ch;
+    burst_addr(d, addr, &ch);
+    return ch;
 }
 
 guint64 ts_dram_address(const TsComponent *dram, guint unit, guint rank, guint bankgroup,
@@ -279,6 +310,11 @@ guint64 ts_dram_address(const TsComponent *dram, guint unit, guint rank, guint b
     guint64 a = 0;
     for (int f = 0; f < 6; f++)
         a |= (v[f] & ((G_GUINT64_CONSTANT(1) << d->width[f]) - 1)) << d->pos[f];
+    if (d->ch_digit) {
+        const guint p = d->pos[F_CH];
+        a = (a & ((G_GUINT64_CONSTANT(1) << p) - 1)) | ((a >> p) * d->n_units + unit % d->n_units)
+                                                           << p;
+    }
     return a << d->shift;
 }
 
@@ -466,7 +502,7 @@ static void unit_request(Unit *u, const TsMemReq *req, TsTick arrival)
     u->sched_idle = FALSE;
     guint64 e = ts_dram_edge_at_or_after(&self->clock, arrival);
     guint64 added = ts_dram_cycle_tick(&self->clock, e) == arrival ? e + 1 : e;
-    guint64 a = req->addr >> d->shift;
+    guint64 a = burst_addr(d, req->addr, NULL);
     /* Addresses beyond the capacity wrap, as in DRAMsim3 (the mapping keeps its bits). */
     guint64 key = a & d->addr_mask;
     gboolean wr = req->op == TS_MEM_WRITE;
@@ -822,7 +858,7 @@ static void issue(Unit *u, const Pick *p, guint64 c)
         guint64 done = c + e->read_delay;
         Done *dn = ring_push(&u->reads);
         *dn = (Done){done, 0, 0, G_MAXUINT16, 0, 0};
-        map_del(&u->rd_pending, u->trans[ti].req.addr >> d->shift & d->addr_mask);
+        map_del(&u->rd_pending, burst_key(d, u->trans[ti].req.addr));
         guint credits = 0;
         for (guint32 i = ti; i != NONE;) {
             Trans *t = &u->trans[i];
@@ -846,7 +882,7 @@ static void issue(Unit *u, const Pick *p, guint64 c)
     case TS_DCMD_WR:
     case TS_DCMD_WRA: {
         guint32 ti = take_column(u, p, b, TRUE);
-        map_del(&u->wr_pending, u->trans[ti].req.addr >> d->shift & d->addr_mask);
+        map_del(&u->wr_pending, burst_key(d, u->trans[ti].req.addr));
         trans_free(u, ti);
         break;
     }
@@ -927,7 +963,7 @@ static gboolean schedule_transaction(Unit *u, guint64 c)
         guint qi = qq[i];
         Trans *t = &u->trans[q[i]];
         if (!unified && t->is_write) {
-            if (map_get(&u->rd_pending, t->req.addr >> u->d->shift & u->d->addr_mask) != NONE) {
+            if (map_get(&u->rd_pending, burst_key(u->d, t->req.addr)) != NONE) {
                 u->write_draining = 0; /* re-examined next cycle (sched_idle stays clear) */
                 return FALSE;
             }
@@ -1234,8 +1270,7 @@ static gboolean dram_init(TsComponent *self, const void *spec, const TsParams *p
     const struct {
         const char *name;
         guint64 v;
-    } pow2[] = {{"channels", s->channels},
-                {"ranks", s->ranks},
+    } pow2[] = {{"ranks", s->ranks},
                 {"bankgroups", s->bankgroups},
                 {"banks", s->banks},
                 {"rows", s->rows},
@@ -1246,10 +1281,15 @@ static gboolean dram_init(TsComponent *self, const void *spec, const TsParams *p
         if (!is_pow2(pow2[i].v)) {
             g_set_error(error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID,
                         "%s = %" G_GUINT64_FORMAT " is not a power of two (the address mapping "
-                        "takes whole bit fields)",
+                        "takes whole bit fields; only the channel count may be any)",
                         pow2[i].name, pow2[i].v);
             return FALSE;
         }
+    }
+    if (s->channels == 0 || s->channels * s->pseudo_channels > 65536) {
+        g_set_error(error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID,
+                    "channels = %" G_GUINT64_FORMAT " is not in 1 .. 65536", s->channels);
+        return FALSE;
     }
     guint64 unit_bus = s->bus_width_bits / s->pseudo_channels;
     guint64 unit_cols = s->columns / s->pseudo_channels;
@@ -1266,7 +1306,8 @@ static gboolean dram_init(TsComponent *self, const void *spec, const TsParams *p
     d->shift = log2u(d->burst_bytes);
     d->bpg = (guint)s->banks;
     d->banks_per_rank = (guint)(s->bankgroups * s->banks);
-    d->width[F_CH] = log2u(d->n_units);
+    d->ch_digit = !is_pow2(d->n_units);
+    d->width[F_CH] = d->ch_digit ? 0 : log2u(d->n_units);
     d->width[F_RA] = log2u(s->ranks);
     d->width[F_BG] = log2u(s->bankgroups);
     d->width[F_BA] = log2u(s->banks);

@@ -10,6 +10,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "ts-lut-pim.h"
+
 #define EW_MAX_CHUNKS 64
 #define EW_CHUNK_BYTES 32768
 
@@ -26,6 +28,21 @@ gboolean ts_exec_ew_begin(Exec *x, OpCtx *c)
     else if (!ts_layer_vector_cost(x->arch, c->op, &vc, &x->error))
         return FALSE;
     c->ew = vc;
+    TsLutPimTarget lut;
+    if (c->op->kind == TS_OP_LUT && ts_lut_pim_target(x->arch, &lut) && c->instance == 0) {
+        /* the analytical model costs PIM-DL's kernel instead: say so, once per op */
+        g_autofree char *note = g_strdup_printf(
+            "op %s: the DES runs a LUT-NN op as vector work (%.4g element-passes on %s), not "
+            "PIM-DL's DPU kernel the analytical model costs: the two engines differ by design "
+            "on it (docs/pim.md, \"PIM architectures in the DES\")",
+            c->op->name ? c->op->name : "?", vc.element_passes,
+            vc.vector_unit ? vc.vector_unit->name : "the compute instances");
+        gboolean seen = FALSE;
+        for (guint i = 0; i < x->notes->len && !seen; i++)
+            seen = strcmp(g_ptr_array_index(x->notes, i), note) == 0;
+        if (!seen)
+            g_ptr_array_add(x->notes, g_steal_pointer(&note));
+    }
     const double wb = outer_word_bytes(x);
     c->ew_read_bytes = (uint64_t)ceil(vc.read_words * wb);
     c->ew_write_bytes = (uint64_t)ceil(vc.write_words * wb);
@@ -46,7 +63,6 @@ gboolean ts_exec_ew_begin(Exec *x, OpCtx *c)
     if (x->vector_unit >= 0 && vc.vector_unit != NULL && vc.vector_op != NULL)
         c->ew_vop = ts_vector_unit_op_index(vc.vector_unit, vc.vector_op);
     c->start_tick = ts_sim_now(x->sim);
-    c->blocker = -1;
     c->n_steps = c->chunks;
     return TRUE;
 }
@@ -120,8 +136,17 @@ void ts_exec_ew_pump(Exec *x, OpCtx *c)
                 const uint64_t lanes = MAX((uint64_t)c->ew.lanes, 1);
                 const uint64_t work = (passes + lanes - 1) / lanes;
                 const Unit *lu = &x->unit[x->lane_unit];
-                p = ts_exec_part_compute(x, j, x->lane_unit, work, (uint32_t)lanes);
-                cycles = ts_compute_unit_cycles(lu->comp, work, 0) * lu->period_ps;
+                if (lu->role == UNIT_SYSTOLIC) {
+                    /* the array's PEs at the compute level's MACs per cycle each */
+                    const TsLevel *cl = ts_arch_level(x->arch, (guint)lu->level);
+                    const double mpc = cl->macs_per_cycle > 0.0 ? cl->macs_per_cycle : 1.0;
+                    const uint64_t n = MAX((uint64_t)ceil((double)work / mpc), 1);
+                    p = ts_exec_part_compute(x, j, x->lane_unit, n, (uint32_t)lanes);
+                    cycles = (double)n * lu->period_ps;
+                } else {
+                    p = ts_exec_part_compute(x, j, x->lane_unit, work, (uint32_t)lanes);
+                    cycles = ts_compute_unit_cycles(lu->comp, work, 0) * lu->period_ps;
+                }
             }
             ts_exec_compute_issued(x, c, cycles);
             if (c->ch_comp == c->chunks)
@@ -158,7 +183,6 @@ static void advance(uint64_t *done, gboolean *flags, uint64_t issued, uint64_t i
 
 void ts_exec_ew_job_done(Exec *x, OpCtx *c, Job *j)
 {
-    ts_exec_note_blocker(x, c, j);
     if (j->kind == JOB_EW_READ)
         advance(&c->ch_read_done, c->ch_read_flag, c->ch_read, j->step);
     else if (j->kind == JOB_EW_COMPUTE)

@@ -427,7 +427,6 @@ void ts_exec_op_pump(Exec *x, OpCtx *c)
 
 void ts_exec_op_job_done(Exec *x, OpCtx *c, Job *j)
 {
-    ts_exec_note_blocker(x, c, j);
     switch (j->kind) {
     case JOB_FILL: {
         LevelTensor *lt = &c->lt[j->level][j->tensor];
@@ -588,6 +587,17 @@ gboolean ts_exec_op_begin(Exec *x, OpCtx *c)
         c->step_ideal_ps =
             ceil((double)(c->gemm[0] * c->gemm[1] * c->gemm[2]) / (cfg->rows * cfg->cols)) *
             cu->period_ps;
+    } else if (cu->role == UNIT_PIM) {
+        /* the model's rate at the op's precision: issue fraction / slots per MAC */
+        const TsPimCoreSpec *sp = ts_arch_level(x->arch, (guint)cu->level)->spec;
+        const double macs_per_dpu_cycle =
+            ts_model_macs_per_cycle(c->model) * ts_model_clock_hz(c->model) / sp->frequency_hz;
+        c->dpu_slots_per_mac = sp->issue_fraction / macs_per_dpu_cycle;
+        const double tasklets = (double)MAX(sp->tasklets, 1u);
+        c->step_compute_ps = (double)ts_walk_step_iterations(c->compute) * c->dpu_slots_per_mac /
+                             tasklets * (double)MAX(sp->tasklets, sp->revolver_cycles) *
+                             cu->period_ps;
+        c->step_ideal_ps = c->step_compute_ps;
     } else {
         c->step_compute_ps =
             ts_compute_unit_cycles(cu->comp, ts_walk_step_iterations(c->compute), 0) *
@@ -596,7 +606,6 @@ gboolean ts_exec_op_begin(Exec *x, OpCtx *c)
     }
     c->have_step = ts_walk_next(c->compute, &c->step);
     c->start_tick = ts_sim_now(x->sim);
-    c->blocker = -1;
     return TRUE;
 }
 

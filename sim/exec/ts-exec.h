@@ -58,14 +58,15 @@ typedef enum {
 
 #define TS_EXEC_MAX_UNITS 24 /* simulated components per architecture */
 
-/* A simulated component's share of an op: busy time / op time, and the stall cycles charged to
- * it (bandwidth or latency of transfers it limited). */
+/* A simulated component's share of an op: busy time within the op's window / the window, and
+ * the compute unit's idle cycles charged to it along the critical path (docs/des.md, "Stalls":
+ * the spans of the jobs it finished last, walking back from what ended each idle window). */
 typedef struct {
     const char *name; /* arch level name (borrowed) */
     const char *kind; /* component kind ("sram", "dram", ...) */
     double utilization;
     double stall_cycles;
-    double bank_conflict_cycles; /* srams with banks */
+    double bank_conflict_cycles; /* srams with banks: waits for banks busy with other requests */
 } TsExecUnitResult;
 
 typedef struct {
@@ -86,6 +87,11 @@ typedef struct {
     double compute_busy_cycles;
     double stall_cycles[TS_STALL_COUNT_];
     double array_fill_drain_cycles; /* systolic array: skew fill and drain within its steps */
+    /* What bounds the op (docs/des.md, "Stalls"): "compute" ("vector" for an elementwise op)
+     * when the compute unit's busy cycles exceed every other component's claim, else the arch
+     * level name of the component with the largest claim: its busy cycles (its busiest port,
+     * direction or data bus) or the stall cycles charged to it, whichever is larger. */
+    const char *bound;
     guint n_units;
     TsExecUnitResult unit[TS_EXEC_MAX_UNITS];
     /* DRAM (all instances): bursts, row-hit rate, command energy (IDD-based, extra to the

@@ -167,6 +167,28 @@ static void test_counts_imperfect(void)
     }
 }
 
+/* PIM archs: upmem-pim (the 12-channel host DRAM, the host link, the DPU's pim_core), hbm-pim
+ * and aim-like (bank units): the GEMMs and the small layer's einsums. */
+static void test_counts_pim(void)
+{
+    static const char *const pim[] = {"upmem-pim", "hbm-pim", "aim-like", NULL};
+    g_autoptr(GRand) rng = new_rng();
+    TsOp op;
+    ts_test_gemm(&op, 16, 24, 36);
+    for (guint a = 0; pim[a]; a++)
+        check_pair(pim[a], &op, rng, 6);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TsWorkload) wl = ts_test_small_transformer(&error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(wl);
+    for (guint i = 0; i < ts_workload_n_ops(wl); i++) {
+        const TsOp *o = ts_workload_op(wl, i);
+        if (o->kind != TS_OP_EINSUM)
+            continue;
+        for (guint a = 0; pim[a]; a++)
+            check_pair(pim[a], o, rng, 2);
+    }
+}
+
 int main(int argc, char **argv)
 {
     CU_initialize_registry();
@@ -175,5 +197,6 @@ int main(int argc, char **argv)
     CU_add_test(s, "transformer layer ops: DES counts equal the model's", test_counts_layer_ops);
     CU_add_test(s, "sliding windows: DES counts equal the model's", test_counts_sliding_windows);
     CU_add_test(s, "imperfect factors: DES counts equal the model's", test_counts_imperfect);
+    CU_add_test(s, "PIM archs: DES counts equal the model's", test_counts_pim);
     return ts_test_run(argc, argv);
 }

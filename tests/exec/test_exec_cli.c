@@ -134,7 +134,8 @@ static void test_both_one_op(void)
     g_unlink(trace);
 }
 
-/* A whole layer (einsums and elementwise ops) through the DES. */
+/* A whole layer (einsums and elementwise ops) through the DES: ops in order, each component
+ * of the arch listed once. */
 static void test_des_layer(void)
 {
     g_autofree char *json = tmp_path("tilesim-test-exec-layer.json");
@@ -162,6 +163,21 @@ static void test_des_layer(void)
         const double start = json_object_get_double_member(des, "start_cycles");
         const double cycles = json_object_get_double_member(des, "cycles");
         CU_ASSERT(cycles > 0);
+        /* each declared component once; elementwise work without a vector unit runs on the
+         * systolic array's PEs (its busy time), not on a second compute unit */
+        JsonArray *comps = json_object_get_array_member(des, "components");
+        g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+        double array_busy = -1;
+        for (guint k = 0; k < json_array_get_length(comps); k++) {
+            JsonObject *cp = json_array_get_object_element(comps, k);
+            const char *name = json_object_get_string_member(cp, "name");
+            CU_ASSERT_FALSE(g_hash_table_contains(seen, name));
+            g_hash_table_add(seen, (gpointer)name);
+            CU_ASSERT_STRING_NOT_EQUAL(json_object_get_string_member(cp, "kind"), "mac_array");
+            if (strcmp(json_object_get_string_member(cp, "kind"), "systolic_array") == 0)
+                array_busy = json_object_get_double_member(cp, "utilization");
+        }
+        CU_ASSERT(array_busy > 0);
         /* in order: an op's window opens when the previous op is complete */
         CU_ASSERT_DOUBLE_EQUAL(start, prev_end, 1.0);
         prev_end = start + cycles;
@@ -279,12 +295,19 @@ static void test_refused(void)
     const char *trace_stdout[] = {"simulate", "--arch", "gemmini-like", "--workload", "bert-base",
                                   "--engine", "des",    "--trace",      "-",          NULL};
     expect_refused(trace_stdout, "--trace");
-    /* a DRAM the DES's address mapping cannot take (12 channels): the input's limit, exit 1 */
+    /* a PIM arch runs: the 12-channel host DRAM (channel by modulo), the host link, the DPUs'
+     * pim_core */
     const char *pim[] = {"simulate",      "--arch",   "upmem-pim", "--workload",
                          "bert-base",     "--seq",    "32",        "--op",
-                         "KTQ",           "--engine", "des",       "--search",
+                         "KTQ",           "--engine", "both",      "--search",
                          "random-pruned", "--budget", "50",        NULL};
-    expect_refused(pim, "cannot be simulated by the DES");
+    TsTestRun r = {0};
+    if (ts_test_spawn(&r, pim, FALSE) >= 0) {
+        CU_ASSERT_EQUAL(r.status, 0);
+        CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "pim_core"));
+        CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "host_link"));
+        ts_test_run_clear(&r);
+    }
 }
 
 /* A DRAM whose given bandwidth differs from its timing's peak: said on stderr and in the JSON. */
