@@ -218,6 +218,9 @@ typedef struct {
 
 #define DRIVER_WAKE 1u
 #define DRIVER_MARK 2u /* a no-op that makes a run reach the end of its window */
+/* Requests are sent at most this many cycles ahead of their departure (a wake-up at that
+ * distance sends the next ones), so the event queue holds few of them. */
+#define SEND_AHEAD 8u
 
 static const TsPortSpec driver_ports[] = {
     {"mem", TRUE, "one per DRAM (pseudo-)channel", TS_PORT_ARRAY | TS_PORT_CREDITED},
@@ -255,10 +258,11 @@ static void driver_wake_at(Driver *d, guint64 cycle)
 
 /* Sends requests in trace order, each at the first clock edge at or after its cycle, after
  * the previous send's cycle and after now, while its channel has a credit; the first one
- * without a credit waits for the credit event (TS_EVENT_CREDIT). A request is sent ahead of
- * its edge (ts_port_send_from departs at the edge): only the driver's own sends take credits,
- * so a credit held now is still there at the edge, and every request departs exactly when a
- * driver acting at each edge would send it, with no wake-up per request. */
+ * without a credit waits for the credit event (TS_EVENT_CREDIT). A request is sent up to
+ * SEND_AHEAD cycles ahead of its edge (ts_port_send_from departs at the edge): only the
+ * driver's own sends take credits, so a credit held now is still there at the edge, and every
+ * request departs exactly when a driver acting at each edge would send it, with one wake-up
+ * per SEND_AHEAD requests at most. */
 static void driver_pump(Driver *d)
 {
     const TsClock *clk = &d->base.clock;
@@ -279,6 +283,10 @@ static void driver_pump(Driver *d)
         if (ts_port_credits(p) == 0)
             return; /* the credit event resumes */
         guint64 at = MAX(MAX(e->cycle, d->next_cycle), c);
+        if (at > c + SEND_AHEAD) {
+            driver_wake_at(d, at - 1); /* then the next SEND_AHEAD requests go */
+            return;
+        }
         TsTick depart = ts_dram_cycle_tick(clk, at);
         TsEvent *ev = ts_sim_event_new(d->base.sim, NULL, TS_EVENT_MEM_REQUEST);
         *ts_mem_req(ev) = (TsMemReq){.addr = e->addr,

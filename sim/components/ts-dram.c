@@ -655,7 +655,7 @@ typedef struct {
  * whose needed command is ready. Only a bank's first entry can need ACT or PRE for it (an
  * earlier entry of a closed bank needs the same ACT; ArbitratePrecharge refuses a PRE behind
  * an earlier entry of the bank). */
-static gboolean first_ready_bank(Unit *u, guint gb, guint q, guint64 c, Pick *p)
+static inline gboolean first_ready_bank(Unit *u, guint gb, guint q, guint64 c, Pick *p)
 {
     const CmdEntry *qe = &u->cq[(gsize)gb * u->cq_cap];
     const guint n = u->b_n[gb], rank = qe[0].rank, bank = qe[0].bank;
@@ -689,7 +689,7 @@ static gboolean first_ready_bank(Unit *u, guint gb, guint q, guint64 c, Pick *p)
 /* GetFirstReadyInQueue on a queue shared by the banks of rank q: the first entry in queue
  * order whose needed command is ready is the earliest (by seq) of the first ready entries of
  * the banks whose bound is reached. */
-static gboolean first_ready(Unit *u, guint q, guint64 c, Pick *p)
+static inline gboolean first_ready(Unit *u, guint q, guint64 c, Pick *p)
 {
     const guint bpr = u->eng.banks_per_rank;
     gboolean found = FALSE;
@@ -713,7 +713,7 @@ static inline guint64 queue_lb(const Unit *u, guint q)
 /* DRAMsim3's GetCommandToIssue: queues in round-robin from the one after the last served (the
  * last served stays put when nothing issues). Empty queues cannot issue and are skipped: the
  * busy bits are walked from the start queue's word to the end, then from 0 back to it. */
-static gboolean pick_command(Unit *u, guint64 c, Pick *p)
+static inline gboolean pick_command(Unit *u, guint64 c, Pick *p)
 {
     refresh_bounds(u);
     /* No queue can issue yet: a full round would leave q_idx where it is. */
