@@ -202,8 +202,8 @@ typedef struct {
     const TsDramTrace *trace;
     TsComponent *dram;
     gboolean stop_when_done;
-    gsize next;            /* next trace entry to send */
-    TsPort **ports;        /* per channel */
+    gsize next;     /* next trace entry to send */
+    TsPort **ports; /* per channel */
     guint32 burst_bytes;
     guint64 next_cycle;    /* earliest cycle of the next send (one per cycle) */
     gboolean wake_pending; /* a self event is queued */

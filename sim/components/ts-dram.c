@@ -159,9 +159,9 @@ typedef struct {
     /* Command queue entries, kept per bank (cq_cap each, in queue order): a per-bank queue is
      * its bank's list; a per-rank queue is its banks' lists merged by seq. */
     CmdEntry *cq;
-    guint32 cq_seq; /* seq of the next entry */
-    guint32 *cq_n;  /* entries per queue */
-    guint8 *q_full; /* per queue: cq_n == cq_cap */
+    guint32 cq_seq;                 /* seq of the next entry */
+    guint32 *cq_n;                  /* entries per queue */
+    guint8 *q_full;                 /* per queue: cq_n == cq_cap */
     guint64 *busy;                  /* bit per queue: it holds entries */
     guint32 *rq_wait, *wq_wait;     /* per command queue: transactions waiting to enter it */
     guint32 rq_movable, wq_movable; /* waiting transactions whose command queue has room */
@@ -196,7 +196,7 @@ typedef struct {
     guint64 *hist; /* completed reads per latency (LAT_BINS) */
 
     guint64 wake_cycle; /* next cycle to tick (NO_CYCLE = none) */
-    guint64 bg_last; /* background energy accounted up to this cycle */
+    guint64 bg_last;    /* background energy accounted up to this cycle */
     guint64 last_tick_cycle;
 
     /* statistics */
