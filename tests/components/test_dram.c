@@ -435,6 +435,30 @@ static void test_write_semantics(void)
     CU_ASSERT_EQUAL(r.stats.read_latency_min, 1);
 }
 
+/* The trace driver sends requests ahead of their cycle: a window that ends between a sent
+ * request's send and its cycle does not count it. Entry i at cycle 10 i; windows ending 1 to
+ * 10 cycles after an entry's cycle count exactly the entries whose cycle lies before the end. */
+static void test_requests_sent_in_window(void)
+{
+    g_autofree TsDramSpec *s = preset("DDR4-2400");
+    s->refresh_policy = TS_DRAM_REFRESH_NONE;
+    derive(s);
+    g_autoptr(TsDramTrace) tr = trace_new(40);
+    for (gsize i = 0; i < tr->n; i++)
+        tr->entries[i] = (TsDramTraceEntry){(guint64)i * 64, 10 * i, i % 3 == 0};
+    for (guint64 end = 201; end <= 210; end++) {
+        g_autoptr(GError) error = NULL;
+        TsDramTraceResult r;
+        CU_ASSERT_TRUE_FATAL(ts_dram_trace_run(s, tr, end, FALSE, &r, &error));
+        CU_ASSERT_EQUAL(r.requests_sent, 21); /* cycles 0, 10, ..., 200 */
+    }
+    g_autoptr(GError) error = NULL;
+    TsDramTraceResult r;
+    CU_ASSERT_TRUE_FATAL(ts_dram_trace_run(s, tr, 0, FALSE, &r, &error));
+    CU_ASSERT_EQUAL(r.requests_sent, tr->n);
+    CU_ASSERT_EQUAL(r.stats.reads_done + r.stats.writes_done, tr->n);
+}
+
 /* The address mapping: every field lands where the mapping string puts it, and decoding
  * inverts ts_dram_address. */
 static void test_address_mapping(void)
@@ -687,6 +711,7 @@ int main(int argc, char **argv)
                 test_random_all_presets_and_variants);
     CU_add_test(s, "write semantics", test_write_semantics);
     CU_add_test(s, "bank refresh without tREFIb", test_bank_refresh_needs_trefib);
+    CU_add_test(s, "requests sent within a window", test_requests_sent_in_window);
     CU_add_test(s, "address mapping", test_address_mapping);
     CU_add_test(s, "address mapping over 12 channels", test_address_mapping_modulo);
     CU_add_test(s, "bad configs and traces", test_bad_input);
