@@ -200,12 +200,15 @@ typedef enum {
 } TsXferKind;
 
 /* Seconds to move bytes_per_device to (from) each of n_devices devices over the link: the
- * latency once (per call), then n x bytes over the rate the kind reaches with that many
+ * latency and the DMA setup once per call (a serial transfer is one call per device), then
+ * n x bytes (every copy of a broadcast counts) over the rate the kind reaches with that many
  * devices and ranks (docs/pim.md, "Host transfers"). Without rank keys: n x bytes over the
- * link's h2d (d2h, broadcast) bandwidth. 0 bandwidth = unlimited. */
+ * link's h2d (d2h, broadcast) bandwidth. 0 bandwidth = unlimited. The DES host_link
+ * (sim/components/ts-host-link.h) charges a transfer the same way. */
 double ts_host_link_transfer_s(const TsHostLinkSpec *spec, TsXferKind kind,
                                double bytes_per_device, guint64 n_devices);
-/* The sustained rate of a kind with n_devices (bytes/s, counting every device's bytes). */
+/* The sustained rate of a kind with n_devices (bytes/s, counting every device's bytes; a
+ * broadcast without a broadcast or device rate moves its copies at the parallel rate). */
 double ts_host_link_rate(const TsHostLinkSpec *spec, TsXferKind kind, guint64 n_devices);
 
 /* ---- Systolic array --------------------------------------------------------------------- */

@@ -105,8 +105,8 @@ double ts_pim_dpu_mac_slots(const TsPimCoreSpec *spec, guint a_bits, gboolean a_
     double loop = slots(spec, TS_DPU_OP_loop, &miss);
     double mul = ts_pim_dpu_arith_slots(spec, TS_DPU_MUL, wide, fp, MIN(a_bits, b_bits),
                                         miss ? NULL : &miss);
-    double add = ts_pim_dpu_arith_slots(spec, TS_DPU_ADD, acc_bits, acc_fp || fp, 0,
-                                        miss ? NULL : &miss);
+    double add =
+        ts_pim_dpu_arith_slots(spec, TS_DPU_ADD, acc_bits, acc_fp || fp, 0, miss ? NULL : &miss);
     if (missing != NULL)
         *missing = miss;
     if (loop < 0.0 || mul < 0.0 || add < 0.0)
@@ -151,19 +151,22 @@ double ts_host_link_rate(const TsHostLinkSpec *spec, TsXferKind kind, guint64 n_
     case TS_XFER_BROADCAST: {
         /* Each copy counts: the rank rate for one buffer sent to every device of the rank. */
         double b = min_given(dev > 0.0 ? in_rank * dev : 0.0, spec->broadcast_bw_bytes_per_s);
-        return ranks * b;
+        if (b > 0.0)
+            return ranks * b;
+        /* neither rate given: one copy after another, as a parallel transfer */
+        return ts_host_link_rate(spec, TS_XFER_PARALLEL_H2D, n_devices);
     }
     }
     return cap;
 }
 
-double ts_host_link_transfer_s(const TsHostLinkSpec *spec, TsXferKind kind,
-                               double bytes_per_device, guint64 n_devices)
+double ts_host_link_transfer_s(const TsHostLinkSpec *spec, TsXferKind kind, double bytes_per_device,
+                               guint64 n_devices)
 {
     g_return_val_if_fail(spec != NULL, 0.0);
     const double bytes = bytes_per_device * (double)MAX(n_devices, (guint64)1);
     const double rate = ts_host_link_rate(spec, kind, n_devices);
-    double t = spec->latency_ps * 1e-12;
+    double t = (spec->latency_ps + spec->dma_setup_ps) * 1e-12;
     if (kind == TS_XFER_SERIAL_H2D || kind == TS_XFER_SERIAL_D2H)
         t *= (double)MAX(n_devices, (guint64)1); /* one call per device */
     return t + (rate > 0.0 ? bytes / rate : 0.0);

@@ -209,8 +209,8 @@ static const TsField host_link_fields[] = {
         "device -> host bandwidth; default = bandwidth"),
     QTY("broadcast_bandwidth", TS_UNIT_BANDWIDTH, A(broadcast_bw), NULL, TRUE,
         "host -> all devices, same data, counting every copy (per rank with devices_per_rank)"),
-    QTY("latency", TS_UNIT_TIME, A(latency), "0ns", FALSE, "per-transfer latency"),
-    QTY("dma_setup", TS_UNIT_TIME, A(dma_setup), "0ns", FALSE, "per-DMA setup time"),
+    QTY("latency", TS_UNIT_TIME, A(latency), "0ns", FALSE, "per-transfer latency (each call; a serial transfer is a call per device)"),
+    QTY("dma_setup", TS_UNIT_TIME, A(dma_setup), "0ns", FALSE, "per-transfer DMA setup, occupying the link (both engines)"),
     QTY_REQ0("energy_per_bit", TS_UNIT_ENERGY_PER_BIT, A(h2d_epb), "host -> device energy per bit"),
     QTY("d2h_energy_per_bit", TS_UNIT_ENERGY_PER_BIT, A(d2h_epb), NULL, FALSE,
         "device -> host energy per bit; default = energy_per_bit"),
@@ -654,7 +654,17 @@ char *ts_arch_components_text(gboolean md)
             presets_text(s, md);
         }
         if (k == TS_CLASS_VECTOR_UNIT) {
-            g_string_append(s, md ? "Each entry of `ops:`:\n\n" : "  ops entries:\n");
+            g_string_append(
+                s, md ? "Op names the models look up: an elementwise op's kind (`softmax`, "
+                        "`layernorm`, `gelu`, ...),\nthen its main operation (`exp`, `add`, "
+                        "`mul`); `lut` for a LUT-NN op costed as vector work;\n`mac` (else "
+                        "`mul`) for an einsum placed on a host's vector unit ([pim.md](pim.md), "
+                        "\"Op\nplacement\"); `ccs` for a LUT-NN closest-centroid search on the "
+                        "host, per subtract, multiply,\nadd or compare (else `add`/`mul` on every "
+                        "lane).\n\nEach entry of `ops:`:\n\n"
+                      : "  op names: the elementwise kind, then its main operation; lut (LUT-NN "
+                        "op), mac or mul (an einsum on a host), ccs (LUT-NN centroid search on "
+                        "the host)\n  ops entries:\n");
             fields_text(s, vector_op_fields, md);
         }
     }

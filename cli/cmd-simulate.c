@@ -279,10 +279,10 @@ static int run_profile(const TsCliMapArgs *a, const TsSimulateArgs *pa)
 /* Runs the mapped ops through the DES and emits its report (text, --json); the trace is
  * written by the executor. */
 static int run_des(const TsCliMapArgs *a, const TsCliMapInputs *in, const TsLayerResult *r,
-                   char **notes)
+                   const TsFusePlan *fuse, char **notes)
 {
     g_autoptr(GError) error = NULL;
-    TsExecOptions xo = {.trace_path = a->trace};
+    TsExecOptions xo = {.trace_path = a->trace, .fuse = fuse};
     TsExecResult x = {0};
     gboolean ok = ts_exec_run_layer(in->arch, in->workload, r, &xo, &x, &error);
     for (guint i = 0; ok && x.notes && x.notes[i]; i++)
@@ -351,7 +351,7 @@ static int run_both(const TsCliMapArgs *a, const TsCliMapInputs *in, const TsLay
                             "figures stand\n",
                     r->ops[i].op->name, not_run[i]);
     }
-    TsExecOptions xo = {.trace_path = a->trace};
+    TsExecOptions xo = {.trace_path = a->trace, .fuse = plan};
     TsExecResult x = {0};
     g_autoptr(GError) derr = NULL;
     g_autofree char *unavailable = NULL;
@@ -552,13 +552,6 @@ static int run(int argc, char **argv)
         rc = ts_cli_fail(error);
         goto out;
     }
-    if (des && (a.fuse || ts_workload_fusion(in.workload, NULL, NULL, NULL))) {
-        fprintf(stderr, "tilesim simulate: %s: the DES executor does not run fused groups yet "
-                        "(docs/mapper.md, \"Fusion\"); use --engine analytical\n",
-                a.fuse ? "--fuse" : "the workload's fusion spec");
-        rc = TS_EXIT_BAD_INPUT;
-        goto out;
-    }
     if (model_layers) {
         const TsTransformerConfig *cfg = ts_workload_transformer_config(in.workload);
         if (cfg == NULL || cfg->layers == 0) {
@@ -607,7 +600,7 @@ static int run(int argc, char **argv)
     }
     const TsModelPhases *ph = pa.gen ? &phases : NULL;
     if (des || both) {
-        rc = des ? run_des(&a, &in, &r, notes)
+        rc = des ? run_des(&a, &in, &r, plan, notes)
                  : run_both(&a, &in, &r, &lo, plan, &summary, layers, ph, notes);
         g_strfreev(notes);
         goto out;

@@ -2,6 +2,7 @@
  * (ts-cli-map.h). */
 #include "ts-cli-map.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -109,7 +110,8 @@ GOptionEntry *ts_cli_map_entries(TsCliMapArgs *a, const GOptionEntry *extra, gui
          NULL},
         {"fuse", 0, 0, G_OPTION_ARG_STRING, &a->fuse,
          "fuse a group of ops, keeping its intermediates on chip (attention: KQV, KTQ, softmax, "
-         "VScores); the report adds the saving against the unfused layer",
+         "VScores; attention-scores: KTQ, softmax, VScores; auto: the one of least layer energy); "
+         "the report adds the saving against the unfused layer",
          "GROUP"},
         {"fuse-level", 0, 0, G_OPTION_ARG_STRING, &a->fuse_level,
          "storage level that keeps the fused group's intermediates (default: the outermost "
@@ -348,6 +350,66 @@ void ts_cli_map_print_notes(const TsCliMapInputs *in, const char *cmd)
         fprintf(stderr, "tilesim %s: note: %s\n", cmd, ts_constraints_note(in->constraints, i));
 }
 
+/* --fuse auto: maps the layer unfused and fused with each attention group ts_fuse_plan_new
+ * accepts on this arch ("attention", "attention-scores"), keeps the fused layer of least
+ * energy (into r, its plan and summary) and says on stderr what was chosen and why. */
+static gboolean fuse_auto(const TsCliMapInputs *in, TsLayerOptions *lo, const char *level,
+                          TsLayerResult *r, TsLayerResult *unfused, TsFusePlan **plan,
+                          TsFuseSummary *summary, GError **error)
+{
+    static const char *const groups[] = {"attention", "attention-scores"};
+    if (!ts_layer_map(in->arch, in->workload, lo, unfused, error))
+        return FALSE;
+    g_autoptr(GString) why = g_string_new(NULL);
+    double best = INFINITY;
+    for (guint g = 0; g < G_N_ELEMENTS(groups); g++) {
+        g_autoptr(GError) e = NULL;
+        TsFusePlan *p =
+            ts_fuse_plan_new(in->arch, in->workload, in->constraints, groups[g], level, &e);
+        if (p == NULL) {
+            g_string_append_printf(why, "; %s not possible (%s)", groups[g], e->message);
+            continue;
+        }
+        TsLayerResult fused = {0};
+        TsFuseSummary s;
+        lo->fuse = p;
+        gboolean ok = ts_layer_map(in->arch, in->workload, lo, &fused, error);
+        lo->fuse = NULL;
+        if (!ok || !ts_fuse_summarize(p, unfused, &fused, &s)) {
+            ts_layer_result_clear(&fused);
+            ts_fuse_plan_free(p);
+            if (ok)
+                ts_cli_map_fail_arg(error, "--fuse: the group's ops were not all mapped");
+            return FALSE;
+        }
+        g_string_append_printf(why, "; %s: layer %.1f uJ, group DRAM words %.0f -> %.0f", groups[g],
+                               fused.energy_pj * 1e-6, s.dram_words_unfused, s.dram_words_fused);
+        if (fused.energy_pj < best) {
+            best = fused.energy_pj;
+            if (*plan != NULL) {
+                ts_layer_result_clear(r);
+                ts_fuse_plan_free(*plan);
+            }
+            *r = fused;
+            *plan = p;
+            *summary = s;
+        } else {
+            ts_layer_result_clear(&fused);
+            ts_fuse_plan_free(p);
+        }
+    }
+    if (*plan == NULL)
+        return ts_cli_map_fail_arg(error, "--fuse auto: no attention group can be fused%s",
+                                   why->str);
+    fprintf(stderr,
+            "tilesim: note: --fuse auto: chose %s, the least layer energy (unfused %.1f uJ%s)%s\n",
+            ts_fuse_plan_group(*plan), unfused->energy_pj * 1e-6, why->str,
+            best < unfused->energy_pj ? "" : "; it saves no energy against the unfused layer");
+    for (guint i = 0; i < ts_fuse_plan_n_notes(*plan); i++)
+        fprintf(stderr, "tilesim: note: %s\n", ts_fuse_plan_note(*plan, i));
+    return TRUE;
+}
+
 /* Maps the workload; with --fuse, first unfused (into *unfused), then fused with *plan (into
  * r) and the comparison into *summary. Errors: --fuse-level without --fuse, --fuse with --op,
  * --mapping or --problem, and those of ts_fuse_plan_new and ts_layer_map. */
@@ -369,6 +431,8 @@ gboolean ts_cli_map_run(const TsCliMapArgs *a, const TsCliMapInputs *in, TsLayer
                                    a->op        ? "--op"
                                    : a->mapping ? "--mapping"
                                                 : "--problem");
+    if (strcmp(group, "auto") == 0)
+        return fuse_auto(in, lo, level, r, unfused, plan, summary, error);
     *plan = ts_fuse_plan_new(in->arch, in->workload, in->constraints, group, level, error);
     if (*plan == NULL) {
         if (where)

@@ -33,6 +33,8 @@ static const uint8_t own_at[TS_FUSE_GROUP_OPS] = {
 
 struct TsFusePlan {
     char *group;
+    guint first;   /* the group's first position: P_KQV, or P_KTQ for attention-scores */
+    uint8_t inter; /* the group's intermediates (bit i) */
     guint level;
     const char *level_name;
     gboolean level_given;
@@ -51,7 +53,7 @@ struct TsFusePlan {
 
 const char *const *ts_fuse_group_names(void)
 {
-    static const char *const names[] = {"attention", NULL};
+    static const char *const names[] = {"attention", "attention-scores", NULL};
     return names;
 }
 
@@ -69,6 +71,14 @@ void ts_fuse_plan_free(TsFusePlan *plan)
 const char *ts_fuse_plan_group(const TsFusePlan *plan)
 {
     return plan->group;
+}
+guint ts_fuse_plan_first(const TsFusePlan *plan)
+{
+    return plan->first;
+}
+gboolean ts_fuse_plan_keeps(const TsFusePlan *plan, guint i)
+{
+    return i < TS_FUSE_INTERMEDIATES && (plan->inter >> i & 1u);
 }
 guint ts_fuse_plan_level(const TsFusePlan *plan)
 {
@@ -123,7 +133,7 @@ static gboolean note_overrides(TsFusePlan *plan, const TsArch *arch,
     TsSpaceArch sa;
     if (!ts_space_arch_from_arch(arch, &sa, error))
         return FALSE;
-    for (guint p = 0; p < TS_FUSE_GROUP_OPS; p++) {
+    for (guint p = plan->first; p < TS_FUSE_GROUP_OPS; p++) {
         const TsOp *op = plan->op[p];
         if (op->kind != TS_OP_EINSUM)
             continue;
@@ -200,6 +210,7 @@ static uint64_t resident_words(const TsFusePlan *plan, guint p, gboolean others_
 {
     uint64_t w = 0;
     uint8_t set = others_only ? (uint8_t)(live_at[p] & ~own_at[p]) : live_at[p];
+    set &= plan->inter;
     for (guint i = 0; i < TS_FUSE_INTERMEDIATES; i++)
         if (set >> i & 1u)
             w += plan->words[i];
@@ -218,7 +229,8 @@ static void set_words(TsFusePlan *plan, const TsLevel *lv)
     plan->words[I_PROBS] =
         words_of(ts_op_tensor_elements(vs, 1), vs->tensors[1].precision.bits, wb);
     plan->peak_words = 0;
-    for (guint p = 0; p < TS_FUSE_GROUP_OPS; p++) {
+    plan->peak_pos = plan->first;
+    for (guint p = plan->first; p < TS_FUSE_GROUP_OPS; p++) {
         uint64_t w = resident_words(plan, p, FALSE);
         if (w > plan->peak_words) {
             plan->peak_words = w;
@@ -285,10 +297,20 @@ static gboolean find_ops(TsFusePlan *plan, const TsWorkload *workload, GError **
     plan->kqv_head.count = iters;
     plan->kqv_head.macs = plan->kqv_head.dims[qd] * plan->kqv_head.dims[ql] * kqv->dims[qe];
     plan->kqv_head.param_elements = kqv->param_elements / MAX(kqv->dims[qd] / (3 * head_dim), 1);
+    plan->mask[P_SOFTMAX] = (uint8_t)(1u << si | 1u << so);
+    if (plan->first == P_KTQ) {
+        /* KQV stays a layer op: Q, K and V go through DRAM; scores and probabilities stay */
+        plan->index[P_KQV] = G_MAXUINT;
+        plan->mask[P_KQV] = 0;
+        plan->mask[P_KTQ] = (uint8_t)(1u << ktq->output);
+        plan->mask[P_VSCORES] = (uint8_t)(1u << ts_op_find_tensor(vs, "Inputs"));
+        plan->inter = 1u << I_SCORES | 1u << I_PROBS;
+        return TRUE;
+    }
+    plan->inter = (1u << TS_FUSE_INTERMEDIATES) - 1u;
     plan->op[P_KQV] = &plan->kqv_head;
     plan->mask[P_KQV] = (uint8_t)(1u << kqv->output);
     plan->mask[P_KTQ] = 0x7;
-    plan->mask[P_SOFTMAX] = (uint8_t)(1u << si | 1u << so);
     plan->mask[P_VSCORES] =
         (uint8_t)(1u << ts_op_find_tensor(vs, "Weights") | 1u << ts_op_find_tensor(vs, "Inputs"));
     return TRUE;
@@ -301,12 +323,15 @@ TsFusePlan *ts_fuse_plan_new(const TsArch *arch, const TsWorkload *workload,
     g_return_val_if_fail(arch != NULL && workload != NULL && group != NULL, NULL);
     if (!g_strv_contains(ts_fuse_group_names(), group)) {
         g_autofree char *hint = ts_config_suggest(group, ts_fuse_group_names());
-        ts_config_error(error, NULL, TS_CONFIG_ERROR_REFERENCE, NULL,
-                        "--fuse: unknown group '%s'%s; groups: attention", group, hint);
+        ts_config_error(
+            error, NULL, TS_CONFIG_ERROR_REFERENCE, NULL,
+            "--fuse: unknown group '%s'%s; groups: attention, attention-scores (or auto)", group,
+            hint);
         return NULL;
     }
     g_autoptr(TsFusePlan) plan = g_new0(TsFusePlan, 1);
     plan->group = g_strdup(group);
+    plan->first = strcmp(group, "attention-scores") == 0 ? P_KTQ : P_KQV;
     plan->notes = g_ptr_array_new_with_free_func(g_free);
     if (!find_ops(plan, workload, error))
         return NULL;
@@ -506,6 +531,9 @@ gboolean ts_fuse_vector_cost(const TsFusePlan *plan, const TsArch *arch, guint w
     double level_pj = frd / lb * lv->energy.read_pj + fwr / lb * lv->energy.update_pj;
     cost->memory_energy_pj = outer_pj + level_pj;
     cost->fused_energy_pj = level_pj;
+    cost->fused_read_words = frd;
+    cost->fused_write_words = fwr;
+    cost->fused_level = plan->level;
     /* Cycles: each level's traffic at its bandwidth; the slower one bounds. */
     const TsLevel *levels[2] = {outer, lv};
     double rw[2][2] = {{cost->read_words, cost->write_words}, {frd, fwr}};
@@ -580,6 +608,8 @@ gboolean ts_fuse_summarize(const TsFusePlan *plan, const TsLayerResult *unfused,
     for (guint p = 0; p < TS_FUSE_GROUP_OPS; p++) {
         TsFuseOpSummary *s = &out->op[p];
         s->name = group_ops[p];
+        if (p < plan->first)
+            continue; /* not in the group */
         double dummy_pj;
         op_traffic(unfused, plan->index[p], &s->dram_words_unfused, &dummy_pj,
                    &s->energy_pj_unfused, &s->cycles_unfused, &s->count_unfused);

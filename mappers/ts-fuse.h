@@ -22,7 +22,9 @@ G_BEGIN_DECLS
 #define TS_FUSE_GROUP_OPS 4     /* KQV, KTQ, softmax, VScores */
 #define TS_FUSE_INTERMEDIATES 5 /* Q, K, V, scores, probs */
 
-/* Group names ts_fuse_plan_new accepts (NULL-terminated, static): "attention". */
+/* Group names ts_fuse_plan_new accepts (NULL-terminated, static): "attention" (KQV -> KTQ ->
+ * softmax -> VScores, KQV split per head) and "attention-scores" (KTQ -> softmax -> VScores:
+ * only the scores and probabilities stay on chip). */
 const char *const *ts_fuse_group_names(void);
 
 /* constraints (may be NULL) are those the layer is mapped under: keep/bypass directives on
@@ -41,6 +43,12 @@ void ts_fuse_plan_free(TsFusePlan *plan);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(TsFusePlan, ts_fuse_plan_free)
 
 const char *ts_fuse_plan_group(const TsFusePlan *plan);
+/* The group's first op position (0: KQV, for "attention"; 1: KTQ, for "attention-scores",
+ * whose KQV stays an unfused layer op), and whether intermediate i < TS_FUSE_INTERMEDIATES is
+ * kept at the fusion level ("attention-scores": the scores and probabilities only). Summary
+ * entries before the first position are left zero (name set). */
+guint ts_fuse_plan_first(const TsFusePlan *plan);
+gboolean ts_fuse_plan_keeps(const TsFusePlan *plan, guint i);
 guint ts_fuse_plan_level(const TsFusePlan *plan); /* storage index */
 const char *ts_fuse_plan_level_name(const TsFusePlan *plan);
 gboolean ts_fuse_plan_level_given(const TsFusePlan *plan);

@@ -50,10 +50,13 @@ gboolean ts_layer_vector_cost(const TsArch *arch, const TsOp *op, TsVectorCost *
 {
     g_return_val_if_fail(arch != NULL && op != NULL && out != NULL, FALSE);
     memset(out, 0, sizeof *out);
-    if (op->kind != TS_OP_ELEMENTWISE && op->kind != TS_OP_LUT) {
-        ts_config_error(error, NULL, TS_CONFIG_ERROR_INVALID, NULL,
-                        "op %s is neither an elementwise nor a LUT-NN op",
-                        op->name ? op->name : "?");
+    const gboolean einsum = op->kind == TS_OP_EINSUM;
+    if (op->kind != TS_OP_ELEMENTWISE && op->kind != TS_OP_LUT &&
+        !(einsum && ts_layer_host_unit(arch) != NULL)) {
+        ts_config_error(
+            error, NULL, TS_CONFIG_ERROR_INVALID, NULL,
+            "op %s is neither an elementwise nor a LUT-NN op%s", op->name ? op->name : "?",
+            einsum ? " (an einsum runs as vector work only on a host's vector unit)" : "");
         return FALSE;
     }
     gboolean lut = op->kind == TS_OP_LUT;
@@ -67,8 +70,9 @@ gboolean ts_layer_vector_cost(const TsArch *arch, const TsOp *op, TsVectorCost *
     double clock = ts_arch_clock_hz(arch);
     /* A LUT-NN op (PIM-DL) is vector work: each closest-centroid distance term and each
      * table lookup-accumulate is one element-pass of an add/multiply. */
-    out->element_passes = lut ? (double)op->lut_search_macs + (double)op->lut_lookups
-                              : (double)op->elements * (double)MAX(op->passes, 1u);
+    out->element_passes = lut      ? (double)op->lut_search_macs + (double)op->lut_lookups
+                          : einsum ? (double)op->macs
+                                   : (double)op->elements * (double)MAX(op->passes, 1u);
     const TsLevel *vu = NULL;
     for (guint i = 0; i < ts_arch_n_levels(arch); i++) {
         const TsLevel *l = ts_arch_level(arch, i);
@@ -81,8 +85,9 @@ gboolean ts_layer_vector_cost(const TsArch *arch, const TsOp *op, TsVectorCost *
     const TsVectorOp *vop = NULL;
     if (vu) {
         const TsVectorUnitSpec *spec = vu->spec;
-        const char *kind = lut ? "lut" : ts_elementwise_kind_name(op->ew_kind);
-        const char *main_op = lut ? "add" : main_operation(op->ew_kind);
+        /* an einsum's MAC: the unit's 'mac' (a fused multiply-add), else its 'mul' */
+        const char *kind = lut ? "lut" : einsum ? "mac" : ts_elementwise_kind_name(op->ew_kind);
+        const char *main_op = lut ? "add" : einsum ? "mul" : main_operation(op->ew_kind);
         vop = ts_vector_unit_op(spec, kind);
         if (vop == NULL)
             vop = ts_vector_unit_op(spec, main_op);
@@ -180,7 +185,65 @@ gboolean ts_layer_vector_cost(const TsArch *arch, const TsOp *op, TsVectorCost *
     return TRUE;
 }
 
+const TsLevel *ts_layer_host_unit(const TsArch *arch)
+{
+    g_return_val_if_fail(arch != NULL, NULL);
+    const TsLevel *vu = NULL;
+    for (guint i = 0; i < ts_arch_n_levels(arch); i++) {
+        const TsLevel *l = ts_arch_level(arch, i);
+        if (l->klass == TS_CLASS_VECTOR_UNIT && l->spec != NULL && vu == NULL)
+            vu = l;
+        else if (l->klass == TS_CLASS_HOST_LINK)
+            return vu; /* the first vector unit, when it lies above a host link */
+    }
+    return NULL;
+}
+
 /* ---- Einsum ops ------------------------------------------------------------------------- */
+
+/* Op placement: an einsum none of whose tensors lives resident below the host link may run on
+ * the host instead (ts_layer_host_unit: its vector unit, operands read from and the result
+ * written to host memory once, as ts_layer_vector_cost costs it). The best mapping's cost
+ * includes the operands' host-link transfers (its fills and write-backs cross the link); the
+ * host's does not need them (the operands are in host memory). The op runs where the search's
+ * first metric is lower. */
+static gboolean place_op(const TsArch *arch, const TsLayerOptions *opt, TsLayerOp *lo,
+                         GError **error)
+{
+    const TsLevel *host = ts_layer_host_unit(arch);
+    if (host == NULL || lo->search.n_best == 0)
+        return TRUE;
+    guint resident = 0;
+    for (guint s = 0; s < ts_arch_n_storage(arch); s++)
+        resident |= ts_arch_storage(arch, s)->resident;
+    for (guint t = 0; t < lo->op->n_tensors; t++) {
+        const TsTensorRole role = lo->op->tensors[t].role;
+        if ((role == TS_TENSOR_PARAMETERS && (resident & TS_RESIDENT_PARAMETERS)) ||
+            (role == TS_TENSOR_KV_CACHE && (resident & TS_RESIDENT_KV_CACHE)))
+            return TRUE;
+    }
+    TsVectorCost v;
+    if (!ts_layer_vector_cost(arch, lo->op, &v, error))
+        return FALSE;
+    const TsMetric metric = opt->search.n_metrics > 0 ? opt->search.metrics[0] : TS_METRIC_EDP;
+    const TsCost *best = &lo->search.best[0].cost;
+    TsCost on_host = {.energy_pj = v.energy_pj, .cycles = v.cycles};
+    on_host.edp_j_cycles = v.energy_pj * 1e-12 * v.cycles;
+    lo->mapped_cycles = best->cycles;
+    lo->mapped_energy_pj = best->energy_pj;
+    if (!(ts_metric_value(&on_host, metric) < ts_metric_value(best, metric)))
+        return TRUE;
+    lo->placed_on = host;
+    lo->vector = v;
+    lo->energy_pj = v.energy_pj;
+    lo->cycles = v.cycles;
+    lo->latency_s = v.latency_s;
+    lo->utilization = v.utilization;
+    lo->bound = v.bound;
+    lo->load_energy_pj = lo->load_s = 0.0;
+    lo->load_bytes = 0;
+    return TRUE;
+}
 
 const char *ts_layer_bound_name(const TsModel *model, const TsCost *cost)
 {
@@ -468,6 +531,7 @@ gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload, const TsLa
     }
     const TsLevel *compute = ts_arch_compute(arch);
     TsLutPimTarget lut_target;
+    double compute_macs = 0.0, compute_cycles = 0.0; /* the MAC ops on the compute level */
     for (guint i = 0; i < result->n_ops; i++) {
         TsLayerOp *lo = &result->ops[i];
         const TsOp *op = lo->op;
@@ -487,6 +551,9 @@ gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload, const TsLa
             const TsLayerOp *src = &result->ops[lo->same_as];
             lo->vector = src->vector;
             lo->lut_pim = src->lut_pim;
+            lo->placed_on = src->placed_on;
+            lo->mapped_cycles = src->mapped_cycles;
+            lo->mapped_energy_pj = src->mapped_energy_pj;
             lo->lut = src->lut;
             lo->lut_evaluated = src->lut_evaluated;
             lo->lut_valid = src->lut_valid;
@@ -503,9 +570,22 @@ gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload, const TsLa
             gboolean hit = FALSE;
             if (!map_einsum(arch, options, lo, i, result->n_ops, &hit, error))
                 return FALSE;
+            if (options->mapping_path == NULL && !place_op(arch, options, lo, error))
+                return FALSE;
             result->unique_einsums++;
             result->cache_hits += hit;
         } else if (op->kind == TS_OP_LUT && ts_lut_pim_target(arch, &lut_target)) {
+            /* Resident tables of every LUT op of every layer share each DPU's MRAM evenly. */
+            const TsTransformerConfig *cfg = ts_workload_transformer_config(workload);
+            double lut_ops = 0.0;
+            for (guint k = 0; k < ts_workload_n_ops(workload); k++) {
+                const TsOp *o = ts_workload_op(workload, k);
+                if (o->kind == TS_OP_LUT)
+                    lut_ops += (double)MAX(o->count, (uint64_t)1);
+            }
+            lut_ops *= cfg != NULL ? (double)MAX(cfg->layers, (uint64_t)1) : 1.0;
+            lut_target.table_budget_bytes =
+                (guint64)((double)lut_target.dpu->mram_bytes / MAX(lut_ops, 1.0));
             if (!ts_lut_pim_search(&lut_target, op, &lo->lut, &lo->lut_evaluated, &lo->lut_valid,
                                    error))
                 return FALSE;
@@ -516,6 +596,9 @@ gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload, const TsLa
             lo->utilization = lo->lut.total_s > 0.0 ? lo->lut.dpu_s / lo->lut.total_s : 0.0;
             lo->macs = 0;
             lo->bound = ts_lut_pim_bound(&lo->lut);
+            lo->load_s = lo->lut.load_s; /* resident tables: their one-time scatter */
+            lo->load_energy_pj = lo->lut.load_pj;
+            lo->load_bytes = (uint64_t)lo->lut.load_bytes;
             TsVectorCost *v = &lo->vector; /* the op's totals in the vector-op form */
             v->element_passes = (double)op->lut_search_macs + (double)op->lut_lookups;
             v->compute_energy_pj = lo->lut.search_pj + lo->lut.dpu_pj;
@@ -553,6 +636,10 @@ gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload, const TsLa
         if (lo->macs > 0) {
             result->mac_op_energy_pj += count * lo->energy_pj;
             result->mac_op_cycles += count * lo->cycles;
+            if (lo->placed_on == NULL) {
+                compute_macs += count * (double)lo->macs;
+                compute_cycles += count * lo->cycles;
+            }
         }
         if (options->done)
             options->done(lo, i, result->n_ops, options->done_data);
@@ -563,8 +650,7 @@ gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload, const TsLa
     double rate = ts_arch_compute_macs_per_cycle(arch);
     if (rate > 0.0)
         pes *= rate; /* peak MACs per cycle of the whole compute level */
-    result->utilization =
-        result->mac_op_cycles > 0 ? result->macs / (result->mac_op_cycles * pes) : 0.0;
+    result->utilization = compute_cycles > 0 ? compute_macs / (compute_cycles * pes) : 0.0;
     result->edp_j_cycles = result->energy_pj * 1e-12 * result->cycles;
     result->pj_per_mac = result->macs > 0 ? result->mac_op_energy_pj / result->macs : 0.0;
     result->leakage_pj = ts_arch_leak_pj_per_cycle(arch) * result->cycles;

@@ -29,6 +29,9 @@ typedef struct {
     double memory_cycles;
     double memory_energy_pj;
     double fused_energy_pj; /* of memory_energy_pj, at a fusion level (ts-fuse.h); else 0 */
+    /* Words read and written at that fusion level (storage index fused_level; 0: none). */
+    double fused_read_words, fused_write_words;
+    guint fused_level;
     double memory_read_energy_pj, memory_write_energy_pj; /* its two parts */
     double link_energy_pj; /* part of the writes crossing a host link (ts_arch_storage_link_pj) */
     double cycles;         /* max(compute, memory), arch clock */
@@ -52,6 +55,12 @@ typedef struct {
  * arch has no compute level. */
 gboolean ts_layer_vector_cost(const TsArch *arch, const TsOp *op, TsVectorCost *out,
                               GError **error);
+
+/* The host of an arch with one: its first vector unit when that lies above a host link (a PIM
+ * server's CPU), else NULL. An einsum costed by ts_layer_vector_cost on such an arch is vector
+ * work on it: element-passes = MACs at the unit's 'mac' (else 'mul') figures, operands read
+ * and the result written once in host memory. */
+const TsLevel *ts_layer_host_unit(const TsArch *arch);
 
 /* Per-op progress report (called after each op is done, from the calling thread). */
 typedef struct TsLayerOp TsLayerOp;
@@ -111,6 +120,12 @@ struct TsLayerOp {
     double energy_pj, cycles, latency_s, utilization;
     uint64_t macs;
     const char *bound; /* level that sets the cycles ("compute" when the arithmetic does) */
+    /* Op placement (docs/pim.md, "Op placement"): an einsum placed on the host's vector unit
+     * (ts_layer_host_unit) because it costs less there by the search's first metric than its
+     * best mapping (then vector holds its cost and the table figures are the host's), else
+     * NULL; mapped_* the best mapping's figures either way (0 when no host was considered). */
+    const TsLevel *placed_on;
+    double mapped_cycles, mapped_energy_pj;
     /* One-time load of the op's resident tensors (TsCost load_*; docs/pim.md), per instance:
      * not part of energy_pj / cycles. */
     double load_energy_pj, load_s;
@@ -125,8 +140,9 @@ typedef struct {
     double latency_s;
     double macs;
     /* Over the ops that have MACs only (einsums; not elementwise or LUT ops, whose work is
-     * not MACs): their energy and cycles (count x each), and from them pJ per MAC and
-     * utilization = macs / (mac_op_cycles x peak MACs per cycle). */
+     * not MACs): their energy and cycles (count x each), and from them pJ per MAC; and
+     * utilization = MACs / (cycles x peak MACs per cycle) over those that ran on the compute
+     * level (not on the host, TsLayerOp.placed_on). */
     double mac_op_energy_pj;
     double mac_op_cycles;
     double utilization;

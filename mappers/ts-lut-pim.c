@@ -53,6 +53,7 @@ gboolean ts_lut_pim_target(const TsArch *arch, TsLutPimTarget *t)
             t->dpu = sp;
             core = l;
             mram = ts_arch_level(arch, (guint)sp->mram_level);
+            t->tables_resident = (mram->resident & TS_RESIDENT_PARAMETERS) != 0;
         } else if (l->klass == TS_CLASS_HOST_LINK && l->spec != NULL && t->link == NULL) {
             t->link = l->spec;
             t->link_name = l->name;
@@ -129,7 +130,9 @@ static gboolean lut_shape(const TsOp *op, Shape *s)
 }
 
 /* Closest-centroid search of the op's m tokens: per token, codebook and centroid, V
- * subtract-multiply-add distance terms and one compare. */
+ * subtract-multiply-add distance terms and one compare. On the host: the vector unit's 'ccs'
+ * figures per operation (3 per term, 1 per compare) when it lists them (the kernel as the
+ * host's code runs it), else its 'add' and 'mul' at every lane. */
 static gboolean search_cost(const TsLutPimTarget *t, const Shape *s, const TsLutPimParams *p,
                             TsLutPimCost *c, const char **why)
 {
@@ -147,14 +150,22 @@ static gboolean search_cost(const TsLutPimTarget *t, const Shape *s, const TsLut
             return FALSE;
         }
         const double lanes = (double)MAX(t->host->lanes, (guint64)1);
-        const double cyc = (terms * (2.0 * add->cycles_per_element + mul->cycles_per_element) +
-                            compares * add->cycles_per_element) /
-                           lanes;
+        const TsVectorOp *ccs = ts_vector_unit_op(t->host, "ccs");
+        double cyc, pj;
+        if (ccs != NULL) {
+            cyc = (3.0 * terms + compares) * ccs->cycles_per_element / lanes;
+            pj = (3.0 * terms + compares) * ccs->energy_pj_per_element;
+        } else {
+            cyc = (terms * (2.0 * add->cycles_per_element + mul->cycles_per_element) +
+                   compares * add->cycles_per_element) /
+                  lanes;
+            pj = terms * (2.0 * add->energy_pj_per_element + mul->energy_pj_per_element) +
+                 compares * add->energy_pj_per_element;
+        }
         const double bytes = (double)s->m * s->k * s->xb + (double)s->m * s->cb * s->ib;
         const double mem_s = t->host_mem_bytes_per_s > 0.0 ? bytes / t->host_mem_bytes_per_s : 0;
         c->search_s = MAX(cyc / t->host_hz, mem_s);
-        c->search_pj = terms * (2.0 * add->energy_pj_per_element + mul->energy_pj_per_element) +
-                       compares * add->energy_pj_per_element + bytes * t->host_mem_pj_per_byte;
+        c->search_pj = pj + bytes * t->host_mem_pj_per_byte;
         return TRUE;
     }
     /* On the DPUs: every DPU of an input group finds the indices of its n_stile tokens
@@ -201,6 +212,16 @@ static void link_cost(const TsLutPimTarget *t, const Shape *s, const TsLutPimPar
         c->gather_s = ts_host_link_transfer_s(t->link, TS_XFER_PARALLEL_D2H, out_each, t->n_dpus);
         c->link_pj = (c->input_bytes + c->lut_bytes) * 8.0 * t->link->h2d_pj_per_bit +
                      c->output_bytes * 8.0 * t->link->d2h_pj_per_bit;
+    }
+    c->load_s = c->load_pj = c->load_bytes = 0.0;
+    if (t->tables_resident &&
+        (t->table_budget_bytes == 0 || lut_each <= (double)t->table_budget_bytes)) {
+        /* scattered once into the MRAM that keeps them (the per-DPU fit is checked) */
+        c->load_s = c->lut_s;
+        c->load_bytes = c->lut_bytes;
+        c->load_pj = t->link != NULL ? c->lut_bytes * 8.0 * t->link->h2d_pj_per_bit : 0.0;
+        c->link_pj -= c->load_pj;
+        c->lut_s = 0.0;
     }
 }
 

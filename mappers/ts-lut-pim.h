@@ -69,6 +69,12 @@ typedef struct {
     double host_hz;
     double host_mem_bytes_per_s; /* host DRAM bandwidth (outermost level), 0 = unlimited */
     double host_mem_pj_per_byte;
+    /* The tables are resident (the DPU's MRAM is a home of parameters, docs/pim.md): each DPU's
+     * sub-table is scattered once before any inference (the cost's load_*), not per run. */
+    gboolean tables_resident;
+    /* Per-DPU bytes of MRAM a resident sub-table may take (the op's share when the model's
+     * tables must all stay; 0 = the whole MRAM): a larger one is scattered per run. */
+    guint64 table_budget_bytes;
 } TsLutPimTarget;
 
 /* Cost of one configuration, per instance of the op. Seconds of the phases run one after
@@ -79,7 +85,9 @@ typedef struct {
     double search_s, search_pj;
     /* host link */
     double input_bytes, lut_bytes, output_bytes; /* all DPUs together */
-    double input_s, lut_s, gather_s, link_pj;
+    double input_s, lut_s, gather_s, link_pj; /* lut_s 0 with resident tables */
+    /* resident tables: their one-time scatter (not in total_s / energy_pj) */
+    double load_s, load_pj, load_bytes;
     /* one DPU's kernel, in DPU cycles: the DMA engine's busy time and the pipeline's, each
      * split by what they serve; the kernel takes the shared table loads (the static table
      * before the loop, the coarse blocks: all tasklets load them together behind a barrier)

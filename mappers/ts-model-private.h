@@ -116,6 +116,15 @@ void ts_nest_analyze(const TsModel *model, const uint8_t keep[TS_ARCH_MAX_LEVELS
 void ts_nest_analyze_imperfect(const TsModel *model, const uint8_t keep[TS_ARCH_MAX_LEVELS],
                                TsNest *nest);
 
+/* One count of the imperfect nest analysis: the sum, over the iterations of the loops k >=
+ * leaf_k with counted[k] (the others at index 0), of the leaf tile's footprint of tensor t
+ * (t < 0: 1, a count of iterations), partial and empty tiles past a dimension's size clipped.
+ * fixed (NULL or per loop) holds loops at one index instead: fixed[k] != TS_NEST_FREE runs
+ * only iteration fixed[k] of loop k (the loop-nest walker's current step). */
+#define TS_NEST_FREE G_MAXUINT32
+uint64_t ts_nest_count(const TsModel *model, const TsNest *nest, guint leaf_k,
+                       const uint8_t *counted, const uint32_t *fixed, int t);
+
 /* Footprint (elements) of tensor t for per-dimension extents ext. */
 uint64_t ts_nest_footprint(const TsModel *model, guint t, const uint64_t ext[TS_MAX_DIMS]);
 

@@ -430,6 +430,12 @@ double ts_model_clock_hz(const TsModel *model)
     return model->clock_hz;
 }
 
+double ts_model_macs_per_cycle(const TsModel *model)
+{
+    g_return_val_if_fail(model != NULL, 0.0);
+    return model->macs_per_cycle;
+}
+
 double ts_model_words_per_element(const TsModel *model, guint level, guint tensor)
 {
     g_return_val_if_fail(model != NULL && level < model->n_levels && tensor < model->n_tensors,

@@ -210,6 +210,8 @@ guint ts_model_n_levels(const TsModel *model);                            /* sto
 const TsLevel *ts_model_level(const TsModel *model, guint storage_index); /* outermost first */
 const TsLevel *ts_model_compute(const TsModel *model);
 double ts_model_clock_hz(const TsModel *model);
+/* MACs per compute instance per arch cycle for this op (a DPU's at the op's precision). */
+double ts_model_macs_per_cycle(const TsModel *model);
 /* Words one element of tensor t takes at storage level l (word_bits / precision packing). */
 double ts_model_words_per_element(const TsModel *model, guint level, guint tensor);
 

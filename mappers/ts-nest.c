@@ -439,7 +439,7 @@ static uint64_t rank_factor(const TsModel *model, guint t, guint d, uint64_t x)
 /* Sum over the counted loops of d at or above leaf_k (counted[k] != 0), the others collapsed,
  * of the leaf tile's value: rank_factor(t, d, extent) when t >= 0, else 1 (a count). */
 static uint64_t dim_sum(const TsModel *model, const TsNest *nest, guint d, guint leaf_k,
-                        const uint8_t *counted, int t)
+                        const uint8_t *counted, const uint32_t *fixed, int t)
 {
     const uint64_t size = model->dims[d];
     guint idx[TS_NEST_MAX_LOOPS];
@@ -454,11 +454,21 @@ static uint64_t dim_sum(const TsModel *model, const TsNest *nest, guint d, guint
     const uint64_t leaf = nest->loop[idx[0]].stride;
     full[0] = t >= 0 ? rank_factor(model, (guint)t, d, leaf) : 1;
     for (guint i = 0; i < m; i++)
-        full[i + 1] = full[i] * (counted[idx[i]] ? nest->loop[idx[i]].ext : 1u);
+        full[i + 1] = full[i] * (counted[idx[i]] && !(fixed && fixed[idx[i]] != TS_NEST_FREE)
+                                     ? nest->loop[idx[i]].ext
+                                     : 1u);
     uint64_t remaining = size, sum = 0;
     for (guint i = m; i-- > 0;) {
         const uint64_t sub = nest->loop[idx[i]].stride;
-        if (counted[idx[i]]) {
+        if (fixed && fixed[idx[i]] != TS_NEST_FREE) {
+            /* one iteration: its sub-tile, partial or empty past the remainder */
+            const uint64_t off = (uint64_t)fixed[idx[i]] * sub;
+            if (remaining <= off)
+                return sum;
+            remaining = MIN(remaining - off, sub);
+            if (remaining == sub)
+                return sum + full[i];
+        } else if (counted[idx[i]]) {
             sum += remaining / sub * full[i];
             remaining %= sub;
             if (remaining == 0)
@@ -470,14 +480,20 @@ static uint64_t dim_sum(const TsModel *model, const TsNest *nest, guint d, guint
     return sum + (t >= 0 ? rank_factor(model, (guint)t, d, remaining) : 1);
 }
 
-static uint64_t all_dims(const TsModel *model, const TsNest *nest, guint leaf_k,
-                         const uint8_t *counted, int t)
+uint64_t ts_nest_count(const TsModel *model, const TsNest *nest, guint leaf_k,
+                       const uint8_t *counted, const uint32_t *fixed, int t)
 {
     uint64_t v = 1;
     const uint32_t mask = t >= 0 ? model->dim_mask[t] : 0;
-    for (guint d = 0; d < model->n_dims; d++)
-        v *= dim_sum(model, nest, d, leaf_k, counted, (mask >> d & 1u) ? t : -1);
+    for (guint d = 0; d < model->n_dims && v > 0; d++)
+        v *= dim_sum(model, nest, d, leaf_k, counted, fixed, (mask >> d & 1u) ? t : -1);
     return v;
+}
+
+static uint64_t all_dims(const TsModel *model, const TsNest *nest, guint leaf_k,
+                         const uint8_t *counted, int t)
+{
+    return ts_nest_count(model, nest, leaf_k, counted, NULL, t);
 }
 
 /* Innermost temporal loop above inner level c over a dimension of t (n_loops: none). */

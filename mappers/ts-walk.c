@@ -9,7 +9,11 @@
  * its innermost relevant one is at index 0 (its first read is elided, as the model's
  * `delivered - partition`). Sliding windows (ranks summing several dims) deliver per step what
  * the model's Timeloop-parity recursion gives (ts_nest_slide_*), each later iteration of a
- * loop behaving as its second, so the walk's total is the model's to the element. */
+ * loop behaving as its second, so the walk's total is the model's to the element. Imperfect
+ * (ceil) factors take another path (next_imperfect): the steps are the non-empty digit tuples,
+ * and each figure of a step is one of the model's imperfect counts (ts_nest_count) with the
+ * step loops fixed at their digits, attributed to the steps where the loops it keeps at index
+ * 0 are 0. */
 #include "ts-walk.h"
 
 #include <string.h>
@@ -43,6 +47,16 @@ typedef struct {
     guint pass_after[MAX_STEP_LOOPS];
     gboolean pass_ok[MAX_STEP_LOOPS];
     uint64_t filled; /* fills issued so far (version counter of a sliding window) */
+    /* Imperfect factors: the step position of the innermost relevant step loop (ns: none),
+     * the versions started, the current version's write-back figures, and the last version
+     * (plus one) of each output region (relevant step loops of the levels above; NULL when
+     * there are too many regions: a revisit then waits for the version before). */
+    guint vpos;
+    uint64_t ver;
+    uint64_t wb_el, wb_el_all, wb_peer, wb_peer_all;
+    uint64_t *last_visit;
+    uint64_t n_regions;
+    int child; /* nearest keeping level below (outer index), -1: the compute */
 } LevelTensor;
 
 struct TsWalk {
@@ -70,6 +84,12 @@ struct TsWalk {
     /* walk state */
     uint64_t step;
     uint32_t digit[MAX_STEP_LOOPS];
+    /* Imperfect factors: the next non-empty step's digits (have_next), the nest loop of each
+     * step loop, and the current digit of each nest loop (TS_NEST_FREE off the step loops). */
+    gboolean imperfect, have_next;
+    uint32_t next_digit[MAX_STEP_LOOPS];
+    uint8_t sloop[MAX_STEP_LOOPS];
+    uint32_t fixed[TS_NEST_MAX_LOOPS];
 };
 
 static uint64_t distinct_at(const TsWalk *w, guint level, guint t)
@@ -159,6 +179,10 @@ static void prepare_lt(TsWalk *w, guint l, guint t, guint step_lo)
     }
 }
 
+static void prepare_imperfect(TsWalk *w);
+static gboolean digits_zero(const TsWalk *w, uint64_t mask);
+static void tile_origin(const TsWalk *w, guint level, uint64_t *origin);
+
 static gboolean shape_ok(const TsModel *model, const TsMapping *mapping, GError **error)
 {
     TsCost cost;
@@ -186,19 +210,13 @@ TsWalk *ts_walk_new(const TsModel *model, const TsMapping *mapping, guint depth,
     }
     if (!shape_ok(model, mapping, error))
         return NULL;
+    gboolean imperfect = FALSE;
     for (guint d = 0; d < model->n_dims; d++) {
         uint64_t prod = 1;
-        for (guint l = 0; l < model->n_levels && prod <= model->dims[d]; l++)
+        for (guint l = 0; l < model->n_levels; l++)
             prod *= (uint64_t)mapping->level[l].temporal[d] * mapping->level[l].spatial_x[d] *
                     mapping->level[l].spatial_y[d];
-        if (prod != model->dims[d]) {
-            g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
-                        "op %s: dimension %s has imperfect (ceil) factors; the walker steps "
-                        "through perfect factorizations only (use --factorization perfect)",
-                        model->op->name ? model->op->name : "?",
-                        model->op->dim_names[d] ? model->op->dim_names[d] : "?");
-            return NULL;
-        }
+        imperfect |= prod != model->dims[d];
     }
     if (model->multi_term[model->output]) {
         g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
@@ -220,7 +238,11 @@ TsWalk *ts_walk_new(const TsModel *model, const TsMapping *mapping, guint depth,
     uint8_t keep[TS_ARCH_MAX_LEVELS];
     for (guint c = 0; c < w->nl; c++)
         keep[c] = mapping->level[w->nl - 1 - c].keep;
-    ts_nest_analyze(model, keep, &w->nest);
+    w->imperfect = imperfect;
+    if (imperfect)
+        ts_nest_analyze_imperfect(model, keep, &w->nest);
+    else
+        ts_nest_analyze(model, keep, &w->nest);
 
     const TsNest *n = &w->nest;
     const guint lo = step_lo_of(w, depth);
@@ -235,6 +257,7 @@ TsWalk *ts_walk_new(const TsModel *model, const TsMapping *mapping, guint depth,
         w->sdim[i] = n->loop[k].dim;
         w->slevel[i] = (uint8_t)(w->nl - 1 - n->loop[k].level);
         w->sstride[i] = n->loop[k].stride;
+        w->sloop[i] = (uint8_t)k;
         w->place[i + 1] = w->place[i] * n->loop[k].ext;
     }
     w->n_steps = w->place[w->ns];
@@ -269,6 +292,8 @@ TsWalk *ts_walk_new(const TsModel *model, const TsMapping *mapping, guint depth,
                     w->out_irr |= G_GUINT64_CONSTANT(1) << j;
         }
     }
+    if (imperfect)
+        prepare_imperfect(w);
     ts_walk_reset(w);
     return w;
 }
@@ -277,9 +302,12 @@ void ts_walk_free(TsWalk *w)
 {
     if (w == NULL)
         return;
-    for (guint l = 0; l < TS_ARCH_MAX_LEVELS; l++)
-        for (guint t = 0; t < TS_MAX_TENSORS; t++)
+    for (guint l = 0; l < TS_ARCH_MAX_LEVELS; l++) {
+        for (guint t = 0; t < TS_MAX_TENSORS; t++) {
             g_free(w->lt[l][t].sl);
+            g_free(w->lt[l][t].last_visit);
+        }
+    }
     g_free(w);
 }
 
@@ -288,6 +316,15 @@ void ts_walk_reset(TsWalk *w)
     g_return_if_fail(w != NULL);
     w->step = 0;
     memset(w->digit, 0, sizeof w->digit);
+    w->have_next = FALSE;
+    for (guint l = 0; l < w->nl; l++) {
+        for (guint t = 0; t < w->nt; t++) {
+            LevelTensor *x = &w->lt[l][t];
+            x->ver = 0;
+            if (x->last_visit)
+                memset(x->last_visit, 0, x->n_regions * sizeof *x->last_visit);
+        }
+    }
     for (guint l = 0; l < w->nl; l++) {
         for (guint t = 0; t < w->nt; t++) {
             LevelTensor *x = &w->lt[l][t];
@@ -321,6 +358,286 @@ guint ts_walk_depth_for(const TsModel *model, const TsMapping *mapping, uint64_t
         best = d;
     }
     return best;
+}
+
+/* ---- Imperfect factors ------------------------------------------------------------------- */
+
+#define MAX_REGIONS (G_GUINT64_CONSTANT(1) << 20)
+
+/* Innermost temporal loop at or above nest loop lo over a dimension of t (n_loops: none). */
+static guint first_relevant_from(const TsWalk *w, guint lo, guint t)
+{
+    const TsNest *n = &w->nest;
+    for (guint k = lo; k < n->n_loops; k++)
+        if (n->loop[k].kind == TS_LOOP_TEMPORAL && relevant(w, t, n->loop[k].dim))
+            return k;
+    return n->n_loops;
+}
+
+/* First nest loop above outer level l's tile. */
+static guint lo_of(const TsWalk *w, guint l)
+{
+    return w->nest.level_lo[w->nl - l];
+}
+
+static void prepare_imperfect(TsWalk *w)
+{
+    const TsNest *n = &w->nest;
+    const guint lo = step_lo_of(w, w->depth);
+    uint8_t counted[TS_NEST_MAX_LOOPS];
+    /* non-empty steps: the step loops' iterations of the busiest instance */
+    for (guint k = 0; k < n->n_loops; k++)
+        counted[k] = n->loop[k].kind == TS_LOOP_TEMPORAL;
+    w->n_steps = ts_nest_count(w->model, n, lo, counted, NULL, -1);
+    for (guint t = 0; t < w->nt; t++) {
+        int below = -1;
+        for (guint l = w->nl; l-- > 0;) {
+            LevelTensor *x = &w->lt[l][t];
+            x->child = below;
+            if (!x->kept)
+                continue;
+            below = (int)l;
+            const guint ks = first_relevant_from(w, lo_of(w, l), t);
+            x->vpos = ks >= lo && ks < n->n_loops ? w->step_of[ks] : w->ns;
+            if (x->backing)
+                continue;
+            /* versions: iterations of the loops from the innermost relevant one out */
+            for (guint k = 0; k < n->n_loops; k++)
+                counted[k] = n->loop[k].kind == TS_LOOP_TEMPORAL && k >= ks;
+            x->versions = ts_nest_count(w->model, n, lo_of(w, l), counted, NULL, -1);
+            if (!x->output || l > w->depth)
+                continue;
+            uint64_t regions = 1;
+            for (guint j = 0; j < w->ns && regions <= MAX_REGIONS; j++)
+                if (w->slevel[j] < l && relevant(w, t, w->sdim[j]))
+                    regions *= w->sext[j];
+            if (regions <= MAX_REGIONS) {
+                x->n_regions = regions;
+                x->last_visit = g_new0(uint64_t, regions);
+            }
+        }
+    }
+}
+
+/* The outermost step position at which digits leave the busiest instance's tile empty (the
+ * tuples sharing the digits from there out are all empty), -1 when the step is non-empty. */
+static int empty_at(const TsWalk *w, const uint32_t *digit)
+{
+    const TsNest *n = &w->nest;
+    const guint lo = step_lo_of(w, w->depth);
+    int bad = -1;
+    for (guint d = 0; d < w->nd; d++) {
+        uint64_t rem = w->model->dims[d];
+        for (guint k = n->n_loops; k-- > lo;) {
+            const TsNestLoop *lp = &n->loop[k];
+            if (lp->dim != d)
+                continue;
+            if (lp->kind == TS_LOOP_TEMPORAL) {
+                const uint64_t off = (uint64_t)digit[w->step_of[k]] * lp->stride;
+                if (rem <= off) {
+                    bad = MAX(bad, (int)w->step_of[k]);
+                    break;
+                }
+                rem = MIN(rem - off, lp->stride);
+            } else {
+                rem = MIN(rem, lp->stride);
+            }
+        }
+    }
+    return bad;
+}
+
+/* Advances digit to the next non-empty step from position j up; FALSE after the last. */
+static gboolean advance_from(const TsWalk *w, uint32_t *digit, guint j)
+{
+    for (;;) {
+        while (j < w->ns && ++digit[j] == w->sext[j])
+            digit[j++] = 0;
+        if (j >= w->ns)
+            return FALSE;
+        const int bad = empty_at(w, digit);
+        if (bad < 0)
+            return TRUE;
+        for (guint i = 0; i < (guint)bad; i++)
+            digit[i] = 0;
+        j = (guint)bad;
+    }
+}
+
+typedef enum { PAT_DELIVER, PAT_FIRST, PAT_ACCESS } Pattern;
+
+/* One of the model's counts (ts_nest_analyze_imperfect) restricted to the current step: the
+ * step loops the count iterates are fixed at their digits, and a count that keeps a step loop
+ * at index 0 (a stationary tile, a first visit, a tile holding the step) belongs to the steps
+ * where its digit is 0. DELIVER: tiles delivered to l (from its innermost relevant temporal
+ * loop out); FIRST: the elements of l's partition first touched (the step's region for a level
+ * at or above the depth); ACCESS: l's accesses by its nearest keeping child (or the compute).
+ * t < 0 with PAT_DELIVER: the compute iterations (temporal loops). */
+static void step_count(TsWalk *w, guint l, int t, Pattern pat, uint64_t *busiest, uint64_t *all)
+{
+    const TsNest *n = &w->nest;
+    const guint lo = step_lo_of(w, w->depth);
+    uint8_t counted[TS_NEST_MAX_LOOPS];
+    guint leaf, kmin = 0, hi = 0;
+    gboolean by_relevance = FALSE;
+    if (t < 0) {
+        leaf = 0;
+    } else if (pat == PAT_DELIVER) {
+        leaf = lo_of(w, l);
+        kmin = first_relevant_from(w, leaf, (guint)t);
+    } else if (pat == PAT_FIRST) {
+        leaf = MIN(lo_of(w, l), lo);
+        hi = lo_of(w, l);
+        by_relevance = TRUE;
+    } else {
+        const int b = w->lt[l][t].child;
+        leaf = b >= 0 ? lo_of(w, (guint)b) : 0;
+        kmin = b >= 0 ? first_relevant_from(w, leaf, (guint)t) : 0;
+        hi = lo_of(w, l);
+    }
+    for (guint v = 0; v < 2; v++) {
+        for (guint k = 0; k < n->n_loops; k++) {
+            const TsNestLoop *lp = &n->loop[k];
+            const gboolean rel = t >= 0 && relevant(w, (guint)t, lp->dim);
+            if (lp->kind == TS_LOOP_TEMPORAL)
+                counted[k] = by_relevance ? rel : k >= kmin;
+            else
+                counted[k] = k < hi ? rel : v == 1;
+        }
+        uint64_t r = 1;
+        for (guint j = 0; j < w->ns; j++) {
+            const guint k = w->sloop[j];
+            if ((!counted[k] || k < leaf) && w->digit[j] != 0)
+                r = 0;
+        }
+        if (r)
+            r = ts_nest_count(w->model, n, leaf, counted, w->fixed, t);
+        *(v ? all : busiest) = r;
+    }
+}
+
+static void push_xfer(TsWalkXfer *list, guint *n, TsWalkKind kind, guint level,
+                      const LevelTensor *x, guint t, uint64_t version, uint64_t el, uint64_t el_all,
+                      uint64_t peer, uint64_t peer_all, uint64_t prev)
+{
+    TsWalkXfer *r = &list[(*n)++];
+    r->kind = (uint8_t)kind;
+    r->level = (uint8_t)level;
+    r->peer = (uint8_t)x->peer;
+    r->tensor = (uint8_t)t;
+    r->version = version;
+    r->elements = el;
+    r->elements_all = el_all;
+    r->peer_elements = peer;
+    r->peer_elements_all = peer_all;
+    r->prev_visit = prev;
+}
+
+/* Versions back to the previous visit of the current output region (0: the first). */
+static uint64_t prev_visit_imperfect(const TsWalk *w, LevelTensor *x, guint l, uint64_t version)
+{
+    if (x->last_visit == NULL)
+        return version > 0; /* too many regions to track: after the version before */
+    uint64_t key = 0;
+    for (guint j = w->ns; j-- > 0;)
+        if (w->slevel[j] < l && relevant(w, w->model->output, w->sdim[j]))
+            key = key * w->sext[j] + w->digit[j];
+    const uint64_t last = x->last_visit[key];
+    x->last_visit[key] = version + 1;
+    return last ? version + 1 - last : 0;
+}
+
+static gboolean next_imperfect(TsWalk *w, TsWalkStep *st)
+{
+    if (w->step >= w->n_steps)
+        return FALSE;
+    if (w->step > 0)
+        memcpy(w->digit, w->next_digit, sizeof w->digit);
+    memcpy(w->next_digit, w->digit, sizeof w->digit);
+    w->have_next = advance_from(w, w->next_digit, 0);
+    /* outermost step position the next step changes (ns: no next step) */
+    guint carry = w->ns;
+    if (w->have_next) {
+        carry = 0;
+        for (guint j = 0; j < w->ns; j++)
+            if (w->next_digit[j] != w->digit[j])
+                carry = j;
+    }
+    for (guint k = 0; k < w->nest.n_loops; k++)
+        w->fixed[k] = TS_NEST_FREE;
+    for (guint j = 0; j < w->ns; j++)
+        w->fixed[w->sloop[j]] = w->digit[j];
+
+    st->index = w->step;
+    st->n_before = st->n_after = 0;
+    memset(st->inner, 0, sizeof st->inner[0] * w->nl);
+    step_count(w, 0, -1, PAT_DELIVER, &st->iterations, &st->macs);
+    const guint out = w->model->output;
+    for (guint t = 0; t < w->nt; t++) {
+        const gboolean elide = w->elide && t == out;
+        for (guint l = 0; l < w->nl; l++) {
+            LevelTensor *x = &w->lt[l][t];
+            if (!x->kept)
+                continue;
+            uint64_t fb = 0, fa = 0;
+            if (elide)
+                step_count(w, l, (int)t, PAT_FIRST, &fb, &fa);
+            if (!x->backing) {
+                if (l <= w->depth) {
+                    gboolean starts = TRUE;
+                    for (guint j = 0; j < x->vpos && j < w->ns; j++)
+                        starts &= w->digit[j] == 0;
+                    if (starts) {
+                        uint64_t db, da, pb, pa;
+                        step_count(w, l, (int)t, PAT_DELIVER, &db, &da);
+                        step_count(w, (guint)x->peer, (int)t, PAT_ACCESS, &pb, &pa);
+                        const gboolean first = elide && digits_zero(w, x->irr_mask);
+                        const uint64_t v = x->ver++;
+                        x->wb_el = db;
+                        x->wb_el_all = da;
+                        x->wb_peer = pb;
+                        x->wb_peer_all = pa;
+                        const uint64_t prev =
+                            t == out && !first ? prev_visit_imperfect(w, x, l, v) : 0;
+                        if (t == out && first)
+                            (void)prev_visit_imperfect(w, x, l, v);
+                        push_xfer(st->before, &st->n_before, TS_WALK_FILL, l, x, t, v,
+                                  first ? 0 : db, first ? 0 : da, first ? 0 : pb, first ? 0 : pa,
+                                  prev);
+                        tile_origin(w, l, st->before[st->n_before - 1].origin);
+                    }
+                } else {
+                    uint64_t db, da;
+                    step_count(w, l, (int)t, PAT_DELIVER, &db, &da);
+                    st->inner[l][t].fills += db - fb;
+                    st->inner[l][t].fills_all += da - fa;
+                }
+            }
+            if (x->child >= 1 && (guint)x->child <= w->depth)
+                continue; /* the child's transfers list these accesses */
+            uint64_t ab, aa;
+            step_count(w, l, (int)t, PAT_ACCESS, &ab, &aa);
+            st->inner[l][t].reads += ab - fb;
+            st->inner[l][t].reads_all += aa - fa;
+            if (t == out) {
+                st->inner[l][t].updates += ab;
+                st->inner[l][t].updates_all += aa;
+            }
+        }
+    }
+    /* write-backs of the explicit levels' output tiles the step completes, innermost first */
+    for (guint l = w->depth + 1; l-- > 1;) {
+        LevelTensor *x = &w->lt[l][out];
+        if (!x->kept || x->backing)
+            continue;
+        if (carry >= x->vpos) {
+            push_xfer(st->after, &st->n_after, TS_WALK_UPDATE, l, x, out, x->ver - 1, x->wb_el,
+                      x->wb_el_all, x->wb_peer, x->wb_peer_all, 0);
+            tile_origin(w, l, st->after[st->n_after - 1].origin);
+        }
+    }
+    w->step++;
+    return TRUE;
 }
 
 /* ---- Stepping ----------------------------------------------------------------------------- */
@@ -399,23 +716,19 @@ static uint64_t slide_boundary(TsWalk *w, LevelTensor *x, guint carry, uint64_t 
     return d;
 }
 
+/* Every instance alike: the peer reads or updates the distinct tiles of its fan-out; the *_all
+ * figures are set once the step is complete. */
 static void add_xfer(TsWalkXfer *list, guint *n, TsWalkKind kind, guint level, const LevelTensor *x,
                      guint t, uint64_t version, uint64_t elements, uint64_t prev)
 {
-    TsWalkXfer *r = &list[(*n)++];
-    r->kind = (uint8_t)kind;
-    r->level = (uint8_t)level;
-    r->peer = (uint8_t)x->peer;
-    r->tensor = (uint8_t)t;
-    r->version = version;
-    r->elements = elements;
-    r->peer_elements = elements * x->peer_factor;
-    r->prev_visit = prev;
+    push_xfer(list, n, kind, level, x, t, version, elements, 0, elements * x->peer_factor, 0, prev);
 }
 
 gboolean ts_walk_next(TsWalk *w, TsWalkStep *st)
 {
     g_return_val_if_fail(w != NULL && st != NULL, FALSE);
+    if (w->imperfect)
+        return next_imperfect(w, st);
     if (w->step >= w->n_steps)
         return FALSE;
     const uint64_t s = w->step;
@@ -510,6 +823,22 @@ gboolean ts_walk_next(TsWalk *w, TsWalkStep *st)
             tile_origin(w, l, st->after[st->n_after - 1].origin);
         }
     }
+    /* every instance does the same */
+    st->macs = st->iterations * w->nest.compute_instances;
+    for (guint l = 0; l < w->nl; l++) {
+        const uint64_t inst = w->nest.instances[w->nl - 1 - l];
+        for (guint t = 0; t < w->nt; t++) {
+            TsWalkCounts *k = &st->inner[l][t];
+            k->reads_all = k->reads * inst;
+            k->fills_all = k->fills * inst;
+            k->updates_all = k->updates * inst;
+        }
+    }
+    for (guint i = 0; i < st->n_before + st->n_after; i++) {
+        TsWalkXfer *r = i < st->n_before ? &st->before[i] : &st->after[i - st->n_before];
+        r->elements_all = r->elements * w->nest.instances[w->nl - 1 - r->level];
+        r->peer_elements_all = r->peer_elements * w->nest.instances[w->nl - 1 - r->peer];
+    }
     w->step++;
     return TRUE;
 }
@@ -520,6 +849,12 @@ guint ts_walk_depth(const TsWalk *w)
 {
     g_return_val_if_fail(w != NULL, 0);
     return w->depth;
+}
+
+gboolean ts_walk_imperfect(const TsWalk *w)
+{
+    g_return_val_if_fail(w != NULL, FALSE);
+    return w->imperfect;
 }
 
 uint64_t ts_walk_n_steps(const TsWalk *w)

@@ -20,8 +20,13 @@
  * are generated in O(levels x tensors) each, allocation-free; a depth whose step count is
  * small keeps a simulation of a mapping with billions of MACs to few events.
  *
- * Tile sizes come from one place per (level, tensor, step) so that partial tiles (imperfect
- * factorization) can vary them with the loop indices the walker tracks. */
+ * Imperfect (ceil) factors: a loop over a remainder runs a partial tile in its last iteration
+ * and skips iterations past the dimension's size, exactly as the model counts them
+ * (ts-nest.c, "Imperfect factors"): steps whose tile is empty for every instance are not
+ * listed (the step count is the non-empty ones), a step's transfers and actions are those of
+ * its partial tiles, the per-instance figures are the busiest instance's (every spatial index
+ * 0, which is never emptier than another) and the *_all figures sum every instance, so that a
+ * whole walk gives the model's reads/fills/updates and their *_all. */
 #ifndef TS_WALK_H
 #define TS_WALK_H
 
@@ -54,6 +59,10 @@ typedef struct {
     /* Elements read (fill) or updated (update) at each utilized instance of the peer: the
      * distinct tiles of its fan-out below, multicast or reduced. */
     uint64_t peer_elements;
+    /* The same two summed over every utilized instance (the model's *_all counts): with
+     * imperfect factors instances differ (elements and peer_elements are then those of the
+     * busiest instance, every spatial index 0), else they are elements x instances. */
+    uint64_t elements_all, peer_elements_all;
     /* Output fills of a revisited region: how many versions back the previous visit of the
      * same region is (its write-back must have landed first); 0 otherwise. */
     uint64_t prev_visit;
@@ -63,8 +72,11 @@ typedef struct {
 } TsWalkXfer;
 
 /* Elements per utilized instance of a level. */
+/* Elements per utilized instance of a level (the busiest one with imperfect factors) and
+ * summed over the utilized instances. */
 typedef struct {
     uint64_t reads, fills, updates;
+    uint64_t reads_all, fills_all, updates_all;
 } TsWalkCounts;
 
 typedef struct {
@@ -75,6 +87,8 @@ typedef struct {
     /* Temporal iterations of the compute inside the step (MACs per utilized compute
      * instance). */
     uint64_t iterations;
+    /* MACs of the step over every utilized compute instance. */
+    uint64_t macs;
     /* Actions inside the step that no transfer above lists, per level (outer index) and
      * tensor. */
     TsWalkCounts inner[TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
@@ -97,12 +111,16 @@ gboolean ts_walk_next(TsWalk *walk, TsWalkStep *step);
 void ts_walk_reset(TsWalk *walk);
 
 guint ts_walk_depth(const TsWalk *walk);
+/* Whether the mapping has imperfect (ceil) factors: partial tiles, figures per busiest
+ * instance and *_all sums that differ from per-instance x instances. */
+gboolean ts_walk_imperfect(const TsWalk *walk);
 uint64_t ts_walk_n_steps(const TsWalk *walk);
 const TsModel *ts_walk_model(const TsWalk *walk);
 /* The mapping walked (borrowed). */
 const TsMapping *ts_walk_mapping(const TsWalk *walk);
 
-/* Per (level, tensor): whether the level keeps the tensor; the tile (elements per instance);
+/* Per (level, tensor): whether the level keeps the tensor; the tile (elements per instance,
+ * the largest with imperfect factors);
  * the number of tile versions over the whole walk; utilized instances of the level. */
 gboolean ts_walk_keeps(const TsWalk *walk, guint level, guint tensor);
 uint64_t ts_walk_tile(const TsWalk *walk, guint level, guint tensor);

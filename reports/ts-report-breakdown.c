@@ -86,7 +86,7 @@ void ts_layer_breakdown_init(TsLayerBreakdown *b, const TsArch *arch, const TsLa
         double *row = &b->op_energy_pj[(gsize)i * b->n_parts];
         b->op_class[i] = ts_op_class_of(lo->op);
         double transfer = 0.0;
-        if (src->einsum) {
+        if (src->einsum && src->placed_on == NULL) { /* placed on the host: vector work */
             const TsCost *c = &src->search.best[0].cost;
             const TsOp *op = ts_model_op(src->model);
             for (guint l = 0; l < MIN((guint)c->n_levels, ns); l++) {

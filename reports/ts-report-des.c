@@ -31,16 +31,10 @@ static double level_accesses(const TsCost *k, guint l)
     return s;
 }
 
+/* What bounds an op: "compute" or the component (TsExecOpResult.bound). */
 const char *ts_report_des_bound(const TsExecOpResult *o)
 {
-    const char *b = "compute";
-    double most = o->compute_busy_cycles;
-    for (guint k = 0; k < TS_STALL_COUNT_; k++)
-        if (o->stall_cycles[k] > most) {
-            most = o->stall_cycles[k];
-            b = ts_stall_kind_name((TsStallKind)k);
-        }
-    return b;
+    return o->bound != NULL ? o->bound : "-";
 }
 
 /* ---- text ---------------------------------------------------------------------------------- */
@@ -196,6 +190,7 @@ void ts_report_des_op_json(JsonBuilder *b, const TsExecOpResult *o)
         ts_json_member_count(b, "write_bursts", o->dram_writes);
         ts_json_member_double(b, "row_hit_rate", o->dram_row_hit_rate);
         ts_json_member_double(b, "command_energy_pj", o->dram_command_energy_pj);
+        ts_json_member_count(b, "request_bytes", o->dram_request_bytes);
         json_builder_end_object(b);
     }
     json_builder_end_object(b);

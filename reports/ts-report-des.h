@@ -31,8 +31,8 @@ void ts_report_des_text(GString *out, const TsDesReport *report);
  * else {"tool", "version", "engine", "arch", "workload", "ops": [...], "totals", "des"}. */
 char *ts_report_des_json_string(const TsDesReport *report);
 
-/* The largest cause of an op's DES cycles: "compute" when the compute unit was busy most,
- * else the stall kind ("fill", "drain", "bandwidth", "latency"). */
+/* What bounds an op in the DES: "compute" (or "vector") or the component the critical-path
+ * stalls charge most (TsExecOpResult.bound; docs/des.md, "Stalls"); "-" when not given. */
 const char *ts_report_des_bound(const TsExecOpResult *op);
 
 /* Adds the "des" member of one op run on the DES (docs/cli.md, "JSON of a DES run"). */

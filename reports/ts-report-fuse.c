@@ -8,29 +8,36 @@ void ts_report_fuse_text(GString *out, const TsFusePlan *plan, const TsFuseSumma
     g_return_if_fail(out != NULL && plan != NULL && s != NULL);
     g_string_append_printf(
         out,
-        "\nFusion\n------\n  group %s (KQV -> KTQ -> softmax -> VScores), one "
+        "\nFusion\n------\n  group %s (%s), one "
         "head at a time (%" G_GUINT64_FORMAT " iterations: heads x batch); intermediates "
         "at %s (%s): at most %" G_GUINT64_FORMAT " words resident (during "
         "%s), capacity %" G_GUINT64_FORMAT " words\n",
-        ts_fuse_plan_group(plan), ts_fuse_plan_iterations(plan), ts_fuse_plan_level_name(plan),
+        ts_fuse_plan_group(plan),
+        ts_fuse_plan_first(plan) ? "KTQ -> softmax -> VScores; KQV unfused"
+                                 : "KQV -> KTQ -> softmax -> VScores",
+        ts_fuse_plan_iterations(plan), ts_fuse_plan_level_name(plan),
         ts_fuse_plan_level_given(plan) ? "the given level"
                                        : "outermost on-chip level that holds them",
         ts_fuse_plan_peak_words(plan), ts_fuse_plan_peak_op(plan),
         ts_fuse_plan_capacity_words(plan));
     g_string_append(out, "  per head:");
+    gboolean any = FALSE;
     for (guint i = 0; i < TS_FUSE_INTERMEDIATES; i++) {
         uint64_t w;
         const char *n = ts_fuse_plan_intermediate(plan, i, &w);
-        g_string_append_printf(out, " %s %" G_GUINT64_FORMAT "%s", n, w,
-                               i + 1 < TS_FUSE_INTERMEDIATES ? "," : " words\n");
+        if (!ts_fuse_plan_keeps(plan, i))
+            continue;
+        g_string_append_printf(out, "%s %s %" G_GUINT64_FORMAT, any ? "," : "", n, w);
+        any = TRUE;
     }
+    g_string_append(out, " words\n");
     g_string_append_printf(out, "  levels considered: %s\n", ts_fuse_plan_choice(plan));
     for (guint i = 0; i < ts_fuse_plan_n_notes(plan); i++)
         g_string_append_printf(out, "  note: %s\n", ts_fuse_plan_note(plan, i));
     g_string_append_c(out, '\n');
     g_string_append_printf(out, "  %-9s %14s %14s %14s %14s %14s %14s\n", "op", "DRAM words",
                            "fused", "DRAM uJ", "fused", "energy uJ", "fused");
-    for (guint p = 0; p < TS_FUSE_GROUP_OPS; p++) {
+    for (guint p = ts_fuse_plan_first(plan); p < TS_FUSE_GROUP_OPS; p++) {
         const TsFuseOpSummary *o = &s->op[p];
         g_string_append_printf(out, "  %-9s %14.0f %14.0f %14.3f %14.3f %14.3f %14.3f\n", o->name,
                                o->dram_words_unfused, o->dram_words_fused,
@@ -61,7 +68,7 @@ void ts_report_fuse_json(JsonBuilder *b, const TsFusePlan *plan, const TsFuseSum
     ts_json_member_string(b, "group", ts_fuse_plan_group(plan));
     json_builder_set_member_name(b, "ops");
     json_builder_begin_array(b);
-    for (guint p = 0; p < TS_FUSE_GROUP_OPS; p++)
+    for (guint p = ts_fuse_plan_first(plan); p < TS_FUSE_GROUP_OPS; p++)
         json_builder_add_string_value(b, s->op[p].name);
     json_builder_end_array(b);
     ts_json_member_string(b, "level", ts_fuse_plan_level_name(plan));
@@ -82,12 +89,13 @@ void ts_report_fuse_json(JsonBuilder *b, const TsFusePlan *plan, const TsFuseSum
     for (guint i = 0; i < TS_FUSE_INTERMEDIATES; i++) {
         uint64_t w;
         const char *n = ts_fuse_plan_intermediate(plan, i, &w);
-        ts_json_member_int(b, n, (gint64)w);
+        if (ts_fuse_plan_keeps(plan, i))
+            ts_json_member_int(b, n, (gint64)w);
     }
     json_builder_end_object(b);
     json_builder_set_member_name(b, "per_op");
     json_builder_begin_array(b);
-    for (guint p = 0; p < TS_FUSE_GROUP_OPS; p++) {
+    for (guint p = ts_fuse_plan_first(plan); p < TS_FUSE_GROUP_OPS; p++) {
         const TsFuseOpSummary *o = &s->op[p];
         json_builder_begin_object(b);
         ts_json_member_string(b, "name", o->name);

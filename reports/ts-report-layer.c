@@ -222,6 +222,11 @@ static void lut_pim_text(GString *out, const TsLayerOp *lo)
         c->lut_bytes / 1e6, 100.0 * c->lut_s / tot, c->dpu_s * 1e3, 100.0 * c->dpu_s / tot,
         c->gather_s * 1e3, c->output_bytes / 1e6, 100.0 * c->gather_s / tot, c->total_s * 1e3,
         c->energy_pj * 1e-6);
+    if (c->load_bytes > 0.0)
+        g_string_append_printf(out,
+                               "    tables resident in MRAM: scattered once before any "
+                               "inference, %.4g MB in %.4g ms (in the one-time load)\n",
+                               c->load_bytes / 1e6, c->load_s * 1e3);
     g_string_append_printf(
         out,
         "    DPU kernel, cycles per DPU: %.4g = static table %.4g + max(DMA %.4g: indices %.4g, "
@@ -342,10 +347,18 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
             o->polish ? " then polish (bounded walks of dimension pairs)" : "", m->str,
             o->budget ? grouped((double)o->budget, bud, sizeof bud) : "unlimited", vic, o->seed,
             thr, o->time_limit_s > 0 ? ", time limit per op" : "");
-        if (rep->options->model_options.imperfect_factors)
-            g_string_append(out, "factorization: imperfect (ceil factors; the perfect search "
-                                 "runs first, its best starts the first anneal stream over the "
-                                 "ceil factorizations, where no bounds or polish apply)\n");
+        if (rep->options->model_options.imperfect_factors) {
+            if (o->algorithm == TS_SEARCH_EXHAUSTIVE || o->algorithm == TS_SEARCH_LINEAR_PRUNED)
+                g_string_append(out,
+                                "factorization: imperfect (ceil factors; the lower bounds assume "
+                                "full tiles, so the walk runs without them: no gap bound, and "
+                                "the optimum is proved only when every mapping is evaluated)\n");
+            else
+                g_string_append(out, "factorization: imperfect (ceil factors; the perfect search "
+                                     "runs first, its best starts the first anneal stream over the "
+                                     "ceil factorizations, where no bounds or polish apply: no "
+                                     "optimality certificate or gap bound)\n");
+        }
         g_string_free(m, TRUE);
     }
     if (rep->with_search) {
@@ -395,6 +408,10 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
         const char *suffix = "";
         if (lo->lut_pim) {
             suffix = " (LUT-NN op)";
+        } else if (owner(r, lo)->placed_on != NULL) {
+            suffix = " (einsum placed on the host)";
+            if (strcmp(bound, "vector") == 0)
+                bound = owner(r, lo)->placed_on->name;
         } else if (!lo->einsum) {
             if (strcmp(bound, "vector") == 0)
                 bound = "vector unit";
@@ -415,7 +432,8 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
                 g_snprintf(dd, sizeof dd, "  %13s  %8s", dc, "-");
         }
         g_string_append_printf(
-            out, "  %-3u %-10s %6" G_GUINT64_FORMAT " %15s %14s %12.6g %14.3f %9s %11.3f%s  %s%s%s\n",
+            out,
+            "  %-3u %-10s %6" G_GUINT64_FORMAT " %15s %14s %12.6g %14.3f %9s %11.3f%s  %s%s%s\n",
             i + 1, lo->op->name ? lo->op->name : "?", lo->op->count,
             grouped((double)lo->macs, macs, sizeof macs), grouped(lo->cycles, cyc, sizeof cyc),
             lo->latency_s, lo->energy_pj * 1e-6, pjm, lo->utilization, dd, bound, suffix, same);
@@ -468,6 +486,13 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
         const TsLayerOp *lo = &r->ops[i];
         if (lo->same_as == i && !lo->einsum)
             g_string_append_printf(out, "  %s: %s\n", lo->op->name, lo->vector.source);
+        else if (lo->same_as == i && lo->placed_on != NULL)
+            g_string_append_printf(out,
+                                   "  %s: placed on the host (%s); its best mapping on %s: %.0f "
+                                   "cycles, %.3f uJ\n",
+                                   lo->op->name, lo->vector.source,
+                                   ts_model_compute(lo->model)->name, lo->mapped_cycles,
+                                   lo->mapped_energy_pj * 1e-6);
     }
     for (guint i = 0; i < r->n_ops; i++)
         if (r->ops[i].same_as == i && r->ops[i].lut_pim)
@@ -487,8 +512,8 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
                                "LM head not included): energy %.6g mJ, %s cycles, latency %.6g "
                                "s, EDP %.6g J x cycles",
                                rep->layers, m.phase ? ", " : "", m.phase ? m.phase : "",
-                               m.energy_pj * 1e-9, grouped(m.cycles, cyc, sizeof cyc),
-                               m.latency_s, m.edp_j_cycles);
+                               m.energy_pj * 1e-9, grouped(m.cycles, cyc, sizeof cyc), m.latency_s,
+                               m.edp_j_cycles);
         if (isfinite(m.tokens_per_s))
             g_string_append_printf(out, "; %.0f token%s in %.6g s: %.6g tokens/s", m.tokens,
                                    m.tokens == 1 ? "" : "s", m.latency_s, m.tokens_per_s);
@@ -527,6 +552,8 @@ static void lut_pim_json(JsonBuilder *b, const TsLayerOp *lo)
     ts_json_member_double(b, "search_s", c->search_s);
     ts_json_member_double(b, "index_scatter_s", c->input_s);
     ts_json_member_double(b, "table_scatter_s", c->lut_s);
+    ts_json_member_double(b, "table_load_s", c->load_s);
+    ts_json_member_double(b, "table_load_bytes", c->load_bytes);
     ts_json_member_double(b, "dpu_s", c->dpu_s);
     ts_json_member_double(b, "gather_s", c->gather_s);
     ts_json_member_double(b, "total_s", c->total_s);
@@ -647,17 +674,19 @@ static void space_json(JsonBuilder *b, const TsLayerOp *lo)
 static void vector_op_json(JsonBuilder *b, const TsLayerReport *rep, const TsLayerOp *lo)
 {
     const TsVectorCost *v = &lo->vector;
-    ts_report_run_json(b, rep->info.engine ? rep->info.engine : "analytical", rep->info.arch, rep->info.workload);
+    ts_report_run_json(b, rep->info.engine ? rep->info.engine : "analytical", rep->info.arch,
+                       rep->info.workload);
     ts_json_member_string(b, "op", lo->op->name);
     json_builder_set_member_name(b, "totals");
     json_builder_begin_object(b);
     ts_json_member_double(b, "energy_pj", v->energy_pj);
     ts_json_member_int(b, "cycles", (gint64)v->cycles);
     ts_json_member_double(b, "latency_s", v->latency_s);
-    ts_json_member_int(b, "macs", 0);
+    /* an einsum placed on the host keeps its MACs */
+    ts_json_member_int(b, "macs", (gint64)lo->macs);
     ts_json_member_double(b, "utilization", v->utilization);
     ts_json_member_double(b, "edp_j_cycles", v->energy_pj * 1e-12 * v->cycles);
-    ts_json_member_double(b, "pj_per_mac", NAN);
+    ts_json_member_double(b, "pj_per_mac", lo->macs > 0 ? v->energy_pj / (double)lo->macs : NAN);
     json_builder_end_object(b);
     const TsLevel *outer = ts_arch_storage(rep->arch, 0);
     json_builder_set_member_name(b, "levels");
@@ -697,7 +726,7 @@ static void op_members(JsonBuilder *b, const TsLayerReport *rep, guint i)
     const TsLayerResult *r = rep->result;
     const TsLayerOp *lo = &r->ops[i];
     const TsLayerOp *src = owner(r, lo);
-    if (src->einsum) {
+    if (src->einsum && src->placed_on == NULL) {
         const TsSearchEntry *best = &src->search.best[0];
         TsReportInfo info = rep->info;
         if (r->n_ops > 1)
@@ -710,6 +739,15 @@ static void op_members(JsonBuilder *b, const TsLayerReport *rep, guint i)
         ts_json_member_string(b, "name", lo->op->name);
         if (src->lut_pim)
             lut_pim_json(b, src);
+        if (src->placed_on != NULL) {
+            ts_json_member_string(b, "placed_on", src->placed_on->name);
+            json_builder_set_member_name(b, "mapped");
+            json_builder_begin_object(b);
+            ts_json_member_string(b, "compute", ts_model_compute(src->model)->name);
+            ts_json_member_double(b, "cycles", src->mapped_cycles);
+            ts_json_member_double(b, "energy_pj", src->mapped_energy_pj);
+            json_builder_end_object(b);
+        }
     }
     ts_json_member_int(b, "count", (gint64)lo->op->count);
     ts_json_member_string(b, "bound", lo->bound);
@@ -756,7 +794,8 @@ char *ts_report_layer_json_string(const TsLayerReport *rep)
         op_members(b, rep, 0);
         breakdown_json(b, rep);
     } else {
-        ts_report_run_json(b, rep->info.engine ? rep->info.engine : "analytical", rep->info.arch, rep->info.workload);
+        ts_report_run_json(b, rep->info.engine ? rep->info.engine : "analytical", rep->info.arch,
+                           rep->info.workload);
         json_builder_set_member_name(b, "ops");
         json_builder_begin_array(b);
         for (guint i = 0; i < r->n_ops; i++) {
@@ -879,8 +918,7 @@ static void csv_run_columns(GString *s, const TsLayerReport *rep, const char *pr
     if (rep->with_breakdown) {
         g_string_append_c(s, ',');
         if (index >= 0)
-            g_string_append(
-                s, ts_op_class_key(ts_op_class_of(rep->result->ops[index].op)));
+            g_string_append(s, ts_op_class_key(ts_op_class_of(rep->result->ops[index].op)));
         g_string_append_c(s, ',');
         if (index >= 0 && rep->des_cycles)
             ts_csv_double(s, rep->des_cycles[index]);

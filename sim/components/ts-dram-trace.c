@@ -202,18 +202,25 @@ typedef struct {
     const TsDramTrace *trace;
     TsComponent *dram;
     gboolean stop_when_done;
-    gsize next;            /* next trace entry to send */
-    TsPort *next_port;     /* its channel's port (NULL: not looked up yet) */
-    TsPort **ports;        /* per channel */
+    gsize next;     /* next trace entry to send */
+    TsPort **ports; /* per channel */
     guint32 burst_bytes;
     guint64 next_cycle;    /* earliest cycle of the next send (one per cycle) */
     gboolean wake_pending; /* a self event is queued */
+    /* Departure ticks of the latest sends (a ring of `sent_cap`, at least the credits of every
+     * port: a request that has not departed yet holds one), to count the requests sent before
+     * the end of a window. */
+    TsTick *sent_tick;
+    guint32 sent_cap;
     guint64 responses;
     TsTick last_response;
 } Driver;
 
 #define DRIVER_WAKE 1u
 #define DRIVER_MARK 2u /* a no-op that makes a run reach the end of its window */
+/* Requests are sent at most this many cycles ahead of their departure (a wake-up at that
+ * distance sends the next ones), so the event queue holds few of them. */
+#define SEND_AHEAD 8u
 
 static const TsPortSpec driver_ports[] = {
     {"mem", TRUE, "one per DRAM (pseudo-)channel", TS_PORT_ARRAY | TS_PORT_CREDITED},
@@ -249,47 +256,59 @@ static void driver_wake_at(Driver *d, guint64 cycle)
     ts_sim_schedule(d->base.sim, ev, ts_dram_cycle_tick(&d->base.clock, cycle));
 }
 
-/* Sends the next request if its cycle has come, none went this cycle and its channel has a
- * credit; otherwise waits for the cycle (a wake-up) or the credit (a TS_EVENT_CREDIT). */
+/* Sends requests in trace order, each at the first clock edge at or after its cycle, after
+ * the previous send's cycle and after now, while its channel has a credit; the first one
+ * without a credit waits for the credit event (TS_EVENT_CREDIT). A request is sent up to
+ * SEND_AHEAD cycles ahead of its edge (ts_port_send_from departs at the edge): only the
+ * driver's own sends take credits, so a credit held now is still there at the edge, and every
+ * request departs exactly when a driver acting at each edge would send it, with one wake-up
+ * per SEND_AHEAD requests at most. */
 static void driver_pump(Driver *d)
 {
+    const TsClock *clk = &d->base.clock;
     if (d->next >= d->trace->n)
         return;
-    TsTick now = ts_sim_now(d->base.sim);
-    guint64 c = ts_dram_edge_at_or_after(&d->base.clock, now);
-    const TsDramTraceEntry *e = &d->trace->entries[d->next];
-    guint64 due = MAX(e->cycle, d->next_cycle);
-    if (due > c) {
-        driver_wake_at(d, due);
-        return;
+    if (G_UNLIKELY(d->sent_tick == NULL)) { /* first pump: every credit has been granted */
+        guint n = ts_dram_n_units(d->dram);
+        guint64 credits = 0;
+        for (guint i = 0; i < n; i++)
+            credits += ts_port_credits(d->ports[i]);
+        d->sent_cap = (guint32)MIN(credits + 1, (guint64)G_MAXUINT32);
+        d->sent_tick = g_new(TsTick, d->sent_cap);
     }
-    if (ts_dram_cycle_tick(&d->base.clock, c) != now) {
-        driver_wake_at(d, c); /* act on clock edges only */
-        return;
+    guint64 c = ts_dram_edge_at_or_after(clk, ts_sim_now(d->base.sim));
+    while (d->next < d->trace->n) {
+        const TsDramTraceEntry *e = &d->trace->entries[d->next];
+        TsPort *p = entry_port(d, d->next);
+        if (ts_port_credits(p) == 0)
+            return; /* the credit event resumes */
+        guint64 at = MAX(MAX(e->cycle, d->next_cycle), c);
+        if (at > c + SEND_AHEAD) {
+            driver_wake_at(d, at - 1); /* then the next SEND_AHEAD requests go */
+            return;
+        }
+        TsTick depart = ts_dram_cycle_tick(clk, at);
+        TsEvent *ev = ts_sim_event_new(d->base.sim, NULL, TS_EVENT_MEM_REQUEST);
+        *ts_mem_req(ev) = (TsMemReq){.addr = e->addr,
+                                     .tag = d->next,
+                                     .bytes = d->burst_bytes,
+                                     .tensor = TS_MEM_TENSOR_NONE,
+                                     .op = e->is_write ? TS_MEM_WRITE : TS_MEM_READ};
+        ev->priority = 1; /* after the controller's own work of its cycle, as DRAMsim3 orders it */
+        ts_port_send_from(p, ev, 0, depart);
+        d->sent_tick[d->next % d->sent_cap] = depart;
+        d->next++;
+        d->next_cycle = at + 1;
     }
-    if (d->next_port == NULL)
-        d->next_port = entry_port(d, d->next);
-    TsPort *p = d->next_port;
-    if (ts_port_credits(p) == 0)
-        return; /* the credit event resumes */
-    TsEvent *ev = ts_sim_event_new(d->base.sim, NULL, TS_EVENT_MEM_REQUEST);
-    *ts_mem_req(ev) = (TsMemReq){.addr = e->addr,
-                                 .tag = d->next,
-                                 .bytes = d->burst_bytes,
-                                 .tensor = TS_MEM_TENSOR_NONE,
-                                 .op = e->is_write ? TS_MEM_WRITE : TS_MEM_READ};
-    ev->priority = 1; /* after the controller's own work of this cycle, as DRAMsim3 orders it */
-    ts_port_send(p, ev, 0);
-    d->next++;
-    d->next_cycle = c + 1;
-    d->next_port = NULL;
-    if (d->next < d->trace->n) {
-        const TsDramTraceEntry *n = &d->trace->entries[d->next];
-        d->next_port = entry_port(d, d->next);
-        /* Without a credit the next send waits for the credit event, not for a cycle. */
-        if (ts_port_credits(d->next_port) > 0 || n->cycle > c + 1)
-            driver_wake_at(d, MAX(n->cycle, c + 1));
-    }
+}
+
+/* Requests whose departure tick lies before `end`. */
+static guint64 driver_sent_before(const Driver *d, TsTick end)
+{
+    guint64 n = d->next;
+    for (guint64 k = 0; n > 0 && k < d->sent_cap && d->sent_tick[(n - 1) % d->sent_cap] >= end; k++)
+        n--;
+    return n;
 }
 
 static void driver_handle(TsComponent *self, TsEvent *ev)
@@ -321,7 +340,9 @@ static void driver_setup(TsComponent *self)
 
 static void driver_destroy(TsComponent *self)
 {
-    g_free(TS_COMPONENT_DOWNCAST(Driver, self)->ports);
+    Driver *d = TS_COMPONENT_DOWNCAST(Driver, self);
+    g_free(d->ports);
+    g_free(d->sent_tick);
 }
 
 static const TsComponentKind driver_kind = {
@@ -408,7 +429,7 @@ gboolean ts_dram_trace_run(const TsDramSpec *spec, const TsDramTrace *trace, gui
     res->events = ts_sim_events_processed(sim);
     ts_dram_get_stats(dram, &res->stats);
     res->cycles = res->stats.cycles;
-    res->requests_sent = TS_COMPONENT_DOWNCAST(Driver, drv)->next;
+    res->requests_sent = driver_sent_before(TS_COMPONENT_DOWNCAST(Driver, drv), ts_sim_now(sim));
     res->tck_ps = (double)spec->tck_num_ps / (double)spec->tck_den;
     double bytes = (double)(res->stats.reads_done + res->stats.writes_done) *
                    (double)ts_dram_burst_bytes(dram);

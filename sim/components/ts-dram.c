@@ -99,6 +99,7 @@ typedef struct {
 typedef struct {
     guint32 trans;
     guint32 row, col;
+    guint32 seq; /* order of entry into its command queue (wraps; compared as a difference) */
     guint16 bank;
     guint8 rank;
     guint8 cmd; /* RD, WR, RDA or WRA */
@@ -155,8 +156,11 @@ typedef struct {
     gboolean sched_idle; /* the last scan moved nothing and nothing it depends on changed */
     AddrMap rd_pending, wr_pending;
 
-    CmdEntry *cq; /* nq queues of cq_cap entries */
-    guint32 *cq_n;
+    /* Command queue entries, kept per bank (cq_cap each, in queue order): a per-bank queue is
+     * its bank's list; a per-rank queue is its banks' lists merged by seq. */
+    CmdEntry *cq;
+    guint32 cq_seq;                 /* seq of the next entry */
+    guint32 *cq_n;                  /* entries per queue */
     guint8 *q_full;                 /* per queue: cq_n == cq_cap */
     guint64 *busy;                  /* bit per queue: it holds entries */
     guint32 *rq_wait, *wq_wait;     /* per command queue: transactions waiting to enter it */
@@ -179,7 +183,6 @@ typedef struct {
     gboolean bounds_pending; /* some bank is dirty or stale */
     guint64 lb_min;          /* a lower bound of every b_lb (exact after next_wake) */
     guint64 *r_lb;           /* per rank: min of its banks' b_lb (per-rank queues) */
-    guint32 *seen, seen_gen; /* scratch of first_ready: stamp per bank */
 
     RefReq *ref_q;
     guint32 ref_head, ref_n, ref_cap;
@@ -192,9 +195,8 @@ typedef struct {
     guint32 lat_cap, lat_head, lat_n;
     guint64 *hist; /* completed reads per latency (LAT_BINS) */
 
-    guint64 wake_cycle; /* cycle of the pending wake event (NO_CYCLE = none) */
-    guint64 wake_seq;
-    guint64 bg_last; /* background energy accounted up to this cycle */
+    guint64 wake_cycle; /* next cycle to tick (NO_CYCLE = none) */
+    guint64 bg_last;    /* background energy accounted up to this cycle */
     guint64 last_tick_cycle;
 
     /* statistics */
@@ -213,8 +215,18 @@ struct Dram {
     guint32 burst_bytes;
     guint shift;
     guint pos[6], width[6]; /* ch ra bg ba ro co */
-    guint64 addr_mask;      /* bits the mapping uses (after the shift) */
+    guint64 addr_mask;      /* bits the mapping uses (after the shift), the channel's excepted
+                               when ch_digit */
+    /* A channel count that is not a power of two: the channel is a digit of radix n_units at
+     * bit pos[F_CH] of the burst address (width[F_CH] = 0): channel = (a >> pos) mod n_units,
+     * the fields above it taken from (a >> pos) / n_units, as controllers interleave 3, 6 or 12
+     * channels by a modulo. */
+    gboolean ch_digit;
     guint banks_per_rank, bpg;
+    /* One wake event for every unit (they share the clock): at the earliest unit wake_cycle. */
+    guint64 wake_cycle; /* cycle of the pending wake event (NO_CYCLE = none) */
+    guint64 wake_seq;   /* identifies it; an event carrying another one was superseded */
+    gboolean ticking;   /* units are ticking: the handler schedules the next wake after them */
     double e_act, e_rd, e_wr, e_ref, e_refb, e_act_stb, e_pre_stb; /* pJ per command / cycle */
 };
 
@@ -265,10 +277,35 @@ static inline guint64 field(const Dram *d, guint64 a, int f)
     return (a >> d->pos[f]) & ((G_GUINT64_CONSTANT(1) << d->width[f]) - 1);
 }
 
+/* The burst address of a byte address with the channel digit taken out when ch_digit (the
+ * other fields then read by field()); *ch (may be NULL) the channel. */
+static inline guint64 burst_addr(const Dram *d, guint64 addr, guint *ch)
+{
+    guint64 a = addr >> d->shift;
+    if (G_LIKELY(!d->ch_digit)) {
+        if (ch != NULL)
+            *ch = (guint)field(d, a, F_CH);
+        return a;
+    }
+    const guint p = d->pos[F_CH];
+    const guint64 rest = a >> p;
+    if (ch != NULL)
+        *ch = (guint)(rest % d->n_units);
+    return (a & ((G_GUINT64_CONSTANT(1) << p) - 1)) | (rest / d->n_units) << p;
+}
+
+/* The key of a burst in a unit's pending maps: its address within the unit, wrapped. */
+static inline guint64 burst_key(const Dram *d, guint64 addr)
+{
+    return burst_addr(d, addr, NULL) & d->addr_mask;
+}
+
 guint ts_dram_unit_of(const TsComponent *dram, guint64 addr)
 {
     const Dram *d = TS_COMPONENT_DOWNCAST(Dram, dram);
-    return (guint)field(d, addr >> d->shift, F_CH);
+    guint ch;
+    burst_addr(d, addr, &ch);
+    return ch;
 }
 
 guint64 ts_dram_address(const TsComponent *dram, guint unit, guint rank, guint bankgroup,
@@ -279,6 +316,11 @@ guint64 ts_dram_address(const TsComponent *dram, guint unit, guint rank, guint b
     guint64 a = 0;
     for (int f = 0; f < 6; f++)
         a |= (v[f] & ((G_GUINT64_CONSTANT(1) << d->width[f]) - 1)) << d->pos[f];
+    if (d->ch_digit) {
+        const guint p = d->pos[F_CH];
+        a = (a & ((G_GUINT64_CONSTANT(1) << p) - 1)) | ((a >> p) * d->n_units + unit % d->n_units)
+                                                           << p;
+    }
     return a << d->shift;
 }
 
@@ -294,25 +336,28 @@ guint32 ts_dram_burst_bytes(const TsComponent *dram)
 
 /* ---- wake-ups ---- */
 
-/* Schedules a wake-up at `cycle` unless one is due earlier; `reuse` (may be NULL) is the wake
- * event being handled, scheduled again instead of a new one. */
-static void unit_want_wake_ev(Unit *u, guint64 cycle, TsEvent *reuse)
+/* Schedules the component's wake event at `cycle` unless one is due earlier; `reuse` (may be
+ * NULL) is the wake event being handled, scheduled again instead of a new one. */
+static void dram_wake_at(Dram *d, guint64 cycle, TsEvent *reuse)
+{
+    if (cycle >= d->wake_cycle)
+        return;
+    TsComponent *self = &d->base;
+    d->wake_cycle = cycle;
+    d->wake_seq++;
+    TsEvent *ev = reuse ? reuse : ts_sim_event_new(self->sim, self, WAKE_EVENT);
+    ev->payload.u64[0] = d->wake_seq;
+    ts_sim_schedule(self->sim, ev, ts_dram_cycle_tick(&self->clock, cycle));
+}
+
+/* Unit u ticks at `cycle` unless it ticks earlier already. */
+static inline void unit_want_wake(Unit *u, guint64 cycle)
 {
     if (cycle >= u->wake_cycle)
         return;
-    TsComponent *self = &u->d->base;
-    TsTick t = ts_dram_cycle_tick(&self->clock, cycle);
     u->wake_cycle = cycle;
-    u->wake_seq++;
-    TsEvent *ev = reuse ? reuse : ts_sim_event_new(self->sim, self, WAKE_EVENT);
-    ev->payload.u32[0] = u->index;
-    ev->payload.u64[1] = u->wake_seq;
-    ts_sim_schedule(self->sim, ev, t);
-}
-
-static inline void unit_want_wake(Unit *u, guint64 cycle)
-{
-    unit_want_wake_ev(u, cycle, NULL);
+    if (!u->d->ticking)
+        dram_wake_at(u->d, cycle, NULL);
 }
 
 /* ---- statistics ---- */
@@ -466,7 +511,7 @@ static void unit_request(Unit *u, const TsMemReq *req, TsTick arrival)
     u->sched_idle = FALSE;
     guint64 e = ts_dram_edge_at_or_after(&self->clock, arrival);
     guint64 added = ts_dram_cycle_tick(&self->clock, e) == arrival ? e + 1 : e;
-    guint64 a = req->addr >> d->shift;
+    guint64 a = burst_addr(d, req->addr, NULL);
     /* Addresses beyond the capacity wrap, as in DRAMsim3 (the mapping keeps its bits). */
     guint64 key = a & d->addr_mask;
     gboolean wr = req->op == TS_MEM_WRITE;
@@ -541,22 +586,14 @@ static inline gboolean queue_in_ref(const Unit *u, guint q)
     return q == r->rank * u->eng.banks_per_rank + r->bank;
 }
 
-/* The command an entry needs now (ACT, PRE or its own column command). */
-static inline TsDramCmd required_cmd(const Unit *u, const CmdEntry *e)
-{
-    const TsDramBank *b = &u->eng.bank[e->rank * u->eng.banks_per_rank + e->bank];
-    if (b->open_row < 0)
-        return TS_DCMD_ACT;
-    return b->open_row == (gint64)e->row ? (TsDramCmd)e->cmd : TS_DCMD_PRE;
-}
-
-/* DRAMsim3's read-to-write dependency: a write waits behind an earlier read of its column. */
+/* DRAMsim3's read-to-write dependency: a write waits behind an earlier read of its column
+ * (entry i of a bank's list: only entries of its bank can match). */
 static inline gboolean write_behind_read(const CmdEntry *qe, guint i)
 {
     const CmdEntry *e = &qe[i];
     for (guint j = 0; j < i; j++)
-        if ((qe[j].cmd == TS_DCMD_RD || qe[j].cmd == TS_DCMD_RDA) && qe[j].rank == e->rank &&
-            qe[j].bank == e->bank && qe[j].row == e->row && qe[j].col == e->col)
+        if ((qe[j].cmd == TS_DCMD_RD || qe[j].cmd == TS_DCMD_RDA) && qe[j].row == e->row &&
+            qe[j].col == e->col)
             return TRUE;
     return FALSE;
 }
@@ -581,18 +618,10 @@ static void bank_update(Unit *u, guint gb)
     if (u->b_n[gb] > 0 && b->open_row < 0) {
         want = 1u << TS_DCMD_ACT;
     } else if (u->b_n[gb] > 0) {
-        const guint bank = gb % u->eng.banks_per_rank;
-        const guint q = u->per_bank ? gb : gb / u->eng.banks_per_rank;
-        const CmdEntry *qe = &u->cq[(gsize)q * u->cq_cap];
-        gboolean head_misses = FALSE, seen = FALSE;
-        for (guint i = 0, n = u->cq_n[q]; i < n; i++) {
-            if (!u->per_bank && qe[i].bank != bank)
-                continue;
-            gboolean h = (gint64)qe[i].row == b->open_row;
-            if (!seen)
-                head_misses = !h;
-            seen = TRUE;
-            if (!h)
+        const CmdEntry *qe = &u->cq[(gsize)gb * u->cq_cap];
+        const gboolean head_misses = (gint64)qe[0].row != b->open_row;
+        for (guint i = 0, n = u->b_n[gb]; i < n; i++) {
+            if ((gint64)qe[i].row != b->open_row)
                 continue;
             hit = 1;
             if ((qe[i].cmd == TS_DCMD_WR || qe[i].cmd == TS_DCMD_WRA) && write_behind_read(qe, i))
@@ -653,26 +682,30 @@ typedef struct {
     TsDramCmd cmd;
     guint rank, bank;
     guint64 row;
-    guint32 q, slot; /* queue entry for column commands, else NONE */
-    gboolean valid;
+    guint32 q, slot; /* command queue, and the entry in its bank's list (column commands) */
+    guint32 seq;     /* the entry's seq */
 } Pick;
 
-/* DRAMsim3's GetFirstReadyInQueue on a per-bank queue: every entry targets one bank. */
-static gboolean first_ready_bank(Unit *u, guint q, guint64 c, Pick *p)
+/* DRAMsim3's GetFirstReadyInQueue over the entries of bank gb, whose exact bound b_lb[gb] is
+ * reached (so it can issue one of the commands it needs): the first entry, in queue order,
+ * whose needed command is ready. Only a bank's first entry can need ACT or PRE for it (an
+ * earlier entry of a closed bank needs the same ACT; ArbitratePrecharge refuses a PRE behind
+ * an earlier entry of the bank). */
+static inline gboolean first_ready_bank(Unit *u, guint gb, guint q, guint64 c, Pick *p)
 {
-    const CmdEntry *qe = &u->cq[(gsize)q * u->cq_cap];
-    const guint n = u->cq_n[q], rank = qe[0].rank, bank = qe[0].bank;
+    const CmdEntry *qe = &u->cq[(gsize)gb * u->cq_cap];
+    const guint n = u->b_n[gb], rank = qe[0].rank, bank = qe[0].bank;
     const TsDramEngine *eng = &u->eng;
-    const TsDramBank *b = &eng->bank[q];
+    const TsDramBank *b = &eng->bank[gb];
     if (b->open_row < 0) { /* bound exact and reached: ACT is ready */
-        *p = (Pick){TS_DCMD_ACT, rank, bank, qe[0].row, q, 0, TRUE};
+        *p = (Pick){TS_DCMD_ACT, rank, bank, qe[0].row, q, 0, qe[0].seq};
         return TRUE;
     }
     guint32 known = 0, ready = 0; /* commands looked up, and those ready at c */
     for (guint i = 0; i < n; i++) {
         const CmdEntry *e = &qe[i];
         TsDramCmd need = (gint64)e->row == b->open_row ? (TsDramCmd)e->cmd : TS_DCMD_PRE;
-        if (need == TS_DCMD_PRE && (i > 0 || (u->b_hit[q] && b->row_hits < 4)))
+        if (need == TS_DCMD_PRE && (i > 0 || (u->b_hit[gb] && b->row_hits < 4)))
             continue; /* an earlier entry of the bank, or a pending hit, goes first */
         if (!(known & (1u << need))) {
             known |= 1u << need;
@@ -683,42 +716,28 @@ static gboolean first_ready_bank(Unit *u, guint q, guint64 c, Pick *p)
             continue;
         if ((need == TS_DCMD_WR || need == TS_DCMD_WRA) && write_behind_read(qe, i))
             continue;
-        *p = (Pick){need, rank, bank, e->row, q, i, TRUE};
+        *p = (Pick){need, rank, bank, e->row, q, i, e->seq};
         return TRUE;
     }
     return FALSE;
 }
 
-/* GetFirstReadyInQueue on a queue shared by the banks of a rank: the first entry whose needed
- * command is ready, in queue order. Only a bank's first entry can need ACT or PRE for it. */
-static gboolean first_ready(Unit *u, guint q, guint64 c, Pick *p)
+/* GetFirstReadyInQueue on a queue shared by the banks of rank q: the first entry in queue
+ * order whose needed command is ready is the earliest (by seq) of the first ready entries of
+ * the banks whose bound is reached. */
+static inline gboolean first_ready(Unit *u, guint q, guint64 c, Pick *p)
 {
-    const CmdEntry *qe = &u->cq[(gsize)q * u->cq_cap];
-    const guint n = u->cq_n[q], bpr = u->eng.banks_per_rank;
-    if (++u->seen_gen == 0) { /* wrapped: clear the stamps */
-        memset(u->seen, 0, sizeof(guint32) * u->eng.ranks * bpr);
-        u->seen_gen = 1;
+    const guint bpr = u->eng.banks_per_rank;
+    gboolean found = FALSE;
+    Pick cand;
+    for (guint gb = q * bpr, end = gb + bpr; gb < end; gb++) {
+        if (u->b_lb[gb] > c || !first_ready_bank(u, gb, q, c, &cand))
+            continue;
+        if (!found || (gint32)(cand.seq - p->seq) < 0)
+            *p = cand;
+        found = TRUE;
     }
-    for (guint i = 0; i < n; i++) {
-        const CmdEntry *e = &qe[i];
-        const guint gb = e->rank * bpr + e->bank;
-        const gboolean first = u->seen[gb] != u->seen_gen;
-        u->seen[gb] = u->seen_gen;
-        if (u->b_lb[gb] > c)
-            continue; /* the bank can issue nothing yet */
-        TsDramCmd need = required_cmd(u, e);
-        if ((need == TS_DCMD_ACT || need == TS_DCMD_PRE) && !first)
-            continue;
-        if (need == TS_DCMD_PRE && u->b_hit[gb] && u->eng.bank[gb].row_hits < 4)
-            continue;
-        if (c < ts_dram_engine_earliest(&u->eng, need, e->rank, e->bank))
-            continue;
-        if ((need == TS_DCMD_WR || need == TS_DCMD_WRA) && write_behind_read(qe, i))
-            continue;
-        *p = (Pick){need, e->rank, e->bank, e->row, q, i, TRUE};
-        return TRUE;
-    }
-    return FALSE;
+    return found;
 }
 
 /* Earliest exact bound of the banks of queue q (per-rank queues: the rank's banks). */
@@ -730,7 +749,7 @@ static inline guint64 queue_lb(const Unit *u, guint q)
 /* DRAMsim3's GetCommandToIssue: queues in round-robin from the one after the last served (the
  * last served stays put when nothing issues). Empty queues cannot issue and are skipped: the
  * busy bits are walked from the start queue's word to the end, then from 0 back to it. */
-static gboolean pick_command(Unit *u, guint64 c, Pick *p)
+static inline gboolean pick_command(Unit *u, guint64 c, Pick *p)
 {
     refresh_bounds(u);
     /* No queue can issue yet: a full round would leave q_idx where it is. */
@@ -744,7 +763,7 @@ static gboolean pick_command(Unit *u, guint64 c, Pick *p)
         for (; m; m &= m - 1) {
             const guint q = w * 64 + (guint)__builtin_ctzll(m);
             if (queue_lb(u, q) <= c && !(u->in_ref && queue_in_ref(u, q)) &&
-                (u->per_bank ? first_ready_bank(u, q, c, p) : first_ready(u, q, c, p))) {
+                (u->per_bank ? first_ready_bank(u, q, q, c, p) : first_ready(u, q, c, p))) {
                 u->q_idx = q;
                 return TRUE;
             }
@@ -764,7 +783,7 @@ static gboolean pick_refresh(Unit *u, guint64 c, Pick *p)
         TsDramCmd need = b->open_row >= 0 ? TS_DCMD_PRE : TS_DCMD_REFB;
         if (c < ts_dram_engine_earliest(e, need, r->rank, r->bank))
             return FALSE;
-        *p = (Pick){need, r->rank, r->bank, 0, NONE, NONE, TRUE};
+        *p = (Pick){need, r->rank, r->bank, 0, NONE, NONE, 0};
         return TRUE;
     }
     guint ready = 0;
@@ -774,14 +793,14 @@ static gboolean pick_refresh(Unit *u, guint64 c, Pick *p)
         if (c < ts_dram_engine_earliest(e, need, r->rank, k))
             continue;
         if (need == TS_DCMD_PRE) {
-            *p = (Pick){TS_DCMD_PRE, r->rank, k, 0, NONE, NONE, TRUE};
+            *p = (Pick){TS_DCMD_PRE, r->rank, k, 0, NONE, NONE, 0};
             return TRUE;
         }
         ready++;
     }
     if (ready < e->banks_per_rank)
         return FALSE;
-    *p = (Pick){TS_DCMD_REF, r->rank, 0, 0, NONE, NONE, TRUE};
+    *p = (Pick){TS_DCMD_REF, r->rank, 0, 0, NONE, NONE, 0};
     return TRUE;
 }
 
@@ -799,14 +818,15 @@ static guint32 take_column(Unit *u, const Pick *p, const TsDramBank *b, gboolean
         u->read_cmds++;
         u->read_hits += b->row_hits != 0;
     }
-    CmdEntry *qe = &u->cq[(gsize)p->q * u->cq_cap];
+    const guint gb = p->rank * u->eng.banks_per_rank + p->bank;
+    CmdEntry *qe = &u->cq[(gsize)gb * u->cq_cap];
     guint32 ti = qe[p->slot].trans;
-    memmove(&qe[p->slot], &qe[p->slot + 1], sizeof(CmdEntry) * (u->cq_n[p->q] - p->slot - 1));
+    memmove(&qe[p->slot], &qe[p->slot + 1], sizeof(CmdEntry) * (u->b_n[gb] - p->slot - 1));
+    u->b_n[gb]--;
     if (u->cq_n[p->q]-- == u->cq_cap)
         cq_left_full(u, p->q);
     if (u->cq_n[p->q] == 0)
         set_busy(u, p->q, FALSE);
-    u->b_n[p->rank * u->eng.banks_per_rank + p->bank]--;
     return ti;
 }
 
@@ -822,7 +842,7 @@ static void issue(Unit *u, const Pick *p, guint64 c)
         guint64 done = c + e->read_delay;
         Done *dn = ring_push(&u->reads);
         *dn = (Done){done, 0, 0, G_MAXUINT16, 0, 0};
-        map_del(&u->rd_pending, u->trans[ti].req.addr >> d->shift & d->addr_mask);
+        map_del(&u->rd_pending, burst_key(d, u->trans[ti].req.addr));
         guint credits = 0;
         for (guint32 i = ti; i != NONE;) {
             Trans *t = &u->trans[i];
@@ -846,7 +866,7 @@ static void issue(Unit *u, const Pick *p, guint64 c)
     case TS_DCMD_WR:
     case TS_DCMD_WRA: {
         guint32 ti = take_column(u, p, b, TRUE);
-        map_del(&u->wr_pending, u->trans[ti].req.addr >> d->shift & d->addr_mask);
+        map_del(&u->wr_pending, burst_key(d, u->trans[ti].req.addr));
         trans_free(u, ti);
         break;
     }
@@ -927,7 +947,7 @@ static gboolean schedule_transaction(Unit *u, guint64 c)
         guint qi = qq[i];
         Trans *t = &u->trans[q[i]];
         if (!unified && t->is_write) {
-            if (map_get(&u->rd_pending, t->req.addr >> u->d->shift & u->d->addr_mask) != NONE) {
+            if (map_get(&u->rd_pending, burst_key(u->d, t->req.addr)) != NONE) {
                 u->write_draining = 0; /* re-examined next cycle (sched_idle stays clear) */
                 return FALSE;
             }
@@ -938,14 +958,13 @@ static gboolean schedule_transaction(Unit *u, guint64 c)
             cmd = t->is_write ? TS_DCMD_WRA : TS_DCMD_RDA;
         wait[qi]--;
         (*movable)--;
-        CmdEntry *ne = &u->cq[(gsize)qi * u->cq_cap + u->cq_n[qi]++];
-        if (u->cq_n[qi] == 1)
+        const guint gb = t->rank * u->eng.banks_per_rank + t->bank;
+        if (++u->cq_n[qi] == 1)
             set_busy(u, qi, TRUE);
         if (u->cq_n[qi] == u->cq_cap)
             cq_became_full(u, qi);
-        *ne = (CmdEntry){q[i], t->row, t->col, t->bank, t->rank, (guint8)cmd};
-        const guint gb = t->rank * u->eng.banks_per_rank + t->bank;
-        u->b_n[gb]++;
+        u->cq[(gsize)gb * u->cq_cap + u->b_n[gb]++] =
+            (CmdEntry){q[i], t->row, t->col, u->cq_seq++, t->bank, t->rank, (guint8)cmd};
         mark_dirty(u, gb);
         memmove(&q[i], &q[i + 1], sizeof(guint32) * (*qn - i - 1));
         memmove(&qq[i], &qq[i + 1], sizeof(guint16) * (*qn - i - 1));
@@ -1038,7 +1057,7 @@ static guint64 next_wake(Unit *u, guint64 c)
     return MAX(w, c + 1);
 }
 
-static void unit_tick(Unit *u, guint64 c, TsEvent *wake_ev)
+static void unit_tick(Unit *u, guint64 c)
 {
     account_background(u, c);
     pop_done(u, c);
@@ -1070,9 +1089,8 @@ static void unit_tick(Unit *u, guint64 c, TsEvent *wake_ev)
     account_background(u, c);
     schedule_transaction(u, c);
     u->last_tick_cycle = c;
-    guint64 w = !u->sched_idle ? c + 1 : next_wake(u, c);
-    if (w != NO_CYCLE)
-        unit_want_wake_ev(u, w, wake_ev);
+    const guint64 w = !u->sched_idle ? c + 1 : next_wake(u, c);
+    u->wake_cycle = MIN(u->wake_cycle, w);
 }
 
 /* ---- kind callbacks ---- */
@@ -1081,12 +1099,25 @@ static void dram_handle(TsComponent *self, TsEvent *ev)
 {
     Dram *d = dram_of(self);
     if (ev->type == WAKE_EVENT) {
-        Unit *u = &d->units[ev->payload.u32[0]];
-        if (ev->payload.u64[1] != u->wake_seq)
+        if (ev->payload.u64[0] != d->wake_seq)
             return; /* superseded by an earlier wake-up */
-        guint64 c = u->wake_cycle;
-        u->wake_cycle = NO_CYCLE;
-        unit_tick(u, c, ev);
+        /* The units due this cycle tick (they are independent: their order changes nothing),
+         * then the event is rescheduled at the earliest next one. */
+        const guint64 c = d->wake_cycle;
+        guint64 next = NO_CYCLE;
+        d->wake_cycle = NO_CYCLE;
+        d->ticking = TRUE;
+        for (guint i = 0; i < d->n_units; i++) {
+            Unit *u = &d->units[i];
+            if (u->wake_cycle == c) {
+                u->wake_cycle = NO_CYCLE;
+                unit_tick(u, c);
+            }
+            next = MIN(next, u->wake_cycle);
+        }
+        d->ticking = FALSE;
+        if (next != NO_CYCLE)
+            dram_wake_at(d, next, ev);
         return;
     }
     if (ev->type == TS_EVENT_MEM_REQUEST) {
@@ -1136,8 +1167,7 @@ static gboolean unit_init(Dram *d, Unit *u, guint index, GError **error)
     u->b_dirty = g_new0(guint64, u->n_bwords);
     u->b_stale = g_new0(guint64, u->n_bwords);
     u->wants = g_new0(guint64, (gsize)TS_DCMD_COUNT * u->n_bwords);
-    u->seen = g_new0(guint32, nbanks);
-    u->cq = g_new0(CmdEntry, (gsize)u->nq * u->cq_cap);
+    u->cq = g_new0(CmdEntry, (gsize)nbanks * u->cq_cap);
     u->cq_n = g_new0(guint32, u->nq);
     u->q_full = g_new0(guint8, u->nq);
     u->n_words = (u->nq + 63) / 64;
@@ -1234,8 +1264,7 @@ static gboolean dram_init(TsComponent *self, const void *spec, const TsParams *p
     const struct {
         const char *name;
         guint64 v;
-    } pow2[] = {{"channels", s->channels},
-                {"ranks", s->ranks},
+    } pow2[] = {{"ranks", s->ranks},
                 {"bankgroups", s->bankgroups},
                 {"banks", s->banks},
                 {"rows", s->rows},
@@ -1246,10 +1275,15 @@ static gboolean dram_init(TsComponent *self, const void *spec, const TsParams *p
         if (!is_pow2(pow2[i].v)) {
             g_set_error(error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID,
                         "%s = %" G_GUINT64_FORMAT " is not a power of two (the address mapping "
-                        "takes whole bit fields)",
+                        "takes whole bit fields; only the channel count may be any)",
                         pow2[i].name, pow2[i].v);
             return FALSE;
         }
+    }
+    if (s->channels == 0 || s->channels * s->pseudo_channels > 65536) {
+        g_set_error(error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID,
+                    "channels = %" G_GUINT64_FORMAT " is not in 1 .. 65536", s->channels);
+        return FALSE;
     }
     guint64 unit_bus = s->bus_width_bits / s->pseudo_channels;
     guint64 unit_cols = s->columns / s->pseudo_channels;
@@ -1266,7 +1300,8 @@ static gboolean dram_init(TsComponent *self, const void *spec, const TsParams *p
     d->shift = log2u(d->burst_bytes);
     d->bpg = (guint)s->banks;
     d->banks_per_rank = (guint)(s->bankgroups * s->banks);
-    d->width[F_CH] = log2u(d->n_units);
+    d->ch_digit = !is_pow2(d->n_units);
+    d->width[F_CH] = d->ch_digit ? 0 : log2u(d->n_units);
     d->width[F_RA] = log2u(s->ranks);
     d->width[F_BG] = log2u(s->bankgroups);
     d->width[F_BA] = log2u(s->banks);
@@ -1307,6 +1342,7 @@ static gboolean dram_init(TsComponent *self, const void *spec, const TsParams *p
         return FALSE;
     if (!ts_component_set_port_count(self, "req", d->n_units, error))
         return FALSE;
+    d->wake_cycle = NO_CYCLE;
     d->units = g_new0(Unit, d->n_units);
     for (guint i = 0; i < d->n_units; i++)
         if (!unit_init(d, &d->units[i], i, error))
@@ -1435,7 +1471,6 @@ static void dram_destroy(TsComponent *self)
         g_free(u->b_dirty);
         g_free(u->b_stale);
         g_free(u->wants);
-        g_free(u->seen);
         g_free(u->busy);
         g_free(u->rq_wait);
         g_free(u->wq_wait);

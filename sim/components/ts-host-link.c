@@ -70,16 +70,16 @@ static void link_setup(TsComponent *self)
     }
 }
 
-/* Bytes that cross and the bandwidth they cross at. */
+/* Bytes that cross (every target's copy counts) and the rate they cross at: the rate of the
+ * transfer kind with that many targets (ts_host_link_rate, the analytical model's function). */
 static double crossing(const TsHostLinkSpec *s, guint64 bytes, guint64 targets, gboolean broadcast,
                        gboolean h2d, double *bw)
 {
     targets = MAX(targets, 1);
-    *bw = h2d ? s->h2d_bw_bytes_per_s : s->d2h_bw_bytes_per_s;
-    if (h2d && broadcast && s->broadcast_bw_bytes_per_s > 0) {
-        *bw = s->broadcast_bw_bytes_per_s;
-        return (double)bytes;
-    }
+    const TsXferKind kind = !h2d        ? TS_XFER_PARALLEL_D2H
+                            : broadcast ? TS_XFER_BROADCAST
+                                        : TS_XFER_PARALLEL_H2D;
+    *bw = ts_host_link_rate(s, kind, targets);
     return (double)bytes * (double)targets;
 }
 

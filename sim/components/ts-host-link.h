@@ -1,18 +1,23 @@
 /* The host_link component: a link between a host and devices (a PCIe or DDR channel to PIM
  * DIMMs) with a bandwidth per direction, a latency per transfer, a DMA setup cost per transfer
  * and contention: transfers of one direction share its bandwidth in arrival order. A transfer
- * goes to `targets` devices: scattered (each target its own bytes: bytes x targets cross the
- * link) or, flagged TS_HOST_LINK_BROADCAST, broadcast (the same bytes to every target: once at
- * the broadcast bandwidth when the spec gives one, else once per target); a gather
- * (device -> host) brings bytes from each target.
+ * goes to (comes from) `targets` devices and moves bytes x targets: scattered (each target its
+ * own bytes), gathered (device -> host, bytes from each target) or, flagged
+ * TS_HOST_LINK_BROADCAST, broadcast (the same bytes to every target, every copy counted, as
+ * PrIM measures its CPU-DPU broadcast bandwidth). The rate is ts_host_link_rate() of the kind
+ * (parallel h2d, parallel d2h, broadcast) with `targets` devices, the analytical model's own
+ * function: with PIM DIMM keys the device, rank and host-wide rates of docs/pim.md ("Host
+ * transfers"); without them the link's h2d, d2h and broadcast bandwidths. A serial transfer is
+ * one single-target transfer per device.
  *
  * Configuration: TS_SPEC(TsLevel, level) with the arch's host_link level (its spec a
  * TsHostLinkSpec; kept by pointer) and DES-only params `requesters` (elements of "req", default
  * 1) and `queue_depth` (credits per requester, default 8). Protocol: ts-mem.h with op
  * TS_MEM_WRITE = host -> device (h2d), TS_MEM_READ = device -> host (d2h); bytes per target;
  * addr = the number of targets (0 taken as 1); flags TS_HOST_LINK_BROADCAST. One response per
- * transfer when its last byte has arrived (setup + bytes / bandwidth after it starts, plus the
- * latency); the credit returns when it starts. */
+ * transfer when its last byte has arrived (DMA setup + bytes x targets / rate after it starts,
+ * plus the latency: ts_host_link_transfer_s() of one call on an idle link); the credit returns
+ * when it starts. */
 #ifndef TS_HOST_LINK_H
 #define TS_HOST_LINK_H
 
@@ -27,7 +32,7 @@ extern const TsComponentKind ts_host_link_kind;
 
 typedef struct {
     guint64 h2d_transfers, d2h_transfers;
-    guint64 h2d_bytes, d2h_bytes; /* bytes that crossed the link */
+    guint64 h2d_bytes, d2h_bytes; /* bytes delivered (every target's copy) */
     double h2d_busy_ps, d2h_busy_ps;
 } TsHostLinkStats;
 

@@ -141,6 +141,9 @@ static void pim_setup(TsComponent *self)
     TsPort *host = ts_component_port(self, TS_PIM_PORT_HOST);
     if (ts_port_is_connected(host))
         ts_port_grant_credits(host, 16);
+    TsPort *ctrl = ts_component_port(self, TS_PIM_PORT_CTRL);
+    if (ts_port_is_connected(ctrl))
+        ts_port_grant_credits(ctrl, 1);
 }
 
 /* ---- Tasklets ----------------------------------------------------------------------------- */
@@ -264,6 +267,7 @@ static void finish_kernel(TsPimCore *c)
         done->payload.u64[2] = c->cur.timed_cycles;
         done->payload.u64[3] = (guint64)llround(c->cur.issued);
         ts_port_send(ctrl, done, 32);
+        ts_port_grant_credits(ctrl, 1);
     }
 }
 
@@ -337,8 +341,9 @@ static void schedule_wake(TsPimCore *c)
         }
         guint64 next = next_change(c);
         if (next == G_MAXUINT64)
-            TS_ABORT(&c->base, "kernel %" G_GUINT64_FORMAT ": every tasklet waits (a barrier "
-                               "some tasklets never reach)",
+            TS_ABORT(&c->base,
+                     "kernel %" G_GUINT64_FORMAT ": every tasklet waits (a barrier "
+                     "some tasklets never reach)",
                      c->tag);
         if (next > c->now) {
             c->wake_at = next;
@@ -436,6 +441,13 @@ const TsDpuKernelResult *ts_pim_core_last(const TsComponent *component)
     return &TS_COMPONENT_DOWNCAST(const TsPimCore, component)->last;
 }
 
+guint64 ts_pim_core_busy_cycles(const TsComponent *component)
+{
+    g_return_val_if_fail(component != NULL && component->kind == &ts_pim_core_kind, 0);
+    const TsPimCore *c = TS_COMPONENT_DOWNCAST(const TsPimCore, component);
+    return c->cycles->value + (c->running ? c->now - c->start : 0);
+}
+
 gboolean ts_pim_run_kernel(const TsPimCoreSpec *spec, const TsDpuKernel *kernel,
                            TsDpuKernelResult *result, GError **error)
 {
@@ -443,9 +455,8 @@ gboolean ts_pim_run_kernel(const TsPimCoreSpec *spec, const TsDpuKernel *kernel,
     if (!ts_pim_kernel_check(spec, kernel, error))
         return FALSE;
     g_autoptr(TsSim) sim = ts_sim_new();
-    TsComponent *dpu =
-        ts_sim_add_component_typed(sim, &ts_pim_core_kind, "dpu", TS_SPEC(TsPimCoreSpec, spec),
-                                   NULL, error);
+    TsComponent *dpu = ts_sim_add_component_typed(sim, &ts_pim_core_kind, "dpu",
+                                                  TS_SPEC(TsPimCoreSpec, spec), NULL, error);
     if (dpu == NULL || !ts_sim_build(sim, error))
         return FALSE;
     TsEvent *ev = ts_sim_event_new(sim, dpu, TS_PIM_EV_LAUNCH);

@@ -10,8 +10,8 @@
  * the ready set the component advances in closed form (one self-event per change), so a kernel
  * costs events per step of its tasklets, not per instruction; nothing is allocated per event.
  *
- * Ports: "ctrl" (kernels in, completions out; one kernel at a time: the sender holds one
- * credit), "host" (optional: TS_EVENT_MEM_REQUEST from a host link writing or reading MRAM,
+ * Ports: "ctrl" (kernels in, completions out; one kernel at a time: the component grants its
+ * sender one credit, returned with each completion), "host" (optional: TS_EVENT_MEM_REQUEST from a host link writing or reading MRAM,
  * answered when accepted: the link carries the transfer's timing; 16 credits).
  * Statistics: kernels, cycles, issued (instructions), dma_reads, dma_writes (bytes),
  * dma_busy_cycles, host_bytes. */
@@ -72,6 +72,10 @@ enum { TS_PIM_PORT_CTRL = 0, TS_PIM_PORT_HOST = 1 };
 
 /* The result of the component's last finished kernel (zero before). Borrowed. */
 const TsDpuKernelResult *ts_pim_core_last(const TsComponent *component);
+
+/* DPU cycles spent in kernels so far (finished ones, and the running one up to its last
+ * advance). */
+guint64 ts_pim_core_busy_cycles(const TsComponent *component);
 
 /* Checks a kernel against a DPU spec: tasklets in [1, max_tasklets], a non-empty body, DMA
  * sizes in (0, max_dma_bytes] and multiples of 8, at least one iteration. FALSE with

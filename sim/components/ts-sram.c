@@ -139,14 +139,18 @@ static void serve(Sram *s, TsEvent *ev)
     if (s->banks > 1 && r->bytes > 0) {
         const guint64 row0 = r->addr / s->row_bytes;
         const guint64 rows = (r->addr + r->bytes - 1) / s->row_bytes - row0 + 1;
+        guint64 alone = port_done; /* its end with every bank free at its start */
         for (guint64 b = 0; b < s->banks && b < rows; b++) {
             /* rows row0 + b, row0 + b + banks, ... fall in bank (row0 + b) % banks */
             guint64 n = (rows - b + s->banks - 1) / s->banks;
             TsServer *bk = &s->bank[(row0 + b) % s->banks];
-            ts_server_take(bk, start, ts_fp_div((double)n, (double)s->bank_ports));
+            const guint64 dur = ts_fp_div((double)n, (double)s->bank_ports);
+            ts_server_take(bk, start, dur);
             done = MAX(done, bk->free_fp);
+            alone = MAX(alone, start + dur);
         }
-        s->conflict_fp += done - port_done;
+        /* conflicts: the wait for banks still busy with earlier requests */
+        s->conflict_fp += done - alone;
     }
     if (!write)
         done += s->read_latency << TS_FP_SHIFT;

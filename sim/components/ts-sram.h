@@ -6,7 +6,10 @@
  * write bandwidths then capping their direction from the request's start there; 0 is
  * unlimited), in arrival order; with banks (TsSramSpec.banks > 1) each row of width_bits is in
  * bank row % banks, a bank serves `ports` rows per cycle, and a request waits for its busiest
- * bank: the delay beyond its port is counted as bank-conflict cycles. Reads complete
+ * bank. Bank-conflict cycles count only the wait for banks still busy with earlier requests
+ * (the request's end beyond its end with every bank free at its start); a request whose rows
+ * keep a bank busy longer than its port on an otherwise idle sram is bank-bandwidth-limited,
+ * not in conflict. Reads complete
  * read_latency_cycles later (pipelined). A PIM DPU's MRAM charges its DMA setup (alpha read /
  * write cycles of the DPU clock) per request on top of beta per byte.
  *
@@ -30,9 +33,9 @@ extern const TsComponentKind ts_sram_kind;
 typedef struct {
     guint64 read_requests, write_requests;
     guint64 read_bytes, write_bytes;
-    double read_busy_cycles;  /* busy time of the read port (the shared port when shared) */
-    double write_busy_cycles; /* busy time of the write port (0 when shared) */
-    double bank_conflict_cycles;
+    double read_busy_cycles;     /* busy time of the read port (the shared port when shared) */
+    double write_busy_cycles;    /* busy time of the write port (0 when shared) */
+    double bank_conflict_cycles; /* delay from banks busy with other requests */
     guint64 banks;
 } TsSramStats;
 

@@ -10,6 +10,7 @@
 
 typedef struct {
     guint64 m, n, k, tag;
+    guint64 lanes; /* an elementwise step: its cycles; 0 for a GEMM tile */
 } Step;
 
 typedef struct {
@@ -53,7 +54,7 @@ static const TsParamSpec params[] = {
 };
 
 static const TsPortSpec ports[] = {
-    {"ctrl", FALSE, "compute steps in (TS_SYSTOLIC_EV_COMPUTE), completions out (..._DONE)", 0},
+    {"ctrl", FALSE, "steps in (TS_SYSTOLIC_EV_COMPUTE, ..._LANES), completions out (..._DONE)", 0},
     {"mem", FALSE, "the folds' DRAM traffic out as memory requests (TsMemReq)", TS_PORT_CREDITED},
 };
 
@@ -184,9 +185,36 @@ static void start_fold(TsSystolicComp *s)
     schedule_fold(s);
 }
 
+/* An elementwise step: one fold of its cycles, no memory traffic. */
+static void start_lanes(TsSystolicComp *s, const Step *q)
+{
+    if (s->fold_cap < 1) {
+        s->fold_cap = 1;
+        s->fold_end = g_renew(guint64, s->fold_end, 1);
+        s->fold_reads = g_renew(guint64, s->fold_reads, 1);
+        s->fold_writes = g_renew(guint64, s->fold_writes, 1);
+    }
+    memset(&s->cur, 0, sizeof s->cur);
+    s->cur.cycles = q->lanes - 1;
+    s->fold_end[0] = q->lanes - 1;
+    s->fold_reads[0] = s->fold_writes[0] = 0;
+    s->running = TRUE;
+    s->fold = 0;
+    s->n_folds = 1;
+    s->shift = 0;
+    s->start_edge = ts_clock_edge_index_at_or_after(&s->base.clock, ts_sim_now(s->base.sim));
+    s->boundary = FALSE;
+    s->rd_left = s->wr_left = 0;
+    schedule_fold(s);
+}
+
 static void start_next(TsSystolicComp *s)
 {
     const Step *q = &s->queue[s->head];
+    if (q->lanes > 0) {
+        start_lanes(s, q);
+        return;
+    }
     TsSystolicLayer layer = ts_systolic_layer_gemm(q->m, q->n, q->k);
     GError *e = NULL;
     if (!ts_systolic_layer_check(&layer, &e))
@@ -275,7 +303,22 @@ static void sys_handle(TsComponent *self, TsEvent *ev)
             TS_ABORT(self, "compute step %" G_GUINT64_FORMAT " beyond the %u credits",
                      ev->payload.u64[3], s->depth);
         Step *q = &s->queue[(s->head + s->count) % s->depth];
-        *q = (Step){ev->payload.u64[0], ev->payload.u64[1], ev->payload.u64[2], ev->payload.u64[3]};
+        *q = (Step){ev->payload.u64[0], ev->payload.u64[1], ev->payload.u64[2], ev->payload.u64[3],
+                    0};
+        s->count++;
+        if (!s->running)
+            start_next(s);
+        break;
+    }
+    case TS_SYSTOLIC_EV_LANES: {
+        if (s->count == s->depth)
+            TS_ABORT(self, "elementwise step %" G_GUINT64_FORMAT " beyond the %u credits",
+                     ev->payload.u64[3], s->depth);
+        if (ev->payload.u64[0] == 0)
+            TS_ABORT(self, "elementwise step %" G_GUINT64_FORMAT " of 0 cycles",
+                     ev->payload.u64[3]);
+        Step *q = &s->queue[(s->head + s->count) % s->depth];
+        *q = (Step){0, 0, 0, ev->payload.u64[3], ev->payload.u64[0]};
         s->count++;
         if (!s->running)
             start_next(s);

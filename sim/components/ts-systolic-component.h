@@ -5,7 +5,9 @@
  * step's credit. When port "mem" is connected, the DRAM traffic the model gives each fold
  * (ts_systolic_run_folds_dram) is sent there as memory requests (ts-mem.h) when the fold
  * starts, and a fold cannot end before its requests are answered: a memory slower than the
- * model's interface stalls the array further (counted as stall cycles of the step). */
+ * model's interface stalls the array further (counted as stall cycles of the step). Elementwise
+ * work on the PEs as lanes (TS_SYSTOLIC_EV_LANES) takes its turn in the same queue, so one
+ * component stands for the array whatever it computes. */
 #ifndef TS_SYSTOLIC_COMPONENT_H
 #define TS_SYSTOLIC_COMPONENT_H
 
@@ -38,6 +40,11 @@ enum {
      * DRAM words (ifmap + filter reads, ofmap writes). */
     TS_SYSTOLIC_EV_DONE = 2,
     TS_SYSTOLIC_EV_FOLD = 3, /* internal: a fold boundary */
+    /* in: payload u64[0] = cycles (>= 1), u64[3] = tag: elementwise work on the PEs as lanes,
+     * queued with the GEMM steps (same credits) and occupying the array for `cycles` clock
+     * cycles, with no folds, MACs or memory traffic; answered by TS_SYSTOLIC_EV_DONE with
+     * cycles - 1 (the step occupies cycles + 1) and no stalls or DRAM words. */
+    TS_SYSTOLIC_EV_LANES = 4,
 };
 
 /* Port indices of the kind. */

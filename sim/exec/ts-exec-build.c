@@ -178,10 +178,7 @@ static gboolean single_unit(Exec *x, const TsComponentKind *kind, const TsLevel 
                             const char *spec_type, const void *spec, TsParams *p, UnitRole role,
                             GError **error)
 {
-    g_autofree char *base = component_path(l);
-    g_autofree char *path = ts_sim_find_component(x->sim, base) == NULL
-                                ? g_strdup(base)
-                                : g_strdup_printf("%s_lanes", base);
+    g_autofree char *path = component_path(l);
     TsComponent *c = ts_sim_add_component_typed(x->sim, kind, path, spec_type, spec, p, error);
     if (c == NULL)
         return FALSE;
@@ -190,7 +187,7 @@ static gboolean single_unit(Exec *x, const TsComponentKind *kind, const TsLevel 
     if (u < 0)
         return FALSE;
     g_autofree char *mine = g_strdup_printf("port[%u]", x->unit[u].first_port);
-    const char *theirs = role == UNIT_SYSTOLIC ? "ctrl" : "req[0]";
+    const char *theirs = role == UNIT_SYSTOLIC || role == UNIT_PIM ? "ctrl" : "req[0]";
     if (!ts_sim_connect(x->sim, &x->base, mine, c, theirs, &(TsLinkSpec){0}, error))
         return FALSE;
     if (role == UNIT_LINK) {
@@ -212,7 +209,7 @@ static gboolean single_unit(Exec *x, const TsComponentKind *kind, const TsLevel 
 /* Executor port elements the arch needs: a DRAM's (pseudo-)channels, one per other unit. */
 static guint count_ports(const TsArch *arch)
 {
-    guint n = 3; /* compute, lane and vector units */
+    guint n = 2; /* the compute and vector units */
     for (guint s = 0; s < ts_arch_n_storage(arch); s++) {
         const TsLevel *l = ts_arch_storage(arch, s);
         const TsDramSpec *d = l->klass == TS_CLASS_DRAM ? l->spec : NULL;
@@ -249,6 +246,7 @@ Exec *ts_exec_build(const TsArch *arch, const TsExecOptions *opt, GError **error
     }
     Exec *x = TS_COMPONENT_DOWNCAST(Exec, self);
     x->notes = g_ptr_array_new_with_free_func(g_free);
+    x->cause = CP_NONE;
     x->dram_unit = x->compute_unit = x->vector_unit = -1;
     x->free_stream = -1;
     for (guint i = 0; i < TS_ARCH_MAX_LEVELS; i++)
@@ -278,13 +276,24 @@ Exec *ts_exec_build(const TsArch *arch, const TsExecOptions *opt, GError **error
         ts_params_set_int(p, "queue_depth", 2);
         ok = single_unit(x, &ts_systolic_kind, compute, "TsSystolicSpec", compute->spec, p,
                          UNIT_SYSTOLIC, error);
+    } else if (ok && compute->klass == TS_CLASS_PIM_CORE && compute->spec != NULL &&
+               ((const TsPimCoreSpec *)compute->spec)->kind == TS_PIM_DPU && !opt->ideal_compute) {
+        /* a DPU: each compute step is a kernel on the revolver pipeline, in DPU cycles */
+        const TsPimCoreSpec *sp = compute->spec;
+        ok = single_unit(x, &ts_pim_core_kind, compute, "TsPimCoreSpec", sp, NULL, UNIT_PIM, error);
+        if (ok)
+            x->unit[x->compute_unit].period_ps = 1e12 / sp->frequency_hz;
     } else if (ok) {
         g_autoptr(TsParams) p = ts_params_new();
         ok = single_unit(x, &ts_mac_array_kind, compute, "TsLevel", compute, p, UNIT_MAC, error);
     }
+    /* elementwise work without a vector unit: on the compute level's instances as lanes, a
+     * systolic array's steps queued with its GEMM tiles */
     x->lane_unit = x->compute_unit;
-    if (ok && x->unit[x->compute_unit].role == UNIT_SYSTOLIC && x->vector_unit < 0) {
-        /* elementwise work on the array's PEs as lanes, one element per PE and cycle */
+    if (ok &&
+        x->unit[x->compute_unit].role == UNIT_PIM &&
+        x->vector_unit < 0) {
+        /* a DPU's elementwise work as lanes, one element per DPU and cycle */
         g_autoptr(TsParams) p = ts_params_new();
         int keep = x->compute_unit;
         ok = single_unit(x, &ts_mac_array_kind, compute, "TsLevel", compute, p, UNIT_MAC, error);

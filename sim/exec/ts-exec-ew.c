@@ -10,6 +10,7 @@
 #include <math.h>
 #include <string.h>
 
+
 #define EW_MAX_CHUNKS 64
 #define EW_CHUNK_BYTES 32768
 
@@ -21,20 +22,42 @@ static double outer_word_bytes(const Exec *x)
 gboolean ts_exec_ew_begin(Exec *x, OpCtx *c)
 {
     TsVectorCost vc;
-    if (!ts_layer_vector_cost(x->arch, c->op, &vc, &x->error))
+    if (c->vector != NULL)
+        vc = *c->vector;
+    else if (!ts_layer_vector_cost(x->arch, c->op, &vc, &x->error))
         return FALSE;
     c->ew = vc;
+    if (vc.vector_unit == NULL && x->unit[x->lane_unit].role == UNIT_PIM) {
+        /* a DPU's elementwise lanes have no cost model (a LUT-NN op: the analytical model
+         * costs PIM-DL's kernel instead) */
+        g_set_error(&x->error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
+                    "op %s: the DES cannot run elementwise work on the DPUs (%s has no vector "
+                    "unit for it%s); docs/pim.md, \"PIM architectures in the DES\"",
+                    c->op->name ? c->op->name : "?", ts_arch_name(x->arch),
+                    c->op->kind == TS_OP_LUT ? "; the analytical model costs PIM-DL's LUT-NN kernel"
+                                             : "");
+        return FALSE;
+    }
     const double wb = outer_word_bytes(x);
     c->ew_read_bytes = (uint64_t)ceil(vc.read_words * wb);
     c->ew_write_bytes = (uint64_t)ceil(vc.write_words * wb);
-    const uint64_t total = c->ew_read_bytes + c->ew_write_bytes;
+    /* a fused op: its intermediates read and written at the fusion level */
+    c->ew_fused_unit = -1;
+    c->ew_fused_read_bytes = c->ew_fused_write_bytes = 0;
+    if (vc.fused_level > 0 && vc.fused_level < ts_arch_n_storage(x->arch)) {
+        const double fb = MAX(ts_arch_storage(x->arch, vc.fused_level)->word_bits, 1u) / 8.0;
+        c->ew_fused_unit = x->storage_unit[vc.fused_level];
+        c->ew_fused_read_bytes = (uint64_t)ceil(vc.fused_read_words * fb);
+        c->ew_fused_write_bytes = (uint64_t)ceil(vc.fused_write_words * fb);
+    }
+    const uint64_t total =
+        c->ew_read_bytes + c->ew_write_bytes + c->ew_fused_read_bytes + c->ew_fused_write_bytes;
     c->chunks = CLAMP((total + EW_CHUNK_BYTES - 1) / EW_CHUNK_BYTES, 1, EW_MAX_CHUNKS);
     c->ew_element_passes = (uint64_t)ceil(vc.element_passes);
     c->ew_vop = -1;
     if (x->vector_unit >= 0 && vc.vector_unit != NULL && vc.vector_op != NULL)
         c->ew_vop = ts_vector_unit_op_index(vc.vector_unit, vc.vector_op);
     c->start_tick = ts_sim_now(x->sim);
-    c->blocker = -1;
     c->n_steps = c->chunks;
     return TRUE;
 }
@@ -45,13 +68,25 @@ static uint64_t share(uint64_t total, uint64_t chunks, uint64_t i)
     return total * (i + 1) / chunks - total * i / chunks;
 }
 
-static Part *dram_or_sram(Exec *x, OpCtx *c, Job *j, TsMemOp op, uint64_t addr, uint64_t bytes)
+/* Chunk i's traffic in direction op: at the outermost level (a DRAM stream or an sram
+ * request) and, for a fused op, at the fusion level. */
+static void dram_or_sram(Exec *x, OpCtx *c, Job *j, TsMemOp op, uint64_t addr, uint64_t bytes,
+                         uint64_t i)
 {
     const int ui = x->storage_unit[0];
-    Part *p = ts_exec_part_mem(x, j, ui, op, addr, bytes);
-    if (x->unit[ui].role == UNIT_DRAM && bytes > 0)
-        ts_exec_part_linear(x, j, p, c->base + addr);
-    return p;
+    if (bytes > 0 || c->ew_fused_unit < 0) {
+        Part *p = ts_exec_part_mem(x, j, ui, op, addr, bytes);
+        if (x->unit[ui].role == UNIT_DRAM && bytes > 0) {
+            ts_exec_part_linear(x, j, p, c->base + addr);
+            c->dram_bytes[0] += bytes;
+        }
+    }
+    if (c->ew_fused_unit >= 0) {
+        const uint64_t total = op == TS_MEM_READ ? c->ew_fused_read_bytes : c->ew_fused_write_bytes;
+        const uint64_t b = share(total, c->chunks, i);
+        if (b > 0)
+            ts_exec_part_mem(x, j, c->ew_fused_unit, op, total * i / c->chunks, b);
+    }
 }
 
 void ts_exec_ew_pump(Exec *x, OpCtx *c)
@@ -73,7 +108,7 @@ void ts_exec_ew_pump(Exec *x, OpCtx *c)
             Job *j = &x->jobs[ji];
             j->step = i;
             const uint64_t b = share(c->ew_read_bytes, c->chunks, i);
-            dram_or_sram(x, c, j, TS_MEM_READ, in_base + c->ew_read_bytes * i / c->chunks, b);
+            dram_or_sram(x, c, j, TS_MEM_READ, in_base + c->ew_read_bytes * i / c->chunks, b, i);
             ts_exec_job_start(x, ji);
             progress = TRUE;
         }
@@ -96,8 +131,17 @@ void ts_exec_ew_pump(Exec *x, OpCtx *c)
                 const uint64_t lanes = MAX((uint64_t)c->ew.lanes, 1);
                 const uint64_t work = (passes + lanes - 1) / lanes;
                 const Unit *lu = &x->unit[x->lane_unit];
-                p = ts_exec_part_compute(x, j, x->lane_unit, work, (uint32_t)lanes);
-                cycles = ts_compute_unit_cycles(lu->comp, work, 0) * lu->period_ps;
+                if (lu->role == UNIT_SYSTOLIC) {
+                    /* the array's PEs at the compute level's MACs per cycle each */
+                    const TsLevel *cl = ts_arch_level(x->arch, (guint)lu->level);
+                    const double mpc = cl->macs_per_cycle > 0.0 ? cl->macs_per_cycle : 1.0;
+                    const uint64_t n = MAX((uint64_t)ceil((double)work / mpc), 1);
+                    p = ts_exec_part_compute(x, j, x->lane_unit, n, (uint32_t)lanes);
+                    cycles = (double)n * lu->period_ps;
+                } else {
+                    p = ts_exec_part_compute(x, j, x->lane_unit, work, (uint32_t)lanes);
+                    cycles = ts_compute_unit_cycles(lu->comp, work, 0) * lu->period_ps;
+                }
             }
             ts_exec_compute_issued(x, c, cycles);
             if (c->ch_comp == c->chunks)
@@ -111,7 +155,7 @@ void ts_exec_ew_pump(Exec *x, OpCtx *c)
             Job *j = &x->jobs[ji];
             j->step = i;
             dram_or_sram(x, c, j, TS_MEM_WRITE, out_base + c->ew_write_bytes * i / c->chunks,
-                         share(c->ew_write_bytes, c->chunks, i));
+                         share(c->ew_write_bytes, c->chunks, i), i);
             ts_exec_job_start(x, ji);
             progress = TRUE;
         }
@@ -134,7 +178,6 @@ static void advance(uint64_t *done, gboolean *flags, uint64_t issued, uint64_t i
 
 void ts_exec_ew_job_done(Exec *x, OpCtx *c, Job *j)
 {
-    ts_exec_note_blocker(x, c, j);
     if (j->kind == JOB_EW_READ)
         advance(&c->ch_read_done, c->ch_read_flag, c->ch_read, j->step);
     else if (j->kind == JOB_EW_COMPUTE)

@@ -28,6 +28,7 @@ int ts_exec_job_new(Exec *x, JobKind kind, guint ctx)
     job->kind = (guint8)kind;
     job->ctx = (guint8)ctx;
     job->critical = -1;
+    job->cause = ts_exec_cp_cause(x);
     job->start = ts_sim_now(x->sim);
     return j;
 }
@@ -237,7 +238,24 @@ static void send_part(Exec *x, int job, int part)
     TsPort *port = unit_port(x, u, 0);
     const guint64 tag = (guint64)job << 8 | (guint64)part;
     TsEvent *ev;
-    if (u->role == UNIT_SYSTOLIC) {
+    if (u->role == UNIT_PIM) {
+        /* the step's MACs on every utilized DPU in lockstep: one DPU's kernel, its tasklets
+         * sharing the MACs, each MAC the issue slots of the op's precision */
+        const TsPimCoreSpec *sp = ts_arch_level(x->arch, (guint)u->level)->spec;
+        const guint tasklets = (guint)MAX(sp->tasklets, 1u);
+        x->dpu_step =
+            (TsDpuStep){TS_DPU_STEP_COMPUTE,
+                        (double)p->work * x->ctx[j->ctx].dpu_slots_per_mac / tasklets, FALSE};
+        x->dpu_kernel = (TsDpuKernel){&x->dpu_step, 1, tasklets, 1, NULL};
+        ev = ts_sim_event_new(x->sim, NULL, TS_PIM_EV_LAUNCH);
+        ev->payload.ptr[0] = &x->dpu_kernel;
+        ev->payload.u64[1] = tag;
+    } else if (u->role == UNIT_SYSTOLIC && p->n == 0) {
+        /* elementwise work on the PEs as lanes: p->work cycles */
+        ev = ts_sim_event_new(x->sim, NULL, TS_SYSTOLIC_EV_LANES);
+        ev->payload.u64[0] = p->work;
+        ev->payload.u64[3] = tag;
+    } else if (u->role == UNIT_SYSTOLIC) {
         ev = ts_sim_event_new(x->sim, NULL, TS_SYSTOLIC_EV_COMPUTE);
         ev->payload.u64[0] = p->work;
         ev->payload.u64[1] = p->n;
@@ -325,16 +343,23 @@ static void pump_dram(Exec *x, int ui)
     }
 }
 
+/* Every part answered: the job's critical-path record, then its context is told. */
+static void job_complete(Exec *x, Job *j)
+{
+    j->end = ts_sim_now(x->sim);
+    ts_exec_cp_record(x, j);
+    OpCtx *c = &x->ctx[j->ctx];
+    if (c->einsum)
+        ts_exec_op_job_done(x, c, j);
+    else
+        ts_exec_ew_job_done(x, c, j);
+}
+
 void ts_exec_job_start(Exec *x, int job)
 {
     Job *j = &x->jobs[job];
     if (j->n_parts == 0) {
-        j->end = ts_sim_now(x->sim);
-        OpCtx *c = &x->ctx[j->ctx];
-        if (c->einsum)
-            ts_exec_op_job_done(x, c, j);
-        else
-            ts_exec_ew_job_done(x, c, j);
+        job_complete(x, j);
         return;
     }
     const guint n = j->n_parts;
@@ -384,18 +409,13 @@ static void part_finish(Exec *x, int job, int part)
     j->critical = part;
     if (++j->parts_done < j->n_parts)
         return;
-    j->end = ts_sim_now(x->sim);
-    OpCtx *c = &x->ctx[j->ctx];
-    if (c->einsum)
-        ts_exec_op_job_done(x, c, j);
-    else
-        ts_exec_ew_job_done(x, c, j);
+    job_complete(x, j);
 }
 
 void ts_exec_on_response(Exec *x, TsEvent *ev)
 {
     guint64 tag;
-    if (ev->type == TS_SYSTOLIC_EV_DONE)
+    if (ev->type == TS_SYSTOLIC_EV_DONE || ev->type == TS_PIM_EV_DONE)
         tag = ev->payload.u64[0];
     else if (ev->type == TS_EVENT_COMPUTE_RESPONSE)
         tag = ts_compute_req_const(ev)->tag;

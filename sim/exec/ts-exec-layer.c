@@ -1,6 +1,6 @@
 /* Running the part of a mapped layer the DES can run: which ops it refuses and why (a mapping
- * the walker cannot step through, an op of a fused group, a LUT-NN kernel on DPUs, an op the
- * vector unit cannot cost), and the run of the others in layer order with one result per op
+ * the walker cannot step through, a LUT-NN kernel on DPUs, an op the vector unit cannot
+ * cost), and the run of the others in layer order with one result per op
  * of the layer. */
 #include "ts-exec.h"
 
@@ -15,12 +15,11 @@ char *ts_exec_op_refusal(const TsArch *arch, const TsLayerResult *layer, guint i
     g_return_val_if_fail(arch != NULL && layer != NULL && i < layer->n_ops, NULL);
     const TsLayerOp *lo = &layer->ops[i];
     const TsLayerOp *src = &layer->ops[lo->same_as];
-    if (fuse != NULL && ts_fuse_plan_op(fuse, lo->index) != NULL)
-        return g_strdup_printf("op of the fused %s group (the executor runs unfused ops only)",
-                               ts_fuse_plan_group(fuse));
+    (void)fuse; /* fused groups run (ts_exec_run_layer with TsExecOptions.fuse) */
     if (src->lut_pim)
-        return g_strdup("LUT-NN kernel on DPUs (PIM-DL's schedule; the executor does not run "
-                        "PIM kernels)");
+        return g_strdup("LUT-NN kernel on DPUs: the model costs PIM-DL's kernel, the DES would "
+                        "run it as generic vector work (docs/pim.md, \"PIM architectures in the "
+                        "DES\"), so the two are not compared");
     g_autoptr(GError) error = NULL;
     if (!lo->einsum) {
         TsVectorCost vc;

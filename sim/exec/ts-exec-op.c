@@ -148,6 +148,7 @@ static void mem_part(Exec *x, OpCtx *c, Job *j, guint l, guint t, TsMemOp op, ui
     Part *p;
     if (x->unit[ui].role == UNIT_DRAM) {
         const uint64_t bytes = tensor_bytes(c->op, t, elements);
+        c->dram_bytes[t] += bytes;
         p = ts_exec_part_mem(x, j, ui, op, 0, bytes);
         if (bytes > 0) {
             static const uint64_t zero[TS_MAX_DIMS] = {0};
@@ -210,6 +211,8 @@ static gboolean try_fill(Exec *x, OpCtx *c, guint l, guint t)
     }
     c->fills[l][t] += xf->elements;
     c->reads[p][t] += xf->peer_elements;
+    c->fills_all[l][t] += xf->elements_all;
+    c->reads_all[p][t] += xf->peer_elements_all;
     lt->issued++;
     lt_advance(c, lt, l, t);
     ts_exec_job_start(x, ji);
@@ -249,6 +252,7 @@ static gboolean try_writeback(Exec *x, OpCtx *c)
     mem_part(x, c, j, p, t, TS_MEM_WRITE, peer_slot_addr(c, p, t, w->step), w->x.peer_elements,
              w->x.origin, box);
     c->updates[p][t] += w->x.peer_elements;
+    c->updates_all[p][t] += w->x.peer_elements_all;
     c->wb_outstanding[l]++;
     c->wb_head = (c->wb_head + 1) % WB_RING;
     c->wb_len--;
@@ -291,8 +295,13 @@ static gboolean try_step(Exec *x, OpCtx *c)
     Part *cp = ts_exec_part_compute(
         x, j, x->compute_unit, st->iterations,
         (uint32_t)MIN(ts_walk_compute_instances(c->compute), (uint64_t)G_MAXUINT32));
+    /* A partial step (imperfect factors) runs its share of a whole step's time; on a systolic
+     * array its share of the GEMM's rows (M). */
+    const double share = st->iterations < c->step_iterations
+                             ? (double)st->iterations / (double)c->step_iterations
+                             : 1.0;
     if (x->unit[x->compute_unit].role == UNIT_SYSTOLIC) {
-        cp->work = c->gemm[0];
+        cp->work = share < 1.0 ? MAX((uint64_t)ceil((double)c->gemm[0] * share), 1u) : c->gemm[0];
         cp->n = c->gemm[1];
         cp->k = c->gemm[2];
     }
@@ -305,6 +314,9 @@ static gboolean try_step(Exec *x, OpCtx *c)
             c->reads[l][t] += k->reads;
             c->fills[l][t] += k->fills;
             c->updates[l][t] += k->updates;
+            c->reads_all[l][t] += k->reads_all;
+            c->fills_all[l][t] += k->fills_all;
+            c->updates_all[l][t] += k->updates_all;
             if (k->reads) {
                 rd += level_bytes(c, l, t, k->reads);
                 rd_el += k->reads;
@@ -320,6 +332,8 @@ static gboolean try_step(Exec *x, OpCtx *c)
         if (rd > 0) {
             if (x->unit[ui].role == UNIT_DRAM) {
                 uint64_t b = tensor_bytes(c->op, (guint)rt, rd_el);
+                for (guint t = 0; t < c->nt; t++)
+                    c->dram_bytes[t] += tensor_bytes(c->op, t, st->inner[l][t].reads);
                 Part *p = ts_exec_part_mem(x, j, ui, TS_MEM_READ, 0, b);
                 ts_exec_part_linear(x, j, p,
                                     c->base + ts_exec_tensor_base(c->op, (guint)rt, 0) +
@@ -333,6 +347,9 @@ static gboolean try_step(Exec *x, OpCtx *c)
         if (wr > 0) {
             if (x->unit[ui].role == UNIT_DRAM) {
                 uint64_t b = tensor_bytes(c->op, (guint)wt, wr_el);
+                for (guint t = 0; t < c->nt; t++)
+                    c->dram_bytes[t] +=
+                        tensor_bytes(c->op, t, st->inner[l][t].fills + st->inner[l][t].updates);
                 Part *p = ts_exec_part_mem(x, j, ui, TS_MEM_WRITE, 0, b);
                 ts_exec_part_linear(x, j, p,
                                     c->base + ts_exec_tensor_base(c->op, (guint)wt, 0) +
@@ -344,8 +361,8 @@ static gboolean try_step(Exec *x, OpCtx *c)
             }
         }
     }
-    c->macs += st->iterations * ts_walk_compute_instances(c->compute);
-    ts_exec_compute_issued(x, c, c->step_compute_ps);
+    c->macs += st->macs;
+    ts_exec_compute_issued(x, c, c->step_compute_ps * share);
     for (guint i = 0; i < st->n_after; i++) {
         Writeback *w = &c->wb[(c->wb_head + c->wb_len) % WB_RING];
         w->x = st->after[i];
@@ -410,7 +427,6 @@ void ts_exec_op_pump(Exec *x, OpCtx *c)
 
 void ts_exec_op_job_done(Exec *x, OpCtx *c, Job *j)
 {
-    ts_exec_note_blocker(x, c, j);
     switch (j->kind) {
     case JOB_FILL: {
         LevelTensor *lt = &c->lt[j->level][j->tensor];
@@ -498,6 +514,7 @@ gboolean ts_exec_op_begin(Exec *x, OpCtx *c)
     if (c->compute == NULL)
         return FALSE;
     c->n_steps = ts_walk_n_steps(c->compute);
+    c->step_iterations = ts_walk_step_iterations(c->compute);
     step_gemm(c);
     /* buffers: per level, tensors one after another, two slots where the capacity allows */
     for (guint l = 0; l < c->nl; l++) {
@@ -570,6 +587,17 @@ gboolean ts_exec_op_begin(Exec *x, OpCtx *c)
         c->step_ideal_ps =
             ceil((double)(c->gemm[0] * c->gemm[1] * c->gemm[2]) / (cfg->rows * cfg->cols)) *
             cu->period_ps;
+    } else if (cu->role == UNIT_PIM) {
+        /* the model's rate at the op's precision: issue fraction / slots per MAC */
+        const TsPimCoreSpec *sp = ts_arch_level(x->arch, (guint)cu->level)->spec;
+        const double macs_per_dpu_cycle =
+            ts_model_macs_per_cycle(c->model) * ts_model_clock_hz(c->model) / sp->frequency_hz;
+        c->dpu_slots_per_mac = sp->issue_fraction / macs_per_dpu_cycle;
+        const double tasklets = (double)MAX(sp->tasklets, 1u);
+        c->step_compute_ps = (double)ts_walk_step_iterations(c->compute) * c->dpu_slots_per_mac /
+                             tasklets * (double)MAX(sp->tasklets, sp->revolver_cycles) *
+                             cu->period_ps;
+        c->step_ideal_ps = c->step_compute_ps;
     } else {
         c->step_compute_ps =
             ts_compute_unit_cycles(cu->comp, ts_walk_step_iterations(c->compute), 0) *
@@ -578,7 +606,6 @@ gboolean ts_exec_op_begin(Exec *x, OpCtx *c)
     }
     c->have_step = ts_walk_next(c->compute, &c->step);
     c->start_tick = ts_sim_now(x->sim);
-    c->blocker = -1;
     return TRUE;
 }
 

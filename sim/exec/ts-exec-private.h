@@ -12,6 +12,7 @@
 #include "ts-dram.h"
 #include "ts-exec.h"
 #include "ts-host-link.h"
+#include "ts-pim-core.h"
 #include "ts-sim.h"
 #include "ts-sram.h"
 #include "ts-systolic-component.h"
@@ -19,7 +20,15 @@
 
 G_BEGIN_DECLS
 
-typedef enum { UNIT_SRAM, UNIT_DRAM, UNIT_LINK, UNIT_MAC, UNIT_SYSTOLIC, UNIT_VECTOR } UnitRole;
+typedef enum {
+    UNIT_SRAM,
+    UNIT_DRAM,
+    UNIT_LINK,
+    UNIT_MAC,
+    UNIT_SYSTOLIC,
+    UNIT_VECTOR,
+    UNIT_PIM /* a DPU (pim_core): each compute step runs as a kernel of its tasklets */
+} UnitRole;
 
 #define EXEC_MAX_PORTS 256 /* executor port elements (DRAM channels count one each) */
 #define EXEC_WAIT_RING 512 /* parts waiting for a unit's credits */
@@ -92,9 +101,22 @@ typedef struct {
     guint n_parts, parts_done;
     Part part[PART_MAX];
     TsTick start, end;
-    int critical; /* part that finished last */
+    int critical;   /* part that finished last */
+    uint64_t cause; /* critical-path record of the job whose completion issued it, or CP_NONE */
     int next_free;
 } Job;
+
+/* The critical path (docs/des.md, "Stalls"): one record per completed job, its span and the
+ * unit of its part that finished last, linked to the record of the job whose completion let it
+ * be issued. Records live in a ring by sequence number, oldest dropped once no stall window
+ * can reach back to them. */
+#define CP_NONE G_MAXUINT64
+typedef struct {
+    TsTick start, end;
+    uint64_t parent;  /* sequence number of the enabling job's record, or CP_NONE */
+    int unit;         /* the unit that finished last, -1 for a job without parts */
+    gboolean latency; /* that part met no queue and its size-independent time dominated */
+} CpRecord;
 
 /* Per (level, tensor) schedule state of an explicit level (at or above the walk depth). */
 #define VRING 8
@@ -140,7 +162,9 @@ typedef struct {
     double busy_ps;
     double stall_ps[TS_STALL_COUNT_];
     double unit_stall_ps[TS_EXEC_MAX_UNITS]; /* stall charged to each unit */
-    /* the units' statistics when the op started */
+    /* the units' statistics when the op started (begun) and busy times and conflicts when its
+     * window opened (the previous op complete, or its start if later) */
+    gboolean begun;
     TsTick snap_at;
     double snap_busy[TS_EXEC_MAX_UNITS], snap_conflicts[TS_EXEC_MAX_UNITS];
     TsDramStats snap_dram;
@@ -167,6 +191,8 @@ typedef struct {
     uint64_t gemm[3];       /* a systolic array's M, N, K per step */
     double step_compute_ps; /* one step on the compute unit */
     double step_ideal_ps;   /* its MACs at one per PE and cycle (systolic fill / drain) */
+    double dpu_slots_per_mac; /* a DPU compute unit: issue slots of one MAC at the op's
+                                 precision (the model's rate) */
     uint64_t inner_off[TS_MAX_TENSORS]; /* DRAM accesses inside steps: running offsets */
     LevelTensor lt[TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
     Writeback wb[WB_RING];
@@ -177,8 +203,6 @@ typedef struct {
     gboolean issued_all;      /* every compute step issued: the next op may start */
     gboolean pumping, repump; /* the pump is running; a nested call asked for another round */
     TsTick start_tick, end_tick, last_compute_end;
-    int blocker; /* unit that held up the next step, -1 */
-    gboolean blocker_latency;
     /* elementwise */
     uint64_t chunks, chunk_elems, ew_read_bytes, ew_write_bytes, ew_params_bytes;
     uint64_t ch_read, ch_read_done, ch_comp, ch_comp_done, ch_write, ch_write_done;
@@ -186,11 +210,22 @@ typedef struct {
     TsVectorCost ew;
     uint64_t ew_element_passes;
     int ew_vop;
-    /* counted actions (elements, one instance) */
+    /* counted actions (elements, one instance: the busiest with imperfect factors; and
+     * summed over the utilized instances) */
     uint64_t reads[TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
     uint64_t fills[TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
     uint64_t updates[TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
+    uint64_t reads_all[TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
+    uint64_t fills_all[TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
+    uint64_t updates_all[TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
     uint64_t macs;
+    uint64_t step_iterations; /* of a whole step (partial steps run fewer) */
+    /* bytes requested from DRAM levels, per tensor (einsums; elementwise: index 0) */
+    uint64_t dram_bytes[TS_MAX_TENSORS];
+    /* elementwise: the layer's cost (fused: part of the traffic at the fusion level) */
+    const TsVectorCost *vector;
+    uint64_t ew_fused_read_bytes, ew_fused_write_bytes;
+    int ew_fused_unit;
 } OpCtx;
 
 #define EXEC_CTX 2
@@ -214,9 +249,11 @@ struct Exec {
     TsLevel ideal[TS_ARCH_MAX_LEVELS];    /* ideal_dram: the DRAM levels' unlimited copies */
     int link_unit[TS_ARCH_MAX_LEVELS];    /* host link above mapping storage level l, or -1 */
     int compute_unit, vector_unit;
-    int lane_unit;       /* elementwise work without a vector unit: the compute level's instances as
-                            lanes (a mac_array; a second one over a systolic array's PEs) */
+    int lane_unit;       /* elementwise work without a vector unit: the compute unit, its
+                            instances (or a systolic array's PEs) as lanes */
     int dram_unit;       /* the first timed DRAM, or -1 */
+    TsDpuStep dpu_step;  /* the kernel running on the DPU compute unit (one at a time) */
+    TsDpuKernel dpu_kernel;
     uint32_t dram_burst; /* its burst bytes */
     guint port_unit[EXEC_MAX_PORTS];
     guint n_port;
@@ -239,6 +276,10 @@ struct Exec {
     OpTiming *timing; /* per op: the compute unit's timeline */
     GError *error;
     GPtrArray *notes; /* char *, see TsExecResult.notes */
+    /* critical-path records: sequence numbers [cp_first, cp_next) in a ring of cp_cap (a power
+     * of two); cause: the record of the job completed last */
+    CpRecord *cp;
+    uint64_t cp_cap, cp_first, cp_next, cause;
     Trace trace;
     gboolean tracing;
 };
@@ -293,10 +334,13 @@ void ts_exec_ctx_complete(Exec *x, OpCtx *c);
 void ts_exec_ctx_compute_done(Exec *x, OpCtx *c);
 /* A compute step (or elementwise chunk) of step_ps issued now by ctx c: the compute unit's
  * idle time before it is charged to the fill (before the op's first step, from the previous
- * op's end) or to the job that held it up (bandwidth or latency of its unit). */
+ * op's end) or to bandwidth / latency, and to the units along the critical path that ended
+ * now (ts_exec_cp_record). */
 void ts_exec_compute_issued(Exec *x, OpCtx *c, double step_ps);
-/* A job of ctx c completed: the unit of its last part is what held up what waited for it. */
-void ts_exec_note_blocker(Exec *x, OpCtx *c, const Job *j);
+/* The critical-path record of a job that completed now (before its context is told). */
+void ts_exec_cp_record(Exec *x, const Job *j);
+/* The record a job issued now links to: the job completed now, or CP_NONE. */
+uint64_t ts_exec_cp_cause(const Exec *x);
 /* Result slot of ctx c. */
 TsExecOpResult *ts_exec_result_of(Exec *x, const OpCtx *c);
 

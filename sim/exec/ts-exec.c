@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ts-arch-classes.h"
+#include "ts-fuse.h"
 
 #define DEFAULT_MAX_STEPS 16384
 #define TENSOR_ALIGN 4096
@@ -54,7 +55,8 @@ typedef struct {
     const TsMapping *mapping;
     gboolean einsum;
     uint64_t count;
-    double analytical_cycles; /* per instance: bounds simulated time */
+    double analytical_cycles;   /* per instance: bounds simulated time */
+    const TsVectorCost *vector; /* elementwise: the layer's cost (NULL: computed) */
 } OpSpec;
 
 typedef struct Plan {
@@ -99,6 +101,8 @@ static double unit_busy_ps(const Exec *x, const Unit *u)
         ts_host_link_get_stats(u->comp, &st);
         return MAX(st.h2d_busy_ps, st.d2h_busy_ps);
     }
+    case UNIT_PIM:
+        return (double)ts_pim_core_busy_cycles(u->comp) * u->period_ps;
     case UNIT_SYSTOLIC: {
         guint64 cycles;
         ts_systolic_component_busy(u->comp, &cycles, NULL);
@@ -128,6 +132,113 @@ static const char *unit_kind(const Unit *u)
     return u->comp->kind->name;
 }
 
+/* ---- the critical path ---------------------------------------------------------------------- */
+
+static CpRecord *cp_at(const Exec *x, uint64_t seq)
+{
+    return &x->cp[seq & (x->cp_cap - 1)];
+}
+
+uint64_t ts_exec_cp_cause(const Exec *x)
+{
+    if (x->cause == CP_NONE || x->cause < x->cp_first)
+        return CP_NONE;
+    return cp_at(x, x->cause)->end == ts_sim_now(x->sim) ? x->cause : CP_NONE;
+}
+
+static gboolean op_complete(Exec *x, guint op)
+{
+    const Plan *pl = plan_of(x);
+    return pl->instances_done[op] == pl->ops[op].count;
+}
+
+/* The earliest time a stall window still to be charged can open: per running op, where its
+ * compute unit's timeline stands (its next gap or drain opens there), or for an op before its
+ * first step, the previous op's end (or where that op's timeline stands while it runs). */
+static TsTick cp_horizon(Exec *x)
+{
+    TsTick h = ts_sim_now(x->sim);
+    for (guint i = 0; i < EXEC_CTX; i++) {
+        const OpCtx *c = &x->ctx[i];
+        if (!c->active)
+            continue;
+        const OpTiming *t = &x->timing[c->op_index];
+        TsTick lo = 0;
+        if (t->started) {
+            lo = t->free;
+        } else if (c->op_index > 0) {
+            const OpTiming *p = &x->timing[c->op_index - 1];
+            lo = op_complete(x, c->op_index - 1) ? p->end : p->started ? p->free : 0;
+        }
+        h = MIN(h, lo);
+    }
+    return h;
+}
+
+void ts_exec_cp_record(Exec *x, const Job *j)
+{
+    if (x->cp_next - x->cp_first == x->cp_cap) {
+        /* records no window can reach (they end before every window opens) are dropped;
+         * records are appended in order of their end */
+        const TsTick h = cp_horizon(x);
+        while (x->cp_first < x->cp_next && cp_at(x, x->cp_first)->end < h)
+            x->cp_first++;
+        if (x->cp_next - x->cp_first == x->cp_cap) {
+            const uint64_t old = x->cp_cap, n = old ? 2 * old : 256;
+            CpRecord *ring = g_new(CpRecord, n);
+            for (uint64_t s = x->cp_first; s < x->cp_next; s++)
+                ring[s & (n - 1)] = x->cp[s & (old - 1)];
+            g_free(x->cp);
+            x->cp = ring;
+            x->cp_cap = n;
+        }
+    }
+    CpRecord *r = cp_at(x, x->cp_next);
+    r->start = j->start;
+    r->end = j->end;
+    r->parent = j->cause;
+    r->unit = -1;
+    r->latency = FALSE;
+    if (j->critical >= 0) {
+        const Part *p = &j->part[j->critical];
+        r->unit = p->unit;
+        /* latency: the part met no queue and its time was mostly the size-independent part */
+        const double took = (double)(p->done_tick - p->sent_tick);
+        const gboolean queued = took > 1.05 * p->unloaded_ps + 2.0 * x->arch_period_ps;
+        r->latency = !queued && p->fixed_ps >= p->unloaded_ps - p->fixed_ps;
+    }
+    x->cause = x->cp_next++;
+}
+
+/* Charges the compute unit's idle window [from, to) (to: now) of op timing t: to `kind`, or
+ * with kind < 0 to bandwidth or latency segment by segment; and to the units along the
+ * critical path that ended now: walking back from the job completed now through the jobs whose
+ * completion issued each, every job's span within the window goes to the unit of its part that
+ * finished last. Time the path does not reach (a job issued with no cause) goes to no unit. */
+static void charge_window(Exec *x, OpTiming *t, TsTick from, TsTick to, int kind)
+{
+    if (to <= from)
+        return;
+    TsTick at = to;
+    uint64_t s = ts_exec_cp_cause(x);
+    while (at > from && s != CP_NONE && s >= x->cp_first) {
+        const CpRecord *r = cp_at(x, s);
+        if (r->end < at)
+            break; /* not contiguous: the path does not reach further */
+        const TsTick lo = MAX(r->start, from);
+        if (at > lo) {
+            const double d = (double)(at - lo);
+            t->stall_ps[kind >= 0 ? kind : r->latency ? TS_STALL_LATENCY : TS_STALL_BANDWIDTH] += d;
+            if (r->unit >= 0)
+                t->unit_stall_ps[r->unit] += d;
+            at = lo;
+        }
+        s = r->parent;
+    }
+    if (at > from)
+        t->stall_ps[kind >= 0 ? kind : TS_STALL_BANDWIDTH] += (double)(at - from);
+}
+
 /* ---- the compute unit's timeline ------------------------------------------------------------ */
 
 void ts_exec_compute_issued(Exec *x, OpCtx *c, double step_ps)
@@ -140,34 +251,27 @@ void ts_exec_compute_issued(Exec *x, OpCtx *c, double step_ps)
         t->started = TRUE;
         t->first_compute = MAX(now, open);
         t->free = t->first_compute;
-        t->stall_ps[TS_STALL_FILL] += (double)(t->first_compute - open);
+        charge_window(x, t, open, t->first_compute, TS_STALL_FILL);
     }
     const TsTick start = MAX(now, t->free);
-    if (start > t->free) {
-        const double gap = (double)(start - t->free);
-        t->stall_ps[c->blocker_latency ? TS_STALL_LATENCY : TS_STALL_BANDWIDTH] += gap;
-        if (c->blocker >= 0)
-            t->unit_stall_ps[c->blocker] += gap;
-    }
+    if (start > t->free)
+        charge_window(x, t, t->free, start, -1);
     t->free = start + (TsTick)ceil(step_ps);
     t->busy_ps += step_ps;
-}
-
-void ts_exec_note_blocker(Exec *x, OpCtx *c, const Job *j)
-{
-    if (j->critical < 0)
-        return;
-    const Part *p = &j->part[j->critical];
-    c->blocker = p->unit;
-    /* latency: the part met no queue and its time was mostly the size-independent part */
-    const double took = (double)(p->done_tick - p->sent_tick);
-    const gboolean queued = took > 1.05 * p->unloaded_ps + 2.0 * x->arch_period_ps;
-    c->blocker_latency = !queued && p->fixed_ps >= p->unloaded_ps - p->fixed_ps;
 }
 
 /* ---- starting and finishing ops ------------------------------------------------------------ */
 
 static gboolean start_next(Exec *x);
+
+/* The units' busy times and conflicts as the op's window opens. */
+static void snap_units(const Exec *x, OpTiming *t)
+{
+    for (guint i = 0; i < x->n_units; i++) {
+        t->snap_busy[i] = unit_busy_ps(x, &x->unit[i]);
+        t->snap_conflicts[i] = unit_conflicts(&x->unit[i]);
+    }
+}
 
 static void record_start(Exec *x, OpCtx *c)
 {
@@ -176,11 +280,10 @@ static void record_start(Exec *x, OpCtx *c)
     if (c->instance != 0)
         return;
     r->n_units = x->n_units;
+    t->begun = TRUE;
     t->snap_at = ts_sim_now(x->sim);
-    for (guint i = 0; i < x->n_units; i++) {
-        t->snap_busy[i] = unit_busy_ps(x, &x->unit[i]);
-        t->snap_conflicts[i] = unit_conflicts(&x->unit[i]);
-    }
+    if (c->op_index == 0 || op_complete(x, c->op_index - 1))
+        snap_units(x, t);
     if (x->dram_unit >= 0)
         ts_dram_get_stats(x->unit[x->dram_unit].comp, &t->snap_dram);
     t->snap_events = ts_sim_events_processed(x->sim);
@@ -201,6 +304,7 @@ static gboolean begin_ctx(Exec *x, OpCtx *c, guint op_index, uint64_t instance)
     c->op = s->op;
     c->model = s->model;
     c->mapping = s->mapping;
+    c->vector = s->vector;
     c->base = x->layer_base;
     x->layer_base += ts_exec_op_footprint(s->op);
     c->deps_done = pl->ops_done >= op_index;
@@ -254,6 +358,26 @@ void ts_exec_ctx_compute_done(Exec *x, OpCtx *c)
 
 static void finish_result(Exec *x, OpCtx *c);
 
+/* The op's bound (TsExecOpResult.bound) from its units' figures over its window (ps). */
+static const char *op_bound(const Exec *x, const OpCtx *c, const TsExecOpResult *r,
+                            double window_ps)
+{
+    const char *bound = c->einsum ? "compute" : "vector";
+    double most = r->compute_busy_cycles;
+    for (guint i = 0; i < x->n_units && i < TS_EXEC_MAX_UNITS; i++) {
+        const Unit *u = &x->unit[i];
+        if (u->role == UNIT_MAC || u->role == UNIT_SYSTOLIC || u->role == UNIT_VECTOR)
+            continue; /* compute: its busy time is compute_busy_cycles */
+        const TsExecUnitResult *ur = &r->unit[i];
+        const double claim = MAX(ur->utilization * window_ps / x->arch_period_ps, ur->stall_cycles);
+        if (claim > most) {
+            most = claim;
+            bound = ur->name;
+        }
+    }
+    return bound;
+}
+
 /* The figures of an op's TsCost that follow from its simulated time (one instance): compute
  * busy cycles, utilization, EDP, and leakage over the simulated time (the model's leakage per
  * cycle on every instance, so the model's figure scaled by the ratio of cycles); area as the
@@ -304,6 +428,11 @@ void ts_exec_ctx_complete(Exec *x, OpCtx *c)
             (c->step_compute_ps - c->step_ideal_ps) * (double)c->n_steps / x->arch_period_ps;
     if (c->instance == 0)
         finish_result(x, c);
+    for (guint t = 0; t < TS_MAX_TENSORS; t++) {
+        r->dram_request_bytes += c->dram_bytes[t];
+        if (c->einsum)
+            r->dram_tensor_bytes[t] += c->dram_bytes[t];
+    }
     ts_exec_trace_op(x, c);
     c->active = FALSE;
     if (++pl->instances_done[c->op_index] == pl->ops[c->op_index].count) {
@@ -311,8 +440,7 @@ void ts_exec_ctx_complete(Exec *x, OpCtx *c)
          * time after its last step is the drain. */
         const TsTick open = c->op_index > 0 ? x->timing[c->op_index - 1].end : 0;
         const TsTick last = MAX(tm->free, c->last_compute_end);
-        if (tm->end > last)
-            tm->stall_ps[TS_STALL_DRAIN] += (double)(tm->end - last);
+        charge_window(x, tm, last, tm->end, TS_STALL_DRAIN);
         for (guint k = 0; k < TS_STALL_COUNT_; k++)
             r->stall_cycles[k] = tm->stall_ps[k] / x->arch_period_ps;
         r->compute_busy_cycles = tm->busy_ps / x->arch_period_ps;
@@ -323,7 +451,9 @@ void ts_exec_ctx_complete(Exec *x, OpCtx *c)
         r->cost.latency_s = r->cost.cycles / ts_arch_clock_hz(x->arch);
         time_figures(c, r);
         r->events = ts_sim_events_processed(x->sim) - tm->snap_events;
-        const double window = (double)(tm->end - tm->snap_at);
+        /* utilization over the op's window (traffic of the op before it opened, a prefetch
+         * during the previous op's drain, is not in it; the previous op's traffic neither) */
+        const double window = (double)(tm->end - MAX(open, tm->snap_at));
         for (guint i = 0; i < x->n_units && i < TS_EXEC_MAX_UNITS; i++) {
             const Unit *u = &x->unit[i];
             TsExecUnitResult *ur = &r->unit[i];
@@ -333,6 +463,9 @@ void ts_exec_ctx_complete(Exec *x, OpCtx *c)
             ur->stall_cycles = tm->unit_stall_ps[i] / x->arch_period_ps;
             ur->bank_conflict_cycles = unit_conflicts(u) - tm->snap_conflicts[i];
         }
+        r->bound = op_bound(x, c, r, window);
+        if (c->op_index + 1 < pl->n && x->timing[c->op_index + 1].begun)
+            snap_units(x, &x->timing[c->op_index + 1]); /* the next op's window opens */
         if (x->dram_unit >= 0) {
             TsDramStats now;
             ts_dram_get_stats(x->unit[x->dram_unit].comp, &now);
@@ -403,8 +536,22 @@ static void finish_result(Exec *x, OpCtx *c)
             tc->fills = ts_walk_words(c->compute, l, t, c->fills[l][t]);
             tc->updates = ts_walk_words(c->compute, l, t, c->updates[l][t]);
             tc->instances = used;
-            tc->energy_pj =
-                ts_model_actions_energy_pj(m, l, tc->reads, tc->fills, tc->updates, used);
+            if (ts_walk_imperfect(c->compute)) {
+                /* instances differ: the accesses of all of them, spread over the clusters
+                 * (as the model counts them) */
+                tc->reads_all = ts_walk_words(c->compute, l, t, c->reads_all[l][t]);
+                tc->fills_all = ts_walk_words(c->compute, l, t, c->fills_all[l][t]);
+                tc->updates_all = ts_walk_words(c->compute, l, t, c->updates_all[l][t]);
+                tc->energy_pj = ts_model_actions_energy_pj(m, l, tc->reads_all, tc->fills_all,
+                                                           tc->updates_all, used) /
+                                (double)MAX(used, 1u);
+            } else {
+                tc->reads_all = tc->reads * used;
+                tc->fills_all = tc->fills * used;
+                tc->updates_all = tc->updates * used;
+                tc->energy_pj =
+                    ts_model_actions_energy_pj(m, l, tc->reads, tc->fills, tc->updates, used);
+            }
             lc->energy_pj += tc->energy_pj;
         }
         total += lc->energy_pj;
@@ -479,6 +626,7 @@ static gboolean run_plan(const TsArch *arch, Plan *pl, const TsExecOptions *opti
         *notes = (char **)g_ptr_array_steal(x->notes, NULL);
     }
     g_free(x->timing);
+    g_free(x->cp);
     ts_sim_free(sim);
     return ok;
 }
@@ -492,6 +640,101 @@ static void init_results(Plan *pl)
     }
 }
 
+/* Folds the result of one more run of an op (a fused group's iteration) into r: durations,
+ * stalls, events and DRAM figures add up, utilizations are weighted by duration; the counted
+ * actions are per instance (the same every iteration). */
+static void fold_result(TsExecOpResult *r, const TsExecOpResult *b, double clock_hz)
+{
+    if (r->count == 0) {
+        *r = *b;
+        return;
+    }
+    const double ca = r->cycles, cb = b->cycles, all = MAX(ca + cb, 1e-300);
+    r->count += b->count;
+    r->start_cycles = MIN(r->start_cycles, b->start_cycles);
+    r->cycles += b->cycles;
+    r->latency_s = r->cycles / clock_hz;
+    r->events += b->events;
+    r->compute_busy_cycles += b->compute_busy_cycles;
+    for (guint k = 0; k < TS_STALL_COUNT_; k++)
+        r->stall_cycles[k] += b->stall_cycles[k];
+    r->array_fill_drain_cycles += b->array_fill_drain_cycles;
+    for (guint u = 0; u < r->n_units && u < b->n_units; u++) {
+        r->unit[u].utilization = (r->unit[u].utilization * ca + b->unit[u].utilization * cb) / all;
+        r->unit[u].stall_cycles += b->unit[u].stall_cycles;
+        r->unit[u].bank_conflict_cycles += b->unit[u].bank_conflict_cycles;
+    }
+    const double cols_a = (double)(r->dram_reads + r->dram_writes);
+    const double cols_b = (double)(b->dram_reads + b->dram_writes);
+    if (r->dram_row_hit_rate >= 0 && cols_a + cols_b > 0)
+        r->dram_row_hit_rate =
+            (r->dram_row_hit_rate * cols_a + b->dram_row_hit_rate * cols_b) / (cols_a + cols_b);
+    r->dram_reads += b->dram_reads;
+    r->dram_writes += b->dram_writes;
+    r->dram_command_energy_pj += b->dram_command_energy_pj;
+    r->dram_request_bytes += b->dram_request_bytes;
+    for (guint t = 0; t < TS_MAX_TENSORS; t++)
+        r->dram_tensor_bytes[t] += b->dram_tensor_bytes[t];
+    /* the figures that follow from the time, per instance */
+    const double ratio = b->cost.cycles > 0 ? (r->cycles / (double)r->count) / b->cost.cycles : 1;
+    r->cost.cycles = r->cycles / (double)r->count;
+    r->cost.latency_s = r->cost.cycles / clock_hz;
+    r->cost.compute_cycles = r->compute_busy_cycles / (double)r->count;
+    r->cost.edp_j_cycles = r->cost.energy_pj * 1e-12 * r->cost.cycles;
+    r->cost.utilization = b->cost.utilization / MAX(ratio, 1e-300);
+    r->cost.leakage_pj = b->cost.leakage_pj * ratio;
+    r->cost.compute_leakage_pj = b->cost.compute_leakage_pj * ratio;
+    r->cost.energy_with_leakage_pj = r->cost.energy_pj + r->cost.leakage_pj;
+    for (guint l = 0; l < r->cost.n_levels; l++)
+        r->cost.level[l].leakage_pj = b->cost.level[l].leakage_pj * ratio;
+}
+
+/* Plan entry i of a layer op (its spec from the layer result). */
+static gboolean spec_of(const TsLayerResult *layer, guint i, OpSpec *s, GError **error)
+{
+    const TsLayerOp *lo = &layer->ops[i];
+    const TsLayerOp *src = &layer->ops[lo->same_as];
+    s->op = lo->op;
+    s->einsum = lo->einsum && src->placed_on == NULL; /* placed on the host: vector work */
+    s->count = MAX(lo->op->count, 1);
+    s->analytical_cycles = MAX(lo->cycles, 1.0);
+    s->vector = s->einsum ? NULL : &lo->vector;
+    if (s->einsum) {
+        if (src->model == NULL || src->search.n_best == 0) {
+            g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
+                        "op %s has no mapping to simulate", lo->op->name);
+            return FALSE;
+        }
+        s->model = src->model;
+        s->mapping = &src->search.best[0].mapping;
+    }
+    return TRUE;
+}
+
+/* The layer ops of a fused group, in layer order (n of them), and its iterations; FALSE when
+ * the layer has no group whose ops all run once per iteration. */
+static gboolean fused_group(const TsLayerResult *layer, const TsFusePlan *fuse, guint *first,
+                            guint *n, uint64_t *iterations)
+{
+    if (fuse == NULL)
+        return FALSE;
+    *iterations = ts_fuse_plan_iterations(fuse);
+    *n = 0;
+    for (guint i = 0; i < layer->n_ops; i++) {
+        const TsLayerOp *lo = &layer->ops[i];
+        if (ts_fuse_plan_op(fuse, lo->index) == NULL)
+            continue;
+        if (*n == 0)
+            *first = i;
+        else if (i != *first + *n)
+            return FALSE; /* not consecutive */
+        if (MAX(lo->op->count, 1) != *iterations)
+            return FALSE;
+        (*n)++;
+    }
+    return *n > 1 && *iterations > 1;
+}
+
 gboolean ts_exec_run_layer(const TsArch *arch, const TsWorkload *workload,
                            const TsLayerResult *layer, const TsExecOptions *options,
                            TsExecResult *result, GError **error)
@@ -499,43 +742,56 @@ gboolean ts_exec_run_layer(const TsArch *arch, const TsWorkload *workload,
     g_return_val_if_fail(arch != NULL && layer != NULL && result != NULL, FALSE);
     (void)workload;
     memset(result, 0, sizeof *result);
+    /* Plan entries: the layer's ops; a fused group iteration by iteration (its ops once
+     * each, in order, heads x batch times), folded back per op afterwards. */
+    guint g_first = 0, g_n = 0;
+    uint64_t g_iter = 1;
+    const gboolean interleave =
+        fused_group(layer, options ? options->fuse : NULL, &g_first, &g_n, &g_iter);
+    const guint n = interleave ? layer->n_ops + g_n * (guint)(g_iter - 1) : layer->n_ops;
     Plan pl = {0};
-    pl.n = layer->n_ops;
-    pl.ops = g_new0(OpSpec, pl.n);
-    pl.instances_done = g_new0(uint64_t, pl.n);
-    result->n_ops = pl.n;
-    result->ops = pl.results = g_new0(TsExecOpResult, pl.n);
-    for (guint i = 0; i < pl.n; i++) {
-        const TsLayerOp *lo = &layer->ops[i];
-        const TsLayerOp *src = &layer->ops[lo->same_as];
-        OpSpec *s = &pl.ops[i];
-        s->op = lo->op;
-        s->einsum = lo->einsum;
-        s->count = MAX(lo->op->count, 1);
-        s->analytical_cycles = MAX(lo->cycles, 1.0);
-        if (lo->einsum) {
-            if (src->model == NULL || src->search.n_best == 0) {
-                g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
-                            "op %s has no mapping to simulate", lo->op->name);
-                g_free(pl.ops);
-                g_free(pl.instances_done);
-                return FALSE;
+    pl.n = n;
+    pl.ops = g_new0(OpSpec, n);
+    pl.instances_done = g_new0(uint64_t, n);
+    pl.results = g_new0(TsExecOpResult, n);
+    guint *layer_of = g_new0(guint, n);
+    guint e = 0;
+    gboolean ok = TRUE;
+    for (guint i = 0; i < layer->n_ops && ok; i++) {
+        if (interleave && i >= g_first && i < g_first + g_n) {
+            if (i > g_first)
+                continue;
+            for (uint64_t h = 0; h < g_iter && ok; h++) {
+                for (guint k = 0; k < g_n && ok; k++) {
+                    ok = spec_of(layer, g_first + k, &pl.ops[e], error);
+                    pl.ops[e].count = 1;
+                    layer_of[e++] = g_first + k;
+                }
             }
-            s->model = src->model;
-            s->mapping = &src->search.best[0].mapping;
+            continue;
+        }
+        ok = spec_of(layer, i, &pl.ops[e], error);
+        layer_of[e++] = i;
+    }
+    result->n_ops = layer->n_ops;
+    result->ops = g_new0(TsExecOpResult, layer->n_ops);
+    if (ok) {
+        init_results(&pl);
+        gint64 t0 = g_get_monotonic_time();
+        ok = run_plan(arch, &pl, options, &result->trace_note, &result->notes, &result->events,
+                      &result->cycles, error);
+        result->seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
+        result->latency_s = result->cycles / ts_arch_clock_hz(arch);
+        for (guint i = 0; i < n; i++)
+            fold_result(&result->ops[layer_of[i]], &pl.results[i], ts_arch_clock_hz(arch));
+        for (guint i = 0; i < layer->n_ops; i++) {
+            const TsExecOpResult *r = &result->ops[i];
+            result->energy_pj += (double)r->count * r->cost.energy_pj;
+            result->macs += (double)r->count * (double)r->cost.macs;
         }
     }
-    init_results(&pl);
-    gint64 t0 = g_get_monotonic_time();
-    gboolean ok = run_plan(arch, &pl, options, &result->trace_note, &result->notes, &result->events,
-                           &result->cycles, error);
-    result->seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
-    result->latency_s = result->cycles / ts_arch_clock_hz(arch);
-    for (guint i = 0; i < pl.n; i++) {
-        const TsExecOpResult *r = &pl.results[i];
-        result->energy_pj += (double)r->count * r->cost.energy_pj;
-        result->macs += (double)r->count * (double)r->cost.macs;
-    }
+    g_free(layer_of);
+    g_free(pl.results);
     g_free(pl.ops);
     g_free(pl.instances_done);
     return ok;
@@ -553,7 +809,8 @@ gboolean ts_exec_run_op(const TsArch *arch, const TsModel *model, const TsMappin
         g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID, "invalid mapping: %s", why);
         return FALSE;
     }
-    OpSpec s = {ts_model_op(model), model, mapping, TRUE, MAX(count, 1), MAX(cost.cycles, 1.0)};
+    OpSpec s = {ts_model_op(model),    model, mapping, TRUE, MAX(count, 1),
+                MAX(cost.cycles, 1.0), NULL};
     uint64_t done = 0;
     Plan pl = {&s, 1, result, &done, 0};
     init_results(&pl);

@@ -41,6 +41,10 @@ typedef struct {
      * and summarised per track (said in the file and in TsExecResult.trace_note). */
     const char *trace_path;
     uint64_t trace_max_events;
+    /* The fusion plan the layer was mapped with (ts_exec_run_layer; NULL: none): the fused
+     * group runs iteration by iteration (one head: each op of the group once, in order) as the
+     * analytical fusion model schedules it; its intermediates live at the fusion level. */
+    const TsFusePlan *fuse;
 } TsExecOptions;
 
 /* Why the compute unit was idle, in arch-clock cycles (docs/des.md). */
@@ -54,14 +58,15 @@ typedef enum {
 
 #define TS_EXEC_MAX_UNITS 24 /* simulated components per architecture */
 
-/* A simulated component's share of an op: busy time / op time, and the stall cycles charged to
- * it (bandwidth or latency of transfers it limited). */
+/* A simulated component's share of an op: busy time within the op's window / the window, and
+ * the compute unit's idle cycles charged to it along the critical path (docs/des.md, "Stalls":
+ * the spans of the jobs it finished last, walking back from what ended each idle window). */
 typedef struct {
     const char *name; /* arch level name (borrowed) */
     const char *kind; /* component kind ("sram", "dram", ...) */
     double utilization;
     double stall_cycles;
-    double bank_conflict_cycles; /* srams with banks */
+    double bank_conflict_cycles; /* srams with banks: waits for banks busy with other requests */
 } TsExecUnitResult;
 
 typedef struct {
@@ -82,6 +87,11 @@ typedef struct {
     double compute_busy_cycles;
     double stall_cycles[TS_STALL_COUNT_];
     double array_fill_drain_cycles; /* systolic array: skew fill and drain within its steps */
+    /* What bounds the op (docs/des.md, "Stalls"): "compute" ("vector" for an elementwise op)
+     * when the compute unit's busy cycles exceed every other component's claim, else the arch
+     * level name of the component with the largest claim: its busy cycles (its busiest port,
+     * direction or data bus) or the stall cycles charged to it, whichever is larger. */
+    const char *bound;
     guint n_units;
     TsExecUnitResult unit[TS_EXEC_MAX_UNITS];
     /* DRAM (all instances): bursts, row-hit rate, command energy (IDD-based, extra to the
@@ -92,6 +102,10 @@ typedef struct {
     /* Elementwise ops: the words read and written at the outermost level (as the analytical
      * vector cost counts them). */
     double ew_read_words, ew_write_words;
+    /* Bytes requested from DRAM levels (all instances): in total, and per tensor of an einsum
+     * (an elementwise op's traffic is not split by tensor). */
+    uint64_t dram_request_bytes;
+    uint64_t dram_tensor_bytes[TS_MAX_TENSORS];
 } TsExecOpResult;
 
 typedef struct {
@@ -137,9 +151,10 @@ uint64_t ts_exec_tensor_base(const TsOp *op, guint tensor, uint64_t instance);
 uint64_t ts_exec_op_footprint(const TsOp *op);
 
 /* Why the DES cannot run op i of a mapped layer (a ts_layer_map result on arch, fused under
- * fuse when not NULL), newly allocated, or NULL when it can: an op of the fused group, a LUT-NN
- * kernel on DPUs, an einsum without a mapping or whose mapping the walker cannot step through
- * (imperfect factors, ...), an elementwise op the vector unit cannot cost. Arch-wide limits
+ * fuse when not NULL: fused groups run), newly allocated, or NULL when it can: a LUT-NN kernel
+ * on DPUs (not compared: the DES would run it as vector work), an einsum without a mapping or
+ * whose mapping the walker cannot step through, an elementwise op the vector unit cannot
+ * cost. Arch-wide limits
  * (components the DES cannot build) show when the run starts. */
 char *ts_exec_op_refusal(const TsArch *arch, const TsLayerResult *layer, guint i,
                          const TsFusePlan *fuse);

@@ -271,27 +271,60 @@ static void run_banks(gboolean same_bank, TsTick *done, double *conflict)
     bench_close(&b);
 }
 
+/* Conflict cycles are the waits for a bank busy with another request: read i of the same-bank
+ * run starts on the port at 0.25 i and would be done at 0.25 i + 1 with its bank free, but
+ * its bank is busy until i: 0.75 i cycles each, 21 in all. Spread over the banks, each read
+ * finds its bank free (bank b is free again at 0.25 (i - 4) + 1 = 0.25 i when read i starts):
+ * no conflict, though each read takes its bank 1 cycle against 0.25 on the port. */
 static void test_sram_banks(void)
 {
     TsTick same[8], spread[8];
     double c_same, c_spread;
     run_banks(TRUE, same, &c_same);
     run_banks(FALSE, spread, &c_spread);
-    double conflict_same = 0, conflict_spread = 0;
+    double conflict_same = 0;
     for (guint i = 0; i < 8; i++) {
-        double port_done = 0.25 * (i + 1);
-        double bank_same = i + 1.0, bank_spread = 0.25 * i + 1.0;
+        double start = 0.25 * i;
+        double bank_same = i + 1.0, bank_spread = start + 1.0;
         CU_ASSERT_EQUAL(same[i], (TsTick)ceil(bank_same + 2) * CYCLE);
         CU_ASSERT_EQUAL(spread[i], (TsTick)ceil(bank_spread + 2) * CYCLE);
-        conflict_same += bank_same - port_done;
-        conflict_spread += bank_spread - port_done;
+        conflict_same += bank_same - (start + 1.0);
     }
     CU_ASSERT_EQUAL(same[7], 10 * CYCLE);
     CU_ASSERT_EQUAL(spread[7], 5 * CYCLE);
-    CU_ASSERT_DOUBLE_EQUAL(c_same, conflict_same, 1e-9);     /* 27 */
-    CU_ASSERT_DOUBLE_EQUAL(c_spread, conflict_spread, 1e-9); /* 6 */
-    CU_ASSERT_DOUBLE_EQUAL(c_same, 27.0, 1e-9);
-    CU_ASSERT_DOUBLE_EQUAL(c_spread, 6.0, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(c_same, conflict_same, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(c_same, 21.0, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(c_spread, 0.0, 1e-9);
+}
+
+/* An idle sram counts no conflict: one 64-byte read of 4-byte rows over 2 banks (8 rows each,
+ * 8 cycles per bank against 4 on the 16 bytes/cycle port) is bank-limited, done at 8 + 2, and
+ * collides with nothing. A second read sent with it to the same rows starts on the port at 4
+ * and would end at 4 + 8 = 12 with its banks free; they are busy until 8, so it ends at 16:
+ * 4 conflict cycles. */
+static void test_sram_banks_idle(void)
+{
+    TsSramSpec spec = {.width_bits = 32, .banks = 2, .ports = 1, .read_latency_cycles = 2};
+    TsLevel l = sram_level(&spec, 16, 16);
+    for (guint n = 1; n <= 2; n++) {
+        Bench b;
+        bench_open(&b, &ts_sram_kind, &l, 1, 8, -1);
+        for (guint i = 0; i < n; i++)
+            send_mem(b.drv, 0, i, TS_MEM_READ, 0, 64, 0);
+        Driver *d = bench_run(&b);
+        CU_ASSERT_EQUAL_FATAL(d->n_done, n);
+        CU_ASSERT_EQUAL(d->done_tick[0], 10 * CYCLE);
+        TsSramStats st;
+        ts_sram_get_stats(b.unit, &st);
+        CU_ASSERT_DOUBLE_EQUAL(st.read_busy_cycles, 4.0 * n, 1e-9);
+        if (n == 1) {
+            CU_ASSERT_DOUBLE_EQUAL(st.bank_conflict_cycles, 0.0, 1e-9);
+        } else {
+            CU_ASSERT_EQUAL(d->done_tick[1], 18 * CYCLE);
+            CU_ASSERT_DOUBLE_EQUAL(st.bank_conflict_cycles, 16.0 - 12.0, 1e-9);
+        }
+        bench_close(&b);
+    }
 }
 
 /* Credits: queue_depth 2, a requester with 6 eight-cycle reads (32 bytes at 4 bytes/cycle,
@@ -422,8 +455,9 @@ static void test_link_bandwidth(void)
 }
 
 /* 100 bytes to 4 targets: scattered, 400 bytes cross; broadcast with a broadcast bandwidth
- * (4 bytes/ns) once at that rate; broadcast without one, once per target; a gather of 100
- * bytes from each of 4 targets, 400 bytes at the d2h rate; targets 0 taken as 1. */
+ * (4 bytes/ns): every copy counts, 400 bytes at that rate (100 ns); broadcast without one, the
+ * copies at the h2d rate; a gather of 100 bytes from each of 4 targets, 400 bytes at the d2h
+ * rate; targets 0 taken as 1. */
 static void test_link_targets(void)
 {
     TsTick t[1];
@@ -434,8 +468,8 @@ static void test_link_targets(void)
     CU_ASSERT_EQUAL(st.h2d_bytes, 400);
     const Xfer bcast = {TS_MEM_WRITE, 100, 4, TS_HOST_LINK_BROADCAST};
     run_link(&bcast, 1, 4e9, t, &st);
-    CU_ASSERT_EQUAL(t[0], 2000 + 25000 + 500);
-    CU_ASSERT_EQUAL(st.h2d_bytes, 100);
+    CU_ASSERT_EQUAL(t[0], 2000 + 100000 + 500);
+    CU_ASSERT_EQUAL(st.h2d_bytes, 400);
     run_link(&bcast, 1, 0, t, &st);
     CU_ASSERT_EQUAL(t[0], 2000 + 400000 + 500);
     CU_ASSERT_EQUAL(st.h2d_bytes, 400);
@@ -446,16 +480,67 @@ static void test_link_targets(void)
     const Xfer zero = {TS_MEM_WRITE, 100, 0, 0};
     run_link(&zero, 1, 0, t, &st);
     CU_ASSERT_EQUAL(t[0], 2000 + 100000 + 500);
-    /* the unloaded figure agrees */
+    /* the unloaded figure agrees, and so does the analytical model's ts_host_link_transfer_s */
     TsHostLinkSpec spec;
     TsLevel l = link_level(&spec, 4e9);
     Bench b;
     bench_open(&b, &ts_host_link_kind, &l, 1, 0, -1);
-    CU_ASSERT_DOUBLE_EQUAL(ts_host_link_unloaded_ps(b.unit, 100, 4, TRUE, TS_MEM_WRITE), 27500,
+    CU_ASSERT_DOUBLE_EQUAL(ts_host_link_unloaded_ps(b.unit, 100, 4, TRUE, TS_MEM_WRITE), 102500,
                            1e-6);
+    CU_ASSERT_DOUBLE_EQUAL(ts_host_link_transfer_s(&spec, TS_XFER_BROADCAST, 100, 4) * 1e12, 102500,
+                           1e-3);
     CU_ASSERT_DOUBLE_EQUAL(ts_host_link_unloaded_ps(b.unit, 100, 4, FALSE, TS_MEM_READ), 802500,
                            1e-6);
+    CU_ASSERT_DOUBLE_EQUAL(ts_host_link_transfer_s(&spec, TS_XFER_PARALLEL_D2H, 100, 4) * 1e12,
+                           802500, 1e-3);
     bench_close(&b);
+}
+
+/* PIM DIMM rates, 2 devices per rank (bytes/ns): device 0.5 h2d / 0.2 d2h, rank 0.8 / 0.3,
+ * host-wide 1 / 0.5, broadcast 0.625 per rank; setup 2000 ps, latency 500 ps. 100 bytes per
+ * target: to 1 target at the device rate (200 ns); to 2 (one rank) min(2 x 0.5, 0.8) = 0.8
+ * (250 ns); to 4 (two ranks) min(2 x 0.8, 1) = 1 (400 ns); broadcast to 4: 2 ranks x
+ * min(2 x 0.5, 0.625) = 1.25 (320 ns: a broadcast is not held to the host-wide cap); broadcast
+ * to 1: the device rate (200 ns); gather from 1: 0.2 (500 ns), from 4: min(2 x min(0.4, 0.3),
+ * 0.5) = 0.5 (800 ns). Each as ts_host_link_transfer_s() gives. */
+static void test_link_ranks(void)
+{
+    static const struct {
+        Xfer x;
+        TsXferKind kind;
+        TsTick ps;
+    } cases[] = {
+        {{TS_MEM_WRITE, 100, 1, 0}, TS_XFER_PARALLEL_H2D, 200000},
+        {{TS_MEM_WRITE, 100, 2, 0}, TS_XFER_PARALLEL_H2D, 250000},
+        {{TS_MEM_WRITE, 100, 4, 0}, TS_XFER_PARALLEL_H2D, 400000},
+        {{TS_MEM_WRITE, 100, 4, TS_HOST_LINK_BROADCAST}, TS_XFER_BROADCAST, 320000},
+        {{TS_MEM_WRITE, 100, 1, TS_HOST_LINK_BROADCAST}, TS_XFER_BROADCAST, 200000},
+        {{TS_MEM_READ, 100, 1, 0}, TS_XFER_PARALLEL_D2H, 500000},
+        {{TS_MEM_READ, 100, 4, 0}, TS_XFER_PARALLEL_D2H, 800000},
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        TsHostLinkSpec spec;
+        TsLevel l = link_level(&spec, 0.625e9);
+        spec.devices_per_rank = 2;
+        spec.device_h2d_bw_bytes_per_s = 0.5e9;
+        spec.device_d2h_bw_bytes_per_s = 0.2e9;
+        spec.rank_h2d_bw_bytes_per_s = 0.8e9;
+        spec.rank_d2h_bw_bytes_per_s = 0.3e9;
+        Bench b;
+        bench_open(&b, &ts_host_link_kind, &l, 1, 0, -1);
+        const Xfer *x = &cases[i].x;
+        send_mem(b.drv, 0, 0, x->op, x->targets, x->bytes, x->flags);
+        Driver *d = bench_run(&b);
+        CU_ASSERT_EQUAL_FATAL(d->n_done, 1);
+        CU_ASSERT_EQUAL(d->done_tick[0], 2000 + cases[i].ps + 500);
+        const double model_ps =
+            ts_host_link_transfer_s(&spec, cases[i].kind, x->bytes, x->targets) * 1e12;
+        CU_ASSERT_DOUBLE_EQUAL(model_ps, (double)(2000 + cases[i].ps + 500), 1e-3);
+        CU_ASSERT_DOUBLE_EQUAL(ts_host_link_unloaded_ps(b.unit, x->bytes, x->targets,
+                                                        x->flags & TS_HOST_LINK_BROADCAST, x->op),
+                               model_ps, 1e-3);
+        bench_close(&b);
+    }
 }
 
 /* ---- compute units ---- */
@@ -547,11 +632,13 @@ int main(int argc, char **argv)
     CU_pSuite s = CU_add_suite("components_units", NULL, NULL);
     CU_add_test(s, "sram read latency", test_sram_read_latency);
     CU_add_test(s, "sram ports", test_sram_ports);
+    CU_add_test(s, "sram: no bank conflict on an idle sram", test_sram_banks_idle);
     CU_add_test(s, "sram banks", test_sram_banks);
     CU_add_test(s, "sram credits", test_sram_credits);
     CU_add_test(s, "sram mram dma", test_sram_mram_dma);
     CU_add_test(s, "host_link bandwidth", test_link_bandwidth);
     CU_add_test(s, "host_link targets", test_link_targets);
+    CU_add_test(s, "host_link PIM DIMM ranks", test_link_ranks);
     CU_add_test(s, "mac_array", test_mac_array);
     CU_add_test(s, "vector_unit", test_vector_unit);
     return ts_test_run(argc, argv);

@@ -435,6 +435,30 @@ static void test_write_semantics(void)
     CU_ASSERT_EQUAL(r.stats.read_latency_min, 1);
 }
 
+/* The trace driver sends requests ahead of their cycle: a window that ends between a sent
+ * request's send and its cycle does not count it. Entry i at cycle 10 i; windows ending 1 to
+ * 10 cycles after an entry's cycle count exactly the entries whose cycle lies before the end. */
+static void test_requests_sent_in_window(void)
+{
+    g_autofree TsDramSpec *s = preset("DDR4-2400");
+    s->refresh_policy = TS_DRAM_REFRESH_NONE;
+    derive(s);
+    g_autoptr(TsDramTrace) tr = trace_new(40);
+    for (gsize i = 0; i < tr->n; i++)
+        tr->entries[i] = (TsDramTraceEntry){(guint64)i * 64, 10 * i, i % 3 == 0};
+    for (guint64 end = 201; end <= 210; end++) {
+        g_autoptr(GError) error = NULL;
+        TsDramTraceResult r;
+        CU_ASSERT_TRUE_FATAL(ts_dram_trace_run(s, tr, end, FALSE, &r, &error));
+        CU_ASSERT_EQUAL(r.requests_sent, 21); /* cycles 0, 10, ..., 200 */
+    }
+    g_autoptr(GError) error = NULL;
+    TsDramTraceResult r;
+    CU_ASSERT_TRUE_FATAL(ts_dram_trace_run(s, tr, 0, FALSE, &r, &error));
+    CU_ASSERT_EQUAL(r.requests_sent, tr->n);
+    CU_ASSERT_EQUAL(r.stats.reads_done + r.stats.writes_done, tr->n);
+}
+
 /* The address mapping: every field lands where the mapping string puts it, and decoding
  * inverts ts_dram_address. */
 static void test_address_mapping(void)
@@ -458,6 +482,41 @@ static void test_address_mapping(void)
     CU_ASSERT_EQUAL(ts_dram_address(dram, 0, 0, 0, 0, 1, 0), G_GUINT64_CONSTANT(1) << 19);
     CU_ASSERT_EQUAL(ts_dram_unit_of(dram, G_GUINT64_CONSTANT(1) << 18), 1);
     CU_ASSERT_EQUAL(ts_dram_unit_of(dram, (G_GUINT64_CONSTANT(1) << 18) - 1), 0);
+}
+
+/* 12 channels (a host with 6 two-channel controllers): the channel is a digit of radix 12 at
+ * the mapping's ch position, the fields above it counted in units of 12 channels; decoding
+ * inverts ts_dram_address and a trace over every channel runs on each its share. */
+static void test_address_mapping_modulo(void)
+{
+    g_autofree TsDramSpec *s = preset("DDR4-2400");
+    s->channels = 12;
+    s->address_mapping = "rochrababgco";
+    s->refresh_policy = TS_DRAM_REFRESH_NONE;
+    derive(s);
+    g_autoptr(TsDramTrace) tr = trace_new(48);
+    TsComponent *dram = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TsSim) sim = ts_dram_trace_sim_new(s, tr, FALSE, TRUE, &dram, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sim);
+    /* From the LSB: 6 offset bits, 7 column bits, 2 bg, 2 ba, the channel digit at bit 17. */
+    const guint64 ch = G_GUINT64_CONSTANT(1) << 17;
+    CU_ASSERT_EQUAL(ts_dram_address(dram, 5, 0, 0, 0, 0, 0), 5 * ch);
+    CU_ASSERT_EQUAL(ts_dram_address(dram, 0, 0, 0, 0, 1, 0), 12 * ch);
+    CU_ASSERT_EQUAL(ts_dram_address(dram, 7, 0, 3, 1, 2, 5), (2 * 12 + 7) * ch + 5 * 64 +
+                                                                 (G_GUINT64_CONSTANT(3) << 13) +
+                                                                 (G_GUINT64_CONSTANT(1) << 15));
+    CU_ASSERT_EQUAL(ts_dram_unit_of(dram, 11 * ch), 11);
+    CU_ASSERT_EQUAL(ts_dram_unit_of(dram, 12 * ch), 0);
+    CU_ASSERT_EQUAL(ts_dram_unit_of(dram, 13 * ch + 64), 1);
+    CU_ASSERT_EQUAL(ts_dram_unit_of(dram, ch - 1), 0);
+    /* rows 0..3 of each channel, bank 0: 4 activates per channel, nothing lost */
+    for (guint i = 0; i < tr->n; i++)
+        tr->entries[i] = (TsDramTraceEntry){i * ch, 0, FALSE};
+    TsDramTraceResult r;
+    run_checked(s, tr, &r, "12 channels");
+    CU_ASSERT_EQUAL(r.stats.activates, 48);
+    CU_ASSERT_EQUAL(r.stats.read_row_hits, 0);
 }
 
 /* ---- bad input ---- */
@@ -521,15 +580,15 @@ static void test_bad_input(void)
     g_autoptr(GError) error = NULL;
     CU_ASSERT_PTR_NULL(ts_dram_trace_load("/nonexistent/t.trace", &error));
     CU_ASSERT_PTR_NOT_NULL(strstr(error->message, "no such trace file"));
-    /* A spec the model cannot run: non-power-of-two channels (the arch accepts them). */
+    /* A spec the model cannot run: non-power-of-two banks (the arch accepts them). */
     g_autofree TsDramSpec *s = preset("DDR4-2400");
-    s->channels = 3;
+    s->banks = 3;
     derive(s);
     g_autoptr(TsDramTrace) tr = trace_new(1);
     TsDramTraceResult r;
     g_clear_error(&error);
     CU_ASSERT_FALSE(ts_dram_trace_run(s, tr, 10, FALSE, &r, &error));
-    CU_ASSERT_PTR_NOT_NULL(strstr(error->message, "channels = 3 is not a power of two"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(error->message, "banks = 3 is not a power of two"));
 }
 
 /* Mutated configs and traces (bytes flipped, lines dropped or cut) load or fail with an error
@@ -652,7 +711,9 @@ int main(int argc, char **argv)
                 test_random_all_presets_and_variants);
     CU_add_test(s, "write semantics", test_write_semantics);
     CU_add_test(s, "bank refresh without tREFIb", test_bank_refresh_needs_trefib);
+    CU_add_test(s, "requests sent within a window", test_requests_sent_in_window);
     CU_add_test(s, "address mapping", test_address_mapping);
+    CU_add_test(s, "address mapping over 12 channels", test_address_mapping_modulo);
     CU_add_test(s, "bad configs and traces", test_bad_input);
     CU_add_test(s, "native YAML preset matches the .ini", test_native_yaml_matches_ini);
     CU_add_test(s, "mutated configs and traces", test_fuzz_inputs);

@@ -18,9 +18,9 @@
 #include "ts-test-ops.h"
 #include "ts-test.h"
 
-    /* Runs one mapping through the DES and compares its counted actions with the model's. */
-    static gboolean check_counts(const TsArch *arch, const TsModel *m, const TsMapping *map,
-                                 const char *what)
+/* Runs one mapping through the DES and compares its counted actions with the model's. */
+static gboolean check_counts(const TsArch *arch, const TsModel *m, const TsMapping *map,
+                             const char *what)
 {
     g_autoptr(GError) error = NULL;
     TsCost cost;
@@ -40,7 +40,8 @@
         for (guint t = 0; t < op->n_tensors; t++) {
             const TsTensorCost *a = &cost.level[l].tensor[t], *d = &r.cost.level[l].tensor[t];
             if (a->reads != d->reads || a->fills != d->fills || a->updates != d->updates ||
-                a->tile_words != d->tile_words) {
+                a->reads_all != d->reads_all || a->fills_all != d->fills_all ||
+                a->updates_all != d->updates_all || a->tile_words != d->tile_words) {
                 fprintf(stderr,
                         "%s: %s %s: DES reads %" G_GUINT64_FORMAT " fills %" G_GUINT64_FORMAT
                         " updates %" G_GUINT64_FORMAT " tile %" G_GUINT64_FORMAT
@@ -71,17 +72,22 @@
     return TRUE;
 }
 
-static void check_pair(const char *arch_name, const TsOp *op, GRand *rng, guint n)
+/* n random valid mappings of op on arch: with imperfect, only mappings with ceil factors. */
+static void check_pair_full(const char *arch_name, const TsOp *op, GRand *rng, guint n,
+                            gboolean imperfect)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(TsArch) arch = ts_arch_load(arch_name, NULL, &error);
     CU_ASSERT_PTR_NOT_NULL_FATAL(arch);
-    g_autoptr(TsModel) m = ts_model_new(arch, op, &error);
+    TsModelOptions mo = {.imperfect_factors = imperfect};
+    g_autoptr(TsModel) m = ts_model_new_full(arch, op, &mo, &error);
     CU_ASSERT_PTR_NOT_NULL_FATAL(m);
     TsMapping *maps = g_new0(TsMapping, n);
-    guint found = ts_test_random_mappings(arch, m, op, rng, maps, n, 200 * n);
+    guint found = ts_test_random_mappings_full(
+        arch, m, op, rng, maps, n, 400 * n, imperfect ? ts_model_imperfect_dims(op) : 0, imperfect);
     CU_ASSERT(found >= n / 2);
-    g_autofree char *what = g_strdup_printf("%s on %s", op->name, arch_name);
+    g_autofree char *what =
+        g_strdup_printf("%s on %s%s", op->name, arch_name, imperfect ? " (imperfect)" : "");
     guint checked = 0;
     for (guint i = 0; i < found; i++)
         checked += check_counts(arch, m, &maps[i], what);
@@ -89,6 +95,11 @@ static void check_pair(const char *arch_name, const TsOp *op, GRand *rng, guint 
     if (g_getenv("TILESIM_TEST_VERBOSE"))
         fprintf(stderr, "%s: %u mappings\n", what, found);
     g_free(maps);
+}
+
+static void check_pair(const char *arch_name, const TsOp *op, GRand *rng, guint n)
+{
+    check_pair_full(arch_name, op, rng, n, FALSE);
 }
 
 static const char *const kArchs[] = {"eyeriss-like", "gemmini-like", "transformer-gemmini",
@@ -135,6 +146,49 @@ static void test_counts_sliding_windows(void)
         check_pair(kArchs[a], &op, rng, 8);
 }
 
+/* Imperfect (ceil) factors: partial tiles, empty iterations skipped, instances that differ
+ * (the busiest instance's counts and the counts summed over instances both checked). */
+static void test_counts_imperfect(void)
+{
+    g_autoptr(GRand) rng = new_rng();
+    TsOp op;
+    ts_test_gemm(&op, 13, 22, 37);
+    for (guint a = 0; kArchs[a]; a++)
+        check_pair_full(kArchs[a], &op, rng, 10, TRUE);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TsWorkload) wl = ts_test_small_transformer(&error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(wl);
+    for (guint i = 0; i < ts_workload_n_ops(wl); i++) {
+        const TsOp *lop = ts_workload_op(wl, i);
+        if (lop->kind != TS_OP_EINSUM)
+            continue;
+        for (guint a = 0; kArchs[a]; a++)
+            check_pair_full(kArchs[a], lop, rng, 3, TRUE);
+    }
+}
+
+/* PIM archs: upmem-pim (the 12-channel host DRAM, the host link, the DPU's pim_core), hbm-pim
+ * and aim-like (bank units): the GEMMs and the small layer's einsums. */
+static void test_counts_pim(void)
+{
+    static const char *const pim[] = {"upmem-pim", "hbm-pim", "aim-like", NULL};
+    g_autoptr(GRand) rng = new_rng();
+    TsOp op;
+    ts_test_gemm(&op, 16, 24, 36);
+    for (guint a = 0; pim[a]; a++)
+        check_pair(pim[a], &op, rng, 6);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TsWorkload) wl = ts_test_small_transformer(&error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(wl);
+    for (guint i = 0; i < ts_workload_n_ops(wl); i++) {
+        const TsOp *o = ts_workload_op(wl, i);
+        if (o->kind != TS_OP_EINSUM)
+            continue;
+        for (guint a = 0; pim[a]; a++)
+            check_pair(pim[a], o, rng, 2);
+    }
+}
+
 int main(int argc, char **argv)
 {
     CU_initialize_registry();
@@ -142,5 +196,7 @@ int main(int argc, char **argv)
     CU_add_test(s, "GEMMs: DES counts equal the model's", test_counts_gemms);
     CU_add_test(s, "transformer layer ops: DES counts equal the model's", test_counts_layer_ops);
     CU_add_test(s, "sliding windows: DES counts equal the model's", test_counts_sliding_windows);
+    CU_add_test(s, "imperfect factors: DES counts equal the model's", test_counts_imperfect);
+    CU_add_test(s, "PIM archs: DES counts equal the model's", test_counts_pim);
     return ts_test_run(argc, argv);
 }

@@ -134,7 +134,8 @@ static void test_both_one_op(void)
     g_unlink(trace);
 }
 
-/* A whole layer (einsums and elementwise ops) through the DES. */
+/* A whole layer (einsums and elementwise ops) through the DES: ops in order, each component
+ * of the arch listed once. */
 static void test_des_layer(void)
 {
     g_autofree char *json = tmp_path("tilesim-test-exec-layer.json");
@@ -162,6 +163,21 @@ static void test_des_layer(void)
         const double start = json_object_get_double_member(des, "start_cycles");
         const double cycles = json_object_get_double_member(des, "cycles");
         CU_ASSERT(cycles > 0);
+        /* each declared component once; elementwise work without a vector unit runs on the
+         * systolic array's PEs (its busy time), not on a second compute unit */
+        JsonArray *comps = json_object_get_array_member(des, "components");
+        g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+        double array_busy = -1;
+        for (guint k = 0; k < json_array_get_length(comps); k++) {
+            JsonObject *cp = json_array_get_object_element(comps, k);
+            const char *name = json_object_get_string_member(cp, "name");
+            CU_ASSERT_FALSE(g_hash_table_contains(seen, name));
+            g_hash_table_add(seen, (gpointer)name);
+            CU_ASSERT_STRING_NOT_EQUAL(json_object_get_string_member(cp, "kind"), "mac_array");
+            if (strcmp(json_object_get_string_member(cp, "kind"), "systolic_array") == 0)
+                array_busy = json_object_get_double_member(cp, "utilization");
+        }
+        CU_ASSERT(array_busy > 0);
         /* in order: an op's window opens when the previous op is complete */
         CU_ASSERT_DOUBLE_EQUAL(start, prev_end, 1.0);
         prev_end = start + cycles;
@@ -280,19 +296,38 @@ static void test_refused(void)
     const char *trace_stdout[] = {"simulate", "--arch", "gemmini-like", "--workload", "bert-base",
                                   "--engine", "des",    "--trace",      "-",          NULL};
     expect_refused(trace_stdout, "--trace");
-    /* a DRAM the DES's address mapping cannot take (12 channels): the input's limit, exit 1 */
+    /* a PIM arch runs: the 12-channel host DRAM (channel by modulo), the host link, the DPUs'
+     * pim_core */
     const char *pim[] = {"simulate",      "--arch",   "upmem-pim", "--workload",
                          "bert-base",     "--seq",    "32",        "--op",
-                         "KTQ",           "--engine", "des",       "--search",
+                         "KQV",           "--engine", "both",      "--search",
                          "random-pruned", "--budget", "50",        NULL};
-    expect_refused(pim, "cannot be simulated by the DES");
+    TsTestRun r = {0};
+    if (ts_test_spawn(&r, pim, FALSE) >= 0) {
+        CU_ASSERT_EQUAL(r.status, 0);
+        CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "1 of 1 ops run"));
+        CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "DPU.alu"));
+        CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "HostLink"));
+        ts_test_run_clear(&r);
+    }
 }
 
-/* The default engine (both) on an architecture the DES cannot simulate: the analytical
- * figures stand, the report says why, exit 0. */
+/* The default engine (both) on an architecture the DES cannot simulate (gemmini-like with 3 DRAM
+ * banks, which the analytical model takes and the DRAM's address mapping cannot): the
+ * analytical figures stand, the report says why, exit 0. */
 static void test_both_unavailable(void)
 {
-    const char *args[] = {"simulate",      "--arch",   "upmem-pim", "--workload", "bert-base",
+    g_autoptr(GError) error = NULL;
+    g_autofree char *lib = ts_test_source_path("arch/library/gemmini-like.yaml");
+    g_autofree char *text = NULL;
+    CU_ASSERT_TRUE_FATAL(g_file_get_contents(lib, &text, NULL, &error));
+    GString *edited = g_string_new(text);
+    CU_ASSERT_FATAL(g_string_replace(edited, "attributes: {word_bits: 8}",
+                                     "attributes: {word_bits: 8, banks: 3}", 1) == 1);
+    g_autofree char *arch = tmp_path("tilesim-test-exec-3banks.yaml");
+    CU_ASSERT_TRUE_FATAL(g_file_set_contents(arch, edited->str, -1, &error));
+    g_string_free(edited, TRUE);
+    const char *args[] = {"simulate",      "--arch",   arch,  "--workload", "bert-base",
                           "--seq",         "32",       "--op",      "KTQ",        "--search",
                           "random-pruned", "--budget", "50",        "--json",     "-",
                           NULL};
@@ -312,8 +347,9 @@ static void test_both_unavailable(void)
         strstr(json_object_get_string_member(o, "des_not_run"), "cannot be simulated by the DES"));
     JsonObject *dt = json_object_get_object_member(o, "des_totals");
     CU_ASSERT_EQUAL(json_object_get_int_member(dt, "ops_run"), 0);
-    CU_ASSERT_PTR_NOT_NULL(strstr(json_object_get_string_member(dt, "unavailable"), "channels"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(json_object_get_string_member(dt, "unavailable"), "banks = 3"));
     ts_test_run_clear(&r);
+    g_unlink(arch);
 }
 
 /* A DRAM whose given bandwidth differs from its timing's peak: said on stderr and in the JSON. */

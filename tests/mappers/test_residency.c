@@ -189,6 +189,67 @@ static void test_load_once(void)
     ts_layer_result_clear(&r);
 }
 
+/* Op placement: on upmem-pim (a host CPU above the host link) the attention einsums of
+ * bert-base-lut, in fp32 (soft-float on the DPUs), run on the host, each where its EDP is lower
+ * (host cost = ts_layer_vector_cost, mapped cost = the best mapping's), and an op whose weights
+ * are resident in MRAM stays on the DPUs; an arch without a host places nothing. */
+static void place(const char *arch_name, const char *wl_name, guint *on_host, guint *einsums)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TsArch) arch = ts_arch_load(arch_name, NULL, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(arch);
+    g_autoptr(TsWorkload) wl = ts_workload_load(wl_name, NULL, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(wl);
+    TsLayerOptions o = {0};
+    ts_search_options_init(&o.search);
+    o.search.algorithm = TS_SEARCH_RANDOM;
+    o.search.budget = 300;
+    o.search.threads = 1;
+    TsLayerResult r;
+    CU_ASSERT_TRUE_FATAL(ts_layer_map(arch, wl, &o, &r, &error));
+    *on_host = *einsums = 0;
+    for (guint i = 0; i < r.n_ops; i++) {
+        const TsLayerOp *lo = &r.ops[i];
+        if (!lo->einsum || lo->same_as != i)
+            continue;
+        (*einsums)++;
+        const TsCost *c = &lo->search.best[0].cost;
+        gboolean resident = FALSE;
+        for (guint t = 0; t < lo->op->n_tensors; t++)
+            resident |= lo->op->tensors[t].role == TS_TENSOR_PARAMETERS;
+        if (ts_layer_host_unit(arch) == NULL || resident) {
+            CU_ASSERT_PTR_NULL(lo->placed_on);
+            continue;
+        }
+        TsVectorCost v;
+        CU_ASSERT_TRUE_FATAL(ts_layer_vector_cost(arch, lo->op, &v, &error));
+        const double host_edp = v.energy_pj * v.cycles, mapped_edp = c->energy_pj * c->cycles;
+        CU_ASSERT_DOUBLE_EQUAL(lo->mapped_cycles, c->cycles, 1e-9 * c->cycles);
+        if (lo->placed_on != NULL) {
+            CU_ASSERT(host_edp < mapped_edp);
+            CU_ASSERT_EQUAL(lo->cycles, v.cycles);
+            CU_ASSERT_EQUAL(lo->energy_pj, v.energy_pj);
+            (*on_host)++;
+        } else {
+            CU_ASSERT(host_edp >= mapped_edp);
+            CU_ASSERT_EQUAL(lo->cycles, c->cycles);
+        }
+    }
+    ts_layer_result_clear(&r);
+}
+
+static void test_placement(void)
+{
+    guint host, einsums;
+    place("upmem-pim", "bert-base-lut", &host, &einsums);
+    CU_ASSERT_EQUAL(einsums, 2); /* KTQ and VScores; the projections are LUT ops */
+    CU_ASSERT_EQUAL(host, 2);
+    place("upmem-pim", "bert-base", &host, &einsums);
+    CU_ASSERT(einsums >= 5 && host <= 2); /* the weights' ops stay with their weights */
+    place("gemmini-like", "bert-base", &host, &einsums);
+    CU_ASSERT_EQUAL(host, 0);
+}
+
 static double gemv_latency(const char *arch_name, double *in_bank_bps, double *io_bps)
 {
     g_autoptr(GError) error = NULL;
@@ -244,5 +305,6 @@ int main(int argc, char **argv)
     CU_add_test(s, "host_link_path", test_host_link_path);
     CU_add_test(s, "load_once", test_load_once);
     CU_add_test(s, "bank_gemv", test_bank_gemv);
+    CU_add_test(s, "op placement on the host", test_placement);
     return ts_test_run(argc, argv);
 }

@@ -470,22 +470,22 @@ static void test_both_plot(void)
     CU_ASSERT_TRUE(g_ascii_strtod(des + strlen("KTQ x12,DES,"), NULL) > 0);
 }
 
-/* Ops the DES refuses (imperfect factors) keep their analytical figures and say why, exit 0;
- * asking for the DES alone makes it an error. */
+/* An op the DES does not compare (a LUT-NN kernel on upmem-pim's DPUs, which the model costs as
+ * PIM-DL's kernel): with the default engine its analytical figures stand and the report and
+ * stderr say why, exit 0; --engine des refuses it naming the op, exit 1. */
 static void test_des_not_run(void)
 {
-    g_autofree char *json = path("imperfect.json");
-    const char *args[] = {"simulate",      "--arch",      "eyeriss-like", "--workload",
-                          "bert-base",     "--seq",       "32",           "--op",
-                          "KQV",           "--factorization", "imperfect", "--budget",
-                          "300",           "--no-polish", "--no-progress", "--json",
-                          json,            NULL};
+    g_autofree char *json = path("lut.json");
+    const char *args[] = {"simulate",  "--arch",        "upmem-pim", "--workload",
+                          "bert-base-lut", "--seq",     "32",        "--op",
+                          "FF2",       "--budget",      "300",       "--no-polish",
+                          "--no-progress", "--json",    json,        NULL};
     TsTestRun r;
     if (ts_test_spawn(&r, args, FALSE) < 0)
         return;
     CU_ASSERT_EQUAL(r.status, 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "not run on the DES (the model's figures stand)"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "the DES does not run KQV"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "the DES does not run FF2"));
     ts_test_run_clear(&r);
     JsonNode *doc = load_json(json);
     CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
@@ -493,20 +493,21 @@ static void test_des_not_run(void)
     CU_ASSERT_STRING_EQUAL(json_object_get_string_member(o, "engine"), "both");
     CU_ASSERT_TRUE(json_object_get_null_member(o, "des"));
     CU_ASSERT_TRUE(json_object_get_null_member(o, "des_cycles"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(json_object_get_string_member(o, "des_not_run"), "imperfect"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(json_object_get_string_member(o, "des_not_run"), "LUT-NN"));
     CU_ASSERT(json_object_get_double_member(json_object_get_object_member(o, "totals"),
                                             "cycles") > 0);
     CU_ASSERT_EQUAL(
         json_object_get_int_member(json_object_get_object_member(o, "des_totals"), "ops_run"), 0);
     json_node_unref(doc);
-    const char *des[] = {"simulate",  "--arch",      "eyeriss-like", "--workload", "bert-base",
-                         "--seq",     "32",          "--op",         "KQV",        "--factorization",
-                         "imperfect", "--budget",    "300",          "--no-polish", "--engine",
-                         "des",       "--no-progress", NULL};
+    const char *des[] = {"simulate", "--arch",   "upmem-pim", "--workload",  "bert-base-lut",
+                         "--seq",    "32",       "--op",      "FF2",         "--budget",
+                         "300",      "--no-polish", "--engine", "des",       "--no-progress",
+                         NULL};
     if (ts_test_spawn(&r, des, FALSE) < 0)
         return;
     CU_ASSERT_EQUAL(r.status, 1);
-    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "imperfect"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "op FF2: the DES cannot run"));
+    CU_ASSERT_PTR_NULL(strstr(r.err, "CRITICAL"));
     ts_test_run_clear(&r);
 }
 

@@ -12,11 +12,29 @@
 #include "ts-model.h"
 #include "ts-residency.h"
 
-/* Up to n valid mappings of op on arch (model prepared for the pair), drawn with rng; at most
- * tries candidates. Returns the number found (mappings[0 .. found-1]). */
-static inline guint ts_test_random_mappings(const TsArch *arch, const TsModel *model,
-                                            const TsOp *op, GRand *rng, TsMapping *mappings,
-                                            guint n, guint tries)
+/* Whether a mapping has imperfect (ceil) factors: some dimension's factors multiply to more
+ * than its size. */
+static inline gboolean ts_test_mapping_imperfect(const TsOp *op, const TsMapping *map,
+                                                 guint n_levels)
+{
+    for (guint d = 0; d < op->n_dims; d++) {
+        uint64_t prod = 1;
+        for (guint l = 0; l < n_levels; l++)
+            prod *= (uint64_t)map->level[l].temporal[d] * map->level[l].spatial_x[d] *
+                    map->level[l].spatial_y[d];
+        if (prod != op->dims[d])
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* As ts_test_random_mappings, drawing from the space with imperfect (ceil) factorizations of
+ * the dimensions in imperfect_dims (the model must accept them: options.imperfect_factors);
+ * with only_imperfect, keeps only mappings with at least one ceil factor. */
+static inline guint ts_test_random_mappings_full(const TsArch *arch, const TsModel *model,
+                                                 const TsOp *op, GRand *rng, TsMapping *mappings,
+                                                 guint n, guint tries, uint32_t imperfect_dims,
+                                                 gboolean only_imperfect)
 {
     TsSpaceArch sa;
     if (!ts_space_arch_from_arch(arch, &sa, NULL))
@@ -27,7 +45,7 @@ static inline guint ts_test_random_mappings(const TsArch *arch, const TsModel *m
     ts_residency_init(&res, arch, op);
     if (!ts_residency_apply_rules(&res, &sa, op, &rules, NULL))
         return 0;
-    g_autoptr(TsMapSpace) space = ts_mapspace_new(&sa, op, &rules, NULL);
+    g_autoptr(TsMapSpace) space = ts_mapspace_new_full(&sa, op, &rules, imperfect_dims, NULL);
     if (space == NULL)
         return 0;
     guint found = 0;
@@ -44,11 +62,22 @@ static inline guint ts_test_random_mappings(const TsArch *arch, const TsModel *m
         }
         if (!ts_mapspace_fanout_ok(space, &id) || !ts_mapspace_build(space, &id, &mappings[found]))
             continue;
+        if (only_imperfect && !ts_test_mapping_imperfect(op, &mappings[found], sa.n_levels))
+            continue;
         TsCost cost;
         if (ts_model_evaluate(model, &mappings[found], &cost) == TS_EVAL_OK)
             found++;
     }
     return found;
+}
+
+/* Up to n valid mappings of op on arch (model prepared for the pair), drawn with rng; at most
+ * tries candidates. Returns the number found (mappings[0 .. found-1]). */
+static inline guint ts_test_random_mappings(const TsArch *arch, const TsModel *model,
+                                            const TsOp *op, GRand *rng, TsMapping *mappings,
+                                            guint n, guint tries)
+{
+    return ts_test_random_mappings_full(arch, model, op, rng, mappings, n, tries, 0, FALSE);
 }
 
 #endif /* TS_TEST_MAPPINGS_H */

@@ -1,9 +1,9 @@
 /* The systolic_array DES component: a driver sends GEMM tiles over a credited link; the
  * completions arrive at the tick the model's cycles say (fold boundaries visited one by one,
  * steps queued back to back), carry the model's figures, return their credits, and the
- * statistics add up. With "mem" connected, each fold's DRAM words go out as memory requests:
- * an unlimited memory leaves the timing alone, a slow one stalls the array. Bad
- * configurations fail init with the key named. */
+ * statistics add up; elementwise lane steps take their turn between tiles. With "mem"
+ * connected, each fold's DRAM words go out as memory requests: an unlimited memory leaves the
+ * timing alone, a slow one stalls the array. Bad configurations fail init with the key named. */
 #include <string.h>
 
 #include "ts-sram.h"
@@ -67,20 +67,28 @@ static TsParams *array_params(gboolean limited)
     return p;
 }
 
+/* An 8 x 16 array (spec kept by the caller) fed by a driver over a 1000 ps link, built. */
+static void open_array(TsSim *sim, TsSystolicSpec *spec, gboolean limited, TsComponent **arr,
+                       TsComponent **drv)
+{
+    g_autoptr(TsParams) p = array_params(limited);
+    g_autoptr(GError) err = NULL;
+    *arr = ts_sim_add_component_typed(sim, &ts_systolic_kind, "sa", TS_SPEC(TsSystolicSpec, spec),
+                                      p, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(*arr);
+    *drv = ts_sim_add_component(sim, &driver_kind, "drv", NULL, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(*drv);
+    TsLinkSpec link = {.latency_ps = 1000};
+    CU_ASSERT_TRUE_FATAL(ts_sim_connect(sim, *drv, "out", *arr, "ctrl", &link, &err));
+    CU_ASSERT_TRUE_FATAL(ts_sim_build(sim, &err));
+}
+
 static void run_steps(const char *dataflow, gboolean limited)
 {
     g_autoptr(TsSim) sim = ts_sim_new();
-    g_autoptr(TsParams) p = array_params(limited);
     TsSystolicSpec spec = {.rows = 8, .cols = 16, .dataflow = dataflow_of(dataflow)};
-    g_autoptr(GError) err = NULL;
-    TsComponent *arr = ts_sim_add_component_typed(sim, &ts_systolic_kind, "sa",
-                                                  TS_SPEC(TsSystolicSpec, &spec), p, &err);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(arr);
-    TsComponent *drv = ts_sim_add_component(sim, &driver_kind, "drv", NULL, &err);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(drv);
-    TsLinkSpec link = {.latency_ps = 1000};
-    CU_ASSERT_TRUE_FATAL(ts_sim_connect(sim, drv, "out", arr, "ctrl", &link, &err));
-    CU_ASSERT_TRUE_FATAL(ts_sim_build(sim, &err));
+    TsComponent *arr, *drv;
+    open_array(sim, &spec, limited, &arr, &drv);
     TsPort *out = ts_component_port(drv, 0);
     CU_ASSERT_EQUAL(ts_port_credits(out), 4); /* queue_depth */
     for (guint i = 0; i < 3; i++) {
@@ -129,6 +137,51 @@ static void run_steps(const char *dataflow, gboolean limited)
     CU_ASSERT_PTR_NOT_NULL(strstr(json, c));
     CU_ASSERT_PTR_NOT_NULL(
         strstr(json, "\"steps\":{\"type\":\"counter\",\"unit\":\"steps\",\"value\":3}"));
+}
+
+/* Elementwise lane steps queue with the GEMM tiles: a tile, 50 cycles of lane work, a tile run
+ * back to back on the one array; the lane step answers with 49 (it occupies cycles + 1) and no
+ * stalls or DRAM words, and adds its 50 cycles to the busy time. */
+static void test_lanes(void)
+{
+    g_autoptr(TsSim) sim = ts_sim_new();
+    TsSystolicSpec spec = {.rows = 8, .cols = 16, .dataflow = TS_DATAFLOW_OS};
+    TsComponent *arr, *drv;
+    open_array(sim, &spec, FALSE, &arr, &drv);
+    TsPort *out = ts_component_port(drv, 0);
+    for (guint i = 0; i < 3; i++) {
+        TsEvent *ev =
+            ts_sim_event_new(sim, drv, i == 1 ? TS_SYSTOLIC_EV_LANES : TS_SYSTOLIC_EV_COMPUTE);
+        if (i == 1)
+            ev->payload.u64[0] = 50;
+        else
+            memcpy(ev->payload.u64, tiles[i], sizeof tiles[i]);
+        ev->payload.u64[3] = 100 + i;
+        ts_port_send(out, ev, 32);
+    }
+    ts_sim_run(sim);
+    ts_sim_finish(sim);
+    CU_ASSERT_EQUAL(ts_port_credits(out), 4);
+    Driver *d = TS_COMPONENT_DOWNCAST(Driver, drv);
+    CU_ASSERT_EQUAL_FATAL(d->n_done, 3);
+    const TsSystolicConfig *cfg = ts_systolic_component_config(arr);
+    TsSystolicResult r[3];
+    for (guint i = 0; i < 3; i += 2) {
+        TsSystolicLayer l = ts_systolic_layer_gemm(tiles[i][0], tiles[i][1], tiles[i][2]);
+        CU_ASSERT_TRUE_FATAL(ts_systolic_run(cfg, &l, &r[i], NULL));
+    }
+    const guint64 edge0 = 1 + r[0].cycles + 1, edge1 = edge0 + 50, edge2 = edge1 + r[2].cycles + 1;
+    CU_ASSERT_EQUAL(d->done_tick[0], edge0 * 2000 + 1000);
+    CU_ASSERT_EQUAL(d->tags[1], 101);
+    CU_ASSERT_EQUAL(d->done_cycles[1], 49);
+    CU_ASSERT_EQUAL(d->done_stall[1], 0);
+    CU_ASSERT_EQUAL(d->done_dram[1], 0);
+    CU_ASSERT_EQUAL(d->done_tick[1], edge1 * 2000 + 1000);
+    CU_ASSERT_EQUAL(d->done_tick[2], edge2 * 2000 + 1000);
+    guint64 busy = 0, steps = 0;
+    ts_systolic_component_busy(arr, &busy, &steps);
+    CU_ASSERT_EQUAL(busy, r[0].cycles + 1 + 50 + r[2].cycles + 1);
+    CU_ASSERT_EQUAL(steps, 3);
 }
 
 static void test_steps(void)
@@ -260,6 +313,7 @@ int main(int argc, char **argv)
     CU_add_test(s, "steps", test_steps);
     CU_add_test(s, "fold_ends", test_fold_ends);
     CU_add_test(s, "mem port", test_mem_port);
+    CU_add_test(s, "elementwise lane steps", test_lanes);
     CU_add_test(s, "bad_params", test_bad_params);
     return ts_test_run(argc, argv);
 }
