@@ -87,8 +87,8 @@ GOptionEntry *ts_cli_map_entries(TsCliMapArgs *a, const GOptionEntry *extra, gui
          "iteration runs a partial tile (docs/mapper.md)",
          "F"},
         {"no-polish", 0, 0, G_OPTION_ARG_NONE, &a->no_polish,
-         "anneal: skip the polish (bounded exhaustive walks of every pair of dimensions around "
-         "the best)",
+         "anneal (and an exhaustive search's incumbent anneal): skip the polish (bounded "
+         "exhaustive walks of every pair of dimensions around the best)",
          NULL},
         {"threads", 't', 0, G_OPTION_ARG_INT, &a->threads,
          "worker threads (default: the processors; results do not depend on it)", "N"},
@@ -174,6 +174,7 @@ gboolean ts_cli_map_options(const TsCliMapArgs *a, TsLayerOptions *lo, GError **
     o->seed = (guint64)a->seed;
     o->top_k = (guint)a->top;
     o->polish = o->algorithm == TS_SEARCH_ANNEAL && !a->no_polish;
+    o->incumbent_no_polish = a->no_polish; /* an exhaustive search's incumbent anneal */
     if (!ts_cli_parse_factorization(a->factorization, &lo->model_options.imperfect_factors, error))
         return FALSE;
     if (!ordered && o->algorithm != TS_SEARCH_LINEAR_PRUNED && o->budget == 0 && o->victory == 0 &&
