@@ -183,7 +183,7 @@ static void compare(const TsLutPimTarget *t, const TsOp *op, const TsLutPimParam
 {
     const int l = ts_op_find_dim(op, "L"), d = ts_op_find_dim(op, "D"),
               cb = ts_op_find_dim(op, "CB"), c = ts_op_find_dim(op, "C");
-    PimdlEstimate e;
+    PimdlEstimate e = {0};
     CU_ASSERT_TRUE_FATAL(
         pimdl_estimate(op->dims[l], op->dims[cb], op->dims[c], op->dims[d], t->n_dpus, given, &e));
     TsLutPimCost mine, best;
