@@ -14,6 +14,7 @@
 #include "ts-config.h"
 #include "ts-dram-trace.h"
 #include "ts-file.h"
+#include "ts-report-json.h"
 
 /* The DRAM spec of the config, owned by *arch or *spec_out (the caller frees both). */
 static const TsDramSpec *load_config(const char *config, TsArch **arch, TsDramSpec **spec_out,
@@ -177,7 +178,7 @@ static int run(int argc, char **argv)
         g_autoptr(JsonGenerator) gen = json_generator_new();
         json_generator_set_root(gen, node);
         json_generator_set_pretty(gen, TRUE);
-        g_autofree char *text = json_generator_to_data(gen, NULL);
+        g_autofree char *text = ts_json_repair_numbers(json_generator_to_data(gen, NULL));
         g_autofree char *with_nl = g_strconcat(text, "\n", NULL);
         if (!ts_output_write("--json", json, with_nl, -1, &error)) {
             rc = ts_cli_fail(error);

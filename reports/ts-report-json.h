@@ -21,7 +21,8 @@ void ts_json_member_count(JsonBuilder *b, const char *name, uint64_t value);
 
 /* Repairs, in place, the numbers json-glib 1.6 writes invalid: a double whose shortest form
  * has an exponent and no point (3e-09) comes out as "3e-09.0"; the ".0" is dropped (outside
- * strings). Returns text. Every JSON document the reports write goes through it. */
+ * strings). Returns text. Every JSON document the reports, the sweep exports and `dram-trace`
+ * write goes through it. */
 char *ts_json_repair_numbers(char *text);
 
 /* The document b built, pretty-printed with a 2-space indent (newly allocated). */

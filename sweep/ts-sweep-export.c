@@ -515,7 +515,7 @@ static gboolean results_jsonl(TsSweepDb *db, const TsExportData *d, const char *
         json_builder_end_object(b);
         g_autoptr(JsonNode) root = json_builder_get_root(b);
         json_generator_set_root(gen, root);
-        g_autofree char *line = json_generator_to_data(gen, NULL);
+        g_autofree char *line = ts_json_repair_numbers(json_generator_to_data(gen, NULL));
         g_string_append(s, line);
         g_string_append_c(s, '\n');
         out_put(&o, s);
