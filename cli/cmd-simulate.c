@@ -297,7 +297,6 @@ static int run_des(const TsCliMapArgs *a, const TsCliMapInputs *in, const TsLaye
                                     .workload = ts_workload_name(in->workload),
                                     .engine = "des",
                                     .notes = (const char *const *)notes},
-                           .both = FALSE,
                            .reproducible = a->reproducible};
         if (!a->quiet && !ts_cli_map_stdout_taken(a)) {
             g_autoptr(GString) text = g_string_new(NULL);

@@ -42,8 +42,6 @@ const char *ts_report_des_bound(const TsExecOpResult *o)
 static void op_detail_text(GString *out, const TsDesReport *rep, guint i)
 {
     const TsExecOpResult *o = &rep->des->ops[i];
-    const TsLayerOp *lo = &rep->layer->ops[i];
-    const TsLayerOp *src = owner(rep->layer, lo);
     g_string_append_printf(out, "\n%s (x%" G_GUINT64_FORMAT "): %.0f cycles from cycle %.0f",
                            o->op->name, o->count, o->cycles, o->start_cycles);
     if (o->einsum)
@@ -61,17 +59,6 @@ static void op_detail_text(GString *out, const TsDesReport *rep, guint i)
         g_string_append_printf(out, "; array skew fill/drain within compute %.0f",
                                o->array_fill_drain_cycles);
     g_string_append_c(out, '\n');
-    if (o->einsum && rep->both && src->einsum && src->search.n_best > 0) {
-        const TsCost *a = &src->search.best[0].cost;
-        g_string_append_printf(out, "  %-16s %16s %16s %8s %14s\n", "level", "accesses (an.)",
-                               "accesses (DES)", "diff %", "an. cycles");
-        for (guint l = 0; l < o->cost.n_levels && l < a->n_levels; l++) {
-            const double an = level_accesses(a, l), de = level_accesses(&o->cost, l);
-            g_string_append_printf(out, "  %-16s %16.0f %16.0f %8.2f %14.0f\n",
-                                   ts_model_level(src->model, l)->name, an, de, pct(de, an),
-                                   a->level[l].cycles);
-        }
-    }
     g_string_append_printf(out, "  %-16s %-14s %12s %14s %14s\n", "component", "kind",
                            "utilization", "stall cycles", "bank conflicts");
     for (guint u = 0; u < o->n_units; u++) {
@@ -91,42 +78,22 @@ void ts_report_des_text(GString *out, const TsDesReport *rep)
 {
     g_return_if_fail(out != NULL && rep != NULL && rep->layer != NULL && rep->des != NULL);
     const TsExecResult *d = rep->des;
-    const TsLayerResult *r = rep->layer;
     g_string_append_printf(out, "tilesim simulate: %s on %s, %s\n",
                            rep->info.workload ? rep->info.workload : "-",
                            rep->info.arch ? rep->info.arch : "-",
-                           rep->both ? "analytical model and discrete-event simulation (DES)"
-                                     : "discrete-event simulation (DES)");
-    if (rep->both)
-        g_string_append_printf(out, "%-12s %6s %14s %14s %8s %14s %14s %10s\n", "op", "count",
-                               "an. cycles", "DES cycles", "diff %", "an. energy pJ",
-                               "DES energy pJ", "DES bound");
-    else
-        g_string_append_printf(out, "%-12s %6s %14s %14s %10s %10s\n", "op", "count", "cycles",
-                               "energy pJ", "compute %", "bound");
+                           "discrete-event simulation (DES)");
+    g_string_append_printf(out, "%-12s %6s %14s %14s %10s %10s\n", "op", "count", "cycles",
+                           "energy pJ", "compute %", "bound");
     for (guint i = 0; i < d->n_ops; i++) {
         const TsExecOpResult *o = &d->ops[i];
-        const TsLayerOp *lo = &r->ops[i];
-        const double an_cycles = lo->cycles * (double)o->count;
         const double en = o->cost.energy_pj * (double)o->count;
-        if (rep->both)
-            g_string_append_printf(
-                out, "%-12s %6" G_GUINT64_FORMAT " %14.0f %14.0f %8.2f %14.4g %14.4g %10s\n",
-                o->op->name, o->count, an_cycles, o->cycles, pct(o->cycles, an_cycles),
-                lo->energy_pj * (double)o->count, en, ts_report_des_bound(o));
-        else
-            g_string_append_printf(out, "%-12s %6" G_GUINT64_FORMAT " %14.0f %14.4g %9.1f%% %10s\n",
-                                   o->op->name, o->count, o->cycles, en,
-                                   o->cycles > 0 ? 100.0 * o->compute_busy_cycles / o->cycles : 0.0,
-                                   ts_report_des_bound(o));
+        g_string_append_printf(out, "%-12s %6" G_GUINT64_FORMAT " %14.0f %14.4g %9.1f%% %10s\n",
+                               o->op->name, o->count, o->cycles, en,
+                               o->cycles > 0 ? 100.0 * o->compute_busy_cycles / o->cycles : 0.0,
+                               ts_report_des_bound(o));
     }
-    if (rep->both)
-        g_string_append_printf(out, "%-12s %6s %14.0f %14.0f %8.2f %14.4g %14.4g\n", "total", "",
-                               r->cycles, d->cycles, pct(d->cycles, r->cycles), r->energy_pj,
-                               d->energy_pj);
-    else
-        g_string_append_printf(out, "%-12s %6s %14.0f %14.4g\n", "total", "", d->cycles,
-                               d->energy_pj);
+    g_string_append_printf(out, "%-12s %6s %14.0f %14.4g\n", "total", "", d->cycles,
+                           d->energy_pj);
     g_string_append_printf(out,
                            "DES: %.6g s at the arch clock; ops overlap where their dependencies "
                            "allow (analytical: one after another)\n",
@@ -222,21 +189,6 @@ static void levels_json(JsonBuilder *b, const char *member, const TsExecOpResult
     json_builder_end_array(b);
 }
 
-static void analytical_member(JsonBuilder *b, const TsDesReport *rep, guint i)
-{
-    const TsExecOpResult *o = &rep->des->ops[i];
-    const TsLayerOp *lo = &rep->layer->ops[i];
-    const TsLayerOp *src = owner(rep->layer, lo);
-    json_builder_set_member_name(b, "analytical");
-    json_builder_begin_object(b);
-    ts_json_member_double(b, "cycles", lo->cycles);
-    ts_json_member_double(b, "energy_pj", lo->energy_pj);
-    ts_json_member_double(b, "cycles_diff_pct", pct(o->cost.cycles, lo->cycles));
-    ts_json_member_string(b, "bound", lo->bound);
-    levels_json(b, "levels", o, src);
-    json_builder_end_object(b);
-}
-
 static void vector_members(JsonBuilder *b, const TsDesReport *rep, const TsExecOpResult *o,
                            const TsReportInfo *info)
 {
@@ -286,8 +238,6 @@ static void op_members(JsonBuilder *b, const TsDesReport *rep, guint i)
     ts_json_member_string(b, "name", lo->op->name);
     ts_json_member_int(b, "count", (gint64)o->count);
     ts_report_des_op_json(b, o);
-    if (rep->both)
-        analytical_member(b, rep, i);
 }
 
 /* The "simulation" member: events, wall time and rate (null when reproducible), what the trace
@@ -341,14 +291,6 @@ char *ts_report_des_json_string(const TsDesReport *rep)
         ts_json_member_double(b, "edp_j_cycles", d->energy_pj * 1e-12 * d->cycles);
         ts_json_member_double(b, "pj_per_mac", d->macs > 0 ? d->energy_pj / d->macs : NAN);
         json_builder_end_object(b);
-        if (rep->both) {
-            json_builder_set_member_name(b, "analytical_totals");
-            json_builder_begin_object(b);
-            ts_json_member_double(b, "energy_pj", rep->layer->energy_pj);
-            ts_json_member_double(b, "cycles", rep->layer->cycles);
-            ts_json_member_double(b, "cycles_diff_pct", pct(d->cycles, rep->layer->cycles));
-            json_builder_end_object(b);
-        }
         ts_report_notes_json(b, rep->info.notes);
     }
     simulation_json(b, d, rep->reproducible);

@@ -22,7 +22,6 @@ typedef struct {
     const TsLayerResult *layer; /* the analytical mapping and costs of the ops run */
     const TsExecResult *des;    /* the DES run of the same ops (layer's order) */
     TsReportInfo info;          /* names and notes; engine is "des" */
-    gboolean both;              /* analytical figures alongside */
     gboolean reproducible;      /* wall times and events/s null / left out */
 } TsDesReport;
 
