@@ -343,7 +343,7 @@ static int run_both(const TsCliMapArgs *a, const TsCliMapInputs *in, const TsLay
     gboolean *run = g_new0(gboolean, MAX(n, 1u));
     char **not_run = g_new0(char *, n + 1);
     for (guint i = 0; i < n; i++) {
-        not_run[i] = ts_exec_op_refusal(in->arch, r, i, plan);
+        not_run[i] = ts_exec_op_refusal(in->arch, r, i);
         run[i] = not_run[i] == NULL;
         if (not_run[i] != NULL && r->ops[i].same_as == i)
             fprintf(stderr, "tilesim simulate: note: the DES does not run %s: %s; its analytical "

@@ -6,20 +6,17 @@
 
 #include <string.h>
 
-#include "ts-fuse.h"
 #include "ts-walk.h"
 
-char *ts_exec_op_refusal(const TsArch *arch, const TsLayerResult *layer, guint i,
-                         const TsFusePlan *fuse)
+char *ts_exec_op_refusal(const TsArch *arch, const TsLayerResult *layer, guint i)
 {
     g_return_val_if_fail(arch != NULL && layer != NULL && i < layer->n_ops, NULL);
     const TsLayerOp *lo = &layer->ops[i];
     const TsLayerOp *src = &layer->ops[lo->same_as];
-    (void)fuse; /* fused groups run (ts_exec_run_layer with TsExecOptions.fuse) */
     if (src->lut_pim)
-        return g_strdup("LUT-NN kernel on DPUs: the model costs PIM-DL's kernel, the DES would "
-                        "run it as generic vector work (docs/pim.md, \"PIM architectures in the "
-                        "DES\"), so the two are not compared");
+        return g_strdup("LUT-NN kernel on DPUs: the model costs PIM-DL's kernel, which the "
+                        "executor has no schedule for (docs/pim.md, \"PIM architectures in the "
+                        "DES\")");
     g_autoptr(GError) error = NULL;
     if (!lo->einsum) {
         TsVectorCost vc;

@@ -150,14 +150,12 @@ const char *ts_stall_kind_name(TsStallKind kind); /* "fill", "drain", "bandwidth
 uint64_t ts_exec_tensor_base(const TsOp *op, guint tensor, uint64_t instance);
 uint64_t ts_exec_op_footprint(const TsOp *op);
 
-/* Why the DES cannot run op i of a mapped layer (a ts_layer_map result on arch, fused under
- * fuse when not NULL: fused groups run), newly allocated, or NULL when it can: a LUT-NN kernel
- * on DPUs (not compared: the DES would run it as vector work), an einsum without a mapping or
- * whose mapping the walker cannot step through, an elementwise op the vector unit cannot
- * cost. Arch-wide limits
- * (components the DES cannot build) show when the run starts. */
-char *ts_exec_op_refusal(const TsArch *arch, const TsLayerResult *layer, guint i,
-                         const TsFusePlan *fuse);
+/* Why the DES cannot run op i of a mapped layer (a ts_layer_map result on arch; fused groups
+ * run, through TsExecOptions.fuse), newly allocated, or NULL when it can: a LUT-NN kernel
+ * on DPUs (not compared: the executor has no schedule for PIM-DL's kernel), an einsum without
+ * a mapping or whose mapping the walker cannot step through, an elementwise op the vector unit
+ * cannot cost. Arch-wide limits (components the DES cannot build) show when the run starts. */
+char *ts_exec_op_refusal(const TsArch *arch, const TsLayerResult *layer, guint i);
 
 /* ts_exec_run_layer over the ops with run[i] (layer order; the others are left out of the
  * simulated schedule). result has one entry per op of layer: an op not run has its op, einsum
