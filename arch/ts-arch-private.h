@@ -63,6 +63,8 @@ typedef struct {
     gboolean is_dram_tech; /* storage whose default energy is DRAM's (Timeloop technology DRAM) */
     uint32_t mac_bits_a, mac_bits_b;    /* compute: operand widths for the default energy */
     double link_fill_pj, link_drain_pj; /* host-link energy per filled / drained access */
+    double link_call_s; /* landing level of a host link: its latency + DMA setup per call */
+    const char *link_name; /* that host link's name (the level's, borrowed) */
     const char *path; /* key path of the declaration ("levels[2].levels[0]"), interned */
     int component;    /* entry of the component list providing the level, -1 until assigned */
 } TsLevelPriv;

@@ -426,6 +426,16 @@ void ts_arch_storage_link_pj(const TsArch *arch, guint storage_index, double *fi
         *drain_pj = p->link_drain_pj;
 }
 
+double ts_arch_storage_link_call_s(const TsArch *arch, guint storage_index,
+                                   const char **link_name)
+{
+    g_return_val_if_fail(arch != NULL && storage_index < arch->n_storage, 0.0);
+    const TsLevelPriv *p = &g_array_index(arch->priv, TsLevelPriv, arch->storage[storage_index]);
+    if (link_name != NULL)
+        *link_name = p->link_name;
+    return p->link_call_s;
+}
+
 const TsLevel *ts_arch_compute(const TsArch *arch)
 {
     g_return_val_if_fail(arch != NULL, NULL);

@@ -299,6 +299,11 @@ double ts_arch_level_write_bw_bytes_per_s(const TsArch *arch, const TsLevel *lev
  * ts_arch_storage. */
 void ts_arch_storage_link_pj(const TsArch *arch, guint storage_index, double *fill_pj,
                              double *drain_pj);
+/* Seconds of one transfer call (the link's latency + DMA setup) over the host link above a
+ * storage level it lands in (docs/pim.md, "Host-link calls"), and the link's name (NULL ok);
+ * 0 (and NULL) when no link lands there. */
+double ts_arch_storage_link_call_s(const TsArch *arch, guint storage_index,
+                                   const char **link_name);
 /* MACs per arch-clock cycle of one compute instance: 1 for Timeloop input and plain MACs;
  * macs_per_cycle of a mac level; a PIM core's issue rate / cycles_per_mac or SIMD lanes.
  * Compute cycles = MACs / (utilized instances x this). 0 when there is no compute level. */

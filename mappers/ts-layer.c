@@ -257,6 +257,10 @@ const char *ts_layer_bound_name(const TsModel *model, const TsCost *cost)
             best = (int)l;
         }
     }
+    /* host-link calls adding more than any level's or the compute's cycles */
+    const char *link = ts_model_link_name(model);
+    if (link != NULL && cost->link_added_cycles > most)
+        return link;
     return best < 0 ? "compute" : ts_model_level(model, (guint)best)->name;
 }
 

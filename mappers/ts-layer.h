@@ -181,7 +181,9 @@ char *ts_layer_problem_key(const TsArch *arch, const TsOp *op, const TsSpaceArch
                            const TsSearchOptions *search);
 
 /* Name of the level that bounds a cost's cycles: "compute" when the compute cycles equal
- * the total, else the storage level with the most cycles (static or the model's name). */
+ * the total, else the storage level with the most cycles, or the host link when the cycles
+ * its calls add (TsCost.link_added_cycles) exceed those and the compute cycles (static or the
+ * model's name). */
 const char *ts_layer_bound_name(const TsModel *model, const TsCost *cost);
 
 G_END_DECLS

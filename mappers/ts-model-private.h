@@ -31,6 +31,8 @@ typedef struct {
     gboolean zero_capacity;              /* holds nothing: every tensor must bypass it */
     double read_pj, write_pj, update_pj; /* per vector access */
     double link_fill_pj, link_drain_pj;  /* host-link parts of write_pj and update_pj */
+    double link_call_cycles; /* landing level of a host link: arch cycles per transfer call */
+    const char *link_name;   /* that link's name (borrowed from the arch), or NULL */
     uint32_t block_size;
     uint32_t clusters; /* instances / cluster_size */
     /* The fan-out below is two containers, one along X and one along Y: multicast is counted

@@ -385,8 +385,11 @@ TsModel *ts_model_new_full(const TsArch *arch, const TsOp *op, const TsModelOpti
         ts_residency_init(&m->residency, arch, op);
         m->residency_active = ts_residency_active(&m->residency);
     }
-    for (guint l = 0; m != NULL && l < n; l++)
+    for (guint l = 0; m != NULL && l < n; l++) {
         ts_arch_storage_link_pj(arch, l, &m->level[l].link_fill_pj, &m->level[l].link_drain_pj);
+        m->level[l].link_call_cycles =
+            ts_arch_storage_link_call_s(arch, l, &m->level[l].link_name) * m->clock_hz;
+    }
     return m;
 }
 
@@ -410,6 +413,15 @@ guint ts_model_n_levels(const TsModel *model)
 {
     g_return_val_if_fail(model != NULL, 0);
     return model->n_levels;
+}
+
+const char *ts_model_link_name(const TsModel *model)
+{
+    g_return_val_if_fail(model != NULL, NULL);
+    for (guint l = 0; l < model->n_levels; l++)
+        if (model->level[l].link_call_cycles > 0.0)
+            return model->level[l].link_name;
+    return NULL;
 }
 
 const TsLevel *ts_model_level(const TsModel *model, guint storage_index)
@@ -678,6 +690,92 @@ static inline uint64_t ceil_div(uint64_t a, uint64_t b)
     return a / b + (a % b != 0);
 }
 
+/* ---- Host-link calls ------------------------------------------------------------------------ */
+
+/* Temporal iterations above inner level c that give tensor t a new tile (every loop from the
+ * outermost down to the innermost one over a dimension of t: Timeloop's refetches), and the
+ * distinct tiles among them (the loops over its dimensions alone); empty iterations past a
+ * dimension's size (imperfect factors) left out. */
+static void tile_versions(const TsModel *m, const TsNest *nest, guint c, guint t,
+                          uint64_t *versions, uint64_t *distinct)
+{
+    uint8_t counted[TS_NEST_MAX_LOOPS];
+    const guint lo = nest->level_lo[c + 1];
+    guint ks = nest->n_loops;
+    for (guint k = lo; k < nest->n_loops && ks == nest->n_loops; k++)
+        if (nest->loop[k].kind == TS_LOOP_TEMPORAL && (m->dim_mask[t] >> nest->loop[k].dim & 1u))
+            ks = k;
+    for (guint k = 0; k < nest->n_loops; k++)
+        counted[k] = nest->loop[k].kind == TS_LOOP_TEMPORAL && k >= ks;
+    *versions = ts_nest_count(m, nest, lo, counted, NULL, -1);
+    for (guint k = 0; k < nest->n_loops; k++)
+        counted[k] = nest->loop[k].kind == TS_LOOP_TEMPORAL && k >= lo &&
+                     (m->dim_mask[t] >> nest->loop[k].dim & 1u);
+    *distinct = ts_nest_count(m, nest, lo, counted, NULL, -1);
+}
+
+/* The calls over the host links into landing levels and what they add to cycles (TsCost's
+ * link_* fields): max_cycles is the max of compute and the levels' bandwidth cycles. */
+static double link_calls(const TsModel *m, const TsMapping *map, const TsNest *nest,
+                         const guint *outermost, double max_cycles, TsCost *cost)
+{
+    const guint nl = m->n_levels;
+    const uint64_t count = MAX(m->op->count, 1u);
+    uint64_t calls = 0;
+    double call_cycles = 0.0, edge_cycles = 0.0, bytes_cycles = 0.0;
+    gboolean batch = count > 1;
+    for (guint l = 1; l < nl; l++) {
+        const TsModelLevel *lv = &m->level[l];
+        if (lv->link_call_cycles <= 0.0)
+            continue;
+        const guint c = nl - 1 - l;
+        const TsLevelCost *lc = &cost->level[l];
+        uint64_t held = 0;
+        for (guint t = 0; t < m->n_tensors; t++) {
+            if (!(map->level[l].keep >> t & 1u) || l == outermost[t])
+                continue;
+            held += lc->tensor[t].tile_words;
+            uint64_t v, d;
+            tile_versions(m, nest, c, t, &v, &d);
+            const gboolean out = m->read_write[t];
+            const uint64_t fills =
+                out && !m->options.no_first_read_elision ? (v > d ? v - d : 0) : v;
+            const uint64_t wbs = out ? v : 0;
+            calls += fills + wbs;
+            /* the first tile's fill comes before the first step, the last write-back after the
+             * last step */
+            const uint64_t e = (!out && fills > 0) + (wbs > 0);
+            call_cycles += (double)(fills + wbs) * lv->link_call_cycles;
+            edge_cycles += (double)e * lv->link_call_cycles;
+            if (lv->spec.fill_bw_words_per_cycle > 0.0)
+                bytes_cycles += (double)lc->tensor[t].fills / lv->spec.fill_bw_words_per_cycle;
+            /* the write-backs land at the nearest level above that keeps t */
+            for (int p = (int)l - 1; out && p >= 0; p--) {
+                if (!(map->level[p].keep >> t & 1u))
+                    continue;
+                const TsLevel *ps = &m->level[p].spec;
+                if (ps->update_bw_words_per_cycle > 0.0)
+                    bytes_cycles +=
+                        (double)cost->level[p].tensor[t].updates / ps->update_bw_words_per_cycle;
+                break;
+            }
+        }
+        const uint64_t cap = lv->capacity_words;
+        if (cap > 0 && (double)held * (double)count > (double)cap)
+            batch = FALSE;
+    }
+    cost->link_calls = calls;
+    cost->link_batch = batch ? count : 1;
+    if (calls == 0)
+        return max_cycles;
+    const double share = 1.0 / (double)cost->link_batch;
+    cost->link_call_cycles = call_cycles * share;
+    const double cycles =
+        MAX(max_cycles + edge_cycles * share, call_cycles * share + bytes_cycles);
+    cost->link_added_cycles = cycles - max_cycles;
+    return cycles;
+}
+
 /* ---- Evaluation ------------------------------------------------------------------------- */
 
 /* The one-time load of the resident tensors (docs/pim.md): each utilized instance of the home
@@ -750,6 +848,9 @@ TsEvalStatus ts_model_evaluate(const TsModel *m, const TsMapping *map, TsCost *c
     cost->energy_with_leakage_pj = 0.0;
     cost->load_bytes = 0;
     cost->load_energy_pj = cost->load_cycles = cost->load_s = 0.0;
+    cost->link_calls = 0;
+    cost->link_batch = 1;
+    cost->link_call_cycles = cost->link_added_cycles = 0.0;
     for (guint t = 0; t < TS_MAX_TENSORS; t++) {
         cost->load_level[t] = -1;
         cost->load_bytes_tensor[t] = 0;
@@ -878,6 +979,7 @@ TsEvalStatus ts_model_evaluate(const TsModel *m, const TsMapping *map, TsCost *c
             max_cycles = lc->cycles;
     }
 
+    max_cycles = link_calls(m, map, &nest, outermost, max_cycles, cost);
     cost->compute_instances = nest.compute_instances;
     cost->compute_cycles = ccd;
     cost->compute_energy_pj = (double)m->macs * m->mac_pj;

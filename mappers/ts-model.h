@@ -122,6 +122,24 @@ typedef struct {
     double load_energy_pj;
     double load_cycles;
     double load_s;
+    /* Host-link transfer calls (docs/pim.md, "Host-link calls"), on archs whose storage has a
+     * host link landing in it (0 elsewhere: the figures above keep Timeloop's semantics). A call
+     * moves one tile version of one tensor between the link's two sides, to or from every
+     * instance of the landing level that holds it (UPMEM's parallel transfer: a buffer per DPU,
+     * one dpu_push_xfer): the fills of each tensor kept at the landing level (first reads of
+     * elided output tiles move nothing) and the write-backs of each output version. With an op
+     * of count > 1 whose every instance's tiles fit the landing level together, the instances
+     * run in lock-step and each call carries all of them (link_batch = count); else 1.
+     * link_calls: the calls of one instance's mapping; link_call_cycles: this instance's share
+     * of their time (calls x (latency + DMA setup) / link_batch, arch cycles); link_added_cycles:
+     * what they add to cycles beyond the max of compute and the levels' bandwidth cycles: the
+     * calls before the first compute step and after the last one cannot overlap it, and the
+     * link serves one call at a time (cycles = max(that max + those edge calls' share, the
+     * link's serial time: calls' share + the bytes at the link's fill and drain rates)). */
+    uint64_t link_calls;
+    uint64_t link_batch;
+    double link_call_cycles;
+    double link_added_cycles;
 } TsCost;
 
 /* Behaviour switches. The zero value (or NULL) is Timeloop 3.0.3 parity. */
@@ -208,6 +226,9 @@ const char *ts_model_note(const TsModel *model);
 const TsOp *ts_model_op(const TsModel *model);
 guint ts_model_n_levels(const TsModel *model);                            /* storage levels */
 const TsLevel *ts_model_level(const TsModel *model, guint storage_index); /* outermost first */
+/* The name of the host link whose calls TsCost.link_* count, or NULL when none lands in the
+ * model's levels. */
+const char *ts_model_link_name(const TsModel *model);
 const TsLevel *ts_model_compute(const TsModel *model);
 double ts_model_clock_hz(const TsModel *model);
 /* MACs per compute instance per arch cycle for this op (a DPU's at the op's precision). */

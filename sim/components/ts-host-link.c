@@ -1,6 +1,6 @@
-/* The host_link component (ts-host-link.h): one FIFO server per direction kept in fixed-point
- * picoseconds, so a stream of transfers at a bandwidth that is not a whole number of bytes per
- * picosecond accumulates no rounding. */
+/* The host_link component (ts-host-link.h): one FIFO server for the calls of both directions
+ * kept in fixed-point picoseconds, so a stream of transfers at a bandwidth that is not a whole
+ * number of bytes per picosecond accumulates no rounding. */
 #include "ts-host-link.h"
 
 #include "ts-arch-classes.h"
@@ -12,7 +12,8 @@ typedef struct {
     TsComponent base;
     const TsHostLinkSpec *spec;
     guint32 queue_depth;
-    TsServer h2d, d2h; /* fixed-point ps */
+    TsServer calls;    /* fixed-point ps: one call at a time, either direction */
+    guint64 h2d_busy_fp, d2h_busy_fp;
     TsHostLinkStats st;
     TsCounter *c_h2d, *c_d2h;
 } Link;
@@ -94,12 +95,12 @@ static void link_serve(Link *k, TsEvent *ev)
         crossing(k->spec, r->bytes, r->addr, r->flags & TS_HOST_LINK_BROADCAST, h2d, &bw);
     const guint64 now = (guint64)ts_sim_now(self->sim) << TS_FP_SHIFT;
     const guint64 dur =
-        (guint64)ceil(k->spec->dma_setup_ps * (double)TS_FP_ONE) + ts_fp_div(bytes * 1e12, bw);
-    TsServer *srv = h2d ? &k->h2d : &k->d2h;
-    const guint64 start = ts_server_take(srv, now, dur);
+        (guint64)ceil((k->spec->dma_setup_ps + k->spec->latency_ps) * (double)TS_FP_ONE) +
+        ts_fp_div(bytes * 1e12, bw);
+    const guint64 start = ts_server_take(&k->calls, now, dur);
     const TsTick start_tick = (TsTick)((start + TS_FP_ONE - 1) >> TS_FP_SHIFT);
-    const TsTick at =
-        (TsTick)((srv->free_fp + TS_FP_ONE - 1) >> TS_FP_SHIFT) + (TsTick)ceil(k->spec->latency_ps);
+    const TsTick at = (TsTick)((k->calls.free_fp + TS_FP_ONE - 1) >> TS_FP_SHIFT);
+    *(h2d ? &k->h2d_busy_fp : &k->d2h_busy_fp) += dur;
     if (h2d) {
         k->st.h2d_transfers++;
         k->st.h2d_bytes += (guint64)bytes;
@@ -151,8 +152,8 @@ void ts_host_link_get_stats(const TsComponent *c, TsHostLinkStats *out)
     g_return_if_fail(c != NULL && c->kind == &ts_host_link_kind && out != NULL);
     const Link *k = TS_COMPONENT_DOWNCAST(const Link, c);
     *out = k->st;
-    out->h2d_busy_ps = (double)k->h2d.busy_fp / (double)TS_FP_ONE;
-    out->d2h_busy_ps = (double)k->d2h.busy_fp / (double)TS_FP_ONE;
+    out->h2d_busy_ps = (double)k->h2d_busy_fp / (double)TS_FP_ONE;
+    out->d2h_busy_ps = (double)k->d2h_busy_fp / (double)TS_FP_ONE;
 }
 
 double ts_host_link_unloaded_ps(const TsComponent *c, guint64 bytes, guint64 targets,

@@ -1,6 +1,8 @@
 /* The host_link component: a link between a host and devices (a PCIe or DDR channel to PIM
  * DIMMs) with a bandwidth per direction, a latency per transfer, a DMA setup cost per transfer
- * and contention: transfers of one direction share its bandwidth in arrival order. A transfer
+ * and contention: a transfer is a call the host makes and waits for (UPMEM's dpu_push_xfer is
+ * synchronous), so calls of either direction are served one at a time in arrival order, each
+ * occupying the link for its setup, bytes and latency (docs/pim.md, "Host-link calls"). A transfer
  * goes to (comes from) `targets` devices and moves bytes x targets: scattered (each target its
  * own bytes), gathered (device -> host, bytes from each target) or, flagged
  * TS_HOST_LINK_BROADCAST, broadcast (the same bytes to every target, every copy counted, as
@@ -15,9 +17,9 @@
  * 1) and `queue_depth` (credits per requester, default 8). Protocol: ts-mem.h with op
  * TS_MEM_WRITE = host -> device (h2d), TS_MEM_READ = device -> host (d2h); bytes per target;
  * addr = the number of targets (0 taken as 1); flags TS_HOST_LINK_BROADCAST. One response per
- * transfer when its last byte has arrived (DMA setup + bytes x targets / rate after it starts,
- * plus the latency: ts_host_link_transfer_s() of one call on an idle link); the credit returns
- * when it starts. */
+ * transfer when the call returns (DMA setup + bytes x targets / rate + the latency after it
+ * starts: ts_host_link_transfer_s() of one call on an idle link); the credit returns when it
+ * starts. */
 #ifndef TS_HOST_LINK_H
 #define TS_HOST_LINK_H
 
@@ -33,7 +35,7 @@ extern const TsComponentKind ts_host_link_kind;
 typedef struct {
     guint64 h2d_transfers, d2h_transfers;
     guint64 h2d_bytes, d2h_bytes; /* bytes delivered (every target's copy) */
-    double h2d_busy_ps, d2h_busy_ps;
+    double h2d_busy_ps, d2h_busy_ps; /* calls' time (setup, bytes, latency) per direction */
 } TsHostLinkStats;
 
 void ts_host_link_get_stats(const TsComponent *link, TsHostLinkStats *stats);

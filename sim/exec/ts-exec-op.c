@@ -52,6 +52,35 @@ static int link_between(const Exec *x, guint p, guint l)
     return -1;
 }
 
+/* Instances whose tiles a host-link call of this instance carries. */
+static uint64_t link_share(const OpCtx *c)
+{
+    return c->link_batch ? MAX(c->count, 1) : 1;
+}
+
+/* Whether the op's instances share each host-link call (docs/pim.md, "Host-link calls"): more
+ * than one, and every instance's tiles of the per-inference tensors at each landing level fit
+ * its capacity (over multiple buffering) together, as the model decides (TsCost.link_batch). */
+static gboolean link_batched(const Exec *x, const OpCtx *c)
+{
+    if (c->count <= 1)
+        return FALSE;
+    for (guint l = 1; l < c->nl; l++) {
+        if (x->link_unit[l] < 0)
+            continue;
+        const TsLevel *lv = ts_model_level(c->model, l);
+        const double mb = lv->multiple_buffering > 0.0 ? lv->multiple_buffering : 1.0;
+        const uint64_t cap = lv->size_words ? (uint64_t)floor((double)lv->size_words / mb) : 0;
+        uint64_t held = 0;
+        for (guint t = 0; t < c->nt; t++)
+            if (c->lt[l][t].peer >= 0 && ts_walk_keeps(c->compute, l, t))
+                held += ts_walk_words(c->compute, l, t, ts_walk_tile(c->compute, l, t));
+        if (cap > 0 && (double)held * (double)c->count > (double)cap)
+            return FALSE;
+    }
+    return TRUE;
+}
+
 static uint64_t covered(const OpCtx *c, const LevelTensor *lt)
 {
     if (lt->complete < lt->found)
@@ -198,13 +227,15 @@ static gboolean try_fill(Exec *x, OpCtx *c, guint l, guint t)
         mem_part(x, c, j, p, t, TS_MEM_READ, peer_slot_addr(c, p, t, lt->next_first_step),
                  xf->peer_elements, xf->origin, box);
         const int link = link_between(x, p, l);
-        if (link >= 0) {
+        if (link >= 0 && (!c->link_batch || c->instance == 0)) {
             const uint64_t inst = ts_walk_instances(c->compute, l);
             const gboolean bcast =
                 xf->peer_elements * ts_walk_instances(c->compute, p) < xf->elements * inst;
             Part *lp = ts_exec_part_link(x, j, link, TS_MEM_WRITE,
-                                         tensor_bytes(c->op, t, xf->elements), inst, bcast);
+                                         tensor_bytes(c->op, t, xf->elements) * link_share(c),
+                                         inst, bcast);
             unloaded(x, lp);
+            c->link_calls++;
         }
         mem_part(x, c, j, l, t, TS_MEM_WRITE, lt->sram_base + (v % lt->nslots) * lt->slot_bytes,
                  xf->elements, xf->origin, box);
@@ -244,10 +275,12 @@ static gboolean try_writeback(Exec *x, OpCtx *c)
              lt->sram_base + (w->x.version % lt->nslots) * lt->slot_bytes, w->x.elements,
              w->x.origin, box);
     const int link = link_between(x, p, l);
-    if (link >= 0) {
-        Part *lp = ts_exec_part_link(x, j, link, TS_MEM_READ, tensor_bytes(c->op, t, w->x.elements),
+    if (link >= 0 && (!c->link_batch || c->instance + 1 == c->count)) {
+        Part *lp = ts_exec_part_link(x, j, link, TS_MEM_READ,
+                                     tensor_bytes(c->op, t, w->x.elements) * link_share(c),
                                      ts_walk_instances(c->compute, l), FALSE);
         unloaded(x, lp);
+        c->link_calls++;
     }
     mem_part(x, c, j, p, t, TS_MEM_WRITE, peer_slot_addr(c, p, t, w->step), w->x.peer_elements,
              w->x.origin, box);
@@ -604,6 +637,7 @@ gboolean ts_exec_op_begin(Exec *x, OpCtx *c)
             cu->period_ps;
         c->step_ideal_ps = c->step_compute_ps;
     }
+    c->link_batch = link_batched(x, c);
     c->have_step = ts_walk_next(c->compute, &c->step);
     c->start_tick = ts_sim_now(x->sim);
     return TRUE;

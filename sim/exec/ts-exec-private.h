@@ -194,6 +194,12 @@ typedef struct {
     double dpu_slots_per_mac; /* a DPU compute unit: issue slots of one MAC at the op's
                                  precision (the model's rate) */
     uint64_t inner_off[TS_MAX_TENSORS]; /* DRAM accesses inside steps: running offsets */
+    /* Host-link calls (docs/pim.md, "Host-link calls"): link_batch: the op's instances share
+     * each call (count > 1 and their tiles fit the landing levels together): the first
+     * instance's fills and the last one's write-backs carry every instance's tile, the others
+     * cross no link; link_calls: the calls this instance issued. */
+    gboolean link_batch;
+    uint64_t link_calls;
     LevelTensor lt[TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
     Writeback wb[WB_RING];
     guint wb_head, wb_len;

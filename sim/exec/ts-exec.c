@@ -428,6 +428,10 @@ void ts_exec_ctx_complete(Exec *x, OpCtx *c)
             (c->step_compute_ps - c->step_ideal_ps) * (double)c->n_steps / x->arch_period_ps;
     if (c->instance == 0)
         finish_result(x, c);
+    if (c->einsum) {
+        r->link_calls += c->link_calls;
+        r->link_batch = c->link_batch ? MAX(c->count, 1) : 1;
+    }
     for (guint t = 0; t < TS_MAX_TENSORS; t++) {
         r->dram_request_bytes += c->dram_bytes[t];
         if (c->einsum)

@@ -106,6 +106,11 @@ typedef struct {
      * (an elementwise op's traffic is not split by tensor). */
     uint64_t dram_request_bytes;
     uint64_t dram_tensor_bytes[TS_MAX_TENSORS];
+    /* Host-link transfer calls of all instances (docs/pim.md, "Host-link calls"), and the
+     * instances sharing each call (the op's count when they run in lock-step, else 1): as the
+     * model's TsCost.link_calls x count / link_batch. */
+    uint64_t link_calls;
+    uint64_t link_batch;
 } TsExecOpResult;
 
 typedef struct {
