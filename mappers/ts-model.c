@@ -730,11 +730,14 @@ static double link_calls(const TsModel *m, const TsMapping *map, const TsNest *n
             continue;
         const guint c = nl - 1 - l;
         const TsLevelCost *lc = &cost->level[l];
-        uint64_t held = 0;
+        uint64_t held = 0, each = 0;
         for (guint t = 0; t < m->n_tensors; t++) {
-            if (!(map->level[l].keep >> t & 1u) || l == outermost[t])
+            if (!(map->level[l].keep >> t & 1u))
                 continue;
             held += lc->tensor[t].tile_words;
+            if (l == outermost[t])
+                continue; /* backed here (resident): one copy serves every instance */
+            each += lc->tensor[t].tile_words;
             uint64_t v, d;
             tile_versions(m, nest, c, t, &v, &d);
             const gboolean out = m->read_write[t];
@@ -761,7 +764,7 @@ static double link_calls(const TsModel *m, const TsMapping *map, const TsNest *n
             }
         }
         const uint64_t cap = lv->capacity_words;
-        if (cap > 0 && (double)held * (double)count > (double)cap)
+        if (cap > 0 && (double)held + (double)each * (double)(count - 1) > (double)cap)
             batch = FALSE;
     }
     cost->link_calls = calls;

@@ -128,8 +128,9 @@ typedef struct {
      * instance of the landing level that holds it (UPMEM's parallel transfer: a buffer per DPU,
      * one dpu_push_xfer): the fills of each tensor kept at the landing level (first reads of
      * elided output tiles move nothing) and the write-backs of each output version. With an op
-     * of count > 1 whose every instance's tiles fit the landing level together, the instances
-     * run in lock-step and each call carries all of them (link_batch = count); else 1.
+     * of count > 1 whose every instance's per-inference tiles fit the landing level together
+     * (beside the resident tiles it backs, one copy for all), the instances run in lock-step
+     * and each call carries all of them (link_batch = count); else 1.
      * link_calls: the calls of one instance's mapping; link_call_cycles: this instance's share
      * of their time (calls x (latency + DMA setup) / link_batch, arch cycles); link_added_cycles:
      * what they add to cycles beyond the max of compute and the levels' bandwidth cycles: the

@@ -225,6 +225,11 @@ void ts_report_cost_text(GString *out, const TsModel *model, const TsMapping *ma
                     or_dash(ts_model_level(model, (guint)cost->load_level[t])->name));
         g_string_append_c(out, '\n');
     }
+    if (ts_model_link_name(model) != NULL) {
+        g_string_append(out, "Host-link calls: ");
+        ts_report_link_calls_text(out, model, cost);
+        g_string_append_c(out, '\n');
+    }
     g_string_append_c(out, '\n');
     g_string_append_printf(out, "Computes = %" G_GUINT64_FORMAT "\npJ/Compute\n", cost->macs);
     gsize w = strlen("Total");
@@ -366,7 +371,41 @@ void ts_report_cost_json_members(JsonBuilder *b, const TsModel *model, const TsM
     ts_json_member_string(b, "mapping", yaml);
 
     ts_report_load_json(b, model, cost);
+    ts_report_link_calls_json(b, model, cost);
     ts_report_notes_json(b, info ? info->notes : NULL);
+}
+
+void ts_report_link_calls_json(JsonBuilder *b, const TsModel *model, const TsCost *cost)
+{
+    g_return_if_fail(b != NULL && model != NULL && cost != NULL);
+    const char *link = ts_model_link_name(model);
+    if (link == NULL)
+        return;
+    json_builder_set_member_name(b, "host_link_calls");
+    json_builder_begin_object(b);
+    ts_json_member_string(b, "link", link);
+    ts_json_member_count(b, "calls", cost->link_calls);
+    ts_json_member_count(b, "batch", cost->link_batch);
+    ts_json_member_double(b, "call_cycles", cost->link_call_cycles);
+    ts_json_member_double(b, "added_cycles", cost->link_added_cycles);
+    json_builder_end_object(b);
+}
+
+void ts_report_link_calls_text(GString *out, const TsModel *model, const TsCost *cost)
+{
+    g_return_if_fail(out != NULL && model != NULL && cost != NULL);
+    const char *link = ts_model_link_name(model);
+    if (link == NULL)
+        return;
+    g_string_append_printf(out, "%" G_GUINT64_FORMAT " transfer calls over host link %s",
+                           cost->link_calls, link);
+    if (cost->link_batch > 1)
+        g_string_append_printf(out, " (each shared by the op's %" G_GUINT64_FORMAT " instances)",
+                               cost->link_batch);
+    g_string_append_printf(out,
+                           ", %.0f cycles of calls (latency + DMA setup each), %.0f cycles "
+                           "added beyond compute and bandwidth",
+                           cost->link_call_cycles, cost->link_added_cycles);
 }
 
 void ts_report_cost_json(JsonBuilder *b, const TsModel *model, const TsMapping *mapping,

@@ -48,6 +48,11 @@ void ts_report_cost_json_members(JsonBuilder *b, const TsModel *model, const TsM
  * cycles, seconds, and per tensor its role, home level and bytes; docs/cli.md). Written by
  * ts_report_cost_json_members. */
 void ts_report_load_json(JsonBuilder *b, const TsModel *model, const TsCost *cost);
+/* The host-link calls of a cost (TsCost.link_*; docs/pim.md, "Host-link calls"): a JSON member
+ * "host_link_calls" {link, calls, batch, call_cycles, added_cycles} and a text phrase; nothing
+ * when no host link lands in the model's levels. */
+void ts_report_link_calls_json(JsonBuilder *b, const TsModel *model, const TsCost *cost);
+void ts_report_link_calls_text(GString *out, const TsModel *model, const TsCost *cost);
 /* As ts_report_cost_json_members, wrapped in its own object. */
 void ts_report_cost_json(JsonBuilder *b, const TsModel *model, const TsMapping *mapping,
                          const TsCost *cost, const TsReportInfo *info);

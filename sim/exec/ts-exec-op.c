@@ -59,8 +59,9 @@ static uint64_t link_share(const OpCtx *c)
 }
 
 /* Whether the op's instances share each host-link call (docs/pim.md, "Host-link calls"): more
- * than one, and every instance's tiles of the per-inference tensors at each landing level fit
- * its capacity (over multiple buffering) together, as the model decides (TsCost.link_batch). */
+ * than one, and at each landing level every instance's tiles of the per-inference tensors fit
+ * its capacity (over multiple buffering) together, beside the tiles it backs (resident data,
+ * one copy for all), as the model decides (TsCost.link_batch). */
 static gboolean link_batched(const Exec *x, const OpCtx *c)
 {
     if (c->count <= 1)
@@ -71,11 +72,16 @@ static gboolean link_batched(const Exec *x, const OpCtx *c)
         const TsLevel *lv = ts_model_level(c->model, l);
         const double mb = lv->multiple_buffering > 0.0 ? lv->multiple_buffering : 1.0;
         const uint64_t cap = lv->size_words ? (uint64_t)floor((double)lv->size_words / mb) : 0;
-        uint64_t held = 0;
-        for (guint t = 0; t < c->nt; t++)
-            if (c->lt[l][t].peer >= 0 && ts_walk_keeps(c->compute, l, t))
-                held += ts_walk_words(c->compute, l, t, ts_walk_tile(c->compute, l, t));
-        if (cap > 0 && (double)held * (double)c->count > (double)cap)
+        uint64_t held = 0, each = 0;
+        for (guint t = 0; t < c->nt; t++) {
+            if (!ts_walk_keeps(c->compute, l, t))
+                continue;
+            const uint64_t w = ts_walk_words(c->compute, l, t, ts_walk_tile(c->compute, l, t));
+            held += w;
+            if (c->lt[l][t].peer >= 0)
+                each += w; /* per-inference data: a tile per instance */
+        }
+        if (cap > 0 && (double)held + (double)each * (double)(c->count - 1) > (double)cap)
             return FALSE;
     }
     return TRUE;

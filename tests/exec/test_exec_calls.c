@@ -1,0 +1,181 @@
+/* Host-link transfer calls (docs/pim.md, "Host-link calls"), hand-derived on upmem-pim (one
+ * call: the link's 3.7 ms latency = 1,295,000 cycles at 350 MHz), in both engines.
+ *
+ * An int8 GEMM M=8, N=64, K=64 on 4 DPUs (the HostDRAM level's fan-out splits N by 4: every
+ * DPU gets the same Inputs tile, a broadcast, and its own Outputs tile, a gather), the
+ * weights resident in MRAM, a temporal M2 above the MRAM: the MRAM holds 2 versions of Inputs
+ * (M, K) and of Outputs (M, N). Calls per instance: 2 Inputs fills (broadcasts), no Outputs
+ * fill (the first read of each output tile is elided), 2 Outputs write-backs (gathers): 4. The
+ * first fill comes before any compute step and the last write-back after the last one; the
+ * link serves one call at a time, so an instance takes at least 4 calls (the compute, 8 x 16
+ * x 64 MACs x 7 issue slots = 57,344 cycles, hides behind them).
+ * - one instance: 4 calls in both engines, cycles 4 x 1,295,000 + the bytes' time;
+ * - 3 instances that fit the MRAM together: still 4 calls, each carrying the 3 instances'
+ *   tiles (link_batch 3), the op 4 calls + bytes, not 12;
+ * - 3 instances whose tiles do not fit together (MRAM cut to 2 KB: one instance's weights
+ *   (1,024 words of 8 bits) and activation tiles (Inputs 4 x 64, Outputs 4 x 16 x 4 bytes: 512
+ *   words) fit, three instances' activations beside the weights (2,560 words) do not): one
+ *   call per instance's transfer, 12 calls, 12 x 1,295,000 cycles;
+ * - the DES agrees with the model within 1% when each instance runs its own calls; with
+ *   shared calls within 3%: the write-backs wait for the last instance's compute of the version,
+ *   which the model's max (calls against compute) overlaps (here 3 x 28,672 cycles). */
+#include <glib/gstdio.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ts-arch.h"
+#include "ts-exec.h"
+#include "ts-model.h"
+#include "ts-test-ops.h"
+#include "ts-test.h"
+
+#define CALL_CYCLES 1295000.0 /* 3.7 ms at 350 MHz */
+
+static TsArch *load_upmem(const char *edit_from, const char *edit_to)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *path = ts_test_source_path("arch/library/upmem-pim.yaml");
+    g_autofree char *text = NULL;
+    CU_ASSERT_TRUE_FATAL(g_file_get_contents(path, &text, NULL, &error));
+    GString *s = g_string_new(text);
+    if (edit_from != NULL)
+        CU_ASSERT(g_string_replace(s, edit_from, edit_to, 1) == 1);
+    g_autofree char *edited = g_string_free(s, FALSE);
+    g_autofree char *tmp = g_build_filename(g_get_tmp_dir(), "tilesim-test-calls-XXXXXX.yaml", NULL);
+    int fd = g_mkstemp(tmp);
+    CU_ASSERT_FATAL(fd >= 0);
+    close(fd);
+    CU_ASSERT_TRUE_FATAL(g_file_set_contents(tmp, edited, -1, &error));
+    TsArch *arch = ts_arch_load(tmp, NULL, &error);
+    if (arch == NULL)
+        fprintf(stderr, "upmem-pim: %s\n", error->message);
+    g_unlink(tmp);
+    return arch;
+}
+
+static int storage_index(const TsArch *arch, const char *name)
+{
+    for (guint l = 0; l < ts_arch_n_storage(arch); l++)
+        if (strcmp(ts_arch_storage(arch, l)->name, name) == 0)
+            return (int)l;
+    return -1;
+}
+
+/* The op (int8 operands, int32 sums) and the mapping described above. */
+static void op_and_mapping(const TsArch *arch, uint64_t count, TsOp *op, TsMapping *m)
+{
+    ts_test_gemm(op, 8, 64, 64);
+    op->count = count;
+    op->tensors[TS_TEST_WEIGHTS].precision = (TsPrecision){8, TS_NUM_INT};
+    op->tensors[TS_TEST_WEIGHTS].role = TS_TENSOR_PARAMETERS;
+    op->tensors[TS_TEST_INPUTS].precision = (TsPrecision){8, TS_NUM_INT};
+    op->tensors[TS_TEST_INPUTS].role = TS_TENSOR_DATA;
+    op->tensors[TS_TEST_OUTPUTS].precision = (TsPrecision){32, TS_NUM_INT};
+    op->tensors[TS_TEST_OUTPUTS].role = TS_TENSOR_DATA;
+    op->param_elements = 64 * 64;
+    const guint nl = ts_arch_n_storage(arch);
+    ts_mapping_init(m, nl, op);
+    const int host = storage_index(arch, "HostDRAM"), mram = storage_index(arch, "DPU.mram");
+    CU_ASSERT_FATAL(host == 0 && mram > 0);
+    TsMappingLevel *h = &m->level[host], *mr = &m->level[mram];
+    h->temporal[TS_TEST_DIM_M] = 2;
+    h->temporal[TS_TEST_DIM_N] = 1;
+    h->temporal[TS_TEST_DIM_K] = 1;
+    h->spatial_x[TS_TEST_DIM_N] = 4;
+    h->keep = 1u << TS_TEST_INPUTS | 1u << TS_TEST_OUTPUTS;
+    mr->temporal[TS_TEST_DIM_M] = 4;
+    mr->temporal[TS_TEST_DIM_N] = 16;
+    mr->temporal[TS_TEST_DIM_K] = 64;
+}
+
+typedef struct {
+    TsCost cost;
+    TsExecOpResult des;
+} Run;
+
+static void run(const TsArch *arch, uint64_t count, double tol, Run *r)
+{
+    TsOp op;
+    TsMapping m;
+    op_and_mapping(arch, count, &op, &m);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TsModel) model = ts_model_new(arch, &op, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(model);
+    TsEvalStatus st = ts_model_evaluate(model, &m, &r->cost);
+    if (st != TS_EVAL_OK) {
+        g_autofree char *why = ts_model_explain(model, &m, &r->cost);
+        fprintf(stderr, "mapping: %s\n", why);
+    }
+    CU_ASSERT_EQUAL_FATAL(st, TS_EVAL_OK);
+    TsExecOptions opt = {.max_steps = 1024};
+    CU_ASSERT_TRUE_FATAL(ts_exec_run_op(arch, model, &m, count, &opt, &r->des, &error));
+    const double an = r->cost.cycles * (double)count;
+    if (g_getenv("TILESIM_TEST_VERBOSE"))
+        fprintf(stderr,
+                "count %" G_GUINT64_FORMAT ": model %.0f cycles (compute %.0f, %" G_GUINT64_FORMAT
+                " calls / %" G_GUINT64_FORMAT ", %.0f call cycles, %.0f added), DES %.0f, %" G_GUINT64_FORMAT
+                " calls\n",
+                count, an, r->cost.compute_cycles, r->cost.link_calls, r->cost.link_batch,
+                r->cost.link_call_cycles, r->cost.link_added_cycles, r->des.cycles,
+                r->des.link_calls);
+    CU_ASSERT(fabs(r->des.cycles - an) <= tol * an);
+}
+
+static void test_one_instance(void)
+{
+    g_autoptr(TsArch) arch = load_upmem(NULL, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(arch);
+    Run r;
+    run(arch, 1, 0.01, &r);
+    CU_ASSERT_DOUBLE_EQUAL(r.cost.compute_cycles, 8.0 * 16 * 64 * 7, 0.5);
+    CU_ASSERT_EQUAL(r.cost.link_calls, 4);
+    CU_ASSERT_EQUAL(r.cost.link_batch, 1);
+    CU_ASSERT_DOUBLE_EQUAL(r.cost.link_call_cycles, 4 * CALL_CYCLES, 1.0);
+    /* the link's serial time: 4 calls and the bytes (a few KB: under 1% of a call) */
+    CU_ASSERT(r.cost.cycles >= 4 * CALL_CYCLES && r.cost.cycles <= 4.04 * CALL_CYCLES);
+    CU_ASSERT_DOUBLE_EQUAL(r.cost.link_added_cycles,
+                           r.cost.cycles - r.cost.compute_cycles, 1.0);
+    CU_ASSERT_EQUAL(r.des.link_calls, 4);
+    CU_ASSERT_EQUAL(r.des.link_batch, 1);
+}
+
+static void test_batched(void)
+{
+    g_autoptr(TsArch) arch = load_upmem(NULL, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(arch);
+    Run r;
+    run(arch, 3, 0.03, &r);
+    CU_ASSERT_EQUAL(r.cost.link_calls, 4);
+    CU_ASSERT_EQUAL(r.cost.link_batch, 3);
+    /* each instance's share: a third of the 4 calls */
+    CU_ASSERT_DOUBLE_EQUAL(r.cost.link_call_cycles, 4 * CALL_CYCLES / 3, 1.0);
+    CU_ASSERT(3 * r.cost.cycles >= 4 * CALL_CYCLES && 3 * r.cost.cycles <= 4.1 * CALL_CYCLES);
+    CU_ASSERT_EQUAL(r.des.link_calls, 4);
+    CU_ASSERT_EQUAL(r.des.link_batch, 3);
+}
+
+static void test_unbatched(void)
+{
+    g_autoptr(TsArch) arch = load_upmem("mram_size: 64MB", "mram_size: 2KB");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(arch);
+    Run r;
+    run(arch, 3, 0.01, &r);
+    CU_ASSERT_EQUAL(r.cost.link_calls, 4);
+    CU_ASSERT_EQUAL(r.cost.link_batch, 1);
+    CU_ASSERT_DOUBLE_EQUAL(r.cost.link_call_cycles, 4 * CALL_CYCLES, 1.0);
+    CU_ASSERT(3 * r.cost.cycles >= 12 * CALL_CYCLES && 3 * r.cost.cycles <= 12.2 * CALL_CYCLES);
+    CU_ASSERT_EQUAL(r.des.link_calls, 12);
+    CU_ASSERT_EQUAL(r.des.link_batch, 1);
+}
+
+int main(int argc, char **argv)
+{
+    CU_initialize_registry();
+    CU_pSuite s = CU_add_suite("exec_calls", NULL, NULL);
+    CU_add_test(s, "one instance: 4 calls (2 broadcast fills, 2 gathers), both engines", test_one_instance);
+    CU_add_test(s, "3 instances sharing each call: 4 calls, not 12", test_batched);
+    CU_add_test(s, "3 instances whose tiles do not fit together: 12 calls", test_unbatched);
+    return ts_test_run(argc, argv);
+}
