@@ -33,6 +33,11 @@ typedef struct {
     double link_fill_pj, link_drain_pj;  /* host-link parts of write_pj and update_pj */
     double link_call_cycles; /* landing level of a host link: arch cycles per transfer call */
     const char *link_name;   /* that link's name (borrowed from the arch), or NULL */
+    /* A DPU's MRAM (pim_core.mram): its DMA engine's fixed cost per transfer call, read (MRAM
+     * -> WRAM) and write, in arch cycles, and the largest call (bytes; 0 = unbounded). 0 for
+     * every other level. */
+    double dma_alpha_read, dma_alpha_write;
+    uint64_t dma_max_bytes;
     uint32_t block_size;
     uint32_t clusters; /* instances / cluster_size */
     /* The fan-out below is two containers, one along X and one along Y: multicast is counted

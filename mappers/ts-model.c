@@ -198,6 +198,14 @@ TsModel *ts_model_new_from_levels(const TsLevel *storage, guint n_storage, const
         lv->zero_capacity = s->zero_capacity;
         double mb = s->multiple_buffering > 0.0 ? s->multiple_buffering : 1.0;
         lv->capacity_words = s->size_words ? (uint64_t)floor((double)s->size_words / mb) : 0;
+        if (s->class_text != NULL && strcmp(s->class_text, "pim_core.mram") == 0 &&
+            s->spec != NULL) {
+            const TsPimCoreSpec *pc = s->spec;
+            const double scale = pc->frequency_hz > 0.0 ? clock_hz / pc->frequency_hz : 1.0;
+            lv->dma_alpha_read = pc->dma_alpha_read_cycles * scale;
+            lv->dma_alpha_write = pc->dma_alpha_write_cycles * scale;
+            lv->dma_max_bytes = pc->max_dma_bytes;
+        }
         lv->read_pj = s->energy.read_pj;
         lv->write_pj = s->energy.write_pj;
         lv->update_pj = s->energy.update_pj;
@@ -779,6 +787,55 @@ static double link_calls(const TsModel *m, const TsMapping *map, const TsNest *n
     return cycles;
 }
 
+/* ---- MRAM <-> WRAM DMA -------------------------------------------------------------------- */
+
+/* Arch cycles of a DPU's MRAM level l (docs/pim.md, "The DPU"): each tile that moves between
+ * it and the nearest level below keeping the tensor (a fill of a version, the first reads of
+ * elided output tiles moving nothing; a write-back of each output version) is split into DMA
+ * calls of at most max_dma_bytes, each paying alpha (read or write), and every word the level
+ * reads or writes crosses at its bandwidth (beta per byte), reads and writes on their own
+ * ports as the level's bandwidths say; the host's transfers over the link pay no alpha. */
+static double dma_cycles(const TsModel *m, const TsMapping *map, const TsNest *nest, guint l,
+                         const TsLevelCost *lc)
+{
+    const TsModelLevel *lv = &m->level[l];
+    const guint nl = m->n_levels;
+    const double wbytes = MAX(lv->spec.word_bits, 1u) / 8.0;
+    double alpha_r = 0.0, alpha_w = 0.0, rd = 0.0, wr = 0.0;
+    for (guint t = 0; t < m->n_tensors; t++) {
+        if (!(map->level[l].keep >> t & 1u))
+            continue;
+        const TsTensorCost *tc = &lc->tensor[t];
+        rd += (double)tc->reads;
+        wr += (double)(tc->fills + tc->updates);
+        guint child = l + 1;
+        while (child < nl && !(map->level[child].keep >> t & 1u))
+            child++;
+        if (child >= nl)
+            continue;
+        const guint c = nl - 1 - child;
+        uint64_t v, d;
+        tile_versions(m, nest, c, t, &v, &d);
+        const gboolean out = m->read_write[t];
+        const uint64_t fills = out && !m->options.no_first_read_elision ? (v > d ? v - d : 0) : v;
+        const uint64_t wbs = out ? v : 0;
+        const double bytes = (double)ts_model_words(m, l, t, nest->tile[c][t]) * wbytes;
+        const double calls =
+            lv->dma_max_bytes > 0 ? MAX(1.0, ceil(bytes / (double)lv->dma_max_bytes)) : 1.0;
+        alpha_r += calls * (double)fills * lv->dma_alpha_read;
+        alpha_w += calls * (double)wbs * lv->dma_alpha_write;
+    }
+    const TsLevel *s = &lv->spec;
+    if (s->shared_bw_words_per_cycle > 0.0)
+        return alpha_r + alpha_w + (rd + wr) / s->shared_bw_words_per_cycle;
+    const double r = alpha_r + (s->read_bw_words_per_cycle > 0.0 ? rd / s->read_bw_words_per_cycle
+                                                                  : 0.0);
+    const double w = alpha_w + (s->write_bw_words_per_cycle > 0.0
+                                    ? wr / s->write_bw_words_per_cycle
+                                    : 0.0);
+    return MAX(r, w);
+}
+
 /* ---- Evaluation ------------------------------------------------------------------------- */
 
 /* The one-time load of the resident tensors (docs/pim.md): each utilized instance of the home
@@ -974,6 +1031,8 @@ TsEvalStatus ts_model_evaluate(const TsModel *m, const TsMapping *map, TsCost *c
             slowdown = MIN(slowdown, s->update_bw_words_per_cycle / update_bw);
         lc->throttling = slowdown;
         lc->cycles = ceil(ccd / slowdown);
+        if (lv->dma_alpha_read > 0.0 || lv->dma_alpha_write > 0.0)
+            lc->cycles = MAX(lc->cycles, ceil(dma_cycles(m, map, &nest, l, lc)));
         lc->energy_pj = energy;
         lc->link_energy_pj = link_energy;
         lc->utilization = s->size_words ? (double)held / (double)s->size_words : 0.0;

@@ -19,7 +19,8 @@ typedef struct {
     double read_wpc, write_wpc, shared_wpc; /* words per cycle; 0 = unlimited */
     guint64 row_bytes, banks, bank_ports;
     guint64 read_latency;                   /* cycles */
-    double dma_read_setup, dma_write_setup; /* cycles of this clock */
+    double dma_read_setup, dma_write_setup; /* cycles of this clock, per DMA call */
+    guint64 dma_max_bytes;                  /* largest DMA call (0: unbounded) */
     guint32 queue_depth;
     TsServer rd, wr, sh;
     TsServer *bank;
@@ -81,6 +82,7 @@ static gboolean sram_init(TsComponent *self, const void *spec, const TsParams *p
         double scale = pc->frequency_hz > 0 ? l->clock_hz / pc->frequency_hz : 1.0;
         s->dma_read_setup = pc->dma_alpha_read_cycles * scale;
         s->dma_write_setup = pc->dma_alpha_write_cycles * scale;
+        s->dma_max_bytes = pc->max_dma_bytes;
     }
     if (!ts_unit_set_clock_hz(self, l->clock_hz, error))
         return FALSE;
@@ -121,7 +123,12 @@ static void serve(Sram *s, TsEvent *ev)
     const gboolean write = r->op == TS_MEM_WRITE;
     const double words = (double)r->bytes / s->word_bytes;
     const guint64 now = ts_fp_now_cycles(self);
-    const double setup = write ? s->dma_write_setup : s->dma_read_setup;
+    /* a DPU's MRAM: one DMA call per max_dma_bytes of the request, alpha each */
+    const double calls = (r->flags & TS_SRAM_HOST_ACCESS) ? 0.0
+                         : s->dma_max_bytes > 0 && r->bytes > s->dma_max_bytes
+                             ? ceil((double)r->bytes / (double)s->dma_max_bytes)
+                             : 1.0;
+    const double setup = (write ? s->dma_write_setup : s->dma_read_setup) * calls;
     const guint64 setup_fp = (guint64)ceil(setup * (double)TS_FP_ONE);
     /* The direction's port, and the shared port when the level has one. */
     TsServer *dir = write ? &s->wr : &s->rd;
@@ -233,6 +240,10 @@ double ts_sram_unloaded_cycles(const TsComponent *c, guint64 bytes, TsMemOp op)
     const gboolean write = op == TS_MEM_WRITE;
     const double words = (double)bytes / s->word_bytes;
     double wpc = s->shared_wpc > 0.0 ? s->shared_wpc : (write ? s->write_wpc : s->read_wpc);
-    double t = (write ? s->dma_write_setup : s->dma_read_setup) + (wpc > 0.0 ? words / wpc : 0.0);
+    const double calls = s->dma_max_bytes > 0 && bytes > s->dma_max_bytes
+                             ? ceil((double)bytes / (double)s->dma_max_bytes)
+                             : 1.0;
+    double t = (write ? s->dma_write_setup : s->dma_read_setup) * calls +
+               (wpc > 0.0 ? words / wpc : 0.0);
     return t + (write ? 0.0 : (double)s->read_latency);
 }

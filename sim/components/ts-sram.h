@@ -11,7 +11,9 @@
  * keep a bank busy longer than its port on an otherwise idle sram is bank-bandwidth-limited,
  * not in conflict. Reads complete
  * read_latency_cycles later (pipelined). A PIM DPU's MRAM charges its DMA setup (alpha read /
- * write cycles of the DPU clock) per request on top of beta per byte.
+ * write cycles of the DPU clock) per DMA call on top of beta per byte: a request is one call
+ * per max_dma_bytes (the SDK's largest mram_read / mram_write), ceil(bytes / max) calls; a
+ * request flagged TS_SRAM_HOST_ACCESS (the host's transfer over a host link) pays none.
  *
  * Configuration: ts_sim_add_component_typed(..., TS_SPEC(TsLevel, level), params, ...) with the
  * arch's storage level record (kept by pointer; must outlive the sim) and DES-only params:
@@ -27,6 +29,10 @@
 #include "ts-sim.h"
 
 G_BEGIN_DECLS
+
+/* TsMemReq flag: the host reads or writes the level through a host link, not the DPU's DMA
+ * engine: no DMA setup. */
+#define TS_SRAM_HOST_ACCESS 0x1u
 
 extern const TsComponentKind ts_sram_kind;
 

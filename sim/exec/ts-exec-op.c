@@ -176,8 +176,8 @@ static void unloaded(const Exec *x, Part *p)
 }
 
 /* A memory part at storage level l: an sram request, or a DRAM stream over the tensor box. */
-static void mem_part(Exec *x, OpCtx *c, Job *j, guint l, guint t, TsMemOp op, uint64_t sram_addr,
-                     uint64_t elements, const uint64_t *origin, const uint64_t *box)
+static Part *mem_part(Exec *x, OpCtx *c, Job *j, guint l, guint t, TsMemOp op, uint64_t sram_addr,
+                      uint64_t elements, const uint64_t *origin, const uint64_t *box)
 {
     const int ui = unit_of_level(x, l);
     Part *p;
@@ -199,6 +199,14 @@ static void mem_part(Exec *x, OpCtx *c, Job *j, guint l, guint t, TsMemOp op, ui
         p = ts_exec_part_mem(x, j, ui, op, sram_addr, level_bytes(c, l, t, elements));
     }
     unloaded(x, p);
+    return p;
+}
+
+/* The landing level's side of a host-link transfer: the host's access, not a DMA call. */
+static void host_side(Exec *x, Part *p)
+{
+    if (x->unit[p->unit].role == UNIT_SRAM)
+        p->flags |= TS_SRAM_HOST_ACCESS;
 }
 
 /* ---- fills ---------------------------------------------------------------------------------- */
@@ -243,8 +251,11 @@ static gboolean try_fill(Exec *x, OpCtx *c, guint l, guint t)
             unloaded(x, lp);
             c->link_calls++;
         }
-        mem_part(x, c, j, l, t, TS_MEM_WRITE, lt->sram_base + (v % lt->nslots) * lt->slot_bytes,
-                 xf->elements, xf->origin, box);
+        Part *dst = mem_part(x, c, j, l, t, TS_MEM_WRITE,
+                             lt->sram_base + (v % lt->nslots) * lt->slot_bytes, xf->elements,
+                             xf->origin, box);
+        if (link >= 0)
+            host_side(x, dst);
     }
     c->fills[l][t] += xf->elements;
     c->reads[p][t] += xf->peer_elements;
@@ -277,10 +288,12 @@ static gboolean try_writeback(Exec *x, OpCtx *c)
     j->version = w->x.version;
     j->step = w->step;
     const uint64_t *box = ts_walk_box(c->compute, l, t);
-    mem_part(x, c, j, l, t, TS_MEM_READ,
-             lt->sram_base + (w->x.version % lt->nslots) * lt->slot_bytes, w->x.elements,
-             w->x.origin, box);
+    Part *src = mem_part(x, c, j, l, t, TS_MEM_READ,
+                         lt->sram_base + (w->x.version % lt->nslots) * lt->slot_bytes,
+                         w->x.elements, w->x.origin, box);
     const int link = link_between(x, p, l);
+    if (link >= 0)
+        host_side(x, src);
     if (link >= 0 && (!c->link_batch || c->instance + 1 == c->count)) {
         Part *lp = ts_exec_part_link(x, j, link, TS_MEM_READ,
                                      tensor_bytes(c->op, t, w->x.elements) * link_share(c),

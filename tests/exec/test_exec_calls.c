@@ -1,7 +1,7 @@
 /* Host-link transfer calls (docs/pim.md, "Host-link calls"), hand-derived on upmem-pim (one
  * call: the link's 3.7 ms latency = 1,295,000 cycles at 350 MHz), in both engines.
  *
- * An int8 GEMM M=8, N=64, K=64 on 4 DPUs (the HostDRAM level's fan-out splits N by 4: every
+ * An int8 GEMM M=8, N=64, K=64 on 4 DPUs (the WRAM holding K64) (the HostDRAM level's fan-out splits N by 4: every
  * DPU gets the same Inputs tile, a broadcast, and its own Outputs tile, a gather), the
  * weights resident in MRAM, a temporal M2 above the MRAM: the MRAM holds 2 versions of Inputs
  * (M, K) and of Outputs (M, N). Calls per instance: 2 Inputs fills (broadcasts), no Outputs
@@ -17,8 +17,10 @@
  *   words) fit, three instances' activations beside the weights (2,560 words) do not): one
  *   call per instance's transfer, 12 calls, 12 x 1,295,000 cycles;
  * - the DES agrees with the model within 1% when each instance runs its own calls; with
- *   shared calls within 3%: the write-backs wait for the last instance's compute of the version,
- *   which the model's max (calls against compute) overlaps (here 3 x 28,672 cycles). */
+ *   shared calls within 3%: the model takes the instances in lock-step (a version's compute of
+ *   every instance overlapping the next call), the DES runs them one after another, so the
+ *   write-backs wait for the last instance's compute of the version (here a version's
+ *   28,672 cycles of compute per instance, about 100,000 cycles exposed). */
 #include <glib/gstdio.h>
 #include <math.h>
 #include <stdio.h>
@@ -87,7 +89,8 @@ static void op_and_mapping(const TsArch *arch, uint64_t count, TsOp *op, TsMappi
     h->keep = 1u << TS_TEST_INPUTS | 1u << TS_TEST_OUTPUTS;
     mr->temporal[TS_TEST_DIM_M] = 4;
     mr->temporal[TS_TEST_DIM_N] = 16;
-    mr->temporal[TS_TEST_DIM_K] = 64;
+    mr->temporal[TS_TEST_DIM_K] = 1;
+    m->level[mram + 1].temporal[TS_TEST_DIM_K] = 64; /* the WRAM */
 }
 
 typedef struct {
@@ -109,7 +112,7 @@ static void run(const TsArch *arch, uint64_t count, double tol, Run *r)
         fprintf(stderr, "mapping: %s\n", why);
     }
     CU_ASSERT_EQUAL_FATAL(st, TS_EVAL_OK);
-    TsExecOptions opt = {.max_steps = 1024};
+    TsExecOptions opt = {0}; /* every level explicit: 8,192 WRAM tile steps */
     CU_ASSERT_TRUE_FATAL(ts_exec_run_op(arch, model, &m, count, &opt, &r->des, &error));
     const double an = r->cost.cycles * (double)count;
     if (g_getenv("TILESIM_TEST_VERBOSE"))
@@ -170,6 +173,47 @@ static void test_unbatched(void)
     CU_ASSERT_EQUAL(r.des.link_batch, 1);
 }
 
+/* The MRAM <-> WRAM DMA (alpha read cycles per call, here 610 (ten times upmem-pim's, so that
+ * the DMA bounds the MRAM level over the compute's 57,344 cycles), alpha write 77, beta 0.5
+ * cycle per byte on each of the MRAM's read and write ports) charged per tile transfer. The
+ * GEMM above with the WRAM holding K64 (tiles: Inputs 1 x 64, Weights 64 x 1, Outputs 1 x 1 of
+ * 4 bytes, each one DMA call), the MRAM M4 (inner) N16, the HostDRAM M2: per DPU, Inputs
+ * refilled at every M4 x N16 x M2 iteration (128 calls), Weights at every N16 x M2 one (32),
+ * Outputs written back 128 times (their first reads elided). Reads: 160 x (610 + 64 x 0.5) =
+ * 102,720 cycles; writes: 128 x (77 + 4 x 0.5) + the host's 2 fills of 4 x 64 bytes (no alpha:
+ * not the DPU's DMA) = 10,368: the MRAM level's cycles 102,720 in the model. The DES (the WRAM
+ * explicit: 256 tile steps) serves the same requests on its MRAM's read port, and the host
+ * link's 2 write-backs of 4 x 16 x 4 bytes from it (no alpha): 102,720 + 2 x 128 busy cycles. */
+static void test_dma_alpha(void)
+{
+    g_autoptr(TsArch) arch = load_upmem("dma_alpha_read: 61", "dma_alpha_read: 610");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(arch);
+    TsOp op;
+    TsMapping m;
+    op_and_mapping(arch, 1, &op, &m);
+    const int mram = storage_index(arch, "DPU.mram"), wram = storage_index(arch, "DPU.wram");
+    CU_ASSERT_FATAL(mram > 0 && wram == mram + 1);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TsModel) model = ts_model_new(arch, &op, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(model);
+    TsCost cost;
+    CU_ASSERT_EQUAL_FATAL(ts_model_evaluate(model, &m, &cost), TS_EVAL_OK);
+    CU_ASSERT_DOUBLE_EQUAL(cost.level[mram].cycles, 102720, 0.5);
+    TsExecOptions opt = {0};
+    TsExecOpResult x;
+    CU_ASSERT_TRUE_FATAL(ts_exec_run_op(arch, model, &m, 1, &opt, &x, &error));
+    CU_ASSERT_EQUAL(x.depth, (guint)wram);
+    double busy = -1;
+    for (guint u = 0; u < x.n_units; u++)
+        if (strcmp(x.unit[u].name, "DPU.mram") == 0)
+            busy = x.unit[u].utilization * x.cycles;
+    if (g_getenv("TILESIM_TEST_VERBOSE"))
+    {
+        fprintf(stderr, "MRAM: model %.0f cycles, DES busy %.1f (%.0f cycles)\n", cost.level[mram].cycles, busy, x.cycles);
+    }
+    CU_ASSERT_DOUBLE_EQUAL(busy, 102720 + 2 * 128, 1.0);
+}
+
 int main(int argc, char **argv)
 {
     CU_initialize_registry();
@@ -177,5 +221,6 @@ int main(int argc, char **argv)
     CU_add_test(s, "one instance: 4 calls (2 broadcast fills, 2 gathers), both engines", test_one_instance);
     CU_add_test(s, "3 instances sharing each call: 4 calls, not 12", test_batched);
     CU_add_test(s, "3 instances whose tiles do not fit together: 12 calls", test_unbatched);
+    CU_add_test(s, "MRAM-WRAM DMA alpha per tile transfer, both engines", test_dma_alpha);
     return ts_test_run(argc, argv);
 }
