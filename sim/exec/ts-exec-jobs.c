@@ -363,9 +363,11 @@ void ts_exec_job_start(Exec *x, int job)
         return;
     }
     const guint n = j->n_parts;
+    OpTiming *tm = &x->timing[x->ctx[j->ctx].op_index];
     for (guint i = 0; i < n; i++) {
         Part *p = &x->jobs[job].part[i];
         Unit *u = &x->unit[p->unit];
+        tm->units_used |= 1u << p->unit;
         p->sent_tick = ts_sim_now(x->sim);
         if (u->role == UNIT_DRAM) {
             if (p->stream < 0 || p->bytes == 0) {

@@ -154,6 +154,7 @@ typedef struct {
 typedef struct Exec Exec;
 
 /* An op's time on its compute unit, over all its instances (arch ticks and ps). */
+G_STATIC_ASSERT(TS_EXEC_MAX_UNITS <= 32); /* OpTiming.units_used */
 typedef struct {
     gboolean started;
     TsTick free;          /* end of the steps issued so far */
@@ -162,6 +163,7 @@ typedef struct {
     double busy_ps;
     double stall_ps[TS_STALL_COUNT_];
     double unit_stall_ps[TS_EXEC_MAX_UNITS]; /* stall charged to each unit */
+    guint32 units_used;                      /* bit u: a job of the op had a part on unit u */
     /* the units' statistics when the op started (begun) and busy times and conflicts when its
      * window opened (the previous op complete, or its start if later) */
     gboolean begun;

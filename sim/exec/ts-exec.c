@@ -364,10 +364,13 @@ static const char *op_bound(const Exec *x, const OpCtx *c, const TsExecOpResult 
 {
     const char *bound = c->einsum ? "compute" : "vector";
     double most = r->compute_busy_cycles;
+    const guint32 used = x->timing[c->op_index].units_used;
     for (guint i = 0; i < x->n_units && i < TS_EXEC_MAX_UNITS; i++) {
         const Unit *u = &x->unit[i];
         if (u->role == UNIT_MAC || u->role == UNIT_SYSTOLIC || u->role == UNIT_VECTOR)
             continue; /* compute: its busy time is compute_busy_cycles */
+        if (!(used >> i & 1u))
+            continue; /* busy in the window with another op's work (the next op's prefetch) */
         const TsExecUnitResult *ur = &r->unit[i];
         const double claim = MAX(ur->utilization * window_ps / x->arch_period_ps, ur->stall_cycles);
         if (claim > most) {

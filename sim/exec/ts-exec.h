@@ -89,8 +89,9 @@ typedef struct {
     double array_fill_drain_cycles; /* systolic array: skew fill and drain within its steps */
     /* What bounds the op (docs/des.md, "Stalls"): "compute" ("vector" for an elementwise op)
      * when the compute unit's busy cycles exceed every other component's claim, else the arch
-     * level name of the component with the largest claim: its busy cycles (its busiest port,
-     * direction or data bus) or the stall cycles charged to it, whichever is larger. */
+     * level name of the component with the largest claim among those the op's own transfers
+     * used: its busy cycles (its busiest port, direction or data bus) or the stall cycles
+     * charged to it, whichever is larger. */
     const char *bound;
     guint n_units;
     TsExecUnitResult unit[TS_EXEC_MAX_UNITS];

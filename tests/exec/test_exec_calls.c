@@ -112,7 +112,7 @@ static void run(const TsArch *arch, uint64_t count, double tol, Run *r)
         fprintf(stderr, "mapping: %s\n", why);
     }
     CU_ASSERT_EQUAL_FATAL(st, TS_EVAL_OK);
-    TsExecOptions opt = {0}; /* every level explicit: 8,192 WRAM tile steps */
+    TsExecOptions opt = {0}; /* the default walk depth: every level explicit */
     CU_ASSERT_TRUE_FATAL(ts_exec_run_op(arch, model, &m, count, &opt, &r->des, &error));
     const double an = r->cost.cycles * (double)count;
     if (g_getenv("TILESIM_TEST_VERBOSE"))
@@ -182,7 +182,7 @@ static void test_unbatched(void)
  * Outputs written back 128 times (their first reads elided). Reads: 160 x (610 + 64 x 0.5) =
  * 102,720 cycles; writes: 128 x (77 + 4 x 0.5) + the host's 2 fills of 4 x 64 bytes (no alpha:
  * not the DPU's DMA) = 10,368: the MRAM level's cycles 102,720 in the model. The DES (the WRAM
- * explicit: 256 tile steps) serves the same requests on its MRAM's read port, and the host
+ * explicit: 128 tile steps) serves the same requests on its MRAM's read port, and the host
  * link's 2 write-backs of 4 x 16 x 4 bytes from it (no alpha): 102,720 + 2 x 128 busy cycles. */
 static void test_dma_alpha(void)
 {

@@ -260,11 +260,10 @@ static void test_consistency_eyeriss_imperfect(void)
 /* PIM archs as the library gives them (DES components: the 12-channel host DRAM, the host link,
  * a DPU's pim_core; hbm-pim's bank units), the BERT-base einsums run once each. On a DPU the
  * pim_core is busy exactly the model's compute cycles (its revolver issue rate at the op's
- * precision); besides the first fills and last write-backs (a host link call each: 3.7 ms of
- * latency on upmem-pim, which the analytical model's bandwidth bounds leave out), the DES is
- * within `tol` of the model plus at most one more host-link call (a write-back or fill that a
- * single buffer slot serialises behind the compute). */
-static void check_pim(const char *name, double tol)
+ * precision). Where a host link's calls are in the model (calls: upmem-pim, 3.7 ms each, the
+ * first fill and the last write-back exposed in both engines) the DES is within `tol` of the
+ * model; elsewhere (hbm-pim) within `tol` besides the DES's first fills and last drains. */
+static void check_pim(const char *name, gboolean calls, double tol)
 {
     static const char *const none[] = {NULL};
     g_autoptr(TsConstraints) cons = ts_constraints_new();
@@ -292,16 +291,19 @@ static void check_pim(const char *name, double tol)
         CU_ASSERT_TRUE_FATAL(ts_exec_run_op(arch, lo->model, &best->mapping, 1, &opt, &x, &error));
         const double an = best->cost.cycles;
         const double edges = x.stall_cycles[TS_STALL_FILL] + x.stall_cycles[TS_STALL_DRAIN];
-        const double diff = (x.cycles - edges - MIN(x.cycles - edges - an, link_cycles) - an) / an;
+        const double diff =
+            calls ? (x.cycles - an) / an
+                  : (x.cycles - edges - MIN(x.cycles - edges - an, link_cycles) - an) / an;
         const double busy =
             (x.compute_busy_cycles - best->cost.compute_cycles) / best->cost.compute_cycles;
         if (g_getenv("TILESIM_TEST_VERBOSE") || fabs(diff) > tol)
             fprintf(stderr,
                     "%s %s: DES %.0f cycles (busy %.0f, fill %.0f, drain %.0f), model %.0f "
-                    "(compute %.0f): %+.2f%% without fill and drain\n",
+                    "(compute %.0f): %+.2f%% %s\n",
                     name, lo->op->name, x.cycles, x.compute_busy_cycles,
                     x.stall_cycles[TS_STALL_FILL], x.stall_cycles[TS_STALL_DRAIN], an,
-                    best->cost.compute_cycles, 100 * diff);
+                    best->cost.compute_cycles, 100 * diff,
+                    calls ? "against the model" : "without fill and drain");
         CU_ASSERT(fabs(diff) <= tol);
         CU_ASSERT(fabs(busy) <= 0.001);
         checked++;
@@ -313,12 +315,49 @@ static void check_pim(const char *name, double tol)
 
 static void test_pim_upmem(void)
 {
-    check_pim("upmem-pim", 0.02);
+    check_pim("upmem-pim", TRUE, 0.05);
 }
 
 static void test_pim_hbm(void)
 {
-    check_pim("hbm-pim", 0.05);
+    check_pim("hbm-pim", FALSE, 0.05);
+}
+
+/* upmem-pim, the BERT-base layer through the DES: an op the host runs (layernorm, GELU, the
+ * residuals, softmax, the einsums placed on the host) is bound by a component it used (the
+ * host's DRAM or vector unit), never by the DPUs' memories or the host link, busy in its window
+ * with the next op's prefetch (weights resident in MRAM read ahead). */
+static void test_pim_upmem_bounds(void)
+{
+    static const char *const none[] = {NULL};
+    g_autoptr(TsConstraints) cons = ts_constraints_new();
+    g_autoptr(TsArch) arch = load_edited("upmem-pim", none, cons);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(arch);
+    TsWorkload *wl = NULL;
+    TsLayerResult r = {0};
+    CU_ASSERT_TRUE_FATAL(map_bert_full(arch, cons, 128, FALSE, &wl, &r));
+    g_autoptr(GError) error = NULL;
+    TsExecOptions opt = {.max_steps = 256};
+    TsExecResult x = {0};
+    CU_ASSERT_TRUE_FATAL(ts_exec_run_layer(arch, wl, &r, &opt, &x, &error));
+    guint host_ops = 0;
+    for (guint i = 0; i < x.n_ops; i++) {
+        const TsLayerOp *lo = &r.ops[i];
+        const TsLayerOp *src = &r.ops[lo->same_as];
+        if (src->einsum && src->placed_on == NULL)
+            continue;
+        const char *b = x.ops[i].bound;
+        if (g_getenv("TILESIM_TEST_VERBOSE"))
+            fprintf(stderr, "%s: bound %s\n", lo->op->name, b);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+        CU_ASSERT(strcmp(b, "HostDRAM") == 0 || strcmp(b, "vector") == 0 ||
+                  strcmp(b, "compute") == 0 || strcmp(b, "Host") == 0);
+        host_ops++;
+    }
+    CU_ASSERT(host_ops >= 6);
+    ts_exec_result_clear(&x);
+    ts_layer_result_clear(&r);
+    ts_workload_free(wl);
 }
 
 /* gemmini-like as the library gives it (DRAM timing included): where the model says an on-chip
@@ -425,8 +464,10 @@ int main(int argc, char **argv)
     CU_add_test(s, "eyeriss-like BERT-base: DES within 5% of the model", test_consistency_eyeriss);
     CU_add_test(s, "eyeriss-like BERT-base, imperfect factors: DES within 5% of the model",
                 test_consistency_eyeriss_imperfect);
-    CU_add_test(s, "upmem-pim BERT-base: pim_core at the model's rate, DES within 2%",
+    CU_add_test(s, "upmem-pim BERT-base: pim_core at the model's rate, DES within 5% (calls in both)",
                 test_pim_upmem);
+    CU_add_test(s, "upmem-pim BERT-base layer: host ops bound by components they used",
+                test_pim_upmem_bounds);
     CU_add_test(s, "hbm-pim BERT-base: DES within 5% of the model", test_pim_hbm);
     CU_add_test(s, "gemmini-like BERT-base: a saturated SRAM is charged the stalls",
                 test_sram_bound);
