@@ -209,7 +209,7 @@ static const TsField host_link_fields[] = {
         "device -> host bandwidth; default = bandwidth"),
     QTY("broadcast_bandwidth", TS_UNIT_BANDWIDTH, A(broadcast_bw), NULL, TRUE,
         "host -> all devices, same data, counting every copy (per rank with devices_per_rank)"),
-    QTY("latency", TS_UNIT_TIME, A(latency), "0ns", FALSE, "per-transfer latency (each call; a serial transfer is a call per device)"),
+    QTY("latency", TS_UNIT_TIME, A(latency), "0ns", FALSE, "per-transfer latency (each call, occupying the link: one call at a time; a serial transfer is a call per device)"),
     QTY("dma_setup", TS_UNIT_TIME, A(dma_setup), "0ns", FALSE, "per-transfer DMA setup, occupying the link (both engines)"),
     QTY_REQ0("energy_per_bit", TS_UNIT_ENERGY_PER_BIT, A(h2d_epb), "host -> device energy per bit"),
     QTY("d2h_energy_per_bit", TS_UNIT_ENERGY_PER_BIT, A(d2h_epb), NULL, FALSE,

@@ -160,6 +160,13 @@ void ts_report_des_op_json(JsonBuilder *b, const TsExecOpResult *o)
         ts_json_member_count(b, "request_bytes", o->dram_request_bytes);
         json_builder_end_object(b);
     }
+    if (o->link_calls > 0) {
+        json_builder_set_member_name(b, "host_link_calls");
+        json_builder_begin_object(b);
+        ts_json_member_count(b, "calls", o->link_calls);
+        ts_json_member_count(b, "batch", o->link_batch);
+        json_builder_end_object(b);
+    }
     json_builder_end_object(b);
 }
 

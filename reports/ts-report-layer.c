@@ -499,9 +499,9 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
         if (lo->same_as != i || !lo->einsum || lo->placed_on != NULL || lo->lut_pim ||
             ts_model_link_name(lo->model) == NULL)
             continue;
-        g_string_append_printf(out, "  %s: ", lo->op->name);
+        g_string_append_printf(out, "  %s (per instance): ", lo->op->name);
         ts_report_link_calls_text(out, lo->model, &lo->search.best[0].cost);
-        g_string_append_printf(out, " per instance\n");
+        g_string_append_c(out, '\n');
     }
     for (guint i = 0; i < r->n_ops; i++)
         if (r->ops[i].same_as == i && r->ops[i].lut_pim)
