@@ -30,31 +30,17 @@
 #include "ts-arch.h"
 #include "ts-exec.h"
 #include "ts-model.h"
+#include "ts-test-arch.h"
 #include "ts-test-ops.h"
 #include "ts-test.h"
 
 #define CALL_CYCLES 1295000.0 /* 3.7 ms at 350 MHz */
 
+/* upmem-pim with one edit (NULL: none). */
 static TsArch *load_upmem(const char *edit_from, const char *edit_to)
 {
-    g_autoptr(GError) error = NULL;
-    g_autofree char *path = ts_test_source_path("arch/library/upmem-pim.yaml");
-    g_autofree char *text = NULL;
-    CU_ASSERT_TRUE_FATAL(g_file_get_contents(path, &text, NULL, &error));
-    GString *s = g_string_new(text);
-    if (edit_from != NULL)
-        CU_ASSERT(g_string_replace(s, edit_from, edit_to, 1) == 1);
-    g_autofree char *edited = g_string_free(s, FALSE);
-    g_autofree char *tmp = g_build_filename(g_get_tmp_dir(), "tilesim-test-calls-XXXXXX.yaml", NULL);
-    int fd = g_mkstemp(tmp);
-    CU_ASSERT_FATAL(fd >= 0);
-    close(fd);
-    CU_ASSERT_TRUE_FATAL(g_file_set_contents(tmp, edited, -1, &error));
-    TsArch *arch = ts_arch_load(tmp, NULL, &error);
-    if (arch == NULL)
-        fprintf(stderr, "upmem-pim: %s\n", error->message);
-    g_unlink(tmp);
-    return arch;
+    const char *const edits[] = {edit_from, edit_to, NULL};
+    return ts_test_arch_edited("upmem-pim", edits, NULL);
 }
 
 static int storage_index(const TsArch *arch, const char *name)
