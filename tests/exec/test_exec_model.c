@@ -302,6 +302,58 @@ static void test_pim_hbm(void)
     check_pim("hbm-pim", FALSE, 0.05);
 }
 
+/* upmem-pim, BERT-base's attention einsums with their 12 instances (heads) on the DPUs (the
+ * search's best DPU mapping; the layer places them on the host): the instances share each
+ * host-link call in both engines (the DES makes the calls of one instance's mapping, the model
+ * counts them once for the 12). Cycles: see below. */
+static void test_pim_upmem_heads(void)
+{
+    static const char *const none[] = {NULL};
+    g_autoptr(TsConstraints) cons = ts_constraints_new();
+    g_autoptr(TsArch) arch = load_edited("upmem-pim", none, cons);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(arch);
+    TsWorkload *wl = NULL;
+    TsLayerResult r = {0};
+    CU_ASSERT_TRUE_FATAL(map_bert_full(arch, cons, 128, FALSE, &wl, &r));
+    guint checked = 0;
+    for (guint i = 0; i < r.n_ops; i++) {
+        const TsLayerOp *lo = &r.ops[i];
+        const guint64 count = MAX(lo->op->count, 1);
+        if (!lo->einsum || lo->same_as != i || count == 1 || lo->search.n_best == 0)
+            continue;
+        const TsSearchEntry *best = &lo->search.best[0];
+        g_autoptr(GError) error = NULL;
+        TsExecOptions opt = {.max_steps = 1024};
+        TsExecOpResult x;
+        CU_ASSERT_TRUE_FATAL(
+            ts_exec_run_op(arch, lo->model, &best->mapping, count, &opt, &x, &error));
+        const double an = best->cost.cycles * (double)count;
+        if (g_getenv("TILESIM_TEST_VERBOSE"))
+            fprintf(stderr,
+                    "upmem-pim %s x%" G_GUINT64_FORMAT ": DES %.0f cycles, %" G_GUINT64_FORMAT
+                    " calls (batch %" G_GUINT64_FORMAT "); model %.0f, %" G_GUINT64_FORMAT
+                    " calls per instance (batch %" G_GUINT64_FORMAT ")\n",
+                    lo->op->name, count, x.cycles, x.link_calls, x.link_batch, an,
+                    best->cost.link_calls, best->cost.link_batch);
+        CU_ASSERT_EQUAL(x.link_batch, best->cost.link_batch);
+        CU_ASSERT_EQUAL(x.link_calls * x.link_batch, best->cost.link_calls * count);
+        /* the model takes the instances in lock-step, every call overlapping the others'
+         * compute; the DES runs them one after another, so the compute of the instances
+         * between the first one's fills and the last one's write-backs overlaps no call: at
+         * most their cycles without the calls above the model */
+        const double alone = best->cost.cycles - best->cost.link_added_cycles;
+        if (g_getenv("TILESIM_TEST_VERBOSE"))
+            fprintf(stderr, "  per instance without the calls %.0f: DES - model = %.2f x that\n",
+                    alone, (x.cycles - an) / alone);
+        CU_ASSERT(x.cycles >= 0.99 * an);
+        CU_ASSERT(x.cycles <= an + 1.05 * (double)count * alone);
+        checked++;
+    }
+    CU_ASSERT(checked >= 2);
+    ts_layer_result_clear(&r);
+    ts_workload_free(wl);
+}
+
 /* upmem-pim, the BERT-base layer through the DES: an op the host runs (layernorm, GELU, the
  * residuals, softmax, the einsums placed on the host) is bound by a component it used (the
  * host's DRAM or vector unit), never by the DPUs' memories or the host link, busy in its window
@@ -445,6 +497,8 @@ int main(int argc, char **argv)
                 test_consistency_eyeriss_imperfect);
     CU_add_test(s, "upmem-pim BERT-base: pim_core at the model's rate, DES within 5% (calls in both)",
                 test_pim_upmem);
+    CU_add_test(s, "upmem-pim BERT-base heads on the DPUs: instances share each call",
+                test_pim_upmem_heads);
     CU_add_test(s, "upmem-pim BERT-base layer: host ops bound by components they used",
                 test_pim_upmem_bounds);
     CU_add_test(s, "hbm-pim BERT-base: DES within 5% of the model", test_pim_hbm);
