@@ -236,6 +236,35 @@ static void test_consistency_eyeriss_imperfect(void)
                      (gpointer) "eyeriss-like");
 }
 
+/* upmem-pim as the library gives it and BERT-base mapped on it, once for the suite's upmem
+ * tests (freed by the suite's cleanup). */
+static struct {
+    TsConstraints *cons;
+    TsArch *arch;
+    TsWorkload *wl;
+    TsLayerResult r;
+} upmem;
+
+static gboolean upmem_mapped(void)
+{
+    if (upmem.arch != NULL)
+        return TRUE;
+    static const char *const none[] = {NULL};
+    upmem.cons = ts_constraints_new();
+    upmem.arch = load_edited("upmem-pim", none, upmem.cons);
+    return upmem.arch != NULL && map_bert_full(upmem.arch, upmem.cons, 128, FALSE, &upmem.wl,
+                                               &upmem.r);
+}
+
+static int upmem_cleanup(void)
+{
+    ts_layer_result_clear(&upmem.r);
+    g_clear_pointer(&upmem.wl, ts_workload_free);
+    g_clear_pointer(&upmem.arch, ts_arch_free);
+    g_clear_pointer(&upmem.cons, ts_constraints_free);
+    return 0;
+}
+
 /* PIM archs as the library gives them (DES components: the 12-channel host DRAM, the host link,
  * a DPU's pim_core; hbm-pim's bank units), the BERT-base einsums run once each. On a DPU the
  * pim_core is busy exactly the model's compute cycles (its revolver issue rate at the op's
@@ -245,8 +274,11 @@ static void test_consistency_eyeriss_imperfect(void)
 static void check_pim(const char *name, gboolean calls, double tol)
 {
     static const char *const none[] = {NULL};
-    g_autoptr(TsConstraints) cons = ts_constraints_new();
-    g_autoptr(TsArch) arch = load_edited(name, none, cons);
+    const gboolean shared = strcmp(name, "upmem-pim") == 0;
+    g_autoptr(TsConstraints) cons = shared ? NULL : ts_constraints_new();
+    g_autoptr(TsArch) own = shared ? NULL : load_edited(name, none, cons);
+    CU_ASSERT_TRUE_FATAL(!shared || upmem_mapped());
+    const TsArch *arch = shared ? upmem.arch : own;
     CU_ASSERT_PTR_NOT_NULL_FATAL(arch);
     double link_cycles = 0.0;
     for (guint i = 0; i < ts_arch_n_levels(arch); i++) {
@@ -256,8 +288,11 @@ static void check_pim(const char *name, gboolean calls, double tol)
                                                ts_arch_clock_hz(arch));
     }
     TsWorkload *wl = NULL;
-    TsLayerResult r = {0};
-    CU_ASSERT_TRUE_FATAL(map_bert_full(arch, cons, 128, FALSE, &wl, &r));
+    TsLayerResult mine = {0};
+    if (!shared)
+        CU_ASSERT_TRUE_FATAL(map_bert_full(arch, cons, 128, FALSE, &wl, &mine));
+    const TsLayerResult *rp = shared ? &upmem.r : &mine;
+    const TsLayerResult r = *rp;
     guint checked = 0;
     for (guint i = 0; i < r.n_ops; i++) {
         const TsLayerOp *lo = &r.ops[i];
@@ -288,8 +323,10 @@ static void check_pim(const char *name, gboolean calls, double tol)
         checked++;
     }
     CU_ASSERT(checked >= 3);
-    ts_layer_result_clear(&r);
-    ts_workload_free(wl);
+    if (!shared) {
+        ts_layer_result_clear(&mine);
+        ts_workload_free(wl);
+    }
 }
 
 static void test_pim_upmem(void)
@@ -308,13 +345,9 @@ static void test_pim_hbm(void)
  * counts them once for the 12). Cycles: see below. */
 static void test_pim_upmem_heads(void)
 {
-    static const char *const none[] = {NULL};
-    g_autoptr(TsConstraints) cons = ts_constraints_new();
-    g_autoptr(TsArch) arch = load_edited("upmem-pim", none, cons);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(arch);
-    TsWorkload *wl = NULL;
-    TsLayerResult r = {0};
-    CU_ASSERT_TRUE_FATAL(map_bert_full(arch, cons, 128, FALSE, &wl, &r));
+    CU_ASSERT_TRUE_FATAL(upmem_mapped());
+    const TsArch *arch = upmem.arch;
+    const TsLayerResult r = upmem.r;
     guint checked = 0;
     for (guint i = 0; i < r.n_ops; i++) {
         const TsLayerOp *lo = &r.ops[i];
@@ -350,8 +383,6 @@ static void test_pim_upmem_heads(void)
         checked++;
     }
     CU_ASSERT(checked >= 2);
-    ts_layer_result_clear(&r);
-    ts_workload_free(wl);
 }
 
 /* upmem-pim, the BERT-base layer through the DES: an op the host runs (layernorm, GELU, the
@@ -360,17 +391,12 @@ static void test_pim_upmem_heads(void)
  * with the next op's prefetch (weights resident in MRAM read ahead). */
 static void test_pim_upmem_bounds(void)
 {
-    static const char *const none[] = {NULL};
-    g_autoptr(TsConstraints) cons = ts_constraints_new();
-    g_autoptr(TsArch) arch = load_edited("upmem-pim", none, cons);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(arch);
-    TsWorkload *wl = NULL;
-    TsLayerResult r = {0};
-    CU_ASSERT_TRUE_FATAL(map_bert_full(arch, cons, 128, FALSE, &wl, &r));
+    CU_ASSERT_TRUE_FATAL(upmem_mapped());
+    const TsLayerResult r = upmem.r;
     g_autoptr(GError) error = NULL;
     TsExecOptions opt = {.max_steps = 256};
     TsExecResult x = {0};
-    CU_ASSERT_TRUE_FATAL(ts_exec_run_layer(arch, wl, &r, &opt, &x, &error));
+    CU_ASSERT_TRUE_FATAL(ts_exec_run_layer(upmem.arch, upmem.wl, &upmem.r, &opt, &x, &error));
     guint host_ops = 0;
     for (guint i = 0; i < x.n_ops; i++) {
         const TsLayerOp *lo = &r.ops[i];
@@ -387,8 +413,6 @@ static void test_pim_upmem_bounds(void)
     }
     CU_ASSERT(host_ops >= 6);
     ts_exec_result_clear(&x);
-    ts_layer_result_clear(&r);
-    ts_workload_free(wl);
 }
 
 /* gemmini-like as the library gives it (DRAM timing included): where the model says an on-chip
@@ -487,7 +511,11 @@ static void test_bandwidth_cut(void)
 int main(int argc, char **argv)
 {
     CU_initialize_registry();
+#ifdef TS_EXEC_TEST_DRAM
     CU_pSuite s = CU_add_suite("exec_model", NULL, NULL);
+#else
+    CU_pSuite s = CU_add_suite("exec_model", NULL, upmem_cleanup);
+#endif
 #ifdef TS_EXEC_TEST_DRAM
     CU_add_test(s, "DRAM bandwidth cut: stall shown, model a lower bound", test_bandwidth_cut);
 #else
