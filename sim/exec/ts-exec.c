@@ -96,6 +96,12 @@ static double unit_busy_ps(const Exec *x, const Unit *u)
         return (double)(st.read_cmds + st.write_cmds) * (double)d->cycles.tBURST * d->tck_ps /
                (double)MAX(u->n_ports, 1u);
     }
+    case UNIT_BANKS: {
+        /* all-bank rows open (ACTAB to PREAB + tRP), over the channels */
+        TsDramStats st;
+        ts_dram_get_stats(u->comp, &st);
+        return (double)st.ab_busy_cycles * u->period_ps / (double)MAX(u->n_ports, 1u);
+    }
     case UNIT_LINK: {
         TsHostLinkStats st;
         ts_host_link_get_stats(u->comp, &st);
