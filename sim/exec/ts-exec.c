@@ -490,6 +490,9 @@ void ts_exec_ctx_complete(Exec *x, OpCtx *c)
                 now.read_row_hits + now.write_row_hits - b->read_row_hits - b->write_row_hits;
             r->dram_row_hit_rate = cols ? (double)hits / (double)cols : 0.0;
             r->dram_command_energy_pj = now.total_energy_pj - b->total_energy_pj;
+            r->dram_allbank_bursts = now.ab_read_bursts + now.ab_write_bursts -
+                                     b->ab_read_bursts - b->ab_write_bursts;
+            r->dram_violations = now.violations;
         } else {
             r->dram_row_hit_rate = -1.0;
         }

@@ -187,7 +187,6 @@ static void test_edges_other_standards(void)
     edge(h, "HBM2 tFAW", faw, N(faw), (Step){TS_DCMD_ACT, 0, 0, 1, 1, 0}, 1000 + h->cycles.tFAW);
 }
 
-/* ---- the checker catches illegal sequences ---- */
 
 static void expect_violation(const TsDramSpec *s, const Step *steps, guint n, const char *needle)
 {
@@ -230,6 +229,123 @@ static void test_checker_catches(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(ts_dram_checker_first(c), "not refreshed"));
     ts_dram_checker_free(c);
 }
+
+
+/* ---- all-bank (PIM) mode at each timing's edge ---- */
+
+/* As edge(), with all-bank commands in `pre` or `next` (ts_dram_allbank_* for them, the
+ * engine for the others). */
+static void ab_edge(const TsDramSpec *s, const char *what, const Step *pre, guint n_pre, Step next,
+                    guint64 expect)
+{
+    TsDramEngine e;
+    TsDramAllBank a;
+    g_autofree char *why = NULL;
+    CU_ASSERT_TRUE_FATAL(ts_dram_engine_init(&e, s, &why));
+    CU_ASSERT_TRUE_FATAL(ts_dram_allbank_init(&a, s, 1, &why));
+    for (guint i = 0; i < n_pre; i++) {
+        if (pre[i].cmd >= TS_DCMD_ACTAB)
+            ts_dram_allbank_issue(&a, &e, pre[i].cmd, pre[i].row, (guint64)pre[i].at);
+        else
+            ts_dram_engine_issue(&e, pre[i].cmd, pre[i].rank,
+                                 pre[i].bg * (guint)s->banks + pre[i].bank, pre[i].row,
+                                 (guint64)pre[i].at);
+    }
+    guint64 got = next.cmd >= TS_DCMD_ACTAB
+                      ? ts_dram_allbank_earliest(&a, &e, next.cmd)
+                      : ts_dram_engine_earliest(&e, next.cmd, next.rank,
+                                                next.bg * (guint)s->banks + next.bank);
+    if (got != expect)
+        fprintf(stderr,
+                "\n  %s: engine says %" G_GUINT64_FORMAT ", expected %" G_GUINT64_FORMAT "\n", what,
+                got, expect);
+    CU_ASSERT_EQUAL(got, expect);
+    ts_dram_engine_clear(&e);
+    for (int late = 0; late < 2; late++) {
+        TsDramChecker *c = ts_dram_checker_new(s, what);
+        for (guint i = 0; i < n_pre; i++)
+            ts_dram_checker_command(c, (guint64)pre[i].at, pre[i].cmd, pre[i].rank, pre[i].bg,
+                                    pre[i].bank, pre[i].row);
+        CU_ASSERT_EQUAL(ts_dram_checker_violations(c), 0);
+        ts_dram_checker_command(c, expect - 1 + (guint64)late, next.cmd, next.rank, next.bg,
+                                next.bank, next.row);
+        guint64 v = ts_dram_checker_violations(c);
+        if ((v == 0) != (late != 0))
+            fprintf(stderr, "\n  %s at %s: %" G_GUINT64_FORMAT " violations (%s)\n", what,
+                    late ? "t+tX" : "t+tX-1", v,
+                    ts_dram_checker_first(c) ? ts_dram_checker_first(c) : "none");
+        CU_ASSERT((v == 0) == (late != 0));
+        ts_dram_checker_free(c);
+    }
+}
+
+/* Every all-bank rule on HBM2 (tCCDab unset: tCCD_L) and GDDR6 with AiM's tCCDab of 2. */
+static void test_edges_all_bank(void)
+{
+    for (int k = 0; k < 2; k++) {
+        g_autofree TsDramSpec *s = preset(k == 0 ? "HBM2" : "GDDR6");
+        if (k == 1)
+            s->cycles.tCCDab = 2;
+        derive(s);
+        const TsDramTimings *t = &s->cycles;
+        const guint64 T0 = 1000, BL = t->tBURST, AL = t->AL;
+        const guint64 RL = AL + t->tCL, WL = AL + t->tCWL;
+        const guint64 COL = MAX(t->tCCDab ? t->tCCDab : t->tCCD_L, BL);
+        const Step actab = {TS_DCMD_ACTAB, 0, 0, 0, 3, (gint64)T0};
+        const Step rdab = {TS_DCMD_RDAB, 0, 0, 0, 3, 0}, wrab = {TS_DCMD_WRAB, 0, 0, 0, 3, 0};
+        const Step preab = {TS_DCMD_PREAB, 0, 0, 0, 3, 0};
+        ab_edge(s, "ACTAB -> RDAB tRCD", &actab, 1, rdab, T0 + t->tRCD - AL);
+        ab_edge(s, "ACTAB -> WRAB tRCDWR", &actab, 1, wrab, T0 + t->tRCDWR - AL);
+        ab_edge(s, "ACTAB -> PREAB tRAS", &actab, 1, preab, T0 + t->tRAS);
+        const gint64 T1 = (gint64)T0 + 100;
+        Step rd[] = {actab, {TS_DCMD_RDAB, 0, 0, 0, 3, T1}};
+        ab_edge(s, "RDAB -> RDAB tCCDab", rd, N(rd), rdab, (guint64)T1 + COL);
+        ab_edge(s, "RDAB -> WRAB turnaround", rd, N(rd), wrab,
+                (guint64)T1 + RL + BL - WL + t->tRTRS);
+        ab_edge(s, "RDAB -> PREAB tRTP", rd, N(rd), preab, (guint64)T1 + AL + t->tRTP);
+        Step wr[] = {actab, {TS_DCMD_WRAB, 0, 0, 0, 3, T1}};
+        ab_edge(s, "WRAB -> WRAB tCCDab", wr, N(wr), wrab, (guint64)T1 + COL);
+        ab_edge(s, "WRAB -> RDAB tWTR_L", wr, N(wr), rdab, (guint64)T1 + WL + BL + t->tWTR_L);
+        ab_edge(s, "WRAB -> PREAB tWR", wr, N(wr), preab, (guint64)T1 + WL + BL + t->tWR);
+        /* PREAB closes every bank: a normal ACT and the next ACTAB wait tRP (tRC after a
+         * late precharge is not binding). */
+        Step pre[] = {actab, {TS_DCMD_PREAB, 0, 0, 0, 3, T1}};
+        ab_edge(s, "PREAB -> ACT tRP", pre, N(pre), (Step){TS_DCMD_ACT, 0, 1, 2, 4, 0},
+                (guint64)T1 + t->tRP);
+        ab_edge(s, "PREAB -> ACTAB tRP", pre, N(pre), (Step){TS_DCMD_ACTAB, 0, 0, 0, 4, 0},
+                (guint64)T1 + t->tRP);
+        /* ACTAB after normal-mode commands: tRP of one bank precharged late, tRC of a bank
+         * activated, tRFC after REF. */
+        Step one[] = {{TS_DCMD_ACT, 0, 2, 1, 7, (gint64)T0},
+                      {TS_DCMD_PRE, 0, 2, 1, 7, (gint64)T0 + 200}};
+        ab_edge(s, "PRE (one bank) -> ACTAB tRP", one, N(one), (Step){TS_DCMD_ACTAB, 0, 0, 0, 4, 0},
+                T0 + 200 + t->tRP);
+        Step rc[] = {{TS_DCMD_ACT, 0, 1, 3, 7, (gint64)T0},
+                     {TS_DCMD_PRE, 0, 1, 3, 7, (gint64)(T0 + t->tRAS)}};
+        ab_edge(s, "ACT -> ACTAB tRC", rc, N(rc), (Step){TS_DCMD_ACTAB, 0, 0, 0, 4, 0},
+                T0 + MAX(t->tRC, t->tRAS + t->tRP));
+        Step ref[] = {{TS_DCMD_REF, 0, 0, 0, 0, (gint64)T0}};
+        ab_edge(s, "REF -> ACTAB tRFC", ref, N(ref), (Step){TS_DCMD_ACTAB, 0, 0, 0, 4, 0},
+                T0 + t->tRFC);
+        Step ab_ref[] = {actab, {TS_DCMD_PREAB, 0, 0, 0, 3, T1}};
+        ab_edge(s, "PREAB -> REF tRP", ab_ref, N(ab_ref), (Step){TS_DCMD_REF, 0, 0, 0, 0, 0},
+                (guint64)T1 + t->tRP);
+        /* An ACTAB counts as an ACT of every bank in the activation window. */
+        Step win[] = {actab, {TS_DCMD_PREAB, 0, 0, 0, 3, (gint64)(T0 + t->tRAS)}};
+        ab_edge(s, "ACTAB -> ACTAB (tRC, tFAW)", win, N(win), (Step){TS_DCMD_ACTAB, 0, 0, 0, 4, 0},
+                T0 + MAX(MAX(t->tRC, t->tRAS + t->tRP), t->tFAW));
+    }
+    /* Illegal all-bank sequences the checker names. */
+    g_autofree TsDramSpec *h = preset("HBM2");
+    derive(h);
+    Step open[] = {{TS_DCMD_ACT, 0, 3, 3, 1, 100}, {TS_DCMD_ACTAB, 0, 0, 0, 2, 400}};
+    expect_violation(h, open, N(open), "already open");
+    Step closed[] = {{TS_DCMD_RDAB, 0, 0, 0, 2, 100}};
+    expect_violation(h, closed, N(closed), "closed");
+    Step row[] = {{TS_DCMD_ACTAB, 0, 0, 0, 2, 100}, {TS_DCMD_RDAB, 0, 0, 0, 5, 200}};
+    expect_violation(h, row, N(row), "open row");
+}
+
 
 /* ---- whole-component runs ---- */
 
@@ -706,6 +822,7 @@ int main(int argc, char **argv)
     CU_add_test(s, "edge timings DDR4 (engine and checker)", test_edges_ddr4);
     CU_add_test(s, "edge timings GDDR6, LPDDR4, HBM2", test_edges_other_standards);
     CU_add_test(s, "checker catches illegal sequences", test_checker_catches);
+    CU_add_test(s, "edge timings of the all-bank (PIM) commands", test_edges_all_bank);
     CU_add_test(s, "unloaded latencies of every preset", test_unloaded_latencies_all_presets);
     CU_add_test(s, "random mixed traffic, every preset and variant",
                 test_random_all_presets_and_variants);
