@@ -45,6 +45,10 @@ gboolean ts_dram_allbank_init(TsDramAllBank *a, const TsDramSpec *spec, guint ba
     a->wr_pre = nonneg(wl + bl + (gint64)t->tWR);
     a->read_delay = nonneg(rl + bl);
     a->write_delay = nonneg(wl + bl);
+    const gint64 bursts = MAX(a->row_bytes / MAX(a->burst_bytes, 1u), 1u);
+    a->row_cycle = nonneg(MAX((gint64)a->act_pre, (gint64)a->act_rd + (bursts - 1) * a->t_col +
+                                                      (gint64)a->rd_pre) +
+                          (gint64)t->tRP);
     a->open_row = -1;
     return TRUE;
 }

@@ -146,6 +146,7 @@ typedef struct {
     guint64 rows;
     guint32 t_col, act_rd, act_wr, act_pre, rd_wr, rd_pre, wr_rd, wr_pre;
     guint32 read_delay, write_delay; /* RDAB to the data in the unit, WRAB to it in the bank */
+    guint32 row_cycle; /* a whole row streamed: max(tRAS, tRCD + (bursts - 1) tCOL + tRTP) + tRP */
     gint64 open_row;                 /* -1 = closed */
     guint64 act_cycle;
     guint64 next[4]; /* earliest ACTAB, RDAB, WRAB, PREAB from the all-bank rules */

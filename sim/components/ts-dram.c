@@ -149,6 +149,7 @@ typedef struct {
 /* Who owns the channel's banks: the normal FR-FCFS scheduler, or the all-bank path. */
 enum { AB_OFF, AB_ON };
 #define AB_QUEUE 4 /* all-bank requests queued per unit (credits of a "pim" element) */
+#define AB_HOLD_ROWS 8 /* all-bank row cycles normal work waits at most for a turn */
 
 typedef struct {
     Dram *d;
@@ -224,6 +225,8 @@ typedef struct {
     guint8 ab_mode;          /* AB_OFF or AB_ON */
     gboolean ab_yield;       /* a request finished with normal work waiting: close, hand over */
     guint64 ab_normal_until; /* the normal turn lasts until this many column commands */
+    guint64 ab_since;        /* cycle the all-bank path took the channel */
+    guint64 ab_hold; /* it keeps the channel from normal work this long while it has requests */
     guint64 ab_acts, ab_reads, ab_writes, ab_pres, ab_busy;
 } Unit;
 
@@ -1187,7 +1190,7 @@ static void ab_column(Unit *u, AbReq *r, TsDramCmd cmd, guint64 row, guint64 c)
     ts_port_grant_credits(u->pim_port, 1);
     u->ab_head = (u->ab_head + 1) % AB_QUEUE;
     u->ab_n--;
-    if (normal_pending(u))
+    if (normal_pending(u) && (u->ab_n == 0 || c >= u->ab_since + u->ab_hold))
         u->ab_yield = TRUE;
 }
 
@@ -1204,6 +1207,7 @@ static gboolean ab_tick(Unit *u, guint64 c, guint64 *wake)
             (normal_pending(u) && u->read_cmds + u->write_cmds < u->ab_normal_until))
             return FALSE;
         u->ab_mode = AB_ON;
+        u->ab_since = c;
     }
     AbReq *r = u->ab_n ? &u->abq[u->ab_head] : NULL;
     guint64 row = 0;
@@ -1211,6 +1215,10 @@ static gboolean ab_tick(Unit *u, guint64 c, guint64 *wake)
     if (r != NULL)
         ts_dram_allbank_locate(a, r->pos, &row, &slot, &col);
     if (a->open_row >= 0) {
+        /* at a row boundary, normal work that waited its turn gets the channel */
+        if (r && (gint64)row != a->open_row && c >= u->ab_since + u->ab_hold &&
+            normal_pending(u))
+            u->ab_yield = TRUE;
         const gboolean close = u->ref_n > 0 || u->ab_yield || (r && (gint64)row != a->open_row) ||
                                (!r && normal_pending(u));
         TsDramCmd cmd = close                               ? TS_DCMD_PREAB
@@ -1503,6 +1511,7 @@ static gboolean unit_init(Dram *d, Unit *u, guint index, GError **error)
         return FALSE;
     }
     u->next_refresh = u->refresh_interval ? u->refresh_interval : NO_CYCLE;
+    u->ab_hold = AB_HOLD_ROWS * (guint64)u->ab.row_cycle;
     return TRUE;
 }
 

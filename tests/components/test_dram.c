@@ -13,6 +13,7 @@
 #include "ts-arch-classes.h"
 #include "ts-arch.h"
 #include "ts-dram-private.h"
+#include "ts-dram.h"
 #include "ts-dram-trace.h"
 #include "ts-test.h"
 
@@ -346,6 +347,195 @@ static void test_edges_all_bank(void)
     expect_violation(h, row, N(row), "open row");
 }
 
+
+/* ---- all-bank (PIM) mode on the component ---- */
+
+/* A requester of the dram's "req" and "pim" elements: `ab_reqs` all-bank reads of `ab_bytes`
+ * each, in order, on pim[0]; `normal` random reads on req[0] (channel 0), all at time 0. */
+typedef struct {
+    TsComponent base;
+    guint n_units;
+    guint64 ab_reqs, ab_bytes, ab_sent, ab_done, normal, normal_sent, normal_done;
+    TsTick ab_end;
+    TsComponent *dram;
+    GRand *rng;
+} AbDriver;
+
+static const TsPortSpec ab_driver_ports[] = {
+    {"out", FALSE, "req[i] then pim[i]", TS_PORT_ARRAY | TS_PORT_CREDITED},
+};
+static const TsParamSpec ab_driver_params[] = {
+    {"units", TS_PARAM_INT, "", "1", 1, 64, "channels"},
+};
+
+static gboolean ab_driver_init(TsComponent *self, const void *spec, const TsParams *p,
+                               GError **error)
+{
+    (void)spec;
+    AbDriver *d = TS_COMPONENT_DOWNCAST(AbDriver, self);
+    d->n_units = (guint)ts_params_get_int(p, "units");
+    return ts_component_set_clock(self, 1000000000, error) &&
+           ts_component_set_port_count(self, "out", 2 * d->n_units, error);
+}
+
+static void ab_driver_pump(AbDriver *d)
+{
+    TsPort *pim = ts_component_port_at(&d->base, 0, d->n_units);
+    while (d->ab_sent < d->ab_reqs && ts_port_credits(pim) > 0) {
+        TsEvent *ev = ts_sim_event_new(d->base.sim, &d->base, TS_EVENT_MEM_REQUEST);
+        TsMemReq *r = ts_mem_req(ev);
+        r->addr = d->ab_sent * d->ab_bytes;
+        r->bytes = (guint32)d->ab_bytes;
+        r->op = TS_MEM_READ;
+        r->tag = 1;
+        ts_port_send(pim, ev, 0);
+        d->ab_sent++;
+    }
+    TsPort *req = ts_component_port_at(&d->base, 0, 0);
+    const guint32 burst = ts_dram_burst_bytes(d->dram);
+    while (d->normal_sent < d->normal && ts_port_credits(req) > 0) {
+        guint64 a;
+        do
+            a = (guint64)g_rand_int(d->rng) * burst;
+        while (ts_dram_unit_of(d->dram, a) != 0);
+        TsEvent *ev = ts_sim_event_new(d->base.sim, &d->base, TS_EVENT_MEM_REQUEST);
+        TsMemReq *r = ts_mem_req(ev);
+        r->addr = a;
+        r->bytes = burst;
+        r->op = TS_MEM_READ;
+        r->tag = 0;
+        ts_port_send(req, ev, 0);
+        d->normal_sent++;
+    }
+}
+
+static void ab_driver_handle(TsComponent *self, TsEvent *ev)
+{
+    AbDriver *d = TS_COMPONENT_DOWNCAST(AbDriver, self);
+    if (ev->type == TS_EVENT_MEM_RESPONSE) {
+        if (ts_mem_req_const(ev)->tag == 1) {
+            d->ab_done++;
+            d->ab_end = ts_sim_now(self->sim);
+        } else {
+            d->normal_done++;
+        }
+        if (d->ab_done == d->ab_reqs && d->normal_done == d->normal)
+            ts_sim_request_stop(self->sim, self, "done"); /* refresh would go on forever */
+    }
+    ab_driver_pump(d);
+}
+
+static void ab_driver_setup(TsComponent *self)
+{
+    AbDriver *d = TS_COMPONENT_DOWNCAST(AbDriver, self);
+    ab_driver_pump(d);
+}
+
+static const TsComponentKind ab_driver_kind = {
+    .name = "ab_driver",
+    .instance_size = sizeof(AbDriver),
+    .params = ab_driver_params,
+    .n_params = G_N_ELEMENTS(ab_driver_params),
+    .ports = ab_driver_ports,
+    .n_ports = G_N_ELEMENTS(ab_driver_ports),
+    .init = ab_driver_init,
+    .setup = ab_driver_setup,
+    .handle = ab_driver_handle,
+};
+
+/* Streams `rows` all-bank rows per unit (requests of 4 rows) through channel 0 of spec, with
+ * `normal` random reads on the same channel; the checker on. Returns the cycles to the last
+ * all-bank response and fills *st. */
+static double ab_stream(const TsDramSpec *s, guint64 rows, guint64 normal, TsDramStats *st)
+{
+    g_autoptr(GError) err = NULL;
+    TsSim *sim = ts_sim_new();
+    g_autoptr(TsParams) dp = ts_params_new();
+    ts_params_set_bool(dp, "check", TRUE);
+    TsComponent *dram =
+        ts_sim_add_component_typed(sim, &ts_dram_kind, "dram", TS_SPEC(TsDramSpec, s), dp, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dram);
+    const guint n = ts_dram_n_units(dram);
+    g_autoptr(TsParams) rp = ts_params_new();
+    ts_params_set_int(rp, "units", n);
+    TsComponent *drv = ts_sim_add_component(sim, &ab_driver_kind, "drv", rp, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(drv);
+    AbDriver *d = TS_COMPONENT_DOWNCAST(AbDriver, drv);
+    const guint64 row_bytes = s->columns * s->bus_width_bits / 8;
+    d->dram = dram;
+    d->ab_bytes = 4 * row_bytes;
+    d->ab_reqs = rows / 4;
+    d->normal = normal;
+    d->rng = g_rand_new_with_seed(7);
+    for (guint i = 0; i < n; i++) {
+        g_autofree char *o1 = g_strdup_printf("out[%u]", i);
+        g_autofree char *o2 = g_strdup_printf("out[%u]", n + i);
+        g_autofree char *r1 = g_strdup_printf("req[%u]", i);
+        CU_ASSERT_TRUE_FATAL(ts_sim_connect(sim, drv, o1, dram, r1, &(TsLinkSpec){0}, &err));
+        if (i == 0)
+            CU_ASSERT_TRUE_FATAL(
+                ts_sim_connect(sim, drv, o2, dram, "pim[0]", &(TsLinkSpec){0}, &err));
+    }
+    CU_ASSERT_TRUE_FATAL(ts_sim_build(sim, &err));
+    ts_sim_run(sim);
+    CU_ASSERT_EQUAL(d->ab_done, d->ab_reqs);
+    CU_ASSERT_EQUAL(d->normal_done, normal);
+    ts_dram_get_stats(dram, st);
+    if (st->violations)
+        fprintf(stderr, "\n  %s\n", ts_dram_first_violation(dram));
+    CU_ASSERT_EQUAL(st->violations, 0);
+    CU_ASSERT(st->commands_checked > 0);
+    const double cycles = (double)d->ab_end / (double)s->tck_ps;
+    g_rand_free(d->rng);
+    ts_sim_free(sim);
+    return cycles;
+}
+
+/* The all-bank rate on the component against the analytical model's (ts-arch-derive.c: the row
+ * cycle over 1 - the refresh share) on HBM2 and GDDR6 with AiM's tCCDab: within 2% (the DES
+ * also pays the first row's tRCD + RL + tBURST and re-opens the row each refresh closed); the
+ * in-bank bursts and their energy from the command counts; normal reads on the same channel
+ * take turns with it (every request completes, every command legal, the stream slower). */
+static void test_all_bank_stream(void)
+{
+    for (int k = 0; k < 2; k++) {
+        g_autofree TsDramSpec *s = preset(k == 0 ? "HBM2" : "GDDR6");
+        if (k == 1)
+            s->cycles.tCCDab = 2;
+        derive(s);
+        const TsDramTimings *t = &s->cycles;
+        const double bursts = (double)(s->columns * s->bus_width_bits / 8 / s->burst_bytes);
+        const double col = (double)MAX(t->tCCDab ? t->tCCDab : t->tCCD_L, t->tBURST);
+        const double cycle =
+            MAX(MAX((double)t->tRAS, (double)t->tRCD + (bursts - 1) * col + (double)t->tRTP) +
+                    (double)t->tRP,
+                MAX((double)t->tRC, (double)t->tFAW));
+        const double row_tck = cycle / (1.0 - (double)t->tRFC / (double)t->tREFI);
+        const guint64 rows = 512;
+        TsDramStats st, mixed;
+        const double got = ab_stream(s, rows, 0, &st);
+        const double want = (double)rows * row_tck;
+        const double diff = (got - want) / want;
+        if (g_getenv("TILESIM_TEST_VERBOSE") || fabs(diff) > 0.02)
+            fprintf(stderr, "\n  %s all-bank stream of %" G_GUINT64_FORMAT " rows: %.0f cycles, "
+                    "model %.0f (%+.2f%%)\n", s->preset, rows, got, want, 100 * diff);
+        CU_ASSERT(fabs(diff) <= 0.02);
+        const guint64 units = s->ranks * s->bankgroups * s->banks;
+        CU_ASSERT_EQUAL(st.ab_read_bursts, rows * (guint64)bursts * units);
+        CU_ASSERT(st.ab_activates >= rows);
+        CU_ASSERT(st.refreshes > 0);
+        CU_ASSERT_EQUAL(st.read_cmds, 0);
+        if (s->idd0_ma > 0) {
+            const double rd = s->read_burst_pj * (double)st.ab_read_bursts;
+            CU_ASSERT_DOUBLE_EQUAL(st.read_energy_pj, rd, 1e-6 * rd);
+            const double act = s->activate_pj * (double)(st.ab_activates * units);
+            CU_ASSERT_DOUBLE_EQUAL(st.act_energy_pj, act, 1e-6 * act);
+        }
+        const double slow = ab_stream(s, rows, 2000, &mixed);
+        CU_ASSERT(slow > got);
+        CU_ASSERT_EQUAL(mixed.reads_done, 2000);
+    }
+}
 
 /* ---- whole-component runs ---- */
 
@@ -823,6 +1013,8 @@ int main(int argc, char **argv)
     CU_add_test(s, "edge timings GDDR6, LPDDR4, HBM2", test_edges_other_standards);
     CU_add_test(s, "checker catches illegal sequences", test_checker_catches);
     CU_add_test(s, "edge timings of the all-bank (PIM) commands", test_edges_all_bank);
+    CU_add_test(s, "all-bank stream: the model's rate, energy, normal reads taking turns",
+                test_all_bank_stream);
     CU_add_test(s, "unloaded latencies of every preset", test_unloaded_latencies_all_presets);
     CU_add_test(s, "random mixed traffic, every preset and variant",
                 test_random_all_presets_and_variants);
