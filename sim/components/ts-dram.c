@@ -149,7 +149,8 @@ typedef struct {
 /* Who owns the channel's banks: the normal FR-FCFS scheduler, or the all-bank path. */
 enum { AB_OFF, AB_ON };
 #define AB_QUEUE 4 /* all-bank requests queued per unit (credits of a "pim" element) */
-#define AB_HOLD_ROWS 8 /* all-bank row cycles normal work waits at most for a turn */
+#define AB_HOLD_ROWS 8 /* a turn (all-bank or normal) lasts at least this many all-bank row
+                          cycles while the other mode waits */
 
 typedef struct {
     Dram *d;
@@ -224,7 +225,7 @@ typedef struct {
     guint32 ab_head, ab_n;
     guint8 ab_mode;          /* AB_OFF or AB_ON */
     gboolean ab_yield;       /* a request finished with normal work waiting: close, hand over */
-    guint64 ab_normal_until; /* the normal turn lasts until this many column commands */
+    guint64 ab_normal_until; /* the normal turn lasts until this cycle (while it has work) */
     guint64 ab_since;        /* cycle the all-bank path took the channel */
     guint64 ab_hold; /* it keeps the channel from normal work this long while it has requests */
     guint64 ab_acts, ab_reads, ab_writes, ab_pres, ab_busy;
@@ -1096,10 +1097,11 @@ static guint64 next_wake(Unit *u, guint64 c)
  * commands RDAB / WRAB move one burst between every bank (slot) and its unit every tCOL, and the
  * row stays open (open page) until a request needs another row, a refresh falls due (PREAB,
  * then the normal refresh path: REF waits tRP, the next ACTAB tRFC) or normal work takes the
- * channel back. Arbitration with normal-mode traffic is by turns: when an all-bank request
- * completes and normal work is queued, the row closes and the normal scheduler serves as many
- * column commands as it had queued (transactions and command-queue entries) at the hand-over,
- * or until it runs dry; all-bank requests queued meanwhile wait. docs/des.md section 11. */
+ * channel back. Arbitration with normal-mode traffic is by turns of at least AB_HOLD_ROWS
+ * all-bank row cycles: normal work waiting gets the channel when the all-bank queue empties,
+ * or at the next row boundary (or request end) once the all-bank turn has lasted that long;
+ * the normal turn then lasts as long, or until the normal scheduler runs dry, while all-bank
+ * requests wait. docs/des.md section 11. */
 
 /* Normal work the scheduler would issue: reads, queued commands, a write drain (buffered
  * writes below the drain threshold are posted and wait, as in normal mode). */
@@ -1111,15 +1113,6 @@ static gboolean normal_pending(const Unit *u)
         if (u->busy[w])
             return TRUE;
     return FALSE;
-}
-
-/* Normal work queued now, in column commands it needs. */
-static guint64 normal_backlog(const Unit *u)
-{
-    guint64 n = (guint64)u->rq_n + u->write_draining;
-    for (guint q = 0; q < u->nq; q++)
-        n += u->cq_n[q];
-    return n;
 }
 
 static void ab_request(Unit *u, const TsMemReq *req, TsTick arrival)
@@ -1204,7 +1197,7 @@ static gboolean ab_tick(Unit *u, guint64 c, guint64 *wake)
     *wake = NO_CYCLE;
     if (u->ab_mode == AB_OFF) {
         if (u->ab_n == 0 ||
-            (normal_pending(u) && u->read_cmds + u->write_cmds < u->ab_normal_until))
+            (normal_pending(u) && c < u->ab_normal_until))
             return FALSE;
         u->ab_mode = AB_ON;
         u->ab_since = c;
@@ -1251,7 +1244,7 @@ static gboolean ab_tick(Unit *u, guint64 c, guint64 *wake)
         /* hand the channel back for a turn of the work queued now */
         u->ab_mode = AB_OFF;
         u->ab_yield = FALSE;
-        u->ab_normal_until = u->read_cmds + u->write_cmds + normal_backlog(u);
+        u->ab_normal_until = c + u->ab_hold;
         return FALSE;
     }
     /* Banks the normal scheduler left open are precharged first. */
