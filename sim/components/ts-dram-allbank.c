@@ -21,9 +21,10 @@ gboolean ts_dram_allbank_init(TsDramAllBank *a, const TsDramSpec *spec, guint ba
     memset(a, 0, sizeof *a);
     const guint64 banks = spec->ranks * spec->bankgroups * spec->banks;
     if (banks_per_unit == 0 || banks % banks_per_unit != 0) {
-        *why = g_strdup_printf("all-bank mode: %u banks per PIM unit do not divide the %" G_GUINT64_FORMAT
-                               " banks of a channel",
-                               banks_per_unit, banks);
+        *why = g_strdup_printf(
+            "all-bank mode: %u banks per PIM unit do not divide the %" G_GUINT64_FORMAT
+            " banks of a channel",
+            banks_per_unit, banks);
         return FALSE;
     }
     const TsDramTimings *t = &spec->cycles;
@@ -33,7 +34,8 @@ gboolean ts_dram_allbank_init(TsDramAllBank *a, const TsDramSpec *spec, guint ba
     a->units = (guint32)(banks / banks_per_unit);
     a->row_bytes = (guint32)(spec->columns / spec->pseudo_channels * spec->bus_width_bits /
                              spec->pseudo_channels / 8);
-    a->burst_bytes = (guint32)(spec->bus_width_bits / spec->pseudo_channels / 8 * spec->burst_length);
+    a->burst_bytes =
+        (guint32)(spec->bus_width_bits / spec->pseudo_channels / 8 * spec->burst_length);
     a->rows = spec->rows;
     a->t_col = nonneg(MAX((gint64)(t->tCCDab ? t->tCCDab : t->tCCD_L), bl));
     a->act_rd = nonneg((gint64)t->tRCD - al);
@@ -46,9 +48,9 @@ gboolean ts_dram_allbank_init(TsDramAllBank *a, const TsDramSpec *spec, guint ba
     a->read_delay = nonneg(rl + bl);
     a->write_delay = nonneg(wl + bl);
     const gint64 bursts = MAX(a->row_bytes / MAX(a->burst_bytes, 1u), 1u);
-    a->row_cycle = nonneg(MAX((gint64)a->act_pre, (gint64)a->act_rd + (bursts - 1) * a->t_col +
-                                                      (gint64)a->rd_pre) +
-                          (gint64)t->tRP);
+    a->row_cycle = nonneg(
+        MAX((gint64)a->act_pre, (gint64)a->act_rd + (bursts - 1) * a->t_col + (gint64)a->rd_pre) +
+        (gint64)t->tRP);
     a->open_row = -1;
     return TRUE;
 }

@@ -149,8 +149,9 @@ typedef struct {
 /* Who owns the channel's banks: the normal FR-FCFS scheduler, or the all-bank path. */
 enum { AB_OFF, AB_ON };
 #define AB_QUEUE 4 /* all-bank requests queued per unit (credits of a "pim" element) */
-#define AB_HOLD_ROWS 8 /* a turn (all-bank or normal) lasts at least this many all-bank row
-                          cycles while the other mode waits */
+#define AB_HOLD_ROWS                                                                               \
+    8 /* a turn (all-bank or normal) lasts at least this many all-bank row                         \
+         cycles while the other mode waits */
 
 typedef struct {
     Dram *d;
@@ -1120,8 +1121,7 @@ static void ab_request(Unit *u, const TsMemReq *req, TsTick arrival)
     Dram *d = u->d;
     TsComponent *self = &d->base;
     if (G_UNLIKELY(u->ab_n == AB_QUEUE))
-        TS_ABORT(self, "unit %u: all-bank queue overflow (a requester ignored credits)",
-                 u->index);
+        TS_ABORT(self, "unit %u: all-bank queue overflow (a requester ignored credits)", u->index);
     if (G_UNLIKELY(req->bytes == 0))
         TS_ABORT(self, "unit %u: all-bank request of 0 bytes", u->index);
     AbReq *r = &u->abq[(u->ab_head + u->ab_n) % AB_QUEUE];
@@ -1196,8 +1196,7 @@ static gboolean ab_tick(Unit *u, guint64 c, guint64 *wake)
     const TsDramEngine *e = &u->eng;
     *wake = NO_CYCLE;
     if (u->ab_mode == AB_OFF) {
-        if (u->ab_n == 0 ||
-            (normal_pending(u) && c < u->ab_normal_until))
+        if (u->ab_n == 0 || (normal_pending(u) && c < u->ab_normal_until))
             return FALSE;
         u->ab_mode = AB_ON;
         u->ab_since = c;
@@ -1209,15 +1208,14 @@ static gboolean ab_tick(Unit *u, guint64 c, guint64 *wake)
         ts_dram_allbank_locate(a, r->pos, &row, &slot, &col);
     if (a->open_row >= 0) {
         /* at a row boundary, normal work that waited its turn gets the channel */
-        if (r && (gint64)row != a->open_row && c >= u->ab_since + u->ab_hold &&
-            normal_pending(u))
+        if (r && (gint64)row != a->open_row && c >= u->ab_since + u->ab_hold && normal_pending(u))
             u->ab_yield = TRUE;
         const gboolean close = u->ref_n > 0 || u->ab_yield || (r && (gint64)row != a->open_row) ||
                                (!r && normal_pending(u));
-        TsDramCmd cmd = close                               ? TS_DCMD_PREAB
-                        : r == NULL                         ? TS_DCMD_COUNT
+        TsDramCmd cmd = close                       ? TS_DCMD_PREAB
+                        : r == NULL                 ? TS_DCMD_COUNT
                         : r->req.op == TS_MEM_WRITE ? TS_DCMD_WRAB
-                                                            : TS_DCMD_RDAB;
+                                                    : TS_DCMD_RDAB;
         if (cmd == TS_DCMD_COUNT)
             return TRUE; /* open page, nothing to move */
         const guint64 t = ts_dram_allbank_earliest(a, e, cmd);
@@ -1254,8 +1252,8 @@ static gboolean ab_tick(Unit *u, guint64 c, guint64 *wake)
             continue;
         const guint64 t = ts_dram_engine_earliest_at(e, TS_DCMD_PRE, gb);
         if (t <= c) {
-            Pick p = {TS_DCMD_PRE, gb / e->banks_per_rank, gb % e->banks_per_rank, 0, NONE, NONE,
-                      0};
+            Pick p = {
+                TS_DCMD_PRE, gb / e->banks_per_rank, gb % e->banks_per_rank, 0, NONE, NONE, 0};
             issue(u, &p, c);
             *wake = c + 1;
             return TRUE;
@@ -1664,7 +1662,8 @@ void ts_dram_get_stats(TsComponent *self, TsDramStats *st)
         st->ab_write_bursts += u->ab_writes * u->ab.units;
         st->ab_busy_cycles += u->ab_busy;
         st->act_energy_pj += d->e_act * ((double)u->acts + nb * (double)u->ab_acts);
-        st->read_energy_pj += d->e_rd * ((double)u->read_cmds + (double)(u->ab_reads * u->ab.units));
+        st->read_energy_pj +=
+            d->e_rd * ((double)u->read_cmds + (double)(u->ab_reads * u->ab.units));
         st->write_energy_pj +=
             d->e_wr * ((double)u->write_cmds + (double)(u->ab_writes * u->ab.units));
         st->refresh_energy_pj += d->e_ref * (double)u->refs + d->e_refb * (double)u->refbs;

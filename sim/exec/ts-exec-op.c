@@ -259,10 +259,10 @@ static gboolean try_fill(Exec *x, OpCtx *c, guint l, guint t)
     if (xf->elements > 0) {
         const uint64_t *box = ts_walk_box(c->compute, l, t);
         /* a tensor the banks keep whole (resident) streams through its area in order */
-        const uint64_t from = x->unit[unit_of_level(x, p)].role == UNIT_BANKS && !pt->active
-                                  ? bank_offset(c, p, (int)t,
-                                                level_bytes(c, p, t, xf->peer_elements))
-                                  : peer_slot_addr(c, p, t, lt->next_first_step);
+        const uint64_t from =
+            x->unit[unit_of_level(x, p)].role == UNIT_BANKS && !pt->active
+                ? bank_offset(c, p, (int)t, level_bytes(c, p, t, xf->peer_elements))
+                : peer_slot_addr(c, p, t, lt->next_first_step);
         mem_part(x, c, j, p, t, TS_MEM_READ, from, xf->peer_elements, xf->origin, box);
         const int link = link_between(x, p, l);
         if (link >= 0 && (!c->link_batch || c->instance == 0)) {

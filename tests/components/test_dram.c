@@ -54,6 +54,29 @@ typedef struct {
     gint64 at; /* absolute cycle */
 } Step;
 
+/* A checker fed `pre`, then `next` at expect - 1 (one violation) and at expect (none). */
+static void checker_edge(const TsDramSpec *s, const char *what, const Step *pre, guint n_pre,
+                         Step next, guint64 expect)
+{
+    for (int late = 0; late < 2; late++) {
+        TsDramChecker *c = ts_dram_checker_new(s, what);
+        for (guint i = 0; i < n_pre; i++)
+            ts_dram_checker_command(c, (guint64)pre[i].at, pre[i].cmd, pre[i].rank, pre[i].bg,
+                                    pre[i].bank, pre[i].row);
+        CU_ASSERT_EQUAL(ts_dram_checker_violations(c), 0);
+        ts_dram_checker_command(c, expect - 1 + (guint64)late, next.cmd, next.rank, next.bg,
+                                next.bank, next.row);
+        guint64 v = ts_dram_checker_violations(c);
+        if ((v == 0) != (late != 0))
+            fprintf(stderr, "\n  %s at %s: %" G_GUINT64_FORMAT " violations (%s)\n", what,
+                    late ? "t+tX" : "t+tX-1", v,
+                    ts_dram_checker_first(c) ? ts_dram_checker_first(c) : "none");
+        /* Too early breaks the rule (and possibly rules implied by it); on time breaks none. */
+        CU_ASSERT((v == 0) == (late != 0));
+        ts_dram_checker_free(c);
+    }
+}
+
 /* Replays `pre` on a fresh engine and checker, then checks that `next` is ready exactly at
  * `expect`: the engine's earliest cycle, a checker fed next at expect - 1 (one violation) and
  * one fed it at expect (none). */
@@ -74,23 +97,7 @@ static void edge(const TsDramSpec *s, const char *what, const Step *pre, guint n
                 got, expect);
     CU_ASSERT_EQUAL(got, expect);
     ts_dram_engine_clear(&e);
-    for (int late = 0; late < 2; late++) {
-        TsDramChecker *c = ts_dram_checker_new(s, what);
-        for (guint i = 0; i < n_pre; i++)
-            ts_dram_checker_command(c, (guint64)pre[i].at, pre[i].cmd, pre[i].rank, pre[i].bg,
-                                    pre[i].bank, pre[i].row);
-        CU_ASSERT_EQUAL(ts_dram_checker_violations(c), 0);
-        ts_dram_checker_command(c, expect - 1 + (guint64)late, next.cmd, next.rank, next.bg,
-                                next.bank, next.row);
-        guint64 v = ts_dram_checker_violations(c);
-        if ((v == 0) != (late != 0))
-            fprintf(stderr, "\n  %s at %s: %" G_GUINT64_FORMAT " violations (%s)\n", what,
-                    late ? "t+tX" : "t+tX-1", v,
-                    ts_dram_checker_first(c) ? ts_dram_checker_first(c) : "none");
-        /* Too early breaks the rule (and possibly rules implied by it); on time breaks none. */
-        CU_ASSERT((v == 0) == (late != 0));
-        ts_dram_checker_free(c);
-    }
+    checker_edge(s, what, pre, n_pre, next, expect);
 }
 
 #define N(a) G_N_ELEMENTS(a)
@@ -188,7 +195,6 @@ static void test_edges_other_standards(void)
     edge(h, "HBM2 tFAW", faw, N(faw), (Step){TS_DCMD_ACT, 0, 0, 1, 1, 0}, 1000 + h->cycles.tFAW);
 }
 
-
 static void expect_violation(const TsDramSpec *s, const Step *steps, guint n, const char *needle)
 {
     TsDramChecker *c = ts_dram_checker_new(s, "test");
@@ -231,7 +237,6 @@ static void test_checker_catches(void)
     ts_dram_checker_free(c);
 }
 
-
 /* ---- all-bank (PIM) mode at each timing's edge ---- */
 
 /* As edge(), with all-bank commands in `pre` or `next` (ts_dram_allbank_* for them, the
@@ -262,22 +267,7 @@ static void ab_edge(const TsDramSpec *s, const char *what, const Step *pre, guin
                 got, expect);
     CU_ASSERT_EQUAL(got, expect);
     ts_dram_engine_clear(&e);
-    for (int late = 0; late < 2; late++) {
-        TsDramChecker *c = ts_dram_checker_new(s, what);
-        for (guint i = 0; i < n_pre; i++)
-            ts_dram_checker_command(c, (guint64)pre[i].at, pre[i].cmd, pre[i].rank, pre[i].bg,
-                                    pre[i].bank, pre[i].row);
-        CU_ASSERT_EQUAL(ts_dram_checker_violations(c), 0);
-        ts_dram_checker_command(c, expect - 1 + (guint64)late, next.cmd, next.rank, next.bg,
-                                next.bank, next.row);
-        guint64 v = ts_dram_checker_violations(c);
-        if ((v == 0) != (late != 0))
-            fprintf(stderr, "\n  %s at %s: %" G_GUINT64_FORMAT " violations (%s)\n", what,
-                    late ? "t+tX" : "t+tX-1", v,
-                    ts_dram_checker_first(c) ? ts_dram_checker_first(c) : "none");
-        CU_ASSERT((v == 0) == (late != 0));
-        ts_dram_checker_free(c);
-    }
+    checker_edge(s, what, pre, n_pre, next, expect);
 }
 
 /* Every all-bank rule on HBM2 (tCCDab unset: tCCD_L) and GDDR6 with AiM's tCCDab of 2. */
@@ -346,7 +336,6 @@ static void test_edges_all_bank(void)
     Step row[] = {{TS_DCMD_ACTAB, 0, 0, 0, 2, 100}, {TS_DCMD_RDAB, 0, 0, 0, 5, 200}};
     expect_violation(h, row, N(row), "open row");
 }
-
 
 /* ---- all-bank (PIM) mode on the component ---- */
 
@@ -517,8 +506,10 @@ static void test_all_bank_stream(void)
         const double want = (double)rows * row_tck;
         const double diff = (got - want) / want;
         if (g_getenv("TILESIM_TEST_VERBOSE") || fabs(diff) > 0.02)
-            fprintf(stderr, "\n  %s all-bank stream of %" G_GUINT64_FORMAT " rows: %.0f cycles, "
-                    "model %.0f (%+.2f%%)\n", s->preset, rows, got, want, 100 * diff);
+            fprintf(stderr,
+                    "\n  %s all-bank stream of %" G_GUINT64_FORMAT " rows: %.0f cycles, "
+                    "model %.0f (%+.2f%%)\n",
+                    s->preset, rows, got, want, 100 * diff);
         CU_ASSERT(fabs(diff) <= 0.02);
         const guint64 units = s->ranks * s->bankgroups * s->banks;
         CU_ASSERT_EQUAL(st.ab_read_bursts, rows * (guint64)bursts * units);
