@@ -129,6 +129,60 @@ static gboolean lut_shape(const TsOp *op, Shape *s)
     return TRUE;
 }
 
+/* The per-tasklet terms of one DPU's kernel under p (p's sub tiles and load tiles set). */
+static void kernel_terms(const TsLutPimTarget *t, const TsOp *op, const Shape *s,
+                         const TsLutPimParams *p, TsLutPimTerms *k)
+{
+    const TsPimCoreSpec *sp = t->dpu;
+    const guint64 T = MAX(sp->tasklets, (guint64)1);
+    memset(k, 0, sizeof *k);
+    k->tasklets = T;
+    k->rows = p->n_mtile / T;
+    k->n_tiles = p->n_stile / p->n_mtile;
+    k->f_tiles = p->f_stile / p->f_mtile;
+    k->c_tiles = s->cb / p->cb_mtile;
+    k->f_inner = p->order == TS_LUT_ORDER_NCF || p->order == TS_LUT_ORDER_CNF;
+    k->c_inner = p->order == TS_LUT_ORDER_NFC || p->order == TS_LUT_ORDER_FNC;
+    k->in_bytes = (double)k->rows * p->cb_mtile * s->ib;
+    k->out_bytes = (double)k->rows * p->f_mtile * s->ab;
+    switch (p->load) {
+    case TS_LUT_LOAD_STATIC:
+        k->lut_tile_bytes = (double)s->cb * s->ct * p->f_stile * s->tb;
+        /* each tasklet DMAs its share, rounded up to the DMA's 8-byte granule */
+        k->table_bytes = round_up(k->lut_tile_bytes / (double)T, DMA_ALIGN);
+        break;
+    case TS_LUT_LOAD_FINE:
+        k->table_bytes = round_up(p->f_load * s->tb, DMA_ALIGN);
+        k->lut_tile_bytes = (double)T * k->table_bytes;
+        break;
+    default:
+        k->lut_tile_bytes = round_up((double)p->cb_load * s->ct * p->f_load * s->tb, DMA_ALIGN * T);
+        k->table_bytes = k->lut_tile_bytes / (double)T;
+        break;
+    }
+    /* The accumulate at the accumulator's format (int32 in PIM-DL: add_int32). */
+    const gboolean acc_fp = op->lut_acc.format != TS_NUM_INT && op->lut_acc.format != TS_NUM_UINT;
+    const double add = ts_pim_dpu_arith_slots(sp, TS_DPU_ADD, op->lut_acc.bits, acc_fp, 0, NULL);
+    const gboolean in_regs = p->f_load <= ACC_REGISTERS;
+    k->lookup_slots = add < 0.0 ? -1.0 : (in_regs ? 1.0 : 3.0) + add;
+    k->index_slots = sp->dpu_slots[TS_DPU_OP_loop];
+    k->acc_slots = in_regs ? (double)p->f_load : 0.0;
+    k->call_slots = sp->dpu_slots[TS_DPU_OP_loop];
+}
+
+gboolean ts_lut_pim_terms(const TsLutPimTarget *t, const TsOp *op, const TsLutPimParams *p,
+                          TsLutPimTerms *terms)
+{
+    g_return_val_if_fail(t != NULL && t->dpu != NULL && op != NULL && p != NULL && terms != NULL,
+                         FALSE);
+    Shape s;
+    if (!lut_shape(op, &s) || p->n_mtile == 0 || p->f_mtile == 0 || p->cb_mtile == 0 ||
+        p->f_load == 0 || p->cb_load == 0)
+        return FALSE;
+    kernel_terms(t, op, &s, p, terms);
+    return terms->lookup_slots >= 0.0;
+}
+
 /* Closest-centroid search of the op's m tokens: per token, codebook and centroid, V
  * subtract-multiply-add distance terms and one compare. On the host: the vector unit's 'ccs'
  * figures per operation (3 per term, 1 per compare) when it lists them (the kernel as the
@@ -153,16 +207,21 @@ static gboolean search_cost(const TsLutPimTarget *t, const Shape *s, const TsLut
         const TsVectorOp *ccs = ts_vector_unit_op(t->host, "ccs");
         double cyc, pj;
         if (ccs != NULL) {
+            c->search_ccs_ops = 3.0 * terms + compares;
             cyc = (3.0 * terms + compares) * ccs->cycles_per_element / lanes;
             pj = (3.0 * terms + compares) * ccs->energy_pj_per_element;
         } else {
+            c->search_add_ops = 2.0 * terms + compares;
+            c->search_mul_ops = terms;
             cyc = (terms * (2.0 * add->cycles_per_element + mul->cycles_per_element) +
                    compares * add->cycles_per_element) /
                   lanes;
             pj = terms * (2.0 * add->energy_pj_per_element + mul->energy_pj_per_element) +
                  compares * add->energy_pj_per_element;
         }
-        const double bytes = (double)s->m * s->k * s->xb + (double)s->m * s->cb * s->ib;
+        c->search_read_bytes = (double)s->m * s->k * s->xb;
+        c->search_write_bytes = (double)s->m * s->cb * s->ib;
+        const double bytes = c->search_read_bytes + c->search_write_bytes;
         const double mem_s = t->host_mem_bytes_per_s > 0.0 ? bytes / t->host_mem_bytes_per_s : 0;
         c->search_s = MAX(cyc / t->host_hz, mem_s);
         c->search_pj = pj + bytes * t->host_mem_pj_per_byte;
@@ -185,6 +244,8 @@ static gboolean search_cost(const TsLutPimTarget *t, const Shape *s, const TsLut
     const double per_dpu_cmp = (double)p->n_stile * s->cb * s->ct;
     const double slots = per_dpu_terms * (sub + mul + add + loop) + per_dpu_cmp * (sub + loop);
     const double in_bytes = (double)p->n_stile * s->k * s->xb;
+    c->search_dpu_slots = slots;
+    c->search_dpu_bytes = in_bytes;
     const double dma = dma_cycles(sp, in_bytes, FALSE);
     const double cycles = MAX(slots / sp->issue_fraction, dma);
     c->search_s = cycles / sp->frequency_hz;
@@ -288,25 +349,15 @@ gboolean ts_lut_pim_evaluate(const TsLutPimTarget *t, const TsOp *op, const TsLu
         *why = "table load tiles must divide the micro tiles";
         return FALSE;
     }
-    const double in_pt = (double)(p->n_mtile / T) * p->cb_mtile * s.ib;
-    const double out_pt = (double)(p->n_mtile / T) * p->f_mtile * s.ab;
+    TsLutPimTerms k;
+    kernel_terms(t, op, &s, p, &k);
+    const double in_pt = k.in_bytes, out_pt = k.out_bytes;
     if (in_pt < DMA_ALIGN || out_pt < DMA_ALIGN || fmod(in_pt, DMA_ALIGN) != 0.0 ||
         fmod(out_pt, DMA_ALIGN) != 0.0) {
         *why = "each tasklet's input and output tiles must be multiples of 8 bytes";
         return FALSE;
     }
-    double lut_tile;
-    switch (p->load) {
-    case TS_LUT_LOAD_STATIC:
-        lut_tile = (double)s.cb * s.ct * p->f_stile * s.tb;
-        break;
-    case TS_LUT_LOAD_FINE:
-        lut_tile = (double)T * round_up(p->f_load * s.tb, DMA_ALIGN);
-        break;
-    default:
-        lut_tile = round_up((double)p->cb_load * s.ct * p->f_load * s.tb, DMA_ALIGN * T);
-        break;
-    }
+    const double lut_tile = k.lut_tile_bytes;
     const double wram =
         (double)p->n_mtile * p->cb_mtile * s.ib + (double)p->n_mtile * p->f_mtile * s.ab + lut_tile;
     if (wram > (double)t->wram_budget_bytes) {
@@ -326,11 +377,9 @@ gboolean ts_lut_pim_evaluate(const TsLutPimTarget *t, const TsOp *op, const TsLu
         return FALSE;
 
     /* ---- one DPU's kernel ---- */
-    const double nt = (double)(p->n_stile / p->n_mtile), ft = (double)(p->f_stile / p->f_mtile),
-                 ct = (double)(s.cb / p->cb_mtile);
+    const double nt = (double)k.n_tiles, ft = (double)k.f_tiles, ct = (double)k.c_tiles;
     const double tiles = nt * ft * ct;
-    const gboolean f_inner = p->order == TS_LUT_ORDER_NCF || p->order == TS_LUT_ORDER_CNF;
-    const gboolean c_inner = p->order == TS_LUT_ORDER_NFC || p->order == TS_LUT_ORDER_FNC;
+    const gboolean f_inner = k.f_inner, c_inner = k.c_inner;
     double calls = 0.0, dma_bytes = 0.0;
     /* Index tiles: reloaded unless the features loop runs inside (ncf, cnf). */
     const double in_loads = f_inner ? nt * ct : tiles;
@@ -352,15 +401,15 @@ gboolean ts_lut_pim_evaluate(const TsLutPimTarget *t, const TsOp *op, const TsLu
     const double lookups = (double)p->n_stile * p->f_stile * s.cb;
     switch (p->load) {
     case TS_LUT_LOAD_STATIC: {
-        const double per = lut_tile / (double)T;
+        const double per = k.table_bytes;
         c->dma_static_cycles = (double)T * dma_cycles(sp, per, FALSE);
         calls += (double)T * dma_calls(sp, per);
-        dma_bytes += lut_tile;
+        dma_bytes += per * (double)T;
         break;
     }
     case TS_LUT_LOAD_FINE: {
         const double n_loads = (double)p->n_stile * s.cb * (double)(p->f_stile / p->f_load);
-        const double b = round_up(p->f_load * s.tb, DMA_ALIGN);
+        const double b = k.table_bytes;
         c->dma_lut_cycles = n_loads * dma_cycles(sp, b, FALSE);
         calls += n_loads * dma_calls(sp, b);
         dma_bytes += n_loads * b;
@@ -368,28 +417,24 @@ gboolean ts_lut_pim_evaluate(const TsLutPimTarget *t, const TsOp *op, const TsLu
     }
     default: {
         const double n_loads = lookups / ((double)p->n_mtile * p->f_load * p->cb_load);
-        const double per = lut_tile / (double)T;
+        const double per = k.table_bytes;
         c->dma_lut_cycles = n_loads * (double)T * dma_cycles(sp, per, FALSE);
         calls += n_loads * (double)T * dma_calls(sp, per);
         dma_bytes += n_loads * lut_tile;
         break;
     }
     }
-    /* The accumulate at the accumulator's format (int32 in PIM-DL: add_int32). */
-    const gboolean acc_fp = op->lut_acc.format != TS_NUM_INT && op->lut_acc.format != TS_NUM_UINT;
-    const double add = ts_pim_dpu_arith_slots(sp, TS_DPU_ADD, op->lut_acc.bits, acc_fp, 0, NULL);
-    if (add < 0.0) {
+    if (k.lookup_slots < 0.0) {
         *why = "the DPU has no cost for an add at the accumulator's format";
         return FALSE;
     }
-    const double loop = sp->dpu_slots[TS_DPU_OP_loop];
-    const double f_block = (double)p->f_load, cb_block = (double)p->cb_load;
-    const gboolean in_regs = f_block <= ACC_REGISTERS;
     const double issue_div = sp->issue_fraction > 0.0 ? sp->issue_fraction : 1.0;
-    c->issue_lookup_cycles = lookups * ((in_regs ? 1.0 : 3.0) + add) / issue_div;
-    c->issue_index_cycles = (double)p->n_stile * s.cb * (p->f_stile / f_block) * loop / issue_div;
-    c->issue_acc_cycles = in_regs ? lookups / cb_block / issue_div : 0.0;
-    c->issue_dma_cycles = calls * loop / issue_div;
+    c->issue_lookup_cycles = lookups * k.lookup_slots / issue_div;
+    c->issue_index_cycles =
+        (double)p->n_stile * s.cb * (double)(p->f_stile / p->f_load) * k.index_slots / issue_div;
+    c->issue_acc_cycles =
+        lookups / ((double)p->f_load * (double)p->cb_load) * k.acc_slots / issue_div;
+    c->issue_dma_cycles = calls * k.call_slots / issue_div;
     c->dma_cycles = c->dma_input_cycles + c->dma_output_cycles + c->dma_lut_cycles;
     c->issue_cycles =
         c->issue_lookup_cycles + c->issue_index_cycles + c->issue_acc_cycles + c->issue_dma_cycles;

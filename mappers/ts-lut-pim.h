@@ -83,6 +83,12 @@ typedef struct {
     TsLutPimParams p;
     /* host (or DPU) closest-centroid search */
     double search_s, search_pj;
+    /* its work: on the host, operations at the vector unit's 'ccs' figures (or at its 'add'
+     * and 'mul' ones) and host-memory bytes (inputs read, indices written); on the DPUs, per
+     * DPU, issue slots and the inputs' bytes DMAed from MRAM */
+    double search_ccs_ops, search_add_ops, search_mul_ops;
+    double search_read_bytes, search_write_bytes;
+    double search_dpu_slots, search_dpu_bytes;
     /* host link */
     double input_bytes, lut_bytes, output_bytes; /* all DPUs together */
     double input_s, lut_s, gather_s, link_pj; /* lut_s 0 with resident tables */
@@ -101,6 +107,34 @@ typedef struct {
     guint64 mram_bytes;   /* per-DPU data in MRAM */
     double total_s, energy_pj;
 } TsLutPimCost;
+
+/* One DPU's kernel under an evaluated configuration, per tasklet: the terms the model's
+ * kernel cost adds up and the DES kernel (sim/exec, ts-lut-kernel.h) issues step by step.
+ * Each tasklet runs `rows` tokens of every micro tile; the micro tiles are visited in the loop
+ * order; an index tile is loaded per visit unless the features loop runs inside (f_inner), an
+ * output tile is read and written per visit unless the codebooks loop runs inside (c_inner:
+ * written once, accumulators starting at zero); the table as the load type says. */
+typedef struct {
+    guint64 tasklets, rows;
+    guint64 n_tiles, f_tiles, c_tiles; /* micro tiles per sub tile */
+    gboolean f_inner, c_inner;
+    double in_bytes, out_bytes; /* one tasklet's index and output tile */
+    double lut_tile_bytes;      /* the table's WRAM tile (all tasklets) */
+    /* one tasklet's table DMA: its share of the static table (once) or of a coarse block
+     * (per block), or one fine-grain load of f_load entries (per token, codebook, f block) */
+    double table_bytes;
+    double lookup_slots; /* per lookup: the entry's load (and the accumulator's load and store
+                            when the f block exceeds the registers) and the add */
+    double index_slots;  /* per token, codebook and f block: index load, row address, loop */
+    double acc_slots;    /* per token, f block and codebook block: the accumulators' load and
+                            store (f_load slots, 64-bit pairs), 0 when not in registers */
+    double call_slots;   /* per DMA call: its setup */
+} TsLutPimTerms;
+
+/* The kernel terms of params as ts_lut_pim_evaluate completed them (cost->p). FALSE when they
+ * are incomplete or the DPU has no add at the accumulator's format. */
+gboolean ts_lut_pim_terms(const TsLutPimTarget *target, const TsOp *op,
+                          const TsLutPimParams *params, TsLutPimTerms *terms);
 
 /* The arch's DPU (the first pim_core level of kind dpu), its instance count, host link and
  * host vector unit. FALSE when the arch has no DPU (the caller costs the op otherwise). */

@@ -1,0 +1,1 @@
+#include "ts-exec-private.h"
