@@ -238,7 +238,12 @@ static void send_part(Exec *x, int job, int part)
     TsPort *port = unit_port(x, u, 0);
     const guint64 tag = (guint64)job << 8 | (guint64)part;
     TsEvent *ev;
-    if (u->role == UNIT_PIM) {
+    if (u->role == UNIT_PIM && x->ctx[j->ctx].lut != NULL) {
+        /* a LUT-NN op's kernel segment (ts-exec-lut.c) */
+        ev = ts_sim_event_new(x->sim, NULL, TS_PIM_EV_LAUNCH);
+        ev->payload.ptr[0] = ts_exec_lut_segment(&x->ctx[j->ctx], p);
+        ev->payload.u64[1] = tag;
+    } else if (u->role == UNIT_PIM) {
         /* the step's MACs on every utilized DPU in lockstep: one DPU's kernel, its tasklets
          * sharing the MACs, each MAC the issue slots of the op's precision */
         const TsPimCoreSpec *sp = ts_arch_level(x->arch, (guint)u->level)->spec;
@@ -376,6 +381,8 @@ static void job_complete(Exec *x, Job *j)
     OpCtx *c = &x->ctx[j->ctx];
     if (c->einsum)
         ts_exec_op_job_done(x, c, j);
+    else if (c->lut != NULL)
+        ts_exec_lut_job_done(x, c, j);
     else
         ts_exec_ew_job_done(x, c, j);
 }

@@ -1,11 +1,12 @@
 /* Running the part of a mapped layer the DES can run: which ops it refuses and why (a mapping
- * the walker cannot step through, a LUT-NN kernel on DPUs, an op the vector unit cannot
- * cost), and the run of the others in layer order with one result per op
+ * the walker cannot step through, a LUT-NN kernel on DPUs whose kernel the DES cannot
+ * build, an op the vector unit cannot cost), and the run of the others in layer order with one result per op
  * of the layer. */
 #include "ts-exec.h"
 
 #include <string.h>
 
+#include "ts-lut-kernel.h"
 #include "ts-walk.h"
 
 char *ts_exec_op_refusal(const TsArch *arch, const TsLayerResult *layer, guint i)
@@ -13,11 +14,22 @@ char *ts_exec_op_refusal(const TsArch *arch, const TsLayerResult *layer, guint i
     g_return_val_if_fail(arch != NULL && layer != NULL && i < layer->n_ops, NULL);
     const TsLayerOp *lo = &layer->ops[i];
     const TsLayerOp *src = &layer->ops[lo->same_as];
-    if (src->lut_pim)
-        return g_strdup("LUT-NN kernel on DPUs: the model costs PIM-DL's kernel, which the "
-                        "executor has no schedule for (docs/pim.md, \"PIM architectures in the "
-                        "DES\")");
     g_autoptr(GError) error = NULL;
+    if (src->lut_pim) {
+        /* PIM-DL's kernel: the executor runs it (ts-exec-lut.c) unless the DES cannot build
+         * it or the arch lacks the components its phases need */
+        TsLutPimTarget t;
+        if (!ts_lut_pim_target(arch, &t))
+            return g_strdup("LUT-NN kernel on DPUs: the arch has no DPU for the DES to run it");
+        TsLutKernel k;
+        if (!ts_lut_kernel_build(&t, lo->op, &src->lut, &k, &error))
+            return g_strdup(error->message);
+        ts_lut_kernel_clear(&k);
+        if (!src->lut.p.search_on_dpus && t.host == NULL)
+            return g_strdup("LUT-NN kernel on DPUs: its centroid search runs on the host, which "
+                            "has no vector unit in the DES");
+        return NULL;
+    }
     if (!lo->einsum) {
         TsVectorCost vc;
         if (!ts_layer_vector_cost(arch, lo->op, &vc, &error))

@@ -12,6 +12,7 @@
 #include "ts-dram.h"
 #include "ts-exec.h"
 #include "ts-host-link.h"
+#include "ts-lut-kernel.h"
 #include "ts-pim-core.h"
 #include "ts-sim.h"
 #include "ts-sram.h"
@@ -93,7 +94,11 @@ typedef enum {
     JOB_STEP,
     JOB_EW_READ,
     JOB_EW_COMPUTE,
-    JOB_EW_WRITE
+    JOB_EW_WRITE,
+    JOB_LUT_SEARCH,  /* a LUT-NN op's centroid search: a chunk on the host, or a DPU kernel */
+    JOB_LUT_SCATTER, /* its indices (or inputs) or tables to the DPUs */
+    JOB_LUT_KERNEL,  /* a segment of its DPU kernel */
+    JOB_LUT_GATHER   /* its outputs to the host */
 } JobKind;
 
 typedef struct {
@@ -175,8 +180,33 @@ typedef struct {
     uint64_t snap_events;
 } OpTiming;
 
+/* A LUT-NN op on DPUs in the executor (ts-exec-lut.c): its phases one after another. */
+typedef enum {
+    LUT_SEARCH_HOST,
+    LUT_INPUT,
+    LUT_SEARCH_DPU,
+    LUT_TABLE,
+    LUT_KERNEL,
+    LUT_GATHER,
+    LUT_DONE
+} LutPhase;
+
+typedef struct {
+    TsLutPimTarget target;
+    TsLutKernel kernel, search;
+    LutPhase phase;
+    gboolean phase_issued;
+    TsTick phase_start;
+    uint64_t chunks, ch_issued, ch_done; /* host search chunks */
+    int vop_ccs, vop_add, vop_mul;       /* host vector unit operations */
+    int link;                            /* the host link unit */
+    guint seg;                           /* next kernel segment to launch */
+} LutRun;
+
 typedef struct {
     gboolean active, einsum;
+    const TsLutPimCost *lut; /* a LUT-NN op on DPUs (PIM-DL's kernel), else NULL */
+    LutRun *lut_run;
     guint slot;     /* ctx index */
     guint op_index; /* in the result */
     uint64_t instance, count;
@@ -338,6 +368,12 @@ void ts_exec_op_pump(Exec *x, OpCtx *c);
 void ts_exec_op_job_done(Exec *x, OpCtx *c, Job *j);
 void ts_exec_op_end(Exec *x, OpCtx *c);
 gboolean ts_exec_ew_begin(Exec *x, OpCtx *c);
+gboolean ts_exec_lut_begin(Exec *x, OpCtx *c);
+void ts_exec_lut_pump(Exec *x, OpCtx *c);
+void ts_exec_lut_job_done(Exec *x, OpCtx *c, Job *j);
+void ts_exec_lut_end(OpCtx *c);
+/* The pim_core kernel a LUT op's part launches (its p->work-th segment). */
+TsDpuKernel *ts_exec_lut_segment(OpCtx *c, const Part *p);
 void ts_exec_ew_pump(Exec *x, OpCtx *c);
 void ts_exec_ew_job_done(Exec *x, OpCtx *c, Job *j);
 /* The op of ctx c is complete (outputs written): record and start what waits. */

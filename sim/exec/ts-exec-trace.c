@@ -148,6 +148,14 @@ static const char *job_name(guint kind)
         return "read";
     case JOB_EW_COMPUTE:
         return "compute";
+    case JOB_LUT_SEARCH:
+        return "centroid search";
+    case JOB_LUT_SCATTER:
+        return "scatter";
+    case JOB_LUT_KERNEL:
+        return "LUT kernel";
+    case JOB_LUT_GATHER:
+        return "gather";
     default:
         return "write";
     }

@@ -57,6 +57,7 @@ typedef struct {
     uint64_t count;
     double analytical_cycles;   /* per instance: bounds simulated time */
     const TsVectorCost *vector; /* elementwise: the layer's cost (NULL: computed) */
+    const TsLutPimCost *lut;    /* a LUT-NN op on DPUs: the configuration the mapper chose */
 } OpSpec;
 
 typedef struct Plan {
@@ -304,6 +305,7 @@ static gboolean begin_ctx(Exec *x, OpCtx *c, guint op_index, uint64_t instance)
     c->slot = (guint)(c - x->ctx);
     c->active = TRUE;
     c->einsum = s->einsum;
+    c->lut = s->lut;
     c->op_index = op_index;
     c->instance = instance;
     c->count = s->count;
@@ -315,6 +317,8 @@ static gboolean begin_ctx(Exec *x, OpCtx *c, guint op_index, uint64_t instance)
     x->layer_base += ts_exec_op_footprint(s->op);
     c->deps_done = pl->ops_done >= op_index;
     record_start(x, c);
+    if (s->lut != NULL)
+        return ts_exec_lut_begin(x, c);
     return s->einsum ? ts_exec_op_begin(x, c) : ts_exec_ew_begin(x, c);
 }
 
@@ -322,6 +326,8 @@ static void pump(Exec *x, OpCtx *c)
 {
     if (c->einsum)
         ts_exec_op_pump(x, c);
+    else if (c->lut != NULL)
+        ts_exec_lut_pump(x, c);
     else
         ts_exec_ew_pump(x, c);
 }
@@ -368,7 +374,7 @@ static void finish_result(Exec *x, OpCtx *c);
 static const char *op_bound(const Exec *x, const OpCtx *c, const TsExecOpResult *r,
                             double window_ps)
 {
-    const char *bound = c->einsum ? "compute" : "vector";
+    const char *bound = c->einsum || c->lut != NULL ? "compute" : "vector";
     double most = r->compute_busy_cycles;
     const guint32 used = x->timing[c->op_index].units_used;
     for (guint i = 0; i < x->n_units && i < TS_EXEC_MAX_UNITS; i++) {
@@ -397,6 +403,10 @@ static void time_figures(const OpCtx *c, TsExecOpResult *r)
     const double n = (double)MAX(r->count, 1);
     k->compute_cycles = r->compute_busy_cycles / n;
     k->edp_j_cycles = k->energy_pj * 1e-12 * k->cycles;
+    if (c->lut != NULL) {
+        k->utilization = r->cycles > 0 ? r->compute_busy_cycles / r->cycles : 0.0;
+        return;
+    }
     if (!c->einsum) {
         k->utilization = k->cycles > 0 ? c->ew.compute_cycles / k->cycles : 0.0;
         return;
@@ -523,6 +533,14 @@ static void finish_result(Exec *x, OpCtx *c)
     memset(k, 0, sizeof *k);
     k->status = TS_EVAL_OK;
     k->bad_level = k->bad_tensor = k->bad_dim = -1;
+    if (c->lut != NULL) {
+        /* the model's energies of the counted phases (the counts are the model's) */
+        r->einsum = FALSE;
+        r->steps = c->n_steps;
+        k->energy_pj = c->lut->energy_pj;
+        k->compute_energy_pj = c->lut->dpu_pj;
+        return;
+    }
     if (!c->einsum) {
         r->einsum = FALSE;
         k->energy_pj = c->ew.energy_pj;
@@ -583,6 +601,7 @@ void ts_exec_ctx_clear(Exec *x, OpCtx *c)
 {
     if (c->einsum)
         ts_exec_op_end(x, c);
+    ts_exec_lut_end(c);
 }
 
 /* ---- running ------------------------------------------------------------------------------- */
@@ -715,6 +734,7 @@ static gboolean spec_of(const TsLayerResult *layer, guint i, OpSpec *s, GError *
     s->count = MAX(lo->op->count, 1);
     s->analytical_cycles = MAX(lo->cycles, 1.0);
     s->vector = s->einsum ? NULL : &lo->vector;
+    s->lut = src->lut_pim ? &src->lut : NULL;
     if (s->einsum) {
         if (src->model == NULL || src->search.n_best == 0) {
             g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
@@ -825,8 +845,8 @@ gboolean ts_exec_run_op(const TsArch *arch, const TsModel *model, const TsMappin
         g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID, "invalid mapping: %s", why);
         return FALSE;
     }
-    OpSpec s = {ts_model_op(model),    model, mapping, TRUE, MAX(count, 1),
-                MAX(cost.cycles, 1.0), NULL};
+    OpSpec s = {ts_model_op(model), model, mapping, TRUE, MAX(count, 1), MAX(cost.cycles, 1.0),
+                NULL, NULL};
     uint64_t done = 0;
     Plan pl = {&s, 1, result, &done, 0};
     init_results(&pl);

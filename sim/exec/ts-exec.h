@@ -69,6 +69,22 @@ typedef struct {
     double bank_conflict_cycles; /* srams with banks: waits for banks busy with other requests */
 } TsExecUnitResult;
 
+/* A LUT-NN op on DPUs run as PIM-DL's runtime runs it (docs/pim.md, "PIM architectures in
+ * the DES"): its phases one after another as simulated (seconds, summed over the instances)
+ * and what each moved (per instance). */
+typedef struct {
+    gboolean ran;
+    gboolean search_on_dpus;
+    double search_s, input_s, table_s, dpu_s, gather_s;
+    double search_read_bytes, search_write_bytes;  /* host memory (host search) */
+    double input_bytes, table_bytes, output_bytes; /* over the host link, all DPUs */
+    double lookups;                                /* all DPUs */
+    /* one DPU's LUT kernel: DPU cycles, the DMA engine's busy cycles, instructions issued,
+     * MRAM <-> WRAM bytes; and its centroid search kernel (search on the DPUs) */
+    double dpu_cycles, dma_busy_cycles, issued, dma_bytes;
+    double search_dpu_cycles;
+} TsExecLut;
+
 typedef struct {
     const TsOp *op;              /* borrowed from the workload */
     guint64 count;               /* instances run (op->count) */
@@ -115,6 +131,7 @@ typedef struct {
      * model's TsCost.link_calls x count / link_batch. */
     uint64_t link_calls;
     uint64_t link_batch;
+    TsExecLut lut; /* a LUT-NN op on DPUs (lut.ran) */
 } TsExecOpResult;
 
 typedef struct {
