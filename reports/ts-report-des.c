@@ -167,6 +167,28 @@ void ts_report_des_op_json(JsonBuilder *b, const TsExecOpResult *o)
         ts_json_member_count(b, "batch", o->link_batch);
         json_builder_end_object(b);
     }
+    if (o->lut.ran) {
+        /* PIM-DL's phases as simulated (seconds over all instances; bytes per instance) */
+        const TsExecLut *l = &o->lut;
+        json_builder_set_member_name(b, "lut_pim");
+        json_builder_begin_object(b);
+        ts_json_member_double(b, l->search_on_dpus ? "dpu_search_s" : "host_search_s", l->search_s);
+        ts_json_member_double(b, "index_scatter_s", l->input_s);
+        ts_json_member_double(b, "table_scatter_s", l->table_s);
+        ts_json_member_double(b, "dpu_kernel_s", l->dpu_s);
+        ts_json_member_double(b, "gather_s", l->gather_s);
+        ts_json_member_double(b, "search_read_bytes", l->search_read_bytes);
+        ts_json_member_double(b, "search_write_bytes", l->search_write_bytes);
+        ts_json_member_double(b, "input_bytes", l->input_bytes);
+        ts_json_member_double(b, "table_bytes", l->table_bytes);
+        ts_json_member_double(b, "output_bytes", l->output_bytes);
+        ts_json_member_double(b, "lookups", l->lookups);
+        ts_json_member_double(b, "dpu_cycles", l->dpu_cycles);
+        ts_json_member_double(b, "dma_busy_cycles", l->dma_busy_cycles);
+        ts_json_member_double(b, "instructions", l->issued);
+        ts_json_member_double(b, "dma_bytes", l->dma_bytes);
+        json_builder_end_object(b);
+    }
     json_builder_end_object(b);
 }
 

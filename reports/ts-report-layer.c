@@ -237,6 +237,31 @@ static void lut_pim_text(GString *out, const TsLayerOp *lo)
         c->issue_index_cycles, c->issue_acc_cycles, c->issue_dma_cycles);
 }
 
+/* The same LUT kernel's phases as the DES ran them (ts-exec-lut.c), next to the model's. */
+static void lut_des_text(GString *out, const TsLayerOp *lo, const TsExecOpResult *o)
+{
+    const TsExecLut *d = &o->lut;
+    const TsLutPimCost *c = &lo->lut;
+    const double n = (double)MAX(o->count, 1);
+    const double tot = (d->search_s + d->input_s + d->table_s + d->dpu_s + d->gather_s) / n;
+    const double model = c->total_s;
+    g_string_append_printf(
+        out,
+        "    DES: %s search %.4g ms | index scatter %.4g ms, %.4g MB | table scatter %.4g ms, "
+        "%.4g MB | DPU kernel %.4g ms | gather %.4g ms, %.4g MB | total %.4g ms (%+.2f%% of the "
+        "model's)\n",
+        d->search_on_dpus ? "DPU" : "host", d->search_s / n * 1e3, d->input_s / n * 1e3,
+        d->input_bytes / 1e6, d->table_s / n * 1e3, d->table_bytes / 1e6, d->dpu_s / n * 1e3,
+        d->gather_s / n * 1e3, d->output_bytes / 1e6, tot * 1e3,
+        model > 0 ? 100.0 * (tot / model - 1.0) : 0.0);
+    g_string_append_printf(out,
+                           "    DES DPU kernel, per DPU: %.4g cycles (model %.4g, %+.2f%%), DMA "
+                           "busy %.4g, %.4g instructions, %.4g lookups over the DPUs\n",
+                           d->dpu_cycles, c->dpu_cycles,
+                           c->dpu_cycles > 0 ? 100.0 * (d->dpu_cycles / c->dpu_cycles - 1.0) : 0.0,
+                           d->dma_busy_cycles, d->issued, d->lookups);
+}
+
 /* The two phases of an autoregressive run: time to first token, per-token decode latency,
  * energies, and which decode steps were mapped. */
 static void phases_text(GString *out, const TsModelPhases *ph)
@@ -504,8 +529,11 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
         g_string_append_c(out, '\n');
     }
     for (guint i = 0; i < r->n_ops; i++)
-        if (r->ops[i].same_as == i && r->ops[i].lut_pim)
+        if (r->ops[i].same_as == i && r->ops[i].lut_pim) {
             lut_pim_text(out, &r->ops[i]);
+            if (rep->des != NULL && i < rep->des->n_ops && rep->des->ops[i].lut.ran)
+                lut_des_text(out, &r->ops[i], &rep->des->ops[i]);
+        }
     if (rep->with_breakdown) {
         TsLayerBreakdown bd;
         ts_layer_breakdown_init(&bd, rep->arch, r);
