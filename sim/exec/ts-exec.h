@@ -7,7 +7,8 @@
  * tensor when the level's capacity holds both, else one), compute steps start when their
  * tiles are in, output tiles are written back when complete; transfers become requests to the
  * components (DRAM bursts at the tensors' addresses). Elementwise ops stream through the
- * vector unit. The counted reads, fills and updates are the model's; timing, stalls,
+ * vector unit; a LUT-NN op on DPUs runs PIM-DL's kernel (search, scatters, the DPU kernel on
+ * the pim_core, gather). The counted reads, fills and updates are the model's; timing, stalls,
  * utilization, DRAM behaviour and energy come from the simulation. Semantics, the address
  * layout and what is overlapped: docs/des.md, "The mapping executor". */
 #ifndef TS_EXEC_H
@@ -178,7 +179,8 @@ uint64_t ts_exec_op_footprint(const TsOp *op);
 
 /* Why the DES cannot run op i of a mapped layer (a ts_layer_map result on arch; fused groups
  * run, through TsExecOptions.fuse), newly allocated, or NULL when it can: a LUT-NN kernel
- * on DPUs (not compared: the executor has no schedule for PIM-DL's kernel), an einsum without
+ * on DPUs whose pim_core kernel cannot be built (too many steps) or whose search has no host
+ * vector unit, an einsum without
  * a mapping or whose mapping the walker cannot step through, an elementwise op the vector unit
  * cannot cost. Arch-wide limits (components the DES cannot build) show when the run starts. */
 char *ts_exec_op_refusal(const TsArch *arch, const TsLayerResult *layer, guint i);
