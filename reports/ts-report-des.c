@@ -72,6 +72,15 @@ static void op_detail_text(GString *out, const TsDesReport *rep, guint i)
                                " write bursts, row-hit rate %.3f, command energy %.4g pJ\n",
                                o->dram_reads, o->dram_writes, o->dram_row_hit_rate,
                                o->dram_command_energy_pj);
+    if (o->lut.ran) {
+        const TsExecLut *l = &o->lut;
+        g_string_append_printf(
+            out,
+            "  LUT kernel (PIM-DL), all instances: %s search %.4g ms | index scatter %.4g ms | "
+            "table scatter %.4g ms | DPU kernel %.4g ms (%.4g cycles per DPU) | gather %.4g ms\n",
+            l->search_on_dpus ? "DPU" : "host", l->search_s * 1e3, l->input_s * 1e3,
+            l->table_s * 1e3, l->dpu_s * 1e3, l->dpu_cycles, l->gather_s * 1e3);
+    }
 }
 
 void ts_report_des_text(GString *out, const TsDesReport *rep)

@@ -245,14 +245,18 @@ static void lut_des_text(GString *out, const TsLayerOp *lo, const TsExecOpResult
     const double n = (double)MAX(o->count, 1);
     const double tot = (d->search_s + d->input_s + d->table_s + d->dpu_s + d->gather_s) / n;
     const double model = c->total_s;
+    g_string_append_printf(out, "    DES: %s search %.4g ms | index scatter %.4g ms, %.4g MB | ",
+                           d->search_on_dpus ? "DPU" : "host", d->search_s / n * 1e3,
+                           d->input_s / n * 1e3, d->input_bytes / 1e6);
+    if (c->load_bytes > 0.0)
+        g_string_append(out, "table scatter none (resident) | ");
+    else
+        g_string_append_printf(out, "table scatter %.4g ms, %.4g MB | ", d->table_s / n * 1e3,
+                               d->table_bytes / 1e6);
     g_string_append_printf(
         out,
-        "    DES: %s search %.4g ms | index scatter %.4g ms, %.4g MB | table scatter %.4g ms, "
-        "%.4g MB | DPU kernel %.4g ms | gather %.4g ms, %.4g MB | total %.4g ms (%+.2f%% of the "
-        "model's)\n",
-        d->search_on_dpus ? "DPU" : "host", d->search_s / n * 1e3, d->input_s / n * 1e3,
-        d->input_bytes / 1e6, d->table_s / n * 1e3, d->table_bytes / 1e6, d->dpu_s / n * 1e3,
-        d->gather_s / n * 1e3, d->output_bytes / 1e6, tot * 1e3,
+        "DPU kernel %.4g ms | gather %.4g ms, %.4g MB | total %.4g ms (%+.2f%% of the model's)\n",
+        d->dpu_s / n * 1e3, d->gather_s / n * 1e3, d->output_bytes / 1e6, tot * 1e3,
         model > 0 ? 100.0 * (tot / model - 1.0) : 0.0);
     g_string_append_printf(out,
                            "    DES DPU kernel, per DPU: %.4g cycles (model %.4g, %+.2f%%), DMA "

@@ -137,12 +137,12 @@ static void search_chunk(Exec *x, OpCtx *c)
              rd_total + (uint64_t)llround(k->search_write_bytes) * i / L->chunks,
              share(k->search_write_bytes, L->chunks, i));
     if (k->search_ccs_ops > 0) {
-        Part *p = ts_exec_part_compute(x, j, x->vector_unit, share(k->search_ccs_ops, L->chunks, i),
-                                       1);
+        Part *p =
+            ts_exec_part_compute(x, j, x->vector_unit, share(k->search_ccs_ops, L->chunks, i), 1);
         p->vop = (uint16_t)L->vop_ccs;
     } else {
-        Part *p = ts_exec_part_compute(x, j, x->vector_unit, share(k->search_add_ops, L->chunks, i),
-                                       1);
+        Part *p =
+            ts_exec_part_compute(x, j, x->vector_unit, share(k->search_add_ops, L->chunks, i), 1);
         p->vop = (uint16_t)L->vop_add;
         p = ts_exec_part_compute(x, j, x->vector_unit, share(k->search_mul_ops, L->chunks, i), 1);
         p->vop = (uint16_t)L->vop_mul;
@@ -158,8 +158,8 @@ static void link_job(Exec *x, OpCtx *c, JobKind kind, TsMemOp op, double bytes)
     Job *j = &x->jobs[ji];
     const uint64_t n = MAX(L->target.n_dpus, (guint64)1);
     if (L->link >= 0 && bytes > 0) {
-        Part *p = ts_exec_part_link(x, j, L->link, op, (uint64_t)llround(bytes / (double)n), n,
-                                    FALSE);
+        Part *p =
+            ts_exec_part_link(x, j, L->link, op, (uint64_t)llround(bytes / (double)n), n, FALSE);
         const Unit *u = &x->unit[L->link];
         p->unloaded_ps = ts_host_link_unloaded_ps(u->comp, p->bytes, n, FALSE, op);
         p->fixed_ps = ts_host_link_unloaded_ps(u->comp, 0, 1, FALSE, op);
@@ -276,20 +276,20 @@ static void phase_done(Exec *x, OpCtx *c)
         break;
     }
     if (first && L->phase == LUT_INPUT)
-        r->input_bytes = L->link >= 0 ? (double)(uint64_t)llround(k->input_bytes /
-                                                                  (double)L->target.n_dpus) *
-                                            (double)L->target.n_dpus
-                                      : 0.0;
+        r->input_bytes =
+            L->link >= 0 ? (double)(uint64_t)llround(k->input_bytes / (double)L->target.n_dpus) *
+                               (double)L->target.n_dpus
+                         : 0.0;
     if (first && L->phase == LUT_TABLE)
-        r->table_bytes = L->link >= 0 ? (double)(uint64_t)llround(k->lut_bytes /
-                                                                  (double)L->target.n_dpus) *
-                                            (double)L->target.n_dpus
-                                      : 0.0;
+        r->table_bytes = L->link >= 0
+                             ? (double)(uint64_t)llround(k->lut_bytes / (double)L->target.n_dpus) *
+                                   (double)L->target.n_dpus
+                             : 0.0;
     if (first && L->phase == LUT_GATHER)
-        r->output_bytes = L->link >= 0 ? (double)(uint64_t)llround(k->output_bytes /
-                                                                   (double)L->target.n_dpus) *
-                                             (double)L->target.n_dpus
-                                       : 0.0;
+        r->output_bytes =
+            L->link >= 0 ? (double)(uint64_t)llround(k->output_bytes / (double)L->target.n_dpus) *
+                               (double)L->target.n_dpus
+                         : 0.0;
     L->phase = next_phase(c, L->phase);
     L->phase_issued = FALSE;
     if (L->phase == LUT_DONE) {

@@ -845,8 +845,8 @@ gboolean ts_exec_run_op(const TsArch *arch, const TsModel *model, const TsMappin
         g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID, "invalid mapping: %s", why);
         return FALSE;
     }
-    OpSpec s = {ts_model_op(model), model, mapping, TRUE, MAX(count, 1), MAX(cost.cycles, 1.0),
-                NULL, NULL};
+    OpSpec s = {ts_model_op(model),    model, mapping, TRUE, MAX(count, 1),
+                MAX(cost.cycles, 1.0), NULL,  NULL};
     uint64_t done = 0;
     Plan pl = {&s, 1, result, &done, 0};
     init_results(&pl);

@@ -174,8 +174,7 @@ gboolean ts_lut_kernel_build(const TsLutPimTarget *t, const TsOp *op, const TsLu
         const guint64 iterations = pass == 0 ? 1 : outer - (first_apart ? 1 : 0);
         close_segment(kernel, &b, k.tasklets, iterations);
     }
-    kernel->lookups = (double)p->n_stile * (double)p->f_stile *
-                      (double)(k.c_tiles * p->cb_mtile);
+    kernel->lookups = (double)p->n_stile * (double)p->f_stile * (double)(k.c_tiles * p->cb_mtile);
     return TRUE;
 }
 

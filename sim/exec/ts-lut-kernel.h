@@ -41,13 +41,12 @@ typedef struct {
 
 /* One DPU's kernel of op under cost (a ts_lut_pim_evaluate result on target). FALSE with
  * TS_CONFIG_ERROR when the terms are missing or a segment would exceed the step bound. */
-gboolean ts_lut_kernel_build(const TsLutPimTarget *target, const TsOp *op,
-                             const TsLutPimCost *cost, TsLutKernel *kernel, GError **error);
+gboolean ts_lut_kernel_build(const TsLutPimTarget *target, const TsOp *op, const TsLutPimCost *cost,
+                             TsLutKernel *kernel, GError **error);
 
 /* The centroid search on one DPU (cost->p.search_on_dpus): one segment. */
 gboolean ts_lut_search_kernel_build(const TsLutPimTarget *target, const TsOp *op,
-                                    const TsLutPimCost *cost, TsLutKernel *kernel,
-                                    GError **error);
+                                    const TsLutPimCost *cost, TsLutKernel *kernel, GError **error);
 
 void ts_lut_kernel_clear(TsLutKernel *kernel);
 

@@ -12,8 +12,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <glib/gstdio.h>
-
 #include "ts-arch.h"
 #include "ts-exec.h"
 #include "ts-layer.h"
@@ -21,18 +19,11 @@
 #include "ts-test.h"
 #include "ts-workload.h"
 
-static TsWorkload *small_lut_workload(void)
+/* bert-base-lut (sub-vectors of 4, 16 centroids) at seq tokens of one sequence. */
+static TsWorkload *small_lut_workload(guint seq)
 {
-    g_autofree char *dir = g_dir_make_tmp("tilesim-lut-XXXXXX", NULL);
-    g_autofree char *path = g_build_filename(dir, "w.yaml", NULL);
-    const char *text = "workload:\n  name: small-lut\n  model: bert-base\n  seq: 128\n  batch: 1\n"
-                       "  precision: fp32\n  lut: {vec_len: 4, centroids: 16, index: uint16, "
-                       "table: int8, acc: int32}\n";
-    CU_ASSERT_TRUE_FATAL(g_file_set_contents(path, text, -1, NULL));
-    TsWorkload *wl = ts_workload_load(path, NULL, NULL);
-    g_unlink(path);
-    g_rmdir(dir);
-    return wl;
+    TsWorkloadOverrides ov = {.seq = seq, .batch = 1};
+    return ts_workload_load("bert-base-lut", &ov, NULL);
 }
 
 static gboolean near(double des, double model, double tol)
@@ -45,7 +36,7 @@ static void test_lut_layer(void)
     g_autoptr(GError) error = NULL;
     g_autoptr(TsArch) arch = ts_arch_load("upmem-pim", NULL, &error);
     CU_ASSERT_PTR_NOT_NULL_FATAL(arch);
-    g_autoptr(TsWorkload) wl = small_lut_workload();
+    g_autoptr(TsWorkload) wl = small_lut_workload(128);
     CU_ASSERT_PTR_NOT_NULL_FATAL(wl);
     static const char *const ops[] = {"KQV", "Out", "FF1", "FF2", NULL};
     TsLayerOptions lo = {0};
@@ -121,7 +112,7 @@ static void test_lut_dpu_search(void)
     g_autoptr(GError) error = NULL;
     g_autoptr(TsArch) arch = ts_arch_load("upmem-pim", NULL, &error);
     CU_ASSERT_PTR_NOT_NULL_FATAL(arch);
-    g_autoptr(TsWorkload) wl = small_lut_workload();
+    g_autoptr(TsWorkload) wl = small_lut_workload(128);
     CU_ASSERT_PTR_NOT_NULL_FATAL(wl);
     TsLayerOptions lo = {0};
     ts_search_options_init(&lo.search);
@@ -167,9 +158,8 @@ static void test_lut_dpu_search(void)
            "%.4g ms, kernel %.4g ms, gather %.4g ms, total %.4g ms | DES %.4g, %.4g, %.4g, "
            "%.4g, %.4g ms, op %.4g ms (%+.2f%%)\n",
            c.search_s * 1e3, c.input_s * 1e3, c.lut_s * 1e3, c.dpu_s * 1e3, c.gather_s * 1e3,
-           c.total_s * 1e3, l->search_s * 1e3, l->input_s * 1e3, l->table_s * 1e3,
-           l->dpu_s * 1e3, l->gather_s * 1e3, d->latency_s * 1e3,
-           100.0 * (d->latency_s / c.total_s - 1.0));
+           c.total_s * 1e3, l->search_s * 1e3, l->input_s * 1e3, l->table_s * 1e3, l->dpu_s * 1e3,
+           l->gather_s * 1e3, d->latency_s * 1e3, 100.0 * (d->latency_s / c.total_s - 1.0));
     CU_ASSERT_EQUAL(d->dram_request_bytes, 0); /* nothing searched in host memory */
     CU_ASSERT_DOUBLE_EQUAL(l->input_bytes, c.input_bytes, 0.5);
     CU_ASSERT_DOUBLE_EQUAL(l->table_bytes, c.lut_bytes, 0.5);

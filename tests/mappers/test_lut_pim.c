@@ -400,8 +400,9 @@ static void des_against_model(const TsLutPimTarget *t, const TsOp *op, const TsL
                            1e-6 * (double)r.dma_busy_cycles + 1.0);
     CU_ASSERT_DOUBLE_EQUAL(r.issued, c.issue_cycles * sp->issue_fraction, 1e-6 * r.issued);
     CU_ASSERT_DOUBLE_EQUAL((double)(r.dma_read_bytes + r.dma_write_bytes), k.dma_bytes, 0.5);
-    CU_ASSERT_DOUBLE_EQUAL(k.lookups, (double)c.p.n_stile * c.p.f_stile *
-                                          (double)op->dims[ts_op_find_dim(op, "CB")], 0.5);
+    CU_ASSERT_DOUBLE_EQUAL(
+        k.lookups, (double)c.p.n_stile * c.p.f_stile * (double)op->dims[ts_op_find_dim(op, "CB")],
+        0.5);
     CU_ASSERT(fabs(diff) <= tolerance);
     ts_lut_kernel_clear(&k);
 }
@@ -428,21 +429,11 @@ static void test_des_kernel(void)
     des_against_model(&t, op, &p, 0.05, "BERT-large KQV (PIM-DL)");
 }
 
-/* A bert-base LUT workload of seq tokens (one sequence). */
+/* bert-base-lut (sub-vectors of 4, 16 centroids) at seq tokens of one sequence. */
 static TsWorkload *small_lut_workload(guint seq)
 {
-    g_autofree char *dir = g_dir_make_tmp("tilesim-lut-XXXXXX", NULL);
-    g_autofree char *path = g_build_filename(dir, "w.yaml", NULL);
-    g_autofree char *text =
-        g_strdup_printf("workload:\n  name: small-lut\n  model: bert-base\n  seq: %u\n"
-                        "  batch: 1\n  precision: fp32\n  lut: {vec_len: 4, centroids: 16, "
-                        "index: uint16, table: int8, acc: int32}\n",
-                        seq);
-    CU_ASSERT_TRUE_FATAL(g_file_set_contents(path, text, -1, NULL));
-    TsWorkload *wl = ts_workload_load(path, NULL, NULL);
-    g_unlink(path);
-    g_rmdir(dir);
-    return wl;
+    TsWorkloadOverrides ov = {.seq = seq, .batch = 1};
+    return ts_workload_load("bert-base-lut", &ov, NULL);
 }
 
 static void test_des_kernel_orders(void)

@@ -497,11 +497,21 @@ static void test_des_lut(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(d);
     JsonObject *l = json_object_get_object_member(d, "lut_pim");
     CU_ASSERT_PTR_NOT_NULL_FATAL(l);
-    const char *keys[] = {"host_search_s",      "index_scatter_s", "table_scatter_s",
-                          "dpu_kernel_s",       "gather_s",        "search_read_bytes",
-                          "search_write_bytes", "input_bytes",     "table_bytes",
-                          "output_bytes",       "lookups",         "dpu_cycles",
-                          "dma_busy_cycles",    "instructions",    "dma_bytes",
+    const char *keys[] = {"host_search_s",
+                          "index_scatter_s",
+                          "table_scatter_s",
+                          "dpu_kernel_s",
+                          "gather_s",
+                          "search_read_bytes",
+                          "search_write_bytes",
+                          "input_bytes",
+                          "table_bytes",
+                          "output_bytes",
+                          "lookups",
+                          "dpu_cycles",
+                          "dma_busy_cycles",
+                          "instructions",
+                          "dma_bytes",
                           NULL};
     check_keys(l, keys);
     CU_ASSERT(json_object_get_double_member(l, "dpu_kernel_s") > 0);
