@@ -21,10 +21,8 @@ char *ts_exec_op_refusal(const TsArch *arch, const TsLayerResult *layer, guint i
         TsLutPimTarget t;
         if (!ts_lut_pim_target(arch, &t))
             return g_strdup("LUT-NN kernel on DPUs: the arch has no DPU for the DES to run it");
-        TsLutKernel k;
-        if (!ts_lut_kernel_build(&t, lo->op, &src->lut, &k, &error))
+        if (!ts_lut_kernel_check(&t, lo->op, &src->lut, &error))
             return g_strdup(error->message);
-        ts_lut_kernel_clear(&k);
         if (!src->lut.p.search_on_dpus && t.host == NULL)
             return g_strdup("LUT-NN kernel on DPUs: its centroid search runs on the host, which "
                             "has no vector unit in the DES");

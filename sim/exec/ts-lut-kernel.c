@@ -8,26 +8,36 @@
 
 #define DMA_ALIGN 8.0
 
+/* Steps are appended to a, or only counted (a NULL: n, with the last kind for merging). */
 typedef struct {
     GArray *a;
     const TsPimCoreSpec *sp;
     double call_slots;
     double dma_bytes; /* this segment, one tasklet */
+    guint64 n;
+    TsDpuStepKind last;
 } Builder;
+
+static void append(Builder *b, TsDpuStepKind kind, double amount)
+{
+    b->n++;
+    b->last = kind;
+    if (b->a != NULL) {
+        const TsDpuStep s = {kind, amount, FALSE};
+        g_array_append_val(b->a, s);
+    }
+}
 
 static void compute(Builder *b, double slots)
 {
     if (slots <= 0.0)
         return;
-    if (b->a->len > 0) {
-        TsDpuStep *last = &g_array_index(b->a, TsDpuStep, b->a->len - 1);
-        if (last->kind == TS_DPU_STEP_COMPUTE) {
-            last->amount += slots;
-            return;
-        }
+    if (b->n > 0 && b->last == TS_DPU_STEP_COMPUTE) {
+        if (b->a != NULL)
+            g_array_index(b->a, TsDpuStep, b->a->len - 1).amount += slots;
+        return;
     }
-    const TsDpuStep s = {TS_DPU_STEP_COMPUTE, slots, FALSE};
-    g_array_append_val(b->a, s);
+    append(b, TS_DPU_STEP_COMPUTE, slots);
 }
 
 /* One tasklet's DMA of bytes: calls of at most max_dma_bytes, each after its setup slots. */
@@ -38,8 +48,7 @@ static void dma(Builder *b, TsDpuStepKind kind, double bytes)
     while (left > 0.0) {
         const double chunk = MIN(left, max);
         compute(b, b->call_slots);
-        const TsDpuStep s = {kind, chunk, FALSE};
-        g_array_append_val(b->a, s);
+        append(b, kind, chunk);
         left -= chunk;
     }
     b->dma_bytes += bytes;
@@ -47,8 +56,7 @@ static void dma(Builder *b, TsDpuStepKind kind, double bytes)
 
 static void barrier(Builder *b)
 {
-    const TsDpuStep s = {TS_DPU_STEP_BARRIER, 0.0, FALSE};
-    g_array_append_val(b->a, s);
+    append(b, TS_DPU_STEP_BARRIER, 0.0);
 }
 
 /* One micro-tile visit of one tasklet. */
@@ -106,7 +114,7 @@ static const guint order_dims[TS_LUT_ORDER_COUNT_][3] = {
 
 static gboolean too_long(const Builder *b, const TsOp *op, GError **error)
 {
-    if (b->a->len <= TS_LUT_KERNEL_MAX_STEPS)
+    if (b->n <= TS_LUT_KERNEL_MAX_STEPS)
         return FALSE;
     ts_config_error(error, NULL, TS_CONFIG_ERROR_LIMIT, NULL,
                     "op %s: one loop iteration of its LUT kernel takes more than %u tasklet steps "
@@ -127,12 +135,32 @@ static void close_segment(TsLutKernel *kernel, Builder *b, guint64 tasklets, gui
     b->a = NULL;
 }
 
-gboolean ts_lut_kernel_build(const TsLutPimTarget *t, const TsOp *op, const TsLutPimCost *cost,
-                             TsLutKernel *kernel, GError **error)
+/* The steps of outer-loop iteration o (every visit of the middle and inner loops); FALSE
+ * (counting) once they exceed the bound. */
+static gboolean outer_iteration(Builder *b, const TsLutPimParams *p, const TsLutPimTerms *k,
+                                guint64 o)
 {
-    g_return_val_if_fail(t != NULL && t->dpu != NULL && op != NULL && cost != NULL && kernel,
-                         FALSE);
-    memset(kernel, 0, sizeof *kernel);
+    const guint *dims = order_dims[p->order];
+    const guint64 extent[3] = {k->n_tiles, k->f_tiles, k->c_tiles};
+    for (guint64 i = 0; i < extent[dims[1]]; i++) {
+        for (guint64 j = 0; j < extent[dims[2]]; j++) {
+            guint64 idx[3];
+            idx[dims[0]] = o;
+            idx[dims[1]] = i;
+            idx[dims[2]] = j;
+            visit(b, p, k, idx[1] == 0, idx[2] == 0, idx[2] + 1 == k->c_tiles);
+            if (b->n > TS_LUT_KERNEL_MAX_STEPS)
+                return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+/* Builds (kernel non-NULL) or only checks the segments: the static table's load, then the
+ * outer loop's iterations (the first apart when the codebooks loop is outermost). */
+static gboolean segments(const TsLutPimTarget *t, const TsOp *op, const TsLutPimCost *cost,
+                         TsLutKernel *kernel, GError **error)
+{
     const TsLutPimParams *p = &cost->p;
     TsLutPimTerms k;
     if (!ts_lut_pim_terms(t, op, p, &k)) {
@@ -141,41 +169,59 @@ gboolean ts_lut_kernel_build(const TsLutPimTarget *t, const TsOp *op, const TsLu
                         op->name ? op->name : "?");
         return FALSE;
     }
-    Builder b = {NULL, t->dpu, k.call_slots, 0.0};
-    if (p->load == TS_LUT_LOAD_STATIC) {
+    Builder b = {0};
+    b.sp = t->dpu;
+    b.call_slots = k.call_slots;
+    if (p->load == TS_LUT_LOAD_STATIC && kernel != NULL) {
         b.a = g_array_new(FALSE, FALSE, sizeof(TsDpuStep));
-        b.dma_bytes = 0.0;
         dma(&b, TS_DPU_STEP_MRAM_READ, k.table_bytes);
         close_segment(kernel, &b, k.tasklets, 1);
     }
     const guint *dims = order_dims[p->order];
     const guint64 extent[3] = {k.n_tiles, k.f_tiles, k.c_tiles};
-    const guint64 mid = extent[dims[1]], in = extent[dims[2]], outer = extent[dims[0]];
-    /* the codebooks loop outermost: its first iteration reads no output tiles */
+    const guint64 outer = extent[dims[0]];
     const gboolean first_apart = dims[0] == 2 && outer > 1;
     for (guint pass = first_apart ? 0 : 1; pass < 2; pass++) {
-        b.a = g_array_new(FALSE, FALSE, sizeof(TsDpuStep));
-        b.dma_bytes = 0.0;
         const guint64 o = pass == 0 ? 0 : first_apart ? 1 : 0;
-        for (guint64 i = 0; i < mid; i++) {
-            for (guint64 j = 0; j < in; j++) {
-                guint64 idx[3];
-                idx[dims[0]] = o;
-                idx[dims[1]] = i;
-                idx[dims[2]] = j;
-                visit(&b, p, &k, idx[1] == 0, idx[2] == 0, idx[2] + 1 == k.c_tiles);
-            }
-            if (too_long(&b, op, error)) {
-                g_array_free(b.a, TRUE);
-                ts_lut_kernel_clear(kernel);
-                return FALSE;
-            }
-        }
-        const guint64 iterations = pass == 0 ? 1 : outer - (first_apart ? 1 : 0);
-        close_segment(kernel, &b, k.tasklets, iterations);
+        /* count first: nothing is allocated for a kernel beyond the bound */
+        Builder count = b;
+        count.a = NULL;
+        count.n = 0;
+        outer_iteration(&count, p, &k, o);
+        if (too_long(&count, op, error))
+            return FALSE;
+        if (kernel == NULL)
+            continue;
+        b.a = g_array_sized_new(FALSE, FALSE, sizeof(TsDpuStep), (guint)count.n);
+        b.n = 0;
+        b.dma_bytes = 0.0;
+        outer_iteration(&b, p, &k, o);
+        close_segment(kernel, &b, k.tasklets, pass == 0 ? 1 : outer - (first_apart ? 1 : 0));
     }
-    kernel->lookups = (double)p->n_stile * (double)p->f_stile * (double)(k.c_tiles * p->cb_mtile);
+    if (kernel != NULL)
+        kernel->lookups =
+            (double)p->n_stile * (double)p->f_stile * (double)(k.c_tiles * p->cb_mtile);
     return TRUE;
+}
+
+gboolean ts_lut_kernel_build(const TsLutPimTarget *t, const TsOp *op, const TsLutPimCost *cost,
+                             TsLutKernel *kernel, GError **error)
+{
+    g_return_val_if_fail(t != NULL && t->dpu != NULL && op != NULL && cost != NULL && kernel,
+                         FALSE);
+    memset(kernel, 0, sizeof *kernel);
+    if (!segments(t, op, cost, kernel, error)) {
+        ts_lut_kernel_clear(kernel);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean ts_lut_kernel_check(const TsLutPimTarget *t, const TsOp *op, const TsLutPimCost *cost,
+                             GError **error)
+{
+    g_return_val_if_fail(t != NULL && t->dpu != NULL && op != NULL && cost != NULL, FALSE);
+    return segments(t, op, cost, NULL, error);
 }
 
 gboolean ts_lut_search_kernel_build(const TsLutPimTarget *t, const TsOp *op,
@@ -194,7 +240,9 @@ gboolean ts_lut_search_kernel_build(const TsLutPimTarget *t, const TsOp *op,
     /* each tasklet its share of the inputs (whole 8-byte granules), a call at a time, each
      * followed by its share of the distance slots; no call setup slots (the model's search
      * counts none) */
-    Builder b = {g_array_new(FALSE, FALSE, sizeof(TsDpuStep)), t->dpu, 0.0, 0.0};
+    Builder b = {0};
+    b.a = g_array_new(FALSE, FALSE, sizeof(TsDpuStep));
+    b.sp = t->dpu;
     const double share = ceil(cost->search_dpu_bytes / (double)T / DMA_ALIGN) * DMA_ALIGN;
     const double max = t->dpu->max_dma_bytes > 0 ? (double)t->dpu->max_dma_bytes : share;
     const double calls = MAX(1.0, ceil(share / max));
@@ -202,8 +250,7 @@ gboolean ts_lut_search_kernel_build(const TsLutPimTarget *t, const TsOp *op,
     double left = share;
     while (left > 0.0) {
         const double chunk = MIN(left, max);
-        const TsDpuStep s = {TS_DPU_STEP_MRAM_READ, chunk, FALSE};
-        g_array_append_val(b.a, s);
+        append(&b, TS_DPU_STEP_MRAM_READ, chunk);
         compute(&b, slots);
         left -= chunk;
         b.dma_bytes += chunk;

@@ -44,6 +44,10 @@ typedef struct {
 gboolean ts_lut_kernel_build(const TsLutPimTarget *target, const TsOp *op, const TsLutPimCost *cost,
                              TsLutKernel *kernel, GError **error);
 
+/* What ts_lut_kernel_build would refuse, without building (counting the steps). */
+gboolean ts_lut_kernel_check(const TsLutPimTarget *target, const TsOp *op, const TsLutPimCost *cost,
+                             GError **error);
+
 /* The centroid search on one DPU (cost->p.search_on_dpus): one segment. */
 gboolean ts_lut_search_kernel_build(const TsLutPimTarget *target, const TsOp *op,
                                     const TsLutPimCost *cost, TsLutKernel *kernel, GError **error);

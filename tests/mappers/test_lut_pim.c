@@ -464,6 +464,44 @@ static void test_des_kernel_orders(void)
     }
 }
 
+/* The one configuration the DES refuses: fine-grain loads of one entry over whole-sub-tile micro
+ * tiles on one DPU (bert-base Out at 512 tokens: 9.4 million steps per tasklet in one outer
+ * iteration), named with the op, found by counting (nothing built). */
+static void test_des_kernel_bound(void)
+{
+    g_autoptr(TsArch) arch = upmem();
+    TsLutPimTarget t;
+    CU_ASSERT_TRUE_FATAL(ts_lut_pim_target(arch, &t));
+    t.n_dpus = 1;
+    g_autoptr(TsWorkload) wl = small_lut_workload(512);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(wl);
+    const TsOp *op = ts_workload_find_op(wl, "Out");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(op);
+    const TsLutPimParams p = {.input_par = 1,
+                              .lut_par = 1,
+                              .n_mtile = 512,
+                              .f_mtile = 8,
+                              .cb_mtile = 16,
+                              .f_load = 1,
+                              .order = TS_LUT_ORDER_NFC,
+                              .load = TS_LUT_LOAD_FINE};
+    TsLutPimCost c;
+    const char *why = NULL;
+    const gboolean valid = ts_lut_pim_evaluate(&t, op, &p, &c, &why);
+    if (!valid)
+        fprintf(stderr, "%s\n", why);
+    CU_ASSERT_TRUE_FATAL(valid);
+    g_autoptr(GError) error = NULL;
+    CU_ASSERT_FALSE(ts_lut_kernel_check(&t, op, &c, &error));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(error);
+    CU_ASSERT_PTR_NOT_NULL(strstr(error->message, "op Out: "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(error->message, "tasklet steps"));
+    g_clear_error(&error);
+    TsLutKernel k;
+    CU_ASSERT_FALSE(ts_lut_kernel_build(&t, op, &c, &k, &error));
+    CU_ASSERT_EQUAL(k.n_seg, 0);
+}
+
 int main(int argc, char **argv)
 {
     CU_initialize_registry();
@@ -473,5 +511,6 @@ int main(int argc, char **argv)
     CU_add_test(s, "rules", test_rules);
     CU_add_test(s, "des_kernel", test_des_kernel);
     CU_add_test(s, "des_kernel_orders", test_des_kernel_orders);
+    CU_add_test(s, "des_kernel_bound", test_des_kernel_bound);
     return ts_test_run(argc, argv);
 }
