@@ -472,14 +472,15 @@ static void test_both_plot(void)
 
 /* A LUT-NN kernel on upmem-pim's DPUs (PIM-DL's kernel): the DES runs it under the default
  * engine (the report's LUT breakdown gains the DES's phases, the JSON op's des object its
- * lut_pim phases) and under --engine des (exit 0). */
+ * lut_pim phases) and under --engine des (exit 0). One sequence of 256 tokens keeps the
+ * centroid search's host-memory streams short. */
 static void test_des_lut(void)
 {
     g_autofree char *json = path("lut.json");
-    const char *args[] = {"simulate",  "--arch",        "upmem-pim", "--workload",
-                          "bert-base-lut", "--seq",     "32",        "--op",
-                          "FF2",       "--budget",      "300",       "--no-polish",
-                          "--no-progress", "--json",    json,        NULL};
+    const char *args[] = {"simulate", "--arch",   "upmem-pim", "--workload",  "bert-base-lut",
+                          "--seq",    "256",      "--batch",   "1",           "--op",
+                          "FF2",      "--budget", "300",       "--no-polish", "--no-progress",
+                          "--json",   json,       NULL};
     TsTestRun r;
     if (ts_test_spawn(&r, args, FALSE) < 0)
         return;
@@ -518,10 +519,10 @@ static void test_des_lut(void)
     CU_ASSERT_EQUAL(
         json_object_get_int_member(json_object_get_object_member(o, "des_totals"), "ops_run"), 1);
     json_node_unref(doc);
-    const char *des[] = {"simulate", "--arch",   "upmem-pim", "--workload",  "bert-base-lut",
-                         "--seq",    "32",       "--op",      "FF2",         "--budget",
-                         "300",      "--no-polish", "--engine", "des",       "--no-progress",
-                         NULL};
+    const char *des[] = {"simulate", "--arch",        "upmem-pim", "--workload",  "bert-base-lut",
+                         "--seq",    "256",           "--batch",   "1",           "--op",
+                         "FF2",      "--budget",      "300",       "--no-polish", "--engine",
+                         "des",      "--no-progress", NULL};
     if (ts_test_spawn(&r, des, FALSE) < 0)
         return;
     CU_ASSERT_EQUAL(r.status, 0);
