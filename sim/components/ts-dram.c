@@ -971,7 +971,10 @@ static gboolean schedule_transaction(Unit *u, guint64 c)
             cq_became_full(u, qi);
         u->cq[(gsize)gb * u->cq_cap + u->b_n[gb]++] =
             (CmdEntry){q[i], t->row, t->col, u->cq_seq++, t->bank, t->rank, (guint8)cmd};
-        mark_dirty(u, gb);
+        /* Behind other entries, one that misses the open row (or waits for a closed bank's
+         * ACT) changes nothing the bank needs; a first entry or a row hit may. */
+        if (u->b_n[gb] == 1 || (gint64)t->row == u->eng.bank[gb].open_row)
+            mark_dirty(u, gb);
         memmove(&q[i], &q[i + 1], sizeof(guint32) * (*qn - i - 1));
         memmove(&qq[i], &qq[i + 1], sizeof(guint16) * (*qn - i - 1));
         (*qn)--;
