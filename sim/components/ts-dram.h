@@ -18,7 +18,8 @@
  * TS_EVENT_MEM_REQUEST events (TsMemReq, one burst each: bytes <= burst_bytes, sent on the
  * element ts_dram_unit_of gives for the address); every request gets one
  * TS_EVENT_MEM_RESPONSE on the same element (reads when their data has crossed the bus,
- * writes one cycle after acceptance, as DRAMsim3's posted writes), done_tick set.
+ * writes one cycle after acceptance, as DRAMsim3's posted writes), done_tick set, or a call
+ * of the completion hook instead (ts_dram_set_done_hook).
  * Latency is measured from acceptance into the controller: the first controller cycle after
  * the request arrives. */
 #ifndef TS_DRAM_H
