@@ -312,13 +312,14 @@ typedef struct {
      * sit in (index into the level list), its row and burst sizes per bank, the all-bank row
      * cycle in tCK (ACT, the row's bursts at max(tCCD_L, tBURST), PRE, at least tRAS + tRP)
      * and the unit's time per row with banks_per_unit banks taking turns
-     * (max(bursts x tCCD, row cycle / banks)), the resulting read bandwidth per unit, and the
+     * (row cycle / banks / (1 - the refresh share)), the resulting read bandwidth per unit, and the
      * in-bank energy per burst (IDD4R over IDD3N for the burst, plus the row's activation
      * shared by its bursts). */
     int dram_level;
     double bank_row_bytes, bank_burst_bytes;
     double bank_row_cycle_tck, bank_unit_row_tck;
     double bank_unit_bw_bytes_per_s;
+    double bank_refresh_fraction; /* of the time refresh takes the banks from all-bank mode */
     double bank_burst_pj;
     const char *bank_energy_source;
     /* Indices into the arch's level list of the expansion. */

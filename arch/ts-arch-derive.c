@@ -202,16 +202,18 @@ static void derive_links(TsArch *arch)
 /* ---- Bank-level PIM units ----------------------------------------------------------------- */
 
 /* A bank unit's in-bank read bandwidth, capacity and energy from the first dram level's
- * all-bank mode (docs/pim.md, "Bank-level PIM"): every bank opens a row (ACT, tRCD) and streams
- * its bursts at max(tCCDab, tBURST) into its own unit (tCCDab: the device's all-bank column
- * interval, tCCD_L when not given), then precharges (after tRTP, at least tRAS after the ACT;
- * tRP): a row cycle of max(tRAS, tRCD + (bursts - 1) x tCCD + tRTP) + tRP. All-bank commands
- * go to every bank at once: the device's all-bank mode is not bound by tRRD or tFAW.
- * A unit beside b banks reads them in turn, so one bank's ACT and PRE hide behind the others'
- * bursts: max(bursts x tCCD, row cycle / b) per row. No I/O is crossed: the energy of a burst
- * is IDD4R over IDD3N for the burst plus the row's activation shared by its bursts, the
- * array-and-periphery figures of the DRAM's IDD currents (JEDEC measures IDD4R with no
- * output load). */
+ * all-bank mode (docs/pim.md, "Bank-level PIM"; the DES runs the same commands on the dram
+ * component, docs/des.md section 11): ACTAB opens a row in every bank, each unit reads its
+ * banks_per_unit rows in turn, one burst per max(tCCDab, tBURST) (tCCDab: the device's
+ * all-bank column interval, tCCD_L when not given), then PREAB (after tRTP, at least tRAS
+ * after the ACT; tRP): a row cycle of max(tRAS, tRCD + (b x bursts - 1) x tCOL + tRTP) + tRP
+ * for b rows, at least tRC and tFAW (an ACTAB is an ACT of every bank). All-bank commands go to
+ * every bank at once: tRRD does not apply. Refresh takes the banks away for its share of the
+ * time (rank refresh: ranks x tRFC / tREFI; per-bank refresh: tRFCb / tREFIb), so a unit reads
+ * a row per row cycle / b / (1 - that share). No I/O is crossed: the energy of a burst is IDD4R
+ * over IDD3N for the burst plus the row's activation shared by its bursts, the
+ * array-and-periphery figures of the DRAM's IDD currents (JEDEC measures IDD4R with no output
+ * load). */
 static gboolean derive_bank_units(TsArch *arch, GError **error)
 {
     for (guint i = 0; i < arch->levels->len; i++) {
@@ -246,10 +248,26 @@ static gboolean derive_bank_units(TsArch *arch, GError **error)
         const double row = (double)ds->columns * (double)ds->bus_width_bits / 8.0;
         const double bursts = MAX(1.0, floor(row / burst));
         const double tcol = (double)MAX(t->tCCDab ? t->tCCDab : t->tCCD_L, t->tBURST);
+        /* the unit's banks_per_unit rows of one all-bank row, read in turn, then PREAB */
+        const double b = (double)sp->banks_per_unit;
         const double cycle =
-            MAX((double)t->tRAS, (double)t->tRCD + (bursts - 1.0) * tcol + (double)t->tRTP) +
-            (double)t->tRP;
-        const double unit_row = MAX(bursts * tcol, cycle / (double)sp->banks_per_unit);
+            MAX(MAX((double)t->tRAS, (double)t->tRCD - (double)t->AL +
+                                         (b * bursts - 1.0) * tcol + (double)t->AL +
+                                         (double)t->tRTP) +
+                    (double)t->tRP,
+                MAX((double)t->tRC, (double)t->tFAW));
+        /* refresh takes the banks from the all-bank mode: every rank's REF (tRFC per tREFI,
+         * each rank in turn when staggered) or every bank's REFb (tRFCb per tREFIb) */
+        double refresh = 0.0;
+        if (ds->refresh_policy == TS_DRAM_REFRESH_RANK_STAGGERED && t->tREFI)
+            refresh = (double)ds->ranks * (double)t->tRFC / (double)t->tREFI;
+        else if (ds->refresh_policy == TS_DRAM_REFRESH_RANK_SIMULTANEOUS && t->tREFI)
+            refresh = (double)t->tRFC / (double)t->tREFI;
+        else if (ds->refresh_policy == TS_DRAM_REFRESH_BANK_STAGGERED && t->tREFIb)
+            refresh = (double)t->tRFCb / (double)t->tREFIb;
+        refresh = MIN(refresh, 0.5);
+        const double unit_row = cycle / b / (1.0 - refresh);
+        sp->bank_refresh_fraction = refresh;
         sp->dram_level = d;
         sp->bank_row_bytes = row;
         sp->bank_burst_bytes = burst;

@@ -288,7 +288,9 @@ static const TsField pim_fields[] = {
         "bank_unit: capacity of one bank; default the dram level's (rows x row bytes)"),
     DBL("bank_bandwidth", A(bank_bandwidth), NULL, 0, TS_RANGE_RATE_MAX, TRUE,
         "bank_unit: bytes per core cycle one unit reads from its banks; default derived from "
-        "the dram level's all-bank timing (docs/pim.md)"),
+        "the dram level's all-bank timing and refresh (docs/pim.md), which the DES runs as "
+        "all-bank commands on the dram component; given, the DES serves the bank level at "
+        "this bandwidth instead"),
     QTY("bank_read_energy", TS_UNIT_ENERGY, A(bank_read_energy), NULL, FALSE,
         "bank_unit: energy of one in-bank burst read (no I/O); default from the dram level's "
         "IDD currents"),

@@ -696,12 +696,12 @@ char *ts_arch_describe(const TsArch *arch)
                 g_string_append_printf(
                     s,
                     "      all-bank mode of %s: %.0f B rows of %.0f bursts of %.0f B, row cycle "
-                    "%.0f tCK, %" G_GUINT64_FORMAT " bank%s per unit: %.0f tCK per row, %s per "
-                    "unit%s; %.4g pJ per in-bank burst (%s)\n",
+                    "%.0f tCK, %" G_GUINT64_FORMAT " bank%s per unit, refresh %.1f%% of the "
+                    "time: %.1f tCK per row, %s per unit%s; %.4g pJ per in-bank burst (%s)\n",
                     ts_arch_level(arch, (guint)p->dram_level)->name, p->bank_row_bytes,
                     p->bank_row_bytes / p->bank_burst_bytes, p->bank_burst_bytes,
                     p->bank_row_cycle_tck, p->banks_per_unit, p->banks_per_unit == 1 ? "" : "s",
-                    p->bank_unit_row_tck, bw,
+                    100.0 * p->bank_refresh_fraction, p->bank_unit_row_tck, bw,
                     p->bank_bw_bytes_per_cycle > 0 ? " (bank_bandwidth given: that is used)" : "",
                     p->bank_burst_pj, p->bank_energy_source ? p->bank_energy_source : "table");
             }

@@ -18,7 +18,19 @@
  *         >= tPPD after a PRE of another bank of the rank
  *   REF   every bank of the rank closed and precharged for tRP; >= tRFC after the last REF;
  *         consecutive REFs of a rank at most 9 tREFI apart (8 postponed, as JEDEC allows)
- *   bus   one command per cycle (one row and one column command with dual command issue) */
+ *   bus   one command per cycle (one row and one column command with dual command issue)
+ * All-bank (PIM) commands address every bank of the channel, with tCOL = max(tCCDab (tCCD_L
+ * when 0), BL):
+ *   ACTAB every bank closed and each ready for an ACT as above (tRC, tRP, tRFC, tRFCb), >=
+ *         tRRD_S after the last ACT of a rank, the activation windows; counts as an ACT of
+ *         every bank (the windows fill)
+ *   RDAB/WRAB every bank open at the all-bank row; >= tRCD - AL (tRCDWR - AL) after each
+ *         bank's ACT; >= tCOL after the last all-bank column command of the same direction;
+ *         RDAB >= WL + BL + tWTR_L after a WRAB, WRAB >= RL + BL - WL + tRTRS after an RDAB;
+ *         >= tCOL after a normal column command of the channel; the data stays in the banks'
+ *         units (no data-bus burst)
+ *   PREAB every bank open; each >= tRAS after its ACT, >= AL + tRTP after its last read (RD or
+ *         RDAB), >= WL + BL + tWR after its last write */
 #include "ts-dram-private.h"
 
 #include <string.h>
@@ -50,6 +62,7 @@ struct TsDramChecker {
     gint64 bus_end; /* end of the last data burst */
     gint bus_rank;
     gboolean bus_write;
+    gint64 ab_rd, ab_wr; /* last RDAB / WRAB */
     gint64 last_cycle;
     guint n_row_cmds, n_col_cmds;
     guint64 commands, violations;
@@ -91,6 +104,7 @@ TsDramChecker *ts_dram_checker_new(const TsDramSpec *spec, const char *name)
     c->n_acts = g_new0(guint64, c->ranks);
     c->bus_end = NEVER;
     c->bus_rank = -1;
+    c->ab_rd = c->ab_wr = NEVER;
     c->last_cycle = -1;
     return c;
 }
@@ -141,6 +155,97 @@ static void violate(TsDramChecker *c, guint64 cycle, TsDramCmd cmd, const char *
                     rule, (gint64)cycle - s_, g_);                                                 \
     } while (0)
 
+/* An all-bank command (the rules in the header comment). */
+static void all_bank(TsDramChecker *c, guint64 cycle, TsDramCmd cmd, guint64 row)
+{
+    const TsDramTimings *t = &c->t;
+    const char *where = "every bank";
+    gint64 al = (gint64)t->AL, bl = (gint64)t->tBURST;
+    gint64 rl = al + (gint64)t->tCL, wl = al + (gint64)t->tCWL;
+    gint64 tcol = MAX((gint64)(t->tCCDab ? t->tCCDab : t->tCCD_L), bl);
+    const guint nb = c->ranks * c->bpr;
+    switch (cmd) {
+    case TS_DCMD_ACTAB:
+        for (guint k = 0; k < nb; k++) {
+            CBank *b = &c->bank[k];
+            if (b->open)
+                violate(c, cycle, cmd, where, "bank %u already open", k);
+            NEED(b->act, t->tRC, "tRC");
+            NEED(b->pre_done, t->tRP, "tRP");
+            NEED(b->refb, t->tRFCb, "tRFCb");
+        }
+        for (guint r = 0; r < c->ranks; r++) {
+            NEED(c->act_r[r], t->tRRD_S, "tRRD_S");
+            NEED(c->ref[r], t->tRFC, "tRFC");
+            if (t->tFAW && c->n_acts[r] >= 4)
+                NEED(c->acts[r][(c->n_acts[r] - 4) % 32], t->tFAW, "tFAW (4 ACTs in the window)");
+            if (t->t32AW && c->n_acts[r] >= 32)
+                NEED(c->acts[r][(c->n_acts[r] - 32) % 32], t->t32AW, "t32AW");
+        }
+        for (guint k = 0; k < nb; k++) {
+            CBank *b = &c->bank[k];
+            const guint r = k / c->bpr;
+            b->open = TRUE;
+            b->row = row;
+            b->act = (gint64)cycle;
+            c->act_g[r * c->groups + (k % c->bpr) / c->bpg] = c->act_r[r] = (gint64)cycle;
+            c->acts[r][c->n_acts[r] % 32] = (gint64)cycle;
+            c->n_acts[r]++;
+        }
+        break;
+    case TS_DCMD_RDAB:
+    case TS_DCMD_WRAB: {
+        const gboolean wr = cmd == TS_DCMD_WRAB;
+        for (guint k = 0; k < nb; k++) {
+            CBank *b = &c->bank[k];
+            if (!b->open)
+                violate(c, cycle, cmd, where, "bank %u closed", k);
+            else if (b->row != row)
+                violate(c, cycle, cmd, where,
+                        "row %" G_GUINT64_FORMAT " is not bank %u's open row %" G_GUINT64_FORMAT,
+                        row, k, b->row);
+            NEED(b->act, (wr ? (gint64)t->tRCDWR : (gint64)t->tRCD) - al, wr ? "tRCDWR" : "tRCD");
+        }
+        if (wr) {
+            NEED(c->ab_wr, tcol, "tCCDab (WRAB after WRAB)");
+            NEED(c->ab_rd, rl + bl - wl + (gint64)t->tRTRS, "RDAB->WRAB turnaround");
+        } else {
+            NEED(c->ab_rd, tcol, "tCCDab (RDAB after RDAB)");
+            NEED(c->ab_wr, wl + bl + (gint64)t->tWTR_L, "tWTR_L (RDAB after WRAB)");
+        }
+        for (guint r = 0; r < c->ranks; r++) {
+            NEED(c->rd_r[r], tcol, "tCCD (all-bank after a column command)");
+            NEED(c->wr_r[r], tcol, "tCCD (all-bank after a column command)");
+        }
+        for (guint k = 0; k < nb; k++) {
+            if (wr)
+                c->bank[k].wr = (gint64)cycle;
+            else
+                c->bank[k].rd = (gint64)cycle;
+        }
+        if (wr)
+            c->ab_wr = (gint64)cycle;
+        else
+            c->ab_rd = (gint64)cycle;
+        break;
+    }
+    case TS_DCMD_PREAB:
+        for (guint k = 0; k < nb; k++) {
+            CBank *b = &c->bank[k];
+            if (!b->open)
+                violate(c, cycle, cmd, where, "bank %u already closed", k);
+            NEED(b->act, t->tRAS, "tRAS");
+            NEED(b->rd, al + (gint64)t->tRTP, "tRTP");
+            NEED(b->wr, wl + bl + (gint64)t->tWR, "tWR");
+            b->open = FALSE;
+            b->pre_done = (gint64)cycle;
+        }
+        break;
+    default:
+        violate(c, cycle, cmd, where, "unknown command");
+    }
+}
+
 void ts_dram_checker_command(TsDramChecker *c, guint64 cycle, TsDramCmd cmd, guint rank,
                              guint bankgroup, guint bank, guint64 row)
 {
@@ -155,8 +260,8 @@ void ts_dram_checker_command(TsDramChecker *c, guint64 cycle, TsDramCmd cmd, gui
         c->last_cycle = (gint64)cycle;
         c->n_row_cmds = c->n_col_cmds = 0;
     }
-    gboolean column =
-        cmd == TS_DCMD_RD || cmd == TS_DCMD_WR || cmd == TS_DCMD_RDA || cmd == TS_DCMD_WRA;
+    gboolean column = cmd == TS_DCMD_RD || cmd == TS_DCMD_WR || cmd == TS_DCMD_RDA ||
+                      cmd == TS_DCMD_WRA || cmd == TS_DCMD_RDAB || cmd == TS_DCMD_WRAB;
     if (column)
         c->n_col_cmds++;
     else
@@ -166,6 +271,10 @@ void ts_dram_checker_command(TsDramChecker *c, guint64 cycle, TsDramCmd cmd, gui
 
     gint64 al = (gint64)t->AL, bl = (gint64)t->tBURST;
     gint64 rl = al + (gint64)t->tCL, wl = al + (gint64)t->tCWL;
+    if (cmd >= TS_DCMD_ACTAB) {
+        all_bank(c, cycle, cmd, row);
+        return;
+    }
     guint gi = rank * c->groups + bankgroup;
     CBank *b = &c->bank[rank * c->bpr + bankgroup * c->bpg + bank];
     switch (cmd) {

@@ -14,9 +14,9 @@
 
 const char *ts_dram_cmd_name(TsDramCmd cmd)
 {
-    static const char *const names[TS_DCMD_COUNT] = {"ACT", "PRE", "RD",  "WR",
-                                                     "RDA", "WRA", "REF", "REFB"};
-    return cmd < TS_DCMD_COUNT ? names[cmd] : "?";
+    static const char *const names[TS_DCMD_ALL_COUNT] = {
+        "ACT", "PRE", "RD", "WR", "RDA", "WRA", "REF", "REFB", "ACTAB", "RDAB", "WRAB", "PREAB"};
+    return cmd < TS_DCMD_ALL_COUNT ? names[cmd] : "?";
 }
 
 /* Named delays. Formulas (all in tCK; RL = AL + tCL, WL = AL + tCWL, BL = tBURST):

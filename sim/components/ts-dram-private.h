@@ -22,7 +22,15 @@ typedef enum {
     TS_DCMD_WRA,
     TS_DCMD_REF,  /* all-bank refresh of a rank */
     TS_DCMD_REFB, /* per-bank refresh */
-    TS_DCMD_COUNT
+    TS_DCMD_COUNT,
+    /* All-bank (PIM) commands, outside the engine's per-bank table: every bank of the
+     * (pseudo-)channel at once (Samsung HBM-PIM's AB-PIM mode, SK hynix AiM's ACTAB/MACAB). */
+    TS_DCMD_ACTAB = TS_DCMD_COUNT, /* open one row in every bank */
+    TS_DCMD_RDAB,                  /* one burst from every bank (of one bank slot per PIM unit)
+                                      into its unit, not onto the data bus */
+    TS_DCMD_WRAB,                  /* one burst from every unit into its bank */
+    TS_DCMD_PREAB,                 /* close every bank */
+    TS_DCMD_ALL_COUNT
 } TsDramCmd;
 
 const char *ts_dram_cmd_name(TsDramCmd cmd);
@@ -118,6 +126,50 @@ static inline guint64 ts_dram_engine_earliest(const TsDramEngine *e, TsDramCmd c
 void ts_dram_engine_issue(TsDramEngine *e, TsDramCmd cmd, guint rank, guint bank_in_rank,
                           guint64 row, guint64 cycle);
 
+/* ---- all-bank (PIM) mode (ts-dram-allbank.c) ---- */
+
+/* The all-bank timing of one (pseudo-)channel and its state. Every PIM unit sits beside
+ * banks_per_unit banks and reads them in turn; an all-bank row is the same row in every bank.
+ * A unit's byte offset maps to (row, bank slot, column): rows of banks_per_unit x row_bytes,
+ * each the row of slot 0, then slot 1, ... Delays (cycles; RL = AL + tCL, WL = AL + tCWL,
+ * BL = tBURST, tCOL = max(tCCDab (tCCD_L when 0), BL)):
+ *   ACTAB -> RDAB tRCD - AL, -> WRAB tRCDWR - AL, -> PREAB tRAS; and every bank's ACT rules
+ *   RDAB -> RDAB tCOL, -> WRAB RL + BL - WL + tRTRS, -> PREAB AL + tRTP
+ *   WRAB -> WRAB tCOL, -> RDAB WL + BL + tWTR_L, -> PREAB WL + BL + tWR
+ *   PREAB: every bank's PRE rules (ACT and REF wait tRP)
+ * ACTAB also waits for every bank's ACT constraints in the engine (tRP after a precharge, tRC,
+ * tRFC after REF, tRFCb after REFB, tRRD and the activation window after normal ACTs), and
+ * counts as an ACT of every bank there (the activation window fills). */
+typedef struct {
+    guint32 banks_per_unit, units; /* units = banks of the channel / banks_per_unit */
+    guint32 row_bytes, burst_bytes;
+    guint64 rows;
+    guint32 t_col, act_rd, act_wr, act_pre, rd_wr, rd_pre, wr_rd, wr_pre;
+    guint32 read_delay, write_delay; /* RDAB to the data in the unit, WRAB to it in the bank */
+    guint32 row_cycle; /* a whole row streamed: max(tRAS, tRCD + (bursts - 1) tCOL + tRTP) + tRP */
+    gint64 open_row;                 /* -1 = closed */
+    guint64 act_cycle;
+    guint64 next[4]; /* earliest ACTAB, RDAB, WRAB, PREAB from the all-bank rules */
+} TsDramAllBank;
+
+/* FALSE with *why when banks_per_unit does not divide the channel's banks. */
+gboolean ts_dram_allbank_init(TsDramAllBank *a, const TsDramSpec *spec, guint banks_per_unit,
+                              char **why);
+/* Earliest cycle an all-bank command may issue (ACTAB: every bank closed is the caller's). */
+guint64 ts_dram_allbank_earliest(const TsDramAllBank *a, const TsDramEngine *e, TsDramCmd cmd);
+/* Applies an all-bank command at `cycle` to the all-bank state and every bank of the engine. */
+void ts_dram_allbank_issue(TsDramAllBank *a, TsDramEngine *e, TsDramCmd cmd, guint64 row,
+                           guint64 cycle);
+/* The all-bank row, bank slot and column burst of a unit's byte offset. */
+static inline void ts_dram_allbank_locate(const TsDramAllBank *a, guint64 offset, guint64 *row,
+                                          guint *slot, guint *col)
+{
+    const guint64 set = (guint64)a->banks_per_unit * a->row_bytes;
+    *row = (offset / set) % a->rows;
+    *slot = (guint)(offset % set / a->row_bytes);
+    *col = (guint)(offset % a->row_bytes / a->burst_bytes);
+}
+
 /* ---- clock conversions on the hot path ---- */
 
 /* ts_clock_cycles_to_ticks (the tick of edge c, ceil(c * num / den)) in 64-bit arithmetic
@@ -151,7 +203,9 @@ typedef struct TsDramChecker TsDramChecker;
 TsDramChecker *ts_dram_checker_new(const TsDramSpec *spec, const char *name);
 void ts_dram_checker_free(TsDramChecker *c);
 /* Re-checks one issued command against the bank state and every timing rule. Commands must
- * come in non-decreasing cycle order. */
+ * come in non-decreasing cycle order. All-bank commands (TS_DCMD_ACTAB ...) address every
+ * bank of the channel (rank, bankgroup and bank ignored; row the all-bank row); their column interval is
+ * max(tCCDab (tCCD_L when 0), tBURST). */
 void ts_dram_checker_command(TsDramChecker *c, guint64 cycle, TsDramCmd cmd, guint rank,
                              guint bankgroup, guint bank, guint64 row);
 /* Checks the refresh interval up to `end_cycle` (a rank may postpone at most 8 refreshes). */

@@ -139,6 +139,20 @@ typedef struct {
 
 typedef struct Dram Dram;
 
+/* An all-bank (PIM) request: bytes per PIM unit from a unit's byte offset, every unit of the
+ * channel in lockstep. */
+typedef struct {
+    TsMemReq req;
+    guint64 pos, end; /* next byte and the end (unit offsets) */
+} AbReq;
+
+/* Who owns the channel's banks: the normal FR-FCFS scheduler, or the all-bank path. */
+enum { AB_OFF, AB_ON };
+#define AB_QUEUE 4 /* all-bank requests queued per unit (credits of a "pim" element) */
+#define AB_HOLD_ROWS                                                                               \
+    8 /* a turn (all-bank or normal) lasts at least this many all-bank row                         \
+         cycles while the other mode waits */
+
 typedef struct {
     Dram *d;
     guint index;
@@ -204,6 +218,18 @@ typedef struct {
     guint64 acts, pres, refs, refbs;
     guint64 lat_sum, lat_min, lat_max;
     guint64 *active_cycles, *idle_cycles; /* per rank */
+
+    /* all-bank (PIM) mode: requests from the "pim" element, the all-bank timing and state */
+    TsPort *pim_port;
+    TsDramAllBank ab;
+    AbReq abq[AB_QUEUE];
+    guint32 ab_head, ab_n;
+    guint8 ab_mode;          /* AB_OFF or AB_ON */
+    gboolean ab_yield;       /* a request finished with normal work waiting: close, hand over */
+    guint64 ab_normal_until; /* the normal turn lasts until this cycle (while it has work) */
+    guint64 ab_since;        /* cycle the all-bank path took the channel */
+    guint64 ab_hold; /* it keeps the channel from normal work this long while it has requests */
+    guint64 ab_acts, ab_reads, ab_writes, ab_pres, ab_busy;
 } Unit;
 
 struct Dram {
@@ -230,6 +256,7 @@ struct Dram {
     TsDramDoneFn done_hook; /* completions go to it instead of response events (NULL: events) */
     gpointer done_user;
     double e_act, e_rd, e_wr, e_ref, e_refb, e_act_stb, e_pre_stb; /* pJ per command / cycle */
+    guint banks_per_unit; /* all-bank mode: banks beside each PIM unit */
 };
 
 enum { F_CH, F_RA, F_BG, F_BA, F_RO, F_CO };
@@ -237,10 +264,16 @@ enum { F_CH, F_RA, F_BG, F_BA, F_RO, F_CO };
 static const TsParamSpec dram_params[] = {
     {"check", TS_PARAM_BOOL, "", "false", 0, 0,
      "re-check every issued command against every timing rule (legality checker)"},
+    {"banks_per_unit", TS_PARAM_INT, "banks", "1", 1, 65536,
+     "all-bank mode: banks beside each PIM unit, read in turn (divides a channel's banks)"},
 };
 
 static const TsPortSpec dram_ports[] = {
     {"req", TRUE, "one per (pseudo-)channel: requests in, responses out (requester side credited)",
+     TS_PORT_ARRAY},
+    {"pim", FALSE,
+     "one per (pseudo-)channel: all-bank (PIM) requests in, responses out (requester side "
+     "credited)",
      TS_PORT_ARRAY},
 };
 
@@ -1066,6 +1099,209 @@ static guint64 next_wake(Unit *u, guint64 c)
     return MAX(w, c + 1);
 }
 
+/* ---- all-bank (PIM) mode ----
+ * All-bank requests arrive on the "pim" elements and are served by this path alone: while it
+ * owns the channel (AB_ON) the normal scheduler issues nothing (its transactions still move
+ * into the command queues). Taking the channel: every bank the normal scheduler left open is
+ * precharged (its own PRE timing), then ACTAB opens the request's row in every bank, column
+ * commands RDAB / WRAB move one burst between every bank (slot) and its unit every tCOL, and the
+ * row stays open (open page) until a request needs another row, a refresh falls due (PREAB,
+ * then the normal refresh path: REF waits tRP, the next ACTAB tRFC) or normal work takes the
+ * channel back. Arbitration with normal-mode traffic is by turns of at least AB_HOLD_ROWS
+ * all-bank row cycles: normal work waiting gets the channel when the all-bank queue empties,
+ * or at the next row boundary (or request end) once the all-bank turn has lasted that long;
+ * the normal turn then lasts as long, or until the normal scheduler runs dry, while all-bank
+ * requests wait. docs/des.md section 11. */
+
+/* Normal work the scheduler would issue: reads, queued commands, a write drain (buffered
+ * writes below the drain threshold are posted and wait, as in normal mode). */
+static gboolean normal_pending(const Unit *u)
+{
+    if (u->rq_n || u->write_draining)
+        return TRUE;
+    for (guint w = 0; w < u->n_words; w++)
+        if (u->busy[w])
+            return TRUE;
+    return FALSE;
+}
+
+static void ab_request(Unit *u, const TsMemReq *req, TsTick arrival)
+{
+    Dram *d = u->d;
+    TsComponent *self = &d->base;
+    if (G_UNLIKELY(u->ab_n == AB_QUEUE))
+        TS_ABORT(self, "unit %u: all-bank queue overflow (a requester ignored credits)", u->index);
+    if (G_UNLIKELY(req->bytes == 0))
+        TS_ABORT(self, "unit %u: all-bank request of 0 bytes", u->index);
+    AbReq *r = &u->abq[(u->ab_head + u->ab_n) % AB_QUEUE];
+    u->ab_n++;
+    r->req = *req;
+    r->pos = req->addr;
+    r->end = req->addr + req->bytes;
+    guint64 e = ts_dram_edge_at_or_after(&self->clock, arrival);
+    unit_want_wake(u, ts_dram_cycle_tick(&self->clock, e) == arrival ? e + 1 : e);
+}
+
+/* Issues an all-bank command: the engine's banks, the checker, counts; the normal scheduler
+ * re-derives every bank afterwards. */
+static void ab_issue(Unit *u, TsDramCmd cmd, guint64 row, guint64 c)
+{
+    TsDramEngine *e = &u->eng;
+    if (u->chk)
+        ts_dram_checker_command(u->chk, c, cmd, 0, 0, 0, row);
+    if (cmd == TS_DCMD_PREAB)
+        u->ab_busy += c + u->d->spec->cycles.tRP - u->ab.act_cycle;
+    ts_dram_allbank_issue(&u->ab, e, cmd, row, c);
+    switch (cmd) {
+    case TS_DCMD_ACTAB:
+        u->ab_acts++;
+        break;
+    case TS_DCMD_PREAB:
+        u->ab_pres++;
+        break;
+    case TS_DCMD_RDAB:
+        u->ab_reads++;
+        return;
+    case TS_DCMD_WRAB:
+        u->ab_writes++;
+        return;
+    default:
+        return;
+    }
+    for (guint gb = 0, nb = e->ranks * e->banks_per_rank; gb < nb; gb++)
+        mark_dirty(u, gb);
+}
+
+/* The column command of the head request at c: its burst, then the request's completion
+ * (response at its data's arrival, credit back). */
+static void ab_column(Unit *u, AbReq *r, TsDramCmd cmd, guint64 row, guint64 c)
+{
+    ab_issue(u, cmd, row, c);
+    const guint64 burst = u->ab.burst_bytes;
+    r->pos = (r->pos / burst + 1) * burst;
+    if (r->pos < r->end)
+        return;
+    TsComponent *self = &u->d->base;
+    const guint64 done = c + (cmd == TS_DCMD_RDAB ? u->ab.read_delay : u->ab.write_delay);
+    const TsTick at = ts_dram_cycle_tick(&self->clock, done);
+    TsEvent *ev = ts_sim_event_new(self->sim, NULL, TS_EVENT_MEM_RESPONSE);
+    TsMemReq *m = ts_mem_req(ev);
+    *m = r->req;
+    m->done_tick = at;
+    ts_port_send_from(u->pim_port, ev, 0, at);
+    ts_port_grant_credits(u->pim_port, 1);
+    u->ab_head = (u->ab_head + 1) % AB_QUEUE;
+    u->ab_n--;
+    if (normal_pending(u) && (u->ab_n == 0 || c >= u->ab_since + u->ab_hold))
+        u->ab_yield = TRUE;
+}
+
+/* One cycle of the all-bank path. FALSE: the normal scheduler has the channel this cycle.
+ * TRUE: the all-bank path owns it; *wake is the cycle it can act next (NO_CYCLE: an arrival
+ * or a refresh wakes it). */
+static gboolean ab_tick(Unit *u, guint64 c, guint64 *wake)
+{
+    TsDramAllBank *a = &u->ab;
+    const TsDramEngine *e = &u->eng;
+    *wake = NO_CYCLE;
+    if (u->ab_mode == AB_OFF) {
+        if (u->ab_n == 0 || (normal_pending(u) && c < u->ab_normal_until))
+            return FALSE;
+        u->ab_mode = AB_ON;
+        u->ab_since = c;
+    }
+    AbReq *r = u->ab_n ? &u->abq[u->ab_head] : NULL;
+    guint64 row = 0;
+    guint slot, col;
+    if (r != NULL)
+        ts_dram_allbank_locate(a, r->pos, &row, &slot, &col);
+    if (a->open_row >= 0) {
+        /* at a row boundary, normal work that waited its turn gets the channel */
+        if (r && (gint64)row != a->open_row && c >= u->ab_since + u->ab_hold && normal_pending(u))
+            u->ab_yield = TRUE;
+        const gboolean close = u->ref_n > 0 || u->ab_yield || (r && (gint64)row != a->open_row) ||
+                               (!r && normal_pending(u));
+        TsDramCmd cmd = close                       ? TS_DCMD_PREAB
+                        : r == NULL                 ? TS_DCMD_COUNT
+                        : r->req.op == TS_MEM_WRITE ? TS_DCMD_WRAB
+                                                    : TS_DCMD_RDAB;
+        if (cmd == TS_DCMD_COUNT)
+            return TRUE; /* open page, nothing to move */
+        const guint64 t = ts_dram_allbank_earliest(a, e, cmd);
+        if (t > c) {
+            *wake = t;
+            return TRUE;
+        }
+        if (cmd == TS_DCMD_PREAB)
+            ab_issue(u, cmd, (guint64)a->open_row, c);
+        else
+            ab_column(u, r, cmd, (guint64)a->open_row, c);
+        *wake = c + 1;
+        return TRUE;
+    }
+    /* Every all-bank row closed: a due refresh goes first, through the normal refresh path. */
+    if (u->ref_n) {
+        Pick p;
+        if (pick_refresh(u, c, &p))
+            issue(u, &p, c);
+        *wake = c + 1;
+        return TRUE;
+    }
+    if (r == NULL || u->ab_yield) {
+        /* hand the channel back for a turn of the work queued now */
+        u->ab_mode = AB_OFF;
+        u->ab_yield = FALSE;
+        u->ab_normal_until = c + u->ab_hold;
+        return FALSE;
+    }
+    /* Banks the normal scheduler left open are precharged first. */
+    guint64 pre = NO_CYCLE;
+    for (guint gb = 0, nb = e->ranks * e->banks_per_rank; gb < nb; gb++) {
+        if (e->bank[gb].open_row < 0)
+            continue;
+        const guint64 t = ts_dram_engine_earliest_at(e, TS_DCMD_PRE, gb);
+        if (t <= c) {
+            Pick p = {
+                TS_DCMD_PRE, gb / e->banks_per_rank, gb % e->banks_per_rank, 0, NONE, NONE, 0};
+            issue(u, &p, c);
+            *wake = c + 1;
+            return TRUE;
+        }
+        pre = MIN(pre, t);
+    }
+    if (pre != NO_CYCLE) {
+        *wake = pre;
+        return TRUE;
+    }
+    const guint64 t = ts_dram_allbank_earliest(a, e, TS_DCMD_ACTAB);
+    if (t > c) {
+        *wake = t;
+        return TRUE;
+    }
+    ab_issue(u, TS_DCMD_ACTAB, row, c);
+    *wake = c + 1;
+    return TRUE;
+}
+
+/* The next cycle an all-bank-owned unit must tick besides the all-bank path's own: a refresh
+ * falls due, a credit returns, transactions can move into the command queues. */
+static guint64 ab_next_wake(Unit *u, guint64 c, guint64 ab_wake)
+{
+    guint64 w = MIN(ab_wake, u->next_refresh);
+    if (u->fast.n)
+        w = MIN(w, u->fast.e[u->fast.head].cycle);
+    if (u->reads.n)
+        w = MIN(w, u->reads.e[u->reads.head].cycle);
+    if (!u->sched_idle)
+        w = c + 1;
+    guint er = eligible(u, u->rq, u->rq_n, c), ew = eligible(u, u->wq, u->wq_n, c);
+    if (er < u->rq_n)
+        w = MIN(w, u->trans[u->rq[er]].added);
+    if (ew < u->wq_n)
+        w = MIN(w, u->trans[u->wq[ew]].added);
+    return MAX(w, c + 1);
+}
+
 static void unit_tick(Unit *u, guint64 c)
 {
     account_background(u, c);
@@ -1073,6 +1309,16 @@ static void unit_tick(Unit *u, guint64 c)
     if (c == u->next_refresh) {
         insert_refresh(u);
         u->next_refresh += u->refresh_interval;
+    }
+    if (G_UNLIKELY(u->ab_n || u->ab_mode != AB_OFF)) {
+        guint64 ab_wake;
+        if (ab_tick(u, c, &ab_wake)) {
+            account_background(u, c);
+            schedule_transaction(u, c);
+            u->last_tick_cycle = c;
+            u->wake_cycle = MIN(u->wake_cycle, ab_next_wake(u, c, ab_wake));
+            return;
+        }
     }
     Pick p = {0};
     gboolean issued = FALSE;
@@ -1098,7 +1344,9 @@ static void unit_tick(Unit *u, guint64 c)
     account_background(u, c);
     schedule_transaction(u, c);
     u->last_tick_cycle = c;
-    const guint64 w = !u->sched_idle ? c + 1 : next_wake(u, c);
+    guint64 w = !u->sched_idle ? c + 1 : next_wake(u, c);
+    if (G_UNLIKELY(u->ab_n)) /* all-bank work waits for the end of the normal turn */
+        w = c + 1;
     u->wake_cycle = MIN(u->wake_cycle, w);
 }
 
@@ -1130,8 +1378,13 @@ static void dram_handle(TsComponent *self, TsEvent *ev)
         return;
     }
     if (ev->type == TS_EVENT_MEM_REQUEST) {
-        guint unit = ts_port_element(ts_component_port_of_event(self, ev));
+        const TsPort *port = ts_component_port_of_event(self, ev);
+        guint unit = ts_port_element(port);
         const TsMemReq *r = ts_mem_req_const(ev);
+        if (G_UNLIKELY(ts_port_spec_index(port) == 1)) {
+            ab_request(&d->units[unit], r, ev->tick);
+            return;
+        }
         guint want = ts_dram_unit_of(self, r->addr);
         if (G_UNLIKELY(want != unit))
             TS_ABORT(self,
@@ -1149,6 +1402,10 @@ static gboolean unit_init(Dram *d, Unit *u, guint index, GError **error)
     u->index = index;
     g_autofree char *why = NULL;
     if (!ts_dram_engine_init(&u->eng, s, &why)) {
+        g_set_error(error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID, "%s", why);
+        return FALSE;
+    }
+    if (!ts_dram_allbank_init(&u->ab, s, d->banks_per_unit, &why)) {
         g_set_error(error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID, "%s", why);
         return FALSE;
     }
@@ -1254,6 +1511,7 @@ static gboolean unit_init(Dram *d, Unit *u, guint index, GError **error)
         return FALSE;
     }
     u->next_refresh = u->refresh_interval ? u->refresh_interval : NO_CYCLE;
+    u->ab_hold = AB_HOLD_ROWS * (guint64)u->ab.row_cycle;
     return TRUE;
 }
 
@@ -1264,6 +1522,7 @@ static gboolean dram_init(TsComponent *self, const void *spec, const TsParams *p
     const TsDramSpec *s = spec;
     d->spec = s;
     d->check = ts_params_get_bool(params, "check");
+    d->banks_per_unit = (guint)ts_params_get_int(params, "banks_per_unit");
     if (!s->has_timing || s->tck_num_ps == 0) {
         g_set_error(error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID,
                     "the DRAM has no timing (Timeloop DRAM levels carry none): give a preset or "
@@ -1349,7 +1608,8 @@ static gboolean dram_init(TsComponent *self, const void *spec, const TsParams *p
     d->e_pre_stb = k * s->idd2n_ma;
     if (!ts_component_set_clock_period(self, s->tck_num_ps, s->tck_den, error))
         return FALSE;
-    if (!ts_component_set_port_count(self, "req", d->n_units, error))
+    if (!ts_component_set_port_count(self, "req", d->n_units, error) ||
+        !ts_component_set_port_count(self, "pim", d->n_units, error))
         return FALSE;
     d->wake_cycle = NO_CYCLE;
     d->units = g_new0(Unit, d->n_units);
@@ -1366,6 +1626,9 @@ static void dram_setup(TsComponent *self)
         Unit *u = &d->units[i];
         u->port = ts_component_port_at(self, 0, i);
         ts_port_grant_credits(u->port, (guint32)d->spec->trans_queue_size);
+        u->pim_port = ts_component_port_at(self, 1, i);
+        if (ts_port_is_connected(u->pim_port))
+            ts_port_grant_credits(u->pim_port, AB_QUEUE);
         if (u->next_refresh != NO_CYCLE)
             unit_want_wake(u, u->next_refresh);
     }
@@ -1397,9 +1660,21 @@ void ts_dram_get_stats(TsComponent *self, TsDramStats *st)
         st->read_latency_sum += u->lat_sum;
         st->read_latency_min = MIN(st->read_latency_min, u->lat_min);
         st->read_latency_max = MAX(st->read_latency_max, u->lat_max);
-        st->act_energy_pj += d->e_act * (double)u->acts;
-        st->read_energy_pj += d->e_rd * (double)u->read_cmds;
-        st->write_energy_pj += d->e_wr * (double)u->write_cmds;
+        /* all-bank: an ACTAB activates every bank, a column command moves one burst per unit
+         * inside the device (IDD4R / IDD4W over IDD3N: no I/O) */
+        const double nb = (double)(u->eng.ranks * u->eng.banks_per_rank);
+        st->ab_activates += u->ab_acts;
+        st->ab_precharges += u->ab_pres;
+        st->ab_read_cmds += u->ab_reads;
+        st->ab_write_cmds += u->ab_writes;
+        st->ab_read_bursts += u->ab_reads * u->ab.units;
+        st->ab_write_bursts += u->ab_writes * u->ab.units;
+        st->ab_busy_cycles += u->ab_busy;
+        st->act_energy_pj += d->e_act * ((double)u->acts + nb * (double)u->ab_acts);
+        st->read_energy_pj +=
+            d->e_rd * ((double)u->read_cmds + (double)(u->ab_reads * u->ab.units));
+        st->write_energy_pj +=
+            d->e_wr * ((double)u->write_cmds + (double)(u->ab_writes * u->ab.units));
         st->refresh_energy_pj += d->e_ref * (double)u->refs + d->e_refb * (double)u->refbs;
         for (guint r = 0; r < u->eng.ranks; r++)
             st->background_energy_pj += d->e_act_stb * (double)u->active_cycles[r] +

@@ -21,7 +21,16 @@
  * writes one cycle after acceptance, as DRAMsim3's posted writes), done_tick set, or a call
  * of the completion hook instead (ts_dram_set_done_hook).
  * Latency is measured from acceptance into the controller: the first controller cycle after
- * the request arrives. */
+ * the request arrives.
+ *
+ * All-bank (PIM) mode, for bank-level PIM (Samsung HBM-PIM's AB-PIM mode, SK hynix AiM):
+ * "pim", an optional port array with one element per unit, credited like "req" (4 credits,
+ * one back per completed request). A TS_EVENT_MEM_REQUEST there moves `bytes` per PIM unit from
+ * byte offset `addr` of every unit's banks (param banks_per_unit, default 1: the banks beside
+ * each unit, read in turn) to the units (reads) or back (writes), with all-bank commands
+ * (ACTAB, RDAB / WRAB every max(tCCDab, tBURST), PREAB; ts-dram-private.h) sharing the banks
+ * with normal-mode traffic by turns and with refresh; one response per request when its last
+ * burst has reached the units (reads) or the banks (writes). docs/des.md section 11. */
 #ifndef TS_DRAM_H
 #define TS_DRAM_H
 
@@ -60,6 +69,12 @@ typedef struct {
     double background_energy_pj; /* active standby (a bank open) + precharge standby */
     double total_energy_pj;
     guint64 commands_checked, violations; /* legality checker (check = true), else 0 */
+    /* All-bank (PIM) mode: commands to every bank of a channel, bursts moved between banks and
+     * PIM units inside the device, and cycles with an all-bank row open (ACTAB to PREAB + tRP),
+     * summed over units. Their energy is in act / read / write_energy_pj: an ACTAB is an ACT
+     * of every bank, a burst IDD4R (IDD4W) over IDD3N for tBURST, no I/O. */
+    guint64 ab_activates, ab_precharges, ab_read_cmds, ab_write_cmds;
+    guint64 ab_read_bursts, ab_write_bursts, ab_busy_cycles;
 } TsDramStats;
 
 /* Fills *stats as of the current simulated time (accounting background energy up to it). */

@@ -97,6 +97,53 @@ static char *component_path(const TsLevel *l)
     return g_strdup_printf("chip.%s", clean);
 }
 
+/* The bank-level PIM unit whose banks are in DRAM level `dram_level` (index into the level
+ * list), or NULL. */
+static const TsPimCoreSpec *bank_unit_in(const TsArch *arch, int dram_level)
+{
+    for (guint i = 0; i < ts_arch_n_levels(arch); i++) {
+        const TsLevel *l = ts_arch_level(arch, i);
+        const TsPimCoreSpec *sp = l->klass == TS_CLASS_PIM_CORE ? l->spec : NULL;
+        if (sp != NULL && sp->kind == TS_PIM_BANK_UNIT && sp->bank_level == (int)i &&
+            sp->dram_level == dram_level)
+            return sp;
+    }
+    return NULL;
+}
+
+/* The bank level of a bank-level PIM unit whose DRAM runs in the DES: the dram component's
+ * all-bank mode, its "pim" elements joined to the executor's ports. FALSE with error;
+ * *done FALSE when the level is not such a bank level. */
+static gboolean bank_unit(Exec *x, guint s, const TsLevel *l, gboolean *done, GError **error)
+{
+    *done = FALSE;
+    const TsPimCoreSpec *sp = l->klass == TS_CLASS_PIM_CORE ? l->spec : NULL;
+    const int level = ts_arch_find_level(x->arch, l->name);
+    if (sp == NULL || sp->kind != TS_PIM_BANK_UNIT || sp->bank_level != level ||
+        sp->dram_level < 0 || sp->bank_bw_bytes_per_cycle > 0.0)
+        return TRUE;
+    int du = -1;
+    for (guint k = 0; k < x->n_units; k++)
+        if (x->unit[k].role == UNIT_DRAM && x->unit[k].level == sp->dram_level)
+            du = (int)k;
+    if (du < 0)
+        return TRUE; /* its DRAM is not timed here (ideal DRAM): the bandwidth server */
+    TsComponent *c = x->unit[du].comp;
+    const TsDramSpec *d = ts_arch_level(x->arch, (guint)sp->dram_level)->spec;
+    const int u = add_unit(x, c, UNIT_BANKS, level, ts_dram_n_units(c), d->tck_ps, error);
+    if (u < 0)
+        return FALSE;
+    for (guint i = 0; i < x->unit[u].n_ports; i++) {
+        g_autofree char *mine = g_strdup_printf("port[%u]", x->unit[u].first_port + i);
+        g_autofree char *theirs = g_strdup_printf("pim[%u]", i);
+        if (!ts_sim_connect(x->sim, &x->base, mine, c, theirs, &(TsLinkSpec){0}, error))
+            return FALSE;
+    }
+    x->storage_unit[s] = u;
+    *done = TRUE;
+    return TRUE;
+}
+
 static gboolean level_unit(Exec *x, guint s, const TsExecOptions *opt, GError **error)
 {
     const TsLevel *l = ts_arch_storage(x->arch, s);
@@ -104,6 +151,9 @@ static gboolean level_unit(Exec *x, guint s, const TsExecOptions *opt, GError **
     g_autofree char *path = component_path(l);
     TsComponent *c;
     int u;
+    gboolean done;
+    if (!bank_unit(x, s, l, &done, error) || done)
+        return done;
     if (l->klass == TS_CLASS_DRAM && opt->ideal_dram) {
         /* a bandwidth server with every limit removed (the sram component: 0 is unlimited) */
         TsLevel *copy = &x->ideal[s];
@@ -116,6 +166,9 @@ static gboolean level_unit(Exec *x, guint s, const TsExecOptions *opt, GError **
     if (l->klass == TS_CLASS_DRAM && l->spec != NULL && ((const TsDramSpec *)l->spec)->has_timing) {
         g_autoptr(TsParams) p = ts_params_new();
         ts_params_set_bool(p, "check", opt->dram_check);
+        const TsPimCoreSpec *pim = bank_unit_in(x->arch, level);
+        if (pim != NULL)
+            ts_params_set_int(p, "banks_per_unit", (gint64)pim->banks_per_unit);
         c = ts_sim_add_component_typed(x->sim, &ts_dram_kind, path, TS_SPEC(TsDramSpec, l->spec), p,
                                        error);
         if (c == NULL)
@@ -214,6 +267,12 @@ static guint count_ports(const TsArch *arch)
         const TsLevel *l = ts_arch_storage(arch, s);
         const TsDramSpec *d = l->klass == TS_CLASS_DRAM ? l->spec : NULL;
         n += d != NULL && d->has_timing ? (guint)(d->channels * MAX(d->pseudo_channels, 1)) : 1;
+        /* a bank level in all-bank mode: one port per channel of its DRAM */
+        const TsPimCoreSpec *sp = l->klass == TS_CLASS_PIM_CORE ? l->spec : NULL;
+        if (sp != NULL && sp->kind == TS_PIM_BANK_UNIT && sp->dram_level >= 0) {
+            const TsDramSpec *bd = ts_arch_level(arch, (guint)sp->dram_level)->spec;
+            n += (guint)(bd->channels * MAX(bd->pseudo_channels, 1));
+        }
     }
     for (guint i = 0; i < ts_arch_n_levels(arch); i++)
         n += ts_arch_level(arch, i)->klass == TS_CLASS_HOST_LINK;

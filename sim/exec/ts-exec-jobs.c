@@ -268,6 +268,22 @@ static void send_part(Exec *x, int job, int part)
         r->work = p->work;
         r->instances = p->instances;
         r->op = p->vop;
+    } else if (u->role == UNIT_BANKS) {
+        /* every unit's bytes in lockstep: the same request to every channel */
+        p->outstanding = u->n_ports;
+        for (guint i = 0; i < u->n_ports; i++) {
+            ev = ts_sim_event_new(x->sim, NULL, TS_EVENT_MEM_REQUEST);
+            TsMemReq *r = ts_mem_req(ev);
+            r->tag = tag;
+            r->addr = p->addr;
+            r->bytes = (guint32)MIN(p->bytes, (uint64_t)G_MAXUINT32);
+            r->op = p->op;
+            r->tensor = j->tensor;
+            ts_port_send(unit_port(x, u, i), ev, 0);
+        }
+        p->sent = TRUE;
+        p->sent_tick = ts_sim_now(x->sim);
+        return;
     } else {
         ev = ts_sim_event_new(x->sim, NULL, TS_EVENT_MEM_REQUEST);
         TsMemReq *r = ts_mem_req(ev);
@@ -283,12 +299,21 @@ static void send_part(Exec *x, int job, int part)
     ts_port_send(port, ev, 0);
 }
 
+/* Credits of a unit's ports: its port's, or for all-bank requests the fewest of its
+ * channels'. */
+static guint32 unit_credits(Exec *x, const Unit *u)
+{
+    guint32 n = ts_port_credits(unit_port(x, u, 0));
+    for (guint i = 1; u->role == UNIT_BANKS && i < u->n_ports; i++)
+        n = MIN(n, ts_port_credits(unit_port(x, u, i)));
+    return n;
+}
+
 /* Sends waiting parts of a (non-DRAM) unit while its port has credits. */
 static void drain_unit(Exec *x, int ui)
 {
     Unit *u = &x->unit[ui];
-    TsPort *port = unit_port(x, u, 0);
-    while (u->wait_len > 0 && ts_port_credits(port) > 0) {
+    while (u->wait_len > 0 && unit_credits(x, u) > 0) {
         guint32 w = u->wait[u->wait_head];
         u->wait_head = (u->wait_head + 1) % EXEC_WAIT_RING;
         u->wait_len--;
@@ -428,7 +453,7 @@ void ts_exec_on_response(Exec *x, TsEvent *ev)
     const int job = (int)(tag >> 8), part = (int)(tag & 0xff);
     Job *j = &x->jobs[job];
     Part *p = &j->part[part];
-    if (x->unit[p->unit].role == UNIT_DRAM) {
+    if (x->unit[p->unit].role == UNIT_DRAM || x->unit[p->unit].role == UNIT_BANKS) {
         p->outstanding--;
         if (p->sent && p->outstanding == 0)
             part_finish(x, job, part);

@@ -170,6 +170,14 @@ static void unloaded(const Exec *x, Part *p)
         p->unloaded_ps = (double)p->bytes / d->peak_bw_bytes_per_s * 1e12 + p->fixed_ps;
         break;
     }
+    case UNIT_BANKS: {
+        /* an all-bank row's first data, then the unit's all-bank rate */
+        const TsPimCoreSpec *sp = ts_arch_level(x->arch, (guint)u->level)->spec;
+        const TsDramSpec *d = ts_arch_level(x->arch, (guint)sp->dram_level)->spec;
+        p->fixed_ps = (double)(d->cycles.tRCD + d->cycles.tCL + d->cycles.tBURST) * d->tck_ps;
+        p->unloaded_ps = (double)p->bytes / sp->bank_unit_bw_bytes_per_s * 1e12 + p->fixed_ps;
+        break;
+    }
     default:
         p->unloaded_ps = p->fixed_ps = 0.0;
     }
@@ -209,6 +217,18 @@ static void host_side(Exec *x, Part *p)
         p->flags |= TS_SRAM_HOST_ACCESS;
 }
 
+/* A unit's offset of a tensor's accesses inside steps at level l: consecutive in the tensor's
+ * area of the level (its slots), wrapping (the rows the all-bank mode opens follow it; other
+ * levels ignore the address). */
+static uint64_t bank_offset(OpCtx *c, guint l, int t, uint64_t bytes)
+{
+    const LevelTensor *lt = &c->lt[l][t];
+    const uint64_t size = MAX(MAX(lt->nslots, 1u) * lt->slot_bytes, bytes);
+    const uint64_t at = c->bank_off[t] % size;
+    c->bank_off[t] = (at + bytes) % size;
+    return lt->sram_base + at;
+}
+
 /* ---- fills ---------------------------------------------------------------------------------- */
 
 static gboolean try_fill(Exec *x, OpCtx *c, guint l, guint t)
@@ -238,8 +258,12 @@ static gboolean try_fill(Exec *x, OpCtx *c, guint l, guint t)
     j->step = lt->next_first_step;
     if (xf->elements > 0) {
         const uint64_t *box = ts_walk_box(c->compute, l, t);
-        mem_part(x, c, j, p, t, TS_MEM_READ, peer_slot_addr(c, p, t, lt->next_first_step),
-                 xf->peer_elements, xf->origin, box);
+        /* a tensor the banks keep whole (resident) streams through its area in order */
+        const uint64_t from =
+            x->unit[unit_of_level(x, p)].role == UNIT_BANKS && !pt->active
+                ? bank_offset(c, p, (int)t, level_bytes(c, p, t, xf->peer_elements))
+                : peer_slot_addr(c, p, t, lt->next_first_step);
+        mem_part(x, c, j, p, t, TS_MEM_READ, from, xf->peer_elements, xf->origin, box);
         const int link = link_between(x, p, l);
         if (link >= 0 && (!c->link_batch || c->instance == 0)) {
             const uint64_t inst = ts_walk_instances(c->compute, l);
@@ -392,7 +416,7 @@ static gboolean try_step(Exec *x, OpCtx *c)
                                         inner_dram_offset(c, (guint)rt, b));
                 unloaded(x, p);
             } else {
-                Part *p = ts_exec_part_mem(x, j, ui, TS_MEM_READ, 0, rd);
+                Part *p = ts_exec_part_mem(x, j, ui, TS_MEM_READ, bank_offset(c, l, rt, rd), rd);
                 unloaded(x, p);
             }
         }
@@ -408,7 +432,7 @@ static gboolean try_step(Exec *x, OpCtx *c)
                                         inner_dram_offset(c, (guint)wt, b));
                 unloaded(x, p);
             } else {
-                Part *p = ts_exec_part_mem(x, j, ui, TS_MEM_WRITE, 0, wr);
+                Part *p = ts_exec_part_mem(x, j, ui, TS_MEM_WRITE, bank_offset(c, l, wt, wr), wr);
                 unloaded(x, p);
             }
         }

@@ -27,7 +27,9 @@ typedef enum {
     UNIT_MAC,
     UNIT_SYSTOLIC,
     UNIT_VECTOR,
-    UNIT_PIM /* a DPU (pim_core): each compute step runs as a kernel of its tasklets */
+    UNIT_PIM,  /* a DPU (pim_core): each compute step runs as a kernel of its tasklets */
+    UNIT_BANKS /* the banks of bank-level PIM units: the dram component's all-bank mode ("pim"
+                  elements), one request per channel for every unit's bytes in lockstep */
 } UnitRole;
 
 #define EXEC_MAX_PORTS 256 /* executor port elements (DRAM channels count one each) */
@@ -196,6 +198,8 @@ typedef struct {
     double dpu_slots_per_mac; /* a DPU compute unit: issue slots of one MAC at the op's
                                  precision (the model's rate) */
     uint64_t inner_off[TS_MAX_TENSORS]; /* DRAM accesses inside steps: running offsets */
+    uint64_t bank_off[TS_MAX_TENSORS];  /* all-bank reads inside steps: running offsets in the
+                                           tensor's area of the banks */
     /* Host-link calls (docs/pim.md, "Host-link calls"): link_batch: the op's instances share
      * each call (count > 1 and their tiles fit the landing levels together): the first
      * instance's fills and the last one's write-backs carry every instance's tile, the others

@@ -96,6 +96,12 @@ static double unit_busy_ps(const Exec *x, const Unit *u)
         return (double)(st.read_cmds + st.write_cmds) * (double)d->cycles.tBURST * d->tck_ps /
                (double)MAX(u->n_ports, 1u);
     }
+    case UNIT_BANKS: {
+        /* all-bank rows open (ACTAB to PREAB + tRP), over the channels */
+        TsDramStats st;
+        ts_dram_get_stats(u->comp, &st);
+        return (double)st.ab_busy_cycles * u->period_ps / (double)MAX(u->n_ports, 1u);
+    }
     case UNIT_LINK: {
         TsHostLinkStats st;
         ts_host_link_get_stats(u->comp, &st);
@@ -484,6 +490,9 @@ void ts_exec_ctx_complete(Exec *x, OpCtx *c)
                 now.read_row_hits + now.write_row_hits - b->read_row_hits - b->write_row_hits;
             r->dram_row_hit_rate = cols ? (double)hits / (double)cols : 0.0;
             r->dram_command_energy_pj = now.total_energy_pj - b->total_energy_pj;
+            r->dram_allbank_bursts = now.ab_read_bursts + now.ab_write_bursts -
+                                     b->ab_read_bursts - b->ab_write_bursts;
+            r->dram_violations = now.violations;
         } else {
             r->dram_row_hit_rate = -1.0;
         }

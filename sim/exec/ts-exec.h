@@ -100,6 +100,9 @@ typedef struct {
     uint64_t dram_reads, dram_writes; /* column commands (bursts) */
     double dram_row_hit_rate;         /* hits / column commands; -1 without a timed DRAM */
     double dram_command_energy_pj;
+    /* All-bank (PIM) mode: bursts moved between banks and bank-level PIM units; commands the
+     * legality checker flagged (TsExecOptions.dram_check, else 0). */
+    uint64_t dram_allbank_bursts, dram_violations;
     /* Elementwise ops: the words read and written at the outermost level (as the analytical
      * vector cost counts them). */
     double ew_read_words, ew_write_words;

@@ -13,6 +13,7 @@
 #include "ts-arch-classes.h"
 #include "ts-arch.h"
 #include "ts-dram-private.h"
+#include "ts-dram.h"
 #include "ts-dram-trace.h"
 #include "ts-dram.h"
 #include "ts-test.h"
@@ -54,6 +55,29 @@ typedef struct {
     gint64 at; /* absolute cycle */
 } Step;
 
+/* A checker fed `pre`, then `next` at expect - 1 (one violation) and at expect (none). */
+static void checker_edge(const TsDramSpec *s, const char *what, const Step *pre, guint n_pre,
+                         Step next, guint64 expect)
+{
+    for (int late = 0; late < 2; late++) {
+        TsDramChecker *c = ts_dram_checker_new(s, what);
+        for (guint i = 0; i < n_pre; i++)
+            ts_dram_checker_command(c, (guint64)pre[i].at, pre[i].cmd, pre[i].rank, pre[i].bg,
+                                    pre[i].bank, pre[i].row);
+        CU_ASSERT_EQUAL(ts_dram_checker_violations(c), 0);
+        ts_dram_checker_command(c, expect - 1 + (guint64)late, next.cmd, next.rank, next.bg,
+                                next.bank, next.row);
+        guint64 v = ts_dram_checker_violations(c);
+        if ((v == 0) != (late != 0))
+            fprintf(stderr, "\n  %s at %s: %" G_GUINT64_FORMAT " violations (%s)\n", what,
+                    late ? "t+tX" : "t+tX-1", v,
+                    ts_dram_checker_first(c) ? ts_dram_checker_first(c) : "none");
+        /* Too early breaks the rule (and possibly rules implied by it); on time breaks none. */
+        CU_ASSERT((v == 0) == (late != 0));
+        ts_dram_checker_free(c);
+    }
+}
+
 /* Replays `pre` on a fresh engine and checker, then checks that `next` is ready exactly at
  * `expect`: the engine's earliest cycle, a checker fed next at expect - 1 (one violation) and
  * one fed it at expect (none). */
@@ -74,23 +98,7 @@ static void edge(const TsDramSpec *s, const char *what, const Step *pre, guint n
                 got, expect);
     CU_ASSERT_EQUAL(got, expect);
     ts_dram_engine_clear(&e);
-    for (int late = 0; late < 2; late++) {
-        TsDramChecker *c = ts_dram_checker_new(s, what);
-        for (guint i = 0; i < n_pre; i++)
-            ts_dram_checker_command(c, (guint64)pre[i].at, pre[i].cmd, pre[i].rank, pre[i].bg,
-                                    pre[i].bank, pre[i].row);
-        CU_ASSERT_EQUAL(ts_dram_checker_violations(c), 0);
-        ts_dram_checker_command(c, expect - 1 + (guint64)late, next.cmd, next.rank, next.bg,
-                                next.bank, next.row);
-        guint64 v = ts_dram_checker_violations(c);
-        if ((v == 0) != (late != 0))
-            fprintf(stderr, "\n  %s at %s: %" G_GUINT64_FORMAT " violations (%s)\n", what,
-                    late ? "t+tX" : "t+tX-1", v,
-                    ts_dram_checker_first(c) ? ts_dram_checker_first(c) : "none");
-        /* Too early breaks the rule (and possibly rules implied by it); on time breaks none. */
-        CU_ASSERT((v == 0) == (late != 0));
-        ts_dram_checker_free(c);
-    }
+    checker_edge(s, what, pre, n_pre, next, expect);
 }
 
 #define N(a) G_N_ELEMENTS(a)
@@ -188,8 +196,6 @@ static void test_edges_other_standards(void)
     edge(h, "HBM2 tFAW", faw, N(faw), (Step){TS_DCMD_ACT, 0, 0, 1, 1, 0}, 1000 + h->cycles.tFAW);
 }
 
-/* ---- the checker catches illegal sequences ---- */
-
 static void expect_violation(const TsDramSpec *s, const Step *steps, guint n, const char *needle)
 {
     TsDramChecker *c = ts_dram_checker_new(s, "test");
@@ -230,6 +236,297 @@ static void test_checker_catches(void)
     CU_ASSERT_EQUAL(ts_dram_checker_violations(c), 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(ts_dram_checker_first(c), "not refreshed"));
     ts_dram_checker_free(c);
+}
+
+/* ---- all-bank (PIM) mode at each timing's edge ---- */
+
+/* As edge(), with all-bank commands in `pre` or `next` (ts_dram_allbank_* for them, the
+ * engine for the others). */
+static void ab_edge(const TsDramSpec *s, const char *what, const Step *pre, guint n_pre, Step next,
+                    guint64 expect)
+{
+    TsDramEngine e;
+    TsDramAllBank a;
+    g_autofree char *why = NULL;
+    CU_ASSERT_TRUE_FATAL(ts_dram_engine_init(&e, s, &why));
+    CU_ASSERT_TRUE_FATAL(ts_dram_allbank_init(&a, s, 1, &why));
+    for (guint i = 0; i < n_pre; i++) {
+        if (pre[i].cmd >= TS_DCMD_ACTAB)
+            ts_dram_allbank_issue(&a, &e, pre[i].cmd, pre[i].row, (guint64)pre[i].at);
+        else
+            ts_dram_engine_issue(&e, pre[i].cmd, pre[i].rank,
+                                 pre[i].bg * (guint)s->banks + pre[i].bank, pre[i].row,
+                                 (guint64)pre[i].at);
+    }
+    guint64 got = next.cmd >= TS_DCMD_ACTAB
+                      ? ts_dram_allbank_earliest(&a, &e, next.cmd)
+                      : ts_dram_engine_earliest(&e, next.cmd, next.rank,
+                                                next.bg * (guint)s->banks + next.bank);
+    if (got != expect)
+        fprintf(stderr,
+                "\n  %s: engine says %" G_GUINT64_FORMAT ", expected %" G_GUINT64_FORMAT "\n", what,
+                got, expect);
+    CU_ASSERT_EQUAL(got, expect);
+    ts_dram_engine_clear(&e);
+    checker_edge(s, what, pre, n_pre, next, expect);
+}
+
+/* Every all-bank rule on HBM2 (tCCDab unset: tCCD_L) and GDDR6 with AiM's tCCDab of 2. */
+static void test_edges_all_bank(void)
+{
+    for (int k = 0; k < 2; k++) {
+        g_autofree TsDramSpec *s = preset(k == 0 ? "HBM2" : "GDDR6");
+        if (k == 1)
+            s->cycles.tCCDab = 2;
+        derive(s);
+        const TsDramTimings *t = &s->cycles;
+        const guint64 T0 = 1000, BL = t->tBURST, AL = t->AL;
+        const guint64 RL = AL + t->tCL, WL = AL + t->tCWL;
+        const guint64 COL = MAX(t->tCCDab ? t->tCCDab : t->tCCD_L, BL);
+        const Step actab = {TS_DCMD_ACTAB, 0, 0, 0, 3, (gint64)T0};
+        const Step rdab = {TS_DCMD_RDAB, 0, 0, 0, 3, 0}, wrab = {TS_DCMD_WRAB, 0, 0, 0, 3, 0};
+        const Step preab = {TS_DCMD_PREAB, 0, 0, 0, 3, 0};
+        ab_edge(s, "ACTAB -> RDAB tRCD", &actab, 1, rdab, T0 + t->tRCD - AL);
+        ab_edge(s, "ACTAB -> WRAB tRCDWR", &actab, 1, wrab, T0 + t->tRCDWR - AL);
+        ab_edge(s, "ACTAB -> PREAB tRAS", &actab, 1, preab, T0 + t->tRAS);
+        const gint64 T1 = (gint64)T0 + 100;
+        Step rd[] = {actab, {TS_DCMD_RDAB, 0, 0, 0, 3, T1}};
+        ab_edge(s, "RDAB -> RDAB tCCDab", rd, N(rd), rdab, (guint64)T1 + COL);
+        ab_edge(s, "RDAB -> WRAB turnaround", rd, N(rd), wrab,
+                (guint64)T1 + RL + BL - WL + t->tRTRS);
+        ab_edge(s, "RDAB -> PREAB tRTP", rd, N(rd), preab, (guint64)T1 + AL + t->tRTP);
+        Step wr[] = {actab, {TS_DCMD_WRAB, 0, 0, 0, 3, T1}};
+        ab_edge(s, "WRAB -> WRAB tCCDab", wr, N(wr), wrab, (guint64)T1 + COL);
+        ab_edge(s, "WRAB -> RDAB tWTR_L", wr, N(wr), rdab, (guint64)T1 + WL + BL + t->tWTR_L);
+        ab_edge(s, "WRAB -> PREAB tWR", wr, N(wr), preab, (guint64)T1 + WL + BL + t->tWR);
+        /* PREAB closes every bank: a normal ACT and the next ACTAB wait tRP (tRC after a
+         * late precharge is not binding). */
+        Step pre[] = {actab, {TS_DCMD_PREAB, 0, 0, 0, 3, T1}};
+        ab_edge(s, "PREAB -> ACT tRP", pre, N(pre), (Step){TS_DCMD_ACT, 0, 1, 2, 4, 0},
+                (guint64)T1 + t->tRP);
+        ab_edge(s, "PREAB -> ACTAB tRP", pre, N(pre), (Step){TS_DCMD_ACTAB, 0, 0, 0, 4, 0},
+                (guint64)T1 + t->tRP);
+        /* ACTAB after normal-mode commands: tRP of one bank precharged late, tRC of a bank
+         * activated, tRFC after REF. */
+        Step one[] = {{TS_DCMD_ACT, 0, 2, 1, 7, (gint64)T0},
+                      {TS_DCMD_PRE, 0, 2, 1, 7, (gint64)T0 + 200}};
+        ab_edge(s, "PRE (one bank) -> ACTAB tRP", one, N(one), (Step){TS_DCMD_ACTAB, 0, 0, 0, 4, 0},
+                T0 + 200 + t->tRP);
+        Step rc[] = {{TS_DCMD_ACT, 0, 1, 3, 7, (gint64)T0},
+                     {TS_DCMD_PRE, 0, 1, 3, 7, (gint64)(T0 + t->tRAS)}};
+        ab_edge(s, "ACT -> ACTAB tRC", rc, N(rc), (Step){TS_DCMD_ACTAB, 0, 0, 0, 4, 0},
+                T0 + MAX(t->tRC, t->tRAS + t->tRP));
+        Step ref[] = {{TS_DCMD_REF, 0, 0, 0, 0, (gint64)T0}};
+        ab_edge(s, "REF -> ACTAB tRFC", ref, N(ref), (Step){TS_DCMD_ACTAB, 0, 0, 0, 4, 0},
+                T0 + t->tRFC);
+        Step ab_ref[] = {actab, {TS_DCMD_PREAB, 0, 0, 0, 3, T1}};
+        ab_edge(s, "PREAB -> REF tRP", ab_ref, N(ab_ref), (Step){TS_DCMD_REF, 0, 0, 0, 0, 0},
+                (guint64)T1 + t->tRP);
+        /* An ACTAB counts as an ACT of every bank in the activation window. */
+        Step win[] = {actab, {TS_DCMD_PREAB, 0, 0, 0, 3, (gint64)(T0 + t->tRAS)}};
+        ab_edge(s, "ACTAB -> ACTAB (tRC, tFAW)", win, N(win), (Step){TS_DCMD_ACTAB, 0, 0, 0, 4, 0},
+                T0 + MAX(MAX(t->tRC, t->tRAS + t->tRP), t->tFAW));
+    }
+    /* Illegal all-bank sequences the checker names. */
+    g_autofree TsDramSpec *h = preset("HBM2");
+    derive(h);
+    Step open[] = {{TS_DCMD_ACT, 0, 3, 3, 1, 100}, {TS_DCMD_ACTAB, 0, 0, 0, 2, 400}};
+    expect_violation(h, open, N(open), "already open");
+    Step closed[] = {{TS_DCMD_RDAB, 0, 0, 0, 2, 100}};
+    expect_violation(h, closed, N(closed), "closed");
+    Step row[] = {{TS_DCMD_ACTAB, 0, 0, 0, 2, 100}, {TS_DCMD_RDAB, 0, 0, 0, 5, 200}};
+    expect_violation(h, row, N(row), "open row");
+}
+
+/* ---- all-bank (PIM) mode on the component ---- */
+
+/* A requester of the dram's "req" and "pim" elements: `ab_reqs` all-bank reads of `ab_bytes`
+ * each, in order, on pim[0]; `normal` random reads on req[0] (channel 0), all at time 0. */
+typedef struct {
+    TsComponent base;
+    guint n_units;
+    guint64 ab_reqs, ab_bytes, ab_sent, ab_done, normal, normal_sent, normal_done;
+    TsTick ab_end;
+    TsComponent *dram;
+    GRand *rng;
+} AbDriver;
+
+static const TsPortSpec ab_driver_ports[] = {
+    {"out", FALSE, "req[i] then pim[i]", TS_PORT_ARRAY | TS_PORT_CREDITED},
+};
+static const TsParamSpec ab_driver_params[] = {
+    {"units", TS_PARAM_INT, "", "1", 1, 64, "channels"},
+};
+
+static gboolean ab_driver_init(TsComponent *self, const void *spec, const TsParams *p,
+                               GError **error)
+{
+    (void)spec;
+    AbDriver *d = TS_COMPONENT_DOWNCAST(AbDriver, self);
+    d->n_units = (guint)ts_params_get_int(p, "units");
+    return ts_component_set_clock(self, 1000000000, error) &&
+           ts_component_set_port_count(self, "out", 2 * d->n_units, error);
+}
+
+static void ab_driver_pump(AbDriver *d)
+{
+    TsPort *pim = ts_component_port_at(&d->base, 0, d->n_units);
+    while (d->ab_sent < d->ab_reqs && ts_port_credits(pim) > 0) {
+        TsEvent *ev = ts_sim_event_new(d->base.sim, &d->base, TS_EVENT_MEM_REQUEST);
+        TsMemReq *r = ts_mem_req(ev);
+        r->addr = d->ab_sent * d->ab_bytes;
+        r->bytes = (guint32)d->ab_bytes;
+        r->op = TS_MEM_READ;
+        r->tag = 1;
+        ts_port_send(pim, ev, 0);
+        d->ab_sent++;
+    }
+    TsPort *req = ts_component_port_at(&d->base, 0, 0);
+    const guint32 burst = ts_dram_burst_bytes(d->dram);
+    while (d->normal_sent < d->normal && ts_port_credits(req) > 0) {
+        guint64 a;
+        do
+            a = (guint64)g_rand_int(d->rng) * burst;
+        while (ts_dram_unit_of(d->dram, a) != 0);
+        TsEvent *ev = ts_sim_event_new(d->base.sim, &d->base, TS_EVENT_MEM_REQUEST);
+        TsMemReq *r = ts_mem_req(ev);
+        r->addr = a;
+        r->bytes = burst;
+        r->op = TS_MEM_READ;
+        r->tag = 0;
+        ts_port_send(req, ev, 0);
+        d->normal_sent++;
+    }
+}
+
+static void ab_driver_handle(TsComponent *self, TsEvent *ev)
+{
+    AbDriver *d = TS_COMPONENT_DOWNCAST(AbDriver, self);
+    if (ev->type == TS_EVENT_MEM_RESPONSE) {
+        if (ts_mem_req_const(ev)->tag == 1) {
+            d->ab_done++;
+            d->ab_end = ts_sim_now(self->sim);
+        } else {
+            d->normal_done++;
+        }
+        if (d->ab_done == d->ab_reqs && d->normal_done == d->normal)
+            ts_sim_request_stop(self->sim, self, "done"); /* refresh would go on forever */
+    }
+    ab_driver_pump(d);
+}
+
+static void ab_driver_setup(TsComponent *self)
+{
+    AbDriver *d = TS_COMPONENT_DOWNCAST(AbDriver, self);
+    ab_driver_pump(d);
+}
+
+static const TsComponentKind ab_driver_kind = {
+    .name = "ab_driver",
+    .instance_size = sizeof(AbDriver),
+    .params = ab_driver_params,
+    .n_params = G_N_ELEMENTS(ab_driver_params),
+    .ports = ab_driver_ports,
+    .n_ports = G_N_ELEMENTS(ab_driver_ports),
+    .init = ab_driver_init,
+    .setup = ab_driver_setup,
+    .handle = ab_driver_handle,
+};
+
+/* Streams `rows` all-bank rows per unit (requests of 4 rows) through channel 0 of spec, with
+ * `normal` random reads on the same channel; the checker on. Returns the cycles to the last
+ * all-bank response and fills *st. */
+static double ab_stream(const TsDramSpec *s, guint64 rows, guint64 normal, TsDramStats *st)
+{
+    g_autoptr(GError) err = NULL;
+    TsSim *sim = ts_sim_new();
+    g_autoptr(TsParams) dp = ts_params_new();
+    ts_params_set_bool(dp, "check", TRUE);
+    TsComponent *dram =
+        ts_sim_add_component_typed(sim, &ts_dram_kind, "dram", TS_SPEC(TsDramSpec, s), dp, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dram);
+    const guint n = ts_dram_n_units(dram);
+    g_autoptr(TsParams) rp = ts_params_new();
+    ts_params_set_int(rp, "units", n);
+    TsComponent *drv = ts_sim_add_component(sim, &ab_driver_kind, "drv", rp, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(drv);
+    AbDriver *d = TS_COMPONENT_DOWNCAST(AbDriver, drv);
+    const guint64 row_bytes = s->columns * s->bus_width_bits / 8;
+    d->dram = dram;
+    d->ab_bytes = 4 * row_bytes;
+    d->ab_reqs = rows / 4;
+    d->normal = normal;
+    d->rng = g_rand_new_with_seed(7);
+    for (guint i = 0; i < n; i++) {
+        g_autofree char *o1 = g_strdup_printf("out[%u]", i);
+        g_autofree char *o2 = g_strdup_printf("out[%u]", n + i);
+        g_autofree char *r1 = g_strdup_printf("req[%u]", i);
+        CU_ASSERT_TRUE_FATAL(ts_sim_connect(sim, drv, o1, dram, r1, &(TsLinkSpec){0}, &err));
+        if (i == 0)
+            CU_ASSERT_TRUE_FATAL(
+                ts_sim_connect(sim, drv, o2, dram, "pim[0]", &(TsLinkSpec){0}, &err));
+    }
+    CU_ASSERT_TRUE_FATAL(ts_sim_build(sim, &err));
+    ts_sim_run(sim);
+    CU_ASSERT_EQUAL(d->ab_done, d->ab_reqs);
+    CU_ASSERT_EQUAL(d->normal_done, normal);
+    ts_dram_get_stats(dram, st);
+    if (st->violations)
+        fprintf(stderr, "\n  %s\n", ts_dram_first_violation(dram));
+    CU_ASSERT_EQUAL(st->violations, 0);
+    CU_ASSERT(st->commands_checked > 0);
+    const double cycles = (double)d->ab_end / (double)s->tck_ps;
+    g_rand_free(d->rng);
+    ts_sim_free(sim);
+    return cycles;
+}
+
+/* The all-bank rate on the component against the analytical model's (ts-arch-derive.c: the row
+ * cycle over 1 - the refresh share) on HBM2 and GDDR6 with AiM's tCCDab: within 2% (the DES
+ * also pays the first row's tRCD + RL + tBURST and re-opens the row each refresh closed); the
+ * in-bank bursts and their energy from the command counts; normal reads on the same channel
+ * take turns with it (every request completes, every command legal, the stream slower). */
+static void test_all_bank_stream(void)
+{
+    for (int k = 0; k < 2; k++) {
+        g_autofree TsDramSpec *s = preset(k == 0 ? "HBM2" : "GDDR6");
+        if (k == 1)
+            s->cycles.tCCDab = 2;
+        derive(s);
+        const TsDramTimings *t = &s->cycles;
+        const double bursts = (double)(s->columns * s->bus_width_bits / 8 / s->burst_bytes);
+        const double col = (double)MAX(t->tCCDab ? t->tCCDab : t->tCCD_L, t->tBURST);
+        const double cycle =
+            MAX(MAX((double)t->tRAS, (double)t->tRCD + (bursts - 1) * col + (double)t->tRTP) +
+                    (double)t->tRP,
+                MAX((double)t->tRC, (double)t->tFAW));
+        const double row_tck = cycle / (1.0 - (double)t->tRFC / (double)t->tREFI);
+        const guint64 rows = 512;
+        TsDramStats st, mixed;
+        const double got = ab_stream(s, rows, 0, &st);
+        const double want = (double)rows * row_tck;
+        const double diff = (got - want) / want;
+        if (g_getenv("TILESIM_TEST_VERBOSE") || fabs(diff) > 0.02)
+            fprintf(stderr,
+                    "\n  %s all-bank stream of %" G_GUINT64_FORMAT " rows: %.0f cycles, "
+                    "model %.0f (%+.2f%%)\n",
+                    s->preset, rows, got, want, 100 * diff);
+        CU_ASSERT(fabs(diff) <= 0.02);
+        const guint64 units = s->ranks * s->bankgroups * s->banks;
+        CU_ASSERT_EQUAL(st.ab_read_bursts, rows * (guint64)bursts * units);
+        CU_ASSERT(st.ab_activates >= rows);
+        CU_ASSERT(st.refreshes > 0);
+        CU_ASSERT_EQUAL(st.read_cmds, 0);
+        if (s->idd0_ma > 0) {
+            const double rd = s->read_burst_pj * (double)st.ab_read_bursts;
+            CU_ASSERT_DOUBLE_EQUAL(st.read_energy_pj, rd, 1e-6 * rd);
+            const double act = s->activate_pj * (double)(st.ab_activates * units);
+            CU_ASSERT_DOUBLE_EQUAL(st.act_energy_pj, act, 1e-6 * act);
+        }
+        const double slow = ab_stream(s, rows, 2000, &mixed);
+        CU_ASSERT(slow > got);
+        CU_ASSERT_EQUAL(mixed.reads_done, 2000);
+    }
 }
 
 /* ---- whole-component runs ---- */
@@ -848,6 +1145,9 @@ int main(int argc, char **argv)
     CU_add_test(s, "edge timings DDR4 (engine and checker)", test_edges_ddr4);
     CU_add_test(s, "edge timings GDDR6, LPDDR4, HBM2", test_edges_other_standards);
     CU_add_test(s, "checker catches illegal sequences", test_checker_catches);
+    CU_add_test(s, "edge timings of the all-bank (PIM) commands", test_edges_all_bank);
+    CU_add_test(s, "all-bank stream: the model's rate, energy, normal reads taking turns",
+                test_all_bank_stream);
     CU_add_test(s, "unloaded latencies of every preset", test_unloaded_latencies_all_presets);
     CU_add_test(s, "random mixed traffic, every preset and variant",
                 test_random_all_presets_and_variants);

@@ -300,9 +300,13 @@ static void check_pim(const char *name, gboolean calls, double tol)
             continue;
         const TsSearchEntry *best = &lo->search.best[0];
         g_autoptr(GError) error = NULL;
-        TsExecOptions opt = {.max_steps = 1024};
+        TsExecOptions opt = {.max_steps = 1024, .dram_check = TRUE};
         TsExecOpResult x;
         CU_ASSERT_TRUE_FATAL(ts_exec_run_op(arch, lo->model, &best->mapping, 1, &opt, &x, &error));
+        /* every DRAM command legal, all-bank ones included; bank units read in all-bank mode */
+        CU_ASSERT_EQUAL(x.dram_violations, 0);
+        if (strcmp(name, "hbm-pim") == 0)
+            CU_ASSERT(x.dram_allbank_bursts > 0);
         const double an = best->cost.cycles;
         const double edges = x.stall_cycles[TS_STALL_FILL] + x.stall_cycles[TS_STALL_DRAIN];
         const double diff =
