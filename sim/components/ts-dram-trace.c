@@ -212,18 +212,20 @@ typedef struct {
      * the end of a window. */
     TsTick *sent_tick;
     guint32 sent_cap;
-    guint64 responses;
-    TsTick last_response;
+    guint64 responses;    /* requests whose completion tick is known */
+    TsTick last_response; /* the latest of those ticks */
 } Driver;
 
 #define DRIVER_WAKE 1u
 #define DRIVER_MARK 2u /* a no-op that makes a run reach the end of its window */
+#define DRIVER_DONE 3u /* the last request completes: stops the run (stop_when_done) */
 /* Requests are sent at most this many cycles ahead of their departure (a wake-up at that
  * distance sends the next ones), so the event queue holds few of them. */
 #define SEND_AHEAD 8u
 
 static const TsPortSpec driver_ports[] = {
-    {"mem", TRUE, "one per DRAM (pseudo-)channel", TS_PORT_ARRAY | TS_PORT_CREDITED},
+    {"mem", TRUE, "one per DRAM (pseudo-)channel",
+     TS_PORT_ARRAY | TS_PORT_CREDITED | TS_PORT_CREDIT_QUIET},
 };
 
 static gboolean driver_init(TsComponent *self, const void *spec, const TsParams *params,
@@ -311,20 +313,30 @@ static guint64 driver_sent_before(const Driver *d, TsTick end)
     return n;
 }
 
+/* The dram's completion hook: the driver only counts completions, so they come without
+ * response events, each as soon as the dram knows its tick. */
+static void driver_done(gpointer user, const TsMemReq *req, TsTick done_tick)
+{
+    (void)req;
+    Driver *d = user;
+    d->responses++;
+    d->last_response = MAX(d->last_response, done_tick);
+    if (d->stop_when_done && d->responses == d->trace->n)
+        ts_sim_schedule(d->base.sim, ts_sim_event_new(d->base.sim, &d->base, DRIVER_DONE),
+                        d->last_response);
+}
+
 static void driver_handle(TsComponent *self, TsEvent *ev)
 {
     Driver *d = TS_COMPONENT_DOWNCAST(Driver, self);
     if (ev->type == DRIVER_MARK)
         return;
-    if (ev->type == DRIVER_WAKE)
-        d->wake_pending = FALSE;
-    if (ev->type == TS_EVENT_MEM_RESPONSE) {
-        d->responses++;
-        d->last_response = ts_mem_req_const(ev)->done_tick;
-        if (d->stop_when_done && d->responses == d->trace->n)
-            ts_sim_request_stop(self->sim, self, "every request of the trace completed");
+    if (ev->type == DRIVER_DONE) {
+        ts_sim_request_stop(self->sim, self, "every request of the trace completed");
         return;
     }
+    if (ev->type == DRIVER_WAKE)
+        d->wake_pending = FALSE;
     driver_pump(d);
 }
 
@@ -335,6 +347,7 @@ static void driver_setup(TsComponent *self)
     d->ports = g_new(TsPort *, n);
     for (guint i = 0; i < n; i++)
         d->ports[i] = ts_component_port_at(self, 0, i);
+    ts_dram_set_done_hook(d->dram, driver_done, d);
     driver_wake_at(d, d->trace->entries[0].cycle);
 }
 

@@ -253,6 +253,8 @@ struct Dram {
     guint64 wake_cycle; /* cycle of the pending wake event (NO_CYCLE = none) */
     guint64 wake_seq;   /* identifies it; an event carrying another one was superseded */
     gboolean ticking;   /* units are ticking: the handler schedules the next wake after them */
+    TsDramDoneFn done_hook; /* completions go to it instead of response events (NULL: events) */
+    gpointer done_user;
     double e_act, e_rd, e_wr, e_ref, e_refb, e_act_stb, e_pre_stb; /* pJ per command / cycle */
     guint banks_per_unit; /* all-bank mode: banks beside each PIM unit */
 };
@@ -498,6 +500,10 @@ static void respond(Unit *u, const Trans *t, guint64 done_cycle)
 {
     TsComponent *self = &u->d->base;
     TsTick at = ts_dram_cycle_tick(&self->clock, done_cycle);
+    if (u->d->done_hook != NULL) {
+        u->d->done_hook(u->d->done_user, &t->req, at);
+        return;
+    }
     TsEvent *ev = ts_sim_event_new(self->sim, NULL, TS_EVENT_MEM_RESPONSE);
     TsMemReq *r = ts_mem_req(ev);
     *r = t->req;
@@ -998,7 +1004,10 @@ static gboolean schedule_transaction(Unit *u, guint64 c)
             cq_became_full(u, qi);
         u->cq[(gsize)gb * u->cq_cap + u->b_n[gb]++] =
             (CmdEntry){q[i], t->row, t->col, u->cq_seq++, t->bank, t->rank, (guint8)cmd};
-        mark_dirty(u, gb);
+        /* Behind other entries, one that misses the open row (or waits for a closed bank's
+         * ACT) changes nothing the bank needs; a first entry or a row hit may. */
+        if (u->b_n[gb] == 1 || (gint64)t->row == u->eng.bank[gb].open_row)
+            mark_dirty(u, gb);
         memmove(&q[i], &q[i + 1], sizeof(guint32) * (*qn - i - 1));
         memmove(&qq[i], &qq[i + 1], sizeof(guint16) * (*qn - i - 1));
         (*qn)--;
@@ -1697,6 +1706,13 @@ void ts_dram_get_stats(TsComponent *self, TsDramStats *st)
     }
     st->total_energy_pj = st->act_energy_pj + st->read_energy_pj + st->write_energy_pj +
                           st->refresh_energy_pj + st->background_energy_pj;
+}
+
+void ts_dram_set_done_hook(TsComponent *self, TsDramDoneFn done, gpointer user)
+{
+    Dram *d = dram_of(self);
+    d->done_hook = done;
+    d->done_user = user;
 }
 
 const char *ts_dram_first_violation(const TsComponent *self)

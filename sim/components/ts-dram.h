@@ -18,7 +18,8 @@
  * TS_EVENT_MEM_REQUEST events (TsMemReq, one burst each: bytes <= burst_bytes, sent on the
  * element ts_dram_unit_of gives for the address); every request gets one
  * TS_EVENT_MEM_RESPONSE on the same element (reads when their data has crossed the bus,
- * writes one cycle after acceptance, as DRAMsim3's posted writes), done_tick set.
+ * writes one cycle after acceptance, as DRAMsim3's posted writes), done_tick set, or a call
+ * of the completion hook instead (ts_dram_set_done_hook).
  * Latency is measured from acceptance into the controller: the first controller cycle after
  * the request arrives.
  *
@@ -78,6 +79,13 @@ typedef struct {
 
 /* Fills *stats as of the current simulated time (accounting background energy up to it). */
 void ts_dram_get_stats(TsComponent *dram, TsDramStats *stats);
+
+/* Completions without response events, for a requester that only counts them (a trace
+ * player): once set (before the run), the dram sends no TS_EVENT_MEM_RESPONSE and calls
+ * done(user, req, done_tick) instead, as soon as it knows the request's completion tick, which
+ * may lie ahead of the current time (never before it). NULL restores the events. */
+typedef void (*TsDramDoneFn)(gpointer user, const TsMemReq *req, TsTick done_tick);
+void ts_dram_set_done_hook(TsComponent *dram, TsDramDoneFn done, gpointer user);
 
 /* First legality violation found by the checker, or NULL (borrowed). */
 const char *ts_dram_first_violation(const TsComponent *dram);

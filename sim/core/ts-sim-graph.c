@@ -98,6 +98,7 @@ static gboolean allocate_ports(TsComponent *c, GError **error)
             p->spec_index = (guint16)i;
             p->element = e;
             p->credited = (kind->ports[i].flags & TS_PORT_CREDITED) != 0;
+            p->quiet = (kind->ports[i].flags & TS_PORT_CREDIT_QUIET) != 0;
         }
     }
     return TRUE;

@@ -35,6 +35,7 @@ struct TsPort {
     guint32 element;    /* element of a port array, 0 for scalar ports */
     guint8 dir;         /* direction of `link` used by sends from this port */
     guint8 credited;    /* spec has TS_PORT_CREDITED: sends consume credits */
+    guint8 quiet;       /* spec has TS_PORT_CREDIT_QUIET */
     guint32 credits;    /* sends left (credited ports) */
     TsLink *link;       /* NULL while unconnected */
     TsPort *peer;

@@ -397,7 +397,8 @@ void ts_port_grant_credits(TsPort *port, guint32 n)
     if (n == 0)
         return;
     TsPort *sender = port->peer;
-    if (!sim->running) {
+    /* Before the run, or to a quiet sender not waiting on them: no event. */
+    if (!sim->running || (sender->quiet && sender->credits > 0 && port->link->spec.latency_ps == 0)) {
         add_credits(sender, n);
         return;
     }

@@ -38,6 +38,11 @@ enum {
      * and a full queue back-pressures the sender. Sending with no credit is a broken
      * invariant (abort). */
     TS_PORT_CREDITED = 1u << 1,
+    /* With TS_PORT_CREDITED, for a sender that waits only on a port with no credit left:
+     * credits granted over a link of zero latency while the port holds at least one are added
+     * at once, without a TS_EVENT_CREDIT event (nothing waits on them; the next send reads
+     * them); while it holds none they come as the event, as without the flag. */
+    TS_PORT_CREDIT_QUIET = 1u << 2,
 };
 
 /* One entry of a kind's port table (static const data). */
@@ -45,7 +50,7 @@ typedef struct TsPortSpec {
     const char *name;  /* e.g. "mem_req" */
     gboolean required; /* build fails while a required port is unconnected */
     const char *description;
-    guint32 flags; /* TS_PORT_ARRAY, TS_PORT_CREDITED */
+    guint32 flags; /* TS_PORT_ARRAY, TS_PORT_CREDITED, TS_PORT_CREDIT_QUIET */
 } TsPortSpec;
 
 /* A component kind: a const vtable plus spec tables, normally a static const object.
@@ -301,8 +306,9 @@ guint32 ts_port_credits(const TsPort *port);
  * added at once; during a run they travel back over the link as an event of type
  * TS_EVENT_CREDIT that arrives after the link latency (no bandwidth is used): the kernel adds
  * them to the sender's port before the sender's handler sees that event (event->port is the
- * sender's port, payload.u32[0] the credits), so the handler can send again. A sender whose
- * credits would exceed 2^32-1 is a broken invariant. */
+ * sender's port, payload.u32[0] the credits), so the handler can send again; on a
+ * TS_PORT_CREDIT_QUIET sender holding credits over a zero-latency link they are added at once
+ * instead. A sender whose credits would exceed 2^32-1 is a broken invariant. */
 void ts_port_grant_credits(TsPort *port, guint32 n);
 
 /* ---- components ---- */

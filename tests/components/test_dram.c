@@ -2,8 +2,8 @@
  * the legality checker (not ready at t + tX - 1, ready at t + tX; the checker flags the first
  * and accepts the second), the checker catching illegal sequences, unloaded hit / miss /
  * conflict latencies of every preset, every preset and controller variant under random mixed
- * read/write traffic with the checker on every command, write semantics, address mapping, and
- * bad configs and traces. */
+ * read/write traffic with the checker on every command, write semantics, the completion hook
+ * against the response events, address mapping, and bad configs and traces. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +15,7 @@
 #include "ts-dram-private.h"
 #include "ts-dram.h"
 #include "ts-dram-trace.h"
+#include "ts-dram.h"
 #include "ts-test.h"
 
 /* ---- helpers ---- */
@@ -690,6 +691,147 @@ static void test_random_all_presets_and_variants(void)
     run_checked(h, tr, &r, "HBM2 pseudo-channels");
 }
 
+/* ---- completions: the hook reports what the response events deliver ---- */
+
+#define HOOK_REQS 600
+
+/* "requester": sends a trace's requests in order as credits allow, records each completion
+ * tick by tag, from TS_EVENT_MEM_RESPONSE events or from the dram's completion hook. */
+typedef struct {
+    const TsDramTrace *trace;
+    TsComponent *dram;
+} RequesterSpec;
+
+typedef struct {
+    TsComponent base;
+    const TsDramTrace *trace;
+    TsComponent *dram;
+    gsize next;
+    guint n_done;
+    TsTick done[HOOK_REQS];
+} Requester;
+
+static const TsPortSpec requester_ports[] = {
+    {"mem", TRUE, "one per unit", TS_PORT_ARRAY | TS_PORT_CREDITED}};
+
+static gboolean requester_init(TsComponent *self, const void *spec, const TsParams *params,
+                               GError **error)
+{
+    Requester *r = TS_COMPONENT_DOWNCAST(Requester, self);
+    const RequesterSpec *s = spec;
+    r->trace = s->trace;
+    r->dram = s->dram;
+    ts_sim_schedule(self->sim, ts_sim_event_new(self->sim, self, 1), 0);
+    return ts_component_set_port_count(self, "mem", ts_dram_n_units(s->dram), error);
+}
+
+static void record_done(Requester *r, const TsMemReq *req, TsTick done_tick)
+{
+    CU_ASSERT_FATAL(req->tag < HOOK_REQS);
+    CU_ASSERT_EQUAL(r->done[req->tag], 0);
+    r->done[req->tag] = done_tick;
+    r->n_done++;
+}
+
+static void requester_hook(gpointer user, const TsMemReq *req, TsTick done_tick)
+{
+    Requester *r = user;
+    CU_ASSERT(done_tick >= ts_sim_now(r->base.sim));
+    record_done(r, req, done_tick);
+}
+
+static void requester_handle(TsComponent *self, TsEvent *ev)
+{
+    Requester *r = TS_COMPONENT_DOWNCAST(Requester, self);
+    if (ev->type == TS_EVENT_MEM_RESPONSE) {
+        CU_ASSERT_EQUAL(ts_mem_req_const(ev)->done_tick, ts_sim_now(self->sim));
+        record_done(r, ts_mem_req_const(ev), ts_sim_now(self->sim));
+        return;
+    }
+    for (; r->next < r->trace->n; r->next++) {
+        const TsDramTraceEntry *e = &r->trace->entries[r->next];
+        TsPort *p = ts_component_port_at(self, 0, ts_dram_unit_of(r->dram, e->addr));
+        if (ts_port_credits(p) == 0)
+            return; /* the credit event resumes */
+        TsEvent *req = ts_sim_event_new(self->sim, NULL, TS_EVENT_MEM_REQUEST);
+        *ts_mem_req(req) = (TsMemReq){.addr = e->addr,
+                                      .tag = r->next,
+                                      .bytes = ts_dram_burst_bytes(r->dram),
+                                      .tensor = TS_MEM_TENSOR_NONE,
+                                      .op = e->is_write ? TS_MEM_WRITE : TS_MEM_READ};
+        ts_port_send(p, req, 0);
+    }
+}
+
+static const TsComponentKind requester_kind = {
+    .name = "requester",
+    .instance_size = sizeof(Requester),
+    .ports = requester_ports,
+    .n_ports = G_N_ELEMENTS(requester_ports),
+    .spec_type = "RequesterSpec",
+    .init = requester_init,
+    .handle = requester_handle,
+};
+
+/* Runs tr on a DRAM of s with the requester; with_hook takes completions through the hook. */
+static void run_requester(const TsDramSpec *s, const TsDramTrace *tr, gboolean with_hook,
+                          Requester *out, TsDramStats *st)
+{
+    g_autoptr(TsSim) sim = ts_sim_new();
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TsParams) p = ts_params_new();
+    ts_params_set_bool(p, "check", TRUE);
+    TsComponent *dram = ts_sim_add_component_typed(sim, &ts_dram_kind, "dram",
+                                                   TS_SPEC(TsDramSpec, s), p, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dram);
+    RequesterSpec rs = {tr, dram};
+    TsComponent *req = ts_sim_add_component_typed(sim, &requester_kind, "cpu",
+                                                  TS_SPEC(RequesterSpec, &rs), NULL, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(req);
+    const TsLinkSpec wire = {0, 0};
+    for (guint u = 0; u < ts_dram_n_units(dram); u++) {
+        g_autofree char *a = g_strdup_printf("mem[%u]", u);
+        g_autofree char *b = g_strdup_printf("req[%u]", u);
+        CU_ASSERT_TRUE_FATAL(ts_sim_connect(sim, req, a, dram, b, &wire, &error));
+    }
+    CU_ASSERT_TRUE_FATAL(ts_sim_build(sim, &error));
+    Requester *r = TS_COMPONENT_DOWNCAST(Requester, req);
+    if (with_hook)
+        ts_dram_set_done_hook(dram, requester_hook, r);
+    /* Refresh keeps the dram waking: run a window every request completes in. */
+    ts_sim_run_until(sim, ts_clock_cycles_to_ticks(&dram->clock, 200000));
+    ts_dram_get_stats(dram, st);
+    *out = *r;
+}
+
+static void test_done_hook_matches_responses(void)
+{
+    const char *const names[] = {"DDR4-2400", "HBM2"};
+    for (guint k = 0; k < G_N_ELEMENTS(names); k++) {
+        g_autofree TsDramSpec *s = preset(names[k]);
+        derive(s);
+        g_autoptr(TsDramTrace) tr = trace_new(HOOK_REQS);
+        TsComponent *dram = NULL;
+        g_autoptr(GError) error = NULL;
+        g_autoptr(TsSim) probe = ts_dram_trace_sim_new(s, tr, FALSE, TRUE, &dram, &error);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(probe);
+        random_trace(tr, dram, ts_test_seed(5) + k);
+        static Requester ev, hook;
+        TsDramStats st_ev, st_hook;
+        run_requester(s, tr, FALSE, &ev, &st_ev);
+        run_requester(s, tr, TRUE, &hook, &st_hook);
+        CU_ASSERT_EQUAL(ev.n_done, HOOK_REQS);
+        CU_ASSERT_EQUAL(hook.n_done, HOOK_REQS);
+        CU_ASSERT_EQUAL(memcmp(ev.done, hook.done, sizeof ev.done), 0);
+        CU_ASSERT_EQUAL(st_ev.reads_done + st_ev.writes_done, HOOK_REQS);
+        CU_ASSERT_EQUAL(st_hook.reads_done, st_ev.reads_done);
+        CU_ASSERT_EQUAL(st_hook.read_latency_sum, st_ev.read_latency_sum);
+        CU_ASSERT_EQUAL(st_hook.activates, st_ev.activates);
+        CU_ASSERT_EQUAL(st_hook.violations, 0);
+        CU_ASSERT_EQUAL(st_ev.violations, 0);
+    }
+}
+
 /* Per-bank refresh on a device without tREFIb names the key to set, not a division by ranks. */
 static void test_bank_refresh_needs_trefib(void)
 {
@@ -1010,6 +1152,7 @@ int main(int argc, char **argv)
     CU_add_test(s, "random mixed traffic, every preset and variant",
                 test_random_all_presets_and_variants);
     CU_add_test(s, "write semantics", test_write_semantics);
+    CU_add_test(s, "completion hook matches the response events", test_done_hook_matches_responses);
     CU_add_test(s, "bank refresh without tREFIb", test_bank_refresh_needs_trefib);
     CU_add_test(s, "requests sent within a window", test_requests_sent_in_window);
     CU_add_test(s, "address mapping", test_address_mapping);

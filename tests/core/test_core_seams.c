@@ -332,18 +332,39 @@ static const TsComponentKind producer_kind = {
     .handle = producer_handle,
 };
 
-static TsSim *credit_sim(gboolean cheat, TsComponent **prod, TsComponent **srv)
+/* The producer with TS_PORT_CREDIT_QUIET: credit events only while it holds none. */
+static const TsPortSpec quiet_producer_ports[] = {
+    {"mem", TRUE, "requests out", TS_PORT_CREDITED | TS_PORT_CREDIT_QUIET}};
+
+static const TsComponentKind quiet_producer_kind = {
+    .name = "quiet_producer",
+    .instance_size = sizeof(Producer),
+    .params = producer_params,
+    .n_params = 2,
+    .ports = quiet_producer_ports,
+    .n_ports = 1,
+    .init = producer_init,
+    .handle = producer_handle,
+};
+
+static TsSim *credit_sim_with(const TsComponentKind *kind, gboolean cheat, guint total,
+                              TsTick latency_ps, TsComponent **prod, TsComponent **srv)
 {
     TsSim *sim = ts_sim_new();
     g_autoptr(TsParams) pp = ts_params_new();
-    ts_params_set_int(pp, "total", 10);
+    ts_params_set_int(pp, "total", total);
     ts_params_set_bool(pp, "cheat", cheat);
-    *prod = ts_sim_add_component(sim, &producer_kind, "cpu", pp, NULL);
+    *prod = ts_sim_add_component(sim, kind, "cpu", pp, NULL);
     *srv = ts_sim_add_component(sim, &server_kind, "mem", NULL, NULL);
-    const TsLinkSpec l = {.latency_ps = 1000, .bw_bytes_per_s = 0};
+    const TsLinkSpec l = {.latency_ps = latency_ps, .bw_bytes_per_s = 0};
     ts_sim_connect(sim, *prod, "mem", *srv, "req", &l, NULL);
     ts_sim_build(sim, NULL);
     return sim;
+}
+
+static TsSim *credit_sim(gboolean cheat, TsComponent **prod, TsComponent **srv)
+{
+    return credit_sim_with(&producer_kind, cheat, 10, 1000, prod, srv);
 }
 
 static void test_credits_bound_queue(void)
@@ -362,6 +383,34 @@ static void test_credits_bound_queue(void)
      * queue never empties, credits return in time). */
     CU_ASSERT_EQUAL(p->last_done, 101000);
     CU_ASSERT_EQUAL(ts_port_credits(ts_component_port(pc, 0)), 2);
+}
+
+/* TS_PORT_CREDIT_QUIET: over a zero-latency link, credits granted while the sender holds one
+ * are added without an event; granted while it holds none, or over a link with latency, they
+ * come as TS_EVENT_CREDIT as usual. The requests complete as without the flag. */
+static void test_quiet_credits(void)
+{
+    static const struct {
+        guint total;
+        TsTick latency_ps;
+        guint credit_events;
+    } cases[] = {
+        {1, 0, 0},    /* holds 1 of 2 credits throughout: never waits */
+        {10, 0, 9},   /* waits at 0 for the first 9 returns; the 10th comes while it holds 1 */
+        {1, 1000, 1}, /* link latency: the credits must not be seen before they arrive */
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        TsComponent *pc, *sc;
+        g_autoptr(TsSim) sim =
+            credit_sim_with(&quiet_producer_kind, FALSE, cases[i].total, cases[i].latency_ps, &pc,
+                            &sc);
+        ts_sim_run(sim);
+        Producer *p = TS_COMPONENT_DOWNCAST(Producer, pc);
+        CU_ASSERT_EQUAL(p->done, cases[i].total);
+        CU_ASSERT_EQUAL(p->credit_events, cases[i].credit_events);
+        CU_ASSERT_EQUAL(ts_port_credits(ts_component_port(pc, 0)), 2);
+        CU_ASSERT_EQUAL(TS_COMPONENT_DOWNCAST(Server, sc)->peak, MIN(cases[i].total, 2));
+    }
 }
 
 static void cheat_body(gpointer data)
@@ -387,4 +436,5 @@ void test_core_register_seams(void)
     CU_add_test(s, "port_array_168", test_port_array_168);
     CU_add_test(s, "credits_bound_queue", test_credits_bound_queue);
     CU_add_test(s, "send_without_credit_aborts", test_send_without_credit_aborts);
+    CU_add_test(s, "quiet_credits", test_quiet_credits);
 }
