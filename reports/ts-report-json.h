@@ -8,6 +8,8 @@
 #include <json-glib/json-glib.h>
 #include <stdint.h>
 
+#include "ts-json-text.h" /* ts_json_repair_numbers */
+
 G_BEGIN_DECLS
 
 /* "name": value, or null when value is NULL. */
@@ -18,12 +20,6 @@ void ts_json_member_double(JsonBuilder *b, const char *name, double value);
 void ts_json_member_int(JsonBuilder *b, const char *name, gint64 value);
 /* "name": value (a count; above 2^63 - 1 written as a double). */
 void ts_json_member_count(JsonBuilder *b, const char *name, uint64_t value);
-
-/* Repairs, in place, the numbers json-glib 1.6 writes invalid: a double whose shortest form
- * has an exponent and no point (3e-09) comes out as "3e-09.0"; the ".0" is dropped (outside
- * strings). Returns text. Every JSON document the reports, the sweep exports and `dram-trace`
- * write goes through it. */
-char *ts_json_repair_numbers(char *text);
 
 /* The document b built, pretty-printed with a 2-space indent (newly allocated). */
 char *ts_json_builder_to_string(JsonBuilder *b);

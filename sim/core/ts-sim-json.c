@@ -3,6 +3,7 @@
  * json-glib's insertion-ordered objects), never hash-table order. */
 #include "ts-sim.h"
 
+#include "ts-json-text.h"
 #include "ts-sim-private.h"
 
 static void member_int(JsonBuilder *b, const char *name, guint64 v)
@@ -105,7 +106,7 @@ char *ts_sim_stats_to_json(TsSim *sim, gboolean pretty)
     g_autoptr(JsonGenerator) gen = json_generator_new();
     json_generator_set_pretty(gen, pretty);
     json_generator_set_root(gen, root);
-    return json_generator_to_data(gen, NULL);
+    return ts_json_repair_numbers(json_generator_to_data(gen, NULL));
 }
 
 gboolean ts_sim_stats_write_json(TsSim *sim, const char *filename, GError **error)

@@ -91,6 +91,23 @@ static void test_stats_json(void)
     CU_ASSERT_STRING_EQUAL(text, text2);
 }
 
+/* A double json-glib 1.6 writes invalid (3e-09 as "3e-09.0") comes out as valid JSON. */
+static void test_stats_json_small_double(void)
+{
+    g_autoptr(TsSim) sim = test_pingpong_sim(3, TS_EVQ_DEFAULT, FALSE);
+    TestPingPong *ping = TS_COMPONENT_DOWNCAST(TestPingPong, ts_sim_find_component(sim, "pp.ping"));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ping->rtt);
+    ts_accumulator_add(ping->rtt, 3e-09); /* the accumulator's min */
+    ts_sim_run(sim);
+    for (int pretty = 0; pretty < 2; pretty++) {
+        g_autofree char *text = ts_sim_stats_to_json(sim, pretty);
+        CU_ASSERT_PTR_NULL(strstr(text, "e-09.0"));
+        CU_ASSERT_PTR_NOT_NULL(strstr(text, "3e-09"));
+        g_autoptr(JsonParser) parser = json_parser_new();
+        CU_ASSERT_TRUE(json_parser_load_from_data(parser, text, -1, NULL));
+    }
+}
+
 static void test_stats_disabled(void)
 {
     g_autoptr(TsSim) sim = test_pingpong_sim(3, TS_EVQ_DEFAULT, TRUE);
@@ -188,6 +205,7 @@ void test_core_register_stats(void)
 {
     CU_pSuite s = CU_add_suite("core_stats", NULL, NULL);
     CU_add_test(s, "stats_json", test_stats_json);
+    CU_add_test(s, "stats_json_small_double", test_stats_json_small_double);
     CU_add_test(s, "stats_disabled", test_stats_disabled);
     CU_add_test(s, "stat_set_direct", test_stat_set_direct);
 }
