@@ -82,7 +82,10 @@ static int run(int argc, char **argv)
          "file's points",
          "F"},
         {"engine", 0, 0, G_OPTION_ARG_STRING, &a.engine,
-         "analytical (default); des is not available yet", "E"},
+         "analytical (default: the model and the search), both (then the discrete-event "
+         "simulation of every op's best mapping, its columns beside the model's) or des (as "
+         "both, DES latency the default second Pareto objective); replaces the file's engine",
+         "E"},
         {"export", 0, 0, G_OPTION_ARG_NONE, &a.export_only,
          "only export DIR/sweep.db (CSV, JSONL, Pareto front, summary, plots); SWEEP optional",
          NULL},
@@ -102,7 +105,7 @@ static int run(int argc, char **argv)
     if (!ts_cli_parse("sweep", "SWEEP",
                       "Run a design-space sweep (docs/sweeps.md).\n\n"
                       "  tilesim sweep SWEEP.yaml [--out DIR] [--resume] [--threads N] [--cross]\n"
-                      "      [--points F] [--engine analytical] [--max-points N]\n"
+                      "      [--points F] [--engine analytical|both|des] [--max-points N]\n"
                       "  tilesim sweep --export --out DIR\n"
                       "  mpirun -n N tilesim sweep SWEEP.yaml --out DIR   (rank 0 owns DIR)",
                       (GOptionEntry *)entries, &argc, &argv)) {
@@ -213,4 +216,6 @@ static int run(int argc, char **argv)
 }
 
 TS_CLI_COMMAND(sweep, "sweep",
-               "run a design-space sweep into an SQLite database (analytical engine)", run)
+               "run a design-space sweep into an SQLite database (analytical model, optionally the "
+               "discrete-event simulation beside it)",
+               run)

@@ -13,7 +13,32 @@
 #include "ts-sweep-db-private.h"
 #include "ts-sweep-private.h"
 
-#define SCHEMA_VERSION "1"
+/* Version 2 added the discrete-event columns (kDesColumns); a version 1 database is migrated
+ * when opened for writing (the columns added, NULL for the points it holds). */
+#define SCHEMA_VERSION "2"
+
+/* Columns of the discrete-event engines (des, both), NULL for analytical sweeps. */
+static const struct {
+    const char *table, *column;
+} kDesColumns[] = {
+    {"points", "des_cycles REAL"},        {"points", "des_latency_s REAL"},
+    {"points", "des_energy_pj REAL"},     {"points", "des_diff REAL"},
+    {"points", "des_bound TEXT"},         {"points", "des_not_run TEXT"},
+    {"points", "des_events INTEGER"},     {"op_results", "des_cycles REAL"},
+    {"op_results", "des_latency_s REAL"}, {"op_results", "des_energy_pj REAL"},
+    {"op_results", "des_bound TEXT"},     {"op_results", "des_not_run TEXT"},
+    {"point_runs", "des_seconds REAL"},
+};
+
+/* ALTER TABLE statements adding the DES columns (newly allocated). */
+static char *des_columns_sql(void)
+{
+    GString *sql = g_string_new(NULL);
+    for (guint i = 0; i < G_N_ELEMENTS(kDesColumns); i++)
+        g_string_append_printf(sql, "ALTER TABLE %s ADD COLUMN %s;", kDesColumns[i].table,
+                               kDesColumns[i].column);
+    return g_string_free(sql, FALSE);
+}
 
 struct TsSweepDb {
     sqlite3 *db;
@@ -150,8 +175,10 @@ static gboolean init_schema(TsSweepDb *db, const TsSweep *sweep, GError **error)
         "  points_done INTEGER, cache_hits INTEGER, seconds REAL);"
         "CREATE TABLE point_runs (point_id INTEGER PRIMARY KEY REFERENCES points(id), "
         "  run_id INTEGER REFERENCES runs(id), rank INTEGER, seconds REAL, cache_hits INTEGER);";
+    g_autofree char *des = des_columns_sql();
     gboolean ok = ts_sweep_db_exec(db, "BEGIN IMMEDIATE;", error) &&
-                  ts_sweep_db_exec(db, points->str, error) && ts_sweep_db_exec(db, rest, error);
+                  ts_sweep_db_exec(db, points->str, error) && ts_sweep_db_exec(db, rest, error) &&
+                  ts_sweep_db_exec(db, des, error);
     g_string_free(points, TRUE);
     if (!ok)
         return FALSE;
@@ -256,6 +283,42 @@ TsSweepDb *ts_sweep_db_create(const char *path, const TsSweep *sweep, GError **e
     return db;
 }
 
+/* Brings a database of an earlier schema to this one (writable), or says why it cannot be
+ * read. A file without a meta table (killed while being created, or not a sweep database) is
+ * left to the callers' checks. */
+static gboolean check_schema(TsSweepDb *db, GError **error)
+{
+    g_autofree char *version = ts_sweep_db_meta(db, "schema_version");
+    if (version == NULL || strcmp(version, SCHEMA_VERSION) == 0)
+        return TRUE;
+    if (strcmp(version, "1") != 0) {
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
+                    "%s has schema version %s, this tilesim reads up to %s: use the tilesim "
+                    "that made it",
+                    db->path, version, SCHEMA_VERSION);
+        return FALSE;
+    }
+    if (!db->writable) {
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
+                    "%s has schema version 1 (before the discrete-event columns) and is open "
+                    "read-only: `tilesim sweep --export --out DIR` migrates it to version %s",
+                    db->path, SCHEMA_VERSION);
+        return FALSE;
+    }
+    g_autofree char *des = des_columns_sql();
+    if (!ts_sweep_db_exec(db, "BEGIN IMMEDIATE;", error))
+        return FALSE;
+    if (!ts_sweep_db_exec(db, des, error) ||
+        !ts_sweep_db_exec(
+            db, "UPDATE meta SET value = '" SCHEMA_VERSION "' WHERE key = 'schema_version';",
+            error)) {
+        sqlite3_exec(db->db, "ROLLBACK;", NULL, NULL, NULL);
+        g_prefix_error(error, "migrating to schema version %s: ", SCHEMA_VERSION);
+        return FALSE;
+    }
+    return ts_sweep_db_exec(db, "COMMIT;", error);
+}
+
 TsSweepDb *ts_sweep_db_open(const char *path, gboolean writable, GError **error)
 {
     g_return_val_if_fail(path != NULL, NULL);
@@ -263,7 +326,13 @@ TsSweepDb *ts_sweep_db_open(const char *path, gboolean writable, GError **error)
         g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_IO, "%s: no such sweep database", path);
         return NULL;
     }
-    return open_handle(path, writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY, error);
+    TsSweepDb *db =
+        open_handle(path, writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY, error);
+    if (db != NULL && !check_schema(db, error)) {
+        ts_sweep_db_close(db);
+        return NULL;
+    }
+    return db;
 }
 
 gboolean ts_sweep_db_prepare_resume(TsSweepDb *db, const TsSweep *sweep, GError **error)
@@ -413,6 +482,14 @@ static void bind_real(sqlite3_stmt *st, int col, gboolean ok, double v)
         sqlite3_bind_null(st, col);
 }
 
+static void bind_text(sqlite3_stmt *st, int col, const char *text)
+{
+    if (text != NULL)
+        sqlite3_bind_text(st, col, text, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, col);
+}
+
 gboolean ts_sweep_db_store(TsSweepDb *db, gint64 run_id, const TsSweepResult *r, GError **error)
 {
     g_return_val_if_fail(db != NULL && r != NULL, FALSE);
@@ -421,19 +498,22 @@ gboolean ts_sweep_db_store(TsSweepDb *db, gint64 run_id, const TsSweepResult *r,
     sqlite3_stmt *up = ts_sweep_db_prepare(
         db,
         "UPDATE points SET status = ?, reason = ?, energy_pj = ?, cycles = ?, latency_s = ?, "
-        "macs = ?, utilization = ?, edp_j_cycles = ?, pj_per_mac = ?, area_um2 = ? "
+        "macs = ?, utilization = ?, edp_j_cycles = ?, pj_per_mac = ?, area_um2 = ?, "
+        "des_cycles = ?, des_latency_s = ?, des_energy_pj = ?, des_diff = ?, des_bound = ?, "
+        "des_not_run = ?, des_events = ? "
         "WHERE id = ? AND status = 'pending';",
         error);
     sqlite3_stmt *op = ts_sweep_db_prepare(
         db,
         "INSERT INTO op_results (point_id, position, op, count, kind, macs, energy_pj, cycles, "
-        "latency_s, utilization, edp_j_cycles, bound, evaluated, valid, mapping) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);",
+        "latency_s, utilization, edp_j_cycles, bound, evaluated, valid, mapping, des_cycles, "
+        "des_latency_s, des_energy_pj, des_bound, des_not_run) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);",
         error);
     sqlite3_stmt *pr = ts_sweep_db_prepare(
         db,
-        "INSERT OR REPLACE INTO point_runs (point_id, run_id, rank, seconds, cache_hits) "
-        "VALUES (?, ?, ?, ?, ?);",
+        "INSERT OR REPLACE INTO point_runs (point_id, run_id, rank, seconds, cache_hits, "
+        "des_seconds) VALUES (?, ?, ?, ?, ?, ?);",
         error);
     gboolean ok = up && op && pr;
     if (ok) {
@@ -447,7 +527,16 @@ gboolean ts_sweep_db_store(TsSweepDb *db, gint64 run_id, const TsSweepResult *r,
                             r->utilization, r->edp_j_cycles, r->pj_per_mac, r->area_um2};
         for (guint i = 0; i < G_N_ELEMENTS(v); i++)
             bind_real(up, (int)i + 3, good, v[i]);
-        sqlite3_bind_int64(up, 11, r->point);
+        const double dv[] = {r->des_cycles, r->des_latency_s, r->des_energy_pj, r->des_diff};
+        for (guint i = 0; i < G_N_ELEMENTS(dv); i++)
+            bind_real(up, (int)i + 11, good, dv[i]);
+        bind_text(up, 15, good ? r->des_bound : NULL);
+        bind_text(up, 16, good ? r->des_not_run : NULL);
+        if (good && r->des_events > 0)
+            sqlite3_bind_int64(up, 17, (sqlite3_int64)r->des_events);
+        else
+            sqlite3_bind_null(up, 17);
+        sqlite3_bind_int64(up, 18, r->point);
         ok = sqlite3_step(up) == SQLITE_DONE || fail(db, error, "storing a point");
         if (ok && sqlite3_changes(db->db) != 1) {
             g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
@@ -474,10 +563,12 @@ gboolean ts_sweep_db_store(TsSweepDb *db, gint64 run_id, const TsSweepResult *r,
         sqlite3_bind_text(op, 12, o->bound, -1, SQLITE_STATIC);
         sqlite3_bind_int64(op, 13, (sqlite3_int64)o->evaluated);
         sqlite3_bind_int64(op, 14, (sqlite3_int64)o->valid);
-        if (o->mapping)
-            sqlite3_bind_text(op, 15, o->mapping, -1, SQLITE_STATIC);
-        else
-            sqlite3_bind_null(op, 15);
+        bind_text(op, 15, o->mapping);
+        bind_real(op, 16, TRUE, o->des_cycles);
+        bind_real(op, 17, TRUE, o->des_latency_s);
+        bind_real(op, 18, TRUE, o->des_energy_pj);
+        bind_text(op, 19, o->des_bound);
+        bind_text(op, 20, o->des_not_run);
         ok = sqlite3_step(op) == SQLITE_DONE || fail(db, error, "storing an op");
     }
     if (ok) {
@@ -486,6 +577,7 @@ gboolean ts_sweep_db_store(TsSweepDb *db, gint64 run_id, const TsSweepResult *r,
         sqlite3_bind_int(pr, 3, r->rank);
         sqlite3_bind_double(pr, 4, r->seconds);
         sqlite3_bind_int(pr, 5, (int)r->cache_hits);
+        bind_real(pr, 6, r->des_seconds > 0, r->des_seconds);
         ok = sqlite3_step(pr) == SQLITE_DONE || fail(db, error, "storing a point's run");
     }
     sqlite3_finalize(up);

@@ -2,9 +2,12 @@
  * maps every op of a point with the analytical model (ts_layer_map); identical einsum searches
  * across points (the key of ts_layer_problem_key) are answered from the store, which gives the
  * same result the search would (the search is deterministic in its key). The discrete-event
- * engine is named but cannot run mappings yet. */
+ * engines (des, both) then run every op's best mapping through the mapping executor
+ * (sim/exec), as `tilesim simulate --engine both` does: the DES figures go beside the
+ * analytical ones, an op the DES cannot run is recorded with the reason. */
 #include <string.h>
 
+#include "ts-exec.h"
 #include "ts-fuse.h"
 #include "ts-layer.h"
 #include "ts-sweep-private.h"
@@ -143,6 +146,7 @@ static gboolean fill_result(const TsLayerResult *r, TsSweepResult *out, GError *
         o->latency_s = lo->latency_s;
         o->utilization = lo->utilization;
         o->bound = g_strdup(lo->bound ? lo->bound : "");
+        o->des_cycles = o->des_latency_s = o->des_energy_pj = NAN;
         if (src->einsum) {
             o->evaluated = src->search.evaluated;
             o->valid = src->search.valid;
@@ -154,8 +158,72 @@ static gboolean fill_result(const TsLayerResult *r, TsSweepResult *out, GError *
     return TRUE;
 }
 
-static gboolean analytical_evaluate(const TsSweep *s, guint point, const TsSweepEvalContext *ctx,
-                                    TsSweepResult *result, GError **error)
+/* The DES of the mapped layer r (fused with plan, or NULL) into out's DES fields. Ops the
+ * executor refuses, or an arch it cannot build, are recorded with the reason; the layer's
+ * DES totals stand only when every op ran. */
+static void run_des(const TsSweep *s, const TsArch *arch, const TsWorkload *workload,
+                    const TsLayerResult *r, const TsFusePlan *plan, TsSweepResult *out)
+{
+    const guint n = r->n_ops;
+    gboolean *run = g_new0(gboolean, MAX(n, 1u));
+    GString *not_run = g_string_new(NULL);
+    for (guint i = 0; i < n; i++) {
+        out->ops[i].des_not_run = ts_exec_op_refusal(arch, r, i);
+        run[i] = out->ops[i].des_not_run == NULL;
+        if (!run[i])
+            g_string_append_printf(not_run, "%s%s: %s", not_run->len ? "; " : "",
+                                   r->ops[i].op->name, out->ops[i].des_not_run);
+    }
+    TsExecOptions xo = {.max_steps = s->des_max_steps, .fuse = plan};
+    TsExecResult x = {0};
+    g_autoptr(GError) derr = NULL;
+    gint64 t0 = g_get_monotonic_time();
+    gboolean ran = ts_exec_run_layer_subset(arch, workload, r, run, &xo, &x, &derr);
+    out->des_seconds = (double)(g_get_monotonic_time() - t0) * 1e-6;
+    if (!ran) {
+        g_string_truncate(not_run, 0);
+        g_string_append_printf(not_run, "the DES did not run: %s", derr->message);
+        for (guint i = 0; i < n; i++)
+            if (out->ops[i].des_not_run == NULL)
+                out->ops[i].des_not_run = g_strdup("the DES did not run (see the point)");
+    }
+    double worst = -1;
+    for (guint i = 0; ran && i < n && i < x.n_ops; i++) {
+        const TsExecOpResult *xr = &x.ops[i];
+        if (!run[i] || xr->count == 0)
+            continue;
+        TsSweepOp *o = &out->ops[i];
+        const double count = (double)xr->count;
+        o->des_cycles = xr->cycles / count;
+        o->des_latency_s = xr->latency_s / count;
+        o->des_energy_pj = xr->cost.energy_pj;
+        o->des_bound = g_strdup(xr->bound ? xr->bound : "");
+        if (xr->cycles > worst) {
+            worst = xr->cycles;
+            g_free(out->des_bound);
+            out->des_bound = g_strdup(o->des_bound);
+        }
+    }
+    if (ran)
+        out->des_events = x.events;
+    if (ran && not_run->len == 0) {
+        out->des_cycles = x.cycles;
+        out->des_latency_s = x.latency_s;
+        out->des_energy_pj = x.energy_pj;
+        out->des_diff = out->cycles > 0 ? x.cycles / out->cycles - 1.0 : NAN;
+    } else {
+        g_clear_pointer(&out->des_bound, g_free);
+        out->des_not_run = g_strdup(not_run->str);
+    }
+    g_string_free(not_run, TRUE);
+    ts_exec_result_clear(&x);
+    g_free(run);
+}
+
+/* Maps every op of point with the analytical model; with des, then runs the mappings through
+ * the DES. */
+static gboolean evaluate(const TsSweep *s, guint point, const TsSweepEvalContext *ctx, gboolean des,
+                         TsSweepResult *result, GError **error)
 {
     ts_sweep_result_init(result, point);
     TsSweepPointInputs in;
@@ -198,10 +266,24 @@ static gboolean analytical_evaluate(const TsSweep *s, guint point, const TsSweep
     } else {
         ok = fill_result(&r, result, error);
         result->area_um2 = arch_area_um2(in.arch);
+        if (ok && des)
+            run_des(s, in.arch, in.workload, &r, plan, result);
     }
     ts_layer_result_clear(&r);
     ts_sweep_point_clear(&in);
     return ok;
+}
+
+static gboolean analytical_evaluate(const TsSweep *s, guint point, const TsSweepEvalContext *ctx,
+                                    TsSweepResult *result, GError **error)
+{
+    return evaluate(s, point, ctx, FALSE, result, error);
+}
+
+static gboolean des_evaluate(const TsSweep *s, guint point, const TsSweepEvalContext *ctx,
+                             TsSweepResult *result, GError **error)
+{
+    return evaluate(s, point, ctx, TRUE, result, error);
 }
 
 /* ---- Registry ----------------------------------------------------------------------------- */
@@ -209,9 +291,12 @@ static gboolean analytical_evaluate(const TsSweep *s, guint point, const TsSweep
 static const TsSweepEngine kEngines[] = {
     {"analytical", "the analytical model (Timeloop semantics) with the mapper's search",
      analytical_evaluate, NULL},
-    {"des", "the discrete-event simulator running each op's best mapping", NULL,
-     "the discrete-event engine cannot run mappings yet (docs/des.md): sweeps run with "
-     "--engine analytical"},
+    {"both",
+     "the analytical model and search, then the discrete-event simulation of each op's best "
+     "mapping beside it",
+     des_evaluate, NULL},
+    {"des", "as both, with the DES latency as the default second Pareto objective (docs/sweeps.md)",
+     des_evaluate, NULL},
 };
 
 const TsSweepEngine *ts_sweep_engine_lookup(const char *name, GError **error)
@@ -231,7 +316,6 @@ const TsSweepEngine *ts_sweep_engine_lookup(const char *name, GError **error)
     }
     g_autofree char *hint = ts_config_suggest(name, names);
     g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_REFERENCE,
-                "unknown engine '%s'%s; sweeps run with analytical (des is not available yet)",
-                name, hint);
+                "unknown engine '%s'%s; sweeps run with analytical, both or des", name, hint);
     return NULL;
 }

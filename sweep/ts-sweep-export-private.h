@@ -17,12 +17,17 @@ typedef struct {
     double *numbers;     /* n_params */
     TsSweepStatus status;
     char *reason;
-    double v[TS_SWEEP_OBJ_COUNT_]; /* energy_pj, latency_s, cycles, edp, area (NAN: none) */
+    double v[TS_SWEEP_OBJ_COUNT_]; /* energy_pj, latency_s, cycles, edp, area, des_latency_s,
+                                      des_cycles (NAN: none) */
     double macs, utilization, pj_per_mac;
+    double des_energy_pj, des_diff; /* the DES's (NAN: none) */
+    char *des_bound, *des_not_run;
+    gint64 des_events;
     gboolean pareto;
     /* per op name (TsExportData.op_names): cycles and energy (pJ) of all its instances in the
      * layer (count x one instance, summed over ops of that name); NULL without ops */
     double *op_cycles, *op_energy;
+    double *op_des_cycles; /* as op_cycles, the DES's (NAN: not run); NULL unless des */
 } TsExportRow;
 
 typedef struct {
@@ -36,6 +41,7 @@ typedef struct {
     TsSweepObjective objectives[3];
     guint n_objectives;
     TsSweepObjective rank;
+    gboolean des; /* the sweep's engine runs the DES: the DES columns are exported */
 } TsExportData;
 
 /* The row of point id, or NULL. */

@@ -20,6 +20,11 @@
 /* Columns of the points table after the parameters, and their objectives. */
 static const char *const kTotals[] = {"energy_pj",   "cycles",       "latency_s",  "macs",
                                       "utilization", "edp_j_cycles", "pj_per_mac", "area_um2"};
+/* The DES's columns of the points table (sweeps whose engine runs the DES), exported after the
+ * analytical ones: numbers, then texts, then the event count. */
+static const char *const kDesTotals[] = {"des_cycles", "des_latency_s", "des_energy_pj",
+                                         "des_diff"};
+static const char *const kDesTexts[] = {"des_bound", "des_not_run"};
 
 /* ---- Loading ------------------------------------------------------------------------------ */
 
@@ -33,6 +38,9 @@ static void data_clear(TsExportData *d)
         g_free(r->reason);
         g_free(r->op_cycles);
         g_free(r->op_energy);
+        g_free(r->op_des_cycles);
+        g_free(r->des_bound);
+        g_free(r->des_not_run);
     }
     if (d->rows)
         g_array_unref(d->rows);
@@ -79,6 +87,7 @@ static gboolean read_settings(TsSweepDb *db, TsExportData *d, GError **error)
                                          &d->objectives[d->n_objectives]))
             d->n_objectives++;
     ts_sweep_objective_from_name(json_object_get_string_member(o, "rank"), &d->rank);
+    d->des = ts_sweep_engine_runs_des(json_object_get_string_member_with_default(o, "engine", ""));
     return TRUE;
 }
 
@@ -110,7 +119,9 @@ static gboolean load(TsSweepDb *db, TsExportData *d, GError **error)
     g_string_append(sql, ", status, reason");
     for (guint i = 0; i < G_N_ELEMENTS(kTotals); i++)
         g_string_append_printf(sql, ", %s", kTotals[i]);
-    g_string_append(sql, " FROM points ORDER BY id;");
+    for (guint i = 0; i < G_N_ELEMENTS(kDesTotals); i++)
+        g_string_append_printf(sql, ", %s", kDesTotals[i]);
+    g_string_append(sql, ", des_bound, des_not_run, des_events FROM points ORDER BY id;");
     st = ts_sweep_db_prepare(db, sql->str, error);
     g_string_free(sql, TRUE);
     if (st == NULL)
@@ -151,6 +162,14 @@ static gboolean load(TsSweepDb *db, TsExportData *d, GError **error)
         r.v[TS_SWEEP_OBJ_EDP] = t[5];
         r.pj_per_mac = t[6];
         r.v[TS_SWEEP_OBJ_AREA] = t[7];
+        const int dc = np + 3 + (int)G_N_ELEMENTS(kTotals);
+        r.v[TS_SWEEP_OBJ_DES_CYCLES] = col_real(st, dc);
+        r.v[TS_SWEEP_OBJ_DES_LATENCY] = col_real(st, dc + 1);
+        r.des_energy_pj = col_real(st, dc + 2);
+        r.des_diff = col_real(st, dc + 3);
+        r.des_bound = col_text(st, dc + 4);
+        r.des_not_run = col_text(st, dc + 5);
+        r.des_events = sqlite3_column_int64(st, dc + 6);
         g_array_append_val(d->rows, r);
     }
     sqlite3_finalize(st);
@@ -167,8 +186,11 @@ static gboolean load(TsSweepDb *db, TsExportData *d, GError **error)
     guint n_names = sqlite3_step(st) == SQLITE_ROW ? (guint)sqlite3_column_int(st, 0) : 0;
     sqlite3_finalize(st);
     GPtrArray *opn = g_ptr_array_new();
+    /* sum() of NULLs is NULL: an op name with any instance the DES did not run has none */
     st = ts_sweep_db_prepare(db,
-                             "SELECT point_id, op, sum(count * cycles), sum(count * energy_pj) "
+                             "SELECT point_id, op, sum(count * cycles), sum(count * energy_pj), "
+                             "CASE WHEN count(des_cycles) = count(*) THEN "
+                             "sum(count * des_cycles) END "
                              "FROM op_results GROUP BY point_id, op "
                              "ORDER BY point_id, min(position);",
                              error);
@@ -189,11 +211,17 @@ static gboolean load(TsSweepDb *db, TsExportData *d, GError **error)
         if (r->op_cycles == NULL) {
             r->op_cycles = g_new(double, n_names);
             r->op_energy = g_new(double, n_names);
-            for (guint j2 = 0; j2 < n_names; j2++)
+            r->op_des_cycles = d->des ? g_new(double, n_names) : NULL;
+            for (guint j2 = 0; j2 < n_names; j2++) {
                 r->op_cycles[j2] = r->op_energy[j2] = NAN;
+                if (r->op_des_cycles)
+                    r->op_des_cycles[j2] = NAN;
+            }
         }
         r->op_cycles[k] = col_real(st, 2);
         r->op_energy[k] = col_real(st, 3);
+        if (r->op_des_cycles)
+            r->op_des_cycles[k] = col_real(st, 4);
     }
     sqlite3_finalize(st);
     d->n_op_names = MIN(opn->len, n_names);
@@ -357,6 +385,15 @@ static void row_totals(const TsExportRow *r, double v[G_N_ELEMENTS(kTotals)])
     v[7] = r->v[TS_SWEEP_OBJ_AREA];
 }
 
+/* A point's DES figures in the order of kDesTotals. */
+static void row_des_totals(const TsExportRow *r, double v[G_N_ELEMENTS(kDesTotals)])
+{
+    v[0] = r->v[TS_SWEEP_OBJ_DES_CYCLES];
+    v[1] = r->v[TS_SWEEP_OBJ_DES_LATENCY];
+    v[2] = r->des_energy_pj;
+    v[3] = r->des_diff;
+}
+
 static gboolean results_csv(const TsExportData *d, const char *dir, const char *name,
                             gboolean front_only, GError **error)
 {
@@ -368,7 +405,16 @@ static gboolean results_csv(const TsExportData *d, const char *dir, const char *
     g_string_append(s, ",status");
     for (guint i = 0; i < G_N_ELEMENTS(kTotals); i++)
         g_string_append_printf(s, ",%s", kTotals[i]);
-    g_string_append(s, front_only ? "\n" : ",pareto,reason\n");
+    if (!front_only)
+        g_string_append(s, ",pareto,reason");
+    if (d->des) {
+        for (guint i = 0; i < G_N_ELEMENTS(kDesTotals); i++)
+            g_string_append_printf(s, ",%s", kDesTotals[i]);
+        for (guint i = 0; i < G_N_ELEMENTS(kDesTexts); i++)
+            g_string_append_printf(s, ",%s", kDesTexts[i]);
+        g_string_append(s, ",des_events");
+    }
+    g_string_append_c(s, '\n');
     out_put(&o, s);
     for (guint i = 0; i < d->rows->len; i++) {
         const TsExportRow *r = &g_array_index(d->rows, TsExportRow, i);
@@ -387,6 +433,22 @@ static gboolean results_csv(const TsExportData *d, const char *dir, const char *
             g_string_append_printf(s, ",%d,", r->pareto ? 1 : 0);
             ts_csv_text(s, r->reason);
         }
+        if (d->des) {
+            double dv[G_N_ELEMENTS(kDesTotals)];
+            row_des_totals(r, dv);
+            for (guint k = 0; k < G_N_ELEMENTS(dv); k++) {
+                g_string_append_c(s, ',');
+                ts_csv_double(s, dv[k]);
+            }
+            g_string_append_c(s, ',');
+            ts_csv_text(s, r->des_bound);
+            g_string_append_c(s, ',');
+            ts_csv_text(s, r->des_not_run);
+            if (r->des_events > 0)
+                g_string_append_printf(s, ",%" G_GINT64_FORMAT, r->des_events);
+            else
+                g_string_append_c(s, ',');
+        }
         g_string_append_c(s, '\n');
         out_put(&o, s);
     }
@@ -396,7 +458,8 @@ static gboolean results_csv(const TsExportData *d, const char *dir, const char *
 /* The op_results rows in point order, read one at a time. */
 #define OP_COLUMNS                                                                                 \
     "point_id, op, count, kind, macs, energy_pj, cycles, latency_s, utilization, edp_j_cycles, "   \
-    "bound, evaluated, valid, mapping"
+    "bound, evaluated, valid, mapping, des_cycles, des_latency_s, des_energy_pj, des_bound, "      \
+    "des_not_run"
 
 static sqlite3_stmt *ops_query(TsSweepDb *db, GError **error)
 {
@@ -415,7 +478,10 @@ static gboolean ops_csv(TsSweepDb *db, const TsExportData *d, const char *dir, G
     g_autoptr(GString) s = g_string_new("id");
     put_header_params(s, d);
     g_string_append(s, ",op,count,kind,macs,energy_pj,cycles,latency_s,utilization,"
-                       "edp_j_cycles,bound,evaluated,valid\n");
+                       "edp_j_cycles,bound,evaluated,valid");
+    g_string_append(s, d->des ? ",des_cycles,des_latency_s,des_energy_pj,des_diff,des_bound,"
+                                "des_not_run\n"
+                              : "\n");
     out_put(&o, s);
     while (sqlite3_step(st) == SQLITE_ROW) {
         const TsExportRow *r = ts_export_row(d, sqlite3_column_int64(st, 0));
@@ -434,15 +500,29 @@ static gboolean ops_csv(TsSweepDb *db, const TsExportData *d, const char *dir, G
         }
         g_string_append_c(s, ',');
         ts_csv_text(s, (const char *)sqlite3_column_text(st, 10));
-        g_string_append_printf(s, ",%lld,%lld\n", (long long)sqlite3_column_int64(st, 11),
+        g_string_append_printf(s, ",%lld,%lld", (long long)sqlite3_column_int64(st, 11),
                                (long long)sqlite3_column_int64(st, 12));
+        if (d->des) {
+            const double dc = col_real(st, 14), ac = col_real(st, 6);
+            const double dv[] = {dc, col_real(st, 15), col_real(st, 16),
+                                 ac > 0 ? dc / ac - 1.0 : NAN};
+            for (guint k = 0; k < G_N_ELEMENTS(dv); k++) {
+                g_string_append_c(s, ',');
+                ts_csv_double(s, dv[k]);
+            }
+            g_string_append_c(s, ',');
+            ts_csv_text(s, (const char *)sqlite3_column_text(st, 17));
+            g_string_append_c(s, ',');
+            ts_csv_text(s, (const char *)sqlite3_column_text(st, 18));
+        }
+        g_string_append_c(s, '\n');
         out_put(&o, s);
     }
     sqlite3_finalize(st);
     return out_close(&o, error);
 }
 
-static void json_op(JsonBuilder *b, sqlite3_stmt *st)
+static void json_op(JsonBuilder *b, sqlite3_stmt *st, gboolean des)
 {
     json_builder_begin_object(b);
     ts_json_member_string(b, "name", (const char *)sqlite3_column_text(st, 1));
@@ -457,6 +537,18 @@ static void json_op(JsonBuilder *b, sqlite3_stmt *st)
     ts_json_member_int(b, "evaluated", sqlite3_column_int64(st, 11));
     ts_json_member_int(b, "valid", sqlite3_column_int64(st, 12));
     ts_json_member_string(b, "mapping", (const char *)sqlite3_column_text(st, 13));
+    if (des) {
+        json_builder_set_member_name(b, "des");
+        json_builder_begin_object(b);
+        const double dc = col_real(st, 14), ac = col_real(st, 6);
+        ts_json_member_double(b, "cycles", dc);
+        ts_json_member_double(b, "latency_s", col_real(st, 15));
+        ts_json_member_double(b, "energy_pj", col_real(st, 16));
+        ts_json_member_double(b, "diff", ac > 0 ? dc / ac - 1.0 : NAN);
+        ts_json_member_string(b, "bound", (const char *)sqlite3_column_text(st, 17));
+        ts_json_member_string(b, "not_run", (const char *)sqlite3_column_text(st, 18));
+        json_builder_end_object(b);
+    }
     json_builder_end_object(b);
 }
 
@@ -503,12 +595,28 @@ static gboolean results_jsonl(TsSweepDb *db, const TsExportData *d, const char *
         for (guint k = 0; k < G_N_ELEMENTS(kTotals); k++)
             ts_json_member_double(b, kTotals[k], v[k]);
         json_builder_end_object(b);
+        if (d->des) {
+            json_builder_set_member_name(b, "des");
+            json_builder_begin_object(b);
+            double dv[G_N_ELEMENTS(kDesTotals)];
+            row_des_totals(r, dv);
+            static const char *const names[] = {"cycles", "latency_s", "energy_pj", "diff"};
+            for (guint k = 0; k < G_N_ELEMENTS(dv); k++)
+                ts_json_member_double(b, names[k], dv[k]);
+            ts_json_member_string(b, "bound", r->des_bound);
+            ts_json_member_string(b, "not_run", r->des_not_run);
+            if (r->des_events > 0)
+                ts_json_member_int(b, "events", r->des_events);
+            else
+                ts_json_member_double(b, "events", NAN);
+            json_builder_end_object(b);
+        }
         json_builder_set_member_name(b, "ops");
         json_builder_begin_array(b);
         while (have && sqlite3_column_int64(st, 0) < r->id)
             have = sqlite3_step(st) == SQLITE_ROW;
         while (have && sqlite3_column_int64(st, 0) == r->id) {
-            json_op(b, st);
+            json_op(b, st, d->des);
             have = sqlite3_step(st) == SQLITE_ROW;
         }
         json_builder_end_array(b);
@@ -581,8 +689,13 @@ static void table(GString *s, const TsExportData *d, GPtrArray *ranked, guint li
         if (d->param_varies[k])
             g_ptr_array_add(heads, g_strdup(d->param_names[k]));
     const char *fixed[] = {"energy (uJ)", "cycles", "utilization", "EDP (J x cycles)", "Pareto"};
-    for (guint i = 0; i < G_N_ELEMENTS(fixed); i++)
+    for (guint i = 0; i < G_N_ELEMENTS(fixed); i++) {
         g_ptr_array_add(heads, g_strdup(fixed[i]));
+        if (d->des && i == 1) {
+            g_ptr_array_add(heads, g_strdup("DES cycles"));
+            g_ptr_array_add(heads, g_strdup("DES vs model"));
+        }
+    }
     for (guint i = 0; i < d->n_op_names; i++)
         g_ptr_array_add(heads, g_strdup_printf("%s cycles", d->op_names[i]));
     guint n = limit ? MIN(limit, ranked->len) : ranked->len;
@@ -595,6 +708,12 @@ static void table(GString *s, const TsExportData *d, GPtrArray *ranked, guint li
                 g_ptr_array_add(row, g_strdup(r->values[k] ? r->values[k] : "-"));
         g_ptr_array_add(row, fmt_group(r->v[TS_SWEEP_OBJ_ENERGY] * 1e-6, 3));
         g_ptr_array_add(row, fmt_group(r->v[TS_SWEEP_OBJ_CYCLES], 0));
+        if (d->des) {
+            g_ptr_array_add(row, fmt_group(r->v[TS_SWEEP_OBJ_DES_CYCLES], 0));
+            g_ptr_array_add(row, isfinite(r->des_diff)
+                                     ? g_strdup_printf("%+.1f%%", 100.0 * r->des_diff)
+                                     : g_strdup("-"));
+        }
         g_ptr_array_add(row, g_strdup_printf("%.3f", r->utilization));
         double edp = r->v[TS_SWEEP_OBJ_EDP];
         g_ptr_array_add(row, fabs(edp) < 1e9 ? fmt_group(edp, 1) : g_strdup_printf("%.4g", edp));
@@ -711,12 +830,15 @@ static void summary(GString *s, const TsExportData *d, guint n_front, guint limi
         } best[] = {{"EDP", TS_SWEEP_OBJ_EDP},
                     {"energy", TS_SWEEP_OBJ_ENERGY},
                     {"cycles", TS_SWEEP_OBJ_CYCLES},
-                    {"utilization", -1}};
-        for (guint b = 0; b < G_N_ELEMENTS(best); b++) {
+                    {"utilization", -1},
+                    {"DES cycles", TS_SWEEP_OBJ_DES_CYCLES}};
+        for (guint b = 0; b < G_N_ELEMENTS(best) - (d->des ? 0 : 1); b++) {
             const TsExportRow *top = NULL;
             for (guint i = 0; i < ranked->len; i++) {
                 const TsExportRow *r = ranked->pdata[i];
                 double v = best[b].obj < 0 ? -r->utilization : r->v[best[b].obj];
+                if (!isfinite(v))
+                    continue;
                 double w = top == NULL
                                ? INFINITY
                                : (best[b].obj < 0 ? -top->utilization : top->v[best[b].obj]);
@@ -724,6 +846,10 @@ static void summary(GString *s, const TsExportData *d, guint n_front, guint limi
                     top = r;
             }
             g_string_append_printf(s, "  best by %-11s ", best[b].what);
+            if (top == NULL) {
+                g_string_append(s, "none (no point has every op simulated)\n");
+                continue;
+            }
             point_text(s, d, top);
             if (best[b].obj < 0)
                 g_string_append_printf(s, ": utilization %.4f\n", top->utilization);

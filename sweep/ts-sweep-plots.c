@@ -1,9 +1,10 @@
 /* Plots of a sweep (reports/ts-plot.h), each as SVG and PNG with its data as CSV:
- * pareto (energy against latency or cycles for every usable point, the front highlighted),
- * pareto-area (energy against area, when area is an objective), sensitivity-PARAM (for each
- * parameter that varies: the best energy, latency and EDP over the points with each value,
- * relative to the best of the whole sweep), sensitivity (per parameter, how far the best EDP
- * moves across its values) and energy-by-op (the energy of each op on the Pareto points). */
+ * pareto (energy against latency or cycles, the DES's when that is an objective, for every
+ * usable point, the front highlighted), pareto-area (energy against area, when area is an
+ * objective), sensitivity-PARAM (for each parameter that varies: the best energy, latency and
+ * EDP over the points with each value, relative to the best of the whole sweep), sensitivity
+ * (per parameter, how far the best EDP moves across its values) and energy-by-op (the energy of
+ * each op on the Pareto points). */
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -33,6 +34,10 @@ static double axis_scale(TsSweepObjective o, double largest, const char **label)
                    {1e-3, 1e3, "latency per layer (ms)"},
                    {1e-6, 1e6, "latency per layer (µs)"},
                    {0, 1e9, "latency per layer (ns)"}},
+      des_latency[] = {{1, 1, "DES latency per layer (s)"},
+                       {1e-3, 1e3, "DES latency per layer (ms)"},
+                       {1e-6, 1e6, "DES latency per layer (µs)"},
+                       {0, 1e9, "DES latency per layer (ns)"}},
       area[] = {{1e6, 1e-6, "area (mm²)"}, {0, 1, "area (µm²)"}};
     const typeof(energy[0]) *table = NULL;
     guint n = 0;
@@ -46,8 +51,14 @@ static double axis_scale(TsSweepObjective o, double largest, const char **label)
     case TS_SWEEP_OBJ_AREA:
         table = area, n = G_N_ELEMENTS(area);
         break;
+    case TS_SWEEP_OBJ_DES_LATENCY:
+        table = des_latency, n = G_N_ELEMENTS(des_latency);
+        break;
     case TS_SWEEP_OBJ_CYCLES:
         *label = "cycles per layer";
+        return 1.0;
+    case TS_SWEEP_OBJ_DES_CYCLES:
+        *label = "DES cycles per layer";
         return 1.0;
     case TS_SWEEP_OBJ_EDP:
     case TS_SWEEP_OBJ_COUNT_:
@@ -339,8 +350,8 @@ gboolean ts_sweep_plots(const TsExportData *d, const char *dir, GError **error)
     TsSweepObjective time_axis = TS_SWEEP_OBJ_LATENCY;
     gboolean area = FALSE;
     for (guint k = 0; k < d->n_objectives; k++) {
-        if (d->objectives[k] == TS_SWEEP_OBJ_CYCLES)
-            time_axis = TS_SWEEP_OBJ_CYCLES;
+        if (d->objectives[k] == TS_SWEEP_OBJ_CYCLES || ts_sweep_objective_is_des(d->objectives[k]))
+            time_axis = d->objectives[k];
         area |= d->objectives[k] == TS_SWEEP_OBJ_AREA;
     }
     g_autofree char *pareto = g_build_filename(dir, "pareto", NULL);

@@ -96,6 +96,7 @@ struct TsSweep {
     TsSweepObjective objectives[3];
     guint n_objectives;
     TsSweepObjective rank;
+    uint64_t des_max_steps; /* `des: max_steps` (0: the executor's default) */
     char *settings_json;
 
     GPtrArray *notes;  /* char * + NULL */

@@ -30,6 +30,7 @@ void ts_sweep_result_init(TsSweepResult *r, guint point)
     r->point = point;
     r->status = TS_SWEEP_PENDING;
     r->area_um2 = NAN;
+    r->des_cycles = r->des_latency_s = r->des_energy_pj = r->des_diff = NAN;
 }
 
 void ts_sweep_result_clear(TsSweepResult *r)
@@ -42,7 +43,11 @@ void ts_sweep_result_clear(TsSweepResult *r)
         g_free(o->kind);
         g_free(o->bound);
         g_free(o->mapping);
+        g_free(o->des_bound);
+        g_free(o->des_not_run);
     }
+    g_free(r->des_bound);
+    g_free(r->des_not_run);
     g_free(r->ops);
     g_free(r->reason);
     ts_sweep_result_init(r, r->point);
@@ -64,30 +69,37 @@ double ts_sweep_result_objective(const TsSweepResult *r, TsSweepObjective object
         return r->edp_j_cycles;
     case TS_SWEEP_OBJ_AREA:
         return r->area_um2;
+    case TS_SWEEP_OBJ_DES_LATENCY:
+        return r->des_latency_s;
+    case TS_SWEEP_OBJ_DES_CYCLES:
+        return r->des_cycles;
     case TS_SWEEP_OBJ_COUNT_:
         break;
     }
     return NAN;
 }
 
-#define RESULT_TYPE "(uumsddddddddduia(ststddddsttms))"
+#define OP_TYPE "(ststddddsttmsdddmsms)"
+#define RESULT_TYPE "(uumsddddddddddddmsmstdduia" OP_TYPE ")"
 
 GBytes *ts_sweep_result_serialize(const TsSweepResult *r)
 {
     g_return_val_if_fail(r != NULL, NULL);
     GVariantBuilder ops;
-    g_variant_builder_init(&ops, G_VARIANT_TYPE("a(ststddddsttms)"));
+    g_variant_builder_init(&ops, G_VARIANT_TYPE("a" OP_TYPE));
     for (guint i = 0; i < r->n_ops; i++) {
         const TsSweepOp *o = &r->ops[i];
-        g_variant_builder_add(&ops, "(ststddddsttms)", o->name, (guint64)o->count, o->kind,
-                              (guint64)o->macs, o->energy_pj, o->cycles, o->latency_s,
-                              o->utilization, o->bound ? o->bound : "", (guint64)o->evaluated,
-                              (guint64)o->valid, o->mapping);
+        g_variant_builder_add(&ops, OP_TYPE, o->name, (guint64)o->count, o->kind, (guint64)o->macs,
+                              o->energy_pj, o->cycles, o->latency_s, o->utilization,
+                              o->bound ? o->bound : "", (guint64)o->evaluated, (guint64)o->valid,
+                              o->mapping, o->des_cycles, o->des_latency_s, o->des_energy_pj,
+                              o->des_bound, o->des_not_run);
     }
-    GVariant *v =
-        g_variant_new(RESULT_TYPE, r->point, (guint32)r->status, r->reason, r->energy_pj, r->cycles,
-                      r->latency_s, r->macs, r->utilization, r->edp_j_cycles, r->pj_per_mac,
-                      r->area_um2, r->seconds, r->cache_hits, (gint32)r->rank, &ops);
+    GVariant *v = g_variant_new(
+        RESULT_TYPE, r->point, (guint32)r->status, r->reason, r->energy_pj, r->cycles, r->latency_s,
+        r->macs, r->utilization, r->edp_j_cycles, r->pj_per_mac, r->area_um2, r->des_cycles,
+        r->des_latency_s, r->des_energy_pj, r->des_diff, r->des_bound, r->des_not_run,
+        (guint64)r->des_events, r->seconds, r->des_seconds, r->cache_hits, (gint32)r->rank, &ops);
     g_variant_ref_sink(v);
     GBytes *bytes = g_variant_get_data_as_bytes(v);
     g_variant_unref(v);
@@ -109,10 +121,14 @@ gboolean ts_sweep_result_deserialize(GBytes *bytes, TsSweepResult *r, GError **e
     gint32 rank = 0;
     GVariantIter *ops = NULL;
     char *reason = NULL;
+    guint64 events = 0;
     ts_sweep_result_init(r, 0);
     g_variant_get(v, RESULT_TYPE, &point, &status, &reason, &r->energy_pj, &r->cycles,
                   &r->latency_s, &r->macs, &r->utilization, &r->edp_j_cycles, &r->pj_per_mac,
-                  &r->area_um2, &r->seconds, &hits, &rank, &ops);
+                  &r->area_um2, &r->des_cycles, &r->des_latency_s, &r->des_energy_pj, &r->des_diff,
+                  &r->des_bound, &r->des_not_run, &events, &r->seconds, &r->des_seconds, &hits,
+                  &rank, &ops);
+    r->des_events = events;
     r->point = point;
     r->status = status <= TS_SWEEP_UNMAPPED ? (TsSweepStatus)status : TS_SWEEP_INVALID;
     r->reason = reason;
@@ -123,9 +139,10 @@ gboolean ts_sweep_result_deserialize(GBytes *bytes, TsSweepResult *r, GError **e
     for (guint i = 0; i < r->n_ops; i++) {
         TsSweepOp *o = &r->ops[i];
         guint64 count = 0, macs = 0, ev = 0, valid = 0;
-        g_variant_iter_next(ops, "(ststddddsttms)", &o->name, &count, &o->kind, &macs,
-                            &o->energy_pj, &o->cycles, &o->latency_s, &o->utilization, &o->bound,
-                            &ev, &valid, &o->mapping);
+        g_variant_iter_next(ops, OP_TYPE, &o->name, &count, &o->kind, &macs, &o->energy_pj,
+                            &o->cycles, &o->latency_s, &o->utilization, &o->bound, &ev, &valid,
+                            &o->mapping, &o->des_cycles, &o->des_latency_s, &o->des_energy_pj,
+                            &o->des_bound, &o->des_not_run);
         o->count = count;
         o->macs = macs;
         o->evaluated = ev;

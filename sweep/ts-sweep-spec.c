@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ts-file.h"
+#include "ts-json-text.h"
 #include "ts-library.h"
 #include "ts-sweep-private.h"
 
@@ -15,9 +16,13 @@
 #define SWEEP_DEFAULT_BUDGET 200000
 
 static const char *const kObjectiveNames[TS_SWEEP_OBJ_COUNT_] = {
-    [TS_SWEEP_OBJ_ENERGY] = "energy", [TS_SWEEP_OBJ_LATENCY] = "latency",
-    [TS_SWEEP_OBJ_CYCLES] = "cycles", [TS_SWEEP_OBJ_EDP] = "edp",
+    [TS_SWEEP_OBJ_ENERGY] = "energy",
+    [TS_SWEEP_OBJ_LATENCY] = "latency",
+    [TS_SWEEP_OBJ_CYCLES] = "cycles",
+    [TS_SWEEP_OBJ_EDP] = "edp",
     [TS_SWEEP_OBJ_AREA] = "area",
+    [TS_SWEEP_OBJ_DES_LATENCY] = "des_latency",
+    [TS_SWEEP_OBJ_DES_CYCLES] = "des_cycles",
 };
 
 const char *ts_sweep_objective_name(TsSweepObjective objective)
@@ -43,8 +48,10 @@ const char *ts_sweep_objective_unit(TsSweepObjective o)
     case TS_SWEEP_OBJ_ENERGY:
         return "pJ";
     case TS_SWEEP_OBJ_LATENCY:
+    case TS_SWEEP_OBJ_DES_LATENCY:
         return "s";
     case TS_SWEEP_OBJ_CYCLES:
+    case TS_SWEEP_OBJ_DES_CYCLES:
         return "cycles";
     case TS_SWEEP_OBJ_EDP:
         return "J x cycles";
@@ -54,6 +61,31 @@ const char *ts_sweep_objective_unit(TsSweepObjective o)
         break;
     }
     return "";
+}
+
+gboolean ts_sweep_objective_is_des(TsSweepObjective o)
+{
+    return o == TS_SWEEP_OBJ_DES_LATENCY || o == TS_SWEEP_OBJ_DES_CYCLES;
+}
+
+gboolean ts_sweep_engine_runs_des(const char *engine)
+{
+    return g_strcmp0(engine, "des") == 0 || g_strcmp0(engine, "both") == 0;
+}
+
+gboolean ts_sweep_runs_des(const TsSweep *sweep)
+{
+    g_return_val_if_fail(sweep != NULL, FALSE);
+    return ts_sweep_engine_runs_des(sweep->engine);
+}
+
+/* Objectives that differ only by the clock (latency and cycles of the same engine) measure the
+ * same thing: the same family. */
+static int objective_family(TsSweepObjective o)
+{
+    return o == TS_SWEEP_OBJ_CYCLES       ? TS_SWEEP_OBJ_LATENCY
+           : o == TS_SWEEP_OBJ_DES_CYCLES ? TS_SWEEP_OBJ_DES_LATENCY
+                                          : (int)o;
 }
 
 char *ts_sweep_sha256(const char *text, gssize len)
@@ -388,16 +420,20 @@ static gboolean read_mapper(TsSweep *s, const TsNode *m, GError **error)
 
 static gboolean read_objectives(TsSweep *s, const TsNode *obj, const TsNode *rank, GError **error)
 {
+    const gboolean des = ts_sweep_engine_runs_des(s->engine);
     s->objectives[0] = TS_SWEEP_OBJ_ENERGY;
-    s->objectives[1] = TS_SWEEP_OBJ_LATENCY;
+    s->objectives[1] =
+        strcmp(s->engine, "des") == 0 ? TS_SWEEP_OBJ_DES_LATENCY : TS_SWEEP_OBJ_LATENCY;
     s->n_objectives = 2;
     s->rank = TS_SWEEP_OBJ_EDP;
-    static const char *const pareto[] = {"energy", "latency", "cycles", "area", NULL};
+    static const char *const pareto[] = {"energy",      "latency",    "cycles", "area",
+                                         "des_latency", "des_cycles", NULL};
     if (obj != NULL) {
         const char *path = "sweep.objectives";
         if (obj->kind != TS_NODE_SEQUENCE || obj->n < 2 || obj->n > 3) {
             ts_config_error(error, obj, TS_CONFIG_ERROR_TYPE, path,
-                            "expected 2 or 3 of energy, latency (or cycles), area");
+                            "expected 2 or 3 of energy, latency (or cycles), area, des_latency "
+                            "(or des_cycles)");
             return FALSE;
         }
         s->n_objectives = obj->n;
@@ -410,16 +446,20 @@ static gboolean read_objectives(TsSweep *s, const TsNode *obj, const TsNode *ran
                 !ts_sweep_objective_from_name(t, &s->objectives[i])) {
                 g_autofree char *hint = ts_config_suggest(t, pareto);
                 ts_config_error(error, obj->items[i], TS_CONFIG_ERROR_REFERENCE, pi,
-                                "expected energy, latency, cycles or area%s (got '%s')", hint, t);
+                                "expected energy, latency, cycles, area, des_latency or "
+                                "des_cycles%s (got '%s')",
+                                hint, t);
+                return FALSE;
+            }
+            if (ts_sweep_objective_is_des(s->objectives[i]) && !des) {
+                ts_config_error(error, obj->items[i], TS_CONFIG_ERROR_INVALID, pi,
+                                "%s is measured by the discrete-event simulation: it needs "
+                                "engine des or both (the engine is %s) (got '%s')",
+                                t, s->engine, t);
                 return FALSE;
             }
             for (guint j = 0; j < i; j++) {
-                gboolean same = s->objectives[j] == s->objectives[i] ||
-                                (s->objectives[j] + s->objectives[i] ==
-                                     TS_SWEEP_OBJ_LATENCY + TS_SWEEP_OBJ_CYCLES &&
-                                 s->objectives[j] != TS_SWEEP_OBJ_ENERGY &&
-                                 s->objectives[i] != TS_SWEEP_OBJ_ENERGY);
-                if (same) {
+                if (objective_family(s->objectives[j]) == objective_family(s->objectives[i])) {
                     ts_config_error(error, obj->items[i], TS_CONFIG_ERROR_DUPLICATE, pi,
                                     "names the same objective twice (latency and cycles differ "
                                     "only by the clock) (got '%s')",
@@ -436,9 +476,53 @@ static gboolean read_objectives(TsSweep *s, const TsNode *obj, const TsNode *ran
         if (!ts_sweep_objective_from_name(t, &s->rank)) {
             g_autofree char *hint = ts_config_suggest(t, kObjectiveNames);
             ts_config_error(error, rank, TS_CONFIG_ERROR_REFERENCE, "sweep.rank",
-                            "expected edp, energy, latency, cycles or area%s (got '%s')", hint, t);
+                            "expected edp, energy, latency, cycles, area, des_latency or "
+                            "des_cycles%s (got '%s')",
+                            hint, t);
             return FALSE;
         }
+        if (ts_sweep_objective_is_des(s->rank) && !des) {
+            ts_config_error(error, rank, TS_CONFIG_ERROR_INVALID, "sweep.rank",
+                            "%s is measured by the discrete-event simulation: it needs engine "
+                            "des or both (the engine is %s) (got '%s')",
+                            t, s->engine, t);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+/* The `des:` settings of the discrete-event engines (des, both). */
+static gboolean read_des(TsSweep *s, const TsNode *map, GError **error)
+{
+    if (map == NULL)
+        return TRUE;
+    if (!ts_sweep_engine_runs_des(s->engine)) {
+        ts_config_error(error, map, TS_CONFIG_ERROR_INVALID, "sweep.des",
+                        "sets the discrete-event simulation: it applies to engine des or both "
+                        "(the engine is %s)",
+                        s->engine);
+        return FALSE;
+    }
+    if (map->kind != TS_NODE_MAPPING) {
+        ts_config_error(error, map, TS_CONFIG_ERROR_TYPE, "sweep.des",
+                        "expected a mapping (max_steps)");
+        return FALSE;
+    }
+    static const char *const keys[] = {"max_steps", NULL};
+    if (!ts_schema_check_keys(map, "sweep.des", keys, error))
+        return FALSE;
+    const TsNode *n = ts_node_get(map, "max_steps");
+    if (n != NULL) {
+        guint64 v = 0;
+        if (!ts_node_uint(n, "sweep.des.max_steps", &v, error))
+            return FALSE;
+        if (v == 0) {
+            ts_config_error(error, n, TS_CONFIG_ERROR_RANGE, "sweep.des.max_steps",
+                            "must be > 0 (got 0)");
+            return FALSE;
+        }
+        s->des_max_steps = v;
     }
     return TRUE;
 }
@@ -586,11 +670,20 @@ static char *settings_json(const TsSweep *s, gboolean cross)
     json_builder_add_boolean_value(b, cross);
     json_builder_set_member_name(b, "points");
     json_builder_add_int_value(b, s->n_points);
+    if (ts_sweep_engine_runs_des(s->engine)) {
+        /* what changes the DES figures (absent for analytical sweeps, whose settings text
+         * stays that of databases made before the DES engines) */
+        json_builder_set_member_name(b, "des");
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "max_steps");
+        json_builder_add_int_value(b, (gint64)s->des_max_steps);
+        json_builder_end_object(b);
+    }
     json_builder_end_object(b);
     g_autoptr(JsonGenerator) g = json_generator_new();
     g_autoptr(JsonNode) root = json_builder_get_root(b);
     json_generator_set_root(g, root);
-    return json_generator_to_data(g, NULL);
+    return ts_json_repair_numbers(json_generator_to_data(g, NULL));
 }
 
 /* ---- Loading ------------------------------------------------------------------------------ */
@@ -629,9 +722,10 @@ TsSweep *ts_sweep_load(const char *path, const TsSweepLoadOptions *options, GErr
     if (!ts_schema_check_keys(root, "", top, error))
         return NULL;
     static const char *const keys[] = {
-        "name",   "description", "arch",   "ert",        "workload",    "ops",        "seq",
-        "batch",  "kv_len",      "phase",  "precision",  "constraints", "parameters", "combine",
-        "points", "cross",       "mapper", "objectives", "rank",        "engine",     NULL};
+        "name",       "description", "arch",   "ert",   "workload",  "ops",
+        "seq",        "batch",       "kv_len", "phase", "precision", "constraints",
+        "parameters", "combine",     "points", "cross", "mapper",    "objectives",
+        "rank",       "engine",      "des",    NULL};
     if (!ts_schema_check_keys(map, "sweep", keys, error))
         return NULL;
     const TsNode *n;
@@ -672,7 +766,8 @@ TsSweep *ts_sweep_load(const char *path, const TsSweepLoadOptions *options, GErr
     if ((n = ts_node_get(map, "constraints")) != NULL && !ts_sweep_read_constraints(s, n, error))
         return NULL;
     if (!ts_sweep_classify(s, error) || !read_mapper(s, ts_node_get(map, "mapper"), error) ||
-        !read_objectives(s, ts_node_get(map, "objectives"), ts_node_get(map, "rank"), error))
+        !read_objectives(s, ts_node_get(map, "objectives"), ts_node_get(map, "rank"), error) ||
+        !read_des(s, ts_node_get(map, "des"), error))
         return NULL;
     if (options->factorization != NULL) {
         g_autoptr(GError) local = NULL;

@@ -90,6 +90,10 @@ typedef enum {
     TS_SWEEP_OBJ_CYCLES,  /* cycles */
     TS_SWEEP_OBJ_EDP,     /* edp_j_cycles */
     TS_SWEEP_OBJ_AREA,    /* area_um2 */
+    /* The discrete-event simulation's figures of the same mappings (engine des or both; NAN
+     * when the DES did not run every op of the point) */
+    TS_SWEEP_OBJ_DES_LATENCY, /* des_latency_s */
+    TS_SWEEP_OBJ_DES_CYCLES,  /* des_cycles */
     TS_SWEEP_OBJ_COUNT_
 } TsSweepObjective;
 
@@ -97,6 +101,12 @@ const char *ts_sweep_objective_name(TsSweepObjective objective);
 gboolean ts_sweep_objective_from_name(const char *name, TsSweepObjective *objective);
 /* Unit of an objective's values ("pJ", "s", "cycles", "J x cycles", "um^2"). */
 const char *ts_sweep_objective_unit(TsSweepObjective objective);
+/* TRUE for the objectives only an engine running the DES fills (des_latency, des_cycles). */
+gboolean ts_sweep_objective_is_des(TsSweepObjective objective);
+/* TRUE when the sweep's engine runs the discrete-event simulation ("des" or "both"). */
+gboolean ts_sweep_runs_des(const TsSweep *sweep);
+/* TRUE for the engine names that run the discrete-event simulation ("des", "both"). */
+gboolean ts_sweep_engine_runs_des(const char *engine);
 
 /* ---- Results of one design point (ts-sweep-result.c) ------------------------------------ */
 
@@ -120,6 +130,13 @@ typedef struct {
     char *bound;              /* level bounding the cycles, "compute", or "vector" */
     guint64 evaluated, valid; /* search counts of the op's shape (0 for vector ops) */
     char *mapping;            /* best mapping in Timeloop's YAML format, NULL for vector ops */
+    /* The discrete-event simulation of the op's mapping (engines des and both), per instance
+     * as the analytical figures: NAN (des_bound NULL) when it did not run, then des_not_run
+     * says why (NULL when it ran or the engine runs no DES). des_bound: "compute", "vector"
+     * or the arch level of the component bounding the op (docs/des.md, "Stalls"). */
+    double des_cycles, des_latency_s, des_energy_pj;
+    char *des_bound;
+    char *des_not_run;
 } TsSweepOp;
 
 typedef struct {
@@ -129,10 +146,21 @@ typedef struct {
     /* whole workload: each op x count, one after another (ts-layer.h) */
     double energy_pj, cycles, latency_s, macs, utilization, edp_j_cycles, pj_per_mac;
     double area_um2; /* sum of instances x area of the levels that give one; NAN if none */
+    /* The discrete-event simulation of every op's best mapping (engines des and both): the
+     * layer's cycles (ops overlap where dependencies allow), latency, counted energy, the
+     * relative difference against the analytical cycles (des / model - 1), the bound of the
+     * op with the most DES cycles; NAN (des_bound NULL) unless every op ran, then des_not_run
+     * names each op left out and why, or why the DES could not run at all. des_events: the
+     * simulation events (0 when it did not run). */
+    double des_cycles, des_latency_s, des_energy_pj, des_diff;
+    char *des_bound;
+    char *des_not_run;
+    guint64 des_events;
     guint n_ops;
     TsSweepOp *ops;
     /* How the point ran (not part of the results: kept apart in the database) */
     double seconds;
+    double des_seconds; /* wall time of the discrete-event simulation (part of seconds) */
     guint cache_hits;
     int rank;
 } TsSweepResult;
@@ -175,8 +203,10 @@ typedef struct {
     const char *unavailable; /* non-NULL: named but not runnable in this version (why) */
 } TsSweepEngine;
 
-/* The engine of that name ("analytical"); an unknown name or an engine that is not available
- * yet ("des") is a TS_CONFIG_ERROR naming the engines that run. */
+/* The engine of that name: "analytical" (the model with the mapper's search), "both" (the
+ * same, then the discrete-event simulation of every op's best mapping: the DES columns beside
+ * the analytical ones) or "des" (as both, with DES latency as the default second Pareto
+ * objective); an unknown name is a TS_CONFIG_ERROR naming the engines. */
 const TsSweepEngine *ts_sweep_engine_lookup(const char *name, GError **error);
 
 /* ---- The results database (ts-sweep-db.c) ----------------------------------------------- */

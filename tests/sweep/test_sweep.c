@@ -239,11 +239,54 @@ static void test_spec_errors(void)
     ASSERT_MSG(error, "badop.yaml:4:8: sweep.ops: workload bert-base has no op 'FFF1' (did you "
                       "mean 'FF1'?)");
     g_clear_error(&error);
-    CU_ASSERT_PTR_NULL(ts_sweep_engine_lookup("des", &error));
-    ASSERT_MSG(error, "engine des is not available yet");
-    g_clear_error(&error);
+    CU_ASSERT_PTR_NOT_NULL(ts_sweep_engine_lookup("des", &error));
+    CU_ASSERT_PTR_NOT_NULL(ts_sweep_engine_lookup("both", &error));
     CU_ASSERT_PTR_NULL(ts_sweep_engine_lookup("analytic", &error));
     ASSERT_MSG(error, "did you mean 'analytical'?");
+    g_clear_error(&error);
+    /* DES objectives and settings need an engine that runs the DES */
+    g_autoptr(TsSweep) desobj =
+        load_text("desobj.yaml",
+                  "sweep:\n  arch: eyeriss-like\n  workload: bert-base\n"
+                  "  objectives: [energy, des_latency]\n"
+                  "  parameters:\n"
+                  "    x: {values: [1], arch: \"levels[PE_column].spatial.meshX\"}\n",
+                  NULL, &error);
+    CU_ASSERT_PTR_NULL(desobj);
+    ASSERT_MSG(error, "desobj.yaml:4:24: sweep.objectives[1]: des_latency is measured by the "
+                      "discrete-event simulation: it needs engine des or both (the engine is "
+                      "analytical)");
+    g_clear_error(&error);
+    g_autoptr(TsSweep) dessteps =
+        load_text("dessteps.yaml",
+                  "sweep:\n  arch: eyeriss-like\n  workload: bert-base\n"
+                  "  engine: both\n  des: {max_steps: 0}\n"
+                  "  parameters:\n"
+                  "    x: {values: [1], arch: \"levels[PE_column].spatial.meshX\"}\n",
+                  NULL, &error);
+    CU_ASSERT_PTR_NULL(dessteps);
+    ASSERT_MSG(error, "sweep.des.max_steps: must be > 0 (got 0)");
+    g_clear_error(&error);
+    g_autoptr(TsSweep) desana =
+        load_text("desana.yaml",
+                  "sweep:\n  arch: eyeriss-like\n  workload: bert-base\n"
+                  "  des: {max_steps: 64}\n"
+                  "  parameters:\n"
+                  "    x: {values: [1], arch: \"levels[PE_column].spatial.meshX\"}\n",
+                  NULL, &error);
+    CU_ASSERT_PTR_NULL(desana);
+    ASSERT_MSG(error, "sweep.des: sets the discrete-event simulation: it applies to engine des or "
+                      "both (the engine is analytical)");
+    g_clear_error(&error);
+    g_autoptr(TsSweep) twice =
+        load_text("twice.yaml",
+                  "sweep:\n  arch: eyeriss-like\n  workload: bert-base\n  engine: des\n"
+                  "  objectives: [des_cycles, energy, des_latency]\n"
+                  "  parameters:\n"
+                  "    x: {values: [1], arch: \"levels[PE_column].spatial.meshX\"}\n",
+                  NULL, &error);
+    CU_ASSERT_PTR_NULL(twice);
+    ASSERT_MSG(error, "names the same objective twice");
 }
 
 /* An invalid point is an outcome, with the loader's own message (not an error). */
@@ -331,6 +374,79 @@ static void test_cache_and_serialize(void)
     CU_ASSERT_EQUAL(lookups, 8);
     CU_ASSERT_EQUAL(hits, 4);
     ts_sweep_cache_free(cache);
+}
+
+/* The discrete-event engines: the analytical figures are the analytical engine's, every op's
+ * mapping runs through the DES (per-op and layer figures, the bound), the settings carry the
+ * DES options, and a result round-trips through serialisation. */
+static void test_des_engine(void)
+{
+    g_autoptr(GError) error = NULL;
+    const char *t = "sweep:\n  arch: eyeriss-like\n  workload: bert-base\n  seq: 64\n"
+                    "  ops: [KTQ, softmax]\n  mapper: {budget: 300, seed: 5}\n"
+                    "  engine: des\n  des: {max_steps: 64}\n"
+                    "  parameters:\n"
+                    "    pe_x: {values: [7, 14], arch: \"levels[PE_column].spatial.meshX\"}\n";
+    g_autoptr(TsSweep) s = load_text("des.yaml", t, NULL, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_TRUE(ts_sweep_runs_des(s));
+    CU_ASSERT_PTR_NOT_NULL(strstr(ts_sweep_settings_json(s), "\"des\":{\"max_steps\":64}"));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(ts_sweep_settings_json(s), "\"objectives\":[\"energy\",\"des_latency\"]"));
+    TsSweepLoadOptions ana = {.engine = "analytical"};
+    g_autoptr(TsSweep) sa = load_text("des-ana.yaml", t, &ana, &error);
+    CU_ASSERT_PTR_NULL(sa); /* des: applies to the DES engines only */
+    g_clear_error(&error);
+    const TsSweepEngine *e = ts_sweep_engine_lookup(ts_sweep_engine_name(s), &error);
+    const TsSweepEngine *a = ts_sweep_engine_lookup("analytical", &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+    TsSweepEvalContext ctx = {1, NULL};
+    for (guint p = 0; p < ts_sweep_n_points(s); p++) {
+        TsSweepResult d, m, c;
+        CU_ASSERT_TRUE_FATAL(e->evaluate(s, p, &ctx, &d, &error));
+        CU_ASSERT_TRUE_FATAL(a->evaluate(s, p, &ctx, &m, &error));
+        CU_ASSERT_EQUAL_FATAL(d.status, TS_SWEEP_OK);
+        CU_ASSERT_TRUE(same_results(&d, &m));
+        CU_ASSERT_TRUE(isnan(m.des_cycles) && m.des_bound == NULL && m.des_not_run == NULL);
+        CU_ASSERT_PTR_NULL(d.des_not_run);
+        CU_ASSERT_TRUE(d.des_cycles > 0 && d.des_latency_s > 0 && d.des_energy_pj > 0);
+        CU_ASSERT_TRUE(d.des_events > 0);
+        CU_ASSERT_DOUBLE_EQUAL(d.des_diff, d.des_cycles / d.cycles - 1.0, 1e-12);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(d.des_bound);
+        CU_ASSERT_EQUAL(ts_sweep_result_objective(&d, TS_SWEEP_OBJ_DES_CYCLES), d.des_cycles);
+        CU_ASSERT_EQUAL(ts_sweep_result_objective(&d, TS_SWEEP_OBJ_DES_LATENCY), d.des_latency_s);
+        /* ops run one after another at most: the layer is no longer than their sum, and as
+         * long as the longest; the layer's bound is the longest op's */
+        double sum = 0, longest = 0;
+        const char *longest_bound = NULL;
+        for (guint i = 0; i < d.n_ops; i++) {
+            const TsSweepOp *o = &d.ops[i];
+            CU_ASSERT_TRUE(o->des_cycles > 0 && o->des_bound != NULL && o->des_not_run == NULL);
+            sum += o->des_cycles * (double)o->count;
+            if (o->des_cycles * (double)o->count > longest) {
+                longest = o->des_cycles * (double)o->count;
+                longest_bound = o->des_bound;
+            }
+        }
+        CU_ASSERT_TRUE(d.des_cycles <= sum * (1 + 1e-12) && d.des_cycles >= longest);
+        CU_ASSERT_STRING_EQUAL(d.des_bound, longest_bound);
+        GBytes *bytes = ts_sweep_result_serialize(&d);
+        CU_ASSERT_TRUE(ts_sweep_result_deserialize(bytes, &c, &error));
+        g_bytes_unref(bytes);
+        CU_ASSERT_TRUE(same_results(&d, &c));
+        CU_ASSERT_EQUAL(c.des_cycles, d.des_cycles);
+        CU_ASSERT_EQUAL(c.des_latency_s, d.des_latency_s);
+        CU_ASSERT_EQUAL(c.des_energy_pj, d.des_energy_pj);
+        CU_ASSERT_EQUAL(c.des_events, d.des_events);
+        CU_ASSERT_STRING_EQUAL(c.des_bound, d.des_bound);
+        for (guint i = 0; i < d.n_ops; i++) {
+            CU_ASSERT_EQUAL(c.ops[i].des_cycles, d.ops[i].des_cycles);
+            CU_ASSERT_STRING_EQUAL(c.ops[i].des_bound, d.ops[i].des_bound);
+        }
+        ts_sweep_result_clear(&d);
+        ts_sweep_result_clear(&m);
+        ts_sweep_result_clear(&c);
+    }
 }
 
 static void test_database(void)
@@ -573,6 +689,7 @@ int main(int argc, char **argv)
     CU_add_test(s, "spec_errors", test_spec_errors);
     CU_add_test(s, "invalid_point", test_invalid_point);
     CU_add_test(s, "cache_and_serialize", test_cache_and_serialize);
+    CU_add_test(s, "des_engine", test_des_engine);
     CU_add_test(s, "database", test_database);
     CU_add_test(s, "hw_configs", test_hw_configs);
     CU_add_test(s, "timeloop_arch", test_timeloop_arch);
