@@ -123,9 +123,9 @@ static int run(int argc, char **argv)
         goto out;
     }
     /* The report carries the arch's notes and the models'; the models' (a precision the MAC
-     * cannot hold) also go to stderr, where the other input notes are. */
+     * cannot hold) go to stderr instead when no text report is shown. */
     char **notes = ts_report_layer_notes(in.arch, &r);
-    ts_cli_map_print_model_notes(&r, "map");
+    ts_cli_map_print_model_notes(&a, &r, "map");
     TsLayerReport rep = {.arch = in.arch,
                          .workload = in.workload,
                          .result = &r,

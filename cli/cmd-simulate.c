@@ -588,9 +588,9 @@ static int run(int argc, char **argv)
         goto out;
     }
     /* The report carries the arch's notes and the models'; the models' (a precision the MAC
-     * cannot hold) also go to stderr, where the other input notes are. */
+     * cannot hold) go to stderr instead when no text report is shown. */
     char **notes = ts_report_layer_notes(in.arch, &r);
-    ts_cli_map_print_model_notes(&r, "simulate");
+    ts_cli_map_print_model_notes(&a, &r, "simulate");
     if (pa.gen && !run_decode(&in, &lo, &r, model_cfg, layers, gen, decode_points, &phases,
                               mapped_kv, &error)) {
         g_strfreev(notes);

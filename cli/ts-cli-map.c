@@ -332,9 +332,10 @@ gboolean ts_cli_map_stdout_taken(const TsCliMapArgs *a)
            ts_output_is_stdout(a->mapping_out);
 }
 
-/* The models' notes (a precision the MAC cannot hold) on stderr, with the other input notes. */
-void ts_cli_map_print_model_notes(const TsLayerResult *r, const char *cmd)
+void ts_cli_map_print_model_notes(const TsCliMapArgs *a, const TsLayerResult *r, const char *cmd)
 {
+    if (!a->quiet && !ts_cli_map_stdout_taken(a))
+        return; /* the text report on stdout says them */
     for (guint i = 0; i < r->n_ops; i++) {
         const TsLayerOp *o = &r->ops[i];
         const char *note = o->einsum && o->same_as == i ? ts_model_note(o->model) : NULL;

@@ -87,8 +87,10 @@ gboolean ts_cli_map_check_outputs(const TsCliMapArgs *a, GError **error);
 /* TRUE when --json, --csv or --mapping-out writes to standard output. */
 gboolean ts_cli_map_stdout_taken(const TsCliMapArgs *a);
 
-/* The models' notes (a precision the MAC cannot hold) on stderr as "tilesim CMD: note: ...". */
-void ts_cli_map_print_model_notes(const TsLayerResult *r, const char *cmd);
+/* The models' notes (a precision the MAC cannot hold), once: the text report on stdout carries
+ * them, so they go to stderr (with the other input notes) only when no text report is shown
+ * there (--quiet, or stdout taken by --json/--csv/--mapping-out). */
+void ts_cli_map_print_model_notes(const TsCliMapArgs *a, const TsLayerResult *r, const char *cmd);
 /* The notes of the workload and of the constraints on stderr. */
 void ts_cli_map_print_notes(const TsCliMapInputs *in, const char *cmd);
 

@@ -1,7 +1,8 @@
 /* `tilesim simulate --engine des|both`: the run of an op and of a whole BERT-base layer end to
  * end, the JSON of docs/cli.md (engine "des" with the DES members; engine "both", the default:
- * the analytical op object with the DES members beside), the Chrome / Perfetto trace (valid JSON, one track per component and the ops track,
- * slices and counters, bounded as said in the file), and refused inputs. */
+ * the analytical op object with the DES members beside), the Chrome / Perfetto trace (valid JSON,
+ * one track per component and the ops track, slices and counters, bounded as said in the file), and
+ * refused inputs. */
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
@@ -284,9 +285,8 @@ static void test_refused(void)
     const char *csv[] = {"simulate", "--arch", "gemmini-like", "--workload", "bert-base",
                          "--engine", "des",    "--csv",        "/tmp/x.csv", NULL};
     expect_refused(csv, "--csv");
-    const char *trace_an[] = {"simulate",  "--arch",   "gemmini-like", "--workload",
-                              "bert-base", "--engine", "analytical",   "--trace",
-                              "/tmp/x.json", NULL};
+    const char *trace_an[] = {"simulate", "--arch",     "gemmini-like", "--workload",  "bert-base",
+                              "--engine", "analytical", "--trace",      "/tmp/x.json", NULL};
     expect_refused(trace_an, "--trace");
     const char *trace_dir[] = {"simulate",   "--arch",    "gemmini-like",
                                "--workload", "bert-base", "--engine",
@@ -327,10 +327,9 @@ static void test_both_unavailable(void)
     g_autofree char *arch = tmp_path("tilesim-test-exec-3banks.yaml");
     CU_ASSERT_TRUE_FATAL(g_file_set_contents(arch, edited->str, -1, &error));
     g_string_free(edited, TRUE);
-    const char *args[] = {"simulate",      "--arch",   arch,  "--workload", "bert-base",
-                          "--seq",         "32",       "--op",      "KTQ",        "--search",
-                          "random-pruned", "--budget", "50",        "--json",     "-",
-                          NULL};
+    const char *args[] = {"simulate", "--arch", arch,  "--workload", "bert-base",     "--seq",
+                          "32",       "--op",   "KTQ", "--search",   "random-pruned", "--budget",
+                          "50",       "--json", "-",   NULL};
     TsTestRun r = {0};
     if (ts_test_spawn(&r, args, FALSE) < 0)
         return;
@@ -340,8 +339,7 @@ static void test_both_unavailable(void)
     CU_ASSERT_TRUE_FATAL(json_parser_load_from_data(p, r.out, -1, NULL));
     JsonObject *o = json_node_get_object(json_parser_get_root(p));
     CU_ASSERT_STRING_EQUAL(json_object_get_string_member(o, "engine"), "both");
-    CU_ASSERT(json_object_get_int_member(json_object_get_object_member(o, "totals"), "cycles") >
-              0);
+    CU_ASSERT(json_object_get_int_member(json_object_get_object_member(o, "totals"), "cycles") > 0);
     CU_ASSERT_TRUE(json_object_get_null_member(o, "des"));
     CU_ASSERT_PTR_NOT_NULL(
         strstr(json_object_get_string_member(o, "des_not_run"), "cannot be simulated by the DES"));
@@ -388,6 +386,37 @@ static void test_bandwidth_note(void)
     g_unlink(json);
 }
 
+static guint count_of(const char *text, const char *needle)
+{
+    guint n = 0;
+    for (const char *p = text; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+        n++;
+    return n;
+}
+
+/* The operand-width note is said once: in the text report, or on stderr when no text report
+ * is shown (--quiet). */
+static void test_model_note_once(void)
+{
+    const char *const needle = "op KTQ: fp32 x fp32 operands are wider than the 16 x 16-bit";
+    for (guint quiet = 0; quiet < 2; quiet++) {
+        const char *args[] = {"simulate",   "--arch",        "eyeriss-like",
+                              "--workload", "bert-base",     "--seq",
+                              "32",         "--op",          "KTQ",
+                              "--engine",   "des",           "--precision",
+                              "fp32",       "--budget",      "200",
+                              "--search",   "random-pruned", quiet ? "--quiet" : NULL,
+                              NULL};
+        TsTestRun r = {0};
+        if (ts_test_spawn(&r, args, FALSE) < 0)
+            return;
+        CU_ASSERT_EQUAL(r.status, 0);
+        CU_ASSERT_EQUAL(count_of(r.err, needle), quiet ? 1u : 0u);
+        CU_ASSERT_EQUAL(count_of(r.out, needle), quiet ? 0u : 1u);
+        ts_test_run_clear(&r);
+    }
+}
+
 int main(int argc, char **argv)
 {
     CU_initialize_registry();
@@ -398,6 +427,7 @@ int main(int argc, char **argv)
     CU_add_test(s, "simulate --mapping M", test_given_mapping);
     CU_add_test(s, "refused inputs", test_refused);
     CU_add_test(s, "DRAM bandwidth note", test_bandwidth_note);
+    CU_add_test(s, "operand-width note said once", test_model_note_once);
     CU_add_test(s, "simulate (both) on an arch the DES cannot build", test_both_unavailable);
     return ts_test_run(argc, argv);
 }
