@@ -88,8 +88,8 @@ static gboolean run_decode(const TsCliMapInputs *in, const TsLayerOptions *lo0,
             guint64 kv = cfg.kv_len;
             g_array_append_val(mapped_kv, kv);
         } else if (error != NULL && *error != NULL) {
-            g_prefix_error(error, "decode step %" G_GUINT64_FORMAT " (KV length %" G_GUINT64_FORMAT
-                                  "): ",
+            g_prefix_error(error,
+                           "decode step %" G_GUINT64_FORMAT " (KV length %" G_GUINT64_FORMAT "): ",
                            step[k], cfg.kv_len);
         }
         ts_layer_result_clear(&r);
@@ -316,13 +316,13 @@ static int run_des(const TsCliMapArgs *a, const TsCliMapInputs *in, const TsLaye
             des_cycles[i] = i < x.n_ops && r->ops[i].op->count > 0
                                 ? x.ops[i].cycles / (double)r->ops[i].op->count
                                 : NAN;
-        TsLayerReport lr = {.arch = in->arch,
-                            .workload = in->workload,
-                            .result = r,
-                            .info = {.arch = ts_arch_name(in->arch),
-                                     .workload = ts_workload_name(in->workload)},
-                            .with_breakdown = TRUE,
-                            .des_cycles = des_cycles};
+        TsLayerReport lr = {
+            .arch = in->arch,
+            .workload = in->workload,
+            .result = r,
+            .info = {.arch = ts_arch_name(in->arch), .workload = ts_workload_name(in->workload)},
+            .with_breakdown = TRUE,
+            .des_cycles = des_cycles};
         ok = ts_report_layer_plots(a->plot, &lr, &error);
         g_free(des_cycles);
     }
@@ -346,8 +346,9 @@ static int run_both(const TsCliMapArgs *a, const TsCliMapInputs *in, const TsLay
         not_run[i] = ts_exec_op_refusal(in->arch, r, i);
         run[i] = not_run[i] == NULL;
         if (not_run[i] != NULL && r->ops[i].same_as == i)
-            fprintf(stderr, "tilesim simulate: note: the DES does not run %s: %s; its analytical "
-                            "figures stand\n",
+            fprintf(stderr,
+                    "tilesim simulate: note: the DES does not run %s: %s; its analytical "
+                    "figures stand\n",
                     r->ops[i].op->name, not_run[i]);
     }
     TsExecOptions xo = {.trace_path = a->trace, .fuse = plan};
@@ -363,8 +364,9 @@ static int run_both(const TsCliMapArgs *a, const TsCliMapInputs *in, const TsLay
             return ts_cli_fail(error);
         }
         unavailable = g_strdup(derr->message);
-        fprintf(stderr, "tilesim simulate: note: the DES did not run: %s; the analytical figures "
-                        "stand\n",
+        fprintf(stderr,
+                "tilesim simulate: note: the DES did not run: %s; the analytical figures "
+                "stand\n",
                 unavailable);
     }
     for (guint i = 0; x.notes && x.notes[i]; i++)
@@ -498,18 +500,15 @@ static int run(int argc, char **argv)
         rc = TS_EXIT_BAD_INPUT;
         goto out;
     }
-    const char *unavailable = a.device ? "--device (profile engine)"
-                              : a.trace && !des && !both
-                                  ? "--trace (DES engine: --engine des or both)"
-                              : a.csv && des ? "--csv (the DES report: use --json, or --engine "
-                                               "both for the CSV with the DES columns)"
-                              : pa.layers && des
-                                  ? "--layers (the whole model: --engine both or analytical)"
-                              : pa.gen && des
-                                  ? "--gen (the whole model: --engine both or analytical)"
-                              : pa.decode_points && !pa.gen
-                                  ? "--decode-points without --gen"
-                                             : NULL;
+    const char *unavailable =
+        a.device                      ? "--device (profile engine)"
+        : a.trace && !des && !both    ? "--trace (DES engine: --engine des or both)"
+        : a.csv && des                ? "--csv (the DES report: use --json, or --engine "
+                                        "both for the CSV with the DES columns)"
+        : pa.layers && des            ? "--layers (the whole model: --engine both or analytical)"
+        : pa.gen && des               ? "--gen (the whole model: --engine both or analytical)"
+        : pa.decode_points && !pa.gen ? "--decode-points without --gen"
+                                      : NULL;
     if (unavailable) {
         fprintf(stderr, "tilesim simulate: %s is not available with --engine %s\n", unavailable,
                 engine);
@@ -528,8 +527,7 @@ static int run(int argc, char **argv)
     }
     guint64 layers = 0, gen = 0, decode_points = DECODE_POINTS_DEFAULT;
     if (!ts_cli_parse_uint("--gen", pa.gen, 0, DECODE_MAX_GEN, &gen, &error) ||
-        !ts_cli_parse_uint("--decode-points", pa.decode_points, 0, 4096, &decode_points,
-                           &error)) {
+        !ts_cli_parse_uint("--decode-points", pa.decode_points, 0, 4096, &decode_points, &error)) {
         rc = ts_cli_fail(error);
         goto out;
     }
@@ -537,7 +535,9 @@ static int run(int argc, char **argv)
         fprintf(stderr,
                 "tilesim simulate: --gen runs the prefill of --seq tokens then the decode steps: "
                 "%s does not apply\n",
-                a.phase ? "--phase" : a.kv_len ? "--kv-len" : "--fuse (decode is not fused)");
+                a.phase    ? "--phase"
+                : a.kv_len ? "--kv-len"
+                           : "--fuse (decode is not fused)");
         rc = TS_EXIT_BAD_INPUT;
         goto out;
     }
@@ -562,10 +562,12 @@ static int run(int argc, char **argv)
         layers = cfg->layers;
     }
     const TsTransformerConfig *model_cfg = ts_workload_transformer_config(in.workload);
-    if (pa.gen && (model_cfg == NULL || (!model_cfg->causal && model_cfg->family != TS_FAMILY_LLAMA))) {
-        fprintf(stderr, "tilesim simulate: --gen decodes token by token: --workload must be an "
-                        "autoregressive model (gpt2-small, llama2-7b, ...)%s\n",
-                        model_cfg ? ", not an encoder" : "");
+    if (pa.gen &&
+        (model_cfg == NULL || (!model_cfg->causal && model_cfg->family != TS_FAMILY_LLAMA))) {
+        fprintf(stderr,
+                "tilesim simulate: --gen decodes token by token: --workload must be an "
+                "autoregressive model (gpt2-small, llama2-7b, ...)%s\n",
+                model_cfg ? ", not an encoder" : "");
         rc = TS_EXIT_BAD_INPUT;
         goto out;
     }
