@@ -79,7 +79,7 @@ static int spawn(TsTestRun *r, char **argv, char **envp)
     return r->status;
 }
 
-static const char *tilesim_bin(void)
+const char *ts_test_tilesim_bin(void)
 {
     const char *bin = g_getenv("TILESIM_BIN");
     return bin ? bin : "tilesim";
@@ -94,17 +94,22 @@ int ts_test_spawn(TsTestRun *r, const char *const *args, gboolean as_nobody)
         for (guint i = 0; drop[i]; i++)
             g_ptr_array_add(argv, (gpointer)drop[i]);
     }
-    g_ptr_array_add(argv, (gpointer)tilesim_bin());
+    g_ptr_array_add(argv, (gpointer)ts_test_tilesim_bin());
     for (guint i = 0; args[i]; i++)
         g_ptr_array_add(argv, (gpointer)args[i]);
     g_ptr_array_add(argv, NULL);
     return spawn(r, (char **)argv->pdata, NULL);
 }
 
+int ts_test_spawn_program(TsTestRun *r, const char *const *argv)
+{
+    return spawn(r, (char **)argv, NULL);
+}
+
 int ts_test_shell(TsTestRun *r, const char *script)
 {
     char *argv[] = {"/bin/sh", "-c", (char *)script, NULL};
-    g_auto(GStrv) env = g_environ_setenv(g_get_environ(), "TILESIM", tilesim_bin(), TRUE);
+    g_auto(GStrv) env = g_environ_setenv(g_get_environ(), "TILESIM", ts_test_tilesim_bin(), TRUE);
     return spawn(r, argv, env);
 }
 

@@ -62,6 +62,11 @@ typedef struct {
  * as for an ordinary user. Returns r->status; -1 (and the current test fails) when the
  * program could not run. Free with ts_test_run_clear. */
 int ts_test_spawn(TsTestRun *r, const char *const *args, gboolean as_nobody);
+/* The same runner for another program (argv[0], searched in PATH: sqlite3, mpirun, ...). */
+int ts_test_spawn_program(TsTestRun *r, const char *const *argv);
+/* The executable ts_test_spawn runs: $TILESIM_BIN, else `tilesim` (for callers that start it
+ * themselves, e.g. asynchronously to kill it, or under mpirun). Borrowed. */
+const char *ts_test_tilesim_bin(void);
 /* Runs `sh -c SCRIPT` with $TILESIM_BIN in the environment as TILESIM (for redirections). */
 int ts_test_shell(TsTestRun *r, const char *script);
 void ts_test_run_clear(TsTestRun *r);

@@ -1,5 +1,5 @@
-/* Shared by the sweep command tests: running the built tilesim ($TILESIM_BIN), a small sweep
- * file, and an exact dump of a results database's deterministic tables (points and
+/* Shared by the sweep command tests (which run programs with tests/support's ts_test_spawn):
+ * a small sweep file, and an exact dump of a results database's deterministic tables (points and
  * op_results, floats as their bits) for comparing runs row for row. Static functions. */
 #ifndef TS_SWEEP_CLI_SUPPORT_H
 #define TS_SWEEP_CLI_SUPPORT_H
@@ -9,79 +9,31 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include "ts-test.h"
 
-typedef struct {
-    int status;
-    char *out, *err;
-} SweepRun;
-
-static void sweep_run_clear(SweepRun *r)
-{
-    g_free(r->out);
-    g_free(r->err);
-    memset(r, 0, sizeof *r);
-}
-
-static const char *sweep_bin(void)
-{
-    const char *bin = g_getenv("TILESIM_BIN");
-    return bin ? bin : "tilesim";
-}
-
-/* Runs argv (NULL-terminated; a leading NULL program means tilesim) and waits. */
-static int sweep_spawn(SweepRun *r, const char *const *args)
-{
-    memset(r, 0, sizeof *r);
-    g_autoptr(GError) error = NULL;
-    int wait = 0;
-    if (!g_spawn_sync(NULL, (char **)args, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &r->out, &r->err,
-                      &wait, &error)) {
-        fprintf(stderr, "spawn %s: %s\n", args[0], error->message);
-        r->status = -1;
-        return -1;
-    }
-    r->status = WIFEXITED(wait) ? WEXITSTATUS(wait) : -1;
-    if (r->status != 0 && r->status != 1)
-        fprintf(stderr, "%s exited %d\nstdout: %s\nstderr: %s\n", args[0], r->status, r->out,
-                r->err);
-    return r->status;
-}
-
-/* tilesim ($TILESIM_BIN) with args (NULL-terminated). */
-static int sweep_tilesim(SweepRun *r, const char *const *args)
-{
-    memset(r, 0, sizeof *r);
-    r->status = ts_test_tilesim(args, &r->out, &r->err);
-    if (r->status != 0 && r->status != 1)
-        fprintf(stderr, "tilesim exited %d\nstdout: %s\nstderr: %s\n", r->status, r->out,
-                r->err);
-    return r->status;
-}
-
 /* A sweep of 16 points on the Eyeriss-like library architecture: buffer size x array width x
  * a workload option, three ops of BERT-base, short searches. */
-static const char *kSmallSweep = "sweep:\n"
-                                 "  name: small\n"
-                                 "  arch: eyeriss-like\n"
-                                 "  workload: bert-base\n"
-                                 "  ops: [KTQ, Out, softmax]\n"
-                                 "  parameters:\n"
-                                 "    glb_kb:\n"
-                                 "      values: [54, 108]\n"
-                                 "      arch:\n"
-                                 "        levels[GlobalBuffer].attributes.size: \"${glb_kb}KB\"\n"
-                                 "    pe_x:\n"
-                                 "      values: [7, 14]\n"
-                                 "      arch: levels[PE_column].spatial.meshX\n"
-                                 "    spad:\n"
-                                 "      values: [112, 224]\n"
-                                 "      arch: levels[PE_column].levels[PE].levels[weights_spad].attributes.entries\n"
-                                 "    seq:\n"
-                                 "      values: [64, 128]\n"
-                                 "  mapper: {search: anneal, budget: 800, seed: 3}\n";
+static const char *kSmallSweep =
+    "sweep:\n"
+    "  name: small\n"
+    "  arch: eyeriss-like\n"
+    "  workload: bert-base\n"
+    "  ops: [KTQ, Out, softmax]\n"
+    "  parameters:\n"
+    "    glb_kb:\n"
+    "      values: [54, 108]\n"
+    "      arch:\n"
+    "        levels[GlobalBuffer].attributes.size: \"${glb_kb}KB\"\n"
+    "    pe_x:\n"
+    "      values: [7, 14]\n"
+    "      arch: levels[PE_column].spatial.meshX\n"
+    "    spad:\n"
+    "      values: [112, 224]\n"
+    "      arch: levels[PE_column].levels[PE].levels[weights_spad].attributes.entries\n"
+    "    seq:\n"
+    "      values: [64, 128]\n"
+    "  mapper: {search: anneal, budget: 800, seed: 3}\n";
 
 static void dump_value(GString *s, sqlite3_stmt *st, int col)
 {

@@ -13,6 +13,7 @@
 #include <json-glib/json-glib.h>
 #include <signal.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "sweep-cli-support.h"
@@ -35,17 +36,17 @@ static char *db_of(const char *dir)
 static void test_reference_run(void)
 {
     g_autofree char *out = tmp("ref");
-    SweepRun r;
+    TsTestRun r;
     gint64 t0 = g_get_monotonic_time();
     const char *args[] = {"sweep", sweep_file, "--out", out, "--threads", "1", NULL};
-    CU_ASSERT_EQUAL_FATAL(sweep_tilesim(&r, args), 0);
+    CU_ASSERT_EQUAL_FATAL(ts_test_spawn(&r, args, FALSE), 0);
     reference_seconds = (double)(g_get_monotonic_time() - t0) * 1e-6;
     fprintf(stderr, "(uninterrupted run: %.2f s) ", reference_seconds);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "sweep small: 16 points: 16 ok, 0 invalid, 0 unmapped, "
                                          "0 pending; ranked by edp"));
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "best by EDP"));
     CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "16 of 16 points done in this run (16 ok"));
-    sweep_run_clear(&r);
+    ts_test_run_clear(&r);
     reference_db = db_of(out);
     g_autofree char *dump = sweep_dump(reference_db);
     CU_ASSERT_PTR_NOT_NULL_FATAL(dump);
@@ -68,12 +69,12 @@ static void test_threads_and_cache_identical(void)
     const char *variants[][3] = {{"t2", "2", NULL}, {"t2nocache", "2", "--no-cache"}};
     for (guint v = 0; v < G_N_ELEMENTS(variants); v++) {
         g_autofree char *out = tmp(variants[v][0]);
-        SweepRun r;
+        TsTestRun r;
         const char *args[] = {
             "sweep", sweep_file,   "--out",        out, "--threads", variants[v][1],
             "-q",    "--no-plots", variants[v][2], NULL};
-        CU_ASSERT_EQUAL(sweep_tilesim(&r, args), 0);
-        sweep_run_clear(&r);
+        CU_ASSERT_EQUAL(ts_test_spawn(&r, args, FALSE), 0);
+        ts_test_run_clear(&r);
         g_autofree char *db = db_of(out);
         expect_same_as_reference(db, variants[v][0]);
     }
@@ -83,7 +84,7 @@ static void test_threads_and_cache_identical(void)
  * running (FALSE: it had finished). */
 static gboolean run_and_kill(const char *out, double delay_s, gboolean resume)
 {
-    const char *argv[] = {sweep_bin(),
+    const char *argv[] = {ts_test_tilesim_bin(),
                           "sweep",
                           sweep_file,
                           "--out",
@@ -129,12 +130,12 @@ static void test_resume_after_sigkill(void)
             kills += run_and_kill(out, delay, k > 0);
         }
         g_rand_free(rng);
-        SweepRun r;
+        TsTestRun r;
         const char *args[] = {"sweep", sweep_file, "--out",      out,  "--threads",
                               "2",     "--resume", "--no-plots", "-q", NULL};
-        CU_ASSERT_EQUAL(sweep_tilesim(&r, args), 0);
+        CU_ASSERT_EQUAL(ts_test_spawn(&r, args, FALSE), 0);
         CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "of 16 points done in this run"));
-        sweep_run_clear(&r);
+        ts_test_run_clear(&r);
         g_autofree char *db = db_of(out);
         g_autofree char *what =
             g_strdup_printf("seed %" G_GUINT64_FORMAT " (%u kills)", seed, kills);
@@ -157,20 +158,20 @@ static void test_resume_after_sigkill(void)
 static void test_max_points_then_resume(void)
 {
     g_autofree char *out = tmp("chunks");
-    SweepRun r;
+    TsTestRun r;
     const char *first[] = {"sweep", sweep_file, "--out",      out, "--max-points",
                            "5",     "-q",       "--no-plots", NULL};
-    CU_ASSERT_EQUAL(sweep_tilesim(&r, first), 0);
+    CU_ASSERT_EQUAL(ts_test_spawn(&r, first, FALSE), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "5 of 16 points done in this run"));
-    sweep_run_clear(&r);
+    ts_test_run_clear(&r);
     g_autofree char *csv = g_build_filename(out, "results.csv", NULL), *text = NULL;
     CU_ASSERT_TRUE(g_file_get_contents(csv, &text, NULL, NULL));
     CU_ASSERT_PTR_NOT_NULL(strstr(text, ",pending,"));
     const char *rest[] = {"sweep", sweep_file, "--out", out, "--resume", "-q", "--no-plots", NULL};
-    CU_ASSERT_EQUAL(sweep_tilesim(&r, rest), 0);
+    CU_ASSERT_EQUAL(ts_test_spawn(&r, rest, FALSE), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "11 of 16 points done in this run"));
     CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "5 done before"));
-    sweep_run_clear(&r);
+    ts_test_run_clear(&r);
     g_autofree char *db = db_of(out);
     expect_same_as_reference(db, "--max-points 5 then --resume");
 }
@@ -239,11 +240,11 @@ static void test_exports_and_plots(void)
     gsize len = 0;
     g_file_get_contents(reference_db, &db_text, &len, NULL);
     g_file_set_contents(db_copy, db_text, (gssize)len, NULL);
-    SweepRun r;
+    TsTestRun r;
     const char *args[] = {"sweep", "--export", "--out", copy, NULL};
-    CU_ASSERT_EQUAL(sweep_tilesim(&r, args), 0);
+    CU_ASSERT_EQUAL(ts_test_spawn(&r, args, FALSE), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "sweep small: 16 points"));
-    sweep_run_clear(&r);
+    ts_test_run_clear(&r);
     const char *same[] = {"results.csv", "results.jsonl", "ops.csv", "pareto.csv", "summary.txt"};
     for (guint i = 0; i < G_N_ELEMENTS(same); i++) {
         g_autofree char *a = g_build_filename(out, same[i], NULL),
@@ -263,20 +264,20 @@ static void test_sqlite3_shell(void)
         fprintf(stderr, "SKIP %s: no sqlite3 shell\n", __func__);
         return;
     }
-    SweepRun r;
+    TsTestRun r;
     const char *tables[] = {shell, "-readonly", reference_db, ".tables", NULL};
-    CU_ASSERT_EQUAL(sweep_spawn(&r, tables), 0);
+    CU_ASSERT_EQUAL(ts_test_spawn_program(&r, tables), 0);
     const char *names[] = {"meta", "op_results", "parameters", "point_runs", "points", "runs"};
     for (guint i = 0; i < G_N_ELEMENTS(names); i++)
         CU_ASSERT_PTR_NOT_NULL(strstr(r.out, names[i]));
-    sweep_run_clear(&r);
+    ts_test_run_clear(&r);
     const char *query[] = {shell, "-readonly", reference_db,
                            "SELECT count(*), sum(status = 'ok') FROM points; SELECT value FROM "
                            "meta WHERE key = 'tool';",
                            NULL};
-    CU_ASSERT_EQUAL(sweep_spawn(&r, query), 0);
+    CU_ASSERT_EQUAL(ts_test_spawn_program(&r, query), 0);
     CU_ASSERT_STRING_EQUAL(r.out, "16|16\ntilesim\n");
-    sweep_run_clear(&r);
+    ts_test_run_clear(&r);
 }
 
 /* Two points, two small ops, short walks: the DES engines stay fast. */
@@ -306,19 +307,19 @@ static void test_des_engines(void)
     g_autofree char *file = tmp("tiny.yaml");
     g_file_set_contents(file, kDesSweep, -1, NULL);
     g_autofree char *o1 = tmp("des1"), *o2 = tmp("des2"), *ob = tmp("both");
-    SweepRun r;
+    TsTestRun r;
     const char *a1[] = {"sweep", file, "--engine", "des", "--out", o1, "--threads", "1", NULL};
-    CU_ASSERT_EQUAL_FATAL(sweep_tilesim(&r, a1), 0);
+    CU_ASSERT_EQUAL_FATAL(ts_test_spawn(&r, a1, FALSE), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "sweep tiny: 2 points: 2 ok"));
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "DES cycles"));
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "DES vs model"));
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "best by DES cycles  point 1 (pe_x=14)"));
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "Pareto front on energy, des_latency"));
-    sweep_run_clear(&r);
+    ts_test_run_clear(&r);
     const char *a2[] = {"sweep",     file, "--engine",   "des", "--out", o2,
                         "--threads", "2",  "--no-plots", "-q",  NULL};
-    CU_ASSERT_EQUAL(sweep_tilesim(&r, a2), 0);
-    sweep_run_clear(&r);
+    CU_ASSERT_EQUAL(ts_test_spawn(&r, a2, FALSE), 0);
+    ts_test_run_clear(&r);
     g_autofree char *db1 = db_of(o1), *db2 = db_of(o2), *dbb = db_of(ob);
     g_autofree char *d1 = sweep_dump(db1), *d2 = sweep_dump(db2);
     CU_ASSERT_PTR_NOT_NULL_FATAL(d1);
@@ -380,8 +381,8 @@ static void test_des_engines(void)
 
     /* --engine both: the same figures (both run the same simulation) */
     const char *ab[] = {"sweep", file, "--engine", "both", "--out", ob, "--no-plots", "-q", NULL};
-    CU_ASSERT_EQUAL(sweep_tilesim(&r, ab), 0);
-    sweep_run_clear(&r);
+    CU_ASSERT_EQUAL(ts_test_spawn(&r, ab, FALSE), 0);
+    ts_test_run_clear(&r);
     g_autofree char *db_b = sweep_dump(dbb);
     CU_ASSERT_STRING_EQUAL(db_b, d1);
 }
@@ -395,13 +396,13 @@ static void test_schema_migration(void)
     *strstr(text, "  des: {max_steps: 64}\n") = '\0';
     g_file_set_contents(file, text, -1, NULL);
     g_autofree char *full = tmp("ana-full"), *old = tmp("ana-old");
-    SweepRun r;
+    TsTestRun r;
     const char *af[] = {"sweep", file, "--out", full, "--no-plots", "-q", NULL};
-    CU_ASSERT_EQUAL_FATAL(sweep_tilesim(&r, af), 0);
-    sweep_run_clear(&r);
+    CU_ASSERT_EQUAL_FATAL(ts_test_spawn(&r, af, FALSE), 0);
+    ts_test_run_clear(&r);
     const char *ao[] = {"sweep", file, "--out", old, "--no-plots", "-q", "--max-points", "1", NULL};
-    CU_ASSERT_EQUAL_FATAL(sweep_tilesim(&r, ao), 0);
-    sweep_run_clear(&r);
+    CU_ASSERT_EQUAL_FATAL(ts_test_spawn(&r, ao, FALSE), 0);
+    ts_test_run_clear(&r);
     /* make it a schema 1 database: no DES column */
     g_autofree char *db_path = db_of(old);
     sqlite3 *db = NULL;
@@ -418,8 +419,8 @@ static void test_schema_migration(void)
     CU_ASSERT_EQUAL(sqlite3_exec(db, drop, NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
     const char *resume[] = {"sweep", file, "--out", old, "--no-plots", "-q", "--resume", NULL};
-    CU_ASSERT_EQUAL(sweep_tilesim(&r, resume), 0);
-    sweep_run_clear(&r);
+    CU_ASSERT_EQUAL(ts_test_spawn(&r, resume, FALSE), 0);
+    ts_test_run_clear(&r);
     g_autofree char *full_db = db_of(full);
     g_autofree char *a = sweep_dump(full_db), *b = sweep_dump(db_path);
     CU_ASSERT_PTR_NOT_NULL_FATAL(b);
@@ -433,9 +434,9 @@ static void test_schema_migration(void)
                     SQLITE_OK);
     sqlite3_close(db);
     const char *ex[] = {"sweep", "--export", "--out", old, NULL};
-    CU_ASSERT_EQUAL(sweep_tilesim(&r, ex), 1);
+    CU_ASSERT_EQUAL(ts_test_spawn(&r, ex, FALSE), 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "has schema version 9, this tilesim reads up to 2"));
-    sweep_run_clear(&r);
+    ts_test_run_clear(&r);
 }
 
 static void test_invalid_points_and_errors(void)
@@ -447,21 +448,21 @@ static void test_invalid_points_and_errors(void)
     g_autofree char *file = tmp("invalid.yaml");
     g_file_set_contents(file, bad, -1, NULL);
     g_autofree char *out = tmp("invalid");
-    SweepRun r;
+    TsTestRun r;
     const char *args[] = {"sweep", file, "--out", out, "--no-plots", NULL};
-    CU_ASSERT_EQUAL(sweep_tilesim(&r, args), 0);
+    CU_ASSERT_EQUAL(ts_test_spawn(&r, args, FALSE), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "16 points: 8 ok, 8 invalid"));
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "invalid: 8 points (0, 1, 2, 3, 4, 5, 6, 7): "));
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "invalid.yaml:10:47: levels[1].attributes.size: must "
                                          "be > 0 B (got 00KB)"));
-    sweep_run_clear(&r);
+    ts_test_run_clear(&r);
 
     /* an existing database is never overwritten */
     g_autofree char *db = db_of(out), *before = NULL, *after = NULL;
     g_file_get_contents(db, &before, NULL, NULL);
-    CU_ASSERT_EQUAL(sweep_tilesim(&r, args), 1);
+    CU_ASSERT_EQUAL(ts_test_spawn(&r, args, FALSE), 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "cannot create: File exists (give --resume"));
-    sweep_run_clear(&r);
+    ts_test_run_clear(&r);
     g_file_get_contents(db, &after, NULL, NULL);
     CU_ASSERT_TRUE(strcmp(before, after) == 0);
 
@@ -470,14 +471,14 @@ static void test_invalid_points_and_errors(void)
     memcpy(v, "values: [7, 12]", 15);
     g_file_set_contents(file, bad, -1, NULL);
     const char *resume[] = {"sweep", file, "--out", out, "--resume", NULL};
-    CU_ASSERT_EQUAL(sweep_tilesim(&r, resume), 1);
+    CU_ASSERT_EQUAL(ts_test_spawn(&r, resume, FALSE), 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "belongs to another sweep: the sweep input"));
-    sweep_run_clear(&r);
+    ts_test_run_clear(&r);
 
     const char *des[] = {"sweep", sweep_file, "--engine", "dse", "--out", out, NULL};
-    CU_ASSERT_EQUAL(sweep_tilesim(&r, des), 1);
+    CU_ASSERT_EQUAL(ts_test_spawn(&r, des, FALSE), 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "unknown engine 'dse' (did you mean 'des'?)"));
-    sweep_run_clear(&r);
+    ts_test_run_clear(&r);
 
     g_autofree char *broken = tmp("broken.yaml");
     g_file_set_contents(broken,
@@ -486,19 +487,19 @@ static void test_invalid_points_and_errors(void)
                         "      arch: levels[PE_column].spatial.mesh_x\n",
                         -1, NULL);
     const char *b[] = {"sweep", broken, "--out", out, NULL};
-    CU_ASSERT_EQUAL(sweep_tilesim(&r, b), 1);
+    CU_ASSERT_EQUAL(ts_test_spawn(&r, b, FALSE), 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "a key path sets a key the loader does not accept: "));
     CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "broken.yaml:6:16: levels[2].spatial.mesh_x: unknown key "
                                          "'mesh_x' (did you mean 'meshX'?)"));
-    sweep_run_clear(&r);
+    ts_test_run_clear(&r);
 
     const char *none[] = {"sweep", NULL};
-    CU_ASSERT_EQUAL(sweep_tilesim(&r, none), 1);
-    sweep_run_clear(&r);
+    CU_ASSERT_EQUAL(ts_test_spawn(&r, none, FALSE), 1);
+    ts_test_run_clear(&r);
     const char *badexp[] = {"sweep", "--export", "--out", tmpdir, NULL};
-    CU_ASSERT_EQUAL(sweep_tilesim(&r, badexp), 1);
+    CU_ASSERT_EQUAL(ts_test_spawn(&r, badexp, FALSE), 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "no such sweep database"));
-    sweep_run_clear(&r);
+    ts_test_run_clear(&r);
 }
 
 static int setup(void)

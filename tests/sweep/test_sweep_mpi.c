@@ -12,10 +12,10 @@ static void test_three_ranks_identical(void)
     g_autofree char *mpirun = g_find_program_in_path("mpirun");
     g_autofree char *one = g_build_filename(tmpdir, "one", NULL);
     g_autofree char *three = g_build_filename(tmpdir, "three", NULL);
-    SweepRun r;
+    TsTestRun r;
     const char *args[] = {"sweep", sweep_file, "--out", one, "--threads", "1", "-q", NULL};
-    CU_ASSERT_EQUAL_FATAL(sweep_tilesim(&r, args), 0);
-    sweep_run_clear(&r);
+    CU_ASSERT_EQUAL_FATAL(ts_test_spawn(&r, args, FALSE), 0);
+    ts_test_run_clear(&r);
     const char *mpi[] = {mpirun,
                          "--oversubscribe",
                          "--allow-run-as-root",
@@ -23,7 +23,7 @@ static void test_three_ranks_identical(void)
                          "3",
                          "-x",
                          "ASAN_OPTIONS",
-                         sweep_bin(),
+                         ts_test_tilesim_bin(),
                          "sweep",
                          sweep_file,
                          "--out",
@@ -32,13 +32,13 @@ static void test_three_ranks_identical(void)
                          "1",
                          "-q",
                          NULL};
-    int rc = sweep_spawn(&r, mpi);
+    int rc = ts_test_spawn_program(&r, mpi);
     if (rc != 0)
         fprintf(stderr, "mpirun: %s\n%s\n", r.out, r.err);
     CU_ASSERT_EQUAL_FATAL(rc, 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "16 of 16 points done in this run (16 ok"));
     CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "on 3 processes x 1 thread"));
-    sweep_run_clear(&r);
+    ts_test_run_clear(&r);
     g_autofree char *db1 = g_build_filename(one, "sweep.db", NULL);
     g_autofree char *db3 = g_build_filename(three, "sweep.db", NULL);
     g_autofree char *a = sweep_dump(db1), *b = sweep_dump(db3);
