@@ -35,6 +35,20 @@ static const char *kSmallSweep =
     "      values: [64, 128]\n"
     "  mapper: {search: anneal, budget: 800, seed: 3}\n";
 
+/* Two points, two small ops, short walks: the DES engines stay fast. */
+static const char *kDesSweep = "sweep:\n"
+                               "  name: tiny\n"
+                               "  arch: eyeriss-like\n"
+                               "  workload: bert-base\n"
+                               "  seq: 64\n"
+                               "  ops: [KTQ, softmax]\n"
+                               "  parameters:\n"
+                               "    pe_x:\n"
+                               "      values: [7, 14]\n"
+                               "      arch: levels[PE_column].spatial.meshX\n"
+                               "  mapper: {search: anneal, budget: 300, seed: 3}\n"
+                               "  des: {max_steps: 64}\n";
+
 static void dump_value(GString *s, sqlite3_stmt *st, int col)
 {
     switch (sqlite3_column_type(st, col)) {

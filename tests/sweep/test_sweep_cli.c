@@ -280,20 +280,6 @@ static void test_sqlite3_shell(void)
     ts_test_run_clear(&r);
 }
 
-/* Two points, two small ops, short walks: the DES engines stay fast. */
-static const char *kDesSweep = "sweep:\n"
-                               "  name: tiny\n"
-                               "  arch: eyeriss-like\n"
-                               "  workload: bert-base\n"
-                               "  seq: 64\n"
-                               "  ops: [KTQ, softmax]\n"
-                               "  parameters:\n"
-                               "    pe_x:\n"
-                               "      values: [7, 14]\n"
-                               "      arch: levels[PE_column].spatial.meshX\n"
-                               "  mapper: {search: anneal, budget: 300, seed: 3}\n"
-                               "  des: {max_steps: 64}\n";
-
 static char *read_out(const char *dir, const char *name)
 {
     g_autofree char *path = g_build_filename(dir, name, NULL);
@@ -378,6 +364,21 @@ static void test_des_engines(void)
     /* des_latency is the Pareto front's second objective: a point on it is not beaten on both */
     g_autofree char *plot = g_build_filename(o1, "plots", "pareto.csv", NULL);
     CU_ASSERT_TRUE(g_file_test(plot, G_FILE_TEST_IS_REGULAR));
+
+    /* a run stopped after one point and resumed ends with the same rows */
+    g_autofree char *op = tmp("des-part");
+    const char *part[] = {"sweep", file,         "--engine",     "des", "--out", op,
+                          "-q",    "--no-plots", "--max-points", "1",   NULL};
+    CU_ASSERT_EQUAL(ts_test_spawn(&r, part, FALSE), 0);
+    ts_test_run_clear(&r);
+    const char *rest[] = {"sweep", file, "--engine",   "des",      "--out",
+                          op,      "-q", "--no-plots", "--resume", NULL};
+    CU_ASSERT_EQUAL(ts_test_spawn(&r, rest, FALSE), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "1 done before"));
+    ts_test_run_clear(&r);
+    g_autofree char *dbp = db_of(op);
+    g_autofree char *dp = sweep_dump(dbp);
+    CU_ASSERT_STRING_EQUAL(dp, d1);
 
     /* --engine both: the same figures (both run the same simulation) */
     const char *ab[] = {"sweep", file, "--engine", "both", "--out", ob, "--no-plots", "-q", NULL};
