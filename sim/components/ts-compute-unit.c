@@ -7,8 +7,6 @@
 #include "ts-arch-classes.h"
 #include "ts-unit-private.h"
 
-enum { EV_CREDIT = 1 };
-
 typedef struct {
     TsComponent base;
     const TsLevel *level;
@@ -113,9 +111,9 @@ static double step_cycles(const Unit *u, guint64 work, guint op)
     return ceil((double)work * o->cycles_per_element / (double)MAX(u->vspec->lanes, 1));
 }
 
-static void unit_serve(Unit *u, TsEvent *ev)
+static void unit_serve(TsComponent *self, TsEvent *ev)
 {
-    TsComponent *self = &u->base;
+    Unit *u = unit_of(self);
     TsComputeReq *r = ts_compute_req(ev);
     if (u->vector && r->op >= u->vspec->n_ops)
         TS_ABORT(self, "vector operation %u out of range (the unit lists %u)", r->op,
@@ -129,7 +127,7 @@ static void unit_serve(Unit *u, TsEvent *ev)
     u->st.work += u->vector ? r->work : r->work * MAX(r->instances, 1u);
     ts_counter_inc(u->c_steps);
     ts_counter_add(u->c_work, u->vector ? r->work : r->work * MAX(r->instances, 1u));
-    ts_unit_credit_at(self, port, ts_fp_cycles_to_tick(&self->clock, start), EV_CREDIT);
+    ts_unit_credit_at(self, port, ts_fp_cycles_to_tick(&self->clock, start));
     TsTick at = ts_fp_cycles_to_tick(&self->clock, done);
     ev->type = TS_EVENT_COMPUTE_RESPONSE;
     r->cycles = (guint64)cycles;
@@ -138,16 +136,7 @@ static void unit_serve(Unit *u, TsEvent *ev)
 
 static void unit_handle(TsComponent *self, TsEvent *ev)
 {
-    switch (ev->type) {
-    case TS_EVENT_COMPUTE_REQUEST:
-        unit_serve(unit_of(self), ev);
-        break;
-    case EV_CREDIT:
-        ts_unit_credit_event(self, ev);
-        break;
-    default:
-        TS_ABORT(self, "unexpected event type 0x%x", ev->type);
-    }
+    ts_unit_dispatch(self, ev, TS_EVENT_COMPUTE_REQUEST, unit_serve);
 }
 
 const TsComponentKind ts_mac_array_kind = {

@@ -6,8 +6,6 @@
 #include "ts-arch-classes.h"
 #include "ts-unit-private.h"
 
-enum { EV_CREDIT = 1 };
-
 typedef struct {
     TsComponent base;
     const TsHostLinkSpec *spec;
@@ -84,9 +82,9 @@ static double crossing(const TsHostLinkSpec *s, guint64 bytes, guint64 targets, 
     return (double)bytes * (double)targets;
 }
 
-static void link_serve(Link *k, TsEvent *ev)
+static void link_serve(TsComponent *self, TsEvent *ev)
 {
-    TsComponent *self = &k->base;
+    Link *k = link_of(self);
     TsMemReq *r = ts_mem_req(ev);
     TsPort *port = ts_component_port_of_event(self, ev);
     const gboolean h2d = r->op == TS_MEM_WRITE;
@@ -110,7 +108,7 @@ static void link_serve(Link *k, TsEvent *ev)
         k->st.d2h_bytes += (guint64)bytes;
         ts_counter_add(k->c_d2h, (guint64)bytes);
     }
-    ts_unit_credit_at(self, port, start_tick, EV_CREDIT);
+    ts_unit_credit_at(self, port, start_tick);
     ev->type = TS_EVENT_MEM_RESPONSE;
     r->done_tick = at;
     ts_port_send_from(port, ev, 0, at);
@@ -118,16 +116,7 @@ static void link_serve(Link *k, TsEvent *ev)
 
 static void link_handle(TsComponent *self, TsEvent *ev)
 {
-    switch (ev->type) {
-    case TS_EVENT_MEM_REQUEST:
-        link_serve(link_of(self), ev);
-        break;
-    case EV_CREDIT:
-        ts_unit_credit_event(self, ev);
-        break;
-    default:
-        TS_ABORT(self, "unexpected event type 0x%x", ev->type);
-    }
+    ts_unit_dispatch(self, ev, TS_EVENT_MEM_REQUEST, link_serve);
 }
 
 const TsComponentKind ts_host_link_kind = {

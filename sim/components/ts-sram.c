@@ -10,8 +10,6 @@
 #include "ts-arch-classes.h"
 #include "ts-unit-private.h"
 
-enum { EV_CREDIT = 1 };
-
 typedef struct {
     TsComponent base;
     const TsLevel *level;
@@ -115,9 +113,9 @@ static guint64 port_fp(double words, double wpc)
     return wpc > 0.0 ? ts_fp_div(words, wpc) : 0;
 }
 
-static void serve(Sram *s, TsEvent *ev)
+static void serve(TsComponent *self, TsEvent *ev)
 {
-    TsComponent *self = &s->base;
+    Sram *s = sram_of(self);
     TsMemReq *r = ts_mem_req(ev);
     TsPort *port = ts_component_port_of_event(self, ev);
     const gboolean write = r->op == TS_MEM_WRITE;
@@ -172,7 +170,7 @@ static void serve(Sram *s, TsEvent *ev)
         ts_counter_inc(s->c_reads);
         ts_counter_add(s->c_rbytes, r->bytes);
     }
-    ts_unit_credit_at(self, port, ts_fp_cycles_to_tick(&self->clock, start), EV_CREDIT);
+    ts_unit_credit_at(self, port, ts_fp_cycles_to_tick(&self->clock, start));
     TsTick at = ts_fp_cycles_to_tick(&self->clock, done);
     ev->type = TS_EVENT_MEM_RESPONSE;
     r->done_tick = at;
@@ -181,17 +179,7 @@ static void serve(Sram *s, TsEvent *ev)
 
 static void sram_handle(TsComponent *self, TsEvent *ev)
 {
-    Sram *s = sram_of(self);
-    switch (ev->type) {
-    case TS_EVENT_MEM_REQUEST:
-        serve(s, ev);
-        break;
-    case EV_CREDIT:
-        ts_unit_credit_event(self, ev);
-        break;
-    default:
-        TS_ABORT(self, "unexpected event type 0x%x", ev->type);
-    }
+    ts_unit_dispatch(self, ev, TS_EVENT_MEM_REQUEST, serve);
 }
 
 static void sram_destroy(TsComponent *self)

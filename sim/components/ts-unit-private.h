@@ -52,11 +52,29 @@ static inline guint64 ts_fp_now_cycles(const TsComponent *c)
  * period rounded to a millionth of a picosecond. */
 gboolean ts_unit_set_clock_hz(TsComponent *component, double hz, GError **error);
 
+/* The self-event type of a credit returned later (ts_unit_credit_at), in the kinds' own event
+ * numbering (below TS_EVENT_TYPE_RESERVED, apart from the request types). */
+enum { TS_UNIT_EV_CREDIT = 1 };
+
 /* Returns one credit to the sender on `port` at `tick` (now: at once; later: through a
- * self-event of type event_type whose payload u32[0] is the flat port index, which the kind's
- * handler passes to ts_unit_credit_event). */
-void ts_unit_credit_at(TsComponent *self, TsPort *port, TsTick tick, guint32 event_type);
+ * self-event of type TS_UNIT_EV_CREDIT whose payload u32[0] is the flat port index, which the
+ * kind's handler passes to ts_unit_credit_event: ts_unit_dispatch does). */
+void ts_unit_credit_at(TsComponent *self, TsPort *port, TsTick tick);
 void ts_unit_credit_event(TsComponent *self, const TsEvent *event);
+
+/* The handler of a request-serving kind: an event of request_type goes to serve, a credit
+ * self-event to ts_unit_credit_event, anything else aborts the run. Inline, so that serve is
+ * a direct call on the event loop's path. */
+static inline void ts_unit_dispatch(TsComponent *self, TsEvent *ev, guint32 request_type,
+                                    void (*serve)(TsComponent *self, TsEvent *ev))
+{
+    if (ev->type == request_type)
+        serve(self, ev);
+    else if (ev->type == TS_UNIT_EV_CREDIT)
+        ts_unit_credit_event(self, ev);
+    else
+        TS_ABORT(self, "unexpected event type 0x%x", ev->type);
+}
 
 G_END_DECLS
 

@@ -16,13 +16,13 @@ gboolean ts_unit_set_clock_hz(TsComponent *component, double hz, GError **error)
     return ts_component_set_clock_period(component, num, den, error);
 }
 
-void ts_unit_credit_at(TsComponent *self, TsPort *port, TsTick tick, guint32 event_type)
+void ts_unit_credit_at(TsComponent *self, TsPort *port, TsTick tick)
 {
     if (tick <= ts_sim_now(self->sim)) {
         ts_port_grant_credits(port, 1);
         return;
     }
-    TsEvent *ev = ts_sim_event_new(self->sim, self, event_type);
+    TsEvent *ev = ts_sim_event_new(self->sim, self, TS_UNIT_EV_CREDIT);
     ev->payload.u32[0] = ts_port_spec_index(port);
     ev->payload.u32[1] = ts_port_element(port);
     ts_sim_schedule(self->sim, ev, tick);
