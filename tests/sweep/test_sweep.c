@@ -449,6 +449,41 @@ static void test_des_engine(void)
     }
 }
 
+/* A point whose architecture the DES cannot build (a DRAM of 3 banks, which the model takes
+ * and the DRAM's address mapping cannot): ok with its analytical figures, every DES figure
+ * absent and the reason recorded for the point and each op. */
+static void test_des_not_run(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TsSweep) s =
+        load_text("desnot.yaml",
+                  "sweep:\n  arch: gemmini-like\n  workload: bert-base\n  seq: 32\n"
+                  "  ops: [KTQ]\n  mapper: {budget: 100}\n  engine: both\n"
+                  "  des: {max_steps: 64}\n"
+                  "  parameters:\n"
+                  "    banks: {values: [3], arch: \"levels[DRAM].attributes.banks\"}\n",
+                  NULL, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    const TsSweepEngine *e = ts_sweep_engine_lookup("both", &error);
+    TsSweepEvalContext ctx = {1, NULL};
+    TsSweepResult r;
+    CU_ASSERT_TRUE_FATAL(e->evaluate(s, 0, &ctx, &r, &error));
+    CU_ASSERT_EQUAL(r.status, TS_SWEEP_OK);
+    CU_ASSERT_TRUE(r.cycles > 0 && r.energy_pj > 0);
+    CU_ASSERT_TRUE(isnan(r.des_cycles) && isnan(r.des_latency_s) && isnan(r.des_energy_pj) &&
+                   isnan(r.des_diff));
+    CU_ASSERT_PTR_NULL(r.des_bound);
+    CU_ASSERT_EQUAL(r.des_events, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r.des_not_run);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.des_not_run, "the DES did not run: "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.des_not_run, "cannot be simulated by the DES"));
+    CU_ASSERT_TRUE(isnan(ts_sweep_result_objective(&r, TS_SWEEP_OBJ_DES_LATENCY)));
+    CU_ASSERT_EQUAL_FATAL(r.n_ops, 1);
+    CU_ASSERT_TRUE(isnan(r.ops[0].des_cycles));
+    CU_ASSERT_PTR_NOT_NULL(r.ops[0].des_not_run);
+    ts_sweep_result_clear(&r);
+}
+
 static void test_database(void)
 {
     g_autoptr(GError) error = NULL;
@@ -690,6 +725,7 @@ int main(int argc, char **argv)
     CU_add_test(s, "invalid_point", test_invalid_point);
     CU_add_test(s, "cache_and_serialize", test_cache_and_serialize);
     CU_add_test(s, "des_engine", test_des_engine);
+    CU_add_test(s, "des_not_run", test_des_not_run);
     CU_add_test(s, "database", test_database);
     CU_add_test(s, "hw_configs", test_hw_configs);
     CU_add_test(s, "timeloop_arch", test_timeloop_arch);
