@@ -121,8 +121,8 @@ static void progress_show(Progress *p, gboolean final)
     char best[128] = "";
     if (p->best_point >= 0)
         g_snprintf(best, sizeof best, "best %s %.4g %s (point %" G_GINT64_FORMAT ")",
-                   ts_sweep_objective_name(p->rank), p->best,
-                   ts_sweep_objective_unit(p->rank), p->best_point);
+                   ts_sweep_objective_name(p->rank), p->best, ts_sweep_objective_unit(p->rank),
+                   p->best_point);
     char bad[64] = "";
     if (p->invalid || p->unmapped)
         g_snprintf(bad, sizeof bad, "%u invalid, %u unmapped", p->invalid, p->unmapped);
@@ -157,8 +157,12 @@ static void progress_add(Progress *p, const TsSweepResult *r)
 /* Best value among points finished by earlier runs. */
 static void progress_prior_best(Progress *p, TsSweepDb *db)
 {
-    static const char *const cols[TS_SWEEP_OBJ_COUNT_] = {"energy_pj", "latency_s", "cycles",
-                                                          "edp_j_cycles", "area_um2"};
+    static const char *const cols[TS_SWEEP_OBJ_COUNT_] = {
+        [TS_SWEEP_OBJ_ENERGY] = "energy_pj",      [TS_SWEEP_OBJ_LATENCY] = "latency_s",
+        [TS_SWEEP_OBJ_CYCLES] = "cycles",         [TS_SWEEP_OBJ_EDP] = "edp_j_cycles",
+        [TS_SWEEP_OBJ_AREA] = "area_um2",         [TS_SWEEP_OBJ_DES_LATENCY] = "des_latency_s",
+        [TS_SWEEP_OBJ_DES_CYCLES] = "des_cycles",
+    };
     g_autofree char *sql = g_strdup_printf("SELECT id, %s FROM points WHERE status = 'ok' AND %s "
                                            "IS NOT NULL ORDER BY %s, id LIMIT 1;",
                                            cols[p->rank], cols[p->rank], cols[p->rank]);
