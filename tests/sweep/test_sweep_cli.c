@@ -388,6 +388,49 @@ static void test_des_engines(void)
     CU_ASSERT_STRING_EQUAL(db_b, d1);
 }
 
+/* A point's DES figures are those of `tilesim simulate --engine both` on the same mapping
+ * (the sweep's search does not polish: simulate --no-polish searches as it does). */
+static void test_des_matches_simulate(void)
+{
+    g_autofree char *file = tmp("one.yaml");
+    g_file_set_contents(file,
+                        "sweep:\n  arch: eyeriss-like\n  workload: bert-base\n  seq: 32\n"
+                        "  ops: [KTQ]\n  engine: both\n"
+                        "  parameters:\n    label: {values: [a], unused: \"one point\"}\n"
+                        "  mapper: {search: anneal, budget: 100, seed: 3}\n",
+                        -1, NULL);
+    g_autofree char *out = tmp("one");
+    TsTestRun r;
+    const char *sw[] = {"sweep", file, "--out", out, "-q", "--no-plots", NULL};
+    CU_ASSERT_EQUAL_FATAL(ts_test_spawn(&r, sw, FALSE), 0);
+    ts_test_run_clear(&r);
+    const char *sim[] = {
+        "simulate", "--arch",      "eyeriss-like", "--workload", "bert-base", "--seq", "32",
+        "--op",     "KTQ",         "--search",     "anneal",     "--budget",  "100",   "--seed",
+        "3",        "--no-polish", "--json",       "-",          "-q",        NULL};
+    CU_ASSERT_EQUAL_FATAL(ts_test_spawn(&r, sim, FALSE), 0);
+    g_autoptr(JsonParser) p = json_parser_new();
+    CU_ASSERT_TRUE_FATAL(json_parser_load_from_data(p, r.out, -1, NULL));
+    ts_test_run_clear(&r);
+    JsonObject *dt =
+        json_object_get_object_member(json_node_get_object(json_parser_get_root(p)), "des_totals");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dt);
+    g_autofree char *db_path = db_of(out);
+    sqlite3 *db = NULL;
+    CU_ASSERT_EQUAL_FATAL(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *st = NULL;
+    sqlite3_prepare_v2(db, "SELECT des_cycles, des_latency_s, des_energy_pj, cycles FROM points;",
+                       -1, &st, NULL);
+    CU_ASSERT_EQUAL_FATAL(sqlite3_step(st), SQLITE_ROW);
+    CU_ASSERT_EQUAL(sqlite3_column_double(st, 0), json_object_get_double_member(dt, "cycles"));
+    CU_ASSERT_EQUAL(sqlite3_column_double(st, 1), json_object_get_double_member(dt, "latency_s"));
+    CU_ASSERT_EQUAL(sqlite3_column_double(st, 2), json_object_get_double_member(dt, "energy_pj"));
+    CU_ASSERT_EQUAL(sqlite3_column_double(st, 3),
+                    json_object_get_double_member(dt, "analytical_cycles"));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
 /* A database made before the DES columns (schema 1) is migrated when resumed; a newer schema
  * is refused with its version. */
 static void test_schema_migration(void)
@@ -537,5 +580,6 @@ int main(int argc, char **argv)
     CU_add_test(s, "invalid_points_and_errors", test_invalid_points_and_errors);
     CU_add_test(s, "des_engines", test_des_engines);
     CU_add_test(s, "schema_migration", test_schema_migration);
+    CU_add_test(s, "des_matches_simulate", test_des_matches_simulate);
     return ts_test_run(argc, argv);
 }
