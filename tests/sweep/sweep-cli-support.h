@@ -14,7 +14,7 @@
 
 /* A sweep of 16 points on the Eyeriss-like library architecture: buffer size x array width x
  * a workload option, three ops of BERT-base, short searches. */
-static const char *kSmallSweep =
+static const char *kSmallSweep G_GNUC_UNUSED =
     "sweep:\n"
     "  name: small\n"
     "  arch: eyeriss-like\n"
@@ -36,18 +36,18 @@ static const char *kSmallSweep =
     "  mapper: {search: anneal, budget: 800, seed: 3}\n";
 
 /* Two points, two small ops, short walks: the DES engines stay fast. */
-static const char *kDesSweep = "sweep:\n"
-                               "  name: tiny\n"
-                               "  arch: eyeriss-like\n"
-                               "  workload: bert-base\n"
-                               "  seq: 64\n"
-                               "  ops: [KTQ, softmax]\n"
-                               "  parameters:\n"
-                               "    pe_x:\n"
-                               "      values: [7, 14]\n"
-                               "      arch: levels[PE_column].spatial.meshX\n"
-                               "  mapper: {search: anneal, budget: 300, seed: 3}\n"
-                               "  des: {max_steps: 64}\n";
+static const char *kDesSweep G_GNUC_UNUSED = "sweep:\n"
+                                             "  name: tiny\n"
+                                             "  arch: eyeriss-like\n"
+                                             "  workload: bert-base\n"
+                                             "  seq: 64\n"
+                                             "  ops: [KTQ, softmax]\n"
+                                             "  parameters:\n"
+                                             "    pe_x:\n"
+                                             "      values: [7, 14]\n"
+                                             "      arch: levels[PE_column].spatial.meshX\n"
+                                             "  mapper: {search: anneal, budget: 300, seed: 3}\n"
+                                             "  des: {max_steps: 64}\n";
 
 static void dump_value(GString *s, sqlite3_stmt *st, int col)
 {

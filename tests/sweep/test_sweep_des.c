@@ -1,0 +1,250 @@
+/* `tilesim sweep --engine both|des` end to end on tiny sweeps: the DES columns in the database
+ * and every export, identical with 1 and 2 threads and after a stop and resume, the same rows
+ * for both and des; a point's DES figures equal `tilesim simulate --engine both`'s for the same
+ * mapping; a database of schema 1 (before the DES columns) migrated on resume, a newer schema
+ * refused. */
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "sweep-cli-support.h"
+
+static char *tmpdir;
+
+static char *tmp(const char *name)
+{
+    return g_build_filename(tmpdir, name, NULL);
+}
+
+static char *db_of(const char *dir)
+{
+    return g_build_filename(dir, "sweep.db", NULL);
+}
+
+static char *read_out(const char *dir, const char *name)
+{
+    g_autofree char *path = g_build_filename(dir, name, NULL);
+    char *text = NULL;
+    g_file_get_contents(path, &text, NULL, NULL);
+    return text;
+}
+
+static void test_des_engines(void)
+{
+    g_autofree char *file = tmp("tiny.yaml");
+    g_file_set_contents(file, kDesSweep, -1, NULL);
+    g_autofree char *o1 = tmp("des1"), *o2 = tmp("des2"), *ob = tmp("both");
+    TsTestRun r;
+    const char *a1[] = {"sweep", file, "--engine", "des", "--out", o1, "--threads", "1", NULL};
+    CU_ASSERT_EQUAL_FATAL(ts_test_spawn(&r, a1, FALSE), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "sweep tiny: 2 points: 2 ok"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "DES cycles"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "DES vs model"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "best by DES cycles  point 1 (pe_x=14)"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "Pareto front on energy, des_latency"));
+    ts_test_run_clear(&r);
+    const char *a2[] = {"sweep",     file, "--engine",   "des", "--out", o2,
+                        "--threads", "2",  "--no-plots", "-q",  NULL};
+    CU_ASSERT_EQUAL(ts_test_spawn(&r, a2, FALSE), 0);
+    ts_test_run_clear(&r);
+    g_autofree char *db1 = db_of(o1), *db2 = db_of(o2), *dbb = db_of(ob);
+    g_autofree char *d1 = sweep_dump(db1), *d2 = sweep_dump(db2);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d2);
+    if (strcmp(d1, d2) != 0)
+        sweep_report_diff(d1, d2);
+    CU_ASSERT_STRING_EQUAL(d1, d2);
+
+    /* every point and op has its DES figures */
+    sqlite3 *db = NULL;
+    CU_ASSERT_EQUAL_FATAL(sqlite3_open_v2(db1, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *st = NULL;
+    sqlite3_prepare_v2(db,
+                       "SELECT (SELECT count(*) FROM points WHERE des_cycles > 0 AND "
+                       "des_latency_s > 0 AND des_energy_pj > 0 AND des_bound IS NOT NULL AND "
+                       "des_not_run IS NULL AND abs(des_diff - (des_cycles / cycles - 1)) < 1e-12 "
+                       "AND des_events > 0), (SELECT count(*) FROM op_results WHERE des_cycles > "
+                       "0 AND des_bound IS NOT NULL), (SELECT count(*) FROM point_runs WHERE "
+                       "des_seconds > 0), (SELECT value FROM meta WHERE key = 'schema_version');",
+                       -1, &st, NULL);
+    CU_ASSERT_EQUAL_FATAL(sqlite3_step(st), SQLITE_ROW);
+    CU_ASSERT_EQUAL(sqlite3_column_int(st, 0), 2);
+    CU_ASSERT_EQUAL(sqlite3_column_int(st, 1), 4);
+    CU_ASSERT_EQUAL(sqlite3_column_int(st, 2), 2);
+    CU_ASSERT_STRING_EQUAL((const char *)sqlite3_column_text(st, 3), "2");
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+
+    /* the exports carry the DES columns */
+    g_autofree char *csv = read_out(o1, "results.csv"), *ops = read_out(o1, "ops.csv"),
+                    *jsonl = read_out(o1, "results.jsonl"), *front = read_out(o1, "pareto.csv");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(csv);
+    CU_ASSERT_PTR_NOT_NULL(strstr(csv,
+                                  ",area_um2,pareto,reason,des_cycles,des_latency_s,"
+                                  "des_energy_pj,des_diff,des_bound,des_not_run,des_events\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(front, ",area_um2,des_cycles,"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(ops, ",valid,des_cycles,des_latency_s,des_energy_pj,des_diff,"
+                                       "des_bound,des_not_run\n"));
+    g_auto(GStrv) lines = g_strsplit(jsonl, "\n", -1);
+    CU_ASSERT_EQUAL_FATAL(g_strv_length(lines), 3);
+    for (guint i = 0; i < 2; i++) {
+        g_autoptr(JsonParser) p = json_parser_new();
+        CU_ASSERT_TRUE_FATAL(json_parser_load_from_data(p, lines[i], -1, NULL));
+        JsonObject *o = json_node_get_object(json_parser_get_root(p));
+        JsonObject *des = json_object_get_object_member(o, "des");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(des);
+        CU_ASSERT_TRUE(json_object_get_double_member(des, "cycles") > 0);
+        CU_ASSERT_TRUE(json_object_get_null_member(des, "not_run"));
+        JsonArray *ops_a = json_object_get_array_member(o, "ops");
+        CU_ASSERT_EQUAL(json_array_get_length(ops_a), 2);
+        JsonObject *op0 = json_array_get_object_element(ops_a, 0);
+        JsonObject *od = json_object_get_object_member(op0, "des");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(od);
+        CU_ASSERT_TRUE(json_object_get_double_member(od, "cycles") > 0);
+    }
+    /* des_latency is the Pareto front's second objective: a point on it is not beaten on both */
+    g_autofree char *plot = g_build_filename(o1, "plots", "pareto.csv", NULL);
+    CU_ASSERT_TRUE(g_file_test(plot, G_FILE_TEST_IS_REGULAR));
+
+    /* a run stopped after one point and resumed ends with the same rows */
+    g_autofree char *op = tmp("des-part");
+    const char *part[] = {"sweep", file,         "--engine",     "des", "--out", op,
+                          "-q",    "--no-plots", "--max-points", "1",   NULL};
+    CU_ASSERT_EQUAL(ts_test_spawn(&r, part, FALSE), 0);
+    ts_test_run_clear(&r);
+    const char *rest[] = {"sweep", file, "--engine",   "des",      "--out",
+                          op,      "-q", "--no-plots", "--resume", NULL};
+    CU_ASSERT_EQUAL(ts_test_spawn(&r, rest, FALSE), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "1 done before"));
+    ts_test_run_clear(&r);
+    g_autofree char *dbp = db_of(op);
+    g_autofree char *dp = sweep_dump(dbp);
+    CU_ASSERT_STRING_EQUAL(dp, d1);
+
+    /* --engine both: the same figures (both run the same simulation) */
+    const char *ab[] = {"sweep", file, "--engine", "both", "--out", ob, "--no-plots", "-q", NULL};
+    CU_ASSERT_EQUAL(ts_test_spawn(&r, ab, FALSE), 0);
+    ts_test_run_clear(&r);
+    g_autofree char *db_b = sweep_dump(dbb);
+    CU_ASSERT_STRING_EQUAL(db_b, d1);
+}
+
+/* A point's DES figures are those of `tilesim simulate --engine both` on the same mapping
+ * (the sweep's search does not polish: simulate --no-polish searches as it does). */
+static void test_des_matches_simulate(void)
+{
+    g_autofree char *file = tmp("one.yaml");
+    g_file_set_contents(file,
+                        "sweep:\n  arch: eyeriss-like\n  workload: bert-base\n  seq: 32\n"
+                        "  ops: [KTQ]\n  engine: both\n"
+                        "  parameters:\n    label: {values: [a], unused: \"one point\"}\n"
+                        "  mapper: {search: anneal, budget: 100, seed: 3}\n",
+                        -1, NULL);
+    g_autofree char *out = tmp("one");
+    TsTestRun r;
+    const char *sw[] = {"sweep", file, "--out", out, "-q", "--no-plots", NULL};
+    CU_ASSERT_EQUAL_FATAL(ts_test_spawn(&r, sw, FALSE), 0);
+    ts_test_run_clear(&r);
+    const char *sim[] = {
+        "simulate", "--arch",      "eyeriss-like", "--workload", "bert-base", "--seq", "32",
+        "--op",     "KTQ",         "--search",     "anneal",     "--budget",  "100",   "--seed",
+        "3",        "--no-polish", "--json",       "-",          "-q",        NULL};
+    CU_ASSERT_EQUAL_FATAL(ts_test_spawn(&r, sim, FALSE), 0);
+    g_autoptr(JsonParser) p = json_parser_new();
+    CU_ASSERT_TRUE_FATAL(json_parser_load_from_data(p, r.out, -1, NULL));
+    ts_test_run_clear(&r);
+    JsonObject *dt =
+        json_object_get_object_member(json_node_get_object(json_parser_get_root(p)), "des_totals");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dt);
+    g_autofree char *db_path = db_of(out);
+    sqlite3 *db = NULL;
+    CU_ASSERT_EQUAL_FATAL(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *st = NULL;
+    sqlite3_prepare_v2(db, "SELECT des_cycles, des_latency_s, des_energy_pj, cycles FROM points;",
+                       -1, &st, NULL);
+    CU_ASSERT_EQUAL_FATAL(sqlite3_step(st), SQLITE_ROW);
+    CU_ASSERT_EQUAL(sqlite3_column_double(st, 0), json_object_get_double_member(dt, "cycles"));
+    CU_ASSERT_EQUAL(sqlite3_column_double(st, 1), json_object_get_double_member(dt, "latency_s"));
+    CU_ASSERT_EQUAL(sqlite3_column_double(st, 2), json_object_get_double_member(dt, "energy_pj"));
+    CU_ASSERT_EQUAL(sqlite3_column_double(st, 3),
+                    json_object_get_double_member(dt, "analytical_cycles"));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
+/* A database made before the DES columns (schema 1) is migrated when resumed; a newer schema
+ * is refused with its version. */
+static void test_schema_migration(void)
+{
+    g_autofree char *file = tmp("tiny-analytical.yaml");
+    g_autofree char *text = g_strdup(kDesSweep);
+    *strstr(text, "  des: {max_steps: 64}\n") = '\0';
+    g_file_set_contents(file, text, -1, NULL);
+    g_autofree char *full = tmp("ana-full"), *old = tmp("ana-old");
+    TsTestRun r;
+    const char *af[] = {"sweep", file, "--out", full, "--no-plots", "-q", NULL};
+    CU_ASSERT_EQUAL_FATAL(ts_test_spawn(&r, af, FALSE), 0);
+    ts_test_run_clear(&r);
+    const char *ao[] = {"sweep", file, "--out", old, "--no-plots", "-q", "--max-points", "1", NULL};
+    CU_ASSERT_EQUAL_FATAL(ts_test_spawn(&r, ao, FALSE), 0);
+    ts_test_run_clear(&r);
+    /* make it a schema 1 database: no DES column */
+    g_autofree char *db_path = db_of(old);
+    sqlite3 *db = NULL;
+    CU_ASSERT_EQUAL_FATAL(sqlite3_open(db_path, &db), SQLITE_OK);
+    const char *drop =
+        "ALTER TABLE points DROP COLUMN des_cycles; ALTER TABLE points DROP COLUMN des_latency_s;"
+        "ALTER TABLE points DROP COLUMN des_energy_pj; ALTER TABLE points DROP COLUMN des_diff;"
+        "ALTER TABLE points DROP COLUMN des_bound; ALTER TABLE points DROP COLUMN des_not_run;"
+        "ALTER TABLE points DROP COLUMN des_events; ALTER TABLE op_results DROP COLUMN "
+        "des_cycles; ALTER TABLE op_results DROP COLUMN des_latency_s; ALTER TABLE op_results "
+        "DROP COLUMN des_energy_pj; ALTER TABLE op_results DROP COLUMN des_bound; ALTER TABLE "
+        "op_results DROP COLUMN des_not_run; ALTER TABLE point_runs DROP COLUMN des_seconds;"
+        "UPDATE meta SET value = '1' WHERE key = 'schema_version';";
+    CU_ASSERT_EQUAL(sqlite3_exec(db, drop, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    const char *resume[] = {"sweep", file, "--out", old, "--no-plots", "-q", "--resume", NULL};
+    CU_ASSERT_EQUAL(ts_test_spawn(&r, resume, FALSE), 0);
+    ts_test_run_clear(&r);
+    g_autofree char *full_db = db_of(full);
+    g_autofree char *a = sweep_dump(full_db), *b = sweep_dump(db_path);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    if (strcmp(a, b) != 0)
+        sweep_report_diff(a, b);
+    CU_ASSERT_STRING_EQUAL(a, b);
+    /* a newer schema */
+    CU_ASSERT_EQUAL_FATAL(sqlite3_open(db_path, &db), SQLITE_OK);
+    CU_ASSERT_EQUAL(sqlite3_exec(db, "UPDATE meta SET value = '9' WHERE key = 'schema_version';",
+                                 NULL, NULL, NULL),
+                    SQLITE_OK);
+    sqlite3_close(db);
+    const char *ex[] = {"sweep", "--export", "--out", old, NULL};
+    CU_ASSERT_EQUAL(ts_test_spawn(&r, ex, FALSE), 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "has schema version 9, this tilesim reads up to 2"));
+    ts_test_run_clear(&r);
+}
+
+static int setup(void)
+{
+    tmpdir = g_dir_make_tmp("tilesim-sweep-des-XXXXXX", NULL);
+    return tmpdir == NULL;
+}
+
+static int teardown(void)
+{
+    if (g_getenv("TILESIM_TEST_KEEP"))
+        fprintf(stderr, "outputs kept in %s\n", tmpdir);
+    else
+        ts_test_remove_tree(tmpdir);
+    g_free(tmpdir);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    CU_initialize_registry();
+    CU_pSuite s = CU_add_suite("sweep_des", setup, teardown);
+    CU_add_test(s, "des_engines", test_des_engines);
+    CU_add_test(s, "schema_migration", test_schema_migration);
+    CU_add_test(s, "des_matches_simulate", test_des_matches_simulate);
+    return ts_test_run(argc, argv);
+}
