@@ -348,8 +348,9 @@ static gboolean read_mapper(TsSweep *s, const TsNode *m, GError **error)
     if (m == NULL)
         return TRUE;
     const char *path = "sweep.mapper";
-    static const char *const keys[] = {"search",      "metric", "budget",        "victory",
-                                       "max_invalid", "seed",   "factorization", NULL};
+    static const char *const keys[] = {"search",        "metric",      "budget",
+                                       "victory",       "max_invalid", "seed",
+                                       "factorization", "polish",      NULL};
     if (m->kind != TS_NODE_MAPPING) {
         ts_config_error(error, m, TS_CONFIG_ERROR_TYPE, path, "expected a mapping");
         return FALSE;
@@ -406,6 +407,18 @@ static gboolean read_mapper(TsSweep *s, const TsNode *m, GError **error)
         g_autofree char *pk = ts_path_key(path, ints[i].key);
         if (!ts_node_uint(n, pk, ints[i].out, error))
             return FALSE;
+    }
+    if ((n = ts_node_get(m, "polish")) != NULL) {
+        gboolean polish = FALSE;
+        if (!ts_node_bool(n, "sweep.mapper.polish", &polish, error))
+            return FALSE;
+        if (polish && o->algorithm != TS_SEARCH_ANNEAL) {
+            ts_config_error(error, n, TS_CONFIG_ERROR_INVALID, "sweep.mapper.polish",
+                            "polish applies to the anneal search only (search is %s)",
+                            ts_search_algorithm_name(o->algorithm));
+            return FALSE;
+        }
+        o->polish = polish;
     }
     gboolean ordered =
         o->algorithm == TS_SEARCH_EXHAUSTIVE || o->algorithm == TS_SEARCH_LINEAR_PRUNED;
@@ -657,6 +670,10 @@ static char *settings_json(const TsSweep *s, gboolean cross)
     if (s->imperfect) {
         json_builder_set_member_name(b, "factorization");
         json_builder_add_string_value(b, "imperfect");
+    }
+    if (s->search.polish) {
+        json_builder_set_member_name(b, "polish");
+        json_builder_add_boolean_value(b, TRUE);
     }
     json_builder_end_object(b);
     json_builder_set_member_name(b, "objectives");

@@ -78,15 +78,16 @@ static void test_values_cross_zip_ranges(void)
     CU_ASSERT_STRING_EQUAL(ts_sweep_param_kind(s, 0), "arch");
     CU_ASSERT_STRING_EQUAL(ts_sweep_name(s), "cross");
 
-    g_autofree char *t2 = with_base("  combine: zip\n"
-                                    "  parameters:\n"
-                                    "    depth:\n"
-                                    "      range: {from: 1024, to: 65536, steps: 7, scale: log}\n"
-                                    "      arch:\n"
-                                    "        levels[PE_column].levels[PE].levels[weights_spad].attributes.entries: "
-                                    "\"${depth // 64}\"\n"
-                                    "    seq:\n"
-                                    "      range: {from: 16, to: 1024, factor: 2}\n");
+    g_autofree char *t2 =
+        with_base("  combine: zip\n"
+                  "  parameters:\n"
+                  "    depth:\n"
+                  "      range: {from: 1024, to: 65536, steps: 7, scale: log}\n"
+                  "      arch:\n"
+                  "        levels[PE_column].levels[PE].levels[weights_spad].attributes.entries: "
+                  "\"${depth // 64}\"\n"
+                  "    seq:\n"
+                  "      range: {from: 16, to: 1024, factor: 2}\n");
     g_autoptr(TsSweep) z = load_text("zip.yaml", t2, NULL, &error);
     CU_ASSERT_PTR_NOT_NULL_FATAL(z);
     CU_ASSERT_EQUAL(ts_sweep_n_points(z), 7);
@@ -96,11 +97,11 @@ static void test_values_cross_zip_ranges(void)
     CU_ASSERT_STRING_EQUAL(value(z, 6, "seq"), "1024");
     CU_ASSERT_STRING_EQUAL(ts_sweep_param_kind(z, 1), "workload option");
 
-    g_autofree char *t3 =
-        with_base("  combine: zip\n"
-                  "  parameters:\n"
-                  "    a: {values: [1, 2], arch: \"levels[PE_column].spatial.meshX\"}\n"
-                  "    b: {values: [1, 2, 3], arch: \"levels[PE_column].levels[PE].spatial.meshY\"}\n");
+    g_autofree char *t3 = with_base(
+        "  combine: zip\n"
+        "  parameters:\n"
+        "    a: {values: [1, 2], arch: \"levels[PE_column].spatial.meshX\"}\n"
+        "    b: {values: [1, 2, 3], arch: \"levels[PE_column].levels[PE].spatial.meshY\"}\n");
     g_autoptr(TsSweep) bad = load_text("badzip.yaml", t3, NULL, &error);
     CU_ASSERT_PTR_NULL(bad);
     ASSERT_MSG(error, "zip needs value lists of one length: a has 2 values, b has 3");
@@ -118,7 +119,8 @@ static void test_points_templates_blocks(void)
                   "  constraints:\n"
                   "    - when: {dataflow: [OS, IS]}\n"
                   "      arch:\n"
-                  "        levels[PE_column].levels[PE].levels[psum_spad].attributes.entries: \"${pe_x * 4}\"\n"
+                  "        levels[PE_column].levels[PE].levels[psum_spad].attributes.entries: "
+                  "\"${pe_x * 4}\"\n"
                   "      targets:\n"
                   "        - {target: PE_column, type: spatial, factors: [\"E>=${pe_x // 2}\"]}\n"
                   "  points:\n"
@@ -189,7 +191,8 @@ static void test_spec_errors(void)
         {"  parameters:\n    x:\n      values: [1]\n      arch: {levels[PE_column].spatial.meshX: "
          "\"${y+1}\"}\n",
          "YAML syntax error"},
-        {"  parameters:\n    x:\n      values: [1]\n      arch:\n        levels[PE_column].spatial.meshX: "
+        {"  parameters:\n    x:\n      values: [1]\n      arch:\n        "
+         "levels[PE_column].spatial.meshX: "
          "\"${y+1}\"\n",
          "a template reads 'y', which is not a parameter"},
         {"  parameters:\n    x: {values: [1], arch: \"levels[PE_column].spatial.meshX\"}\n"
@@ -220,14 +223,36 @@ static void test_spec_errors(void)
         ASSERT_MSG(error, name);
     }
     g_autoptr(GError) error = NULL;
-    g_autoptr(TsSweep) nv = load_text("victory.yaml",
-                                      "sweep:\n  arch: eyeriss-like\n  workload: bert-base\n"
-                                      "  mapper: {search: anneal, budget: 0}\n  parameters:\n"
-                                      "    x: {values: [1], arch: \"levels[PE_column].spatial.meshX\"}\n",
-                                      NULL, &error);
+    g_autoptr(TsSweep) nv =
+        load_text("victory.yaml",
+                  "sweep:\n  arch: eyeriss-like\n  workload: bert-base\n"
+                  "  mapper: {search: anneal, budget: 0}\n  parameters:\n"
+                  "    x: {values: [1], arch: \"levels[PE_column].spatial.meshX\"}\n",
+                  NULL, &error);
     CU_ASSERT_PTR_NULL(nv);
     ASSERT_MSG(error, "victory.yaml:4:11: sweep.mapper: search anneal with budget 0 needs a "
                       "victory condition");
+    g_clear_error(&error);
+    g_autoptr(TsSweep) np =
+        load_text("polish.yaml",
+                  "sweep:\n  arch: eyeriss-like\n  workload: bert-base\n"
+                  "  mapper: {search: exhaustive, polish: true}\n"
+                  "  parameters:\n"
+                  "    x: {values: [1], arch: \"levels[PE_column].spatial.meshX\"}\n",
+                  NULL, &error);
+    CU_ASSERT_PTR_NULL(np);
+    ASSERT_MSG(error, "polish.yaml:4:40: sweep.mapper.polish: polish applies to the anneal search "
+                      "only (search is exhaustive)");
+    g_clear_error(&error);
+    g_autoptr(TsSweep) pb =
+        load_text("polish-bool.yaml",
+                  "sweep:\n  arch: eyeriss-like\n  workload: bert-base\n"
+                  "  mapper: {polish: maybe}\n  parameters:\n"
+                  "    x: {values: [1], arch: \"levels[PE_column].spatial.meshX\"}\n",
+                  NULL, &error);
+    CU_ASSERT_PTR_NULL(pb);
+    ASSERT_MSG(error,
+               "polish-bool.yaml:4:20: sweep.mapper.polish: expected true or false (got 'maybe')");
     g_clear_error(&error);
     g_autoptr(TsSweep) badop =
         load_text("badop.yaml",

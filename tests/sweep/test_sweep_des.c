@@ -128,26 +128,44 @@ static void test_des_engines(void)
     CU_ASSERT_STRING_EQUAL(db_b, d1);
 }
 
-/* A point's DES figures are those of `tilesim simulate --engine both` on the same mapping
- * (the sweep's search does not polish: simulate --no-polish searches as it does). */
-static void test_des_matches_simulate(void)
+/* A point's DES figures are those of `tilesim simulate --engine both` on the same mapping: the
+ * sweep's anneal is unpolished unless `mapper.polish: true` (simulate --no-polish searches as
+ * the default sweep does, simulate's default as `polish: true`). */
+static void des_matches_simulate(gboolean polish)
 {
-    g_autofree char *file = tmp("one.yaml");
-    g_file_set_contents(file,
-                        "sweep:\n  arch: eyeriss-like\n  workload: bert-base\n  seq: 32\n"
+    g_autofree char *file = tmp(polish ? "one-polish.yaml" : "one.yaml");
+    g_autofree char *spec =
+        g_strdup_printf("sweep:\n  arch: eyeriss-like\n  workload: bert-base\n  seq: 32\n"
                         "  ops: [KTQ]\n  engine: both\n"
                         "  parameters:\n    label: {values: [a], unused: \"one point\"}\n"
-                        "  mapper: {search: anneal, budget: 100, seed: 3}\n",
-                        -1, NULL);
-    g_autofree char *out = tmp("one");
+                        "  mapper: {search: anneal, budget: 100, seed: 3%s}\n",
+                        polish ? ", polish: true" : "");
+    g_file_set_contents(file, spec, -1, NULL);
+    g_autofree char *out = tmp(polish ? "one-polish" : "one");
     TsTestRun r;
     const char *sw[] = {"sweep", file, "--out", out, "-q", "--no-plots", NULL};
     CU_ASSERT_EQUAL_FATAL(ts_test_spawn(&r, sw, FALSE), 0);
     ts_test_run_clear(&r);
-    const char *sim[] = {
-        "simulate", "--arch",      "eyeriss-like", "--workload", "bert-base", "--seq", "32",
-        "--op",     "KTQ",         "--search",     "anneal",     "--budget",  "100",   "--seed",
-        "3",        "--no-polish", "--json",       "-",          "-q",        NULL};
+    const char *sim[] = {"simulate",
+                         "--arch",
+                         "eyeriss-like",
+                         "--workload",
+                         "bert-base",
+                         "--seq",
+                         "32",
+                         "--op",
+                         "KTQ",
+                         "--search",
+                         "anneal",
+                         "--budget",
+                         "100",
+                         "--seed",
+                         "3",
+                         "--json",
+                         "-",
+                         "-q",
+                         polish ? NULL : "--no-polish",
+                         NULL};
     CU_ASSERT_EQUAL_FATAL(ts_test_spawn(&r, sim, FALSE), 0);
     g_autoptr(JsonParser) p = json_parser_new();
     CU_ASSERT_TRUE_FATAL(json_parser_load_from_data(p, r.out, -1, NULL));
@@ -169,6 +187,16 @@ static void test_des_matches_simulate(void)
                     json_object_get_double_member(dt, "analytical_cycles"));
     sqlite3_finalize(st);
     sqlite3_close(db);
+}
+
+static void test_des_matches_simulate(void)
+{
+    des_matches_simulate(FALSE);
+}
+
+static void test_polish_matches_simulate(void)
+{
+    des_matches_simulate(TRUE);
 }
 
 /* A database made before the DES columns (schema 1) is migrated when resumed; a newer schema
@@ -246,5 +274,6 @@ int main(int argc, char **argv)
     CU_add_test(s, "des_engines", test_des_engines);
     CU_add_test(s, "schema_migration", test_schema_migration);
     CU_add_test(s, "des_matches_simulate", test_des_matches_simulate);
+    CU_add_test(s, "polish_matches_simulate", test_polish_matches_simulate);
     return ts_test_run(argc, argv);
 }
