@@ -700,12 +700,14 @@ static inline uint64_t ceil_div(uint64_t a, uint64_t b)
 
 /* ---- Host-link calls ------------------------------------------------------------------------ */
 
-/* Temporal iterations above inner level c that give tensor t a new tile (every loop from the
- * outermost down to the innermost one over a dimension of t: Timeloop's refetches), and the
- * distinct tiles among them (the loops over its dimensions alone); empty iterations past a
- * dimension's size (imperfect factors) left out. */
-static void tile_versions(const TsModel *m, const TsNest *nest, guint c, guint t,
-                          uint64_t *versions, uint64_t *distinct)
+/* The tile moves of tensor t into inner level c: its versions are the temporal iterations above
+ * c that give t a new tile (every loop from the outermost down to the innermost one over a
+ * dimension of t: Timeloop's refetches), its distinct tiles those of the loops over its
+ * dimensions alone; empty iterations past a dimension's size (imperfect factors) left out.
+ * Fills: every version of an input, an output's versions but its elided first reads (one per
+ * distinct tile); write-backs: every version of an output. */
+static void tile_moves(const TsModel *m, const TsNest *nest, guint c, guint t, uint64_t *fills,
+                       uint64_t *wbs)
 {
     uint8_t counted[TS_NEST_MAX_LOOPS];
     const guint lo = nest->level_lo[c + 1];
@@ -715,11 +717,17 @@ static void tile_versions(const TsModel *m, const TsNest *nest, guint c, guint t
             ks = k;
     for (guint k = 0; k < nest->n_loops; k++)
         counted[k] = nest->loop[k].kind == TS_LOOP_TEMPORAL && k >= ks;
-    *versions = ts_nest_count(m, nest, lo, counted, NULL, -1);
+    const uint64_t v = ts_nest_count(m, nest, lo, counted, NULL, -1);
+    const gboolean out = m->read_write[t];
+    *fills = v;
+    *wbs = out ? v : 0;
+    if (!out || m->options.no_first_read_elision)
+        return;
     for (guint k = 0; k < nest->n_loops; k++)
         counted[k] = nest->loop[k].kind == TS_LOOP_TEMPORAL && k >= lo &&
                      (m->dim_mask[t] >> nest->loop[k].dim & 1u);
-    *distinct = ts_nest_count(m, nest, lo, counted, NULL, -1);
+    const uint64_t d = ts_nest_count(m, nest, lo, counted, NULL, -1);
+    *fills = v > d ? v - d : 0;
 }
 
 /* The calls over the host links into landing levels and what they add to cycles (TsCost's
@@ -746,12 +754,9 @@ static double link_calls(const TsModel *m, const TsMapping *map, const TsNest *n
             if (l == outermost[t])
                 continue; /* backed here (resident): one copy serves every instance */
             each += lc->tensor[t].tile_words;
-            uint64_t v, d;
-            tile_versions(m, nest, c, t, &v, &d);
+            uint64_t fills, wbs;
+            tile_moves(m, nest, c, t, &fills, &wbs);
             const gboolean out = m->read_write[t];
-            const uint64_t fills =
-                out && !m->options.no_first_read_elision ? (v > d ? v - d : 0) : v;
-            const uint64_t wbs = out ? v : 0;
             calls += fills + wbs;
             /* the first tile's fill comes before the first step, the last write-back after the
              * last step */
@@ -781,8 +786,7 @@ static double link_calls(const TsModel *m, const TsMapping *map, const TsNest *n
         return max_cycles;
     const double share = 1.0 / (double)cost->link_batch;
     cost->link_call_cycles = call_cycles * share;
-    const double cycles =
-        MAX(max_cycles + edge_cycles * share, call_cycles * share + bytes_cycles);
+    const double cycles = MAX(max_cycles + edge_cycles * share, call_cycles * share + bytes_cycles);
     cost->link_added_cycles = cycles - max_cycles;
     return cycles;
 }
@@ -814,11 +818,8 @@ static double dma_cycles(const TsModel *m, const TsMapping *map, const TsNest *n
         if (child >= nl)
             continue;
         const guint c = nl - 1 - child;
-        uint64_t v, d;
-        tile_versions(m, nest, c, t, &v, &d);
-        const gboolean out = m->read_write[t];
-        const uint64_t fills = out && !m->options.no_first_read_elision ? (v > d ? v - d : 0) : v;
-        const uint64_t wbs = out ? v : 0;
+        uint64_t fills, wbs;
+        tile_moves(m, nest, c, t, &fills, &wbs);
         const double bytes = (double)ts_model_words(m, l, t, nest->tile[c][t]) * wbytes;
         const double calls =
             lv->dma_max_bytes > 0 ? MAX(1.0, ceil(bytes / (double)lv->dma_max_bytes)) : 1.0;
@@ -828,11 +829,10 @@ static double dma_cycles(const TsModel *m, const TsMapping *map, const TsNest *n
     const TsLevel *s = &lv->spec;
     if (s->shared_bw_words_per_cycle > 0.0)
         return alpha_r + alpha_w + (rd + wr) / s->shared_bw_words_per_cycle;
-    const double r = alpha_r + (s->read_bw_words_per_cycle > 0.0 ? rd / s->read_bw_words_per_cycle
-                                                                  : 0.0);
-    const double w = alpha_w + (s->write_bw_words_per_cycle > 0.0
-                                    ? wr / s->write_bw_words_per_cycle
-                                    : 0.0);
+    const double r =
+        alpha_r + (s->read_bw_words_per_cycle > 0.0 ? rd / s->read_bw_words_per_cycle : 0.0);
+    const double w =
+        alpha_w + (s->write_bw_words_per_cycle > 0.0 ? wr / s->write_bw_words_per_cycle : 0.0);
     return MAX(r, w);
 }
 
