@@ -802,6 +802,44 @@ static void no_effect_notes(GString *s, const TsExportData *d)
     }
 }
 
+/* The reason grouped_reasons lists row r under: with des, an ok point's des_not_run (the ops
+ * the DES left out and why); else an invalid or unmapped point's reason. NULL: none. */
+static const char *row_reason(const TsExportRow *r, gboolean des)
+{
+    if (des)
+        return r->status == TS_SWEEP_OK ? r->des_not_run : NULL;
+    return r->status == TS_SWEEP_INVALID || r->status == TS_SWEEP_UNMAPPED ? r->reason : NULL;
+}
+
+/* One line per distinct (status, reason) among the points row_reason lists, in the order of
+ * their first point, with the count and the first 12 ids. */
+static void grouped_reasons(GString *s, const TsExportData *d, gboolean des)
+{
+    GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+    for (guint i = 0; i < d->rows->len; i++) {
+        const TsExportRow *r = &g_array_index(d->rows, TsExportRow, i);
+        const char *reason = row_reason(r, des);
+        if (reason == NULL || g_hash_table_contains(seen, reason))
+            continue;
+        g_hash_table_add(seen, (gpointer)reason);
+        GString *ids = g_string_new(NULL);
+        guint n = 0;
+        for (guint j = i; j < d->rows->len; j++) {
+            const TsExportRow *q = &g_array_index(d->rows, TsExportRow, j);
+            if (q->status == r->status && g_strcmp0(row_reason(q, des), reason) == 0) {
+                if (n < 12)
+                    g_string_append_printf(ids, "%s%" G_GINT64_FORMAT, n ? ", " : "", q->id);
+                n++;
+            }
+        }
+        g_string_append_printf(s, "  %s: %u point%s (%s%s): %s\n",
+                               des ? "no DES totals" : ts_sweep_status_name(r->status), n,
+                               n == 1 ? "" : "s", ids->str, n > 12 ? ", ..." : "", reason);
+        g_string_free(ids, TRUE);
+    }
+    g_hash_table_destroy(seen);
+}
+
 static void summary(GString *s, const TsExportData *d, guint n_front, guint limit)
 {
     guint counts[4] = {0};
@@ -863,29 +901,11 @@ static void summary(GString *s, const TsExportData *d, guint n_front, guint limi
                                    ts_sweep_objective_name(d->objectives[k]));
         g_string_append_printf(s, ": %u point%s (pareto.csv)\n", n_front, n_front == 1 ? "" : "s");
     }
-    /* invalid and unmapped points, grouped by reason */
-    GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
-    for (guint i = 0; i < d->rows->len; i++) {
-        const TsExportRow *r = &g_array_index(d->rows, TsExportRow, i);
-        if ((r->status != TS_SWEEP_INVALID && r->status != TS_SWEEP_UNMAPPED) ||
-            r->reason == NULL || g_hash_table_contains(seen, r->reason))
-            continue;
-        g_hash_table_add(seen, r->reason);
-        GString *ids = g_string_new(NULL);
-        guint n = 0;
-        for (guint j = i; j < d->rows->len; j++) {
-            const TsExportRow *q = &g_array_index(d->rows, TsExportRow, j);
-            if (q->status == r->status && g_strcmp0(q->reason, r->reason) == 0) {
-                if (n < 12)
-                    g_string_append_printf(ids, "%s%" G_GINT64_FORMAT, n ? ", " : "", q->id);
-                n++;
-            }
-        }
-        g_string_append_printf(s, "  %s: %u point%s (%s%s): %s\n", ts_sweep_status_name(r->status),
-                               n, n == 1 ? "" : "s", ids->str, n > 12 ? ", ..." : "", r->reason);
-        g_string_free(ids, TRUE);
-    }
-    g_hash_table_destroy(seen);
+    /* invalid and unmapped points, grouped by reason; then the ok points whose DES left an op
+     * out (their DES columns are "-"), grouped by what it left out and why */
+    grouped_reasons(s, d, FALSE);
+    if (d->des)
+        grouped_reasons(s, d, TRUE);
     no_effect_notes(s, d);
     if (counts[TS_SWEEP_PENDING])
         g_string_append_printf(s, "  %u points pending: tilesim sweep --resume finishes them\n",

@@ -1,14 +1,18 @@
 /* Shared by the sweep command tests (which run programs with tests/support's ts_test_spawn):
- * a small sweep file, and an exact dump of a results database's deterministic tables (points and
- * op_results, floats as their bits) for comparing runs row for row. Static functions. */
+ * a small sweep file, an exact dump of a results database's deterministic tables (points and
+ * op_results, floats as their bits) for comparing runs row for row, and a sweep run killed with
+ * SIGKILL. Static functions. */
 #ifndef TS_SWEEP_CLI_SUPPORT_H
 #define TS_SWEEP_CLI_SUPPORT_H
 
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
 
 #include "ts-test.h"
 
@@ -109,6 +113,37 @@ static void sweep_report_diff(const char *a, const char *b)
             return;
         }
     }
+}
+
+/* Starts `tilesim sweep file --out out --threads 2 -q --no-progress --no-plots [engine args]
+ * [--resume]` (engine: "--engine" and its value, or NULL), kills it with SIGKILL after delay_s;
+ * returns TRUE when it was still running (FALSE: it had finished). */
+static G_GNUC_UNUSED gboolean sweep_run_and_kill(const char *file, const char *out,
+                                                 const char *engine, double delay_s,
+                                                 gboolean resume)
+{
+    const char *argv[16] = {ts_test_tilesim_bin(), "sweep", file, "--out", out, "--threads",
+                            "2", "-q", "--no-progress", "--no-plots"};
+    guint n = 10;
+    if (engine != NULL) {
+        argv[n++] = "--engine";
+        argv[n++] = engine;
+    }
+    if (resume)
+        argv[n++] = "--resume";
+    GPid pid = 0;
+    g_autoptr(GError) error = NULL;
+    gboolean ok = g_spawn_async(NULL, (char **)argv, NULL,
+                                G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL |
+                                    G_SPAWN_STDERR_TO_DEV_NULL,
+                                NULL, NULL, &pid, &error);
+    CU_ASSERT_TRUE_FATAL(ok);
+    g_usleep((gulong)(delay_s * 1e6));
+    int rc = kill(pid, SIGKILL);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    g_spawn_close_pid(pid);
+    return rc == 0 && WIFSIGNALED(status);
 }
 
 #endif /* TS_SWEEP_CLI_SUPPORT_H */

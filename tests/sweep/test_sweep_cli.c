@@ -6,13 +6,8 @@
  * its CSV); the database in the sqlite3 shell; --export from the database alone; an existing
  * database is never overwritten and a changed sweep never resumed into it; an unknown engine
  * and bad input exit 1 (the DES engines: test_sweep_des.c). */
-#include <errno.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
-#include <signal.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "sweep-cli-support.h"
 #include "ts-test-png.h"
@@ -78,37 +73,6 @@ static void test_threads_and_cache_identical(void)
     }
 }
 
-/* Starts a sweep, kills it with SIGKILL after delay_s; returns TRUE when it was still
- * running (FALSE: it had finished). */
-static gboolean run_and_kill(const char *out, double delay_s, gboolean resume)
-{
-    const char *argv[] = {ts_test_tilesim_bin(),
-                          "sweep",
-                          sweep_file,
-                          "--out",
-                          out,
-                          "--threads",
-                          "2",
-                          "-q",
-                          "--no-progress",
-                          "--no-plots",
-                          resume ? "--resume" : NULL,
-                          NULL};
-    GPid pid = 0;
-    g_autoptr(GError) error = NULL;
-    gboolean ok = g_spawn_async(NULL, (char **)argv, NULL,
-                                G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL |
-                                    G_SPAWN_STDERR_TO_DEV_NULL,
-                                NULL, NULL, &pid, &error);
-    CU_ASSERT_TRUE_FATAL(ok);
-    g_usleep((gulong)(delay_s * 1e6));
-    int rc = kill(pid, SIGKILL);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    g_spawn_close_pid(pid);
-    return rc == 0 && WIFSIGNALED(status);
-}
-
 static void test_resume_after_sigkill(void)
 {
     guint64 base = ts_test_seed(20240611);
@@ -125,7 +89,7 @@ static void test_resume_after_sigkill(void)
             double delay = g_rand_double_range(rng, 0.0, 1.1 * reference_seconds);
             if (k == 0 && round == 0)
                 delay = 0.003;
-            kills += run_and_kill(out, delay, k > 0);
+            kills += sweep_run_and_kill(sweep_file, out, NULL, delay, k > 0);
         }
         g_rand_free(rng);
         TsTestRun r;
