@@ -227,6 +227,75 @@ static int storage_index(const TsArch *arch, int level)
     return -1;
 }
 
+/* Marks the storage levels (of n_levels) a host link of arch lands in (a link above them);
+ * FALSE when there is none. */
+static gboolean link_levels(const TsArch *arch, guint n_levels, gboolean *above)
+{
+    gboolean any = FALSE;
+    memset(above, 0, n_levels * sizeof *above);
+    for (guint i = 0; i < ts_arch_n_levels(arch); i++) {
+        const TsLevel *l = ts_arch_level(arch, i);
+        if (l->klass != TS_CLASS_HOST_LINK || l->spec == NULL)
+            continue;
+        const TsArchComponent *e =
+            ts_arch_component(arch, (guint)ts_arch_level_component(arch, i));
+        const int below = storage_index(arch, e->storage_below);
+        if (below > 0 && (guint)below < n_levels)
+            any = above[below] = TRUE;
+    }
+    return any;
+}
+
+guint ts_exec_link_depth(const TsArch *arch, const TsWalk *walk, guint n_levels, guint n_tensors)
+{
+    gboolean link_above[TS_ARCH_MAX_LEVELS];
+    if (!link_levels(arch, MIN(n_levels, TS_ARCH_MAX_LEVELS), link_above))
+        return 0;
+    guint depth = 0;
+    for (guint l = 1; l < n_levels; l++) {
+        for (guint t = 0; t < n_tensors; t++) {
+            if (!ts_walk_keeps(walk, l, t))
+                continue;
+            int peer = -1;
+            for (guint q = 0; q < l; q++)
+                if (ts_walk_keeps(walk, q, t))
+                    peer = (int)q;
+            for (guint m = (guint)(peer + 1); peer >= 0 && m <= l; m++)
+                if (link_above[m])
+                    depth = l;
+        }
+    }
+    return depth;
+}
+
+gboolean ts_exec_walk_depth(const TsArch *arch, const TsModel *model, const TsMapping *mapping,
+                            uint64_t max_steps, guint *depth, GError **error)
+{
+    const guint nl = ts_model_n_levels(model);
+    gboolean link_above[TS_ARCH_MAX_LEVELS];
+    *depth = ts_walk_depth_for(model, mapping, max_steps);
+    if (!link_levels(arch, MIN(nl, TS_ARCH_MAX_LEVELS), link_above))
+        return TRUE;
+    g_autoptr(TsWalk) w = ts_walk_new(model, mapping, 0, error);
+    if (w == NULL)
+        return FALSE;
+    const TsOp *op = ts_model_op(model);
+    const guint need = ts_exec_link_depth(arch, w, nl, op->n_tensors);
+    if (need <= *depth)
+        return TRUE;
+    if (ts_walk_depth_for(model, mapping, TS_EXEC_LINK_MAX_STEPS) < need) {
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_RANGE,
+                    "op %s: its host-link transfers land at level %s, whose tile steps per "
+                    "instance exceed the executor's %" G_GUINT64_FORMAT
+                    " for simulating each host-link call",
+                    op->name ? op->name : "?", ts_model_level(model, need)->name,
+                    TS_EXEC_LINK_MAX_STEPS);
+        return FALSE;
+    }
+    *depth = need;
+    return TRUE;
+}
+
 static gboolean single_unit(Exec *x, const TsComponentKind *kind, const TsLevel *l,
                             const char *spec_type, const void *spec, TsParams *p, UnitRole role,
                             GError **error)

@@ -1,8 +1,9 @@
 /* Running the part of a mapped layer the DES can run: which ops it refuses and why (a mapping
- * the walker cannot step through, a LUT-NN kernel on DPUs whose kernel the DES cannot
+ * the walker cannot step through or whose host-link level is too deep, a LUT-NN kernel on DPUs whose kernel the DES cannot
  * build, an op the vector unit cannot cost), and the run of the others in layer order with one
  * result per op of the layer. */
 #include "ts-exec.h"
+#include "ts-exec-private.h"
 
 #include <string.h>
 
@@ -36,8 +37,12 @@ char *ts_exec_op_refusal(const TsArch *arch, const TsLayerResult *layer, guint i
     }
     if (src->model == NULL || src->search.n_best == 0)
         return g_strdup("no mapping to simulate");
-    g_autoptr(TsWalk) w = ts_walk_new(src->model, &src->search.best[0].mapping, 0, &error);
-    return w == NULL ? g_strdup(error->message) : NULL;
+    const TsMapping *m = &src->search.best[0].mapping;
+    g_autoptr(TsWalk) w = ts_walk_new(src->model, m, 0, &error);
+    guint depth;
+    if (w == NULL || !ts_exec_walk_depth(arch, src->model, m, 1, &depth, &error))
+        return g_strdup(error->message);
+    return NULL;
 }
 
 gboolean ts_exec_run_layer_subset(const TsArch *arch, const TsWorkload *workload,

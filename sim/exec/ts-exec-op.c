@@ -585,7 +585,8 @@ gboolean ts_exec_op_begin(Exec *x, OpCtx *c)
     const TsModel *m = c->model;
     c->nl = ts_model_n_levels(m);
     c->nt = c->op->n_tensors;
-    c->depth = ts_walk_depth_for(m, c->mapping, x->max_steps);
+    if (!ts_exec_walk_depth(x->arch, m, c->mapping, x->max_steps, &c->depth, &x->error))
+        return FALSE;
     c->compute = ts_walk_new(m, c->mapping, c->depth, &x->error);
     if (c->compute == NULL)
         return FALSE;

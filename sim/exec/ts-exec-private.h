@@ -340,6 +340,20 @@ Exec *ts_exec_build(const TsArch *arch, const TsExecOptions *opt, GError **error
 extern const TsComponentKind ts_exec_kind;
 void ts_exec_ctx_clear(Exec *x, OpCtx *c);
 
+/* The deepest storage level (of n_levels) that a host link of arch fills or that writes back
+ * over one, for the tensors (of n_tensors) walk keeps where; 0 when none. The walk depth of an
+ * einsum is at least this: a host-link call is a transfer of its own, never aggregated inside
+ * a step (docs/des.md section 12). */
+guint ts_exec_link_depth(const TsArch *arch, const TsWalk *walk, guint n_levels, guint n_tensors);
+/* Tile steps per instance the executor walks at most to reach that depth. */
+#define TS_EXEC_LINK_MAX_STEPS (G_GUINT64_CONSTANT(1) << 20)
+/* The walk depth of mapping (valid for the model, as for ts_walk_depth_for) on model's (arch,
+ * op): the deepest storage level whose tile steps number at most max_steps, and at least
+ * ts_exec_link_depth. FALSE with error (naming the op and the level) when reaching the link's
+ * level takes more than TS_EXEC_LINK_MAX_STEPS steps per instance. */
+gboolean ts_exec_walk_depth(const TsArch *arch, const TsModel *model, const TsMapping *mapping,
+                            uint64_t max_steps, guint *depth, GError **error);
+
 /* ---- ts-exec-jobs.c ----------------------------------------------------------------------- */
 
 int ts_exec_job_new(Exec *x, JobKind kind, guint ctx);

@@ -26,7 +26,10 @@ G_BEGIN_DECLS
 
 typedef struct {
     /* Per op instance: the walk depth is the deepest storage level whose tile steps number at
-     * most this (levels below run aggregated inside a step). 0: the default, 16384. */
+     * most this (levels below run aggregated inside a step), and never above the deepest level
+     * a host link fills or writes back from (each host-link call is simulated: an op that
+     * would need more than 2^20 steps per instance to reach it is refused). 0: the default,
+     * 16384. */
     uint64_t max_steps;
     /* Run the DRAM command legality checker on every command (slow; tests). */
     gboolean dram_check;
@@ -180,9 +183,9 @@ uint64_t ts_exec_op_footprint(const TsOp *op);
 /* Why the DES cannot run op i of a mapped layer (a ts_layer_map result on arch; fused groups
  * run, through TsExecOptions.fuse), newly allocated, or NULL when it can: a LUT-NN kernel
  * on DPUs whose pim_core kernel cannot be built (too many steps) or whose search has no host
- * vector unit, an einsum without
- * a mapping or whose mapping the walker cannot step through, an elementwise op the vector unit
- * cannot cost. Arch-wide limits (components the DES cannot build) show when the run starts. */
+ * vector unit, an einsum without a mapping or whose mapping the walker cannot step through or
+ * whose host-link transfers land at a level more than 2^20 tile steps per instance deep, an
+ * elementwise op the vector unit cannot cost. Arch-wide limits (components the DES cannot build) show when the run starts. */
 char *ts_exec_op_refusal(const TsArch *arch, const TsLayerResult *layer, guint i);
 
 /* ts_exec_run_layer over the ops with run[i] (layer order; the others are left out of the

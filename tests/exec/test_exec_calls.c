@@ -20,7 +20,10 @@
  *   shared calls within 3%: the model takes the instances in lock-step (a version's compute of
  *   every instance overlapping the next call), the DES runs them one after another, so the
  *   write-backs wait for the last instance's compute of the version (here a version's
- *   28,672 cycles of compute per instance, about 100,000 cycles exposed). */
+ *   28,672 cycles of compute per instance, about 100,000 cycles exposed);
+ * - with max_steps 1 (by steps alone the walk would stop at the HostDRAM, the MRAM's versions
+ *   aggregated inside one step, crossing no link), the MRAM is still walked: the same 4 calls;
+ *   a mapping needing over 2^20 steps to reach the MRAM is refused, named. */
 #include <glib/gstdio.h>
 #include <math.h>
 #include <stdio.h>
@@ -29,7 +32,9 @@
 
 #include "ts-arch.h"
 #include "ts-exec.h"
+#include "ts-layer.h"
 #include "ts-model.h"
+#include "ts-walk.h"
 #include "ts-test-arch.h"
 #include "ts-test-ops.h"
 #include "ts-test.h"
@@ -200,6 +205,109 @@ static void test_dma_alpha(void)
     CU_ASSERT_DOUBLE_EQUAL(busy, 102720 + 2 * 128, 1.0);
 }
 
+/* The host link's busy cycles in an op's window (its busier direction). */
+static double link_busy(const TsExecOpResult *x)
+{
+    for (guint u = 0; u < x->n_units; u++)
+        if (strcmp(x->unit[u].kind, "host_link") == 0)
+            return x->unit[u].utilization * x->cycles;
+    return -1;
+}
+
+/* The mapping above with the walk bounded to 1 step per instance (TsExecOptions.max_steps):
+ * by steps alone the walk depth would be the HostDRAM (level 0, the MRAM's 2 versions inside
+ * one step, aggregated, crossing no link); the link's landing level is made explicit instead
+ * (ts_exec_link_depth: the MRAM, 2 steps), so the DES makes the model's 4 calls and the link
+ * carries the same calls and bytes as at the default depth (WRAM): busy in its busier
+ * direction for 2 calls and their bytes; the op's cycles within 1% of the model's. */
+static void test_below_walk_depth(void)
+{
+    g_autoptr(TsArch) arch = load_upmem(NULL, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(arch);
+    TsOp op;
+    TsMapping m;
+    op_and_mapping(arch, 1, &op, &m);
+    const int mram = storage_index(arch, "DPU.mram");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TsModel) model = ts_model_new(arch, &op, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(model);
+    TsCost cost;
+    CU_ASSERT_EQUAL_FATAL(ts_model_evaluate(model, &m, &cost), TS_EVAL_OK);
+    CU_ASSERT_EQUAL(ts_walk_depth_for(model, &m, 1), 0u);
+    TsExecOptions deep = {0}, shallow = {.max_steps = 1};
+    TsExecOpResult a, b;
+    CU_ASSERT_TRUE_FATAL(ts_exec_run_op(arch, model, &m, 1, &deep, &a, &error));
+    CU_ASSERT_TRUE_FATAL(ts_exec_run_op(arch, model, &m, 1, &shallow, &b, &error));
+    if (g_getenv("TILESIM_TEST_VERBOSE"))
+        fprintf(stderr,
+                "model %.0f cycles, %" G_GUINT64_FORMAT " calls; DES depth %u: %.0f cycles, %"
+                G_GUINT64_FORMAT " calls, link busy %.0f; depth %u: %.0f cycles, %"
+                G_GUINT64_FORMAT " calls, link busy %.0f\n",
+                cost.cycles, cost.link_calls, a.depth, a.cycles, a.link_calls, link_busy(&a),
+                b.depth, b.cycles, b.link_calls, link_busy(&b));
+    CU_ASSERT_EQUAL(b.depth, (guint)mram);
+    CU_ASSERT_EQUAL(b.steps, 2);
+    CU_ASSERT_EQUAL(b.link_calls, cost.link_calls);
+    CU_ASSERT_EQUAL(b.link_calls, 4);
+    CU_ASSERT_DOUBLE_EQUAL(link_busy(&b), link_busy(&a), 1.0);
+    CU_ASSERT(link_busy(&b) >= 2 * CALL_CYCLES && link_busy(&b) <= 2.02 * CALL_CYCLES);
+    CU_ASSERT(fabs(b.cycles - cost.cycles) <= 0.01 * cost.cycles);
+    /* the counted actions are the model's at any depth */
+    for (guint t = 0; t < op.n_tensors; t++)
+        CU_ASSERT_EQUAL(b.cost.level[mram].tensor[t].fills, cost.level[mram].tensor[t].fills);
+}
+
+/* The DES's refusal of op 0 of a one-op layer mapped with m (ts_exec_op_refusal), owned. */
+static char *refusal(const TsArch *arch, const TsOp *op, TsModel *model, const TsMapping *m)
+{
+    TsSearchEntry best = {.mapping = *m};
+    TsLayerOp lo = {.op = op, .einsum = TRUE, .model = model};
+    lo.search.n_best = 1;
+    lo.search.best = &best;
+    TsLayerResult layer = {.n_ops = 1, .ops = &lo};
+    return ts_exec_op_refusal(arch, &layer, 0);
+}
+
+/* Reaching the link's landing level takes more than TS_EXEC_LINK_MAX_STEPS (2^20) steps per
+ * instance: the mapping above with M = 2^21 and the HostDRAM's temporal M2 made M2^21 (the
+ * MRAM's M4 made 1): 2^21 MRAM steps. The op is refused naming the op and the level, by
+ * ts_exec_op_refusal (so simulate and sweeps leave it out with the reason) and by a run of it
+ * alone; the small mapping is not refused. */
+static void test_link_depth_refused(void)
+{
+    g_autoptr(TsArch) arch = load_upmem(NULL, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(arch);
+    TsOp op;
+    TsMapping m;
+    op_and_mapping(arch, 1, &op, &m);
+    const int mram = storage_index(arch, "DPU.mram");
+    g_autoptr(GError) error = NULL;
+    {
+        g_autoptr(TsModel) model = ts_model_new(arch, &op, &error);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(model);
+        g_autofree char *why = refusal(arch, &op, model, &m);
+        CU_ASSERT_PTR_NULL(why);
+    }
+    op.dims[TS_TEST_DIM_M] = G_GUINT64_CONSTANT(1) << 21;
+    m.level[0].temporal[TS_TEST_DIM_M] = 1u << 21;
+    m.level[mram].temporal[TS_TEST_DIM_M] = 1;
+    g_autoptr(TsModel) model = ts_model_new(arch, &op, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(model);
+    TsCost cost;
+    CU_ASSERT_EQUAL_FATAL(ts_model_evaluate(model, &m, &cost), TS_EVAL_OK);
+    CU_ASSERT(cost.link_calls > 0);
+    const char *want = "op gemm: its host-link transfers land at level DPU.mram, whose tile "
+                       "steps per instance exceed the executor's 1048576";
+    g_autofree char *why = refusal(arch, &op, model, &m);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(why);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, want));
+    TsExecOptions opt = {0};
+    TsExecOpResult x;
+    CU_ASSERT_FALSE(ts_exec_run_op(arch, model, &m, 1, &opt, &x, &error));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(error);
+    CU_ASSERT_PTR_NOT_NULL(strstr(error->message, want));
+}
+
 int main(int argc, char **argv)
 {
     CU_initialize_registry();
@@ -208,5 +316,8 @@ int main(int argc, char **argv)
     CU_add_test(s, "3 instances sharing each call: 4 calls, not 12", test_batched);
     CU_add_test(s, "3 instances whose tiles do not fit together: 12 calls", test_unbatched);
     CU_add_test(s, "MRAM-WRAM DMA alpha per tile transfer, both engines", test_dma_alpha);
+    CU_add_test(s, "host-link fills below the step bound's depth still make their calls",
+                test_below_walk_depth);
+    CU_add_test(s, "host-link level over 2^20 steps deep: refused, named", test_link_depth_refused);
     return ts_test_run(argc, argv);
 }
