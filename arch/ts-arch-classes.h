@@ -106,6 +106,9 @@ typedef struct {
     TsDramQueueStructure queue_structure;
     gboolean unified_queue; /* reads and writes in one queue of trans_queue_size */
     gboolean dual_command;  /* a row and a column command may issue in one cycle (HBM) */
+    /* All-bank (PIM) arbitration: a turn of all-bank work or of normal traffic lasts at least
+     * this many all-bank row cycles while the other mode waits [8] (DES only). */
+    guint64 allbank_turn_rows;
 
     /* Derived (ts-arch-derive.c). */
     guint64 tck_num_ps, tck_den; /* tCK as an exact fraction (2500/3 ps for 833.33 ps) */

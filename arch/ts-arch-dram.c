@@ -237,6 +237,8 @@ gboolean ts_dram_spec_derive(TsDramSpec *d, char **why)
         d->trans_queue_size = 32;
     if (d->cmd_queue_size == 0)
         d->cmd_queue_size = 8;
+    if (d->allbank_turn_rows == 0)
+        d->allbank_turn_rows = 8;
     if (d->write_buf_size == 0)
         d->write_buf_size = MIN(16, d->trans_queue_size);
     if (d->write_buf_size > d->trans_queue_size) {

@@ -125,6 +125,10 @@ static const TsField dram_controller_fields[] = {
      C(unified_queue), "DES: reads and writes share one transaction queue"},
     {"dual_command", TS_FIELD_BOOL, TS_UNIT_NONE, FALSE, NULL, 0, 0, FALSE, NULL, C(dual_command),
      "DES: a row and a column command may issue in the same cycle (HBM)"},
+    UINT_POS("allbank_turn_rows", C(allbank_turn_rows), NULL, TS_RANGE_COUNT_MAX,
+             "DES: all-bank (PIM) mode and normal traffic take turns of at least this many "
+             "all-bank row cycles while the other waits (default 8; the analytical model has "
+             "no such contention)"),
     END,
 };
 #undef C

@@ -149,9 +149,6 @@ typedef struct {
 /* Who owns the channel's banks: the normal FR-FCFS scheduler, or the all-bank path. */
 enum { AB_OFF, AB_ON };
 #define AB_QUEUE 4 /* all-bank requests queued per unit (credits of a "pim" element) */
-#define AB_HOLD_ROWS                                                                               \
-    8 /* a turn (all-bank or normal) lasts at least this many all-bank row                         \
-         cycles while the other mode waits */
 
 typedef struct {
     Dram *d;
@@ -1107,9 +1104,10 @@ static guint64 next_wake(Unit *u, guint64 c)
  * commands RDAB / WRAB move one burst between every bank (slot) and its unit every tCOL, and the
  * row stays open (open page) until a request needs another row, a refresh falls due (PREAB,
  * then the normal refresh path: REF waits tRP, the next ACTAB tRFC) or normal work takes the
- * channel back. Arbitration with normal-mode traffic is by turns of at least AB_HOLD_ROWS
- * all-bank row cycles: normal work waiting gets the channel when the all-bank queue empties,
- * or at the next row boundary (or request end) once the all-bank turn has lasted that long;
+ * channel back. Arbitration with normal-mode traffic is by turns of at least
+ * allbank_turn_rows (a `controller:` key, default 8) all-bank row cycles: normal work waiting
+ * gets the channel when the all-bank queue empties, or at the next row boundary (or request
+ * end) once the all-bank turn has lasted that long;
  * the normal turn then lasts as long, or until the normal scheduler runs dry, while all-bank
  * requests wait. docs/des.md section 11. */
 
@@ -1511,7 +1509,7 @@ static gboolean unit_init(Dram *d, Unit *u, guint index, GError **error)
         return FALSE;
     }
     u->next_refresh = u->refresh_interval ? u->refresh_interval : NO_CYCLE;
-    u->ab_hold = AB_HOLD_ROWS * (guint64)u->ab.row_cycle;
+    u->ab_hold = s->allbank_turn_rows * (guint64)u->ab.row_cycle;
     return TRUE;
 }
 

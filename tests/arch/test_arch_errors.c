@@ -89,6 +89,11 @@ static const BadCase cases[] = {
     {"zero_timing",
      HEAD "    - {name: DRAM, class: dram, preset: DDR4-2400, attributes: {tRP: 0}}\n" MAC,
      TS_CONFIG_ERROR_RANGE, "5:70: levels[0].attributes.tRP", "must be > 0 (got 0)"},
+    {"zero_allbank_turn",
+     HEAD "    - {name: DRAM, class: dram, preset: HBM2, attributes: {controller: "
+          "{allbank_turn_rows: 0}}}\n" MAC,
+     TS_CONFIG_ERROR_RANGE, "5:92: levels[0].attributes.controller.allbank_turn_rows",
+     "must be > 0 (got 0)"},
     {"out_of_range",
      HEAD DRAM "    - {name: GLB, class: sram, attributes: {depth: 4, min_utilization: 1.5}}\n" MAC,
      TS_CONFIG_ERROR_RANGE, "6:72: levels[1].attributes.min_utilization", "must be <= 1 (got 1.5)"},

@@ -529,6 +529,37 @@ static void test_all_bank_stream(void)
     }
 }
 
+/* The all-bank turn length (controller key allbank_turn_rows, default 8): an all-bank stream
+ * sharing an HBM2 channel with random normal reads takes turns with them of at least that many
+ * all-bank row cycles; with 1-row turns the mode switches (PREAB, the normal scheduler's
+ * activates, a new ACTAB) come far more often. The stream's cycles change with the value and
+ * are the same for the default and an explicit 8; every command stays legal. */
+static void test_all_bank_turns(void)
+{
+    double cycles[3];
+    const guint64 turns[3] = {0, 1, 32};
+    for (int k = 0; k < 3; k++) {
+        g_autofree TsDramSpec *s = preset("HBM2");
+        s->allbank_turn_rows = turns[k];
+        derive(s);
+        CU_ASSERT_EQUAL(s->allbank_turn_rows, k == 0 ? 8 : turns[k]);
+        TsDramStats st;
+        cycles[k] = ab_stream(s, 256, 2000, &st);
+        CU_ASSERT_EQUAL(st.reads_done, 2000);
+    }
+    g_autofree TsDramSpec *s8 = preset("HBM2");
+    s8->allbank_turn_rows = 8;
+    derive(s8);
+    TsDramStats st;
+    CU_ASSERT_EQUAL(ab_stream(s8, 256, 2000, &st), cycles[0]);
+    if (g_getenv("TILESIM_TEST_VERBOSE"))
+        fprintf(stderr, "\n  HBM2 all-bank stream of 256 rows beside 2000 reads: turns of 8 rows "
+                        "%.0f cycles, 1 row %.0f, 32 rows %.0f\n",
+                cycles[0], cycles[1], cycles[2]);
+    CU_ASSERT(cycles[1] > cycles[0]);
+    CU_ASSERT(cycles[2] != cycles[0]);
+}
+
 /* ---- whole-component runs ---- */
 
 /* Runs trace on spec with the checker; the run must complete every request legally. */
@@ -1148,6 +1179,8 @@ int main(int argc, char **argv)
     CU_add_test(s, "edge timings of the all-bank (PIM) commands", test_edges_all_bank);
     CU_add_test(s, "all-bank stream: the model's rate, energy, normal reads taking turns",
                 test_all_bank_stream);
+    CU_add_test(s, "all-bank turn length (allbank_turn_rows) changes the stream's cycles",
+                test_all_bank_turns);
     CU_add_test(s, "unloaded latencies of every preset", test_unloaded_latencies_all_presets);
     CU_add_test(s, "random mixed traffic, every preset and variant",
                 test_random_all_presets_and_variants);
