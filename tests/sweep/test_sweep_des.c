@@ -31,6 +31,13 @@ static char *read_out(const char *dir, const char *name)
     return text;
 }
 
+/* One line of results.jsonl parsed with p (which owns the object). */
+static JsonObject *jsonl_row(JsonParser *p, const char *line)
+{
+    CU_ASSERT_TRUE_FATAL(json_parser_load_from_data(p, line, -1, NULL));
+    return json_node_get_object(json_parser_get_root(p));
+}
+
 static void test_des_engines(void)
 {
     g_autofree char *file = tmp("tiny.yaml");
@@ -91,8 +98,7 @@ static void test_des_engines(void)
     CU_ASSERT_EQUAL_FATAL(g_strv_length(lines), 3);
     for (guint i = 0; i < 2; i++) {
         g_autoptr(JsonParser) p = json_parser_new();
-        CU_ASSERT_TRUE_FATAL(json_parser_load_from_data(p, lines[i], -1, NULL));
-        JsonObject *o = json_node_get_object(json_parser_get_root(p));
+        JsonObject *o = jsonl_row(p, lines[i]);
         JsonObject *des = json_object_get_object_member(o, "des");
         CU_ASSERT_PTR_NOT_NULL_FATAL(des);
         CU_ASSERT_TRUE(json_object_get_double_member(des, "cycles") > 0);
@@ -359,8 +365,7 @@ static void test_des_op_refused(void)
     CU_ASSERT_EQUAL_FATAL(g_strv_length(lines), 3);
     for (guint i = 0; i < 2; i++) {
         g_autoptr(JsonParser) p = json_parser_new();
-        CU_ASSERT_TRUE_FATAL(json_parser_load_from_data(p, lines[i], -1, NULL));
-        JsonObject *o = json_node_get_object(json_parser_get_root(p));
+        JsonObject *o = jsonl_row(p, lines[i]);
         JsonObject *des = json_object_get_object_member(o, "des");
         CU_ASSERT_PTR_NOT_NULL_FATAL(des);
         CU_ASSERT_TRUE(json_object_get_null_member(des, "cycles"));
