@@ -6,18 +6,20 @@
 # (systolic_bench), the DRAM model on DRAMsim3's traces (dram_bench), the mapping executor on
 # BERT-base (des_exec_bench), design-space sweeps
 # (bench/sweep/run.sh: points per second with 1 and 2 threads and 2 MPI ranks, the 1,000-point
-# sweep) and PrIM's UPMEM figures on the pim_core component (prim_bench: exits 1 when a figure
-# is more than 10% off). Needs ../shared/reference for the Timeloop, DRAMsim3 and PrIM inputs.
+# sweep), DES sweeps (bench/sweep/des.sh: the Gemmini BERT-base sweep with the analytical
+# engine and with --engine both, points per second and the DES's seconds) and PrIM's UPMEM
+# figures on the pim_core component (prim_bench: exits 1 when a figure is more than 10% off).
+# Needs ../shared/reference for the Timeloop, DRAMsim3 and PrIM inputs.
 # `slow` builds a Release tree with the tests in ./build-slow and runs the CTest tests
 # labelled `slow` (full-size variants the default test command leaves out).
-# Usage: bench/run.sh [phold|model|mapper|systolic|dram|des_exec|sweep|prim|slow ...]
-# (default: the eight benchmarks)
+# Usage: bench/run.sh [phold|model|mapper|systolic|dram|des_exec|sweep|sweep_des|prim|slow ...]
+# (default: the nine benchmarks)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 which=("$@")
-[ ${#which[@]} -gt 0 ] || which=(phold model mapper systolic dram des_exec sweep prim)
-if [[ " ${which[*]} " =~ \ (phold|model|mapper|systolic|dram|des_exec|sweep|prim)\  ]]; then
+[ ${#which[@]} -gt 0 ] || which=(phold model mapper systolic dram des_exec sweep sweep_des prim)
+if [[ " ${which[*]} " =~ \ (phold|model|mapper|systolic|dram|des_exec|sweep|sweep_des|prim)\  ]]; then
     cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DTILESIM_BUILD_TESTS=OFF >/dev/null
     cmake --build build-bench --target phold evq_hold model_eval mapper_bench systolic_bench \
         dram_bench des_exec_bench prim_bench tilesim -j"$(nproc)" >/dev/null
@@ -45,6 +47,9 @@ for w in "${which[@]}"; do
     sweep)
         echo "== Sweeps: points per second, threads and MPI ranks, 1,000 points =="
         bench/sweep/run.sh build-bench ;;
+    sweep_des)
+        echo "== DES sweeps: Gemmini BERT-base configurations, analytical vs --engine both =="
+        bench/sweep/des.sh build-bench ;;
     prim)
         echo "== PrIM's UPMEM figures: DES pim_core and the host-link model (within 10%) =="
         build-bench/bench/prim/prim_bench --shared ../shared ;;
@@ -54,7 +59,7 @@ for w in "${which[@]}"; do
         cmake --build build-slow -j"$(nproc)" >/dev/null
         ctest --test-dir build-slow -L slow --output-on-failure ;;
     *)
-        echo "bench/run.sh: unknown benchmark '$w' (phold, model, mapper, systolic, dram, des_exec, sweep, prim, slow)" >&2
+        echo "bench/run.sh: unknown benchmark '$w' (phold, model, mapper, systolic, dram, des_exec, sweep, sweep_des, prim, slow)" >&2
         exit 1 ;;
     esac
 done

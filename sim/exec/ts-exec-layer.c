@@ -1,7 +1,7 @@
 /* Running the part of a mapped layer the DES can run: which ops it refuses and why (a mapping
- * the walker cannot step through or whose host-link level is too deep, a LUT-NN kernel on DPUs whose kernel the DES cannot
- * build, an op the vector unit cannot cost), and the run of the others in layer order with one
- * result per op of the layer. */
+ * the walker cannot step through or whose host-link level is too deep, a LUT-NN kernel on
+ * DPUs whose kernel the DES cannot build, an op the vector unit cannot cost), and the run of
+ * the others in layer order with one result per op of the layer. */
 #include "ts-exec.h"
 #include "ts-exec-private.h"
 
