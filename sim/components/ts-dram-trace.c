@@ -79,6 +79,12 @@ static gboolean parse_line(char *line, guint lineno, const char *path, TsDramTra
                     "%s:%u: cycle '%s' is not a decimal number below 2^64", path, lineno, tok[2]);
         return FALSE;
     }
+    if (e->cycle > TS_DRAM_TRACE_MAX_CYCLE) {
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_RANGE,
+                    "%s:%u: cycle %s is past 2^50, the longest run simulated", path, lineno,
+                    tok[2]);
+        return FALSE;
+    }
     return TRUE;
 }
 
@@ -240,6 +246,19 @@ static gboolean driver_init(TsComponent *self, const void *spec, const TsParams 
     const TsClock *c = &s->dram->clock;
     if (!ts_component_set_clock_period(self, c->period_num, c->period_den, error))
         return FALSE;
+    /* The last request's cycle, with room for the run that serves the queued requests after it
+     * (2^36 cycles: 2^27 requests of a few hundred cycles each). */
+    guint64 last = 0;
+    for (gsize i = 0; i < d->trace->n; i++)
+        last = MAX(last, d->trace->entries[i].cycle);
+    if (ts_clock_cycles_to_ticks(&self->clock, last + (G_GUINT64_CONSTANT(1) << 36)) ==
+        TS_TICK_NEVER) {
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_RANGE,
+                    "%s: a request at cycle %" G_GUINT64_FORMAT
+                    " (and 2^36 cycles after it) overflows simulated time at this clock",
+                    d->trace->file, last);
+        return FALSE;
+    }
     return ts_component_set_port_count(self, "mem", ts_dram_n_units(s->dram), error);
 }
 

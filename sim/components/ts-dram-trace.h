@@ -24,6 +24,8 @@ typedef struct {
 } TsDramTrace;
 
 #define TS_DRAM_TRACE_MAX_ENTRIES ((gsize)1 << 27)
+/* The largest request cycle a trace may give (as --cycles' window). */
+#define TS_DRAM_TRACE_MAX_CYCLE (G_GUINT64_CONSTANT(1) << 50)
 
 /* Loads a trace. NULL with TS_CONFIG_ERROR naming file:line and the offending token on bad
  * input (or more than TS_DRAM_TRACE_MAX_ENTRIES lines). */

@@ -92,11 +92,48 @@ static void test_native_and_errors(void)
     g_unlink(bad);
 }
 
+/* Request cycles past 2^50, or past what simulated time (2^63 ps) holds at the config's clock,
+ * are refused naming the trace (the run used to abort on an overflowed event time). */
+static void test_cycle_overflow(void)
+{
+    g_autofree char *ini = ts_test_reference_path("dram/ds3_DDR4_8Gb_x8_2400_1rank_noref.ini");
+    if (ini == NULL || !have_bin()) {
+        ts_test_skip_all("../shared/reference or TILESIM_BIN missing");
+        return;
+    }
+    g_autofree char *tr = g_build_filename(g_get_tmp_dir(), "ts-test-dram-big.trace", NULL);
+    CU_ASSERT_TRUE_FATAL(
+        g_file_set_contents(tr, "0x0 READ 0\n0x40 READ 9223372036854775807\n", -1, NULL));
+    const char *a1[] = {"dram-trace", "--config", ini, "--trace", tr, NULL};
+    g_autofree char *out = NULL, *err = NULL;
+    CU_ASSERT_EQUAL(ts_test_tilesim(a1, &out, &err), 1);
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(err, "ts-test-dram-big.trace:2: cycle 9223372036854775807 is past 2^50"));
+    /* A 1 us clock: 10^14 cycles is below 2^50 but past 2^63 ps. */
+    g_autofree char *text = NULL;
+    CU_ASSERT_TRUE_FATAL(g_file_get_contents(ini, &text, NULL, NULL));
+    g_auto(GStrv) parts = g_strsplit(text, "tCK = 0.83", 2);
+    CU_ASSERT_EQUAL_FATAL(g_strv_length(parts), 2);
+    g_autofree char *slow_text = g_strjoinv("tCK = 1000", parts);
+    g_autofree char *slow = g_build_filename(g_get_tmp_dir(), "ts-test-dram-slow.ini", NULL);
+    CU_ASSERT_TRUE_FATAL(g_file_set_contents(slow, slow_text, -1, NULL));
+    CU_ASSERT_TRUE_FATAL(
+        g_file_set_contents(tr, "0x0 READ 0\n0x40 READ 100000000000000\n", -1, NULL));
+    const char *a2[] = {"dram-trace", "--config", slow, "--trace", tr, NULL};
+    g_autofree char *out2 = NULL, *err2 = NULL;
+    CU_ASSERT_EQUAL(ts_test_tilesim(a2, &out2, &err2), 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err2, "a request at cycle 100000000000000"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err2, "overflows simulated time"));
+    g_unlink(tr);
+    g_unlink(slow);
+}
+
 int main(int argc, char **argv)
 {
     CU_initialize_registry();
     CU_pSuite s = CU_add_suite("dram_cli", NULL, NULL);
     CU_add_test(s, "reference config and trace, --check --json", test_reference_json);
     CU_add_test(s, "native architecture and bad input", test_native_and_errors);
+    CU_add_test(s, "request cycles past simulated time", test_cycle_overflow);
     return ts_test_run(argc, argv);
 }
