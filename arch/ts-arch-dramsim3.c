@@ -24,6 +24,7 @@ typedef struct {
 typedef struct {
     const char *file;
     GArray *entries; /* IniEntry */
+    GPtrArray *absent; /* "key = default" of each key looked up and not given */
 } Ini;
 
 static void ini_clear(Ini *ini)
@@ -35,6 +36,7 @@ static void ini_clear(Ini *ini)
         g_free(e->value);
     }
     g_array_unref(ini->entries);
+    g_ptr_array_unref(ini->absent);
 }
 
 static gboolean ini_parse(Ini *ini, const char *path, GError **error)
@@ -51,6 +53,10 @@ static gboolean ini_parse(Ini *ini, const char *path, GError **error)
     }
     ini->file = path;
     ini->entries = g_array_new(FALSE, TRUE, sizeof(IniEntry));
+    ini->absent = g_ptr_array_new_with_free_func(g_free);
+    /* section.key (lower case) -> line: a key given twice in a section is an error (inih
+     * versions differ on which value DRAMsim3 then reads). */
+    g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     g_autofree char *section = g_strdup("");
     char **lines = g_strsplit(text, "\n", -1);
     for (guint i = 0; lines[i] != NULL; i++) {
@@ -86,9 +92,32 @@ static gboolean ini_parse(Ini *ini, const char *path, GError **error)
             *comment = '\0';
         IniEntry e = {g_strdup(section), g_strdup(g_strstrip(l)), g_strdup(g_strstrip(value)),
                       i + 1, FALSE};
+        char *id = g_ascii_strdown(e.section, -1);
+        char *k = g_ascii_strdown(e.key, -1);
+        char *sk = g_strconcat(id, ".", k, NULL);
+        g_free(id);
+        g_free(k);
+        gpointer first = g_hash_table_lookup(seen, sk);
+        if (first != NULL) {
+            g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_DUPLICATE,
+                        "%s:%u: [%s] %s is given twice (first on line %u): give it once", path,
+                        e.line, e.section, e.key, GPOINTER_TO_UINT(first));
+            g_free(sk);
+            g_free(e.section);
+            g_free(e.key);
+            g_free(e.value);
+            g_strfreev(lines);
+            return FALSE;
+        }
+        g_hash_table_insert(seen, sk, GUINT_TO_POINTER(e.line));
         g_array_append_val(ini->entries, e);
     }
     g_strfreev(lines);
+    if (ini->entries->len == 0) {
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_MISSING,
+                    "%s: no 'key = value' line: not a DRAMsim3 config", path);
+        return FALSE;
+    }
     return TRUE;
 }
 
@@ -118,6 +147,7 @@ static gboolean ini_int(Ini *ini, const char *section, const char *key, gint64 d
     IniEntry *e = ini_find(ini, section, key);
     if (e == NULL) {
         *out = def;
+        g_ptr_array_add(ini->absent, g_strdup_printf("%s = %" G_GINT64_FORMAT, key, def));
         return TRUE;
     }
     errno = 0;
@@ -146,6 +176,7 @@ static gboolean ini_real(Ini *ini, const char *section, const char *key, double 
     IniEntry *e = ini_find(ini, section, key);
     if (e == NULL) {
         *out = def;
+        g_ptr_array_add(ini->absent, g_strdup_printf("%s = %g", key, def));
         return TRUE;
     }
     char *end = NULL;
@@ -198,6 +229,8 @@ static gboolean ini_choice(Ini *ini, const char *section, const char *key, const
 {
     IniEntry *e = ini_find(ini, section, key);
     const char *v = e ? e->value : def;
+    if (e == NULL)
+        g_ptr_array_add(ini->absent, g_strdup_printf("%s = %s", key, def));
     for (int i = 0; choices[i] != NULL; i++) {
         if (strcmp(v, choices[i]) == 0) {
             *out = i;
@@ -233,6 +266,49 @@ static const char *const read_not_modelled[] = {
     "tCKE",  "tCKESR", "tXS",   "tXP",      "tRPRE",          "tWPRE",
     "IDD2P", "IDD3P",  "IDD6x", "num_dies", "sref_threshold", "ideal_memory_latency",
     "tRC",   "tMRD",   "tMOD",  "tPDM_RD",  "is_LRDIMM",      NULL};
+
+/* Whether a and b differ by one inserted, deleted, replaced or two swapped neighbouring
+ * characters (case-insensitive): a misspelled key, not another standard's key. */
+static gboolean one_edit_apart(const char *a, const char *b)
+{
+    gsize la = strlen(a), lb = strlen(b);
+    if (la < lb)
+        return one_edit_apart(b, a);
+    if (la - lb > 1)
+        return FALSE;
+    gsize i = 0;
+    while (i < lb && g_ascii_tolower(a[i]) == g_ascii_tolower(b[i]))
+        i++;
+    if (i == lb)
+        return la != lb; /* equal strings are not a misspelling */
+    if (la > lb) /* one inserted */
+        return g_ascii_strcasecmp(a + i + 1, b + i) == 0;
+    if (g_ascii_strcasecmp(a + i + 1, b + i + 1) == 0) /* one replaced */
+        return TRUE;
+    return i + 1 < la && g_ascii_tolower(a[i]) == g_ascii_tolower(b[i + 1]) &&
+           g_ascii_tolower(a[i + 1]) == g_ascii_tolower(b[i]) &&
+           g_ascii_strcasecmp(a + i + 2, b + i + 2) == 0; /* two swapped */
+}
+
+/* Whether the absent key of "key = default" changes nothing for this protocol and refresh
+ * policy (DRAMsim3 reads it for other standards or for bank-level refresh only). */
+static gboolean absent_unused(const char *absent, int proto, int refp)
+{
+    gboolean gddr = proto == P_GDDR5 || proto == P_GDDR5X || proto == P_GDDR6;
+    gboolean hbm = proto == P_HBM || proto == P_HBM2;
+    static const char *const bank_refresh[] = {"tRFCb", "tREFIb", "IDD5PB", NULL};
+    gsize n = strcspn(absent, " ");
+    g_autofree char *key = g_strndup(absent, n);
+    if (strcmp(key, "tPPD") == 0)
+        return !(gddr || proto == P_LPDDR4);
+    if (strcmp(key, "t32AW") == 0)
+        return !gddr;
+    if (strcmp(key, "tRCDRD") == 0 || strcmp(key, "tRCDWR") == 0)
+        return !(gddr || hbm);
+    if (strcmp(key, "tRCD") == 0)
+        return gddr || hbm;
+    return g_strv_contains(bank_refresh, key) && refp != 2; /* 2: BANK_LEVEL_STAGGERED */
+}
 
 TsDramSpec *ts_dram_spec_load_ini(const char *path, GStringChunk *strings, GPtrArray *notes,
                                   GError **error)
@@ -303,6 +379,8 @@ TsDramSpec *ts_dram_spec_load_ini(const char *path, GStringChunk *strings, GPtrA
     INT("system", "bus_width", 64, 1, 4096, bus);
     IniEntry *am = ini_find(&ini, "system", "address_mapping");
     const char *mapping = am ? am->value : "chrobabgraco";
+    if (am == NULL)
+        g_ptr_array_add(ini.absent, g_strdup_printf("address_mapping = %s", mapping));
     if (!ts_dram_address_mapping_valid(mapping, &why)) {
         g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID, "%s:%u: [system] %s", path,
                     am ? am->line : 0, why);
@@ -447,9 +525,20 @@ TsDramSpec *ts_dram_spec_load_ini(const char *path, GStringChunk *strings, GPtrA
         g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID, "%s: %s", path, why);
         goto done;
     }
-    /* Everything DRAMsim3 reads and this model leaves out, and everything it ignores: one
-     * note each, listing the keys with their lines. */
+    /* Everything DRAMsim3 reads and this model leaves out, everything it ignores, and the keys
+     * it read with their defaults: one note each, listing the keys with their lines; an ignored
+     * key close to a defaulted one is named as the likely misspelling. */
     if (notes != NULL) {
+        g_autoptr(GPtrArray) defaulted = g_ptr_array_new_with_free_func(g_free);
+        GString *absent = g_string_new(NULL);
+        for (guint i = 0; i < ini.absent->len; i++) {
+            const char *a = g_ptr_array_index(ini.absent, i);
+            if (absent_unused(a, proto, refp))
+                continue;
+            g_ptr_array_add(defaulted, g_strndup(a, strcspn(a, " ")));
+            g_string_append_printf(absent, "%s%s", absent->len ? ", " : "", a);
+        }
+        g_ptr_array_add(defaulted, NULL);
         GString *lists[3] = {g_string_new(NULL), g_string_new(NULL), g_string_new(NULL)};
         for (guint i = 0; i < ini.entries->len; i++) {
             IniEntry *e = &g_array_index(ini.entries, IniEntry, i);
@@ -461,8 +550,13 @@ TsDramSpec *ts_dram_spec_load_ini(const char *path, GStringChunk *strings, GPtrA
             for (guint j = 0; read_not_modelled[j] && k == 1; j++)
                 if (g_ascii_strcasecmp(e->key, read_not_modelled[j]) == 0)
                     k = 2;
-            g_string_append_printf(lists[k], "%s%s (line %u)", lists[k]->len ? ", " : "", e->key,
-                                   e->line);
+            const char *near = NULL;
+            for (guint j = 0; k == 1 && near == NULL && j + 1 < defaulted->len; j++)
+                if (one_edit_apart(e->key, g_ptr_array_index(defaulted, j)))
+                    near = g_ptr_array_index(defaulted, j);
+            g_string_append_printf(lists[k], "%s%s (line %u%s%s%s)", lists[k]->len ? ", " : "",
+                                   e->key, e->line, near ? "; did you mean '" : "",
+                                   near ? near : "", near ? "'?" : "");
         }
         static const char *const what[3] = {
             "ignored, tRC = tRAS + tRP as DRAMsim3 computes it",
@@ -473,6 +567,10 @@ TsDramSpec *ts_dram_spec_load_ini(const char *path, GStringChunk *strings, GPtrA
                 g_ptr_array_add(notes, g_strdup_printf("%s: %s: %s", path, what[k], lists[k]->str));
             g_string_free(lists[k], TRUE);
         }
+        if (absent->len)
+            g_ptr_array_add(notes, g_strdup_printf("%s: not given, DRAMsim3's defaults used: %s",
+                                                   path, absent->str));
+        g_string_free(absent, TRUE);
     }
     ok = TRUE;
 done:

@@ -128,6 +128,43 @@ static void test_cycle_overflow(void)
     g_unlink(slow);
 }
 
+/* A DRAMsim3 config given twice the same key is refused naming both lines; an empty one is
+ * refused; keys left out are listed with the defaults used, and an ignored key one edit away
+ * from one of them is named as its likely misspelling. */
+static void test_ini_keys(void)
+{
+    if (!have_bin())
+        return;
+    g_autofree char *tr = g_build_filename(g_get_tmp_dir(), "ts-test-dram-keys.trace", NULL);
+    CU_ASSERT_TRUE_FATAL(g_file_set_contents(tr, "0x0 READ 0\n", -1, NULL));
+    g_autofree char *ini = g_build_filename(g_get_tmp_dir(), "ts-test-dram-keys.ini", NULL);
+    static const struct {
+        const char *text;
+        int status;
+        const char *needle;
+    } cases[] = {
+        {"[timing]\nCL = 17\ntCK = 0.83\n[system]\nchannels = 1\n[timing]\ncl = 5\n", 1,
+         "ts-test-dram-keys.ini:7: [timing] cl is given twice (first on line 2)"},
+        {"", 1, "ts-test-dram-keys.ini: no 'key = value' line"},
+        {"; only a comment\n[timing]\n", 1, "no 'key = value' line"},
+        {"[dram_structure]\nprotocol = DDR4\n[timing]\ntRCDD = 17\n", 0,
+         "tRCDD (line 4; did you mean 'tRCD'?)"},
+        {"[dram_structure]\nprotocol = DDR4\n[timing]\ntRCDD = 17\n", 0,
+         "not given, DRAMsim3's defaults used: "},
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        CU_ASSERT_TRUE_FATAL(g_file_set_contents(ini, cases[i].text, -1, NULL));
+        const char *args[] = {"dram-trace", "--config", ini, "--trace", tr, NULL};
+        g_autofree char *out = NULL, *err = NULL;
+        CU_ASSERT_EQUAL(ts_test_tilesim(args, &out, &err), cases[i].status);
+        if (strstr(err, cases[i].needle) == NULL)
+            fprintf(stderr, "\n  case %u: want '%s' in: %s\n", i, cases[i].needle, err);
+        CU_ASSERT_PTR_NOT_NULL(strstr(err, cases[i].needle));
+    }
+    g_unlink(tr);
+    g_unlink(ini);
+}
+
 int main(int argc, char **argv)
 {
     CU_initialize_registry();
@@ -135,5 +172,6 @@ int main(int argc, char **argv)
     CU_add_test(s, "reference config and trace, --check --json", test_reference_json);
     CU_add_test(s, "native architecture and bad input", test_native_and_errors);
     CU_add_test(s, "request cycles past simulated time", test_cycle_overflow);
+    CU_add_test(s, "DRAMsim3 keys: repeated, none, misspelled, defaulted", test_ini_keys);
     return ts_test_run(argc, argv);
 }
