@@ -515,14 +515,38 @@ static gboolean nv_dpu_instructions(NvCtx *c, const TsNode *node, const char *ap
     return TRUE;
 }
 
+/* Keys of one pim_core kind: given to a core of the other kind they are errors (the core
+ * would ignore them). */
+static const char *const pim_dpu_keys[] = {
+    "tasklets",         "max_tasklets",    "pipeline_stages",      "revolver_cycles",
+    "wram_size",        "mram_size",       "iram_size",            "dma_alpha_read",
+    "dma_alpha_write",  "dma_beta",        "max_dma_bytes",        "wram_bytes_per_cycle",
+    "cycles_per_mac",   "instructions",    "instruction_energy",   "mram_read_energy",
+    "mram_write_energy", NULL};
+static const char *const pim_bank_unit_keys[] = {
+    "simd_lanes",       "banks_per_unit",  "bank_size",            "bank_bandwidth",
+    "bank_read_energy", "bank_write_energy", "reg_words",          NULL};
+
 static gboolean nv_pim(NvCtx *c, const char *name, const TsNode *where, const NvScope *s,
-                       guint64 mask, TsNativeAttrs *a, const char *apath)
+                       guint64 mask, TsNativeAttrs *a, const TsNode *attrs, const char *apath)
 {
     const TsField *f = ts_arch_class_fields(TS_CLASS_PIM_CORE);
     TsPimCoreSpec *sp = ts_arch_alloc(c->arch, sizeof *sp);
     double freq = given(f, mask, "frequency") ? a->frequency : c->arch->clock_hz;
     guint word = (guint)MIN(a->word_bits, 64);
     sp->kind = (TsPimKind)a->pim_kind;
+    const gboolean dpu = sp->kind == TS_PIM_DPU;
+    const char *const *other = dpu ? pim_bank_unit_keys : pim_dpu_keys;
+    for (guint i = 0; other[i]; i++) {
+        if (!given(f, mask, other[i]))
+            continue;
+        const TsNode *kn = attr_node(attrs, other[i]);
+        g_autofree char *kp = ts_path_key(apath, other[i]);
+        ts_config_error(c->error, kn ? kn : where, TS_CONFIG_ERROR_INVALID, kp,
+                        "applies to kind: %s only (this core is kind: %s): remove it",
+                        dpu ? "bank_unit" : "dpu", dpu ? "dpu" : "bank_unit");
+        return FALSE;
+    }
     sp->frequency_hz = freq;
     sp->word_bits = word;
     sp->mram_level = sp->wram_level = sp->bank_level = sp->regs_level = sp->alu_level = -1;
@@ -888,7 +912,7 @@ static gboolean nv_class(NvCtx *c, const TsNativeLevel *lv, TsClass klass, const
     if (klass == TS_CLASS_SYSTOLIC_ARRAY)
         return nv_systolic(c, lv->name, entry, scope, mask, a, apath);
     if (klass == TS_CLASS_PIM_CORE)
-        return nv_pim(c, lv->name, entry, scope, mask, a, apath);
+        return nv_pim(c, lv->name, entry, scope, mask, a, attrs, apath);
     int idx = new_level(c, lv->name, klass, entry, scope, 1, 1);
     if (idx < 0)
         return FALSE;

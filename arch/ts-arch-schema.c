@@ -258,14 +258,16 @@ static const TsField pim_fields[] = {
     QTY("frequency", TS_UNIT_FREQUENCY, A(frequency), NULL, TRUE, "core clock; default the arch clock"),
     UINT_POS("word_bits", A(word_bits), "16", TS_RANGE_WORD_BITS_MAX, "word width of the expansion's storage levels"),
     UINT_POS("tasklets", A(tasklets), "16", TS_RANGE_COUNT_MAX, "dpu: hardware threads used"),
-    UINT_POS("max_tasklets", A(max_tasklets), "24", TS_RANGE_COUNT_MAX, "dpu: hardware threads available"),
-    UINT_POS("pipeline_stages", A(pipeline_stages), "14", TS_RANGE_COUNT_MAX, "dpu: pipeline depth"),
+    UINT_POS("max_tasklets", A(max_tasklets), "24", TS_RANGE_COUNT_MAX, "dpu: hardware threads available (tasklets may not exceed it)"),
+    UINT_POS("pipeline_stages", A(pipeline_stages), "14", TS_RANGE_COUNT_MAX, "dpu: pipeline depth: the DES's latency to the results of elementwise work "
+             "run on the DPUs as lanes (no vector unit); kernels issue at the revolver_cycles "
+             "rate in both engines"),
     UINT_POS("revolver_cycles", A(revolver_cycles), "11", TS_RANGE_COUNT_MAX,
              "dpu: a tasklet issues at most once every N cycles, so >= N tasklets fill the "
              "pipeline"),
     QTY("wram_size", TS_UNIT_SIZE, A(wram_size), NULL, TRUE, "dpu (required): working RAM (64KB)"),
     QTY("mram_size", TS_UNIT_SIZE, A(mram_size), NULL, TRUE, "dpu (required): main RAM bank (64MB)"),
-    QTY("iram_size", TS_UNIT_SIZE, A(iram_size), "24KB", TRUE, "dpu: instruction RAM"),
+    QTY("iram_size", TS_UNIT_SIZE, A(iram_size), "24KB", TRUE, "dpu: instruction RAM (informative: kernels are taken to fit)"),
     DBL("dma_alpha_read", A(dma_alpha_read), NULL, 0, TS_RANGE_RATE_MAX, FALSE,
         "dpu (required): MRAM->WRAM DMA fixed cost, cycles (alpha of alpha + beta x bytes)"),
     DBL("dma_alpha_write", A(dma_alpha_write), NULL, 0, TS_RANGE_RATE_MAX, FALSE, "dpu (required): WRAM->MRAM DMA fixed cost, cycles"),
@@ -308,7 +310,9 @@ static const TsField pim_fields[] = {
 
 static const TsField vector_fields[] = {
     UINT_REQ("lanes", A(lanes), TS_RANGE_COUNT_MAX, "elements per cycle"),
-    UINT_POS("word_bits", A(word_bits), "16", TS_RANGE_WORD_BITS_MAX, "element width"),
+    UINT_POS("word_bits", A(word_bits), "16", TS_RANGE_WORD_BITS_MAX,
+             "element width (informative: an element costs its ops: entry whatever its "
+             "precision)"),
     QTY("frequency", TS_UNIT_FREQUENCY, A(frequency), NULL, TRUE, "clock; default the arch clock"),
     {"ops", TS_FIELD_NODE, TS_UNIT_NONE, TRUE, NULL, 0, 0, FALSE, NULL, A(ops),
      "per-op costs: {exp: {cycles: 4, energy: 1.5pJ}, add: ...} per element per lane"},
@@ -394,7 +398,8 @@ const char *ts_arch_class_doc(TsClass klass)
                "the op's precision, one slot per cycle at full issue); kind "
                "bank_unit (HBM-PIM, AiM) into <name>.bank (the banks it reads), optional "
                "<name>.regs and <name>.alu (simd_lanes MAC instances per unit, a spatial "
-               "fan-out along X). Replicate with a container's spatial.";
+               "fan-out along X). Replicate with a container's spatial. A key of one kind (dpu: "
+               "or bank_unit: below) given to a core of the other is an error.";
     case TS_CLASS_MAC:
         return "Multiply-accumulate units: the compute level.";
     case TS_CLASS_VECTOR_UNIT:

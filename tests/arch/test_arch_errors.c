@@ -150,6 +150,18 @@ static const BadCase cases[] = {
      "dma_alpha_read: 1, dma_alpha_write: 1, dma_beta: 0.5, instructions: {mul_fp23: 9}}}\n",
      TS_CONFIG_ERROR_REFERENCE, "6:171: levels[1].attributes.instructions.mul_fp23",
      "unknown DPU operation 'mul_fp23' (did you mean 'mul_fp32'?)"},
+    {"dpu_with_bank_unit_key",
+     HEAD DRAM
+     "    - {name: D, class: pim_core, attributes: {kind: dpu, wram_size: 64KB, mram_size: 64MB, "
+     "dma_alpha_read: 1, dma_alpha_write: 1, dma_beta: 0.5, bank_bandwidth: 4}}\n",
+     TS_CONFIG_ERROR_INVALID, "6:162: levels[1].attributes.bank_bandwidth",
+     "applies to kind: bank_unit only (this core is kind: dpu)"},
+    {"bank_unit_with_dpu_key",
+     HEAD DRAM
+     "    - {name: P, class: pim_core, attributes: {kind: bank_unit, simd_lanes: 16, "
+     "banks_per_unit: 1, tasklets: 4}}\n",
+     TS_CONFIG_ERROR_INVALID, "6:109: levels[1].attributes.tasklets",
+     "applies to kind: dpu only (this core is kind: bank_unit)"},
     {"vector_op_missing",
      HEAD DRAM MAC
      "    - {name: V, class: vector_unit, attributes: {lanes: 4, ops: {exp: {cycles: 2}}}}\n",
