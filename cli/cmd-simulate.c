@@ -508,10 +508,28 @@ static int run(int argc, char **argv)
         : pa.layers && des            ? "--layers (the whole model: --engine both or analytical)"
         : pa.gen && des               ? "--gen (the whole model: --engine both or analytical)"
         : pa.decode_points && !pa.gen ? "--decode-points without --gen"
+        : a.top != 1 ? "--top (the K best mappings of an op: tilesim map --top K or tilesim "
+                       "compare --top K)"
                                       : NULL;
     if (unavailable) {
         fprintf(stderr, "tilesim simulate: %s is not available with --engine %s\n", unavailable,
                 engine);
+        rc = TS_EXIT_BAD_INPUT;
+        goto out;
+    }
+    const char *search_option = a.search        ? "--search"
+                                : a.metric        ? "--metric"
+                                : a.budget        ? "--budget"
+                                : a.time_limit > 0 ? "--time-limit"
+                                : a.victory       ? "--victory"
+                                : a.max_invalid   ? "--max-invalid"
+                                : a.no_polish     ? "--no-polish"
+                                                  : NULL;
+    if (a.mapping && search_option) {
+        fprintf(stderr,
+                "tilesim simulate: %s sets the search, and --mapping replaces the search: give "
+                "one of them\n",
+                search_option);
         rc = TS_EXIT_BAD_INPUT;
         goto out;
     }

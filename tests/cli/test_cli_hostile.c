@@ -299,6 +299,23 @@ static void test_cli_sentinels(void)
 #undef MAP
 }
 
+/* Options a command would accept and ignore are refused: simulate reports one mapping per op
+ * (--top is map's and compare's), and a given --mapping replaces the search its options set. */
+static void test_ignored_options(void)
+{
+    const char *a1[] = {"simulate", "--arch", "gemmini-like", "--workload", "bert-base",
+                        "--op",     "KTQ",    "--top",        "3",          NULL};
+    expect(a1, 1, NEEDLES("--top (the K best mappings of an op: tilesim map --top K"));
+    const char *a2[] = {"simulate", "--arch",    "gemmini-like",  "--workload",
+                        "bert-base", "--op",     "KTQ",           "--mapping",
+                        "ktq.yaml",  "--budget", "5",             NULL};
+    expect(a2, 1, NEEDLES("--budget sets the search, and --mapping replaces the search"));
+    const char *a3[] = {"simulate", "--arch",      "gemmini-like", "--workload", "bert-base",
+                        "--op",     "KTQ",         "--mapping",    "ktq.yaml",   "--no-polish",
+                        "--engine", "des",         NULL};
+    expect(a3, 1, NEEDLES("--no-polish sets the search"));
+}
+
 static void test_garbage_permutation(void)
 {
     g_autofree char *p = write_tmp("garbage.constraints.yaml",
@@ -357,6 +374,7 @@ int main(int argc, char **argv)
     CU_add_test(s, "/dev/zero and a FIFO fed without end", test_endless_inputs);
     CU_add_test(s, "values outside the physical ranges", test_out_of_range_values);
     CU_add_test(s, "option values equal to old sentinels", test_cli_sentinels);
+    CU_add_test(s, "options that would be ignored", test_ignored_options);
     CU_add_test(s, "garbage permutations", test_garbage_permutation);
     CU_add_test(s, "a second YAML document", test_second_document);
     int rc = ts_test_run(argc, argv);
