@@ -138,6 +138,11 @@ gboolean ts_dram_address_mapping_valid(const char *mapping, char **why);
  * with a message (newly allocated in *why) on an inconsistent spec. */
 gboolean ts_dram_spec_derive(TsDramSpec *d, char **why);
 
+/* Whether the spec gives VDD and at least one IDD current: the DRAM component's command
+ * energies (DRAMsim3's formulas) are all 0 pJ without them, which reports must not show as a
+ * figure. The LPDDR4-3200 and GDDR6 presets have none. */
+gboolean ts_dram_spec_has_currents(const TsDramSpec *d);
+
 /* Loads a DRAMsim3 .ini configuration (sections dram_structure, timing, power, system;
  * other sections are read by DRAMsim3 for thermal and output settings and are ignored here,
  * each ignored key listed in *notes when notes is not NULL). The spec's strings live in

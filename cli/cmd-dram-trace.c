@@ -71,15 +71,22 @@ static JsonNode *result_json(const char *config, const char *trace, const TsDram
     INT("refreshes", r->stats.refreshes + r->stats.bank_refreshes);
     INT("read_cmds", r->stats.read_cmds);
     INT("write_cmds", r->stats.write_cmds);
-    DBL("energy_pj", r->stats.total_energy_pj);
-    json_builder_set_member_name(b, "energy_breakdown_pj");
-    json_builder_begin_object(b);
-    DBL("activate", r->stats.act_energy_pj);
-    DBL("read", r->stats.read_energy_pj);
-    DBL("write", r->stats.write_energy_pj);
-    DBL("refresh", r->stats.refresh_energy_pj);
-    DBL("background", r->stats.background_energy_pj);
-    json_builder_end_object(b);
+    if (ts_dram_spec_has_currents(s)) {
+        DBL("energy_pj", r->stats.total_energy_pj);
+        json_builder_set_member_name(b, "energy_breakdown_pj");
+        json_builder_begin_object(b);
+        DBL("activate", r->stats.act_energy_pj);
+        DBL("read", r->stats.read_energy_pj);
+        DBL("write", r->stats.write_energy_pj);
+        DBL("refresh", r->stats.refresh_energy_pj);
+        DBL("background", r->stats.background_energy_pj);
+        json_builder_end_object(b);
+    } else { /* no VDD and IDD currents: the command energies are not modelled */
+        json_builder_set_member_name(b, "energy_pj");
+        json_builder_add_null_value(b);
+        json_builder_set_member_name(b, "energy_breakdown_pj");
+        json_builder_add_null_value(b);
+    }
     INT("requests_sent", r->requests_sent);
     if (check) {
         INT("commands_checked", r->stats.commands_checked);
@@ -167,7 +174,11 @@ static int run(int argc, char **argv)
         printf("  activates             %" G_GUINT64_FORMAT "\n", r.stats.activates);
         printf("  refreshes             %" G_GUINT64_FORMAT "\n",
                r.stats.refreshes + r.stats.bank_refreshes);
-        printf("  energy                %.1f pJ\n", r.stats.total_energy_pj);
+        if (ts_dram_spec_has_currents(spec))
+            printf("  energy                %.1f pJ\n", r.stats.total_energy_pj);
+        else
+            printf("  energy                not modelled: the DRAM gives no VDD and IDD currents "
+                   "(VDD, IDD0, IDD2N, IDD3N, IDD4R, IDD4W, IDD5AB)\n");
         if (check)
             printf("  legality checker      %" G_GUINT64_FORMAT " commands, %" G_GUINT64_FORMAT
                    " violations\n",

@@ -66,12 +66,18 @@ static void op_detail_text(GString *out, const TsDesReport *rep, guint i)
         g_string_append_printf(out, "  %-16s %-14s %11.1f%% %14.0f %14.0f\n", ur->name, ur->kind,
                                100.0 * ur->utilization, ur->stall_cycles, ur->bank_conflict_cycles);
     }
-    if (o->dram_row_hit_rate >= 0)
+    if (o->dram_row_hit_rate >= 0 && isfinite(o->dram_command_energy_pj))
         g_string_append_printf(out,
                                "  DRAM: %" G_GUINT64_FORMAT " read and %" G_GUINT64_FORMAT
                                " write bursts, row-hit rate %.3f, command energy %.4g pJ\n",
                                o->dram_reads, o->dram_writes, o->dram_row_hit_rate,
                                o->dram_command_energy_pj);
+    else if (o->dram_row_hit_rate >= 0)
+        g_string_append_printf(out,
+                               "  DRAM: %" G_GUINT64_FORMAT " read and %" G_GUINT64_FORMAT
+                               " write bursts, row-hit rate %.3f, command energy not modelled "
+                               "(the DRAM level gives no VDD and IDD currents)\n",
+                               o->dram_reads, o->dram_writes, o->dram_row_hit_rate);
     if (o->lut.ran) {
         const TsExecLut *l = &o->lut;
         g_string_append_printf(

@@ -499,7 +499,10 @@ void ts_exec_ctx_complete(Exec *x, OpCtx *c)
             const guint64 hits =
                 now.read_row_hits + now.write_row_hits - b->read_row_hits - b->write_row_hits;
             r->dram_row_hit_rate = cols ? (double)hits / (double)cols : 0.0;
-            r->dram_command_energy_pj = now.total_energy_pj - b->total_energy_pj;
+            const TsDramSpec *ds = ts_arch_level(x->arch, (guint)x->unit[x->dram_unit].level)->spec;
+            r->dram_command_energy_pj = ts_dram_spec_has_currents(ds)
+                                            ? now.total_energy_pj - b->total_energy_pj
+                                            : NAN; /* no IDD currents: not modelled */
             r->dram_allbank_bursts = now.ab_read_bursts + now.ab_write_bursts -
                                      b->ab_read_bursts - b->ab_write_bursts;
             r->dram_violations = now.violations;

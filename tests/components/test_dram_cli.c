@@ -165,6 +165,37 @@ static void test_ini_keys(void)
     g_unlink(ini);
 }
 
+/* A DRAM without VDD and IDD currents (the GDDR6 preset of aim-like) has no command energy:
+ * dram-trace says so and writes null, and so does the DES report, instead of 0 pJ. */
+static void test_no_currents(void)
+{
+    if (!have_bin())
+        return;
+    g_autofree char *tr = g_build_filename(g_get_tmp_dir(), "ts-test-dram-idd.trace", NULL);
+    CU_ASSERT_TRUE_FATAL(g_file_set_contents(tr, "0x0 READ 0\n0x40 WRITE 3\n", -1, NULL));
+    const char *a1[] = {"dram-trace", "--config", "aim-like", "--trace", tr, NULL};
+    g_autofree char *out = NULL, *err = NULL;
+    CU_ASSERT_EQUAL(ts_test_tilesim(a1, &out, &err), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "energy                not modelled: the DRAM gives no VDD"));
+    const char *a2[] = {"dram-trace", "--config", "aim-like", "--trace", tr, "--json", "-", NULL};
+    g_autofree char *out2 = NULL, *err2 = NULL;
+    CU_ASSERT_EQUAL(ts_test_tilesim(a2, &out2, &err2), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out2, "\"energy_pj\" : null"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out2, "\"energy_breakdown_pj\" : null"));
+    /* A preset with currents keeps its figure. */
+    const char *a3[] = {"dram-trace", "--config", "tpu-like", "--trace", tr, "--json", "-", NULL};
+    g_autofree char *out3 = NULL, *err3 = NULL;
+    CU_ASSERT_EQUAL(ts_test_tilesim(a3, &out3, &err3), 0);
+    CU_ASSERT_PTR_NULL(strstr(out3, "\"energy_pj\" : null"));
+    const char *a4[] = {"simulate", "--arch",   "aim-like", "--workload", "bert-base",
+                        "--op",     "KTQ",      "--seq",    "16",         "--budget",
+                        "300",      "--engine", "des",      "--no-progress", NULL};
+    g_autofree char *out4 = NULL, *err4 = NULL;
+    CU_ASSERT_EQUAL(ts_test_tilesim(a4, &out4, &err4), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out4, "command energy not modelled (the DRAM level gives no VDD"));
+    g_unlink(tr);
+}
+
 int main(int argc, char **argv)
 {
     CU_initialize_registry();
@@ -173,5 +204,6 @@ int main(int argc, char **argv)
     CU_add_test(s, "native architecture and bad input", test_native_and_errors);
     CU_add_test(s, "request cycles past simulated time", test_cycle_overflow);
     CU_add_test(s, "DRAMsim3 keys: repeated, none, misspelled, defaulted", test_ini_keys);
+    CU_add_test(s, "a DRAM without IDD currents: energy not modelled", test_no_currents);
     return ts_test_run(argc, argv);
 }
