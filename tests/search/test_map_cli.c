@@ -262,6 +262,35 @@ static void test_variables_round_trip(void)
 
 /* Constraints written on the levels of a native architecture are honoured: Eyeriss-like's
  * scratchpads hold their own tensor only and its global buffer bypasses the weights. */
+/* An 8 x 16-bit MAC takes w8a16 operands (the 8-bit weights on one input) but not fp16 x fp16:
+ * each operand goes to one input, so the note compares the pair, not each operand with the
+ * wider input. */
+static void test_operand_pair_note(void)
+{
+    g_autofree char *arch = g_strdup_printf("%s/mac8x16.yaml", tmpdir);
+    CU_ASSERT_TRUE_FATAL(g_file_set_contents(
+        arch,
+        "architecture:\n  name: mac8x16\n  clock: 1GHz\n  levels:\n"
+        "    - {name: DRAM, class: dram, preset: DDR4-2400}\n"
+        "    - {name: Buf, class: sram, attributes: {size: 64KB}}\n"
+        "    - {name: MAC, class: mac, attributes: {word_bits: 16, operand_a_bits: 8}}\n",
+        -1, NULL));
+    static const struct {
+        const char *op, *precision;
+        gboolean note;
+    } cases[] = {{"KTQ", "fp16", TRUE}, {"FF1", "w8a16", FALSE}};
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        TsTestRun r;
+        const char *args[] = {"map",      "--arch",  arch, "--workload", "bert-base", "--seq",
+                              "16",       "--op",    cases[i].op, "--precision",
+                              cases[i].precision, "--budget", "200", "-q", NULL};
+        CU_ASSERT_EQUAL_FATAL(ts_test_spawn(&r, args, FALSE), 0);
+        gboolean noted = strstr(r.err, "operands are wider than the 8 x 16-bit operands") != NULL;
+        CU_ASSERT_EQUAL(noted, cases[i].note);
+        ts_test_run_clear(&r);
+    }
+}
+
 static void test_native_arch_constraints(void)
 {
     g_autofree char *json = tmp("eyeriss-ff1.json");
@@ -489,6 +518,7 @@ int main(int argc, char **argv)
     CU_add_test(s, "bad input exits 1", test_bad_input);
     CU_add_test(s, "LUT-NN workload", test_lut_workload);
     CU_add_test(s, "precision drives MAC energy", test_precision_energy);
+    CU_add_test(s, "operand widths: the pair against the MAC's inputs", test_operand_pair_note);
     CU_add_test(s, "constraints in a native architecture", test_native_arch_constraints);
     CU_add_test(s, "--variables round trip through model", test_variables_round_trip);
     CU_add_test(s, "--reproducible: byte-identical across thread counts", test_reproducible_bytes);
