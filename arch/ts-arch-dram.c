@@ -208,9 +208,9 @@ static void tck_fraction(double tck_ps, guint64 *num, guint64 *den)
 gboolean ts_dram_spec_has_currents(const TsDramSpec *d)
 {
     g_return_val_if_fail(d != NULL, FALSE);
-    return d->vdd_v > 0.0 && (d->idd0_ma > 0.0 || d->idd2n_ma > 0.0 || d->idd3n_ma > 0.0 ||
-                              d->idd4r_ma > 0.0 || d->idd4w_ma > 0.0 || d->idd5ab_ma > 0.0 ||
-                              d->idd5pb_ma > 0.0);
+    return d->vdd_v > 0.0 &&
+           (d->idd0_ma > 0.0 || d->idd2n_ma > 0.0 || d->idd3n_ma > 0.0 || d->idd4r_ma > 0.0 ||
+            d->idd4w_ma > 0.0 || d->idd5ab_ma > 0.0 || d->idd5pb_ma > 0.0);
 }
 
 gboolean ts_dram_spec_derive(TsDramSpec *d, char **why)

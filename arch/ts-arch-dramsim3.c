@@ -281,7 +281,7 @@ static gboolean one_edit_apart(const char *a, const char *b)
         i++;
     if (i == lb)
         return la != lb; /* equal strings are not a misspelling */
-    if (la > lb) /* one inserted */
+    if (la > lb)         /* one inserted */
         return g_ascii_strcasecmp(a + i + 1, b + i) == 0;
     if (g_ascii_strcasecmp(a + i + 1, b + i + 1) == 0) /* one replaced */
         return TRUE;

@@ -518,14 +518,15 @@ static gboolean nv_dpu_instructions(NvCtx *c, const TsNode *node, const char *ap
 /* Keys of one pim_core kind: given to a core of the other kind they are errors (the core
  * would ignore them). */
 static const char *const pim_dpu_keys[] = {
-    "tasklets",         "max_tasklets",    "pipeline_stages",      "revolver_cycles",
-    "wram_size",        "mram_size",       "iram_size",            "dma_alpha_read",
-    "dma_alpha_write",  "dma_beta",        "max_dma_bytes",        "wram_bytes_per_cycle",
-    "cycles_per_mac",   "instructions",    "instruction_energy",   "mram_read_energy",
-    "mram_write_energy", NULL};
+    "tasklets",         "max_tasklets",      "pipeline_stages",
+    "revolver_cycles",  "wram_size",         "mram_size",
+    "iram_size",        "dma_alpha_read",    "dma_alpha_write",
+    "dma_beta",         "max_dma_bytes",     "wram_bytes_per_cycle",
+    "cycles_per_mac",   "instructions",      "instruction_energy",
+    "mram_read_energy", "mram_write_energy", NULL};
 static const char *const pim_bank_unit_keys[] = {
-    "simd_lanes",       "banks_per_unit",  "bank_size",            "bank_bandwidth",
-    "bank_read_energy", "bank_write_energy", "reg_words",          NULL};
+    "simd_lanes",       "banks_per_unit",    "bank_size", "bank_bandwidth",
+    "bank_read_energy", "bank_write_energy", "reg_words", NULL};
 
 static gboolean nv_pim(NvCtx *c, const char *name, const TsNode *where, const NvScope *s,
                        guint64 mask, TsNativeAttrs *a, const TsNode *attrs, const char *apath)

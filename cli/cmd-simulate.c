@@ -510,21 +510,21 @@ static int run(int argc, char **argv)
         : pa.decode_points && !pa.gen ? "--decode-points without --gen"
         : a.top != 1 ? "--top (the K best mappings of an op: tilesim map --top K or tilesim "
                        "compare --top K)"
-                                      : NULL;
+                     : NULL;
     if (unavailable) {
         fprintf(stderr, "tilesim simulate: %s is not available with --engine %s\n", unavailable,
                 engine);
         rc = TS_EXIT_BAD_INPUT;
         goto out;
     }
-    const char *search_option = a.search        ? "--search"
-                                : a.metric        ? "--metric"
-                                : a.budget        ? "--budget"
+    const char *search_option = a.search           ? "--search"
+                                : a.metric         ? "--metric"
+                                : a.budget         ? "--budget"
                                 : a.time_limit > 0 ? "--time-limit"
-                                : a.victory       ? "--victory"
-                                : a.max_invalid   ? "--max-invalid"
-                                : a.no_polish     ? "--no-polish"
-                                                  : NULL;
+                                : a.victory        ? "--victory"
+                                : a.max_invalid    ? "--max-invalid"
+                                : a.no_polish      ? "--no-polish"
+                                                   : NULL;
     if (a.mapping && search_option) {
         fprintf(stderr,
                 "tilesim simulate: %s sets the search, and --mapping replaces the search: give "

@@ -275,8 +275,7 @@ static void precision_mac_energy(TsModel *m, const TsArch *arch, const TsLevel *
         ((const TsPimCoreSpec *)compute->spec)->kind == TS_PIM_DPU &&
         !(((const TsPimCoreSpec *)compute->spec)->cycles_per_mac > 0.0);
     /* The operands fit when one goes to each multiplier input, in either order. */
-    const gboolean fits =
-        (a.bits <= wa && b.bits <= wb) || (a.bits <= wb && b.bits <= wa);
+    const gboolean fits = (a.bits <= wa && b.bits <= wb) || (a.bits <= wb && b.bits <= wa);
     if (!dpu_by_precision && wa && !fits)
         g_snprintf(m->note, sizeof m->note,
                    "op %s: %s x %s operands are wider than the %u x %u-bit operands of MAC "

@@ -157,9 +157,8 @@ static const BadCase cases[] = {
      TS_CONFIG_ERROR_INVALID, "6:162: levels[1].attributes.bank_bandwidth",
      "applies to kind: bank_unit only (this core is kind: dpu)"},
     {"bank_unit_with_dpu_key",
-     HEAD DRAM
-     "    - {name: P, class: pim_core, attributes: {kind: bank_unit, simd_lanes: 16, "
-     "banks_per_unit: 1, tasklets: 4}}\n",
+     HEAD DRAM "    - {name: P, class: pim_core, attributes: {kind: bank_unit, simd_lanes: 16, "
+               "banks_per_unit: 1, tasklets: 4}}\n",
      TS_CONFIG_ERROR_INVALID, "6:109: levels[1].attributes.tasklets",
      "applies to kind: dpu only (this core is kind: bank_unit)"},
     {"vector_op_missing",

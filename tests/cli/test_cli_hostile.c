@@ -306,13 +306,12 @@ static void test_ignored_options(void)
     const char *a1[] = {"simulate", "--arch", "gemmini-like", "--workload", "bert-base",
                         "--op",     "KTQ",    "--top",        "3",          NULL};
     expect(a1, 1, NEEDLES("--top (the K best mappings of an op: tilesim map --top K"));
-    const char *a2[] = {"simulate", "--arch",    "gemmini-like",  "--workload",
-                        "bert-base", "--op",     "KTQ",           "--mapping",
-                        "ktq.yaml",  "--budget", "5",             NULL};
+    const char *a2[] = {"simulate", "--arch",    "gemmini-like", "--workload", "bert-base", "--op",
+                        "KTQ",      "--mapping", "ktq.yaml",     "--budget",   "5",         NULL};
     expect(a2, 1, NEEDLES("--budget sets the search, and --mapping replaces the search"));
-    const char *a3[] = {"simulate", "--arch",      "gemmini-like", "--workload", "bert-base",
-                        "--op",     "KTQ",         "--mapping",    "ktq.yaml",   "--no-polish",
-                        "--engine", "des",         NULL};
+    const char *a3[] = {"simulate", "--arch",    "gemmini-like", "--workload",  "bert-base", "--op",
+                        "KTQ",      "--mapping", "ktq.yaml",     "--no-polish", "--engine",  "des",
+                        NULL};
     expect(a3, 1, NEEDLES("--no-polish sets the search"));
 }
 

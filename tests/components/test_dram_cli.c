@@ -176,7 +176,8 @@ static void test_no_currents(void)
     const char *a1[] = {"dram-trace", "--config", "aim-like", "--trace", tr, NULL};
     g_autofree char *out = NULL, *err = NULL;
     CU_ASSERT_EQUAL(ts_test_tilesim(a1, &out, &err), 0);
-    CU_ASSERT_PTR_NOT_NULL(strstr(out, "energy                not modelled: the DRAM gives no VDD"));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(out, "energy                not modelled: the DRAM gives no VDD"));
     const char *a2[] = {"dram-trace", "--config", "aim-like", "--trace", tr, "--json", "-", NULL};
     g_autofree char *out2 = NULL, *err2 = NULL;
     CU_ASSERT_EQUAL(ts_test_tilesim(a2, &out2, &err2), 0);
@@ -187,12 +188,14 @@ static void test_no_currents(void)
     g_autofree char *out3 = NULL, *err3 = NULL;
     CU_ASSERT_EQUAL(ts_test_tilesim(a3, &out3, &err3), 0);
     CU_ASSERT_PTR_NULL(strstr(out3, "\"energy_pj\" : null"));
-    const char *a4[] = {"simulate", "--arch",   "aim-like", "--workload", "bert-base",
-                        "--op",     "KTQ",      "--seq",    "16",         "--budget",
-                        "300",      "--engine", "des",      "--no-progress", NULL};
+    const char *a4[] = {"simulate",  "--arch",        "aim-like", "--workload",
+                        "bert-base", "--op",          "KTQ",      "--seq",
+                        "16",        "--budget",      "300",      "--engine",
+                        "des",       "--no-progress", NULL};
     g_autofree char *out4 = NULL, *err4 = NULL;
     CU_ASSERT_EQUAL(ts_test_tilesim(a4, &out4, &err4), 0);
-    CU_ASSERT_PTR_NOT_NULL(strstr(out4, "command energy not modelled (the DRAM level gives no VDD"));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(out4, "command energy not modelled (the DRAM level gives no VDD"));
     g_unlink(tr);
 }
 

@@ -281,9 +281,10 @@ static void test_operand_pair_note(void)
     } cases[] = {{"KTQ", "fp16", TRUE}, {"FF1", "w8a16", FALSE}};
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
         TsTestRun r;
-        const char *args[] = {"map",      "--arch",  arch, "--workload", "bert-base", "--seq",
-                              "16",       "--op",    cases[i].op, "--precision",
-                              cases[i].precision, "--budget", "200", "-q", NULL};
+        const char *args[] = {
+            "map", "--arch", arch,        "--workload",  "bert-base",        "--seq",
+            "16",  "--op",   cases[i].op, "--precision", cases[i].precision, "--budget",
+            "200", "-q",     NULL};
         CU_ASSERT_EQUAL_FATAL(ts_test_spawn(&r, args, FALSE), 0);
         gboolean noted = strstr(r.err, "operands are wider than the 8 x 16-bit operands") != NULL;
         CU_ASSERT_EQUAL(noted, cases[i].note);
