@@ -370,16 +370,20 @@ guint32 ts_dram_burst_bytes(const TsComponent *dram)
 
 /* Schedules the component's wake event at `cycle` unless one is due earlier; `reuse` (may be
  * NULL) is the wake event being handled, scheduled again instead of a new one. */
-static void dram_wake_at(Dram *d, guint64 cycle, TsEvent *reuse)
+static void dram_wake_at_tick(Dram *d, guint64 cycle, TsTick tick, TsEvent *reuse)
 {
-    if (cycle >= d->wake_cycle)
-        return;
     TsComponent *self = &d->base;
     d->wake_cycle = cycle;
     d->wake_seq++;
     TsEvent *ev = reuse ? reuse : ts_sim_event_new(self->sim, self, WAKE_EVENT);
     ev->payload.u64[0] = d->wake_seq;
-    ts_sim_schedule(self->sim, ev, ts_dram_cycle_tick(&self->clock, cycle));
+    ts_sim_schedule(self->sim, ev, tick);
+}
+
+static void dram_wake_at(Dram *d, guint64 cycle, TsEvent *reuse)
+{
+    if (cycle < d->wake_cycle)
+        dram_wake_at_tick(d, cycle, ts_dram_cycle_tick(&d->base.clock, cycle), reuse);
 }
 
 /* Unit u ticks at `cycle` unless it ticks earlier already. */
@@ -1357,23 +1361,31 @@ static void dram_handle(TsComponent *self, TsEvent *ev)
         if (ev->payload.u64[0] != d->wake_seq)
             return; /* superseded by an earlier wake-up */
         /* The units due this cycle tick (they are independent: their order changes nothing),
-         * then the event is rescheduled at the earliest next one. */
-        const guint64 c = d->wake_cycle;
-        guint64 next = NO_CYCLE;
+         * then the event is rescheduled at the earliest next one, or the handler goes on to
+         * that cycle when no other event comes first (ts_sim_continue_at). */
+        guint64 c = d->wake_cycle;
         d->wake_cycle = NO_CYCLE;
-        d->ticking = TRUE;
-        for (guint i = 0; i < d->n_units; i++) {
-            Unit *u = &d->units[i];
-            if (u->wake_cycle == c) {
-                u->wake_cycle = NO_CYCLE;
-                unit_tick(u, c);
+        for (;;) {
+            guint64 next = NO_CYCLE;
+            d->ticking = TRUE;
+            for (guint i = 0; i < d->n_units; i++) {
+                Unit *u = &d->units[i];
+                if (u->wake_cycle == c) {
+                    u->wake_cycle = NO_CYCLE;
+                    unit_tick(u, c);
+                }
+                next = MIN(next, u->wake_cycle);
             }
-            next = MIN(next, u->wake_cycle);
+            d->ticking = FALSE;
+            if (next == NO_CYCLE)
+                return;
+            const TsTick t = ts_dram_cycle_tick(&self->clock, next);
+            if (!ts_sim_continue_at(self->sim, t, 0)) {
+                dram_wake_at_tick(d, next, t, ev);
+                return;
+            }
+            c = next;
         }
-        d->ticking = FALSE;
-        if (next != NO_CYCLE)
-            dram_wake_at(d, next, ev);
-        return;
     }
     if (ev->type == TS_EVENT_MEM_REQUEST) {
         const TsPort *port = ts_component_port_of_event(self, ev);
