@@ -87,6 +87,7 @@ static void map_del(AddrMap *m, guint64 key)
 
 typedef struct {
     TsMemReq req;
+    guint64 key;         /* its key in the pending maps: its burst address within the unit, wrapped */
     guint64 added;       /* acceptance cycle */
     guint32 next_merged; /* reads to the same address waiting on this one */
     guint32 row, col;
@@ -126,7 +127,8 @@ typedef struct {
 static inline Done *ring_push(DoneRing *r)
 {
     g_assert(r->n < r->cap);
-    Done *d = &r->e[(r->head + r->n) % r->cap];
+    const guint32 i = r->head + r->n;
+    Done *d = &r->e[i < r->cap ? i : i - r->cap];
     r->n++;
     return d;
 }
@@ -238,6 +240,7 @@ struct Dram {
     guint32 burst_bytes;
     guint shift;
     guint pos[6], width[6]; /* ch ra bg ba ro co */
+    guint64 fmask[6];       /* (1 << width) - 1 */
     guint64 addr_mask;      /* bits the mapping uses (after the shift), the channel's excepted
                                when ch_digit */
     /* A channel count that is not a power of two: the channel is a digit of radix n_units at
@@ -306,7 +309,7 @@ static gboolean is_pow2(guint64 v)
 
 static inline guint64 field(const Dram *d, guint64 a, int f)
 {
-    return (a >> d->pos[f]) & ((G_GUINT64_CONSTANT(1) << d->width[f]) - 1);
+    return (a >> d->pos[f]) & d->fmask[f];
 }
 
 /* The burst address of a byte address with the channel digit taken out when ch_digit (the
@@ -324,12 +327,6 @@ static inline guint64 burst_addr(const Dram *d, guint64 addr, guint *ch)
     if (ch != NULL)
         *ch = (guint)(rest % d->n_units);
     return (a & ((G_GUINT64_CONSTANT(1) << p) - 1)) | (rest / d->n_units) << p;
-}
-
-/* The key of a burst in a unit's pending maps: its address within the unit, wrapped. */
-static inline guint64 burst_key(const Dram *d, guint64 addr)
-{
-    return burst_addr(d, addr, NULL) & d->addr_mask;
 }
 
 guint ts_dram_unit_of(const TsComponent *dram, guint64 addr)
@@ -398,6 +395,10 @@ static inline void unit_want_wake(Unit *u, guint64 cycle)
 
 /* ---- statistics ---- */
 
+/* Background cycles of each rank up to (excluding) `upto`, in its current state (a bank open
+ * or none). Called before a command changes a rank's state at cycle `upto` (the cycle then
+ * counts in the new state, as DRAMsim3 counts it) and when statistics are read, so the state
+ * is constant over every interval accounted. */
 static void account_background(Unit *u, guint64 upto)
 {
     if (upto <= u->bg_last)
@@ -423,7 +424,7 @@ static void count_done(Unit *u, const Done *d, gboolean queued_latencies)
             guint32 lat = 1; /* served from the write buffer */
             if (queued_latencies) {
                 lat = u->lat_q[u->lat_head];
-                u->lat_head = (u->lat_head + 1) % u->lat_cap;
+                u->lat_head = u->lat_head + 1 == u->lat_cap ? 0 : u->lat_head + 1;
                 u->lat_n--;
             }
             u->hist[MIN(lat, LAT_BINS - 1)]++;
@@ -433,19 +434,38 @@ static void count_done(Unit *u, const Done *d, gboolean queued_latencies)
         ts_port_grant_credits(u->port, d->credits);
 }
 
-/* Counts completions up to and including `cycle`. */
-static void pop_done(Unit *u, guint64 cycle)
+/* Counts the reads whose data returned by `cycle` (included). They only feed statistics, so
+ * they are counted when a read is added to the ring and when statistics are read. */
+static G_GNUC_NO_INLINE void pop_reads(Unit *u, guint64 cycle)
 {
     while (u->reads.n && u->reads.e[u->reads.head].cycle <= cycle) {
         count_done(u, &u->reads.e[u->reads.head], TRUE);
-        u->reads.head = (u->reads.head + 1) % u->reads.cap;
+        u->reads.head = u->reads.head + 1 == u->reads.cap ? 0 : u->reads.head + 1;
         u->reads.n--;
     }
+}
+
+static G_GNUC_NO_INLINE void pop_fast_slow(Unit *u, guint64 cycle)
+{
     while (u->fast.n && u->fast.e[u->fast.head].cycle <= cycle) {
         count_done(u, &u->fast.e[u->fast.head], FALSE);
-        u->fast.head = (u->fast.head + 1) % u->fast.cap;
+        u->fast.head = u->fast.head + 1 == u->fast.cap ? 0 : u->fast.head + 1;
         u->fast.n--;
     }
+}
+
+/* Completes the posted writes and forwarded reads due by `cycle`: their credits return then. */
+static inline void pop_fast(Unit *u, guint64 cycle)
+{
+    if (u->fast.n && u->fast.e[u->fast.head].cycle <= cycle)
+        pop_fast_slow(u, cycle);
+}
+
+/* Counts every completion up to and including `cycle`. */
+static void pop_done(Unit *u, guint64 cycle)
+{
+    pop_reads(u, cycle);
+    pop_fast(u, cycle);
 }
 
 static void note_latency(Unit *u, guint64 lat)
@@ -525,13 +545,20 @@ static void trans_free(Unit *u, guint32 i)
     u->free_list[u->n_free++] = i;
 }
 
-/* A transaction record for req accepted at cycle `added`, its address decoded. */
-static guint32 trans_new(Unit *u, const TsMemReq *req, guint64 a, guint64 added, gboolean write)
+/* A transaction record for req (burst address a, pending-map key `key`) accepted at cycle
+ * `added`, its address decoded. */
+static guint32 trans_new(Unit *u, const TsMemReq *req, guint64 a, guint64 key, guint64 added,
+                         gboolean write)
 {
     const Dram *d = u->d;
     guint32 i = trans_alloc(u);
     Trans *t = &u->trans[i];
-    *t = (Trans){.req = *req, .added = added, .next_merged = NONE, .is_write = (guint8)write};
+    t->req = *req;
+    t->key = key;
+    t->added = added;
+    t->next_merged = NONE;
+    t->is_write = (guint8)write;
+    t->holds_credit = 0;
     t->rank = (guint8)field(d, a, F_RA);
     t->bank = (guint16)(field(d, a, F_BG) * d->bpg + field(d, a, F_BA));
     t->row = (guint32)field(d, a, F_RO);
@@ -539,7 +566,8 @@ static guint32 trans_new(Unit *u, const TsMemReq *req, guint64 a, guint64 added,
     return i;
 }
 
-static void unit_request(Unit *u, const TsMemReq *req, TsTick arrival)
+/* A request for burst address `a` (burst_addr) arriving at `arrival`. */
+static void unit_request(Unit *u, const TsMemReq *req, guint64 a, TsTick arrival)
 {
     Dram *d = u->d;
     TsComponent *self = &d->base;
@@ -549,15 +577,14 @@ static void unit_request(Unit *u, const TsMemReq *req, TsTick arrival)
                  "(requesters split transfers into bursts)",
                  req->bytes, req->addr, d->burst_bytes);
     u->sched_idle = FALSE;
-    guint64 e = ts_dram_edge_at_or_after(&self->clock, arrival);
-    guint64 added = ts_dram_cycle_tick(&self->clock, e) == arrival ? e + 1 : e;
-    guint64 a = burst_addr(d, req->addr, NULL);
+    /* Accepted at the first controller cycle after the arrival: the first edge after it. */
+    const guint64 added = ts_dram_cycles_at(&self->clock, arrival) + 1;
     /* Addresses beyond the capacity wrap, as in DRAMsim3 (the mapping keeps its bits). */
     guint64 key = a & d->addr_mask;
     gboolean wr = req->op == TS_MEM_WRITE;
     if (wr) {
         if (map_get(&u->wr_pending, key) == NONE) {
-            guint32 i = trans_new(u, req, a, added, TRUE);
+            guint32 i = trans_new(u, req, a, key, added, TRUE);
             const Trans *t = &u->trans[i];
             map_put(&u->wr_pending, key, i);
             guint16 qi = (guint16)queue_of(u, t->rank, t->bank);
@@ -593,7 +620,7 @@ static void unit_request(Unit *u, const TsMemReq *req, TsTick arrival)
         unit_want_wake(u, added + 1);
         return;
     }
-    guint32 i = trans_new(u, req, a, added, FALSE);
+    guint32 i = trans_new(u, req, a, key, added, FALSE);
     Trans *t = &u->trans[i];
     guint32 head = map_get(&u->rd_pending, key);
     if (head != NONE) { /* merged with the pending read of this address */
@@ -875,14 +902,22 @@ static void issue(Unit *u, const Pick *p, guint64 c)
     Dram *d = u->d;
     TsDramEngine *e = &u->eng;
     TsDramBank *b = &e->bank[p->rank * e->banks_per_rank + p->bank];
+    /* A rank's first bank to open or last to close changes its background state at c. */
+    if (G_UNLIKELY(p->cmd == TS_DCMD_ACT ? e->open_banks[p->rank] == 0
+                                         : e->open_banks[p->rank] == 1 &&
+                                               (p->cmd == TS_DCMD_PRE || p->cmd == TS_DCMD_RDA ||
+                                                p->cmd == TS_DCMD_WRA)))
+        account_background(u, c);
     switch (p->cmd) {
     case TS_DCMD_RD:
     case TS_DCMD_RDA: {
         guint32 ti = take_column(u, p, b, FALSE);
         guint64 done = c + e->read_delay;
+        if (u->reads.n && u->reads.e[u->reads.head].cycle <= c)
+            pop_reads(u, c);
         Done *dn = ring_push(&u->reads);
         *dn = (Done){done, 0, 0, G_MAXUINT16, 0, 0};
-        map_del(&u->rd_pending, burst_key(d, u->trans[ti].req.addr));
+        map_del(&u->rd_pending, u->trans[ti].key);
         guint credits = 0;
         for (guint32 i = ti; i != NONE;) {
             Trans *t = &u->trans[i];
@@ -890,7 +925,8 @@ static void issue(Unit *u, const Pick *p, guint64 c)
             dn->latency_sum += lat;
             dn->count++;
             g_assert(u->lat_n < u->lat_cap);
-            u->lat_q[(u->lat_head + u->lat_n) % u->lat_cap] = (guint32)MIN(lat, G_MAXUINT32);
+            const guint32 li = u->lat_head + u->lat_n;
+            u->lat_q[li < u->lat_cap ? li : li - u->lat_cap] = (guint32)MIN(lat, G_MAXUINT32);
             u->lat_n++;
             note_latency(u, lat);
             respond(u, t, done);
@@ -906,7 +942,7 @@ static void issue(Unit *u, const Pick *p, guint64 c)
     case TS_DCMD_WR:
     case TS_DCMD_WRA: {
         guint32 ti = take_column(u, p, b, TRUE);
-        map_del(&u->wr_pending, burst_key(d, u->trans[ti].req.addr));
+        map_del(&u->wr_pending, u->trans[ti].key);
         trans_free(u, ti);
         break;
     }
@@ -987,7 +1023,7 @@ static gboolean schedule_transaction(Unit *u, guint64 c)
         guint qi = qq[i];
         Trans *t = &u->trans[q[i]];
         if (!unified && t->is_write) {
-            if (map_get(&u->rd_pending, burst_key(u->d, t->req.addr)) != NONE) {
+            if (map_get(&u->rd_pending, t->key) != NONE) {
                 u->write_draining = 0; /* re-examined next cycle (sched_idle stays clear) */
                 return FALSE;
             }
@@ -1140,8 +1176,7 @@ static void ab_request(Unit *u, const TsMemReq *req, TsTick arrival)
     r->req = *req;
     r->pos = req->addr;
     r->end = req->addr + req->bytes;
-    guint64 e = ts_dram_edge_at_or_after(&self->clock, arrival);
-    unit_want_wake(u, ts_dram_cycle_tick(&self->clock, e) == arrival ? e + 1 : e);
+    unit_want_wake(u, ts_dram_cycles_at(&self->clock, arrival) + 1);
 }
 
 /* Issues an all-bank command: the engine's banks, the checker, counts; the normal scheduler
@@ -1153,6 +1188,8 @@ static void ab_issue(Unit *u, TsDramCmd cmd, guint64 row, guint64 c)
         ts_dram_checker_command(u->chk, c, cmd, 0, 0, 0, row);
     if (cmd == TS_DCMD_PREAB)
         u->ab_busy += c + u->d->spec->cycles.tRP - u->ab.act_cycle;
+    if (cmd == TS_DCMD_ACTAB || cmd == TS_DCMD_PREAB)
+        account_background(u, c); /* every rank opens or closes */
     ts_dram_allbank_issue(&u->ab, e, cmd, row, c);
     switch (cmd) {
     case TS_DCMD_ACTAB:
@@ -1306,8 +1343,7 @@ static guint64 ab_next_wake(Unit *u, guint64 c, guint64 ab_wake)
 
 static void unit_tick(Unit *u, guint64 c)
 {
-    account_background(u, c);
-    pop_done(u, c);
+    pop_fast(u, c);
     if (c == u->next_refresh) {
         insert_refresh(u);
         u->next_refresh += u->refresh_interval;
@@ -1315,7 +1351,6 @@ static void unit_tick(Unit *u, guint64 c)
     if (G_UNLIKELY(u->ab_n || u->ab_mode != AB_OFF)) {
         guint64 ab_wake;
         if (ab_tick(u, c, &ab_wake)) {
-            account_background(u, c);
             schedule_transaction(u, c);
             u->last_tick_cycle = c;
             u->wake_cycle = MIN(u->wake_cycle, ab_next_wake(u, c, ab_wake));
@@ -1342,8 +1377,6 @@ static void unit_tick(Unit *u, guint64 c)
                 issue(u, &s, c);
         }
     }
-    /* The cycle's background state is the one after its commands (as DRAMsim3 counts it). */
-    account_background(u, c);
     schedule_transaction(u, c);
     u->last_tick_cycle = c;
     guint64 w = !u->sched_idle ? c + 1 : next_wake(u, c);
@@ -1388,20 +1421,21 @@ static void dram_handle(TsComponent *self, TsEvent *ev)
         }
     }
     if (ev->type == TS_EVENT_MEM_REQUEST) {
-        const TsPort *port = ts_component_port_of_event(self, ev);
-        guint unit = ts_port_element(port);
         const TsMemReq *r = ts_mem_req_const(ev);
-        if (G_UNLIKELY(ts_port_spec_index(port) == 1)) {
-            ab_request(&d->units[unit], r, ev->tick);
+        /* The element of "req" (spec entry 0) or of "pim" (1) it arrived on. */
+        guint unit = ev->port - self->port_first[0];
+        if (G_UNLIKELY(unit >= self->port_count[0])) {
+            ab_request(&d->units[ev->port - self->port_first[1]], r, ev->tick);
             return;
         }
-        guint want = ts_dram_unit_of(self, r->addr);
+        guint want;
+        const guint64 a = burst_addr(d, r->addr, &want);
         if (G_UNLIKELY(want != unit))
             TS_ABORT(self,
                      "request for 0x%" G_GINT64_MODIFIER "x (unit %u) arrived on req[%u]; "
                      "send on the element ts_dram_unit_of gives",
                      r->addr, want, unit);
-        unit_request(&d->units[unit], r, ev->tick);
+        unit_request(&d->units[unit], r, a, ev->tick);
     }
 }
 
@@ -1585,6 +1619,8 @@ static gboolean dram_init(TsComponent *self, const void *spec, const TsParams *p
     d->width[F_BA] = log2u(s->banks);
     d->width[F_RO] = log2u(s->rows);
     d->width[F_CO] = log2u(unit_cols) - log2u(s->burst_length);
+    for (int f = 0; f < 6; f++)
+        d->fmask[f] = (G_GUINT64_CONSTANT(1) << d->width[f]) - 1;
     static const char *const names[6] = {"ch", "ra", "bg", "ba", "ro", "co"};
     guint pos = 0;
     for (int i = 10; i >= 0; i -= 2) { /* least significant field last in the string */
