@@ -208,7 +208,6 @@ typedef struct {
     guint32 lat_cap, lat_head, lat_n;
     guint64 *hist; /* completed reads per latency (LAT_BINS) */
 
-    guint64 wake_cycle; /* next cycle to tick (NO_CYCLE = none) */
     guint64 bg_last;    /* background energy accounted up to this cycle */
     guint64 last_tick_cycle;
 
@@ -249,7 +248,8 @@ struct Dram {
      * channels by a modulo. */
     gboolean ch_digit;
     guint banks_per_rank, bpg;
-    /* One wake event for every unit (they share the clock): at the earliest unit wake_cycle. */
+    /* One wake event for every unit (they share the clock): at the earliest unit_wake. */
+    guint64 *unit_wake; /* per unit: next cycle to tick (NO_CYCLE = none) */
     guint64 wake_cycle; /* cycle of the pending wake event (NO_CYCLE = none) */
     guint64 wake_seq;   /* identifies it; an event carrying another one was superseded */
     gboolean ticking;   /* units are ticking: the handler schedules the next wake after them */
@@ -386,9 +386,10 @@ static void dram_wake_at(Dram *d, guint64 cycle, TsEvent *reuse)
 /* Unit u ticks at `cycle` unless it ticks earlier already. */
 static inline void unit_want_wake(Unit *u, guint64 cycle)
 {
-    if (cycle >= u->wake_cycle)
+    guint64 *w = &u->d->unit_wake[u->index];
+    if (cycle >= *w)
         return;
-    u->wake_cycle = cycle;
+    *w = cycle;
     if (!u->d->ticking)
         dram_wake_at(u->d, cycle, NULL);
 }
@@ -547,7 +548,7 @@ static void trans_free(Unit *u, guint32 i)
 
 /* A transaction record for req (burst address a, pending-map key `key`) accepted at cycle
  * `added`, its address decoded. */
-static guint32 trans_new(Unit *u, const TsMemReq *req, guint64 a, guint64 key, guint64 added,
+static inline guint32 trans_new(Unit *u, const TsMemReq *req, guint64 a, guint64 key, guint64 added,
                          gboolean write)
 {
     const Dram *d = u->d;
@@ -1353,7 +1354,7 @@ static void unit_tick(Unit *u, guint64 c)
         if (ab_tick(u, c, &ab_wake)) {
             schedule_transaction(u, c);
             u->last_tick_cycle = c;
-            u->wake_cycle = MIN(u->wake_cycle, ab_next_wake(u, c, ab_wake));
+            u->d->unit_wake[u->index] = MIN(u->d->unit_wake[u->index], ab_next_wake(u, c, ab_wake));
             return;
         }
     }
@@ -1369,7 +1370,7 @@ static void unit_tick(Unit *u, guint64 c)
     if (issued && u->d->spec->dual_command) {
         gboolean column = p.cmd == TS_DCMD_RD || p.cmd == TS_DCMD_WR || p.cmd == TS_DCMD_RDA ||
                           p.cmd == TS_DCMD_WRA;
-        Pick s;
+        Pick s = {0};
         if (pick_command(u, c, &s)) {
             gboolean s_column = s.cmd == TS_DCMD_RD || s.cmd == TS_DCMD_WR ||
                                 s.cmd == TS_DCMD_RDA || s.cmd == TS_DCMD_WRA;
@@ -1382,7 +1383,7 @@ static void unit_tick(Unit *u, guint64 c)
     guint64 w = !u->sched_idle ? c + 1 : next_wake(u, c);
     if (G_UNLIKELY(u->ab_n)) /* all-bank work waits for the end of the normal turn */
         w = c + 1;
-    u->wake_cycle = MIN(u->wake_cycle, w);
+    u->d->unit_wake[u->index] = MIN(u->d->unit_wake[u->index], w);
 }
 
 /* ---- kind callbacks ---- */
@@ -1401,13 +1402,22 @@ static void dram_handle(TsComponent *self, TsEvent *ev)
         for (;;) {
             guint64 next = NO_CYCLE;
             d->ticking = TRUE;
-            for (guint i = 0; i < d->n_units; i++) {
-                Unit *u = &d->units[i];
-                if (u->wake_cycle == c) {
-                    u->wake_cycle = NO_CYCLE;
-                    unit_tick(u, c);
+            guint64 *w = d->unit_wake;
+            for (guint base = 0; base < d->n_units; base += 64) {
+                /* the units of this block due at c, in index order; the others' minimum */
+                const guint n = MIN(64u, d->n_units - base);
+                guint64 due = 0;
+                for (guint i = 0; i < n; i++) {
+                    const guint64 x = w[base + i];
+                    due |= (guint64)(x == c) << i;
+                    next = MIN(next, x == c ? NO_CYCLE : x);
                 }
-                next = MIN(next, u->wake_cycle);
+                for (; due; due &= due - 1) {
+                    const guint i = base + (guint)__builtin_ctzll(due);
+                    w[i] = NO_CYCLE;
+                    unit_tick(&d->units[i], c);
+                    next = MIN(next, w[i]);
+                }
             }
             d->ticking = FALSE;
             if (next == NO_CYCLE)
@@ -1507,7 +1517,6 @@ static gboolean unit_init(Dram *d, Unit *u, guint index, GError **error)
     u->hist = g_new0(guint64, LAT_BINS);
     u->fast.cap = 2 * T + 8;
     u->fast.e = g_new0(Done, u->fast.cap);
-    u->wake_cycle = NO_CYCLE;
     u->lat_min = G_MAXUINT64;
     u->active_cycles = g_new0(guint64, u->eng.ranks);
     u->idle_cycles = g_new0(guint64, u->eng.ranks);
@@ -1658,6 +1667,9 @@ static gboolean dram_init(TsComponent *self, const void *spec, const TsParams *p
         !ts_component_set_port_count(self, "pim", d->n_units, error))
         return FALSE;
     d->wake_cycle = NO_CYCLE;
+    d->unit_wake = g_new(guint64, d->n_units);
+    for (guint i = 0; i < d->n_units; i++)
+        d->unit_wake[i] = NO_CYCLE;
     d->units = g_new0(Unit, d->n_units);
     for (guint i = 0; i < d->n_units; i++)
         if (!unit_init(d, &d->units[i], i, error))
@@ -1830,6 +1842,7 @@ static void dram_destroy(TsComponent *self)
         g_free(u->idle_cycles);
     }
     g_free(d->units);
+    g_free(d->unit_wake);
 }
 
 const TsComponentKind ts_dram_kind = {
