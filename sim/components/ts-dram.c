@@ -1407,10 +1407,15 @@ static void dram_handle(TsComponent *self, TsEvent *ev)
                 /* the units of this block due at c, in index order; the others' minimum */
                 const guint n = MIN(64u, d->n_units - base);
                 guint64 due = 0;
-                for (guint i = 0; i < n; i++) {
-                    const guint64 x = w[base + i];
-                    due |= (guint64)(x == c) << i;
-                    next = MIN(next, x == c ? NO_CYCLE : x);
+                if (n == 1) {
+                    due = w[base] == c;
+                    next = due ? next : MIN(next, w[base]);
+                } else {
+                    for (guint i = 0; i < n; i++) {
+                        const guint64 x = w[base + i];
+                        due |= (guint64)(x == c) << i;
+                        next = MIN(next, x == c ? NO_CYCLE : x);
+                    }
                 }
                 for (; due; due &= due - 1) {
                     const guint i = base + (guint)__builtin_ctzll(due);
