@@ -366,6 +366,8 @@ static gboolean try_fill(Exec *x, OpCtx *c, guint l, guint t)
     c->reads[p][t] += xf->peer_elements;
     c->fills_all[l][t] += xf->elements_all;
     c->reads_all[p][t] += xf->peer_elements_all;
+    if (c->group && c->lane == 0 && lt->via_link)
+        c->group->wake_all = TRUE; /* the other lanes' parts of the call may follow */
     lt->issued++;
     lt_advance(c, lt, l, t);
     ts_exec_job_start(x, ji);
@@ -624,8 +626,10 @@ static gboolean pump_lane(Exec *x, OpCtx *c)
     return any;
 }
 
-/* A lock-step group: its lanes in order until none can issue more (a lane's progress may let
- * another go on: a call issued or landed, steps done, the turn passed); once every lane is
+/* A lock-step group, round after round until no lane can issue more: the lanes a change may
+ * let go on, in order: lane 0 (its call's slots wait for every lane's steps), the lane whose
+ * steps run and the next one (the turn), the lanes whose own jobs completed (repump), and
+ * every lane once lane 0 has issued a call (each lane's part follows it). Once every lane is
  * finished, they complete together. */
 static void pump_group(Exec *x, LockGroup *g)
 {
@@ -636,10 +640,15 @@ static void pump_group(Exec *x, LockGroup *g)
     g->pumping = TRUE;
     do {
         g->repump = FALSE;
+        const gboolean all = g->wake_all;
+        g->wake_all = FALSE;
         for (guint i = 0; i < g->n; i++) {
-            if (pump_lane(x, g->lane[i]))
-                g->repump = TRUE;
+            OpCtx *o = g->lane[i];
+            if (all || o->repump || i == 0 || i == g->turn || i == (g->turn + 1) % g->n)
+                if (pump_lane(x, o))
+                    g->repump = TRUE;
         }
+        g->repump |= g->wake_all;
     } while (g->repump);
     g->pumping = FALSE;
     for (guint i = 0; i < g->n; i++)
@@ -661,6 +670,7 @@ void ts_exec_op_pump(Exec *x, OpCtx *c)
     if (!c->active)
         return;
     if (c->group != NULL) {
+        c->repump = TRUE;
         pump_group(x, c->group);
         return;
     }

@@ -176,6 +176,7 @@ typedef struct {
     guint turn;          /* the lane whose steps the compute unit takes */
     uint64_t turn_steps; /* steps it issued in this turn */
     gboolean pumping, repump;
+    gboolean wake_all; /* lane 0 issued a call: every lane is pumped */
 } LockGroup;
 
 /* An op's time on its compute unit, over all its instances (arch ticks and ps). */
