@@ -39,6 +39,7 @@
 #include "ts-model.h"
 #include "ts-walk.h"
 #include "ts-test-arch.h"
+#include "ts-test-mappings.h"
 #include "ts-test-ops.h"
 #include "ts-test.h"
 
@@ -311,6 +312,71 @@ static void test_link_depth_refused(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(error->message, want));
 }
 
+/* Random valid mappings of ops with several instances on upmem-pim (the GEMM above x3, the
+ * small transformer's attention einsums x4 heads): whether the instances share each call or
+ * not (their tiles fit the MRAM together or not, as each mapping has it), the DES completes,
+ * makes the model's calls (calls x count / batch, the same batch) and counts instance 0's
+ * reads, fills and updates as the model's per-instance figures. Seed printed;
+ * TILESIM_TEST_SEED overrides it. */
+static guint check_random(const TsArch *arch, const TsOp *op, GRand *rng, guint n,
+                          guint *shared)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TsModel) model = ts_model_new(arch, op, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(model);
+    TsMapping *maps = g_new0(TsMapping, n);
+    const guint found = ts_test_random_mappings(arch, model, op, rng, maps, n, 400 * n);
+    const uint64_t count = MAX(op->count, 1);
+    for (guint i = 0; i < found; i++) {
+        TsCost cost;
+        CU_ASSERT_EQUAL_FATAL(ts_model_evaluate(model, &maps[i], &cost), TS_EVAL_OK);
+        TsExecOptions opt = {.max_steps = 512};
+        TsExecOpResult x;
+        const gboolean ok = ts_exec_run_op(arch, model, &maps[i], count, &opt, &x, &error);
+        CU_ASSERT_TRUE_FATAL(ok);
+        CU_ASSERT_EQUAL(x.link_batch, cost.link_batch);
+        CU_ASSERT_EQUAL(x.link_calls * x.link_batch, cost.link_calls * count);
+        *shared += cost.link_batch > 1 && cost.link_calls > 0;
+        for (guint l = 0; l < cost.n_levels; l++)
+            for (guint t = 0; t < op->n_tensors; t++) {
+                const TsTensorCost *a = &cost.level[l].tensor[t], *d = &x.cost.level[l].tensor[t];
+                CU_ASSERT(a->reads == d->reads && a->fills == d->fills &&
+                          a->updates == d->updates);
+            }
+        if (g_getenv("TILESIM_TEST_VERBOSE"))
+            fprintf(stderr,
+                    "%s x%" G_GUINT64_FORMAT ": batch %" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT
+                    " calls, DES %.0f cycles, model %.0f (%+.1f%%)\n",
+                    op->name, count, x.link_batch, x.link_calls, x.cycles,
+                    cost.cycles * (double)count,
+                    100.0 * (x.cycles / (cost.cycles * (double)count) - 1.0));
+    }
+    g_free(maps);
+    return found;
+}
+
+static void test_random_instances(void)
+{
+    g_autoptr(TsArch) arch = load_upmem(NULL, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(arch);
+    g_autoptr(GRand) rng = g_rand_new_with_seed((guint32)ts_test_seed(20261206));
+    guint found = 0, shared = 0;
+    TsOp op;
+    TsMapping m;
+    op_and_mapping(arch, 3, &op, &m);
+    found += check_random(arch, &op, rng, 6, &shared);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TsWorkload) wl = ts_test_small_transformer(&error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(wl);
+    for (guint i = 0; i < ts_workload_n_ops(wl); i++) {
+        const TsOp *o = ts_workload_op(wl, i);
+        if (o->kind == TS_OP_EINSUM && o->count > 1)
+            found += check_random(arch, o, rng, 6, &shared);
+    }
+    CU_ASSERT(found >= 9);
+    CU_ASSERT(shared >= 3); /* lock-step groups among them */
+}
+
 int main(int argc, char **argv)
 {
     CU_initialize_registry();
@@ -322,5 +388,7 @@ int main(int argc, char **argv)
     CU_add_test(s, "host-link fills below the step bound's depth still make their calls",
                 test_below_walk_depth);
     CU_add_test(s, "host-link level over 2^20 steps deep: refused, named", test_link_depth_refused);
+    CU_add_test(s, "random mappings of ops with instances: the model's calls and counts",
+                test_random_instances);
     return ts_test_run(argc, argv);
 }
