@@ -162,8 +162,7 @@ static gboolean lane_may_fill(const OpCtx *c, const LevelTensor *lt)
     const LockGroup *g = c->group;
     if (g == NULL || lt->via_link || g->turn == c->lane)
         return TRUE;
-    return (g->turn + 1) % g->n == c->lane && c->have_step &&
-           lt->next_first_step <= c->step.index;
+    return (g->turn + 1) % g->n == c->lane && c->have_step && lt->next_first_step <= c->step.index;
 }
 
 /* First step after version v (n_steps for the last), or G_MAXUINT64 when not found yet. */

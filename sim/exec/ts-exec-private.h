@@ -133,7 +133,7 @@ typedef struct {
     gboolean active; /* kept, not the backing store, level in 1..depth */
     gboolean output, dependent;
     gboolean via_link; /* its fills and write-backs cross a host link (calls) */
-    int peer; /* storage level index (mapping order) */
+    int peer;          /* storage level index (mapping order) */
     guint nslots;
     TsWalk *cursor;  /* finds this (level, tensor)'s fills in order */
     TsWalkXfer next; /* the next fill to issue (valid when have_next) */

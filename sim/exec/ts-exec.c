@@ -2,9 +2,9 @@
  * one after another, two at a time at most: the next starts once the running one has issued
  * its last compute step (so its parameter prefetch overlaps the other's drain); the instances
  * of an op that share each host-link call start together as one lock-step group (counting as
- * one); an op's activations are fetched once every earlier op's outputs are written. Per op it records the
- * counted actions (as a TsCost), energies, the stall breakdown, each unit's utilization and
- * the DRAM's behaviour over the op's time window. */
+ * one); an op's activations are fetched once every earlier op's outputs are written. Per op it
+ * records the counted actions (as a TsCost), energies, the stall breakdown, each unit's
+ * utilization and the DRAM's behaviour over the op's time window. */
 #include "ts-exec-private.h"
 
 #include <math.h>

@@ -1,10 +1,10 @@
 /* Host-link transfer calls (docs/pim.md, "Host-link calls"), hand-derived on upmem-pim (one
  * call: the link's 3.7 ms latency = 1,295,000 cycles at 350 MHz), in both engines.
  *
- * An int8 GEMM M=8, N=64, K=64 on 4 DPUs (the WRAM holding K64) (the HostDRAM level's fan-out splits N by 4: every
- * DPU gets the same Inputs tile, a broadcast, and its own Outputs tile, a gather), the
- * weights resident in MRAM, a temporal M2 above the MRAM: the MRAM holds 2 versions of Inputs
- * (M, K) and of Outputs (M, N). Calls per instance: 2 Inputs fills (broadcasts), no Outputs
+ * An int8 GEMM M=8, N=64, K=64 on 4 DPUs (the WRAM holding K64) (the HostDRAM level's fan-out
+ * splits N by 4: every DPU gets the same Inputs tile, a broadcast, and its own Outputs tile, a
+ * gather), the weights resident in MRAM, a temporal M2 above the MRAM: the MRAM holds 2 versions of
+ * Inputs (M, K) and of Outputs (M, N). Calls per instance: 2 Inputs fills (broadcasts), no Outputs
  * fill (the first read of each output tile is elided), 2 Outputs write-backs (gathers): 4. The
  * first fill comes before any compute step and the last write-back after the last one; the
  * link serves one call at a time, so an instance takes at least 4 calls (the compute, 8 x 16
@@ -113,8 +113,8 @@ static void run(const TsArch *arch, uint64_t count, double tol, Run *r)
     if (g_getenv("TILESIM_TEST_VERBOSE"))
         fprintf(stderr,
                 "count %" G_GUINT64_FORMAT ": model %.0f cycles (compute %.0f, %" G_GUINT64_FORMAT
-                " calls / %" G_GUINT64_FORMAT ", %.0f call cycles, %.0f added), DES %.0f, %" G_GUINT64_FORMAT
-                " calls\n",
+                " calls / %" G_GUINT64_FORMAT
+                ", %.0f call cycles, %.0f added), DES %.0f, %" G_GUINT64_FORMAT " calls\n",
                 count, an, r->cost.compute_cycles, r->cost.link_calls, r->cost.link_batch,
                 r->cost.link_call_cycles, r->cost.link_added_cycles, r->des.cycles,
                 r->des.link_calls);
@@ -133,8 +133,7 @@ static void test_one_instance(void)
     CU_ASSERT_DOUBLE_EQUAL(r.cost.link_call_cycles, 4 * CALL_CYCLES, 1.0);
     /* the link's serial time: 4 calls and the bytes (a few KB: under 1% of a call) */
     CU_ASSERT(r.cost.cycles >= 4 * CALL_CYCLES && r.cost.cycles <= 4.04 * CALL_CYCLES);
-    CU_ASSERT_DOUBLE_EQUAL(r.cost.link_added_cycles,
-                           r.cost.cycles - r.cost.compute_cycles, 1.0);
+    CU_ASSERT_DOUBLE_EQUAL(r.cost.link_added_cycles, r.cost.cycles - r.cost.compute_cycles, 1.0);
     CU_ASSERT_EQUAL(r.des.link_calls, 4);
     CU_ASSERT_EQUAL(r.des.link_batch, 1);
 }
@@ -202,9 +201,9 @@ static void test_dma_alpha(void)
     for (guint u = 0; u < x.n_units; u++)
         if (strcmp(x.unit[u].name, "DPU.mram") == 0)
             busy = x.unit[u].utilization * x.cycles;
-    if (g_getenv("TILESIM_TEST_VERBOSE"))
-    {
-        fprintf(stderr, "MRAM: model %.0f cycles, DES busy %.1f (%.0f cycles)\n", cost.level[mram].cycles, busy, x.cycles);
+    if (g_getenv("TILESIM_TEST_VERBOSE")) {
+        fprintf(stderr, "MRAM: model %.0f cycles, DES busy %.1f (%.0f cycles)\n",
+                cost.level[mram].cycles, busy, x.cycles);
     }
     CU_ASSERT_DOUBLE_EQUAL(busy, 102720 + 2 * 128, 1.0);
 }
@@ -318,8 +317,7 @@ static void test_link_depth_refused(void)
  * makes the model's calls (calls x count / batch, the same batch) and counts instance 0's
  * reads, fills and updates as the model's per-instance figures. Seed printed;
  * TILESIM_TEST_SEED overrides it. */
-static guint check_random(const TsArch *arch, const TsOp *op, GRand *rng, guint n,
-                          guint *shared)
+static guint check_random(const TsArch *arch, const TsOp *op, GRand *rng, guint n, guint *shared)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(TsModel) model = ts_model_new(arch, op, &error);
@@ -340,8 +338,7 @@ static guint check_random(const TsArch *arch, const TsOp *op, GRand *rng, guint 
         for (guint l = 0; l < cost.n_levels; l++)
             for (guint t = 0; t < op->n_tensors; t++) {
                 const TsTensorCost *a = &cost.level[l].tensor[t], *d = &x.cost.level[l].tensor[t];
-                CU_ASSERT(a->reads == d->reads && a->fills == d->fills &&
-                          a->updates == d->updates);
+                CU_ASSERT(a->reads == d->reads && a->fills == d->fills && a->updates == d->updates);
             }
         if (g_getenv("TILESIM_TEST_VERBOSE"))
             fprintf(stderr,
@@ -381,7 +378,8 @@ int main(int argc, char **argv)
 {
     CU_initialize_registry();
     CU_pSuite s = CU_add_suite("exec_calls", NULL, NULL);
-    CU_add_test(s, "one instance: 4 calls (2 broadcast fills, 2 gathers), both engines", test_one_instance);
+    CU_add_test(s, "one instance: 4 calls (2 broadcast fills, 2 gathers), both engines",
+                test_one_instance);
     CU_add_test(s, "3 instances sharing each call: 4 calls, not 12", test_batched);
     CU_add_test(s, "3 instances whose tiles do not fit together: 12 calls", test_unbatched);
     CU_add_test(s, "MRAM-WRAM DMA alpha per tile transfer, both engines", test_dma_alpha);
