@@ -1,6 +1,7 @@
 /* The mapping executor's speed: BERT-base (seq 128) on an architecture (gemmini-like by
  * default), each einsum mapped by the default search (not timed), then FF1 alone and the whole
- * layer run through the DES, median of 5 runs each: wall and thread CPU time, events, events per
+ * layer run through the DES, and each einsum with several instances (attention x heads) on the
+ * compute level, median of 5 runs each: wall and thread CPU time, events, events per
  * CPU-second, simulated cycles, and the allocations made during the runs (malloc, calloc and
  * realloc interposed for the process), per event and per op instance. Targets (issue, Release,
  * one core): FF1 under 1 s, the whole layer under 5 s.
@@ -117,6 +118,39 @@ int main(int argc, char **argv)
                      1};
     }
     report("FF1", r, runs);
+    /* the einsums with several instances (attention x heads), each op's mapping on the compute
+     * level even where the layer places it on the host: on an architecture with a host link
+     * whose calls they share (upmem-pim), its instances run in lock-step */
+    for (guint i = 0; i < layer.n_ops; i++) {
+        const TsLayerOp *a = &layer.ops[i];
+        const guint64 count = MAX(a->op->count, 1);
+        if (!a->einsum || a->same_as != i || count == 1 || a->search.n_best == 0)
+            continue;
+        for (guint k = 0; k < runs; k++) {
+            TsExecOpResult o;
+            ts_alloc_count = 0;
+            const double w0 = (double)g_get_monotonic_time() / 1e6, c0 = cpu_now();
+            ts_alloc_counting = TRUE;
+            gboolean ok =
+                ts_exec_run_op(arch, a->model, &a->search.best[0].mapping, count, NULL, &o, &error);
+            ts_alloc_counting = FALSE;
+            if (!ok) {
+                fprintf(stderr, "des_exec_bench: %s: %s\n", a->op->name, error->message);
+                return 1;
+            }
+            r[k] = (Run){(double)g_get_monotonic_time() / 1e6 - w0,
+                         cpu_now() - c0,
+                         o.cycles,
+                         o.events,
+                         ts_alloc_count,
+                         count};
+        }
+        g_autofree char *what = g_strdup_printf("%s x%" G_GUINT64_FORMAT, a->op->name, count);
+        report(what, r, runs);
+        const double an = a->search.best[0].cost.cycles * (double)count;
+        printf("%-22s the model: %.0f cycles (DES %+.2f%%)\n", "", an,
+               100.0 * (r[0].cycles - an) / an);
+    }
     for (guint k = 0; k < runs; k++) {
         TsExecResult x;
         ts_alloc_count = 0;

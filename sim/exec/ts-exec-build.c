@@ -39,8 +39,11 @@ static void exec_handle(TsComponent *self, TsEvent *ev)
 static void exec_destroy(TsComponent *self)
 {
     Exec *x = TS_COMPONENT_DOWNCAST(Exec, self);
-    for (guint i = 0; i < EXEC_CTX; i++)
-        ts_exec_ctx_clear(x, &x->ctx[i]);
+    for (guint i = 0; i < x->n_ctx; i++)
+        ts_exec_ctx_clear(x, x->ctx[i]); /* (a lock-step group's lanes refer to each other) */
+    for (guint i = 0; i < x->n_ctx; i++)
+        g_free(x->ctx[i]);
+    g_free(x->ctx);
     g_free(x->jobs);
     g_free(x->streams);
     g_free(x->stream_next);

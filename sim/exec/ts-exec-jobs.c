@@ -26,7 +26,7 @@ int ts_exec_job_new(Exec *x, JobKind kind, guint ctx)
     memset(job, 0, sizeof *job);
     job->in_use = TRUE;
     job->kind = (guint8)kind;
-    job->ctx = (guint8)ctx;
+    job->ctx = (guint32)ctx;
     job->critical = -1;
     job->cause = ts_exec_cp_cause(x);
     job->start = ts_sim_now(x->sim);
@@ -238,10 +238,10 @@ static void send_part(Exec *x, int job, int part)
     TsPort *port = unit_port(x, u, 0);
     const guint64 tag = (guint64)job << 8 | (guint64)part;
     TsEvent *ev;
-    if (u->role == UNIT_PIM && x->ctx[j->ctx].lut != NULL) {
+    if (u->role == UNIT_PIM && x->ctx[j->ctx]->lut != NULL) {
         /* a LUT-NN op's kernel segment (ts-exec-lut.c) */
         ev = ts_sim_event_new(x->sim, NULL, TS_PIM_EV_LAUNCH);
-        ev->payload.ptr[0] = ts_exec_lut_segment(&x->ctx[j->ctx], p);
+        ev->payload.ptr[0] = ts_exec_lut_segment(x->ctx[j->ctx], p);
         ev->payload.u64[1] = tag;
     } else if (u->role == UNIT_PIM) {
         /* the step's MACs on every utilized DPU in lockstep: one DPU's kernel, its tasklets
@@ -250,7 +250,7 @@ static void send_part(Exec *x, int job, int part)
         const guint tasklets = (guint)MAX(sp->tasklets, 1u);
         x->dpu_step =
             (TsDpuStep){TS_DPU_STEP_COMPUTE,
-                        (double)p->work * x->ctx[j->ctx].dpu_slots_per_mac / tasklets, FALSE};
+                        (double)p->work * x->ctx[j->ctx]->dpu_slots_per_mac / tasklets, FALSE};
         x->dpu_kernel = (TsDpuKernel){&x->dpu_step, 1, tasklets, 1, NULL};
         ev = ts_sim_event_new(x->sim, NULL, TS_PIM_EV_LAUNCH);
         ev->payload.ptr[0] = &x->dpu_kernel;
@@ -378,7 +378,7 @@ static void job_complete(Exec *x, Job *j)
 {
     j->end = ts_sim_now(x->sim);
     ts_exec_cp_record(x, j);
-    OpCtx *c = &x->ctx[j->ctx];
+    OpCtx *c = x->ctx[j->ctx];
     if (c->einsum)
         ts_exec_op_job_done(x, c, j);
     else if (c->lut != NULL)
@@ -395,7 +395,7 @@ void ts_exec_job_start(Exec *x, int job)
         return;
     }
     const guint n = j->n_parts;
-    OpTiming *tm = &x->timing[x->ctx[j->ctx].op_index];
+    OpTiming *tm = &x->timing[x->ctx[j->ctx]->op_index];
     for (guint i = 0; i < n; i++) {
         Part *p = &x->jobs[job].part[i];
         Unit *u = &x->unit[p->unit];

@@ -52,10 +52,11 @@ static int link_between(const Exec *x, guint p, guint l)
     return -1;
 }
 
-/* Instances whose tiles a host-link call of this instance carries. */
+/* Instances whose tiles a host-link call of this instance carries: the lanes of its
+ * lock-step group. */
 static uint64_t link_share(const OpCtx *c)
 {
-    return c->link_batch ? MAX(c->count, 1) : 1;
+    return c->group ? c->group->n : 1;
 }
 
 /* Whether the op's instances share each host-link call (docs/pim.md, "Host-link calls"): more
@@ -94,6 +95,76 @@ static uint64_t covered(const OpCtx *c, const LevelTensor *lt)
     return lt->exhausted ? c->n_steps : lt->first_step[lt->complete % VRING];
 }
 
+/* ---- lock-step lanes ------------------------------------------------------------------------ */
+
+/* Lane 0 of c's group (the instance whose calls carry every lane's tiles), or c. */
+static const OpCtx *lead_of(const OpCtx *c)
+{
+    return c->group ? c->group->lane[0] : c;
+}
+
+/* The first step not covered by the landed versions of (l, t): in a lock-step group a tile
+ * that crosses the link has landed once this lane's own part (its host-side read and write)
+ * and lane 0's call are done. */
+static uint64_t landed(const OpCtx *c, guint l, guint t)
+{
+    const uint64_t s = covered(c, &c->lt[l][t]);
+    if (c->group == NULL || !c->lt[l][t].via_link || c->lane == 0)
+        return s;
+    const OpCtx *lead = lead_of(c);
+    return MIN(s, covered(lead, &lead->lt[l][t]));
+}
+
+/* Whether every lane of c's group has completed its steps before `end`. */
+static gboolean lanes_done(const OpCtx *c, uint64_t end)
+{
+    for (guint i = 0; c->group && i < c->group->n; i++)
+        if (c->group->lane[i]->steps_done < end)
+            return FALSE;
+    return TRUE;
+}
+
+/* Whether lane o has completed step `step` and written back its tiles of levels below l for
+ * the steps up to it (what lane 0's write-back call at level l gathers from). */
+static gboolean lane_drained(const OpCtx *o, uint64_t step, guint l)
+{
+    if (o->steps_done <= step)
+        return FALSE;
+    for (guint m = l + 1; m < o->nl; m++)
+        if (o->wb_outstanding[m] > 0)
+            return FALSE;
+    const Writeback *h = &o->wb[o->wb_head];
+    return o->wb_len == 0 || h->step > step || h->x.level <= l;
+}
+
+/* Whether a step starts a new version of a tile that crosses the link (a call's boundary). */
+static gboolean starts_call_version(const OpCtx *c, const TsWalkStep *st)
+{
+    for (guint i = 0; i < st->n_before; i++)
+        if (c->lt[st->before[i].level][st->before[i].tensor].via_link)
+            return TRUE;
+    return FALSE;
+}
+
+/* The compute unit takes the next lane's steps. */
+static void pass_turn(LockGroup *g)
+{
+    g->turn = (g->turn + 1) % g->n;
+    g->turn_steps = 0;
+    g->repump = TRUE;
+}
+
+/* Whether lane c may fill a tile that does not cross the link now: the lanes share the
+ * buffers below the calls' landing level, so the lane whose steps run fills them, and the next
+ * lane only the tiles of the first step of its turn (prefetched while the other computes). */
+static gboolean lane_may_fill(const OpCtx *c, const LevelTensor *lt)
+{
+    const LockGroup *g = c->group;
+    if (g == NULL || lt->via_link || g->turn == c->lane)
+        return TRUE;
+    return (g->turn + 1) % g->n == c->lane && c->have_step && lt->next_first_step <= c->step.index;
+}
+
 /* First step after version v (n_steps for the last), or G_MAXUINT64 when not found yet. */
 static uint64_t version_end(const OpCtx *c, const LevelTensor *lt, uint64_t v)
 {
@@ -110,6 +181,9 @@ static void update_released(OpCtx *c, LevelTensor *lt)
         if (end == G_MAXUINT64 || c->steps_done < end)
             return;
         if (lt->output && lt->wb_done <= v)
+            return;
+        /* lane 0's call fills every lane's tile: its slot is free once all are past it */
+        if (lt->via_link && c->lane == 0 && !lanes_done(c, end))
             return;
         lt->released++;
     }
@@ -240,10 +314,16 @@ static gboolean try_fill(Exec *x, OpCtx *c, guint l, guint t)
     update_released(c, lt);
     if (v >= lt->released + lt->nslots)
         return FALSE;
+    /* in lock-step, a lane's part of a call follows lane 0's call; the tiles below it are
+     * filled lane after lane */
+    if (c->group && lt->via_link && c->lane > 0 && lead_of(c)->lt[l][t].issued <= v)
+        return FALSE;
+    if (!lane_may_fill(c, lt))
+        return FALSE;
     const TsWalkXfer *xf = &lt->next;
     const guint p = xf->peer;
     const LevelTensor *pt = &c->lt[p][t];
-    if (pt->active && covered(c, pt) <= lt->next_first_step)
+    if (pt->active && landed(c, p, t) <= lt->next_first_step)
         return FALSE;
     if (!pt->active && lt->dependent && !c->deps_done && xf->elements > 0)
         return FALSE;
@@ -265,7 +345,7 @@ static gboolean try_fill(Exec *x, OpCtx *c, guint l, guint t)
                 : peer_slot_addr(c, p, t, lt->next_first_step);
         mem_part(x, c, j, p, t, TS_MEM_READ, from, xf->peer_elements, xf->origin, box);
         const int link = link_between(x, p, l);
-        if (link >= 0 && (!c->link_batch || c->instance == 0)) {
+        if (link >= 0 && c->lane == 0) {
             const uint64_t inst = ts_walk_instances(c->compute, l);
             const gboolean bcast =
                 xf->peer_elements * ts_walk_instances(c->compute, p) < xf->elements * inst;
@@ -285,10 +365,47 @@ static gboolean try_fill(Exec *x, OpCtx *c, guint l, guint t)
     c->reads[p][t] += xf->peer_elements;
     c->fills_all[l][t] += xf->elements_all;
     c->reads_all[p][t] += xf->peer_elements_all;
+    if (c->group && c->lane == 0 && lt->via_link)
+        c->group->wake_all = TRUE; /* the other lanes' parts of the call may follow */
     lt->issued++;
     lt_advance(c, lt, l, t);
     ts_exec_job_start(x, ji);
     return TRUE;
+}
+
+/* Issues the fills of level l that can be issued now; TRUE when any. Tensor after tensor, each
+ * as many versions as its slots take; where the fills cross a host link (calls, served one at
+ * a time in the order issued), one at a time, the version needed first (ties: tensor order),
+ * so that a second slot's prefetch does not delay another tensor's first tile. */
+static gboolean try_fills(Exec *x, OpCtx *c, guint l)
+{
+    gboolean any = FALSE, calls = FALSE;
+    for (guint t = 0; t < c->nt; t++)
+        calls |= c->lt[l][t].via_link;
+    if (!calls) {
+        for (guint t = 0; t < c->nt; t++)
+            while (c->lt[l][t].active && try_fill(x, c, l, t))
+                any = TRUE;
+        return any;
+    }
+    for (;;) {
+        guint order[TS_MAX_TENSORS], n = 0;
+        for (guint t = 0; t < c->nt; t++) {
+            const LevelTensor *lt = &c->lt[l][t];
+            if (!lt->active || !lt->have_next)
+                continue;
+            guint i = n++;
+            for (; i > 0 && c->lt[l][order[i - 1]].next_first_step > lt->next_first_step; i--)
+                order[i] = order[i - 1];
+            order[i] = t;
+        }
+        guint i = 0;
+        while (i < n && !try_fill(x, c, l, order[i]))
+            i++;
+        if (i == n)
+            return any;
+        any = TRUE;
+    }
 }
 
 /* ---- write-backs ---------------------------------------------------------------------------- */
@@ -305,6 +422,10 @@ static gboolean try_writeback(Exec *x, OpCtx *c)
         if (c->wb_outstanding[m] > 0)
             return FALSE;
     LevelTensor *lt = &c->lt[l][t];
+    /* lane 0's call gathers every lane's tile once all have written theirs */
+    for (guint i = 1; c->group && c->lane == 0 && lt->via_link && i < c->group->n; i++)
+        if (!lane_drained(c->group->lane[i], w->step, l))
+            return FALSE;
     const int ji = ts_exec_job_new(x, JOB_WRITEBACK, c->slot);
     Job *j = &x->jobs[ji];
     j->level = (guint8)l;
@@ -318,7 +439,7 @@ static gboolean try_writeback(Exec *x, OpCtx *c)
     const int link = link_between(x, p, l);
     if (link >= 0)
         host_side(x, src);
-    if (link >= 0 && (!c->link_batch || c->instance + 1 == c->count)) {
+    if (link >= 0 && c->lane == 0) {
         Part *lp = ts_exec_part_link(x, j, link, TS_MEM_READ,
                                      tensor_bytes(c->op, t, w->x.elements) * link_share(c),
                                      ts_walk_instances(c->compute, l), FALSE);
@@ -342,7 +463,7 @@ static gboolean step_ready(const OpCtx *c, uint64_t s)
 {
     for (guint l = 1; l <= c->depth; l++)
         for (guint t = 0; t < c->nt; t++)
-            if (c->lt[l][t].active && covered(c, &c->lt[l][t]) <= s)
+            if (c->lt[l][t].active && landed(c, l, t) <= s)
                 return FALSE;
     return TRUE;
 }
@@ -358,10 +479,20 @@ static uint64_t inner_dram_offset(OpCtx *c, guint t, uint64_t bytes)
 
 static gboolean try_step(Exec *x, OpCtx *c)
 {
-    if (!c->have_step || c->steps_issued - c->steps_done >= STEPS_IN_FLIGHT)
+    if (!c->have_step)
         return FALSE;
     const TsWalkStep *st = &c->step;
-    if (!step_ready(c, st->index))
+    LockGroup *g = c->group;
+    if (g != NULL) {
+        /* lock-step: this lane's steps up to the next call boundary, then the next lane's */
+        if (g->turn != c->lane)
+            return FALSE;
+        if (g->turn_steps > 0 && starts_call_version(c, st)) {
+            pass_turn(g);
+            return FALSE;
+        }
+    }
+    if (c->steps_issued - c->steps_done >= STEPS_IN_FLIGHT || !step_ready(c, st->index))
         return FALSE;
     if (c->wb_len + st->n_after > WB_RING)
         return FALSE;
@@ -447,6 +578,11 @@ static gboolean try_step(Exec *x, OpCtx *c)
     }
     c->steps_issued++;
     c->have_step = ts_walk_next(c->compute, &c->step);
+    if (g != NULL) {
+        g->turn_steps++;
+        if (!c->have_step)
+            pass_turn(g);
+    }
     if (!c->have_step)
         ts_exec_ctx_compute_done(x, c);
     ts_exec_job_start(x, ji);
@@ -471,33 +607,104 @@ static gboolean op_finished(const OpCtx *c)
     return TRUE;
 }
 
+/* Issues what the instance can issue now; TRUE when it issued anything. */
+static gboolean pump_lane(Exec *x, OpCtx *c)
+{
+    gboolean any = FALSE, progress = TRUE;
+    while (progress || c->repump) {
+        progress = c->repump = FALSE;
+        /* fills, outermost level first: parents land before children need them */
+        for (guint l = 1; l <= c->depth; l++)
+            progress |= try_fills(x, c, l);
+        while (try_step(x, c))
+            progress = TRUE;
+        while (try_writeback(x, c))
+            progress = TRUE;
+        any |= progress;
+    }
+    return any;
+}
+
+/* A lock-step group, round after round until no lane can issue more: the lanes a change may
+ * let go on, in order: lane 0 (its call's slots wait for every lane's steps), the lane whose
+ * steps run and the next one (the turn), the lanes whose own jobs completed (repump), and
+ * every lane once lane 0 has issued a call (each lane's part follows it). Once every lane is
+ * finished, they complete together. */
+static void pump_group(Exec *x, LockGroup *g)
+{
+    if (g->pumping) {
+        g->repump = TRUE;
+        return;
+    }
+    g->pumping = TRUE;
+    do {
+        g->repump = FALSE;
+        const gboolean all = g->wake_all;
+        g->wake_all = FALSE;
+        for (guint i = 0; i < g->n; i++) {
+            OpCtx *o = g->lane[i];
+            if (all || o->repump || i == 0 || i == g->turn || i == (g->turn + 1) % g->n)
+                if (pump_lane(x, o))
+                    g->repump = TRUE;
+        }
+        g->repump |= g->wake_all;
+    } while (g->repump);
+    g->pumping = FALSE;
+    for (guint i = 0; i < g->n; i++)
+        if (!op_finished(g->lane[i]))
+            return;
+    const TsTick now = ts_sim_now(x->sim);
+    for (guint i = 0; i < g->n; i++) {
+        g->lane[i]->group = NULL;
+        g->lane[i]->end_tick = now;
+    }
+    for (guint i = 0; i < g->n; i++)
+        ts_exec_ctx_complete(x, g->lane[i]);
+    g_free(g->lane);
+    g_free(g);
+}
+
 void ts_exec_op_pump(Exec *x, OpCtx *c)
 {
     if (!c->active)
         return;
+    if (c->group != NULL) {
+        c->repump = TRUE;
+        pump_group(x, c->group);
+        return;
+    }
     if (c->pumping) {
         c->repump = TRUE; /* a job that completed at once: the running pump goes round again */
         return;
     }
     c->pumping = TRUE;
-    gboolean progress = TRUE;
-    while (progress || c->repump) {
-        progress = c->repump = FALSE;
-        /* fills, outermost level first: parents land before children need them */
-        for (guint l = 1; l <= c->depth; l++)
-            for (guint t = 0; t < c->nt; t++)
-                if (c->lt[l][t].active)
-                    while (try_fill(x, c, l, t))
-                        progress = TRUE;
-        while (try_step(x, c))
-            progress = TRUE;
-        while (try_writeback(x, c))
-            progress = TRUE;
-    }
+    pump_lane(x, c);
     c->pumping = FALSE;
     if (op_finished(c)) {
         c->end_tick = ts_sim_now(x->sim);
         ts_exec_ctx_complete(x, c);
+    }
+}
+
+gboolean ts_exec_op_lockstep(const OpCtx *c)
+{
+    if (!c->link_batch)
+        return FALSE;
+    for (guint l = 1; l <= c->depth; l++)
+        for (guint t = 0; t < c->nt; t++)
+            if (c->lt[l][t].via_link)
+                return TRUE;
+    return FALSE;
+}
+
+void ts_exec_op_group(OpCtx **lane, guint n)
+{
+    LockGroup *g = g_new0(LockGroup, 1);
+    g->n = n;
+    g->lane = lane;
+    for (guint i = 0; i < n; i++) {
+        lane[i]->group = g;
+        lane[i]->lane = i;
     }
 }
 
@@ -608,6 +815,7 @@ gboolean ts_exec_op_begin(Exec *x, OpCtx *c)
                     peer = (int)q;
             lt->peer = peer;
             lt->active = l >= 1 && l <= c->depth && peer >= 0;
+            lt->via_link = lt->active && link_between(x, (guint)peer, l) >= 0;
             lt->output = t == c->op->output;
             lt->dependent = !is_parameter(c->op, t);
             lt->nslots = 1;
@@ -690,6 +898,15 @@ gboolean ts_exec_op_begin(Exec *x, OpCtx *c)
 void ts_exec_op_end(Exec *x, OpCtx *c)
 {
     (void)x;
+    if (c->group != NULL && c->lane == 0) {
+        /* a group that never completed (the run stopped): its lanes let go of it */
+        LockGroup *g = c->group;
+        for (guint i = 0; i < g->n; i++)
+            g->lane[i]->group = NULL;
+        g_free(g->lane);
+        g_free(g);
+    }
+    c->group = NULL;
     for (guint l = 0; l < TS_ARCH_MAX_LEVELS; l++)
         for (guint t = 0; t < TS_MAX_TENSORS; t++)
             g_clear_pointer(&c->lt[l][t].cursor, ts_walk_free);

@@ -102,7 +102,8 @@ typedef enum {
 } JobKind;
 
 typedef struct {
-    guint8 kind, ctx, level, tensor;
+    guint8 kind, level, tensor;
+    guint32 ctx; /* its op context (Exec.ctx index) */
     gboolean in_use;
     uint64_t version, step;
     guint n_parts, parts_done;
@@ -131,7 +132,8 @@ typedef struct {
 typedef struct {
     gboolean active; /* kept, not the backing store, level in 1..depth */
     gboolean output, dependent;
-    int peer; /* storage level index (mapping order) */
+    gboolean via_link; /* its fills and write-backs cross a host link (calls) */
+    int peer;          /* storage level index (mapping order) */
     guint nslots;
     TsWalk *cursor;  /* finds this (level, tensor)'s fills in order */
     TsWalkXfer next; /* the next fill to issue (valid when have_next) */
@@ -159,6 +161,23 @@ typedef struct {
 #define WB_RING 256
 
 typedef struct Exec Exec;
+typedef struct OpCtx OpCtx;
+
+/* The instances of an op that share each host-link call, run in lock-step (docs/des.md,
+ * section 12, "Instances in lock-step"): lane i is instance i's context. Lane 0's fills and
+ * write-backs of the tiles that cross the link are the calls, carrying every lane's tile; a
+ * version of such a tile is released once every lane's steps are past it. The compute unit
+ * takes the lanes' steps in turns: from a version boundary of a tile that crosses the link to
+ * the next, lane 0's steps, then lane 1's, ... (one DPU launch runs every instance's part of
+ * the tiles a call brought). */
+typedef struct {
+    guint n;
+    OpCtx **lane;
+    guint turn;          /* the lane whose steps the compute unit takes */
+    uint64_t turn_steps; /* steps it issued in this turn */
+    gboolean pumping, repump;
+    gboolean wake_all; /* lane 0 issued a call: every lane is pumped */
+} LockGroup;
 
 /* An op's time on its compute unit, over all its instances (arch ticks and ps). */
 G_STATIC_ASSERT(TS_EXEC_MAX_UNITS <= 32); /* OpTiming.units_used */
@@ -203,7 +222,7 @@ typedef struct {
     guint seg;                           /* next kernel segment to launch */
 } LutRun;
 
-typedef struct {
+struct OpCtx {
     gboolean active, einsum;
     const TsLutPimCost *lut; /* a LUT-NN op on DPUs (PIM-DL's kernel), else NULL */
     LutRun *lut_run;
@@ -231,10 +250,13 @@ typedef struct {
     uint64_t bank_off[TS_MAX_TENSORS];  /* all-bank reads inside steps: running offsets in the
                                            tensor's area of the banks */
     /* Host-link calls (docs/pim.md, "Host-link calls"): link_batch: the op's instances share
-     * each call (count > 1 and their tiles fit the landing levels together): the first
-     * instance's fills and the last one's write-backs carry every instance's tile, the others
-     * cross no link; link_calls: the calls this instance issued. */
+     * each call (count > 1 and their tiles fit the landing levels together); where the op's
+     * tiles cross a link they then run in lock-step as the lanes of `group` (lane: this one's
+     * index), lane 0's calls carrying every lane's tiles; link_calls: the calls this instance
+     * issued. */
     gboolean link_batch;
+    LockGroup *group;
+    guint lane;
     uint64_t link_calls;
     LevelTensor lt[TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
     Writeback wb[WB_RING];
@@ -268,9 +290,9 @@ typedef struct {
     const TsVectorCost *vector;
     uint64_t ew_fused_read_bytes, ew_fused_write_bytes;
     int ew_fused_unit;
-} OpCtx;
+};
 
-#define EXEC_CTX 2
+#define EXEC_CTX 2 /* op units (an instance, or a lock-step group) in flight at most */
 
 typedef struct {
     FILE *f;
@@ -308,8 +330,10 @@ struct Exec {
     int free_stream;
     int *stream_next;    /* FIFO links (and the free list) */
     guint32 *stream_job; /* job << 8 | part of each stream */
-    /* op contexts and the plan they run */
-    OpCtx ctx[EXEC_CTX];
+    /* op contexts (each allocated once, reused; a lock-step group takes one per instance) and
+     * the plan they run */
+    OpCtx **ctx;
+    guint n_ctx;
     struct Plan *plan;
     guint next_op; /* next op of the plan to start, and its instance */
     uint64_t next_instance;
@@ -378,6 +402,12 @@ void ts_exec_on_credit(Exec *x, TsEvent *ev);
 /* ---- ts-exec-op.c / ts-exec-ew.c ---------------------------------------------------------- */
 
 gboolean ts_exec_op_begin(Exec *x, OpCtx *c);
+/* Whether the einsum instance begun in c shares its host-link calls with the op's other
+ * instances: they then run in lock-step (ts_exec_op_group over their contexts). */
+gboolean ts_exec_op_lockstep(const OpCtx *c);
+/* Joins the n begun contexts of an op's instances (lane i: instance i) into a lock-step
+ * group. */
+void ts_exec_op_group(OpCtx **lane, guint n);
 void ts_exec_op_pump(Exec *x, OpCtx *c);
 void ts_exec_op_job_done(Exec *x, OpCtx *c, Job *j);
 void ts_exec_op_end(Exec *x, OpCtx *c);

@@ -1,9 +1,10 @@
 /* The executor's entry points and sequencing: ops run in workload order, each op's instances
  * one after another, two at a time at most: the next starts once the running one has issued
- * its last compute step (so its parameter prefetch overlaps the other's drain); an op's
- * activations are fetched once every earlier op's outputs are written. Per op it records the
- * counted actions (as a TsCost), energies, the stall breakdown, each unit's utilization and
- * the DRAM's behaviour over the op's time window. */
+ * its last compute step (so its parameter prefetch overlaps the other's drain); the instances
+ * of an op that share each host-link call start together as one lock-step group (counting as
+ * one); an op's activations are fetched once every earlier op's outputs are written. Per op it
+ * records the counted actions (as a TsCost), energies, the stall breakdown, each unit's
+ * utilization and the DRAM's behaviour over the op's time window. */
 #include "ts-exec-private.h"
 
 #include <math.h>
@@ -165,8 +166,8 @@ static gboolean op_complete(Exec *x, guint op)
 static TsTick cp_horizon(Exec *x)
 {
     TsTick h = ts_sim_now(x->sim);
-    for (guint i = 0; i < EXEC_CTX; i++) {
-        const OpCtx *c = &x->ctx[i];
+    for (guint i = 0; i < x->n_ctx; i++) {
+        const OpCtx *c = x->ctx[i];
         if (!c->active)
             continue;
         const OpTiming *t = &x->timing[c->op_index];
@@ -300,9 +301,10 @@ static gboolean begin_ctx(Exec *x, OpCtx *c, guint op_index, uint64_t instance)
 {
     Plan *pl = plan_of(x);
     const OpSpec *s = &pl->ops[op_index];
+    const guint slot = c->slot;
     ts_exec_ctx_clear(x, c);
     memset(c, 0, sizeof *c);
-    c->slot = (guint)(c - x->ctx);
+    c->slot = slot;
     c->active = TRUE;
     c->einsum = s->einsum;
     c->lut = s->lut;
@@ -332,32 +334,83 @@ static void pump(Exec *x, OpCtx *c)
         ts_exec_ew_pump(x, c);
 }
 
-/* Starts the next op instance when a context is free and the running ones have issued their
- * compute. FALSE (with x->error set) when an op cannot be prepared. */
+/* An inactive context: the first free one, else a new one (contexts are allocated once and
+ * reused; more than EXEC_CTX only for the lanes of a lock-step group). */
+static OpCtx *free_ctx(Exec *x)
+{
+    for (guint i = 0; i < x->n_ctx; i++)
+        if (!x->ctx[i]->active)
+            return x->ctx[i];
+    x->ctx = g_renew(OpCtx *, x->ctx, x->n_ctx + 1);
+    OpCtx *c = g_new0(OpCtx, 1);
+    c->slot = x->n_ctx;
+    x->ctx[x->n_ctx++] = c;
+    return c;
+}
+
+/* Takes the next op instance of the plan to start: its op and instance. */
+static void take_next(Exec *x, guint *op, uint64_t *inst)
+{
+    const Plan *pl = plan_of(x);
+    *op = x->next_op;
+    *inst = x->next_instance;
+    if (++x->next_instance >= pl->ops[*op].count) {
+        x->next_op++;
+        x->next_instance = 0;
+    }
+}
+
+/* Begins the other instances of the op begun in c (its instance 0) as the lanes of a
+ * lock-step group, when its instances share their host-link calls. */
+static gboolean begin_group(Exec *x, OpCtx *c)
+{
+    if (!c->einsum || c->lut != NULL || c->instance != 0 || !ts_exec_op_lockstep(c))
+        return TRUE;
+    const guint n = (guint)c->count;
+    OpCtx **lane = g_new(OpCtx *, n);
+    lane[0] = c;
+    for (guint i = 1; i < n; i++) {
+        guint op;
+        uint64_t inst;
+        take_next(x, &op, &inst);
+        g_assert(op == c->op_index && inst == i);
+        lane[i] = free_ctx(x);
+        if (!begin_ctx(x, lane[i], op, inst)) {
+            g_free(lane);
+            return FALSE;
+        }
+    }
+    ts_exec_op_group(lane, n);
+    return TRUE;
+}
+
+/* Starts the next op instance (or lock-step group of instances) when fewer than EXEC_CTX are
+ * in flight and the running ones have issued their compute. FALSE (with x->error set) when an
+ * op cannot be prepared. */
 static gboolean start_next(Exec *x)
 {
     Plan *pl = plan_of(x);
     while (x->next_op < pl->n) {
-        OpCtx *free_ctx = NULL;
-        for (guint i = 0; i < EXEC_CTX; i++) {
-            if (!x->ctx[i].active)
-                free_ctx = &x->ctx[i];
-            else if (!x->ctx[i].issued_all)
+        guint running = 0;
+        for (guint i = 0; i < x->n_ctx; i++) {
+            const OpCtx *o = x->ctx[i];
+            if (!o->active)
+                continue;
+            if (!o->issued_all)
                 return TRUE; /* one op at a time on the compute unit */
+            running += o->lane == 0;
         }
-        if (free_ctx == NULL)
+        if (running >= EXEC_CTX)
             return TRUE;
-        const guint op = x->next_op;
-        const uint64_t inst = x->next_instance;
-        if (++x->next_instance >= pl->ops[op].count) {
-            x->next_op++;
-            x->next_instance = 0;
-        }
-        if (!begin_ctx(x, free_ctx, op, inst)) {
+        OpCtx *c = free_ctx(x);
+        guint op;
+        uint64_t inst;
+        take_next(x, &op, &inst);
+        if (!begin_ctx(x, c, op, inst) || !begin_group(x, c)) {
             ts_sim_request_stop(x->sim, &x->base, "an op could not be prepared");
             return FALSE;
         }
-        pump(x, free_ctx);
+        pump(x, c);
     }
     return TRUE;
 }
@@ -518,8 +571,8 @@ void ts_exec_ctx_complete(Exec *x, OpCtx *c)
             return;
         }
     }
-    for (guint i = 0; i < EXEC_CTX; i++) {
-        OpCtx *o = &x->ctx[i];
+    for (guint i = 0; i < x->n_ctx; i++) {
+        OpCtx *o = x->ctx[i];
         if (o->active && !o->deps_done && pl->ops_done >= o->op_index) {
             o->deps_done = TRUE;
             pump(x, o);

@@ -346,7 +346,16 @@ static void test_pim_hbm(void)
 /* upmem-pim, BERT-base's attention einsums with their 12 instances (heads) on the DPUs (the
  * search's best DPU mapping; the layer places them on the host): the instances share each
  * host-link call in both engines (the DES makes the calls of one instance's mapping, the model
- * counts them once for the 12). Cycles: see below. */
+ * counts them once for the 12), and both take them in lock-step: per tile version one call
+ * fills every head's tiles, the DPUs compute each head's part in turn, one call gathers their
+ * outputs, the calls overlapping the compute of the neighbouring versions. KTQ: 5 calls of
+ * 1,295,000 cycles (2 versions of its first operand and of the output, 1 of the second
+ * operand), 255,386 cycles of compute per head; the first two fills and the last gather are
+ * exposed, the rest overlaps the 12 heads' compute: 12 x 255,386 + 3 x 1,295,000 = 6.95 M
+ * cycles in the model, the DES 3.3% above it (the last gather's bytes: the DES moves every
+ * DPU's MRAM output tile, docs/pim.md). Run one head after another (the first one's fills
+ * carrying every tile, the last one's gathers), the heads between overlap no call: KTQ 9.87 M
+ * cycles (+42%), VScores +13%. */
 static void test_pim_upmem_heads(void)
 {
     CU_ASSERT_TRUE_FATAL(upmem_mapped());
@@ -374,16 +383,12 @@ static void test_pim_upmem_heads(void)
                     best->cost.link_calls, best->cost.link_batch);
         CU_ASSERT_EQUAL(x.link_batch, best->cost.link_batch);
         CU_ASSERT_EQUAL(x.link_calls * x.link_batch, best->cost.link_calls * count);
-        /* the model takes the instances in lock-step, every call overlapping the others'
-         * compute; the DES runs them one after another, so the compute of the instances
-         * between the first one's fills and the last one's write-backs overlaps no call: at
-         * most their cycles without the calls above the model */
-        const double alone = best->cost.cycles - best->cost.link_added_cycles;
+        /* both engines take the instances in lock-step: within 5% */
         if (g_getenv("TILESIM_TEST_VERBOSE"))
-            fprintf(stderr, "  per instance without the calls %.0f: DES - model = %.2f x that\n",
-                    alone, (x.cycles - an) / alone);
+            fprintf(stderr, "  DES %+.2f%%, %" G_GUINT64_FORMAT " events\n",
+                    100.0 * (x.cycles - an) / an, x.events);
         CU_ASSERT(x.cycles >= 0.99 * an);
-        CU_ASSERT(x.cycles <= an + 1.05 * (double)count * alone);
+        CU_ASSERT(x.cycles <= 1.05 * an);
         checked++;
     }
     CU_ASSERT(checked >= 2);
