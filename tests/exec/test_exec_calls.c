@@ -182,7 +182,7 @@ static void test_unbatched(void)
  * tiles move inside the steps, each step's reads one request of 80 tiles' 5,120 bytes, which
  * by its bytes alone would be 3 calls (2,048 B each); it carries the 80 tiles' calls instead
  * (ts_walk_dma_calls in proportion to the step's reads), so the read port is busy the same
- * 102,720 + 2 x 128 cycles (by bytes: 2 x 3 x 610 + 5,120 + 256 = 8,916). */
+ * 102,720 + 2 x 128 cycles (by bytes: 2 x 3 x 610 + 5,120 + 256 = 9,036). */
 static double mram_busy(const TsExecOpResult *x)
 {
     for (guint u = 0; u < x->n_units; u++)
