@@ -31,6 +31,7 @@ G_BEGIN_DECLS
 #define TS_RANGE_WORD_BITS_MAX 1024.0          /* bits per word or operand */
 #define TS_RANGE_WIDTH_BITS_MAX 1048576.0      /* 2^20 bits per row or vector access */
 #define TS_RANGE_COUNT_MAX 1048576.0           /* 2^20: banks, ports, channels, lanes, mesh sides */
+#define TS_RANGE_QUEUE_MAX 4096.0             /* DES controller queue entries (as the DRAMsim3 .ini loader) */
 #define TS_RANGE_CYCLES_MAX 4294967295.0       /* 2^32 - 1 cycles: DRAM timings, latencies */
 #define TS_RANGE_RATE_MAX 1e9                  /* per-cycle rates and costs (MACs, bytes, cycles) */
 

@@ -106,12 +106,12 @@ static const TsField dram_controller_fields[] = {
     STR("address_mapping", C(address_mapping),
         "DES: DRAMsim3-style address mapping, fields ch ra bg ba ro co from the most significant "
         "bits down (default rochrababgco)"),
-    UINT_NN("trans_queue_size", C(trans_queue_size), NULL, TS_RANGE_COUNT_MAX,
+    UINT_POS("trans_queue_size", C(trans_queue_size), NULL, TS_RANGE_QUEUE_MAX,
             "DES: transaction queue entries per (pseudo-)channel (default 32)"),
-    UINT_NN("cmd_queue_size", C(cmd_queue_size), NULL, TS_RANGE_COUNT_MAX,
+    UINT_POS("cmd_queue_size", C(cmd_queue_size), NULL, TS_RANGE_QUEUE_MAX,
             "DES: command queue entries per bank (per rank with queue_structure per_rank; "
             "default 8)"),
-    UINT_NN("write_buf_size", C(write_buf_size), NULL, TS_RANGE_COUNT_MAX,
+    UINT_POS("write_buf_size", C(write_buf_size), NULL, TS_RANGE_QUEUE_MAX,
             "DES: buffered writes that start a write drain when no read waits (default 16)"),
     {"page_policy", TS_FIELD_ENUM, TS_UNIT_NONE, FALSE, NULL, 0, 0, FALSE, dram_page_choices,
      C(page_policy), "DES: open (rows stay open, FR-FCFS) or close (auto-precharge)"},

@@ -179,8 +179,18 @@ static inline TsTick ts_dram_cycle_tick(const TsClock *k, guint64 c)
 {
     guint64 x;
     if (G_LIKELY(!__builtin_mul_overflow(c, k->period_num, &x) && x <= G_MAXUINT64 - k->period_den))
-        return (x + k->period_den - 1) / k->period_den;
+        return k->period_den == 1 ? x : (x + k->period_den - 1) / k->period_den;
     return ts_clock_cycles_to_ticks(k, c);
+}
+
+/* ts_clock_ticks_to_cycles (edges in (0, t]: floor(t * den / num)) likewise; plus one, the
+ * first edge after t. */
+static inline guint64 ts_dram_cycles_at(const TsClock *k, TsTick t)
+{
+    guint64 x;
+    if (G_LIKELY(!__builtin_mul_overflow(t, k->period_den, &x)))
+        return x / k->period_num;
+    return ts_clock_ticks_to_cycles(k, t);
 }
 
 /* ts_clock_edge_index_at_or_after (the first edge at or after tick t), likewise. */

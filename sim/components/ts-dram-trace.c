@@ -212,6 +212,7 @@ typedef struct {
      * the end of a window. */
     TsTick *sent_tick;
     guint32 sent_cap;
+    guint32 sent_pos; /* ring slot of request `next` (next % sent_cap) */
     guint64 responses;    /* requests whose completion tick is known */
     TsTick last_response; /* the latest of those ticks */
 } Driver;
@@ -298,7 +299,8 @@ static void driver_pump(Driver *d)
                                      .op = e->is_write ? TS_MEM_WRITE : TS_MEM_READ};
         ev->priority = 1; /* after the controller's own work of its cycle, as DRAMsim3 orders it */
         ts_port_send_from(p, ev, 0, depart);
-        d->sent_tick[d->next % d->sent_cap] = depart;
+        d->sent_tick[d->sent_pos] = depart;
+        d->sent_pos = d->sent_pos + 1 == d->sent_cap ? 0 : d->sent_pos + 1;
         d->next++;
         d->next_cycle = at + 1;
     }

@@ -87,6 +87,7 @@ static void map_del(AddrMap *m, guint64 key)
 
 typedef struct {
     TsMemReq req;
+    guint64 key;         /* its key in the pending maps: its burst address within the unit, wrapped */
     guint64 added;       /* acceptance cycle */
     guint32 next_merged; /* reads to the same address waiting on this one */
     guint32 row, col;
@@ -126,7 +127,8 @@ typedef struct {
 static inline Done *ring_push(DoneRing *r)
 {
     g_assert(r->n < r->cap);
-    Done *d = &r->e[(r->head + r->n) % r->cap];
+    const guint32 i = r->head + r->n;
+    Done *d = &r->e[i < r->cap ? i : i - r->cap];
     r->n++;
     return d;
 }
@@ -206,7 +208,6 @@ typedef struct {
     guint32 lat_cap, lat_head, lat_n;
     guint64 *hist; /* completed reads per latency (LAT_BINS) */
 
-    guint64 wake_cycle; /* next cycle to tick (NO_CYCLE = none) */
     guint64 bg_last;    /* background energy accounted up to this cycle */
     guint64 last_tick_cycle;
 
@@ -238,6 +239,7 @@ struct Dram {
     guint32 burst_bytes;
     guint shift;
     guint pos[6], width[6]; /* ch ra bg ba ro co */
+    guint64 fmask[6];       /* (1 << width) - 1 */
     guint64 addr_mask;      /* bits the mapping uses (after the shift), the channel's excepted
                                when ch_digit */
     /* A channel count that is not a power of two: the channel is a digit of radix n_units at
@@ -246,7 +248,8 @@ struct Dram {
      * channels by a modulo. */
     gboolean ch_digit;
     guint banks_per_rank, bpg;
-    /* One wake event for every unit (they share the clock): at the earliest unit wake_cycle. */
+    /* One wake event for every unit (they share the clock): at the earliest unit_wake. */
+    guint64 *unit_wake; /* per unit: next cycle to tick (NO_CYCLE = none) */
     guint64 wake_cycle; /* cycle of the pending wake event (NO_CYCLE = none) */
     guint64 wake_seq;   /* identifies it; an event carrying another one was superseded */
     gboolean ticking;   /* units are ticking: the handler schedules the next wake after them */
@@ -306,7 +309,7 @@ static gboolean is_pow2(guint64 v)
 
 static inline guint64 field(const Dram *d, guint64 a, int f)
 {
-    return (a >> d->pos[f]) & ((G_GUINT64_CONSTANT(1) << d->width[f]) - 1);
+    return (a >> d->pos[f]) & d->fmask[f];
 }
 
 /* The burst address of a byte address with the channel digit taken out when ch_digit (the
@@ -324,12 +327,6 @@ static inline guint64 burst_addr(const Dram *d, guint64 addr, guint *ch)
     if (ch != NULL)
         *ch = (guint)(rest % d->n_units);
     return (a & ((G_GUINT64_CONSTANT(1) << p) - 1)) | (rest / d->n_units) << p;
-}
-
-/* The key of a burst in a unit's pending maps: its address within the unit, wrapped. */
-static inline guint64 burst_key(const Dram *d, guint64 addr)
-{
-    return burst_addr(d, addr, NULL) & d->addr_mask;
 }
 
 guint ts_dram_unit_of(const TsComponent *dram, guint64 addr)
@@ -370,30 +367,39 @@ guint32 ts_dram_burst_bytes(const TsComponent *dram)
 
 /* Schedules the component's wake event at `cycle` unless one is due earlier; `reuse` (may be
  * NULL) is the wake event being handled, scheduled again instead of a new one. */
-static void dram_wake_at(Dram *d, guint64 cycle, TsEvent *reuse)
+static void dram_wake_at_tick(Dram *d, guint64 cycle, TsTick tick, TsEvent *reuse)
 {
-    if (cycle >= d->wake_cycle)
-        return;
     TsComponent *self = &d->base;
     d->wake_cycle = cycle;
     d->wake_seq++;
     TsEvent *ev = reuse ? reuse : ts_sim_event_new(self->sim, self, WAKE_EVENT);
     ev->payload.u64[0] = d->wake_seq;
-    ts_sim_schedule(self->sim, ev, ts_dram_cycle_tick(&self->clock, cycle));
+    ts_sim_schedule(self->sim, ev, tick);
+}
+
+static void dram_wake_at(Dram *d, guint64 cycle, TsEvent *reuse)
+{
+    if (cycle < d->wake_cycle)
+        dram_wake_at_tick(d, cycle, ts_dram_cycle_tick(&d->base.clock, cycle), reuse);
 }
 
 /* Unit u ticks at `cycle` unless it ticks earlier already. */
 static inline void unit_want_wake(Unit *u, guint64 cycle)
 {
-    if (cycle >= u->wake_cycle)
+    guint64 *w = &u->d->unit_wake[u->index];
+    if (cycle >= *w)
         return;
-    u->wake_cycle = cycle;
+    *w = cycle;
     if (!u->d->ticking)
         dram_wake_at(u->d, cycle, NULL);
 }
 
 /* ---- statistics ---- */
 
+/* Background cycles of each rank up to (excluding) `upto`, in its current state (a bank open
+ * or none). Called before a command changes a rank's state at cycle `upto` (the cycle then
+ * counts in the new state, as DRAMsim3 counts it) and when statistics are read, so the state
+ * is constant over every interval accounted. */
 static void account_background(Unit *u, guint64 upto)
 {
     if (upto <= u->bg_last)
@@ -419,7 +425,7 @@ static void count_done(Unit *u, const Done *d, gboolean queued_latencies)
             guint32 lat = 1; /* served from the write buffer */
             if (queued_latencies) {
                 lat = u->lat_q[u->lat_head];
-                u->lat_head = (u->lat_head + 1) % u->lat_cap;
+                u->lat_head = u->lat_head + 1 == u->lat_cap ? 0 : u->lat_head + 1;
                 u->lat_n--;
             }
             u->hist[MIN(lat, LAT_BINS - 1)]++;
@@ -429,19 +435,38 @@ static void count_done(Unit *u, const Done *d, gboolean queued_latencies)
         ts_port_grant_credits(u->port, d->credits);
 }
 
-/* Counts completions up to and including `cycle`. */
-static void pop_done(Unit *u, guint64 cycle)
+/* Counts the reads whose data returned by `cycle` (included). They only feed statistics, so
+ * they are counted when a read is added to the ring and when statistics are read. */
+static G_GNUC_NO_INLINE void pop_reads(Unit *u, guint64 cycle)
 {
     while (u->reads.n && u->reads.e[u->reads.head].cycle <= cycle) {
         count_done(u, &u->reads.e[u->reads.head], TRUE);
-        u->reads.head = (u->reads.head + 1) % u->reads.cap;
+        u->reads.head = u->reads.head + 1 == u->reads.cap ? 0 : u->reads.head + 1;
         u->reads.n--;
     }
+}
+
+static G_GNUC_NO_INLINE void pop_fast_slow(Unit *u, guint64 cycle)
+{
     while (u->fast.n && u->fast.e[u->fast.head].cycle <= cycle) {
         count_done(u, &u->fast.e[u->fast.head], FALSE);
-        u->fast.head = (u->fast.head + 1) % u->fast.cap;
+        u->fast.head = u->fast.head + 1 == u->fast.cap ? 0 : u->fast.head + 1;
         u->fast.n--;
     }
+}
+
+/* Completes the posted writes and forwarded reads due by `cycle`: their credits return then. */
+static inline void pop_fast(Unit *u, guint64 cycle)
+{
+    if (u->fast.n && u->fast.e[u->fast.head].cycle <= cycle)
+        pop_fast_slow(u, cycle);
+}
+
+/* Counts every completion up to and including `cycle`. */
+static void pop_done(Unit *u, guint64 cycle)
+{
+    pop_reads(u, cycle);
+    pop_fast(u, cycle);
 }
 
 static void note_latency(Unit *u, guint64 lat)
@@ -521,13 +546,20 @@ static void trans_free(Unit *u, guint32 i)
     u->free_list[u->n_free++] = i;
 }
 
-/* A transaction record for req accepted at cycle `added`, its address decoded. */
-static guint32 trans_new(Unit *u, const TsMemReq *req, guint64 a, guint64 added, gboolean write)
+/* A transaction record for req (burst address a, pending-map key `key`) accepted at cycle
+ * `added`, its address decoded. */
+static inline guint32 trans_new(Unit *u, const TsMemReq *req, guint64 a, guint64 key, guint64 added,
+                         gboolean write)
 {
     const Dram *d = u->d;
     guint32 i = trans_alloc(u);
     Trans *t = &u->trans[i];
-    *t = (Trans){.req = *req, .added = added, .next_merged = NONE, .is_write = (guint8)write};
+    t->req = *req;
+    t->key = key;
+    t->added = added;
+    t->next_merged = NONE;
+    t->is_write = (guint8)write;
+    t->holds_credit = 0;
     t->rank = (guint8)field(d, a, F_RA);
     t->bank = (guint16)(field(d, a, F_BG) * d->bpg + field(d, a, F_BA));
     t->row = (guint32)field(d, a, F_RO);
@@ -535,7 +567,8 @@ static guint32 trans_new(Unit *u, const TsMemReq *req, guint64 a, guint64 added,
     return i;
 }
 
-static void unit_request(Unit *u, const TsMemReq *req, TsTick arrival)
+/* A request for burst address `a` (burst_addr) arriving at `arrival`. */
+static void unit_request(Unit *u, const TsMemReq *req, guint64 a, TsTick arrival)
 {
     Dram *d = u->d;
     TsComponent *self = &d->base;
@@ -545,15 +578,14 @@ static void unit_request(Unit *u, const TsMemReq *req, TsTick arrival)
                  "(requesters split transfers into bursts)",
                  req->bytes, req->addr, d->burst_bytes);
     u->sched_idle = FALSE;
-    guint64 e = ts_dram_edge_at_or_after(&self->clock, arrival);
-    guint64 added = ts_dram_cycle_tick(&self->clock, e) == arrival ? e + 1 : e;
-    guint64 a = burst_addr(d, req->addr, NULL);
+    /* Accepted at the first controller cycle after the arrival: the first edge after it. */
+    const guint64 added = ts_dram_cycles_at(&self->clock, arrival) + 1;
     /* Addresses beyond the capacity wrap, as in DRAMsim3 (the mapping keeps its bits). */
     guint64 key = a & d->addr_mask;
     gboolean wr = req->op == TS_MEM_WRITE;
     if (wr) {
         if (map_get(&u->wr_pending, key) == NONE) {
-            guint32 i = trans_new(u, req, a, added, TRUE);
+            guint32 i = trans_new(u, req, a, key, added, TRUE);
             const Trans *t = &u->trans[i];
             map_put(&u->wr_pending, key, i);
             guint16 qi = (guint16)queue_of(u, t->rank, t->bank);
@@ -589,7 +621,7 @@ static void unit_request(Unit *u, const TsMemReq *req, TsTick arrival)
         unit_want_wake(u, added + 1);
         return;
     }
-    guint32 i = trans_new(u, req, a, added, FALSE);
+    guint32 i = trans_new(u, req, a, key, added, FALSE);
     Trans *t = &u->trans[i];
     guint32 head = map_get(&u->rd_pending, key);
     if (head != NONE) { /* merged with the pending read of this address */
@@ -871,14 +903,22 @@ static void issue(Unit *u, const Pick *p, guint64 c)
     Dram *d = u->d;
     TsDramEngine *e = &u->eng;
     TsDramBank *b = &e->bank[p->rank * e->banks_per_rank + p->bank];
+    /* A rank's first bank to open or last to close changes its background state at c. */
+    if (G_UNLIKELY(p->cmd == TS_DCMD_ACT ? e->open_banks[p->rank] == 0
+                                         : e->open_banks[p->rank] == 1 &&
+                                               (p->cmd == TS_DCMD_PRE || p->cmd == TS_DCMD_RDA ||
+                                                p->cmd == TS_DCMD_WRA)))
+        account_background(u, c);
     switch (p->cmd) {
     case TS_DCMD_RD:
     case TS_DCMD_RDA: {
         guint32 ti = take_column(u, p, b, FALSE);
         guint64 done = c + e->read_delay;
+        if (u->reads.n && u->reads.e[u->reads.head].cycle <= c)
+            pop_reads(u, c);
         Done *dn = ring_push(&u->reads);
         *dn = (Done){done, 0, 0, G_MAXUINT16, 0, 0};
-        map_del(&u->rd_pending, burst_key(d, u->trans[ti].req.addr));
+        map_del(&u->rd_pending, u->trans[ti].key);
         guint credits = 0;
         for (guint32 i = ti; i != NONE;) {
             Trans *t = &u->trans[i];
@@ -886,7 +926,8 @@ static void issue(Unit *u, const Pick *p, guint64 c)
             dn->latency_sum += lat;
             dn->count++;
             g_assert(u->lat_n < u->lat_cap);
-            u->lat_q[(u->lat_head + u->lat_n) % u->lat_cap] = (guint32)MIN(lat, G_MAXUINT32);
+            const guint32 li = u->lat_head + u->lat_n;
+            u->lat_q[li < u->lat_cap ? li : li - u->lat_cap] = (guint32)MIN(lat, G_MAXUINT32);
             u->lat_n++;
             note_latency(u, lat);
             respond(u, t, done);
@@ -902,7 +943,7 @@ static void issue(Unit *u, const Pick *p, guint64 c)
     case TS_DCMD_WR:
     case TS_DCMD_WRA: {
         guint32 ti = take_column(u, p, b, TRUE);
-        map_del(&u->wr_pending, burst_key(d, u->trans[ti].req.addr));
+        map_del(&u->wr_pending, u->trans[ti].key);
         trans_free(u, ti);
         break;
     }
@@ -983,7 +1024,7 @@ static gboolean schedule_transaction(Unit *u, guint64 c)
         guint qi = qq[i];
         Trans *t = &u->trans[q[i]];
         if (!unified && t->is_write) {
-            if (map_get(&u->rd_pending, burst_key(u->d, t->req.addr)) != NONE) {
+            if (map_get(&u->rd_pending, t->key) != NONE) {
                 u->write_draining = 0; /* re-examined next cycle (sched_idle stays clear) */
                 return FALSE;
             }
@@ -1136,8 +1177,7 @@ static void ab_request(Unit *u, const TsMemReq *req, TsTick arrival)
     r->req = *req;
     r->pos = req->addr;
     r->end = req->addr + req->bytes;
-    guint64 e = ts_dram_edge_at_or_after(&self->clock, arrival);
-    unit_want_wake(u, ts_dram_cycle_tick(&self->clock, e) == arrival ? e + 1 : e);
+    unit_want_wake(u, ts_dram_cycles_at(&self->clock, arrival) + 1);
 }
 
 /* Issues an all-bank command: the engine's banks, the checker, counts; the normal scheduler
@@ -1149,6 +1189,8 @@ static void ab_issue(Unit *u, TsDramCmd cmd, guint64 row, guint64 c)
         ts_dram_checker_command(u->chk, c, cmd, 0, 0, 0, row);
     if (cmd == TS_DCMD_PREAB)
         u->ab_busy += c + u->d->spec->cycles.tRP - u->ab.act_cycle;
+    if (cmd == TS_DCMD_ACTAB || cmd == TS_DCMD_PREAB)
+        account_background(u, c); /* every rank opens or closes */
     ts_dram_allbank_issue(&u->ab, e, cmd, row, c);
     switch (cmd) {
     case TS_DCMD_ACTAB:
@@ -1302,8 +1344,7 @@ static guint64 ab_next_wake(Unit *u, guint64 c, guint64 ab_wake)
 
 static void unit_tick(Unit *u, guint64 c)
 {
-    account_background(u, c);
-    pop_done(u, c);
+    pop_fast(u, c);
     if (c == u->next_refresh) {
         insert_refresh(u);
         u->next_refresh += u->refresh_interval;
@@ -1311,10 +1352,9 @@ static void unit_tick(Unit *u, guint64 c)
     if (G_UNLIKELY(u->ab_n || u->ab_mode != AB_OFF)) {
         guint64 ab_wake;
         if (ab_tick(u, c, &ab_wake)) {
-            account_background(u, c);
             schedule_transaction(u, c);
             u->last_tick_cycle = c;
-            u->wake_cycle = MIN(u->wake_cycle, ab_next_wake(u, c, ab_wake));
+            u->d->unit_wake[u->index] = MIN(u->d->unit_wake[u->index], ab_next_wake(u, c, ab_wake));
             return;
         }
     }
@@ -1330,7 +1370,7 @@ static void unit_tick(Unit *u, guint64 c)
     if (issued && u->d->spec->dual_command) {
         gboolean column = p.cmd == TS_DCMD_RD || p.cmd == TS_DCMD_WR || p.cmd == TS_DCMD_RDA ||
                           p.cmd == TS_DCMD_WRA;
-        Pick s;
+        Pick s = {0};
         if (pick_command(u, c, &s)) {
             gboolean s_column = s.cmd == TS_DCMD_RD || s.cmd == TS_DCMD_WR ||
                                 s.cmd == TS_DCMD_RDA || s.cmd == TS_DCMD_WRA;
@@ -1338,14 +1378,12 @@ static void unit_tick(Unit *u, guint64 c)
                 issue(u, &s, c);
         }
     }
-    /* The cycle's background state is the one after its commands (as DRAMsim3 counts it). */
-    account_background(u, c);
     schedule_transaction(u, c);
     u->last_tick_cycle = c;
     guint64 w = !u->sched_idle ? c + 1 : next_wake(u, c);
     if (G_UNLIKELY(u->ab_n)) /* all-bank work waits for the end of the normal turn */
         w = c + 1;
-    u->wake_cycle = MIN(u->wake_cycle, w);
+    u->d->unit_wake[u->index] = MIN(u->d->unit_wake[u->index], w);
 }
 
 /* ---- kind callbacks ---- */
@@ -1357,39 +1395,62 @@ static void dram_handle(TsComponent *self, TsEvent *ev)
         if (ev->payload.u64[0] != d->wake_seq)
             return; /* superseded by an earlier wake-up */
         /* The units due this cycle tick (they are independent: their order changes nothing),
-         * then the event is rescheduled at the earliest next one. */
-        const guint64 c = d->wake_cycle;
-        guint64 next = NO_CYCLE;
+         * then the event is rescheduled at the earliest next one, or the handler goes on to
+         * that cycle when no other event comes first (ts_sim_continue_at). */
+        guint64 c = d->wake_cycle;
         d->wake_cycle = NO_CYCLE;
-        d->ticking = TRUE;
-        for (guint i = 0; i < d->n_units; i++) {
-            Unit *u = &d->units[i];
-            if (u->wake_cycle == c) {
-                u->wake_cycle = NO_CYCLE;
-                unit_tick(u, c);
+        for (;;) {
+            guint64 next = NO_CYCLE;
+            d->ticking = TRUE;
+            guint64 *w = d->unit_wake;
+            for (guint base = 0; base < d->n_units; base += 64) {
+                /* the units of this block due at c, in index order; the others' minimum */
+                const guint n = MIN(64u, d->n_units - base);
+                guint64 due = 0;
+                if (n == 1) {
+                    due = w[base] == c;
+                    next = due ? next : MIN(next, w[base]);
+                } else {
+                    for (guint i = 0; i < n; i++) {
+                        const guint64 x = w[base + i];
+                        due |= (guint64)(x == c) << i;
+                        next = MIN(next, x == c ? NO_CYCLE : x);
+                    }
+                }
+                for (; due; due &= due - 1) {
+                    const guint i = base + (guint)__builtin_ctzll(due);
+                    w[i] = NO_CYCLE;
+                    unit_tick(&d->units[i], c);
+                    next = MIN(next, w[i]);
+                }
             }
-            next = MIN(next, u->wake_cycle);
+            d->ticking = FALSE;
+            if (next == NO_CYCLE)
+                return;
+            const TsTick t = ts_dram_cycle_tick(&self->clock, next);
+            if (!ts_sim_continue_at(self->sim, t, 0)) {
+                dram_wake_at_tick(d, next, t, ev);
+                return;
+            }
+            c = next;
         }
-        d->ticking = FALSE;
-        if (next != NO_CYCLE)
-            dram_wake_at(d, next, ev);
-        return;
     }
     if (ev->type == TS_EVENT_MEM_REQUEST) {
-        const TsPort *port = ts_component_port_of_event(self, ev);
-        guint unit = ts_port_element(port);
         const TsMemReq *r = ts_mem_req_const(ev);
-        if (G_UNLIKELY(ts_port_spec_index(port) == 1)) {
-            ab_request(&d->units[unit], r, ev->tick);
+        /* The element of "req" (spec entry 0) or of "pim" (1) it arrived on. */
+        guint unit = ev->port - self->port_first[0];
+        if (G_UNLIKELY(unit >= self->port_count[0])) {
+            ab_request(&d->units[ev->port - self->port_first[1]], r, ev->tick);
             return;
         }
-        guint want = ts_dram_unit_of(self, r->addr);
+        guint want;
+        const guint64 a = burst_addr(d, r->addr, &want);
         if (G_UNLIKELY(want != unit))
             TS_ABORT(self,
                      "request for 0x%" G_GINT64_MODIFIER "x (unit %u) arrived on req[%u]; "
                      "send on the element ts_dram_unit_of gives",
                      r->addr, want, unit);
-        unit_request(&d->units[unit], r, ev->tick);
+        unit_request(&d->units[unit], r, a, ev->tick);
     }
 }
 
@@ -1461,7 +1522,6 @@ static gboolean unit_init(Dram *d, Unit *u, guint index, GError **error)
     u->hist = g_new0(guint64, LAT_BINS);
     u->fast.cap = 2 * T + 8;
     u->fast.e = g_new0(Done, u->fast.cap);
-    u->wake_cycle = NO_CYCLE;
     u->lat_min = G_MAXUINT64;
     u->active_cycles = g_new0(guint64, u->eng.ranks);
     u->idle_cycles = g_new0(guint64, u->eng.ranks);
@@ -1573,6 +1633,8 @@ static gboolean dram_init(TsComponent *self, const void *spec, const TsParams *p
     d->width[F_BA] = log2u(s->banks);
     d->width[F_RO] = log2u(s->rows);
     d->width[F_CO] = log2u(unit_cols) - log2u(s->burst_length);
+    for (int f = 0; f < 6; f++)
+        d->fmask[f] = (G_GUINT64_CONSTANT(1) << d->width[f]) - 1;
     static const char *const names[6] = {"ch", "ra", "bg", "ba", "ro", "co"};
     guint pos = 0;
     for (int i = 10; i >= 0; i -= 2) { /* least significant field last in the string */
@@ -1610,6 +1672,9 @@ static gboolean dram_init(TsComponent *self, const void *spec, const TsParams *p
         !ts_component_set_port_count(self, "pim", d->n_units, error))
         return FALSE;
     d->wake_cycle = NO_CYCLE;
+    d->unit_wake = g_new(guint64, d->n_units);
+    for (guint i = 0; i < d->n_units; i++)
+        d->unit_wake[i] = NO_CYCLE;
     d->units = g_new0(Unit, d->n_units);
     for (guint i = 0; i < d->n_units; i++)
         if (!unit_init(d, &d->units[i], i, error))
@@ -1782,6 +1847,7 @@ static void dram_destroy(TsComponent *self)
         g_free(u->idle_cycles);
     }
     g_free(d->units);
+    g_free(d->unit_wake);
 }
 
 const TsComponentKind ts_dram_kind = {

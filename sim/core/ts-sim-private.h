@@ -55,6 +55,7 @@ struct TsSim {
     guint64 event_limit;  /* the loop stops when events >= event_limit (watchdog or stop) */
     guint32 trace_mask;   /* union of the components' masks; 0 = no tracing anywhere */
     TsComponent *current; /* component whose handler runs */
+    TsTick run_limit;     /* the running loop dispatches only events with tick < run_limit */
     TsEvq evq;
     TsEventPool pool;
 

@@ -514,6 +514,7 @@ static TsRunStatus run(TsSim *sim, TsTick until)
 
     LoopEnd end;
     sim->running = TRUE;
+    sim->run_limit = limit;
     if (sim->trace_mask != 0) {
         end = loop_traced(sim, limit);
     } else {
@@ -531,6 +532,7 @@ static TsRunStatus run(TsSim *sim, TsTick until)
     }
     sim->running = FALSE;
     sim->current = NULL;
+    sim->run_limit = 0;
 
     TsRunStatus st;
     switch (end) {
@@ -589,6 +591,27 @@ TsRunStatus ts_sim_run(TsSim *sim)
 TsRunStatus ts_sim_run_until(TsSim *sim, TsTick end_tick)
 {
     return run(sim, end_tick);
+}
+
+gboolean ts_sim_continue_at(TsSim *sim, TsTick tick, guint8 priority)
+{
+    /* Continue only if every pending key is at or above the first key after (tick, priority)
+     * (priority + 1 carries into the tick for 255). The queue test comes first: it fails most. */
+    const TsEvqKey after = ((TsEvqKey)tick << 64) + ((TsEvqKey)(priority + 1u) << 56);
+    if (sim->evq.size != 0 && ts_evq_top_(&sim->evq) < after)
+        return FALSE;
+    /* Outside a run run_limit is 0; a traced run dispatches every event through the loop. */
+    if (tick >= sim->run_limit || sim->events + 1 >= sim->event_limit || sim->trace_mask != 0 ||
+        sim->current == NULL)
+        return FALSE;
+    if (G_UNLIKELY(tick < sim->now))
+        ts_sim_abort_(sim, sim->current, G_STRLOC,
+                      "continuation at tick %" G_GUINT64_FORMAT " ps is in the past (now %"
+                      G_GUINT64_FORMAT " ps)",
+                      tick, sim->now);
+    sim->events++;
+    sim->now = tick;
+    return TRUE;
 }
 
 void ts_sim_request_stop(TsSim *sim, const TsComponent *who, const char *reason)

@@ -356,6 +356,19 @@ TsRunStatus ts_sim_run(TsSim *sim);
  * (TS_RUN_UNTIL) simulated time advances to end_tick. */
 TsRunStatus ts_sim_run_until(TsSim *sim, TsTick end_tick);
 
+/* Lets the running handler go on as the handler of a later event of its own without a queue
+ * round trip: TRUE when an event for the current component at (`tick`, `priority`), scheduled
+ * now, would be the next one dispatched, i.e. every pending event comes after it in the
+ * (tick, priority, sequence) order (a pending event at the same tick and priority was
+ * scheduled earlier and goes first), tick < the run's end tick and the time watchdog's limit,
+ * the event watchdog allows one more event, no stop was requested, and no tracing is enabled
+ * (so traces show every event). The kernel then counts the current handler as done and the
+ * continuation as a dispatched event (ts_sim_events_processed is the same as with the event)
+ * and sets now to `tick`; the caller goes on as that event's handler, with the event record
+ * it holds. FALSE changes nothing: schedule the event as usual. Only from inside a handler;
+ * event order, and so every result, is that of scheduling the event. */
+gboolean ts_sim_continue_at(TsSim *sim, TsTick tick, guint8 priority);
+
 /* Asks the running loop to return TS_RUN_STOPPED once the current handler returns. `who` (may
  * be NULL) and `reason` (copied) appear in ts_sim_stop_message. */
 void ts_sim_request_stop(TsSim *sim, const TsComponent *who, const char *reason);

@@ -94,6 +94,16 @@ static const BadCase cases[] = {
           "{allbank_turn_rows: 0}}}\n" MAC,
      TS_CONFIG_ERROR_RANGE, "5:92: levels[0].attributes.controller.allbank_turn_rows",
      "must be > 0 (got 0)"},
+    {"huge_cmd_queue",
+     HEAD "    - {name: DRAM, class: dram, preset: HBM2, attributes: {controller: "
+          "{cmd_queue_size: 1048576}}}\n" MAC,
+     TS_CONFIG_ERROR_RANGE, "5:89: levels[0].attributes.controller.cmd_queue_size",
+     "must be <= 4096 (got 1048576)"},
+    {"zero_trans_queue",
+     HEAD "    - {name: DRAM, class: dram, preset: HBM2, attributes: {controller: "
+          "{trans_queue_size: 0}}}\n" MAC,
+     TS_CONFIG_ERROR_RANGE, "5:91: levels[0].attributes.controller.trans_queue_size",
+     "must be > 0 (got 0)"},
     {"out_of_range",
      HEAD DRAM "    - {name: GLB, class: sram, attributes: {depth: 4, min_utilization: 1.5}}\n" MAC,
      TS_CONFIG_ERROR_RANGE, "6:72: levels[1].attributes.min_utilization", "must be <= 1 (got 1.5)"},

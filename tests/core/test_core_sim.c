@@ -463,6 +463,174 @@ static void test_abort_never(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(buf, "test_core_sim.c:"));
 }
 
+/* ---- continuation (ts_sim_continue_at) ---- */
+
+/* Dispatch order shared by the components of a continuation run: (tick, who, hop). */
+typedef struct {
+    TsTick tick;
+    guint32 who;
+    guint32 hop;
+} HopRecord;
+
+typedef struct {
+    TsComponent base;
+    GArray *log; /* HopRecord, shared */
+    guint32 id;
+    gboolean use_continue;
+    guint32 hops;      /* hops made */
+    guint32 max_hops;  /* then it stops */
+    guint32 continued; /* hops taken by continuation */
+} Hopper;
+
+typedef struct {
+    GArray *log;
+    guint32 id;
+    gboolean use_continue;
+    guint32 max_hops;
+} HopperSpec;
+
+/* Steps between hops: same-tick hops, ties with the other components' events, gaps. */
+static const TsTick hop_steps[] = {0, 1000, 300, 700, 1000, 2000, 0, 500, 1000, 1000, 250};
+
+static gboolean hopper_init(TsComponent *self, const void *spec, const TsParams *p, GError **e)
+{
+    Hopper *h = TS_COMPONENT_DOWNCAST(Hopper, self);
+    const HopperSpec *s = spec;
+    h->log = s->log;
+    h->id = s->id;
+    h->use_continue = s->use_continue;
+    h->max_hops = s->max_hops;
+    return TRUE;
+}
+
+/* Logs each event; a hopper (max_hops > 0) then hops to its next tick: by continuation when
+ * the kernel allows it (use_continue), else by scheduling its event there. */
+static void hopper_handle(TsComponent *self, TsEvent *ev)
+{
+    Hopper *h = TS_COMPONENT_DOWNCAST(Hopper, self);
+    for (;;) {
+        HopRecord r = {ts_sim_now(self->sim), h->id, h->hops};
+        g_array_append_val(h->log, r);
+        if (h->hops >= h->max_hops)
+            return;
+        TsTick next = ts_sim_now(self->sim) + hop_steps[h->hops % G_N_ELEMENTS(hop_steps)];
+        h->hops++;
+        if (h->use_continue && ts_sim_continue_at(self->sim, next, 0)) {
+            h->continued++;
+            continue;
+        }
+        ts_sim_schedule(self->sim, ev, next);
+        return;
+    }
+}
+
+static const TsComponentKind hopper_kind = {.name = "hopper",
+                                            .instance_size = sizeof(Hopper),
+                                            .spec_type = "HopperSpec",
+                                            .init = hopper_init,
+                                            .handle = hopper_handle};
+
+/* Two hoppers and a logger whose events (priorities 0 and 1) tie with their hops. */
+static TsSim *hop_sim(TsEvqKind kind, gboolean use_continue, GArray *log, Hopper **h0)
+{
+    TsSim *sim = ts_sim_new();
+    ts_sim_set_queue(sim, kind, NULL);
+    TsComponent *c[3];
+    for (guint32 i = 0; i < 3; i++) {
+        HopperSpec hs = {log, i, use_continue, i < 2 ? 40 : 0};
+        g_autofree char *path = g_strdup_printf("hop[%u]", i);
+        c[i] = ts_sim_add_component_typed(sim, &hopper_kind, path, TS_SPEC(HopperSpec, &hs), NULL,
+                                          NULL);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(c[i]);
+    }
+    ts_sim_build(sim, NULL);
+    schedule_typed(sim, c[0], 0, 0, 1);
+    schedule_typed(sim, c[1], 5000, 0, 1);
+    for (TsTick t = 0; t < 40000; t += 1700)
+        schedule_typed(sim, c[2], t, (guint8)(t / 1700 % 2), 2);
+    for (TsTick t = 1000; t < 40000; t += 3000)
+        schedule_typed(sim, c[2], t, 0, 3); /* ties with hops on whole microseconds */
+    *h0 = TS_COMPONENT_DOWNCAST(Hopper, c[0]);
+    return sim;
+}
+
+static void collect_text(const TsTraceRecord *r, gpointer user_data)
+{
+    g_string_append_printf(user_data, "%" G_GUINT64_FORMAT " %s\n", r->now, r->target->path);
+}
+
+static gboolean same_log(GArray *a, GArray *b)
+{
+    return a->len == b->len && memcmp(a->data, b->data, sizeof(HopRecord) * a->len) == 0;
+}
+
+static guint64 pushes(const TsSim *sim)
+{
+    TsSimKernelStats st;
+    ts_sim_get_kernel_stats(sim, &st);
+    return st.queue.pushes;
+}
+
+/* A continued handler sees the events in the order scheduling would give, the same event
+ * count, the same end of run_until windows and watchdogs; it refuses while tracing. */
+static void test_continue_at(void)
+{
+    for (int k = 0; k < TS_EVQ_N_KINDS; k++) {
+        g_autoptr(GArray) la = g_array_new(FALSE, FALSE, sizeof(HopRecord));
+        g_autoptr(GArray) lb = g_array_new(FALSE, FALSE, sizeof(HopRecord));
+        Hopper *ha, *hb;
+        g_autoptr(TsSim) a = hop_sim((TsEvqKind)k, FALSE, la, &ha);
+        g_autoptr(TsSim) b = hop_sim((TsEvqKind)k, TRUE, lb, &hb);
+        /* windows that end between, on and just after hops */
+        const TsTick ends[] = {999, 1000, 1001, 7300, 20000};
+        for (guint i = 0; i < G_N_ELEMENTS(ends); i++) {
+            CU_ASSERT_EQUAL(ts_sim_run_until(a, ends[i]), TS_RUN_UNTIL);
+            CU_ASSERT_EQUAL(ts_sim_run_until(b, ends[i]), TS_RUN_UNTIL);
+            CU_ASSERT_TRUE(same_log(la, lb));
+            CU_ASSERT_EQUAL(ts_sim_events_processed(a), ts_sim_events_processed(b));
+            CU_ASSERT_EQUAL(ts_sim_now(a), ts_sim_now(b));
+        }
+        /* an event watchdog in the middle of a run of continuations */
+        const guint64 limit = ts_sim_events_processed(a) + 7;
+        ts_sim_set_watchdog(a, limit, TS_TICK_NEVER);
+        ts_sim_set_watchdog(b, limit, TS_TICK_NEVER);
+        CU_ASSERT_EQUAL(ts_sim_run(a), TS_RUN_WATCHDOG_EVENTS);
+        CU_ASSERT_EQUAL(ts_sim_run(b), TS_RUN_WATCHDOG_EVENTS);
+        CU_ASSERT_TRUE(same_log(la, lb));
+        CU_ASSERT_EQUAL(ts_sim_events_processed(b), limit);
+        ts_sim_set_watchdog(a, 0, TS_TICK_NEVER);
+        ts_sim_set_watchdog(b, 0, TS_TICK_NEVER);
+        CU_ASSERT_EQUAL(ts_sim_run(a), TS_RUN_EMPTY);
+        CU_ASSERT_EQUAL(ts_sim_run(b), TS_RUN_EMPTY);
+        CU_ASSERT_TRUE(same_log(la, lb));
+        CU_ASSERT_EQUAL(la->len, 2 * 41 + (40000 + 1699) / 1700 + (40000 - 1000 + 2999) / 3000);
+        CU_ASSERT_EQUAL(ts_sim_events_processed(a), ts_sim_events_processed(b));
+        CU_ASSERT_EQUAL(ts_sim_now(a), ts_sim_now(b));
+        /* continuations happened, refused ones (a tie at the same tick and priority, or an
+         * earlier event) too, and every continuation saved a push */
+        CU_ASSERT(hb->continued > 5 && hb->continued < hb->hops);
+        const Hopper *hb1 = TS_COMPONENT_DOWNCAST(Hopper, ts_sim_find_component(b, "hop[1]"));
+        CU_ASSERT_EQUAL(pushes(a) - pushes(b), (guint64)hb->continued + hb1->continued);
+    }
+    /* Tracing on: every event goes through the queue (the trace shows it). */
+    g_autoptr(GArray) la = g_array_new(FALSE, FALSE, sizeof(HopRecord));
+    g_autoptr(GArray) lb = g_array_new(FALSE, FALSE, sizeof(HopRecord));
+    Hopper *ha, *hb;
+    g_autoptr(TsSim) a = hop_sim(TS_EVQ_HEAP4, FALSE, la, &ha);
+    g_autoptr(TsSim) b = hop_sim(TS_EVQ_HEAP4, TRUE, lb, &hb);
+    g_autoptr(GString) ta = g_string_new(NULL), tb = g_string_new(NULL);
+    ts_sim_set_trace(a, TS_TRACE_DISPATCH, NULL, collect_text, ta);
+    ts_sim_set_trace(b, TS_TRACE_DISPATCH, NULL, collect_text, tb);
+    ts_sim_run(a);
+    ts_sim_run(b);
+    CU_ASSERT_EQUAL(hb->continued, 0);
+    CU_ASSERT_TRUE(same_log(la, lb));
+    CU_ASSERT_STRING_EQUAL(ta->str, tb->str);
+    CU_ASSERT_EQUAL(pushes(a), pushes(b));
+    /* Outside a run: nothing to continue. */
+    CU_ASSERT_FALSE(ts_sim_continue_at(a, ts_sim_now(a) + 1, 0));
+}
+
 void test_core_register_sim(void)
 {
     CU_pSuite s = CU_add_suite("core_sim", NULL, NULL);
@@ -477,4 +645,5 @@ void test_core_register_sim(void)
     CU_add_test(s, "trace", test_trace);
     CU_add_test(s, "abort_past", test_abort_past);
     CU_add_test(s, "abort_never", test_abort_never);
+    CU_add_test(s, "continue_at", test_continue_at);
 }
