@@ -166,6 +166,15 @@ uint64_t ts_nest_slide_step(const TsNestSlide *x, guint j, guint s, guint *s_out
 /* R(k, s) (parity mode). */
 uint64_t ts_nest_slide_rest(TsNestSlide *x, guint k, guint s, guint *s_out);
 
+/* The DMA calls a DPU's MRAM level l (dma_alpha_read / _write > 0; 0 calls elsewhere) makes
+ * for tensor t (docs/pim.md, "The DPU"): each tile that moves between l and the nearest level
+ * below keeping t (a fill of each version, the elided first reads of output tiles moving
+ * nothing; a write-back of each output version) is ceil(tile bytes at l / dma_max_bytes)
+ * calls (at least one); read_calls are the fills' (MRAM -> WRAM), write_calls the
+ * write-backs'. Per instance of the level, over the whole op instance. */
+void ts_model_dma_calls(const TsModel *model, const TsMapping *mapping, const TsNest *nest,
+                        guint l, guint t, uint64_t *read_calls, uint64_t *write_calls);
+
 /* Words of n elements of tensor t at storage level l (outer order). */
 static inline uint64_t ts_model_words(const TsModel *model, guint l, guint t, uint64_t n)
 {

@@ -795,18 +795,39 @@ static double link_calls(const TsModel *m, const TsMapping *map, const TsNest *n
 
 /* ---- MRAM <-> WRAM DMA -------------------------------------------------------------------- */
 
-/* Arch cycles of a DPU's MRAM level l (docs/pim.md, "The DPU"): each tile that moves between
- * it and the nearest level below keeping the tensor (a fill of a version, the first reads of
- * elided output tiles moving nothing; a write-back of each output version) is split into DMA
- * calls of at most max_dma_bytes, each paying alpha (read or write), and every word the level
- * reads or writes crosses at its bandwidth (beta per byte), reads and writes on their own
- * ports as the level's bandwidths say; the host's transfers over the link pay no alpha. */
+void ts_model_dma_calls(const TsModel *m, const TsMapping *map, const TsNest *nest, guint l,
+                        guint t, uint64_t *read_calls, uint64_t *write_calls)
+{
+    const TsModelLevel *lv = &m->level[l];
+    const guint nl = m->n_levels;
+    *read_calls = *write_calls = 0;
+    if ((lv->dma_alpha_read <= 0.0 && lv->dma_alpha_write <= 0.0) ||
+        !(map->level[l].keep >> t & 1u))
+        return;
+    guint child = l + 1;
+    while (child < nl && !(map->level[child].keep >> t & 1u))
+        child++;
+    if (child >= nl)
+        return;
+    const guint c = nl - 1 - child;
+    uint64_t fills, wbs;
+    tile_moves(m, nest, c, t, &fills, &wbs);
+    const double wbytes = MAX(lv->spec.word_bits, 1u) / 8.0;
+    const double bytes = (double)ts_model_words(m, l, t, nest->tile[c][t]) * wbytes;
+    const uint64_t calls =
+        lv->dma_max_bytes > 0 ? (uint64_t)MAX(1.0, ceil(bytes / (double)lv->dma_max_bytes)) : 1;
+    *read_calls = calls * fills;
+    *write_calls = calls * wbs;
+}
+
+/* Arch cycles of a DPU's MRAM level l (docs/pim.md, "The DPU"): the DMA calls of
+ * ts_model_dma_calls, each paying alpha (read or write), and every word the level reads or
+ * writes crossing at its bandwidth (beta per byte), reads and writes on their own ports as the
+ * level's bandwidths say; the host's transfers over the link pay no alpha. */
 static double dma_cycles(const TsModel *m, const TsMapping *map, const TsNest *nest, guint l,
                          const TsLevelCost *lc)
 {
     const TsModelLevel *lv = &m->level[l];
-    const guint nl = m->n_levels;
-    const double wbytes = MAX(lv->spec.word_bits, 1u) / 8.0;
     double alpha_r = 0.0, alpha_w = 0.0, rd = 0.0, wr = 0.0;
     for (guint t = 0; t < m->n_tensors; t++) {
         if (!(map->level[l].keep >> t & 1u))
@@ -814,19 +835,10 @@ static double dma_cycles(const TsModel *m, const TsMapping *map, const TsNest *n
         const TsTensorCost *tc = &lc->tensor[t];
         rd += (double)tc->reads;
         wr += (double)(tc->fills + tc->updates);
-        guint child = l + 1;
-        while (child < nl && !(map->level[child].keep >> t & 1u))
-            child++;
-        if (child >= nl)
-            continue;
-        const guint c = nl - 1 - child;
-        uint64_t fills, wbs;
-        tile_moves(m, nest, c, t, &fills, &wbs);
-        const double bytes = (double)ts_model_words(m, l, t, nest->tile[c][t]) * wbytes;
-        const double calls =
-            lv->dma_max_bytes > 0 ? MAX(1.0, ceil(bytes / (double)lv->dma_max_bytes)) : 1.0;
-        alpha_r += calls * (double)fills * lv->dma_alpha_read;
-        alpha_w += calls * (double)wbs * lv->dma_alpha_write;
+        uint64_t rc, wc;
+        ts_model_dma_calls(m, map, nest, l, t, &rc, &wc);
+        alpha_r += (double)rc * lv->dma_alpha_read;
+        alpha_w += (double)wc * lv->dma_alpha_write;
     }
     const TsLevel *s = &lv->spec;
     if (s->shared_bw_words_per_cycle > 0.0)

@@ -929,3 +929,11 @@ uint64_t ts_walk_words(const TsWalk *w, guint level, guint tensor, uint64_t elem
     g_return_val_if_fail(w != NULL && level < w->nl && tensor < w->nt, 0);
     return ts_model_words(w->model, level, tensor, elements);
 }
+
+void ts_walk_dma_calls(const TsWalk *w, guint level, guint tensor, uint64_t *read_calls,
+                       uint64_t *write_calls)
+{
+    g_return_if_fail(w != NULL && level < w->nl && tensor < w->nt && read_calls != NULL &&
+                     write_calls != NULL);
+    ts_model_dma_calls(w->model, &w->mapping, &w->nest, level, tensor, read_calls, write_calls);
+}

@@ -139,6 +139,13 @@ const uint64_t *ts_walk_box(const TsWalk *walk, guint level, guint tensor);
  * up once over a total). */
 uint64_t ts_walk_words(const TsWalk *walk, guint level, guint tensor, uint64_t elements);
 
+/* The MRAM-WRAM DMA calls of a DPU's MRAM level (0 at any other level) for tensor, over the
+ * whole walk, as the model charges them (docs/pim.md, "The DPU"): read_calls for the fills
+ * of the nearest level below keeping the tensor, write_calls for its write-backs; each tile
+ * moved is ceil(its bytes / max_dma_bytes) calls. */
+void ts_walk_dma_calls(const TsWalk *walk, guint level, guint tensor, uint64_t *read_calls,
+                       uint64_t *write_calls);
+
 G_END_DECLS
 
 #endif /* TS_WALK_H */

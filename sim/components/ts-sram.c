@@ -113,6 +113,20 @@ static guint64 port_fp(double words, double wpc)
     return wpc > 0.0 ? ts_fp_div(words, wpc) : 0;
 }
 
+/* A DPU's MRAM: the request's DMA calls (ts-mem.h: the count it carries, by default one per
+ * max_dma_bytes; none for the host's access), alpha each; 0 elsewhere. */
+static double dma_setup(const Sram *s, const TsMemReq *r)
+{
+    const gboolean write = r->op == TS_MEM_WRITE;
+    const double alpha = write ? s->dma_write_setup : s->dma_read_setup;
+    if (alpha <= 0.0 || (r->flags & TS_SRAM_HOST_ACCESS))
+        return 0.0;
+    const guint64 per_max = s->dma_max_bytes > 0 && r->bytes > s->dma_max_bytes
+                                ? (r->bytes + s->dma_max_bytes - 1) / s->dma_max_bytes
+                                : 1;
+    return alpha * (double)ts_mem_req_dma_calls(r, per_max);
+}
+
 static void serve(TsComponent *self, TsEvent *ev)
 {
     Sram *s = sram_of(self);
@@ -121,12 +135,7 @@ static void serve(TsComponent *self, TsEvent *ev)
     const gboolean write = r->op == TS_MEM_WRITE;
     const double words = (double)r->bytes / s->word_bytes;
     const guint64 now = ts_fp_now_cycles(self);
-    /* a DPU's MRAM: one DMA call per max_dma_bytes of the request, alpha each */
-    const double calls = (r->flags & TS_SRAM_HOST_ACCESS) ? 0.0
-                         : s->dma_max_bytes > 0 && r->bytes > s->dma_max_bytes
-                             ? ceil((double)r->bytes / (double)s->dma_max_bytes)
-                             : 1.0;
-    const double setup = (write ? s->dma_write_setup : s->dma_read_setup) * calls;
+    const double setup = dma_setup(s, r);
     const guint64 setup_fp = (guint64)ceil(setup * (double)TS_FP_ONE);
     /* The direction's port, and the shared port when the level has one. */
     TsServer *dir = write ? &s->wr : &s->rd;
@@ -221,17 +230,19 @@ void ts_sram_get_stats(const TsComponent *c, TsSramStats *out)
     out->bank_conflict_cycles = (double)s->conflict_fp / one;
 }
 
+double ts_sram_request_unloaded_cycles(const TsComponent *c, const TsMemReq *req)
+{
+    g_return_val_if_fail(c != NULL && c->kind == &ts_sram_kind && req != NULL, 0.0);
+    const Sram *s = TS_COMPONENT_DOWNCAST(const Sram, c);
+    const gboolean write = req->op == TS_MEM_WRITE;
+    const double words = (double)req->bytes / s->word_bytes;
+    double wpc = s->shared_wpc > 0.0 ? s->shared_wpc : (write ? s->write_wpc : s->read_wpc);
+    double t = dma_setup(s, req) + (wpc > 0.0 ? words / wpc : 0.0);
+    return t + (write ? 0.0 : (double)s->read_latency);
+}
+
 double ts_sram_unloaded_cycles(const TsComponent *c, guint64 bytes, TsMemOp op)
 {
-    g_return_val_if_fail(c != NULL && c->kind == &ts_sram_kind, 0.0);
-    const Sram *s = TS_COMPONENT_DOWNCAST(const Sram, c);
-    const gboolean write = op == TS_MEM_WRITE;
-    const double words = (double)bytes / s->word_bytes;
-    double wpc = s->shared_wpc > 0.0 ? s->shared_wpc : (write ? s->write_wpc : s->read_wpc);
-    const double calls = s->dma_max_bytes > 0 && bytes > s->dma_max_bytes
-                             ? ceil((double)bytes / (double)s->dma_max_bytes)
-                             : 1.0;
-    double t = (write ? s->dma_write_setup : s->dma_read_setup) * calls +
-               (wpc > 0.0 ? words / wpc : 0.0);
-    return t + (write ? 0.0 : (double)s->read_latency);
+    const TsMemReq req = {.bytes = (guint32)MIN(bytes, (guint64)G_MAXUINT32), .op = (guint8)op};
+    return ts_sram_request_unloaded_cycles(c, &req);
 }

@@ -12,8 +12,10 @@
  * not in conflict. Reads complete
  * read_latency_cycles later (pipelined). A PIM DPU's MRAM charges its DMA setup (alpha read /
  * write cycles of the DPU clock) per DMA call on top of beta per byte: a request is one call
- * per max_dma_bytes (the SDK's largest mram_read / mram_write), ceil(bytes / max) calls; a
- * request flagged TS_SRAM_HOST_ACCESS (the host's transfer over a host link) pays none.
+ * per max_dma_bytes (the SDK's largest mram_read / mram_write), ceil(bytes / max) calls, unless
+ * the request carries the calls it stands for (TsMemReq.dma_calls, ts-mem.h: an aggregate of
+ * several tiles' transfers); a request flagged TS_SRAM_HOST_ACCESS (the host's transfer over
+ * a host link) pays none.
  *
  * Configuration: ts_sim_add_component_typed(..., TS_SPEC(TsLevel, level), params, ...) with the
  * arch's storage level record (kept by pointer; must outlive the sim) and DES-only params:
@@ -51,6 +53,8 @@ void ts_sram_get_stats(const TsComponent *sram, TsSramStats *stats);
 /* Cycles (of the component's clock) a request of `bytes` would take on an idle component:
  * port time, DMA setup and read latency, no queuing. */
 double ts_sram_unloaded_cycles(const TsComponent *sram, guint64 bytes, TsMemOp op);
+/* The same for a request as it would be sent (bytes, op, flags and dma_calls read). */
+double ts_sram_request_unloaded_cycles(const TsComponent *sram, const TsMemReq *req);
 
 G_END_DECLS
 

@@ -31,9 +31,41 @@ typedef struct TsMemReq {
     guint16 tensor;   /* workload tensor the data belongs to, or TS_MEM_TENSOR_NONE */
     guint8 op;        /* TsMemOp */
     guint8 flags;     /* requester-defined */
-    TsTick done_tick; /* responses: tick the memory completed the access (data returned or
-                         write accepted); requests: 0 */
+    union {
+        TsTick done_tick;  /* responses: tick the memory completed the access (data returned
+                              or write accepted) */
+        guint64 dma_calls; /* requests: TS_MEM_DMA_CALLS_DEFAULT (0), or the DMA calls the
+                              access stands for, set with ts_mem_req_set_dma_calls */
+    };
 } TsMemReq;
+
+/* The DMA calls of a request to a memory that charges a fixed setup per DMA call (a DPU's
+ * MRAM, ts-sram.h). By default (0, what a zeroed event carries) the memory counts one call
+ * per max_dma_bytes of the request; a requester whose one request stands for several
+ * transfers (the mapping executor's aggregated accesses inside a tile step: many tiles, each
+ * its own calls) sets the count it stands for, 0 included. Memories without a per-call
+ * setup ignore it. The response's done_tick overwrites it. */
+#define TS_MEM_DMA_CALLS_DEFAULT G_GUINT64_CONSTANT(0)
+#define TS_MEM_DMA_CALLS_SET (G_GUINT64_CONSTANT(1) << 63)
+
+/* The dma_calls word for exactly `calls` calls (calls < 2^63). */
+static inline guint64 ts_mem_dma_calls(guint64 calls)
+{
+    return TS_MEM_DMA_CALLS_SET | calls;
+}
+
+static inline void ts_mem_req_set_dma_calls(TsMemReq *req, guint64 calls)
+{
+    req->dma_calls = ts_mem_dma_calls(calls);
+}
+
+/* The calls a request stands for: the count set, or `per_max` (the memory's default: one per
+ * max_dma_bytes of the request) when none is set. */
+static inline guint64 ts_mem_req_dma_calls(const TsMemReq *req, guint64 per_max)
+{
+    return (req->dma_calls & TS_MEM_DMA_CALLS_SET) ? req->dma_calls & ~TS_MEM_DMA_CALLS_SET
+                                                   : per_max;
+}
 
 G_STATIC_ASSERT(sizeof(TsMemReq) == TS_EVENT_PAYLOAD_BYTES);
 

@@ -298,6 +298,7 @@ static void send_part(Exec *x, int job, int part)
         r->op = p->op;
         r->flags = p->flags;
         r->tensor = j->tensor;
+        r->dma_calls = p->dma_calls;
     }
     p->sent = TRUE;
     p->sent_tick = ts_sim_now(x->sim);

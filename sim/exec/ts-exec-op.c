@@ -229,10 +229,16 @@ static void unloaded(const Exec *x, Part *p)
 {
     const Unit *u = &x->unit[p->unit];
     switch (u->role) {
-    case UNIT_SRAM:
-        p->unloaded_ps = ts_sram_unloaded_cycles(u->comp, p->bytes, (TsMemOp)p->op) * u->period_ps;
-        p->fixed_ps = ts_sram_unloaded_cycles(u->comp, 0, (TsMemOp)p->op) * u->period_ps;
+    case UNIT_SRAM: {
+        TsMemReq r = {.bytes = (guint32)MIN(p->bytes, (uint64_t)G_MAXUINT32),
+                      .op = p->op,
+                      .flags = p->flags,
+                      .dma_calls = p->dma_calls};
+        p->unloaded_ps = ts_sram_request_unloaded_cycles(u->comp, &r) * u->period_ps;
+        r.bytes = 0;
+        p->fixed_ps = ts_sram_request_unloaded_cycles(u->comp, &r) * u->period_ps;
         break;
+    }
     case UNIT_LINK:
         p->unloaded_ps = ts_host_link_unloaded_ps(
             u->comp, p->bytes, p->targets, p->flags & TS_HOST_LINK_BROADCAST, (TsMemOp)p->op);
@@ -477,6 +483,58 @@ static uint64_t inner_dram_offset(OpCtx *c, guint t, uint64_t bytes)
     return at;
 }
 
+/* The DMA calls of `elements` more of level l's reads (dir 0) or updates (dir 1) of tensor t
+ * inside steps: the model's calls over the op in proportion to the elements issued so far,
+ * so the steps together carry exactly the model's count. */
+static uint64_t step_dma_calls(OpCtx *c, guint dir, guint l, guint t, uint64_t elements)
+{
+    const uint64_t total = c->dma_calls[dir][l][t], all = c->dma_elements[dir][l][t];
+    if (total == 0 || all == 0 || elements == 0)
+        return 0;
+    const uint64_t before = c->dma_issued[dir][l][t];
+    const uint64_t after = MIN(before + elements, all);
+    c->dma_issued[dir][l][t] = after;
+    return (uint64_t)((unsigned __int128)total * after / all -
+                      (unsigned __int128)total * before / all);
+}
+
+/* The MRAM-WRAM DMA calls of the tile moves inside steps (OpCtx.dma_*): the model's count per
+ * (level, tensor) whose nearest keeping level below lies below the walk depth, and the
+ * elements the steps will read and update there (a walk of the op's steps). */
+static gboolean dma_inner_setup(Exec *x, OpCtx *c)
+{
+    memset(c->dma_calls, 0, sizeof c->dma_calls);
+    memset(c->dma_elements, 0, sizeof c->dma_elements);
+    memset(c->dma_issued, 0, sizeof c->dma_issued);
+    c->dma_inner = FALSE;
+    for (guint l = 0; l < c->nl; l++) {
+        for (guint t = 0; t < c->nt; t++) {
+            guint child = l + 1;
+            while (child < c->nl && !ts_walk_keeps(c->compute, child, t))
+                child++;
+            if (!ts_walk_keeps(c->compute, l, t) || child >= c->nl || child <= c->depth)
+                continue;
+            ts_walk_dma_calls(c->compute, l, t, &c->dma_calls[0][l][t], &c->dma_calls[1][l][t]);
+            c->dma_inner |= c->dma_calls[0][l][t] + c->dma_calls[1][l][t] > 0;
+        }
+    }
+    if (!c->dma_inner)
+        return TRUE;
+    TsWalk *w = ts_walk_new(c->model, c->mapping, c->depth, &x->error);
+    if (w == NULL)
+        return FALSE;
+    while (ts_walk_next(w, &c->scratch)) {
+        for (guint l = 0; l < c->nl; l++) {
+            for (guint t = 0; t < c->nt; t++) {
+                c->dma_elements[0][l][t] += c->scratch.inner[l][t].reads;
+                c->dma_elements[1][l][t] += c->scratch.inner[l][t].updates;
+            }
+        }
+    }
+    ts_walk_free(w);
+    return TRUE;
+}
+
 static gboolean try_step(Exec *x, OpCtx *c)
 {
     if (!c->have_step)
@@ -514,7 +572,7 @@ static gboolean try_step(Exec *x, OpCtx *c)
     }
     /* The accesses inside the step, one request per level and direction. */
     for (guint l = 0; l < c->nl; l++) {
-        uint64_t rd = 0, wr = 0, rd_el = 0, wr_el = 0;
+        uint64_t rd = 0, wr = 0, rd_el = 0, wr_el = 0, rd_calls = 0, wr_calls = 0;
         int rt = -1, wt = -1;
         for (guint t = 0; t < c->nt; t++) {
             const TsWalkCounts *k = &st->inner[l][t];
@@ -524,6 +582,10 @@ static gboolean try_step(Exec *x, OpCtx *c)
             c->reads_all[l][t] += k->reads_all;
             c->fills_all[l][t] += k->fills_all;
             c->updates_all[l][t] += k->updates_all;
+            if (c->dma_inner) {
+                rd_calls += step_dma_calls(c, 0, l, t, k->reads);
+                wr_calls += step_dma_calls(c, 1, l, t, k->updates);
+            }
             if (k->reads) {
                 rd += level_bytes(c, l, t, k->reads);
                 rd_el += k->reads;
@@ -548,6 +610,7 @@ static gboolean try_step(Exec *x, OpCtx *c)
                 unloaded(x, p);
             } else {
                 Part *p = ts_exec_part_mem(x, j, ui, TS_MEM_READ, bank_offset(c, l, rt, rd), rd);
+                p->dma_calls = ts_mem_dma_calls(rd_calls); /* a DPU's MRAM: the tiles' calls */
                 unloaded(x, p);
             }
         }
@@ -564,6 +627,7 @@ static gboolean try_step(Exec *x, OpCtx *c)
                 unloaded(x, p);
             } else {
                 Part *p = ts_exec_part_mem(x, j, ui, TS_MEM_WRITE, bank_offset(c, l, wt, wr), wr);
+                p->dma_calls = ts_mem_dma_calls(wr_calls); /* a DPU's MRAM: the tiles' calls */
                 unloaded(x, p);
             }
         }
@@ -890,6 +954,8 @@ gboolean ts_exec_op_begin(Exec *x, OpCtx *c)
         c->step_ideal_ps = c->step_compute_ps;
     }
     c->link_batch = link_batched(x, c);
+    if (!dma_inner_setup(x, c))
+        return FALSE;
     c->have_step = ts_walk_next(c->compute, &c->step);
     c->start_tick = ts_sim_now(x->sim);
     return TRUE;

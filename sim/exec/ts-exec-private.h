@@ -75,6 +75,7 @@ typedef struct {
     gboolean sent; /* request (all bursts, for DRAM) sent */
     gboolean done;
     uint64_t addr, bytes, targets; /* memory / link requests */
+    uint64_t dma_calls;            /* sram requests: TsMemReq.dma_calls (0: the default) */
     uint64_t work;                 /* compute: work; systolic: m */
     uint64_t n, k;                 /* systolic: n, k */
     uint32_t instances;
@@ -258,6 +259,16 @@ struct OpCtx {
     LockGroup *group;
     guint lane;
     uint64_t link_calls;
+    /* MRAM-WRAM DMA calls inside steps (docs/pim.md, "The DPU"): for a DPU's MRAM level l and a
+     * tensor t whose nearest keeping level below lies below the walk depth (its tiles move
+     * inside the steps), the model's calls over the op instance (ts_walk_dma_calls; [0] fills
+     * of the level below, read at l; [1] its write-backs, updates of l), the elements of l's
+     * reads / updates of t over the walk, and the running sum of those the steps issued so
+     * far: a step's aggregated request carries the calls in proportion. */
+    gboolean dma_inner;
+    uint64_t dma_calls[2][TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
+    uint64_t dma_elements[2][TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
+    uint64_t dma_issued[2][TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
     LevelTensor lt[TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
     Writeback wb[WB_RING];
     guint wb_head, wb_len;

@@ -177,7 +177,20 @@ static void test_unbatched(void)
  * 102,720 cycles; writes: 128 x (77 + 4 x 0.5) + the host's 2 fills of 4 x 64 bytes (no alpha:
  * not the DPU's DMA) = 10,368: the MRAM level's cycles 102,720 in the model. The DES (the WRAM
  * explicit: 128 tile steps) serves the same requests on its MRAM's read port, and the host
- * link's 2 write-backs of 4 x 16 x 4 bytes from it (no alpha): 102,720 + 2 x 128 busy cycles. */
+ * link's 2 write-backs of 4 x 16 x 4 bytes from it (no alpha): 102,720 + 2 x 128 busy cycles.
+ * With max_steps 2 the walk stops at the MRAM (2 steps; the link's landing level): the WRAM's
+ * tiles move inside the steps, each step's reads one request of 80 tiles' 5,120 bytes, which
+ * by its bytes alone would be 3 calls (2,048 B each); it carries the 80 tiles' calls instead
+ * (ts_walk_dma_calls in proportion to the step's reads), so the read port is busy the same
+ * 102,720 + 2 x 128 cycles (by bytes: 2 x 3 x 610 + 5,120 + 256 = 9,036). */
+static double mram_busy(const TsExecOpResult *x)
+{
+    for (guint u = 0; u < x->n_units; u++)
+        if (strcmp(x->unit[u].name, "DPU.mram") == 0)
+            return x->unit[u].utilization * x->cycles;
+    return -1;
+}
+
 static void test_dma_alpha(void)
 {
     g_autoptr(TsArch) arch = load_upmem("dma_alpha_read: 61", "dma_alpha_read: 610");
@@ -197,15 +210,72 @@ static void test_dma_alpha(void)
     TsExecOpResult x;
     CU_ASSERT_TRUE_FATAL(ts_exec_run_op(arch, model, &m, 1, &opt, &x, &error));
     CU_ASSERT_EQUAL(x.depth, (guint)wram);
-    double busy = -1;
-    for (guint u = 0; u < x.n_units; u++)
-        if (strcmp(x.unit[u].name, "DPU.mram") == 0)
-            busy = x.unit[u].utilization * x.cycles;
+    const double busy = mram_busy(&x);
     if (g_getenv("TILESIM_TEST_VERBOSE")) {
         fprintf(stderr, "MRAM: model %.0f cycles, DES busy %.1f (%.0f cycles)\n",
                 cost.level[mram].cycles, busy, x.cycles);
     }
     CU_ASSERT_DOUBLE_EQUAL(busy, 102720 + 2 * 128, 1.0);
+    TsExecOptions shallow = {.max_steps = 2};
+    TsExecOpResult y;
+    CU_ASSERT_TRUE_FATAL(ts_exec_run_op(arch, model, &m, 1, &shallow, &y, &error));
+    if (g_getenv("TILESIM_TEST_VERBOSE"))
+        fprintf(stderr, "max_steps 2: depth %u, %" G_GUINT64_FORMAT " steps, MRAM busy %.1f\n",
+                y.depth, y.steps, mram_busy(&y));
+    CU_ASSERT_EQUAL(y.depth, (guint)mram);
+    CU_ASSERT_EQUAL(y.steps, 2);
+    CU_ASSERT_DOUBLE_EQUAL(mram_busy(&y), 102720 + 2 * 128, 1.0);
+}
+
+/* A DMA-bound op: the GEMM above on upmem-pim with the host link's latency cut to 1 ns (its 4
+ * calls then take a few thousand cycles of bytes) and the WRAM's tiles tiny: K8 (Inputs 1 x 8
+ * and Weights 8 x 1 of 1 byte, Outputs 1 x 1 of 4 bytes), the MRAM's loops M4 (innermost) N16
+ * K8, the HostDRAM's M2. Per DPU: Inputs refilled at each of the 2 x 8 x 16 x 4 = 1,024 WRAM
+ * steps (1,024 calls), Weights at each change of N or K (256), Outputs written back at each of
+ * the 1,024 and read back at all but the 128 first visits of their (M, N) tiles (896). Read
+ * port: 2,176 calls x 61 + (8,192 + 2,048 + 896 x 4) x 0.5 = 139,648 cycles; write port:
+ * 1,024 x (77 + 2) + the host's fills = 81,152; compute 57,344: the model's op is the MRAM's
+ * 139,648 cycles and the link's few (within 2%). The DES's read port also serves the host's 2
+ * write-backs of 256 bytes (no alpha): 139,904 busy cycles. The DES at the default depth (the
+ * WRAM explicit, 1,024 steps: one request per tile) and with max_steps 2 (the walk at the
+ * MRAM, 2 steps: the WRAM's tiles inside them, each step's reads one request of 6,912 bytes
+ * carrying its 1,088 calls) takes the model's cycles within 3%; by its bytes alone a step's
+ * read would be 4 calls, 488 cycles of alpha in the op instead of 132,736. */
+static void test_dma_bound(void)
+{
+    g_autoptr(TsArch) arch = load_upmem("latency: 3.7ms", "latency: 1ns");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(arch);
+    TsOp op;
+    TsMapping m;
+    op_and_mapping(arch, 1, &op, &m);
+    const int mram = storage_index(arch, "DPU.mram"), wram = storage_index(arch, "DPU.wram");
+    m.level[mram].temporal[TS_TEST_DIM_K] = 8;
+    m.level[wram].temporal[TS_TEST_DIM_K] = 8;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TsModel) model = ts_model_new(arch, &op, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(model);
+    TsCost cost;
+    CU_ASSERT_EQUAL_FATAL(ts_model_evaluate(model, &m, &cost), TS_EVAL_OK);
+    CU_ASSERT_EQUAL(cost.link_calls, 4);
+    CU_ASSERT_DOUBLE_EQUAL(cost.level[mram].cycles, 139648, 0.5);
+    CU_ASSERT(cost.cycles >= 139648 && cost.cycles <= 1.02 * 139648);
+    TsExecOptions deep = {0}, shallow = {.max_steps = 2};
+    TsExecOpResult a, b;
+    CU_ASSERT_TRUE_FATAL(ts_exec_run_op(arch, model, &m, 1, &deep, &a, &error));
+    CU_ASSERT_TRUE_FATAL(ts_exec_run_op(arch, model, &m, 1, &shallow, &b, &error));
+    if (g_getenv("TILESIM_TEST_VERBOSE"))
+        fprintf(stderr,
+                "DMA-bound: model %.0f cycles; DES depth %u (%" G_GUINT64_FORMAT
+                " steps) %.0f cycles, MRAM busy %.1f; depth %u (%" G_GUINT64_FORMAT
+                " steps) %.0f cycles, MRAM busy %.1f\n",
+                cost.cycles, a.depth, a.steps, a.cycles, mram_busy(&a), b.depth, b.steps,
+                b.cycles, mram_busy(&b));
+    CU_ASSERT_EQUAL(a.depth, (guint)wram);
+    CU_ASSERT_EQUAL(b.depth, (guint)mram);
+    CU_ASSERT_DOUBLE_EQUAL(mram_busy(&a), 139648 + 256, 1.0);
+    CU_ASSERT_DOUBLE_EQUAL(mram_busy(&b), 139648 + 256, 1.0);
+    CU_ASSERT(fabs(a.cycles - cost.cycles) <= 0.03 * cost.cycles);
+    CU_ASSERT(fabs(b.cycles - cost.cycles) <= 0.03 * cost.cycles);
 }
 
 /* The host link's busy cycles in an op's window (its busier direction). */
@@ -383,6 +453,8 @@ int main(int argc, char **argv)
     CU_add_test(s, "3 instances sharing each call: 4 calls, not 12", test_batched);
     CU_add_test(s, "3 instances whose tiles do not fit together: 12 calls", test_unbatched);
     CU_add_test(s, "MRAM-WRAM DMA alpha per tile transfer, both engines", test_dma_alpha);
+    CU_add_test(s, "MRAM-WRAM DMA alpha per tile, both engines, at a walk depth above the WRAM",
+                test_dma_bound);
     CU_add_test(s, "host-link fills below the step bound's depth still make their calls",
                 test_below_walk_depth);
     CU_add_test(s, "host-link level over 2^20 steps deep: refused, named", test_link_depth_refused);
