@@ -220,12 +220,13 @@ void ts_sram_get_stats(const TsComponent *c, TsSramStats *out)
     const Sram *s = TS_COMPONENT_DOWNCAST(const Sram, c);
     *out = s->st;
     const double one = (double)TS_FP_ONE;
+    const guint64 now = ts_fp_now_cycles(c);
     if (s->shared_wpc > 0.0) {
-        out->read_busy_cycles = (double)s->sh.busy_fp / one;
+        out->read_busy_cycles = (double)ts_server_served(&s->sh, now) / one;
         out->write_busy_cycles = 0.0;
     } else {
-        out->read_busy_cycles = (double)s->rd.busy_fp / one;
-        out->write_busy_cycles = (double)s->wr.busy_fp / one;
+        out->read_busy_cycles = (double)ts_server_served(&s->rd, now) / one;
+        out->write_busy_cycles = (double)ts_server_served(&s->wr, now) / one;
     }
     out->bank_conflict_cycles = (double)s->conflict_fp / one;
 }

@@ -41,8 +41,11 @@ extern const TsComponentKind ts_sram_kind;
 typedef struct {
     guint64 read_requests, write_requests;
     guint64 read_bytes, write_bytes;
-    double read_busy_cycles;     /* busy time of the read port (the shared port when shared) */
-    double write_busy_cycles;    /* busy time of the write port (0 when shared) */
+    /* busy time served up to the current simulated time (a request's service still ahead is
+     * not counted yet): the read port (the shared port when shared), the write port (0 when
+     * shared) */
+    double read_busy_cycles;
+    double write_busy_cycles;
     double bank_conflict_cycles; /* delay from banks busy with other requests */
     guint64 banks;
 } TsSramStats;

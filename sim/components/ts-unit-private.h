@@ -30,6 +30,14 @@ static inline guint64 ts_server_take(TsServer *s, guint64 now_fp, guint64 dur_fp
     return start;
 }
 
+/* Time served up to now_fp. The service ahead of now_fp is one contiguous span up to free_fp
+ * (every accepted job starts at the later of its arrival, at or before now_fp, and the previous
+ * job's end), so it is what busy_fp holds beyond now_fp. */
+static inline guint64 ts_server_served(const TsServer *s, guint64 now_fp)
+{
+    return s->free_fp > now_fp ? s->busy_fp - MIN(s->free_fp - now_fp, s->busy_fp) : s->busy_fp;
+}
+
 /* Fixed-point time of amount / rate (rate > 0), rounded up. */
 static inline guint64 ts_fp_div(double amount, double rate)
 {
