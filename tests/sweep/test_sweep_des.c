@@ -23,7 +23,8 @@ static char *db_of(const char *dir)
     return g_build_filename(dir, "sweep.db", NULL);
 }
 
-static char *read_out(const char *dir, const char *name)
+/* Not inlined: at -O2 GCC's -Wdangling-pointer takes the returned text for the local pointer. */
+static G_GNUC_NO_INLINE char *read_out(const char *dir, const char *name)
 {
     g_autofree char *path = g_build_filename(dir, name, NULL);
     char *text = NULL;
@@ -383,7 +384,9 @@ static void test_des_op_refused(void)
         CU_ASSERT_TRUE(json_object_get_null_member(q, "not_run"));
     }
     /* a DES objective leaves out the points whose DES did not run every op */
-    CU_ASSERT_EQUAL(strchr(front, '\n') - front + 1, (long)strlen(front));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(front);
+    const char *nl = strchr(front, '\n');
+    CU_ASSERT_TRUE(nl != NULL && nl[1] == '\0');
 }
 
 /* A point's DES figures are those of `tilesim simulate --engine both` on the same mapping: the
