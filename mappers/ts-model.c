@@ -258,11 +258,12 @@ static void precision_mac_energy(TsModel *m, const TsArch *arch, const TsLevel *
         return;
     TsPrecision a, b, acc;
     operand_precisions(op, &a, &b, &acc);
-    uint32_t wa = compute->word_bits, wb = compute->compute_word_bits_b;
+    uint32_t wa = compute->word_bits, wb = compute->compute_word_bits_b, wacc = 0;
     if (compute->klass == TS_CLASS_MAC && compute->spec != NULL) {
         const TsMacSpec *ms = compute->spec;
         wa = (uint32_t)ms->operand_a_bits;
         wb = (uint32_t)ms->operand_b_bits;
+        wacc = (uint32_t)ms->accumulator_bits;
     }
     if (wb == 0)
         wb = wa;
@@ -289,6 +290,12 @@ static void precision_mac_energy(TsModel *m, const TsArch *arch, const TsLevel *
                    "costed as if the MAC computed them",
                    op->name ? op->name : "?", ts_precision_name(a), ts_precision_name(b),
                    compute->name, compute->class_text);
+    else if (wacc && acc.bits > wacc)
+        g_snprintf(m->note, sizeof m->note,
+                   "op %s: %s outputs are wider than the %u-bit accumulator of MAC '%s': "
+                   "partial sums costed as if it held them (give the MAC a wider "
+                   "accumulator_bits, or a narrower output precision)",
+                   op->name ? op->name : "?", ts_precision_name(acc), wacc, compute->name);
     const char *src = compute->energy.source;
     if (src == NULL || !(g_str_has_prefix(src, "table:") || strcmp(src, "pat") == 0))
         return; /* an energy given in the YAML or an ERT describes the MAC as built */

@@ -292,6 +292,37 @@ static void test_operand_pair_note(void)
     }
 }
 
+/* An int8 layer accumulates at int32 (docs/workloads.md): an 8-bit MAC whose accumulator is
+ * the default 2 x 8 bits cannot hold the partial sums, which the model notes; one given
+ * accumulator_bits: 32 can. */
+static void test_accumulator_note(void)
+{
+    static const struct {
+        const char *acc;
+        gboolean note;
+    } cases[] = {{"", TRUE}, {", accumulator_bits: 32", FALSE}};
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *arch = g_strdup_printf("%s/acc%u.yaml", tmpdir, i);
+        g_autofree char *text = g_strdup_printf(
+            "architecture:\n  name: acc\n  clock: 1GHz\n  levels:\n"
+            "    - {name: DRAM, class: dram, preset: DDR4-2400}\n"
+            "    - {name: Buf, class: sram, attributes: {size: 64KB}}\n"
+            "    - {name: MAC, class: mac, attributes: {word_bits: 8%s}}\n",
+            cases[i].acc);
+        CU_ASSERT_TRUE_FATAL(g_file_set_contents(arch, text, -1, NULL));
+        TsTestRun r;
+        const char *args[] = {"map",  "--arch", arch,          "--workload", "bert-base",
+                              "--seq", "16",    "--op",        "FF1",        "--precision",
+                              "int8", "--budget", "200",       "-q",         NULL};
+        CU_ASSERT_EQUAL_FATAL(ts_test_spawn(&r, args, FALSE), 0);
+        gboolean noted =
+            strstr(r.err, "int32 outputs are wider than the 16-bit accumulator of MAC 'MAC'") !=
+            NULL;
+        CU_ASSERT_EQUAL(noted, cases[i].note);
+        ts_test_run_clear(&r);
+    }
+}
+
 static void test_native_arch_constraints(void)
 {
     g_autofree char *json = tmp("eyeriss-ff1.json");
@@ -520,6 +551,8 @@ int main(int argc, char **argv)
     CU_add_test(s, "LUT-NN workload", test_lut_workload);
     CU_add_test(s, "precision drives MAC energy", test_precision_energy);
     CU_add_test(s, "operand widths: the pair against the MAC's inputs", test_operand_pair_note);
+    CU_add_test(s, "accumulator width: int32 partial sums on a 16-bit accumulator noted",
+                test_accumulator_note);
     CU_add_test(s, "constraints in a native architecture", test_native_arch_constraints);
     CU_add_test(s, "--variables round trip through model", test_variables_round_trip);
     CU_add_test(s, "--reproducible: byte-identical across thread counts", test_reproducible_bytes);
