@@ -303,17 +303,17 @@ static void test_accumulator_note(void)
     } cases[] = {{"", TRUE}, {", accumulator_bits: 32", FALSE}};
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
         g_autofree char *arch = g_strdup_printf("%s/acc%u.yaml", tmpdir, i);
-        g_autofree char *text = g_strdup_printf(
-            "architecture:\n  name: acc\n  clock: 1GHz\n  levels:\n"
-            "    - {name: DRAM, class: dram, preset: DDR4-2400}\n"
-            "    - {name: Buf, class: sram, attributes: {size: 64KB}}\n"
-            "    - {name: MAC, class: mac, attributes: {word_bits: 8%s}}\n",
-            cases[i].acc);
+        g_autofree char *text =
+            g_strdup_printf("architecture:\n  name: acc\n  clock: 1GHz\n  levels:\n"
+                            "    - {name: DRAM, class: dram, preset: DDR4-2400}\n"
+                            "    - {name: Buf, class: sram, attributes: {size: 64KB}}\n"
+                            "    - {name: MAC, class: mac, attributes: {word_bits: 8%s}}\n",
+                            cases[i].acc);
         CU_ASSERT_TRUE_FATAL(g_file_set_contents(arch, text, -1, NULL));
         TsTestRun r;
-        const char *args[] = {"map",  "--arch", arch,          "--workload", "bert-base",
-                              "--seq", "16",    "--op",        "FF1",        "--precision",
-                              "int8", "--budget", "200",       "-q",         NULL};
+        const char *args[] = {"map",   "--arch",   arch,   "--workload", "bert-base",
+                              "--seq", "16",       "--op", "FF1",        "--precision",
+                              "int8",  "--budget", "200",  "-q",         NULL};
         CU_ASSERT_EQUAL_FATAL(ts_test_spawn(&r, args, FALSE), 0);
         gboolean noted =
             strstr(r.err, "int32 outputs are wider than the 16-bit accumulator of MAC 'MAC'") !=
