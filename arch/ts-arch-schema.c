@@ -88,7 +88,7 @@ static const TsField sram_fields[] = {
     QTY("size", TS_UNIT_SIZE, A(size_bytes), NULL, TRUE,
         "capacity in bytes, e.g. 108KB (instead of depth or entries)"),
     STORAGE_MAPPING,
-    UINT_POS("banks", A(banks), "1", TS_RANGE_COUNT_MAX, "banks (DES contention; not used by the analytical model)"),
+    UINT_POS("banks", A(banks), "1", TS_RANGE_COUNT_MAX, "banks: the DES's bank contention, and the table energy model's per-access energy (its fit applies to one bank of size / banks words; PAT ignores banks)"),
     UINT_POS("ports", A(ports), "2", TS_RANGE_COUNT_MAX, "read/write ports"),
     UINT_NN("read_latency", A(read_latency), "1", TS_RANGE_CYCLES_MAX, "cycles from read request to data (DES)"),
     STORAGE_ENERGY,
