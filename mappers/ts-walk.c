@@ -22,6 +22,15 @@
 
 #define MAX_STEP_LOOPS (TS_ARCH_MAX_LEVELS * TS_MAX_DIMS)
 
+/* The current pass of a step loop over a sliding window: its entry state, and its delivery
+ * and exit state once computed (ok). */
+typedef struct {
+    int entry;
+    gboolean ok;
+    guint after;
+    uint64_t delta;
+} SlidePass;
+
 typedef struct {
     gboolean kept, backing; /* backing: the outermost keeping level (never filled) */
     gboolean output;        /* the read-modify-write tensor */
@@ -39,13 +48,10 @@ typedef struct {
     /* prev_visit distance: place values of the step loops */
     uint64_t box[TS_MAX_DIMS];
     /* Sliding windows: the slide context, the number of its loops inside the step, and the
-     * current pass of each step loop (entry state; -1 when its delta is not computed yet). */
+     * current pass of each of the walk's ns step loops (allocated with sl, NULL without). */
     TsNestSlide *sl;
     guint k_in, i0; /* slide loops inside the step; the first step loop above the level */
-    int pass_entry[MAX_STEP_LOOPS];
-    uint64_t pass_delta[MAX_STEP_LOOPS];
-    guint pass_after[MAX_STEP_LOOPS];
-    gboolean pass_ok[MAX_STEP_LOOPS];
+    SlidePass *pass;
     uint64_t filled; /* fills issued so far (version counter of a sliding window) */
     /* Imperfect factors: the step position of the innermost relevant step loop (ns: none),
      * the versions started, the current version's write-back figures, and the last version
@@ -59,22 +65,29 @@ typedef struct {
     int child; /* nearest keeping level below (outer index), -1: the compute */
 } LevelTensor;
 
-struct TsWalk {
-    const TsModel *model;
+/* What every walk of a mapping at a depth reads and none changes: built by ts_walk_new, then
+ * shared by its copies (reference counted). */
+typedef struct {
     TsMapping mapping;
-    TsNest nest;
-    guint nl, nt, nd, depth;
+    TsNest nest; /* the loop nest and its analysis */
     /* step loops: the temporal loops above the depth, inner first */
-    guint ns;
     uint32_t sext[MAX_STEP_LOOPS];
     uint8_t sdim[MAX_STEP_LOOPS];
     uint8_t slevel[MAX_STEP_LOOPS]; /* outer level index */
     uint64_t sstride[MAX_STEP_LOOPS];
     uint64_t place[MAX_STEP_LOOPS + 1];
     uint8_t step_of[TS_NEST_MAX_LOOPS]; /* nest loop index -> step loop index */
+    uint8_t sloop[MAX_STEP_LOOPS];      /* the nest loop of each step loop */
+} WalkTables;
+
+struct TsWalk {
+    const TsModel *model;
+    WalkTables *tab;
+    guint nl, nt, nd, depth;
+    guint ns; /* step loops */
     uint64_t n_steps;
     uint64_t step_iterations;
-    LevelTensor lt[TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
+    LevelTensor (*lt)[TS_MAX_TENSORS]; /* nl rows */
     int innermost_keeper[TS_MAX_TENSORS];
     uint64_t compute_factor[TS_MAX_TENSORS]; /* distinct tiles from the keeper to the MACs */
     /* Output regions of steps: step loops irrelevant to the output, and the elements a
@@ -84,17 +97,16 @@ struct TsWalk {
     /* walk state */
     uint64_t step;
     uint32_t digit[MAX_STEP_LOOPS];
-    /* Imperfect factors: the next non-empty step's digits (have_next), the nest loop of each
-     * step loop, and the current digit of each nest loop (TS_NEST_FREE off the step loops). */
+    /* Imperfect factors: the next non-empty step's digits (have_next) and the current digit
+     * of each nest loop (TS_NEST_FREE off the step loops). */
     gboolean imperfect, have_next;
     uint32_t next_digit[MAX_STEP_LOOPS];
-    uint8_t sloop[MAX_STEP_LOOPS];
     uint32_t fixed[TS_NEST_MAX_LOOPS];
 };
 
 static uint64_t distinct_at(const TsWalk *w, guint level, guint t)
 {
-    return w->nest.distinct[w->nl - 1 - level][t];
+    return w->tab->nest.distinct[w->nl - 1 - level][t];
 }
 
 static gboolean relevant(const TsWalk *w, guint t, guint dim)
@@ -106,7 +118,7 @@ static gboolean relevant(const TsWalk *w, guint t, guint dim)
 static void prepare_lt(TsWalk *w, guint l, guint t, guint step_lo)
 {
     LevelTensor *x = &w->lt[l][t];
-    const TsNest *n = &w->nest;
+    const TsNest *n = &w->tab->nest;
     const guint c = w->nl - 1 - l;
     x->tile = n->tile[c][t];
     x->output = t == w->model->output;
@@ -143,11 +155,11 @@ static void prepare_lt(TsWalk *w, guint l, guint t, guint step_lo)
         x->versions = 1;
     } else if ((guint)krel >= step_lo) {
         /* A step loop: its place value. */
-        const guint i = w->step_of[krel];
-        x->span = w->place[i];
+        const guint i = w->tab->step_of[krel];
+        x->span = w->tab->place[i];
         x->versions = w->n_steps / x->span;
         for (guint j = i + 1; j < w->ns; j++)
-            if (!relevant(w, t, w->sdim[j]))
+            if (!relevant(w, t, w->tab->sdim[j]))
                 x->irr_mask |= G_GUINT64_CONSTANT(1) << j;
     } else {
         /* Inside the step: the in-step temporal loops from k_rel outward. */
@@ -162,11 +174,12 @@ static void prepare_lt(TsWalk *w, guint l, guint t, guint step_lo)
         }
         x->versions = x->in_versions * w->n_steps;
         for (guint j = 0; j < w->ns; j++)
-            if (!relevant(w, t, w->sdim[j]))
+            if (!relevant(w, t, w->tab->sdim[j]))
                 x->irr_mask |= G_GUINT64_CONSTANT(1) << j;
     }
     if (x->slide) {
         x->sl = g_new(TsNestSlide, 1);
+        x->pass = g_new0(SlidePass, MAX(w->ns, 1u));
         ts_nest_slide_init(w->model, n, c, t, x->sl);
         x->k_in = 0;
         for (guint j = 1; j <= x->sl->n; j++)
@@ -174,7 +187,7 @@ static void prepare_lt(TsWalk *w, guint l, guint t, guint step_lo)
                 x->k_in = j;
         /* Step loops of the levels between the depth and this level lie inside its tile. */
         x->i0 = 0;
-        while (x->i0 < w->ns && w->slevel[x->i0] >= l)
+        while (x->i0 < w->ns && w->tab->slevel[x->i0] >= l)
             x->i0++;
     }
 }
@@ -197,7 +210,7 @@ static gboolean shape_ok(const TsModel *model, const TsMapping *mapping, GError 
 /* Nest loops from step_lo on that are temporal: the step loops of depth. */
 static guint step_lo_of(const TsWalk *w, guint depth)
 {
-    return w->nest.level_lo[w->nl - depth];
+    return w->tab->nest.level_lo[w->nl - depth];
 }
 
 TsWalk *ts_walk_new(const TsModel *model, const TsMapping *mapping, guint depth, GError **error)
@@ -227,40 +240,42 @@ TsWalk *ts_walk_new(const TsModel *model, const TsMapping *mapping, guint depth,
     }
     TsWalk *w = g_new0(TsWalk, 1);
     w->model = model;
-    w->mapping = *mapping;
+    w->tab = g_rc_box_new0(WalkTables);
+    w->tab->mapping = *mapping;
     w->nl = model->n_levels;
     w->nt = model->n_tensors;
     w->nd = model->n_dims;
+    w->lt = (LevelTensor(*)[TS_MAX_TENSORS])g_new0(LevelTensor, (gsize)w->nl * TS_MAX_TENSORS);
     w->depth = depth;
     w->elide = !model->options.no_first_read_elision;
-    ts_nest_build_loops(model, mapping, &w->nest);
-    ts_nest_tiles(model, &w->nest);
+    ts_nest_build_loops(model, mapping, &w->tab->nest);
+    ts_nest_tiles(model, &w->tab->nest);
     uint8_t keep[TS_ARCH_MAX_LEVELS];
     for (guint c = 0; c < w->nl; c++)
         keep[c] = mapping->level[w->nl - 1 - c].keep;
     w->imperfect = imperfect;
     if (imperfect)
-        ts_nest_analyze_imperfect(model, keep, &w->nest);
+        ts_nest_analyze_imperfect(model, keep, &w->tab->nest);
     else
-        ts_nest_analyze(model, keep, &w->nest);
+        ts_nest_analyze(model, keep, &w->tab->nest);
 
-    const TsNest *n = &w->nest;
+    const TsNest *n = &w->tab->nest;
     const guint lo = step_lo_of(w, depth);
     w->ns = 0;
-    w->place[0] = 1;
+    w->tab->place[0] = 1;
     for (guint k = lo; k < n->n_loops; k++) {
         if (n->loop[k].kind != TS_LOOP_TEMPORAL)
             continue;
         guint i = w->ns++;
-        w->step_of[k] = (uint8_t)i;
-        w->sext[i] = n->loop[k].ext;
-        w->sdim[i] = n->loop[k].dim;
-        w->slevel[i] = (uint8_t)(w->nl - 1 - n->loop[k].level);
-        w->sstride[i] = n->loop[k].stride;
-        w->sloop[i] = (uint8_t)k;
-        w->place[i + 1] = w->place[i] * n->loop[k].ext;
+        w->tab->step_of[k] = (uint8_t)i;
+        w->tab->sext[i] = n->loop[k].ext;
+        w->tab->sdim[i] = n->loop[k].dim;
+        w->tab->slevel[i] = (uint8_t)(w->nl - 1 - n->loop[k].level);
+        w->tab->sstride[i] = n->loop[k].stride;
+        w->tab->sloop[i] = (uint8_t)k;
+        w->tab->place[i + 1] = w->tab->place[i] * n->loop[k].ext;
     }
-    w->n_steps = w->place[w->ns];
+    w->n_steps = w->tab->place[w->ns];
     w->step_iterations = 1;
     for (guint k = 0; k < lo; k++)
         if (n->loop[k].kind == TS_LOOP_TEMPORAL)
@@ -288,7 +303,7 @@ TsWalk *ts_walk_new(const TsModel *model, const TsMapping *mapping, guint depth,
             for (guint m = (guint)last; m < depth; m++)
                 w->out_first *= distinct_at(w, m, t);
             for (guint j = 0; j < w->ns; j++)
-                if (!relevant(w, t, w->sdim[j]))
+                if (!relevant(w, t, w->tab->sdim[j]))
                     w->out_irr |= G_GUINT64_CONSTANT(1) << j;
         }
     }
@@ -302,13 +317,60 @@ void ts_walk_free(TsWalk *w)
 {
     if (w == NULL)
         return;
-    for (guint l = 0; l < TS_ARCH_MAX_LEVELS; l++) {
+    for (guint l = 0; l < w->nl; l++) {
         for (guint t = 0; t < TS_MAX_TENSORS; t++) {
             g_free(w->lt[l][t].sl);
+            g_free(w->lt[l][t].pass);
             g_free(w->lt[l][t].last_visit);
         }
     }
+    g_free(w->lt);
+    g_rc_box_release(w->tab);
     g_free(w);
+}
+
+TsWalk *ts_walk_copy(const TsWalk *src)
+{
+    g_return_val_if_fail(src != NULL, NULL);
+    TsWalk *w = g_memdup2(src, sizeof *w);
+    w->tab = g_rc_box_acquire(src->tab);
+    w->lt = g_memdup2(src->lt, (gsize)src->nl * sizeof *src->lt);
+    for (guint l = 0; l < w->nl; l++) {
+        for (guint t = 0; t < TS_MAX_TENSORS; t++) {
+            LevelTensor *x = &w->lt[l][t];
+            if (x->sl != NULL)
+                x->sl = g_memdup2(x->sl, sizeof *x->sl);
+            if (x->pass != NULL)
+                x->pass = g_new0(SlidePass, MAX(w->ns, 1u));
+            if (x->last_visit != NULL)
+                x->last_visit = g_new0(uint64_t, x->n_regions);
+            x->wb_el = x->wb_el_all = x->wb_peer = x->wb_peer_all = 0;
+        }
+    }
+    ts_walk_reset(w);
+    return w;
+}
+
+gsize ts_walk_bytes(const TsWalk *w)
+{
+    g_return_val_if_fail(w != NULL, 0);
+    gsize bytes = sizeof *w + (gsize)w->nl * sizeof *w->lt;
+    for (guint l = 0; l < w->nl; l++) {
+        for (guint t = 0; t < TS_MAX_TENSORS; t++) {
+            const LevelTensor *x = &w->lt[l][t];
+            if (x->sl != NULL)
+                bytes += sizeof *x->sl + MAX(w->ns, 1u) * sizeof *x->pass;
+            if (x->last_visit != NULL)
+                bytes += x->n_regions * sizeof *x->last_visit;
+        }
+    }
+    return bytes;
+}
+
+gsize ts_walk_shared_bytes(const TsWalk *w)
+{
+    g_return_val_if_fail(w != NULL, 0);
+    return sizeof *w->tab;
 }
 
 void ts_walk_reset(TsWalk *w)
@@ -329,10 +391,8 @@ void ts_walk_reset(TsWalk *w)
         for (guint t = 0; t < w->nt; t++) {
             LevelTensor *x = &w->lt[l][t];
             x->filled = 0;
-            for (guint i = 0; i < MAX_STEP_LOOPS; i++) {
-                x->pass_ok[i] = FALSE;
-                x->pass_entry[i] = 0;
-            }
+            if (x->pass != NULL)
+                memset(x->pass, 0, MAX(w->ns, 1u) * sizeof *x->pass);
         }
     }
 }
@@ -367,7 +427,7 @@ guint ts_walk_depth_for(const TsModel *model, const TsMapping *mapping, uint64_t
 /* Innermost temporal loop at or above nest loop lo over a dimension of t (n_loops: none). */
 static guint first_relevant_from(const TsWalk *w, guint lo, guint t)
 {
-    const TsNest *n = &w->nest;
+    const TsNest *n = &w->tab->nest;
     for (guint k = lo; k < n->n_loops; k++)
         if (n->loop[k].kind == TS_LOOP_TEMPORAL && relevant(w, t, n->loop[k].dim))
             return k;
@@ -377,12 +437,12 @@ static guint first_relevant_from(const TsWalk *w, guint lo, guint t)
 /* First nest loop above outer level l's tile. */
 static guint lo_of(const TsWalk *w, guint l)
 {
-    return w->nest.level_lo[w->nl - l];
+    return w->tab->nest.level_lo[w->nl - l];
 }
 
 static void prepare_imperfect(TsWalk *w)
 {
-    const TsNest *n = &w->nest;
+    const TsNest *n = &w->tab->nest;
     const guint lo = step_lo_of(w, w->depth);
     uint8_t counted[TS_NEST_MAX_LOOPS];
     /* non-empty steps: the step loops' iterations of the busiest instance */
@@ -398,7 +458,7 @@ static void prepare_imperfect(TsWalk *w)
                 continue;
             below = (int)l;
             const guint ks = first_relevant_from(w, lo_of(w, l), t);
-            x->vpos = ks >= lo && ks < n->n_loops ? w->step_of[ks] : w->ns;
+            x->vpos = ks >= lo && ks < n->n_loops ? w->tab->step_of[ks] : w->ns;
             if (x->backing)
                 continue;
             /* versions: iterations of the loops from the innermost relevant one out */
@@ -409,8 +469,8 @@ static void prepare_imperfect(TsWalk *w)
                 continue;
             uint64_t regions = 1;
             for (guint j = 0; j < w->ns && regions <= MAX_REGIONS; j++)
-                if (w->slevel[j] < l && relevant(w, t, w->sdim[j]))
-                    regions *= w->sext[j];
+                if (w->tab->slevel[j] < l && relevant(w, t, w->tab->sdim[j]))
+                    regions *= w->tab->sext[j];
             if (regions <= MAX_REGIONS) {
                 x->n_regions = regions;
                 x->last_visit = g_new0(uint64_t, regions);
@@ -423,7 +483,7 @@ static void prepare_imperfect(TsWalk *w)
  * tuples sharing the digits from there out are all empty), -1 when the step is non-empty. */
 static int empty_at(const TsWalk *w, const uint32_t *digit)
 {
-    const TsNest *n = &w->nest;
+    const TsNest *n = &w->tab->nest;
     const guint lo = step_lo_of(w, w->depth);
     int bad = -1;
     for (guint d = 0; d < w->nd; d++) {
@@ -433,9 +493,9 @@ static int empty_at(const TsWalk *w, const uint32_t *digit)
             if (lp->dim != d)
                 continue;
             if (lp->kind == TS_LOOP_TEMPORAL) {
-                const uint64_t off = (uint64_t)digit[w->step_of[k]] * lp->stride;
+                const uint64_t off = (uint64_t)digit[w->tab->step_of[k]] * lp->stride;
                 if (rem <= off) {
-                    bad = MAX(bad, (int)w->step_of[k]);
+                    bad = MAX(bad, (int)w->tab->step_of[k]);
                     break;
                 }
                 rem = MIN(rem - off, lp->stride);
@@ -451,7 +511,7 @@ static int empty_at(const TsWalk *w, const uint32_t *digit)
 static gboolean advance_from(const TsWalk *w, uint32_t *digit, guint j)
 {
     for (;;) {
-        while (j < w->ns && ++digit[j] == w->sext[j])
+        while (j < w->ns && ++digit[j] == w->tab->sext[j])
             digit[j++] = 0;
         if (j >= w->ns)
             return FALSE;
@@ -475,7 +535,7 @@ typedef enum { PAT_DELIVER, PAT_FIRST, PAT_ACCESS } Pattern;
  * t < 0 with PAT_DELIVER: the compute iterations (temporal loops). */
 static void step_count(TsWalk *w, guint l, int t, Pattern pat, uint64_t *busiest, uint64_t *all)
 {
-    const TsNest *n = &w->nest;
+    const TsNest *n = &w->tab->nest;
     const guint lo = step_lo_of(w, w->depth);
     uint8_t counted[TS_NEST_MAX_LOOPS];
     guint leaf, kmin = 0, hi = 0;
@@ -506,7 +566,7 @@ static void step_count(TsWalk *w, guint l, int t, Pattern pat, uint64_t *busiest
         }
         uint64_t r = 1;
         for (guint j = 0; j < w->ns; j++) {
-            const guint k = w->sloop[j];
+            const guint k = w->tab->sloop[j];
             if ((!counted[k] || k < leaf) && w->digit[j] != 0)
                 r = 0;
         }
@@ -540,8 +600,8 @@ static uint64_t prev_visit_imperfect(const TsWalk *w, LevelTensor *x, guint l, u
         return version > 0; /* too many regions to track: after the version before */
     uint64_t key = 0;
     for (guint j = w->ns; j-- > 0;)
-        if (w->slevel[j] < l && relevant(w, w->model->output, w->sdim[j]))
-            key = key * w->sext[j] + w->digit[j];
+        if (w->tab->slevel[j] < l && relevant(w, w->model->output, w->tab->sdim[j]))
+            key = key * w->tab->sext[j] + w->digit[j];
     const uint64_t last = x->last_visit[key];
     x->last_visit[key] = version + 1;
     return last ? version + 1 - last : 0;
@@ -563,10 +623,10 @@ static gboolean next_imperfect(TsWalk *w, TsWalkStep *st)
             if (w->next_digit[j] != w->digit[j])
                 carry = j;
     }
-    for (guint k = 0; k < w->nest.n_loops; k++)
+    for (guint k = 0; k < w->tab->nest.n_loops; k++)
         w->fixed[k] = TS_NEST_FREE;
     for (guint j = 0; j < w->ns; j++)
-        w->fixed[w->sloop[j]] = w->digit[j];
+        w->fixed[w->tab->sloop[j]] = w->digit[j];
 
     st->index = w->step;
     st->n_before = st->n_after = 0;
@@ -658,10 +718,10 @@ static uint64_t prev_visit(const TsWalk *w, const LevelTensor *x)
     for (guint j = 0; j < w->ns; j++) {
         if (!((x->irr_mask >> j) & 1u) || w->digit[j] == 0)
             continue;
-        uint64_t back = w->place[j];
+        uint64_t back = w->tab->place[j];
         for (guint i = 0; i < j; i++)
             if ((x->irr_mask >> i) & 1u)
-                back -= (uint64_t)(w->sext[i] - 1) * w->place[i];
+                back -= (uint64_t)(w->tab->sext[i] - 1) * w->tab->place[i];
         return back / x->span;
     }
     return 0;
@@ -672,24 +732,25 @@ static void tile_origin(const TsWalk *w, guint level, uint64_t *origin)
     for (guint d = 0; d < w->nd; d++)
         origin[d] = 0;
     for (guint j = 0; j < w->ns; j++)
-        if (w->slevel[j] < level)
-            origin[w->sdim[j]] += (uint64_t)w->digit[j] * w->sstride[j];
+        if (w->tab->slevel[j] < level)
+            origin[w->tab->sdim[j]] += (uint64_t)w->digit[j] * w->tab->sstride[j];
 }
 
 /* Sliding window: the delivery of the type-i step loop's current pass (computing it from the
  * pass's entry state when needed). */
 static uint64_t slide_pass(LevelTensor *x, guint i, guint *after)
 {
-    if (!x->pass_ok[i]) {
+    SlidePass *p = &x->pass[i];
+    if (!p->ok) {
         const guint j = x->k_in + 1 + (i - x->i0); /* slide loop index of step loop i */
         guint s2, s3;
-        ts_nest_slide_rest(x->sl, j - 1, (guint)x->pass_entry[i], &s2);
-        x->pass_delta[i] = ts_nest_slide_step(x->sl, j, s2, &s3);
-        x->pass_after[i] = s3;
-        x->pass_ok[i] = TRUE;
+        ts_nest_slide_rest(x->sl, j - 1, (guint)p->entry, &s2);
+        p->delta = ts_nest_slide_step(x->sl, j, s2, &s3);
+        p->after = s3;
+        p->ok = TRUE;
     }
-    *after = x->pass_after[i];
-    return x->pass_delta[i];
+    *after = p->after;
+    return p->delta;
 }
 
 /* Sliding window at step boundary `carry` (the outermost step loop that advanced; ns at the
@@ -707,8 +768,8 @@ static uint64_t slide_boundary(TsWalk *w, LevelTensor *x, guint carry, uint64_t 
     } else {
         d = slide_pass(x, carry, &state);
         for (guint i = x->i0; i < carry; i++) {
-            x->pass_ok[i] = FALSE;
-            x->pass_entry[i] = (int)state;
+            x->pass[i].ok = FALSE;
+            x->pass[i].entry = (int)state;
         }
     }
     guint out;
@@ -736,7 +797,7 @@ gboolean ts_walk_next(TsWalk *w, TsWalkStep *st)
     guint carry = w->ns;
     if (s > 0) {
         guint j = 0;
-        while (j < w->ns && ++w->digit[j] == w->sext[j])
+        while (j < w->ns && ++w->digit[j] == w->tab->sext[j])
             w->digit[j++] = 0;
         carry = j;
     }
@@ -824,9 +885,9 @@ gboolean ts_walk_next(TsWalk *w, TsWalkStep *st)
         }
     }
     /* every instance does the same */
-    st->macs = st->iterations * w->nest.compute_instances;
+    st->macs = st->iterations * w->tab->nest.compute_instances;
     for (guint l = 0; l < w->nl; l++) {
-        const uint64_t inst = w->nest.instances[w->nl - 1 - l];
+        const uint64_t inst = w->tab->nest.instances[w->nl - 1 - l];
         for (guint t = 0; t < w->nt; t++) {
             TsWalkCounts *k = &st->inner[l][t];
             k->reads_all = k->reads * inst;
@@ -836,8 +897,8 @@ gboolean ts_walk_next(TsWalk *w, TsWalkStep *st)
     }
     for (guint i = 0; i < st->n_before + st->n_after; i++) {
         TsWalkXfer *r = i < st->n_before ? &st->before[i] : &st->after[i - st->n_before];
-        r->elements_all = r->elements * w->nest.instances[w->nl - 1 - r->level];
-        r->peer_elements_all = r->peer_elements * w->nest.instances[w->nl - 1 - r->peer];
+        r->elements_all = r->elements * w->tab->nest.instances[w->nl - 1 - r->level];
+        r->peer_elements_all = r->peer_elements * w->tab->nest.instances[w->nl - 1 - r->peer];
     }
     w->step++;
     return TRUE;
@@ -872,7 +933,7 @@ const TsModel *ts_walk_model(const TsWalk *w)
 const TsMapping *ts_walk_mapping(const TsWalk *w)
 {
     g_return_val_if_fail(w != NULL, NULL);
-    return &w->mapping;
+    return &w->tab->mapping;
 }
 
 gboolean ts_walk_keeps(const TsWalk *w, guint level, guint tensor)
@@ -897,7 +958,7 @@ uint64_t ts_walk_versions(const TsWalk *w, guint level, guint tensor)
 uint64_t ts_walk_instances(const TsWalk *w, guint level)
 {
     g_return_val_if_fail(w != NULL && level < w->nl, 0);
-    return w->nest.instances[w->nl - 1 - level];
+    return w->tab->nest.instances[w->nl - 1 - level];
 }
 
 uint64_t ts_walk_step_iterations(const TsWalk *w)
@@ -909,13 +970,13 @@ uint64_t ts_walk_step_iterations(const TsWalk *w)
 uint64_t ts_walk_compute_instances(const TsWalk *w)
 {
     g_return_val_if_fail(w != NULL, 0);
-    return w->nest.compute_instances;
+    return w->tab->nest.compute_instances;
 }
 
 uint64_t ts_walk_compute_iterations(const TsWalk *w)
 {
     g_return_val_if_fail(w != NULL, 0);
-    return w->nest.compute_iterations;
+    return w->tab->nest.compute_iterations;
 }
 
 const uint64_t *ts_walk_box(const TsWalk *w, guint level, guint tensor)

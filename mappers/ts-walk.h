@@ -99,6 +99,15 @@ typedef struct {
  * model's reason otherwise). model must outlive the walk; mapping is copied. */
 TsWalk *ts_walk_new(const TsModel *model, const TsMapping *mapping, guint depth, GError **error);
 void ts_walk_free(TsWalk *walk);
+/* A walk of the same mapping at the same depth, at its first step as ts_walk_new makes it:
+ * it shares walk's read-only loop nest and analysis (the largest tables; freed with the last
+ * walk that holds them) and owns its position, version counters and per-(level, tensor)
+ * figures (nl x tensors rows, not the maximum). walk may have been walked. */
+TsWalk *ts_walk_copy(const TsWalk *walk);
+/* Bytes walk owns (the record, its (level, tensor) rows and their sliding-window and
+ * output-region state), excluding the tables its copies share (ts_walk_shared_bytes). */
+gsize ts_walk_bytes(const TsWalk *walk);
+gsize ts_walk_shared_bytes(const TsWalk *walk);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(TsWalk, ts_walk_free)
 
 /* The deepest depth at which the walk has at most max_steps steps (0 always qualifies: one

@@ -44,6 +44,9 @@ static void exec_destroy(TsComponent *self)
     for (guint i = 0; i < x->n_ctx; i++)
         g_free(x->ctx[i]);
     g_free(x->ctx);
+    ts_walk_free(x->walk_proto);
+    for (guint u = 0; u < x->n_units; u++)
+        g_free(x->unit[u].wait);
     g_free(x->jobs);
     g_free(x->streams);
     g_free(x->stream_next);
@@ -240,8 +243,7 @@ static gboolean link_levels(const TsArch *arch, guint n_levels, gboolean *above)
         const TsLevel *l = ts_arch_level(arch, i);
         if (l->klass != TS_CLASS_HOST_LINK || l->spec == NULL)
             continue;
-        const TsArchComponent *e =
-            ts_arch_component(arch, (guint)ts_arch_level_component(arch, i));
+        const TsArchComponent *e = ts_arch_component(arch, (guint)ts_arch_level_component(arch, i));
         const int below = storage_index(arch, e->storage_below);
         if (below > 0 && (guint)below < n_levels)
             any = above[below] = TRUE;
@@ -421,9 +423,7 @@ Exec *ts_exec_build(const TsArch *arch, const TsExecOptions *opt, GError **error
     /* elementwise work without a vector unit: on the compute level's instances as lanes, a
      * systolic array's steps queued with its GEMM tiles */
     x->lane_unit = x->compute_unit;
-    if (ok &&
-        x->unit[x->compute_unit].role == UNIT_PIM &&
-        x->vector_unit < 0) {
+    if (ok && x->unit[x->compute_unit].role == UNIT_PIM && x->vector_unit < 0) {
         /* a DPU's elementwise work as lanes, one element per DPU and cycle */
         g_autoptr(TsParams) p = ts_params_new();
         int keep = x->compute_unit;

@@ -321,7 +321,7 @@ static void drain_unit(Exec *x, int ui)
     Unit *u = &x->unit[ui];
     while (u->wait_len > 0 && unit_credits(x, u) > 0) {
         guint32 w = u->wait[u->wait_head];
-        u->wait_head = (u->wait_head + 1) % EXEC_WAIT_RING;
+        u->wait_head = (u->wait_head + 1) & (u->wait_cap - 1);
         u->wait_len--;
         send_part(x, (int)(w >> 8), (int)(w & 0xff));
     }
@@ -388,6 +388,19 @@ static void job_complete(Exec *x, Job *j)
         ts_exec_ew_job_done(x, c, j);
 }
 
+/* Doubles a unit's ring of waiting parts (EXEC_WAIT_RING at first), keeping their order. */
+static void wait_grow(Unit *u)
+{
+    const guint cap = u->wait_cap ? u->wait_cap * 2 : EXEC_WAIT_RING;
+    guint32 *w = g_new(guint32, cap);
+    for (guint i = 0; i < u->wait_len; i++)
+        w[i] = u->wait[(u->wait_head + i) & (u->wait_cap - 1)];
+    g_free(u->wait);
+    u->wait = w;
+    u->wait_cap = cap;
+    u->wait_head = 0;
+}
+
 void ts_exec_job_start(Exec *x, int job)
 {
     Job *j = &x->jobs[job];
@@ -422,10 +435,9 @@ void ts_exec_job_start(Exec *x, int job)
             pump_dram(x, p->unit);
             continue;
         }
-        if (u->wait_len >= EXEC_WAIT_RING)
-            TS_ABORT(&x->base, "more than %d requests waiting for %s", EXEC_WAIT_RING,
-                     u->comp->path);
-        u->wait[(u->wait_head + u->wait_len) % EXEC_WAIT_RING] = (guint32)job << 8 | i;
+        if (u->wait_len >= u->wait_cap)
+            wait_grow(u);
+        u->wait[(u->wait_head + u->wait_len) & (u->wait_cap - 1)] = (guint32)job << 8 | i;
         u->wait_len++;
         drain_unit(x, p->unit);
     }

@@ -202,16 +202,16 @@ static uint64_t peer_slot_addr(const OpCtx *c, guint p, guint t, uint64_t step)
     return pt->sram_base + (v % MAX(pt->nslots, 1u)) * pt->slot_bytes;
 }
 
-static void lt_advance(OpCtx *c, LevelTensor *lt, guint l, guint t)
+static void lt_advance(Exec *x, LevelTensor *lt, guint l, guint t)
 {
-    TsWalkStep *st = &c->scratch;
+    TsWalkStep *st = &x->scratch;
     lt->have_next = FALSE;
     while (ts_walk_next(lt->cursor, st)) {
         for (guint i = 0; i < st->n_before; i++) {
-            const TsWalkXfer *x = &st->before[i];
-            if (x->level != l || x->tensor != t)
+            const TsWalkXfer *f = &st->before[i];
+            if (f->level != l || f->tensor != t)
                 continue;
-            lt->next = *x;
+            lt->next = *f;
             lt->next_first_step = st->index;
             lt->first_step[lt->found % VRING] = st->index;
             lt->fill_done[lt->found % VRING] = FALSE;
@@ -356,14 +356,14 @@ static gboolean try_fill(Exec *x, OpCtx *c, guint l, guint t)
             const gboolean bcast =
                 xf->peer_elements * ts_walk_instances(c->compute, p) < xf->elements * inst;
             Part *lp = ts_exec_part_link(x, j, link, TS_MEM_WRITE,
-                                         tensor_bytes(c->op, t, xf->elements) * link_share(c),
-                                         inst, bcast);
+                                         tensor_bytes(c->op, t, xf->elements) * link_share(c), inst,
+                                         bcast);
             unloaded(x, lp);
             c->link_calls++;
         }
-        Part *dst = mem_part(x, c, j, l, t, TS_MEM_WRITE,
-                             lt->sram_base + (v % lt->nslots) * lt->slot_bytes, xf->elements,
-                             xf->origin, box);
+        Part *dst =
+            mem_part(x, c, j, l, t, TS_MEM_WRITE, lt->sram_base + (v % lt->nslots) * lt->slot_bytes,
+                     xf->elements, xf->origin, box);
         if (link >= 0)
             host_side(x, dst);
     }
@@ -374,7 +374,7 @@ static gboolean try_fill(Exec *x, OpCtx *c, guint l, guint t)
     if (c->group && c->lane == 0 && lt->via_link)
         c->group->wake_all = TRUE; /* the other lanes' parts of the call may follow */
     lt->issued++;
-    lt_advance(c, lt, l, t);
+    lt_advance(x, lt, l, t);
     ts_exec_job_start(x, ji);
     return TRUE;
 }
@@ -851,6 +851,22 @@ static gboolean is_parameter(const TsOp *op, guint t)
            strcmp(op->tensors[t].name, "Weights") == 0;
 }
 
+/* A walk of c's mapping at its depth: a copy of the executor's walk of the same (model,
+ * mapping, depth), sharing its loop nest, or a new one that becomes that walk. */
+static TsWalk *ctx_walk(Exec *x, const OpCtx *c)
+{
+    const TsWalk *p = x->walk_proto;
+    if (p == NULL || ts_walk_model(p) != c->model || ts_walk_depth(p) != c->depth ||
+        !ts_mapping_equal(ts_walk_mapping(p), c->mapping)) {
+        TsWalk *w = ts_walk_new(c->model, c->mapping, c->depth, &x->error);
+        if (w == NULL)
+            return NULL;
+        g_clear_pointer(&x->walk_proto, ts_walk_free);
+        x->walk_proto = w;
+    }
+    return ts_walk_copy(x->walk_proto);
+}
+
 gboolean ts_exec_op_begin(Exec *x, OpCtx *c)
 {
     const TsModel *m = c->model;
@@ -858,7 +874,7 @@ gboolean ts_exec_op_begin(Exec *x, OpCtx *c)
     c->nt = c->op->n_tensors;
     if (!ts_exec_walk_depth(x->arch, m, c->mapping, x->max_steps, &c->depth, &x->error))
         return FALSE;
-    c->compute = ts_walk_new(m, c->mapping, c->depth, &x->error);
+    c->compute = ctx_walk(x, c);
     if (c->compute == NULL)
         return FALSE;
     c->n_steps = ts_walk_n_steps(c->compute);
@@ -918,10 +934,10 @@ gboolean ts_exec_op_begin(Exec *x, OpCtx *c)
             LevelTensor *lt = &c->lt[l][t];
             if (!lt->active)
                 continue;
-            lt->cursor = ts_walk_new(m, c->mapping, c->depth, &x->error);
+            lt->cursor = ctx_walk(x, c);
             if (lt->cursor == NULL)
                 return FALSE;
-            lt_advance(c, lt, l, t);
+            lt_advance(x, lt, l, t);
         }
     }
     /* one compute step's time on the compute unit */

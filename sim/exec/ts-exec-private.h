@@ -34,7 +34,7 @@ typedef enum {
 } UnitRole;
 
 #define EXEC_MAX_PORTS 256 /* executor port elements (DRAM channels count one each) */
-#define EXEC_WAIT_RING 512 /* parts waiting for a unit's credits */
+#define EXEC_WAIT_RING 512 /* a unit's first ring of parts waiting for its credits */
 
 typedef struct {
     TsComponent *comp;
@@ -44,8 +44,9 @@ typedef struct {
     guint n_ports;
     double period_ps; /* its clock period (links: 1) */
     /* parts waiting for credits, FIFO: job index << 8 | part */
-    guint32 wait[EXEC_WAIT_RING];
-    guint wait_head, wait_len;
+    guint32 *wait; /* ring of wait_cap (a power of two, grown to the high-water mark: a
+                      lock-step group queues a part per lane) */
+    guint wait_cap, wait_head, wait_len;
     int s_head, s_tail; /* DRAM: FIFO of streams with bursts to send (stream indices) */
 } Unit;
 
@@ -241,10 +242,9 @@ struct OpCtx {
     gboolean have_step;
     uint64_t steps_issued, steps_done;
     gboolean step_flag[STEPS_IN_FLIGHT];
-    TsWalkStep scratch;     /* for the fill cursors */
-    uint64_t gemm[3];       /* a systolic array's M, N, K per step */
-    double step_compute_ps; /* one step on the compute unit */
-    double step_ideal_ps;   /* its MACs at one per PE and cycle (systolic fill / drain) */
+    uint64_t gemm[3];         /* a systolic array's M, N, K per step */
+    double step_compute_ps;   /* one step on the compute unit */
+    double step_ideal_ps;     /* its MACs at one per PE and cycle (systolic fill / drain) */
     double dpu_slots_per_mac; /* a DPU compute unit: issue slots of one MAC at the op's
                                  precision (the model's rate) */
     uint64_t inner_off[TS_MAX_TENSORS]; /* DRAM accesses inside steps: running offsets */
@@ -324,11 +324,12 @@ struct Exec {
     TsLevel ideal[TS_ARCH_MAX_LEVELS];    /* ideal_dram: the DRAM levels' unlimited copies */
     int link_unit[TS_ARCH_MAX_LEVELS];    /* host link above mapping storage level l, or -1 */
     int compute_unit, vector_unit;
-    int lane_unit;       /* elementwise work without a vector unit: the compute unit, its
-                            instances (or a systolic array's PEs) as lanes */
-    int dram_unit;       /* the first timed DRAM, or -1 */
-    TsDpuStep dpu_step;  /* the kernel running on the DPU compute unit (one at a time) */
+    int lane_unit;      /* elementwise work without a vector unit: the compute unit, its
+                           instances (or a systolic array's PEs) as lanes */
+    int dram_unit;      /* the first timed DRAM, or -1 */
+    TsDpuStep dpu_step; /* the kernel running on the DPU compute unit (one at a time) */
     TsDpuKernel dpu_kernel;
+    TsWalkStep scratch;  /* a fill cursor's step while it finds its next fill (every context's) */
     uint32_t dram_burst; /* its burst bytes */
     guint port_unit[EXEC_MAX_PORTS];
     guint n_port;
@@ -345,6 +346,9 @@ struct Exec {
      * the plan they run */
     OpCtx **ctx;
     guint n_ctx;
+    /* the walk the contexts' walks of the op starting copy (their loop nest shared: every
+     * instance and lane of an op walks the same mapping); NULL before the first einsum */
+    TsWalk *walk_proto;
     struct Plan *plan;
     guint next_op; /* next op of the plan to start, and its instance */
     uint64_t next_instance;

@@ -66,6 +66,56 @@ static void walk_totals(TsWalk *w, Totals *t)
     }
 }
 
+static gboolean same_xfer(const TsWalkXfer *a, const TsWalkXfer *b, guint nd)
+{
+    if (a->kind != b->kind || a->level != b->level || a->peer != b->peer ||
+        a->tensor != b->tensor || a->version != b->version || a->elements != b->elements ||
+        a->peer_elements != b->peer_elements || a->elements_all != b->elements_all ||
+        a->peer_elements_all != b->peer_elements_all || a->prev_visit != b->prev_visit)
+        return FALSE;
+    return memcmp(a->origin, b->origin, nd * sizeof a->origin[0]) == 0;
+}
+
+/* Set while the walks have sliding windows (each walk owns its windows' memo of deliveries). */
+static gboolean g_sliding;
+
+/* A copy of a walked walk (ts_walk_copy) lists the same steps as a new walk, sharing its loop
+ * nest: what it owns is sized by the mapping's levels, not the walker's maxima, and is smaller
+ * than the shared tables (without output regions or sliding windows to track: those are per
+ * walk). */
+static void check_copy(TsWalk *w)
+{
+    ts_walk_reset(w);
+    g_autoptr(TsWalk) c = ts_walk_copy(w);
+    const TsModel *m = ts_walk_model(w);
+    const guint nl = ts_model_n_levels(m), nd = ts_model_op(m)->n_dims;
+    const guint nt = ts_model_op(m)->n_tensors;
+    if (!ts_walk_imperfect(w) && !g_sliding) {
+        CU_ASSERT(ts_walk_bytes(c) < ts_walk_shared_bytes(c));
+        CU_ASSERT(ts_walk_bytes(c) <= 16384);
+    }
+    TsWalkStep a, b;
+    gboolean more;
+    do {
+        more = ts_walk_next(w, &a);
+        CU_ASSERT_EQUAL_FATAL(ts_walk_next(c, &b), more);
+        if (!more)
+            break;
+        CU_ASSERT_EQUAL_FATAL(a.index, b.index);
+        CU_ASSERT_EQUAL_FATAL(a.n_before, b.n_before);
+        CU_ASSERT_EQUAL_FATAL(a.n_after, b.n_after);
+        CU_ASSERT_EQUAL(a.iterations, b.iterations);
+        CU_ASSERT_EQUAL(a.macs, b.macs);
+        for (guint i = 0; i < a.n_before; i++)
+            CU_ASSERT(same_xfer(&a.before[i], &b.before[i], nd));
+        for (guint i = 0; i < a.n_after; i++)
+            CU_ASSERT(same_xfer(&a.after[i], &b.after[i], nd));
+        for (guint l = 0; l < nl; l++)
+            for (guint k = 0; k < nt; k++)
+                CU_ASSERT(memcmp(&a.inner[l][k], &b.inner[l][k], sizeof a.inner[l][k]) == 0);
+    } while (more);
+}
+
 /* Compares one walk with the model; returns FALSE (after printing) on the first difference. */
 static gboolean check_walk(const TsModel *m, const TsMapping *map, guint depth, const char *what)
 {
@@ -127,6 +177,7 @@ static gboolean check_walk(const TsModel *m, const TsMapping *map, guint depth, 
             }
         }
     }
+    check_copy(w);
     return TRUE;
 }
 
@@ -214,10 +265,12 @@ static void test_sliding_windows(void)
     TsOp op;
     ts_test_conv2d(&op, 8, 3, 6, 3);
     TsModelOptions exact = {.exact_sliding_window_deltas = TRUE};
+    g_sliding = TRUE;
     for (guint a = 0; kArchs[a]; a++) {
         check_pair(kArchs[a], &op, NULL, rng, 30);
         check_pair(kArchs[a], &op, &exact, rng, 15);
     }
+    g_sliding = FALSE;
 }
 
 /* Imperfect (ceil) factors: partial tiles in the last iteration of a loop over a remainder,
