@@ -996,5 +996,6 @@ void ts_walk_dma_calls(const TsWalk *w, guint level, guint tensor, uint64_t *rea
 {
     g_return_if_fail(w != NULL && level < w->nl && tensor < w->nt && read_calls != NULL &&
                      write_calls != NULL);
-    ts_model_dma_calls(w->model, &w->mapping, &w->nest, level, tensor, read_calls, write_calls);
+    ts_model_dma_calls(w->model, &w->tab->mapping, &w->tab->nest, level, tensor, read_calls,
+                       write_calls);
 }

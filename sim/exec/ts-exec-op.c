@@ -523,11 +523,11 @@ static gboolean dma_inner_setup(Exec *x, OpCtx *c)
     TsWalk *w = ts_walk_new(c->model, c->mapping, c->depth, &x->error);
     if (w == NULL)
         return FALSE;
-    while (ts_walk_next(w, &c->scratch)) {
+    while (ts_walk_next(w, &x->scratch)) {
         for (guint l = 0; l < c->nl; l++) {
             for (guint t = 0; t < c->nt; t++) {
-                c->dma_elements[0][l][t] += c->scratch.inner[l][t].reads;
-                c->dma_elements[1][l][t] += c->scratch.inner[l][t].updates;
+                c->dma_elements[0][l][t] += x->scratch.inner[l][t].reads;
+                c->dma_elements[1][l][t] += x->scratch.inner[l][t].updates;
             }
         }
     }
