@@ -35,6 +35,26 @@ typedef struct {
     guint64 events, allocs, instances;
 } Run;
 
+/* One timed run of an op's mapping x count through the executor, allocations counted. */
+static gboolean time_op(const TsArch *arch, const TsModel *model, const TsMapping *mapping,
+                        guint64 count, Run *r, GError **error)
+{
+    TsExecOpResult o;
+    ts_alloc_count = 0;
+    const double w0 = (double)g_get_monotonic_time() / 1e6, c0 = cpu_now();
+    ts_alloc_counting = TRUE;
+    gboolean ok = ts_exec_run_op(arch, model, mapping, count, NULL, &o, error);
+    ts_alloc_counting = FALSE;
+    if (ok)
+        *r = (Run){(double)g_get_monotonic_time() / 1e6 - w0,
+                   cpu_now() - c0,
+                   o.cycles,
+                   o.events,
+                   ts_alloc_count,
+                   count};
+    return ok;
+}
+
 static void report(const char *what, Run *runs, guint n)
 {
     double wall[32], cpu[32];
@@ -98,25 +118,11 @@ int main(int argc, char **argv)
     }
     const TsLayerOp *f = &layer.ops[layer.ops[ff1].same_as];
     Run r[32];
-    for (guint k = 0; k < runs; k++) {
-        TsExecOpResult o;
-        ts_alloc_count = 0;
-        const double w0 = (double)g_get_monotonic_time() / 1e6, c0 = cpu_now();
-        ts_alloc_counting = TRUE;
-        gboolean ok =
-            ts_exec_run_op(arch, f->model, &f->search.best[0].mapping, 1, NULL, &o, &error);
-        ts_alloc_counting = FALSE;
-        if (!ok) {
+    for (guint k = 0; k < runs; k++)
+        if (!time_op(arch, f->model, &f->search.best[0].mapping, 1, &r[k], &error)) {
             fprintf(stderr, "des_exec_bench: FF1: %s\n", error->message);
             return 1;
         }
-        r[k] = (Run){(double)g_get_monotonic_time() / 1e6 - w0,
-                     cpu_now() - c0,
-                     o.cycles,
-                     o.events,
-                     ts_alloc_count,
-                     1};
-    }
     report("FF1", r, runs);
     /* the einsums with several instances (attention x heads), each op's mapping on the compute
      * level even where the layer places it on the host: on an architecture with a host link
@@ -126,25 +132,11 @@ int main(int argc, char **argv)
         const guint64 count = MAX(a->op->count, 1);
         if (!a->einsum || a->same_as != i || count == 1 || a->search.n_best == 0)
             continue;
-        for (guint k = 0; k < runs; k++) {
-            TsExecOpResult o;
-            ts_alloc_count = 0;
-            const double w0 = (double)g_get_monotonic_time() / 1e6, c0 = cpu_now();
-            ts_alloc_counting = TRUE;
-            gboolean ok =
-                ts_exec_run_op(arch, a->model, &a->search.best[0].mapping, count, NULL, &o, &error);
-            ts_alloc_counting = FALSE;
-            if (!ok) {
+        for (guint k = 0; k < runs; k++)
+            if (!time_op(arch, a->model, &a->search.best[0].mapping, count, &r[k], &error)) {
                 fprintf(stderr, "des_exec_bench: %s: %s\n", a->op->name, error->message);
                 return 1;
             }
-            r[k] = (Run){(double)g_get_monotonic_time() / 1e6 - w0,
-                         cpu_now() - c0,
-                         o.cycles,
-                         o.events,
-                         ts_alloc_count,
-                         count};
-        }
         g_autofree char *what = g_strdup_printf("%s x%" G_GUINT64_FORMAT, a->op->name, count);
         report(what, r, runs);
         const double an = a->search.best[0].cost.cycles * (double)count;
