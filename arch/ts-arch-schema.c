@@ -311,8 +311,7 @@ static const TsField pim_fields[] = {
 static const TsField vector_fields[] = {
     UINT_REQ("lanes", A(lanes), TS_RANGE_COUNT_MAX, "elements per cycle"),
     UINT_POS("word_bits", A(word_bits), "16", TS_RANGE_WORD_BITS_MAX,
-             "element width (informative: an element costs its ops: entry whatever its "
-             "precision)"),
+             "lane width: an element costs its ops: entry; elements wider than it are noted"),
     QTY("frequency", TS_UNIT_FREQUENCY, A(frequency), NULL, TRUE, "clock; default the arch clock"),
     {"ops", TS_FIELD_NODE, TS_UNIT_NONE, TRUE, NULL, 0, 0, FALSE, NULL, A(ops),
      "per-op costs: {exp: {cycles: 4, energy: 1.5pJ}, add: ...} per element per lane"},

@@ -337,8 +337,7 @@ void ts_cli_map_print_model_notes(const TsCliMapArgs *a, const TsLayerResult *r,
     if (!a->quiet && !ts_cli_map_stdout_taken(a))
         return; /* the text report on stdout says them */
     for (guint i = 0; i < r->n_ops; i++) {
-        const TsLayerOp *o = &r->ops[i];
-        const char *note = o->einsum && o->same_as == i ? ts_model_note(o->model) : NULL;
+        const char *note = ts_layer_op_note(&r->ops[i], i);
         if (note != NULL)
             fprintf(stderr, "tilesim %s: note: %s\n", cmd, note);
     }

@@ -110,6 +110,24 @@ gboolean ts_layer_vector_cost(const TsArch *arch, const TsOp *op, TsVectorCost *
         g_snprintf(out->source, sizeof out->source,
                    "vector unit %s: %g lanes, '%s' %g cycles and %g pJ per element", vu->name,
                    out->lanes, vop->op, vop->cycles_per_element, vop->energy_pj_per_element);
+        /* A lane holds word_bits: wider elements are noted, not split across lanes (the
+         * per-element figures describe the unit as given). */
+        uint32_t widest = 0;
+        for (guint t = 0; !op->precision_is_default && t < op->n_tensors; t++)
+            widest = MAX(widest, op->tensors[t].precision.bits);
+        if (spec->word_bits > 0 && widest > spec->word_bits) {
+            TsPrecision wp = {0};
+            for (guint t = 0; t < op->n_tensors; t++)
+                if (op->tensors[t].precision.bits == widest) {
+                    wp = op->tensors[t].precision;
+                    break;
+                }
+            g_snprintf(out->note, sizeof out->note,
+                       "op %s: %s elements are wider than the %" G_GUINT64_FORMAT
+                       "-bit lanes of vector unit '%s': costed as if a lane took them (give the "
+                       "unit a wider word_bits, or a narrower precision)",
+                       op->name ? op->name : "?", ts_precision_name(wp), spec->word_bits, vu->name);
+        }
     } else {
         uint32_t nm = ts_arch_technology_nm(arch);
         double node = nm ? (double)nm : 45.0;
@@ -183,6 +201,17 @@ gboolean ts_layer_vector_cost(const TsArch *arch, const TsOp *op, TsVectorCost *
     out->utilization = out->cycles > 0 ? out->compute_cycles / out->cycles : 0.0;
     out->bound = out->memory_cycles > out->compute_cycles ? outer->name : "vector";
     return TRUE;
+}
+
+const char *ts_layer_op_note(const TsLayerOp *op, guint i)
+{
+    if (op->same_as != i)
+        return NULL;
+    const char *note = op->einsum && op->model != NULL ? ts_model_note(op->model) : NULL;
+    if (note == NULL && (!op->einsum || op->placed_on != NULL) && !op->lut_pim &&
+        op->vector.note[0] != '\0')
+        note = op->vector.note;
+    return note;
 }
 
 const TsLevel *ts_layer_host_unit(const TsArch *arch)

@@ -42,6 +42,9 @@ typedef struct {
     char source[224];           /* where the per-element figures come from */
     const TsLevel *vector_unit; /* the vector unit costed on (NULL: the default) */
     const char *vector_op;      /* its operation used (borrowed from the arch), or NULL */
+    /* Empty, or why the figures may not describe the unit: the op's elements are wider than
+     * the vector unit's word_bits (costed as if a lane took them). */
+    char note[224];
 } TsVectorCost;
 
 /* Costs an elementwise or LUT-NN op on arch (ts_layer_map costs LUT ops on an arch with DPUs
@@ -65,6 +68,10 @@ const TsLevel *ts_layer_host_unit(const TsArch *arch);
 /* Per-op progress report (called after each op is done, from the calling thread). */
 typedef struct TsLayerOp TsLayerOp;
 typedef void (*TsLayerOpDoneFn)(const TsLayerOp *op, guint index, guint n_ops, gpointer data);
+
+/* The note of op i of a layer result (its model's, or its vector cost's), or NULL: ops that
+ * share another op's result (same_as != i) have none of their own. */
+const char *ts_layer_op_note(const TsLayerOp *op, guint i);
 
 /* A store of searched sub-problems shared by ts_layer_map calls (the design points of a
  * sweep): before searching an einsum, ts_layer_map asks lookup with the problem's canonical key

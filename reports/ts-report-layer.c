@@ -912,8 +912,7 @@ char **ts_report_layer_notes(const TsArch *arch, const TsLayerResult *result)
         g_ptr_array_add(all, g_strdup(an[i]));
     for (guint i = 0; i < result->n_ops; i++) {
         const TsLayerOp *lo = &result->ops[i];
-        const char *note =
-            lo->einsum && lo->same_as == i && lo->model ? ts_model_note(lo->model) : NULL;
+        const char *note = ts_layer_op_note(lo, i);
         if (note != NULL)
             g_ptr_array_add(all, g_strdup(note));
     }

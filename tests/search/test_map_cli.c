@@ -323,6 +323,43 @@ static void test_accumulator_note(void)
     }
 }
 
+/* A vector unit's lane holds word_bits: fp16 softmax elements on 8-bit lanes are noted,
+ * on 16-bit lanes not; int8 elements fit 8-bit lanes. */
+static void test_vector_width_note(void)
+{
+    static const struct {
+        guint bits;
+        const char *precision;
+        gboolean note;
+    } cases[] = {{8, "fp16", TRUE}, {16, "fp16", FALSE}, {8, "int8", FALSE}};
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *arch = g_strdup_printf("%s/vec%u.yaml", tmpdir, i);
+        g_autofree char *text = g_strdup_printf(
+            "architecture:\n  name: vec\n  clock: 1GHz\n  levels:\n"
+            "    - {name: DRAM, class: dram, preset: DDR4-2400}\n"
+            "    - {name: VU, class: vector_unit, attributes: {lanes: 64, word_bits: %u, "
+            "ops: {add: {cycles: 1, energy: 0.1pJ}, exp: {cycles: 4, energy: 1pJ}}}}\n"
+            "    - {name: Buf, class: sram, attributes: {size: 64KB}}\n"
+            "    - {name: MAC, class: mac, attributes: {word_bits: 16}}\n",
+            cases[i].bits);
+        CU_ASSERT_TRUE_FATAL(g_file_set_contents(arch, text, -1, NULL));
+        TsTestRun r;
+        const char *args[] = {
+            "map", "--arch", arch,      "--workload",  "bert-base",        "--seq",
+            "16",  "--op",   "softmax", "--precision", cases[i].precision, "--budget",
+            "200", "-q",     NULL};
+        CU_ASSERT_EQUAL_FATAL(ts_test_spawn(&r, args, FALSE), 0);
+        g_autofree char *want = g_strdup_printf(
+            "op softmax: %s elements are wider than the %u-bit lanes of vector unit 'VU'",
+            cases[i].precision, cases[i].bits);
+        gboolean noted = strstr(r.err, want) != NULL;
+        CU_ASSERT_EQUAL(noted, cases[i].note);
+        if (noted != cases[i].note)
+            fprintf(stderr, "case %u stderr:\n%s\n", i, r.err);
+        ts_test_run_clear(&r);
+    }
+}
+
 static void test_native_arch_constraints(void)
 {
     g_autofree char *json = tmp("eyeriss-ff1.json");
@@ -553,6 +590,8 @@ int main(int argc, char **argv)
     CU_add_test(s, "operand widths: the pair against the MAC's inputs", test_operand_pair_note);
     CU_add_test(s, "accumulator width: int32 partial sums on a 16-bit accumulator noted",
                 test_accumulator_note);
+    CU_add_test(s, "vector width: elements wider than the vector unit's lanes noted",
+                test_vector_width_note);
     CU_add_test(s, "constraints in a native architecture", test_native_arch_constraints);
     CU_add_test(s, "--variables round trip through model", test_variables_round_trip);
     CU_add_test(s, "--reproducible: byte-identical across thread counts", test_reproducible_bytes);
