@@ -716,7 +716,7 @@ static inline uint64_t ceil_div(uint64_t a, uint64_t b)
  * Fills: every version of an input, an output's versions but its elided first reads (one per
  * distinct tile); write-backs: every version of an output. */
 static void tile_moves(const TsModel *m, const TsNest *nest, guint c, guint t, uint64_t *fills,
-                       uint64_t *wbs)
+                       uint64_t *wbs, uint64_t *versions)
 {
     uint8_t counted[TS_NEST_MAX_LOOPS];
     const guint lo = nest->level_lo[c + 1];
@@ -730,6 +730,8 @@ static void tile_moves(const TsModel *m, const TsNest *nest, guint c, guint t, u
     const gboolean out = m->read_write[t];
     *fills = v;
     *wbs = out ? v : 0;
+    if (versions)
+        *versions = v;
     if (!out || m->options.no_first_read_elision)
         return;
     for (guint k = 0; k < nest->n_loops; k++)
@@ -740,14 +742,26 @@ static void tile_moves(const TsModel *m, const TsNest *nest, guint c, guint t, u
 }
 
 /* The calls over the host links into landing levels and what they add to cycles (TsCost's
- * link_* fields): max_cycles is the max of compute and the levels' bandwidth cycles. */
+ * link_* fields): max_cycles is the max of compute and the levels' bandwidth cycles, compute
+ * the compute cycles. The larger of three paths (docs/pim.md, "Host-link calls"):
+ * - the work and the edges: max_cycles plus the calls no step can overlap, the first fill of
+ *   each input tensor and the last write-back of each output;
+ * - the link in series: every call and its bytes, one at a time;
+ * - the chain through the last version: every fill (the link serves them one at a time), then
+ *   the work of the last version of the landing level's tiles, which needs the last fill (its
+ *   share 1 / V of the slowest of compute and the levels below, V the versions of the most
+ *   refilled filled tensor: the iterations of the loops above the level down to the innermost
+ *   one giving a filled tensor a new tile), then the last write-back of each output, which
+ *   needs that work. The other write-backs may overlap it. */
 static double link_calls(const TsModel *m, const TsMapping *map, const TsNest *nest,
-                         const guint *outermost, double max_cycles, TsCost *cost)
+                         const guint *outermost, double max_cycles, double compute, TsCost *cost)
 {
     const guint nl = m->n_levels;
     const uint64_t count = MAX(m->op->count, 1u);
     uint64_t calls = 0;
     double call_cycles = 0.0, edge_cycles = 0.0, bytes_cycles = 0.0;
+    /* the chain through the last version: every fill, its work, the last write-backs */
+    double chain_cycles = 0.0, chain_bytes = 0.0, tail = 0.0;
     gboolean batch = count > 1;
     for (guint l = 1; l < nl; l++) {
         const TsModelLevel *lv = &m->level[l];
@@ -755,7 +769,7 @@ static double link_calls(const TsModel *m, const TsMapping *map, const TsNest *n
             continue;
         const guint c = nl - 1 - l;
         const TsLevelCost *lc = &cost->level[l];
-        uint64_t held = 0, each = 0;
+        uint64_t held = 0, each = 0, last_version = 0;
         for (guint t = 0; t < m->n_tensors; t++) {
             if (!(map->level[l].keep >> t & 1u))
                 continue;
@@ -763,27 +777,43 @@ static double link_calls(const TsModel *m, const TsMapping *map, const TsNest *n
             if (l == outermost[t])
                 continue; /* backed here (resident): one copy serves every instance */
             each += lc->tensor[t].tile_words;
-            uint64_t fills, wbs;
-            tile_moves(m, nest, c, t, &fills, &wbs);
+            uint64_t fills, wbs, v;
+            tile_moves(m, nest, c, t, &fills, &wbs, &v);
             const gboolean out = m->read_write[t];
             calls += fills + wbs;
+            if (fills > 0)
+                last_version = MAX(last_version, v);
             /* the first tile's fill comes before the first step, the last write-back after the
              * last step */
             const uint64_t e = (!out && fills > 0) + (wbs > 0);
             call_cycles += (double)(fills + wbs) * lv->link_call_cycles;
             edge_cycles += (double)e * lv->link_call_cycles;
-            if (lv->spec.fill_bw_words_per_cycle > 0.0)
-                bytes_cycles += (double)lc->tensor[t].fills / lv->spec.fill_bw_words_per_cycle;
+            chain_cycles += (double)(fills + (wbs > 0)) * lv->link_call_cycles;
+            if (lv->spec.fill_bw_words_per_cycle > 0.0) {
+                const double b = (double)lc->tensor[t].fills / lv->spec.fill_bw_words_per_cycle;
+                bytes_cycles += b;
+                chain_bytes += b;
+            }
             /* the write-backs land at the nearest level above that keeps t */
             for (int p = (int)l - 1; out && p >= 0; p--) {
                 if (!(map->level[p].keep >> t & 1u))
                     continue;
                 const TsLevel *ps = &m->level[p].spec;
-                if (ps->update_bw_words_per_cycle > 0.0)
-                    bytes_cycles +=
+                if (ps->update_bw_words_per_cycle > 0.0) {
+                    const double b =
                         (double)cost->level[p].tensor[t].updates / ps->update_bw_words_per_cycle;
+                    bytes_cycles += b;
+                    if (wbs > 0)
+                        chain_bytes += b / (double)wbs;
+                }
                 break;
             }
+        }
+        if (last_version > 0) {
+            double below = compute;
+            for (guint k = l + 1; k < nl; k++)
+                below = MAX(below, cost->level[k].cycles);
+            tail = MAX(tail, below / (double)last_version);
         }
         const uint64_t cap = lv->capacity_words;
         if (cap > 0 && (double)held + (double)each * (double)(count - 1) > (double)cap)
@@ -795,7 +825,9 @@ static double link_calls(const TsModel *m, const TsMapping *map, const TsNest *n
         return max_cycles;
     const double share = 1.0 / (double)cost->link_batch;
     cost->link_call_cycles = call_cycles * share;
-    const double cycles = MAX(max_cycles + edge_cycles * share, call_cycles * share + bytes_cycles);
+    const double cycles =
+        MAX(MAX(max_cycles + edge_cycles * share, call_cycles * share + bytes_cycles),
+            chain_cycles * share + chain_bytes + tail);
     cost->link_added_cycles = cycles - max_cycles;
     return cycles;
 }
@@ -818,7 +850,7 @@ void ts_model_dma_calls(const TsModel *m, const TsMapping *map, const TsNest *ne
         return;
     const guint c = nl - 1 - child;
     uint64_t fills, wbs;
-    tile_moves(m, nest, c, t, &fills, &wbs);
+    tile_moves(m, nest, c, t, &fills, &wbs, NULL);
     const double wbytes = MAX(lv->spec.word_bits, 1u) / 8.0;
     const double bytes = (double)ts_model_words(m, l, t, nest->tile[c][t]) * wbytes;
     const uint64_t calls =
@@ -1062,7 +1094,7 @@ TsEvalStatus ts_model_evaluate(const TsModel *m, const TsMapping *map, TsCost *c
             max_cycles = lc->cycles;
     }
 
-    max_cycles = link_calls(m, map, &nest, outermost, max_cycles, cost);
+    max_cycles = link_calls(m, map, &nest, outermost, max_cycles, ccd, cost);
     cost->compute_instances = nest.compute_instances;
     cost->compute_cycles = ccd;
     cost->compute_energy_pj = (double)m->macs * m->mac_pj;

@@ -134,9 +134,11 @@ typedef struct {
      * link_calls: the calls of one instance's mapping; link_call_cycles: this instance's share
      * of their time (calls x (latency + DMA setup) / link_batch, arch cycles); link_added_cycles:
      * what they add to cycles beyond the max of compute and the levels' bandwidth cycles: the
-     * calls before the first compute step and after the last one cannot overlap it, and the
-     * link serves one call at a time (cycles = max(that max + those edge calls' share, the
-     * link's serial time: calls' share + the bytes at the link's fill and drain rates)). */
+     * calls before the first compute step and after the last one cannot overlap it, the link
+     * serves one call at a time, and the last version's work waits for the last fill and the
+     * last write-back for it (cycles = max(that max + those edge calls' share, the link's
+     * serial time: calls' share + the bytes at the link's fill and drain rates, the chain:
+     * the fills' and last write-backs' share and bytes + the last version's work). */
     uint64_t link_calls;
     uint64_t link_batch;
     double link_call_cycles;
