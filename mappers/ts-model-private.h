@@ -132,6 +132,13 @@ void ts_nest_analyze_imperfect(const TsModel *model, const uint8_t keep[TS_ARCH_
 uint64_t ts_nest_count(const TsModel *model, const TsNest *nest, guint leaf_k,
                        const uint8_t *counted, const uint32_t *fixed, int t);
 
+/* The leaf tiles along dimension d over the iterations of the loops k >= leaf_k with
+ * counted[k] (the others at index 0), as ts_nest_count counts them: n_full of extent full_ext
+ * and, where the dimension's size leaves a remainder, one more of partial_ext (0: none). */
+void ts_nest_dim_tiles(const TsModel *model, const TsNest *nest, guint d, guint leaf_k,
+                       const uint8_t *counted, uint64_t *n_full, uint64_t *full_ext,
+                       uint64_t *partial_ext);
+
 /* Footprint (elements) of tensor t for per-dimension extents ext. */
 uint64_t ts_nest_footprint(const TsModel *model, guint t, const uint64_t ext[TS_MAX_DIMS]);
 
@@ -172,8 +179,8 @@ uint64_t ts_nest_slide_rest(TsNestSlide *x, guint k, guint s, guint *s_out);
  * nothing; a write-back of each output version) is ceil(tile bytes at l / dma_max_bytes)
  * calls (at least one); read_calls are the fills' (MRAM -> WRAM), write_calls the
  * write-backs'. Per instance of the level, over the whole op instance. */
-void ts_model_dma_calls(const TsModel *model, const TsMapping *mapping, const TsNest *nest,
-                        guint l, guint t, uint64_t *read_calls, uint64_t *write_calls);
+void ts_model_dma_calls(const TsModel *model, const TsMapping *mapping, const TsNest *nest, guint l,
+                        guint t, uint64_t *read_calls, uint64_t *write_calls);
 
 /* Words of n elements of tensor t at storage level l (outer order). */
 static inline uint64_t ts_model_words(const TsModel *model, guint l, guint t, uint64_t n)

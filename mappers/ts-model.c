@@ -709,6 +709,22 @@ static inline uint64_t ceil_div(uint64_t a, uint64_t b)
 
 /* ---- Host-link calls ------------------------------------------------------------------------ */
 
+/* The loops that give tensor t a new tile at inner level c (counted[k]: the temporal loops
+ * above c from the outermost down to the innermost one over a dimension of t); returns the
+ * first loop above c. */
+static guint version_loops(const TsModel *m, const TsNest *nest, guint c, guint t,
+                           uint8_t counted[TS_NEST_MAX_LOOPS])
+{
+    const guint lo = nest->level_lo[c + 1];
+    guint ks = nest->n_loops;
+    for (guint k = lo; k < nest->n_loops && ks == nest->n_loops; k++)
+        if (nest->loop[k].kind == TS_LOOP_TEMPORAL && (m->dim_mask[t] >> nest->loop[k].dim & 1u))
+            ks = k;
+    for (guint k = 0; k < nest->n_loops; k++)
+        counted[k] = nest->loop[k].kind == TS_LOOP_TEMPORAL && k >= ks;
+    return lo;
+}
+
 /* The tile moves of tensor t into inner level c: its versions are the temporal iterations above
  * c that give t a new tile (every loop from the outermost down to the innermost one over a
  * dimension of t: Timeloop's refetches), its distinct tiles those of the loops over its
@@ -719,13 +735,7 @@ static void tile_moves(const TsModel *m, const TsNest *nest, guint c, guint t, u
                        uint64_t *wbs, uint64_t *versions)
 {
     uint8_t counted[TS_NEST_MAX_LOOPS];
-    const guint lo = nest->level_lo[c + 1];
-    guint ks = nest->n_loops;
-    for (guint k = lo; k < nest->n_loops && ks == nest->n_loops; k++)
-        if (nest->loop[k].kind == TS_LOOP_TEMPORAL && (m->dim_mask[t] >> nest->loop[k].dim & 1u))
-            ks = k;
-    for (guint k = 0; k < nest->n_loops; k++)
-        counted[k] = nest->loop[k].kind == TS_LOOP_TEMPORAL && k >= ks;
+    const guint lo = version_loops(m, nest, c, t, counted);
     const uint64_t v = ts_nest_count(m, nest, lo, counted, NULL, -1);
     const gboolean out = m->read_write[t];
     *fills = v;
@@ -834,6 +844,16 @@ static double link_calls(const TsModel *m, const TsMapping *map, const TsNest *n
 
 /* ---- MRAM <-> WRAM DMA -------------------------------------------------------------------- */
 
+/* The DMA calls of one move of a tile of t of the given elements at a DPU's MRAM level l: one
+ * per max_dma_bytes (at least one). */
+static uint64_t tile_dma_calls(const TsModel *m, guint l, guint t, uint64_t elements)
+{
+    const TsModelLevel *lv = &m->level[l];
+    const double wbytes = MAX(lv->spec.word_bits, 1u) / 8.0;
+    const double bytes = (double)ts_model_words(m, l, t, elements) * wbytes;
+    return lv->dma_max_bytes > 0 ? (uint64_t)MAX(1.0, ceil(bytes / (double)lv->dma_max_bytes)) : 1;
+}
+
 void ts_model_dma_calls(const TsModel *m, const TsMapping *map, const TsNest *nest, guint l,
                         guint t, uint64_t *read_calls, uint64_t *write_calls)
 {
@@ -849,14 +869,54 @@ void ts_model_dma_calls(const TsModel *m, const TsMapping *map, const TsNest *ne
     if (child >= nl)
         return;
     const guint c = nl - 1 - child;
-    uint64_t fills, wbs;
-    tile_moves(m, nest, c, t, &fills, &wbs, NULL);
-    const double wbytes = MAX(lv->spec.word_bits, 1u) / 8.0;
-    const double bytes = (double)ts_model_words(m, l, t, nest->tile[c][t]) * wbytes;
-    const uint64_t calls =
-        lv->dma_max_bytes > 0 ? (uint64_t)MAX(1.0, ceil(bytes / (double)lv->dma_max_bytes)) : 1;
-    *read_calls = calls * fills;
-    *write_calls = calls * wbs;
+    uint64_t fills, wbs, v;
+    tile_moves(m, nest, c, t, &fills, &wbs, &v);
+    if (m->imperfect_dims == 0 || lv->dma_max_bytes == 0) {
+        const uint64_t calls = tile_dma_calls(m, l, t, nest->tile[c][t]);
+        *read_calls = calls * fills;
+        *write_calls = calls * wbs;
+        return;
+    }
+    /* Imperfect factors: a partial tile moves its own bytes, so its own calls. Along each
+     * dimension of t the versions' tiles are full but for one partial one (ts_nest_dim_tiles);
+     * the dimensions are independent, so the versions are every combination of them, each
+     * repeated by the loops over the other dimensions (v over their product). */
+    uint8_t counted[TS_NEST_MAX_LOOPS];
+    const guint lo = version_loops(m, nest, c, t, counted);
+    uint64_t n_full[TS_MAX_DIMS], full_ext[TS_MAX_DIMS], part_ext[TS_MAX_DIMS];
+    guint dims[TS_MAX_DIMS], nd = 0;
+    uint64_t tiles = 1;
+    for (guint d = 0; d < m->n_dims; d++) {
+        if (!(m->dim_mask[t] >> d & 1u))
+            continue;
+        ts_nest_dim_tiles(m, nest, d, lo, counted, &n_full[d], &full_ext[d], &part_ext[d]);
+        tiles *= n_full[d] + (part_ext[d] > 0);
+        dims[nd++] = d;
+    }
+    if (tiles == 0)
+        return;
+    const uint64_t repeat = v / tiles;
+    const gboolean elide = m->read_write[t] && !m->options.no_first_read_elision;
+    for (uint32_t pick = 0; pick < 1u << nd; pick++) {
+        uint64_t ext[TS_MAX_DIMS], n = 1;
+        for (guint d = 0; d < m->n_dims; d++)
+            ext[d] = 1;
+        for (guint i = 0; i < nd; i++) {
+            const guint d = dims[i];
+            const gboolean part = pick >> i & 1u;
+            ext[d] = part ? part_ext[d] : full_ext[d];
+            n *= part ? (part_ext[d] > 0) : n_full[d];
+        }
+        if (n == 0)
+            continue;
+        const uint64_t calls = tile_dma_calls(m, l, t, ts_nest_footprint(m, t, ext));
+        if (!m->read_write[t])
+            *read_calls += calls * n * repeat;
+        else {
+            *read_calls += calls * n * (elide ? repeat - 1 : repeat);
+            *write_calls += calls * n * repeat;
+        }
+    }
 }
 
 /* Arch cycles of a DPU's MRAM level l (docs/pim.md, "The DPU"): the DMA calls of

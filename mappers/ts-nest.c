@@ -480,6 +480,45 @@ static uint64_t dim_sum(const TsModel *model, const TsNest *nest, guint d, guint
     return sum + (t >= 0 ? rank_factor(model, (guint)t, d, remaining) : 1);
 }
 
+void ts_nest_dim_tiles(const TsModel *model, const TsNest *nest, guint d, guint leaf_k,
+                       const uint8_t *counted, uint64_t *n_full, uint64_t *full_ext,
+                       uint64_t *partial_ext)
+{
+    const uint64_t size = model->dims[d];
+    guint idx[TS_NEST_MAX_LOOPS];
+    guint m = 0;
+    for (guint k = leaf_k; k < nest->n_loops; k++)
+        if (nest->loop[k].dim == d)
+            idx[m++] = k;
+    *partial_ext = 0;
+    if (m == 0) {
+        *n_full = 1;
+        *full_ext = size;
+        return;
+    }
+    *full_ext = nest->loop[idx[0]].stride;
+    /* full[i]: leaf tiles in a full sub-tile of loop idx[i] (each of the leaf's extent) */
+    uint64_t full[TS_NEST_MAX_LOOPS + 1];
+    full[0] = 1;
+    for (guint i = 0; i < m; i++)
+        full[i + 1] = full[i] * (counted[idx[i]] ? nest->loop[idx[i]].ext : 1u);
+    uint64_t remaining = size, n = 0;
+    for (guint i = m; i-- > 0;) {
+        const uint64_t sub = nest->loop[idx[i]].stride;
+        if (counted[idx[i]]) {
+            n += remaining / sub * full[i];
+            remaining %= sub;
+        } else if (remaining >= sub) {
+            n += full[i];
+            remaining = 0;
+        }
+        if (remaining == 0)
+            break;
+    }
+    *n_full = n;
+    *partial_ext = remaining;
+}
+
 uint64_t ts_nest_count(const TsModel *model, const TsNest *nest, guint leaf_k,
                        const uint8_t *counted, const uint32_t *fixed, int t)
 {

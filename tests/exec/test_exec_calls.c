@@ -278,6 +278,73 @@ static void test_dma_bound(void)
     CU_ASSERT(fabs(b.cycles - cost.cycles) <= 0.03 * cost.cycles);
 }
 
+/* Partial tiles (imperfect factors) pay the DMA calls of their own bytes in both engines: an
+ * int8 GEMM M=4, N=1, K=5,000 on one DPU (weights resident in MRAM), the WRAM holding K4096
+ * (a ceil factor: the MRAM's K2 runs the tiles 4,096 and 904), the MRAM's loops K2 (inner) and
+ * M4. Per DPU, Inputs (1 x K) and Weights (K x 1) move into the WRAM at each of the 8 (M, K)
+ * iterations: 4 full tiles of 4,096 B (2 calls of 2,048 B each) and 4 partial ones of 904 B
+ * (1 call), 12 calls each, 24 in all (full tiles everywhere would be 32); Outputs (1 x 1 of 4
+ * bytes) written back once per M, 4 calls. With alpha read 61,000 cycles (1,000 times
+ * upmem-pim's, so that the DMA bounds the MRAM level over the compute's 231,492 cycles), the
+ * read port: 24 x 61,000 + 40,000 B x 0.5 = 1,484,000 cycles in the model (32 calls would be
+ * 1,972,000); the DES (the WRAM explicit, 8 tile steps, each tile its own request) busy the
+ * same plus the host's gather of the 16 output bytes (8 cycles, no alpha), and so at the
+ * MRAM's depth (max_steps 1), whose one step carries the model's calls. */
+static void test_dma_partial_tiles(void)
+{
+    g_autoptr(TsArch) arch = load_upmem("dma_alpha_read: 61", "dma_alpha_read: 61000");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(arch);
+    TsOp op;
+    TsMapping m;
+    op_and_mapping(arch, 1, &op, &m);
+    op.dims[TS_TEST_DIM_M] = 4;
+    op.dims[TS_TEST_DIM_N] = 1;
+    op.dims[TS_TEST_DIM_K] = 5000;
+    op.param_elements = 5000;
+    const int mram = storage_index(arch, "DPU.mram"), wram = storage_index(arch, "DPU.wram");
+    CU_ASSERT_FATAL(mram == 1 && wram == 2);
+    for (guint d = 0; d < 3; d++) {
+        m.level[0].temporal[d] = m.level[mram].temporal[d] = m.level[wram].temporal[d] = 1;
+        m.level[0].spatial_x[d] = 1;
+    }
+    m.level[mram].temporal[TS_TEST_DIM_M] = 4;
+    m.level[mram].temporal[TS_TEST_DIM_K] = 2;
+    const uint8_t order[3] = {TS_TEST_DIM_K, TS_TEST_DIM_N, TS_TEST_DIM_M}; /* innermost first */
+    memcpy(m.level[mram].permutation, order, sizeof order);
+    m.level[wram].temporal[TS_TEST_DIM_K] = 4096;
+    g_autoptr(GError) error = NULL;
+    TsModelOptions mo = {.imperfect_factors = TRUE};
+    g_autoptr(TsModel) model = ts_model_new_full(arch, &op, &mo, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(model);
+    TsCost cost;
+    CU_ASSERT_EQUAL_FATAL(ts_model_evaluate(model, &m, &cost), TS_EVAL_OK);
+    uint64_t rc[3], wc[3];
+    g_autoptr(TsWalk) walk = ts_walk_new(model, &m, (guint)wram, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(walk);
+    for (guint t = 0; t < 3; t++)
+        ts_walk_dma_calls(walk, (guint)mram, t, &rc[t], &wc[t]);
+    CU_ASSERT_EQUAL(rc[TS_TEST_INPUTS], 12);
+    CU_ASSERT_EQUAL(rc[TS_TEST_WEIGHTS], 12);
+    CU_ASSERT_EQUAL(rc[TS_TEST_OUTPUTS] + wc[TS_TEST_INPUTS] + wc[TS_TEST_WEIGHTS], 0);
+    CU_ASSERT_EQUAL(wc[TS_TEST_OUTPUTS], 4);
+    CU_ASSERT_DOUBLE_EQUAL(cost.level[mram].cycles, 1484000, 0.5);
+    TsExecOptions deep = {0}, shallow = {.max_steps = 1};
+    TsExecOpResult a, b;
+    CU_ASSERT_TRUE_FATAL(ts_exec_run_op(arch, model, &m, 1, &deep, &a, &error));
+    CU_ASSERT_TRUE_FATAL(ts_exec_run_op(arch, model, &m, 1, &shallow, &b, &error));
+    if (g_getenv("TILESIM_TEST_VERBOSE"))
+        fprintf(stderr,
+                "partial tiles: model MRAM %.0f cycles; DES depth %u (%" G_GUINT64_FORMAT
+                " steps) MRAM busy %.1f; depth %u (%" G_GUINT64_FORMAT " steps) MRAM busy %.1f\n",
+                cost.level[mram].cycles, a.depth, a.steps, mram_busy(&a), b.depth, b.steps,
+                mram_busy(&b));
+    CU_ASSERT_EQUAL(a.depth, (guint)wram);
+    CU_ASSERT_EQUAL(a.steps, 8);
+    CU_ASSERT_EQUAL(b.depth, (guint)mram);
+    CU_ASSERT_DOUBLE_EQUAL(mram_busy(&a), 1484000 + 8, 1.0);
+    CU_ASSERT_DOUBLE_EQUAL(mram_busy(&b), 1484000 + 8, 1.0);
+}
+
 /* The host link's busy cycles in an op's window (its busier direction). */
 static double link_busy(const TsExecOpResult *x)
 {
@@ -466,6 +533,8 @@ int main(int argc, char **argv)
     CU_add_test(s, "MRAM-WRAM DMA alpha per tile transfer, both engines", test_dma_alpha);
     CU_add_test(s, "MRAM-WRAM DMA alpha per tile, both engines, at a walk depth above the WRAM",
                 test_dma_bound);
+    CU_add_test(s, "partial tiles: DMA calls of their own bytes, both engines",
+                test_dma_partial_tiles);
     CU_add_test(s, "host-link fills below the step bound's depth still make their calls",
                 test_below_walk_depth);
     CU_add_test(s, "host-link level over 2^20 steps deep: refused, named", test_link_depth_refused);
