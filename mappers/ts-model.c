@@ -755,7 +755,7 @@ static void tile_moves(const TsModel *m, const TsNest *nest, guint c, guint t, u
  * link_* fields): max_cycles is the max of compute and the levels' bandwidth cycles, compute
  * the compute cycles. The larger of three paths (docs/pim.md, "Host-link calls"):
  * - the work and the edges: max_cycles plus the calls no step can overlap, the first fill of
- *   each input tensor and the last write-back of each output;
+ *   each input tensor and the last write-back of each output (with its bytes);
  * - the link in series: every call and its bytes, one at a time;
  * - the chain through the last version: every fill (the link serves them one at a time), then
  *   the work of the last version of the landing level's tiles, which needs the last fill (its
@@ -769,7 +769,7 @@ static double link_calls(const TsModel *m, const TsMapping *map, const TsNest *n
     const guint nl = m->n_levels;
     const uint64_t count = MAX(m->op->count, 1u);
     uint64_t calls = 0;
-    double call_cycles = 0.0, edge_cycles = 0.0, bytes_cycles = 0.0;
+    double call_cycles = 0.0, edge_cycles = 0.0, bytes_cycles = 0.0, edge_bytes = 0.0;
     /* the chain through the last version: every fill, its work, the last write-backs */
     double chain_cycles = 0.0, chain_bytes = 0.0, tail = 0.0;
     gboolean batch = count > 1;
@@ -804,17 +804,27 @@ static double link_calls(const TsModel *m, const TsMapping *map, const TsNest *n
                 bytes_cycles += b;
                 chain_bytes += b;
             }
-            /* the write-backs land at the nearest level above that keeps t */
+            /* the write-backs land at the nearest level above that keeps t; each instance of
+             * the landing level sends its own tile (a gather: instances splitting a reduction
+             * between them send their partial sums, which the parent's updates count once) */
             for (int p = (int)l - 1; out && p >= 0; p--) {
                 if (!(map->level[p].keep >> t & 1u))
                     continue;
                 const TsLevel *ps = &m->level[p].spec;
                 if (ps->update_bw_words_per_cycle > 0.0) {
-                    const double b =
-                        (double)cost->level[p].tensor[t].updates / ps->update_bw_words_per_cycle;
+                    double partial = 1.0;
+                    for (guint k = (guint)p; k < l; k++)
+                        for (guint d = 0; d < m->n_dims; d++)
+                            if (!(m->dim_mask[t] >> d & 1u))
+                                partial *= (double)map->level[k].spatial_x[d] *
+                                           (double)map->level[k].spatial_y[d];
+                    const double b = (double)cost->level[p].tensor[t].updates * partial /
+                                     ps->update_bw_words_per_cycle;
                     bytes_cycles += b;
-                    if (wbs > 0)
+                    if (wbs > 0) {
                         chain_bytes += b / (double)wbs;
+                        edge_bytes += b / (double)wbs;
+                    }
                 }
                 break;
             }
@@ -836,7 +846,7 @@ static double link_calls(const TsModel *m, const TsMapping *map, const TsNest *n
     const double share = 1.0 / (double)cost->link_batch;
     cost->link_call_cycles = call_cycles * share;
     const double cycles =
-        MAX(MAX(max_cycles + edge_cycles * share, call_cycles * share + bytes_cycles),
+        MAX(MAX(max_cycles + edge_cycles * share + edge_bytes, call_cycles * share + bytes_cycles),
             chain_cycles * share + chain_bytes + tail);
     cost->link_added_cycles = cycles - max_cycles;
     return cycles;

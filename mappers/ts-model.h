@@ -136,9 +136,11 @@ typedef struct {
      * what they add to cycles beyond the max of compute and the levels' bandwidth cycles: the
      * calls before the first compute step and after the last one cannot overlap it, the link
      * serves one call at a time, and the last version's work waits for the last fill and the
-     * last write-back for it (cycles = max(that max + those edge calls' share, the link's
-     * serial time: calls' share + the bytes at the link's fill and drain rates, the chain:
-     * the fills' and last write-backs' share and bytes + the last version's work). */
+     * last write-back for it (cycles = max(that max + those edge calls' share + the last
+     * write-backs' bytes, the link's serial time: calls' share + the bytes at the link's fill
+     * and drain rates, the chain: the fills' and last write-backs' share and bytes + the last
+     * version's work). A write-back's bytes are every landing instance's tile: instances
+     * splitting a reduction send their partial sums (a gather), not the reduced words. */
     uint64_t link_calls;
     uint64_t link_batch;
     double link_call_cycles;
