@@ -232,7 +232,7 @@ typedef struct {
 
 static const TsPortSpec driver_ports[] = {
     {"mem", TRUE, "one per DRAM (pseudo-)channel",
-     TS_PORT_ARRAY | TS_PORT_CREDITED | TS_PORT_CREDIT_QUIET},
+     TS_PORT_ARRAY | TS_PORT_CREDITED | TS_PORT_CREDIT_QUIET | TS_PORT_BATCH},
 };
 
 static gboolean driver_init(TsComponent *self, const void *spec, const TsParams *params,

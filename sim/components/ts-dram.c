@@ -270,7 +270,7 @@ static const TsParamSpec dram_params[] = {
 
 static const TsPortSpec dram_ports[] = {
     {"req", TRUE, "one per (pseudo-)channel: requests in, responses out (requester side credited)",
-     TS_PORT_ARRAY},
+     TS_PORT_ARRAY | TS_PORT_ARRIVALS},
     {"pim", FALSE,
      "one per (pseudo-)channel: all-bank (PIM) requests in, responses out (requester side "
      "credited)",
@@ -1388,20 +1388,64 @@ static void unit_tick(Unit *u, guint64 c)
 
 /* ---- kind callbacks ---- */
 
+/* A request (an event or an arrival) on an element of "req" or "pim". */
+static void dram_request(Dram *d, const TsEvent *ev)
+{
+    TsComponent *self = &d->base;
+    const TsMemReq *r = ts_mem_req_const(ev);
+    /* The element of "req" (spec entry 0) or of "pim" (1) it arrived on. */
+    guint unit = ev->port - self->port_first[0];
+    if (G_UNLIKELY(unit >= self->port_count[0])) {
+        ab_request(&d->units[ev->port - self->port_first[1]], r, ev->tick);
+        return;
+    }
+    guint want;
+    const guint64 a = burst_addr(d, r->addr, &want);
+    if (G_UNLIKELY(want != unit))
+        TS_ABORT(self,
+                 "request for 0x%" G_GINT64_MODIFIER "x (unit %u) arrived on req[%u]; "
+                 "send on the element ts_dram_unit_of gives",
+                 r->addr, want, unit);
+    unit_request(&d->units[unit], r, a, ev->tick);
+}
+
+/* Reads the arrival queue (batched requests, ts-sim.h) up to (tick, priority): each request as
+ * its event would have been handled there. */
+static void take_arrivals(Dram *d, TsTick tick, guint8 priority)
+{
+    const TsEvent *ev;
+    while ((ev = ts_component_arrival_due(&d->base, tick, priority)) != NULL) {
+        dram_request(d, ev);
+        ts_component_drop_arrival(&d->base);
+    }
+}
+
+/* The cycle by which the first queued arrival must be read: the first edge after its tick,
+ * where it is accepted (NO_CYCLE when none is queued). */
+static inline guint64 arrival_cycle(const Dram *d)
+{
+    const TsEvent *ev = ts_component_next_arrival(&d->base);
+    return ev ? ts_dram_cycles_at(&d->base.clock, ev->tick) + 1 : NO_CYCLE;
+}
+
 static void dram_handle(TsComponent *self, TsEvent *ev)
 {
     Dram *d = dram_of(self);
     if (ev->type == WAKE_EVENT) {
         if (ev->payload.u64[0] != d->wake_seq)
             return; /* superseded by an earlier wake-up */
-        /* The units due this cycle tick (they are independent: their order changes nothing),
-         * then the event is rescheduled at the earliest next one, or the handler goes on to
-         * that cycle when no other event comes first (ts_sim_continue_at). */
+        /* The arrivals before this cycle are read, the units due this cycle tick (they are
+         * independent: their order changes nothing), then the event is rescheduled at the
+         * earliest next one (a unit's, or the cycle that reads the next arrival), or the
+         * handler goes on to that cycle when no other event comes first (ts_sim_continue_at). */
         guint64 c = d->wake_cycle;
+        TsTick tc = ev->tick;
         d->wake_cycle = NO_CYCLE;
         for (;;) {
             guint64 next = NO_CYCLE;
             d->ticking = TRUE;
+            if (self->arrivals_n)
+                take_arrivals(d, tc, 0);
             guint64 *w = d->unit_wake;
             for (guint base = 0; base < d->n_units; base += 64) {
                 /* the units of this block due at c, in index order; the others' minimum */
@@ -1425,33 +1469,26 @@ static void dram_handle(TsComponent *self, TsEvent *ev)
                 }
             }
             d->ticking = FALSE;
+            if (self->arrivals_n)
+                next = MIN(next, arrival_cycle(d));
             if (next == NO_CYCLE)
                 return;
-            const TsTick t = ts_dram_cycle_tick(&self->clock, next);
-            if (!ts_sim_continue_at(self->sim, t, 0)) {
-                dram_wake_at_tick(d, next, t, ev);
+            tc = ts_dram_cycle_tick(&self->clock, next);
+            if (!ts_sim_continue_at(self->sim, tc, 0)) {
+                dram_wake_at_tick(d, next, tc, ev);
                 return;
             }
             c = next;
         }
     }
-    if (ev->type == TS_EVENT_MEM_REQUEST) {
-        const TsMemReq *r = ts_mem_req_const(ev);
-        /* The element of "req" (spec entry 0) or of "pim" (1) it arrived on. */
-        guint unit = ev->port - self->port_first[0];
-        if (G_UNLIKELY(unit >= self->port_count[0])) {
-            ab_request(&d->units[ev->port - self->port_first[1]], r, ev->tick);
-            return;
-        }
-        guint want;
-        const guint64 a = burst_addr(d, r->addr, &want);
-        if (G_UNLIKELY(want != unit))
-            TS_ABORT(self,
-                     "request for 0x%" G_GINT64_MODIFIER "x (unit %u) arrived on req[%u]; "
-                     "send on the element ts_dram_unit_of gives",
-                     r->addr, want, unit);
-        unit_request(&d->units[unit], r, a, ev->tick);
-    }
+    /* A request event or the arrival queue's first entry: what came before it is read first,
+     * and a wake reads what is queued after it. */
+    if (self->arrivals_n)
+        take_arrivals(d, ev->tick, ev->priority);
+    if (ev->type == TS_EVENT_MEM_REQUEST)
+        dram_request(d, ev);
+    if (self->arrivals_n)
+        dram_wake_at(d, arrival_cycle(d), NULL);
 }
 
 static gboolean unit_init(Dram *d, Unit *u, guint index, GError **error)
@@ -1702,6 +1739,8 @@ void ts_dram_get_stats(TsComponent *self, TsDramStats *st)
     Dram *d = dram_of(self);
     memset(st, 0, sizeof *st);
     TsTick now = ts_sim_now(self->sim);
+    if (now > 0 && self->arrivals_n) /* the requests that arrived before now */
+        take_arrivals(d, now - 1, G_MAXUINT8);
     guint64 end = ts_clock_edge_index_at_or_after(&self->clock, now); /* cycles before now */
     st->cycles = end;
     st->read_latency_min = G_MAXUINT64;

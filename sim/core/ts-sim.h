@@ -43,6 +43,14 @@ enum {
      * at once, without a TS_EVENT_CREDIT event (nothing waits on them; the next send reads
      * them); while it holds none they come as the event, as without the flag. */
     TS_PORT_CREDIT_QUIET = 1u << 2,
+    /* With TS_PORT_CREDITED, on a sender: sends go to the receiving component's arrival queue
+     * instead of the event queue, so a batch of timed requests costs the receiver no event
+     * each (the peer port must have TS_PORT_ARRIVALS; ts_sim_connect checks). See "Arrival
+     * queues" below. */
+    TS_PORT_BATCH = 1u << 3,
+    /* On a receiver: it reads what TS_PORT_BATCH senders send to this port from its
+     * component's arrival queue (ts_component_arrival_due), not as events. */
+    TS_PORT_ARRIVALS = 1u << 4,
 };
 
 /* One entry of a kind's port table (static const data). */
@@ -50,7 +58,8 @@ typedef struct TsPortSpec {
     const char *name;  /* e.g. "mem_req" */
     gboolean required; /* build fails while a required port is unconnected */
     const char *description;
-    guint32 flags; /* TS_PORT_ARRAY, TS_PORT_CREDITED, TS_PORT_CREDIT_QUIET */
+    guint32 flags; /* TS_PORT_ARRAY, TS_PORT_CREDITED, TS_PORT_CREDIT_QUIET, TS_PORT_BATCH,
+                      TS_PORT_ARRIVALS */
 } TsPortSpec;
 
 /* A component kind: a const vtable plus spec tables, normally a static const object.
@@ -102,6 +111,10 @@ struct TsComponent {
     guint16 *port_count;  /* per kind->ports entry: elements (1 for scalar ports) */
     guint32 n_port_slots; /* flat ports in total (TsEvent.port indexes them) */
     TsStatSet *stats;   /* enabled statistics, registration order */
+    /* Arrival queue (ts_component_arrival_due): events sent by TS_PORT_BATCH senders, in
+     * (tick, priority) order; a ring of arrivals_cap (a power of two) from arrivals_head. */
+    TsEvent **arrivals;
+    guint32 arrivals_cap, arrivals_head, arrivals_n;
 };
 
 #define ts_container_of(ptr, Type, member) ((Type *)(void *)((char *)(ptr)-offsetof(Type, member)))
@@ -310,6 +323,47 @@ guint32 ts_port_credits(const TsPort *port);
  * TS_PORT_CREDIT_QUIET sender holding credits over a zero-latency link they are added at once
  * instead. A sender whose credits would exceed 2^32-1 is a broken invariant. */
 void ts_port_grant_credits(TsPort *port, guint32 n);
+
+/* ---- arrival queues (TS_PORT_BATCH senders, TS_PORT_ARRIVALS receivers) ----
+ * A send from a TS_PORT_BATCH port computes the arrival tick as any send, then appends the
+ * event, with that tick, its priority and its receiving port, to the receiving component's
+ * arrival queue instead of the event queue. The receiver reads it when its own simulation
+ * reaches that point: before it acts at (tick, priority) (an event it handles, a
+ * continuation), it takes every arrival at or before (tick, priority) (an arrival ties before
+ * an event of the same tick and priority) and handles each as it would have handled the event,
+ * so its state is the events' own; what its handling does to other components happens when it
+ * reads the arrival, so those effects must not depend on when (counting, scheduling at later
+ * ticks). When a send makes the queue non-empty, the kernel schedules one TS_EVENT_ARRIVAL
+ * event (event->port the receiving port, no payload) for the receiver at that arrival's tick
+ * and priority; while the queue holds arrivals the receiver keeps itself an event (or a
+ * continuation) no later than the first one it must read. Credits bound the queue (the
+ * receiver grants one per slot, as for events); it grows, rarely, while it holds more than
+ * ever before. A send whose arrival precedes the queue's last (another sender's, or an
+ * earlier departure) and every send of a traced run (tracing shows every event) are
+ * scheduled as events instead; the receiver handles those as before, after taking the
+ * arrivals at or before them. */
+
+/* The first arrival of `component`'s queue if it lies at or before (tick, priority), else
+ * NULL. Borrowed: read it, then ts_component_drop_arrival. */
+static inline const TsEvent *ts_component_arrival_due(const TsComponent *component, TsTick tick,
+                                                      guint8 priority)
+{
+    if (component->arrivals_n == 0)
+        return NULL;
+    const TsEvent *ev = component->arrivals[component->arrivals_head];
+    if (ev->tick < tick || (ev->tick == tick && ev->priority <= priority))
+        return ev;
+    return NULL;
+}
+
+/* The first arrival of `component`'s queue (borrowed), or NULL when it is empty. */
+static inline const TsEvent *ts_component_next_arrival(const TsComponent *component)
+{
+    return component->arrivals_n ? component->arrivals[component->arrivals_head] : NULL;
+}
+
+/* Removes the first arrival of the queue (which must not be empty) and recycles it. */
+void ts_component_drop_arrival(TsComponent *component);
 
 /* ---- components ---- */
 
