@@ -361,6 +361,13 @@ static void driver_handle(TsComponent *self, TsEvent *ev)
     driver_pump(d);
 }
 
+/* A credit reached a channel that had none: send what it allows, as the credit event would. */
+static void driver_credit(TsComponent *self, TsPort *port)
+{
+    (void)port;
+    driver_pump(TS_COMPONENT_DOWNCAST(Driver, self));
+}
+
 static void driver_setup(TsComponent *self)
 {
     Driver *d = TS_COMPONENT_DOWNCAST(Driver, self);
@@ -390,6 +397,7 @@ static const TsComponentKind driver_kind = {
     .setup = driver_setup,
     .handle = driver_handle,
     .destroy = driver_destroy,
+    .credit = driver_credit,
 };
 
 TsSim *ts_dram_trace_sim_new(const TsDramSpec *spec, const TsDramTrace *trace, gboolean check,

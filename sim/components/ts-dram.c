@@ -19,6 +19,7 @@ typedef struct {
     guint64 *keys;
     guint32 *vals; /* NONE = empty */
     guint32 mask;
+    guint32 n; /* entries */
 } AddrMap;
 
 static void map_init(AddrMap *m, guint32 min_entries)
@@ -45,6 +46,8 @@ static inline guint32 map_slot(const AddrMap *m, guint64 key)
 
 static guint32 map_get(const AddrMap *m, guint64 key)
 {
+    if (m->n == 0)
+        return NONE;
     for (guint32 i = map_slot(m, key);; i = (i + 1) & m->mask) {
         if (m->vals[i] == NONE)
             return NONE;
@@ -58,6 +61,7 @@ static void map_put(AddrMap *m, guint64 key, guint32 val)
     guint32 i = map_slot(m, key);
     while (m->vals[i] != NONE && m->keys[i] != key)
         i = (i + 1) & m->mask;
+    m->n += m->vals[i] == NONE;
     m->keys[i] = key;
     m->vals[i] = val;
 }
@@ -70,6 +74,7 @@ static void map_del(AddrMap *m, guint64 key)
     if (m->vals[i] == NONE)
         return;
     m->vals[i] = NONE;
+    m->n--;
     for (guint32 j = (i + 1) & m->mask; m->vals[j] != NONE; j = (j + 1) & m->mask) {
         guint32 home = map_slot(m, m->keys[j]);
         /* Move j back into the hole i when its home does not lie in (i, j]. */
@@ -253,6 +258,8 @@ struct Dram {
     guint64 wake_cycle; /* cycle of the pending wake event (NO_CYCLE = none) */
     guint64 wake_seq;   /* identifies it; an event carrying another one was superseded */
     gboolean ticking;   /* units are ticking: the handler schedules the next wake after them */
+    guint64 tick_cycle; /* while ticking: the cycle */
+    guint64 due;        /* while ticking, at most 64 units: the units due at tick_cycle */
     TsDramDoneFn done_hook; /* completions go to it instead of response events (NULL: events) */
     gpointer done_user;
     double e_act, e_rd, e_wr, e_ref, e_refb, e_act_stb, e_pre_stb; /* pJ per command / cycle */
@@ -375,6 +382,7 @@ static void dram_wake_at_tick(Dram *d, guint64 cycle, TsTick tick, TsEvent *reus
     TsEvent *ev = reuse ? reuse : ts_sim_event_new(self->sim, self, WAKE_EVENT);
     ev->payload.u64[0] = d->wake_seq;
     ts_sim_schedule(self->sim, ev, tick);
+    ts_component_watch_arrivals(self, tick); /* arrivals before it may need an earlier wake */
 }
 
 static void dram_wake_at(Dram *d, guint64 cycle, TsEvent *reuse)
@@ -392,6 +400,11 @@ static inline void unit_want_wake(Unit *u, guint64 cycle)
     *w = cycle;
     if (!u->d->ticking)
         dram_wake_at(u->d, cycle, NULL);
+    else if (cycle == u->d->tick_cycle) /* a request read at the start of the cycle */
+        u->d->due |= G_GUINT64_CONSTANT(1) << (u->index & 63);
+    else if (G_UNLIKELY(cycle < u->d->tick_cycle))
+        TS_ABORT(&u->d->base, "unit %u: a request read at cycle %" G_GUINT64_FORMAT
+                 " wakes it at %" G_GUINT64_FORMAT, u->index, u->d->tick_cycle, cycle);
 }
 
 /* ---- statistics ---- */
@@ -568,7 +581,8 @@ static inline guint32 trans_new(Unit *u, const TsMemReq *req, guint64 a, guint64
 }
 
 /* A request for burst address `a` (burst_addr) arriving at `arrival`. */
-static void unit_request(Unit *u, const TsMemReq *req, guint64 a, TsTick arrival)
+static inline __attribute__((always_inline)) void unit_request(Unit *u, const TsMemReq *req,
+                                                               guint64 a, TsTick arrival)
 {
     Dram *d = u->d;
     TsComponent *self = &d->base;
@@ -1411,7 +1425,7 @@ static void dram_request(Dram *d, const TsEvent *ev)
 
 /* Reads the arrival queue (batched requests, ts-sim.h) up to (tick, priority): each request as
  * its event would have been handled there. */
-static void take_arrivals(Dram *d, TsTick tick, guint8 priority)
+static G_GNUC_NO_INLINE void take_arrivals(Dram *d, TsTick tick, guint8 priority)
 {
     const TsEvent *ev;
     while ((ev = ts_component_arrival_due(&d->base, tick, priority)) != NULL) {
@@ -1420,12 +1434,61 @@ static void take_arrivals(Dram *d, TsTick tick, guint8 priority)
     }
 }
 
-/* The cycle by which the first queued arrival must be read: the first edge after its tick,
- * where it is accepted (NO_CYCLE when none is queued). */
-static inline guint64 arrival_cycle(const Dram *d)
+/* Whether reading request `ev` wakes its unit (unit_request, ab_request): a write, a read of a
+ * buffered write, or a read whose command queue has room or that may change a drain decision.
+ * Not for a read merged into a pending one, which may still answer TRUE (it then only reads
+ * early). */
+static gboolean request_wakes(const Dram *d, const TsEvent *ev)
 {
-    const TsEvent *ev = ts_component_next_arrival(&d->base);
-    return ev ? ts_dram_cycles_at(&d->base.clock, ev->tick) + 1 : NO_CYCLE;
+    const TsComponent *self = &d->base;
+    const TsMemReq *r = ts_mem_req_const(ev);
+    const guint unit = ev->port - self->port_first[0];
+    if (unit >= self->port_count[0] || r->op == TS_MEM_WRITE)
+        return TRUE;
+    const Unit *u = &d->units[unit];
+    if (u->wq_n > 0)
+        return TRUE;
+    const guint64 a = burst_addr(d, r->addr, NULL);
+    if (map_get(&u->wr_pending, a & d->addr_mask) != NONE)
+        return TRUE;
+    const guint bank = (guint)(field(d, a, F_BG) * d->bpg + field(d, a, F_BA));
+    return u->cq_n[queue_of(u, (guint)field(d, a, F_RA), bank)] < u->cq_cap;
+}
+
+/* The cycle by which the queued arrivals must be read when the units' state stays as it is
+ * until cycle `next` (their next wake; NO_CYCLE for none): an arrival is accepted at the first
+ * cycle after it, and reading it there matters only if it wakes its unit; the others are read
+ * at `next` with the same result (nothing changes before). So the acceptance cycle of the
+ * first arrival before `next` that wakes its unit, else `next` (the first arrival's acceptance
+ * cycle when `next` is NO_CYCLE). */
+static guint64 arrivals_deadline(const Dram *d, guint64 next)
+{
+    const TsComponent *self = &d->base;
+    if (next == NO_CYCLE)
+        return ts_dram_cycles_at(&self->clock, ts_component_next_arrival(self)->tick) + 1;
+    for (guint32 i = 0; i < self->arrivals_n; i++) {
+        const TsEvent *ev = ts_component_arrival_at(self, i);
+        const guint64 added = ts_dram_cycles_at(&self->clock, ev->tick) + 1;
+        if (added >= next)
+            break;
+        if (request_wakes(d, ev))
+            return added;
+    }
+    return next;
+}
+
+/* A batched request arrives before the next wake: the wake moves to the cycle at which it
+ * must be read, if earlier (while the units tick, the wake loop takes it into account). */
+static void dram_arrival(TsComponent *self, const TsEvent *arrival)
+{
+    Dram *d = dram_of(self);
+    if (d->ticking)
+        return;
+    /* The arrivals queued before it that are accepted before the wake do not wake their units
+     * (the wake was placed after them), and the state stays as it is until the wake. */
+    const guint64 added = ts_dram_cycles_at(&self->clock, arrival->tick) + 1;
+    if (added < d->wake_cycle && request_wakes(d, arrival))
+        dram_wake_at(d, added, NULL);
 }
 
 static void dram_handle(TsComponent *self, TsEvent *ev)
@@ -1441,43 +1504,63 @@ static void dram_handle(TsComponent *self, TsEvent *ev)
         guint64 c = d->wake_cycle;
         TsTick tc = ev->tick;
         d->wake_cycle = NO_CYCLE;
+        guint64 *w = d->unit_wake;
+        const guint nu = d->n_units;
+        guint64 due = 0; /* at most 64 units: those due at c, in index order */
+        if (nu <= 64)
+            for (guint i = 0; i < nu; i++)
+                due |= (guint64)(w[i] == c) << i;
         for (;;) {
             guint64 next = NO_CYCLE;
             d->ticking = TRUE;
+            d->tick_cycle = c;
+            d->due = due;
             if (self->arrivals_n)
                 take_arrivals(d, tc, 0);
-            guint64 *w = d->unit_wake;
-            for (guint base = 0; base < d->n_units; base += 64) {
-                /* the units of this block due at c, in index order; the others' minimum */
-                const guint n = MIN(64u, d->n_units - base);
-                guint64 due = 0;
-                if (n == 1) {
-                    due = w[base] == c;
-                    next = due ? next : MIN(next, w[base]);
-                } else {
-                    for (guint i = 0; i < n; i++) {
-                        const guint64 x = w[base + i];
-                        due |= (guint64)(x == c) << i;
-                        next = MIN(next, x == c ? NO_CYCLE : x);
-                    }
+            for (guint base = 0; base < nu; base += 64) {
+                /* the units of this block due at c, in index order */
+                guint64 bd = d->due;
+                if (nu > 64) {
+                    const guint n = MIN(64u, nu - base);
+                    bd = 0;
+                    for (guint i = 0; i < n; i++)
+                        bd |= (guint64)(w[base + i] == c) << i;
                 }
-                for (; due; due &= due - 1) {
-                    const guint i = base + (guint)__builtin_ctzll(due);
+                for (; bd; bd &= bd - 1) {
+                    const guint i = base + (guint)__builtin_ctzll(bd);
                     w[i] = NO_CYCLE;
                     unit_tick(&d->units[i], c);
-                    next = MIN(next, w[i]);
                 }
             }
+            /* the next cycle and the units due then */
+            for (guint i = 0; i < nu; i++)
+                next = MIN(next, w[i]);
+            due = 0;
+            if (nu <= 64)
+                for (guint i = 0; i < nu; i++)
+                    due |= (guint64)(w[i] == next) << i;
             d->ticking = FALSE;
-            if (self->arrivals_n)
-                next = MIN(next, arrival_cycle(d));
-            if (next == NO_CYCLE)
+            /* An arrival accepted before the next cycle (one before the tick of the cycle
+             * before it) may have to be read earlier. */
+            if (self->arrivals_n && next != c + 1 &&
+                (next == NO_CYCLE ||
+                 ts_component_next_arrival(self)->tick < ts_dram_cycle_tick(&self->clock, next - 1))) {
+                const guint64 a = arrivals_deadline(d, next);
+                if (a < next) {
+                    next = a;
+                    due = 0;
+                }
+            }
+            if (next == NO_CYCLE) {
+                ts_component_watch_arrivals(self, TS_TICK_NEVER);
                 return;
+            }
             tc = ts_dram_cycle_tick(&self->clock, next);
             if (!ts_sim_continue_at(self->sim, tc, 0)) {
                 dram_wake_at_tick(d, next, tc, ev);
                 return;
             }
+            ts_component_watch_arrivals(self, tc);
             c = next;
         }
     }
@@ -1488,7 +1571,7 @@ static void dram_handle(TsComponent *self, TsEvent *ev)
     if (ev->type == TS_EVENT_MEM_REQUEST)
         dram_request(d, ev);
     if (self->arrivals_n)
-        dram_wake_at(d, arrival_cycle(d), NULL);
+        dram_wake_at(d, arrivals_deadline(d, d->wake_cycle), NULL);
 }
 
 static gboolean unit_init(Dram *d, Unit *u, guint index, GError **error)
@@ -1905,4 +1988,5 @@ const TsComponentKind ts_dram_kind = {
     .handle = dram_handle,
     .finish = dram_finish,
     .destroy = dram_destroy,
+    .arrival = dram_arrival,
 };

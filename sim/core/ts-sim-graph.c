@@ -141,6 +141,7 @@ TsComponent *ts_sim_add_component_typed(TsSim *sim, const TsComponentKind *kind,
         return NULL;
 
     TsComponent *c = g_malloc0(kind->instance_size);
+    c->arrivals_watch = TS_TICK_NEVER;
     c->handle = kind->handle;
     c->sim = sim;
     c->kind = kind;

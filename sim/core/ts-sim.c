@@ -317,8 +317,9 @@ static G_GNUC_NO_INLINE void grow_arrivals(TsComponent *r)
 }
 
 /* A batched send arriving at `tick`: appended to the receiver's arrival queue, or scheduled as
- * an event when it precedes the queue's last arrival. The first arrival of an empty queue
- * brings a TS_EVENT_ARRIVAL event at its tick and priority. */
+ * an event when it precedes the queue's last arrival. The receiver hears of it through its
+ * `arrival` callback when it lies before the receiver's watch tick; a receiver without one
+ * through a TS_EVENT_ARRIVAL event when it makes the queue non-empty. */
 static inline void enqueue_arrival(TsSim *sim, TsEvent *ev, TsTick tick, const char *location)
 {
     TsComponent *r = ev->target;
@@ -341,7 +342,10 @@ static inline void enqueue_arrival(TsSim *sim, TsEvent *ev, TsTick tick, const c
     ev->flags |= TS_EVENT_FLAG_QUEUED;
     r->arrivals[(r->arrivals_head + n) & (r->arrivals_cap - 1)] = ev;
     r->arrivals_n = n + 1;
-    if (n == 0) {
+    if (r->kind->arrival != NULL) {
+        if (tick < r->arrivals_watch)
+            r->kind->arrival(r, ev);
+    } else if (n == 0) {
         TsEvent *note = ts_sim_event_new(sim, r, TS_EVENT_ARRIVAL);
         note->port = ev->port;
         note->priority = ev->priority;
@@ -351,7 +355,8 @@ static inline void enqueue_arrival(TsSim *sim, TsEvent *ev, TsTick tick, const c
 
 void ts_component_drop_arrival(TsComponent *component)
 {
-    g_return_if_fail(component != NULL && component->arrivals_n > 0);
+    if (G_UNLIKELY(component->arrivals_n == 0))
+        ts_sim_abort_(component->sim, component, G_STRLOC, "dropping from an empty arrival queue");
     TsEvent *ev = component->arrivals[component->arrivals_head];
     component->arrivals_head = (component->arrivals_head + 1) & (component->arrivals_cap - 1);
     component->arrivals_n--;
@@ -464,6 +469,17 @@ void ts_port_grant_credits(TsPort *port, guint32 n)
     /* Before the run, or to a quiet sender not waiting on them: no event. */
     if (!sim->running || (sender->quiet && sender->credits > 0 && port->link->spec.latency_ps == 0)) {
         add_credits(sender, n);
+        return;
+    }
+    /* A quiet sender waiting on them with a credit callback: the callback, at once. */
+    TsComponent *s = sender->owner;
+    if (sender->quiet && s->kind->credit != NULL && port->link->spec.latency_ps == 0 &&
+        sim->trace_mask == 0) {
+        add_credits(sender, n);
+        TsComponent *granting = sim->current;
+        sim->current = s;
+        s->kind->credit(s, sender);
+        sim->current = granting;
         return;
     }
     TsEvent *ev = ts_sim_event_new(sim, sender->owner, TS_EVENT_CREDIT);

@@ -41,7 +41,8 @@ enum {
     /* With TS_PORT_CREDITED, for a sender that waits only on a port with no credit left:
      * credits granted over a link of zero latency while the port holds at least one are added
      * at once, without a TS_EVENT_CREDIT event (nothing waits on them; the next send reads
-     * them); while it holds none they come as the event, as without the flag. */
+     * them); while it holds none they come as the event, as without the flag, or through the
+     * kind's `credit` callback when it has one. */
     TS_PORT_CREDIT_QUIET = 1u << 2,
     /* With TS_PORT_CREDITED, on a sender: sends go to the receiving component's arrival queue
      * instead of the event queue, so a batch of timed requests costs the receiver no event
@@ -95,6 +96,20 @@ typedef struct TsComponentKind {
     void (*finish)(TsComponent *self);
     /* Releases what init allocated; the kernel frees the instance itself. Optional. */
     void (*destroy)(TsComponent *self);
+    /* For a kind with TS_PORT_ARRIVALS ports: called, from the sender's handler, for each
+     * arrival queued with a tick before the component's watch tick
+     * (ts_component_watch_arrivals; every arrival until it sets one), the arrival borrowed.
+     * The component makes sure it reads the arrival in time, typically by moving its own
+     * wake-up earlier; it changes nothing else. Optional: without it the kernel schedules a
+     * TS_EVENT_ARRIVAL event for the component at the tick and priority of each arrival that
+     * makes the queue non-empty. */
+    void (*arrival)(TsComponent *self, const TsEvent *arrival);
+    /* For a kind with TS_PORT_CREDIT_QUIET ports: credits granted during an untraced run over a
+     * zero-latency link to such a port holding none are added and handed to this callback at
+     * once, from the granting component's handler, instead of a TS_EVENT_CREDIT event. The
+     * component may send (at or after now) and schedule, as its handler of that event would;
+     * it must act the same whichever events of the tick come before or after. Optional. */
+    void (*credit)(TsComponent *self, TsPort *port);
 } TsComponentKind;
 
 /* Base of every component instance. All fields are kernel-owned; models read them. */
@@ -115,6 +130,7 @@ struct TsComponent {
      * (tick, priority) order; a ring of arrivals_cap (a power of two) from arrivals_head. */
     TsEvent **arrivals;
     guint32 arrivals_cap, arrivals_head, arrivals_n;
+    TsTick arrivals_watch; /* `arrival` is called for arrivals before this tick (NEVER: all) */
 };
 
 #define ts_container_of(ptr, Type, member) ((Type *)(void *)((char *)(ptr)-offsetof(Type, member)))
@@ -333,10 +349,14 @@ void ts_port_grant_credits(TsPort *port, guint32 n);
  * an event of the same tick and priority) and handles each as it would have handled the event,
  * so its state is the events' own; what its handling does to other components happens when it
  * reads the arrival, so those effects must not depend on when (counting, scheduling at later
- * ticks). When a send makes the queue non-empty, the kernel schedules one TS_EVENT_ARRIVAL
- * event (event->port the receiving port, no payload) for the receiver at that arrival's tick
- * and priority; while the queue holds arrivals the receiver keeps itself an event (or a
- * continuation) no later than the first one it must read. Credits bound the queue (the
+ * ticks). The receiver learns of arrivals in one of two ways. With an `arrival` callback in its
+ * kind, the kernel calls it for each arrival before the receiver's watch tick: a receiver
+ * that sets the watch to its next event's tick hears only of arrivals it might have to read
+ * before then (the others it finds in the queue at that event). Without one, the kernel
+ * schedules a TS_EVENT_ARRIVAL event (event->port the receiving port, no payload) for the
+ * receiver at the tick and priority of each arrival that makes the queue non-empty, and while
+ * the queue holds arrivals the receiver keeps itself an event (or a continuation) no later
+ * than the first one it must read. Credits bound the queue (the
  * receiver grants one per slot, as for events); it grows, rarely, while it holds more than
  * ever before. A send whose arrival precedes the queue's last (another sender's, or an
  * earlier departure) and every send of a traced run (tracing shows every event) are
@@ -360,6 +380,18 @@ static inline const TsEvent *ts_component_arrival_due(const TsComponent *compone
 static inline const TsEvent *ts_component_next_arrival(const TsComponent *component)
 {
     return component->arrivals_n ? component->arrivals[component->arrivals_head] : NULL;
+}
+
+/* Sets the tick before which queued arrivals call the kind's `arrival` callback. */
+static inline void ts_component_watch_arrivals(TsComponent *component, TsTick tick)
+{
+    component->arrivals_watch = tick;
+}
+
+/* Arrival i of `component`'s queue (0 the first; i < component->arrivals_n), borrowed. */
+static inline const TsEvent *ts_component_arrival_at(const TsComponent *component, guint32 i)
+{
+    return component->arrivals[(component->arrivals_head + i) & (component->arrivals_cap - 1)];
 }
 
 /* Removes the first arrival of the queue (which must not be empty) and recycles it. */
