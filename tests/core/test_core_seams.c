@@ -228,6 +228,23 @@ static void server_kick(Server *s)
     }
 }
 
+/* Serves the first queued request: its slot's credit goes back, the response out. */
+static TsMemReq server_serve(Server *s)
+{
+    TsMemReq r = s->queue[s->head];
+    s->head = (s->head + 1) % 8;
+    s->queued--;
+    s->busy = FALSE;
+    TsPort *p = ts_component_port(&s->base, 0);
+    ts_port_grant_credits(p, 1);
+    TsEvent *resp = ts_sim_event_new(s->base.sim, NULL, TS_EVENT_MEM_RESPONSE);
+    r.done_tick = ts_sim_now(s->base.sim);
+    *ts_mem_req(resp) = r;
+    ts_port_send(p, resp, 0);
+    server_kick(s);
+    return r;
+}
+
 static void server_handle(TsComponent *self, TsEvent *ev)
 {
     Server *s = TS_COMPONENT_DOWNCAST(Server, self);
@@ -238,17 +255,7 @@ static void server_handle(TsComponent *self, TsEvent *ev)
         s->peak = MAX(s->peak, s->queued);
         server_kick(s);
     } else if (ev->type == SERVE) {
-        TsMemReq r = s->queue[s->head];
-        s->head = (s->head + 1) % 8;
-        s->queued--;
-        s->busy = FALSE;
-        TsPort *p = ts_component_port(self, 0);
-        ts_port_grant_credits(p, 1);
-        TsEvent *resp = ts_sim_event_new(self->sim, NULL, TS_EVENT_MEM_RESPONSE);
-        r.done_tick = ts_sim_now(self->sim);
-        *ts_mem_req(resp) = r;
-        ts_port_send(p, resp, 0);
-        server_kick(s);
+        server_serve(s);
     }
 }
 
@@ -509,21 +516,8 @@ static void tserver_handle(TsComponent *self, TsEvent *ev)
     } else if (ev->type == LOOK) {
         t->looks++;
     } else if (ev->type == SERVE) {
-        TsMemReq r = s->queue[s->head];
-        s->head = (s->head + 1) % 8;
-        s->queued--;
-        s->busy = FALSE;
-        TsPort *p = ts_component_port(self, 0);
-        ts_port_grant_credits(p, 1);
-        TsEvent *resp = ts_sim_event_new(self->sim, NULL, TS_EVENT_MEM_RESPONSE);
-        r.done_tick = ts_sim_now(self->sim);
+        const TsMemReq r = server_serve(s);
         t->log[r.tag % 64] = r.done_tick;
-        *ts_mem_req(resp) = r;
-        ts_port_send(p, resp, 0);
-        if (s->queued > 0) {
-            s->busy = TRUE;
-            ts_sim_schedule_in(self->sim, ts_sim_event_new(self->sim, self, SERVE), 10000);
-        }
     }
     const TsEvent *first = ts_component_next_arrival(self);
     if (first != NULL) {
