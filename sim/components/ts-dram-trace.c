@@ -228,7 +228,7 @@ typedef struct {
 #define DRIVER_DONE 3u /* the last request completes: stops the run (stop_when_done) */
 /* Requests are sent at most this many cycles ahead of their departure (a wake-up at that
  * distance sends the next ones), so the event queue holds few of them. */
-#define SEND_AHEAD 8u
+#define SEND_AHEAD 32u
 
 static const TsPortSpec driver_ports[] = {
     {"mem", TRUE, "one per DRAM (pseudo-)channel",
