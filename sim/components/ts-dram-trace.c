@@ -227,7 +227,7 @@ typedef struct {
 #define DRIVER_MARK 2u /* a no-op that makes a run reach the end of its window */
 #define DRIVER_DONE 3u /* the last request completes: stops the run (stop_when_done) */
 /* Requests are sent at most this many cycles ahead of their departure (a wake-up at that
- * distance sends the next ones), so the event queue holds few of them. */
+ * distance sends the next ones); they wait in the dram's arrival queue, which credits bound. */
 #define SEND_AHEAD 32u
 
 static const TsPortSpec driver_ports[] = {
