@@ -1485,9 +1485,10 @@ static void dram_arrival(TsComponent *self, const TsEvent *arrival)
     if (d->ticking)
         return;
     /* The arrivals queued before it that are accepted before the wake do not wake their units
-     * (the wake was placed after them), and the state stays as it is until the wake. */
+     * (the wake was placed after them), and the state stays as it is until the wake; with no
+     * wake pending it is read where it is accepted. */
     const guint64 added = ts_dram_cycles_at(&self->clock, arrival->tick) + 1;
-    if (added < d->wake_cycle && request_wakes(d, arrival))
+    if (d->wake_cycle == NO_CYCLE || (added < d->wake_cycle && request_wakes(d, arrival)))
         dram_wake_at(d, added, NULL);
 }
 
