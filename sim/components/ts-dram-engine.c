@@ -308,7 +308,7 @@ void ts_dram_engine_issue(TsDramEngine *e, TsDramCmd cmd, guint rank, guint bank
           e->n_rules[cmd][TS_DSCOPE_GROUP], cycle);
     apply(e->rank[rank].next, e->rules[cmd][TS_DSCOPE_RANK], e->n_rules[cmd][TS_DSCOPE_RANK],
           cycle);
-    guint no = e->n_rules[cmd][TS_DSCOPE_OTHER];
+    guint no = e->ranks > 1 ? e->n_rules[cmd][TS_DSCOPE_OTHER] : 0;
     for (guint r = 0; no && r < e->ranks; r++)
         if (r != rank)
             apply(e->rank[r].next, e->rules[cmd][TS_DSCOPE_OTHER], no, cycle);
