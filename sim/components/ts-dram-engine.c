@@ -161,9 +161,17 @@ gboolean ts_dram_engine_init(TsDramEngine *e, const TsDramSpec *spec, char **why
         value[WR_WR_L] = value[WR_WR_S];
         value[ACT_ACT_L] = value[ACT_ACT_S];
     }
+    /* Commands the controller never issues under this spec are not tracked: the column
+     * commands of the other page policy, and per-bank refresh without its refresh policy. */
+    guint32 untracked = spec->page_policy == TS_DRAM_PAGE_CLOSE
+                            ? (1u << TS_DCMD_RD) | (1u << TS_DCMD_WR)
+                            : (1u << TS_DCMD_RDA) | (1u << TS_DCMD_WRA);
+    if (spec->refresh_policy != TS_DRAM_REFRESH_BANK_STAGGERED)
+        untracked |= 1u << TS_DCMD_REFB;
     for (guint i = 0; i < G_N_ELEMENTS(rules); i++) {
         const Rule *r = &rules[i];
-        if ((r->delay == PRE_PRE && t->tPPD == 0) || value[r->delay] == 0)
+        if ((r->delay == PRE_PRE && t->tPPD == 0) || value[r->delay] == 0 ||
+            (untracked & (1u << r->next)))
             continue;
         guint8 *n = &e->n_rules[r->after][r->scope];
         g_assert(*n < TS_DRAM_MAX_RULES);
