@@ -133,6 +133,23 @@ static const Rule rules[] = {
 };
 /* clang-format on */
 
+/* Drops the rules of `after` in scope `narrow` that a rule of scope `wide` (whose arrays every
+ * bank of `narrow` also reads) for the same command covers. */
+static void prune_covered(TsDramEngine *e, int after, TsDramScope narrow, TsDramScope wide)
+{
+    guint n = 0;
+    for (guint k = 0; k < e->n_rules[after][narrow]; k++) {
+        const TsDramDelay d = e->rules[after][narrow][k];
+        gboolean covered = FALSE;
+        for (guint j = 0; j < e->n_rules[after][wide]; j++)
+            covered |= e->rules[after][wide][j].next == d.next &&
+                       e->rules[after][wide][j].cycles >= d.cycles;
+        if (!covered)
+            e->rules[after][narrow][n++] = d;
+    }
+    e->n_rules[after][narrow] = (guint8)n;
+}
+
 gboolean ts_dram_engine_init(TsDramEngine *e, const TsDramSpec *spec, char **why)
 {
     memset(e, 0, sizeof *e);
@@ -225,6 +242,13 @@ gboolean ts_dram_engine_init(TsDramEngine *e, const TsDramSpec *spec, char **why
                 return FALSE;
             }
         }
+    }
+    /* A rule that a wider scope's rule for the same command covers (as long or longer) changes
+     * no earliest cycle, every bank reading the max over its bank, group and rank: dropped. */
+    for (int a = 0; a < TS_DCMD_COUNT; a++) {
+        prune_covered(e, a, TS_DSCOPE_BANK, TS_DSCOPE_GROUP);
+        prune_covered(e, a, TS_DSCOPE_BANK, TS_DSCOPE_RANK);
+        prune_covered(e, a, TS_DSCOPE_GROUP, TS_DSCOPE_RANK);
     }
     guint nb = e->ranks * e->banks_per_rank;
     e->bank = g_new0(TsDramBank, nb);
