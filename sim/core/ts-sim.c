@@ -614,6 +614,16 @@ gboolean ts_sim_continue_at(TsSim *sim, TsTick tick, guint8 priority)
     return TRUE;
 }
 
+TsTick ts_sim_quiet_until(const TsSim *sim)
+{
+    if (sim->current == NULL || sim->trace_mask != 0 || sim->event_limit != G_MAXUINT64)
+        return sim->now;
+    TsTick h = sim->run_limit;
+    if (sim->evq.size != 0)
+        h = MIN(h, ts_evq_key_tick_(ts_evq_top_(&sim->evq)));
+    return MAX(h, sim->now);
+}
+
 void ts_sim_request_stop(TsSim *sim, const TsComponent *who, const char *reason)
 {
     g_return_if_fail(sim != NULL);
