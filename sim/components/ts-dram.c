@@ -1403,8 +1403,9 @@ static void unit_tick(Unit *u, guint64 c)
 }
 
 /* ---- refresh while idle ----
- * A unit with nothing to do (no transaction, posted write or all-bank request, every bank
- * closed, no refresh pending) only refreshes: each due refresh issues at once (every bank
+ * A unit with nothing to do (no read, queued command, write acknowledgement or all-bank
+ * request, no transaction that can move, every bank closed, no refresh pending) only
+ * refreshes: each due refresh issues at once (every bank
  * ready for it), a rank-simultaneous batch one rank per cycle, and nothing else changes. Up to
  * the quiet horizon (ts_sim_quiet_until: nothing else can happen before it, and the busy
  * units' next cycles) those refreshes are counted instead of ticked: the first round (every
@@ -1415,18 +1416,23 @@ static void unit_tick(Unit *u, guint64 c)
  * (ts_dram_checker_refresh_repeat). Background energy is accounted per interval anyway. So
  * every figure is that of ticking each refresh; O(banks) per idle gap. */
 
-/* Unit u is idle and its next tick is its next refresh, which every bank can take then. */
+/* Unit u is idle (no read, no command queued, nothing to move: posted writes below the drain
+ * threshold may wait in the write buffer) and its next tick is its next refresh, which every
+ * bank can take then. */
 static gboolean refresh_idle(const Unit *u)
 {
     const TsDramSpec *s = u->d->spec;
     const TsDramEngine *e = &u->eng;
-    if (u->refresh_interval == 0 || u->ref_n || !u->sched_idle || u->n_free != u->n_trans ||
-        u->fast.n || u->ab_n || u->ab_mode != AB_OFF ||
+    if (u->refresh_interval == 0 || u->ref_n || !u->sched_idle || u->rq_n || u->fast.n ||
+        u->ab_n || u->ab_mode != AB_OFF ||
         u->d->unit_wake[u->index] != u->next_refresh || s->cycles.tRP > u->refresh_interval)
         return FALSE;
     const gboolean simultaneous = s->refresh_policy == TS_DRAM_REFRESH_RANK_SIMULTANEOUS;
     if (simultaneous && e->ranks > u->refresh_interval)
         return FALSE; /* a batch would run into the next one */
+    for (guint w = 0; w < u->n_words; w++)
+        if (u->busy[w])
+            return FALSE;
     for (guint r = 0; r < e->ranks; r++)
         if (e->open_banks[r])
             return FALSE;
