@@ -262,9 +262,9 @@ static gboolean driver_init(TsComponent *self, const void *spec, const TsParams 
         ts_clock_cycles_to_ticks(&self->clock, e->cycle + margin) == TS_TICK_NEVER) {
         const guint64 all = ts_clock_ticks_to_cycles(&self->clock, TS_TICK_NEVER - 1);
         const guint64 max = all > margin ? all - margin : 0;
-        g_autofree char *where = line ? g_strdup_printf("%s:%u", d->trace->file, line)
-                                      : g_strdup_printf("%s: request %" G_GSIZE_FORMAT,
-                                                        d->trace->file, last);
+        g_autofree char *where =
+            line ? g_strdup_printf("%s:%u", d->trace->file, line)
+                 : g_strdup_printf("%s: request %" G_GSIZE_FORMAT, d->trace->file, last);
         g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_RANGE,
                     "%s: cycle %" G_GUINT64_FORMAT
                     " (and 2^36 cycles after it) overflows simulated time (2^64 ps) at this clock:"
@@ -454,8 +454,8 @@ gboolean ts_dram_trace_run(const TsDramSpec *spec, const TsDramTrace *trace, gui
         if (end == TS_TICK_NEVER) {
             g_set_error(error, TS_CORE_ERROR, TS_CORE_ERROR_OVERFLOW,
                         "a window of %" G_GUINT64_FORMAT
-                        " cycles overflows simulated time (2^64 ps) at this clock: at most %"
-                        G_GUINT64_FORMAT,
+                        " cycles overflows simulated time (2^64 ps) at this clock: at most "
+                        "%" G_GUINT64_FORMAT,
                         cycles, ts_clock_ticks_to_cycles(&dram->clock, TS_TICK_NEVER - 1));
             return FALSE;
         }

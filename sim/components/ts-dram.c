@@ -256,8 +256,8 @@ struct Dram {
     guint64 wake_seq;   /* identifies it; an event carrying another one was superseded */
     gboolean ticking;   /* units are ticking: the handler schedules the next wake after them */
     TsDramDoneFn done_hook; /* completions go to it instead of response events (NULL: events) */
-    gboolean ref_due;         /* a refresh issued in this wake: idle units may skip ahead */
-    gboolean refresh_step;    /* TILESIM_DRAM_REFRESH_STEP: tick every idle refresh (tests) */
+    gboolean ref_due;      /* a refresh issued in this wake: idle units may skip ahead */
+    gboolean refresh_step; /* TILESIM_DRAM_REFRESH_STEP: tick every idle refresh (tests) */
     gpointer done_user;
     double e_act, e_rd, e_wr, e_ref, e_refb, e_act_stb, e_pre_stb; /* pJ per command / cycle */
     guint banks_per_unit; /* all-bank mode: banks beside each PIM unit */
@@ -1405,8 +1405,8 @@ static void unit_tick(Unit *u, guint64 c)
 /* ---- refresh while idle ----
  * A unit with nothing to do (no read, queued command, write acknowledgement or all-bank
  * request, no transaction that can move, every bank closed, no refresh pending) only
- * refreshes: each due refresh issues at once (every bank
- * ready for it), a rank-simultaneous batch one rank per cycle, and nothing else changes. Up to
+ * refreshes: each due refresh issues at once (every bank ready for it), a rank-simultaneous
+ * batch one rank per cycle, and nothing else changes. Up to
  * the quiet horizon (ts_sim_quiet_until: nothing else can happen before it, and the busy
  * units' next cycles) those refreshes are counted instead of ticked: the first round (every
  * rank, or every bank for per-bank refresh, once) and at least the last one are issued as the

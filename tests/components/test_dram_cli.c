@@ -119,8 +119,8 @@ static void test_cycle_overflow(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(out0, "\"reads_done\" : 2"));
     /* this config refreshes every 10^8 cycles: the read met a refresh (tRFC 420) */
     CU_ASSERT_PTR_NOT_NULL(strstr(out0, "\"cycles\" : 10000000000000459"));
-    const char *aw[] = {"dram-trace", "--config", ini, "--trace", tr, "--cycles",
-                        "30000000000000000", NULL};
+    const char *aw[] = {"dram-trace", "--config",          ini, "--trace", tr,
+                        "--cycles",   "30000000000000000", NULL};
     g_autofree char *outw = NULL, *errw = NULL;
     CU_ASSERT_EQUAL(ts_test_tilesim(aw, &outw, &errw), 1);
     CU_ASSERT_PTR_NOT_NULL(

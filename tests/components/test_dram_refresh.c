@@ -162,8 +162,8 @@ static void test_idle_gaps_match_stepping(void)
                 fprintf(stderr,
                         "\n  %s ranks %u policy %d close %d window %" G_GUINT64_FORMAT
                         " (seed %" G_GUINT64_FORMAT "): refreshes %" G_GUINT64_FORMAT
-                        " / %" G_GUINT64_FORMAT ", energy %.1f / %.1f, violations %" G_GUINT64_FORMAT
-                        "\n",
+                        " / %" G_GUINT64_FORMAT
+                        ", energy %.1f / %.1f, violations %" G_GUINT64_FORMAT "\n",
                         cases[i].preset, cases[i].ranks, cases[i].policy, cases[i].close_page,
                         windows[w], seed + i, skip.stats.refreshes + skip.stats.bank_refreshes,
                         step.stats.refreshes + step.stats.bank_refreshes,
@@ -221,7 +221,10 @@ static void test_checker_repeat(void)
         guint64 period, times;
     } cases[] = {
         {s, {{1000, TS_DCMD_REF, 0, 0, 0}, {1000 + trefi / 2, TS_DCMD_REF, 1, 0, 0}}, 2, trefi, 57},
-        {s, {{1000, TS_DCMD_REF, 0, 0, 0}, {1000 + trefi / 2, TS_DCMD_REF, 1, 0, 0}}, 2, trfc - 1,
+        {s,
+         {{1000, TS_DCMD_REF, 0, 0, 0}, {1000 + trefi / 2, TS_DCMD_REF, 1, 0, 0}},
+         2,
+         trfc - 1,
          9},
         {sb,
          {{500, TS_DCMD_REFB, 0, 0, 0},
@@ -242,8 +245,7 @@ static void test_checker_repeat(void)
                 last = c->cycle + t * cases[i].period;
                 ts_dram_checker_command(b, last, c->cmd, c->rank, c->bankgroup, c->bank, 0);
                 if (t == 0)
-                    ts_dram_checker_command(a, c->cycle, c->cmd, c->rank, c->bankgroup, c->bank,
-                                            0);
+                    ts_dram_checker_command(a, c->cycle, c->cmd, c->rank, c->bankgroup, c->bank, 0);
             }
         }
         ts_dram_checker_refresh_repeat(a, cases[i].round, cases[i].n, cases[i].period,

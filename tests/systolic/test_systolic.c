@@ -251,7 +251,8 @@ static void test_rank_closed_form(void)
     GRand *rng = g_rand_new_with_seed((guint32)ts_test_seed(31));
     for (int it = 0; it < 300; it++) {
         const gint64 tb = g_rand_int_range(rng, 1, 9), nb = g_rand_int_range(rng, 1, 6);
-        const gint64 nc = g_rand_int_range(rng, 1, 9), used = g_rand_int_range(rng, 1, (gint32)nc + 1);
+        const gint64 nc = g_rand_int_range(rng, 1, 9),
+                     used = g_rand_int_range(rng, 1, (gint32)nc + 1);
         const gint64 mr = tb * nb;
         gint64 acc = 0;
         for (gint64 d = 0; d <= mr + nc; d++) {
@@ -271,9 +272,13 @@ static void test_rank_closed_form(void)
     CU_ASSERT_EQUAL(ts_systolic_cells_below(h, w, h), w * h - w * (w - 1) / 2);
     CU_ASSERT_EQUAL(ts_systolic_cells_below(3, 5, G_GINT64_CONSTANT(1) << 31), 15);
     /* OS on 1x1: the ifmap is prefetched over 2^30 anti-diagonals */
-    TsSystolicConfig c = {.rows = 1, .cols = 1, .dataflow = TS_SYSTOLIC_OS,
-                          .ifmap_sram_words = 65536, .filter_sram_words = 65536,
-                          .ofmap_sram_words = 65536, .bandwidth_limited = TRUE,
+    TsSystolicConfig c = {.rows = 1,
+                          .cols = 1,
+                          .dataflow = TS_SYSTOLIC_OS,
+                          .ifmap_sram_words = 65536,
+                          .filter_sram_words = 65536,
+                          .ofmap_sram_words = 65536,
+                          .bandwidth_limited = TRUE,
                           .dram_words_per_cycle = 10};
     TsSystolicLayer l = ts_systolic_layer_gemm(1, 1, 1u << 30);
     TsSystolicResult r;
