@@ -160,7 +160,29 @@ typedef struct {
     uint64_t step;
 } Writeback;
 
+/* Write-backs pending per context at most (a step waits while its own would not fit): the
+ * ring grows by doubling to its high-water mark, up to this. */
 #define WB_RING 256
+
+/* The next compute step of a context (of its compute walk, ts_walk_next): the part of a
+ * TsWalkStep the schedule uses, its rows sized by the walk's levels and tensors (a TsWalkStep
+ * holds the maximum: 9 KB). */
+typedef struct {
+    uint64_t index, iterations, macs;
+    guint n_after;
+    gboolean call_boundary; /* it starts a new version of a tile that crosses a host link */
+    TsWalkXfer *after;      /* n_after of at most nl x nt */
+    TsWalkCounts *inner;    /* [l * nt + t], nl x nt */
+} NextStep;
+
+/* The MRAM-WRAM DMA calls of an op's tile moves inside steps (OpCtx.dma): computed once per
+ * (model, mapping, depth) from a walk of the op's steps and shared, refcounted, by every
+ * context of the op (g_rc_box). */
+typedef struct {
+    gboolean inner; /* any call inside steps */
+    uint64_t calls[2][TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
+    uint64_t elements[2][TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
+} DmaPlan;
 
 typedef struct Exec Exec;
 typedef struct OpCtx OpCtx;
@@ -238,7 +260,7 @@ struct OpCtx {
     guint depth, nl, nt;
     uint64_t n_steps;
     TsWalk *compute;
-    TsWalkStep step; /* the next step to issue */
+    NextStep step; /* the next step to issue (valid when have_step) */
     gboolean have_step;
     uint64_t steps_issued, steps_done;
     gboolean step_flag[STEPS_IN_FLIGHT];
@@ -265,13 +287,11 @@ struct OpCtx {
      * of the level below, read at l; [1] its write-backs, updates of l), the elements of l's
      * reads / updates of t over the walk, and the running sum of those the steps issued so
      * far: a step's aggregated request carries the calls in proportion. */
-    gboolean dma_inner;
-    uint64_t dma_calls[2][TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
-    uint64_t dma_elements[2][TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
+    DmaPlan *dma; /* shared with the op's other contexts; NULL: no call inside steps */
     uint64_t dma_issued[2][TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
     LevelTensor lt[TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
-    Writeback wb[WB_RING];
-    guint wb_head, wb_len;
+    Writeback *wb; /* ring of wb_cap (a power of two, grown to the high-water mark) */
+    guint wb_cap, wb_head, wb_len;
     uint64_t wb_step_done[TS_ARCH_MAX_LEVELS]; /* level: write-backs of steps < this are done */
     uint64_t wb_outstanding[TS_ARCH_MAX_LEVELS];
     gboolean deps_done;       /* the previous op's outputs are written */
@@ -349,6 +369,12 @@ struct Exec {
     /* the walk the contexts' walks of the op starting copy (their loop nest shared: every
      * instance and lane of an op walks the same mapping); NULL before the first einsum */
     TsWalk *walk_proto;
+    DmaPlan *dma_proto; /* walk_proto's DMA calls inside steps (NULL: not computed yet) */
+    /* the walk depth of the op starting (ts_exec_walk_depth), for (depth_model,
+     * depth_mapping): every instance and lane of an op has the same */
+    const TsModel *depth_model;
+    const TsMapping *depth_mapping;
+    guint depth_of;
     struct Plan *plan;
     guint next_op; /* next op of the plan to start, and its instance */
     uint64_t next_instance;
