@@ -1047,3 +1047,47 @@ void ts_exec_op_end(Exec *x, OpCtx *c)
     c->wb_cap = c->wb_head = c->wb_len = 0;
     g_clear_pointer(&c->dma, g_rc_box_release);
 }
+
+/* ---- the lanes' memory ---------------------------------------------------------------------- */
+
+gsize ts_exec_lane_bytes(const TsWalk *walk)
+{
+    const TsModel *m = ts_walk_model(walk);
+    const TsOp *op = ts_model_op(m);
+    const guint nl = ts_model_n_levels(m), nt = op->n_tensors;
+    const guint depth = ts_walk_depth(walk);
+    gsize cursors = 0, outputs = 0;
+    for (guint l = 1; l <= depth && l < nl; l++) {
+        for (guint t = 0; t < nt; t++) {
+            gboolean peer = FALSE;
+            for (guint q = 0; q < l; q++)
+                peer |= ts_walk_keeps(walk, q, t);
+            if (!ts_walk_keeps(walk, l, t) || !peer)
+                continue;
+            cursors++;
+            outputs += t == op->output;
+        }
+    }
+    /* jobs in flight: a fill per slot of each cursor's tensor (two at most), a write-back per
+     * slot of an output's, the steps in flight; each a part in a unit's wait queue at most.
+     * The job pool and the wait queues grow by doubling: twice that. */
+    const gsize jobs = 2 * (2 * cursors + 2 * outputs + STEPS_IN_FLIGHT);
+    return sizeof(OpCtx) + sizeof(OpCtx *) +
+           (gsize)nl * nt * (sizeof(TsWalkXfer) + sizeof(TsWalkCounts)) +
+           WB_RING * sizeof(Writeback) + (1 + cursors) * ts_walk_bytes(walk) +
+           jobs * (sizeof(Job) + sizeof(guint32));
+}
+
+gboolean ts_exec_lanes_fit(const TsOp *op, uint64_t lanes, gsize lane_bytes, uint64_t budget,
+                           GError **error)
+{
+    if (lanes <= 1 || (double)lanes * (double)lane_bytes <= (double)budget)
+        return TRUE;
+    g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_RANGE,
+                "op %s: its %" G_GUINT64_FORMAT " instances share each host-link call and would "
+                "run in lock-step in the DES, holding %.1f MiB of schedule state (%.1f KiB per "
+                "instance), over the executor's budget of %.1f MiB for a lock-step group",
+                op->name ? op->name : "?", lanes, (double)lanes * (double)lane_bytes / 1048576.0,
+                (double)lane_bytes / 1024.0, (double)budget / 1048576.0);
+    return FALSE;
+}

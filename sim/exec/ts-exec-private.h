@@ -380,6 +380,7 @@ struct Exec {
     uint64_t next_instance;
     uint64_t layer_base; /* DRAM base of the next op instance */
     guint64 max_steps;
+    uint64_t lane_memory; /* TsExecOptions.lane_memory_bytes (or its default) */
     OpTiming *timing; /* per op: the compute unit's timeline */
     GError *error;
     GPtrArray *notes; /* char *, see TsExecResult.notes */
@@ -449,6 +450,15 @@ gboolean ts_exec_op_lockstep(const OpCtx *c);
 /* Joins the n begun contexts of an op's instances (lane i: instance i) into a lock-step
  * group. */
 void ts_exec_op_group(OpCtx **lane, guint n);
+/* The schedule state one lane of a lock-step group of walk's op (at its depth) holds at most,
+ * bytes: its context, next step, write-back ring at its bound (WB_RING), compute walk and
+ * fill cursors (ts_walk_bytes each; the tables they share are counted once per op, not per
+ * lane), and its entries in the units' wait queues and the job pool. */
+gsize ts_exec_lane_bytes(const TsWalk *walk);
+/* Whether `lanes` lanes of lane_bytes each fit `budget` bytes; FALSE with error naming op and
+ * the figures otherwise. */
+gboolean ts_exec_lanes_fit(const TsOp *op, uint64_t lanes, gsize lane_bytes, uint64_t budget,
+                           GError **error);
 void ts_exec_op_pump(Exec *x, OpCtx *c);
 void ts_exec_op_job_done(Exec *x, OpCtx *c, Job *j);
 void ts_exec_op_end(Exec *x, OpCtx *c);

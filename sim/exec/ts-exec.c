@@ -13,7 +13,6 @@
 #include "ts-arch-classes.h"
 #include "ts-fuse.h"
 
-#define DEFAULT_MAX_STEPS 16384
 #define TENSOR_ALIGN 4096
 
 /* ---- address layout ------------------------------------------------------------------------ */
@@ -366,6 +365,9 @@ static gboolean begin_group(Exec *x, OpCtx *c)
 {
     if (!c->einsum || c->lut != NULL || c->instance != 0 || !ts_exec_op_lockstep(c))
         return TRUE;
+    if (!ts_exec_lanes_fit(c->op, c->count, ts_exec_lane_bytes(c->compute), x->lane_memory,
+                           &x->error))
+        return FALSE;
     const guint n = (guint)c->count;
     OpCtx **lane = g_new(OpCtx *, n);
     lane[0] = c;
@@ -672,7 +674,8 @@ static gboolean run_plan(const TsArch *arch, Plan *pl, const TsExecOptions *opti
         return FALSE;
     TsSim *sim = x->sim;
     x->plan = pl;
-    x->max_steps = opt.max_steps ? opt.max_steps : DEFAULT_MAX_STEPS;
+    x->max_steps = opt.max_steps ? opt.max_steps : TS_EXEC_DEFAULT_MAX_STEPS;
+    x->lane_memory = opt.lane_memory_bytes ? opt.lane_memory_bytes : TS_EXEC_LANE_MEMORY_DEFAULT;
     x->timing = g_new0(OpTiming, pl->n);
     gboolean ok = TRUE;
     if (opt.trace_path != NULL)

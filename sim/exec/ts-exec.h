@@ -49,7 +49,14 @@ typedef struct {
      * group runs iteration by iteration (one head: each op of the group once, in order) as the
      * analytical fusion model schedules it; its intermediates live at the fusion level. */
     const TsFusePlan *fuse;
+    /* The schedule state a lock-step group (docs/des.md section 12, "Instances in lock-step")
+     * may hold, bytes: a group whose lanes would hold more (ts_exec_lane_bytes each) is refused
+     * naming the op and the figures. 0: the default, TS_EXEC_LANE_MEMORY_DEFAULT. */
+    uint64_t lane_memory_bytes;
 } TsExecOptions;
+
+#define TS_EXEC_DEFAULT_MAX_STEPS 16384
+#define TS_EXEC_LANE_MEMORY_DEFAULT (G_GUINT64_CONSTANT(1) << 30) /* 1 GiB */
 
 /* Why the compute unit was idle, in arch-clock cycles (docs/des.md). */
 typedef enum {
@@ -184,8 +191,9 @@ uint64_t ts_exec_op_footprint(const TsOp *op);
  * run, through TsExecOptions.fuse), newly allocated, or NULL when it can: a LUT-NN kernel
  * on DPUs whose pim_core kernel cannot be built (too many steps) or whose search has no host
  * vector unit, an einsum without a mapping or whose mapping the walker cannot step through or
- * whose host-link transfers land at a level more than 2^20 tile steps per instance deep, an
- * elementwise op the vector unit cannot cost. Arch-wide limits (components the DES cannot build) show when the run starts. */
+ * whose host-link transfers land at a level more than 2^20 tile steps per instance deep or
+ * whose instances in lock-step would hold more than TS_EXEC_LANE_MEMORY_DEFAULT (at the default
+ * options), an elementwise op the vector unit cannot cost. Arch-wide limits (components the DES cannot build) show when the run starts. */
 char *ts_exec_op_refusal(const TsArch *arch, const TsLayerResult *layer, guint i);
 
 /* ts_exec_run_layer over the ops with run[i] (layer order; the others are left out of the
