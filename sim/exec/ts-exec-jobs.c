@@ -273,6 +273,9 @@ static void send_part(Exec *x, int job, int part)
         r->work = p->work;
         r->instances = p->instances;
         r->op = p->vop;
+        /* the unit's busy time for it: its cycles in the unit's fixed point */
+        ts_exec_own_busy(x, j, p->unit, 0,
+                         ts_compute_unit_busy_cycles(u->comp, p->work, p->vop) * u->period_ps);
     } else if (u->role == UNIT_BANKS) {
         /* every unit's bytes in lockstep: the same request to every channel */
         p->outstanding = u->n_ports;
@@ -299,6 +302,14 @@ static void send_part(Exec *x, int job, int part)
         r->flags = p->flags;
         r->tensor = j->tensor;
         r->dma_calls = p->dma_calls;
+        if (u->role == UNIT_LINK) {
+            ts_exec_own_busy(x, j, p->unit, r->op == TS_MEM_WRITE ? 0 : 1,
+                             ts_host_link_request_busy_ps(u->comp, r));
+        } else {
+            gboolean rd;
+            const double cycles = ts_sram_request_busy_cycles(u->comp, r, &rd);
+            ts_exec_own_busy(x, j, p->unit, rd ? 0 : 1, cycles * u->period_ps);
+        }
     }
     p->sent = TRUE;
     p->sent_tick = ts_sim_now(x->sim);
@@ -357,6 +368,11 @@ static void pump_dram(Exec *x, int ui)
                 r->op = p->op;
                 r->tensor = j->tensor;
                 p->outstanding++;
+                /* a burst: tBURST on the channel's data bus, over the unit's channels */
+                const TsDramSpec *d = ts_arch_level(x->arch, (guint)u->level)->spec;
+                ts_exec_own_busy(x, j, ui, 0,
+                                 (double)d->cycles.tBURST * d->tck_ps /
+                                     (double)MAX(u->n_ports, 1u));
                 ts_port_send(port, ev, 0);
                 continue;
             }
@@ -445,6 +461,11 @@ void ts_exec_job_start(Exec *x, int job)
 
 /* ---- completion ----------------------------------------------------------------------------- */
 
+void ts_exec_own_busy(Exec *x, const Job *j, int unit, guint stat, double ps)
+{
+    x->timing[x->ctx[j->ctx]->op_index].own_busy_ps[stat][unit] += ps;
+}
+
 static void part_finish(Exec *x, int job, int part)
 {
     Job *j = &x->jobs[job];
@@ -473,6 +494,13 @@ void ts_exec_on_response(Exec *x, TsEvent *ev)
     const int job = (int)(tag >> 8), part = (int)(tag & 0xff);
     Job *j = &x->jobs[job];
     Part *p = &j->part[part];
+    /* compute units: the cycles the step occupied the unit, as its busy statistics add them */
+    if (ev->type == TS_PIM_EV_DONE)
+        ts_exec_own_busy(x, j, p->unit, 0,
+                         (double)ev->payload.u64[1] * x->unit[p->unit].period_ps);
+    else if (ev->type == TS_SYSTOLIC_EV_DONE)
+        ts_exec_own_busy(x, j, p->unit, 0,
+                         (double)(ev->payload.u64[1] + 1) * x->unit[p->unit].period_ps);
     if (x->unit[p->unit].role == UNIT_DRAM || x->unit[p->unit].role == UNIT_BANKS) {
         p->outstanding--;
         if (p->sent && p->outstanding == 0)

@@ -213,6 +213,10 @@ typedef struct {
     double busy_ps;
     double stall_ps[TS_STALL_COUNT_];
     double unit_stall_ps[TS_EXEC_MAX_UNITS]; /* stall charged to each unit */
+    /* busy time the op's own requests caused on each unit (docs/des.md section 12,
+     * "Utilization"), per statistic: [0] reads (an sram's shared port), host-to-device calls, or
+     * the unit's one statistic; [1] writes, device-to-host calls */
+    double own_busy_ps[2][TS_EXEC_MAX_UNITS], snap_own_ps[2][TS_EXEC_MAX_UNITS];
     guint32 units_used;                      /* bit u: a job of the op had a part on unit u */
     /* the units' statistics when the op started (begun) and busy times and conflicts when its
      * window opened (the previous op complete, or its start if later) */
@@ -471,6 +475,9 @@ void ts_exec_lut_end(OpCtx *c);
 TsDpuKernel *ts_exec_lut_segment(OpCtx *c, const Part *p);
 void ts_exec_ew_pump(Exec *x, OpCtx *c);
 void ts_exec_ew_job_done(Exec *x, OpCtx *c, Job *j);
+/* Busy time ps of statistic `stat` (OpTiming.own_busy_ps) on unit that job j's request causes,
+ * charged to j's op. */
+void ts_exec_own_busy(Exec *x, const Job *j, int unit, guint stat, double ps);
 /* The op of ctx c is complete (outputs written): record and start what waits. */
 void ts_exec_ctx_complete(Exec *x, OpCtx *c);
 /* The op of ctx c has issued its last compute step: the next op may start. */

@@ -271,13 +271,14 @@ void ts_exec_compute_issued(Exec *x, OpCtx *c, double step_ps)
 
 static gboolean start_next(Exec *x);
 
-/* The units' busy times and conflicts as the op's window opens. */
+/* The units' busy times and conflicts, and the op's own busy times, as its window opens. */
 static void snap_units(const Exec *x, OpTiming *t)
 {
     for (guint i = 0; i < x->n_units; i++) {
         t->snap_busy[i] = unit_busy_ps(x, &x->unit[i]);
         t->snap_conflicts[i] = unit_conflicts(&x->unit[i]);
     }
+    memcpy(t->snap_own_ps, t->own_busy_ps, sizeof t->snap_own_ps);
 }
 
 static void record_start(Exec *x, OpCtx *c)
@@ -529,15 +530,24 @@ void ts_exec_ctx_complete(Exec *x, OpCtx *c)
         r->cost.latency_s = r->cost.cycles / ts_arch_clock_hz(x->arch);
         time_figures(c, r);
         r->events = ts_sim_events_processed(x->sim) - tm->snap_events;
-        /* utilization over the op's window (traffic of the op before it opened, a prefetch
-         * during the previous op's drain, is not in it; the previous op's traffic neither) */
+        /* utilization over the op's window (from the previous op's end, or its start if
+         * later): the busy time its own requests sent in the window caused (a prefetch it
+         * issued during the previous op's drain is before it; another op's traffic is not its
+         * own); the banks' all-bank rows, which no request owns: the unit's busy time in the
+         * window */
         const double window = (double)(tm->end - MAX(open, tm->snap_at));
         for (guint i = 0; i < x->n_units && i < TS_EXEC_MAX_UNITS; i++) {
             const Unit *u = &x->unit[i];
             TsExecUnitResult *ur = &r->unit[i];
             ur->name = ts_arch_level(x->arch, (guint)u->level)->name;
             ur->kind = unit_kind(u);
-            ur->utilization = window > 0 ? (unit_busy_ps(x, u) - tm->snap_busy[i]) / window : 0;
+            if (u->role == UNIT_BANKS)
+                ur->utilization = window > 0 ? (unit_busy_ps(x, u) - tm->snap_busy[i]) / window : 0;
+            else
+                ur->utilization = window > 0 ? MAX(tm->own_busy_ps[0][i] - tm->snap_own_ps[0][i],
+                                                   tm->own_busy_ps[1][i] - tm->snap_own_ps[1][i]) /
+                                                   window
+                                             : 0;
             ur->stall_cycles = tm->unit_stall_ps[i] / x->arch_period_ps;
             ur->bank_conflict_cycles = unit_conflicts(u) - tm->snap_conflicts[i];
         }
