@@ -343,6 +343,9 @@ static void drain_unit(Exec *x, int ui)
 static void pump_dram(Exec *x, int ui)
 {
     Unit *u = &x->unit[ui];
+    /* a burst's busy time: tBURST on its channel's data bus, over the unit's channels */
+    const TsDramSpec *d = ts_arch_level(x->arch, (guint)u->level)->spec;
+    const double burst_ps = (double)d->cycles.tBURST * d->tck_ps / (double)MAX(u->n_ports, 1u);
     while (u->s_head >= 0) {
         const int s = u->s_head;
         Stream *st = &x->streams[s];
@@ -368,11 +371,7 @@ static void pump_dram(Exec *x, int ui)
                 r->op = p->op;
                 r->tensor = j->tensor;
                 p->outstanding++;
-                /* a burst: tBURST on the channel's data bus, over the unit's channels */
-                const TsDramSpec *d = ts_arch_level(x->arch, (guint)u->level)->spec;
-                ts_exec_own_busy(x, j, ui, 0,
-                                 (double)d->cycles.tBURST * d->tck_ps /
-                                     (double)MAX(u->n_ports, 1u));
+                ts_exec_own_busy(x, j, ui, 0, burst_ps);
                 ts_port_send(port, ev, 0);
                 continue;
             }
@@ -461,10 +460,6 @@ void ts_exec_job_start(Exec *x, int job)
 
 /* ---- completion ----------------------------------------------------------------------------- */
 
-void ts_exec_own_busy(Exec *x, const Job *j, int unit, guint stat, double ps)
-{
-    x->timing[x->ctx[j->ctx]->op_index].own_busy_ps[stat][unit] += ps;
-}
 
 static void part_finish(Exec *x, int job, int part)
 {

@@ -396,6 +396,13 @@ struct Exec {
     gboolean tracing;
 };
 
+/* Busy time ps of statistic `stat` (OpTiming.own_busy_ps) on unit that job j's request causes,
+ * charged to j's op. */
+static inline void ts_exec_own_busy(Exec *x, const Job *j, int unit, guint stat, double ps)
+{
+    x->timing[x->ctx[j->ctx]->op_index].own_busy_ps[stat][unit] += ps;
+}
+
 /* ---- ts-exec-build.c ---------------------------------------------------------------------- */
 
 /* The executor component's typed spec. */
@@ -475,9 +482,7 @@ void ts_exec_lut_end(OpCtx *c);
 TsDpuKernel *ts_exec_lut_segment(OpCtx *c, const Part *p);
 void ts_exec_ew_pump(Exec *x, OpCtx *c);
 void ts_exec_ew_job_done(Exec *x, OpCtx *c, Job *j);
-/* Busy time ps of statistic `stat` (OpTiming.own_busy_ps) on unit that job j's request causes,
- * charged to j's op. */
-void ts_exec_own_busy(Exec *x, const Job *j, int unit, guint stat, double ps);
+
 /* The op of ctx c is complete (outputs written): record and start what waits. */
 void ts_exec_ctx_complete(Exec *x, OpCtx *c);
 /* The op of ctx c has issued its last compute step: the next op may start. */
