@@ -243,16 +243,40 @@ static uint64_t peer_slot_addr(const OpCtx *c, guint p, guint t, uint64_t step)
     return pt->sram_base + (v % MAX(pt->nslots, 1u)) * pt->slot_bytes;
 }
 
-static void lt_advance(Exec *x, LevelTensor *lt, guint l, guint t)
+/* Takes the next version of (l, t) into lt: from its cursor, or, for a lane of a lock-step
+ * group whose tile crosses the link (no cursor of its own), from lane 0's versions found (lane
+ * 0 has found it: a lane's part of a version follows lane 0's call, after which lane 0 finds
+ * the next; and lane 0 is at most its two slots and the one found ahead, within VRING). */
+static void lt_advance(Exec *x, const OpCtx *c, LevelTensor *lt, guint l, guint t)
 {
     TsWalkStep *st = &x->scratch;
     lt->have_next = FALSE;
+    if (lt->cursor == NULL) {
+        const LevelTensor *lead = &lead_of(c)->lt[l][t];
+        const uint64_t v = lt->found;
+        if (v >= lead->found) {
+            g_assert(lead->exhausted);
+            lt->exhausted = TRUE;
+            return;
+        }
+        g_assert(lead->found - v <= VRING);
+        lt->next = lead->found_xfer[v % VRING];
+        lt->next_first_step = lead->first_step[v % VRING];
+        lt->first_step[v % VRING] = lt->next_first_step;
+        lt->fill_done[v % VRING] = FALSE;
+        lt->wb_flag[v % VRING] = FALSE;
+        lt->found++;
+        lt->have_next = TRUE;
+        return;
+    }
     while (ts_walk_next(lt->cursor, st)) {
         for (guint i = 0; i < st->n_before; i++) {
             const TsWalkXfer *f = &st->before[i];
             if (f->level != l || f->tensor != t)
                 continue;
             lt->next = *f;
+            if (lt->found_xfer != NULL)
+                lt->found_xfer[lt->found % VRING] = *f;
             lt->next_first_step = st->index;
             lt->first_step[lt->found % VRING] = st->index;
             lt->fill_done[lt->found % VRING] = FALSE;
@@ -415,7 +439,7 @@ static gboolean try_fill(Exec *x, OpCtx *c, guint l, guint t)
     if (c->group && c->lane == 0 && lt->via_link)
         c->group->wake_all = TRUE; /* the other lanes' parts of the call may follow */
     lt->issued++;
-    lt_advance(x, lt, l, t);
+    lt_advance(x, c, lt, l, t);
     ts_exec_job_start(x, ji);
     return TRUE;
 }
@@ -799,6 +823,25 @@ gboolean ts_exec_op_lockstep(const OpCtx *c)
     return FALSE;
 }
 
+void ts_exec_op_share_versions(OpCtx *lead, OpCtx *c)
+{
+    for (guint l = 1; l <= c->depth; l++) {
+        for (guint t = 0; t < c->nt; t++) {
+            LevelTensor *lt = &c->lt[l][t], *ld = &lead->lt[l][t];
+            if (!lt->active || !lt->via_link || lt->cursor == NULL)
+                continue;
+            /* both have found version 0 (or none) from their own cursors */
+            g_assert(lt->found == ld->found && lt->found <= 1 && lt->issued == 0);
+            if (ld->found_xfer == NULL) {
+                ld->found_xfer = g_new(TsWalkXfer, VRING);
+                if (ld->found > 0)
+                    ld->found_xfer[0] = ld->next;
+            }
+            g_clear_pointer(&lt->cursor, ts_walk_free);
+        }
+    }
+}
+
 void ts_exec_op_group(OpCtx **lane, guint n)
 {
     LockGroup *g = g_new0(LockGroup, 1);
@@ -985,7 +1028,7 @@ gboolean ts_exec_op_begin(Exec *x, OpCtx *c)
             lt->cursor = ctx_walk(x, c);
             if (lt->cursor == NULL)
                 return FALSE;
-            lt_advance(x, lt, l, t);
+            lt_advance(x, c, lt, l, t);
         }
     }
     /* one compute step's time on the compute unit */
@@ -1037,9 +1080,12 @@ void ts_exec_op_end(Exec *x, OpCtx *c)
         g_free(g);
     }
     c->group = NULL;
-    for (guint l = 0; l < TS_ARCH_MAX_LEVELS; l++)
-        for (guint t = 0; t < TS_MAX_TENSORS; t++)
+    for (guint l = 0; l < TS_ARCH_MAX_LEVELS; l++) {
+        for (guint t = 0; t < TS_MAX_TENSORS; t++) {
             g_clear_pointer(&c->lt[l][t].cursor, ts_walk_free);
+            g_clear_pointer(&c->lt[l][t].found_xfer, g_free);
+        }
+    }
     g_clear_pointer(&c->compute, ts_walk_free);
     g_clear_pointer(&c->step.after, g_free);
     g_clear_pointer(&c->step.inner, g_free);

@@ -137,7 +137,9 @@ typedef struct {
     gboolean via_link; /* its fills and write-backs cross a host link (calls) */
     int peer;          /* storage level index (mapping order) */
     guint nslots;
-    TsWalk *cursor;  /* finds this (level, tensor)'s fills in order */
+    TsWalk *cursor;  /* finds this (level, tensor)'s fills in order; NULL for a lane of a
+                        lock-step group whose tile crosses the link (lane 0's versions) */
+    TsWalkXfer *found_xfer; /* lane 0 of such a group: its versions found, by version % VRING */
     TsWalkXfer next; /* the next fill to issue (valid when have_next) */
     uint64_t next_first_step;
     gboolean have_next, exhausted;
@@ -461,6 +463,9 @@ gboolean ts_exec_op_lockstep(const OpCtx *c);
 /* Joins the n begun contexts of an op's instances (lane i: instance i) into a lock-step
  * group. */
 void ts_exec_op_group(OpCtx **lane, guint n);
+/* A lane c (begun) of the group lane 0 `lead` leads takes the versions of its tiles that cross
+ * the link from lead's (its cursors of them are freed): every lane walks the same mapping. */
+void ts_exec_op_share_versions(OpCtx *lead, OpCtx *c);
 /* The schedule state one lane of a lock-step group of walk's op (at its depth) holds at most,
  * bytes: its context, next step, write-back ring at its bound (WB_RING), compute walk and
  * fill cursors (ts_walk_bytes each; the tables they share are counted once per op, not per

@@ -382,6 +382,7 @@ static gboolean begin_group(Exec *x, OpCtx *c)
             g_free(lane);
             return FALSE;
         }
+        ts_exec_op_share_versions(c, lane[i]);
     }
     ts_exec_op_group(lane, n);
     return TRUE;
