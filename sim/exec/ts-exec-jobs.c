@@ -403,17 +403,24 @@ static void job_complete(Exec *x, Job *j)
         ts_exec_ew_job_done(x, c, j);
 }
 
+void *ts_exec_ring_grow(void *ring, gsize elem, guint *cap, guint *head, guint len, guint first)
+{
+    const guint n = *cap ? 2 * *cap : first;
+    char *to = g_malloc_n(n, elem);
+    const char *from = ring;
+    for (guint i = 0; i < len; i++)
+        memcpy(to + i * elem, from + ((*head + i) & (*cap - 1)) * elem, elem);
+    g_free(ring);
+    *cap = n;
+    *head = 0;
+    return to;
+}
+
 /* Doubles a unit's ring of waiting parts (EXEC_WAIT_RING at first), keeping their order. */
 static void wait_grow(Unit *u)
 {
-    const guint cap = u->wait_cap ? u->wait_cap * 2 : EXEC_WAIT_RING;
-    guint32 *w = g_new(guint32, cap);
-    for (guint i = 0; i < u->wait_len; i++)
-        w[i] = u->wait[(u->wait_head + i) & (u->wait_cap - 1)];
-    g_free(u->wait);
-    u->wait = w;
-    u->wait_cap = cap;
-    u->wait_head = 0;
+    u->wait = ts_exec_ring_grow(u->wait, sizeof *u->wait, &u->wait_cap, &u->wait_head,
+                                u->wait_len, EXEC_WAIT_RING);
 }
 
 void ts_exec_job_start(Exec *x, int job)

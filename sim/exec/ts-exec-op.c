@@ -171,16 +171,8 @@ static gboolean next_step(Exec *x, OpCtx *c)
 /* Appends a pending write-back, growing the ring (try_step keeps it within WB_RING). */
 static void wb_push(OpCtx *c, const TsWalkXfer *xf, uint64_t step)
 {
-    if (c->wb_len == c->wb_cap) {
-        const guint n = c->wb_cap ? 2 * c->wb_cap : 8;
-        Writeback *ring = g_new(Writeback, n);
-        for (guint i = 0; i < c->wb_len; i++)
-            ring[i] = c->wb[(c->wb_head + i) & (c->wb_cap - 1)];
-        g_free(c->wb);
-        c->wb = ring;
-        c->wb_cap = n;
-        c->wb_head = 0;
-    }
+    if (c->wb_len == c->wb_cap)
+        c->wb = ts_exec_ring_grow(c->wb, sizeof *c->wb, &c->wb_cap, &c->wb_head, c->wb_len, 8);
     Writeback *w = &c->wb[(c->wb_head + c->wb_len) & (c->wb_cap - 1)];
     w->x = *xf;
     w->step = step;

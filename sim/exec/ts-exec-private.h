@@ -436,6 +436,10 @@ gboolean ts_exec_walk_depth(const TsArch *arch, const TsModel *model, const TsMa
 /* ---- ts-exec-jobs.c ----------------------------------------------------------------------- */
 
 int ts_exec_job_new(Exec *x, JobKind kind, guint ctx);
+/* A ring of *cap elements of elem bytes (a power of two, 0: none yet) holding len from *head,
+ * doubled (to `first` when empty) with its elements in order from 0: the new ring, *cap and
+ * *head updated; the old one is freed. */
+void *ts_exec_ring_grow(void *ring, gsize elem, guint *cap, guint *head, guint len, guint first);
 void ts_exec_job_free(Exec *x, int job);
 /* Adds a memory part (unit, read / write, per-instance bytes, address); a DRAM unit gets a
  * burst stream over `box` of tensor `tensor` of op (NULL box: `bytes` from addr). */
