@@ -106,6 +106,9 @@ static inline TsDramBank *ts_dram_engine_bank(TsDramEngine *e, guint rank, guint
 
 /* Earliest cycle `cmd` may issue to the bank (rank, bank_in_rank), or to bank number `bank`
  * (rank * banks_per_rank + bank_in_rank) for _at, including the activation windows for ACT. Readiness only: the bank's state (open row) is the caller's business.
+ * Only the commands the spec's controller issues are tracked: RD and WR with an open-page
+ * policy, RDA and WRA with close page, REFB only with per-bank refresh (for the others the
+ * value is meaningless).
  * Every command only raises these cycles (constraints accumulate by max), so a value read
  * once stays a lower bound until the bank's state changes. */
 static inline guint64 ts_dram_engine_earliest_at(const TsDramEngine *e, TsDramCmd cmd, guint bank)

@@ -669,6 +669,9 @@ static inline gboolean write_behind_read(const CmdEntry *qe, guint i)
 /* Earliest cycle bank gb can issue one of the commands it needs. */
 static inline guint64 want_bound(const Unit *u, guint gb)
 {
+    const guint32 want = u->b_want[gb];
+    if (want && !(want & (want - 1))) /* one command (a closed bank's ACT, most often) */
+        return ts_dram_engine_earliest_at(&u->eng, (TsDramCmd)__builtin_ctz(want), gb);
     guint64 lb = NO_CYCLE;
     for (guint32 m = u->b_want[gb]; m; m &= m - 1)
         lb = MIN(lb, ts_dram_engine_earliest_at(&u->eng, (TsDramCmd)__builtin_ctz(m), gb));
@@ -969,11 +972,19 @@ static void issue(Unit *u, const Pick *p, guint64 c)
     if (p->cmd != TS_DCMD_REF) /* the bank's entries or state change */
         mark_dirty(u, p->rank * e->banks_per_rank + p->bank);
     /* Banks needing a command this one delays in other banks may now issue later. */
-    for (guint32 m = e->wide_mask[p->cmd]; m; m &= m - 1) {
-        const guint64 *wk = &u->wants[(gsize)__builtin_ctz(m) * u->n_bwords];
-        for (guint w = 0; w < u->n_bwords; w++)
-            u->b_stale[w] |= wk[w];
-        u->bounds_pending = TRUE;
+    if (u->n_bwords == 1) { /* up to 64 banks: one word per command */
+        guint64 stale = 0;
+        for (guint32 m = e->wide_mask[p->cmd]; m; m &= m - 1)
+            stale |= u->wants[__builtin_ctz(m)];
+        u->b_stale[0] |= stale;
+        u->bounds_pending |= e->wide_mask[p->cmd] != 0;
+    } else {
+        for (guint32 m = e->wide_mask[p->cmd]; m; m &= m - 1) {
+            const guint64 *wk = &u->wants[(gsize)__builtin_ctz(m) * u->n_bwords];
+            for (guint w = 0; w < u->n_bwords; w++)
+                u->b_stale[w] |= wk[w];
+            u->bounds_pending = TRUE;
+        }
     }
     if (u->chk)
         ts_dram_checker_command(u->chk, c, p->cmd, p->rank, p->bank / d->bpg, p->bank % d->bpg,
