@@ -396,6 +396,7 @@ struct Exec {
     uint64_t cp_cap, cp_first, cp_next, cause;
     Trace trace;
     gboolean tracing;
+    struct ExecSample *sample; /* sampled instances (ts-exec-sample.c), NULL: every instance */
 };
 
 /* Busy time ps of statistic `stat` (OpTiming.own_busy_ps) on unit that job j's request causes,
@@ -507,6 +508,32 @@ void ts_exec_cp_record(Exec *x, const Job *j);
 uint64_t ts_exec_cp_cause(const Exec *x);
 /* Result slot of ctx c. */
 TsExecOpResult *ts_exec_result_of(Exec *x, const OpCtx *c);
+
+/* Busy time of unit u so far (ps: its busiest port, direction or data bus) and its bank-conflict
+ * cycles (srams), as the per-op utilization counts them. */
+double ts_exec_unit_busy(const Exec *x, guint u);
+double ts_exec_unit_conflicts(const Exec *x, guint u);
+
+/* ---- ts-exec-sample.c --------------------------------------------------------------------- */
+
+/* Sets up the sampling of n_ops plan ops (TsExecOptions.instances; nothing for
+ * TS_EXEC_INSTANCES_ALL); freed with ts_exec_sample_free. */
+void ts_exec_sample_init(Exec *x, guint n_ops, uint64_t instances);
+void ts_exec_sample_free(Exec *x);
+/* Instance inst of plan op `op` (the workload's top, of count; eligible: instances one after
+ * another, not a LUT-NN op on DPUs) starts now: records the op's figures; when the steady state
+ * is reached (or the bound on simulated instances), returns how many of the instances after
+ * inst are extrapolated (the caller skips them; the rest, fewer than the windows' 2W, are
+ * simulated), else 0. */
+uint64_t ts_exec_sample_instance(Exec *x, guint op, const TsOp *top, uint64_t inst, uint64_t count,
+                                 gboolean eligible);
+/* Folds op's extrapolated instances into its result r (computed from the simulated ones over
+ * a window of *window_ps, which grows by their time), its start by the earlier ops'
+ * extrapolated time; sets r->instances_simulated. TRUE when r's time changed (the figures
+ * that follow from it are to be recomputed). */
+gboolean ts_exec_sample_finish(Exec *x, guint op, TsExecOpResult *r, double *window_ps);
+/* Simulated time the extrapolated instances of every op stand for, ps. */
+double ts_exec_sample_skipped_ps(const Exec *x);
 
 /* ---- ts-exec-trace.c ---------------------------------------------------------------------- */
 

@@ -134,6 +134,16 @@ static double unit_conflicts(const Unit *u)
     return st.bank_conflict_cycles;
 }
 
+double ts_exec_unit_busy(const Exec *x, guint u)
+{
+    return unit_busy_ps(x, &x->unit[u]);
+}
+
+double ts_exec_unit_conflicts(const Exec *x, guint u)
+{
+    return unit_conflicts(&x->unit[u]);
+}
+
 static const char *unit_kind(const Unit *u)
 {
     return u->comp->kind->name;
@@ -410,9 +420,21 @@ static gboolean start_next(Exec *x)
         guint op;
         uint64_t inst;
         take_next(x, &op, &inst);
+        const OpSpec *s = &pl->ops[op];
+        const uint64_t skip = ts_exec_sample_instance(x, op, s->op, inst, s->count, s->lut == NULL);
         if (!begin_ctx(x, c, op, inst) || !begin_group(x, c)) {
             ts_sim_request_stop(x->sim, &x->base, "an op could not be prepared");
             return FALSE;
+        }
+        if (skip > 0) {
+            /* the next skip instances are extrapolated; the ones after run at their addresses */
+            pl->instances_done[op] += skip;
+            x->layer_base += skip * ts_exec_op_footprint(s->op);
+            x->next_instance += skip;
+            if (x->next_instance >= s->count) {
+                x->next_op = op + 1;
+                x->next_instance = 0;
+            }
         }
         pump(x, c);
     }
@@ -575,6 +597,11 @@ void ts_exec_ctx_complete(Exec *x, OpCtx *c)
         } else {
             r->dram_row_hit_rate = -1.0;
         }
+        double all_window = window;
+        if (ts_exec_sample_finish(x, c->op_index, r, &all_window)) {
+            time_figures(c, r);
+            r->bound = op_bound(x, c, r, all_window);
+        }
         while (pl->ops_done < pl->n &&
                pl->instances_done[pl->ops_done] == pl->ops[pl->ops_done].count)
             pl->ops_done++;
@@ -688,6 +715,7 @@ static gboolean run_plan(const TsArch *arch, Plan *pl, const TsExecOptions *opti
     x->max_steps = opt.max_steps ? opt.max_steps : TS_EXEC_DEFAULT_MAX_STEPS;
     x->lane_memory = opt.lane_memory_bytes ? opt.lane_memory_bytes : TS_EXEC_LANE_MEMORY_DEFAULT;
     x->timing = g_new0(OpTiming, pl->n);
+    ts_exec_sample_init(x, pl->n, opt.instances);
     gboolean ok = TRUE;
     if (opt.trace_path != NULL)
         ok = ts_exec_trace_open(x, opt.trace_path,
@@ -725,11 +753,12 @@ static gboolean run_plan(const TsArch *arch, Plan *pl, const TsExecOptions *opti
             g_free(note);
     }
     *events = ts_sim_events_processed(sim);
-    *cycles = (double)ts_sim_now(sim) / x->arch_period_ps;
+    *cycles = ((double)ts_sim_now(sim) + ts_exec_sample_skipped_ps(x)) / x->arch_period_ps;
     if (notes != NULL && x->notes->len > 0) {
         g_ptr_array_add(x->notes, NULL);
         *notes = (char **)g_ptr_array_steal(x->notes, NULL);
     }
+    ts_exec_sample_free(x);
     g_free(x->timing);
     g_free(x->cp);
     ts_sim_free(sim);
@@ -756,6 +785,7 @@ static void fold_result(TsExecOpResult *r, const TsExecOpResult *b, double clock
     }
     const double ca = r->cycles, cb = b->cycles, all = MAX(ca + cb, 1e-300);
     r->count += b->count;
+    r->instances_simulated += b->instances_simulated;
     r->start_cycles = MIN(r->start_cycles, b->start_cycles);
     r->cycles += b->cycles;
     r->latency_s = r->cycles / clock_hz;
