@@ -207,6 +207,8 @@ typedef struct {
     gboolean in_ref;
     guint64 refresh_interval, next_refresh;
     guint next_rank, next_bank;
+    TsDramRefCmd *ref_round; /* idle refresh skip: the round given to the checker */
+    guint32 ref_round_n;
 
     DoneRing reads, fast;
     guint32 *lat_q; /* latencies of the reads in `reads`, in completion order */
@@ -261,6 +263,8 @@ struct Dram {
     guint64 tick_cycle; /* while ticking: the cycle */
     guint64 due;        /* while ticking, at most 64 units: the units due at tick_cycle */
     TsDramDoneFn done_hook; /* completions go to it instead of response events (NULL: events) */
+    gboolean ref_due;       /* a refresh issued in this wake: idle units may skip ahead */
+    gboolean refresh_step;  /* TILESIM_DRAM_REFRESH_STEP: tick every idle refresh (tests) */
     gpointer done_user;
     double e_act, e_rd, e_wr, e_ref, e_refb, e_act_stb, e_pre_stb; /* pJ per command / cycle */
     guint banks_per_unit; /* all-bank mode: banks beside each PIM unit */
@@ -683,6 +687,9 @@ static inline gboolean write_behind_read(const CmdEntry *qe, guint i)
 /* Earliest cycle bank gb can issue one of the commands it needs. */
 static inline guint64 want_bound(const Unit *u, guint gb)
 {
+    const guint32 want = u->b_want[gb];
+    if (want && !(want & (want - 1))) /* one command (a closed bank's ACT, most often) */
+        return ts_dram_engine_earliest_at(&u->eng, (TsDramCmd)__builtin_ctz(want), gb);
     guint64 lb = NO_CYCLE;
     for (guint32 m = u->b_want[gb]; m; m &= m - 1)
         lb = MIN(lb, ts_dram_engine_earliest_at(&u->eng, (TsDramCmd)__builtin_ctz(m), gb));
@@ -976,6 +983,7 @@ static void issue(Unit *u, const Pick *p, guint64 c)
         u->ref_head = (u->ref_head + 1) % u->ref_cap;
         u->ref_n--;
         u->in_ref = FALSE;
+        u->d->ref_due = TRUE;
         break;
     default:
         break;
@@ -983,11 +991,19 @@ static void issue(Unit *u, const Pick *p, guint64 c)
     if (p->cmd != TS_DCMD_REF) /* the bank's entries or state change */
         mark_dirty(u, p->rank * e->banks_per_rank + p->bank);
     /* Banks needing a command this one delays in other banks may now issue later. */
-    for (guint32 m = e->wide_mask[p->cmd]; m; m &= m - 1) {
-        const guint64 *wk = &u->wants[(gsize)__builtin_ctz(m) * u->n_bwords];
-        for (guint w = 0; w < u->n_bwords; w++)
-            u->b_stale[w] |= wk[w];
-        u->bounds_pending = TRUE;
+    if (u->n_bwords == 1) { /* up to 64 banks: one word per command */
+        guint64 stale = 0;
+        for (guint32 m = e->wide_mask[p->cmd]; m; m &= m - 1)
+            stale |= u->wants[__builtin_ctz(m)];
+        u->b_stale[0] |= stale;
+        u->bounds_pending |= e->wide_mask[p->cmd] != 0;
+    } else {
+        for (guint32 m = e->wide_mask[p->cmd]; m; m &= m - 1) {
+            const guint64 *wk = &u->wants[(gsize)__builtin_ctz(m) * u->n_bwords];
+            for (guint w = 0; w < u->n_bwords; w++)
+                u->b_stale[w] |= wk[w];
+            u->bounds_pending = TRUE;
+        }
     }
     if (u->chk)
         ts_dram_checker_command(u->chk, c, p->cmd, p->rank, p->bank / d->bpg, p->bank % d->bpg,
@@ -1400,6 +1416,138 @@ static void unit_tick(Unit *u, guint64 c)
     u->d->unit_wake[u->index] = MIN(u->d->unit_wake[u->index], w);
 }
 
+/* ---- refresh while idle ----
+ * A unit with nothing to do (no read, queued command, write acknowledgement or all-bank
+ * request, no transaction that can move, every bank closed, no refresh pending) only
+ * refreshes: each due refresh issues at once (every bank ready for it), a rank-simultaneous
+ * batch one rank per cycle, and nothing else changes. Up to
+ * the quiet horizon (ts_sim_quiet_until: nothing else can happen before it, and the busy
+ * units' next cycles) those refreshes are counted instead of ticked: the first round (every
+ * rank, or every bank for per-bank refresh, once) and at least the last one are issued as the
+ * ticks would issue them (counts, refresh energy, the timing engine, whose state after them
+ * depends only on each rank's or bank's latest refresh, and the checker), and the rounds
+ * between them are counted, the checker checking them as repeats of the first round
+ * (ts_dram_checker_refresh_repeat). Background energy is accounted per interval anyway. So
+ * every figure is that of ticking each refresh; O(banks) per idle gap. */
+
+/* Unit u is idle (no read, no command queued, nothing to move: posted writes below the drain
+ * threshold may wait in the write buffer) and its next tick is its next refresh, which every
+ * bank can take then. */
+static gboolean refresh_idle(const Unit *u)
+{
+    const TsDramSpec *s = u->d->spec;
+    const TsDramEngine *e = &u->eng;
+    if (u->refresh_interval == 0 || u->ref_n || !u->sched_idle || u->rq_n || u->fast.n || u->ab_n ||
+        u->ab_mode != AB_OFF || u->d->unit_wake[u->index] != u->next_refresh ||
+        s->cycles.tRP > u->refresh_interval)
+        return FALSE;
+    const gboolean simultaneous = s->refresh_policy == TS_DRAM_REFRESH_RANK_SIMULTANEOUS;
+    if (simultaneous && e->ranks > u->refresh_interval)
+        return FALSE; /* a batch would run into the next one */
+    for (guint w = 0; w < u->n_words; w++)
+        if (u->busy[w])
+            return FALSE;
+    for (guint r = 0; r < e->ranks; r++)
+        if (e->open_banks[r])
+            return FALSE;
+    const TsDramCmd cmd =
+        s->refresh_policy == TS_DRAM_REFRESH_BANK_STAGGERED ? TS_DCMD_REFB : TS_DCMD_REF;
+    for (guint gb = 0, nb = e->ranks * e->banks_per_rank; gb < nb; gb++)
+        if (ts_dram_engine_earliest_at(e, cmd, gb) > u->next_refresh)
+            return FALSE;
+    return TRUE;
+}
+
+/* The ticks of an idle unit's next due refresh: it falls due and issues at once (a batch one
+ * command per cycle), as unit_tick does; with `record` the commands go to the checker round. */
+static void idle_refresh_due(Unit *u, gboolean record)
+{
+    const guint64 due = u->next_refresh;
+    insert_refresh(u);
+    u->next_refresh += u->refresh_interval;
+    for (guint64 c = due; u->ref_n; c++) {
+        Pick p;
+        if (G_UNLIKELY(!pick_refresh(u, c, &p) || (p.cmd != TS_DCMD_REF && p.cmd != TS_DCMD_REFB)))
+            TS_ABORT(&u->d->base, "unit %u: idle refresh not ready at cycle %" G_GUINT64_FORMAT,
+                     u->index, c);
+        if (record)
+            u->ref_round[u->ref_round_n++] =
+                (TsDramRefCmd){c, p.cmd, p.rank, p.bank / u->d->bpg, p.bank % u->d->bpg};
+        issue(u, &p, c);
+        u->last_tick_cycle = c;
+    }
+}
+
+/* Every refresh of idle unit u whose commands lie before cycle `lim`. */
+static void idle_refresh_run(Unit *u, guint64 lim)
+{
+    const TsDramSpec *s = u->d->spec;
+    const TsDramEngine *e = &u->eng;
+    const guint64 period = u->refresh_interval, first = u->next_refresh;
+    const guint64 batch = s->refresh_policy == TS_DRAM_REFRESH_RANK_SIMULTANEOUS ? e->ranks : 1;
+    if (lim < first + batch)
+        return;
+    const guint64 k = (lim - first - batch) / period + 1; /* refreshes falling due */
+    /* refreshes per round: the rotation over ranks (banks) is back where it started */
+    const guint64 m = s->refresh_policy == TS_DRAM_REFRESH_RANK_STAGGERED ? e->ranks
+                      : s->refresh_policy == TS_DRAM_REFRESH_BANK_STAGGERED
+                          ? (guint64)e->ranks * e->banks_per_rank
+                          : 1;
+    if (k < 3 * m) {
+        for (guint64 j = 0; j < k; j++)
+            idle_refresh_due(u, FALSE);
+    } else {
+        u->ref_round_n = 0;
+        for (guint64 j = 0; j < m; j++)
+            idle_refresh_due(u, TRUE);
+        /* q rounds counted; then k - (q + 1) m in [m, 2m) issued, at least one round */
+        const guint64 q = k / m - 2, cmds = q * m * batch;
+        if (s->refresh_policy == TS_DRAM_REFRESH_BANK_STAGGERED)
+            u->refbs += cmds;
+        else
+            u->refs += cmds;
+        u->ref_head = (guint32)((u->ref_head + cmds % u->ref_cap) % u->ref_cap);
+        u->next_refresh += q * m * period;
+        if (u->chk)
+            ts_dram_checker_refresh_repeat(u->chk, u->ref_round, u->ref_round_n, m * period, q);
+        for (guint64 j = 0, rest = k - (q + 1) * m; j < rest; j++)
+            idle_refresh_due(u, FALSE);
+    }
+    refresh_bounds(u);
+    u->d->unit_wake[u->index] = u->next_refresh;
+}
+
+/* After a wake in which a refresh issued: every idle unit counts its refreshes up to the
+ * quiet horizon. Returns the earliest unit's next cycle (`next` as the ticks left it, or
+ * later). */
+static G_GNUC_NO_INLINE guint64 idle_refresh_skip(Dram *d, guint64 next)
+{
+    d->ref_due = FALSE;
+    if (d->refresh_step)
+        return next;
+    TsTick h = ts_sim_quiet_until(d->base.sim);
+    if (h == TS_TICK_NEVER)
+        return next; /* a run with no end and nothing else to do: tick on */
+    guint n_idle = 0;
+    for (guint i = 0; i < d->n_units; i++) {
+        if (refresh_idle(&d->units[i]))
+            n_idle++;
+        else if (d->unit_wake[i] != NO_CYCLE)
+            h = MIN(h, ts_dram_cycle_tick(&d->base.clock, d->unit_wake[i]));
+    }
+    if (n_idle == 0)
+        return next;
+    /* cycles below lim have their edges before h */
+    const guint64 lim = ts_dram_edge_at_or_after(&d->base.clock, h);
+    next = NO_CYCLE;
+    for (guint i = 0; i < d->n_units; i++) {
+        if (refresh_idle(&d->units[i]))
+            idle_refresh_run(&d->units[i], lim);
+        next = MIN(next, d->unit_wake[i]);
+    }
+    return next;
+}
+
 /* ---- kind callbacks ---- */
 
 /* A request (an event or an arrival) on an element of "req" or "pim". */
@@ -1533,14 +1681,17 @@ static void dram_handle(TsComponent *self, TsEvent *ev)
                     unit_tick(&d->units[i], c);
                 }
             }
-            /* the next cycle and the units due then */
+            /* the next cycle (after the idle units' refreshes are counted up to the quiet
+             * horizon) and the units due then */
             for (guint i = 0; i < nu; i++)
                 next = MIN(next, w[i]);
+            d->ticking = FALSE;
+            if (G_UNLIKELY(d->ref_due))
+                next = idle_refresh_skip(d, next);
             due = 0;
             if (nu <= 64)
                 for (guint i = 0; i < nu; i++)
                     due |= (guint64)(w[i] == next) << i;
-            d->ticking = FALSE;
             /* An arrival accepted before the next cycle (one before the tick of the cycle
              * before it) may have to be read earlier. */
             if (self->arrivals_n && next != c + 1 &&
@@ -1636,6 +1787,7 @@ static gboolean unit_init(Dram *d, Unit *u, guint index, GError **error)
     map_init(&u->wr_pending, u->n_trans);
     u->ref_cap = u->eng.ranks * u->eng.banks_per_rank + 16;
     u->ref_q = g_new0(RefReq, u->ref_cap);
+    u->ref_round = g_new(TsDramRefCmd, (gsize)u->eng.ranks * u->eng.banks_per_rank);
     u->reads.cap = 2 * (u->eng.read_delay + 2) + 8;
     u->reads.e = g_new0(Done, u->reads.cap);
     u->lat_cap = u->reads.cap + u->n_trans;
@@ -1701,6 +1853,7 @@ static gboolean dram_init(TsComponent *self, const void *spec, const TsParams *p
     const TsDramSpec *s = spec;
     d->spec = s;
     d->check = ts_params_get_bool(params, "check");
+    d->refresh_step = g_getenv("TILESIM_DRAM_REFRESH_STEP") != NULL;
     d->banks_per_unit = (guint)ts_params_get_int(params, "banks_per_unit");
     if (!s->has_timing || s->tck_num_ps == 0) {
         g_set_error(error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID,
@@ -1962,6 +2115,7 @@ static void dram_destroy(TsComponent *self)
             map_clear(&u->wr_pending);
         }
         g_free(u->ref_q);
+        g_free(u->ref_round);
         g_free(u->reads.e);
         g_free(u->fast.e);
         g_free(u->lat_q);

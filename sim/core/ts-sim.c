@@ -694,6 +694,20 @@ gboolean ts_sim_continue_at(TsSim *sim, TsTick tick, guint8 priority)
     return TRUE;
 }
 
+TsTick ts_sim_quiet_until(const TsSim *sim)
+{
+    if (sim->current == NULL || sim->trace_mask != 0 || sim->event_limit != G_MAXUINT64)
+        return sim->now;
+    TsTick h = sim->run_limit;
+    if (sim->evq.size != 0)
+        h = MIN(h, ts_evq_key_tick_(ts_evq_top_(&sim->evq)));
+    /* The running component's queued arrivals are not in the event queue (any other
+     * component with arrivals keeps an event of its own no later than it must read them). */
+    if (sim->current->arrivals_n != 0)
+        h = MIN(h, ts_component_next_arrival(sim->current)->tick);
+    return MAX(h, sim->now);
+}
+
 void ts_sim_request_stop(TsSim *sim, const TsComponent *who, const char *reason)
 {
     g_return_if_fail(sim != NULL);

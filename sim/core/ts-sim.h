@@ -455,6 +455,17 @@ TsRunStatus ts_sim_run_until(TsSim *sim, TsTick end_tick);
  * event order, and so every result, is that of scheduling the event. */
 gboolean ts_sim_continue_at(TsSim *sim, TsTick tick, guint8 priority);
 
+/* The quiet horizon, for a handler that can account for its own later work in closed form
+ * instead of as events: the first tick at which anything other than the running handler's own
+ * later events can happen, i.e. the earliest pending event's tick, capped at the run's end
+ * tick (which includes the time watchdog's limit). Work the handler would do at ticks before
+ * it, in events of its own that create no other events, is not interleaved with anything. The
+ * running component's own queued arrivals (ts_component_arrival_due) count as pending events.
+ * Returns the current tick (nothing may be skipped) outside a handler, while tracing (traces
+ * show every event), after a stop request and with an event watchdog (whose count such work
+ * would change). */
+TsTick ts_sim_quiet_until(const TsSim *sim);
+
 /* Asks the running loop to return TS_RUN_STOPPED once the current handler returns. `who` (may
  * be NULL) and `reason` (copied) appear in ts_sim_stop_message. */
 void ts_sim_request_stop(TsSim *sim, const TsComponent *who, const char *reason);
