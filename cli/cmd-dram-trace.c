@@ -133,10 +133,9 @@ static int run(int argc, char **argv)
     }
     guint64 cycles = 0;
     if (cycles_text != NULL &&
-        !g_ascii_string_to_unsigned(cycles_text, 10, 1, G_GUINT64_CONSTANT(1) << 50, &cycles,
-                                    NULL)) {
+        !g_ascii_string_to_unsigned(cycles_text, 10, 1, G_MAXUINT64, &cycles, NULL)) {
         fprintf(stderr,
-                "tilesim dram-trace: --cycles: expected an integer in 1 .. 2^50 (got '%s')\n",
+                "tilesim dram-trace: --cycles: expected an integer in 1 .. 2^64 - 1 (got '%s')\n",
                 cycles_text);
         return TS_EXIT_BAD_INPUT;
     }

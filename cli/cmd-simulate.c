@@ -30,7 +30,33 @@ typedef struct {
     char *gen, *layers; /* as given (NULL = not given), checked by ts_cli_parse_uint */
     gboolean overlap;
     char *decode_points; /* whole model with --gen: decode steps mapped (NULL = the default) */
+    char *des_instances; /* DES: auto, all or N (NULL = auto) */
 } TsSimulateArgs;
+
+/* --des-instances auto|all|N as TsExecOptions.instances. */
+static gboolean parse_des_instances(const char *text, uint64_t *out, GError **error)
+{
+    *out = 0;
+    if (text == NULL || strcmp(text, "auto") == 0)
+        return TRUE;
+    if (strcmp(text, "all") == 0) {
+        *out = TS_EXEC_INSTANCES_ALL;
+        return TRUE;
+    }
+    if (!g_ascii_isdigit(text[0])) {
+        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
+                    "--des-instances: expected auto, all or a number of instances from %d to "
+                    "%d, got '%s'",
+                    TS_EXEC_SAMPLE_N_MIN, TS_EXEC_SAMPLE_N_MAX, text);
+        return FALSE;
+    }
+    guint64 v = 0;
+    if (!ts_cli_parse_uint("--des-instances", text, TS_EXEC_SAMPLE_N_MIN, TS_EXEC_SAMPLE_N_MAX, &v,
+                           error))
+        return FALSE;
+    *out = v;
+    return TRUE;
+}
 
 /* Decode steps mapped by default in an autoregressive whole-model run (--gen); the others are
  * interpolated linearly in the KV length. */
@@ -279,10 +305,10 @@ static int run_profile(const TsCliMapArgs *a, const TsSimulateArgs *pa)
 /* Runs the mapped ops through the DES and emits its report (text, --json); the trace is
  * written by the executor. */
 static int run_des(const TsCliMapArgs *a, const TsCliMapInputs *in, const TsLayerResult *r,
-                   const TsFusePlan *fuse, char **notes)
+                   const TsFusePlan *fuse, uint64_t instances, char **notes)
 {
     g_autoptr(GError) error = NULL;
-    TsExecOptions xo = {.trace_path = a->trace, .fuse = fuse};
+    TsExecOptions xo = {.trace_path = a->trace, .fuse = fuse, .instances = instances};
     TsExecResult x = {0};
     gboolean ok = ts_exec_run_layer(in->arch, in->workload, r, &xo, &x, &error);
     for (guint i = 0; ok && x.notes && x.notes[i]; i++)
@@ -336,7 +362,7 @@ static int run_des(const TsCliMapArgs *a, const TsCliMapInputs *in, const TsLaye
  * outputs (a --trace, --json or --csv that cannot be written). */
 static int run_both(const TsCliMapArgs *a, const TsCliMapInputs *in, const TsLayerResult *r,
                     const TsLayerOptions *lo, const TsFusePlan *plan, const TsFuseSummary *summary,
-                    guint64 layers, const TsModelPhases *phases, char **notes)
+                    guint64 layers, const TsModelPhases *phases, uint64_t instances, char **notes)
 {
     g_autoptr(GError) error = NULL;
     const guint n = r->n_ops;
@@ -351,7 +377,7 @@ static int run_both(const TsCliMapArgs *a, const TsCliMapInputs *in, const TsLay
                     "figures stand\n",
                     r->ops[i].op->name, not_run[i]);
     }
-    TsExecOptions xo = {.trace_path = a->trace, .fuse = plan};
+    TsExecOptions xo = {.trace_path = a->trace, .fuse = plan, .instances = instances};
     TsExecResult x = {0};
     g_autoptr(GError) derr = NULL;
     g_autofree char *unavailable = NULL;
@@ -441,6 +467,11 @@ static int run(int argc, char **argv)
          "profile engine: also the double-buffered schedule (transfers against compute)", NULL},
         {"profile-mode", 0, 0, G_OPTION_ARG_STRING, &pa.mode,
          "profile engine: compat (the profiler's numbers, default) or corrected", "MODE"},
+        {"des-instances", 0, 0, G_OPTION_ARG_STRING, &pa.des_instances,
+         "DES: instances simulated per op whose instances run one after another: auto "
+         "(default: until their periods are steady, 16 to 64; the others extrapolated, with a "
+         "note), all, or at most N (4 to 65536)",
+         "auto|all|N"},
         {"trace", 0, 0, G_OPTION_ARG_FILENAME, &a.trace,
          "DES: Chrome / Perfetto trace-event JSON of the simulation (bounded in size)", "F"},
         {"plot", 0, 0, G_OPTION_ARG_FILENAME, &a.plot,
@@ -457,6 +488,7 @@ static int run(int argc, char **argv)
                       " [--precision P]\n      [--mapping M | search options] [--engine "
                       "both|analytical|des] [--layers N|model]\n      [--gen G [--decode-points "
                       "N]] [--json F] [--csv F] [--trace F] [--plot DIR]\n"
+                      "      [--des-instances auto|all|N]\n"
                       "  tilesim simulate --engine profile --arch DEVICES.yaml (--device NAME | "
                       "--map F) --workload W\n      [--seq N] [--precision P] [--gen G "
                       "[--layers N]] [--overlap] [--profile-mode compat|corrected]",
@@ -508,6 +540,7 @@ static int run(int argc, char **argv)
         : pa.layers && des            ? "--layers (the whole model: --engine both or analytical)"
         : pa.gen && des               ? "--gen (the whole model: --engine both or analytical)"
         : pa.decode_points && !pa.gen ? "--decode-points without --gen"
+        : pa.des_instances && !des && !both ? "--des-instances (DES engine: --engine des or both)"
         : a.top != 1 ? "--top (the K best mappings of an op: tilesim map --top K or tilesim "
                        "compare --top K)"
                      : NULL;
@@ -544,7 +577,9 @@ static int run(int argc, char **argv)
         goto out;
     }
     guint64 layers = 0, gen = 0, decode_points = DECODE_POINTS_DEFAULT;
-    if (!ts_cli_parse_uint("--gen", pa.gen, 0, DECODE_MAX_GEN, &gen, &error) ||
+    uint64_t des_instances = 0;
+    if (!parse_des_instances(pa.des_instances, &des_instances, &error) ||
+        !ts_cli_parse_uint("--gen", pa.gen, 0, DECODE_MAX_GEN, &gen, &error) ||
         !ts_cli_parse_uint("--decode-points", pa.decode_points, 0, 4096, &decode_points, &error)) {
         rc = ts_cli_fail(error);
         goto out;
@@ -619,8 +654,8 @@ static int run(int argc, char **argv)
     }
     const TsModelPhases *ph = pa.gen ? &phases : NULL;
     if (des || both) {
-        rc = des ? run_des(&a, &in, &r, plan, notes)
-                 : run_both(&a, &in, &r, &lo, plan, &summary, layers, ph, notes);
+        rc = des ? run_des(&a, &in, &r, plan, des_instances, notes)
+                 : run_both(&a, &in, &r, &lo, plan, &summary, layers, ph, des_instances, notes);
         g_strfreev(notes);
         goto out;
     }
@@ -657,6 +692,7 @@ out:
     g_free(pa.gen);
     g_free(pa.layers);
     g_free(pa.decode_points);
+    g_free(pa.des_instances);
     g_array_free(mapped_kv, TRUE);
     ts_layer_result_clear(&r);
     ts_cli_map_inputs_clear(&in);

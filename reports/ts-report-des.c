@@ -49,6 +49,16 @@ static void op_detail_text(GString *out, const TsDesReport *rep, guint i)
                                ", %" G_GUINT64_FORMAT " tile steps per instance (walk depth %u)",
                                o->steps, o->depth);
     g_string_append_printf(out, ", %" G_GUINT64_FORMAT " events\n", o->events);
+    if (o->instances_simulated < o->count)
+        g_string_append_printf(out,
+                               "  %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+                               " instances simulated, %" G_GUINT64_FORMAT
+                               " extrapolated from %s: %.0f cycles per instance (the last "
+                               "two windows of %" G_GUINT64_FORMAT " instances %s %.2f%%)\n",
+                               o->instances_simulated, o->count, o->count - o->instances_simulated,
+                               o->steady ? "the steady state" : "the last instances (not steady)",
+                               o->steady_period_cycles, o->steady_window,
+                               o->steady ? "within" : "differ by", 100.0 * o->steady_spread);
     g_string_append_printf(out,
                            "  compute busy %.0f, stalls: fill %.0f, drain %.0f, bandwidth %.0f, "
                            "latency %.0f cycles",
@@ -138,6 +148,21 @@ void ts_report_des_op_json(JsonBuilder *b, const TsExecOpResult *o)
     ts_json_member_double(b, "cycles", o->cycles);
     ts_json_member_double(b, "latency_s", o->latency_s);
     ts_json_member_count(b, "events", o->events);
+    ts_json_member_count(b, "instances_simulated", o->instances_simulated);
+    ts_json_member_count(b, "instances_extrapolated",
+                         o->count > o->instances_simulated ? o->count - o->instances_simulated : 0);
+    json_builder_set_member_name(b, "steady_state");
+    if (o->instances_simulated < o->count) {
+        json_builder_begin_object(b);
+        ts_json_member_double(b, "period_cycles", o->steady_period_cycles);
+        ts_json_member_count(b, "window", o->steady_window);
+        ts_json_member_double(b, "spread", o->steady_spread);
+        json_builder_set_member_name(b, "steady");
+        json_builder_add_boolean_value(b, o->steady);
+        json_builder_end_object(b);
+    } else {
+        json_builder_add_null_value(b);
+    }
     if (o->einsum) {
         ts_json_member_count(b, "steps", o->steps);
         ts_json_member_int(b, "walk_depth", o->depth);

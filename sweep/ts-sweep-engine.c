@@ -174,7 +174,7 @@ static void run_des(const TsSweep *s, const TsArch *arch, const TsWorkload *work
             g_string_append_printf(not_run, "%s%s: %s", not_run->len ? "; " : "",
                                    r->ops[i].op->name, out->ops[i].des_not_run);
     }
-    TsExecOptions xo = {.max_steps = s->des_max_steps, .fuse = plan};
+    TsExecOptions xo = {.max_steps = s->des_max_steps, .instances = s->des_instances, .fuse = plan};
     TsExecResult x = {0};
     g_autoptr(GError) derr = NULL;
     gint64 t0 = g_get_monotonic_time();

@@ -97,6 +97,7 @@ struct TsSweep {
     guint n_objectives;
     TsSweepObjective rank;
     uint64_t des_max_steps; /* `des: max_steps` (0: the executor's default) */
+    uint64_t des_instances; /* `des: instances` (TsExecOptions.instances; 0: auto) */
     char *settings_json;
 
     GPtrArray *notes;  /* char * + NULL */

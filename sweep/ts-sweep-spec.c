@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "ts-exec.h"
 #include "ts-file.h"
 #include "ts-json-text.h"
 #include "ts-library.h"
@@ -519,10 +520,10 @@ static gboolean read_des(TsSweep *s, const TsNode *map, GError **error)
     }
     if (map->kind != TS_NODE_MAPPING) {
         ts_config_error(error, map, TS_CONFIG_ERROR_TYPE, "sweep.des",
-                        "expected a mapping (max_steps)");
+                        "expected a mapping (max_steps, instances)");
         return FALSE;
     }
-    static const char *const keys[] = {"max_steps", NULL};
+    static const char *const keys[] = {"max_steps", "instances", NULL};
     if (!ts_schema_check_keys(map, "sweep.des", keys, error))
         return FALSE;
     const TsNode *n = ts_node_get(map, "max_steps");
@@ -536,6 +537,28 @@ static gboolean read_des(TsSweep *s, const TsNode *map, GError **error)
             return FALSE;
         }
         s->des_max_steps = v;
+    }
+    const TsNode *in = ts_node_get(map, "instances");
+    if (in != NULL) {
+        const char *text = NULL;
+        guint64 v = 0;
+        if (!ts_node_string(in, "sweep.des.instances", &text, error))
+            return FALSE;
+        if (strcmp(text, "auto") == 0) {
+            s->des_instances = 0;
+        } else if (strcmp(text, "all") == 0) {
+            s->des_instances = TS_EXEC_INSTANCES_ALL;
+        } else if (g_ascii_isdigit(text[0]) &&
+                   g_ascii_string_to_unsigned(text, 10, TS_EXEC_SAMPLE_N_MIN, TS_EXEC_SAMPLE_N_MAX,
+                                              &v, NULL)) {
+            s->des_instances = v;
+        } else {
+            ts_config_error(error, in, TS_CONFIG_ERROR_RANGE, "sweep.des.instances",
+                            "expected auto, all or a number of instances from %d to %d (got "
+                            "'%s')",
+                            TS_EXEC_SAMPLE_N_MIN, TS_EXEC_SAMPLE_N_MAX, text);
+            return FALSE;
+        }
     }
     return TRUE;
 }
@@ -694,6 +717,11 @@ static char *settings_json(const TsSweep *s, gboolean cross)
         json_builder_begin_object(b);
         json_builder_set_member_name(b, "max_steps");
         json_builder_add_int_value(b, (gint64)s->des_max_steps);
+        json_builder_set_member_name(b, "instances");
+        if (s->des_instances == 0 || s->des_instances == TS_EXEC_INSTANCES_ALL)
+            json_builder_add_string_value(b, s->des_instances ? "all" : "auto");
+        else
+            json_builder_add_int_value(b, (gint64)s->des_instances);
         json_builder_end_object(b);
     }
     json_builder_end_object(b);

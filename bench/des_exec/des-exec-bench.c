@@ -36,14 +36,14 @@ typedef struct {
 } Run;
 
 /* One timed run of an op's mapping x count through the executor, allocations counted. */
-static gboolean time_op(const TsArch *arch, const TsModel *model, const TsMapping *mapping,
-                        guint64 count, Run *r, GError **error)
+static gboolean time_op_with(const TsArch *arch, const TsModel *model, const TsMapping *mapping,
+                             guint64 count, const TsExecOptions *opt, Run *r, GError **error)
 {
     TsExecOpResult o;
     ts_alloc_count = 0;
     const double w0 = (double)g_get_monotonic_time() / 1e6, c0 = cpu_now();
     ts_alloc_counting = TRUE;
-    gboolean ok = ts_exec_run_op(arch, model, mapping, count, NULL, &o, error);
+    gboolean ok = ts_exec_run_op(arch, model, mapping, count, opt, &o, error);
     ts_alloc_counting = FALSE;
     if (ok)
         *r = (Run){(double)g_get_monotonic_time() / 1e6 - w0,
@@ -53,6 +53,12 @@ static gboolean time_op(const TsArch *arch, const TsModel *model, const TsMappin
                    ts_alloc_count,
                    count};
     return ok;
+}
+
+static gboolean time_op(const TsArch *arch, const TsModel *model, const TsMapping *mapping,
+                        guint64 count, Run *r, GError **error)
+{
+    return time_op_with(arch, model, mapping, count, NULL, r, error);
 }
 
 static void report(const char *what, Run *runs, guint n)
@@ -142,6 +148,27 @@ int main(int argc, char **argv)
         const double an = a->search.best[0].cost.cycles * (double)count;
         printf("%-22s the model: %.0f cycles (DES %+.2f%%)\n", "", an,
                100.0 * (r[0].cycles - an) / an);
+        if (a->search.best[0].cost.link_calls > 0 && a->search.best[0].cost.link_batch > 1)
+            continue; /* lock-step: run exactly whatever the option */
+        /* x8 instances (batch 8): sampled instances (the default) against every one */
+        const TsExecOptions opts[2] = {{0}, {.instances = TS_EXEC_INSTANCES_ALL}};
+        Run sr[2][32];
+        for (guint m = 0; m < 2; m++)
+            for (guint k = 0; k < runs; k++)
+                if (!time_op_with(arch, a->model, &a->search.best[0].mapping, 8 * count, &opts[m],
+                                  &sr[m][k], &error)) {
+                    fprintf(stderr, "des_exec_bench: %s: %s\n", a->op->name, error->message);
+                    return 1;
+                }
+        g_autofree char *ws =
+            g_strdup_printf("%s x%" G_GUINT64_FORMAT " sampled", a->op->name, 8 * count);
+        g_autofree char *wa =
+            g_strdup_printf("%s x%" G_GUINT64_FORMAT " all", a->op->name, 8 * count);
+        report(ws, sr[0], runs);
+        report(wa, sr[1], runs);
+        printf("%-22s sampled against all: cycles %+.3f%%, events / %.1f\n", "",
+               100.0 * (sr[0][0].cycles - sr[1][0].cycles) / sr[1][0].cycles,
+               (double)sr[1][0].events / (double)MAX(sr[0][0].events, 1u));
     }
     for (guint k = 0; k < runs; k++) {
         TsExecResult x;

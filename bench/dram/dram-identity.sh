@@ -7,7 +7,11 @@
 # streams, a hot set that merges reads and hits buffered writes, bursts and gaps) with the
 # controller variants (close page, 2 ranks, rank-simultaneous and per-bank refresh, per-rank
 # and per-bank queues, unified queue, tiny queues, no refresh, HBM2 pseudo-channels) and
-# HBM2 saturated sequential and random. One JSON report per run in OUT_DIR (file names and
+# HBM2 saturated sequential and random; and traces with long idle gaps (10^5 .. 10^8 cycles,
+# and requests accepted one cycle before, on and after a refresh falling due for every preset's
+# refresh interval) on both DRAMsim3 configs and every preset with the refresh variants (one
+# and two ranks, rank-simultaneous and per-bank refresh, close page, none), until done and
+# over a window. One JSON report per run in OUT_DIR (file names and
 # every path inside are relative, so two builds' directories compare with `diff -r`); a run
 # that exits non-zero or reports a timing violation fails the script.
 # A change that must not alter results: run it with the old and the new binary and diff.
@@ -46,6 +50,30 @@ gen() {
     }'
 }
 
+# gaps SEED > FILE: 60 bursts of 1-5 requests (40% writes); every third gap 10^5 .. 10^8
+# cycles, the others end with a request accepted (its cycle + 1) at -1, 0 or +1 cycles from a
+# multiple of one of the presets' refresh intervals (tREFI, tREFI / 2, tREFIb).
+gaps() {
+    awk -v seed="$1" '
+    function hex(a) { return sprintf("0x%X%07X", int(a / 268435456), a % 268435456) }
+    function rnd() { s = (s * 16807) % 2147483647; return s }
+    BEGIN {
+        s = seed; cyc = 0
+        np = split("9360 4680 585 12480 6240 780 6246 3123 3900 1950 128 3333 1666 208", P, " ")
+        for (b = 0; b < 60; b++) {
+            n = 1 + rnd() % 5
+            for (j = 0; j < n; j++) {
+                a = rnd() * 64
+                printf "%s %s %d\n", hex(a), (rnd() % 10 < 4) ? "WRITE" : "READ", cyc
+                cyc += rnd() % 4
+            }
+            if (b % 3 == 0) { cyc += 100000 * (1 + rnd() % 1000); continue }
+            p = P[1 + b % np]; d = rnd() % 3 - 1
+            cyc = (int(cyc / p) + 2 + rnd() % 50) * p + d - 1
+        }
+    }'
+}
+
 run() { # NAME CONFIG TRACE [ARGS...]
     local name=$1 cfg=$2 tr=$3
     shift 3
@@ -71,6 +99,10 @@ for ini in ds3_DDR4_8Gb_x8_2400_1rank ds3_DDR4_8Gb_x8_2400_1rank_noref; do
     done
 done
 
+gaps 4242 >gaps.trace
+for ini in ds3_DDR4_8Gb_x8_2400_1rank ds3_DDR4_8Gb_x8_2400_1rank_noref; do
+    run "$ini-gaps" "ref/$ini.ini" gaps.trace
+done
 gen 20000 12345 mixed >mixed.trace
 gen 100000 1 seq >seq.trace
 gen 100000 777 rand >rand.trace
@@ -106,6 +138,11 @@ for preset in DDR4-2400 DDR4-3200 LPDDR4-3200 HBM2 GDDR6; do
         small-queues no-refresh; do
         arch "$preset-$v.yaml" "$preset" "${variants[$v]%%|*}" "${variants[$v]#*|}"
         run "$preset-$v-mixed" "$preset-$v.yaml" mixed.trace
+        case $v in
+        default | close | 2ranks | 2ranks-simultaneous | bank-refresh | no-refresh)
+            run "$preset-$v-gaps" "$preset-$v.yaml" gaps.trace
+            run "$preset-$v-gaps-window" "$preset-$v.yaml" gaps.trace --cycles 300000001 ;;
+        esac
     done
 done
 arch HBM2-pc.yaml HBM2 "pseudo_channels: 2" ""

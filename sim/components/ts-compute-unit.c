@@ -111,6 +111,12 @@ static double step_cycles(const Unit *u, guint64 work, guint op)
     return ceil((double)work * o->cycles_per_element / (double)MAX(u->vspec->lanes, 1));
 }
 
+/* A step's time on the unit in fixed point: what its busy statistics add. */
+static guint64 hold_fp(double cycles)
+{
+    return (guint64)(cycles * (double)TS_FP_ONE);
+}
+
 static void unit_serve(TsComponent *self, TsEvent *ev)
 {
     Unit *u = unit_of(self);
@@ -120,8 +126,7 @@ static void unit_serve(TsComponent *self, TsEvent *ev)
                  u->vspec->n_ops);
     TsPort *port = ts_component_port_of_event(self, ev);
     const double cycles = step_cycles(u, r->work, r->op);
-    const guint64 start =
-        ts_server_take(&u->srv, ts_fp_now_cycles(self), (guint64)(cycles * (double)TS_FP_ONE));
+    const guint64 start = ts_server_take(&u->srv, ts_fp_now_cycles(self), hold_fp(cycles));
     const guint64 done = u->srv.free_fp + (u->pipeline << TS_FP_SHIFT);
     u->st.steps++;
     u->st.work += u->vector ? r->work : r->work * MAX(r->instances, 1u);
@@ -185,6 +190,11 @@ double ts_compute_unit_cycles(const TsComponent *c, guint64 work, guint op)
     g_return_val_if_fail(
         c != NULL && (c->kind == &ts_mac_array_kind || c->kind == &ts_vector_unit_kind), 0.0);
     return step_cycles(TS_COMPONENT_DOWNCAST(const Unit, c), work, op);
+}
+
+double ts_compute_unit_busy_cycles(const TsComponent *c, guint64 work, guint op)
+{
+    return (double)hold_fp(ts_compute_unit_cycles(c, work, op)) / (double)TS_FP_ONE;
 }
 
 int ts_vector_unit_op_index(const TsLevel *l, const char *name)

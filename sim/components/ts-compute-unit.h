@@ -35,6 +35,8 @@ void ts_compute_unit_get_stats(const TsComponent *unit, TsComputeUnitStats *stat
 
 /* Cycles (the unit's clock) a step of `work` would take on an idle unit (op: vector units). */
 double ts_compute_unit_cycles(const TsComponent *unit, guint64 work, guint op);
+/* The same as its busy statistics add it (TsComputeUnitStats.busy_cycles), whenever served. */
+double ts_compute_unit_busy_cycles(const TsComponent *unit, guint64 work, guint op);
 
 /* Index of operation `name` in a vector unit level's spec, or -1. */
 int ts_vector_unit_op_index(const TsLevel *vector_unit, const char *name);

@@ -394,6 +394,36 @@ void ts_dram_checker_command(TsDramChecker *c, guint64 cycle, TsDramCmd cmd, gui
     }
 }
 
+void ts_dram_checker_refresh_repeat(TsDramChecker *c, const TsDramRefCmd *round, guint n,
+                                    guint64 period, guint64 times)
+{
+    if (n == 0 || times == 0)
+        return;
+    guint64 v = 0;
+    for (guint64 i = 1; i <= MIN(times, 2); i++) {
+        const guint64 before = c->violations;
+        for (guint k = 0; k < n; k++) {
+            g_return_if_fail(round[k].cmd == TS_DCMD_REF || round[k].cmd == TS_DCMD_REFB);
+            ts_dram_checker_command(c, round[k].cycle + i * period, round[k].cmd, round[k].rank,
+                                    round[k].bankgroup, round[k].bank, 0);
+        }
+        v = c->violations - before;
+    }
+    if (times <= 2)
+        return;
+    const guint64 rest = times - 2;
+    c->commands += rest * n;
+    c->violations += rest * v;
+    for (guint k = 0; k < n; k++) {
+        const gint64 at = (gint64)(round[k].cycle + times * period);
+        if (round[k].cmd == TS_DCMD_REF)
+            c->ref[round[k].rank] = at;
+        else
+            c->bank[round[k].rank * c->bpr + round[k].bankgroup * c->bpg + round[k].bank].refb = at;
+    }
+    c->last_cycle = (gint64)(round[n - 1].cycle + times * period);
+}
+
 void ts_dram_checker_finish(TsDramChecker *c, guint64 end_cycle)
 {
     if (!c->refresh_on)

@@ -133,6 +133,23 @@ static const Rule rules[] = {
 };
 /* clang-format on */
 
+/* Drops the rules of `after` in scope `narrow` that a rule of scope `wide` (whose arrays every
+ * bank of `narrow` also reads) for the same command covers. */
+static void prune_covered(TsDramEngine *e, int after, TsDramScope narrow, TsDramScope wide)
+{
+    guint n = 0;
+    for (guint k = 0; k < e->n_rules[after][narrow]; k++) {
+        const TsDramDelay d = e->rules[after][narrow][k];
+        gboolean covered = FALSE;
+        for (guint j = 0; j < e->n_rules[after][wide]; j++)
+            covered |= e->rules[after][wide][j].next == d.next &&
+                       e->rules[after][wide][j].cycles >= d.cycles;
+        if (!covered)
+            e->rules[after][narrow][n++] = d;
+    }
+    e->n_rules[after][narrow] = (guint8)n;
+}
+
 gboolean ts_dram_engine_init(TsDramEngine *e, const TsDramSpec *spec, char **why)
 {
     memset(e, 0, sizeof *e);
@@ -161,9 +178,17 @@ gboolean ts_dram_engine_init(TsDramEngine *e, const TsDramSpec *spec, char **why
         value[WR_WR_L] = value[WR_WR_S];
         value[ACT_ACT_L] = value[ACT_ACT_S];
     }
+    /* Commands the controller never issues under this spec are not tracked: the column
+     * commands of the other page policy, and per-bank refresh without its refresh policy. */
+    guint32 untracked = spec->page_policy == TS_DRAM_PAGE_CLOSE
+                            ? (1u << TS_DCMD_RD) | (1u << TS_DCMD_WR)
+                            : (1u << TS_DCMD_RDA) | (1u << TS_DCMD_WRA);
+    if (spec->refresh_policy != TS_DRAM_REFRESH_BANK_STAGGERED)
+        untracked |= 1u << TS_DCMD_REFB;
     for (guint i = 0; i < G_N_ELEMENTS(rules); i++) {
         const Rule *r = &rules[i];
-        if ((r->delay == PRE_PRE && t->tPPD == 0) || value[r->delay] == 0)
+        if ((r->delay == PRE_PRE && t->tPPD == 0) || value[r->delay] == 0 ||
+            (untracked & (1u << r->next)))
             continue;
         guint8 *n = &e->n_rules[r->after][r->scope];
         g_assert(*n < TS_DRAM_MAX_RULES);
@@ -217,6 +242,13 @@ gboolean ts_dram_engine_init(TsDramEngine *e, const TsDramSpec *spec, char **why
                 return FALSE;
             }
         }
+    }
+    /* A rule that a wider scope's rule for the same command covers (as long or longer) changes
+     * no earliest cycle, every bank reading the max over its bank, group and rank: dropped. */
+    for (int a = 0; a < TS_DCMD_COUNT; a++) {
+        prune_covered(e, a, TS_DSCOPE_BANK, TS_DSCOPE_GROUP);
+        prune_covered(e, a, TS_DSCOPE_BANK, TS_DSCOPE_RANK);
+        prune_covered(e, a, TS_DSCOPE_GROUP, TS_DSCOPE_RANK);
     }
     guint nb = e->ranks * e->banks_per_rank;
     e->bank = g_new0(TsDramBank, nb);
@@ -308,7 +340,7 @@ void ts_dram_engine_issue(TsDramEngine *e, TsDramCmd cmd, guint rank, guint bank
           e->n_rules[cmd][TS_DSCOPE_GROUP], cycle);
     apply(e->rank[rank].next, e->rules[cmd][TS_DSCOPE_RANK], e->n_rules[cmd][TS_DSCOPE_RANK],
           cycle);
-    guint no = e->n_rules[cmd][TS_DSCOPE_OTHER];
+    guint no = e->ranks > 1 ? e->n_rules[cmd][TS_DSCOPE_OTHER] : 0;
     for (guint r = 0; no && r < e->ranks; r++)
         if (r != rank)
             apply(e->rank[r].next, e->rules[cmd][TS_DSCOPE_OTHER], no, cycle);

@@ -105,9 +105,12 @@ static inline TsDramBank *ts_dram_engine_bank(TsDramEngine *e, guint rank, guint
 }
 
 /* Earliest cycle `cmd` may issue to the bank (rank, bank_in_rank), or to bank number `bank`
- * (rank * banks_per_rank + bank_in_rank) for _at, including the activation windows for ACT. Readiness only: the bank's state (open row) is the caller's business.
- * Every command only raises these cycles (constraints accumulate by max), so a value read
- * once stays a lower bound until the bank's state changes. */
+ * (rank * banks_per_rank + bank_in_rank) for _at, including the activation windows for ACT.
+ * Readiness only: the bank's state (open row) is the caller's business. Only the commands the
+ * spec's controller issues are tracked: RD and WR with an open-page policy, RDA and WRA with close
+ * page, REFB only with per-bank refresh (for the others the value is meaningless). Every command
+ * only raises these cycles (constraints accumulate by max), so a value read once stays a lower
+ * bound until the bank's state changes. */
 static inline guint64 ts_dram_engine_earliest_at(const TsDramEngine *e, TsDramCmd cmd, guint bank)
 {
     const TsDramBank *b = &e->bank[bank];
@@ -218,6 +221,24 @@ void ts_dram_checker_free(TsDramChecker *c);
  * max(tCCDab (tCCD_L when 0), tBURST). */
 void ts_dram_checker_command(TsDramChecker *c, guint64 cycle, TsDramCmd cmd, guint rank,
                              guint bankgroup, guint bank, guint64 row);
+/* One refresh command of a round that the controller repeats while idle. */
+typedef struct {
+    guint64 cycle;
+    TsDramCmd cmd; /* TS_DCMD_REF or TS_DCMD_REFB */
+    guint rank, bankgroup, bank;
+} TsDramRefCmd;
+
+/* The n refresh commands of `round` (already given to ts_dram_checker_command, cycles
+ * ascending) issued again `times` more times, repeat i at their cycles + i x `period`: what
+ * an idle controller does over a long gap, checked without stepping through every command.
+ * Repeats 1 and 2 go through ts_dram_checker_command; every later repeat meets the state of
+ * the one before shifted by one period (REF and REFB read only the bank state, which they do
+ * not change, precharges and refreshes older than a period, and the round's own commands), so
+ * it has repeat 2's violations, which are counted again, and the state ends as after the
+ * last repeat. Needs tRP, tRFC and tRFCb at most `period` (older constraints then never bind
+ * after repeat 1). */
+void ts_dram_checker_refresh_repeat(TsDramChecker *c, const TsDramRefCmd *round, guint n,
+                                    guint64 period, guint64 times);
 /* Checks the refresh interval up to `end_cycle` (a rank may postpone at most 8 refreshes). */
 void ts_dram_checker_finish(TsDramChecker *c, guint64 end_cycle);
 guint64 ts_dram_checker_violations(const TsDramChecker *c);

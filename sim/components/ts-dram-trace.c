@@ -79,12 +79,6 @@ static gboolean parse_line(char *line, guint lineno, const char *path, TsDramTra
                     "%s:%u: cycle '%s' is not a decimal number below 2^64", path, lineno, tok[2]);
         return FALSE;
     }
-    if (e->cycle > TS_DRAM_TRACE_MAX_CYCLE) {
-        g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_RANGE,
-                    "%s:%u: cycle %s is past 2^50, the longest run simulated", path, lineno,
-                    tok[2]);
-        return FALSE;
-    }
     return TRUE;
 }
 
@@ -123,7 +117,8 @@ TsDramTrace *ts_dram_trace_load(const char *path, GError **error)
     /* Lines go into a fixed buffer: a line over 4096 characters is refused before it is stored
      * and the number of lines is bounded, so no input grows memory or time without limit. */
     char line[4096 + 2];
-    guint lineno = 0;
+    guint lineno = 0, last_line = 0; /* the first line of the latest cycle */
+    guint64 last_cycle = 0;
     gboolean ok = TRUE;
     while (ok && fgets(line, sizeof line, f) != NULL) {
         lineno++;
@@ -156,6 +151,10 @@ TsDramTrace *ts_dram_trace_load(const char *path, GError **error)
             ok = FALSE;
             break;
         }
+        if (arr->len == 0 || e.cycle > last_cycle) {
+            last_cycle = e.cycle;
+            last_line = lineno;
+        }
         g_array_append_val(arr, e);
     }
     fclose(f);
@@ -183,6 +182,7 @@ TsDramTrace *ts_dram_trace_load(const char *path, GError **error)
     t->n = arr->len;
     t->entries = (TsDramTraceEntry *)(void *)g_array_free(arr, FALSE);
     t->file = g_strdup(path);
+    t->last_line = last_line;
     return t;
 }
 
@@ -227,12 +227,12 @@ typedef struct {
 #define DRIVER_MARK 2u /* a no-op that makes a run reach the end of its window */
 #define DRIVER_DONE 3u /* the last request completes: stops the run (stop_when_done) */
 /* Requests are sent at most this many cycles ahead of their departure (a wake-up at that
- * distance sends the next ones), so the event queue holds few of them. */
-#define SEND_AHEAD 8u
+ * distance sends the next ones); they wait in the dram's arrival queue, which credits bound. */
+#define SEND_AHEAD 32u
 
 static const TsPortSpec driver_ports[] = {
     {"mem", TRUE, "one per DRAM (pseudo-)channel",
-     TS_PORT_ARRAY | TS_PORT_CREDITED | TS_PORT_CREDIT_QUIET},
+     TS_PORT_ARRAY | TS_PORT_CREDITED | TS_PORT_CREDIT_QUIET | TS_PORT_BATCH},
 };
 
 static gboolean driver_init(TsComponent *self, const void *spec, const TsParams *params,
@@ -248,16 +248,28 @@ static gboolean driver_init(TsComponent *self, const void *spec, const TsParams 
     if (!ts_component_set_clock_period(self, c->period_num, c->period_den, error))
         return FALSE;
     /* The last request's cycle, with room for the run that serves the queued requests after it
-     * (2^36 cycles: 2^27 requests of a few hundred cycles each). */
-    guint64 last = 0;
-    for (gsize i = 0; i < d->trace->n; i++)
-        last = MAX(last, d->trace->entries[i].cycle);
-    if (ts_clock_cycles_to_ticks(&self->clock, last + (G_GUINT64_CONSTANT(1) << 36)) ==
-        TS_TICK_NEVER) {
+     * (2^36 cycles: 2^27 requests of a few hundred cycles each), within simulated time (2^64
+     * ps). Idle time costs no work (refresh while idle is counted, not ticked), so this is the
+     * only bound on request cycles. */
+    const guint64 margin = G_GUINT64_CONSTANT(1) << 36;
+    gsize last = 0;
+    for (gsize i = 1; i < d->trace->n; i++)
+        if (d->trace->entries[i].cycle > d->trace->entries[last].cycle)
+            last = i;
+    const TsDramTraceEntry *e = &d->trace->entries[last];
+    const guint line = d->trace->last_line;
+    if (e->cycle > G_MAXUINT64 - margin ||
+        ts_clock_cycles_to_ticks(&self->clock, e->cycle + margin) == TS_TICK_NEVER) {
+        const guint64 all = ts_clock_ticks_to_cycles(&self->clock, TS_TICK_NEVER - 1);
+        const guint64 max = all > margin ? all - margin : 0;
+        g_autofree char *where =
+            line ? g_strdup_printf("%s:%u", d->trace->file, line)
+                 : g_strdup_printf("%s: request %" G_GSIZE_FORMAT, d->trace->file, last);
         g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_RANGE,
-                    "%s: a request at cycle %" G_GUINT64_FORMAT
-                    " (and 2^36 cycles after it) overflows simulated time at this clock",
-                    d->trace->file, last);
+                    "%s: cycle %" G_GUINT64_FORMAT
+                    " (and 2^36 cycles after it) overflows simulated time (2^64 ps) at this clock:"
+                    " at most %" G_GUINT64_FORMAT,
+                    where, e->cycle, max);
         return FALSE;
     }
     return ts_component_set_port_count(self, "mem", ts_dram_n_units(s->dram), error);
@@ -361,6 +373,13 @@ static void driver_handle(TsComponent *self, TsEvent *ev)
     driver_pump(d);
 }
 
+/* A credit reached a channel that had none: send what it allows, as the credit event would. */
+static void driver_credit(TsComponent *self, TsPort *port)
+{
+    (void)port;
+    driver_pump(TS_COMPONENT_DOWNCAST(Driver, self));
+}
+
 static void driver_setup(TsComponent *self)
 {
     Driver *d = TS_COMPONENT_DOWNCAST(Driver, self);
@@ -390,6 +409,7 @@ static const TsComponentKind driver_kind = {
     .setup = driver_setup,
     .handle = driver_handle,
     .destroy = driver_destroy,
+    .credit = driver_credit,
 };
 
 TsSim *ts_dram_trace_sim_new(const TsDramSpec *spec, const TsDramTrace *trace, gboolean check,
@@ -441,7 +461,10 @@ gboolean ts_dram_trace_run(const TsDramSpec *spec, const TsDramTrace *trace, gui
         TsTick end = ts_clock_cycles_to_ticks(&dram->clock, cycles);
         if (end == TS_TICK_NEVER) {
             g_set_error(error, TS_CORE_ERROR, TS_CORE_ERROR_OVERFLOW,
-                        "%" G_GUINT64_FORMAT " cycles overflow simulated time", cycles);
+                        "a window of %" G_GUINT64_FORMAT
+                        " cycles overflows simulated time (2^64 ps) at this clock: at most "
+                        "%" G_GUINT64_FORMAT,
+                        cycles, ts_clock_ticks_to_cycles(&dram->clock, TS_TICK_NEVER - 1));
             return FALSE;
         }
         /* The mark keeps simulated time moving to the window's end even when every event

@@ -21,11 +21,10 @@ typedef struct {
     TsDramTraceEntry *entries;
     gsize n;
     char *file;
+    guint32 last_line; /* line of the (first) latest request cycle in the file; 0: not loaded */
 } TsDramTrace;
 
 #define TS_DRAM_TRACE_MAX_ENTRIES ((gsize)1 << 27)
-/* The largest request cycle a trace may give (as --cycles' window). */
-#define TS_DRAM_TRACE_MAX_CYCLE (G_GUINT64_CONSTANT(1) << 50)
 
 /* Loads a trace. NULL with TS_CONFIG_ERROR naming file:line and the offending token on bad
  * input (or more than TS_DRAM_TRACE_MAX_ENTRIES lines). */

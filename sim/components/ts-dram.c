@@ -19,6 +19,7 @@ typedef struct {
     guint64 *keys;
     guint32 *vals; /* NONE = empty */
     guint32 mask;
+    guint32 n; /* entries */
 } AddrMap;
 
 static void map_init(AddrMap *m, guint32 min_entries)
@@ -45,6 +46,8 @@ static inline guint32 map_slot(const AddrMap *m, guint64 key)
 
 static guint32 map_get(const AddrMap *m, guint64 key)
 {
+    if (m->n == 0)
+        return NONE;
     for (guint32 i = map_slot(m, key);; i = (i + 1) & m->mask) {
         if (m->vals[i] == NONE)
             return NONE;
@@ -58,6 +61,7 @@ static void map_put(AddrMap *m, guint64 key, guint32 val)
     guint32 i = map_slot(m, key);
     while (m->vals[i] != NONE && m->keys[i] != key)
         i = (i + 1) & m->mask;
+    m->n += m->vals[i] == NONE;
     m->keys[i] = key;
     m->vals[i] = val;
 }
@@ -70,6 +74,7 @@ static void map_del(AddrMap *m, guint64 key)
     if (m->vals[i] == NONE)
         return;
     m->vals[i] = NONE;
+    m->n--;
     for (guint32 j = (i + 1) & m->mask; m->vals[j] != NONE; j = (j + 1) & m->mask) {
         guint32 home = map_slot(m, m->keys[j]);
         /* Move j back into the hole i when its home does not lie in (i, j]. */
@@ -202,6 +207,8 @@ typedef struct {
     gboolean in_ref;
     guint64 refresh_interval, next_refresh;
     guint next_rank, next_bank;
+    TsDramRefCmd *ref_round; /* idle refresh skip: the round given to the checker */
+    guint32 ref_round_n;
 
     DoneRing reads, fast;
     guint32 *lat_q; /* latencies of the reads in `reads`, in completion order */
@@ -253,7 +260,11 @@ struct Dram {
     guint64 wake_cycle; /* cycle of the pending wake event (NO_CYCLE = none) */
     guint64 wake_seq;   /* identifies it; an event carrying another one was superseded */
     gboolean ticking;   /* units are ticking: the handler schedules the next wake after them */
+    guint64 tick_cycle; /* while ticking: the cycle */
+    guint64 due;        /* while ticking, at most 64 units: the units due at tick_cycle */
     TsDramDoneFn done_hook; /* completions go to it instead of response events (NULL: events) */
+    gboolean ref_due;       /* a refresh issued in this wake: idle units may skip ahead */
+    gboolean refresh_step;  /* TILESIM_DRAM_REFRESH_STEP: tick every idle refresh (tests) */
     gpointer done_user;
     double e_act, e_rd, e_wr, e_ref, e_refb, e_act_stb, e_pre_stb; /* pJ per command / cycle */
     guint banks_per_unit; /* all-bank mode: banks beside each PIM unit */
@@ -270,7 +281,7 @@ static const TsParamSpec dram_params[] = {
 
 static const TsPortSpec dram_ports[] = {
     {"req", TRUE, "one per (pseudo-)channel: requests in, responses out (requester side credited)",
-     TS_PORT_ARRAY},
+     TS_PORT_ARRAY | TS_PORT_ARRIVALS},
     {"pim", FALSE,
      "one per (pseudo-)channel: all-bank (PIM) requests in, responses out (requester side "
      "credited)",
@@ -375,6 +386,7 @@ static void dram_wake_at_tick(Dram *d, guint64 cycle, TsTick tick, TsEvent *reus
     TsEvent *ev = reuse ? reuse : ts_sim_event_new(self->sim, self, WAKE_EVENT);
     ev->payload.u64[0] = d->wake_seq;
     ts_sim_schedule(self->sim, ev, tick);
+    ts_component_watch_arrivals(self, tick); /* arrivals before it may need an earlier wake */
 }
 
 static void dram_wake_at(Dram *d, guint64 cycle, TsEvent *reuse)
@@ -392,6 +404,11 @@ static inline void unit_want_wake(Unit *u, guint64 cycle)
     *w = cycle;
     if (!u->d->ticking)
         dram_wake_at(u->d, cycle, NULL);
+    else if (cycle == u->d->tick_cycle) /* a request read at the start of the cycle */
+        u->d->due |= G_GUINT64_CONSTANT(1) << (u->index & 63);
+    else if (G_UNLIKELY(cycle < u->d->tick_cycle))
+        TS_ABORT(&u->d->base, "unit %u: a request read at cycle %" G_GUINT64_FORMAT
+                 " wakes it at %" G_GUINT64_FORMAT, u->index, u->d->tick_cycle, cycle);
 }
 
 /* ---- statistics ---- */
@@ -568,7 +585,8 @@ static inline guint32 trans_new(Unit *u, const TsMemReq *req, guint64 a, guint64
 }
 
 /* A request for burst address `a` (burst_addr) arriving at `arrival`. */
-static void unit_request(Unit *u, const TsMemReq *req, guint64 a, TsTick arrival)
+static inline __attribute__((always_inline)) void unit_request(Unit *u, const TsMemReq *req,
+                                                               guint64 a, TsTick arrival)
 {
     Dram *d = u->d;
     TsComponent *self = &d->base;
@@ -669,6 +687,9 @@ static inline gboolean write_behind_read(const CmdEntry *qe, guint i)
 /* Earliest cycle bank gb can issue one of the commands it needs. */
 static inline guint64 want_bound(const Unit *u, guint gb)
 {
+    const guint32 want = u->b_want[gb];
+    if (want && !(want & (want - 1))) /* one command (a closed bank's ACT, most often) */
+        return ts_dram_engine_earliest_at(&u->eng, (TsDramCmd)__builtin_ctz(want), gb);
     guint64 lb = NO_CYCLE;
     for (guint32 m = u->b_want[gb]; m; m &= m - 1)
         lb = MIN(lb, ts_dram_engine_earliest_at(&u->eng, (TsDramCmd)__builtin_ctz(m), gb));
@@ -962,6 +983,7 @@ static void issue(Unit *u, const Pick *p, guint64 c)
         u->ref_head = (u->ref_head + 1) % u->ref_cap;
         u->ref_n--;
         u->in_ref = FALSE;
+        u->d->ref_due = TRUE;
         break;
     default:
         break;
@@ -969,11 +991,19 @@ static void issue(Unit *u, const Pick *p, guint64 c)
     if (p->cmd != TS_DCMD_REF) /* the bank's entries or state change */
         mark_dirty(u, p->rank * e->banks_per_rank + p->bank);
     /* Banks needing a command this one delays in other banks may now issue later. */
-    for (guint32 m = e->wide_mask[p->cmd]; m; m &= m - 1) {
-        const guint64 *wk = &u->wants[(gsize)__builtin_ctz(m) * u->n_bwords];
-        for (guint w = 0; w < u->n_bwords; w++)
-            u->b_stale[w] |= wk[w];
-        u->bounds_pending = TRUE;
+    if (u->n_bwords == 1) { /* up to 64 banks: one word per command */
+        guint64 stale = 0;
+        for (guint32 m = e->wide_mask[p->cmd]; m; m &= m - 1)
+            stale |= u->wants[__builtin_ctz(m)];
+        u->b_stale[0] |= stale;
+        u->bounds_pending |= e->wide_mask[p->cmd] != 0;
+    } else {
+        for (guint32 m = e->wide_mask[p->cmd]; m; m &= m - 1) {
+            const guint64 *wk = &u->wants[(gsize)__builtin_ctz(m) * u->n_bwords];
+            for (guint w = 0; w < u->n_bwords; w++)
+                u->b_stale[w] |= wk[w];
+            u->bounds_pending = TRUE;
+        }
     }
     if (u->chk)
         ts_dram_checker_command(u->chk, c, p->cmd, p->rank, p->bank / d->bpg, p->bank % d->bpg,
@@ -1386,7 +1416,229 @@ static void unit_tick(Unit *u, guint64 c)
     u->d->unit_wake[u->index] = MIN(u->d->unit_wake[u->index], w);
 }
 
+/* ---- refresh while idle ----
+ * A unit with nothing to do (no read, queued command, write acknowledgement or all-bank
+ * request, no transaction that can move, every bank closed, no refresh pending) only
+ * refreshes: each due refresh issues at once (every bank ready for it), a rank-simultaneous
+ * batch one rank per cycle, and nothing else changes. Up to
+ * the quiet horizon (ts_sim_quiet_until: nothing else can happen before it, and the busy
+ * units' next cycles) those refreshes are counted instead of ticked: the first round (every
+ * rank, or every bank for per-bank refresh, once) and at least the last one are issued as the
+ * ticks would issue them (counts, refresh energy, the timing engine, whose state after them
+ * depends only on each rank's or bank's latest refresh, and the checker), and the rounds
+ * between them are counted, the checker checking them as repeats of the first round
+ * (ts_dram_checker_refresh_repeat). Background energy is accounted per interval anyway. So
+ * every figure is that of ticking each refresh; O(banks) per idle gap. */
+
+/* Unit u is idle (no read, no command queued, nothing to move: posted writes below the drain
+ * threshold may wait in the write buffer) and its next tick is its next refresh, which every
+ * bank can take then. */
+static gboolean refresh_idle(const Unit *u)
+{
+    const TsDramSpec *s = u->d->spec;
+    const TsDramEngine *e = &u->eng;
+    if (u->refresh_interval == 0 || u->ref_n || !u->sched_idle || u->rq_n || u->fast.n || u->ab_n ||
+        u->ab_mode != AB_OFF || u->d->unit_wake[u->index] != u->next_refresh ||
+        s->cycles.tRP > u->refresh_interval)
+        return FALSE;
+    const gboolean simultaneous = s->refresh_policy == TS_DRAM_REFRESH_RANK_SIMULTANEOUS;
+    if (simultaneous && e->ranks > u->refresh_interval)
+        return FALSE; /* a batch would run into the next one */
+    for (guint w = 0; w < u->n_words; w++)
+        if (u->busy[w])
+            return FALSE;
+    for (guint r = 0; r < e->ranks; r++)
+        if (e->open_banks[r])
+            return FALSE;
+    const TsDramCmd cmd =
+        s->refresh_policy == TS_DRAM_REFRESH_BANK_STAGGERED ? TS_DCMD_REFB : TS_DCMD_REF;
+    for (guint gb = 0, nb = e->ranks * e->banks_per_rank; gb < nb; gb++)
+        if (ts_dram_engine_earliest_at(e, cmd, gb) > u->next_refresh)
+            return FALSE;
+    return TRUE;
+}
+
+/* The ticks of an idle unit's next due refresh: it falls due and issues at once (a batch one
+ * command per cycle), as unit_tick does; with `record` the commands go to the checker round. */
+static void idle_refresh_due(Unit *u, gboolean record)
+{
+    const guint64 due = u->next_refresh;
+    insert_refresh(u);
+    u->next_refresh += u->refresh_interval;
+    for (guint64 c = due; u->ref_n; c++) {
+        Pick p;
+        if (G_UNLIKELY(!pick_refresh(u, c, &p) || (p.cmd != TS_DCMD_REF && p.cmd != TS_DCMD_REFB)))
+            TS_ABORT(&u->d->base, "unit %u: idle refresh not ready at cycle %" G_GUINT64_FORMAT,
+                     u->index, c);
+        if (record)
+            u->ref_round[u->ref_round_n++] =
+                (TsDramRefCmd){c, p.cmd, p.rank, p.bank / u->d->bpg, p.bank % u->d->bpg};
+        issue(u, &p, c);
+        u->last_tick_cycle = c;
+    }
+}
+
+/* Every refresh of idle unit u whose commands lie before cycle `lim`. */
+static void idle_refresh_run(Unit *u, guint64 lim)
+{
+    const TsDramSpec *s = u->d->spec;
+    const TsDramEngine *e = &u->eng;
+    const guint64 period = u->refresh_interval, first = u->next_refresh;
+    const guint64 batch = s->refresh_policy == TS_DRAM_REFRESH_RANK_SIMULTANEOUS ? e->ranks : 1;
+    if (lim < first + batch)
+        return;
+    const guint64 k = (lim - first - batch) / period + 1; /* refreshes falling due */
+    /* refreshes per round: the rotation over ranks (banks) is back where it started */
+    const guint64 m = s->refresh_policy == TS_DRAM_REFRESH_RANK_STAGGERED ? e->ranks
+                      : s->refresh_policy == TS_DRAM_REFRESH_BANK_STAGGERED
+                          ? (guint64)e->ranks * e->banks_per_rank
+                          : 1;
+    if (k < 3 * m) {
+        for (guint64 j = 0; j < k; j++)
+            idle_refresh_due(u, FALSE);
+    } else {
+        u->ref_round_n = 0;
+        for (guint64 j = 0; j < m; j++)
+            idle_refresh_due(u, TRUE);
+        /* q rounds counted; then k - (q + 1) m in [m, 2m) issued, at least one round */
+        const guint64 q = k / m - 2, cmds = q * m * batch;
+        if (s->refresh_policy == TS_DRAM_REFRESH_BANK_STAGGERED)
+            u->refbs += cmds;
+        else
+            u->refs += cmds;
+        u->ref_head = (guint32)((u->ref_head + cmds % u->ref_cap) % u->ref_cap);
+        u->next_refresh += q * m * period;
+        if (u->chk)
+            ts_dram_checker_refresh_repeat(u->chk, u->ref_round, u->ref_round_n, m * period, q);
+        for (guint64 j = 0, rest = k - (q + 1) * m; j < rest; j++)
+            idle_refresh_due(u, FALSE);
+    }
+    refresh_bounds(u);
+    u->d->unit_wake[u->index] = u->next_refresh;
+}
+
+/* After a wake in which a refresh issued: every idle unit counts its refreshes up to the
+ * quiet horizon. Returns the earliest unit's next cycle (`next` as the ticks left it, or
+ * later). */
+static G_GNUC_NO_INLINE guint64 idle_refresh_skip(Dram *d, guint64 next)
+{
+    d->ref_due = FALSE;
+    if (d->refresh_step)
+        return next;
+    TsTick h = ts_sim_quiet_until(d->base.sim);
+    if (h == TS_TICK_NEVER)
+        return next; /* a run with no end and nothing else to do: tick on */
+    guint n_idle = 0;
+    for (guint i = 0; i < d->n_units; i++) {
+        if (refresh_idle(&d->units[i]))
+            n_idle++;
+        else if (d->unit_wake[i] != NO_CYCLE)
+            h = MIN(h, ts_dram_cycle_tick(&d->base.clock, d->unit_wake[i]));
+    }
+    if (n_idle == 0)
+        return next;
+    /* cycles below lim have their edges before h */
+    const guint64 lim = ts_dram_edge_at_or_after(&d->base.clock, h);
+    next = NO_CYCLE;
+    for (guint i = 0; i < d->n_units; i++) {
+        if (refresh_idle(&d->units[i]))
+            idle_refresh_run(&d->units[i], lim);
+        next = MIN(next, d->unit_wake[i]);
+    }
+    return next;
+}
+
 /* ---- kind callbacks ---- */
+
+/* A request (an event or an arrival) on an element of "req" or "pim". */
+static void dram_request(Dram *d, const TsEvent *ev)
+{
+    TsComponent *self = &d->base;
+    const TsMemReq *r = ts_mem_req_const(ev);
+    /* The element of "req" (spec entry 0) or of "pim" (1) it arrived on. */
+    guint unit = ev->port - self->port_first[0];
+    if (G_UNLIKELY(unit >= self->port_count[0])) {
+        ab_request(&d->units[ev->port - self->port_first[1]], r, ev->tick);
+        return;
+    }
+    guint want;
+    const guint64 a = burst_addr(d, r->addr, &want);
+    if (G_UNLIKELY(want != unit))
+        TS_ABORT(self,
+                 "request for 0x%" G_GINT64_MODIFIER "x (unit %u) arrived on req[%u]; "
+                 "send on the element ts_dram_unit_of gives",
+                 r->addr, want, unit);
+    unit_request(&d->units[unit], r, a, ev->tick);
+}
+
+/* Reads the arrival queue (batched requests, ts-sim.h) up to (tick, priority): each request as
+ * its event would have been handled there. */
+static G_GNUC_NO_INLINE void take_arrivals(Dram *d, TsTick tick, guint8 priority)
+{
+    const TsEvent *ev;
+    while ((ev = ts_component_arrival_due(&d->base, tick, priority)) != NULL) {
+        dram_request(d, ev);
+        ts_component_drop_arrival(&d->base);
+    }
+}
+
+/* Whether reading request `ev` wakes its unit (unit_request, ab_request): a write, a read of a
+ * buffered write, or a read whose command queue has room or that may change a drain decision.
+ * Not for a read merged into a pending one, which may still answer TRUE (it then only reads
+ * early). */
+static gboolean request_wakes(const Dram *d, const TsEvent *ev)
+{
+    const TsComponent *self = &d->base;
+    const TsMemReq *r = ts_mem_req_const(ev);
+    const guint unit = ev->port - self->port_first[0];
+    if (unit >= self->port_count[0] || r->op == TS_MEM_WRITE)
+        return TRUE;
+    const Unit *u = &d->units[unit];
+    if (u->wq_n > 0)
+        return TRUE;
+    const guint64 a = burst_addr(d, r->addr, NULL);
+    if (map_get(&u->wr_pending, a & d->addr_mask) != NONE)
+        return TRUE;
+    const guint bank = (guint)(field(d, a, F_BG) * d->bpg + field(d, a, F_BA));
+    return u->cq_n[queue_of(u, (guint)field(d, a, F_RA), bank)] < u->cq_cap;
+}
+
+/* The cycle by which the queued arrivals must be read when the units' state stays as it is
+ * until cycle `next` (their next wake; NO_CYCLE for none): an arrival is accepted at the first
+ * cycle after it, and reading it there matters only if it wakes its unit; the others are read
+ * at `next` with the same result (nothing changes before). So the acceptance cycle of the
+ * first arrival before `next` that wakes its unit, else `next` (the first arrival's acceptance
+ * cycle when `next` is NO_CYCLE). */
+static guint64 arrivals_deadline(const Dram *d, guint64 next)
+{
+    const TsComponent *self = &d->base;
+    if (next == NO_CYCLE)
+        return ts_dram_cycles_at(&self->clock, ts_component_next_arrival(self)->tick) + 1;
+    for (guint32 i = 0; i < self->arrivals_n; i++) {
+        const TsEvent *ev = ts_component_arrival_at(self, i);
+        const guint64 added = ts_dram_cycles_at(&self->clock, ev->tick) + 1;
+        if (added >= next)
+            break;
+        if (request_wakes(d, ev))
+            return added;
+    }
+    return next;
+}
+
+/* A batched request arrives before the next wake: the wake moves to the cycle at which it
+ * must be read, if earlier (while the units tick, the wake loop takes it into account). */
+static void dram_arrival(TsComponent *self, const TsEvent *arrival)
+{
+    Dram *d = dram_of(self);
+    if (d->ticking)
+        return;
+    /* The arrivals queued before it that are accepted before the wake do not wake their units
+     * (the wake was placed after them), and the state stays as it is until the wake; with no
+     * wake pending it is read where it is accepted. */
+    const guint64 added = ts_dram_cycles_at(&self->clock, arrival->tick) + 1;
+    if (d->wake_cycle == NO_CYCLE || (added < d->wake_cycle && request_wakes(d, arrival)))
+        dram_wake_at(d, added, NULL);
+}
 
 static void dram_handle(TsComponent *self, TsEvent *ev)
 {
@@ -1394,64 +1646,84 @@ static void dram_handle(TsComponent *self, TsEvent *ev)
     if (ev->type == WAKE_EVENT) {
         if (ev->payload.u64[0] != d->wake_seq)
             return; /* superseded by an earlier wake-up */
-        /* The units due this cycle tick (they are independent: their order changes nothing),
-         * then the event is rescheduled at the earliest next one, or the handler goes on to
-         * that cycle when no other event comes first (ts_sim_continue_at). */
+        /* The arrivals before this cycle are read, the units due this cycle tick (they are
+         * independent: their order changes nothing), then the event is rescheduled at the
+         * earliest next one (a unit's, or the cycle that reads the next arrival), or the
+         * handler goes on to that cycle when no other event comes first (ts_sim_continue_at). */
         guint64 c = d->wake_cycle;
+        TsTick tc = ev->tick;
         d->wake_cycle = NO_CYCLE;
+        guint64 *w = d->unit_wake;
+        const guint nu = d->n_units;
+        guint64 due = 0; /* at most 64 units: those due at c, in index order */
+        if (nu <= 64)
+            for (guint i = 0; i < nu; i++)
+                due |= (guint64)(w[i] == c) << i;
         for (;;) {
             guint64 next = NO_CYCLE;
             d->ticking = TRUE;
-            guint64 *w = d->unit_wake;
-            for (guint base = 0; base < d->n_units; base += 64) {
-                /* the units of this block due at c, in index order; the others' minimum */
-                const guint n = MIN(64u, d->n_units - base);
-                guint64 due = 0;
-                if (n == 1) {
-                    due = w[base] == c;
-                    next = due ? next : MIN(next, w[base]);
-                } else {
-                    for (guint i = 0; i < n; i++) {
-                        const guint64 x = w[base + i];
-                        due |= (guint64)(x == c) << i;
-                        next = MIN(next, x == c ? NO_CYCLE : x);
-                    }
+            d->tick_cycle = c;
+            d->due = due;
+            if (self->arrivals_n)
+                take_arrivals(d, tc, 0);
+            for (guint base = 0; base < nu; base += 64) {
+                /* the units of this block due at c, in index order */
+                guint64 bd = d->due;
+                if (nu > 64) {
+                    const guint n = MIN(64u, nu - base);
+                    bd = 0;
+                    for (guint i = 0; i < n; i++)
+                        bd |= (guint64)(w[base + i] == c) << i;
                 }
-                for (; due; due &= due - 1) {
-                    const guint i = base + (guint)__builtin_ctzll(due);
+                for (; bd; bd &= bd - 1) {
+                    const guint i = base + (guint)__builtin_ctzll(bd);
                     w[i] = NO_CYCLE;
                     unit_tick(&d->units[i], c);
-                    next = MIN(next, w[i]);
                 }
             }
+            /* the next cycle (after the idle units' refreshes are counted up to the quiet
+             * horizon) and the units due then */
+            for (guint i = 0; i < nu; i++)
+                next = MIN(next, w[i]);
             d->ticking = FALSE;
-            if (next == NO_CYCLE)
-                return;
-            const TsTick t = ts_dram_cycle_tick(&self->clock, next);
-            if (!ts_sim_continue_at(self->sim, t, 0)) {
-                dram_wake_at_tick(d, next, t, ev);
+            if (G_UNLIKELY(d->ref_due))
+                next = idle_refresh_skip(d, next);
+            due = 0;
+            if (nu <= 64)
+                for (guint i = 0; i < nu; i++)
+                    due |= (guint64)(w[i] == next) << i;
+            /* An arrival accepted before the next cycle (one before the tick of the cycle
+             * before it) may have to be read earlier. */
+            if (self->arrivals_n && next != c + 1 &&
+                (next == NO_CYCLE ||
+                 ts_component_next_arrival(self)->tick < ts_dram_cycle_tick(&self->clock, next - 1))) {
+                const guint64 a = arrivals_deadline(d, next);
+                if (a < next) {
+                    next = a;
+                    due = 0;
+                }
+            }
+            if (next == NO_CYCLE) {
+                ts_component_watch_arrivals(self, TS_TICK_NEVER);
                 return;
             }
+            tc = ts_dram_cycle_tick(&self->clock, next);
+            if (!ts_sim_continue_at(self->sim, tc, 0)) {
+                dram_wake_at_tick(d, next, tc, ev);
+                return;
+            }
+            ts_component_watch_arrivals(self, tc);
             c = next;
         }
     }
-    if (ev->type == TS_EVENT_MEM_REQUEST) {
-        const TsMemReq *r = ts_mem_req_const(ev);
-        /* The element of "req" (spec entry 0) or of "pim" (1) it arrived on. */
-        guint unit = ev->port - self->port_first[0];
-        if (G_UNLIKELY(unit >= self->port_count[0])) {
-            ab_request(&d->units[ev->port - self->port_first[1]], r, ev->tick);
-            return;
-        }
-        guint want;
-        const guint64 a = burst_addr(d, r->addr, &want);
-        if (G_UNLIKELY(want != unit))
-            TS_ABORT(self,
-                     "request for 0x%" G_GINT64_MODIFIER "x (unit %u) arrived on req[%u]; "
-                     "send on the element ts_dram_unit_of gives",
-                     r->addr, want, unit);
-        unit_request(&d->units[unit], r, a, ev->tick);
-    }
+    /* A request event or the arrival queue's first entry: what came before it is read first,
+     * and a wake reads what is queued after it. */
+    if (self->arrivals_n)
+        take_arrivals(d, ev->tick, ev->priority);
+    if (ev->type == TS_EVENT_MEM_REQUEST)
+        dram_request(d, ev);
+    if (self->arrivals_n)
+        dram_wake_at(d, arrivals_deadline(d, d->wake_cycle), NULL);
 }
 
 static gboolean unit_init(Dram *d, Unit *u, guint index, GError **error)
@@ -1515,6 +1787,7 @@ static gboolean unit_init(Dram *d, Unit *u, guint index, GError **error)
     map_init(&u->wr_pending, u->n_trans);
     u->ref_cap = u->eng.ranks * u->eng.banks_per_rank + 16;
     u->ref_q = g_new0(RefReq, u->ref_cap);
+    u->ref_round = g_new(TsDramRefCmd, (gsize)u->eng.ranks * u->eng.banks_per_rank);
     u->reads.cap = 2 * (u->eng.read_delay + 2) + 8;
     u->reads.e = g_new0(Done, u->reads.cap);
     u->lat_cap = u->reads.cap + u->n_trans;
@@ -1580,6 +1853,7 @@ static gboolean dram_init(TsComponent *self, const void *spec, const TsParams *p
     const TsDramSpec *s = spec;
     d->spec = s;
     d->check = ts_params_get_bool(params, "check");
+    d->refresh_step = g_getenv("TILESIM_DRAM_REFRESH_STEP") != NULL;
     d->banks_per_unit = (guint)ts_params_get_int(params, "banks_per_unit");
     if (!s->has_timing || s->tck_num_ps == 0) {
         g_set_error(error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID,
@@ -1702,6 +1976,8 @@ void ts_dram_get_stats(TsComponent *self, TsDramStats *st)
     Dram *d = dram_of(self);
     memset(st, 0, sizeof *st);
     TsTick now = ts_sim_now(self->sim);
+    if (now > 0 && self->arrivals_n) /* the requests that arrived before now */
+        take_arrivals(d, now - 1, G_MAXUINT8);
     guint64 end = ts_clock_edge_index_at_or_after(&self->clock, now); /* cycles before now */
     st->cycles = end;
     st->read_latency_min = G_MAXUINT64;
@@ -1839,6 +2115,7 @@ static void dram_destroy(TsComponent *self)
             map_clear(&u->wr_pending);
         }
         g_free(u->ref_q);
+        g_free(u->ref_round);
         g_free(u->reads.e);
         g_free(u->fast.e);
         g_free(u->lat_q);
@@ -1866,4 +2143,5 @@ const TsComponentKind ts_dram_kind = {
     .handle = dram_handle,
     .finish = dram_finish,
     .destroy = dram_destroy,
+    .arrival = dram_arrival,
 };

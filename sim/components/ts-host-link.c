@@ -82,19 +82,26 @@ static double crossing(const TsHostLinkSpec *s, guint64 bytes, guint64 targets, 
     return (double)bytes * (double)targets;
 }
 
+/* A call's time on the link (setup, latency and its bytes; fixed-point ps) and the bytes that
+ * cross. */
+static guint64 call_fp(const Link *k, const TsMemReq *r, double *bytes)
+{
+    double bw;
+    *bytes = crossing(k->spec, r->bytes, r->addr, r->flags & TS_HOST_LINK_BROADCAST,
+                      r->op == TS_MEM_WRITE, &bw);
+    return (guint64)ceil((k->spec->dma_setup_ps + k->spec->latency_ps) * (double)TS_FP_ONE) +
+           ts_fp_div(*bytes * 1e12, bw);
+}
+
 static void link_serve(TsComponent *self, TsEvent *ev)
 {
     Link *k = link_of(self);
     TsMemReq *r = ts_mem_req(ev);
     TsPort *port = ts_component_port_of_event(self, ev);
     const gboolean h2d = r->op == TS_MEM_WRITE;
-    double bw;
-    const double bytes =
-        crossing(k->spec, r->bytes, r->addr, r->flags & TS_HOST_LINK_BROADCAST, h2d, &bw);
+    double bytes;
     const guint64 now = (guint64)ts_sim_now(self->sim) << TS_FP_SHIFT;
-    const guint64 dur =
-        (guint64)ceil((k->spec->dma_setup_ps + k->spec->latency_ps) * (double)TS_FP_ONE) +
-        ts_fp_div(bytes * 1e12, bw);
+    const guint64 dur = call_fp(k, r, &bytes);
     const guint64 start = ts_server_take(&k->calls, now, dur);
     const TsTick start_tick = (TsTick)((start + TS_FP_ONE - 1) >> TS_FP_SHIFT);
     const TsTick at = (TsTick)((k->calls.free_fp + TS_FP_ONE - 1) >> TS_FP_SHIFT);
@@ -117,6 +124,13 @@ static void link_serve(TsComponent *self, TsEvent *ev)
 static void link_handle(TsComponent *self, TsEvent *ev)
 {
     ts_unit_dispatch(self, ev, TS_EVENT_MEM_REQUEST, link_serve);
+}
+
+double ts_host_link_request_busy_ps(const TsComponent *c, const TsMemReq *req)
+{
+    g_return_val_if_fail(c != NULL && c->kind == &ts_host_link_kind && req != NULL, 0.0);
+    double bytes;
+    return (double)call_fp(TS_COMPONENT_DOWNCAST(const Link, c), req, &bytes) / (double)TS_FP_ONE;
 }
 
 const TsComponentKind ts_host_link_kind = {

@@ -43,6 +43,9 @@ void ts_host_link_get_stats(const TsComponent *link, TsHostLinkStats *stats);
 /* Picoseconds a transfer would take on an idle link (setup, bytes, latency). */
 double ts_host_link_unloaded_ps(const TsComponent *link, guint64 bytes, guint64 targets,
                                 gboolean broadcast, TsMemOp op);
+/* Picoseconds a call as it would be sent (bytes, targets in addr, TS_HOST_LINK_BROADCAST, op)
+ * holds the link: what it adds to h2d_busy_ps (a write) or d2h_busy_ps (a read). */
+double ts_host_link_request_busy_ps(const TsComponent *link, const TsMemReq *req);
 
 G_END_DECLS
 

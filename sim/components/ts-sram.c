@@ -127,6 +127,17 @@ static double dma_setup(const Sram *s, const TsMemReq *r)
     return alpha * (double)ts_mem_req_dma_calls(r, per_max);
 }
 
+/* The time a request holds its port (the direction's, or the shared one): DMA setup and its
+ * words at the port's rate, fixed-point cycles; what the busy statistics add for it. */
+static guint64 port_hold_fp(const Sram *s, const TsMemReq *r)
+{
+    const gboolean write = r->op == TS_MEM_WRITE;
+    const double words = (double)r->bytes / s->word_bytes;
+    const guint64 setup_fp = (guint64)ceil(dma_setup(s, r) * (double)TS_FP_ONE);
+    const double wpc = s->shared_wpc > 0.0 ? s->shared_wpc : (write ? s->write_wpc : s->read_wpc);
+    return setup_fp + port_fp(words, wpc);
+}
+
 static void serve(TsComponent *self, TsEvent *ev)
 {
     Sram *s = sram_of(self);
@@ -135,13 +146,10 @@ static void serve(TsComponent *self, TsEvent *ev)
     const gboolean write = r->op == TS_MEM_WRITE;
     const double words = (double)r->bytes / s->word_bytes;
     const guint64 now = ts_fp_now_cycles(self);
-    const double setup = dma_setup(s, r);
-    const guint64 setup_fp = (guint64)ceil(setup * (double)TS_FP_ONE);
     /* The direction's port, and the shared port when the level has one. */
     TsServer *dir = write ? &s->wr : &s->rd;
-    const double wpc = s->shared_wpc > 0.0 ? s->shared_wpc : (write ? s->write_wpc : s->read_wpc);
     TsServer *srv = s->shared_wpc > 0.0 ? &s->sh : dir;
-    const guint64 start = ts_server_take(srv, now, setup_fp + port_fp(words, wpc));
+    const guint64 start = ts_server_take(srv, now, port_hold_fp(s, r));
     guint64 done = srv->free_fp;
     guint64 port_done = done;
     if (s->shared_wpc > 0.0 && (write ? s->write_wpc : s->read_wpc) > 0.0) {
@@ -240,6 +248,15 @@ double ts_sram_request_unloaded_cycles(const TsComponent *c, const TsMemReq *req
     double wpc = s->shared_wpc > 0.0 ? s->shared_wpc : (write ? s->write_wpc : s->read_wpc);
     double t = dma_setup(s, req) + (wpc > 0.0 ? words / wpc : 0.0);
     return t + (write ? 0.0 : (double)s->read_latency);
+}
+
+double ts_sram_request_busy_cycles(const TsComponent *c, const TsMemReq *req, gboolean *read_stat)
+{
+    g_return_val_if_fail(c != NULL && c->kind == &ts_sram_kind && req != NULL, 0.0);
+    const Sram *s = TS_COMPONENT_DOWNCAST(const Sram, c);
+    if (read_stat != NULL)
+        *read_stat = s->shared_wpc > 0.0 || req->op != TS_MEM_WRITE;
+    return (double)port_hold_fp(s, req) / (double)TS_FP_ONE;
 }
 
 double ts_sram_unloaded_cycles(const TsComponent *c, guint64 bytes, TsMemOp op)

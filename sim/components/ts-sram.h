@@ -58,6 +58,11 @@ void ts_sram_get_stats(const TsComponent *sram, TsSramStats *stats);
 double ts_sram_unloaded_cycles(const TsComponent *sram, guint64 bytes, TsMemOp op);
 /* The same for a request as it would be sent (bytes, op, flags and dma_calls read). */
 double ts_sram_request_unloaded_cycles(const TsComponent *sram, const TsMemReq *req);
+/* Cycles a request as it would be sent holds its port: what it adds to the busy statistics
+ * (TsSramStats read_busy_cycles, or write_busy_cycles: *read_stat tells which; a shared port's
+ * requests count as reads), whenever it is served. */
+double ts_sram_request_busy_cycles(const TsComponent *sram, const TsMemReq *req,
+                                   gboolean *read_stat);
 
 G_END_DECLS
 

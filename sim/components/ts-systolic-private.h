@@ -35,6 +35,37 @@ typedef struct TsSystolicLanes {
 void ts_systolic_lanes(const TsSystolicGeom *g, TsSystolicOperand op, gint64 fr, gint64 fc,
                        gint64 j, TsSystolicLanes *out);
 
+/* Cells (r, c) of [0, h) x [0, w) with r + c < x: inclusion and exclusion over the x (x + 1)
+ * / 2 cells of the quadrant below anti-diagonal x (128-bit once x reaches 2^31). */
+static inline gint64 ts_systolic_tri_(gint64 k)
+{
+    return k > 0 ? k * (k + 1) / 2 : 0;
+}
+
+static inline gint64 ts_systolic_cells_below(gint64 h, gint64 w, gint64 x)
+{
+    if (G_LIKELY(x < G_GINT64_CONSTANT(1) << 31))
+        return ts_systolic_tri_(x) - ts_systolic_tri_(x - h) - ts_systolic_tri_(x - w) +
+               ts_systolic_tri_(x - h - w);
+    const gint64 k[4] = {x, x - h, x - w, x - h - w};
+    __int128 t[4];
+    for (int i = 0; i < 4; i++)
+        t[i] = k[i] > 0 ? (__int128)k[i] * (k[i] + 1) / 2 : 0;
+    return (gint64)(t[0] - t[1] - t[2] + t[3]);
+}
+
+/* A skewed operand's prefetch order (the timeline's rolled read buffers): an mr x nc matrix
+ * read anti-diagonal by anti-diagonal, whose last block of tb rows holds `used` valid columns
+ * (the others are nulls). The valid words on anti-diagonals < d, in O(1). */
+static inline gint64 ts_systolic_valid_before_diag(gint64 mr, gint64 nc, gint64 tb, gint64 used,
+                                                   gint64 d)
+{
+    gint64 v = ts_systolic_cells_below(mr, nc, d);
+    if (used < nc)
+        v -= ts_systolic_cells_below(tb, nc - used, d - (mr - tb) - used);
+    return v;
+}
+
 /* The memory timeline (ts-systolic-timeline.c): runs every demand line through the read
  * buffers (bandwidth-limited mode) and the ofmap write buffer; sets cycles, stall_cycles,
  * dram_ofmap_writes and, when bandwidth-limited, dram_ifmap_reads and dram_filter_reads. When

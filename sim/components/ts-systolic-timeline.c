@@ -10,6 +10,8 @@
 
 /* ---- bandwidth-limited read buffer ---- */
 
+#define RANK_TABLE_MAX (G_GINT64_CONSTANT(1) << 17) /* anti-diagonals tabulated per operand */
+
 /* The operand is prefetched in the order of its prefetch matrix: nb blocks of tb rows by blk
  * columns (the last block uses `used` columns, the rest are null), read row by row, or
  * anti-diagonal by anti-diagonal (highest row first) when `rolled`. The valid words in that order
@@ -19,7 +21,7 @@
 typedef struct {
     gboolean rolled;
     gint64 tb, nb, blk, used, mr, nc;
-    gint64 *valid_before_diag; /* rolled: valid words on anti-diagonals < d */
+    gint64 *vbd, n_vbd; /* rolled: valid_before_diag of the first n_vbd anti-diagonals */
     gint64 eps, nlines, nactive, nprefetch, a_start, a_end;
     gint64 bw, pf_lines, last_prefetch;
     guint64 accesses;
@@ -28,6 +30,20 @@ typedef struct {
     gint64 *addr_first; /* CSR: lines of address x are line_ids[addr_first[x] .. [x+1]) */
     gint64 *line_ids;
 } RdBuf;
+
+/* Rolled: the valid words on anti-diagonals < d, from a table of the first few (1 MB) and in
+ * closed form beyond, so memory does not grow with the operand. */
+static G_GNUC_NO_INLINE gint64 valid_before_diag_far(const RdBuf *b, gint64 d)
+{
+    return ts_systolic_valid_before_diag(b->mr, b->nc, b->tb, b->used, d);
+}
+
+static inline gint64 valid_before_diag(const RdBuf *b, gint64 d)
+{
+    if (G_LIKELY(d < b->n_vbd))
+        return b->vbd[d];
+    return valid_before_diag_far(b, d);
+}
 
 static gint64 rd_rank(const RdBuf *b, gint64 a, gint64 bb)
 {
@@ -42,7 +58,7 @@ static gint64 rd_rank(const RdBuf *b, gint64 a, gint64 bb)
         gint64 hi = MIN(maxr, d - b->used), lo = MAX(first_last, row + 1);
         inv = MAX(0, hi - lo + 1);
     }
-    return b->valid_before_diag[d] + (maxr - row) - inv;
+    return valid_before_diag(b, d) + (maxr - row) - inv;
 }
 
 static gboolean rd_range_in_window(const RdBuf *b, gint64 la, gint64 lb)
@@ -171,12 +187,12 @@ static void rd_init(RdBuf *b, const TsSystolicGeom *g, TsSystolicOperand op, gui
     gint64 nvalid = b->tb * sa;
     b->by_address = op == TS_SYSTOLIC_IFMAP && !g->ifmap_unique;
     if (b->rolled) {
-        b->valid_before_diag = g_new(gint64, (gsize)(b->mr + b->nc + 1));
+        /* diagonal by diagonal: cells of diagonal d, less the last block's nulls on it */
+        b->n_vbd = MIN(b->mr + b->nc + 1, RANK_TABLE_MAX);
+        b->vbd = g_new(gint64, (gsize)b->n_vbd);
         gint64 acc = 0, first_last = b->mr - b->tb;
-        for (gint64 d = 0; d <= b->mr + b->nc; d++) {
-            b->valid_before_diag[d] = acc;
-            if (d == b->mr + b->nc)
-                break;
+        for (gint64 d = 0; d < b->n_vbd; d++) {
+            b->vbd[d] = acc;
             gint64 maxr = MIN(d, b->mr - 1), minr = MAX(0, d - b->nc + 1);
             gint64 cells = maxr - minr + 1, inv = 0;
             if (b->used < b->blk) {
@@ -220,7 +236,7 @@ static void rd_init(RdBuf *b, const TsSystolicGeom *g, TsSystolicOperand op, gui
 
 static void rd_clear(RdBuf *b)
 {
-    g_free(b->valid_before_diag);
+    g_free(b->vbd);
     g_free(b->addr_first);
     g_free(b->line_ids);
 }

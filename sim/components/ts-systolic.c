@@ -269,17 +269,38 @@ static void fold_block(const TsSystolicGeom *g, TsSystolicOperand op, gint64 fr,
 typedef struct {
     gint64 epoch_words; /* 0: never resets */
     gint64 have;        /* distinct words in the current epoch */
-    gint64 epoch;       /* epoch number, for the stamps */
+    gint64 epoch;       /* epoch number */
     gint64 part_id;     /* block the epoch began in (-1 none) and the first present position */
     gint64 part_pos;
-    gint64 *stamp; /* per block id: epoch + 1 when fully present */
+    /* The blocks fully present in the current epoch: ids [first, first + count) modulo n_ids.
+     * Block ids (a fold's row or column fold) come in cyclic order and each epoch stamps them
+     * one after the other (the block it began in last, once its head is read again), so they
+     * form one cyclic interval: O(1) memory whatever the fold count. */
+    gint64 n_ids, first, count;
     guint64 misses;
 } EstState;
+
+static inline gboolean est_present(const EstState *s, gint64 id)
+{
+    return s->count > 0 && (id - s->first + s->n_ids) % s->n_ids < s->count;
+}
+
+static void est_stamp(EstState *s, gint64 id)
+{
+    if (s->count == 0) {
+        s->first = id;
+        s->count = 1;
+    } else if (!est_present(s, id)) {
+        /* the next id in cyclic order, by the visiting order of the folds */
+        g_assert((s->first + s->count) % s->n_ids == id);
+        s->count++;
+    }
+}
 
 static void est_run(EstState *s, gint64 id, gint64 n)
 {
     gint64 miss_n; /* the misses are positions [0, miss_n) of the fold's requests */
-    if (id >= 0 && s->stamp[id] == s->epoch + 1)
+    if (id >= 0 && est_present(s, id))
         return;
     if (id >= 0 && id == s->part_id)
         miss_n = s->part_pos;
@@ -289,7 +310,7 @@ static void est_run(EstState *s, gint64 id, gint64 n)
         s->have += miss_n;
         s->misses += (guint64)miss_n;
         if (id >= 0)
-            s->stamp[id] = s->epoch + 1;
+            est_stamp(s, id);
         if (id >= 0 && id == s->part_id)
             s->part_id = -1;
         return;
@@ -302,6 +323,7 @@ static void est_run(EstState *s, gint64 id, gint64 n)
     s->epoch++;
     s->have = 0;
     s->part_id = -1;
+    s->count = 0;
     while (rest >= s->epoch_words) {
         s->misses += (guint64)s->epoch_words;
         start += s->epoch_words;
@@ -314,7 +336,7 @@ static void est_run(EstState *s, gint64 id, gint64 n)
         if (id < 0) {
             /* never read again: which of its words the epoch holds does not matter */
         } else if (start == 0) {
-            s->stamp[id] = s->epoch + 1;
+            est_stamp(s, id);
         } else {
             s->part_id = id;
             s->part_pos = start;
@@ -351,8 +373,10 @@ static guint64 calc_reads(const TsSystolicGeom *g, TsSystolicOperand op, guint64
     gboolean exact = op == TS_SYSTOLIC_IFMAP && !g->ifmap_unique;
     guint64 items = words / 100;
     if (!exact) {
-        EstState s = {.epoch_words = (gint64)(50 * items), .part_id = -1};
-        s.stamp = g_new0(gint64, (gsize)MAX(g->rf, g->cf));
+        /* block ids: row folds, but the filter's column folds under OS (fold_block) */
+        EstState s = {.epoch_words = (gint64)(50 * items),
+                      .part_id = -1,
+                      .n_ids = g->df == TS_SYSTOLIC_OS && op == TS_SYSTOLIC_FILTER ? g->cf : g->rf};
         for (gint64 fc = 0; fc < g->cf; fc++) {
             for (gint64 fr = 0; fr < g->rf; fr++) {
                 gint64 n = 0, id = 0;
@@ -360,7 +384,6 @@ static guint64 calc_reads(const TsSystolicGeom *g, TsSystolicOperand op, guint64
                 est_run(&s, id, n);
             }
         }
-        g_free(s.stamp);
         return s.misses;
     }
     EstExact b = {.items = items == 0 ? -1 : (gint64)items, .read_end = 49};

@@ -18,6 +18,7 @@ struct TsComponent;
  * own types stay below it. */
 #define TS_EVENT_TYPE_RESERVED 0xFFFF0000u
 #define TS_EVENT_CREDIT 0xFFFF0001u       /* credits returned to a sender (ts_port_grant_credits) */
+#define TS_EVENT_ARRIVAL 0xFFFF0002u /* the receiver's arrival queue became non-empty (ts-sim.h) */
 #define TS_EVENT_MEM_REQUEST 0xFFFF0010u  /* payload: TsMemReq (ts-mem.h) */
 #define TS_EVENT_MEM_RESPONSE 0xFFFF0011u /* payload: the request's TsMemReq, completed */
 #define TS_EVENT_COMPUTE_REQUEST 0xFFFF0020u  /* payload: TsComputeReq (ts-compute.h) */

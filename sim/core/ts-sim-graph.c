@@ -99,6 +99,7 @@ static gboolean allocate_ports(TsComponent *c, GError **error)
             p->element = e;
             p->credited = (kind->ports[i].flags & TS_PORT_CREDITED) != 0;
             p->quiet = (kind->ports[i].flags & TS_PORT_CREDIT_QUIET) != 0;
+            p->batch = (kind->ports[i].flags & TS_PORT_BATCH) != 0;
         }
     }
     return TRUE;
@@ -140,6 +141,7 @@ TsComponent *ts_sim_add_component_typed(TsSim *sim, const TsComponentKind *kind,
         return NULL;
 
     TsComponent *c = g_malloc0(kind->instance_size);
+    c->arrivals_watch = TS_TICK_NEVER;
     c->handle = kind->handle;
     c->sim = sim;
     c->kind = kind;
@@ -363,6 +365,30 @@ static gboolean check_free(TsPort *p, TsComponent *other_c, const char *other_po
     return FALSE;
 }
 
+/* A TS_PORT_BATCH sender needs credits (they bound the receiver's arrival queue) and a peer
+ * that reads arrivals. */
+static gboolean check_batch(const TsPort *from, const TsPort *to, GError **error)
+{
+    if (!from->batch)
+        return TRUE;
+    g_autofree char *mine = port_label(from);
+    g_autofree char *peer = port_label(to);
+    if (!from->credited) {
+        g_set_error(error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID,
+                    "%s:%s: a batched port (TS_PORT_BATCH) must be credited (TS_PORT_CREDITED)",
+                    from->owner->path, mine);
+        return FALSE;
+    }
+    if (!(to->spec->flags & TS_PORT_ARRIVALS)) {
+        g_set_error(error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID,
+                    "%s:%s sends batched arrivals (TS_PORT_BATCH) but %s:%s does not read them "
+                    "(no TS_PORT_ARRIVALS)",
+                    from->owner->path, mine, to->owner->path, peer);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 gboolean ts_sim_connect(TsSim *sim, TsComponent *a, const char *port_a, TsComponent *b,
                         const char *port_b, const TsLinkSpec *link, GError **error)
 {
@@ -388,6 +414,8 @@ gboolean ts_sim_connect(TsSim *sim, TsComponent *a, const char *port_a, TsCompon
         return FALSE;
     }
     if (!check_free(pa, b, port_b, error) || !check_free(pb, a, port_a, error))
+        return FALSE;
+    if (!check_batch(pa, pb, error) || !check_batch(pb, pa, error))
         return FALSE;
     if (link->bw_bytes_per_s > (G_GUINT64_CONSTANT(1) << 50)) {
         g_set_error(error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID,

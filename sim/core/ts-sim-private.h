@@ -36,6 +36,7 @@ struct TsPort {
     guint8 dir;         /* direction of `link` used by sends from this port */
     guint8 credited;    /* spec has TS_PORT_CREDITED: sends consume credits */
     guint8 quiet;       /* spec has TS_PORT_CREDIT_QUIET */
+    guint8 batch;       /* spec has TS_PORT_BATCH: sends go to the peer's arrival queue */
     guint32 credits;    /* sends left (credited ports) */
     TsLink *link;       /* NULL while unconnected */
     TsPort *peer;

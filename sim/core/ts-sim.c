@@ -41,6 +41,7 @@ void ts_sim_free(TsSim *sim)
         TsComponent *c = g_ptr_array_index(sim->components, i);
         ts_stat_set_free(c->stats);
         g_free(c->ports);
+        g_free(c->arrivals);
         g_free(c->port_first);
         g_free(c->port_count);
         g_free((char *)c->path);
@@ -299,6 +300,70 @@ void ts_sim_schedule_in_at_(TsSim *sim, TsEvent *event, TsTick delay_ps, const c
     schedule(sim, event, tick, location);
 }
 
+/* ---- arrival queues ---- */
+
+static G_GNUC_NO_INLINE void grow_arrivals(TsComponent *r)
+{
+    const guint32 cap = r->arrivals_cap ? 2 * r->arrivals_cap : 64;
+    if (G_UNLIKELY(cap == 0 || cap > TS_EVENT_POOL_MAX_SLOTS))
+        ts_sim_abort_(r->sim, r, G_STRLOC, "arrival queue of more than 2^28 events");
+    TsEvent **a = g_new(TsEvent *, cap);
+    for (guint32 i = 0; i < r->arrivals_n; i++)
+        a[i] = r->arrivals[(r->arrivals_head + i) & (r->arrivals_cap - 1)];
+    g_free(r->arrivals);
+    r->arrivals = a;
+    r->arrivals_cap = cap;
+    r->arrivals_head = 0;
+}
+
+/* A batched send arriving at `tick`: appended to the receiver's arrival queue, or scheduled as
+ * an event when it precedes the queue's last arrival. The receiver hears of it through its
+ * `arrival` callback when it lies before the receiver's watch tick; a receiver without one
+ * through a TS_EVENT_ARRIVAL event when it makes the queue non-empty. */
+static inline void enqueue_arrival(TsSim *sim, TsEvent *ev, TsTick tick, const char *location)
+{
+    TsComponent *r = ev->target;
+    const guint32 n = r->arrivals_n;
+    if (n != 0) {
+        const TsEvent *last = r->arrivals[(r->arrivals_head + n - 1) & (r->arrivals_cap - 1)];
+        if (tick < last->tick || (tick == last->tick && ev->priority < last->priority)) {
+            schedule(sim, ev, tick, location);
+            return;
+        }
+    }
+    if (G_UNLIKELY(tick == TS_TICK_NEVER))
+        abort_never(sim, ev, location);
+    if (G_UNLIKELY(ev->flags & (TS_EVENT_FLAG_QUEUED | TS_EVENT_FLAG_FREE)))
+        ts_sim_abort_(sim, sim->current, location,
+                      "event of type %u sent twice or after being freed", ev->type);
+    if (G_UNLIKELY(n == r->arrivals_cap))
+        grow_arrivals(r);
+    ev->tick = tick;
+    ev->flags |= TS_EVENT_FLAG_QUEUED;
+    r->arrivals[(r->arrivals_head + n) & (r->arrivals_cap - 1)] = ev;
+    r->arrivals_n = n + 1;
+    if (r->kind->arrival != NULL) {
+        if (tick < r->arrivals_watch)
+            r->kind->arrival(r, ev);
+    } else if (n == 0) {
+        TsEvent *note = ts_sim_event_new(sim, r, TS_EVENT_ARRIVAL);
+        note->port = ev->port;
+        note->priority = ev->priority;
+        schedule(sim, note, tick, location);
+    }
+}
+
+void ts_component_drop_arrival(TsComponent *component)
+{
+    if (G_UNLIKELY(component->arrivals_n == 0))
+        ts_sim_abort_(component->sim, component, G_STRLOC, "dropping from an empty arrival queue");
+    TsEvent *ev = component->arrivals[component->arrivals_head];
+    component->arrivals_head = (component->arrivals_head + 1) & (component->arrivals_cap - 1);
+    component->arrivals_n--;
+    ev->flags = 0;
+    ts_event_pool_release_(&component->sim->pool, ev);
+}
+
 /* ---- links (the send path is hot in models, so it lives here) ---- */
 
 TsTick ts_port_send_at_(TsPort *port, TsEvent *event, guint32 size_bytes, const char *location)
@@ -351,6 +416,10 @@ TsTick ts_port_send_from_at_(TsPort *port, TsEvent *event, guint32 size_bytes, T
     event->target = port->peer->owner;
     event->port = port->peer->index;
     event->size_bytes = size_bytes;
+    if (port->batch && G_LIKELY(sim->trace_mask == 0)) {
+        enqueue_arrival(sim, event, arrival, location);
+        return arrival;
+    }
     if (G_UNLIKELY(sim->trace_mask & TS_TRACE_SEND) && (port->owner->trace_mask & TS_TRACE_SEND)) {
         event->tick = arrival;
         ts_sim_trace_emit_(sim, TS_TRACE_SEND, event, NULL);
@@ -400,6 +469,17 @@ void ts_port_grant_credits(TsPort *port, guint32 n)
     /* Before the run, or to a quiet sender not waiting on them: no event. */
     if (!sim->running || (sender->quiet && sender->credits > 0 && port->link->spec.latency_ps == 0)) {
         add_credits(sender, n);
+        return;
+    }
+    /* A quiet sender waiting on them with a credit callback: the callback, at once. */
+    TsComponent *s = sender->owner;
+    if (sender->quiet && s->kind->credit != NULL && port->link->spec.latency_ps == 0 &&
+        sim->trace_mask == 0) {
+        add_credits(sender, n);
+        TsComponent *granting = sim->current;
+        sim->current = s;
+        s->kind->credit(s, sender);
+        sim->current = granting;
         return;
     }
     TsEvent *ev = ts_sim_event_new(sim, sender->owner, TS_EVENT_CREDIT);
@@ -612,6 +692,20 @@ gboolean ts_sim_continue_at(TsSim *sim, TsTick tick, guint8 priority)
     sim->events++;
     sim->now = tick;
     return TRUE;
+}
+
+TsTick ts_sim_quiet_until(const TsSim *sim)
+{
+    if (sim->current == NULL || sim->trace_mask != 0 || sim->event_limit != G_MAXUINT64)
+        return sim->now;
+    TsTick h = sim->run_limit;
+    if (sim->evq.size != 0)
+        h = MIN(h, ts_evq_key_tick_(ts_evq_top_(&sim->evq)));
+    /* The running component's queued arrivals are not in the event queue (any other
+     * component with arrivals keeps an event of its own no later than it must read them). */
+    if (sim->current->arrivals_n != 0)
+        h = MIN(h, ts_component_next_arrival(sim->current)->tick);
+    return MAX(h, sim->now);
 }
 
 void ts_sim_request_stop(TsSim *sim, const TsComponent *who, const char *reason)

@@ -41,8 +41,17 @@ enum {
     /* With TS_PORT_CREDITED, for a sender that waits only on a port with no credit left:
      * credits granted over a link of zero latency while the port holds at least one are added
      * at once, without a TS_EVENT_CREDIT event (nothing waits on them; the next send reads
-     * them); while it holds none they come as the event, as without the flag. */
+     * them); while it holds none they come as the event, as without the flag, or through the
+     * kind's `credit` callback when it has one. */
     TS_PORT_CREDIT_QUIET = 1u << 2,
+    /* With TS_PORT_CREDITED, on a sender: sends go to the receiving component's arrival queue
+     * instead of the event queue, so a batch of timed requests costs the receiver no event
+     * each (the peer port must have TS_PORT_ARRIVALS; ts_sim_connect checks). See "Arrival
+     * queues" below. */
+    TS_PORT_BATCH = 1u << 3,
+    /* On a receiver: it reads what TS_PORT_BATCH senders send to this port from its
+     * component's arrival queue (ts_component_arrival_due), not as events. */
+    TS_PORT_ARRIVALS = 1u << 4,
 };
 
 /* One entry of a kind's port table (static const data). */
@@ -50,7 +59,8 @@ typedef struct TsPortSpec {
     const char *name;  /* e.g. "mem_req" */
     gboolean required; /* build fails while a required port is unconnected */
     const char *description;
-    guint32 flags; /* TS_PORT_ARRAY, TS_PORT_CREDITED, TS_PORT_CREDIT_QUIET */
+    guint32 flags; /* TS_PORT_ARRAY, TS_PORT_CREDITED, TS_PORT_CREDIT_QUIET, TS_PORT_BATCH,
+                      TS_PORT_ARRIVALS */
 } TsPortSpec;
 
 /* A component kind: a const vtable plus spec tables, normally a static const object.
@@ -86,6 +96,20 @@ typedef struct TsComponentKind {
     void (*finish)(TsComponent *self);
     /* Releases what init allocated; the kernel frees the instance itself. Optional. */
     void (*destroy)(TsComponent *self);
+    /* For a kind with TS_PORT_ARRIVALS ports: called, from the sender's handler, for each
+     * arrival queued with a tick before the component's watch tick
+     * (ts_component_watch_arrivals; every arrival until it sets one), the arrival borrowed.
+     * The component makes sure it reads the arrival in time, typically by moving its own
+     * wake-up earlier; it changes nothing else. Optional: without it the kernel schedules a
+     * TS_EVENT_ARRIVAL event for the component at the tick and priority of each arrival that
+     * makes the queue non-empty. */
+    void (*arrival)(TsComponent *self, const TsEvent *arrival);
+    /* For a kind with TS_PORT_CREDIT_QUIET ports: credits granted during an untraced run over a
+     * zero-latency link to such a port holding none are added and handed to this callback at
+     * once, from the granting component's handler, instead of a TS_EVENT_CREDIT event. The
+     * component may send (at or after now) and schedule, as its handler of that event would;
+     * it must act the same whichever events of the tick come before or after. Optional. */
+    void (*credit)(TsComponent *self, TsPort *port);
 } TsComponentKind;
 
 /* Base of every component instance. All fields are kernel-owned; models read them. */
@@ -102,6 +126,11 @@ struct TsComponent {
     guint16 *port_count;  /* per kind->ports entry: elements (1 for scalar ports) */
     guint32 n_port_slots; /* flat ports in total (TsEvent.port indexes them) */
     TsStatSet *stats;   /* enabled statistics, registration order */
+    /* Arrival queue (ts_component_arrival_due): events sent by TS_PORT_BATCH senders, in
+     * (tick, priority) order; a ring of arrivals_cap (a power of two) from arrivals_head. */
+    TsEvent **arrivals;
+    guint32 arrivals_cap, arrivals_head, arrivals_n;
+    TsTick arrivals_watch; /* `arrival` is called for arrivals before this tick (NEVER: all) */
 };
 
 #define ts_container_of(ptr, Type, member) ((Type *)(void *)((char *)(ptr)-offsetof(Type, member)))
@@ -311,6 +340,63 @@ guint32 ts_port_credits(const TsPort *port);
  * instead. A sender whose credits would exceed 2^32-1 is a broken invariant. */
 void ts_port_grant_credits(TsPort *port, guint32 n);
 
+/* ---- arrival queues (TS_PORT_BATCH senders, TS_PORT_ARRIVALS receivers) ----
+ * A send from a TS_PORT_BATCH port computes the arrival tick as any send, then appends the
+ * event, with that tick, its priority and its receiving port, to the receiving component's
+ * arrival queue instead of the event queue. The receiver reads it when its own simulation
+ * reaches that point: before it acts at (tick, priority) (an event it handles, a
+ * continuation), it takes every arrival at or before (tick, priority) (an arrival ties before
+ * an event of the same tick and priority) and handles each as it would have handled the event,
+ * so its state is the events' own; what its handling does to other components happens when it
+ * reads the arrival, so those effects must not depend on when (counting, scheduling at later
+ * ticks). The receiver learns of arrivals in one of two ways. With an `arrival` callback in its
+ * kind, the kernel calls it for each arrival before the receiver's watch tick: a receiver
+ * that sets the watch to its next event's tick hears only of arrivals it might have to read
+ * before then (the others it finds in the queue at that event). Without one, the kernel
+ * schedules a TS_EVENT_ARRIVAL event (event->port the receiving port, no payload) for the
+ * receiver at the tick and priority of each arrival that makes the queue non-empty, and while
+ * the queue holds arrivals the receiver keeps itself an event (or a continuation) no later
+ * than the first one it must read. Credits bound the queue (the
+ * receiver grants one per slot, as for events); it grows, rarely, while it holds more than
+ * ever before. A send whose arrival precedes the queue's last (another sender's, or an
+ * earlier departure) and every send of a traced run (tracing shows every event) are
+ * scheduled as events instead; the receiver handles those as before, after taking the
+ * arrivals at or before them. */
+
+/* The first arrival of `component`'s queue if it lies at or before (tick, priority), else
+ * NULL. Borrowed: read it, then ts_component_drop_arrival. */
+static inline const TsEvent *ts_component_arrival_due(const TsComponent *component, TsTick tick,
+                                                      guint8 priority)
+{
+    if (component->arrivals_n == 0)
+        return NULL;
+    const TsEvent *ev = component->arrivals[component->arrivals_head];
+    if (ev->tick < tick || (ev->tick == tick && ev->priority <= priority))
+        return ev;
+    return NULL;
+}
+
+/* The first arrival of `component`'s queue (borrowed), or NULL when it is empty. */
+static inline const TsEvent *ts_component_next_arrival(const TsComponent *component)
+{
+    return component->arrivals_n ? component->arrivals[component->arrivals_head] : NULL;
+}
+
+/* Sets the tick before which queued arrivals call the kind's `arrival` callback. */
+static inline void ts_component_watch_arrivals(TsComponent *component, TsTick tick)
+{
+    component->arrivals_watch = tick;
+}
+
+/* Arrival i of `component`'s queue (0 the first; i < component->arrivals_n), borrowed. */
+static inline const TsEvent *ts_component_arrival_at(const TsComponent *component, guint32 i)
+{
+    return component->arrivals[(component->arrivals_head + i) & (component->arrivals_cap - 1)];
+}
+
+/* Removes the first arrival of the queue (which must not be empty) and recycles it. */
+void ts_component_drop_arrival(TsComponent *component);
+
 /* ---- components ---- */
 
 /* Sets the component's clock (TS_CORE_ERROR_INVALID for 0 Hz or above 1 THz). */
@@ -368,6 +454,17 @@ TsRunStatus ts_sim_run_until(TsSim *sim, TsTick end_tick);
  * it holds. FALSE changes nothing: schedule the event as usual. Only from inside a handler;
  * event order, and so every result, is that of scheduling the event. */
 gboolean ts_sim_continue_at(TsSim *sim, TsTick tick, guint8 priority);
+
+/* The quiet horizon, for a handler that can account for its own later work in closed form
+ * instead of as events: the first tick at which anything other than the running handler's own
+ * later events can happen, i.e. the earliest pending event's tick, capped at the run's end
+ * tick (which includes the time watchdog's limit). Work the handler would do at ticks before
+ * it, in events of its own that create no other events, is not interleaved with anything. The
+ * running component's own queued arrivals (ts_component_arrival_due) count as pending events.
+ * Returns the current tick (nothing may be skipped) outside a handler, while tracing (traces
+ * show every event), after a stop request and with an event watchdog (whose count such work
+ * would change). */
+TsTick ts_sim_quiet_until(const TsSim *sim);
 
 /* Asks the running loop to return TS_RUN_STOPPED once the current handler returns. `who` (may
  * be NULL) and `reason` (copied) appear in ts_sim_stop_message. */

@@ -45,6 +45,7 @@ static void exec_destroy(TsComponent *self)
         g_free(x->ctx[i]);
     g_free(x->ctx);
     ts_walk_free(x->walk_proto);
+    g_clear_pointer(&x->dma_proto, g_rc_box_release);
     for (guint u = 0; u < x->n_units; u++)
         g_free(x->unit[u].wait);
     g_free(x->jobs);

@@ -273,6 +273,9 @@ static void send_part(Exec *x, int job, int part)
         r->work = p->work;
         r->instances = p->instances;
         r->op = p->vop;
+        /* the unit's busy time for it: its cycles in the unit's fixed point */
+        ts_exec_own_busy(x, j, p->unit, 0,
+                         ts_compute_unit_busy_cycles(u->comp, p->work, p->vop) * u->period_ps);
     } else if (u->role == UNIT_BANKS) {
         /* every unit's bytes in lockstep: the same request to every channel */
         p->outstanding = u->n_ports;
@@ -299,6 +302,14 @@ static void send_part(Exec *x, int job, int part)
         r->flags = p->flags;
         r->tensor = j->tensor;
         r->dma_calls = p->dma_calls;
+        if (u->role == UNIT_LINK) {
+            ts_exec_own_busy(x, j, p->unit, r->op == TS_MEM_WRITE ? 0 : 1,
+                             ts_host_link_request_busy_ps(u->comp, r));
+        } else {
+            gboolean rd;
+            const double cycles = ts_sram_request_busy_cycles(u->comp, r, &rd);
+            ts_exec_own_busy(x, j, p->unit, rd ? 0 : 1, cycles * u->period_ps);
+        }
     }
     p->sent = TRUE;
     p->sent_tick = ts_sim_now(x->sim);
@@ -332,6 +343,9 @@ static void drain_unit(Exec *x, int ui)
 static void pump_dram(Exec *x, int ui)
 {
     Unit *u = &x->unit[ui];
+    /* a burst's busy time: tBURST on its channel's data bus, over the unit's channels */
+    const TsDramSpec *d = ts_arch_level(x->arch, (guint)u->level)->spec;
+    const double burst_ps = (double)d->cycles.tBURST * d->tck_ps / (double)MAX(u->n_ports, 1u);
     while (u->s_head >= 0) {
         const int s = u->s_head;
         Stream *st = &x->streams[s];
@@ -357,6 +371,7 @@ static void pump_dram(Exec *x, int ui)
                 r->op = p->op;
                 r->tensor = j->tensor;
                 p->outstanding++;
+                ts_exec_own_busy(x, j, ui, 0, burst_ps);
                 ts_port_send(port, ev, 0);
                 continue;
             }
@@ -388,17 +403,24 @@ static void job_complete(Exec *x, Job *j)
         ts_exec_ew_job_done(x, c, j);
 }
 
+void *ts_exec_ring_grow(void *ring, gsize elem, guint *cap, guint *head, guint len, guint first)
+{
+    const guint n = *cap ? 2 * *cap : first;
+    char *to = g_malloc_n(n, elem);
+    const char *from = ring;
+    for (guint i = 0; i < len; i++)
+        memcpy(to + i * elem, from + ((*head + i) & (*cap - 1)) * elem, elem);
+    g_free(ring);
+    *cap = n;
+    *head = 0;
+    return to;
+}
+
 /* Doubles a unit's ring of waiting parts (EXEC_WAIT_RING at first), keeping their order. */
 static void wait_grow(Unit *u)
 {
-    const guint cap = u->wait_cap ? u->wait_cap * 2 : EXEC_WAIT_RING;
-    guint32 *w = g_new(guint32, cap);
-    for (guint i = 0; i < u->wait_len; i++)
-        w[i] = u->wait[(u->wait_head + i) & (u->wait_cap - 1)];
-    g_free(u->wait);
-    u->wait = w;
-    u->wait_cap = cap;
-    u->wait_head = 0;
+    u->wait = ts_exec_ring_grow(u->wait, sizeof *u->wait, &u->wait_cap, &u->wait_head, u->wait_len,
+                                EXEC_WAIT_RING);
 }
 
 void ts_exec_job_start(Exec *x, int job)
@@ -473,6 +495,12 @@ void ts_exec_on_response(Exec *x, TsEvent *ev)
     const int job = (int)(tag >> 8), part = (int)(tag & 0xff);
     Job *j = &x->jobs[job];
     Part *p = &j->part[part];
+    /* compute units: the cycles the step occupied the unit, as its busy statistics add them */
+    if (ev->type == TS_PIM_EV_DONE)
+        ts_exec_own_busy(x, j, p->unit, 0, (double)ev->payload.u64[1] * x->unit[p->unit].period_ps);
+    else if (ev->type == TS_SYSTOLIC_EV_DONE)
+        ts_exec_own_busy(x, j, p->unit, 0,
+                         (double)(ev->payload.u64[1] + 1) * x->unit[p->unit].period_ps);
     if (x->unit[p->unit].role == UNIT_DRAM || x->unit[p->unit].role == UNIT_BANKS) {
         p->outstanding--;
         if (p->sent && p->outstanding == 0)

@@ -1,5 +1,6 @@
 /* Running the part of a mapped layer the DES can run: which ops it refuses and why (a mapping
- * the walker cannot step through or whose host-link level is too deep, a LUT-NN kernel on
+ * the walker cannot step through or whose host-link level is too deep, instances in lock-step
+ * over the lanes' memory budget, a LUT-NN kernel on
  * DPUs whose kernel the DES cannot build, an op the vector unit cannot cost), and the run of
  * the others in layer order with one result per op of the layer. */
 #include "ts-exec.h"
@@ -42,6 +43,16 @@ char *ts_exec_op_refusal(const TsArch *arch, const TsLayerResult *layer, guint i
     guint depth;
     if (w == NULL || !ts_exec_walk_depth(arch, src->model, m, 1, &depth, &error))
         return g_strdup(error->message);
+    /* instances that share each host-link call run in lock-step: their state within the
+     * default budget (at the default walk depth) */
+    if (src->search.best[0].cost.link_batch > 1) {
+        if (!ts_exec_walk_depth(arch, src->model, m, TS_EXEC_DEFAULT_MAX_STEPS, &depth, &error))
+            return g_strdup(error->message);
+        g_autoptr(TsWalk) at = ts_walk_new(src->model, m, depth, &error);
+        if (at == NULL || !ts_exec_lanes_fit(lo->op, MAX(lo->op->count, 1), ts_exec_lane_bytes(at),
+                                             TS_EXEC_LANE_MEMORY_DEFAULT, &error))
+            return g_strdup(error->message);
+    }
     return NULL;
 }
 

@@ -133,8 +133,10 @@ static gboolean lane_drained(const OpCtx *o, uint64_t step, guint l)
     for (guint m = l + 1; m < o->nl; m++)
         if (o->wb_outstanding[m] > 0)
             return FALSE;
+    if (o->wb_len == 0)
+        return TRUE;
     const Writeback *h = &o->wb[o->wb_head];
-    return o->wb_len == 0 || h->step > step || h->x.level <= l;
+    return h->step > step || h->x.level <= l;
 }
 
 /* Whether a step starts a new version of a tile that crosses the link (a call's boundary). */
@@ -144,6 +146,37 @@ static gboolean starts_call_version(const OpCtx *c, const TsWalkStep *st)
         if (c->lt[st->before[i].level][st->before[i].tensor].via_link)
             return TRUE;
     return FALSE;
+}
+
+/* Takes c's next compute step from its walk (through the executor's scratch step) into
+ * c->step, whose rows are sized by the walk; FALSE after the last. */
+static gboolean next_step(Exec *x, OpCtx *c)
+{
+    TsWalkStep *st = &x->scratch;
+    if (!ts_walk_next(c->compute, st))
+        return FALSE;
+    NextStep *n = &c->step;
+    n->index = st->index;
+    n->iterations = st->iterations;
+    n->macs = st->macs;
+    n->call_boundary = starts_call_version(c, st);
+    g_assert(st->n_after <= c->nl * c->nt);
+    n->n_after = st->n_after;
+    memcpy(n->after, st->after, st->n_after * sizeof st->after[0]);
+    for (guint l = 0; l < c->nl; l++)
+        memcpy(&n->inner[l * c->nt], st->inner[l], c->nt * sizeof st->inner[l][0]);
+    return TRUE;
+}
+
+/* Appends a pending write-back, growing the ring (try_step keeps it within WB_RING). */
+static void wb_push(OpCtx *c, const TsWalkXfer *xf, uint64_t step)
+{
+    if (c->wb_len == c->wb_cap)
+        c->wb = ts_exec_ring_grow(c->wb, sizeof *c->wb, &c->wb_cap, &c->wb_head, c->wb_len, 8);
+    Writeback *w = &c->wb[(c->wb_head + c->wb_len) & (c->wb_cap - 1)];
+    w->x = *xf;
+    w->step = step;
+    c->wb_len++;
 }
 
 /* The compute unit takes the next lane's steps. */
@@ -202,16 +235,40 @@ static uint64_t peer_slot_addr(const OpCtx *c, guint p, guint t, uint64_t step)
     return pt->sram_base + (v % MAX(pt->nslots, 1u)) * pt->slot_bytes;
 }
 
-static void lt_advance(Exec *x, LevelTensor *lt, guint l, guint t)
+/* Takes the next version of (l, t) into lt: from its cursor, or, for a lane of a lock-step
+ * group whose tile crosses the link (no cursor of its own), from lane 0's versions found (lane
+ * 0 has found it: a lane's part of a version follows lane 0's call, after which lane 0 finds
+ * the next; and lane 0 is at most its two slots and the one found ahead, within VRING). */
+static void lt_advance(Exec *x, const OpCtx *c, LevelTensor *lt, guint l, guint t)
 {
     TsWalkStep *st = &x->scratch;
     lt->have_next = FALSE;
+    if (lt->cursor == NULL) {
+        const LevelTensor *lead = &lead_of(c)->lt[l][t];
+        const uint64_t v = lt->found;
+        if (v >= lead->found) {
+            g_assert(lead->exhausted);
+            lt->exhausted = TRUE;
+            return;
+        }
+        g_assert(lead->found - v <= VRING);
+        lt->next = lead->found_xfer[v % VRING];
+        lt->next_first_step = lead->first_step[v % VRING];
+        lt->first_step[v % VRING] = lt->next_first_step;
+        lt->fill_done[v % VRING] = FALSE;
+        lt->wb_flag[v % VRING] = FALSE;
+        lt->found++;
+        lt->have_next = TRUE;
+        return;
+    }
     while (ts_walk_next(lt->cursor, st)) {
         for (guint i = 0; i < st->n_before; i++) {
             const TsWalkXfer *f = &st->before[i];
             if (f->level != l || f->tensor != t)
                 continue;
             lt->next = *f;
+            if (lt->found_xfer != NULL)
+                lt->found_xfer[lt->found % VRING] = *f;
             lt->next_first_step = st->index;
             lt->first_step[lt->found % VRING] = st->index;
             lt->fill_done[lt->found % VRING] = FALSE;
@@ -374,7 +431,7 @@ static gboolean try_fill(Exec *x, OpCtx *c, guint l, guint t)
     if (c->group && c->lane == 0 && lt->via_link)
         c->group->wake_all = TRUE; /* the other lanes' parts of the call may follow */
     lt->issued++;
-    lt_advance(x, lt, l, t);
+    lt_advance(x, c, lt, l, t);
     ts_exec_job_start(x, ji);
     return TRUE;
 }
@@ -457,7 +514,7 @@ static gboolean try_writeback(Exec *x, OpCtx *c)
     c->updates[p][t] += w->x.peer_elements;
     c->updates_all[p][t] += w->x.peer_elements_all;
     c->wb_outstanding[l]++;
-    c->wb_head = (c->wb_head + 1) % WB_RING;
+    c->wb_head = (c->wb_head + 1) & (c->wb_cap - 1);
     c->wb_len--;
     ts_exec_job_start(x, ji);
     return TRUE;
@@ -488,7 +545,7 @@ static uint64_t inner_dram_offset(OpCtx *c, guint t, uint64_t bytes)
  * so the steps together carry exactly the model's count. */
 static uint64_t step_dma_calls(OpCtx *c, guint dir, guint l, guint t, uint64_t elements)
 {
-    const uint64_t total = c->dma_calls[dir][l][t], all = c->dma_elements[dir][l][t];
+    const uint64_t total = c->dma->calls[dir][l][t], all = c->dma->elements[dir][l][t];
     if (total == 0 || all == 0 || elements == 0)
         return 0;
     const uint64_t before = c->dma_issued[dir][l][t];
@@ -498,40 +555,41 @@ static uint64_t step_dma_calls(OpCtx *c, guint dir, guint l, guint t, uint64_t e
                       (unsigned __int128)total * before / all);
 }
 
-/* The MRAM-WRAM DMA calls of the tile moves inside steps (OpCtx.dma_*): the model's count per
- * (level, tensor) whose nearest keeping level below lies below the walk depth, and the
- * elements the steps will read and update there (a walk of the op's steps). */
+/* The MRAM-WRAM DMA calls of the tile moves inside steps (DmaPlan) of c's walk: the model's
+ * count per (level, tensor) whose nearest keeping level below lies below the walk depth (its
+ * tiles move inside the steps), and the elements the steps will read and update there (a walk
+ * of the op's steps). Computed once per walk the contexts copy (x->walk_proto) and shared. */
 static gboolean dma_inner_setup(Exec *x, OpCtx *c)
 {
-    memset(c->dma_calls, 0, sizeof c->dma_calls);
-    memset(c->dma_elements, 0, sizeof c->dma_elements);
     memset(c->dma_issued, 0, sizeof c->dma_issued);
-    c->dma_inner = FALSE;
-    for (guint l = 0; l < c->nl; l++) {
-        for (guint t = 0; t < c->nt; t++) {
-            guint child = l + 1;
-            while (child < c->nl && !ts_walk_keeps(c->compute, child, t))
-                child++;
-            if (!ts_walk_keeps(c->compute, l, t) || child >= c->nl || child <= c->depth)
-                continue;
-            ts_walk_dma_calls(c->compute, l, t, &c->dma_calls[0][l][t], &c->dma_calls[1][l][t]);
-            c->dma_inner |= c->dma_calls[0][l][t] + c->dma_calls[1][l][t] > 0;
-        }
-    }
-    if (!c->dma_inner)
-        return TRUE;
-    TsWalk *w = ts_walk_new(c->model, c->mapping, c->depth, &x->error);
-    if (w == NULL)
-        return FALSE;
-    while (ts_walk_next(w, &x->scratch)) {
+    if (x->dma_proto == NULL) {
+        DmaPlan *d = g_rc_box_new0(DmaPlan);
         for (guint l = 0; l < c->nl; l++) {
             for (guint t = 0; t < c->nt; t++) {
-                c->dma_elements[0][l][t] += x->scratch.inner[l][t].reads;
-                c->dma_elements[1][l][t] += x->scratch.inner[l][t].updates;
+                guint child = l + 1;
+                while (child < c->nl && !ts_walk_keeps(c->compute, child, t))
+                    child++;
+                if (!ts_walk_keeps(c->compute, l, t) || child >= c->nl || child <= c->depth)
+                    continue;
+                ts_walk_dma_calls(c->compute, l, t, &d->calls[0][l][t], &d->calls[1][l][t]);
+                d->inner |= d->calls[0][l][t] + d->calls[1][l][t] > 0;
             }
         }
+        if (d->inner) {
+            TsWalk *w = ts_walk_copy(x->walk_proto);
+            while (ts_walk_next(w, &x->scratch)) {
+                for (guint l = 0; l < c->nl; l++) {
+                    for (guint t = 0; t < c->nt; t++) {
+                        d->elements[0][l][t] += x->scratch.inner[l][t].reads;
+                        d->elements[1][l][t] += x->scratch.inner[l][t].updates;
+                    }
+                }
+            }
+            ts_walk_free(w);
+        }
+        x->dma_proto = d;
     }
-    ts_walk_free(w);
+    c->dma = x->dma_proto->inner ? g_rc_box_acquire(x->dma_proto) : NULL;
     return TRUE;
 }
 
@@ -539,13 +597,13 @@ static gboolean try_step(Exec *x, OpCtx *c)
 {
     if (!c->have_step)
         return FALSE;
-    const TsWalkStep *st = &c->step;
+    const NextStep *st = &c->step;
     LockGroup *g = c->group;
     if (g != NULL) {
         /* lock-step: this lane's steps up to the next call boundary, then the next lane's */
         if (g->turn != c->lane)
             return FALSE;
-        if (g->turn_steps > 0 && starts_call_version(c, st)) {
+        if (g->turn_steps > 0 && st->call_boundary) {
             pass_turn(g);
             return FALSE;
         }
@@ -575,14 +633,14 @@ static gboolean try_step(Exec *x, OpCtx *c)
         uint64_t rd = 0, wr = 0, rd_el = 0, wr_el = 0, rd_calls = 0, wr_calls = 0;
         int rt = -1, wt = -1;
         for (guint t = 0; t < c->nt; t++) {
-            const TsWalkCounts *k = &st->inner[l][t];
+            const TsWalkCounts *k = &st->inner[l * c->nt + t];
             c->reads[l][t] += k->reads;
             c->fills[l][t] += k->fills;
             c->updates[l][t] += k->updates;
             c->reads_all[l][t] += k->reads_all;
             c->fills_all[l][t] += k->fills_all;
             c->updates_all[l][t] += k->updates_all;
-            if (c->dma_inner) {
+            if (c->dma != NULL) {
                 rd_calls += step_dma_calls(c, 0, l, t, k->reads);
                 wr_calls += step_dma_calls(c, 1, l, t, k->updates);
             }
@@ -602,7 +660,7 @@ static gboolean try_step(Exec *x, OpCtx *c)
             if (x->unit[ui].role == UNIT_DRAM) {
                 uint64_t b = tensor_bytes(c->op, (guint)rt, rd_el);
                 for (guint t = 0; t < c->nt; t++)
-                    c->dram_bytes[t] += tensor_bytes(c->op, t, st->inner[l][t].reads);
+                    c->dram_bytes[t] += tensor_bytes(c->op, t, st->inner[l * c->nt + t].reads);
                 Part *p = ts_exec_part_mem(x, j, ui, TS_MEM_READ, 0, b);
                 ts_exec_part_linear(x, j, p,
                                     c->base + ts_exec_tensor_base(c->op, (guint)rt, 0) +
@@ -618,8 +676,9 @@ static gboolean try_step(Exec *x, OpCtx *c)
             if (x->unit[ui].role == UNIT_DRAM) {
                 uint64_t b = tensor_bytes(c->op, (guint)wt, wr_el);
                 for (guint t = 0; t < c->nt; t++)
-                    c->dram_bytes[t] +=
-                        tensor_bytes(c->op, t, st->inner[l][t].fills + st->inner[l][t].updates);
+                    c->dram_bytes[t] += tensor_bytes(c->op, t,
+                                                     st->inner[l * c->nt + t].fills +
+                                                         st->inner[l * c->nt + t].updates);
                 Part *p = ts_exec_part_mem(x, j, ui, TS_MEM_WRITE, 0, b);
                 ts_exec_part_linear(x, j, p,
                                     c->base + ts_exec_tensor_base(c->op, (guint)wt, 0) +
@@ -634,14 +693,10 @@ static gboolean try_step(Exec *x, OpCtx *c)
     }
     c->macs += st->macs;
     ts_exec_compute_issued(x, c, c->step_compute_ps * share);
-    for (guint i = 0; i < st->n_after; i++) {
-        Writeback *w = &c->wb[(c->wb_head + c->wb_len) % WB_RING];
-        w->x = st->after[i];
-        w->step = st->index;
-        c->wb_len++;
-    }
+    for (guint i = 0; i < st->n_after; i++)
+        wb_push(c, &st->after[i], st->index);
     c->steps_issued++;
-    c->have_step = ts_walk_next(c->compute, &c->step);
+    c->have_step = next_step(x, c);
     if (g != NULL) {
         g->turn_steps++;
         if (!c->have_step)
@@ -761,6 +816,25 @@ gboolean ts_exec_op_lockstep(const OpCtx *c)
     return FALSE;
 }
 
+void ts_exec_op_share_versions(OpCtx *lead, OpCtx *c)
+{
+    for (guint l = 1; l <= c->depth; l++) {
+        for (guint t = 0; t < c->nt; t++) {
+            LevelTensor *lt = &c->lt[l][t], *ld = &lead->lt[l][t];
+            if (!lt->active || !lt->via_link || lt->cursor == NULL)
+                continue;
+            /* both have found version 0 (or none) from their own cursors */
+            g_assert(lt->found == ld->found && lt->found <= 1 && lt->issued == 0);
+            if (ld->found_xfer == NULL) {
+                ld->found_xfer = g_new(TsWalkXfer, VRING);
+                if (ld->found > 0)
+                    ld->found_xfer[0] = ld->next;
+            }
+            g_clear_pointer(&lt->cursor, ts_walk_free);
+        }
+    }
+}
+
 void ts_exec_op_group(OpCtx **lane, guint n)
 {
     LockGroup *g = g_new0(LockGroup, 1);
@@ -862,6 +936,7 @@ static TsWalk *ctx_walk(Exec *x, const OpCtx *c)
         if (w == NULL)
             return NULL;
         g_clear_pointer(&x->walk_proto, ts_walk_free);
+        g_clear_pointer(&x->dma_proto, g_rc_box_release);
         x->walk_proto = w;
     }
     return ts_walk_copy(x->walk_proto);
@@ -872,11 +947,20 @@ gboolean ts_exec_op_begin(Exec *x, OpCtx *c)
     const TsModel *m = c->model;
     c->nl = ts_model_n_levels(m);
     c->nt = c->op->n_tensors;
-    if (!ts_exec_walk_depth(x->arch, m, c->mapping, x->max_steps, &c->depth, &x->error))
-        return FALSE;
+    /* the op's walk depth, once for all its instances and lanes */
+    if (x->depth_model != m || x->depth_mapping != c->mapping) {
+        if (!ts_exec_walk_depth(x->arch, m, c->mapping, x->max_steps, &x->depth_of, &x->error))
+            return FALSE;
+        x->depth_model = m;
+        x->depth_mapping = c->mapping;
+    }
+    c->depth = x->depth_of;
     c->compute = ctx_walk(x, c);
     if (c->compute == NULL)
         return FALSE;
+    /* the next step's rows: after-transfers and inner counts, nl x nt each */
+    c->step.after = g_new(TsWalkXfer, c->nl * c->nt);
+    c->step.inner = g_new(TsWalkCounts, c->nl * c->nt);
     c->n_steps = ts_walk_n_steps(c->compute);
     c->step_iterations = ts_walk_step_iterations(c->compute);
     step_gemm(c);
@@ -937,7 +1021,7 @@ gboolean ts_exec_op_begin(Exec *x, OpCtx *c)
             lt->cursor = ctx_walk(x, c);
             if (lt->cursor == NULL)
                 return FALSE;
-            lt_advance(x, lt, l, t);
+            lt_advance(x, c, lt, l, t);
         }
     }
     /* one compute step's time on the compute unit */
@@ -972,7 +1056,7 @@ gboolean ts_exec_op_begin(Exec *x, OpCtx *c)
     c->link_batch = link_batched(x, c);
     if (!dma_inner_setup(x, c))
         return FALSE;
-    c->have_step = ts_walk_next(c->compute, &c->step);
+    c->have_step = next_step(x, c);
     c->start_tick = ts_sim_now(x->sim);
     return TRUE;
 }
@@ -989,8 +1073,60 @@ void ts_exec_op_end(Exec *x, OpCtx *c)
         g_free(g);
     }
     c->group = NULL;
-    for (guint l = 0; l < TS_ARCH_MAX_LEVELS; l++)
-        for (guint t = 0; t < TS_MAX_TENSORS; t++)
+    for (guint l = 0; l < TS_ARCH_MAX_LEVELS; l++) {
+        for (guint t = 0; t < TS_MAX_TENSORS; t++) {
             g_clear_pointer(&c->lt[l][t].cursor, ts_walk_free);
+            g_clear_pointer(&c->lt[l][t].found_xfer, g_free);
+        }
+    }
     g_clear_pointer(&c->compute, ts_walk_free);
+    g_clear_pointer(&c->step.after, g_free);
+    g_clear_pointer(&c->step.inner, g_free);
+    g_clear_pointer(&c->wb, g_free);
+    c->wb_cap = c->wb_head = c->wb_len = 0;
+    g_clear_pointer(&c->dma, g_rc_box_release);
+}
+
+/* ---- the lanes' memory ---------------------------------------------------------------------- */
+
+gsize ts_exec_lane_bytes(const TsWalk *walk)
+{
+    const TsModel *m = ts_walk_model(walk);
+    const TsOp *op = ts_model_op(m);
+    const guint nl = ts_model_n_levels(m), nt = op->n_tensors;
+    const guint depth = ts_walk_depth(walk);
+    gsize cursors = 0, outputs = 0;
+    for (guint l = 1; l <= depth && l < nl; l++) {
+        for (guint t = 0; t < nt; t++) {
+            gboolean peer = FALSE;
+            for (guint q = 0; q < l; q++)
+                peer |= ts_walk_keeps(walk, q, t);
+            if (!ts_walk_keeps(walk, l, t) || !peer)
+                continue;
+            cursors++;
+            outputs += t == op->output;
+        }
+    }
+    /* jobs in flight: a fill per slot of each cursor's tensor (two at most), a write-back per
+     * slot of an output's, the steps in flight; each a part in a unit's wait queue at most.
+     * The job pool and the wait queues grow by doubling: twice that. */
+    const gsize jobs = 2 * (2 * cursors + 2 * outputs + STEPS_IN_FLIGHT);
+    return sizeof(OpCtx) + sizeof(OpCtx *) +
+           (gsize)nl * nt * (sizeof(TsWalkXfer) + sizeof(TsWalkCounts)) +
+           WB_RING * sizeof(Writeback) + (1 + cursors) * ts_walk_bytes(walk) +
+           jobs * (sizeof(Job) + sizeof(guint32));
+}
+
+gboolean ts_exec_lanes_fit(const TsOp *op, uint64_t lanes, gsize lane_bytes, uint64_t budget,
+                           GError **error)
+{
+    if (lanes <= 1 || (double)lanes * (double)lane_bytes <= (double)budget)
+        return TRUE;
+    g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_RANGE,
+                "op %s: its %" G_GUINT64_FORMAT " instances share each host-link call and would "
+                "run in lock-step in the DES, holding %.1f MiB of schedule state (%.1f KiB per "
+                "instance), over the executor's budget of %.1f MiB for a lock-step group",
+                op->name ? op->name : "?", lanes, (double)lanes * (double)lane_bytes / 1048576.0,
+                (double)lane_bytes / 1024.0, (double)budget / 1048576.0);
+    return FALSE;
 }

@@ -137,7 +137,9 @@ typedef struct {
     gboolean via_link; /* its fills and write-backs cross a host link (calls) */
     int peer;          /* storage level index (mapping order) */
     guint nslots;
-    TsWalk *cursor;  /* finds this (level, tensor)'s fills in order */
+    TsWalk *cursor;         /* finds this (level, tensor)'s fills in order; NULL for a lane of a
+                               lock-step group whose tile crosses the link (lane 0's versions) */
+    TsWalkXfer *found_xfer; /* lane 0 of such a group: its versions found, by version % VRING */
     TsWalkXfer next; /* the next fill to issue (valid when have_next) */
     uint64_t next_first_step;
     gboolean have_next, exhausted;
@@ -160,7 +162,29 @@ typedef struct {
     uint64_t step;
 } Writeback;
 
+/* Write-backs pending per context at most (a step waits while its own would not fit): the
+ * ring grows by doubling to its high-water mark, up to this. */
 #define WB_RING 256
+
+/* The next compute step of a context (of its compute walk, ts_walk_next): the part of a
+ * TsWalkStep the schedule uses, its rows sized by the walk's levels and tensors (a TsWalkStep
+ * holds the maximum: 9 KB). */
+typedef struct {
+    uint64_t index, iterations, macs;
+    guint n_after;
+    gboolean call_boundary; /* it starts a new version of a tile that crosses a host link */
+    TsWalkXfer *after;      /* n_after of at most nl x nt */
+    TsWalkCounts *inner;    /* [l * nt + t], nl x nt */
+} NextStep;
+
+/* The MRAM-WRAM DMA calls of an op's tile moves inside steps (OpCtx.dma): computed once per
+ * (model, mapping, depth) from a walk of the op's steps and shared, refcounted, by every
+ * context of the op (g_rc_box). */
+typedef struct {
+    gboolean inner; /* any call inside steps */
+    uint64_t calls[2][TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
+    uint64_t elements[2][TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
+} DmaPlan;
 
 typedef struct Exec Exec;
 typedef struct OpCtx OpCtx;
@@ -191,6 +215,10 @@ typedef struct {
     double busy_ps;
     double stall_ps[TS_STALL_COUNT_];
     double unit_stall_ps[TS_EXEC_MAX_UNITS]; /* stall charged to each unit */
+    /* busy time the op's own requests caused on each unit (docs/des.md section 12,
+     * "Utilization"), per statistic: [0] reads (an sram's shared port), host-to-device calls, or
+     * the unit's one statistic; [1] writes, device-to-host calls */
+    double own_busy_ps[2][TS_EXEC_MAX_UNITS], snap_own_ps[2][TS_EXEC_MAX_UNITS];
     guint32 units_used;                      /* bit u: a job of the op had a part on unit u */
     /* the units' statistics when the op started (begun) and busy times and conflicts when its
      * window opened (the previous op complete, or its start if later) */
@@ -238,7 +266,7 @@ struct OpCtx {
     guint depth, nl, nt;
     uint64_t n_steps;
     TsWalk *compute;
-    TsWalkStep step; /* the next step to issue */
+    NextStep step; /* the next step to issue (valid when have_step) */
     gboolean have_step;
     uint64_t steps_issued, steps_done;
     gboolean step_flag[STEPS_IN_FLIGHT];
@@ -265,13 +293,11 @@ struct OpCtx {
      * of the level below, read at l; [1] its write-backs, updates of l), the elements of l's
      * reads / updates of t over the walk, and the running sum of those the steps issued so
      * far: a step's aggregated request carries the calls in proportion. */
-    gboolean dma_inner;
-    uint64_t dma_calls[2][TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
-    uint64_t dma_elements[2][TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
+    DmaPlan *dma; /* shared with the op's other contexts; NULL: no call inside steps */
     uint64_t dma_issued[2][TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
     LevelTensor lt[TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
-    Writeback wb[WB_RING];
-    guint wb_head, wb_len;
+    Writeback *wb; /* ring of wb_cap (a power of two, grown to the high-water mark) */
+    guint wb_cap, wb_head, wb_len;
     uint64_t wb_step_done[TS_ARCH_MAX_LEVELS]; /* level: write-backs of steps < this are done */
     uint64_t wb_outstanding[TS_ARCH_MAX_LEVELS];
     gboolean deps_done;       /* the previous op's outputs are written */
@@ -349,11 +375,18 @@ struct Exec {
     /* the walk the contexts' walks of the op starting copy (their loop nest shared: every
      * instance and lane of an op walks the same mapping); NULL before the first einsum */
     TsWalk *walk_proto;
+    DmaPlan *dma_proto; /* walk_proto's DMA calls inside steps (NULL: not computed yet) */
+    /* the walk depth of the op starting (ts_exec_walk_depth), for (depth_model,
+     * depth_mapping): every instance and lane of an op has the same */
+    const TsModel *depth_model;
+    const TsMapping *depth_mapping;
+    guint depth_of;
     struct Plan *plan;
     guint next_op; /* next op of the plan to start, and its instance */
     uint64_t next_instance;
     uint64_t layer_base; /* DRAM base of the next op instance */
     guint64 max_steps;
+    uint64_t lane_memory; /* TsExecOptions.lane_memory_bytes (or its default) */
     OpTiming *timing; /* per op: the compute unit's timeline */
     GError *error;
     GPtrArray *notes; /* char *, see TsExecResult.notes */
@@ -363,7 +396,15 @@ struct Exec {
     uint64_t cp_cap, cp_first, cp_next, cause;
     Trace trace;
     gboolean tracing;
+    struct ExecSample *sample; /* sampled instances (ts-exec-sample.c), NULL: every instance */
 };
+
+/* Busy time ps of statistic `stat` (OpTiming.own_busy_ps) on unit that job j's request causes,
+ * charged to j's op. */
+static inline void ts_exec_own_busy(Exec *x, const Job *j, int unit, guint stat, double ps)
+{
+    x->timing[x->ctx[j->ctx]->op_index].own_busy_ps[stat][unit] += ps;
+}
 
 /* ---- ts-exec-build.c ---------------------------------------------------------------------- */
 
@@ -396,6 +437,10 @@ gboolean ts_exec_walk_depth(const TsArch *arch, const TsModel *model, const TsMa
 /* ---- ts-exec-jobs.c ----------------------------------------------------------------------- */
 
 int ts_exec_job_new(Exec *x, JobKind kind, guint ctx);
+/* A ring of *cap elements of elem bytes (a power of two, 0: none yet) holding len from *head,
+ * doubled (to `first` when empty) with its elements in order from 0: the new ring, *cap and
+ * *head updated; the old one is freed. */
+void *ts_exec_ring_grow(void *ring, gsize elem, guint *cap, guint *head, guint len, guint first);
 void ts_exec_job_free(Exec *x, int job);
 /* Adds a memory part (unit, read / write, per-instance bytes, address); a DRAM unit gets a
  * burst stream over `box` of tensor `tensor` of op (NULL box: `bytes` from addr). */
@@ -423,6 +468,18 @@ gboolean ts_exec_op_lockstep(const OpCtx *c);
 /* Joins the n begun contexts of an op's instances (lane i: instance i) into a lock-step
  * group. */
 void ts_exec_op_group(OpCtx **lane, guint n);
+/* A lane c (begun) of the group lane 0 `lead` leads takes the versions of its tiles that cross
+ * the link from lead's (its cursors of them are freed): every lane walks the same mapping. */
+void ts_exec_op_share_versions(OpCtx *lead, OpCtx *c);
+/* The schedule state one lane of a lock-step group of walk's op (at its depth) holds at most,
+ * bytes: its context, next step, write-back ring at its bound (WB_RING), compute walk and
+ * fill cursors (ts_walk_bytes each; the tables they share are counted once per op, not per
+ * lane), and its entries in the units' wait queues and the job pool. */
+gsize ts_exec_lane_bytes(const TsWalk *walk);
+/* Whether `lanes` lanes of lane_bytes each fit `budget` bytes; FALSE with error naming op and
+ * the figures otherwise. */
+gboolean ts_exec_lanes_fit(const TsOp *op, uint64_t lanes, gsize lane_bytes, uint64_t budget,
+                           GError **error);
 void ts_exec_op_pump(Exec *x, OpCtx *c);
 void ts_exec_op_job_done(Exec *x, OpCtx *c, Job *j);
 void ts_exec_op_end(Exec *x, OpCtx *c);
@@ -435,6 +492,7 @@ void ts_exec_lut_end(OpCtx *c);
 TsDpuKernel *ts_exec_lut_segment(OpCtx *c, const Part *p);
 void ts_exec_ew_pump(Exec *x, OpCtx *c);
 void ts_exec_ew_job_done(Exec *x, OpCtx *c, Job *j);
+
 /* The op of ctx c is complete (outputs written): record and start what waits. */
 void ts_exec_ctx_complete(Exec *x, OpCtx *c);
 /* The op of ctx c has issued its last compute step: the next op may start. */
@@ -450,6 +508,32 @@ void ts_exec_cp_record(Exec *x, const Job *j);
 uint64_t ts_exec_cp_cause(const Exec *x);
 /* Result slot of ctx c. */
 TsExecOpResult *ts_exec_result_of(Exec *x, const OpCtx *c);
+
+/* Busy time of unit u so far (ps: its busiest port, direction or data bus) and its bank-conflict
+ * cycles (srams), as the per-op utilization counts them. */
+double ts_exec_unit_busy(const Exec *x, guint u);
+double ts_exec_unit_conflicts(const Exec *x, guint u);
+
+/* ---- ts-exec-sample.c --------------------------------------------------------------------- */
+
+/* Sets up the sampling of n_ops plan ops (TsExecOptions.instances; nothing for
+ * TS_EXEC_INSTANCES_ALL); freed with ts_exec_sample_free. */
+void ts_exec_sample_init(Exec *x, guint n_ops, uint64_t instances);
+void ts_exec_sample_free(Exec *x);
+/* Instance inst of plan op `op` (the workload's top, of count; eligible: instances one after
+ * another, not a LUT-NN op on DPUs) starts now: records the op's figures; when the steady state
+ * is reached (or the bound on simulated instances), returns how many of the instances after
+ * inst are extrapolated (the caller skips them; the rest, fewer than the windows' 2W, are
+ * simulated), else 0. */
+uint64_t ts_exec_sample_instance(Exec *x, guint op, const TsOp *top, uint64_t inst, uint64_t count,
+                                 gboolean eligible);
+/* Folds op's extrapolated instances into its result r (computed from the simulated ones over
+ * a window of *window_ps, which grows by their time), its start by the earlier ops'
+ * extrapolated time; sets r->instances_simulated. TRUE when r's time changed (the figures
+ * that follow from it are to be recomputed). */
+gboolean ts_exec_sample_finish(Exec *x, guint op, TsExecOpResult *r, double *window_ps);
+/* Simulated time the extrapolated instances of every op stand for, ps. */
+double ts_exec_sample_skipped_ps(const Exec *x);
 
 /* ---- ts-exec-trace.c ---------------------------------------------------------------------- */
 

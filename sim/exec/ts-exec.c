@@ -13,7 +13,6 @@
 #include "ts-arch-classes.h"
 #include "ts-fuse.h"
 
-#define DEFAULT_MAX_STEPS 16384
 #define TENSOR_ALIGN 4096
 
 /* ---- address layout ------------------------------------------------------------------------ */
@@ -133,6 +132,16 @@ static double unit_conflicts(const Unit *u)
     TsSramStats st;
     ts_sram_get_stats(u->comp, &st);
     return st.bank_conflict_cycles;
+}
+
+double ts_exec_unit_busy(const Exec *x, guint u)
+{
+    return unit_busy_ps(x, &x->unit[u]);
+}
+
+double ts_exec_unit_conflicts(const Exec *x, guint u)
+{
+    return unit_conflicts(&x->unit[u]);
 }
 
 static const char *unit_kind(const Unit *u)
@@ -272,13 +281,14 @@ void ts_exec_compute_issued(Exec *x, OpCtx *c, double step_ps)
 
 static gboolean start_next(Exec *x);
 
-/* The units' busy times and conflicts as the op's window opens. */
+/* The units' busy times and conflicts, and the op's own busy times, as its window opens. */
 static void snap_units(const Exec *x, OpTiming *t)
 {
     for (guint i = 0; i < x->n_units; i++) {
         t->snap_busy[i] = unit_busy_ps(x, &x->unit[i]);
         t->snap_conflicts[i] = unit_conflicts(&x->unit[i]);
     }
+    memcpy(t->snap_own_ps, t->own_busy_ps, sizeof t->snap_own_ps);
 }
 
 static void record_start(Exec *x, OpCtx *c)
@@ -366,6 +376,9 @@ static gboolean begin_group(Exec *x, OpCtx *c)
 {
     if (!c->einsum || c->lut != NULL || c->instance != 0 || !ts_exec_op_lockstep(c))
         return TRUE;
+    if (!ts_exec_lanes_fit(c->op, c->count, ts_exec_lane_bytes(c->compute), x->lane_memory,
+                           &x->error))
+        return FALSE;
     const guint n = (guint)c->count;
     OpCtx **lane = g_new(OpCtx *, n);
     lane[0] = c;
@@ -379,6 +392,7 @@ static gboolean begin_group(Exec *x, OpCtx *c)
             g_free(lane);
             return FALSE;
         }
+        ts_exec_op_share_versions(c, lane[i]);
     }
     ts_exec_op_group(lane, n);
     return TRUE;
@@ -406,9 +420,21 @@ static gboolean start_next(Exec *x)
         guint op;
         uint64_t inst;
         take_next(x, &op, &inst);
+        const OpSpec *s = &pl->ops[op];
+        const uint64_t skip = ts_exec_sample_instance(x, op, s->op, inst, s->count, s->lut == NULL);
         if (!begin_ctx(x, c, op, inst) || !begin_group(x, c)) {
             ts_sim_request_stop(x->sim, &x->base, "an op could not be prepared");
             return FALSE;
+        }
+        if (skip > 0) {
+            /* the next skip instances are extrapolated; the ones after run at their addresses */
+            pl->instances_done[op] += skip;
+            x->layer_base += skip * ts_exec_op_footprint(s->op);
+            x->next_instance += skip;
+            if (x->next_instance >= s->count) {
+                x->next_op = op + 1;
+                x->next_instance = 0;
+            }
         }
         pump(x, c);
     }
@@ -527,15 +553,24 @@ void ts_exec_ctx_complete(Exec *x, OpCtx *c)
         r->cost.latency_s = r->cost.cycles / ts_arch_clock_hz(x->arch);
         time_figures(c, r);
         r->events = ts_sim_events_processed(x->sim) - tm->snap_events;
-        /* utilization over the op's window (traffic of the op before it opened, a prefetch
-         * during the previous op's drain, is not in it; the previous op's traffic neither) */
+        /* utilization over the op's window (from the previous op's end, or its start if
+         * later): the busy time its own requests sent in the window caused (a prefetch it
+         * issued during the previous op's drain is before it; another op's traffic is not its
+         * own); the banks' all-bank rows, which no request owns: the unit's busy time in the
+         * window */
         const double window = (double)(tm->end - MAX(open, tm->snap_at));
         for (guint i = 0; i < x->n_units && i < TS_EXEC_MAX_UNITS; i++) {
             const Unit *u = &x->unit[i];
             TsExecUnitResult *ur = &r->unit[i];
             ur->name = ts_arch_level(x->arch, (guint)u->level)->name;
             ur->kind = unit_kind(u);
-            ur->utilization = window > 0 ? (unit_busy_ps(x, u) - tm->snap_busy[i]) / window : 0;
+            if (u->role == UNIT_BANKS)
+                ur->utilization = window > 0 ? (unit_busy_ps(x, u) - tm->snap_busy[i]) / window : 0;
+            else
+                ur->utilization = window > 0 ? MAX(tm->own_busy_ps[0][i] - tm->snap_own_ps[0][i],
+                                                   tm->own_busy_ps[1][i] - tm->snap_own_ps[1][i]) /
+                                                   window
+                                             : 0;
             ur->stall_cycles = tm->unit_stall_ps[i] / x->arch_period_ps;
             ur->bank_conflict_cycles = unit_conflicts(u) - tm->snap_conflicts[i];
         }
@@ -561,6 +596,11 @@ void ts_exec_ctx_complete(Exec *x, OpCtx *c)
             r->dram_violations = now.violations;
         } else {
             r->dram_row_hit_rate = -1.0;
+        }
+        double all_window = window;
+        if (ts_exec_sample_finish(x, c->op_index, r, &all_window)) {
+            time_figures(c, r);
+            r->bound = op_bound(x, c, r, all_window);
         }
         while (pl->ops_done < pl->n &&
                pl->instances_done[pl->ops_done] == pl->ops[pl->ops_done].count)
@@ -672,8 +712,10 @@ static gboolean run_plan(const TsArch *arch, Plan *pl, const TsExecOptions *opti
         return FALSE;
     TsSim *sim = x->sim;
     x->plan = pl;
-    x->max_steps = opt.max_steps ? opt.max_steps : DEFAULT_MAX_STEPS;
+    x->max_steps = opt.max_steps ? opt.max_steps : TS_EXEC_DEFAULT_MAX_STEPS;
+    x->lane_memory = opt.lane_memory_bytes ? opt.lane_memory_bytes : TS_EXEC_LANE_MEMORY_DEFAULT;
     x->timing = g_new0(OpTiming, pl->n);
+    ts_exec_sample_init(x, pl->n, opt.instances);
     gboolean ok = TRUE;
     if (opt.trace_path != NULL)
         ok = ts_exec_trace_open(x, opt.trace_path,
@@ -711,11 +753,12 @@ static gboolean run_plan(const TsArch *arch, Plan *pl, const TsExecOptions *opti
             g_free(note);
     }
     *events = ts_sim_events_processed(sim);
-    *cycles = (double)ts_sim_now(sim) / x->arch_period_ps;
+    *cycles = ((double)ts_sim_now(sim) + ts_exec_sample_skipped_ps(x)) / x->arch_period_ps;
     if (notes != NULL && x->notes->len > 0) {
         g_ptr_array_add(x->notes, NULL);
         *notes = (char **)g_ptr_array_steal(x->notes, NULL);
     }
+    ts_exec_sample_free(x);
     g_free(x->timing);
     g_free(x->cp);
     ts_sim_free(sim);
@@ -742,6 +785,7 @@ static void fold_result(TsExecOpResult *r, const TsExecOpResult *b, double clock
     }
     const double ca = r->cycles, cb = b->cycles, all = MAX(ca + cb, 1e-300);
     r->count += b->count;
+    r->instances_simulated += b->instances_simulated;
     r->start_cycles = MIN(r->start_cycles, b->start_cycles);
     r->cycles += b->cycles;
     r->latency_s = r->cycles / clock_hz;

@@ -49,7 +49,30 @@ typedef struct {
      * group runs iteration by iteration (one head: each op of the group once, in order) as the
      * analytical fusion model schedules it; its intermediates live at the fusion level. */
     const TsFusePlan *fuse;
+    /* The schedule state a lock-step group (docs/des.md section 12, "Instances in lock-step")
+     * may hold, bytes: a group whose lanes would hold more (ts_exec_lane_bytes each) is refused
+     * naming the op and the figures. 0: the default, TS_EXEC_LANE_MEMORY_DEFAULT. */
+    uint64_t lane_memory_bytes;
+    /* Instances simulated per op whose instances run one after another (neither a lock-step
+     * group nor a LUT-NN op on DPUs; docs/des.md section 12, "Sampled instances"): 0 (the
+     * default) until their start-to-start periods reach a steady state, measured over at least
+     * TS_EXEC_SAMPLE_MIN and at most TS_EXEC_SAMPLE_MAX; N (TS_EXEC_SAMPLE_N_MIN to
+     * TS_EXEC_SAMPLE_N_MAX) likewise over at most N; TS_EXEC_INSTANCES_ALL every instance. Most
+     * of the later instances are then extrapolated from the steady state's per-instance
+     * increments, and the last few (fewer than the two windows measured) simulated
+     * (TsExecOpResult.instances_simulated, a note in TsExecResult.notes). */
+    uint64_t instances;
 } TsExecOptions;
+
+#define TS_EXEC_DEFAULT_MAX_STEPS 16384
+#define TS_EXEC_LANE_MEMORY_DEFAULT (G_GUINT64_CONSTANT(1) << 30) /* 1 GiB */
+
+#define TS_EXEC_INSTANCES_ALL UINT64_MAX
+#define TS_EXEC_SAMPLE_MIN 16      /* default: instances measured at least before extrapolating */
+#define TS_EXEC_SAMPLE_MAX 64      /* default: at most */
+#define TS_EXEC_SAMPLE_N_MIN 4     /* a given bound: at least (two windows after the first) */
+#define TS_EXEC_SAMPLE_N_MAX 65536 /* and at most */
+#define TS_EXEC_SAMPLE_TOL 0.01    /* steady: the two last windows' periods within 1% */
 
 /* Why the compute unit was idle, in arch-clock cycles (docs/des.md). */
 typedef enum {
@@ -136,6 +159,18 @@ typedef struct {
     uint64_t link_calls;
     uint64_t link_batch;
     TsExecLut lut; /* a LUT-NN op on DPUs (lut.ran) */
+    /* Instances simulated (count when every one was; 0 when the op did not run). The others
+     * were extrapolated (docs/des.md section 12, "Sampled instances") from the steady state
+     * the last simulated instances reached: steady_period_cycles per instance (start to start,
+     * arch cycles), the mean over the last two windows of steady_window instances each, whose
+     * periods differ by steady_spread (relative); steady is FALSE when the bound on simulated
+     * instances came first (steady_spread above TS_EXEC_SAMPLE_TOL). The time, stalls,
+     * utilization, DRAM figures, host-link calls and requested bytes of the op include the
+     * extrapolated instances; events are the simulated ones. */
+    uint64_t instances_simulated;
+    double steady_period_cycles, steady_spread;
+    uint64_t steady_window;
+    gboolean steady;
 } TsExecOpResult;
 
 typedef struct {
@@ -184,8 +219,10 @@ uint64_t ts_exec_op_footprint(const TsOp *op);
  * run, through TsExecOptions.fuse), newly allocated, or NULL when it can: a LUT-NN kernel
  * on DPUs whose pim_core kernel cannot be built (too many steps) or whose search has no host
  * vector unit, an einsum without a mapping or whose mapping the walker cannot step through or
- * whose host-link transfers land at a level more than 2^20 tile steps per instance deep, an
- * elementwise op the vector unit cannot cost. Arch-wide limits (components the DES cannot build) show when the run starts. */
+ * whose host-link transfers land at a level more than 2^20 tile steps per instance deep or
+ * whose instances in lock-step would hold more than TS_EXEC_LANE_MEMORY_DEFAULT (at the default
+ * options), an elementwise op the vector unit cannot cost. Arch-wide limits (components the DES
+ * cannot build) show when the run starts. */
 char *ts_exec_op_refusal(const TsArch *arch, const TsLayerResult *layer, guint i);
 
 /* ts_exec_run_layer over the ops with run[i] (layer order; the others are left out of the

@@ -863,6 +863,94 @@ static void test_done_hook_matches_responses(void)
     }
 }
 
+/* ---- the trace driver's batched requests read as events would be ----
+ * The driver sends on a TS_PORT_BATCH port (requests reach the dram's arrival queue, read when
+ * its clock gets there) and takes credits through its credit callback; a traced run sends every
+ * request and credit as an event. Both give the same statistics, in windows that end between a
+ * request's arrival and its acceptance as well as to completion. */
+
+static void trace_noop(const TsTraceRecord *r, gpointer user)
+{
+    (void)r;
+    (void)user;
+}
+
+static void run_windows(const TsDramSpec *s, const TsDramTrace *tr, gboolean traced,
+                        TsDramStats *st, guint n_windows, guint64 *events)
+{
+    TsComponent *dram = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TsSim) sim = ts_dram_trace_sim_new(s, tr, TRUE, FALSE, &dram, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sim);
+    if (traced) /* a model-trace category no model emits: every event through the loop */
+        ts_sim_set_trace(sim, TS_TRACE_MODEL, "cpu", trace_noop, NULL);
+    /* Window ends at 1/3 of a cycle past an edge land between arrivals and acceptances. */
+    for (guint w = 0; w < n_windows; w++) {
+        TsTick end = ts_clock_cycles_to_ticks(&dram->clock, 977 * (guint64)(w + 1)) +
+                     ts_clock_cycles_to_ticks(&dram->clock, 1) / 3;
+        ts_sim_run_until(sim, end);
+        ts_dram_get_stats(dram, &st[w]);
+    }
+    *events = ts_sim_events_processed(sim);
+}
+
+static void test_batched_requests_exact(void)
+{
+    const char *const names[] = {"DDR4-2400", "HBM2"};
+    for (guint k = 0; k < G_N_ELEMENTS(names); k++) {
+        g_autofree TsDramSpec *s = preset(names[k]);
+        derive(s);
+        g_autoptr(TsDramTrace) tr = trace_new(3000);
+        TsComponent *dram = NULL;
+        g_autoptr(GError) error = NULL;
+        g_autoptr(TsSim) probe = ts_dram_trace_sim_new(s, tr, FALSE, TRUE, &dram, &error);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(probe);
+        random_trace(tr, dram, ts_test_seed(9) + k);
+        /* Every other request back to back: the queues fill and credits run out. */
+        for (gsize i = 0; i < tr->n; i++)
+            tr->entries[i].cycle = i % 2 ? tr->entries[i].cycle / 8 : 0;
+        for (gsize i = 1; i < tr->n; i++)
+            tr->entries[i].cycle = MAX(tr->entries[i].cycle, tr->entries[i - 1].cycle);
+        enum { W = 40 };
+        TsDramStats batched[W], traced[W];
+        guint64 ev_batched = 0, ev_traced = 0;
+        run_windows(s, tr, FALSE, batched, W, &ev_batched);
+        run_windows(s, tr, TRUE, traced, W, &ev_traced);
+        for (guint w = 0; w < W; w++) {
+            if (memcmp(&batched[w], &traced[w], sizeof batched[w]) != 0) {
+                fprintf(stderr, "\n  %s: window %u differs (reads %" G_GUINT64_FORMAT
+                        " vs %" G_GUINT64_FORMAT ")\n",
+                        names[k], w, batched[w].reads_done, traced[w].reads_done);
+                CU_FAIL("batched requests differ from request events");
+                break;
+            }
+        }
+        CU_ASSERT(batched[W - 1].reads_done + batched[W - 1].writes_done > 2000);
+        CU_ASSERT_EQUAL(batched[W - 1].violations, 0);
+        CU_ASSERT(ev_batched < ev_traced); /* no event per request or per credit */
+    }
+    /* A window ending after a read's arrival and before its acceptance: the read, served from
+     * the buffered write, counts its latency of 1 cycle when it arrives. */
+    g_autofree TsDramSpec *s = preset("DDR4-2400");
+    derive(s);
+    g_autoptr(TsDramTrace) tr = trace_new(2);
+    tr->entries[0] = (TsDramTraceEntry){0x40, 0, TRUE};
+    tr->entries[1] = (TsDramTraceEntry){0x40, 1, FALSE};
+    for (guint traced = 0; traced < 2; traced++) {
+        TsComponent *dram = NULL;
+        g_autoptr(GError) error = NULL;
+        g_autoptr(TsSim) sim = ts_dram_trace_sim_new(s, tr, FALSE, FALSE, &dram, &error);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(sim);
+        if (traced)
+            ts_sim_set_trace(sim, TS_TRACE_MODEL, "cpu", trace_noop, NULL);
+        ts_sim_run_until(sim, ts_clock_cycles_to_ticks(&dram->clock, 1) + 100);
+        TsDramStats st;
+        ts_dram_get_stats(dram, &st);
+        CU_ASSERT_EQUAL(st.read_latency_min, 1);
+        CU_ASSERT_EQUAL(st.read_latency_max, 1);
+    }
+}
+
 /* Per-bank refresh on a device without tREFIb names the key to set, not a division by ranks. */
 static void test_bank_refresh_needs_trefib(void)
 {
@@ -1188,6 +1276,7 @@ int main(int argc, char **argv)
     CU_add_test(s, "completion hook matches the response events", test_done_hook_matches_responses);
     CU_add_test(s, "bank refresh without tREFIb", test_bank_refresh_needs_trefib);
     CU_add_test(s, "requests sent within a window", test_requests_sent_in_window);
+    CU_add_test(s, "batched requests read as request events", test_batched_requests_exact);
     CU_add_test(s, "address mapping", test_address_mapping);
     CU_add_test(s, "address mapping over 12 channels", test_address_mapping_modulo);
     CU_add_test(s, "bad configs and traces", test_bad_input);

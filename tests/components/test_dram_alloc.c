@@ -20,7 +20,7 @@ static void test_steady_state(void)
     g_autofree TsDramSpec *s = g_memdup2(p, sizeof *p);
     g_autofree char *why = NULL;
     CU_ASSERT_TRUE_FATAL(ts_dram_spec_derive(s, &why));
-    TsDramTrace tr = {g_new0(TsDramTraceEntry, 60000), 60000, NULL};
+    TsDramTrace tr = {.entries = g_new0(TsDramTraceEntry, 60000), .n = 60000};
     GRand *rng = g_rand_new_with_seed(5);
     for (gsize i = 0; i < tr.n; i++)
         tr.entries[i] =

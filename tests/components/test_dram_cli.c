@@ -87,13 +87,14 @@ static void test_native_and_errors(void)
                          tr,           "--cycles", "0",        NULL};
     g_autofree char *out5 = NULL, *err5 = NULL;
     CU_ASSERT_EQUAL(ts_test_tilesim(cyc, &out5, &err5), 1);
-    CU_ASSERT_PTR_NOT_NULL(strstr(err5, "--cycles: expected an integer in 1 .. 2^50"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err5, "--cycles: expected an integer in 1 .. 2^64 - 1"));
     g_unlink(tr);
     g_unlink(bad);
 }
 
-/* Request cycles past 2^50, or past what simulated time (2^63 ps) holds at the config's clock,
- * are refused naming the trace (the run used to abort on an overflowed event time). */
+/* Request cycles (and --cycles windows) past what simulated time (2^64 ps) holds at the
+ * config's clock are refused naming the trace line; below that, idle time costs nothing: a
+ * request at cycle 10^16 (DDR4-2400: 8.3 s of DRAM time, 1.07 x 10^12 refreshes) runs. */
 static void test_cycle_overflow(void)
 {
     g_autofree char *ini = ts_test_reference_path("dram/ds3_DDR4_8Gb_x8_2400_1rank_noref.ini");
@@ -107,9 +108,24 @@ static void test_cycle_overflow(void)
     const char *a1[] = {"dram-trace", "--config", ini, "--trace", tr, NULL};
     g_autofree char *out = NULL, *err = NULL;
     CU_ASSERT_EQUAL(ts_test_tilesim(a1, &out, &err), 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "ts-test-dram-big.trace:2: cycle 9223372036854775807 "
+                                       "(and 2^36 cycles after it) overflows simulated time"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "at most 22224924140414290"));
+    CU_ASSERT_TRUE_FATAL(
+        g_file_set_contents(tr, "0x0 READ 0\n\n0x40 READ 10000000000000000\n", -1, NULL));
+    const char *a0[] = {"dram-trace", "--config", ini, "--trace", tr, "--json", "-", NULL};
+    g_autofree char *out0 = NULL, *err0 = NULL;
+    CU_ASSERT_EQUAL(ts_test_tilesim(a0, &out0, &err0), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out0, "\"reads_done\" : 2"));
+    /* this config refreshes every 10^8 cycles: the read met a refresh (tRFC 420) */
+    CU_ASSERT_PTR_NOT_NULL(strstr(out0, "\"cycles\" : 10000000000000459"));
+    const char *aw[] = {"dram-trace", "--config",          ini, "--trace", tr,
+                        "--cycles",   "30000000000000000", NULL};
+    g_autofree char *outw = NULL, *errw = NULL;
+    CU_ASSERT_EQUAL(ts_test_tilesim(aw, &outw, &errw), 1);
     CU_ASSERT_PTR_NOT_NULL(
-        strstr(err, "ts-test-dram-big.trace:2: cycle 9223372036854775807 is past 2^50"));
-    /* A 1 us clock: 10^14 cycles is below 2^50 but past 2^63 ps. */
+        strstr(errw, "a window of 30000000000000000 cycles overflows simulated time"));
+    /* A 1 us clock: 10^14 cycles is past 2^64 ps. */
     g_autofree char *text = NULL;
     CU_ASSERT_TRUE_FATAL(g_file_get_contents(ini, &text, NULL, NULL));
     g_auto(GStrv) parts = g_strsplit(text, "tCK = 0.83", 2);
@@ -122,7 +138,7 @@ static void test_cycle_overflow(void)
     const char *a2[] = {"dram-trace", "--config", slow, "--trace", tr, NULL};
     g_autofree char *out2 = NULL, *err2 = NULL;
     CU_ASSERT_EQUAL(ts_test_tilesim(a2, &out2, &err2), 1);
-    CU_ASSERT_PTR_NOT_NULL(strstr(err2, "a request at cycle 100000000000000"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err2, "ts-test-dram-big.trace:2: cycle 100000000000000 "));
     CU_ASSERT_PTR_NOT_NULL(strstr(err2, "overflows simulated time"));
     g_unlink(tr);
     g_unlink(slow);

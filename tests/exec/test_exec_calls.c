@@ -402,6 +402,7 @@ static void test_below_walk_depth(void)
 static char *refusal(const TsArch *arch, const TsOp *op, TsModel *model, const TsMapping *m)
 {
     TsSearchEntry best = {.mapping = *m};
+    CU_ASSERT_EQUAL(ts_model_evaluate(model, m, &best.cost), TS_EVAL_OK);
     TsLayerOp lo = {.op = op, .einsum = TRUE, .model = model};
     lo.search.n_best = 1;
     lo.search.best = &best;
@@ -445,6 +446,61 @@ static void test_link_depth_refused(void)
     TsExecOptions opt = {0};
     TsExecOpResult x;
     CU_ASSERT_FALSE(ts_exec_run_op(arch, model, &m, 1, &opt, &x, &error));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(error);
+    CU_ASSERT_PTR_NOT_NULL(strstr(error->message, want));
+}
+
+/* Instances in lock-step hold their schedule state at once (docs/des.md section 12): a group
+ * whose lanes would exceed the budget (TsExecOptions.lane_memory_bytes) is refused before its
+ * lanes are allocated, naming the op and the figures, and runs as before within it. With the
+ * default budget (1 GiB), the GEMM above x 3 runs; x 20,000 (the tiles still fit the MRAM
+ * together, so the model shares each call among them) is refused by ts_exec_op_refusal (so
+ * simulate and sweeps keep its analytical figures) and by a run of it alone. */
+static void test_lane_budget(void)
+{
+    g_autoptr(TsArch) arch = load_upmem(NULL, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(arch);
+    TsOp op;
+    TsMapping m;
+    op_and_mapping(arch, 3, &op, &m);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TsModel) model = ts_model_new(arch, &op, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(model);
+    TsExecOpResult a, b;
+    TsExecOptions small = {.lane_memory_bytes = 100 << 10}, enough = {.lane_memory_bytes = 4 << 20};
+    CU_ASSERT_FALSE(ts_exec_run_op(arch, model, &m, 3, &small, &a, &error));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(error);
+    CU_ASSERT_PTR_NOT_NULL(strstr(error->message, "op gemm: its 3 instances share each host-link "
+                                                  "call and would run in lock-step in the DES"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(error->message, "over the executor's budget of 0.1 MiB"));
+    double per_lane = 0.0;
+    const char *at = strstr(error->message, "MiB of schedule state (");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+    per_lane = g_ascii_strtod(at + strlen("MiB of schedule state ("), NULL);
+    if (per_lane <= 8.0 || per_lane >= 100.0)
+        fprintf(stderr, "%s\n", error->message);
+    CU_ASSERT(per_lane > 8.0 && per_lane < 400.0); /* KiB per lane */
+    g_clear_error(&error);
+    CU_ASSERT_TRUE_FATAL(ts_exec_run_op(arch, model, &m, 3, &enough, &a, &error));
+    CU_ASSERT_TRUE_FATAL(ts_exec_run_op(arch, model, &m, 3, &(TsExecOptions){0}, &b, &error));
+    CU_ASSERT_EQUAL(a.link_calls, 4);
+    CU_ASSERT_EQUAL(a.link_batch, 3);
+    CU_ASSERT_DOUBLE_EQUAL(a.cycles, b.cycles, 0.0);
+    g_autofree char *ok = refusal(arch, &op, model, &m);
+    CU_ASSERT_PTR_NULL(ok);
+
+    op.count = 20000;
+    g_autoptr(TsModel) many = ts_model_new(arch, &op, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(many);
+    TsCost cost;
+    CU_ASSERT_EQUAL_FATAL(ts_model_evaluate(many, &m, &cost), TS_EVAL_OK);
+    CU_ASSERT_EQUAL_FATAL(cost.link_batch, 20000);
+    const char *want = "op gemm: its 20000 instances share each host-link call";
+    g_autofree char *why = refusal(arch, &op, many, &m);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(why);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, want));
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "over the executor's budget of 1024.0 MiB"));
+    CU_ASSERT_FALSE(ts_exec_run_op(arch, many, &m, 20000, &(TsExecOptions){0}, &a, &error));
     CU_ASSERT_PTR_NOT_NULL_FATAL(error);
     CU_ASSERT_PTR_NOT_NULL(strstr(error->message, want));
 }
@@ -538,6 +594,8 @@ int main(int argc, char **argv)
     CU_add_test(s, "host-link fills below the step bound's depth still make their calls",
                 test_below_walk_depth);
     CU_add_test(s, "host-link level over 2^20 steps deep: refused, named", test_link_depth_refused);
+    CU_add_test(s, "lock-step lanes over the memory budget: refused, named, with the figures",
+                test_lane_budget);
     CU_add_test(s, "random mappings of ops with instances: the model's calls, counts and cycles",
                 test_random_instances);
     return ts_test_run(argc, argv);

@@ -292,6 +292,17 @@ static void test_spec_errors(void)
     CU_ASSERT_PTR_NULL(dessteps);
     ASSERT_MSG(error, "sweep.des.max_steps: must be > 0 (got 0)");
     g_clear_error(&error);
+    g_autoptr(TsSweep) desinst =
+        load_text("desinst.yaml",
+                  "sweep:\n  arch: eyeriss-like\n  workload: bert-base\n"
+                  "  engine: both\n  des: {instances: 2}\n"
+                  "  parameters:\n"
+                  "    x: {values: [1], arch: \"levels[PE_column].spatial.meshX\"}\n",
+                  NULL, &error);
+    CU_ASSERT_PTR_NULL(desinst);
+    ASSERT_MSG(error, "desinst.yaml:5:20: sweep.des.instances: expected auto, all or a number "
+                      "of instances from 4 to 65536 (got '2')");
+    g_clear_error(&error);
     g_autoptr(TsSweep) desana =
         load_text("desana.yaml",
                   "sweep:\n  arch: eyeriss-like\n  workload: bert-base\n"
@@ -409,13 +420,14 @@ static void test_des_engine(void)
     g_autoptr(GError) error = NULL;
     const char *t = "sweep:\n  arch: eyeriss-like\n  workload: bert-base\n  seq: 64\n"
                     "  ops: [KTQ, softmax]\n  mapper: {budget: 300, seed: 5}\n"
-                    "  engine: des\n  des: {max_steps: 64}\n"
+                    "  engine: des\n  des: {max_steps: 64, instances: 8}\n"
                     "  parameters:\n"
                     "    pe_x: {values: [7, 14], arch: \"levels[PE_column].spatial.meshX\"}\n";
     g_autoptr(TsSweep) s = load_text("des.yaml", t, NULL, &error);
     CU_ASSERT_PTR_NOT_NULL_FATAL(s);
     CU_ASSERT_TRUE(ts_sweep_runs_des(s));
-    CU_ASSERT_PTR_NOT_NULL(strstr(ts_sweep_settings_json(s), "\"des\":{\"max_steps\":64}"));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(ts_sweep_settings_json(s), "\"des\":{\"max_steps\":64,\"instances\":8}"));
     CU_ASSERT_PTR_NOT_NULL(
         strstr(ts_sweep_settings_json(s), "\"objectives\":[\"energy\",\"des_latency\"]"));
     TsSweepLoadOptions ana = {.engine = "analytical"};

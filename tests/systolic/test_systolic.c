@@ -3,6 +3,7 @@
  * convolutions (overlapping, strided, padded at the edge), plus edge cases and input checks. */
 #include <string.h>
 
+#include "ts-systolic-private.h"
 #include "ts-systolic-ref.h"
 #include "ts-systolic.h"
 #include "ts-test.h"
@@ -241,6 +242,52 @@ static void test_checks(void)
     CU_ASSERT_FALSE(ts_systolic_dataflow_parse("rs", &df));
 }
 
+/* The skewed operands' prefetch rank in closed form (ts_systolic_valid_before_diag) against
+ * counting the valid cells of each anti-diagonal, over random shapes with and without nulls in
+ * the last block; the 128-bit path against the 64-bit one and a hand count; and a layer whose
+ * rank table would hold 2^30 anti-diagonals (8 GB) runs in bounded memory. */
+static void test_rank_closed_form(void)
+{
+    GRand *rng = g_rand_new_with_seed((guint32)ts_test_seed(31));
+    for (int it = 0; it < 300; it++) {
+        const gint64 tb = g_rand_int_range(rng, 1, 9), nb = g_rand_int_range(rng, 1, 6);
+        const gint64 nc = g_rand_int_range(rng, 1, 9),
+                     used = g_rand_int_range(rng, 1, (gint32)nc + 1);
+        const gint64 mr = tb * nb;
+        gint64 acc = 0;
+        for (gint64 d = 0; d <= mr + nc; d++) {
+            CU_ASSERT_EQUAL(ts_systolic_valid_before_diag(mr, nc, tb, used, d), acc);
+            for (gint64 r = 0; r < mr; r++) {
+                const gint64 c = d - r;
+                if (c >= 0 && c < nc && (r < mr - tb || c < used))
+                    acc++;
+            }
+        }
+        CU_ASSERT_EQUAL(acc, mr * nc - tb * (nc - used));
+    }
+    g_rand_free(rng);
+    /* x >= 2^31: 128-bit products */
+    const gint64 h = G_GINT64_CONSTANT(1) << 35, w = G_GINT64_CONSTANT(1) << 20;
+    CU_ASSERT_EQUAL(ts_systolic_cells_below(h, w, h + w), h * w);
+    CU_ASSERT_EQUAL(ts_systolic_cells_below(h, w, h), w * h - w * (w - 1) / 2);
+    CU_ASSERT_EQUAL(ts_systolic_cells_below(3, 5, G_GINT64_CONSTANT(1) << 31), 15);
+    /* OS on 1x1: the ifmap is prefetched over 2^30 anti-diagonals */
+    TsSystolicConfig c = {.rows = 1,
+                          .cols = 1,
+                          .dataflow = TS_SYSTOLIC_OS,
+                          .ifmap_sram_words = 65536,
+                          .filter_sram_words = 65536,
+                          .ofmap_sram_words = 65536,
+                          .bandwidth_limited = TRUE,
+                          .dram_words_per_cycle = 10};
+    TsSystolicLayer l = ts_systolic_layer_gemm(1, 1, 1u << 30);
+    TsSystolicResult r;
+    g_autoptr(GError) err = NULL;
+    CU_ASSERT_TRUE_FATAL(ts_systolic_run(&c, &l, &r, &err));
+    CU_ASSERT_EQUAL(r.cycles, (G_GUINT64_CONSTANT(1) << 30) - 1);
+    CU_ASSERT_EQUAL(r.sram_ifmap_reads, G_GUINT64_CONSTANT(1) << 30);
+}
+
 int main(int argc, char **argv)
 {
     CU_initialize_registry();
@@ -251,5 +298,6 @@ int main(int argc, char **argv)
     CU_add_test(s, "larger", test_larger);
     CU_add_test(s, "tiny_srams", test_tiny_srams);
     CU_add_test(s, "checks", test_checks);
+    CU_add_test(s, "rank_closed_form", test_rank_closed_form);
     return ts_test_run(argc, argv);
 }
