@@ -1081,7 +1081,7 @@ static void test_address_mapping_modulo(void)
 
 static char *write_temp(const char *name, const char *text)
 {
-    char *path = g_build_filename(g_get_tmp_dir(), name, NULL);
+    char *path = ts_test_tmp_path(name);
     CU_ASSERT_TRUE_FATAL(g_file_set_contents(path, text, -1, NULL));
     return path;
 }
@@ -1161,8 +1161,8 @@ static void test_fuzz_inputs(void)
         "cmd_queue_size = 8\ntrans_queue_size = 32\n";
     static const char *const trace = "0x0 READ 0\n0x40 WRITE 3\n0x1f40 READ 10\n0x2000 READ 12\n";
     GRand *rng = g_rand_new_with_seed((guint32)ts_test_seed(99));
-    g_autofree char *ini_path = g_build_filename(g_get_tmp_dir(), "ts-test-fuzz.ini", NULL);
-    g_autofree char *tr_path = g_build_filename(g_get_tmp_dir(), "ts-test-fuzz.trace", NULL);
+    g_autofree char *ini_path = ts_test_tmp_path("ts-test-fuzz.ini");
+    g_autofree char *tr_path = ts_test_tmp_path("ts-test-fuzz.trace");
     static const char junk[] = "=;[]# \n0x-9zREADWRITE";
     guint loaded = 0, rejected = 0;
     for (guint round = 0; round < 400; round++) {

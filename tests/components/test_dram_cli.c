@@ -25,7 +25,7 @@ static void test_reference_json(void)
         ts_test_skip_all("../shared/reference or TILESIM_BIN missing");
         return;
     }
-    g_autofree char *json = g_build_filename(g_get_tmp_dir(), "ts-test-dram-cli.json", NULL);
+    g_autofree char *json = ts_test_tmp_path("ts-test-dram-cli.json");
     const char *args[] = {"dram-trace", "--config", ini,      "--trace", tr,  "--cycles",
                           "402000",     "--check",  "--json", json,      NULL};
     g_autofree char *out = NULL, *err = NULL;
@@ -57,7 +57,7 @@ static void test_native_and_errors(void)
 {
     if (!have_bin())
         return;
-    g_autofree char *tr = g_build_filename(g_get_tmp_dir(), "ts-test-dram-cli.trace", NULL);
+    g_autofree char *tr = ts_test_tmp_path("ts-test-dram-cli.trace");
     CU_ASSERT_TRUE_FATAL(
         g_file_set_contents(tr, "0x0 READ 0\n0x40 WRITE 3\n0x40 READ 10\n", -1, NULL));
     /* A library architecture with a DRAM preset. */
@@ -68,7 +68,7 @@ static void test_native_and_errors(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"reads_done\" : 2"));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"writes_done\" : 1"));
     /* Bad trace line: exit 1 naming file:line. */
-    g_autofree char *bad = g_build_filename(g_get_tmp_dir(), "ts-test-dram-bad.trace", NULL);
+    g_autofree char *bad = ts_test_tmp_path("ts-test-dram-bad.trace");
     CU_ASSERT_TRUE_FATAL(g_file_set_contents(bad, "0x0 READ 0\n0x40 FETCH 3\n", -1, NULL));
     const char *bad_args[] = {"dram-trace", "--config", "tpu-like", "--trace", bad, NULL};
     g_autofree char *out2 = NULL, *err2 = NULL;
@@ -102,7 +102,7 @@ static void test_cycle_overflow(void)
         ts_test_skip_all("../shared/reference or TILESIM_BIN missing");
         return;
     }
-    g_autofree char *tr = g_build_filename(g_get_tmp_dir(), "ts-test-dram-big.trace", NULL);
+    g_autofree char *tr = ts_test_tmp_path("ts-test-dram-big.trace");
     CU_ASSERT_TRUE_FATAL(
         g_file_set_contents(tr, "0x0 READ 0\n0x40 READ 9223372036854775807\n", -1, NULL));
     const char *a1[] = {"dram-trace", "--config", ini, "--trace", tr, NULL};
@@ -131,7 +131,7 @@ static void test_cycle_overflow(void)
     g_auto(GStrv) parts = g_strsplit(text, "tCK = 0.83", 2);
     CU_ASSERT_EQUAL_FATAL(g_strv_length(parts), 2);
     g_autofree char *slow_text = g_strjoinv("tCK = 1000", parts);
-    g_autofree char *slow = g_build_filename(g_get_tmp_dir(), "ts-test-dram-slow.ini", NULL);
+    g_autofree char *slow = ts_test_tmp_path("ts-test-dram-slow.ini");
     CU_ASSERT_TRUE_FATAL(g_file_set_contents(slow, slow_text, -1, NULL));
     CU_ASSERT_TRUE_FATAL(
         g_file_set_contents(tr, "0x0 READ 0\n0x40 READ 100000000000000\n", -1, NULL));
@@ -151,9 +151,9 @@ static void test_ini_keys(void)
 {
     if (!have_bin())
         return;
-    g_autofree char *tr = g_build_filename(g_get_tmp_dir(), "ts-test-dram-keys.trace", NULL);
+    g_autofree char *tr = ts_test_tmp_path("ts-test-dram-keys.trace");
     CU_ASSERT_TRUE_FATAL(g_file_set_contents(tr, "0x0 READ 0\n", -1, NULL));
-    g_autofree char *ini = g_build_filename(g_get_tmp_dir(), "ts-test-dram-keys.ini", NULL);
+    g_autofree char *ini = ts_test_tmp_path("ts-test-dram-keys.ini");
     static const struct {
         const char *text;
         int status;
@@ -187,7 +187,7 @@ static void test_no_currents(void)
 {
     if (!have_bin())
         return;
-    g_autofree char *tr = g_build_filename(g_get_tmp_dir(), "ts-test-dram-idd.trace", NULL);
+    g_autofree char *tr = ts_test_tmp_path("ts-test-dram-idd.trace");
     CU_ASSERT_TRUE_FATAL(g_file_set_contents(tr, "0x0 READ 0\n0x40 WRITE 3\n", -1, NULL));
     const char *a1[] = {"dram-trace", "--config", "aim-like", "--trace", tr, NULL};
     g_autofree char *out = NULL, *err = NULL;

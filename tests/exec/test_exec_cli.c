@@ -28,7 +28,7 @@ static JsonNode *parse_file(const char *path)
 
 static char *tmp_path(const char *name)
 {
-    return g_build_filename(g_get_tmp_dir(), name, NULL);
+    return ts_test_tmp_path(name);
 }
 
 /* The trace: traceEvents with a thread_name per component track and the ops track, complete

@@ -211,9 +211,9 @@ static gboolean run_cli(const char *instances, const char *json, char **out)
 
 static void test_cli(void)
 {
-    g_autofree char *j1 = g_build_filename(g_get_tmp_dir(), "tilesim-test-sample-1.json", NULL);
-    g_autofree char *j2 = g_build_filename(g_get_tmp_dir(), "tilesim-test-sample-2.json", NULL);
-    g_autofree char *j3 = g_build_filename(g_get_tmp_dir(), "tilesim-test-sample-3.json", NULL);
+    g_autofree char *j1 = ts_test_tmp_path("tilesim-test-sample-1.json");
+    g_autofree char *j2 = ts_test_tmp_path("tilesim-test-sample-2.json");
+    g_autofree char *j3 = ts_test_tmp_path("tilesim-test-sample-3.json");
     g_autofree char *o1 = NULL, *o2 = NULL, *o3 = NULL;
     if (!run_cli(NULL, j1, &o1) || !run_cli("auto", j2, &o2) || !run_cli("all", j3, &o3))
         return;

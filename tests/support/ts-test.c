@@ -206,6 +206,19 @@ static void on_suite_cleanup_failure(const CU_pSuite suite)
     printf("\nWARNING - Suite cleanup failed for '%s'.\n", suite->pName);
 }
 
+static char *process_tmpdir;
+
+char *ts_test_tmp_path(const char *name)
+{
+    if (process_tmpdir == NULL) {
+        g_autoptr(GError) error = NULL;
+        process_tmpdir = g_dir_make_tmp("tilesim-test-XXXXXX", &error);
+        if (process_tmpdir == NULL)
+            g_error("cannot create a temporary directory: %s", error->message);
+    }
+    return g_build_filename(process_tmpdir, name, NULL);
+}
+
 int ts_test_run(int argc, char **argv)
 {
     (void)argc;
@@ -223,6 +236,10 @@ int ts_test_run(int argc, char **argv)
                       CU_get_number_of_suites_failed();
     unsigned run = CU_get_number_of_tests_run();
     CU_cleanup_registry();
+    if (process_tmpdir != NULL) {
+        ts_test_remove_tree(process_tmpdir);
+        g_clear_pointer(&process_tmpdir, g_free);
+    }
     if (failed)
         return 1;
     if (skip_all || run == 0)

@@ -40,6 +40,11 @@ gboolean ts_test_slow(int argc, char **argv);
 /* Removes path and, for a directory, everything below it (temporary test outputs). */
 void ts_test_remove_tree(const char *path);
 
+/* A path named `name` in this test process's own temporary directory (created on first use,
+ * removed with everything in it by ts_test_run), so tests running at once never share a file.
+ * Free with g_free. */
+char *ts_test_tmp_path(const char *name);
+
 /* Runs every registered suite with the basic interface; returns 0 when all passed,
  * 1 when any failed, 77 (CTest's skip code) when skip_all is set. */
 int ts_test_run(int argc, char **argv);
