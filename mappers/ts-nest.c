@@ -436,6 +436,16 @@ static uint64_t rank_factor(const TsModel *model, guint t, guint d, uint64_t x)
     return v;
 }
 
+/* The loops of dim d at or above leaf_k, innermost first, into idx; returns how many. */
+static guint dim_loops(const TsNest *nest, guint d, guint leaf_k, guint *idx)
+{
+    guint m = 0;
+    for (guint k = leaf_k; k < nest->n_loops; k++)
+        if (nest->loop[k].dim == d)
+            idx[m++] = k;
+    return m;
+}
+
 /* Sum over the counted loops of d at or above leaf_k (counted[k] != 0), the others collapsed,
  * of the leaf tile's value: rank_factor(t, d, extent) when t >= 0, else 1 (a count). */
 static uint64_t dim_sum(const TsModel *model, const TsNest *nest, guint d, guint leaf_k,
@@ -443,10 +453,7 @@ static uint64_t dim_sum(const TsModel *model, const TsNest *nest, guint d, guint
 {
     const uint64_t size = model->dims[d];
     guint idx[TS_NEST_MAX_LOOPS];
-    guint m = 0;
-    for (guint k = leaf_k; k < nest->n_loops; k++)
-        if (nest->loop[k].dim == d)
-            idx[m++] = k;
+    const guint m = dim_loops(nest, d, leaf_k, idx);
     if (m == 0)
         return t >= 0 ? rank_factor(model, (guint)t, d, size) : 1;
     /* full[i]: value of a full sub-tile of loop idx[i] (stride-sized) */
@@ -486,10 +493,7 @@ void ts_nest_dim_tiles(const TsModel *model, const TsNest *nest, guint d, guint 
 {
     const uint64_t size = model->dims[d];
     guint idx[TS_NEST_MAX_LOOPS];
-    guint m = 0;
-    for (guint k = leaf_k; k < nest->n_loops; k++)
-        if (nest->loop[k].dim == d)
-            idx[m++] = k;
+    const guint m = dim_loops(nest, d, leaf_k, idx);
     *partial_ext = 0;
     if (m == 0) {
         *n_full = 1;
