@@ -386,8 +386,7 @@ static int compare_mappings(char **mapping_files, guint top, const TsCliModelInp
                              .workload = ts_workload_name(in.workload)};
         g_autoptr(JsonBuilder) b = json_builder_new();
         mapping_json(b, in.model, maps, costs, labels, sources, n, &info);
-        g_autofree char *doc = ts_json_builder_to_string(b);
-        g_autofree char *docnl = g_strconcat(doc, "\n", NULL);
+        g_autofree char *docnl = ts_json_builder_to_document(b);
         if (!ts_output_write("--json", c->json, docnl, -1, &error)) {
             rc = ts_cli_fail(error);
             goto out;

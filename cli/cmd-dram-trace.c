@@ -185,12 +185,7 @@ static int run(int argc, char **argv)
     }
     if (json != NULL) {
         g_autoptr(JsonNode) node = result_json(config, trace_path, spec, &r, check);
-        g_autoptr(JsonGenerator) gen = json_generator_new();
-        json_generator_set_root(gen, node);
-        json_generator_set_pretty(gen, TRUE);
-        g_autofree char *text = ts_json_repair_numbers(json_generator_to_data(gen, NULL));
-        g_autofree char *with_nl = g_strconcat(text, "\n", NULL);
-        if (!ts_output_write("--json", json, with_nl, -1, &error)) {
+        if (!ts_json_write_file(node, json, &error)) {
             rc = ts_cli_fail(error);
             goto out;
         }

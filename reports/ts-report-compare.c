@@ -191,6 +191,5 @@ char *ts_report_arch_compare_json_string(const TsLayerReport *const *runs, guint
     }
     json_builder_end_array(b);
     json_builder_end_object(b);
-    g_autofree char *doc = ts_json_builder_to_string(b);
-    return g_strconcat(doc, "\n", NULL);
+    return ts_json_builder_to_document(b);
 }

@@ -422,15 +422,7 @@ char *ts_report_cost_json_string(const TsModel *model, const TsMapping *mapping,
     g_return_val_if_fail(model != NULL && mapping != NULL && cost != NULL, NULL);
     g_autoptr(JsonBuilder) b = json_builder_new();
     ts_report_cost_json(b, model, mapping, cost, info);
-    g_autoptr(JsonNode) root = json_builder_get_root(b);
-    g_autoptr(JsonGenerator) gen = json_generator_new();
-    json_generator_set_pretty(gen, TRUE);
-    json_generator_set_indent(gen, 2);
-    json_generator_set_root(gen, root);
-    char *text = ts_json_repair_numbers(json_generator_to_data(gen, NULL));
-    char *with_nl = g_strconcat(text, "\n", NULL);
-    g_free(text);
-    return with_nl;
+    return ts_json_builder_to_document(b);
 }
 
 /* ---- Comparison ------------------------------------------------------------------------- */

@@ -364,8 +364,7 @@ char *ts_report_des_json_string(const TsDesReport *rep)
     }
     simulation_json(b, d, rep->reproducible);
     json_builder_end_object(b);
-    g_autofree char *text = ts_json_builder_to_string(b);
-    return g_strconcat(text, "\n", NULL);
+    return ts_json_builder_to_document(b);
 }
 
 /* ---- the DES parts of a layer report (simulate --engine both) -------------------------------- */

@@ -50,6 +50,12 @@ char *ts_json_builder_to_string(JsonBuilder *b)
     return ts_json_repair_numbers(json_generator_to_data(gen, NULL));
 }
 
+char *ts_json_builder_to_document(JsonBuilder *b)
+{
+    g_autofree char *text = ts_json_builder_to_string(b);
+    return g_strconcat(text, "\n", NULL);
+}
+
 gboolean ts_json_write_file(JsonNode *root, const char *path, GError **error)
 {
     g_return_val_if_fail(root != NULL && path != NULL, FALSE);

@@ -23,6 +23,8 @@ void ts_json_member_count(JsonBuilder *b, const char *name, uint64_t value);
 
 /* The document b built, pretty-printed with a 2-space indent (newly allocated). */
 char *ts_json_builder_to_string(JsonBuilder *b);
+/* The same with a final newline: the text a report's --json file holds (newly allocated). */
+char *ts_json_builder_to_document(JsonBuilder *b);
 
 /* Writes `root` pretty-printed with a final newline to `path` through the output writer of
  * common/ts-file.h ('-' = stdout; regular files replaced atomically, anything else written in

@@ -891,16 +891,7 @@ char *ts_report_layer_json_string(const TsLayerReport *rep)
         ts_report_notes_json(b, rep->info.notes);
     }
     json_builder_end_object(b);
-    g_autoptr(JsonNode) root = json_builder_get_root(b);
-    g_autoptr(JsonGenerator) gen = json_generator_new();
-    json_generator_set_pretty(gen, TRUE);
-    json_generator_set_indent(gen, 2);
-    json_generator_set_root(gen, root);
-    char *text = ts_json_repair_numbers(json_generator_to_data(gen, NULL));
-    GString *s = g_string_new(text);
-    g_free(text);
-    g_string_append_c(s, '\n');
-    return g_string_free(s, FALSE);
+    return ts_json_builder_to_document(b);
 }
 
 char **ts_report_layer_notes(const TsArch *arch, const TsLayerResult *result)

@@ -125,16 +125,36 @@ static double level_roof_bytes_per_s(const TsArch *arch, const TsLevel *lv)
     return words * one * MAX(lv->instances, 1u);
 }
 
+/* The roofline's series while they are gathered: per series its name, points and style. */
+typedef struct {
+    GPtrArray *names, *xs, *ys; /* owned strings and point arrays */
+    GArray *ns_pts, *styles;    /* guint each */
+} SeriesList;
+
+/* Appends one series, taking name, x and y (n points each). */
+static void series_add(SeriesList *sl, char *name, double *x, double *y, guint n, guint style)
+{
+    g_ptr_array_add(sl->names, name);
+    g_ptr_array_add(sl->xs, x);
+    g_ptr_array_add(sl->ys, y);
+    g_array_append_val(sl->ns_pts, n);
+    g_array_append_val(sl->styles, style);
+}
+
 static gboolean roofline(const char *dir, const TsLayerReport *rep, GError **error)
 {
     const TsLayerResult *r = rep->result;
     const TsArch *arch = rep->arch;
     const guint ns = ts_arch_n_storage(arch);
     const double peak = ts_arch_peak_macs_per_s(arch);
-    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
-    GPtrArray *xs = g_ptr_array_new_with_free_func(g_free), *ys = g_ptr_array_new_with_free_func(g_free);
-    GArray *ns_pts = g_array_new(FALSE, FALSE, sizeof(guint));
-    GArray *styles = g_array_new(FALSE, FALSE, sizeof(guint));
+    SeriesList sl = {
+        .names = g_ptr_array_new_with_free_func(g_free),
+        .xs = g_ptr_array_new_with_free_func(g_free),
+        .ys = g_ptr_array_new_with_free_func(g_free),
+        .ns_pts = g_array_new(FALSE, FALSE, sizeof(guint)),
+        .styles = g_array_new(FALSE, FALSE, sizeof(guint)),
+    };
+    GPtrArray *names = sl.names;
     double xmin = INFINITY, xmax = 0;
     for (guint l = 0; l < ns; l++) {
         double *x = g_new0(double, MAX(r->n_ops, 1u)), *y = g_new0(double, MAX(r->n_ops, 1u));
@@ -158,13 +178,9 @@ static gboolean roofline(const char *dir, const TsLayerReport *rep, GError **err
             g_free(y);
             continue;
         }
-        g_ptr_array_add(names, g_strdup_printf("%s", ts_arch_storage(arch, l)->name));
         /* GMAC/s from here on */
-        g_ptr_array_add(xs, x);
-        g_ptr_array_add(ys, y);
-        g_array_append_val(ns_pts, n);
-        guint st = TS_PLOT_MARKERS;
-        g_array_append_val(styles, st);
+        series_add(&sl, g_strdup_printf("%s", ts_arch_storage(arch, l)->name), x, y, n,
+                   TS_PLOT_MARKERS);
     }
     const double gpeak = peak * 1e-9;
     if (names->len > 0 && peak > 0) {
@@ -188,32 +204,23 @@ static gboolean roofline(const char *dir, const TsLayerReport *rep, GError **err
             y[1] = gpeak;
             x[2] = MAX(x1, knee * 4);
             y[2] = gpeak;
-            g_ptr_array_add(names, g_strdup_printf("%s roof", lname));
-            g_ptr_array_add(xs, x);
-            g_ptr_array_add(ys, y);
-            guint three = 3, st = TS_PLOT_LINES;
-            g_array_append_val(ns_pts, three);
-            g_array_append_val(styles, st);
+            series_add(&sl, g_strdup_printf("%s roof", lname), x, y, 3, TS_PLOT_LINES);
         }
         double *x = g_new0(double, 2), *y = g_new0(double, 2);
         x[0] = x0;
         x[1] = x1;
         y[0] = y[1] = gpeak;
-        g_ptr_array_add(names, g_strdup_printf("peak %.3g GMAC/s", gpeak));
-        g_ptr_array_add(xs, x);
-        g_ptr_array_add(ys, y);
-        guint two = 2, st = TS_PLOT_LINES;
-        g_array_append_val(ns_pts, two);
-        g_array_append_val(styles, st);
+        series_add(&sl, g_strdup_printf("peak %.3g GMAC/s", gpeak), x, y, 2, TS_PLOT_LINES);
     }
     TsPlotSeries *series = g_new0(TsPlotSeries, MAX(names->len, 1u));
     for (guint k = 0; k < names->len; k++)
-        series[k] = (TsPlotSeries){.name = names->pdata[k],
-                                   .x = xs->pdata[k],
-                                   .y = ys->pdata[k],
-                                   .n = g_array_index(ns_pts, guint, k),
-                                   .style = g_array_index(styles, guint, k),
-                                   .highlight = g_array_index(styles, guint, k) == TS_PLOT_MARKERS};
+        series[k] =
+            (TsPlotSeries){.name = names->pdata[k],
+                           .x = sl.xs->pdata[k],
+                           .y = sl.ys->pdata[k],
+                           .n = g_array_index(sl.ns_pts, guint, k),
+                           .style = g_array_index(sl.styles, guint, k),
+                           .highlight = g_array_index(sl.styles, guint, k) == TS_PLOT_MARKERS};
     g_autofree char *title =
         g_strdup_printf("Roofline: %s on %s", rep->info.workload, rep->info.arch);
     TsPlotAxes axes = {.title = title,
@@ -226,11 +233,11 @@ static gboolean roofline(const char *dir, const TsLayerReport *rep, GError **err
     if (names->len > 0)
         ok = ts_plot_xy(stem, TS_PLOT_ALL, &axes, series, names->len, error);
     g_free(series);
-    g_ptr_array_free(names, TRUE);
-    g_ptr_array_free(xs, TRUE);
-    g_ptr_array_free(ys, TRUE);
-    g_array_free(ns_pts, TRUE);
-    g_array_free(styles, TRUE);
+    g_ptr_array_free(sl.names, TRUE);
+    g_ptr_array_free(sl.xs, TRUE);
+    g_ptr_array_free(sl.ys, TRUE);
+    g_array_free(sl.ns_pts, TRUE);
+    g_array_free(sl.styles, TRUE);
     return ok;
 }
 

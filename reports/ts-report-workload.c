@@ -25,32 +25,34 @@ static char *fmt_u64(uint64_t v)
     return g_string_free(s, FALSE);
 }
 
+/* v scaled by base until below it (at most 6 times) with `digits` significant digits and the
+ * prefix units[u] ("%.3g MiB"); below base itself, the whole number followed by unit0 (newly
+ * allocated). */
+static char *fmt_prefixed(uint64_t v, double base, const char *const units[7], const char *unit0,
+                          int digits)
+{
+    double x = (double)v;
+    guint u = 0;
+    while (x >= base && u + 1 < 7) {
+        x /= base;
+        u++;
+    }
+    return u == 0 ? g_strdup_printf("%" G_GUINT64_FORMAT "%s", v, unit0)
+                  : g_strdup_printf("%.*g %s", digits, x, units[u]);
+}
+
 /* Bytes with a binary prefix: "3.38 MiB" (newly allocated). */
 static char *fmt_bytes(uint64_t v)
 {
-    static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-    double x = (double)v;
-    guint u = 0;
-    while (x >= 1024.0 && u + 1 < G_N_ELEMENTS(units)) {
-        x /= 1024.0;
-        u++;
-    }
-    return u == 0 ? g_strdup_printf("%" G_GUINT64_FORMAT " B", v)
-                  : g_strdup_printf("%.3g %s", x, units[u]);
+    static const char *const units[7] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    return fmt_prefixed(v, 1024.0, units, " B", 3);
 }
 
 /* Decimal prefix for counts: "931 M", "1.86 G" (newly allocated). */
 static char *fmt_si(uint64_t v)
 {
-    static const char *const units[] = {"", "k", "M", "G", "T", "P", "E"};
-    double x = (double)v;
-    guint u = 0;
-    while (x >= 1000.0 && u + 1 < G_N_ELEMENTS(units)) {
-        x /= 1000.0;
-        u++;
-    }
-    return u == 0 ? g_strdup_printf("%" G_GUINT64_FORMAT, v)
-                  : g_strdup_printf("%.4g %s", x, units[u]);
+    static const char *const units[7] = {"", "k", "M", "G", "T", "P", "E"};
+    return fmt_prefixed(v, 1000.0, units, "", 4);
 }
 
 static char *ranks_text(const TsOp *op, guint t)

@@ -50,10 +50,8 @@ static gboolean common_init(Unit *u, const TsParams *p, GError **error)
 {
     if (!ts_unit_set_clock_hz(&u->base, u->level->clock_hz, error))
         return FALSE;
-    if (!ts_component_set_port_count(&u->base, "req", (guint)ts_params_get_int(p, "requesters"),
-                                     error))
+    if (!ts_unit_init_req(&u->base, p, &u->queue_depth, error))
         return FALSE;
-    u->queue_depth = (guint32)ts_params_get_int(p, "queue_depth");
     u->c_steps = ts_component_counter(&u->base, "steps");
     u->c_work = ts_component_counter(&u->base, "work");
     return TRUE;
@@ -95,12 +93,7 @@ static gboolean vec_init(TsComponent *self, const void *spec, const TsParams *p,
 
 static void unit_setup(TsComponent *self)
 {
-    Unit *u = unit_of(self);
-    for (guint i = 0; i < ts_component_port_count(self, 0); i++) {
-        TsPort *port = ts_component_port_at(self, 0, i);
-        if (ts_port_is_connected(port))
-            ts_port_grant_credits(port, u->queue_depth);
-    }
+    ts_unit_grant_req_credits(self, unit_of(self)->queue_depth);
 }
 
 static double step_cycles(const Unit *u, guint64 work, guint op)
@@ -148,12 +141,7 @@ const TsComponentKind ts_mac_array_kind = {
     .name = "mac_array",
     .description = "the compute level's MACs in lockstep: work / MACs per cycle, pipelined",
     .instance_size = sizeof(Unit),
-    .params = mac_params,
-    .n_params = G_N_ELEMENTS(mac_params),
-    .ports = ports,
-    .n_ports = G_N_ELEMENTS(ports),
-    .stats = stats,
-    .n_stats = G_N_ELEMENTS(stats),
+    TS_COMPONENT_KIND_TABLES(mac_params, ports, stats),
     .spec_type = "TsLevel",
     .init = mac_init,
     .setup = unit_setup,
@@ -164,12 +152,7 @@ const TsComponentKind ts_vector_unit_kind = {
     .name = "vector_unit",
     .description = "lanes running elementwise operations at their per-element cycles",
     .instance_size = sizeof(Unit),
-    .params = vec_params,
-    .n_params = G_N_ELEMENTS(vec_params),
-    .ports = ports,
-    .n_ports = G_N_ELEMENTS(ports),
-    .stats = stats,
-    .n_stats = G_N_ELEMENTS(stats),
+    TS_COMPONENT_KIND_TABLES(vec_params, ports, stats),
     .spec_type = "TsLevel",
     .init = vec_init,
     .setup = unit_setup,

@@ -51,9 +51,8 @@ static gboolean link_init(TsComponent *self, const void *spec, const TsParams *p
                     "host link %s needs a bandwidth in each direction", l->name);
         return FALSE;
     }
-    if (!ts_component_set_port_count(self, "req", (guint)ts_params_get_int(p, "requesters"), error))
+    if (!ts_unit_init_req(self, p, &k->queue_depth, error))
         return FALSE;
-    k->queue_depth = (guint32)ts_params_get_int(p, "queue_depth");
     k->c_h2d = ts_component_counter(self, "h2d_bytes");
     k->c_d2h = ts_component_counter(self, "d2h_bytes");
     return TRUE;
@@ -61,12 +60,7 @@ static gboolean link_init(TsComponent *self, const void *spec, const TsParams *p
 
 static void link_setup(TsComponent *self)
 {
-    Link *k = link_of(self);
-    for (guint i = 0; i < ts_component_port_count(self, 0); i++) {
-        TsPort *port = ts_component_port_at(self, 0, i);
-        if (ts_port_is_connected(port))
-            ts_port_grant_credits(port, k->queue_depth);
-    }
+    ts_unit_grant_req_credits(self, link_of(self)->queue_depth);
 }
 
 /* Bytes that cross (every target's copy counts) and the rate they cross at: the rate of the
@@ -138,12 +132,7 @@ const TsComponentKind ts_host_link_kind = {
     .description = "host <-> device link: bandwidth per direction, latency, DMA setup, "
                    "contention, scatter / gather / broadcast",
     .instance_size = sizeof(Link),
-    .params = params,
-    .n_params = G_N_ELEMENTS(params),
-    .ports = ports,
-    .n_ports = G_N_ELEMENTS(ports),
-    .stats = stats,
-    .n_stats = G_N_ELEMENTS(stats),
+    TS_COMPONENT_KIND_TABLES(params, ports, stats),
     .spec_type = "TsLevel",
     .init = link_init,
     .setup = link_setup,

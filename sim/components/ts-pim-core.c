@@ -423,12 +423,7 @@ const TsComponentKind ts_pim_core_kind = {
                    "every revolver_cycles, one per cycle in all), one MRAM <-> WRAM DMA engine "
                    "(alpha + beta x bytes), barriers",
     .instance_size = sizeof(TsPimCore),
-    .params = params,
-    .n_params = G_N_ELEMENTS(params),
-    .ports = ports,
-    .n_ports = G_N_ELEMENTS(ports),
-    .stats = stats,
-    .n_stats = G_N_ELEMENTS(stats),
+    TS_COMPONENT_KIND_TABLES(params, ports, stats),
     .spec_type = "TsPimCoreSpec",
     .init = pim_init,
     .setup = pim_setup,

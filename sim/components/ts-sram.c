@@ -84,10 +84,8 @@ static gboolean sram_init(TsComponent *self, const void *spec, const TsParams *p
     }
     if (!ts_unit_set_clock_hz(self, l->clock_hz, error))
         return FALSE;
-    guint n = (guint)ts_params_get_int(p, "requesters");
-    if (!ts_component_set_port_count(self, "req", n, error))
+    if (!ts_unit_init_req(self, p, &s->queue_depth, error))
         return FALSE;
-    s->queue_depth = (guint32)ts_params_get_int(p, "queue_depth");
     s->bank = g_new0(TsServer, s->banks);
     s->st.banks = s->banks;
     s->c_reads = ts_component_counter(self, "read_requests");
@@ -99,12 +97,7 @@ static gboolean sram_init(TsComponent *self, const void *spec, const TsParams *p
 
 static void sram_setup(TsComponent *self)
 {
-    Sram *s = sram_of(self);
-    for (guint i = 0; i < ts_component_port_count(self, 0); i++) {
-        TsPort *port = ts_component_port_at(self, 0, i);
-        if (ts_port_is_connected(port))
-            ts_port_grant_credits(port, s->queue_depth);
-    }
+    ts_unit_grant_req_credits(self, sram_of(self)->queue_depth);
 }
 
 /* Port time of a request in fixed-point cycles (0 when unlimited). */
@@ -209,12 +202,7 @@ const TsComponentKind ts_sram_kind = {
     .description = "a storage level (SRAM, register file, PIM memory) as read/write port and bank "
                    "servers, all utilized instances in lockstep",
     .instance_size = sizeof(Sram),
-    .params = params,
-    .n_params = G_N_ELEMENTS(params),
-    .ports = ports,
-    .n_ports = G_N_ELEMENTS(ports),
-    .stats = stats,
-    .n_stats = G_N_ELEMENTS(stats),
+    TS_COMPONENT_KIND_TABLES(params, ports, stats),
     .spec_type = "TsLevel",
     .init = sram_init,
     .setup = sram_setup,

@@ -355,12 +355,7 @@ const TsComponentKind ts_systolic_kind = {
     .description = "rows x cols PE array with WS/OS/IS dataflows and double-buffered SRAMs "
                    "(SCALE-Sim v2 timing), one GEMM tile per compute step",
     .instance_size = sizeof(TsSystolicComp),
-    .params = params,
-    .n_params = G_N_ELEMENTS(params),
-    .ports = ports,
-    .n_ports = G_N_ELEMENTS(ports),
-    .stats = stats,
-    .n_stats = G_N_ELEMENTS(stats),
+    TS_COMPONENT_KIND_TABLES(params, ports, stats),
     .spec_type = "TsSystolicSpec",
     .init = sys_init,
     .setup = sys_setup,

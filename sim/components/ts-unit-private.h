@@ -70,6 +70,15 @@ enum { TS_UNIT_EV_CREDIT = 1 };
 void ts_unit_credit_at(TsComponent *self, TsPort *port, TsTick tick);
 void ts_unit_credit_event(TsComponent *self, const TsEvent *event);
 
+/* The "req" port array and credit depth of a request-serving kind whose param table has
+ * "requesters" (elements of the array) and "queue_depth" (credits per requester):
+ * ts_unit_init_req sizes the array from the first and stores the second in *queue_depth (FALSE
+ * with error when the array cannot be sized); ts_unit_grant_req_credits, from the kind's setup,
+ * grants queue_depth credits to each connected element of the kind's port 0 array. */
+gboolean ts_unit_init_req(TsComponent *self, const TsParams *params, guint32 *queue_depth,
+                          GError **error);
+void ts_unit_grant_req_credits(TsComponent *self, guint32 queue_depth);
+
 /* The handler of a request-serving kind: an event of request_type goes to serve, a credit
  * self-event to ts_unit_credit_event, anything else aborts the run. Inline, so that serve is
  * a direct call on the event loop's path. */

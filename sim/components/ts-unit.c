@@ -33,3 +33,22 @@ void ts_unit_credit_event(TsComponent *self, const TsEvent *event)
     ts_port_grant_credits(ts_component_port_at(self, event->payload.u32[0], event->payload.u32[1]),
                           1);
 }
+
+gboolean ts_unit_init_req(TsComponent *self, const TsParams *params, guint32 *queue_depth,
+                          GError **error)
+{
+    if (!ts_component_set_port_count(self, "req", (guint)ts_params_get_int(params, "requesters"),
+                                     error))
+        return FALSE;
+    *queue_depth = (guint32)ts_params_get_int(params, "queue_depth");
+    return TRUE;
+}
+
+void ts_unit_grant_req_credits(TsComponent *self, guint32 queue_depth)
+{
+    for (guint i = 0; i < ts_component_port_count(self, 0); i++) {
+        TsPort *port = ts_component_port_at(self, 0, i);
+        if (ts_port_is_connected(port))
+            ts_port_grant_credits(port, queue_depth);
+    }
+}

@@ -112,6 +112,13 @@ typedef struct TsComponentKind {
     void (*credit)(TsComponent *self, TsPort *port);
 } TsComponentKind;
 
+/* The spec-table fields of a TsComponentKind initializer from a kind's three static arrays:
+ * `.params = params, .n_params = G_N_ELEMENTS(params)`, and the same for ports and stats. The
+ * arguments must be arrays (not pointers) for G_N_ELEMENTS to count them. */
+#define TS_COMPONENT_KIND_TABLES(params_, ports_, stats_)                                          \
+    .params = (params_), .n_params = G_N_ELEMENTS(params_), .ports = (ports_),                     \
+    .n_ports = G_N_ELEMENTS(ports_), .stats = (stats_), .n_stats = G_N_ELEMENTS(stats_)
+
 /* Base of every component instance. All fields are kernel-owned; models read them. */
 struct TsComponent {
     void (*handle)(TsComponent *self, TsEvent *event); /* copy of kind->handle */
