@@ -290,28 +290,31 @@ static const TsNode *attr_get(TlAttrs *a, const char *const *keys, char **kp)
 
 #define KEYS(...) ((const char *const[]){__VA_ARGS__, NULL})
 
+/* attr_get, and in *given (when not NULL) whether one of the keys is there. */
+static const TsNode *attr_given(TlAttrs *a, const char *const *keys, char **kp, gboolean *given)
+{
+    const TsNode *v = attr_get(a, keys, kp);
+    if (given)
+        *given = v != NULL;
+    return v;
+}
+
+/* The number under the first of keys that is given into *out (left alone when none is);
+ * FALSE with error when it is not a (positive, with positive) number. */
 static gboolean get_uint(TlAttrs *a, const char *const *keys, guint64 *out, gboolean *given,
                          gboolean positive)
 {
     g_autofree char *kp = NULL;
-    const TsNode *v = attr_get(a, keys, &kp);
-    if (given)
-        *given = v != NULL;
-    if (v == NULL)
-        return TRUE;
-    return tl_uint(a->c, v, kp, out, positive);
+    const TsNode *v = attr_given(a, keys, &kp, given);
+    return v == NULL || tl_uint(a->c, v, kp, out, positive);
 }
 
 static gboolean get_double(TlAttrs *a, const char *const *keys, double *out, gboolean *given,
                            gboolean positive)
 {
     g_autofree char *kp = NULL;
-    const TsNode *v = attr_get(a, keys, &kp);
-    if (given)
-        *given = v != NULL;
-    if (v == NULL)
-        return TRUE;
-    return tl_double(a->c, v, kp, out, positive);
+    const TsNode *v = attr_given(a, keys, &kp, given);
+    return v == NULL || tl_double(a->c, v, kp, out, positive);
 }
 
 static const char *get_string(TlAttrs *a, const char *const *keys)

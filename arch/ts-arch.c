@@ -540,27 +540,25 @@ double ts_level_capacity_bytes(const TsLevel *level)
     return (double)level->size_words * level->word_bits / 8.0;
 }
 
+/* Bytes per second of a direction's words per cycle, the shared bandwidth when the direction
+ * has none of its own (0). */
 static double bw_bytes(const TsArch *arch, const TsLevel *level, double words_per_cycle)
 {
+    if (words_per_cycle == 0.0)
+        words_per_cycle = level->shared_bw_words_per_cycle;
     return words_per_cycle * level->word_bits / 8.0 * arch->clock_hz;
 }
 
 double ts_arch_level_read_bw_bytes_per_s(const TsArch *arch, const TsLevel *level)
 {
     g_return_val_if_fail(arch != NULL && level != NULL, 0.0);
-    double w = level->read_bw_words_per_cycle;
-    if (w == 0.0)
-        w = level->shared_bw_words_per_cycle;
-    return bw_bytes(arch, level, w);
+    return bw_bytes(arch, level, level->read_bw_words_per_cycle);
 }
 
 double ts_arch_level_write_bw_bytes_per_s(const TsArch *arch, const TsLevel *level)
 {
     g_return_val_if_fail(arch != NULL && level != NULL, 0.0);
-    double w = level->write_bw_words_per_cycle;
-    if (w == 0.0)
-        w = level->shared_bw_words_per_cycle;
-    return bw_bytes(arch, level, w);
+    return bw_bytes(arch, level, level->write_bw_words_per_cycle);
 }
 
 double ts_arch_leak_pj_per_cycle(const TsArch *arch)

@@ -109,23 +109,17 @@ static int run(int argc, char **argv)
         rc = ts_cli_fail(error);
         goto out;
     }
-    lo.constraints = in.constraints;
-    lo.only_op = a.op;
     lo.model_options.exact_sliding_window_deltas = exact_windows;
     lo.model_options.diagonal_multicast = diagonal;
+    /* The report carries the arch's notes and the models'; the models' (a precision the MAC
+     * cannot hold) go to stderr instead when no text report is shown. */
     TsCliMapProgress mp;
-    ts_cli_map_setup_progress(&lo, &mp, &a, "tilesim map");
-    gboolean ok = ts_cli_map_run(&a, &in, &lo, &r, &unfused, &plan, &summary, &error);
-    ts_cli_map_progress_clear(&mp);
-    ts_cli_map_print_notes(&in, "map");
-    if (!ok) {
+    char **notes =
+        ts_cli_map_search(&a, &in, "map", &lo, &mp, &r, &unfused, &plan, &summary, &error);
+    if (notes == NULL) {
         rc = ts_cli_fail(error);
         goto out;
     }
-    /* The report carries the arch's notes and the models'; the models' (a precision the MAC
-     * cannot hold) go to stderr instead when no text report is shown. */
-    char **notes = ts_report_layer_notes(in.arch, &r);
-    ts_cli_map_print_model_notes(&a, &r, "map");
     TsLayerReport rep = {.arch = in.arch,
                          .workload = in.workload,
                          .result = &r,

@@ -630,22 +630,16 @@ static int run(int argc, char **argv)
         rc = TS_EXIT_BAD_INPUT;
         goto out;
     }
-    lo.constraints = in.constraints;
-    lo.only_op = a.op;
-    TsCliMapProgress mp;
-    ts_cli_map_setup_progress(&lo, &mp, &a, "tilesim simulate");
     lo.mapping_path = a.mapping;
-    gboolean ok = ts_cli_map_run(&a, &in, &lo, &r, &unfused, &plan, &summary, &error);
-    ts_cli_map_progress_clear(&mp);
-    ts_cli_map_print_notes(&in, "simulate");
-    if (!ok) {
+    /* The report carries the arch's notes and the models'; the models' (a precision the MAC
+     * cannot hold) go to stderr instead when no text report is shown. */
+    TsCliMapProgress mp;
+    char **notes =
+        ts_cli_map_search(&a, &in, "simulate", &lo, &mp, &r, &unfused, &plan, &summary, &error);
+    if (notes == NULL) {
         rc = ts_cli_fail(error);
         goto out;
     }
-    /* The report carries the arch's notes and the models'; the models' (a precision the MAC
-     * cannot hold) go to stderr instead when no text report is shown. */
-    char **notes = ts_report_layer_notes(in.arch, &r);
-    ts_cli_map_print_model_notes(&a, &r, "simulate");
     if (pa.gen && !run_decode(&in, &lo, &r, model_cfg, layers, gen, decode_points, &phases,
                               mapped_kv, &error)) {
         g_strfreev(notes);

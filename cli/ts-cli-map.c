@@ -472,3 +472,22 @@ gboolean ts_cli_map_emit(const TsCliMapArgs *a, const TsLayerReport *rep, GError
     }
     return TRUE;
 }
+
+char **ts_cli_map_search(const TsCliMapArgs *a, const TsCliMapInputs *in, const char *cmd,
+                         TsLayerOptions *lo, TsCliMapProgress *mp, TsLayerResult *r,
+                         TsLayerResult *unfused, TsFusePlan **plan, TsFuseSummary *summary,
+                         GError **error)
+{
+    lo->constraints = in->constraints;
+    lo->only_op = a->op;
+    g_autofree char *command = g_strconcat("tilesim ", cmd, NULL);
+    ts_cli_map_setup_progress(lo, mp, a, command);
+    gboolean ok = ts_cli_map_run(a, in, lo, r, unfused, plan, summary, error);
+    ts_cli_map_progress_clear(mp);
+    ts_cli_map_print_notes(in, cmd);
+    if (!ok)
+        return NULL;
+    char **notes = ts_report_layer_notes(in->arch, r);
+    ts_cli_map_print_model_notes(a, r, cmd);
+    return notes;
+}

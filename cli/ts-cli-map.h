@@ -101,6 +101,17 @@ gboolean ts_cli_map_run(const TsCliMapArgs *a, const TsCliMapInputs *in, TsLayer
                         TsLayerResult *r, TsLayerResult *unfused, TsFusePlan **plan,
                         TsFuseSummary *summary, GError **error);
 
+/* The search of `map` or `simulate` (cmd, as the notes name it): lo takes the inputs'
+ * constraints and --op, ts_cli_map_run maps under a progress line ("tilesim CMD", in mp, which
+ * the caller keeps while lo is used: lo's callbacks point to it; freed here), the input notes go
+ * to stderr (ts_cli_map_print_notes), then on success the models' notes
+ * (ts_cli_map_print_model_notes). Returns the report's notes (ts_report_layer_notes; free with
+ * g_strfreev), or NULL with the error of ts_cli_map_run. */
+char **ts_cli_map_search(const TsCliMapArgs *a, const TsCliMapInputs *in, const char *cmd,
+                         TsLayerOptions *lo, TsCliMapProgress *mp, TsLayerResult *r,
+                         TsLayerResult *unfused, TsFusePlan **plan, TsFuseSummary *summary,
+                         GError **error);
+
 /* Prints the text report (unless --quiet or an output goes to stdout) and writes --json and
  * --csv: the outputs `map` and `simulate` share. */
 gboolean ts_cli_map_emit(const TsCliMapArgs *a, const TsLayerReport *rep, GError **error);

@@ -460,6 +460,18 @@ TsWorkload *ts_transformer_build(const char *name, const TsTransformerConfig *cf
             gemm_op(&op, nm, d, e, tokens, 1, p, TRUE);                                            \
         APPEND();                                                                                  \
     } while (0)
+/* The add & norm after attention and after the feed-forward block: the residual add (with
+ * residual_ops) and the layernorm over the tokens. */
+#define ADD_NORM()                                                                                 \
+    do {                                                                                           \
+        if (c.residual_ops) {                                                                      \
+            residual_op(&op, tokens, c.hidden, p);                                                 \
+            APPEND();                                                                              \
+        }                                                                                          \
+        nonlinear_op(&op, "layernorm", TS_EW_LAYERNORM, tokens, c.hidden, 3, 1, 2 * c.hidden, p,   \
+                     c.nonlinear);                                                                 \
+        APPEND();                                                                                  \
+    } while (0)
 
     WEIGHT_GEMM("KQV", 3 * c.hidden, c.hidden);
     gemm_op(&op, "KTQ", k_len, head_dim, q_len, per_head, p, FALSE);
@@ -472,13 +484,7 @@ TsWorkload *ts_transformer_build(const char *name, const TsTransformerConfig *cf
     kv_cache_role(&op, &c);
     APPEND();
     WEIGHT_GEMM("Out", c.hidden, c.hidden);
-    if (c.residual_ops) {
-        residual_op(&op, tokens, c.hidden, p);
-        APPEND();
-    }
-    nonlinear_op(&op, "layernorm", TS_EW_LAYERNORM, tokens, c.hidden, 3, 1, 2 * c.hidden, p,
-                 c.nonlinear);
-    APPEND();
+    ADD_NORM();
     WEIGHT_GEMM("FF1", c.ffn, c.hidden);
     if (c.activation_op) {
         nonlinear_op(&op, ts_elementwise_kind_name(c.activation), c.activation, tokens, c.ffn, 1, 1,
@@ -486,13 +492,8 @@ TsWorkload *ts_transformer_build(const char *name, const TsTransformerConfig *cf
         APPEND();
     }
     WEIGHT_GEMM("FF2", c.hidden, c.ffn);
-    if (c.residual_ops) {
-        residual_op(&op, tokens, c.hidden, p);
-        APPEND();
-    }
-    nonlinear_op(&op, "layernorm", TS_EW_LAYERNORM, tokens, c.hidden, 3, 1, 2 * c.hidden, p,
-                 c.nonlinear);
-    APPEND();
+    ADD_NORM();
+#undef ADD_NORM
 #undef WEIGHT_GEMM
 #undef APPEND
     if (!ts_workload_finish(w, NULL, NULL, error))
