@@ -427,6 +427,19 @@ static gboolean topology(TlAttrs *a, const TsNode *where, const char *path, guin
     return TRUE;
 }
 
+/* Adds the level a component becomes (its YAML node comp, at path, of Timeloop class klass):
+ * its index, or -1 with c->error set by ts_arch_add_level. */
+static int tl_add_level(TlCtx *c, const char *name, TsClass cls, const TsNode *comp,
+                        const char *path, const char *klass)
+{
+    int idx = ts_arch_add_level(c->arch, name, cls, comp, c->error);
+    if (idx >= 0) {
+        ts_arch_set_level_path(c->arch, (guint)idx, path);
+        ts_arch_level_mut(c->arch, (guint)idx)->class_text = ts_arch_intern(c->arch, klass);
+    }
+    return idx;
+}
+
 static gboolean tl_storage(TlCtx *c, const TsNode *comp, const char *path, const char *name,
                            const char *klass, guint64 n_elements, guint64 cmx, guint64 cmy)
 {
@@ -530,13 +543,11 @@ static gboolean tl_storage(TlCtx *c, const TsNode *comp, const char *path, const
     TsClass cls = is_dram                                             ? TS_CLASS_DRAM
                   : (strstr(klass, "regfile") || strstr(klass, "RF")) ? TS_CLASS_REGFILE
                                                                       : TS_CLASS_SRAM;
-    int idx = ts_arch_add_level(c->arch, name, cls, comp, c->error);
+    int idx = tl_add_level(c, name, cls, comp, path, klass);
     if (idx < 0)
         return FALSE;
-    ts_arch_set_level_path(c->arch, (guint)idx, path);
     TsLevel *l = ts_arch_level_mut(c->arch, (guint)idx);
     TsLevelPriv *p = ts_arch_level_priv(c->arch, (guint)idx);
-    l->class_text = ts_arch_intern(c->arch, klass);
     l->is_storage = TRUE;
     l->word_bits = (uint32_t)MIN(word_bits, G_MAXUINT32);
     l->block_size = (uint32_t)MIN(block, G_MAXUINT32);
@@ -655,13 +666,11 @@ static gboolean tl_compute(TlCtx *c, const TsNode *comp, const char *path, const
     if (!get_uint(&a, KEYS("word-bits", "datawidth"), &bits, NULL, TRUE) ||
         !get_uint(&a, KEYS("multiplier_width"), &mult_bits, NULL, TRUE))
         return FALSE;
-    int idx = ts_arch_add_level(c->arch, name, TS_CLASS_MAC, comp, c->error);
+    int idx = tl_add_level(c, name, TS_CLASS_MAC, comp, path, klass);
     if (idx < 0)
         return FALSE;
-    ts_arch_set_level_path(c->arch, (guint)idx, path);
     TsLevel *l = ts_arch_level_mut(c->arch, (guint)idx);
     TsLevelPriv *p = ts_arch_level_priv(c->arch, (guint)idx);
-    l->class_text = ts_arch_intern(c->arch, klass);
     l->is_compute = TRUE;
     l->word_bits = (uint32_t)MIN(bits, G_MAXUINT32);
     l->compute_word_bits_b = l->word_bits;
