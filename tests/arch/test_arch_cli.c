@@ -11,7 +11,9 @@
 #include "ts-test.h"
 
 /* `tilesim check FILES...`; FALSE when TILESIM_BIN is unset (the caller skips). */
-static gboolean run_check(GPtrArray *files, char **out, char **err, int *status)
+/* Runs `tilesim check FILES...`: FALSE (test `test` reported as skipped) when TILESIM_BIN is
+ * unset. */
+static gboolean run_check(const char *test, GPtrArray *files, char **out, char **err, int *status)
 {
     g_autoptr(GPtrArray) argv = g_ptr_array_new();
     g_ptr_array_add(argv, "check");
@@ -19,6 +21,8 @@ static gboolean run_check(GPtrArray *files, char **out, char **err, int *status)
         g_ptr_array_add(argv, files->pdata[i]);
     g_ptr_array_add(argv, NULL);
     *status = ts_test_tilesim((const char *const *)argv->pdata, out, err);
+    if (*status < 0)
+        fprintf(stderr, "SKIP %s: TILESIM_BIN not set\n", test);
     return *status >= 0;
 }
 
@@ -55,10 +59,8 @@ static void test_check_library(void)
     g_autofree char *out = NULL;
     g_autofree char *err = NULL;
     int status;
-    if (!run_check(files, &out, &err, &status)) {
-        fprintf(stderr, "SKIP %s: TILESIM_BIN not set\n", __func__);
+    if (!run_check(__func__, files, &out, &err, &status))
         return;
-    }
     if (status != 0)
         fprintf(stderr, "%s", err);
     CU_ASSERT_EQUAL(status, 0);
@@ -94,10 +96,8 @@ static void test_check_reference(void)
     g_autofree char *out = NULL;
     g_autofree char *err = NULL;
     int status;
-    if (!run_check(files, &out, &err, &status)) {
-        fprintf(stderr, "SKIP %s: TILESIM_BIN not set\n", __func__);
+    if (!run_check(__func__, files, &out, &err, &status))
         return;
-    }
     if (status != 0)
         fprintf(stderr, "%s", err);
     CU_ASSERT_EQUAL(status, 0);
@@ -137,10 +137,8 @@ static void test_check_errors(void)
     g_autofree char *out = NULL;
     g_autofree char *err = NULL;
     int status;
-    if (!run_check(files, &out, &err, &status)) {
-        fprintf(stderr, "SKIP %s: TILESIM_BIN not set\n", __func__);
+    if (!run_check(__func__, files, &out, &err, &status))
         return;
-    }
     CU_ASSERT_EQUAL(status, 1);
     g_autofree char *msg = g_strdup_printf("%s:5:71: levels[0].attributes.tRCD: must be > 0 "
                                            "(got -3)",
@@ -155,7 +153,7 @@ static void test_check_errors(void)
     g_autoptr(GPtrArray) none = g_ptr_array_new();
     g_autofree char *out2 = NULL;
     g_autofree char *err2 = NULL;
-    run_check(none, &out2, &err2, &status);
+    run_check(__func__, none, &out2, &err2, &status);
     CU_ASSERT_EQUAL(status, 1);
 }
 
@@ -173,10 +171,8 @@ static void test_check_device(void)
     g_autofree char *out = NULL;
     g_autofree char *err = NULL;
     int status;
-    if (!run_check(files, &out, &err, &status)) {
-        fprintf(stderr, "SKIP %s: TILESIM_BIN not set\n", __func__);
+    if (!run_check(__func__, files, &out, &err, &status))
         return;
-    }
     CU_ASSERT_EQUAL(status, 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "summarise one with tilesim check FILE --device NAME"));
     g_autoptr(GPtrArray) one = g_ptr_array_new();
@@ -185,14 +181,14 @@ static void test_check_device(void)
     g_ptr_array_add(one, upmem);
     g_autofree char *out1 = NULL;
     g_autofree char *err1 = NULL;
-    run_check(one, &out1, &err1, &status);
+    run_check(__func__, one, &out1, &err1, &status);
     CU_ASSERT_EQUAL(status, 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(out1, "architecture PIM_AI_4dimm"));
     CU_ASSERT_PTR_NOT_NULL(strstr(out1, "320 TFLOP/s (0.4 pJ/FLOP), memory 6.554 TB/s"));
     g_ptr_array_index(one, 1) = "PIM-AI-4dimmm";
     g_autofree char *out2 = NULL;
     g_autofree char *err2 = NULL;
-    run_check(one, &out2, &err2, &status);
+    run_check(__func__, one, &out2, &err2, &status);
     CU_ASSERT_EQUAL(status, 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(err2, "unknown device 'PIM-AI-4dimmm' (did you mean "
                                         "'PIM-AI-4dimm'?)"));
@@ -208,10 +204,8 @@ static void test_check_library_names(void)
     g_autofree char *out = NULL;
     g_autofree char *err = NULL;
     int status;
-    if (!run_check(files, &out, &err, &status)) {
-        fprintf(stderr, "SKIP %s: TILESIM_BIN not set\n", __func__);
+    if (!run_check(__func__, files, &out, &err, &status))
         return;
-    }
     CU_ASSERT_EQUAL(status, 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "upmem-pim.yaml: OK, a tilesim architecture"));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "workload 'bert-base'"));

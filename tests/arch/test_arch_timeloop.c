@@ -195,6 +195,16 @@ static int check_case(const char *case_dir, const TsArch *arch, gboolean ert)
     return check_stats(stats, arch, ert, TRUE, NULL);
 }
 
+/* ts_arch_load, its error (if any) printed. */
+static TsArch *load_arch(const char *path, const char *ert)
+{
+    g_autoptr(GError) error = NULL;
+    TsArch *arch = ts_arch_load(path, ert, &error);
+    if (error)
+        fprintf(stderr, "%s\n", error->message);
+    return arch;
+}
+
 static void test_pat_energies_all_cases(void)
 {
     g_autofree char *arch_path = ts_test_reference_path(ARCH_REL);
@@ -202,10 +212,7 @@ static void test_pat_energies_all_cases(void)
         fprintf(stderr, "SKIP %s: ../shared/reference not found\n", __func__);
         return;
     }
-    g_autoptr(GError) error = NULL;
-    g_autoptr(TsArch) arch = ts_arch_load(arch_path, NULL, &error);
-    if (error)
-        fprintf(stderr, "%s\n", error->message);
+    g_autoptr(TsArch) arch = load_arch(arch_path, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(arch);
     g_autofree char *cases = ts_test_reference_path("timeloop/cases");
     g_autoptr(GDir) dir = g_dir_open(cases, 0, NULL);
@@ -232,10 +239,7 @@ static void test_ert_energies(void)
         fprintf(stderr, "SKIP %s: ../shared/reference not found\n", __func__);
         return;
     }
-    g_autoptr(GError) error = NULL;
-    g_autoptr(TsArch) arch = ts_arch_load(arch_path, ert_path, &error);
-    if (error)
-        fprintf(stderr, "%s\n", error->message);
+    g_autoptr(TsArch) arch = load_arch(arch_path, ert_path);
     CU_ASSERT_PTR_NOT_NULL_FATAL(arch);
     g_autofree char *cd = ts_test_reference_path("timeloop/cases/model_qkv_eyeriss_fixed_ERT");
     CU_ASSERT_EQUAL(check_case(cd, arch, TRUE), 0);
@@ -313,10 +317,7 @@ static void test_experiment_archs(void)
             if (!g_str_has_suffix(name, ".yaml"))
                 continue;
             g_autofree char *p = g_build_filename(dir_path, name, NULL);
-            g_autoptr(GError) error = NULL;
-            g_autoptr(TsArch) arch = ts_arch_load(p, NULL, &error);
-            if (error)
-                fprintf(stderr, "%s\n", error->message);
+            g_autoptr(TsArch) arch = load_arch(p, NULL);
             CU_ASSERT_PTR_NOT_NULL(arch);
             if (arch) {
                 CU_ASSERT_TRUE(ts_arch_is_mappable(arch));
