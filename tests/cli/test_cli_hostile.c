@@ -377,13 +377,7 @@ int main(int argc, char **argv)
     CU_add_test(s, "garbage permutations", test_garbage_permutation);
     CU_add_test(s, "a second YAML document", test_second_document);
     int rc = ts_test_run(argc, argv);
-    g_autoptr(GDir) d = g_dir_open(tmpdir, 0, NULL);
-    const char *name;
-    while (d && (name = g_dir_read_name(d)) != NULL) {
-        g_autofree char *p = g_build_filename(tmpdir, name, NULL);
-        g_unlink(p);
-    }
-    g_rmdir(tmpdir);
+    ts_test_remove_tree(tmpdir);
     g_free(tmpdir);
     return rc;
 }

@@ -481,16 +481,7 @@ int main(int argc, char **argv)
     if (!have_exercises())
         ts_test_skip_all("../shared/reference/timeloop-exercises not found");
     int rc = ts_test_run(argc, argv);
-    /* the files written there */
-    GDir *d = g_dir_open(tmp_dir, 0, NULL);
-    const char *n;
-    while (d && (n = g_dir_read_name(d)) != NULL) {
-        g_autofree char *f = g_build_filename(tmp_dir, n, NULL);
-        g_unlink(f);
-    }
-    if (d)
-        g_dir_close(d);
-    g_rmdir(tmp_dir);
+    ts_test_remove_tree(tmp_dir);
     g_free(tmp_dir);
     return rc;
 }

@@ -73,22 +73,9 @@ static int setup(void)
     return 0;
 }
 
-static void rm_rf(const char *dir)
-{
-    GDir *d = g_dir_open(dir, 0, NULL);
-    const char *n;
-    while (d && (n = g_dir_read_name(d)) != NULL) {
-        g_autofree char *p = g_build_filename(dir, n, NULL);
-        g_remove(p);
-    }
-    if (d)
-        g_dir_close(d);
-    g_rmdir(dir);
-}
-
 static int teardown(void)
 {
-    rm_rf(tmpdir);
+    ts_test_remove_tree(tmpdir);
     g_free(tmpdir);
     g_free(devices_path);
     g_free(ops_path);

@@ -179,12 +179,7 @@ int main(int argc, char **argv)
     CU_add_test(s, "topology_ok", test_topology_ok);
     CU_add_test(s, "topology_errors", test_topology_errors);
     int rc = ts_test_run(argc, argv);
-    g_autoptr(GDir) d = g_dir_open(tmpdir, 0, NULL);
-    for (const char *n; d && (n = g_dir_read_name(d));) {
-        g_autofree char *p = g_build_filename(tmpdir, n, NULL);
-        g_unlink(p);
-    }
-    g_rmdir(tmpdir);
+    ts_test_remove_tree(tmpdir);
     g_free(tmpdir);
     return rc;
 }

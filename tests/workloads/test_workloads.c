@@ -928,16 +928,7 @@ int main(int argc, char **argv)
     CU_add_test(e, "misc", test_err_misc);
     CU_add_test(e, "llama", test_err_llama);
     int rc = ts_test_run(argc, argv);
-    /* Remove the temp files. */
-    GDir *dir = g_dir_open(tmp_dir, 0, NULL);
-    const char *n;
-    while (dir && (n = g_dir_read_name(dir)) != NULL) {
-        g_autofree char *p = g_build_filename(tmp_dir, n, NULL);
-        g_remove(p);
-    }
-    if (dir)
-        g_dir_close(dir);
-    g_rmdir(tmp_dir);
+    ts_test_remove_tree(tmp_dir);
     g_free(tmp_dir);
     return rc;
 }
