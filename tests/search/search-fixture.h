@@ -5,6 +5,7 @@
 #ifndef TS_SEARCH_FIXTURE_H
 #define TS_SEARCH_FIXTURE_H
 
+#include <CUnit/CUnit.h>
 #include <string.h>
 
 #include "ts-model.h"
@@ -81,6 +82,17 @@ static inline void sx_arch3(SxArch *a)
                        .word_bits = 16,
                        .energy = {.mac_pj = 0.5, .source = "test"}};
     sx_finish(a);
+}
+
+/* sx_arch3 into *a, a GEMM of m x n x k into *op, and their unconstrained map space (the
+ * current test fails when it cannot be built). Free with ts_mapspace_free. */
+static inline TsMapSpace *sx_space3(SxArch *a, TsOp *op, uint64_t m, uint64_t n, uint64_t k)
+{
+    sx_arch3(a);
+    sx_gemm(op, m, n, k);
+    TsMapSpace *sp = ts_mapspace_new(&a->space, op, NULL, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sp);
+    return sp;
 }
 
 /* DRAM -> 4 x RF (fan-out 4 x 1 below DRAM, 6 words) -> 4 MACs. */

@@ -84,11 +84,8 @@ static void test_factorizations(void)
 static void test_size_exact(void)
 {
     SxArch a;
-    sx_arch3(&a);
     TsOp op;
-    sx_gemm(&op, 4, 6, 2);
-    g_autoptr(TsMapSpace) sp = ts_mapspace_new(&a.space, &op, NULL, NULL);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(sp);
+    g_autoptr(TsMapSpace) sp = sx_space3(&a, &op, 4, 6, 2);
     guint64 total = 0;
     TsMapId id = {0};
     for (id.fact[0] = 0; id.fact[0] < ts_mapspace_n_factorizations(sp, 0); id.fact[0]++)
@@ -114,11 +111,8 @@ static void test_size_exact(void)
 static void test_order_classes_gemm(void)
 {
     SxArch a;
-    sx_arch3(&a);
     TsOp op;
-    sx_gemm(&op, 4, 4, 4);
-    g_autoptr(TsMapSpace) sp = ts_mapspace_new(&a.space, &op, NULL, NULL);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(sp);
+    g_autoptr(TsMapSpace) sp = sx_space3(&a, &op, 4, 4, 4);
     /* Each GEMM dimension is irrelevant to exactly one tensor: only the innermost loop
      * matters, so 3 loops give 3 classes, 2 loops 2, 1 loop 1. */
     CU_ASSERT_EQUAL(ts_mapspace_n_orders(sp, 0, 7), 3);
@@ -273,11 +267,8 @@ static void test_classes_equal_cost_window(void)
 static void test_build_locate_roundtrip(void)
 {
     SxArch a;
-    sx_arch3(&a);
     TsOp op;
-    sx_gemm(&op, 12, 8, 6);
-    g_autoptr(TsMapSpace) sp = ts_mapspace_new(&a.space, &op, NULL, NULL);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(sp);
+    g_autoptr(TsMapSpace) sp = sx_space3(&a, &op, 12, 8, 6);
     GRand *rng = g_rand_new_with_seed(7);
     for (guint s = 0; s < 2000; s++) {
         TsMapId id = {0};

@@ -65,11 +65,8 @@ static void check_threads(const TsMapSpace *sp, TsSearchEvalFn fn, gpointer data
 static void test_threads_fake(void)
 {
     SxArch a;
-    sx_arch3(&a);
     TsOp op;
-    sx_gemm(&op, 16, 12, 8);
-    g_autoptr(TsMapSpace) sp = ts_mapspace_new(&a.space, &op, NULL, NULL);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(sp);
+    g_autoptr(TsMapSpace) sp = sx_space3(&a, &op, 16, 12, 8);
     for (guint i = 0; i < G_N_ELEMENTS(kAll); i++) {
         if (kAll[i] == TS_SEARCH_EXHAUSTIVE)
             continue; /* 1e7 points: the real-model test below covers it on a smaller op */
@@ -388,11 +385,8 @@ static TsEvalStatus always_invalid(const TsMapping *m, TsCost *cost, gpointer da
 static void test_stop_conditions(void)
 {
     SxArch a;
-    sx_arch3(&a);
     TsOp op;
-    sx_gemm(&op, 64, 48, 32);
-    g_autoptr(TsMapSpace) sp = ts_mapspace_new(&a.space, &op, NULL, NULL);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(sp);
+    g_autoptr(TsMapSpace) sp = sx_space3(&a, &op, 64, 48, 32);
     TsSearchOptions o;
     TsSearchResult r;
     /* Budget: exactly that many valid evaluations. */
