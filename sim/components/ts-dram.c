@@ -201,6 +201,8 @@ typedef struct {
     gboolean bounds_pending; /* some bank is dirty or stale */
     guint64 lb_min;          /* a lower bound of every b_lb (exact after next_wake) */
     guint64 *r_lb;           /* per rank: min of its banks' b_lb (per-rank queues) */
+    guint32 n_ready;         /* banks with a ready entry found by the last per-rank pick */
+    gboolean dual_alone; /* one command queue, and no bank can issue twice in a cycle */
 
     RefReq *ref_q;
     guint32 ref_head, ref_n, ref_cap;
@@ -817,16 +819,17 @@ static inline gboolean first_ready_bank(Unit *u, guint gb, guint q, guint64 c, P
 static inline gboolean first_ready(Unit *u, guint q, guint64 c, Pick *p)
 {
     const guint bpr = u->eng.banks_per_rank;
-    gboolean found = FALSE;
+    guint found = 0;
     Pick cand;
     for (guint gb = q * bpr, end = gb + bpr; gb < end; gb++) {
         if (u->b_lb[gb] > c || !first_ready_bank(u, gb, q, c, &cand))
             continue;
         if (!found || (gint32)(cand.seq - p->seq) < 0)
             *p = cand;
-        found = TRUE;
+        found++;
     }
-    return found;
+    u->n_ready = found;
+    return found > 0;
 }
 
 /* Earliest exact bound of the banks of queue q (per-rank queues: the rank's banks). */
@@ -1389,15 +1392,21 @@ static void unit_tick(Unit *u, guint64 c)
         }
     }
     Pick p = {0};
-    gboolean issued = FALSE;
+    gboolean issued = FALSE, alone = FALSE;
     if (u->ref_n && pick_refresh(u, c, &p)) {
         issue(u, &p, c);
         issued = TRUE;
     } else if (pick_command(u, c, &p)) {
+        alone = u->dual_alone && u->n_ready == 1;
         issue(u, &p, c);
         issued = TRUE;
     }
-    if (issued && u->d->spec->dual_command) {
+    /* DRAMsim3 picks again and issues that command if it is of the other kind (row or
+     * column). With one command queue, when the first pick found no other bank ready, none is
+     * now (readiness only decreases) and the issuing bank cannot issue again this cycle
+     * (dual_alone), so that pick finds nothing and changes nothing: skipped, and the bounds
+     * the command changed are refreshed once, for the next wake or pick. */
+    if (issued && u->d->spec->dual_command && !alone) {
         gboolean column = p.cmd == TS_DCMD_RD || p.cmd == TS_DCMD_WR || p.cmd == TS_DCMD_RDA ||
                           p.cmd == TS_DCMD_WRA;
         Pick s = {0};
@@ -1726,6 +1735,38 @@ static void dram_handle(TsComponent *self, TsEvent *ev)
         dram_wake_at(d, arrivals_deadline(d, d->wake_cycle), NULL);
 }
 
+/* Whether a dual-command cycle's second pick finds nothing when the first pick found one bank
+ * ready: one command queue (per-rank queues, one rank), and every command the controller issues
+ * to a bank delays, in that bank, each command the bank can need next (after ACT its column
+ * commands and PRE; after RD or WR those and PRE; after PRE, RDA or WRA the ACT) by at least
+ * one cycle (the longest rule over the bank, group and rank scopes, all of which the bank
+ * reads). */
+static gboolean dual_alone(const Unit *u)
+{
+    const TsDramSpec *s = u->d->spec;
+    const TsDramEngine *e = &u->eng;
+    if (!s->dual_command || s->queue_structure != TS_DRAM_QUEUE_PER_RANK || e->ranks != 1)
+        return FALSE;
+    const gboolean close = s->page_policy == TS_DRAM_PAGE_CLOSE;
+    const guint32 col = close ? (1u << TS_DCMD_RDA) | (1u << TS_DCMD_WRA)
+                              : (1u << TS_DCMD_RD) | (1u << TS_DCMD_WR);
+    for (guint32 cmds = col | (1u << TS_DCMD_ACT) | (1u << TS_DCMD_PRE); cmds; cmds &= cmds - 1) {
+        const guint a = (guint)__builtin_ctz(cmds);
+        const gboolean closes = a == TS_DCMD_PRE || a == TS_DCMD_RDA || a == TS_DCMD_WRA;
+        for (guint32 m = closes ? 1u << TS_DCMD_ACT : col | (1u << TS_DCMD_PRE); m; m &= m - 1) {
+            const guint next = (guint)__builtin_ctz(m);
+            guint32 delay = 0;
+            for (guint sc = TS_DSCOPE_BANK; sc <= TS_DSCOPE_RANK; sc++)
+                for (guint k = 0; k < e->n_rules[a][sc]; k++)
+                    if (e->rules[a][sc][k].next == next)
+                        delay = MAX(delay, e->rules[a][sc][k].cycles);
+            if (delay == 0)
+                return FALSE;
+        }
+    }
+    return TRUE;
+}
+
 static gboolean unit_init(Dram *d, Unit *u, guint index, GError **error)
 {
     const TsDramSpec *s = d->spec;
@@ -1843,6 +1884,7 @@ static gboolean unit_init(Dram *d, Unit *u, guint index, GError **error)
     }
     u->next_refresh = u->refresh_interval ? u->refresh_interval : NO_CYCLE;
     u->ab_hold = s->allbank_turn_rows * (guint64)u->ab.row_cycle;
+    u->dual_alone = dual_alone(u);
     return TRUE;
 }
 
