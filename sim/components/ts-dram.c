@@ -1690,17 +1690,29 @@ static void dram_handle(TsComponent *self, TsEvent *ev)
                     unit_tick(&d->units[i], c);
                 }
             }
-            /* the next cycle (after the idle units' refreshes are counted up to the quiet
-             * horizon) and the units due then */
-            for (guint i = 0; i < nu; i++)
-                next = MIN(next, w[i]);
-            d->ticking = FALSE;
-            if (G_UNLIKELY(d->ref_due))
-                next = idle_refresh_skip(d, next);
+            /* the next cycle and the units due then (at most 64 units; one pass), after the
+             * idle units' refreshes are counted up to the quiet horizon */
             due = 0;
-            if (nu <= 64)
-                for (guint i = 0; i < nu; i++)
+            if (nu <= 64) {
+                for (guint i = 0; i < nu; i++) {
+                    if (w[i] < next) {
+                        next = w[i];
+                        due = 0;
+                    }
                     due |= (guint64)(w[i] == next) << i;
+                }
+            } else {
+                for (guint i = 0; i < nu; i++)
+                    next = MIN(next, w[i]);
+            }
+            d->ticking = FALSE;
+            if (G_UNLIKELY(d->ref_due)) {
+                next = idle_refresh_skip(d, next);
+                due = 0;
+                if (nu <= 64)
+                    for (guint i = 0; i < nu; i++)
+                        due |= (guint64)(w[i] == next) << i;
+            }
             /* An arrival accepted before the next cycle (one before the tick of the cycle
              * before it) may have to be read earlier. */
             if (self->arrivals_n && next != c + 1 &&
