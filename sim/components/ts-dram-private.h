@@ -56,7 +56,7 @@ typedef struct {
 typedef struct {
     gint64 open_row; /* -1 = closed */
     guint32 row_hits;
-    guint32 group;               /* index of its bank group in TsDramEngine.group */
+    guint32 group; /* index of its bank group in TsDramEngine.group */
     guint32 rank;
     guint64 next[TS_DCMD_COUNT]; /* earliest cycle of each command from same-bank rules */
 } TsDramBank;
@@ -124,10 +124,73 @@ static inline guint64 ts_dram_engine_earliest(const TsDramEngine *e, TsDramCmd c
     return ts_dram_engine_earliest_at(e, cmd, rank * e->banks_per_rank + bank_in_rank);
 }
 
+/* Raises next[] by each of the n delays after `cycle`. */
+static inline void ts_dram_engine_apply_(guint64 *next, const TsDramDelay *d, guint n,
+                                         guint64 cycle)
+{
+    for (guint i = 0; i < n; i++) {
+        guint64 t = cycle + d[i].cycles;
+        if (next[d[i].next] < t)
+            next[d[i].next] = t;
+    }
+}
+
 /* Applies `cmd` issued at `cycle`: bank state (open row, row hits) and every constraint. For
- * REF, bank_in_rank is ignored. */
-void ts_dram_engine_issue(TsDramEngine *e, TsDramCmd cmd, guint rank, guint bank_in_rank,
-                          guint64 row, guint64 cycle);
+ * REF, bank_in_rank is ignored. Inline: the controller issues every command through it. */
+static inline void ts_dram_engine_issue(TsDramEngine *e, TsDramCmd cmd, guint rank,
+                                        guint bank_in_rank, guint64 row, guint64 cycle)
+{
+    TsDramBank *rb = &e->bank[rank * e->banks_per_rank];
+    switch (cmd) {
+    case TS_DCMD_ACT: {
+        TsDramBank *b = &rb[bank_in_rank];
+        b->open_row = (gint64)row;
+        b->row_hits = 0;
+        e->open_banks[rank]++;
+        e->act_times[rank][e->act_head[rank]] = cycle;
+        e->act_head[rank] = (e->act_head[rank] + 1) & 3;
+        e->act32[(gsize)rank * 32 + e->act32_head[rank]] = cycle;
+        e->act32_head[rank] = (e->act32_head[rank] + 1) & 31;
+        e->n_acts[rank]++;
+        /* The activation windows: the next ACT of the rank waits for the 4th (32nd) most
+         * recent one + tFAW (t32AW), the oldest entry of the ring now. */
+        guint64 *act = &e->rank[rank].next[TS_DCMD_ACT];
+        if (e->faw && e->n_acts[rank] >= 4)
+            *act = MAX(*act, e->act_times[rank][e->act_head[rank]] + e->faw);
+        if (e->aw32 && e->n_acts[rank] >= 32)
+            *act = MAX(*act, e->act32[(gsize)rank * 32 + e->act32_head[rank]] + e->aw32);
+        break;
+    }
+    case TS_DCMD_RD:
+    case TS_DCMD_WR:
+        rb[bank_in_rank].row_hits++;
+        break;
+    case TS_DCMD_RDA:
+    case TS_DCMD_WRA:
+    case TS_DCMD_PRE:
+        rb[bank_in_rank].open_row = -1;
+        rb[bank_in_rank].row_hits = 0;
+        e->open_banks[rank]--;
+        break;
+    default:
+        break;
+    }
+    if (cmd == TS_DCMD_REF) {
+        ts_dram_engine_apply_(e->rank[rank].next, e->rules[cmd][TS_DSCOPE_ALL_RANK],
+                              e->n_rules[cmd][TS_DSCOPE_ALL_RANK], cycle);
+        return;
+    }
+    ts_dram_engine_apply_(rb[bank_in_rank].next, e->rules[cmd][TS_DSCOPE_BANK],
+                          e->n_rules[cmd][TS_DSCOPE_BANK], cycle);
+    ts_dram_engine_apply_(e->group[rb[bank_in_rank].group].next, e->rules[cmd][TS_DSCOPE_GROUP],
+                          e->n_rules[cmd][TS_DSCOPE_GROUP], cycle);
+    ts_dram_engine_apply_(e->rank[rank].next, e->rules[cmd][TS_DSCOPE_RANK],
+                          e->n_rules[cmd][TS_DSCOPE_RANK], cycle);
+    guint no = e->ranks > 1 ? e->n_rules[cmd][TS_DSCOPE_OTHER] : 0;
+    for (guint r = 0; no && r < e->ranks; r++)
+        if (r != rank)
+            ts_dram_engine_apply_(e->rank[r].next, e->rules[cmd][TS_DSCOPE_OTHER], no, cycle);
+}
 
 /* ---- all-bank (PIM) mode (ts-dram-allbank.c) ---- */
 
@@ -150,7 +213,7 @@ typedef struct {
     guint32 t_col, act_rd, act_wr, act_pre, rd_wr, rd_pre, wr_rd, wr_pre;
     guint32 read_delay, write_delay; /* RDAB to the data in the unit, WRAB to it in the bank */
     guint32 row_cycle; /* a whole row streamed: max(tRAS, tRCD + (bursts - 1) tCOL + tRTP) + tRP */
-    gint64 open_row;                 /* -1 = closed */
+    gint64 open_row;   /* -1 = closed */
     guint64 act_cycle;
     guint64 next[4]; /* earliest ACTAB, RDAB, WRAB, PREAB from the all-bank rules */
 } TsDramAllBank;
@@ -217,8 +280,8 @@ TsDramChecker *ts_dram_checker_new(const TsDramSpec *spec, const char *name);
 void ts_dram_checker_free(TsDramChecker *c);
 /* Re-checks one issued command against the bank state and every timing rule. Commands must
  * come in non-decreasing cycle order. All-bank commands (TS_DCMD_ACTAB ...) address every
- * bank of the channel (rank, bankgroup and bank ignored; row the all-bank row); their column interval is
- * max(tCCDab (tCCD_L when 0), tBURST). */
+ * bank of the channel (rank, bankgroup and bank ignored; row the all-bank row); their column
+ * interval is max(tCCDab (tCCD_L when 0), tBURST). */
 void ts_dram_checker_command(TsDramChecker *c, guint64 cycle, TsDramCmd cmd, guint rank,
                              guint bankgroup, guint bank, guint64 row);
 /* One refresh command of a round that the controller repeats while idle. */

@@ -202,7 +202,7 @@ typedef struct {
     guint64 lb_min;          /* a lower bound of every b_lb (exact after next_wake) */
     guint64 *r_lb;           /* per rank: min of its banks' b_lb (per-rank queues) */
     guint32 n_ready;         /* banks with a ready entry found by the last per-rank pick */
-    gboolean dual_alone; /* one command queue, and no bank can issue twice in a cycle */
+    gboolean dual_alone;     /* one command queue, and no bank can issue twice in a cycle */
 
     RefReq *ref_q;
     guint32 ref_head, ref_n, ref_cap;
