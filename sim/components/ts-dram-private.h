@@ -149,16 +149,18 @@ static inline void ts_dram_engine_issue(TsDramEngine *e, TsDramCmd cmd, guint ra
         e->open_banks[rank]++;
         e->act_times[rank][e->act_head[rank]] = cycle;
         e->act_head[rank] = (e->act_head[rank] + 1) & 3;
-        e->act32[(gsize)rank * 32 + e->act32_head[rank]] = cycle;
-        e->act32_head[rank] = (e->act32_head[rank] + 1) & 31;
         e->n_acts[rank]++;
         /* The activation windows: the next ACT of the rank waits for the 4th (32nd) most
          * recent one + tFAW (t32AW), the oldest entry of the ring now. */
         guint64 *act = &e->rank[rank].next[TS_DCMD_ACT];
         if (e->faw && e->n_acts[rank] >= 4)
             *act = MAX(*act, e->act_times[rank][e->act_head[rank]] + e->faw);
-        if (e->aw32 && e->n_acts[rank] >= 32)
-            *act = MAX(*act, e->act32[(gsize)rank * 32 + e->act32_head[rank]] + e->aw32);
+        if (e->aw32) {
+            e->act32[(gsize)rank * 32 + e->act32_head[rank]] = cycle;
+            e->act32_head[rank] = (e->act32_head[rank] + 1) & 31;
+            if (e->n_acts[rank] >= 32)
+                *act = MAX(*act, e->act32[(gsize)rank * 32 + e->act32_head[rank]] + e->aw32);
+        }
         break;
     }
     case TS_DCMD_RD:
