@@ -7,7 +7,8 @@
  * activation windows for ACT. The table follows DRAMsim3's timing.cc for every command that
  * DRAMsim3 models consistently; per-bank refresh follows JEDEC (see docs/des.md). Wider
  * scopes are stored once per bank group and rank (TsDramScopeNext), so an issue updates a
- * handful of entries instead of every bank of the rank. */
+ * handful of entries instead of every bank of the rank (ts_dram_engine_issue, inline in
+ * ts-dram-private.h: the controller calls it for every command). */
 #include "ts-dram-private.h"
 
 #include <string.h>
