@@ -200,7 +200,21 @@ typedef struct {
     guint n_bwords;
     gboolean bounds_pending; /* some bank is dirty or stale */
     guint64 lb_min;          /* a lower bound of every b_lb (exact after next_wake) */
-    guint64 *r_lb;           /* per rank: min of its banks' b_lb (per-rank queues) */
+    guint64 *r_lb;           /* per rank: min of its banks' exact bounds (per-rank queues) */
+    /* Per-rank queues with at most 64 banks in the unit (act_gate): a bank needing ACT (a
+     * closed bank with entries) keeps in b_lb its own and its bank group's ACT cycle, without
+     * its rank's (tRRD_S, tFAW, tRFC, other ranks' rules), so an ACT re-bounds only the banks
+     * of its group; its exact bound is the later of b_lb and the rank's ACT cycle. a_min is
+     * per rank the minimum b_lb of its banks needing ACT (recomputed for the ranks in
+     * a_dirty), r_act the later of that and the rank's ACT cycle (the earliest exact bound of
+     * those banks), col_banks the banks needing another command (their b_lb exact). Exact once
+     * refresh_bounds has run. stale_cmds: the commands whose banks another bank's command
+     * re-bounds (with act_gate every one but ACT); grp_act: the commands whose group rules
+     * delay ACT (they re-bound their group's banks needing ACT). */
+    gboolean act_gate;
+    guint64 col_banks, a_dirty;
+    guint64 *a_min, *r_act;
+    guint32 stale_cmds, grp_act;
 
     RefReq *ref_q;
     guint32 ref_head, ref_n, ref_cap;
@@ -696,6 +710,13 @@ static inline guint64 want_bound(const Unit *u, guint gb)
     return lb;
 }
 
+/* With act_gate, the bound a bank needing ACT keeps: its own and its group's ACT cycle. */
+static inline guint64 act_partial(const Unit *u, guint gb)
+{
+    const TsDramBank *b = &u->eng.bank[gb];
+    return MAX(b->next[TS_DCMD_ACT], u->eng.group[b->group].next[TS_DCMD_ACT]);
+}
+
 /* What bank gb's entries need, in DRAMsim3's arbitration, from its queue in order: ACT for a
  * closed bank; for an open one the column command of each row hit (but a write behind a read
  * of its column) and PRE when the bank's first entry misses, unless a hit is pending and fewer
@@ -722,6 +743,18 @@ static void bank_update(Unit *u, guint gb)
     }
     for (guint32 m = u->b_want[gb] ^ want; m; m &= m - 1)
         u->wants[(gsize)__builtin_ctz(m) * u->n_bwords + (gb >> 6)] ^= bit64(gb);
+    if (u->act_gate) { /* gb < 64: one word */
+        if ((u->b_want[gb] | want) & (1u << TS_DCMD_ACT))
+            u->a_dirty |= bit64(b->rank);
+        u->col_banks = want & ~(1u << TS_DCMD_ACT) ? u->col_banks | bit64(gb)
+                                                    : u->col_banks & ~bit64(gb);
+        u->b_want[gb] = want;
+        u->b_hit[gb] = hit;
+        u->b_lb[gb] = want == 1u << TS_DCMD_ACT ? act_partial(u, gb)
+                      : want                   ? want_bound(u, gb)
+                                               : NO_CYCLE;
+        return; /* refresh_bounds takes the minima */
+    }
     u->b_want[gb] = want;
     u->b_hit[gb] = hit;
     u->b_lb[gb] = want ? want_bound(u, gb) : NO_CYCLE;
@@ -739,6 +772,45 @@ static inline guint64 min_bound(const guint64 *lb, guint n)
     return MIN(MIN(min, min2), n & 1 ? lb[n - 1] : NO_CYCLE);
 }
 
+/* With act_gate (one word of banks): re-bounds the stale banks (those needing ACT to their
+ * partial bound), then per rank the minimum over its banks needing ACT (when one changed)
+ * and the exact minimum, the earlier of its banks needing other commands (exact bounds) and
+ * the later of the rank's ACT cycle and that ACT minimum (max distributes over min). */
+static void act_gate_bounds(Unit *u, guint64 stale)
+{
+    const TsDramEngine *e = &u->eng;
+    const guint64 acts = u->wants[TS_DCMD_ACT];
+    for (guint64 m = stale & ~acts; m; m &= m - 1) {
+        const guint gb = (guint)__builtin_ctzll(m);
+        u->b_lb[gb] = want_bound(u, gb);
+    }
+    for (guint64 m = stale & acts; m; m &= m - 1) {
+        const guint gb = (guint)__builtin_ctzll(m);
+        u->b_lb[gb] = act_partial(u, gb);
+        u->a_dirty |= bit64(e->bank[gb].rank);
+    }
+    const guint bpr = e->banks_per_rank;
+    const guint64 rmask = bpr < 64 ? bit64(bpr) - 1 : G_MAXUINT64;
+    for (guint64 m = u->a_dirty; m; m &= m - 1) {
+        const guint r = (guint)__builtin_ctzll(m);
+        guint64 min = NO_CYCLE;
+        for (guint64 k = acts & (rmask << (r * bpr)); k; k &= k - 1)
+            min = MIN(min, u->b_lb[__builtin_ctzll(k)]);
+        u->a_min[r] = min;
+    }
+    u->a_dirty = 0;
+    guint64 all = NO_CYCLE;
+    for (guint r = 0; r < e->ranks; r++) {
+        guint64 col = NO_CYCLE;
+        for (guint64 k = u->col_banks & (rmask << (r * bpr)); k; k &= k - 1)
+            col = MIN(col, u->b_lb[__builtin_ctzll(k)]);
+        u->r_act[r] = MAX(u->a_min[r], e->rank[r].next[TS_DCMD_ACT]);
+        u->r_lb[r] = MIN(col, u->r_act[r]);
+        all = MIN(all, u->r_lb[r]);
+    }
+    u->lb_min = all;
+}
+
 /* Makes every bank bound exact (dirty banks are re-derived, stale ones re-bounded); with
  * per-rank queues, then the minima over each rank and over the unit (exact: every pick reads
  * its queue's). Per-bank queues read their bank's bound; next_wake makes lb_min exact. */
@@ -747,6 +819,14 @@ static void refresh_bounds(Unit *u)
     if (!u->bounds_pending)
         return;
     u->bounds_pending = FALSE;
+    if (u->act_gate) {
+        for (guint64 m = u->b_dirty[0]; m; m &= m - 1)
+            bank_update(u, (guint)__builtin_ctzll(m));
+        const guint64 stale = u->b_stale[0] & ~u->b_dirty[0];
+        u->b_dirty[0] = u->b_stale[0] = 0;
+        act_gate_bounds(u, stale);
+        return;
+    }
     for (guint w = 0; w < u->n_bwords; w++) {
         for (guint64 m = u->b_dirty[w]; m; m &= m - 1)
             bank_update(u, w * 64 + (guint)__builtin_ctzll(m));
@@ -819,6 +899,32 @@ static inline gboolean first_ready(Unit *u, guint q, guint64 c, Pick *p)
     const guint bpr = u->eng.banks_per_rank;
     gboolean found = FALSE;
     Pick cand;
+    if (u->act_gate) {
+        /* The banks needing other commands whose bound is reached, then, when one can, the
+         * banks needing ACT whose partial bound is reached (a closed bank's first entry). */
+        const guint64 rmask = (bpr < 64 ? bit64(bpr) - 1 : G_MAXUINT64) << (q * bpr);
+        for (guint64 m = u->col_banks & rmask; m; m &= m - 1) {
+            const guint gb = (guint)__builtin_ctzll(m);
+            if (u->b_lb[gb] > c || !first_ready_bank(u, gb, q, c, &cand))
+                continue;
+            if (!found || (gint32)(cand.seq - p->seq) < 0)
+                *p = cand;
+            found = TRUE;
+        }
+        if (u->r_act[q] > c) /* else the rank's ACT cycle is reached */
+            return found;
+        for (guint64 m = u->wants[TS_DCMD_ACT] & rmask; m; m &= m - 1) {
+            const guint gb = (guint)__builtin_ctzll(m);
+            if (u->b_lb[gb] > c)
+                continue;
+            const CmdEntry *e = &u->cq[(gsize)gb * u->cq_cap];
+            if (found && (gint32)(e->seq - p->seq) >= 0)
+                continue;
+            *p = (Pick){TS_DCMD_ACT, e->rank, e->bank, e->row, q, 0, e->seq};
+            found = TRUE;
+        }
+        return found;
+    }
     for (guint gb = q * bpr, end = gb + bpr; gb < end; gb++) {
         if (u->b_lb[gb] > c || !first_ready_bank(u, gb, q, c, &cand))
             continue;
@@ -993,8 +1099,13 @@ static void issue(Unit *u, const Pick *p, guint64 c)
     /* Banks needing a command this one delays in other banks may now issue later. */
     if (u->n_bwords == 1) { /* up to 64 banks: one word per command */
         guint64 stale = 0;
-        for (guint32 m = e->wide_mask[p->cmd]; m; m &= m - 1)
+        for (guint32 m = e->wide_mask[p->cmd] & u->stale_cmds; m; m &= m - 1)
             stale |= u->wants[__builtin_ctz(m)];
+        if (u->grp_act & (1u << p->cmd)) { /* act_gate: the group's banks needing ACT */
+            const guint gb = p->rank * e->banks_per_rank + p->bank, bpg = e->banks_per_group;
+            const guint64 gmask = (bpg < 64 ? bit64(bpg) - 1 : G_MAXUINT64) << (gb - gb % bpg);
+            stale |= u->wants[TS_DCMD_ACT] & gmask;
+        }
         u->b_stale[0] |= stale;
         u->bounds_pending |= e->wide_mask[p->cmd] != 0;
     } else {
@@ -1159,9 +1270,13 @@ static guint64 next_wake(Unit *u, guint64 c)
         u->lb_min = min_bound(u->b_lb, u->eng.ranks * u->eng.banks_per_rank);
     if (!u->ref_n) {
         w = MIN(w, u->lb_min);
+    } else if (!u->per_bank) {
+        for (guint r = 0; r < u->eng.ranks; r++)
+            if (!queue_in_ref(u, r))
+                w = MIN(w, u->r_lb[r]);
     } else {
         for (guint gb = 0, nb = u->eng.ranks * u->eng.banks_per_rank; gb < nb; gb++)
-            if (!queue_in_ref(u, u->per_bank ? gb : gb / u->eng.banks_per_rank))
+            if (!queue_in_ref(u, gb))
                 w = MIN(w, u->b_lb[gb]);
     }
     return MAX(w, c + 1);
@@ -1756,8 +1871,19 @@ static gboolean unit_init(Dram *d, Unit *u, guint index, GError **error)
         u->b_lb[b] = NO_CYCLE;
     u->lb_min = NO_CYCLE;
     u->r_lb = g_new(guint64, u->eng.ranks);
+    u->r_act = g_new(guint64, u->eng.ranks);
     for (guint r = 0; r < u->eng.ranks; r++)
-        u->r_lb[r] = NO_CYCLE;
+        u->r_lb[r] = u->r_act[r] = NO_CYCLE;
+    u->act_gate = !u->per_bank && u->n_bwords == 1;
+    u->stale_cmds = u->act_gate ? ~(1u << TS_DCMD_ACT) : ~0u;
+    u->grp_act = 0;
+    for (guint a = 0; u->act_gate && a < TS_DCMD_COUNT; a++)
+        for (guint k = 0; k < u->eng.n_rules[a][TS_DSCOPE_GROUP]; k++)
+            if (u->eng.rules[a][TS_DSCOPE_GROUP][k].next == TS_DCMD_ACT)
+                u->grp_act |= 1u << a;
+    u->a_min = g_new(guint64, u->eng.ranks);
+    for (guint r = 0; r < u->eng.ranks; r++)
+        u->a_min[r] = NO_CYCLE;
     u->b_want = g_new0(guint8, nbanks);
     u->b_hit = g_new0(guint8, nbanks);
     u->b_n = g_new0(guint16, nbanks);
@@ -2095,6 +2221,8 @@ static void dram_destroy(TsComponent *self)
         g_free(u->q_full);
         g_free(u->b_lb);
         g_free(u->r_lb);
+        g_free(u->r_act);
+        g_free(u->a_min);
         g_free(u->b_want);
         g_free(u->b_hit);
         g_free(u->b_n);
