@@ -744,15 +744,19 @@ static void bank_update(Unit *u, guint gb)
     for (guint32 m = u->b_want[gb] ^ want; m; m &= m - 1)
         u->wants[(gsize)__builtin_ctz(m) * u->n_bwords + (gb >> 6)] ^= bit64(gb);
     if (u->act_gate) { /* gb < 64: one word */
-        if ((u->b_want[gb] | want) & (1u << TS_DCMD_ACT))
+        /* The rank's ACT minimum stays exact unless the bank holding it leaves or rises. */
+        if ((u->b_want[gb] & (1u << TS_DCMD_ACT)) && u->b_lb[gb] == u->a_min[b->rank])
             u->a_dirty |= bit64(b->rank);
         u->col_banks = want & ~(1u << TS_DCMD_ACT) ? u->col_banks | bit64(gb)
                                                     : u->col_banks & ~bit64(gb);
         u->b_want[gb] = want;
         u->b_hit[gb] = hit;
-        u->b_lb[gb] = want == 1u << TS_DCMD_ACT ? act_partial(u, gb)
-                      : want                   ? want_bound(u, gb)
-                                               : NO_CYCLE;
+        if (want == 1u << TS_DCMD_ACT) {
+            u->b_lb[gb] = act_partial(u, gb);
+            u->a_min[b->rank] = MIN(u->a_min[b->rank], u->b_lb[gb]);
+        } else {
+            u->b_lb[gb] = want ? want_bound(u, gb) : NO_CYCLE;
+        }
         return; /* refresh_bounds takes the minima */
     }
     u->b_want[gb] = want;
@@ -784,10 +788,11 @@ static void act_gate_bounds(Unit *u, guint64 stale)
         const guint gb = (guint)__builtin_ctzll(m);
         u->b_lb[gb] = want_bound(u, gb);
     }
-    for (guint64 m = stale & acts; m; m &= m - 1) {
-        const guint gb = (guint)__builtin_ctzll(m);
+    for (guint64 m = stale & acts; m; m &= m - 1) { /* raised: the minimum may move */
+        const guint gb = (guint)__builtin_ctzll(m), r = e->bank[gb].rank;
+        if (u->b_lb[gb] == u->a_min[r])
+            u->a_dirty |= bit64(r);
         u->b_lb[gb] = act_partial(u, gb);
-        u->a_dirty |= bit64(e->bank[gb].rank);
     }
     const guint bpr = e->banks_per_rank;
     const guint64 rmask = bpr < 64 ? bit64(bpr) - 1 : G_MAXUINT64;
