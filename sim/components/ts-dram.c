@@ -721,7 +721,7 @@ static inline guint64 act_partial(const Unit *u, guint gb)
  * closed bank; for an open one the column command of each row hit (but a write behind a read
  * of its column) and PRE when the bank's first entry misses, unless a hit is pending and fewer
  * than 4 hits were served since the ACT. Then its bound. */
-static void bank_update(Unit *u, guint gb)
+static inline __attribute__((always_inline)) void bank_update(Unit *u, guint gb)
 {
     const TsDramBank *b = &u->eng.bank[gb];
     guint8 want = 0, hit = 0;
