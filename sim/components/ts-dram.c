@@ -157,6 +157,8 @@ typedef struct {
 enum { AB_OFF, AB_ON };
 #define AB_QUEUE 4 /* all-bank requests queued per unit (credits of a "pim" element) */
 
+enum { STALE_CMDS = 0xff, STALE_GROUP_ACT = 0x100, STALE_BOUNDS = 0x200 };
+
 typedef struct {
     Dram *d;
     guint index;
@@ -208,13 +210,15 @@ typedef struct {
      * per rank the minimum b_lb of its banks needing ACT (recomputed for the ranks in
      * a_dirty), r_act the later of that and the rank's ACT cycle (the earliest exact bound of
      * those banks), col_banks the banks needing another command (their b_lb exact). Exact once
-     * refresh_bounds has run. stale_cmds: the commands whose banks another bank's command
-     * re-bounds (with act_gate every one but ACT); grp_act: the commands whose group rules
-     * delay ACT (they re-bound their group's banks needing ACT). */
+     * refresh_bounds has run. stale_mask: per command, what it re-bounds in other banks (up
+     * to 64 banks): STALE_CMDS, the commands whose banks it re-bounds (with act_gate every one
+     * its wider rules delay but ACT); STALE_GROUP_ACT, its group's banks needing ACT (act_gate:
+     * its group rules delay ACT); STALE_BOUNDS, its wider rules delay something (the minima
+     * change). */
     gboolean act_gate;
     guint64 col_banks, a_dirty;
     guint64 *a_min, *r_act;
-    guint32 stale_cmds, grp_act;
+    guint16 stale_mask[TS_DCMD_COUNT];
 
     RefReq *ref_q;
     guint32 ref_head, ref_n, ref_cap;
@@ -720,8 +724,8 @@ static inline guint64 act_partial(const Unit *u, guint gb)
 /* What bank gb's entries need, in DRAMsim3's arbitration, from its queue in order: ACT for a
  * closed bank; for an open one the column command of each row hit (but a write behind a read
  * of its column) and PRE when the bank's first entry misses, unless a hit is pending and fewer
- * than 4 hits were served since the ACT. Then its bound. */
-static inline __attribute__((always_inline)) void bank_update(Unit *u, guint gb)
+ * than 4 hits were served since the ACT. Then its bound (u->act_gate, a constant at each call). */
+static inline __attribute__((always_inline)) void bank_update(Unit *u, guint gb, gboolean act_gate)
 {
     const TsDramBank *b = &u->eng.bank[gb];
     guint8 want = 0, hit = 0;
@@ -743,7 +747,7 @@ static inline __attribute__((always_inline)) void bank_update(Unit *u, guint gb)
     }
     for (guint32 m = u->b_want[gb] ^ want; m; m &= m - 1)
         u->wants[(gsize)__builtin_ctz(m) * u->n_bwords + (gb >> 6)] ^= bit64(gb);
-    if (u->act_gate) { /* gb < 64: one word */
+    if (act_gate) { /* gb < 64: one word */
         /* The rank's ACT minimum stays exact unless the bank holding it leaves or rises. */
         if ((u->b_want[gb] & (1u << TS_DCMD_ACT)) && u->b_lb[gb] == u->a_min[b->rank])
             u->a_dirty |= bit64(b->rank);
@@ -824,22 +828,31 @@ static void refresh_bounds(Unit *u)
     if (!u->bounds_pending)
         return;
     u->bounds_pending = FALSE;
-    if (u->act_gate) {
-        for (guint64 m = u->b_dirty[0]; m; m &= m - 1)
-            bank_update(u, (guint)__builtin_ctzll(m));
-        const guint64 stale = u->b_stale[0] & ~u->b_dirty[0];
+    if (u->n_bwords == 1) {
+        const guint64 dirty = u->b_dirty[0], stale = u->b_stale[0] & ~dirty;
         u->b_dirty[0] = u->b_stale[0] = 0;
-        act_gate_bounds(u, stale);
-        return;
-    }
-    for (guint w = 0; w < u->n_bwords; w++) {
-        for (guint64 m = u->b_dirty[w]; m; m &= m - 1)
-            bank_update(u, w * 64 + (guint)__builtin_ctzll(m));
-        for (guint64 m = u->b_stale[w] & ~u->b_dirty[w]; m; m &= m - 1) {
-            guint gb = w * 64 + (guint)__builtin_ctzll(m);
+        if (u->act_gate) {
+            for (guint64 m = dirty; m; m &= m - 1)
+                bank_update(u, (guint)__builtin_ctzll(m), TRUE);
+            act_gate_bounds(u, stale);
+            return;
+        }
+        for (guint64 m = dirty; m; m &= m - 1)
+            bank_update(u, (guint)__builtin_ctzll(m), FALSE);
+        for (guint64 m = stale; m; m &= m - 1) {
+            const guint gb = (guint)__builtin_ctzll(m);
             u->b_lb[gb] = want_bound(u, gb);
         }
-        u->b_dirty[w] = u->b_stale[w] = 0;
+    } else {
+        for (guint w = 0; w < u->n_bwords; w++) {
+            for (guint64 m = u->b_dirty[w]; m; m &= m - 1)
+                bank_update(u, w * 64 + (guint)__builtin_ctzll(m), FALSE);
+            for (guint64 m = u->b_stale[w] & ~u->b_dirty[w]; m; m &= m - 1) {
+                guint gb = w * 64 + (guint)__builtin_ctzll(m);
+                u->b_lb[gb] = want_bound(u, gb);
+            }
+            u->b_dirty[w] = u->b_stale[w] = 0;
+        }
     }
     if (u->per_bank)
         return;
@@ -1103,16 +1116,17 @@ static void issue(Unit *u, const Pick *p, guint64 c)
         mark_dirty(u, p->rank * e->banks_per_rank + p->bank);
     /* Banks needing a command this one delays in other banks may now issue later. */
     if (u->n_bwords == 1) { /* up to 64 banks: one word per command */
+        const guint32 sm = u->stale_mask[p->cmd];
         guint64 stale = 0;
-        for (guint32 m = e->wide_mask[p->cmd] & u->stale_cmds; m; m &= m - 1)
+        for (guint32 m = sm & STALE_CMDS; m; m &= m - 1)
             stale |= u->wants[__builtin_ctz(m)];
-        if (u->grp_act & (1u << p->cmd)) { /* act_gate: the group's banks needing ACT */
+        if (sm & STALE_GROUP_ACT) { /* act_gate: the group's banks needing ACT */
             const guint gb = p->rank * e->banks_per_rank + p->bank, bpg = e->banks_per_group;
             const guint64 gmask = (bpg < 64 ? bit64(bpg) - 1 : G_MAXUINT64) << (gb - gb % bpg);
             stale |= u->wants[TS_DCMD_ACT] & gmask;
         }
         u->b_stale[0] |= stale;
-        u->bounds_pending |= e->wide_mask[p->cmd] != 0;
+        u->bounds_pending |= sm != 0;
     } else {
         for (guint32 m = e->wide_mask[p->cmd]; m; m &= m - 1) {
             const guint64 *wk = &u->wants[(gsize)__builtin_ctz(m) * u->n_bwords];
@@ -1880,12 +1894,14 @@ static gboolean unit_init(Dram *d, Unit *u, guint index, GError **error)
     for (guint r = 0; r < u->eng.ranks; r++)
         u->r_lb[r] = u->r_act[r] = NO_CYCLE;
     u->act_gate = !u->per_bank && u->n_bwords == 1;
-    u->stale_cmds = u->act_gate ? ~(1u << TS_DCMD_ACT) : ~0u;
-    u->grp_act = 0;
-    for (guint a = 0; u->act_gate && a < TS_DCMD_COUNT; a++)
-        for (guint k = 0; k < u->eng.n_rules[a][TS_DSCOPE_GROUP]; k++)
+    for (guint a = 0; a < TS_DCMD_COUNT; a++) {
+        const guint32 wide = u->eng.wide_mask[a];
+        u->stale_mask[a] = (guint16)((u->act_gate ? wide & ~(1u << TS_DCMD_ACT) : wide) |
+                                     (wide ? STALE_BOUNDS : 0));
+        for (guint k = 0; u->act_gate && k < u->eng.n_rules[a][TS_DSCOPE_GROUP]; k++)
             if (u->eng.rules[a][TS_DSCOPE_GROUP][k].next == TS_DCMD_ACT)
-                u->grp_act |= 1u << a;
+                u->stale_mask[a] |= STALE_GROUP_ACT;
+    }
     u->a_min = g_new(guint64, u->eng.ranks);
     for (guint r = 0; r < u->eng.ranks; r++)
         u->a_min[r] = NO_CYCLE;
