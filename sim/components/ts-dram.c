@@ -724,8 +724,10 @@ static inline guint64 act_partial(const Unit *u, guint gb)
 /* What bank gb's entries need, in DRAMsim3's arbitration, from its queue in order: ACT for a
  * closed bank; for an open one the column command of each row hit (but a write behind a read
  * of its column) and PRE when the bank's first entry misses, unless a hit is pending and fewer
- * than 4 hits were served since the ACT. Then its bound (u->act_gate, a constant at each call). */
-static inline __attribute__((always_inline)) void bank_update(Unit *u, guint gb, gboolean act_gate)
+ * than 4 hits were served since the ACT. Then its bound. one_word (n_bwords == 1) and act_gate
+ * (u->act_gate) are constants at each call. */
+static inline __attribute__((always_inline)) void bank_update(Unit *u, guint gb, gboolean one_word,
+                                                              gboolean act_gate)
 {
     const TsDramBank *b = &u->eng.bank[gb];
     guint8 want = 0, hit = 0;
@@ -746,7 +748,8 @@ static inline __attribute__((always_inline)) void bank_update(Unit *u, guint gb,
             want |= 1u << TS_DCMD_PRE;
     }
     for (guint32 m = u->b_want[gb] ^ want; m; m &= m - 1)
-        u->wants[(gsize)__builtin_ctz(m) * u->n_bwords + (gb >> 6)] ^= bit64(gb);
+        u->wants[one_word ? (gsize)__builtin_ctz(m)
+                          : (gsize)__builtin_ctz(m) * u->n_bwords + (gb >> 6)] ^= bit64(gb);
     if (act_gate) { /* gb < 64: one word */
         /* The rank's ACT minimum stays exact unless the bank holding it leaves or rises. */
         if ((u->b_want[gb] & (1u << TS_DCMD_ACT)) && u->b_lb[gb] == u->a_min[b->rank])
@@ -833,12 +836,12 @@ static void refresh_bounds(Unit *u)
         u->b_dirty[0] = u->b_stale[0] = 0;
         if (u->act_gate) {
             for (guint64 m = dirty; m; m &= m - 1)
-                bank_update(u, (guint)__builtin_ctzll(m), TRUE);
+                bank_update(u, (guint)__builtin_ctzll(m), TRUE, TRUE);
             act_gate_bounds(u, stale);
             return;
         }
         for (guint64 m = dirty; m; m &= m - 1)
-            bank_update(u, (guint)__builtin_ctzll(m), FALSE);
+            bank_update(u, (guint)__builtin_ctzll(m), TRUE, FALSE);
         for (guint64 m = stale; m; m &= m - 1) {
             const guint gb = (guint)__builtin_ctzll(m);
             u->b_lb[gb] = want_bound(u, gb);
@@ -846,7 +849,7 @@ static void refresh_bounds(Unit *u)
     } else {
         for (guint w = 0; w < u->n_bwords; w++) {
             for (guint64 m = u->b_dirty[w]; m; m &= m - 1)
-                bank_update(u, w * 64 + (guint)__builtin_ctzll(m), FALSE);
+                bank_update(u, w * 64 + (guint)__builtin_ctzll(m), FALSE, FALSE);
             for (guint64 m = u->b_stale[w] & ~u->b_dirty[w]; m; m &= m - 1) {
                 guint gb = w * 64 + (guint)__builtin_ctzll(m);
                 u->b_lb[gb] = want_bound(u, gb);
