@@ -209,7 +209,8 @@ typedef struct {
      * of its group; its exact bound is the later of b_lb and the rank's ACT cycle. a_min is
      * per rank the minimum b_lb of its banks needing ACT (recomputed for the ranks in
      * a_dirty), r_act the later of that and the rank's ACT cycle (the earliest exact bound of
-     * those banks), col_banks the banks needing another command (their b_lb exact). Exact once
+     * those banks), col_banks the banks needing another command (their b_lb exact), r_col per
+     * rank their minimum. Exact once
      * refresh_bounds has run. stale_mask: per command, what it re-bounds in other banks (up
      * to 64 banks): STALE_CMDS, the commands whose banks it re-bounds (with act_gate every one
      * its wider rules delay but ACT); STALE_GROUP_ACT, its group's banks needing ACT (act_gate:
@@ -217,7 +218,7 @@ typedef struct {
      * change). */
     gboolean act_gate;
     guint64 col_banks, a_dirty;
-    guint64 *a_min, *r_act;
+    guint64 *a_min, *r_act, *r_col;
     guint16 stale_mask[TS_DCMD_COUNT];
 
     RefReq *ref_q;
@@ -816,6 +817,7 @@ static void act_gate_bounds(Unit *u, guint64 stale)
         guint64 col = NO_CYCLE;
         for (guint64 k = u->col_banks & (rmask << (r * bpr)); k; k &= k - 1)
             col = MIN(col, u->b_lb[__builtin_ctzll(k)]);
+        u->r_col[r] = col;
         u->r_act[r] = MAX(u->a_min[r], e->rank[r].next[TS_DCMD_ACT]);
         u->r_lb[r] = MIN(col, u->r_act[r]);
         all = MIN(all, u->r_lb[r]);
@@ -924,7 +926,7 @@ static inline gboolean first_ready(Unit *u, guint q, guint64 c, Pick *p)
         /* The banks needing other commands whose bound is reached, then, when one can, the
          * banks needing ACT whose partial bound is reached (a closed bank's first entry). */
         const guint64 rmask = (bpr < 64 ? bit64(bpr) - 1 : G_MAXUINT64) << (q * bpr);
-        for (guint64 m = u->col_banks & rmask; m; m &= m - 1) {
+        for (guint64 m = u->r_col[q] <= c ? u->col_banks & rmask : 0; m; m &= m - 1) {
             const guint gb = (guint)__builtin_ctzll(m);
             if (u->b_lb[gb] > c || !first_ready_bank(u, gb, q, c, &cand))
                 continue;
@@ -1894,8 +1896,9 @@ static gboolean unit_init(Dram *d, Unit *u, guint index, GError **error)
     u->lb_min = NO_CYCLE;
     u->r_lb = g_new(guint64, u->eng.ranks);
     u->r_act = g_new(guint64, u->eng.ranks);
+    u->r_col = g_new(guint64, u->eng.ranks);
     for (guint r = 0; r < u->eng.ranks; r++)
-        u->r_lb[r] = u->r_act[r] = NO_CYCLE;
+        u->r_lb[r] = u->r_act[r] = u->r_col[r] = NO_CYCLE;
     u->act_gate = !u->per_bank && u->n_bwords == 1;
     for (guint a = 0; a < TS_DCMD_COUNT; a++) {
         const guint32 wide = u->eng.wide_mask[a];
@@ -2246,6 +2249,7 @@ static void dram_destroy(TsComponent *self)
         g_free(u->b_lb);
         g_free(u->r_lb);
         g_free(u->r_act);
+        g_free(u->r_col);
         g_free(u->a_min);
         g_free(u->b_want);
         g_free(u->b_hit);
