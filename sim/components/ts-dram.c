@@ -191,10 +191,11 @@ typedef struct {
     /* Per bank of the unit (rank * banks_per_rank + bank): the commands its queued entries
      * need in DRAMsim3's arbitration (b_want, TsDramCmd bits), whether one hits its open row,
      * its entries, and b_lb, the earliest cycle it can issue one of them (NO_CYCLE with no
-     * entries). b_lb is exact once refresh_bounds has run: a bank is dirty when its entries or
-     * its state change (re-derived), stale when a command raised, from another bank, the
-     * constraint of a command it needs (re-bounded; wants[k] lists the banks needing k).
-     * Exact bounds make every wake-up find a command to issue. */
+     * entries). b_lb is exact once refresh_bounds has run (with act_gate, below, a part of it
+     * for a bank needing ACT): a bank is dirty when its entries or its state change
+     * (re-derived), stale when a command raised, from another bank, the constraint of a
+     * command it needs (re-bounded; wants[k] lists the banks needing k). Exact bounds make
+     * every wake-up find a command to issue. */
     guint64 *b_lb;
     guint8 *b_want, *b_hit;
     guint16 *b_n;
@@ -210,12 +211,11 @@ typedef struct {
      * per rank the minimum b_lb of its banks needing ACT (recomputed for the ranks in
      * a_dirty), r_act the later of that and the rank's ACT cycle (the earliest exact bound of
      * those banks), col_banks the banks needing another command (their b_lb exact), r_col per
-     * rank their minimum. Exact once
-     * refresh_bounds has run. stale_mask: per command, what it re-bounds in other banks (up
-     * to 64 banks): STALE_CMDS, the commands whose banks it re-bounds (with act_gate every one
-     * its wider rules delay but ACT); STALE_GROUP_ACT, its group's banks needing ACT (act_gate:
-     * its group rules delay ACT); STALE_BOUNDS, its wider rules delay something (the minima
-     * change). */
+     * rank their minimum. Exact once refresh_bounds has run. stale_mask: per command, what it
+     * re-bounds in other banks (up to 64 banks): STALE_CMDS, the commands whose banks it
+     * re-bounds (with act_gate every one its wider rules delay but ACT); STALE_GROUP_ACT, its
+     * group's banks needing ACT (act_gate: its group rules delay ACT); STALE_BOUNDS, its wider
+     * rules delay something (the minima change). */
     gboolean act_gate;
     guint64 col_banks, a_dirty;
     guint64 *a_min, *r_act, *r_col;
