@@ -755,8 +755,8 @@ static inline __attribute__((always_inline)) void bank_update(Unit *u, guint gb,
         /* The rank's ACT minimum stays exact unless the bank holding it leaves or rises. */
         if ((u->b_want[gb] & (1u << TS_DCMD_ACT)) && u->b_lb[gb] == u->a_min[b->rank])
             u->a_dirty |= bit64(b->rank);
-        u->col_banks = want & ~(1u << TS_DCMD_ACT) ? u->col_banks | bit64(gb)
-                                                    : u->col_banks & ~bit64(gb);
+        u->col_banks =
+            want & ~(1u << TS_DCMD_ACT) ? u->col_banks | bit64(gb) : u->col_banks & ~bit64(gb);
         u->b_want[gb] = want;
         u->b_hit[gb] = hit;
         if (want == 1u << TS_DCMD_ACT) {
