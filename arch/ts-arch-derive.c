@@ -173,6 +173,7 @@ static void derive_links(TsArch *arch)
             p->link_fill_pj = s->h2d_pj_per_bit * l->word_bits * l->block_size;
             p->link_call_s = (s->latency_ps + s->dma_setup_ps) * 1e-12;
             p->link_name = link->name;
+            p->link_spec = s;
             ts_arch_add_note(arch,
                              "%s: fills limited by host link '%s' to %.4g words/cycle per "
                              "instance (%.4g GB/s shared by %u instances); %.4g pJ link energy "
