@@ -224,7 +224,8 @@ uint64_t ts_exec_op_footprint(const TsOp *op);
  * vector unit, an einsum without a mapping or whose mapping the walker cannot step through or
  * whose host-link transfers land at a level more than 2^20 tile steps per instance deep or
  * whose instances in lock-step would hold more than TS_EXEC_LANE_MEMORY_DEFAULT (at the default
- * options), an elementwise op the vector unit cannot cost. Arch-wide limits (components the DES
+ * options; not an einsum placed on the host, which runs as vector work), an elementwise op the
+ * vector unit cannot cost. Arch-wide limits (components the DES
  * cannot build) show when the run starts. */
 char *ts_exec_op_refusal(const TsArch *arch, const TsLayerResult *layer, guint i);
 /* As ts_exec_op_refusal, with the lock-step budget of options->lane_memory_bytes (options NULL
