@@ -218,6 +218,9 @@ double ts_host_link_transfer_s(const TsHostLinkSpec *spec, TsXferKind kind,
 /* The sustained rate of a kind with n_devices (bytes/s, counting every device's bytes; a
  * broadcast without a broadcast or device rate moves its copies at the parallel rate). */
 double ts_host_link_rate(const TsHostLinkSpec *spec, TsXferKind kind, guint64 n_devices);
+/* The host link landing in a storage level (the first storage level below it), or NULL.
+ * storage_index as ts_arch_storage. Borrowed from the arch. */
+const TsHostLinkSpec *ts_arch_storage_link_spec(const TsArch *arch, guint storage_index);
 
 /* ---- Systolic array --------------------------------------------------------------------- */
 

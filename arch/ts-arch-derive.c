@@ -173,12 +173,22 @@ static void derive_links(TsArch *arch)
             p->link_fill_pj = s->h2d_pj_per_bit * l->word_bits * l->block_size;
             p->link_call_s = (s->latency_ps + s->dma_setup_ps) * 1e-12;
             p->link_name = link->name;
-            ts_arch_add_note(arch,
-                             "%s: fills limited by host link '%s' to %.4g words/cycle per "
-                             "instance (%.4g GB/s shared by %u instances); %.4g pJ link energy "
-                             "added per filled vector access",
-                             l->name, link->name, l->fill_bw_words_per_cycle,
-                             s->h2d_bw_bytes_per_s / 1e9, l->instances, p->link_fill_pj);
+            p->link_spec = s;
+            if (p->link_call_s > 0.0)
+                ts_arch_add_note(arch,
+                                 "%s: fills come over host link '%s' in calls of %.4g ms each, "
+                                 "their bytes at the link's rate for the instances a call "
+                                 "reaches (a scatter to all: %.4g GB/s); %.4g pJ link energy added per "
+                                 "filled vector access",
+                                 l->name, link->name, p->link_call_s * 1e3,
+                                 s->h2d_bw_bytes_per_s / 1e9, p->link_fill_pj);
+            else
+                ts_arch_add_note(arch,
+                                 "%s: fills limited by host link '%s' to %.4g words/cycle per "
+                                 "instance (%.4g GB/s shared by %u instances); %.4g pJ link "
+                                 "energy added per filled vector access",
+                                 l->name, link->name, l->fill_bw_words_per_cycle,
+                                 s->h2d_bw_bytes_per_s / 1e9, l->instances, p->link_fill_pj);
         }
         /* Device -> host: the updates (write-backs) of the storage level above the link. */
         if (above >= 0) {
@@ -189,12 +199,21 @@ static void derive_links(TsArch *arch)
                 l->update_bw_words_per_cycle = drain;
             TsLevelPriv *p = ts_arch_level_priv(arch, (guint)above);
             p->link_drain_pj = s->d2h_pj_per_bit * l->word_bits * l->block_size;
-            ts_arch_add_note(arch,
-                             "%s: writes (updates from below) limited by host link '%s' to %.4g "
-                             "words/cycle (%.4g GB/s); %.4g pJ link energy added per updated "
-                             "vector access",
-                             l->name, link->name, l->update_bw_words_per_cycle,
-                             s->d2h_bw_bytes_per_s / 1e9, p->link_drain_pj);
+            if (below >= 0 && s->latency_ps + s->dma_setup_ps > 0.0)
+                ts_arch_add_note(arch,
+                                 "%s: write-backs over host link '%s' in calls, their bytes at "
+                                 "the link's rate for the instances a call gathers from (from all: "
+                                 "%.4g GB/s); %.4g pJ link energy added per updated vector "
+                                 "access",
+                                 l->name, link->name, s->d2h_bw_bytes_per_s / 1e9,
+                                 p->link_drain_pj);
+            else
+                ts_arch_add_note(arch,
+                                 "%s: writes (updates from below) limited by host link '%s' to "
+                                 "%.4g words/cycle (%.4g GB/s); %.4g pJ link energy added per "
+                                 "updated vector access",
+                                 l->name, link->name, l->update_bw_words_per_cycle,
+                                 s->d2h_bw_bytes_per_s / 1e9, p->link_drain_pj);
         }
     }
 }

@@ -66,6 +66,7 @@ typedef struct {
     double link_fill_pj, link_drain_pj; /* host-link energy per filled / drained access */
     double link_call_s; /* landing level of a host link: its latency + DMA setup per call */
     const char *link_name; /* that host link's name (the level's, borrowed) */
+    const TsHostLinkSpec *link_spec; /* that host link's rates (borrowed), or NULL */
     const char *path; /* key path of the declaration ("levels[2].levels[0]"), interned */
     int component;    /* entry of the component list providing the level, -1 until assigned */
 } TsLevelPriv;

@@ -436,6 +436,12 @@ double ts_arch_storage_link_call_s(const TsArch *arch, guint storage_index,
     return p->link_call_s;
 }
 
+const TsHostLinkSpec *ts_arch_storage_link_spec(const TsArch *arch, guint storage_index)
+{
+    g_return_val_if_fail(arch != NULL && storage_index < arch->n_storage, NULL);
+    return g_array_index(arch->priv, TsLevelPriv, arch->storage[storage_index]).link_spec;
+}
+
 const TsLevel *ts_arch_compute(const TsArch *arch)
 {
     g_return_val_if_fail(arch != NULL, NULL);

@@ -476,7 +476,8 @@ static int run(int argc, char **argv)
         {"des-instances", 0, 0, G_OPTION_ARG_STRING, &pa.des_instances,
          "DES: instances simulated per op whose instances run one after another: auto "
          "(default: until their periods are steady, 16 to 64; the others extrapolated, with a "
-         "note), all, or at most N (4 to 65536)",
+         "note; an elementwise op of one instance likewise by its chunks), all, or at most N "
+         "(4 to 65536)",
          "auto|all|N"},
         {"des-lane-memory", 0, 0, G_OPTION_ARG_STRING, &pa.des_lane_memory,
          "DES: the schedule state instances in lock-step (sharing each host-link call) may "

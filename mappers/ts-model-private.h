@@ -4,6 +4,7 @@
 #ifndef TS_MODEL_PRIVATE_H
 #define TS_MODEL_PRIVATE_H
 
+#include "ts-arch-classes.h"
 #include "ts-model.h"
 #include "ts-residency.h"
 
@@ -33,6 +34,11 @@ typedef struct {
     double link_fill_pj, link_drain_pj;  /* host-link parts of write_pj and update_pj */
     double link_call_cycles; /* landing level of a host link: arch cycles per transfer call */
     const char *link_name;   /* that link's name (borrowed from the arch), or NULL */
+    /* That link's rates (a copy), the one definition both engines charge a call's bytes by
+     * (ts_host_link_rate with the kind and the DPUs the call reaches); zero without a link.
+     * link_above: the level is the one above such a link (its updates cross it, in calls). */
+    TsHostLinkSpec link;
+    gboolean link_above;
     /* A DPU's MRAM (pim_core.mram): its DMA engine's fixed cost per transfer call, read (MRAM
      * -> WRAM) and write, in arch cycles, and the largest call (bytes; 0 = unbounded). 0 for
      * every other level. */

@@ -406,6 +406,12 @@ TsModel *ts_model_new_full(const TsArch *arch, const TsOp *op, const TsModelOpti
         ts_arch_storage_link_pj(arch, l, &m->level[l].link_fill_pj, &m->level[l].link_drain_pj);
         m->level[l].link_call_cycles =
             ts_arch_storage_link_call_s(arch, l, &m->level[l].link_name) * m->clock_hz;
+        const TsHostLinkSpec *link = ts_arch_storage_link_spec(arch, l);
+        if (link != NULL && m->level[l].link_call_cycles > 0.0) {
+            m->level[l].link = *link;
+            if (l > 0)
+                m->level[l - 1].link_above = TRUE;
+        }
     }
     return m;
 }
@@ -751,9 +757,32 @@ static void tile_moves(const TsModel *m, const TsNest *nest, guint c, guint t, u
     *fills = v > d ? v - d : 0;
 }
 
+/* The product of the spatial factors of the levels p .. l - 1 (the fan-out from p down to l)
+ * over the dimensions tensor t does not have: the instances of l that share each tile of t. */
+static double spread(const TsModel *m, const TsMapping *map, guint p, guint l, guint t)
+{
+    double n = 1.0;
+    for (guint k = p; k < l; k++)
+        for (guint d = 0; d < m->n_dims; d++)
+            if (!(m->dim_mask[t] >> d & 1u))
+                n *= (double)map->level[k].spatial_x[d] * (double)map->level[k].spatial_y[d];
+    return n;
+}
+
+/* Cycles the link takes for bytes moved by calls of a kind reaching n instances of level l
+ * (ts_host_link_rate, as the DES host_link charges them). */
+static double link_bytes_cycles(const TsModel *m, guint l, TsXferKind kind, uint64_t n,
+                                double bytes)
+{
+    const double rate = ts_host_link_rate(&m->level[l].link, kind, n);
+    return rate > 0.0 ? bytes / rate * m->clock_hz : 0.0;
+}
+
 /* The calls over the host links into landing levels and what they add to cycles (TsCost's
  * link_* fields): max_cycles is the max of compute and the levels' bandwidth cycles, compute
- * the compute cycles. The larger of three paths (docs/pim.md, "Host-link calls"):
+ * the compute cycles. A call's bytes cross at the rate of its kind (a broadcast when the
+ * instances of the level it reaches share the tile, a scatter otherwise, a gather back) with
+ * the instances it reaches. The largest of four paths (docs/pim.md, "Host-link calls"):
  * - the work and the edges: max_cycles plus the calls no step can overlap, the first fill of
  *   each input tensor and the last write-back of each output (with its bytes);
  * - the link in series: every call and its bytes, one at a time;
@@ -762,7 +791,13 @@ static void tile_moves(const TsModel *m, const TsNest *nest, guint c, guint t, u
  *   share 1 / V of the slowest of compute and the levels below, V the versions of the most
  *   refilled filled tensor: the iterations of the loops above the level down to the innermost
  *   one giving a filled tensor a new tile), then the last write-back of each output, which
- *   needs that work. The other write-backs may overlap it. */
+ *   needs that work. The other write-backs may overlap it;
+ * - the link in series with its forced idle time: with G >= 2 versions (the most of any tensor
+ *   the level moves), while the first version's work (1 / G of the slowest of compute and the
+ *   levels below) runs, the link can only prefetch the second version of each input tensor
+ *   with a second buffer slot (no output version is complete, no other slot free), and while
+ *   the last version's runs, only write back the previous version of each output that has one
+ *   (every fill is in: the last version needs them all); it idles for the rest. */
 static double link_calls(const TsModel *m, const TsMapping *map, const TsNest *nest,
                          const guint *outermost, double max_cycles, double compute, TsCost *cost)
 {
@@ -772,6 +807,11 @@ static double link_calls(const TsModel *m, const TsMapping *map, const TsNest *n
     double call_cycles = 0.0, edge_cycles = 0.0, bytes_cycles = 0.0, edge_bytes = 0.0;
     /* the chain through the last version: every fill, its work, the last write-backs */
     double chain_cycles = 0.0, chain_bytes = 0.0, tail = 0.0;
+    /* the forced idle time: the first and the last version's work, the calls the link can make
+     * during each (per landing level, summed) */
+    double work_v[TS_ARCH_MAX_LEVELS], first_t[TS_ARCH_MAX_LEVELS], last_t[TS_ARCH_MAX_LEVELS];
+    double first_b[TS_ARCH_MAX_LEVELS], last_b[TS_ARCH_MAX_LEVELS];
+    guint n_idle = 0;
     gboolean batch = count > 1;
     for (guint l = 1; l < nl; l++) {
         const TsModelLevel *lv = &m->level[l];
@@ -779,7 +819,11 @@ static double link_calls(const TsModel *m, const TsMapping *map, const TsNest *n
             continue;
         const guint c = nl - 1 - l;
         const TsLevelCost *lc = &cost->level[l];
-        uint64_t held = 0, each = 0, last_version = 0;
+        const uint64_t used = MAX(lc->instances_used, (uint64_t)1);
+        const double wbytes = (double)MAX(lv->spec.word_bits, 1u) / 8.0;
+        uint64_t held = 0, each = 0, last_version = 0, versions = 0;
+        uint64_t moved_v[TS_MAX_TENSORS] = {0};
+        double call_b[TS_MAX_TENSORS] = {0}; /* bytes' cycles of one call of t, per instance */
         for (guint t = 0; t < m->n_tensors; t++) {
             if (!(map->level[l].keep >> t & 1u))
                 continue;
@@ -793,51 +837,73 @@ static double link_calls(const TsModel *m, const TsMapping *map, const TsNest *n
             calls += fills + wbs;
             if (fills > 0)
                 last_version = MAX(last_version, v);
+            if (fills + wbs > 0) {
+                versions = MAX(versions, v);
+                moved_v[t] = v;
+            }
             /* the first tile's fill comes before the first step, the last write-back after the
              * last step */
             const uint64_t e = (!out && fills > 0) + (wbs > 0);
             call_cycles += (double)(fills + wbs) * lv->link_call_cycles;
             edge_cycles += (double)e * lv->link_call_cycles;
             chain_cycles += (double)(fills + (wbs > 0)) * lv->link_call_cycles;
-            if (lv->spec.fill_bw_words_per_cycle > 0.0) {
-                const double b = (double)lc->tensor[t].fills / lv->spec.fill_bw_words_per_cycle;
+            /* the nearest level above that keeps t: the fills come from it, the write-backs
+             * land in it */
+            int p = (int)l - 1;
+            while (p >= 0 && !(map->level[p].keep >> t & 1u))
+                p--;
+            if (fills > 0 && p >= 0) {
+                const TsXferKind kind = spread(m, map, (guint)p, l, t) > 1.0
+                                            ? TS_XFER_BROADCAST
+                                            : TS_XFER_PARALLEL_H2D;
+                const double b = link_bytes_cycles(m, l, kind, used,
+                                                   (double)lc->tensor[t].fills_all * wbytes);
                 bytes_cycles += b;
                 chain_bytes += b;
+                call_b[t] = b / (double)fills;
             }
-            /* the write-backs land at the nearest level above that keeps t; each instance of
-             * the landing level sends its own tile (a gather: instances splitting a reduction
-             * between them send their partial sums, which the parent's updates count once) */
-            for (int p = (int)l - 1; out && p >= 0; p--) {
-                if (!(map->level[p].keep >> t & 1u))
-                    continue;
-                const TsLevel *ps = &m->level[p].spec;
-                if (ps->update_bw_words_per_cycle > 0.0) {
-                    double partial = 1.0;
-                    for (guint k = (guint)p; k < l; k++)
-                        for (guint d = 0; d < m->n_dims; d++)
-                            if (!(m->dim_mask[t] >> d & 1u))
-                                partial *= (double)map->level[k].spatial_x[d] *
-                                           (double)map->level[k].spatial_y[d];
-                    const double b = (double)cost->level[p].tensor[t].updates * partial /
-                                     ps->update_bw_words_per_cycle;
-                    bytes_cycles += b;
-                    if (wbs > 0) {
-                        chain_bytes += b / (double)wbs;
-                        edge_bytes += b / (double)wbs;
-                    }
-                }
-                break;
+            /* each instance of the landing level sends its own tile (a gather: instances
+             * splitting a reduction between them send their partial sums, which the parent's
+             * updates count once) */
+            if (out && wbs > 0 && p >= 0) {
+                const double pbytes = (double)MAX(m->level[p].spec.word_bits, 1u) / 8.0;
+                const double words =
+                    (double)cost->level[p].tensor[t].updates * spread(m, map, (guint)p, l, t);
+                const double b =
+                    link_bytes_cycles(m, l, TS_XFER_PARALLEL_D2H, used, words * pbytes);
+                bytes_cycles += b;
+                chain_bytes += b / (double)wbs;
+                edge_bytes += b / (double)wbs;
+                call_b[t] = b / (double)wbs;
             }
         }
-        if (last_version > 0) {
-            double below = compute;
-            for (guint k = l + 1; k < nl; k++)
-                below = MAX(below, cost->level[k].cycles);
+        double below = compute;
+        for (guint k = l + 1; k < nl; k++)
+            below = MAX(below, cost->level[k].cycles);
+        if (last_version > 0)
             tail = MAX(tail, below / (double)last_version);
-        }
         const uint64_t cap = lv->capacity_words;
         if (cap > 0 && (double)held + (double)each * (double)(count - 1) > (double)cap)
             batch = FALSE;
+        if (versions < 2)
+            continue;
+        /* the calls the link can make while the first version and the last one work */
+        uint64_t first = 0, last = 0;
+        first_b[n_idle] = last_b[n_idle] = 0.0;
+        for (guint t = 0; t < m->n_tensors; t++) {
+            if (moved_v[t] < 2)
+                continue;
+            if (m->read_write[t]) {
+                last++;
+                last_b[n_idle] += call_b[t];
+            } else if (cap == 0 || held + lc->tensor[t].tile_words <= cap) {
+                first++; /* a second slot for its next version */
+                first_b[n_idle] += call_b[t];
+            }
+        }
+        work_v[n_idle] = below / (double)versions;
+        first_t[n_idle] = (double)first * lv->link_call_cycles;
+        last_t[n_idle++] = (double)last * lv->link_call_cycles;
     }
     cost->link_calls = calls;
     cost->link_batch = batch ? count : 1;
@@ -845,9 +911,16 @@ static double link_calls(const TsModel *m, const TsMapping *map, const TsNest *n
         return max_cycles;
     const double share = 1.0 / (double)cost->link_batch;
     cost->link_call_cycles = call_cycles * share;
+    /* instances sharing the calls run each version in lock-step (its work is theirs together)
+     * and each call carries their bytes; per instance: */
+    double idle = 0.0;
+    for (guint i = 0; i < n_idle; i++)
+        idle += MAX(0.0, work_v[i] - first_t[i] * share - first_b[i]) +
+                MAX(0.0, work_v[i] - last_t[i] * share - last_b[i]);
+    const double serial = call_cycles * share + bytes_cycles;
     const double cycles =
-        MAX(MAX(max_cycles + edge_cycles * share + edge_bytes, call_cycles * share + bytes_cycles),
-            chain_cycles * share + chain_bytes + tail);
+        MAX(MAX(max_cycles + edge_cycles * share + edge_bytes, serial),
+            MAX(chain_cycles * share + chain_bytes + tail, serial + idle));
     cost->link_added_cycles = cycles - max_cycles;
     return cycles;
 }
@@ -1147,10 +1220,14 @@ TsEvalStatus ts_model_evaluate(const TsModel *m, const TsMapping *map, TsCost *c
             slowdown = MIN(slowdown, s->write_bw_words_per_cycle / write_bw);
         if (s->shared_bw_words_per_cycle > 0.0 && s->shared_bw_words_per_cycle < read_bw + write_bw)
             slowdown = MIN(slowdown, s->shared_bw_words_per_cycle / (read_bw + write_bw));
-        /* The network into the level (a host link): fills and updates separately. */
-        if (s->fill_bw_words_per_cycle > 0.0 && s->fill_bw_words_per_cycle < fill_bw)
+        /* The network into the level (a host link): fills and updates separately. A link
+         * moving data in calls charges its bytes with the calls instead (link_calls), at the
+         * rate of the DPUs each call reaches. */
+        if (s->fill_bw_words_per_cycle > 0.0 && s->fill_bw_words_per_cycle < fill_bw &&
+            lv->link_call_cycles <= 0.0)
             slowdown = MIN(slowdown, s->fill_bw_words_per_cycle / fill_bw);
-        if (s->update_bw_words_per_cycle > 0.0 && s->update_bw_words_per_cycle < update_bw)
+        if (s->update_bw_words_per_cycle > 0.0 && s->update_bw_words_per_cycle < update_bw &&
+            !lv->link_above)
             slowdown = MIN(slowdown, s->update_bw_words_per_cycle / update_bw);
         lc->throttling = slowdown;
         lc->cycles = ceil(ccd / slowdown);

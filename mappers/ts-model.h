@@ -137,9 +137,12 @@ typedef struct {
      * calls before the first compute step and after the last one cannot overlap it, the link
      * serves one call at a time, and the last version's work waits for the last fill and the
      * last write-back for it (cycles = max(that max + those edge calls' share + the last
-     * write-backs' bytes, the link's serial time: calls' share + the bytes at the link's fill
-     * and drain rates, the chain: the fills' and last write-backs' share and bytes + the last
-     * version's work). A write-back's bytes are every landing instance's tile: instances
+     * write-backs' bytes, the link's serial time: calls' share + the bytes, the chain: the
+     * fills' and last write-backs' share and bytes + the last version's work, the serial time
+     * + the link's forced idle time while the first and the last version work, beyond the
+     * calls it can make meanwhile). Bytes cross at the rate of the call's kind (broadcast,
+     * scatter, gather) with the landing instances the mapping uses (ts_host_link_rate, as the
+     * DES host_link). A write-back's bytes are every landing instance's tile: instances
      * splitting a reduction send their partial sums (a gather), not the reduced words. */
     uint64_t link_calls;
     uint64_t link_batch;

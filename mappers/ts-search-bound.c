@@ -272,9 +272,11 @@ void ts_bound_prefix_finish(const TsBoundPrefix *pre, int z, uint32_t fz,
             c = MAX(c, w / s->write_bw_words_per_cycle);
         if (s->shared_bw_words_per_cycle > 0.0)
             c = MAX(c, (r + w) / s->shared_bw_words_per_cycle);
-        if (s->fill_bw_words_per_cycle > 0.0)
+        /* a host link moving data in calls throttles neither side (the model charges its
+         * bytes with the calls, at the rate of the DPUs each reaches) */
+        if (s->fill_bw_words_per_cycle > 0.0 && lv->link_call_cycles <= 0.0)
             c = MAX(c, fills_all / used / s->fill_bw_words_per_cycle);
-        if (s->update_bw_words_per_cycle > 0.0)
+        if (s->update_bw_words_per_cycle > 0.0 && !lv->link_above)
             c = MAX(c, updates_all / used / s->update_bw_words_per_cycle);
         max_cycles = MAX(max_cycles, floor(c * (1.0 - 1e-9)));
     }

@@ -49,16 +49,23 @@ static void op_detail_text(GString *out, const TsDesReport *rep, guint i)
                                ", %" G_GUINT64_FORMAT " tile steps per instance (walk depth %u)",
                                o->steps, o->depth);
     g_string_append_printf(out, ", %" G_GUINT64_FORMAT " events\n", o->events);
-    if (o->instances_simulated < o->count)
+    const gboolean by_chunk = o->chunks_simulated < o->chunks;
+    if (o->instances_simulated < o->count || by_chunk) {
+        const char *unit = by_chunk ? "chunk" : "instance";
+        const uint64_t all = by_chunk ? o->chunks : o->count;
+        const uint64_t sim = by_chunk ? o->chunks_simulated : o->instances_simulated;
         g_string_append_printf(out,
                                "  %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
-                               " instances simulated, %" G_GUINT64_FORMAT
-                               " extrapolated from %s: %.0f cycles per instance (the last "
-                               "two windows of %" G_GUINT64_FORMAT " instances %s %.2f%%)\n",
-                               o->instances_simulated, o->count, o->count - o->instances_simulated,
-                               o->steady ? "the steady state" : "the last instances (not steady)",
-                               o->steady_period_cycles, o->steady_window,
+                               " %ss simulated, %" G_GUINT64_FORMAT
+                               " extrapolated from %s: %.0f cycles per %s (the last "
+                               "two windows of %" G_GUINT64_FORMAT " %ss %s %.2f%%)\n",
+                               sim, all, unit, all - sim,
+                               o->steady  ? "the steady state"
+                               : by_chunk ? "the last chunks (not steady)"
+                                          : "the last instances (not steady)",
+                               o->steady_period_cycles, unit, o->steady_window, unit,
                                o->steady ? "within" : "differ by", 100.0 * o->steady_spread);
+    }
     g_string_append_printf(out,
                            "  compute busy %.0f, stalls: fill %.0f, drain %.0f, bandwidth %.0f, "
                            "latency %.0f cycles",
@@ -151,9 +158,16 @@ void ts_report_des_op_json(JsonBuilder *b, const TsExecOpResult *o)
     ts_json_member_count(b, "instances_simulated", o->instances_simulated);
     ts_json_member_count(b, "instances_extrapolated",
                          o->count > o->instances_simulated ? o->count - o->instances_simulated : 0);
+    if (o->chunks > 0) {
+        ts_json_member_count(b, "chunks", o->chunks);
+        ts_json_member_count(b, "chunks_simulated", o->chunks_simulated);
+        ts_json_member_count(b, "chunks_extrapolated", o->chunks - o->chunks_simulated);
+    }
     json_builder_set_member_name(b, "steady_state");
-    if (o->instances_simulated < o->count) {
+    const gboolean chunks = o->chunks_simulated < o->chunks;
+    if (o->instances_simulated < o->count || chunks) {
         json_builder_begin_object(b);
+        ts_json_member_string(b, "of", chunks ? "chunks" : "instances");
         ts_json_member_double(b, "period_cycles", o->steady_period_cycles);
         ts_json_member_count(b, "window", o->steady_window);
         ts_json_member_double(b, "spread", o->steady_spread);

@@ -170,27 +170,36 @@ int main(int argc, char **argv)
                100.0 * (sr[0][0].cycles - sr[1][0].cycles) / sr[1][0].cycles,
                (double)sr[1][0].events / (double)MAX(sr[0][0].events, 1u));
     }
-    for (guint k = 0; k < runs; k++) {
-        TsExecResult x;
-        ts_alloc_count = 0;
-        const double w0 = (double)g_get_monotonic_time() / 1e6, c0 = cpu_now();
-        ts_alloc_counting = TRUE;
-        gboolean ok = ts_exec_run_layer(arch, wl, &layer, NULL, &x, &error);
-        ts_alloc_counting = FALSE;
-        if (!ok) {
-            fprintf(stderr, "des_exec_bench: layer: %s\n", error->message);
+    /* the whole layer: sampled instances and chunks (the default) against every one */
+    const TsExecOptions lopts[2] = {{0}, {.instances = TS_EXEC_INSTANCES_ALL}};
+    Run lr[2][32];
+    for (guint m = 0; m < 2; m++) {
+        for (guint k = 0; k < runs; k++) {
+            TsExecResult x;
+            ts_alloc_count = 0;
+            const double w0 = (double)g_get_monotonic_time() / 1e6, c0 = cpu_now();
+            ts_alloc_counting = TRUE;
+            gboolean ok = ts_exec_run_layer(arch, wl, &layer, &lopts[m], &x, &error);
+            ts_alloc_counting = FALSE;
+            if (!ok) {
+                fprintf(stderr, "des_exec_bench: layer: %s\n", error->message);
+                ts_exec_result_clear(&x);
+                return 1;
+            }
+            lr[m][k] = (Run){(double)g_get_monotonic_time() / 1e6 - w0,
+                             cpu_now() - c0,
+                             x.cycles,
+                             x.events,
+                             ts_alloc_count,
+                             instances};
             ts_exec_result_clear(&x);
-            return 1;
         }
-        r[k] = (Run){(double)g_get_monotonic_time() / 1e6 - w0,
-                     cpu_now() - c0,
-                     x.cycles,
-                     x.events,
-                     ts_alloc_count,
-                     instances};
-        ts_exec_result_clear(&x);
     }
-    report("whole layer", r, runs);
+    report("whole layer", lr[0], runs);
+    report("whole layer all", lr[1], runs);
+    printf("%-22s sampled against all: cycles %+.4f%%, events / %.2f\n", "",
+           100.0 * (lr[0][0].cycles - lr[1][0].cycles) / lr[1][0].cycles,
+           (double)lr[1][0].events / (double)MAX(lr[0][0].events, 1u));
     ts_layer_result_clear(&layer);
     return 0;
 }

@@ -157,6 +157,8 @@ typedef struct {
 enum { AB_OFF, AB_ON };
 #define AB_QUEUE 4 /* all-bank requests queued per unit (credits of a "pim" element) */
 
+enum { STALE_CMDS = 0xff, STALE_GROUP_ACT = 0x100, STALE_BOUNDS = 0x200 };
+
 typedef struct {
     Dram *d;
     guint index;
@@ -189,10 +191,11 @@ typedef struct {
     /* Per bank of the unit (rank * banks_per_rank + bank): the commands its queued entries
      * need in DRAMsim3's arbitration (b_want, TsDramCmd bits), whether one hits its open row,
      * its entries, and b_lb, the earliest cycle it can issue one of them (NO_CYCLE with no
-     * entries). b_lb is exact once refresh_bounds has run: a bank is dirty when its entries or
-     * its state change (re-derived), stale when a command raised, from another bank, the
-     * constraint of a command it needs (re-bounded; wants[k] lists the banks needing k).
-     * Exact bounds make every wake-up find a command to issue. */
+     * entries). b_lb is exact once refresh_bounds has run (with act_gate, below, a part of it
+     * for a bank needing ACT): a bank is dirty when its entries or its state change
+     * (re-derived), stale when a command raised, from another bank, the constraint of a
+     * command it needs (re-bounded; wants[k] lists the banks needing k). Exact bounds make
+     * every wake-up find a command to issue. */
     guint64 *b_lb;
     guint8 *b_want, *b_hit;
     guint16 *b_n;
@@ -200,7 +203,23 @@ typedef struct {
     guint n_bwords;
     gboolean bounds_pending; /* some bank is dirty or stale */
     guint64 lb_min;          /* a lower bound of every b_lb (exact after next_wake) */
-    guint64 *r_lb;           /* per rank: min of its banks' b_lb (per-rank queues) */
+    guint64 *r_lb;           /* per rank: min of its banks' exact bounds (per-rank queues) */
+    /* Per-rank queues with at most 64 banks in the unit (act_gate): a bank needing ACT (a
+     * closed bank with entries) keeps in b_lb its own and its bank group's ACT cycle, without
+     * its rank's (tRRD_S, tFAW, tRFC, other ranks' rules), so an ACT re-bounds only the banks
+     * of its group; its exact bound is the later of b_lb and the rank's ACT cycle. a_min is
+     * per rank the minimum b_lb of its banks needing ACT (recomputed for the ranks in
+     * a_dirty), r_act the later of that and the rank's ACT cycle (the earliest exact bound of
+     * those banks), col_banks the banks needing another command (their b_lb exact), r_col per
+     * rank their minimum. Exact once refresh_bounds has run. stale_mask: per command, what it
+     * re-bounds in other banks (up to 64 banks): STALE_CMDS, the commands whose banks it
+     * re-bounds (with act_gate every one its wider rules delay but ACT); STALE_GROUP_ACT, its
+     * group's banks needing ACT (act_gate: its group rules delay ACT); STALE_BOUNDS, its wider
+     * rules delay something (the minima change). */
+    gboolean act_gate;
+    guint64 col_banks, a_dirty;
+    guint64 *a_min, *r_act, *r_col;
+    guint16 stale_mask[TS_DCMD_COUNT];
 
     RefReq *ref_q;
     guint32 ref_head, ref_n, ref_cap;
@@ -696,11 +715,20 @@ static inline guint64 want_bound(const Unit *u, guint gb)
     return lb;
 }
 
+/* With act_gate, the bound a bank needing ACT keeps: its own and its group's ACT cycle. */
+static inline guint64 act_partial(const Unit *u, guint gb)
+{
+    const TsDramBank *b = &u->eng.bank[gb];
+    return MAX(b->next[TS_DCMD_ACT], u->eng.group[b->group].next[TS_DCMD_ACT]);
+}
+
 /* What bank gb's entries need, in DRAMsim3's arbitration, from its queue in order: ACT for a
  * closed bank; for an open one the column command of each row hit (but a write behind a read
  * of its column) and PRE when the bank's first entry misses, unless a hit is pending and fewer
- * than 4 hits were served since the ACT. Then its bound. */
-static void bank_update(Unit *u, guint gb)
+ * than 4 hits were served since the ACT. Then its bound. one_word (n_bwords == 1) and act_gate
+ * (u->act_gate) are constants at each call. */
+static inline __attribute__((always_inline)) void bank_update(Unit *u, guint gb, gboolean one_word,
+                                                              gboolean act_gate)
 {
     const TsDramBank *b = &u->eng.bank[gb];
     guint8 want = 0, hit = 0;
@@ -721,7 +749,24 @@ static void bank_update(Unit *u, guint gb)
             want |= 1u << TS_DCMD_PRE;
     }
     for (guint32 m = u->b_want[gb] ^ want; m; m &= m - 1)
-        u->wants[(gsize)__builtin_ctz(m) * u->n_bwords + (gb >> 6)] ^= bit64(gb);
+        u->wants[one_word ? (gsize)__builtin_ctz(m)
+                          : (gsize)__builtin_ctz(m) * u->n_bwords + (gb >> 6)] ^= bit64(gb);
+    if (act_gate) { /* gb < 64: one word */
+        /* The rank's ACT minimum stays exact unless the bank holding it leaves or rises. */
+        if ((u->b_want[gb] & (1u << TS_DCMD_ACT)) && u->b_lb[gb] == u->a_min[b->rank])
+            u->a_dirty |= bit64(b->rank);
+        u->col_banks =
+            want & ~(1u << TS_DCMD_ACT) ? u->col_banks | bit64(gb) : u->col_banks & ~bit64(gb);
+        u->b_want[gb] = want;
+        u->b_hit[gb] = hit;
+        if (want == 1u << TS_DCMD_ACT) {
+            u->b_lb[gb] = act_partial(u, gb);
+            u->a_min[b->rank] = MIN(u->a_min[b->rank], u->b_lb[gb]);
+        } else {
+            u->b_lb[gb] = want ? want_bound(u, gb) : NO_CYCLE;
+        }
+        return; /* refresh_bounds takes the minima */
+    }
     u->b_want[gb] = want;
     u->b_hit[gb] = hit;
     u->b_lb[gb] = want ? want_bound(u, gb) : NO_CYCLE;
@@ -739,6 +784,47 @@ static inline guint64 min_bound(const guint64 *lb, guint n)
     return MIN(MIN(min, min2), n & 1 ? lb[n - 1] : NO_CYCLE);
 }
 
+/* With act_gate (one word of banks): re-bounds the stale banks (those needing ACT to their
+ * partial bound), then per rank the minimum over its banks needing ACT (when one changed)
+ * and the exact minimum, the earlier of its banks needing other commands (exact bounds) and
+ * the later of the rank's ACT cycle and that ACT minimum (max distributes over min). */
+static void act_gate_bounds(Unit *u, guint64 stale)
+{
+    const TsDramEngine *e = &u->eng;
+    const guint64 acts = u->wants[TS_DCMD_ACT];
+    for (guint64 m = stale & ~acts; m; m &= m - 1) {
+        const guint gb = (guint)__builtin_ctzll(m);
+        u->b_lb[gb] = want_bound(u, gb);
+    }
+    for (guint64 m = stale & acts; m; m &= m - 1) { /* raised: the minimum may move */
+        const guint gb = (guint)__builtin_ctzll(m), r = e->bank[gb].rank;
+        if (u->b_lb[gb] == u->a_min[r])
+            u->a_dirty |= bit64(r);
+        u->b_lb[gb] = act_partial(u, gb);
+    }
+    const guint bpr = e->banks_per_rank;
+    const guint64 rmask = bpr < 64 ? bit64(bpr) - 1 : G_MAXUINT64;
+    for (guint64 m = u->a_dirty; m; m &= m - 1) {
+        const guint r = (guint)__builtin_ctzll(m);
+        guint64 min = NO_CYCLE;
+        for (guint64 k = acts & (rmask << (r * bpr)); k; k &= k - 1)
+            min = MIN(min, u->b_lb[__builtin_ctzll(k)]);
+        u->a_min[r] = min;
+    }
+    u->a_dirty = 0;
+    guint64 all = NO_CYCLE;
+    for (guint r = 0; r < e->ranks; r++) {
+        guint64 col = NO_CYCLE;
+        for (guint64 k = u->col_banks & (rmask << (r * bpr)); k; k &= k - 1)
+            col = MIN(col, u->b_lb[__builtin_ctzll(k)]);
+        u->r_col[r] = col;
+        u->r_act[r] = MAX(u->a_min[r], e->rank[r].next[TS_DCMD_ACT]);
+        u->r_lb[r] = MIN(col, u->r_act[r]);
+        all = MIN(all, u->r_lb[r]);
+    }
+    u->lb_min = all;
+}
+
 /* Makes every bank bound exact (dirty banks are re-derived, stale ones re-bounded); with
  * per-rank queues, then the minima over each rank and over the unit (exact: every pick reads
  * its queue's). Per-bank queues read their bank's bound; next_wake makes lb_min exact. */
@@ -747,14 +833,31 @@ static void refresh_bounds(Unit *u)
     if (!u->bounds_pending)
         return;
     u->bounds_pending = FALSE;
-    for (guint w = 0; w < u->n_bwords; w++) {
-        for (guint64 m = u->b_dirty[w]; m; m &= m - 1)
-            bank_update(u, w * 64 + (guint)__builtin_ctzll(m));
-        for (guint64 m = u->b_stale[w] & ~u->b_dirty[w]; m; m &= m - 1) {
-            guint gb = w * 64 + (guint)__builtin_ctzll(m);
+    if (u->n_bwords == 1) {
+        const guint64 dirty = u->b_dirty[0], stale = u->b_stale[0] & ~dirty;
+        u->b_dirty[0] = u->b_stale[0] = 0;
+        if (u->act_gate) {
+            for (guint64 m = dirty; m; m &= m - 1)
+                bank_update(u, (guint)__builtin_ctzll(m), TRUE, TRUE);
+            act_gate_bounds(u, stale);
+            return;
+        }
+        for (guint64 m = dirty; m; m &= m - 1)
+            bank_update(u, (guint)__builtin_ctzll(m), TRUE, FALSE);
+        for (guint64 m = stale; m; m &= m - 1) {
+            const guint gb = (guint)__builtin_ctzll(m);
             u->b_lb[gb] = want_bound(u, gb);
         }
-        u->b_dirty[w] = u->b_stale[w] = 0;
+    } else {
+        for (guint w = 0; w < u->n_bwords; w++) {
+            for (guint64 m = u->b_dirty[w]; m; m &= m - 1)
+                bank_update(u, w * 64 + (guint)__builtin_ctzll(m), FALSE, FALSE);
+            for (guint64 m = u->b_stale[w] & ~u->b_dirty[w]; m; m &= m - 1) {
+                guint gb = w * 64 + (guint)__builtin_ctzll(m);
+                u->b_lb[gb] = want_bound(u, gb);
+            }
+            u->b_dirty[w] = u->b_stale[w] = 0;
+        }
     }
     if (u->per_bank)
         return;
@@ -819,6 +922,32 @@ static inline gboolean first_ready(Unit *u, guint q, guint64 c, Pick *p)
     const guint bpr = u->eng.banks_per_rank;
     gboolean found = FALSE;
     Pick cand;
+    if (u->act_gate) {
+        /* The banks needing other commands whose bound is reached, then, when one can, the
+         * banks needing ACT whose partial bound is reached (a closed bank's first entry). */
+        const guint64 rmask = (bpr < 64 ? bit64(bpr) - 1 : G_MAXUINT64) << (q * bpr);
+        for (guint64 m = u->r_col[q] <= c ? u->col_banks & rmask : 0; m; m &= m - 1) {
+            const guint gb = (guint)__builtin_ctzll(m);
+            if (u->b_lb[gb] > c || !first_ready_bank(u, gb, q, c, &cand))
+                continue;
+            if (!found || (gint32)(cand.seq - p->seq) < 0)
+                *p = cand;
+            found = TRUE;
+        }
+        if (u->r_act[q] > c) /* else the rank's ACT cycle is reached */
+            return found;
+        for (guint64 m = u->wants[TS_DCMD_ACT] & rmask; m; m &= m - 1) {
+            const guint gb = (guint)__builtin_ctzll(m);
+            if (u->b_lb[gb] > c)
+                continue;
+            const CmdEntry *e = &u->cq[(gsize)gb * u->cq_cap];
+            if (found && (gint32)(e->seq - p->seq) >= 0)
+                continue;
+            *p = (Pick){TS_DCMD_ACT, e->rank, e->bank, e->row, q, 0, e->seq};
+            found = TRUE;
+        }
+        return found;
+    }
     for (guint gb = q * bpr, end = gb + bpr; gb < end; gb++) {
         if (u->b_lb[gb] > c || !first_ready_bank(u, gb, q, c, &cand))
             continue;
@@ -992,11 +1121,17 @@ static void issue(Unit *u, const Pick *p, guint64 c)
         mark_dirty(u, p->rank * e->banks_per_rank + p->bank);
     /* Banks needing a command this one delays in other banks may now issue later. */
     if (u->n_bwords == 1) { /* up to 64 banks: one word per command */
+        const guint32 sm = u->stale_mask[p->cmd];
         guint64 stale = 0;
-        for (guint32 m = e->wide_mask[p->cmd]; m; m &= m - 1)
+        for (guint32 m = sm & STALE_CMDS; m; m &= m - 1)
             stale |= u->wants[__builtin_ctz(m)];
+        if (sm & STALE_GROUP_ACT) { /* act_gate: the group's banks needing ACT */
+            const guint gb = p->rank * e->banks_per_rank + p->bank, bpg = e->banks_per_group;
+            const guint64 gmask = (bpg < 64 ? bit64(bpg) - 1 : G_MAXUINT64) << (gb - gb % bpg);
+            stale |= u->wants[TS_DCMD_ACT] & gmask;
+        }
         u->b_stale[0] |= stale;
-        u->bounds_pending |= e->wide_mask[p->cmd] != 0;
+        u->bounds_pending |= sm != 0;
     } else {
         for (guint32 m = e->wide_mask[p->cmd]; m; m &= m - 1) {
             const guint64 *wk = &u->wants[(gsize)__builtin_ctz(m) * u->n_bwords];
@@ -1159,9 +1294,13 @@ static guint64 next_wake(Unit *u, guint64 c)
         u->lb_min = min_bound(u->b_lb, u->eng.ranks * u->eng.banks_per_rank);
     if (!u->ref_n) {
         w = MIN(w, u->lb_min);
+    } else if (!u->per_bank) {
+        for (guint r = 0; r < u->eng.ranks; r++)
+            if (!queue_in_ref(u, r))
+                w = MIN(w, u->r_lb[r]);
     } else {
         for (guint gb = 0, nb = u->eng.ranks * u->eng.banks_per_rank; gb < nb; gb++)
-            if (!queue_in_ref(u, u->per_bank ? gb : gb / u->eng.banks_per_rank))
+            if (!queue_in_ref(u, gb))
                 w = MIN(w, u->b_lb[gb]);
     }
     return MAX(w, c + 1);
@@ -1756,8 +1895,22 @@ static gboolean unit_init(Dram *d, Unit *u, guint index, GError **error)
         u->b_lb[b] = NO_CYCLE;
     u->lb_min = NO_CYCLE;
     u->r_lb = g_new(guint64, u->eng.ranks);
+    u->r_act = g_new(guint64, u->eng.ranks);
+    u->r_col = g_new(guint64, u->eng.ranks);
     for (guint r = 0; r < u->eng.ranks; r++)
-        u->r_lb[r] = NO_CYCLE;
+        u->r_lb[r] = u->r_act[r] = u->r_col[r] = NO_CYCLE;
+    u->act_gate = !u->per_bank && u->n_bwords == 1;
+    for (guint a = 0; a < TS_DCMD_COUNT; a++) {
+        const guint32 wide = u->eng.wide_mask[a];
+        u->stale_mask[a] = (guint16)((u->act_gate ? wide & ~(1u << TS_DCMD_ACT) : wide) |
+                                     (wide ? STALE_BOUNDS : 0));
+        for (guint k = 0; u->act_gate && k < u->eng.n_rules[a][TS_DSCOPE_GROUP]; k++)
+            if (u->eng.rules[a][TS_DSCOPE_GROUP][k].next == TS_DCMD_ACT)
+                u->stale_mask[a] |= STALE_GROUP_ACT;
+    }
+    u->a_min = g_new(guint64, u->eng.ranks);
+    for (guint r = 0; r < u->eng.ranks; r++)
+        u->a_min[r] = NO_CYCLE;
     u->b_want = g_new0(guint8, nbanks);
     u->b_hit = g_new0(guint8, nbanks);
     u->b_n = g_new0(guint16, nbanks);
@@ -2095,6 +2248,9 @@ static void dram_destroy(TsComponent *self)
         g_free(u->q_full);
         g_free(u->b_lb);
         g_free(u->r_lb);
+        g_free(u->r_act);
+        g_free(u->r_col);
+        g_free(u->a_min);
         g_free(u->b_want);
         g_free(u->b_hit);
         g_free(u->b_n);

@@ -4,7 +4,9 @@
  * chunk is read (one request per chunk, bursts at the tensors' addresses), computed on the
  * vector unit (or, without one, on the compute level's instances as lanes: the analytical
  * default) and written back; two chunks are in flight, so reads, compute and writes overlap.
- * The reads wait for the previous op's outputs. */
+ * The reads wait for the previous op's outputs. An op of one instance is sampled by chunk
+ * (ts_exec_sample_chunk): once the chunks' period is steady, chunks not begun are extrapolated
+ * and the chunks issued after that stand for the last ones, at their addresses. */
 #include "ts-exec-private.h"
 
 #include <math.h>
@@ -68,6 +70,39 @@ static uint64_t share(uint64_t total, uint64_t chunks, uint64_t i)
     return total * (i + 1) / chunks - total * i / chunks;
 }
 
+/* The op's chunk that simulated chunk j (in issue order) stands for. */
+static uint64_t chunk_of(const OpCtx *c, uint64_t j)
+{
+    return j < c->ch_skip_at ? j : j + c->ch_skip;
+}
+
+/* Chunks simulated. */
+static uint64_t sim_chunks(const OpCtx *c)
+{
+    return c->chunks - c->ch_skip;
+}
+
+/* After a chunk's compute was issued: whether the chunks not begun are extrapolated; the bytes
+ * those request at the DRAM are counted exactly (their shares). */
+static void sample_chunks(Exec *x, OpCtx *c)
+{
+    if (!c->ch_sample || c->ch_skip > 0 || c->ch_comp >= c->chunks)
+        return;
+    const uint64_t skip =
+        ts_exec_sample_chunk(x, c->op_index, c->op, c->ch_comp, c->ch_read, c->chunks);
+    if (skip == 0)
+        return;
+    c->ch_skip_at = c->ch_read;
+    c->ch_skip = skip;
+    if (x->unit[x->storage_unit[0]].role == UNIT_DRAM) {
+        const uint64_t a = c->ch_read, b = c->ch_read + skip;
+        for (guint k = 0; k < 2; k++) {
+            const uint64_t total = k ? c->ew_write_bytes : c->ew_read_bytes;
+            c->dram_bytes[0] += total * b / c->chunks - total * a / c->chunks;
+        }
+    }
+}
+
 /* Chunk i's traffic in direction op: at the outermost level (a DRAM stream or an sram
  * request) and, for a fused op, at the fusion level. */
 static void dram_or_sram(Exec *x, OpCtx *c, Job *j, TsMemOp op, uint64_t addr, uint64_t bytes,
@@ -102,21 +137,21 @@ void ts_exec_ew_pump(Exec *x, OpCtx *c)
     gboolean progress = TRUE;
     while (progress || c->repump) {
         progress = c->repump = FALSE;
-        if (c->deps_done && c->ch_read < c->chunks && c->ch_read < c->ch_write_done + 2) {
-            const uint64_t i = c->ch_read++;
+        if (c->deps_done && c->ch_read < sim_chunks(c) && c->ch_read < c->ch_write_done + 2) {
+            const uint64_t i = chunk_of(c, c->ch_read);
             const int ji = ts_exec_job_new(x, JOB_EW_READ, c->slot);
             Job *j = &x->jobs[ji];
-            j->step = i;
+            j->step = c->ch_read++;
             const uint64_t b = share(c->ew_read_bytes, c->chunks, i);
             dram_or_sram(x, c, j, TS_MEM_READ, in_base + c->ew_read_bytes * i / c->chunks, b, i);
             ts_exec_job_start(x, ji);
             progress = TRUE;
         }
         if (c->ch_comp < c->ch_read_done && c->ch_comp < c->ch_comp_done + 2) {
-            const uint64_t i = c->ch_comp++;
+            const uint64_t i = chunk_of(c, c->ch_comp);
             const int ji = ts_exec_job_new(x, JOB_EW_COMPUTE, c->slot);
             Job *j = &x->jobs[ji];
-            j->step = i;
+            j->step = c->ch_comp++;
             const uint64_t passes = share(c->ew_element_passes, c->chunks, i);
             Part *p;
             double cycles;
@@ -144,16 +179,17 @@ void ts_exec_ew_pump(Exec *x, OpCtx *c)
                 }
             }
             ts_exec_compute_issued(x, c, cycles);
-            if (c->ch_comp == c->chunks)
+            sample_chunks(x, c);
+            if (c->ch_comp == sim_chunks(c))
                 ts_exec_ctx_compute_done(x, c);
             ts_exec_job_start(x, ji);
             progress = TRUE;
         }
         if (c->ch_write < c->ch_comp_done) {
-            const uint64_t i = c->ch_write++;
+            const uint64_t i = chunk_of(c, c->ch_write);
             const int ji = ts_exec_job_new(x, JOB_EW_WRITE, c->slot);
             Job *j = &x->jobs[ji];
-            j->step = i;
+            j->step = c->ch_write++;
             dram_or_sram(x, c, j, TS_MEM_WRITE, out_base + c->ew_write_bytes * i / c->chunks,
                          share(c->ew_write_bytes, c->chunks, i), i);
             ts_exec_job_start(x, ji);
@@ -161,7 +197,7 @@ void ts_exec_ew_pump(Exec *x, OpCtx *c)
         }
     }
     c->pumping = FALSE;
-    if (c->ch_write_done == c->chunks) {
+    if (c->ch_write_done == sim_chunks(c)) {
         c->end_tick = ts_sim_now(x->sim);
         ts_exec_ctx_complete(x, c);
     }

@@ -307,6 +307,10 @@ struct OpCtx {
     /* elementwise */
     uint64_t chunks, chunk_elems, ew_read_bytes, ew_write_bytes, ew_params_bytes;
     uint64_t ch_read, ch_read_done, ch_comp, ch_comp_done, ch_write, ch_write_done;
+    /* sampled chunks (ts_exec_sample_chunk): the chunks issued count simulated chunks; those
+     * from ch_skip_at on stand for the chunks ch_skip later (ch_skip extrapolated) */
+    gboolean ch_sample; /* the op's chunks may be sampled */
+    uint64_t ch_skip_at, ch_skip;
     gboolean ch_read_flag[64], ch_comp_flag[64], ch_write_flag[64];
     TsVectorCost ew;
     uint64_t ew_element_passes;
@@ -527,10 +531,16 @@ void ts_exec_sample_free(Exec *x);
  * simulated), else 0. */
 uint64_t ts_exec_sample_instance(Exec *x, guint op, const TsOp *top, uint64_t inst, uint64_t count,
                                  gboolean eligible);
-/* Folds op's extrapolated instances into its result r (computed from the simulated ones over
- * a window of *window_ps, which grows by their time), its start by the earlier ops'
- * extrapolated time; sets r->instances_simulated. TRUE when r's time changed (the figures
- * that follow from it are to be recomputed). */
+/* Chunk `chunk` (>= 1) of the `chunks` of plan op `op`, an elementwise op of one instance
+ * (not a fused group's iteration), starts now (chunk - 1's compute issued), `begun` of them
+ * begun (their reads issued): as ts_exec_sample_instance, over the chunks; returns how many
+ * of the chunks after the begun ones are extrapolated (the caller skips them). */
+uint64_t ts_exec_sample_chunk(Exec *x, guint op, const TsOp *top, uint64_t chunk, uint64_t begun,
+                              uint64_t chunks);
+/* Folds op's extrapolated instances (or chunks) into its result r (computed from the simulated
+ * ones over a window of *window_ps, which grows by their time), its start by the earlier ops'
+ * extrapolated time; sets r->instances_simulated and r->chunks_simulated. TRUE when r's time
+ * changed (the figures that follow from it are to be recomputed). */
 gboolean ts_exec_sample_finish(Exec *x, guint op, TsExecOpResult *r, double *window_ps);
 /* Simulated time the extrapolated instances of every op stand for, ps. */
 double ts_exec_sample_skipped_ps(const Exec *x);

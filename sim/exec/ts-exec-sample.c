@@ -1,17 +1,20 @@
-/* Sampled instances (docs/des.md section 12, "Sampled instances"). The instances of an op that
- * run one after another (no shared host-link calls) are identical: each walks the same mapping
- * over its own tensors, so once the schedule settles, each further instance adds the same
- * period and the same increments to the op's figures. At the start of each instance i >= 1 the
- * op's running figures are recorded (the time, the compute unit's busy and stall time, stall
- * charged per unit, each unit's busy time and bank conflicts, the DRAM's bursts, row hits and
- * command energy). With at least the minimum simulated, the steady state holds when the last
- * two windows of W >= max(1, (i - 1) / 4) instances, each lasting a DRAM refresh interval at
- * least, took the same time within TS_EXEC_SAMPLE_TOL. The instances after i are then
- * extrapolated from the increments over those two windows, a whole number of 2W of them, and
- * the rest (fewer than 2W) simulated at their own addresses, so that the op's last instance
- * meets the next op as it would (its drain overlapping the next op's start, in the phase of
- * any pattern repeating within 2W instances). Simulated time does not jump: every later op runs
- * earlier by the extrapolated time, which the results add back (start cycles, the layer's cycles).
+/* Sampled instances and chunks (docs/des.md section 12, "Sampled instances", "Sampled
+ * chunks"). A sequence of identical units of work run one after another: the instances of an
+ * op with no shared host-link calls (each walks the same mapping over its own tensors), or the
+ * chunks that stream an elementwise op of one instance through the compute (each the same
+ * share of its traffic). Once the schedule settles, each further unit adds the same period and
+ * the same increments to the op's figures. At the start of each unit k >= 1 the op's running
+ * figures are recorded (the time, the compute unit's busy and stall time, stall charged per
+ * unit, each unit's busy time and bank conflicts, the DRAM's bursts, row hits and command
+ * energy). With at least the minimum begun, the steady state holds when the last two windows
+ * of W >= max(1, (k - 1) / 4) units, each lasting a DRAM refresh interval at least
+ * (chunks: TS_EXEC_SAMPLE_CHUNK_REFRESHES of them, W even), took the same time within
+ * TS_EXEC_SAMPLE_TOL. Units not begun yet are then extrapolated from the
+ * increments over those two windows, a whole number of 2W of them, and the rest (fewer than
+ * 2W) simulated at their own addresses, so that the op's last unit meets the next op as it
+ * would (its drain overlapping the next op's start, in the phase of any pattern repeating
+ * within 2W units). Simulated time does not jump: every later op runs earlier by the
+ * extrapolated time, which the results add back (start cycles, the layer's cycles).
  */
 #include "ts-exec-private.h"
 
@@ -28,20 +31,21 @@ typedef struct {
 } Snap;
 
 typedef struct {
-    GArray *snaps;    /* Snap at the start of instance k + 1, k = 0, 1, ... */
-    uint64_t skipped; /* instances extrapolated */
+    GArray *snaps;    /* Snap at the start of unit k + 1, k = 0, 1, ... */
+    gboolean chunks;  /* the units are an instance's chunks (else the op's instances) */
+    uint64_t skipped; /* units extrapolated */
     double skip_ps;   /* the time they stand for */
     double period_ps; /* steady-state period */
     double spread;    /* relative difference of the two windows' periods */
-    uint64_t window;  /* instances per window */
+    uint64_t window;  /* units per window */
     gboolean steady;  /* within the tolerance (else the bound came first) */
     gboolean decided; /* the instances to extrapolate are chosen */
-    Snap inc;         /* per-instance increments */
+    Snap inc;         /* per-unit increments */
 } OpSample;
 
 typedef struct ExecSample ExecSample;
 struct ExecSample {
-    uint64_t min, max; /* instances simulated at least / at most */
+    uint64_t min, max; /* units simulated at least / at most */
     double refresh_ps; /* a window lasts at least this: the timed DRAMs' longest refresh interval */
     guint n;
     OpSample *op;
@@ -118,40 +122,54 @@ static void snap_increment(const Snap *a, const Snap *b, double n, Snap *inc)
 
 static void add_note(Exec *x, const char *name, const OpSample *o, uint64_t simulated)
 {
+    const char *unit = o->chunks ? "chunk" : "instance";
     g_ptr_array_add(
         x->notes,
         g_strdup_printf(
-            "%s: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
-            " instances simulated, %" G_GUINT64_FORMAT " extrapolated from %s: "
-            "%.0f cycles per instance (start to start; the last two windows of %" G_GUINT64_FORMAT
-            " instances %s %.2f%%); --des-instances all simulates every one",
-            name, simulated, simulated + o->skipped, o->skipped,
-            o->steady ? "the steady state" : "the last instances, not yet steady",
-            o->period_ps / x->arch_period_ps, o->window, o->steady ? "within" : "differ by",
-            100.0 * o->spread));
+            "%s: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " %ss simulated, %" G_GUINT64_FORMAT
+            " extrapolated from %s: "
+            "%.0f cycles per %s (start to start; the last two windows of %" G_GUINT64_FORMAT
+            " %ss %s %.2f%%); --des-instances all simulates every one",
+            name, simulated, simulated + o->skipped, unit, o->skipped,
+            o->steady   ? "the steady state"
+            : o->chunks ? "the last chunks, not yet steady"
+                        : "the last instances, not yet steady",
+            o->period_ps / x->arch_period_ps, unit, o->window, unit,
+            o->steady ? "within" : "differ by", 100.0 * o->spread));
 }
 
-uint64_t ts_exec_sample_instance(Exec *x, guint op, const TsOp *top, uint64_t inst, uint64_t count,
-                                 gboolean eligible)
+/* Unit `inst` (>= 1) of the `count` units of plan op `op` starts now, `simulated` of them
+ * begun (inst + 1 at least): records the op's figures; when the steady state (or the bound)
+ * is reached, decides how many of the units not begun are extrapolated (a whole number of the
+ * windows' 2W) and folds their compute timeline into the op's: returns that number, else 0. */
+static uint64_t sample_unit(Exec *x, guint op, const char *name, gboolean chunks, uint64_t inst,
+                            uint64_t simulated, uint64_t count)
 {
     ExecSample *s = x->sample;
-    if (s == NULL || !eligible || inst == 0 || count <= s->min || op >= s->n)
-        return 0;
     OpSample *o = &s->op[op];
     if (o->decided)
         return 0;
     if (o->snaps == NULL)
         o->snaps = g_array_new(FALSE, FALSE, sizeof(Snap));
+    o->chunks = chunks;
+    /* a window of chunks lasts several refresh intervals (short chunks' periods beat with the
+     * refresh), and holds an even number of them: with two chunks in flight, their periods
+     * can alternate between two values */
+    const double min_window_ps =
+        chunks ? TS_EXEC_SAMPLE_CHUNK_REFRESHES * s->refresh_ps : s->refresh_ps;
+    const uint64_t step = chunks ? 2 : 1;
     Snap now;
     take_snap(x, op, &now);
     g_array_append_val(o->snaps, now);
     g_assert(o->snaps->len == inst);
-    const uint64_t simulated = inst + 1; /* with inst itself */
     if (inst < 3 || simulated < s->min || simulated >= count)
         return 0;
-    /* the windows: W = max(1, (i - 1) / 4) instances, longer (up to (i - 1) / 2) until each
-     * lasts a refresh interval at least, so that one refresh more or less in a window shows */
-    uint64_t w = MAX((inst - 1) / 4, 1u);
+    /* the windows: W = max(1, (i - 1) / 4) units (rounded up to the step), longer (up to
+     * (i - 1) / 2) until each lasts a refresh interval at least, so that one refresh more or
+     * less in a window shows */
+    uint64_t w = (MAX((inst - 1) / 4, 1u) + step - 1) / step * step;
+    if (2 * w + 1 > inst)
+        return 0;
     const Snap *a, *m;
     double wa, wb;
     for (;;) {
@@ -159,17 +177,17 @@ uint64_t ts_exec_sample_instance(Exec *x, guint op, const TsOp *top, uint64_t in
         m = &g_array_index(o->snaps, Snap, inst - w - 1);
         wa = m->t_ps - a->t_ps;
         wb = now.t_ps - m->t_ps;
-        if (MIN(wa, wb) >= s->refresh_ps || w + 1 > (inst - 1) / 2)
+        if (MIN(wa, wb) >= min_window_ps || w + step > (inst - 1) / 2)
             break;
-        w++;
+        w += step;
     }
     const double spread = fabs(wb - wa) / MAX(MAX(wa, wb), 1.0);
-    const gboolean steady = spread <= TS_EXEC_SAMPLE_TOL && MIN(wa, wb) >= s->refresh_ps;
+    const gboolean steady = spread <= TS_EXEC_SAMPLE_TOL && MIN(wa, wb) >= min_window_ps;
     if (!steady && simulated < s->max)
         return 0;
-    /* a whole number of the windows' 2W instances, so that the instances simulated after them
-     * (fewer than 2W) end the op in the phase the full run would: a pattern repeating within
-     * 2W instances (durations alternating between two values) meets the next op as it would */
+    /* a whole number of the windows' 2W units, so that the units simulated after them (fewer
+     * than 2W) end the op in the phase the full run would: a pattern repeating within 2W units
+     * (durations alternating between two values) meets the next op as it would */
     const uint64_t skip = (count - simulated) / (2 * w) * (2 * w);
     if (skip == 0)
         return 0;
@@ -180,7 +198,7 @@ uint64_t ts_exec_sample_instance(Exec *x, guint op, const TsOp *top, uint64_t in
     snap_increment(a, &now, (double)(2 * w), &o->inc);
     o->period_ps = o->inc.t_ps;
     /* The compute unit's timeline is charged up to its last issued step, which may lead the
-     * instant recorded by a little that varies between instances: its stall increments are
+     * instant recorded by a little that varies between units: its stall increments are
      * scaled so that busy + stalls add up to the period, as they do over the op. */
     double stalls = 0.0;
     for (guint k = 0; k < TS_STALL_COUNT_; k++)
@@ -198,7 +216,7 @@ uint64_t ts_exec_sample_instance(Exec *x, guint op, const TsOp *top, uint64_t in
     o->skipped = skip;
     const double n = (double)o->skipped;
     o->skip_ps = n * o->period_ps;
-    /* the compute unit's timeline of the op stands for every instance */
+    /* the compute unit's timeline of the op stands for every unit */
     OpTiming *t = &x->timing[op];
     t->busy_ps += n * o->inc.busy_ps;
     for (guint k = 0; k < TS_STALL_COUNT_; k++)
@@ -207,8 +225,26 @@ uint64_t ts_exec_sample_instance(Exec *x, guint op, const TsOp *top, uint64_t in
         t->unit_stall_ps[u] += n * o->inc.unit_stall_ps[u];
     g_array_free(o->snaps, TRUE);
     o->snaps = NULL;
-    add_note(x, top->name ? top->name : "?", o, count - skip);
+    add_note(x, name, o, count - skip);
     return o->skipped;
+}
+
+uint64_t ts_exec_sample_instance(Exec *x, guint op, const TsOp *top, uint64_t inst, uint64_t count,
+                                 gboolean eligible)
+{
+    const ExecSample *s = x->sample;
+    if (s == NULL || !eligible || inst == 0 || count <= s->min || op >= s->n)
+        return 0;
+    return sample_unit(x, op, top->name ? top->name : "?", FALSE, inst, inst + 1, count);
+}
+
+uint64_t ts_exec_sample_chunk(Exec *x, guint op, const TsOp *top, uint64_t chunk, uint64_t begun,
+                              uint64_t chunks)
+{
+    const ExecSample *s = x->sample;
+    if (s == NULL || chunk == 0 || chunks <= s->min || op >= s->n)
+        return 0;
+    return sample_unit(x, op, top->name ? top->name : "?", TRUE, chunk, begun, chunks);
 }
 
 double ts_exec_sample_skipped_ps(const Exec *x)
@@ -228,6 +264,7 @@ static uint64_t scale_count(uint64_t sum, uint64_t simulated, uint64_t count)
 gboolean ts_exec_sample_finish(Exec *x, guint op, TsExecOpResult *r, double *window_ps)
 {
     r->instances_simulated = r->count;
+    r->chunks_simulated = r->chunks;
     const ExecSample *s = x->sample;
     if (s == NULL || op >= s->n)
         return FALSE;
@@ -239,8 +276,10 @@ gboolean ts_exec_sample_finish(Exec *x, guint op, TsExecOpResult *r, double *win
     if (o->skipped == 0)
         return FALSE;
     const double n = (double)o->skipped;
-    const uint64_t sim = r->count - o->skipped;
+    const uint64_t sim = o->chunks ? r->count : r->count - o->skipped;
     r->instances_simulated = sim;
+    if (o->chunks)
+        r->chunks_simulated = r->chunks - o->skipped;
     r->steady = o->steady;
     r->steady_period_cycles = o->period_ps / x->arch_period_ps;
     r->steady_spread = o->spread;
@@ -268,6 +307,8 @@ gboolean ts_exec_sample_finish(Exec *x, guint op, TsExecOpResult *r, double *win
         r->dram_command_energy_pj += n * o->inc.dram_energy_pj; /* NAN stays NAN */
         r->dram_allbank_bursts += (uint64_t)llround(n * o->inc.dram_allbank);
     }
+    if (o->chunks)
+        return TRUE; /* the chunks' requested bytes are counted exactly (ts-exec-ew.c) */
     /* what every instance requests alike */
     r->link_calls = scale_count(r->link_calls, sim, r->count);
     r->dram_request_bytes = scale_count(r->dram_request_bytes, sim, r->count);

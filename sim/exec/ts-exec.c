@@ -58,6 +58,7 @@ typedef struct {
     double analytical_cycles;   /* per instance: bounds simulated time */
     const TsVectorCost *vector; /* elementwise: the layer's cost (NULL: computed) */
     const TsLutPimCost *lut;    /* a LUT-NN op on DPUs: the configuration the mapper chose */
+    gboolean fused;             /* an iteration of a fused group (runs exactly) */
 } OpSpec;
 
 typedef struct Plan {
@@ -328,6 +329,7 @@ static gboolean begin_ctx(Exec *x, OpCtx *c, guint op_index, uint64_t instance)
     c->base = x->layer_base;
     x->layer_base += ts_exec_op_footprint(s->op);
     c->deps_done = pl->ops_done >= op_index;
+    c->ch_sample = !s->einsum && s->lut == NULL && s->count == 1 && !s->fused;
     record_start(x, c);
     if (s->lut != NULL)
         return ts_exec_lut_begin(x, c);
@@ -643,6 +645,7 @@ static void finish_result(Exec *x, OpCtx *c)
         k->compute_energy_pj = c->ew.compute_energy_pj;
         r->ew_read_words = c->ew.read_words;
         r->ew_write_words = c->ew.write_words;
+        r->chunks = c->chunks;
         return;
     }
     r->einsum = TRUE;
@@ -901,6 +904,7 @@ gboolean ts_exec_run_layer(const TsArch *arch, const TsWorkload *workload,
                 for (guint k = 0; k < g_n && ok; k++) {
                     ok = spec_of(layer, g_first + k, &pl.ops[e], error);
                     pl.ops[e].count = 1;
+                    pl.ops[e].fused = TRUE;
                     layer_of[e++] = g_first + k;
                 }
             }
@@ -946,7 +950,7 @@ gboolean ts_exec_run_op(const TsArch *arch, const TsModel *model, const TsMappin
         return FALSE;
     }
     OpSpec s = {ts_model_op(model),    model, mapping, TRUE, MAX(count, 1),
-                MAX(cost.cycles, 1.0), NULL,  NULL};
+                MAX(cost.cycles, 1.0), NULL,  NULL, FALSE};
     uint64_t done = 0;
     Plan pl = {&s, 1, result, &done, 0};
     init_results(&pl);

@@ -60,7 +60,9 @@ typedef struct {
      * TS_EXEC_SAMPLE_N_MAX) likewise over at most N; TS_EXEC_INSTANCES_ALL every instance. Most
      * of the later instances are then extrapolated from the steady state's per-instance
      * increments, and the last few (fewer than the two windows measured) simulated
-     * (TsExecOpResult.instances_simulated, a note in TsExecResult.notes). */
+     * (TsExecOpResult.instances_simulated, a note in TsExecResult.notes). The chunks of an
+     * elementwise op of one instance likewise ("Sampled chunks"; TsExecOpResult.chunks_simulated),
+     * each window lasting TS_EXEC_SAMPLE_CHUNK_REFRESHES refresh intervals at least. */
     uint64_t instances;
 } TsExecOptions;
 
@@ -76,6 +78,7 @@ typedef struct {
 #define TS_EXEC_SAMPLE_N_MIN 4     /* a given bound: at least (two windows after the first) */
 #define TS_EXEC_SAMPLE_N_MAX 65536 /* and at most */
 #define TS_EXEC_SAMPLE_TOL 0.01    /* steady: the two last windows' periods within 1% */
+#define TS_EXEC_SAMPLE_CHUNK_REFRESHES 8 /* chunks: a window lasts this many refresh intervals */
 
 /* Why the compute unit was idle, in arch-clock cycles (docs/des.md). */
 typedef enum {
@@ -171,6 +174,11 @@ typedef struct {
      * utilization, DRAM figures, host-link calls and requested bytes of the op include the
      * extrapolated instances; events are the simulated ones. */
     uint64_t instances_simulated;
+    /* An elementwise op: the chunks one instance streams through the compute (ts-exec-ew.c)
+     * and how many were simulated: an op of one instance is sampled by chunk as the instances
+     * of others (docs/des.md section 12, "Sampled chunks"), the steady_* figures then per chunk;
+     * 0 for an einsum. */
+    uint64_t chunks, chunks_simulated;
     double steady_period_cycles, steady_spread;
     uint64_t steady_window;
     gboolean steady;

@@ -516,10 +516,9 @@ static void test_lane_budget(void)
  * (every fill, the last version's compute, the last write-backs), which the DES's lock-step
  * lanes cannot shorten. Without the chain the model was up to 15% below the DES (a KTQ x4 whose
  * 4 fills precede its last version's 1.02 M cycles of compute, then its one gather); with it,
- * over 1,968 mappings (41 seeds), every one was within 1.3%: what remains is the host-link
- * bytes (the model's rate is the link's full rate shared by every DPU, the DES's the rate of
- * the DPUs a call reaches) and the first version's compute before the first gather. Seed
- * printed; TILESIM_TEST_SEED overrides it. */
+ * over 1,968 mappings (41 seeds), every one was within 1.3% (test_exec_link checks the link's
+ * idle time and its rate per DPU over more mappings). Seed printed; TILESIM_TEST_SEED
+ * overrides it. */
 static guint check_random(const TsArch *arch, const TsOp *op, GRand *rng, guint n, guint *shared)
 {
     g_autoptr(GError) error = NULL;
