@@ -29,8 +29,9 @@ typedef struct {
     char *map, *mode;
     char *gen, *layers; /* as given (NULL = not given), checked by ts_cli_parse_uint */
     gboolean overlap;
-    char *decode_points; /* whole model with --gen: decode steps mapped (NULL = the default) */
-    char *des_instances; /* DES: auto, all or N (NULL = auto) */
+    char *decode_points;   /* whole model with --gen: decode steps mapped (NULL = the default) */
+    char *des_instances;   /* DES: auto, all or N (NULL = auto) */
+    char *des_lane_memory; /* DES: the lock-step lanes' budget, a size (NULL = the default) */
 } TsSimulateArgs;
 
 /* --des-instances auto|all|N as TsExecOptions.instances. */
@@ -305,10 +306,12 @@ static int run_profile(const TsCliMapArgs *a, const TsSimulateArgs *pa)
 /* Runs the mapped ops through the DES and emits its report (text, --json); the trace is
  * written by the executor. */
 static int run_des(const TsCliMapArgs *a, const TsCliMapInputs *in, const TsLayerResult *r,
-                   const TsFusePlan *fuse, uint64_t instances, char **notes)
+                   const TsFusePlan *fuse, const TsExecOptions *des_opt, char **notes)
 {
     g_autoptr(GError) error = NULL;
-    TsExecOptions xo = {.trace_path = a->trace, .fuse = fuse, .instances = instances};
+    TsExecOptions xo = *des_opt;
+    xo.trace_path = a->trace;
+    xo.fuse = fuse;
     TsExecResult x = {0};
     gboolean ok = ts_exec_run_layer(in->arch, in->workload, r, &xo, &x, &error);
     for (guint i = 0; ok && x.notes && x.notes[i]; i++)
@@ -362,14 +365,15 @@ static int run_des(const TsCliMapArgs *a, const TsCliMapInputs *in, const TsLaye
  * outputs (a --trace, --json or --csv that cannot be written). */
 static int run_both(const TsCliMapArgs *a, const TsCliMapInputs *in, const TsLayerResult *r,
                     const TsLayerOptions *lo, const TsFusePlan *plan, const TsFuseSummary *summary,
-                    guint64 layers, const TsModelPhases *phases, uint64_t instances, char **notes)
+                    guint64 layers, const TsModelPhases *phases, const TsExecOptions *des_opt,
+                    char **notes)
 {
     g_autoptr(GError) error = NULL;
     const guint n = r->n_ops;
     gboolean *run = g_new0(gboolean, MAX(n, 1u));
     char **not_run = g_new0(char *, n + 1);
     for (guint i = 0; i < n; i++) {
-        not_run[i] = ts_exec_op_refusal(in->arch, r, i);
+        not_run[i] = ts_exec_op_refusal_with(in->arch, r, i, des_opt);
         run[i] = not_run[i] == NULL;
         if (not_run[i] != NULL && r->ops[i].same_as == i)
             fprintf(stderr,
@@ -377,7 +381,9 @@ static int run_both(const TsCliMapArgs *a, const TsCliMapInputs *in, const TsLay
                     "figures stand\n",
                     r->ops[i].op->name, not_run[i]);
     }
-    TsExecOptions xo = {.trace_path = a->trace, .fuse = plan, .instances = instances};
+    TsExecOptions xo = *des_opt;
+    xo.trace_path = a->trace;
+    xo.fuse = plan;
     TsExecResult x = {0};
     g_autoptr(GError) derr = NULL;
     g_autofree char *unavailable = NULL;
@@ -473,6 +479,11 @@ static int run(int argc, char **argv)
          "note; an elementwise op of one instance likewise by its chunks), all, or at most N "
          "(4 to 65536)",
          "auto|all|N"},
+        {"des-lane-memory", 0, 0, G_OPTION_ARG_STRING, &pa.des_lane_memory,
+         "DES: the schedule state instances in lock-step (sharing each host-link call) may "
+         "hold, e.g. 512M, 2G, 1GiB (x1024; default 1G); a larger group's op is refused and "
+         "keeps its analytical figures (both) or fails the run (des)",
+         "SIZE"},
         {"trace", 0, 0, G_OPTION_ARG_FILENAME, &a.trace,
          "DES: Chrome / Perfetto trace-event JSON of the simulation (bounded in size)", "F"},
         {"plot", 0, 0, G_OPTION_ARG_FILENAME, &a.plot,
@@ -489,7 +500,7 @@ static int run(int argc, char **argv)
                       " [--precision P]\n      [--mapping M | search options] [--engine "
                       "both|analytical|des] [--layers N|model]\n      [--gen G [--decode-points "
                       "N]] [--json F] [--csv F] [--trace F] [--plot DIR]\n"
-                      "      [--des-instances auto|all|N]\n"
+                      "      [--des-instances auto|all|N] [--des-lane-memory SIZE]\n"
                       "  tilesim simulate --engine profile --arch DEVICES.yaml (--device NAME | "
                       "--map F) --workload W\n      [--seq N] [--precision P] [--gen G "
                       "[--layers N]] [--overlap] [--profile-mode compat|corrected]",
@@ -542,6 +553,8 @@ static int run(int argc, char **argv)
         : pa.gen && des               ? "--gen (the whole model: --engine both or analytical)"
         : pa.decode_points && !pa.gen ? "--decode-points without --gen"
         : pa.des_instances && !des && !both ? "--des-instances (DES engine: --engine des or both)"
+        : pa.des_lane_memory && !des && !both
+            ? "--des-lane-memory (DES engine: --engine des or both)"
         : a.top != 1 ? "--top (the K best mappings of an op: tilesim map --top K or tilesim "
                        "compare --top K)"
                      : NULL;
@@ -578,8 +591,10 @@ static int run(int argc, char **argv)
         goto out;
     }
     guint64 layers = 0, gen = 0, decode_points = DECODE_POINTS_DEFAULT;
-    uint64_t des_instances = 0;
-    if (!parse_des_instances(pa.des_instances, &des_instances, &error) ||
+    TsExecOptions des_opt = {0};
+    if (!parse_des_instances(pa.des_instances, &des_opt.instances, &error) ||
+        !ts_cli_parse_size("--des-lane-memory", pa.des_lane_memory, TS_EXEC_LANE_MEMORY_MIN,
+                           TS_EXEC_LANE_MEMORY_MAX, &des_opt.lane_memory_bytes, &error) ||
         !ts_cli_parse_uint("--gen", pa.gen, 0, DECODE_MAX_GEN, &gen, &error) ||
         !ts_cli_parse_uint("--decode-points", pa.decode_points, 0, 4096, &decode_points, &error)) {
         rc = ts_cli_fail(error);
@@ -649,8 +664,8 @@ static int run(int argc, char **argv)
     }
     const TsModelPhases *ph = pa.gen ? &phases : NULL;
     if (des || both) {
-        rc = des ? run_des(&a, &in, &r, plan, des_instances, notes)
-                 : run_both(&a, &in, &r, &lo, plan, &summary, layers, ph, des_instances, notes);
+        rc = des ? run_des(&a, &in, &r, plan, &des_opt, notes)
+                 : run_both(&a, &in, &r, &lo, plan, &summary, layers, ph, &des_opt, notes);
         g_strfreev(notes);
         goto out;
     }
@@ -688,6 +703,7 @@ out:
     g_free(pa.layers);
     g_free(pa.decode_points);
     g_free(pa.des_instances);
+    g_free(pa.des_lane_memory);
     g_array_free(mapped_kv, TRUE);
     ts_layer_result_clear(&r);
     ts_cli_map_inputs_clear(&in);

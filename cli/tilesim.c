@@ -7,6 +7,7 @@
 
 #include "ts-config.h"
 #include "ts-file.h"
+#include "ts-units.h"
 
 #define TS_CLI_MAX_COMMANDS 32
 
@@ -83,6 +84,20 @@ gboolean ts_cli_parse_uint(const char *option, const char *text, guint64 min, gu
                     "%s: expected an integer within %" G_GUINT64_FORMAT " .. %" G_GUINT64_FORMAT
                     " (got '%s')",
                     option, min, max, text);
+    return FALSE;
+}
+
+gboolean ts_cli_parse_size(const char *option, const char *text, guint64 min, guint64 max,
+                           guint64 *out, GError **error)
+{
+    const char *why = NULL;
+    if (text == NULL || ts_unit_parse_bytes(text, min, max, out, &why))
+        return TRUE;
+    g_autofree char *lo = ts_unit_format((double)min, TS_UNIT_SIZE);
+    g_autofree char *hi = ts_unit_format((double)max, TS_UNIT_SIZE);
+    g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_RANGE,
+                "%s: expected a size such as 512M, 2G or 1GiB from %s to %s (got '%s': %s)", option,
+                lo, hi, text, why);
     return FALSE;
 }
 

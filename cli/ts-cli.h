@@ -41,6 +41,13 @@ gboolean ts_cli_parse(const char *name, const char *parameter_string, const char
 gboolean ts_cli_parse_uint(const char *option, const char *text, guint64 min, guint64 max,
                            guint64 *out, GError **error);
 
+/* Parses the text of a size option in bytes (NULL: not given, *out left alone) in min .. max:
+ * ts_unit_parse_bytes (a bare number of bytes, B, KB/KiB, MB/MiB, GB/GiB, all x1024, and the
+ * shorthand K, M, G: 512M, 2G). Errors: TS_CONFIG_ERROR_RANGE "OPTION: expected a size such as
+ * 512M, 2G or 1GiB from MIN to MAX (got 'TEXT': WHY)". */
+gboolean ts_cli_parse_size(const char *option, const char *text, guint64 min, guint64 max,
+                           guint64 *out, GError **error);
+
 /* Prints "tilesim: MESSAGE" on stderr for a GError and returns the exit code for its domain
  * (TS_EXIT_BAD_INPUT for input errors, TS_EXIT_INTERNAL otherwise). */
 int ts_cli_fail(const GError *error);

@@ -170,6 +170,30 @@ gboolean ts_unit_parse(const char *text, TsUnitKind kind, double *out, const cha
     return FALSE;
 }
 
+gboolean ts_unit_parse_bytes(const char *text, guint64 min, guint64 max, guint64 *out,
+                             const char **why)
+{
+    g_return_val_if_fail(text != NULL && out != NULL, FALSE);
+    const gsize n = strlen(text);
+    g_autofree char *full =
+        n > 0 && strchr("KMG", text[n - 1]) ? g_strconcat(text, "B", NULL) : g_strdup(text);
+    const char *w = NULL;
+    double v = 0.0;
+    if (!ts_unit_parse(full, TS_UNIT_SIZE, &v, &w))
+        ; /* w is set */
+    else if (v != floor(v))
+        w = "not a whole number of bytes";
+    else if (v < (double)min || v > (double)max)
+        w = "out of range";
+    if (w != NULL) {
+        if (why)
+            *why = w;
+        return FALSE;
+    }
+    *out = (guint64)v;
+    return TRUE;
+}
+
 char *ts_unit_format(double value, TsUnitKind kind)
 {
     g_return_val_if_fail(kind < TS_UNIT_COUNT_, g_strdup(""));

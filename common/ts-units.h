@@ -28,6 +28,13 @@ typedef enum {
  * a malformed number; never accepts trailing garbage. */
 gboolean ts_unit_parse(const char *text, TsUnitKind kind, double *out, const char **why);
 
+/* A byte count as command-line options and sweep settings write it: a size of ts_unit_parse
+ * (a bare number is bytes; B, KB/KiB, MB/MiB, GB/GiB, all x1024; bit, Kbit ...) or the
+ * shorthand K, M, G for KB, MB, GB ("512M", "2G", "1GiB"), a whole number of bytes within
+ * min .. max. FALSE with *why (static) otherwise. */
+gboolean ts_unit_parse_bytes(const char *text, guint64 min, guint64 max, guint64 *out,
+                             const char **why);
+
 /* Base unit name of a kind: "Hz", "ps", "B/s", "pJ", "pJ/bit", "B", "W", "um^2", "nm". */
 const char *ts_unit_base_name(TsUnitKind kind);
 

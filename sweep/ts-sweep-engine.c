@@ -167,14 +167,17 @@ static void run_des(const TsSweep *s, const TsArch *arch, const TsWorkload *work
     const guint n = r->n_ops;
     gboolean *run = g_new0(gboolean, MAX(n, 1u));
     GString *not_run = g_string_new(NULL);
+    TsExecOptions xo = {.max_steps = s->des_max_steps,
+                        .instances = s->des_instances,
+                        .lane_memory_bytes = s->des_lane_memory,
+                        .fuse = plan};
     for (guint i = 0; i < n; i++) {
-        out->ops[i].des_not_run = ts_exec_op_refusal(arch, r, i);
+        out->ops[i].des_not_run = ts_exec_op_refusal_with(arch, r, i, &xo);
         run[i] = out->ops[i].des_not_run == NULL;
         if (!run[i])
             g_string_append_printf(not_run, "%s%s: %s", not_run->len ? "; " : "",
                                    r->ops[i].op->name, out->ops[i].des_not_run);
     }
-    TsExecOptions xo = {.max_steps = s->des_max_steps, .instances = s->des_instances, .fuse = plan};
     TsExecResult x = {0};
     g_autoptr(GError) derr = NULL;
     gint64 t0 = g_get_monotonic_time();

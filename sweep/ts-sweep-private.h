@@ -96,8 +96,9 @@ struct TsSweep {
     TsSweepObjective objectives[3];
     guint n_objectives;
     TsSweepObjective rank;
-    uint64_t des_max_steps; /* `des: max_steps` (0: the executor's default) */
-    uint64_t des_instances; /* `des: instances` (TsExecOptions.instances; 0: auto) */
+    uint64_t des_max_steps;   /* `des: max_steps` (0: the executor's default) */
+    uint64_t des_instances;   /* `des: instances` (TsExecOptions.instances; 0: auto) */
+    uint64_t des_lane_memory; /* `des: lane_memory` (TsExecOptions.lane_memory_bytes; 0: default) */
     char *settings_json;
 
     GPtrArray *notes;  /* char * + NULL */

@@ -520,10 +520,10 @@ static gboolean read_des(TsSweep *s, const TsNode *map, GError **error)
     }
     if (map->kind != TS_NODE_MAPPING) {
         ts_config_error(error, map, TS_CONFIG_ERROR_TYPE, "sweep.des",
-                        "expected a mapping (max_steps, instances)");
+                        "expected a mapping (max_steps, instances, lane_memory)");
         return FALSE;
     }
-    static const char *const keys[] = {"max_steps", "instances", NULL};
+    static const char *const keys[] = {"max_steps", "instances", "lane_memory", NULL};
     if (!ts_schema_check_keys(map, "sweep.des", keys, error))
         return FALSE;
     const TsNode *n = ts_node_get(map, "max_steps");
@@ -559,6 +559,22 @@ static gboolean read_des(TsSweep *s, const TsNode *map, GError **error)
                             TS_EXEC_SAMPLE_N_MIN, TS_EXEC_SAMPLE_N_MAX, text);
             return FALSE;
         }
+    }
+    const TsNode *lm = ts_node_get(map, "lane_memory");
+    if (lm != NULL) {
+        const char *text = NULL, *why = NULL;
+        guint64 v = 0;
+        if (!ts_node_string(lm, "sweep.des.lane_memory", &text, error))
+            return FALSE;
+        if (!ts_unit_parse_bytes(text, TS_EXEC_LANE_MEMORY_MIN, TS_EXEC_LANE_MEMORY_MAX, &v,
+                                 &why)) {
+            ts_config_error(error, lm, TS_CONFIG_ERROR_RANGE, "sweep.des.lane_memory",
+                            "expected a size such as 512M, 2G or 1GiB from 1 KiB to 1 TiB (got "
+                            "'%s': %s)",
+                            text, why);
+            return FALSE;
+        }
+        s->des_lane_memory = v;
     }
     return TRUE;
 }
@@ -722,6 +738,10 @@ static char *settings_json(const TsSweep *s, gboolean cross)
             json_builder_add_string_value(b, s->des_instances ? "all" : "auto");
         else
             json_builder_add_int_value(b, (gint64)s->des_instances);
+        if (s->des_lane_memory != 0) { /* absent at the default, as before the key existed */
+            json_builder_set_member_name(b, "lane_memory_bytes");
+            json_builder_add_int_value(b, (gint64)s->des_lane_memory);
+        }
         json_builder_end_object(b);
     }
     json_builder_end_object(b);

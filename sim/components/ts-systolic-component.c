@@ -2,8 +2,9 @@
  * queue_depth compute steps, one running at a time; the running step's fold boundaries come
  * from the model's timeline and are visited by one self-event each, chained. With "mem"
  * connected, a fold's DRAM words go out as requests when it starts and the boundary waits for
- * the last response, pushing the rest of the step later. Nothing is allocated per event; the
- * per-fold buffers grow to the largest step seen. */
+ * the last response, pushing the rest of the step later. Each fold's boundary and DRAM words
+ * are computed when the fold starts (ts_systolic_fold_iter_next), so memory does not grow with
+ * a step's folds; nothing is allocated per event, the model's state once per step. */
 #include "ts-systolic-component.h"
 
 #include <string.h>
@@ -21,8 +22,9 @@ typedef struct {
     gboolean running;
     guint64 start_edge; /* clock edge the running step began on */
     guint64 fold, n_folds;
-    guint64 *fold_end, *fold_reads, *fold_writes;
-    gsize fold_cap;
+    TsSystolicFoldIter *folds_it;    /* the running GEMM step's folds; NULL for a lanes step */
+    guint64 fold_end;                /* the running fold's boundary, cycles from the step's start */
+    guint64 fold_reads, fold_writes; /* DRAM words up to the end of the previous fold */
     TsSystolicResult cur, last;
     /* memory traffic of the running fold */
     guint64 word_bytes, req_bytes;
@@ -142,8 +144,7 @@ static gboolean mem_on(TsSystolicComp *s)
 static void schedule_fold(TsSystolicComp *s)
 {
     TsSim *sim = s->base.sim;
-    TsTick t = ts_clock_cycles_to_ticks(&s->base.clock,
-                                        s->start_edge + s->fold_end[s->fold] + 1 + s->shift);
+    TsTick t = ts_clock_cycles_to_ticks(&s->base.clock, s->start_edge + s->fold_end + 1 + s->shift);
     TsEvent *ev = ts_sim_event_new(sim, &s->base, TS_SYSTOLIC_EV_FOLD);
     ts_sim_schedule(sim, ev, MAX(t, ts_sim_now(sim)));
 }
@@ -171,33 +172,36 @@ static void issue_mem(TsSystolicComp *s)
     }
 }
 
+/* Starts the running GEMM step's next fold: the model serves it now, giving its boundary and
+ * DRAM words; after the last one the step's figures are complete. */
 static void start_fold(TsSystolicComp *s)
 {
+    guint64 reads, writes;
+    if (!ts_systolic_fold_iter_next(s->folds_it, &s->fold_end, &reads, &writes))
+        TS_ABORT(&s->base, "fold %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " past the model's",
+                 s->fold, s->n_folds);
+    if (s->fold + 1 == s->n_folds) {
+        s->cur = *ts_systolic_fold_iter_result(s->folds_it);
+        writes = s->cur.dram_ofmap_writes; /* the last fold carries what is staged at the end */
+    }
     s->boundary = FALSE;
     if (mem_on(s)) {
-        const guint64 f = s->fold;
-        s->rd_left = (s->fold_reads[f] - (f ? s->fold_reads[f - 1] : 0)) * s->word_bytes;
-        /* the last fold also carries the ofmap words staged when the step ends */
-        const guint64 upto = f + 1 == s->n_folds ? s->cur.dram_ofmap_writes : s->fold_writes[f];
-        s->wr_left = (upto - (f ? s->fold_writes[f - 1] : 0)) * s->word_bytes;
+        s->rd_left = (reads - s->fold_reads) * s->word_bytes;
+        s->wr_left = (writes - s->fold_writes) * s->word_bytes;
         issue_mem(s);
     }
+    s->fold_reads = reads;
+    s->fold_writes = writes;
     schedule_fold(s);
 }
 
 /* An elementwise step: one fold of its cycles, no memory traffic. */
 static void start_lanes(TsSystolicComp *s, const Step *q)
 {
-    if (s->fold_cap < 1) {
-        s->fold_cap = 1;
-        s->fold_end = g_renew(guint64, s->fold_end, 1);
-        s->fold_reads = g_renew(guint64, s->fold_reads, 1);
-        s->fold_writes = g_renew(guint64, s->fold_writes, 1);
-    }
     memset(&s->cur, 0, sizeof s->cur);
     s->cur.cycles = q->lanes - 1;
-    s->fold_end[0] = q->lanes - 1;
-    s->fold_reads[0] = s->fold_writes[0] = 0;
+    s->fold_end = q->lanes - 1;
+    s->fold_reads = s->fold_writes = 0;
     s->running = TRUE;
     s->fold = 0;
     s->n_folds = 1;
@@ -217,33 +221,31 @@ static void start_next(TsSystolicComp *s)
     }
     TsSystolicLayer layer = ts_systolic_layer_gemm(q->m, q->n, q->k);
     GError *e = NULL;
-    if (!ts_systolic_layer_check(&layer, &e))
+    s->folds_it = ts_systolic_fold_iter_new(&s->cfg, &layer, &e);
+    if (s->folds_it == NULL)
         TS_ABORT(&s->base, "compute step %" G_GUINT64_FORMAT ": %s", q->tag, e->message);
-    guint64 n = ts_systolic_n_folds(&s->cfg, &layer);
-    if (n > s->fold_cap) {
-        s->fold_cap = MAX((gsize)n, 2 * s->fold_cap);
-        s->fold_end = g_renew(guint64, s->fold_end, s->fold_cap);
-        s->fold_reads = g_renew(guint64, s->fold_reads, s->fold_cap);
-        s->fold_writes = g_renew(guint64, s->fold_writes, s->fold_cap);
-    }
-    if (!ts_systolic_run_folds_dram(&s->cfg, &layer, &s->cur, s->fold_end, s->fold_reads,
-                                    s->fold_writes, s->fold_cap, &e))
-        TS_ABORT(&s->base, "compute step %" G_GUINT64_FORMAT ": %s", q->tag, e->message);
+    const guint64 n = ts_systolic_fold_iter_folds(s->folds_it);
+    s->cur = *ts_systolic_fold_iter_result(s->folds_it);
     s->running = TRUE;
     s->fold = 0;
     s->n_folds = n;
+    s->fold_reads = s->fold_writes = 0;
     s->shift = 0;
     s->start_edge = ts_clock_edge_index_at_or_after(&s->base.clock, ts_sim_now(s->base.sim));
     TS_TRACE(&s->base,
              "step %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT "x%" G_GUINT64_FORMAT
-             "x%" G_GUINT64_FORMAT ": %" G_GUINT64_FORMAT " folds, %" G_GUINT64_FORMAT " cycles",
-             q->tag, q->m, q->n, q->k, n, s->cur.cycles);
+             "x%" G_GUINT64_FORMAT ": %" G_GUINT64_FORMAT " folds",
+             q->tag, q->m, q->n, q->k, n);
     start_fold(s);
 }
 
 static void finish_step(TsSystolicComp *s)
 {
     TsSystolicResult *r = &s->cur;
+    ts_systolic_fold_iter_free(s->folds_it);
+    s->folds_it = NULL;
+    TS_TRACE(&s->base, "step %" G_GUINT64_FORMAT ": %" G_GUINT64_FORMAT " cycles",
+             s->queue[s->head].tag, r->cycles + s->shift);
     r->cycles += s->shift;
     r->stall_cycles += s->shift;
     guint64 tag = s->queue[s->head].tag;
@@ -284,7 +286,7 @@ static void try_end_fold(TsSystolicComp *s)
     if (!s->boundary || s->outstanding > 0 || s->rd_left > 0 || s->wr_left > 0)
         return;
     guint64 now_edge = ts_clock_edge_index_at_or_after(&s->base.clock, ts_sim_now(s->base.sim));
-    guint64 due = s->start_edge + s->fold_end[s->fold] + 1 + s->shift;
+    guint64 due = s->start_edge + s->fold_end + 1 + s->shift;
     if (now_edge > due)
         s->shift += now_edge - due;
     ts_counter_inc(s->folds);
@@ -345,9 +347,7 @@ static void sys_destroy(TsComponent *self)
 {
     TsSystolicComp *s = TS_COMPONENT_DOWNCAST(TsSystolicComp, self);
     g_free(s->queue);
-    g_free(s->fold_end);
-    g_free(s->fold_reads);
-    g_free(s->fold_writes);
+    ts_systolic_fold_iter_free(s->folds_it);
 }
 
 const TsComponentKind ts_systolic_kind = {

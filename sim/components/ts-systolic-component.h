@@ -3,11 +3,13 @@
  * component wakes at every fold boundary of the step's timeline (stalls included) and, after
  * the last fold, answers on "ctrl" with the step's cycles and DRAM traffic and returns the
  * step's credit. When port "mem" is connected, the DRAM traffic the model gives each fold
- * (ts_systolic_run_folds_dram) is sent there as memory requests (ts-mem.h) when the fold
+ * is sent there as memory requests (ts-mem.h) when the fold
  * starts, and a fold cannot end before its requests are answered: a memory slower than the
  * model's interface stalls the array further (counted as stall cycles of the step). Elementwise
  * work on the PEs as lanes (TS_SYSTOLIC_EV_LANES) takes its turn in the same queue, so one
- * component stands for the array whatever it computes. */
+ * component stands for the array whatever it computes. Each fold's boundary and DRAM words come
+ * from the model when the fold starts (ts_systolic_fold_iter_next): memory does not grow with a
+ * step's folds. */
 #ifndef TS_SYSTOLIC_COMPONENT_H
 #define TS_SYSTOLIC_COMPONENT_H
 

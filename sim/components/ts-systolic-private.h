@@ -66,15 +66,20 @@ static inline gint64 ts_systolic_valid_before_diag(gint64 mr, gint64 nc, gint64 
     return v;
 }
 
-/* The memory timeline (ts-systolic-timeline.c): runs every demand line through the read
- * buffers (bandwidth-limited mode) and the ofmap write buffer; sets cycles, stall_cycles,
- * dram_ofmap_writes and, when bandwidth-limited, dram_ifmap_reads and dram_filter_reads. When
- * fold_end is not NULL it receives, per fold in run order, the cycle its last line is served;
- * fold_reads / fold_writes (may be NULL) the DRAM words read (bandwidth-limited mode) and
- * written up to the end of each fold. */
-gboolean ts_systolic_timeline(const TsSystolicGeom *g, const TsSystolicConfig *cfg,
-                              TsSystolicResult *out, guint64 *fold_end, guint64 *fold_reads,
-                              guint64 *fold_writes, GError **error);
+/* The memory timeline (ts-systolic-timeline.c), fold by fold in run order: demand lines go
+ * through the read buffers (bandwidth-limited mode) and the ofmap write buffer. Its state is
+ * the buffers' (O(1) in the folds; the rank tables are capped), so a caller may stop after
+ * any fold. _fold serves the next fold and gives the cycle its last line is served, the DRAM
+ * words read (bandwidth-limited mode; 0 when stall-free) and written up to its end; FALSE
+ * once every fold was served. _finish, after the last fold, drains the staged rest and sets
+ * cycles, stall_cycles, dram_ofmap_writes and, when bandwidth-limited, dram_ifmap_reads and
+ * dram_filter_reads. The geometry is copied. */
+typedef struct TsSystolicTimeline TsSystolicTimeline;
+TsSystolicTimeline *ts_systolic_timeline_new(const TsSystolicGeom *g, const TsSystolicConfig *cfg);
+gboolean ts_systolic_timeline_fold(TsSystolicTimeline *t, guint64 *end, guint64 *reads,
+                                   guint64 *writes);
+void ts_systolic_timeline_finish(TsSystolicTimeline *t, TsSystolicResult *out);
+void ts_systolic_timeline_free(TsSystolicTimeline *t);
 
 G_END_DECLS
 

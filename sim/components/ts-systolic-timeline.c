@@ -513,8 +513,10 @@ static void line_span(const RdBuf *b, const TsSystolicGeom *g, TsSystolicOperand
  * window (fold_rows when none can). Along a forward operand the first and last buffer line of
  * each line's requests never decrease, so the hit lines are one interval (window inside the
  * operand) or a prefix and a suffix (window wrapping around), found by bisection. */
-static gint64 next_read_event(const RdBuf *b, const TsSystolicGeom *g, TsSystolicOperand op,
-                              gint64 fr, gint64 fc, gint64 j)
+static inline __attribute__((always_inline)) gint64 next_read_event(const RdBuf *b,
+                                                                    const TsSystolicGeom *g,
+                                                                    TsSystolicOperand op, gint64 fr,
+                                                                    gint64 fc, gint64 j)
 {
     gint64 jlo, jhi;
     gboolean fwd;
@@ -555,91 +557,122 @@ static gint64 next_read_event(const RdBuf *b, const TsSystolicGeom *g, TsSystoli
     return lo;
 }
 
-gboolean ts_systolic_timeline(const TsSystolicGeom *g, const TsSystolicConfig *cfg,
-                              TsSystolicResult *out, guint64 *fold_end, guint64 *fold_reads,
-                              guint64 *fold_writes, GError **error)
-{
-    const gboolean user = cfg->bandwidth_limited;
+struct TsSystolicTimeline {
+    TsSystolicGeom g;
+    gboolean user;
     RdBuf rb[2];
-    if (user) {
-        rd_init(&rb[0], g, TS_SYSTOLIC_IFMAP, cfg->ifmap_sram_words, cfg->dram_words_per_cycle);
-        rd_init(&rb[1], g, TS_SYSTOLIC_FILTER, cfg->filter_sram_words, cfg->dram_words_per_cycle);
-    }
-    WrBuf wb = {.bw = user ? cfg->dram_words_per_cycle : g->C,
-                .total = (gint64)cfg->ofmap_sram_words};
-    wb.active = (wb.total + 1) / 2;
-    wb.drain_lines = (wb.total - wb.active + wb.bw - 1) / wb.bw;
-    wb.free_space = wb.total;
-    wb.queue = g_array_new(FALSE, FALSE, sizeof(LineRun));
+    WrBuf wb;
+    gint64 stall, row0, last_out;
+    gint64 fr, fc; /* the next fold */
+};
 
-    gint64 stall = 0, row0 = 0, last_out = 0;
-    for (gint64 fc = 0; fc < g->cf; fc++) {
-        for (gint64 fr = 0; fr < g->rf; fr++) {
-            gint64 wf = ofmap_fold_words(g, fr, fc);
-            gboolean quiet = wb.free_space - wf >= wb.active;
-            for (int k = 0; k < 2 && user && quiet; k++) {
-                gint64 la, lb;
-                if (rb[k].by_address) {
-                    quiet = FALSE;
-                    break;
-                }
-                rd_fold_lines(&rb[k], g, k == 0 ? TS_SYSTOLIC_IFMAP : TS_SYSTOLIC_FILTER, fr, fc,
-                              &la, &lb);
-                quiet = rd_range_in_window(&rb[k], la, lb);
-            }
-            if (quiet) {
-                wr_stage(&wb, wf);
-                row0 += g->fold_rows;
-                last_out = row0 - 1 + stall;
-            } else {
-                gint64 cycle = row0 + stall, j = 0;
-                while (j < g->fold_rows) {
-                    gint64 ev = g->fold_rows;
-                    if (user) {
-                        gint64 ei = next_read_event(&rb[0], g, TS_SYSTOLIC_IFMAP, fr, fc, j);
-                        gint64 ef = next_read_event(&rb[1], g, TS_SYSTOLIC_FILTER, fr, fc, j);
-                        ev = MIN(ei, ef);
-                    }
-                    write_lines(g, &wb, fr, fc, j, ev, &cycle, &stall, &last_out);
-                    if (ev >= g->fold_rows)
-                        break;
-                    TsSystolicLanes ln;
-                    ts_systolic_lanes(g, TS_SYSTOLIC_IFMAP, fr, fc, ev, &ln);
-                    gint64 si = rd_line(&rb[0], g, &ln, cycle);
-                    ts_systolic_lanes(g, TS_SYSTOLIC_FILTER, fr, fc, ev, &ln);
-                    gint64 sf = rd_line(&rb[1], g, &ln, cycle);
-                    ts_systolic_lanes(g, TS_SYSTOLIC_OFMAP, fr, fc, ev, &ln);
-                    gint64 o = wr_line(&wb, MAX(0, ln.hi - ln.lo + 1), cycle);
-                    gint64 st = MAX(MAX(si, sf), MAX(0, o - cycle));
-                    stall += st;
-                    last_out = o;
-                    cycle += 1 + st;
-                    j = ev + 1;
-                }
-                row0 += g->fold_rows;
-            }
-            if (fold_end)
-                fold_end[fc * g->rf + fr] = (guint64)last_out;
-            if (fold_reads)
-                fold_reads[fc * g->rf + fr] = user ? rb[0].accesses + rb[1].accesses : 0;
-            if (fold_writes)
-                fold_writes[fc * g->rf + fr] = wb.accesses;
+TsSystolicTimeline *ts_systolic_timeline_new(const TsSystolicGeom *g, const TsSystolicConfig *cfg)
+{
+    TsSystolicTimeline *t = g_new0(TsSystolicTimeline, 1);
+    t->g = *g;
+    g = &t->g;
+    t->user = cfg->bandwidth_limited;
+    if (t->user) {
+        rd_init(&t->rb[0], g, TS_SYSTOLIC_IFMAP, cfg->ifmap_sram_words, cfg->dram_words_per_cycle);
+        rd_init(&t->rb[1], g, TS_SYSTOLIC_FILTER, cfg->filter_sram_words,
+                cfg->dram_words_per_cycle);
+    }
+    WrBuf *wb = &t->wb;
+    wb->bw = t->user ? cfg->dram_words_per_cycle : g->C;
+    wb->total = (gint64)cfg->ofmap_sram_words;
+    wb->active = (wb->total + 1) / 2;
+    wb->drain_lines = (wb->total - wb->active + wb->bw - 1) / wb->bw;
+    wb->free_space = wb->total;
+    wb->queue = g_array_new(FALSE, FALSE, sizeof(LineRun));
+    return t;
+}
+
+gboolean ts_systolic_timeline_fold(TsSystolicTimeline *t, guint64 *end, guint64 *reads,
+                                   guint64 *writes)
+{
+    const TsSystolicGeom *g = &t->g;
+    if (t->fc >= g->cf)
+        return FALSE;
+    const gint64 fr = t->fr, fc = t->fc;
+    const gboolean user = t->user;
+    RdBuf *rb = t->rb;
+    WrBuf *wb = &t->wb;
+    gint64 wf = ofmap_fold_words(g, fr, fc);
+    gboolean quiet = wb->free_space - wf >= wb->active;
+    for (int k = 0; k < 2 && user && quiet; k++) {
+        gint64 la, lb;
+        if (rb[k].by_address) {
+            quiet = FALSE;
+            break;
         }
+        rd_fold_lines(&rb[k], g, k == 0 ? TS_SYSTOLIC_IFMAP : TS_SYSTOLIC_FILTER, fr, fc, &la, &lb);
+        quiet = rd_range_in_window(&rb[k], la, lb);
     }
-    /* The staged rest drains after the last line: it adds writes, not cycles. */
-    gint64 c = last_out;
-    while (wb.line_idx != 0 || wb.head < wb.queue->len)
-        c = wr_drain(&wb, c) + 1;
-    out->cycles = (guint64)last_out;
-    out->stall_cycles = (guint64)stall;
-    out->dram_ofmap_writes = wb.accesses;
-    g_array_free(wb.queue, TRUE);
-    if (user) {
-        out->dram_ifmap_reads = rb[0].accesses;
-        out->dram_filter_reads = rb[1].accesses;
-        rd_clear(&rb[0]);
-        rd_clear(&rb[1]);
+    if (quiet) {
+        wr_stage(wb, wf);
+        t->row0 += g->fold_rows;
+        t->last_out = t->row0 - 1 + t->stall;
+    } else {
+        gint64 cycle = t->row0 + t->stall, j = 0;
+        while (j < g->fold_rows) {
+            gint64 ev = g->fold_rows;
+            if (user) {
+                gint64 ei = next_read_event(&rb[0], g, TS_SYSTOLIC_IFMAP, fr, fc, j);
+                gint64 ef = next_read_event(&rb[1], g, TS_SYSTOLIC_FILTER, fr, fc, j);
+                ev = MIN(ei, ef);
+            }
+            write_lines(g, wb, fr, fc, j, ev, &cycle, &t->stall, &t->last_out);
+            if (ev >= g->fold_rows)
+                break;
+            TsSystolicLanes ln;
+            ts_systolic_lanes(g, TS_SYSTOLIC_IFMAP, fr, fc, ev, &ln);
+            gint64 si = rd_line(&rb[0], g, &ln, cycle);
+            ts_systolic_lanes(g, TS_SYSTOLIC_FILTER, fr, fc, ev, &ln);
+            gint64 sf = rd_line(&rb[1], g, &ln, cycle);
+            ts_systolic_lanes(g, TS_SYSTOLIC_OFMAP, fr, fc, ev, &ln);
+            gint64 o = wr_line(wb, MAX(0, ln.hi - ln.lo + 1), cycle);
+            gint64 st = MAX(MAX(si, sf), MAX(0, o - cycle));
+            t->stall += st;
+            t->last_out = o;
+            cycle += 1 + st;
+            j = ev + 1;
+        }
+        t->row0 += g->fold_rows;
     }
-    (void)error;
+    if (++t->fr == g->rf) { /* column folds outermost */
+        t->fr = 0;
+        t->fc++;
+    }
+    *end = (guint64)t->last_out;
+    *reads = user ? rb[0].accesses + rb[1].accesses : 0;
+    *writes = wb->accesses;
     return TRUE;
+}
+
+void ts_systolic_timeline_finish(TsSystolicTimeline *t, TsSystolicResult *out)
+{
+    WrBuf *wb = &t->wb;
+    /* The staged rest drains after the last line: it adds writes, not cycles. */
+    gint64 c = t->last_out;
+    while (wb->line_idx != 0 || wb->head < wb->queue->len)
+        c = wr_drain(wb, c) + 1;
+    out->cycles = (guint64)t->last_out;
+    out->stall_cycles = (guint64)t->stall;
+    out->dram_ofmap_writes = wb->accesses;
+    if (t->user) {
+        out->dram_ifmap_reads = t->rb[0].accesses;
+        out->dram_filter_reads = t->rb[1].accesses;
+    }
+}
+
+void ts_systolic_timeline_free(TsSystolicTimeline *t)
+{
+    if (t == NULL)
+        return;
+    g_array_free(t->wb.queue, TRUE);
+    if (t->user) {
+        rd_clear(&t->rb[0]);
+        rd_clear(&t->rb[1]);
+    }
+    g_free(t);
 }

@@ -435,14 +435,19 @@ gboolean ts_systolic_run_folds(const TsSystolicConfig *cfg, const TsSystolicLaye
     return ts_systolic_run_folds_dram(cfg, layer, out, fold_end, NULL, NULL, n_fold_end, error);
 }
 
-gboolean ts_systolic_run_folds_dram(const TsSystolicConfig *cfg, const TsSystolicLayer *layer,
-                                    TsSystolicResult *out, guint64 *fold_end, guint64 *fold_reads,
-                                    guint64 *fold_writes, gsize n, GError **error)
+struct TsSystolicFoldIter {
+    TsSystolicGeom g;
+    TsSystolicResult r;
+    TsSystolicTimeline *tl;
+    guint64 fold;
+    gboolean user;
+};
+
+TsSystolicFoldIter *ts_systolic_fold_iter_new(const TsSystolicConfig *cfg,
+                                              const TsSystolicLayer *layer, GError **error)
 {
-    const gsize n_fold_end = n;
-    g_return_val_if_fail(out != NULL, FALSE);
     if (!ts_systolic_config_check(cfg, error) || !ts_systolic_layer_check(layer, error))
-        return FALSE;
+        return NULL;
     TsSystolicGeom g;
     ts_systolic_geom_init(&g, cfg, layer);
     /* Work is O(folds) at least: bound it, and keep every cycle count far from overflow. */
@@ -452,9 +457,9 @@ gboolean ts_systolic_run_folds_dram(const TsSystolicConfig *cfg, const TsSystoli
                     "layer too large for a %ux%u array: %" G_GINT64_FORMAT
                     " folds of %" G_GINT64_FORMAT " cycles (at most 2^28 folds and 2^50 cycles)",
                     cfg->rows, cfg->cols, g.rf * g.cf, g.fold_rows);
-        return FALSE;
+        return NULL;
     }
-    memset(out, 0, sizeof *out);
+    TsSystolicResult res = {0}, *out = &res;
     out->ofmap_px = (guint64)g.npx;
     out->window = (guint64)g.win;
     out->filters = (guint64)g.NF;
@@ -500,23 +505,86 @@ gboolean ts_systolic_run_folds_dram(const TsSystolicConfig *cfg, const TsSystoli
                     "%" G_GINT64_FORMAT " ifmap words, %" G_GINT64_FORMAT
                     " lowered, %" G_GUINT64_FORMAT " requests (at most 2^27, 2^28 and 2^33)",
                     g.H * g.W * g.CH, g.npx * g.win, out->sram_ifmap_reads);
-        return FALSE;
+        return NULL;
     }
     if (!cfg->bandwidth_limited) {
         out->dram_ifmap_reads = calc_reads(&g, TS_SYSTOLIC_IFMAP, cfg->ifmap_sram_words);
         out->dram_filter_reads = calc_reads(&g, TS_SYSTOLIC_FILTER, cfg->filter_sram_words);
     }
-    g_return_val_if_fail((fold_end == NULL && fold_reads == NULL && fold_writes == NULL) ||
-                             n_fold_end >= out->folds,
-                         FALSE);
-    if (!ts_systolic_timeline(&g, cfg, out, fold_end, fold_reads, fold_writes, error))
+    TsSystolicFoldIter *it = g_new0(TsSystolicFoldIter, 1);
+    it->g = g;
+    it->r = res;
+    it->user = cfg->bandwidth_limited;
+    it->tl = ts_systolic_timeline_new(&g, cfg);
+    return it;
+}
+
+gboolean ts_systolic_fold_iter_next(TsSystolicFoldIter *it, guint64 *end, guint64 *reads,
+                                    guint64 *writes)
+{
+    g_return_val_if_fail(it != NULL, FALSE);
+    TsSystolicResult *out = &it->r;
+    guint64 e, rd, wr;
+    if (it->fold == out->folds || !ts_systolic_timeline_fold(it->tl, &e, &rd, &wr))
         return FALSE;
-    if (!cfg->bandwidth_limited && fold_reads != NULL) {
-        /* Stall-free reads are counted per layer: spread over the folds in proportion. */
-        const guint64 total = out->dram_ifmap_reads + out->dram_filter_reads;
-        for (guint64 f = 0; f < out->folds; f++)
-            fold_reads[f] = (guint64)((unsigned __int128)total * (f + 1) / out->folds);
+    it->fold++;
+    /* stall-free reads are counted per layer: spread over the folds in proportion */
+    if (!it->user && reads != NULL)
+        rd = (guint64)((unsigned __int128)(out->dram_ifmap_reads + out->dram_filter_reads) *
+                       it->fold / out->folds);
+    if (it->fold == out->folds) {
+        ts_systolic_timeline_finish(it->tl, out);
+        out->overall_util_pct =
+            (double)out->macs * 100.0 / ((double)out->cycles * (double)(it->g.R * it->g.C));
     }
-    out->overall_util_pct = (double)out->macs * 100.0 / ((double)out->cycles * (double)(R * C));
+    if (end)
+        *end = e;
+    if (reads)
+        *reads = rd;
+    if (writes)
+        *writes = wr;
+    return TRUE;
+}
+
+const TsSystolicResult *ts_systolic_fold_iter_result(const TsSystolicFoldIter *it)
+{
+    g_return_val_if_fail(it != NULL, NULL);
+    return &it->r;
+}
+
+guint64 ts_systolic_fold_iter_folds(const TsSystolicFoldIter *it)
+{
+    g_return_val_if_fail(it != NULL, 0);
+    return it->r.folds;
+}
+
+void ts_systolic_fold_iter_free(TsSystolicFoldIter *it)
+{
+    if (it == NULL)
+        return;
+    ts_systolic_timeline_free(it->tl);
+    g_free(it);
+}
+
+gboolean ts_systolic_run_folds_dram(const TsSystolicConfig *cfg, const TsSystolicLayer *layer,
+                                    TsSystolicResult *out, guint64 *fold_end, guint64 *fold_reads,
+                                    guint64 *fold_writes, gsize n, GError **error)
+{
+    g_return_val_if_fail(out != NULL, FALSE);
+    g_autoptr(TsSystolicFoldIter) it = ts_systolic_fold_iter_new(cfg, layer, error);
+    if (it == NULL)
+        return FALSE;
+    g_return_val_if_fail(
+        (fold_end == NULL && fold_reads == NULL && fold_writes == NULL) || n >= it->r.folds, FALSE);
+    guint64 e, rd, wr;
+    for (gsize f = 0; ts_systolic_fold_iter_next(it, &e, fold_reads ? &rd : NULL, &wr); f++) {
+        if (fold_end)
+            fold_end[f] = e;
+        if (fold_reads)
+            fold_reads[f] = rd;
+        if (fold_writes)
+            fold_writes[f] = wr;
+    }
+    *out = it->r;
     return TRUE;
 }

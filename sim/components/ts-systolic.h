@@ -96,6 +96,25 @@ gboolean ts_systolic_run_folds_dram(const TsSystolicConfig *cfg, const TsSystoli
                                     TsSystolicResult *out, guint64 *fold_end, guint64 *fold_reads,
                                     guint64 *fold_writes, gsize n, GError **error);
 
+/* A layer's folds visited one at a time in run order, in memory that does not grow with the
+ * number of folds (the model's buffer state only): what ts_systolic_run_folds_dram fills in
+ * arrays, for a caller that needs each fold only when it reaches it (the systolic_array DES
+ * component). _new runs the checks and the per-layer counts (O(folds) time, O(1) memory);
+ * NULL with the same errors as ts_systolic_run. _next serves the next fold and gives its
+ * boundary cycle and the DRAM words read and written up to its end (any may be NULL); FALSE
+ * after the last fold. _result is every figure of ts_systolic_run once the last fold was
+ * served (before that, only the per-layer counts: macs, folds, SRAM counts, utilisation
+ * means, and the stall-free DRAM reads). */
+typedef struct TsSystolicFoldIter TsSystolicFoldIter;
+TsSystolicFoldIter *ts_systolic_fold_iter_new(const TsSystolicConfig *cfg,
+                                              const TsSystolicLayer *layer, GError **error);
+gboolean ts_systolic_fold_iter_next(TsSystolicFoldIter *it, guint64 *end, guint64 *reads,
+                                    guint64 *writes);
+const TsSystolicResult *ts_systolic_fold_iter_result(const TsSystolicFoldIter *it);
+guint64 ts_systolic_fold_iter_folds(const TsSystolicFoldIter *it);
+void ts_systolic_fold_iter_free(TsSystolicFoldIter *it);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(TsSystolicFoldIter, ts_systolic_fold_iter_free)
+
 #define TS_SYSTOLIC_ERROR (ts_systolic_error_quark())
 GQuark ts_systolic_error_quark(void);
 typedef enum {

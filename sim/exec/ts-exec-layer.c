@@ -13,6 +13,12 @@
 
 char *ts_exec_op_refusal(const TsArch *arch, const TsLayerResult *layer, guint i)
 {
+    return ts_exec_op_refusal_with(arch, layer, i, NULL);
+}
+
+char *ts_exec_op_refusal_with(const TsArch *arch, const TsLayerResult *layer, guint i,
+                              const TsExecOptions *options)
+{
     g_return_val_if_fail(arch != NULL && layer != NULL && i < layer->n_ops, NULL);
     const TsLayerOp *lo = &layer->ops[i];
     const TsLayerOp *src = &layer->ops[lo->same_as];
@@ -30,6 +36,8 @@ char *ts_exec_op_refusal(const TsArch *arch, const TsLayerResult *layer, guint i
                             "has no vector unit in the DES");
         return NULL;
     }
+    if (src->placed_on != NULL)
+        return NULL; /* an einsum placed on the host runs as vector work at its cost */
     if (!lo->einsum) {
         TsVectorCost vc;
         if (!ts_layer_vector_cost(arch, lo->op, &vc, &error))
@@ -44,13 +52,16 @@ char *ts_exec_op_refusal(const TsArch *arch, const TsLayerResult *layer, guint i
     if (w == NULL || !ts_exec_walk_depth(arch, src->model, m, 1, &depth, &error))
         return g_strdup(error->message);
     /* instances that share each host-link call run in lock-step: their state within the
-     * default budget (at the default walk depth) */
+     * budget (at the default walk depth) */
     if (src->search.best[0].cost.link_batch > 1) {
         if (!ts_exec_walk_depth(arch, src->model, m, TS_EXEC_DEFAULT_MAX_STEPS, &depth, &error))
             return g_strdup(error->message);
         g_autoptr(TsWalk) at = ts_walk_new(src->model, m, depth, &error);
-        if (at == NULL || !ts_exec_lanes_fit(lo->op, MAX(lo->op->count, 1), ts_exec_lane_bytes(at),
-                                             TS_EXEC_LANE_MEMORY_DEFAULT, &error))
+        if (at == NULL ||
+            !ts_exec_lanes_fit(lo->op, MAX(lo->op->count, 1), ts_exec_lane_bytes(at),
+                               options && options->lane_memory_bytes ? options->lane_memory_bytes
+                                                                     : TS_EXEC_LANE_MEMORY_DEFAULT,
+                               &error))
             return g_strdup(error->message);
     }
     return NULL;

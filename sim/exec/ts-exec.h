@@ -68,6 +68,9 @@ typedef struct {
 
 #define TS_EXEC_DEFAULT_MAX_STEPS 16384
 #define TS_EXEC_LANE_MEMORY_DEFAULT (G_GUINT64_CONSTANT(1) << 30) /* 1 GiB */
+/* The budgets `simulate --des-lane-memory` and a sweep's `des: lane_memory` accept. */
+#define TS_EXEC_LANE_MEMORY_MIN (G_GUINT64_CONSTANT(1) << 10) /* 1 KiB */
+#define TS_EXEC_LANE_MEMORY_MAX (G_GUINT64_CONSTANT(1) << 40) /* 1 TiB */
 
 #define TS_EXEC_INSTANCES_ALL UINT64_MAX
 #define TS_EXEC_SAMPLE_MIN 16      /* default: instances measured at least before extrapolating */
@@ -229,9 +232,14 @@ uint64_t ts_exec_op_footprint(const TsOp *op);
  * vector unit, an einsum without a mapping or whose mapping the walker cannot step through or
  * whose host-link transfers land at a level more than 2^20 tile steps per instance deep or
  * whose instances in lock-step would hold more than TS_EXEC_LANE_MEMORY_DEFAULT (at the default
- * options), an elementwise op the vector unit cannot cost. Arch-wide limits (components the DES
+ * options; not an einsum placed on the host, which runs as vector work), an elementwise op the
+ * vector unit cannot cost. Arch-wide limits (components the DES
  * cannot build) show when the run starts. */
 char *ts_exec_op_refusal(const TsArch *arch, const TsLayerResult *layer, guint i);
+/* As ts_exec_op_refusal, with the lock-step budget of options->lane_memory_bytes (options NULL
+ * or the field 0: the default), as a run with those options applies it. */
+char *ts_exec_op_refusal_with(const TsArch *arch, const TsLayerResult *layer, guint i,
+                              const TsExecOptions *options);
 
 /* ts_exec_run_layer over the ops with run[i] (layer order; the others are left out of the
  * simulated schedule). result has one entry per op of layer: an op not run has its op, einsum

@@ -303,6 +303,23 @@ static void test_spec_errors(void)
     ASSERT_MSG(error, "desinst.yaml:5:20: sweep.des.instances: expected auto, all or a number "
                       "of instances from 4 to 65536 (got '2')");
     g_clear_error(&error);
+    static const char *const bad_lm[] = {"3X", "0", "2T", "1.3B"};
+    for (guint i = 0; i < G_N_ELEMENTS(bad_lm); i++) {
+        g_autofree char *text =
+            g_strdup_printf("sweep:\n  arch: eyeriss-like\n  workload: bert-base\n"
+                            "  engine: both\n  des: {lane_memory: %s}\n"
+                            "  parameters:\n"
+                            "    x: {values: [1], arch: \"levels[PE_column].spatial.meshX\"}\n",
+                            bad_lm[i]);
+        g_autoptr(TsSweep) deslm = load_text("deslm.yaml", text, NULL, &error);
+        CU_ASSERT_PTR_NULL(deslm);
+        g_autofree char *want = g_strdup_printf(
+            "deslm.yaml:5:22: sweep.des.lane_memory: expected a size such as 512M, 2G or 1GiB "
+            "from 1 KiB to 1 TiB (got '%s': ",
+            bad_lm[i]);
+        ASSERT_MSG(error, want);
+        g_clear_error(&error);
+    }
     g_autoptr(TsSweep) desana =
         load_text("desana.yaml",
                   "sweep:\n  arch: eyeriss-like\n  workload: bert-base\n"
@@ -428,6 +445,20 @@ static void test_des_engine(void)
     CU_ASSERT_TRUE(ts_sweep_runs_des(s));
     CU_ASSERT_PTR_NOT_NULL(
         strstr(ts_sweep_settings_json(s), "\"des\":{\"max_steps\":64,\"instances\":8}"));
+    /* des: lane_memory, a size: in the settings in bytes when given, absent at the default */
+    static const char *const lm[] = {"512M", "512MiB", "0.5G", "536870912"};
+    for (guint i = 0; i < G_N_ELEMENTS(lm); i++) {
+        g_autofree char *tl =
+            g_strdup_printf("sweep:\n  arch: eyeriss-like\n  workload: bert-base\n"
+                            "  engine: both\n  des: {instances: 8, lane_memory: %s}\n"
+                            "  parameters:\n"
+                            "    x: {values: [1], arch: \"levels[PE_column].spatial.meshX\"}\n",
+                            lm[i]);
+        g_autoptr(TsSweep) sl = load_text("deslm.yaml", tl, NULL, &error);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(sl);
+        CU_ASSERT_PTR_NOT_NULL(
+            strstr(ts_sweep_settings_json(sl), "\"instances\":8,\"lane_memory_bytes\":536870912}"));
+    }
     CU_ASSERT_PTR_NOT_NULL(
         strstr(ts_sweep_settings_json(s), "\"objectives\":[\"energy\",\"des_latency\"]"));
     TsSweepLoadOptions ana = {.engine = "analytical"};

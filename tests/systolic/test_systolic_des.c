@@ -3,9 +3,12 @@
  * steps queued back to back), carry the model's figures, return their credits, and the
  * statistics add up; elementwise lane steps take their turn between tiles. With "mem"
  * connected, each fold's DRAM words go out as memory requests: an unlimited memory leaves the
- * timing alone, a slow one stalls the array. Bad configurations fail init with the key named. */
+ * timing alone, a slow one stalls the array. A step of a million folds runs in memory that
+ * does not grow with its folds. Bad configurations fail init with the key named. */
 #include <string.h>
+#include <sys/resource.h>
 
+#include "ts-alloc-count.h"
 #include "ts-sram.h"
 #include "ts-systolic-component.h"
 #include "ts-test.h"
@@ -283,6 +286,86 @@ static void test_mem_port(void)
     CU_ASSERT(slow_cycles > r.cycles);
 }
 
+/* Peak resident set, bytes. */
+static guint64 peak_rss(void)
+{
+    struct rusage u;
+    getrusage(RUSAGE_SELF, &u);
+    return (guint64)u.ru_maxrss * 1024;
+}
+
+/* One GEMM step of 2^20 folds on a 1x1 array (OS, stall-free: 2^19 x 2 outputs, each a fold of
+ * K = 4 lines): the component takes each fold's boundary from the model when it reaches it, so
+ * no allocation during the run grows with the folds (a boundary buffer took 24 B per fold, 24
+ * MiB here) and the peak RSS barely moves; the step takes the closed form's folds x lines - 1
+ * cycles (no stalls: one word per 4 cycles drains at one per cycle), as the model says. */
+static void test_many_folds(void)
+{
+    const guint64 m = 1 << 19, n = 2, k = 4, folds = m * n;
+    TsSystolicConfig cfg = {.rows = 1,
+                            .cols = 1,
+                            .dataflow = TS_SYSTOLIC_OS,
+                            .ifmap_sram_words = 65536,
+                            .filter_sram_words = 65536,
+                            .ofmap_sram_words = 65536};
+    TsSystolicLayer l = ts_systolic_layer_gemm(m, n, k);
+    TsSystolicResult r;
+    CU_ASSERT_TRUE_FATAL(ts_systolic_run(&cfg, &l, &r, NULL));
+    CU_ASSERT_EQUAL_FATAL(r.folds, folds);
+    CU_ASSERT_EQUAL(r.cycles, folds * k - 1);
+    CU_ASSERT_EQUAL(r.stall_cycles, 0);
+
+    g_autoptr(TsSim) sim = ts_sim_new();
+    TsSystolicSpec spec = {.rows = 1, .cols = 1, .dataflow = TS_DATAFLOW_OS};
+    g_autoptr(TsParams) p = ts_params_new();
+    g_autoptr(GError) err = NULL;
+    TsComponent *arr = ts_sim_add_component_typed(sim, &ts_systolic_kind, "sa",
+                                                  TS_SPEC(TsSystolicSpec, &spec), p, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(arr);
+    TsComponent *drv = ts_sim_add_component(sim, &driver_kind, "drv", NULL, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(drv);
+    TsLinkSpec link = {.latency_ps = 0};
+    CU_ASSERT_TRUE_FATAL(ts_sim_connect(sim, drv, "out", arr, "ctrl", &link, &err));
+    CU_ASSERT_TRUE_FATAL(ts_sim_build(sim, &err));
+    TsEvent *ev = ts_sim_event_new(sim, drv, TS_SYSTOLIC_EV_COMPUTE);
+    ev->payload.u64[0] = m;
+    ev->payload.u64[1] = n;
+    ev->payload.u64[2] = k;
+    ev->payload.u64[3] = 9;
+    ts_port_send(ts_component_port(drv, 0), ev, 32);
+    const guint64 rss0 = peak_rss();
+    ts_alloc_count = 0;
+    ts_alloc_max_bytes = 0;
+    ts_alloc_counting = TRUE;
+    ts_sim_run(sim);
+    ts_alloc_counting = FALSE;
+    const guint64 grown = peak_rss() - rss0;
+    Driver *d = TS_COMPONENT_DOWNCAST(Driver, drv);
+    CU_ASSERT_EQUAL_FATAL(d->n_done, 1);
+    CU_ASSERT_EQUAL(d->done_cycles[0], folds * k - 1);
+    CU_ASSERT_EQUAL(d->done_stall[0], 0);
+    CU_ASSERT_EQUAL(d->done_dram[0],
+                    r.dram_ifmap_reads + r.dram_filter_reads + r.dram_ofmap_writes);
+    CU_ASSERT_EQUAL(d->done_tick[0], (folds * k - 1 + 1) * 1000); /* 1 GHz, from tick 0 */
+    g_autofree char *json = ts_sim_stats_to_json(sim, FALSE);
+    g_autofree char *f = g_strdup_printf(
+        "\"folds\":{\"type\":\"counter\",\"unit\":\"folds\",\"value\":%" G_GUINT64_FORMAT "}",
+        folds);
+    CU_ASSERT_PTR_NOT_NULL(strstr(json, f));
+#ifndef TS_ALLOC_COUNT_UNAVAILABLE
+    if (ts_alloc_max_bytes >= 64 * 1024 || ts_alloc_count >= 64 || grown >= (4u << 20))
+        fprintf(stderr,
+                "\n%" G_GUINT64_FORMAT " allocations, largest %zu B, peak RSS +%" G_GUINT64_FORMAT
+                " B\n",
+                (guint64)ts_alloc_count, (size_t)ts_alloc_max_bytes, grown);
+    CU_ASSERT(ts_alloc_max_bytes < 64 * 1024);
+    CU_ASSERT(ts_alloc_count < 64);
+    CU_ASSERT(grown < (4u << 20));
+#else
+    (void)grown; /* the sanitizer owns the allocator and the resident set */
+#endif
+}
+
 static void test_bad_params(void)
 {
     g_autoptr(TsSim) sim = ts_sim_new();
@@ -311,6 +394,7 @@ int main(int argc, char **argv)
     CU_initialize_registry();
     CU_pSuite s = CU_add_suite("systolic_des", NULL, NULL);
     CU_add_test(s, "steps", test_steps);
+    CU_add_test(s, "a million folds in bounded memory", test_many_folds);
     CU_add_test(s, "fold_ends", test_fold_ends);
     CU_add_test(s, "mem port", test_mem_port);
     CU_add_test(s, "elementwise lane steps", test_lanes);
