@@ -67,7 +67,9 @@ typedef struct TsSystolicResult {
     guint64 dram_ifmap_reads, dram_filter_reads, dram_ofmap_writes;
 } TsSystolicResult;
 
-/* Runs one layer. Memory is O(row folds + column folds + anti-diagonals of an operand); time is
+/* Runs one layer. Memory does not grow with the folds (at most 2^17 anti-diagonals of an operand
+ * are tabulated, the rest in closed form), except the per-address tables of convolutions with
+ * overlapping windows, O(ifmap words) and bounded below; time is
  * O(folds + events) where events are the demand lines that may miss an SRAM window, start an
  * ofmap drain or stall, for layers whose operand words are distinct (GEMMs, 1x1 and
  * non-overlapping convolutions); convolutions with overlapping windows take O(operand reads)
