@@ -1529,7 +1529,7 @@ static void unit_tick(Unit *u, guint64 c)
             return;
         }
     }
-    Pick p = {0};
+    Pick p; /* set by the pick that returns TRUE */
     gboolean issued = FALSE, alone = FALSE;
     if (u->ref_n && pick_refresh(u, c, &p)) {
         issue(u, &p, c);
@@ -1547,7 +1547,7 @@ static void unit_tick(Unit *u, guint64 c)
     if (issued && u->d->spec->dual_command && !alone) {
         gboolean column = p.cmd == TS_DCMD_RD || p.cmd == TS_DCMD_WR || p.cmd == TS_DCMD_RDA ||
                           p.cmd == TS_DCMD_WRA;
-        Pick s = {0};
+        Pick s;
         if (pick_command(u, c, &s)) {
             gboolean s_column = s.cmd == TS_DCMD_RD || s.cmd == TS_DCMD_WR ||
                                 s.cmd == TS_DCMD_RDA || s.cmd == TS_DCMD_WRA;
