@@ -136,9 +136,11 @@ static inline void ts_dram_engine_apply_(guint64 *next, const TsDramDelay *d, gu
 }
 
 /* Applies `cmd` issued at `cycle`: bank state (open row, row hits) and every constraint. For
- * REF, bank_in_rank is ignored. Inline: the controller issues every command through it. */
-static inline void ts_dram_engine_issue(TsDramEngine *e, TsDramCmd cmd, guint rank,
-                                        guint bank_in_rank, guint64 row, guint64 cycle)
+ * REF, bank_in_rank is ignored. Inline: the controller issues every command through it.
+ * one_rank (a constant at each call): the engine has one rank and no t32AW. */
+static inline __attribute__((always_inline)) void
+ts_dram_engine_issue_(TsDramEngine *e, TsDramCmd cmd, guint rank, guint bank_in_rank, guint64 row,
+                      guint64 cycle, const gboolean one_rank)
 {
     TsDramBank *rb = &e->bank[rank * e->banks_per_rank];
     switch (cmd) {
@@ -155,7 +157,7 @@ static inline void ts_dram_engine_issue(TsDramEngine *e, TsDramCmd cmd, guint ra
         guint64 *act = &e->rank[rank].next[TS_DCMD_ACT];
         if (e->faw && e->n_acts[rank] >= 4)
             *act = MAX(*act, e->act_times[rank][e->act_head[rank]] + e->faw);
-        if (e->aw32) {
+        if (!one_rank && e->aw32) {
             e->act32[(gsize)rank * 32 + e->act32_head[rank]] = cycle;
             e->act32_head[rank] = (e->act32_head[rank] + 1) & 31;
             if (e->n_acts[rank] >= 32)
@@ -188,10 +190,16 @@ static inline void ts_dram_engine_issue(TsDramEngine *e, TsDramCmd cmd, guint ra
                           e->n_rules[cmd][TS_DSCOPE_GROUP], cycle);
     ts_dram_engine_apply_(e->rank[rank].next, e->rules[cmd][TS_DSCOPE_RANK],
                           e->n_rules[cmd][TS_DSCOPE_RANK], cycle);
-    guint no = e->ranks > 1 ? e->n_rules[cmd][TS_DSCOPE_OTHER] : 0;
+    guint no = !one_rank && e->ranks > 1 ? e->n_rules[cmd][TS_DSCOPE_OTHER] : 0;
     for (guint r = 0; no && r < e->ranks; r++)
         if (r != rank)
             ts_dram_engine_apply_(e->rank[r].next, e->rules[cmd][TS_DSCOPE_OTHER], no, cycle);
+}
+
+static inline void ts_dram_engine_issue(TsDramEngine *e, TsDramCmd cmd, guint rank,
+                                        guint bank_in_rank, guint64 row, guint64 cycle)
+{
+    ts_dram_engine_issue_(e, cmd, rank, bank_in_rank, row, cycle, FALSE);
 }
 
 /* ---- all-bank (PIM) mode (ts-dram-allbank.c) ---- */

@@ -286,6 +286,7 @@ struct Dram {
     TsDramDoneFn done_hook; /* completions go to it instead of response events (NULL: events) */
     gboolean ref_due;       /* a refresh issued in this wake: idle units may skip ahead */
     gboolean refresh_step;  /* TILESIM_DRAM_REFRESH_STEP: tick every idle refresh (tests) */
+    guint shape;            /* the configuration every unit's hot path is compiled for */
     gpointer done_user;
     double e_act, e_rd, e_wr, e_ref, e_refb, e_act_stb, e_pre_stb; /* pJ per command / cycle */
     guint banks_per_unit; /* all-bank mode: banks beside each PIM unit */
@@ -1050,14 +1051,24 @@ static guint32 take_column(Unit *u, const Pick *p, const TsDramBank *b, gboolean
     return ti;
 }
 
-static void issue(Unit *u, const Pick *p, guint64 c)
+/* The configuration a unit's hot path is compiled for (unit_shape; the _ functions take it as
+ * a constant, so the branches on these settings fold). SHAPE_ANY reads every setting; the
+ * others hold for every unit of the dram and imply one rank with at most 64 banks, separate
+ * read and write queues, open page, no t32AW and no all-bank (PIM) port connected:
+ * SHAPE_RANK_DUAL with per-rank command queues (act_gate) and dual command with dual_alone
+ * (HBM2's presets), SHAPE_BANK with per-bank command queues and one command per cycle (DDR4's). */
+enum { SHAPE_ANY, SHAPE_RANK_DUAL, SHAPE_BANK };
+
+static inline __attribute__((always_inline)) void issue_(Unit *u, const Pick *p, guint64 c,
+                                                         const guint shape)
 {
     Dram *d = u->d;
     TsDramEngine *e = &u->eng;
-    TsDramBank *b = &e->bank[p->rank * e->banks_per_rank + p->bank];
+    const guint rank = shape != SHAPE_ANY ? 0 : p->rank;
+    TsDramBank *b = &e->bank[rank * e->banks_per_rank + p->bank];
     /* A rank's first bank to open or last to close changes its background state at c. */
-    if (G_UNLIKELY(p->cmd == TS_DCMD_ACT ? e->open_banks[p->rank] == 0
-                                         : e->open_banks[p->rank] == 1 &&
+    if (G_UNLIKELY(p->cmd == TS_DCMD_ACT ? e->open_banks[rank] == 0
+                                         : e->open_banks[rank] == 1 &&
                                                (p->cmd == TS_DCMD_PRE || p->cmd == TS_DCMD_RDA ||
                                                 p->cmd == TS_DCMD_WRA)))
         account_background(u, c);
@@ -1120,15 +1131,15 @@ static void issue(Unit *u, const Pick *p, guint64 c)
         break;
     }
     if (p->cmd != TS_DCMD_REF) /* the bank's entries or state change */
-        mark_dirty(u, p->rank * e->banks_per_rank + p->bank);
+        mark_dirty(u, rank * e->banks_per_rank + p->bank);
     /* Banks needing a command this one delays in other banks may now issue later. */
-    if (u->n_bwords == 1) { /* up to 64 banks: one word per command */
+    if (shape != SHAPE_ANY || u->n_bwords == 1) { /* up to 64 banks: one word per command */
         const guint32 sm = u->stale_mask[p->cmd];
         guint64 stale = 0;
         for (guint32 m = sm & STALE_CMDS; m; m &= m - 1)
             stale |= u->wants[__builtin_ctz(m)];
         if (sm & STALE_GROUP_ACT) { /* act_gate: the group's banks needing ACT */
-            const guint gb = p->rank * e->banks_per_rank + p->bank, bpg = e->banks_per_group;
+            const guint gb = rank * e->banks_per_rank + p->bank, bpg = e->banks_per_group;
             const guint64 gmask = (bpg < 64 ? bit64(bpg) - 1 : G_MAXUINT64) << (gb - gb % bpg);
             stale |= u->wants[TS_DCMD_ACT] & gmask;
         }
@@ -1143,9 +1154,29 @@ static void issue(Unit *u, const Pick *p, guint64 c)
         }
     }
     if (u->chk)
-        ts_dram_checker_command(u->chk, c, p->cmd, p->rank, p->bank / d->bpg, p->bank % d->bpg,
+        ts_dram_checker_command(u->chk, c, p->cmd, rank, p->bank / d->bpg, p->bank % d->bpg,
                                 p->row);
-    ts_dram_engine_issue(e, p->cmd, p->rank, p->bank, p->row, c);
+    ts_dram_engine_issue_(e, p->cmd, rank, p->bank, p->row, c, shape != SHAPE_ANY);
+}
+
+static void issue(Unit *u, const Pick *p, guint64 c)
+{
+    issue_(u, p, c, SHAPE_ANY);
+}
+
+/* Every shape but SHAPE_ANY (issue_ reads only what they have in common). */
+static G_GNUC_NO_INLINE void issue_one_rank(Unit *u, const Pick *p, guint64 c)
+{
+    issue_(u, p, c, SHAPE_BANK);
+}
+
+static inline __attribute__((always_inline)) void issue_shaped(Unit *u, const Pick *p, guint64 c,
+                                                               const guint shape)
+{
+    if (shape != SHAPE_ANY)
+        issue_one_rank(u, p, c);
+    else
+        issue(u, p, c);
 }
 
 /* ---- transactions to commands ---- */
@@ -1160,13 +1191,14 @@ static inline guint eligible(const Unit *u, const guint32 *q, guint n, guint64 c
 }
 
 /* DRAMsim3's ScheduleTransaction: at most one transaction per cycle into its command queue. */
-static gboolean schedule_transaction(Unit *u, guint64 c)
+static inline __attribute__((always_inline)) gboolean schedule_transaction_(Unit *u, guint64 c,
+                                                                            const guint shape)
 {
     if (u->sched_idle)
         return FALSE;
     guint64 draining_before = u->write_draining;
     const TsDramSpec *s = u->d->spec;
-    gboolean unified = s->unified_queue;
+    gboolean unified = shape == SHAPE_ANY && s->unified_queue;
     if (!unified && u->write_draining == 0) {
         guint nw = eligible(u, u->wq, u->wq_n, c);
         if (nw >= s->trans_queue_size ||
@@ -1198,7 +1230,7 @@ static gboolean schedule_transaction(Unit *u, guint64 c)
             u->write_draining--;
         }
         TsDramCmd cmd = t->is_write ? TS_DCMD_WR : TS_DCMD_RD;
-        if (s->page_policy == TS_DRAM_PAGE_CLOSE)
+        if (shape == SHAPE_ANY && s->page_policy == TS_DRAM_PAGE_CLOSE)
             cmd = t->is_write ? TS_DCMD_WRA : TS_DCMD_RDA;
         wait[qi]--;
         (*movable)--;
@@ -1227,6 +1259,11 @@ static gboolean schedule_transaction(Unit *u, guint64 c)
      * (each clears the flag); a changed drain decision is re-examined next cycle. */
     u->sched_idle = u->write_draining == draining_before;
     return FALSE;
+}
+
+static gboolean schedule_transaction(Unit *u, guint64 c)
+{
+    return schedule_transaction_(u, c, SHAPE_ANY);
 }
 
 /* ---- refresh ---- */
@@ -1262,8 +1299,11 @@ static void insert_refresh(Unit *u)
 /* Earliest cycle after c at which anything can change with no new input: a refresh falls due,
  * a credit returns, an arrival becomes eligible, the pending refresh or a queued command can
  * issue (from the exact per-queue bounds, recomputed for the queues whose state changed). */
-static guint64 next_wake(Unit *u, guint64 c)
+static inline __attribute__((always_inline)) guint64 next_wake_(Unit *u, guint64 c,
+                                                                  const guint shape)
 {
+    const gboolean per_bank = shape == SHAPE_ANY ? u->per_bank : shape == SHAPE_BANK;
+    const guint ranks = shape == SHAPE_ANY ? u->eng.ranks : 1;
     guint64 w = u->next_refresh;
     if (u->fast.n)
         w = MIN(w, u->fast.e[u->fast.head].cycle);
@@ -1292,20 +1332,25 @@ static guint64 next_wake(Unit *u, guint64 c)
         }
     }
     refresh_bounds(u);
-    if (u->per_bank)
-        u->lb_min = min_bound(u->b_lb, u->eng.ranks * u->eng.banks_per_rank);
+    if (per_bank)
+        u->lb_min = min_bound(u->b_lb, ranks * u->eng.banks_per_rank);
     if (!u->ref_n) {
         w = MIN(w, u->lb_min);
-    } else if (!u->per_bank) {
-        for (guint r = 0; r < u->eng.ranks; r++)
+    } else if (!per_bank) {
+        for (guint r = 0; r < ranks; r++)
             if (!queue_in_ref(u, r))
                 w = MIN(w, u->r_lb[r]);
     } else {
-        for (guint gb = 0, nb = u->eng.ranks * u->eng.banks_per_rank; gb < nb; gb++)
+        for (guint gb = 0, nb = ranks * u->eng.banks_per_rank; gb < nb; gb++)
             if (!queue_in_ref(u, gb))
                 w = MIN(w, u->b_lb[gb]);
     }
     return MAX(w, c + 1);
+}
+
+static guint64 next_wake(Unit *u, guint64 c)
+{
+    return next_wake_(u, c, SHAPE_ANY);
 }
 
 /* ---- all-bank (PIM) mode ----
@@ -1513,14 +1558,31 @@ static guint64 ab_next_wake(Unit *u, guint64 c, guint64 ab_wake)
     return MAX(w, c + 1);
 }
 
-static void unit_tick(Unit *u, guint64 c)
+/* The shape of unit u (enum above). */
+static guint unit_shape(const Unit *u)
 {
+    const TsDramSpec *s = u->d->spec;
+    if (u->eng.ranks != 1 || u->n_bwords != 1 || s->unified_queue ||
+        s->page_policy != TS_DRAM_PAGE_OPEN || u->eng.aw32 != 0 ||
+        ts_port_is_connected(u->pim_port))
+        return SHAPE_ANY;
+    if (u->act_gate && s->dual_command && u->dual_alone)
+        return SHAPE_RANK_DUAL;
+    if (u->per_bank && !s->dual_command)
+        return SHAPE_BANK;
+    return SHAPE_ANY;
+}
+
+static inline __attribute__((always_inline)) void unit_tick_(Unit *u, guint64 c,
+                                                             const guint shape)
+{
+    const gboolean dual = shape == SHAPE_ANY ? u->d->spec->dual_command : shape == SHAPE_RANK_DUAL;
     pop_fast(u, c);
     if (c == u->next_refresh) {
         insert_refresh(u);
         u->next_refresh += u->refresh_interval;
     }
-    if (G_UNLIKELY(u->ab_n || u->ab_mode != AB_OFF)) {
+    if (shape == SHAPE_ANY && G_UNLIKELY(u->ab_n || u->ab_mode != AB_OFF)) {
         guint64 ab_wake;
         if (ab_tick(u, c, &ab_wake)) {
             schedule_transaction(u, c);
@@ -1532,11 +1594,11 @@ static void unit_tick(Unit *u, guint64 c)
     Pick p; /* set by the pick that returns TRUE */
     gboolean issued = FALSE, alone = FALSE;
     if (u->ref_n && pick_refresh(u, c, &p)) {
-        issue(u, &p, c);
+        issue_shaped(u, &p, c, shape);
         issued = TRUE;
     } else if (pick_command(u, c, &p)) {
-        alone = u->dual_alone && u->n_ready == 1;
-        issue(u, &p, c);
+        alone = (shape == SHAPE_RANK_DUAL || u->dual_alone) && u->n_ready == 1;
+        issue_shaped(u, &p, c, shape);
         issued = TRUE;
     }
     /* DRAMsim3 picks again and issues that command if it is of the other kind (row or
@@ -1544,7 +1606,7 @@ static void unit_tick(Unit *u, guint64 c)
      * now (readiness only decreases) and the issuing bank cannot issue again this cycle
      * (dual_alone), so that pick finds nothing and changes nothing: skipped, and the bounds
      * the command changed are refreshed once, for the next wake or pick. */
-    if (issued && u->d->spec->dual_command && !alone) {
+    if (issued && dual && !alone) {
         gboolean column = p.cmd == TS_DCMD_RD || p.cmd == TS_DCMD_WR || p.cmd == TS_DCMD_RDA ||
                           p.cmd == TS_DCMD_WRA;
         Pick s;
@@ -1552,15 +1614,34 @@ static void unit_tick(Unit *u, guint64 c)
             gboolean s_column = s.cmd == TS_DCMD_RD || s.cmd == TS_DCMD_WR ||
                                 s.cmd == TS_DCMD_RDA || s.cmd == TS_DCMD_WRA;
             if (s_column != column)
-                issue(u, &s, c);
+                issue_shaped(u, &s, c, shape);
         }
     }
-    schedule_transaction(u, c);
+    if (shape != SHAPE_ANY)
+        schedule_transaction_(u, c, shape);
+    else
+        schedule_transaction(u, c);
     u->last_tick_cycle = c;
-    guint64 w = !u->sched_idle ? c + 1 : next_wake(u, c);
-    if (G_UNLIKELY(u->ab_n)) /* all-bank work waits for the end of the normal turn */
+    guint64 w = u->sched_idle ? shape != SHAPE_ANY ? next_wake_(u, c, shape) : next_wake(u, c)
+                              : c + 1;
+    if (shape == SHAPE_ANY && G_UNLIKELY(u->ab_n)) /* all-bank work waits for the end of the normal turn */
         w = c + 1;
     u->d->unit_wake[u->index] = MIN(u->d->unit_wake[u->index], w);
+}
+
+static G_GNUC_NO_INLINE void unit_tick(Unit *u, guint64 c)
+{
+    unit_tick_(u, c, SHAPE_ANY);
+}
+
+static G_GNUC_NO_INLINE void unit_tick_rank_dual(Unit *u, guint64 c)
+{
+    unit_tick_(u, c, SHAPE_RANK_DUAL);
+}
+
+static G_GNUC_NO_INLINE void unit_tick_bank(Unit *u, guint64 c)
+{
+    unit_tick_(u, c, SHAPE_BANK);
 }
 
 /* ---- refresh while idle ----
@@ -1825,7 +1906,12 @@ static void dram_handle(TsComponent *self, TsEvent *ev)
                 for (; bd; bd &= bd - 1) {
                     const guint i = base + (guint)__builtin_ctzll(bd);
                     w[i] = NO_CYCLE;
-                    unit_tick(&d->units[i], c);
+                    if (d->shape == SHAPE_RANK_DUAL)
+                        unit_tick_rank_dual(&d->units[i], c);
+                    else if (d->shape == SHAPE_BANK)
+                        unit_tick_bank(&d->units[i], c);
+                    else
+                        unit_tick(&d->units[i], c);
                 }
             }
             /* the next cycle and the units due then (at most 64 units; one pass), after the
@@ -2175,6 +2261,10 @@ static void dram_setup(TsComponent *self)
         if (u->next_refresh != NO_CYCLE)
             unit_want_wake(u, u->next_refresh);
     }
+    d->shape = d->n_units ? unit_shape(&d->units[0]) : SHAPE_ANY;
+    for (guint i = 1; i < d->n_units; i++)
+        if (unit_shape(&d->units[i]) != d->shape)
+            d->shape = SHAPE_ANY;
 }
 
 void ts_dram_get_stats(TsComponent *self, TsDramStats *st)
