@@ -1624,7 +1624,8 @@ static inline __attribute__((always_inline)) void unit_tick_(Unit *u, guint64 c,
     u->last_tick_cycle = c;
     guint64 w = u->sched_idle ? shape != SHAPE_ANY ? next_wake_(u, c, shape) : next_wake(u, c)
                               : c + 1;
-    if (shape == SHAPE_ANY && G_UNLIKELY(u->ab_n)) /* all-bank work waits for the end of the normal turn */
+    /* all-bank work waits for the end of the normal turn */
+    if (shape == SHAPE_ANY && G_UNLIKELY(u->ab_n))
         w = c + 1;
     u->d->unit_wake[u->index] = MIN(u->d->unit_wake[u->index], w);
 }
