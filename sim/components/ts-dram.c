@@ -220,6 +220,7 @@ typedef struct {
     guint64 col_banks, a_dirty;
     guint64 *a_min, *r_act, *r_col;
     guint16 stale_mask[TS_DCMD_COUNT];
+    guint64 *group_banks;    /* act_gate: per bank, the bit mask of its bank group's banks */
     guint32 n_ready;         /* banks with a ready entry found by the last per-rank pick */
     gboolean dual_alone;     /* one command queue, and no bank can issue twice in a cycle */
 
@@ -1138,11 +1139,8 @@ static inline __attribute__((always_inline)) void issue_(Unit *u, const Pick *p,
         guint64 stale = 0;
         for (guint32 m = sm & STALE_CMDS; m; m &= m - 1)
             stale |= u->wants[__builtin_ctz(m)];
-        if (sm & STALE_GROUP_ACT) { /* act_gate: the group's banks needing ACT */
-            const guint gb = rank * e->banks_per_rank + p->bank, bpg = e->banks_per_group;
-            const guint64 gmask = (bpg < 64 ? bit64(bpg) - 1 : G_MAXUINT64) << (gb - gb % bpg);
-            stale |= u->wants[TS_DCMD_ACT] & gmask;
-        }
+        if (sm & STALE_GROUP_ACT) /* act_gate: the group's banks needing ACT */
+            stale |= u->wants[TS_DCMD_ACT] & u->group_banks[rank * e->banks_per_rank + p->bank];
         u->b_stale[0] |= stale;
         u->bounds_pending |= sm != 0;
     } else {
@@ -2047,6 +2045,12 @@ static gboolean unit_init(Dram *d, Unit *u, guint index, GError **error)
             if (u->eng.rules[a][TS_DSCOPE_GROUP][k].next == TS_DCMD_ACT)
                 u->stale_mask[a] |= STALE_GROUP_ACT;
     }
+    if (u->act_gate) {
+        const guint bpg = u->eng.banks_per_group;
+        u->group_banks = g_new(guint64, nbanks);
+        for (guint gb = 0; gb < nbanks; gb++)
+            u->group_banks[gb] = (bpg < 64 ? bit64(bpg) - 1 : G_MAXUINT64) << (gb - gb % bpg);
+    }
     u->a_min = g_new(guint64, u->eng.ranks);
     for (guint r = 0; r < u->eng.ranks; r++)
         u->a_min[r] = NO_CYCLE;
@@ -2395,6 +2399,7 @@ static void dram_destroy(TsComponent *self)
         g_free(u->r_act);
         g_free(u->r_col);
         g_free(u->a_min);
+        g_free(u->group_banks);
         g_free(u->b_want);
         g_free(u->b_hit);
         g_free(u->b_n);
