@@ -804,6 +804,22 @@ static void act_gate_bounds(Unit *u, guint64 stale)
             u->a_dirty |= bit64(r);
         u->b_lb[gb] = act_partial(u, gb);
     }
+    if (e->ranks == 1) { /* the loops below for rank 0, every bank its own */
+        if (u->a_dirty) {
+            guint64 min = NO_CYCLE;
+            for (guint64 k = acts; k; k &= k - 1)
+                min = MIN(min, u->b_lb[__builtin_ctzll(k)]);
+            u->a_min[0] = min;
+            u->a_dirty = 0;
+        }
+        guint64 col = NO_CYCLE;
+        for (guint64 k = u->col_banks; k; k &= k - 1)
+            col = MIN(col, u->b_lb[__builtin_ctzll(k)]);
+        u->r_col[0] = col;
+        u->r_act[0] = MAX(u->a_min[0], e->rank[0].next[TS_DCMD_ACT]);
+        u->lb_min = u->r_lb[0] = MIN(col, u->r_act[0]);
+        return;
+    }
     const guint bpr = e->banks_per_rank;
     const guint64 rmask = bpr < 64 ? bit64(bpr) - 1 : G_MAXUINT64;
     for (guint64 m = u->a_dirty; m; m &= m - 1) {
@@ -927,7 +943,9 @@ static inline gboolean first_ready(Unit *u, guint q, guint64 c, Pick *p)
     if (u->act_gate) {
         /* The banks needing other commands whose bound is reached, then, when one can, the
          * banks needing ACT whose partial bound is reached (a closed bank's first entry). */
-        const guint64 rmask = (bpr < 64 ? bit64(bpr) - 1 : G_MAXUINT64) << (q * bpr);
+        const guint64 rmask = u->eng.ranks == 1
+                                  ? G_MAXUINT64
+                                  : (bpr < 64 ? bit64(bpr) - 1 : G_MAXUINT64) << (q * bpr);
         for (guint64 m = u->r_col[q] <= c ? u->col_banks & rmask : 0; m; m &= m - 1) {
             const guint gb = (guint)__builtin_ctzll(m);
             if (u->b_lb[gb] > c || !first_ready_bank(u, gb, q, c, &cand))
