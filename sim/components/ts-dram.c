@@ -900,7 +900,8 @@ typedef struct {
  * reached (so it can issue one of the commands it needs): the first entry, in queue order,
  * whose needed command is ready. Only a bank's first entry can need ACT or PRE for it (an
  * earlier entry of a closed bank needs the same ACT; ArbitratePrecharge refuses a PRE behind
- * an earlier entry of the bank). */
+ * an earlier entry of the bank). A bank needing one command (b_want) has it ready: the first
+ * entry needing it, without the engine. */
 static inline gboolean first_ready_bank(Unit *u, guint gb, guint q, guint64 c, Pick *p)
 {
     const CmdEntry *qe = &u->cq[(gsize)gb * u->cq_cap];
@@ -910,6 +911,22 @@ static inline gboolean first_ready_bank(Unit *u, guint gb, guint q, guint64 c, P
     if (b->open_row < 0) { /* bound exact and reached: ACT is ready */
         *p = (Pick){TS_DCMD_ACT, rank, bank, qe[0].row, q, 0, qe[0].seq};
         return TRUE;
+    }
+    const guint32 want = u->b_want[gb];
+    if (want == 1u << TS_DCMD_PRE) { /* the first entry misses, and PRE is ready */
+        *p = (Pick){TS_DCMD_PRE, rank, bank, qe[0].row, q, 0, qe[0].seq};
+        return TRUE;
+    }
+    if (!(want & (want - 1))) { /* one column command, ready: its first entry not held back */
+        const TsDramCmd need = (TsDramCmd)__builtin_ctz(want);
+        for (guint i = 0; i < n; i++) {
+            const CmdEntry *e = &qe[i];
+            if ((gint64)e->row != b->open_row || e->cmd != need ||
+                ((need == TS_DCMD_WR || need == TS_DCMD_WRA) && write_behind_read(qe, i)))
+                continue;
+            *p = (Pick){need, rank, bank, e->row, q, i, e->seq};
+            return TRUE;
+        }
     }
     guint32 known = 0, ready = 0; /* commands looked up, and those ready at c */
     for (guint i = 0; i < n; i++) {
