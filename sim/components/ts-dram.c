@@ -963,24 +963,36 @@ static inline gboolean first_ready(Unit *u, guint q, guint64 c, Pick *p)
         const guint64 rmask = u->eng.ranks == 1
                                   ? G_MAXUINT64
                                   : (bpr < 64 ? bit64(bpr) - 1 : G_MAXUINT64) << (q * bpr);
+        /* The earliest entry is the oldest: its age (cq_seq - seq) the largest, every age >= 1. */
+        guint32 best = 0;
         for (guint64 m = u->r_col[q] <= c ? u->col_banks & rmask : 0; m; m &= m - 1) {
             const guint gb = (guint)__builtin_ctzll(m);
             if (u->b_lb[gb] > c || !first_ready_bank(u, gb, q, c, &cand))
                 continue;
-            if (!found || (gint32)(cand.seq - p->seq) < 0)
-                *p = cand;
             found++;
+            if (u->cq_seq - cand.seq > best) {
+                best = u->cq_seq - cand.seq;
+                *p = cand;
+            }
         }
-        if (u->r_act[q] <= c) /* the rank's ACT cycle is reached */
+        if (u->r_act[q] <= c) { /* the rank's ACT cycle is reached */
+            guint act = G_MAXUINT;
             for (guint64 m = u->wants[TS_DCMD_ACT] & rmask; m; m &= m - 1) {
                 const guint gb = (guint)__builtin_ctzll(m);
                 if (u->b_lb[gb] > c)
                     continue;
-                const CmdEntry *e = &u->cq[(gsize)gb * u->cq_cap];
-                if (!found || (gint32)(e->seq - p->seq) < 0)
-                    *p = (Pick){TS_DCMD_ACT, e->rank, e->bank, e->row, q, 0, e->seq};
                 found++;
+                const guint32 age = u->cq_seq - u->cq[(gsize)gb * u->cq_cap].seq;
+                if (age > best) {
+                    best = age;
+                    act = gb;
+                }
             }
+            if (act != G_MAXUINT) {
+                const CmdEntry *e = &u->cq[(gsize)act * u->cq_cap];
+                *p = (Pick){TS_DCMD_ACT, e->rank, e->bank, e->row, q, 0, e->seq};
+            }
+        }
         u->n_ready = found;
         return found > 0;
     }
