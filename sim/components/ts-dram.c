@@ -1022,9 +1022,11 @@ static inline gboolean pick_command(Unit *u, guint64 c, Pick *p)
     /* No queue can issue yet: a full round would leave q_idx where it is. */
     if (c < u->lb_min)
         return FALSE;
+    if (u->nq == 1 && !u->per_bank) /* one rank: its bound is lb_min, NO_CYCLE when empty */
+        return !(u->in_ref && queue_in_ref(u, 0)) && first_ready(u, 0, c, p);
     if (u->nq == 1) /* one queue: the round below without its loop (q_idx stays 0) */
         return u->busy[0] && queue_lb(u, 0) <= c && !(u->in_ref && queue_in_ref(u, 0)) &&
-               (u->per_bank ? first_ready_bank(u, 0, 0, c, p) : first_ready(u, 0, c, p));
+               first_ready_bank(u, 0, 0, c, p);
     const guint nw = u->n_words, start = u->q_idx + 1 == u->nq ? 0 : u->q_idx + 1;
     const guint64 below = bit64(start) - 1; /* queues before `start` in its word */
     for (guint k = 0; k <= nw; k++) {
