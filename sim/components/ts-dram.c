@@ -951,8 +951,8 @@ static inline gboolean first_ready_bank(Unit *u, guint gb, guint q, guint64 c, P
 
 /* GetFirstReadyInQueue on a queue shared by the banks of rank q: the first entry in queue
  * order whose needed command is ready is the earliest (by seq) of the first ready entries of
- * the banks whose bound is reached. */
-static inline gboolean first_ready(Unit *u, guint q, guint64 c, Pick *p)
+ * the banks whose bound is reached. one_rank (a constant at each call): the unit has one rank. */
+static inline gboolean first_ready(Unit *u, guint q, guint64 c, Pick *p, gboolean one_rank)
 {
     const guint bpr = u->eng.banks_per_rank;
     guint found = 0;
@@ -960,9 +960,8 @@ static inline gboolean first_ready(Unit *u, guint q, guint64 c, Pick *p)
     if (u->act_gate) {
         /* The banks needing other commands whose bound is reached, then, when one can, the
          * banks needing ACT whose partial bound is reached (a closed bank's first entry). */
-        const guint64 rmask = u->eng.ranks == 1
-                                  ? G_MAXUINT64
-                                  : (bpr < 64 ? bit64(bpr) - 1 : G_MAXUINT64) << (q * bpr);
+        const guint64 rmask =
+            one_rank ? G_MAXUINT64 : (bpr < 64 ? bit64(bpr) - 1 : G_MAXUINT64) << (q * bpr);
         /* The earliest entry is the oldest: its age (cq_seq - seq) the largest, every age >= 1. */
         guint32 best = 0;
         for (guint64 m = u->r_col[q] <= c ? u->col_banks & rmask : 0; m; m &= m - 1) {
@@ -1023,7 +1022,7 @@ static inline gboolean pick_command(Unit *u, guint64 c, Pick *p)
     if (c < u->lb_min)
         return FALSE;
     if (u->nq == 1 && !u->per_bank) /* one rank: its bound is lb_min, NO_CYCLE when empty */
-        return !(u->in_ref && queue_in_ref(u, 0)) && first_ready(u, 0, c, p);
+        return !(u->in_ref && queue_in_ref(u, 0)) && first_ready(u, 0, c, p, TRUE);
     if (u->nq == 1) /* one queue: the round below without its loop (q_idx stays 0) */
         return u->busy[0] && queue_lb(u, 0) <= c && !(u->in_ref && queue_in_ref(u, 0)) &&
                first_ready_bank(u, 0, 0, c, p);
@@ -1035,7 +1034,7 @@ static inline gboolean pick_command(Unit *u, guint64 c, Pick *p)
         for (; m; m &= m - 1) {
             const guint q = w * 64 + (guint)__builtin_ctzll(m);
             if (queue_lb(u, q) <= c && !(u->in_ref && queue_in_ref(u, q)) &&
-                (u->per_bank ? first_ready_bank(u, q, q, c, p) : first_ready(u, q, c, p))) {
+                (u->per_bank ? first_ready_bank(u, q, q, c, p) : first_ready(u, q, c, p, FALSE))) {
                 u->q_idx = q;
                 return TRUE;
             }
