@@ -734,11 +734,21 @@ static void vector_op_json(JsonBuilder *b, const TsLayerReport *rep, const TsLay
     json_builder_begin_array(b);
     json_builder_begin_object(b);
     ts_json_member_string(b, "name", outer->name);
-    ts_json_member_double(b, "energy_pj", v->memory_energy_pj);
+    ts_json_member_double(b, "energy_pj", v->memory_energy_pj - v->fused_energy_pj);
     ts_json_member_int(b, "instances_used", 1);
     ts_json_member_double(b, "read_words", v->read_words);
     ts_json_member_double(b, "write_words", v->write_words);
     json_builder_end_object(b);
+    if (v->fused_level > 0 && v->fused_level < ts_arch_n_storage(rep->arch)) {
+        /* a fused group's intermediates at its level */
+        json_builder_begin_object(b);
+        ts_json_member_string(b, "name", ts_arch_storage(rep->arch, v->fused_level)->name);
+        ts_json_member_double(b, "energy_pj", v->fused_energy_pj);
+        ts_json_member_int(b, "instances_used", 1);
+        ts_json_member_double(b, "read_words", v->fused_read_words);
+        ts_json_member_double(b, "write_words", v->fused_write_words);
+        json_builder_end_object(b);
+    }
     json_builder_end_array(b);
     json_builder_set_member_name(b, "compute");
     json_builder_begin_object(b);

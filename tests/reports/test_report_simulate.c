@@ -281,6 +281,69 @@ static void test_totals_are_sums(void)
                             32.0 / json_object_get_double_member(m, "latency_s")));
 }
 
+/* A layer fused head by head (--fuse attention: softmax's scores and probabilities stay in the
+ * GlobalBuffer): every breakdown still adds up to the total energy (the tensor breakdown's
+ * vector-op reads and writes are the fused op's, not its unfused DRAM traffic), and the level
+ * breakdown is the sum of the ops' levels (a fused vector op's intermediates at their level). */
+static void test_fused_breakdown(void)
+{
+    g_autofree char *json = path("fused.json");
+    const char *args[] = {"simulate", "--arch",  "eyeriss-like", "--workload", "bert-base",
+                          "--seq",    "32",      "--budget",     "500",        "--no-polish",
+                          "--fuse",   "attention", "--engine",   "analytical", "--json",
+                          json,       "-q",      "--no-progress", NULL};
+    TsTestRun r;
+    CU_ASSERT_EQUAL_FATAL(ts_test_spawn(&r, args, FALSE), 0);
+    ts_test_run_clear(&r);
+    JsonNode *doc = load_json(json);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    JsonObject *root = json_node_get_object(doc);
+    const double E =
+        json_object_get_double_member(json_object_get_object_member(root, "totals"), "energy_pj");
+    JsonObject *bd = json_object_get_object_member(root, "breakdown");
+    JsonObject *by_level = json_object_get_object_member(bd, "energy_by_level_pj");
+    CU_ASSERT_TRUE(close_to(sum_members(by_level, NULL), E));
+    const double by_tensor = sum_members(json_object_get_object_member(bd, "energy_by_tensor_pj"), NULL);
+    if (!close_to(by_tensor, E))
+        fprintf(stderr, "energy by tensor %.6g pJ, total %.6g pJ\n", by_tensor, E);
+    CU_ASSERT_TRUE(close_to(by_tensor, E));
+    CU_ASSERT_TRUE(
+        close_to(sum_members(json_object_get_object_member(bd, "energy_by_class_pj"), NULL), E));
+    /* the level breakdown from the ops' levels (storage levels; compute and vector ops aside) */
+    JsonArray *ops = json_object_get_array_member(root, "ops");
+    GHashTable *sums = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+    gboolean fused_level_seen = FALSE;
+    for (guint i = 0; i < json_array_get_length(ops); i++) {
+        JsonObject *op = json_array_get_object_element(ops, i);
+        const double count = (double)json_object_get_int_member(op, "count");
+        JsonArray *lv = json_object_get_array_member(op, "levels");
+        const gboolean vector = json_object_has_member(op, "vector");
+        for (guint l = 0; l < json_array_get_length(lv); l++) {
+            JsonObject *o = json_array_get_object_element(lv, l);
+            const char *name = json_object_get_string_member(o, "name");
+            fused_level_seen |= vector && strcmp(name, "GlobalBuffer") == 0;
+            double *v = g_hash_table_lookup(sums, name);
+            if (v == NULL) {
+                v = g_new0(double, 1);
+                g_hash_table_insert(sums, (gpointer)name, v);
+            }
+            *v += json_object_get_double_member(o, "energy_pj") * count;
+        }
+    }
+    CU_ASSERT_TRUE(fused_level_seen);
+    const char *levels[] = {"DRAM", "GlobalBuffer", "psum_spad"};
+    for (guint k = 0; k < G_N_ELEMENTS(levels); k++) {
+        const double *v = g_hash_table_lookup(sums, levels[k]);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+        const double b = json_object_get_double_member(by_level, levels[k]);
+        if (!close_to(*v, b))
+            fprintf(stderr, "%s: ops %.9g pJ, breakdown %.9g pJ\n", levels[k], *v, b);
+        CU_ASSERT_TRUE(close_to(*v, b));
+    }
+    g_hash_table_destroy(sums);
+    json_node_unref(doc);
+}
+
 /* The CSV's per-op and total rows hold the JSON's numbers exactly; total_* add up. */
 static void test_csv_matches_json(void)
 {
@@ -874,6 +937,7 @@ int main(int argc, char **argv)
     CU_pSuite s = CU_add_suite("simulate", setup, teardown);
     CU_add_test(s, "json_structure", test_json_structure);
     CU_add_test(s, "totals_are_sums", test_totals_are_sums);
+    CU_add_test(s, "fused_breakdown", test_fused_breakdown);
     CU_add_test(s, "csv_matches_json", test_csv_matches_json);
     CU_add_test(s, "simulate_plots", test_simulate_plots);
     CU_add_test(s, "threads_and_stdout", test_threads_and_stdout);
