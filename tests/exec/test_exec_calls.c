@@ -499,7 +499,7 @@ static void test_lane_budget(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(error);
     CU_ASSERT_PTR_NOT_NULL(strstr(error->message, "op gemm: its 3 instances share each host-link "
                                                   "call and would run in lock-step in the DES"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(error->message, "over the executor's budget of 0.1 MiB"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(error->message, "over the executor's budget of 100.0 KiB"));
     double per_lane = 0.0;
     const char *at = strstr(error->message, "MiB of schedule state (");
     CU_ASSERT_PTR_NOT_NULL_FATAL(at);

@@ -447,7 +447,7 @@ static void test_des_lane_memory_refused(void)
         lockstep_sweep("lockstep-refused.yaml", "both", "{lane_memory: 500K}", &refused, &r), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "sweep lockstep: 2 points: 2 ok"));
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "  no DES totals: 2 points (0, 1): proj: " LOCKSTEP_REASON));
-    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "over the executor's budget of 0.5 MiB"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "over the executor's budget of 500.0 KiB"));
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "best by DES cycles  none"));
     ts_test_run_clear(&r);
     CU_ASSERT_EQUAL_FATAL(lockstep_sweep("lockstep-shallow.yaml", "both",
@@ -470,7 +470,7 @@ static void test_des_lane_memory_refused(void)
             "p.status = 'ok' AND p.cycles = m.cycles AND p.energy_pj = m.energy_pj AND "
             "p.latency_s = m.latency_s AND p.des_cycles IS NULL AND p.des_latency_s IS NULL AND "
             "p.des_energy_pj IS NULL AND p.des_diff IS NULL AND p.des_bound IS NULL AND "
-            "p.des_not_run LIKE 'proj: ' || ?1 || '%budget of 0.5 MiB%'),"
+            "p.des_not_run LIKE 'proj: ' || ?1 || '%budget of 500.0 KiB%'),"
             " (SELECT count(*) FROM op_results o JOIN model.op_results m ON m.point_id = "
             "o.point_id AND m.op = o.op WHERE o.cycles = m.cycles AND o.energy_pj = m.energy_pj "
             "AND o.des_cycles IS NULL AND o.des_not_run LIKE ?1 || '%'),"
