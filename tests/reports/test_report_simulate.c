@@ -391,6 +391,36 @@ static void test_fused_breakdown(void)
     json_node_unref(doc);
 }
 
+/* A systolic array's fold fill and drain (skew), inside the DES's compute-busy time and not
+ * in the model's compute cycles, is said under the DES per-op table when it is over a tenth of
+ * the busy time (gemmini-like's 16 x 16 array on KTQ at 64 tokens), with the JSON's figure. */
+static void test_array_skew_line(void)
+{
+    g_autofree char *json = path("skew.json");
+    const char *args[] = {"simulate", "--arch",   "gemmini-like", "--workload", "bert-base",
+                          "--seq",    "64",       "--precision",  "int8",       "--op",
+                          "KTQ",      "--budget", "500",          "--no-polish", "--json",
+                          json,       "--no-progress", NULL};
+    TsTestRun r;
+    CU_ASSERT_EQUAL_FATAL(ts_test_spawn(&r, args, FALSE), 0);
+    JsonNode *doc = load_json(json);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    JsonObject *des = json_object_get_object_member(json_node_get_object(doc), "des"); /* --op */
+    CU_ASSERT_PTR_NOT_NULL_FATAL(des);
+    const double skew = json_object_get_double_member(des, "array_fill_drain_cycles");
+    const double busy = json_object_get_double_member(des, "compute_busy_cycles");
+    CU_ASSERT_TRUE(skew > 0.1 * busy);
+    g_autofree char *want = g_strdup_printf(
+        "  1 KTQ: the array's fold fill and drain (skew) take %.0f of its %.0f compute-busy "
+        "cycles; the model's compute cycles count none\n",
+        skew, busy);
+    if (strstr(r.out, want) == NULL)
+        fprintf(stderr, "expected '%s' in:\n%s\n", want, r.out);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, want));
+    ts_test_run_clear(&r);
+    json_node_unref(doc);
+}
+
 /* The CSV's per-op and total rows hold the JSON's numbers exactly; total_* add up. */
 static void test_csv_matches_json(void)
 {
@@ -986,6 +1016,7 @@ int main(int argc, char **argv)
     CU_add_test(s, "totals_are_sums", test_totals_are_sums);
     CU_add_test(s, "fused_breakdown", test_fused_breakdown);
     CU_add_test(s, "lut_pim_breakdown", test_lut_pim_breakdown);
+    CU_add_test(s, "array_skew_line", test_array_skew_line);
     CU_add_test(s, "csv_matches_json", test_csv_matches_json);
     CU_add_test(s, "simulate_plots", test_simulate_plots);
     CU_add_test(s, "threads_and_stdout", test_threads_and_stdout);
