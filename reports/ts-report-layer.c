@@ -548,10 +548,12 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
         ts_report_layer_des_text(out, rep);
     ModelTotals m;
     if (model_totals(rep, &m)) {
+        /* with the DES beside it: the model's layer repeated, not the simulated one */
         g_string_append_printf(out,
-                               "\n  whole model: %" G_GUINT64_FORMAT " layers%s%s (embedding and "
+                               "\n  whole model%s: %" G_GUINT64_FORMAT " layers%s%s (embedding and "
                                "LM head not included): energy %.6g mJ, %s cycles, latency %.6g "
                                "s, EDP %.6g J x cycles",
+                               rep->des != NULL ? " (the analytical model's layer)" : "",
                                rep->layers, m.phase ? ", " : "", m.phase ? m.phase : "",
                                m.energy_pj * 1e-9, grouped(m.cycles, cyc, sizeof cyc), m.latency_s,
                                m.edp_j_cycles);

@@ -393,7 +393,8 @@ static void test_fused_breakdown(void)
 
 /* A systolic array's fold fill and drain (skew), inside the DES's compute-busy time and not
  * in the model's compute cycles, is said under the DES per-op table when it is over a tenth of
- * the busy time (gemmini-like's 16 x 16 array on KTQ at 64 tokens), with the JSON's figure. */
+ * the busy time (gemmini-like's 16 x 16 array on KTQ at 64 tokens), with the JSON's figure;
+ * the whole-model line says it repeats the model's layer, not the DES's. */
 static void test_array_skew_line(void)
 {
     g_autofree char *json = path("skew.json");
@@ -419,6 +420,14 @@ static void test_array_skew_line(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, want));
     ts_test_run_clear(&r);
     json_node_unref(doc);
+    /* the whole model beside the DES: the model's layer x 12, said so */
+    const char *model[] = {"simulate", "--arch",   "eyeriss-like", "--workload", "bert-base",
+                           "--seq",    "16",       "--budget",     "200",        "--no-polish",
+                           "--layers", "model",    "--no-progress", NULL};
+    CU_ASSERT_EQUAL_FATAL(ts_test_spawn(&r, model, FALSE), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "\n  whole model (the analytical model's layer): 12 "
+                                         "layers, prefill (embedding and LM head not included)"));
+    ts_test_run_clear(&r);
 }
 
 /* The CSV's per-op and total rows hold the JSON's numbers exactly; total_* add up. */
@@ -1016,7 +1025,7 @@ int main(int argc, char **argv)
     CU_add_test(s, "totals_are_sums", test_totals_are_sums);
     CU_add_test(s, "fused_breakdown", test_fused_breakdown);
     CU_add_test(s, "lut_pim_breakdown", test_lut_pim_breakdown);
-    CU_add_test(s, "array_skew_line", test_array_skew_line);
+    CU_add_test(s, "array skew and whole-model lines beside the DES", test_array_skew_line);
     CU_add_test(s, "csv_matches_json", test_csv_matches_json);
     CU_add_test(s, "simulate_plots", test_simulate_plots);
     CU_add_test(s, "threads_and_stdout", test_threads_and_stdout);
