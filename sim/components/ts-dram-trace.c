@@ -195,6 +195,32 @@ void ts_dram_trace_free(TsDramTrace *trace)
     g_free(trace);
 }
 
+gboolean ts_dram_trace_save(const TsDramTrace *trace, const char *path, GError **error)
+{
+    g_return_val_if_fail(trace != NULL && path != NULL, FALSE);
+    FILE *f = fopen(path, "w");
+    if (f == NULL) {
+        int e = errno;
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e), "%s: %s", path, g_strerror(e));
+        return FALSE;
+    }
+    for (gsize i = 0; i < trace->n; i++) {
+        const TsDramTraceEntry *e = &trace->entries[i];
+        fprintf(f, "0x%" G_GINT64_MODIFIER "X %s %" G_GUINT64_FORMAT "\n", e->addr,
+                e->is_write ? "WRITE" : "READ", e->cycle);
+    }
+    gboolean ok = !ferror(f);
+    int e = errno;
+    if (fclose(f) != 0 && ok)
+        ok = FALSE, e = errno;
+    if (!ok) {
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e), "%s: write failed: %s", path,
+                    g_strerror(e));
+        return FALSE;
+    }
+    return TRUE;
+}
+
 /* ---- the driver ---- */
 
 typedef struct {
