@@ -56,6 +56,60 @@ static void test_unwritable(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(error->message, path));
 }
 
+/* The loader reads the common "0xHEX READ|WRITE DECIMAL" line without tokenising and every
+ * other line through the full parser: both accept the same lines with the same values, and
+ * lines only the full parser reads (other operation names, no "0x", leading zeros beyond 16
+ * hex digits, CRLF and tabs) or refuses (overflow, a "0x" with no digits) behave as it says. */
+static void test_load_forms(void)
+{
+    g_autofree char *path = ts_test_tmp_path("forms.trace");
+    const char *text = "0x1f READ 5\n"
+                       "  0X1F\tWRITE\t7 \r\n"
+                       "\n"
+                       "1f P_MEM_RD 9\n"
+                       "0x0000000000000000001 read 11\n"
+                       "0xffffffffffffffff WRITE 18446744073709551615\n"
+                       "0xABCDEF0123456789 P_MEM_WR 0000000000000000000012\n";
+    CU_ASSERT_TRUE_FATAL(g_file_set_contents(path, text, -1, NULL));
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TsDramTrace) t = ts_dram_trace_load(path, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    const TsDramTraceEntry want[] = {
+        {0x1f, 5, FALSE},
+        {0x1f, 7, TRUE},
+        {0x1f, 9, FALSE},
+        {0x1, 11, FALSE},
+        {G_MAXUINT64, G_MAXUINT64, TRUE},
+        {G_GUINT64_CONSTANT(0xABCDEF0123456789), 12, TRUE},
+    };
+    CU_ASSERT_EQUAL_FATAL(t->n, G_N_ELEMENTS(want));
+    for (gsize i = 0; i < t->n; i++) {
+        CU_ASSERT_EQUAL(t->entries[i].addr, want[i].addr);
+        CU_ASSERT_EQUAL(t->entries[i].cycle, want[i].cycle);
+        CU_ASSERT_EQUAL(t->entries[i].is_write, want[i].is_write);
+    }
+    const char *bad[][2] = {
+        {"0x40 READ 1\n0x10000000000000000 READ 2\n", ":2: address '0x10000000000000000'"},
+        {"0x READ 2\n", ":1: address '0x'"},
+        {"0x40 READ 18446744073709551616\n", ":1: cycle '18446744073709551616'"},
+        {"0x40 READX 3\n", ":1: unknown operation 'READX'"},
+        {"0x40 READ 3x\n", ":1: cycle '3x'"},
+        {"0x4g READ 3\n", ":1: address '0x4g'"},
+        {"0x40 READ 3 4\n", ":1: expected 'ADDRESS OP CYCLE', got an extra token '4'"},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+        CU_ASSERT_TRUE_FATAL(g_file_set_contents(path, bad[i][0], -1, NULL));
+        g_clear_error(&error);
+        TsDramTrace *b = ts_dram_trace_load(path, &error);
+        CU_ASSERT_PTR_NULL(b);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(error);
+        if (strstr(error->message, bad[i][1]) == NULL)
+            fprintf(stderr, "\n  line set %" G_GSIZE_FORMAT ": %s\n", i, error->message);
+        CU_ASSERT_PTR_NOT_NULL(strstr(error->message, bad[i][1]));
+        ts_dram_trace_free(b);
+    }
+}
+
 static void test_reference_bytes(void)
 {
     static const char *const patterns[] = {"seq", "rand", "rowhit1b", "rowconf1b", "rowconfallb"};
@@ -87,5 +141,6 @@ int main(int argc, char **argv)
     CU_add_test(s, "save: exact text, loaded back entry for entry", test_round_trip);
     CU_add_test(s, "save: unwritable path named in the error", test_unwritable);
     CU_add_test(s, "save: reference traces written back byte for byte", test_reference_bytes);
+    CU_add_test(s, "load: the common line and every other form read alike", test_load_forms);
     return ts_test_run(argc, argv);
 }
