@@ -330,6 +330,7 @@ static gboolean begin_ctx(Exec *x, OpCtx *c, guint op_index, uint64_t instance)
     x->layer_base += ts_exec_op_footprint(s->op);
     c->deps_done = pl->ops_done >= op_index;
     c->ch_sample = !s->einsum && s->lut == NULL && s->count == 1 && !s->fused;
+    c->st_sample = s->einsum && s->lut == NULL && s->count == 1 && !s->fused;
     record_start(x, c);
     if (s->lut != NULL)
         return ts_exec_lut_begin(x, c);

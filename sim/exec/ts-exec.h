@@ -179,6 +179,9 @@ typedef struct {
      * of others (docs/des.md section 12, "Sampled chunks"), the steady_* figures then per chunk;
      * 0 for an einsum. */
     uint64_t chunks, chunks_simulated;
+    /* An einsum of one instance: its tile steps simulated (of steps; docs/des.md section 12,
+     * "Sampled steps"), the steady_* figures then per tile step. */
+    uint64_t steps_simulated;
     double steady_period_cycles, steady_spread;
     uint64_t steady_window;
     gboolean steady;
