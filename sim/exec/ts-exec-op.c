@@ -858,7 +858,8 @@ static gboolean step_fits(void *data, uint64_t n)
                 continue;
             const uint64_t dv = d[l * c->nt + t];
             const gboolean unfind = lt->have_next && lt->next_first_step >= f->from && dv > 0;
-            if (lt->found - unfind + dv > ts_walk_versions(c->compute, l, t))
+            /* the versions left to the schedule (st_voff: those skipped in earlier segments) */
+            if (lt->found - unfind + dv > ts_walk_versions(c->compute, l, t) - c->st_voff[l][t])
                 return FALSE;
         }
     }

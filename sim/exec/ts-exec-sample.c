@@ -216,7 +216,6 @@ static uint64_t sample_unit(Exec *x, guint op, const char *name, UnitKind kind, 
     const uint64_t step = chunks ? 2 : 1;
     Snap now;
     take_snap(x, op, &now);
-    if (g_getenv("TSDBG")) g_printerr("DBG %s %lu %.0f %.0f\n", name, inst, now.t_ps / x->arch_period_ps, now.busy_ps / x->arch_period_ps);
     g_array_append_val(o->snaps, now);
     g_assert(o->snaps->len == inst);
     if (inst < 3 || simulated < s->min || simulated >= count)
