@@ -268,7 +268,7 @@ static uint64_t sample_unit(Exec *x, guint op, const char *name, UnitKind kind, 
     double stalls = 0.0;
     for (guint k = 0; k < TS_STALL_COUNT_; k++)
         stalls += o->inc.stall_ps[k];
-    const double rest = MAX(o->period_ps - o->inc.busy_ps, 0.0);
+    const double rest = MAX(o->inc.t_ps - o->inc.busy_ps, 0.0);
     if (stalls > 0.0) {
         const double f = rest / stalls;
         for (guint k = 0; k < TS_STALL_COUNT_; k++)
