@@ -246,7 +246,9 @@ typedef struct {
     LutPhase phase;
     gboolean phase_issued;
     TsTick phase_start;
-    uint64_t chunks, ch_issued, ch_done; /* host search chunks */
+    uint64_t chunks, ch_issued, ch_done; /* host search chunks (issued, done: simulated ones) */
+    uint64_t ch_skip_at, ch_skip; /* sampled: those issued from ch_skip_at on stand for the
+                                     chunks ch_skip later */
     int vop_ccs, vop_add, vop_mul;       /* host vector unit operations */
     int link;                            /* the host link unit */
     guint seg;                           /* next kernel segment to launch */
@@ -562,6 +564,8 @@ uint64_t ts_exec_sample_steps(Exec *x, guint op, const TsOp *top, uint64_t unit_
  * extrapolated time; sets r->instances_simulated and r->chunks_simulated. TRUE when r's time
  * changed (the figures that follow from it are to be recomputed). */
 gboolean ts_exec_sample_finish(Exec *x, guint op, TsExecOpResult *r, double *window_ps);
+/* Simulated time the extrapolated units of plan op `op` stand for, ps. */
+double ts_exec_sample_op_skipped_ps(const Exec *x, guint op);
 /* Simulated time the extrapolated instances of every op stand for, ps. */
 double ts_exec_sample_skipped_ps(const Exec *x);
 

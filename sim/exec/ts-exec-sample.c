@@ -328,6 +328,11 @@ uint64_t ts_exec_sample_steps(Exec *x, guint op, const TsOp *top, uint64_t unit_
                        &fit);
 }
 
+double ts_exec_sample_op_skipped_ps(const Exec *x, guint op)
+{
+    return x->sample != NULL && op < x->sample->n ? x->sample->op[op].skip_ps : 0.0;
+}
+
 double ts_exec_sample_skipped_ps(const Exec *x)
 {
     double skip = 0.0;
