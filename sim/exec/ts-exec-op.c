@@ -677,6 +677,9 @@ static void step_inner(Exec *x, OpCtx *c, Job *j, const TsWalkCounts *inner)
 /* ---- sampled steps --------------------------------------------------------------------------- */
 
 #define STEP_UNITS 32 /* units of a segment at least (TS_EXEC_SAMPLE_MIN to measure, more to skip) */
+/* units of the op at least: where the op's last units meet the next op moves by up to about a
+ * unit's time (docs/des.md section 12, "Sampled instances", (d)), under 1% of the op */
+#define STEP_UNITS_OP 128
 
 /* The counts and requested bytes of a fill of (l, t) the schedule does not issue (a version in
  * the extrapolated steps), as try_fill counts them. */
@@ -1298,6 +1301,8 @@ gboolean ts_exec_op_begin(Exec *x, OpCtx *c)
         for (guint i = ns + 1; i-- > 0 && c->st_unit == 0;)
             if (c->st_seg / ts_walk_step_span(c->compute, i) >= STEP_UNITS)
                 c->st_unit = ts_walk_step_span(c->compute, i);
+        if (c->st_unit > 0 && c->n_steps / c->st_unit < STEP_UNITS_OP)
+            c->st_unit = 0;
     }
     c->have_step = next_step(x, c);
     c->start_tick = ts_sim_now(x->sim);
