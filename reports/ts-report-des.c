@@ -553,6 +553,18 @@ void ts_report_layer_des_text(GString *out, const TsLayerReport *rep)
         g_string_append(out, "\n  DES per op (all instances; stalls in cycles of the arch clock; "
                              "DRAM row hits / column commands):\n");
         ts_table_print(&t, out);
+        /* a systolic array's fold skew, inside compute busy, which the model does not count */
+        for (guint i = 0; i < r->n_ops; i++) {
+            const TsExecOpResult *o = &d->ops[i];
+            if (ran(rep, i) && o->array_fill_drain_cycles > 0.1 * o->compute_busy_cycles &&
+                o->array_fill_drain_cycles > 0)
+                g_string_append_printf(
+                    out,
+                    "  %u %s: the array's fold fill and drain (skew) take %.0f of its %.0f "
+                    "compute-busy cycles; the model's compute cycles count none\n",
+                    i + 1, r->ops[i].op->name, o->array_fill_drain_cycles,
+                    o->compute_busy_cycles);
+        }
     }
     /* per op: each component's utilization */
     {

@@ -1376,11 +1376,14 @@ gboolean ts_exec_lanes_fit(const TsOp *op, uint64_t lanes, gsize lane_bytes, uin
 {
     if (lanes <= 1 || (double)lanes * (double)lane_bytes <= (double)budget)
         return TRUE;
+    /* the budget in KiB below 1 MiB (the smallest accepted is 1 KiB) */
+    const gboolean kib = budget < (G_GUINT64_CONSTANT(1) << 20);
     g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_RANGE,
                 "op %s: its %" G_GUINT64_FORMAT " instances share each host-link call and would "
                 "run in lock-step in the DES, holding %.1f MiB of schedule state (%.1f KiB per "
-                "instance), over the executor's budget of %.1f MiB for a lock-step group",
+                "instance), over the executor's budget of %.1f %s for a lock-step group",
                 op->name ? op->name : "?", lanes, (double)lanes * (double)lane_bytes / 1048576.0,
-                (double)lane_bytes / 1024.0, (double)budget / 1048576.0);
+                (double)lane_bytes / 1024.0, (double)budget / (kib ? 1024.0 : 1048576.0),
+                kib ? "KiB" : "MiB");
     return FALSE;
 }

@@ -241,8 +241,9 @@ uint64_t ts_exec_op_footprint(const TsOp *op);
  * vector unit cannot cost. Arch-wide limits (components the DES
  * cannot build) show when the run starts. */
 char *ts_exec_op_refusal(const TsArch *arch, const TsLayerResult *layer, guint i);
-/* As ts_exec_op_refusal, with the lock-step budget of options->lane_memory_bytes (options NULL
- * or the field 0: the default), as a run with those options applies it. */
+/* As ts_exec_op_refusal, with the lock-step budget of options->lane_memory_bytes at the walk
+ * depth of options->max_steps (options NULL or a field 0: its default), as a run with those
+ * options applies them. */
 char *ts_exec_op_refusal_with(const TsArch *arch, const TsLayerResult *layer, guint i,
                               const TsExecOptions *options);
 
