@@ -128,6 +128,26 @@ static gboolean derive_dram(TsArch *arch, guint index, GError **error)
     TsDramSpec *d = (TsDramSpec *)l->spec;
     if (d == NULL || !d->has_timing)
         return TRUE;
+    /* Command energies need every current: a part given alone would be ignored. */
+    const struct {
+        const char *key;
+        double v;
+    } cur[] = {{"VDD", d->vdd_v},     {"IDD0", d->idd0_ma},   {"IDD2N", d->idd2n_ma},
+               {"IDD3N", d->idd3n_ma}, {"IDD4R", d->idd4r_ma}, {"IDD4W", d->idd4w_ma},
+               {"IDD5AB", d->idd5ab_ma}};
+    gboolean any = d->idd5pb_ma > 0.0;
+    g_autoptr(GString) missing = g_string_new(NULL);
+    for (guint i = 0; i < G_N_ELEMENTS(cur); i++) {
+        any |= cur[i].v > 0.0;
+        if (cur[i].v <= 0.0)
+            g_string_append_printf(missing, "%s%s", missing->len ? ", " : "", cur[i].key);
+    }
+    if (arch->format == TS_ARCH_FORMAT_TILESIM && any && missing->len > 0)
+        return level_error(error, arch, l, TS_CONFIG_ERROR_INVALID,
+                           "DRAM command energies (from IDD currents) need VDD, IDD0, IDD2N, "
+                           "IDD3N, IDD4R, IDD4W and IDD5AB, from the preset or the attributes; "
+                           "missing %s (give them all, or none)",
+                           missing->str);
     g_autofree char *why = NULL;
     if (!ts_dram_spec_derive(d, &why))
         return level_error(error, arch, l, TS_CONFIG_ERROR_INVALID, "%s", why);

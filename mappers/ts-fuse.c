@@ -530,6 +530,10 @@ gboolean ts_fuse_vector_cost(const TsFusePlan *plan, const TsArch *arch, guint w
                       cost->write_words / ob * outer->energy.update_pj;
     double level_pj = frd / lb * lv->energy.read_pj + fwr / lb * lv->energy.update_pj;
     cost->memory_energy_pj = outer_pj + level_pj;
+    cost->memory_read_energy_pj =
+        cost->read_words / ob * outer->energy.read_pj + frd / lb * lv->energy.read_pj;
+    cost->memory_write_energy_pj =
+        cost->write_words / ob * outer->energy.update_pj + fwr / lb * lv->energy.update_pj;
     cost->fused_energy_pj = level_pj;
     cost->fused_read_words = frd;
     cost->fused_write_words = fwr;

@@ -636,6 +636,13 @@ gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload, const TsLa
             v->element_passes = (double)op->lut_search_macs + (double)op->lut_lookups;
             v->compute_energy_pj = lo->lut.search_pj + lo->lut.dpu_pj;
             v->memory_energy_pj = lo->lut.link_pj;
+            /* its host-link transfers: the gather's bytes leave the DPUs, the rest enter them */
+            v->memory_write_energy_pj =
+                lut_target.link != NULL
+                    ? lo->lut.output_bytes * 8.0 * lut_target.link->d2h_pj_per_bit
+                    : 0.0;
+            v->memory_read_energy_pj = lo->lut.link_pj - v->memory_write_energy_pj;
+            v->link_energy_pj = lo->lut.link_pj;
             v->energy_pj = lo->energy_pj;
             v->cycles = lo->cycles;
             v->latency_s = lo->latency_s;

@@ -264,6 +264,8 @@ static void precision_mac_energy(TsModel *m, const TsArch *arch, const TsLevel *
         wa = (uint32_t)ms->operand_a_bits;
         wb = (uint32_t)ms->operand_b_bits;
         wacc = (uint32_t)ms->accumulator_bits;
+    } else if (compute->klass == TS_CLASS_SYSTOLIC_ARRAY && compute->spec != NULL) {
+        wacc = (uint32_t)((const TsSystolicSpec *)compute->spec)->accumulator_bits;
     }
     if (wb == 0)
         wb = wa;

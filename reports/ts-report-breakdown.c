@@ -103,8 +103,10 @@ void ts_layer_breakdown_init(TsLayerBreakdown *b, const TsArch *arch, const TsLa
             b->op_compute_cycles[i] = c->compute_cycles;
         } else {
             const TsVectorCost *v = &src->vector;
-            if (ns > 0)
-                row[0] = v->memory_energy_pj;
+            if (ns > 0) /* the outermost level's, and a fused group's level's */
+                row[0] = v->memory_energy_pj - v->fused_energy_pj;
+            if (v->fused_level > 0 && v->fused_level < ns)
+                row[v->fused_level] += v->fused_energy_pj;
             row[ns + 1] = v->compute_energy_pj;
             transfer = v->link_energy_pj;
             vec_reads += v->memory_read_energy_pj * count;

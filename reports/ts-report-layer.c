@@ -548,10 +548,12 @@ void ts_report_layer_text(GString *out, const TsLayerReport *rep)
         ts_report_layer_des_text(out, rep);
     ModelTotals m;
     if (model_totals(rep, &m)) {
+        /* with the DES beside it: the model's layer repeated, not the simulated one */
         g_string_append_printf(out,
-                               "\n  whole model: %" G_GUINT64_FORMAT " layers%s%s (embedding and "
+                               "\n  whole model%s: %" G_GUINT64_FORMAT " layers%s%s (embedding and "
                                "LM head not included): energy %.6g mJ, %s cycles, latency %.6g "
                                "s, EDP %.6g J x cycles",
+                               rep->des != NULL ? " (the analytical model's layer)" : "",
                                rep->layers, m.phase ? ", " : "", m.phase ? m.phase : "",
                                m.energy_pj * 1e-9, grouped(m.cycles, cyc, sizeof cyc), m.latency_s,
                                m.edp_j_cycles);
@@ -734,11 +736,21 @@ static void vector_op_json(JsonBuilder *b, const TsLayerReport *rep, const TsLay
     json_builder_begin_array(b);
     json_builder_begin_object(b);
     ts_json_member_string(b, "name", outer->name);
-    ts_json_member_double(b, "energy_pj", v->memory_energy_pj);
+    ts_json_member_double(b, "energy_pj", v->memory_energy_pj - v->fused_energy_pj);
     ts_json_member_int(b, "instances_used", 1);
     ts_json_member_double(b, "read_words", v->read_words);
     ts_json_member_double(b, "write_words", v->write_words);
     json_builder_end_object(b);
+    if (v->fused_level > 0 && v->fused_level < ts_arch_n_storage(rep->arch)) {
+        /* a fused group's intermediates at its level */
+        json_builder_begin_object(b);
+        ts_json_member_string(b, "name", ts_arch_storage(rep->arch, v->fused_level)->name);
+        ts_json_member_double(b, "energy_pj", v->fused_energy_pj);
+        ts_json_member_int(b, "instances_used", 1);
+        ts_json_member_double(b, "read_words", v->fused_read_words);
+        ts_json_member_double(b, "write_words", v->fused_write_words);
+        json_builder_end_object(b);
+    }
     json_builder_end_array(b);
     json_builder_set_member_name(b, "compute");
     json_builder_begin_object(b);

@@ -5,7 +5,11 @@
  * run the requests completed per CPU-second and the simulated DRAM cycles per CPU-second of the
  * event loop (thread CPU time, trace loading excluded, so that a busy shared machine does not
  * inflate the figures), medians of --repeat runs, and the DRAMsim3 figure where the issue gives
- * one. Release build: bench/run.sh dram. */
+ * one. With --write-traces DIR it also writes each trace it runs to DIR in DRAMsim3's format
+ * (DIR/<trace name>.trace) and one row per trace to DIR/cases.tsv (the config it runs on,
+ * requests, the cycles tilesim simulated and its rates), for bench/dram/dramsim3.sh to run
+ * DRAMsim3 itself on the same traces. Release build: bench/run.sh dram. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +26,7 @@ static int cmp_double(const void *a, const void *b)
 
 typedef struct {
     const char *name;
+    const char *config; /* "ddr4" (the reference ini) or "hbm2" (the preset) */
     const TsDramSpec *spec;
     TsDramTrace *trace;
     guint64 cycles; /* 0 = to completion */
@@ -29,6 +34,25 @@ typedef struct {
 } Case;
 
 static const char *only_filter;
+static const char *write_dir; /* --write-traces DIR, or NULL */
+static FILE *cases_tsv;
+
+/* Writes the case's trace to write_dir and its row to cases.tsv; exits 1 on an I/O error. */
+static void write_case(const Case *c, const TsDramTraceResult *r, double mr, double mc)
+{
+    g_autofree char *base = g_strdelimit(g_strdup(c->name), " ", '_');
+    g_autofree char *file = g_strconcat(base, ".trace", NULL);
+    g_autofree char *path = g_build_filename(write_dir, file, NULL);
+    g_autoptr(GError) error = NULL;
+    if (!ts_dram_trace_save(c->trace, path, &error)) {
+        fprintf(stderr, "dram_bench: %s\n", error->message);
+        exit(1);
+    }
+    fprintf(cases_tsv, "%s\t%s\t%s\t%" G_GUINT64_FORMAT "\t%" G_GUINT64_FORMAT "\t%.0f\t%.0f\n",
+            c->name, c->config, file, r->stats.reads_done + r->stats.writes_done, r->cycles, mr,
+            mc);
+    fflush(cases_tsv);
+}
 
 static void run_case(const Case *c, int repeat, gboolean json)
 {
@@ -56,6 +80,8 @@ static void run_case(const Case *c, int repeat, gboolean json)
     else
         printf("%-24s %9" G_GUINT64_FORMAT " %11" G_GUINT64_FORMAT " %12.3f %12.2f   %s\n", c->name,
                r.stats.reads_done + r.stats.writes_done, r.cycles, mr / 1e6, mc / 1e6, c->dramsim3);
+    if (write_dir)
+        write_case(c, &r, mr, mc);
 }
 
 static TsDramTrace *synthetic(gsize n, gboolean random, guint64 span)
@@ -88,13 +114,24 @@ int main(int argc, char **argv)
             shared = argv[++i];
         else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
             only = argv[++i];
+        else if (strcmp(argv[i], "--write-traces") == 0 && i + 1 < argc)
+            write_dir = argv[++i];
         else {
-            fprintf(stderr,
-                    "usage: dram_bench [--repeat N] [--json] [--shared DIR] [--only SUBSTRING]\n");
+            fprintf(stderr, "usage: dram_bench [--repeat N] [--json] [--shared DIR] [--only "
+                            "SUBSTRING] [--write-traces DIR]\n");
             return 1;
         }
     }
     only_filter = only;
+    if (write_dir) {
+        g_autofree char *tsv = g_build_filename(write_dir, "cases.tsv", NULL);
+        if (g_mkdir_with_parents(write_dir, 0755) != 0 || !(cases_tsv = fopen(tsv, "w"))) {
+            fprintf(stderr, "dram_bench: %s: %s\n", tsv, g_strerror(errno));
+            return 1;
+        }
+        fprintf(cases_tsv, "trace\tconfig\tfile\trequests\tcycles\ttilesim_requests_per_s\t"
+                           "tilesim_cycles_per_s\n");
+    }
     g_autofree char *dir = g_build_filename(shared, "reference", "dram", NULL);
     g_autofree char *ini = g_build_filename(dir, "ds3_DDR4_8Gb_x8_2400_1rank.ini", NULL);
     GStringChunk *strings = g_string_chunk_new(64);
@@ -126,7 +163,11 @@ int main(int argc, char **argv)
             }
             g_autofree char *name =
                 g_strdup_printf("ddr4 %s %s", patterns[p], mode == 0 ? "sat" : "paced");
-            Case c = {name, ddr4, t, mode == 0 ? 0 : 402000,
+            Case c = {name,
+                      "ddr4",
+                      ddr4,
+                      t,
+                      mode == 0 ? 0 : 402000,
                       mode == 0 ? ds3_sat[p] : "6 M cycles/s (ticks every idle cycle)"};
             run_case(&c, repeat, json);
         }
@@ -140,11 +181,15 @@ int main(int argc, char **argv)
     }
     g_autoptr(TsDramTrace) hs = synthetic(400000, FALSE, 0);
     g_autoptr(TsDramTrace) hr = synthetic(400000, TRUE, hbm.capacity_bytes);
-    Case h1 = {"hbm2 seq sat", &hbm, hs, 0, "0.1-0.45 M cycles/s"};
-    Case h2 = {"hbm2 rand sat", &hbm, hr, 0, "0.1-0.45 M cycles/s"};
+    Case h1 = {"hbm2 seq sat", "hbm2", &hbm, hs, 0, "0.1-0.45 M cycles/s"};
+    Case h2 = {"hbm2 rand sat", "hbm2", &hbm, hr, 0, "0.1-0.45 M cycles/s"};
     run_case(&h1, repeat, json);
     run_case(&h2, repeat, json);
     g_free(ddr4);
     g_string_chunk_free(strings);
+    if (cases_tsv && fclose(cases_tsv) != 0) {
+        fprintf(stderr, "dram_bench: cases.tsv: %s\n", g_strerror(errno));
+        return 1;
+    }
     return 0;
 }

@@ -1,9 +1,10 @@
 /* Running DRAM traces on the dram component: DRAMsim3's trace format ("0xADDR OP CYCLE" per
  * line; OP WRITE / write / P_MEM_WR / BOFF is a write, READ / read / P_MEM_RD / P_FETCH /
- * P_LOCK_RD / P_LOCK_WR a read; .xz files are read through `xz -dc`), and the trace driver
- * component that replays one as DRAMsim3's trace CPU does: in order, at most one request per
- * cycle, a request no earlier than its cycle, and only with a credit from its channel
- * (head-of-line blocking when that channel's transaction queue is full). */
+ * P_LOCK_RD / P_LOCK_WR a read; .xz files are read through `xz -dc`; traces are also written
+ * in it), and the trace driver component that replays one as DRAMsim3's trace CPU does: in
+ * order, at most one request per cycle, a request no earlier than its cycle, and only with a
+ * credit from its channel (head-of-line blocking when that channel's transaction queue is
+ * full). */
 #ifndef TS_DRAM_TRACE_H
 #define TS_DRAM_TRACE_H
 
@@ -31,6 +32,12 @@ typedef struct {
 TsDramTrace *ts_dram_trace_load(const char *path, GError **error);
 void ts_dram_trace_free(TsDramTrace *trace);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(TsDramTrace, ts_dram_trace_free)
+
+/* Writes `trace` to `path` in DRAMsim3's trace format, one "0xADDR READ|WRITE CYCLE" line per
+ * entry in order, the address in upper-case hex as in DRAMsim3's reference traces (the form
+ * ts_dram_trace_load and DRAMsim3's trace CPU read), replacing the file. FALSE with a
+ * G_FILE_ERROR naming the path when it cannot be written. */
+gboolean ts_dram_trace_save(const TsDramTrace *trace, const char *path, GError **error);
 
 /* The result of a trace run: the DRAM's statistics plus the derived figures of the JSON
  * report. */

@@ -804,6 +804,22 @@ static void act_gate_bounds(Unit *u, guint64 stale)
             u->a_dirty |= bit64(r);
         u->b_lb[gb] = act_partial(u, gb);
     }
+    if (e->ranks == 1) { /* the loops below for rank 0, every bank its own */
+        if (u->a_dirty) {
+            guint64 min = NO_CYCLE;
+            for (guint64 k = acts; k; k &= k - 1)
+                min = MIN(min, u->b_lb[__builtin_ctzll(k)]);
+            u->a_min[0] = min;
+            u->a_dirty = 0;
+        }
+        guint64 col = NO_CYCLE;
+        for (guint64 k = u->col_banks; k; k &= k - 1)
+            col = MIN(col, u->b_lb[__builtin_ctzll(k)]);
+        u->r_col[0] = col;
+        u->r_act[0] = MAX(u->a_min[0], e->rank[0].next[TS_DCMD_ACT]);
+        u->lb_min = u->r_lb[0] = MIN(col, u->r_act[0]);
+        return;
+    }
     const guint bpr = e->banks_per_rank;
     const guint64 rmask = bpr < 64 ? bit64(bpr) - 1 : G_MAXUINT64;
     for (guint64 m = u->a_dirty; m; m &= m - 1) {
@@ -884,7 +900,8 @@ typedef struct {
  * reached (so it can issue one of the commands it needs): the first entry, in queue order,
  * whose needed command is ready. Only a bank's first entry can need ACT or PRE for it (an
  * earlier entry of a closed bank needs the same ACT; ArbitratePrecharge refuses a PRE behind
- * an earlier entry of the bank). */
+ * an earlier entry of the bank). A bank needing one command (b_want) has it ready: the first
+ * entry needing it, without the engine. */
 static inline gboolean first_ready_bank(Unit *u, guint gb, guint q, guint64 c, Pick *p)
 {
     const CmdEntry *qe = &u->cq[(gsize)gb * u->cq_cap];
@@ -894,6 +911,22 @@ static inline gboolean first_ready_bank(Unit *u, guint gb, guint q, guint64 c, P
     if (b->open_row < 0) { /* bound exact and reached: ACT is ready */
         *p = (Pick){TS_DCMD_ACT, rank, bank, qe[0].row, q, 0, qe[0].seq};
         return TRUE;
+    }
+    const guint32 want = u->b_want[gb];
+    if (want == 1u << TS_DCMD_PRE) { /* the first entry misses, and PRE is ready */
+        *p = (Pick){TS_DCMD_PRE, rank, bank, qe[0].row, q, 0, qe[0].seq};
+        return TRUE;
+    }
+    if (!(want & (want - 1))) { /* one column command, ready: its first entry not held back */
+        const TsDramCmd need = (TsDramCmd)__builtin_ctz(want);
+        for (guint i = 0; i < n; i++) {
+            const CmdEntry *e = &qe[i];
+            if ((gint64)e->row != b->open_row || e->cmd != need ||
+                ((need == TS_DCMD_WR || need == TS_DCMD_WRA) && write_behind_read(qe, i)))
+                continue;
+            *p = (Pick){need, rank, bank, e->row, q, i, e->seq};
+            return TRUE;
+        }
     }
     guint32 known = 0, ready = 0; /* commands looked up, and those ready at c */
     for (guint i = 0; i < n; i++) {
@@ -918,8 +951,8 @@ static inline gboolean first_ready_bank(Unit *u, guint gb, guint q, guint64 c, P
 
 /* GetFirstReadyInQueue on a queue shared by the banks of rank q: the first entry in queue
  * order whose needed command is ready is the earliest (by seq) of the first ready entries of
- * the banks whose bound is reached. */
-static inline gboolean first_ready(Unit *u, guint q, guint64 c, Pick *p)
+ * the banks whose bound is reached. one_rank (a constant at each call): the unit has one rank. */
+static inline gboolean first_ready(Unit *u, guint q, guint64 c, Pick *p, gboolean one_rank)
 {
     const guint bpr = u->eng.banks_per_rank;
     guint found = 0;
@@ -927,25 +960,38 @@ static inline gboolean first_ready(Unit *u, guint q, guint64 c, Pick *p)
     if (u->act_gate) {
         /* The banks needing other commands whose bound is reached, then, when one can, the
          * banks needing ACT whose partial bound is reached (a closed bank's first entry). */
-        const guint64 rmask = (bpr < 64 ? bit64(bpr) - 1 : G_MAXUINT64) << (q * bpr);
+        const guint64 rmask =
+            one_rank ? G_MAXUINT64 : (bpr < 64 ? bit64(bpr) - 1 : G_MAXUINT64) << (q * bpr);
+        /* The earliest entry is the oldest: its age (cq_seq - seq) the largest, every age >= 1. */
+        guint32 best = 0;
         for (guint64 m = u->r_col[q] <= c ? u->col_banks & rmask : 0; m; m &= m - 1) {
             const guint gb = (guint)__builtin_ctzll(m);
             if (u->b_lb[gb] > c || !first_ready_bank(u, gb, q, c, &cand))
                 continue;
-            if (!found || (gint32)(cand.seq - p->seq) < 0)
-                *p = cand;
             found++;
+            if (u->cq_seq - cand.seq > best) {
+                best = u->cq_seq - cand.seq;
+                *p = cand;
+            }
         }
-        if (u->r_act[q] <= c) /* the rank's ACT cycle is reached */
+        if (u->r_act[q] <= c) { /* the rank's ACT cycle is reached */
+            guint act = G_MAXUINT;
             for (guint64 m = u->wants[TS_DCMD_ACT] & rmask; m; m &= m - 1) {
                 const guint gb = (guint)__builtin_ctzll(m);
                 if (u->b_lb[gb] > c)
                     continue;
-                const CmdEntry *e = &u->cq[(gsize)gb * u->cq_cap];
-                if (!found || (gint32)(e->seq - p->seq) < 0)
-                    *p = (Pick){TS_DCMD_ACT, e->rank, e->bank, e->row, q, 0, e->seq};
                 found++;
+                const guint32 age = u->cq_seq - u->cq[(gsize)gb * u->cq_cap].seq;
+                if (age > best) {
+                    best = age;
+                    act = gb;
+                }
             }
+            if (act != G_MAXUINT) {
+                const CmdEntry *e = &u->cq[(gsize)act * u->cq_cap];
+                *p = (Pick){TS_DCMD_ACT, e->rank, e->bank, e->row, q, 0, e->seq};
+            }
+        }
         u->n_ready = found;
         return found > 0;
     }
@@ -975,6 +1021,11 @@ static inline gboolean pick_command(Unit *u, guint64 c, Pick *p)
     /* No queue can issue yet: a full round would leave q_idx where it is. */
     if (c < u->lb_min)
         return FALSE;
+    if (u->nq == 1 && !u->per_bank) /* one rank: its bound is lb_min, NO_CYCLE when empty */
+        return !(u->in_ref && queue_in_ref(u, 0)) && first_ready(u, 0, c, p, TRUE);
+    if (u->nq == 1) /* one queue: the round below without its loop (q_idx stays 0) */
+        return u->busy[0] && queue_lb(u, 0) <= c && !(u->in_ref && queue_in_ref(u, 0)) &&
+               first_ready_bank(u, 0, 0, c, p);
     const guint nw = u->n_words, start = u->q_idx + 1 == u->nq ? 0 : u->q_idx + 1;
     const guint64 below = bit64(start) - 1; /* queues before `start` in its word */
     for (guint k = 0; k <= nw; k++) {
@@ -983,7 +1034,7 @@ static inline gboolean pick_command(Unit *u, guint64 c, Pick *p)
         for (; m; m &= m - 1) {
             const guint q = w * 64 + (guint)__builtin_ctzll(m);
             if (queue_lb(u, q) <= c && !(u->in_ref && queue_in_ref(u, q)) &&
-                (u->per_bank ? first_ready_bank(u, q, q, c, p) : first_ready(u, q, c, p))) {
+                (u->per_bank ? first_ready_bank(u, q, q, c, p) : first_ready(u, q, c, p, FALSE))) {
                 u->q_idx = q;
                 return TRUE;
             }

@@ -52,9 +52,11 @@ char *ts_exec_op_refusal_with(const TsArch *arch, const TsLayerResult *layer, gu
     if (w == NULL || !ts_exec_walk_depth(arch, src->model, m, 1, &depth, &error))
         return g_strdup(error->message);
     /* instances that share each host-link call run in lock-step: their state within the
-     * budget (at the default walk depth) */
+     * budget, at the walk depth a run with these options takes */
     if (src->search.best[0].cost.link_batch > 1) {
-        if (!ts_exec_walk_depth(arch, src->model, m, TS_EXEC_DEFAULT_MAX_STEPS, &depth, &error))
+        const uint64_t max_steps = options && options->max_steps ? options->max_steps
+                                                                 : TS_EXEC_DEFAULT_MAX_STEPS;
+        if (!ts_exec_walk_depth(arch, src->model, m, max_steps, &depth, &error))
             return g_strdup(error->message);
         g_autoptr(TsWalk) at = ts_walk_new(src->model, m, depth, &error);
         if (at == NULL ||

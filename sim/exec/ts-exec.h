@@ -62,7 +62,9 @@ typedef struct {
      * increments, and the last few (fewer than the two windows measured) simulated
      * (TsExecOpResult.instances_simulated, a note in TsExecResult.notes). The chunks of an
      * elementwise op of one instance likewise ("Sampled chunks"; TsExecOpResult.chunks_simulated),
-     * each window lasting TS_EXEC_SAMPLE_CHUNK_REFRESHES refresh intervals at least. */
+     * each window lasting TS_EXEC_SAMPLE_CHUNK_REFRESHES refresh intervals at least, and the
+     * tile steps of an einsum of one instance by the iterations of its outer step loops
+     * ("Sampled steps"; TsExecOpResult.steps_simulated), by the same rules. */
     uint64_t instances;
 } TsExecOptions;
 
@@ -179,6 +181,9 @@ typedef struct {
      * of others (docs/des.md section 12, "Sampled chunks"), the steady_* figures then per chunk;
      * 0 for an einsum. */
     uint64_t chunks, chunks_simulated;
+    /* An einsum of one instance: its tile steps simulated (of steps; docs/des.md section 12,
+     * "Sampled steps"), the steady_* figures then per tile step. */
+    uint64_t steps_simulated;
     double steady_period_cycles, steady_spread;
     uint64_t steady_window;
     gboolean steady;
@@ -236,8 +241,9 @@ uint64_t ts_exec_op_footprint(const TsOp *op);
  * vector unit cannot cost. Arch-wide limits (components the DES
  * cannot build) show when the run starts. */
 char *ts_exec_op_refusal(const TsArch *arch, const TsLayerResult *layer, guint i);
-/* As ts_exec_op_refusal, with the lock-step budget of options->lane_memory_bytes (options NULL
- * or the field 0: the default), as a run with those options applies it. */
+/* As ts_exec_op_refusal, with the lock-step budget of options->lane_memory_bytes at the walk
+ * depth of options->max_steps (options NULL or a field 0: its default), as a run with those
+ * options applies them. */
 char *ts_exec_op_refusal_with(const TsArch *arch, const TsLayerResult *layer, guint i,
                               const TsExecOptions *options);
 

@@ -215,6 +215,36 @@ static void test_preset_override(void)
     CU_ASSERT_DOUBLE_EQUAL(ts_arch_compute(a)->energy.mac_pj, 0.25, 1e-12);
 }
 
+/* DRAM command energies need every IDD current and VDD: LPDDR4-3200 has none, so IDD0 alone
+ * (which the energies would ignore) is refused naming the level and the missing keys; all of
+ * them give the activate energy; DDR4-2400 has them all, so overriding one is accepted. */
+static void test_partial_currents(void)
+{
+    const char *head = "architecture:\n  name: o\n  clock: 1GHz\n  levels:\n"
+                       "    - name: DRAM\n      class: dram\n      preset: %s\n"
+                       "      attributes: {word_bits: 16%s}\n"
+                       "    - {name: MAC, class: mac}\n";
+    g_autofree char *partial = g_strdup_printf(head, "LPDDR4-3200", ", IDD0: 60");
+    g_autofree char *path = ts_arch_test_write("idd0.yaml", partial);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TsArch) a = ts_arch_load(path, NULL, &error);
+    CU_ASSERT_PTR_NULL(a);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(error);
+    CU_ASSERT_PTR_NOT_NULL(strstr(error->message, "idd0.yaml:5:7: levels[0] (DRAM): DRAM command "
+                                                  "energies (from IDD currents) need VDD"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(error->message, "missing VDD, IDD2N, IDD3N, IDD4R, IDD4W, "
+                                                  "IDD5AB (give them all, or none)"));
+    g_autofree char *all = g_strdup_printf(head, "LPDDR4-3200",
+                                           ", VDD: 1.1, IDD0: 60, IDD2N: 30, IDD3N: 40, IDD4R: "
+                                           "150, IDD4W: 140, IDD5AB: 200");
+    g_autoptr(TsArch) b = load_text("iddall.yaml", all);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    CU_ASSERT(((const TsDramSpec *)ts_arch_level(b, 0)->spec)->activate_pj > 0.0);
+    g_autofree char *one = g_strdup_printf(head, "DDR4-2400", ", IDD0: 60");
+    g_autoptr(TsArch) c = load_text("ddr4idd.yaml", one);
+    CU_ASSERT_PTR_NOT_NULL(c);
+}
+
 static void test_technology_scaling(void)
 {
     g_autoptr(TsArch) a =
@@ -625,6 +655,7 @@ void ts_test_register_native(void)
                 test_transformer_pim_native_matches_timeloop);
     CU_add_test(s, "DDR4-2400 preset vs DRAMsim3 ini", test_ddr4_2400_vs_dramsim3);
     CU_add_test(s, "preset + overrides", test_preset_override);
+    CU_add_test(s, "IDD currents given in part: refused", test_partial_currents);
     CU_add_test(s, "technology scaling", test_technology_scaling);
     CU_add_test(s, "systolic array expansion", test_systolic_expansion);
     CU_add_test(s, "component and topology view", test_component_view);

@@ -96,7 +96,7 @@ static void test_budget(void)
     g_autofree char *why = NULL;
     CU_ASSERT_EQUAL(run_ktq(map, "both", "100K", &r, &why), 0);
     expect_in(r.err, "note: the DES does not run KTQ: op KTQ");
-    expect_in(r.err, "over the executor's budget of 0.1 MiB for a lock-step group; its "
+    expect_in(r.err, "over the executor's budget of 100.0 KiB for a lock-step group; its "
                      "analytical figures stand");
     CU_ASSERT_PTR_NOT_NULL_FATAL(why);
     expect_in(why, want);

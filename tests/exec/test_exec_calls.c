@@ -39,7 +39,7 @@
 #include "ts-model.h"
 #include "ts-walk.h"
 #include "ts-test-arch.h"
-#include "ts-test-mappings.h"
+#include "ts-test-exec-runs.h"
 #include "ts-test-ops.h"
 #include "ts-test.h"
 
@@ -398,8 +398,10 @@ static void test_below_walk_depth(void)
         CU_ASSERT_EQUAL(b.cost.level[mram].tensor[t].fills, cost.level[mram].tensor[t].fills);
 }
 
-/* The DES's refusal of op 0 of a one-op layer mapped with m (ts_exec_op_refusal), owned. */
-static char *refusal(const TsArch *arch, const TsOp *op, TsModel *model, const TsMapping *m)
+/* The DES's refusal of op 0 of a one-op layer mapped with m under options (NULL: the defaults;
+ * ts_exec_op_refusal_with), owned. */
+static char *refusal_with(const TsArch *arch, const TsOp *op, TsModel *model, const TsMapping *m,
+                          const TsExecOptions *options)
 {
     TsSearchEntry best = {.mapping = *m};
     CU_ASSERT_EQUAL(ts_model_evaluate(model, m, &best.cost), TS_EVAL_OK);
@@ -407,7 +409,13 @@ static char *refusal(const TsArch *arch, const TsOp *op, TsModel *model, const T
     lo.search.n_best = 1;
     lo.search.best = &best;
     TsLayerResult layer = {.n_ops = 1, .ops = &lo};
-    return ts_exec_op_refusal(arch, &layer, 0);
+    return options ? ts_exec_op_refusal_with(arch, &layer, 0, options)
+                   : ts_exec_op_refusal(arch, &layer, 0);
+}
+
+static char *refusal(const TsArch *arch, const TsOp *op, TsModel *model, const TsMapping *m)
+{
+    return refusal_with(arch, op, model, m, NULL);
 }
 
 /* Reaching the link's landing level takes more than TS_EXEC_LINK_MAX_STEPS (2^20) steps per
@@ -450,12 +458,31 @@ static void test_link_depth_refused(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(error->message, want));
 }
 
+/* The schedule state per lock-step lane of the GEMM above x3 under max_steps (0: the default),
+ * bytes, as the refusal of a run under a budget too small for any lane states it. */
+static double lane_bytes_at(const TsArch *arch, TsModel *model, const TsMapping *m,
+                            uint64_t max_steps)
+{
+    g_autoptr(GError) error = NULL;
+    TsExecOptions tiny = {.max_steps = max_steps, .lane_memory_bytes = 1};
+    TsExecOpResult x;
+    CU_ASSERT_FALSE(ts_exec_run_op(arch, model, m, 3, &tiny, &x, &error));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(error);
+    const char *at = strstr(error->message, "MiB of schedule state (");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+    return 1024.0 * g_ascii_strtod(at + strlen("MiB of schedule state ("), NULL);
+}
+
 /* Instances in lock-step hold their schedule state at once (docs/des.md section 12): a group
  * whose lanes would exceed the budget (TsExecOptions.lane_memory_bytes) is refused before its
  * lanes are allocated, naming the op and the figures, and runs as before within it. With the
  * default budget (1 GiB), the GEMM above x 3 runs; x 20,000 (the tiles still fit the MRAM
  * together, so the model shares each call among them) is refused by ts_exec_op_refusal (so
- * simulate and sweeps keep its analytical figures) and by a run of it alone. */
+ * simulate and sweeps keep its analytical figures) and by a run of it alone. The refusal
+ * applies the budget at the walk depth of the options' max_steps (a sweep's `des: max_steps`),
+ * as the run does: walked to the MRAM (max_steps 1; its host-link level) the GEMM x 3 holds
+ * less per lane than walked to the WRAM (the default); under a budget between the two, max_steps
+ * 1 is neither refused nor fails, the default is refused and fails. */
 static void test_lane_budget(void)
 {
     g_autoptr(TsArch) arch = load_upmem(NULL, NULL);
@@ -472,7 +499,7 @@ static void test_lane_budget(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(error);
     CU_ASSERT_PTR_NOT_NULL(strstr(error->message, "op gemm: its 3 instances share each host-link "
                                                   "call and would run in lock-step in the DES"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(error->message, "over the executor's budget of 0.1 MiB"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(error->message, "over the executor's budget of 100.0 KiB"));
     double per_lane = 0.0;
     const char *at = strstr(error->message, "MiB of schedule state (");
     CU_ASSERT_PTR_NOT_NULL_FATAL(at);
@@ -488,6 +515,24 @@ static void test_lane_budget(void)
     CU_ASSERT_DOUBLE_EQUAL(a.cycles, b.cycles, 0.0);
     g_autofree char *ok = refusal(arch, &op, model, &m);
     CU_ASSERT_PTR_NULL(ok);
+
+    const double shallow = lane_bytes_at(arch, model, &m, 1), deep = lane_bytes_at(arch, model, &m, 0);
+    if (g_getenv("TILESIM_TEST_VERBOSE"))
+        fprintf(stderr, "per lane: max_steps 1 %.0f B, default %.0f B\n", shallow, deep);
+    CU_ASSERT_FATAL(shallow > 1024.0 && deep > 1.1 * shallow);
+    const uint64_t between = (uint64_t)(3.0 * (shallow + deep) / 2.0);
+    TsExecOptions one = {.max_steps = 1, .lane_memory_bytes = between},
+                  dflt = {.lane_memory_bytes = between};
+    g_autofree char *none = refusal_with(arch, &op, model, &m, &one);
+    if (none != NULL)
+        fprintf(stderr, "refused at max_steps 1: %s\n", none);
+    CU_ASSERT_PTR_NULL(none);
+    CU_ASSERT_TRUE(ts_exec_run_op(arch, model, &m, 3, &one, &a, &error));
+    g_clear_error(&error);
+    g_autofree char *over = refusal_with(arch, &op, model, &m, &dflt);
+    CU_ASSERT_PTR_NOT_NULL(over);
+    CU_ASSERT_FALSE(ts_exec_run_op(arch, model, &m, 3, &dflt, &a, &error));
+    g_clear_error(&error);
 
     op.count = 20000;
     g_autoptr(TsModel) many = ts_model_new(arch, &op, &error);
@@ -519,40 +564,33 @@ static void test_lane_budget(void)
  * over 1,968 mappings (41 seeds), every one was within 1.3% (test_exec_link checks the link's
  * idle time and its rate per DPU over more mappings). Seed printed; TILESIM_TEST_SEED
  * overrides it. */
+static void check_random_run(const TsModel *model, const TsMapping *mapping, const TsCost *cost,
+                             const TsExecOpResult *x, uint64_t count, void *data)
+{
+    (void)mapping;
+    guint *shared = data;
+    const TsOp *op = ts_model_op(model);
+    CU_ASSERT_EQUAL(x->link_batch, cost->link_batch);
+    CU_ASSERT_EQUAL(x->link_calls * x->link_batch, cost->link_calls * count);
+    *shared += cost->link_batch > 1 && cost->link_calls > 0;
+    const double model_cycles = cost->cycles * (double)count;
+    CU_ASSERT(fabs(x->cycles - model_cycles) <= 0.03 * model_cycles);
+    for (guint l = 0; l < cost->n_levels; l++)
+        for (guint t = 0; t < op->n_tensors; t++) {
+            const TsTensorCost *a = &cost->level[l].tensor[t], *d = &x->cost.level[l].tensor[t];
+            CU_ASSERT(a->reads == d->reads && a->fills == d->fills && a->updates == d->updates);
+        }
+    if (g_getenv("TILESIM_TEST_VERBOSE"))
+        fprintf(stderr,
+                "%s x%" G_GUINT64_FORMAT ": batch %" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT
+                " calls, DES %.0f cycles, model %.0f (%+.1f%%)\n",
+                op->name, count, x->link_batch, x->link_calls, x->cycles, model_cycles,
+                100.0 * (x->cycles / model_cycles - 1.0));
+}
+
 static guint check_random(const TsArch *arch, const TsOp *op, GRand *rng, guint n, guint *shared)
 {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(TsModel) model = ts_model_new(arch, op, &error);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(model);
-    TsMapping *maps = g_new0(TsMapping, n);
-    const guint found = ts_test_random_mappings(arch, model, op, rng, maps, n, 400 * n);
-    const uint64_t count = MAX(op->count, 1);
-    for (guint i = 0; i < found; i++) {
-        TsCost cost;
-        CU_ASSERT_EQUAL_FATAL(ts_model_evaluate(model, &maps[i], &cost), TS_EVAL_OK);
-        TsExecOptions opt = {.max_steps = 512};
-        TsExecOpResult x;
-        const gboolean ok = ts_exec_run_op(arch, model, &maps[i], count, &opt, &x, &error);
-        CU_ASSERT_TRUE_FATAL(ok);
-        CU_ASSERT_EQUAL(x.link_batch, cost.link_batch);
-        CU_ASSERT_EQUAL(x.link_calls * x.link_batch, cost.link_calls * count);
-        *shared += cost.link_batch > 1 && cost.link_calls > 0;
-        const double model_cycles = cost.cycles * (double)count;
-        CU_ASSERT(fabs(x.cycles - model_cycles) <= 0.03 * model_cycles);
-        for (guint l = 0; l < cost.n_levels; l++)
-            for (guint t = 0; t < op->n_tensors; t++) {
-                const TsTensorCost *a = &cost.level[l].tensor[t], *d = &x.cost.level[l].tensor[t];
-                CU_ASSERT(a->reads == d->reads && a->fills == d->fills && a->updates == d->updates);
-            }
-        if (g_getenv("TILESIM_TEST_VERBOSE"))
-            fprintf(stderr,
-                    "%s x%" G_GUINT64_FORMAT ": batch %" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT
-                    " calls, DES %.0f cycles, model %.0f (%+.1f%%)\n",
-                    op->name, count, x.link_batch, x.link_calls, x.cycles, model_cycles,
-                    100.0 * (x.cycles / model_cycles - 1.0));
-    }
-    g_free(maps);
-    return found;
+    return ts_test_exec_random_runs(arch, op, rng, n, FALSE, check_random_run, shared);
 }
 
 static void test_random_instances(void)
@@ -593,7 +631,7 @@ int main(int argc, char **argv)
     CU_add_test(s, "host-link fills below the step bound's depth still make their calls",
                 test_below_walk_depth);
     CU_add_test(s, "host-link level over 2^20 steps deep: refused, named", test_link_depth_refused);
-    CU_add_test(s, "lock-step lanes over the memory budget: refused, named, with the figures",
+    CU_add_test(s, "lock-step lanes over the memory budget (at max_steps' depth): refused, named",
                 test_lane_budget);
     CU_add_test(s, "random mappings of ops with instances: the model's calls, counts and cycles",
                 test_random_instances);

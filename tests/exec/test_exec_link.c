@@ -40,7 +40,7 @@
 #include "ts-report-cost.h"
 #include "ts-workload.h"
 #include "ts-test-arch.h"
-#include "ts-test-mappings.h"
+#include "ts-test-exec-runs.h"
 #include "ts-test-ops.h"
 #include "ts-test.h"
 
@@ -60,46 +60,38 @@ static gboolean readback(const TsModel *model, const TsCost *cost)
 typedef struct {
     guint n, few_dpus, versions, readbacks;
     double worst, sum; /* |DES / model - 1| */
+    const char *tag;
 } Stats;
 
-static void check_op(const TsArch *arch, const TsOp *op, GRand *rng, guint n, Stats *st,
-                     const char *tag)
+static void check_run(const TsModel *model, const TsMapping *mapping, const TsCost *cost,
+                      const TsExecOpResult *x, uint64_t count, void *data)
 {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(TsModel) model = ts_model_new(arch, op, &error);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(model);
-    TsMapping *maps = g_new0(TsMapping, n);
-    const guint found = ts_test_random_mappings(arch, model, op, rng, maps, n, 400 * n);
-    const uint64_t count = MAX(op->count, 1);
-    for (guint i = 0; i < found; i++) {
-        TsCost cost;
-        CU_ASSERT_EQUAL_FATAL(ts_model_evaluate(model, &maps[i], &cost), TS_EVAL_OK);
-        if (cost.link_calls == 0)
-            continue;
-        const gboolean rb = readback(model, &cost);
-        TsExecOptions opt = {.max_steps = 512};
-        TsExecOpResult x;
-        CU_ASSERT_TRUE_FATAL(ts_exec_run_op(arch, model, &maps[i], count, &opt, &x, &error));
-        const double mc = cost.cycles * (double)count;
-        const double d = x.cycles / mc - 1.0;
-        const uint64_t dpus = cost.level[1].instances_used;
-        if (g_getenv("TILESIM_TEST_VERBOSE"))
-            fprintf(stderr,
-                    "%s%s %s x%" G_GUINT64_FORMAT ": %" G_GUINT64_FORMAT " DPUs, batch %" G_GUINT64_FORMAT
-                    ", %" G_GUINT64_FORMAT " calls, compute %.0f, DES %.0f, model %.0f (%+.2f%%)\n",
-                    rb ? "(read-back) " : "", tag, op->name, count, dpus, cost.link_batch,
-                    cost.link_calls, cost.compute_cycles * (double)count, x.cycles, mc,
-                    100.0 * d);
-        st->readbacks += rb;
-        st->n++;
-        st->worst = MAX(st->worst, fabs(d));
-        st->sum += fabs(d);
-        CU_ASSERT(fabs(d) <= 0.01);
-        st->few_dpus += dpus <= 64;
-        /* several versions, with fills and write-backs: more calls than one per tensor */
-        st->versions += cost.link_calls >= 2 * op->n_tensors;
-    }
-    g_free(maps);
+    (void)mapping;
+    Stats *st = data;
+    const TsOp *op = ts_model_op(model);
+    const gboolean rb = readback(model, cost);
+    const double mc = cost->cycles * (double)count;
+    const double d = x->cycles / mc - 1.0;
+    const uint64_t dpus = cost->level[1].instances_used;
+    if (g_getenv("TILESIM_TEST_VERBOSE"))
+        fprintf(stderr,
+                "%s%s %s x%" G_GUINT64_FORMAT ": %" G_GUINT64_FORMAT " DPUs, batch %" G_GUINT64_FORMAT
+                ", %" G_GUINT64_FORMAT " calls, compute %.0f, DES %.0f, model %.0f (%+.2f%%)\n",
+                rb ? "(read-back) " : "", st->tag, op->name, count, dpus, cost->link_batch,
+                cost->link_calls, cost->compute_cycles * (double)count, x->cycles, mc, 100.0 * d);
+    st->readbacks += rb;
+    st->n++;
+    st->worst = MAX(st->worst, fabs(d));
+    st->sum += fabs(d);
+    CU_ASSERT(fabs(d) <= 0.01);
+    st->few_dpus += dpus <= 64;
+    /* several versions, with fills and write-backs: more calls than one per tensor */
+    st->versions += cost->link_calls >= 2 * op->n_tensors;
+}
+
+static void check_op(const TsArch *arch, const TsOp *op, GRand *rng, guint n, Stats *st)
+{
+    ts_test_exec_random_runs(arch, op, rng, n, TRUE, check_run, st);
 }
 
 static void test_random(void)
@@ -115,13 +107,13 @@ static void test_random(void)
     for (guint a = 0; a < G_N_ELEMENTS(lat); a++) {
         g_autoptr(TsArch) arch = load_upmem(lat[a]);
         CU_ASSERT_PTR_NOT_NULL_FATAL(arch);
-        Stats st = {0};
-        check_op(arch, ts_workload_find_op(bert, "Out"), rng, 4, &st, lat[a]);
-        check_op(arch, ts_workload_find_op(bert, "VScores"), rng, 4, &st, lat[a]);
+        Stats st = {.tag = lat[a]};
+        check_op(arch, ts_workload_find_op(bert, "Out"), rng, 4, &st);
+        check_op(arch, ts_workload_find_op(bert, "VScores"), rng, 4, &st);
         for (guint i = 0; i < ts_workload_n_ops(small); i++) {
             const TsOp *o = ts_workload_op(small, i);
             if (o->kind == TS_OP_EINSUM)
-                check_op(arch, o, rng, 6, &st, lat[a]);
+                check_op(arch, o, rng, 6, &st);
         }
         if (g_getenv("TILESIM_TEST_VERBOSE"))
             fprintf(stderr,

@@ -281,6 +281,155 @@ static void test_totals_are_sums(void)
                             32.0 / json_object_get_double_member(m, "latency_s")));
 }
 
+/* The JSON of simulate --engine analytical with args (the arch, workload and options), whose
+ * breakdowns by level, tensor and op class each add up to the total energy; NULL on failure. */
+static JsonNode *breakdown_sums(const char *name, const char *const *args)
+{
+    g_autofree char *json = path(name);
+    GPtrArray *a = g_ptr_array_new();
+    g_ptr_array_add(a, (gpointer) "simulate");
+    for (guint i = 0; args[i]; i++)
+        g_ptr_array_add(a, (gpointer)args[i]);
+    const char *tail[] = {"--engine", "analytical", "--json", json, "-q", "--no-progress", NULL};
+    for (guint i = 0; i < G_N_ELEMENTS(tail); i++)
+        g_ptr_array_add(a, (gpointer)tail[i]);
+    TsTestRun r;
+    const int status = ts_test_spawn(&r, (const char *const *)a->pdata, FALSE);
+    g_ptr_array_free(a, TRUE);
+    ts_test_run_clear(&r);
+    CU_ASSERT_EQUAL(status, 0);
+    JsonNode *doc = status == 0 ? load_json(json) : NULL;
+    CU_ASSERT_PTR_NOT_NULL(doc);
+    if (doc == NULL)
+        return NULL;
+    JsonObject *root = json_node_get_object(doc);
+    const double E =
+        json_object_get_double_member(json_object_get_object_member(root, "totals"), "energy_pj");
+    JsonObject *bd = json_object_get_object_member(root, "breakdown");
+    const char *keys[] = {"energy_by_level_pj", "energy_by_tensor_pj", "energy_by_class_pj"};
+    for (guint k = 0; k < G_N_ELEMENTS(keys); k++) {
+        const double sum = sum_members(json_object_get_object_member(bd, keys[k]), NULL);
+        if (!close_to(sum, E))
+            fprintf(stderr, "%s: %s %.9g pJ, total %.9g pJ\n", name, keys[k], sum, E);
+        CU_ASSERT_TRUE(close_to(sum, E));
+    }
+    return doc;
+}
+
+/* LUT-NN ops run as PIM-DL's kernel on upmem-pim's DPUs (example-ops' ff_lut): their host-link
+ * energy is in the energy by tensor (vector-op reads and writes) and in the transfers class. */
+static void test_lut_pim_breakdown(void)
+{
+    const char *args[] = {"--arch", "upmem-pim", "--workload", "example-ops", "--budget", "300",
+                          "--no-polish", NULL};
+    JsonNode *doc = breakdown_sums("lut-pim.json", args);
+    if (doc == NULL)
+        return;
+    JsonObject *root = json_node_get_object(doc);
+    JsonArray *ops = json_object_get_array_member(root, "ops");
+    double link = 0.0;
+    for (guint i = 0; i < json_array_get_length(ops); i++) {
+        JsonObject *op = json_array_get_object_element(ops, i);
+        if (json_object_has_member(op, "lut_pim"))
+            link += json_object_get_double_member(json_object_get_object_member(op, "lut_pim"),
+                                                  "link_pj") *
+                    (double)json_object_get_int_member(op, "count");
+    }
+    CU_ASSERT_TRUE(link > 0.0);
+    JsonObject *classes = json_object_get_object_member(
+        json_object_get_object_member(root, "breakdown"), "energy_by_class_pj");
+    CU_ASSERT_TRUE(json_object_get_double_member(classes, "transfers") >= link);
+    json_node_unref(doc);
+}
+
+/* A layer fused head by head (--fuse attention: softmax's scores and probabilities stay in the
+ * GlobalBuffer): every breakdown still adds up to the total energy (the tensor breakdown's
+ * vector-op reads and writes are the fused op's, not its unfused DRAM traffic), and the level
+ * breakdown is the sum of the ops' levels (a fused vector op's intermediates at their level). */
+static void test_fused_breakdown(void)
+{
+    const char *args[] = {"--arch", "eyeriss-like", "--workload", "bert-base", "--seq", "32",
+                          "--budget", "500", "--no-polish", "--fuse", "attention", NULL};
+    JsonNode *doc = breakdown_sums("fused.json", args);
+    if (doc == NULL)
+        return;
+    JsonObject *root = json_node_get_object(doc);
+    JsonObject *by_level = json_object_get_object_member(
+        json_object_get_object_member(root, "breakdown"), "energy_by_level_pj");
+    /* the level breakdown from the ops' levels (storage levels; compute and vector ops aside) */
+    JsonArray *ops = json_object_get_array_member(root, "ops");
+    GHashTable *sums = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+    gboolean fused_level_seen = FALSE;
+    for (guint i = 0; i < json_array_get_length(ops); i++) {
+        JsonObject *op = json_array_get_object_element(ops, i);
+        const double count = (double)json_object_get_int_member(op, "count");
+        JsonArray *lv = json_object_get_array_member(op, "levels");
+        const gboolean vector = json_object_has_member(op, "vector");
+        for (guint l = 0; l < json_array_get_length(lv); l++) {
+            JsonObject *o = json_array_get_object_element(lv, l);
+            const char *name = json_object_get_string_member(o, "name");
+            fused_level_seen |= vector && strcmp(name, "GlobalBuffer") == 0;
+            double *v = g_hash_table_lookup(sums, name);
+            if (v == NULL) {
+                v = g_new0(double, 1);
+                g_hash_table_insert(sums, (gpointer)name, v);
+            }
+            *v += json_object_get_double_member(o, "energy_pj") * count;
+        }
+    }
+    CU_ASSERT_TRUE(fused_level_seen);
+    const char *levels[] = {"DRAM", "GlobalBuffer", "psum_spad"};
+    for (guint k = 0; k < G_N_ELEMENTS(levels); k++) {
+        const double *v = g_hash_table_lookup(sums, levels[k]);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+        const double b = json_object_get_double_member(by_level, levels[k]);
+        if (!close_to(*v, b))
+            fprintf(stderr, "%s: ops %.9g pJ, breakdown %.9g pJ\n", levels[k], *v, b);
+        CU_ASSERT_TRUE(close_to(*v, b));
+    }
+    g_hash_table_destroy(sums);
+    json_node_unref(doc);
+}
+
+/* A systolic array's fold fill and drain (skew), inside the DES's compute-busy time and not
+ * in the model's compute cycles, is said under the DES per-op table when it is over a tenth of
+ * the busy time (gemmini-like's 16 x 16 array on KTQ at 64 tokens), with the JSON's figure;
+ * the whole-model line says it repeats the model's layer, not the DES's. */
+static void test_array_skew_line(void)
+{
+    g_autofree char *json = path("skew.json");
+    const char *args[] = {"simulate", "--arch",   "gemmini-like", "--workload", "bert-base",
+                          "--seq",    "64",       "--precision",  "int8",       "--op",
+                          "KTQ",      "--budget", "500",          "--no-polish", "--json",
+                          json,       "--no-progress", NULL};
+    TsTestRun r;
+    CU_ASSERT_EQUAL_FATAL(ts_test_spawn(&r, args, FALSE), 0);
+    JsonNode *doc = load_json(json);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    JsonObject *des = json_object_get_object_member(json_node_get_object(doc), "des"); /* --op */
+    CU_ASSERT_PTR_NOT_NULL_FATAL(des);
+    const double skew = json_object_get_double_member(des, "array_fill_drain_cycles");
+    const double busy = json_object_get_double_member(des, "compute_busy_cycles");
+    CU_ASSERT_TRUE(skew > 0.1 * busy);
+    g_autofree char *want = g_strdup_printf(
+        "  1 KTQ: the array's fold fill and drain (skew) take %.0f of its %.0f compute-busy "
+        "cycles; the model's compute cycles count none\n",
+        skew, busy);
+    if (strstr(r.out, want) == NULL)
+        fprintf(stderr, "expected '%s' in:\n%s\n", want, r.out);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, want));
+    ts_test_run_clear(&r);
+    json_node_unref(doc);
+    /* the whole model beside the DES: the model's layer x 12, said so */
+    const char *model[] = {"simulate", "--arch",   "eyeriss-like", "--workload", "bert-base",
+                           "--seq",    "16",       "--budget",     "200",        "--no-polish",
+                           "--layers", "model",    "--no-progress", NULL};
+    CU_ASSERT_EQUAL_FATAL(ts_test_spawn(&r, model, FALSE), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "\n  whole model (the analytical model's layer): 12 "
+                                         "layers, prefill (embedding and LM head not included)"));
+    ts_test_run_clear(&r);
+}
+
 /* The CSV's per-op and total rows hold the JSON's numbers exactly; total_* add up. */
 static void test_csv_matches_json(void)
 {
@@ -874,6 +1023,9 @@ int main(int argc, char **argv)
     CU_pSuite s = CU_add_suite("simulate", setup, teardown);
     CU_add_test(s, "json_structure", test_json_structure);
     CU_add_test(s, "totals_are_sums", test_totals_are_sums);
+    CU_add_test(s, "fused_breakdown", test_fused_breakdown);
+    CU_add_test(s, "lut_pim_breakdown", test_lut_pim_breakdown);
+    CU_add_test(s, "array skew and whole-model lines beside the DES", test_array_skew_line);
     CU_add_test(s, "csv_matches_json", test_csv_matches_json);
     CU_add_test(s, "simulate_plots", test_simulate_plots);
     CU_add_test(s, "threads_and_stdout", test_threads_and_stdout);

@@ -294,30 +294,43 @@ static void test_operand_pair_note(void)
 
 /* An int8 layer accumulates at int32 (docs/workloads.md): an 8-bit MAC whose accumulator is
  * the default 2 x 8 bits cannot hold the partial sums, which the model notes; one given
- * accumulator_bits: 32 can. */
+ * accumulator_bits: 32 can. Likewise a systolic array's (its compute level Array.mac). */
 static void test_accumulator_note(void)
 {
     static const struct {
-        const char *acc;
+        const char *compute, *acc, *want;
         gboolean note;
-    } cases[] = {{"", TRUE}, {", accumulator_bits: 32", FALSE}};
+    } cases[] = {
+        {"{name: MAC, class: mac, attributes: {word_bits: 8%s}}", "", "MAC 'MAC'", TRUE},
+        {"{name: MAC, class: mac, attributes: {word_bits: 8%s}}", ", accumulator_bits: 32",
+         "MAC 'MAC'", FALSE},
+        {"{name: Array, class: systolic_array, attributes: {rows: 4, cols: 4, dataflow: ws, "
+         "word_bits: 8%s}}",
+         "", "MAC 'Array.mac'", TRUE},
+        {"{name: Array, class: systolic_array, attributes: {rows: 4, cols: 4, dataflow: ws, "
+         "word_bits: 8%s}}",
+         ", accumulator_bits: 32", "MAC 'Array.mac'", FALSE}};
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
         g_autofree char *arch = g_strdup_printf("%s/acc%u.yaml", tmpdir, i);
+        g_autofree char *compute = g_strdup_printf(cases[i].compute, cases[i].acc);
         g_autofree char *text =
             g_strdup_printf("architecture:\n  name: acc\n  clock: 1GHz\n  levels:\n"
                             "    - {name: DRAM, class: dram, preset: DDR4-2400}\n"
                             "    - {name: Buf, class: sram, attributes: {size: 64KB}}\n"
-                            "    - {name: MAC, class: mac, attributes: {word_bits: 8%s}}\n",
-                            cases[i].acc);
+                            "    - %s\n",
+                            compute);
         CU_ASSERT_TRUE_FATAL(g_file_set_contents(arch, text, -1, NULL));
         TsTestRun r;
         const char *args[] = {"map",   "--arch",   arch,   "--workload", "bert-base",
                               "--seq", "16",       "--op", "FF1",        "--precision",
                               "int8",  "--budget", "200",  "-q",         NULL};
         CU_ASSERT_EQUAL_FATAL(ts_test_spawn(&r, args, FALSE), 0);
-        gboolean noted =
-            strstr(r.err, "int32 outputs are wider than the 16-bit accumulator of MAC 'MAC'") !=
-            NULL;
+        g_autofree char *want =
+            g_strdup_printf("int32 outputs are wider than the 16-bit accumulator of %s",
+                            cases[i].want);
+        gboolean noted = strstr(r.err, want) != NULL;
+        if (noted != cases[i].note)
+            fprintf(stderr, "case %u: %s\n", i, r.err);
         CU_ASSERT_EQUAL(noted, cases[i].note);
         ts_test_run_clear(&r);
     }

@@ -3,7 +3,9 @@
  * for both and des; a run killed with SIGKILL at random moments mid-DES and resumed ends with
  * the same database and exports, byte for byte; a point where the DES refuses one op and runs
  * the other (the layer's DES totals absent and the reason said in the database, every export
- * and the report; the op that ran has the figures it has alone); a point's DES figures equal
+ * and the report; the op that ran has the figures it has alone); points whose lock-step op is
+ * over the DES's lane memory budget (the model's figures kept, the reason said; within it at a
+ * shallower max_steps); a point's DES figures equal
  * `tilesim simulate --engine both`'s for the same mapping; a database of schema 1 (before the
  * DES columns) migrated on resume, a newer schema refused. */
 #include <glib/gstdio.h>
@@ -389,6 +391,123 @@ static void test_des_op_refused(void)
     CU_ASSERT_TRUE(nl != NULL && nl[1] == '\0');
 }
 
+/* An int8 projection x 4 on upmem-pim: the search maps it on the DPUs with its 4 instances
+ * sharing each host-link call (lock-step in the DES, 153.8 KiB of schedule state per instance
+ * at the default walk depth, 105.8 KiB walked to the MRAM only, max_steps 1). */
+static const char *kLockstepWorkload = "workload:\n"
+                                       "  name: lockstep\n"
+                                       "  precision: int8\n"
+                                       "  ops:\n"
+                                       "    - name: proj\n"
+                                       "      count: 4\n"
+                                       "      dims: {M: 64, N: 1024, K: 1024}\n"
+                                       "      tensors:\n"
+                                       "        - {name: Weights, projection: [K, N]}\n"
+                                       "        - {name: Inputs, projection: [M, K]}\n"
+                                       "        - {name: Outputs, projection: [M, N], "
+                                       "read_write: true}\n";
+
+#define LOCKSTEP_REASON                                                                            \
+    "op proj: its 4 instances share each host-link call and would run in lock-step in the DES"
+
+/* The lock-step sweep (two points: host DRAM channels) with engine and des settings (NULL:
+ * none) run into *out (under tmpdir), its outputs in r; the exit status. */
+static int lockstep_sweep(const char *name, const char *engine, const char *des, char **out,
+                          TsTestRun *r)
+{
+    g_autofree char *w = tmp("lockstep-workload.yaml");
+    g_file_set_contents(w, kLockstepWorkload, -1, NULL);
+    g_autofree char *file = tmp(name);
+    g_autofree char *text = g_strdup_printf(
+        "sweep:\n  name: lockstep\n  arch: upmem-pim\n  workload: lockstep-workload.yaml\n"
+        "  engine: %s\n  parameters:\n    channels:\n      values: [12, 4]\n"
+        "      arch: levels[HostDRAM].attributes.channels\n"
+        "  mapper: {search: anneal, budget: 300, seed: 3}\n%s%s%s",
+        engine, des ? "  des: " : "", des ? des : "", des ? "\n" : "");
+    g_file_set_contents(file, text, -1, NULL);
+    g_autofree char *stem = g_strndup(name, strlen(name) - strlen(".yaml"));
+    *out = tmp(stem);
+    const char *a[] = {"sweep", file, "--out", *out, "--no-plots", NULL};
+    return ts_test_spawn(r, a, FALSE);
+}
+
+/* A sweep whose op the DES refuses for its lock-step lanes (docs/sweeps.md, `des: lane_memory`):
+ * under 500K at the default walk depth (4 x 153.8 KiB) every point keeps the model's figures
+ * (those of the same sweep with the analytical engine) with des_not_run naming the op, the
+ * figures and the budget, in the database and the exports, and the report says so; exit 0.
+ * With `max_steps: 1` the same budget holds the lanes (4 x 105.8 KiB): the refusal applies
+ * the budget at the run's walk depth, so the DES runs. */
+static void test_des_lane_memory_refused(void)
+{
+    g_autofree char *model = NULL, *refused = NULL, *shallow = NULL;
+    TsTestRun r;
+    CU_ASSERT_EQUAL_FATAL(lockstep_sweep("lockstep-model.yaml", "analytical", NULL, &model, &r), 0);
+    ts_test_run_clear(&r);
+    CU_ASSERT_EQUAL_FATAL(
+        lockstep_sweep("lockstep-refused.yaml", "both", "{lane_memory: 500K}", &refused, &r), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "sweep lockstep: 2 points: 2 ok"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "  no DES totals: 2 points (0, 1): proj: " LOCKSTEP_REASON));
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "over the executor's budget of 500.0 KiB"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "best by DES cycles  none"));
+    ts_test_run_clear(&r);
+    CU_ASSERT_EQUAL_FATAL(lockstep_sweep("lockstep-shallow.yaml", "both",
+                                         "{lane_memory: 500K, max_steps: 1}", &shallow, &r),
+                          0);
+    CU_ASSERT_PTR_NULL(strstr(r.out, "no DES totals"));
+    ts_test_run_clear(&r);
+    g_autofree char *db_path = db_of(refused), *model_db = db_of(model),
+                    *shallow_db = db_of(shallow);
+    sqlite3 *db = NULL;
+    CU_ASSERT_EQUAL_FATAL(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    g_autofree char *attach = g_strdup_printf(
+        "ATTACH DATABASE '%s' AS model; ATTACH DATABASE '%s' AS shallow;", model_db, shallow_db);
+    CU_ASSERT_EQUAL_FATAL(sqlite3_exec(db, attach, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_stmt *st = NULL;
+    CU_ASSERT_EQUAL_FATAL(
+        sqlite3_prepare_v2(
+            db,
+            "SELECT (SELECT count(*) FROM points p JOIN model.points m ON m.id = p.id WHERE "
+            "p.status = 'ok' AND p.cycles = m.cycles AND p.energy_pj = m.energy_pj AND "
+            "p.latency_s = m.latency_s AND p.des_cycles IS NULL AND p.des_latency_s IS NULL AND "
+            "p.des_energy_pj IS NULL AND p.des_diff IS NULL AND p.des_bound IS NULL AND "
+            "p.des_not_run LIKE 'proj: ' || ?1 || '%budget of 500.0 KiB%'),"
+            " (SELECT count(*) FROM op_results o JOIN model.op_results m ON m.point_id = "
+            "o.point_id AND m.op = o.op WHERE o.cycles = m.cycles AND o.energy_pj = m.energy_pj "
+            "AND o.des_cycles IS NULL AND o.des_not_run LIKE ?1 || '%'),"
+            " (SELECT count(*) FROM shallow.points s JOIN points p ON p.id = s.id WHERE "
+            "s.des_not_run IS NULL AND s.des_cycles > 0 AND s.cycles = p.cycles);",
+            -1, &st, NULL),
+        SQLITE_OK);
+    sqlite3_bind_text(st, 1, LOCKSTEP_REASON, -1, SQLITE_STATIC);
+    CU_ASSERT_EQUAL_FATAL(sqlite3_step(st), SQLITE_ROW);
+    CU_ASSERT_EQUAL(sqlite3_column_int(st, 0), 2);
+    CU_ASSERT_EQUAL(sqlite3_column_int(st, 1), 2);
+    CU_ASSERT_EQUAL(sqlite3_column_int(st, 2), 2);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+
+    g_autofree char *csv = read_out(refused, "results.csv"),
+                    *jsonl = read_out(refused, "results.jsonl");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(csv);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(jsonl);
+    g_auto(GStrv) rows = g_strsplit(csv, "\n", -1);
+    CU_ASSERT_EQUAL_FATAL(g_strv_length(rows), 4);
+    for (guint i = 1; i <= 2; i++) {
+        g_autofree char *c = csv_field(rows[i], rows[0], "des_cycles");
+        CU_ASSERT_STRING_EQUAL(c, "");
+    }
+    g_auto(GStrv) lines = g_strsplit(jsonl, "\n", -1);
+    CU_ASSERT_EQUAL_FATAL(g_strv_length(lines), 3);
+    for (guint i = 0; i < 2; i++) {
+        g_autoptr(JsonParser) p = json_parser_new();
+        JsonObject *des = json_object_get_object_member(jsonl_row(p, lines[i]), "des");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(des);
+        CU_ASSERT_TRUE(json_object_get_null_member(des, "cycles"));
+        const char *nr = json_object_get_string_member(des, "not_run");
+        CU_ASSERT_TRUE(nr != NULL && strstr(nr, LOCKSTEP_REASON) != NULL);
+    }
+}
+
 /* A point's DES figures are those of `tilesim simulate --engine both` on the same mapping: the
  * sweep's anneal is unpolished unless `mapper.polish: true` (simulate --no-polish searches as
  * the default sweep does, simulate's default as `polish: true`). */
@@ -535,6 +654,7 @@ int main(int argc, char **argv)
     CU_add_test(s, "des_engines", test_des_engines);
     CU_add_test(s, "des_resume_after_sigkill", test_des_resume_after_sigkill);
     CU_add_test(s, "des_op_refused", test_des_op_refused);
+    CU_add_test(s, "des_lane_memory_refused", test_des_lane_memory_refused);
     CU_add_test(s, "schema_migration", test_schema_migration);
     CU_add_test(s, "des_matches_simulate", test_des_matches_simulate);
     CU_add_test(s, "polish_matches_simulate", test_polish_matches_simulate);
