@@ -198,8 +198,10 @@ static void derive_links(TsArch *arch)
                 ts_arch_add_note(arch,
                                  "%s: fills come over host link '%s' in calls of %.4g ms each, "
                                  "their bytes at the link's rate for the instances a call "
-                                 "reaches (a scatter to all: %.4g GB/s); %.4g pJ link energy added per "
-                                 "filled vector access",
+                                 "reaches (a scatter to all: %.4g GB/s), one call at a time in the "
+                                 "order the tile versions need them (a version's work after its "
+                                 "fills, a partial output read back after its write-back); %.4g pJ "
+                                 "link energy added per filled vector access",
                                  l->name, link->name, p->link_call_s * 1e3,
                                  s->h2d_bw_bytes_per_s / 1e9, p->link_fill_pj);
             else

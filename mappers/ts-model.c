@@ -780,11 +780,329 @@ static double link_bytes_cycles(const TsModel *m, guint l, TsXferKind kind, uint
     return rate > 0.0 ? bytes / rate * m->clock_hz : 0.0;
 }
 
+/* One landing level's calls, for the schedule of its tile versions (link_schedule). */
+typedef struct {
+    guint n;                          /* tensors moved over the link */
+    guint out;                        /* the output's index among them (n: none) */
+    uint64_t units;                   /* G: the most versions of any moved tensor */
+    uint64_t period[TS_MAX_TENSORS];  /* units per version (G / versions) */
+    uint64_t versions[TS_MAX_TENSORS];
+    uint64_t tile[TS_MAX_TENSORS];    /* tile words of one version */
+    guint slots[TS_MAX_TENSORS];      /* 1 or 2, as the DES gives them */
+    double fill_b[TS_MAX_TENSORS];    /* bytes' cycles of one fill call, per instance */
+    double wb_b[TS_MAX_TENSORS];      /* of one write-back call */
+    double work;                      /* the work below the level over the op, per instance */
+    double call;                      /* a call's latency and setup (cycles) */
+    uint64_t calls;                   /* the level's calls */
+    gboolean bad;                     /* versions with empty iterations: no schedule */
+    double bytes;                     /* their bytes' cycles, per instance */
+    /* the output's version loops (outermost temporal loops above the level down to the
+     * innermost one over its dimensions), innermost first: extents and whether the output
+     * has the loop's dimension; a version is a first visit (no read-back) when every loop over
+     * a reduction dimension is at index 0 */
+    uint64_t outer; /* the extent of the outermost loop above the level (every tensor's) */
+    guint n_out_loops;
+    uint32_t out_ext[TS_NEST_MAX_LOOPS];
+    uint8_t out_dim[TS_NEST_MAX_LOOPS];
+} LinkSched;
+
+/* Whether output version j is a first visit of its tile (its fill is elided). */
+static gboolean first_visit(const LinkSched *s, uint64_t j)
+{
+    for (guint i = 0; i < s->n_out_loops; i++) {
+        const uint64_t digit = j % s->out_ext[i];
+        j /= s->out_ext[i];
+        if (!s->out_dim[i] && digit > 0)
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* Tensor t's versions into inner level c for the schedule (entry i of s): the product of the
+ * extents of its version loops (tile_moves); for the output, those loops too. */
+static void sched_tensor(const TsModel *m, const TsNest *nest, guint c, guint t, LinkSched *s,
+                         guint i)
+{
+    uint8_t counted[TS_NEST_MAX_LOOPS];
+    version_loops(m, nest, c, t, counted);
+    uint64_t v = 1;
+    const gboolean out = m->read_write[t];
+    for (guint k = 0; k < nest->n_loops; k++) {
+        if (!counted[k])
+            continue;
+        v *= nest->loop[k].ext;
+        if (out && s->n_out_loops < TS_NEST_MAX_LOOPS) {
+            s->out_ext[s->n_out_loops] = MAX(nest->loop[k].ext, 1u);
+            s->out_dim[s->n_out_loops++] = m->dim_mask[t] >> nest->loop[k].dim & 1u;
+        }
+    }
+    s->versions[i] = v;
+}
+
+/* Completes level lv's schedule s: its units and every tensor's period, and the slots as the DES
+ * gives them (a second one to the tensors with the most versions, while the level's size holds
+ * every tile kept there); FALSE when there is nothing to schedule. */
+static gboolean sched_finish(const TsModel *m, const TsModelLevel *lv, const TsLevelCost *lc,
+                             uint32_t keep, double below, LinkSched *s)
+{
+    if (s->n == 0 || s->bad)
+        return FALSE;
+    s->units = 0;
+    for (guint i = 0; i < s->n; i++)
+        s->units = MAX(s->units, s->versions[i]);
+    for (guint i = 0; i < s->n; i++) {
+        if (s->versions[i] == 0 || s->units % s->versions[i] != 0)
+            return FALSE;
+        s->period[i] = s->units / s->versions[i];
+        s->slots[i] = 1;
+        if (s->versions[i] % s->outer != 0)
+            s->outer = 1; /* not every tensor's version loop: no iterations to compare */
+    }
+    uint64_t held = 0;
+    for (guint t = 0; t < m->n_tensors; t++)
+        if (keep >> t & 1u)
+            held += lc->tensor[t].tile_words;
+    const uint64_t size = lv->spec.size_words;
+    for (;;) {
+        int best = -1;
+        for (guint i = 0; i < s->n; i++) {
+            if (s->slots[i] == 2 || s->versions[i] < 2 ||
+                (size > 0 && held + s->tile[i] > size))
+                continue;
+            if (best < 0 || s->versions[i] > s->versions[best])
+                best = (int)i;
+        }
+        if (best < 0)
+            break;
+        s->slots[best] = 2;
+        held += s->tile[best];
+    }
+    s->work = below;
+    return TRUE;
+}
+
+/* Versions the schedule of one landing level takes at most (its cost grows with them); a
+ * mapping with more (as many calls at least) keeps the four other paths. */
+#define LINK_SCHED_MAX_UNITS ((uint64_t)1 << 16)
+
+/* The schedule's state at the start of an outer iteration, relative to it (the versions issued,
+ * written back and done less the iteration's first ones; the times that still matter less the
+ * last unit's end): two iterations' states equal but for `base` repeat. */
+typedef struct {
+    double base;
+    double link;
+    int64_t issued[TS_MAX_TENSORS], wb;
+    double landed[TS_MAX_TENSORS][2], vend[TS_MAX_TENSORS][2], wb_end[2];
+} SchedState;
+
+static void swap2(double *a)
+{
+    const double t = a[0];
+    a[0] = a[1];
+    a[1] = t;
+}
+
+/* The times of versions j - 1 and j - 2 of a ring (0 before version 0), relative to base. */
+static void ring_rel(const double ring[2], uint64_t j, double base, double rel[2])
+{
+    for (guint r = 0; r < 2; r++)
+        rel[r] = j > r ? ring[(j - 1 - r) & 1] - base : 0.0;
+}
+
+static void sched_state(const LinkSched *s, uint64_t it, const uint64_t *issued,
+                        const uint64_t *cur, uint64_t wb_next,
+                        const double landed[][2], const double vend[][2],
+                        const double wb_end[2], double link_free, double compute_end,
+                        SchedState *st)
+{
+    memset(st, 0, sizeof *st);
+    st->base = compute_end;
+    st->link = link_free - compute_end;
+    for (guint t = 0; t < s->n; t++) {
+        const uint64_t first = it * (s->versions[t] / s->outer);
+        st->issued[t] = (int64_t)issued[t] - (int64_t)first;
+        ring_rel(landed[t], issued[t], compute_end, st->landed[t]);
+        ring_rel(vend[t], cur[t], compute_end, st->vend[t]);
+    }
+    if (s->out < s->n) {
+        st->wb = (int64_t)wb_next - (int64_t)(it * (s->versions[s->out] / s->outer));
+        ring_rel(wb_end, wb_next, compute_end, st->wb_end);
+    }
+}
+
+static gboolean near(double a, double b, double tol)
+{
+    return fabs(a - b) <= tol;
+}
+
+/* Whether b repeats a (equal but for the base, to rounding). */
+static gboolean sched_periodic(const LinkSched *s, const SchedState *a, const SchedState *b)
+{
+    const double tol = 1e-9 * (b->base + 1.0);
+    if (a->wb != b->wb || !near(a->link, b->link, tol) || !near(a->wb_end[0], b->wb_end[0], tol) ||
+        !near(a->wb_end[1], b->wb_end[1], tol))
+        return FALSE;
+    for (guint t = 0; t < s->n; t++)
+        if (a->issued[t] != b->issued[t] || !near(a->landed[t][0], b->landed[t][0], tol) ||
+            !near(a->landed[t][1], b->landed[t][1], tol) || !near(a->vend[t][0], b->vend[t][0], tol) ||
+            !near(a->vend[t][1], b->vend[t][1], tol))
+            return FALSE;
+    return TRUE;
+}
+
+/* The schedule of one landing level's tile versions as the DES runs it (docs/pim.md, "Host-link
+ * calls", the fifth path), per instance (a call costs call_t + its bytes): the work is G units
+ * of work / G in series (the most refilled tensor's versions); a unit starts when
+ * every moved tensor's version covering it has landed. A tensor's next version is issued once
+ * its slot is free: the version `slots` back has finished its units and, for an output, been
+ * written back (a read-back thus follows its tile's gather); an output's first visit of a tile
+ * moves nothing. An output version is written back once its last unit is done. Calls join the
+ * link's queue when issued (ties: fills first, the version needed first, then tensor order)
+ * and it serves them one at a time. The iterations of the outermost loop above the level after
+ * the first are alike: from 1,024 units on, the states at the start of iterations 1 and 2, 2
+ * and 3, 4 and 5, 8 and 9 ... are compared, and once two are equal but for a shift the
+ * schedule jumps to the start of the last iteration (the same result, to rounding). Returns
+ * the end of the last unit and write-back, or 0 when the schedule has fewer than 2 units (the
+ * chain path is then exact) or more than LINK_SCHED_MAX_UNITS. No allocation. */
+static double link_schedule(const LinkSched *s, double call_t)
+{
+    if (s->units < 2 || s->units > LINK_SCHED_MAX_UNITS)
+        return 0.0;
+    const double w = s->work / (double)s->units;
+    uint64_t issued[TS_MAX_TENSORS] = {0}, cur[TS_MAX_TENSORS] = {0}, pos[TS_MAX_TENSORS] = {0};
+    uint64_t wb_next = 0, unit = 0;
+    double landed[TS_MAX_TENSORS][2] = {{0.0}}, vend[TS_MAX_TENSORS][2] = {{0.0}};
+    double wb_end[2] = {0.0, 0.0};
+    double link_free = 0.0, compute_end = 0.0;
+    const guint out = s->out;
+    /* the outer loop's iterations: the state at the start of each (iteration >= 1, all alike)
+     * against the previous one's, to jump over the periodic middle */
+    const uint64_t q = s->outer > 3 && s->units >= 1024 ? s->units / s->outer : 0;
+    SchedState prev = {0};
+    uint64_t check = 1; /* compares iterations check and check + 1, then twice as far */
+    uint64_t next = q * check; /* the unit the next state is taken at */
+    gboolean jumped = q == 0;
+    for (;;) {
+        /* the units whose versions have all landed (cur: each tensor's version at `unit`, pos:
+         * the units of it done) */
+        while (unit < s->units) {
+            double start = compute_end;
+            guint i = 0;
+            for (; i < s->n && issued[i] > cur[i]; i++)
+                start = MAX(start, landed[i][cur[i] & 1]);
+            if (i < s->n)
+                break;
+            compute_end = start + w;
+            for (i = 0; i < s->n; i++)
+                if (++pos[i] == s->period[i]) {
+                    vend[i][cur[i]++ & 1] = compute_end;
+                    pos[i] = 0;
+                }
+            unit++;
+            if (jumped || unit != next)
+                continue;
+            /* the start of outer iteration it = unit / q */
+            SchedState now;
+            sched_state(s, unit / q, issued, cur, wb_next, landed, vend, wb_end, link_free,
+                        compute_end, &now);
+            if (unit / q == check) {
+                prev = now;
+                next = unit + q;
+                continue;
+            }
+            check *= 2;
+            next = q * check;
+            if (sched_periodic(s, &prev, &now)) {
+                /* every later iteration repeats this one, delta later: jump to the start of
+                 * the last one */
+                const uint64_t it = unit / q, m = s->outer - 1 > it ? s->outer - 1 - it : 0;
+                const double shift = (double)m * (now.base - prev.base);
+                for (guint t = 0; t < s->n; t++) {
+                    const uint64_t dv = m * (s->versions[t] / s->outer);
+                    for (guint r = 0; r < 2; r++) {
+                        landed[t][r] += shift;
+                        vend[t][r] += shift;
+                    }
+                    if (dv & 1) {
+                        swap2(landed[t]);
+                        swap2(vend[t]);
+                    }
+                    issued[t] += dv;
+                    cur[t] += dv;
+                }
+                if (out < s->n) {
+                    const uint64_t dv = m * (s->versions[out] / s->outer);
+                    wb_end[0] += shift;
+                    wb_end[1] += shift;
+                    if (dv & 1)
+                        swap2(wb_end);
+                    wb_next += dv;
+                }
+                link_free += shift;
+                compute_end += shift;
+                unit += m * q;
+                jumped = TRUE;
+            }
+        }
+        /* the call issued first: a fill whose slot is free, or the next write-back */
+        int best = -1;
+        double ready = 0.0;
+        uint64_t best_first = 0;
+        for (guint i = 0; i < s->n; i++) {
+            const uint64_t j = issued[i];
+            if (j >= s->versions[i])
+                continue;
+            double r = 0.0;
+            if (j >= s->slots[i]) {
+                const uint64_t k = j - s->slots[i]; /* the version whose slot it takes */
+                if (cur[i] <= k || (i == out && wb_next <= k))
+                    continue;
+                r = vend[i][k & 1];
+                if (i == out)
+                    r = MAX(r, wb_end[k & 1]);
+            }
+            const uint64_t first = j * s->period[i];
+            if (best < 0 || r < ready || (r == ready && first < best_first)) {
+                best = (int)i;
+                ready = r;
+                best_first = first;
+            }
+        }
+        gboolean wb = FALSE;
+        if (out < s->n && wb_next < s->versions[out] && cur[out] > wb_next) {
+            const double r = vend[out][wb_next & 1];
+            if (best < 0 || r < ready) {
+                wb = TRUE;
+                ready = r;
+            }
+        }
+        if (wb) {
+            link_free = MAX(link_free, ready) + call_t + s->wb_b[out];
+            wb_end[wb_next & 1] = link_free;
+            wb_next++;
+            continue;
+        }
+        if (best < 0)
+            break;
+        const guint i = (guint)best;
+        const uint64_t j = issued[i]++;
+        if (i == out && first_visit(s, j)) {
+            landed[i][j & 1] = ready;
+            continue;
+        }
+        link_free = MAX(link_free, ready) + call_t + s->fill_b[i];
+        landed[i][j & 1] = link_free;
+    }
+    if (unit < s->units)
+        return 0.0; /* not reached: every version's slot frees once earlier units run */
+    return MAX(compute_end, link_free);
+}
+
 /* The calls over the host links into landing levels and what they add to cycles (TsCost's
  * link_* fields): max_cycles is the max of compute and the levels' bandwidth cycles, compute
  * the compute cycles. A call's bytes cross at the rate of its kind (a broadcast when the
  * instances of the level it reaches share the tile, a scatter otherwise, a gather back) with
- * the instances it reaches. The largest of four paths (docs/pim.md, "Host-link calls"):
+ * the instances it reaches. The largest of five paths (docs/pim.md, "Host-link calls"):
  * - the work and the edges: max_cycles plus the calls no step can overlap, the first fill of
  *   each input tensor and the last write-back of each output (with its bytes);
  * - the link in series: every call and its bytes, one at a time;
@@ -799,13 +1117,18 @@ static double link_bytes_cycles(const TsModel *m, guint l, TsXferKind kind, uint
  *   levels below) runs, the link can only prefetch the second version of each input tensor
  *   with a second buffer slot (no output version is complete, no other slot free), and while
  *   the last version's runs, only write back the previous version of each output that has one
- *   (every fill is in: the last version needs them all); it idles for the rest. */
+ *   (every fill is in: the last version needs them all); it idles for the rest;
+ * - the schedule of the versions (link_schedule): each landing level's fills, read-backs of
+ *   partial outputs and write-backs in the order the DES issues them, each version's work
+ *   after its fills, a fill after its slot's previous version (and a read-back after its
+ *   tile's write-back); it covers outputs read back and tensors refilled at different rates,
+ *   where the link idles in the middle of the run too. */
 static double link_calls(const TsModel *m, const TsMapping *map, const TsNest *nest,
                          const guint *outermost, double max_cycles, double compute, TsCost *cost)
 {
     const guint nl = m->n_levels;
     const uint64_t count = MAX(m->op->count, 1u);
-    uint64_t calls = 0;
+    uint64_t calls = 0, readbacks = 0;
     double call_cycles = 0.0, edge_cycles = 0.0, bytes_cycles = 0.0, edge_bytes = 0.0;
     /* the chain through the last version: every fill, its work, the last write-backs */
     double chain_cycles = 0.0, chain_bytes = 0.0, tail = 0.0;
@@ -814,6 +1137,9 @@ static double link_calls(const TsModel *m, const TsMapping *map, const TsNest *n
     double work_v[TS_ARCH_MAX_LEVELS], first_t[TS_ARCH_MAX_LEVELS], last_t[TS_ARCH_MAX_LEVELS];
     double first_b[TS_ARCH_MAX_LEVELS], last_b[TS_ARCH_MAX_LEVELS];
     guint n_idle = 0;
+    /* the schedule of each landing level's versions */
+    LinkSched sched[TS_ARCH_MAX_LEVELS];
+    guint n_sched = 0;
     gboolean batch = count > 1;
     for (guint l = 1; l < nl; l++) {
         const TsModelLevel *lv = &m->level[l];
@@ -826,6 +1152,15 @@ static double link_calls(const TsModel *m, const TsMapping *map, const TsNest *n
         uint64_t held = 0, each = 0, last_version = 0, versions = 0;
         uint64_t moved_v[TS_MAX_TENSORS] = {0};
         double call_b[TS_MAX_TENSORS] = {0}; /* bytes' cycles of one call of t, per instance */
+        LinkSched *sc = &sched[n_sched];
+        sc->n = 0;
+        sc->out = TS_MAX_TENSORS;
+        sc->units = 0;
+        sc->n_out_loops = 0;
+        sc->call = lv->link_call_cycles;
+        sc->calls = 0;
+        sc->bytes = 0.0;
+        sc->bad = FALSE;
         for (guint t = 0; t < m->n_tensors; t++) {
             if (!(map->level[l].keep >> t & 1u))
                 continue;
@@ -837,11 +1172,23 @@ static double link_calls(const TsModel *m, const TsMapping *map, const TsNest *n
             tile_moves(m, nest, c, t, &fills, &wbs, &v);
             const gboolean out = m->read_write[t];
             calls += fills + wbs;
+            if (out)
+                readbacks += fills;
             if (fills > 0)
                 last_version = MAX(last_version, v);
+            guint si = TS_MAX_TENSORS;
+            sc->calls += fills + wbs;
             if (fills + wbs > 0) {
                 versions = MAX(versions, v);
                 moved_v[t] = v;
+                si = sc->n++;
+                sched_tensor(m, nest, c, t, sc, si);
+                if (sc->versions[si] != v)
+                    sc->bad = TRUE; /* empty iterations (imperfect factors): not scheduled */
+                sc->tile[si] = lc->tensor[t].tile_words;
+                sc->fill_b[si] = sc->wb_b[si] = 0.0;
+                if (out)
+                    sc->out = si;
             }
             /* the first tile's fill comes before the first step, the last write-back after the
              * last step */
@@ -863,6 +1210,8 @@ static double link_calls(const TsModel *m, const TsMapping *map, const TsNest *n
                 bytes_cycles += b;
                 chain_bytes += b;
                 call_b[t] = b / (double)fills;
+                sc->fill_b[si] = call_b[t];
+                sc->bytes += b;
             }
             /* each instance of the landing level sends its own tile (a gather: instances
              * splitting a reduction between them send their partial sums, which the parent's
@@ -877,6 +1226,8 @@ static double link_calls(const TsModel *m, const TsMapping *map, const TsNest *n
                 chain_bytes += b / (double)wbs;
                 edge_bytes += b / (double)wbs;
                 call_b[t] = b / (double)wbs;
+                sc->wb_b[si] = call_b[t];
+                sc->bytes += b;
             }
         }
         double below = compute;
@@ -884,6 +1235,12 @@ static double link_calls(const TsModel *m, const TsMapping *map, const TsNest *n
             below = MAX(below, cost->level[k].cycles);
         if (last_version > 0)
             tail = MAX(tail, below / (double)last_version);
+        sc->outer = 1;
+        for (guint k = nest->level_lo[c + 1]; k < nest->n_loops; k++)
+            if (nest->loop[k].kind == TS_LOOP_TEMPORAL)
+                sc->outer = MAX(nest->loop[k].ext, 1u);
+        if (sched_finish(m, lv, lc, map->level[l].keep, below, sc))
+            n_sched++;
         const uint64_t cap = lv->capacity_words;
         if (cap > 0 && (double)held + (double)each * (double)(count - 1) > (double)cap)
             batch = FALSE;
@@ -908,6 +1265,7 @@ static double link_calls(const TsModel *m, const TsMapping *map, const TsNest *n
         last_t[n_idle++] = (double)last * lv->link_call_cycles;
     }
     cost->link_calls = calls;
+    cost->link_readbacks = readbacks;
     cost->link_batch = batch ? count : 1;
     if (calls == 0)
         return max_cycles;
@@ -920,9 +1278,13 @@ static double link_calls(const TsModel *m, const TsMapping *map, const TsNest *n
         idle += MAX(0.0, work_v[i] - first_t[i] * share - first_b[i]) +
                 MAX(0.0, work_v[i] - last_t[i] * share - last_b[i]);
     const double serial = call_cycles * share + bytes_cycles;
-    const double cycles =
-        MAX(MAX(max_cycles + edge_cycles * share + edge_bytes, serial),
-            MAX(chain_cycles * share + chain_bytes + tail, serial + idle));
+    double cycles = MAX(MAX(max_cycles + edge_cycles * share + edge_bytes, serial),
+                        MAX(chain_cycles * share + chain_bytes + tail, serial + idle));
+    for (guint i = 0; i < n_sched; i++)
+        /* the schedule ends by the time its work and its calls take in series */
+        if (sched[i].work + (double)sched[i].calls * sched[i].call * share + sched[i].bytes >
+            cycles)
+            cycles = MAX(cycles, link_schedule(&sched[i], sched[i].call * share));
     cost->link_added_cycles = cycles - max_cycles;
     return cycles;
 }
@@ -1106,7 +1468,7 @@ TsEvalStatus ts_model_evaluate(const TsModel *m, const TsMapping *map, TsCost *c
     cost->energy_with_leakage_pj = 0.0;
     cost->load_bytes = 0;
     cost->load_energy_pj = cost->load_cycles = cost->load_s = 0.0;
-    cost->link_calls = 0;
+    cost->link_calls = cost->link_readbacks = 0;
     cost->link_batch = 1;
     cost->link_call_cycles = cost->link_added_cycles = 0.0;
     for (guint t = 0; t < TS_MAX_TENSORS; t++) {

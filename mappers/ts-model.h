@@ -140,11 +140,15 @@ typedef struct {
      * write-backs' bytes, the link's serial time: calls' share + the bytes, the chain: the
      * fills' and last write-backs' share and bytes + the last version's work, the serial time
      * + the link's forced idle time while the first and the last version work, beyond the
-     * calls it can make meanwhile). Bytes cross at the rate of the call's kind (broadcast,
+     * calls it can make meanwhile, the schedule of the versions: the calls in the order they
+     * are issued, each version's work after its fills, a fill after its slot's previous
+     * version is done and written back, so an output tile read back waits for its gather).
+     * Bytes cross at the rate of the call's kind (broadcast,
      * scatter, gather) with the landing instances the mapping uses (ts_host_link_rate, as the
      * DES host_link). A write-back's bytes are every landing instance's tile: instances
      * splitting a reduction send their partial sums (a gather), not the reduced words. */
     uint64_t link_calls;
+    uint64_t link_readbacks; /* of link_calls: fills of output tiles read back (partial sums) */
     uint64_t link_batch;
     double link_call_cycles;
     double link_added_cycles;

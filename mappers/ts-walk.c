@@ -924,6 +924,18 @@ uint64_t ts_walk_n_steps(const TsWalk *w)
     return w->n_steps;
 }
 
+guint ts_walk_n_step_loops(const TsWalk *w)
+{
+    g_return_val_if_fail(w != NULL, 0);
+    return w->ns;
+}
+
+uint64_t ts_walk_step_span(const TsWalk *w, guint i)
+{
+    g_return_val_if_fail(w != NULL && i <= w->ns, 0);
+    return w->tab->place[i];
+}
+
 const TsModel *ts_walk_model(const TsWalk *w)
 {
     g_return_val_if_fail(w != NULL, NULL);

@@ -124,6 +124,11 @@ guint ts_walk_depth(const TsWalk *walk);
  * instance and *_all sums that differ from per-instance x instances. */
 gboolean ts_walk_imperfect(const TsWalk *walk);
 uint64_t ts_walk_n_steps(const TsWalk *walk);
+/* The step loops (the temporal loops of the levels above the depth, inner first, extents of 1
+ * included) and the steps one iteration of step loop i spans (i = ts_walk_n_step_loops: every
+ * step; with perfect factors the product of the extents of the loops inside it). */
+guint ts_walk_n_step_loops(const TsWalk *walk);
+uint64_t ts_walk_step_span(const TsWalk *walk, guint i);
 const TsModel *ts_walk_model(const TsWalk *walk);
 /* The mapping walked (borrowed). */
 const TsMapping *ts_walk_mapping(const TsWalk *walk);

@@ -385,6 +385,7 @@ void ts_report_link_calls_json(JsonBuilder *b, const TsModel *model, const TsCos
     json_builder_begin_object(b);
     ts_json_member_string(b, "link", link);
     ts_json_member_count(b, "calls", cost->link_calls);
+    ts_json_member_count(b, "readbacks", cost->link_readbacks);
     ts_json_member_count(b, "batch", cost->link_batch);
     ts_json_member_double(b, "call_cycles", cost->link_call_cycles);
     ts_json_member_double(b, "added_cycles", cost->link_added_cycles);
@@ -399,6 +400,9 @@ void ts_report_link_calls_text(GString *out, const TsModel *model, const TsCost 
         return;
     g_string_append_printf(out, "%" G_GUINT64_FORMAT " transfer calls over host link %s",
                            cost->link_calls, link);
+    if (cost->link_readbacks > 0)
+        g_string_append_printf(out, " (%" G_GUINT64_FORMAT " of them read partial outputs back)",
+                               cost->link_readbacks);
     if (cost->link_batch > 1)
         g_string_append_printf(out, " (each shared by the op's %" G_GUINT64_FORMAT " instances)",
                                cost->link_batch);

@@ -50,10 +50,13 @@ static void op_detail_text(GString *out, const TsDesReport *rep, guint i)
                                o->steps, o->depth);
     g_string_append_printf(out, ", %" G_GUINT64_FORMAT " events\n", o->events);
     const gboolean by_chunk = o->chunks_simulated < o->chunks;
-    if (o->instances_simulated < o->count || by_chunk) {
-        const char *unit = by_chunk ? "chunk" : "instance";
-        const uint64_t all = by_chunk ? o->chunks : o->count;
-        const uint64_t sim = by_chunk ? o->chunks_simulated : o->instances_simulated;
+    const gboolean by_step = o->einsum && o->steps_simulated < o->steps;
+    if (o->instances_simulated < o->count || by_chunk || by_step) {
+        const char *unit = by_chunk ? "chunk" : by_step ? "tile step" : "instance";
+        const uint64_t all = by_chunk ? o->chunks : by_step ? o->steps : o->count;
+        const uint64_t sim = by_chunk  ? o->chunks_simulated
+                             : by_step ? o->steps_simulated
+                                       : o->instances_simulated;
         g_string_append_printf(out,
                                "  %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
                                " %ss simulated, %" G_GUINT64_FORMAT
@@ -62,6 +65,7 @@ static void op_detail_text(GString *out, const TsDesReport *rep, guint i)
                                sim, all, unit, all - sim,
                                o->steady  ? "the steady state"
                                : by_chunk ? "the last chunks (not steady)"
+                               : by_step  ? "the last tile steps (not steady)"
                                           : "the last instances (not steady)",
                                o->steady_period_cycles, unit, o->steady_window, unit,
                                o->steady ? "within" : "differ by", 100.0 * o->steady_spread);
@@ -165,9 +169,10 @@ void ts_report_des_op_json(JsonBuilder *b, const TsExecOpResult *o)
     }
     json_builder_set_member_name(b, "steady_state");
     const gboolean chunks = o->chunks_simulated < o->chunks;
-    if (o->instances_simulated < o->count || chunks) {
+    const gboolean steps = o->einsum && o->steps_simulated < o->steps;
+    if (o->instances_simulated < o->count || chunks || steps) {
         json_builder_begin_object(b);
-        ts_json_member_string(b, "of", chunks ? "chunks" : "instances");
+        ts_json_member_string(b, "of", chunks ? "chunks" : steps ? "steps" : "instances");
         ts_json_member_double(b, "period_cycles", o->steady_period_cycles);
         ts_json_member_count(b, "window", o->steady_window);
         ts_json_member_double(b, "spread", o->steady_spread);
@@ -179,6 +184,8 @@ void ts_report_des_op_json(JsonBuilder *b, const TsExecOpResult *o)
     }
     if (o->einsum) {
         ts_json_member_count(b, "steps", o->steps);
+        ts_json_member_count(b, "steps_simulated", o->steps_simulated);
+        ts_json_member_count(b, "steps_extrapolated", o->steps - o->steps_simulated);
         ts_json_member_int(b, "walk_depth", o->depth);
     }
     ts_json_member_string(b, "bound", ts_report_des_bound(o));

@@ -3,7 +3,9 @@
  * another:
  *   centroid search on the host: the inputs read and the indices written in host memory (DRAM
  *     streams) in chunks, each chunk's operations on the host's vector unit at its 'ccs' (or
- *     'add' and 'mul') figures, two chunks in flight;
+ *     'add' and 'mul') figures, two chunks in flight; an op of one instance sampled by chunk
+ *     (ts_exec_sample_chunk) as elementwise ops are, the chunks issued after the skip standing
+ *     for the last ones, at their addresses;
  *   index scatter (or, searching on the DPUs, the inputs): one parallel host-to-DPU transfer
  *     over the host link to every DPU;
  *   centroid search on the DPUs: its pim_core kernel (ts_lut_search_kernel_build);
@@ -20,7 +22,7 @@
 #include <math.h>
 #include <string.h>
 
-#define LUT_SEARCH_CHUNKS 16
+#define LUT_SEARCH_CHUNKS 64
 
 static TsExecOpResult *result_of(Exec *x, const OpCtx *c)
 {
@@ -122,29 +124,66 @@ static void host_mem(Exec *x, OpCtx *c, Job *j, TsMemOp op, uint64_t offset, uin
     }
 }
 
+/* Search chunks simulated (the others extrapolated). */
+static uint64_t search_chunks(const LutRun *L)
+{
+    return L->chunks - L->ch_skip;
+}
+
+/* Before chunk `begun - 1` (>= 1) is issued: whether the chunks not begun are extrapolated;
+ * the host-memory bytes those request are counted exactly (their shares). */
+static void sample_search(Exec *x, OpCtx *c, uint64_t begun)
+{
+    LutRun *L = c->lut_run;
+    if (!c->ch_sample || L->ch_skip > 0 || begun < 2)
+        return;
+    const uint64_t skip = ts_exec_sample_chunk(x, c->op_index, c->op, begun - 1, begun, L->chunks);
+    if (skip == 0)
+        return;
+    L->ch_skip_at = begun;
+    L->ch_skip = skip;
+    /* the search is the DPU's fill (its timeline is charged from the kernel's launch): so is
+     * the extrapolated search time, which the sampler charged to bandwidth */
+    OpTiming *tm = &x->timing[c->op_index];
+    const double ps = MIN(ts_exec_sample_op_skipped_ps(x, c->op_index),
+                          tm->stall_ps[TS_STALL_BANDWIDTH]);
+    tm->stall_ps[TS_STALL_BANDWIDTH] -= ps;
+    tm->stall_ps[TS_STALL_FILL] += ps;
+    if (x->unit[x->storage_unit[0]].role == UNIT_DRAM) {
+        const uint64_t a = begun, b = begun + skip;
+        const double totals[2] = {c->lut->search_read_bytes, c->lut->search_write_bytes};
+        for (guint d = 0; d < 2; d++) {
+            const uint64_t t = (uint64_t)llround(totals[d]);
+            c->dram_bytes[0] += t * b / L->chunks - t * a / L->chunks;
+        }
+    }
+}
+
 static void search_chunk(Exec *x, OpCtx *c)
 {
     LutRun *L = c->lut_run;
     const TsLutPimCost *k = c->lut;
-    const uint64_t i = L->ch_issued++;
+    sample_search(x, c, L->ch_issued + 1);
+    const uint64_t j = L->ch_issued++;
+    const uint64_t i = j < L->ch_skip_at ? j : j + L->ch_skip; /* the chunk it stands for */
     const int ji = ts_exec_job_new(x, JOB_LUT_SEARCH, c->slot);
-    Job *j = &x->jobs[ji];
-    j->step = i;
+    Job *jb = &x->jobs[ji];
+    jb->step = j;
     const uint64_t rd = share(k->search_read_bytes, L->chunks, i);
     const uint64_t rd_total = (uint64_t)llround(k->search_read_bytes);
-    host_mem(x, c, j, TS_MEM_READ, (uint64_t)llround(k->search_read_bytes) * i / L->chunks, rd);
-    host_mem(x, c, j, TS_MEM_WRITE,
+    host_mem(x, c, jb, TS_MEM_READ, (uint64_t)llround(k->search_read_bytes) * i / L->chunks, rd);
+    host_mem(x, c, jb, TS_MEM_WRITE,
              rd_total + (uint64_t)llround(k->search_write_bytes) * i / L->chunks,
              share(k->search_write_bytes, L->chunks, i));
     if (k->search_ccs_ops > 0) {
         Part *p =
-            ts_exec_part_compute(x, j, x->vector_unit, share(k->search_ccs_ops, L->chunks, i), 1);
+            ts_exec_part_compute(x, jb, x->vector_unit, share(k->search_ccs_ops, L->chunks, i), 1);
         p->vop = (uint16_t)L->vop_ccs;
     } else {
         Part *p =
-            ts_exec_part_compute(x, j, x->vector_unit, share(k->search_add_ops, L->chunks, i), 1);
+            ts_exec_part_compute(x, jb, x->vector_unit, share(k->search_add_ops, L->chunks, i), 1);
         p->vop = (uint16_t)L->vop_add;
-        p = ts_exec_part_compute(x, j, x->vector_unit, share(k->search_mul_ops, L->chunks, i), 1);
+        p = ts_exec_part_compute(x, jb, x->vector_unit, share(k->search_mul_ops, L->chunks, i), 1);
         p->vop = (uint16_t)L->vop_mul;
     }
     ts_exec_job_start(x, ji);
@@ -234,7 +273,7 @@ void ts_exec_lut_pump(Exec *x, OpCtx *c)
         }
     }
     if (L->phase == LUT_SEARCH_HOST)
-        while (L->ch_issued < L->chunks && L->ch_issued < L->ch_done + 2)
+        while (L->ch_issued < search_chunks(L) && L->ch_issued < L->ch_done + 2)
             search_chunk(x, c);
 }
 
@@ -248,7 +287,7 @@ static void phase_done(Exec *x, OpCtx *c)
     const gboolean first = c->instance == 0;
     switch (L->phase) {
     case LUT_SEARCH_HOST:
-        r->search_s += s;
+        r->search_s += s + ts_exec_sample_op_skipped_ps(x, c->op_index) * 1e-12;
         if (first) {
             r->search_read_bytes = k->search_read_bytes;
             r->search_write_bytes = k->search_write_bytes;
@@ -307,7 +346,7 @@ void ts_exec_lut_job_done(Exec *x, OpCtx *c, Job *j)
     gboolean ended = TRUE;
     if (j->kind == JOB_LUT_SEARCH && L->phase == LUT_SEARCH_HOST) {
         L->ch_done++;
-        ended = L->ch_done == L->chunks;
+        ended = L->ch_done == search_chunks(L);
     } else if (j->kind == JOB_LUT_KERNEL) {
         /* the DPU busy from the segment's launch: the compute unit's timeline */
         OpTiming *t = &x->timing[c->op_index];

@@ -88,11 +88,17 @@ static gboolean link_batched(const Exec *x, const OpCtx *c)
     return TRUE;
 }
 
+/* Steps the schedule runs: the walk's, less those extrapolated (sampled steps). */
+static uint64_t sched_steps(const OpCtx *c)
+{
+    return c->n_steps - c->st_skip;
+}
+
 static uint64_t covered(const OpCtx *c, const LevelTensor *lt)
 {
     if (lt->complete < lt->found)
         return lt->first_step[lt->complete % VRING];
-    return lt->exhausted ? c->n_steps : lt->first_step[lt->complete % VRING];
+    return lt->exhausted ? sched_steps(c) : lt->first_step[lt->complete % VRING];
 }
 
 /* ---- lock-step lanes ------------------------------------------------------------------------ */
@@ -148,23 +154,32 @@ static gboolean starts_call_version(const OpCtx *c, const TsWalkStep *st)
     return FALSE;
 }
 
-/* Takes c's next compute step from its walk (through the executor's scratch step) into
- * c->step, whose rows are sized by the walk; FALSE after the last. */
-static gboolean next_step(Exec *x, OpCtx *c)
+/* Takes the walk's step st into c->step, whose rows are sized by the walk: its index and its
+ * write-backs' versions relabelled past the extrapolated steps (sampled steps). */
+static void take_step(OpCtx *c, const TsWalkStep *st)
 {
-    TsWalkStep *st = &x->scratch;
-    if (!ts_walk_next(c->compute, st))
-        return FALSE;
     NextStep *n = &c->step;
-    n->index = st->index;
+    n->index = st->index - c->st_skip;
     n->iterations = st->iterations;
     n->macs = st->macs;
     n->call_boundary = starts_call_version(c, st);
     g_assert(st->n_after <= c->nl * c->nt);
     n->n_after = st->n_after;
     memcpy(n->after, st->after, st->n_after * sizeof st->after[0]);
+    for (guint i = 0; i < n->n_after; i++)
+        n->after[i].version -= c->st_voff[n->after[i].level][n->after[i].tensor];
     for (guint l = 0; l < c->nl; l++)
         memcpy(&n->inner[l * c->nt], st->inner[l], c->nt * sizeof st->inner[l][0]);
+}
+
+/* Takes c's next compute step from its walk (through the executor's scratch step) into
+ * c->step; FALSE after the last. */
+static gboolean next_step(Exec *x, OpCtx *c)
+{
+    TsWalkStep *st = &x->scratch;
+    if (!ts_walk_next(c->compute, st))
+        return FALSE;
+    take_step(c, st);
     return TRUE;
 }
 
@@ -203,7 +218,7 @@ static uint64_t version_end(const OpCtx *c, const LevelTensor *lt, uint64_t v)
 {
     if (v + 1 < lt->found)
         return lt->first_step[(v + 1) % VRING];
-    return lt->exhausted && v + 1 == lt->found ? c->n_steps : G_MAXUINT64;
+    return lt->exhausted && v + 1 == lt->found ? sched_steps(c) : G_MAXUINT64;
 }
 
 static void update_released(OpCtx *c, LevelTensor *lt)
@@ -269,8 +284,8 @@ static void lt_advance(Exec *x, const OpCtx *c, LevelTensor *lt, guint l, guint 
             lt->next = *f;
             if (lt->found_xfer != NULL)
                 lt->found_xfer[lt->found % VRING] = *f;
-            lt->next_first_step = st->index;
-            lt->first_step[lt->found % VRING] = st->index;
+            lt->next_first_step = st->index - c->st_skip;
+            lt->first_step[lt->found % VRING] = lt->next_first_step;
             lt->fill_done[lt->found % VRING] = FALSE;
             lt->wb_flag[lt->found % VRING] = FALSE;
             lt->found++;
@@ -593,6 +608,267 @@ static gboolean dma_inner_setup(Exec *x, OpCtx *c)
     return TRUE;
 }
 
+/* The accesses inside a step (inner: its counts, [l * nt + t]), one request per level and
+ * direction as parts of job j; j NULL: an extrapolated step, its counts, requested bytes, DMA
+ * calls and running offsets only. */
+static void step_inner(Exec *x, OpCtx *c, Job *j, const TsWalkCounts *inner)
+{
+    for (guint l = 0; l < c->nl; l++) {
+        uint64_t rd = 0, wr = 0, rd_el = 0, wr_el = 0, rd_calls = 0, wr_calls = 0;
+        int rt = -1, wt = -1;
+        for (guint t = 0; t < c->nt; t++) {
+            const TsWalkCounts *k = &inner[l * c->nt + t];
+            c->reads[l][t] += k->reads;
+            c->fills[l][t] += k->fills;
+            c->updates[l][t] += k->updates;
+            c->reads_all[l][t] += k->reads_all;
+            c->fills_all[l][t] += k->fills_all;
+            c->updates_all[l][t] += k->updates_all;
+            if (c->dma != NULL) {
+                rd_calls += step_dma_calls(c, 0, l, t, k->reads);
+                wr_calls += step_dma_calls(c, 1, l, t, k->updates);
+            }
+            if (k->reads) {
+                rd += level_bytes(c, l, t, k->reads);
+                rd_el += k->reads;
+                rt = (int)t;
+            }
+            if (k->fills + k->updates) {
+                wr += level_bytes(c, l, t, k->fills + k->updates);
+                wr_el += k->fills + k->updates;
+                wt = (int)t;
+            }
+        }
+        const int ui = unit_of_level(x, l);
+        const gboolean dram = x->unit[ui].role == UNIT_DRAM;
+        for (guint dir = 0; dir < 2; dir++) {
+            const uint64_t bytes = dir ? wr : rd, el = dir ? wr_el : rd_el;
+            const int tt = dir ? wt : rt;
+            if (bytes == 0)
+                continue;
+            const TsMemOp mop = dir ? TS_MEM_WRITE : TS_MEM_READ;
+            Part *p;
+            if (dram) {
+                const uint64_t b = tensor_bytes(c->op, (guint)tt, el);
+                for (guint t = 0; t < c->nt; t++) {
+                    const TsWalkCounts *k = &inner[l * c->nt + t];
+                    c->dram_bytes[t] +=
+                        tensor_bytes(c->op, t, dir ? k->fills + k->updates : k->reads);
+                }
+                const uint64_t at = c->base + ts_exec_tensor_base(c->op, (guint)tt, 0) +
+                                    inner_dram_offset(c, (guint)tt, b);
+                if (j == NULL)
+                    continue;
+                p = ts_exec_part_mem(x, j, ui, mop, 0, b);
+                ts_exec_part_linear(x, j, p, at);
+            } else {
+                const uint64_t at = bank_offset(c, l, tt, bytes);
+                if (j == NULL)
+                    continue;
+                p = ts_exec_part_mem(x, j, ui, mop, at, bytes);
+                /* a DPU's MRAM: the tiles' calls */
+                p->dma_calls = ts_mem_dma_calls(dir ? wr_calls : rd_calls);
+            }
+            unloaded(x, p);
+        }
+    }
+}
+
+/* ---- sampled steps --------------------------------------------------------------------------- */
+
+#define STEP_UNITS 32 /* units of a segment at least (TS_EXEC_SAMPLE_MIN to measure, more to skip) */
+/* units of the op at least: where the op's last units meet the next op moves by up to about a
+ * unit's time (docs/des.md section 12, "Sampled instances", (d)), under 1% of the op */
+#define STEP_UNITS_OP 128
+
+/* The counts and requested bytes of a fill of (l, t) the schedule does not issue (a version in
+ * the extrapolated steps), as try_fill counts them. */
+static void count_fill(Exec *x, OpCtx *c, guint l, guint t, const TsWalkXfer *xf)
+{
+    const guint p = xf->peer;
+    if (xf->elements > 0) {
+        if (x->unit[unit_of_level(x, p)].role == UNIT_DRAM)
+            c->dram_bytes[t] += tensor_bytes(c->op, t, xf->peer_elements);
+        if (x->unit[unit_of_level(x, l)].role == UNIT_DRAM)
+            c->dram_bytes[t] += tensor_bytes(c->op, t, xf->elements);
+        if (link_between(x, p, l) >= 0)
+            c->link_calls++;
+    }
+    c->fills[l][t] += xf->elements;
+    c->reads[p][t] += xf->peer_elements;
+    c->fills_all[l][t] += xf->elements_all;
+    c->reads_all[p][t] += xf->peer_elements_all;
+}
+
+/* Likewise a write-back, as try_writeback counts it. */
+static void count_writeback(Exec *x, OpCtx *c, const TsWalkXfer *xf)
+{
+    const guint l = xf->level, t = xf->tensor, p = xf->peer;
+    if (x->unit[unit_of_level(x, l)].role == UNIT_DRAM)
+        c->dram_bytes[t] += tensor_bytes(c->op, t, xf->elements);
+    if (link_between(x, p, l) >= 0)
+        c->link_calls++;
+    if (x->unit[unit_of_level(x, p)].role == UNIT_DRAM)
+        c->dram_bytes[t] += tensor_bytes(c->op, t, xf->peer_elements);
+    c->updates[p][t] += xf->peer_elements;
+    c->updates_all[p][t] += xf->peer_elements_all;
+}
+
+/* Extrapolates the n steps from the one just taken into c->step (st_from, at the start of a
+ * unit; the walk's scratch step still holds it; at least one unit remains after them): their
+ * inner actions, MACs, write-backs and the fills of the tile versions that start in them are
+ * counted from the walks (requested bytes and host-link calls too), and the schedule runs on
+ * with the step after them relabelled st_from. The versions of each (l, t) already found that
+ * start at st_from or later (fills issued ahead, the next one found) stand for the versions as
+ * many further on, the d that start in the extrapolated steps being skipped: their first steps
+ * become those versions' (relabelled), the later versions and the write-backs are numbered d
+ * earlier. The skip is fitted (ts_exec_sample_steps) so that st_from and the step after the
+ * extrapolated ones start new versions of the same (l, t): a version open across st_from then
+ * ends, relabelled, with the one open across the skip's end. */
+static void skip_steps(Exec *x, OpCtx *c, uint64_t n)
+{
+    TsWalkStep *st = &x->scratch;
+    const uint64_t from = c->step.index;
+    uint64_t d[TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
+    memset(d, 0, sizeof d);
+    for (uint64_t i = 0; i < n; i++) {
+        if (i > 0) {
+            const gboolean more = ts_walk_next(c->compute, st);
+            g_assert(more);
+            take_step(c, st);
+        }
+        step_inner(x, c, NULL, c->step.inner);
+        c->macs += c->step.macs;
+        for (guint k = 0; k < c->step.n_after; k++)
+            count_writeback(x, c, &c->step.after[k]);
+        for (guint k = 0; k < st->n_before; k++)
+            d[st->before[k].level][st->before[k].tensor]++;
+    }
+    for (guint l = 1; l <= c->depth; l++) {
+        for (guint t = 0; t < c->nt; t++) {
+            LevelTensor *lt = &c->lt[l][t];
+            if (!lt->active)
+                continue;
+            uint64_t first[VRING], skipped[VRING], k = 0;
+            /* the next version found, not issued, starting in the extrapolated steps: the
+             * first one skipped */
+            const gboolean unfind = lt->have_next && lt->next_first_step >= from && d[l][t] > 0;
+            if (unfind) {
+                count_fill(x, c, l, t, &lt->next);
+                skipped[k++ % VRING] = lt->next_first_step;
+                lt->found--;
+                lt->have_next = FALSE;
+            }
+            /* the versions found that start at `from` or later: [a, found) */
+            uint64_t a = lt->found;
+            while (a > 0 && lt->found - a < VRING && lt->first_step[(a - 1) % VRING] >= from)
+                a--;
+            for (uint64_t v = a; v < lt->found; v++)
+                first[v - a] = lt->first_step[v % VRING];
+            /* the d versions after them, skipped (the last VRING first steps kept) */
+            while (k < d[l][t]) {
+                const gboolean more = ts_walk_next(lt->cursor, st);
+                g_assert(more);
+                for (guint i = 0; i < st->n_before; i++) {
+                    const TsWalkXfer *f = &st->before[i];
+                    if (f->level != l || f->tensor != t)
+                        continue;
+                    count_fill(x, c, l, t, f);
+                    skipped[k % VRING] = st->index - c->st_skip;
+                    k++;
+                    break;
+                }
+            }
+            /* version v (of those found from `from` on) stands for v + d */
+            for (uint64_t v = a; v < lt->found; v++) {
+                const uint64_t w = v + d[l][t];
+                const uint64_t f =
+                    w < lt->found ? first[w - a] : skipped[(w - lt->found) % VRING];
+                lt->first_step[v % VRING] = f - n;
+            }
+            if (lt->have_next && lt->found > a)
+                lt->next_first_step = lt->first_step[(lt->found - 1) % VRING];
+            c->st_voff[l][t] += d[l][t];
+        }
+    }
+    c->st_from = from;
+    c->st_skip += n;
+    for (guint l = 1; l <= c->depth; l++)
+        for (guint t = 0; t < c->nt; t++)
+            if (c->lt[l][t].active && !c->lt[l][t].have_next && !c->lt[l][t].exhausted)
+                lt_advance(x, c, &c->lt[l][t], l, t);
+    const gboolean more = ts_walk_next(c->compute, st);
+    g_assert(more);
+    take_step(c, st);
+}
+
+/* Whether n units of steps from the step just taken (StepFit.from) can be skipped:
+ * (1) the step after them starts an iteration of the same step loops as `from` (the same
+ * (l, t) start new tile versions at both), so that a version open across `from` ends,
+ * relabelled, where the one open across the skip's end does; (2) every (l, t) has the
+ * versions that its versions issued from `from` on stand for (skip_steps). The versions that
+ * start in each unit from `from` on are counted by a walk of its own, once. */
+typedef struct {
+    Exec *x;
+    OpCtx *c;
+    uint64_t from;
+    TsWalk *walk;     /* at step from + units walked x st_unit */
+    TsWalkStep *step; /* its steps (the executor's scratch step holds `from`) */
+    GArray *cum;   /* uint64_t [u * nl * nt + l * nt + t]: versions starting in the first u units */
+} StepFit;
+
+/* The outermost step loop an iteration of which starts at step s. */
+static guint wrap_level(const TsWalk *w, uint64_t s)
+{
+    guint j = ts_walk_n_step_loops(w);
+    while (j > 0 && s % ts_walk_step_span(w, j) != 0)
+        j--;
+    return j;
+}
+
+static gboolean step_fits(void *data, uint64_t n)
+{
+    StepFit *f = data;
+    OpCtx *c = f->c;
+    /* the walk's steps (st_skip: the ones extrapolated in earlier segments) */
+    const uint64_t at = f->from + c->st_skip, to = at + n * c->st_unit;
+    if (to >= c->n_steps || wrap_level(c->compute, to) != wrap_level(c->compute, at))
+        return FALSE;
+    const guint row = c->nl * c->nt;
+    if (f->walk == NULL) {
+        f->walk = ts_walk_copy(c->compute);
+        f->step = g_new(TsWalkStep, 1);
+        for (uint64_t i = 0; i < at; i++)
+            ts_walk_next(f->walk, f->step);
+        f->cum = g_array_sized_new(FALSE, TRUE, sizeof(uint64_t), row);
+        g_array_set_size(f->cum, row);
+    }
+    while (f->cum->len / row <= n) {
+        const guint base = f->cum->len;
+        g_array_set_size(f->cum, base + row);
+        uint64_t *cur = &g_array_index(f->cum, uint64_t, base);
+        memcpy(cur, cur - row, row * sizeof *cur);
+        const TsWalkStep *st = f->step;
+        for (uint64_t i = 0; i < c->st_unit && ts_walk_next(f->walk, f->step); i++)
+            for (guint k = 0; k < st->n_before; k++)
+                cur[st->before[k].level * c->nt + st->before[k].tensor]++;
+    }
+    const uint64_t *d = &g_array_index(f->cum, uint64_t, n * row);
+    for (guint l = 1; l <= c->depth; l++) {
+        for (guint t = 0; t < c->nt; t++) {
+            const LevelTensor *lt = &c->lt[l][t];
+            if (!lt->active)
+                continue;
+            const uint64_t dv = d[l * c->nt + t];
+            const gboolean unfind = lt->have_next && lt->next_first_step >= f->from && dv > 0;
+            /* the versions left to the schedule (st_voff: those skipped in earlier segments) */
+            if (lt->found - unfind + dv > ts_walk_versions(c->compute, l, t) - c->st_voff[l][t])
+                return FALSE;
+        }
+    }
+    return TRUE;
+}
+
 static gboolean try_step(Exec *x, OpCtx *c)
 {
     if (!c->have_step)
@@ -628,75 +904,28 @@ static gboolean try_step(Exec *x, OpCtx *c)
         cp->n = c->gemm[1];
         cp->k = c->gemm[2];
     }
-    /* The accesses inside the step, one request per level and direction. */
-    for (guint l = 0; l < c->nl; l++) {
-        uint64_t rd = 0, wr = 0, rd_el = 0, wr_el = 0, rd_calls = 0, wr_calls = 0;
-        int rt = -1, wt = -1;
-        for (guint t = 0; t < c->nt; t++) {
-            const TsWalkCounts *k = &st->inner[l * c->nt + t];
-            c->reads[l][t] += k->reads;
-            c->fills[l][t] += k->fills;
-            c->updates[l][t] += k->updates;
-            c->reads_all[l][t] += k->reads_all;
-            c->fills_all[l][t] += k->fills_all;
-            c->updates_all[l][t] += k->updates_all;
-            if (c->dma != NULL) {
-                rd_calls += step_dma_calls(c, 0, l, t, k->reads);
-                wr_calls += step_dma_calls(c, 1, l, t, k->updates);
-            }
-            if (k->reads) {
-                rd += level_bytes(c, l, t, k->reads);
-                rd_el += k->reads;
-                rt = (int)t;
-            }
-            if (k->fills + k->updates) {
-                wr += level_bytes(c, l, t, k->fills + k->updates);
-                wr_el += k->fills + k->updates;
-                wt = (int)t;
-            }
-        }
-        const int ui = unit_of_level(x, l);
-        if (rd > 0) {
-            if (x->unit[ui].role == UNIT_DRAM) {
-                uint64_t b = tensor_bytes(c->op, (guint)rt, rd_el);
-                for (guint t = 0; t < c->nt; t++)
-                    c->dram_bytes[t] += tensor_bytes(c->op, t, st->inner[l * c->nt + t].reads);
-                Part *p = ts_exec_part_mem(x, j, ui, TS_MEM_READ, 0, b);
-                ts_exec_part_linear(x, j, p,
-                                    c->base + ts_exec_tensor_base(c->op, (guint)rt, 0) +
-                                        inner_dram_offset(c, (guint)rt, b));
-                unloaded(x, p);
-            } else {
-                Part *p = ts_exec_part_mem(x, j, ui, TS_MEM_READ, bank_offset(c, l, rt, rd), rd);
-                p->dma_calls = ts_mem_dma_calls(rd_calls); /* a DPU's MRAM: the tiles' calls */
-                unloaded(x, p);
-            }
-        }
-        if (wr > 0) {
-            if (x->unit[ui].role == UNIT_DRAM) {
-                uint64_t b = tensor_bytes(c->op, (guint)wt, wr_el);
-                for (guint t = 0; t < c->nt; t++)
-                    c->dram_bytes[t] += tensor_bytes(c->op, t,
-                                                     st->inner[l * c->nt + t].fills +
-                                                         st->inner[l * c->nt + t].updates);
-                Part *p = ts_exec_part_mem(x, j, ui, TS_MEM_WRITE, 0, b);
-                ts_exec_part_linear(x, j, p,
-                                    c->base + ts_exec_tensor_base(c->op, (guint)wt, 0) +
-                                        inner_dram_offset(c, (guint)wt, b));
-                unloaded(x, p);
-            } else {
-                Part *p = ts_exec_part_mem(x, j, ui, TS_MEM_WRITE, bank_offset(c, l, wt, wr), wr);
-                p->dma_calls = ts_mem_dma_calls(wr_calls); /* a DPU's MRAM: the tiles' calls */
-                unloaded(x, p);
-            }
-        }
-    }
+    step_inner(x, c, j, st->inner);
     c->macs += st->macs;
     ts_exec_compute_issued(x, c, c->step_compute_ps * share);
     for (guint i = 0; i < st->n_after; i++)
         wb_push(c, &st->after[i], st->index);
     c->steps_issued++;
     c->have_step = next_step(x, c);
+    /* sampled steps: at the start of each unit of a segment, until its rest is extrapolated */
+    const uint64_t at = c->step.index + c->st_skip; /* the walk's step */
+    if (c->have_step && c->st_unit > 0 && at % c->st_unit == 0 && at % c->st_seg != 0) {
+        StepFit fit = {x, c, c->step.index, NULL, NULL, NULL};
+        const uint64_t skip = ts_exec_sample_steps(
+            x, c->op_index, c->op, c->st_unit, at % c->st_seg / c->st_unit,
+            c->st_seg / c->st_unit, c->n_steps / c->st_unit, step_fits, &fit);
+        if (fit.walk != NULL) {
+            ts_walk_free(fit.walk);
+            g_free(fit.step);
+            g_array_free(fit.cum, TRUE);
+        }
+        if (skip > 0)
+            skip_steps(x, c, skip * c->st_unit);
+    }
     if (g != NULL) {
         g->turn_steps++;
         if (!c->have_step)
@@ -712,7 +941,7 @@ static gboolean try_step(Exec *x, OpCtx *c)
 
 static gboolean op_finished(const OpCtx *c)
 {
-    if (c->steps_done < c->n_steps || c->wb_len > 0)
+    if (c->steps_done < sched_steps(c) || c->wb_len > 0)
         return FALSE;
     for (guint l = 0; l < c->nl; l++) {
         if (c->wb_outstanding[l] > 0)
@@ -1056,6 +1285,31 @@ gboolean ts_exec_op_begin(Exec *x, OpCtx *c)
     c->link_batch = link_batched(x, c);
     if (!dma_inner_setup(x, c))
         return FALSE;
+    /* sampled steps (perfect factors: the iterations of a step loop have the same steps):
+     * segments are the iterations of the outermost step loop where it has fewer than
+     * STEP_UNITS (they may differ in time, their tiles lying elsewhere in the DRAM's rows),
+     * else the whole walk; units the iterations of the outermost step loops inside a segment
+     * with STEP_UNITS at least. Not on a DPU nor where fills cross a host link: their calls
+     * and DMA calls are few and long, and windows of them miss the op (random upmem-pim
+     * mappings of test_exec_link came out over 4% off) */
+    gboolean calls = x->unit[x->compute_unit].role == UNIT_PIM;
+    for (guint l = 1; l <= c->depth; l++)
+        for (guint t = 0; t < c->nt; t++)
+            calls |= c->lt[l][t].via_link;
+    if (c->st_sample && x->sample != NULL && !ts_walk_imperfect(c->compute) && !calls) {
+        const guint ns = ts_walk_n_step_loops(c->compute);
+        guint top = ns;
+        while (top > 0 && ts_walk_step_span(c->compute, top - 1) == c->n_steps)
+            top--;
+        c->st_seg = c->n_steps;
+        if (top > 0 && c->n_steps / ts_walk_step_span(c->compute, top - 1) < STEP_UNITS)
+            c->st_seg = ts_walk_step_span(c->compute, top - 1);
+        for (guint i = ns + 1; i-- > 0 && c->st_unit == 0;)
+            if (c->st_seg / ts_walk_step_span(c->compute, i) >= STEP_UNITS)
+                c->st_unit = ts_walk_step_span(c->compute, i);
+        if (c->st_unit > 0 && c->n_steps / c->st_unit < STEP_UNITS_OP)
+            c->st_unit = 0;
+    }
     c->have_step = next_step(x, c);
     c->start_tick = ts_sim_now(x->sim);
     return TRUE;

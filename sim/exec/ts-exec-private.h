@@ -246,7 +246,9 @@ typedef struct {
     LutPhase phase;
     gboolean phase_issued;
     TsTick phase_start;
-    uint64_t chunks, ch_issued, ch_done; /* host search chunks */
+    uint64_t chunks, ch_issued, ch_done; /* host search chunks (issued, done: simulated ones) */
+    uint64_t ch_skip_at, ch_skip; /* sampled: those issued from ch_skip_at on stand for the
+                                     chunks ch_skip later */
     int vop_ccs, vop_add, vop_mul;       /* host vector unit operations */
     int link;                            /* the host link unit */
     guint seg;                           /* next kernel segment to launch */
@@ -265,6 +267,14 @@ struct OpCtx {
     const TsMapping *mapping;
     guint depth, nl, nt;
     uint64_t n_steps;
+    /* sampled steps (ts_exec_sample_steps; an einsum of one instance): st_unit steps per unit
+     * (0: not sampled) in segments of st_seg; once decided in a segment, the steps from st_from
+     * on are extrapolated (their counts taken from the walks) and the steps after them
+     * relabelled earlier: st_skip steps (over every segment), the versions of (l, t)
+     * st_voff[l][t], so that the schedule runs on contiguously */
+    gboolean st_sample;
+    uint64_t st_unit, st_seg, st_from, st_skip; /* st_seg: steps per segment */
+    uint64_t st_voff[TS_ARCH_MAX_LEVELS][TS_MAX_TENSORS];
     TsWalk *compute;
     NextStep step; /* the next step to issue (valid when have_step) */
     gboolean have_step;
@@ -537,11 +547,25 @@ uint64_t ts_exec_sample_instance(Exec *x, guint op, const TsOp *top, uint64_t in
  * of the chunks after the begun ones are extrapolated (the caller skips them). */
 uint64_t ts_exec_sample_chunk(Exec *x, guint op, const TsOp *top, uint64_t chunk, uint64_t begun,
                               uint64_t chunks);
-/* Folds op's extrapolated instances (or chunks) into its result r (computed from the simulated
+/* Whether the schedule can skip n units of steps from the current one (ts_exec_sample_steps). */
+typedef gboolean (*TsExecStepFit)(void *data, uint64_t n);
+/* Unit `unit` (>= 1) of the `units` of a segment of plan op `op`, an einsum of one instance
+ * whose walk's steps run in segments (iterations of its outermost step loop where those are
+ * few, else the whole walk) of units of unit_steps (iterations of the step loops inside),
+ * `all` units in the op, starts now (the last step of unit - 1 issued): as
+ * ts_exec_sample_instance, over the segment's units, each segment sampled anew (its unit 1
+ * starts over); returns how many units after this one (unit begun) are extrapolated, a number
+ * `fits` accepts (the caller skips them). */
+uint64_t ts_exec_sample_steps(Exec *x, guint op, const TsOp *top, uint64_t unit_steps,
+                              uint64_t unit, uint64_t units, uint64_t all, TsExecStepFit fits,
+                              void *data);
+/* Folds op's extrapolated instances (or chunks, or steps) into its result r (computed from the simulated
  * ones over a window of *window_ps, which grows by their time), its start by the earlier ops'
  * extrapolated time; sets r->instances_simulated and r->chunks_simulated. TRUE when r's time
  * changed (the figures that follow from it are to be recomputed). */
 gboolean ts_exec_sample_finish(Exec *x, guint op, TsExecOpResult *r, double *window_ps);
+/* Simulated time the extrapolated units of plan op `op` stand for, ps. */
+double ts_exec_sample_op_skipped_ps(const Exec *x, guint op);
 /* Simulated time the extrapolated instances of every op stand for, ps. */
 double ts_exec_sample_skipped_ps(const Exec *x);
 

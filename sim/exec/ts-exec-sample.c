@@ -1,14 +1,15 @@
-/* Sampled instances and chunks (docs/des.md section 12, "Sampled instances", "Sampled
- * chunks"). A sequence of identical units of work run one after another: the instances of an
- * op with no shared host-link calls (each walks the same mapping over its own tensors), or the
- * chunks that stream an elementwise op of one instance through the compute (each the same
- * share of its traffic). Once the schedule settles, each further unit adds the same period and
+/* Sampled instances, chunks and steps (docs/des.md section 12, "Sampled instances", "Sampled
+ * chunks", "Sampled steps"). A sequence of identical units of work run one after another: the
+ * instances of an op with no shared host-link calls (each walks the same mapping over its own
+ * tensors), the chunks that stream an elementwise op of one instance through the compute (each
+ * the same share of its traffic), or the iterations of the outer step loops of an einsum of
+ * one instance (each the same tile steps over other tiles). Once the schedule settles, each further unit adds the same period and
  * the same increments to the op's figures. At the start of each unit k >= 1 the op's running
  * figures are recorded (the time, the compute unit's busy and stall time, stall charged per
  * unit, each unit's busy time and bank conflicts, the DRAM's bursts, row hits and command
  * energy). With at least the minimum begun, the steady state holds when the last two windows
  * of W >= max(1, (k - 1) / 4) units, each lasting a DRAM refresh interval at least
- * (chunks: TS_EXEC_SAMPLE_CHUNK_REFRESHES of them, W even), took the same time within
+ * (chunks and steps: TS_EXEC_SAMPLE_CHUNK_REFRESHES of them, W even), took the same time within
  * TS_EXEC_SAMPLE_TOL. Units not begun yet are then extrapolated from the
  * increments over those two windows, a whole number of 2W of them, and the rest (fewer than
  * 2W) simulated at their own addresses, so that the op's last unit meets the next op as it
@@ -30,9 +31,12 @@ typedef struct {
     double dram_reads, dram_writes, dram_hits, dram_energy_pj, dram_allbank;
 } Snap;
 
+typedef enum { UNIT_INSTANCE, UNIT_CHUNK, UNIT_STEPS } UnitKind;
+
 typedef struct {
-    GArray *snaps;    /* Snap at the start of unit k + 1, k = 0, 1, ... */
-    gboolean chunks;  /* the units are an instance's chunks (else the op's instances) */
+    GArray *snaps;       /* Snap at the start of unit k + 1, k = 0, 1, ... */
+    UnitKind kind;       /* what a unit is */
+    uint64_t unit_steps; /* steps: tile steps per unit (else 1) */
     uint64_t skipped; /* units extrapolated */
     double skip_ps;   /* the time they stand for */
     double period_ps; /* steady-state period */
@@ -40,12 +44,15 @@ typedef struct {
     uint64_t window;  /* units per window */
     gboolean steady;  /* within the tolerance (else the bound came first) */
     gboolean decided; /* the instances to extrapolate are chosen */
-    Snap inc;         /* per-unit increments */
+    Snap inc;         /* per-unit increments (the last decision's) */
+    Snap ext;         /* the extrapolated units' increments (steps: over every segment) */
+    guint note;       /* its note: index in x->notes + 1, 0: none yet */
 } OpSample;
 
 typedef struct ExecSample ExecSample;
 struct ExecSample {
     uint64_t min, max; /* units simulated at least / at most */
+    gboolean bounded;  /* max given (--des-instances N), else the default */
     double refresh_ps; /* a window lasts at least this: the timed DRAMs' longest refresh interval */
     guint n;
     OpSample *op;
@@ -58,6 +65,7 @@ void ts_exec_sample_init(Exec *x, guint n_ops, uint64_t instances)
     ExecSample *s = g_new0(ExecSample, 1);
     s->max = instances ? MAX(instances, (uint64_t)TS_EXEC_SAMPLE_N_MIN) : TS_EXEC_SAMPLE_MAX;
     s->min = MIN((uint64_t)TS_EXEC_SAMPLE_MIN, s->max);
+    s->bounded = instances != 0;
     s->n = n_ops;
     s->op = g_new0(OpSample, MAX(n_ops, 1u));
     for (guint u = 0; u < x->n_units; u++) {
@@ -120,41 +128,89 @@ static void snap_increment(const Snap *a, const Snap *b, double n, Snap *inc)
         pi[k] = (pb[k] - pa[k]) / n;
 }
 
-static void add_note(Exec *x, const char *name, const OpSample *o, uint64_t simulated)
+static const char *const unit_name[] = {"instance", "chunk", "tile step"};
+
+/* The note of a sampled op (all: its units; steps: the op's, in units of o->unit_steps,
+ * counted in tile steps), replacing its earlier note (steps: another segment's). */
+static void add_note(Exec *x, const char *name, OpSample *o, uint64_t all)
 {
-    const char *unit = o->chunks ? "chunk" : "instance";
-    g_ptr_array_add(
-        x->notes,
-        g_strdup_printf(
+    const char *unit = unit_name[o->kind];
+    const uint64_t us = o->unit_steps, simulated = all - o->skipped;
+    char *text = g_strdup_printf(
             "%s: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " %ss simulated, %" G_GUINT64_FORMAT
             " extrapolated from %s: "
             "%.0f cycles per %s (start to start; the last two windows of %" G_GUINT64_FORMAT
             " %ss %s %.2f%%); --des-instances all simulates every one",
-            name, simulated, simulated + o->skipped, unit, o->skipped,
-            o->steady   ? "the steady state"
-            : o->chunks ? "the last chunks, not yet steady"
-                        : "the last instances, not yet steady",
-            o->period_ps / x->arch_period_ps, unit, o->window, unit,
-            o->steady ? "within" : "differ by", 100.0 * o->spread));
+            name, simulated * us, (simulated + o->skipped) * us, unit, o->skipped * us,
+            o->steady                   ? "the steady state"
+            : o->kind == UNIT_CHUNK     ? "the last chunks, not yet steady"
+            : o->kind == UNIT_STEPS     ? "the last steps, not yet steady"
+                                        : "the last instances, not yet steady",
+            o->period_ps / (double)us / x->arch_period_ps, unit, o->window * us, unit,
+            o->steady ? "within" : "differ by", 100.0 * o->spread);
+    if (o->note > 0) {
+        g_free(g_ptr_array_index(x->notes, o->note - 1));
+        g_ptr_array_index(x->notes, o->note - 1) = text;
+    } else {
+        g_ptr_array_add(x->notes, text);
+        o->note = x->notes->len;
+    }
+}
+
+/* a += n b, field by field. */
+static void snap_add(Snap *a, double n, const Snap *b)
+{
+    double *pa = (double *)a;
+    const double *pb = (const double *)b;
+    for (size_t k = 0; k < sizeof(Snap) / sizeof(double); k++)
+        pa[k] += n * pb[k];
+}
+
+/* Steps: the units to skip fitted to the walk: at most skip, a whole number of the windows'
+ * 2W where one fits, else any that fits (the executor's test, TsExecStepFit). */
+typedef struct {
+    TsExecStepFit fits;
+    void *data;
+    uint64_t unit_steps;
+} StepFit;
+
+static uint64_t fit_steps(const StepFit *f, uint64_t skip, uint64_t w2)
+{
+    for (uint64_t n = skip / w2 * w2; n > 0; n -= w2)
+        if (f->fits(f->data, n))
+            return n;
+    for (uint64_t n = skip; n > 0; n--)
+        if (n % w2 != 0 && f->fits(f->data, n))
+            return n;
+    return 0;
 }
 
 /* Unit `inst` (>= 1) of the `count` units of plan op `op` starts now, `simulated` of them
  * begun (inst + 1 at least): records the op's figures; when the steady state (or the bound)
  * is reached, decides how many of the units not begun are extrapolated (a whole number of the
- * windows' 2W) and folds their compute timeline into the op's: returns that number, else 0. */
-static uint64_t sample_unit(Exec *x, guint op, const char *name, gboolean chunks, uint64_t inst,
-                            uint64_t simulated, uint64_t count)
+ * windows' 2W; steps: fitted to the walk, fit) and folds their compute timeline into the op's:
+ * returns that number, else 0. */
+static uint64_t sample_unit(Exec *x, guint op, const char *name, UnitKind kind, uint64_t inst,
+                            uint64_t simulated, uint64_t count, uint64_t all, const StepFit *fit)
 {
     ExecSample *s = x->sample;
     OpSample *o = &s->op[op];
+    if (kind == UNIT_STEPS && inst == 1) {
+        /* a new segment of steps: sampled anew */
+        o->decided = FALSE;
+        if (o->snaps != NULL)
+            g_array_set_size(o->snaps, 0);
+    }
     if (o->decided)
         return 0;
     if (o->snaps == NULL)
         o->snaps = g_array_new(FALSE, FALSE, sizeof(Snap));
-    o->chunks = chunks;
+    o->kind = kind;
+    o->unit_steps = fit ? fit->unit_steps : 1;
     /* a window of chunks lasts several refresh intervals (short chunks' periods beat with the
      * refresh), and holds an even number of them: with two chunks in flight, their periods
-     * can alternate between two values */
+     * can alternate between two values; the outer iterations of an einsum's steps alike */
+    const gboolean chunks = kind != UNIT_INSTANCE;
     const double min_window_ps =
         chunks ? TS_EXEC_SAMPLE_CHUNK_REFRESHES * s->refresh_ps : s->refresh_ps;
     const uint64_t step = chunks ? 2 : 1;
@@ -185,25 +241,34 @@ static uint64_t sample_unit(Exec *x, guint op, const char *name, gboolean chunks
     const gboolean steady = spread <= TS_EXEC_SAMPLE_TOL && MIN(wa, wb) >= min_window_ps;
     if (!steady && simulated < s->max)
         return 0;
+    if (!steady && kind == UNIT_STEPS && !s->bounded) {
+        /* an einsum's steps are extrapolated from a steady state only, unless asked: its units
+         * are many and may be short, and the rest runs exactly */
+        o->decided = TRUE;
+        g_array_free(o->snaps, TRUE);
+        o->snaps = NULL;
+        return 0;
+    }
     /* a whole number of the windows' 2W units, so that the units simulated after them (fewer
      * than 2W) end the op in the phase the full run would: a pattern repeating within 2W units
      * (durations alternating between two values) meets the next op as it would */
-    const uint64_t skip = (count - simulated) / (2 * w) * (2 * w);
+    uint64_t skip = (count - simulated) / (2 * w) * (2 * w);
+    if (fit != NULL)
+        skip = fit_steps(fit, count - simulated, 2 * w);
     if (skip == 0)
         return 0;
     o->decided = TRUE;
-    o->steady = steady;
-    o->spread = spread;
+    o->steady = o->skipped == 0 ? steady : o->steady && steady;
+    o->spread = o->skipped == 0 ? spread : MAX(o->spread, spread);
     o->window = w;
     snap_increment(a, &now, (double)(2 * w), &o->inc);
-    o->period_ps = o->inc.t_ps;
     /* The compute unit's timeline is charged up to its last issued step, which may lead the
      * instant recorded by a little that varies between units: its stall increments are
      * scaled so that busy + stalls add up to the period, as they do over the op. */
     double stalls = 0.0;
     for (guint k = 0; k < TS_STALL_COUNT_; k++)
         stalls += o->inc.stall_ps[k];
-    const double rest = MAX(o->period_ps - o->inc.busy_ps, 0.0);
+    const double rest = MAX(o->inc.t_ps - o->inc.busy_ps, 0.0);
     if (stalls > 0.0) {
         const double f = rest / stalls;
         for (guint k = 0; k < TS_STALL_COUNT_; k++)
@@ -213,9 +278,11 @@ static uint64_t sample_unit(Exec *x, guint op, const char *name, gboolean chunks
     } else {
         o->inc.stall_ps[TS_STALL_BANDWIDTH] = rest;
     }
-    o->skipped = skip;
-    const double n = (double)o->skipped;
-    o->skip_ps = n * o->period_ps;
+    const double n = (double)skip;
+    o->skipped += skip;
+    o->skip_ps += n * o->inc.t_ps;
+    o->period_ps = o->skipped == skip ? o->inc.t_ps : o->skip_ps / (double)o->skipped;
+    snap_add(&o->ext, n, &o->inc);
     /* the compute unit's timeline of the op stands for every unit */
     OpTiming *t = &x->timing[op];
     t->busy_ps += n * o->inc.busy_ps;
@@ -225,8 +292,8 @@ static uint64_t sample_unit(Exec *x, guint op, const char *name, gboolean chunks
         t->unit_stall_ps[u] += n * o->inc.unit_stall_ps[u];
     g_array_free(o->snaps, TRUE);
     o->snaps = NULL;
-    add_note(x, name, o, count - skip);
-    return o->skipped;
+    add_note(x, name, o, all);
+    return skip;
 }
 
 uint64_t ts_exec_sample_instance(Exec *x, guint op, const TsOp *top, uint64_t inst, uint64_t count,
@@ -235,7 +302,8 @@ uint64_t ts_exec_sample_instance(Exec *x, guint op, const TsOp *top, uint64_t in
     const ExecSample *s = x->sample;
     if (s == NULL || !eligible || inst == 0 || count <= s->min || op >= s->n)
         return 0;
-    return sample_unit(x, op, top->name ? top->name : "?", FALSE, inst, inst + 1, count);
+    return sample_unit(x, op, top->name ? top->name : "?", UNIT_INSTANCE, inst, inst + 1, count,
+                       count, NULL);
 }
 
 uint64_t ts_exec_sample_chunk(Exec *x, guint op, const TsOp *top, uint64_t chunk, uint64_t begun,
@@ -244,7 +312,25 @@ uint64_t ts_exec_sample_chunk(Exec *x, guint op, const TsOp *top, uint64_t chunk
     const ExecSample *s = x->sample;
     if (s == NULL || chunk == 0 || chunks <= s->min || op >= s->n)
         return 0;
-    return sample_unit(x, op, top->name ? top->name : "?", TRUE, chunk, begun, chunks);
+    return sample_unit(x, op, top->name ? top->name : "?", UNIT_CHUNK, chunk, begun, chunks, chunks,
+                       NULL);
+}
+
+uint64_t ts_exec_sample_steps(Exec *x, guint op, const TsOp *top, uint64_t unit_steps,
+                              uint64_t unit, uint64_t units, uint64_t all, TsExecStepFit fits,
+                              void *data)
+{
+    const ExecSample *s = x->sample;
+    if (s == NULL || unit == 0 || units <= s->min || op >= s->n || unit_steps == 0)
+        return 0;
+    const StepFit fit = {fits, data, unit_steps};
+    return sample_unit(x, op, top->name ? top->name : "?", UNIT_STEPS, unit, unit + 1, units, all,
+                       &fit);
+}
+
+double ts_exec_sample_op_skipped_ps(const Exec *x, guint op)
+{
+    return x->sample != NULL && op < x->sample->n ? x->sample->op[op].skip_ps : 0.0;
 }
 
 double ts_exec_sample_skipped_ps(const Exec *x)
@@ -265,6 +351,7 @@ gboolean ts_exec_sample_finish(Exec *x, guint op, TsExecOpResult *r, double *win
 {
     r->instances_simulated = r->count;
     r->chunks_simulated = r->chunks;
+    r->steps_simulated = r->steps;
     const ExecSample *s = x->sample;
     if (s == NULL || op >= s->n)
         return FALSE;
@@ -275,15 +362,17 @@ gboolean ts_exec_sample_finish(Exec *x, guint op, TsExecOpResult *r, double *win
     const OpSample *o = &s->op[op];
     if (o->skipped == 0)
         return FALSE;
-    const double n = (double)o->skipped;
-    const uint64_t sim = o->chunks ? r->count : r->count - o->skipped;
+    const gboolean within = o->kind != UNIT_INSTANCE; /* chunks or steps of one instance */
+    const uint64_t sim = within ? r->count : r->count - o->skipped;
     r->instances_simulated = sim;
-    if (o->chunks)
+    if (o->kind == UNIT_CHUNK)
         r->chunks_simulated = r->chunks - o->skipped;
+    if (o->kind == UNIT_STEPS)
+        r->steps_simulated = r->steps - o->skipped * o->unit_steps;
     r->steady = o->steady;
-    r->steady_period_cycles = o->period_ps / x->arch_period_ps;
+    r->steady_period_cycles = o->period_ps / (double)o->unit_steps / x->arch_period_ps;
     r->steady_spread = o->spread;
-    r->steady_window = o->window;
+    r->steady_window = o->window * o->unit_steps;
     r->cycles += o->skip_ps / x->arch_period_ps;
     r->latency_s = r->cycles / ts_arch_clock_hz(x->arch);
     r->cost.cycles = r->cycles / (double)MAX(r->count, 1);
@@ -292,23 +381,24 @@ gboolean ts_exec_sample_finish(Exec *x, guint op, TsExecOpResult *r, double *win
     for (guint u = 0; u < r->n_units && u < TS_EXEC_MAX_UNITS; u++) {
         TsExecUnitResult *ur = &r->unit[u];
         ur->utilization =
-            all > 0 ? (ur->utilization * window + n * o->inc.unit_busy_ps[u]) / all : 0.0;
-        ur->bank_conflict_cycles += n * o->inc.unit_conflicts[u];
+            all > 0 ? (ur->utilization * window + o->ext.unit_busy_ps[u]) / all : 0.0;
+        ur->bank_conflict_cycles += o->ext.unit_conflicts[u];
         /* stall_cycles: from the op's timeline, which holds the extrapolated stalls */
     }
     *window_ps = all;
     if (r->dram_row_hit_rate >= 0) {
         const double cols = (double)(r->dram_reads + r->dram_writes);
-        const double hits = r->dram_row_hit_rate * cols + n * o->inc.dram_hits;
-        r->dram_reads += (uint64_t)llround(n * o->inc.dram_reads);
-        r->dram_writes += (uint64_t)llround(n * o->inc.dram_writes);
+        const double hits = r->dram_row_hit_rate * cols + o->ext.dram_hits;
+        r->dram_reads += (uint64_t)llround(o->ext.dram_reads);
+        r->dram_writes += (uint64_t)llround(o->ext.dram_writes);
         const double all_cols = (double)(r->dram_reads + r->dram_writes);
         r->dram_row_hit_rate = all_cols > 0 ? MIN(hits / all_cols, 1.0) : 0.0;
-        r->dram_command_energy_pj += n * o->inc.dram_energy_pj; /* NAN stays NAN */
-        r->dram_allbank_bursts += (uint64_t)llround(n * o->inc.dram_allbank);
+        r->dram_command_energy_pj += o->ext.dram_energy_pj; /* NAN stays NAN */
+        r->dram_allbank_bursts += (uint64_t)llround(o->ext.dram_allbank);
     }
-    if (o->chunks)
-        return TRUE; /* the chunks' requested bytes are counted exactly (ts-exec-ew.c) */
+    if (within)
+        return TRUE; /* the chunks' and steps' requested bytes and calls are counted exactly
+                        (ts-exec-ew.c, ts-exec-op.c) */
     /* what every instance requests alike */
     r->link_calls = scale_count(r->link_calls, sim, r->count);
     r->dram_request_bytes = scale_count(r->dram_request_bytes, sim, r->count);

@@ -329,7 +329,8 @@ static gboolean begin_ctx(Exec *x, OpCtx *c, guint op_index, uint64_t instance)
     c->base = x->layer_base;
     x->layer_base += ts_exec_op_footprint(s->op);
     c->deps_done = pl->ops_done >= op_index;
-    c->ch_sample = !s->einsum && s->lut == NULL && s->count == 1 && !s->fused;
+    c->ch_sample = !s->einsum && s->count == 1 && !s->fused;
+    c->st_sample = s->einsum && s->lut == NULL && s->count == 1 && !s->fused;
     record_start(x, c);
     if (s->lut != NULL)
         return ts_exec_lut_begin(x, c);
@@ -635,6 +636,7 @@ static void finish_result(Exec *x, OpCtx *c)
         /* the model's energies of the counted phases (the counts are the model's) */
         r->einsum = FALSE;
         r->steps = c->n_steps;
+        r->chunks = c->lut_run != NULL ? c->lut_run->chunks : 0; /* the host search's */
         k->energy_pj = c->lut->energy_pj;
         k->compute_energy_pj = c->lut->dpu_pj;
         return;

@@ -62,7 +62,9 @@ typedef struct {
      * increments, and the last few (fewer than the two windows measured) simulated
      * (TsExecOpResult.instances_simulated, a note in TsExecResult.notes). The chunks of an
      * elementwise op of one instance likewise ("Sampled chunks"; TsExecOpResult.chunks_simulated),
-     * each window lasting TS_EXEC_SAMPLE_CHUNK_REFRESHES refresh intervals at least. */
+     * each window lasting TS_EXEC_SAMPLE_CHUNK_REFRESHES refresh intervals at least, and the
+     * tile steps of an einsum of one instance by the iterations of its outer step loops
+     * ("Sampled steps"; TsExecOpResult.steps_simulated), by the same rules. */
     uint64_t instances;
 } TsExecOptions;
 
@@ -179,6 +181,9 @@ typedef struct {
      * of others (docs/des.md section 12, "Sampled chunks"), the steady_* figures then per chunk;
      * 0 for an einsum. */
     uint64_t chunks, chunks_simulated;
+    /* An einsum of one instance: its tile steps simulated (of steps; docs/des.md section 12,
+     * "Sampled steps"), the steady_* figures then per tile step. */
+    uint64_t steps_simulated;
     double steady_period_cycles, steady_spread;
     uint64_t steady_window;
     gboolean steady;

@@ -13,20 +13,20 @@
  * - Random valid mappings of BERT-base's Out and VScores x12 and of the small transformer's
  *   einsums, on upmem-pim and on upmem-pim with the link's call latency cut to 370 us and 37 us
  *   (so that a version's compute and a call take similar time, where the idle stretches
- *   matter most): the DES within 4% of the model on each, within 0.3% on average (4 seeds:
- *   worst 0.41% at 3.7 ms, 1.45% at 370 us, 3.03% at 37 us, where a tensor refilled every
- *   version and one refilled every few make some versions link-bound and others not, which
- *   the model's paths do not split; mean 0.002% to 0.12%). Among them
- *   mappings on 64 DPUs or fewer (one rank: the link's rate is the rank's, 6.68 GB/s in and
- *   4.74 GB/s out, or the DPUs' 0.33 / 0.12 GB/s each below 20 and 40 DPUs, not a share of the
- *   1,024 DPUs' 29,530 / 4,678.7 MiB/s) and mappings with several versions and both fills and
- *   gathers. The model charged link bytes at the full rate shared by all 1,024 DPUs before and
- *   had no idle term: 8 DPUs' KQV was 4.5% above, FF2 on 32 DPUs (370 us) 11.5%.
- * - Left out of the tolerance (counted, printed with TILESIM_TEST_VERBOSE): mappings whose
+ *   matter most): the DES within 1% of the model on each, within 0.1% on average (30 seeds,
+ *   3,960 mappings: worst 0.42%, mean 0.010%). Among them mappings on 64 DPUs or fewer (one
+ *   rank: the link's rate is the rank's, 6.68 GB/s in and 4.74 GB/s out, or the DPUs' 0.33 /
+ *   0.12 GB/s each below 20 and 40 DPUs, not a share of the 1,024 DPUs' 29,530 / 4,678.7
+ *   MiB/s), mappings with several versions and both fills and gathers, and mappings whose
  *   output tiles cross the link back into the DPUs (partial sums read back: a reduction loop
- *   above the MRAM). Their link idles in the middle of the run too (a read-back waits for its
- *   tile's gather, the work changes between compute-bound and link-bound phases), which the
- *   model does not count: up to 11% below the DES over 3 seeds of 12 mappings per op.
+ *   above the MRAM). The model's schedule of the versions (a read-back waits for its tile's
+ *   gather, a fill for its slot, a version's work for its fills) covers those and tensors
+ *   refilled at different rates; with only the four paths, the read-backs were up to 25.8%
+ *   above the model over 30 seeds (7.6% in the default seed) and the others up to 8.1%.
+ * - KTQ x4 of the small transformer on 8 DPUs at 37 us with a temporal E8 (a reduction loop)
+ *   above D2 over the MRAM: 16 output versions over 2 tiles, 14 of them read back, each read-back
+ *   waiting for the gather of its tile two versions before; the four paths took 740,282 cycles
+ *   (DES +15.25%).
  * Seed printed; TILESIM_TEST_SEED overrides it. */
 #include <math.h>
 #include <stdio.h>
@@ -37,6 +37,7 @@
 #include "ts-exec.h"
 #include "ts-mapping.h"
 #include "ts-model.h"
+#include "ts-report-cost.h"
 #include "ts-workload.h"
 #include "ts-test-arch.h"
 #include "ts-test-exec-runs.h"
@@ -78,14 +79,11 @@ static void check_run(const TsModel *model, const TsMapping *mapping, const TsCo
                 ", %" G_GUINT64_FORMAT " calls, compute %.0f, DES %.0f, model %.0f (%+.2f%%)\n",
                 rb ? "(read-back) " : "", st->tag, op->name, count, dpus, cost->link_batch,
                 cost->link_calls, cost->compute_cycles * (double)count, x->cycles, mc, 100.0 * d);
-    if (rb) {
-        st->readbacks++;
-        return;
-    }
+    st->readbacks += rb;
     st->n++;
     st->worst = MAX(st->worst, fabs(d));
     st->sum += fabs(d);
-    CU_ASSERT(fabs(d) <= 0.04);
+    CU_ASSERT(fabs(d) <= 0.01);
     st->few_dpus += dpus <= 64;
     /* several versions, with fills and write-backs: more calls than one per tensor */
     st->versions += cost->link_calls >= 2 * op->n_tensors;
@@ -120,18 +118,31 @@ static void test_random(void)
         if (g_getenv("TILESIM_TEST_VERBOSE"))
             fprintf(stderr,
                     "%s: %u mappings (%u on <= 64 DPUs, %u with several versions), worst %.2f%%, "
-                    "mean %.3f%%; %u with read-backs left out\n",
+                    "mean %.3f%%; %u with read-backs\n",
                     lat[a], st.n, st.few_dpus, st.versions, 100.0 * st.worst,
                     100.0 * st.sum / MAX(st.n, 1u), st.readbacks);
         all.n += st.n;
         all.few_dpus += st.few_dpus;
         all.versions += st.versions;
         all.sum += st.sum;
+        all.readbacks += st.readbacks;
     }
     CU_ASSERT(all.n >= 100);
     CU_ASSERT(all.few_dpus >= 20);
     CU_ASSERT(all.versions >= 20);
-    CU_ASSERT(all.sum / MAX(all.n, 1u) <= 0.003);
+    CU_ASSERT(all.readbacks >= 10);
+    CU_ASSERT(all.sum / MAX(all.n, 1u) <= 0.001);
+}
+
+/* Loads mapping text for op on arch and evaluates it: the model (caller frees) in *model. */
+static void load_mapping(const TsArch *arch, const TsOp *op, const char *text, TsMapping *m,
+                         TsModel **model, TsCost *cost)
+{
+    g_autoptr(GError) error = NULL;
+    CU_ASSERT_TRUE_FATAL(ts_mapping_load_string("link.map", text, arch, op, m, &error));
+    *model = ts_model_new(arch, op, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(*model);
+    CU_ASSERT_EQUAL_FATAL(ts_model_evaluate(*model, m, cost), TS_EVAL_OK);
 }
 
 /* BERT-base's Out, the mapping described above. */
@@ -154,11 +165,9 @@ static void test_out_versions(void)
     const TsOp *op = ts_workload_find_op(bert, "Out");
     CU_ASSERT_PTR_NOT_NULL_FATAL(op);
     TsMapping m;
-    CU_ASSERT_TRUE_FATAL(ts_mapping_load_string("out.map", text, arch, op, &m, &error));
-    g_autoptr(TsModel) model = ts_model_new(arch, op, &error);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(model);
+    g_autoptr(TsModel) model = NULL;
     TsCost cost;
-    CU_ASSERT_EQUAL_FATAL(ts_model_evaluate(model, &m, &cost), TS_EVAL_OK);
+    load_mapping(arch, op, text, &m, &model, &cost);
     CU_ASSERT_EQUAL(cost.link_calls, 16);
     CU_ASSERT_EQUAL(cost.level[1].instances_used, 1024);
     TsExecOptions opt = {0};
@@ -175,12 +184,58 @@ static void test_out_versions(void)
     CU_ASSERT(fabs(x.cycles - cost.cycles) <= 0.001 * cost.cycles);
 }
 
+/* The small transformer's KTQ x4, the read-back mapping described above. */
+static void test_readback(void)
+{
+    static const char *const text =
+        "mapping:\n"
+        "  - {target: DPU.wram, type: datatype, keep: [Weights, Inputs, Outputs], bypass: []}\n"
+        "  - {target: DPU.mram, type: datatype, keep: [Weights, Inputs, Outputs], bypass: []}\n"
+        "  - {target: HostDRAM, type: datatype, keep: [Weights, Inputs, Outputs], bypass: []}\n"
+        "  - {target: DPU.wram, type: temporal, factors: E1 D2 L2, permutation: DLE}\n"
+        "  - {target: DPU.mram, type: temporal, factors: E1 D2 L4, permutation: DLE}\n"
+        "  - {target: HostDRAM, type: spatial, factors: E2 D2 L2, permutation: LED, split: 1}\n"
+        "  - {target: HostDRAM, type: temporal, factors: E8 D2 L1, permutation: DEL}\n";
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TsArch) arch = load_upmem("latency: 37us");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(arch);
+    g_autoptr(TsWorkload) small = ts_test_small_transformer(&error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(small);
+    const TsOp *op = ts_workload_find_op(small, "KTQ");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(op);
+    TsMapping m;
+    g_autoptr(TsModel) model = NULL;
+    TsCost cost;
+    load_mapping(arch, op, text, &m, &model, &cost);
+    /* 16 fills of Weights, 8 of Inputs, 14 read-backs and 16 gathers of Outputs */
+    CU_ASSERT_EQUAL(cost.link_calls, 54);
+    CU_ASSERT_EQUAL(cost.link_readbacks, 14);
+    CU_ASSERT_EQUAL(cost.link_batch, 4);
+    CU_ASSERT_TRUE(readback(model, &cost));
+    g_autoptr(GString) line = g_string_new(NULL);
+    ts_report_link_calls_text(line, model, &cost);
+    CU_ASSERT_PTR_NOT_NULL(strstr(line->str, "54 transfer calls over host link HostLink (14 of "
+                                              "them read partial outputs back)"));
+    TsExecOptions opt = {0};
+    TsExecOpResult x;
+    CU_ASSERT_TRUE_FATAL(ts_exec_run_op(arch, model, &m, op->count, &opt, &x, &error));
+    CU_ASSERT_EQUAL(x.link_calls, 54);
+    const double mc = cost.cycles * (double)op->count;
+    if (g_getenv("TILESIM_TEST_VERBOSE"))
+        fprintf(stderr, "KTQ: DES %.0f cycles, model %.0f (%+.3f%%)\n", x.cycles, mc,
+                100.0 * (x.cycles / mc - 1.0));
+    CU_ASSERT(mc > 1.1 * 740282.0); /* the four paths' figure */
+    CU_ASSERT(fabs(x.cycles - mc) <= 0.005 * mc);
+}
+
 int main(int argc, char **argv)
 {
     CU_initialize_registry();
     CU_pSuite s = CU_add_suite("exec_link", NULL, NULL);
     CU_add_test(s, "BERT-base Out, 8 versions of fills and gathers: the link's idle stretches",
                 test_out_versions);
+    CU_add_test(s, "KTQ x4, partial outputs read back over the link: the schedule of versions",
+                test_readback);
     CU_add_test(s, "random mappings on upmem-pim (few DPUs, several versions): model vs DES",
                 test_random);
     return ts_test_run(argc, argv);

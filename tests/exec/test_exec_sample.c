@@ -14,7 +14,11 @@
  * windows cannot last the refresh intervals (gemmini-like's residual adds) run every chunk; a
  * bound;
  * the CLI's note and JSON members (des.chunks, chunks_simulated, chunks_extrapolated,
- * steady_state.of) and --des-instances all. */
+ * steady_state.of) and --des-instances all. Sampled steps (docs/des.md section 12, "Sampled
+ * steps"): the einsums of one instance (BERT-base, sequence 32: KQV and Out) sampled by the
+ * iterations of their outer step loops against every step simulated, per op and layer within
+ * 1%, requested bytes, MACs and counted energy equal; a bound; the same figures on repeat; the
+ * CLI's note and JSON members (des.steps_simulated, steps_extrapolated, steady_state.of). */
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
@@ -30,12 +34,17 @@
 
 #define TOL 0.01 /* extrapolated against simulated: relative, on times and bursts */
 
-/* The ops (NULL-terminated names) of BERT-base (seq 128, batch 4) mapped on arch. */
+/* The ops (NULL-terminated names) of BERT-base (seq 128, batch 4; the einsums of one instance:
+ * seq 32, batch 1) mapped on arch. */
+static const char *const step_ops[] = {"KQV", "Out", NULL};
+
 static gboolean map_ops(const TsArch *arch, const TsConstraints *cons, const char *const *ops,
                         TsWorkload **wl, TsLayerResult *r)
 {
     g_autoptr(GError) error = NULL;
     TsWorkloadOverrides ov = {.seq = 128, .batch = 4};
+    if (ops == step_ops)
+        ov = (TsWorkloadOverrides){.seq = 32, .batch = 1};
     *wl = ts_workload_load("bert-base", &ov, &error);
     CU_ASSERT_PTR_NOT_NULL_FATAL(*wl);
     TsLayerOptions lo = {.constraints = cons, .only_ops = ops};
@@ -129,6 +138,7 @@ typedef struct {
     TsWorkload *wl;
     TsLayerResult r;
     TsExecResult s, f;
+    uint64_t max_steps; /* the walk depth's bound (0: the default) */
 } Pair;
 
 static gboolean pair_run(Pair *p, const char *arch_name, const char *const *ops)
@@ -139,9 +149,11 @@ static gboolean pair_run(Pair *p, const char *arch_name, const char *const *ops)
     p->arch = ts_test_arch_edited(arch_name, none, p->cons);
     CU_ASSERT_PTR_NOT_NULL_FATAL(p->arch);
     CU_ASSERT_TRUE_FATAL(map_ops(p->arch, p->cons, ops, &p->wl, &p->r));
-    CU_ASSERT_EQUAL_FATAL(p->r.n_ops, 3);
+    CU_ASSERT_EQUAL_FATAL(p->r.n_ops, ops == step_ops ? 2 : 3);
     g_autoptr(GError) error = NULL;
-    TsExecOptions sampled = {.max_steps = 256}, full = sampled;
+    /* the einsums of one instance at the default walk depth */
+    p->max_steps = ops == step_ops ? 0 : 256;
+    TsExecOptions sampled = {.max_steps = p->max_steps}, full = sampled;
     full.instances = TS_EXEC_INSTANCES_ALL;
     CU_ASSERT_TRUE_FATAL(ts_exec_run_layer(p->arch, p->wl, &p->r, &sampled, &p->s, &error));
     CU_ASSERT_TRUE_FATAL(ts_exec_run_layer(p->arch, p->wl, &p->r, &full, &p->f, &error));
@@ -152,7 +164,7 @@ static gboolean pair_run(Pair *p, const char *arch_name, const char *const *ops)
 static void pair_bounded(Pair *p, uint64_t instances, TsExecResult *b)
 {
     g_autoptr(GError) error = NULL;
-    TsExecOptions bounded = {.max_steps = 256, .instances = instances};
+    TsExecOptions bounded = {.max_steps = p->max_steps, .instances = instances};
     CU_ASSERT_TRUE_FATAL(ts_exec_run_layer(p->arch, p->wl, &p->r, &bounded, b, &error));
 }
 
@@ -320,6 +332,93 @@ static void test_chunks_gemmini(void)
     chunks_against_full("gemmini-like", 1, 1);
 }
 
+/* ---- sampled steps -------------------------------------------------------------------------- */
+
+/* KQV and Out of BERT-base at sequence 32 on arch_name, einsums of one instance of a few
+ * thousand tile steps, sampled by step against every step simulated: per op its figures within
+ * 1% (the DRAM's bursts too, the row-hit rate within 0.02), the compute unit's busy cycles and
+ * MACs equal (every step's work, extrapolated), requested bytes and counted energy equal; the
+ * layer within 1%; a note per sampled op; the same figures on repeat; a bound of 6 units. */
+static void steps_against_full(const char *arch_name, guint sampled)
+{
+    Pair p;
+    if (!pair_run(&p, arch_name, step_ops))
+        return;
+    const TsLayerResult r = p.r;
+    const TsExecResult s = p.s, f = p.f;
+    guint n_sampled = 0, notes = 0;
+    for (guint i = 0; s.notes && s.notes[i]; i++)
+        notes += strstr(s.notes[i], " tile steps simulated, ") != NULL &&
+                 strstr(s.notes[i], "cycles per tile step") != NULL;
+    for (guint i = 0; f.notes && f.notes[i]; i++)
+        CU_ASSERT_PTR_NULL(strstr(f.notes[i], "extrapolated"));
+    for (guint i = 0; i < r.n_ops; i++) {
+        const TsExecOpResult *o = &s.ops[i], *fo = &f.ops[i];
+        fprintf(stderr,
+                "%s %s: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+                " steps simulated, %.0f against %.0f cycles, %" G_GUINT64_FORMAT
+                " against %" G_GUINT64_FORMAT " events\n",
+                arch_name, o->op->name, o->steps_simulated, o->steps, o->cycles, fo->cycles,
+                o->events, fo->events);
+        CU_ASSERT_TRUE(o->einsum);
+        CU_ASSERT_EQUAL(o->count, 1);
+        CU_ASSERT_EQUAL(fo->steps_simulated, fo->steps);
+        CU_ASSERT_EQUAL(o->steps, fo->steps);
+        CU_ASSERT_EQUAL(o->cost.macs, fo->cost.macs);
+        if (o->steps_simulated == o->steps) {
+            close_rel(o->cycles, fo->cycles, TOL, "cycles", o->op->name);
+            continue;
+        }
+        n_sampled++;
+        CU_ASSERT(o->steps_simulated < o->steps);
+        CU_ASSERT(o->steady_window > 0 && o->steady_window < o->steps);
+        /* each unit's busy time within 2% of the op's cycles (the windows' mix of a unit's
+         * accesses: FF2's psum_spad 1.2%) */
+        check_figures(o, fo, TOL, 0.01 * fo->cycles, TOL, 1e-9);
+    }
+    CU_ASSERT(n_sampled >= sampled);
+    CU_ASSERT_EQUAL(notes, n_sampled);
+    close_rel(s.cycles, f.cycles, TOL, "layer cycles", arch_name);
+    CU_ASSERT(s.events < f.events);
+    /* determinism: the same figures again */
+    TsExecResult again = {0};
+    pair_bounded(&p, 0, &again);
+    CU_ASSERT_EQUAL(again.events, s.events);
+    CU_ASSERT_EQUAL(again.cycles, s.cycles);
+    for (guint i = 0; i < r.n_ops; i++) {
+        CU_ASSERT_EQUAL(again.ops[i].cycles, s.ops[i].cycles);
+        CU_ASSERT_EQUAL(again.ops[i].steps_simulated, s.ops[i].steps_simulated);
+    }
+    ts_exec_result_clear(&again);
+    /* a bound of 6 units: extrapolated from windows of a unit or two (KQV 14% long: its first
+     * units are not yet steady), the counts still exact, said */
+    TsExecResult b = {0};
+    pair_bounded(&p, 6, &b);
+    for (guint i = 0; i < r.n_ops; i++) {
+        const TsExecOpResult *o = &b.ops[i];
+        if (o->steps_simulated == o->steps)
+            continue;
+        close_rel(o->cycles, f.ops[i].cycles, 0.25, "cycles (6 units)", o->op->name);
+        CU_ASSERT_EQUAL(o->dram_request_bytes, f.ops[i].dram_request_bytes);
+        CU_ASSERT_DOUBLE_EQUAL(o->cost.energy_pj, f.ops[i].cost.energy_pj,
+                               1e-9 * f.ops[i].cost.energy_pj);
+        g_autofree char *want = g_strdup_printf("%s: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+                                                " tile steps simulated",
+                                                o->op->name, o->steps_simulated, o->steps);
+        gboolean noted = FALSE;
+        for (guint k = 0; b.notes && b.notes[k]; k++)
+            noted |= g_str_has_prefix(b.notes[k], want);
+        CU_ASSERT_TRUE(noted);
+    }
+    ts_exec_result_clear(&b);
+    pair_clear(&p);
+}
+
+static void test_steps_eyeriss(void)
+{
+    steps_against_full("eyeriss-like", 2);
+}
+
 /* ---- the CLI -------------------------------------------------------------------------------- */
 
 static JsonObject *des_of(JsonNode *root)
@@ -450,6 +549,30 @@ static void test_cli_chunks(void)
     CU_ASSERT_TRUE(json_object_get_null_member(d3, "steady_state"));
 }
 
+static void test_cli_steps(void)
+{
+    g_autoptr(JsonParser) p1 = json_parser_new(), p3 = json_parser_new();
+    JsonObject *d1 = NULL, *d3 = NULL;
+    if (!cli_runs("FF2", "32", " tile steps simulated, ", p1, p3, &d1, &d3))
+        return;
+    CU_ASSERT_EQUAL(json_object_get_int_member(d1, "instances_simulated"), 1);
+    CU_ASSERT_FALSE(json_object_has_member(d1, "chunks")); /* an einsum */
+    const gint64 steps = json_object_get_int_member(d1, "steps");
+    const gint64 sim = json_object_get_int_member(d1, "steps_simulated");
+    const gint64 ext = json_object_get_int_member(d1, "steps_extrapolated");
+    CU_ASSERT(sim > 0 && ext > 0 && sim + ext == steps);
+    check_steady_state(d1, "steps");
+    JsonObject *st = json_object_get_object_member(d1, "steady_state");
+    CU_ASSERT(json_object_get_int_member(st, "window") > 0);
+    JsonObject *dram1 = json_object_get_object_member(d1, "dram");
+    JsonObject *dram3 = json_object_get_object_member(d3, "dram");
+    CU_ASSERT_EQUAL(json_object_get_int_member(dram1, "request_bytes"),
+                    json_object_get_int_member(dram3, "request_bytes"));
+    CU_ASSERT_EQUAL(json_object_get_int_member(d3, "steps_simulated"), steps);
+    CU_ASSERT_EQUAL(json_object_get_int_member(d3, "steps_extrapolated"), 0);
+    CU_ASSERT_TRUE(json_object_get_null_member(d3, "steady_state"));
+}
+
 static void test_cli_refused(void)
 {
     static const char *const bad[] = {"2", "0", "65537", "some", "-4", "", NULL};
@@ -487,5 +610,7 @@ int main(int argc, char **argv)
     CU_add_test(s, "the CLI: chunks' note, JSON, --des-instances all, determinism",
                 test_cli_chunks);
     CU_add_test(s, "the CLI: bad --des-instances refused", test_cli_refused);
+    CU_add_test(s, "steps extrapolated against every step, eyeriss-like", test_steps_eyeriss);
+    CU_add_test(s, "the CLI: steps' note, JSON, --des-instances all, determinism", test_cli_steps);
     return ts_test_run(argc, argv);
 }
