@@ -333,6 +333,43 @@ static char *rejections_text(const TsSearchResult *r)
     return g_string_free(s, FALSE);
 }
 
+/* Why no mapping fits when even the smallest tiles fail: every loop at the outermost level
+ * (each inner level holds one element of each tensor it keeps) under each keep/bypass choice
+ * the rules allow (the first 64). When all of them exceed a capacity, the reason of the first
+ * (the level, its capacity and the words its one-element tiles need) and what to change;
+ * NULL when one of them passes the capacity check (the search's capacity rejections were then
+ * about larger tiles). */
+static char *smallest_tiles_text(const TsLayerOp *lo)
+{
+    if (lo->space == NULL || lo->model == NULL)
+        return NULL;
+    const guint nl = ts_mapspace_n_levels(lo->space);
+    const uint32_t n_keep = MIN(ts_mapspace_n_keep(lo->space), 64u);
+    char *why = NULL;
+    for (uint32_t k = 0; k < n_keep; k++) {
+        TsMapping m;
+        ts_mapping_init(&m, nl, lo->op);
+        for (guint l = 0; l < nl; l++)
+            m.level[l].keep = ts_mapspace_keep_mask(lo->space, k, l);
+        TsCost cost;
+        if (ts_model_evaluate(lo->model, &m, &cost) != TS_EVAL_CAPACITY) {
+            g_free(why);
+            return NULL;
+        }
+        if (why == NULL)
+            why = ts_model_explain(lo->model, &m, &cost);
+    }
+    if (why == NULL)
+        return NULL;
+    char *r = g_strdup_printf("; even the smallest tiles (every loop at the outermost level, one "
+                              "element per tensor below it) exceed a capacity: %s; raise that "
+                              "level's capacity (entries or word_bits) in the arch, or choose a "
+                              "narrower --precision",
+                              why);
+    g_free(why);
+    return r;
+}
+
 /* The op's table figures from its best mapping. */
 static gboolean set_op_cost(TsLayerOp *lo)
 {
@@ -472,14 +509,17 @@ static gboolean map_einsum(const TsArch *arch, const TsLayerOptions *opt, TsLaye
                                   "over a fan-out or below a minimum utilization)",
                                   lo->search.skipped_factorizations)
                 : g_strdup("");
+        g_autofree char *smallest =
+            lo->search.rejected[TS_EVAL_CAPACITY] > 0 ? smallest_tiles_text(lo) : NULL;
         ts_config_error(error, NULL, TS_CONFIG_ERROR_INVALID, NULL,
                         "op %s: no valid mapping found (%s search, %" G_GUINT64_FORMAT
-                        " candidates rejected: %s%s%s%s%s)",
+                        " candidates rejected: %s%s%s%s%s%s)",
                         op->name ? op->name : "?", ts_search_algorithm_name(so.algorithm),
-                        lo->search.evaluated, why, skipped,
+                        lo->search.evaluated, why, skipped, smallest ? smallest : "",
                         lo->search.complete ? "; the whole space was walked" : "",
                         lo->search.timed_out ? "; the time limit stopped the search" : "",
-                        !lo->search.complete && !lo->search.timed_out && so.max_invalid > 0
+                        !lo->search.complete && !lo->search.timed_out && so.max_invalid > 0 &&
+                                smallest == NULL
                             ? "; each search stream stopped after --max-invalid invalid "
                               "candidates in a row: relax the constraints, or give "
                               "--max-invalid 0 to search on"
