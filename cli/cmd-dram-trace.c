@@ -24,7 +24,8 @@ static const TsDramSpec *load_config(const char *config, TsArch **arch, TsDramSp
         g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func(g_free);
         *spec_out = ts_dram_spec_load_ini(config, strings, notes, error);
         for (guint i = 0; i < notes->len; i++)
-            fprintf(stderr, "note: %s\n", (const char *)g_ptr_array_index(notes, i));
+            fprintf(stderr, "tilesim dram-trace: note: %s\n",
+                    (const char *)g_ptr_array_index(notes, i));
         return *spec_out;
     }
     *arch = ts_arch_load(config, NULL, error);

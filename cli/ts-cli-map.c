@@ -351,12 +351,22 @@ void ts_cli_map_print_notes(const TsCliMapInputs *in, const char *cmd)
         fprintf(stderr, "tilesim %s: note: %s\n", cmd, ts_constraints_note(in->constraints, i));
 }
 
+static void fuse_source_error(GError **error, const char *where)
+{
+    if (error == NULL || *error == NULL || where == NULL)
+        return;
+    char *m = ts_fuse_source_text((*error)->message, where);
+    g_free((*error)->message);
+    (*error)->message = m;
+}
+
 /* --fuse auto: maps the layer unfused and fused with each attention group ts_fuse_plan_new
  * accepts on this arch ("attention", "attention-scores"), keeps the fused layer of least
  * energy (into r, its plan and summary) and says on stderr what was chosen and why. */
-static gboolean fuse_auto(const TsCliMapInputs *in, TsLayerOptions *lo, const char *level,
-                          TsLayerResult *r, TsLayerResult *unfused, TsFusePlan **plan,
-                          TsFuseSummary *summary, GError **error)
+static gboolean fuse_auto(const TsCliMapInputs *in, const char *cmd, const char *where,
+                          TsLayerOptions *lo, const char *level, TsLayerResult *r,
+                          TsLayerResult *unfused, TsFusePlan **plan, TsFuseSummary *summary,
+                          GError **error)
 {
     static const char *const groups[] = {"attention", "attention-scores"};
     if (!ts_layer_map(in->arch, in->workload, lo, unfused, error))
@@ -399,24 +409,30 @@ static gboolean fuse_auto(const TsCliMapInputs *in, TsLayerOptions *lo, const ch
             ts_fuse_plan_free(p);
         }
     }
-    if (*plan == NULL)
-        return ts_cli_map_fail_arg(error, "--fuse auto: no attention group can be fused%s",
-                                   why->str);
-    fprintf(stderr,
-            "tilesim: note: --fuse auto: chose %s, the least layer energy (unfused %.1f uJ%s)%s\n",
-            ts_fuse_plan_group(*plan), unfused->energy_pj * 1e-6, why->str,
-            best < unfused->energy_pj ? "" : "; it saves no energy against the unfused layer");
-    for (guint i = 0; i < ts_fuse_plan_n_notes(*plan); i++)
-        fprintf(stderr, "tilesim: note: %s\n", ts_fuse_plan_note(*plan, i));
+    if (*plan == NULL) {
+        ts_cli_map_fail_arg(error, "--fuse auto: no attention group can be fused%s", why->str);
+        fuse_source_error(error, where);
+        return FALSE;
+    }
+    g_autofree char *chose = g_strdup_printf(
+        "--fuse auto: chose %s, the least layer energy (unfused %.1f uJ%s)%s",
+        ts_fuse_plan_group(*plan), unfused->energy_pj * 1e-6, why->str,
+        best < unfused->energy_pj ? "" : "; it saves no energy against the unfused layer");
+    g_autofree char *said = ts_fuse_source_text(chose, where);
+    fprintf(stderr, "tilesim %s: note: %s\n", cmd, said);
+    for (guint i = 0; i < ts_fuse_plan_n_notes(*plan); i++) {
+        g_autofree char *note = ts_fuse_source_text(ts_fuse_plan_note(*plan, i), where);
+        fprintf(stderr, "tilesim %s: note: %s\n", cmd, note);
+    }
     return TRUE;
 }
 
 /* Maps the workload; with --fuse, first unfused (into *unfused), then fused with *plan (into
  * r) and the comparison into *summary. Errors: --fuse-level without --fuse, --fuse with --op,
  * --mapping or --problem, and those of ts_fuse_plan_new and ts_layer_map. */
-gboolean ts_cli_map_run(const TsCliMapArgs *a, const TsCliMapInputs *in, TsLayerOptions *lo,
-                        TsLayerResult *r, TsLayerResult *unfused, TsFusePlan **plan,
-                        TsFuseSummary *summary, GError **error)
+gboolean ts_cli_map_run(const TsCliMapArgs *a, const TsCliMapInputs *in, const char *cmd,
+                        TsLayerOptions *lo, TsLayerResult *r, TsLayerResult *unfused,
+                        TsFusePlan **plan, TsFuseSummary *summary, GError **error)
 {
     const char *group = a->fuse, *level = a->fuse_level, *where = NULL;
     if (level && !group)
@@ -433,20 +449,34 @@ gboolean ts_cli_map_run(const TsCliMapArgs *a, const TsCliMapInputs *in, TsLayer
                                    : a->mapping ? "--mapping"
                                                 : "--problem");
     if (strcmp(group, "auto") == 0)
-        return fuse_auto(in, lo, level, r, unfused, plan, summary, error);
+        return fuse_auto(in, cmd, where, lo, level, r, unfused, plan, summary, error);
     *plan = ts_fuse_plan_new(in->arch, in->workload, in->constraints, group, level, error);
     if (*plan == NULL) {
-        if (where)
-            g_prefix_error(error, "%s: workload.fusion: ", where);
+        fuse_source_error(error, where);
         return FALSE;
     }
-    for (guint i = 0; i < ts_fuse_plan_n_notes(*plan); i++)
-        fprintf(stderr, "tilesim: note: %s\n", ts_fuse_plan_note(*plan, i));
+    for (guint i = 0; i < ts_fuse_plan_n_notes(*plan); i++) {
+        g_autofree char *note = ts_fuse_source_text(ts_fuse_plan_note(*plan, i), where);
+        fprintf(stderr, "tilesim %s: note: %s\n", cmd, note);
+    }
     if (!ts_layer_map(in->arch, in->workload, lo, unfused, error))
         return FALSE;
     lo->fuse = *plan;
     gboolean ok = ts_layer_map(in->arch, in->workload, lo, r, error);
     lo->fuse = NULL;
+    if (!ok) {
+        /* The layer maps unfused: the fusion is what no mapping satisfies. */
+        g_autofree char *fix =
+            where ? g_strdup("remove the workload's `fusion:` entry, or give it another "
+                             "`level`")
+                  : g_strdup("drop --fuse, or give another --fuse-level");
+        g_autofree char *head = g_strdup_printf(
+            "--fuse %s: the fused layer cannot be mapped, though it maps unfused (%s): ", group,
+            fix);
+        g_autofree char *said = ts_fuse_source_text(head, where);
+        g_prefix_error(error, "%s", said);
+        return FALSE;
+    }
     if (ok && !ts_fuse_summarize(*plan, unfused, r, summary))
         return ts_cli_map_fail_arg(error, "--fuse: the group's ops were not all mapped");
     return ok;
@@ -482,7 +512,7 @@ char **ts_cli_map_search(const TsCliMapArgs *a, const TsCliMapInputs *in, const 
     lo->only_op = a->op;
     g_autofree char *command = g_strconcat("tilesim ", cmd, NULL);
     ts_cli_map_setup_progress(lo, mp, a, command);
-    gboolean ok = ts_cli_map_run(a, in, lo, r, unfused, plan, summary, error);
+    gboolean ok = ts_cli_map_run(a, in, cmd, lo, r, unfused, plan, summary, error);
     ts_cli_map_progress_clear(mp);
     ts_cli_map_print_notes(in, cmd);
     if (!ok)

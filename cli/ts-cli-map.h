@@ -94,12 +94,15 @@ void ts_cli_map_print_model_notes(const TsCliMapArgs *a, const TsLayerResult *r,
 /* The notes of the workload and of the constraints on stderr. */
 void ts_cli_map_print_notes(const TsCliMapInputs *in, const char *cmd);
 
-/* Maps the workload; with --fuse, first unfused (into *unfused), then fused with *plan (into
- * r) and the comparison into *summary. Errors: --fuse-level without --fuse, --fuse with --op,
- * --mapping or --problem, and those of ts_fuse_plan_new and ts_layer_map. */
-gboolean ts_cli_map_run(const TsCliMapArgs *a, const TsCliMapInputs *in, TsLayerOptions *lo,
-                        TsLayerResult *r, TsLayerResult *unfused, TsFusePlan **plan,
-                        TsFuseSummary *summary, GError **error);
+/* Maps the workload; with --fuse or the workload's `fusion:` spec, first unfused (into
+ * *unfused), then fused with *plan (into r) and the comparison into *summary. The fusion's
+ * notes go to stderr as "tilesim CMD: note: ", and its notes and errors name their source (the
+ * options, or the spec's file:line:col and keys). Errors: --fuse-level without --fuse, --fuse
+ * with --op, --mapping or --problem, and those of ts_fuse_plan_new and ts_layer_map (a fused
+ * layer that does not map says so and what to change). */
+gboolean ts_cli_map_run(const TsCliMapArgs *a, const TsCliMapInputs *in, const char *cmd,
+                        TsLayerOptions *lo, TsLayerResult *r, TsLayerResult *unfused,
+                        TsFusePlan **plan, TsFuseSummary *summary, GError **error);
 
 /* The search of `map` or `simulate` (cmd, as the notes name it): lo takes the inputs'
  * constraints and --op, ts_cli_map_run maps under a progress line ("tilesim CMD", in mp, which

@@ -640,3 +640,20 @@ gboolean ts_fuse_summarize(const TsFusePlan *plan, const TsLayerResult *unfused,
     out->layer_energy_pj_fused = fused->energy_pj;
     return TRUE;
 }
+
+char *ts_fuse_source_text(const char *msg, const char *where)
+{
+    if (where == NULL)
+        return g_strdup(msg);
+    const char *rest = msg, *key = "";
+    if (g_str_has_prefix(msg, "--fuse-level ")) {
+        rest = msg + strlen("--fuse-level ");
+        key = "level ";
+    } else if (g_str_has_prefix(msg, "--fuse: ")) {
+        rest = msg + strlen("--fuse: ");
+    } else if (g_str_has_prefix(msg, "--fuse ")) {
+        rest = msg + strlen("--fuse ");
+        key = "group ";
+    }
+    return g_strdup_printf("%s: workload.fusion: %s%s", where, key, rest);
+}

@@ -29,6 +29,13 @@ const char *const *ts_fuse_group_names(void);
 
 /* constraints (may be NULL) are those the layer is mapped under: keep/bypass directives on
  * intermediates at or above the fusion level give way to the fusion, each listed as a note. */
+/* A fusion message (an error or a note of ts_fuse_plan_new, worded for the options:
+ * "--fuse attention: ...", "--fuse: op KQV: ...", "--fuse-level L: ...") said for its source:
+ * a copy for the options (where NULL), else "WHERE: workload.fusion: " (where: the workload
+ * spec's file:line:col, ts_workload_fusion) with the option names replaced by the spec's keys
+ * ("group attention: ...", "level L: ..."). Owned. */
+char *ts_fuse_source_text(const char *msg, const char *where);
+
 /* Plans the fusion of group (a name of ts_fuse_group_names) in workload on arch. level_name
  * names the fusion level (a storage level below the outermost) or is NULL for the default:
  * the outermost on-chip level whose capacity (one instance) holds the intermediates the group

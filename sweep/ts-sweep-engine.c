@@ -257,7 +257,7 @@ static gboolean evaluate(const TsSweep *s, guint point, const TsSweepEvalContext
         plan = ts_fuse_plan_new(in.arch, in.workload, in.constraints, fgroup, flevel, &bad);
         if (plan == NULL) {
             result->status = TS_SWEEP_UNMAPPED;
-            result->reason = g_strdup_printf("%s: workload.fusion: %s", fwhere, bad->message);
+            result->reason = ts_fuse_source_text(bad->message, fwhere);
             ts_sweep_point_clear(&in);
             return TRUE;
         }

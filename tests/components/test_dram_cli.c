@@ -32,7 +32,7 @@ static void test_reference_json(void)
     int rc = ts_test_tilesim(args, &out, &err);
     CU_ASSERT_EQUAL(rc, 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "reads done            2000"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(err, "note: "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "tilesim dram-trace: note: "));
     g_autoptr(JsonParser) p = json_parser_new();
     CU_ASSERT_TRUE_FATAL(json_parser_load_from_file(p, json, NULL));
     JsonObject *o = json_node_get_object(json_parser_get_root(p));

@@ -400,9 +400,43 @@ static void test_sweep(void)
         return;
     CU_ASSERT_EQUAL(c.status, 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(c.out, "1 ok"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(c.out, "workload.fusion: --fuse attention: refused"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(c.out, "workload.fusion: group attention: refused"));
     ts_test_run_clear(&c);
     ts_test_remove_tree(dir);
+}
+
+/* The fusion's source is named: a workload's `fusion:` spec by its file:line:col and keys,
+ * never as the --fuse option; its notes carry the command's prefix; a fused layer that does
+ * not map (upmem-pim's residency) says so, and what to change. */
+static void test_spec_source(void)
+{
+    g_autofree char *wl = ts_test_source_path("examples/workloads/bert-base-fused-attention.yaml");
+    g_autofree char *at = g_strdup_printf("%s:16:5: workload.fusion: ", wl);
+    static const char *const archs[] = {"upmem-pim", "simba-like", "tpu-like"};
+    static const int status[] = {1, 1, 0};
+    static const char *const needle[] = {
+        "group attention: the fused layer cannot be mapped, though it maps unfused (remove the "
+        "workload's `fusion:` entry",
+        "group attention: refused: no on-chip level", "op KQV: the constraint that bypasses"};
+    for (guint i = 0; i < G_N_ELEMENTS(archs); i++) {
+        const char *const args[] = {"simulate", "--arch",        archs[i],     "--workload",
+                                    wl,         "--engine",      "analytical", "--budget",
+                                    "100",      "--max-invalid", "2000",       "--threads",
+                                    "1",        "--no-progress", "-q",         NULL};
+        TsTestRun c;
+        if (ts_test_spawn(&c, args, FALSE) < 0)
+            return;
+        g_autofree char *want = g_strconcat(at, needle[i], NULL);
+        if (c.status != status[i] || strstr(c.err, want) == NULL)
+            fprintf(stderr, "\n  %s: exit %d, stderr: %.1500s\n", archs[i], c.status, c.err);
+        CU_ASSERT_EQUAL(c.status, status[i]);
+        CU_ASSERT_PTR_NOT_NULL(strstr(c.err, want));
+        CU_ASSERT_PTR_NULL(strstr(c.err, "--fuse attention"));
+        CU_ASSERT_PTR_NULL(strstr(c.err, "tilesim: note:"));
+        if (status[i] == 0)
+            CU_ASSERT_PTR_NOT_NULL(strstr(c.err, "tilesim simulate: note: "));
+        ts_test_run_clear(&c);
+    }
 }
 
 int main(int argc, char **argv)
@@ -418,6 +452,7 @@ int main(int argc, char **argv)
     CU_add_test(s, "1/2 threads identical", test_threads_identical);
     CU_add_test(s, "CLI options and determinism", test_cli);
     CU_add_test(s, "workload fusion spec", test_workload_spec);
+    CU_add_test(s, "workload fusion spec named as the source", test_spec_source);
     CU_add_test(s, "sweep points fused or unmapped", test_sweep);
     return ts_test_run(argc, argv);
 }
