@@ -707,18 +707,21 @@ gboolean ts_layer_map(const TsArch *arch, const TsWorkload *workload, const TsLa
             lo->bound = lo->vector.bound;
         }
         double count = (double)MAX(op->count, (uint64_t)1);
+        /* The layer's cycles add each op's whole cycles (its figure to the nearest cycle, as
+         * the reports print it), so the ops' printed cycles x count sum to the layer's. */
+        const double op_cycles = round(lo->cycles);
         result->energy_pj += count * lo->energy_pj;
-        result->cycles += count * lo->cycles;
+        result->cycles += count * op_cycles;
         result->macs += count * (double)lo->macs;
         result->load_energy_pj += count * lo->load_energy_pj;
         result->load_s += count * lo->load_s;
         result->load_bytes += count * (double)lo->load_bytes;
         if (lo->macs > 0) {
             result->mac_op_energy_pj += count * lo->energy_pj;
-            result->mac_op_cycles += count * lo->cycles;
+            result->mac_op_cycles += count * op_cycles;
             if (lo->placed_on == NULL) {
                 compute_macs += count * (double)lo->macs;
-                compute_cycles += count * lo->cycles;
+                compute_cycles += count * op_cycles;
             }
         }
         if (options->done)

@@ -256,7 +256,7 @@ void ts_report_cost_json_totals(JsonBuilder *b, const TsCost *cost)
     json_builder_set_member_name(b, "energy_pj");
     json_builder_add_double_value(b, cost->energy_pj);
     json_builder_set_member_name(b, "cycles");
-    json_builder_add_int_value(b, (gint64)cost->cycles);
+    json_builder_add_int_value(b, (gint64)llround(cost->cycles));
     json_builder_set_member_name(b, "latency_s");
     json_builder_add_double_value(b, cost->latency_s);
     json_builder_set_member_name(b, "macs");

@@ -723,7 +723,7 @@ static void vector_op_json(JsonBuilder *b, const TsLayerReport *rep, const TsLay
     json_builder_set_member_name(b, "totals");
     json_builder_begin_object(b);
     ts_json_member_double(b, "energy_pj", v->energy_pj);
-    ts_json_member_int(b, "cycles", (gint64)v->cycles);
+    ts_json_member_int(b, "cycles", (gint64)llround(v->cycles));
     ts_json_member_double(b, "latency_s", v->latency_s);
     /* an einsum placed on the host keeps its MACs */
     ts_json_member_int(b, "macs", (gint64)lo->macs);
@@ -860,7 +860,7 @@ char *ts_report_layer_json_string(const TsLayerReport *rep)
         json_builder_set_member_name(b, "totals");
         json_builder_begin_object(b);
         ts_json_member_double(b, "energy_pj", r->energy_pj);
-        ts_json_member_int(b, "cycles", (gint64)r->cycles);
+        ts_json_member_int(b, "cycles", (gint64)llround(r->cycles));
         ts_json_member_double(b, "latency_s", r->latency_s);
         ts_json_member_int(b, "macs", (gint64)r->macs);
         ts_json_member_double(b, "utilization", r->utilization);

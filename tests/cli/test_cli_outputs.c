@@ -4,7 +4,7 @@
  * with a message, also for the text report (> /dev/full); an unwritable output fails before
  * the search, for an ordinary user too (run as nobody when the tests run as root); the CSV
  * carries full-precision numbers equal to the JSON's, per-count totals, arch, workload and
- * precision. */
+ * precision; the JSON's per-op whole `cycles` x count sum to the layer's `totals.cycles`. */
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -345,6 +345,44 @@ static void test_csv_full_precision(void)
     g_unlink(csv);
 }
 
+/* ---- Whole cycles --------------------------------------------------------------------- */
+
+/* Each op's `cycles` (its figure to the nearest cycle) x its count sum to the layer's
+ * totals.cycles exactly, on archs whose ops take fractional cycles (upmem-pim's DPU and host
+ * rates) and on others. */
+static void test_op_cycles_sum_to_total(void)
+{
+    static const char *const archs[] = {"upmem-pim", "eyeriss-like", "gemmini-like", "hbm-pim"};
+    for (guint a = 0; a < G_N_ELEMENTS(archs); a++) {
+        const char *args[] = {"simulate", "--arch",     archs[a],   "--workload",    "bert-base",
+                              "--engine", "analytical", "--budget", "200",           "--threads",
+                              "1",        "--json",     "-",        "--no-progress", NULL};
+        TsTestRun r;
+        if (ts_test_spawn(&r, args, FALSE) < 0)
+            return;
+        CU_ASSERT_EQUAL(r.status, 0);
+        g_autoptr(JsonNode) root = parse_json(r.out);
+        ts_test_run_clear(&r);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+        JsonObject *o = json_node_get_object(root);
+        JsonArray *ops = json_object_get_array_member(o, "ops");
+        gint64 sum = 0;
+        for (guint i = 0; i < json_array_get_length(ops); i++) {
+            JsonObject *op = json_array_get_object_element(ops, i);
+            JsonObject *t = json_object_get_object_member(op, "totals");
+            sum +=
+                json_object_get_int_member(op, "count") * json_object_get_int_member(t, "cycles");
+        }
+        const gint64 total =
+            json_object_get_int_member(json_object_get_object_member(o, "totals"), "cycles");
+        if (sum != total)
+            fprintf(stderr,
+                    "\n  %s: ops sum to %" G_GINT64_FORMAT " cycles, total %" G_GINT64_FORMAT "\n",
+                    archs[a], sum, total);
+        CU_ASSERT_EQUAL(sum, total);
+    }
+}
+
 int main(int argc, char **argv)
 {
     tmpdir = g_dir_make_tmp("tilesim-out-XXXXXX", NULL);
@@ -357,6 +395,7 @@ int main(int argc, char **argv)
     CU_add_test(s, "FIFOs written in place", test_fifo);
     CU_add_test(s, "a full device: exit 1, nodes intact", test_full_device);
     CU_add_test(s, "unwritable outputs fail before the search", test_checked_before_search);
+    CU_add_test(s, "per-op whole cycles sum to the total", test_op_cycles_sum_to_total);
     CU_add_test(s, "CSV: full precision, totals, arch, workload, precision",
                 test_csv_full_precision);
     int rc = ts_test_run(argc, argv);
