@@ -721,12 +721,30 @@ char *ts_arch_describe(const TsArch *arch)
         }
         if (l->klass == TS_CLASS_VECTOR_UNIT && l->spec != NULL) {
             const TsVectorUnitSpec *v = l->spec;
-            g_string_append_printf(s, "      %" G_GUINT64_FORMAT " lanes, ops:", v->lanes);
+            g_autofree char *f =
+                fmt_unit(l->clock_hz > 0 ? l->clock_hz : arch->clock_hz, TS_UNIT_FREQUENCY);
+            g_string_append_printf(
+                s, "      %" G_GUINT64_FORMAT " lanes at %s%s, per element:", v->lanes, f,
+                l->clock_hz > 0 && l->clock_hz != arch->clock_hz ? " (its own clock)" : "");
             for (guint k = 0; k < v->n_ops; k++)
-                g_string_append_printf(s, " %s (%.3g cycles, %.3g pJ)", v->ops[k].op,
+                g_string_append_printf(s, " %s (%.4g cycles, %.4g pJ)", v->ops[k].op,
                                        v->ops[k].cycles_per_element,
                                        v->ops[k].energy_pj_per_element);
             g_string_append_c(s, '\n');
+        }
+        if (l->klass == TS_CLASS_SYSTOLIC_ARRAY && l->spec != NULL && l->is_compute) {
+            static const char *const flows[] = {"ws (weight-stationary)", "os (output-stationary)",
+                                                "is (input-stationary)"};
+            const TsSystolicSpec *y = l->spec;
+            g_string_append_printf(
+                s,
+                "      %" G_GUINT64_FORMAT " x %" G_GUINT64_FORMAT
+                " systolic array, dataflow %s, %" G_GUINT64_FORMAT
+                "-bit operands, %" G_GUINT64_FORMAT "-bit accumulators, %" G_GUINT64_FORMAT
+                " register word%s per PE\n",
+                y->rows, y->cols,
+                (guint)y->dataflow < G_N_ELEMENTS(flows) ? flows[y->dataflow] : "?", y->word_bits,
+                y->accumulator_bits, y->pe_reg_words, y->pe_reg_words == 1 ? "" : "s");
         }
     }
     for (guint li = 0; li < arch->levels->len; li++) {

@@ -3,7 +3,8 @@
  * such, mappings reported as not checked, the experiments' v0.3/v0.4 archs and their Accelergy
  * component libraries, the UPMEM profiler's 29 profiles and its schema, PIM-DL configs) is
  * checked with exit 0; a bad file among good ones gives exit 1, its error on stderr, and the
- * other files are still summarised. */
+ * other files are still summarised; the summary shows the keys that change results (a
+ * systolic array's dataflow, a vector unit's clock and op costs). */
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -214,6 +215,31 @@ static void test_check_library_names(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "checked 3 file(s): 2 ok, 0 not checked, 1 with errors"));
 }
 
+/* Keys that change results are shown: a systolic array's dataflow and widths, a vector unit's
+ * own clock and its per-element op costs. */
+static void test_check_shows_result_keys(void)
+{
+    g_autoptr(GPtrArray) files = g_ptr_array_new();
+    g_ptr_array_add(files, "gemmini-like");
+    g_ptr_array_add(files, "upmem-pim");
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    int status;
+    if (!run_check(__func__, files, &out, &err, &status))
+        return;
+    CU_ASSERT_EQUAL(status, 0);
+    static const char *const needles[] = {
+        "16 x 16 systolic array, dataflow ws (weight-stationary), 8-bit operands, 32-bit "
+        "accumulators, 1 register word per PE",
+        "320 lanes at 2.2 GHz (its own clock), per element: add (1 cycles, 241 pJ)",
+        "gelu (12 cycles, 2892 pJ)"};
+    for (guint i = 0; i < G_N_ELEMENTS(needles); i++) {
+        if (strstr(out, needles[i]) == NULL)
+            fprintf(stderr, "\n  expected '%s' in: %.3000s\n", needles[i], out);
+        CU_ASSERT_PTR_NOT_NULL(strstr(out, needles[i]));
+    }
+}
+
 int main(int argc, char **argv)
 {
     CU_initialize_registry();
@@ -223,5 +249,6 @@ int main(int argc, char **argv)
     CU_add_test(s, "check reports every error, exit 1", test_check_errors);
     CU_add_test(s, "check --device NAME", test_check_device);
     CU_add_test(s, "check library names", test_check_library_names);
+    CU_add_test(s, "check shows the keys that change results", test_check_shows_result_keys);
     return ts_test_run(argc, argv);
 }
