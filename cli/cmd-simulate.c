@@ -555,9 +555,10 @@ static int run(int argc, char **argv)
         : pa.des_instances && !des && !both ? "--des-instances (DES engine: --engine des or both)"
         : pa.des_lane_memory && !des && !both
             ? "--des-lane-memory (DES engine: --engine des or both)"
-        : a.top != 1 ? "--top (the K best mappings of an op: tilesim map --top K or tilesim "
-                       "compare --top K)"
-                     : NULL;
+        /* an out-of-range --top gets the range error of the option checks */
+        : a.top > 1 && a.top <= 10000 ? "--top (the K best mappings of an op: tilesim map --top K "
+                                        "or tilesim compare --top K)"
+                                      : NULL;
     if (unavailable) {
         fprintf(stderr, "tilesim simulate: %s is not available with --engine %s\n", unavailable,
                 engine);

@@ -343,10 +343,13 @@ void ts_cli_map_print_model_notes(const TsCliMapArgs *a, const TsLayerResult *r,
     }
 }
 
-void ts_cli_map_print_notes(const TsCliMapInputs *in, const char *cmd)
+void ts_cli_map_print_notes(const TsCliMapArgs *a, const TsCliMapInputs *in, const char *cmd)
 {
-    for (guint i = 0; i < ts_workload_n_notes(in->workload); i++)
-        fprintf(stderr, "tilesim %s: note: %s\n", cmd, ts_workload_note(in->workload, i));
+    for (guint i = 0; i < ts_workload_n_notes(in->workload); i++) {
+        const char *note = ts_workload_note(in->workload, i);
+        if (!(a->quiet && g_str_has_prefix(note, "variables: ")))
+            fprintf(stderr, "tilesim %s: note: %s\n", cmd, note);
+    }
     for (guint i = 0; i < ts_constraints_n_notes(in->constraints); i++)
         fprintf(stderr, "tilesim %s: note: %s\n", cmd, ts_constraints_note(in->constraints, i));
 }
@@ -514,7 +517,7 @@ char **ts_cli_map_search(const TsCliMapArgs *a, const TsCliMapInputs *in, const 
     ts_cli_map_setup_progress(lo, mp, a, command);
     gboolean ok = ts_cli_map_run(a, in, cmd, lo, r, unfused, plan, summary, error);
     ts_cli_map_progress_clear(mp);
-    ts_cli_map_print_notes(in, cmd);
+    ts_cli_map_print_notes(a, in, cmd);
     if (!ok)
         return NULL;
     char **notes = ts_report_layer_notes(in->arch, r);

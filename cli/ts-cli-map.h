@@ -91,8 +91,9 @@ gboolean ts_cli_map_stdout_taken(const TsCliMapArgs *a);
  * them, so they go to stderr (with the other input notes) only when no text report is shown
  * there (--quiet, or stdout taken by --json/--csv/--mapping-out). */
 void ts_cli_map_print_model_notes(const TsCliMapArgs *a, const TsLayerResult *r, const char *cmd);
-/* The notes of the workload and of the constraints on stderr. */
-void ts_cli_map_print_notes(const TsCliMapInputs *in, const char *cmd);
+/* The notes of the workload and of the constraints on stderr; with --quiet, not the echo of
+ * the workload's variables ("variables: TOKENS=256 (FILE)"), which warns of nothing. */
+void ts_cli_map_print_notes(const TsCliMapArgs *a, const TsCliMapInputs *in, const char *cmd);
 
 /* Maps the workload; with --fuse or the workload's `fusion:` spec, first unfused (into
  * *unfused), then fused with *plan (into r) and the comparison into *summary. The fusion's

@@ -317,27 +317,25 @@ static void test_ignored_options(void)
 
 static void test_garbage_permutation(void)
 {
-    g_autofree char *p = write_tmp("garbage.constraints.yaml",
-                                   "constraints:\n"
-                                   "  targets:\n"
-                                   "    - target: GlobalBuffer\n"
-                                   "      type: temporal\n"
-                                   "      permutation: \"(((%%$$\"\n");
+    g_autofree char *p = write_tmp("garbage.constraints.yaml", "constraints:\n"
+                                                               "  targets:\n"
+                                                               "    - target: GlobalBuffer\n"
+                                                               "      type: temporal\n"
+                                                               "      permutation: \"(((%%$$\"\n");
     const char *a1[] = {"check", p, NULL};
     expect(a1, 1,
            NEEDLES("garbage.constraints.yaml:5:20: constraints.targets[0].permutation: expected "
                    "dimension names",
                    "(got '(((%%$$')"));
-    const char *a2[] = {"map",  "--arch", "eyeriss-like", "--workload",    "bert-base",
-                        "--op", "FF1",    "--budget",     "100",           "--constraints",
-                        p,      NULL};
+    const char *a2[] = {"map", "--arch",   "eyeriss-like", "--workload",    "bert-base", "--op",
+                        "FF1", "--budget", "100",          "--constraints", p,           NULL};
     expect(a2, 1, NEEDLES("garbage.constraints.yaml:5:20:"));
-    g_autofree char *l = write_tmp("garbage-list.constraints.yaml",
-                                   "constraints:\n"
-                                   "  targets:\n"
-                                   "    - target: GlobalBuffer\n"
-                                   "      type: temporal\n"
-                                   "      permutation: [K, \"M N\", $]\n");
+    g_autofree char *l =
+        write_tmp("garbage-list.constraints.yaml", "constraints:\n"
+                                                   "  targets:\n"
+                                                   "    - target: GlobalBuffer\n"
+                                                   "      type: temporal\n"
+                                                   "      permutation: [K, \"M N\", $]\n");
     const char *a3[] = {"check", l, NULL};
     expect(a3, 1, NEEDLES("garbage-list.constraints.yaml:5:", "permutation[1]"));
 }
@@ -361,6 +359,30 @@ static void test_second_document(void)
     expect(a2, 1, NEEDLES(where));
 }
 
+/* An out-of-range --top is said to be out of range whatever the engine; -q silences the echo
+ * of a workload's variables (it warns of nothing), which prints without it. */
+static void test_top_range_and_quiet(void)
+{
+    const char *a1[] = {"simulate", "--arch",   "eyeriss-like", "--workload", "bert-base",
+                        "--top",    "0",        "--engine",     "analytical", NULL};
+    expect(a1, 1, NEEDLES("--top must be within 1 .. 10000 (got 0)"));
+    for (int quiet = 0; quiet < 2; quiet++) {
+        const char *a2[] = {"simulate",   "--arch",   "eyeriss-like", "--workload",
+                            "example-ops", "--engine", "analytical",   "--budget",
+                            "50",         "--threads", "1",           "--no-progress",
+                            quiet ? "-q" : NULL, NULL};
+        TsTestRun r;
+        if (ts_test_spawn(&r, a2, FALSE) < 0)
+            return;
+        CU_ASSERT_EQUAL(r.status, 0);
+        const gboolean said = strstr(r.err, "note: variables: TOKENS=256") != NULL;
+        if (said == quiet)
+            fprintf(stderr, "\n  quiet %d: stderr: %.1000s\n", quiet, r.err);
+        CU_ASSERT(said != quiet);
+        ts_test_run_clear(&r);
+    }
+}
+
 int main(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN); /* the FIFO feeder ends on EPIPE */
@@ -374,6 +396,7 @@ int main(int argc, char **argv)
     CU_add_test(s, "values outside the physical ranges", test_out_of_range_values);
     CU_add_test(s, "option values equal to old sentinels", test_cli_sentinels);
     CU_add_test(s, "options that would be ignored", test_ignored_options);
+    CU_add_test(s, "--top out of range; -q and the variables note", test_top_range_and_quiet);
     CU_add_test(s, "garbage permutations", test_garbage_permutation);
     CU_add_test(s, "a second YAML document", test_second_document);
     int rc = ts_test_run(argc, argv);
