@@ -126,6 +126,10 @@ const TsNode *ts_doc_new_mapping(TsDoc *doc, const char *const *keys, const TsNo
  * ts_node_find_path, plus TS_CONFIG_ERROR_REFERENCE when a [NAME] or [INDEX] step would have to
  * create a sequence item. */
 gboolean ts_doc_set_path(TsDoc *doc, const char *path, const TsNode *value, GError **error);
+/* As ts_doc_set_path, with the keys and mappings it adds positioned at key_where (NULL: at
+ * value), e.g. the key path's own line, so a message about an added key points there. */
+gboolean ts_doc_set_path_at(TsDoc *doc, const char *path, const TsNode *value,
+                            const TsNode *key_where, GError **error);
 
 /* Replaces scalar values (not mapping keys) of the subtree at node: map returns a newly
  * allocated replacement text, NULL with *error unset to keep the scalar, or NULL with *error

@@ -285,7 +285,8 @@ static TsNode *copy_collection(TsDoc *doc, const TsNode *node)
 
 /* Returns node (or NULL: absent) with the value at steps[i..] set, as a new node of doc. */
 static const TsNode *set_steps(TsDoc *doc, const TsNode *node, GArray *steps, guint i,
-                               const char *path, const TsNode *value, GError **error)
+                               const char *path, const TsNode *value, const TsNode *key_where,
+                               GError **error)
 {
     if (i == steps->len)
         return value;
@@ -299,7 +300,7 @@ static const TsNode *set_steps(TsDoc *doc, const TsNode *node, GArray *steps, gu
                         "%s: %s is absent, so [%s] selects nothing", path, prefix, st->text);
             return NULL;
         }
-        node = ts_doc_new_mapping(doc, NULL, NULL, 0, value);
+        node = ts_doc_new_mapping(doc, NULL, NULL, 0, key_where);
     }
     int k = select_step(node, st, prefix, error);
     if (k == -1)
@@ -307,7 +308,7 @@ static const TsNode *set_steps(TsDoc *doc, const TsNode *node, GArray *steps, gu
     const TsNode *child = NULL;
     if (k >= 0)
         child = st->kind == STEP_KEY ? ts_node_value(node, (guint)k) : node->items[k];
-    const TsNode *new_child = set_steps(doc, child, steps, i + 1, path, value, error);
+    const TsNode *new_child = set_steps(doc, child, steps, i + 1, path, value, key_where, error);
     if (new_child == NULL)
         return NULL;
     TsNode *copy = copy_collection(doc, node);
@@ -316,7 +317,7 @@ static const TsNode *set_steps(TsDoc *doc, const TsNode *node, GArray *steps, gu
     } else if (k >= 0) {
         copy->items[2 * k + 1] = new_child;
     } else {
-        copy->items[2 * copy->n] = ts_doc_new_scalar(doc, st->text, value);
+        copy->items[2 * copy->n] = ts_doc_new_scalar(doc, st->text, key_where);
         copy->items[2 * copy->n + 1] = new_child;
         copy->n++;
     }
@@ -325,11 +326,18 @@ static const TsNode *set_steps(TsDoc *doc, const TsNode *node, GArray *steps, gu
 
 gboolean ts_doc_set_path(TsDoc *doc, const char *path, const TsNode *value, GError **error)
 {
+    return ts_doc_set_path_at(doc, path, value, NULL, error);
+}
+
+gboolean ts_doc_set_path_at(TsDoc *doc, const char *path, const TsNode *value,
+                            const TsNode *key_where, GError **error)
+{
     g_return_val_if_fail(doc != NULL && path != NULL && value != NULL, FALSE);
     GArray *steps = parse_path(path, error);
     if (steps == NULL)
         return FALSE;
-    const TsNode *root = set_steps(doc, doc->root, steps, 0, path, value, error);
+    const TsNode *root =
+        set_steps(doc, doc->root, steps, 0, path, value, key_where ? key_where : value, error);
     steps_free(steps);
     if (root == NULL)
         return FALSE;

@@ -35,7 +35,7 @@ static gboolean apply_sets(const TsSweep *s, guint point, const TsSweepParam *p,
                 origin = v->origin;
         }
         const TsNode *scalar = ts_doc_new_scalar(doc, text, origin);
-        if (!ts_doc_set_path(doc, set->path, scalar, bad))
+        if (!ts_doc_set_path_at(doc, set->path, scalar, set->node, bad))
             return FALSE;
     }
     return TRUE;

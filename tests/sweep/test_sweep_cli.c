@@ -292,7 +292,7 @@ static void test_invalid_points_and_errors(void)
     const char *b[] = {"sweep", broken, "--out", out, NULL};
     CU_ASSERT_EQUAL(ts_test_spawn(&r, b, FALSE), 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "a key path sets a key the loader does not accept: "));
-    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "broken.yaml:6:16: levels[2].spatial.mesh_x: unknown key "
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "broken.yaml:7:13: levels[2].spatial.mesh_x: unknown key "
                                          "'mesh_x' (did you mean 'meshX'?)"));
     ts_test_run_clear(&r);
 
