@@ -41,6 +41,7 @@ static int run(int argc, char **argv)
     g_auto(TsCliModelInputArgs) ov_args = {0};
     g_autofree char *mapping_path = NULL, *json = NULL, *factorization = NULL;
     gboolean exact_windows = FALSE, no_elision = FALSE, quiet = FALSE, diagonal = FALSE;
+    gboolean systolic_folds = FALSE;
     GOptionEntry entries[] = {
         TS_CLI_MODEL_INPUT_ENTRIES(&ov_args),
         {"mapping", 'm', 0, G_OPTION_ARG_FILENAME, &mapping_path,
@@ -52,6 +53,10 @@ static int run(int argc, char **argv)
          "perfect (default, as Timeloop) or imperfect: accept ceil factors whose last iteration "
          "runs a partial tile (docs/model.md)",
          "F"},
+        {"systolic-folds", 0, 0, G_OPTION_ARG_NONE, &systolic_folds,
+         "on a systolic array, charge the array's fold fill and drain in the compute cycles "
+         "(docs/model.md)",
+         NULL},
         {"no-first-read-elision", 0, 0, G_OPTION_ARG_NONE, &no_elision,
          "count the first read of each output element (Timeloop elides it)", NULL},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
@@ -78,7 +83,8 @@ static int run(int argc, char **argv)
         return ts_cli_fail(error);
     TsModelOptions options = {.exact_sliding_window_deltas = exact_windows,
                               .no_first_read_elision = no_elision,
-                              .diagonal_multicast = diagonal};
+                              .diagonal_multicast = diagonal,
+                              .systolic_folds = systolic_folds};
     if (!ts_cli_parse_factorization(factorization, &options.imperfect_factors, &error))
         return ts_cli_fail(error);
     TsCliModelInputs in;
@@ -108,6 +114,14 @@ static int run(int argc, char **argv)
         fprintf(stderr, "tilesim model: note: %s\n", ts_model_note(in.model));
         g_ptr_array_add(notes, (gpointer)ts_model_note(in.model));
     }
+    /* the mapping's: a systolic array's folds beyond the cycles, the host-link schedule left
+     * out */
+    g_autofree char *folds_note = ts_report_systolic_note(in.model, &mapping, &cost);
+    g_autofree char *sched_note = ts_report_link_schedule_note(in.model, &cost);
+    if (folds_note != NULL)
+        g_ptr_array_add(notes, folds_note);
+    if (sched_note != NULL)
+        g_ptr_array_add(notes, sched_note);
     g_ptr_array_add(notes, NULL);
     TsReportInfo info = {.arch = ts_arch_name(in.arch),
                          .workload = ts_workload_name(in.workload),

@@ -86,6 +86,11 @@ GOptionEntry *ts_cli_map_entries(TsCliMapArgs *a, const GOptionEntry *extra, gui
          "perfect (default, as Timeloop) or imperfect: also search ceil factors whose last "
          "iteration runs a partial tile (docs/mapper.md)",
          "F"},
+        {"systolic-folds", 0, 0, G_OPTION_ARG_NONE, &a->systolic_folds,
+         "on a systolic array, charge the array's fold fill and drain in the model's compute "
+         "cycles (the search then avoids mappings that stream a few words per fold; default: "
+         "Timeloop's semantics, no fill or drain; docs/model.md)",
+         NULL},
         {"no-polish", 0, 0, G_OPTION_ARG_NONE, &a->no_polish,
          "anneal (and an exhaustive search's incumbent anneal): skip the polish (bounded "
          "exhaustive walks of every pair of dimensions around the best)",
@@ -177,6 +182,7 @@ gboolean ts_cli_map_options(const TsCliMapArgs *a, TsLayerOptions *lo, GError **
     o->incumbent_no_polish = a->no_polish; /* an exhaustive search's incumbent anneal */
     if (!ts_cli_parse_factorization(a->factorization, &lo->model_options.imperfect_factors, error))
         return FALSE;
+    lo->model_options.systolic_folds = a->systolic_folds;
     if (!ordered && o->algorithm != TS_SEARCH_LINEAR_PRUNED && o->budget == 0 && o->victory == 0 &&
         o->time_limit_s <= 0)
         return ts_cli_map_fail_arg(error,

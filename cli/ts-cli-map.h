@@ -26,7 +26,7 @@ typedef struct {
     gint64 seed;
     double time_limit;
     gint threads, top;
-    gboolean quiet, no_progress, reproducible, no_polish;
+    gboolean quiet, no_progress, reproducible, no_polish, systolic_folds;
     /* simulate */
     char *engine, *mapping, *device, *trace, *plot;
     /* fusion (map, simulate) */

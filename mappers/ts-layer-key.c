@@ -9,14 +9,14 @@
 #include <string.h>
 
 /* Every field of these structs is in the key (except where a level or rule was declared, and
- * the class-specific spec, of which the model reads only a DPU's instruction costs: those are
- * in the key too), and of TsSearchOptions every field
+ * the class-specific spec, of which the model reads only a DPU's instruction costs and, with
+ * systolic_folds, a systolic array's shape and dataflow: those are in the key too), and of TsSearchOptions every field
  * that shapes a result. A new field changes a size below: put it in the key, then update the
  * size here, so that no input of the search can be left out of the key unnoticed. */
 G_STATIC_ASSERT(sizeof(TsLevel) == 344);
 G_STATIC_ASSERT(sizeof(TsEnergy) == 72);
 G_STATIC_ASSERT(sizeof(TsFanoutStage) == 16);
-G_STATIC_ASSERT(sizeof(TsModelOptions) == 4 * sizeof(gboolean) + TS_ARCH_MAX_LEVELS * 8);
+G_STATIC_ASSERT(sizeof(TsModelOptions) == 6 * sizeof(gboolean) + TS_ARCH_MAX_LEVELS * 8); /* 5 flags, padded */
 G_STATIC_ASSERT(sizeof(TsSpaceArch) == 304);
 G_STATIC_ASSERT(sizeof(TsFactorRule) == 24);
 G_STATIC_ASSERT(sizeof(TsLevelRules) == 832);
@@ -82,6 +82,15 @@ char *ts_layer_problem_key(const TsArch *arch, const TsOp *op, const TsSpaceArch
                            mo.no_first_read_elision, mo.diagonal_multicast);
     if (mo.imperfect_factors)
         g_string_append(s, "factorization=imperfect\n");
+    /* the fold timing reads the systolic array's shape and dataflow */
+    const TsLevel *cl = ts_arch_compute(arch);
+    if (mo.systolic_folds && cl != NULL && cl->klass == TS_CLASS_SYSTOLIC_ARRAY &&
+        cl->spec != NULL) {
+        const TsSystolicSpec *sp = cl->spec;
+        g_string_append_printf(s, "systolic_folds rows=%" G_GUINT64_FORMAT " cols=%" G_GUINT64_FORMAT
+                                  " dataflow=%d\n",
+                               (guint64)sp->rows, (guint64)sp->cols, (int)sp->dataflow);
+    }
     g_string_append(s, "reserved_words");
     for (guint l = 0; l < TS_ARCH_MAX_LEVELS; l++)
         g_string_append_printf(s, " %" G_GUINT64_FORMAT, mo.reserved_words[l]);

@@ -843,16 +843,24 @@ static void sched_tensor(const TsModel *m, const TsNest *nest, guint c, guint t,
  * gives them (a second one to the tensors with the most versions, while the level's size holds
  * every tile kept there); FALSE when there is nothing to schedule. */
 static gboolean sched_finish(const TsModel *m, const TsModelLevel *lv, const TsLevelCost *lc,
-                             uint32_t keep, double below, LinkSched *s)
+                             uint32_t keep, double below, LinkSched *s, uint32_t *skip)
 {
-    if (s->n == 0 || s->bad)
+    *skip = 0;
+    s->work = below;
+    if (s->n == 0)
         return FALSE;
     s->units = 0;
     for (guint i = 0; i < s->n; i++)
         s->units = MAX(s->units, s->versions[i]);
+    if (s->bad) {
+        *skip = TS_LINK_SKIP_EMPTY_ITERATIONS;
+        return FALSE;
+    }
     for (guint i = 0; i < s->n; i++) {
-        if (s->versions[i] == 0 || s->units % s->versions[i] != 0)
+        if (s->versions[i] == 0 || s->units % s->versions[i] != 0) {
+            *skip = TS_LINK_SKIP_UNEVEN_VERSIONS;
             return FALSE;
+        }
         s->period[i] = s->units / s->versions[i];
         s->slots[i] = 1;
         if (s->versions[i] % s->outer != 0)
@@ -877,13 +885,12 @@ static gboolean sched_finish(const TsModel *m, const TsModelLevel *lv, const TsL
         s->slots[best] = 2;
         held += s->tile[best];
     }
-    s->work = below;
     return TRUE;
 }
 
 /* Versions the schedule of one landing level takes at most (its cost grows with them); a
  * mapping with more (as many calls at least) keeps the four other paths. */
-#define LINK_SCHED_MAX_UNITS ((uint64_t)1 << 16)
+#define LINK_SCHED_MAX_UNITS TS_LINK_SCHEDULE_MAX_VERSIONS
 
 /* The schedule's state at the start of an outer iteration, relative to it (the versions issued,
  * written back and done less the iteration's first ones; the times that still matter less the
@@ -1140,6 +1147,12 @@ static double link_calls(const TsModel *m, const TsMapping *map, const TsNest *n
     /* the schedule of each landing level's versions */
     LinkSched sched[TS_ARCH_MAX_LEVELS];
     guint n_sched = 0;
+    /* schedules left out before they start (their work, calls, bytes and reason) */
+    double skip_work[TS_ARCH_MAX_LEVELS], skip_calls[TS_ARCH_MAX_LEVELS];
+    double skip_bytes[TS_ARCH_MAX_LEVELS];
+    uint32_t skip_why[TS_ARCH_MAX_LEVELS];
+    uint64_t skip_units[TS_ARCH_MAX_LEVELS];
+    guint n_skip = 0;
     gboolean batch = count > 1;
     for (guint l = 1; l < nl; l++) {
         const TsModelLevel *lv = &m->level[l];
@@ -1239,8 +1252,16 @@ static double link_calls(const TsModel *m, const TsMapping *map, const TsNest *n
         for (guint k = nest->level_lo[c + 1]; k < nest->n_loops; k++)
             if (nest->loop[k].kind == TS_LOOP_TEMPORAL)
                 sc->outer = MAX(nest->loop[k].ext, 1u);
-        if (sched_finish(m, lv, lc, map->level[l].keep, below, sc))
+        uint32_t why = 0;
+        if (sched_finish(m, lv, lc, map->level[l].keep, below, sc, &why)) {
             n_sched++;
+        } else if (why != 0) {
+            skip_work[n_skip] = sc->work;
+            skip_calls[n_skip] = (double)sc->calls * sc->call;
+            skip_bytes[n_skip] = sc->bytes;
+            skip_units[n_skip] = sc->units;
+            skip_why[n_skip++] = why;
+        }
         const uint64_t cap = lv->capacity_words;
         if (cap > 0 && (double)held + (double)each * (double)(count - 1) > (double)cap)
             batch = FALSE;
@@ -1280,11 +1301,24 @@ static double link_calls(const TsModel *m, const TsMapping *map, const TsNest *n
     const double serial = call_cycles * share + bytes_cycles;
     double cycles = MAX(MAX(max_cycles + edge_cycles * share + edge_bytes, serial),
                         MAX(chain_cycles * share + chain_bytes + tail, serial + idle));
-    for (guint i = 0; i < n_sched; i++)
+    for (guint i = 0; i < n_sched; i++) {
         /* the schedule ends by the time its work and its calls take in series */
-        if (sched[i].work + (double)sched[i].calls * sched[i].call * share + sched[i].bytes >
+        if (sched[i].work + (double)sched[i].calls * sched[i].call * share + sched[i].bytes <=
             cycles)
-            cycles = MAX(cycles, link_schedule(&sched[i], sched[i].call * share));
+            continue;
+        if (sched[i].units < 2 || sched[i].units > LINK_SCHED_MAX_UNITS) {
+            cost->link_schedule_skipped |=
+                sched[i].units < 2 ? TS_LINK_SKIP_ONE_VERSION : TS_LINK_SKIP_MANY_VERSIONS;
+            cost->link_schedule_versions = MAX(cost->link_schedule_versions, sched[i].units);
+            continue;
+        }
+        cycles = MAX(cycles, link_schedule(&sched[i], sched[i].call * share));
+    }
+    for (guint i = 0; i < n_skip; i++)
+        if (skip_work[i] + skip_calls[i] * share + skip_bytes[i] > cycles) {
+            cost->link_schedule_skipped |= skip_why[i];
+            cost->link_schedule_versions = MAX(cost->link_schedule_versions, skip_units[i]);
+        }
     cost->link_added_cycles = cycles - max_cycles;
     return cycles;
 }
@@ -1471,6 +1505,8 @@ TsEvalStatus ts_model_evaluate(const TsModel *m, const TsMapping *map, TsCost *c
     cost->link_calls = cost->link_readbacks = 0;
     cost->link_batch = 1;
     cost->link_call_cycles = cost->link_added_cycles = 0.0;
+    cost->link_schedule_skipped = 0;
+    cost->link_schedule_versions = 0;
     for (guint t = 0; t < TS_MAX_TENSORS; t++) {
         cost->load_level[t] = -1;
         cost->load_bytes_tensor[t] = 0;
@@ -1510,7 +1546,12 @@ TsEvalStatus ts_model_evaluate(const TsModel *m, const TsMapping *map, TsCost *c
     }
 
     const uint64_t cc = nest.compute_iterations;
-    const double ccd = m->macs_per_cycle == 1.0 ? (double)cc : ceil((double)cc / m->macs_per_cycle);
+    double ccd = m->macs_per_cycle == 1.0 ? (double)cc : ceil((double)cc / m->macs_per_cycle);
+    if (m->options.systolic_folds) {
+        TsSystolicFolds folds;
+        if (ts_model_systolic_folds(m, map, &folds))
+            ccd = MAX(ccd, folds.cycles);
+    }
     double total_energy = 0.0, max_cycles = ccd;
     for (guint l = 0; l < nl; l++) {
         const guint c = nl - 1 - l;

@@ -18,6 +18,7 @@
 #include <glib.h>
 #include <stdint.h>
 
+#include "ts-arch-classes.h"
 #include "ts-arch.h"
 #include "ts-mapping.h"
 #include "ts-op.h"
@@ -152,7 +153,27 @@ typedef struct {
     uint64_t link_batch;
     double link_call_cycles;
     double link_added_cycles;
+    /* Why the fifth path (the schedule of a landing level's tile versions) was left out where
+     * it could have raised cycles (its work and calls in series exceed the other paths'
+     * cycles): TsLinkScheduleSkip bits, 0 when it ran or could not matter; link_cycles then
+     * come from the four other paths. link_schedule_versions: the most versions of such a
+     * level. Recorded for reports; the cost is the same either way. */
+    uint32_t link_schedule_skipped;
+    uint64_t link_schedule_versions;
 } TsCost;
+
+/* Reasons the schedule of the versions (docs/pim.md, "Host-link calls", the fifth path) is
+ * left out (TsCost.link_schedule_skipped). */
+typedef enum {
+    TS_LINK_SKIP_MANY_VERSIONS = 1u << 0,    /* more versions than it walks (65,536) */
+    TS_LINK_SKIP_ONE_VERSION = 1u << 1,      /* one version: the chain path is exact */
+    TS_LINK_SKIP_EMPTY_ITERATIONS = 1u << 2, /* imperfect factors whose empty iterations change
+                                                the versions */
+    TS_LINK_SKIP_UNEVEN_VERSIONS = 1u << 3,  /* tensors' versions not multiples of each other */
+} TsLinkScheduleSkip;
+
+/* Maximum number of tile versions the fifth path walks per landing level. */
+#define TS_LINK_SCHEDULE_MAX_VERSIONS ((uint64_t)1 << 16)
 
 /* Behaviour switches. The zero value (or NULL) is Timeloop 3.0.3 parity. */
 typedef struct {
@@ -184,6 +205,12 @@ typedef struct {
      * intermediates a fused group keeps resident there while this op runs (mappers/ts-fuse.h).
      * The op's tiles must fit in the capacity minus this. 0 = the whole capacity. */
     uint64_t reserved_words[TS_ARCH_MAX_LEVELS];
+    /* On an arch whose compute level is a systolic_array: compute cycles are at least the
+     * array's fold timing of the mapping (ts_model_systolic_folds: every pass's folds with
+     * their fill and drain, as the DES runs them), not only MACs / utilized instances. No
+     * effect elsewhere. FALSE: Timeloop's semantics (the array is a fan-out of MACs, no fill or
+     * drain). See docs/model.md, "Systolic arrays". */
+    gboolean systolic_folds;
 } TsModelOptions;
 
 /* Bit d set when dimension d of op may take imperfect factors: no tensor of op has a
@@ -234,8 +261,41 @@ char *ts_model_explain(const TsModel *model, const TsMapping *mapping, const TsC
  * the MAC's operands, float operands on an integer MAC. Borrowed. */
 const char *ts_model_note(const TsModel *model);
 
+/* A systolic array's fold timing of a mapping, with SCALE-Sim's stall-free semantics
+ * (docs/des.md section 10.1) as the DES runs the mapping at its finest walk (a tile step per
+ * iteration of the loops above the innermost storage level). Each such iteration is a *pass*:
+ * the GEMM of the pass's extents (every spatial loop and the innermost storage level's temporal
+ * loops; K the dimensions the output lacks, N the output's dimensions the Inputs lack, M the
+ * rest), which the array folds by its dataflow (WS: K on rows, N on columns, M streamed; OS: M
+ * on rows, N on columns, K streamed; IS: K on rows, M on columns, N streamed) whatever axis the
+ * mapping gave each dimension. A fold takes `lines` array cycles: the streamed extent plus the
+ * skew (2R + C - 2 under WS and IS, R + C - 2 under OS). Cycles of the arch clock. */
+typedef struct {
+    uint64_t rows, cols;
+    TsDataflow dataflow;
+    uint64_t gemm_m, gemm_n, gemm_k; /* one pass */
+    uint64_t passes;
+    uint64_t folds;  /* per pass: ceil(rows needed / rows) x ceil(columns needed / cols) */
+    uint64_t lines;  /* per fold */
+    uint64_t stream; /* of lines, the streamed operand's (the rest is fill and drain) */
+    double cycles;   /* passes x folds x lines */
+    double skew_cycles; /* passes x folds x (lines - stream) */
+    /* Dimensions the mapping places on the array's axes that the dataflow streams in time
+     * instead (bit d; with their spatial extents), e.g. a WS array's M. */
+    uint32_t streamed_spatial;
+    uint64_t spatial_ext[TS_MAX_DIMS];
+} TsSystolicFolds;
+
+/* Fills *folds for mapping (valid for model) when the model's compute level is a
+ * systolic_array; FALSE (and *folds zeroed) otherwise. With imperfect factors the passes are
+ * the ceil of each dimension over the pass's extent (partial passes count whole). No
+ * allocation. */
+gboolean ts_model_systolic_folds(const TsModel *model, const TsMapping *mapping,
+                                 TsSystolicFolds *folds);
+
 /* Read-only views of what the model was prepared with. */
 const TsOp *ts_model_op(const TsModel *model);
+const TsModelOptions *ts_model_options(const TsModel *model);
 guint ts_model_n_levels(const TsModel *model);                            /* storage levels */
 const TsLevel *ts_model_level(const TsModel *model, guint storage_index); /* outermost first */
 /* The name of the host link whose calls TsCost.link_* count, or NULL when none lands in the

@@ -372,8 +372,24 @@ void ts_report_cost_json_members(JsonBuilder *b, const TsModel *model, const TsM
 
     ts_report_load_json(b, model, cost);
     ts_report_link_calls_json(b, model, cost);
+    ts_report_systolic_folds_json(b, model, mapping, cost);
     ts_report_notes_json(b, info ? info->notes : NULL);
 }
+
+/* The fifth path's skip reasons (TsLinkScheduleSkip): JSON key and text (%lu: versions). */
+static const struct {
+    uint32_t bit;
+    const char *key, *text;
+} link_skips[] = {
+    {TS_LINK_SKIP_MANY_VERSIONS, "many_versions",
+     "%" G_GUINT64_FORMAT " tile versions, more than the 65,536 it walks"},
+    {TS_LINK_SKIP_ONE_VERSION, "one_version", "%" G_GUINT64_FORMAT " tile version"},
+    {TS_LINK_SKIP_EMPTY_ITERATIONS, "empty_iterations",
+     "imperfect factors whose empty iterations change the versions (%" G_GUINT64_FORMAT
+     " at most)"},
+    {TS_LINK_SKIP_UNEVEN_VERSIONS, "uneven_versions",
+     "tensors' versions that are not multiples of one another (%" G_GUINT64_FORMAT " at most)"},
+};
 
 void ts_report_link_calls_json(JsonBuilder *b, const TsModel *model, const TsCost *cost)
 {
@@ -389,7 +405,113 @@ void ts_report_link_calls_json(JsonBuilder *b, const TsModel *model, const TsCos
     ts_json_member_count(b, "batch", cost->link_batch);
     ts_json_member_double(b, "call_cycles", cost->link_call_cycles);
     ts_json_member_double(b, "added_cycles", cost->link_added_cycles);
+    /* the fifth path's skips (docs/pim.md, "Host-link calls"): reason keys, versions */
+    json_builder_set_member_name(b, "schedule_skipped");
+    json_builder_begin_array(b);
+    for (guint i = 0; i < G_N_ELEMENTS(link_skips); i++)
+        if (cost->link_schedule_skipped & link_skips[i].bit) {
+            json_builder_begin_object(b);
+            ts_json_member_string(b, "reason", link_skips[i].key);
+            ts_json_member_count(b, "versions", cost->link_schedule_versions);
+            json_builder_end_object(b);
+        }
+    json_builder_end_array(b);
     json_builder_end_object(b);
+}
+
+static const char *dataflow_name(TsDataflow d)
+{
+    return d == TS_DATAFLOW_OS ? "os" : d == TS_DATAFLOW_IS ? "is" : "ws";
+}
+
+void ts_report_systolic_folds_json(JsonBuilder *b, const TsModel *model, const TsMapping *mapping,
+                             const TsCost *cost)
+{
+    g_return_if_fail(b != NULL && model != NULL && mapping != NULL && cost != NULL);
+    TsSystolicFolds f;
+    if (!ts_model_systolic_folds(model, mapping, &f))
+        return;
+    json_builder_set_member_name(b, "systolic_folds");
+    json_builder_begin_object(b);
+    ts_json_member_count(b, "rows", f.rows);
+    ts_json_member_count(b, "cols", f.cols);
+    ts_json_member_string(b, "dataflow", dataflow_name(f.dataflow));
+    ts_json_member_count(b, "passes", f.passes);
+    ts_json_member_count(b, "gemm_m", f.gemm_m);
+    ts_json_member_count(b, "gemm_n", f.gemm_n);
+    ts_json_member_count(b, "gemm_k", f.gemm_k);
+    ts_json_member_count(b, "folds_per_pass", f.folds);
+    ts_json_member_count(b, "lines_per_fold", f.lines);
+    ts_json_member_count(b, "stream_lines", f.stream);
+    ts_json_member_double(b, "cycles", f.cycles);
+    ts_json_member_double(b, "skew_cycles", f.skew_cycles);
+    json_builder_set_member_name(b, "charged");
+    json_builder_add_boolean_value(b, ts_model_options(model)->systolic_folds);
+    json_builder_end_object(b);
+}
+
+char *ts_report_systolic_note(const TsModel *model, const TsMapping *mapping, const TsCost *cost)
+{
+    g_return_val_if_fail(model != NULL && mapping != NULL && cost != NULL, NULL);
+    TsSystolicFolds f;
+    if (!ts_model_systolic_folds(model, mapping, &f) || f.cycles <= cost->cycles + 0.5)
+        return NULL;
+    const TsOp *op = ts_model_op(model);
+    const char *cls = f.dataflow == TS_DATAFLOW_OS ? "K" : f.dataflow == TS_DATAFLOW_IS ? "N" : "M";
+    GString *s = g_string_new(NULL);
+    g_string_append_printf(
+        s,
+        "the %" G_GUINT64_FORMAT " x %" G_GUINT64_FORMAT " %s systolic array runs this mapping as "
+        "%" G_GUINT64_FORMAT " passes of a GEMM M %" G_GUINT64_FORMAT " x N %" G_GUINT64_FORMAT
+        " x K %" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT " fold%s of %" G_GUINT64_FORMAT
+        " cycles each (%" G_GUINT64_FORMAT " streamed, %" G_GUINT64_FORMAT " fill and drain)",
+        f.rows, f.cols, dataflow_name(f.dataflow), f.passes, f.gemm_m, f.gemm_n, f.gemm_k, f.folds,
+        f.folds == 1 ? "" : "s", f.lines, f.stream, f.lines - f.stream);
+    if (f.streamed_spatial != 0) {
+        g_string_append(s, "; the mapping puts");
+        gboolean first = TRUE;
+        for (guint d = 0; d < op->n_dims && d < TS_MAX_DIMS; d++)
+            if (f.streamed_spatial >> d & 1u) {
+                g_string_append_printf(s, "%s %s%" G_GUINT64_FORMAT, first ? "" : ",",
+                                       op->dim_names[d] ? op->dim_names[d] : "?",
+                                       f.spatial_ext[d]);
+                first = FALSE;
+            }
+        g_string_append_printf(s, " on the array's axes, which a %s array streams in time (%s)",
+                               dataflow_name(f.dataflow), cls);
+    }
+    g_string_append_printf(
+        s,
+        ": %.0f cycles by SCALE-Sim's fold timing, %.1fx the model's %.0f (%.0f compute cycles: "
+        "Timeloop's semantics count every used PE busy every cycle and no fill or drain); "
+        "--systolic-folds charges the folds in the search",
+        f.cycles, f.cycles / MAX(cost->cycles, 1.0), cost->cycles, cost->compute_cycles);
+    return g_string_free(s, FALSE);
+}
+
+char *ts_report_link_schedule_note(const TsModel *model, const TsCost *cost)
+{
+    g_return_val_if_fail(model != NULL && cost != NULL, NULL);
+    const char *link = ts_model_link_name(model);
+    if (link == NULL || cost->link_schedule_skipped == 0)
+        return NULL;
+    GString *s = g_string_new(NULL);
+    g_string_append_printf(s,
+                           "host link %s: the schedule of the tile versions (the fifth path of "
+                           "the calls' cost, docs/pim.md) was left out (",
+                           link);
+    gboolean first = TRUE;
+    for (guint i = 0; i < G_N_ELEMENTS(link_skips); i++)
+        if (cost->link_schedule_skipped & link_skips[i].bit) {
+            g_string_append_printf(s, "%s", first ? "" : "; ");
+            g_string_append_printf(s, link_skips[i].text, cost->link_schedule_versions);
+            first = FALSE;
+        }
+    g_string_append_printf(s,
+                           "): the %.0f cycles the calls add come from the four other paths and "
+                           "may be below what the DES takes",
+                           cost->link_added_cycles);
+    return g_string_free(s, FALSE);
 }
 
 void ts_report_link_calls_text(GString *out, const TsModel *model, const TsCost *cost)

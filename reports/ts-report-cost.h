@@ -53,6 +53,21 @@ void ts_report_load_json(JsonBuilder *b, const TsModel *model, const TsCost *cos
  * when no host link lands in the model's levels. */
 void ts_report_link_calls_json(JsonBuilder *b, const TsModel *model, const TsCost *cost);
 void ts_report_link_calls_text(GString *out, const TsModel *model, const TsCost *cost);
+/* A note when the fifth path of the calls' cost was left out where it could have raised the
+ * cycles (TsCost.link_schedule_skipped), naming the link, the reasons and the versions; NULL
+ * otherwise. Newly allocated. The JSON "host_link_calls" member lists the same reasons as
+ * "schedule_skipped" [{reason, versions}]. */
+char *ts_report_link_schedule_note(const TsModel *model, const TsCost *cost);
+/* A note when the model's cycles of mapping are below its systolic array's fold timing
+ * (ts_model_systolic_folds), with the passes, their GEMM, folds, fold length, fill and drain
+ * and the model's own compute cycles; NULL otherwise (no systolic array, or the cycles cover
+ * the folds). Newly allocated. */
+char *ts_report_systolic_note(const TsModel *model, const TsMapping *mapping, const TsCost *cost);
+/* Adds the "systolic_folds" member {rows, cols, dataflow, passes, gemm_m, gemm_n, gemm_k,
+ * folds_per_pass, lines_per_fold, stream_lines, cycles, skew_cycles, charged} when the model's
+ * compute level is a systolic array; nothing otherwise. Written by ts_report_cost_json_members. */
+void ts_report_systolic_folds_json(JsonBuilder *b, const TsModel *model, const TsMapping *mapping,
+                             const TsCost *cost);
 /* As ts_report_cost_json_members, wrapped in its own object. */
 void ts_report_cost_json(JsonBuilder *b, const TsModel *model, const TsMapping *mapping,
                          const TsCost *cost, const TsReportInfo *info);

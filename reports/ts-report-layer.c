@@ -918,6 +918,19 @@ char **ts_report_layer_notes(const TsArch *arch, const TsLayerResult *result)
         const char *note = ts_layer_op_note(lo, i);
         if (note != NULL)
             g_ptr_array_add(all, g_strdup(note));
+        /* the best mapping's: a systolic array's folds beyond the model's cycles, the host-link
+         * schedule left out */
+        if (lo->same_as != i || !lo->einsum || lo->placed_on != NULL || lo->model == NULL ||
+            lo->search.n_best == 0)
+            continue;
+        const TsSearchEntry *best = &lo->search.best[0];
+        char *extra[] = {ts_report_systolic_note(lo->model, &best->mapping, &best->cost),
+                         ts_report_link_schedule_note(lo->model, &best->cost)};
+        for (guint k = 0; k < G_N_ELEMENTS(extra); k++)
+            if (extra[k] != NULL) {
+                g_ptr_array_add(all, g_strdup_printf("op %s: %s", lo->op->name, extra[k]));
+                g_free(extra[k]);
+            }
     }
     g_ptr_array_add(all, NULL);
     return (char **)g_ptr_array_free(all, FALSE);
