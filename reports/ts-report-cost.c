@@ -376,19 +376,18 @@ void ts_report_cost_json_members(JsonBuilder *b, const TsModel *model, const TsM
     ts_report_notes_json(b, info ? info->notes : NULL);
 }
 
-/* The fifth path's skip reasons (TsLinkScheduleSkip): JSON key and text (%lu: versions). */
+/* The fifth path's skip reasons (TsLinkScheduleSkip): JSON key, and the text around the
+ * versions' count. */
 static const struct {
     uint32_t bit;
-    const char *key, *text;
+    const char *key, *before, *after;
 } link_skips[] = {
-    {TS_LINK_SKIP_MANY_VERSIONS, "many_versions",
-     "%" G_GUINT64_FORMAT " tile versions, more than the 65,536 it walks"},
-    {TS_LINK_SKIP_ONE_VERSION, "one_version", "%" G_GUINT64_FORMAT " tile version"},
+    {TS_LINK_SKIP_MANY_VERSIONS, "many_versions", "", " tile versions, more than the 65,536 it walks"},
+    {TS_LINK_SKIP_ONE_VERSION, "one_version", "", " tile version"},
     {TS_LINK_SKIP_EMPTY_ITERATIONS, "empty_iterations",
-     "imperfect factors whose empty iterations change the versions (%" G_GUINT64_FORMAT
-     " at most)"},
+     "imperfect factors whose empty iterations change the versions, ", " at most"},
     {TS_LINK_SKIP_UNEVEN_VERSIONS, "uneven_versions",
-     "tensors' versions that are not multiples of one another (%" G_GUINT64_FORMAT " at most)"},
+     "tensors' versions that are not multiples of one another, ", " at most"},
 };
 
 void ts_report_link_calls_json(JsonBuilder *b, const TsModel *model, const TsCost *cost)
@@ -503,8 +502,9 @@ char *ts_report_link_schedule_note(const TsModel *model, const TsCost *cost)
     gboolean first = TRUE;
     for (guint i = 0; i < G_N_ELEMENTS(link_skips); i++)
         if (cost->link_schedule_skipped & link_skips[i].bit) {
-            g_string_append_printf(s, "%s", first ? "" : "; ");
-            g_string_append_printf(s, link_skips[i].text, cost->link_schedule_versions);
+            g_string_append_printf(s, "%s%s%" G_GUINT64_FORMAT "%s", first ? "" : "; ",
+                                   link_skips[i].before, cost->link_schedule_versions,
+                                   link_skips[i].after);
             first = FALSE;
         }
     g_string_append_printf(s,

@@ -228,6 +228,138 @@ static void test_readback(void)
     CU_ASSERT(fabs(x.cycles - mc) <= 0.005 * mc);
 }
 
+/* The reasons of the cost's link_schedule_skipped as the JSON lists them
+ * (host_link_calls.schedule_skipped[].reason), comma-separated; "" when none. */
+static char *json_skips(const TsModel *model, const TsMapping *m, const TsCost *cost)
+{
+    g_autofree char *doc = ts_report_cost_json_string(model, m, cost, NULL);
+    g_autoptr(GError) error = NULL;
+    JsonNode *root = json_from_string(doc, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+    JsonObject *calls = json_object_get_object_member(json_node_get_object(root),
+                                                      "host_link_calls");
+    GString *s = g_string_new(NULL);
+    if (calls != NULL && json_object_has_member(calls, "schedule_skipped")) {
+        JsonArray *a = json_object_get_array_member(calls, "schedule_skipped");
+        for (guint i = 0; i < json_array_get_length(a); i++) {
+            JsonObject *o = json_array_get_object_element(a, i);
+            g_string_append_printf(s, "%s%s:%" G_GINT64_FORMAT, i ? "," : "",
+                                   json_object_get_string_member(o, "reason"),
+                                   json_object_get_int_member(o, "versions"));
+        }
+    } else {
+        g_string_append(s, "(no member)");
+    }
+    json_node_unref(root);
+    return g_string_free(s, FALSE);
+}
+
+/* The fifth path of the calls' cost (the schedule of the versions) is left out for more than
+ * 65,536 versions, for one version and for imperfect factors whose empty iterations change the
+ * versions; where it could have raised the cycles, the cost records why (the report's note and
+ * JSON host_link_calls.schedule_skipped), and the cycles are the four other paths' either way.
+ * - BERT-base KTQ with every loop above the MRAM (E64 D128 L128: 1,048,576 versions);
+ * - Out with nothing above the MRAM (one version of each tile): the chain through the last
+ *   version is the schedule then, so nothing that could matter is skipped (no note; the DES
+ *   within 1%);
+ * - KTQ with imperfect L factors on two levels above the MRAM (upmem-pim with a host-side sram
+ *   between the DRAM and the link: L48 in the MRAM, 2 x 2 above it over 128 tokens, the last
+ *   iteration of the inner one empty in the second of the outer one). */
+static void test_schedule_skipped(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TsWorkload) bert = ts_workload_load("bert-base", NULL, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(bert);
+    {
+        static const char *const text =
+            "mapping:\n"
+            "  - {target: DPU.wram, type: datatype, keep: [Weights, Inputs, Outputs], bypass: []}\n"
+            "  - {target: DPU.mram, type: datatype, keep: [Weights, Inputs, Outputs], bypass: []}\n"
+            "  - {target: HostDRAM, type: datatype, keep: [Weights, Inputs, Outputs], bypass: []}\n"
+            "  - {target: DPU.wram, type: temporal, factors: E1 D1 L1, permutation: EDL}\n"
+            "  - {target: DPU.mram, type: temporal, factors: E1 D1 L1, permutation: EDL}\n"
+            "  - {target: HostDRAM, type: temporal, factors: E64 D128 L128, permutation: LED}\n";
+        g_autoptr(TsArch) arch = load_upmem("latency: 3.7ms");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(arch);
+        TsMapping m;
+        g_autoptr(TsModel) model = NULL;
+        TsCost cost;
+        load_mapping(arch, ts_workload_find_op(bert, "KTQ"), text, &m, &model, &cost);
+        CU_ASSERT_EQUAL(cost.link_schedule_skipped, TS_LINK_SKIP_MANY_VERSIONS);
+        CU_ASSERT_EQUAL(cost.link_schedule_versions, 1048576);
+        g_autofree char *note = ts_report_link_schedule_note(model, &cost);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(note);
+        CU_ASSERT_PTR_NOT_NULL(strstr(note, "host link HostLink: the schedule of the tile "
+                                            "versions"));
+        CU_ASSERT_PTR_NOT_NULL(strstr(note, "1048576 tile versions, more than the 65,536"));
+        g_autofree char *j = json_skips(model, &m, &cost);
+        CU_ASSERT_STRING_EQUAL(j, "many_versions:1048576");
+    }
+    {
+        static const char *const text =
+            "mapping:\n"
+            "  - {target: DPU.wram, type: datatype, keep: [Weights, Inputs, Outputs], bypass: []}\n"
+            "  - {target: DPU.mram, type: datatype, keep: [Weights, Inputs, Outputs], bypass: []}\n"
+            "  - {target: HostDRAM, type: datatype, keep: [Inputs, Outputs], bypass: [Weights]}\n"
+            "  - {target: DPU.wram, type: temporal, factors: E192 D48 L1, permutation: EDL}\n"
+            "  - {target: DPU.mram, type: temporal, factors: E1 D1 L8, permutation: EDL}\n"
+            "  - {target: HostDRAM, type: spatial, factors: E4 D16 L16, permutation: ELD, split: 2}\n"
+            "  - {target: HostDRAM, type: temporal, factors: E1 D1 L1, permutation: LED}\n";
+        g_autoptr(TsArch) arch = load_upmem("latency: 3.7ms");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(arch);
+        const TsOp *op = ts_workload_find_op(bert, "Out");
+        TsMapping m;
+        g_autoptr(TsModel) model = NULL;
+        TsCost cost;
+        load_mapping(arch, op, text, &m, &model, &cost);
+        CU_ASSERT_EQUAL(cost.link_calls, 2);
+        CU_ASSERT_EQUAL(cost.link_schedule_skipped, 0);
+        g_autofree char *note = ts_report_link_schedule_note(model, &cost);
+        CU_ASSERT_PTR_NULL(note);
+        g_autofree char *j = json_skips(model, &m, &cost);
+        CU_ASSERT_STRING_EQUAL(j, "");
+        TsExecOptions opt = {0};
+        TsExecOpResult x;
+        CU_ASSERT_TRUE_FATAL(ts_exec_run_op(arch, model, &m, 1, &opt, &x, &error));
+        CU_ASSERT(fabs(x.cycles - cost.cycles) <= 0.01 * cost.cycles);
+    }
+    {
+        static const char *const text =
+            "mapping:\n"
+            "  - {target: DPU.wram, type: datatype, keep: [Weights, Inputs, Outputs], bypass: []}\n"
+            "  - {target: DPU.mram, type: datatype, keep: [Weights, Inputs, Outputs], bypass: []}\n"
+            "  - {target: HostCache, type: datatype, keep: [Weights, Inputs, Outputs], bypass: []}\n"
+            "  - {target: HostDRAM, type: datatype, keep: [Weights, Inputs, Outputs], bypass: []}\n"
+            "  - {target: DPU.wram, type: temporal, factors: E64 D1 L1, permutation: EDL}\n"
+            "  - {target: DPU.mram, type: temporal, factors: E1 D128 L48, permutation: EDL}\n"
+            "  - {target: HostCache, type: temporal, factors: E1 D1 L2, permutation: LED}\n"
+            "  - {target: HostDRAM, type: temporal, factors: E1 D1 L2, permutation: LED}\n";
+        const char *const edits[] = {"    - name: HostLink\n",
+                                     "    - name: HostCache\n"
+                                     "      class: sram\n"
+                                     "      attributes: {size: 32MiB, word_bits: 8, "
+                                     "width_bits: 512}\n"
+                                     "    - name: HostLink\n",
+                                     NULL};
+        g_autoptr(TsArch) arch = ts_test_arch_edited("upmem-pim", edits, NULL);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(arch);
+        const TsOp *op = ts_workload_find_op(bert, "KTQ");
+        TsMapping m;
+        CU_ASSERT_TRUE_FATAL(ts_mapping_load_string("link.map", text, arch, op, &m, &error));
+        const TsModelOptions mo = {.imperfect_factors = TRUE};
+        g_autoptr(TsModel) model = ts_model_new_full(arch, op, &mo, &error);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(model);
+        TsCost cost;
+        CU_ASSERT_EQUAL_FATAL(ts_model_evaluate(model, &m, &cost), TS_EVAL_OK);
+        CU_ASSERT_EQUAL(cost.link_schedule_skipped, TS_LINK_SKIP_EMPTY_ITERATIONS);
+        g_autofree char *note = ts_report_link_schedule_note(model, &cost);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(note);
+        CU_ASSERT_PTR_NOT_NULL(strstr(note, "empty iterations"));
+        g_autofree char *j = json_skips(model, &m, &cost);
+        CU_ASSERT_STRING_EQUAL(j, "empty_iterations:4");
+    }
+}
+
 int main(int argc, char **argv)
 {
     CU_initialize_registry();
@@ -238,5 +370,7 @@ int main(int argc, char **argv)
                 test_readback);
     CU_add_test(s, "random mappings on upmem-pim (few DPUs, several versions): model vs DES",
                 test_random);
+    CU_add_test(s, "the schedule of the versions left out: many versions, one, empty iterations",
+                test_schedule_skipped);
     return ts_test_run(argc, argv);
 }
