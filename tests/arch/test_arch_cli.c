@@ -11,20 +11,44 @@
 
 #include "ts-test.h"
 
-/* `tilesim check FILES...`; FALSE when TILESIM_BIN is unset (the caller skips). */
-/* Runs `tilesim check FILES...`: FALSE (test `test` reported as skipped) when TILESIM_BIN is
- * unset. */
-static gboolean run_check(const char *test, GPtrArray *files, char **out, char **err, int *status)
+/* One `tilesim check` run: its stdout, stderr and exit status. */
+typedef struct {
+    char *out, *err;
+    int status;
+} CheckRun;
+
+static void check_run_clear(CheckRun *r)
 {
+    g_clear_pointer(&r->out, g_free);
+    g_clear_pointer(&r->err, g_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(CheckRun, check_run_clear)
+
+/* Runs `tilesim check ARGS...` into *r (cleared first): FALSE (test `test` reported as skipped)
+ * when TILESIM_BIN is unset. */
+static gboolean run_check(const char *test, GPtrArray *args, CheckRun *r)
+{
+    check_run_clear(r);
     g_autoptr(GPtrArray) argv = g_ptr_array_new();
     g_ptr_array_add(argv, "check");
-    for (guint i = 0; i < files->len; i++)
-        g_ptr_array_add(argv, files->pdata[i]);
+    for (guint i = 0; i < args->len; i++)
+        g_ptr_array_add(argv, args->pdata[i]);
     g_ptr_array_add(argv, NULL);
-    *status = ts_test_tilesim((const char *const *)argv->pdata, out, err);
-    if (*status < 0)
+    r->status = ts_test_tilesim((const char *const *)argv->pdata, &r->out, &r->err);
+    if (r->status < 0)
         fprintf(stderr, "SKIP %s: TILESIM_BIN not set\n", test);
-    return *status >= 0;
+    return r->status >= 0;
+}
+
+/* run_check expecting exit 0 (stderr printed otherwise); FALSE when skipped. */
+static gboolean check_ok(const char *test, GPtrArray *args, CheckRun *r)
+{
+    if (!run_check(test, args, r))
+        return FALSE;
+    if (r->status != 0)
+        fprintf(stderr, "%s", r->err);
+    CU_ASSERT_EQUAL(r->status, 0);
+    return TRUE;
 }
 
 static void add_dir(GPtrArray *files, const char *dir, gboolean recurse, const char *suffix)
@@ -57,14 +81,10 @@ static void test_check_library(void)
     g_autofree char *lib = ts_test_source_path("arch/library");
     add_dir(files, lib, FALSE, ".yaml");
     CU_ASSERT(files->len >= 10);
-    g_autofree char *out = NULL;
-    g_autofree char *err = NULL;
-    int status;
-    if (!run_check(__func__, files, &out, &err, &status))
+    g_auto(CheckRun) r = {0};
+    if (!check_ok(__func__, files, &r))
         return;
-    if (status != 0)
-        fprintf(stderr, "%s", err);
-    CU_ASSERT_EQUAL(status, 0);
+    const char *out = r.out;
     g_autofree char *summary = g_strdup_printf(
         "checked %u file(s): %u ok, 0 not checked, 0 with errors", files->len, files->len);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, summary));
@@ -94,14 +114,10 @@ static void test_check_reference(void)
     g_ptr_array_add(files, ts_test_reference_path("upmem/architectures_schema.json"));
     g_autofree char *pimdl = ts_test_reference_path("upmem/pim_dl");
     add_dir(files, pimdl, TRUE, ".yaml");
-    g_autofree char *out = NULL;
-    g_autofree char *err = NULL;
-    int status;
-    if (!run_check(__func__, files, &out, &err, &status))
+    g_auto(CheckRun) r = {0};
+    if (!check_ok(__func__, files, &r))
         return;
-    if (status != 0)
-        fprintf(stderr, "%s", err);
-    CU_ASSERT_EQUAL(status, 0);
+    const char *out = r.out;
     CU_ASSERT_PTR_NOT_NULL(strstr(out, ", 0 with errors"));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "29 device profiles"));
     /* Problems and constraint files are validated as such, mappings reported unchecked. */
@@ -116,7 +132,7 @@ static void test_check_reference(void)
     for (const char *p = out; (p = strstr(p, ": OK, a Timeloop architecture")) != NULL; p++)
         n_arch++;
     CU_ASSERT_EQUAL(n_arch, 12);
-    printf("\n  tilesim check over %u reference files: exit %d\n", files->len, status);
+    printf("\n  tilesim check over %u reference files: exit %d\n", files->len, r.status);
 }
 
 static void test_check_errors(void)
@@ -135,12 +151,11 @@ static void test_check_errors(void)
     g_ptr_array_add(files, ts_test_source_path("arch/library/gemmini-like.yaml"));
     g_ptr_array_add(files, notyaml);
     g_ptr_array_add(files, g_build_filename(dir, "missing.yaml", NULL));
-    g_autofree char *out = NULL;
-    g_autofree char *err = NULL;
-    int status;
-    if (!run_check(__func__, files, &out, &err, &status))
+    g_auto(CheckRun) r = {0};
+    if (!run_check(__func__, files, &r))
         return;
-    CU_ASSERT_EQUAL(status, 1);
+    const char *out = r.out, *err = r.err;
+    CU_ASSERT_EQUAL(r.status, 1);
     g_autofree char *msg = g_strdup_printf("%s:5:71: levels[0].attributes.tRCD: must be > 0 "
                                            "(got -3)",
                                            bad);
@@ -152,10 +167,9 @@ static void test_check_errors(void)
                                        "errors"));
     /* No file at all. */
     g_autoptr(GPtrArray) none = g_ptr_array_new();
-    g_autofree char *out2 = NULL;
-    g_autofree char *err2 = NULL;
-    run_check(__func__, none, &out2, &err2, &status);
-    CU_ASSERT_EQUAL(status, 1);
+    g_auto(CheckRun) r2 = {0};
+    run_check(__func__, none, &r2);
+    CU_ASSERT_EQUAL(r2.status, 1);
 }
 
 /* The device file's summary says how to pick a profile; `check --device NAME` does, with the
@@ -169,29 +183,21 @@ static void test_check_device(void)
     g_autofree char *upmem = ts_test_reference_path("upmem/sim_architectures.yaml");
     g_autoptr(GPtrArray) files = g_ptr_array_new();
     g_ptr_array_add(files, upmem);
-    g_autofree char *out = NULL;
-    g_autofree char *err = NULL;
-    int status;
-    if (!run_check(__func__, files, &out, &err, &status))
+    g_auto(CheckRun) r = {0};
+    if (!check_ok(__func__, files, &r))
         return;
-    CU_ASSERT_EQUAL(status, 0);
-    CU_ASSERT_PTR_NOT_NULL(strstr(out, "summarise one with tilesim check FILE --device NAME"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "summarise one with tilesim check FILE --device NAME"));
     g_autoptr(GPtrArray) one = g_ptr_array_new();
     g_ptr_array_add(one, "--device");
     g_ptr_array_add(one, "PIM-AI-4dimm");
     g_ptr_array_add(one, upmem);
-    g_autofree char *out1 = NULL;
-    g_autofree char *err1 = NULL;
-    run_check(__func__, one, &out1, &err1, &status);
-    CU_ASSERT_EQUAL(status, 0);
-    CU_ASSERT_PTR_NOT_NULL(strstr(out1, "architecture PIM_AI_4dimm"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(out1, "320 TFLOP/s (0.4 pJ/FLOP), memory 6.554 TB/s"));
+    check_ok(__func__, one, &r);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "architecture PIM_AI_4dimm"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "320 TFLOP/s (0.4 pJ/FLOP), memory 6.554 TB/s"));
     g_ptr_array_index(one, 1) = "PIM-AI-4dimmm";
-    g_autofree char *out2 = NULL;
-    g_autofree char *err2 = NULL;
-    run_check(__func__, one, &out2, &err2, &status);
-    CU_ASSERT_EQUAL(status, 1);
-    CU_ASSERT_PTR_NOT_NULL(strstr(err2, "unknown device 'PIM-AI-4dimmm' (did you mean "
+    run_check(__func__, one, &r);
+    CU_ASSERT_EQUAL(r.status, 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "unknown device 'PIM-AI-4dimmm' (did you mean "
                                         "'PIM-AI-4dimm'?)"));
 }
 
@@ -202,12 +208,11 @@ static void test_check_library_names(void)
     g_ptr_array_add(files, "upmem-pim");
     g_ptr_array_add(files, "bert-base");
     g_ptr_array_add(files, "gemini-like");
-    g_autofree char *out = NULL;
-    g_autofree char *err = NULL;
-    int status;
-    if (!run_check(__func__, files, &out, &err, &status))
+    g_auto(CheckRun) r = {0};
+    if (!run_check(__func__, files, &r))
         return;
-    CU_ASSERT_EQUAL(status, 1);
+    const char *out = r.out, *err = r.err;
+    CU_ASSERT_EQUAL(r.status, 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "upmem-pim.yaml: OK, a tilesim architecture"));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "workload 'bert-base'"));
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "unknown architecture 'gemini-like' (did you mean "
@@ -222,12 +227,10 @@ static void test_check_shows_result_keys(void)
     g_autoptr(GPtrArray) files = g_ptr_array_new();
     g_ptr_array_add(files, "gemmini-like");
     g_ptr_array_add(files, "upmem-pim");
-    g_autofree char *out = NULL;
-    g_autofree char *err = NULL;
-    int status;
-    if (!run_check(__func__, files, &out, &err, &status))
+    g_auto(CheckRun) r = {0};
+    if (!check_ok(__func__, files, &r))
         return;
-    CU_ASSERT_EQUAL(status, 0);
+    const char *out = r.out;
     static const char *const needles[] = {
         "16 x 16 systolic array, dataflow ws (weight-stationary), 8-bit operands, 32-bit "
         "accumulators, 1 register word per PE",
