@@ -199,6 +199,9 @@ typedef struct {
     guint64 *b_lb;
     guint8 *b_want, *b_hit;
     guint16 *b_n;
+    guint16 *b_nwr; /* per bank: its write entries (none: bank_update needs no pass when its
+                       first entry hits) */
+    guint8 rd_cmd; /* the read command entries carry (RD, or RDA with close page) */
     guint64 *b_dirty, *b_stale, *wants;
     guint n_bwords;
     gboolean bounds_pending; /* some bank is dirty or stale */
@@ -685,6 +688,12 @@ static inline __attribute__((always_inline)) void unit_request(Unit *u, const Ts
 
 /* ---- command selection ---- */
 
+/* The entries of bank gb in queue order (b_n[gb] of them). */
+static inline CmdEntry *bank_entries(const Unit *u, guint gb)
+{
+    return &u->cq[(gsize)gb * u->cq_cap];
+}
+
 static inline gboolean queue_in_ref(const Unit *u, guint q)
 {
     const RefReq *r = &u->ref_q[u->ref_head];
@@ -726,11 +735,33 @@ static inline guint64 act_partial(const Unit *u, guint gb)
     return MAX(b->next[TS_DCMD_ACT], u->eng.group[b->group].next[TS_DCMD_ACT]);
 }
 
+/* What bank gb's entries need, by the pass over its entries (bank_update's general case). */
+static guint8 bank_want_scan(const Unit *u, guint gb, guint8 *hit_out)
+{
+    const TsDramBank *b = &u->eng.bank[gb];
+    const CmdEntry *qe = bank_entries(u, gb);
+    const gboolean head_misses = (gint64)qe[0].row != b->open_row;
+    guint8 want = 0, hit = 0;
+    for (guint i = 0, n = u->b_n[gb]; i < n; i++) {
+        if ((gint64)qe[i].row != b->open_row)
+            continue;
+        hit = 1;
+        if ((qe[i].cmd == TS_DCMD_WR || qe[i].cmd == TS_DCMD_WRA) && write_behind_read(qe, i))
+            continue;
+        want |= (guint8)(1u << qe[i].cmd);
+    }
+    if (head_misses && !(hit && b->row_hits < 4))
+        want |= 1u << TS_DCMD_PRE;
+    *hit_out = hit;
+    return want;
+}
+
 /* What bank gb's entries need, in DRAMsim3's arbitration, from its queue in order: ACT for a
  * closed bank; for an open one the column command of each row hit (but a write behind a read
  * of its column) and PRE when the bank's first entry misses, unless a hit is pending and fewer
  * than 4 hits were served since the ACT. Then its bound. one_word (n_bwords == 1) and act_gate
- * (u->act_gate) are constants at each call. */
+ * (u->act_gate) are constants at each call. A bank holding only reads whose first entry hits
+ * needs exactly the read command (its entries all carry it; no PRE), without a pass. */
 static inline __attribute__((always_inline)) void bank_update(Unit *u, guint gb, gboolean one_word,
                                                               gboolean act_gate)
 {
@@ -739,18 +770,16 @@ static inline __attribute__((always_inline)) void bank_update(Unit *u, guint gb,
     if (u->b_n[gb] > 0 && b->open_row < 0) {
         want = 1u << TS_DCMD_ACT;
     } else if (u->b_n[gb] > 0) {
-        const CmdEntry *qe = &u->cq[(gsize)gb * u->cq_cap];
-        const gboolean head_misses = (gint64)qe[0].row != b->open_row;
-        for (guint i = 0, n = u->b_n[gb]; i < n; i++) {
-            if ((gint64)qe[i].row != b->open_row)
-                continue;
+        if (u->b_nwr[gb] == 0 && (gint64)bank_entries(u, gb)->row == b->open_row) {
             hit = 1;
-            if ((qe[i].cmd == TS_DCMD_WR || qe[i].cmd == TS_DCMD_WRA) && write_behind_read(qe, i))
-                continue;
-            want |= (guint8)(1u << qe[i].cmd);
+            want = (guint8)(1u << u->rd_cmd);
+        } else {
+            want = bank_want_scan(u, gb, &hit);
         }
-        if (head_misses && !(hit && b->row_hits < 4))
-            want |= 1u << TS_DCMD_PRE;
+#ifndef NDEBUG
+        guint8 hit2;
+        g_assert(want == bank_want_scan(u, gb, &hit2) && hit == hit2);
+#endif
     }
     for (guint32 m = u->b_want[gb] ^ want; m; m &= m - 1)
         u->wants[one_word ? (gsize)__builtin_ctz(m)
@@ -906,7 +935,7 @@ typedef struct {
  * entry needing it, without the engine. */
 static inline gboolean first_ready_bank(Unit *u, guint gb, guint q, guint64 c, Pick *p)
 {
-    const CmdEntry *qe = &u->cq[(gsize)gb * u->cq_cap];
+    const CmdEntry *qe = bank_entries(u, gb);
     const guint n = u->b_n[gb], rank = qe[0].rank, bank = qe[0].bank;
     const TsDramEngine *eng = &u->eng;
     const TsDramBank *b = &eng->bank[gb];
@@ -983,14 +1012,14 @@ static inline gboolean first_ready(Unit *u, guint q, guint64 c, Pick *p, gboolea
                 if (u->b_lb[gb] > c)
                     continue;
                 found++;
-                const guint32 age = u->cq_seq - u->cq[(gsize)gb * u->cq_cap].seq;
+                const guint32 age = u->cq_seq - bank_entries(u, gb)->seq;
                 if (age > best) {
                     best = age;
                     act = gb;
                 }
             }
             if (act != G_MAXUINT) {
-                const CmdEntry *e = &u->cq[(gsize)act * u->cq_cap];
+                const CmdEntry *e = bank_entries(u, act);
                 *p = (Pick){TS_DCMD_ACT, e->rank, e->bank, e->row, q, 0, e->seq};
             }
         }
@@ -1092,9 +1121,11 @@ static guint32 take_column(Unit *u, const Pick *p, const TsDramBank *b, gboolean
         u->read_hits += b->row_hits != 0;
     }
     const guint gb = p->rank * u->eng.banks_per_rank + p->bank;
-    CmdEntry *qe = &u->cq[(gsize)gb * u->cq_cap];
-    guint32 ti = qe[p->slot].trans;
-    memmove(&qe[p->slot], &qe[p->slot + 1], sizeof(CmdEntry) * (u->b_n[gb] - p->slot - 1));
+    CmdEntry *qe = bank_entries(u, gb);
+    const guint slot = p->slot, n = u->b_n[gb];
+    guint32 ti = qe[slot].trans;
+    u->b_nwr[gb] -= write;
+    memmove(&qe[slot], &qe[slot + 1], sizeof(CmdEntry) * (n - slot - 1));
     u->b_n[gb]--;
     if (u->cq_n[p->q]-- == u->cq_cap)
         cq_left_full(u, p->q);
@@ -1288,10 +1319,11 @@ static inline __attribute__((always_inline)) gboolean schedule_transaction_(Unit
             set_busy(u, qi, TRUE);
         if (u->cq_n[qi] == u->cq_cap)
             cq_became_full(u, qi);
-        u->cq[(gsize)gb * u->cq_cap + u->b_n[gb]++] =
+        bank_entries(u, gb)[u->b_n[gb]++] =
             (CmdEntry){q[i], t->row, t->col, u->cq_seq++, t->bank, t->rank, (guint8)cmd};
         /* Behind other entries, one that misses the open row (or waits for a closed bank's
          * ACT) changes nothing the bank needs; a first entry or a row hit may. */
+        u->b_nwr[gb] += t->is_write;
         if (u->b_n[gb] == 1 || (gint64)t->row == u->eng.bank[gb].open_row)
             mark_dirty(u, gb);
         memmove(&q[i], &q[i + 1], sizeof(guint32) * (*qn - i - 1));
@@ -2058,6 +2090,8 @@ static gboolean unit_init(Dram *d, Unit *u, guint index, GError **error)
     const TsDramSpec *s = d->spec;
     u->d = d;
     u->index = index;
+    const gboolean close_page = s->page_policy == TS_DRAM_PAGE_CLOSE;
+    u->rd_cmd = close_page ? TS_DCMD_RDA : TS_DCMD_RD;
     g_autofree char *why = NULL;
     if (!ts_dram_engine_init(&u->eng, s, &why)) {
         g_set_error(error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID, "%s", why);
@@ -2108,6 +2142,7 @@ static gboolean unit_init(Dram *d, Unit *u, guint index, GError **error)
     u->b_want = g_new0(guint8, nbanks);
     u->b_hit = g_new0(guint8, nbanks);
     u->b_n = g_new0(guint16, nbanks);
+    u->b_nwr = g_new0(guint16, nbanks);
     u->b_dirty = g_new0(guint64, u->n_bwords);
     u->b_stale = g_new0(guint64, u->n_bwords);
     u->wants = g_new0(guint64, (gsize)TS_DCMD_COUNT * u->n_bwords);
@@ -2454,6 +2489,7 @@ static void dram_destroy(TsComponent *self)
         g_free(u->b_want);
         g_free(u->b_hit);
         g_free(u->b_n);
+        g_free(u->b_nwr);
         g_free(u->b_dirty);
         g_free(u->b_stale);
         g_free(u->wants);
