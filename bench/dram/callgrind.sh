@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
 # Instruction counts of the dram model per bench trace, under valgrind's callgrind: repeatable
 # on a shared, loaded machine where CPU time varies by tens of percent. For each trace of
-# dram_bench, the instructions executed inside ts_dram_trace_run (the simulation: building it,
-# the event loop and the statistics) and inside ts_dram_trace_load (reading the trace file:
-# decompression runs in a separate xz process and is not counted), with the count per request.
+# dram_bench, one run of the trace (`dram_bench --repeat 1`: no warm-up run, no legality
+# checker, the JSON line printed outside the count): the instructions executed inside
+# ts_dram_trace_run (building the simulation, the event loop and the statistics), the event
+# loop's alone (inside ts_sim_run and ts_sim_run_until: what dram_bench's CPU time measures, 99%
+# of the run), each per request, and inside ts_dram_trace_load (reading the trace file:
+# decompression runs in a separate xz process and is not counted). These are instructions, not
+# time: on the 2-core VM (AMD EPYC, Zen 5, about 3.3 GHz) the loop retires about 16 G
+# instructions per CPU-second on hbm2 seq sat (some 4.8 per cycle; 1.03 G in 63-66 ms) and about
+# 8 G on the random traces (branch mispredictions), so instructions per request compare builds,
+# and a rate derived from them needs the machine's measured instructions per second.
 # Needs a Release tree (bench/run.sh dram builds one in build-bench/) and valgrind.
 # Usage: bench/dram/callgrind.sh [BUILD_DIR] [TRACE_SUBSTRING ...]
 set -euo pipefail
@@ -29,11 +36,19 @@ count() { # FUNCTION TRACE
         >"$tmp/json" 2>/dev/null
     awk '/^summary:/ { print $2 }' "$tmp/out"
 }
-printf '%-24s %9s %15s %12s %15s\n' trace requests "run instr" "instr/req" "load instr"
+# The event loop's share of the last count: ts_sim_run and ts_sim_run_until, inclusive.
+loop_count() {
+    callgrind_annotate --inclusive=yes --threshold=100 "$tmp/out" 2>/dev/null |
+        awk '/:ts_sim_run(_until)? \[/ { v = $1; gsub(",", "", v); n += v } END { print n + 0 }'
+}
+printf '%-24s %9s %15s %12s %15s %12s %15s\n' trace requests "run instr" "instr/req" \
+    "loop instr" "loop/req" "load instr"
 for t in "${traces[@]}"; do
     run=$(count ts_dram_trace_run "$t")
+    loop=$(loop_count)
     req=$(sed -n 's/.*"requests":\([0-9]*\).*/\1/p' "$tmp/json")
     load=0
     case $t in ddr4*) load=$(count ts_dram_trace_load "$t") ;; esac
-    printf '%-24s %9s %15s %12.0f %15s\n' "$t" "$req" "$run" "$(echo "$run / $req" | bc -l)" "$load"
+    printf '%-24s %9s %15s %12.0f %15s %12.0f %15s\n' "$t" "$req" "$run" \
+        "$(echo "$run / $req" | bc -l)" "$loop" "$(echo "$loop / $req" | bc -l)" "$load"
 done
