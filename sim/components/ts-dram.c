@@ -1282,7 +1282,7 @@ static inline __attribute__((always_inline)) gboolean schedule_transaction_(Unit
     if (!unified && u->write_draining == 0) {
         guint nw = eligible(u, u->wq, u->wq_n, c);
         if (nw >= s->trans_queue_size ||
-            (eligible(u, u->rq, u->rq_n, c) == 0 && nw >= s->write_buf_size))
+            (nw >= s->write_buf_size && eligible(u, u->rq, u->rq_n, c) == 0))
             u->write_draining = nw;
     }
     gboolean drain = !unified && u->write_draining > 0;
