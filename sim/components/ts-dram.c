@@ -199,8 +199,8 @@ typedef struct {
     guint64 *b_lb;
     guint8 *b_want, *b_hit;
     guint16 *b_n;
-    guint16 *b_nwr; /* per bank: its write entries (none: bank_update needs no pass when its
-                       first entry hits) */
+    guint16 *b_nwr; /* per bank: how many of its entries are writes (with none, bank_update
+                       needs no pass over them when the first one hits the open row) */
     guint8 rd_cmd; /* the read command entries carry (RD, or RDA with close page) */
     guint64 *b_dirty, *b_stale, *wants;
     guint n_bwords;
