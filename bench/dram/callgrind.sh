@@ -8,9 +8,10 @@
 # of the run), each per request, and inside ts_dram_trace_load (reading the trace file:
 # decompression runs in a separate xz process and is not counted). These are instructions, not
 # time: on the 2-core VM (AMD EPYC, Zen 5, about 3.3 GHz) the loop retires about 16 G
-# instructions per CPU-second on hbm2 seq sat (some 4.8 per cycle; 1.03 G in 63-66 ms) and about
-# 8 G on the random traces (branch mispredictions), so instructions per request compare builds,
-# and a rate derived from them needs the machine's measured instructions per second.
+# instructions per CPU-second on hbm2 seq sat (some 4.9 per cycle; 1.02 G in 63-66 ms), 19 G on
+# ddr4 seq sat, 12.5 G on ddr4 rand sat and 8 G on hbm2 rand sat (branch mispredictions), so
+# instructions per request compare builds, and a rate derived from them needs the machine's
+# measured instructions per second on that trace.
 # Needs a Release tree (bench/run.sh dram builds one in build-bench/) and valgrind.
 # Usage: bench/dram/callgrind.sh [BUILD_DIR] [TRACE_SUBSTRING ...]
 set -euo pipefail
