@@ -98,7 +98,9 @@ static void sample_chunks(Exec *x, OpCtx *c)
         const uint64_t a = c->ch_read, b = c->ch_read + skip;
         for (guint k = 0; k < 2; k++) {
             const uint64_t total = k ? c->ew_write_bytes : c->ew_read_bytes;
-            c->dram_bytes[0] += total * b / c->chunks - total * a / c->chunks;
+            const uint64_t bytes = total * b / c->chunks - total * a / c->chunks;
+            c->dram_bytes[0] += bytes;
+            ts_exec_skip_dram(x, c, x->storage_unit[0], k ? TS_MEM_WRITE : TS_MEM_READ, bytes);
         }
     }
 }

@@ -154,7 +154,9 @@ static void sample_search(Exec *x, OpCtx *c, uint64_t begun)
         const double totals[2] = {c->lut->search_read_bytes, c->lut->search_write_bytes};
         for (guint d = 0; d < 2; d++) {
             const uint64_t t = (uint64_t)llround(totals[d]);
-            c->dram_bytes[0] += t * b / L->chunks - t * a / L->chunks;
+            const uint64_t bytes = t * b / L->chunks - t * a / L->chunks;
+            c->dram_bytes[0] += bytes;
+            ts_exec_skip_dram(x, c, x->storage_unit[0], d ? TS_MEM_WRITE : TS_MEM_READ, bytes);
         }
     }
 }

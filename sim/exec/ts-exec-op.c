@@ -657,8 +657,10 @@ static void step_inner(Exec *x, OpCtx *c, Job *j, const TsWalkCounts *inner)
                 }
                 const uint64_t at = c->base + ts_exec_tensor_base(c->op, (guint)tt, 0) +
                                     inner_dram_offset(c, (guint)tt, b);
-                if (j == NULL)
+                if (j == NULL) {
+                    ts_exec_skip_dram(x, c, ui, mop, b);
                     continue;
+                }
                 p = ts_exec_part_mem(x, j, ui, mop, 0, b);
                 ts_exec_part_linear(x, j, p, at);
             } else {
@@ -687,10 +689,17 @@ static void count_fill(Exec *x, OpCtx *c, guint l, guint t, const TsWalkXfer *xf
 {
     const guint p = xf->peer;
     if (xf->elements > 0) {
-        if (x->unit[unit_of_level(x, p)].role == UNIT_DRAM)
+        /* read at the peer, written here */
+        if (x->unit[unit_of_level(x, p)].role == UNIT_DRAM) {
             c->dram_bytes[t] += tensor_bytes(c->op, t, xf->peer_elements);
-        if (x->unit[unit_of_level(x, l)].role == UNIT_DRAM)
+            ts_exec_skip_dram(x, c, unit_of_level(x, p), TS_MEM_READ,
+                              tensor_bytes(c->op, t, xf->peer_elements));
+        }
+        if (x->unit[unit_of_level(x, l)].role == UNIT_DRAM) {
             c->dram_bytes[t] += tensor_bytes(c->op, t, xf->elements);
+            ts_exec_skip_dram(x, c, unit_of_level(x, l), TS_MEM_WRITE,
+                              tensor_bytes(c->op, t, xf->elements));
+        }
         if (link_between(x, p, l) >= 0)
             c->link_calls++;
     }
@@ -704,12 +713,19 @@ static void count_fill(Exec *x, OpCtx *c, guint l, guint t, const TsWalkXfer *xf
 static void count_writeback(Exec *x, OpCtx *c, const TsWalkXfer *xf)
 {
     const guint l = xf->level, t = xf->tensor, p = xf->peer;
-    if (x->unit[unit_of_level(x, l)].role == UNIT_DRAM)
+    /* read here, written at the peer */
+    if (x->unit[unit_of_level(x, l)].role == UNIT_DRAM) {
         c->dram_bytes[t] += tensor_bytes(c->op, t, xf->elements);
+        ts_exec_skip_dram(x, c, unit_of_level(x, l), TS_MEM_READ,
+                          tensor_bytes(c->op, t, xf->elements));
+    }
     if (link_between(x, p, l) >= 0)
         c->link_calls++;
-    if (x->unit[unit_of_level(x, p)].role == UNIT_DRAM)
+    if (x->unit[unit_of_level(x, p)].role == UNIT_DRAM) {
         c->dram_bytes[t] += tensor_bytes(c->op, t, xf->peer_elements);
+        ts_exec_skip_dram(x, c, unit_of_level(x, p), TS_MEM_WRITE,
+                          tensor_bytes(c->op, t, xf->peer_elements));
+    }
     c->updates[p][t] += xf->peer_elements;
     c->updates_all[p][t] += xf->peer_elements_all;
 }

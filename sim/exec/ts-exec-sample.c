@@ -3,19 +3,23 @@
  * instances of an op with no shared host-link calls (each walks the same mapping over its own
  * tensors), the chunks that stream an elementwise op of one instance through the compute (each
  * the same share of its traffic), or the iterations of the outer step loops of an einsum of
- * one instance (each the same tile steps over other tiles). Once the schedule settles, each further unit adds the same period and
- * the same increments to the op's figures. At the start of each unit k >= 1 the op's running
- * figures are recorded (the time, the compute unit's busy and stall time, stall charged per
- * unit, each unit's busy time and bank conflicts, the DRAM's bursts, row hits and command
- * energy). With at least the minimum begun, the steady state holds when the last two windows
- * of W >= max(1, (k - 1) / 4) units, each lasting a DRAM refresh interval at least
+ * one instance (each the same tile steps over other tiles). Once the schedule settles, each further
+ * unit adds the same period and the same increments to the op's figures. At the start of each unit
+ * k >= 1 the op's running figures are recorded (the time, the compute unit's busy and stall time,
+ * stall charged per unit, each unit's busy time and bank conflicts, the bytes and bursts of the
+ * op's DRAM streams, the DRAM's column commands, row hits, activates, refreshes and its energy
+ * other than its commands'). With at least the minimum begun, the steady state holds when the last
+ * two windows of W >= max(1, (k - 1) / 4) units, each lasting a DRAM refresh interval at least
  * (chunks and steps: TS_EXEC_SAMPLE_CHUNK_REFRESHES of them, W even), took the same time within
  * TS_EXEC_SAMPLE_TOL. Units not begun yet are then extrapolated from the
  * increments over those two windows, a whole number of 2W of them, and the rest (fewer than
  * 2W) simulated at their own addresses, so that the op's last unit meets the next op as it
  * would (its drain overlapping the next op's start, in the phase of any pattern repeating
  * within 2W units). Simulated time does not jump: every later op runs earlier by the
- * extrapolated time, which the results add back (start cycles, the layer's cycles).
+ * extrapolated time, which the results add back (start cycles, the layer's cycles). The
+ * extrapolated units' DRAM column commands are not the windows' increments: they follow from the
+ * bytes those units request, counted exactly, at the bursts per byte of the op's streams over
+ * the windows (extrapolate_dram).
  */
 #include "ts-exec-private.h"
 
@@ -28,7 +32,12 @@ typedef struct {
     double stall_ps[TS_STALL_COUNT_];
     double unit_stall_ps[TS_EXEC_MAX_UNITS], unit_busy_ps[TS_EXEC_MAX_UNITS];
     double unit_conflicts[TS_EXEC_MAX_UNITS];
-    double dram_reads, dram_writes, dram_hits, dram_energy_pj, dram_allbank;
+    /* the first timed DRAM: the bytes and bursts of the op's streams sent whole, [0] reads [1]
+     * writes; its column commands, row hits and activates (normal mode), its energy other
+     * than those commands and activates (refresh, background, all-bank mode), all-bank
+     * bursts */
+    double own_bytes[2], own_bursts[2];
+    double dram_cols, dram_hits, dram_acts, dram_refs, dram_other_pj, dram_allbank;
 } Snap;
 
 typedef enum { UNIT_INSTANCE, UNIT_CHUNK, UNIT_STEPS } UnitKind;
@@ -46,6 +55,8 @@ typedef struct {
     gboolean decided; /* the instances to extrapolate are chosen */
     Snap inc;         /* per-unit increments (the last decision's) */
     Snap ext;         /* the extrapolated units' increments (steps: over every segment) */
+    double per_byte[2]; /* DRAM bursts per byte of the op's streams, reads and writes, over the
+                           last decision's windows */
     guint note;       /* its note: index in x->notes + 1, 0: none yet */
 } OpSample;
 
@@ -95,6 +106,29 @@ void ts_exec_sample_free(Exec *x)
     x->sample = NULL;
 }
 
+/* Energies of one normal-mode read and write command and of one activate of the first timed
+ * DRAM, pJ (each a constant of the DRAM's currents: its energy of that kind over the commands
+ * that drew it, all-bank bursts and activates included; 0 before the first). */
+static void command_pj(const Exec *x, const TsDramStats *d, double *rd, double *wr, double *act)
+{
+    const TsDramSpec *sp = ts_arch_level(x->arch, (guint)x->unit[x->dram_unit].level)->spec;
+    const double banks = (double)(sp->ranks * sp->total_banks);
+    const double nr = (double)(d->read_cmds + d->ab_read_bursts);
+    const double nw = (double)(d->write_cmds + d->ab_write_bursts);
+    const double na = (double)d->activates + banks * (double)d->ab_activates;
+    *rd = nr > 0 ? d->read_energy_pj / nr : 0.0;
+    *wr = nw > 0 ? d->write_energy_pj / nw : 0.0;
+    *act = na > 0 ? d->act_energy_pj / na : 0.0;
+}
+
+/* The energy of the normal-mode column commands and activates in d, pJ. */
+static double normal_mode_pj(const Exec *x, const TsDramStats *d)
+{
+    double rd, wr, act;
+    command_pj(x, d, &rd, &wr, &act);
+    return rd * (double)d->read_cmds + wr * (double)d->write_cmds + act * (double)d->activates;
+}
+
 static void take_snap(Exec *x, guint op, Snap *s)
 {
     const OpTiming *t = &x->timing[op];
@@ -111,10 +145,15 @@ static void take_snap(Exec *x, guint op, Snap *s)
     if (x->dram_unit >= 0) {
         TsDramStats d;
         ts_dram_get_stats(x->unit[x->dram_unit].comp, &d);
-        s->dram_reads = (double)d.read_cmds;
-        s->dram_writes = (double)d.write_cmds;
+        for (guint k = 0; k < 2; k++) {
+            s->own_bytes[k] = (double)t->dram_own_bytes[k];
+            s->own_bursts[k] = (double)t->dram_own_bursts[k];
+        }
+        s->dram_cols = (double)(d.read_cmds + d.write_cmds);
         s->dram_hits = (double)(d.read_row_hits + d.write_row_hits);
-        s->dram_energy_pj = d.total_energy_pj;
+        s->dram_acts = (double)d.activates;
+        s->dram_refs = (double)d.refreshes;
+        s->dram_other_pj = d.total_energy_pj - normal_mode_pj(x, &d);
         s->dram_allbank = (double)(d.ab_read_bursts + d.ab_write_bursts);
     }
 }
@@ -283,6 +322,14 @@ static uint64_t sample_unit(Exec *x, guint op, const char *name, UnitKind kind, 
     o->skip_ps += n * o->inc.t_ps;
     o->period_ps = o->skipped == skip ? o->inc.t_ps : o->skip_ps / (double)o->skipped;
     snap_add(&o->ext, n, &o->inc);
+    /* the bursts per byte of the op's own streams over the windows (every run burst-aligned:
+     * 1 / burst bytes), else over what it sent so far, else 1 / burst bytes */
+    const OpTiming *ot = &x->timing[op];
+    for (guint k = 0; k < 2; k++)
+        o->per_byte[k] = o->inc.own_bytes[k] > 0 ? o->inc.own_bursts[k] / o->inc.own_bytes[k]
+                         : ot->dram_own_bytes[k] > 0
+                             ? (double)ot->dram_own_bursts[k] / (double)ot->dram_own_bytes[k]
+                             : 1.0 / (double)MAX(x->dram_burst, 1u);
     /* the compute unit's timeline of the op stands for every unit */
     OpTiming *t = &x->timing[op];
     t->busy_ps += n * o->inc.busy_ps;
@@ -347,6 +394,54 @@ static uint64_t scale_count(uint64_t sum, uint64_t simulated, uint64_t count)
     return simulated ? (uint64_t)llround((double)sum / (double)simulated * (double)count) : sum;
 }
 
+void ts_exec_skip_dram(Exec *x, const OpCtx *c, int ui, TsMemOp dir, uint64_t bytes)
+{
+    if (ui != x->dram_unit || x->sample == NULL || c->op_index >= x->sample->n)
+        return;
+    const guint k = dir == TS_MEM_WRITE;
+    x->timing[c->op_index].dram_skip_cmds[k] +=
+        (double)bytes * x->sample->op[c->op_index].per_byte[k];
+}
+
+/* The DRAM figures of op's extrapolated units, added to r (whose figures are the simulated
+ * part's: the DRAM's counters over the op's window). Their column commands follow from the
+ * bytes they request, counted exactly: chunks and steps, ts_exec_skip_dram; instances (sim
+ * of them simulated), the simulated instances' bytes per instance, at the windows' bursts per
+ * byte. Their row hits and activates at the windows' rates per column command; command energy:
+ * those commands and activates at the DRAM's energy per command, plus the windows' per-unit
+ * increment of the rest (refresh, background, all-bank mode); all-bank bursts: the windows'
+ * increments. Not the windows' increments of column commands: which bursts of the units in
+ * flight fall on either side of a window's edges depends on the order the DRAM pump sends
+ * them in, not on the work (docs/des.md section 12, "Sampled instances"). */
+static void extrapolate_dram(Exec *x, guint op, const OpSample *o, TsExecOpResult *r, uint64_t sim)
+{
+    const OpTiming *t = &x->timing[op];
+    double cmds[2];
+    for (guint k = 0; k < 2; k++)
+        cmds[k] = round(sim > 0 ? (double)t->dram_own_bytes[k] * (double)o->skipped / (double)sim *
+                                      o->per_byte[k]
+                                : t->dram_skip_cmds[k]);
+    const double cols = (double)(r->dram_reads + r->dram_writes);
+    const double ext = cmds[0] + cmds[1];
+    const double hit_rate =
+        o->ext.dram_cols > 0 ? o->ext.dram_hits / o->ext.dram_cols : MAX(r->dram_row_hit_rate, 0.0);
+    const double acts_per_col = o->ext.dram_cols > 0 ? o->ext.dram_acts / o->ext.dram_cols : 0.0;
+    const double hits = r->dram_row_hit_rate * cols + hit_rate * ext;
+    r->dram_reads += (uint64_t)cmds[0];
+    r->dram_writes += (uint64_t)cmds[1];
+    r->dram_row_hit_rate = cols + ext > 0 ? MIN(hits / (cols + ext), 1.0) : 0.0;
+    TsDramStats now;
+    ts_dram_get_stats(x->unit[x->dram_unit].comp, &now);
+    double rd, wr, act;
+    command_pj(x, &now, &rd, &wr, &act);
+    r->dram_command_energy_pj += cmds[0] * rd + cmds[1] * wr + ext * acts_per_col * act +
+                                 o->ext.dram_other_pj; /* NAN stays NAN */
+    r->dram_allbank_bursts += (uint64_t)llround(o->ext.dram_allbank);
+    r->dram_time.bursts += (uint64_t)ext;
+    r->dram_time.activates += (uint64_t)llround(ext * acts_per_col);
+    r->dram_time.refreshes += (uint64_t)llround(o->ext.dram_refs);
+}
+
 gboolean ts_exec_sample_finish(Exec *x, guint op, TsExecOpResult *r, double *window_ps)
 {
     r->instances_simulated = r->count;
@@ -386,16 +481,8 @@ gboolean ts_exec_sample_finish(Exec *x, guint op, TsExecOpResult *r, double *win
         /* stall_cycles: from the op's timeline, which holds the extrapolated stalls */
     }
     *window_ps = all;
-    if (r->dram_row_hit_rate >= 0) {
-        const double cols = (double)(r->dram_reads + r->dram_writes);
-        const double hits = r->dram_row_hit_rate * cols + o->ext.dram_hits;
-        r->dram_reads += (uint64_t)llround(o->ext.dram_reads);
-        r->dram_writes += (uint64_t)llround(o->ext.dram_writes);
-        const double all_cols = (double)(r->dram_reads + r->dram_writes);
-        r->dram_row_hit_rate = all_cols > 0 ? MIN(hits / all_cols, 1.0) : 0.0;
-        r->dram_command_energy_pj += o->ext.dram_energy_pj; /* NAN stays NAN */
-        r->dram_allbank_bursts += (uint64_t)llround(o->ext.dram_allbank);
-    }
+    if (r->dram_row_hit_rate >= 0 && x->dram_unit >= 0)
+        extrapolate_dram(x, op, o, r, within ? 0 : sim);
     if (within)
         return TRUE; /* the chunks' and steps' requested bytes and calls are counted exactly
                         (ts-exec-ew.c, ts-exec-op.c) */
