@@ -511,9 +511,9 @@ static void dram_cause_text(GString *out, guint i, const TsExecOpResult *o, doub
                                                    100.0 * rest / w)};
     qsort(c, n, sizeof *c, cause_cmp);
     g_string_append_printf(out,
-                           "  %u %s: %+.1f%% over the model, bound by the %s: its bursts kept "
-                           "the data bus of the channels they reached (%u of %u) busy %.1f%% of "
-                           "its cycles; the largest cause beyond: %s",
+                           "  %u %s: %+.1f%% over the model, bound by the %s: the data bus of "
+                           "the channels its bursts reached (%u of %u) busy %.1f%% of its "
+                           "cycles; the largest cause beyond: %s",
                            i + 1, o->op->name, 100.0 * (o->cycles - model) / model, t->level,
                            t->reached, t->channels, 100.0 * t->data / w, c[0].text);
     for (guint k = 1; k < n; k++)

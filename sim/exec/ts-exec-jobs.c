@@ -110,12 +110,10 @@ Part *ts_exec_part_compute(Exec *x, Job *j, int unit, uint64_t work, uint32_t in
     return p;
 }
 
-/* A row-major stream over the box [lo, lo + len) of each rank. */
-void ts_exec_part_stream(Exec *x, Job *j, Part *p, const TsOp *op, guint t, uint64_t base,
-                         const uint64_t *origin, const uint64_t *box, uint64_t bytes)
+/* st: a row-major stream over the box [lo, lo + len) of each rank. */
+static void stream_box(Stream *st, const TsOp *op, guint t, uint64_t base, const uint64_t *origin,
+                       const uint64_t *box, uint64_t bytes)
 {
-    int s = stream_new(x);
-    Stream *st = &x->streams[s];
     const TsTensor *tensor = &op->tensors[t];
     st->base = base;
     st->elem_bytes = MAX((tensor->precision.bits + 7u) / 8u, 1u);
@@ -149,6 +147,13 @@ void ts_exec_part_stream(Exec *x, Job *j, Part *p, const TsOp *op, guint t, uint
     st->last_burst = G_MAXUINT64;
     st->burst = st->burst_end = 0;
     st->idx[0] = G_MAXUINT64; /* no run started */
+}
+
+void ts_exec_part_stream(Exec *x, Job *j, Part *p, const TsOp *op, guint t, uint64_t base,
+                         const uint64_t *origin, const uint64_t *box, uint64_t bytes)
+{
+    int s = stream_new(x);
+    stream_box(&x->streams[s], op, t, base, origin, box, bytes);
     p->stream = s;
     x->stream_job[s] = (guint32)((j - x->jobs) << 8 | (p - j->part));
 }
@@ -221,6 +226,34 @@ static uint64_t stream_next(Stream *st, uint32_t burst)
             return b;
         }
     }
+}
+
+/* Bursts of the stream over a box as it would send them (consecutive duplicates merged), counted
+ * run by run without sending. */
+uint64_t ts_exec_box_bursts(const Exec *x, const TsOp *op, guint t, uint64_t base,
+                            const uint64_t *origin, const uint64_t *box, uint64_t bytes)
+{
+    if (bytes == 0)
+        return 0;
+    Stream st;
+    memset(&st, 0, sizeof st);
+    stream_box(&st, op, t, base, origin, box, bytes);
+    const uint32_t b = MAX(x->dram_burst, 1u);
+    uint64_t n = 0, last = G_MAXUINT64;
+    while (st.budget > 0 && next_run(&st, b)) {
+        if (st.burst >= st.burst_end)
+            continue;
+        const uint64_t first = st.burst, end = (st.burst_end + b - 1) / b * b;
+        n += (end - first) / b - (first == last);
+        last = end - b;
+    }
+    return n;
+}
+
+uint64_t ts_exec_linear_bursts(const Exec *x, uint64_t addr, uint64_t bytes)
+{
+    const uint64_t b = MAX(x->dram_burst, 1u);
+    return bytes ? (addr + bytes + b - 1) / b - addr / b : 0;
 }
 
 /* ---- sending -------------------------------------------------------------------------------- */
@@ -414,12 +447,10 @@ static void pump_dram(Exec *x, int ui)
             s = next;
             continue;
         }
-        /* every burst sent: off the FIFO, its bytes and bursts counted together */
-        if (ui == x->dram_unit) {
-            OpTiming *tm = &x->timing[x->ctx[j->ctx]->op_index];
-            tm->dram_own_bytes[p->op == TS_MEM_WRITE] += p->bytes;
-            tm->dram_own_bursts[p->op == TS_MEM_WRITE] += st->bursts;
-        }
+        /* every burst sent: off the FIFO, its bursts counted */
+        if (ui == x->dram_unit)
+            x->timing[x->ctx[j->ctx]->op_index].dram_own_bursts[p->op == TS_MEM_WRITE] +=
+                st->bursts;
         if (prev >= 0)
             x->stream_next[prev] = next;
         else

@@ -232,15 +232,12 @@ typedef struct {
     double snap_busy[TS_EXEC_MAX_UNITS], snap_conflicts[TS_EXEC_MAX_UNITS];
     TsDramStats snap_dram;
     uint64_t snap_events;
-    /* the first timed DRAM, [0] reads [1] writes: the bytes of the op's streams sent whole
-     * and the bursts (column commands) they took; the column commands of its extrapolated
-     * chunks and steps, from their bytes (ts_exec_sample_skip_dram) */
-    uint64_t dram_own_bytes[2], dram_own_bursts[2];
+    /* the first timed DRAM, [0] reads [1] writes: the bursts (column commands) of the op's
+     * streams sent whole; those of its extrapolated chunks and steps (ts_exec_skip_dram) */
+    uint64_t dram_own_bursts[2];
     double dram_skip_cmds[2];
     guint64 dram_reached[(EXEC_MAX_PORTS + 63) / 64]; /* channels its bursts were sent to */
-    /* as its window opened: its bursts sent (both directions) and the DRAM's counters */
-    uint64_t snap_own_bursts;
-    TsDramStats snap_dram_window;
+    TsDramStats snap_dram_window;                     /* the DRAM's counters as its window opened */
 } OpTiming;
 
 /* A LUT-NN op on DPUs in the executor (ts-exec-lut.c): its phases one after another. */
@@ -478,6 +475,11 @@ void ts_exec_part_stream(Exec *x, Job *j, Part *p, const TsOp *op, guint tensor,
                          uint64_t bytes);
 /* A DRAM part's stream of p->bytes from addr on. */
 void ts_exec_part_linear(Exec *x, Job *j, Part *p, uint64_t addr);
+/* The bursts the stream of ts_exec_part_stream (or ts_exec_part_linear) over the same box (bytes
+ * from addr) would send, counted run by run without sending: the first timed DRAM's bursts. */
+uint64_t ts_exec_box_bursts(const Exec *x, const TsOp *op, guint tensor, uint64_t tensor_base,
+                            const uint64_t *origin, const uint64_t *box, uint64_t bytes);
+uint64_t ts_exec_linear_bursts(const Exec *x, uint64_t addr, uint64_t bytes);
 Part *ts_exec_part_link(Exec *x, Job *j, int unit, TsMemOp op, uint64_t bytes, uint64_t targets,
                         gboolean broadcast);
 Part *ts_exec_part_compute(Exec *x, Job *j, int unit, uint64_t work, uint32_t instances);
@@ -578,11 +580,10 @@ uint64_t ts_exec_sample_steps(Exec *x, guint op, const TsOp *top, uint64_t unit_
  * extrapolated time; sets r->instances_simulated and r->chunks_simulated. TRUE when r's time
  * changed (the figures that follow from it are to be recomputed). */
 gboolean ts_exec_sample_finish(Exec *x, guint op, TsExecOpResult *r, double *window_ps);
-/* Bytes in direction dir that the extrapolated chunks or steps of c's op (just decided) request
- * at unit ui, counted exactly: where ui is the first timed DRAM, their column commands at the
- * bursts per byte of the op's streams over the windows the decision measured
- * (OpTiming.dram_skip_cmds). */
-void ts_exec_skip_dram(Exec *x, const OpCtx *c, int ui, TsMemOp dir, uint64_t bytes);
+/* Bursts (column commands) in direction dir that the extrapolated chunks or steps of c's op
+ * send to unit ui, counted exactly from their transfers (ts_exec_box_bursts,
+ * ts_exec_linear_bursts): added to OpTiming.dram_skip_cmds where ui is the first timed DRAM. */
+void ts_exec_skip_dram(Exec *x, const OpCtx *c, int ui, TsMemOp dir, uint64_t bursts);
 /* Simulated time the extrapolated units of plan op `op` stand for, ps. */
 double ts_exec_sample_op_skipped_ps(const Exec *x, guint op);
 /* Simulated time the extrapolated instances of every op stand for, ps. */

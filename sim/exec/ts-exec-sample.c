@@ -6,20 +6,18 @@
  * one instance (each the same tile steps over other tiles). Once the schedule settles, each further
  * unit adds the same period and the same increments to the op's figures. At the start of each unit
  * k >= 1 the op's running figures are recorded (the time, the compute unit's busy and stall time,
- * stall charged per unit, each unit's busy time and bank conflicts, the bytes and bursts of the
- * op's DRAM streams, the DRAM's column commands, row hits, activates, refreshes and its energy
- * other than its commands'). With at least the minimum begun, the steady state holds when the last
- * two windows of W >= max(1, (k - 1) / 4) units, each lasting a DRAM refresh interval at least
- * (chunks and steps: TS_EXEC_SAMPLE_CHUNK_REFRESHES of them, W even), took the same time within
- * TS_EXEC_SAMPLE_TOL. Units not begun yet are then extrapolated from the
- * increments over those two windows, a whole number of 2W of them, and the rest (fewer than
- * 2W) simulated at their own addresses, so that the op's last unit meets the next op as it
- * would (its drain overlapping the next op's start, in the phase of any pattern repeating
+ * stall charged per unit, each unit's busy time and bank conflicts, the DRAM's column commands, row
+ * hits, activates, refreshes and its energy other than its commands). With at least the minimum
+ * begun, the steady state holds when the last two windows of W >= max(1, (k - 1) / 4) units, each
+ * lasting a DRAM refresh interval at least (chunks and steps: TS_EXEC_SAMPLE_CHUNK_REFRESHES of
+ * them, W even), took the same time within TS_EXEC_SAMPLE_TOL. Units not begun yet are then
+ * extrapolated from the increments over those two windows, a whole number of 2W of them, and the
+ * rest (fewer than 2W) simulated at their own addresses, so that the op's last unit meets the next
+ * op as it would (its drain overlapping the next op's start, in the phase of any pattern repeating
  * within 2W units). Simulated time does not jump: every later op runs earlier by the
  * extrapolated time, which the results add back (start cycles, the layer's cycles). The
- * extrapolated units' DRAM column commands are not the windows' increments: they follow from the
- * bytes those units request, counted exactly, at the bursts per byte of the op's streams over
- * the windows (extrapolate_dram).
+ * extrapolated units' DRAM column commands are not the windows' increments: they are counted
+ * exactly from the transfers those units stand for (extrapolate_dram).
  */
 #include "ts-exec-private.h"
 
@@ -32,11 +30,10 @@ typedef struct {
     double stall_ps[TS_STALL_COUNT_];
     double unit_stall_ps[TS_EXEC_MAX_UNITS], unit_busy_ps[TS_EXEC_MAX_UNITS];
     double unit_conflicts[TS_EXEC_MAX_UNITS];
-    /* the first timed DRAM: the bytes and bursts of the op's streams sent whole, [0] reads [1]
-     * writes; its column commands, row hits and activates (normal mode), its energy other
-     * than those commands and activates (refresh, background, all-bank mode), all-bank
-     * bursts */
-    double own_bytes[2], own_bursts[2];
+    /* the first timed DRAM: its read and write requests answered and column commands, row
+     * hits, activates (normal mode) and refreshes, its energy other than those commands and
+     * activates (refresh, background, all-bank mode), all-bank bursts */
+    double dram_done[2], dram_cmds[2];
     double dram_cols, dram_hits, dram_acts, dram_refs, dram_other_pj, dram_allbank;
 } Snap;
 
@@ -55,8 +52,7 @@ typedef struct {
     gboolean decided; /* the instances to extrapolate are chosen */
     Snap inc;         /* per-unit increments (the last decision's) */
     Snap ext;         /* the extrapolated units' increments (steps: over every segment) */
-    double per_byte[2]; /* DRAM bursts per byte of the op's streams, reads and writes, over the
-                           last decision's windows */
+
     guint note;       /* its note: index in x->notes + 1, 0: none yet */
 } OpSample;
 
@@ -145,10 +141,11 @@ static void take_snap(Exec *x, guint op, Snap *s)
     if (x->dram_unit >= 0) {
         TsDramStats d;
         ts_dram_get_stats(x->unit[x->dram_unit].comp, &d);
-        for (guint k = 0; k < 2; k++) {
-            s->own_bytes[k] = (double)t->dram_own_bytes[k];
-            s->own_bursts[k] = (double)t->dram_own_bursts[k];
-        }
+
+        s->dram_done[0] = (double)d.reads_done;
+        s->dram_done[1] = (double)d.writes_done;
+        s->dram_cmds[0] = (double)d.read_cmds;
+        s->dram_cmds[1] = (double)d.write_cmds;
         s->dram_cols = (double)(d.read_cmds + d.write_cmds);
         s->dram_hits = (double)(d.read_row_hits + d.write_row_hits);
         s->dram_acts = (double)d.activates;
@@ -322,14 +319,6 @@ static uint64_t sample_unit(Exec *x, guint op, const char *name, UnitKind kind, 
     o->skip_ps += n * o->inc.t_ps;
     o->period_ps = o->skipped == skip ? o->inc.t_ps : o->skip_ps / (double)o->skipped;
     snap_add(&o->ext, n, &o->inc);
-    /* the bursts per byte of the op's own streams over the windows (every run burst-aligned:
-     * 1 / burst bytes), else over what it sent so far, else 1 / burst bytes */
-    const OpTiming *ot = &x->timing[op];
-    for (guint k = 0; k < 2; k++)
-        o->per_byte[k] = o->inc.own_bytes[k] > 0 ? o->inc.own_bursts[k] / o->inc.own_bytes[k]
-                         : ot->dram_own_bytes[k] > 0
-                             ? (double)ot->dram_own_bursts[k] / (double)ot->dram_own_bytes[k]
-                             : 1.0 / (double)MAX(x->dram_burst, 1u);
     /* the compute unit's timeline of the op stands for every unit */
     OpTiming *t = &x->timing[op];
     t->busy_ps += n * o->inc.busy_ps;
@@ -394,33 +383,39 @@ static uint64_t scale_count(uint64_t sum, uint64_t simulated, uint64_t count)
     return simulated ? (uint64_t)llround((double)sum / (double)simulated * (double)count) : sum;
 }
 
-void ts_exec_skip_dram(Exec *x, const OpCtx *c, int ui, TsMemOp dir, uint64_t bytes)
+void ts_exec_skip_dram(Exec *x, const OpCtx *c, int ui, TsMemOp dir, uint64_t bursts)
 {
-    if (ui != x->dram_unit || x->sample == NULL || c->op_index >= x->sample->n)
-        return;
-    const guint k = dir == TS_MEM_WRITE;
-    x->timing[c->op_index].dram_skip_cmds[k] +=
-        (double)bytes * x->sample->op[c->op_index].per_byte[k];
+    if (ui == x->dram_unit)
+        x->timing[c->op_index].dram_skip_cmds[dir == TS_MEM_WRITE] += (double)bursts;
 }
 
 /* The DRAM figures of op's extrapolated units, added to r (whose figures are the simulated
- * part's: the DRAM's counters over the op's window). Their column commands follow from the
- * bytes they request, counted exactly: chunks and steps, ts_exec_skip_dram; instances (sim
- * of them simulated), the simulated instances' bytes per instance, at the windows' bursts per
- * byte. Their row hits and activates at the windows' rates per column command; command energy:
- * those commands and activates at the DRAM's energy per command, plus the windows' per-unit
- * increment of the rest (refresh, background, all-bank mode); all-bank bursts: the windows'
- * increments. Not the windows' increments of column commands: which bursts of the units in
- * flight fall on either side of a window's edges depends on the order the DRAM pump sends
- * them in, not on the work (docs/des.md section 12, "Sampled instances"). */
+ * part's: the DRAM's counters over the op's window). Their bursts are counted exactly: chunks
+ * and steps, those of the transfers they stand for (ts_exec_skip_dram); instances (sim of them
+ * simulated), those of the simulated instances' streams per instance (every instance sends the
+ * same); their column commands are those bursts at the windows' commands per request answered
+ * (the controller merges a read with one queued for the same burst, a write with one buffered
+ * for it: FF1 on eyeriss-like sends 1.75 read bursts per read command). Their row hits and
+ * activates at the windows' rates per column command; command energy: those commands and activates
+ * at the DRAM's energy per command, plus the windows' per-unit increment of the rest (refresh,
+ * background, all-bank mode); all-bank bursts: the windows' increments. Not the windows' increments
+ * of column commands: which bursts of the units in flight fall on either side of a window's edges
+ * depends on the order the DRAM pump sends them in, not on the work (docs/des.md section 12,
+ * "Sampled instances"). */
 static void extrapolate_dram(Exec *x, guint op, const OpSample *o, TsExecOpResult *r, uint64_t sim)
 {
     const OpTiming *t = &x->timing[op];
     double cmds[2];
-    for (guint k = 0; k < 2; k++)
-        cmds[k] = round(sim > 0 ? (double)t->dram_own_bytes[k] * (double)o->skipped / (double)sim *
-                                      o->per_byte[k]
-                                : t->dram_skip_cmds[k]);
+    for (guint k = 0; k < 2; k++) {
+        const double bursts = sim > 0
+                                  ? (double)t->dram_own_bursts[k] * (double)o->skipped / (double)sim
+                                  : t->dram_skip_cmds[k];
+        /* the controller merges a request with one queued for the same burst: commands per
+         * request answered, over the windows */
+        const double per_request =
+            o->ext.dram_done[k] > 0 ? MIN(o->ext.dram_cmds[k] / o->ext.dram_done[k], 1.0) : 1.0;
+        cmds[k] = round(bursts * per_request);
+    }
     const double cols = (double)(r->dram_reads + r->dram_writes);
     const double ext = cmds[0] + cmds[1];
     const double hit_rate =

@@ -291,7 +291,6 @@ static void snap_units(const Exec *x, OpTiming *t)
         t->snap_conflicts[i] = unit_conflicts(&x->unit[i]);
     }
     memcpy(t->snap_own_ps, t->own_busy_ps, sizeof t->snap_own_ps);
-    t->snap_own_bursts = t->dram_own_bursts[0] + t->dram_own_bursts[1];
     if (x->dram_unit >= 0)
         ts_dram_get_stats(x->unit[x->dram_unit].comp, &t->snap_dram_window);
 }
@@ -601,11 +600,10 @@ void ts_exec_ctx_complete(Exec *x, OpCtx *c)
             r->dram_allbank_bursts = now.ab_read_bursts + now.ab_write_bursts -
                                      b->ab_read_bursts - b->ab_write_bursts;
             r->dram_violations = now.violations;
-            /* the DRAM's time in the op's window: its own bursts, the DRAM's activates and
-             * refreshes */
+            /* the DRAM's time in the op's window: its column commands (a request merged with
+             * one queued for the same burst takes none), activates and refreshes */
             const TsDramStats *wb = &tm->snap_dram_window;
-            r->dram_time.bursts =
-                tm->dram_own_bursts[0] + tm->dram_own_bursts[1] - tm->snap_own_bursts;
+            r->dram_time.bursts = now.read_cmds + now.write_cmds - wb->read_cmds - wb->write_cmds;
             r->dram_time.activates = now.activates - wb->activates;
             r->dram_time.refreshes = now.refreshes - wb->refreshes;
         } else {

@@ -130,7 +130,7 @@ typedef struct {
     const char *level;       /* its arch level name (borrowed) */
     guint channels, reached; /* its channels (pseudo-channels), those the op's bursts went to */
     guint tBURST, tCCD_L;    /* tCK */
-    uint64_t bursts;         /* the op's own column commands */
+    uint64_t bursts;         /* the DRAM's column commands in the op's window */
     uint64_t activates, refreshes; /* the DRAM's normal-mode activates and rank refreshes in the
                                       op's window (all channels) */
     double window;                 /* the op's cycles (its window: from the previous op's end) */
