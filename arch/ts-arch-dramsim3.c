@@ -25,10 +25,22 @@ typedef struct {
     const char *file;
     GArray *entries; /* IniEntry */
     GPtrArray *absent; /* "key = default" of each key looked up and not given */
+    GHashTable *index; /* "section.key" in lower case -> its entry's index + 1 (keys are unique) */
 } Ini;
 
+/* The index key of section/key: both in lower case, as inih compares them. */
+static char *ini_index_key(const char *section, const char *key)
+{
+    g_autofree char *s = g_ascii_strdown(section, -1);
+    g_autofree char *k = g_ascii_strdown(key, -1);
+    return g_strconcat(s, ".", k, NULL);
+}
+
+/* Frees what ini_parse made, also after it failed part way. */
 static void ini_clear(Ini *ini)
 {
+    if (ini->entries == NULL)
+        return;
     for (guint i = 0; i < ini->entries->len; i++) {
         IniEntry *e = &g_array_index(ini->entries, IniEntry, i);
         g_free(e->section);
@@ -37,6 +49,7 @@ static void ini_clear(Ini *ini)
     }
     g_array_unref(ini->entries);
     g_ptr_array_unref(ini->absent);
+    g_hash_table_unref(ini->index);
 }
 
 static gboolean ini_parse(Ini *ini, const char *path, GError **error)
@@ -54,9 +67,9 @@ static gboolean ini_parse(Ini *ini, const char *path, GError **error)
     ini->file = path;
     ini->entries = g_array_new(FALSE, TRUE, sizeof(IniEntry));
     ini->absent = g_ptr_array_new_with_free_func(g_free);
-    /* section.key (lower case) -> line: a key given twice in a section is an error (inih
-     * versions differ on which value DRAMsim3 then reads). */
-    g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    /* A key given twice in a section is an error (inih versions differ on which value
+     * DRAMsim3 then reads), so the index holds one entry per key. */
+    ini->index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     g_autofree char *section = g_strdup("");
     char **lines = g_strsplit(text, "\n", -1);
     for (guint i = 0; lines[i] != NULL; i++) {
@@ -92,16 +105,13 @@ static gboolean ini_parse(Ini *ini, const char *path, GError **error)
             *comment = '\0';
         IniEntry e = {g_strdup(section), g_strdup(g_strstrip(l)), g_strdup(g_strstrip(value)),
                       i + 1, FALSE};
-        char *id = g_ascii_strdown(e.section, -1);
-        char *k = g_ascii_strdown(e.key, -1);
-        char *sk = g_strconcat(id, ".", k, NULL);
-        g_free(id);
-        g_free(k);
-        gpointer first = g_hash_table_lookup(seen, sk);
-        if (first != NULL) {
+        char *sk = ini_index_key(e.section, e.key);
+        guint first = GPOINTER_TO_UINT(g_hash_table_lookup(ini->index, sk));
+        if (first != 0) {
             g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_DUPLICATE,
                         "%s:%u: [%s] %s is given twice (first on line %u): give it once", path,
-                        e.line, e.section, e.key, GPOINTER_TO_UINT(first));
+                        e.line, e.section, e.key,
+                        g_array_index(ini->entries, IniEntry, first - 1).line);
             g_free(sk);
             g_free(e.section);
             g_free(e.key);
@@ -109,8 +119,8 @@ static gboolean ini_parse(Ini *ini, const char *path, GError **error)
             g_strfreev(lines);
             return FALSE;
         }
-        g_hash_table_insert(seen, sk, GUINT_TO_POINTER(e.line));
         g_array_append_val(ini->entries, e);
+        g_hash_table_insert(ini->index, sk, GUINT_TO_POINTER(ini->entries->len));
     }
     g_strfreev(lines);
     if (ini->entries->len == 0) {
@@ -121,24 +131,17 @@ static gboolean ini_parse(Ini *ini, const char *path, GError **error)
     return TRUE;
 }
 
-/* Last entry of section/key (inih keeps the last of repeated keys), or NULL. */
+/* The entry of section/key (case-insensitive, as inih; given at most once), marked used, or
+ * NULL. */
 static IniEntry *ini_find(Ini *ini, const char *section, const char *key)
 {
-    IniEntry *found = NULL;
-    for (guint i = 0; i < ini->entries->len; i++) {
-        IniEntry *e = &g_array_index(ini->entries, IniEntry, i);
-        if (g_ascii_strcasecmp(e->section, section) == 0 && g_ascii_strcasecmp(e->key, key) == 0)
-            found = e;
-    }
-    if (found != NULL) {
-        for (guint i = 0; i < ini->entries->len; i++) {
-            IniEntry *e = &g_array_index(ini->entries, IniEntry, i);
-            if (g_ascii_strcasecmp(e->section, section) == 0 &&
-                g_ascii_strcasecmp(e->key, key) == 0)
-                e->used = TRUE;
-        }
-    }
-    return found;
+    g_autofree char *sk = ini_index_key(section, key);
+    guint i = GPOINTER_TO_UINT(g_hash_table_lookup(ini->index, sk));
+    if (i == 0)
+        return NULL;
+    IniEntry *e = &g_array_index(ini->entries, IniEntry, i - 1);
+    e->used = TRUE;
+    return e;
 }
 
 static gboolean ini_int(Ini *ini, const char *section, const char *key, gint64 def, gint64 lo,
@@ -315,8 +318,10 @@ TsDramSpec *ts_dram_spec_load_ini(const char *path, GStringChunk *strings, GPtrA
 {
     g_return_val_if_fail(path != NULL && strings != NULL, NULL);
     Ini ini = {0};
-    if (!ini_parse(&ini, path, error))
+    if (!ini_parse(&ini, path, error)) {
+        ini_clear(&ini);
         return NULL;
+    }
     g_autofree TsDramSpec *d = g_new0(TsDramSpec, 1);
     g_autofree char *why = NULL; /* before the first goto: every exit frees it */
     gboolean ok = FALSE;

@@ -22,6 +22,7 @@
 #include "ts-report-cost.h"
 #include "ts-report-json.h"
 #include "ts-report-plots.h"
+#include "ts-json-glib.h"
 
 /* The search of `tilesim map` (docs/mapper.md, "Defaults"). */
 #define COMPARE_DEFAULT_BUDGET 200000
@@ -384,7 +385,7 @@ static int compare_mappings(char **mapping_files, guint top, const TsCliModelInp
     if (c->json != NULL) {
         TsReportInfo info = {.arch = ts_arch_name(in.arch),
                              .workload = ts_workload_name(in.workload)};
-        g_autoptr(JsonBuilder) b = json_builder_new();
+        g_autoptr(TsJsonBuilder) b = json_builder_new();
         mapping_json(b, in.model, maps, costs, labels, sources, n, &info);
         g_autofree char *docnl = ts_json_builder_to_document(b);
         if (!ts_output_write("--json", c->json, docnl, -1, &error)) {

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <json-glib/json-glib.h>
 
 #include "ts-arch-classes.h"
 #include "ts-arch.h"
@@ -15,6 +14,7 @@
 #include "ts-dram-trace.h"
 #include "ts-file.h"
 #include "ts-report-json.h"
+#include "ts-json-glib.h"
 
 /* The DRAM spec of the config, owned by *arch or *spec_out (the caller frees both). */
 static const TsDramSpec *load_config(const char *config, TsArch **arch, TsDramSpec **spec_out,
@@ -47,7 +47,7 @@ static const TsDramSpec *load_config(const char *config, TsArch **arch, TsDramSp
 static JsonNode *result_json(const char *config, const char *trace, const TsDramSpec *s,
                              const TsDramTraceResult *r, gboolean check)
 {
-    g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autoptr(TsJsonBuilder) b = json_builder_new();
     json_builder_begin_object(b);
 #define STR(k, v) (json_builder_set_member_name(b, k), json_builder_add_string_value(b, v))
 #define INT(k, v) (json_builder_set_member_name(b, k), json_builder_add_int_value(b, (gint64)(v)))
@@ -185,7 +185,7 @@ static int run(int argc, char **argv)
                    r.stats.commands_checked, r.stats.violations);
     }
     if (json != NULL) {
-        g_autoptr(JsonNode) node = result_json(config, trace_path, spec, &r, check);
+        g_autoptr(TsJsonNode) node = result_json(config, trace_path, spec, &r, check);
         if (!ts_json_write_file(node, json, &error)) {
             rc = ts_cli_fail(error);
             goto out;

@@ -23,9 +23,5 @@ install(DIRECTORY "${PROJECT_SOURCE_DIR}/arch/library/" DESTINATION ${CMAKE_INST
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/workloads/library/"
         DESTINATION ${CMAKE_INSTALL_DATADIR}/tilesim/workloads FILES_MATCHING PATTERN "*.yaml")
 
-set(TILESIM_PC_MPI "")
-if(TILESIM_HAVE_MPI)
-    set(TILESIM_PC_MPI " ompi-c")   # the sweep module's MPI transport
-endif()
 configure_file("${CMAKE_CURRENT_LIST_DIR}/tilesim.pc.in" "${CMAKE_CURRENT_BINARY_DIR}/tilesim.pc" @ONLY)
 install(FILES "${CMAKE_CURRENT_BINARY_DIR}/tilesim.pc" DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

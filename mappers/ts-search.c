@@ -6,11 +6,11 @@
  * evaluation; a chunk's top-K array is allocated once. */
 #include "ts-search.h"
 
-#include <gsl/gsl_rng.h>
 #include <math.h>
 #include <string.h>
 #include <time.h>
 
+#include "ts-gsl.h"
 #include "ts-search-private.h"
 
 typedef unsigned __int128 u128;

@@ -1,12 +1,15 @@
 /* Plots with PLplot's cairo driver: one PLplot stream per file, created and ended under a
  * global lock (PLplot keeps global state), on a white page with the Okabe-Ito colour-blind safe
  * palette; the data goes to a CSV beside the images. Files are written to temporary names and
- * renamed, so a plot is complete or absent. */
+ * renamed, so a plot is complete or absent. PLplot (TILESIM_PLPLOT_SONAME) is loaded with
+ * dlopen at the first plot or availability check, so a process that draws nothing never loads
+ * it and its dependencies. */
 #include "ts-plot.h"
 
 #include "ts-file.h"
 #include "ts-report-csv.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <math.h>
@@ -18,6 +21,42 @@
 G_DEFINE_QUARK(ts - plot - error - quark, ts_plot_error)
 
 static GMutex plot_lock;
+
+/* The PLplot functions used here, by their API names (plplot.h maps most to c_pl...). */
+#define PLPLOT_FUNCTIONS(X)                                                                    \
+    X(pladv) X(plbox) X(plcol0) X(plend1) X(plfill) X(plgDevs) X(plgstrm) X(plinit) X(pllegend) \
+    X(plline) X(plmkstrm) X(plmtex) X(plschr) X(plscol0a) X(plsdev) X(plsfnam) X(plspage)       \
+    X(plsstrm) X(plstring) X(plvpor) X(plwidth) X(plwind)
+#define PLPLOT_STR(f) PLPLOT_STR2(f)
+#define PLPLOT_STR2(f) #f
+
+/* Entry points of the loaded library (under plot_lock): pl.plinit() calls PLplot's plinit. */
+static struct {
+#define PLPLOT_FIELD(f) __typeof__(f) *f;
+    PLPLOT_FUNCTIONS(PLPLOT_FIELD)
+#undef PLPLOT_FIELD
+} pl;
+static gboolean pl_loaded;
+static char *pl_load_error; /* why the library could not be loaded (kept: each call reports it) */
+
+/* Loads PLplot once (call under plot_lock); FALSE when it is missing or incomplete. */
+static gboolean load_plplot(void)
+{
+    if (pl_loaded || pl_load_error != NULL)
+        return pl_loaded;
+    void *handle = dlopen(TILESIM_PLPLOT_SONAME, RTLD_NOW | RTLD_GLOBAL);
+    if (handle == NULL) {
+        pl_load_error = g_strdup(dlerror());
+        return FALSE;
+    }
+#define PLPLOT_LOAD(f)                                                                         \
+    if (pl_load_error == NULL && (pl.f = dlsym(handle, PLPLOT_STR(f))) == NULL)                 \
+        pl_load_error = g_strdup_printf("%s: no symbol %s", TILESIM_PLPLOT_SONAME, PLPLOT_STR(f));
+    PLPLOT_FUNCTIONS(PLPLOT_LOAD)
+#undef PLPLOT_LOAD
+    pl_loaded = pl_load_error == NULL;
+    return pl_loaded; /* the handle stays open for the life of the process */
+}
 
 /* cmap0: 0 background, 1 axes and text, 2 .. 13 series: the Okabe and Ito colour-blind safe
  * palette ("Color Universal Design") then five of Paul Tol's muted scheme, 14 grey, 15 the
@@ -33,12 +72,14 @@ static const guint8 kPalette[][3] = {
 
 static const char *kMarker = "●"; /* drawn with the cairo driver's fonts */
 
-/* TRUE when PLplot has the device (call under plot_lock). */
+/* TRUE when PLplot loads and has the device (call under plot_lock). */
 static gboolean has_device(const char *device)
 {
+    if (!load_plplot())
+        return FALSE;
     int n = 128;
     const char **menu = g_new0(const char *, n), **names = g_new0(const char *, n);
-    plgDevs(&menu, &names, &n);
+    pl.plgDevs(&menu, &names, &n);
     gboolean found = FALSE;
     for (int i = 0; i < n && !found; i++)
         found = names[i] != NULL && strcmp(names[i], device) == 0;
@@ -90,19 +131,19 @@ static gboolean render(const char *path, const char *device, const TsPlotAxes *a
     }
     fclose(probe);
     PLINT strm = 0, prev = 0;
-    plgstrm(&prev);
-    plmkstrm(&strm);
-    plsdev(device);
-    plsfnam(tmp);
-    plspage(0, 0, (PLINT)(axes->width_px ? axes->width_px : 1100),
+    pl.plgstrm(&prev);
+    pl.plmkstrm(&strm);
+    pl.plsdev(device);
+    pl.plsfnam(tmp);
+    pl.plspage(0, 0, (PLINT)(axes->width_px ? axes->width_px : 1100),
             (PLINT)(axes->height_px ? axes->height_px : 600), 0, 0);
     for (guint i = 0; i < G_N_ELEMENTS(kPalette); i++)
-        plscol0a((PLINT)i, kPalette[i][0], kPalette[i][1], kPalette[i][2], 1.0);
-    plinit();
-    pladv(0);
+        pl.plscol0a((PLINT)i, kPalette[i][0], kPalette[i][1], kPalette[i][2], 1.0);
+    pl.plinit();
+    pl.pladv(0);
     draw(data);
-    plend1();
-    plsstrm(prev);
+    pl.plend1();
+    pl.plsstrm(prev);
     if (g_rename(tmp, path) != 0) {
         int e = errno;
         g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e), "%s: cannot write: %s", path,
@@ -161,38 +202,38 @@ static void frame(const TsPlotAxes *axes, Range x, Range y, gboolean categorical
     for (guint i = 0; vertical && i < axes->n_x_ticks; i++)
         longest = MAX(longest, g_utf8_strlen(axes->x_ticks[i] ? axes->x_ticks[i] : "", -1));
     double bottom = MARGIN_BOTTOM + (vertical ? MAX(40.0, 10.0 * (double)longest) : 0.0);
-    plvpor(MARGIN_LEFT / w, 1.0 - MARGIN_RIGHT / w, bottom / h, 1.0 - MARGIN_TOP / h);
-    plwind(x.lo, x.hi, y.lo, y.hi);
-    plwidth(1.0);
-    plschr(0, 0.9);
+    pl.plvpor(MARGIN_LEFT / w, 1.0 - MARGIN_RIGHT / w, bottom / h, 1.0 - MARGIN_TOP / h);
+    pl.plwind(x.lo, x.hi, y.lo, y.hi);
+    pl.plwidth(1.0);
+    pl.plschr(0, 0.9);
     const char *xl = axes->x_log && !categorical ? "l" : "", *yl = axes->y_log ? "l" : "";
     g_autofree char *xgrid = g_strdup_printf("%s%s", categorical ? "" : "g", xl);
     g_autofree char *ygrid = g_strdup_printf("g%s", yl);
-    plcol0(COLOUR_GRID);
-    plbox(xgrid, 0.0, 0, ygrid, 0.0, 0);
-    plcol0(1);
+    pl.plcol0(COLOUR_GRID);
+    pl.plbox(xgrid, 0.0, 0, ygrid, 0.0, 0);
+    pl.plcol0(1);
     /* "f": numbers as they are, never a separate "(x10^4)" factor beside the axis */
     g_autofree char *xopt = g_strdup_printf("bc%s%s", categorical ? "" : "nstf", xl);
     g_autofree char *yopt = g_strdup_printf("bcnstvf%s", yl);
-    plbox(xopt, 0.0, 0, yopt, 0.0, 0);
+    pl.plbox(xopt, 0.0, 0, yopt, 0.0, 0);
     if (categorical) {
         for (guint i = 0; i < axes->n_x_ticks; i++) {
             g_autofree char *t = escape(axes->x_ticks[i]);
             double pos = ((double)i - x.lo) / (x.hi - x.lo);
             if (vertical)
-                plmtex("bv", 0.7, pos, 1.0, t);
+                pl.plmtex("bv", 0.7, pos, 1.0, t);
             else
-                plmtex("b", 1.6, pos, 0.5, t);
+                pl.plmtex("b", 1.6, pos, 0.5, t);
         }
     }
     g_autofree char *xlab = escape(axes->x_label), *ylab = escape(axes->y_label),
                     *tl = escape(axes->title);
-    plschr(0, 1.0);
-    plmtex("b", vertical ? MAX(5.5, 2.5 + 0.62 * (double)longest) : 3.2, 0.5, 0.5, xlab);
-    plmtex("l", 5.0, 0.5, 0.5, ylab);
-    plschr(0, 1.1);
-    plmtex("t", 1.5, 0.5, 0.5, tl);
-    plschr(0, 1.0);
+    pl.plschr(0, 1.0);
+    pl.plmtex("b", vertical ? MAX(5.5, 2.5 + 0.62 * (double)longest) : 3.2, 0.5, 0.5, xlab);
+    pl.plmtex("l", 5.0, 0.5, 0.5, ylab);
+    pl.plschr(0, 1.1);
+    pl.plmtex("t", 1.5, 0.5, 0.5, tl);
+    pl.plschr(0, 1.0);
 }
 
 static void legend(guint n, const char *const *names, const PLINT *opts, const PLINT *colours,
@@ -219,13 +260,13 @@ static void legend(guint n, const char *const *names, const PLINT *opts, const P
         texts[i] = escape(names[i]);
     }
     PLFLT w = 0, h = 0;
-    plschr(0, 0.85);
-    pllegend(&w, &h, PL_LEGEND_BACKGROUND, PL_POSITION_RIGHT | PL_POSITION_OUTSIDE, 0.02, 0.0, 0.05,
+    pl.plschr(0, 0.85);
+    pl.pllegend(&w, &h, PL_LEGEND_BACKGROUND, PL_POSITION_RIGHT | PL_POSITION_OUTSIDE, 0.02, 0.0, 0.05,
              0, 1, 1, 0, 0, (PLINT)n, opts, 1.0, 1.0, 1.8, 0.0, text_colors,
              (const char *const *)texts, boxes ? colours : NULL, boxes ? patterns : NULL,
              boxes ? bscales : NULL, boxes ? bwidths : NULL, colours, styles, widths, colours,
              scales, numbers, symbols);
-    plschr(0, 1.0);
+    pl.plschr(0, 1.0);
     g_free(text_colors);
     g_free(styles);
     g_free(patterns);
@@ -265,17 +306,17 @@ static void draw_series(const XyPlot *p, const TsPlotSeries *s, PLINT colour)
         y[k] = p->axes->y_log ? log10(yv) : yv;
         k++;
     }
-    plcol0(colour);
+    pl.plcol0(colour);
     if ((s->style & TS_PLOT_LINES) && k > 1) {
-        plwidth(s->highlight ? 2.5 : 1.8);
-        plline(k, x, y);
+        pl.plwidth(s->highlight ? 2.5 : 1.8);
+        pl.plline(k, x, y);
     }
     if (s->style & TS_PLOT_MARKERS) {
-        plschr(0, s->highlight ? 1.1 : 0.8);
-        plstring(k, x, y, kMarker);
-        plschr(0, 1.0);
+        pl.plschr(0, s->highlight ? 1.1 : 0.8);
+        pl.plstring(k, x, y, kMarker);
+        pl.plschr(0, 1.0);
     }
-    plwidth(1.0);
+    pl.plwidth(1.0);
     g_free(x);
     g_free(y);
 }
@@ -315,6 +356,14 @@ static gboolean write_outputs(const char *stem, guint formats, const TsPlotAxes 
     for (guint i = 0; ok && i < G_N_ELEMENTS(outs); i++) {
         if (!(formats & outs[i].bit))
             continue;
+        if (!load_plplot()) {
+            g_set_error(error, TS_PLOT_ERROR, TS_PLOT_ERROR_NO_DEVICE,
+                        "%s.%s: PLplot cannot be loaded (install libplplot and "
+                        "plplot-driver-cairo): %s",
+                        stem, outs[i].ext, pl_load_error);
+            ok = FALSE;
+            break;
+        }
         if (!has_device(outs[i].device)) {
             g_set_error(error, TS_PLOT_ERROR, TS_PLOT_ERROR_NO_DEVICE,
                         "%s.%s: PLplot has no %s device (install plplot-driver-cairo)", stem,
@@ -426,13 +475,13 @@ static void draw_bars(gpointer data)
                 y1 = v;
             }
             PLFLT bx[4] = {x0, x1, x1, x0}, by[4] = {y0, y0, y1, y1};
-            plcol0((PLINT)(2 + g % N_SERIES_COLOURS));
-            plfill(4, bx, by);
-            plcol0(1);
-            plwidth(0.5);
+            pl.plcol0((PLINT)(2 + g % N_SERIES_COLOURS));
+            pl.plfill(4, bx, by);
+            pl.plcol0(1);
+            pl.plwidth(0.5);
             PLFLT lx[5] = {x0, x1, x1, x0, x0}, ly[5] = {y0, y0, y1, y1, y0};
-            plline(5, lx, ly);
-            plwidth(1.0);
+            pl.plline(5, lx, ly);
+            pl.plwidth(1.0);
         }
     }
     PLINT *opts = g_new(PLINT, b->n_groups), *colours = g_new(PLINT, b->n_groups);

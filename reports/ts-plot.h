@@ -15,7 +15,7 @@ G_BEGIN_DECLS
 #define TS_PLOT_ERROR (ts_plot_error_quark())
 GQuark ts_plot_error_quark(void);
 typedef enum {
-    TS_PLOT_ERROR_NO_DEVICE, /* PLplot's cairo driver is not installed */
+    TS_PLOT_ERROR_NO_DEVICE, /* PLplot or its cairo driver is not installed */
     TS_PLOT_ERROR_NO_DATA,   /* nothing plottable, or a value the chart cannot show */
 } TsPlotError;
 
@@ -46,7 +46,7 @@ typedef struct {
 
 /* Writes an XY plot of n_series series to STEM.svg / STEM.png (formats) and its data to
  * STEM.csv (series,x,y; with x_ticks also x_label). Errors: G_FILE_ERROR when a file cannot be
- * written, TS_PLOT_ERROR_NO_DEVICE when PLplot's cairo driver is missing, TS_PLOT_ERROR_NO_DATA
+ * written, TS_PLOT_ERROR_NO_DEVICE when PLplot or its cairo driver is missing, TS_PLOT_ERROR_NO_DATA
  * when no series has a plottable point. */
 gboolean ts_plot_xy(const char *stem, guint formats, const TsPlotAxes *axes,
                     const TsPlotSeries *series, guint n_series, GError **error);
@@ -66,7 +66,8 @@ typedef struct {
 gboolean ts_plot_bars(const char *stem, guint formats, const TsPlotAxes *axes,
                       const TsPlotBars *bars, GError **error);
 
-/* TRUE when PLplot's cairo driver (pngcairo, svgcairo) is available. */
+/* TRUE when PLplot and its cairo driver (pngcairo, svgcairo) are available. PLplot is loaded
+ * (dlopen) by the first call of this or of a plotting function, never at process start. */
 gboolean ts_plot_available(void);
 
 G_END_DECLS

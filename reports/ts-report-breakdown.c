@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <string.h>
+#include "ts-json-glib.h"
 
 static const char *const class_keys[] = {"gemm", "attention", "non_gemm", "transfers"};
 static const char *const class_labels[] = {"GEMM", "attention", "non-GEMM", "transfers"};

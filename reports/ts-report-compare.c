@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <string.h>
+#include "ts-json-glib.h"
 
 static double ratio(double v, double ref)
 {
@@ -139,7 +140,7 @@ char *ts_report_arch_compare_json_string(const TsLayerReport *const *runs, guint
 {
     g_return_val_if_fail(runs != NULL && n > 0, NULL);
     const TsLayerResult *r0 = runs[0]->result;
-    g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autoptr(TsJsonBuilder) b = json_builder_new();
     json_builder_begin_object(b);
     ts_json_member_string(b, "tool", "tilesim");
     ts_json_member_string(b, "version", TILESIM_VERSION);

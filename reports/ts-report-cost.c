@@ -8,6 +8,7 @@
 
 #include <math.h>
 #include <string.h>
+#include "ts-json-glib.h"
 
 /* Every utilized instance does the same (perfect factors): the all-instance counts are the
  * per-instance ones times the instances, and the reports leave them out. */
@@ -546,7 +547,7 @@ char *ts_report_cost_json_string(const TsModel *model, const TsMapping *mapping,
                                  const TsReportInfo *info)
 {
     g_return_val_if_fail(model != NULL && mapping != NULL && cost != NULL, NULL);
-    g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autoptr(TsJsonBuilder) b = json_builder_new();
     ts_report_cost_json(b, model, mapping, cost, info);
     return ts_json_builder_to_document(b);
 }

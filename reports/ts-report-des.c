@@ -7,6 +7,7 @@
 #include "ts-report-csv.h"
 #include "ts-report-json.h"
 #include "ts-report-table.h"
+#include "ts-json-glib.h"
 
 static const TsLayerOp *owner(const TsLayerResult *r, const TsLayerOp *lo)
 {
@@ -358,7 +359,7 @@ char *ts_report_des_json_string(const TsDesReport *rep)
 {
     g_return_val_if_fail(rep != NULL && rep->layer != NULL && rep->des != NULL, NULL);
     const TsExecResult *d = rep->des;
-    g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autoptr(TsJsonBuilder) b = json_builder_new();
     json_builder_begin_object(b);
     if (d->n_ops == 1) {
         op_members(b, rep, 0);

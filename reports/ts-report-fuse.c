@@ -2,6 +2,7 @@
 #include "ts-report-fuse.h"
 
 #include "ts-report-json.h"
+#include "ts-json-glib.h"
 
 void ts_report_fuse_text(GString *out, const TsFusePlan *plan, const TsFuseSummary *s)
 {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ts-file.h"
+#include "ts-json-glib.h"
 
 void ts_json_member_string(JsonBuilder *b, const char *name, const char *value)
 {
@@ -42,8 +43,8 @@ void ts_json_member_count(JsonBuilder *b, const char *name, uint64_t value)
 
 char *ts_json_builder_to_string(JsonBuilder *b)
 {
-    g_autoptr(JsonNode) root = json_builder_get_root(b);
-    g_autoptr(JsonGenerator) gen = json_generator_new();
+    g_autoptr(TsJsonNode) root = json_builder_get_root(b);
+    g_autoptr(TsJsonGenerator) gen = json_generator_new();
     json_generator_set_pretty(gen, TRUE);
     json_generator_set_indent(gen, 2);
     json_generator_set_root(gen, root);
@@ -59,7 +60,7 @@ char *ts_json_builder_to_document(JsonBuilder *b)
 gboolean ts_json_write_file(JsonNode *root, const char *path, GError **error)
 {
     g_return_val_if_fail(root != NULL && path != NULL, FALSE);
-    g_autoptr(JsonGenerator) gen = json_generator_new();
+    g_autoptr(TsJsonGenerator) gen = json_generator_new();
     json_generator_set_pretty(gen, TRUE);
     json_generator_set_root(gen, root);
     g_autofree char *text = ts_json_repair_numbers(json_generator_to_data(gen, NULL));

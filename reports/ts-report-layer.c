@@ -13,6 +13,7 @@
 
 #include <math.h>
 #include <string.h>
+#include "ts-json-glib.h"
 
 /* ---- Formatting ------------------------------------------------------------------------- */
 
@@ -841,7 +842,7 @@ char *ts_report_layer_json_string(const TsLayerReport *rep)
 {
     g_return_val_if_fail(rep != NULL && rep->result != NULL, NULL);
     const TsLayerResult *r = rep->result;
-    g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autoptr(TsJsonBuilder) b = json_builder_new();
     json_builder_begin_object(b);
     if (r->n_ops == 1) {
         op_members(b, rep, 0);

@@ -1,12 +1,12 @@
 /* Text, JSON and CSV of profile-engine runs (see ts-report-profile.h). */
 #include "ts-report-profile.h"
 
-#include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
 
 #include "ts-report-json.h"
 #include "ts-report-table.h"
+#include "ts-json-glib.h"
 
 static char *fmt(const char *format, double v)
 {
@@ -292,7 +292,7 @@ static void json_step(JsonBuilder *b, const TsProfileStep *s, const TsProfileRep
 char *ts_report_profile_layer_json(const TsProfileLayerResult *r, const TsProfileReportInfo *info)
 {
     g_return_val_if_fail(r != NULL && info != NULL, NULL);
-    g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autoptr(TsJsonBuilder) b = json_builder_new();
     json_builder_begin_object(b);
     json_info(b, info);
     json_builder_set_member_name(b, "ops");
@@ -506,7 +506,7 @@ static void json_summary_variant(JsonBuilder *b, const char *name, const TsProfi
 char *ts_report_profile_model_json(const TsProfileModelResult *r, const TsProfileReportInfo *info)
 {
     g_return_val_if_fail(r != NULL && info != NULL, NULL);
-    g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autoptr(TsJsonBuilder) b = json_builder_new();
     json_builder_begin_object(b);
     json_info(b, info);
     json_builder_set_member_name(b, "model");

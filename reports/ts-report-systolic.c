@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ts-report-json.h"
+#include "ts-json-glib.h"
 
 static void totals(const TsSystolicRun *run, TsSystolicResult *t)
 {
@@ -90,7 +91,7 @@ static void result_members(JsonBuilder *b, const TsSystolicResult *r)
 JsonNode *ts_report_systolic_json(const TsSystolicRun *run)
 {
     const TsSystolicConfig *c = &run->config;
-    g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autoptr(TsJsonBuilder) b = json_builder_new();
     json_builder_begin_object(b);
     ts_json_member_string(b, "tool", "tilesim");
     ts_json_member_string(b, "version", TILESIM_VERSION);
@@ -149,6 +150,6 @@ JsonNode *ts_report_systolic_json(const TsSystolicRun *run)
 gboolean ts_report_systolic_write_json(const TsSystolicRun *run, const char *path, GError **error)
 {
     g_return_val_if_fail(run != NULL && path != NULL, FALSE);
-    g_autoptr(JsonNode) root = ts_report_systolic_json(run);
+    g_autoptr(TsJsonNode) root = ts_report_systolic_json(run);
     return ts_json_write_file(root, path, error);
 }

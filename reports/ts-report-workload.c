@@ -7,6 +7,7 @@
 #include "ts-report-table.h"
 
 #include <string.h>
+#include "ts-json-glib.h"
 
 /* ---- Formatting ---- */
 
@@ -396,7 +397,7 @@ static void json_op(JsonBuilder *b, const TsOp *op)
 JsonNode *ts_report_workload_json(const TsWorkload *w)
 {
     g_return_val_if_fail(w != NULL, NULL);
-    g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autoptr(TsJsonBuilder) b = json_builder_new();
     json_builder_begin_object(b);
     ts_json_member_string(b, "tool", "tilesim");
     ts_json_member_string(b, "version", TILESIM_VERSION);
@@ -435,6 +436,6 @@ JsonNode *ts_report_workload_json(const TsWorkload *w)
 gboolean ts_report_workload_write_json(const TsWorkload *w, const char *path, GError **error)
 {
     g_return_val_if_fail(w != NULL && path != NULL, FALSE);
-    g_autoptr(JsonNode) root = ts_report_workload_json(w);
+    g_autoptr(TsJsonNode) root = ts_report_workload_json(w);
     return ts_json_write_file(root, path, error);
 }

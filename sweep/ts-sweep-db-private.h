@@ -4,7 +4,7 @@
 #define TS_SWEEP_DB_PRIVATE_H
 
 #include <glib.h>
-#include <sqlite3.h>
+#include "ts-sweep-sqlite-private.h"
 
 #include "ts-sweep.h"
 

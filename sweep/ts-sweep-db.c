@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
-#include <sqlite3.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -86,6 +85,8 @@ sqlite3_stmt *ts_sweep_db_prepare(TsSweepDb *db, const char *sql, GError **error
 
 static TsSweepDb *open_handle(const char *path, int flags, GError **error)
 {
+    if (!ts_sweep_sqlite_load(error))
+        return NULL;
     TsSweepDb *db = g_new0(TsSweepDb, 1);
     db->path = g_strdup(path);
     db->writable = (flags & SQLITE_OPEN_READWRITE) != 0;

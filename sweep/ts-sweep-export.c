@@ -6,8 +6,6 @@
  * cycles of each op) and the plots. Numbers are written so that they read back exactly. */
 #include <errno.h>
 #include <glib/gstdio.h>
-#include <json-glib/json-glib.h>
-#include <sqlite3.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -16,6 +14,7 @@
 #include "ts-report-json.h"
 #include "ts-sweep-db-private.h"
 #include "ts-sweep-export-private.h"
+#include "ts-json-glib.h"
 
 /* Columns of the points table after the parameters, and their objectives. */
 static const char *const kTotals[] = {"energy_pj",   "cycles",       "latency_s",  "macs",
@@ -76,7 +75,7 @@ static gboolean read_settings(TsSweepDb *db, TsExportData *d, GError **error)
                     "%s: not a tilesim sweep database (no settings)", ts_sweep_db_path(db));
         return FALSE;
     }
-    g_autoptr(JsonParser) p = json_parser_new();
+    g_autoptr(TsJsonParser) p = json_parser_new();
     if (!json_parser_load_from_data(p, json, -1, error))
         return FALSE;
     JsonObject *o = json_node_get_object(json_parser_get_root(p));
@@ -561,12 +560,12 @@ static gboolean results_jsonl(TsSweepDb *db, const TsExportData *d, const char *
         sqlite3_finalize(st);
         return FALSE;
     }
-    g_autoptr(JsonGenerator) gen = json_generator_new();
+    g_autoptr(TsJsonGenerator) gen = json_generator_new();
     g_autoptr(GString) s = g_string_new(NULL);
     gboolean have = sqlite3_step(st) == SQLITE_ROW;
     for (guint i = 0; i < d->rows->len; i++) {
         const TsExportRow *r = &g_array_index(d->rows, TsExportRow, i);
-        g_autoptr(JsonBuilder) b = json_builder_new();
+        g_autoptr(TsJsonBuilder) b = json_builder_new();
         json_builder_begin_object(b);
         ts_json_member_int(b, "id", r->id);
         json_builder_set_member_name(b, "params");
@@ -621,7 +620,7 @@ static gboolean results_jsonl(TsSweepDb *db, const TsExportData *d, const char *
         }
         json_builder_end_array(b);
         json_builder_end_object(b);
-        g_autoptr(JsonNode) root = json_builder_get_root(b);
+        g_autoptr(TsJsonNode) root = json_builder_get_root(b);
         json_generator_set_root(gen, root);
         g_autofree char *line = ts_json_repair_numbers(json_generator_to_data(gen, NULL));
         g_string_append(s, line);

@@ -4,7 +4,6 @@
  * resumed run checks; accessors. */
 #include "ts-sweep.h"
 
-#include <json-glib/json-glib.h>
 #include <string.h>
 
 #include "ts-exec.h"
@@ -12,6 +11,7 @@
 #include "ts-json-text.h"
 #include "ts-library.h"
 #include "ts-sweep-private.h"
+#include "ts-json-glib.h"
 
 /* Defaults of the per-op search (as `tilesim map`, docs/mapper.md). */
 #define SWEEP_DEFAULT_BUDGET 200000
@@ -687,7 +687,7 @@ static gboolean read_base(TsSweep *s, const TsNode *map, GError **error)
 
 static char *settings_json(const TsSweep *s, gboolean cross)
 {
-    g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autoptr(TsJsonBuilder) b = json_builder_new();
     json_builder_begin_object(b);
     json_builder_set_member_name(b, "engine");
     json_builder_add_string_value(b, s->engine);
@@ -745,8 +745,8 @@ static char *settings_json(const TsSweep *s, gboolean cross)
         json_builder_end_object(b);
     }
     json_builder_end_object(b);
-    g_autoptr(JsonGenerator) g = json_generator_new();
-    g_autoptr(JsonNode) root = json_builder_get_root(b);
+    g_autoptr(TsJsonGenerator) g = json_generator_new();
+    g_autoptr(TsJsonNode) root = json_builder_get_root(b);
     json_generator_set_root(g, root);
     return ts_json_repair_numbers(json_generator_to_data(g, NULL));
 }

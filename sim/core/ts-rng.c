@@ -2,6 +2,8 @@
  * which docs/des.md repeats: changing it changes every seeded result). */
 #include "ts-rng.h"
 
+#include "ts-gsl.h"
+
 guint64 ts_mix64(guint64 x)
 {
     x += G_GUINT64_CONSTANT(0x9e3779b97f4a7c15);

@@ -5,6 +5,7 @@
 
 #include "ts-json-text.h"
 #include "ts-sim-private.h"
+#include "ts-json-glib.h"
 
 static void member_int(JsonBuilder *b, const char *name, guint64 v)
 {
@@ -43,7 +44,7 @@ static void link_dir_json(JsonBuilder *b, const TsLink *l, int d)
 JsonNode *ts_sim_stats_to_json_node(TsSim *sim)
 {
     g_return_val_if_fail(sim != NULL, NULL);
-    g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autoptr(TsJsonBuilder) b = json_builder_new();
     json_builder_begin_object(b);
     member_int(b, "tick_ps", sim->now);
     member_int(b, "events", sim->events);
@@ -102,8 +103,8 @@ JsonNode *ts_sim_stats_to_json_node(TsSim *sim)
 char *ts_sim_stats_to_json(TsSim *sim, gboolean pretty)
 {
     g_return_val_if_fail(sim != NULL, NULL);
-    g_autoptr(JsonNode) root = ts_sim_stats_to_json_node(sim);
-    g_autoptr(JsonGenerator) gen = json_generator_new();
+    g_autoptr(TsJsonNode) root = ts_sim_stats_to_json_node(sim);
+    g_autoptr(TsJsonGenerator) gen = json_generator_new();
     json_generator_set_pretty(gen, pretty);
     json_generator_set_root(gen, root);
     return ts_json_repair_numbers(json_generator_to_data(gen, NULL));

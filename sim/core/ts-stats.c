@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <string.h>
+#include "ts-json-glib.h"
 
 typedef struct {
     const TsStatSpec *spec;
