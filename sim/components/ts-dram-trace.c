@@ -84,31 +84,32 @@ static gboolean parse_line(char *line, guint lineno, const char *path, TsDramTra
     return TRUE;
 }
 
-/* The common line, "0xHEX READ|WRITE DECIMAL" with blanks between and after, read without
- * tokenising. FALSE for anything else (other operations, a missing "0x", more digits than
- * surely fit 64 bits, stray characters, a blank line): parse_line then reads the line or
- * reports it, so both paths accept the same lines with the same values. */
-static inline gboolean fast_line(const char *p, TsDramTraceEntry *e)
+/* The fields of the common line, "0xHEX READ|WRITE DECIMAL" with blanks (spaces, tabs) before
+ * and between, read without tokenising: the first character after the cycle's digits and the
+ * spaces, tabs and CRs after them; NULL for anything else (other operations, a missing "0x",
+ * more digits than surely fit 64 bits, stray characters, a blank line). Stops at the first
+ * character that does not fit, so a newline (or NUL) after the data bounds every read. */
+/* A hexadecimal digit's value + 1; 0 for any other character. */
+static const guint8 hex_digit[256] = {
+    ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,
+    ['7'] = 8,  ['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14,
+    ['e'] = 15, ['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15,
+    ['F'] = 16,
+};
+
+static inline const char *fast_fields(const char *p, TsDramTraceEntry *e)
 {
     while (*p == ' ' || *p == '\t')
         p++;
     if (p[0] != '0' || (p[1] != 'x' && p[1] != 'X'))
-        return FALSE;
+        return NULL;
     p += 2;
     guint64 v = 0;
-    guint nd = 0;
-    for (;; p++, nd++) {
-        guint c = (guchar)*p, d;
-        if (c - '0' < 10u)
-            d = c - '0';
-        else if ((c | 0x20u) - 'a' < 6u)
-            d = (c | 0x20u) - 'a' + 10u;
-        else
-            break;
-        v = v << 4 | d;
-    }
-    if (nd == 0 || nd > 16 || (*p != ' ' && *p != '\t'))
-        return FALSE;
+    const char *digits = p;
+    for (guint d; (d = hex_digit[(guchar)*p]) != 0; p++)
+        v = v << 4 | (d - 1u);
+    if (p == digits || p - digits > 16 || (*p != ' ' && *p != '\t'))
+        return NULL;
     e->addr = v;
     while (*p == ' ' || *p == '\t')
         p++;
@@ -120,20 +121,28 @@ static inline gboolean fast_line(const char *p, TsDramTraceEntry *e)
         e->is_write = TRUE;
         p += 5;
     } else {
-        return FALSE;
+        return NULL;
     }
     while (*p == ' ' || *p == '\t')
         p++;
     v = 0;
-    nd = 0;
-    for (; (guint)(guchar)*p - '0' < 10u; p++, nd++)
+    digits = p;
+    for (; (guint)(guchar)*p - '0' < 10u; p++)
         v = v * 10 + (guint)(*p - '0');
-    if (nd == 0 || nd > 19) /* 19 digits are below 2^64 */
-        return FALSE;
+    if (p == digits || p - digits > 19) /* 19 digits are below 2^64 */
+        return NULL;
     e->cycle = v;
-    while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+    while (*p == ' ' || *p == '\t' || *p == '\r')
         p++;
-    return *p == '\0';
+    return p;
+}
+
+/* The common line as a NUL-terminated line without its newline: FALSE for anything else, which
+ * parse_line then reads or reports, so both paths accept the same lines with the same values. */
+static inline gboolean fast_line(const char *p, TsDramTraceEntry *e)
+{
+    const char *end = fast_fields(p, e);
+    return end != NULL && *end == '\0';
 }
 
 /* ---- the reader ---- */
@@ -151,7 +160,7 @@ struct TsDramTraceReader {
     char *path;
     int fd;                    /* -1 once closed */
     GPid pid;                  /* xz, 0 when none or reaped */
-    char *buf;                 /* cap + 1 bytes: room for a NUL after the last line */
+    char *buf;                 /* cap + 1 bytes: buf[end] is a newline (a sentinel) */
     gsize cap, pos, end;       /* unread bytes are buf[pos .. end) */
     gboolean eof;              /* the file gave its last byte */
     guint64 bytes_read;
@@ -200,6 +209,7 @@ TsDramTraceReader *ts_dram_trace_reader_open(const char *path, gsize buffer_byte
     r->pid = pid;
     r->cap = MAX(buffer_bytes ? buffer_bytes : TS_DRAM_TRACE_BUFFER_BYTES, (gsize)CHUNK_MAX);
     r->buf = g_malloc(r->cap + 1);
+    r->buf[0] = '\n';
     return r;
 }
 
@@ -280,10 +290,12 @@ static int reader_chunk(TsDramTraceReader *r, char **line, gsize *len)
         memmove(r->buf, p, avail);
         r->pos = 0;
         r->end = avail;
+        r->buf[r->end] = '\n';
         for (;;) {
             ssize_t got = read(r->fd, r->buf + r->end, r->cap - r->end);
             if (got > 0) {
                 r->end += (gsize)got;
+                r->buf[r->end] = '\n';
                 r->bytes_read += (guint64)got;
                 break;
             }
@@ -300,6 +312,19 @@ static int reader_chunk(TsDramTraceReader *r, char **line, gsize *len)
 static int reader_next_file(TsDramTraceReader *r, TsDramTraceEntry *e)
 {
     for (;;) {
+        /* The common line, whole in the buffer (its newline before the sentinel, or the last
+         * line of the file), read in place; every other line goes through reader_chunk. */
+        const char *p = r->buf + r->pos;
+        const char *q = fast_fields(p, e);
+        if (G_LIKELY(q != NULL && *q == '\n' && q - p <= (gssize)TS_DRAM_TRACE_MAX_LINE) &&
+            (q < r->buf + r->end || r->eof)) {
+            r->pos = MIN((gsize)(q - r->buf) + 1, r->end);
+            if (G_UNLIKELY(++r->lineno > 4 * TS_DRAM_TRACE_MAX_ENTRIES))
+                return reader_fail(r, TS_CONFIG_ERROR_LIMIT,
+                                   "%s:%u: more than %" G_GSIZE_FORMAT " lines", r->path,
+                                   r->lineno, 4 * TS_DRAM_TRACE_MAX_ENTRIES);
+            break;
+        }
         char *line = NULL;
         gsize len = 0;
         int got = reader_chunk(r, &line, &len);
@@ -342,18 +367,19 @@ static int reader_next_file(TsDramTraceReader *r, TsDramTraceEntry *e)
             if (blank)
                 continue;
         }
-        if (r->n >= TS_DRAM_TRACE_MAX_ENTRIES)
-            return reader_fail(r, TS_CONFIG_ERROR_LIMIT,
-                               "%s:%u: more than %" G_GSIZE_FORMAT " requests", r->path,
-                               r->lineno, TS_DRAM_TRACE_MAX_ENTRIES);
-        if (r->n == 0 || e->cycle > r->max_cycle) {
-            r->max_cycle = e->cycle;
-            r->max_index = r->n;
-            r->max_line = r->lineno;
-        }
-        r->n++;
-        return 1;
+        break;
     }
+    if (r->n >= TS_DRAM_TRACE_MAX_ENTRIES)
+        return reader_fail(r, TS_CONFIG_ERROR_LIMIT,
+                           "%s:%u: more than %" G_GSIZE_FORMAT " requests", r->path, r->lineno,
+                           TS_DRAM_TRACE_MAX_ENTRIES);
+    if (r->n == 0 || e->cycle > r->max_cycle) {
+        r->max_cycle = e->cycle;
+        r->max_index = r->n;
+        r->max_line = r->lineno;
+    }
+    r->n++;
+    return 1;
 }
 
 int ts_dram_trace_reader_next(TsDramTraceReader *reader, TsDramTraceEntry *entry)
