@@ -84,19 +84,18 @@ static gboolean parse_line(char *line, guint lineno, const char *path, TsDramTra
     return TRUE;
 }
 
+/* A hexadecimal digit's value + 1; 0 for any other character. */
+static const guint8 hex_digit[256] = {
+    ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,  ['7'] = 8,
+    ['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+    ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
 /* The fields of the common line, "0xHEX READ|WRITE DECIMAL" with blanks (spaces, tabs) before
  * and between, read without tokenising: the first character after the cycle's digits and the
  * spaces, tabs and CRs after them; NULL for anything else (other operations, a missing "0x",
  * more digits than surely fit 64 bits, stray characters, a blank line). Stops at the first
  * character that does not fit, so a newline (or NUL) after the data bounds every read. */
-/* A hexadecimal digit's value + 1; 0 for any other character. */
-static const guint8 hex_digit[256] = {
-    ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,
-    ['7'] = 8,  ['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14,
-    ['e'] = 15, ['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15,
-    ['F'] = 16,
-};
-
 static inline const char *fast_fields(const char *p, TsDramTraceEntry *e)
 {
     while (*p == ' ' || *p == '\t')
@@ -155,25 +154,24 @@ static inline gboolean fast_line(const char *p, TsDramTraceEntry *e)
 typedef enum { READER_OPEN = 1, READER_END = 0, READER_FAILED = -1 } ReaderState;
 
 struct TsDramTraceReader {
-    int state;                 /* ReaderState: what next returns once not READER_OPEN */
-    const TsDramTrace *trace;  /* in memory; NULL for a file */
+    int state;                /* ReaderState: what next returns once not READER_OPEN */
+    const TsDramTrace *trace; /* in memory; NULL for a file */
     char *path;
-    int fd;                    /* -1 once closed */
-    GPid pid;                  /* xz, 0 when none or reaped */
-    char *buf;                 /* cap + 1 bytes: buf[end] is a newline (a sentinel) */
-    gsize cap, pos, end;       /* unread bytes are buf[pos .. end) */
-    gboolean eof;              /* the file gave its last byte */
+    int fd;              /* -1 once closed */
+    GPid pid;            /* xz, 0 when none or reaped */
+    char *buf;           /* cap + 1 bytes; buf[end] is a sentinel newline (NUL after a last line) */
+    gsize cap, pos, end; /* unread bytes are buf[pos .. end) */
+    gboolean eof;        /* the file gave its last byte */
     guint64 bytes_read;
     guint lineno;
-    guint64 n;                 /* requests returned */
-    guint64 max_cycle;         /* the latest request cycle so far */
-    guint64 max_index;         /* the first request with it */
-    guint max_line;            /* its line (file); trace->last_line in memory */
+    guint64 n;         /* requests returned */
+    guint64 max_cycle; /* the latest request cycle so far */
+    guint64 max_index; /* the first request with it */
+    guint max_line;    /* its line (file); trace->last_line in memory */
     GError *error;
 };
 
-TsDramTraceReader *ts_dram_trace_reader_open(const char *path, gsize buffer_bytes,
-                                             GError **error)
+TsDramTraceReader *ts_dram_trace_reader_open(const char *path, gsize buffer_bytes, GError **error)
 {
     g_return_val_if_fail(path != NULL, NULL);
     if (!g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
@@ -253,8 +251,7 @@ void ts_dram_trace_reader_free(TsDramTraceReader *reader)
     g_free(reader);
 }
 
-static G_GNUC_PRINTF(3, 4) int reader_fail(TsDramTraceReader *r, int code, const char *format,
-                                           ...)
+static G_GNUC_PRINTF(3, 4) int reader_fail(TsDramTraceReader *r, int code, const char *format, ...)
 {
     va_list ap;
     va_start(ap, format);
@@ -321,8 +318,8 @@ static int reader_next_file(TsDramTraceReader *r, TsDramTraceEntry *e)
             r->pos = MIN((gsize)(q - r->buf) + 1, r->end);
             if (G_UNLIKELY(++r->lineno > 4 * TS_DRAM_TRACE_MAX_ENTRIES))
                 return reader_fail(r, TS_CONFIG_ERROR_LIMIT,
-                                   "%s:%u: more than %" G_GSIZE_FORMAT " lines", r->path,
-                                   r->lineno, 4 * TS_DRAM_TRACE_MAX_ENTRIES);
+                                   "%s:%u: more than %" G_GSIZE_FORMAT " lines", r->path, r->lineno,
+                                   4 * TS_DRAM_TRACE_MAX_ENTRIES);
             break;
         }
         char *line = NULL;
@@ -337,8 +334,7 @@ static int reader_next_file(TsDramTraceReader *r, TsDramTraceEntry *e)
                                    "%s: xz failed to decompress it (exit status %d)", r->path,
                                    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
             if (r->n == 0)
-                return reader_fail(r, TS_CONFIG_ERROR_INVALID, "%s: the trace is empty",
-                                   r->path);
+                return reader_fail(r, TS_CONFIG_ERROR_INVALID, "%s: the trace is empty", r->path);
             r->state = READER_END;
             return READER_END;
         }
@@ -513,13 +509,13 @@ typedef struct {
     gboolean owns_reader;
     TsComponent *dram;
     gboolean stop_when_done;
-    gsize next;             /* requests sent */
-    TsDramTraceEntry cur;   /* the request to send next, when have_cur */
+    gsize next;           /* requests sent */
+    TsDramTraceEntry cur; /* the request to send next, when have_cur */
     gboolean have_cur;
-    gboolean eof;           /* the reader has given every request: `next` of them in all */
-    guint64 cycle_ok;       /* request cycles up to this one are known to fit simulated time */
-    GError *error;          /* a read error or a cycle past simulated time: the run stopped */
-    TsPort **ports; /* per channel */
+    gboolean eof;     /* the reader has given every request: `next` of them in all */
+    guint64 cycle_ok; /* request cycles up to this one are known to fit simulated time */
+    GError *error;    /* a read error or a cycle past simulated time: the run stopped */
+    TsPort **ports;   /* per channel */
     guint32 burst_bytes;
     guint64 next_cycle;    /* earliest cycle of the next send (one per cycle) */
     gboolean wake_pending; /* a self event is queued */
@@ -528,7 +524,7 @@ typedef struct {
      * the end of a window. */
     TsTick *sent_tick;
     guint32 sent_cap;
-    guint32 sent_pos; /* ring slot of request `next` (next % sent_cap) */
+    guint32 sent_pos;     /* ring slot of request `next` (next % sent_cap) */
     guint64 responses;    /* requests whose completion tick is known */
     TsTick last_response; /* the latest of those ticks */
 } Driver;
@@ -823,8 +819,8 @@ TsSim *ts_dram_trace_sim_new(const TsDramSpec *spec, const TsDramTrace *trace, g
 }
 
 TsSim *ts_dram_trace_sim_new_reader(const TsDramSpec *spec, TsDramTraceReader *reader,
-                                    gboolean check, gboolean stop_when_done,
-                                    TsComponent **dram_out, GError **error)
+                                    gboolean check, gboolean stop_when_done, TsComponent **dram_out,
+                                    GError **error)
 {
     g_return_val_if_fail(spec != NULL && reader != NULL, NULL);
     return sim_new(spec, reader, FALSE, NULL, check, stop_when_done, dram_out, error);
@@ -855,9 +851,8 @@ gboolean ts_dram_trace_run(const TsDramSpec *spec, const TsDramTrace *trace, gui
     return ts_dram_trace_run_reader(spec, r, cycles, check, res, error);
 }
 
-gboolean ts_dram_trace_run_reader(const TsDramSpec *spec, TsDramTraceReader *reader,
-                                  guint64 cycles, gboolean check, TsDramTraceResult *res,
-                                  GError **error)
+gboolean ts_dram_trace_run_reader(const TsDramSpec *spec, TsDramTraceReader *reader, guint64 cycles,
+                                  gboolean check, TsDramTraceResult *res, GError **error)
 {
     g_return_val_if_fail(spec != NULL && reader != NULL && res != NULL, FALSE);
     memset(res, 0, sizeof *res);

@@ -59,8 +59,7 @@ typedef struct TsDramTraceReader TsDramTraceReader;
  * `buffer_bytes` (0: TS_DRAM_TRACE_BUFFER_BYTES; at least TS_DRAM_TRACE_MAX_LINE + 1 is
  * used). NULL with TS_CONFIG_ERROR_IO when the file is missing, unreadable or xz cannot run.
  * Nothing is read until the first ts_dram_trace_reader_next. */
-TsDramTraceReader *ts_dram_trace_reader_open(const char *path, gsize buffer_bytes,
-                                             GError **error);
+TsDramTraceReader *ts_dram_trace_reader_open(const char *path, gsize buffer_bytes, GError **error);
 /* A reader over `trace` (borrowed: it must outlive the reader), entry after entry. */
 TsDramTraceReader *ts_dram_trace_reader_new_for_trace(const TsDramTrace *trace);
 void ts_dram_trace_reader_free(TsDramTraceReader *reader);
@@ -128,9 +127,8 @@ gboolean ts_dram_trace_run(const TsDramSpec *spec, const TsDramTrace *trace, gui
  * an error of the trace's text (ts_dram_trace_reader_error is then set: no result is valid,
  * however far the run had gone), else one of the spec, a request cycle past simulated time
  * (naming the line of the first of the latest cycle) or the window. */
-gboolean ts_dram_trace_run_reader(const TsDramSpec *spec, TsDramTraceReader *reader,
-                                  guint64 cycles, gboolean check, TsDramTraceResult *result,
-                                  GError **error);
+gboolean ts_dram_trace_run_reader(const TsDramSpec *spec, TsDramTraceReader *reader, guint64 cycles,
+                                  gboolean check, TsDramTraceResult *result, GError **error);
 
 G_END_DECLS
 

@@ -228,8 +228,8 @@ static void test_late_bad_line(void)
         g_string_append_printf(text, "0x%X READ %u\n", i * 64, i);
     g_autofree char *tr = ts_test_tmp_path("ts-test-dram-late.trace");
     CU_ASSERT_TRUE_FATAL(g_file_set_contents(tr, text->str, (gssize)text->len, NULL));
-    const char *win[] = {"dram-trace", "--config", "tpu-like", "--trace", tr,
-                         "--cycles",   "1000",     NULL};
+    const char *win[] = {"dram-trace", "--config", "tpu-like", "--trace",
+                         tr,           "--cycles", "1000",     NULL};
     g_autofree char *out = NULL, *err = NULL;
     CU_ASSERT_EQUAL(ts_test_tilesim(win, &out, &err), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, ": 20000 requests\n"));

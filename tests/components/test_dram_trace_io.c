@@ -171,8 +171,9 @@ static void gen_line(GString *out, guint i, TsDramTraceEntry *e)
                                addr, w ? "write" : "read", cycle, (int)(i % 300), "");
         break;
     case 6: /* leading zeros */
-        g_string_append_printf(out, "0x000000000000000000%" G_GINT64_MODIFIER "X READ 000%" G_GUINT64_FORMAT "\n",
-                               addr, cycle);
+        g_string_append_printf(
+            out, "0x000000000000000000%" G_GINT64_MODIFIER "X READ 000%" G_GUINT64_FORMAT "\n",
+            addr, cycle);
         e->is_write = FALSE;
         break;
     default:
@@ -210,14 +211,16 @@ static void check_stream(const char *path, gsize buffer, const TsDramTraceEntry 
     gsize cap = 0;
     guint64 got_bytes = 0;
     ts_dram_trace_reader_io(r, &cap, &got_bytes);
-    CU_ASSERT_EQUAL(cap, MAX(buffer ? buffer : TS_DRAM_TRACE_BUFFER_BYTES,
-                             (gsize)TS_DRAM_TRACE_MAX_LINE + 1));
+    CU_ASSERT_EQUAL(
+        cap, MAX(buffer ? buffer : TS_DRAM_TRACE_BUFFER_BYTES, (gsize)TS_DRAM_TRACE_MAX_LINE + 1));
     CU_ASSERT_EQUAL(got_bytes, 0); /* nothing read before the first request is asked for */
     TsDramTraceEntry e;
     gsize i = 0, bad = 0;
     for (; ts_dram_trace_reader_next(r, &e) > 0; i++) {
-        if (i < n && (e.addr != want[i].addr || e.cycle != want[i].cycle ||
-                      e.is_write != want[i].is_write) && bad++ == 0)
+        if (i < n &&
+            (e.addr != want[i].addr || e.cycle != want[i].cycle ||
+             e.is_write != want[i].is_write) &&
+            bad++ == 0)
             fprintf(stderr, "\n  entry %" G_GSIZE_FORMAT " differs\n", i);
         if (i == 0) {
             ts_dram_trace_reader_io(r, NULL, &got_bytes);
