@@ -378,9 +378,9 @@ static int reader_next_file(TsDramTraceReader *r, TsDramTraceEntry *e)
     return 1;
 }
 
-int ts_dram_trace_reader_next(TsDramTraceReader *reader, TsDramTraceEntry *entry)
+/* ts_dram_trace_reader_next, inlined into the driver: a trace in memory costs an array read. */
+static inline int reader_next(TsDramTraceReader *r, TsDramTraceEntry *entry)
 {
-    TsDramTraceReader *r = reader;
     if (G_UNLIKELY(r->state != READER_OPEN))
         return r->state;
     if (r->trace == NULL)
@@ -396,6 +396,11 @@ int ts_dram_trace_reader_next(TsDramTraceReader *reader, TsDramTraceEntry *entry
     }
     r->n++;
     return 1;
+}
+
+int ts_dram_trace_reader_next(TsDramTraceReader *reader, TsDramTraceEntry *entry)
+{
+    return reader_next(reader, entry);
 }
 
 gboolean ts_dram_trace_reader_finish(TsDramTraceReader *reader, GError **error)
@@ -582,7 +587,7 @@ static gboolean driver_check_rest(Driver *d, GError **error)
  * with the run asked to stop once the sim runs). */
 static gboolean driver_fetch(Driver *d)
 {
-    int got = ts_dram_trace_reader_next(d->reader, &d->cur);
+    int got = reader_next(d->reader, &d->cur);
     if (G_LIKELY(got > 0)) {
         if (G_LIKELY(d->cur.cycle <= d->cycle_ok))
             return TRUE;
