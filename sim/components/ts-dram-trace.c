@@ -627,7 +627,10 @@ static gboolean driver_init(TsComponent *self, const void *spec, const TsParams 
     if (!ts_component_set_clock_period(self, c->period_num, c->period_den, error))
         return FALSE;
     d->have_cur = TRUE;
-    if (!driver_fetch(d)) { /* the first request: an empty trace is the reader's error */
+    if (!driver_fetch(d)) { /* the first request (a file without one is the reader's error) */
+        if (d->error == NULL)
+            g_set_error(&d->error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
+                        "%s: the trace is empty", ts_dram_trace_reader_path(d->reader));
         g_propagate_error(error, g_steal_pointer(&d->error));
         return FALSE;
     }

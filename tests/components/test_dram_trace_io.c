@@ -426,6 +426,13 @@ static void test_stream_run(void)
             }
         }
     }
+    /* a trace in memory without a request */
+    TsDramTrace empty = {NULL, 0, (char *)"(empty)", 0};
+    TsDramTraceResult b;
+    g_autoptr(GError) ee = NULL;
+    CU_ASSERT_FALSE(ts_dram_trace_run(s, &empty, 0, FALSE, &b, &ee));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ee);
+    CU_ASSERT_PTR_NOT_NULL(strstr(ee->message, "(empty): the trace is empty"));
     g_unlink(bad);
     g_unlink(path);
 }
