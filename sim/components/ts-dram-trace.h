@@ -68,7 +68,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(TsDramTraceReader, ts_dram_trace_reader_free)
 /* The next request into *entry: 1; 0 at the end of a trace read without error (a file's xz
  * exited with status 0 and the trace held a request); -1 on an error, kept by the reader
  * (ts_dram_trace_reader_error): the errors of ts_dram_trace_load, each for the first bad line
- * met. After 0 or -1, every later call returns the same. */
+ * met, or TS_CONFIG_ERROR_IO naming the path for a read error. After 0 or -1, every later call
+ * returns the same. */
 int ts_dram_trace_reader_next(TsDramTraceReader *reader, TsDramTraceEntry *entry);
 /* Reads the rest of the trace, checking every line: TRUE at its end, FALSE with a copy of the
  * reader's error. */
@@ -94,8 +95,8 @@ typedef struct {
     double bw_gbps; /* (reads + writes done) x burst bytes / (cycles x tCK) */
     double avg_read_latency_cycles;
     double row_hit_rate; /* row hits / column commands */
-    double wall_seconds; /* time spent in the event loop */
-    double cpu_seconds;  /* CPU time of this thread in the event loop */
+    double wall_seconds; /* time spent in the event loop (reading a streamed trace included) */
+    double cpu_seconds;  /* CPU time of this thread in the event loop (the same) */
     guint64 events;
 } TsDramTraceResult;
 
