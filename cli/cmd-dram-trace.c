@@ -148,21 +148,30 @@ static int run(int argc, char **argv)
     TsDramSpec *owned = NULL;
     int rc = TS_EXIT_OK;
     const TsDramSpec *spec = load_config(config, &arch, &owned, strings, &error);
-    g_autoptr(TsDramTrace) trace = spec ? ts_dram_trace_load(trace_path, &error) : NULL;
+    /* The trace is streamed through a fixed buffer as the driver sends its requests. */
+    g_autoptr(TsDramTraceReader) trace =
+        spec ? ts_dram_trace_reader_open(trace_path, 0, &error) : NULL;
     TsDramTraceResult r;
     if (spec == NULL || trace == NULL) {
         rc = ts_cli_fail(error);
         goto out;
     }
-    if (!ts_dram_trace_run(spec, trace, cycles, check, &r, &error)) {
-        fprintf(stderr, "tilesim: %s: %s\n", config, error->message);
-        rc = TS_EXIT_BAD_INPUT;
+    if (!ts_dram_trace_run_reader(spec, trace, cycles, check, &r, &error)) {
+        /* An error of the trace's text, however late its line: the run's figures are not
+         * printed. */
+        if (ts_dram_trace_reader_error(trace) != NULL) {
+            rc = ts_cli_fail(error);
+        } else {
+            fprintf(stderr, "tilesim: %s: %s\n", config, error->message);
+            rc = TS_EXIT_BAD_INPUT;
+        }
         goto out;
     }
     gboolean json_stdout = ts_output_is_stdout(json);
     if (!json_stdout) {
         printf("DRAM %s (%s), trace %s: %" G_GSIZE_FORMAT " requests\n", config,
-               spec->protocol ? spec->protocol : "?", trace_path, trace->n);
+               spec->protocol ? spec->protocol : "?", trace_path,
+               (gsize)ts_dram_trace_reader_count(trace));
         printf("  cycles                %" G_GUINT64_FORMAT " (tCK %.2f ps)\n", r.cycles, r.tck_ps);
         printf("  reads done            %" G_GUINT64_FORMAT "\n", r.stats.reads_done);
         printf("  writes done           %" G_GUINT64_FORMAT "\n", r.stats.writes_done);

@@ -14,7 +14,7 @@ static void *symbol(void *handle, const char *name)
     void *p = dlsym(handle, name);
     if (p == NULL) {
         fprintf(stderr, "tilesim: %s has no %s\n", TILESIM_GSL_SONAME, name);
-        abort();
+        exit(1);
     }
     return p;
 }
@@ -25,7 +25,7 @@ static gpointer load_once(gpointer unused)
     void *handle = dlopen(TILESIM_GSL_SONAME, RTLD_NOW | RTLD_GLOBAL);
     if (handle == NULL) {
         fprintf(stderr, "tilesim: cannot load GSL (%s): %s\n", TILESIM_GSL_SONAME, dlerror());
-        abort();
+        exit(1);
     }
 #define TS_GSL_LOAD(f) api.f = symbol(handle, #f);
     TS_GSL_FUNCTIONS(TS_GSL_LOAD)

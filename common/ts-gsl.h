@@ -26,8 +26,8 @@ typedef struct {
 
 /* The loaded entry points, NULL until the first call of ts_gsl(). */
 extern const TsGsl *ts_gsl_api;
-/* Loads GSL (TILESIM_GSL_SONAME) once, thread-safe; aborts with a message naming the library
- * when it cannot be loaded (the binary would not have started had it been linked). */
+/* Loads GSL (TILESIM_GSL_SONAME) once, thread-safe; exits with status 1 and a message naming
+ * the library when it cannot be loaded (the binary would not have started had it been linked). */
 const TsGsl *ts_gsl_load(void);
 
 static inline const TsGsl *ts_gsl(void)

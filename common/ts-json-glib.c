@@ -16,12 +16,12 @@ static gpointer load_once(gpointer unused)
     if (handle == NULL) {
         fprintf(stderr, "tilesim: cannot load json-glib (%s): %s\n", TILESIM_JSON_GLIB_SONAME,
                 dlerror());
-        abort();
+        exit(1);
     }
 #define TS_JSON_GLIB_LOAD(f)                                                                   \
     if ((api.f = dlsym(handle, #f)) == NULL) {                                                  \
         fprintf(stderr, "tilesim: %s has no %s\n", TILESIM_JSON_GLIB_SONAME, #f);               \
-        abort();                                                                               \
+        exit(1);                                                                               \
     }
     TS_JSON_GLIB_FUNCTIONS(TS_JSON_GLIB_LOAD)
 #undef TS_JSON_GLIB_LOAD

@@ -38,8 +38,9 @@ typedef struct {
 
 /* The loaded entry points, NULL until the first call of ts_json_glib(). */
 extern const TsJsonGlib *ts_json_glib_api;
-/* Loads json-glib (TILESIM_JSON_GLIB_SONAME) once, thread-safe; aborts with a message naming
- * the library when it cannot be loaded (the binary would not have started had it been linked). */
+/* Loads json-glib (TILESIM_JSON_GLIB_SONAME) once, thread-safe; exits with status 1 and a
+ * message naming the library when it cannot be loaded (the binary would not have started had it
+ * been linked). */
 const TsJsonGlib *ts_json_glib_load(void);
 
 static inline const TsJsonGlib *ts_json_glib(void)

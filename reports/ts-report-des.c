@@ -459,6 +459,72 @@ static void not_run_text(GString *out, const TsLayerReport *rep)
     }
 }
 
+/* An op the DES takes notably longer than the model (by TS_REPORT_DES_DRAM_GAP at least)
+ * whose bound is the DRAM: a line naming where the DRAM's time went beyond its bursts' data,
+ * from the DES's counters (TsExecDramTime), the largest cause first. */
+#define TS_REPORT_DES_DRAM_GAP 0.10
+typedef struct {
+    double tck;
+    char *text;
+} DramCause;
+
+static int cause_cmp(const void *a, const void *b)
+{
+    const double x = ((const DramCause *)a)->tck, y = ((const DramCause *)b)->tck;
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+static void dram_cause_text(GString *out, guint i, const TsExecOpResult *o, double model)
+{
+    const TsExecDramTime *t = &o->dram_time;
+    if (!t->valid || t->window <= 0 || model <= 0 ||
+        o->cycles < (1 + TS_REPORT_DES_DRAM_GAP) * model || o->bound == NULL || t->level == NULL ||
+        strcmp(o->bound, t->level) != 0)
+        return;
+    const double w = t->window;
+    DramCause c[5];
+    guint n = 0;
+    if (t->reached < t->channels)
+        c[n++] = (DramCause){t->channels_extra,
+                             g_strdup_printf("channels reached, %u of %u: %.1f%%", t->reached,
+                                             t->channels, 100.0 * t->channels_extra / w)};
+    if (t->spacing > 0)
+        c[n++] = (DramCause){t->spacing,
+                             g_strdup_printf("column spacing, at most %.1f%% (row-hit bursts x "
+                                             "(tCCD_L %u - tBURST %u) tCK: a row's bursts lie in "
+                                             "one bank group)",
+                                             100.0 * t->spacing / w, t->tCCD_L, t->tBURST)};
+    c[n++] =
+        (DramCause){t->row_misses, g_strdup_printf("row misses, at most %.1f%% (%" G_GUINT64_FORMAT
+                                                   " activates x (tRP + tRCD))",
+                                                   100.0 * t->row_misses / w, t->activates)};
+    c[n++] = (DramCause){t->refresh, g_strdup_printf("refresh %.1f%% (%" G_GUINT64_FORMAT
+                                                     " refreshes x tRFC over the channels)",
+                                                     100.0 * t->refresh / w, t->refreshes)};
+    /* what none of them accounts for (the bounds taken whole): the bus turning between reads
+     * and writes, or idle without requests of the op */
+    double rest = w - t->data;
+    for (guint k = 0; k < n; k++)
+        rest -= c[k].tck;
+    if (rest > 0)
+        c[n++] = (DramCause){rest, g_strdup_printf("none of these (read/write turnarounds, no "
+                                                   "request waiting), at least %.1f%%",
+                                                   100.0 * rest / w)};
+    qsort(c, n, sizeof *c, cause_cmp);
+    g_string_append_printf(out,
+                           "  %u %s: %+.1f%% over the model, bound by the %s: the data bus of "
+                           "the channels its bursts reached (%u of %u) busy %.1f%% of its "
+                           "cycles; the largest cause beyond: %s",
+                           i + 1, o->op->name, 100.0 * (o->cycles - model) / model, t->level,
+                           t->reached, t->channels, 100.0 * t->data / w, c[0].text);
+    for (guint k = 1; k < n; k++)
+        if (c[k].tck >= 0.01 * w)
+            g_string_append_printf(out, "; %s", c[k].text);
+    g_string_append(out, "\n");
+    for (guint k = 0; k < n; k++)
+        g_free(c[k].text);
+}
+
 void ts_report_layer_des_text(GString *out, const TsLayerReport *rep)
 {
     g_return_if_fail(out != NULL && rep != NULL && rep->result != NULL);
@@ -566,6 +632,9 @@ void ts_report_layer_des_text(GString *out, const TsLayerReport *rep)
                     i + 1, r->ops[i].op->name, o->array_fill_drain_cycles,
                     o->compute_busy_cycles);
         }
+        for (guint i = 0; i < r->n_ops; i++)
+            if (ran(rep, i))
+                dram_cause_text(out, i, &d->ops[i], r->ops[i].cycles * (double)r->ops[i].op->count);
     }
     /* per op: each component's utilization */
     {

@@ -28,8 +28,9 @@ typedef struct {
 /* Loads SQLite (TILESIM_SQLITE_SONAME) once; thread-safe. FALSE with TS_CONFIG_ERROR_IO naming
  * the library when it cannot be loaded. */
 gboolean ts_sweep_sqlite_load(GError **error);
-/* The loaded entry points; loads SQLite first when needed (aborting with the loader's message
- * when it cannot: callers that can report an error call ts_sweep_sqlite_load first). */
+/* The loaded entry points; loads SQLite first when needed (exiting with status 1 and the
+ * loader's message when it cannot: callers that can report an error call ts_sweep_sqlite_load
+ * first). */
 const TsSweepSqlite *ts_sweep_sqlite(void);
 
 #ifndef TS_SWEEP_SQLITE_LOADER /* ts-sweep-sqlite.c names SQLite's real functions */

@@ -48,7 +48,7 @@ const TsSweepSqlite *ts_sweep_sqlite(void)
     const TsSweepSqlite *s = load();
     if (s == NULL) {
         fprintf(stderr, "tilesim: %s\n", load_error);
-        abort();
+        exit(1);
     }
     return s;
 }

@@ -99,6 +99,13 @@ static void sample_chunks(Exec *x, OpCtx *c)
         for (guint k = 0; k < 2; k++) {
             const uint64_t total = k ? c->ew_write_bytes : c->ew_read_bytes;
             c->dram_bytes[0] += total * b / c->chunks - total * a / c->chunks;
+            /* their bursts, chunk by chunk at its addresses (as dram_or_sram streams them) */
+            const uint64_t base = c->base + (k ? ts_exec_op_footprint(c->op) / 2 : 0);
+            uint64_t bursts = 0;
+            for (uint64_t i = a; i < b; i++)
+                bursts += ts_exec_linear_bursts(x, base + total * i / c->chunks,
+                                                share(total, c->chunks, i));
+            ts_exec_skip_dram(x, c, x->storage_unit[0], k ? TS_MEM_WRITE : TS_MEM_READ, bursts);
         }
     }
 }

@@ -1,8 +1,10 @@
 /* Jobs of the executor: a transfer or a compute step is a job of up to PART_MAX parts, each a
  * request to one unit (a DRAM part is a stream of bursts over a tensor box); a part waits in
  * its unit's FIFO while the executor's port has no credit, a DRAM stream in the DRAM's FIFO of
- * streams. When every part is answered the job is done and its op context is told. Jobs and
- * streams come from pools that grow to the largest number in flight and are then reused. */
+ * streams (each stream's bursts in order; a stream waiting for its next burst's channel does
+ * not hold back the streams behind it). When every part is answered the job is done and its op
+ * context is told. Jobs and streams come from pools that grow to the largest number in flight and
+ * are then reused. */
 #include "ts-exec-private.h"
 
 #include <string.h>
@@ -108,12 +110,10 @@ Part *ts_exec_part_compute(Exec *x, Job *j, int unit, uint64_t work, uint32_t in
     return p;
 }
 
-/* A row-major stream over the box [lo, lo + len) of each rank. */
-void ts_exec_part_stream(Exec *x, Job *j, Part *p, const TsOp *op, guint t, uint64_t base,
-                         const uint64_t *origin, const uint64_t *box, uint64_t bytes)
+/* st: a row-major stream over the box [lo, lo + len) of each rank. */
+static void stream_box(Stream *st, const TsOp *op, guint t, uint64_t base, const uint64_t *origin,
+                       const uint64_t *box, uint64_t bytes)
 {
-    int s = stream_new(x);
-    Stream *st = &x->streams[s];
     const TsTensor *tensor = &op->tensors[t];
     st->base = base;
     st->elem_bytes = MAX((tensor->precision.bits + 7u) / 8u, 1u);
@@ -147,6 +147,13 @@ void ts_exec_part_stream(Exec *x, Job *j, Part *p, const TsOp *op, guint t, uint
     st->last_burst = G_MAXUINT64;
     st->burst = st->burst_end = 0;
     st->idx[0] = G_MAXUINT64; /* no run started */
+}
+
+void ts_exec_part_stream(Exec *x, Job *j, Part *p, const TsOp *op, guint t, uint64_t base,
+                         const uint64_t *origin, const uint64_t *box, uint64_t bytes)
+{
+    int s = stream_new(x);
+    stream_box(&x->streams[s], op, t, base, origin, box, bytes);
     p->stream = s;
     x->stream_job[s] = (guint32)((j - x->jobs) << 8 | (p - j->part));
 }
@@ -219,6 +226,34 @@ static uint64_t stream_next(Stream *st, uint32_t burst)
             return b;
         }
     }
+}
+
+/* Bursts of the stream over a box as it would send them (consecutive duplicates merged), counted
+ * run by run without sending. */
+uint64_t ts_exec_box_bursts(const Exec *x, const TsOp *op, guint t, uint64_t base,
+                            const uint64_t *origin, const uint64_t *box, uint64_t bytes)
+{
+    if (bytes == 0)
+        return 0;
+    Stream st;
+    memset(&st, 0, sizeof st);
+    stream_box(&st, op, t, base, origin, box, bytes);
+    const uint32_t b = MAX(x->dram_burst, 1u);
+    uint64_t n = 0, last = G_MAXUINT64;
+    while (st.budget > 0 && next_run(&st, b)) {
+        if (st.burst >= st.burst_end)
+            continue;
+        const uint64_t first = st.burst, end = (st.burst_end + b - 1) / b * b;
+        n += (end - first) / b - (first == last);
+        last = end - b;
+    }
+    return n;
+}
+
+uint64_t ts_exec_linear_bursts(const Exec *x, uint64_t addr, uint64_t bytes)
+{
+    const uint64_t b = MAX(x->dram_burst, 1u);
+    return bytes ? (addr + bytes + b - 1) / b - addr / b : 0;
 }
 
 /* ---- sending -------------------------------------------------------------------------------- */
@@ -338,55 +373,106 @@ static void drain_unit(Exec *x, int ui)
     }
 }
 
-/* Sends bursts of the DRAM unit's streams, in order, while the channel of the next burst has a
- * credit. */
+/* Sends bursts of the DRAM unit's streams while their channels have credits: each stream's
+ * bursts in order, the streams in FIFO order; a stream whose next burst's channel has no
+ * credit is passed over (it keeps its place and its order) and the streams behind it go on
+ * to the channels that have credits, so that one stream waiting on a busy channel leaves the
+ * other channels working (docs/des.md section 12, "DRAM bursts"). */
 static void pump_dram(Exec *x, int ui)
 {
     Unit *u = &x->unit[ui];
     /* a burst's busy time: tBURST on its channel's data bus, over the unit's channels */
     const TsDramSpec *d = ts_arch_level(x->arch, (guint)u->level)->spec;
     const double burst_ps = (double)d->cycles.tBURST * d->tck_ps / (double)MAX(u->n_ports, 1u);
-    while (u->s_head >= 0) {
-        const int s = u->s_head;
+    /* channels found without a credit in this pass (a later stream's burst for one of them
+     * waits too) */
+    guint64 full[(EXEC_MAX_PORTS + 63) / 64] = {0};
+    guint n_full = 0;
+    if (u->pumping) {
+        /* a stream's part finished inside the pass and started a job: the pass starts over */
+        u->repump = TRUE;
+        return;
+    }
+    u->pumping = TRUE;
+    int prev = -1, s = u->s_head;
+    while (s >= 0 && n_full < u->n_ports) {
         Stream *st = &x->streams[s];
         const guint32 jp = x->stream_job[s];
         Job *j = &x->jobs[jp >> 8];
         Part *p = &j->part[jp & 0xff];
-        if (!st->done) {
-            /* peek the next burst without consuming it until it can go */
-            Stream save = *st;
-            uint64_t b = stream_next(st, x->dram_burst);
-            if (b != G_MAXUINT64) {
-                guint ch = ts_dram_unit_of(u->comp, b);
-                TsPort *port = unit_port(x, u, ch);
-                if (ts_port_credits(port) == 0) {
-                    *st = save;
-                    return;
-                }
-                TsEvent *ev = ts_sim_event_new(x->sim, NULL, TS_EVENT_MEM_REQUEST);
-                TsMemReq *r = ts_mem_req(ev);
-                r->tag = jp;
-                r->addr = b;
-                r->bytes = x->dram_burst;
-                r->op = p->op;
-                r->tensor = j->tensor;
-                p->outstanding++;
-                ts_exec_own_busy(x, j, ui, 0, burst_ps);
-                ts_port_send(port, ev, 0);
-                continue;
+        gboolean blocked = FALSE;
+        while (!st->done) {
+            /* the next burst, kept until it can go */
+            if (!st->peeked) {
+                st->peek = stream_next(st, x->dram_burst);
+                st->peeked = TRUE;
+                if (st->peek != G_MAXUINT64)
+                    st->channel = ts_dram_unit_of(u->comp, st->peek);
             }
-            st->done = TRUE;
+            if (st->peek == G_MAXUINT64) {
+                st->done = TRUE;
+                break;
+            }
+            const guint ch = st->channel;
+            if (full[ch / 64] >> (ch % 64) & 1) {
+                blocked = TRUE;
+                break;
+            }
+            TsPort *port = unit_port(x, u, ch);
+            if (ts_port_credits(port) == 0) {
+                full[ch / 64] |= G_GUINT64_CONSTANT(1) << (ch % 64);
+                n_full++;
+                blocked = TRUE;
+                break;
+            }
+            TsEvent *ev = ts_sim_event_new(x->sim, NULL, TS_EVENT_MEM_REQUEST);
+            TsMemReq *r = ts_mem_req(ev);
+            r->tag = jp;
+            r->addr = st->peek;
+            r->bytes = x->dram_burst;
+            r->op = p->op;
+            r->tensor = j->tensor;
+            st->peeked = FALSE;
+            p->outstanding++;
+            st->bursts++;
+            if (ui == x->dram_unit)
+                x->timing[x->ctx[j->ctx]->op_index].dram_reached[ch / 64] |= G_GUINT64_CONSTANT(1)
+                                                                             << (ch % 64);
+            ts_exec_own_busy(x, j, ui, 0, burst_ps);
+            ts_port_send(port, ev, 0);
         }
-        /* every burst sent: off the FIFO */
-        u->s_head = x->stream_next[s];
-        if (u->s_head < 0)
-            u->s_tail = -1;
+        const int next = x->stream_next[s];
+        if (blocked) {
+            prev = s;
+            s = next;
+            continue;
+        }
+        /* every burst sent: off the FIFO, its bursts counted */
+        if (ui == x->dram_unit)
+            x->timing[x->ctx[j->ctx]->op_index].dram_own_bursts[p->op == TS_MEM_WRITE] +=
+                st->bursts;
+        if (prev >= 0)
+            x->stream_next[prev] = next;
+        else
+            u->s_head = next;
+        if (u->s_tail == s)
+            u->s_tail = prev;
         p->sent = TRUE;
         stream_free(x, s);
         p->stream = -1;
-        if (p->outstanding == 0)
+        s = next;
+        if (p->outstanding == 0) {
             part_finish(x, (int)(jp >> 8), (int)(jp & 0xff));
+            if (u->repump) {
+                /* streams added: from the head again (the channels found full stay full: no
+                 * credit returns within the pass) */
+                u->repump = FALSE;
+                prev = -1;
+                s = u->s_head;
+            }
+        }
     }
+    u->pumping = FALSE;
 }
 
 /* Every part answered: the job's critical-path record, then its context is told. */

@@ -155,6 +155,13 @@ static void sample_search(Exec *x, OpCtx *c, uint64_t begun)
         for (guint d = 0; d < 2; d++) {
             const uint64_t t = (uint64_t)llround(totals[d]);
             c->dram_bytes[0] += t * b / L->chunks - t * a / L->chunks;
+            /* their bursts, chunk by chunk at its addresses (as search_chunk streams them) */
+            const uint64_t base = c->base + (d ? (uint64_t)llround(totals[0]) : 0);
+            uint64_t bursts = 0;
+            for (uint64_t i = a; i < b; i++)
+                bursts += ts_exec_linear_bursts(x, base + t * i / L->chunks,
+                                                t * (i + 1) / L->chunks - t * i / L->chunks);
+            ts_exec_skip_dram(x, c, x->storage_unit[0], d ? TS_MEM_WRITE : TS_MEM_READ, bursts);
         }
     }
 }

@@ -657,8 +657,10 @@ static void step_inner(Exec *x, OpCtx *c, Job *j, const TsWalkCounts *inner)
                 }
                 const uint64_t at = c->base + ts_exec_tensor_base(c->op, (guint)tt, 0) +
                                     inner_dram_offset(c, (guint)tt, b);
-                if (j == NULL)
+                if (j == NULL) {
+                    ts_exec_skip_dram(x, c, ui, mop, ts_exec_linear_bursts(x, at, b));
                     continue;
+                }
                 p = ts_exec_part_mem(x, j, ui, mop, 0, b);
                 ts_exec_part_linear(x, j, p, at);
             } else {
@@ -681,16 +683,32 @@ static void step_inner(Exec *x, OpCtx *c, Job *j, const TsWalkCounts *inner)
  * unit's time (docs/des.md section 12, "Sampled instances", (d)), under 1% of the op */
 #define STEP_UNITS_OP 128
 
+/* The DRAM bursts of a transfer of (l, t) the schedule does not issue, of `elements` at the
+ * DRAM side, as mem_part's stream would send them. */
+static uint64_t skip_bursts(const Exec *x, const OpCtx *c, guint l, guint t, const uint64_t *origin,
+                            uint64_t elements)
+{
+    return ts_exec_box_bursts(x, c->op, t, c->base + ts_exec_tensor_base(c->op, t, 0), origin,
+                              ts_walk_box(c->compute, l, t), tensor_bytes(c->op, t, elements));
+}
+
 /* The counts and requested bytes of a fill of (l, t) the schedule does not issue (a version in
  * the extrapolated steps), as try_fill counts them. */
 static void count_fill(Exec *x, OpCtx *c, guint l, guint t, const TsWalkXfer *xf)
 {
     const guint p = xf->peer;
     if (xf->elements > 0) {
-        if (x->unit[unit_of_level(x, p)].role == UNIT_DRAM)
+        /* read at the peer, written here */
+        if (x->unit[unit_of_level(x, p)].role == UNIT_DRAM) {
             c->dram_bytes[t] += tensor_bytes(c->op, t, xf->peer_elements);
-        if (x->unit[unit_of_level(x, l)].role == UNIT_DRAM)
+            ts_exec_skip_dram(x, c, unit_of_level(x, p), TS_MEM_READ,
+                              skip_bursts(x, c, l, t, xf->origin, xf->peer_elements));
+        }
+        if (x->unit[unit_of_level(x, l)].role == UNIT_DRAM) {
             c->dram_bytes[t] += tensor_bytes(c->op, t, xf->elements);
+            ts_exec_skip_dram(x, c, unit_of_level(x, l), TS_MEM_WRITE,
+                              skip_bursts(x, c, l, t, xf->origin, xf->elements));
+        }
         if (link_between(x, p, l) >= 0)
             c->link_calls++;
     }
@@ -704,12 +722,19 @@ static void count_fill(Exec *x, OpCtx *c, guint l, guint t, const TsWalkXfer *xf
 static void count_writeback(Exec *x, OpCtx *c, const TsWalkXfer *xf)
 {
     const guint l = xf->level, t = xf->tensor, p = xf->peer;
-    if (x->unit[unit_of_level(x, l)].role == UNIT_DRAM)
+    /* read here, written at the peer */
+    if (x->unit[unit_of_level(x, l)].role == UNIT_DRAM) {
         c->dram_bytes[t] += tensor_bytes(c->op, t, xf->elements);
+        ts_exec_skip_dram(x, c, unit_of_level(x, l), TS_MEM_READ,
+                          skip_bursts(x, c, l, t, xf->origin, xf->elements));
+    }
     if (link_between(x, p, l) >= 0)
         c->link_calls++;
-    if (x->unit[unit_of_level(x, p)].role == UNIT_DRAM)
+    if (x->unit[unit_of_level(x, p)].role == UNIT_DRAM) {
         c->dram_bytes[t] += tensor_bytes(c->op, t, xf->peer_elements);
+        ts_exec_skip_dram(x, c, unit_of_level(x, p), TS_MEM_WRITE,
+                          skip_bursts(x, c, l, t, xf->origin, xf->peer_elements));
+    }
     c->updates[p][t] += xf->peer_elements;
     c->updates_all[p][t] += xf->peer_elements_all;
 }

@@ -48,6 +48,8 @@ typedef struct {
                       lock-step group queues a part per lane) */
     guint wait_cap, wait_head, wait_len;
     int s_head, s_tail; /* DRAM: FIFO of streams with bursts to send (stream indices) */
+    gboolean pumping, repump; /* DRAM: a pass over the streams runs; a nested call asked for
+                                 another */
 } Unit;
 
 /* A DRAM burst stream over a box of a row-major tensor. */
@@ -64,7 +66,10 @@ typedef struct {
     uint64_t burst, burst_end;     /* next burst address and the run's end (exclusive) */
     uint64_t last_burst;           /* deduplication of consecutive bursts */
     uint64_t budget;               /* bytes still to cover (partial fills) */
-    gboolean done;
+    uint64_t peek;                 /* its next burst (valid when peeked; G_MAXUINT64: none) */
+    guint channel;                 /* the channel of peek */
+    uint64_t bursts;               /* bursts sent */
+    gboolean peeked, done;
 } Stream;
 
 enum { PART_MAX = 2 * TS_ARCH_MAX_LEVELS + 2 };
@@ -227,6 +232,12 @@ typedef struct {
     double snap_busy[TS_EXEC_MAX_UNITS], snap_conflicts[TS_EXEC_MAX_UNITS];
     TsDramStats snap_dram;
     uint64_t snap_events;
+    /* the first timed DRAM, [0] reads [1] writes: the bursts (column commands) of the op's
+     * streams sent whole; those of its extrapolated chunks and steps (ts_exec_skip_dram) */
+    uint64_t dram_own_bursts[2];
+    double dram_skip_cmds[2];
+    guint64 dram_reached[(EXEC_MAX_PORTS + 63) / 64]; /* channels its bursts were sent to */
+    TsDramStats snap_dram_window;                     /* the DRAM's counters as its window opened */
 } OpTiming;
 
 /* A LUT-NN op on DPUs in the executor (ts-exec-lut.c): its phases one after another. */
@@ -464,6 +475,11 @@ void ts_exec_part_stream(Exec *x, Job *j, Part *p, const TsOp *op, guint tensor,
                          uint64_t bytes);
 /* A DRAM part's stream of p->bytes from addr on. */
 void ts_exec_part_linear(Exec *x, Job *j, Part *p, uint64_t addr);
+/* The bursts the stream of ts_exec_part_stream (or ts_exec_part_linear) over the same box (bytes
+ * from addr) would send, counted run by run without sending: the first timed DRAM's bursts. */
+uint64_t ts_exec_box_bursts(const Exec *x, const TsOp *op, guint tensor, uint64_t tensor_base,
+                            const uint64_t *origin, const uint64_t *box, uint64_t bytes);
+uint64_t ts_exec_linear_bursts(const Exec *x, uint64_t addr, uint64_t bytes);
 Part *ts_exec_part_link(Exec *x, Job *j, int unit, TsMemOp op, uint64_t bytes, uint64_t targets,
                         gboolean broadcast);
 Part *ts_exec_part_compute(Exec *x, Job *j, int unit, uint64_t work, uint32_t instances);
@@ -564,6 +580,10 @@ uint64_t ts_exec_sample_steps(Exec *x, guint op, const TsOp *top, uint64_t unit_
  * extrapolated time; sets r->instances_simulated and r->chunks_simulated. TRUE when r's time
  * changed (the figures that follow from it are to be recomputed). */
 gboolean ts_exec_sample_finish(Exec *x, guint op, TsExecOpResult *r, double *window_ps);
+/* Bursts (column commands) in direction dir that the extrapolated chunks or steps of c's op
+ * send to unit ui, counted exactly from their transfers (ts_exec_box_bursts,
+ * ts_exec_linear_bursts): added to OpTiming.dram_skip_cmds where ui is the first timed DRAM. */
+void ts_exec_skip_dram(Exec *x, const OpCtx *c, int ui, TsMemOp dir, uint64_t bursts);
 /* Simulated time the extrapolated units of plan op `op` stand for, ps. */
 double ts_exec_sample_op_skipped_ps(const Exec *x, guint op);
 /* Simulated time the extrapolated instances of every op stand for, ps. */

@@ -3,19 +3,21 @@
  * instances of an op with no shared host-link calls (each walks the same mapping over its own
  * tensors), the chunks that stream an elementwise op of one instance through the compute (each
  * the same share of its traffic), or the iterations of the outer step loops of an einsum of
- * one instance (each the same tile steps over other tiles). Once the schedule settles, each further unit adds the same period and
- * the same increments to the op's figures. At the start of each unit k >= 1 the op's running
- * figures are recorded (the time, the compute unit's busy and stall time, stall charged per
- * unit, each unit's busy time and bank conflicts, the DRAM's bursts, row hits and command
- * energy). With at least the minimum begun, the steady state holds when the last two windows
- * of W >= max(1, (k - 1) / 4) units, each lasting a DRAM refresh interval at least
- * (chunks and steps: TS_EXEC_SAMPLE_CHUNK_REFRESHES of them, W even), took the same time within
- * TS_EXEC_SAMPLE_TOL. Units not begun yet are then extrapolated from the
- * increments over those two windows, a whole number of 2W of them, and the rest (fewer than
- * 2W) simulated at their own addresses, so that the op's last unit meets the next op as it
- * would (its drain overlapping the next op's start, in the phase of any pattern repeating
+ * one instance (each the same tile steps over other tiles). Once the schedule settles, each further
+ * unit adds the same period and the same increments to the op's figures. At the start of each unit
+ * k >= 1 the op's running figures are recorded (the time, the compute unit's busy and stall time,
+ * stall charged per unit, each unit's busy time and bank conflicts, the DRAM's column commands, row
+ * hits, activates, refreshes and its energy other than its commands). With at least the minimum
+ * begun, the steady state holds when the last two windows of W >= max(1, (k - 1) / 4) units, each
+ * lasting a DRAM refresh interval at least (chunks and steps: TS_EXEC_SAMPLE_CHUNK_REFRESHES of
+ * them, W even), took the same time within TS_EXEC_SAMPLE_TOL. Units not begun yet are then
+ * extrapolated from the increments over those two windows, a whole number of 2W of them, and the
+ * rest (fewer than 2W) simulated at their own addresses, so that the op's last unit meets the next
+ * op as it would (its drain overlapping the next op's start, in the phase of any pattern repeating
  * within 2W units). Simulated time does not jump: every later op runs earlier by the
- * extrapolated time, which the results add back (start cycles, the layer's cycles).
+ * extrapolated time, which the results add back (start cycles, the layer's cycles). The
+ * extrapolated units' DRAM column commands are not the windows' increments: they are counted
+ * exactly from the transfers those units stand for (extrapolate_dram).
  */
 #include "ts-exec-private.h"
 
@@ -28,7 +30,11 @@ typedef struct {
     double stall_ps[TS_STALL_COUNT_];
     double unit_stall_ps[TS_EXEC_MAX_UNITS], unit_busy_ps[TS_EXEC_MAX_UNITS];
     double unit_conflicts[TS_EXEC_MAX_UNITS];
-    double dram_reads, dram_writes, dram_hits, dram_energy_pj, dram_allbank;
+    /* the first timed DRAM: its read and write requests answered and column commands, row
+     * hits, activates (normal mode) and refreshes, its energy other than those commands and
+     * activates (refresh, background, all-bank mode), all-bank bursts */
+    double dram_done[2], dram_cmds[2];
+    double dram_cols, dram_hits, dram_acts, dram_refs, dram_other_pj, dram_allbank;
 } Snap;
 
 typedef enum { UNIT_INSTANCE, UNIT_CHUNK, UNIT_STEPS } UnitKind;
@@ -46,6 +52,7 @@ typedef struct {
     gboolean decided; /* the instances to extrapolate are chosen */
     Snap inc;         /* per-unit increments (the last decision's) */
     Snap ext;         /* the extrapolated units' increments (steps: over every segment) */
+
     guint note;       /* its note: index in x->notes + 1, 0: none yet */
 } OpSample;
 
@@ -95,6 +102,29 @@ void ts_exec_sample_free(Exec *x)
     x->sample = NULL;
 }
 
+/* Energies of one normal-mode read and write command and of one activate of the first timed
+ * DRAM, pJ (each a constant of the DRAM's currents: its energy of that kind over the commands
+ * that drew it, all-bank bursts and activates included; 0 before the first). */
+static void command_pj(const Exec *x, const TsDramStats *d, double *rd, double *wr, double *act)
+{
+    const TsDramSpec *sp = ts_arch_level(x->arch, (guint)x->unit[x->dram_unit].level)->spec;
+    const double banks = (double)(sp->ranks * sp->total_banks);
+    const double nr = (double)(d->read_cmds + d->ab_read_bursts);
+    const double nw = (double)(d->write_cmds + d->ab_write_bursts);
+    const double na = (double)d->activates + banks * (double)d->ab_activates;
+    *rd = nr > 0 ? d->read_energy_pj / nr : 0.0;
+    *wr = nw > 0 ? d->write_energy_pj / nw : 0.0;
+    *act = na > 0 ? d->act_energy_pj / na : 0.0;
+}
+
+/* The energy of the normal-mode column commands and activates in d, pJ. */
+static double normal_mode_pj(const Exec *x, const TsDramStats *d)
+{
+    double rd, wr, act;
+    command_pj(x, d, &rd, &wr, &act);
+    return rd * (double)d->read_cmds + wr * (double)d->write_cmds + act * (double)d->activates;
+}
+
 static void take_snap(Exec *x, guint op, Snap *s)
 {
     const OpTiming *t = &x->timing[op];
@@ -111,10 +141,16 @@ static void take_snap(Exec *x, guint op, Snap *s)
     if (x->dram_unit >= 0) {
         TsDramStats d;
         ts_dram_get_stats(x->unit[x->dram_unit].comp, &d);
-        s->dram_reads = (double)d.read_cmds;
-        s->dram_writes = (double)d.write_cmds;
+
+        s->dram_done[0] = (double)d.reads_done;
+        s->dram_done[1] = (double)d.writes_done;
+        s->dram_cmds[0] = (double)d.read_cmds;
+        s->dram_cmds[1] = (double)d.write_cmds;
+        s->dram_cols = (double)(d.read_cmds + d.write_cmds);
         s->dram_hits = (double)(d.read_row_hits + d.write_row_hits);
-        s->dram_energy_pj = d.total_energy_pj;
+        s->dram_acts = (double)d.activates;
+        s->dram_refs = (double)d.refreshes;
+        s->dram_other_pj = d.total_energy_pj - normal_mode_pj(x, &d);
         s->dram_allbank = (double)(d.ab_read_bursts + d.ab_write_bursts);
     }
 }
@@ -347,6 +383,60 @@ static uint64_t scale_count(uint64_t sum, uint64_t simulated, uint64_t count)
     return simulated ? (uint64_t)llround((double)sum / (double)simulated * (double)count) : sum;
 }
 
+void ts_exec_skip_dram(Exec *x, const OpCtx *c, int ui, TsMemOp dir, uint64_t bursts)
+{
+    if (ui == x->dram_unit)
+        x->timing[c->op_index].dram_skip_cmds[dir == TS_MEM_WRITE] += (double)bursts;
+}
+
+/* The DRAM figures of op's extrapolated units, added to r (whose figures are the simulated
+ * part's: the DRAM's counters over the op's window). Their bursts are counted exactly: chunks
+ * and steps, those of the transfers they stand for (ts_exec_skip_dram); instances (sim of them
+ * simulated), those of the simulated instances' streams per instance (every instance sends the
+ * same); their column commands are those bursts at the windows' commands per request answered
+ * (the controller merges a read with one queued for the same burst, a write with one buffered
+ * for it: FF1 on eyeriss-like sends 1.75 read bursts per read command). Their row hits and
+ * activates at the windows' rates per column command; command energy: those commands and activates
+ * at the DRAM's energy per command, plus the windows' per-unit increment of the rest (refresh,
+ * background, all-bank mode); all-bank bursts: the windows' increments. Not the windows' increments
+ * of column commands: which bursts of the units in flight fall on either side of a window's edges
+ * depends on the order the DRAM pump sends them in, not on the work (docs/des.md section 12,
+ * "Sampled instances"). */
+static void extrapolate_dram(Exec *x, guint op, const OpSample *o, TsExecOpResult *r, uint64_t sim)
+{
+    const OpTiming *t = &x->timing[op];
+    double cmds[2];
+    for (guint k = 0; k < 2; k++) {
+        const double bursts = sim > 0
+                                  ? (double)t->dram_own_bursts[k] * (double)o->skipped / (double)sim
+                                  : t->dram_skip_cmds[k];
+        /* the controller merges a request with one queued for the same burst: commands per
+         * request answered, over the windows */
+        const double per_request =
+            o->ext.dram_done[k] > 0 ? MIN(o->ext.dram_cmds[k] / o->ext.dram_done[k], 1.0) : 1.0;
+        cmds[k] = round(bursts * per_request);
+    }
+    const double cols = (double)(r->dram_reads + r->dram_writes);
+    const double ext = cmds[0] + cmds[1];
+    const double hit_rate =
+        o->ext.dram_cols > 0 ? o->ext.dram_hits / o->ext.dram_cols : MAX(r->dram_row_hit_rate, 0.0);
+    const double acts_per_col = o->ext.dram_cols > 0 ? o->ext.dram_acts / o->ext.dram_cols : 0.0;
+    const double hits = r->dram_row_hit_rate * cols + hit_rate * ext;
+    r->dram_reads += (uint64_t)cmds[0];
+    r->dram_writes += (uint64_t)cmds[1];
+    r->dram_row_hit_rate = cols + ext > 0 ? MIN(hits / (cols + ext), 1.0) : 0.0;
+    TsDramStats now;
+    ts_dram_get_stats(x->unit[x->dram_unit].comp, &now);
+    double rd, wr, act;
+    command_pj(x, &now, &rd, &wr, &act);
+    r->dram_command_energy_pj += cmds[0] * rd + cmds[1] * wr + ext * acts_per_col * act +
+                                 o->ext.dram_other_pj; /* NAN stays NAN */
+    r->dram_allbank_bursts += (uint64_t)llround(o->ext.dram_allbank);
+    r->dram_time.bursts += (uint64_t)ext;
+    r->dram_time.activates += (uint64_t)llround(ext * acts_per_col);
+    r->dram_time.refreshes += (uint64_t)llround(o->ext.dram_refs);
+}
+
 gboolean ts_exec_sample_finish(Exec *x, guint op, TsExecOpResult *r, double *window_ps)
 {
     r->instances_simulated = r->count;
@@ -386,16 +476,8 @@ gboolean ts_exec_sample_finish(Exec *x, guint op, TsExecOpResult *r, double *win
         /* stall_cycles: from the op's timeline, which holds the extrapolated stalls */
     }
     *window_ps = all;
-    if (r->dram_row_hit_rate >= 0) {
-        const double cols = (double)(r->dram_reads + r->dram_writes);
-        const double hits = r->dram_row_hit_rate * cols + o->ext.dram_hits;
-        r->dram_reads += (uint64_t)llround(o->ext.dram_reads);
-        r->dram_writes += (uint64_t)llround(o->ext.dram_writes);
-        const double all_cols = (double)(r->dram_reads + r->dram_writes);
-        r->dram_row_hit_rate = all_cols > 0 ? MIN(hits / all_cols, 1.0) : 0.0;
-        r->dram_command_energy_pj += o->ext.dram_energy_pj; /* NAN stays NAN */
-        r->dram_allbank_bursts += (uint64_t)llround(o->ext.dram_allbank);
-    }
+    if (r->dram_row_hit_rate >= 0 && x->dram_unit >= 0)
+        extrapolate_dram(x, op, o, r, within ? 0 : sim);
     if (within)
         return TRUE; /* the chunks' and steps' requested bytes and calls are counted exactly
                         (ts-exec-ew.c, ts-exec-op.c) */

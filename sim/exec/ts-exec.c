@@ -281,6 +281,7 @@ void ts_exec_compute_issued(Exec *x, OpCtx *c, double step_ps)
 /* ---- starting and finishing ops ------------------------------------------------------------ */
 
 static gboolean start_next(Exec *x);
+static void dram_time(const Exec *x, guint op, TsExecOpResult *r);
 
 /* The units' busy times and conflicts, and the op's own busy times, as its window opens. */
 static void snap_units(const Exec *x, OpTiming *t)
@@ -290,6 +291,8 @@ static void snap_units(const Exec *x, OpTiming *t)
         t->snap_conflicts[i] = unit_conflicts(&x->unit[i]);
     }
     memcpy(t->snap_own_ps, t->own_busy_ps, sizeof t->snap_own_ps);
+    if (x->dram_unit >= 0)
+        ts_dram_get_stats(x->unit[x->dram_unit].comp, &t->snap_dram_window);
 }
 
 static void record_start(Exec *x, OpCtx *c)
@@ -597,6 +600,12 @@ void ts_exec_ctx_complete(Exec *x, OpCtx *c)
             r->dram_allbank_bursts = now.ab_read_bursts + now.ab_write_bursts -
                                      b->ab_read_bursts - b->ab_write_bursts;
             r->dram_violations = now.violations;
+            /* the DRAM's time in the op's window: its column commands (a request merged with
+             * one queued for the same burst takes none), activates and refreshes */
+            const TsDramStats *wb = &tm->snap_dram_window;
+            r->dram_time.bursts = now.read_cmds + now.write_cmds - wb->read_cmds - wb->write_cmds;
+            r->dram_time.activates = now.activates - wb->activates;
+            r->dram_time.refreshes = now.refreshes - wb->refreshes;
         } else {
             r->dram_row_hit_rate = -1.0;
         }
@@ -605,6 +614,7 @@ void ts_exec_ctx_complete(Exec *x, OpCtx *c)
             time_figures(c, r);
             r->bound = op_bound(x, c, r, all_window);
         }
+        dram_time(x, c->op_index, r);
         while (pl->ops_done < pl->n &&
                pl->instances_done[pl->ops_done] == pl->ops[pl->ops_done].count)
             pl->ops_done++;
@@ -622,6 +632,46 @@ void ts_exec_ctx_complete(Exec *x, OpCtx *c)
         }
     }
     start_next(x);
+}
+
+/* Where the op's time went on the first timed DRAM (TsExecDramTime), from its counters over
+ * the op's window (extrapolated units included) and the DRAM's timing. */
+static void dram_time(const Exec *x, guint op, TsExecOpResult *r)
+{
+    const OpTiming *tm = &x->timing[op];
+    TsExecDramTime *t = &r->dram_time;
+    t->valid = FALSE;
+    if (x->dram_unit < 0 || t->bursts == 0)
+        return;
+    const Unit *u = &x->unit[x->dram_unit];
+    const TsLevel *lv = ts_arch_level(x->arch, (guint)u->level);
+    const TsDramSpec *d = lv->spec;
+    guint reached = 0;
+    for (guint w = 0; w < G_N_ELEMENTS(tm->dram_reached); w++)
+        reached += (guint)__builtin_popcountll(tm->dram_reached[w]);
+    if (reached == 0)
+        return;
+    t->valid = TRUE;
+    t->level = lv->name;
+    t->channels = u->n_ports;
+    t->reached = reached;
+    t->tBURST = (guint)d->cycles.tBURST;
+    t->tCCD_L = (guint)d->cycles.tCCD_L;
+    const double cols = (double)t->bursts;
+    const double hits = MAX(r->dram_row_hit_rate, 0.0) * cols;
+    t->window = r->cycles * x->arch_period_ps / d->tck_ps;
+    t->data = cols * (double)d->cycles.tBURST / reached;
+    t->channels_extra = cols * (double)d->cycles.tBURST * (1.0 / reached - 1.0 / t->channels);
+    t->refresh = (double)t->refreshes * (double)d->cycles.tRFC / t->channels;
+    t->row_misses = (double)t->activates * (double)(d->cycles.tRP + d->cycles.tRCD) / reached;
+    /* a row's columns lie in one bank group where the mapping's bank group bits lie above its
+     * column bits (as in "rochrababgco": only the column bits below them) */
+    const char *m = d->address_mapping ? d->address_mapping : "rochrababgco";
+    const char *bg = strstr(m, "bg"), *co = strstr(m, "co");
+    const gboolean one_group = d->bankgroups > 1 && bg != NULL && co != NULL && bg < co;
+    t->spacing = one_group && d->cycles.tCCD_L > d->cycles.tBURST
+                     ? hits * (double)(d->cycles.tCCD_L - d->cycles.tBURST) / reached
+                     : 0.0;
 }
 
 /* The counted actions of one instance as a TsCost, with the model's energies per action. */
@@ -813,6 +863,23 @@ static void fold_result(TsExecOpResult *r, const TsExecOpResult *b, double clock
     r->dram_writes += b->dram_writes;
     r->dram_command_energy_pj += b->dram_command_energy_pj;
     r->dram_request_bytes += b->dram_request_bytes;
+    /* the DRAM's time: the sums over the runs (reached: the most any run reached) */
+    TsExecDramTime *dt = &r->dram_time;
+    const TsExecDramTime *bt = &b->dram_time;
+    if (bt->valid && !dt->valid) {
+        *dt = *bt;
+    } else if (bt->valid) {
+        dt->reached = MAX(dt->reached, bt->reached);
+        dt->bursts += bt->bursts;
+        dt->activates += bt->activates;
+        dt->refreshes += bt->refreshes;
+        dt->window += bt->window;
+        dt->data += bt->data;
+        dt->channels_extra += bt->channels_extra;
+        dt->refresh += bt->refresh;
+        dt->row_misses += bt->row_misses;
+        dt->spacing += bt->spacing;
+    }
     for (guint t = 0; t < TS_MAX_TENSORS; t++)
         r->dram_tensor_bytes[t] += b->dram_tensor_bytes[t];
     /* the figures that follow from the time, per instance */

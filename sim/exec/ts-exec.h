@@ -120,6 +120,33 @@ typedef struct {
     double search_dpu_cycles;
 } TsExecLut;
 
+/* Where an op's time went on the first timed DRAM, from the DES's counters over the op's window
+ * (extrapolated units included; the row-hit rate: TsExecOpResult's) and the DRAM's timing, in
+ * DRAM clock cycles (tCK) per channel
+ * (docs/des.md section 12, "The DRAM's time"): what the model, which runs the op's traffic at
+ * the DRAM's peak over every channel, does not have. */
+typedef struct {
+    gboolean valid;          /* a timed DRAM served bursts of the op */
+    const char *level;       /* its arch level name (borrowed) */
+    guint channels, reached; /* its channels (pseudo-channels), those the op's bursts went to */
+    guint tBURST, tCCD_L;    /* tCK */
+    uint64_t bursts;         /* the DRAM's column commands in the op's window */
+    uint64_t activates, refreshes; /* the DRAM's normal-mode activates and rank refreshes in the
+                                      op's window (all channels) */
+    double window;                 /* the op's cycles (its window: from the previous op's end) */
+    double data;                   /* bursts x tBURST / reached: its data-bus time */
+    double channels_extra; /* data - bursts x tBURST / channels: the data-bus time beyond the
+                              model's for reaching fewer channels than there are */
+    double refresh;        /* refreshes x tRFC / channels: the ranks blocked */
+    double row_misses;     /* at most: activates x (tRP + tRCD) / reached (a controller
+                              overlaps another bank's activate with the data of a row) */
+    double spacing;        /* at most: its row-hit bursts x (tCCD_L - tBURST) / reached,
+                              where a row's columns lie in one bank group (the address
+                              mapping's bank group bits above its column bits) and tCCD_L >
+                              tBURST (column spacing: commands to one bank group wait tCCD_L;
+                              bursts of another stream to another group interleave) */
+} TsExecDramTime;
+
 typedef struct {
     const TsOp *op;              /* borrowed from the workload */
     guint64 count;               /* instances run (op->count) */
@@ -154,6 +181,7 @@ typedef struct {
     /* All-bank (PIM) mode: bursts moved between banks and bank-level PIM units; commands the
      * legality checker flagged (TsExecOptions.dram_check, else 0). */
     uint64_t dram_allbank_bursts, dram_violations;
+    TsExecDramTime dram_time;
     /* Elementwise ops: the words read and written at the outermost level (as the analytical
      * vector cost counts them). */
     double ew_read_words, ew_write_words;

@@ -1,9 +1,12 @@
 /* No allocation per request or DRAM command in steady state: malloc, calloc and realloc are
  * interposed for the whole process (GLib's g_malloc included) and counted while a saturated
- * random trace runs on a warmed-up DRAM. Interposition conflicts with the sanitizers' own
+ * random trace runs on a warmed-up DRAM, from memory and streamed from a file (whose reader
+ * reads into its one buffer). Interposition conflicts with the sanitizers' own
  * allocator, so the sanitizer build skips this test (the Debug build runs it). */
 #include <stdio.h>
 #include <string.h>
+
+#include <glib/gstdio.h>
 
 #include "ts-arch-classes.h"
 #include "ts-dram-trace.h"
@@ -57,10 +60,52 @@ static void test_steady_state(void)
 #endif
 }
 
+static void test_stream_steady_state(void)
+{
+#ifdef TS_ALLOC_COUNT_UNAVAILABLE
+    ts_test_skip_all("malloc interposition is off under the address sanitizer");
+#else
+    const TsDramSpec *p = ts_dram_preset("DDR4-2400");
+    g_autofree TsDramSpec *s = g_memdup2(p, sizeof *p);
+    g_autofree char *why = NULL;
+    CU_ASSERT_TRUE_FATAL(ts_dram_spec_derive(s, &why));
+    GString *text = g_string_new(NULL);
+    GRand *rng = g_rand_new_with_seed(7);
+    for (guint i = 0; i < 60000; i++) /* both parsers: "P_MEM_WR" takes the full one */
+        g_string_append_printf(text, "0x%X %s 0\n", g_rand_int(rng) << 6,
+                               g_rand_int_range(rng, 0, 4) == 0 ? "P_MEM_WR" : "READ");
+    g_rand_free(rng);
+    g_autofree char *path = ts_test_tmp_path("alloc-stream.trace");
+    CU_ASSERT_TRUE_FATAL(g_file_set_contents(path, text->str, (gssize)text->len, NULL));
+    g_string_free(text, TRUE);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TsDramTraceReader) r = ts_dram_trace_reader_open(path, 0, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    TsComponent *dram = NULL;
+    g_autoptr(TsSim) sim = ts_dram_trace_sim_new_reader(s, r, FALSE, FALSE, &dram, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sim);
+    TsTick warm = ts_clock_cycles_to_ticks(&dram->clock, 20000);
+    TsTick end = ts_clock_cycles_to_ticks(&dram->clock, 200000);
+    ts_sim_run_until(sim, warm);
+    guint64 before = ts_dram_trace_reader_count(r);
+    ts_alloc_count = 0;
+    ts_alloc_counting = TRUE;
+    ts_sim_run_until(sim, end);
+    ts_alloc_counting = FALSE;
+    guint64 read = ts_dram_trace_reader_count(r) - before;
+    fprintf(stderr, "\n  %" G_GUINT64_FORMAT " requests read, %" G_GUINT64_FORMAT " allocations\n",
+            read, (guint64)ts_alloc_count);
+    CU_ASSERT(read > 10000);
+    CU_ASSERT(ts_alloc_count <= 2); /* ts_sim_run_until's stop message, as above */
+    g_unlink(path);
+#endif
+}
+
 int main(int argc, char **argv)
 {
     CU_initialize_registry();
     CU_pSuite s = CU_add_suite("dram_alloc", NULL, NULL);
     CU_add_test(s, "no allocation per DRAM command in steady state", test_steady_state);
+    CU_add_test(s, "no allocation per request streamed from a file", test_stream_steady_state);
     return ts_test_run(argc, argv);
 }

@@ -215,6 +215,37 @@ static void test_no_currents(void)
     g_unlink(tr);
 }
 
+/* The trace is streamed as the run goes: a bad line at the end of a long trace still fails the
+ * command naming file:line, with no report on stdout (the figures of the part run are not a
+ * result), also when a --cycles window ends long before it; a window shorter than the trace
+ * still reads and counts every request. */
+static void test_late_bad_line(void)
+{
+    if (!have_bin())
+        return;
+    g_autoptr(GString) text = g_string_new(NULL);
+    for (guint i = 0; i < 20000; i++)
+        g_string_append_printf(text, "0x%X READ %u\n", i * 64, i);
+    g_autofree char *tr = ts_test_tmp_path("ts-test-dram-late.trace");
+    CU_ASSERT_TRUE_FATAL(g_file_set_contents(tr, text->str, (gssize)text->len, NULL));
+    const char *win[] = {"dram-trace", "--config", "tpu-like", "--trace",
+                         tr,           "--cycles", "1000",     NULL};
+    g_autofree char *out = NULL, *err = NULL;
+    CU_ASSERT_EQUAL(ts_test_tilesim(win, &out, &err), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, ": 20000 requests\n"));
+    g_string_append(text, "0x40 FETCH 20001\n");
+    CU_ASSERT_TRUE_FATAL(g_file_set_contents(tr, text->str, (gssize)text->len, NULL));
+    const char *full[] = {"dram-trace", "--config", "tpu-like", "--trace", tr, NULL};
+    for (guint k = 0; k < 2; k++) {
+        g_autofree char *out2 = NULL, *err2 = NULL;
+        CU_ASSERT_EQUAL(ts_test_tilesim(k ? win : full, &out2, &err2), 1);
+        CU_ASSERT_STRING_EQUAL(out2, "");
+        CU_ASSERT_PTR_NOT_NULL(
+            strstr(err2, "ts-test-dram-late.trace:20001: unknown operation 'FETCH'"));
+    }
+    g_unlink(tr);
+}
+
 int main(int argc, char **argv)
 {
     CU_initialize_registry();
@@ -224,5 +255,7 @@ int main(int argc, char **argv)
     CU_add_test(s, "request cycles past simulated time", test_cycle_overflow);
     CU_add_test(s, "DRAMsim3 keys: repeated, none, misspelled, defaulted", test_ini_keys);
     CU_add_test(s, "a DRAM without IDD currents: energy not modelled", test_no_currents);
+    CU_add_test(s, "a bad line at the end of a streamed trace: an error, no report",
+                test_late_bad_line);
     return ts_test_run(argc, argv);
 }

@@ -3,7 +3,8 @@
  * simulated until its start-to-start period is steady and the rest extrapolated. Against the
  * simulation of every instance (TS_EXEC_INSTANCES_ALL) on eyeriss-like and gemmini-like, both
  * with their timed DRAM: the layer's cycles and DRAM bursts within 1%; per op the cycles, busy +
- * stalls and busy time of each unit within 1% or 1.5 periods (check_op), the compute unit's
+ * stalls and busy time of each unit within 1% or 1.5 periods (check_op), its DRAM bursts
+ * within 1% (the extrapolated units' from the bytes they request), the compute unit's
  * busy cycles exactly, the row-hit rate within 0.01, requested bytes equal. A bound on simulated
  * instances is honoured. The CLI: the note in the text report, the JSON members
  * (des.instances_simulated, instances_extrapolated, steady_state),
@@ -15,7 +16,7 @@
  * bound;
  * the CLI's note and JSON members (des.chunks, chunks_simulated, chunks_extrapolated,
  * steady_state.of) and --des-instances all. Sampled steps (docs/des.md section 12, "Sampled
- * steps"): the einsums of one instance (BERT-base, sequence 32: KQV and Out) sampled by the
+ * steps"): the einsums of one instance (BERT-base, sequence 32: KQV, Out and FF1) sampled by the
  * iterations of their outer step loops against every step simulated, per op and layer within
  * 1%, requested bytes, MACs and counted energy equal; a bound; the same figures on repeat; the
  * CLI's note and JSON members (des.steps_simulated, steps_extrapolated, steady_state.of). */
@@ -36,7 +37,7 @@
 
 /* The ops (NULL-terminated names) of BERT-base (seq 128, batch 4; the einsums of one instance:
  * seq 32, batch 1) mapped on arch. */
-static const char *const step_ops[] = {"KQV", "Out", NULL};
+static const char *const step_ops[] = {"KQV", "Out", "FF1", NULL};
 
 static gboolean map_ops(const TsArch *arch, const TsConstraints *cons, const char *const *ops,
                         TsWorkload **wl, TsLayerResult *r)
@@ -119,7 +120,8 @@ static void check_figures(const TsExecOpResult *s, const TsExecOpResult *f, doub
  * may reach in another phase of a pattern among instances (eyeriss-like's softmax alternates
  * between two instance durations whose order drifts): up to about one instance's time moves
  * between an op and the next, with the next op's early traffic. Per op, times and busy times
- * are held to 1% or that boundary, the DRAM's bursts to 5%; the layer's to 1%. */
+ * are held to 1% or that boundary; the DRAM's bursts to 1% (the extrapolated instances' from
+ * their bytes); the layer's to 1%. */
 static void check_op(const TsExecOpResult *s, const TsExecOpResult *f)
 {
     CU_ASSERT_EQUAL(f->instances_simulated, f->count);
@@ -127,7 +129,7 @@ static void check_op(const TsExecOpResult *s, const TsExecOpResult *f)
     CU_ASSERT(s->instances_simulated >= TS_EXEC_SAMPLE_MIN);
     CU_ASSERT(s->instances_simulated < s->count);
     const double edge = 1.5 * s->steady_period_cycles;
-    check_figures(s, f, MAX(TOL, edge / f->cycles), edge, 0.05, 1e-9);
+    check_figures(s, f, MAX(TOL, edge / f->cycles), edge, TOL, 1e-9);
 }
 
 /* The ops of BERT-base (map_ops) on arch_name with its timed DRAM, run sampled (the default,
@@ -149,7 +151,7 @@ static gboolean pair_run(Pair *p, const char *arch_name, const char *const *ops)
     p->arch = ts_test_arch_edited(arch_name, none, p->cons);
     CU_ASSERT_PTR_NOT_NULL_FATAL(p->arch);
     CU_ASSERT_TRUE_FATAL(map_ops(p->arch, p->cons, ops, &p->wl, &p->r));
-    CU_ASSERT_EQUAL_FATAL(p->r.n_ops, ops == step_ops ? 2 : 3);
+    CU_ASSERT_EQUAL_FATAL(p->r.n_ops, 3);
     g_autoptr(GError) error = NULL;
     /* the einsums of one instance at the default walk depth */
     p->max_steps = ops == step_ops ? 0 : 256;
@@ -299,15 +301,17 @@ static void chunks_against_full(const char *arch_name, guint sampled, guint exac
     close_rel(s.cycles, f.cycles, TOL, "layer cycles", arch_name);
     if (n_sampled == r.n_ops) {
         CU_ASSERT(s.events < f.events / 2);
-        /* a bound of 6 chunks: windows of a chunk or two, shorter than the refresh intervals,
-         * extrapolated all the same and said to be not yet steady */
+        /* a bound of 6 chunks: windows of two chunks, each chunk about one refresh interval
+         * (eyeriss-like's residual: about 800 cycles, 4.0 us against tREFI 3.9 us), whose
+         * periods beat with the refresh (windows of 2 chunks differ by up to 5%, of 4 by 24%),
+         * extrapolated all the same and said to be not yet steady: within 10% */
         TsExecResult b = {0};
         pair_bounded(&p, 6, &b);
         for (guint i = 0; i < r.n_ops; i++) {
             const TsExecOpResult *o = &b.ops[i];
             CU_ASSERT(o->chunks_simulated < 2 * 6);
             CU_ASSERT_FALSE(o->steady);
-            close_rel(o->cycles, f.ops[i].cycles, 0.05, "cycles (6 chunks)", o->op->name);
+            close_rel(o->cycles, f.ops[i].cycles, 0.10, "cycles (6 chunks)", o->op->name);
             g_autofree char *want =
                 g_strdup_printf("%s: %" G_GUINT64_FORMAT " of 64 chunks simulated", o->op->name,
                                 o->chunks_simulated);
@@ -334,7 +338,7 @@ static void test_chunks_gemmini(void)
 
 /* ---- sampled steps -------------------------------------------------------------------------- */
 
-/* KQV and Out of BERT-base at sequence 32 on arch_name, einsums of one instance of a few
+/* KQV, Out and FF1 of BERT-base at sequence 32 on arch_name, einsums of one instance of a few
  * thousand tile steps, sampled by step against every step simulated: per op its figures within
  * 1% (the DRAM's bursts too, the row-hit rate within 0.02), the compute unit's busy cycles and
  * MACs equal (every step's work, extrapolated), requested bytes and counted energy equal; the
@@ -416,7 +420,7 @@ static void steps_against_full(const char *arch_name, guint sampled)
 
 static void test_steps_eyeriss(void)
 {
-    steps_against_full("eyeriss-like", 2);
+    steps_against_full("eyeriss-like", 3);
 }
 
 /* ---- the CLI -------------------------------------------------------------------------------- */
