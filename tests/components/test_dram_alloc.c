@@ -14,15 +14,41 @@
 
 #include "ts-alloc-count.h"
 
+#ifndef TS_ALLOC_COUNT_UNAVAILABLE
+enum { WARM_CYCLES = 20000, END_CYCLES = 200000 };
+
+/* The DDR4-2400 preset with its derived values; NULL if it does not derive. */
+static TsDramSpec *ddr4_2400(void)
+{
+    const TsDramSpec *p = ts_dram_preset("DDR4-2400");
+    TsDramSpec *s = g_memdup2(p, sizeof *p);
+    g_autofree char *why = NULL;
+    if (!ts_dram_spec_derive(s, &why)) {
+        g_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+/* Runs sim from the warm-up to END_CYCLES of dram's clock, counting allocations in
+ * ts_alloc_count. */
+static void run_counted(TsSim *sim, const TsComponent *dram)
+{
+    TsTick end = ts_clock_cycles_to_ticks(&dram->clock, END_CYCLES);
+    ts_alloc_count = 0;
+    ts_alloc_counting = TRUE;
+    ts_sim_run_until(sim, end);
+    ts_alloc_counting = FALSE;
+}
+#endif
+
 static void test_steady_state(void)
 {
 #ifdef TS_ALLOC_COUNT_UNAVAILABLE
     ts_test_skip_all("malloc interposition is off under the address sanitizer");
 #else
-    const TsDramSpec *p = ts_dram_preset("DDR4-2400");
-    g_autofree TsDramSpec *s = g_memdup2(p, sizeof *p);
-    g_autofree char *why = NULL;
-    CU_ASSERT_TRUE_FATAL(ts_dram_spec_derive(s, &why));
+    g_autofree TsDramSpec *s = ddr4_2400();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
     TsDramTrace tr = {.entries = g_new0(TsDramTraceEntry, 60000), .n = 60000};
     GRand *rng = g_rand_new_with_seed(5);
     for (gsize i = 0; i < tr.n; i++)
@@ -33,15 +59,10 @@ static void test_steady_state(void)
     g_autoptr(GError) error = NULL;
     g_autoptr(TsSim) sim = ts_dram_trace_sim_new(s, &tr, FALSE, FALSE, &dram, &error);
     CU_ASSERT_PTR_NOT_NULL_FATAL(sim);
-    TsTick warm = ts_clock_cycles_to_ticks(&dram->clock, 20000);
-    TsTick end = ts_clock_cycles_to_ticks(&dram->clock, 200000);
-    ts_sim_run_until(sim, warm);
+    ts_sim_run_until(sim, ts_clock_cycles_to_ticks(&dram->clock, WARM_CYCLES));
     TsDramStats before, after;
     ts_dram_get_stats(dram, &before);
-    ts_alloc_count = 0;
-    ts_alloc_counting = TRUE;
-    ts_sim_run_until(sim, end);
-    ts_alloc_counting = FALSE;
+    run_counted(sim, dram);
     ts_dram_get_stats(dram, &after);
     guint64 cmds = (after.read_cmds + after.write_cmds + after.activates + after.precharges +
                     after.refreshes) -
@@ -65,10 +86,8 @@ static void test_stream_steady_state(void)
 #ifdef TS_ALLOC_COUNT_UNAVAILABLE
     ts_test_skip_all("malloc interposition is off under the address sanitizer");
 #else
-    const TsDramSpec *p = ts_dram_preset("DDR4-2400");
-    g_autofree TsDramSpec *s = g_memdup2(p, sizeof *p);
-    g_autofree char *why = NULL;
-    CU_ASSERT_TRUE_FATAL(ts_dram_spec_derive(s, &why));
+    g_autofree TsDramSpec *s = ddr4_2400();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
     GString *text = g_string_new(NULL);
     GRand *rng = g_rand_new_with_seed(7);
     for (guint i = 0; i < 60000; i++) /* both parsers: "P_MEM_WR" takes the full one */
@@ -84,14 +103,9 @@ static void test_stream_steady_state(void)
     TsComponent *dram = NULL;
     g_autoptr(TsSim) sim = ts_dram_trace_sim_new_reader(s, r, FALSE, FALSE, &dram, &error);
     CU_ASSERT_PTR_NOT_NULL_FATAL(sim);
-    TsTick warm = ts_clock_cycles_to_ticks(&dram->clock, 20000);
-    TsTick end = ts_clock_cycles_to_ticks(&dram->clock, 200000);
-    ts_sim_run_until(sim, warm);
+    ts_sim_run_until(sim, ts_clock_cycles_to_ticks(&dram->clock, WARM_CYCLES));
     guint64 before = ts_dram_trace_reader_count(r);
-    ts_alloc_count = 0;
-    ts_alloc_counting = TRUE;
-    ts_sim_run_until(sim, end);
-    ts_alloc_counting = FALSE;
+    run_counted(sim, dram);
     guint64 read = ts_dram_trace_reader_count(r) - before;
     fprintf(stderr, "\n  %" G_GUINT64_FORMAT " requests read, %" G_GUINT64_FORMAT " allocations\n",
             read, (guint64)ts_alloc_count);
