@@ -15,7 +15,7 @@ typedef struct {
     char *out, *points, *engine, *factorization;
     gint threads;
     gint64 max_points;
-    gboolean resume, cross, export_only, no_cache, no_plots, no_progress, quiet;
+    gboolean resume, cross, export_only, no_cache, no_plots, no_progress, quiet, systolic_folds;
 } SweepArgs;
 
 static void args_clear(SweepArgs *a)
@@ -95,6 +95,11 @@ static int run(int argc, char **argv)
          "perfect or imperfect: replaces the sweep's mapper.factorization (default perfect, as "
          "Timeloop; docs/mapper.md)",
          "F"},
+        {"systolic-folds", 0, 0, G_OPTION_ARG_NONE, &a.systolic_folds,
+         "on a systolic array, charge the array's fold fill and drain in the model's compute "
+         "cycles, as tilesim map --systolic-folds (turns on the sweep's mapper.systolic_folds; "
+         "default: Timeloop's semantics; docs/model.md)",
+         NULL},
         {"no-cache", 0, 0, G_OPTION_ARG_NONE, &a.no_cache,
          "search every op shape of every point (no reuse of identical sub-problems)", NULL},
         {"no-plots", 0, 0, G_OPTION_ARG_NONE, &a.no_plots, "export no SVG/PNG plots", NULL},
@@ -106,6 +111,7 @@ static int run(int argc, char **argv)
                       "Run a design-space sweep (docs/sweeps.md).\n\n"
                       "  tilesim sweep SWEEP.yaml [--out DIR] [--resume] [--threads N] [--cross]\n"
                       "      [--points F] [--engine analytical|both|des] [--max-points N]\n"
+                      "      [--factorization perfect|imperfect] [--systolic-folds]\n"
                       "  tilesim sweep --export --out DIR\n"
                       "  mpirun -n N tilesim sweep SWEEP.yaml --out DIR   (rank 0 owns DIR)",
                       (GOptionEntry *)entries, &argc, &argv)) {
@@ -148,7 +154,8 @@ static int run(int argc, char **argv)
     TsSweepLoadOptions lo = {.points_path = a.points,
                              .cross = a.cross,
                              .engine = a.engine,
-                             .factorization = a.factorization};
+                             .factorization = a.factorization,
+                             .systolic_folds = a.systolic_folds};
     g_autoptr(TsSweep) sweep = ts_sweep_load(argv[1], &lo, &error);
     const TsSweepEngine *engine =
         sweep != NULL ? ts_sweep_engine_lookup(ts_sweep_engine_name(sweep), &error) : NULL;

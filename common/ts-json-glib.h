@@ -26,7 +26,8 @@ G_BEGIN_DECLS
     X(json_builder_new) X(json_builder_set_member_name) X(json_generator_new)                  \
     X(json_generator_set_indent) X(json_generator_set_pretty) X(json_generator_set_root)       \
     X(json_generator_to_data) X(json_node_get_object) X(json_node_unref)                       \
-    X(json_object_get_array_member) X(json_object_get_string_member)                           \
+    X(json_object_get_array_member) X(json_object_get_boolean_member_with_default)             \
+    X(json_object_get_object_member) X(json_object_get_string_member)                          \
     X(json_object_get_string_member_with_default) X(json_parser_get_root)                      \
     X(json_parser_load_from_data) X(json_parser_new) X(g_object_unref)
 
@@ -87,6 +88,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(TsJsonParser, ts_json_object_free)
 #define json_node_get_object (ts_json_glib()->json_node_get_object)
 #define json_node_unref (ts_json_glib()->json_node_unref)
 #define json_object_get_array_member (ts_json_glib()->json_object_get_array_member)
+#define json_object_get_boolean_member_with_default                                            \
+    (ts_json_glib()->json_object_get_boolean_member_with_default)
+#define json_object_get_object_member (ts_json_glib()->json_object_get_object_member)
 #define json_object_get_string_member (ts_json_glib()->json_object_get_string_member)
 #define json_object_get_string_member_with_default                                             \
     (ts_json_glib()->json_object_get_string_member_with_default)

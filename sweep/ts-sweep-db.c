@@ -396,8 +396,8 @@ gboolean ts_sweep_db_matches(TsSweepDb *db, const TsSweep *sweep, GError **error
     g_autofree char *settings = ts_sweep_db_meta(db, "settings");
     if (g_strcmp0(settings, ts_sweep_settings_json(sweep)) != 0) {
         g_set_error(error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_INVALID,
-                    "%s belongs to another sweep: its settings were %s, now %s (engine, mapper, "
-                    "objectives, --cross); start a new --out",
+                    "%s belongs to another sweep: its settings were %s, now %s (engine, mapper and "
+                    "--factorization, --systolic-folds, objectives, --cross); start a new --out",
                     db->path, settings ? settings : "?", ts_sweep_settings_json(sweep));
         return FALSE;
     }

@@ -244,6 +244,7 @@ static gboolean evaluate(const TsSweep *s, guint point, const TsSweepEvalContext
     lo.search = s->search;
     lo.search.threads = MAX(ctx->threads, 1u);
     lo.model_options.imperfect_factors = s->imperfect;
+    lo.model_options.systolic_folds = s->systolic_folds;
     lo.constraints = in.constraints;
     lo.only_ops = (const char *const *)s->ops;
     lo.cache = ctx->cache != NULL ? &cache : NULL;

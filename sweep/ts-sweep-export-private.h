@@ -42,6 +42,7 @@ typedef struct {
     guint n_objectives;
     TsSweepObjective rank;
     gboolean des; /* the sweep's engine runs the DES: the DES columns are exported */
+    gboolean systolic_folds; /* the settings' mapper.systolic_folds (stated in the summary) */
 } TsExportData;
 
 /* The row of point id, or NULL. */

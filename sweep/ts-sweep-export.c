@@ -87,6 +87,9 @@ static gboolean read_settings(TsSweepDb *db, TsExportData *d, GError **error)
             d->n_objectives++;
     ts_sweep_objective_from_name(json_object_get_string_member(o, "rank"), &d->rank);
     d->des = ts_sweep_engine_runs_des(json_object_get_string_member_with_default(o, "engine", ""));
+    JsonObject *mapper = json_object_get_object_member(o, "mapper");
+    d->systolic_folds =
+        mapper != NULL && json_object_get_boolean_member_with_default(mapper, "systolic_folds", FALSE);
     return TRUE;
 }
 
@@ -857,6 +860,9 @@ static void summary(GString *s, const TsExportData *d, guint n_front, guint limi
                            counts[TS_SWEEP_INVALID], counts[TS_SWEEP_UNMAPPED],
                            counts[TS_SWEEP_PENDING], ts_sweep_objective_name(d->rank),
                            ts_sweep_objective_unit(d->rank));
+    if (d->systolic_folds)
+        g_string_append(s, "  model: systolic arrays charge their fold timing (fill and drain) in "
+                           "the compute cycles (mapper.systolic_folds, docs/model.md)\n");
     if (ranked->len > 0) {
         g_string_append_c(s, '\n');
         table(s, d, ranked, limit);

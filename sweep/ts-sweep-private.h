@@ -92,7 +92,8 @@ struct TsSweep {
     GPtrArray *owned_values; /* TsSweepValue* made by ranges, cross and points (freed here) */
 
     TsSearchOptions search;
-    gboolean imperfect; /* mapper.factorization: imperfect */
+    gboolean imperfect;      /* mapper.factorization: imperfect */
+    gboolean systolic_folds; /* mapper.systolic_folds (TsModelOptions.systolic_folds) */
     TsSweepObjective objectives[3];
     guint n_objectives;
     TsSweepObjective rank;

@@ -184,6 +184,12 @@ void ts_sweep_input(const TsSweep *sweep, guint index, const char **label, const
         *sha256 = in->sha256;
 }
 
+gboolean ts_sweep_systolic_folds(const TsSweep *sweep)
+{
+    g_return_val_if_fail(sweep != NULL, FALSE);
+    return sweep->systolic_folds;
+}
+
 const char *ts_sweep_settings_json(const TsSweep *sweep)
 {
     g_return_val_if_fail(sweep != NULL, NULL);
@@ -351,7 +357,8 @@ static gboolean read_mapper(TsSweep *s, const TsNode *m, GError **error)
     const char *path = "sweep.mapper";
     static const char *const keys[] = {"search",        "metric",      "budget",
                                        "victory",       "max_invalid", "seed",
-                                       "factorization", "polish",      NULL};
+                                       "factorization", "polish",      "systolic_folds",
+                                       NULL};
     if (m->kind != TS_NODE_MAPPING) {
         ts_config_error(error, m, TS_CONFIG_ERROR_TYPE, path, "expected a mapping");
         return FALSE;
@@ -421,6 +428,9 @@ static gboolean read_mapper(TsSweep *s, const TsNode *m, GError **error)
         }
         o->polish = polish;
     }
+    if ((n = ts_node_get(m, "systolic_folds")) != NULL &&
+        !ts_node_bool(n, "sweep.mapper.systolic_folds", &s->systolic_folds, error))
+        return FALSE;
     gboolean ordered =
         o->algorithm == TS_SEARCH_EXHAUSTIVE || o->algorithm == TS_SEARCH_LINEAR_PRUNED;
     if (!ordered && o->budget == 0 && o->victory == 0) {
@@ -714,6 +724,10 @@ static char *settings_json(const TsSweep *s, gboolean cross)
         json_builder_set_member_name(b, "polish");
         json_builder_add_boolean_value(b, TRUE);
     }
+    if (s->systolic_folds) { /* absent when off: the settings text of sweeps without it */
+        json_builder_set_member_name(b, "systolic_folds");
+        json_builder_add_boolean_value(b, TRUE);
+    }
     json_builder_end_object(b);
     json_builder_set_member_name(b, "objectives");
     json_builder_begin_array(b);
@@ -845,6 +859,7 @@ TsSweep *ts_sweep_load(const char *path, const TsSweepLoadOptions *options, GErr
         }
         s->imperfect = strcmp(options->factorization, "imperfect") == 0;
     }
+    s->systolic_folds |= options->systolic_folds;
     gboolean cross = options->cross;
     if ((n = ts_node_get(map, "cross")) != NULL) {
         gboolean c = FALSE;
@@ -890,6 +905,14 @@ TsSweep *ts_sweep_load(const char *path, const TsSweepLoadOptions *options, GErr
         ts_sweep_point_clear(&in);
         return NULL;
     }
+    const TsLevel *cl = in.arch != NULL ? ts_arch_compute(in.arch) : NULL;
+    if (s->systolic_folds && cl != NULL && cl->klass != TS_CLASS_SYSTOLIC_ARRAY)
+        ts_sweep_note(s,
+                      "mapper.systolic_folds: the compute level %s of %s has class %s, not "
+                      "systolic_array: the fold timing changes no figure of its points "
+                      "(docs/model.md, \"Systolic arrays\")",
+                      cl->name, ts_arch_name(in.arch),
+                      cl->class_text ? cl->class_text : "?");
     for (guint i = 0; in.constraints && i < ts_constraints_n_notes(in.constraints); i++)
         ts_sweep_note(s, "%s", ts_constraints_note(in.constraints, i));
     for (guint i = 0; in.workload && i < ts_workload_n_notes(in.workload); i++)

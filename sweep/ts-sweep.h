@@ -30,6 +30,8 @@ typedef struct {
     const char *engine;        /* replaces the file's `engine`, or NULL */
     const char *factorization; /* replaces the file's `mapper.factorization` ("perfect" or
                                   "imperfect"), or NULL */
+    gboolean systolic_folds;   /* TRUE: charge systolic fold timing whatever the file's
+                                  `mapper.systolic_folds` says (FALSE: the file decides) */
 } TsSweepLoadOptions;
 
 /* Limit on the number of design points of one sweep. */
@@ -79,6 +81,10 @@ guint ts_sweep_n_inputs(const TsSweep *sweep);
 void ts_sweep_input(const TsSweep *sweep, guint index, const char **label, const char **path,
                     const char **sha256);
 const char *ts_sweep_settings_json(const TsSweep *sweep);
+/* Whether the model charges a systolic array's fold timing in the search
+ * (TsModelOptions.systolic_folds, docs/model.md "Systolic arrays"): the file's
+ * `mapper.systolic_folds` or TsSweepLoadOptions.systolic_folds. */
+gboolean ts_sweep_systolic_folds(const TsSweep *sweep);
 /* Text of the sweep file and of the points file (NULL when none), stored with the results. */
 const char *ts_sweep_text(const TsSweep *sweep);
 const char *ts_sweep_points_text(const TsSweep *sweep);
