@@ -44,6 +44,32 @@ gboolean ts_cli_parse(const char *name, const char *parameter_string, const char
     g_set_prgname(prgname);
     g_option_context_set_summary(ctx, summary);
     g_option_context_add_main_entries(ctx, entries, NULL);
+    /* GLib takes `--flag=VALUE` of a flag without a value as `--flag`, whatever VALUE says
+     * (`--systolic-folds=no` would turn it on): refuse it. The value of an option that takes
+     * one (`--out --x=y`) is not an option. */
+    for (int i = 1; i < *argc && strcmp((*argv)[i], "--") != 0; i++) {
+        const char *arg = (*argv)[i];
+        if (arg[0] != '-' || arg[1] == '\0')
+            continue;
+        const gboolean is_long = arg[1] == '-';
+        const char *eq = is_long ? strchr(arg, '=') : NULL;
+        const size_t len = is_long ? (eq ? (size_t)(eq - arg - 2) : strlen(arg + 2)) : 0;
+        for (const GOptionEntry *e = entries; e->long_name != NULL; e++) {
+            gboolean match = is_long ? strlen(e->long_name) == len &&
+                                           strncmp(arg + 2, e->long_name, len) == 0
+                                     : arg[2] == '\0' && e->short_name == arg[1];
+            if (!match)
+                continue;
+            if (e->arg == G_OPTION_ARG_NONE && eq != NULL) {
+                fprintf(stderr, "tilesim %s: --%s takes no value (got '%s')\n", name,
+                        e->long_name, arg);
+                return FALSE;
+            }
+            if (e->arg != G_OPTION_ARG_NONE && eq == NULL)
+                i++; /* its value */
+            break;
+        }
+    }
     if (!g_option_context_parse(ctx, argc, argv, &error)) {
         fprintf(stderr, "tilesim %s: %s\n", name, error->message);
         return FALSE;

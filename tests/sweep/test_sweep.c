@@ -3,7 +3,8 @@
  * experiments' hw_configs.json loading as it is (and the shipped gemmini example holding the
  * same points); design points built from edited documents (an invalid point carries the
  * loader's message); the analytical engine with and without the sub-problem store (identical
- * results); exact result round trips; the database (never overwritten, one row per point,
+ * results); systolic fold timing charged (the setting in the store's key and the settings);
+ * exact result round trips; the database (never overwritten, one row per point,
  * resume checks). */
 #include <glib/gstdio.h>
 #include <sqlite3.h>
@@ -429,6 +430,125 @@ static void test_cache_and_serialize(void)
     ts_sweep_cache_free(cache);
 }
 
+/* The first note of s that holds needle, or NULL. */
+static const char *find_note(const TsSweep *s, const char *needle)
+{
+    for (const char *const *n = ts_sweep_notes(s); *n; n++)
+        if (strstr(*n, needle) != NULL)
+            return *n;
+    return NULL;
+}
+
+/* mapper.systolic_folds and TsSweepLoadOptions.systolic_folds (which turns it on whatever the
+ * file says): in the settings a resumed run checks, in every point's search (the gemmini-like
+ * WS array's Out changes), and in the store's key: a store filled by one setting answers no
+ * search of the other, and each setting's repeat comes from the store with its own results. On
+ * an array that is not systolic the setting changes nothing, with a note. */
+static void test_systolic_folds_store(void)
+{
+    g_autoptr(GError) error = NULL;
+    static const char *text = "sweep:\n  arch: gemmini-like\n  workload: bert-base\n  seq: 64\n"
+                              "  ops: [KTQ, Out]\n"
+                              "  mapper: {search: anneal, budget: 300, seed: 3%s}\n"
+                              "  parameters:\n"
+                              "    label: {values: [a], unused: \"one design\"}\n";
+    g_autofree char *plain_text = g_strdup_printf(text, "");
+    g_autofree char *off_text = g_strdup_printf(text, ", systolic_folds: false");
+    g_autofree char *on_text = g_strdup_printf(text, ", systolic_folds: true");
+    g_autofree char *path = write_tmp("folds.yaml", plain_text);
+    g_autoptr(TsSweep) plain = ts_sweep_load(path, NULL, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(plain);
+    g_autoptr(TsSweep) folds =
+        ts_sweep_load(path, &(TsSweepLoadOptions){.systolic_folds = TRUE}, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(folds);
+    g_autoptr(TsSweep) off = load_text("folds-off.yaml", off_text,
+                                       &(TsSweepLoadOptions){.systolic_folds = TRUE}, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(off);
+    g_autoptr(TsSweep) on = load_text("folds-on.yaml", on_text, NULL, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(on);
+    CU_ASSERT_FALSE(ts_sweep_systolic_folds(plain));
+    CU_ASSERT_TRUE(ts_sweep_systolic_folds(folds));
+    CU_ASSERT_TRUE(ts_sweep_systolic_folds(off));
+    CU_ASSERT_TRUE(ts_sweep_systolic_folds(on));
+    CU_ASSERT_PTR_NULL(strstr(ts_sweep_settings_json(plain), "systolic_folds"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(ts_sweep_settings_json(folds), "\"systolic_folds\":true"));
+    CU_ASSERT_STRING_EQUAL(ts_sweep_settings_json(folds), ts_sweep_settings_json(on));
+    CU_ASSERT_PTR_NULL(find_note(folds, "systolic"));
+
+    const TsSweepEngine *e = ts_sweep_engine_lookup("analytical", &error);
+    TsSweepCache *cache = ts_sweep_cache_new(64 << 20);
+    TsSweepEvalContext ctx = {1, cache};
+    TsSweepResult p1, f1, f2, p2;
+    CU_ASSERT_TRUE_FATAL(e->evaluate(plain, 0, &ctx, &p1, &error));
+    CU_ASSERT_TRUE_FATAL(e->evaluate(folds, 0, &ctx, &f1, &error));
+    CU_ASSERT_TRUE_FATAL(e->evaluate(folds, 0, &ctx, &f2, &error));
+    CU_ASSERT_TRUE_FATAL(e->evaluate(plain, 0, &ctx, &p2, &error));
+    CU_ASSERT_EQUAL(p1.status, TS_SWEEP_OK);
+    CU_ASSERT_EQUAL(f1.status, TS_SWEEP_OK);
+    /* the store filled without the setting answers nothing with it */
+    CU_ASSERT_EQUAL(p1.cache_hits, 0);
+    CU_ASSERT_EQUAL(f1.cache_hits, 0);
+    CU_ASSERT_EQUAL(f2.cache_hits, 2);
+    CU_ASSERT_EQUAL(p2.cache_hits, 2);
+    CU_ASSERT_TRUE(same_results(&f1, &f2));
+    CU_ASSERT_TRUE(same_results(&p1, &p2));
+    CU_ASSERT_FALSE(same_results(&p1, &f1));
+    CU_ASSERT_TRUE(f1.cycles > p1.cycles);
+    CU_ASSERT_EQUAL_FATAL(f1.n_ops, 2);
+    CU_ASSERT_STRING_EQUAL(f1.ops[1].name, "Out");
+    CU_ASSERT_TRUE(f1.ops[1].cycles > p1.ops[1].cycles);
+    CU_ASSERT_STRING_NOT_EQUAL(f1.ops[1].mapping, p1.ops[1].mapping);
+    guint64 lookups = 0, hits = 0;
+    guint entries = 0;
+    ts_sweep_cache_stats(cache, &lookups, &hits, &entries, NULL);
+    CU_ASSERT_EQUAL(lookups, 8);
+    CU_ASSERT_EQUAL(hits, 4);
+    CU_ASSERT_EQUAL(entries, 4);
+    ts_sweep_result_clear(&p1);
+    ts_sweep_result_clear(&p2);
+    ts_sweep_result_clear(&f1);
+    ts_sweep_result_clear(&f2);
+    ts_sweep_cache_free(cache);
+
+    /* a database holds one setting's results */
+    g_autofree char *db_path = g_build_filename(tmpdir, "folds.db", NULL);
+    TsSweepDb *db = ts_sweep_db_create(db_path, plain, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(db);
+    CU_ASSERT_TRUE(ts_sweep_db_matches(db, plain, &error));
+    CU_ASSERT_FALSE(ts_sweep_db_matches(db, folds, &error));
+    ASSERT_MSG(error, "belongs to another sweep");
+    ASSERT_MSG(error, "\"systolic_folds\":true");
+    g_clear_error(&error);
+    ts_sweep_db_close(db);
+
+    /* not a systolic array: a note, and the same figures */
+    g_autofree char *ey = g_strdup_printf(
+        "sweep:\n  arch: eyeriss-like\n  workload: bert-base\n  seq: 32\n  ops: [KTQ]\n"
+        "  mapper: {budget: 100, seed: 3%s}\n"
+        "  parameters:\n    label: {values: [a], unused: \"one design\"}\n",
+        ", systolic_folds: true");
+    g_autofree char *ey_plain = g_strdup_printf(
+        "sweep:\n  arch: eyeriss-like\n  workload: bert-base\n  seq: 32\n  ops: [KTQ]\n"
+        "  mapper: {budget: 100, seed: 3%s}\n"
+        "  parameters:\n    label: {values: [a], unused: \"one design\"}\n",
+        "");
+    g_autoptr(TsSweep) es = load_text("folds-eyeriss.yaml", ey, NULL, &error);
+    g_autoptr(TsSweep) ep = load_text("plain-eyeriss.yaml", ey_plain, NULL, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(es);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ep);
+    const char *note = find_note(es, "systolic");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(note);
+    CU_ASSERT_PTR_NOT_NULL(strstr(note, "mapper.systolic_folds: the compute level MAC of "
+                                        "eyeriss-like has class mac, not systolic_array: the fold "
+                                        "timing changes no figure of its points"));
+    TsSweepResult a, b;
+    CU_ASSERT_TRUE_FATAL(e->evaluate(es, 0, &(TsSweepEvalContext){1, NULL}, &a, &error));
+    CU_ASSERT_TRUE_FATAL(e->evaluate(ep, 0, &(TsSweepEvalContext){1, NULL}, &b, &error));
+    CU_ASSERT_TRUE(same_results(&a, &b));
+    ts_sweep_result_clear(&a);
+    ts_sweep_result_clear(&b);
+}
+
 /* The discrete-event engines: the analytical figures are the analytical engine's, every op's
  * mapping runs through the DES (per-op and layer figures, the bound), the settings carry the
  * DES options, and a result round-trips through serialisation. */
@@ -792,6 +912,7 @@ int main(int argc, char **argv)
     CU_add_test(s, "spec_errors", test_spec_errors);
     CU_add_test(s, "invalid_point", test_invalid_point);
     CU_add_test(s, "cache_and_serialize", test_cache_and_serialize);
+    CU_add_test(s, "systolic_folds_store", test_systolic_folds_store);
     CU_add_test(s, "des_engine", test_des_engine);
     CU_add_test(s, "des_not_run", test_des_not_run);
     CU_add_test(s, "database", test_database);
