@@ -549,6 +549,39 @@ static void test_systolic_folds_store(void)
     ts_sweep_result_clear(&b);
 }
 
+/* examples/sweeps/gemmini-array-folds.yaml charges the folds; its 16 x 16 points have the
+ * cycles docs/sweeps.md and docs/model.md quote (WS 8,383,608, OS 12,329,592). */
+static void test_folds_example(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *example = ts_test_source_path("examples/sweeps/gemmini-array-folds.yaml");
+    g_autoptr(TsSweep) s = ts_sweep_load(example, NULL, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_TRUE(ts_sweep_systolic_folds(s));
+    CU_ASSERT_EQUAL_FATAL(ts_sweep_n_points(s), 18);
+    CU_ASSERT_PTR_NULL(find_note(s, "systolic"));
+    const TsSweepEngine *e = ts_sweep_engine_lookup("analytical", &error);
+    const struct {
+        guint point;
+        const char *dataflow;
+        double cycles;
+    } want[] = {{8, "ws", 8383608}, {9, "os", 12329592}};
+    for (guint i = 0; i < G_N_ELEMENTS(want); i++) {
+        CU_ASSERT_STRING_EQUAL(value(s, want[i].point, "rows"), "16");
+        CU_ASSERT_STRING_EQUAL(value(s, want[i].point, "cols"), "16");
+        CU_ASSERT_STRING_EQUAL(value(s, want[i].point, "dataflow"), want[i].dataflow);
+        TsSweepResult r;
+        CU_ASSERT_TRUE_FATAL(
+            e->evaluate(s, want[i].point, &(TsSweepEvalContext){2, NULL}, &r, &error));
+        CU_ASSERT_EQUAL(r.status, TS_SWEEP_OK);
+        if (r.cycles != want[i].cycles)
+            fprintf(stderr, "\npoint %u: %.0f cycles, docs say %.0f\n", want[i].point, r.cycles,
+                    want[i].cycles);
+        CU_ASSERT_EQUAL(r.cycles, want[i].cycles);
+        ts_sweep_result_clear(&r);
+    }
+}
+
 /* The discrete-event engines: the analytical figures are the analytical engine's, every op's
  * mapping runs through the DES (per-op and layer figures, the bound), the settings carry the
  * DES options, and a result round-trips through serialisation. */
@@ -913,6 +946,7 @@ int main(int argc, char **argv)
     CU_add_test(s, "invalid_point", test_invalid_point);
     CU_add_test(s, "cache_and_serialize", test_cache_and_serialize);
     CU_add_test(s, "systolic_folds_store", test_systolic_folds_store);
+    CU_add_test(s, "folds_example", test_folds_example);
     CU_add_test(s, "des_engine", test_des_engine);
     CU_add_test(s, "des_not_run", test_des_not_run);
     CU_add_test(s, "database", test_database);
