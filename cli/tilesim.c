@@ -55,14 +55,14 @@ gboolean ts_cli_parse(const char *name, const char *parameter_string, const char
         const char *eq = is_long ? strchr(arg, '=') : NULL;
         const size_t len = is_long ? (eq ? (size_t)(eq - arg - 2) : strlen(arg + 2)) : 0;
         for (const GOptionEntry *e = entries; e->long_name != NULL; e++) {
-            gboolean match = is_long ? strlen(e->long_name) == len &&
-                                           strncmp(arg + 2, e->long_name, len) == 0
-                                     : arg[2] == '\0' && e->short_name == arg[1];
+            gboolean match =
+                is_long ? strlen(e->long_name) == len && strncmp(arg + 2, e->long_name, len) == 0
+                        : arg[2] == '\0' && e->short_name == arg[1];
             if (!match)
                 continue;
             if (e->arg == G_OPTION_ARG_NONE && eq != NULL) {
-                fprintf(stderr, "tilesim %s: --%s takes no value (got '%s')\n", name,
-                        e->long_name, arg);
+                fprintf(stderr, "tilesim %s: --%s takes no value (got '%s')\n", name, e->long_name,
+                        arg);
                 return FALSE;
             }
             if (e->arg != G_OPTION_ARG_NONE && eq == NULL)

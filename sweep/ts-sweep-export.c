@@ -88,8 +88,8 @@ static gboolean read_settings(TsSweepDb *db, TsExportData *d, GError **error)
     ts_sweep_objective_from_name(json_object_get_string_member(o, "rank"), &d->rank);
     d->des = ts_sweep_engine_runs_des(json_object_get_string_member_with_default(o, "engine", ""));
     JsonObject *mapper = json_object_get_object_member(o, "mapper");
-    d->systolic_folds =
-        mapper != NULL && json_object_get_boolean_member_with_default(mapper, "systolic_folds", FALSE);
+    d->systolic_folds = mapper != NULL && json_object_get_boolean_member_with_default(
+                                              mapper, "systolic_folds", FALSE);
     return TRUE;
 }
 

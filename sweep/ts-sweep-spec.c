@@ -355,10 +355,9 @@ static gboolean read_mapper(TsSweep *s, const TsNode *m, GError **error)
     if (m == NULL)
         return TRUE;
     const char *path = "sweep.mapper";
-    static const char *const keys[] = {"search",        "metric",      "budget",
-                                       "victory",       "max_invalid", "seed",
-                                       "factorization", "polish",      "systolic_folds",
-                                       NULL};
+    static const char *const keys[] = {"search",         "metric", "budget",        "victory",
+                                       "max_invalid",    "seed",   "factorization", "polish",
+                                       "systolic_folds", NULL};
     if (m->kind != TS_NODE_MAPPING) {
         ts_config_error(error, m, TS_CONFIG_ERROR_TYPE, path, "expected a mapping");
         return FALSE;
@@ -911,8 +910,7 @@ TsSweep *ts_sweep_load(const char *path, const TsSweepLoadOptions *options, GErr
                       "mapper.systolic_folds: the compute level %s of %s has class %s, not "
                       "systolic_array: the fold timing changes no figure of its points "
                       "(docs/model.md, \"Systolic arrays\")",
-                      cl->name, ts_arch_name(in.arch),
-                      cl->class_text ? cl->class_text : "?");
+                      cl->name, ts_arch_name(in.arch), cl->class_text ? cl->class_text : "?");
     for (guint i = 0; in.constraints && i < ts_constraints_n_notes(in.constraints); i++)
         ts_sweep_note(s, "%s", ts_constraints_note(in.constraints, i));
     for (guint i = 0; in.workload && i < ts_workload_n_notes(in.workload); i++)

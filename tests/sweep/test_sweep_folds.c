@@ -30,19 +30,18 @@ static char *db_of(const char *dir)
 static char *write_sweep(const char *name, const char *extra)
 {
     char *path = tmp(name);
-    g_autofree char *text =
-        g_strdup_printf("sweep:\n"
-                        "  name: folds\n"
-                        "  arch: gemmini-like\n"
-                        "  workload: bert-base\n"
-                        "  seq: 64\n"
-                        "  ops: [KTQ, Out]\n"
-                        "  parameters:\n"
-                        "    spad:\n"
-                        "      values: [256KB, 128KB]\n"
-                        "      arch: levels[Scratchpad].attributes.size\n"
-                        "  mapper: {search: anneal, budget: 300, seed: 3%s}\n",
-                        extra);
+    g_autofree char *text = g_strdup_printf("sweep:\n"
+                                            "  name: folds\n"
+                                            "  arch: gemmini-like\n"
+                                            "  workload: bert-base\n"
+                                            "  seq: 64\n"
+                                            "  ops: [KTQ, Out]\n"
+                                            "  parameters:\n"
+                                            "    spad:\n"
+                                            "      values: [256KB, 128KB]\n"
+                                            "      arch: levels[Scratchpad].attributes.size\n"
+                                            "  mapper: {search: anneal, budget: 300, seed: 3%s}\n",
+                                            extra);
     g_assert(g_file_set_contents(path, text, -1, NULL));
     return path;
 }
@@ -97,11 +96,14 @@ static double query_double(const char *db_path, const char *sql)
  * --no-polish); its totals' cycles and energy (pJ). */
 static void map_op(const char *op, gboolean folds, double *cycles, double *energy_pj)
 {
-    const char *args[] = {"map",      "--arch",   "gemmini-like", "--workload", "bert-base",
-                          "--seq",    "64",       "--op",         op,           "--search",
-                          "anneal",   "--budget", "300",          "--seed",     "3",
-                          "--no-polish", "--json", "-",           "-q",         "--no-progress",
-                          folds ? "--systolic-folds" : NULL, NULL};
+    const char *args[] = {"map",         "--arch",        "gemmini-like",
+                          "--workload",  "bert-base",     "--seq",
+                          "64",          "--op",          op,
+                          "--search",    "anneal",        "--budget",
+                          "300",         "--seed",        "3",
+                          "--no-polish", "--json",        "-",
+                          "-q",          "--no-progress", folds ? "--systolic-folds" : NULL,
+                          NULL};
     TsTestRun r;
     *cycles = *energy_pj = NAN;
     CU_ASSERT_EQUAL_FATAL(ts_test_spawn(&r, args, FALSE), 0);
@@ -133,8 +135,9 @@ static void test_matches_map(void)
     TsTestRun r;
     CU_ASSERT_EQUAL_FATAL(run_sweep(&r, plain_file, plain, "--threads", "1", NULL), 0);
     ts_test_run_clear(&r);
-    const char *args[] = {"sweep", plain_file, "--out", flag, "--no-plots", "--no-progress",
-                          "--threads", "1", "--systolic-folds", NULL};
+    const char *args[] = {
+        "sweep", plain_file,         "--out", flag, "--no-plots", "--no-progress", "--threads",
+        "1",     "--systolic-folds", NULL};
     CU_ASSERT_EQUAL_FATAL(ts_test_spawn(&r, args, FALSE), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "sweep folds: 2 points: 2 ok"));
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "\n  model: systolic arrays charge their fold timing "
@@ -236,8 +239,8 @@ static void test_resume_keeps_setting(void)
     ts_test_run_clear(&r);
     CU_ASSERT_EQUAL_FATAL(run_sweep(&r, file, plain, "--max-points", "1", NULL), 0);
     ts_test_run_clear(&r);
-    CU_ASSERT_EQUAL_FATAL(
-        run_sweep(&r, file, folds, "--max-points", "1", "--systolic-folds", NULL), 0);
+    CU_ASSERT_EQUAL_FATAL(run_sweep(&r, file, folds, "--max-points", "1", "--systolic-folds", NULL),
+                          0);
     ts_test_run_clear(&r);
     g_autofree char *db_plain = db_of(plain), *db_folds = db_of(folds);
     g_autofree char *before_plain = sweep_dump(db_plain), *before_folds = sweep_dump(db_folds);
@@ -292,11 +295,29 @@ static void test_des_runs_charged_mapping(void)
         TsTestRun r;
         CU_ASSERT_EQUAL_FATAL(run_sweep(&r, file, out, f ? "--systolic-folds" : NULL, NULL), 0);
         ts_test_run_clear(&r);
-        const char *sim[] = {"simulate", "--arch",   "gemmini-like", "--workload", "bert-base",
-                             "--seq",    "64",       "--op",         "Out",        "--search",
-                             "anneal",   "--budget", "300",          "--seed",     "3",
-                             "--no-polish", "--engine", "both",      "--json",     "-",
-                             "-q",       f ? "--systolic-folds" : NULL, NULL};
+        const char *sim[] = {"simulate",
+                             "--arch",
+                             "gemmini-like",
+                             "--workload",
+                             "bert-base",
+                             "--seq",
+                             "64",
+                             "--op",
+                             "Out",
+                             "--search",
+                             "anneal",
+                             "--budget",
+                             "300",
+                             "--seed",
+                             "3",
+                             "--no-polish",
+                             "--engine",
+                             "both",
+                             "--json",
+                             "-",
+                             "-q",
+                             f ? "--systolic-folds" : NULL,
+                             NULL};
         CU_ASSERT_EQUAL_FATAL(ts_test_spawn(&r, sim, FALSE), 0);
         g_autoptr(JsonParser) p = json_parser_new();
         CU_ASSERT_TRUE_FATAL(json_parser_load_from_data(p, r.out, -1, NULL));
