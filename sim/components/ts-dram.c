@@ -235,10 +235,19 @@ typedef struct {
     TsDramRefCmd *ref_round; /* idle refresh skip: the round given to the checker */
     guint32 ref_round_n;
 
-    DoneRing reads, fast;
-    guint32 *lat_q; /* latencies of the reads in `reads`, in completion order */
-    guint32 lat_cap, lat_head, lat_n;
-    guint64 *hist; /* completed reads per latency (LAT_BINS) */
+    DoneRing fast;
+    /* Reads issued to the banks are counted (reads_done, lat_sum, hist) when their READ
+     * issues; those whose data has not returned by read_pop (the latest cycle up to which
+     * completions were counted: each READ's cycle, each statistics read's last cycle) are
+     * pending, and the statistics leave them out. Their completion cycles and latencies are
+     * the newest entries of rd_ring (written in issue order, so completion cycles never
+     * decrease; rd_w entries written, rd_mask + 1 slots, enough for every read of the
+     * read_delay + 2 cycles before any completion counted). */
+    struct {
+        guint64 cycle, latency;
+    } *rd_ring;
+    guint64 rd_w, rd_mask, read_pop;
+    guint64 *hist; /* reads per latency (LAT_BINS), pending ones included */
 
     guint64 bg_last;    /* background energy accounted up to this cycle */
     guint64 last_tick_cycle;
@@ -457,42 +466,47 @@ static void account_background(Unit *u, guint64 upto)
     u->bg_last = upto;
 }
 
-static void count_done(Unit *u, const Done *d, gboolean queued_latencies)
+/* A posted write's or a forwarded read's completion (latency 1: served from the buffer). */
+static void count_done(Unit *u, const Done *d)
 {
     if (d->is_write) {
         u->writes_done += d->count;
     } else {
         u->reads_done += d->count;
         u->lat_sum += d->latency_sum;
-        for (guint32 k = 0; k < d->count; k++) {
-            guint32 lat = 1; /* served from the write buffer */
-            if (queued_latencies) {
-                lat = u->lat_q[u->lat_head];
-                u->lat_head = u->lat_head + 1 == u->lat_cap ? 0 : u->lat_head + 1;
-                u->lat_n--;
-            }
-            u->hist[MIN(lat, LAT_BINS - 1)]++;
-        }
+        u->hist[1] += d->count;
     }
     if (d->credits)
         ts_port_grant_credits(u->port, d->credits);
 }
 
-/* Counts the reads whose data returned by `cycle` (included). They only feed statistics, so
- * they are counted when a read is added to the ring and when statistics are read. */
-static G_GNUC_NO_INLINE void pop_reads(Unit *u, guint64 cycle)
+/* The pending reads (rd_ring: completion after read_pop) from the newest: their number, and
+ * their latency sum in *lat_sum; `sign` (+1, -1 or 0) is added to their histogram bins. The
+ * oldest one's completion cycle in *oldest (NO_CYCLE with none). */
+static guint64 pending_reads(Unit *u, guint64 *lat_sum, int sign, guint64 *oldest)
 {
-    while (u->reads.n && u->reads.e[u->reads.head].cycle <= cycle) {
-        count_done(u, &u->reads.e[u->reads.head], TRUE);
-        u->reads.head = u->reads.head + 1 == u->reads.cap ? 0 : u->reads.head + 1;
-        u->reads.n--;
+    guint64 n = 0, sum = 0;
+    *oldest = NO_CYCLE;
+    for (guint64 w = u->rd_w; w > 0; w--) {
+        const guint64 i = (w - 1) & u->rd_mask;
+        if (u->rd_ring[i].cycle <= u->read_pop)
+            break;
+        if (G_UNLIKELY(n > u->rd_mask))
+            TS_ABORT(&u->d->base, "unit %u: more pending reads than the completion ring holds",
+                     u->index);
+        n++;
+        sum += u->rd_ring[i].latency;
+        u->hist[MIN(u->rd_ring[i].latency, LAT_BINS - 1)] += (guint64)(gint64)sign;
+        *oldest = u->rd_ring[i].cycle;
     }
+    *lat_sum = sum;
+    return n;
 }
 
 static G_GNUC_NO_INLINE void pop_fast_slow(Unit *u, guint64 cycle)
 {
     while (u->fast.n && u->fast.e[u->fast.head].cycle <= cycle) {
-        count_done(u, &u->fast.e[u->fast.head], FALSE);
+        count_done(u, &u->fast.e[u->fast.head]);
         u->fast.head = u->fast.head + 1 == u->fast.cap ? 0 : u->fast.head + 1;
         u->fast.n--;
     }
@@ -508,7 +522,7 @@ static inline void pop_fast(Unit *u, guint64 cycle)
 /* Counts every completion up to and including `cycle`. */
 static void pop_done(Unit *u, guint64 cycle)
 {
-    pop_reads(u, cycle);
+    u->read_pop = MAX(u->read_pop, cycle);
     pop_fast(u, cycle);
 }
 
@@ -561,19 +575,28 @@ static inline guint queue_of(const Unit *u, guint rank, guint bank)
                : rank * u->eng.banks_per_rank + bank;
 }
 
-static void respond(Unit *u, const Trans *t, guint64 done_cycle)
+/* The response to t, done at tick `at`: to the completion hook, else as an event. */
+static G_GNUC_NO_INLINE void respond_event(Unit *u, const Trans *t, TsTick at)
 {
     TsComponent *self = &u->d->base;
-    TsTick at = ts_dram_cycle_tick(&self->clock, done_cycle);
-    if (u->d->done_hook != NULL) {
-        u->d->done_hook(u->d->done_user, &t->req, at);
-        return;
-    }
     TsEvent *ev = ts_sim_event_new(self->sim, NULL, TS_EVENT_MEM_RESPONSE);
     TsMemReq *r = ts_mem_req(ev);
     *r = t->req;
     r->done_tick = at;
     ts_port_send_from(u->port, ev, 0, at);
+}
+
+static inline void respond_at(Unit *u, const Trans *t, TsTick at)
+{
+    if (u->d->done_hook != NULL)
+        u->d->done_hook(u->d->done_user, &t->req, at);
+    else
+        respond_event(u, t, at);
+}
+
+static void respond(Unit *u, const Trans *t, guint64 done_cycle)
+{
+    respond_at(u, t, ts_dram_cycle_tick(&u->d->base.clock, done_cycle));
 }
 
 static guint32 trans_alloc(Unit *u)
@@ -1160,23 +1183,21 @@ static inline __attribute__((always_inline)) void issue_(Unit *u, const Pick *p,
     case TS_DCMD_RDA: {
         guint32 ti = take_column(u, p, b, FALSE);
         guint64 done = c + e->read_delay;
-        if (u->reads.n && u->reads.e[u->reads.head].cycle <= c)
-            pop_reads(u, c);
-        Done *dn = ring_push(&u->reads);
-        *dn = (Done){done, 0, 0, G_MAXUINT16, 0, 0};
+        const TsTick done_tick = ts_dram_cycle_tick(&d->base.clock, done);
+        u->read_pop = MAX(u->read_pop, c); /* the reads done by c are counted */
         map_del(&u->rd_pending, u->trans[ti].key);
         guint credits = 0;
         for (guint32 i = ti; i != NONE;) {
             Trans *t = &u->trans[i];
             guint64 lat = done - t->added;
-            dn->latency_sum += lat;
-            dn->count++;
-            g_assert(u->lat_n < u->lat_cap);
-            const guint32 li = u->lat_head + u->lat_n;
-            u->lat_q[li < u->lat_cap ? li : li - u->lat_cap] = (guint32)MIN(lat, G_MAXUINT32);
-            u->lat_n++;
+            const guint64 ri = u->rd_w++ & u->rd_mask;
+            u->rd_ring[ri].cycle = done;
+            u->rd_ring[ri].latency = lat;
+            u->reads_done++;
+            u->lat_sum += lat;
+            u->hist[MIN(lat, LAT_BINS - 1)]++;
             note_latency(u, lat);
-            respond(u, t, done);
+            respond_at(u, t, done_tick);
             credits += t->holds_credit;
             guint32 next = t->next_merged;
             trans_free(u, i);
@@ -1322,10 +1343,20 @@ static inline __attribute__((always_inline)) gboolean schedule_transaction_(Unit
         bank_entries(u, gb)[u->b_n[gb]++] =
             (CmdEntry){q[i], t->row, t->col, u->cq_seq++, t->bank, t->rank, (guint8)cmd};
         /* Behind other entries, one that misses the open row (or waits for a closed bank's
-         * ACT) changes nothing the bank needs; a first entry or a row hit may. */
+         * ACT) changes nothing the bank needs, and neither does a row hit whose command a
+         * derived (not dirty) bank already needs: it adds that command or nothing (a write
+         * behind a read), and a hit was pending already. A first entry or another hit may. */
         u->b_nwr[gb] += t->is_write;
-        if (u->b_n[gb] == 1 || (gint64)t->row == u->eng.bank[gb].open_row)
+        if (u->b_n[gb] == 1 ||
+            ((gint64)t->row == u->eng.bank[gb].open_row &&
+             (!(u->b_want[gb] & (1u << cmd)) || (u->b_dirty[gb >> 6] & bit64(gb))))) {
             mark_dirty(u, gb);
+        } else if ((gint64)t->row == u->eng.bank[gb].open_row) {
+#ifndef NDEBUG
+            guint8 hit;
+            g_assert(bank_want_scan(u, gb, &hit) == u->b_want[gb] && hit == u->b_hit[gb]);
+#endif
+        }
         memmove(&q[i], &q[i + 1], sizeof(guint32) * (*qn - i - 1));
         memmove(&qq[i], &qq[i + 1], sizeof(guint16) * (*qn - i - 1));
         (*qn)--;
@@ -1627,8 +1658,9 @@ static guint64 ab_next_wake(Unit *u, guint64 c, guint64 ab_wake)
     guint64 w = MIN(ab_wake, u->next_refresh);
     if (u->fast.n)
         w = MIN(w, u->fast.e[u->fast.head].cycle);
-    if (u->reads.n)
-        w = MIN(w, u->reads.e[u->reads.head].cycle);
+    guint64 sum, oldest;
+    if (pending_reads(u, &sum, 0, &oldest))
+        w = MIN(w, oldest);
     if (!u->sched_idle)
         w = c + 1;
     guint er = eligible(u, u->rq, u->rq_n, c), ew = eligible(u, u->wq, u->wq_n, c);
@@ -2170,10 +2202,10 @@ static gboolean unit_init(Dram *d, Unit *u, guint index, GError **error)
     u->ref_cap = u->eng.ranks * u->eng.banks_per_rank + 16;
     u->ref_q = g_new0(RefReq, u->ref_cap);
     u->ref_round = g_new(TsDramRefCmd, (gsize)u->eng.ranks * u->eng.banks_per_rank);
-    u->reads.cap = 2 * (u->eng.read_delay + 2) + 8;
-    u->reads.e = g_new0(Done, u->reads.cap);
-    u->lat_cap = u->reads.cap + u->n_trans;
-    u->lat_q = g_new0(guint32, u->lat_cap);
+    /* At most one READ per cycle, each completing read_delay later, and its merged reads
+     * are at most n_trans: pending ones come from the read_delay + 1 cycles up to read_pop. */
+    u->rd_mask = (G_GUINT64_CONSTANT(1) << log2u((guint64)(u->eng.read_delay + 2) * u->n_trans)) - 1;
+    u->rd_ring = g_malloc0_n(u->rd_mask + 1, sizeof *u->rd_ring);
     u->hist = g_new0(guint64, LAT_BINS);
     u->fast.cap = 2 * T + 8;
     u->fast.e = g_new0(Done, u->fast.cap);
@@ -2373,7 +2405,10 @@ void ts_dram_get_stats(TsComponent *self, TsDramStats *st)
         if (end > 0)
             pop_done(u, end - 1);
         account_background(u, MAX(end, u->last_tick_cycle + 1));
-        st->reads_done += u->reads_done;
+        /* the pending reads left out (their bins until the median and mode are taken) */
+        guint64 pend_sum, oldest;
+        st->reads_done += u->reads_done - pending_reads(u, &pend_sum, -1, &oldest);
+        st->read_latency_sum -= pend_sum;
         st->writes_done += u->writes_done;
         st->read_cmds += u->read_cmds;
         st->write_cmds += u->write_cmds;
@@ -2429,6 +2464,10 @@ void ts_dram_get_stats(TsComponent *self, TsDramStats *st)
             best = n;
             st->read_latency_mode = b;
         }
+    }
+    for (guint i = 0; i < d->n_units; i++) {
+        guint64 pend_sum, oldest;
+        pending_reads(&d->units[i], &pend_sum, 1, &oldest);
     }
     st->total_energy_pj = st->act_energy_pj + st->read_energy_pj + st->write_energy_pj +
                           st->refresh_energy_pj + st->background_energy_pj;
@@ -2508,9 +2547,8 @@ static void dram_destroy(TsComponent *self)
         }
         g_free(u->ref_q);
         g_free(u->ref_round);
-        g_free(u->reads.e);
+        g_free(u->rd_ring);
         g_free(u->fast.e);
-        g_free(u->lat_q);
         g_free(u->hist);
         g_free(u->active_cycles);
         g_free(u->idle_cycles);
