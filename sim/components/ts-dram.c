@@ -1069,7 +1069,7 @@ static inline guint64 queue_lb(const Unit *u, guint q)
 /* DRAMsim3's GetCommandToIssue: queues in round-robin from the one after the last served (the
  * last served stays put when nothing issues). Empty queues cannot issue and are skipped: the
  * busy bits are walked from the start queue's word to the end, then from 0 back to it. */
-static inline gboolean pick_command(Unit *u, guint64 c, Pick *p)
+static inline __attribute__((always_inline)) gboolean pick_command(Unit *u, guint64 c, Pick *p)
 {
     refresh_bounds(u);
     /* No queue can issue yet: a full round would leave q_idx where it is. */
@@ -1291,6 +1291,25 @@ static inline guint eligible(const Unit *u, const guint32 *q, guint n, guint64 c
     return n;
 }
 
+/* Removes entry i of the n entries of an arrival-ordered queue and of its command-queue
+ * array: a fixed block of GAP_SLACK entries moves (in registers) when the rest fits in it, so
+ * the arrays hold GAP_SLACK entries more than the queue. */
+#define GAP_SLACK 16
+static inline void queue_remove(guint32 *q, guint16 *qq, guint i, guint n)
+{
+    if (G_LIKELY(n - i - 1 <= GAP_SLACK)) {
+        guint32 t[GAP_SLACK];
+        guint16 tq[GAP_SLACK];
+        memcpy(t, &q[i + 1], sizeof t);
+        memcpy(&q[i], t, sizeof t);
+        memcpy(tq, &qq[i + 1], sizeof tq);
+        memcpy(&qq[i], tq, sizeof tq);
+    } else {
+        memmove(&q[i], &q[i + 1], sizeof(guint32) * (n - i - 1));
+        memmove(&qq[i], &qq[i + 1], sizeof(guint16) * (n - i - 1));
+    }
+}
+
 /* DRAMsim3's ScheduleTransaction: at most one transaction per cycle into its command queue. */
 static inline __attribute__((always_inline)) gboolean schedule_transaction_(Unit *u, guint64 c,
                                                                             const guint shape)
@@ -1357,8 +1376,7 @@ static inline __attribute__((always_inline)) gboolean schedule_transaction_(Unit
             g_assert(bank_want_scan(u, gb, &hit) == u->b_want[gb] && hit == u->b_hit[gb]);
 #endif
         }
-        memmove(&q[i], &q[i + 1], sizeof(guint32) * (*qn - i - 1));
-        memmove(&qq[i], &qq[i + 1], sizeof(guint16) * (*qn - i - 1));
+        queue_remove(q, qq, i, *qn);
         (*qn)--;
         ts_port_grant_credits(u->port, 1);
         /* Another move next cycle needs an entry with room in its command queue (or a write
@@ -2193,10 +2211,11 @@ static gboolean unit_init(Dram *d, Unit *u, guint index, GError **error)
     for (guint32 i = 0; i < u->n_trans; i++)
         u->free_list[i] = u->n_trans - 1 - i;
     u->n_free = u->n_trans;
-    u->rq = g_new(guint32, 2 * T + 1);
-    u->wq = g_new(guint32, 2 * T + 1);
-    u->rq_q = g_new(guint16, 2 * T + 1);
-    u->wq_q = g_new(guint16, 2 * T + 1);
+    /* GAP_SLACK more: queue_remove moves a fixed block */
+    u->rq = g_new0(guint32, 2 * T + 1 + GAP_SLACK);
+    u->wq = g_new0(guint32, 2 * T + 1 + GAP_SLACK);
+    u->rq_q = g_new0(guint16, 2 * T + 1 + GAP_SLACK);
+    u->wq_q = g_new0(guint16, 2 * T + 1 + GAP_SLACK);
     map_init(&u->rd_pending, u->n_trans);
     map_init(&u->wr_pending, u->n_trans);
     u->ref_cap = u->eng.ranks * u->eng.banks_per_rank + 16;
