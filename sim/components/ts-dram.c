@@ -1265,17 +1265,12 @@ static void issue(Unit *u, const Pick *p, guint64 c)
     issue_(u, p, c, SHAPE_ANY);
 }
 
-/* Every shape but SHAPE_ANY (issue_ reads only what they have in common). */
-static G_GNUC_NO_INLINE void issue_one_rank(Unit *u, const Pick *p, guint64 c)
-{
-    issue_(u, p, c, SHAPE_BANK);
-}
-
+/* Inline in the shaped ticks, with their constants. */
 static inline __attribute__((always_inline)) void issue_shaped(Unit *u, const Pick *p, guint64 c,
                                                                const guint shape)
 {
     if (shape != SHAPE_ANY)
-        issue_one_rank(u, p, c);
+        issue_(u, p, c, shape);
     else
         issue(u, p, c);
 }
