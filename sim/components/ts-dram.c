@@ -1133,7 +1133,9 @@ static gboolean pick_refresh(Unit *u, guint64 c, Pick *p)
 
 /* Takes the column command of pick p out of its queue (counting the command and whether it
  * hit an open row) and returns its transaction record. */
-static guint32 take_column(Unit *u, const Pick *p, const TsDramBank *b, gboolean write)
+static inline __attribute__((always_inline)) guint32 take_column(Unit *u, const Pick *p,
+                                                                 const TsDramBank *b,
+                                                                 gboolean write)
 {
     u->sched_idle = FALSE; /* a command queue slot frees */
     if (write) {
@@ -2218,7 +2220,8 @@ static gboolean unit_init(Dram *d, Unit *u, guint index, GError **error)
     u->ref_round = g_new(TsDramRefCmd, (gsize)u->eng.ranks * u->eng.banks_per_rank);
     /* At most one READ per cycle, each completing read_delay later, and its merged reads
      * are at most n_trans: pending ones come from the read_delay + 1 cycles up to read_pop. */
-    u->rd_mask = (G_GUINT64_CONSTANT(1) << log2u((guint64)(u->eng.read_delay + 2) * u->n_trans)) - 1;
+    const guint64 rd_slots = (guint64)(u->eng.read_delay + 2) * u->n_trans;
+    u->rd_mask = (G_GUINT64_CONSTANT(1) << log2u(rd_slots)) - 1;
     u->rd_ring = g_malloc0_n(u->rd_mask + 1, sizeof *u->rd_ring);
     u->hist = g_new0(guint64, LAT_BINS);
     u->fast.cap = 2 * T + 8;
