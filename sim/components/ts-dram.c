@@ -241,8 +241,9 @@ typedef struct {
      * completions were counted: each READ's cycle, each statistics read's last cycle) are
      * pending, and the statistics leave them out. Their completion cycles and latencies are
      * the newest entries of rd_ring (written in issue order, so completion cycles never
-     * decrease; rd_w entries written, rd_mask + 1 slots, enough for every read of the
-     * read_delay + 2 cycles before any completion counted). */
+     * decrease; rd_w entries written in rd_mask + 1 slots, which double when the slot to
+     * write holds a pending read: at most one READ issues per cycle, so about read_delay
+     * slots, more only while reads merge). */
     struct {
         guint64 cycle, latency;
     } *rd_ring;
@@ -480,6 +481,18 @@ static void count_done(Unit *u, const Done *d)
         ts_port_grant_credits(u->port, d->credits);
 }
 
+/* rd_ring doubled (its slot to write holds a pending read). */
+static G_GNUC_NO_INLINE void rd_ring_grow(Unit *u)
+{
+    const guint64 cap = u->rd_mask + 1, mask = 2 * cap - 1;
+    __typeof__(u->rd_ring) r = g_malloc0_n(2 * cap, sizeof *r);
+    for (guint64 w = u->rd_w - MIN(u->rd_w, cap); w < u->rd_w; w++)
+        r[w & mask] = u->rd_ring[w & u->rd_mask];
+    g_free(u->rd_ring);
+    u->rd_ring = r;
+    u->rd_mask = mask;
+}
+
 /* The pending reads (rd_ring: completion after read_pop) from the newest: their number, and
  * their latency sum in *lat_sum; `sign` (+1, -1 or 0) is added to their histogram bins. The
  * oldest one's completion cycle in *oldest (NO_CYCLE with none). */
@@ -491,9 +504,7 @@ static guint64 pending_reads(Unit *u, guint64 *lat_sum, int sign, guint64 *oldes
         const guint64 i = (w - 1) & u->rd_mask;
         if (u->rd_ring[i].cycle <= u->read_pop)
             break;
-        if (G_UNLIKELY(n > u->rd_mask))
-            TS_ABORT(&u->d->base, "unit %u: more pending reads than the completion ring holds",
-                     u->index);
+        g_assert(n <= u->rd_mask); /* the ring grows before it overwrites a pending read */
         n++;
         sum += u->rd_ring[i].latency;
         u->hist[MIN(u->rd_ring[i].latency, LAT_BINS - 1)] += (guint64)(gint64)sign;
@@ -1192,6 +1203,8 @@ static inline __attribute__((always_inline)) void issue_(Unit *u, const Pick *p,
         for (guint32 i = ti; i != NONE;) {
             Trans *t = &u->trans[i];
             guint64 lat = done - t->added;
+            if (G_UNLIKELY(u->rd_ring[u->rd_w & u->rd_mask].cycle > u->read_pop))
+                rd_ring_grow(u);
             const guint64 ri = u->rd_w++ & u->rd_mask;
             u->rd_ring[ri].cycle = done;
             u->rd_ring[ri].latency = lat;
@@ -2218,10 +2231,8 @@ static gboolean unit_init(Dram *d, Unit *u, guint index, GError **error)
     u->ref_cap = u->eng.ranks * u->eng.banks_per_rank + 16;
     u->ref_q = g_new0(RefReq, u->ref_cap);
     u->ref_round = g_new(TsDramRefCmd, (gsize)u->eng.ranks * u->eng.banks_per_rank);
-    /* At most one READ per cycle, each completing read_delay later, and its merged reads
-     * are at most n_trans: pending ones come from the read_delay + 1 cycles up to read_pop. */
-    const guint64 rd_slots = (guint64)(u->eng.read_delay + 2) * u->n_trans;
-    u->rd_mask = (G_GUINT64_CONSTANT(1) << log2u(rd_slots)) - 1;
+    /* one READ per cycle completes read_delay later: room for four times that many */
+    u->rd_mask = (G_GUINT64_CONSTANT(1) << log2u(4 * ((guint64)u->eng.read_delay + 2))) - 1;
     u->rd_ring = g_malloc0_n(u->rd_mask + 1, sizeof *u->rd_ring);
     u->hist = g_new0(guint64, LAT_BINS);
     u->fast.cap = 2 * T + 8;
