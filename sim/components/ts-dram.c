@@ -1017,7 +1017,8 @@ static inline gboolean first_ready_bank(Unit *u, guint gb, guint q, guint64 c, P
 /* GetFirstReadyInQueue on a queue shared by the banks of rank q: the first entry in queue
  * order whose needed command is ready is the earliest (by seq) of the first ready entries of
  * the banks whose bound is reached. one_rank (a constant at each call): the unit has one rank. */
-static inline gboolean first_ready(Unit *u, guint q, guint64 c, Pick *p, gboolean one_rank)
+static inline __attribute__((always_inline)) gboolean first_ready(Unit *u, guint q, guint64 c,
+                                                               Pick *p, gboolean one_rank)
 {
     const guint bpr = u->eng.banks_per_rank;
     guint found = 0;
@@ -1071,6 +1072,12 @@ static inline gboolean first_ready(Unit *u, guint q, guint64 c, Pick *p, gboolea
     return found > 0;
 }
 
+/* first_ready for one of several ranks (out of line: the ticks inline the one-rank case). */
+static G_GNUC_NO_INLINE gboolean first_ready_ranks(Unit *u, guint q, guint64 c, Pick *p)
+{
+    return first_ready(u, q, c, p, FALSE);
+}
+
 /* Earliest exact bound of the banks of queue q (per-rank queues: the rank's banks). */
 static inline guint64 queue_lb(const Unit *u, guint q)
 {
@@ -1099,7 +1106,7 @@ static inline __attribute__((always_inline)) gboolean pick_command(Unit *u, guin
         for (; m; m &= m - 1) {
             const guint q = w * 64 + (guint)__builtin_ctzll(m);
             if (queue_lb(u, q) <= c && !(u->in_ref && queue_in_ref(u, q)) &&
-                (u->per_bank ? first_ready_bank(u, q, q, c, p) : first_ready(u, q, c, p, FALSE))) {
+                (u->per_bank ? first_ready_bank(u, q, q, c, p) : first_ready_ranks(u, q, c, p))) {
                 u->q_idx = q;
                 return TRUE;
             }
