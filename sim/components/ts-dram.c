@@ -111,8 +111,8 @@ typedef struct {
     guint8 cmd; /* RD, WR, RDA or WRA */
 } CmdEntry;
 
-/* A completion for the statistics: reads complete read_delay after their READ; forwarded
- * reads and writes one cycle after acceptance (their credits return then). */
+/* A posted write's or a forwarded read's completion, one cycle after acceptance (its credit
+ * returns then; reads served by the banks are counted at their READ, Unit.rd_ring). */
 #define LAT_BINS 8192 /* read latency histogram, cycles; the last bin collects the rest */
 
 typedef struct {
