@@ -2483,10 +2483,13 @@ void ts_dram_get_stats(TsComponent *self, TsDramStats *st)
     }
     if (st->read_latency_min == G_MAXUINT64)
         st->read_latency_min = 0;
-    /* Median and mode over every unit's histogram. */
+    /* Median and mode over every unit's histogram. Every counted read's bin is at most its
+     * unit's lat_max, or 1 (a read forwarded from the write buffer): the bins above are never
+     * touched, and are not read (a 64 KiB histogram's untouched pages stay unmapped). */
     guint64 half = (st->reads_done + 1) / 2, seen = 0, best = 0;
     gboolean have_median = FALSE;
-    for (guint b = 0; b < LAT_BINS; b++) {
+    const guint top = (guint)MIN(MAX(st->read_latency_max, 1), LAT_BINS - 1);
+    for (guint b = 0; b <= top; b++) {
         guint64 n = 0;
         for (guint i = 0; i < d->n_units; i++)
             n += d->units[i].hist[b];
