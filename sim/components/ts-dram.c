@@ -277,6 +277,10 @@ struct Dram {
     const TsDramSpec *spec;
     Unit *units;
     guint n_units;
+    /* Every unit's read-latency histogram, LAT_BINS each, in one zeroed block: with several
+     * units it is large enough for the allocator to map it fresh, so only the pages of bins
+     * reads reach are ever touched. */
+    guint64 *hists;
     gboolean check;
     guint32 burst_bytes;
     guint shift;
@@ -2241,7 +2245,7 @@ static gboolean unit_init(Dram *d, Unit *u, guint index, GError **error)
     /* one READ per cycle completes read_delay later: room for four times that many */
     u->rd_mask = (G_GUINT64_CONSTANT(1) << log2u(4 * ((guint64)u->eng.read_delay + 2))) - 1;
     u->rd_ring = g_malloc0_n(u->rd_mask + 1, sizeof *u->rd_ring);
-    u->hist = g_new0(guint64, LAT_BINS);
+    u->hist = &d->hists[(gsize)index * LAT_BINS];
     u->fast.cap = 2 * T + 8;
     u->fast.e = g_new0(Done, u->fast.cap);
     u->lat_min = G_MAXUINT64;
@@ -2400,6 +2404,7 @@ static gboolean dram_init(TsComponent *self, const void *spec, const TsParams *p
     for (guint i = 0; i < d->n_units; i++)
         d->unit_wake[i] = NO_CYCLE;
     d->units = g_new0(Unit, d->n_units);
+    d->hists = g_new0(guint64, (gsize)d->n_units * LAT_BINS);
     for (guint i = 0; i < d->n_units; i++)
         if (!unit_init(d, &d->units[i], i, error))
             return FALSE;
@@ -2587,11 +2592,11 @@ static void dram_destroy(TsComponent *self)
         g_free(u->ref_round);
         g_free(u->rd_ring);
         g_free(u->fast.e);
-        g_free(u->hist);
         g_free(u->active_cycles);
         g_free(u->idle_cycles);
     }
     g_free(d->units);
+    g_free(d->hists);
     g_free(d->unit_wake);
 }
 
