@@ -152,6 +152,37 @@ void ts_report_des_text(GString *out, const TsDesReport *rep)
 
 /* ---- JSON ---------------------------------------------------------------------------------- */
 
+static double dram_rest(const TsExecDramTime *t);
+
+/* The DRAM's time of an op (TsExecDramTime; docs/cli.md, "des.dram_time"): tCK per channel of
+ * the first timed DRAM over the op's window; null when no timed DRAM served its bursts. */
+static void dram_time_json(JsonBuilder *b, const TsExecDramTime *t)
+{
+    json_builder_set_member_name(b, "dram_time");
+    if (!t->valid) {
+        json_builder_add_null_value(b);
+        return;
+    }
+    json_builder_begin_object(b);
+    ts_json_member_string(b, "level", t->level);
+    ts_json_member_int(b, "channels", t->channels);
+    ts_json_member_int(b, "channels_reached", t->reached);
+    ts_json_member_int(b, "tburst_tck", t->tBURST);
+    ts_json_member_int(b, "tccd_l_tck", t->tCCD_L);
+    ts_json_member_count(b, "column_commands", t->bursts);
+    ts_json_member_count(b, "activates", t->activates);
+    ts_json_member_count(b, "refreshes", t->refreshes);
+    ts_json_member_double(b, "window_tck", t->window);
+    ts_json_member_double(b, "data_bus_tck", t->data);
+    ts_json_member_double(b, "channels_not_reached_tck", t->channels_extra);
+    ts_json_member_double(b, "no_request_tck", t->idle);
+    ts_json_member_double(b, "column_spacing_max_tck", t->spacing);
+    ts_json_member_double(b, "row_misses_max_tck", t->row_misses);
+    ts_json_member_double(b, "refresh_tck", t->refresh);
+    ts_json_member_double(b, "unexplained_min_tck", dram_rest(t));
+    json_builder_end_object(b);
+}
+
 void ts_report_des_op_json(JsonBuilder *b, const TsExecOpResult *o)
 {
     json_builder_set_member_name(b, "des");
@@ -222,6 +253,7 @@ void ts_report_des_op_json(JsonBuilder *b, const TsExecOpResult *o)
         ts_json_member_count(b, "request_bytes", o->dram_request_bytes);
         json_builder_end_object(b);
     }
+    dram_time_json(b, &o->dram_time);
     if (o->link_calls > 0) {
         json_builder_set_member_name(b, "host_link_calls");
         json_builder_begin_object(b);
@@ -459,6 +491,16 @@ static void not_run_text(GString *out, const TsLayerReport *rep)
     }
 }
 
+/* What none of the DRAM's causes accounts for in an op's window (TsExecDramTime), the bounds
+ * taken whole: read/write turnarounds, bank conflicts; at least this (tCK per channel), and 0
+ * when the causes cover the window. */
+static double dram_rest(const TsExecDramTime *t)
+{
+    const double rest = t->window - t->data - t->channels_extra - t->spacing - t->row_misses -
+                        t->refresh - t->idle;
+    return MAX(rest, 0.0);
+}
+
 /* An op the DES takes notably longer than the model (by TS_REPORT_DES_DRAM_GAP at least)
  * whose bound is the DRAM: a line naming where the DRAM's time went beyond its bursts' data,
  * from the DES's counters (TsExecDramTime), the largest cause first. */
@@ -482,12 +524,19 @@ static void dram_cause_text(GString *out, guint i, const TsExecOpResult *o, doub
         strcmp(o->bound, t->level) != 0)
         return;
     const double w = t->window;
-    DramCause c[5];
+    DramCause c[6];
     guint n = 0;
     if (t->reached < t->channels)
         c[n++] = (DramCause){t->channels_extra,
                              g_strdup_printf("channels reached, %u of %u: %.1f%%", t->reached,
                                              t->channels, 100.0 * t->channels_extra / w)};
+    if (t->idle > 0)
+        c[n++] = (DramCause){t->idle,
+                             g_strdup_printf("no request queued %.1f%% (the channels' mean, "
+                                             "measured: a transfer's bursts go out in address "
+                                             "order, so one waiting for a full channel leaves "
+                                             "the others idle)",
+                                             100.0 * t->idle / w)};
     if (t->spacing > 0)
         c[n++] = (DramCause){t->spacing,
                              g_strdup_printf("column spacing, at most %.1f%% (row-hit bursts x "
@@ -501,14 +550,10 @@ static void dram_cause_text(GString *out, guint i, const TsExecOpResult *o, doub
     c[n++] = (DramCause){t->refresh, g_strdup_printf("refresh %.1f%% (%" G_GUINT64_FORMAT
                                                      " refreshes x tRFC over the channels)",
                                                      100.0 * t->refresh / w, t->refreshes)};
-    /* what none of them accounts for (the bounds taken whole): the bus turning between reads
-     * and writes, or idle without requests of the op */
-    double rest = w - t->data;
-    for (guint k = 0; k < n; k++)
-        rest -= c[k].tck;
+    const double rest = dram_rest(t);
     if (rest > 0)
-        c[n++] = (DramCause){rest, g_strdup_printf("none of these (read/write turnarounds, no "
-                                                   "request waiting), at least %.1f%%",
+        c[n++] = (DramCause){rest, g_strdup_printf("none of these (read/write turnarounds, bank "
+                                                   "conflicts), at least %.1f%%",
                                                    100.0 * rest / w)};
     qsort(c, n, sizeof *c, cause_cmp);
     g_string_append_printf(out,

@@ -52,6 +52,11 @@ static void exec_destroy(TsComponent *self)
     g_free(x->streams);
     g_free(x->stream_next);
     g_free(x->stream_job);
+    g_free(x->chan.reads);
+    g_free(x->chan.cap);
+    g_free(x->chan.idle);
+    g_free(x->chan.idle_since);
+    g_free(x->chan.idle_ps);
     g_clear_error(&x->error);
     g_clear_pointer(&x->notes, g_ptr_array_unref);
 }
@@ -200,6 +205,15 @@ static gboolean level_unit(Exec *x, guint s, const TsExecOptions *opt, GError **
         if (x->dram_unit < 0) {
             x->dram_unit = u;
             x->dram_burst = ts_dram_burst_bytes(c);
+            ExecChannels *ch = &x->chan;
+            ch->n = x->unit[u].n_ports;
+            ch->reads = g_new0(guint32, ch->n);
+            ch->cap = g_new0(guint32, ch->n);
+            ch->idle = g_new(gboolean, ch->n);
+            ch->idle_since = g_new0(TsTick, ch->n);
+            ch->idle_ps = g_new0(double, ch->n);
+            for (guint i = 0; i < ch->n; i++)
+                ch->idle[i] = TRUE; /* from the run's start */
         }
         for (guint i = 0; i < x->unit[u].n_ports; i++) {
             g_autofree char *mine = g_strdup_printf("port[%u]", x->unit[u].first_port + i);

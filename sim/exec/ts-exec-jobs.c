@@ -265,6 +265,32 @@ static TsPort *unit_port(Exec *x, const Unit *u, guint element)
 
 static void part_finish(Exec *x, int job, int part);
 
+/* Channel ch of the first timed DRAM after a send, a credit or a read's answer: whether a
+ * request is queued now (a read outstanding or a credit out), the time without one summed. */
+static void channel_update(Exec *x, guint ch)
+{
+    ExecChannels *c = &x->chan;
+    const guint32 credits = ts_port_credits(unit_port(x, &x->unit[x->dram_unit], ch));
+    c->cap[ch] = MAX(c->cap[ch], credits);
+    const gboolean idle = c->reads[ch] == 0 && credits >= c->cap[ch];
+    if (idle == c->idle[ch])
+        return;
+    const TsTick now = ts_sim_now(x->sim);
+    if (idle)
+        c->idle_since[ch] = now;
+    else
+        c->idle_ps[ch] += (double)(now - c->idle_since[ch]);
+    c->idle[ch] = idle;
+}
+
+double ts_exec_channel_idle_ps(const Exec *x, guint ch)
+{
+    const ExecChannels *c = &x->chan;
+    if (ch >= c->n)
+        return 0.0;
+    return c->idle_ps[ch] + (c->idle[ch] ? (double)(ts_sim_now(x->sim) - c->idle_since[ch]) : 0.0);
+}
+
 static void send_part(Exec *x, int job, int part)
 {
     Job *j = &x->jobs[job];
@@ -419,7 +445,10 @@ static void pump_dram(Exec *x, int ui)
                 break;
             }
             TsPort *port = unit_port(x, u, ch);
-            if (ts_port_credits(port) == 0) {
+            const guint32 credits = ts_port_credits(port);
+            if (ui == x->dram_unit)
+                x->chan.cap[ch] = MAX(x->chan.cap[ch], credits); /* seen before any send */
+            if (credits == 0) {
                 full[ch / 64] |= G_GUINT64_CONSTANT(1) << (ch % 64);
                 n_full++;
                 blocked = TRUE;
@@ -440,6 +469,11 @@ static void pump_dram(Exec *x, int ui)
                                                                              << (ch % 64);
             ts_exec_own_busy(x, j, ui, 0, burst_ps);
             ts_port_send(port, ev, 0);
+            if (ui == x->dram_unit) {
+                if (p->op != TS_MEM_WRITE)
+                    x->chan.reads[ch]++;
+                channel_update(x, ch);
+            }
         }
         const int next = x->stream_next[s];
         if (blocked) {
@@ -588,6 +622,12 @@ void ts_exec_on_response(Exec *x, TsEvent *ev)
         ts_exec_own_busy(x, j, p->unit, 0,
                          (double)(ev->payload.u64[1] + 1) * x->unit[p->unit].period_ps);
     if (x->unit[p->unit].role == UNIT_DRAM || x->unit[p->unit].role == UNIT_BANKS) {
+        if ((int)p->unit == x->dram_unit && p->op != TS_MEM_WRITE) {
+            const guint ch = ts_port_element(ts_component_port_of_event(&x->base, ev)) -
+                             x->unit[p->unit].first_port;
+            x->chan.reads[ch]--;
+            channel_update(x, ch);
+        }
         p->outstanding--;
         if (p->sent && p->outstanding == 0)
             part_finish(x, job, part);
@@ -600,6 +640,8 @@ void ts_exec_on_credit(Exec *x, TsEvent *ev)
 {
     const guint element = ts_port_element(ts_component_port_of_event(&x->base, ev));
     const int ui = (int)x->port_unit[element];
+    if (ui == x->dram_unit)
+        channel_update(x, element - x->unit[ui].first_port);
     if (x->unit[ui].role == UNIT_DRAM)
         pump_dram(x, ui);
     else

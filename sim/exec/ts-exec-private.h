@@ -194,6 +194,21 @@ typedef struct {
 typedef struct Exec Exec;
 typedef struct OpCtx OpCtx;
 
+/* The first timed DRAM's channels as the executor sees them (docs/des.md section 12, "The
+ * DRAM's time"): per channel, the reads sent and not yet answered (a read is answered when its
+ * data has crossed the bus), the most credits seen (its transaction queue empty) and the time
+ * with neither a read outstanding nor a credit out (no request queued: a posted write that has
+ * left the transaction queue for a command queue gives no later signal and counts as gone),
+ * summed from the run's start, ps. Arrays of n entries (the DRAM unit's ports), NULL without a
+ * timed DRAM. */
+typedef struct {
+    guint n;
+    guint32 *reads, *cap;
+    gboolean *idle;
+    TsTick *idle_since;
+    double *idle_ps;
+} ExecChannels;
+
 /* The instances of an op that share each host-link call, run in lock-step (docs/des.md,
  * section 12, "Instances in lock-step"): lane i is instance i's context. Lane 0's fills and
  * write-backs of the tiles that cross the link are the calls, carrying every lane's tile; a
@@ -238,6 +253,11 @@ typedef struct {
     double dram_skip_cmds[2];
     guint64 dram_reached[(EXEC_MAX_PORTS + 63) / 64]; /* channels its bursts were sent to */
     TsDramStats snap_dram_window;                     /* the DRAM's counters as its window opened */
+    /* the first timed DRAM's channels: their time with no request queued (ExecChannels) as
+     * its window opened; over the window, summed over the channels its bursts reached (ps,
+     * extrapolated units included) */
+    double snap_idle_ps[EXEC_MAX_PORTS];
+    double dram_idle_ps;
 } OpTiming;
 
 /* A LUT-NN op on DPUs in the executor (ts-exec-lut.c): its phases one after another. */
@@ -378,6 +398,7 @@ struct Exec {
     int lane_unit;      /* elementwise work without a vector unit: the compute unit, its
                            instances (or a systolic array's PEs) as lanes */
     int dram_unit;      /* the first timed DRAM, or -1 */
+    ExecChannels chan;  /* its channels' queues as the executor sees them */
     TsDpuStep dpu_step; /* the kernel running on the DPU compute unit (one at a time) */
     TsDpuKernel dpu_kernel;
     TsWalkStep scratch;  /* a fill cursor's step while it finds its next fill (every context's) */
@@ -488,6 +509,9 @@ void ts_exec_job_start(Exec *x, int job);
 /* Event handling: responses and credits. */
 void ts_exec_on_response(Exec *x, TsEvent *ev);
 void ts_exec_on_credit(Exec *x, TsEvent *ev);
+/* The time channel ch of the first timed DRAM has had no request queued (ExecChannels) from
+ * the run's start to now, ps. */
+double ts_exec_channel_idle_ps(const Exec *x, guint ch);
 
 /* ---- ts-exec-op.c / ts-exec-ew.c ---------------------------------------------------------- */
 

@@ -293,6 +293,8 @@ static void snap_units(const Exec *x, OpTiming *t)
     memcpy(t->snap_own_ps, t->own_busy_ps, sizeof t->snap_own_ps);
     if (x->dram_unit >= 0)
         ts_dram_get_stats(x->unit[x->dram_unit].comp, &t->snap_dram_window);
+    for (guint ch = 0; ch < x->chan.n; ch++)
+        t->snap_idle_ps[ch] = ts_exec_channel_idle_ps(x, ch);
 }
 
 static void record_start(Exec *x, OpCtx *c)
@@ -609,11 +611,18 @@ void ts_exec_ctx_complete(Exec *x, OpCtx *c)
         } else {
             r->dram_row_hit_rate = -1.0;
         }
+        /* the time the channels its bursts reached had no request queued in its window */
+        double idle_ps = 0.0;
+        for (guint ch = 0; ch < x->chan.n; ch++)
+            if (tm->dram_reached[ch / 64] >> (ch % 64) & 1)
+                idle_ps += ts_exec_channel_idle_ps(x, ch) - tm->snap_idle_ps[ch];
         double all_window = window;
         if (ts_exec_sample_finish(x, c->op_index, r, &all_window)) {
             time_figures(c, r);
             r->bound = op_bound(x, c, r, all_window);
         }
+        /* extrapolated units: at the simulated windows' share */
+        tm->dram_idle_ps = window > 0 ? idle_ps * all_window / window : 0.0;
         dram_time(x, c->op_index, r);
         while (pl->ops_done < pl->n &&
                pl->instances_done[pl->ops_done] == pl->ops[pl->ops_done].count)
@@ -672,6 +681,7 @@ static void dram_time(const Exec *x, guint op, TsExecOpResult *r)
     t->spacing = one_group && d->cycles.tCCD_L > d->cycles.tBURST
                      ? hits * (double)(d->cycles.tCCD_L - d->cycles.tBURST) / reached
                      : 0.0;
+    t->idle = tm->dram_idle_ps / d->tck_ps / reached;
 }
 
 /* The counted actions of one instance as a TsCost, with the model's energies per action. */
@@ -879,6 +889,7 @@ static void fold_result(TsExecOpResult *r, const TsExecOpResult *b, double clock
         dt->refresh += bt->refresh;
         dt->row_misses += bt->row_misses;
         dt->spacing += bt->spacing;
+        dt->idle += bt->idle;
     }
     for (guint t = 0; t < TS_MAX_TENSORS; t++)
         r->dram_tensor_bytes[t] += b->dram_tensor_bytes[t];

@@ -145,6 +145,13 @@ typedef struct {
                               mapping's bank group bits above its column bits) and tCCD_L >
                               tBURST (column spacing: commands to one bank group wait tCCD_L;
                               bursts of another stream to another group interleave) */
+    double idle;           /* measured: the time the reached channels had no request queued
+                              (no read sent to them awaiting its data, their transaction queues
+                              empty), their mean; extrapolated units at the simulated windows'
+                              share. The executor sends a transfer's bursts in address order,
+                              so a transfer that waits for a full channel's queue leaves the
+                              others without requests while no other transfer has bursts for
+                              them */
 } TsExecDramTime;
 
 typedef struct {

@@ -5,6 +5,7 @@
  * refused inputs. */
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <math.h>
 #include <string.h>
 
 #include "ts-arch.h"
@@ -265,6 +266,107 @@ static void test_given_mapping(void)
     g_unlink(json);
 }
 
+/* The percentage after `label` in a line of text (NAN when absent). */
+static double pct_after(const char *line, const char *label)
+{
+    const char *at = strstr(line, label);
+    double v = NAN;
+    if (at == NULL || sscanf(at + strlen(label), "%lf", &v) != 1)
+        return NAN;
+    return v;
+}
+
+/* The DRAM's time of an op in the JSON (des.dram_time) against the DES's counters and the
+ * DRAM's timing (DDR4-2400: tRCD = tRP = 17, tRFC = 420 tCK of 833.33 ps; tpu-like's clock
+ * 700 MHz), and against the line under the DES table that names the causes: BERT-base's Out
+ * on tpu-like under the mapping simulate's search gives (one weight transfer at a time over two
+ * coarsely interleaved channels: no request queued about half the window). */
+static void test_dram_time_json(void)
+{
+    static const char mapping[] =
+        "mapping:\n"
+        "  - {target: MatrixUnit.regs, type: datatype, keep: [Inputs], bypass: [Weights, "
+        "Outputs]}\n"
+        "  - {target: Accumulators, type: datatype, keep: [Outputs], bypass: [Weights, Inputs]}\n"
+        "  - {target: UnifiedBuffer, type: datatype, keep: [Inputs], bypass: [Weights, "
+        "Outputs]}\n"
+        "  - {target: DRAM, type: datatype, keep: [Weights, Inputs, Outputs], bypass: []}\n"
+        "  - {target: MatrixUnit.regs, type: temporal, factors: E1 D768 L1, permutation: DEL}\n"
+        "  - {target: Accumulators, type: spatial, factors: E256 D1 L128, permutation: LED, "
+        "split: 1}\n"
+        "  - {target: Accumulators, type: temporal, factors: E3 D1 L1, permutation: EDL}\n"
+        "  - {target: UnifiedBuffer, type: temporal, factors: E1 D1 L1, permutation: EDL}\n"
+        "  - {target: DRAM, type: temporal, factors: E1 D1 L1, permutation: EDL}\n";
+    g_autofree char *map = tmp_path("tilesim-test-exec-dram-time.yaml");
+    g_autofree char *json = tmp_path("tilesim-test-exec-dram-time.json");
+    CU_ASSERT_TRUE_FATAL(g_file_set_contents(map, mapping, -1, NULL));
+    const char *args[] = {"simulate", "--arch", "tpu-like", "--workload", "bert-base",
+                          "--op",     "Out",    "--mapping", map,       "--engine",
+                          "both",     "--json", json,       NULL};
+    TsTestRun r = {0};
+    if (ts_test_spawn(&r, args, FALSE) < 0)
+        return;
+    CU_ASSERT_EQUAL_FATAL(r.status, 0);
+    g_autofree char *line = NULL;
+    {
+        const char *at = strstr(r.out, "\n  1 Out: +");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+        const char *end = strchr(at + 1, '\n');
+        line = g_strndup(at + 1, end ? (gsize)(end - at - 1) : strlen(at + 1));
+    }
+    ts_test_run_clear(&r);
+    g_autoptr(JsonNode) root = parse_file(json);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+    JsonObject *des = json_object_get_object_member(json_node_get_object(root), "des");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(des);
+    JsonObject *dram = json_object_get_object_member(des, "dram");
+    JsonObject *t = json_object_get_object_member(des, "dram_time");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dram);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+#define D(o, k) json_object_get_double_member(o, k)
+#define I(o, k) json_object_get_int_member(o, k)
+    CU_ASSERT_STRING_EQUAL(json_object_get_string_member(t, "level"), "DRAM");
+    CU_ASSERT_EQUAL(I(t, "channels"), 2);
+    CU_ASSERT_EQUAL(I(t, "channels_reached"), 2);
+    CU_ASSERT_EQUAL(I(t, "tburst_tck"), 4);
+    CU_ASSERT_EQUAL(I(t, "tccd_l_tck"), 6);
+    /* one op from the run's start: the window's commands are the op's bursts */
+    const gint64 cols = I(t, "column_commands");
+    CU_ASSERT_EQUAL(cols, I(dram, "read_bursts") + I(dram, "write_bursts"));
+    CU_ASSERT(cols > 0);
+    const double tck_ps = 2500.0 / 3.0, w = D(t, "window_tck");
+    CU_ASSERT_DOUBLE_EQUAL(w, D(des, "cycles") * (1e12 / 700e6) / tck_ps, 1e-6 * w);
+    CU_ASSERT_DOUBLE_EQUAL(D(t, "data_bus_tck"), cols * 4.0 / 2.0, 1e-9 * cols);
+    CU_ASSERT_DOUBLE_EQUAL(D(t, "channels_not_reached_tck"), 0.0, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(D(t, "refresh_tck"), I(t, "refreshes") * 420.0 / 2.0, 1e-9 * w);
+    CU_ASSERT_DOUBLE_EQUAL(D(t, "row_misses_max_tck"), I(t, "activates") * 34.0 / 2.0, 1e-9 * w);
+    /* every row hit pays tCCD_L - tBURST at most (rochrababgco: a row in one bank group) */
+    CU_ASSERT_DOUBLE_EQUAL(D(t, "column_spacing_max_tck"),
+                           D(dram, "row_hit_rate") * cols * 2.0 / 2.0, 1e-6 * w);
+    const double idle = D(t, "no_request_tck");
+    CU_ASSERT(idle >= 0.35 * w && idle <= 0.6 * w);
+    CU_ASSERT(D(t, "data_bus_tck") + idle <= 1.001 * w);
+    double rest = w - D(t, "data_bus_tck") - D(t, "column_spacing_max_tck") -
+                  D(t, "row_misses_max_tck") - D(t, "refresh_tck") - idle;
+    CU_ASSERT_DOUBLE_EQUAL(D(t, "unexplained_min_tck"), MAX(rest, 0.0), 1e-6 * w);
+    /* the text line: the same figures as percentages of the window, one decimal */
+    fprintf(stderr, "%s\n", line);
+    CU_ASSERT_DOUBLE_EQUAL(pct_after(line, "busy "), 100.0 * D(t, "data_bus_tck") / w, 0.051);
+    CU_ASSERT_DOUBLE_EQUAL(pct_after(line, "no request queued "), 100.0 * idle / w, 0.051);
+    CU_ASSERT_DOUBLE_EQUAL(pct_after(line, "column spacing, at most "),
+                           100.0 * D(t, "column_spacing_max_tck") / w, 0.051);
+    CU_ASSERT_DOUBLE_EQUAL(pct_after(line, "refresh "), 100.0 * D(t, "refresh_tck") / w, 0.051);
+    CU_ASSERT_DOUBLE_EQUAL(pct_after(line, "row misses, at most "),
+                           100.0 * D(t, "row_misses_max_tck") / w, 0.051);
+    if (D(t, "unexplained_min_tck") >= 0.01 * w)
+        CU_ASSERT_DOUBLE_EQUAL(pct_after(line, "bank conflicts), at least "),
+                               100.0 * D(t, "unexplained_min_tck") / w, 0.051);
+#undef D
+#undef I
+    g_unlink(map);
+    g_unlink(json);
+}
+
 static void expect_refused(const char *const *args, const char *needle)
 {
     TsTestRun r = {0};
@@ -425,6 +527,8 @@ int main(int argc, char **argv)
     CU_add_test(s, "simulate --engine des: a whole layer in order", test_des_layer);
     CU_add_test(s, "trace bounded by sampling", test_trace_bound);
     CU_add_test(s, "simulate --mapping M", test_given_mapping);
+    CU_add_test(s, "the DRAM's time in the JSON: counters, timing and the text line",
+                test_dram_time_json);
     CU_add_test(s, "refused inputs", test_refused);
     CU_add_test(s, "DRAM bandwidth note", test_bandwidth_note);
     CU_add_test(s, "operand-width note said once", test_model_note_once);
