@@ -532,10 +532,10 @@ static void dram_cause_text(GString *out, guint i, const TsExecOpResult *o, doub
                                              t->channels, 100.0 * t->channels_extra / w)};
     if (t->idle > 0)
         c[n++] = (DramCause){t->idle,
-                             g_strdup_printf("no request queued %.1f%% (the channels' mean, "
-                                             "measured: a transfer's bursts go out in address "
-                                             "order, so one waiting for a full channel leaves "
-                                             "the others idle)",
+                             g_strdup_printf("no request queued %.1f%% (measured, the "
+                                             "channels' mean: no burst for them, the transfers "
+                                             "waiting for another channel's queue, the compute "
+                                             "or their dependencies)",
                                              100.0 * t->idle / w)};
     if (t->spacing > 0)
         c[n++] = (DramCause){t->spacing,
