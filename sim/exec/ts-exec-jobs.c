@@ -265,22 +265,29 @@ static TsPort *unit_port(Exec *x, const Unit *u, guint element)
 
 static void part_finish(Exec *x, int job, int part);
 
-/* Channel ch of the first timed DRAM after a send, a credit or a read's answer: whether a
- * request is queued now (a read outstanding or a credit out), the time without one summed. */
-static void channel_update(Exec *x, guint ch)
+/* Channel ch of the first timed DRAM has a request queued (a send): its time without one ends. */
+static inline void channel_busy(Exec *x, guint ch)
 {
     ExecChannels *c = &x->chan;
+    if (c->idle[ch]) {
+        c->idle_ps[ch] += (double)(ts_sim_now(x->sim) - c->idle_since[ch]);
+        c->idle[ch] = FALSE;
+    }
+}
+
+/* After a credit or a read's answer on channel ch: with no read outstanding and every credit
+ * back, its time without a request queued starts. */
+static inline void channel_check(Exec *x, guint ch)
+{
+    ExecChannels *c = &x->chan;
+    if (c->idle[ch] || c->reads[ch] > 0)
+        return;
     const guint32 credits = ts_port_credits(unit_port(x, &x->unit[x->dram_unit], ch));
     c->cap[ch] = MAX(c->cap[ch], credits);
-    const gboolean idle = c->reads[ch] == 0 && credits >= c->cap[ch];
-    if (idle == c->idle[ch])
-        return;
-    const TsTick now = ts_sim_now(x->sim);
-    if (idle)
-        c->idle_since[ch] = now;
-    else
-        c->idle_ps[ch] += (double)(now - c->idle_since[ch]);
-    c->idle[ch] = idle;
+    if (credits >= c->cap[ch]) {
+        c->idle[ch] = TRUE;
+        c->idle_since[ch] = ts_sim_now(x->sim);
+    }
 }
 
 double ts_exec_channel_idle_ps(const Exec *x, guint ch)
@@ -472,7 +479,7 @@ static void pump_dram(Exec *x, int ui)
             if (ui == x->dram_unit) {
                 if (p->op != TS_MEM_WRITE)
                     x->chan.reads[ch]++;
-                channel_update(x, ch);
+                channel_busy(x, ch);
             }
         }
         const int next = x->stream_next[s];
@@ -626,7 +633,7 @@ void ts_exec_on_response(Exec *x, TsEvent *ev)
             const guint ch = ts_port_element(ts_component_port_of_event(&x->base, ev)) -
                              x->unit[p->unit].first_port;
             x->chan.reads[ch]--;
-            channel_update(x, ch);
+            channel_check(x, ch);
         }
         p->outstanding--;
         if (p->sent && p->outstanding == 0)
@@ -641,7 +648,7 @@ void ts_exec_on_credit(Exec *x, TsEvent *ev)
     const guint element = ts_port_element(ts_component_port_of_event(&x->base, ev));
     const int ui = (int)x->port_unit[element];
     if (ui == x->dram_unit)
-        channel_update(x, element - x->unit[ui].first_port);
+        channel_check(x, element - x->unit[ui].first_port);
     if (x->unit[ui].role == UNIT_DRAM)
         pump_dram(x, ui);
     else
