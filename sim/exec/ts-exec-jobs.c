@@ -275,14 +275,14 @@ static inline void channel_busy(Exec *x, guint ch)
     }
 }
 
-/* After a credit or a read's answer on channel ch: with no read outstanding and every credit
- * back, its time without a request queued starts. */
-static inline void channel_check(Exec *x, guint ch)
+/* After a credit or a read's answer on channel ch (its port): with no read outstanding and
+ * every credit back, its time without a request queued starts. */
+static inline void channel_check(Exec *x, guint ch, const TsPort *port)
 {
     ExecChannels *c = &x->chan;
     if (c->idle[ch] || c->reads[ch] > 0)
         return;
-    const guint32 credits = ts_port_credits(unit_port(x, &x->unit[x->dram_unit], ch));
+    const guint32 credits = ts_port_credits(port);
     c->cap[ch] = MAX(c->cap[ch], credits);
     if (credits >= c->cap[ch]) {
         c->idle[ch] = TRUE;
@@ -453,8 +453,8 @@ static void pump_dram(Exec *x, int ui)
             }
             TsPort *port = unit_port(x, u, ch);
             const guint32 credits = ts_port_credits(port);
-            if (ui == x->dram_unit)
-                x->chan.cap[ch] = MAX(x->chan.cap[ch], credits); /* seen before any send */
+            if (G_UNLIKELY(ui == x->dram_unit && x->chan.cap[ch] == 0))
+                x->chan.cap[ch] = credits; /* before the channel's first send: all of them */
             if (credits == 0) {
                 full[ch / 64] |= G_GUINT64_CONSTANT(1) << (ch % 64);
                 n_full++;
@@ -463,7 +463,8 @@ static void pump_dram(Exec *x, int ui)
             }
             TsEvent *ev = ts_sim_event_new(x->sim, NULL, TS_EVENT_MEM_REQUEST);
             TsMemReq *r = ts_mem_req(ev);
-            r->tag = jp;
+            /* the burst's channel + 1 above the job and part: its answer names it */
+            r->tag = jp | (guint64)(ch + 1) << EXEC_TAG_CHANNEL_SHIFT;
             r->addr = st->peek;
             r->bytes = x->dram_burst;
             r->op = p->op;
@@ -619,7 +620,7 @@ void ts_exec_on_response(Exec *x, TsEvent *ev)
         tag = ts_mem_req_const(ev)->tag;
     else
         TS_ABORT(&x->base, "unexpected event type 0x%x", ev->type);
-    const int job = (int)(tag >> 8), part = (int)(tag & 0xff);
+    const int job = (int)(tag >> 8 & G_MAXUINT32), part = (int)(tag & 0xff);
     Job *j = &x->jobs[job];
     Part *p = &j->part[part];
     /* compute units: the cycles the step occupied the unit, as its busy statistics add them */
@@ -630,10 +631,9 @@ void ts_exec_on_response(Exec *x, TsEvent *ev)
                          (double)(ev->payload.u64[1] + 1) * x->unit[p->unit].period_ps);
     if (x->unit[p->unit].role == UNIT_DRAM || x->unit[p->unit].role == UNIT_BANKS) {
         if ((int)p->unit == x->dram_unit && p->op != TS_MEM_WRITE) {
-            const guint ch = ts_port_element(ts_component_port_of_event(&x->base, ev)) -
-                             x->unit[p->unit].first_port;
-            x->chan.reads[ch]--;
-            channel_check(x, ch);
+            const guint ch = (guint)(tag >> EXEC_TAG_CHANNEL_SHIFT) - 1;
+            if (--x->chan.reads[ch] == 0)
+                channel_check(x, ch, unit_port(x, &x->unit[p->unit], ch));
         }
         p->outstanding--;
         if (p->sent && p->outstanding == 0)
@@ -645,10 +645,11 @@ void ts_exec_on_response(Exec *x, TsEvent *ev)
 
 void ts_exec_on_credit(Exec *x, TsEvent *ev)
 {
-    const guint element = ts_port_element(ts_component_port_of_event(&x->base, ev));
+    const TsPort *port = ts_component_port_of_event(&x->base, ev);
+    const guint element = ts_port_element(port);
     const int ui = (int)x->port_unit[element];
     if (ui == x->dram_unit)
-        channel_check(x, element - x->unit[ui].first_port);
+        channel_check(x, element - x->unit[ui].first_port, port);
     if (x->unit[ui].role == UNIT_DRAM)
         pump_dram(x, ui);
     else

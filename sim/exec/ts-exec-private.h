@@ -34,6 +34,8 @@ typedef enum {
 } UnitRole;
 
 #define EXEC_MAX_PORTS 256 /* executor port elements (DRAM channels count one each) */
+/* A DRAM burst's tag: job << 8 | part (32 bits), its channel + 1 from this bit up. */
+#define EXEC_TAG_CHANNEL_SHIFT 40
 #define EXEC_WAIT_RING 512 /* a unit's first ring of parts waiting for its credits */
 
 typedef struct {
