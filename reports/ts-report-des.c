@@ -496,8 +496,8 @@ static void not_run_text(GString *out, const TsLayerReport *rep)
  * when the causes cover the window. */
 static double dram_rest(const TsExecDramTime *t)
 {
-    const double rest = t->window - t->data - t->channels_extra - t->spacing - t->row_misses -
-                        t->refresh - t->idle;
+    const double rest =
+        t->window - t->data - t->channels_extra - t->spacing - t->row_misses - t->refresh - t->idle;
     return MAX(rest, 0.0);
 }
 
@@ -531,12 +531,12 @@ static void dram_cause_text(GString *out, guint i, const TsExecOpResult *o, doub
                              g_strdup_printf("channels reached, %u of %u: %.1f%%", t->reached,
                                              t->channels, 100.0 * t->channels_extra / w)};
     if (t->idle > 0)
-        c[n++] = (DramCause){t->idle,
-                             g_strdup_printf("no request queued %.1f%% (measured, the "
-                                             "channels' mean: no burst for them, the transfers "
-                                             "waiting for another channel's queue, the compute "
-                                             "or their dependencies)",
-                                             100.0 * t->idle / w)};
+        c[n++] =
+            (DramCause){t->idle, g_strdup_printf("no request queued %.1f%% (measured, the "
+                                                 "channels' mean: no burst for them, the transfers "
+                                                 "waiting for another channel's queue, the compute "
+                                                 "or their dependencies)",
+                                                 100.0 * t->idle / w)};
     if (t->spacing > 0)
         c[n++] = (DramCause){t->spacing,
                              g_strdup_printf("column spacing, at most %.1f%% (row-hit bursts x "

@@ -300,9 +300,9 @@ static void test_dram_time_json(void)
     g_autofree char *map = tmp_path("tilesim-test-exec-dram-time.yaml");
     g_autofree char *json = tmp_path("tilesim-test-exec-dram-time.json");
     CU_ASSERT_TRUE_FATAL(g_file_set_contents(map, mapping, -1, NULL));
-    const char *args[] = {"simulate", "--arch", "tpu-like", "--workload", "bert-base",
-                          "--op",     "Out",    "--mapping", map,       "--engine",
-                          "both",     "--json", json,       NULL};
+    const char *args[] = {"simulate", "--arch", "tpu-like",  "--workload", "bert-base",
+                          "--op",     "Out",    "--mapping", map,          "--engine",
+                          "both",     "--json", json,        NULL};
     TsTestRun r = {0};
     if (ts_test_spawn(&r, args, FALSE) < 0)
         return;

@@ -599,15 +599,6 @@ static void test_streams_channels(void)
     ts_workload_free(wl);
 }
 
-/* One DRAM transfer at a time over channels interleaved coarsely: BERT-base's Out on tpu-like
- * under simulate's mapping (two DDR4-2400 channels under rochrababgco, the channel bits above the rank, bank, bank group
- * and column bits: 128 KiB per channel in turn). The weights bypass every on-chip level, so a
- * step's weights are one transfer; the executor sends its bursts in address order, and while it
- * waits for the channel whose 32-entry transaction queue is full the other has no request: each
- * channel is without a request about half the op's window, measured (TsExecDramTime.idle), and
- * a channel moving data is never counted idle (data + idle <= window). Interleaving the channels
- * by burst (rorababgcoch, the same mapping) keeps both busy: idle under 10% of the window and
- * the op at most 60% of the cycles. */
 /* The mapping simulate's search gives Out on tpu-like (input-stationary: 3 steps, each
  * streaming a 256 x 768 slice of the weights, 384 KiB, from DRAM past every on-chip level). */
 static const char out_tpu_mapping[] =
@@ -639,8 +630,7 @@ static double run_out_tpu(const char *const *edits, TsExecDramTime *t)
     g_autoptr(TsModel) model = ts_model_new(arch, op, &error);
     CU_ASSERT_PTR_NOT_NULL_FATAL(model);
     TsMapping m;
-    CU_ASSERT_TRUE_FATAL(
-        ts_mapping_load_string("out-tpu", out_tpu_mapping, arch, op, &m, &error));
+    CU_ASSERT_TRUE_FATAL(ts_mapping_load_string("out-tpu", out_tpu_mapping, arch, op, &m, &error));
     TsCost k;
     CU_ASSERT_EQUAL_FATAL(ts_model_evaluate(model, &m, &k), TS_EVAL_OK);
     const TsExecOptions opt = {.instances = TS_EXEC_INSTANCES_ALL};
@@ -657,6 +647,15 @@ static double run_out_tpu(const char *const *edits, TsExecDramTime *t)
     return x.cycles;
 }
 
+/* One DRAM transfer at a time over channels interleaved coarsely: BERT-base's Out on tpu-like
+ * under simulate's mapping (two DDR4-2400 channels under rochrababgco, the channel bits above the
+ * rank, bank, bank group and column bits: 128 KiB per channel in turn). The weights bypass every
+ * on-chip level, so a step's weights are one transfer; the executor sends its bursts in address
+ * order, and while it waits for the channel whose 32-entry transaction queue is full the other has
+ * no request: each channel is without a request about half the op's window, measured
+ * (TsExecDramTime.idle), and a channel moving data is never counted idle (data + idle <= window).
+ * Interleaving the channels by burst (rorababgcoch, the same mapping) keeps both busy: idle under
+ * 10% of the window and the op at most 60% of the cycles. */
 static void test_channels_in_turn(void)
 {
     static const char *const coarse[] = {NULL};
