@@ -1,0 +1,206 @@
+/* A systolic array's timing in the DES does not depend on how finely the executor walks the
+ * mapping (docs/des.md section 12, "Systolic steps and the walk depth"): a compute step of a
+ * coarse walk runs as the passes its inner loops imply, each pass the GEMM of the finest walk's
+ * step, with its folds, fill and drain.
+ * - tpu-like FF2 (BERT-base, sequence 128) with the mapping `tilesim simulate --arch tpu-like
+ *   --workload bert-base --budget 2000` finds: 2,304 passes of a 128 x 32 x 32 GEMM, 894
+ *   cycles each; walked with max_steps 2000 and 32 (32 steps of 72 passes), 1 (one step) and at
+ *   the finest depth, the array is busy for the model's fold timing (2,059,776 cycles) at every
+ *   depth (before steps ran as their passes: 263,732 cycles at max_steps 2000, one 128 x 768 x
+ *   96 GEMM of 3 folds per step), and the op's cycles are within 1% of the finest walk's;
+ * - the BERT-base einsums on gemmini-like and tpu-like, mapped by the search: at every walk
+ *   depth the array's busy cycles, fill and drain and MACs equal the finest walk's exactly and
+ *   the op's cycles lie within WALK_TOL of them. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ts-arch.h"
+#include "ts-exec.h"
+#include "ts-layer.h"
+#include "ts-model.h"
+#include "ts-walk.h"
+#include "ts-test-mappings.h"
+#include "ts-test.h"
+
+/* The op's cycles at a coarser walk against the finest walk's (the array's busy time is equal,
+ * to the picosecond's rounding): a coarse step moves the inner levels' tiles inside it rather
+ * than as transfers of their own, which changes what waits for what around the array's passes
+ * (the stalls), not the passes. Measured: at most 4.7% (gemmini-like VScores walked as one
+ * step, whose inner transfers hide the op's first fill and last write-back, 4,028 cycles of
+ * 86,972), 1.8% at other depths; a coarser walk never came out slower. */
+#define WALK_TOL 0.05
+
+static const uint64_t depths_steps[] = {1, 4, 32, 256, 2000};
+
+/* Runs op with mapping m at max_steps (0: the default) with every instance simulated. */
+static void run_at(const TsArch *arch, const TsModel *model, const TsMapping *m, uint64_t count,
+                   uint64_t max_steps, TsExecOpResult *r)
+{
+    g_autoptr(GError) error = NULL;
+    TsExecOptions opt = {.max_steps = max_steps, .instances = TS_EXEC_INSTANCES_ALL};
+    gboolean ok = ts_exec_run_op(arch, model, m, count, &opt, r, &error);
+    if (!ok)
+        fprintf(stderr, "max_steps %" G_GUINT64_FORMAT ": %s\n", max_steps, error->message);
+    CU_ASSERT_TRUE_FATAL(ok);
+}
+
+/* The finest walk of m and the walks at depths_steps: returns how many coarser depths were
+ * compared. */
+static guint check_depths(const TsArch *arch, const TsModel *model, const TsMapping *m,
+                          uint64_t count, const char *what)
+{
+    const guint nl = ts_model_n_levels(model);
+    TsExecOpResult fine;
+    /* the finest walk: every storage level's tiles as steps */
+    uint64_t fine_steps = 16384;
+    while (ts_walk_depth_for(model, m, fine_steps) < nl - 1)
+        fine_steps *= 2;
+    run_at(arch, model, m, count, fine_steps, &fine);
+    CU_ASSERT_EQUAL_FATAL(fine.depth, nl - 1);
+    TsSystolicFolds f;
+    CU_ASSERT_TRUE_FATAL(ts_model_systolic_folds(model, m, &f));
+    /* the array's busy time at the finest walk: the model's fold timing, plus the cycle each
+     * pass's last line takes (a step occupies its cycles + 1) */
+    if (!ts_test_mapping_imperfect(ts_model_op(model), m, nl))
+        CU_ASSERT_DOUBLE_EQUAL(fine.compute_busy_cycles, f.cycles * (double)count,
+                               1e-9 * fine.compute_busy_cycles);
+    guint compared = 0;
+    guint last_depth = G_MAXUINT;
+    for (gsize i = 0; i < G_N_ELEMENTS(depths_steps); i++) {
+        const guint d = ts_walk_depth_for(model, m, depths_steps[i]);
+        if (d == nl - 1 || d == last_depth)
+            continue;
+        last_depth = d;
+        TsExecOpResult r;
+        run_at(arch, model, m, count, depths_steps[i], &r);
+        CU_ASSERT_EQUAL(r.depth, d);
+        const double rel = fabs(r.cycles - fine.cycles) / fine.cycles;
+        const gboolean same = fabs(r.compute_busy_cycles - fine.compute_busy_cycles) <=
+                              1e-9 * fine.compute_busy_cycles;
+        if (!same || rel > WALK_TOL ||
+            g_getenv("TILESIM_TEST_VERBOSE"))
+            fprintf(stderr,
+                    "%s max_steps %" G_GUINT64_FORMAT " (depth %u, %" G_GUINT64_FORMAT
+                    " steps): busy %.0f cycles %.0f fill/drain %.0f; finest (depth %u, %" G_GUINT64_FORMAT
+                    " steps): busy %.0f cycles %.0f fill/drain %.0f (%+.3f%%)\n",
+                    what, depths_steps[i], d, r.steps, r.compute_busy_cycles, r.cycles,
+                    r.array_fill_drain_cycles, fine.depth, fine.steps, fine.compute_busy_cycles,
+                    fine.cycles, fine.array_fill_drain_cycles, 100.0 * (r.cycles / fine.cycles - 1));
+        CU_ASSERT_TRUE(same);
+        CU_ASSERT_DOUBLE_EQUAL(r.array_fill_drain_cycles, fine.array_fill_drain_cycles,
+                               1e-9 * fine.array_fill_drain_cycles + 1e-6);
+        CU_ASSERT_EQUAL(r.cost.macs, fine.cost.macs);
+        CU_ASSERT(rel <= WALK_TOL);
+        compared++;
+    }
+    return compared;
+}
+
+static const char ff2_mapping[] = "mapping:\n"
+                                  "  - {target: MatrixUnit.regs, type: datatype, keep: [], "
+                                  "bypass: [Weights, Inputs, Outputs]}\n"
+                                  "  - {target: Accumulators, type: datatype, keep: [Outputs], "
+                                  "bypass: [Weights, Inputs]}\n"
+                                  "  - {target: UnifiedBuffer, type: datatype, keep: [Inputs], "
+                                  "bypass: [Weights, Outputs]}\n"
+                                  "  - {target: DRAM, type: datatype, keep: [Weights, Inputs, "
+                                  "Outputs], bypass: []}\n"
+                                  "  - {target: MatrixUnit.regs, type: temporal, factors: E4 D1 "
+                                  "L1, permutation: EDL}\n"
+                                  "  - {target: Accumulators, type: spatial, factors: E8 D32 "
+                                  "L128, permutation: EDL, split: 2}\n"
+                                  "  - {target: Accumulators, type: temporal, factors: E3 D24 "
+                                  "L1, permutation: EDL}\n"
+                                  "  - {target: UnifiedBuffer, type: temporal, factors: E32 D1 "
+                                  "L1, permutation: EDL}\n"
+                                  "  - {target: DRAM, type: temporal, factors: E1 D1 L1, "
+                                  "permutation: EDL}\n";
+
+/* The mapping of the brief's example: every depth gives the fold timing. */
+static void test_tpu_ff2(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TsArch) arch = ts_arch_load("tpu-like", NULL, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(arch);
+    g_autoptr(TsWorkload) wl = ts_workload_load("bert-base", NULL, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(wl);
+    const TsOp *op = ts_workload_find_op(wl, "FF2");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(op);
+    TsMapping m;
+    CU_ASSERT_TRUE_FATAL(ts_mapping_load_string("ff2.map", ff2_mapping, arch, op, &m, &error));
+    g_autoptr(TsModel) model = ts_model_new(arch, op, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(model);
+    TsCost cost;
+    CU_ASSERT_EQUAL_FATAL(ts_model_evaluate(model, &m, &cost), TS_EVAL_OK);
+    TsSystolicFolds f;
+    CU_ASSERT_TRUE_FATAL(ts_model_systolic_folds(model, &m, &f));
+    CU_ASSERT_EQUAL(f.passes, 2304);
+    CU_ASSERT_EQUAL(f.lines, 894);
+    CU_ASSERT_DOUBLE_EQUAL(f.cycles, 2059776.0, 0.5);
+    /* 2000: the Accumulators' depth, 32 steps of 72 passes (128 x 768 x 96 as one GEMM) */
+    CU_ASSERT_EQUAL(ts_walk_depth_for(model, &m, 2000), ts_model_n_levels(model) - 2);
+    CU_ASSERT(check_depths(arch, model, &m, MAX(op->count, 1), "tpu-like FF2") >= 2);
+    TsExecOpResult fine, r;
+    run_at(arch, model, &m, MAX(op->count, 1), 0, &fine);
+    CU_ASSERT_EQUAL(fine.steps, 2304);
+    run_at(arch, model, &m, MAX(op->count, 1), 2000, &r);
+    CU_ASSERT_EQUAL(r.steps, 32);
+    CU_ASSERT_DOUBLE_EQUAL(r.compute_busy_cycles, 2059776.0, 0.5);
+    CU_ASSERT(fabs(r.cycles - fine.cycles) <= 0.01 * fine.cycles);
+}
+
+/* The BERT-base einsums on arch_name, mapped by the search (a small budget, one seed). */
+static void check_arch(const char *arch_name)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TsArch) arch = ts_arch_load(arch_name, NULL, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(arch);
+    TsWorkloadOverrides ov = {.seq = 32, .batch = 1};
+    g_autoptr(TsWorkload) wl = ts_workload_load("bert-base", &ov, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(wl);
+    static const char *const ops[] = {"KQV", "KTQ", "VScores", "Out", "FF1", "FF2", NULL};
+    TsLayerOptions lo = {.only_ops = ops};
+    ts_search_options_init(&lo.search);
+    lo.search.budget = 500;
+    lo.search.seed = 3;
+    lo.search.threads = 1;
+    TsLayerResult lr;
+    gboolean ok = ts_layer_map(arch, wl, &lo, &lr, &error);
+    if (!ok)
+        fprintf(stderr, "map: %s\n", error->message);
+    CU_ASSERT_TRUE_FATAL(ok);
+    guint compared = 0;
+    for (guint i = 0; i < lr.n_ops; i++) {
+        const TsLayerOp *o = &lr.ops[i];
+        if (!o->einsum || o->same_as != i || o->search.n_best == 0)
+            continue;
+        g_autofree char *what = g_strdup_printf("%s %s", arch_name, o->op->name);
+        compared += check_depths(arch, o->model, &o->search.best[0].mapping,
+                                 MAX(o->op->count, 1), what);
+    }
+    if (g_getenv("TILESIM_TEST_VERBOSE"))
+        fprintf(stderr, "%s: %u coarser walks compared\n", arch_name, compared);
+    CU_ASSERT(compared >= 6);
+    ts_layer_result_clear(&lr);
+}
+
+static void test_gemmini(void)
+{
+    check_arch("gemmini-like");
+}
+
+static void test_tpu(void)
+{
+    check_arch("tpu-like");
+}
+
+int main(int argc, char **argv)
+{
+    CU_initialize_registry();
+    CU_pSuite s = CU_add_suite("exec_walk", NULL, NULL);
+    CU_add_test(s, "tpu-like FF2: the array's fold timing at every walk depth", test_tpu_ff2);
+    CU_add_test(s, "gemmini-like einsums: the same array time at every walk depth", test_gemmini);
+    CU_add_test(s, "tpu-like einsums: the same array time at every walk depth", test_tpu);
+    return ts_test_run(argc, argv);
+}
