@@ -26,9 +26,9 @@ typedef struct {
     gboolean running;
     guint64 start_edge; /* clock edge the running pass began on */
     guint64 fold, n_folds;
-    guint64 pass, n_passes; /* the running step's pass (0-based) and its passes */
-    gboolean tail;          /* passes 1 .. n_passes - 1 as one span (no "mem") */
-    TsSystolicResult acc;   /* the step's passes finished so far, summed (step_add) */
+    guint64 pass, n_passes;          /* the running step's pass (0-based) and its passes */
+    gboolean tail;                   /* passes 1 .. n_passes - 1 as one span (no "mem") */
+    TsSystolicResult acc;            /* the step's passes finished so far, summed (step_add) */
     TsSystolicFoldIter *folds_it;    /* the running GEMM step's folds; NULL for a lanes step */
     guint64 fold_end;                /* the running fold's boundary, cycles from the step's start */
     guint64 fold_reads, fold_writes; /* DRAM words up to the end of the previous fold */
@@ -269,7 +269,8 @@ static void step_add(TsSystolicComp *s, const TsSystolicResult *r, guint64 n)
     const gboolean first = a->folds == 0;
     if (n > (G_GUINT64_CONSTANT(1) << 62) / (r->cycles + 1) ||
         a->cycles + 1 > (G_GUINT64_CONSTANT(1) << 62) - n * (r->cycles + 1))
-        TS_ABORT(&s->base, "compute step %" G_GUINT64_FORMAT ": %" G_GUINT64_FORMAT
+        TS_ABORT(&s->base,
+                 "compute step %" G_GUINT64_FORMAT ": %" G_GUINT64_FORMAT
                  " passes of %" G_GUINT64_FORMAT " cycles overflow the cycle count",
                  s->queue[s->head].tag, s->n_passes, r->cycles + 1);
     if (first)
@@ -284,8 +285,7 @@ static void step_add(TsSystolicComp *s, const TsSystolicResult *r, guint64 n)
     a->dram_ifmap_reads = (first ? 0 : a->dram_ifmap_reads) + n * r->dram_ifmap_reads;
     a->dram_filter_reads = (first ? 0 : a->dram_filter_reads) + n * r->dram_filter_reads;
     a->dram_ofmap_writes = (first ? 0 : a->dram_ofmap_writes) + n * r->dram_ofmap_writes;
-    a->overall_util_pct =
-        100.0 * (double)a->macs / ((double)a->cycles * s->cfg.rows * s->cfg.cols);
+    a->overall_util_pct = 100.0 * (double)a->macs / ((double)a->cycles * s->cfg.rows * s->cfg.cols);
 }
 
 static void finish_step(TsSystolicComp *s, TsSystolicResult *r)
@@ -388,8 +388,8 @@ static void sys_handle(TsComponent *self, TsEvent *ev)
             TS_ABORT(self, "compute step %" G_GUINT64_FORMAT " beyond the %u credits",
                      ev->payload.u64[3], s->depth);
         Step *q = &s->queue[(s->head + s->count) % s->depth];
-        *q = (Step){ev->payload.u64[0], ev->payload.u64[1], ev->payload.u64[2], ev->payload.u64[3],
-                    1, 0};
+        *q = (Step){
+            ev->payload.u64[0], ev->payload.u64[1], ev->payload.u64[2], ev->payload.u64[3], 1, 0};
         s->count++;
         if (!s->running)
             start_next(s);
@@ -402,8 +402,8 @@ static void sys_handle(TsComponent *self, TsEvent *ev)
         if (ev->payload.u32[5] == 0)
             TS_ABORT(self, "compute step %" G_GUINT64_FORMAT " of 0 passes", ev->payload.u64[3]);
         Step *q = &s->queue[(s->head + s->count) % s->depth];
-        *q = (Step){ev->payload.u64[0], ev->payload.u64[1], ev->payload.u32[4], ev->payload.u64[3],
-                    ev->payload.u32[5], 0};
+        *q = (Step){ev->payload.u64[0], ev->payload.u64[1], ev->payload.u32[4],
+                    ev->payload.u64[3], ev->payload.u32[5], 0};
         s->count++;
         if (!s->running)
             start_next(s);

@@ -1303,9 +1303,8 @@ gboolean ts_exec_op_begin(Exec *x, OpCtx *c)
             return FALSE;
         /* a step of several passes travels with K and its passes in 32 bits each
          * (TS_SYSTOLIC_EV_PASSES), and its cycles stay within the model's 2^50 */
-        if (c->passes > 1 &&
-            (c->gemm[2] > G_MAXUINT32 || c->passes > G_MAXUINT32 ||
-             (double)c->passes * (double)(r.cycles + 1) > 0x1p50)) {
+        if (c->passes > 1 && (c->gemm[2] > G_MAXUINT32 || c->passes > G_MAXUINT32 ||
+                              (double)c->passes * (double)(r.cycles + 1) > 0x1p50)) {
             g_set_error(&x->error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_RANGE,
                         "op %s: a compute step of %" G_GUINT64_FORMAT
                         " passes of a GEMM M %" G_GUINT64_FORMAT " x N %" G_GUINT64_FORMAT

@@ -55,8 +55,7 @@ static double worst_busy, worst_cycles, slowest;
  * (relative) of the finest walk's, the op's cycles within cycles_tol; returns how many coarser
  * depths were compared. */
 static guint check_depths_tol(const TsArch *arch, const TsModel *model, const TsMapping *m,
-                              uint64_t count, const char *what, double busy_tol,
-                              double cycles_tol)
+                              uint64_t count, const char *what, double busy_tol, double cycles_tol)
 {
     const guint nl = ts_model_n_levels(model);
     TsExecOpResult fine;
@@ -90,15 +89,15 @@ static guint check_depths_tol(const TsArch *arch, const TsModel *model, const Ts
         worst_busy = MAX(worst_busy, busy_rel);
         worst_cycles = MAX(worst_cycles, rel);
         slowest = MAX(slowest, r.cycles / fine.cycles - 1);
-        if (!same || rel > cycles_tol ||
-            g_getenv("TILESIM_TEST_VERBOSE"))
-            fprintf(stderr,
-                    "%s max_steps %" G_GUINT64_FORMAT " (depth %u, %" G_GUINT64_FORMAT
-                    " steps): busy %.0f cycles %.0f fill/drain %.0f; finest (depth %u, %" G_GUINT64_FORMAT
-                    " steps): busy %.0f cycles %.0f fill/drain %.0f (%+.3f%%)\n",
-                    what, depths_steps[i], d, r.steps, r.compute_busy_cycles, r.cycles,
-                    r.array_fill_drain_cycles, fine.depth, fine.steps, fine.compute_busy_cycles,
-                    fine.cycles, fine.array_fill_drain_cycles, 100.0 * (r.cycles / fine.cycles - 1));
+        if (!same || rel > cycles_tol || g_getenv("TILESIM_TEST_VERBOSE"))
+            fprintf(
+                stderr,
+                "%s max_steps %" G_GUINT64_FORMAT " (depth %u, %" G_GUINT64_FORMAT
+                " steps): busy %.0f cycles %.0f fill/drain %.0f; finest (depth %u, "
+                "%" G_GUINT64_FORMAT " steps): busy %.0f cycles %.0f fill/drain %.0f (%+.3f%%)\n",
+                what, depths_steps[i], d, r.steps, r.compute_busy_cycles, r.cycles,
+                r.array_fill_drain_cycles, fine.depth, fine.steps, fine.compute_busy_cycles,
+                fine.cycles, fine.array_fill_drain_cycles, 100.0 * (r.cycles / fine.cycles - 1));
         CU_ASSERT_TRUE(same);
         if (busy_tol <= 1e-9)
             CU_ASSERT_DOUBLE_EQUAL(r.array_fill_drain_cycles, fine.array_fill_drain_cycles,
@@ -195,8 +194,8 @@ static void check_arch(const char *arch_name)
         if (!o->einsum || o->same_as != i || o->search.n_best == 0)
             continue;
         g_autofree char *what = g_strdup_printf("%s %s", arch_name, o->op->name);
-        compared += check_depths(arch, o->model, &o->search.best[0].mapping,
-                                 MAX(o->op->count, 1), what);
+        compared +=
+            check_depths(arch, o->model, &o->search.best[0].mapping, MAX(o->op->count, 1), what);
     }
     if (g_getenv("TILESIM_TEST_VERBOSE"))
         fprintf(stderr, "%s: %u coarser walks compared\n", arch_name, compared);
@@ -222,19 +221,20 @@ static void check_random(const char *arch_name, gboolean imperfect, guint n, dou
     CU_ASSERT_PTR_NOT_NULL_FATAL(model);
     g_autoptr(GRand) rng = g_rand_new_with_seed((guint32)ts_test_seed(20261206));
     TsMapping *maps = g_new0(TsMapping, n);
-    const guint found = ts_test_random_mappings_full(arch, model, &op, rng, maps, n, 400 * n,
-                                                     imperfect ? ts_model_imperfect_dims(&op) : 0,
-                                                     imperfect);
+    const guint found =
+        ts_test_random_mappings_full(arch, model, &op, rng, maps, n, 400 * n,
+                                     imperfect ? ts_model_imperfect_dims(&op) : 0, imperfect);
     CU_ASSERT(found >= n / 2);
     guint compared = 0;
     worst_busy = worst_cycles = slowest = 0;
     for (guint i = 0; i < found; i++) {
-        g_autofree char *what = g_strdup_printf("%s %s mapping %u", arch_name,
-                                                imperfect ? "imperfect" : "perfect", i);
+        g_autofree char *what =
+            g_strdup_printf("%s %s mapping %u", arch_name, imperfect ? "imperfect" : "perfect", i);
         compared += check_depths_tol(arch, model, &maps[i], 1, what, busy_tol, cycles_tol);
     }
     if (g_getenv("TILESIM_TEST_VERBOSE"))
-        fprintf(stderr, "%s %s: %u mappings, %u coarser walks, worst busy %.3g cycles %.3f%% (slower by "
+        fprintf(stderr,
+                "%s %s: %u mappings, %u coarser walks, worst busy %.3g cycles %.3f%% (slower by "
                 "at most %.3f%%)\n",
                 arch_name, imperfect ? "imperfect" : "perfect", found, compared, worst_busy,
                 100 * worst_cycles, 100 * slowest);
@@ -276,7 +276,6 @@ int main(int argc, char **argv)
     CU_add_test(s, "tpu-like FF2: the array's fold timing at every walk depth", test_tpu_ff2);
     CU_add_test(s, "gemmini-like einsums: the same array time at every walk depth", test_gemmini);
     CU_add_test(s, "tpu-like einsums: the same array time at every walk depth", test_tpu);
-    CU_add_test(s, "random GEMM mappings, perfect and imperfect, at every walk depth",
-                test_random);
+    CU_add_test(s, "random GEMM mappings, perfect and imperfect, at every walk depth", test_random);
     return ts_test_run(argc, argv);
 }

@@ -369,10 +369,15 @@ static void run_passes(TsDataflow df, gboolean limited, gboolean mem, gboolean s
     /* the statistics but the steps' count and cycles (one step against three) */
     g_autofree char *json = ts_sim_stats_to_json(sim, FALSE);
     GString *keep = g_string_new(NULL);
-    static const char *const keys[] = {"\"folds\"", "\"stall_cycles\"", "\"macs\"",
-                                       "\"sram_ifmap_reads\"", "\"sram_filter_reads\"",
-                                       "\"sram_ofmap_writes\"", "\"dram_ifmap_reads\"",
-                                       "\"dram_filter_reads\"", "\"dram_ofmap_writes\"",
+    static const char *const keys[] = {"\"folds\"",
+                                       "\"stall_cycles\"",
+                                       "\"macs\"",
+                                       "\"sram_ifmap_reads\"",
+                                       "\"sram_filter_reads\"",
+                                       "\"sram_ofmap_writes\"",
+                                       "\"dram_ifmap_reads\"",
+                                       "\"dram_filter_reads\"",
+                                       "\"dram_ofmap_writes\"",
                                        "\"mem_requests\""};
     for (gsize k = 0; k < G_N_ELEMENTS(keys); k++) {
         const char *at = strstr(json, keys[k]);
