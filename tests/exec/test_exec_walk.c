@@ -259,6 +259,44 @@ static void test_random(void)
     check_random("tpu-like", TRUE, 16, 0.02, INFINITY);
 }
 
+/* A step of 2^33 passes (a GEMM M 2^18 x N 2^15 x K 1 on gemmini-like, M iterated in DRAM and N
+ * in the Scratchpad, walked as one step): beyond what a step carries, refused naming the op and the way out. */
+static void test_too_many_passes(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TsArch) arch = ts_arch_load("gemmini-like", NULL, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(arch);
+    TsOp op;
+    ts_test_gemm(&op, 1u << 18, 1u << 15, 1);
+    g_autoptr(TsModel) model = ts_model_new(arch, &op, &error);
+    if (model == NULL)
+        fprintf(stderr, "%s\n", error->message);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(model);
+    TsMapping m;
+    ts_mapping_init(&m, ts_model_n_levels(model), &op);
+    m.level[0].temporal[TS_TEST_DIM_M] = 1u << 18; /* DRAM */
+    m.level[0].temporal[TS_TEST_DIM_N] = 1;
+    m.level[0].temporal[TS_TEST_DIM_K] = 1;
+    m.level[1].temporal[TS_TEST_DIM_N] = 1u << 15; /* Scratchpad */
+    m.level[ts_model_n_levels(model) - 1].keep = 0; /* the PE registers keep nothing */
+    TsCost cost;
+    const TsEvalStatus st = ts_model_evaluate(model, &m, &cost);
+    if (st != TS_EVAL_OK) {
+        g_autofree char *why = ts_model_explain(model, &m, &cost);
+        fprintf(stderr, "%s\n", why);
+    }
+    CU_ASSERT_EQUAL_FATAL(st, TS_EVAL_OK);
+    CU_ASSERT_EQUAL(ts_walk_depth_for(model, &m, 1), 0u);
+    TsExecOptions opt = {.max_steps = 1};
+    TsExecOpResult r;
+    CU_ASSERT_FALSE(ts_exec_run_op(arch, model, &m, 1, &opt, &r, &error));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(error);
+    if (g_getenv("TILESIM_TEST_VERBOSE"))
+        fprintf(stderr, "%s\n", error->message);
+    CU_ASSERT_PTR_NOT_NULL(strstr(error->message, "op gemm: a compute step of 8589934592 passes"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(error->message, "a larger max_steps"));
+}
+
 static void test_gemmini(void)
 {
     check_arch("gemmini-like");
@@ -277,5 +315,6 @@ int main(int argc, char **argv)
     CU_add_test(s, "gemmini-like einsums: the same array time at every walk depth", test_gemmini);
     CU_add_test(s, "tpu-like einsums: the same array time at every walk depth", test_tpu);
     CU_add_test(s, "random GEMM mappings, perfect and imperfect, at every walk depth", test_random);
+    CU_add_test(s, "a step of 2^33 passes: refused, named", test_too_many_passes);
     return ts_test_run(argc, argv);
 }
