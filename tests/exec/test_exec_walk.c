@@ -260,7 +260,8 @@ static void test_random(void)
 }
 
 /* A step of 2^33 passes (a GEMM M 2^18 x N 2^15 x K 1 on gemmini-like, M iterated in DRAM and N
- * in the Scratchpad, walked as one step): beyond what a step carries, refused naming the op and the way out. */
+ * in the Scratchpad, walked as one step): beyond what a step carries, refused naming the op and the
+ * way out. */
 static void test_too_many_passes(void)
 {
     g_autoptr(GError) error = NULL;
@@ -277,7 +278,7 @@ static void test_too_many_passes(void)
     m.level[0].temporal[TS_TEST_DIM_M] = 1u << 18; /* DRAM */
     m.level[0].temporal[TS_TEST_DIM_N] = 1;
     m.level[0].temporal[TS_TEST_DIM_K] = 1;
-    m.level[1].temporal[TS_TEST_DIM_N] = 1u << 15; /* Scratchpad */
+    m.level[1].temporal[TS_TEST_DIM_N] = 1u << 15;  /* Scratchpad */
     m.level[ts_model_n_levels(model) - 1].keep = 0; /* the PE registers keep nothing */
     TsCost cost;
     const TsEvalStatus st = ts_model_evaluate(model, &m, &cost);
