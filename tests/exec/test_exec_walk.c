@@ -177,7 +177,11 @@ static void check_arch(const char *arch_name)
     TsWorkloadOverrides ov = {.seq = 32, .batch = 1};
     g_autoptr(TsWorkload) wl = ts_workload_load("bert-base", &ov, &error);
     CU_ASSERT_PTR_NOT_NULL_FATAL(wl);
-    static const char *const ops[] = {"KQV", "KTQ", "VScores", "Out", "FF1", "FF2", NULL};
+    /* gemmini-like's KQV, Out and FF2 walk 98,304 to 442,368 finest steps: left out there to
+     * keep the suite short under the sanitizers */
+    static const char *const all[] = {"KQV", "KTQ", "VScores", "Out", "FF1", "FF2", NULL};
+    static const char *const few[] = {"KTQ", "VScores", "FF1", NULL};
+    const char *const *ops = strcmp(arch_name, "gemmini-like") == 0 ? few : all;
     TsLayerOptions lo = {.only_ops = ops};
     ts_search_options_init(&lo.search);
     lo.search.budget = 500;
