@@ -927,6 +927,7 @@ gboolean ts_dram_trace_run_reader(const TsDramSpec *spec, TsDramTraceReader *rea
     guint64 col = res->stats.read_cmds + res->stats.write_cmds;
     res->row_hit_rate =
         col ? (double)(res->stats.read_row_hits + res->stats.write_row_hits) / (double)col : 0.0;
-    ts_sim_finish(sim);
+    /* No ts_sim_finish: the sim is freed here, so the statistics its finish hooks would add
+     * (the dram's counters, from a second pass over its latency histograms) have no reader. */
     return TRUE;
 }

@@ -111,8 +111,8 @@ typedef struct {
     guint8 cmd; /* RD, WR, RDA or WRA */
 } CmdEntry;
 
-/* A completion for the statistics: reads complete read_delay after their READ; forwarded
- * reads and writes one cycle after acceptance (their credits return then). */
+/* A posted write's or a forwarded read's completion, one cycle after acceptance (its credit
+ * returns then; reads served by the banks are counted at their READ, Unit.rd_ring). */
 #define LAT_BINS 8192 /* read latency histogram, cycles; the last bin collects the rest */
 
 typedef struct {
@@ -235,10 +235,20 @@ typedef struct {
     TsDramRefCmd *ref_round; /* idle refresh skip: the round given to the checker */
     guint32 ref_round_n;
 
-    DoneRing reads, fast;
-    guint32 *lat_q; /* latencies of the reads in `reads`, in completion order */
-    guint32 lat_cap, lat_head, lat_n;
-    guint64 *hist; /* completed reads per latency (LAT_BINS) */
+    DoneRing fast;
+    /* Reads issued to the banks are counted (reads_done, lat_sum, hist) when their READ
+     * issues; those whose data has not returned by read_pop (the latest cycle up to which
+     * completions were counted: each READ's cycle, each statistics read's last cycle) are
+     * pending, and the statistics leave them out. Their completion cycles and latencies are
+     * the newest entries of rd_ring (written in issue order, so completion cycles never
+     * decrease; rd_w entries written in rd_mask + 1 slots, which double when the slot to
+     * write holds a pending read: at most one READ issues per cycle, so about read_delay
+     * slots, more only while reads merge). */
+    struct {
+        guint64 cycle, latency;
+    } *rd_ring;
+    guint64 rd_w, rd_mask, read_pop;
+    guint64 *hist; /* reads per latency (LAT_BINS), pending ones included */
 
     guint64 bg_last;    /* background energy accounted up to this cycle */
     guint64 last_tick_cycle;
@@ -267,6 +277,10 @@ struct Dram {
     const TsDramSpec *spec;
     Unit *units;
     guint n_units;
+    /* Every unit's read-latency histogram, LAT_BINS each, in one zeroed block: with several
+     * units it is large enough for the allocator to map it fresh, so only the pages of bins
+     * reads reach are ever touched. */
+    guint64 *hists;
     gboolean check;
     guint32 burst_bytes;
     guint shift;
@@ -457,42 +471,57 @@ static void account_background(Unit *u, guint64 upto)
     u->bg_last = upto;
 }
 
-static void count_done(Unit *u, const Done *d, gboolean queued_latencies)
+/* A posted write's or a forwarded read's completion (latency 1: served from the buffer). */
+static void count_done(Unit *u, const Done *d)
 {
     if (d->is_write) {
         u->writes_done += d->count;
     } else {
         u->reads_done += d->count;
         u->lat_sum += d->latency_sum;
-        for (guint32 k = 0; k < d->count; k++) {
-            guint32 lat = 1; /* served from the write buffer */
-            if (queued_latencies) {
-                lat = u->lat_q[u->lat_head];
-                u->lat_head = u->lat_head + 1 == u->lat_cap ? 0 : u->lat_head + 1;
-                u->lat_n--;
-            }
-            u->hist[MIN(lat, LAT_BINS - 1)]++;
-        }
+        u->hist[1] += d->count;
     }
     if (d->credits)
         ts_port_grant_credits(u->port, d->credits);
 }
 
-/* Counts the reads whose data returned by `cycle` (included). They only feed statistics, so
- * they are counted when a read is added to the ring and when statistics are read. */
-static G_GNUC_NO_INLINE void pop_reads(Unit *u, guint64 cycle)
+/* rd_ring doubled (its slot to write holds a pending read). */
+static G_GNUC_NO_INLINE void rd_ring_grow(Unit *u)
 {
-    while (u->reads.n && u->reads.e[u->reads.head].cycle <= cycle) {
-        count_done(u, &u->reads.e[u->reads.head], TRUE);
-        u->reads.head = u->reads.head + 1 == u->reads.cap ? 0 : u->reads.head + 1;
-        u->reads.n--;
+    const guint64 cap = u->rd_mask + 1, mask = 2 * cap - 1;
+    __typeof__(u->rd_ring) r = g_malloc0_n(2 * cap, sizeof *r);
+    for (guint64 w = u->rd_w - MIN(u->rd_w, cap); w < u->rd_w; w++)
+        r[w & mask] = u->rd_ring[w & u->rd_mask];
+    g_free(u->rd_ring);
+    u->rd_ring = r;
+    u->rd_mask = mask;
+}
+
+/* The pending reads (rd_ring: completion after read_pop) from the newest: their number, and
+ * their latency sum in *lat_sum; `sign` (+1, -1 or 0) is added to their histogram bins. The
+ * oldest one's completion cycle in *oldest (NO_CYCLE with none). */
+static guint64 pending_reads(Unit *u, guint64 *lat_sum, int sign, guint64 *oldest)
+{
+    guint64 n = 0, sum = 0;
+    *oldest = NO_CYCLE;
+    for (guint64 w = u->rd_w; w > 0; w--) {
+        const guint64 i = (w - 1) & u->rd_mask;
+        if (u->rd_ring[i].cycle <= u->read_pop)
+            break;
+        g_assert(n <= u->rd_mask); /* the ring grows before it overwrites a pending read */
+        n++;
+        sum += u->rd_ring[i].latency;
+        u->hist[MIN(u->rd_ring[i].latency, LAT_BINS - 1)] += (guint64)(gint64)sign;
+        *oldest = u->rd_ring[i].cycle;
     }
+    *lat_sum = sum;
+    return n;
 }
 
 static G_GNUC_NO_INLINE void pop_fast_slow(Unit *u, guint64 cycle)
 {
     while (u->fast.n && u->fast.e[u->fast.head].cycle <= cycle) {
-        count_done(u, &u->fast.e[u->fast.head], FALSE);
+        count_done(u, &u->fast.e[u->fast.head]);
         u->fast.head = u->fast.head + 1 == u->fast.cap ? 0 : u->fast.head + 1;
         u->fast.n--;
     }
@@ -508,7 +537,7 @@ static inline void pop_fast(Unit *u, guint64 cycle)
 /* Counts every completion up to and including `cycle`. */
 static void pop_done(Unit *u, guint64 cycle)
 {
-    pop_reads(u, cycle);
+    u->read_pop = MAX(u->read_pop, cycle);
     pop_fast(u, cycle);
 }
 
@@ -561,19 +590,28 @@ static inline guint queue_of(const Unit *u, guint rank, guint bank)
                : rank * u->eng.banks_per_rank + bank;
 }
 
-static void respond(Unit *u, const Trans *t, guint64 done_cycle)
+/* The response to t, done at tick `at`: to the completion hook, else as an event. */
+static G_GNUC_NO_INLINE void respond_event(Unit *u, const Trans *t, TsTick at)
 {
     TsComponent *self = &u->d->base;
-    TsTick at = ts_dram_cycle_tick(&self->clock, done_cycle);
-    if (u->d->done_hook != NULL) {
-        u->d->done_hook(u->d->done_user, &t->req, at);
-        return;
-    }
     TsEvent *ev = ts_sim_event_new(self->sim, NULL, TS_EVENT_MEM_RESPONSE);
     TsMemReq *r = ts_mem_req(ev);
     *r = t->req;
     r->done_tick = at;
     ts_port_send_from(u->port, ev, 0, at);
+}
+
+static inline void respond_at(Unit *u, const Trans *t, TsTick at)
+{
+    if (u->d->done_hook != NULL)
+        u->d->done_hook(u->d->done_user, &t->req, at);
+    else
+        respond_event(u, t, at);
+}
+
+static void respond(Unit *u, const Trans *t, guint64 done_cycle)
+{
+    respond_at(u, t, ts_dram_cycle_tick(&u->d->base.clock, done_cycle));
 }
 
 static guint32 trans_alloc(Unit *u)
@@ -983,7 +1021,8 @@ static inline gboolean first_ready_bank(Unit *u, guint gb, guint q, guint64 c, P
 /* GetFirstReadyInQueue on a queue shared by the banks of rank q: the first entry in queue
  * order whose needed command is ready is the earliest (by seq) of the first ready entries of
  * the banks whose bound is reached. one_rank (a constant at each call): the unit has one rank. */
-static inline gboolean first_ready(Unit *u, guint q, guint64 c, Pick *p, gboolean one_rank)
+static inline __attribute__((always_inline)) gboolean first_ready(Unit *u, guint q, guint64 c,
+                                                               Pick *p, gboolean one_rank)
 {
     const guint bpr = u->eng.banks_per_rank;
     guint found = 0;
@@ -1037,6 +1076,12 @@ static inline gboolean first_ready(Unit *u, guint q, guint64 c, Pick *p, gboolea
     return found > 0;
 }
 
+/* first_ready for one of several ranks (out of line: the ticks inline the one-rank case). */
+static G_GNUC_NO_INLINE gboolean first_ready_ranks(Unit *u, guint q, guint64 c, Pick *p)
+{
+    return first_ready(u, q, c, p, FALSE);
+}
+
 /* Earliest exact bound of the banks of queue q (per-rank queues: the rank's banks). */
 static inline guint64 queue_lb(const Unit *u, guint q)
 {
@@ -1046,7 +1091,7 @@ static inline guint64 queue_lb(const Unit *u, guint q)
 /* DRAMsim3's GetCommandToIssue: queues in round-robin from the one after the last served (the
  * last served stays put when nothing issues). Empty queues cannot issue and are skipped: the
  * busy bits are walked from the start queue's word to the end, then from 0 back to it. */
-static inline gboolean pick_command(Unit *u, guint64 c, Pick *p)
+static inline __attribute__((always_inline)) gboolean pick_command(Unit *u, guint64 c, Pick *p)
 {
     refresh_bounds(u);
     /* No queue can issue yet: a full round would leave q_idx where it is. */
@@ -1065,7 +1110,7 @@ static inline gboolean pick_command(Unit *u, guint64 c, Pick *p)
         for (; m; m &= m - 1) {
             const guint q = w * 64 + (guint)__builtin_ctzll(m);
             if (queue_lb(u, q) <= c && !(u->in_ref && queue_in_ref(u, q)) &&
-                (u->per_bank ? first_ready_bank(u, q, q, c, p) : first_ready(u, q, c, p, FALSE))) {
+                (u->per_bank ? first_ready_bank(u, q, q, c, p) : first_ready_ranks(u, q, c, p))) {
                 u->q_idx = q;
                 return TRUE;
             }
@@ -1110,7 +1155,9 @@ static gboolean pick_refresh(Unit *u, guint64 c, Pick *p)
 
 /* Takes the column command of pick p out of its queue (counting the command and whether it
  * hit an open row) and returns its transaction record. */
-static guint32 take_column(Unit *u, const Pick *p, const TsDramBank *b, gboolean write)
+static inline __attribute__((always_inline)) guint32 take_column(Unit *u, const Pick *p,
+                                                                 const TsDramBank *b,
+                                                                 gboolean write)
 {
     u->sched_idle = FALSE; /* a command queue slot frees */
     if (write) {
@@ -1160,23 +1207,23 @@ static inline __attribute__((always_inline)) void issue_(Unit *u, const Pick *p,
     case TS_DCMD_RDA: {
         guint32 ti = take_column(u, p, b, FALSE);
         guint64 done = c + e->read_delay;
-        if (u->reads.n && u->reads.e[u->reads.head].cycle <= c)
-            pop_reads(u, c);
-        Done *dn = ring_push(&u->reads);
-        *dn = (Done){done, 0, 0, G_MAXUINT16, 0, 0};
+        const TsTick done_tick = ts_dram_cycle_tick(&d->base.clock, done);
+        u->read_pop = MAX(u->read_pop, c); /* the reads done by c are counted */
         map_del(&u->rd_pending, u->trans[ti].key);
         guint credits = 0;
         for (guint32 i = ti; i != NONE;) {
             Trans *t = &u->trans[i];
             guint64 lat = done - t->added;
-            dn->latency_sum += lat;
-            dn->count++;
-            g_assert(u->lat_n < u->lat_cap);
-            const guint32 li = u->lat_head + u->lat_n;
-            u->lat_q[li < u->lat_cap ? li : li - u->lat_cap] = (guint32)MIN(lat, G_MAXUINT32);
-            u->lat_n++;
+            if (G_UNLIKELY(u->rd_ring[u->rd_w & u->rd_mask].cycle > u->read_pop))
+                rd_ring_grow(u);
+            const guint64 ri = u->rd_w++ & u->rd_mask;
+            u->rd_ring[ri].cycle = done;
+            u->rd_ring[ri].latency = lat;
+            u->reads_done++;
+            u->lat_sum += lat;
+            u->hist[MIN(lat, LAT_BINS - 1)]++;
             note_latency(u, lat);
-            respond(u, t, done);
+            respond_at(u, t, done_tick);
             credits += t->holds_credit;
             guint32 next = t->next_merged;
             trans_free(u, i);
@@ -1244,17 +1291,12 @@ static void issue(Unit *u, const Pick *p, guint64 c)
     issue_(u, p, c, SHAPE_ANY);
 }
 
-/* Every shape but SHAPE_ANY (issue_ reads only what they have in common). */
-static G_GNUC_NO_INLINE void issue_one_rank(Unit *u, const Pick *p, guint64 c)
-{
-    issue_(u, p, c, SHAPE_BANK);
-}
-
+/* Inline in the shaped ticks, with their constants. */
 static inline __attribute__((always_inline)) void issue_shaped(Unit *u, const Pick *p, guint64 c,
                                                                const guint shape)
 {
     if (shape != SHAPE_ANY)
-        issue_one_rank(u, p, c);
+        issue_(u, p, c, shape);
     else
         issue(u, p, c);
 }
@@ -1268,6 +1310,25 @@ static inline guint eligible(const Unit *u, const guint32 *q, guint n, guint64 c
     while (n > 0 && u->trans[q[n - 1]].added > c)
         n--;
     return n;
+}
+
+/* Removes entry i of the n entries of an arrival-ordered queue and of its command-queue
+ * array: a fixed block of GAP_SLACK entries moves (in registers) when the rest fits in it, so
+ * the arrays hold GAP_SLACK entries more than the queue. */
+#define GAP_SLACK 16
+static inline void queue_remove(guint32 *q, guint16 *qq, guint i, guint n)
+{
+    if (G_LIKELY(n - i - 1 <= GAP_SLACK)) {
+        guint32 t[GAP_SLACK];
+        guint16 tq[GAP_SLACK];
+        memcpy(t, &q[i + 1], sizeof t);
+        memcpy(&q[i], t, sizeof t);
+        memcpy(tq, &qq[i + 1], sizeof tq);
+        memcpy(&qq[i], tq, sizeof tq);
+    } else {
+        memmove(&q[i], &q[i + 1], sizeof(guint32) * (n - i - 1));
+        memmove(&qq[i], &qq[i + 1], sizeof(guint16) * (n - i - 1));
+    }
 }
 
 /* DRAMsim3's ScheduleTransaction: at most one transaction per cycle into its command queue. */
@@ -1322,12 +1383,21 @@ static inline __attribute__((always_inline)) gboolean schedule_transaction_(Unit
         bank_entries(u, gb)[u->b_n[gb]++] =
             (CmdEntry){q[i], t->row, t->col, u->cq_seq++, t->bank, t->rank, (guint8)cmd};
         /* Behind other entries, one that misses the open row (or waits for a closed bank's
-         * ACT) changes nothing the bank needs; a first entry or a row hit may. */
+         * ACT) changes nothing the bank needs, and neither does a row hit whose command a
+         * derived (not dirty) bank already needs: it adds that command or nothing (a write
+         * behind a read), and a hit was pending already. A first entry or another hit may. */
         u->b_nwr[gb] += t->is_write;
-        if (u->b_n[gb] == 1 || (gint64)t->row == u->eng.bank[gb].open_row)
+        if (u->b_n[gb] == 1 ||
+            ((gint64)t->row == u->eng.bank[gb].open_row &&
+             (!(u->b_want[gb] & (1u << cmd)) || (u->b_dirty[gb >> 6] & bit64(gb))))) {
             mark_dirty(u, gb);
-        memmove(&q[i], &q[i + 1], sizeof(guint32) * (*qn - i - 1));
-        memmove(&qq[i], &qq[i + 1], sizeof(guint16) * (*qn - i - 1));
+        } else if ((gint64)t->row == u->eng.bank[gb].open_row) {
+#ifndef NDEBUG
+            guint8 hit;
+            g_assert(bank_want_scan(u, gb, &hit) == u->b_want[gb] && hit == u->b_hit[gb]);
+#endif
+        }
+        queue_remove(q, qq, i, *qn);
         (*qn)--;
         ts_port_grant_credits(u->port, 1);
         /* Another move next cycle needs an entry with room in its command queue (or a write
@@ -1627,8 +1697,9 @@ static guint64 ab_next_wake(Unit *u, guint64 c, guint64 ab_wake)
     guint64 w = MIN(ab_wake, u->next_refresh);
     if (u->fast.n)
         w = MIN(w, u->fast.e[u->fast.head].cycle);
-    if (u->reads.n)
-        w = MIN(w, u->reads.e[u->reads.head].cycle);
+    guint64 sum, oldest;
+    if (pending_reads(u, &sum, 0, &oldest))
+        w = MIN(w, oldest);
     if (!u->sched_idle)
         w = c + 1;
     guint er = eligible(u, u->rq, u->rq_n, c), ew = eligible(u, u->wq, u->wq_n, c);
@@ -2161,20 +2232,20 @@ static gboolean unit_init(Dram *d, Unit *u, guint index, GError **error)
     for (guint32 i = 0; i < u->n_trans; i++)
         u->free_list[i] = u->n_trans - 1 - i;
     u->n_free = u->n_trans;
-    u->rq = g_new(guint32, 2 * T + 1);
-    u->wq = g_new(guint32, 2 * T + 1);
-    u->rq_q = g_new(guint16, 2 * T + 1);
-    u->wq_q = g_new(guint16, 2 * T + 1);
+    /* GAP_SLACK more: queue_remove moves a fixed block */
+    u->rq = g_new0(guint32, 2 * T + 1 + GAP_SLACK);
+    u->wq = g_new0(guint32, 2 * T + 1 + GAP_SLACK);
+    u->rq_q = g_new0(guint16, 2 * T + 1 + GAP_SLACK);
+    u->wq_q = g_new0(guint16, 2 * T + 1 + GAP_SLACK);
     map_init(&u->rd_pending, u->n_trans);
     map_init(&u->wr_pending, u->n_trans);
     u->ref_cap = u->eng.ranks * u->eng.banks_per_rank + 16;
     u->ref_q = g_new0(RefReq, u->ref_cap);
     u->ref_round = g_new(TsDramRefCmd, (gsize)u->eng.ranks * u->eng.banks_per_rank);
-    u->reads.cap = 2 * (u->eng.read_delay + 2) + 8;
-    u->reads.e = g_new0(Done, u->reads.cap);
-    u->lat_cap = u->reads.cap + u->n_trans;
-    u->lat_q = g_new0(guint32, u->lat_cap);
-    u->hist = g_new0(guint64, LAT_BINS);
+    /* one READ per cycle completes read_delay later: room for four times that many */
+    u->rd_mask = (G_GUINT64_CONSTANT(1) << log2u(4 * ((guint64)u->eng.read_delay + 2))) - 1;
+    u->rd_ring = g_malloc0_n(u->rd_mask + 1, sizeof *u->rd_ring);
+    u->hist = &d->hists[(gsize)index * LAT_BINS];
     u->fast.cap = 2 * T + 8;
     u->fast.e = g_new0(Done, u->fast.cap);
     u->lat_min = G_MAXUINT64;
@@ -2333,6 +2404,7 @@ static gboolean dram_init(TsComponent *self, const void *spec, const TsParams *p
     for (guint i = 0; i < d->n_units; i++)
         d->unit_wake[i] = NO_CYCLE;
     d->units = g_new0(Unit, d->n_units);
+    d->hists = g_new0(guint64, (gsize)d->n_units * LAT_BINS);
     for (guint i = 0; i < d->n_units; i++)
         if (!unit_init(d, &d->units[i], i, error))
             return FALSE;
@@ -2373,7 +2445,10 @@ void ts_dram_get_stats(TsComponent *self, TsDramStats *st)
         if (end > 0)
             pop_done(u, end - 1);
         account_background(u, MAX(end, u->last_tick_cycle + 1));
-        st->reads_done += u->reads_done;
+        /* the pending reads left out (their bins until the median and mode are taken) */
+        guint64 pend_sum, oldest;
+        st->reads_done += u->reads_done - pending_reads(u, &pend_sum, -1, &oldest);
+        st->read_latency_sum -= pend_sum;
         st->writes_done += u->writes_done;
         st->read_cmds += u->read_cmds;
         st->write_cmds += u->write_cmds;
@@ -2413,10 +2488,13 @@ void ts_dram_get_stats(TsComponent *self, TsDramStats *st)
     }
     if (st->read_latency_min == G_MAXUINT64)
         st->read_latency_min = 0;
-    /* Median and mode over every unit's histogram. */
+    /* Median and mode over every unit's histogram. Every counted read's bin is at most its
+     * unit's lat_max, or 1 (a read forwarded from the write buffer): the bins above are never
+     * touched, and are not read (a 64 KiB histogram's untouched pages stay unmapped). */
     guint64 half = (st->reads_done + 1) / 2, seen = 0, best = 0;
     gboolean have_median = FALSE;
-    for (guint b = 0; b < LAT_BINS; b++) {
+    const guint top = (guint)MIN(MAX(st->read_latency_max, 1), LAT_BINS - 1);
+    for (guint b = 0; b <= top; b++) {
         guint64 n = 0;
         for (guint i = 0; i < d->n_units; i++)
             n += d->units[i].hist[b];
@@ -2429,6 +2507,10 @@ void ts_dram_get_stats(TsComponent *self, TsDramStats *st)
             best = n;
             st->read_latency_mode = b;
         }
+    }
+    for (guint i = 0; i < d->n_units; i++) {
+        guint64 pend_sum, oldest;
+        pending_reads(&d->units[i], &pend_sum, 1, &oldest);
     }
     st->total_energy_pj = st->act_energy_pj + st->read_energy_pj + st->write_energy_pj +
                           st->refresh_energy_pj + st->background_energy_pj;
@@ -2508,14 +2590,13 @@ static void dram_destroy(TsComponent *self)
         }
         g_free(u->ref_q);
         g_free(u->ref_round);
-        g_free(u->reads.e);
+        g_free(u->rd_ring);
         g_free(u->fast.e);
-        g_free(u->lat_q);
-        g_free(u->hist);
         g_free(u->active_cycles);
         g_free(u->idle_cycles);
     }
     g_free(d->units);
+    g_free(d->hists);
     g_free(d->unit_wake);
 }
 

@@ -18,6 +18,7 @@ enum {
 struct TsEventPool {
     TsEvent **chunks;  /* n_chunks chunks of TS_EVENT_POOL_CHUNK records, 64-byte aligned */
     guint32 free_head; /* first free slot or TS_SLOT_NONE */
+    guint32 fresh;     /* records from this slot on have never been on the freelist */
     guint32 n_chunks;
     guint32 chunks_cap;
     guint64 live;
@@ -30,7 +31,8 @@ struct TsEventPool {
 void ts_event_pool_init_(TsEventPool *pool);
 void ts_event_pool_clear_(TsEventPool *pool);
 
-/* Adds one chunk and threads its records onto the freelist (ascending slot order). */
+/* Refills the empty freelist with the next 64 never-used records (zeroed, ascending slot
+ * order), adding a chunk when every record has been used. */
 void ts_event_pool_grow_(TsEventPool *pool);
 
 static inline TsEvent *ts_event_pool_at_(const TsEventPool *pool, guint32 slot)

@@ -1,6 +1,9 @@
 /* The event pool: fixed 256 KiB chunks of 64-byte records, never moved (handlers hold
  * pointers), recycled LIFO so the record freed last, still in cache, is reused first.
- * The only allocations are one per chunk plus the chunk table's doublings. */
+ * The only allocations are one per chunk plus the chunk table's doublings. Records never
+ * handed out yet are zeroed and threaded onto the freelist a page (64 records) at a time, when
+ * the freelist runs empty: a run touches the pages of the records it has used at once, not
+ * the whole chunk (a page's first touch is a page fault, some 10 us on a virtual machine). */
 #include "ts-event.h"
 
 #include <string.h>
@@ -36,7 +39,11 @@ void ts_event_pool_free(TsEventPool *pool)
     g_free(pool);
 }
 
-void ts_event_pool_grow_(TsEventPool *pool)
+/* Records threaded onto the freelist at a time: one 4 KiB page of them. */
+#define POOL_BATCH 64u
+G_STATIC_ASSERT(TS_EVENT_POOL_CHUNK % POOL_BATCH == 0);
+
+static void pool_add_chunk(TsEventPool *pool)
 {
     guint64 capacity = (guint64)pool->n_chunks * TS_EVENT_POOL_CHUNK;
     if (capacity + TS_EVENT_POOL_CHUNK > TS_EVENT_POOL_MAX_SLOTS)
@@ -46,24 +53,35 @@ void ts_event_pool_grow_(TsEventPool *pool)
         pool->chunks_cap = pool->chunks_cap ? 2 * pool->chunks_cap : 16;
         pool->chunks = g_renew(TsEvent *, pool->chunks, pool->chunks_cap);
     }
-    TsEvent *chunk = g_aligned_alloc0(TS_EVENT_POOL_CHUNK, sizeof(TsEvent), 64);
-    guint32 base = (guint32)capacity;
-    /* Thread the new records in ascending order ahead of whatever is free already. */
-    for (guint32 i = 0; i < TS_EVENT_POOL_CHUNK; i++) {
-        chunk[i].slot = base + i;
-        chunk[i].flags = TS_EVENT_FLAG_FREE;
-        chunk[i].tick = (i + 1 < TS_EVENT_POOL_CHUNK) ? base + i + 1 : pool->free_head;
-    }
-    pool->chunks[pool->n_chunks++] = chunk;
-    pool->free_head = base;
+    /* Not zeroed here: each record is zeroed when first threaded. */
+    pool->chunks[pool->n_chunks++] = g_aligned_alloc(TS_EVENT_POOL_CHUNK, sizeof(TsEvent), 64);
     pool->chunk_allocs++;
+}
+
+void ts_event_pool_grow_(TsEventPool *pool)
+{
+    g_assert(pool->free_head == TS_SLOT_NONE);
+    if ((guint64)pool->fresh == (guint64)pool->n_chunks * TS_EVENT_POOL_CHUNK)
+        pool_add_chunk(pool);
+    /* The next batch of never-used records (within one chunk: fresh is a multiple of the
+     * batch), in ascending order. */
+    const guint32 base = pool->fresh;
+    TsEvent *rec = ts_event_pool_at_(pool, base);
+    memset(rec, 0, POOL_BATCH * sizeof *rec);
+    for (guint32 i = 0; i < POOL_BATCH; i++) {
+        rec[i].slot = base + i;
+        rec[i].flags = TS_EVENT_FLAG_FREE;
+        rec[i].tick = i + 1 < POOL_BATCH ? base + i + 1 : TS_SLOT_NONE;
+    }
+    pool->free_head = base;
+    pool->fresh = base + POOL_BATCH;
 }
 
 void ts_event_pool_reserve(TsEventPool *pool, guint64 n_events)
 {
     g_return_if_fail(pool != NULL);
     while ((guint64)pool->n_chunks * TS_EVENT_POOL_CHUNK < n_events)
-        ts_event_pool_grow_(pool);
+        pool_add_chunk(pool);
 }
 
 TsEvent *ts_event_pool_alloc(TsEventPool *pool)

@@ -73,11 +73,13 @@ TsEventPool *ts_event_pool_new(void);
 /* Frees every chunk; any outstanding TsEvent pointers dangle afterwards. Accepts NULL. */
 void ts_event_pool_free(TsEventPool *pool);
 
-/* Grows the pool so that at least `n_events` records exist (whole chunks). Aborts when
+/* Grows the pool so that at least `n_events` records exist (whole chunks, allocated and not
+ * touched: a record's memory is first written when the freelist reaches it). Aborts when
  * n_events exceeds TS_EVENT_POOL_MAX_SLOTS. */
 void ts_event_pool_reserve(TsEventPool *pool, guint64 n_events);
 
-/* A record from the freelist (growing by one chunk when empty). Header fields other than
+/* A record from the freelist (refilled a page of never-used records at a time, growing by one
+ * chunk when every record has been used). Header fields other than
  * `slot` and the payload hold stale data: callers initialise what they use. Borrowed by the
  * caller until released or handed to a queue. Aborts beyond TS_EVENT_POOL_MAX_SLOTS. */
 TsEvent *ts_event_pool_alloc(TsEventPool *pool);
@@ -85,7 +87,8 @@ TsEvent *ts_event_pool_alloc(TsEventPool *pool);
 /* Returns a record to the freelist. The record must come from this pool and be live. */
 void ts_event_pool_release(TsEventPool *pool, TsEvent *event);
 
-/* Record of slot `slot` (0 .. capacity-1). Borrowed. */
+/* Record of slot `slot` (0 .. capacity-1; one never handed out holds no defined data).
+ * Borrowed. */
 TsEvent *ts_event_pool_get(TsEventPool *pool, guint32 slot);
 
 /* Fills *stats with the pool's counters. */

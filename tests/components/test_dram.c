@@ -993,6 +993,45 @@ static void test_write_semantics(void)
     CU_ASSERT_EQUAL(r.stats.read_latency_min, 1);
 }
 
+/* Reads are counted when their READ issues and left out of the statistics while their data
+ * has not returned: many reads of a few addresses merge, so one READ completes many reads and
+ * the pending reads outgrow the completion ring's first size (four times RL + BL). Run to the
+ * end, every read is counted; over a window that ends before the first READ's data returns,
+ * none is (the READs have issued by then). */
+static void test_merged_reads_counted(void)
+{
+    g_autofree TsDramSpec *s = preset("DDR4-2400");
+    s->refresh_policy = TS_DRAM_REFRESH_NONE;
+    s->cycles.tCL = 2; /* read_delay 2 + tBURST: a small ring */
+    s->cycles.tCWL = 2;
+    s->cycles.tRCD = 200; /* the first reads wait long for their rows: most merge */
+    s->trans_queue_size = 256;
+    derive(s);
+    enum { N = 600, ADDRS = 4 };
+    g_autoptr(TsDramTrace) tr = trace_new(N);
+    TsComponent *dram = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TsSim) probe = ts_dram_trace_sim_new(s, tr, FALSE, TRUE, &dram, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(probe);
+    for (guint i = 0; i < N; i++)
+        tr->entries[i] =
+            (TsDramTraceEntry){ts_dram_address(dram, 0, 0, i % ADDRS, 1, 40, 3), 0, FALSE};
+    TsDramTraceResult r;
+    run_checked(s, tr, &r, "merged reads");
+    CU_ASSERT_EQUAL(r.stats.reads_done, N);
+    CU_ASSERT_EQUAL(r.stats.violations, 0);
+    CU_ASSERT(r.stats.read_cmds < N / 2); /* most reads merged */
+    CU_ASSERT(r.stats.read_latency_sum >= N * r.stats.read_latency_min);
+    /* the first READ issues after tRCD; a window ending before its data counts no read */
+    TsDramTraceResult w;
+    g_autoptr(GError) werr = NULL;
+    const guint64 end = s->cycles.tRCD + 3;
+    CU_ASSERT_TRUE_FATAL(ts_dram_trace_run(s, tr, end, TRUE, &w, &werr));
+    CU_ASSERT(w.stats.read_cmds > 0);
+    CU_ASSERT_EQUAL(w.stats.reads_done, 0);
+    CU_ASSERT_EQUAL(w.stats.read_latency_sum, 0);
+}
+
 /* The trace driver sends requests ahead of their cycle: a window that ends between a sent
  * request's send and its cycle does not count it. Entry i at cycle 10 i; windows ending 1 to
  * 10 cycles after an entry's cycle count exactly the entries whose cycle lies before the end. */
@@ -1277,6 +1316,7 @@ int main(int argc, char **argv)
     CU_add_test(s, "bank refresh without tREFIb", test_bank_refresh_needs_trefib);
     CU_add_test(s, "requests sent within a window", test_requests_sent_in_window);
     CU_add_test(s, "batched requests read as request events", test_batched_requests_exact);
+    CU_add_test(s, "merged reads counted at their READ", test_merged_reads_counted);
     CU_add_test(s, "address mapping", test_address_mapping);
     CU_add_test(s, "address mapping over 12 channels", test_address_mapping_modulo);
     CU_add_test(s, "bad configs and traces", test_bad_input);

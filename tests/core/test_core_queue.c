@@ -150,6 +150,45 @@ static void test_queue_fifo_ties(void)
                            "unknown event queue 'splay' (known: heap4, heap2, pairing)");
 }
 
+/* Records are threaded a page at a time as the freelist runs empty: fresh records come in
+ * ascending slots across page and chunk boundaries (also after a reserve), zeroed, and a
+ * released record is reused first. */
+static void test_pool_fresh_order(void)
+{
+    g_autoptr(TsEventPool) pool = ts_event_pool_new();
+    ts_event_pool_reserve(pool, 2 * TS_EVENT_POOL_CHUNK);
+    TsEventPoolStats st;
+    ts_event_pool_get_stats(pool, &st);
+    CU_ASSERT_EQUAL(st.capacity, 2 * TS_EVENT_POOL_CHUNK);
+    CU_ASSERT_EQUAL(st.chunk_allocs, 2);
+    const guint n = 2 * TS_EVENT_POOL_CHUNK + 100; /* into a third chunk */
+    g_autofree TsEvent **ev = g_new(TsEvent *, n);
+    guint bad_slot = 0, not_zero = 0;
+    for (guint i = 0; i < n; i++) {
+        ev[i] = ts_event_pool_alloc(pool);
+        bad_slot += ev[i]->slot != i;
+        for (guint k = 0; k < G_N_ELEMENTS(ev[i]->payload.u64); k++)
+            not_zero += ev[i]->payload.u64[k] != 0;
+        ev[i]->payload.u64[0] = i + 1;
+        if (i == 100) { /* a release between fresh records: reused next */
+            ts_event_pool_release(pool, ev[50]);
+            CU_ASSERT_PTR_EQUAL(ts_event_pool_alloc(pool), ev[50]);
+        }
+    }
+    CU_ASSERT_EQUAL(bad_slot, 0);
+    CU_ASSERT_EQUAL(not_zero, 0);
+    ts_event_pool_get_stats(pool, &st);
+    CU_ASSERT_EQUAL(st.chunk_allocs, 3);
+    CU_ASSERT_EQUAL(st.live, n);
+    guint kept = 0;
+    for (guint i = 0; i < n; i++)
+        kept += ev[i]->payload.u64[0] == i + 1 && ts_event_pool_get(pool, i) == ev[i];
+    CU_ASSERT_EQUAL(kept, n);
+    for (guint i = 0; i < n; i++)
+        ts_event_pool_release(pool, ev[i]);
+    CU_ASSERT_PTR_EQUAL(ts_event_pool_alloc(pool), ev[n - 1]); /* LIFO */
+}
+
 static void test_pool_standalone(void)
 {
     g_autoptr(TsEventPool) pool = ts_event_pool_new();
@@ -254,5 +293,6 @@ void test_core_register_queue(void)
     CU_add_test(s, "queue_renumber", test_queue_renumber);
     CU_add_test(s, "queue_fifo_ties", test_queue_fifo_ties);
     CU_add_test(s, "pool_standalone", test_pool_standalone);
+    CU_add_test(s, "pool_fresh_order", test_pool_fresh_order);
     CU_add_test(s, "pool_reuse_1e6", test_pool_reuse_1e6);
 }
