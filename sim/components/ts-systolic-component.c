@@ -4,14 +4,18 @@
  * connected, a fold's DRAM words go out as requests when it starts and the boundary waits for
  * the last response, pushing the rest of the step later. Each fold's boundary and DRAM words
  * are computed when the fold starts (ts_systolic_fold_iter_next), so memory does not grow with
- * a step's folds; nothing is allocated per event, the model's state once per step. */
+ * a step's folds; nothing is allocated per event, the model's state once per pass. A step of
+ * several passes runs them back to back, each with fresh buffers as a step of its own would;
+ * without "mem" every pass after the first is the first one again, so they take one self-event
+ * together. */
 #include "ts-systolic-component.h"
 
 #include <string.h>
 
 typedef struct {
     guint64 m, n, k, tag;
-    guint64 lanes; /* an elementwise step: its cycles; 0 for a GEMM tile */
+    guint64 passes; /* a GEMM tile: passes of (m, n, k), >= 1 */
+    guint64 lanes;  /* an elementwise step: its cycles; 0 for a GEMM tile */
 } Step;
 
 typedef struct {
@@ -20,8 +24,11 @@ typedef struct {
     guint32 depth, head, count; /* ring of queued steps (the running one included) */
     Step *queue;
     gboolean running;
-    guint64 start_edge; /* clock edge the running step began on */
+    guint64 start_edge; /* clock edge the running pass began on */
     guint64 fold, n_folds;
+    guint64 pass, n_passes;          /* the running step's pass (0-based) and its passes */
+    gboolean tail;                   /* passes 1 .. n_passes - 1 as one span (no "mem") */
+    TsSystolicResult acc;            /* the step's passes finished so far, summed (step_add) */
     TsSystolicFoldIter *folds_it;    /* the running GEMM step's folds; NULL for a lanes step */
     guint64 fold_end;                /* the running fold's boundary, cycles from the step's start */
     guint64 fold_reads, fold_writes; /* DRAM words up to the end of the previous fold */
@@ -56,7 +63,8 @@ static const TsParamSpec params[] = {
 };
 
 static const TsPortSpec ports[] = {
-    {"ctrl", FALSE, "steps in (TS_SYSTOLIC_EV_COMPUTE, ..._LANES), completions out (..._DONE)", 0},
+    {"ctrl", FALSE,
+     "steps in (TS_SYSTOLIC_EV_COMPUTE, ..._PASSES, ..._LANES), completions out (..._DONE)", 0},
     {"mem", FALSE, "the folds' DRAM traffic out as memory requests (TsMemReq)", TS_PORT_CREDITED},
 };
 
@@ -212,13 +220,10 @@ static void start_lanes(TsSystolicComp *s, const Step *q)
     schedule_fold(s);
 }
 
-static void start_next(TsSystolicComp *s)
+/* Starts the running GEMM step's next pass (s->pass) on s->start_edge, with fresh buffers. */
+static void start_pass(TsSystolicComp *s)
 {
     const Step *q = &s->queue[s->head];
-    if (q->lanes > 0) {
-        start_lanes(s, q);
-        return;
-    }
     TsSystolicLayer layer = ts_systolic_layer_gemm(q->m, q->n, q->k);
     GError *e = NULL;
     s->folds_it = ts_systolic_fold_iter_new(&s->cfg, &layer, &e);
@@ -226,28 +231,67 @@ static void start_next(TsSystolicComp *s)
         TS_ABORT(&s->base, "compute step %" G_GUINT64_FORMAT ": %s", q->tag, e->message);
     const guint64 n = ts_systolic_fold_iter_folds(s->folds_it);
     s->cur = *ts_systolic_fold_iter_result(s->folds_it);
-    s->running = TRUE;
     s->fold = 0;
     s->n_folds = n;
     s->fold_reads = s->fold_writes = 0;
     s->shift = 0;
-    s->start_edge = ts_clock_edge_index_at_or_after(&s->base.clock, ts_sim_now(s->base.sim));
-    TS_TRACE(&s->base,
-             "step %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT "x%" G_GUINT64_FORMAT
-             "x%" G_GUINT64_FORMAT ": %" G_GUINT64_FORMAT " folds",
-             q->tag, q->m, q->n, q->k, n);
+    if (s->pass == 0)
+        TS_TRACE(&s->base,
+                 "step %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " x %" G_GUINT64_FORMAT
+                 "x%" G_GUINT64_FORMAT "x%" G_GUINT64_FORMAT ": %" G_GUINT64_FORMAT
+                 " folds per pass",
+                 q->tag, q->passes, q->m, q->n, q->k, n);
     start_fold(s);
 }
 
-static void finish_step(TsSystolicComp *s)
+static void start_next(TsSystolicComp *s)
 {
-    TsSystolicResult *r = &s->cur;
-    ts_systolic_fold_iter_free(s->folds_it);
-    s->folds_it = NULL;
+    const Step *q = &s->queue[s->head];
+    if (q->lanes > 0) {
+        start_lanes(s, q);
+        return;
+    }
+    s->running = TRUE;
+    s->pass = 0;
+    s->n_passes = q->passes;
+    s->tail = FALSE;
+    memset(&s->acc, 0, sizeof s->acc);
+    s->start_edge = ts_clock_edge_index_at_or_after(&s->base.clock, ts_sim_now(s->base.sim));
+    start_pass(s);
+}
+
+/* Adds n passes of result r (its cycles and stalls with the waits for "mem") to the running
+ * step's sum: counts and stalls added, cycles so that the step occupies the passes' cycles + 1
+ * each (back to back, as steps of one pass each would). */
+static void step_add(TsSystolicComp *s, const TsSystolicResult *r, guint64 n)
+{
+    TsSystolicResult *a = &s->acc;
+    const gboolean first = a->folds == 0;
+    if (n > (G_GUINT64_CONSTANT(1) << 62) / (r->cycles + 1) ||
+        a->cycles + 1 > (G_GUINT64_CONSTANT(1) << 62) - n * (r->cycles + 1))
+        TS_ABORT(&s->base,
+                 "compute step %" G_GUINT64_FORMAT ": %" G_GUINT64_FORMAT
+                 " passes of %" G_GUINT64_FORMAT " cycles overflow the cycle count",
+                 s->queue[s->head].tag, s->n_passes, r->cycles + 1);
+    if (first)
+        *a = *r; /* the pass's GEMM view and per-fold means */
+    a->cycles = (first ? 0 : a->cycles + 1) + n * (r->cycles + 1) - 1;
+    a->stall_cycles = (first ? 0 : a->stall_cycles) + n * r->stall_cycles;
+    a->macs = (first ? 0 : a->macs) + n * r->macs;
+    a->folds = (first ? 0 : a->folds) + n * r->folds;
+    a->sram_ifmap_reads = (first ? 0 : a->sram_ifmap_reads) + n * r->sram_ifmap_reads;
+    a->sram_filter_reads = (first ? 0 : a->sram_filter_reads) + n * r->sram_filter_reads;
+    a->sram_ofmap_writes = (first ? 0 : a->sram_ofmap_writes) + n * r->sram_ofmap_writes;
+    a->dram_ifmap_reads = (first ? 0 : a->dram_ifmap_reads) + n * r->dram_ifmap_reads;
+    a->dram_filter_reads = (first ? 0 : a->dram_filter_reads) + n * r->dram_filter_reads;
+    a->dram_ofmap_writes = (first ? 0 : a->dram_ofmap_writes) + n * r->dram_ofmap_writes;
+    a->overall_util_pct = 100.0 * (double)a->macs / ((double)a->cycles * s->cfg.rows * s->cfg.cols);
+}
+
+static void finish_step(TsSystolicComp *s, TsSystolicResult *r)
+{
     TS_TRACE(&s->base, "step %" G_GUINT64_FORMAT ": %" G_GUINT64_FORMAT " cycles",
-             s->queue[s->head].tag, r->cycles + s->shift);
-    r->cycles += s->shift;
-    r->stall_cycles += s->shift;
+             s->queue[s->head].tag, r->cycles);
     guint64 tag = s->queue[s->head].tag;
     ts_counter_inc(s->steps);
     ts_counter_add(s->cycles, r->cycles);
@@ -279,6 +323,34 @@ static void finish_step(TsSystolicComp *s)
         start_next(s);
 }
 
+/* The running GEMM step's pass is over (on clock edge `edge`): the next one starts, or the
+ * step is done. Without "mem" the passes after the first are the first again (the same GEMM
+ * on fresh buffers, nothing waiting outside the model): they run as one span. */
+static void end_pass(TsSystolicComp *s, guint64 edge)
+{
+    ts_systolic_fold_iter_free(s->folds_it);
+    s->folds_it = NULL;
+    s->cur.cycles += s->shift;
+    s->cur.stall_cycles += s->shift;
+    step_add(s, &s->cur, 1);
+    if (++s->pass == s->n_passes) {
+        finish_step(s, &s->acc);
+        return;
+    }
+    s->start_edge = edge;
+    if (mem_on(s)) {
+        start_pass(s);
+        return;
+    }
+    s->tail = TRUE;
+    s->fold = 0;
+    s->n_folds = 1;
+    s->shift = 0;
+    s->boundary = FALSE;
+    s->fold_end = (s->n_passes - s->pass) * (s->cur.cycles + 1) - 1;
+    schedule_fold(s);
+}
+
 /* The running fold is over when its boundary has passed and its memory traffic is answered;
  * a wait for memory pushes the rest of the step back. */
 static void try_end_fold(TsSystolicComp *s)
@@ -289,11 +361,22 @@ static void try_end_fold(TsSystolicComp *s)
     guint64 due = s->start_edge + s->fold_end + 1 + s->shift;
     if (now_edge > due)
         s->shift += now_edge - due;
+    if (s->tail) {
+        /* the span of the passes after the first */
+        const guint64 rest = s->n_passes - s->pass;
+        ts_counter_add(s->folds, rest * s->cur.folds);
+        step_add(s, &s->cur, rest);
+        s->pass = s->n_passes;
+        finish_step(s, &s->acc);
+        return;
+    }
     ts_counter_inc(s->folds);
     if (++s->fold < s->n_folds)
         start_fold(s);
+    else if (s->folds_it == NULL)
+        finish_step(s, &s->cur); /* an elementwise step */
     else
-        finish_step(s);
+        end_pass(s, now_edge);
 }
 
 static void sys_handle(TsComponent *self, TsEvent *ev)
@@ -305,8 +388,22 @@ static void sys_handle(TsComponent *self, TsEvent *ev)
             TS_ABORT(self, "compute step %" G_GUINT64_FORMAT " beyond the %u credits",
                      ev->payload.u64[3], s->depth);
         Step *q = &s->queue[(s->head + s->count) % s->depth];
-        *q = (Step){ev->payload.u64[0], ev->payload.u64[1], ev->payload.u64[2], ev->payload.u64[3],
-                    0};
+        *q = (Step){
+            ev->payload.u64[0], ev->payload.u64[1], ev->payload.u64[2], ev->payload.u64[3], 1, 0};
+        s->count++;
+        if (!s->running)
+            start_next(s);
+        break;
+    }
+    case TS_SYSTOLIC_EV_PASSES: {
+        if (s->count == s->depth)
+            TS_ABORT(self, "compute step %" G_GUINT64_FORMAT " beyond the %u credits",
+                     ev->payload.u64[3], s->depth);
+        if (ev->payload.u32[5] == 0)
+            TS_ABORT(self, "compute step %" G_GUINT64_FORMAT " of 0 passes", ev->payload.u64[3]);
+        Step *q = &s->queue[(s->head + s->count) % s->depth];
+        *q = (Step){ev->payload.u64[0], ev->payload.u64[1], ev->payload.u32[4],
+                    ev->payload.u64[3], ev->payload.u32[5], 0};
         s->count++;
         if (!s->running)
             start_next(s);
@@ -320,7 +417,7 @@ static void sys_handle(TsComponent *self, TsEvent *ev)
             TS_ABORT(self, "elementwise step %" G_GUINT64_FORMAT " of 0 cycles",
                      ev->payload.u64[3]);
         Step *q = &s->queue[(s->head + s->count) % s->depth];
-        *q = (Step){0, 0, 0, ev->payload.u64[3], ev->payload.u64[0]};
+        *q = (Step){0, 0, 0, ev->payload.u64[3], 0, ev->payload.u64[0]};
         s->count++;
         if (!s->running)
             start_next(s);

@@ -7,9 +7,11 @@
  * starts, and a fold cannot end before its requests are answered: a memory slower than the
  * model's interface stalls the array further (counted as stall cycles of the step). Elementwise
  * work on the PEs as lanes (TS_SYSTOLIC_EV_LANES) takes its turn in the same queue, so one
- * component stands for the array whatever it computes. Each fold's boundary and DRAM words come
+ * component stands for the array whatever it computes. A step may be several passes of one GEMM
+ * tile (TS_SYSTOLIC_EV_PASSES: the tiles a coarse step of a mapping holds), run back to back
+ * exactly as that many steps of one pass would run. Each fold's boundary and DRAM words come
  * from the model when the fold starts (ts_systolic_fold_iter_next): memory does not grow with a
- * step's folds. */
+ * step's folds or passes. */
 #ifndef TS_SYSTOLIC_COMPONENT_H
 #define TS_SYSTOLIC_COMPONENT_H
 
@@ -27,8 +29,9 @@ G_BEGIN_DECLS
  * array), bandwidth_limited (bool) and dram_words_per_cycle, clock_hz (the array's clock,
  * default 1 GHz), queue_depth (credits granted on "ctrl": steps queued, the running one
  * included), word_bytes (bytes per operand word in memory requests, default 1) and
- * mem_request_bytes (largest memory request, default 64). Statistics: steps, folds, cycles,
- * stall_cycles, macs, the six SRAM/DRAM access counts (words), mem_requests. */
+ * mem_request_bytes (largest memory request, default 64). Statistics: steps, folds, cycles
+ * (the steps' cycles as TS_SYSTOLIC_EV_DONE gives them), stall_cycles, macs, the six SRAM/DRAM
+ * access counts (words), mem_requests. */
 extern const TsComponentKind ts_systolic_kind;
 
 /* Event types on port "ctrl". */
@@ -47,6 +50,15 @@ enum {
      * cycles, with no folds, MACs or memory traffic; answered by TS_SYSTOLIC_EV_DONE with
      * cycles - 1 (the step occupies cycles + 1) and no stalls or DRAM words. */
     TS_SYSTOLIC_EV_LANES = 4,
+    /* in: payload u64[0] = M, u64[1] = N, u32[4] = K, u32[5] = passes (>= 1), u64[3] = tag: one
+     * step of `passes` GEMM tiles A(MxK) x B(KxN) run back to back, each on fresh buffers with
+     * its own folds, fill and drain, taking and returning one credit. It takes exactly the time
+     * of `passes` steps of one tile queued back to back (each occupying its cycles + 1): without
+     * "mem" the passes after the first are served as one span, with "mem" fold by fold. DONE
+     * gives cycles = the passes' occupancy - 1 and their stalls and DRAM words summed;
+     * ts_systolic_component_last sums the counts (the GEMM view M, N, K and the per-fold means
+     * are one pass's). */
+    TS_SYSTOLIC_EV_PASSES = 5,
 };
 
 /* Port indices of the kind. */
@@ -57,7 +69,7 @@ void ts_systolic_config_from_scalesim(const TsScaleSimConfig *in, TsSystolicConf
 TsSystolicLayer ts_systolic_layer_from_scalesim(const TsScaleSimLayer *in);
 
 /* The model configuration of a systolic_array component, and the result of its last finished
- * step (all zero before the first). Borrowed. */
+ * step (all zero before the first; a step of passes: their sum). Borrowed. */
 const TsSystolicConfig *ts_systolic_component_config(const TsComponent *component);
 const TsSystolicResult *ts_systolic_component_last(const TsComponent *component);
 

@@ -328,6 +328,14 @@ static void send_part(Exec *x, int job, int part)
         ev = ts_sim_event_new(x->sim, NULL, TS_SYSTOLIC_EV_LANES);
         ev->payload.u64[0] = p->work;
         ev->payload.u64[3] = tag;
+    } else if (u->role == UNIT_SYSTOLIC && p->passes > 1) {
+        /* the step's passes (ts_exec_op_begin keeps K and the passes within 32 bits) */
+        ev = ts_sim_event_new(x->sim, NULL, TS_SYSTOLIC_EV_PASSES);
+        ev->payload.u64[0] = p->work;
+        ev->payload.u64[1] = p->n;
+        ev->payload.u32[4] = (guint32)p->k;
+        ev->payload.u32[5] = (guint32)p->passes;
+        ev->payload.u64[3] = tag;
     } else if (u->role == UNIT_SYSTOLIC) {
         ev = ts_sim_event_new(x->sim, NULL, TS_SYSTOLIC_EV_COMPUTE);
         ev->payload.u64[0] = p->work;

@@ -920,12 +920,21 @@ static gboolean try_step(Exec *x, OpCtx *c)
         x, j, x->compute_unit, st->iterations,
         (uint32_t)MIN(ts_walk_compute_instances(c->compute), (uint64_t)G_MAXUINT32));
     /* A partial step (imperfect factors) runs its share of a whole step's time; on a systolic
-     * array its share of the GEMM's rows (M). */
+     * array as the passes its iterations fill (at least one), each with its share of the
+     * pass's rows (M). */
     const double share = st->iterations < c->step_iterations
                              ? (double)st->iterations / (double)c->step_iterations
                              : 1.0;
     if (x->unit[x->compute_unit].role == UNIT_SYSTOLIC) {
-        cp->work = share < 1.0 ? MAX((uint64_t)ceil((double)c->gemm[0] * share), 1u) : c->gemm[0];
+        cp->passes = c->passes;
+        double pass_share = 1.0;
+        if (share < 1.0) {
+            const uint64_t it = st->iterations, pi = c->pass_iterations;
+            cp->passes = CLAMP(it / pi + (it % pi != 0), 1u, c->passes);
+            pass_share = MIN((double)it / ((double)cp->passes * (double)pi), 1.0);
+        }
+        cp->work = pass_share < 1.0 ? MAX((uint64_t)ceil((double)c->gemm[0] * pass_share), 1u)
+                                    : c->gemm[0];
         cp->n = c->gemm[1];
         cp->k = c->gemm[2];
     }
@@ -1146,10 +1155,13 @@ static uint64_t dim_mask_of(const TsOp *op, guint t)
     return m;
 }
 
-/* The GEMM (M, N, K) a systolic array runs per step: the step's extent of each dimension (the
- * loops at and below the depth, and every spatial loop), K the dimensions the output does not
- * have, N the output's dimensions only the filter operand has, M the rest (batch dimensions
- * included). */
+/* The GEMM (M, N, K) a systolic array runs per pass: the extent of each dimension in one
+ * iteration of the temporal loops above the innermost storage level (its loops and every
+ * spatial loop), K the dimensions the output does not have, N the output's dimensions only the
+ * filter operand has, M the rest (batch dimensions included); the passes one step spans (the
+ * temporal loops from the depth to the level above the innermost: 1 at the finest walk), and
+ * a pass's compute iterations. A step runs as its passes, each folded with its own fill and
+ * drain, so the array's time does not depend on the walk depth. */
 static void step_gemm(OpCtx *c)
 {
     const TsOp *op = c->op;
@@ -1158,13 +1170,16 @@ static void step_gemm(OpCtx *c)
     if (ifmap < 0 || (guint)ifmap == op->output)
         ifmap = op->output == 0 ? 1 : 0;
     const uint64_t out = dim_mask_of(op, op->output), in = dim_mask_of(op, (guint)ifmap);
+    const guint inner = c->nl - 1;
     c->gemm[0] = c->gemm[1] = c->gemm[2] = 1;
+    c->passes = c->pass_iterations = 1;
     for (guint d = 0; d < op->n_dims; d++) {
-        uint64_t e = 1;
+        uint64_t e = m->level[inner].temporal[d];
+        c->pass_iterations *= m->level[inner].temporal[d];
         for (guint l = 0; l < c->nl; l++) {
             e *= (uint64_t)m->level[l].spatial_x[d] * m->level[l].spatial_y[d];
-            if (l >= c->depth)
-                e *= m->level[l].temporal[d];
+            if (l >= c->depth && l < inner)
+                c->passes *= m->level[l].temporal[d];
         }
         const gboolean o = (out >> d) & 1u, i = (in >> d) & 1u;
         c->gemm[!o ? 2 : (!i ? 1 : 0)] *= e;
@@ -1286,8 +1301,23 @@ gboolean ts_exec_op_begin(Exec *x, OpCtx *c)
         TsSystolicResult r;
         if (!ts_systolic_run(cfg, &gl, &r, &x->error))
             return FALSE;
-        c->step_compute_ps = (double)(r.cycles + 1) * cu->period_ps;
+        /* a step of several passes travels with K and its passes in 32 bits each
+         * (TS_SYSTOLIC_EV_PASSES), and its cycles stay within the model's 2^50 */
+        if (c->passes > 1 && (c->gemm[2] > G_MAXUINT32 || c->passes > G_MAXUINT32 ||
+                              (double)c->passes * (double)(r.cycles + 1) > 0x1p50)) {
+            g_set_error(&x->error, TS_CONFIG_ERROR, TS_CONFIG_ERROR_RANGE,
+                        "op %s: a compute step of %" G_GUINT64_FORMAT
+                        " passes of a GEMM M %" G_GUINT64_FORMAT " x N %" G_GUINT64_FORMAT
+                        " x K %" G_GUINT64_FORMAT
+                        " on the systolic array is beyond what the DES runs in one step "
+                        "(K and the passes below 2^32, 2^50 cycles): walk the mapping deeper "
+                        "(a larger max_steps)",
+                        c->op->name, c->passes, c->gemm[0], c->gemm[1], c->gemm[2]);
+            return FALSE;
+        }
+        c->step_compute_ps = (double)c->passes * (double)(r.cycles + 1) * cu->period_ps;
         c->step_ideal_ps =
+            (double)c->passes *
             ceil((double)(c->gemm[0] * c->gemm[1] * c->gemm[2]) / (cfg->rows * cfg->cols)) *
             cu->period_ps;
     } else if (cu->role == UNIT_PIM) {

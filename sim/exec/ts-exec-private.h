@@ -85,7 +85,7 @@ typedef struct {
     uint64_t addr, bytes, targets; /* memory / link requests */
     uint64_t dma_calls;            /* sram requests: TsMemReq.dma_calls (0: the default) */
     uint64_t work;                 /* compute: work; systolic: m */
-    uint64_t n, k;                 /* systolic: n, k */
+    uint64_t n, k, passes;         /* systolic: n, k, the passes of (m, n, k) */
     uint32_t instances;
     uint16_t vop;         /* vector operation */
     int stream;           /* DRAM: stream index, -1 */
@@ -313,7 +313,10 @@ struct OpCtx {
     gboolean have_step;
     uint64_t steps_issued, steps_done;
     gboolean step_flag[STEPS_IN_FLIGHT];
-    uint64_t gemm[3];         /* a systolic array's M, N, K per step */
+    /* A systolic array's step: passes of the GEMM M, N, K of one iteration of the temporal
+     * loops above the innermost storage level (the finest walk's step), as many as one step
+     * spans of those loops; the compute iterations of one pass. */
+    uint64_t gemm[3], passes, pass_iterations;
     double step_compute_ps;   /* one step on the compute unit */
     double step_ideal_ps;     /* its MACs at one per PE and cycle (systolic fill / drain) */
     double dpu_slots_per_mac; /* a DPU compute unit: issue slots of one MAC at the op's

@@ -3,8 +3,10 @@
  * steps queued back to back), carry the model's figures, return their credits, and the
  * statistics add up; elementwise lane steps take their turn between tiles. With "mem"
  * connected, each fold's DRAM words go out as memory requests: an unlimited memory leaves the
- * timing alone, a slow one stalls the array. A step of a million folds runs in memory that
- * does not grow with its folds. Bad configurations fail init with the key named. */
+ * timing alone, a slow one stalls the array. A step of passes (TS_SYSTOLIC_EV_PASSES) takes
+ * exactly the time, stalls, DRAM words, memory requests and statistics of as many steps of one
+ * pass queued back to back, with and without "mem". A step of a million folds runs in memory
+ * that does not grow with its folds. Bad configurations fail init with the key named. */
 #include <string.h>
 #include <sys/resource.h>
 
@@ -286,6 +288,149 @@ static void test_mem_port(void)
     CU_ASSERT(slow_cycles > r.cycles);
 }
 
+/* What a run of 3 passes of one tile gives: the driver's completions, the array's statistics
+ * (JSON) and busy cycles, the memory's requests. */
+typedef struct {
+    guint n_done;
+    guint64 last_tick, cycles, stalls, dram;
+    guint64 busy, requests, mem_bytes;
+    char *stats;
+} PassRun;
+
+/* 3 passes of tile (M, N, K) = tl on an 8 x 16 array under dataflow df (bandwidth-limited or
+ * not), "mem" connected to a memory (slow: one word per cycle) when mem: as one
+ * TS_SYSTOLIC_EV_PASSES step (as_passes) or as 3 TS_SYSTOLIC_EV_COMPUTE steps. */
+static void run_passes(TsDataflow df, gboolean limited, gboolean mem, gboolean slow,
+                       const guint64 tl[3], gboolean as_passes, PassRun *out)
+{
+    g_autoptr(TsSim) sim = ts_sim_new();
+    g_autoptr(TsParams) p = array_params(limited);
+    TsSystolicSpec spec = {.rows = 8, .cols = 16, .dataflow = df};
+    g_autoptr(GError) err = NULL;
+    TsComponent *arr = ts_sim_add_component_typed(sim, &ts_systolic_kind, "sa",
+                                                  TS_SPEC(TsSystolicSpec, &spec), p, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(arr);
+    TsComponent *drv = ts_sim_add_component(sim, &driver_kind, "drv", NULL, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(drv);
+    TsLinkSpec link = {.latency_ps = 1000};
+    CU_ASSERT_TRUE_FATAL(ts_sim_connect(sim, drv, "out", arr, "ctrl", &link, &err));
+    TsComponent *m = NULL;
+    TsLevel lv = {.name = "mem",
+                  .klass = TS_CLASS_SRAM,
+                  .is_storage = TRUE,
+                  .instances = 1,
+                  .word_bits = 8,
+                  .block_size = 1,
+                  .clock_hz = 5e8,
+                  .shared_bw_words_per_cycle = slow ? 1.0 : 0.0};
+    if (mem) {
+        m = ts_sim_add_component_typed(sim, &ts_sram_kind, "mem", TS_SPEC(TsLevel, &lv), NULL,
+                                       &err);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+        TsLinkSpec ml = {.latency_ps = 0};
+        CU_ASSERT_TRUE_FATAL(ts_sim_connect(sim, arr, "mem", m, "req[0]", &ml, &err));
+    }
+    CU_ASSERT_TRUE_FATAL(ts_sim_build(sim, &err));
+    TsPort *port = ts_component_port(drv, 0);
+    for (guint i = 0; i < (as_passes ? 1u : 3u); i++) {
+        TsEvent *ev =
+            ts_sim_event_new(sim, drv, as_passes ? TS_SYSTOLIC_EV_PASSES : TS_SYSTOLIC_EV_COMPUTE);
+        ev->payload.u64[0] = tl[0];
+        ev->payload.u64[1] = tl[1];
+        if (as_passes) {
+            ev->payload.u32[4] = (guint32)tl[2];
+            ev->payload.u32[5] = 3;
+        } else {
+            ev->payload.u64[2] = tl[2];
+        }
+        ev->payload.u64[3] = 50 + i;
+        ts_port_send(port, ev, 32);
+    }
+    ts_sim_run(sim);
+    ts_sim_finish(sim);
+    CU_ASSERT_EQUAL(ts_port_credits(port), 4);
+    Driver *d = TS_COMPONENT_DOWNCAST(Driver, drv);
+    memset(out, 0, sizeof *out);
+    out->n_done = d->n_done;
+    CU_ASSERT_FATAL(d->n_done >= 1);
+    out->last_tick = d->done_tick[d->n_done - 1];
+    for (guint i = 0; i < d->n_done; i++) {
+        out->cycles += d->done_cycles[i] + 1; /* each occupies its cycles + 1 */
+        out->stalls += d->done_stall[i];
+        out->dram += d->done_dram[i];
+    }
+    ts_systolic_component_busy(arr, &out->busy, NULL);
+    if (m != NULL) {
+        TsSramStats st;
+        ts_sram_get_stats(m, &st);
+        out->requests = st.read_requests + st.write_requests;
+        out->mem_bytes = st.read_bytes + st.write_bytes;
+    }
+    /* the statistics but the steps' count and cycles (one step against three) */
+    g_autofree char *json = ts_sim_stats_to_json(sim, FALSE);
+    GString *keep = g_string_new(NULL);
+    static const char *const keys[] = {"\"folds\"",
+                                       "\"stall_cycles\"",
+                                       "\"macs\"",
+                                       "\"sram_ifmap_reads\"",
+                                       "\"sram_filter_reads\"",
+                                       "\"sram_ofmap_writes\"",
+                                       "\"dram_ifmap_reads\"",
+                                       "\"dram_filter_reads\"",
+                                       "\"dram_ofmap_writes\"",
+                                       "\"mem_requests\""};
+    for (gsize k = 0; k < G_N_ELEMENTS(keys); k++) {
+        const char *at = strstr(json, keys[k]);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+        const char *end = strchr(at, '}');
+        g_string_append_len(keep, at, end - at + 1);
+    }
+    out->stats = g_string_free(keep, FALSE);
+}
+
+/* A step of 3 passes against 3 steps of one pass: the same completion tick (the last step's),
+ * occupancy, stalls, DRAM words, statistics and busy cycles; with "mem", the same requests,
+ * and with a slow memory the array stalls in both alike. */
+static void test_passes(void)
+{
+    static const TsDataflow dfs[] = {TS_DATAFLOW_OS, TS_DATAFLOW_WS, TS_DATAFLOW_IS};
+    static const guint64 tl[2][3] = {{40, 24, 36}, {17, 33, 9}};
+    guint stalled = 0;
+    for (guint f = 0; f < 3; f++)
+        for (guint t = 0; t < 2; t++)
+            for (guint mode = 0; mode < 4; mode++) {
+                /* 0: stall-free, 1: bandwidth-limited, 2: + "mem", 3: + a slow "mem" */
+                const gboolean limited = mode > 0, mem = mode >= 2, slow = mode == 3;
+                PassRun a, b;
+                run_passes(dfs[f], limited, mem, slow, tl[t], TRUE, &a);
+                run_passes(dfs[f], limited, mem, slow, tl[t], FALSE, &b);
+                CU_ASSERT_EQUAL(a.n_done, 1);
+                CU_ASSERT_EQUAL(b.n_done, 3);
+                if (a.last_tick != b.last_tick || a.cycles != b.cycles || a.stalls != b.stalls)
+                    fprintf(stderr,
+                            "\ndataflow %u tile %u mode %u: passes end %" G_GUINT64_FORMAT
+                            " ps, %" G_GUINT64_FORMAT " cycles, %" G_GUINT64_FORMAT
+                            " stalls; steps %" G_GUINT64_FORMAT " ps, %" G_GUINT64_FORMAT
+                            ", %" G_GUINT64_FORMAT "\n",
+                            f, t, mode, a.last_tick, a.cycles, a.stalls, b.last_tick, b.cycles,
+                            b.stalls);
+                CU_ASSERT_EQUAL(a.last_tick, b.last_tick);
+                CU_ASSERT_EQUAL(a.cycles, b.cycles);
+                CU_ASSERT_EQUAL(a.busy, b.busy);
+                CU_ASSERT_EQUAL(a.busy, a.cycles);
+                CU_ASSERT_EQUAL(a.stalls, b.stalls);
+                CU_ASSERT_EQUAL(a.dram, b.dram);
+                CU_ASSERT_EQUAL(a.requests, b.requests);
+                CU_ASSERT_EQUAL(a.mem_bytes, b.mem_bytes);
+                CU_ASSERT_STRING_EQUAL(a.stats, b.stats);
+                CU_ASSERT_TRUE(!mem || a.requests > 0);
+                stalled += slow && a.stalls > 0;
+                g_free(a.stats);
+                g_free(b.stats);
+            }
+    CU_ASSERT(stalled >= 3); /* the slow memory shows */
+}
+
 /* Peak resident set, bytes. */
 static guint64 peak_rss(void)
 {
@@ -398,6 +543,8 @@ int main(int argc, char **argv)
     CU_add_test(s, "fold_ends", test_fold_ends);
     CU_add_test(s, "mem port", test_mem_port);
     CU_add_test(s, "elementwise lane steps", test_lanes);
+    CU_add_test(s, "a step of passes: as many steps of one pass, with and without mem",
+                test_passes);
     CU_add_test(s, "bad_params", test_bad_params);
     return ts_test_run(argc, argv);
 }
