@@ -155,11 +155,7 @@ static int setup(void)
 
 static int teardown(void)
 {
-    if (g_getenv("TILESIM_TEST_KEEP") != NULL)
-        fprintf(stderr, "plots kept in %s\n", tmpdir);
-    else
-        ts_test_remove_tree(tmpdir);
-    g_free(tmpdir);
+    ts_test_tmpdir_done(&tmpdir);
     return 0;
 }
 

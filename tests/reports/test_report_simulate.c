@@ -85,11 +85,7 @@ static int teardown(void)
     if (sim)
         json_node_unref(sim);
     g_free(sim_csv);
-    if (g_getenv("TILESIM_TEST_KEEP") != NULL)
-        fprintf(stderr, "outputs kept in %s\n", tmpdir);
-    else
-        ts_test_remove_tree(tmpdir);
-    g_free(tmpdir);
+    ts_test_tmpdir_done(&tmpdir);
     return 0;
 }
 

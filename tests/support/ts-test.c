@@ -151,6 +151,17 @@ void ts_test_remove_tree(const char *path)
     }
 }
 
+void ts_test_tmpdir_done(char **dir)
+{
+    if (*dir == NULL)
+        return;
+    if (g_getenv("TILESIM_TEST_KEEP") != NULL)
+        fprintf(stderr, "outputs kept in %s\n", *dir);
+    else
+        ts_test_remove_tree(*dir);
+    g_clear_pointer(dir, g_free);
+}
+
 void ts_test_skip_all(const char *reason)
 {
     fprintf(stderr, "SKIP: %s\n", reason);

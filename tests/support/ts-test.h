@@ -40,6 +40,10 @@ gboolean ts_test_slow(int argc, char **argv);
 /* Removes path and, for a directory, everything below it (temporary test outputs). */
 void ts_test_remove_tree(const char *path);
 
+/* A suite's temporary directory at teardown: removed with everything in it, or kept and named
+ * on stderr when TILESIM_TEST_KEEP is set; *dir is freed and set to NULL. */
+void ts_test_tmpdir_done(char **dir);
+
 /* A path named `name` in this test process's own temporary directory (created on first use,
  * removed with everything in it by ts_test_run), so tests running at once never share a file.
  * Free with g_free. */

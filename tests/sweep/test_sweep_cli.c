@@ -316,11 +316,7 @@ static int setup(void)
 
 static int teardown(void)
 {
-    if (g_getenv("TILESIM_TEST_KEEP"))
-        fprintf(stderr, "outputs kept in %s\n", tmpdir);
-    else
-        ts_test_remove_tree(tmpdir);
-    g_free(tmpdir);
+    ts_test_tmpdir_done(&tmpdir);
     g_free(sweep_file);
     g_free(reference_db);
     return 0;
