@@ -72,19 +72,49 @@ static TsParams *array_params(gboolean limited)
     return p;
 }
 
-/* An 8 x 16 array (spec kept by the caller) fed by a driver over a 1000 ps link, built. */
-static void open_array(TsSim *sim, TsSystolicSpec *spec, gboolean limited, TsComponent **arr,
-                       TsComponent **drv)
+/* An array of spec (kept by the caller) with params p, fed by a driver over a link of
+ * latency_ps; not built. */
+static void add_array(TsSim *sim, TsSystolicSpec *spec, const TsParams *p, guint64 latency_ps,
+                      TsComponent **arr, TsComponent **drv)
 {
-    g_autoptr(TsParams) p = array_params(limited);
     g_autoptr(GError) err = NULL;
     *arr = ts_sim_add_component_typed(sim, &ts_systolic_kind, "sa", TS_SPEC(TsSystolicSpec, spec),
                                       p, &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(*arr);
     *drv = ts_sim_add_component(sim, &driver_kind, "drv", NULL, &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(*drv);
-    TsLinkSpec link = {.latency_ps = 1000};
+    TsLinkSpec link = {.latency_ps = latency_ps};
     CU_ASSERT_TRUE_FATAL(ts_sim_connect(sim, *drv, "out", *arr, "ctrl", &link, &err));
+}
+
+/* A memory (1-byte words at 500 MHz; slow: one word per cycle, else unlimited) on the array's
+ * "mem" port over a 0 ps link. */
+static TsComponent *add_mem(TsSim *sim, TsComponent *arr, gboolean slow)
+{
+    g_autoptr(GError) err = NULL;
+    TsLevel lv = {.name = "mem",
+                  .klass = TS_CLASS_SRAM,
+                  .is_storage = TRUE,
+                  .instances = 1,
+                  .word_bits = 8,
+                  .block_size = 1,
+                  .clock_hz = 5e8,
+                  .shared_bw_words_per_cycle = slow ? 1.0 : 0.0};
+    TsComponent *m =
+        ts_sim_add_component_typed(sim, &ts_sram_kind, "mem", TS_SPEC(TsLevel, &lv), NULL, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    TsLinkSpec link = {.latency_ps = 0};
+    CU_ASSERT_TRUE_FATAL(ts_sim_connect(sim, arr, "mem", m, "req[0]", &link, &err));
+    return m;
+}
+
+/* An 8 x 16 array (spec kept by the caller) fed by a driver over a 1000 ps link, built. */
+static void open_array(TsSim *sim, TsSystolicSpec *spec, gboolean limited, TsComponent **arr,
+                       TsComponent **drv)
+{
+    g_autoptr(TsParams) p = array_params(limited);
+    g_autoptr(GError) err = NULL;
+    add_array(sim, spec, p, 1000, arr, drv);
     CU_ASSERT_TRUE_FATAL(ts_sim_build(sim, &err));
 }
 
@@ -227,24 +257,9 @@ static void run_mem(gboolean slow, guint64 *cycles, guint64 *requests, guint64 *
     g_autoptr(TsParams) p = array_params(TRUE);
     TsSystolicSpec spec = {.rows = 8, .cols = 8, .dataflow = TS_DATAFLOW_WS};
     g_autoptr(GError) err = NULL;
-    TsComponent *arr = ts_sim_add_component_typed(sim, &ts_systolic_kind, "sa",
-                                                  TS_SPEC(TsSystolicSpec, &spec), p, &err);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(arr);
-    TsLevel mem = {.name = "mem",
-                   .klass = TS_CLASS_SRAM,
-                   .is_storage = TRUE,
-                   .instances = 1,
-                   .word_bits = 8,
-                   .block_size = 1,
-                   .clock_hz = 5e8,
-                   .shared_bw_words_per_cycle = slow ? 1.0 : 0.0};
-    TsComponent *m =
-        ts_sim_add_component_typed(sim, &ts_sram_kind, "mem", TS_SPEC(TsLevel, &mem), NULL, &err);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
-    TsComponent *drv = ts_sim_add_component(sim, &driver_kind, "drv", NULL, &err);
-    TsLinkSpec link = {.latency_ps = 0};
-    CU_ASSERT_TRUE_FATAL(ts_sim_connect(sim, drv, "out", arr, "ctrl", &link, &err));
-    CU_ASSERT_TRUE_FATAL(ts_sim_connect(sim, arr, "mem", m, "req[0]", &link, &err));
+    TsComponent *arr, *drv;
+    add_array(sim, &spec, p, 0, &arr, &drv);
+    TsComponent *m = add_mem(sim, arr, slow);
     CU_ASSERT_TRUE_FATAL(ts_sim_build(sim, &err));
     TsEvent *ev = ts_sim_event_new(sim, drv, TS_SYSTOLIC_EV_COMPUTE);
     ev->payload.u64[0] = 40;
@@ -307,29 +322,9 @@ static void run_passes(TsDataflow df, gboolean limited, gboolean mem, gboolean s
     g_autoptr(TsParams) p = array_params(limited);
     TsSystolicSpec spec = {.rows = 8, .cols = 16, .dataflow = df};
     g_autoptr(GError) err = NULL;
-    TsComponent *arr = ts_sim_add_component_typed(sim, &ts_systolic_kind, "sa",
-                                                  TS_SPEC(TsSystolicSpec, &spec), p, &err);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(arr);
-    TsComponent *drv = ts_sim_add_component(sim, &driver_kind, "drv", NULL, &err);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(drv);
-    TsLinkSpec link = {.latency_ps = 1000};
-    CU_ASSERT_TRUE_FATAL(ts_sim_connect(sim, drv, "out", arr, "ctrl", &link, &err));
-    TsComponent *m = NULL;
-    TsLevel lv = {.name = "mem",
-                  .klass = TS_CLASS_SRAM,
-                  .is_storage = TRUE,
-                  .instances = 1,
-                  .word_bits = 8,
-                  .block_size = 1,
-                  .clock_hz = 5e8,
-                  .shared_bw_words_per_cycle = slow ? 1.0 : 0.0};
-    if (mem) {
-        m = ts_sim_add_component_typed(sim, &ts_sram_kind, "mem", TS_SPEC(TsLevel, &lv), NULL,
-                                       &err);
-        CU_ASSERT_PTR_NOT_NULL_FATAL(m);
-        TsLinkSpec ml = {.latency_ps = 0};
-        CU_ASSERT_TRUE_FATAL(ts_sim_connect(sim, arr, "mem", m, "req[0]", &ml, &err));
-    }
+    TsComponent *arr, *drv;
+    add_array(sim, &spec, p, 1000, &arr, &drv);
+    TsComponent *m = mem ? add_mem(sim, arr, slow) : NULL;
     CU_ASSERT_TRUE_FATAL(ts_sim_build(sim, &err));
     TsPort *port = ts_component_port(drv, 0);
     for (guint i = 0; i < (as_passes ? 1u : 3u); i++) {
@@ -464,13 +459,8 @@ static void test_many_folds(void)
     TsSystolicSpec spec = {.rows = 1, .cols = 1, .dataflow = TS_DATAFLOW_OS};
     g_autoptr(TsParams) p = ts_params_new();
     g_autoptr(GError) err = NULL;
-    TsComponent *arr = ts_sim_add_component_typed(sim, &ts_systolic_kind, "sa",
-                                                  TS_SPEC(TsSystolicSpec, &spec), p, &err);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(arr);
-    TsComponent *drv = ts_sim_add_component(sim, &driver_kind, "drv", NULL, &err);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(drv);
-    TsLinkSpec link = {.latency_ps = 0};
-    CU_ASSERT_TRUE_FATAL(ts_sim_connect(sim, drv, "out", arr, "ctrl", &link, &err));
+    TsComponent *arr, *drv;
+    add_array(sim, &spec, p, 0, &arr, &drv);
     CU_ASSERT_TRUE_FATAL(ts_sim_build(sim, &err));
     TsEvent *ev = ts_sim_event_new(sim, drv, TS_SYSTOLIC_EV_COMPUTE);
     ev->payload.u64[0] = m;
