@@ -283,23 +283,9 @@ static double pct_after(const char *line, const char *label)
  * coarsely interleaved channels: no request queued about half the window). */
 static void test_dram_time_json(void)
 {
-    static const char mapping[] =
-        "mapping:\n"
-        "  - {target: MatrixUnit.regs, type: datatype, keep: [Inputs], bypass: [Weights, "
-        "Outputs]}\n"
-        "  - {target: Accumulators, type: datatype, keep: [Outputs], bypass: [Weights, Inputs]}\n"
-        "  - {target: UnifiedBuffer, type: datatype, keep: [Inputs], bypass: [Weights, "
-        "Outputs]}\n"
-        "  - {target: DRAM, type: datatype, keep: [Weights, Inputs, Outputs], bypass: []}\n"
-        "  - {target: MatrixUnit.regs, type: temporal, factors: E1 D768 L1, permutation: DEL}\n"
-        "  - {target: Accumulators, type: spatial, factors: E256 D1 L128, permutation: LED, "
-        "split: 1}\n"
-        "  - {target: Accumulators, type: temporal, factors: E3 D1 L1, permutation: EDL}\n"
-        "  - {target: UnifiedBuffer, type: temporal, factors: E1 D1 L1, permutation: EDL}\n"
-        "  - {target: DRAM, type: temporal, factors: E1 D1 L1, permutation: EDL}\n";
     g_autofree char *map = tmp_path("tilesim-test-exec-dram-time.yaml");
     g_autofree char *json = tmp_path("tilesim-test-exec-dram-time.json");
-    CU_ASSERT_TRUE_FATAL(g_file_set_contents(map, mapping, -1, NULL));
+    CU_ASSERT_TRUE_FATAL(g_file_set_contents(map, ts_test_tpu_out_mapping, -1, NULL));
     const char *args[] = {"simulate", "--arch", "tpu-like",  "--workload", "bert-base",
                           "--op",     "Out",    "--mapping", map,          "--engine",
                           "both",     "--json", json,        NULL};

@@ -599,21 +599,6 @@ static void test_streams_channels(void)
     ts_workload_free(wl);
 }
 
-/* The mapping simulate's search gives Out on tpu-like (input-stationary: 3 steps, each
- * streaming a 256 x 768 slice of the weights, 384 KiB, from DRAM past every on-chip level). */
-static const char out_tpu_mapping[] =
-    "mapping:\n"
-    "  - {target: MatrixUnit.regs, type: datatype, keep: [Inputs], bypass: [Weights, Outputs]}\n"
-    "  - {target: Accumulators, type: datatype, keep: [Outputs], bypass: [Weights, Inputs]}\n"
-    "  - {target: UnifiedBuffer, type: datatype, keep: [Inputs], bypass: [Weights, Outputs]}\n"
-    "  - {target: DRAM, type: datatype, keep: [Weights, Inputs, Outputs], bypass: []}\n"
-    "  - {target: MatrixUnit.regs, type: temporal, factors: E1 D768 L1, permutation: DEL}\n"
-    "  - {target: Accumulators, type: spatial, factors: E256 D1 L128, permutation: LED, "
-    "split: 1}\n"
-    "  - {target: Accumulators, type: temporal, factors: E3 D1 L1, permutation: EDL}\n"
-    "  - {target: UnifiedBuffer, type: temporal, factors: E1 D1 L1, permutation: EDL}\n"
-    "  - {target: DRAM, type: temporal, factors: E1 D1 L1, permutation: EDL}\n";
-
 static double run_out_tpu(const char *const *edits, TsExecDramTime *t)
 {
     g_autoptr(TsArch) arch = load_edited("tpu-like", edits, NULL);
@@ -630,7 +615,8 @@ static double run_out_tpu(const char *const *edits, TsExecDramTime *t)
     g_autoptr(TsModel) model = ts_model_new(arch, op, &error);
     CU_ASSERT_PTR_NOT_NULL_FATAL(model);
     TsMapping m;
-    CU_ASSERT_TRUE_FATAL(ts_mapping_load_string("out-tpu", out_tpu_mapping, arch, op, &m, &error));
+    CU_ASSERT_TRUE_FATAL(
+        ts_mapping_load_string("out-tpu", ts_test_tpu_out_mapping, arch, op, &m, &error));
     TsCost k;
     CU_ASSERT_EQUAL_FATAL(ts_model_evaluate(model, &m, &k), TS_EVAL_OK);
     const TsExecOptions opt = {.instances = TS_EXEC_INSTANCES_ALL};

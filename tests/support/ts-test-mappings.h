@@ -1,7 +1,8 @@
 /* Random valid mappings for the suites that check an engine against the analytical model over
  * many mappings: samples the map space of (arch, op) without user constraints but with the
  * arch's residency rules (the space the mapper searches; docs/pim.md) uniformly by
- * factorization, keep choice and loop-order class, and keeps what the model accepts. */
+ * factorization, keep choice and loop-order class, and keeps what the model accepts. Also the
+ * fixed mappings more than one suite runs. */
 #ifndef TS_TEST_MAPPINGS_H
 #define TS_TEST_MAPPINGS_H
 
@@ -79,5 +80,20 @@ static inline guint ts_test_random_mappings(const TsArch *arch, const TsModel *m
 {
     return ts_test_random_mappings_full(arch, model, op, rng, mappings, n, tries, 0, FALSE);
 }
+
+/* The mapping simulate's search gives BERT-base's Out on tpu-like (input-stationary: 3 steps, each
+ * streaming a 256 x 768 slice of the weights, 384 KiB, from DRAM past every on-chip level). */
+static const char ts_test_tpu_out_mapping[] =
+    "mapping:\n"
+    "  - {target: MatrixUnit.regs, type: datatype, keep: [Inputs], bypass: [Weights, Outputs]}\n"
+    "  - {target: Accumulators, type: datatype, keep: [Outputs], bypass: [Weights, Inputs]}\n"
+    "  - {target: UnifiedBuffer, type: datatype, keep: [Inputs], bypass: [Weights, Outputs]}\n"
+    "  - {target: DRAM, type: datatype, keep: [Weights, Inputs, Outputs], bypass: []}\n"
+    "  - {target: MatrixUnit.regs, type: temporal, factors: E1 D768 L1, permutation: DEL}\n"
+    "  - {target: Accumulators, type: spatial, factors: E256 D1 L128, permutation: LED, "
+    "split: 1}\n"
+    "  - {target: Accumulators, type: temporal, factors: E3 D1 L1, permutation: EDL}\n"
+    "  - {target: UnifiedBuffer, type: temporal, factors: E1 D1 L1, permutation: EDL}\n"
+    "  - {target: DRAM, type: temporal, factors: E1 D1 L1, permutation: EDL}\n";
 
 #endif /* TS_TEST_MAPPINGS_H */
