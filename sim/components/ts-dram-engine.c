@@ -139,16 +139,16 @@ static const Rule rules[] = {
 static void prune_covered(TsDramEngine *e, int after, TsDramScope narrow, TsDramScope wide)
 {
     guint n = 0;
-    for (guint k = 0; k < e->n_rules[after][narrow]; k++) {
-        const TsDramDelay d = e->rules[after][narrow][k];
+    for (guint k = 0; k < e->rules->n[after][narrow]; k++) {
+        const TsDramDelay d = e->rules->d[after][narrow][k];
         gboolean covered = FALSE;
-        for (guint j = 0; j < e->n_rules[after][wide]; j++)
-            covered |= e->rules[after][wide][j].next == d.next &&
-                       e->rules[after][wide][j].cycles >= d.cycles;
+        for (guint j = 0; j < e->rules->n[after][wide]; j++)
+            covered |= e->rules->d[after][wide][j].next == d.next &&
+                       e->rules->d[after][wide][j].cycles >= d.cycles;
         if (!covered)
-            e->rules[after][narrow][n++] = d;
+            e->rules->d[after][narrow][n++] = d;
     }
-    e->n_rules[after][narrow] = (guint8)n;
+    e->rules->n[after][narrow] = (guint8)n;
 }
 
 gboolean ts_dram_engine_init(TsDramEngine *e, const TsDramSpec *spec, char **why)
@@ -160,6 +160,7 @@ gboolean ts_dram_engine_init(TsDramEngine *e, const TsDramSpec *spec, char **why
                                t->tRCD);
         return FALSE;
     }
+    e->rules = g_rc_box_new0(TsDramRules);
     e->ranks = (guint)spec->ranks;
     e->bankgroups = (guint)spec->bankgroups;
     e->banks_per_group = (guint)spec->banks;
@@ -191,9 +192,9 @@ gboolean ts_dram_engine_init(TsDramEngine *e, const TsDramSpec *spec, char **why
         if ((r->delay == PRE_PRE && t->tPPD == 0) || value[r->delay] == 0 ||
             (untracked & (1u << r->next)))
             continue;
-        guint8 *n = &e->n_rules[r->after][r->scope];
+        guint8 *n = &e->rules->n[r->after][r->scope];
         g_assert(*n < TS_DRAM_MAX_RULES);
-        e->rules[r->after][r->scope][*n] = (TsDramDelay){r->next, value[r->delay]};
+        e->rules->d[r->after][r->scope][*n] = (TsDramDelay){r->next, value[r->delay]};
         (*n)++;
         if (r->scope != TS_DSCOPE_BANK)
             e->wide_mask[r->after] |= (guint8)(1u << r->next);
@@ -203,15 +204,15 @@ gboolean ts_dram_engine_init(TsDramEngine *e, const TsDramSpec *spec, char **why
     /* The scope arrays need every same-bank rule at least as long as the group rule for the
      * same command, and long timings at least the short ones (see TsDramScopeNext). */
     for (int a = 0; a < TS_DCMD_COUNT; a++) {
-        for (guint gi = 0; gi < e->n_rules[a][TS_DSCOPE_GROUP]; gi++) {
-            const TsDramDelay *gd = &e->rules[a][TS_DSCOPE_GROUP][gi];
+        for (guint gi = 0; gi < e->rules->n[a][TS_DSCOPE_GROUP]; gi++) {
+            const TsDramDelay *gd = &e->rules->d[a][TS_DSCOPE_GROUP][gi];
             guint32 same = 0, rank_v = 0;
-            for (guint k = 0; k < e->n_rules[a][TS_DSCOPE_BANK]; k++)
-                if (e->rules[a][TS_DSCOPE_BANK][k].next == gd->next)
-                    same = e->rules[a][TS_DSCOPE_BANK][k].cycles;
-            for (guint k = 0; k < e->n_rules[a][TS_DSCOPE_RANK]; k++)
-                if (e->rules[a][TS_DSCOPE_RANK][k].next == gd->next)
-                    rank_v = e->rules[a][TS_DSCOPE_RANK][k].cycles;
+            for (guint k = 0; k < e->rules->n[a][TS_DSCOPE_BANK]; k++)
+                if (e->rules->d[a][TS_DSCOPE_BANK][k].next == gd->next)
+                    same = e->rules->d[a][TS_DSCOPE_BANK][k].cycles;
+            for (guint k = 0; k < e->rules->n[a][TS_DSCOPE_RANK]; k++)
+                if (e->rules->d[a][TS_DSCOPE_RANK][k].next == gd->next)
+                    rank_v = e->rules->d[a][TS_DSCOPE_RANK][k].cycles;
             /* A bank a command closes (RDA, WRA, PRE) or opens (ACT) cannot take the target
              * command before it changes state again, far later: those pairs are exempt. */
             gboolean state_change = a == TS_DCMD_RDA || a == TS_DCMD_WRA || a == TS_DCMD_PRE ||
@@ -229,12 +230,12 @@ gboolean ts_dram_engine_init(TsDramEngine *e, const TsDramSpec *spec, char **why
         }
     }
     for (int a = 0; a < TS_DCMD_COUNT; a++) {
-        for (guint k = 0; k < e->n_rules[a][TS_DSCOPE_RANK]; k++) {
-            const TsDramDelay *rd = &e->rules[a][TS_DSCOPE_RANK][k];
+        for (guint k = 0; k < e->rules->n[a][TS_DSCOPE_RANK]; k++) {
+            const TsDramDelay *rd = &e->rules->d[a][TS_DSCOPE_RANK][k];
             gboolean covered = FALSE;
-            for (guint gi = 0; gi < e->n_rules[a][TS_DSCOPE_GROUP]; gi++)
-                covered |= e->rules[a][TS_DSCOPE_GROUP][gi].next == rd->next &&
-                           e->rules[a][TS_DSCOPE_GROUP][gi].cycles >= rd->cycles;
+            for (guint gi = 0; gi < e->rules->n[a][TS_DSCOPE_GROUP]; gi++)
+                covered |= e->rules->d[a][TS_DSCOPE_GROUP][gi].next == rd->next &&
+                           e->rules->d[a][TS_DSCOPE_GROUP][gi].cycles >= rd->cycles;
             if (!covered && e->bankgroups > 1) {
                 *why = g_strdup_printf("timing table: after %s, %s has a rank rule but no longer "
                                        "bank-group rule",
@@ -269,8 +270,17 @@ gboolean ts_dram_engine_init(TsDramEngine *e, const TsDramSpec *spec, char **why
     return TRUE;
 }
 
+void ts_dram_engine_share_rules(TsDramEngine *e, const TsDramEngine *from)
+{
+    g_return_if_fail(e->rules != NULL && from->rules != NULL);
+    g_rc_box_release(e->rules);
+    e->rules = g_rc_box_acquire(from->rules);
+}
+
 void ts_dram_engine_clear(TsDramEngine *e)
 {
+    if (e->rules != NULL)
+        g_rc_box_release(e->rules);
     g_free(e->bank);
     g_free(e->group);
     g_free(e->rank);

@@ -53,6 +53,14 @@ typedef struct {
 
 #define TS_DRAM_MAX_RULES 8
 
+/* The resolved constraint table: after command A, in scope S, the n[A][S] delays d[A][S]. It
+ * depends on the spec alone, so the units of one dram share one copy (reference counted,
+ * read-only once built), which stays in cache whichever unit issues. */
+typedef struct {
+    TsDramDelay d[TS_DCMD_COUNT][TS_DSCOPE_COUNT][TS_DRAM_MAX_RULES];
+    guint8 n[TS_DCMD_COUNT][TS_DSCOPE_COUNT];
+} TsDramRules;
+
 typedef struct {
     gint64 open_row; /* -1 = closed */
     guint32 row_hits;
@@ -78,8 +86,7 @@ typedef struct {
     guint64 faw, aw32;   /* tFAW; t32AW (0 = none) */
     guint32 read_delay;  /* RL + tBURST: READ to the end of its data */
     guint32 write_delay; /* WL + tBURST */
-    TsDramDelay rules[TS_DCMD_COUNT][TS_DSCOPE_COUNT][TS_DRAM_MAX_RULES];
-    guint8 n_rules[TS_DCMD_COUNT][TS_DSCOPE_COUNT];
+    TsDramRules *rules;  /* a reference (g_rc_box) */
     /* Per command: the commands (bits) whose earliest cycle it may raise in banks other than
      * its own (every rule outside the bank scope, and ACT's activation windows). */
     guint8 wide_mask[TS_DCMD_COUNT];
@@ -97,6 +104,8 @@ typedef struct {
 /* Builds the engine's constraint table from the spec (cycles, once). FALSE with a message in
  * *why for timings the table cannot express (AL above tRCD). */
 gboolean ts_dram_engine_init(TsDramEngine *e, const TsDramSpec *spec, char **why);
+/* Drops e's constraint table for a reference to that of `from`, an engine of the same spec. */
+void ts_dram_engine_share_rules(TsDramEngine *e, const TsDramEngine *from);
 void ts_dram_engine_clear(TsDramEngine *e);
 
 static inline TsDramBank *ts_dram_engine_bank(TsDramEngine *e, guint rank, guint bank_in_rank)
@@ -180,20 +189,20 @@ ts_dram_engine_issue_(TsDramEngine *e, TsDramCmd cmd, guint rank, guint bank_in_
         break;
     }
     if (cmd == TS_DCMD_REF) {
-        ts_dram_engine_apply_(e->rank[rank].next, e->rules[cmd][TS_DSCOPE_ALL_RANK],
-                              e->n_rules[cmd][TS_DSCOPE_ALL_RANK], cycle);
+        ts_dram_engine_apply_(e->rank[rank].next, e->rules->d[cmd][TS_DSCOPE_ALL_RANK],
+                              e->rules->n[cmd][TS_DSCOPE_ALL_RANK], cycle);
         return;
     }
-    ts_dram_engine_apply_(rb[bank_in_rank].next, e->rules[cmd][TS_DSCOPE_BANK],
-                          e->n_rules[cmd][TS_DSCOPE_BANK], cycle);
-    ts_dram_engine_apply_(e->group[rb[bank_in_rank].group].next, e->rules[cmd][TS_DSCOPE_GROUP],
-                          e->n_rules[cmd][TS_DSCOPE_GROUP], cycle);
-    ts_dram_engine_apply_(e->rank[rank].next, e->rules[cmd][TS_DSCOPE_RANK],
-                          e->n_rules[cmd][TS_DSCOPE_RANK], cycle);
-    guint no = !one_rank && e->ranks > 1 ? e->n_rules[cmd][TS_DSCOPE_OTHER] : 0;
+    ts_dram_engine_apply_(rb[bank_in_rank].next, e->rules->d[cmd][TS_DSCOPE_BANK],
+                          e->rules->n[cmd][TS_DSCOPE_BANK], cycle);
+    ts_dram_engine_apply_(e->group[rb[bank_in_rank].group].next, e->rules->d[cmd][TS_DSCOPE_GROUP],
+                          e->rules->n[cmd][TS_DSCOPE_GROUP], cycle);
+    ts_dram_engine_apply_(e->rank[rank].next, e->rules->d[cmd][TS_DSCOPE_RANK],
+                          e->rules->n[cmd][TS_DSCOPE_RANK], cycle);
+    guint no = !one_rank && e->ranks > 1 ? e->rules->n[cmd][TS_DSCOPE_OTHER] : 0;
     for (guint r = 0; no && r < e->ranks; r++)
         if (r != rank)
-            ts_dram_engine_apply_(e->rank[r].next, e->rules[cmd][TS_DSCOPE_OTHER], no, cycle);
+            ts_dram_engine_apply_(e->rank[r].next, e->rules->d[cmd][TS_DSCOPE_OTHER], no, cycle);
 }
 
 static inline void ts_dram_engine_issue(TsDramEngine *e, TsDramCmd cmd, guint rank,

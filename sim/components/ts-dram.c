@@ -16,8 +16,13 @@
 /* ---- address -> record map (open addressing, linear probing, backward-shift delete) ---- */
 
 typedef struct {
-    guint64 *keys;
-    guint32 *vals; /* NONE = empty */
+    guint64 key;
+    guint32 val; /* NONE = empty */
+} MapSlot;
+
+/* Key and value share a slot, so a probe touches one cache line. */
+typedef struct {
+    MapSlot *slots;
     guint32 mask;
     guint32 n; /* entries */
 } AddrMap;
@@ -27,16 +32,15 @@ static void map_init(AddrMap *m, guint32 min_entries)
     guint32 cap = 16;
     while (cap < 2 * min_entries)
         cap <<= 1;
-    m->keys = g_new0(guint64, cap);
-    m->vals = g_new(guint32, cap);
-    memset(m->vals, 0xff, sizeof(guint32) * cap);
+    m->slots = g_new(MapSlot, cap);
+    for (guint32 i = 0; i < cap; i++)
+        m->slots[i] = (MapSlot){0, NONE};
     m->mask = cap - 1;
 }
 
 static void map_clear(AddrMap *m)
 {
-    g_free(m->keys);
-    g_free(m->vals);
+    g_free(m->slots);
 }
 
 static inline guint32 map_slot(const AddrMap *m, guint64 key)
@@ -44,45 +48,52 @@ static inline guint32 map_slot(const AddrMap *m, guint64 key)
     return (guint32)((key * G_GUINT64_CONSTANT(0x9E3779B97F4A7C15)) >> 40) & m->mask;
 }
 
+/* The slot holding key, or the empty slot ending its probe. */
+static inline MapSlot *map_find(const AddrMap *m, guint64 key)
+{
+    for (guint32 i = map_slot(m, key);; i = (i + 1) & m->mask)
+        if (m->slots[i].val == NONE || m->slots[i].key == key)
+            return &m->slots[i];
+}
+
 static guint32 map_get(const AddrMap *m, guint64 key)
 {
-    if (m->n == 0)
-        return NONE;
-    for (guint32 i = map_slot(m, key);; i = (i + 1) & m->mask) {
-        if (m->vals[i] == NONE)
-            return NONE;
-        if (m->keys[i] == key)
-            return m->vals[i];
-    }
+    return m->n == 0 ? NONE : map_find(m, key)->val;
 }
 
 static void map_put(AddrMap *m, guint64 key, guint32 val)
 {
-    guint32 i = map_slot(m, key);
-    while (m->vals[i] != NONE && m->keys[i] != key)
-        i = (i + 1) & m->mask;
-    m->n += m->vals[i] == NONE;
-    m->keys[i] = key;
-    m->vals[i] = val;
+    MapSlot *e = map_find(m, key);
+    m->n += e->val == NONE;
+    *e = (MapSlot){key, val};
+}
+
+/* The value of key; when it has none, key is entered with val and NONE returned. */
+static inline guint32 map_get_or_put(AddrMap *m, guint64 key, guint32 val)
+{
+    MapSlot *e = map_find(m, key);
+    if (e->val != NONE)
+        return e->val;
+    m->n++;
+    *e = (MapSlot){key, val};
+    return NONE;
 }
 
 static void map_del(AddrMap *m, guint64 key)
 {
-    guint32 i = map_slot(m, key);
-    while (m->vals[i] != NONE && m->keys[i] != key)
-        i = (i + 1) & m->mask;
-    if (m->vals[i] == NONE)
+    MapSlot *e = map_find(m, key);
+    if (e->val == NONE)
         return;
-    m->vals[i] = NONE;
+    guint32 i = (guint32)(e - m->slots);
+    m->slots[i].val = NONE;
     m->n--;
-    for (guint32 j = (i + 1) & m->mask; m->vals[j] != NONE; j = (j + 1) & m->mask) {
-        guint32 home = map_slot(m, m->keys[j]);
+    for (guint32 j = (i + 1) & m->mask; m->slots[j].val != NONE; j = (j + 1) & m->mask) {
+        guint32 home = map_slot(m, m->slots[j].key);
         /* Move j back into the hole i when its home does not lie in (i, j]. */
         gboolean between = i <= j ? (home > i && home <= j) : (home > i || home <= j);
         if (!between) {
-            m->keys[i] = m->keys[j];
-            m->vals[i] = m->vals[j];
-            m->vals[j] = NONE;
+            m->slots[i] = m->slots[j];
+            m->slots[j].val = NONE;
             i = j;
         }
     }
@@ -92,8 +103,8 @@ static void map_del(AddrMap *m, guint64 key)
 
 typedef struct {
     TsMemReq req;
-    guint64 key;         /* its key in the pending maps: its burst address within the unit, wrapped */
-    guint64 added;       /* acceptance cycle */
+    guint64 key;   /* its key in the pending maps: its burst address within the unit, wrapped */
+    guint64 added; /* acceptance cycle */
     guint32 next_merged; /* reads to the same address waiting on this one */
     guint32 row, col;
     guint16 bank; /* bank within the rank */
@@ -201,7 +212,9 @@ typedef struct {
     guint16 *b_n;
     guint16 *b_nwr; /* per bank: how many of its entries are writes (with none, bank_update
                        needs no pass over them when the first one hits the open row) */
-    guint8 rd_cmd; /* the read command entries carry (RD, or RDA with close page) */
+    guint32 *b_seq; /* per bank: the seq of its first entry (valid while it has entries; the
+                       per-rank ACT pick compares banks' ages without touching their lists) */
+    guint8 rd_cmd;  /* the read command entries carry (RD, or RDA with close page) */
     guint64 *b_dirty, *b_stale, *wants;
     guint n_bwords;
     gboolean bounds_pending; /* some bank is dirty or stale */
@@ -223,9 +236,9 @@ typedef struct {
     guint64 col_banks, a_dirty;
     guint64 *a_min, *r_act, *r_col;
     guint16 stale_mask[TS_DCMD_COUNT];
-    guint64 *group_banks;    /* act_gate: per bank, the bit mask of its bank group's banks */
-    guint32 n_ready;         /* banks with a ready entry found by the last per-rank pick */
-    gboolean dual_alone;     /* one command queue, and no bank can issue twice in a cycle */
+    guint64 *group_banks; /* act_gate: per bank, the bit mask of its bank group's banks */
+    guint32 n_ready;      /* banks with a ready entry found by the last per-rank pick */
+    gboolean dual_alone;  /* one command queue, and no bank can issue twice in a cycle */
 
     RefReq *ref_q;
     guint32 ref_head, ref_n, ref_cap;
@@ -246,11 +259,11 @@ typedef struct {
      * slots, more only while reads merge). */
     struct {
         guint64 cycle, latency;
-    } *rd_ring;
+    } * rd_ring;
     guint64 rd_w, rd_mask, read_pop;
     guint64 *hist; /* reads per latency (LAT_BINS), pending ones included */
 
-    guint64 bg_last;    /* background energy accounted up to this cycle */
+    guint64 bg_last; /* background energy accounted up to this cycle */
     guint64 last_tick_cycle;
 
     /* statistics */
@@ -295,12 +308,12 @@ struct Dram {
     gboolean ch_digit;
     guint banks_per_rank, bpg;
     /* One wake event for every unit (they share the clock): at the earliest unit_wake. */
-    guint64 *unit_wake; /* per unit: next cycle to tick (NO_CYCLE = none) */
-    guint64 wake_cycle; /* cycle of the pending wake event (NO_CYCLE = none) */
-    guint64 wake_seq;   /* identifies it; an event carrying another one was superseded */
-    gboolean ticking;   /* units are ticking: the handler schedules the next wake after them */
-    guint64 tick_cycle; /* while ticking: the cycle */
-    guint64 due;        /* while ticking, at most 64 units: the units due at tick_cycle */
+    guint64 *unit_wake;     /* per unit: next cycle to tick (NO_CYCLE = none) */
+    guint64 wake_cycle;     /* cycle of the pending wake event (NO_CYCLE = none) */
+    guint64 wake_seq;       /* identifies it; an event carrying another one was superseded */
+    gboolean ticking;       /* units are ticking: the handler schedules the next wake after them */
+    guint64 tick_cycle;     /* while ticking: the cycle */
+    guint64 due;            /* while ticking, at most 64 units: the units due at tick_cycle */
     TsDramDoneFn done_hook; /* completions go to it instead of response events (NULL: events) */
     gboolean ref_due;       /* a refresh issued in this wake: idle units may skip ahead */
     gboolean refresh_step;  /* TILESIM_DRAM_REFRESH_STEP: tick every idle refresh (tests) */
@@ -447,8 +460,10 @@ static inline void unit_want_wake(Unit *u, guint64 cycle)
     else if (cycle == u->d->tick_cycle) /* a request read at the start of the cycle */
         u->d->due |= G_GUINT64_CONSTANT(1) << (u->index & 63);
     else if (G_UNLIKELY(cycle < u->d->tick_cycle))
-        TS_ABORT(&u->d->base, "unit %u: a request read at cycle %" G_GUINT64_FORMAT
-                 " wakes it at %" G_GUINT64_FORMAT, u->index, u->d->tick_cycle, cycle);
+        TS_ABORT(&u->d->base,
+                 "unit %u: a request read at cycle %" G_GUINT64_FORMAT
+                 " wakes it at %" G_GUINT64_FORMAT,
+                 u->index, u->d->tick_cycle, cycle);
 }
 
 /* ---- statistics ---- */
@@ -630,7 +645,7 @@ static void trans_free(Unit *u, guint32 i)
 /* A transaction record for req (burst address a, pending-map key `key`) accepted at cycle
  * `added`, its address decoded. */
 static inline guint32 trans_new(Unit *u, const TsMemReq *req, guint64 a, guint64 key, guint64 added,
-                         gboolean write)
+                                gboolean write)
 {
     const Dram *d = u->d;
     guint32 i = trans_alloc(u);
@@ -705,14 +720,13 @@ static inline __attribute__((always_inline)) void unit_request(Unit *u, const Ts
     }
     guint32 i = trans_new(u, req, a, key, added, FALSE);
     Trans *t = &u->trans[i];
-    guint32 head = map_get(&u->rd_pending, key);
+    guint32 head = map_get_or_put(&u->rd_pending, key, i);
     if (head != NONE) { /* merged with the pending read of this address */
         t->holds_credit = 1;
         t->next_merged = u->trans[head].next_merged;
         u->trans[head].next_merged = i;
         return;
     }
-    map_put(&u->rd_pending, key, i);
     guint16 qi = (guint16)queue_of(u, t->rank, t->bank);
     u->rq_q[u->rq_n] = qi;
     u->rq[u->rq_n++] = i;
@@ -1022,7 +1036,7 @@ static inline gboolean first_ready_bank(Unit *u, guint gb, guint q, guint64 c, P
  * order whose needed command is ready is the earliest (by seq) of the first ready entries of
  * the banks whose bound is reached. one_rank (a constant at each call): the unit has one rank. */
 static inline __attribute__((always_inline)) gboolean first_ready(Unit *u, guint q, guint64 c,
-                                                               Pick *p, gboolean one_rank)
+                                                                  Pick *p, gboolean one_rank)
 {
     const guint bpr = u->eng.banks_per_rank;
     guint found = 0;
@@ -1051,7 +1065,7 @@ static inline __attribute__((always_inline)) gboolean first_ready(Unit *u, guint
                 if (u->b_lb[gb] > c)
                     continue;
                 found++;
-                const guint32 age = u->cq_seq - bank_entries(u, gb)->seq;
+                const guint32 age = u->cq_seq - u->b_seq[gb];
                 if (age > best) {
                     best = age;
                     act = gb;
@@ -1155,9 +1169,8 @@ static gboolean pick_refresh(Unit *u, guint64 c, Pick *p)
 
 /* Takes the column command of pick p out of its queue (counting the command and whether it
  * hit an open row) and returns its transaction record. */
-static inline __attribute__((always_inline)) guint32 take_column(Unit *u, const Pick *p,
-                                                                 const TsDramBank *b,
-                                                                 gboolean write)
+static inline __attribute__((always_inline)) guint32
+take_column(Unit *u, const Pick *p, const TsDramBank *b, gboolean write)
 {
     u->sched_idle = FALSE; /* a command queue slot frees */
     if (write) {
@@ -1174,6 +1187,7 @@ static inline __attribute__((always_inline)) guint32 take_column(Unit *u, const 
     u->b_nwr[gb] -= write;
     memmove(&qe[slot], &qe[slot + 1], sizeof(CmdEntry) * (n - slot - 1));
     u->b_n[gb]--;
+    u->b_seq[gb] = qe[0].seq; /* the new first entry's (stale when none is left: unread) */
     if (u->cq_n[p->q]-- == u->cq_cap)
         cq_left_full(u, p->q);
     if (u->cq_n[p->q] == 0)
@@ -1380,6 +1394,8 @@ static inline __attribute__((always_inline)) gboolean schedule_transaction_(Unit
             set_busy(u, qi, TRUE);
         if (u->cq_n[qi] == u->cq_cap)
             cq_became_full(u, qi);
+        if (u->b_n[gb] == 0)
+            u->b_seq[gb] = u->cq_seq;
         bank_entries(u, gb)[u->b_n[gb]++] =
             (CmdEntry){q[i], t->row, t->col, u->cq_seq++, t->bank, t->rank, (guint8)cmd};
         /* Behind other entries, one that misses the open row (or waits for a closed bank's
@@ -1451,7 +1467,7 @@ static void insert_refresh(Unit *u)
  * a credit returns, an arrival becomes eligible, the pending refresh or a queued command can
  * issue (from the exact per-queue bounds, recomputed for the queues whose state changed). */
 static inline __attribute__((always_inline)) guint64 next_wake_(Unit *u, guint64 c,
-                                                                  const guint shape)
+                                                                const guint shape)
 {
     const gboolean per_bank = shape == SHAPE_ANY ? u->per_bank : shape == SHAPE_BANK;
     const guint ranks = shape == SHAPE_ANY ? u->eng.ranks : 1;
@@ -1725,8 +1741,7 @@ static guint unit_shape(const Unit *u)
     return SHAPE_ANY;
 }
 
-static inline __attribute__((always_inline)) void unit_tick_(Unit *u, guint64 c,
-                                                             const guint shape)
+static inline __attribute__((always_inline)) void unit_tick_(Unit *u, guint64 c, const guint shape)
 {
     const gboolean dual = shape == SHAPE_ANY ? u->d->spec->dual_command : shape == SHAPE_RANK_DUAL;
     pop_fast(u, c);
@@ -1774,8 +1789,8 @@ static inline __attribute__((always_inline)) void unit_tick_(Unit *u, guint64 c,
     else
         schedule_transaction(u, c);
     u->last_tick_cycle = c;
-    guint64 w = u->sched_idle ? shape != SHAPE_ANY ? next_wake_(u, c, shape) : next_wake(u, c)
-                              : c + 1;
+    guint64 w =
+        u->sched_idle ? shape != SHAPE_ANY ? next_wake_(u, c, shape) : next_wake(u, c) : c + 1;
     /* all-bank work waits for the end of the normal turn */
     if (shape == SHAPE_ANY && G_UNLIKELY(u->ab_n))
         w = c + 1;
@@ -2093,8 +2108,8 @@ static void dram_handle(TsComponent *self, TsEvent *ev)
             /* An arrival accepted before the next cycle (one before the tick of the cycle
              * before it) may have to be read earlier. */
             if (self->arrivals_n && next != c + 1 &&
-                (next == NO_CYCLE ||
-                 ts_component_next_arrival(self)->tick < ts_dram_cycle_tick(&self->clock, next - 1))) {
+                (next == NO_CYCLE || ts_component_next_arrival(self)->tick <
+                                         ts_dram_cycle_tick(&self->clock, next - 1))) {
                 const guint64 a = arrivals_deadline(d, next);
                 if (a < next) {
                     next = a;
@@ -2137,8 +2152,8 @@ static gboolean dual_alone(const Unit *u)
     if (!s->dual_command || s->queue_structure != TS_DRAM_QUEUE_PER_RANK || e->ranks != 1)
         return FALSE;
     const gboolean close = s->page_policy == TS_DRAM_PAGE_CLOSE;
-    const guint32 col = close ? (1u << TS_DCMD_RDA) | (1u << TS_DCMD_WRA)
-                              : (1u << TS_DCMD_RD) | (1u << TS_DCMD_WR);
+    const guint32 col =
+        close ? (1u << TS_DCMD_RDA) | (1u << TS_DCMD_WRA) : (1u << TS_DCMD_RD) | (1u << TS_DCMD_WR);
     for (guint32 cmds = col | (1u << TS_DCMD_ACT) | (1u << TS_DCMD_PRE); cmds; cmds &= cmds - 1) {
         const guint a = (guint)__builtin_ctz(cmds);
         const gboolean closes = a == TS_DCMD_PRE || a == TS_DCMD_RDA || a == TS_DCMD_WRA;
@@ -2146,9 +2161,9 @@ static gboolean dual_alone(const Unit *u)
             const guint next = (guint)__builtin_ctz(m);
             guint32 delay = 0;
             for (guint sc = TS_DSCOPE_BANK; sc <= TS_DSCOPE_RANK; sc++)
-                for (guint k = 0; k < e->n_rules[a][sc]; k++)
-                    if (e->rules[a][sc][k].next == next)
-                        delay = MAX(delay, e->rules[a][sc][k].cycles);
+                for (guint k = 0; k < e->rules->n[a][sc]; k++)
+                    if (e->rules->d[a][sc][k].next == next)
+                        delay = MAX(delay, e->rules->d[a][sc][k].cycles);
             if (delay == 0)
                 return FALSE;
         }
@@ -2168,6 +2183,8 @@ static gboolean unit_init(Dram *d, Unit *u, guint index, GError **error)
         g_set_error(error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID, "%s", why);
         return FALSE;
     }
+    if (index > 0)
+        ts_dram_engine_share_rules(&u->eng, &d->units[0].eng);
     if (!ts_dram_allbank_init(&u->ab, s, d->banks_per_unit, &why)) {
         g_set_error(error, TS_CORE_ERROR, TS_CORE_ERROR_INVALID, "%s", why);
         return FALSE;
@@ -2197,8 +2214,8 @@ static gboolean unit_init(Dram *d, Unit *u, guint index, GError **error)
         const guint32 wide = u->eng.wide_mask[a];
         u->stale_mask[a] = (guint16)((u->act_gate ? wide & ~(1u << TS_DCMD_ACT) : wide) |
                                      (wide ? STALE_BOUNDS : 0));
-        for (guint k = 0; u->act_gate && k < u->eng.n_rules[a][TS_DSCOPE_GROUP]; k++)
-            if (u->eng.rules[a][TS_DSCOPE_GROUP][k].next == TS_DCMD_ACT)
+        for (guint k = 0; u->act_gate && k < u->eng.rules->n[a][TS_DSCOPE_GROUP]; k++)
+            if (u->eng.rules->d[a][TS_DSCOPE_GROUP][k].next == TS_DCMD_ACT)
                 u->stale_mask[a] |= STALE_GROUP_ACT;
     }
     if (u->act_gate) {
@@ -2214,6 +2231,7 @@ static gboolean unit_init(Dram *d, Unit *u, guint index, GError **error)
     u->b_hit = g_new0(guint8, nbanks);
     u->b_n = g_new0(guint16, nbanks);
     u->b_nwr = g_new0(guint16, nbanks);
+    u->b_seq = g_new0(guint32, nbanks);
     u->b_dirty = g_new0(guint64, u->n_bwords);
     u->b_stale = g_new0(guint64, u->n_bwords);
     u->wants = g_new0(guint64, (gsize)TS_DCMD_COUNT * u->n_bwords);
@@ -2572,6 +2590,7 @@ static void dram_destroy(TsComponent *self)
         g_free(u->b_hit);
         g_free(u->b_n);
         g_free(u->b_nwr);
+        g_free(u->b_seq);
         g_free(u->b_dirty);
         g_free(u->b_stale);
         g_free(u->wants);
@@ -2584,7 +2603,7 @@ static void dram_destroy(TsComponent *self)
         g_free(u->wq);
         g_free(u->rq_q);
         g_free(u->wq_q);
-        if (u->rd_pending.keys) {
+        if (u->rd_pending.slots) {
             map_clear(&u->rd_pending);
             map_clear(&u->wr_pending);
         }
