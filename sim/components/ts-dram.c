@@ -858,6 +858,14 @@ static inline __attribute__((always_inline)) void bank_update(Unit *u, guint gb,
     u->lb_min = MIN(u->lb_min, u->b_lb[gb]);
 }
 
+/* The configuration a unit's hot path is compiled for (unit_shape; the _ functions take it as
+ * a constant, so the branches on these settings fold). SHAPE_ANY reads every setting; the
+ * others hold for every unit of the dram and imply one rank with at most 64 banks, separate
+ * read and write queues, open page, no t32AW and no all-bank (PIM) port connected:
+ * SHAPE_RANK_DUAL with per-rank command queues (act_gate) and dual command with dual_alone
+ * (HBM2's presets), SHAPE_BANK with per-bank command queues and one command per cycle (DDR4's). */
+enum { SHAPE_ANY, SHAPE_RANK_DUAL, SHAPE_BANK };
+
 /* The minimum of n bounds (two running minima: half the dependency chain). */
 static inline guint64 min_bound(const guint64 *lb, guint n)
 {
@@ -873,7 +881,8 @@ static inline guint64 min_bound(const guint64 *lb, guint n)
  * partial bound), then per rank the minimum over its banks needing ACT (when one changed)
  * and the exact minimum, the earlier of its banks needing other commands (exact bounds) and
  * the later of the rank's ACT cycle and that ACT minimum (max distributes over min). */
-static void act_gate_bounds(Unit *u, guint64 stale)
+static inline __attribute__((always_inline)) void act_gate_bounds(Unit *u, guint64 stale,
+                                                                  const guint shape)
 {
     const TsDramEngine *e = &u->eng;
     const guint64 acts = u->wants[TS_DCMD_ACT];
@@ -887,7 +896,7 @@ static void act_gate_bounds(Unit *u, guint64 stale)
             u->a_dirty |= bit64(r);
         u->b_lb[gb] = act_partial(u, gb);
     }
-    if (e->ranks == 1) { /* the loops below for rank 0, every bank its own */
+    if (shape == SHAPE_RANK_DUAL || e->ranks == 1) { /* the loops below for rank 0 */
         if (u->a_dirty) {
             guint64 min = NO_CYCLE;
             for (guint64 k = acts; k; k &= k - 1)
@@ -929,18 +938,18 @@ static void act_gate_bounds(Unit *u, guint64 stale)
 /* Makes every bank bound exact (dirty banks are re-derived, stale ones re-bounded); with
  * per-rank queues, then the minima over each rank and over the unit (exact: every pick reads
  * its queue's). Per-bank queues read their bank's bound; next_wake makes lb_min exact. */
-static void refresh_bounds(Unit *u)
+static inline __attribute__((always_inline)) void refresh_bounds_(Unit *u, const guint shape)
 {
     if (!u->bounds_pending)
         return;
     u->bounds_pending = FALSE;
-    if (u->n_bwords == 1) {
+    if (shape == SHAPE_RANK_DUAL || u->n_bwords == 1) {
         const guint64 dirty = u->b_dirty[0], stale = u->b_stale[0] & ~dirty;
         u->b_dirty[0] = u->b_stale[0] = 0;
-        if (u->act_gate) {
+        if (shape == SHAPE_RANK_DUAL || u->act_gate) {
             for (guint64 m = dirty; m; m &= m - 1)
                 bank_update(u, (guint)__builtin_ctzll(m), TRUE, TRUE);
-            act_gate_bounds(u, stale);
+            act_gate_bounds(u, stale, shape);
             return;
         }
         for (guint64 m = dirty; m; m &= m - 1)
@@ -969,6 +978,28 @@ static void refresh_bounds(Unit *u)
         all = MIN(all, u->r_lb[r]);
     }
     u->lb_min = all;
+}
+
+/* refresh_bounds_ for every configuration (out of line), and inline for SHAPE_RANK_DUAL's
+ * (one rank, one word of banks, act_gate: the branches on those fold). */
+static G_GNUC_NO_INLINE void refresh_bounds_any(Unit *u)
+{
+    refresh_bounds_(u, SHAPE_ANY);
+}
+
+static inline __attribute__((always_inline)) void refresh_bounds_shaped(Unit *u, const guint shape)
+{
+    if (!u->bounds_pending)
+        return;
+    if (shape == SHAPE_RANK_DUAL)
+        refresh_bounds_(u, SHAPE_RANK_DUAL);
+    else
+        refresh_bounds_any(u);
+}
+
+static void refresh_bounds(Unit *u)
+{
+    refresh_bounds_shaped(u, SHAPE_ANY);
 }
 
 typedef struct {
@@ -1105,9 +1136,10 @@ static inline guint64 queue_lb(const Unit *u, guint q)
 /* DRAMsim3's GetCommandToIssue: queues in round-robin from the one after the last served (the
  * last served stays put when nothing issues). Empty queues cannot issue and are skipped: the
  * busy bits are walked from the start queue's word to the end, then from 0 back to it. */
-static inline __attribute__((always_inline)) gboolean pick_command(Unit *u, guint64 c, Pick *p)
+static inline __attribute__((always_inline)) gboolean pick_command(Unit *u, guint64 c, Pick *p,
+                                                                   const guint shape)
 {
-    refresh_bounds(u);
+    refresh_bounds_shaped(u, shape);
     /* No queue can issue yet: a full round would leave q_idx where it is. */
     if (c < u->lb_min)
         return FALSE;
@@ -1194,14 +1226,6 @@ take_column(Unit *u, const Pick *p, const TsDramBank *b, gboolean write)
         set_busy(u, p->q, FALSE);
     return ti;
 }
-
-/* The configuration a unit's hot path is compiled for (unit_shape; the _ functions take it as
- * a constant, so the branches on these settings fold). SHAPE_ANY reads every setting; the
- * others hold for every unit of the dram and imply one rank with at most 64 banks, separate
- * read and write queues, open page, no t32AW and no all-bank (PIM) port connected:
- * SHAPE_RANK_DUAL with per-rank command queues (act_gate) and dual command with dual_alone
- * (HBM2's presets), SHAPE_BANK with per-bank command queues and one command per cycle (DDR4's). */
-enum { SHAPE_ANY, SHAPE_RANK_DUAL, SHAPE_BANK };
 
 static inline __attribute__((always_inline)) void issue_(Unit *u, const Pick *p, guint64 c,
                                                          const guint shape)
@@ -1498,7 +1522,7 @@ static inline __attribute__((always_inline)) guint64 next_wake_(Unit *u, guint64
             w = MIN(w, pre != NO_CYCLE ? pre : ref);
         }
     }
-    refresh_bounds(u);
+    refresh_bounds_shaped(u, shape);
     if (per_bank)
         u->lb_min = min_bound(u->b_lb, ranks * u->eng.banks_per_rank);
     if (!u->ref_n) {
@@ -1763,7 +1787,7 @@ static inline __attribute__((always_inline)) void unit_tick_(Unit *u, guint64 c,
     if (u->ref_n && pick_refresh(u, c, &p)) {
         issue_shaped(u, &p, c, shape);
         issued = TRUE;
-    } else if (pick_command(u, c, &p)) {
+    } else if (pick_command(u, c, &p, shape)) {
         alone = (shape == SHAPE_RANK_DUAL || u->dual_alone) && u->n_ready == 1;
         issue_shaped(u, &p, c, shape);
         issued = TRUE;
@@ -1777,7 +1801,7 @@ static inline __attribute__((always_inline)) void unit_tick_(Unit *u, guint64 c,
         gboolean column = p.cmd == TS_DCMD_RD || p.cmd == TS_DCMD_WR || p.cmd == TS_DCMD_RDA ||
                           p.cmd == TS_DCMD_WRA;
         Pick s;
-        if (pick_command(u, c, &s)) {
+        if (pick_command(u, c, &s, shape)) {
             gboolean s_column = s.cmd == TS_DCMD_RD || s.cmd == TS_DCMD_WR ||
                                 s.cmd == TS_DCMD_RDA || s.cmd == TS_DCMD_WRA;
             if (s_column != column)
