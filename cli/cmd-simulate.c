@@ -32,6 +32,7 @@ typedef struct {
     char *decode_points;   /* whole model with --gen: decode steps mapped (NULL = the default) */
     char *des_instances;   /* DES: auto, all or N (NULL = auto) */
     char *des_lane_memory; /* DES: the lock-step lanes' budget, a size (NULL = the default) */
+    char *des_max_steps;   /* DES: tile steps per instance the walk may take (NULL = default) */
 } TsSimulateArgs;
 
 /* --des-instances auto|all|N as TsExecOptions.instances. */
@@ -484,6 +485,11 @@ static int run(int argc, char **argv)
          "hold, e.g. 512M, 2G, 1GiB (x1024; default 1G); a larger group's op is refused and "
          "keeps its analytical figures (both) or fails the run (des)",
          "SIZE"},
+        {"des-max-steps", 0, 0, G_OPTION_ARG_STRING, &pa.des_max_steps,
+         "DES: an op's tiles are walked at the deepest storage level with at most N tile steps "
+         "per instance (default 16384; levels below run inside each step; a smaller N runs "
+         "coarser steps, faster)",
+         "N"},
         {"trace", 0, 0, G_OPTION_ARG_FILENAME, &a.trace,
          "DES: Chrome / Perfetto trace-event JSON of the simulation (bounded in size)", "F"},
         {"plot", 0, 0, G_OPTION_ARG_FILENAME, &a.plot,
@@ -500,7 +506,8 @@ static int run(int argc, char **argv)
                       " [--precision P]\n      [--mapping M | search options] [--engine "
                       "both|analytical|des] [--layers N|model]\n      [--gen G [--decode-points "
                       "N]] [--json F] [--csv F] [--trace F] [--plot DIR]\n"
-                      "      [--des-instances auto|all|N] [--des-lane-memory SIZE]\n"
+                      "      [--des-instances auto|all|N] [--des-lane-memory SIZE] "
+                      "[--des-max-steps N]\n"
                       "  tilesim simulate --engine profile --arch DEVICES.yaml (--device NAME | "
                       "--map F) --workload W\n      [--seq N] [--precision P] [--gen G "
                       "[--layers N]] [--overlap] [--profile-mode compat|corrected]",
@@ -555,6 +562,7 @@ static int run(int argc, char **argv)
         : pa.des_instances && !des && !both ? "--des-instances (DES engine: --engine des or both)"
         : pa.des_lane_memory && !des && !both
             ? "--des-lane-memory (DES engine: --engine des or both)"
+        : pa.des_max_steps && !des && !both ? "--des-max-steps (DES engine: --engine des or both)"
         /* an out-of-range --top gets the range error of the option checks */
         : a.top > 1 && a.top <= 10000 ? "--top (the K best mappings of an op: tilesim map --top K "
                                         "or tilesim compare --top K)"
@@ -596,6 +604,8 @@ static int run(int argc, char **argv)
     if (!parse_des_instances(pa.des_instances, &des_opt.instances, &error) ||
         !ts_cli_parse_size("--des-lane-memory", pa.des_lane_memory, TS_EXEC_LANE_MEMORY_MIN,
                            TS_EXEC_LANE_MEMORY_MAX, &des_opt.lane_memory_bytes, &error) ||
+        !ts_cli_parse_uint("--des-max-steps", pa.des_max_steps, 1, G_MAXUINT64, &des_opt.max_steps,
+                           &error) ||
         !ts_cli_parse_uint("--gen", pa.gen, 0, DECODE_MAX_GEN, &gen, &error) ||
         !ts_cli_parse_uint("--decode-points", pa.decode_points, 0, 4096, &decode_points, &error)) {
         rc = ts_cli_fail(error);
@@ -705,6 +715,7 @@ out:
     g_free(pa.decode_points);
     g_free(pa.des_instances);
     g_free(pa.des_lane_memory);
+    g_free(pa.des_max_steps);
     g_array_free(mapped_kv, TRUE);
     ts_layer_result_clear(&r);
     ts_cli_map_inputs_clear(&in);
