@@ -214,7 +214,12 @@ typedef struct {
                        needs no pass over them when the first one hits the open row) */
     guint32 *b_seq; /* per bank: the seq of its first entry (valid while it has entries; the
                        per-rank ACT pick compares banks' ages without touching their lists) */
-    guint8 rd_cmd;  /* the read command entries carry (RD, or RDA with close page) */
+    /* act_gate: the banks needing ACT, the oldest first entry first (their first entries do
+     * not change while they need ACT), so the ACT pick stops at the first whose bound is
+     * reached. */
+    guint8 act_order[64];
+    guint32 n_act_order;
+    guint8 rd_cmd; /* the read command entries carry (RD, or RDA with close page) */
     guint64 *b_dirty, *b_stale, *wants;
     guint n_bwords;
     gboolean bounds_pending; /* some bank is dirty or stale */
@@ -237,7 +242,8 @@ typedef struct {
     guint64 *a_min, *r_act, *r_col;
     guint16 stale_mask[TS_DCMD_COUNT];
     guint64 *group_banks; /* act_gate: per bank, the bit mask of its bank group's banks */
-    guint32 n_ready;      /* banks with a ready entry found by the last per-rank pick */
+    guint32 n_ready;      /* banks with a ready entry found by the last per-rank pick (act_gate:
+                             exact up to 1, at least 2 when more are ready) */
     gboolean dual_alone;  /* one command queue, and no bank can issue twice in a cycle */
 
     RefReq *ref_q;
@@ -787,6 +793,41 @@ static inline guint64 act_partial(const Unit *u, guint gb)
     return MAX(b->next[TS_DCMD_ACT], u->eng.group[b->group].next[TS_DCMD_ACT]);
 }
 
+/* Enters bank gb, which now needs ACT, into act_order by its first entry's seq. */
+static inline void act_order_add(Unit *u, guint gb)
+{
+    const guint32 seq = u->b_seq[gb];
+    guint i = u->n_act_order++;
+    for (; i > 0 && (gint32)(seq - u->b_seq[u->act_order[i - 1]]) < 0; i--)
+        u->act_order[i] = u->act_order[i - 1];
+    u->act_order[i] = (guint8)gb;
+}
+
+static inline void act_order_remove(Unit *u, guint gb)
+{
+    guint i = 0;
+    while (u->act_order[i] != gb)
+        i++;
+    for (u->n_act_order--; i < u->n_act_order; i++)
+        u->act_order[i] = u->act_order[i + 1];
+}
+
+#ifndef NDEBUG
+/* act_order holds exactly the banks needing ACT, oldest first. */
+static void act_order_check(const Unit *u)
+{
+    guint64 seen = 0;
+    for (guint i = 0; i < u->n_act_order; i++) {
+        const guint gb = u->act_order[i];
+        g_assert(gb < 64 && !(seen & (G_GUINT64_CONSTANT(1) << gb)));
+        seen |= G_GUINT64_CONSTANT(1) << gb;
+        g_assert(u->b_n[gb] > 0 && u->b_seq[gb] == u->cq[(gsize)gb * u->cq_cap].seq);
+        g_assert(i == 0 || (gint32)(u->b_seq[gb] - u->b_seq[u->act_order[i - 1]]) > 0);
+    }
+    g_assert(seen == u->wants[TS_DCMD_ACT]);
+}
+#endif
+
 /* What bank gb's entries need, by the pass over its entries (bank_update's general case). */
 static guint8 bank_want_scan(const Unit *u, guint gb, guint8 *hit_out)
 {
@@ -842,6 +883,12 @@ static inline __attribute__((always_inline)) void bank_update(Unit *u, guint gb,
             u->a_dirty |= bit64(b->rank);
         u->col_banks =
             want & ~(1u << TS_DCMD_ACT) ? u->col_banks | bit64(gb) : u->col_banks & ~bit64(gb);
+        if ((u->b_want[gb] ^ want) & (1u << TS_DCMD_ACT)) {
+            if (want & (1u << TS_DCMD_ACT))
+                act_order_add(u, gb);
+            else
+                act_order_remove(u, gb);
+        }
         u->b_want[gb] = want;
         u->b_hit[gb] = hit;
         if (want == 1u << TS_DCMD_ACT) {
@@ -1090,18 +1137,25 @@ static inline __attribute__((always_inline)) gboolean first_ready(Unit *u, guint
             }
         }
         if (u->r_act[q] <= c) { /* the rank's ACT cycle is reached */
-            guint act = G_MAXUINT;
-            for (guint64 m = u->wants[TS_DCMD_ACT] & rmask; m; m &= m - 1) {
-                const guint gb = (guint)__builtin_ctzll(m);
-                if (u->b_lb[gb] > c)
+#ifndef NDEBUG
+            act_order_check(u);
+#endif
+            /* The oldest of them is the first reached in act_order. The caller only asks
+             * whether one bank or more is ready (n_ready == 1): the walk stops at the second
+             * reached, or at the first when another command was found. */
+            const guint need = found ? 1 : 2;
+            guint act = G_MAXUINT, n_act = 0;
+            for (guint i = 0; i < u->n_act_order; i++) {
+                const guint gb = u->act_order[i];
+                if (u->b_lb[gb] > c || !(rmask & bit64(gb)))
                     continue;
-                found++;
-                const guint32 age = u->cq_seq - u->b_seq[gb];
-                if (age > best) {
-                    best = age;
-                    act = gb;
-                }
+                act = n_act == 0 ? gb : act;
+                if (++n_act == need)
+                    break;
             }
+            found += n_act;
+            if (act != G_MAXUINT && u->cq_seq - u->b_seq[act] <= best)
+                act = G_MAXUINT; /* a column command's entry is older */
             if (act != G_MAXUINT) {
                 const CmdEntry *e = bank_entries(u, act);
                 *p = (Pick){TS_DCMD_ACT, e->rank, e->bank, e->row, q, 0, e->seq};
