@@ -10,13 +10,6 @@
 #include "ts-test.h"
 #include "ts-units.h"
 
-static void expect_in(const char *haystack, const char *needle)
-{
-    if (haystack == NULL || strstr(haystack, needle) == NULL)
-        fprintf(stderr, "\n  expected '%s' in: %.3000s\n", needle, haystack ? haystack : "(null)");
-    CU_ASSERT_PTR_NOT_NULL(haystack ? strstr(haystack, needle) : NULL);
-}
-
 static void test_parse_bytes(void)
 {
     static const struct {
@@ -95,16 +88,16 @@ static void test_budget(void)
     TsTestRun r = {0};
     g_autofree char *why = NULL;
     CU_ASSERT_EQUAL(run_ktq(map, "both", "100K", &r, &why), 0);
-    expect_in(r.err, "note: the DES does not run KTQ: op KTQ");
-    expect_in(r.err, "over the executor's budget of 100.0 KiB for a lock-step group; its "
-                     "analytical figures stand");
+    ts_test_expect_in(r.err, "note: the DES does not run KTQ: op KTQ");
+    ts_test_expect_in(r.err, "over the executor's budget of 100.0 KiB for a lock-step group; its "
+                             "analytical figures stand");
     CU_ASSERT_PTR_NOT_NULL_FATAL(why);
-    expect_in(why, want);
+    ts_test_expect_in(why, want);
     ts_test_run_clear(&r);
 
     g_autofree char *des_why = NULL; /* the des engine writes no des_not_run */
     CU_ASSERT_EQUAL(run_ktq(map, "des", "100K", &r, &des_why), 1);
-    expect_in(r.err, want);
+    ts_test_expect_in(r.err, want);
     ts_test_run_clear(&r);
 
     static const char *const enough[] = {"512M", "2G"};
@@ -131,7 +124,7 @@ static void test_bad_values(void)
             "--des-lane-memory: expected a size such as 512M, 2G or 1GiB from 1 KiB to 1 TiB "
             "(got '%s': ",
             bad[i]);
-        expect_in(r.err, want);
+        ts_test_expect_in(r.err, want);
         ts_test_run_clear(&r);
     }
     const char *args[] = {"simulate", "--arch", "upmem-pim", "--workload", "bert-base",
@@ -141,8 +134,9 @@ static void test_bad_values(void)
     if (ts_test_spawn(&r, args, FALSE) < 0)
         return;
     CU_ASSERT_EQUAL(r.status, 1);
-    expect_in(r.err, "--des-lane-memory (DES engine: --engine des or both) is not available with "
-                     "--engine analytical");
+    ts_test_expect_in(r.err,
+                      "--des-lane-memory (DES engine: --engine des or both) is not available with "
+                      "--engine analytical");
     ts_test_run_clear(&r);
 }
 

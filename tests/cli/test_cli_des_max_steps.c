@@ -8,13 +8,6 @@
 
 #include "ts-test.h"
 
-static void expect_in(const char *haystack, const char *needle)
-{
-    if (haystack == NULL || strstr(haystack, needle) == NULL)
-        fprintf(stderr, "\n  expected '%s' in: %.3000s\n", needle, haystack ? haystack : "(null)");
-    CU_ASSERT_PTR_NOT_NULL(haystack ? strstr(haystack, needle) : NULL);
-}
-
 typedef struct {
     gint64 steps, depth;
     double cycles;
@@ -80,7 +73,7 @@ static void test_bad_values(void)
         g_autofree char *want = g_strdup_printf("--des-max-steps: expected a positive integer "
                                                 "(got '%s')",
                                                 bad[i]);
-        expect_in(r.err, want);
+        ts_test_expect_in(r.err, want);
         ts_test_run_clear(&r);
     }
     const char *args[] = {"simulate", "--arch", "tpu-like", "--workload", "bert-base",
@@ -90,8 +83,9 @@ static void test_bad_values(void)
     if (ts_test_spawn(&r, args, FALSE) < 0)
         return;
     CU_ASSERT_EQUAL(r.status, 1);
-    expect_in(r.err, "--des-max-steps (DES engine: --engine des or both) is not available with "
-                     "--engine analytical");
+    ts_test_expect_in(r.err,
+                      "--des-max-steps (DES engine: --engine des or both) is not available with "
+                      "--engine analytical");
     ts_test_run_clear(&r);
 }
 

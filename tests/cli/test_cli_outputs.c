@@ -26,13 +26,6 @@ static char *tmp(const char *name)
 /* A quick search of the whole BERT-base layer; extra arguments appended. */
 #define MAP_ARGS "map", "--arch", "eyeriss-like", "--workload", "bert-base", "--budget", "300"
 
-static void expect_in(const char *haystack, const char *needle)
-{
-    if (haystack == NULL || strstr(haystack, needle) == NULL)
-        fprintf(stderr, "\n  expected '%s' in: %.3000s\n", needle, haystack ? haystack : "(null)");
-    CU_ASSERT_PTR_NOT_NULL(haystack ? strstr(haystack, needle) : NULL);
-}
-
 static JsonNode *parse_json(const char *text)
 {
     g_autoptr(JsonParser) p = json_parser_new();
@@ -79,15 +72,15 @@ static void test_stdout_carries_one_output(void)
     CU_ASSERT_TRUE_FATAL(g_file_set_contents(map, r.out, -1, NULL));
     ts_test_run_clear(&r);
     const char *model_args[] = {"model", "--arch", "eyeriss-like", "--workload", "bert-base",
-                                "--op",  "FF1",    "--mapping",    map,         "--json",
+                                "--op",  "FF1",    "--mapping",    map,          "--json",
                                 "-",     NULL};
     CU_ASSERT_EQUAL(ts_test_spawn(&r, model_args, FALSE), 0);
     g_autoptr(JsonNode) m = parse_json(r.out);
     CU_ASSERT_PTR_NOT_NULL(m);
     ts_test_run_clear(&r);
-    const char *cmp_args[] = {"compare", "--arch",    "eyeriss-like", "--workload", "bert-base",
-                              "--op",    "FF1",       "--mapping",    map,          "--mapping",
-                              map,       "--json",    "-",            NULL};
+    const char *cmp_args[] = {
+        "compare",   "--arch", "eyeriss-like", "--workload", "bert-base", "--op", "FF1",
+        "--mapping", map,      "--mapping",    map,          "--json",    "-",    NULL};
     CU_ASSERT_EQUAL(ts_test_spawn(&r, cmp_args, FALSE), 0);
     g_autoptr(JsonNode) c = parse_json(r.out);
     CU_ASSERT_PTR_NOT_NULL(c);
@@ -96,7 +89,8 @@ static void test_stdout_carries_one_output(void)
 
     const char *two[] = {MAP_ARGS, "--json", "-", "--csv", "-", NULL};
     CU_ASSERT_EQUAL(ts_test_spawn(&r, two, FALSE), 1);
-    expect_in(r.err, "--csv -: only one output can go to standard output (--json already does)");
+    ts_test_expect_in(r.err,
+                      "--csv -: only one output can go to standard output (--json already does)");
     ts_test_run_clear(&r);
 }
 
@@ -197,7 +191,7 @@ static void test_full_device(void)
     TsTestRun r;
     const char *a1[] = {"workload", "show", "bert-base", "--json", link, NULL};
     CU_ASSERT_EQUAL(ts_test_spawn(&r, a1, FALSE), 1);
-    expect_in(r.err, "No space left on device");
+    ts_test_expect_in(r.err, "No space left on device");
     ts_test_run_clear(&r);
     struct stat st;
     CU_ASSERT_EQUAL_FATAL(lstat(link, &st), 0);
@@ -206,30 +200,31 @@ static void test_full_device(void)
 
     const char *a2[] = {MAP_ARGS, "-q", "--json", "/dev/full", NULL};
     CU_ASSERT_EQUAL(ts_test_spawn(&r, a2, FALSE), 1);
-    expect_in(r.err, "--json /dev/full: write failed: No space left on device");
+    ts_test_expect_in(r.err, "--json /dev/full: write failed: No space left on device");
     ts_test_run_clear(&r);
     CU_ASSERT_EQUAL(lstat("/dev/full", &st), 0);
     CU_ASSERT_TRUE(S_ISCHR(st.st_mode));
 
     /* The text report itself. */
     CU_ASSERT_EQUAL(ts_test_shell(&r, "exec \"$TILESIM\" list archs > /dev/full"), 1);
-    expect_in(r.err, "cannot write to standard output: No space left on device");
+    ts_test_expect_in(r.err, "cannot write to standard output: No space left on device");
     ts_test_run_clear(&r);
     CU_ASSERT_EQUAL(ts_test_shell(&r, "exec \"$TILESIM\" workload show bert-base > /dev/full"), 1);
-    expect_in(r.err, "No space left on device");
+    ts_test_expect_in(r.err, "No space left on device");
     ts_test_run_clear(&r);
 }
 
 /* ---- Checked before the search ---------------------------------------------------------- */
 
 /* An exhaustive search of BERT-base takes minutes: a quick exit shows the check came first. */
-#define SLOW_MAP "map", "--arch", "eyeriss-like", "--workload", "bert-base", "--search", "exhaustive"
+#define SLOW_MAP                                                                                   \
+    "map", "--arch", "eyeriss-like", "--workload", "bert-base", "--search", "exhaustive"
 
 static void expect_quick_failure(const char *const *args, gboolean as_nobody, const char *needle)
 {
     TsTestRun r;
     CU_ASSERT_EQUAL(ts_test_spawn(&r, args, as_nobody), 1);
-    expect_in(r.err, needle);
+    ts_test_expect_in(r.err, needle);
     CU_ASSERT(r.seconds < 30.0);
     if (r.seconds >= 30.0)
         fprintf(stderr, "\n  took %.1f s: the output was not checked before the search\n",
@@ -240,8 +235,9 @@ static void expect_quick_failure(const char *const *args, gboolean as_nobody, co
 static void test_checked_before_search(void)
 {
     const char *a1[] = {SLOW_MAP, "--json", "/nonexistent-dir/map.json", NULL};
-    expect_quick_failure(a1, FALSE, "--json /nonexistent-dir/map.json: cannot create the file in "
-                                    "its directory: No such file or directory");
+    expect_quick_failure(a1, FALSE,
+                         "--json /nonexistent-dir/map.json: cannot create the file in "
+                         "its directory: No such file or directory");
     const char *a2[] = {SLOW_MAP, "--csv", tmpdir, NULL};
     expect_quick_failure(a2, FALSE, "Is a directory");
     g_autofree char *file = tmp("plain");
@@ -250,11 +246,16 @@ static void test_checked_before_search(void)
     const char *a3[] = {SLOW_MAP, "--mapping-out", under_file, NULL};
     expect_quick_failure(a3, FALSE, "--mapping-out");
     g_unlink(file);
-    const char *a4[] = {"workload", "show", "bert-base", "--json", "/nonexistent-dir/w.json",
-                        NULL};
+    const char *a4[] = {"workload", "show", "bert-base", "--json", "/nonexistent-dir/w.json", NULL};
     expect_quick_failure(a4, FALSE, "cannot create the file in its directory");
-    const char *a4b[] = {"scalesim", "--config", "/dev/null", "--topology", "/dev/null",
-                         "--json", "/nonexistent-dir/s.json", NULL};
+    const char *a4b[] = {"scalesim",
+                         "--config",
+                         "/dev/null",
+                         "--topology",
+                         "/dev/null",
+                         "--json",
+                         "/nonexistent-dir/s.json",
+                         NULL};
     expect_quick_failure(a4b, FALSE, "--json /nonexistent-dir/s.json: cannot create the file");
 
     /* An ordinary user: a read-only directory and a read-only file. */
@@ -295,8 +296,8 @@ static void test_csv_full_precision(void)
     g_autofree char *json = tmp("layer.json");
     g_autofree char *csv = tmp("layer.csv");
     TsTestRun r;
-    const char *args[] = {MAP_ARGS, "-q", "--precision", "int8", "--json", json, "--csv", csv,
-                          NULL};
+    const char *args[] = {MAP_ARGS, "-q",    "--precision", "int8", "--json",
+                          json,     "--csv", csv,           NULL};
     CU_ASSERT_EQUAL_FATAL(ts_test_spawn(&r, args, FALSE), 0);
     ts_test_run_clear(&r);
     g_autofree char *jtext = NULL, *ctext = NULL;
@@ -307,10 +308,9 @@ static void test_csv_full_precision(void)
     JsonObject *o = json_node_get_object(root);
     JsonArray *ops = json_object_get_array_member(o, "ops");
     g_auto(GStrv) lines = g_strsplit(ctext, "\n", -1);
-    CU_ASSERT_STRING_EQUAL(lines[0],
-                           "op,count,kind,macs,cycles,energy_pj,latency_s,pj_per_mac,"
-                           "utilization,bound,total_macs,total_cycles,total_energy_pj,"
-                           "total_latency_s,arch,workload,precision");
+    CU_ASSERT_STRING_EQUAL(lines[0], "op,count,kind,macs,cycles,energy_pj,latency_s,pj_per_mac,"
+                                     "utilization,bound,total_macs,total_cycles,total_energy_pj,"
+                                     "total_latency_s,arch,workload,precision");
     guint n = json_array_get_length(ops);
     CU_ASSERT_EQUAL_FATAL(g_strv_length(lines), n + 3); /* header, ops, total, "" */
     double sum_energy = 0;

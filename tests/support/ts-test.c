@@ -309,3 +309,11 @@ int ts_test_tilesim(const char *const *args, char **out, char **err)
     ts_test_run_clear(&r);
     return r.status;
 }
+
+gboolean ts_test_contains(const char *haystack, const char *needle)
+{
+    if (haystack != NULL && strstr(haystack, needle) != NULL)
+        return TRUE;
+    fprintf(stderr, "\n  expected '%s' in: %.3000s\n", needle, haystack ? haystack : "(null)");
+    return FALSE;
+}

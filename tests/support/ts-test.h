@@ -7,6 +7,12 @@
 #include <CUnit/CUnit.h>
 #include <glib.h>
 
+/* Whether needle occurs in haystack (a NULL haystack holds nothing); when not, both are
+ * printed to stderr (the haystack's first 3000 bytes). ts_test_expect_in asserts it at the
+ * caller's line. */
+gboolean ts_test_contains(const char *haystack, const char *needle);
+#define ts_test_expect_in(haystack, needle) CU_ASSERT(ts_test_contains((haystack), (needle)))
+
 /* Directory holding DESIGN.md and reference/; NULL when absent (a user's clone).
  * Honours $TILESIM_SHARED, else the ../shared beside the source tree. Borrowed string. */
 const char *ts_test_shared_dir(void);
