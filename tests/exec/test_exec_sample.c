@@ -583,22 +583,13 @@ static void test_cli_refused(void)
     for (guint i = 0; bad[i]; i++) {
         const char *args[] = {"simulate", "--arch", "eyeriss-like",    "--workload", "bert-base",
                               "--op",     "KTQ",    "--des-instances", bad[i],       NULL};
-        TsTestRun r = {0};
-        if (ts_test_spawn(&r, args, FALSE) < 0)
-            return;
-        CU_ASSERT_EQUAL(r.status, 1);
-        CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "--des-instances"));
-        ts_test_run_clear(&r);
+        CU_ASSERT(ts_test_refused(args, "--des-instances"));
     }
     const char *args[] = {"simulate", "--arch", "eyeriss-like", "--workload", "bert-base",
                           "--op",     "KTQ",    "--engine",     "analytical", "--des-instances",
                           "all",      NULL};
-    TsTestRun r = {0};
-    if (ts_test_spawn(&r, args, FALSE) < 0)
-        return;
-    CU_ASSERT_EQUAL(r.status, 1);
-    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "--des-instances"));
-    ts_test_run_clear(&r);
+    CU_ASSERT(ts_test_refused(args, "--des-instances (DES engine: --engine des or both) is not "
+                                    "available with --engine analytical"));
 }
 
 int main(int argc, char **argv)

@@ -101,6 +101,18 @@ int ts_test_spawn(TsTestRun *r, const char *const *args, gboolean as_nobody)
     return spawn(r, (char **)argv->pdata, NULL);
 }
 
+gboolean ts_test_refused(const char *const *args, const char *needle)
+{
+    TsTestRun r = {0};
+    ts_test_spawn(&r, args, FALSE);
+    gboolean ok = r.status == 1;
+    if (!ok)
+        fprintf(stderr, "\n  expected exit status 1, got %d\n", r.status);
+    ok = ts_test_contains(r.err, needle) && ok;
+    ts_test_run_clear(&r);
+    return ok;
+}
+
 int ts_test_spawn_program(TsTestRun *r, const char *const *argv)
 {
     return spawn(r, (char **)argv, NULL);

@@ -77,6 +77,9 @@ typedef struct {
  * as for an ordinary user. Returns r->status; -1 (and the current test fails) when the
  * program could not run. Free with ts_test_run_clear. */
 int ts_test_spawn(TsTestRun *r, const char *const *args, gboolean as_nobody);
+/* Runs tilesim with args: whether it exits with status 1 and says needle on stderr (what it
+ * printed goes to stderr when not). Assert it at the call: CU_ASSERT(ts_test_refused(...)). */
+gboolean ts_test_refused(const char *const *args, const char *needle);
 /* The same runner for another program (argv[0], searched in PATH: sqlite3, mpirun, ...). */
 int ts_test_spawn_program(TsTestRun *r, const char *const *argv);
 /* The executable ts_test_spawn runs: $TILESIM_BIN, else `tilesim` (for callers that start it
